@@ -1,0 +1,365 @@
+"""The Board document: nodes with typed pins, wires, variables, comments and layers.
+
+A Board is plain data (a pydantic model) and its file format is canonical JSON: stable key order,
+JSON-native values and no runtime state, so that load, save, load is the identity and diffs stay small.
+Edits go through `flowlike_core.commands` so that they can be undone; reading is free.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+
+from flowlike_core.errors import BoardFileError, UnknownNodeError, UnknownPinError
+from flowlike_core.types import DataType, ValueType
+
+if TYPE_CHECKING:
+    from flowlike_core.commands import Command, History
+
+FORMAT = "flowlike-nb/board@1"
+SUFFIX = ".board.json"
+
+
+def new_id() -> str:
+    """A short random id; long enough to never collide inside one board."""
+    return uuid.uuid4().hex[:12]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
+
+
+class PinDirection(StrEnum):
+    INPUT = "Input"
+    OUTPUT = "Output"
+
+
+class LogLevel(StrEnum):
+    DEBUG = "Debug"
+    INFO = "Info"
+    WARN = "Warn"
+    ERROR = "Error"
+    FATAL = "Fatal"
+
+
+class PinOptions(_Model):
+    valid_values: list[Any] | None = None
+    range: tuple[float, float] | None = None
+    step: float | None = None
+    sensitive: bool = False
+    required: bool = False
+
+
+class Pin(_Model):
+    id: str = Field(default_factory=new_id)
+    name: str
+    friendly_name: str = ""
+    description: str = ""
+    direction: PinDirection
+    data_type: DataType
+    value_type: ValueType = ValueType.NORMAL
+    schema_: dict[str, Any] | None = Field(default=None, alias="schema")
+    default_value: Any = None
+    index: int = 0
+    options: PinOptions | None = None
+    generic: str | None = None
+    """Type variable of a pin declared Generic: pins of one node sharing it take one concrete type."""
+
+    @property
+    def is_exec(self) -> bool:
+        return self.data_type is DataType.EXECUTION
+
+    @property
+    def is_input(self) -> bool:
+        return self.direction is PinDirection.INPUT
+
+    def type_label(self) -> str:
+        if self.value_type is ValueType.NORMAL:
+            return self.data_type.value
+        return f"{self.value_type.value}<{self.data_type.value}>"
+
+
+class Node(_Model):
+    id: str = Field(default_factory=new_id)
+    name: str
+    """Catalog type key, e.g. `control_branch`."""
+    friendly_name: str = ""
+    description: str = ""
+    category: str = ""
+    coordinates: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    comment: str | None = None
+    layer: str | None = None
+    pins: dict[str, Pin] = Field(default_factory=dict)
+
+    def ordered_pins(self, direction: PinDirection | None = None) -> list[Pin]:
+        pins = (p for p in self.pins.values() if direction is None or p.direction is direction)
+        return sorted(pins, key=lambda p: (p.direction.value != "Input", p.index))
+
+    @property
+    def inputs(self) -> list[Pin]:
+        return self.ordered_pins(PinDirection.INPUT)
+
+    @property
+    def outputs(self) -> list[Pin]:
+        return self.ordered_pins(PinDirection.OUTPUT)
+
+    @property
+    def is_pure(self) -> bool:
+        """A node without exec pins computes a value on demand instead of taking part in control flow."""
+        return not any(p.is_exec for p in self.pins.values())
+
+    def pin(self, key: str, direction: PinDirection | None = None) -> Pin:
+        """Find a pin by id, or by name (inputs first unless a direction is given)."""
+        if key in self.pins and (direction is None or self.pins[key].direction is direction):
+            return self.pins[key]
+        for pin in self.ordered_pins(direction):
+            if pin.name == key:
+                return pin
+        where = f" {direction.value.lower()}" if direction else ""
+        names = ", ".join(p.name for p in self.ordered_pins(direction))
+        raise UnknownPinError(f"node {self.label()} has no{where} pin {key!r} (pins: {names})")
+
+    def label(self) -> str:
+        return f"{self.friendly_name or self.name!r} ({self.id})"
+
+
+class Connection(_Model):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    from_node: str
+    from_pin: str
+    to_node: str
+    to_pin: str
+
+    def key(self) -> tuple[str, str, str, str]:
+        return (self.from_node, self.from_pin, self.to_node, self.to_pin)
+
+
+class Variable(_Model):
+    id: str = Field(default_factory=new_id)
+    name: str
+    description: str = ""
+    data_type: DataType = DataType.STRING
+    value_type: ValueType = ValueType.NORMAL
+    schema_: dict[str, Any] | None = Field(default=None, alias="schema")
+    default_value: Any = None
+    exposed: bool = False
+    secret: bool = False
+    editable: bool = True
+
+
+class Comment(_Model):
+    id: str = Field(default_factory=new_id)
+    content: str = ""
+    coordinates: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    width: float = 240.0
+    height: float = 120.0
+    color: str | None = None
+
+
+class Layer(_Model):
+    """A collapsed sub-graph: its nodes are drawn as one box whose pins are the wires crossing its edge."""
+
+    id: str = Field(default_factory=new_id)
+    name: str
+    coordinates: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    nodes: list[str] = Field(default_factory=list)
+    comment: str | None = None
+
+
+Listener = Callable[["Board", "Command | None"], None]
+
+
+class Board(_Model):
+    """A graph of nodes with typed pins. Build one in code, load one from a file, or edit one in the editor."""
+
+    format: str = FORMAT
+    id: str = Field(default_factory=new_id)
+    name: str = "board"
+    description: str = ""
+    version: tuple[int, int, int] = (0, 1, 0)
+    log_level: LogLevel = LogLevel.INFO
+    nodes: dict[str, Node] = Field(default_factory=dict)
+    connections: list[Connection] = Field(default_factory=list)
+    variables: dict[str, Variable] = Field(default_factory=dict)
+    comments: dict[str, Comment] = Field(default_factory=dict)
+    layers: dict[str, Layer] = Field(default_factory=dict)
+
+    _revision: int = PrivateAttr(default=0)
+    _history: History | None = PrivateAttr(default=None)
+    _listeners: list[Listener] = PrivateAttr(default_factory=list)
+    _plan_cache: tuple[tuple[int, int, int], Any] | None = PrivateAttr(default=None)
+
+    # ---- reading -------------------------------------------------------------------------------------
+
+    def node(self, key: str) -> Node:
+        """A node by id, or by friendly name or type key when that is unique."""
+        if key in self.nodes:
+            return self.nodes[key]
+        found = [n for n in self.nodes.values() if key in (n.friendly_name, n.name)]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            ids = ", ".join(n.id for n in found)
+            raise UnknownNodeError(f"{len(found)} nodes are called {key!r} (ids {ids}); use an id")
+        raise UnknownNodeError(f"board {self.name!r} has no node {key!r}")
+
+    def variable(self, name: str) -> Variable:
+        for variable in self.variables.values():
+            if name in (variable.name, variable.id):
+                return variable
+        from flowlike_core.errors import UnknownVariableError
+
+        known = ", ".join(sorted(v.name for v in self.variables.values())) or "none"
+        raise UnknownVariableError(f"board {self.name!r} has no variable {name!r} (variables: {known})")
+
+    def wires_into(self, node_id: str, pin_id: str) -> list[Connection]:
+        return [c for c in self.connections if c.to_node == node_id and c.to_pin == pin_id]
+
+    def wires_from(self, node_id: str, pin_id: str) -> list[Connection]:
+        return [c for c in self.connections if c.from_node == node_id and c.from_pin == pin_id]
+
+    def wires_of(self, node_id: str) -> list[Connection]:
+        return [c for c in self.connections if node_id in (c.from_node, c.to_node)]
+
+    def endpoints(self, connection: Connection) -> tuple[Node, Pin, Node, Pin]:
+        source, target = self.nodes[connection.from_node], self.nodes[connection.to_node]
+        return source, source.pins[connection.from_pin], target, target.pins[connection.to_pin]
+
+    def iter_pins(self) -> Iterator[tuple[Node, Pin]]:
+        for node in self.nodes.values():
+            for pin in node.pins.values():
+                yield node, pin
+
+    def validate(self, registry: Any = None) -> list[Any]:  # type: ignore[override]
+        """Every problem of the board (dangling wires, unknown types, mismatches, pure cycles, empty inputs)."""
+        from flowlike_core.validate import validate_board
+
+        return validate_board(self, registry)
+
+    def run(self, **options: Any) -> Any:
+        """Run from the event node (see `flowlike_core.executor.run_board` for the options)."""
+        from flowlike_core.executor import run_board
+
+        return run_board(self, **options)
+
+    @property
+    def revision(self) -> int:
+        """Counts edits; anything derived from the board (a run plan, a drawing) is valid for one revision."""
+        return self._revision
+
+    # ---- editing -------------------------------------------------------------------------------------
+
+    @property
+    def history(self) -> History:
+        if self._history is None:
+            from flowlike_core.commands import History
+
+            self._history = History(self)
+        return self._history
+
+    def apply(self, command: Command) -> Any:
+        """Apply an edit through the undo history; returns what the command returns (e.g. the new node)."""
+        return self.history.apply(command)
+
+    def undo(self) -> None:
+        self.history.undo()
+
+    def redo(self) -> None:
+        self.history.redo()
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call `listener(board, command)` after every edit; returns a function that unsubscribes."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def touch(self, command: Command | None = None) -> None:
+        """Record that the board changed: bumps the revision and tells the listeners."""
+        self._revision += 1
+        for listener in list(self._listeners):
+            listener(self, command)
+
+    # ---- file format ---------------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-native document; secret variables never carry their value into it."""
+        data = self.model_dump(mode="json", by_alias=True)
+        data["connections"] = sorted(data["connections"], key=lambda c: tuple(c.values()))
+        for variable in data["variables"].values():
+            if variable["secret"]:
+                variable["default_value"] = None
+        return data
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str, source: str = "<string>") -> Board:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise BoardFileError(f"{source}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from exc
+        return cls.from_dict(data, source)
+
+    @classmethod
+    def from_dict(cls, data: Any, source: str = "<dict>") -> Board:
+        if not isinstance(data, dict) or data.get("format", FORMAT) != FORMAT:
+            found = data.get("format") if isinstance(data, dict) else type(data).__name__
+            raise BoardFileError(f"{source}: not a board document (format {found!r}, expected {FORMAT!r})")
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"at {'.'.join(str(part) for part in err['loc'])}: {err['msg']}" for err in exc.errors()[:10]
+            )
+            raise BoardFileError(f"{source}: invalid board: {problems}") from exc
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Board:
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError as exc:
+            raise BoardFileError(f"{path}: no such board file") from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise BoardFileError(f"{path}: cannot read board file: {exc}") from exc
+        return cls.from_json(text, str(path))
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write atomically: the old file stays whole unless the new one was written completely."""
+        path = Path(path)
+        if not path.name.endswith(SUFFIX) and not path.suffix:
+            path = path.with_name(path.name + SUFFIX)
+        atomic_write_text(path, self.to_json())
+        return path
+
+    def copy_board(self) -> Board:
+        """A deep copy with no history or listeners."""
+        return Board.model_validate(self.model_dump(by_alias=True))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Board) and self.to_dict() == other.to_dict()
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write to a temporary file beside `path`, fsync, then rename over it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

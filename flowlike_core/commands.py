@@ -1,0 +1,354 @@
+"""Edits as commands with undo and redo, shared by cells and the editor.
+
+Each command changes a few nodes and maybe the wire list. Before it runs, it snapshots exactly those
+(the touched nodes and the wire list), and undo puts the snapshot back: one mechanism for every command.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from flowlike_core import wiring
+from flowlike_core.board import Board, Comment, Connection, Node, PinDirection, Variable
+from flowlike_core.errors import BoardError, NothingToUndo, UnknownNodeError, UnknownPinError
+from flowlike_core.types import fits, to_json_native
+
+
+@dataclass
+class _Snapshot:
+    nodes: dict[str, Node | None]
+    connections: list[Connection] | None
+    variables: dict[str, Variable | None]
+    comments: dict[str, Comment | None]
+
+    @classmethod
+    def take(cls, board: Board, command: Command) -> _Snapshot:
+        def copy(items: dict[str, Any], keys: set[str]) -> dict[str, Any]:
+            return {k: items[k].model_copy(deep=True) if k in items else None for k in keys}
+
+        return cls(
+            nodes=copy(board.nodes, command.touches_nodes(board)),
+            connections=list(board.connections) if command.touches_wires else None,
+            variables=copy(board.variables, command.touches_variables()),
+            comments=copy(board.comments, command.touches_comments()),
+        )
+
+    def restore(self, board: Board) -> None:
+        for target, saved in ((board.nodes, self.nodes), (board.variables, self.variables),
+                              (board.comments, self.comments)):
+            for key, item in saved.items():
+                if item is None:
+                    target.pop(key, None)
+                else:
+                    target[key] = item.model_copy(deep=True)
+        if self.connections is not None:
+            board.connections = list(self.connections)
+
+
+class Command:
+    """An edit. Subclasses say what they touch and implement `do`."""
+
+    touches_wires: ClassVar[bool] = False
+    label: ClassVar[str] = "edit"
+
+    def touches_nodes(self, board: Board) -> set[str]:
+        return set()
+
+    def touches_variables(self) -> set[str]:
+        return set()
+
+    def touches_comments(self) -> set[str]:
+        return set()
+
+    def do(self, board: Board) -> Any:
+        raise NotImplementedError
+
+
+def _node(board: Board, node_id: str) -> Node:
+    if node_id not in board.nodes:
+        raise UnknownNodeError(f"board {board.name!r} has no node {node_id!r}")
+    return board.nodes[node_id]
+
+
+def _pin_id(node: Node, key: str, direction: PinDirection) -> str:
+    """A pin by id, else by name on the expected side, else by name on either side (the rules then judge)."""
+    if key in node.pins:
+        return key
+    try:
+        return node.pin(key, direction).id
+    except UnknownPinError:
+        return node.pin(key).id
+
+
+def _wire(board: Board, from_node: str, from_pin: str, to_node: str, to_pin: str) -> Connection:
+    source, target = _node(board, from_node), _node(board, to_node)
+    return Connection(from_node=source.id, from_pin=_pin_id(source, from_pin, PinDirection.OUTPUT),
+                      to_node=target.id, to_pin=_pin_id(target, to_pin, PinDirection.INPUT))
+
+
+@dataclass
+class AddNode(Command):
+    node: Node
+    label: ClassVar[str] = "add node"
+
+    def touches_nodes(self, board: Board) -> set[str]:
+        return {self.node.id}
+
+    def do(self, board: Board) -> Node:
+        if self.node.id in board.nodes:
+            raise BoardError(f"board {board.name!r} already has a node with id {self.node.id!r}")
+        board.nodes[self.node.id] = self.node.model_copy(deep=True)
+        return board.nodes[self.node.id]
+
+
+@dataclass
+class RemoveNode(Command):
+    node_id: str
+    touches_wires: ClassVar[bool] = True
+    label: ClassVar[str] = "remove node"
+
+    def touches_nodes(self, board: Board) -> set[str]:
+        return {self.node_id} | {n for c in board.wires_of(self.node_id) for n in (c.from_node, c.to_node)}
+
+    def do(self, board: Board) -> None:
+        _node(board, self.node_id)
+        neighbours = {n for c in board.wires_of(self.node_id) for n in (c.from_node, c.to_node)}
+        board.connections = [c for c in board.connections if self.node_id not in (c.from_node, c.to_node)]
+        del board.nodes[self.node_id]
+        wiring.release_generics(board, neighbours - {self.node_id})
+
+
+@dataclass
+class MoveNode(Command):
+    node_id: str
+    coordinates: tuple[float, float, float]
+    label: ClassVar[str] = "move node"
+
+    def touches_nodes(self, board: Board) -> set[str]:
+        return {self.node_id}
+
+    def do(self, board: Board) -> None:
+        x, y, *z = self.coordinates
+        _node(board, self.node_id).coordinates = (float(x), float(y), float(z[0] if z else 0.0))
+
+
+@dataclass
+class UpdateNode(Command):
+    """Change a node's friendly name, comment or input defaults (by pin name or id)."""
+
+    node_id: str
+    friendly_name: str | None = None
+    comment: str | None = None
+    defaults: dict[str, Any] = field(default_factory=dict)
+    label: ClassVar[str] = "update node"
+
+    def touches_nodes(self, board: Board) -> set[str]:
+        return {self.node_id}
+
+    def do(self, board: Board) -> None:
+        node = _node(board, self.node_id)
+        for key, value in self.defaults.items():
+            pin = node.pin(key)
+            native = to_json_native(value)
+            if not pin.is_input or pin.is_exec:
+                raise BoardError(f"pin {pin.name!r} of {node.label()} is not a data input; it has no default")
+            if not fits(native, pin.data_type, pin.value_type):
+                raise BoardError(f"value {value!r} does not fit pin {pin.name!r} of {node.label()}, "
+                                 f"which takes {pin.type_label()}")
+            if pin.options and pin.options.valid_values is not None and native not in pin.options.valid_values:
+                raise BoardError(f"value {value!r} is not one of the valid values of pin {pin.name!r} of "
+                                 f"{node.label()}: {pin.options.valid_values!r}")
+            pin.default_value = native
+        if self.friendly_name is not None:
+            node.friendly_name = self.friendly_name
+        if self.comment is not None:
+            node.comment = self.comment or None
+
+
+@dataclass
+class Connect(Command):
+    """Wire an output pin to an input pin; a data input's old wire, or an exec output's, is replaced."""
+
+    from_node: str
+    from_pin: str
+    to_node: str
+    to_pin: str
+    touches_wires: ClassVar[bool] = True
+    label: ClassVar[str] = "connect"
+
+    def _connection(self, board: Board) -> Connection:
+        return _wire(board, self.from_node, self.from_pin, self.to_node, self.to_pin)
+
+    def touches_nodes(self, board: Board) -> set[str]:
+        connection = self._connection(board)
+        others = {n for c in wiring.displaced(board, connection) for n in (c.from_node, c.to_node)}
+        return {self.from_node, self.to_node} | others
+
+    def do(self, board: Board) -> Connection:
+        connection = self._connection(board)
+        wiring.check(board, connection)
+        if connection in board.connections:
+            return connection
+        old = wiring.displaced(board, connection)
+        board.connections = [c for c in board.connections if c not in old] + [connection]
+        wiring.release_generics(board, {n for c in old for n in (c.from_node, c.to_node)})
+        wiring.bind_generics(board, connection)
+        return connection
+
+
+@dataclass
+class Disconnect(Command):
+    from_node: str
+    from_pin: str
+    to_node: str
+    to_pin: str
+    touches_wires: ClassVar[bool] = True
+    label: ClassVar[str] = "disconnect"
+
+    def touches_nodes(self, board: Board) -> set[str]:
+        return {self.from_node, self.to_node}
+
+    def do(self, board: Board) -> None:
+        connection = _wire(board, self.from_node, self.from_pin, self.to_node, self.to_pin)
+        source, target = board.nodes[connection.from_node], board.nodes[connection.to_node]
+        if connection not in board.connections:
+            raise BoardError(f"no wire {source.label()}.{self.from_pin} -> {target.label()}.{self.to_pin}")
+        board.connections = [c for c in board.connections if c != connection]
+        wiring.release_generics(board, {source.id, target.id})
+
+
+@dataclass
+class UpsertVariable(Command):
+    variable: Variable
+    label: ClassVar[str] = "set variable"
+
+    def touches_variables(self) -> set[str]:
+        return {self.variable.id}
+
+    def do(self, board: Board) -> Variable:
+        clash = [v for v in board.variables.values() if v.name == self.variable.name and v.id != self.variable.id]
+        if clash:
+            raise BoardError(f"board {board.name!r} already has a variable called {self.variable.name!r}")
+        if not fits(self.variable.default_value, self.variable.data_type, self.variable.value_type):
+            raise BoardError(f"default {self.variable.default_value!r} of variable {self.variable.name!r} "
+                             f"does not fit its type")
+        board.variables[self.variable.id] = self.variable.model_copy(deep=True)
+        return board.variables[self.variable.id]
+
+
+@dataclass
+class RemoveVariable(Command):
+    variable_id: str
+    label: ClassVar[str] = "remove variable"
+
+    def touches_variables(self) -> set[str]:
+        return {self.variable_id}
+
+    def do(self, board: Board) -> None:
+        if self.variable_id not in board.variables:
+            raise BoardError(f"board {board.name!r} has no variable with id {self.variable_id!r}")
+        del board.variables[self.variable_id]
+
+
+@dataclass
+class UpsertComment(Command):
+    comment: Comment
+    label: ClassVar[str] = "set comment"
+
+    def touches_comments(self) -> set[str]:
+        return {self.comment.id}
+
+    def do(self, board: Board) -> Comment:
+        board.comments[self.comment.id] = self.comment.model_copy(deep=True)
+        return board.comments[self.comment.id]
+
+
+@dataclass
+class RemoveComment(Command):
+    comment_id: str
+    label: ClassVar[str] = "remove comment"
+
+    def touches_comments(self) -> set[str]:
+        return {self.comment_id}
+
+    def do(self, board: Board) -> None:
+        if self.comment_id not in board.comments:
+            raise BoardError(f"board {board.name!r} has no comment with id {self.comment_id!r}")
+        del board.comments[self.comment_id]
+
+
+@dataclass
+class Batch(Command):
+    """Several commands as one undo step (a paste, a multi-delete); all or nothing."""
+
+    commands: list[Command]
+    label: ClassVar[str] = "batch"
+
+    def do(self, board: Board) -> list[Any]:
+        raise NotImplementedError("a Batch is applied part by part through History")
+
+
+def _parts(command: Command) -> list[Command]:
+    if isinstance(command, Batch):
+        return [part for inner in command.commands for part in _parts(inner)]
+    return [command]
+
+
+class History:
+    """Undo and redo stacks of one board. A failed command leaves the board as it was."""
+
+    def __init__(self, board: Board, limit: int = 500) -> None:
+        self.board = board
+        self.limit = limit
+        self.done: list[tuple[Command, list[_Snapshot]]] = []
+        self.undone: list[Command] = []
+
+    def _run(self, command: Command) -> tuple[Any, list[_Snapshot]]:
+        parts = _parts(command)
+        snapshots: list[_Snapshot] = []
+        try:
+            results = []
+            for part in parts:
+                snapshots.append(_Snapshot.take(self.board, part))
+                results.append(part.do(self.board))
+        except BaseException:
+            for snapshot in reversed(snapshots):
+                snapshot.restore(self.board)
+            raise
+        return (results if isinstance(command, Batch) else results[0]), snapshots
+
+    def apply(self, command: Command) -> Any:
+        result, snapshots = self._run(command)
+        self.done.append((command, snapshots))
+        del self.done[: -self.limit]
+        self.undone.clear()
+        self.board.touch(command)
+        return result
+
+    def undo(self) -> Command:
+        if not self.done:
+            raise NothingToUndo(f"nothing to undo on board {self.board.name!r}")
+        command, snapshots = self.done.pop()
+        for snapshot in reversed(snapshots):
+            snapshot.restore(self.board)
+        self.undone.append(command)
+        self.board.touch(command)
+        return command
+
+    def redo(self) -> Command:
+        if not self.undone:
+            raise NothingToUndo(f"nothing to redo on board {self.board.name!r}")
+        command = self.undone.pop()
+        _, snapshots = self._run(command)
+        self.done.append((command, snapshots))
+        self.board.touch(command)
+        return command
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self.done)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self.undone)

@@ -1,0 +1,170 @@
+"""What a node sees while it runs: its inputs and outputs, exec pins, logs, variables, progress, cancel."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TYPE_CHECKING, Any
+
+from flowlike_core.board import LogLevel
+from flowlike_core.errors import UnknownPinError
+from flowlike_core.events import Event
+from flowlike_core.plan import CONST, VALUE, NodePlan
+from flowlike_core.run import LEVEL_ORDER, LogLine, NodeTrace
+
+if TYPE_CHECKING:
+    from flowlike_core.executor import Executor
+
+
+class Context:
+    __slots__ = ("_executor", "_plan", "trace", "trigger", "activated")
+
+    def __init__(self, executor: Executor, plan: NodePlan, trace: NodeTrace, trigger: str | None) -> None:
+        self._executor = executor
+        self._plan = plan
+        self.trace = trace
+        self.trigger = trigger
+        """Name of the exec input that started this execution (None for events and pure nodes)."""
+        self.activated: list[str] = []
+
+    # ---- data pins -----------------------------------------------------------------------------------
+
+    @property
+    def node_id(self) -> str:
+        return self._plan.node.id
+
+    def get_input(self, name: str) -> Any:
+        try:
+            source = self._plan.inputs[name][0]
+        except KeyError:
+            raise UnknownPinError(f"node {self._plan.node.label()} has no data input {name!r}") from None
+        if source.kind == CONST:
+            return source.constant()
+        if source.kind == VALUE:
+            return self._executor.values.get(source.key)
+        return self._executor.pull(source.node_id, source.key)
+
+    def get_inputs(self, name: str) -> list[Any]:
+        """Every input of a variadic group (pins sharing one name), in pin order."""
+        if name not in self._plan.inputs:
+            raise UnknownPinError(f"node {self._plan.node.label()} has no data input {name!r}")
+        executor = self._executor
+        values = []
+        for source in self._plan.inputs[name]:
+            if source.kind == CONST:
+                values.append(source.constant())
+            elif source.kind == VALUE:
+                values.append(executor.values.get(source.key))
+            else:
+                values.append(executor.pull(source.node_id, source.key))
+        return values
+
+    def is_connected(self, name: str) -> bool:
+        return any(source.kind != CONST for source in self._plan.inputs.get(name, ()))
+
+    def set_output(self, name: str, value: Any) -> None:
+        try:
+            key = self._plan.outputs[name]
+        except KeyError:
+            raise UnknownPinError(f"node {self._plan.node.label()} has no data output {name!r}") from None
+        if self._plan.pure:
+            self._executor.pure_cache[key] = value
+        self._executor.values[key] = value
+
+    # ---- exec pins -----------------------------------------------------------------------------------
+
+    def activate(self, name: str) -> None:
+        """Run what is wired to this exec output after this node finishes."""
+        if name not in self._plan.exec_next:
+            raise UnknownPinError(f"node {self._plan.node.label()} has no exec output {name!r}")
+        if name not in self.activated:
+            self.activated.append(name)
+
+    def deactivate(self, name: str) -> None:
+        if name in self.activated:
+            self.activated.remove(name)
+
+    async def fire(self, name: str) -> None:
+        """Run what is wired to this exec output now, to completion (loop bodies, sequences)."""
+        if name not in self._plan.exec_next:
+            raise UnknownPinError(f"node {self._plan.node.label()} has no exec output {name!r}")
+        targets = self._plan.exec_next[name]
+        if targets:
+            await self._executor.flow(list(targets))
+
+    def is_wired(self, exec_output: str) -> bool:
+        return bool(self._plan.exec_next.get(exec_output))
+
+    # ---- run state -----------------------------------------------------------------------------------
+
+    @property
+    def state(self) -> dict[str, Any]:
+        """Per-run memory of this node (do-once, flip-flop, gate, gather keep theirs here)."""
+        return self._executor.node_state.setdefault(self._plan.node.id, {})
+
+    @property
+    def payload(self) -> Any:
+        return self._executor.payload
+
+    def set_result(self, value: Any) -> None:
+        """Make `value` the run's result (what a board called as a function returns)."""
+        self._executor.run.result = value
+
+    def get_variable(self, name: str) -> Any:
+        variables = self._executor.variables
+        if name not in variables:
+            from flowlike_core.errors import UnknownVariableError
+
+            raise UnknownVariableError(f"no variable {name!r} on board {self._executor.run.board.name!r}")
+        return variables[name]
+
+    def set_variable(self, name: str, value: Any) -> None:
+        self.get_variable(name)
+        self._executor.variables[name] = value
+
+    # ---- logs, progress, cancel ------------------------------------------------------------------------
+
+    def log(self, level: LogLevel, message: str) -> None:
+        executor = self._executor
+        if LEVEL_ORDER[level] < executor.log_floor:
+            return
+        line = LogLine(level, str(message), time.time(), self._plan.node.id)
+        self.trace.logs.append(line)
+        if executor.listeners:
+            executor.emit(Event("log", node_id=line.node_id, message=line.message, level=level))
+
+    def debug(self, message: str) -> None:
+        self.log(LogLevel.DEBUG, message)
+
+    def info(self, message: str) -> None:
+        self.log(LogLevel.INFO, message)
+
+    def warn(self, message: str) -> None:
+        self.log(LogLevel.WARN, message)
+
+    def error(self, message: str) -> None:
+        self.log(LogLevel.ERROR, message)
+
+    def fatal(self, message: str) -> None:
+        self.log(LogLevel.FATAL, message)
+
+    def progress(self, done: float, total: float | None = None, message: str = "") -> None:
+        """Report progress (`done` of `total`, or a fraction in 0..1) to whoever watches the run."""
+        executor = self._executor
+        if executor.listeners:
+            fraction = done / total if total else done
+            executor.emit(Event("progress", node_id=self._plan.node.id, progress=float(fraction),
+                                message=message))
+
+    @property
+    def cancelled(self) -> bool:
+        return self._executor.cancel_requested.is_set()
+
+    def check_cancelled(self) -> None:
+        """Stop here if the run was cancelled; long loops in a node should call this now and then."""
+        self._executor.check_cancelled()
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait without blocking other branches; ends early when the run is cancelled."""
+        await asyncio.sleep(seconds)
+        self.check_cancelled()

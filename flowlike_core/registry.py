@@ -1,0 +1,92 @@
+"""The registry: node types by catalog key. Packs register through the `flowlike.packs` entry-point group."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+
+from flowlike_core.errors import UnknownNodeError
+from flowlike_core.node import NodeType
+
+ENTRY_POINT_GROUP = "flowlike.packs"
+
+
+@dataclass
+class Pack:
+    """A named set of node types, as a package ships it (`PACK = Pack("std", [...])`)."""
+
+    name: str
+    nodes: list[type[NodeType]] = field(default_factory=list)
+    description: str = ""
+
+
+class Registry:
+    def __init__(self, packs: Iterable[Pack] = ()) -> None:
+        self._types: dict[str, type[NodeType]] = {}
+        self.generation = 0
+        """Moves on with every registration, so that compiled plans see redefined node types."""
+        for pack in packs:
+            self.add_pack(pack)
+
+    def register(self, node_type: type[NodeType], *, pack: str = "", replace: bool = False) -> type[NodeType]:
+        key = node_type.name
+        if key in self._types and not replace and self._types[key] is not node_type:
+            raise ValueError(f"node type {key!r} is already registered by pack {self._types[key].pack!r}")
+        if pack or not node_type.pack:
+            node_type.pack = pack
+        self._types[key] = node_type
+        self.generation += 1
+        return node_type
+
+    def add_pack(self, pack: Pack) -> None:
+        for node_type in pack.nodes:
+            self.register(node_type, pack=pack.name, replace=True)
+
+    def get(self, key: str) -> type[NodeType]:
+        try:
+            return self._types[key]
+        except KeyError:
+            raise UnknownNodeError(f"unknown node type {key!r}: no installed pack provides it") from None
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._types
+
+    def __iter__(self) -> Iterator[type[NodeType]]:
+        return iter(sorted(self._types.values(), key=lambda t: (t.pack, t.category, t.name)))
+
+    def __len__(self) -> int:
+        return len(self._types)
+
+    def search(self, text: str = "") -> list[type[NodeType]]:
+        """Node types whose key, name, category, description or pin types mention every word of `text`."""
+        words = text.lower().split()
+
+        def haystack(t: type[NodeType]) -> str:
+            pins = " ".join(f"{p.name} {p.data_type.value} {p.value_type.value}" for p in t.pin_specs())
+            return f"{t.name} {t.friendly_name} {t.category} {t.pack} {t.description} {pins}".lower()
+
+        return [t for t in self if all(w in haystack(t) for w in words)]
+
+
+def installed_packs() -> list[Pack]:
+    """Every pack advertised in the `flowlike.packs` entry-point group."""
+    packs = []
+    for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        pack = entry.load()
+        packs.append(pack() if callable(pack) and not isinstance(pack, Pack) else pack)
+    return packs
+
+
+_default: Registry | None = None
+_lock = threading.Lock()
+
+
+def default_registry() -> Registry:
+    """The process-wide registry with every installed pack, loaded on first use."""
+    global _default
+    with _lock:
+        if _default is None:
+            _default = Registry(installed_packs())
+        return _default

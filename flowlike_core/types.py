@@ -1,0 +1,178 @@
+"""Pin types: what a pin carries (data type) and in what shape (value type).
+
+Names and spellings follow Flow-Like so that boards travel between the two systems.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import pathlib
+import types
+import typing
+from enum import StrEnum
+from typing import Any
+
+
+class DataType(StrEnum):
+    EXECUTION = "Execution"
+    BOOLEAN = "Boolean"
+    INTEGER = "Integer"
+    FLOAT = "Float"
+    STRING = "String"
+    DATE = "Date"
+    PATHBUF = "PathBuf"
+    BYTE = "Byte"
+    STRUCT = "Struct"
+    GENERIC = "Generic"
+
+
+class ValueType(StrEnum):
+    NORMAL = "Normal"
+    ARRAY = "Array"
+    HASHMAP = "HashMap"
+    HASHSET = "HashSet"
+
+
+_SCALARS: dict[Any, DataType] = {
+    bool: DataType.BOOLEAN,
+    int: DataType.INTEGER,
+    float: DataType.FLOAT,
+    str: DataType.STRING,
+    dt.datetime: DataType.DATE,
+    dt.date: DataType.DATE,
+    pathlib.Path: DataType.PATHBUF,
+    pathlib.PurePath: DataType.PATHBUF,
+    bytes: DataType.BYTE,
+    dict: DataType.STRUCT,
+}
+
+
+def pin_type_of(hint: Any) -> tuple[DataType, ValueType, dict | None]:
+    """Map a Python type hint to (data type, value type, JSON schema); unknown hints are Generic.
+
+    `list[int]` is an Integer Array, `dict[str, float]` a Float HashMap, `set[str]` a String HashSet,
+    a pydantic model a Struct with its JSON Schema, `Any` and everything else Generic.
+    """
+    origin = typing.get_origin(hint)
+    if origin is typing.Annotated:
+        return pin_type_of(typing.get_args(hint)[0])
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        return pin_type_of(args[0]) if len(args) == 1 else (DataType.GENERIC, ValueType.NORMAL, None)
+    containers = {list: ValueType.ARRAY, tuple: ValueType.ARRAY, set: ValueType.HASHSET,
+                  frozenset: ValueType.HASHSET, dict: ValueType.HASHMAP}
+    if origin in containers and typing.get_args(hint):
+        args = typing.get_args(hint)
+        element = args[-1] if origin is dict else args[0]
+        data_type, value_type, schema = pin_type_of(element)
+        if value_type is ValueType.NORMAL:
+            return data_type, containers[origin], schema
+        return DataType.GENERIC, containers[origin], None
+    if hint in (list, tuple):
+        return DataType.GENERIC, ValueType.ARRAY, None
+    if hint in (set, frozenset):
+        return DataType.GENERIC, ValueType.HASHSET, None
+    if hint in _SCALARS:
+        return _SCALARS[hint], ValueType.NORMAL, None
+    model_json_schema = getattr(hint, "model_json_schema", None)
+    if callable(model_json_schema):
+        return DataType.STRUCT, ValueType.NORMAL, model_json_schema()
+    return DataType.GENERIC, ValueType.NORMAL, None
+
+
+_ZERO: dict[DataType, Any] = {
+    DataType.BOOLEAN: False,
+    DataType.INTEGER: 0,
+    DataType.FLOAT: 0.0,
+    DataType.STRING: "",
+    DataType.PATHBUF: "",
+    DataType.BYTE: 0,
+}
+
+
+def zero_value(data_type: DataType, value_type: ValueType) -> Any:
+    """The JSON-native empty value of a type, used when an unconnected input has no default."""
+    if value_type is ValueType.ARRAY or value_type is ValueType.HASHSET:
+        return []
+    if value_type is ValueType.HASHMAP:
+        return {}
+    if data_type is DataType.STRUCT:
+        return {}
+    return _ZERO.get(data_type)
+
+
+def to_runtime(value: Any, data_type: DataType, value_type: ValueType) -> Any:
+    """Turn a JSON-native default (as stored in a board file) into the Python value a node reads."""
+    if value is None:
+        return None
+    if value_type is ValueType.HASHSET:
+        return {_scalar_to_runtime(v, data_type) for v in value}
+    if value_type is ValueType.ARRAY:
+        return [_scalar_to_runtime(v, data_type) for v in value]
+    if value_type is ValueType.HASHMAP:
+        return {k: _scalar_to_runtime(v, data_type) for k, v in value.items()}
+    return _scalar_to_runtime(value, data_type)
+
+
+def _scalar_to_runtime(value: Any, data_type: DataType) -> Any:
+    if data_type is DataType.FLOAT and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if data_type is DataType.DATE and isinstance(value, str):
+        return dt.datetime.fromisoformat(value)
+    if data_type is DataType.PATHBUF and isinstance(value, str):
+        return pathlib.Path(value)
+    return value
+
+
+def to_json_native(value: Any) -> Any:
+    """Turn a runtime value into a JSON-native one, for board files and run records."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, pathlib.PurePath):
+        return str(value)
+    if isinstance(value, bytes | bytearray):
+        return list(value)
+    if isinstance(value, dict):
+        return {str(k): to_json_native(v) for k, v in value.items()}
+    if isinstance(value, set | frozenset):
+        return sorted((to_json_native(v) for v in value), key=repr)
+    if isinstance(value, list | tuple):
+        return [to_json_native(v) for v in value]
+    model_dump = getattr(value, "model_dump", None)
+    if callable(model_dump):
+        return model_dump(mode="json")
+    return repr(value)
+
+
+_CHECKS: dict[DataType, tuple[type, ...]] = {
+    DataType.BOOLEAN: (bool,),
+    DataType.INTEGER: (int,),
+    DataType.FLOAT: (int, float),
+    DataType.STRING: (str,),
+    DataType.DATE: (str, dt.date),
+    DataType.PATHBUF: (str, pathlib.PurePath),
+    DataType.BYTE: (int,),
+    DataType.STRUCT: (dict,),
+}
+
+
+def fits(value: Any, data_type: DataType, value_type: ValueType) -> bool:
+    """Whether a JSON-native value has the shape a pin of this type expects (None always fits)."""
+    if value is None or data_type in (DataType.GENERIC, DataType.EXECUTION):
+        return True
+    if value_type is ValueType.HASHMAP:
+        return isinstance(value, dict) and all(_fits_scalar(v, data_type) for v in value.values())
+    if value_type in (ValueType.ARRAY, ValueType.HASHSET):
+        return isinstance(value, list | set | tuple) and all(_fits_scalar(v, data_type) for v in value)
+    return _fits_scalar(value, data_type)
+
+
+def _fits_scalar(value: Any, data_type: DataType) -> bool:
+    allowed = _CHECKS.get(data_type)
+    if allowed is None:
+        return True
+    if data_type in (DataType.INTEGER, DataType.FLOAT, DataType.BYTE) and isinstance(value, bool):
+        return False
+    return isinstance(value, allowed)

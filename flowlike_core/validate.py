@@ -1,0 +1,98 @@
+"""Check a whole board and list every problem with its node and pin, instead of stopping at the first."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from pydantic import BaseModel
+
+from flowlike_core import wiring
+from flowlike_core.board import Board
+from flowlike_core.errors import BoardError, ConnectionRefused
+from flowlike_core.registry import Registry, default_registry
+
+
+class Problem(BaseModel):
+    code: str
+    message: str
+    node_id: str | None = None
+    pin_id: str | None = None
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {self.message}"
+
+
+def validate_board(board: Board, registry: Registry | None = None) -> list[Problem]:
+    registry = registry or default_registry()
+    problems: list[Problem] = []
+    for node in board.nodes.values():
+        if node.name not in registry:
+            problems.append(Problem(code="unknown-node-type", node_id=node.id,
+                                    message=f"node {node.label()} has type {node.name!r}, which no installed "
+                                            f"pack provides"))
+    pin_ids = Counter(pin.id for _, pin in board.iter_pins())
+    for node, pin in board.iter_pins():
+        if pin_ids[pin.id] > 1:
+            problems.append(Problem(code="duplicate-pin-id", node_id=node.id, pin_id=pin.id,
+                                    message=f"pin id {pin.id!r} of {node.label()} is used by several pins"))
+    good = []
+    for wire in board.connections:
+        source, target = board.nodes.get(wire.from_node), board.nodes.get(wire.to_node)
+        if source is None or target is None or wire.from_pin not in source.pins or wire.to_pin not in target.pins:
+            problems.append(Problem(code="dangling-connection", node_id=wire.to_node, pin_id=wire.to_pin,
+                                    message=f"wire {wire.from_node}.{wire.from_pin} -> {wire.to_node}.{wire.to_pin} "
+                                            f"points at a node or pin that does not exist"))
+            continue
+        try:
+            wiring.check(board.model_copy(update={"connections": good}), wire)
+        except ConnectionRefused as exc:
+            problems.append(Problem(code="type-mismatch", node_id=target.id, pin_id=wire.to_pin, message=str(exc)))
+        good.append(wire)
+    fan = Counter((w.to_node, w.to_pin) for w in good if not board.nodes[w.to_node].pins[w.to_pin].is_exec)
+    fan |= Counter((w.from_node, w.from_pin) for w in good if board.nodes[w.from_node].pins[w.from_pin].is_exec)
+    for (node_id, pin_id), count in fan.items():
+        if count > 1:
+            node = board.nodes[node_id]
+            problems.append(Problem(code="too-many-wires", node_id=node_id, pin_id=pin_id,
+                                    message=f"pin {node.pins[pin_id].name!r} of {node.label()} has {count} wires; "
+                                            f"it takes one"))
+    wired_inputs = {(w.to_node, w.to_pin) for w in good}
+    for node, pin in board.iter_pins():
+        required = pin.options is not None and pin.options.required
+        if required and pin.is_input and pin.default_value is None and (node.id, pin.id) not in wired_inputs:
+            problems.append(Problem(code="required-input-empty", node_id=node.id, pin_id=pin.id,
+                                    message=f"input {pin.name!r} of {node.label()} is required but has neither "
+                                            f"a wire nor a value"))
+    problems.extend(_pure_cycles(board, good))
+    return problems
+
+
+def _pure_cycles(board: Board, wires: list) -> list[Problem]:
+    edges: dict[str, set[str]] = {}
+    for wire in wires:
+        if board.nodes[wire.from_node].is_pure and board.nodes[wire.to_node].is_pure:
+            edges.setdefault(wire.from_node, set()).add(wire.to_node)
+    problems, state = [], {}
+
+    def visit(node_id: str, path: list[str]) -> None:
+        state[node_id] = 1
+        for nxt in sorted(edges.get(node_id, ())):
+            if state.get(nxt) == 1:
+                cycle = [*path[path.index(nxt):], nxt] if nxt in path else [node_id, nxt]
+                names = " -> ".join(board.nodes[n].label() for n in cycle)
+                problems.append(Problem(code="pure-cycle", node_id=nxt, message=f"cycle among pure nodes: {names}"))
+            elif nxt not in state:
+                visit(nxt, [*path, nxt])
+        state[node_id] = 2
+
+    for node_id in sorted(edges):
+        if node_id not in state:
+            visit(node_id, [node_id])
+    return problems
+
+
+def ensure_valid(board: Board, registry: Registry | None = None) -> None:
+    problems = validate_board(board, registry)
+    if problems:
+        raise BoardError(f"board {board.name!r} has {len(problems)} problem(s):\n" +
+                         "\n".join(f"  {p}" for p in problems))
