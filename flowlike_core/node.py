@@ -166,7 +166,8 @@ class NodeType:
             from flowlike_core.errors import UnknownPinError
 
             raise UnknownPinError(
-                f"node type {cls.name!r} has no input {', '.join(sorted(unknown))} (inputs: {', '.join(sorted(inputs))})"
+                f"node type {cls.name!r} has no input {', '.join(sorted(unknown))} "
+                f"(inputs: {', '.join(sorted(inputs))})"
             )
         pins = [spec.to_pin(i, defaults.get(spec.name) if spec.direction is PinDirection.INPUT else None)
                 for i, spec in enumerate(specs)]
@@ -249,7 +250,8 @@ class FunctionNode(NodeType):
         result = self.func(**kwargs)
         if inspect.isawaitable(result):
             result = await result
-        outputs = [s.name for s in self.pins if s.direction is PinDirection.OUTPUT and s.data_type is not DataType.EXECUTION]
+        outputs = [s.name for s in self.pins
+                   if s.direction is PinDirection.OUTPUT and s.data_type is not DataType.EXECUTION]
         if len(outputs) == 1:
             ctx.set_output(outputs[0], result)
         elif outputs:

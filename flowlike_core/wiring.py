@@ -20,9 +20,9 @@ def schema_satisfies(source: dict[str, Any] | None, target: dict[str, Any] | Non
     if not source:
         return False
     target_type, source_type = target.get("type"), source.get("type")
-    if target_type and source_type and target_type != source_type:
-        if not (target_type == "number" and source_type == "integer"):
-            return False
+    widening = target_type == "number" and source_type == "integer"
+    if target_type and source_type and target_type != source_type and not widening:
+        return False
     if "enum" in target and not set(map(repr, source.get("enum", [None]))) <= set(map(repr, target["enum"])):
         return False
     if target_type == "array" or "items" in target:
