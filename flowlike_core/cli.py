@@ -1,2 +1,291 @@
-def main() -> int:
-    return 0
+"""The `flowlike` command: run, validate and inspect boards from a shell, a thin shell over the engine.
+
+    flowlike run notebooks/boards/loop_and_branch.board.json --var limit=3
+    flowlike validate my.board.json
+    flowlike catalog --search branch
+    flowlike schema
+
+Exit status: 0 success, 1 the run failed or was cancelled (or `validate` found problems), 2 bad input.
+Other packages add subcommands with a function `add_..._command(subparsers)` listed in `EXTENSIONS`; the
+parsers they add set `handler=fn(args) -> int` with `set_defaults`, like the built-in ones below.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+from typing import Any, TextIO
+
+from flowlike_core.board import Board, PinDirection
+from flowlike_core.errors import FlowLikeError
+from flowlike_core.events import Event
+from flowlike_core.executor import DEFAULT_MAX_STEPS, start_run
+from flowlike_core.registry import default_registry
+from flowlike_core.run import Run, RunStatus
+from flowlike_core.types import DataType
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+TRACEBACK_LINES = 12
+"""How much of a failing node's traceback the run summary shows (the end, where the error is)."""
+
+EXTENSIONS: list[tuple[str, str]] = [
+    ("flowlike_core.storage.cli", "add_runs_command"),
+]
+"""Subcommands other packages provide: (module, function taking the subparsers). Absent modules are skipped."""
+
+
+class BadInput(Exception):
+    """Input the command cannot use (a malformed --var, say): exit status 2 with the message."""
+
+
+# ---- run -----------------------------------------------------------------------------------------------
+
+
+def parse_var(text: str) -> tuple[str, Any]:
+    """`NAME=VALUE`: the value is JSON when it parses as JSON (`3`, `true`, `[1, 2]`), else the plain string."""
+    name, sep, raw = text.partition("=")
+    if not sep or not name.strip():
+        raise BadInput(f"--var {text!r}: expected NAME=VALUE")
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError:
+        value = raw
+    return name.strip(), value
+
+
+class RunReporter:
+    """Listens to a run's events: prints log lines as they come and keeps a progress display up to date.
+
+    On a terminal the progress is one line redrawn in place; elsewhere (logs, CI) it is a line now and then.
+    """
+
+    def __init__(self, board: Board, out: TextIO, err: TextIO, interval: float | None = None) -> None:
+        self.names = {node.id: node.friendly_name or node.name for node in board.nodes.values()}
+        self.out = out
+        self.err = err
+        self.live = err.isatty()
+        self.interval = interval if interval is not None else (0.1 if self.live else 2.0)
+        self.last_progress = float("-inf")
+        self.showing = False
+
+    def __call__(self, event: Event) -> None:
+        if event.kind == "log":
+            self._clear()
+            print(f"{event.level.upper():<5} {self.names.get(event.node_id, event.node_id)}: {event.message}",
+                  file=self.out, flush=True)
+        elif event.kind == "progress" and event.progress is not None:
+            self._progress(event)
+        elif event.kind == "run_finished":
+            self._clear()
+
+    def _progress(self, event: Event) -> None:
+        now = time.monotonic()
+        done = event.progress >= 1.0
+        if not done and now - self.last_progress < self.interval:
+            return
+        self.last_progress = now
+        text = f"{self.names.get(event.node_id, event.node_id)}: {event.progress:6.1%}"
+        if event.message:
+            text += f" {event.message}"
+        if self.live:
+            self.err.write(f"\r\x1b[K{text}")
+            self.showing = True
+        else:
+            self.err.write(f"progress {text}\n")
+        self.err.flush()
+
+    def _clear(self) -> None:
+        if self.showing:
+            self.err.write("\r\x1b[K")
+            self.err.flush()
+            self.showing = False
+
+
+def summary(run: Run) -> str:
+    """Status, node executions and duration; for a failed run the failing node, its error and traceback."""
+    lines = [f"{run.status.value}: board {run.board.name!r}, {len(run.traces)} node executions "
+             f"in {run.duration:.3f}s (run {run.id})"]
+    if run.result is not None:
+        lines.append(f"result: {run.result!r}")
+    if run.status is not RunStatus.SUCCESS:
+        lines.append(f"error: {run.error}")
+        trace = run.failed_trace()
+        if trace is not None and trace.traceback:
+            excerpt = trace.traceback.rstrip().splitlines()[-TRACEBACK_LINES:]
+            lines.extend("  " + line for line in excerpt)
+    return "\n".join(lines)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    board = Board.load(args.board)
+    problems = board.validate()
+    if problems:
+        print(f"{args.board}: the board has {len(problems)} problem(s); see `flowlike validate`:", file=sys.stderr)
+        print(format_problems(board, problems), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    variables = dict(parse_var(text) for text in args.var)
+    human = sys.stderr if args.json else sys.stdout
+    handle = start_run(board, start=args.start, variables=variables, max_steps=args.max_steps,
+                       listeners=[RunReporter(board, human, sys.stderr)])
+    run = handle.wait()
+    if args.json:
+        print(run.record().model_dump_json(indent=2))
+    print(summary(run), file=human)
+    return EXIT_OK if run.ok else EXIT_FAILED
+
+
+# ---- validate, catalog, schema ---------------------------------------------------------------------------
+
+
+def format_problems(board: Board, problems: Sequence[Any]) -> str:
+    """One line per problem: node, pin, message."""
+    rows = []
+    for problem in problems:
+        node = board.nodes.get(problem.node_id or "")
+        pin = node.pins.get(problem.pin_id or "") if node else None
+        rows.append((node.label() if node else problem.node_id or "-", pin.name if pin else problem.pin_id or "-",
+                     f"[{problem.code}] {problem.message}"))
+    return table(("NODE", "PIN", "PROBLEM"), rows)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    board = Board.load(args.board)
+    problems = board.validate()
+    if not problems:
+        print(f"{args.board}: no problems ({len(board.nodes)} nodes, {len(board.connections)} connections)")
+        return EXIT_OK
+    print(format_problems(board, problems))
+    print(f"{len(problems)} problem(s)")
+    return EXIT_FAILED
+
+
+def cmd_catalog(args: argparse.Namespace) -> int:
+    node_types = default_registry().search(args.search or "")
+    if args.json:
+        print(json.dumps([t.describe() for t in node_types], indent=2))
+        return EXIT_OK
+    rows = [(t.name, t.friendly_name or t.name, t.category, t.pack, pin_summary(t)) for t in node_types]
+    print(table(("KEY", "NAME", "CATEGORY", "PACK", "PINS"), rows))
+    print(f"{len(rows)} node type(s)")
+    return EXIT_OK
+
+
+def pin_summary(node_type: Any) -> str:
+    """`in1, in2 -> out1` over the declared data pins (exec and error pins are on most nodes: noise here)."""
+    data = [p for p in node_type.pins if p.data_type is not DataType.EXECUTION]
+    inputs = ", ".join(p.name for p in data if p.direction is PinDirection.INPUT)
+    outputs = ", ".join(p.name for p in data if p.direction is PinDirection.OUTPUT)
+    return f"{inputs} -> {outputs}".strip() if inputs or outputs else ""
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    print(json.dumps(Board.model_json_schema(by_alias=True), indent=2, sort_keys=True))
+    return EXIT_OK
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Left-aligned columns as wide as their widest cell; the last column runs free."""
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header) - 1)]
+    return "\n".join(
+        "  ".join([*(str(cell).ljust(width) for cell, width in zip(row, widths, strict=False)), str(row[-1])])
+        for row in [header, *rows]
+    )
+
+
+# ---- the parser ------------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="flowlike",
+        description="Run, validate and inspect flowlike-nb Boards (typed, runnable workflow graphs).",
+        epilog="Exit status: 0 success, 1 run failed or cancelled (validate: problems found), 2 bad input.",
+    )
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+
+    run = subparsers.add_parser(
+        "run", help="run a board and print its logs, progress and a summary",
+        description="Run a board from its event node. Log lines print as they come, then a summary. "
+                    "Ctrl-C cancels the run cleanly.",
+        epilog="Exit status: 0 the run succeeded, 1 it failed or was cancelled, 2 bad input (unreadable or "
+               "invalid board, unknown variable or start node, a value that does not fit its variable).",
+    )
+    run.add_argument("board", metavar="BOARD", help="path of a .board.json file")
+    run.add_argument("--var", metavar="NAME=VALUE", action="append", default=[],
+                     help="set an exposed variable; VALUE is read as JSON when it parses (3, true, [1,2], "
+                          '"text"), else as a string. Repeat for several variables')
+    run.add_argument("--start", metavar="NODE", help="the node to start from (id or unique name); needed when "
+                                                     "the board has several event nodes")
+    run.add_argument("--json", action="store_true",
+                     help="print the run record (status, per-node traces) as JSON on stdout; logs go to stderr")
+    run.add_argument("--max-steps", metavar="N", type=int, default=DEFAULT_MAX_STEPS,
+                     help=f"stop after N node executions, a guard against runaway loops "
+                          f"(default {DEFAULT_MAX_STEPS:,})")
+    run.set_defaults(handler=cmd_run)
+
+    validate = subparsers.add_parser(
+        "validate", help="list every problem of a board",
+        description="Check a board and list every problem (node, pin, message): dangling wires, unknown node "
+                    "types, type mismatches, cycles among pure nodes, required inputs left empty.",
+        epilog="Exit status: 0 no problems, 1 problems found, 2 the file cannot be read as a board.",
+    )
+    validate.add_argument("board", metavar="BOARD", help="path of a .board.json file")
+    validate.set_defaults(handler=cmd_validate)
+
+    catalog = subparsers.add_parser(
+        "catalog", help="list the installed node types",
+        description="List the node types of every installed pack (key, name, category, pack, data pins).",
+    )
+    catalog.add_argument("--search", metavar="TEXT", help="only types whose key, name, category, pack, "
+                                                          "description or pins mention every word of TEXT")
+    catalog.add_argument("--json", action="store_true", help="print the full descriptions as a JSON list")
+    catalog.set_defaults(handler=cmd_catalog)
+
+    schema = subparsers.add_parser(
+        "schema", help="print the JSON Schema of the board file format",
+        description="Print the JSON Schema that .board.json files follow.",
+    )
+    schema.set_defaults(handler=cmd_schema)
+
+    for module_name, function_name in EXTENSIONS:
+        add_command = extension(module_name, function_name)
+        if add_command is not None:
+            add_command(subparsers)
+    return parser
+
+
+def extension(module_name: str, function_name: str) -> Callable[[Any], None] | None:
+    """The function that adds another package's subcommand, or None when that module is not there (yet).
+
+    Only the module itself (or a package it lives in) being absent counts as "not there"; an import error
+    inside it is a real bug and is raised.
+    """
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name and (module_name == exc.name or module_name.startswith(exc.name + ".")):
+            return None
+        raise
+    return getattr(module, function_name)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `flowlike` console script; returns the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # --help (0) or a usage error (2): argparse has printed why
+        return exit_.code if isinstance(exit_.code, int) else EXIT_BAD_INPUT
+    try:
+        return args.handler(args)
+    except (FlowLikeError, BadInput) as exc:
+        print(f"flowlike: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())
