@@ -103,6 +103,12 @@ class Context:
         return self._executor.node_state.setdefault(self._plan.node.id, {})
 
     @property
+    def cache(self) -> dict[Any, Any]:
+        """Per-run memory shared by all nodes: live resources (connections, open tables) that pins name by
+        small handle structs. Dropped when the run ends."""
+        return self._executor.cache
+
+    @property
     def payload(self) -> Any:
         return self._executor.payload
 

@@ -49,3 +49,15 @@ class StepLimitExceeded(RunError):
 
 class RunCancelled(RunError):
     """A run was cancelled (by `cancel()` or KeyboardInterrupt)."""
+
+
+class StorageError(FlowLikeError):
+    """A store cannot be read or written; the message names the store URL and the key."""
+
+
+class SaveConflict(StorageError):
+    """A save was based on an older revision than the stored one: someone else saved in between."""
+
+
+class UnsafePathError(StorageError):
+    """A board name, app name or content key would leave its folder or uses characters a store cannot hold."""

@@ -61,6 +61,7 @@ class Executor:
         self.variables = dict(run.variables)
         self.pure_cache: dict[str, Any] = {}
         self.node_state: dict[str, dict[str, Any]] = {}
+        self.cache: dict[Any, Any] = {}
         self.step = 0
         self.log_floor = LEVEL_ORDER[run.board.log_level]
         self.cancel_requested = threading.Event()
@@ -95,6 +96,7 @@ class Executor:
             run.error = "the run was cancelled"
             run.exception = RunCancelled(run.error)
         finally:
+            self.cache.clear()
             run.end = time.time()
             for trace in run.traces:
                 if trace.status is NodeStatus.RUNNING:

@@ -1,0 +1,79 @@
+"""`flowlike runs`: query the run history. The CLI module calls `add_runs_command(subparsers)`."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+
+from flowlike_core.board import LogLevel
+from flowlike_core.run import RunRecord, RunStatus
+from flowlike_core.storage.config import ENV_STORE, StorageConfig
+
+_RELATIVE = re.compile(r"(\d+(?:\.\d+)?)([smhdw])")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_when(text: str) -> dt.datetime:
+    """An ISO date/time (UTC unless it says otherwise), or a span back from now like `30m`, `2h`, `7d`."""
+    if match := _RELATIVE.fullmatch(text.strip()):
+        return dt.datetime.now(dt.UTC) - dt.timedelta(**{_UNITS[match[2]]: float(match[1])})
+    try:
+        when = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is neither an ISO time (2026-05-01T12:00) nor a span "
+                                         f"like 30m, 2h, 7d") from None
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+def _choice(enum: type[RunStatus] | type[LogLevel]):  # noqa: ANN202 - an argparse type function
+    def parse(text: str) -> str:
+        for member in enum:
+            if member.value.lower() == text.lower():
+                return member.value
+        raise argparse.ArgumentTypeError(f"{text!r}: choose from {', '.join(m.value for m in enum)}")
+
+    return parse
+
+
+def add_runs_command(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "runs", help="list past runs from the run history",
+        description="List runs from the run history, newest first. The store is --store, else $FLOWLIKE_STORE, "
+                    "else $FLOWLIKE_META_URL/$FLOWLIKE_CONTENT_URL, else ~/.flowlike.")
+    parser.add_argument("--store", default=os.environ.get(ENV_STORE),
+                        help="storage config file (.toml/.json) or root URL/directory")
+    parser.add_argument("--board", help="board name or id")
+    parser.add_argument("--status", type=_choice(RunStatus), help="Success, Failed, Cancelled")
+    parser.add_argument("--since", type=parse_when, help="started at or after (ISO time, or 30m, 2h, 7d ago)")
+    parser.add_argument("--until", type=parse_when, help="started at or before (ISO time, or a span ago)")
+    parser.add_argument("--level", type=_choice(LogLevel), help="runs that logged at this level or above")
+    parser.add_argument("--limit", type=int, default=20, help="at most this many runs (default 20)")
+    parser.add_argument("--json", action="store_true", help="print full run records as a JSON list")
+    parser.set_defaults(handler=run_runs_command)
+
+
+def run_runs_command(args: argparse.Namespace) -> int:
+    from flowlike_core.storage.store import Storage
+
+    storage = Storage(StorageConfig.load(args.store))
+    records = storage.runs.query(board=args.board, status=args.status, since=args.since, until=args.until,
+                                 level=args.level, limit=args.limit)
+    if args.json:
+        print(json.dumps([r.model_dump(mode="json") for r in records], indent=2))
+    else:
+        print(format_table(records))
+    return 0
+
+
+def format_table(records: list[RunRecord]) -> str:
+    if not records:
+        return "no runs match"
+    header = ("RUN", "BOARD", "STATUS", "STARTED (UTC)", "SECONDS", "STEPS", "ERROR")
+    rows = [(r.id, r.board_name, r.status.value, r.start.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
+             f"{r.duration:.3f}", str(r.steps), (r.error or "")[:60]) for r in records]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+                     for row in [header, *rows])

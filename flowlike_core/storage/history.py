@@ -1,0 +1,165 @@
+"""Run history: every run's record in a LanceDB table, queryable by board, status, time and log level.
+
+One row per run: the fields queries filter on as columns, the full `RunRecord` as JSON beside them.
+Appends from several kernels are safe (LanceDB commits optimistically and retries); every
+`COMPACT_EVERY` appends the table's small fragments are merged so that queries stay fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from flowlike_core.board import LogLevel
+from flowlike_core.run import LEVEL_ORDER, Run, RunRecord, RunStatus
+from flowlike_core.storage.lance import connect
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+TABLE = "runs"
+COMPACT_EVERY = 200
+
+
+def _schema() -> pa.Schema:
+    import pyarrow as pa
+
+    return pa.schema([
+        ("id", pa.string()), ("board_id", pa.string()), ("board_name", pa.string()), ("app", pa.string()),
+        ("status", pa.string()), ("start", pa.float64()), ("end", pa.float64()), ("duration", pa.float64()),
+        ("steps", pa.int64()), ("max_level", pa.int32()), ("error", pa.string()), ("record", pa.string()),
+    ])
+
+
+def redacted_record(run: Run) -> RunRecord:
+    """The run's record with every secret variable's value blanked wherever it appears (logs, errors, result)."""
+    record = run.record()
+    secrets = {str(run.variables.get(v.name)) for v in run.board.variables.values()
+               if v.secret and run.variables.get(v.name) not in (None, "")}
+    secrets |= {str(v.default_value) for v in run.board.variables.values() if v.secret and v.default_value}
+    if not secrets:
+        return record
+    text = record.model_dump_json()
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(json.dumps(secret)[1:-1], "***")
+    return RunRecord.model_validate_json(text)
+
+
+def _row(record: RunRecord, app: str) -> dict[str, Any]:
+    levels = [LEVEL_ORDER[log.level] for trace in record.traces for log in trace.logs]
+    return {
+        "id": record.id, "board_id": record.board_id, "board_name": record.board_name, "app": app,
+        "status": record.status.value, "start": record.start.timestamp(),
+        "end": record.end.timestamp() if record.end else None, "duration": record.duration,
+        "steps": record.steps, "max_level": max(levels, default=-1), "error": record.error,
+        "record": record.model_dump_json(),
+    }
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _seconds(when: dt.datetime | float) -> float:
+    if isinstance(when, dt.datetime):
+        return (when if when.tzinfo else when.replace(tzinfo=dt.UTC)).timestamp()
+    return float(when)
+
+
+class RunHistory:
+    """The runs table of a content bucket. `append` after a run; `query` to find runs again."""
+
+    def __init__(self, uri: str, options: dict[str, Any] | None = None) -> None:
+        self.uri = uri
+        self._options = options or {}
+        self._table: Any = None
+        self._appends = 0
+        self._lock = threading.Lock()
+
+    @property
+    def table(self) -> Any:
+        if self._table is None:
+            self._table = connect(self.uri, self._options).create_table(TABLE, schema=_schema(), exist_ok=True)
+        return self._table
+
+    def append(self, run: Run | RunRecord, app: str = "") -> RunRecord:
+        """Persist one run (a live `Run` is redacted of secret values first); returns the stored record."""
+        record = redacted_record(run) if isinstance(run, Run) else run
+        self.append_many([record], app)
+        return record
+
+    def append_many(self, records: Iterable[RunRecord], app: str = "") -> None:
+        """Persist several records in one commit (imports, tests, benchmarks)."""
+        import pyarrow as pa
+
+        rows = [_row(record, app) for record in records]
+        if not rows:
+            return
+        with self._lock:
+            self.table.add(pa.Table.from_pylist(rows, schema=_schema()))
+            self._appends += 1
+            if self._appends % COMPACT_EVERY == 0:
+                self.table.optimize(cleanup_older_than=dt.timedelta(minutes=10))
+
+    def query(
+        self,
+        *,
+        board: str | None = None,
+        status: RunStatus | str | None = None,
+        since: dt.datetime | float | None = None,
+        until: dt.datetime | float | None = None,
+        level: LogLevel | str | None = None,
+        app: str | None = None,
+        limit: int | None = 100,
+    ) -> list[RunRecord]:
+        """Runs, newest first. `board` matches a board name or id; `level` keeps runs that logged at that
+        level or above; `since`/`until` bound the start time (datetimes, or seconds since the epoch)."""
+        where = self.where(board=board, status=status, since=since, until=until, level=level, app=app)
+        if limit is not None and limit <= 0:
+            return []
+        index = self._select(where, ["id", "start"])
+        order = sorted(zip(index["start"].to_pylist(), index["id"].to_pylist(), strict=True), reverse=True)
+        ids = [run_id for _, run_id in order[:limit]]
+        if not ids:
+            return []
+        rows = self._select(f"id IN ({', '.join(_quote(i) for i in ids)})", ["id", "record"])
+        by_id = dict(zip(rows["id"].to_pylist(), rows["record"].to_pylist(), strict=True))
+        return [RunRecord.model_validate_json(by_id[i]) for i in ids]
+
+    def get(self, run_id: str) -> RunRecord:
+        rows = self._select(f"id = {_quote(run_id)}", ["record"])["record"].to_pylist()
+        if not rows:
+            raise KeyError(f"no run {run_id!r} in the run history at {self.uri}")
+        return RunRecord.model_validate_json(rows[0])
+
+    def count(self, **filters: Any) -> int:
+        return self.table.count_rows(self.where(**filters))
+
+    @staticmethod
+    def where(*, board: str | None = None, status: RunStatus | str | None = None,
+              since: dt.datetime | float | None = None, until: dt.datetime | float | None = None,
+              level: LogLevel | str | None = None, app: str | None = None) -> str | None:
+        """The SQL predicate for a query; values are quoted, so names cannot inject SQL."""
+        parts = []
+        if board is not None:
+            parts.append(f"(board_name = {_quote(board)} OR board_id = {_quote(board)})")
+        if status is not None:
+            parts.append(f"status = {_quote(RunStatus(status).value)}")
+        if since is not None:
+            parts.append(f"start >= {_seconds(since)!r}")
+        if until is not None:
+            parts.append(f"start <= {_seconds(until)!r}")
+        if level is not None:
+            parts.append(f"max_level >= {LEVEL_ORDER[LogLevel(level)]}")
+        if app is not None:
+            parts.append(f"app = {_quote(app)}")
+        return " AND ".join(parts) or None
+
+    def _select(self, where: str | None, columns: list[str]) -> pa.Table:
+        query = self.table.search().select(columns).limit(None)
+        if where:
+            query = query.where(where)
+        return query.to_arrow()
