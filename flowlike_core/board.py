@@ -99,7 +99,8 @@ class Node(_Model):
     layer: str | None = None
     pins: dict[str, Pin] = Field(default_factory=dict)
 
-    def ordered_pins(self, direction: PinDirection | None = None) -> list[Pin]:
+    def ordered_pins(self, direction: PinDirection | str | None = None) -> list[Pin]:
+        direction = PinDirection(direction) if direction else None
         pins = (p for p in self.pins.values() if direction is None or p.direction is direction)
         return sorted(pins, key=lambda p: (p.direction.value != "Input", p.index))
 
@@ -116,8 +117,9 @@ class Node(_Model):
         """A node without exec pins computes a value on demand instead of taking part in control flow."""
         return not any(p.is_exec for p in self.pins.values())
 
-    def pin(self, key: str, direction: PinDirection | None = None) -> Pin:
+    def pin(self, key: str, direction: PinDirection | str | None = None) -> Pin:
         """Find a pin by id, or by name (inputs first unless a direction is given)."""
+        direction = PinDirection(direction) if direction else None
         if key in self.pins and (direction is None or self.pins[key].direction is direction):
             return self.pins[key]
         for pin in self.ordered_pins(direction):

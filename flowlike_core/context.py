@@ -84,16 +84,32 @@ class Context:
         if name in self.activated:
             self.activated.remove(name)
 
-    async def fire(self, name: str) -> None:
-        """Run what is wired to this exec output now, to completion (loop bodies, sequences)."""
+    async def fire(self, name: str, branch: int | None = None) -> None:
+        """Run what is wired to this exec output now, to completion (loop bodies, sequences).
+
+        For a group of exec outputs sharing one name, `branch` picks one pin of the group (0-based);
+        without it, every pin's targets run together. Inputs read afterwards see what the branch changed.
+        """
         if name not in self._plan.exec_next:
             raise UnknownPinError(f"node {self._plan.node.label()} has no exec output {name!r}")
-        targets = self._plan.exec_next[name]
+        targets = self._plan.exec_next[name] if branch is None else self._plan.exec_branches[name][branch]
         if targets:
-            await self._executor.flow(list(targets))
+            executor = self._executor
+            await executor.flow(list(targets))
+            executor.pure_cache.clear()
+            for pure_id in self._plan.prefetch:
+                await executor.pull_async(pure_id)
 
     def is_wired(self, exec_output: str) -> bool:
         return bool(self._plan.exec_next.get(exec_output))
+
+    def branches(self, exec_output: str) -> int:
+        """How many pins the exec output group `exec_output` has (sequence and parallel nodes grow theirs)."""
+        return len(self._plan.exec_branches.get(exec_output, ()))
+
+    def wires_in(self, exec_input: str) -> int:
+        """How many wires lead into this node's exec inputs called `exec_input`."""
+        return self._plan.wires_in.get(exec_input, 0)
 
     # ---- run state -----------------------------------------------------------------------------------
 

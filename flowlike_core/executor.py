@@ -58,7 +58,7 @@ class Executor:
         self.max_steps = max_steps
         self.listeners = list(listeners)
         self.values = run.values
-        self.variables = dict(run.variables)
+        self.variables = run.variables
         self.pure_cache: dict[str, Any] = {}
         self.node_state: dict[str, dict[str, Any]] = {}
         self.cache: dict[Any, Any] = {}
@@ -275,28 +275,36 @@ class RunHandle:
     def __init__(self, executor: Executor) -> None:
         self.executor = executor
         self.run = executor.run
-        self._thread = threading.Thread(target=lambda: asyncio.run(executor.main()),
-                                        name=f"flowlike-run-{self.run.id}", daemon=True)
+        self._finished = threading.Event()
+        self._thread = threading.Thread(target=self._main, name=f"flowlike-run-{self.run.id}", daemon=True)
         self._thread.start()
+
+    def _main(self) -> None:
+        try:
+            asyncio.run(self.executor.main())
+        finally:
+            self._finished.set()
 
     def cancel(self) -> None:
         self.executor.cancel()
 
     def done(self) -> bool:
-        return not self._thread.is_alive()
+        return self._finished.is_set()
 
     def wait(self, timeout: float | None = None) -> Run:
-        """Wait for the run; KeyboardInterrupt while waiting cancels it and returns the cancelled run."""
+        """Wait for the run; KeyboardInterrupt while waiting cancels it and returns the cancelled run.
+
+        Waits in short slices so that an interrupt (SIGINT, or a kernel interrupt) is seen promptly.
+        """
         deadline = None if timeout is None else time.monotonic() + timeout
         try:
-            while self._thread.is_alive():
-                left = None if deadline is None else deadline - time.monotonic()
-                if left is not None and left <= 0:
+            while not self._finished.wait(0.05):
+                if deadline is not None and time.monotonic() >= deadline:
                     break
-                self._thread.join(0.05 if left is None else min(0.05, left))
         except KeyboardInterrupt:
             self.cancel()
-            self._thread.join()
+            while not self._finished.wait(0.1):
+                pass
         return self.run
 
 

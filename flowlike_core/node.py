@@ -244,12 +244,14 @@ class FunctionNode(NodeType):
     func: ClassVar[Callable[..., Any]]
     exec_pins: ClassVar[bool] = False
 
-    async def run(self, ctx: Context) -> None:
-        kwargs = {spec.name: ctx.get_input(spec.name) for spec in self.pins
-                  if spec.direction is PinDirection.INPUT and spec.data_type is not DataType.EXECUTION}
-        result = self.func(**kwargs)
-        if inspect.isawaitable(result):
-            result = await result
+    def run(self, ctx: Context) -> None:
+        self._emit(ctx, self.func(**self._arguments(ctx)))
+
+    def _arguments(self, ctx: Context) -> dict[str, Any]:
+        return {spec.name: ctx.get_input(spec.name) for spec in self.pins
+                if spec.direction is PinDirection.INPUT and spec.data_type is not DataType.EXECUTION}
+
+    def _emit(self, ctx: Context, result: Any) -> None:
         outputs = [s.name for s in self.pins
                    if s.direction is PinDirection.OUTPUT and s.data_type is not DataType.EXECUTION]
         if len(outputs) == 1:
@@ -260,9 +262,12 @@ class FunctionNode(NodeType):
         if self.exec_pins:
             ctx.activate("exec_out")
 
-    @classmethod
-    def is_async(cls) -> bool:
-        return inspect.iscoroutinefunction(cls.func)
+
+class AsyncFunctionNode(FunctionNode):
+    """`@node` on an `async def`: awaited by the executor."""
+
+    async def run(self, ctx: Context) -> None:  # type: ignore[override]
+        self._emit(ctx, await self.func(**self._arguments(ctx)))
 
 
 def node(
@@ -297,7 +302,8 @@ def node(
             "__module__": func.__module__,
             "__doc__": func.__doc__,
         }
-        node_type = type(func.__name__, (FunctionNode,), attrs)
+        base = AsyncFunctionNode if inspect.iscoroutinefunction(func) else FunctionNode
+        node_type = type(func.__name__, (base,), attrs)
         from flowlike_core.registry import default_registry
 
         (registry or default_registry()).register(node_type, pack=attrs["__module__"], replace=True)

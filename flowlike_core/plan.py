@@ -13,7 +13,7 @@ from typing import Any
 
 from flowlike_core.board import Board, Node, PinDirection
 from flowlike_core.errors import BoardError
-from flowlike_core.node import ERROR_EXEC, FunctionNode, NodeType
+from flowlike_core.node import ERROR_EXEC, NodeType
 from flowlike_core.registry import Registry
 from flowlike_core.types import DataType, ValueType, to_runtime, zero_value
 
@@ -44,6 +44,10 @@ class NodePlan:
     exec_next: dict[str, list[tuple[str, str]]]
     error_wired: bool
     is_async: bool
+    exec_branches: dict[str, list[list[tuple[str, str]]]] = field(default_factory=dict)
+    """Targets of each pin of an exec output group (pins sharing a name), in pin order."""
+    wires_in: dict[str, int] = field(default_factory=dict)
+    """How many wires lead into each exec input name (gather waits for them all)."""
     prefetch: list[str] = field(default_factory=list)
     """Async pure nodes upstream, in dependency order: awaited before this node runs."""
 
@@ -61,8 +65,6 @@ def value_key(node_id: str, pin_id: str) -> str:
 
 
 def _is_async(impl: NodeType) -> bool:
-    if isinstance(impl, FunctionNode):
-        return type(impl).is_async()
     return inspect.iscoroutinefunction(impl.run)
 
 
@@ -71,29 +73,39 @@ def compile_plan(board: Board, registry: Registry) -> Plan:
     pure = {node_id: node.is_pure for node_id, node in board.nodes.items()}
     into: dict[tuple[str, str], tuple[str, str]] = {}
     out_of: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    exec_wires_in: dict[tuple[str, str], int] = {}
     for wire in board.connections:
         if wire.from_node not in board.nodes or wire.to_node not in board.nodes:
             raise BoardError(f"board {board.name!r} has a dangling wire {wire.key()}; run validate()")
         into[(wire.to_node, wire.to_pin)] = (wire.from_node, wire.from_pin)
-        target_pin = board.nodes[wire.to_node].pins[wire.to_pin].name
-        out_of.setdefault((wire.from_node, wire.from_pin), []).append((wire.to_node, target_pin))
+        target_pin = board.nodes[wire.to_node].pins[wire.to_pin]
+        out_of.setdefault((wire.from_node, wire.from_pin), []).append((wire.to_node, target_pin.name))
+        if target_pin.is_exec:
+            exec_wires_in[(wire.to_node, wire.to_pin)] = exec_wires_in.get((wire.to_node, wire.to_pin), 0) + 1
 
     nodes: dict[str, NodePlan] = {}
     for node_id, node in board.nodes.items():
         inputs: dict[str, list[Source]] = {}
         outputs: dict[str, str] = {}
         exec_next: dict[str, list[tuple[str, str]]] = {}
+        exec_branches: dict[str, list[list[tuple[str, str]]]] = {}
+        wires_in: dict[str, int] = {}
         for pin in node.ordered_pins():
             if pin.direction is PinDirection.OUTPUT:
                 if pin.is_exec:
-                    exec_next[pin.name] = exec_next.get(pin.name, []) + out_of.get((node_id, pin.id), [])
+                    targets = out_of.get((node_id, pin.id), [])
+                    exec_next[pin.name] = exec_next.get(pin.name, []) + targets
+                    exec_branches.setdefault(pin.name, []).append(targets)
                 else:
                     outputs.setdefault(pin.name, value_key(node_id, pin.id))
-            elif not pin.is_exec:
+            elif pin.is_exec:
+                wires_in[pin.name] = wires_in.get(pin.name, 0) + exec_wires_in.get((node_id, pin.id), 0)
+            else:
                 inputs.setdefault(pin.name, []).append(_source(board, node, pin.id, into, pure))
         nodes[node_id] = NodePlan(
             node=node, impl=impls[node_id], pure=pure[node_id], inputs=inputs, outputs=outputs,
             exec_next=exec_next, error_wired=bool(exec_next.get(ERROR_EXEC)), is_async=_is_async(impls[node_id]),
+            exec_branches=exec_branches, wires_in=wires_in,
         )
     for plan in nodes.values():
         plan.prefetch = [n for n in _pure_upstream(plan, nodes) if nodes[n].is_async]

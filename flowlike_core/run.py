@@ -117,7 +117,9 @@ class Run:
         self.board = board
         self.start_node = start_node
         self.variables = variables
-        """The variables the run started with, after overrides."""
+        """Variable values, live: after the run, what the nodes left in them."""
+        self.start_variables = _public_variables(board, variables)
+        """JSON-native copy of the values the run started with (defaults and overrides), secrets masked."""
         self.status = RunStatus.RUNNING
         self.start = 0.0
         self.end = 0.0
@@ -186,7 +188,7 @@ class Run:
             start=_when(self.start),
             end=_when(self.end) if self.end else None,
             duration=self.duration,
-            variables=_public_variables(self.board, self.variables),
+            variables=self.start_variables,
             result=to_json_native(self.result),
             error=self.error,
             error_node=self.error_node,

@@ -1,0 +1,96 @@
+"""Edits go through commands with undo and redo; a failed edit changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from flowlike_core import BoardError, Comment, ConnectionRefused, NothingToUndo, Variable, commands
+
+
+def test_every_command_undoes_and_redoes(build):
+    board = build.board
+    start, add = build.add("t_start"), build.add("t_add_one")
+    edits = [
+        commands.MoveNode(add.id, (120, 40, 0)),
+        commands.UpdateNode(add.id, friendly_name="Plus one", comment="adds", defaults={"value": 5}),
+        commands.Connect(start.id, "exec_out", add.id, "exec_in"),
+        commands.UpsertVariable(Variable(name="n", data_type="Integer", default_value=1, exposed=True)),
+        commands.UpsertComment(Comment(content="hello")),
+    ]
+    states = [board.to_json()]
+    for edit in edits:
+        board.apply(edit)
+        states.append(board.to_json())
+    comment_id = next(iter(board.comments))
+    variable_id = next(iter(board.variables))
+    for edit in (
+        commands.RemoveComment(comment_id),
+        commands.RemoveVariable(variable_id),
+        commands.Disconnect(start.id, "exec_out", add.id, "exec_in"),
+        commands.RemoveNode(add.id),
+    ):
+        board.apply(edit)
+        states.append(board.to_json())
+    for expected in reversed(states[:-1]):
+        board.undo()
+        assert board.to_json() == expected
+    for expected in states[1:]:
+        board.redo()
+        assert board.to_json() == expected
+
+
+def test_remove_node_removes_its_wires_and_undo_restores_them(build):
+    start, add, record = build.add("t_start"), build.add("t_add_one"), build.add("t_record")
+    build.chain(start, add, record)
+    build.board.apply(commands.RemoveNode(add.id))
+    assert add.id not in build.board.nodes and build.board.connections == []
+    build.board.undo()
+    assert len(build.board.connections) == 2
+
+
+def test_new_edit_clears_redo_and_empty_history_raises(build):
+    build.add("t_start")
+    build.board.undo()
+    with pytest.raises(NothingToUndo):
+        build.board.undo()
+    build.add("t_start")
+    with pytest.raises(NothingToUndo):
+        build.board.redo()
+
+
+def test_failed_edit_changes_nothing_and_is_not_recorded(build):
+    a, b = build.add("t_add_one"), build.add("t_add_one")
+    before, revision = build.board.to_json(), build.board.revision
+    with pytest.raises(ConnectionRefused):
+        build.wire(a, "exec_out", b, "value")
+    with pytest.raises(BoardError, match="does not fit pin 'value'"):
+        build.board.apply(commands.UpdateNode(a.id, defaults={"value": "seven"}))
+    with pytest.raises(BoardError):
+        build.board.apply(commands.Batch([commands.MoveNode(a.id, (9, 9, 0)), commands.RemoveNode("nope")]))
+    assert build.board.to_json() == before and build.board.revision == revision
+    build.board.undo()
+    assert b.id not in build.board.nodes
+
+
+def test_batch_is_one_undo_step(build):
+    a = build.add("t_add_one")
+    build.board.apply(commands.Batch([commands.MoveNode(a.id, (1, 2, 0)), commands.UpdateNode(a.id, comment="x")]))
+    build.board.undo()
+    node = build.board.nodes[a.id]
+    assert node.coordinates == (0, 0, 0) and node.comment is None
+
+
+def test_listeners_hear_every_edit(build):
+    heard = []
+    unsubscribe = build.board.subscribe(lambda board, command: heard.append(type(command).__name__))
+    a = build.add("t_add_one")
+    build.board.apply(commands.MoveNode(a.id, (1, 1, 0)))
+    build.board.undo()
+    unsubscribe()
+    build.board.redo()
+    assert heard == ["AddNode", "MoveNode", "MoveNode"]
+
+
+def test_wrong_default_type_is_refused_on_create(registry):
+    with pytest.raises(BoardError, match="does not fit pin 'value'"):
+        registry.get("t_add_one").create(value="x")

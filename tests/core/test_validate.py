@@ -1,0 +1,63 @@
+"""`validate()` lists every problem of a loaded board, with node and pin."""
+
+from __future__ import annotations
+
+from flowlike_core import Board, Connection
+
+
+def test_clean_board_has_no_problems(build):
+    start, add = build.add("t_start"), build.add("t_add_one")
+    build.chain(start, add)
+    assert build.board.validate(build.registry) == []
+
+
+def test_lists_every_problem(build):
+    start, add, needs = build.add("t_start"), build.add("t_add_one"), build.add("t_needs_x")
+    p1, p2 = build.add("t_pass"), build.add("t_pass")
+    data = build.board.to_dict()
+    data["nodes"][add.id]["name"] = "no_such_type"
+    wires = data["connections"]
+    wires.append({"from_node": start.id, "from_pin": "ghost", "to_node": add.id, "to_pin": add.pin("exec_in").id})
+    wires.append(
+        {
+            "from_node": start.id,
+            "from_pin": start.pin("payload").id,
+            "to_node": needs.id,
+            "to_pin": needs.pin("exec_in").id,
+        }
+    )
+    wires.append(
+        {
+            "from_node": p1.id,
+            "from_pin": p1.pin("value", "Output").id,
+            "to_node": p2.id,
+            "to_pin": p2.pin("value", "Input").id,
+        }
+    )
+    wires.append(
+        {
+            "from_node": p2.id,
+            "from_pin": p2.pin("value", "Output").id,
+            "to_node": p1.id,
+            "to_pin": p1.pin("value", "Input").id,
+        }
+    )
+    board = Board.from_dict(data)
+    codes = {(p.code, p.node_id) for p in board.validate(build.registry)}
+    assert ("unknown-node-type", add.id) in codes
+    assert ("dangling-connection", add.id) in codes
+    assert ("type-mismatch", needs.id) in codes
+    assert ("required-input-empty", needs.id) in codes
+    assert any(code == "pure-cycle" for code, _ in codes)
+    problem = next(p for p in board.validate(build.registry) if p.code == "required-input-empty")
+    assert problem.pin_id == needs.pin("label").id and "label" in problem.message
+
+
+def test_too_many_wires_on_a_data_input(build):
+    a, b, c = build.add("t_add_one"), build.add("t_add_one"), build.add("t_add_one")
+    board = build.board
+    board.connections = [
+        Connection(from_node=a.id, from_pin=a.pin("value", "Output").id, to_node=c.id, to_pin=c.pin("value").id),
+        Connection(from_node=b.id, from_pin=b.pin("value", "Output").id, to_node=c.id, to_pin=c.pin("value").id),
+    ]
+    assert [p.code for p in board.validate(build.registry)] == ["too-many-wires"]
