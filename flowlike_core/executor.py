@@ -322,7 +322,7 @@ def start_run(
     """Start a run in the background. Bad input (unknown start node, variable, node type) raises here."""
     from flowlike_core.board import new_id
 
-    plan = plan_for(board, registry or default_registry())
+    plan = plan_for(board, registry if registry is not None else default_registry())
     start_id = find_start(board, plan, start)
     run = Run(run_id or new_id(), board, start_id, prepare_variables(board, variables))
     executor = Executor(plan, run, payload=payload, max_steps=max_steps, listeners=listeners)

@@ -306,7 +306,7 @@ def node(
         node_type = type(func.__name__, (base,), attrs)
         from flowlike_core.registry import default_registry
 
-        (registry or default_registry()).register(node_type, pack=attrs["__module__"], replace=True)
+        (registry if registry is not None else default_registry()).register(node_type, pack=attrs["__module__"], replace=True)
         return node_type
 
     return make(fn) if fn is not None else make

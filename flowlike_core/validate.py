@@ -23,7 +23,7 @@ class Problem(BaseModel):
 
 
 def validate_board(board: Board, registry: Registry | None = None) -> list[Problem]:
-    registry = registry or default_registry()
+    registry = registry if registry is not None else default_registry()
     problems: list[Problem] = []
     for node in board.nodes.values():
         if node.name not in registry:

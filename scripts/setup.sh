@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Set up a development environment on a fresh machine: a venv with the package and every test extra,
+# the kernel spec, the editor's front-end bundle, and Debian's Chromium for the browser tests.
+# Idempotent: re-running it only does what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e ".[test,bench]"
+# The notebooks run on the venv's kernel, whatever else is installed on the machine.
+.venv/bin/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (flowlike-nb)" >/dev/null
+
+# The editor's front end: built from the lockfile, shipped inside the package.
+if command -v npm >/dev/null; then
+    bash js/build.sh
+fi
+
+# Browser tests drive Debian's Chromium (never a browser downloaded by Playwright).
+if [ ! -x /usr/bin/chromium ]; then
+    SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
