@@ -306,7 +306,8 @@ def node(
         node_type = type(func.__name__, (base,), attrs)
         from flowlike_core.registry import default_registry
 
-        (registry if registry is not None else default_registry()).register(node_type, pack=attrs["__module__"], replace=True)
+        target = registry if registry is not None else default_registry()
+        target.register(node_type, pack=attrs["__module__"], replace=True)
         return node_type
 
     return make(fn) if fn is not None else make
