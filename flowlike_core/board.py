@@ -235,6 +235,16 @@ class Board(_Model):
         source, target = self.nodes[connection.from_node], self.nodes[connection.to_node]
         return source, source.pins[connection.from_pin], target, target.pins[connection.to_pin]
 
+    def layer_pins(self, layer_id: str) -> list[tuple[Node, Pin]]:
+        """The boundary pins of a layer: its nodes' pins that wires cross into or out of the layer."""
+        inside = set(self.layers[layer_id].nodes)
+        crossing = set()
+        for wire in self.connections:
+            if (wire.from_node in inside) != (wire.to_node in inside):
+                outgoing = wire.from_node in inside
+                crossing.add((wire.from_node, wire.from_pin) if outgoing else (wire.to_node, wire.to_pin))
+        return [(self.nodes[n], self.nodes[n].pins[p]) for n, p in sorted(crossing)]
+
     def iter_pins(self) -> Iterator[tuple[Node, Pin]]:
         for node in self.nodes.values():
             for pin in node.pins.values():

@@ -106,3 +106,16 @@ def test_schema_describes_the_format():
         "index",
         "options",
     } <= set(pin)
+
+
+def test_layer_boundary_pins_are_the_wires_crossing_its_edge(build):
+    from flowlike_core import Layer
+
+    start, a, b, rec = build.add("t_start"), build.add("t_add_one"), build.add("t_add_one"), build.add("t_record")
+    build.chain(start, a, b, rec)
+    build.wire(a, "value", b, "value")
+    layer = Layer(name="middle", nodes=[a.id, b.id])
+    build.board.layers[layer.id] = layer
+    names = [(node.id, pin.name) for node, pin in build.board.layer_pins(layer.id)]
+    assert sorted(names) == sorted([(a.id, "exec_in"), (b.id, "exec_out")])
+    assert Board.from_json(build.board.to_json()).layers[layer.id].nodes == [a.id, b.id]
