@@ -1,0 +1,576 @@
+"""Handles for building a Board in cells: thin views over the engine Board, edits through commands.
+
+    board = flowlike_nb.Board("hello")
+    start = board.add("events_simple", "start")
+    say = board.add("log_info", "say", message="hi")
+    start.outputs.exec_out >> say.inputs.exec_in
+    board.run()
+
+The engine Board (`board.core`) stays the single source of truth: a handle holds only ids and reads
+through to the model on every access, so the editor, undo and redo and cells never disagree.
+"""
+
+from __future__ import annotations
+
+import html
+import weakref
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from flowlike_core import commands
+from flowlike_core.board import Board as CoreBoard
+from flowlike_core.board import Comment, Node, Pin, PinDirection, Variable
+from flowlike_core.errors import BoardError, UnknownNodeError, UnknownPinError
+from flowlike_core.registry import Registry, default_registry
+from flowlike_core.types import DataType, ValueType, pin_type_of
+from flowlike_nb.kernel import namespace
+
+if TYPE_CHECKING:
+    from flowlike_nb.kernel.runs import RunView
+
+_live_boards: weakref.WeakValueDictionary[int, CoreBoard] = weakref.WeakValueDictionary()
+"""Every engine Board a handle was made for: redefined `@node` types update their nodes in these."""
+
+
+def live_boards() -> list[CoreBoard]:
+    return list(_live_boards.values())
+
+
+def stable_pin_ids(node: Node) -> list[str]:
+    """Readable, reproducible pin ids (`<node>.<i|o>.<name>[.<n>]`) in pin order, so `to_code` needs none."""
+    seen: dict[tuple[str, str], int] = {}
+    ids = []
+    for pin in sorted(node.pins.values(), key=lambda p: p.index):
+        side = "i" if pin.is_input else "o"
+        count = seen.get((side, pin.name), 0)
+        seen[(side, pin.name)] = count + 1
+        ids.append(f"{node.id}.{side}.{pin.name}" + (f".{count}" if count else ""))
+    return ids
+
+
+def with_pin_ids(node: Node, ids: list[str]) -> Node:
+    pins = sorted(node.pins.values(), key=lambda p: p.index)
+    if len(ids) != len(pins):
+        raise BoardError(f"node {node.label()} has {len(pins)} pins, {len(ids)} pin ids were given")
+    return node.model_copy(update={"pins": {i: p.model_copy(update={"id": i}) for i, p in zip(ids, pins, strict=True)}})
+
+
+# ---- pins ------------------------------------------------------------------------------------------------
+
+
+class PinHandle:
+    """One pin of one node. `out >> in` wires it; `.value` reads or sets an input's default."""
+
+    def __init__(self, node: NodeHandle, pin_id: str) -> None:
+        self.node = node
+        self.id = pin_id
+
+    @property
+    def core(self) -> Pin:
+        return self.node.core.pins[self.id]
+
+    @property
+    def name(self) -> str:
+        return self.core.name
+
+    @property
+    def direction(self) -> PinDirection:
+        return self.core.direction
+
+    @property
+    def type(self) -> str:
+        return self.core.type_label()
+
+    @property
+    def wires(self) -> list[PinHandle]:
+        """The pins on the other end of this pin's wires."""
+        board = self.node.board
+        if self.core.is_input:
+            return [board.node(c.from_node).pin_by_id(c.from_pin) for c in board.core.wires_into(self.node.id, self.id)]
+        return [board.node(c.to_node).pin_by_id(c.to_pin) for c in board.core.wires_from(self.node.id, self.id)]
+
+    @property
+    def value(self) -> Any:
+        """An input's default, or an output's value in the board's last run (None before one)."""
+        pin = self.core
+        if pin.is_input:
+            return pin.default_value
+        run = self.node.board.last_run
+        return run.core.values.get(f"{self.node.id}/{self.id}") if run is not None else None
+
+    @value.setter
+    def value(self, value: Any) -> None:
+        self.node.board.core.apply(commands.UpdateNode(self.node.id, defaults={self.id: value}))
+
+    def connect(self, other: PinHandle) -> PinHandle:
+        """Wire this pin to `other` (either direction); returns `other` so chains read left to right."""
+        source, target = (self, other) if not self.core.is_input else (other, self)
+        self.node.board.core.apply(commands.Connect(source.node.id, source.id, target.node.id, target.id))
+        return other
+
+    __rshift__ = connect
+
+    def disconnect(self, other: PinHandle | None = None) -> None:
+        """Remove the wire to `other`, or every wire of this pin."""
+        others = [other] if other is not None else self.wires
+        parts: list[commands.Command] = []
+        for pin in others:
+            source, target = (self, pin) if not self.core.is_input else (pin, self)
+            parts.append(commands.Disconnect(source.node.id, source.id, target.node.id, target.id))
+        if parts:
+            self.node.board.core.apply(commands.Batch(parts))
+
+    def describe(self) -> dict[str, Any]:
+        wired = ", ".join(f"{p.node.name}.{p.name}" for p in self.wires)
+        return {"node": self.node.name, "pin": self.name, "direction": self.direction.value, "type": self.type,
+                "value": self.value, "wired to": wired}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PinHandle) and (other.node, other.id) == (self.node, self.id)
+
+    def __hash__(self) -> int:
+        return hash((self.node.id, self.id))
+
+    def __repr__(self) -> str:
+        arrow = "in" if self.core.is_input else "out"
+        value = "" if self.core.is_exec else f" = {self.value!r}"
+        return f"<{arrow} pin {self.node.name}.{self.name}: {self.type}{value}>"
+
+
+class Pins:
+    """A node's inputs or outputs by name: `node.inputs.message`, `node.inputs["message"]`, tab completion.
+
+    Pins sharing a name (a variadic group) are reached as `pins["name", 1]` or `pins.group("name")`.
+    """
+
+    def __init__(self, node: NodeHandle, direction: PinDirection) -> None:
+        self._node = node
+        self._direction = direction
+
+    def group(self, name: str) -> list[PinHandle]:
+        return [PinHandle(self._node, p.id) for p in self._node.core.ordered_pins(self._direction) if p.name == name]
+
+    def names(self) -> list[str]:
+        return list(dict.fromkeys(p.name for p in self._node.core.ordered_pins(self._direction)))
+
+    def __getitem__(self, key: str | int | tuple[str, int]) -> PinHandle:
+        name, index = key if isinstance(key, tuple) else (key, 0)
+        if isinstance(name, int):
+            return list(self)[name]
+        found = self.group(name)
+        if not found:
+            side = "input" if self._direction is PinDirection.INPUT else "output"
+            raise UnknownPinError(f"node {self._node.core.label()} has no {side} {name!r} "
+                                  f"({side}s: {', '.join(self.names()) or 'none'})")
+        if index >= len(found):
+            raise UnknownPinError(f"node {self._node.core.label()} has {len(found)} pins called {name!r}, "
+                                  f"not {index + 1}")
+        return found[index]
+
+    def __getattr__(self, name: str) -> PinHandle:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self[name]
+        except UnknownPinError as exc:
+            raise AttributeError(str(exc)) from None
+
+    def __dir__(self) -> list[str]:
+        return [n for n in self.names() if n.isidentifier()]
+
+    def _ipython_key_completions_(self) -> list[str]:
+        return self.names()
+
+    def __iter__(self) -> Iterator[PinHandle]:
+        return iter(PinHandle(self._node, p.id) for p in self._node.core.ordered_pins(self._direction))
+
+    def __len__(self) -> int:
+        return len(self._node.core.ordered_pins(self._direction))
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.names()
+
+    def __repr__(self) -> str:
+        return "\n".join(repr(p) for p in self) or "<no pins>"
+
+    def _repr_html_(self) -> str:
+        return namespace.html_table([p.describe() for p in self])
+
+
+# ---- nodes -----------------------------------------------------------------------------------------------
+
+
+class NodeHandle:
+    """One node of a board: its pins (`.inputs`, `.outputs`), defaults (`.set(...)`), and removal."""
+
+    def __init__(self, board: Board, node_id: str) -> None:
+        self.board = board
+        self.id = node_id
+
+    @property
+    def core(self) -> Node:
+        try:
+            return self.board.core.nodes[self.id]
+        except KeyError:
+            raise UnknownNodeError(f"node {self.id!r} is no longer on board {self.board.core.name!r}") from None
+
+    @property
+    def name(self) -> str:
+        return self.core.friendly_name or self.core.name
+
+    @property
+    def type(self) -> str:
+        return self.core.name
+
+    @property
+    def inputs(self) -> Pins:
+        return Pins(self, PinDirection.INPUT)
+
+    @property
+    def outputs(self) -> Pins:
+        return Pins(self, PinDirection.OUTPUT)
+
+    def pin_by_id(self, pin_id: str) -> PinHandle:
+        self.core.pins[pin_id]  # noqa: B018 - raises KeyError for a pin that is not there
+        return PinHandle(self, pin_id)
+
+    def pins(self) -> Any:
+        """Every pin with its type, current value and wires: a DataFrame when pandas is there, else rows."""
+        return namespace.table([p.describe() for p in [*self.inputs, *self.outputs]])
+
+    def set(self, **defaults: Any) -> NodeHandle:
+        """Set input defaults by pin name (one undo step)."""
+        if defaults:
+            self.board.core.apply(commands.UpdateNode(self.id, defaults=defaults))
+        return self
+
+    def rename(self, name: str) -> NodeHandle:
+        self.board.core.apply(commands.UpdateNode(self.id, friendly_name=name))
+        return self
+
+    def set_comment(self, text: str) -> NodeHandle:
+        self.board.core.apply(commands.UpdateNode(self.id, comment=text))
+        return self
+
+    def move(self, x: float, y: float, z: float = 0.0) -> NodeHandle:
+        self.board.core.apply(commands.MoveNode(self.id, (x, y, z)))
+        return self
+
+    def remove(self) -> None:
+        self.board.core.apply(commands.RemoveNode(self.id))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, NodeHandle) and other.board.core is self.board.core and other.id == self.id
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+    def __repr__(self) -> str:
+        return f"<node {self.name!r} ({self.type}, id {self.id}): in {self.inputs.names()}, out {self.outputs.names()}>"
+
+    def _repr_html_(self) -> str:
+        title = f"<b>{html.escape(self.name)}</b> <code>{html.escape(self.type)}</code> id <code>{self.id}</code>"
+        return f"<div>{title}</div>" + namespace.html_table([p.describe() for p in [*self.inputs, *self.outputs]])
+
+
+class Nodes(Mapping[str, NodeHandle]):
+    """The board's nodes by friendly name (or id): `board.nodes.say`, `board.nodes["say"]`, completion."""
+
+    def __init__(self, board: Board) -> None:
+        self._board = board
+
+    def __getitem__(self, key: str) -> NodeHandle:
+        return self._board.node(key)
+
+    def __getattr__(self, name: str) -> NodeHandle:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self._board.node(name)
+        except UnknownNodeError as exc:
+            raise AttributeError(str(exc)) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys())
+
+    def __len__(self) -> int:
+        return len(self._board.core.nodes)
+
+    def _keys(self) -> list[str]:
+        names = [n.friendly_name or n.id for n in self._board.core.nodes.values()]
+        return [name if names.count(name) == 1 else node_id
+                for name, node_id in zip(names, self._board.core.nodes, strict=True)]
+
+    def __dir__(self) -> list[str]:
+        return [k for k in self._keys() if k.isidentifier()]
+
+    def _ipython_key_completions_(self) -> list[str]:
+        return self._keys()
+
+    def __repr__(self) -> str:
+        return "\n".join(repr(self._board.node(k)) for k in self._keys()) or "<no nodes>"
+
+
+# ---- the board -------------------------------------------------------------------------------------------
+
+
+class Board:
+    """A kernel handle over an engine Board: build in cells, run, bind outputs to Python variables.
+
+    `Board("name")` starts a new board, `Board(core_board)` wraps an existing one (the editor's, a loaded
+    file's), `Board.load(path)` reads a file. The handle adds notebook conveniences only; everything it
+    changes goes through `flowlike_core.commands`.
+    """
+
+    def __init__(self, board: CoreBoard | str = "board", *, id: str | None = None, description: str = "",
+                 version: tuple[int, int, int] = (0, 1, 0), log_level: str = "Info",
+                 layers: dict[str, Any] | None = None, registry: Registry | None = None) -> None:
+        if isinstance(board, str):
+            fields: dict[str, Any] = {"name": board, "description": description, "version": version,
+                                      "log_level": log_level, "layers": layers or {}}
+            board = CoreBoard(**fields, **({"id": id} if id else {}))
+        self.core: CoreBoard = board
+        self.registry = registry or default_registry()
+        self.bindings: dict[str, tuple[str, str]] = {}
+        """Notebook variable name -> (node id, output pin id): assigned after every run."""
+        self.feeds: dict[str, str] = {}
+        """Board variable name -> notebook variable name: read before every run."""
+        self.last_run: RunView | None = None
+        _remember(board)
+
+    @classmethod
+    def load(cls, path: str | Path, registry: Registry | None = None) -> Board:
+        return cls(CoreBoard.load(path), registry=registry)
+
+    def save(self, path: str | Path) -> Path:
+        return self.core.save(path)
+
+    # ---- nodes ---------------------------------------------------------------------------------------
+
+    def add(self, type_key: str, name: str | None = None, /, *, node_id: str | None = None,
+            at: tuple[float, ...] | None = None, pin_ids: list[str] | None = None, **defaults: Any) -> NodeHandle:
+        """Add a node by catalog key with input defaults as keyword arguments.
+
+        Idempotent for re-run cells: if a node with this id, or this friendly name, is already there, its
+        defaults are updated instead (and a node of another type is replaced, keeping the wires that fit).
+        """
+        existing = self._existing(node_id, name)
+        node_type = self.registry.get(type_key)
+        if existing is not None and existing.name == type_key:
+            handle = NodeHandle(self, existing.id)
+            return handle.set(**defaults)
+        x, y, *z = at or self._free_spot()
+        node = node_type.create(node_id=node_id or (existing.id if existing else None), coordinates=(x, y, *(z or [0])),
+                                friendly_name=name, **defaults)
+        node = with_pin_ids(node, pin_ids or stable_pin_ids(node))
+        if existing is not None:
+            from flowlike_nb.kernel.functions import replace_node
+
+            replace_node(self.core, existing.id, node)
+        else:
+            self.core.apply(commands.AddNode(node))
+        return NodeHandle(self, node.id)
+
+    def _existing(self, node_id: str | None, name: str | None) -> Node | None:
+        if node_id is not None:
+            return self.core.nodes.get(node_id)
+        if name is None:
+            return None
+        found = [n for n in self.core.nodes.values() if n.friendly_name == name]
+        if len(found) > 1:
+            raise UnknownNodeError(f"{len(found)} nodes are called {name!r}; pass node_id= to say which")
+        return found[0] if found else None
+
+    def _free_spot(self) -> tuple[float, float]:
+        """Left to right in rows of five, so a board built in cells opens readably in the editor."""
+        count = len(self.core.nodes)
+        return (float(280 * (count % 5)), float(180 * (count // 5)))
+
+    def add_raw(self, node: Node | dict[str, Any]) -> NodeHandle:
+        """Add a node exactly as given (what `to_code` writes for nodes whose pins were customised)."""
+        node = node if isinstance(node, Node) else Node.model_validate(node)
+        existing = self.core.nodes.get(node.id)
+        if existing is not None and existing != node:
+            from flowlike_nb.kernel.functions import replace_node
+
+            replace_node(self.core, node.id, node)
+        elif existing is None:
+            self.core.apply(commands.AddNode(node))
+        return NodeHandle(self, node.id)
+
+    def node(self, key: str) -> NodeHandle:
+        """A node by id, friendly name or type key (when unique)."""
+        return NodeHandle(self, self.core.node(key).id)
+
+    __getitem__ = node
+
+    @property
+    def nodes(self) -> Nodes:
+        return Nodes(self)
+
+    def find(self, text: str) -> list[NodeHandle]:
+        """Nodes whose friendly name, type key or comment contains `text` (case-insensitive)."""
+        text = text.lower()
+        return [NodeHandle(self, n.id) for n in self.core.nodes.values()
+                if text in f"{n.friendly_name} {n.name} {n.comment or ''}".lower()]
+
+    def connect(self, source: PinHandle, target: PinHandle) -> PinHandle:
+        return source.connect(target)
+
+    def disconnect(self, source: PinHandle, target: PinHandle) -> None:
+        source.disconnect(target)
+
+    def remove(self, node: NodeHandle | str) -> None:
+        node_id = node.id if isinstance(node, NodeHandle) else self.core.node(node).id
+        self.core.apply(commands.RemoveNode(node_id))
+
+    def comment(self, content: str, *, at: tuple[float, ...] = (0.0, 0.0), width: float = 240.0,
+                height: float = 120.0, color: str | None = None, id: str | None = None) -> Comment:
+        x, y, *z = at
+        fields = {"content": content, "coordinates": (x, y, *(z or [0.0])), "width": width, "height": height,
+                  "color": color}
+        return self.core.apply(commands.UpsertComment(Comment(**fields, **({"id": id} if id else {}))))
+
+    def undo(self) -> None:
+        self.core.undo()
+
+    def redo(self) -> None:
+        self.core.redo()
+
+    # ---- variables -----------------------------------------------------------------------------------
+
+    def variable(self, name: str, type: Any = None, default: Any = None, *, value_type: ValueType | str | None = None,
+                 exposed: bool = False, secret: bool = False, editable: bool = True, description: str = "",
+                 schema: dict | None = None, id: str | None = None) -> Variable:
+        """Create or update a board variable. `type` is a Python type (`int`, `list[str]`) or a DataType."""
+        if isinstance(type, DataType | str):
+            data_type, values, found_schema = DataType(type), ValueType(value_type or ValueType.NORMAL), None
+        else:
+            data_type, values, found_schema = pin_type_of(type if type is not None else Any)
+            values = ValueType(value_type) if value_type else values
+        current = next((v for v in self.core.variables.values() if v.name == name), None)
+        variable_id = id or (current.id if current else None)
+        variable = Variable(name=name, data_type=data_type, value_type=values, default_value=default,
+                            exposed=exposed, secret=secret, editable=editable, description=description,
+                            schema=schema if schema is not None else found_schema,
+                            **({"id": variable_id} if variable_id else {}))
+        if current is not None and current == variable:
+            return current
+        return self.core.apply(commands.UpsertVariable(variable))
+
+    @property
+    def variables(self) -> dict[str, Any]:
+        """Variable defaults by name (secrets masked)."""
+        return {v.name: "***" if v.secret else v.default_value for v in self.core.variables.values()}
+
+    def exposed(self) -> dict[str, Any]:
+        """Exposed variables (the board's parameters) with their defaults."""
+        return {v.name: v.default_value for v in self.core.variables.values() if v.exposed}
+
+    # ---- notebook bindings ---------------------------------------------------------------------------
+
+    def bind(self, pin: PinHandle | str, name: str) -> Board:
+        """After every run, assign this output pin's value to the notebook variable `name`.
+
+        `pin` is a handle or `"node.pin"`. One binding per variable name: binding again replaces it.
+        """
+        handle = self._pin(pin) if isinstance(pin, str) else pin
+        if handle.core.is_input or handle.core.is_exec:
+            raise BoardError(f"only data outputs can be bound to variables, not {handle!r}")
+        self.bindings[name] = (handle.node.id, handle.id)
+        return self
+
+    def unbind(self, name: str) -> None:
+        self.bindings.pop(name, None)
+
+    def feed(self, **sources: str) -> Board:
+        """Before every run, set board variables from notebook variables: `feed(rows="n_rows")`."""
+        for variable in sources:
+            self.core.variable(variable)
+        self.feeds.update(sources)
+        return self
+
+    def _pin(self, dotted: str) -> PinHandle:
+        node, _, pin = dotted.rpartition(".")
+        if not node:
+            raise UnknownPinError(f"{dotted!r} does not name a pin: write node.pin")
+        return self.node(node).outputs[pin]
+
+    # ---- running -------------------------------------------------------------------------------------
+
+    def run(self, variables: Mapping[str, Any] | None = None, *, start: str | None = None, payload: Any = None,
+            max_steps: int | None = None, listeners: list[Any] | None = None) -> RunView:
+        """Run the board and return its Run. A failing node fails the run, it never raises here.
+
+        Variables come from defaults, then `feed` sources, then `variables`; bindings are assigned after.
+        """
+        from flowlike_core.executor import start_run
+        from flowlike_nb.kernel.runs import RunView
+
+        values = {name: namespace.lookup(source) for name, source in self.feeds.items()}
+        values.update(variables or {})
+        options: dict[str, Any] = {"start": start, "payload": payload, "registry": self.registry,
+                                   "listeners": listeners or ()}
+        if max_steps is not None:
+            options["max_steps"] = max_steps
+        run = RunView(start_run(self.core, variables=values, **options).wait())
+        self.last_run = run
+        for name, (node_id, pin_id) in self.bindings.items():
+            key = f"{node_id}/{pin_id}"
+            if key in run.core.values:
+                namespace.assign(name, run.core.values[key])
+        return run
+
+    def __call__(self, **variables: Any) -> Any:
+        """The board as a function: keyword arguments set exposed variables, the run's result comes back."""
+        return self.run(variables).raise_for_status().result
+
+    def as_node(self, key: str | None = None, friendly_name: str | None = None) -> type:
+        """Register a node type that runs this board: one input per exposed variable, its result out."""
+        from flowlike_nb.kernel.functions import board_node
+
+        return board_node(self, key, friendly_name)
+
+    # ---- views ---------------------------------------------------------------------------------------
+
+    def to_code(self, var: str = "board") -> str:
+        from flowlike_nb.kernel.codegen import board_to_code
+
+        return board_to_code(self, var)
+
+    def to_json(self) -> str:
+        return self.core.to_json()
+
+    def validate(self) -> list[Any]:
+        return self.core.validate(self.registry)
+
+    def editor(self, **options: Any) -> Any:
+        """The graph editor widget on this very board (edits there are commands here, and back)."""
+        from flowlike_nb.widgets.editor import BoardEditor
+
+        return BoardEditor(self.core, **options)
+
+    def svg(self) -> str:
+        from flowlike_nb.kernel.render import board_svg
+
+        return board_svg(self.core)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        return {"image/svg+xml": self.svg(), "text/plain": repr(self)}
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Board):
+            return self.core == other.core
+        return isinstance(other, CoreBoard) and self.core == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        core = self.core
+        return (f"<Board {core.name!r}: {len(core.nodes)} nodes, {len(core.connections)} wires, "
+                f"{len(core.variables)} variables>")
+
+
+def _remember(board: CoreBoard) -> None:
+    _live_boards[id(board)] = board

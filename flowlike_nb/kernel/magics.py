@@ -1,0 +1,116 @@
+"""`%load_ext flowlike_nb`: the `%flowlike` line magic.
+
+    %flowlike load boards/etl.board.json --as etl        # a handle in `etl` (shown as a picture)
+    %flowlike run etl --var rows=1000 --bind summary.result=stats
+    %flowlike show etl                                   # the picture again
+    %flowlike code etl                                   # the cell that rebuilds it
+    %flowlike catalog math                               # node types matching "math"
+
+A board is a notebook variable (a handle or an engine Board) or a board file path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+from pathlib import Path
+from typing import Any
+
+from IPython.core.magic import Magics, line_magic, magics_class
+
+from flowlike_core.board import Board as CoreBoard
+from flowlike_core.errors import BoardError
+from flowlike_core.types import DataType
+from flowlike_nb.kernel import namespace
+from flowlike_nb.kernel.handles import Board
+
+TEXT_TYPES = (DataType.STRING, DataType.PATHBUF, DataType.DATE)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:
+        raise BoardError(f"%flowlike: {message}\n{self.format_usage()}")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="%flowlike", add_help=False)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    load = commands.add_parser("load", help="load a board file into a notebook variable")
+    load.add_argument("path")
+    load.add_argument("--as", dest="name", help="variable name (default: the file name)")
+    run = commands.add_parser("run", help="run a board")
+    run.add_argument("board")
+    run.add_argument("--var", action="append", default=[], metavar="NAME=VALUE", help="set an exposed variable")
+    run.add_argument("--bind", action="append", default=[], metavar="NODE.PIN=NAME", help="output to variable")
+    run.add_argument("--start", help="start node (when the board has several events)")
+    for name in ("show", "code"):
+        commands.add_parser(name).add_argument("board")
+    commands.add_parser("catalog").add_argument("text", nargs="*")
+    return parser
+
+
+def resolve(board: str) -> Board:
+    """A notebook variable holding a board (handle or engine Board), or a board file path."""
+    value = namespace.user_namespace().get(board)
+    if isinstance(value, Board):
+        return value
+    if isinstance(value, CoreBoard):
+        return Board(value)
+    if Path(board).exists():
+        return Board.load(board)
+    raise BoardError(f"%flowlike: {board!r} is neither a notebook variable holding a board nor a board file")
+
+
+def parse_value(board: Board, name: str, text: str) -> Any:
+    """`--var name=text`, read as the variable's type: text for strings, JSON for everything else."""
+    variable = board.core.variable(name)
+    if variable.data_type in TEXT_TYPES and variable.value_type.value == "Normal":
+        return text
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BoardError(f"%flowlike: --var {name}={text}: not a {variable.data_type.value} value ({exc})") from exc
+
+
+def _pairs(items: list[str], flag: str) -> list[tuple[str, str]]:
+    pairs = []
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise BoardError(f"%flowlike: {flag} {item!r}: write {flag} key=value")
+        pairs.append((key.strip(), value))
+    return pairs
+
+
+@magics_class
+class FlowlikeMagics(Magics):
+    @line_magic
+    def flowlike(self, line: str) -> Any:
+        """Load, run, show boards: `%flowlike load|run|show|code|catalog ...` (see the module doc)."""
+        args = _parser().parse_args(shlex.split(line))
+        if args.command == "load":
+            board = Board.load(args.path)
+            name = args.name or Path(args.path).name.removesuffix(".board.json").removesuffix(".json")
+            namespace.assign(name.replace("-", "_").replace(".", "_"), board)
+            return board
+        if args.command == "catalog":
+            from flowlike_core.registry import default_registry
+
+            found = default_registry().search(" ".join(args.text))
+            return namespace.table([{"key": t.name, "name": t.friendly_name or t.name, "category": t.category,
+                                     "pack": t.pack, "description": t.description} for t in found])
+        board = resolve(args.board)
+        if args.command == "show":
+            return board
+        if args.command == "code":
+            print(board.to_code(args.board if args.board.isidentifier() else "board"), end="")
+            return None
+        for pin, name in _pairs(args.bind, "--bind"):
+            board.bind(pin, name)
+        variables = {name: parse_value(board, name, text) for name, text in _pairs(args.var, "--var")}
+        return board.run(variables, start=args.start)
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    ipython.register_magics(FlowlikeMagics)

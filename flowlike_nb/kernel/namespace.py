@@ -1,0 +1,63 @@
+"""Where notebook values live: the IPython user namespace (or `__main__` outside IPython), and tables."""
+
+from __future__ import annotations
+
+import html
+import sys
+from typing import Any
+
+
+def user_namespace() -> dict[str, Any]:
+    """The namespace cells run in; a plain script's `__main__` when there is no IPython shell."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        shell = None
+    else:
+        shell = get_ipython()
+    if shell is not None:
+        return shell.user_ns
+    return vars(sys.modules["__main__"])
+
+
+def assign(name: str, value: Any) -> None:
+    user_namespace()[name] = value
+
+
+def lookup(name: str) -> Any:
+    namespace = user_namespace()
+    if name not in namespace:
+        raise NameError(f"notebook variable {name!r} is not defined (it feeds a board variable)")
+    return namespace[name]
+
+
+def table(rows: list[dict[str, Any]]) -> Any:
+    """Rows as a pandas DataFrame when pandas is installed, else the list of rows itself."""
+    try:
+        import pandas
+    except ImportError:
+        return rows
+    return pandas.DataFrame(rows)
+
+
+def html_table(rows: list[dict[str, Any]], row_styles: list[str] | None = None) -> str:
+    """A plain HTML table (no scripts, no classes) that survives nbviewer and GitHub."""
+    if not rows:
+        return "<p><i>empty</i></p>"
+    columns = list(rows[0])
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
+    body = []
+    for i, row in enumerate(rows):
+        style = f' style="{row_styles[i]}"' if row_styles and row_styles[i] else ""
+        cells = "".join(f"<td>{cell_html(row.get(c))}</td>" for c in columns)
+        body.append(f"<tr{style}>{cells}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def cell_html(value: Any) -> str:
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) > 200:
+        text = text[:199] + "…"
+    return html.escape(text).replace("\n", "<br>")

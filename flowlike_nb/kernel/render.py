@@ -1,0 +1,196 @@
+"""Static pictures: a Board as SVG, a Run as an HTML trace table and an SVG timeline.
+
+Plain SVG and HTML with inline attributes only (no scripts, no widgets, no CSS classes), so the
+pictures survive nbviewer, GitHub and exported HTML.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+from flowlike_core.board import Board, Node, Pin
+from flowlike_core.node import ERROR_EXEC, ERROR_MESSAGE
+from flowlike_core.run import NodeStatus, Run, RunStatus
+from flowlike_core.types import DataType
+from flowlike_nb.kernel import namespace
+
+if TYPE_CHECKING:
+    from flowlike_nb.kernel.runs import RunView
+
+PIN_COLORS = {
+    DataType.EXECUTION: "#f5f5f5", DataType.BOOLEAN: "#e05252", DataType.INTEGER: "#2fa36b",
+    DataType.FLOAT: "#7cc37c", DataType.STRING: "#e6a23c", DataType.DATE: "#c678dd", DataType.PATHBUF: "#d19a66",
+    DataType.BYTE: "#61afef", DataType.STRUCT: "#4a90e2", DataType.GENERIC: "#9e9e9e",
+}
+STATUS_COLORS = {
+    NodeStatus.SUCCESS: "#2e9e5b", NodeStatus.FAILED: "#d64545", NodeStatus.CANCELLED: "#9e9e9e",
+    NodeStatus.RUNNING: "#e6a23c", NodeStatus.QUEUED: "#bdbdbd", NodeStatus.SKIPPED: "#bdbdbd",
+}
+RUN_COLORS = {RunStatus.SUCCESS: "#2e9e5b", RunStatus.FAILED: "#d64545", RunStatus.CANCELLED: "#757575",
+              RunStatus.RUNNING: "#e6a23c"}
+
+NODE_WIDTH, HEADER, ROW, COLUMN_GAP, ROW_GAP = 190.0, 26.0, 18.0, 90.0, 40.0
+
+
+def _shown_pins(board: Board, node: Node) -> list[Pin]:
+    """Pins worth drawing: the error-routing pair only when something is wired to it."""
+    wired = {c.from_pin for c in board.wires_of(node.id)} | {c.to_pin for c in board.wires_of(node.id)}
+    return [p for p in node.ordered_pins() if p.name not in (ERROR_EXEC, ERROR_MESSAGE) or p.id in wired]
+
+
+def _height(board: Board, node: Node) -> float:
+    pins = _shown_pins(board, node)
+    rows = max(sum(p.is_input for p in pins), sum(not p.is_input for p in pins), 1)
+    return HEADER + rows * ROW + 8
+
+
+def layout(board: Board) -> dict[str, tuple[float, float]]:
+    """Node positions: the stored coordinates, or, when nodes overlap there, columns by wire depth."""
+    boxes = {n.id: (n.coordinates[0], n.coordinates[1], _height(board, n)) for n in board.nodes.values()}
+    if not _overlapping(boxes):
+        return {node_id: (x, y) for node_id, (x, y, _) in boxes.items()}
+    depth = {node_id: 0 for node_id in board.nodes}
+    for _ in range(len(board.nodes)):
+        changed = False
+        for wire in board.connections:
+            source, target = depth.get(wire.from_node), depth.get(wire.to_node)
+            if source is not None and target is not None and target <= source < len(board.nodes) - 1:
+                depth[wire.to_node] = source + 1
+                changed = True
+        if not changed:
+            break
+    positions: dict[str, tuple[float, float]] = {}
+    column_y: dict[int, float] = {}
+    for node_id, node in board.nodes.items():
+        column = depth[node_id]
+        y = column_y.get(column, 0.0)
+        positions[node_id] = (column * (NODE_WIDTH + COLUMN_GAP), y)
+        column_y[column] = y + _height(board, node) + ROW_GAP
+    return positions
+
+
+def _overlapping(boxes: dict[str, tuple[float, float, float]]) -> bool:
+    items = list(boxes.values())
+    for i, (x1, y1, h1) in enumerate(items):
+        for x2, y2, h2 in items[i + 1:]:
+            if abs(x1 - x2) < NODE_WIDTH and y1 < y2 + h2 and y2 < y1 + h1:
+                return True
+    return False
+
+
+def board_svg(board: Board, statuses: dict[str, NodeStatus] | None = None) -> str:
+    """The board as a standalone SVG picture: nodes, typed pins, wires; `statuses` tints node headers."""
+    positions = layout(board)
+    pin_at: dict[tuple[str, str], tuple[float, float]] = {}
+    parts: list[str] = []
+    for node in board.nodes.values():
+        parts.append(_node_svg(board, node, positions[node.id], pin_at, (statuses or {}).get(node.id)))
+    wires = []
+    for wire in board.connections:
+        start, end = pin_at.get((wire.from_node, wire.from_pin)), pin_at.get((wire.to_node, wire.to_pin))
+        if start is None or end is None:
+            continue
+        pin = board.nodes[wire.from_node].pins[wire.from_pin]
+        bend = max(40.0, abs(end[0] - start[0]) / 2)
+        color = "#555" if pin.is_exec else PIN_COLORS.get(pin.data_type, "#999")
+        wires.append(f'<path d="M{start[0]:.1f},{start[1]:.1f} C{start[0] + bend:.1f},{start[1]:.1f} '
+                     f'{end[0] - bend:.1f},{end[1]:.1f} {end[0]:.1f},{end[1]:.1f}" fill="none" stroke="{color}" '
+                     f'stroke-width="{3 if pin.is_exec else 2}"/>')
+    if positions:
+        xs = [x for x, _ in positions.values()]
+        ys = [y for _, y in positions.values()]
+        bottoms = [positions[n.id][1] + _height(board, n) for n in board.nodes.values()]
+        left, top = min(xs) - 20, min(ys) - 20
+        width, height = max(xs) + NODE_WIDTH + 20 - left, max(bottoms) + 20 - top
+    else:
+        left, top, width, height = 0.0, 0.0, 240.0, 60.0
+        parts.append('<text x="20" y="35" font-size="13" fill="#777">empty board</text>')
+    title = html.escape(board.name)
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{left:.0f} {top:.0f} {width:.0f} {height:.0f}" '
+            f'width="{width:.0f}" height="{height:.0f}" font-family="sans-serif">'
+            f'<title>{title}</title>{"".join(wires)}{"".join(parts)}</svg>')
+
+
+def _node_svg(board: Board, node: Node, at: tuple[float, float], pin_at: dict[tuple[str, str], tuple[float, float]],
+              status: NodeStatus | None) -> str:
+    x, y = at
+    height = _height(board, node)
+    header = STATUS_COLORS.get(status, "#37474f") if status else ("#5c6bc0" if node.is_pure else "#37474f")
+    name = html.escape(node.friendly_name or node.name)
+    out = [f'<g><title>{html.escape(node.name)} ({node.id})</title>',
+           f'<rect x="{x}" y="{y}" width="{NODE_WIDTH}" height="{height}" rx="6" fill="#fafafa" stroke="#90a4ae"/>',
+           f'<rect x="{x}" y="{y}" width="{NODE_WIDTH}" height="{HEADER}" rx="6" fill="{header}"/>',
+           f'<text x="{x + 8}" y="{y + 17}" font-size="12" font-weight="bold" fill="#fff">{name}</text>']
+    rows = {"in": 0, "out": 0}
+    for pin in _shown_pins(board, node):
+        side = "in" if pin.is_input else "out"
+        py = y + HEADER + 13 + rows[side] * ROW
+        rows[side] += 1
+        px = x if pin.is_input else x + NODE_WIDTH
+        pin_at[(node.id, pin.id)] = (px, py)
+        color = PIN_COLORS.get(pin.data_type, "#999")
+        if pin.is_exec:
+            out.append(f'<path d="M{px - 5},{py - 5} L{px + 5},{py} L{px - 5},{py + 5} Z" fill="{color}" '
+                       f'stroke="#333"/>')
+        else:
+            out.append(f'<circle cx="{px}" cy="{py}" r="5" fill="{color}" stroke="#333"/>')
+        label = html.escape(pin.friendly_name.strip() or pin.name) if not pin.is_exec else ""
+        if pin.is_input and not pin.is_exec and pin.default_value not in (None, "") \
+                and not board.wires_into(node.id, pin.id):
+            label += html.escape(f" = {_short(pin.default_value)}")
+        anchor, tx = ("start", px + 9) if pin.is_input else ("end", px - 9)
+        out.append(f'<text x="{tx}" y="{py + 4}" font-size="11" fill="#333" text-anchor="{anchor}">{label}</text>')
+    out.append("</g>")
+    return "".join(out)
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 18 else text[:17] + "…"
+
+
+def run_html(view: RunView) -> str:
+    """The run's status line, the error at the failing node, and its trace table."""
+    run = view.core
+    color = RUN_COLORS.get(run.status, "#333")
+    parts = [f'<div><b style="color:{color}">{html.escape(run.status.value)}</b> '
+             f'{html.escape(view.summary())}</div>']
+    failed = run.failed_trace()
+    if failed is not None:
+        parts.append(f'<div style="color:#d64545">Error at node <b>{html.escape(view._node_label(failed.node_id))}'
+                     f'</b>: {html.escape(failed.error or "")}</div>')
+        if failed.traceback:
+            parts.append(f"<details><summary>traceback</summary><pre>{html.escape(failed.traceback)}</pre></details>")
+    rows = view.trace_rows()
+    styles = ["background:#fdecea" if row["status"] == NodeStatus.FAILED.value else "" for row in rows]
+    parts.append(namespace.html_table(rows, styles))
+    return "".join(parts)
+
+
+def timeline_svg(run: Run, width: float = 640.0) -> str:
+    """One bar per node execution on a shared time axis, coloured by status (hover for details)."""
+    label_width, bar_height, gap = 150.0, 14.0, 4.0
+    traces = run.traces
+    origin = run.start
+    span = max([t.end - origin for t in traces if t.end] + [run.duration, 1e-6])
+    plot = width - label_width - 20
+    rows = []
+    for i, trace in enumerate(traces):
+        y = 24 + i * (bar_height + gap)
+        x = label_width + (trace.start - origin) / span * plot
+        bar = max(2.0, trace.duration / span * plot)
+        node = run.board.nodes.get(trace.node_id)
+        name = html.escape((node.friendly_name or node.name) if node else trace.node_id)
+        tip = html.escape(f"{trace.node_name} step {trace.step}: {trace.status.value}, {trace.duration * 1000:.2f} ms"
+                          + (f" - {trace.error}" if trace.error else ""))
+        rows.append(f'<text x="{label_width - 6}" y="{y + 11}" font-size="11" text-anchor="end">{name}</text>'
+                    f'<rect x="{x:.1f}" y="{y}" width="{bar:.1f}" height="{bar_height}" rx="2" '
+                    f'fill="{STATUS_COLORS.get(trace.status, "#999")}"><title>{tip}</title></rect>')
+    height = 24 + len(traces) * (bar_height + gap) + 16
+    axis = (f'<line x1="{label_width}" y1="18" x2="{label_width + plot}" y2="18" stroke="#999"/>'
+            f'<text x="{label_width}" y="12" font-size="10" fill="#555">0 s</text>'
+            f'<text x="{label_width + plot}" y="12" font-size="10" fill="#555" text-anchor="end">{span:.4f} s</text>')
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
+            f'viewBox="0 0 {width:.0f} {height:.0f}" font-family="sans-serif"><title>run timeline</title>'
+            f'{axis}{"".join(rows)}</svg>')

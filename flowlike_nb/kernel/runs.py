@@ -1,0 +1,181 @@
+"""A finished run as the notebook sees it: traces and logs as tables, outputs by node and pin name.
+
+    run = board.run()
+    run.status                     # Success / Failed / Cancelled
+    run.outputs.add.result         # or run["add", "result"], run.output("add", "result")
+    run.logs                       # a DataFrame (a list of rows without pandas)
+    run.raise_for_status()         # for scripts
+
+A failed run is displayed with its error at the failing node; nothing is raised unless asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from flowlike_core.board import PinDirection
+from flowlike_core.errors import UnknownNodeError
+from flowlike_core.run import Run, RunStatus
+from flowlike_nb.kernel import namespace
+
+RUN_MIME = "application/vnd.flowlike.run+json"
+"""The run's JSON record rides along in the displayed output, so tools can read runs back from notebooks."""
+
+
+class NodeOutputs:
+    """The outputs one node set in a run: `run.outputs.add.result`."""
+
+    def __init__(self, run: Run, node_id: str) -> None:
+        self._run = run
+        self._node_id = node_id
+
+    def _values(self) -> dict[str, Any]:
+        node = self._run.board.nodes[self._node_id]
+        values = {}
+        for pin in node.ordered_pins(PinDirection.OUTPUT):
+            key = f"{node.id}/{pin.id}"
+            if not pin.is_exec and key in self._run.values:
+                values.setdefault(pin.name, self._run.values[key])
+        return values
+
+    def __getitem__(self, pin: str) -> Any:
+        return self._run.output(self._node_id, pin)
+
+    def __getattr__(self, pin: str) -> Any:
+        if pin.startswith("_"):
+            raise AttributeError(pin)
+        try:
+            return self._run.output(self._node_id, pin)
+        except (KeyError, LookupError) as exc:
+            raise AttributeError(str(exc)) from None
+
+    def __dir__(self) -> list[str]:
+        return [name for name in self._values() if name.isidentifier()]
+
+    def _ipython_key_completions_(self) -> list[str]:
+        return list(self._values())
+
+    def __repr__(self) -> str:
+        return repr(self._values())
+
+
+class Outputs:
+    """Every node's outputs in a run, by friendly name or id: `run.outputs.add`, `run.outputs["add"]`."""
+
+    def __init__(self, run: Run) -> None:
+        self._run = run
+
+    def __getitem__(self, node: str) -> NodeOutputs:
+        return NodeOutputs(self._run, self._run.board.node(node).id)
+
+    def __getattr__(self, node: str) -> NodeOutputs:
+        if node.startswith("_"):
+            raise AttributeError(node)
+        try:
+            return self[node]
+        except UnknownNodeError as exc:
+            raise AttributeError(str(exc)) from None
+
+    def _names(self) -> list[str]:
+        return [n.friendly_name or n.id for n in self._run.board.nodes.values()]
+
+    def __dir__(self) -> list[str]:
+        return [n for n in self._names() if n.isidentifier()]
+
+    def _ipython_key_completions_(self) -> list[str]:
+        return self._names()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+
+class RunView:
+    """A kernel view over an engine Run (`.core`); everything not defined here reads through to it."""
+
+    def __init__(self, run: Run) -> None:
+        self.core = run
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.core, name)
+
+    @property
+    def status(self) -> RunStatus:
+        return self.core.status
+
+    @property
+    def result(self) -> Any:
+        return self.core.result
+
+    @property
+    def outputs(self) -> Outputs:
+        return Outputs(self.core)
+
+    def output(self, node: str, pin: str) -> Any:
+        return self.core.output(node, pin)
+
+    def __getitem__(self, key: tuple[str, str] | str) -> Any:
+        """`run["node", "pin"]` or `run["node.pin"]`."""
+        node, pin = key if isinstance(key, tuple) else key.rsplit(".", 1)
+        return self.core.output(node, pin)
+
+    def raise_for_status(self) -> RunView:
+        self.core.raise_for_status()
+        return self
+
+    def _node_label(self, node_id: str) -> str:
+        node = self.core.board.nodes.get(node_id)
+        return (node.friendly_name or node.name) if node else node_id
+
+    def trace_rows(self) -> list[dict[str, Any]]:
+        start = self.core.start
+        return [{"step": t.step, "node": self._node_label(t.node_id), "type": t.node_name,
+                 "status": t.status.value, "start (s)": round(t.start - start, 4),
+                 "duration (s)": round(t.duration, 4), "logs": "\n".join(line.message for line in t.logs),
+                 "error": t.error} for t in self.core.traces]
+
+    @property
+    def traces(self) -> Any:
+        """One row per node execution: step, node, status, timing, logs, error."""
+        return namespace.table(self.trace_rows())
+
+    @property
+    def logs(self) -> Any:
+        """Every log line of the run: time, level, node, message."""
+        start = self.core.start
+        return namespace.table([{"time (s)": round(line.time - start, 4), "level": line.level.value,
+                                 "node": self._node_label(line.node_id), "message": line.message}
+                                for line in self.core.logs()])
+
+    def summary(self) -> str:
+        core = self.core
+        text = f"Run {core.id} of {core.board.name!r}: {core.status.value} in {core.duration:.3f}s, " \
+               f"{len(core.traces)} node executions"
+        if core.status is RunStatus.FAILED:
+            text += f"; failed at {self._node_label(core.error_node or '')!r}: {core.error}"
+        elif core.status is RunStatus.CANCELLED:
+            text += f"; {core.error or 'cancelled'}"
+        return text
+
+    def html(self) -> str:
+        from flowlike_nb.kernel.render import run_html
+
+        return run_html(self)
+
+    def timeline_svg(self) -> str:
+        from flowlike_nb.kernel.render import timeline_svg
+
+        return timeline_svg(self.core)
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        record = self.core.record().model_dump(mode="json")
+        display({"text/html": self.html(), "text/plain": self.summary(), RUN_MIME: record}, raw=True)
+        if self.core.traces:
+            display({"image/svg+xml": self.timeline_svg(), "text/plain": "<timeline>"}, raw=True)
+
+    def __repr__(self) -> str:
+        return f"<{self.summary()}>"
