@@ -1,0 +1,232 @@
+"""Control flow without loops: branch, sequence, gates, counters, parallel branches, delay, reroute.
+
+Nodes that remember something between executions (do-once, flip-flop, gate, gather, do-n) keep it in
+`ctx.state`, which lives for one run.
+"""
+
+from __future__ import annotations
+
+from flowlike_core import Context, DataType, NodeType, PinOptions, data_in, data_out, exec_in, exec_out
+
+
+class Branch(NodeType):
+    name = "control_branch"
+    friendly_name = "Branch"
+    category = "Control"
+    description = "Follows True or False depending on the condition."
+    pins = (
+        exec_in(),
+        data_in("condition", DataType.BOOLEAN, default=True, friendly_name="Condition"),
+        exec_out("true", "True"),
+        exec_out("false", "False"),
+    )
+
+    def run(self, ctx: Context) -> None:
+        ctx.activate("true" if ctx.get_input("condition") else "false")
+
+
+class Sequence(NodeType):
+    name = "control_sequence"
+    friendly_name = "Sequence"
+    category = "Control"
+    description = "Runs each output branch to completion, one after another, in pin order."
+    pins = (exec_in(), exec_out("exec_out", "Then 0"), exec_out("exec_out", "Then 1"), exec_out("exec_out", "Then 2"))
+
+    async def run(self, ctx: Context) -> None:
+        for branch in range(ctx.branches("exec_out")):
+            await ctx.fire("exec_out", branch)
+
+
+class ParallelExecution(NodeType):
+    name = "control_par_execution"
+    friendly_name = "Parallel Execution"
+    category = "Control/Parallel"
+    description = "Runs all output branches concurrently, then fires Done once every branch has finished."
+    pins = (
+        exec_in(),
+        exec_out("exec_out", "Branch 0"),
+        exec_out("exec_out", "Branch 1"),
+        exec_out("exec_done", "Done", "Fires after every branch has finished"),
+    )
+
+    async def run(self, ctx: Context) -> None:
+        await ctx.fire("exec_out")
+        ctx.activate("exec_done")
+
+
+class Gather(NodeType):
+    name = "control_gather"
+    friendly_name = "Gather"
+    category = "Control/Parallel"
+    description = "Waits until every wired input has fired, then fires Done once and starts waiting again."
+    pins = (exec_in("exec_in", "In 0"), exec_in("exec_in", "In 1"), exec_out("exec_done", "Done"))
+
+    def run(self, ctx: Context) -> None:
+        arrived = ctx.state.get("arrived", 0) + 1
+        if arrived >= ctx.wires_in("exec_in"):
+            arrived = 0
+            ctx.activate("exec_done")
+        ctx.state["arrived"] = arrived
+
+
+class DoOnce(NodeType):
+    name = "control_do_once"
+    friendly_name = "Do Once"
+    category = "Control/Flow"
+    description = "Lets execution through the first time only, until Reset reopens it."
+    pins = (
+        exec_in(),
+        exec_in("reset", "Reset", "Reopens the node (does not pass execution on)"),
+        data_in("start_closed", DataType.BOOLEAN, default=False, friendly_name="Start Closed",
+                description="Stay closed until the first Reset"),
+        exec_out("then", "Then"),
+        data_out("has_fired", DataType.BOOLEAN, friendly_name="Has Fired"),
+    )
+
+    def run(self, ctx: Context) -> None:
+        fired = ctx.state.setdefault("has_fired", bool(ctx.get_input("start_closed")))
+        if ctx.trigger == "reset":
+            fired = False
+        elif not fired:
+            fired = True
+            ctx.activate("then")
+        ctx.state["has_fired"] = fired
+        ctx.set_output("has_fired", fired)
+
+
+class DoN(NodeType):
+    name = "control_do_n"
+    friendly_name = "Do N"
+    category = "Control/Flow"
+    description = "Lets execution through N times, then blocks until Reset."
+    pins = (
+        exec_in(),
+        data_in("n", DataType.INTEGER, default=1, friendly_name="N", options=PinOptions(range=(0, 1_000_000))),
+        data_in("start_index", DataType.INTEGER, default=0, friendly_name="Start Index"),
+        exec_in("reset", "Reset", "Sets the counter back to Start Index"),
+        exec_out("then", "Then"),
+        data_out("index", DataType.INTEGER, friendly_name="Count", description="Passes so far"),
+        data_out("remaining", DataType.INTEGER, friendly_name="Remaining"),
+    )
+
+    def run(self, ctx: Context) -> None:
+        n, start = max(0, ctx.get_input("n")), ctx.get_input("start_index")
+        index = ctx.state.get("index", start)
+        if ctx.trigger == "reset":
+            index = start
+        elif index < n:
+            index += 1
+            ctx.activate("then")
+        ctx.state["index"] = index
+        ctx.set_output("index", index)
+        ctx.set_output("remaining", max(0, n - index))
+
+
+class FlipFlop(NodeType):
+    name = "control_flip_flop"
+    friendly_name = "Flip Flop"
+    category = "Control/Flow"
+    description = "Alternates between A and B on every execution."
+    pins = (
+        exec_in(),
+        data_in("start_on_a", DataType.BOOLEAN, default=True, friendly_name="Start on A"),
+        exec_out("a", "A"),
+        exec_out("b", "B"),
+        data_out("is_a", DataType.BOOLEAN, friendly_name="Is A"),
+        data_out("tick", DataType.INTEGER, friendly_name="Tick", description="Executions so far"),
+    )
+
+    def run(self, ctx: Context) -> None:
+        tick = ctx.state.get("tick", 0)
+        is_a = bool(ctx.get_input("start_on_a")) == (tick % 2 == 0)
+        ctx.state["tick"] = tick + 1
+        ctx.set_output("is_a", is_a)
+        ctx.set_output("tick", tick + 1)
+        ctx.activate("a" if is_a else "b")
+
+
+class Gate(NodeType):
+    name = "control_gate"
+    friendly_name = "Gate"
+    category = "Control/Flow"
+    description = "Passes Enter on to Exit while open; Open, Close and Toggle change it."
+    pins = (
+        exec_in("enter", "Enter"),
+        exec_in("open", "Open"),
+        exec_in("close", "Close"),
+        exec_in("toggle", "Toggle"),
+        data_in("start_closed", DataType.BOOLEAN, default=False, friendly_name="Start Closed"),
+        exec_out("exit", "Exit"),
+        data_out("is_open", DataType.BOOLEAN, friendly_name="Is Open"),
+        data_out("pass_count", DataType.INTEGER, friendly_name="Passed"),
+        data_out("block_count", DataType.INTEGER, friendly_name="Blocked"),
+    )
+
+    def run(self, ctx: Context) -> None:
+        state = ctx.state
+        if "is_open" not in state:
+            state.update(is_open=not ctx.get_input("start_closed"), passed=0, blocked=0)
+        match ctx.trigger:
+            case "open":
+                state["is_open"] = True
+            case "close":
+                state["is_open"] = False
+            case "toggle":
+                state["is_open"] = not state["is_open"]
+            case _ if state["is_open"]:
+                state["passed"] += 1
+                ctx.activate("exit")
+            case _:
+                state["blocked"] += 1
+        ctx.set_output("is_open", state["is_open"])
+        ctx.set_output("pass_count", state["passed"])
+        ctx.set_output("block_count", state["blocked"])
+
+
+class Reroute(NodeType):
+    name = "reroute"
+    friendly_name = "Reroute"
+    category = "Control"
+    description = "Passes execution straight on; a bend point to tidy wires."
+    pins = (exec_in(), exec_out())
+
+    def run(self, ctx: Context) -> None:
+        ctx.activate("exec_out")
+
+
+class RerouteData(NodeType):
+    name = "reroute_data"
+    friendly_name = "Reroute (Data)"
+    category = "Control"
+    description = "Passes a value straight on; a bend point to tidy data wires. Takes the type of what it carries."
+    pins = (
+        data_in("route_in", DataType.GENERIC, friendly_name="In", generic="T"),
+        data_out("route_out", DataType.GENERIC, friendly_name="Out", generic="T"),
+    )
+
+    def run(self, ctx: Context) -> None:
+        ctx.set_output("route_out", ctx.get_input("route_in"))
+
+
+class Delay(NodeType):
+    name = "delay"
+    friendly_name = "Delay"
+    category = "Control"
+    description = "Waits, then goes on. Other branches keep running meanwhile; cancelling the run ends the wait."
+    pins = (
+        exec_in(),
+        data_in("time", DataType.FLOAT, default=1000.0, friendly_name="Milliseconds",
+                options=PinOptions(range=(0, 86_400_000))),
+        exec_out("exec_out", "Done"),
+    )
+
+    async def run(self, ctx: Context) -> None:
+        milliseconds = ctx.get_input("time")
+        if milliseconds < 0:
+            raise ValueError(f"delay must not be negative, got {milliseconds} ms")
+        await ctx.sleep(milliseconds / 1000)
+        ctx.activate("exec_out")
+
+
+NODES: list[type[NodeType]] = [Branch, Sequence, ParallelExecution, Gather, DoOnce, DoN, FlipFlop, Gate, Reroute,
+                               RerouteData, Delay]

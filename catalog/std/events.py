@@ -1,0 +1,52 @@
+"""Where runs start, and how a run hands back its result."""
+
+from __future__ import annotations
+
+from flowlike_core import Context, DataType, NodeType, data_in, data_out, exec_in, exec_out
+
+
+class SimpleEvent(NodeType):
+    name = "events_simple"
+    friendly_name = "Simple Event"
+    category = "Events"
+    description = "Starts a run with no input."
+    is_event = True
+    pins = (exec_out("exec_out", "Start", "Fires when the run starts"),)
+
+    def run(self, ctx: Context) -> None:
+        ctx.activate("exec_out")
+
+
+class GenericEvent(NodeType):
+    name = "events_generic"
+    friendly_name = "Generic Event"
+    category = "Events"
+    description = "Starts a run and hands on the payload it was started with (`run_board(..., payload=...)`)."
+    is_event = True
+    pins = (
+        exec_out("exec_out", "Start", "Fires when the run starts"),
+        data_out("payload", DataType.GENERIC, friendly_name="Payload", description="What the run was started with"),
+    )
+
+    def run(self, ctx: Context) -> None:
+        ctx.set_output("payload", ctx.payload)
+        ctx.activate("exec_out")
+
+
+class ReturnResult(NodeType):
+    name = "events_generic_return_result"
+    friendly_name = "Return Result"
+    category = "Events/Generic"
+    description = "Makes its input the run's result: what a board called as a function returns."
+    pins = (
+        exec_in(),
+        data_in("response", DataType.GENERIC, friendly_name="Result", description="The value to return"),
+        exec_out("exec_out", "Then"),
+    )
+
+    def run(self, ctx: Context) -> None:
+        ctx.set_result(ctx.get_input("response"))
+        ctx.activate("exec_out")
+
+
+NODES: list[type[NodeType]] = [SimpleEvent, GenericEvent, ReturnResult]

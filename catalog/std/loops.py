@@ -1,0 +1,89 @@
+"""Loops. Each runs its body to completion before the next iteration, reports progress and can be cancelled."""
+
+from __future__ import annotations
+
+from flowlike_core import Context, DataType, NodeType, PinOptions, ValueType, data_in, data_out, exec_in, exec_out
+
+_ARRAY = data_in("array", DataType.GENERIC, ValueType.ARRAY, friendly_name="Array", generic="T",
+                 description="The items to loop over")
+_VALUE = data_out("value", DataType.GENERIC, friendly_name="Value", generic="T", description="The current item")
+_INDEX = data_out("index", DataType.INTEGER, friendly_name="Index", description="Position of the current item")
+
+
+class ForEach(NodeType):
+    name = "control_for_each"
+    friendly_name = "For Each"
+    category = "Control/Loop"
+    description = "Runs the body once per item of the array, in order, then fires Completed."
+    pins = (exec_in(), _ARRAY, exec_out("exec_out", "Loop Body"), _VALUE, _INDEX,
+            exec_out("done", "Completed"))
+
+    async def run(self, ctx: Context) -> None:
+        items = list(ctx.get_input("array") or ())
+        for index, item in enumerate(items):
+            ctx.check_cancelled()
+            ctx.set_output("value", item)
+            ctx.set_output("index", index)
+            await ctx.fire("exec_out")
+            ctx.progress(index + 1, len(items))
+        ctx.activate("done")
+
+
+class ForEachWithBreak(NodeType):
+    name = "control_for_each_with_break"
+    friendly_name = "For Each (Break)"
+    category = "Control/Loop"
+    description = "Like For Each, but a node in the body can fire Break to stop after the current item."
+    pins = (exec_in(), exec_in("break", "Break", "Stops the loop after the current item"), _ARRAY,
+            exec_out("exec_out", "Loop Body"), _VALUE, _INDEX, exec_out("done", "Completed"))
+
+    async def run(self, ctx: Context) -> None:
+        if ctx.trigger == "break":
+            ctx.state["break"] = True
+            return
+        ctx.state["break"] = False
+        items = list(ctx.get_input("array") or ())
+        for index, item in enumerate(items):
+            ctx.check_cancelled()
+            ctx.set_output("value", item)
+            ctx.set_output("index", index)
+            await ctx.fire("exec_out")
+            ctx.progress(index + 1, len(items))
+            if ctx.state["break"]:
+                ctx.debug(f"broke out after item {index}")
+                break
+        ctx.activate("done")
+
+
+class WhileLoop(NodeType):
+    name = "control_while_loop"
+    friendly_name = "While Loop"
+    category = "Control/Loop"
+    description = "Runs the body while the condition holds, at most Max Iterations times, then fires Completed."
+    pins = (
+        exec_in(),
+        data_in("condition", DataType.BOOLEAN, default=False, friendly_name="Condition",
+                description="Read again before every iteration"),
+        data_in("max_iter", DataType.INTEGER, default=100, friendly_name="Max Iterations",
+                options=PinOptions(range=(0, 1_000_000_000))),
+        exec_out("exec_out", "Loop Body"),
+        data_out("iter", DataType.INTEGER, friendly_name="Iteration"),
+        exec_out("done", "Completed"),
+    )
+
+    async def run(self, ctx: Context) -> None:
+        limit = ctx.get_input("max_iter")
+        for iteration in range(limit):
+            ctx.check_cancelled()
+            if not ctx.get_input("condition"):
+                break
+            ctx.set_output("iter", iteration)
+            await ctx.fire("exec_out")
+            ctx.progress(iteration + 1, limit)
+        else:
+            if limit:
+                ctx.warn(f"stopped after {limit} iterations (Max Iterations) with the condition still true")
+        ctx.activate("done")
+
+
+NODES: list[type[NodeType]] = [ForEach, ForEachWithBreak, WhileLoop]

@@ -1,0 +1,65 @@
+"""Build little boards from std nodes only, through commands, as a cell or the editor would."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flowlike_catalog.std import PACK
+
+from flowlike_core import Board, DataType, Node, Registry, Run, ValueType, Variable, commands, start_run
+from flowlike_core.executor import RunHandle
+
+
+class Builder:
+    """`b.add("control_branch")`, `b.wire(a, "true", c, "exec_in")`, `b.chain(start, x, y)`, `b.run()`."""
+
+    def __init__(self) -> None:
+        self.registry = Registry([PACK])
+        self.board = Board(name="std-test")
+
+    def add(self, key: str, **defaults: Any) -> Node:
+        return self.board.apply(commands.AddNode(self.registry.get(key).create(**defaults)))
+
+    def start(self) -> Node:
+        return self.add("events_simple")
+
+    def log(self, message: Any = "") -> Node:
+        return self.add("log_info", message=message)
+
+    def wire(self, source: Node, out: str, target: Node, inp: str) -> None:
+        self.board.apply(commands.Connect(source.id, out, target.id, inp))
+
+    def chain(self, *nodes: Node) -> None:
+        for source, target in zip(nodes, nodes[1:], strict=False):
+            self.wire(source, "exec_out", target, "exec_in")
+
+    def variable(self, name: str, data_type: DataType, default: Any = None,
+                 value_type: ValueType = ValueType.NORMAL, exposed: bool = False) -> Variable:
+        return self.board.apply(commands.UpsertVariable(Variable(
+            name=name, data_type=data_type, value_type=value_type, default_value=default, exposed=exposed)))
+
+    def pin_ids(self, node: Node, name: str) -> list[str]:
+        """Ids of every pin called `name` (variadic groups repeat a name), in pin order."""
+        node = self.board.nodes[node.id]
+        return [p.id for p in node.ordered_pins() if p.name == name]
+
+    def pin(self, node: Node, name: str, direction: str = "Output") -> Any:
+        return next(p for p in self.board.nodes[node.id].pins.values()
+                    if p.name == name and p.direction.value == direction)
+
+    def run(self, **options: Any) -> Run:
+        return self.board.run(registry=self.registry, **options)
+
+    def start_run(self, **options: Any) -> RunHandle:
+        return start_run(self.board, registry=self.registry, **options)
+
+    @staticmethod
+    def messages(run: Run) -> list[str]:
+        """Every log line of a run, in the order it was written."""
+        return [line.message for line in run.logs()]
+
+
+@pytest.fixture
+def b() -> Builder:
+    return Builder()
