@@ -1,0 +1,294 @@
+"""The graph editor: an anywidget view of the very Board object the kernel holds.
+
+    from flowlike_nb.widgets import BoardEditor
+    editor = BoardEditor(board, path="hello.board.json")
+    editor                      # shows the canvas; edits there are commands on `board`
+    board.undo()                # ... and the editor shows the undo at once
+    editor.last_run.output("add", "result")   # after pressing Run
+
+One model for the whole board: the `document` trait carries the board's JSON once, then every edit (from
+the canvas or from a cell) travels as a small patch message (`flowlike_nb.widgets.sync`). The front end
+never edits the board itself: it sends messages (`flowlike_nb.widgets.protocol`) that become
+`flowlike_core.commands`, so undo and redo are one history for cells and canvas. Runs started from the
+toolbar go on the executor's worker thread (`start_run`), so the kernel stays free; their events reach
+the canvas in batches (`flowlike_nb.widgets.relay`).
+
+Kernel -> front end messages: `patch` (see DocumentTracker.patch), `reply` (the answer to one front-end
+message), `run_events` (a batch of run events; the last batch has a `summary`). A full resend (after a
+`sync` request, e.g. from a view opened late) updates the `document` and `document_revision` traits.
+
+DOM hooks for browser tests (all stable `data-testid` attributes; ids are the board's ids):
+    flowlike-editor (root, data-revision = board revision applied)
+    editor-canvas, editor-viewport (the panned/zoomed layer)
+    node (data-node-id, data-node-type, data-status = queued|running|succeeded|failed|skipped|cancelled,
+          class selected when selected), node-header (drag handle), node-title,
+    node-status (badge; data-status, text = duration), node-progress (bar inside a node)
+    pin (data-pin-id, data-pin-name, data-direction = in|out, data-kind = exec|data, data-type,
+         data-value-type), wire (SVG path; data-from-node, data-from-pin, data-to-node, data-to-pin)
+    comment (data-comment-id), comment-text
+    toolbar-run, toolbar-stop, toolbar-undo, toolbar-redo, toolbar-layout, toolbar-fit, toolbar-save,
+    toolbar-comment, toolbar-palette
+    run-status (data-status = idle|running|Success|Failed|Cancelled), run-progress (value 0..1)
+    editor-message (data-kind = refused|error|info; text = the reason), message-close
+    palette, palette-search, palette-entry (data-node-type), palette-filter (shown when a dropped wire
+          filters the palette), palette-close
+    inspector, inspector-friendly-name, inspector-description, inspector-comment,
+    inspector-default (data-pin-name; an input, select, or textarea), inspector-error, inspector-logs,
+    inspector-duration
+    variables, variable (data-variable-name), variable-add-name, variable-add-type, variable-add-value-type,
+    variable-add-default, variable-add-exposed, variable-add, variable-remove
+Keyboard (on the focused canvas): Delete/Backspace, Ctrl+Z, Ctrl+Shift+Z / Ctrl+Y, Ctrl+C, Ctrl+V, Ctrl+A.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import traitlets
+from pydantic import ValidationError
+
+from flowlike_core import commands
+from flowlike_core.board import Board, PinDirection, Variable, new_id
+from flowlike_core.errors import ConnectionRefused, FlowLikeError, RunError
+from flowlike_core.executor import RunHandle, start_run
+from flowlike_core.registry import Registry, default_registry
+from flowlike_core.run import Run
+from flowlike_nb.widgets import protocol
+from flowlike_nb.widgets.layout import auto_layout
+from flowlike_nb.widgets.relay import RunRelay
+from flowlike_nb.widgets.sync import DocumentTracker
+
+STATIC = Path(__file__).parent / "static"
+
+
+class BoardEditor(anywidget.AnyWidget):
+    """Edit and run `board` on a canvas; `path` is where the toolbar's Save writes the board file."""
+
+    _esm = STATIC / "editor.js"
+    _css = STATIC / "editor.css"
+
+    document = traitlets.Dict().tag(sync=True)
+    """The board's JSON as of `document_revision`; later changes arrive as patch messages."""
+    document_revision = traitlets.Int(0).tag(sync=True)
+    catalog = traitlets.List().tag(sync=True)
+    """`NodeType.describe()` of every registered node type: the palette."""
+    catalog_generation = traitlets.Int(0).tag(sync=True)
+    revision = traitlets.Int(0).tag(sync=True)
+    """The board revision that `document` plus the patches sent so far describe."""
+    can_undo = traitlets.Bool(False).tag(sync=True)
+    can_redo = traitlets.Bool(False).tag(sync=True)
+    path = traitlets.Unicode("").tag(sync=True)
+    height = traitlets.Unicode("600px").tag(sync=True)
+
+    def __init__(self, board: Board, *, path: str | Path | None = None, registry: Registry | None = None,
+                 height: str = "600px", **kwargs: Any) -> None:
+        self.board = board
+        self.registry = registry or default_registry()
+        self.last_run: Run | None = None
+        """The latest run started from the editor: live while it goes, complete once it ends."""
+        self._handle: RunHandle | None = None
+        self._relay: RunRelay | None = None
+        self._tracker = DocumentTracker(board)
+        super().__init__(document=self._tracker.document(), document_revision=board.revision,
+                         catalog=self._describe_catalog(), catalog_generation=self.registry.generation,
+                         revision=board.revision,
+                         path=str(path or ""), height=height, **kwargs)
+        self._update_history()
+        self._unsubscribe = board.subscribe(self._board_changed)
+        self.on_msg(self._on_message)
+
+    # ---- kernel -> front end -----------------------------------------------------------------------
+
+    def _describe_catalog(self) -> list[dict[str, Any]]:
+        return [node_type.describe() for node_type in self.registry]
+
+    def _board_changed(self, board: Board, command: commands.Command | None) -> None:
+        patch = self._tracker.patch(command)
+        self._update_history()
+        if patch is not None:
+            self.send(patch)
+        self.revision = board.revision
+
+    def _update_history(self) -> None:
+        self.can_undo = self.board.history.can_undo
+        self.can_redo = self.board.history.can_redo
+
+    def sync(self) -> None:
+        """Send the whole document again (the front end asks when it missed a patch or opens a new view)."""
+        with self.hold_sync():
+            self.document = self._tracker.document()
+            self.document_revision = self.revision = self.board.revision
+
+    def refresh_catalog(self) -> None:
+        """Resend the palette, e.g. after `@node` defined a new node type in a cell."""
+        self.catalog = self._describe_catalog()
+        self.catalog_generation = self.registry.generation
+
+    def close(self) -> None:
+        self._unsubscribe()
+        super().close()
+
+    # ---- running -----------------------------------------------------------------------------------
+
+    def run(self, start: str | None = None, **options: Any) -> RunHandle:
+        """Start a run in the background (as the toolbar's Run does); `last_run` is its live Run."""
+        if self._handle is not None and not self._handle.done():
+            raise RunError(f"a run of board {self.board.name!r} is already going; stop it first")
+        relay = RunRelay(self.send)
+        handle = start_run(self.board, start=start, registry=self.registry, listeners=[relay], **options)
+        relay.attach(handle.run)
+        self._handle, self._relay, self.last_run = handle, relay, handle.run
+        return handle
+
+    def stop(self) -> None:
+        """Cancel the run started from the editor, if one is going."""
+        if self._handle is not None:
+            self._handle.cancel()
+
+    def wait(self, timeout: float | None = None) -> Run | None:
+        """Wait for the editor's run to end and for its last events to reach the front end."""
+        if self._handle is None:
+            return None
+        run = self._handle.wait(timeout)
+        if self._relay is not None:
+            self._relay.join(timeout)
+        return run
+
+    # ---- front end -> kernel -----------------------------------------------------------------------
+
+    def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        request = content.get("request") if isinstance(content, dict) else None
+        action = content.get("action") if isinstance(content, dict) else None
+        reply: dict[str, Any] = {"type": "reply", "request": request, "action": action, "ok": True}
+        try:
+            message = protocol.MESSAGE.validate_python(content)
+            info = self._handle_message(message)
+            if info:
+                reply["reason"] = info
+        except ValidationError as exc:
+            reply.update(ok=False, kind="error", reason=f"bad {action or 'editor'} message: {exc}")
+        except ConnectionRefused as exc:
+            reply.update(ok=False, kind="refused", reason=str(exc))
+        except (FlowLikeError, OSError) as exc:
+            reply.update(ok=False, kind="error", reason=str(exc))
+        self.send(reply)
+
+    def _handle_message(self, message: Any) -> str | None:
+        """Carry out one front-end message; returns a note for the reply, raises on failure."""
+        board = self.board
+        match message:
+            case protocol.AddNode():
+                return self._add_node(message)
+            case protocol.Remove():
+                parts: list[commands.Command] = [commands.Disconnect(**w.model_dump()) for w in message.wires]
+                parts += [commands.RemoveNode(n) for n in message.nodes]
+                parts += [commands.RemoveComment(c) for c in message.comments]
+                self._apply_all(parts)
+            case protocol.Move():
+                parts = [commands.MoveNode(n, (x, y, board.nodes[n].coordinates[2]))
+                         for n, (x, y) in message.nodes.items() if n in board.nodes]
+                parts += [commands.UpsertComment(board.comments[c].model_copy(update={"coordinates": (x, y, 0.0)}))
+                          for c, (x, y) in message.comments.items() if c in board.comments]
+                self._apply_all(parts)
+            case protocol.UpdateNode():
+                board.apply(commands.UpdateNode(message.node_id, friendly_name=message.friendly_name,
+                                                comment=message.comment, defaults=message.defaults))
+            case protocol.Connect():
+                board.apply(commands.Connect(message.from_node, message.from_pin, message.to_node, message.to_pin))
+            case protocol.Disconnect():
+                board.apply(commands.Disconnect(message.from_node, message.from_pin, message.to_node,
+                                                message.to_pin))
+            case protocol.UpsertVariable():
+                board.apply(commands.UpsertVariable(self._keep_secret(message.variable)))
+            case protocol.RemoveVariable():
+                board.apply(commands.RemoveVariable(message.variable_id))
+            case protocol.UpsertComment():
+                board.apply(commands.UpsertComment(message.comment))
+            case protocol.Paste():
+                self._apply_all(paste_commands(message))
+            case protocol.Run():
+                handle = self.run(message.start)
+                return f"run {handle.run.id} started"
+            case protocol.RefreshCatalog():
+                if message.generation != self.registry.generation:
+                    self.refresh_catalog()
+            case protocol.Simple(action="undo"):
+                board.undo()
+            case protocol.Simple(action="redo"):
+                board.redo()
+            case protocol.Simple(action="layout"):
+                self._apply_all([commands.MoveNode(n, (x, y, board.nodes[n].coordinates[2]))
+                                 for n, (x, y) in auto_layout(board).items()])
+            case protocol.Simple(action="stop"):
+                self.stop()
+            case protocol.Simple(action="save"):
+                if not self.path:
+                    raise FlowLikeError("nothing to save to: open the editor with BoardEditor(board, path=...)")
+                return f"saved to {board.save(self.path)}"
+            case protocol.Simple(action="sync"):
+                self.sync()
+        return None
+
+    def _apply_all(self, parts: list[commands.Command]) -> None:
+        """One command as one undo step; several as a Batch (still one undo step)."""
+        if len(parts) == 1:
+            self.board.apply(parts[0])
+        elif parts:
+            self.board.apply(commands.Batch(parts))
+
+    def _keep_secret(self, variable: Variable) -> Variable:
+        """The front end never sees a secret's value, so an edit without one keeps the kernel's."""
+        old = self.board.variables.get(variable.id)
+        if old is not None and old.secret and variable.secret and variable.default_value is None:
+            return variable.model_copy(update={"default_value": old.default_value})
+        return variable
+
+    def _add_node(self, message: protocol.AddNode) -> str | None:
+        """Add a node; with `wire`, also connect it to that pin through its first pin that fits."""
+        node = self.registry.get(message.node_type).create(coordinates=(message.x, message.y, 0.0))
+        if message.wire is None:
+            self.board.apply(commands.AddNode(node))
+            return None
+        other = self.board.node(message.wire.node_id)
+        pin = other.pins[message.wire.pin_id]
+        reasons = []
+        for candidate in node.ordered_pins(PinDirection.OUTPUT if pin.is_input else PinDirection.INPUT):
+            ends = (node.id, candidate.id, other.id, pin.id) if pin.is_input else (other.id, pin.id, node.id,
+                                                                                 candidate.id)
+            try:
+                self.board.apply(commands.Batch([commands.AddNode(node), commands.Connect(*ends)]))
+                return None
+            except ConnectionRefused as exc:
+                reasons.append(str(exc))
+        self.board.apply(commands.AddNode(node))
+        raise ConnectionRefused(f"added {node.label()} but none of its pins fits {other.label()}.{pin.name}"
+                                + (f" ({reasons[0]})" if reasons else ""))
+
+
+def paste_commands(message: protocol.Paste) -> list[commands.Command]:
+    """Copies of the pasted nodes (new node and pin ids, shifted by dx, dy), their inner wires, comments."""
+    pin_ids: dict[tuple[str, str], tuple[str, str]] = {}
+    parts: list[commands.Command] = []
+    for node in message.nodes:
+        fresh = node.model_copy(deep=True)
+        fresh.id = new_id()
+        fresh.pins = {}
+        for old_id, pin in node.pins.items():
+            copy = pin.model_copy(update={"id": new_id()})
+            fresh.pins[copy.id] = copy
+            pin_ids[(node.id, old_id)] = (fresh.id, copy.id)
+        x, y, z = node.coordinates
+        fresh.coordinates = (x + message.dx, y + message.dy, z)
+        parts.append(commands.AddNode(fresh))
+    for wire in message.wires:
+        source, target = pin_ids.get((wire.from_node, wire.from_pin)), pin_ids.get((wire.to_node, wire.to_pin))
+        if source and target:
+            parts.append(commands.Connect(*source, *target))
+    for comment in message.comments:
+        x, y, z = comment.coordinates
+        parts.append(commands.UpsertComment(comment.model_copy(update={"id": new_id(),
+                                                                       "coordinates": (x + message.dx,
+                                                                                       y + message.dy, z)})))
+    return parts

@@ -1,0 +1,75 @@
+"""Auto-layout: arrange a board left to right in columns that follow its wires.
+
+A node's column is the length of the longest wire path that reaches it (nodes on a cycle go after what
+they depend on); inside a column nodes are ordered by where their sources sit, so wires cross less.
+The box sizes match the front end's drawing (`js/src/geometry.js`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+
+from flowlike_core.board import Board, Node
+
+COLUMN_WIDTH = 300.0
+ROW_GAP = 36.0
+HEADER = 28.0
+PIN_ROW = 20.0
+
+
+def box_height(node: Node) -> float:
+    return HEADER + PIN_ROW * max(len(node.inputs), len(node.outputs), 1) + 8.0
+
+
+def columns(board: Board) -> dict[str, int]:
+    """Longest-path column of each node; Kahn's order, so a cycle cannot loop forever."""
+    sources: dict[str, set[str]] = defaultdict(set)
+    targets: dict[str, set[str]] = defaultdict(set)
+    for wire in board.connections:
+        if wire.from_node != wire.to_node:
+            sources[wire.to_node].add(wire.from_node)
+            targets[wire.from_node].add(wire.to_node)
+    waiting = {node_id: len(sources[node_id]) for node_id in board.nodes}
+    column = dict.fromkeys(board.nodes, 0)
+    ready = deque(sorted((n for n, count in waiting.items() if count == 0), key=lambda n: board.nodes[n].coordinates))
+    placed: set[str] = set()
+    while len(placed) < len(board.nodes):
+        if not ready:  # only cycles are left: break one at the node with the most placed sources
+            rest = [n for n in board.nodes if n not in placed]
+            ready.append(max(rest, key=lambda n: len(sources[n] & placed)))
+        node_id = ready.popleft()
+        if node_id in placed:
+            continue
+        placed.add(node_id)
+        for target in targets[node_id]:
+            if target in placed:
+                continue
+            column[target] = max(column[target], column[node_id] + 1)
+            waiting[target] -= 1
+            if waiting[target] == 0:
+                ready.append(target)
+    return column
+
+
+def auto_layout(board: Board, origin: tuple[float, float] = (40.0, 40.0)) -> dict[str, tuple[float, float]]:
+    """New (x, y) of every node."""
+    column = columns(board)
+    by_column: dict[int, list[str]] = defaultdict(list)
+    for node_id, index in column.items():
+        by_column[index].append(node_id)
+    sources: dict[str, list[str]] = defaultdict(list)
+    for wire in board.connections:
+        sources[wire.to_node].append(wire.from_node)
+    rank: dict[str, float] = {}
+    positions: dict[str, tuple[float, float]] = {}
+    for index in sorted(by_column):
+        def key(node_id: str) -> tuple[float, float]:
+            placed = [rank[s] for s in sources[node_id] if s in rank]
+            return (sum(placed) / len(placed) if placed else float("inf"), board.nodes[node_id].coordinates[1])
+
+        y = origin[1]
+        for order, node_id in enumerate(sorted(by_column[index], key=key)):
+            rank[node_id] = order
+            positions[node_id] = (origin[0] + index * COLUMN_WIDTH, y)
+            y += box_height(board.nodes[node_id]) + ROW_GAP
+    return positions

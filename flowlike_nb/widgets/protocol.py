@@ -1,0 +1,130 @@
+"""The messages the editor's front end sends to the kernel, validated at the boundary.
+
+Every message is a JSON object with an `action` and an optional `request` number; the kernel answers
+each one with `{"type": "reply", "request": n, "action": ..., "ok": bool, "kind": ..., "reason": ...}`
+(`kind` is "refused" for a wire the engine's rules refuse, "error" for any other failure).
+
+Edits (each becomes one `flowlike_core.commands` command, so one undo step):
+    add_node        {node_type, x, y, wire?: {node_id, pin_id}}   wire: connect the new node to that pin
+    remove          {nodes: [id], comments: [id], wires: [Wire]}
+    move            {nodes: {id: [x, y]}, comments: {id: [x, y]}}
+    update_node     {node_id, friendly_name?, comment?, defaults?: {pin name or id: value}}
+    connect         {from_node, from_pin, to_node, to_pin}          pins by id or name
+    disconnect      {from_node, from_pin, to_node, to_pin}
+    upsert_variable {variable: Variable}          remove_variable {variable_id}
+    upsert_comment  {comment: Comment}            (remove comments with `remove`)
+    paste           {nodes: [Node], wires: [Wire], comments: [Comment], dx, dy}   new ids are given
+    layout          {}                            arranges every node left to right, one undo step
+Actions:
+    undo, redo, run {start?: node id}, stop, save, sync (resend the whole document),
+    refresh_catalog {generation}
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from flowlike_core.board import Comment, Node, Variable
+
+
+class _Message(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    request: int | None = None
+
+
+class Wire(BaseModel):
+    from_node: str
+    from_pin: str
+    to_node: str
+    to_pin: str
+
+
+class PinRef(BaseModel):
+    node_id: str
+    pin_id: str
+
+
+class AddNode(_Message):
+    action: Literal["add_node"]
+    node_type: str
+    x: float = 0.0
+    y: float = 0.0
+    wire: PinRef | None = None
+
+
+class Remove(_Message):
+    action: Literal["remove"]
+    nodes: list[str] = Field(default_factory=list)
+    comments: list[str] = Field(default_factory=list)
+    wires: list[Wire] = Field(default_factory=list)
+
+
+class Move(_Message):
+    action: Literal["move"]
+    nodes: dict[str, tuple[float, float]] = Field(default_factory=dict)
+    comments: dict[str, tuple[float, float]] = Field(default_factory=dict)
+
+
+class UpdateNode(_Message):
+    action: Literal["update_node"]
+    node_id: str
+    friendly_name: str | None = None
+    comment: str | None = None
+    defaults: dict[str, Any] = Field(default_factory=dict)
+
+
+class Connect(_Message, Wire):
+    action: Literal["connect"]
+
+
+class Disconnect(_Message, Wire):
+    action: Literal["disconnect"]
+
+
+class UpsertVariable(_Message):
+    action: Literal["upsert_variable"]
+    variable: Variable
+
+
+class RemoveVariable(_Message):
+    action: Literal["remove_variable"]
+    variable_id: str
+
+
+class UpsertComment(_Message):
+    action: Literal["upsert_comment"]
+    comment: Comment
+
+
+class Paste(_Message):
+    action: Literal["paste"]
+    nodes: list[Node] = Field(default_factory=list)
+    wires: list[Wire] = Field(default_factory=list)
+    comments: list[Comment] = Field(default_factory=list)
+    dx: float = 40.0
+    dy: float = 40.0
+
+
+class Simple(_Message):
+    action: Literal["undo", "redo", "layout", "stop", "save", "sync"]
+
+
+class Run(_Message):
+    action: Literal["run"]
+    start: str | None = None
+
+
+class RefreshCatalog(_Message):
+    action: Literal["refresh_catalog"]
+    generation: int = -1
+
+
+Message = Annotated[
+    AddNode | Remove | Move | UpdateNode | Connect | Disconnect | UpsertVariable | RemoveVariable
+    | UpsertComment | Paste | Simple | Run | RefreshCatalog,
+    Field(discriminator="action"),
+]
+
+MESSAGE = TypeAdapter(Message)

@@ -1,0 +1,83 @@
+"""Forward a run's events to the editor's front end in small batches.
+
+The executor calls listeners from its worker thread, once per node start, finish, log line and progress
+tick: a loop over 10,000 items would flood the notebook server's message-rate limit if each event were
+one message. The relay queues events and sends them at most every `interval` seconds, keeping only the
+latest progress tick of each node, and ends with the run's summary (status, error, failed node).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from flowlike_core.events import Event
+from flowlike_core.run import Run
+from flowlike_core.types import to_json_native
+
+PREVIEW_CHARS = 200
+
+
+def event_json(event: Event) -> dict[str, Any]:
+    """An event as the front end reads it; empty fields are left out."""
+    out: dict[str, Any] = {"kind": event.kind}
+    for key in ("node_id", "status", "message", "level", "progress", "duration"):
+        value = getattr(event, key)
+        if value not in ("", None):
+            out[key] = str(value) if isinstance(value, str) else value  # plain str, not the engine's StrEnum
+    return out
+
+
+def run_summary(run: Run) -> dict[str, Any]:
+    """The end of a run as the front end shows it: status, duration, error and failed node, result preview."""
+    result = None if run.result is None else repr(to_json_native(run.result))[:PREVIEW_CHARS]
+    return {"run_id": run.id, "status": run.status.value, "duration": run.duration, "error": run.error,
+            "error_node": run.error_node, "result": result, "steps": run.steps}
+
+
+class RunRelay:
+    """An executor listener that batches events into `{"type": "run_events", ...}` messages for `send`."""
+
+    def __init__(self, send: Callable[[dict[str, Any]], None], interval: float = 0.1) -> None:
+        self._send = send
+        self.interval = interval
+        self._events: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+        self._finished = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __call__(self, event: Event) -> None:
+        with self._lock:
+            self._events.append(event_json(event))
+        if event.kind == "run_finished":
+            self._finished.set()
+
+    def attach(self, run: Run) -> None:
+        """Start sending, for `run` (known once `start_run` returns; earlier events wait in the queue)."""
+        self._thread = threading.Thread(target=self._pump, args=(run,), name=f"flowlike-editor-relay-{run.id}",
+                                        daemon=True)
+        self._thread.start()
+
+    def join(self, timeout: float | None = None) -> None:
+        """Wait until the last batch (with the summary) has been sent."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _take(self) -> list[dict[str, Any]]:
+        with self._lock:
+            events, self._events = self._events, []
+        last_progress = {e["node_id"]: i for i, e in enumerate(events) if e["kind"] == "progress"}
+        return [e for i, e in enumerate(events) if e["kind"] != "progress" or last_progress[e["node_id"]] == i]
+
+    def _pump(self, run: Run) -> None:
+        while True:
+            finished = self._finished.wait(self.interval)
+            events = self._take()
+            if events or finished:
+                message: dict[str, Any] = {"type": "run_events", "run_id": run.id, "events": events}
+                if finished:
+                    message["summary"] = run_summary(run)
+                self._send(message)
+            if finished:
+                return

@@ -1,0 +1,57 @@
+// Where things are drawn. Pin positions are computed, never measured, so 1,000 nodes cost no layout reads.
+// Keep in step with flowlike_nb/widgets/layout.py (HEADER, PIN_ROW).
+
+export const NODE_WIDTH = 200;
+export const HEADER = 28;
+export const PIN_ROW = 20;
+export const FOOTER = 8;
+
+/** Inputs and outputs of a node, each in pin-index order. */
+export function pinsOf(node) {
+  const inputs = [];
+  const outputs = [];
+  for (const pin of Object.values(node.pins)) (pin.direction === "Input" ? inputs : outputs).push(pin);
+  const byIndex = (a, b) => a.index - b.index;
+  return { inputs: inputs.sort(byIndex), outputs: outputs.sort(byIndex) };
+}
+
+export function nodeHeight(node) {
+  const { inputs, outputs } = pinsOf(node);
+  return HEADER + PIN_ROW * Math.max(inputs.length, outputs.length, 1) + FOOTER;
+}
+
+/** Canvas point of a pin's port: left edge for inputs, right edge for outputs. */
+export function pinPoint(node, pinId) {
+  const { inputs, outputs } = pinsOf(node);
+  const [x, y] = node.coordinates;
+  let row = inputs.findIndex((p) => p.id === pinId);
+  if (row >= 0) return [x, y + HEADER + PIN_ROW * row + PIN_ROW / 2];
+  row = outputs.findIndex((p) => p.id === pinId);
+  return [x + NODE_WIDTH, y + HEADER + PIN_ROW * Math.max(row, 0) + PIN_ROW / 2];
+}
+
+/** A wire's SVG path: a horizontal S-curve from an output port to an input port. */
+export function wirePath([x1, y1], [x2, y2]) {
+  const bend = Math.max(40, Math.abs(x2 - x1) / 2);
+  return `M${x1},${y1} C${x1 + bend},${y1} ${x2 - bend},${y2} ${x2},${y2}`;
+}
+
+/** Bounding box of nodes and comments, for "fit". */
+export function bounds(document) {
+  let [left, top, right, bottom] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const node of Object.values(document.nodes)) {
+    const [x, y] = node.coordinates;
+    left = Math.min(left, x);
+    top = Math.min(top, y);
+    right = Math.max(right, x + NODE_WIDTH);
+    bottom = Math.max(bottom, y + nodeHeight(node));
+  }
+  for (const comment of Object.values(document.comments)) {
+    const [x, y] = comment.coordinates;
+    left = Math.min(left, x);
+    top = Math.min(top, y);
+    right = Math.max(right, x + comment.width);
+    bottom = Math.max(bottom, y + comment.height);
+  }
+  return left === Infinity ? null : { left, top, right, bottom };
+}

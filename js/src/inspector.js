@@ -1,0 +1,112 @@
+// The inspector: the selected node's names, description, comment, an editor for each input default
+// (checkbox, number with range and step, text, dropdown of valid values, JSON for the rest), and its
+// part of the last run (status, duration, error, logs).
+
+import { formatDuration } from "./canvas.js";
+import { h } from "./dom.js";
+import { pinsOf } from "./geometry.js";
+import { isExec, typeLabel } from "./types.js";
+
+const NUMBERS = new Set(["Integer", "Float", "Byte"]);
+const TEXTS = new Set(["String", "PathBuf", "Date"]);
+
+/** An input element for a pin's default; `commit(value)` is called with the parsed new value. */
+export function defaultEditor(pin, commit, fail) {
+  const options = pin.options || {};
+  const hooks = { "data-testid": "inspector-default", "data-pin-name": pin.name, class: "fl-field" };
+  const value = pin.default_value;
+  const normal = pin.value_type === "Normal";
+  if (options.valid_values) {
+    const choices = options.valid_values;
+    const select = h("select", hooks, choices.map((choice, i) => h("option", { value: String(i) }, String(choice))));
+    select.value = String(Math.max(0, choices.findIndex((c) => JSON.stringify(c) === JSON.stringify(value))));
+    select.addEventListener("change", () => commit(choices[Number(select.value)]));
+    return select;
+  }
+  if (normal && pin.data_type === "Boolean") {
+    const box = h("input", { ...hooks, type: "checkbox", checked: !!value });
+    box.addEventListener("change", () => commit(box.checked));
+    return box;
+  }
+  if (normal && NUMBERS.has(pin.data_type)) {
+    const [min, max] = options.range || [];
+    const step = options.step ?? (pin.data_type === "Float" ? "any" : 1);
+    const input = h("input", { ...hooks, type: "number", min, max, step, value: value ?? "" });
+    input.addEventListener("change", () => {
+      if (input.value === "") return commit(null);
+      const number = pin.data_type === "Float" ? Number.parseFloat(input.value) : Number.parseInt(input.value, 10);
+      return Number.isNaN(number) ? fail(`${pin.name}: ${input.value} is not a number`) : commit(number);
+    });
+    return input;
+  }
+  if (normal && TEXTS.has(pin.data_type)) {
+    const input = h("input", { ...hooks, type: "text", value: value ?? "" });
+    input.addEventListener("change", () => commit(input.value));
+    return input;
+  }
+  const area = h("textarea", { ...hooks, rows: 3, spellcheck: false, value: value === null || value === undefined ? "" : JSON.stringify(value, null, 1) });
+  area.addEventListener("change", () => {
+    if (!area.value.trim()) return commit(null);
+    try {
+      return commit(JSON.parse(area.value));
+    } catch (error) {
+      return fail(`${pin.name}: not valid JSON (${error.message})`);
+    }
+  });
+  return area;
+}
+
+export class Inspector {
+  constructor(editor) {
+    this.editor = editor;
+    this.el = h("div", { class: "fl-inspector", "data-testid": "inspector" });
+  }
+
+  render() {
+    const { store, selection } = this.editor;
+    const node = selection.nodes.size === 1 ? store.nodes[[...selection.nodes][0]] : null;
+    if (!node) {
+      const count = selection.nodes.size;
+      const board = store.document;
+      this.el.replaceChildren(h("div", { class: "fl-panel-title" }, count ? `${count} nodes selected` : board.name),
+        count ? null : h("p", { class: "fl-description" }, board.description || "Select a node to edit it."),
+        h("p", { class: "fl-muted" }, `${Object.keys(board.nodes).length} nodes, ${board.connections.length} wires`));
+      return;
+    }
+    const send = (fields) => this.editor.send({ action: "update_node", node_id: node.id, ...fields });
+    const name = h("input", { type: "text", class: "fl-field", "data-testid": "inspector-friendly-name", value: node.friendly_name });
+    name.addEventListener("change", () => send({ friendly_name: name.value }));
+    const comment = h("textarea", { class: "fl-field", rows: 2, "data-testid": "inspector-comment", value: node.comment || "", placeholder: "Comment" });
+    comment.addEventListener("change", () => send({ comment: comment.value }));
+    const defaults = pinsOf(node).inputs.filter((pin) => !isExec(pin)).map((pin) => {
+      const wired = store.wiresInto(node.id, pin.id).length > 0;
+      const editor = wired
+        ? h("span", { class: "fl-muted", "data-testid": "inspector-wired", "data-pin-name": pin.name }, "wired")
+        : defaultEditor(pin, (value) => send({ defaults: { [pin.name]: value } }), (reason) => this.editor.showMessage("error", reason));
+      return h("label", { class: "fl-default", title: pin.description || "" },
+        h("span", { class: "fl-default-name" }, pin.friendly_name || pin.name, h("small", {}, ` ${typeLabel(pin)}`)), editor);
+    });
+    this.el.replaceChildren(
+      h("div", { class: "fl-panel-title" }, "Node"),
+      name,
+      h("div", { class: "fl-muted", "data-testid": "inspector-type" }, `${node.name}${node.category ? ` · ${node.category}` : ""} · ${node.id}`),
+      h("p", { class: "fl-description", "data-testid": "inspector-description" }, node.description || ""),
+      comment,
+      defaults.length ? h("div", { class: "fl-panel-subtitle" }, "Inputs") : null,
+      defaults,
+      this.runSection(node.id));
+  }
+
+  runSection(nodeId) {
+    const state = this.editor.runState.get(nodeId);
+    if (!state) return null;
+    return h("div", { class: "fl-run-info" },
+      h("div", { class: "fl-panel-subtitle" }, "Last run"),
+      h("div", { "data-testid": "inspector-duration", "data-status": state.status },
+        `${state.status}${state.duration !== undefined ? ` in ${formatDuration(state.duration)}` : ""}` +
+        `${state.count > 1 ? ` (${state.count} times)` : ""}`),
+      state.error ? h("pre", { class: "fl-error", "data-testid": "inspector-error" }, state.error) : null,
+      h("div", { class: "fl-logs", "data-testid": "inspector-logs" },
+        state.logs.map((line) => h("div", { class: `fl-log fl-log-${line.level}` }, `[${line.level}] ${line.message}`))));
+  }
+}
