@@ -60,7 +60,8 @@ def parse_var(text: str) -> tuple[str, Any]:
 class RunReporter:
     """Listens to a run's events: prints log lines as they come and keeps a progress display up to date.
 
-    On a terminal the progress is one line redrawn in place; elsewhere (logs, CI) it is a line now and then.
+    On a terminal the progress is one line redrawn in place. Elsewhere (logs, CI) it is a line every
+    `interval` seconds, the first one `interval` seconds into the run, so that short runs print none.
     """
 
     def __init__(self, board: Board, out: TextIO, err: TextIO, interval: float | None = None) -> None:
@@ -68,8 +69,10 @@ class RunReporter:
         self.out = out
         self.err = err
         self.live = err.isatty()
-        self.interval = interval if interval is not None else (0.1 if self.live else 2.0)
-        self.last_progress = float("-inf")
+        self.interval = interval if interval is not None else (0.1 if self.live else 5.0)
+        self.started = time.monotonic()
+        self.last_progress = float("-inf") if self.live else self.started
+        self.printed = False
         self.showing = False
 
     def __call__(self, event: Event) -> None:
@@ -84,10 +87,11 @@ class RunReporter:
 
     def _progress(self, event: Event) -> None:
         now = time.monotonic()
-        done = event.progress >= 1.0
-        if not done and now - self.last_progress < self.interval:
+        last_word = event.progress >= 1.0 and self.printed
+        if not last_word and now - self.last_progress < self.interval:
             return
         self.last_progress = now
+        self.printed = True
         text = f"{self.names.get(event.node_id, event.node_id)}: {event.progress:6.1%}"
         if event.message:
             text += f" {event.message}"
@@ -95,7 +99,7 @@ class RunReporter:
             self.err.write(f"\r\x1b[K{text}")
             self.showing = True
         else:
-            self.err.write(f"progress {text}\n")
+            self.err.write(f"progress {text} ({now - self.started:.1f}s)\n")
         self.err.flush()
 
     def _clear(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 
 import pytest
 
@@ -66,11 +67,24 @@ def test_step_limit_fails_the_run(counting_board, capsys):
     assert "step limit of 2" in capsys.readouterr().out
 
 
-def test_progress_lines_when_not_a_terminal(counting_board, capsys):
+def test_short_runs_print_no_progress_when_not_a_terminal(counting_board, capsys):
     assert main(["run", str(counting_board)]) == 0
-    err = capsys.readouterr().err
-    assert err.splitlines()[0] == "progress Count:  33.3%"
-    assert err.splitlines()[-1] == "progress Count: 100.0%"
+    assert capsys.readouterr().err == ""
+
+
+def test_progress_lines_every_interval_when_not_a_terminal(counting_board):
+    out, err = io.StringIO(), io.StringIO()
+    board = Board.load(counting_board)
+    count = board.node("Count").id
+    report = RunReporter(board, out, err, interval=0.05)
+    report(Event("progress", node_id=count, progress=0.25))
+    time.sleep(0.06)
+    report(Event("progress", node_id=count, progress=0.5, message="half"))
+    report(Event("progress", node_id=count, progress=0.75))
+    report(Event("progress", node_id=count, progress=1.0))
+    lines = err.getvalue().splitlines()
+    assert [line.rsplit(" (", 1)[0] for line in lines] == ["progress Count:  50.0% half", "progress Count: 100.0%"]
+    assert all(line.endswith("s)") for line in lines) and out.getvalue() == ""
 
 
 class Terminal(io.StringIO):
