@@ -4,6 +4,7 @@
     flowlike validate my.board.json
     flowlike catalog --search branch
     flowlike schema
+    flowlike notebook BOARD NOTEBOOK OUT -p threshold 2   # through a parameterized notebook (papermill)
 
 Exit status: 0 success, 1 the run failed or was cancelled (or `validate` found problems), 2 bad input.
 Other packages add subcommands with a function `add_..._command(subparsers)` listed in `EXTENSIONS`; the
@@ -18,6 +19,7 @@ import json
 import sys
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
 from flowlike_core.board import Board, PinDirection
@@ -46,15 +48,19 @@ class BadInput(Exception):
 
 
 def parse_var(text: str) -> tuple[str, Any]:
-    """`NAME=VALUE`: the value is JSON when it parses as JSON (`3`, `true`, `[1, 2]`), else the plain string."""
+    """`NAME=VALUE`, the value read by `parse_value`."""
     name, sep, raw = text.partition("=")
     if not sep or not name.strip():
         raise BadInput(f"--var {text!r}: expected NAME=VALUE")
+    return name.strip(), parse_value(raw)
+
+
+def parse_value(raw: str) -> Any:
+    """JSON when it parses as JSON (`3`, `true`, `[1, 2]`, `"3"`), else the plain string."""
     try:
-        value = json.loads(raw)
+        return json.loads(raw)
     except json.JSONDecodeError:
-        value = raw
-    return name.strip(), value
+        return raw
 
 
 class RunReporter:
@@ -140,6 +146,41 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(run.record().model_dump_json(indent=2))
     print(summary(run), file=human)
     return EXIT_OK if run.ok else EXIT_FAILED
+
+
+def cmd_notebook(args: argparse.Namespace) -> int:
+    try:
+        import papermill
+
+        from flowlike_nb.kernel.papermill import run_board_notebook
+    except ImportError as exc:
+        raise BadInput(f"running through a notebook needs the notebook extra "
+                       f"(pip install 'flowlike-nb[notebook]'): {exc}") from exc
+
+    board = Board.load(args.board)
+    exposed = {v.name for v in board.variables.values() if v.exposed}
+    parameters = {name: parse_value(raw) for name, raw in args.parameter}
+    unknown = sorted(set(parameters) - exposed)
+    if unknown:
+        raise BadInput(f"board {board.name!r} has no exposed variable {', '.join(map(repr, unknown))} "
+                       f"(exposed: {', '.join(sorted(exposed)) or 'none'})")
+    if not Path(args.notebook).is_file():
+        raise BadInput(f"{args.notebook}: no such notebook")
+    try:
+        record = run_board_notebook(args.board, args.notebook, args.out, parameters, kernel_name=args.kernel)
+    except papermill.PapermillExecutionError as exc:
+        print(f"{args.notebook}: a cell failed ({exc.ename}: {exc.evalue}); see {args.out}", file=sys.stderr)
+        return EXIT_FAILED
+    if record is None:
+        print(f"{args.out}: the notebook ran but showed no run of the board", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"{record.status.value}: board {record.board_name!r}, {len(record.traces)} node executions in "
+          f"{record.duration:.3f}s (run {record.id}); notebook written to {args.out}")
+    if record.result is not None:
+        print(f"result: {record.result!r}")
+    if record.error:
+        print(f"error: {record.error}")
+    return EXIT_OK if record.status is RunStatus.SUCCESS else EXIT_FAILED
 
 
 # ---- validate, catalog, schema ---------------------------------------------------------------------------
@@ -254,6 +295,21 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print the JSON Schema that .board.json files follow.",
     )
     schema.set_defaults(handler=cmd_schema)
+
+    notebook = subparsers.add_parser(
+        "notebook", help="run a board through a parameterized notebook (papermill)",
+        description="Execute NOTEBOOK with papermill for BOARD and write the executed copy to OUT. The notebook's "
+                    "`parameters` cell gets `board_path` and the -p values (exposed variables of the board); the "
+                    "run it shows decides the exit status. Needs the notebook extra.",
+        epilog="Exit status: 0 the run succeeded, 1 it failed or a cell failed, 2 bad input.",
+    )
+    notebook.add_argument("board", metavar="BOARD", help="path of a .board.json file")
+    notebook.add_argument("notebook", metavar="NOTEBOOK", help="the notebook to execute")
+    notebook.add_argument("out", metavar="OUT", help="where to write the executed notebook")
+    notebook.add_argument("-p", "--parameter", nargs=2, metavar=("NAME", "VALUE"), action="append", default=[],
+                          help="set an exposed variable (VALUE read as JSON when it parses, else a string)")
+    notebook.add_argument("--kernel", default="python3", help="kernel to run the notebook in (default python3)")
+    notebook.set_defaults(handler=cmd_notebook)
 
     for module_name, function_name in EXTENSIONS:
         add_command = extension(module_name, function_name)

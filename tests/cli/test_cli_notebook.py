@@ -1,0 +1,58 @@
+"""`flowlike notebook`: a board run through a parameterized notebook with papermill."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from flowlike_core.cli import main
+
+LOOP = Path(__file__).parents[2] / "notebooks" / "boards" / "loop_and_branch.board.json"
+
+
+@pytest.fixture
+def notebook(tmp_path: Path) -> Path:
+    """Parameters cell (board_path and the board's exposed variables), then a cell that runs the board."""
+    parameters = nbformat.v4.new_code_cell('board_path = ""\nthreshold = 5\nnumbers = [3, 8, 1, 9, 4]')
+    parameters.metadata["tags"] = ["parameters"]
+    run = nbformat.v4.new_code_cell(
+        "import flowlike_nb\n"
+        "from flowlike_nb.kernel.papermill import variables_from\n"
+        "board = flowlike_nb.Board.load(board_path)\n"
+        "board.run(variables_from(board))"
+    )
+    path = tmp_path / "run.ipynb"
+    metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+                "language_info": {"name": "python"}}
+    nbformat.write(nbformat.v4.new_notebook(cells=[parameters, run], metadata=metadata), path)
+    return path
+
+
+@pytest.mark.timeout(120)
+def test_parameters_change_the_run(notebook, tmp_path, capsys):
+    out = tmp_path / "out.ipynb"
+    assert main(["notebook", str(LOOP), str(notebook), str(out), "-p", "threshold", "2"]) == 0
+    printed = capsys.readouterr().out
+    assert "Success: board 'loop-and-branch'" in printed and "result: 24" in printed
+    executed = nbformat.read(out, as_version=4)
+    assert "threshold = 2" in "".join(cell.source for cell in executed.cells)
+
+
+def test_bad_input(notebook, tmp_path, capsys):
+    out = str(tmp_path / "out.ipynb")
+    assert main(["notebook", str(LOOP), str(notebook), out, "-p", "nope", "1"]) == 2
+    assert "has no exposed variable 'nope'" in capsys.readouterr().err
+    assert main(["notebook", str(LOOP), str(tmp_path / "missing.ipynb"), out]) == 2
+    assert "no such notebook" in capsys.readouterr().err
+    assert main(["notebook", str(tmp_path / "missing.board.json"), str(notebook), out]) == 2
+    assert "no such board file" in capsys.readouterr().err
+
+
+@pytest.mark.timeout(120)
+def test_failed_run_in_the_notebook_exits_1(notebook, tmp_path, capsys):
+    fails = LOOP.with_name("fails_on_purpose.board.json")
+    assert main(["notebook", str(fails), str(notebook), str(tmp_path / "out.ipynb")]) == 1
+    printed = capsys.readouterr().out
+    assert "Failed: board 'fails-on-purpose'" in printed and "ZeroDivisionError" in printed
