@@ -70,3 +70,8 @@ def test_schema_is_a_json_schema_that_board_files_follow(counting_board, capsys)
     jsonschema.validate(json.loads(counting_board.read_text()), schema)
     broken = json.loads(counting_board.read_text()) | {"nodes": {"x": {"name": 3}}}
     assert not jsonschema.Draft202012Validator(schema).is_valid(broken)
+
+
+def test_runs_command_from_storage_is_wired(tmp_path, capsys):
+    assert main(["runs", "--store", str(tmp_path), "--limit", "5"]) == 0
+    assert capsys.readouterr().out.strip() == "no runs match"
