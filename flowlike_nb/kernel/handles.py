@@ -297,6 +297,9 @@ class Nodes(Mapping[str, NodeHandle]):
     def __len__(self) -> int:
         return len(self._board.core.nodes)
 
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and bool(self._board.find_exact(key))
+
     def _keys(self) -> list[str]:
         names = [n.friendly_name or n.id for n in self._board.core.nodes.values()]
         return [name if names.count(name) == 1 else node_id
@@ -414,6 +417,10 @@ class Board:
         text = text.lower()
         return [NodeHandle(self, n.id) for n in self.core.nodes.values()
                 if text in f"{n.friendly_name} {n.name} {n.comment or ''}".lower()]
+
+    def find_exact(self, key: str) -> list[NodeHandle]:
+        """Nodes with this id, friendly name or type key."""
+        return [NodeHandle(self, n.id) for n in self.core.nodes.values() if key in (n.id, n.friendly_name, n.name)]
 
     def connect(self, source: PinHandle, target: PinHandle) -> PinHandle:
         return source.connect(target)

@@ -1,0 +1,48 @@
+"""Static pictures: a Board as SVG, a Run as an HTML table plus an SVG timeline."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from IPython.core.interactiveshell import InteractiveShell
+
+import flowlike_nb as fnb
+from flowlike_nb.kernel.runs import RUN_MIME
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def test_board_is_an_svg_picture_of_nodes_and_wires(counter: fnb.Board) -> None:
+    bundle = counter._repr_mimebundle_()
+    svg = ET.fromstring(bundle["image/svg+xml"])
+    texts = [t.text for t in svg.iter(f"{SVG}text")]
+    assert {"start", "read n", "say"} <= set(texts)
+    assert len(list(svg.iter(f"{SVG}path"))) >= 2  # two wires (plus exec pin arrows)
+    wires = [p for p in svg.iter(f"{SVG}path") if " C" in p.get("d", "")]
+    assert len(wires) == 2
+    assert "script" not in bundle["image/svg+xml"]
+
+
+def test_nodes_stacked_at_one_spot_are_laid_out_by_depth() -> None:
+    board = fnb.Board("stacked")
+    a = board.add("events_simple", "a", at=(0, 0))
+    b = board.add("log_info", "b", at=(0, 0))
+    a.outputs.exec_out >> b.inputs.exec_in
+    svg = ET.fromstring(board.svg())
+    xs = sorted({float(r.get("x")) for r in svg.iter(f"{SVG}rect")})
+    assert len(xs) == 2 and xs[1] > xs[0]
+
+
+def test_run_display_has_trace_table_timeline_and_record(shell: InteractiveShell, counter: fnb.Board) -> None:
+    run = counter.run()
+    outputs: list[dict] = []
+    shell.display_pub.publish = lambda data, **kw: outputs.append(data)  # type: ignore[method-assign]
+    try:
+        run._ipython_display_()
+    finally:
+        del shell.display_pub.publish
+    table, timeline = outputs
+    assert "<table>" in table["text/html"] and "Success" in table["text/html"]
+    assert table[RUN_MIME]["status"] == "Success" and len(table[RUN_MIME]["traces"]) == 3
+    bars = [r for r in ET.fromstring(timeline["image/svg+xml"]).iter(f"{SVG}rect")]
+    assert len(bars) == 3

@@ -1,0 +1,110 @@
+"""Building boards in cells: handles, pins, names, idempotent adds, edits through commands."""
+
+from __future__ import annotations
+
+import pytest
+
+import flowlike_nb as fnb
+from flowlike_core import ConnectionRefused, UnknownPinError
+from flowlike_core.board import PinDirection
+
+
+def test_add_connect_and_find(counter: fnb.Board) -> None:
+    core = counter.core
+    assert len(core.nodes) == 3 and len(core.connections) == 2
+    say = counter.node("say")
+    assert say.type == "log_info"
+    assert [p.node.name for p in say.inputs.exec_in.wires] == ["start"]
+    assert counter.nodes.say == say == counter["say"]
+    assert counter.find("READ") == [counter.node("read n")]
+    assert say.inputs.message.wires[0].name == "value_ref"
+
+
+def test_pins_show_types_and_values(counter: fnb.Board) -> None:
+    read = counter.node("read n")
+    assert read.inputs.var_ref.value == "n"
+    assert read.inputs.var_ref.type == "String"
+    table = read.pins()
+    assert list(table["pin"])[:2] == ["var_ref", "value_ref"]
+    assert list(table["type"])[:2] == ["String", "Generic"]
+    assert read.outputs.value_ref.value is None
+    counter.run()
+    assert read.outputs.value_ref.value == 3
+    assert "var_ref: String = 'n'" in repr(read.inputs)
+
+
+def test_tab_completion_lists_pins_and_nodes(counter: fnb.Board) -> None:
+    say = counter.node("say")
+    assert {"exec_in", "message"} <= set(dir(say.inputs))
+    assert "exec_out" in say.outputs._ipython_key_completions_()
+    assert "start" in dir(counter.nodes)
+    assert "read n" in counter.nodes._ipython_key_completions_()
+    assert "read n" not in dir(counter.nodes)
+
+
+def test_setting_a_default_is_one_undoable_command(counter: fnb.Board) -> None:
+    start = counter.core.revision
+    counter.node("read n").inputs.var_ref.value = "m"
+    assert counter.core.revision == start + 1
+    counter.undo()
+    assert counter.node("read n").inputs.var_ref.value == "n"
+    counter.redo()
+    assert counter.node("read n").inputs.var_ref.value == "m"
+
+
+def test_re_running_a_cell_does_not_duplicate(counter: fnb.Board) -> None:
+    before = counter.core.to_dict()
+    start = counter.add("events_simple", "start")
+    say = counter.add("log_info", "say")
+    start.outputs.exec_out >> say.inputs.exec_in
+    counter.variable("n", int, 3, exposed=True)
+    assert counter.core.to_dict() == before
+    counter.add("log_info", "say", message="changed")
+    assert len(counter.core.nodes) == 3
+    assert counter.node("say").inputs.message.value == "changed"
+
+
+def test_re_adding_a_name_with_another_type_replaces_the_node_keeping_wires(counter: fnb.Board) -> None:
+    counter.add("log_warning", "say")
+    say = counter.node("say")
+    assert say.type == "log_warning"
+    assert [p.node.name for p in say.inputs.exec_in.wires] == ["start"]
+    assert len(counter.core.nodes) == 3
+
+
+def test_refused_wires_and_unknown_pins_say_why(counter: fnb.Board) -> None:
+    read = counter.node("read n")
+    with pytest.raises(ConnectionRefused):
+        read.outputs.value_ref >> counter.node("start").outputs.exec_out
+    with pytest.raises(UnknownPinError, match="inputs: exec_in, message"):
+        counter.node("say").inputs["nope"]  # noqa: B018
+    with pytest.raises(AttributeError, match="inputs: exec_in, message"):  # so hasattr and completion work
+        counter.node("say").inputs.nope  # noqa: B018
+
+
+def test_pin_groups_of_a_variadic_node() -> None:
+    board = fnb.Board("seq")
+    seq = board.add("control_sequence", "seq")
+    outs = seq.outputs.group("exec_out")
+    assert len(outs) == 3 and seq.outputs["exec_out", 2] == outs[2]
+    assert len({p.id for p in outs}) == 3
+    assert all(p.direction is PinDirection.OUTPUT for p in outs)
+
+
+def test_disconnect_and_remove(counter: fnb.Board) -> None:
+    say = counter.node("say")
+    say.inputs.message.disconnect()
+    assert say.inputs.message.wires == []
+    counter.remove("read n")
+    assert "read n" not in counter.nodes
+    counter.undo()
+    assert "read n" in counter.nodes
+
+
+def test_the_engine_board_stays_the_source_of_truth(counter: fnb.Board) -> None:
+    from flowlike_core import commands
+
+    say = counter.node("say")
+    counter.core.apply(commands.UpdateNode(say.id, friendly_name="shout"))
+    assert say.name == "shout"
+    assert fnb.Board(counter.core).node("shout") == fnb.Board(counter.core).nodes["shout"]

@@ -1,0 +1,100 @@
+"""The `flowlike_nb` jupyter_server extension: enabled by the shipped config, serves catalog and boards."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import tomllib
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import flowlike_nb as fnb
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG = ROOT / "jupyter-config" / "jupyter_server_config.d" / "flowlike_nb.json"
+TOKEN = "flowlike-test-token"
+
+
+def test_the_config_file_enables_the_extension_and_is_installed() -> None:
+    assert json.loads(CONFIG.read_text())["ServerApp"]["jpserver_extensions"] == {"flowlike_nb": True}
+    data_files = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["data-files"]
+    assert str(CONFIG.relative_to(ROOT)) in data_files["etc/jupyter/jupyter_server_config.d"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    home = tmp_path_factory.mktemp("server")
+    root = home / "root"
+    (root / "boards").mkdir(parents=True)
+    board = fnb.Board("served")
+    board.add("events_simple", "start").outputs.exec_out >> board.add("log_info", "say").inputs.exec_in
+    board.save(root / "boards" / "served.board.json")
+    (root / "broken.board.json").write_text("{nope")
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_DATA_DIR": str(home / "data"),
+           "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "IPYTHONDIR": str(home / "ipython"),
+           "JUPYTER_CONFIG_PATH": str(CONFIG.parent.parent)}
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jupyter_server", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+         f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}", "--allow-root"],
+        env=env, stdout=subprocess.DEVNULL, stderr=(home / "server.log").open("w"))
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                get(url, "/api/status")
+                break
+            except (urllib.error.URLError, ConnectionError):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError((home / "server.log").read_text()) from None
+                time.sleep(0.25)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def get(url: str, path: str, token: str | None = TOKEN) -> dict:
+    request = urllib.request.Request(url + path, headers={"Authorization": f"token {token}"} if token else {})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def test_catalog_is_served(server: str) -> None:
+    nodes = {entry["name"]: entry for entry in get(server, "/flowlike/catalog")["nodes"]}
+    assert {"events_simple", "control_branch", "log_info"} <= set(nodes)
+    assert [p["name"] for p in nodes["control_branch"]["pins"]][:4] == ["exec_in", "condition", "true", "false"]
+    found = get(server, "/flowlike/catalog?q=branch")["nodes"]
+    assert "control_branch" in [n["name"] for n in found] and "log_info" not in [n["name"] for n in found]
+
+
+def test_boards_are_listed_and_served(server: str) -> None:
+    listing = {b["path"]: b for b in get(server, "/flowlike/boards")["boards"]}
+    assert listing["boards/served.board.json"]["nodes"] == 2
+    assert "not valid JSON" in listing["broken.board.json"]["error"]
+    document = get(server, "/flowlike/boards/boards/served.board.json")
+    assert document["name"] == "served" and len(document["connections"]) == 1
+
+
+def test_outside_the_root_and_without_a_token_is_refused(server: str) -> None:
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        get(server, "/flowlike/boards/..%2F..%2Fetc%2Fpasswd.board.json")
+    assert refused.value.code == 404
+    with pytest.raises(urllib.error.HTTPError) as anonymous:
+        get(server, "/flowlike/catalog", token=None)
+    assert anonymous.value.code == 403
