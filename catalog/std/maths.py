@@ -8,7 +8,7 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from flowlike_catalog.std._pure import pure_node
+from flowlike_catalog.std._build import function_node
 
 from flowlike_core import DataType, NodeType, PinOptions, data_in, data_out
 
@@ -55,12 +55,12 @@ def _random_float(low: float, high: float) -> float:
 def _binary(key: str, friendly: str, kind: DataType, inputs: tuple[str, str], output: tuple[str, DataType],
             compute: Callable[..., Any], description: str, category: str = "") -> type[NodeType]:
     zero = 0 if kind is INT else 0.0
-    return pure_node(
-        key, friendly, category or f"Math/{_LABELS[kind]}", description,
-        tuple(data_in(name, kind, default=zero) for name in inputs),
-        (data_out(output[0], output[1]),),
-        compute,
-    )
+    return function_node(
+            key, friendly, category or f"Math/{_LABELS[kind]}", description,
+            tuple(data_in(name, kind, default=zero) for name in inputs),
+            (data_out(output[0], output[1]),),
+            compute,
+        )
 
 
 def _comparisons(kind: DataType, prefix: str, names: tuple[str, str], outputs: dict[str, str]) -> list[type[NodeType]]:
@@ -98,15 +98,16 @@ INTEGER_NODES: list[type[NodeType]] = [
             "Raises the base to a non-negative integer exponent."),
     _binary("int_min", "Min", INT, _INT_NAMES, ("minimum", INT), min, "The smaller of two integers."),
     _binary("int_max", "Max", INT, _INT_NAMES, ("maximum", INT), max, "The larger of two integers."),
-    pure_node("int_abs", "Absolute", "Math/Integer", "The absolute value.",
-              (data_in("integer", INT, default=0),), (data_out("absolute", INT),), abs),
-    pure_node("int_clamp", "Clamp", "Math/Integer", "Keeps the integer within [min, max].",
-              (data_in("integer", INT, default=0), data_in("min", INT, default=0), data_in("max", INT, default=100)),
-              (data_out("clamped", INT),), _clamp),
-    pure_node("int_random_in_range", "Random Integer in Range", "Math/Integer/Random",
-              "A random integer between min and max, both included; a new one every step.",
-              (data_in("min", INT, default=0), data_in("max", INT, default=100)),
-              (data_out("random_integer", INT),), _random_int),
+    function_node("int_abs", "Absolute", "Math/Integer", "The absolute value.",
+                  (data_in("integer", INT, default=0),), (data_out("absolute", INT),), abs),
+    function_node("int_clamp", "Clamp", "Math/Integer", "Keeps the integer within [min, max].",
+                  (data_in("integer", INT, default=0), data_in("min", INT, default=0),
+                   data_in("max", INT, default=100)),
+                  (data_out("clamped", INT),), _clamp),
+    function_node("int_random_in_range", "Random Integer in Range", "Math/Integer/Random",
+                  "A random integer between min and max, both included; a new one every step.",
+                  (data_in("min", INT, default=0), data_in("max", INT, default=100)),
+                  (data_out("random_integer", INT),), _random_int),
     *_comparisons(INT, "int", _INT_NAMES, {
         "equal": "equal", "unequal": "unequal", "less_than": "less_than", "less_than_or_equal": "less_than_or_equal",
         "greater_than": "greater_than", "greater_than_or_equal": "greater_than_or_equal"}),
@@ -126,29 +127,30 @@ FLOAT_NODES: list[type[NodeType]] = [
             "Raises the base to the exponent."),
     _binary("float_min", "Min", FLOAT, _FLOAT_NAMES, ("minimum", FLOAT), min, "The smaller of two floats."),
     _binary("float_max", "Max", FLOAT, _FLOAT_NAMES, ("maximum", FLOAT), max, "The larger of two floats."),
-    pure_node("float_abs", "Abs", "Math/Float", "The absolute value.",
-              (data_in("float", FLOAT, default=0.0),), (data_out("absolute", FLOAT),), abs),
-    pure_node("float_round", "Round", "Math/Float", "Rounds to the given number of decimals (half to even).",
-              (data_in("float", FLOAT, default=0.0), data_in("decimals", INT, default=0, friendly_name="Decimals")),
-              (data_out("rounded", FLOAT),), lambda value, decimals: float(round(value, decimals))),
-    pure_node("float_floor", "Floor", "Math/Float", "The largest integer not above the float.",
-              (data_in("float", FLOAT, default=0.0),), (data_out("floor", INT),), math.floor),
-    pure_node("float_ceil", "Ceil", "Math/Float", "The smallest integer not below the float.",
-              (data_in("float", FLOAT, default=0.0),), (data_out("ceiling", INT),), math.ceil),
-    pure_node("float_clamp", "Clamp", "Math/Float", "Keeps the float within [min, max].",
-              (data_in("float", FLOAT, default=0.0), data_in("min", FLOAT, default=0.0),
-               data_in("max", FLOAT, default=1.0)),
-              (data_out("clamped", FLOAT),), _clamp),
-    pure_node("float_random_in_range", "Random Float in Range", "Math/Float/Random",
-              "A random float between min and max; a new one every step.",
-              (data_in("min", FLOAT, default=0.0), data_in("max", FLOAT, default=1.0)),
-              (data_out("random_float", FLOAT),), _random_float),
-    pure_node("float_equal", "==", "Math/Float/Comparison", "Whether both floats are equal within the tolerance.",
-              (data_in("float1", FLOAT, default=0.0), data_in("float2", FLOAT, default=0.0), _TOLERANCE),
-              (data_out("is_equal", BOOL),), lambda a, b, tolerance: abs(a - b) <= tolerance),
-    pure_node("float_unequal", "!=", "Math/Float/Comparison", "Whether the floats differ by more than the tolerance.",
-              (data_in("float1", FLOAT, default=0.0), data_in("float2", FLOAT, default=0.0), _TOLERANCE),
-              (data_out("is_unequal", BOOL),), lambda a, b, tolerance: abs(a - b) > tolerance),
+    function_node("float_abs", "Abs", "Math/Float", "The absolute value.",
+                  (data_in("float", FLOAT, default=0.0),), (data_out("absolute", FLOAT),), abs),
+    function_node("float_round", "Round", "Math/Float", "Rounds to the given number of decimals (half to even).",
+                  (data_in("float", FLOAT, default=0.0), data_in("decimals", INT, default=0, friendly_name="Decimals")),
+                  (data_out("rounded", FLOAT),), lambda value, decimals: float(round(value, decimals))),
+    function_node("float_floor", "Floor", "Math/Float", "The largest integer not above the float.",
+                  (data_in("float", FLOAT, default=0.0),), (data_out("floor", INT),), math.floor),
+    function_node("float_ceil", "Ceil", "Math/Float", "The smallest integer not below the float.",
+                  (data_in("float", FLOAT, default=0.0),), (data_out("ceiling", INT),), math.ceil),
+    function_node("float_clamp", "Clamp", "Math/Float", "Keeps the float within [min, max].",
+                  (data_in("float", FLOAT, default=0.0), data_in("min", FLOAT, default=0.0),
+                   data_in("max", FLOAT, default=1.0)),
+                  (data_out("clamped", FLOAT),), _clamp),
+    function_node("float_random_in_range", "Random Float in Range", "Math/Float/Random",
+                  "A random float between min and max; a new one every step.",
+                  (data_in("min", FLOAT, default=0.0), data_in("max", FLOAT, default=1.0)),
+                  (data_out("random_float", FLOAT),), _random_float),
+    function_node("float_equal", "==", "Math/Float/Comparison", "Whether both floats are equal within the tolerance.",
+                  (data_in("float1", FLOAT, default=0.0), data_in("float2", FLOAT, default=0.0), _TOLERANCE),
+                  (data_out("is_equal", BOOL),), lambda a, b, tolerance: abs(a - b) <= tolerance),
+    function_node("float_unequal", "!=", "Math/Float/Comparison",
+                  "Whether the floats differ by more than the tolerance.",
+                  (data_in("float1", FLOAT, default=0.0), data_in("float2", FLOAT, default=0.0), _TOLERANCE),
+                  (data_out("is_unequal", BOOL),), lambda a, b, tolerance: abs(a - b) > tolerance),
     *_comparisons(FLOAT, "float", _FLOAT_NAMES, {
         "less_than": "is_less", "less_than_or_equal": "is_less_or_equal", "greater_than": "is_greater",
         "greater_than_or_equal": "is_greater_or_equal"}),

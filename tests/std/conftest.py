@@ -18,7 +18,7 @@ class Builder:
         self.registry = Registry([PACK])
         self.board = Board(name="std-test")
 
-    def add(self, key: str, **defaults: Any) -> Node:
+    def add(self, key: str, /, **defaults: Any) -> Node:
         return self.board.apply(commands.AddNode(self.registry.get(key).create(**defaults)))
 
     def start(self) -> Node:
@@ -53,6 +53,23 @@ class Builder:
 
     def start_run(self, **options: Any) -> RunHandle:
         return start_run(self.board, registry=self.registry, **options)
+
+    def value(self, node: Node, output: str) -> Any:
+        """Run the board with `node`'s output returned as the result; an exec node runs first in line."""
+        start, back = self.start(), self.add("events_generic_return_result")
+        if self.board.nodes[node.id].is_pure:
+            self.chain(start, back)
+        else:
+            self.chain(start, node, back)
+        self.wire(node, output, back, "response")
+        run = self.run()
+        run.raise_for_status()
+        return run.result
+
+    def compute(self, key: str, output: str, /, **defaults: Any) -> Any:
+        """The value of one output of a `key` node with these input defaults, on a board of its own."""
+        board = Builder()
+        return board.value(board.add(key, **defaults), output)
 
     @staticmethod
     def messages(run: Run) -> list[str]:
