@@ -2,7 +2,7 @@
 // all in one panned and zoomed layer. It draws the store and turns pointer gestures into editor
 // messages (move, connect, select); it never changes the board itself.
 
-import { h, svg } from "./dom.js";
+import { fill, h, svg } from "./dom.js";
 import { HEADER, NODE_WIDTH, PIN_ROW, bounds, nodeHeight, pinPoint, pinsOf, wirePath } from "./geometry.js";
 import { isExec, typeLabel } from "./types.js";
 
@@ -202,7 +202,7 @@ export class Canvas {
     area.addEventListener("keydown", (e) => {
       if (e.key === "Escape" || (e.key === "Enter" && (e.ctrlKey || e.metaKey))) area.blur();
     });
-    el.replaceChildren(area);
+    fill(el, area);
     area.focus();
   }
 

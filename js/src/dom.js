@@ -20,6 +20,12 @@ function build(element, attrs, children) {
   return element;
 }
 
+/** Replace an element's children; arrays are flattened and null, undefined and false are skipped. */
+export function fill(element, ...children) {
+  element.replaceChildren();
+  return build(element, {}, children);
+}
+
 export const h = (tag, attrs, ...children) => build(document.createElement(tag), attrs, children);
 export const svg = (tag, attrs, ...children) => build(document.createElementNS(SVG, tag), attrs, children);
 

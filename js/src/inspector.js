@@ -3,7 +3,7 @@
 // part of the last run (status, duration, error, logs).
 
 import { formatDuration } from "./canvas.js";
-import { h } from "./dom.js";
+import { fill, h } from "./dom.js";
 import { pinsOf } from "./geometry.js";
 import { isExec, typeLabel } from "./types.js";
 
@@ -68,7 +68,7 @@ export class Inspector {
     if (!node) {
       const count = selection.nodes.size;
       const board = store.document;
-      this.el.replaceChildren(h("div", { class: "fl-panel-title" }, count ? `${count} nodes selected` : board.name),
+      fill(this.el, h("div", { class: "fl-panel-title" }, count ? `${count} nodes selected` : board.name),
         count ? null : h("p", { class: "fl-description" }, board.description || "Select a node to edit it."),
         h("p", { class: "fl-muted" }, `${Object.keys(board.nodes).length} nodes, ${board.connections.length} wires`));
       return;
@@ -86,7 +86,7 @@ export class Inspector {
       return h("label", { class: "fl-default", title: pin.description || "" },
         h("span", { class: "fl-default-name" }, pin.friendly_name || pin.name, h("small", {}, ` ${typeLabel(pin)}`)), editor);
     });
-    this.el.replaceChildren(
+    fill(this.el,
       h("div", { class: "fl-panel-title" }, "Node"),
       name,
       h("div", { class: "fl-muted", "data-testid": "inspector-type" }, `${node.name}${node.category ? ` · ${node.category}` : ""} · ${node.id}`),

@@ -1,7 +1,7 @@
 // The palette: the catalog, searchable by name, category and pin type. Dropping a wire on empty
 // canvas opens it filtered to node types with a pin that fits the wire; choosing one adds and wires it.
 
-import { h } from "./dom.js";
+import { fill, h } from "./dom.js";
 import { catalogFits, searchText, typeLabel } from "./types.js";
 
 export class Palette {
@@ -54,7 +54,7 @@ export class Palette {
     const wired = this.wirePin();
     this.filter.hidden = !wired;
     if (wired) {
-      this.filter.replaceChildren(
+      fill(this.filter,
         `Fits ${wired.node.friendly_name || wired.node.name}.${wired.pin.name} [${typeLabel(wired.pin)}]`,
         h("button", { class: "fl-icon-button", title: "Show every node", onclick: () => this.clearWire() }, "×"));
     }
@@ -79,7 +79,7 @@ export class Palette {
       }
     }
     if (!children.length) children.push(h("div", { class: "fl-empty" }, "No node matches."));
-    this.list.replaceChildren(...children);
+    fill(this.list, ...children);
   }
 
   choose(entry) {

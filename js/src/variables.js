@@ -1,6 +1,6 @@
 // The variables panel: the board's variables, and a small form to add or change one (by name).
 
-import { h } from "./dom.js";
+import { fill, h } from "./dom.js";
 import { DATA_TYPES, VALUE_TYPES, typeLabel } from "./types.js";
 
 const TEXTUAL = new Set(["String", "PathBuf", "Date"]);
@@ -32,7 +32,7 @@ export class VariablesPanel {
 
   render() {
     const variables = Object.values(this.editor.store.document.variables).sort((a, b) => a.name.localeCompare(b.name));
-    this.list.replaceChildren(...variables.map((v) => h("div", {
+    fill(this.list, ...variables.map((v) => h("div", {
       class: "fl-variable", "data-testid": "variable", "data-variable-name": v.name, title: v.description || v.name,
       onclick: () => this.edit(v),
     },
