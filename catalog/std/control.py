@@ -6,6 +6,8 @@ Nodes that remember something between executions (do-once, flip-flop, gate, gath
 
 from __future__ import annotations
 
+import asyncio
+
 from flowlike_core import Context, DataType, NodeType, PinOptions, data_in, data_out, exec_in, exec_out
 
 
@@ -228,5 +230,31 @@ class Delay(NodeType):
         ctx.activate("exec_out")
 
 
+class Timeout(NodeType):
+    name = "control_timeout"
+    friendly_name = "Timeout"
+    category = "Control"
+    description = "Runs the body; if it is not finished in time, stops it and fires Timed Out instead of Completed."
+    pins = (
+        exec_in(),
+        data_in("timeout_ms", DataType.FLOAT, default=1000.0, friendly_name="Milliseconds",
+                options=PinOptions(range=(0, 86_400_000))),
+        exec_out("exec_body", "Body"),
+        exec_out("exec_completed", "Completed"),
+        exec_out("exec_timed_out", "Timed Out"),
+    )
+
+    async def run(self, ctx: Context) -> None:
+        milliseconds = ctx.get_input("timeout_ms")
+        try:
+            async with asyncio.timeout(milliseconds / 1000):
+                await ctx.fire("exec_body")
+        except TimeoutError:
+            ctx.warn(f"the body did not finish within {milliseconds:g} ms and was stopped")
+            ctx.activate("exec_timed_out")
+            return
+        ctx.activate("exec_completed")
+
+
 NODES: list[type[NodeType]] = [Branch, Sequence, ParallelExecution, Gather, DoOnce, DoN, FlipFlop, Gate, Reroute,
-                               RerouteData, Delay]
+                               RerouteData, Delay, Timeout]

@@ -52,15 +52,18 @@ def _random_float(low: float, high: float) -> float:
     return random.uniform(low, high)
 
 
+_PIN_LABELS = {"integer1": "A", "integer2": "B", "float1": "A", "float2": "B"}
+
+
 def _binary(key: str, friendly: str, kind: DataType, inputs: tuple[str, str], output: tuple[str, DataType],
             compute: Callable[..., Any], description: str, category: str = "") -> type[NodeType]:
     zero = 0 if kind is INT else 0.0
     return function_node(
-            key, friendly, category or f"Math/{_LABELS[kind]}", description,
-            tuple(data_in(name, kind, default=zero) for name in inputs),
-            (data_out(output[0], output[1]),),
-            compute,
-        )
+        key, friendly, category or f"Math/{_LABELS[kind]}", description,
+        tuple(data_in(name, kind, default=zero, friendly_name=_PIN_LABELS.get(name, "")) for name in inputs),
+        (data_out(output[0], output[1]),),
+        compute,
+    )
 
 
 def _comparisons(kind: DataType, prefix: str, names: tuple[str, str], outputs: dict[str, str]) -> list[type[NodeType]]:

@@ -218,3 +218,17 @@ def test_sequence_pin_types_are_exec(b):
     assert [p.data_type for p in b.board.nodes[sequence.id].outputs if p.name == "exec_out"] == \
         [DataType.EXECUTION] * 3
     assert b.pin(sequence, "exec_out").value_type is ValueType.NORMAL
+
+
+@pytest.mark.parametrize(("body_ms", "expected"), [(1.0, "completed"), (60_000.0, "timed out")])
+def test_timeout_stops_a_slow_body(b, body_ms, expected):
+    start, timeout, body = b.start(), b.add("control_timeout", timeout_ms=50.0), b.add("delay", time=body_ms)
+    completed, timed_out = b.log("completed"), b.log("timed out")
+    b.chain(start, timeout)
+    b.wire(timeout, "exec_body", body, "exec_in")
+    b.wire(timeout, "exec_completed", completed, "exec_in")
+    b.wire(timeout, "exec_timed_out", timed_out, "exec_in")
+    run = b.run()
+    assert run.status is RunStatus.SUCCESS
+    assert [line.message for line in run.logs() if line.node_id != timeout.id] == [expected]
+    assert run.traces_of(body.id)[0].status.value == ("Success" if expected == "completed" else "Cancelled")
