@@ -1,4 +1,4 @@
-"""Control flow without loops: branch, sequence, gates, counters, parallel branches, delay, reroute.
+"""Control flow without loops: branch, sequence, gates, counters, parallel branches, delay, timeout, reroute.
 
 Nodes that remember something between executions (do-once, flip-flop, gate, gather, do-n) keep it in
 `ctx.state`, which lives for one run.
