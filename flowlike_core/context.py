@@ -7,7 +7,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from flowlike_core.board import LogLevel
-from flowlike_core.errors import UnknownPinError
+from flowlike_core.errors import UnknownPinError, UnknownVariableError
 from flowlike_core.events import Event
 from flowlike_core.plan import CONST, VALUE, NodePlan
 from flowlike_core.run import LEVEL_ORDER, LogLine, NodeTrace
@@ -133,16 +133,20 @@ class Context:
         self._executor.run.result = value
 
     def get_variable(self, name: str) -> Any:
-        variables = self._executor.variables
-        if name not in variables:
-            from flowlike_core.errors import UnknownVariableError
-
-            raise UnknownVariableError(f"no variable {name!r} on board {self._executor.run.board.name!r}")
-        return variables[name]
+        """A variable's value, by name or by id (Flow-Like's `var_ref` pins hold the id)."""
+        return self._executor.variables[self._variable_name(name)]
 
     def set_variable(self, name: str, value: Any) -> None:
-        self.get_variable(name)
-        self._executor.variables[name] = value
+        self._executor.variables[self._variable_name(name)] = value
+
+    def _variable_name(self, name_or_id: str) -> str:
+        variables, board = self._executor.variables, self._executor.run.board
+        if name_or_id in variables:
+            return name_or_id
+        variable = board.variables.get(name_or_id)
+        if variable is not None and variable.name in variables:
+            return variable.name
+        raise UnknownVariableError(f"no variable {name_or_id!r} on board {board.name!r}")
 
     # ---- logs, progress, cancel ------------------------------------------------------------------------
 

@@ -69,3 +69,12 @@ def test_failing_pure_node_fails_the_run_naming_it(b):
     assert run.status is RunStatus.FAILED
     assert "cannot divide 1 by zero" in run.error
     assert run.error_node == divide.id
+
+
+def test_variables_are_found_by_id_too(b):
+    counter = b.variable("counter", DataType.INTEGER, 1)
+    start, store = b.start(), b.add("variable_set", var_ref=counter.id, value_in=5)
+    read, back = b.add("variable_get", var_ref=counter.id), b.add("events_generic_return_result")
+    b.chain(start, store, back)
+    b.wire(read, "value_ref", back, "response")
+    assert b.run().result == 5
