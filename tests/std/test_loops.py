@@ -125,3 +125,11 @@ def test_loop_is_cancelled_between_iterations(b):
     run = handle.wait(10)
     assert run.status is RunStatus.CANCELLED
     assert len(run.traces_of(wait.id)) < 1000
+
+
+def test_for_each_takes_the_element_type_of_the_wired_array(b):
+    split, loop = b.add("string_split", string="a b", separator=" "), b.add("control_for_each")
+    b.wire(split, "substrings", loop, "array")
+    assert b.pin(loop, "value").data_type is DataType.STRING
+    b.board.undo()
+    assert b.pin(loop, "value").data_type is DataType.GENERIC
