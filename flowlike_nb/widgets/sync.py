@@ -61,7 +61,7 @@ class DocumentTracker:
     def document(self) -> dict[str, Any]:
         """The whole document (what the front end starts from); later patches are relative to it."""
         document = self.board.to_dict()
-        self._nodes = document["nodes"]
+        self._nodes = dict(document["nodes"])  # patch() replaces entries, never edits one: a shallow copy will do
         self._wires = {wire_key(w) for w in document["connections"]}
         self._variables = document["variables"]
         self._comments = document["comments"]

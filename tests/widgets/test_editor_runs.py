@@ -1,0 +1,91 @@
+"""Runs started from the editor: they do not block the kernel, and their status reaches the front end."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flowlike_core import RunStatus, commands
+from flowlike_nb.widgets import BoardEditor
+
+from .conftest import Fail, Recorder, Steps
+
+
+def events(frontend: Recorder) -> list[dict[str, Any]]:
+    return [event for batch in frontend.of_type("run_events") for event in batch["events"]]
+
+
+def test_a_run_from_the_toolbar_reports_each_node_and_ends_with_a_summary(
+        editor: BoardEditor, frontend: Recorder) -> None:
+    editor.board.apply(commands.UpdateNode("say", defaults={"times": 2}))
+    reply = frontend("run", start="start")
+    assert reply["ok"] and editor.last_run is not None
+    run = editor.wait(timeout=30)
+    assert run is editor.last_run and run.status is RunStatus.SUCCESS
+    seen = events(frontend)
+    assert seen[0] == {"kind": "run_started"}
+    assert [(e["kind"], e.get("node_id")) for e in seen if e["kind"] in ("node_started", "node_finished")] == [
+        ("node_started", "start"), ("node_finished", "start"), ("node_started", "say"), ("node_finished", "say")]
+    assert [e["message"] for e in seen if e["kind"] == "log"] == ["hi", "hi"]
+    assert all(e["status"] == "Success" and e["duration"] >= 0 for e in seen if e["kind"] == "node_finished")
+    summary = frontend.of_type("run_events")[-1]["summary"]
+    assert summary["status"] == "Success" and summary["run_id"] == run.id and summary["error_node"] is None
+
+
+def test_progress_is_relayed_and_the_result_is_in_the_cell_at_once(editor: BoardEditor, frontend: Recorder) -> None:
+    steps = editor.board.apply(commands.AddNode(Steps.create(node_id="steps", count=5)))
+    editor.board.apply(commands.Connect("say", "exec_out", steps.id, "exec_in"))
+    handle = editor.run()
+    run = handle.wait(30)
+    editor.wait(30)
+    assert editor.last_run is run and run.result == 5
+    progress = [e["progress"] for e in events(frontend) if e["kind"] == "progress"]
+    assert progress and progress[-1] == 1.0
+    assert frontend.of_type("run_events")[-1]["summary"]["result"] == "5"
+
+
+def test_a_failing_node_is_named_in_the_summary(editor: BoardEditor, frontend: Recorder) -> None:
+    fail = editor.board.apply(commands.AddNode(Fail.create(node_id="fail")))
+    editor.board.apply(commands.Connect("say", "exec_out", fail.id, "exec_in"))
+    frontend("run")
+    run = editor.wait(30)
+    assert run.status is RunStatus.FAILED
+    finished = [e for e in events(frontend) if e["kind"] == "node_finished" and e["node_id"] == "fail"]
+    assert finished[0]["status"] == "Failed" and "kaboom" in finished[0]["message"]
+    summary = frontend.of_type("run_events")[-1]["summary"]
+    assert summary["status"] == "Failed" and summary["error_node"] == "fail" and "kaboom" in summary["error"]
+
+
+def test_a_run_that_cannot_start_is_answered_with_the_reason(editor: BoardEditor, frontend: Recorder) -> None:
+    reply = frontend("run", start="no-such-node")
+    assert reply["ok"] is False and reply["kind"] == "error" and "no-such-node" in reply["reason"]
+    assert editor.last_run is None
+
+
+def test_stop_cancels_a_long_run(editor: BoardEditor, frontend: Recorder) -> None:
+    import threading
+
+    release = threading.Event()
+
+    from flowlike_core import NodeType, exec_in, exec_out
+
+    class Wait(NodeType):
+        name = "w_wait"
+        pins = (exec_in(), exec_out())
+
+        async def run(self, ctx):
+            release.set()
+            await ctx.sleep(30)
+
+    editor.registry.register(Wait)
+    try:
+        node = editor.board.apply(commands.AddNode(Wait.create(node_id="wait")))
+        editor.board.apply(commands.Connect("say", "exec_out", node.id, "exec_in"))
+        frontend("run")
+        assert release.wait(10)
+        assert frontend("run")["ok"] is False, "one run at a time"
+        assert frontend("stop")["ok"]
+        run = editor.wait(30)
+        assert run.status is RunStatus.CANCELLED
+        assert frontend.of_type("run_events")[-1]["summary"]["status"] == "Cancelled"
+    finally:
+        editor.registry._types.pop("w_wait")
