@@ -130,7 +130,8 @@ def _add_call(board: Board, var: str, node: Node) -> str | None:
         return None
     args = [repr(node.name), repr(node.friendly_name), f"node_id={node.id!r}"]
     x, y, z = node.coordinates
-    args.append(f"at={(x, y, z) if z else (x, y)!r}")
+    if node.coordinates != (0.0, 0.0, 0.0):
+        args.append(f"at={(x, y, z) if z else (x, y)!r}")
     if pin_ids != stable_pin_ids(node):
         args.append(f"pin_ids={pin_ids!r}")
     args += [f"{name}={_literal(value)}" for name, value in defaults.items()]

@@ -352,7 +352,7 @@ class Board:
     # ---- nodes ---------------------------------------------------------------------------------------
 
     def add(self, type_key: str, name: str | None = None, /, *, node_id: str | None = None,
-            at: tuple[float, ...] | None = None, pin_ids: list[str] | None = None, **defaults: Any) -> NodeHandle:
+            at: tuple[float, ...] = (0.0, 0.0), pin_ids: list[str] | None = None, **defaults: Any) -> NodeHandle:
         """Add a node by catalog key with input defaults as keyword arguments.
 
         Idempotent for re-run cells: if a node with this id, or this friendly name, is already there, its
@@ -363,7 +363,7 @@ class Board:
         if existing is not None and existing.name == type_key:
             handle = NodeHandle(self, existing.id)
             return handle.set(**defaults)
-        x, y, *z = at or self._free_spot()
+        x, y, *z = at
         node = node_type.create(node_id=node_id or (existing.id if existing else None), coordinates=(x, y, *(z or [0])),
                                 friendly_name=name, **defaults)
         node = with_pin_ids(node, pin_ids or stable_pin_ids(node))
@@ -384,11 +384,6 @@ class Board:
         if len(found) > 1:
             raise UnknownNodeError(f"{len(found)} nodes are called {name!r}; pass node_id= to say which")
         return found[0] if found else None
-
-    def _free_spot(self) -> tuple[float, float]:
-        """Left to right in rows of five, so a board built in cells opens readably in the editor."""
-        count = len(self.core.nodes)
-        return (float(280 * (count % 5)), float(180 * (count // 5)))
 
     def add_raw(self, node: Node | dict[str, Any]) -> NodeHandle:
         """Add a node exactly as given (what `to_code` writes for nodes whose pins were customised)."""
@@ -438,6 +433,15 @@ class Board:
         fields = {"content": content, "coordinates": (x, y, *(z or [0.0])), "width": width, "height": height,
                   "color": color}
         return self.core.apply(commands.UpsertComment(Comment(**fields, **({"id": id} if id else {}))))
+
+    def layout(self) -> Board:
+        """Arrange the nodes left to right along their wires (one undo step), as the editor's Layout does."""
+        from flowlike_nb.widgets.layout import auto_layout
+
+        moves = [commands.MoveNode(node_id, (x, y, 0.0)) for node_id, (x, y) in auto_layout(self.core).items()]
+        if moves:
+            self.core.apply(commands.Batch(moves))
+        return self
 
     def undo(self) -> None:
         self.core.undo()
@@ -553,10 +557,16 @@ class Board:
         return self.core.validate(self.registry)
 
     def editor(self, **options: Any) -> Any:
-        """The graph editor widget on this very board (edits there are commands here, and back)."""
+        """The graph editor widget on this very board (edits there are commands here, and back).
+
+        A board built in cells (nodes left where they were added) is laid out first, as one undo step.
+        """
+        from flowlike_nb.kernel.render import needs_layout
         from flowlike_nb.widgets.editor import BoardEditor
 
-        return BoardEditor(self.core, **options)
+        if needs_layout(self.core):
+            self.layout()
+        return BoardEditor(self.core, **{"registry": self.registry, **options})
 
     def svg(self) -> str:
         from flowlike_nb.kernel.render import board_svg

@@ -30,7 +30,7 @@ STATUS_COLORS = {
 RUN_COLORS = {RunStatus.SUCCESS: "#2e9e5b", RunStatus.FAILED: "#d64545", RunStatus.CANCELLED: "#757575",
               RunStatus.RUNNING: "#e6a23c"}
 
-NODE_WIDTH, HEADER, ROW, COLUMN_GAP, ROW_GAP = 190.0, 26.0, 18.0, 90.0, 40.0
+NODE_WIDTH, HEADER, ROW = 190.0, 26.0, 18.0
 
 
 def _shown_pins(board: Board, node: Node) -> list[Pin]:
@@ -46,34 +46,19 @@ def _height(board: Board, node: Node) -> float:
 
 
 def layout(board: Board) -> dict[str, tuple[float, float]]:
-    """Node positions: the stored coordinates, or, when nodes overlap there, columns by wire depth."""
-    boxes = {n.id: (n.coordinates[0], n.coordinates[1], _height(board, n)) for n in board.nodes.values()}
-    if not _overlapping(boxes):
-        return {node_id: (x, y) for node_id, (x, y, _) in boxes.items()}
-    depth = {node_id: 0 for node_id in board.nodes}
-    for _ in range(len(board.nodes)):
-        changed = False
-        for wire in board.connections:
-            source, target = depth.get(wire.from_node), depth.get(wire.to_node)
-            if source is not None and target is not None and target <= source < len(board.nodes) - 1:
-                depth[wire.to_node] = source + 1
-                changed = True
-        if not changed:
-            break
-    positions: dict[str, tuple[float, float]] = {}
-    column_y: dict[int, float] = {}
-    for node_id, node in board.nodes.items():
-        column = depth[node_id]
-        y = column_y.get(column, 0.0)
-        positions[node_id] = (column * (NODE_WIDTH + COLUMN_GAP), y)
-        column_y[column] = y + _height(board, node) + ROW_GAP
-    return positions
+    """Node positions: the stored coordinates, or the editor's auto-layout when nodes overlap there."""
+    if needs_layout(board):
+        from flowlike_nb.widgets.layout import auto_layout
+
+        return auto_layout(board)
+    return {node_id: (node.coordinates[0], node.coordinates[1]) for node_id, node in board.nodes.items()}
 
 
-def _overlapping(boxes: dict[str, tuple[float, float, float]]) -> bool:
-    items = list(boxes.values())
-    for i, (x1, y1, h1) in enumerate(items):
-        for x2, y2, h2 in items[i + 1:]:
+def needs_layout(board: Board) -> bool:
+    """Whether some nodes overlap where they stand (as they do when added in cells without `at=`)."""
+    boxes = [(n.coordinates[0], n.coordinates[1], _height(board, n)) for n in board.nodes.values()]
+    for i, (x1, y1, h1) in enumerate(boxes):
+        for x2, y2, h2 in boxes[i + 1:]:
             if abs(x1 - x2) < NODE_WIDTH and y1 < y2 + h2 and y2 < y1 + h1:
                 return True
     return False

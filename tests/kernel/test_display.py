@@ -46,3 +46,17 @@ def test_run_display_has_trace_table_timeline_and_record(shell: InteractiveShell
     assert table[RUN_MIME]["status"] == "Success" and len(table[RUN_MIME]["traces"]) == 3
     bars = [r for r in ET.fromstring(timeline["image/svg+xml"]).iter(f"{SVG}rect")]
     assert len(bars) == 3
+
+
+def test_opening_the_editor_lays_out_a_cell_built_board_once(counter: fnb.Board) -> None:
+    from flowlike_nb.kernel.render import needs_layout
+
+    assert needs_layout(counter.core)
+    revision = counter.core.revision
+    editor = counter.editor()
+    assert editor.board is counter.core
+    assert not needs_layout(counter.core) and counter.core.revision == revision + 1
+    counter.editor()
+    assert counter.core.revision == revision + 1
+    counter.undo()
+    assert needs_layout(counter.core)
