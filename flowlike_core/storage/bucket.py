@@ -50,7 +50,9 @@ class Bucket:
             raise StorageError(f"cannot read {key!r} from {self.url}: {exc}") from exc
 
     def exists(self, key: str) -> bool:
-        return self.fs.exists(self.path(key))
+        path = self.path(key)
+        self.fs.invalidate_cache(path)  # another process may have written it: ask the store, not a cache
+        return self.fs.exists(path)
 
     def write(self, key: str, data: bytes) -> None:
         """Write atomically (see the module docstring); on failure the previous object is untouched."""
@@ -75,15 +77,18 @@ class Bucket:
     def list(self, prefix: str) -> list[str]:
         """Keys of the files directly under `prefix`, relative to the bucket root, sorted."""
         folder = self.path(prefix)
+        self.fs.invalidate_cache(folder)
         try:
             entries = self.fs.ls(folder, detail=True)
         except FileNotFoundError:
             return []
         strip = len(self.root) + 1
-        return sorted(e["name"].rstrip("/")[strip:] for e in entries if e["type"] == "file")
+        names = (e["name"].rstrip("/") for e in entries if e["type"] == "file")
+        return sorted(name[strip:] for name in names if name != folder)  # S3 may list a folder's marker object
 
     def dirs(self, prefix: str = "") -> list[str]:
         folder = self.path(prefix) if prefix else self.root
+        self.fs.invalidate_cache(folder)
         try:
             entries = self.fs.ls(folder, detail=True)
         except FileNotFoundError:

@@ -1,12 +1,16 @@
 """Run history: every run's record in a LanceDB table, queryable by board, status, time and log level.
 
 One row per run: the fields queries filter on as columns, the full `RunRecord` as JSON beside them.
-Appends from several kernels are safe (LanceDB commits optimistically and retries); every
-`COMPACT_EVERY` appends the table's small fragments are merged so that queries stay fast.
+A LanceDB commit costs milliseconds, too much for every finished run, so `append` first writes the record
+as one small JSON object under `history/pending/` (atomic, as cheap as a plain JSON file) and every
+`FOLD_EVERY` appends, and before any query, the pending records are folded into the table in one
+commit. Folding is an upsert on the run id, so two processes folding the same records cannot duplicate
+them, and a process killed between the commit and the clean-up loses nothing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import threading
@@ -15,13 +19,16 @@ from typing import TYPE_CHECKING, Any
 
 from flowlike_core.board import LogLevel
 from flowlike_core.run import LEVEL_ORDER, Run, RunRecord, RunStatus
-from flowlike_core.storage.lance import connect
+from flowlike_core.storage.bucket import Bucket, revision_of
+from flowlike_core.storage.lance import connect, lance_uri
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
 TABLE = "runs"
-COMPACT_EVERY = 200
+FOLD_EVERY = 100
+COMPACT_EVERY = 20
+"""Folds between compactions, which merge the table's small fragments so that queries stay fast."""
 
 
 def _schema() -> pa.Schema:
@@ -70,14 +77,17 @@ def _seconds(when: dt.datetime | float) -> float:
 
 
 class RunHistory:
-    """The runs table of a content bucket. `append` after a run; `query` to find runs again."""
+    """The run history in a content bucket. `append` after a run; `query` to find runs again."""
 
-    def __init__(self, uri: str, options: dict[str, Any] | None = None) -> None:
-        self.uri = uri
+    def __init__(self, bucket: Bucket, key: str = "history", options: dict[str, Any] | None = None) -> None:
+        self.bucket = bucket
+        self.uri = lance_uri(bucket, key)
+        self.pending = f"{key}/pending"
         self._options = options or {}
         self._table: Any = None
-        self._appends = 0
-        self._lock = threading.Lock()
+        self._unfolded = 0
+        self._folds = 0
+        self._lock = threading.RLock()
 
     @property
     def table(self) -> Any:
@@ -88,20 +98,46 @@ class RunHistory:
     def append(self, run: Run | RunRecord, app: str = "") -> RunRecord:
         """Persist one run (a live `Run` is redacted of secret values first); returns the stored record."""
         record = redacted_record(run) if isinstance(run, Run) else run
-        self.append_many([record], app)
+        row = json.dumps(_row(record, app)).encode("utf-8")
+        self.bucket.write(f"{self.pending}/{revision_of(record.id.encode())}.json", row)
+        with self._lock:
+            self._unfolded += 1
+            due = self._unfolded >= FOLD_EVERY
+        if due:
+            self.fold()
         return record
 
     def append_many(self, records: Iterable[RunRecord], app: str = "") -> None:
         """Persist several records in one commit (imports, tests, benchmarks)."""
+        self._commit([_row(record, app) for record in records])
+
+    def fold(self) -> int:
+        """Move pending records into the table in one commit; returns how many were pending."""
+        with self._lock:
+            rows, folded = [], []
+            for key in self.bucket.list(self.pending):
+                try:
+                    rows.append(json.loads(self.bucket.read(key)))
+                    folded.append(key)
+                except FileNotFoundError:
+                    continue  # another process folded it meanwhile
+            self._commit(rows)
+            for key in folded:
+                with contextlib.suppress(FileNotFoundError):
+                    self.bucket.delete(key)
+            self._unfolded = 0
+            return len(rows)
+
+    def _commit(self, rows: list[dict[str, Any]]) -> None:
         import pyarrow as pa
 
-        rows = [_row(record, app) for record in records]
         if not rows:
             return
         with self._lock:
-            self.table.add(pa.Table.from_pylist(rows, schema=_schema()))
-            self._appends += 1
-            if self._appends % COMPACT_EVERY == 0:
+            data = pa.Table.from_pylist(rows, schema=_schema())
+            self.table.merge_insert("id").when_not_matched_insert_all().execute(data)
+            self._folds += 1
+            if self._folds % COMPACT_EVERY == 0:
                 self.table.optimize(cleanup_older_than=dt.timedelta(minutes=10))
 
     def query(
@@ -120,6 +156,7 @@ class RunHistory:
         where = self.where(board=board, status=status, since=since, until=until, level=level, app=app)
         if limit is not None and limit <= 0:
             return []
+        self.fold()
         index = self._select(where, ["id", "start"])
         order = sorted(zip(index["start"].to_pylist(), index["id"].to_pylist(), strict=True), reverse=True)
         ids = [run_id for _, run_id in order[:limit]]
@@ -130,12 +167,14 @@ class RunHistory:
         return [RunRecord.model_validate_json(by_id[i]) for i in ids]
 
     def get(self, run_id: str) -> RunRecord:
+        self.fold()
         rows = self._select(f"id = {_quote(run_id)}", ["record"])["record"].to_pylist()
         if not rows:
             raise KeyError(f"no run {run_id!r} in the run history at {self.uri}")
         return RunRecord.model_validate_json(rows[0])
 
     def count(self, **filters: Any) -> int:
+        self.fold()
         return self.table.count_rows(self.where(**filters))
 
     @staticmethod

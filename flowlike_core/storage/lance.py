@@ -9,6 +9,7 @@ memory filesystem, the data then lasts as long as the process.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,8 @@ from flowlike_core.storage.paths import check_key
 if TYPE_CHECKING:
     import lancedb
 
+ALWAYS = dt.timedelta(0)
+"""Read consistency: every read sees the latest commit, also one made by another process or table object."""
 _memory: dict[str, lancedb.DBConnection] = {}
 _lock = threading.Lock()
 
@@ -55,8 +58,8 @@ def connect(uri: str, options: dict[str, Any] | None = None) -> lancedb.DBConnec
         raise ImportError("LanceDB is not installed: pip install 'flowlike-nb[vectors]'") from exc
     storage_options = lance_options(uri, options or {})
     if not uri.startswith("memory://"):
-        return lancedb.connect(uri, storage_options=storage_options or None)
+        return lancedb.connect(uri, storage_options=storage_options or None, read_consistency_interval=ALWAYS)
     with _lock:
         if uri not in _memory:
-            _memory[uri] = lancedb.connect(uri)
+            _memory[uri] = lancedb.connect(uri, read_consistency_interval=ALWAYS)
         return _memory[uri]

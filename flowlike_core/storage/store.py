@@ -10,7 +10,6 @@ from flowlike_core.storage.apps import App
 from flowlike_core.storage.bucket import Bucket
 from flowlike_core.storage.config import StorageConfig
 from flowlike_core.storage.history import RunHistory
-from flowlike_core.storage.lance import lance_uri
 from flowlike_core.storage.paths import check_name
 
 
@@ -19,7 +18,7 @@ class Storage:
         self.config = config or StorageConfig.load()
         self.meta = Bucket(self.config.meta_url, self.config.options)
         self.content = Bucket(self.config.content_url, self.config.options)
-        self.runs = RunHistory(lance_uri(self.content, "history"), self.config.options)
+        self.runs = RunHistory(self.content, "history", self.config.options)
         self._apps: dict[str, App] = {}
 
     def app(self, name: str) -> App:

@@ -89,6 +89,15 @@ def test_secrets_never_reach_the_run_history(store: Storage, registry: Registry)
     assert SECRET in run.traces[-1].logs[0].message, "the node did leak it into its live log"
     stored = store.record(run, app="demo")
     assert stored.variables["token"] == "***"
+    def store_files() -> dict[str, bytes]:
+        fs = store.content.fs
+        return {path: fs.cat_file(path) for path in fs.find(store.content.root)}
+
+    pending = store_files()
+    assert any(path.endswith(".json") for path in pending), "the record waits in a pending file"
+    assert store.runs.fold() == 1
+    for files in (pending, store_files()):  # (a memory store's LanceDB table is not in fsspec's memory)
+        assert not [path for path, data in files.items() if SECRET.encode() in data]
     rows = store.runs.table.to_arrow().to_pylist()
     assert len(rows) == 1
     assert SECRET not in json.dumps(rows, default=str)
@@ -146,3 +155,23 @@ def test_config_sources(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     bad.write_text('{"meta_url": 3, "colour": "blue"}')
     with pytest.raises(Exception, match="bad.json: not a usable storage configuration"):
         StorageConfig.load(str(bad))
+
+
+def test_pending_records_fold_once_whoever_folds(store: Storage, registry: Registry,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from flowlike_core.storage import history as history_module
+    from flowlike_core.storage.history import RunHistory
+
+    records = [board_saying(f"b{i}").run(registry=registry).record() for i in range(3)]
+    kernel_a = store.runs
+    kernel_b = RunHistory(store.content, "history", store.config.options)  # another process, same store
+    for record in records[:2]:
+        kernel_a.append(record)
+    assert len(store.content.list("history/pending")) == 2
+    assert kernel_b.fold() == 2 and kernel_a.fold() == 0
+    kernel_a.append(records[0])  # a record folded before, pending again (a fold killed before its clean-up)
+    assert kernel_b.count() == 2, "folding is an upsert on the run id: no duplicate"
+    monkeypatch.setattr(history_module, "FOLD_EVERY", 1)
+    kernel_a.append(records[2])
+    assert store.content.list("history/pending") == []
+    assert sorted(r.id for r in kernel_b.query()) == sorted(r.id for r in records)
