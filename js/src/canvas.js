@@ -431,10 +431,12 @@ export class Canvas {
   }
 
   onDoubleClick(e) {
-    const commentEl = e.target.closest("[data-comment-id]");
+    // Pointer capture retargets clicks to the canvas, so look at what is under the pointer instead.
+    const target = document.elementFromPoint(e.clientX, e.clientY) || e.target;
+    const commentEl = target.closest("[data-comment-id]");
     if (commentEl) {
       this.editComment(commentEl.dataset.commentId);
-    } else if (!e.target.closest("[data-node-id]") && !e.target.closest("[data-wire]")) {
+    } else if (!target.closest("[data-node-id]") && !target.closest("[data-wire]")) {
       this.editor.openPalette(this.toCanvas(e.clientX, e.clientY), null);
     }
   }

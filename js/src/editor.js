@@ -25,6 +25,7 @@ class Editor {
     this.syncing = false;
     this.pastes = 0;
     this.fitAfterPatch = false;
+    this.lastAdded = [];
 
     this.canvas = new Canvas(this);
     this.palette = new Palette(this);
@@ -119,6 +120,7 @@ class Editor {
       return;
     }
     this.pruneSelection();
+    this.lastAdded = change.addedNodes;
     this.canvas.update(change);
     const selected = this.selection.nodes.size === 1 ? [...this.selection.nodes][0] : null;
     if (!selected || change.nodes.includes(selected) || change.addedWires.length || change.removedWires.length ||
@@ -141,6 +143,8 @@ class Editor {
       if (reply.action === "run") this.setRunning(false);
     } else if (reply.reason && reply.action === "save") {
       this.showMessage("info", reply.reason);
+    } else if ((reply.action === "paste" || reply.action === "add_node") && this.lastAdded?.length) {
+      this.select({ nodes: new Set(this.lastAdded), comments: new Set(), wire: null });
     }
   }
 
@@ -299,8 +303,9 @@ class Editor {
   }
 
   addComment() {
-    const [x, y] = this.canvas.center();
-    this.send({ action: "upsert_comment", comment: { content: "Comment", coordinates: [x - 120, y - 60, 0] } });
+    const rect = this.canvas.el.getBoundingClientRect();
+    const [x, y] = this.canvas.toCanvas(rect.left + 20, rect.top + 20);
+    this.send({ action: "upsert_comment", comment: { content: "Comment", coordinates: [x, y, 0] } });
   }
 
   deleteSelection() {

@@ -49,6 +49,7 @@ export class BoardStore {
     const doc = this.document;
     const removedWires = patch.wires_removed.map((w) => this._dropWire(w));
     for (const id of patch.removed_nodes) delete doc.nodes[id];
+    const addedNodes = Object.keys(patch.nodes).filter((id) => !(id in doc.nodes));
     Object.assign(doc.nodes, patch.nodes);
     const addedWires = patch.wires_added.map((w) => this._addWire(w));
     doc.connections = [...this.wires.values()];
@@ -58,6 +59,7 @@ export class BoardStore {
     this.revision = patch.revision;
     return {
       nodes: Object.keys(patch.nodes),
+      addedNodes,
       removedNodes: patch.removed_nodes,
       addedWires,
       removedWires,
