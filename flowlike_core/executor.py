@@ -35,6 +35,8 @@ from flowlike_core.run import LEVEL_ORDER, NodeStatus, NodeTrace, Run, RunStatus
 from flowlike_core.types import fits, to_runtime
 
 DEFAULT_MAX_STEPS = 1_000_000
+NODE_ERRORS = (Exception, SystemExit, KeyboardInterrupt)
+"""What node code may raise: all of it fails the node (`sys.exit()` in a node must not leave a run Running)."""
 _MISSING = object()
 
 
@@ -148,7 +150,7 @@ class Executor:
         except asyncio.CancelledError:
             self._finish(trace, NodeStatus.CANCELLED, "cancelled")
             raise
-        except Exception as exc:
+        except NODE_ERRORS as exc:
             self._finish(trace, NodeStatus.FAILED, f"{type(exc).__name__}: {exc}", traceback.format_exc())
             if plan.error_wired:
                 key = plan.outputs.get(ERROR_MESSAGE)
@@ -204,7 +206,7 @@ class Executor:
             trace, awaitable = outcome
             try:
                 await awaitable
-            except Exception as exc:
+            except NODE_ERRORS as exc:
                 self._pure_failed(plan, trace, exc)
             self._finish(trace, NodeStatus.SUCCESS)
 
@@ -223,7 +225,7 @@ class Executor:
         except _Abort:
             self._finish(trace, NodeStatus.FAILED, "an error further along stopped the run")
             raise
-        except Exception as exc:
+        except NODE_ERRORS as exc:
             self._pure_failed(plan, trace, exc)
         for key in plan.outputs.values():
             self.pure_cache.setdefault(key, None)
