@@ -8,6 +8,7 @@ went away leave with their wires; wires the new types refuse are dropped.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -38,7 +39,7 @@ def node(fn: Callable[..., Any] | None = None, **options: Any) -> Any:
 
 def register(node_type: type[NodeType], registry: Registry | None = None) -> type[NodeType]:
     """Register (or replace) a node type and bring the live boards that use it up to date."""
-    (registry or default_registry()).register(node_type, pack=node_type.pack or "__main__", replace=True)
+    (registry or default_registry()).register(node_type, pack=node_type.pack or node_type.__module__, replace=True)
     return refresh_boards(node_type, registry)
 
 
@@ -138,7 +139,7 @@ def board_node(board: Board, key: str | None = None, friendly_name: str | None =
     inputs = tuple(data_in(v.name, v.data_type, v.value_type, default=v.default_value, description=v.description,
                            schema=v.schema_) for v in core.variables.values() if v.exposed)
     attrs = {
-        "name": key or f"board_{core.name}",
+        "name": key or "board_" + re.sub(r"\W+", "_", core.name.lower()).strip("_"),
         "friendly_name": friendly_name or core.name,
         "description": core.description or f"Runs the board {core.name!r}",
         "category": "Boards",

@@ -454,11 +454,16 @@ class Board:
     def variable(self, name: str, type: Any = None, default: Any = None, *, value_type: ValueType | str | None = None,
                  exposed: bool = False, secret: bool = False, editable: bool = True, description: str = "",
                  schema: dict | None = None, id: str | None = None) -> Variable:
-        """Create or update a board variable. `type` is a Python type (`int`, `list[str]`) or a DataType."""
+        """Create or update a board variable (by name, so re-running a cell changes it in place).
+
+        `type` is a Python type (`int`, `list[str]`, a pydantic model) or a DataType; without one, the
+        default's class decides.
+        """
         if isinstance(type, DataType | str):
             data_type, values, found_schema = DataType(type), ValueType(value_type or ValueType.NORMAL), None
         else:
-            data_type, values, found_schema = pin_type_of(type if type is not None else Any)
+            hint = type if type is not None else (default.__class__ if default is not None else Any)
+            data_type, values, found_schema = pin_type_of(hint)
             values = ValueType(value_type) if value_type else values
         current = next((v for v in self.core.variables.values() if v.name == name), None)
         variable_id = id or (current.id if current else None)

@@ -79,3 +79,17 @@ def test_board_as_a_function(counter: fnb.Board) -> None:
     assert [board(x=i) for i in range(4)] == [0, 2, 4, 6]
     with pytest.raises(NodeFailed):
         failing_board(-3)()
+
+
+def test_a_node_calling_sys_exit_fails_the_run_not_the_process() -> None:
+    @fnb.node(name="kernel_test_exit")
+    def leave(code: int = 3) -> int:
+        raise SystemExit(code)
+
+    board = fnb.Board("exits")
+    say = board.add("log_info", "say")
+    board.add("events_simple", "start").outputs.exec_out >> say.inputs.exec_in
+    board.add("kernel_test_exit", "leave").outputs.result >> say.inputs.message
+    run = board.run()
+    assert run.status is RunStatus.FAILED
+    assert "SystemExit: 3" in run.error and run.error_node == board.node("leave").id
