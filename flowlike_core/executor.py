@@ -232,7 +232,7 @@ class Executor:
         self._finish(trace, NodeStatus.SUCCESS)
         return None
 
-    def _pure_failed(self, plan: Any, trace: NodeTrace, exc: Exception) -> None:
+    def _pure_failed(self, plan: Any, trace: NodeTrace, exc: BaseException) -> None:
         self._finish(trace, NodeStatus.FAILED, f"{type(exc).__name__}: {exc}", traceback.format_exc())
         raise _Abort(NodeFailed(f"node {plan.node.label()} failed: {trace.error}"), plan.node.id) from exc
 
