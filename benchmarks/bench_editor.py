@@ -1,0 +1,244 @@
+"""The board editor in a real browser (JupyterLab + Debian's Chromium): time to show a board and to apply one edit.
+
+A script that prints figures, not a test. Each figure has a baseline measured in the same run, on the same page:
+
+1. Show: from executing the cell `BoardEditor(board)` to every node box in the DOM (plus one animation frame),
+   for chains of 200, 500 and 1,000 nodes (2 wires per node: exec and data). Baselines: the same nodes as
+   boxes of static HTML (`display(HTML(...))`), and as the value of one plain `ipywidgets.HTML` widget.
+2. Cell-side edit: from executing `board.apply(UpdateNode(..., friendly_name=...))` to the new title in the
+   node's box. Baseline: a cell setting a plain widget's trait, until the page shows the new text.
+3. Front-end edit: from releasing the mouse after dragging a node box to the kernel's Board having the move
+   (a board listener notes the kernel's clock; page and kernel share this machine's wall clock). Baseline:
+   typing into a plain `ipywidgets.Text`, until the kernel's observer sees the value.
+
+Figures are medians of --reps repetitions; the contenders are interleaved so that noise hits them alike.
+
+    .venv/bin/python benchmarks/bench_editor.py [--reps 3] [--sizes 200 500 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "browser"))
+from jupyter_harness import CHROMIUM, CHROMIUM_ARGS, JupyterServer, NotebookPage  # noqa: E402
+
+SETUP = '''
+import time
+import ipywidgets as widgets
+from IPython.display import HTML, display
+from flowlike_core import Board, commands, node
+from flowlike_nb.widgets import BoardEditor
+
+@node(category="Benchmark", exec_pins=True)
+def bench_step(x: int = 0) -> int:
+    "One step of a long chain."
+    return x + 1
+
+def chain(n):
+    """n exec nodes in rows of 20, each wired to the next by exec and by data."""
+    board = Board(name=f"chain-{n}")
+    parts = [commands.AddNode(bench_step.create(node_id=f"n{i}", coordinates=((i % 20) * 260, (i // 20) * 180, 0)))
+             for i in range(n)]
+    for i in range(n - 1):
+        parts += [commands.Connect(f"n{i}", "exec_out", f"n{i + 1}", "exec_in"),
+                  commands.Connect(f"n{i}", "result", f"n{i + 1}", "x")]
+    board.apply(commands.Batch(parts))
+    return board
+
+def static_boxes(board):
+    """The baseline drawing: each node as a positioned box with its title and pins, as plain HTML."""
+    boxes = []
+    for node in board.nodes.values():
+        x, y, _ = node.coordinates
+        pins = "".join(f"<span class='bench-pin'>{p.name}</span>" for p in node.ordered_pins())
+        boxes.append(f"<div class='bench-node' style='position:absolute;left:{x}px;top:{y}px;width:200px'>"
+                     f"<b>{node.friendly_name}</b>{pins}</div>")
+    return f"<div style='position:relative;height:560px;overflow:auto'>{''.join(boxes)}</div>"
+
+boards = {n: chain(n) for n in SIZES}
+pages = {n: static_boxes(b) for n, b in boards.items()}
+kernel_clock = {}
+
+def note_moves(board, command):
+    if isinstance(command, commands.MoveNode):
+        kernel_clock.setdefault("edit", time.time())
+
+for board in boards.values():
+    board.subscribe(note_moves)
+label = widgets.HTML("start")
+typed = widgets.Text(description="type")
+typed.observe(lambda change: kernel_clock.setdefault("typed", time.time()), "value")
+display(label, typed)
+'''
+
+SHOW = """async ({code, selector, count}) => {
+    const app = window.jupyterapp;
+    const notebook = app.shell.currentWidget.content;
+    const index = notebook.model.cells.length;
+    notebook.model.sharedModel.insertCell(index, {cell_type: 'code', source: code});
+    notebook.activeCellIndex = index;
+    const cell = notebook.widgets[index].node;
+    const start = performance.now();
+    app.commands.execute('notebook:run-cell');
+    await new Promise((resolve) => {
+        const check = () => cell.querySelectorAll(selector).length >= count ? resolve() : requestAnimationFrame(check);
+        check();
+    });
+    await new Promise(requestAnimationFrame);
+    return performance.now() - start;
+}"""
+
+UNTIL_TEXT = """async ({code, selector, text}) => {
+    const app = window.jupyterapp;
+    const notebook = app.shell.currentWidget.content;
+    const index = notebook.model.cells.length;
+    notebook.model.sharedModel.insertCell(index, {cell_type: 'code', source: code});
+    notebook.activeCellIndex = index;
+    const start = performance.now();
+    app.commands.execute('notebook:run-cell');
+    await new Promise((resolve) => {
+        const shows = () => [...document.querySelectorAll(selector)].some((e) => e.textContent.includes(text));
+        const check = () => shows() ? resolve() : requestAnimationFrame(check);
+        check();
+    });
+    return performance.now() - start;
+}"""
+
+CLEAR_CELLS_AFTER = """(keep) => {
+    const notebook = window.jupyterapp.shell.currentWidget.content;
+    while (notebook.model.cells.length > keep) notebook.model.sharedModel.deleteCell(keep);
+}"""
+
+NOTE_CLOCK_ON = """(event) => {
+    window.benchClock = null;
+    window.addEventListener(event, () => { window.benchClock = Date.now() / 1000; }, {capture: true, once: true});
+}"""
+
+
+def median_ms(samples: list[float]) -> str:
+    return f"{statistics.median(samples):8.0f}"
+
+
+class Bench:
+    def __init__(self, notebook: NotebookPage, setup_cells: int) -> None:
+        self.notebook = notebook
+        self.page = notebook.page
+        self.setup_cells = setup_cells
+
+    def show(self, expression: str, selector: str, count: int, widget: bool = True) -> float:
+        """Milliseconds from running a cell that shows `expression` to `count` elements matching `selector`."""
+        code = f"_shown = {expression}\n_shown" if widget else expression
+        elapsed = self.page.evaluate(SHOW, {"code": code, "selector": selector, "count": count})
+        if widget:
+            self.notebook.run_code("_shown.close()")
+        self.page.evaluate(CLEAR_CELLS_AFTER, self.setup_cells)
+        return elapsed
+
+    def until_text(self, code: str, selector: str, text: str) -> float:
+        return self.page.evaluate(UNTIL_TEXT, {"code": code, "selector": selector, "text": text})
+
+    def kernel_time(self, key: str) -> float:
+        """When (kernel wall clock, s) the kernel saw the edit noted under `key`."""
+        shown = self.notebook.run_code(f"print(repr(kernel_clock.pop({key!r}, None)))")
+        if shown == "None":
+            self.page.screenshot(path=f"bench-editor-{key}.png")
+            raise RuntimeError(f"the kernel never saw the {key!r} edit (screenshot: bench-editor-{key}.png)")
+        return float(shown)
+
+    def drag_node(self, node_id: str, dx: float) -> float:
+        """Drag a node box by its header; returns the page's wall-clock time (s) of the mouse release."""
+        header = self.page.locator(f"[data-testid='node'][data-node-id='{node_id}'] [data-testid='node-header']")
+        header.scroll_into_view_if_needed()
+        box = header.bounding_box()
+        assert box, f"node {node_id} is not on screen"
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        self.page.evaluate(NOTE_CLOCK_ON, "pointerup")
+        self.page.mouse.move(x, y)
+        self.page.mouse.down()
+        self.page.mouse.move(x + dx, y + 10, steps=5)
+        self.page.mouse.up()
+        return self.page.evaluate("() => window.benchClock")
+
+    def type_text(self, text: str) -> float:
+        """Enter `text` into the plain Text widget (one input event); returns the page's wall-clock time (s) of it."""
+        field = self.page.locator(".widget-text input").first
+        self.page.evaluate(NOTE_CLOCK_ON, "input")
+        field.fill(text)
+        return self.page.evaluate("() => window.benchClock")
+
+
+def measure(bench: Bench, sizes: list[int], reps: int) -> None:
+    editor_nodes = "[data-testid='node']"
+    print(f"Show a board (ms, median of {reps}): cell executed -> every node box in the DOM")
+    print(f"{'nodes':>6} {'editor':>8} {'static':>8} {'widget':>8} {'editor/static':>14} {'editor/widget':>14}")
+    for n in sizes:
+        editor, static, widget = [], [], []
+        for _ in range(reps):
+            editor.append(bench.show(f"BoardEditor(boards[{n}])", editor_nodes, n))
+            static.append(bench.show(f"display(HTML(pages[{n}]))", ".bench-node", n, widget=False))
+            widget.append(bench.show(f"widgets.HTML(pages[{n}])", ".bench-node", n))
+        ratio_static = statistics.median(editor) / statistics.median(static)
+        ratio_widget = statistics.median(editor) / statistics.median(widget)
+        print(f"{n:>6} {median_ms(editor)} {median_ms(static)} {median_ms(widget)} "
+              f"{ratio_static:>14.1f} {ratio_widget:>14.1f}")
+
+    print(f"\nApply one edit (ms, median of {reps}) with the board shown in the editor")
+    print(f"{'nodes':>6} {'cell->DOM':>10} {'baseline':>9} {'ratio':>6} {'DOM->kernel':>12} {'baseline':>9} "
+          f"{'ratio':>6}")
+    for n in sizes:
+        bench.page.evaluate(SHOW, {"code": f"editor = BoardEditor(boards[{n}])\neditor", "selector": editor_nodes,
+                                   "count": n})
+        cell, cell_base, front, front_base = [], [], [], []
+        for rep in range(reps):
+            title = f"edited {n} {rep}"
+            cell.append(bench.until_text(
+                f"boards[{n}].apply(commands.UpdateNode('n1', friendly_name={title!r}))",
+                "[data-testid='node'][data-node-id='n1'] [data-testid='node-title']", title))
+            cell_base.append(bench.until_text(f"label.value = {title!r}", ".widget-html-content", title))
+            released = bench.drag_node("n0", 40 if rep % 2 == 0 else -40)
+            front.append((bench.kernel_time("edit") - released) * 1000)
+            pressed = bench.type_text(f"x{n}{rep}")
+            front_base.append((bench.kernel_time("typed") - pressed) * 1000)
+        print(f"{n:>6} {median_ms(cell):>10} {median_ms(cell_base):>9} "
+              f"{statistics.median(cell) / statistics.median(cell_base):>6.1f} {median_ms(front):>12} "
+              f"{median_ms(front_base):>9} {statistics.median(front) / statistics.median(front_base):>6.1f}")
+        bench.notebook.run_code("editor.close()")
+        bench.page.evaluate(CLEAR_CELLS_AFTER, bench.setup_cells)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[200, 500, 1000])
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="bench-editor-") as workdir:
+        server = JupyterServer.start(Path(workdir))
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                notebook = NotebookPage(page, server, "lab")
+                name = server.write_notebook("bench-editor.ipynb", [f"SIZES = {args.sizes!r}\n{SETUP}"])
+                notebook.open(name)
+                started = time.perf_counter()
+                notebook.run_all()
+                page.locator(".widget-text input").wait_for()
+                print(f"setup cell (build boards {args.sizes}): {time.perf_counter() - started:.1f} s\n")
+                measure(Bench(notebook, setup_cells=1), args.sizes, args.reps)
+                notebook.assert_healthy()
+                browser.close()
+        finally:
+            server.stop()
+
+
+if __name__ == "__main__":
+    main()
