@@ -241,6 +241,8 @@ export class Canvas {
   applyView() {
     const { x, y, scale } = this.view;
     this.viewport.style.transform = `translate(${x}px, ${y}px) scale(${scale})`;
+    this.el.style.backgroundSize = `${20 * scale}px ${20 * scale}px`;
+    this.el.style.backgroundPosition = `${x}px ${y}px`;
     this.el.dataset.scale = scale.toFixed(3);
   }
 

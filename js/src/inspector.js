@@ -10,8 +10,8 @@ import { isExec, typeLabel } from "./types.js";
 const NUMBERS = new Set(["Integer", "Float", "Byte"]);
 const TEXTS = new Set(["String", "PathBuf", "Date"]);
 
-/** An input element for a pin's default; `commit(value)` is called with the parsed new value. */
-export function defaultEditor(pin, commit, fail) {
+/** An input element for a pin's default; `commit(value)` gets the parsed new value, `suggestions` feed text inputs. */
+export function defaultEditor(pin, commit, fail, suggestions = []) {
   const options = pin.options || {};
   const hooks = { "data-testid": "inspector-default", "data-pin-name": pin.name, class: "fl-field" };
   const value = pin.default_value;
@@ -42,7 +42,10 @@ export function defaultEditor(pin, commit, fail) {
   if (normal && TEXTS.has(pin.data_type)) {
     const input = h("input", { ...hooks, type: "text", value: value ?? "" });
     input.addEventListener("change", () => commit(input.value));
-    return input;
+    if (!suggestions.length) return input;
+    const list = h("datalist", { id: `fl-suggest-${pin.id}` }, suggestions.map((s) => h("option", { value: s })));
+    input.setAttribute("list", list.id);
+    return h("span", {}, input, list);
   }
   const area = h("textarea", { ...hooks, rows: 3, spellcheck: false, value: value === null || value === undefined ? "" : JSON.stringify(value, null, 1) });
   area.addEventListener("change", () => {
@@ -78,11 +81,14 @@ export class Inspector {
     name.addEventListener("change", () => send({ friendly_name: name.value }));
     const comment = h("textarea", { class: "fl-field", rows: 2, "data-testid": "inspector-comment", value: node.comment || "", placeholder: "Comment" });
     comment.addEventListener("change", () => send({ comment: comment.value }));
+    // Variable nodes name their variable in a `var_ref` text pin (as in Flow-Like): suggest the board's.
+    const variableNames = Object.values(store.document.variables).map((v) => v.name);
     const defaults = pinsOf(node).inputs.filter((pin) => !isExec(pin)).map((pin) => {
       const wired = store.wiresInto(node.id, pin.id).length > 0;
       const editor = wired
         ? h("span", { class: "fl-muted", "data-testid": "inspector-wired", "data-pin-name": pin.name }, "wired")
-        : defaultEditor(pin, (value) => send({ defaults: { [pin.name]: value } }), (reason) => this.editor.showMessage("error", reason));
+        : defaultEditor(pin, (value) => send({ defaults: { [pin.name]: value } }),
+          (reason) => this.editor.showMessage("error", reason), pin.name === "var_ref" ? variableNames : []);
       return h("label", { class: "fl-default", title: pin.description || "" },
         h("span", { class: "fl-default-name" }, pin.friendly_name || pin.name, h("small", {}, ` ${typeLabel(pin)}`)), editor);
     });
