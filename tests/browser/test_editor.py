@@ -178,3 +178,45 @@ def test_failing_node_is_highlighted_after_a_run(notebook_page: NotebookPage) ->
     expect(boom).to_contain_class("fl-selected")
     expect(editor.get_by_test_id("inspector-error")).to_contain_text("bt_explode always fails")
     expect(node_box(editor, "double")).not_to_have_attribute("data-status", "succeeded")
+
+
+@pytest.mark.parametrize("frontend", ["lab"])
+def test_wire_dropped_on_canvas_offers_fitting_nodes_then_undo_and_redo(notebook_page: NotebookPage) -> None:
+    """Dropping a wire on empty canvas filters the palette to nodes that fit; undo and redo span canvas and cells."""
+    editor = open_editor(notebook_page, "dropped")
+    canvas = editor.get_by_test_id("editor-canvas").bounding_box()
+    value = pin(editor, "report", "value", "in")
+    start = value.bounding_box()
+    assert canvas and start
+    x, y = canvas["x"] + canvas["width"] * 0.85, canvas["y"] + canvas["height"] * 0.9
+    assert notebook_page.page.evaluate("([x, y]) => !document.elementFromPoint(x, y).closest('[data-node-id]')",
+                                       [x, y]), "the drop point must be bare canvas"
+    notebook_page.page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
+    notebook_page.page.mouse.down()
+    notebook_page.page.mouse.move(x, y, steps=12)
+    notebook_page.page.mouse.up()
+
+    palette = editor.get_by_test_id("palette")
+    expect(palette.get_by_test_id("palette-filter")).to_be_visible()
+    expect(palette.get_by_test_id("palette-filter")).to_contain_text("Report.value [Integer]")
+    palette.get_by_test_id("palette-search").fill("browser test")
+    entries = palette.get_by_test_id("palette-entry")
+    expect(entries).to_have_count(2)  # bt_double and bt_explode give an Integer; Make Text, Start, Report do not
+    assert sorted(entries.evaluate_all("(es) => es.map((e) => e.dataset.nodeType)")) == ["bt_double", "bt_explode"]
+    palette.locator("[data-testid='palette-entry'][data-node-type='bt_double']").click()
+
+    expect(editor.get_by_test_id("node")).to_have_count(NODES + 1)
+    expect(editor.locator(f"[data-testid='wire'][data-to-pin='{value.get_attribute('data-pin-id')}']")) \
+        .to_have_count(1)
+    feeds_report = ("print(len(board.nodes), [board.nodes[c.from_node].name for c in board.connections "
+                    "if c.to_node == 'report' and board.nodes['report'].pins[c.to_pin].name == 'value'])")
+    assert notebook_page.run_code(feeds_report) == f"{NODES + 1} ['bt_double']"
+
+    editor.scroll_into_view_if_needed()
+    editor.get_by_test_id("toolbar-undo").click()
+    expect(editor.get_by_test_id("node")).to_have_count(NODES)
+    assert notebook_page.run_code(feeds_report) == f"{NODES} []"
+
+    notebook_page.run_code("board.redo()")
+    expect(editor.get_by_test_id("node")).to_have_count(NODES + 1)
+    expect(editor.get_by_test_id("wire")).to_have_count(WIRES + 1)
