@@ -54,12 +54,15 @@ class Bucket:
         self.fs.invalidate_cache(path)  # another process may have written it: ask the store, not a cache
         return self.fs.exists(path)
 
-    def write(self, key: str, data: bytes) -> None:
-        """Write atomically (see the module docstring); on failure the previous object is untouched."""
+    def write(self, key: str, data: bytes, *, sync: bool = True) -> None:
+        """Write atomically (see the module docstring); on failure the previous object is untouched.
+
+        `sync=False` skips the local fsync: the write still survives the process being killed, but an
+        operating-system crash may lose it (for logs written often, where that is the right trade)."""
         path = self.path(key)
         try:
             if self.local:
-                _replace_file(Path(path), data)
+                _replace_file(Path(path), data, sync)
             else:
                 self.fs.pipe_file(path, data)
         except OSError as exc:
@@ -99,14 +102,15 @@ class Bucket:
         return f"Bucket({self.url!r})"
 
 
-def _replace_file(path: Path, data: bytes) -> None:
+def _replace_file(path: Path, data: bytes, sync: bool) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

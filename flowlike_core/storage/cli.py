@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import re
 
 from flowlike_core.board import LogLevel
@@ -43,8 +42,7 @@ def add_runs_command(subparsers: argparse._SubParsersAction) -> None:
         "runs", help="list past runs from the run history",
         description="List runs from the run history, newest first. The store is --store, else $FLOWLIKE_STORE, "
                     "else $FLOWLIKE_META_URL/$FLOWLIKE_CONTENT_URL, else ~/.flowlike.")
-    parser.add_argument("--store", default=os.environ.get(ENV_STORE),
-                        help="storage config file (.toml/.json) or root URL/directory")
+    parser.add_argument("--store", help=f"storage config file (.toml/.json) or root URL/directory (${ENV_STORE})")
     parser.add_argument("--board", help="board name or id")
     parser.add_argument("--status", type=_choice(RunStatus), help="Success, Failed, Cancelled")
     parser.add_argument("--since", type=parse_when, help="started at or after (ISO time, or 30m, 2h, 7d ago)")

@@ -5,7 +5,8 @@ A LanceDB commit costs milliseconds, too much for every finished run, so `append
 as one small JSON object under `history/pending/` (atomic, as cheap as a plain JSON file) and every
 `FOLD_EVERY` appends, and before any query, the pending records are folded into the table in one
 commit. Folding is an upsert on the run id, so two processes folding the same records cannot duplicate
-them, and a process killed between the commit and the clean-up loses nothing.
+them, and a process killed between the commit and the clean-up loses nothing. Pending records are
+written atomically but not fsynced: they survive a killed process, not an operating-system crash.
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ class RunHistory:
         """Persist one run (a live `Run` is redacted of secret values first); returns the stored record."""
         record = redacted_record(run) if isinstance(run, Run) else run
         row = json.dumps(_row(record, app)).encode("utf-8")
-        self.bucket.write(f"{self.pending}/{revision_of(record.id.encode())}.json", row)
+        self.bucket.write(f"{self.pending}/{revision_of(record.id.encode())}.json", row, sync=False)
         with self._lock:
             self._unfolded += 1
             due = self._unfolded >= FOLD_EVERY

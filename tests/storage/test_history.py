@@ -175,3 +175,17 @@ def test_pending_records_fold_once_whoever_folds(store: Storage, registry: Regis
     kernel_a.append(records[2])
     assert store.content.list("history/pending") == []
     assert sorted(r.id for r in kernel_b.query()) == sorted(r.id for r in records)
+
+
+def test_flowlike_cli_dispatches_runs(tmp_path, registry: Registry, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    from flowlike_core.cli import main
+
+    monkeypatch.delenv("FLOWLIKE_STORE", raising=False)
+    store = Storage(StorageConfig.at(str(tmp_path)))
+    run = board_saying("cli-board", fail=True).run(registry=registry)
+    store.record(run)
+    assert main(["runs", "--store", str(tmp_path), "--status", "Failed", "--json"]) == 0
+    assert [r["id"] for r in json.loads(capsys.readouterr().out)] == [run.id]
+    monkeypatch.setenv("FLOWLIKE_STORE", str(tmp_path))
+    assert main(["runs", "--board", "other"]) == 0
+    assert capsys.readouterr().out == "no runs match\n"
