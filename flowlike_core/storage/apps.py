@@ -96,7 +96,9 @@ class App:
         """Save the working copy atomically; returns its new revision.
 
         The save must be based on the stored revision: by default the one this App last loaded or saved,
-        or `based_on` when given. `force=True` overwrites whatever is stored.
+        or `based_on` when given. `force=True` overwrites whatever is stored. The check and the write are
+        two steps (fsspec has no conditional write), so two saves landing within the same moment can
+        still race; saves seconds or hours apart, the case of two kernels, are always caught.
         """
         name = check_name(board.name if name is None else name, "board name")
         key = self._board_key(name)

@@ -189,3 +189,14 @@ def test_flowlike_cli_dispatches_runs(tmp_path, registry: Registry, capsys, monk
     monkeypatch.setenv("FLOWLIKE_STORE", str(tmp_path))
     assert main(["runs", "--board", "other"]) == 0
     assert capsys.readouterr().out == "no runs match\n"
+
+
+def test_redaction_touches_only_the_text_nodes_write(store: Storage, registry: Registry) -> None:
+    board = board_saying("short")
+    board.apply(commands.UpsertVariable(Variable(name="pin", default_value="hi", secret=True)))
+    board.apply(commands.UpsertVariable(Variable(name="code", data_type="Integer", default_value=2, secret=True)))
+    run = board.run(registry=registry)
+    stored = store.record(run)
+    assert [log.message for trace in stored.traces for log in trace.logs] == ["short says ***"]
+    assert (stored.status, stored.steps, stored.variables) == (run.status, 2, {"pin": "***", "code": "***"})
+    assert store.runs.get(run.id) == stored
