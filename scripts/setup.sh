@@ -9,6 +9,9 @@ PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e ".[test,bench]"
+# Editable installs skip data files: enable the server extension in the venv as a wheel install would.
+mkdir -p .venv/etc/jupyter/jupyter_server_config.d
+cp jupyter-config/jupyter_server_config.d/flowlike_nb.json .venv/etc/jupyter/jupyter_server_config.d/
 # The notebooks run on the venv's kernel, whatever else is installed on the machine.
 .venv/bin/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (flowlike-nb)" >/dev/null
 
