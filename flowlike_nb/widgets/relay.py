@@ -3,12 +3,14 @@
 The executor calls listeners from its worker thread, once per node start, finish, log line and progress
 tick: a loop over 10,000 items would flood the notebook server's message-rate limit if each event were
 one message. The relay queues events and sends them at most every `interval` seconds, keeping only the
-latest progress tick of each node, and ends with the run's summary (status, error, failed node).
+latest progress tick and the latest `MAX_LOGS` log lines of each node (what the front end keeps), and ends
+with the run's summary (status, error, failed node).
 """
 
 from __future__ import annotations
 
 import threading
+from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +19,7 @@ from flowlike_core.run import Run
 from flowlike_core.types import to_json_native
 
 PREVIEW_CHARS = 200
+MAX_LOGS = 200
 
 
 def event_json(event: Event) -> dict[str, Any]:
@@ -68,7 +71,13 @@ class RunRelay:
         with self._lock:
             events, self._events = self._events, []
         last_progress = {e["node_id"]: i for i, e in enumerate(events) if e["kind"] == "progress"}
-        return [e for i, e in enumerate(events) if e["kind"] != "progress" or last_progress[e["node_id"]] == i]
+        logs: dict[str, list[int]] = defaultdict(list)
+        for i, event in enumerate(events):
+            if event["kind"] == "log":
+                logs[event.get("node_id", "")].append(i)
+        dropped = {i for indexes in logs.values() for i in indexes[:-MAX_LOGS]}
+        return [event for i, event in enumerate(events) if i not in dropped
+                and (event["kind"] != "progress" or last_progress[event["node_id"]] == i)]
 
     def _pump(self, run: Run) -> None:
         while True:

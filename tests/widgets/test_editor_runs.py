@@ -89,3 +89,25 @@ def test_stop_cancels_a_long_run(editor: BoardEditor, frontend: Recorder) -> Non
         assert frontend.of_type("run_events")[-1]["summary"]["status"] == "Cancelled"
     finally:
         editor.registry._types.pop("w_wait")
+
+
+def test_the_relay_keeps_the_last_progress_tick_and_log_lines_of_each_node(board) -> None:
+    from flowlike_core import Event, Run
+    from flowlike_nb.widgets.relay import MAX_LOGS, RunRelay
+
+    sent: list[dict[str, Any]] = []
+    relay = RunRelay(sent.append)
+    relay(Event("run_started"))
+    for i in range(MAX_LOGS + 50):
+        relay(Event("log", node_id="say", message=f"line {i}", level="Info"))
+        relay(Event("progress", node_id="say", progress=i / (MAX_LOGS + 49)))
+    relay(Event("log", node_id="start", message="other node"))
+    relay(Event("run_finished", status="Success"))
+    relay.attach(Run("r1", board, "start", {}))
+    relay.join(10)
+    (batch,) = sent
+    logs = [e["message"] for e in batch["events"] if e["kind"] == "log" and e["node_id"] == "say"]
+    assert logs == [f"line {i}" for i in range(50, MAX_LOGS + 50)]
+    assert [e["progress"] for e in batch["events"] if e["kind"] == "progress"] == [1.0]
+    assert any(e.get("message") == "other node" for e in batch["events"])
+    assert batch["events"][-1]["kind"] == "run_finished" and batch["summary"]["run_id"] == "r1"
