@@ -214,7 +214,7 @@ def cmd_catalog(args: argparse.Namespace) -> int:
         print(json.dumps([t.describe() for t in node_types], indent=2))
         return EXIT_OK
     rows = [(t.name, t.friendly_name or t.name, t.category, t.pack, pin_summary(t)) for t in node_types]
-    print(table(("KEY", "NAME", "CATEGORY", "PACK", "PINS"), rows))
+    print(table(("KEY", "NAME", "CATEGORY", "PACK", "DATA PINS (IN -> OUT)"), rows))
     print(f"{len(rows)} node type(s)")
     return EXIT_OK
 

@@ -44,7 +44,7 @@ def test_validate_unreadable_board(tmp_path, capsys):
 def test_catalog_table_and_search(capsys):
     assert main(["catalog"]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[0].split() == ["KEY", "NAME", "CATEGORY", "PACK", "PINS"]
+    assert out.splitlines()[0].split() == ["KEY", "NAME", "CATEGORY", "PACK", "DATA", "PINS", "(IN", "->", "OUT)"]
     assert any(line.split()[:3] == ["cli_test_divide", "Divide", "cli-tests"] for line in out.splitlines())
     assert main(["catalog", "--search", "cli-tests count"]) == 0
     rows = capsys.readouterr().out.splitlines()
