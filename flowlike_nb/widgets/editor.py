@@ -37,7 +37,13 @@ DOM hooks for browser tests (all stable `data-testid` attributes; ids are the bo
     inspector-duration
     variables, variable (data-variable-name), variable-add-name, variable-add-type, variable-add-value-type,
     variable-add-default, variable-add-exposed, variable-add, variable-remove
-Keyboard (on the focused canvas): Delete/Backspace, Ctrl+Z, Ctrl+Shift+Z / Ctrl+Y, Ctrl+C, Ctrl+V, Ctrl+A.
+    (wires are SVG paths: a straight one has a zero-height box, so wait for them with state="attached")
+Gestures: drag a node header (or body) to move the selection; drag from a pin and release on a pin to
+connect, on a node's body to connect its first fitting free pin, on empty canvas to open the palette
+filtered to fitting node types; Alt+click a pin to disconnect its wires; click a wire to select it;
+Shift+drag on empty canvas to box-select; drag empty canvas (or middle button) to pan; wheel to zoom;
+double-click empty canvas for the palette, a comment to edit it.
+Keyboard (on the focused canvas): Delete/Backspace, Ctrl+Z, Ctrl+Shift+Z / Ctrl+Y, Ctrl+C, Ctrl+V, Ctrl+A, Escape.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@
 
 import { fill, h, svg } from "./dom.js";
 import { HEADER, NODE_WIDTH, PIN_ROW, bounds, nodeHeight, pinPoint, pinsOf, wirePath } from "./geometry.js";
-import { isExec, typeLabel } from "./types.js";
+import { fits, isExec, typeLabel } from "./types.js";
 
 const DRAG_THRESHOLD = 3;
 
@@ -401,8 +401,9 @@ export class Canvas {
     const target = document.elementFromPoint(e.clientX, e.clientY);
     const pinEl = target?.closest("[data-pin-id]");
     const nodeEl = target?.closest("[data-node-id]");
-    if (pinEl && nodeEl) {
-      const other = { node: nodeEl.dataset.nodeId, pin: pinEl.dataset.pinId };
+    const onNode = nodeEl && !pinEl ? this.fittingPin(drag, this.store.nodes[nodeEl.dataset.nodeId]) : null;
+    if ((pinEl || onNode) && nodeEl) {
+      const other = { node: nodeEl.dataset.nodeId, pin: pinEl ? pinEl.dataset.pinId : onNode.id };
       if (other.node === drag.node.id && other.pin === drag.pin.id) return;
       const mine = { node: drag.node.id, pin: drag.pin.id };
       const [from, to] = drag.pin.direction === "Output" ? [mine, other] : [other, mine];
@@ -410,6 +411,15 @@ export class Canvas {
     } else if (!nodeEl && this.el.contains(target)) {
       this.editor.openPalette(this.toCanvas(e.clientX, e.clientY), { node_id: drag.node.id, pin_id: drag.pin.id });
     }
+  }
+
+  /** The first free pin of `node` that the dragged pin could be wired to (a wire dropped on a node's body). */
+  fittingPin({ node: from, pin }, node) {
+    if (!node || node.id === from.id) return null;
+    const { inputs, outputs } = pinsOf(node);
+    const output = pin.direction === "Output";
+    const free = (other) => !output || isExec(other) || this.store.wiresInto(node.id, other.id).length === 0;
+    return (output ? inputs : outputs).find((other) => free(other) && (output ? fits(pin, other) : fits(other, pin))) || null;
   }
 
   disconnectPin(nodeId, pinId) {
