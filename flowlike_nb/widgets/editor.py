@@ -48,6 +48,7 @@ Keyboard (on the focused canvas): Delete/Backspace, Ctrl+Z, Ctrl+Shift+Z / Ctrl+
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,7 @@ from flowlike_nb.widgets.relay import RunRelay
 from flowlike_nb.widgets.sync import DocumentTracker
 
 STATIC = Path(__file__).parent / "static"
+log = logging.getLogger(__name__)
 
 
 class BoardEditor(anywidget.AnyWidget):
@@ -179,6 +181,9 @@ class BoardEditor(anywidget.AnyWidget):
             reply.update(ok=False, kind="refused", reason=str(exc))
         except (FlowLikeError, OSError) as exc:
             reply.update(ok=False, kind="error", reason=str(exc))
+        except Exception as exc:  # a bug, not a user error: say so on the canvas, keep the traceback in the log
+            log.exception("editor message %r failed", action)
+            reply.update(ok=False, kind="error", reason=f"{action or 'editor'} failed: {type(exc).__name__}: {exc}")
         self.send(reply)
 
     def _handle_message(self, message: Any) -> str | None:
@@ -258,7 +263,7 @@ class BoardEditor(anywidget.AnyWidget):
             self.board.apply(commands.AddNode(node))
             return None
         other = self.board.node(message.wire.node_id)
-        pin = other.pins[message.wire.pin_id]
+        pin = other.pin(message.wire.pin_id)
         reasons = []
         for candidate in node.ordered_pins(PinDirection.OUTPUT if pin.is_input else PinDirection.INPUT):
             ends = (node.id, candidate.id, other.id, pin.id) if pin.is_input else (other.id, pin.id, node.id,

@@ -249,3 +249,14 @@ def test_a_large_board_opens_as_one_document_and_edits_as_small_patches(size: in
     assert list(patch["nodes"]) == ["n500"] and not patch["wires_added"]
     assert patch_bytes * 200 < document_bytes
     assert len(editor.document["nodes"]) == size and len(editor.document["connections"]) == size - 1
+
+
+def test_an_unexpected_failure_is_reported_to_the_canvas_and_logged(
+        editor: BoardEditor, frontend: Recorder, monkeypatch, caplog) -> None:
+    def broken(board, command):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(Board, "apply", broken)
+    reply = frontend("move", nodes={"say": [1, 1]})
+    assert reply["ok"] is False and reply["reason"] == "move failed: RuntimeError: disk on fire"
+    assert "disk on fire" in caplog.text
