@@ -115,8 +115,7 @@ class BoardEditor(anywidget.AnyWidget):
     def _board_changed(self, board: Board, command: commands.Command | None) -> None:
         patch = self._tracker.patch(command)
         self._update_history()
-        if patch is not None:
-            self.send(patch)
+        self.send(patch)
         self.revision = board.revision
 
     def _update_history(self) -> None:

@@ -69,8 +69,8 @@ class DocumentTracker:
         self.revision = self.board.revision
         return document
 
-    def patch(self, command: commands.Command | None = None) -> dict[str, Any] | None:
-        """What changed since the last document or patch, or None if nothing the front end shows did."""
+    def patch(self, command: commands.Command | None = None) -> dict[str, Any]:
+        """What changed since the last document or patch; sent even when empty, so revisions stay a chain."""
         board = self.board
         candidates = touched_nodes(board, command)
         live = board.nodes.keys()
@@ -93,9 +93,6 @@ class DocumentTracker:
         meta = self._changed("_meta", board.model_dump(mode="json", by_alias=True, include=set(META_FIELDS)))
 
         base, self.revision = self.revision, board.revision
-        if not (nodes or removed or added or dropped or variables is not None or comments is not None
-                or meta is not None):
-            return None
         return {
             "type": "patch",
             "base": base,

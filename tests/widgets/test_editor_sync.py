@@ -260,3 +260,11 @@ def test_an_unexpected_failure_is_reported_to_the_canvas_and_logged(
     reply = frontend("move", nodes={"say": [1, 1]})
     assert reply["ok"] is False and reply["reason"] == "move failed: RuntimeError: disk on fire"
     assert "disk on fire" in caplog.text
+
+
+def test_an_edit_that_changes_nothing_still_moves_the_revision_on(editor: BoardEditor, frontend: Recorder) -> None:
+    revision = editor.board.revision
+    assert frontend("update_node", node_id="say", defaults={"message": "hi"})["ok"]
+    (patch,) = frontend.of_type("patch")
+    assert (patch["base"], patch["revision"]) == (revision, revision + 1)
+    assert patch["nodes"] == {} and patch["variables"] is None
