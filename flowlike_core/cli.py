@@ -1,6 +1,6 @@
 """The `flowlike` command: run, validate and inspect boards from a shell, a thin shell over the engine.
 
-    flowlike run notebooks/boards/loop_and_branch.board.json --var limit=3
+    flowlike run notebooks/boards/loop_and_branch.board.json --var threshold=2 --json
     flowlike validate my.board.json
     flowlike catalog --search branch
     flowlike schema
