@@ -110,7 +110,7 @@ def test_editor_renders_adds_node_and_runs(notebook_page: NotebookPage) -> None:
     palette = editor.get_by_test_id("palette")
     if not palette.is_visible():
         editor.get_by_test_id("toolbar-palette").click()
-    palette.get_by_test_id("palette-search").fill("make text")
+    palette.get_by_test_id("palette-search").fill("browser make text")
     entries = palette.get_by_test_id("palette-entry")
     expect(entries).to_have_count(1)
     entries.first.click()
