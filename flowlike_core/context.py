@@ -38,10 +38,11 @@ class Context:
             source = self._plan.inputs[name][0]
         except KeyError:
             raise UnknownPinError(f"node {self._plan.node.label()} has no data input {name!r}") from None
-        if source.kind == CONST:
-            return source.constant()
-        if source.kind == VALUE:
+        kind = source.kind
+        if kind == VALUE:
             return self._executor.values.get(source.key)
+        if kind == CONST:
+            return source.constant()
         return self._executor.pull(source.node_id, source.key)
 
     def get_inputs(self, name: str) -> list[Any]:
@@ -95,8 +96,9 @@ class Context:
         targets = self._plan.exec_next[name] if branch is None else self._plan.exec_branches[name][branch]
         if targets:
             executor = self._executor
-            await executor.flow(list(targets))
-            executor.pure_cache.clear()
+            await executor.flow(targets)
+            if executor.pure_cache:
+                executor.pure_cache.clear()
             for pure_id in self._plan.prefetch:
                 await executor.pull_async(pure_id)
 
@@ -155,6 +157,8 @@ class Context:
         if LEVEL_ORDER[level] < executor.log_floor:
             return
         line = LogLine(level, str(message), time.time(), self._plan.node.id)
+        if not self.trace.logs:
+            self.trace.logs = []
         self.trace.logs.append(line)
         if executor.listeners:
             executor.emit(Event("log", node_id=line.node_id, message=line.message, level=level))
@@ -184,7 +188,7 @@ class Context:
 
     @property
     def cancelled(self) -> bool:
-        return self._executor.cancel_requested.is_set()
+        return self._executor.cancelled
 
     def check_cancelled(self) -> None:
         """Stop here if the run was cancelled; long loops in a node should call this now and then."""

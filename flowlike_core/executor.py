@@ -28,13 +28,15 @@ from flowlike_core.errors import (
     UnknownVariableError,
 )
 from flowlike_core.events import Event, Listener
-from flowlike_core.node import ERROR_MESSAGE
-from flowlike_core.plan import Plan, plan_for
+from flowlike_core.node import ERROR_EXEC, ERROR_MESSAGE
+from flowlike_core.plan import NodePlan, Plan, plan_for
 from flowlike_core.registry import Registry, default_registry
 from flowlike_core.run import LEVEL_ORDER, NodeStatus, NodeTrace, Run, RunStatus
 from flowlike_core.types import fits, to_runtime
 
 DEFAULT_MAX_STEPS = 1_000_000
+_now = time.time
+SUCCESS = NodeStatus.SUCCESS
 NODE_ERRORS = (Exception, SystemExit, KeyboardInterrupt)
 """What node code may raise: all of it fails the node (`sys.exit()` in a node must not leave a run Running)."""
 _MISSING = object()
@@ -65,8 +67,10 @@ class Executor:
         self.node_state: dict[str, dict[str, Any]] = {}
         self.cache: dict[Any, Any] = {}
         self.step = 0
+        self._record = run.traces.append
         self.log_floor = LEVEL_ORDER[run.board.log_level]
-        self.cancel_requested = threading.Event()
+        self.cancelled = False
+        """Set (from any thread) to stop the run; checked before every node and by `ctx.check_cancelled()`."""
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[None] | None = None
 
@@ -84,7 +88,7 @@ class Executor:
         if self.listeners:
             self.emit(Event("run_started", run_id=run.id))
         try:
-            if self.cancel_requested.is_set():
+            if self.cancelled:
                 raise _Abort(RunCancelled("cancelled before it started"))
             await self.flow([(run.start_node, None)])
             run.status = RunStatus.SUCCESS
@@ -109,39 +113,62 @@ class Executor:
 
     async def flow(self, frontier: list[tuple[str, str | None]]) -> None:
         """Run steps until no exec output is active: each step runs the nodes the last one activated."""
+        nodes = self.plan.nodes
         while frontier:
             self.step += 1
-            self.pure_cache.clear()
+            if self.pure_cache:
+                self.pure_cache.clear()
             if len(frontier) == 1:
-                frontier = await self.execute(*frontier[0])
+                node_id, trigger = frontier[0]
+                plan = nodes[node_id]
+                if plan.blocking:
+                    frontier = self.execute_blocking(plan, trigger)
+                else:
+                    frontier = await self.execute(plan, trigger)
                 continue
             try:
                 async with asyncio.TaskGroup() as group:
-                    tasks = [group.create_task(self.execute(node_id, pin)) for node_id, pin in frontier]
+                    tasks = [group.create_task(self.execute(nodes[node_id], pin)) for node_id, pin in frontier]
             except BaseExceptionGroup as errors:
                 raise next((e for e in errors.exceptions if isinstance(e, _Abort)), errors.exceptions[0]) from None
             frontier = [target for task in tasks for target in task.result()]
 
-    async def execute(self, node_id: str, trigger: str | None) -> list[tuple[str, str]]:
-        """Run one exec node; returns the (node, exec input) pairs its activated outputs lead to."""
-        plan = self.plan.nodes[node_id]
+    def execute_blocking(self, plan: NodePlan, trigger: str | None) -> list[tuple[str, str]]:
+        """Run one exec node whose `run` is a plain function: the hot path, so `_begin` and `_succeeded`
+        are written out here (no coroutine, no helper calls on success); `execute` is the readable twin."""
         run = self.run
         run.steps += 1
-        if run.steps > self.max_steps:
-            raise _Abort(StepLimitExceeded(
-                f"step limit of {self.max_steps} node executions reached at node {plan.node.label()}: "
-                f"a loop that never ends? Raise max_steps if the work is really that long"), node_id)
-        if self.cancel_requested.is_set():
-            raise _Abort(RunCancelled("the run was cancelled"), node_id)
-        trace = NodeTrace(node_id, plan.node.name, self.step, time.time())
-        run.traces.append(trace)
+        if run.steps > self.max_steps or self.cancelled or self.listeners:
+            trace, ctx = self._begin(plan, trigger, counted=True)
+        else:
+            trace = NodeTrace(plan.node_id, plan.node_name, self.step, _now())
+            self._record(trace)
+            ctx = Context(self, plan, trace, trigger)
+        try:
+            plan.run(ctx)
+        except _Abort:
+            self._finish(trace, NodeStatus.FAILED, "an error further along stopped the run")
+            raise
+        except NODE_ERRORS as exc:
+            return self._failed(plan, trace, exc)
         if self.listeners:
-            self.emit(Event("node_started", node_id=node_id, status=NodeStatus.RUNNING.value))
-        ctx = Context(self, plan, trace, trigger)
+            return self._succeeded(trace, ctx)
+        trace.end = _now()
+        trace.status = SUCCESS
+        activated = ctx.activated
+        if not activated:
+            return []
+        if len(activated) == 1:
+            return plan.exec_next[activated[0]]
+        return [target for pin in activated for target in plan.exec_next[pin]]
+
+    async def execute(self, plan: NodePlan, trigger: str | None) -> list[tuple[str, str]]:
+        """Run one exec node that awaits (its own `run`, or async pure nodes it reads)."""
+        trace, ctx = self._begin(plan, trigger)
         try:
             for pure_id in plan.prefetch:
                 await self.pull_async(pure_id)
-            outcome = plan.impl.run(ctx)
+            outcome = plan.run(ctx)
             if plan.is_async:
                 await outcome
         except _Abort:
@@ -151,22 +178,52 @@ class Executor:
             self._finish(trace, NodeStatus.CANCELLED, "cancelled")
             raise
         except NODE_ERRORS as exc:
-            self._finish(trace, NodeStatus.FAILED, f"{type(exc).__name__}: {exc}", traceback.format_exc())
-            if plan.error_wired:
-                key = plan.outputs.get(ERROR_MESSAGE)
-                if key:
-                    self.values[key] = trace.error
-                return list(plan.exec_next["auto_handle_error"])
-            raise _Abort(NodeFailed(f"node {plan.node.label()} failed: {trace.error}"), node_id) from exc
-        self._finish(trace, NodeStatus.SUCCESS)
-        if not ctx.activated:
+            return self._failed(plan, trace, exc)
+        return self._succeeded(trace, ctx)
+
+    def _begin(self, plan: NodePlan, trigger: str | None, counted: bool = False) -> tuple[NodeTrace, Context]:
+        run = self.run
+        if not counted:
+            run.steps += 1
+        if run.steps > self.max_steps:
+            raise _Abort(StepLimitExceeded(
+                f"step limit of {self.max_steps} node executions reached at node {plan.node.label()}: "
+                f"a loop that never ends? Raise max_steps if the work is really that long"), plan.node_id)
+        if self.cancelled:
+            raise _Abort(RunCancelled("the run was cancelled"), plan.node_id)
+        trace = NodeTrace(plan.node_id, plan.node_name, self.step, _now())
+        run.traces.append(trace)
+        if self.listeners:
+            self.emit(Event("node_started", node_id=plan.node_id, status=NodeStatus.RUNNING.value))
+        return trace, Context(self, plan, trace, trigger)
+
+    def _succeeded(self, trace: NodeTrace, ctx: Context) -> list[tuple[str, str]]:
+        """Close the trace; the activated exec outputs say what runs next (lists are shared, never changed)."""
+        trace.end = _now()
+        trace.status = NodeStatus.SUCCESS
+        if self.listeners:
+            self.emit(Event("node_finished", node_id=trace.node_id, status=NodeStatus.SUCCESS.value,
+                            duration=trace.duration))
+        activated = ctx.activated
+        if not activated:
             return []
-        if len(ctx.activated) == 1:
-            return list(plan.exec_next[ctx.activated[0]])
-        return [target for pin in ctx.activated for target in plan.exec_next[pin]]
+        exec_next = ctx._plan.exec_next
+        if len(activated) == 1:
+            return exec_next[activated[0]]
+        return [target for pin in activated for target in exec_next[pin]]
+
+    def _failed(self, plan: NodePlan, trace: NodeTrace, exc: BaseException) -> list[tuple[str, str]]:
+        """Route a node's error to its wired On Error branch, or fail the run."""
+        self._finish(trace, NodeStatus.FAILED, f"{type(exc).__name__}: {exc}", traceback.format_exc())
+        if plan.error_wired:
+            key = plan.outputs.get(ERROR_MESSAGE)
+            if key:
+                self.values[key] = trace.error
+            return plan.exec_next[ERROR_EXEC]
+        raise _Abort(NodeFailed(f"node {plan.node.label()} failed: {trace.error}"), plan.node_id) from exc
 
     def _finish(self, trace: NodeTrace, status: NodeStatus, error: str | None = None, tb: str | None = None) -> None:
-        trace.end = time.time()
+        trace.end = _now()
         trace.status = status
         if error is not None:
             trace.error = error
@@ -176,12 +233,12 @@ class Executor:
                             duration=trace.duration))
 
     def check_cancelled(self) -> None:
-        if self.cancel_requested.is_set():
+        if self.cancelled:
             raise _Abort(RunCancelled("the run was cancelled"))
 
     def cancel(self) -> None:
         """Ask the run to stop; safe to call from any thread."""
-        self.cancel_requested.set()
+        self.cancelled = True
         if self._loop is not None and self._task is not None and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self._task.cancel)
 
@@ -212,11 +269,11 @@ class Executor:
 
     def _compute_pure(self, node_id: str, trigger: str | None, allow_async: bool = False) -> Any:
         plan = self.plan.nodes[node_id]
-        trace = NodeTrace(node_id, plan.node.name, self.step, time.time())
+        trace = NodeTrace(node_id, plan.node_name, self.step, _now())
         self.run.traces.append(trace)
         ctx = Context(self, plan, trace, trigger)
         try:
-            outcome = plan.impl.run(ctx)
+            outcome = plan.run(ctx)
             if plan.is_async:
                 if allow_async:
                     return trace, outcome

@@ -50,6 +50,12 @@ class NodePlan:
     """How many wires lead into each exec input name (gather waits for them all)."""
     prefetch: list[str] = field(default_factory=list)
     """Async pure nodes upstream, in dependency order: awaited before this node runs."""
+    node_id: str = ""
+    node_name: str = ""
+    run: Any = None
+    """The node type's bound `run`, looked up once here instead of once per execution."""
+    blocking: bool = False
+    """Nothing to await: the executor runs this node on its fast path, without a coroutine."""
 
 
 @dataclass
@@ -109,6 +115,8 @@ def compile_plan(board: Board, registry: Registry) -> Plan:
         )
     for plan in nodes.values():
         plan.prefetch = [n for n in _pure_upstream(plan, nodes) if nodes[n].is_async]
+        plan.node_id, plan.node_name, plan.run = plan.node.id, plan.node.name, plan.impl.run
+        plan.blocking = not plan.is_async and not plan.prefetch
     events = [n for n, node in board.nodes.items() if type(impls[n]).is_event]
     return Plan(board_id=board.id, revision=board.revision, nodes=nodes, events=events)
 

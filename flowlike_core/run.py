@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -56,7 +56,8 @@ class NodeTrace:
     start: float
     end: float = 0.0
     status: NodeStatus = NodeStatus.RUNNING
-    logs: list[LogLine] = field(default_factory=list)
+    logs: list[LogLine] | tuple[()] = ()
+    """Empty tuple until the node logs: most nodes never do, and a list per execution costs."""
     error: str | None = None
     traceback: str | None = None
 
