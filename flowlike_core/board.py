@@ -143,6 +143,16 @@ class Connection(_Model):
     def key(self) -> tuple[str, str, str, str]:
         return (self.from_node, self.from_pin, self.to_node, self.to_pin)
 
+    def __eq__(self, other: object) -> bool:
+        """By the four ids only: wires are compared constantly while editing, pydantic's general __eq__ is slow."""
+        return isinstance(other, Connection) and (
+            self.from_pin == other.from_pin and self.to_pin == other.to_pin
+            and self.from_node == other.from_node and self.to_node == other.to_node
+        )
+
+    def __hash__(self) -> int:
+        return hash(self.key())
+
 
 class Variable(_Model):
     id: str = Field(default_factory=new_id)

@@ -25,7 +25,7 @@ class _Snapshot:
     @classmethod
     def take(cls, board: Board, command: Command) -> _Snapshot:
         def copy(items: dict[str, Any], keys: set[str]) -> dict[str, Any]:
-            return {k: items[k].model_copy(deep=True) if k in items else None for k in keys}
+            return {k: _copy(items[k]) if k in items else None for k in keys}
 
         return cls(
             nodes=copy(board.nodes, command.touches_nodes(board)),
@@ -41,9 +41,17 @@ class _Snapshot:
                 if item is None:
                     target.pop(key, None)
                 else:
-                    target[key] = item.model_copy(deep=True)
+                    target[key] = _copy(item)
         if self.connections is not None:
             board.connections = list(self.connections)
+
+
+def _copy(item: Node | Variable | Comment) -> Any:
+    """Copy deep enough for undo: commands replace field values and never change them in place, so copying
+    the models (a node with its pins) suffices, and is far cheaper than a deep copy of every value."""
+    if isinstance(item, Node):
+        return item.model_copy(update={"pins": {k: pin.model_copy() for k, pin in item.pins.items()}})
+    return item.model_copy()
 
 
 class Command:
@@ -98,7 +106,7 @@ class AddNode(Command):
     def do(self, board: Board) -> Node:
         if self.node.id in board.nodes:
             raise BoardError(f"board {board.name!r} already has a node with id {self.node.id!r}")
-        board.nodes[self.node.id] = self.node.model_copy(deep=True)
+        board.nodes[self.node.id] = _copy(self.node)
         return board.nodes[self.node.id]
 
 
@@ -188,7 +196,7 @@ class Connect(Command):
     def do(self, board: Board) -> Connection:
         connection = self._connection(board)
         wiring.check(board, connection)
-        if connection in board.connections:
+        if connection in board.wires_into(connection.to_node, connection.to_pin):
             return connection
         old = wiring.displaced(board, connection)
         board.connections = [c for c in board.connections if c not in old] + [connection]
@@ -233,7 +241,7 @@ class UpsertVariable(Command):
         if not fits(self.variable.default_value, self.variable.data_type, self.variable.value_type):
             raise BoardError(f"default {self.variable.default_value!r} of variable {self.variable.name!r} "
                              f"does not fit its type")
-        board.variables[self.variable.id] = self.variable.model_copy(deep=True)
+        board.variables[self.variable.id] = _copy(self.variable)
         return board.variables[self.variable.id]
 
 
@@ -260,7 +268,7 @@ class UpsertComment(Command):
         return {self.comment.id}
 
     def do(self, board: Board) -> Comment:
-        board.comments[self.comment.id] = self.comment.model_copy(deep=True)
+        board.comments[self.comment.id] = _copy(self.comment)
         return board.comments[self.comment.id]
 
 
