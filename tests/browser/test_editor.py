@@ -220,3 +220,28 @@ def test_wire_dropped_on_canvas_offers_fitting_nodes_then_undo_and_redo(notebook
     notebook_page.run_code("board.redo()")
     expect(editor.get_by_test_id("node")).to_have_count(NODES + 1)
     expect(editor.get_by_test_id("wire")).to_have_count(WIRES + 1)
+
+
+@pytest.mark.parametrize("frontend", ["lab"])
+def test_inspector_default_and_keyboard_delete_reach_the_kernel(notebook_page: NotebookPage) -> None:
+    editor = open_editor(notebook_page, "inspector")
+    node_box(editor, "double").get_by_test_id("node-title").click()
+    expect(node_box(editor, "double")).to_contain_class("fl-selected")
+    default = editor.locator("[data-testid='inspector-default'][data-pin-name='x']")
+    expect(default).to_have_value("21")
+    default.fill("5")
+    default.press("Enter")
+    expect(node_box(editor, "double")).not_to_contain_text("21")
+    expect(node_box(editor, "double")).to_contain_text("5")
+    assert notebook_page.run_code("print(board.nodes['double'].pin('x').default_value)") == "5"
+
+    editor.scroll_into_view_if_needed()
+    node_box(editor, "text").get_by_test_id("node-title").click()
+    notebook_page.page.keyboard.press("Delete")
+    expect(editor.get_by_test_id("node")).to_have_count(NODES - 1)
+    assert notebook_page.run_code("print(sorted(board.nodes))") == "['double', 'report', 'start']"
+    editor.scroll_into_view_if_needed()
+    node_box(editor, "start").get_by_test_id("node-title").click()  # keys go to the focused canvas
+    notebook_page.page.keyboard.press("Control+z")
+    expect(node_box(editor, "text")).to_have_count(1)
+    assert notebook_page.run_code("print('text' in board.nodes)") == "True"
