@@ -139,6 +139,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     variables = dict(parse_var(text) for text in args.var)
     human = sys.stderr if args.json else sys.stdout
+    from flowlike_core import storage
+
+    if args.no_history:
+        storage.stop_recording()
+    else:
+        storage.configure(args.store)
     handle = start_run(board, start=args.start, variables=variables, max_steps=args.max_steps,
                        listeners=[RunReporter(board, human, sys.stderr)])
     run = handle.wait()
@@ -267,6 +273,10 @@ def build_parser() -> argparse.ArgumentParser:
                                                      "the board has several event nodes")
     run.add_argument("--json", action="store_true",
                      help="print the run record (status, per-node traces) as JSON on stdout; logs go to stderr")
+    run.add_argument("--store", metavar="STORE",
+                     help="where the run history is kept: a root URL (a directory, memory://, s3://...) or a "
+                          "storage config file; default $FLOWLIKE_STORE, else ~/.flowlike")
+    run.add_argument("--no-history", action="store_true", help="do not keep this run in the run history")
     run.add_argument("--max-steps", metavar="N", type=int, default=DEFAULT_MAX_STEPS,
                      help=f"stop after N node executions, a guard against runaway loops "
                           f"(default {DEFAULT_MAX_STEPS:,})")

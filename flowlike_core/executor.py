@@ -13,7 +13,8 @@ import asyncio
 import threading
 import time
 import traceback
-from collections.abc import Iterable, Mapping
+import warnings
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from flowlike_core.board import Board
@@ -328,6 +329,11 @@ def find_start(board: Board, plan: Plan, start: str | None) -> str:
     raise UnknownNodeError(f"board {board.name!r} has several event nodes ({names}); say which with start=")
 
 
+finished_hooks: list[Callable[[Run], None]] = []
+"""Called with every run of this process once it has ended (storage keeps the run history this way).
+They run on the run's thread before `wait()` returns; a failing hook warns and never changes the run."""
+
+
 class RunHandle:
     """A run going on in a worker thread: wait for it, or cancel it."""
 
@@ -341,6 +347,12 @@ class RunHandle:
     def _main(self) -> None:
         try:
             asyncio.run(self.executor.main())
+            for hook in list(finished_hooks):
+                try:
+                    hook(self.run)
+                except Exception as exc:  # a hook (e.g. the run history) never changes the run's outcome
+                    warnings.warn(f"run {self.run.id}: {getattr(hook, '__qualname__', hook)} failed: {exc}",
+                                  RuntimeWarning, stacklevel=1)
         finally:
             self._finished.set()
 

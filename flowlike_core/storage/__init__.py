@@ -6,7 +6,8 @@
     app.save(board)                                    # atomic, refuses to overwrite a newer save
     app.create_version("hello", "minor")
     app.diff("hello", "0.1.0")                         # working copy against a version
-    store.record(board.run())                          # run history, then store.runs.query(status="Failed")
+    board.run()                                        # every run is kept once a store is configured:
+    store.runs.query(status="Failed")                  # the run history
 """
 
 from flowlike_core.errors import SaveConflict, StorageError, UnsafePathError
@@ -17,10 +18,10 @@ from flowlike_core.storage.config import StorageConfig
 from flowlike_core.storage.diff import BoardChange, diff_boards
 from flowlike_core.storage.history import RunHistory, redacted_record
 from flowlike_core.storage.paths import check_key, check_name
-from flowlike_core.storage.store import Storage, configure, current
+from flowlike_core.storage.store import Storage, configure, current, stop_recording
 
 __all__ = [
     "App", "BlobRef", "BlobStore", "BoardChange", "Bucket", "RunHistory", "SaveConflict", "Storage",
     "StorageConfig", "StorageError", "UnsafePathError", "Version", "bump", "check_key", "check_name",
-    "configure", "current", "diff_boards", "parse_version", "redacted_record", "revision_of",
+    "configure", "current", "diff_boards", "parse_version", "redacted_record", "revision_of", "stop_recording",
 ]

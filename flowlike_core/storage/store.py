@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from flowlike_core.executor import finished_hooks
 from flowlike_core.run import Run, RunRecord
 from flowlike_core.storage.apps import App
 from flowlike_core.storage.bucket import Bucket
@@ -45,9 +46,12 @@ _lock = threading.Lock()
 
 
 def configure(root: str | StorageConfig | None = None, *, meta_url: str | None = None,
-              content_url: str | None = None, **options: Any) -> Storage:
+              content_url: str | None = None, record_runs: bool = True, **options: Any) -> Storage:
     """Point this process at a store, e.g. `configure("memory://nb")` or `configure("s3://bucket/flowlike",
-    endpoint_url=...)`; with no argument, the environment's or the default one. Returns the Storage."""
+    endpoint_url=...)`; with no argument, the environment's or the default one. Returns the Storage.
+
+    From then on every run of this process (cells, editor, CLI) is kept in the store's run history,
+    unless `record_runs=False`."""
     global _current
     if isinstance(root, StorageConfig):
         config = root
@@ -61,7 +65,20 @@ def configure(root: str | StorageConfig | None = None, *, meta_url: str | None =
         config = StorageConfig.load()
     with _lock:
         _current = Storage(config)
-        return _current
+    if record_runs and _record not in finished_hooks:
+        finished_hooks.append(_record)
+    return _current
+
+
+def stop_recording() -> None:
+    """Runs are no longer kept in the run history (until the next `configure`)."""
+    if _record in finished_hooks:
+        finished_hooks.remove(_record)
+
+
+def _record(run: Run) -> None:
+    if _current is not None:
+        _current.record(run)
 
 
 def current() -> Storage:
