@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flowlike_core import Context, DataType, NodeType, PinOptions, ValueType, data_in, data_out, exec_in, exec_out
 
 _ARRAY = data_in("array", DataType.GENERIC, ValueType.ARRAY, friendly_name="Array", generic="T",
@@ -19,6 +21,12 @@ class ForEach(NodeType):
             exec_out("done", "Completed"))
 
     async def run(self, ctx: Context) -> None:
+        await self.loop(ctx)
+        ctx.activate("done")
+
+    @staticmethod
+    async def loop(ctx: Context, stop: Callable[[], bool] = lambda: False) -> None:
+        """Fire the body per item, to completion; `stop` is asked after each item."""
         items = list(ctx.get_input("array") or ())
         for index, item in enumerate(items):
             ctx.check_cancelled()
@@ -26,7 +34,9 @@ class ForEach(NodeType):
             ctx.set_output("index", index)
             await ctx.fire("exec_out")
             ctx.progress(index + 1, len(items))
-        ctx.activate("done")
+            if stop():
+                ctx.debug(f"broke out after item {index}")
+                return
 
 
 class ForEachWithBreak(NodeType):
@@ -42,16 +52,7 @@ class ForEachWithBreak(NodeType):
             ctx.state["break"] = True
             return
         ctx.state["break"] = False
-        items = list(ctx.get_input("array") or ())
-        for index, item in enumerate(items):
-            ctx.check_cancelled()
-            ctx.set_output("value", item)
-            ctx.set_output("index", index)
-            await ctx.fire("exec_out")
-            ctx.progress(index + 1, len(items))
-            if ctx.state["break"]:
-                ctx.debug(f"broke out after item {index}")
-                break
+        await ForEach.loop(ctx, stop=lambda: ctx.state["break"])
         ctx.activate("done")
 
 
