@@ -21,7 +21,7 @@ DOM hooks for browser tests (all stable `data-testid` attributes; ids are the bo
     flowlike-editor (root, data-revision = board revision applied)
     editor-canvas, editor-viewport (the panned/zoomed layer)
     node (data-node-id, data-node-type, data-status = queued|running|succeeded|failed|skipped|cancelled,
-          class selected when selected), node-header (drag handle), node-title,
+          class fl-selected when selected), node-header (drag handle), node-title,
     node-status (badge; data-status, text = duration), node-progress (bar inside a node)
     pin (data-pin-id, data-pin-name, data-direction = in|out, data-kind = exec|data, data-type,
          data-value-type), wire (SVG path; data-from-node, data-from-pin, data-to-node, data-to-pin)
