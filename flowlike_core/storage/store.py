@@ -65,7 +65,9 @@ def configure(root: str | StorageConfig | None = None, *, meta_url: str | None =
         config = StorageConfig.load()
     with _lock:
         _current = Storage(config)
-    if record_runs and _record not in finished_hooks:
+    if not record_runs:
+        stop_recording()
+    elif _record not in finished_hooks:
         finished_hooks.append(_record)
     return _current
 

@@ -111,6 +111,6 @@ STORE_KINDS = ["local", "memory", pytest.param("s3", marks=pytest.mark.s3)]
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[storage.Storage]:
     """A fresh, empty Storage of each kind, also made the process's current one (vector nodes use it)."""
     previous = store_module._current
-    configured = storage.configure(make_config(request.param, tmp_path, request))
+    configured = storage.configure(make_config(request.param, tmp_path, request), record_runs=False)
     yield configured
     store_module._current = previous
