@@ -13,8 +13,9 @@ through to the model on every access, so the editor, undo and redo and cells nev
 from __future__ import annotations
 
 import html
+import threading
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,12 +23,16 @@ from flowlike_core import commands
 from flowlike_core.board import Board as CoreBoard
 from flowlike_core.board import Comment, Node, Pin, PinDirection, Variable
 from flowlike_core.errors import BoardError, UnknownNodeError, UnknownPinError
+from flowlike_core.events import Event, Listener
 from flowlike_core.registry import Registry, default_registry
 from flowlike_core.types import DataType, ValueType, pin_type_of
 from flowlike_nb.kernel import namespace
 
 if TYPE_CHECKING:
+    from flowlike_core.executor import RunHandle
+    from flowlike_core.run import Run
     from flowlike_nb.kernel.runs import RunView
+    from flowlike_nb.widgets.editor import BoardEditor
 
 _live_boards: weakref.WeakValueDictionary[int, CoreBoard] = weakref.WeakValueDictionary()
 """Every engine Board a handle was made for: redefined `@node` types update their nodes in these."""
@@ -340,6 +345,9 @@ class Board:
         self.feeds: dict[str, str] = {}
         """Board variable name -> notebook variable name: read before every run."""
         self.last_run: RunView | None = None
+        """The latest run of this handle (from a cell or an editor it opened) to have ended."""
+        self._editors: weakref.WeakSet[BoardEditor] = weakref.WeakSet()
+        """Editors opened with `editor()`: runs started here show on the open, idle ones."""
         _remember(board)
 
     @classmethod
@@ -515,28 +523,50 @@ class Board:
 
     # ---- running -------------------------------------------------------------------------------------
 
-    def run(self, variables: Mapping[str, Any] | None = None, *, start: str | None = None, payload: Any = None,
-            max_steps: int | None = None, listeners: list[Any] | None = None) -> RunView:
-        """Run the board and return its Run. A failing node fails the run, it never raises here.
+    def start(self, variables: Mapping[str, Any] | None = None, *, start: str | None = None, payload: Any = None,
+              max_steps: int | None = None, listeners: Iterable[Listener] = (),
+              registry: Registry | None = None) -> RunHandle:
+        """Start a run in the background and return its handle (`wait()`, `cancel()`).
 
-        Variables come from defaults, then `feed` sources, then `variables`; bindings are assigned after.
+        Variables come from defaults, then `feed` sources, then `variables`. When the run ends (on its thread,
+        before `wait()` returns) it becomes `last_run` and bound pins are assigned. Open editors from `editor()`
+        that are not showing a run of their own show this one. Editors start their toolbar runs through here.
         """
         from flowlike_core.executor import start_run
-        from flowlike_nb.kernel.runs import RunView
 
         values = {name: namespace.lookup(source) for name, source in self.feeds.items()}
         values.update(variables or {})
-        options: dict[str, Any] = {"start": start, "payload": payload, "registry": self.registry,
-                                   "listeners": listeners or ()}
+        shown = [(editor, editor.new_relay()) for editor in list(self._editors)
+                 if editor.comm is not None and not editor.busy]
+        ended = _WhenEnded(self._ended)
+        options: dict[str, Any] = {"start": start, "payload": payload, "registry": registry or self.registry,
+                                   "listeners": [ended, *listeners, *(relay for _, relay in shown)]}
         if max_steps is not None:
             options["max_steps"] = max_steps
-        run = RunView(start_run(self.core, variables=values, **options).wait())
-        self.last_run = run
+        handle = start_run(self.core, variables=values, **options)
+        ended.attach(handle.run)
+        for editor, relay in shown:
+            editor.follow(handle, relay)
+        return handle
+
+    def run(self, variables: Mapping[str, Any] | None = None, *, start: str | None = None, payload: Any = None,
+            max_steps: int | None = None, listeners: Iterable[Listener] = ()) -> RunView:
+        """Run the board (see `start`) and return its Run. A failing node fails the run, it never raises here."""
+        from flowlike_nb.kernel.runs import RunView
+
+        run = self.start(variables, start=start, payload=payload, max_steps=max_steps, listeners=listeners).wait()
+        last = self.last_run
+        return last if last is not None and last.core is run else RunView(run)
+
+    def _ended(self, run: Run) -> None:
+        """A run of this board has ended: it becomes `last_run`, and bound pins land in the notebook."""
+        from flowlike_nb.kernel.runs import RunView
+
+        self.last_run = RunView(run)
         for name, (node_id, pin_id) in self.bindings.items():
             key = f"{node_id}/{pin_id}"
-            if key in run.core.values:
-                namespace.assign(name, run.core.values[key])
-        return run
+            if key in run.values:
+                namespace.assign(name, run.values[key])
 
     def __call__(self, **variables: Any) -> Any:
         """The board as a function: keyword arguments set exposed variables, the run's result comes back."""
@@ -561,9 +591,10 @@ class Board:
     def validate(self) -> list[Any]:
         return self.core.validate(self.registry)
 
-    def editor(self, **options: Any) -> Any:
+    def editor(self, **options: Any) -> BoardEditor:
         """The graph editor widget on this very board (edits there are commands here, and back).
 
+        Its toolbar runs go through `start` (feeds and bindings apply), and runs started here show on it.
         A board built in cells (nodes left where they were added) is laid out first, as one undo step.
         """
         from flowlike_nb.kernel.render import needs_layout
@@ -571,7 +602,13 @@ class Board:
 
         if needs_layout(self.core):
             self.layout()
-        return BoardEditor(self.core, **{"registry": self.registry, **options})
+        editor = BoardEditor(self.core, **{"registry": self.registry, "starter": self._start_from_editor, **options})
+        self._editors.add(editor)
+        return editor
+
+    def _start_from_editor(self, _board: CoreBoard, **options: Any) -> RunHandle:
+        """The starter of editors from `editor()`, called as `start_run` is (their board is `self.core`)."""
+        return self.start(**options)
 
     def svg(self) -> str:
         from flowlike_nb.kernel.render import board_svg
@@ -596,3 +633,25 @@ class Board:
 
 def _remember(board: CoreBoard) -> None:
     _live_boards[id(board)] = board
+
+
+class _WhenEnded:
+    """A run listener that calls `callback(run)` on the run's thread once the run has ended.
+
+    Events do not carry the Run, so the listener is told it with `attach` once `start_run` has returned.
+    """
+
+    def __init__(self, callback: Callable[[Run], None]) -> None:
+        self._callback = callback
+        self._run: Run | None = None
+        self._attached = threading.Event()
+
+    def __call__(self, event: Event) -> None:
+        if event.kind == "run_finished":
+            self._attached.wait()
+            assert self._run is not None
+            self._callback(self._run)
+
+    def attach(self, run: Run) -> None:
+        self._run = run
+        self._attached.set()

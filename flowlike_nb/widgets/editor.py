@@ -10,8 +10,10 @@ One model for the whole board: the `document` trait carries the board's JSON onc
 the canvas or from a cell) travels as a small patch message (`flowlike_nb.widgets.sync`). The front end
 never edits the board itself: it sends messages (`flowlike_nb.widgets.protocol`) that become
 `flowlike_core.commands`, so undo and redo are one history for cells and canvas. Runs started from the
-toolbar go on the executor's worker thread (`start_run`), so the kernel stays free; their events reach
-the canvas in batches (`flowlike_nb.widgets.relay`).
+toolbar go on the executor's worker thread (through `starter`, by default `start_run`), so the kernel stays
+free; their events reach the canvas in batches (`flowlike_nb.widgets.relay`). A run started elsewhere (a
+cell's `board.run()`) shows on the canvas when its starter passes the editor a `new_relay()` and then
+`follow`s the run: `flowlike_nb.kernel.handles.Board` does both for the editors it opened.
 
 Kernel -> front end messages: `patch` (see DocumentTracker.patch), `reply` (the answer to one front-end
 message), `run_events` (a batch of run events; the last batch has a `summary`). A full resend (after a
@@ -49,6 +51,7 @@ Keyboard (on the focused canvas): Delete/Backspace, Ctrl+Z, Ctrl+Shift+Z / Ctrl+
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -70,9 +73,15 @@ from flowlike_nb.widgets.sync import DocumentTracker
 STATIC = Path(__file__).parent / "static"
 log = logging.getLogger(__name__)
 
+Starter = Callable[..., RunHandle]
+"""Starts a run the way `start_run(board, start=, registry=, listeners=, **options)` does."""
+
 
 class BoardEditor(anywidget.AnyWidget):
-    """Edit and run `board` on a canvas; `path` is where the toolbar's Save writes the board file."""
+    """Edit and run `board` on a canvas; `path` is where the toolbar's Save writes the board file.
+
+    `starter` starts the toolbar's runs: the kernel handle passes one that also feeds and binds notebook variables.
+    """
 
     _esm = STATIC / "editor.js"
     _css = STATIC / "editor.css"
@@ -91,13 +100,15 @@ class BoardEditor(anywidget.AnyWidget):
     height = traitlets.Unicode("600px").tag(sync=True)
 
     def __init__(self, board: Board, *, path: str | Path | None = None, registry: Registry | None = None,
-                 height: str = "600px", **kwargs: Any) -> None:
+                 height: str = "600px", starter: Starter = start_run, **kwargs: Any) -> None:
         self.board = board
         self.registry = registry or default_registry()
+        self.starter = starter
         self.last_run: Run | None = None
-        """The latest run started from the editor: live while it goes, complete once it ends."""
+        """The latest run shown on the canvas: live while it goes, complete once it ends."""
         self._handle: RunHandle | None = None
         self._relay: RunRelay | None = None
+        self._starting = False
         self._tracker = DocumentTracker(board)
         super().__init__(document=self._tracker.document(), document_revision=board.revision,
                          catalog=self._describe_catalog(), catalog_generation=self.registry.generation,
@@ -139,23 +150,40 @@ class BoardEditor(anywidget.AnyWidget):
 
     # ---- running -----------------------------------------------------------------------------------
 
+    @property
+    def busy(self) -> bool:
+        """Whether the canvas is showing a run that has not ended (it shows one run at a time)."""
+        return self._starting or (self._handle is not None and not self._handle.done())
+
     def run(self, start: str | None = None, **options: Any) -> RunHandle:
-        """Start a run in the background (as the toolbar's Run does); `last_run` is its live Run."""
-        if self._handle is not None and not self._handle.done():
+        """Start a run in the background through `starter` (as the toolbar's Run does); `last_run` is its live Run."""
+        if self.busy:
             raise RunError(f"a run of board {self.board.name!r} is already going; stop it first")
-        relay = RunRelay(self.send)
-        handle = start_run(self.board, start=start, registry=self.registry, listeners=[relay], **options)
-        relay.attach(handle.run)
-        self._handle, self._relay, self.last_run = handle, relay, handle.run
+        relay = self.new_relay()
+        self._starting = True  # busy already, so a starter that shows its runs on idle editors skips this one
+        try:
+            handle = self.starter(self.board, start=start, registry=self.registry, listeners=[relay], **options)
+        finally:
+            self._starting = False
+        self.follow(handle, relay)
         return handle
 
+    def new_relay(self) -> RunRelay:
+        """A run listener that streams events to this canvas: give it to a run, then `follow` that run."""
+        return RunRelay(self.send)
+
+    def follow(self, handle: RunHandle, relay: RunRelay) -> None:
+        """Show a run started with `relay` among its listeners: nodes light up, `last_run`, Stop and `wait` use it."""
+        relay.attach(handle.run)
+        self._handle, self._relay, self.last_run = handle, relay, handle.run
+
     def stop(self) -> None:
-        """Cancel the run started from the editor, if one is going."""
+        """Cancel the run shown on the canvas, if one is going."""
         if self._handle is not None:
             self._handle.cancel()
 
     def wait(self, timeout: float | None = None) -> Run | None:
-        """Wait for the editor's run to end and for its last events to reach the front end."""
+        """Wait for the run shown on the canvas to end and for its last events to reach the front end."""
         if self._handle is None:
             return None
         run = self._handle.wait(timeout)
