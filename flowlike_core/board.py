@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from flowlike_core.errors import BoardFileError, UnknownNodeError, UnknownPinError
 from flowlike_core.types import DataType, ValueType
@@ -209,6 +209,24 @@ class Board(_Model):
     _history: History | None = PrivateAttr(default=None)
     _listeners: list[Listener] = PrivateAttr(default_factory=list)
     _plan_cache: tuple[tuple[int, int, int], Any] | None = PrivateAttr(default=None)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _ids_are_keys(cls, data: Any) -> Any:
+        """Items are stored by id: an item without one takes its key, a different one is an error."""
+        if not isinstance(data, dict):
+            return data
+        for table in ("nodes", "variables", "comments", "layers"):
+            items = data.get(table)
+            if not isinstance(items, dict):
+                continue
+            for key, item in items.items():
+                if isinstance(item, dict):
+                    if item.setdefault("id", key) != key:
+                        raise ValueError(f"{table}.{key}: its id {item['id']!r} differs from its key {key!r}")
+                elif getattr(item, "id", key) != key:
+                    raise ValueError(f"{table}.{key}: its id {item.id!r} differs from its key {key!r}")
+        return data
 
     # ---- reading -------------------------------------------------------------------------------------
 

@@ -119,3 +119,12 @@ def test_layer_boundary_pins_are_the_wires_crossing_its_edge(build):
     names = [(node.id, pin.name) for node, pin in build.board.layer_pins(layer.id)]
     assert sorted(names) == sorted([(a.id, "exec_in"), (b.id, "exec_out")])
     assert Board.from_json(build.board.to_json()).layers[layer.id].nodes == [a.id, b.id]
+
+
+def test_items_are_stored_under_their_ids(tmp_path):
+    path = tmp_path / "ids.board.json"
+    path.write_text(json.dumps({"format": FORMAT, "nodes": {"a": {"name": "t_start"}}}))
+    assert Board.load(path).nodes["a"].id == "a"
+    path.write_text(json.dumps({"format": FORMAT, "nodes": {"a": {"id": "b", "name": "t_start"}}}))
+    with pytest.raises(BoardFileError, match="nodes.a: its id 'b' differs from its key 'a'"):
+        Board.load(path)

@@ -113,6 +113,7 @@ def test_a_cell_run_can_be_stopped_from_the_editor(board: fnb.Board) -> None:
     assert editor.busy and editor.last_run is handle.run
     assert frontend("stop")["ok"]
     assert handle.wait(30).status is RunStatus.CANCELLED
+    editor.wait(30)  # the relay sends its last batch, with the summary, just after the run ends
     assert frontend.of_type("run_events")[-1]["summary"]["status"] == "Cancelled"
 
 
