@@ -6,6 +6,8 @@ import html
 import sys
 from typing import Any
 
+from flowlike_core.errors import UnknownVariableError
+
 
 def user_namespace() -> dict[str, Any]:
     """The namespace cells run in; a plain script's `__main__` when there is no IPython shell."""
@@ -25,9 +27,10 @@ def assign(name: str, value: Any) -> None:
 
 
 def lookup(name: str) -> Any:
+    """A notebook value; a missing one is a user error (the editor shows it as such), not a bug."""
     namespace = user_namespace()
     if name not in namespace:
-        raise NameError(f"notebook variable {name!r} is not defined (it feeds a board variable)")
+        raise UnknownVariableError(f"notebook variable {name!r} is not defined (it feeds a board variable)")
     return namespace[name]
 
 

@@ -7,7 +7,7 @@ import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
 import flowlike_nb as fnb
-from flowlike_core import BoardError
+from flowlike_core.errors import BoardError, UnknownVariableError
 
 
 @fnb.node
@@ -64,5 +64,5 @@ def test_feeding_board_variables_from_notebook_values(shell: InteractiveShell) -
     board.run()
     assert len(shell.user_ns["df"]) == 6
     del shell.user_ns["n_rows"]
-    with pytest.raises(NameError, match="n_rows"):
+    with pytest.raises(UnknownVariableError, match="notebook variable 'n_rows' is not defined"):
         board.run()

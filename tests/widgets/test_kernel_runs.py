@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -84,11 +85,14 @@ def test_a_toolbar_run_feeds_and_binds_notebook_variables(board: fnb.Board, user
 
 
 def test_a_toolbar_run_without_its_notebook_feed_is_refused_with_the_name(
-        board: fnb.Board, user_ns: dict[str, Any]) -> None:
+        board: fnb.Board, user_ns: dict[str, Any], caplog: pytest.LogCaptureFixture) -> None:
     del user_ns["n_source"]
     editor = board.editor()
-    reply = Recorder(editor)("run")
-    assert reply["ok"] is False and "n_source" in reply["reason"]
+    with caplog.at_level(logging.DEBUG):
+        reply = Recorder(editor)("run")
+    assert reply["ok"] is False and reply["kind"] == "error"
+    assert reply["reason"] == "notebook variable 'n_source' is not defined (it feeds a board variable)"
+    assert not caplog.records  # a user's missing variable is not logged as a bug with a traceback
     assert editor.last_run is None and not editor.busy
 
 
