@@ -3,7 +3,7 @@
 // part of the last run (status, duration, error, logs).
 
 import { formatDuration } from "./canvas.js";
-import { fill, h } from "./dom.js";
+import { h } from "./dom.js";
 import { pinsOf } from "./geometry.js";
 import { isExec, typeLabel } from "./types.js";
 
@@ -59,22 +59,75 @@ export function defaultEditor(pin, commit, fail, suggestions = []) {
   return area;
 }
 
+/** The selector that finds a field again after a redraw: its test id, and its pin for defaults. */
+function fieldSelector(field) {
+  const pin = field.dataset.pinName;
+  return `[data-testid="${field.dataset.testid}"]${pin === undefined ? "" : `[data-pin-name="${CSS.escape(pin)}"]`}`;
+}
+
+/**
+ * Give `el` the children of `next`, except that `kept` (inside `el`) stays in the page in place of `standIn`
+ * (its counterpart inside `next`). Browsers blur a field they remove, which commits its half-typed text and
+ * drops the caret, so a focused field must never leave. Returns false when the two trees do not line up.
+ */
+function graft(el, next, kept, standIn) {
+  const path = [];
+  let old = kept;
+  let young = standIn;
+  for (; old !== el && young !== next; old = old.parentNode, young = young.parentNode) {
+    if (old.tagName !== young.tagName || old.type !== young.type) return false;
+    path.push([old, young]);
+  }
+  if (old !== el || young !== next) return false;
+  for (const [oldChild, youngChild] of path.reverse()) {
+    const siblings = [...youngChild.parentNode.childNodes];
+    const at = siblings.indexOf(youngChild);
+    for (const child of [...oldChild.parentNode.childNodes]) if (child !== oldChild) child.remove();
+    oldChild.before(...siblings.slice(0, at));
+    oldChild.after(...siblings.slice(at + 1));
+    if (oldChild === kept) continue;
+    for (const name of oldChild.getAttributeNames()) if (!youngChild.hasAttribute(name)) oldChild.removeAttribute(name);
+    for (const name of youngChild.getAttributeNames()) oldChild.setAttribute(name, youngChild.getAttribute(name));
+  }
+  return true;
+}
+
 export class Inspector {
   constructor(editor) {
     this.editor = editor;
+    this.nodeId = null;
     this.el = h("div", { class: "fl-inspector", "data-testid": "inspector" });
+    // A field's text is "edited" from the first key until its change is committed (Enter or leaving it).
+    this.el.addEventListener("input", (e) => { e.target.dataset.edited = "true"; });
+    this.el.addEventListener("change", (e) => { delete e.target.dataset.edited; });
   }
 
+  /** Redraw for the current selection; a field being typed into stays, with its focus, caret and text. */
   render() {
+    const focused = this.el.getRootNode().activeElement;
+    const field = focused && focused !== this.el && this.el.contains(focused) && focused.dataset.testid ? focused : null;
+    const shown = this.nodeId;
+    const next = h("div", {}, ...this.content());
+    const standIn = field && shown === this.nodeId ? next.querySelector(fieldSelector(field)) : null;
+    if (!standIn || !graft(this.el, next, field, standIn)) {
+      this.el.replaceChildren(...next.childNodes);
+      return;
+    }
+    if (field.dataset.edited) return;
+    for (const key of ["value", "checked"]) if (field[key] !== standIn[key]) field[key] = standIn[key];
+  }
+
+  /** The panel's elements for the current selection: one node's editors, or a summary. */
+  content() {
     const { store, selection } = this.editor;
     const node = selection.nodes.size === 1 ? store.nodes[[...selection.nodes][0]] : null;
+    this.nodeId = node ? node.id : null;
     if (!node) {
       const count = selection.nodes.size;
       const board = store.document;
-      fill(this.el, h("div", { class: "fl-panel-title" }, count ? `${count} nodes selected` : board.name),
+      return [h("div", { class: "fl-panel-title" }, count ? `${count} nodes selected` : board.name),
         count ? null : h("p", { class: "fl-description" }, board.description || "Select a node to edit it."),
-        h("p", { class: "fl-muted" }, `${Object.keys(board.nodes).length} nodes, ${board.connections.length} wires`));
-      return;
+        h("p", { class: "fl-muted" }, `${Object.keys(board.nodes).length} nodes, ${board.connections.length} wires`)];
     }
     const send = (fields) => this.editor.send({ action: "update_node", node_id: node.id, ...fields });
     const name = h("input", { type: "text", class: "fl-field", "data-testid": "inspector-friendly-name", value: node.friendly_name });
@@ -92,7 +145,7 @@ export class Inspector {
       return h("label", { class: "fl-default", title: pin.description || "" },
         h("span", { class: "fl-default-name" }, pin.friendly_name || pin.name, h("small", {}, ` ${typeLabel(pin)}`)), editor);
     });
-    fill(this.el,
+    return [
       h("div", { class: "fl-panel-title" }, "Node"),
       name,
       h("div", { class: "fl-muted", "data-testid": "inspector-type" }, `${node.name}${node.category ? ` · ${node.category}` : ""} · ${node.id}`),
@@ -100,7 +153,7 @@ export class Inspector {
       comment,
       defaults.length ? h("div", { class: "fl-panel-subtitle" }, "Inputs") : null,
       defaults,
-      this.runSection(node.id));
+      this.runSection(node.id)];
   }
 
   runSection(nodeId) {

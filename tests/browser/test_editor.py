@@ -245,3 +245,53 @@ def test_inspector_default_and_keyboard_delete_reach_the_kernel(notebook_page: N
     notebook_page.page.keyboard.press("Control+z")
     expect(node_box(editor, "text")).to_have_count(1)
     assert notebook_page.run_code("print('text' in board.nodes)") == "True"
+
+
+def kernel_eval(notebook: NotebookPage, code: str, expression: str) -> str:
+    """Run `code` in the kernel and return `repr(expression)` after it, without touching the page's focus."""
+    return notebook.page.evaluate(
+        """async ([code, expression]) => {
+            const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+            const reply = await kernel.requestExecute({code, user_expressions: {value: expression}}).done;
+            const value = reply.content.user_expressions.value;
+            return value.status === "ok" ? value.data["text/plain"] : `${value.ename}: ${value.evalue}`;
+        }""",
+        [code, expression],
+    )
+
+
+@pytest.mark.parametrize("frontend", ["lab"])
+def test_inspector_keeps_text_being_typed_when_a_patch_redraws_it(notebook_page: NotebookPage) -> None:
+    editor = open_editor(notebook_page, "typing")
+    node_box(editor, "double").get_by_test_id("node-title").click()
+    name = editor.get_by_test_id("inspector-friendly-name")
+    name.click()
+    name.press_sequentially("Halve")
+    expect(name).to_have_value("Bt DoubleHalve")
+
+    # A cell edits the selected node: its patch redraws the inspector while the name is being typed.
+    assert kernel_eval(notebook_page, "board.apply(commands.UpdateNode('double', comment='from a cell'))",
+                       "board.nodes['double'].friendly_name") == "'Bt Double'"
+    expect(editor.get_by_test_id("inspector-comment")).to_have_value("from a cell")
+    expect(name).to_have_value("Bt DoubleHalve")
+    expect(name).to_be_focused()
+    assert kernel_eval(notebook_page, "", "board.nodes['double'].friendly_name") == "'Bt Double'"  # not sent yet
+
+    name.press_sequentially("d")  # the caret stayed at the end
+    name.press("Enter")
+    expect(node_box(editor, "double").get_by_test_id("node-title")).to_have_text("Bt DoubleHalved")
+    assert kernel_eval(notebook_page, "", "board.nodes['double'].friendly_name") == "'Bt DoubleHalved'"
+
+    # The same for a pin default, which sits deeper in the panel (label > input).
+    default = editor.locator("[data-testid='inspector-default'][data-pin-name='x']")
+    default.click()
+    default.press("End")
+    default.press_sequentially("7")
+    kernel_eval(notebook_page, "board.apply(commands.UpdateNode('double', comment='again'))", "None")
+    expect(editor.get_by_test_id("inspector-comment")).to_have_value("again")
+    expect(default).to_have_value("217")
+    expect(default).to_be_focused()
+    assert kernel_eval(notebook_page, "", "board.nodes['double'].pin('x').default_value") == "21"
+    default.press("Enter")
+    expect(node_box(editor, "double")).to_contain_text("217")
+    assert kernel_eval(notebook_page, "", "board.nodes['double'].pin('x').default_value") == "217"
