@@ -172,11 +172,16 @@ def test_step_limit_stops_runaway_loops(build):
         run.raise_for_status()
 
 
-def test_cancel_stops_a_running_run(build):
+def start_endless_run(build):
+    """A run that sleeps in a loop forever: only a cancel ends it."""
     start, forever, sleep = build.add("t_start"), build.add("t_forever"), build.add("t_sleep", seconds=0.01)
     build.chain(start, forever)
     build.wire(forever, "body", sleep, "exec_in")
-    handle = start_run(build.board, registry=build.registry)
+    return start_run(build.board, registry=build.registry)
+
+
+def test_cancel_stops_a_running_run(build):
+    handle = start_endless_run(build)
     time.sleep(0.2)
     handle.cancel()
     run = handle.wait(timeout=10)
@@ -187,10 +192,7 @@ def test_cancel_stops_a_running_run(build):
 
 
 def test_keyboard_interrupt_while_waiting_cancels(build):
-    start, forever, sleep = build.add("t_start"), build.add("t_forever"), build.add("t_sleep", seconds=0.01)
-    build.chain(start, forever)
-    build.wire(forever, "body", sleep, "exec_in")
-    handle = start_run(build.board, registry=build.registry)
+    handle = start_endless_run(build)
     import _thread
 
     threading.Timer(0.2, _thread.interrupt_main).start()
