@@ -138,10 +138,10 @@ class Executor:
         """Run one exec node whose `run` is a plain function: the hot path, so `_begin` and `_succeeded`
         are written out here (no coroutine, no helper calls on success); `execute` is the readable twin."""
         run = self.run
-        run.steps += 1
-        if run.steps > self.max_steps or self.cancelled or self.listeners:
-            trace, ctx = self._begin(plan, trigger, counted=True)
+        if run.steps >= self.max_steps or self.cancelled or self.listeners:
+            trace, ctx = self._begin(plan, trigger)
         else:
+            run.steps += 1
             trace = NodeTrace(plan.node_id, plan.node_name, self.step, _now())
             self._record(trace)
             ctx = Context(self, plan, trace, trigger)
@@ -182,10 +182,9 @@ class Executor:
             return self._failed(plan, trace, exc)
         return self._succeeded(trace, ctx)
 
-    def _begin(self, plan: NodePlan, trigger: str | None, counted: bool = False) -> tuple[NodeTrace, Context]:
+    def _begin(self, plan: NodePlan, trigger: str | None) -> tuple[NodeTrace, Context]:
         run = self.run
-        if not counted:
-            run.steps += 1
+        run.steps += 1
         if run.steps > self.max_steps:
             raise _Abort(StepLimitExceeded(
                 f"step limit of {self.max_steps} node executions reached at node {plan.node.label()}: "
