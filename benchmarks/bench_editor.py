@@ -37,7 +37,8 @@ SETUP = '''
 import time
 import ipywidgets as widgets
 from IPython.display import HTML, display
-from flowlike_core import Board, commands, node
+from flowlike_core import Board, commands
+from flowlike_nb import node
 from flowlike_nb.widgets import BoardEditor
 
 @node(category="Benchmark", exec_pins=True)

@@ -16,7 +16,6 @@ from flowlike_core.board import (
     Layer,
     LogLevel,
     Node,
-    Pin,
     PinDirection,
     PinOptions,
     Variable,
@@ -38,7 +37,8 @@ from flowlike_core.errors import (
 )
 from flowlike_core.events import Event
 from flowlike_core.executor import RunHandle, run_board, start_run
-from flowlike_core.node import NodeType, PinSpec, data_in, data_out, exec_in, exec_out, node
+from flowlike_core.function_node import Pin, node
+from flowlike_core.node import NodeType, PinSpec, data_in, data_out, exec_in, exec_out
 from flowlike_core.registry import Pack, Registry, default_registry
 from flowlike_core.run import NodeStatus, NodeTrace, Run, RunRecord, RunStatus
 from flowlike_core.types import DataType, ValueType

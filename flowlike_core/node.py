@@ -1,28 +1,26 @@
-"""The node API: declare pins, write `run(ctx)`. A class for full control, `@node` for a typed function.
+"""The class form of a node: declare pins, write `run`. For control flow and nodes with state.
 
     class Greet(NodeType):
         name = "greet"
         pins = (exec_in(), data_in("who", DataType.STRING, default="world"), exec_out())
-        def run(self, ctx):
-            ctx.info(f"hello {ctx.get_input('who')}")
+
+        def run(self, ctx, *, who: str) -> None:     # data inputs arrive as keyword arguments
+            ctx.info(f"hello {who}")
             ctx.activate("exec_out")
 
-    @node(category="Math")
-    def add(a: int, b: int = 1) -> int:
-        "Add two integers."
-        return a + b
+Simple nodes are typed functions instead (`flowlike_core.function_node.node`).
 """
 
 from __future__ import annotations
 
+import functools
 import inspect
-import typing
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from flowlike_core.board import Node, Pin, PinDirection, PinOptions, new_id
-from flowlike_core.types import DataType, ValueType, fits, pin_type_of, to_json_native
+from flowlike_core.types import DataType, ValueType, fits, to_json_native
 
 if TYPE_CHECKING:
     from flowlike_core.context import Context
@@ -137,6 +135,12 @@ class NodeType:
     def run(self, ctx: Context) -> Awaitable[None] | None:
         raise NotImplementedError(f"node type {self.name!r} does not implement run()")
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        run = cls.__dict__.get("run")
+        if run is not None:
+            cls.run = _with_inputs(run, cls.pins)  # type: ignore[method-assign]
+
     @classmethod
     def pin_specs(cls) -> tuple[PinSpec, ...]:
         """Declared pins, plus the error-routing pair every exec node gets (as in Flow-Like)."""
@@ -202,113 +206,34 @@ class NodeType:
         }
 
 
-# ---- the decorator ---------------------------------------------------------------------------------------
+def _with_inputs(run: Callable[..., Any], pins: tuple[PinSpec, ...]) -> Callable[..., Any]:
+    """`run(self, ctx, *, name, ...)` called as `run(self, ctx)`: keyword-only parameters read the inputs
+    of that name (a variadic group arrives as a list)."""
+    names = [p.name for p in inspect.signature(run).parameters.values() if p.kind is p.KEYWORD_ONLY]
+    if not names:
+        return run
+    counts = {name: sum(1 for p in pins if p.name == name and p.direction is PinDirection.INPUT) for name in names}
+    missing = [name for name, count in counts.items() if count == 0]
+    if missing:
+        raise TypeError(f"{run.__qualname__}: no input pin for keyword argument(s) {', '.join(missing)}")
+    single = tuple(name for name in names if counts[name] == 1)
+    group = tuple(name for name in names if counts[name] > 1)
 
+    def inputs(ctx: Context) -> dict[str, Any]:
+        values = {name: ctx.get_input(name) for name in single}
+        for name in group:
+            values[name] = ctx.get_inputs(name)
+        return values
 
-@dataclass
-class _Signature:
-    inputs: list[PinSpec] = field(default_factory=list)
-    outputs: list[PinSpec] = field(default_factory=list)
+    if inspect.iscoroutinefunction(run):
+        @functools.wraps(run)
+        async def run_async(self: NodeType, ctx: Context) -> None:
+            await run(self, ctx, **inputs(ctx))
 
+        return run_async
 
-def _signature(fn: Callable[..., Any], outputs: tuple[str, ...] | None) -> _Signature:
-    hints = typing.get_type_hints(fn, include_extras=True)
-    sig = _Signature()
-    for param in inspect.signature(fn).parameters.values():
-        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
-            raise TypeError(f"@node function {fn.__name__!r}: *args and **kwargs cannot become pins")
-        data_type, value_type, schema = pin_type_of(hints.get(param.name, typing.Any))
-        has_default = param.default is not inspect.Parameter.empty
-        sig.inputs.append(data_in(param.name, data_type, value_type, schema=schema,
-                                  default=param.default if has_default else None, required=not has_default))
-    returns = hints.get("return", typing.Any)
-    if returns is type(None):
-        return sig
-    if outputs and len(outputs) > 1:
-        parts = typing.get_args(returns) if typing.get_origin(returns) is tuple else ()
-        if len(parts) != len(outputs):
-            raise TypeError(f"@node function {fn.__name__!r}: outputs={outputs!r} needs a tuple[...] return "
-                            f"annotation with {len(outputs)} items")
-        for name, hint in zip(outputs, parts, strict=True):
-            data_type, value_type, schema = pin_type_of(hint)
-            sig.outputs.append(data_out(name, data_type, value_type, schema=schema))
-    else:
-        data_type, value_type, schema = pin_type_of(returns)
-        sig.outputs.append(data_out(outputs[0] if outputs else "result", data_type, value_type, schema=schema))
-    return sig
+    @functools.wraps(run)
+    def run_sync(self: NodeType, ctx: Context) -> Any:
+        return run(self, ctx, **inputs(ctx))
 
-
-class FunctionNode(NodeType):
-    """A node type made from a typed Python function by `@node`."""
-
-    func: ClassVar[Callable[..., Any]]
-    exec_pins: ClassVar[bool] = False
-
-    def run(self, ctx: Context) -> None:
-        self._emit(ctx, self.func(**self._arguments(ctx)))
-
-    def _arguments(self, ctx: Context) -> dict[str, Any]:
-        return {spec.name: ctx.get_input(spec.name) for spec in self.pins
-                if spec.direction is PinDirection.INPUT and spec.data_type is not DataType.EXECUTION}
-
-    def _emit(self, ctx: Context, result: Any) -> None:
-        outputs = [s.name for s in self.pins
-                   if s.direction is PinDirection.OUTPUT and s.data_type is not DataType.EXECUTION]
-        if len(outputs) == 1:
-            ctx.set_output(outputs[0], result)
-        elif outputs:
-            for name, value in zip(outputs, result, strict=True):
-                ctx.set_output(name, value)
-        if self.exec_pins:
-            ctx.activate("exec_out")
-
-
-class AsyncFunctionNode(FunctionNode):
-    """`@node` on an `async def`: awaited by the executor."""
-
-    async def run(self, ctx: Context) -> None:  # type: ignore[override]
-        self._emit(ctx, await self.func(**self._arguments(ctx)))
-
-
-def node(
-    fn: Callable[..., Any] | None = None,
-    *,
-    name: str | None = None,
-    friendly_name: str | None = None,
-    category: str = "Custom",
-    outputs: tuple[str, ...] | None = None,
-    exec_pins: bool = False,
-    registry: Any = None,
-) -> Any:
-    """Turn a typed function into a node type: hints become pins, the docstring the description.
-
-    Pure by default; `exec_pins=True` makes a node that takes part in control flow. The new type is
-    registered in `registry` (the default registry unless given); re-decorating replaces it in place.
-    """
-
-    def make(func: Callable[..., Any]) -> type[FunctionNode]:
-        sig = _signature(func, outputs)
-        specs = tuple(sig.inputs) + tuple(sig.outputs)
-        if exec_pins:
-            specs = (exec_in(),) + specs + (exec_out(),)
-        attrs = {
-            "name": name or func.__name__,
-            "friendly_name": friendly_name or func.__name__.replace("_", " ").title(),
-            "description": inspect.cleandoc(func.__doc__ or ""),
-            "category": category,
-            "pins": specs,
-            "func": staticmethod(func),
-            "exec_pins": exec_pins,
-            "__module__": func.__module__,
-            "__doc__": func.__doc__,
-        }
-        base = AsyncFunctionNode if inspect.iscoroutinefunction(func) else FunctionNode
-        node_type = type(func.__name__, (base,), attrs)
-        from flowlike_core.registry import default_registry
-
-        target = registry if registry is not None else default_registry()
-        target.register(node_type, pack=attrs["__module__"], replace=True)
-        return node_type
-
-    return make(fn) if fn is not None else make
-
+    return run_sync

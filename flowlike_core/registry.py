@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
+from types import ModuleType
 
 from flowlike_core.errors import UnknownNodeError
 from flowlike_core.node import NodeType
@@ -15,11 +16,33 @@ ENTRY_POINT_GROUP = "flowlike.packs"
 
 @dataclass
 class Pack:
-    """A named set of node types, as a package ships it (`PACK = Pack("std", [...])`)."""
+    """A named set of node types, as a package ships it: `PACK = Pack("std", modules=[maths, strings])`.
+
+    Every node type a module defines at its top level belongs to the pack. A type without a category takes
+    its module's `CATEGORY`, else the pack's `category`.
+    """
 
     name: str
-    nodes: list[type[NodeType]] = field(default_factory=list)
+    modules: Sequence[ModuleType] = ()
     description: str = ""
+    category: str = ""
+    nodes: list[type[NodeType]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.nodes = [node_type for module in self.modules for node_type in collect(module, self.category)]
+
+
+def collect(module: ModuleType, category: str = "") -> list[type[NodeType]]:
+    """The node types defined at the top level of a module, in order, with the module's default category."""
+    default = getattr(module, "CATEGORY", category)
+    found: list[type[NodeType]] = []
+    for value in vars(module).values():
+        if (isinstance(value, type) and issubclass(value, NodeType) and value.__module__ == module.__name__
+                and hasattr(value, "name") and value not in found):
+            if not value.category:
+                value.category = default
+            found.append(value)
+    return found
 
 
 class Registry:

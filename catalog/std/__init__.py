@@ -5,19 +5,23 @@ from flowlike_catalog.std import (
     control,
     conversions,
     events,
+    floats,
+    integers,
     log,
     logic,
     loops,
     maps,
-    maths,
     sets,
     strings,
     structs,
     variables,
 )
 
-from flowlike_core.registry import Pack
+from flowlike_core import Pack
 
-MODULES = (events, control, loops, variables, log, maths, logic, strings, arrays, maps, sets, structs, conversions)
-
-PACK = Pack("std", [node for module in MODULES for node in module.NODES], "Standard nodes every board needs")
+PACK = Pack(
+    "std",
+    modules=[events, control, loops, variables, log, integers, floats, logic, strings, arrays, maps, sets, structs,
+             conversions],
+    description="Standard nodes every board needs",
+)

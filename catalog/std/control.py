@@ -23,8 +23,8 @@ class Branch(NodeType):
         exec_out("false", "False"),
     )
 
-    def run(self, ctx: Context) -> None:
-        ctx.activate("true" if ctx.get_input("condition") else "false")
+    def run(self, ctx: Context, *, condition: bool) -> None:
+        ctx.activate("true" if condition else "false")
 
 
 class Sequence(NodeType):
@@ -255,6 +255,3 @@ class Timeout(NodeType):
             return
         ctx.activate("exec_completed")
 
-
-NODES: list[type[NodeType]] = [Branch, Sequence, ParallelExecution, Gather, DoOnce, DoN, FlipFlop, Gate, Reroute,
-                               RerouteData, Delay, Timeout]

@@ -48,5 +48,3 @@ class ReturnResult(NodeType):
         ctx.set_result(ctx.get_input("response"))
         ctx.activate("exec_out")
 
-
-NODES: list[type[NodeType]] = [SimpleEvent, GenericEvent, ReturnResult]

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from flowlike_core import Context, DataType, LogLevel, NodeType, data_in, exec_in, exec_out
+from flowlike_core import Context, LogLevel, node
 from flowlike_core.types import to_json_native
+
+CATEGORY = "Logging"
 
 
 def as_text(value: object) -> str:
@@ -13,24 +16,19 @@ def as_text(value: object) -> str:
     return value if isinstance(value, str) else json.dumps(to_json_native(value), ensure_ascii=False)
 
 
-def _log_node(key: str, friendly_name: str, level: LogLevel) -> type[NodeType]:
-    def run(self: NodeType, ctx: Context) -> None:
-        ctx.log(level, as_text(ctx.get_input("message")))
-        ctx.activate("exec_out")
-
-    return type(friendly_name.replace(" ", ""), (NodeType,), {
-        "name": key,
-        "friendly_name": friendly_name,
-        "category": "Logging",
-        "description": f"Logs the message at level {level.value}; values that are not text are logged as JSON.",
-        "pins": (exec_in(), data_in("message", DataType.GENERIC, default="", friendly_name="Message"), exec_out()),
-        "run": run,
-        "__module__": __name__,
-    })
+@node(friendly_name="Log Info", exec_pins=True)
+def log_info(ctx: Context, message: Any = "") -> None:
+    """Logs the message at level Info; values that are not text are logged as JSON."""
+    ctx.log(LogLevel.INFO, as_text(message))
 
 
-LogInfo = _log_node("log_info", "Log Info", LogLevel.INFO)
-LogWarning = _log_node("log_warning", "Log Warning", LogLevel.WARN)
-LogError = _log_node("log_error", "Log Error", LogLevel.ERROR)
+@node(friendly_name="Log Warning", exec_pins=True)
+def log_warning(ctx: Context, message: Any = "") -> None:
+    """Logs the message at level Warn; values that are not text are logged as JSON."""
+    ctx.log(LogLevel.WARN, as_text(message))
 
-NODES: list[type[NodeType]] = [LogInfo, LogWarning, LogError]
+
+@node(friendly_name="Log Error", exec_pins=True)
+def log_error(ctx: Context, message: Any = "") -> None:
+    """Logs the message at level Error; values that are not text are logged as JSON."""
+    ctx.log(LogLevel.ERROR, as_text(message))

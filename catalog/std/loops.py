@@ -86,5 +86,3 @@ class WhileLoop(NodeType):
                 ctx.warn(f"stopped after {limit} iterations (Max Iterations) with the condition still true")
         ctx.activate("done")
 
-
-NODES: list[type[NodeType]] = [ForEach, ForEachWithBreak, WhileLoop]

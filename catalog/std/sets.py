@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Annotated, Any, Generic, NamedTuple, TypeVar
 
-from flowlike_catalog.std._build import function_node
+from flowlike_core import Pin, node
 
-from flowlike_core import DataType, NodeType, ValueType, data_in, data_out
+CATEGORY = "Collections/Set"
 
-GENERIC, BOOL = DataType.GENERIC, DataType.BOOLEAN
-_CATEGORY = "Collections/Set"
-_SET_IN = data_in("set_in", GENERIC, ValueType.HASHSET, friendly_name="Set", generic="T")
-_SET_OUT = data_out("set_out", GENERIC, ValueType.HASHSET, friendly_name="Set", generic="T")
-_VALUE = data_in("value", GENERIC, friendly_name="Value", generic="T")
+T = TypeVar("T")
+SetIn = Annotated[set[T], Pin("Set", name="set_in")]
+SetOut = Annotated[set[T], Pin("Set", name="set_out")]
+
+
+class Inserted(NamedTuple, Generic[T]):
+    set_out: Annotated[set[T], Pin("Set")]
+    existed_before: bool
+
+
+class Discarded(NamedTuple, Generic[T]):
+    set_out: Annotated[set[T], Pin("Set")]
+    has_removed: Annotated[bool, Pin("Removed")]
 
 
 def as_set(items: Iterable[Any]) -> set[Any]:
@@ -33,48 +41,52 @@ def _hashable(item: Any) -> bool:
     return True
 
 
-def _insert(items: Iterable[Any], value: Any) -> tuple[set[Any], bool]:
-    result = as_set(items)
+@node(friendly_name="Make Set")
+def make_set() -> SetOut:
+    """A new empty set; its element type follows the wiring."""
+    return set()
+
+
+@node(friendly_name="Has Element")
+def set_has(set_in: SetIn = None, value: T = None) -> Annotated[bool, Pin(name="contains")]:
+    """Whether the set holds the value."""
+    return value in as_set(set_in)
+
+
+@node(friendly_name="Get Size")
+def set_get_size(set_in: SetIn = None) -> Annotated[int, Pin(name="size")]:
+    """The number of elements."""
+    return len(as_set(set_in))
+
+
+@node(friendly_name="Set to Array")
+def set_to_array(set_in: SetIn = None) -> Annotated[list[T], Pin("Array", name="array_out")]:
+    """The elements as an array, sorted."""
+    try:
+        return sorted(set_in)
+    except TypeError:  # elements that cannot be ordered: sorted by their repr, so results stay stable
+        return sorted(set_in, key=repr)
+
+
+@node(friendly_name="Array to Set")
+def array_to_set(array_in: Annotated[list[T], Pin("Array")] = None) -> SetOut:
+    """The distinct elements of the array."""
+    return as_set(array_in)
+
+
+@node(friendly_name="Insert Element", exec_pins=True)
+def insert(set_in: SetIn = None, value: T = None) -> Inserted:
+    """The set with the value added."""
+    result = as_set(set_in)
     existed = value in result
     result.add(value)
-    return result, existed
+    return Inserted(result, existed)
 
 
-def _discard(items: Iterable[Any], value: Any) -> tuple[set[Any], bool]:
-    result = as_set(items)
+@node(friendly_name="Discard", exec_pins=True)
+def set_discard(set_in: SetIn = None, value: T = None) -> Discarded:
+    """The set without the value."""
+    result = as_set(set_in)
     present = value in result
     result.discard(value)
-    return result, present
-
-
-def _to_array(items: Iterable[Any]) -> list[Any]:
-    """Sorted when the elements can be ordered, so results are stable from run to run."""
-    try:
-        return sorted(items)
-    except TypeError:
-        return sorted(items, key=repr)
-
-
-NODES: list[type[NodeType]] = [
-    function_node("make_set", "Make Set", _CATEGORY, "A new empty set; its element type follows the wiring.",
-                  (), (_SET_OUT,), set),
-    function_node("set_has", "Has Element", _CATEGORY, "Whether the set holds the value.",
-                  (_SET_IN, _VALUE), (data_out("contains", BOOL, friendly_name="Contains"),),
-                  lambda items, value: value in as_set(items)),
-    function_node("set_get_size", "Get Size", _CATEGORY, "The number of elements.",
-                  (_SET_IN,), (data_out("size", DataType.INTEGER, friendly_name="Size"),),
-                  lambda items: len(as_set(items))),
-    function_node("set_to_array", "Set to Array", _CATEGORY, "The elements as an array, sorted.",
-                  (_SET_IN,), (data_out("array_out", GENERIC, ValueType.ARRAY, friendly_name="Array", generic="T"),),
-                  _to_array),
-    function_node("array_to_set", "Array to Set", _CATEGORY, "The distinct elements of the array.",
-                  (data_in("array_in", GENERIC, ValueType.ARRAY, friendly_name="Array", generic="T"),), (_SET_OUT,),
-                  as_set),
-    function_node("insert", "Insert Element", _CATEGORY, "The set with the value added.",
-                  (_SET_IN, _VALUE),
-                  (_SET_OUT, data_out("existed_before", BOOL, friendly_name="Existed Before")),
-                  _insert, exec_pins=True),
-    function_node("set_discard", "Discard", _CATEGORY, "The set without the value.",
-                  (_SET_IN, _VALUE), (_SET_OUT, data_out("has_removed", BOOL, friendly_name="Removed")),
-                  _discard, exec_pins=True),
-]
+    return Discarded(result, present)

@@ -38,5 +38,3 @@ class SetVariable(NodeType):
         ctx.set_output("value_ref", value)
         ctx.activate("exec_out")
 
-
-NODES: list[type[NodeType]] = [GetVariable, SetVariable]

@@ -28,11 +28,14 @@ if TYPE_CHECKING:
     from flowlike_nb.kernel.handles import Board
 
 
-def node(fn: Callable[..., Any] | None = None, **options: Any) -> Any:
-    """`flowlike_core.node` for cells: the type is usable at once, and redefining it updates live boards."""
+def node(fn: Callable[..., Any] | None = None, *, registry: Registry | None = None, **options: Any) -> Any:
+    """`flowlike_core.node` for cells, plus registration: the type is usable at once (category "Custom"
+    unless given), and redefining it updates live boards."""
 
     def make(func: Callable[..., Any]) -> type[NodeType]:
-        return refresh_boards(core_node(func, **options), options.get("registry"))
+        node_type = core_node(func, **{"category": "Custom", **options})
+        node_type.pack = func.__module__
+        return register(node_type, registry)
 
     return make(fn) if fn is not None else make
 

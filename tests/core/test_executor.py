@@ -22,7 +22,7 @@ from flowlike_core import (
     commands,
     start_run,
 )
-from flowlike_core.node import node
+from flowlike_core.function_node import node
 
 
 def seen_variable(build):
@@ -92,9 +92,11 @@ def test_pure_nodes_are_pulled_lazily_and_once_per_step(build, registry):
 def test_pure_node_pulled_twice_in_one_step_is_computed_once(build, registry):
     registry.get("t_counter").calls = 0
 
-    @node(registry=registry, name="t_pair")
+    @node(name="t_pair")
     def pair(a: int, b: int) -> list[int]:
         return [a, b]
+
+    registry.register(pair)
 
     seen_variable(build)
     start, counter, paired, rec = (

@@ -1,15 +1,37 @@
-"""The node API: typed functions become nodes; packs are found through entry points."""
+"""The node API: typed functions and classes become node types; packs collect modules and are found through
+entry points."""
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import textwrap
+import types
+from typing import Annotated, Any, NamedTuple, TypeVar
 
 import pytest
 from pydantic import BaseModel
 
-from flowlike_core import Board, DataType, Registry, ValueType, commands, node
+from flowlike_core import (
+    Board,
+    Context,
+    DataType,
+    NodeType,
+    Pack,
+    Pin,
+    Registry,
+    ValueType,
+    commands,
+    data_in,
+    data_out,
+    default_registry,
+    exec_in,
+    exec_out,
+    node,
+)
 from flowlike_core.registry import installed_packs
+
+T = TypeVar("T")
 
 
 class Point(BaseModel):
@@ -17,84 +39,206 @@ class Point(BaseModel):
     y: int = 0
 
 
-def test_type_hints_become_pins_and_docstring_the_description():
-    registry = Registry()
+class Shift(NamedTuple):
+    dx: int
+    dy: Annotated[int, Pin("Delta Y", description="How far down")]
 
-    @node(registry=registry, category="Geometry", outputs=("dx", "dy"))
-    def shift(
-        point: Point, by: list[float], tags: set[str], scale: dict[str, int], factor: float = 2.0
-    ) -> tuple[int, int]:
-        """Shift a point.
+
+@dataclasses.dataclass
+class Parts:
+    first: T
+    rest: list[T]
+
+
+def pins_of(node_type: type[NodeType]) -> dict[str, dict[str, Any]]:
+    return {p["name"]: p for p in node_type.describe()["pins"]}
+
+
+def test_type_hints_become_pins_and_docstring_the_description():
+    @node(category="Geometry")
+    def shift(point: Point, by: list[float], tags: set[str], scale: dict[str, int], factor: float = 2.0) -> Shift:
+        """Shift a point
+        by one.
 
         Used by the tests."""
-        return point["x"] + 1, point["y"] + 1
+        return Shift(point["x"] + 1, point["y"] + 1)
 
-    entry = registry.get("shift").describe()
-    pins = {p["name"]: p for p in entry["pins"]}
-    assert entry["description"].startswith("Shift a point.") and entry["category"] == "Geometry" and entry["pure"]
+    entry, pins = shift.describe(), pins_of(shift)
+    assert entry["name"] == "shift" and entry["friendly_name"] == "Shift" and entry["category"] == "Geometry"
+    assert entry["description"] == "Shift a point by one.\n\nUsed by the tests." and entry["pure"]
     assert pins["point"]["data_type"] == "Struct" and pins["point"]["schema"]["required"] == ["x"]
     assert (pins["by"]["data_type"], pins["by"]["value_type"]) == ("Float", "Array")
     assert (pins["tags"]["data_type"], pins["tags"]["value_type"]) == ("String", "HashSet")
     assert (pins["scale"]["data_type"], pins["scale"]["value_type"]) == ("Integer", "HashMap")
-    assert pins["factor"]["default_value"] == 2.0
+    assert pins["factor"]["default_value"] == 2.0 and pins["factor"]["options"] is None
+    assert pins["point"]["options"]["required"] and pins["by"]["options"]["required"]
     assert pins["dx"]["direction"] == "Output" and pins["dy"]["data_type"] == "Integer"
+    assert (pins["dy"]["friendly_name"], pins["dy"]["description"]) == ("Delta Y", "How far down")
     assert shift.func({"x": 1, "y": 1}, [], set(), {}) == (2, 2)
 
 
-def test_function_node_runs_in_a_board_and_redefinition_replaces_it(registry):
-    @node(registry=registry, name="emit", exec_pins=True)
-    def emit(value: int = 1) -> int:
+def test_pin_metadata_rides_on_annotated():
+    @node(name="pick", friendly_name="Pick One")
+    def choose(
+        level: Annotated[int, Pin("Level", range=(0, 10), step=2)] = 4,
+        mode: Annotated[str, Pin(valid_values=("fast", "slow"))] = "fast",
+        token: Annotated[str, Pin(sensitive=True)] = "",
+        from_: Annotated[str, Pin(name="from", required=True)] = "",
+        maybe: Annotated[list[int], Pin(required=False)] = None,
+    ) -> Annotated[str, Pin("Chosen", name="choice")]:
+        return f"{level}{mode}{token}{from_}{maybe}"
+
+    pins = pins_of(choose)
+    assert choose.name == "pick" and choose.friendly_name == "Pick One"
+    assert pins["level"]["options"]["range"] == [0, 10] and pins["level"]["options"]["step"] == 2
+    assert pins["level"]["friendly_name"] == "Level" and pins["level"]["default_value"] == 4
+    assert pins["mode"]["options"]["valid_values"] == ["fast", "slow"]
+    assert pins["token"]["options"]["sensitive"]
+    assert "from_" not in pins and pins["from"]["options"]["required"]
+    assert pins["maybe"]["options"] is None and pins["maybe"]["default_value"] is None
+    assert pins["choice"]["direction"] == "Output" and pins["choice"]["friendly_name"] == "Chosen"
+
+
+def test_type_variables_variadic_groups_and_dataclass_outputs():
+    @node
+    def split_first(*item: Annotated[T, Pin(default=None, count=3)]) -> Parts:
+        return Parts(item[0], list(item[1:]))
+
+    specs = split_first.pin_specs()
+    assert [s.name for s in specs] == ["item", "item", "item", "first", "rest"]
+    assert {s.generic for s in specs} == {"T"} and specs[4].value_type is ValueType.ARRAY
+    assert specs[0].data_type is DataType.GENERIC
+
+
+def test_decorating_defines_a_type_and_registers_nothing():
+    before = len(default_registry())
+
+    @node
+    def not_in_the_catalog(x: int = 0) -> int:
+        return x
+
+    assert len(default_registry()) == before and "not_in_the_catalog" not in default_registry()
+
+
+def test_function_node_runs_in_a_board_with_its_context_and_redefinition_replaces_it(registry):
+    @node(name="emit", exec_pins=True)
+    def emit(ctx: Context, value: int = 1) -> int:
+        ctx.info(f"emitting {value}")
         return value * 10
 
+    registry.register(emit)
+    assert [s.name for s in emit.pin_specs()][:4] == ["exec_in", "value", "exec_out", "result"]
+    assert "auto_handle_error" in pins_of(emit)
     board = Board()
     start = board.apply(commands.AddNode(registry.get("t_start").create()))
     emitter = board.apply(commands.AddNode(registry.get("emit").create(value=4)))
     board.apply(commands.Connect(start.id, "exec_out", emitter.id, "exec_in"))
-    assert board.run(registry=registry).output(emitter.id, "result") == 40
+    run = board.run(registry=registry)
+    assert run.output(emitter.id, "result") == 40
+    assert any("emitting 4" in line.message for line in run.logs())
 
-    @node(registry=registry, name="emit", exec_pins=True)
+    @node(name="emit", exec_pins=True)
     def emit_again(value: int = 1) -> int:
         return value * 100
 
+    registry.register(emit_again, replace=True)
     assert board.run(registry=registry).output(emitter.id, "result") == 400
+
+
+def test_class_form_receives_its_inputs_as_keyword_arguments(registry):
+    class Describe(NodeType):
+        name = "t_describe"
+        pins = (exec_in(), data_in("word", DataType.STRING, default="hi"), data_in("n", DataType.INTEGER, default=2),
+                data_in("n", DataType.INTEGER, default=3), exec_out(), data_out("text", DataType.STRING))
+
+        async def run(self, ctx: Context, *, word: str, n: list[int]) -> None:
+            ctx.set_output("text", f"{word}{sum(n)}")
+            ctx.activate("exec_out")
+
+    registry.register(Describe)
+    board = Board()
+    start = board.apply(commands.AddNode(registry.get("t_start").create()))
+    described = board.apply(commands.AddNode(Describe.create(word="yo")))
+    board.apply(commands.Connect(start.id, "exec_out", described.id, "exec_in"))
+    assert board.run(registry=registry).output(described.id, "text") == "yo5"
+
+    with pytest.raises(TypeError, match="no input pin for keyword argument"):
+        class Wrong(NodeType):
+            name = "t_wrong"
+            pins = (data_in("a", DataType.INTEGER),)
+
+            def run(self, ctx: Context, *, b: int) -> None: ...
 
 
 def test_decorator_refuses_what_cannot_be_a_pin():
     with pytest.raises(TypeError, match="cannot become pins"):
-        node(registry=Registry())(lambda *args: 0)
-    with pytest.raises(TypeError, match="tuple"):
+        node(lambda **kwargs: 0)
 
-        @node(registry=Registry(), outputs=("a", "b"))
-        def two() -> int:
-            return 1
+    def positional(a: int, /) -> int:
+        return a
+
+    with pytest.raises(TypeError, match="positional-only"):
+        node(positional)
+
+    def twice(a: Annotated[int, Pin(default=1)] = 2) -> int:
+        return a
+
+    with pytest.raises(TypeError, match="keep one"):
+        node(twice)
 
 
 def test_unknown_default_name_is_refused():
-    registry = Registry()
-
-    @node(registry=registry)
+    @node
     def inc(x: int) -> int:
         return x + 1
 
     from flowlike_core import UnknownPinError
 
     with pytest.raises(UnknownPinError, match="no input y"):
-        registry.get("inc").create(y=1)
+        inc.create(y=1)
 
 
-def test_packs_are_found_through_entry_points(tmp_path, monkeypatch):
-    (tmp_path / "third_party_pack.py").write_text(
-        textwrap.dedent("""
-        from flowlike_core import DataType, NodeType, Pack, data_out
+def test_pack_collects_the_node_types_of_its_modules_with_a_default_category():
+    module = types.ModuleType("t_pack_module")
+    exec(textwrap.dedent('''
+        from flowlike_core import DataType, NodeType, data_out, node
 
-        class Answer(NodeType):
-            name = "third_party_answer"
+        CATEGORY = "Things"
+
+        class Base(NodeType):  # no key: a base class, not a node type
+            pass
+
+        class Answer(Base):
+            name = "t_answer"
             pins = (data_out("answer", DataType.INTEGER),)
 
             def run(self, ctx):
                 ctx.set_output("answer", 42)
 
-        PACK = Pack("third-party", [Answer])
+        @node(category="Other")
+        def t_other() -> int:
+            return 1
+
+        Alias = Answer
+    '''), module.__dict__)
+    pack = Pack("things", modules=[module], category="Fallback")
+    assert [t.name for t in pack.nodes] == ["t_answer", "t_other"]
+    assert [t.category for t in pack.nodes] == ["Things", "Other"]
+
+
+def test_packs_are_found_through_entry_points(tmp_path, monkeypatch):
+    (tmp_path / "third_party_pack.py").write_text(
+        textwrap.dedent("""
+        import sys
+
+        from flowlike_core import Pack, node
+
+        @node
+        def third_party_answer() -> int:
+            "The answer."
+            return 42
+
+        PACK = Pack("third-party", modules=[sys.modules[__name__]], category="Answers")
     """)
     )
     dist = tmp_path / "third_party_pack-1.0.dist-info"
@@ -106,6 +250,7 @@ def test_packs_are_found_through_entry_points(tmp_path, monkeypatch):
     assert "std" in packs and "third-party" in packs
     registry = Registry(packs.values())
     assert registry.get("third_party_answer").pack == "third-party"
+    assert registry.get("third_party_answer").category == "Answers"
     assert "third_party_answer" in {t.name for t in registry.search("answer integer")}
     sys.modules.pop("third_party_pack", None)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from flowlike_core import DataType, NodeType, data_in, exec_in, exec_out
 from flowlike_core.registry import Pack
 
@@ -42,4 +44,4 @@ class SayVariable(NodeType):
         raise RuntimeError(f"rejected {ctx.get_variable(ctx.get_input('variable'))}")
 
 
-TEST_PACK = Pack("storage-tests", [Start, Say, SayVariable])
+TEST_PACK = Pack("storage-tests", modules=[sys.modules[__name__]])

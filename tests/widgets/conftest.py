@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import pytest
@@ -90,7 +91,7 @@ class Fail(NodeType):
         raise ValueError("kaboom")
 
 
-REGISTRY = Registry([Pack("widget-tests", [Start, Say, Number, Numbers, Steps, Fail])])
+REGISTRY = Registry([Pack("widget-tests", modules=[sys.modules[__name__]])])
 
 
 class Recorder:

@@ -11,7 +11,7 @@ import pytest
 from flowlike_catalog.std import PACK as STD
 
 import flowlike_nb as fnb
-from flowlike_core import NodeType, Pack, Registry, RunStatus, exec_in, exec_out
+from flowlike_core import NodeType, Registry, RunStatus, exec_in, exec_out
 from flowlike_nb.kernel import namespace
 from flowlike_nb.widgets import BoardEditor
 
@@ -31,7 +31,8 @@ class Gate(NodeType):
         ctx.activate("exec_out")
 
 
-REGISTRY = Registry([STD, Pack("kernel-run-tests", [Gate])])
+REGISTRY = Registry([STD])
+REGISTRY.register(Gate, pack="kernel-run-tests")
 
 
 @pytest.fixture

@@ -1,0 +1,237 @@
+"""The function form of a node: a typed Python function becomes a node type.
+
+    @node(friendly_name="+", category="Math/Integer")
+    def int_add(integer1: Annotated[int, Pin("A")] = 0, integer2: Annotated[int, Pin("B")] = 0) -> Sum:
+        "Adds two integers."
+        return Sum(integer1 + integer2)
+
+Parameters become input pins (their Python default the pin default; no default makes the pin required),
+the return annotation the outputs (a NamedTuple or dataclass for several, `Annotated[T, Pin(name=...)]` to
+name a single one, `None` for none), the docstring the description, the function name the key. `Pin`
+carries what a type hint cannot say. `*name` is a variadic group (Flow-Like's repeated pin names), and a
+`TypeVar` hint binds pins to one type variable (Generic pins that take the type of what is wired); a
+parameter typed `Context` receives the run's context (logs, progress, variables) instead of a pin.
+Decorating only defines the type: a `Pack` or a registry decides where it is used.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from flowlike_core.board import PinDirection, PinOptions
+from flowlike_core.context import Context
+from flowlike_core.node import NodeType, PinSpec, exec_in, exec_out
+from flowlike_core.types import pin_type_of
+
+_UNSET: Any = object()
+
+
+@dataclass(frozen=True)
+class Pin:
+    """What a type hint cannot say about a pin: `Annotated[int, Pin("Count", range=(0, 100))]`.
+
+    `name` renames the pin (for Flow-Like names that are Python keywords, like `from`) or names a single
+    output; `default` is only for variadic pins, which have no Python default.
+    """
+
+    friendly_name: str = ""
+    description: str = ""
+    name: str = ""
+    range: tuple[float, float] | None = None
+    step: float | None = None
+    valid_values: tuple[Any, ...] | list[Any] | None = None
+    sensitive: bool = False
+    required: bool | None = None
+    schema: dict[str, Any] | None = None
+    default: Any = _UNSET
+    count: int = 2
+    """How many pins a variadic group starts with."""
+
+    def options(self, required: bool) -> PinOptions | None:
+        if self.range is None and self.step is None and self.valid_values is None and not self.sensitive \
+                and not required:
+            return None
+        return PinOptions(range=self.range, step=self.step, sensitive=self.sensitive, required=required,
+                          valid_values=list(self.valid_values) if self.valid_values is not None else None)
+
+
+def _split(hint: Any) -> tuple[Any, Pin]:
+    """A hint without its `Annotated` wrapper, and the `Pin` inside it (or an empty one)."""
+    if typing.get_origin(hint) is typing.Annotated:
+        base, *extras = typing.get_args(hint)
+        return base, next((e for e in extras if isinstance(e, Pin)), Pin())
+    return hint, Pin()
+
+
+def _type_variable(hint: Any) -> str | None:
+    """The name of the TypeVar a hint is built on (`T`, `list[T]`, `dict[str, T]`), if any."""
+    if isinstance(hint, typing.TypeVar):
+        return hint.__name__
+    return next(filter(None, (_type_variable(arg) for arg in typing.get_args(hint))), None)
+
+
+def _spec(name: str, direction: PinDirection, hint: Any, default: Any, where: str) -> PinSpec:
+    base, pin = _split(hint)
+    data_type, value_type, schema = pin_type_of(base)
+    if pin.default is not _UNSET:
+        if default is not _UNSET:
+            raise TypeError(f"{where}: pin {name!r} has a Python default and a Pin(default=...); keep one")
+        default = pin.default
+    is_input = direction is PinDirection.INPUT
+    required = (default is _UNSET) if pin.required is None else pin.required
+    return PinSpec(
+        name=pin.name or name,
+        direction=direction,
+        data_type=data_type,
+        value_type=value_type,
+        friendly_name=pin.friendly_name,
+        description=pin.description,
+        default=None if default is _UNSET else default,
+        schema=pin.schema or schema,
+        options=pin.options(required and is_input) if is_input else None,
+        generic=_type_variable(base),
+    )
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    specs: tuple[PinSpec, ...]
+    keywords: tuple[tuple[str, str], ...]
+    """(parameter, pin name) of the inputs passed by keyword."""
+    variadic: str | None
+    """The pin name of the `*args` group."""
+    context: str | None
+    """The parameter that receives the run's `Context` (logs, progress, state), if any."""
+
+
+def _inputs(fn: Callable[..., Any], hints: dict[str, Any], where: str) -> _Inputs:
+    specs: list[PinSpec] = []
+    keywords: list[tuple[str, str]] = []
+    variadic = context = None
+    for param in inspect.signature(fn).parameters.values():
+        if hints.get(param.name) is Context:
+            context = param.name
+            continue
+        if param.kind is param.VAR_KEYWORD:
+            raise TypeError(f"{where}: **{param.name} cannot become pins")
+        default = _UNSET if param.default is param.empty else param.default
+        spec = _spec(param.name, PinDirection.INPUT, hints.get(param.name, Any), default, where)
+        if param.kind is param.VAR_POSITIONAL:
+            specs += [dataclasses.replace(spec, options=None)] * _split(hints.get(param.name, Any))[1].count
+            variadic = spec.name
+        elif param.kind is param.POSITIONAL_ONLY:
+            raise TypeError(f"{where}: positional-only parameter {param.name!r}: pins arrive by name")
+        else:
+            specs.append(spec)
+            keywords.append((param.name, spec.name))
+    return _Inputs(tuple(specs), tuple(keywords), variadic, context)
+
+
+def _outputs(returns: Any, where: str) -> tuple[tuple[PinSpec, ...], tuple[str, ...] | None]:
+    """Output pins and, for a NamedTuple or dataclass, the field names to read them from."""
+    if returns is None or returns is type(None):
+        return (), None
+    base, pin = _split(returns)
+    if isinstance(base, type) and (dataclasses.is_dataclass(base) or hasattr(base, "_fields")):
+        fields = typing.get_type_hints(base, include_extras=True)
+        specs = tuple(_spec(field, PinDirection.OUTPUT, hint, _UNSET, where) for field, hint in fields.items())
+        return specs, tuple(fields)
+    return (_spec(pin.name or "result", PinDirection.OUTPUT, returns, _UNSET, where),), None
+
+
+class FunctionNode(NodeType):
+    """A node type made from a typed function by `@node`; `func` is that function, callable as ever."""
+
+    func: ClassVar[Callable[..., Any]]
+    exec_pins: ClassVar[bool] = False
+    keywords: ClassVar[tuple[tuple[str, str], ...]] = ()
+    variadic: ClassVar[str | None] = None
+    context: ClassVar[str | None] = None
+    fields: ClassVar[tuple[str, ...] | None] = None
+    outputs: ClassVar[tuple[str, ...]] = ()
+
+    def run(self, ctx: Context) -> None:
+        self._emit(ctx, self._call(ctx))
+
+    def _call(self, ctx: Context) -> Any:
+        arguments = {parameter: ctx.get_input(pin) for parameter, pin in self.keywords}
+        if self.context is not None:
+            arguments[self.context] = ctx
+        if self.variadic is None:
+            return self.func(**arguments)
+        return self.func(*ctx.get_inputs(self.variadic), **arguments)
+
+    def _emit(self, ctx: Context, result: Any) -> None:
+        outputs = self.outputs
+        if self.fields is not None:
+            for name, field in zip(outputs, self.fields, strict=True):
+                ctx.set_output(name, getattr(result, field))
+        elif outputs:
+            ctx.set_output(outputs[0], result)
+        if self.exec_pins:
+            ctx.activate("exec_out")
+
+
+class AsyncFunctionNode(FunctionNode):
+    """`@node` on an `async def`: awaited by the executor."""
+
+    async def run(self, ctx: Context) -> None:  # type: ignore[override]
+        self._emit(ctx, await self._call(ctx))
+
+
+def _description(func: Callable[..., Any]) -> str:
+    """The docstring with its lines folded into paragraphs, as a description reads in the editor."""
+    paragraphs = inspect.cleandoc(func.__doc__ or "").split("\n\n")
+    return "\n\n".join(" ".join(line.strip() for line in p.splitlines()) for p in paragraphs)
+
+
+def node(
+    fn: Callable[..., Any] | None = None,
+    *,
+    name: str | None = None,
+    friendly_name: str | None = None,
+    category: str = "",
+    exec_pins: bool = False,
+) -> Any:
+    """Turn a typed function into a node type (see the module doc). Pure unless `exec_pins=True`.
+
+    `name` is the catalog key (the function's name unless given); `category` left empty takes the
+    pack's or module's default when a `Pack` collects the type.
+    """
+
+    def make(func: Callable[..., Any]) -> type[FunctionNode]:
+        where = f"@node {func.__qualname__}"
+        try:
+            hints = typing.get_type_hints(func, include_extras=True)
+        except NameError as exc:
+            raise TypeError(f"{where}: cannot read its type hints ({exc}); define the types it uses at module "
+                            f"level") from None
+        inputs = _inputs(func, hints, where)
+        outputs, fields = _outputs(hints.get("return", Any), where)
+        pins = (exec_in(), *inputs.specs, exec_out(), *outputs) if exec_pins else inputs.specs + outputs
+        base = AsyncFunctionNode if inspect.iscoroutinefunction(func) else FunctionNode
+        return type(func.__name__, (base,), {
+            "name": name or func.__name__,
+            "friendly_name": friendly_name or func.__name__.replace("_", " ").title(),
+            "description": _description(func),
+            "category": category,
+            "pins": pins,
+            "func": staticmethod(func),
+            "exec_pins": exec_pins,
+            "keywords": inputs.keywords,
+            "variadic": inputs.variadic,
+            "context": inputs.context,
+            "fields": fields,
+            "outputs": tuple(spec.name for spec in outputs),
+            "__module__": func.__module__,
+            "__qualname__": func.__qualname__,
+            "__doc__": func.__doc__,
+        })
+
+    return make(fn) if fn is not None else make
+

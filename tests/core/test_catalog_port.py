@@ -1,0 +1,19 @@
+"""Porting the std and vectors packs to the public node forms changed no node: the catalog entries of every
+node type that existed before the port (key, names, description, category, pins, types, defaults, options)
+are what they were."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from flowlike_core import default_registry
+
+BEFORE = {e["name"]: e for e in json.loads((Path(__file__).parent / "data" / "catalog_before_port.json").read_text())}
+
+
+@pytest.mark.parametrize("key", sorted(BEFORE))
+def test_node_type_is_unchanged_by_the_port(key: str) -> None:
+    assert json.loads(json.dumps(default_registry().get(key).describe())) == BEFORE[key]
