@@ -1,0 +1,454 @@
+"""Flow-Like boards (serde form) onto our Board, and back: nodes by key, pins by name, never by id.
+
+Import keeps Flow-Like's node and pin ids, so that a board exported from here and read back is the same
+board. What cannot map is kept or told: unknown keys become placeholder nodes, pins our type lacks are
+dropped, pins Flow-Like's node lacked are added with our defaults, wires recorded on one pin only are
+repaired, and each of these lands in the `ImportReport`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flowlike_core.board import (
+    Board,
+    Comment,
+    Connection,
+    Layer,
+    LogLevel,
+    Node,
+    Pin,
+    PinDirection,
+    PinOptions,
+    Variable,
+    new_id,
+)
+from flowlike_core.interop.placeholders import pack_of
+from flowlike_core.interop.report import ImportReport
+from flowlike_core.node import ERROR_EXEC, ERROR_MESSAGE, NodeType
+from flowlike_core.registry import Registry
+from flowlike_core.types import DataType, ValueType, fits
+
+RAW_SCHEMA = "x-flowlike-schema"
+"""A Flow-Like pin schema that is not a JSON object (a type name, say) is kept under this key."""
+_HASH = re.compile(r"\d{6,20}")
+_MISSING: Any = object()
+
+
+@dataclass(frozen=True)
+class Alias:
+    """A Flow-Like key whose concept a node of ours with another key covers, and the pin names that differ."""
+
+    key: str
+    pins: tuple[tuple[str, str], ...] = ()
+
+
+IMPORT_ALIASES: dict[str, Alias] = {
+    "open_local_db": Alias("vectors_open_table", (("database", "table"),)),
+    "insert_local_db": Alias("vectors_insert", (("database", "table"), ("value", "records"))),
+    "upsert_local_db": Alias("vectors_upsert", (("database", "table"), ("value", "records"), ("id_row", "key"))),
+    "count_local_db": Alias("vectors_count", (("database", "table"),)),
+    "filter_local_db": Alias("vectors_filter", (("database", "table"), ("values", "results"))),
+    "vector_search_local_db": Alias("vectors_search", (("database", "table"), ("values", "results"))),
+    "fts_search_local_db": Alias("vectors_fts_search", (("database", "table"), ("search", "query"),
+                                                        ("values", "results"))),
+    "hybrid_search_local_db": Alias("vectors_hybrid_search", (("database", "table"), ("search", "query"),
+                                                              ("values", "results"))),
+    "index_local_db": Alias("vectors_create_index", (("database", "table"),)),
+}
+"""Flow-Like's LanceDB nodes map onto the local-database (vectors) pack; used when that pack is installed."""
+
+EXEC_REROUTE = (("route_in", "exec_in"), ("route_out", "exec_out"))
+"""Flow-Like's one `reroute` is retyped by what it carries; ours has one for execution and one for data."""
+
+
+# ---- Flow-Like -> ours -----------------------------------------------------------------------------------
+
+
+def board_from_flowlike(fl: dict[str, Any], registry: Registry, report: ImportReport) -> Board:
+    refs = fl.get("refs") or {}
+
+    def text(value: str | None) -> str:
+        """A text, a hash resolved through the board's refs, or "" for a hash that does not resolve."""
+        value = refs.get(value, value) if value else ""
+        return "" if _HASH.fullmatch(value) else value
+
+    layers = fl.get("layers") or {}
+    fl_nodes: dict[str, dict[str, Any]] = {}
+    for layer_id, layer in layers.items():
+        for node_id, node in (layer.get("nodes") or {}).items():
+            fl_nodes[node_id] = {**node, "layer": node.get("layer") or layer_id}
+    fl_nodes.update(fl.get("nodes") or {})
+    nodes: dict[str, Node] = {}
+    pin_ids: set[str] = set()
+    for fl_node in fl_nodes.values():
+        node, kept = _map_node(fl_node, registry, text, report)
+        node.layer = node.layer if node.layer in layers else None
+        nodes[node.id] = node
+        pin_ids.update(kept)
+    layer_pins = {pin_id: pin for layer in layers.values() for pin_id, pin in (layer.get("pins") or {}).items()}
+    connections = _wires(fl_nodes, layer_pins, pin_ids, nodes, report)
+    variables = {}
+    for fl_variable in list((fl.get("variables") or {}).values()) + [
+            v for layer in layers.values() for v in (layer.get("variables") or {}).values()]:
+        variable = _variable(fl_variable, text, report)
+        variables[variable.id] = variable
+    comments = {c["id"]: _comment(c) for c in (fl.get("comments") or {}).values()}
+    board = Board(
+        id=fl.get("id") or new_id(), name=fl.get("name") or "board", description=text(fl.get("description")),
+        version=tuple(fl.get("version") or (0, 1, 0)),
+        log_level=LogLevel(fl["log_level"]) if fl.get("log_level") in LogLevel._value2member_map_ else LogLevel.INFO,
+        nodes=nodes, connections=connections, variables=variables, comments=comments,
+        layers=_layers(layers, nodes),
+    )
+    report.board = board.name
+    report.nodes = len(nodes)
+    report.mapped = len(nodes) - len(report.placeholders)
+    report.wires = len(connections)
+    return board
+
+
+def _label(fl_node: dict[str, Any]) -> str:
+    return f"{fl_node.get('friendly_name') or fl_node.get('name')!r} ({fl_node.get('id')})"
+
+
+def _target(fl_node: dict[str, Any], registry: Registry) -> Alias | None:
+    """The node type of ours for a Flow-Like node, with pin renames; None when we have none."""
+    key = fl_node.get("name", "")
+    if key == "reroute" and key in registry and not any(p.name == "route_in" for p in registry.get(key).pin_specs()):
+        carries_exec = any(p.get("data_type") == "Execution" for p in (fl_node.get("pins") or {}).values())
+        if carries_exec:
+            return Alias("reroute", EXEC_REROUTE)
+        return Alias("reroute_data") if "reroute_data" in registry else None
+    if key in registry:
+        return Alias(key)
+    alias = IMPORT_ALIASES.get(key)
+    return alias if alias is not None and alias.key in registry else None
+
+
+def _map_node(fl_node: dict[str, Any], registry: Registry, text: Callable[[str | None], str],
+              report: ImportReport) -> tuple[Node, set[str]]:
+    """Our node for a Flow-Like node, and the ids of the Flow-Like pins it kept (our pins take their ids)."""
+    key, label = fl_node.get("name", ""), _label(fl_node)
+    x, y, z = (list(fl_node.get("coordinates") or ()) + [0.0, 0.0, 0.0])[:3]
+    common = {"id": fl_node["id"], "coordinates": (float(x), float(y), float(z)), "comment": fl_node.get("comment"),
+              "layer": fl_node.get("layer")}
+    fl_pins = sorted((fl_node.get("pins") or {}).values(), key=lambda p: p.get("index", 0))
+    target = _target(fl_node, registry)
+    if target is None:
+        pack = pack_of(key)
+        report.add("placeholder", f"{label}: missing {key} ({pack})", node_id=fl_node["id"], node=label, pack=pack)
+        pins = {p["id"]: _placeholder_pin(p, text, report, label) for p in fl_pins}
+        node = Node(name=key, friendly_name=fl_node.get("friendly_name") or key,
+                    description=text(fl_node.get("description")), category=fl_node.get("category") or "",
+                    pins=pins, **common)
+        return node, set(pins)
+    node_type = registry.get(target.key)
+    if target.key != key:
+        report.add("renamed", f"{label}: {key} -> {target.key}", node_id=fl_node["id"], node=label)
+    fresh = node_type.create(node_id=fl_node["id"], coordinates=common["coordinates"])
+    renames = dict(target.pins)
+    saved_groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for pin in fl_pins:
+        saved_groups.setdefault((pin.get("pin_type", "Input"), renames.get(pin["name"], pin["name"])), []).append(pin)
+    our_groups: dict[tuple[str, str], list[Pin]] = {}
+    for pin in fresh.ordered_pins():
+        our_groups.setdefault((pin.direction.value, pin.name), []).append(pin)
+    pins: dict[str, Pin] = {}
+    kept: set[str] = set()
+    next_index = max((p.index for p in fresh.pins.values()), default=-1) + 1
+    for group, ours in our_groups.items():
+        saved = saved_groups.pop(group, [])
+        for i, pin in enumerate(ours):
+            if i < len(saved):
+                pin = _merge(pin, saved[i], text, report, label)
+                kept.add(pin.id)
+            elif pin.name not in (ERROR_EXEC, ERROR_MESSAGE):  # Flow-Like adds the error pins on demand
+                report.add("pin-added", f"{label}: {pin.direction.value.lower()} {pin.name!r} ({pin.type_label()})",
+                           node_id=fresh.id, node=label, pin=pin.name)
+            pins[pin.id] = pin
+        for extra in saved[len(ours):]:
+            if len(ours) > 1:  # a variadic group (several pins of one name) takes more of the same
+                pin = _merge(ours[-1].model_copy(update={"index": next_index}), extra, text, report, label)
+                next_index += 1
+                pins[pin.id] = pin
+                kept.add(pin.id)
+            else:
+                _drop_pin(report, fresh.id, label, extra, f"{key} has one {extra['name']!r}")
+    for leftover in saved_groups.values():
+        for extra in leftover:
+            _drop_pin(report, fresh.id, label, extra, f"{target.key} has no {extra.get('pin_type', '').lower()} "
+                                                      f"of that name")
+    node = fresh.model_copy(update={
+        "friendly_name": fl_node.get("friendly_name") or fresh.friendly_name,
+        "description": text(fl_node.get("description")) or fresh.description,
+        "category": fl_node.get("category") or fresh.category, "pins": pins, **common})
+    return node, kept
+
+
+def _drop_pin(report: ImportReport, node_id: str, label: str, pin: dict[str, Any], why: str) -> None:
+    report.add("pin-dropped", f"{label}: {pin.get('pin_type', '').lower()} {pin['name']!r} ({why})",
+               node_id=node_id, node=label, pin=pin["name"])
+
+
+def _types(saved: dict[str, Any]) -> tuple[DataType, ValueType]:
+    data_type = saved.get("data_type") or "Execution"
+    value_type = saved.get("value_type") or "Array"
+    try:
+        return DataType(data_type), ValueType(value_type)
+    except ValueError:
+        raise ValueError(f"pin {saved.get('name')!r} ({saved.get('id')}) has an unknown type "
+                         f"{value_type}<{data_type}>") from None
+
+
+def _merge(pin: Pin, saved: dict[str, Any], text: Callable[[str | None], str], report: ImportReport,
+           label: str) -> Pin:
+    """Our pin (from our node type) with what the saved Flow-Like pin adds: id, names, type, default."""
+    update: dict[str, Any] = {"id": saved["id"]}
+    if saved.get("friendly_name"):
+        update["friendly_name"] = saved["friendly_name"]
+    if description := text(saved.get("description")):
+        update["description"] = description
+    data_type, value_type = _types(saved)
+    if pin.data_type is DataType.GENERIC:
+        update.update(data_type=data_type, value_type=value_type, schema_=_schema(saved.get("schema"), text))
+    elif (data_type, value_type) != (pin.data_type, pin.value_type):
+        saved_label = data_type.value if value_type is ValueType.NORMAL else f"{value_type.value}<{data_type.value}>"
+        report.add("type-kept", f"{label}: pin {pin.name!r} was saved as {saved_label}, ours takes "
+                                f"{pin.type_label()}", node_id=None, node=label, pin=pin.name)
+        data_type, value_type = pin.data_type, pin.value_type
+    if pin.is_input and not pin.is_exec:
+        value = _default(saved, report, label)
+        if value is not _MISSING and fits(value, data_type, value_type):
+            update["default_value"] = value
+        elif value is not _MISSING:
+            report.add("default-dropped", f"{label}: default {value!r} of {pin.name!r} does not fit "
+                                          f"{pin.type_label()}; ours kept", node=label, pin=pin.name)
+    return pin.model_copy(update=update)
+
+
+def _default(saved: dict[str, Any], report: ImportReport, label: str) -> Any:
+    raw = saved.get("default_value")
+    if not raw:
+        return _MISSING
+    try:
+        return json.loads(bytes(raw))
+    except (ValueError, TypeError):
+        report.add("default-dropped", f"{label}: default of {saved.get('name')!r} is not JSON", node=label,
+                   pin=saved.get("name"))
+        return _MISSING
+
+
+def _schema(raw: str | None, text: Callable[[str | None], str]) -> dict[str, Any] | None:
+    value = text(raw)
+    if not value:
+        return None
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        parsed = None
+    return parsed if isinstance(parsed, dict) else {RAW_SCHEMA: value}
+
+
+def _options(saved: dict[str, Any] | None) -> PinOptions | None:
+    if not saved:
+        return None
+    options = PinOptions(valid_values=saved.get("valid_values") or None,
+                         range=tuple(saved["range"]) if saved.get("range") else None,
+                         step=saved.get("step"), sensitive=bool(saved.get("sensitive")))
+    return None if options == PinOptions() else options
+
+
+def _placeholder_pin(saved: dict[str, Any], text: Callable[[str | None], str], report: ImportReport,
+                     label: str) -> Pin:
+    data_type, value_type = _types(saved)
+    default = _default(saved, report, label)
+    return Pin(id=saved["id"], name=saved["name"], friendly_name=saved.get("friendly_name") or "",
+               description=text(saved.get("description")),
+               direction=PinDirection(saved.get("pin_type") or "Input"), data_type=data_type,
+               value_type=value_type, schema=_schema(saved.get("schema"), text),
+               default_value=None if default is _MISSING else default, index=saved.get("index") or 0,
+               options=_options(saved.get("options")))
+
+
+def _wires(fl_nodes: dict[str, dict[str, Any]], layer_pins: dict[str, dict[str, Any]], kept: set[str],
+           nodes: dict[str, Node], report: ImportReport) -> list[Connection]:
+    """Wires from both pins' records; a wire through a layer's bridge pins joins the pins at its ends."""
+    owner = {pin_id: (node_id, pin) for node_id, node in fl_nodes.items()
+             for pin_id, pin in (node.get("pins") or {}).items()}
+
+    def name(pin_id: str) -> str:
+        node_id, pin = owner[pin_id]
+        return f"{_label(fl_nodes[node_id])}.{pin['name']}"
+
+    def through(pin_ids: list[str], attr: str) -> set[str]:
+        ends, todo, seen = set(), list(pin_ids), set()
+        while todo:
+            pin_id = todo.pop()
+            if pin_id not in seen:
+                seen.add(pin_id)
+                todo.extend(layer_pins[pin_id].get(attr) or []) if pin_id in layer_pins else ends.add(pin_id)
+        return ends
+
+    recorded: dict[tuple[str, str], set[str]] = {}
+    for pin_id, (_, pin) in owner.items():
+        is_output = pin.get("pin_type") == "Output"
+        for attr in ("connected_to", "depends_on"):
+            for other in sorted(through(pin.get(attr) or [], attr)):
+                if other not in owner:
+                    report.add("wire-dropped", f"{name(pin_id)} -> pin {other}: that pin is not on the board")
+                elif (owner[other][1].get("pin_type") == "Output") == is_output:
+                    report.add("wire-dropped", f"{name(pin_id)} -> {name(other)}: joins two "
+                                               f"{'outputs' if is_output else 'inputs'}")
+                else:
+                    wire = (pin_id, other) if is_output else (other, pin_id)
+                    recorded.setdefault(wire, set()).add("output" if is_output else "input")
+    wires: list[tuple[bool, Connection]] = []
+    for (out_id, in_id), sides in sorted(recorded.items()):
+        where = f"{name(out_id)} -> {name(in_id)}"
+        if out_id not in kept or in_id not in kept:
+            report.add("wire-dropped", f"{where}: its pin was dropped")
+            continue
+        if len(sides) == 1:
+            report.add("wire-repaired", f"{where}: was stored on the {next(iter(sides))} pin only")
+        wires.append((len(sides) == 2, Connection(from_node=owner[out_id][0], from_pin=out_id,
+                                                  to_node=owner[in_id][0], to_pin=in_id)))
+    wires.sort(key=lambda item: not item[0])  # two-sided wires win where a pin takes only one
+    taken: set[tuple[str, str]] = set()
+    connections = []
+    for _, wire in wires:
+        source, target = nodes[wire.from_node].pins[wire.from_pin], nodes[wire.to_node].pins[wire.to_pin]
+        end = (wire.from_node, wire.from_pin) if source.is_exec else (wire.to_node, wire.to_pin)
+        if end in taken:
+            what = "an exec output starts one node" if source.is_exec else "a data input takes one wire"
+            report.add("wire-dropped", f"{nodes[wire.from_node].label()}.{source.name} -> "
+                                       f"{nodes[wire.to_node].label()}.{target.name}: {what}")
+            continue
+        taken.add(end)
+        connections.append(wire)
+    return connections
+
+
+def _variable(fl: dict[str, Any], text: Callable[[str | None], str], report: ImportReport) -> Variable:
+    data_type, value_type = _types(fl)
+    default = _default(fl, report, f"variable {fl.get('name')!r}")
+    if default is not _MISSING and not fits(default, data_type, value_type):
+        report.add("default-dropped", f"variable {fl.get('name')!r}: default {default!r} does not fit its type")
+        default = _MISSING
+    return Variable(id=fl["id"], name=fl["name"], description=text(fl.get("description")),
+                         data_type=data_type, value_type=value_type, schema=_schema(fl.get("schema"), text),
+                         default_value=None if default is _MISSING else default, exposed=bool(fl.get("exposed")),
+                         secret=bool(fl.get("secret")), editable=bool(fl.get("editable", True)))
+
+
+def _comment(fl: dict[str, Any]) -> Comment:
+    x, y, z = (list(fl.get("coordinates") or ()) + [0.0, 0.0, 0.0])[:3]
+    return Comment(id=fl["id"], content=fl.get("content") or "", coordinates=(x, y, z),
+                   width=fl.get("width") or 240.0, height=fl.get("height") or 120.0, color=fl.get("color"))
+
+
+def _layers(layers: dict[str, dict[str, Any]], nodes: dict[str, Node]) -> dict[str, Layer]:
+    """Our layers list their members: the nodes drawn in them and the layers nested in them."""
+    members: dict[str, list[str]] = {layer_id: [] for layer_id in layers}
+    for node in nodes.values():
+        if node.layer in members:
+            members[node.layer].append(node.id)
+    for layer_id, layer in layers.items():
+        if layer.get("parent_id") in members:
+            members[layer["parent_id"]].append(layer_id)
+    out = {}
+    for layer_id, layer in layers.items():
+        x, y, z = (list(layer.get("coordinates") or ()) + [0.0, 0.0, 0.0])[:3]
+        out[layer_id] = Layer(id=layer_id, name=layer.get("name") or layer_id, coordinates=(x, y, z),
+                              nodes=sorted(members[layer_id]), comment=layer.get("comment"))
+    return out
+
+
+# ---- ours -> Flow-Like -----------------------------------------------------------------------------------
+
+
+def board_to_flowlike(board: Board, registry: Registry) -> dict[str, Any]:
+    """Flow-Like's serde form of a board: its keys and pins, both records of every wire, layers as parents."""
+    connected_to: dict[str, list[str]] = {}
+    depends_on: dict[str, list[str]] = {}
+    for wire in board.connections:
+        connected_to.setdefault(wire.from_pin, []).append(wire.to_pin)
+        depends_on.setdefault(wire.to_pin, []).append(wire.from_pin)
+    parent = {member: layer.id for layer in board.layers.values() for member in layer.nodes}
+    now = _now()
+    nodes = {}
+    for node in board.nodes.values():
+        node_type = registry.get(node.name) if node.name in registry else None
+        key, renames = _export_key(node, node_type)
+        pins = {pin.id: _export_pin(pin, renames, connected_to, depends_on) for pin in node.pins.values()}
+        layer = node.layer if node.layer in board.layers else parent.get(node.id)
+        nodes[node.id] = {
+            "id": node.id, "name": key, "friendly_name": node.friendly_name, "description": node.description,
+            "coordinates": list(node.coordinates), "category": node.category, "pins": pins,
+            "start": bool(node_type and node_type.is_event) or None, "comment": node.comment, "layer": layer,
+        }
+    variables = {v.id: _export_variable(v) for v in board.variables.values()}
+    comments = {c.id: {"id": c.id, "content": c.content, "comment_type": "Text", "timestamp": now,
+                       "coordinates": list(c.coordinates), "width": c.width, "height": c.height, "color": c.color}
+                for c in board.comments.values()}
+    layers = {layer.id: {"id": layer.id, "parent_id": parent.get(layer.id), "name": layer.name, "type": "Collapsed",
+                         "nodes": {}, "variables": {}, "comments": {}, "coordinates": list(layer.coordinates),
+                         "pins": {}, "comment": layer.comment}
+              for layer in board.layers.values()}
+    return {"id": board.id, "name": board.name, "description": board.description, "nodes": nodes,
+            "variables": variables, "comments": comments, "viewport": [0.0, 0.0, 1.0], "version": list(board.version),
+            "stage": "Dev", "log_level": board.log_level.value, "execution_mode": "Hybrid", "refs": {},
+            "layers": layers, "page_ids": [], "created_at": now, "updated_at": now}
+
+
+def _now() -> dict[str, int]:
+    nanos = time.time_ns()
+    return {"secs_since_epoch": nanos // 10**9, "nanos_since_epoch": nanos % 10**9}
+
+
+def _export_key(node: Node, node_type: type[NodeType] | None) -> tuple[str, dict[str, str]]:
+    """Flow-Like's key and pin names for a node of ours (they differ only for our two reroutes)."""
+    if node_type is not None and node.name == "reroute" and any(p.name == "exec_in" for p in node_type.pins):
+        return "reroute", {ours: theirs for theirs, ours in EXEC_REROUTE}
+    if node.name == "reroute_data":
+        return "reroute", {}
+    return node.name, {}
+
+
+def _json_bytes(value: Any) -> list[int]:
+    return list(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+
+
+def _export_pin(pin: Pin, renames: dict[str, str], connected_to: dict[str, list[str]],
+                depends_on: dict[str, list[str]]) -> dict[str, Any]:
+    schema = pin.schema_
+    if schema is not None:
+        schema = schema[RAW_SCHEMA] if set(schema) == {RAW_SCHEMA} else json.dumps(schema, sort_keys=True)
+    options = None
+    if pin.options is not None:
+        values = pin.options.valid_values
+        options = {"valid_values": [v if isinstance(v, str) else json.dumps(v) for v in values] if values else None,
+                   "range": list(pin.options.range) if pin.options.range else None, "step": pin.options.step,
+                   "sensitive": pin.options.sensitive or None}
+    return {"id": pin.id, "name": renames.get(pin.name, pin.name), "friendly_name": pin.friendly_name,
+            "description": pin.description, "pin_type": pin.direction.value, "data_type": pin.data_type.value,
+            "schema": schema, "value_type": pin.value_type.value, "depends_on": sorted(depends_on.get(pin.id, [])),
+            "connected_to": sorted(connected_to.get(pin.id, [])),
+            "default_value": None if pin.default_value is None else _json_bytes(pin.default_value),
+            "index": pin.index, "options": options}
+
+
+def _export_variable(variable: Variable) -> dict[str, Any]:
+    value = None if variable.secret or variable.default_value is None else _json_bytes(variable.default_value)
+    schema = variable.schema_
+    if schema is not None:
+        schema = schema[RAW_SCHEMA] if set(schema) == {RAW_SCHEMA} else json.dumps(schema, sort_keys=True)
+    return {"id": variable.id, "name": variable.name, "category": None, "description": variable.description or None,
+            "default_value": value, "data_type": variable.data_type.value, "value_type": variable.value_type.value,
+            "exposed": variable.exposed, "secret": variable.secret, "editable": variable.editable, "hash": None,
+            "schema": schema, "runtime_configured": False}

@@ -1,0 +1,87 @@
+"""Placeholder nodes: nodes whose key no installed pack provides (Flow-Like nodes we do not have yet).
+
+A placeholder is an ordinary board Node whose type key is unknown here: it keeps its pins, position,
+defaults and wires, saves and exports unchanged, and `validate()` names it with the Flow-Like pack that
+would provide it. A run may start on a board with placeholders as long as it cannot reach one: the run is
+refused before anything runs when it could.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+
+from flowlike_core.board import Board
+from flowlike_core.errors import BoardError
+from flowlike_core.registry import Registry
+
+
+@functools.cache
+def flowlike_packs() -> dict[str, str]:
+    """Flow-Like node key -> the Flow-Like pack that registers it."""
+    text = resources.files(__package__).joinpath("flowlike_packs.txt").read_text(encoding="utf-8")
+    packs: dict[str, str] = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            pack, _, keys = line.partition("\t")
+            packs.update(dict.fromkeys(keys.split(), pack))
+    return packs
+
+
+def pack_of(key: str) -> str:
+    """The Flow-Like pack of a node key, or `unknown pack` for keys Flow-Like's catalog does not list."""
+    pack = flowlike_packs().get(key)
+    return f"Flow-Like pack {pack!r}" if pack else "unknown pack"
+
+
+def placeholders(board: Board, registry: Registry) -> list[str]:
+    """Ids of the nodes no installed pack provides."""
+    return [node_id for node_id, node in board.nodes.items() if node.name not in registry]
+
+
+def reachable(board: Board, start: str) -> set[str]:
+    """Nodes a run from `start` may touch: exec wires forward, and whatever feeds a touched node's inputs."""
+    exec_next: dict[str, set[str]] = {}
+    feeds: dict[str, set[str]] = {}
+    for wire in board.connections:
+        source = board.nodes.get(wire.from_node)
+        pin = source.pins.get(wire.from_pin) if source else None
+        if pin is not None and pin.is_exec:
+            exec_next.setdefault(wire.from_node, set()).add(wire.to_node)
+        else:
+            feeds.setdefault(wire.to_node, set()).add(wire.from_node)
+    seen, todo = {start}, [start]
+    while todo:
+        node_id = todo.pop()
+        for nxt in exec_next.get(node_id, set()) | feeds.get(node_id, set()):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
+
+
+def without_placeholders(board: Board, registry: Registry) -> Board:
+    """The board to plan a run from: itself when every node is known, else a copy without the placeholders."""
+    missing = set(placeholders(board, registry))
+    if not missing:
+        return board
+    runnable = board.model_copy(update={
+        "nodes": {k: v for k, v in board.nodes.items() if k not in missing},
+        "connections": [w for w in board.connections if w.from_node not in missing and w.to_node not in missing],
+    })
+    runnable._listeners = []  # a copy shares private state shallowly; edits of the copy must reach no one
+    runnable._history = None
+    return runnable
+
+
+def refuse_reached(board: Board, registry: Registry, start: str) -> None:
+    """Raise, naming them, when a run from `start` could reach a placeholder; before anything runs."""
+    missing = set(placeholders(board, registry))
+    if not missing:
+        return
+    hit = sorted(missing & reachable(board, start))
+    if hit:
+        names = "; ".join(f"{board.nodes[n].label()}: missing {board.nodes[n].name} ({pack_of(board.nodes[n].name)})"
+                          for n in hit)
+        raise BoardError(f"board {board.name!r}: the run from {board.nodes[start].label()} would reach "
+                         f"{len(hit)} node(s) no installed pack provides: {names}")
