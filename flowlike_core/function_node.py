@@ -17,10 +17,12 @@ Decorating only defines the type: a `Pack` or a registry decides where it is use
 from __future__ import annotations
 
 import dataclasses
+import functools
 import inspect
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import CodeType
 from typing import Any, ClassVar
 
 from flowlike_core.board import PinDirection, PinOptions
@@ -58,6 +60,22 @@ class Pin:
             return None
         return PinOptions(range=self.range, step=self.step, sensitive=self.sensitive, required=required,
                           valid_values=list(self.valid_values) if self.valid_values is not None else None)
+
+
+@functools.cache
+def _compiled(annotation: str) -> CodeType:
+    return compile(annotation, "<annotation>", "eval")
+
+
+def _function_hints(func: Callable[..., Any], where: str) -> dict[str, Any]:
+    """`typing.get_type_hints(func, include_extras=True)`, compiling each annotation string once per process:
+    a pack of hundreds of nodes repeats the same few (`int`, `Text`), and compiling them dominated pack loading."""
+    try:
+        return {name: eval(_compiled(hint), func.__globals__) if isinstance(hint, str) else hint
+                for name, hint in func.__annotations__.items()}
+    except NameError as exc:
+        raise TypeError(f"{where}: cannot read its type hints ({exc}); define the types it uses at module "
+                        f"level") from None
 
 
 def _split(hint: Any) -> tuple[Any, Pin]:
@@ -206,11 +224,7 @@ def node(
 
     def make(func: Callable[..., Any]) -> type[FunctionNode]:
         where = f"@node {func.__qualname__}"
-        try:
-            hints = typing.get_type_hints(func, include_extras=True)
-        except NameError as exc:
-            raise TypeError(f"{where}: cannot read its type hints ({exc}); define the types it uses at module "
-                            f"level") from None
+        hints = _function_hints(func, where)
         inputs = _inputs(func, hints, where)
         outputs, fields = _outputs(hints.get("return", Any), where)
         pins = (exec_in(), *inputs.specs, exec_out(), *outputs) if exec_pins else inputs.specs + outputs
