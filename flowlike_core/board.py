@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from enum import StrEnum
@@ -20,6 +19,7 @@ import orjson
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from flowlike_core.errors import BoardFileError, UnknownNodeError, UnknownPinError
+from flowlike_core.files import atomic_write
 from flowlike_core.types import DataType, ValueType
 
 if TYPE_CHECKING:
@@ -406,15 +406,5 @@ class Board(_Model):
 
 
 def atomic_write_text(path: Path, text: str) -> None:
-    """Write to a temporary file beside `path`, fsync, then rename over it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write to a temporary file beside `path`, fsync, then rename over it (see `flowlike_core.files`)."""
+    atomic_write(path, text.encode("utf-8"))

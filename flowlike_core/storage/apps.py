@@ -97,25 +97,36 @@ class App:
 
         The save must be based on the stored revision: by default the one this App last loaded or saved,
         or `based_on` when given. `force=True` overwrites whatever is stored. The check and the write are
-        two steps (fsspec has no conditional write), so two saves landing within the same moment can
-        still race; saves seconds or hours apart, the case of two kernels, are always caught.
+        one step on every store (`Bucket.swap`): of two saves on the same base, one raises `SaveConflict`.
         """
         name = check_name(board.name if name is None else name, "board name")
-        key = self._board_key(name)
-        if not force:
-            expected = based_on if based_on is not None else self._seen.get(name)
-            stored = self.revision(name)
-            if stored is not None and stored != expected:
-                seen = f"revision {expected}" if expected else "no stored copy"
-                raise SaveConflict(
-                    f"board {name!r} of app {self.name!r} was saved elsewhere (stored revision {stored}) since "
-                    f"this copy was loaded ({seen}). Reload it with app.load({name!r}) and re-apply your edits, "
-                    f"or overwrite the stored copy with app.save(board, force=True)"
-                )
+        expected = based_on if based_on is not None else self._seen.get(name)
+
+        checked = False
+
+        def unchanged(stored: bytes | None) -> None:
+            nonlocal checked
+            if stored is not None and revision_of(stored) != expected:
+                raise self._conflict(name, f"stored revision {revision_of(stored)}", expected)
+            checked = True
+
         data = board.to_json().encode("utf-8")
-        self.meta.write(key, data)
+        try:
+            self.meta.swap(self._board_key(name), data, None if force else unchanged)
+        except SaveConflict as exc:
+            if not checked:
+                raise  # refused by the check (its message says why), or the store stayed locked
+            raise self._conflict(name, "another save landed during this one", expected) from exc
         self._seen[name] = revision = revision_of(data)
         return revision
+
+    def _conflict(self, name: str, what: str, expected: str | None) -> SaveConflict:
+        seen = f"revision {expected}" if expected else "no stored copy"
+        return SaveConflict(
+            f"board {name!r} of app {self.name!r} was saved elsewhere ({what}) since this copy was loaded "
+            f"({seen}). Reload it with app.load({name!r}) and re-apply your edits, or overwrite the stored "
+            f"copy with app.save(board, force=True)"
+        )
 
     # ---- versions ------------------------------------------------------------------------------------
 

@@ -1,0 +1,58 @@
+"""Local files written whole or not at all, and a lock per file for check-then-write steps.
+
+A write goes to a hidden temporary file beside the target (`.<name>.<random>.tmp`), is fsynced, then
+`os.replace`d over it: a rename within one directory is atomic, so a reader sees the old file or the new
+one. The temporary file is created like any new file (mode 0666 less the umask); when the target exists,
+it takes the target's permissions, so a save never changes who may read a file. Temporary files left by
+a killed writer are skipped by listings (`is_temporary`) and removed by the next locked write.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+from filelock import FileLock
+
+TEMPORARY_SUFFIX = ".tmp"
+LOCK_SUFFIX = ".lock"
+
+
+def is_temporary(name: str) -> bool:
+    """Hidden files (temporary files, locks) are never documents: every stored name starts with a letter/digit."""
+    return name.startswith(".") or name.endswith((TEMPORARY_SUFFIX, LOCK_SUFFIX))
+
+
+def atomic_write(path: Path, data: bytes, *, sync: bool = True) -> None:
+    """Replace `path` with `data` atomically. `sync=False` skips the fsync (survives a killed process,
+    not an operating-system crash)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}{TEMPORARY_SUFFIX}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies, as for any new file
+    try:
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(fd, stat.S_IMODE(os.stat(path).st_mode))
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            if sync:
+                os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+@contextlib.contextmanager
+def locked(path: Path, timeout: float = 60.0) -> Iterator[None]:
+    """Hold the lock of `path` (a hidden `.<name>.lock` beside it) across processes; clean stale temporary
+    files of `path` meanwhile: every writer of a locked file holds the lock, so any left is a dead writer's."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(path.with_name(f".{path.name}{LOCK_SUFFIX}"), timeout=timeout):
+        for stale in path.parent.glob(f".{path.name}.*{TEMPORARY_SUFFIX}"):
+            stale.unlink(missing_ok=True)
+        yield
