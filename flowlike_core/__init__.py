@@ -35,7 +35,7 @@ from flowlike_core.errors import (
     UnknownPinError,
     UnknownVariableError,
 )
-from flowlike_core.events import Event
+from flowlike_core.events import Listener
 from flowlike_core.executor import RunHandle, run_board, start_run
 from flowlike_core.function_node import Pin, node
 from flowlike_core.node import NodeType, PinSpec, data_in, data_out, exec_in, exec_out
@@ -46,7 +46,7 @@ from flowlike_core.validate import Problem, validate_board
 
 __all__ = [
     "Board", "BoardError", "BoardFileError", "Comment", "Connection", "ConnectionRefused", "Context",
-    "DataType", "Event", "FlowLikeError", "Layer", "LogLevel", "Node", "NodeFailed", "NodeStatus", "NodeTrace",
+    "DataType", "FlowLikeError", "Layer", "Listener", "LogLevel", "Node", "NodeFailed", "NodeStatus", "NodeTrace",
     "NodeType", "NothingToUndo", "Pack", "Pin", "PinDirection", "PinOptions", "PinSpec", "Problem", "Registry",
     "Run", "RunCancelled", "RunError", "RunHandle", "RunRecord", "RunStatus", "StepLimitExceeded",
     "UnknownNodeError", "UnknownPinError", "UnknownVariableError", "ValueType", "Variable", "commands",

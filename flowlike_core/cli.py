@@ -24,10 +24,10 @@ from typing import Any, TextIO
 
 from flowlike_core.board import Board, PinDirection
 from flowlike_core.errors import FlowLikeError
-from flowlike_core.events import Event
+from flowlike_core.events import Listener
 from flowlike_core.executor import DEFAULT_MAX_STEPS, start_run
 from flowlike_core.registry import default_registry
-from flowlike_core.run import Run, RunStatus
+from flowlike_core.run import LogLine, Run, RunStatus
 from flowlike_core.types import DataType
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
@@ -36,6 +36,7 @@ TRACEBACK_LINES = 12
 
 EXTENSIONS: list[tuple[str, str]] = [
     ("flowlike_core.storage.cli", "add_runs_command"),
+    ("flowlike_core.interop.cli", "add_interop_commands"),
 ]
 """Subcommands other packages provide: (module, function taking the subparsers). Absent modules are skipped."""
 
@@ -63,50 +64,50 @@ def parse_value(raw: str) -> Any:
         return raw
 
 
-class RunReporter:
-    """Listens to a run's events: prints log lines as they come and keeps a progress display up to date.
+class RunReporter(Listener):
+    """Prints log lines as they come and keeps a progress display up to date.
 
     On a terminal the progress is one line redrawn in place. Elsewhere (logs, CI) it is a line every
     `interval` seconds, the first one `interval` seconds into the run, so that short runs print none.
     """
 
-    def __init__(self, board: Board, out: TextIO, err: TextIO, interval: float | None = None) -> None:
+    def __init__(self, board: Board, out: TextIO, err: TextIO, interval: float | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.names = {node.id: node.friendly_name or node.name for node in board.nodes.values()}
         self.out = out
         self.err = err
         self.live = err.isatty()
         self.interval = interval if interval is not None else (0.1 if self.live else 5.0)
-        self.started = time.monotonic()
+        self.clock = clock
+        self.started = clock()
         self.last_progress = float("-inf") if self.live else self.started
         self.printed = False
         self.showing = False
 
-    def __call__(self, event: Event) -> None:
-        if event.kind == "log":
-            self._clear()
-            print(f"{event.level.upper():<5} {self.names.get(event.node_id, event.node_id)}: {event.message}",
-                  file=self.out, flush=True)
-        elif event.kind == "progress" and event.progress is not None:
-            self._progress(event)
-        elif event.kind == "run_finished":
-            self._clear()
+    def log(self, run: Run, line: LogLine) -> None:
+        self._clear()
+        print(f"{line.level.upper():<5} {self.names.get(line.node_id, line.node_id)}: {line.message}",
+              file=self.out, flush=True)
 
-    def _progress(self, event: Event) -> None:
-        now = time.monotonic()
-        last_word = event.progress >= 1.0 and self.printed
+    def progress(self, run: Run, node_id: str, fraction: float, message: str) -> None:
+        now = self.clock()
+        last_word = fraction >= 1.0 and self.printed
         if not last_word and now - self.last_progress < self.interval:
             return
         self.last_progress = now
         self.printed = True
-        text = f"{self.names.get(event.node_id, event.node_id)}: {event.progress:6.1%}"
-        if event.message:
-            text += f" {event.message}"
+        text = f"{self.names.get(node_id, node_id)}: {fraction:6.1%}"
+        if message:
+            text += f" {message}"
         if self.live:
             self.err.write(f"\r\x1b[K{text}")
             self.showing = True
         else:
             self.err.write(f"progress {text} ({now - self.started:.1f}s)\n")
         self.err.flush()
+
+    def finished(self, run: Run) -> None:
+        self._clear()
 
     def _clear(self) -> None:
         if self.showing:
@@ -117,7 +118,7 @@ class RunReporter:
 
 def summary(run: Run) -> str:
     """Status, node executions and duration; for a failed run the failing node, its error and traceback."""
-    lines = [f"{run.status.value}: board {run.board.name!r}, {len(run.traces)} node executions "
+    lines = [f"{run.status.value}: board {run.board.name!r}, {run.node_executions} node executions "
              f"in {run.duration:.3f}s (run {run.id})"]
     if run.result is not None:
         lines.append(f"result: {run.result!r}")

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from flowlike_core.board import LogLevel
 from flowlike_core.errors import UnknownPinError, UnknownVariableError
-from flowlike_core.events import Event
 from flowlike_core.plan import CONST, VALUE, NodePlan
 from flowlike_core.run import LEVEL_ORDER, LogLine, NodeTrace
 
@@ -17,15 +16,22 @@ if TYPE_CHECKING:
 
 
 class Context:
-    __slots__ = ("_executor", "_plan", "trace", "trigger", "activated")
+    """Valid while its node runs: the executor may reuse it for the node's next execution."""
 
-    def __init__(self, executor: Executor, plan: NodePlan, trace: NodeTrace, trigger: str | None) -> None:
+    __slots__ = ("_executor", "_plan", "trace", "trigger_pin", "activated")
+
+    def __init__(self, executor: Executor, plan: NodePlan, trace: NodeTrace, trigger_pin: str | None) -> None:
         self._executor = executor
         self._plan = plan
         self.trace = trace
-        self.trigger = trigger
-        """Name of the exec input that started this execution (None for events and pure nodes)."""
+        self.trigger_pin = trigger_pin
+        """Id of the exec input pin that started this execution (empty or None for events and pure nodes)."""
         self.activated: list[str] = []
+
+    @property
+    def trigger(self) -> str | None:
+        """Name of the exec input that started this execution (None for events and pure nodes)."""
+        return self._plan.exec_inputs.get(self.trigger_pin) if self.trigger_pin else None
 
     # ---- data pins -----------------------------------------------------------------------------------
 
@@ -96,11 +102,14 @@ class Context:
         targets = self._plan.exec_next[name] if branch is None else self._plan.exec_branches[name][branch]
         if targets:
             executor = self._executor
-            await executor.flow(targets)
-            if executor.pure_cache:
+            left = executor.flow_blocking(targets)
+            if left:
+                await executor.flow(left)
+            if executor.pure_done:
                 executor.pure_cache.clear()
-            for pure_id in self._plan.prefetch:
-                await executor.pull_async(pure_id)
+                executor.pure_done.clear()
+            if self._plan.awaits_pure:
+                await executor.pull_async(self._plan.pure_sources)
 
     def is_wired(self, exec_output: str) -> bool:
         return bool(self._plan.exec_next.get(exec_output))
@@ -109,9 +118,9 @@ class Context:
         """How many pins the exec output group `exec_output` has (sequence and parallel nodes grow theirs)."""
         return len(self._plan.exec_branches.get(exec_output, ()))
 
-    def wires_in(self, exec_input: str) -> int:
-        """How many wires lead into this node's exec inputs called `exec_input`."""
-        return self._plan.wires_in.get(exec_input, 0)
+    def wired_inputs(self, exec_input: str) -> list[str]:
+        """Ids of this node's exec input pins called `exec_input` that have a wire (gather waits for them)."""
+        return self._plan.wired_inputs.get(exec_input, [])
 
     # ---- run state -----------------------------------------------------------------------------------
 
@@ -156,12 +165,12 @@ class Context:
         executor = self._executor
         if LEVEL_ORDER[level] < executor.log_floor:
             return
-        line = LogLine(level, str(message), time.time(), self._plan.node.id)
+        line = LogLine(level, str(message), time.time(), self._plan.node_id)
         if not self.trace.logs:
             self.trace.logs = []
         self.trace.logs.append(line)
-        if executor.listeners:
-            executor.emit(Event("log", node_id=line.node_id, message=line.message, level=level))
+        if executor.on_log:
+            executor.notify(executor.on_log, line)
 
     def debug(self, message: str) -> None:
         self.log(LogLevel.DEBUG, message)
@@ -181,10 +190,9 @@ class Context:
     def progress(self, done: float, total: float | None = None, message: str = "") -> None:
         """Report progress (`done` of `total`, or a fraction in 0..1) to whoever watches the run."""
         executor = self._executor
-        if executor.listeners:
+        if executor.on_progress:
             fraction = done / total if total else done
-            executor.emit(Event("progress", node_id=self._plan.node.id, progress=float(fraction),
-                                message=message))
+            executor.notify(executor.on_progress, self._plan.node_id, float(fraction), message)
 
     @property
     def cancelled(self) -> bool:

@@ -1,25 +1,70 @@
-"""Events a run emits while it goes, for progress displays, the editor's live view and logs."""
+"""Watching runs: one listener protocol for every watcher (the CLI reporter, the run history, the notebook,
+the editor), modelled on dask's scheduler callbacks.
+
+    class Printer(Listener):
+        def node_finished(self, run, trace):
+            print(trace.node_name, trace.status)
+
+    run_board(board, listeners=[Printer()])      # this run only
+    with Printer():                              # every run started in this process meanwhile
+        run_board(board)
+
+Every hook receives the live Run first; override the ones you need (the others cost nothing: the executor
+calls only hooks a listener overrides). Hooks run on the run's worker thread, so keep them short (hand work
+to another thread, as the editor relay does). A hook that raises is reported as a warning and never changes
+the run's outcome.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar
 
-EventKind = Literal["run_started", "node_started", "node_finished", "log", "progress", "run_finished"]
+if TYPE_CHECKING:
+    from flowlike_core.run import LogLine, NodeTrace, Run
 
-
-@dataclass(slots=True, frozen=True)
-class Event:
-    kind: EventKind
-    node_id: str = ""
-    status: str = ""
-    message: str = ""
-    level: str = ""
-    progress: float | None = None
-    duration: float | None = None
-    run_id: str = ""
-    data: Any = None
+HOOKS = ("start", "node_started", "node_finished", "log", "progress", "finished")
 
 
-Listener = Callable[[Event], None]
+class Listener:
+    """Override any of the hooks; a listener can watch one run (`listeners=[...]`) or all (`register()`)."""
+
+    active: ClassVar[set[Listener]] = set()
+    """Listeners registered for every run of this process (the run history, say)."""
+
+    def start(self, run: Run) -> None:
+        """The run begins (its start time is set, no node has run)."""
+
+    def node_started(self, run: Run, trace: NodeTrace) -> None:
+        """A node begins an execution; `trace` is that execution."""
+
+    def node_finished(self, run: Run, trace: NodeTrace) -> None:
+        """A node's execution ended: `trace.status`, `trace.duration`, `trace.error` say how."""
+
+    def log(self, run: Run, line: LogLine) -> None:
+        """A node logged a line (at or above the board's log level)."""
+
+    def progress(self, run: Run, node_id: str, fraction: float, message: str) -> None:
+        """A node reported progress, `fraction` in 0..1."""
+
+    def finished(self, run: Run) -> None:
+        """The run ended, whatever the outcome: `run.status` is final and every trace is closed."""
+
+    def register(self) -> Listener:
+        """Watch every run started in this process from now on."""
+        Listener.active.add(self)
+        return self
+
+    def unregister(self) -> None:
+        Listener.active.discard(self)
+
+    def __enter__(self) -> Listener:
+        return self.register()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.unregister()
+
+
+def hooks(listeners: list[Listener], name: str) -> list[Any]:
+    """The bound `name` hooks of the listeners that override it: what the executor calls."""
+    default = getattr(Listener, name)
+    return [getattr(listener, name) for listener in listeners if getattr(type(listener), name) is not default]

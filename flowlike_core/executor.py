@@ -3,18 +3,30 @@
     run = run_board(board, variables={"rows": 10})
     run.status, run.result, run.traces
 
+Shaped like dask's local scheduler: plain functions over plain state. The `Run` holds everything a run
+leaves (values, variables, traces); the `Executor` holds the scratch of one run (the step's pure cache,
+node memory, open resources) and calls the listeners (`flowlike_core.events.Listener`) as nodes go.
 A run goes on an event loop in a worker thread, so it works the same from a script, from the CLI and
 from a notebook whose own loop is already running; KeyboardInterrupt in the caller cancels it cleanly.
+
+Rules worth knowing:
+- Pulling a pure node first computes the pure nodes it reads, in dependency order, without recursion (as
+  Flow-Like runs a node's dependencies first), so chains of any length work.
+- A pure node that raises fails the exec node that pulled it: when that node's On Error output is wired,
+  the error goes there (the pure node's trace stays Failed); otherwise the run fails at the pure node.
+- Parallel branches (`control_par_execution`, or an exec output wired to several nodes) share one fate:
+  an unhandled failure in one fails the run, and its siblings are cancelled at their next await.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import threading
 import time
 import traceback
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flowlike_core.board import Board
@@ -28,14 +40,17 @@ from flowlike_core.errors import (
     UnknownNodeError,
     UnknownVariableError,
 )
-from flowlike_core.events import Event, Listener
+from flowlike_core.events import Listener, hooks
 from flowlike_core.node import ERROR_EXEC, ERROR_MESSAGE
-from flowlike_core.plan import NodePlan, Plan, plan_for
+from flowlike_core.plan import NodePlan, Plan, Target, plan_for
 from flowlike_core.registry import Registry, default_registry
-from flowlike_core.run import LEVEL_ORDER, NodeStatus, NodeTrace, Run, RunStatus
+from flowlike_core.run import FULL_TRACES, LEVEL_ORDER, NodeStats, NodeStatus, NodeTrace, Run, RunStatus
 from flowlike_core.types import fits, to_runtime
 
 DEFAULT_MAX_STEPS = 1_000_000
+CANCEL_GRACE = 0.5
+"""Seconds a cancelled run gets to stop by itself before node code is interrupted, and again before the
+caller stops waiting for a node stuck where no interrupt reaches (native code)."""
 _now = time.time
 SUCCESS = NodeStatus.SUCCESS
 NODE_ERRORS = (Exception, SystemExit, KeyboardInterrupt)
@@ -52,8 +67,19 @@ class _Abort(BaseException):
         self.node_id = node_id
 
 
+class _PureFailed(_Abort):
+    """A pure node raised: unwinds to the exec node that pulled it, which routes or re-raises it."""
+
+
+class _Interrupted(_Abort):
+    """Raised inside node code that ignored a cancel (see `RunHandle.cancel`)."""
+
+    def __init__(self) -> None:
+        super().__init__(RunCancelled("the run was cancelled while a node was running; the node was interrupted"))
+
+
 class Executor:
-    """One run of one plan. Plain state: values by pin, the step's pure cache, per-node memory."""
+    """One run of one plan: the run's scratch state and the functions that move it on."""
 
     def __init__(self, plan: Plan, run: Run, *, payload: Any = None, max_steps: int = DEFAULT_MAX_STEPS,
                  listeners: Iterable[Listener] = ()) -> None:
@@ -61,64 +87,75 @@ class Executor:
         self.run = run
         self.payload = payload
         self.max_steps = max_steps
-        self.listeners = list(listeners)
         self.values = run.values
         self.variables = run.variables
         self.pure_cache: dict[str, Any] = {}
+        """Outputs of the pure nodes computed in this step, by value key."""
+        self.pure_done: set[str] = set()
+        """Pure nodes computed in this step."""
         self.node_state: dict[str, dict[str, Any]] = {}
+        """Per-node memory for one run (`ctx.state`)."""
         self.cache: dict[Any, Any] = {}
+        """Open resources shared by nodes for one run (`ctx.cache`)."""
+        self.counts = [0] * len(plan.nodes)
+        """Executions per node, by `NodePlan.index`: the first `FULL_TRACES` are traced, later ones folded."""
+        self._contexts: list[Context | None] = [None] * len(plan.nodes)
+        """One reusable Context per blocking node (its `run` cannot re-enter itself)."""
         self.step = 0
-        self._record = run.traces.append
         self.log_floor = LEVEL_ORDER[run.board.log_level]
+        watchers = [*listeners, *Listener.active]
+        self.on_start, self.on_finished = hooks(watchers, "start"), hooks(watchers, "finished")
+        self.on_node_started, self.on_node_finished = hooks(watchers, "node_started"), hooks(watchers, "node_finished")
+        self.on_log, self.on_progress = hooks(watchers, "log"), hooks(watchers, "progress")
+        self.watching_nodes = bool(self.on_node_started or self.on_node_finished)
         self.cancelled = False
         """Set (from any thread) to stop the run; checked before every node and by `ctx.check_cancelled()`."""
+        self.thread_id: int | None = None
+        self.in_node = False
+        """True while node code runs on the worker thread: only then may a cancel interrupt it."""
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[None] | None = None
 
-    def emit(self, event: Event) -> None:
-        for listener in self.listeners:
-            listener(event)
+    def notify(self, hooks_: list[Any], *args: Any) -> None:
+        """Call listener hooks; one that raises is reported and never changes the run."""
+        for hook in hooks_:
+            try:
+                hook(self.run, *args)
+            except Exception as exc:
+                warnings.warn(f"run {self.run.id}: listener {getattr(hook, '__qualname__', hook)} failed: {exc}",
+                              RuntimeWarning, stacklevel=2)
 
     # ---- control flow --------------------------------------------------------------------------------
 
     async def main(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._task = asyncio.current_task()
+        self.thread_id = threading.get_ident()
         run = self.run
         run.start = time.time()
-        if self.listeners:
-            self.emit(Event("run_started", run_id=run.id))
+        self.notify(self.on_start)
+        status, error, node_id = RunStatus.SUCCESS, None, None
         try:
             if self.cancelled:
                 raise _Abort(RunCancelled("cancelled before it started"))
-            await self.flow([(run.start_node, None)])
-            run.status = RunStatus.SUCCESS
+            await self.flow([(run.start_node, "")])
         except _Abort as abort:
-            run.exception = abort.error
-            run.error = str(abort.error)
-            run.error_node = abort.node_id
-            run.status = RunStatus.CANCELLED if isinstance(abort.error, RunCancelled) else RunStatus.FAILED
+            error, node_id = abort.error, abort.node_id
+            status = RunStatus.CANCELLED if isinstance(abort.error, RunCancelled) else RunStatus.FAILED
         except asyncio.CancelledError:
-            run.status = RunStatus.CANCELLED
-            run.error = "the run was cancelled"
-            run.exception = RunCancelled(run.error)
+            status, error = RunStatus.CANCELLED, RunCancelled("the run was cancelled")
         finally:
             self.cache.clear()
-            run.end = time.time()
-            for trace in run.traces:
-                if trace.status is NodeStatus.RUNNING:
-                    trace.status = NodeStatus.CANCELLED if run.status is RunStatus.CANCELLED else NodeStatus.FAILED
-                    trace.end = run.end
-            if self.listeners:
-                self.emit(Event("run_finished", run_id=run.id, status=run.status.value, message=run.error or ""))
+            end(self, status, error, node_id)
 
-    async def flow(self, frontier: list[tuple[str, str | None]]) -> None:
+    async def flow(self, frontier: list[Target]) -> None:
         """Run steps until no exec output is active: each step runs the nodes the last one activated."""
         nodes = self.plan.nodes
         while frontier:
             self.step += 1
-            if self.pure_cache:
+            if self.pure_done:
                 self.pure_cache.clear()
+                self.pure_done.clear()
             if len(frontier) == 1:
                 node_id, trigger = frontier[0]
                 plan = nodes[node_id]
@@ -134,55 +171,97 @@ class Executor:
                 raise next((e for e in errors.exceptions if isinstance(e, _Abort)), errors.exceptions[0]) from None
             frontier = [target for task in tasks for target in task.result()]
 
-    def execute_blocking(self, plan: NodePlan, trigger: str | None) -> list[tuple[str, str]]:
-        """Run one exec node whose `run` is a plain function: the hot path, so `_begin` and `_succeeded`
-        are written out here (no coroutine, no helper calls on success); `execute` is the readable twin."""
+    def flow_blocking(self, frontier: list[Target]) -> list[Target]:
+        """Run single blocking steps without a coroutine; returns what is left for `flow` (loop bodies)."""
+        nodes = self.plan.nodes
+        while len(frontier) == 1:
+            plan = nodes[frontier[0][0]]
+            if not plan.blocking:
+                break
+            self.step += 1
+            if self.pure_done:
+                self.pure_cache.clear()
+                self.pure_done.clear()
+            frontier = self.execute_blocking(plan, frontier[0][1])
+        return frontier
+
+    def execute_blocking(self, plan: NodePlan, trigger: str) -> list[Target]:
+        """Run one exec node whose `run` is a plain function: the hot path, so tracing is written out here
+        for the common case (no node listeners, within limits); `execute` is the readable twin."""
         run = self.run
-        if run.steps >= self.max_steps or self.cancelled or self.listeners:
-            trace, ctx = self._begin(plan, trigger)
+        if run.steps >= self.max_steps or self.cancelled or self.watching_nodes:
+            ctx = self._begin(plan, trigger)
         else:
             run.steps += 1
+            index = plan.index
+            count = self.counts[index]
+            self.counts[index] = count + 1
             trace = NodeTrace(plan.node_id, plan.node_name, self.step, _now())
-            self._record(trace)
-            ctx = Context(self, plan, trace, trigger)
+            if count < FULL_TRACES:
+                run.traces.append(trace)
+            else:
+                trace.folded = True
+            ctx = self._contexts[index]
+            if ctx is None:
+                ctx = self._contexts[index] = Context(self, plan, trace, trigger)
+            else:
+                ctx.trace, ctx.trigger_pin, ctx.activated = trace, trigger, []
+        self.in_node = True
         try:
             plan.run(ctx)
-        except _Abort:
-            self._finish(trace, NodeStatus.FAILED, "an error further along stopped the run")
+        except _PureFailed as failed:
+            return self._pure_failed(plan, ctx, failed)
+        except _Abort as abort:
+            self._end_trace(ctx.trace, _abort_status(abort), "stopped: " + str(abort.error))
             raise
         except NODE_ERRORS as exc:
-            return self._failed(plan, trace, exc)
-        if self.listeners:
-            return self._succeeded(trace, ctx)
+            return self._failed(plan, ctx, exc)
+        finally:
+            self.in_node = False
+        trace = ctx.trace
         trace.end = _now()
         trace.status = SUCCESS
-        activated = ctx.activated
+        if trace.folded:
+            self._fold(trace)
+        if self.on_node_finished:
+            self.notify(self.on_node_finished, trace)
+        return self._next(plan, ctx.activated)
+
+    async def execute(self, plan: NodePlan, trigger: str) -> list[Target]:
+        """Run one exec node that awaits (its own `run`, or async pure nodes it reads)."""
+        ctx = self._begin(plan, trigger, reuse=False)
+        try:
+            if plan.awaits_pure:
+                await self.pull_async(plan.pure_sources)
+            self.in_node = True
+            outcome = plan.run(ctx)
+            if plan.is_async:
+                await outcome
+        except _PureFailed as failed:
+            return self._pure_failed(plan, ctx, failed)
+        except _Abort as abort:
+            self._end_trace(ctx.trace, _abort_status(abort), "stopped: " + str(abort.error))
+            raise
+        except asyncio.CancelledError:
+            self._end_trace(ctx.trace, NodeStatus.CANCELLED, "cancelled")
+            raise
+        except NODE_ERRORS as exc:
+            return self._failed(plan, ctx, exc)
+        finally:
+            self.in_node = False
+        self._end_trace(ctx.trace, SUCCESS)
+        return self._next(plan, ctx.activated)
+
+    @staticmethod
+    def _next(plan: NodePlan, activated: list[str]) -> list[Target]:
+        """What runs next: the targets of the activated exec outputs (lists are shared, never changed)."""
         if not activated:
             return []
         if len(activated) == 1:
             return plan.exec_next[activated[0]]
         return [target for pin in activated for target in plan.exec_next[pin]]
 
-    async def execute(self, plan: NodePlan, trigger: str | None) -> list[tuple[str, str]]:
-        """Run one exec node that awaits (its own `run`, or async pure nodes it reads)."""
-        trace, ctx = self._begin(plan, trigger)
-        try:
-            for pure_id in plan.prefetch:
-                await self.pull_async(pure_id)
-            outcome = plan.run(ctx)
-            if plan.is_async:
-                await outcome
-        except _Abort:
-            self._finish(trace, NodeStatus.FAILED, "an error further along stopped the run")
-            raise
-        except asyncio.CancelledError:
-            self._finish(trace, NodeStatus.CANCELLED, "cancelled")
-            raise
-        except NODE_ERRORS as exc:
-            return self._failed(plan, trace, exc)
-        return self._succeeded(trace, ctx)
-
-    def _begin(self, plan: NodePlan, trigger: str | None) -> tuple[NodeTrace, Context]:
+    def _begin(self, plan: NodePlan, trigger: str | None, reuse: bool = True) -> Context:
         run = self.run
         run.steps += 1
         if run.steps > self.max_steps:
@@ -191,46 +270,68 @@ class Executor:
                 f"a loop that never ends? Raise max_steps if the work is really that long"), plan.node_id)
         if self.cancelled:
             raise _Abort(RunCancelled("the run was cancelled"), plan.node_id)
+        trace = self._trace(plan)
+        ctx = self._contexts[plan.index] if reuse else None
+        if ctx is None:
+            ctx = Context(self, plan, trace, trigger)
+            if reuse:
+                self._contexts[plan.index] = ctx
+        else:
+            ctx.trace, ctx.trigger_pin, ctx.activated = trace, trigger, []
+        if self.on_node_started:
+            self.notify(self.on_node_started, trace)
+        return ctx
+
+    def _trace(self, plan: NodePlan) -> NodeTrace:
+        """A trace for a new execution of `plan`'s node: kept for its first executions, folded after."""
+        index = plan.index
+        count = self.counts[index]
+        self.counts[index] = count + 1
         trace = NodeTrace(plan.node_id, plan.node_name, self.step, _now())
-        run.traces.append(trace)
-        if self.listeners:
-            self.emit(Event("node_started", node_id=plan.node_id, status=NodeStatus.RUNNING.value))
-        return trace, Context(self, plan, trace, trigger)
+        if count < FULL_TRACES:
+            self.run.traces.append(trace)
+        else:
+            trace.folded = True
+        return trace
 
-    def _succeeded(self, trace: NodeTrace, ctx: Context) -> list[tuple[str, str]]:
-        """Close the trace; the activated exec outputs say what runs next (lists are shared, never changed)."""
-        trace.end = _now()
-        trace.status = NodeStatus.SUCCESS
-        if self.listeners:
-            self.emit(Event("node_finished", node_id=trace.node_id, status=NodeStatus.SUCCESS.value,
-                            duration=trace.duration))
-        activated = ctx.activated
-        if not activated:
-            return []
-        exec_next = ctx._plan.exec_next
-        if len(activated) == 1:
-            return exec_next[activated[0]]
-        return [target for pin in activated for target in exec_next[pin]]
-
-    def _failed(self, plan: NodePlan, trace: NodeTrace, exc: BaseException) -> list[tuple[str, str]]:
-        """Route a node's error to its wired On Error branch, or fail the run."""
-        self._finish(trace, NodeStatus.FAILED, f"{type(exc).__name__}: {exc}", traceback.format_exc())
-        if plan.error_wired:
-            key = plan.outputs.get(ERROR_MESSAGE)
-            if key:
-                self.values[key] = trace.error
-            return plan.exec_next[ERROR_EXEC]
-        raise _Abort(NodeFailed(f"node {plan.node.label()} failed: {trace.error}"), plan.node_id) from exc
-
-    def _finish(self, trace: NodeTrace, status: NodeStatus, error: str | None = None, tb: str | None = None) -> None:
+    def _end_trace(self, trace: NodeTrace, status: NodeStatus, error: str | None = None,
+                   tb: str | None = None) -> None:
         trace.end = _now()
         trace.status = status
         if error is not None:
             trace.error = error
             trace.traceback = tb
-        if self.listeners:
-            self.emit(Event("node_finished", node_id=trace.node_id, status=status.value, message=error or "",
-                            duration=trace.duration))
+        if trace.folded:
+            self._fold(trace)
+        if self.on_node_finished:
+            self.notify(self.on_node_finished, trace)
+
+    def _fold(self, trace: NodeTrace) -> None:
+        stats = self.run.folded.get(trace.node_id)
+        if stats is None:
+            stats = self.run.folded[trace.node_id] = NodeStats(trace.node_id, trace.node_name)
+        stats.fold(trace)
+
+    def _failed(self, plan: NodePlan, ctx: Context, exc: BaseException) -> list[Target]:
+        """Route a node's error to its wired On Error branch, or fail the run."""
+        trace = ctx.trace
+        self._end_trace(trace, NodeStatus.FAILED, f"{type(exc).__name__}: {exc}", traceback.format_exc())
+        if plan.error_wired:
+            return self._handled(plan, trace.error or "")
+        raise _Abort(NodeFailed(f"node {plan.node.label()} failed: {trace.error}"), plan.node_id) from exc
+
+    def _pure_failed(self, plan: NodePlan, ctx: Context, failed: _PureFailed) -> list[Target]:
+        """A pure node this node pulled raised: this node's On Error takes it, or the run fails there."""
+        self._end_trace(ctx.trace, NodeStatus.FAILED, f"an input failed: {failed.error}")
+        if plan.error_wired:
+            return self._handled(plan, str(failed.error))
+        raise _Abort(failed.error, failed.node_id) from failed
+
+    def _handled(self, plan: NodePlan, message: str) -> list[Target]:
+        key = plan.outputs.get(ERROR_MESSAGE)
+        if key:
+            self.values[key] = message
+        return plan.exec_next[ERROR_EXEC]
 
     def check_cancelled(self) -> None:
         if self.cancelled:
@@ -242,56 +343,113 @@ class Executor:
         if self._loop is not None and self._task is not None and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self._task.cancel)
 
+    def interrupt(self) -> bool:
+        """Raise `_Interrupted` in node code that ignores a cancel (a plain-Python loop): True if sent."""
+        if not self.in_node or self.thread_id is None:
+            return False
+        return ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread_id),
+                                                          ctypes.py_object(_Interrupted)) == 1
+
     # ---- pure nodes ----------------------------------------------------------------------------------
 
     def pull(self, node_id: str, key: str) -> Any:
-        """The value of a pure node's output, computing the node once per step."""
+        """The value of a pure node's output, computing it (and what it reads) once per step."""
         value = self.pure_cache.get(key, _MISSING)
         if value is _MISSING:
-            self._compute_pure(node_id, None)
+            for pure_id in self._uncomputed([node_id]):
+                self._compute_pure(self.plan.nodes[pure_id])
             value = self.pure_cache.get(key)
         return value
 
-    async def pull_async(self, node_id: str) -> None:
-        plan = self.plan.nodes[node_id]
-        if any(key in self.pure_cache for key in plan.outputs.values()):
-            return
-        for upstream in plan.prefetch:
-            await self.pull_async(upstream)
-        outcome = self._compute_pure(node_id, None, allow_async=True)
-        if outcome is not None:
-            trace, awaitable = outcome
-            try:
-                await awaitable
-            except NODE_ERRORS as exc:
-                self._pure_failed(plan, trace, exc)
-            self._finish(trace, NodeStatus.SUCCESS)
+    async def pull_async(self, node_ids: list[str]) -> None:
+        """Compute pure nodes and what they read, awaiting the async ones (before an exec node runs)."""
+        for pure_id in self._uncomputed(node_ids):
+            plan = self.plan.nodes[pure_id]
+            awaitable = self._compute_pure(plan)
+            if awaitable is not None:
+                ctx, coroutine = awaitable
+                try:
+                    await coroutine
+                except _Abort:
+                    raise
+                except NODE_ERRORS as exc:
+                    self._pure_raised(plan, ctx, exc)
+                self._pure_succeeded(plan, ctx)
 
-    def _compute_pure(self, node_id: str, trigger: str | None, allow_async: bool = False) -> Any:
-        plan = self.plan.nodes[node_id]
-        trace = NodeTrace(node_id, plan.node_name, self.step, _now())
-        self.run.traces.append(trace)
-        ctx = Context(self, plan, trace, trigger)
+    def _uncomputed(self, node_ids: list[str]) -> list[str]:
+        """The pure nodes among `node_ids` and their pure upstream not yet computed this step, dependencies
+        first: an iterative depth-first walk, linear in what it visits."""
+        done, nodes = self.pure_done, self.plan.nodes
+        order: list[str] = []
+        seen: set[str] = set()
+        stack: list[tuple[str, int]] = [(n, 0) for n in reversed(node_ids)]
+        while stack:
+            node_id, position = stack.pop()
+            if position == 0:
+                if node_id in done or node_id in seen:
+                    continue
+                seen.add(node_id)
+            sources = nodes[node_id].pure_sources
+            if position < len(sources):
+                stack.append((node_id, position + 1))
+                upstream = sources[position]
+                if upstream not in done and upstream not in seen:
+                    stack.append((upstream, 0))
+            else:
+                order.append(node_id)
+        return order
+
+    def _compute_pure(self, plan: NodePlan) -> tuple[Context, Any] | None:
+        """Run a pure node whose inputs are ready; an async one is returned as (ctx, coroutine) to await."""
+        self.pure_done.add(plan.node_id)
+        ctx = Context(self, plan, self._trace(plan), None)
+        if self.on_node_started:
+            self.notify(self.on_node_started, ctx.trace)
         try:
             outcome = plan.run(ctx)
             if plan.is_async:
-                if allow_async:
-                    return trace, outcome
-                outcome.close()
-                raise RuntimeError("async pure node pulled without prefetch")
+                return ctx, outcome
         except _Abort:
-            self._finish(trace, NodeStatus.FAILED, "an error further along stopped the run")
+            self._end_trace(ctx.trace, NodeStatus.FAILED, "stopped: an input failed or the run ended")
             raise
         except NODE_ERRORS as exc:
-            self._pure_failed(plan, trace, exc)
-        for key in plan.outputs.values():
-            self.pure_cache.setdefault(key, None)
-        self._finish(trace, NodeStatus.SUCCESS)
+            self._pure_raised(plan, ctx, exc)
+        self._pure_succeeded(plan, ctx)
         return None
 
-    def _pure_failed(self, plan: Any, trace: NodeTrace, exc: BaseException) -> None:
-        self._finish(trace, NodeStatus.FAILED, f"{type(exc).__name__}: {exc}", traceback.format_exc())
-        raise _Abort(NodeFailed(f"node {plan.node.label()} failed: {trace.error}"), plan.node.id) from exc
+    def _pure_succeeded(self, plan: NodePlan, ctx: Context) -> None:
+        for key in plan.outputs.values():
+            self.pure_cache.setdefault(key, None)
+        self._end_trace(ctx.trace, SUCCESS)
+
+    def _pure_raised(self, plan: NodePlan, ctx: Context, exc: BaseException) -> None:
+        self._end_trace(ctx.trace, NodeStatus.FAILED, f"{type(exc).__name__}: {exc}", traceback.format_exc())
+        raise _PureFailed(NodeFailed(f"node {plan.node.label()} failed: {ctx.trace.error}"), plan.node_id) from exc
+
+
+def _abort_status(abort: _Abort) -> NodeStatus:
+    return NodeStatus.CANCELLED if isinstance(abort.error, RunCancelled) else NodeStatus.FAILED
+
+
+_ending = threading.Lock()
+
+
+def end(executor: Executor, status: RunStatus, error: RunError | None, node_id: str | None = None) -> bool:
+    """Settle the run once: its status, open traces closed, listeners told. False if it had already ended
+    (a caller gave up on a stuck node first, then the node finished)."""
+    run = executor.run
+    with _ending:
+        if run.status is not RunStatus.RUNNING:
+            return False
+        run.end = time.time()
+        run.exception, run.error, run.error_node = error, str(error) if error else None, node_id
+        for trace in run.traces:
+            if trace.status is NodeStatus.RUNNING:
+                trace.status = NodeStatus.CANCELLED if status is RunStatus.CANCELLED else NodeStatus.FAILED
+                trace.end = run.end
+        run.status = status
+    executor.notify(executor.on_finished)
+    return True
 
 
 # ---- entry points ----------------------------------------------------------------------------------------
@@ -328,54 +486,72 @@ def find_start(board: Board, plan: Plan, start: str | None) -> str:
     raise UnknownNodeError(f"board {board.name!r} has several event nodes ({names}); say which with start=")
 
 
-finished_hooks: list[Callable[[Run], None]] = []
-"""Called with every run of this process once it has ended (storage keeps the run history this way).
-They run on the run's thread before `wait()` returns; a failing hook warns and never changes the run."""
-
-
 class RunHandle:
     """A run going on in a worker thread: wait for it, or cancel it."""
 
     def __init__(self, executor: Executor) -> None:
         self.executor = executor
         self.run = executor.run
-        self._finished = threading.Event()
+        self._ended = threading.Event()
+        """Set when the worker thread is done (a Thread.join interrupted by Ctrl-C can misreport that)."""
         self._thread = threading.Thread(target=self._main, name=f"flowlike-run-{self.run.id}", daemon=True)
         self._thread.start()
 
     def _main(self) -> None:
         try:
             asyncio.run(self.executor.main())
-            for hook in list(finished_hooks):
-                try:
-                    hook(self.run)
-                except Exception as exc:  # a hook (e.g. the run history) never changes the run's outcome
-                    warnings.warn(f"run {self.run.id}: {getattr(hook, '__qualname__', hook)} failed: {exc}",
-                                  RuntimeWarning, stacklevel=1)
+        except _Abort as abort:  # an interrupt that landed outside node code, between two nodes
+            end(self.executor, RunStatus.CANCELLED, abort.error)
         finally:
-            self._finished.set()
+            self._ended.set()
 
     def cancel(self) -> None:
+        """Stop the run: at once where it awaits; node code that ignores the cancel is interrupted after
+        `CANCEL_GRACE` seconds (plain Python only: native code cannot be, see `wait`)."""
         self.executor.cancel()
+        if not self.done():
+            threading.Timer(CANCEL_GRACE, self._interrupt).start()
+
+    def _interrupt(self) -> None:
+        if not self.done():
+            self.executor.interrupt()
 
     def done(self) -> bool:
-        return self._finished.is_set()
+        return self._ended.is_set() or self.run.stuck is not None
 
     def wait(self, timeout: float | None = None) -> Run:
         """Wait for the run; KeyboardInterrupt while waiting cancels it and returns the cancelled run.
 
-        Waits in short slices so that an interrupt (SIGINT, or a kernel interrupt) is seen promptly.
+        Waits in short slices so that an interrupt (SIGINT, or a kernel interrupt) is seen promptly. A
+        cancelled run whose node cannot be stopped (stuck in native code) is given up on after a grace: it
+        shows Cancelled at once, with `run.stuck` naming the node still running in its thread.
         """
         deadline = None if timeout is None else time.monotonic() + timeout
         try:
-            while not self._finished.wait(0.05):
+            while not self._joined(0.05):
                 if deadline is not None and time.monotonic() >= deadline:
+                    break
+                if self.executor.cancelled:
+                    self._give_up_after(2 * CANCEL_GRACE)
                     break
         except KeyboardInterrupt:
             self.cancel()
-            while not self._finished.wait(0.1):
-                pass
+            self._give_up_after(2 * CANCEL_GRACE)
         return self.run
+
+    def _joined(self, seconds: float) -> bool:
+        return self._ended.wait(seconds)
+
+    def _give_up_after(self, grace: float) -> None:
+        deadline = time.monotonic() + grace
+        while not self._joined(0.02):
+            if time.monotonic() >= deadline:
+                running = [t for t in self.run.traces if t.status is NodeStatus.RUNNING]
+                where = running[-1].node_name if running else "a node"
+                self.run.stuck = (f"{where} did not stop when cancelled; its thread {self._thread.name} "
+                                  f"is still running it")
+                end(self.executor, RunStatus.CANCELLED, RunCancelled(f"the run was cancelled; {self.run.stuck}"))
+                return
 
 
 def start_run(
@@ -391,9 +567,13 @@ def start_run(
 ) -> RunHandle:
     """Start a run in the background. Bad input (unknown start node, variable, node type) raises here."""
     from flowlike_core.board import new_id
+    from flowlike_core.interop.placeholders import refuse_reached, without_placeholders
 
-    plan = plan_for(board, registry if registry is not None else default_registry())
-    start_id = find_start(board, plan, start)
+    registry = registry if registry is not None else default_registry()
+    runnable = without_placeholders(board, registry)  # the board itself unless it holds placeholder nodes
+    plan = plan_for(runnable, registry)
+    start_id = find_start(runnable, plan, start)
+    refuse_reached(board, registry, start_id)
     run = Run(run_id or new_id(), board, start_id, prepare_variables(board, variables))
     executor = Executor(plan, run, payload=payload, max_steps=max_steps, listeners=listeners)
     return RunHandle(executor)
@@ -402,4 +582,3 @@ def start_run(
 def run_board(board: Board, **options: Any) -> Run:
     """Run a board to its end and return the Run; a failed run raises nothing (see `raise_for_status`)."""
     return start_run(board, **options).wait()
-

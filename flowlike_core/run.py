@@ -1,14 +1,18 @@
-"""What a run leaves behind: status, a trace per node execution with its logs, and the values it produced.
+"""What a run leaves behind: status, traces of node executions with their logs, and the values it produced.
 
 `Run` is the live object (values stay Python objects); `RunRecord` is its JSON-native record, the form
 that is printed by `flowlike run --json`, persisted by storage and shown by the kernel.
+
+Trace memory is bounded: the first `FULL_TRACES` executions of each node keep a full `NodeTrace`; later ones
+are folded into the node's `NodeStats` (count, total and longest time, first and last error, at most
+`FOLDED_LOGS` log lines), so a loop that runs a node a million times costs what twenty executions cost.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -36,6 +40,10 @@ class NodeStatus(StrEnum):
 
 
 LEVEL_ORDER = {level: i for i, level in enumerate(LogLevel)}
+FULL_TRACES = 20
+"""Executions of one node that keep a full trace; the ones after are folded into its `NodeStats`."""
+FOLDED_LOGS = 100
+"""Log lines kept per node from its folded executions (the first ones; later lines are only counted)."""
 
 
 @dataclass(slots=True)
@@ -60,10 +68,51 @@ class NodeTrace:
     """Empty tuple until the node logs: most nodes never do, and a list per execution costs."""
     error: str | None = None
     traceback: str | None = None
+    folded: bool = False
+    """Not kept in `Run.traces`: when it ends it is folded into the node's `NodeStats`."""
 
     @property
     def duration(self) -> float:
         return max(0.0, self.end - self.start) if self.end else 0.0
+
+
+@dataclass(slots=True)
+class NodeStats:
+    """The executions of one node after its first `FULL_TRACES`, folded into counts."""
+
+    node_id: str
+    node_name: str
+    count: int = 0
+    total: float = 0.0
+    """Seconds, summed over the folded executions."""
+    longest: float = 0.0
+    failures: int = 0
+    first_error: str | None = None
+    last_error: str | None = None
+    first_step: int = 0
+    last_step: int = 0
+    logs: list[LogLine] = field(default_factory=list)
+    dropped_logs: int = 0
+    """Log lines of folded executions beyond `FOLDED_LOGS`: counted, not kept."""
+
+    def fold(self, trace: NodeTrace) -> None:
+        duration = trace.duration
+        if not self.count:
+            self.first_step = trace.step
+        self.count += 1
+        self.last_step = trace.step
+        self.total += duration
+        if duration > self.longest:
+            self.longest = duration
+        if trace.error is not None:
+            self.failures += 1
+            self.last_error = trace.error
+            if self.first_error is None:
+                self.first_error = trace.error
+        if trace.logs:
+            room = FOLDED_LOGS - len(self.logs)
+            self.logs.extend(trace.logs[:max(room, 0)])
+            self.dropped_logs += max(len(trace.logs) - max(room, 0), 0)
 
 
 class LogRecord(BaseModel):
@@ -86,6 +135,21 @@ class TraceRecord(BaseModel):
     traceback: str | None = None
 
 
+class FoldedRecord(BaseModel):
+    node_id: str
+    node_name: str
+    count: int
+    total: float
+    longest: float
+    failures: int = 0
+    first_error: str | None = None
+    last_error: str | None = None
+    first_step: int = 0
+    last_step: int = 0
+    logs: list[LogRecord] = Field(default_factory=list)
+    dropped_logs: int = 0
+
+
 class RunRecord(BaseModel):
     """The JSON-native record of a run: what storage keeps and `--json` prints."""
 
@@ -104,6 +168,13 @@ class RunRecord(BaseModel):
     error_node: str | None = None
     steps: int = 0
     traces: list[TraceRecord] = Field(default_factory=list)
+    folded: list[FoldedRecord] = Field(default_factory=list)
+    """Per node, its executions beyond the first `FULL_TRACES` (which are in `traces`)."""
+
+
+def value_key(node_id: str, pin_id: str) -> str:
+    """The key of an output pin's value in `Run.values` (the one place that spells it)."""
+    return f"{node_id}/{pin_id}"
 
 
 def _when(seconds: float) -> dt.datetime:
@@ -111,7 +182,12 @@ def _when(seconds: float) -> dt.datetime:
 
 
 class Run:
-    """A run of a board: live while it goes, readable whatever its end (success, failure, cancel)."""
+    """A run of a board: live while it goes, readable whatever its end (success, failure, cancel).
+
+    This is the run's whole state that outlives it: `variables` and `values` (live Python objects), `traces`
+    and `folded` (what ran, bounded in memory), `status`, `result`, `error`, `steps`. The executor's scratch
+    (the step's pure cache, per-node memory, open resources) is its own and dropped when the run ends.
+    """
 
     def __init__(self, run_id: str, board: Board, start_node: str, variables: dict[str, Any]) -> None:
         self.id = run_id
@@ -125,6 +201,9 @@ class Run:
         self.start = 0.0
         self.end = 0.0
         self.traces: list[NodeTrace] = []
+        """The first `FULL_TRACES` executions of every node, in the order they started."""
+        self.folded: dict[str, NodeStats] = {}
+        """Per node id, its executions after those."""
         self.values: dict[str, Any] = {}
         """Last value of every output pin that was set, by `node_id/pin_id`."""
         self.result: Any = None
@@ -132,6 +211,9 @@ class Run:
         self.error_node: str | None = None
         self.exception: BaseException | None = None
         self.steps = 0
+        """Exec node executions so far: what `max_steps` limits."""
+        self.stuck: str | None = None
+        """Set when a cancel could not stop a node in time: its thread may still be running it."""
 
     # ---- reading -------------------------------------------------------------------------------------
 
@@ -147,18 +229,35 @@ class Run:
         """The last value a node's output pin took in this run (node by id or unique name; pin by name)."""
         node_model = self.board.node(node)
         pin_model = node_model.pin(pin, PinDirection.OUTPUT)
-        key = f"{node_model.id}/{pin_model.id}"
+        key = value_key(node_model.id, pin_model.id)
         if key not in self.values:
             raise KeyError(f"output {pin!r} of node {node_model.label()} was not set in run {self.id}")
         return self.values[key]
 
     def traces_of(self, node: str) -> list[NodeTrace]:
+        """The full traces of a node (its first `FULL_TRACES` executions; `folded` counts the rest)."""
         node_id = self.board.node(node).id
         return [t for t in self.traces if t.node_id == node_id]
 
+    @property
+    def node_executions(self) -> int:
+        """Executions of all nodes (exec and pure), traced and folded."""
+        return len(self.traces) + sum(stats.count for stats in self.folded.values())
+
+    def executions(self, node: str) -> int:
+        """How many times a node ran, traced and folded."""
+        node_id = self.board.node(node).id
+        folded = self.folded.get(node_id)
+        return len(self.traces_of(node_id)) + (folded.count if folded else 0)
+
     def logs(self, level: LogLevel = LogLevel.DEBUG) -> list[LogLine]:
+        """Log lines kept by the run (every line of traced executions, the first ones of folded executions)."""
         floor = LEVEL_ORDER[level]
-        return [line for t in self.traces for line in t.logs if LEVEL_ORDER[line.level] >= floor]
+        lines = [line for t in self.traces for line in t.logs]
+        if self.folded:
+            lines += [line for stats in self.folded.values() for line in stats.logs]
+            lines.sort(key=lambda line: line.time)
+        return [line for line in lines if LEVEL_ORDER[line.level] >= floor]
 
     def failed_trace(self) -> NodeTrace | None:
         """The trace of the node whose error failed the run, if one did."""
@@ -204,13 +303,23 @@ class Run:
                 )
                 for t in self.traces
             ],
+            folded=[
+                FoldedRecord(
+                    node_id=f.node_id, node_name=f.node_name, count=f.count, total=f.total, longest=f.longest,
+                    failures=f.failures, first_error=f.first_error, last_error=f.last_error,
+                    first_step=f.first_step, last_step=f.last_step, dropped_logs=f.dropped_logs,
+                    logs=[LogRecord(level=x.level, message=x.message, time=_when(x.time), node_id=x.node_id)
+                          for x in f.logs],
+                )
+                for f in self.folded.values()
+            ],
         )
 
     def to_json(self) -> str:
         return json.dumps(self.record().model_dump(mode="json"), indent=2)
 
     def __repr__(self) -> str:
-        return (f"<Run {self.id} of {self.board.name!r}: {self.status.value}, {len(self.traces)} node "
+        return (f"<Run {self.id} of {self.board.name!r}: {self.status.value}, {self.node_executions} node "
                 f"executions in {self.duration:.3f}s>")
 
 

@@ -52,6 +52,9 @@ class ParallelExecution(NodeType):
     )
 
     async def run(self, ctx: Context) -> None:
+        """One fate for all branches: an unhandled failure in one fails the run and cancels the others at their
+        next await (their running nodes end Cancelled); Done does not fire. A branch that must not take its
+        siblings down handles its errors with On Error."""
         await ctx.fire("exec_out")
         ctx.activate("exec_done")
 
@@ -64,11 +67,12 @@ class Gather(NodeType):
     pins = (exec_in("exec_in", "In 0"), exec_in("exec_in", "In 1"), exec_out("exec_done", "Done"))
 
     def run(self, ctx: Context) -> None:
-        arrived = ctx.state.get("arrived", 0) + 1
-        if arrived >= ctx.wires_in("exec_in"):
-            arrived = 0
+        """Counts inputs, not firings: one input firing twice while another never fires releases nothing."""
+        arrived: set[str] = ctx.state.setdefault("arrived", set())
+        arrived.add(ctx.trigger_pin or "")
+        if arrived.issuperset(ctx.wired_inputs("exec_in")):
+            arrived.clear()
             ctx.activate("exec_done")
-        ctx.state["arrived"] = arrived
 
 
 class DoOnce(NodeType):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from flowlike_core.executor import finished_hooks
+from flowlike_core.events import Listener
 from flowlike_core.run import Run, RunRecord
 from flowlike_core.storage.apps import App
 from flowlike_core.storage.bucket import Bucket
@@ -67,20 +67,25 @@ def configure(root: str | StorageConfig | None = None, *, meta_url: str | None =
         _current = Storage(config)
     if not record_runs:
         stop_recording()
-    elif _record not in finished_hooks:
-        finished_hooks.append(_record)
+    else:
+        _recorder.register()
     return _current
 
 
 def stop_recording() -> None:
     """Runs are no longer kept in the run history (until the next `configure`)."""
-    if _record in finished_hooks:
-        finished_hooks.remove(_record)
+    _recorder.unregister()
 
 
-def _record(run: Run) -> None:
-    if _current is not None:
-        _current.record(run)
+class _Recorder(Listener):
+    """Keeps every run that ends in the configured store's run history."""
+
+    def finished(self, run: Run) -> None:
+        if _current is not None:
+            _current.record(run)
+
+
+_recorder = _Recorder()
 
 
 def current() -> Storage:

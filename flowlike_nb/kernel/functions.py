@@ -18,10 +18,11 @@ from flowlike_core.board import Board as CoreBoard
 from flowlike_core.board import Node
 from flowlike_core.context import Context
 from flowlike_core.errors import ConnectionRefused, NodeFailed
+from flowlike_core.events import Listener
 from flowlike_core.executor import start_run
 from flowlike_core.node import NodeType, data_in, data_out, exec_in, exec_out
 from flowlike_core.registry import Registry, default_registry
-from flowlike_core.run import RunStatus
+from flowlike_core.run import Run, RunStatus
 from flowlike_core.types import DataType, fits
 
 if TYPE_CHECKING:
@@ -114,11 +115,11 @@ class BoardNode(NodeType):
         loop = asyncio.get_running_loop()
         finished = loop.create_future()
 
-        def on_event(event: Any) -> None:
-            if event.kind == "run_finished":
+        class Ended(Listener):
+            def finished(self, run: Run) -> None:
                 loop.call_soon_threadsafe(lambda: finished.done() or finished.set_result(None))
 
-        handle = start_run(self.board, variables=variables, registry=self.sub_registry, listeners=[on_event])
+        handle = start_run(self.board, variables=variables, registry=self.sub_registry, listeners=[Ended()])
         try:
             await finished
         except asyncio.CancelledError:

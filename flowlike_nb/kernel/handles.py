@@ -13,9 +13,8 @@ through to the model on every access, so the editor, undo and redo and cells nev
 from __future__ import annotations
 
 import html
-import threading
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,8 +22,9 @@ from flowlike_core import commands
 from flowlike_core.board import Board as CoreBoard
 from flowlike_core.board import Comment, Node, Pin, PinDirection, Variable
 from flowlike_core.errors import BoardError, UnknownNodeError, UnknownPinError
-from flowlike_core.events import Event, Listener
+from flowlike_core.events import Listener
 from flowlike_core.registry import Registry, default_registry
+from flowlike_core.run import value_key
 from flowlike_core.types import DataType, ValueType, pin_type_of
 from flowlike_nb.kernel import namespace
 
@@ -102,7 +102,7 @@ class PinHandle:
         if pin.is_input:
             return pin.default_value
         run = self.node.board.last_run
-        return run.core.values.get(f"{self.node.id}/{self.id}") if run is not None else None
+        return run.core.values.get(value_key(self.node.id, self.id)) if run is not None else None
 
     @value.setter
     def value(self, value: Any) -> None:
@@ -538,13 +538,11 @@ class Board:
         values.update(variables or {})
         shown = [(editor, editor.new_relay()) for editor in list(self._editors)
                  if editor.comm is not None and not editor.busy]
-        ended = _WhenEnded(self._ended)
         options: dict[str, Any] = {"start": start, "payload": payload, "registry": registry or self.registry,
-                                   "listeners": [ended, *listeners, *(relay for _, relay in shown)]}
+                                   "listeners": [_Ended(self), *listeners, *(relay for _, relay in shown)]}
         if max_steps is not None:
             options["max_steps"] = max_steps
         handle = start_run(self.core, variables=values, **options)
-        ended.attach(handle.run)
         for editor, relay in shown:
             editor.follow(handle, relay)
         return handle
@@ -564,7 +562,7 @@ class Board:
 
         self.last_run = RunView(run)
         for name, (node_id, pin_id) in self.bindings.items():
-            key = f"{node_id}/{pin_id}"
+            key = value_key(node_id, pin_id)
             if key in run.values:
                 namespace.assign(name, run.values[key])
 
@@ -635,23 +633,11 @@ def _remember(board: CoreBoard) -> None:
     _live_boards[id(board)] = board
 
 
-class _WhenEnded:
-    """A run listener that calls `callback(run)` on the run's thread once the run has ended.
+class _Ended(Listener):
+    """Tells the handle when one of its runs ended (on the run's thread, before `wait()` returns)."""
 
-    Events do not carry the Run, so the listener is told it with `attach` once `start_run` has returned.
-    """
+    def __init__(self, board: Board) -> None:
+        self.board = board
 
-    def __init__(self, callback: Callable[[Run], None]) -> None:
-        self._callback = callback
-        self._run: Run | None = None
-        self._attached = threading.Event()
-
-    def __call__(self, event: Event) -> None:
-        if event.kind == "run_finished":
-            self._attached.wait()
-            assert self._run is not None
-            self._callback(self._run)
-
-    def attach(self, run: Run) -> None:
-        self._run = run
-        self._attached.set()
+    def finished(self, run: Run) -> None:
+        self.board._ended(run)

@@ -16,7 +16,7 @@ from typing import Any
 
 from flowlike_core.board import PinDirection
 from flowlike_core.errors import UnknownNodeError
-from flowlike_core.run import Run, RunStatus
+from flowlike_core.run import Run, RunStatus, value_key
 from flowlike_nb.kernel import namespace
 
 RUN_MIME = "application/vnd.flowlike.run+json"
@@ -34,7 +34,7 @@ class NodeOutputs:
         node = self._run.board.nodes[self._node_id]
         values = {}
         for pin in node.ordered_pins(PinDirection.OUTPUT):
-            key = f"{node.id}/{pin.id}"
+            key = value_key(node.id, pin.id)
             if not pin.is_exec and key in self._run.values:
                 values.setdefault(pin.name, self._run.values[key])
         return values

@@ -174,7 +174,6 @@ class BoardEditor(anywidget.AnyWidget):
 
     def follow(self, handle: RunHandle, relay: RunRelay) -> None:
         """Show a run started with `relay` among its listeners: nodes light up, `last_run`, Stop and `wait` use it."""
-        relay.attach(handle.run)
         self._handle, self._relay, self.last_run = handle, relay, handle.run
 
     def stop(self) -> None:

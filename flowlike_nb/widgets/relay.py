@@ -1,6 +1,6 @@
 """Forward a run's events to the editor's front end in small batches.
 
-The executor calls listeners from its worker thread, once per node start, finish, log line and progress
+The executor calls its listeners from its worker thread, once per node start, finish, log line and progress
 tick: a loop over 10,000 items would flood the notebook server's message-rate limit if each event were
 one message. The relay queues events and sends them at most every `interval` seconds, keeping only the
 latest progress tick and the latest `MAX_LOGS` log lines of each node (what the front end keeps), and ends
@@ -14,19 +14,18 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from flowlike_core.events import Event
-from flowlike_core.run import Run
+from flowlike_core.events import Listener
+from flowlike_core.run import LogLine, NodeTrace, Run
 from flowlike_core.types import to_json_native
 
 PREVIEW_CHARS = 200
 MAX_LOGS = 200
 
 
-def event_json(event: Event) -> dict[str, Any]:
+def event_json(kind: str, **fields: Any) -> dict[str, Any]:
     """An event as the front end reads it; empty fields are left out."""
-    out: dict[str, Any] = {"kind": event.kind}
-    for key in ("node_id", "status", "message", "level", "progress", "duration"):
-        value = getattr(event, key)
+    out: dict[str, Any] = {"kind": kind}
+    for key, value in fields.items():
         if value not in ("", None):
             out[key] = str(value) if isinstance(value, str) else value  # plain str, not the engine's StrEnum
     return out
@@ -39,8 +38,8 @@ def run_summary(run: Run) -> dict[str, Any]:
             "error_node": run.error_node, "result": result, "steps": run.steps}
 
 
-class RunRelay:
-    """An executor listener that batches events into `{"type": "run_events", ...}` messages for `send`."""
+class RunRelay(Listener):
+    """A run listener that batches events into `{"type": "run_events", ...}` messages for `send`."""
 
     def __init__(self, send: Callable[[dict[str, Any]], None], interval: float = 0.1) -> None:
         self._send = send
@@ -50,17 +49,32 @@ class RunRelay:
         self._finished = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def __call__(self, event: Event) -> None:
+    def _queue(self, event: dict[str, Any]) -> None:
         with self._lock:
-            self._events.append(event_json(event))
-        if event.kind == "run_finished":
-            self._finished.set()
+            self._events.append(event)
 
-    def attach(self, run: Run) -> None:
-        """Start sending, for `run` (known once `start_run` returns; earlier events wait in the queue)."""
+    def start(self, run: Run) -> None:
+        self._queue(event_json("run_started"))
         self._thread = threading.Thread(target=self._pump, args=(run,), name=f"flowlike-editor-relay-{run.id}",
                                         daemon=True)
         self._thread.start()
+
+    def node_started(self, run: Run, trace: NodeTrace) -> None:
+        self._queue(event_json("node_started", node_id=trace.node_id, status=trace.status.value))
+
+    def node_finished(self, run: Run, trace: NodeTrace) -> None:
+        self._queue(event_json("node_finished", node_id=trace.node_id, status=trace.status.value,
+                               message=trace.error or "", duration=trace.duration))
+
+    def log(self, run: Run, line: LogLine) -> None:
+        self._queue(event_json("log", node_id=line.node_id, message=line.message, level=line.level))
+
+    def progress(self, run: Run, node_id: str, fraction: float, message: str) -> None:
+        self._queue(event_json("progress", node_id=node_id, progress=fraction, message=message))
+
+    def finished(self, run: Run) -> None:
+        self._queue(event_json("run_finished", status=run.status.value, message=run.error or ""))
+        self._finished.set()
 
     def join(self, timeout: float | None = None) -> None:
         """Wait until the last batch (with the summary) has been sent."""

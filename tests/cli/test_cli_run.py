@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import io
 import json
-import time
 
 import pytest
 
-from flowlike_core.board import Board
+from flowlike_core.board import Board, LogLevel
 from flowlike_core.cli import RunReporter, main, parse_var
-from flowlike_core.events import Event
+from flowlike_core.run import LogLine
 
 
 def test_success_prints_logs_and_summary(counting_board, capsys):
@@ -76,15 +75,16 @@ def test_progress_lines_every_interval_when_not_a_terminal(counting_board):
     out, err = io.StringIO(), io.StringIO()
     board = Board.load(counting_board)
     count = board.node("Count").id
-    report = RunReporter(board, out, err, interval=0.05)
-    report(Event("progress", node_id=count, progress=0.25))
-    time.sleep(0.06)
-    report(Event("progress", node_id=count, progress=0.5, message="half"))
-    report(Event("progress", node_id=count, progress=0.75))
-    report(Event("progress", node_id=count, progress=1.0))
+    now = [100.0]
+    report = RunReporter(board, out, err, interval=0.05, clock=lambda: now[0])
+    report.progress(None, count, 0.25, "")
+    now[0] += 0.06
+    report.progress(None, count, 0.5, "half")
+    report.progress(None, count, 0.75, "")
+    report.progress(None, count, 1.0, "")
     lines = err.getvalue().splitlines()
-    assert [line.rsplit(" (", 1)[0] for line in lines] == ["progress Count:  50.0% half", "progress Count: 100.0%"]
-    assert all(line.endswith("s)") for line in lines) and out.getvalue() == ""
+    assert lines == ["progress Count:  50.0% half (0.1s)", "progress Count: 100.0% (0.1s)"]
+    assert out.getvalue() == ""
 
 
 class Terminal(io.StringIO):
@@ -97,10 +97,10 @@ def test_progress_redraws_one_line_on_a_terminal(counting_board):
     board = Board.load(counting_board)
     count = board.node("Count").id
     report = RunReporter(board, out, err, interval=0)
-    report(Event("progress", node_id=count, progress=0.5, message="half"))
-    report(Event("log", node_id=count, level="Info", message="tick"))
-    report(Event("progress", node_id=count, progress=1.0))
-    report(Event("run_finished"))
+    report.progress(None, count, 0.5, "half")
+    report.log(None, LogLine(LogLevel.INFO, "tick", 0.0, count))
+    report.progress(None, count, 1.0, "")
+    report.finished(None)
     assert err.getvalue() == "\r\x1b[KCount:  50.0% half\r\x1b[K\r\x1b[KCount: 100.0%\r\x1b[K"
     assert out.getvalue() == "INFO  Count: tick\n"
 

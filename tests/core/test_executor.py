@@ -10,6 +10,7 @@ import pytest
 from flowlike_core import (
     BoardError,
     DataType,
+    Listener,
     NodeFailed,
     NodeStatus,
     RunCancelled,
@@ -246,7 +247,21 @@ def test_listeners_see_the_run_live(build):
     start, add = build.add("t_start"), build.add("t_add_one")
     build.chain(start, add)
     events = []
-    build.run(listeners=[events.append])
-    kinds = [e.kind for e in events]
-    assert kinds[0] == "run_started" and kinds[-1] == "run_finished"
-    assert kinds.count("node_started") == kinds.count("node_finished") == 2
+
+    class Watch(Listener):
+        def start(self, run):
+            events.append(("start", run.status))
+
+        def node_started(self, run, trace):
+            events.append(("node_started", trace.node_id))
+
+        def node_finished(self, run, trace):
+            events.append(("node_finished", trace.status))
+
+        def finished(self, run):
+            events.append(("finished", run.status))
+
+    run = build.run(listeners=[Watch()])
+    assert events == [("start", RunStatus.RUNNING), ("node_started", start.id), ("node_finished", NodeStatus.SUCCESS),
+                      ("node_started", add.id), ("node_finished", NodeStatus.SUCCESS), ("finished", RunStatus.SUCCESS)]
+    assert run.ok

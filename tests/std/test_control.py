@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from flowlike_core import DataType, RunStatus, ValueType
+from flowlike_core import DataType, Listener, RunStatus, ValueType
 
 
 @pytest.mark.parametrize(("condition", "expected"), [(True, ["yes"]), (False, ["no"])])
@@ -187,7 +187,12 @@ def test_delay_is_cancelled_with_the_run(b):
     start, wait, end = b.start(), b.add("delay", time=60_000.0), b.log("never")
     b.chain(start, wait, end)
     waiting = threading.Event()
-    handle = b.start_run(listeners=[lambda e: e.kind == "node_started" and e.node_id == wait.id and waiting.set()])
+    class Started(Listener):
+        def node_started(self, run, trace):
+            if trace.node_id == wait.id:
+                waiting.set()
+
+    handle = b.start_run(listeners=[Started()])
     assert waiting.wait(5)
     handle.cancel()
     run = handle.wait(10)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flowlike_core import DataType, RunStatus, StepLimitExceeded, ValueType
+from flowlike_core import DataType, Listener, RunStatus, StepLimitExceeded, ValueType
 
 
 def test_for_each_runs_the_body_per_item_and_types_follow_the_wiring(b):
@@ -17,7 +17,11 @@ def test_for_each_runs_the_body_per_item_and_types_follow_the_wiring(b):
     b.wire(add, "sum", show, "message")
     b.wire(loop, "done", done, "exec_in")
     progress = []
-    run = b.run(listeners=[lambda e: e.kind == "progress" and progress.append(e.progress)])
+    class Progress(Listener):
+        def progress(self, run, node_id, fraction, message):
+            progress.append(fraction)
+
+    run = b.run(listeners=[Progress()])
     assert b.messages(run) == ["11", "12", "13", "done"]
     assert run.output(loop.id, "index") == 2
     assert progress == [1 / 3, 2 / 3, 1.0]
@@ -121,7 +125,12 @@ def test_loop_is_cancelled_between_iterations(b):
     wait = b.add("delay", time=2.0)
     b.chain(start, loop)
     b.wire(loop, "exec_out", wait, "exec_in")
-    handle = b.start_run(listeners=[lambda e: e.kind == "progress" and e.progress >= 0.002 and handle.cancel()])
+    class CancelEarly(Listener):
+        def progress(self, run, node_id, fraction, message):
+            if fraction >= 0.002:
+                handle.cancel()
+
+    handle = b.start_run(listeners=[CancelEarly()])
     run = handle.wait(10)
     assert run.status is RunStatus.CANCELLED
     assert len(run.traces_of(wait.id)) < 1000

@@ -18,7 +18,7 @@ def test_a_run_from_the_toolbar_reports_each_node_and_ends_with_a_summary(
         editor: BoardEditor, frontend: Recorder) -> None:
     editor.board.apply(commands.UpdateNode("say", defaults={"times": 2}))
     reply = frontend("run", start="start")
-    assert reply["ok"] and editor.last_run is not None
+    assert reply["ok"] and editor.last_run is not None, reply
     run = editor.wait(timeout=30)
     assert run is editor.last_run and run.status is RunStatus.SUCCESS
     seen = events(frontend)
@@ -92,18 +92,19 @@ def test_stop_cancels_a_long_run(editor: BoardEditor, frontend: Recorder) -> Non
 
 
 def test_the_relay_keeps_the_last_progress_tick_and_log_lines_of_each_node(board) -> None:
-    from flowlike_core import Event, Run
+    from flowlike_core import LogLevel, Run
+    from flowlike_core.run import LogLine
     from flowlike_nb.widgets.relay import MAX_LOGS, RunRelay
 
     sent: list[dict[str, Any]] = []
-    relay = RunRelay(sent.append)
-    relay(Event("run_started"))
+    relay = RunRelay(sent.append, interval=60)
+    run = Run("r1", board, "start", {})
+    relay.start(run)  # sends once the run has finished: the interval is longer than the test
     for i in range(MAX_LOGS + 50):
-        relay(Event("log", node_id="say", message=f"line {i}", level="Info"))
-        relay(Event("progress", node_id="say", progress=i / (MAX_LOGS + 49)))
-    relay(Event("log", node_id="start", message="other node"))
-    relay(Event("run_finished", status="Success"))
-    relay.attach(Run("r1", board, "start", {}))
+        relay.log(run, LogLine(LogLevel.INFO, f"line {i}", 0.0, "say"))
+        relay.progress(run, "say", i / (MAX_LOGS + 49), "")
+    relay.log(run, LogLine(LogLevel.INFO, "other node", 0.0, "start"))
+    relay.finished(run)
     relay.join(10)
     (batch,) = sent
     logs = [e["message"] for e in batch["events"] if e["kind"] == "log" and e["node_id"] == "say"]
