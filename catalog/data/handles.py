@@ -1,0 +1,144 @@
+"""What data nodes hand each other: small handle structs that name live resources, and Arrow tables.
+
+A `FlowPath` names a file or folder: a local path or any fsspec URL, optionally inside a store that an
+External node opened in this run (its credentials stay in the run's cache, never in the board). A
+`SqlSession` names a DuckDB connection that lives in the run's cache (`ctx.cache`). Tables travel as
+pyarrow Tables; `as_arrow` takes what a notebook user has (pandas, polars, rows) and gives one.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict
+
+from flowlike_core import Context
+
+if TYPE_CHECKING:
+    import duckdb
+    import pyarrow as pa
+    from fsspec import AbstractFileSystem
+
+STORE = "fsspec-store"
+SESSION = "duckdb-session"
+
+
+class FlowPath(BaseModel):
+    """A file or folder: a local path or an fsspec URL (`s3://bucket/key`, `memory://x`), in `store` if named."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    path: str
+    store: str = ""
+
+    @classmethod
+    def of(cls, value: Any, what: str = "path") -> FlowPath:
+        """A FlowPath from a FlowPath, its dict, a string or an `os.PathLike`."""
+        if isinstance(value, FlowPath):
+            return value
+        if isinstance(value, str | os.PathLike):
+            return cls(path=os.fspath(value))
+        if isinstance(value, dict) and value.get("path"):
+            return cls.model_validate(value)
+        raise TypeError(f"{what} must be a path struct ({{'path': ...}}) or a string, got {value!r}")
+
+    @property
+    def is_url(self) -> bool:
+        return "://" in self.path
+
+    def child(self, name: str) -> FlowPath:
+        return self.model_copy(update={"path": f"{self.path.rstrip('/')}/{name.lstrip('/')}"})
+
+
+def storage_options(url: str) -> dict[str, Any]:
+    """The configured store's fsspec options for URLs of its protocol (an S3 store's endpoint and keys)."""
+    from flowlike_core.storage import current
+
+    config = current().config
+    protocol = url.split("://", 1)[0]
+    return dict(config.options) if config.content_url.startswith(f"{protocol}://") else {}
+
+
+def filesystem(ctx: Context | None, path: FlowPath) -> tuple[AbstractFileSystem, str]:
+    """The fsspec filesystem a path lives on and the path within it."""
+    from fsspec.core import url_to_fs
+    from fsspec.implementations.local import LocalFileSystem
+
+    if path.store:
+        fs = (ctx.cache if ctx is not None else {}).get((STORE, path.store))
+        if fs is None:
+            raise LookupError(f"store {path.store!r} of {path.path!r} is not open in this run: "
+                              f"run the External node that makes it first")
+        return fs, fs._strip_protocol(path.path)
+    if not path.is_url:
+        return LocalFileSystem(), os.path.abspath(os.path.expanduser(path.path))
+    return url_to_fs(path.path, **storage_options(path.path))
+
+
+def url(fs: AbstractFileSystem, inner: str) -> str:
+    """The full URL of a path inside a filesystem (a plain path for local files)."""
+    return inner if "file" in fs.protocol else fs.unstrip_protocol(inner)
+
+
+class SqlSession(BaseModel):
+    """A DuckDB session of this run (Flow-Like's DataFusion session): the connection sits in `ctx.cache`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str = "default"
+
+
+def connection(ctx: Context, session: Any) -> duckdb.DuckDBPyConnection:
+    """The live connection a session handle names; a clear error when no Create Session ran before."""
+    name = SqlSession.model_validate(session or {}).name
+    con = ctx.cache.get((SESSION, name))
+    if con is None:
+        raise LookupError(f"SQL session {name!r} is not open in this run: put a Create Session node before")
+    return con
+
+
+def mount_filesystem(ctx: Context, con: duckdb.DuckDBPyConnection, path: FlowPath) -> str:
+    """The location DuckDB should read `path` from: URLs go through their fsspec filesystem."""
+    fs, inner = filesystem(ctx, path)
+    if "file" in fs.protocol:
+        return inner
+    registered = ctx.cache.setdefault((SESSION, "filesystems", id(con)), set())
+    if fs.protocol not in registered:
+        con.register_filesystem(fs)
+        registered.add(fs.protocol)
+    return url(fs, inner)
+
+
+def as_arrow(value: Any, what: str = "table") -> pa.Table:
+    """An Arrow table from a pyarrow Table or batch, a pandas or polars DataFrame, rows or columns."""
+    import pyarrow as pa
+
+    if isinstance(value, pa.Table):
+        return value
+    if isinstance(value, pa.RecordBatch):
+        return pa.Table.from_batches([value])
+    if module_name(value) == "pandas":
+        return pa.Table.from_pandas(value, preserve_index=False)
+    if hasattr(value, "__arrow_c_stream__"):
+        return pa.table(value)
+    if isinstance(value, list) and all(isinstance(row, dict) for row in value):
+        return pa.Table.from_pylist(value)
+    if isinstance(value, dict) and all(isinstance(column, list) for column in value.values()):
+        return pa.table(value)
+    raise TypeError(f"{what} must be a table (pyarrow Table, pandas or polars DataFrame, list of row dicts or "
+                    f"dict of columns), got {type(value).__name__}")
+
+
+def module_name(value: Any) -> str:
+    return type(value).__module__.split(".", 1)[0]
+
+
+def quote(identifier: str) -> str:
+    """A SQL identifier, double-quoted (so names with spaces or capitals work in DuckDB)."""
+    if not isinstance(identifier, str) or not identifier:
+        raise ValueError(f"a table or column name must be a non-empty string, got {identifier!r}")
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def literal(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + str(text).replace("'", "''") + "'"
