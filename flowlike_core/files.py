@@ -10,9 +10,11 @@ a killed writer are skipped by listings (`is_temporary`) and removed by the next
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import secrets
 import stat
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +22,8 @@ from filelock import FileLock
 
 TEMPORARY_SUFFIX = ".tmp"
 LOCK_SUFFIX = ".lock"
+STALE_AFTER = 3600.0
+"""Seconds after which an unlocked writer's temporary file is surely a dead writer's."""
 
 
 def is_temporary(name: str) -> bool:
@@ -53,6 +57,15 @@ def locked(path: Path, timeout: float = 60.0) -> Iterator[None]:
     files of `path` meanwhile: every writer of a locked file holds the lock, so any left is a dead writer's."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(path.with_name(f".{path.name}{LOCK_SUFFIX}"), timeout=timeout):
-        for stale in path.parent.glob(f".{path.name}.*{TEMPORARY_SUFFIX}"):
+        for stale in path.parent.glob(f".{glob.escape(path.name)}.*{TEMPORARY_SUFFIX}"):
             stale.unlink(missing_ok=True)
         yield
+
+
+def remove_stale(folder: Path, older_than: float = STALE_AFTER) -> None:
+    """Remove temporary files in `folder` last written over `older_than` seconds ago."""
+    cutoff = time.time() - older_than
+    for entry in folder.glob(f".*{TEMPORARY_SUFFIX}"):
+        with contextlib.suppress(FileNotFoundError):
+            if entry.stat().st_mtime < cutoff:
+                entry.unlink()

@@ -30,7 +30,7 @@ from fsspec.implementations.local import LocalFileSystem
 from fsspec.implementations.memory import MemoryFileSystem
 
 from flowlike_core.errors import SaveConflict, StorageError
-from flowlike_core.files import atomic_write, is_temporary, locked
+from flowlike_core.files import atomic_write, is_temporary, locked, remove_stale
 from flowlike_core.storage.paths import check_key
 
 Check = Callable[[bytes | None], None]
@@ -212,6 +212,11 @@ class Bucket:
             self.swap(key, data, absent)
         except SaveConflict:
             absent(b"")
+
+    def remove_stale(self, prefix: str) -> None:
+        """Remove the temporary files killed writers left under `prefix` (only local disks have them)."""
+        if self.local:
+            remove_stale(Path(self.path(prefix)))
 
     def delete(self, key: str) -> None:
         self.fs.rm_file(self.path(key))

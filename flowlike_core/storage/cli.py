@@ -8,6 +8,7 @@ import json
 import re
 
 from flowlike_core.board import LogLevel
+from flowlike_core.errors import StorageError
 from flowlike_core.run import RunRecord, RunStatus
 from flowlike_core.storage.config import ENV_STORE, StorageConfig
 
@@ -57,8 +58,12 @@ def run_runs_command(args: argparse.Namespace) -> int:
     from flowlike_core.storage.store import Storage
 
     storage = Storage(StorageConfig.load(args.store))
-    records = storage.runs.query(board=args.board, status=args.status, since=args.since, until=args.until,
-                                 level=args.level, limit=args.limit)
+    try:
+        records = storage.runs.query(board=args.board, status=args.status, since=args.since, until=args.until,
+                                     level=args.level, limit=args.limit)
+    except ImportError as exc:
+        raise StorageError(f"the run history needs the vectors extra: pip install 'flowlike-nb[vectors]' "
+                           f"(missing: {exc.name or exc})") from exc
     if args.json:
         print(json.dumps([r.model_dump(mode="json") for r in records], indent=2))
     else:

@@ -5,8 +5,10 @@ A LanceDB commit costs milliseconds, too much for every finished run, so `append
 as one small JSON object under `history/pending/` (atomic, as cheap as a plain JSON file) and every
 `FOLD_EVERY` appends, and before any query, the pending records are folded into the table in one
 commit. Folding is an upsert on the run id, so two processes folding the same records cannot duplicate
-them, and a process killed between the commit and the clean-up loses nothing. Pending records are
-written atomically but not fsynced: they survive a killed process, not an operating-system crash.
+them, and a process killed between the commit and the clean-up loses nothing. Each pending record has its
+own key (its run id), so appends never contend; it is written atomically and fsynced before `append`
+returns. Temporary files a killed append left behind are not records: listings skip them and a fold
+removes them once they are old.
 """
 
 from __future__ import annotations
@@ -114,7 +116,7 @@ class RunHistory:
         """Persist one run (a live `Run` is redacted of secret values first); returns the stored record."""
         record = redacted_record(run) if isinstance(run, Run) else run
         row = json.dumps(_row(record, app)).encode("utf-8")
-        self.bucket.write(f"{self.pending}/{revision_of(record.id.encode())}.json", row, sync=False)
+        self.bucket.write(f"{self.pending}/{revision_of(record.id.encode())}.json", row)
         with self._lock:
             self._unfolded += 1
             due = self._unfolded >= FOLD_EVERY
@@ -141,6 +143,7 @@ class RunHistory:
                 with contextlib.suppress(FileNotFoundError):
                     self.bucket.delete(key)
             self._unfolded = 0
+            self.bucket.remove_stale(self.pending)
             return len(rows)
 
     def _commit(self, rows: list[dict[str, Any]]) -> None:

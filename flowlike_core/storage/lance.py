@@ -55,7 +55,7 @@ def connect(uri: str, options: dict[str, Any] | None = None) -> lancedb.DBConnec
     try:
         import lancedb
     except ImportError as exc:
-        raise ImportError("LanceDB is not installed: pip install 'flowlike-nb[vectors]'") from exc
+        raise ImportError("LanceDB is not installed: pip install 'flowlike-nb[vectors]'", name=exc.name) from exc
     storage_options = lance_options(uri, options or {})
     if not uri.startswith("memory://"):
         return lancedb.connect(uri, storage_options=storage_options or None, read_consistency_interval=ALWAYS)

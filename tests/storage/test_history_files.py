@@ -1,0 +1,71 @@
+"""The run history survives what a killed or concurrent append leaves behind, and says what it needs."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from test_history import board_saying
+
+from flowlike_core import Registry
+from flowlike_core.cli import main
+from flowlike_core.storage import RunHistory, Storage, StorageConfig
+
+
+@pytest.mark.parametrize("store", ["local"], indirect=True)
+def test_temporary_files_in_the_history_are_not_records(store: Storage, registry: Registry, capsys) -> None:
+    """kill -9 during an append leaves `.<key>.<random>.tmp`; it used to break count(), query() and `runs`."""
+    run = board_saying("alpha").run(registry=registry)
+    store.runs.append(run.record())
+    pending = Path(store.content.path("history/pending"))
+    old = pending / ".0123456789abcdef.json.deadbeef0000.tmp"
+    old.write_text('{"id": "half')
+    hour_ago = time.time() - 7200
+    os.utime(old, (hour_ago, hour_ago))
+    fresh = pending / ".fedcba9876543210.json.beef00000000.tmp"
+    fresh.write_text("{")
+    assert store.runs.count() == 1
+    assert [r.id for r in store.runs.query()] == [run.id]
+    assert main(["runs", "--store", str(Path(store.config.meta_url).parent)]) == 0
+    assert run.id in capsys.readouterr().out
+    assert not old.exists(), "a fold removes temporary files a killed append left long ago"
+    assert fresh.exists(), "a temporary file of an append in progress is left alone"
+
+
+@pytest.mark.parametrize("store", ["local", "memory"], indirect=True)
+def test_concurrent_appends_are_all_kept(store: Storage, registry: Registry) -> None:
+    record = board_saying("alpha").run(registry=registry).record()
+    writers = [RunHistory(store.content, "history", store.config.options) for _ in range(4)]  # four kernels
+
+    def append_many(history: RunHistory, who: int) -> None:
+        for i in range(25):
+            history.append(record.model_copy(update={"id": f"{who}-{i}"}))
+
+    threads = [threading.Thread(target=append_many, args=(history, who)) for who, history in enumerate(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert store.runs.count() == 100
+
+
+@pytest.mark.parametrize("store", ["local"], indirect=True)
+def test_pending_records_are_fsynced_before_append_returns(store: Storage, registry: Registry,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    synced: list[int] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd)))
+    store.runs.append(board_saying("alpha").run(registry=registry).record())
+    assert synced, "the pending record was not fsynced"
+
+
+def test_runs_without_the_vectors_extra_names_the_extra(tmp_path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    monkeypatch.setitem(sys.modules, "lancedb", None)  # as on an install without the vectors extra
+    Storage(StorageConfig.at(str(tmp_path)))
+    assert main(["runs", "--store", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "pip install 'flowlike-nb[vectors]'" in err and "Traceback" not in err
