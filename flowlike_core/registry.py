@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from types import ModuleType
 
 from flowlike_core.errors import UnknownNodeError
@@ -46,12 +46,24 @@ def collect(module: ModuleType, category: str = "") -> list[type[NodeType]]:
 
 
 class Registry:
-    def __init__(self, packs: Iterable[Pack] = ()) -> None:
+    """Node types by catalog key. Packs given as entry points load on demand: the first lookup of a key that no
+    loaded pack has loads the others one by one (std first) until one has it; listing loads them all. A board
+    that uses std nodes alone never pays for importing the domain packs."""
+
+    def __init__(self, packs: Iterable[Pack] = (), entries: Iterable[EntryPoint] = ()) -> None:
         self._types: dict[str, type[NodeType]] = {}
+        self._entries = sorted(entries, key=lambda e: (e.name != "std", e.name))
+        self._loading = threading.Lock()
         self.generation = 0
         """Moves on with every registration, so that compiled plans see redefined node types."""
         for pack in packs:
             self.add_pack(pack)
+
+    def _load(self, until: str | None = None) -> None:
+        """Load pending entry-point packs, stopping early once one provides the key `until`."""
+        with self._loading:
+            while self._entries and (until is None or until not in self._types):
+                self.add_pack(load_pack(self._entries.pop(0)))
 
     def register(self, node_type: type[NodeType], *, pack: str = "", replace: bool = False) -> type[NodeType]:
         key = node_type.name
@@ -68,18 +80,24 @@ class Registry:
             self.register(node_type, pack=pack.name, replace=True)
 
     def get(self, key: str) -> type[NodeType]:
+        if key not in self._types and self._entries:
+            self._load(until=key)
         try:
             return self._types[key]
         except KeyError:
             raise UnknownNodeError(f"unknown node type {key!r}: no installed pack provides it") from None
 
     def __contains__(self, key: object) -> bool:
+        if key not in self._types and self._entries and isinstance(key, str):
+            self._load(until=key)
         return key in self._types
 
     def __iter__(self) -> Iterator[type[NodeType]]:
+        self._load()
         return iter(sorted(self._types.values(), key=lambda t: (t.pack, t.category, t.name)))
 
     def __len__(self) -> int:
+        self._load()
         return len(self._types)
 
     def search(self, text: str = "") -> list[type[NodeType]]:
@@ -93,13 +111,15 @@ class Registry:
         return [t for t in self if all(w in haystack(t) for w in words)]
 
 
+def load_pack(entry: EntryPoint) -> Pack:
+    """The pack an entry point names (a `Pack`, or a function that returns one)."""
+    pack = entry.load()
+    return pack() if callable(pack) and not isinstance(pack, Pack) else pack
+
+
 def installed_packs() -> list[Pack]:
-    """Every pack advertised in the `flowlike.packs` entry-point group."""
-    packs = []
-    for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
-        pack = entry.load()
-        packs.append(pack() if callable(pack) and not isinstance(pack, Pack) else pack)
-    return packs
+    """Every pack advertised in the `flowlike.packs` entry-point group, loaded now."""
+    return [load_pack(entry) for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)]
 
 
 _default: Registry | None = None
@@ -107,9 +127,9 @@ _lock = threading.Lock()
 
 
 def default_registry() -> Registry:
-    """The process-wide registry with every installed pack, loaded on first use."""
+    """The process-wide registry of every installed pack (each loaded when first needed)."""
     global _default
     with _lock:
         if _default is None:
-            _default = Registry(installed_packs())
+            _default = Registry(entries=entry_points(group=ENTRY_POINT_GROUP))
         return _default
