@@ -1,0 +1,139 @@
+"""Sending HTTP requests through the run's shared client: whole responses, streamed chunks, downloads to files.
+
+Each node fires Success with the response whatever its status (check Is Success), and Error when no
+response came (server down, timeout after the retries): the reason is in `error_message` and the log.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flowlike_catalog.web.http import REQUEST_SCHEMA, RESPONSE_SCHEMA, as_request, fetch, send, to_response
+
+from flowlike_core import Context, DataType, NodeType, ValueType, data_in, data_out, exec_in, exec_out
+
+CATEGORY = "Web/API"
+
+
+def request_in() -> Any:
+    return data_in("request", DataType.STRUCT, schema=REQUEST_SCHEMA, required=True,
+                   description="The request, from Make Request")
+
+
+def sending_options() -> tuple[Any, ...]:
+    return (data_in("timeout_seconds", DataType.FLOAT, default=30.0, friendly_name="Timeout (s)",
+                    description="Per attempt: connecting, and waiting for each piece of the answer"),
+            data_in("retries", DataType.INTEGER, default=2, description="Extra attempts for GET, HEAD, OPTIONS, "
+                    "PUT and DELETE after a connection error, timeout or 429/502/503/504 (backoff 0.25 s, doubling)"))
+
+
+def outcome_pins() -> tuple[Any, ...]:
+    return (exec_out("exec_success", "Success", "A response arrived (any status)"),
+            data_out("response", DataType.STRUCT, schema=RESPONSE_SCHEMA),
+            exec_out("exec_error", "Error", "No response: connection refused, timeout, bad URL"),
+            data_out("error_message", DataType.STRING, description="Why no response came"))
+
+
+def failed(ctx: Context, exc: Exception) -> None:
+    """Route a request that got no response to Error when it is wired, else fail the node."""
+    if not ctx.is_wired("exec_error"):
+        raise exc
+    ctx.error(str(exc))
+    ctx.set_output("error_message", str(exc))
+    ctx.activate("exec_error")
+
+
+class HttpFetch(NodeType):
+    name = "http_fetch"
+    friendly_name = "API Call"
+    description = "Sends the request and reads the whole response (redirects followed, idempotent methods retried)."
+    pins = (exec_in(), request_in(), *sending_options(), *outcome_pins())
+
+    async def run(self, ctx: Context, *, request: Any, timeout_seconds: float, retries: int) -> None:
+        try:
+            response = await fetch(ctx, as_request(request), timeout=timeout_seconds, retries=retries)
+        except ConnectionError as exc:
+            failed(ctx, exc)
+            return
+        ctx.set_output("response", response)
+        ctx.activate("exec_success")
+
+
+class StreamingHttpFetch(NodeType):
+    name = "streaming_http_fetch"
+    friendly_name = "Streaming API Call"
+    description = ("Sends the request and fires Chunk for each piece of the body as it arrives (server-sent events, "
+                   "long downloads), then Success with the whole response.")
+    pins = (exec_in(), request_in(), *sending_options(),
+            exec_out("streaming_exec", "Chunk", "Fires per received piece of the body"),
+            data_out("streaming_response", DataType.BYTE, ValueType.ARRAY, friendly_name="Chunk",
+                     description="The piece just received"),
+            *outcome_pins())
+
+    async def run(self, ctx: Context, *, request: Any, timeout_seconds: float, retries: int) -> None:
+        request = as_request(request)
+        try:
+            async with send(ctx, request, timeout=timeout_seconds, retries=retries, stream=True) as response:
+                total, chunks = int(response.headers.get("content-length") or 0), []
+                async for chunk in response.aiter_bytes():
+                    chunks.append(chunk)
+                    ctx.set_output("streaming_response", chunk)
+                    await ctx.fire("streaming_exec")
+                    ctx.progress(sum(map(len, chunks)), total or None)
+                body = b"".join(chunks)
+        except ConnectionError as exc:
+            failed(ctx, exc)
+            return
+        ctx.set_output("response", to_response(response, body))
+        ctx.activate("exec_success")
+
+
+def local_path(flow_path: Any) -> Path:
+    """A file path from a PathBuf/String pin or a struct with a `path` field."""
+    if isinstance(flow_path, dict):
+        flow_path = flow_path.get("path")
+    if not isinstance(flow_path, str | Path) or not str(flow_path):
+        raise TypeError(f"flow_path must be a file path or a struct with a 'path', got {flow_path!r}")
+    return Path(flow_path).expanduser()
+
+
+class HttpDownload(NodeType):
+    name = "http_download"
+    friendly_name = "HTTP Download"
+    category = "Web"
+    description = ("Streams the response body into a file (written whole or not at all), reporting progress; "
+                   "a non-2xx status is an error and leaves no file.")
+    pins = (exec_in(), request_in(),
+            data_in("flow_path", DataType.GENERIC, required=True, friendly_name="File",
+                    description="Where to write: a path, or a struct with a 'path' field"),
+            *sending_options(),
+            exec_out("exec_success", "Success"),
+            data_out("path", DataType.PATHBUF, description="The written file"),
+            data_out("size", DataType.INTEGER, description="Bytes written"))
+
+    async def run(self, ctx: Context, *, request: Any, flow_path: Any, timeout_seconds: float, retries: int) -> None:
+        import os
+        import secrets
+
+        request, target = as_request(request), local_path(flow_path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            async with send(ctx, request, timeout=timeout_seconds, retries=retries, stream=True) as response:
+                if not 200 <= response.status_code < 300:
+                    raise ConnectionError(f"download of {request.url} failed: status {response.status_code}")
+                total, size = int(response.headers.get("content-length") or 0), 0
+                with partial.open("wb") as file:
+                    async for chunk in response.aiter_bytes(1 << 16):
+                        file.write(chunk)
+                        size += len(chunk)
+                        ctx.progress(size, total or None, f"{size} bytes")
+                        ctx.check_cancelled()
+            os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
+        ctx.info(f"downloaded {size} bytes from {request.url} to {target}")
+        ctx.set_output("path", target)
+        ctx.set_output("size", size)
+        ctx.activate("exec_success")
