@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from flowlike_core import wiring
 from flowlike_core.board import Board
 from flowlike_core.errors import BoardError, ConnectionRefused
+from flowlike_core.interop.placeholders import pack_of
 from flowlike_core.registry import Registry, default_registry
 
 
@@ -29,7 +30,7 @@ def validate_board(board: Board, registry: Registry | None = None) -> list[Probl
         if node.name not in registry:
             problems.append(Problem(code="unknown-node-type", node_id=node.id,
                                     message=f"node {node.label()} has type {node.name!r}, which no installed "
-                                            f"pack provides"))
+                                            f"pack provides (missing: {node.name}, {pack_of(node.name)})"))
     pin_ids = Counter(pin.id for _, pin in board.iter_pins())
     for node, pin in board.iter_pins():
         if pin_ids[pin.id] > 1:

@@ -1,0 +1,132 @@
+"""Mapping Flow-Like nodes onto ours: keys, pins by name, variadic groups, types, defaults, wires, layers."""
+
+from __future__ import annotations
+
+import json
+
+from flowlike_json import exec_pin, fl_board, fl_node, fl_pin, link
+
+from flowlike_core.interop import open_board
+
+
+def load(board, registry):
+    return open_board(json.dumps(board).encode(), registry)
+
+
+def test_pins_match_by_name_not_id_and_keep_flowlikes_ids(registry):
+    pins = [fl_pin("zz-2", "integer2", data_type="Integer", default=5, index=0),
+            fl_pin("zz-1", "integer1", data_type="Integer", default=4, index=1),
+            fl_pin("zz-3", "sum", "Output", data_type="Integer", index=2)]
+    board, report = load(fl_board(fl_node("add", "int_add", pins)), registry)
+    node = board.nodes["add"]
+    assert (node.pin("integer1").id, node.pin("integer1").default_value) == ("zz-1", 4)
+    assert (node.pin("integer2").id, node.pin("integer2").default_value) == ("zz-2", 5)
+    assert [p.name for p in node.inputs] == ["integer1", "integer2"]  # our order, not the saved one
+    assert not report.entries
+
+
+def test_variadic_group_takes_every_saved_pin(registry):
+    pins = [fl_pin(f"b{i}", "boolean", data_type="Boolean", default=i == 2, index=i) for i in range(3)]
+    pins.append(fl_pin("r", "result", "Output", data_type="Boolean", index=3))
+    board, report = load(fl_board(fl_node("or", "bool_or", pins)), registry)
+    group = [p for p in board.nodes["or"].inputs if p.name == "boolean"]
+    assert [(p.id, p.default_value) for p in group] == [("b0", False), ("b1", False), ("b2", True)]
+    assert len({p.index for p in board.nodes["or"].pins.values()}) == 4
+    assert not report.of("pin-dropped")
+    assert board.validate(registry) == []
+
+
+def test_unknown_pins_dropped_missing_ones_added_both_reported(registry):
+    pins = [exec_pin("i", "exec_in", "Input"), fl_pin("m", "text", default="old name", index=1),
+            exec_pin("o", "exec_out", "Output", 2)]
+    board, report = load(fl_board(fl_node("log", "log_info", pins)), registry)
+    node = board.nodes["log"]
+    assert "text" not in [p.name for p in node.pins.values()]
+    assert node.pin("message").default_value == registry.get("log_info").create().pin("message").default_value
+    assert [e.pin for e in report.of("pin-dropped")] == ["text"]
+    assert [e.pin for e in report.of("pin-added")] == ["message"]
+    assert "'log_info' (log)" in report.of("pin-added")[0].message
+
+
+def test_generic_pins_keep_their_saved_type_concrete_ones_report_a_disagreement(registry):
+    pins = [exec_pin("i", "exec_in", "Input"), fl_pin("m", "message", data_type="Integer", default=3, index=1)]
+    cond = [exec_pin("bi", "exec_in", "Input"), fl_pin("c", "condition", data_type="String", default="yes", index=1)]
+    board, report = load(fl_board(fl_node("log", "log_info", pins), fl_node("br", "control_branch", cond)), registry)
+    message = board.nodes["log"].pin("message")
+    assert (message.data_type.value, message.default_value) == ("Integer", 3)
+    condition = board.nodes["br"].pin("condition")
+    assert condition.data_type.value == "Boolean"
+    assert "saved as String, ours takes Boolean" in report.of("type-kept")[0].message
+    assert report.of("default-dropped")[0].pin == "condition"
+    assert condition.default_value is True  # our default
+
+
+def test_reroute_carrying_execution_or_data(registry):
+    exec_route = fl_node("r1", "reroute", [fl_pin("ri", "route_in", data_type="Execution"),
+                                           fl_pin("ro", "route_out", "Output", data_type="Execution", index=1)])
+    data_route = fl_node("r2", "reroute", [fl_pin("di", "route_in", data_type="Struct", schema='{"type": "object"}'),
+                                           fl_pin("do", "route_out", "Output", data_type="Struct", index=1)])
+    board, report = load(fl_board(exec_route, data_route), registry)
+    assert board.nodes["r1"].name == "reroute"
+    assert board.nodes["r1"].pin("exec_in").id == "ri" and board.nodes["r1"].pin("exec_out").id == "ro"
+    assert board.nodes["r2"].name == "reroute_data"
+    assert board.nodes["r2"].pin("route_in").schema_ == {"type": "object"}
+    assert not report.of("pin-dropped") and not report.placeholders
+
+
+def test_lancedb_nodes_map_onto_the_local_database_pack(registry):
+    pins = [exec_pin("i", "exec_in", "Input"), fl_pin("n", "name", default="docs", index=1),
+            fl_pin("u", "user_scoped", data_type="Boolean", default=False, index=2),
+            exec_pin("o", "exec_out", "Output", 3), fl_pin("db", "database", "Output", data_type="Struct", index=4)]
+    board, report = load(fl_board(fl_node("open", "open_local_db", pins)), registry)
+    node = board.nodes["open"]
+    assert node.name == "vectors_open_table"
+    assert node.pin("table").id == "db" and node.pin("name").default_value == "docs"
+    assert report.of("renamed")[0].message.endswith("open_local_db -> vectors_open_table")
+    assert [e.pin for e in report.of("pin-dropped")] == ["user_scoped"]
+
+
+def test_one_sided_wires_repaired_dangling_dropped_fan_rules_hold(registry):
+    out1, out2 = exec_pin("o1", "exec_out", "Output"), exec_pin("o2", "exec_out", "Output")
+    in1, in2 = exec_pin("i1", "exec_in", "Input"), exec_pin("i2", "exec_in", "Input")
+    value1 = fl_pin("v1", "message", default="a", index=1)
+    value_src1 = fl_pin("s1", "sum", "Output", data_type="Integer", index=2)
+    value_src2 = fl_pin("s2", "sum", "Output", data_type="Integer", index=2)
+    link(out1, in1)
+    link(out1, in2, on_input=False)  # a second target for one exec output: not allowed
+    link(out2, in2, on_output=False)  # one-sided, repaired
+    link(value_src1, value1)
+    link(value_src2, value1)  # a second source for one data input: dropped
+    value1["depends_on"].append("ghost")
+    nodes = [fl_node("a", "events_simple", [out1]), fl_node("b", "events_simple", [out2]),
+             fl_node("c", "log_info", [in1, value1]), fl_node("d", "log_info", [in2]),
+             fl_node("x", "int_add", [value_src1]), fl_node("y", "int_add", [value_src2])]
+    board, report = load(fl_board(*nodes), registry)
+    wires = {(w.from_pin, w.to_pin) for w in board.connections}
+    assert ("o1", "i1") in wires and ("o2", "i2") in wires and ("o1", "i2") not in wires
+    assert len([w for w in wires if w[1] == "v1"]) == 1
+    repaired = [e.message for e in report.of("wire-repaired")]
+    assert len(repaired) == 2 and all("only" in m for m in repaired)
+    dropped = " | ".join(e.message for e in report.of("wire-dropped"))
+    assert "ghost" in dropped and "exec output starts one node" in dropped and "data input takes one wire" in dropped
+
+
+def test_nested_layers_and_bridge_pins(registry):
+    """Flow-Like puts a bridge pin on a layer where a wire crosses its edge; we join the pins at its ends."""
+    start_out, log_in = exec_pin("so", "exec_out", "Output"), exec_pin("li", "exec_in", "Input")
+    bridge = exec_pin("bridge", "exec_in", "Input")
+    start_out["connected_to"] = ["bridge"]
+    bridge["depends_on"], bridge["connected_to"] = ["so"], ["li"]
+    log_in["depends_on"] = ["bridge"]
+    layers = {"outer": {"id": "outer", "parent_id": None, "name": "Outer", "type": "Collapsed",
+                        "coordinates": [10, 20, 0], "pins": {}, "nodes": {}, "comment": "group"},
+              "inner": {"id": "inner", "parent_id": "outer", "name": "Inner", "type": "Collapsed",
+                        "coordinates": [0, 0, 0], "pins": {"bridge": bridge}, "nodes": {}}}
+    nodes = [fl_node("s", "events_simple", [start_out], layer="outer"),
+             fl_node("l", "log_info", [log_in], layer="inner")]
+    board, report = load(fl_board(*nodes, layers=layers), registry)
+    assert [(w.from_pin, w.to_pin) for w in board.connections] == [("so", "li")]
+    assert not report.of("wire-repaired") and not report.of("wire-dropped")
+    assert board.layers["outer"].nodes == ["inner", "s"] and board.layers["inner"].nodes == ["l"]
+    assert (board.layers["outer"].coordinates, board.layers["outer"].comment) == ((10, 20, 0), "group")
+    assert board.nodes["l"].layer == "inner"
