@@ -19,6 +19,8 @@ from flowlike_core.interop import schema
 from flowlike_core.interop.wire import WireError
 
 EXTRA_HINT = "install the Flow-Like extra: pip install 'flowlike-nb[flowlike]'"
+MAX_LZ4_RATIO = 255
+"""LZ4 cannot expand data more than ~255 times: a length prefix beyond that is not one (it is text)."""
 
 
 @dataclass
@@ -64,12 +66,12 @@ def compress(payload: bytes) -> bytes:
 
 def read_document(data: bytes, source: str) -> Document:
     """Whatever Flow-Like file or JSON `data` is, by its content."""
-    text = data.lstrip()[:1]
-    if text in (b"{", b"["):
+    if data.lstrip()[:1] in (b"{", b"["):  # JSON, or a length prefix whose low byte happens to be `{` or `[`
         try:
             return read_json(json.loads(data), source)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise BoardFileError(f"{source}: starts like JSON but is not valid JSON: {exc}") from exc
+        except ValueError as exc:  # not JSON (UnicodeDecodeError and JSONDecodeError are ValueErrors)
+            if int.from_bytes(data[:4], "little") > MAX_LZ4_RATIO * len(data):
+                raise BoardFileError(f"{source}: starts like JSON but is not valid JSON: {exc}") from exc
     return _read_protobuf(decompress(data, source), source)
 
 

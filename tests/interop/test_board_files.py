@@ -128,6 +128,14 @@ def test_bad_input_says_what_is_wrong(data, match, registry):
         open_board(data, registry)
 
 
+def test_a_length_prefix_that_looks_like_json_is_still_a_board_file(registry):
+    nodes = [fl_node("n", "events_simple", [exec_pin("p", "exec_out", "Output")], description="x" * size)
+             for size in range(200)]
+    data = next(board_bytes(fl_board(node)) for node in nodes if board_bytes(fl_board(node))[:1] == b"{")
+    board, report = open_board(data, registry)
+    assert report.format.startswith(".board") and list(board.nodes) == ["n"]
+
+
 def test_missing_file(tmp_path, registry):
     with pytest.raises(BoardFileError, match="no such file"):
         open_board(tmp_path / "nope.board", registry)

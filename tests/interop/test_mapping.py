@@ -44,8 +44,8 @@ def test_unknown_pins_dropped_missing_ones_added_both_reported(registry):
     assert "text" not in [p.name for p in node.pins.values()]
     assert node.pin("message").default_value == registry.get("log_info").create().pin("message").default_value
     assert [e.pin for e in report.of("pin-dropped")] == ["text"]
-    assert [e.pin for e in report.of("pin-added")] == ["message"]
-    assert "'log_info' (log)" in report.of("pin-added")[0].message
+    added = {e.pin: e.message for e in report.of("pin-added")}
+    assert "message" in added and "'log_info' (log)" in added["message"]
 
 
 def test_generic_pins_keep_their_saved_type_concrete_ones_report_a_disagreement(registry):
