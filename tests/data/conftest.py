@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import pytest
@@ -74,3 +75,19 @@ def output(key: str, name: str, /, **defaults: Any) -> Any:
 @pytest.fixture
 def flow() -> Flow:
     return Flow()
+
+
+def _storage_fixtures() -> object:
+    """The SeaweedFS fixture of the storage tests (one S3 server per session, shared with them in spirit)."""
+    import importlib.util
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent.parent / "storage"
+    sys.path.insert(0, str(here))
+    spec = importlib.util.spec_from_file_location("storage_conftest", here / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+seaweedfs = _storage_fixtures().seaweedfs
