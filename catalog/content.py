@@ -1,0 +1,55 @@
+"""Where the ml, onnx and media nodes read and write bytes: a file path or the app's content store.
+
+A location pin takes a file path (text or Path) or a `BlobRef` (the content store's content-addressed key,
+as a dict or model). Writing with an empty path puts the bytes in the content store and returns the BlobRef.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from flowlike_core import Pin
+from flowlike_core.storage import BlobRef
+
+Location = Annotated[str | Path | BlobRef | None, Pin(
+    description="A file path, or a content-store reference (BlobRef) of the app")]
+App = Annotated[str, Pin(description="App whose content store holds blobs")]
+
+
+def _blob(location: Any) -> BlobRef | None:
+    if isinstance(location, BlobRef):
+        return location
+    if isinstance(location, dict):
+        return BlobRef.model_validate(location)
+    return None
+
+
+def read_bytes(location: Any, app: str = "default", what: str = "file") -> bytes:
+    """The bytes at a path or behind a BlobRef; a clear error naming what is missing."""
+    from flowlike_core.storage import current
+
+    blob = _blob(location)
+    if blob is not None:
+        return current().app(app).blobs.get(blob)
+    if not isinstance(location, str | Path) or not str(location):
+        raise TypeError(f"the {what} location must be a path or a BlobRef, got {location!r}")
+    path = Path(location).expanduser()
+    if not path.is_file():
+        raise FileNotFoundError(f"{what} {str(path)!r} does not exist")
+    return path.read_bytes()
+
+
+def write_bytes(data: bytes, path: Any, app: str = "default", media_type: str = "application/octet-stream"
+                ) -> BlobRef | None:
+    """Write to a file path (parent folders made); with an empty path, into the content store (returns its ref)."""
+    from flowlike_core.storage import current
+
+    if path is None or str(path) == "":
+        return current().app(app).blobs.put(data, media_type)
+    if not isinstance(path, str | Path):
+        raise TypeError(f"path must be a file path (or empty for the content store), got {type(path).__name__}")
+    target = Path(path).expanduser()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return None

@@ -1,0 +1,103 @@
+"""Tuning: grid search over one classifier's settings, and choosing the best classifier type by
+cross-validation (scikit-learn's GridSearchCV and cross_val_score, stratified folds)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, NamedTuple
+
+from flowlike_catalog.ml.model import (
+    Features,
+    MLModel,
+    Source,
+    Target,
+    classifier,
+    remember,
+    training_data,
+)
+from pydantic import BaseModel
+
+from flowlike_core import Context, Pin, node
+
+CATEGORY = "AI/ML/Tuning"
+DEFAULT_GRIDS: dict[str, dict[str, list[Any]]] = {
+    "DecisionTree": {"max_depth": [2, 4, 8, None], "min_samples_split": [2, 5]},
+    "NaiveBayes": {"var_smoothing": [1e-9, 1e-6, 1e-3]},
+    "SVM": {"C": [0.1, 1.0, 10.0], "kernel": ["linear", "rbf"]},
+}
+Folds = Annotated[int, Pin(description="Cross-validation folds (stratified)", range=(2, 100))]
+Metric = Annotated[str, Pin(description="A scikit-learn scoring name: accuracy, f1_macro, balanced_accuracy...")]
+
+
+class Candidate(BaseModel):
+    params: dict[str, Any]
+    mean_score: float
+    std_score: float
+
+
+class GridSearchResult(BaseModel):
+    model_type: str
+    metric: str
+    best_params: dict[str, Any]
+    best_score: float
+    candidates: list[Candidate]
+
+
+class AutoMLResult(BaseModel):
+    metric: str
+    scores: dict[str, float]
+    """Mean cross-validated score of each classifier type tried."""
+    best_model_type: str
+    best_score: float
+
+
+class Searched(NamedTuple):
+    results: GridSearchResult
+    best_model: MLModel
+
+
+class Chosen(NamedTuple):
+    results: AutoMLResult
+    best_model: MLModel
+    best_model_type: str
+
+
+@node(friendly_name="Grid Search", exec_pins=True)
+def ai_ml_tuning_grid_search(
+        ctx: Context, model_type: Annotated[str, Pin(valid_values=tuple(DEFAULT_GRIDS))] = "DecisionTree",
+        cv_folds: Folds = 5, source: Source = None,
+        param_grid: Annotated[dict, Pin(description="Setting name -> values to try; empty: a default grid")] = None,
+        metric: Metric = "accuracy", feature_cols: Features = None, target_col: Target = "target") -> Searched:
+    """Tries every combination of settings with cross-validation; the best is refitted on all rows."""
+    from sklearn.model_selection import GridSearchCV
+
+    grid = param_grid or DEFAULT_GRIDS.get(model_type, {})
+    x, y, features = training_data(source, feature_cols, target_col)
+    search = GridSearchCV(classifier(model_type), grid, cv=cv_folds, scoring=metric).fit(x, y)
+    cv = search.cv_results_
+    candidates = [Candidate(params=params, mean_score=float(mean), std_score=float(std))
+                  for params, mean, std in zip(cv["params"], cv["mean_test_score"], cv["std_test_score"], strict=True)]
+    ctx.info(f"grid search over {len(candidates)} settings of {model_type}: best {search.best_score_:.4f}")
+    results = GridSearchResult(model_type=model_type, metric=metric, best_params=search.best_params_,
+                               best_score=float(search.best_score_), candidates=candidates)
+    return Searched(results, remember(ctx, search.best_estimator_, model_type, features, target_col))
+
+
+@node(friendly_name="Auto Classifier", exec_pins=True)
+def ai_ml_tuning_auto_classifier(ctx: Context, cv_folds: Folds = 5, metric: Metric = "accuracy",
+                                 include_svm: bool = True, source: Source = None, feature_cols: Features = None,
+                                 target_col: Target = "target") -> Chosen:
+    """Scores a decision tree, naive Bayes and (optionally) an SVM by cross-validation and refits the best
+    on all rows; a tie goes to the first in that order."""
+    from sklearn.model_selection import cross_val_score
+
+    x, y, features = training_data(source, feature_cols, target_col)
+    types = ["DecisionTree", "NaiveBayes"] + (["SVM"] if include_svm else [])
+    scores = {}
+    for i, model_type in enumerate(types):
+        ctx.check_cancelled()
+        scores[model_type] = float(cross_val_score(classifier(model_type), x, y, cv=cv_folds, scoring=metric).mean())
+        ctx.progress(i + 1, len(types), model_type)
+    best = max(types, key=lambda t: scores[t])
+    results = AutoMLResult(metric=metric, scores=scores, best_model_type=best, best_score=scores[best])
+    model = remember(ctx, classifier(best).fit(x, y), best, features, target_col)
+    return Chosen(results, model, best)
