@@ -121,7 +121,8 @@ def as_arrow(value: Any, what: str = "table") -> pa.Table:
     if hasattr(value, "__arrow_c_stream__"):
         return pa.table(value)
     if isinstance(value, list) and all(isinstance(row, dict) for row in value):
-        return pa.Table.from_pylist(value)
+        names = dict.fromkeys(name for row in value for name in row)
+        return pa.table({name: [row.get(name) for row in value] for name in names})
     if isinstance(value, dict) and all(isinstance(column, list) for column in value.values()):
         return pa.table(value)
     raise TypeError(f"{what} must be a table (pyarrow Table, pandas or polars DataFrame, list of row dicts or "

@@ -1,0 +1,236 @@
+"""DataFrame nodes: read and write tables, and the everyday operations on them, with Arrow tables on the pins.
+
+Files are read with pyarrow (CSV, JSON Lines, Parquet) or openpyxl (Excel), from local paths or any fsspec
+URL. Operations run in DuckDB over the Arrow data in place, so a SQL condition or aggregate is all one
+writes; results are new Arrow tables (columns a node does not change are shared, not copied).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from flowlike_catalog.data.handles import FlowPath, as_arrow, filesystem, quote
+
+from flowlike_core import Context, Pin, node
+
+CATEGORY = "Data/Tables"
+
+Table = Annotated[Any, Pin(description="A table: pyarrow Table, pandas or polars DataFrame, or rows")]
+TableOut = Annotated[Any, Pin(name="table", description="A pyarrow Table")]
+FilePath = Annotated[FlowPath, Pin(description="A file: local path or fsspec URL")]
+
+
+def sql_over(ctx: Context | None, table: Any, query: str) -> Any:
+    """Runs `query` with the table as `t` in DuckDB (scanned in place) and gives the result as Arrow."""
+    import duckdb
+
+    key = ("tables-duckdb",)
+    cache = ctx.cache if ctx is not None else {}
+    con = cache.get(key)
+    if con is None:
+        con = cache[key] = duckdb.connect()
+    con.register("t", as_arrow(table))
+    try:
+        return con.sql(query).to_arrow_table()
+    finally:
+        con.unregister("t")
+
+
+def located(ctx: Context, path: Any) -> tuple[Any, str]:
+    fs, inner = filesystem(ctx, FlowPath.of(path))
+    return fs, inner
+
+
+def opened(ctx: Context, path: Any, mode: str = "rb") -> Any:
+    fs, inner = located(ctx, path)
+    if "r" in mode and not fs.exists(inner):
+        raise FileNotFoundError(f"no file at {FlowPath.of(path).path}")
+    if "w" in mode and "file" in fs.protocol:
+        fs.makedirs(fs._parent(inner), exist_ok=True)
+    return fs.open(inner, mode)
+
+
+@node(friendly_name="Read CSV", exec_pins=True)
+def table_read_csv(ctx: Context, path: FilePath, delimiter: str = ",", has_header: bool = True) -> TableOut:
+    """Reads a CSV file into a table (types inferred, multi-threaded)."""
+    from pyarrow import csv
+
+    with opened(ctx, path) as handle:
+        return csv.read_csv(handle, parse_options=csv.ParseOptions(delimiter=delimiter),
+                            read_options=csv.ReadOptions(autogenerate_column_names=not has_header))
+
+
+@node(friendly_name="Write CSV", exec_pins=True)
+def table_write_csv(ctx: Context, table: Table, path: FilePath, delimiter: str = ",") -> None:
+    """Writes the table as a CSV file with a header row."""
+    from pyarrow import csv
+
+    with opened(ctx, path, "wb") as handle:
+        csv.write_csv(as_arrow(table), handle, csv.WriteOptions(delimiter=delimiter))
+
+
+@node(friendly_name="Read JSON Lines", exec_pins=True)
+def table_read_json_lines(ctx: Context, path: FilePath) -> TableOut:
+    """Reads a JSON Lines file (one object per line) into a table."""
+    from pyarrow import json
+
+    with opened(ctx, path) as handle:
+        return json.read_json(handle)
+
+
+@node(friendly_name="Write JSON Lines", exec_pins=True)
+def table_write_json_lines(ctx: Context, table: Table, path: FilePath) -> None:
+    """Writes the table as JSON Lines, one object per row (dates as ISO text)."""
+    import orjson
+
+    with opened(ctx, path, "wb") as handle:
+        for batch in as_arrow(table).to_batches(65536):
+            handle.write(b"".join(orjson.dumps(row, default=str) + b"\n" for row in batch.to_pylist()))
+
+
+@node(friendly_name="Read Parquet", exec_pins=True)
+def table_read_parquet(ctx: Context, path: FilePath, columns: Annotated[list[str], Pin(
+        description="Only these columns (all when empty)")] = None) -> TableOut:
+    """Reads a Parquet file, or a folder of them (Hive partitions become columns)."""
+    import pyarrow.parquet as pq
+
+    fs, inner = located(ctx, path)
+    if not fs.exists(inner):
+        raise FileNotFoundError(f"no file at {FlowPath.of(path).path}")
+    return pq.read_table(inner, columns=columns or None, filesystem=None if "file" in fs.protocol else fs)
+
+
+@node(friendly_name="Write Parquet", exec_pins=True)
+def table_write_parquet(ctx: Context, table: Table, path: FilePath, compression: Annotated[str, Pin(
+        valid_values=("zstd", "snappy", "gzip", "none"))] = "zstd") -> None:
+    """Writes the table as a Parquet file."""
+    import pyarrow.parquet as pq
+
+    with opened(ctx, path, "wb") as handle:
+        pq.write_table(as_arrow(table), handle, compression=compression)
+
+
+@node(friendly_name="Read Excel", exec_pins=True)
+def table_read_excel(ctx: Context, path: FilePath, sheet: Annotated[str, Pin(
+        description="Sheet name (the first sheet when empty)")] = "", has_header: bool = True) -> TableOut:
+    """Reads a worksheet into a table: the first row names the columns (stored values; formulas are not
+    recalculated)."""
+    import io
+
+    import openpyxl
+    import pyarrow as pa
+
+    with opened(ctx, path) as handle:
+        book = openpyxl.load_workbook(io.BytesIO(handle.read()), read_only=True, data_only=True)
+    if sheet and sheet not in book.sheetnames:
+        raise KeyError(f"no sheet {sheet!r} in {FlowPath.of(path).path} (sheets: {', '.join(book.sheetnames)})")
+    rows = [list(row) for row in (book[sheet] if sheet else book.worksheets[0]).iter_rows(values_only=True)]
+    width = max((len(r) for r in rows), default=0)
+    header = [str(h) if h is not None else f"column_{i + 1}" for i, h in enumerate(rows[0])] if has_header and rows \
+        else [f"column_{i + 1}" for i in range(width)]
+    body = rows[1:] if has_header else rows
+    return pa.table({name: [row[i] if i < len(row) else None for row in body] for i, name in enumerate(header)})
+
+
+@node(friendly_name="Write Excel", exec_pins=True)
+def table_write_excel(ctx: Context, table: Table, path: FilePath, sheet: str = "Sheet1") -> None:
+    """Writes the table to a new workbook with one sheet: a header row, then one row per table row."""
+    import openpyxl
+
+    arrow = as_arrow(table)
+    book = openpyxl.Workbook(write_only=True)
+    worksheet = book.create_sheet(sheet)
+    worksheet.append(arrow.column_names)
+    for batch in arrow.to_batches(65536):
+        for row in batch.to_pylist():
+            worksheet.append(list(row.values()))
+    with opened(ctx, path, "wb") as handle:
+        book.save(handle)
+
+
+@node(friendly_name="Select Columns")
+def table_select(table: Table, columns: list[str]) -> TableOut:
+    """The table with only these columns, in this order."""
+    arrow = as_arrow(table)
+    missing = [c for c in columns if c not in arrow.column_names]
+    if missing:
+        raise KeyError(f"no column {', '.join(map(repr, missing))} (columns: {', '.join(arrow.column_names)})")
+    return arrow.select(columns)
+
+
+@node(friendly_name="Filter Rows")
+def table_filter(ctx: Context, table: Table, condition: Annotated[str, Pin(
+        description="SQL condition on the columns, e.g. \"price > 10 AND city = 'Oslo'\"")]) -> TableOut:
+    """The rows for which the SQL condition holds."""
+    return sql_over(ctx, table, f"SELECT * FROM t WHERE {condition}")
+
+
+@node(friendly_name="Sort")
+def table_sort(table: Table, by: list[str], descending: bool = False) -> TableOut:
+    """The rows sorted by these columns (nulls last)."""
+    order = "descending" if descending else "ascending"
+    return as_arrow(table).sort_by([(column, order) for column in by])
+
+
+@node(friendly_name="Group and Aggregate")
+def table_group_by(ctx: Context, table: Table, by: list[str], aggregations: Annotated[str, Pin(
+        description="SQL aggregates, e.g. 'sum(amount) AS total, count(*) AS n'")] = "count(*) AS count"
+                   ) -> TableOut:
+    """One row per group of the By columns with the aggregates, sorted by the groups."""
+    keys = ", ".join(map(quote, by))
+    select = f"{keys}, {aggregations}" if by else aggregations
+    grouping = f" GROUP BY {keys} ORDER BY {keys}" if by else ""
+    return sql_over(ctx, table, f"SELECT {select} FROM t{grouping}")
+
+
+@node(friendly_name="Join")
+def table_join(left: Table, right: Table, on: list[str], how: Annotated[str, Pin(
+        valid_values=("inner", "left", "right", "full", "semi", "anti"))] = "inner") -> TableOut:
+    """Joins two tables on equal key columns."""
+    kinds = {"inner": "inner", "left": "left outer", "right": "right outer", "full": "full outer",
+             "semi": "left semi", "anti": "left anti"}
+    if how not in kinds:
+        raise ValueError(f"join kind {how!r}: use {', '.join(kinds)}")
+    return as_arrow(left).join(as_arrow(right), keys=on, join_type=kinds[how])
+
+
+@node(friendly_name="Head")
+def table_head(table: Table, n: int = 5) -> TableOut:
+    """The first N rows (a view on the same data, no copy)."""
+    return as_arrow(table).slice(0, max(0, n))
+
+
+@node(friendly_name="Sample")
+def table_sample(table: Table, n: int = 10, seed: Annotated[int, Pin(
+        description="The same seed gives the same rows")] = 0) -> TableOut:
+    """N rows drawn at random without replacement, in table order."""
+    import numpy as np
+
+    arrow = as_arrow(table)
+    picks = np.random.default_rng(seed).choice(arrow.num_rows, size=min(max(0, n), arrow.num_rows), replace=False)
+    return arrow.take(np.sort(picks))
+
+
+@node(friendly_name="Describe")
+def table_describe(ctx: Context, table: Table) -> TableOut:
+    """Per column: type, count of non-null values, nulls, distinct values (approximate), min, max, mean, std."""
+    return sql_over(ctx, table, "SELECT column_name, column_type, count, null_percentage, approx_unique, min, max, "
+                                "avg, std FROM (SUMMARIZE t)")
+
+
+@node(friendly_name="To Records")
+def table_to_records(table: Table) -> Annotated[list[dict], Pin(name="records")]:
+    """The rows as a list of dicts."""
+    return as_arrow(table).to_pylist()
+
+
+@node(friendly_name="From Records")
+def table_from_records(records: list[dict]) -> TableOut:
+    """A table from a list of dicts (columns from the keys, types inferred)."""
+    return as_arrow(records, "records")
+
+
+@node(friendly_name="Row Count")
+def table_row_count(table: Table) -> Annotated[int, Pin(name="rows")]:
+    """How many rows the table has."""
+    return as_arrow(table).num_rows
