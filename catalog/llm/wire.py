@@ -1,0 +1,362 @@
+"""The three chat wire formats: OpenAI-compatible `/chat/completions`, Anthropic `/v1/messages`, Ollama `/api/chat`.
+
+`complete` sends a History to a LanguageModel and returns a Response; with `on_chunk` it streams (server-sent
+events for OpenAI and Anthropic, JSON lines for Ollama) and hands every ResponseChunk over as it arrives.
+Everything provider-specific lives here; nodes only see the structs.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+from flowlike_catalog.llm.structs import (
+    Choice,
+    ContentPart,
+    History,
+    HistoryMessage,
+    LanguageModel,
+    Response,
+    ResponseChunk,
+    ResponseMessage,
+    ToolCall,
+    ToolCallDelta,
+    ToolFunction,
+    Usage,
+)
+
+OnChunk = Callable[[ResponseChunk], Awaitable[None]]
+ANTHROPIC_VERSION = "2023-06-01"
+ANTHROPIC_DEFAULT_MAX_TOKENS = 4096
+
+
+async def complete(model: LanguageModel, history: History, on_chunk: OnChunk | None = None) -> Response:
+    """One chat completion; streamed chunk by chunk to `on_chunk` when it is given."""
+    import httpx
+
+    url, headers, body = request(model, history, stream=on_chunk is not None)
+    timeout = httpx.Timeout(300.0, connect=10.0)
+    try:
+        async with httpx.AsyncClient(timeout=timeout) as client:
+            if on_chunk is None:
+                reply = await client.post(url, headers=headers, json=body)
+                _check(model, url, reply.status_code, reply.text)
+                return parse(model, reply.json())
+            async with client.stream("POST", url, headers=headers, json=body) as reply:
+                if reply.status_code >= 400:
+                    await reply.aread()
+                    _check(model, url, reply.status_code, reply.text)
+                response = Response(model=body["model"])
+                async for chunk in _stream(model, reply.aiter_lines()):
+                    response = response.push_chunk(chunk)
+                    await on_chunk(chunk)
+                return response
+    except httpx.TransportError as error:
+        raise ConnectionError(f"cannot reach {model.label} at {url}: {error!r}") from None
+
+
+def _check(model: LanguageModel, url: str, status: int, text: str) -> None:
+    if status >= 400:
+        raise RuntimeError(f"{model.label} at {url} answered HTTP {status}: {text[:500]}")
+
+
+def request(model: LanguageModel, history: History, stream: bool) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """URL, headers and JSON body of the request, in the model's provider's format."""
+    name = history.model or model.model_id
+    if not name:
+        raise ValueError(f"no model name for {model.label}: set model_id on the provider or model on the history")
+    build = {"openai": _openai_request, "anthropic": _anthropic_request, "ollama": _ollama_request}[model.provider]
+    url, headers, body = build(model, history, name)
+    body["stream"] = stream
+    if stream and model.provider == "openai":
+        body["stream_options"] = {"include_usage": True}
+    return url, {**headers, **model.headers}, body
+
+
+def parse(model: LanguageModel, data: dict[str, Any]) -> Response:
+    """A provider's JSON answer as a Response."""
+    parsers = {"openai": _openai_response, "anthropic": _anthropic_response, "ollama": _ollama_response}
+    try:
+        return parsers[model.provider](data)
+    except (KeyError, TypeError, IndexError) as error:
+        raise ValueError(f"{model.label} answered in an unexpected shape ({error!r}): {str(data)[:300]}") from None
+
+
+async def _stream(model: LanguageModel, lines: AsyncIterator[str]) -> AsyncIterator[ResponseChunk]:
+    if model.provider == "ollama":
+        async for line in lines:
+            if line.strip():
+                yield _ollama_chunk(json.loads(line))
+        return
+    state = _AnthropicStream()
+    async for line in lines:
+        if not line.startswith("data:"):
+            continue
+        data = line[5:].strip()
+        if data == "[DONE]":
+            return
+        event = json.loads(data)
+        chunk = _openai_chunk(event) if model.provider == "openai" else state.chunk(event)
+        if chunk is not None:
+            yield chunk
+
+
+def _tool_choice(choice: str | dict[str, Any] | None) -> str | None:
+    """'auto', 'required', 'none' or a tool's name, from Flow-Like's 'Auto'/'Required'/'None' or a name."""
+    if choice is None or isinstance(choice, dict):
+        return choice.get("function", {}).get("name") if isinstance(choice, dict) else None
+    return choice.lower() if choice.lower() in ("auto", "required", "none") else choice
+
+
+# ---- OpenAI-compatible -------------------------------------------------------------------------------
+
+
+def _openai_request(model: LanguageModel, history: History, name: str) -> tuple[str, dict[str, str], dict[str, Any]]:
+    headers = {"Authorization": f"Bearer {model.api_key.get_secret_value()}"} if model.api_key.get_secret_value() \
+        else {}
+    body: dict[str, Any] = {"model": name, "messages": [_openai_message(m) for m in history.messages]}
+    for field in ("temperature", "max_completion_tokens", "top_p", "stop", "n", "presence_penalty",
+                  "frequency_penalty", "seed", "user", "response_format", "tools"):
+        value = getattr(history, field)
+        if value is not None:
+            body[field] = value
+    choice = _tool_choice(history.tool_choice)
+    if choice is not None and history.tools:
+        body["tool_choice"] = choice if choice in ("auto", "required", "none") else \
+            {"type": "function", "function": {"name": choice}}
+    return model.endpoint.rstrip("/") + "/chat/completions", headers, body
+
+
+def _openai_message(message: HistoryMessage) -> dict[str, Any]:
+    out: dict[str, Any] = {"role": message.role}
+    if isinstance(message.content, str):
+        out["content"] = message.content
+    else:
+        out["content"] = [{"type": "text", "text": p.text} if p.type == "text"
+                          else {"type": "image_url", "image_url": {"url": p.image_url}} for p in message.content]
+    if message.tool_calls:
+        out["tool_calls"] = [call.model_dump() for call in message.tool_calls]
+    if message.tool_call_id:
+        out["tool_call_id"] = message.tool_call_id
+    if message.name:
+        out["name"] = message.name
+    return out
+
+
+def _openai_usage(data: dict[str, Any] | None) -> Usage:
+    data = data or {}
+    return Usage(prompt_tokens=data.get("prompt_tokens", 0), completion_tokens=data.get("completion_tokens", 0),
+                 total_tokens=data.get("total_tokens", 0))
+
+
+def _openai_response(data: dict[str, Any]) -> Response:
+    choices = []
+    for choice in data["choices"]:
+        message = choice["message"]
+        calls = [ToolCall(id=c.get("id", ""), function=ToolFunction(**c["function"]))
+                 for c in message.get("tool_calls") or ()]
+        choices.append(Choice(index=choice.get("index", 0), finish_reason=choice.get("finish_reason"),
+                              message=ResponseMessage(role=message.get("role", "assistant"),
+                                                      content=message.get("content"), tool_calls=calls)))
+    return Response(id=data.get("id", ""), model=data.get("model", ""), choices=choices,
+                    usage=_openai_usage(data.get("usage")))
+
+
+def _openai_chunk(event: dict[str, Any]) -> ResponseChunk | None:
+    usage = _openai_usage(event["usage"]) if event.get("usage") else None
+    if not event.get("choices"):
+        return ResponseChunk(usage=usage) if usage else None
+    choice = event["choices"][0]
+    delta = choice.get("delta") or {}
+    calls = [ToolCallDelta(index=c.get("index", 0), id=c.get("id") or "",
+                           name=(c.get("function") or {}).get("name") or "",
+                           arguments=(c.get("function") or {}).get("arguments") or "")
+             for c in delta.get("tool_calls") or ()]
+    return ResponseChunk(index=choice.get("index", 0), content=delta.get("content") or "", tool_calls=calls,
+                         finish_reason=choice.get("finish_reason"), usage=usage)
+
+
+# ---- Anthropic Messages API ---------------------------------------------------------------------------
+
+
+def _anthropic_request(model: LanguageModel, history: History, name: str) -> tuple[str, dict[str, str], dict]:
+    if history.n not in (None, 1):
+        raise ValueError("Anthropic's Messages API answers once per request: n must be 1")
+    if history.response_format is not None:
+        raise ValueError("Anthropic's Messages API has no response_format: use LLM Extractor for structured output")
+    headers = {"x-api-key": model.api_key.get_secret_value(), "anthropic-version": ANTHROPIC_VERSION}
+    system = "\n\n".join(m.text() for m in history.messages if m.role == "system")
+    body: dict[str, Any] = {"model": name, "max_tokens": history.max_completion_tokens or ANTHROPIC_DEFAULT_MAX_TOKENS,
+                            "messages": _anthropic_messages(history.messages)}
+    if system:
+        body["system"] = system
+    for field, key in (("temperature", "temperature"), ("top_p", "top_p"), ("stop", "stop_sequences")):
+        value = getattr(history, field)
+        if value is not None:
+            body[key] = value
+    if history.user:
+        body["metadata"] = {"user_id": history.user}
+    if history.tools:
+        body["tools"] = [{"name": t["function"]["name"], "description": t["function"].get("description", ""),
+                          "input_schema": t["function"].get("parameters") or {"type": "object"}}
+                         for t in history.tools]
+        choice = _tool_choice(history.tool_choice)
+        if choice is not None:
+            body["tool_choice"] = {"auto": {"type": "auto"}, "required": {"type": "any"},
+                                   "none": {"type": "none"}}.get(choice, {"type": "tool", "name": choice})
+    base = model.endpoint.rstrip("/")
+    return (base if base.endswith("/v1") else base + "/v1") + "/messages", headers, body
+
+
+def _anthropic_part(part: ContentPart) -> dict[str, Any]:
+    if part.type == "text":
+        return {"type": "text", "text": part.text}
+    if part.image_url.startswith("data:"):
+        media, _, data = part.image_url[5:].partition(";base64,")
+        return {"type": "image", "source": {"type": "base64", "media_type": media, "data": data}}
+    return {"type": "image", "source": {"type": "url", "url": part.image_url}}
+
+
+def _anthropic_messages(messages: list[HistoryMessage]) -> list[dict[str, Any]]:
+    """User and assistant turns as content blocks; tool results travel as user turns (joined when adjacent)."""
+    out: list[dict[str, Any]] = []
+    for message in messages:
+        if message.role == "system":
+            continue
+        if message.role == "tool":
+            role = "user"
+            blocks = [{"type": "tool_result", "tool_use_id": message.tool_call_id or "", "content": message.text()}]
+        else:
+            role = message.role
+            content = message.content
+            blocks = [{"type": "text", "text": content}] if isinstance(content, str) and content else \
+                [] if isinstance(content, str) else [_anthropic_part(p) for p in content]
+            blocks += [{"type": "tool_use", "id": c.id, "name": c.function.name, "input": c.parsed_arguments()}
+                       for c in message.tool_calls]
+        if out and out[-1]["role"] == role:
+            out[-1]["content"].extend(blocks)
+        else:
+            out.append({"role": role, "content": blocks})
+    return out
+
+
+def _anthropic_response(data: dict[str, Any]) -> Response:
+    text = "".join(b["text"] for b in data["content"] if b["type"] == "text")
+    calls = [ToolCall(id=b["id"], function=ToolFunction(name=b["name"], arguments=json.dumps(b["input"])))
+             for b in data["content"] if b["type"] == "tool_use"]
+    usage = data.get("usage") or {}
+    prompt, completion = usage.get("input_tokens", 0), usage.get("output_tokens", 0)
+    return Response(id=data.get("id", ""), model=data.get("model", ""),
+                    choices=[Choice(finish_reason=data.get("stop_reason"),
+                                    message=ResponseMessage(content=text or None, tool_calls=calls))],
+                    usage=Usage(prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion))
+
+
+class _AnthropicStream:
+    """Anthropic streams numbered content blocks; tool calls are numbered among themselves, usage comes twice."""
+
+    def __init__(self) -> None:
+        self.tools: dict[int, int] = {}
+        """Content-block index -> tool-call index."""
+        self.prompt_tokens = 0
+
+    def chunk(self, event: dict[str, Any]) -> ResponseChunk | None:
+        kind = event.get("type")
+        if kind == "error":
+            raise RuntimeError(f"Anthropic stream error: {event.get('error')}")
+        if kind == "message_start":
+            self.prompt_tokens = (event["message"].get("usage") or {}).get("input_tokens", 0)
+        elif kind == "content_block_start" and event["content_block"]["type"] == "tool_use":
+            index = self.tools[event["index"]] = len(self.tools)
+            block = event["content_block"]
+            return ResponseChunk(tool_calls=[ToolCallDelta(index=index, id=block["id"], name=block["name"])])
+        elif kind == "content_block_delta":
+            delta = event["delta"]
+            if delta["type"] == "text_delta":
+                return ResponseChunk(content=delta["text"])
+            if delta["type"] == "input_json_delta":
+                return ResponseChunk(tool_calls=[ToolCallDelta(index=self.tools[event["index"]],
+                                                               arguments=delta["partial_json"])])
+        elif kind == "message_delta":
+            completion = (event.get("usage") or {}).get("output_tokens", 0)
+            return ResponseChunk(finish_reason=event["delta"].get("stop_reason"),
+                                 usage=Usage(prompt_tokens=self.prompt_tokens, completion_tokens=completion,
+                                             total_tokens=self.prompt_tokens + completion))
+        return None
+
+
+# ---- Ollama -------------------------------------------------------------------------------------------
+
+
+def _ollama_request(model: LanguageModel, history: History, name: str) -> tuple[str, dict[str, str], dict]:
+    if history.n not in (None, 1):
+        raise ValueError("Ollama's chat API answers once per request: n must be 1")
+    options = {key: value for key, value in (
+        ("temperature", history.temperature), ("top_p", history.top_p), ("num_predict", history.max_completion_tokens),
+        ("stop", history.stop), ("seed", history.seed), ("presence_penalty", history.presence_penalty),
+        ("frequency_penalty", history.frequency_penalty)) if value is not None}
+    body: dict[str, Any] = {"model": name, "messages": [_ollama_message(m) for m in history.messages]}
+    if options:
+        body["options"] = options
+    if history.tools and _tool_choice(history.tool_choice) != "none":
+        body["tools"] = history.tools
+    if history.response_format is not None:
+        kind = history.response_format.get("type")
+        body["format"] = history.response_format["json_schema"]["schema"] if kind == "json_schema" else "json"
+    headers = {"Authorization": f"Bearer {model.api_key.get_secret_value()}"} if model.api_key.get_secret_value() \
+        else {}
+    return model.endpoint.rstrip("/") + "/api/chat", headers, body
+
+
+def _ollama_message(message: HistoryMessage) -> dict[str, Any]:
+    out: dict[str, Any] = {"role": message.role, "content": message.text()}
+    if not isinstance(message.content, str):
+        images = [p.image_url for p in message.content if p.type == "image_url"]
+        if any(not url.startswith("data:") for url in images):
+            raise ValueError("Ollama takes images as data, not URLs: use data: URLs (base64)")
+        if images:
+            out["images"] = [url.partition(";base64,")[2] for url in images]
+    if message.tool_calls:
+        out["tool_calls"] = [{"function": {"name": c.function.name, "arguments": c.parsed_arguments()}}
+                             for c in message.tool_calls]
+    if message.role == "tool" and message.name:
+        out["tool_name"] = message.name
+    return out
+
+
+def _ollama_calls(message: dict[str, Any]) -> list[dict[str, Any]]:
+    return [call["function"] for call in message.get("tool_calls") or ()]
+
+
+def _ollama_usage(data: dict[str, Any]) -> Usage:
+    prompt, completion = data.get("prompt_eval_count", 0), data.get("eval_count", 0)
+    return Usage(prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion)
+
+
+def _ollama_response(data: dict[str, Any]) -> Response:
+    message = data["message"]
+    calls = [ToolCall(id=f"call_{i}", function=ToolFunction(name=f["name"], arguments=json.dumps(f["arguments"])))
+             for i, f in enumerate(_ollama_calls(message))]
+    return Response(model=data.get("model", ""), usage=_ollama_usage(data),
+                    choices=[Choice(finish_reason=data.get("done_reason"),
+                                    message=ResponseMessage(role=message.get("role", "assistant"),
+                                                            content=message.get("content"), tool_calls=calls))])
+
+
+def _ollama_chunk(data: dict[str, Any]) -> ResponseChunk:
+    if "error" in data:
+        raise RuntimeError(f"Ollama stream error: {data['error']}")
+    message = data.get("message") or {}
+    calls = [ToolCallDelta(index=i, id=f"call_{i}", name=f["name"], arguments=json.dumps(f["arguments"]))
+             for i, f in enumerate(_ollama_calls(message))]
+    done = data.get("done", False)
+    return ResponseChunk(content=message.get("content") or "", tool_calls=calls,
+                         finish_reason=data.get("done_reason") if done else None,
+                         usage=_ollama_usage(data) if done else None)
+
+
+def data_url(data: bytes, media_type: str) -> str:
+    """Bytes as a data: URL, the form images take in a message."""
+    return f"data:{media_type};base64,{base64.b64encode(data).decode()}"
