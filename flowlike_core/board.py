@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from flowlike_core.errors import BoardFileError, UnknownNodeError, UnknownPinError
 from flowlike_core.files import atomic_write
+from flowlike_core.plain_json import check_value, loads
 from flowlike_core.types import DataType, ValueType
 
 if TYPE_CHECKING:
@@ -35,7 +36,19 @@ def new_id() -> str:
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True, allow_inf_nan=False)
+
+
+def _keyed_by_id(table: str, items: Any) -> None:
+    """Items are stored by id: an item without one takes its key, a different one is an error."""
+    if not isinstance(items, dict):
+        return
+    for key, item in items.items():
+        if isinstance(item, dict):
+            if item.setdefault("id", key) != key:
+                raise ValueError(f"{table}.{key}: its id {item['id']!r} differs from its key {key!r}")
+        elif getattr(item, "id", key) != key:
+            raise ValueError(f"{table}.{key}: its id {item.id!r} differs from its key {key!r}")
 
 
 class PinDirection(StrEnum):
@@ -58,6 +71,8 @@ class PinOptions(_Model):
     sensitive: bool = False
     required: bool = False
 
+    _plain = field_validator("valid_values")(check_value)
+
 
 class Pin(_Model):
     id: str = Field(default_factory=new_id)
@@ -73,6 +88,8 @@ class Pin(_Model):
     options: PinOptions | None = None
     generic: str | None = None
     """Type variable of a pin declared Generic: pins of one node sharing it take one concrete type."""
+
+    _plain = field_validator("default_value", "schema_")(check_value)
 
     @property
     def is_exec(self) -> bool:
@@ -99,6 +116,13 @@ class Node(_Model):
     comment: str | None = None
     layer: str | None = None
     pins: dict[str, Pin] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _pins_keyed_by_id(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            _keyed_by_id("pins", data.get("pins"))
+        return data
 
     def ordered_pins(self, direction: PinDirection | str | None = None) -> list[Pin]:
         direction = PinDirection(direction) if direction else None
@@ -167,6 +191,8 @@ class Variable(_Model):
     secret: bool = False
     editable: bool = True
 
+    _plain = field_validator("default_value", "schema_")(check_value)
+
 
 class Comment(_Model):
     id: str = Field(default_factory=new_id)
@@ -214,18 +240,9 @@ class Board(_Model):
     @classmethod
     def _ids_are_keys(cls, data: Any) -> Any:
         """Items are stored by id: an item without one takes its key, a different one is an error."""
-        if not isinstance(data, dict):
-            return data
-        for table in ("nodes", "variables", "comments", "layers"):
-            items = data.get(table)
-            if not isinstance(items, dict):
-                continue
-            for key, item in items.items():
-                if isinstance(item, dict):
-                    if item.setdefault("id", key) != key:
-                        raise ValueError(f"{table}.{key}: its id {item['id']!r} differs from its key {key!r}")
-                elif getattr(item, "id", key) != key:
-                    raise ValueError(f"{table}.{key}: its id {item.id!r} differs from its key {key!r}")
+        if isinstance(data, dict):
+            for table in ("nodes", "variables", "comments", "layers"):
+                _keyed_by_id(table, data.get(table))
         return data
 
     # ---- reading -------------------------------------------------------------------------------------
@@ -357,11 +374,7 @@ class Board(_Model):
                 return board
         except ValidationError:
             pass
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise BoardFileError(f"{source}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from exc
-        return cls.from_dict(data, source)
+        return cls.from_dict(loads(text, source), source)
 
     @classmethod
     def from_dict(cls, data: Any, source: str = "<dict>") -> Board:

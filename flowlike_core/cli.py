@@ -6,7 +6,8 @@
     flowlike schema
     flowlike notebook BOARD NOTEBOOK OUT -p threshold 2   # through a parameterized notebook (papermill)
 
-Exit status: 0 success, 1 the run failed or was cancelled (or `validate` found problems), 2 bad input.
+Exit status: 0 success, 1 the run failed or was cancelled (or `validate` found problems), 2 bad input,
+3 an internal error of `validate`.
 Other packages add subcommands with a function `add_..._command(subparsers)` listed in `EXTENSIONS`; the
 parsers they add set `handler=fn(args) -> int` with `set_defaults`, like the built-in ones below.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -31,6 +33,10 @@ from flowlike_core.run import LogLine, Run, RunStatus
 from flowlike_core.types import DataType
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_INTERNAL = 3
+"""`validate` itself failed: neither "no problems" nor "problems found"."""
+EXIT_BROKEN_PIPE = 141
+"""What a shell reports for a command whose reader closed the pipe (128 + SIGPIPE)."""
 TRACEBACK_LINES = 12
 """How much of a failing node's traceback the run summary shows (the end, where the error is)."""
 
@@ -206,7 +212,11 @@ def format_problems(board: Board, problems: Sequence[Any]) -> str:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     board = Board.load(args.board)
-    problems = board.validate()
+    try:
+        problems = board.validate()
+    except Exception as exc:  # noqa: BLE001 - a bug in a check must not read as "problems found"
+        print(f"flowlike: internal error while validating {args.board}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
     if not problems:
         print(f"{args.board}: no problems ({len(board.nodes)} nodes, {len(board.connections)} connections)")
         return EXIT_OK
@@ -287,7 +297,8 @@ def build_parser() -> argparse.ArgumentParser:
         "validate", help="list every problem of a board",
         description="Check a board and list every problem (node, pin, message): dangling wires, unknown node "
                     "types, type mismatches, cycles among pure nodes, required inputs left empty.",
-        epilog="Exit status: 0 no problems, 1 problems found, 2 the file cannot be read as a board.",
+        epilog="Exit status: 0 no problems, 1 problems found, 2 the file cannot be read as a board, "
+               "3 an internal error of the check.",
     )
     validate.add_argument("board", metavar="BOARD", help="path of a .board.json file")
     validate.set_defaults(handler=cmd_validate)
@@ -356,6 +367,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (FlowLikeError, BadInput) as exc:
         print(f"flowlike: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # `flowlike catalog | head`: the reader left; end quietly, as `cat` does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the flush at exit must not fail again
+        return EXIT_BROKEN_PIPE
 
 
 if __name__ == "__main__":

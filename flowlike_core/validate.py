@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import reprlib
 from collections import Counter
 
 from pydantic import BaseModel
 
 from flowlike_core import wiring
-from flowlike_core.board import Board
+from flowlike_core.board import Board, Pin
 from flowlike_core.errors import BoardError, ConnectionRefused
 from flowlike_core.interop.placeholders import pack_of
 from flowlike_core.registry import Registry, default_registry
+from flowlike_core.types import DataType, ValueType, fits, to_runtime
 
 
 class Problem(BaseModel):
@@ -65,6 +67,7 @@ def validate_board(board: Board, registry: Registry | None = None) -> list[Probl
                                     message=f"input {pin.name!r} of {node.label()} is required but has neither "
                                             f"a wire nor a value"))
     problems.extend(_pure_cycles(board, good))
+    problems.extend(_defaults_that_do_not_fit(board))
     return problems
 
 
@@ -90,6 +93,35 @@ def _pure_cycles(board: Board, wires: list) -> list[Problem]:
         if node_id not in state:
             visit(node_id, [node_id])
     return problems
+
+
+def _defaults_that_do_not_fit(board: Board) -> list[Problem]:
+    """Stored values a run could not turn into their pin's or variable's type (Array=5, Date="yesterday")."""
+    problems = []
+    for node, pin in board.iter_pins():
+        if pin.is_input and not _usable(pin.default_value, pin.data_type, pin.value_type):
+            value = reprlib.repr(pin.default_value)
+            problems.append(Problem(code="bad-default", node_id=node.id, pin_id=pin.id,
+                                    message=f"input {pin.name!r} of {node.label()} holds {value}, "
+                                            f"which is not a {pin.type_label()}"))
+    for variable in board.variables.values():
+        if not _usable(variable.default_value, variable.data_type, variable.value_type):
+            value = reprlib.repr(variable.default_value)
+            kind = Pin(name="", direction="Input", data_type=variable.data_type,
+                       value_type=variable.value_type).type_label()
+            problems.append(Problem(code="bad-default",
+                                    message=f"variable {variable.name!r} holds {value}, which is not a {kind}"))
+    return problems
+
+
+def _usable(value: object, data_type: DataType, value_type: ValueType) -> bool:
+    if not fits(value, data_type, value_type):
+        return False
+    try:
+        to_runtime(value, data_type, value_type)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def ensure_valid(board: Board, registry: Registry | None = None) -> None:

@@ -128,3 +128,57 @@ def test_items_are_stored_under_their_ids(tmp_path):
     path.write_text(json.dumps({"format": FORMAT, "nodes": {"a": {"id": "b", "name": "t_start"}}}))
     with pytest.raises(BoardFileError, match="nodes.a: its id 'b' differs from its key 'a'"):
         Board.load(path)
+
+
+def pin_file(default: str = "1", **node_extra: str) -> str:
+    """A small board file whose one pin's default is the raw JSON text `default`."""
+    extra = "".join(f', "{key}": {value}' for key, value in node_extra.items())
+    pin = f'{{"name": "value", "direction": "Input", "data_type": "Integer", "default_value": {default}}}'
+    return f'{{"format": "{FORMAT}", "nodes": {{"n": {{"name": "t_add_one"{extra}, "pins": {{"p": {pin}}}}}}}}}'
+
+
+@pytest.mark.parametrize(("text", "error"), [
+    (pin_file("[" * 1200 + "]" * 1200), r"<string>:1:\d+: nested deeper than 200 levels"),
+    ("[" * 100_000 + "]" * 100_000, r"<string>:1:201: nested deeper than 200 levels"),
+    (pin_file("[" * 600 + "]" * 600), r"at nodes.n.pins.p.default_value: Value error, nested deeper than 190"),
+    (pin_file('{"a":' * 300 + "1" + "}" * 300), r"at nodes.n.pins.p.default_value: .*nested deeper"),
+    (pin_file("9" * 5000), r"<string>:1:\d+: an integer of more than 4,000 digits cannot be stored"),
+    (pin_file("9" * 4100), r"at nodes.n.pins.p.default_value: .*more than 4,000 digits"),
+    (pin_file("NaN"), r"<string>:1:\d+: NaN is not valid JSON"),
+    (pin_file("-Infinity"), r"<string>:1:\d+: -Infinity is not valid JSON"),
+    (pin_file(coordinates="[Infinity, 0, 0]"), r"<string>:1:\d+: Infinity is not valid JSON"),
+    (pin_file().replace('"p": {', '"q": {"id": "p", '), r"nodes.n: .*pins.q: its id 'p' differs from its key 'q'"),
+])
+def test_malformed_files_fail_cleanly_naming_the_place(text, error):
+    with pytest.raises(BoardFileError, match=error):
+        Board.from_json(text)
+
+
+def test_what_loads_can_be_saved_and_loaded_again():
+    deepest = "[" * 189 + "]" * 189
+    board = Board.from_json(pin_file(deepest))
+    assert Board.from_json(board.to_json()) == board
+    long = "9" * 3900
+    assert Board.from_json(Board.from_json(pin_file(long)).to_json()).nodes["n"].pins["p"].default_value == int(long)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), [[[]]] * 2 + ["x" * 3, {"k": float("-inf")}]])
+def test_values_that_json_cannot_hold_are_refused_in_code_too(value):
+    board = Board.from_json(pin_file())
+    with pytest.raises(ValueError, match="NaN and Infinity cannot be stored"):
+        board.nodes["n"].pins["p"].default_value = value
+    with pytest.raises(ValueError, match="valid number|finite"):
+        board.nodes["n"].coordinates = (float("nan"), 0.0, 0.0)
+
+
+@pytest.mark.parametrize(("data_type", "value_type", "value"), [
+    ("Integer", "Array", 5), ("Integer", "HashSet", [[1]]), ("Integer", "HashMap", [1, 2]),
+    ("Date", "Normal", "yesterday"), ("Struct", "HashSet", [{}]),
+])
+def test_defaults_that_do_not_fit_their_pin_are_validate_problems(data_type, value_type, value):
+    board = Board.from_json(pin_file())
+    pin = board.nodes["n"].pins["p"]
+    pin.data_type, pin.value_type, pin.default_value = data_type, value_type, value
+    board.variables["v"] = Variable(id="v", name="v", data_type=data_type, value_type=value_type, default_value=value)
+    found = [(p.code, p.node_id) for p in board.validate() if p.code == "bad-default"]
+    assert found == [("bad-default", "n"), ("bad-default", None)]
