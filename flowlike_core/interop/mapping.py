@@ -149,7 +149,7 @@ def _map_node(fl_node: dict[str, Any], registry: Registry, text: Callable[[str |
                     pins=pins, **common)
         return node, set(pins)
     node_type = registry.get(target.key)
-    if target.key != key:
+    if target.key != key and key != "reroute":  # our two reroutes are Flow-Like's one: no news
         report.add("renamed", f"{label}: {key} -> {target.key}", node_id=fl_node["id"], node=label)
     fresh = node_type.create(node_id=fl_node["id"], coordinates=common["coordinates"])
     renames = dict(target.pins)
@@ -349,7 +349,12 @@ def _variable(fl: dict[str, Any], text: Callable[[str | None], str], report: Imp
 def _comment(fl: dict[str, Any]) -> Comment:
     x, y, z = (list(fl.get("coordinates") or ()) + [0.0, 0.0, 0.0])[:3]
     return Comment(id=fl["id"], content=fl.get("content") or "", coordinates=(x, y, z),
-                   width=fl.get("width") or 240.0, height=fl.get("height") or 120.0, color=fl.get("color"))
+                   width=_or(fl.get("width"), 240.0), height=_or(fl.get("height"), 120.0), color=fl.get("color"))
+
+
+def _or(value: float | None, default: float) -> float:
+    """Flow-Like leaves a comment's size out when it is automatic; 0 is a size."""
+    return default if value is None else value
 
 
 def _layers(layers: dict[str, dict[str, Any]], nodes: dict[str, Node]) -> dict[str, Layer]:
