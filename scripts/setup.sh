@@ -29,3 +29,10 @@ if [ ! -x /usr/bin/chromium ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
+
+# The web pack's IMAP tests start a real Dovecot (its fixture runs `dovecot -F -c <temp config>`).
+if ! command -v dovecot >/dev/null && [ ! -x /usr/sbin/dovecot ]; then
+    SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends dovecot-imapd >/dev/null
+fi

@@ -194,3 +194,145 @@ def closed_port() -> int:
 def http_server() -> Iterator[str]:
     with ThreadedUvicorn(http_app()) as server:
         yield server.url
+
+
+ACCOUNTS = 200
+
+
+class Dovecot:
+    """A real Dovecot IMAP server (plain text, 127.0.0.1) with a passwd file that tests add users to."""
+
+    def __init__(self, root: Any) -> None:
+        import os
+        import shutil
+
+        self.root, self.port = root, free_port()
+        self.users = root / "users"  # written once: Dovecot may not notice a rewrite within the same second
+        self.users.write_text("".join(f"user{n}:{{PLAIN}}pw-{n}::::::\n" for n in range(1, ACCOUNTS + 1)))
+        (root / "mail").mkdir()
+        shutil.chown(root / "mail", "nobody", "nogroup")
+        os.chmod(root, 0o755)
+        (root / "dovecot.conf").write_text(f"""
+base_dir = {root}/run
+state_dir = {root}/run/state
+log_path = /dev/stderr
+protocols = imap
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_failure_delay = 0
+login_trusted_networks = 127.0.0.0/8
+mail_location = maildir:{root}/mail/%u
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {self.users}
+}}
+userdb {{
+  driver = static
+  args = uid=nobody gid=nogroup home={root}/mail/%u
+}}
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {self.port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+""")
+        self.count = 0
+
+    def start(self) -> Dovecot:
+        import subprocess
+
+        self.process = subprocess.Popen(["dovecot", "-F", "-c", str(self.root / "dovecot.conf")],
+                                        stdout=subprocess.DEVNULL, stderr=(self.root / "log").open("wb"))
+        wait_for(lambda: self.process.poll() is not None or port_open(self.port), "dovecot to listen")
+        if self.process.poll() is not None:
+            raise RuntimeError(f"dovecot exited: {(self.root / 'log').read_text()}")
+        return self
+
+    def stop(self) -> None:
+        import subprocess
+
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def new_user(self) -> tuple[str, str]:
+        """A fresh account (so tests never see each other's mail): (user, password)."""
+        self.count += 1
+        if self.count > ACCOUNTS:
+            raise RuntimeError(f"only {ACCOUNTS} test accounts: raise ACCOUNTS")
+        return f"user{self.count}", f"pw-{self.count}"
+
+    def deliver(self, user: str, password: str, message: bytes, mailbox: str = "INBOX", flags: str = "") -> None:
+        """Put a message straight into a mailbox (IMAP APPEND), as a mail server would deliver it."""
+        import imaplib
+
+        client = imaplib.IMAP4("127.0.0.1", self.port, timeout=10)
+        try:
+            client.login(user, password)
+            if mailbox != "INBOX":
+                client.create(mailbox)
+            status, detail = client.append(mailbox, flags or None, None, message)
+            assert status == "OK", detail
+        finally:
+            client.logout()
+
+
+@pytest.fixture(scope="session")
+def dovecot() -> Iterator[Dovecot]:
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    if shutil.which("dovecot") is None:
+        pytest.skip("dovecot-imapd is not installed (scripts/setup.sh installs it)")
+    # not under pytest's basetemp: that is 0700, and Dovecot's auth process (user dovecot) must read the users file
+    root = Path(tempfile.mkdtemp(prefix="flowlike-dovecot-"))
+    try:
+        server = Dovecot(root).start()
+        yield server
+        server.stop()
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+class SmtpSink:
+    """aiosmtpd on 127.0.0.1 keeping every envelope; logins checked against one account."""
+
+    def __init__(self) -> None:
+        self.envelopes: list[Any] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.envelopes.append(envelope)
+        return "250 OK"
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[Any]:
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    def authenticate(server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> AuthResult:
+        ok = auth_data.login == b"mailer" and auth_data.password == b"mail-secret"
+        return AuthResult(success=ok, handled=False)
+
+    sink = SmtpSink()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port(), authenticator=authenticate,
+                            auth_require_tls=False, auth_required=False)
+    controller.start()
+    sink.port = controller.port
+    yield sink
+    controller.stop()
+
+
+@pytest.fixture
+def smtp(smtp_server: Any) -> Any:
+    smtp_server.envelopes.clear()
+    return smtp_server

@@ -1,0 +1,369 @@
+"""IMAP: connect, mailboxes, list and search messages, fetch, flags, copy, move, delete, drafts (imaplib).
+
+Messages are addressed by UID (stable across sessions). Fetching peeks: it does not mark a message seen.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from typing import Annotated, Any, NamedTuple
+
+from flowlike_catalog.web.mail import (
+    ENCRYPTIONS,
+    Email,
+    EmailRef,
+    ImapConnection,
+    ImapInbox,
+    Session,
+    compose,
+    parse,
+    schema,
+    session,
+)
+
+from flowlike_core import Context, Pin, node
+
+CATEGORY = "Email/IMAP"
+
+Connection = Annotated[ImapConnection, Pin(schema=schema(ImapConnection), description="From IMAP Connect")]
+Inbox = Annotated[ImapInbox, Pin(schema=schema(ImapInbox), description="From IMAP Inbox")]
+Ref = Annotated[EmailRef, Pin(schema=schema(EmailRef), description="A message, from List Mails")]
+RefOut = Annotated[EmailRef, Pin(schema=schema(EmailRef))]
+ExpungeMode = Annotated[str, Pin(valid_values=("uid_expunge", "expunge", "none"),
+                                 description="uid_expunge removes just this message, expunge every message "
+                                             "flagged deleted in the mailbox, none only flags it")]
+FILTERS = {"ALL": "ALL", "NEW": "NEW", "UNSEEN": "UNSEEN", "SEEN": "SEEN", "FLAGGED": "FLAGGED",
+           "UNFLAGGED": "UNFLAGGED", "ANSWERED": "ANSWERED", "UNANSWERED": "UNANSWERED", "DRAFT": "DRAFT",
+           "DELETED": "DELETED", "RECENT": "RECENT"}
+_LIST_LINE = re.compile(rb'\((?P<flags>[^)]*)\) (?P<delimiter>"[^"]*"|NIL) (?P<name>.+)')
+_COPYUID = re.compile(rb"\d+ \S+ (\d+)")
+"""The answer code of a copy (UIDPLUS): uid validity, source UIDs, destination UIDs."""
+
+
+class Mailboxes(NamedTuple):
+    names: list[str]
+    inboxes: Annotated[list[ImapInbox], Pin(schema=schema(ImapInbox))]
+
+
+class CreatedMailbox(NamedTuple):
+    created: Annotated[bool, Pin(description="False when it existed already")]
+    inbox_struct: Annotated[ImapInbox, Pin("Mailbox", schema=schema(ImapInbox))]
+
+
+def quoted(text: str) -> str:
+    """An IMAP quoted string (mailbox names and search terms may hold spaces)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def unquoted(raw: bytes) -> str:
+    text = raw.decode("utf-8", "replace")
+    if text.startswith('"') and text.endswith('"'):
+        text = text[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+    return text
+
+
+def checked(result: tuple[str, list[Any]], what: str) -> list[Any]:
+    status, data = result
+    if status != "OK":
+        detail = b" ".join(d for d in data if isinstance(d, bytes)).decode("utf-8", "replace")
+        raise RuntimeError(f"IMAP {what} failed: {detail}")
+    return data
+
+
+def as_model(model: type[Any], value: Any, what: str) -> Any:
+    if isinstance(value, model):
+        return value
+    if not isinstance(value, dict) or not value:
+        raise TypeError(f"expected {what}, got {type(value).__name__}")
+    return model.model_validate(value)
+
+
+def select(client: Any, mailbox: str) -> None:
+    checked(client.select(quoted(mailbox)), f"select of mailbox {mailbox!r}")
+
+
+def mailbox_names(client: Any) -> list[str]:
+    names = []
+    for line in checked(client.list(), "list of mailboxes"):
+        found = _LIST_LINE.match(line) if isinstance(line, bytes) else None
+        if found and b"\\Noselect" not in found["flags"]:
+            names.append(unquoted(found["name"]))
+    return names
+
+
+def ensure_mailbox(client: Any, name: str) -> bool:
+    """Create the mailbox if it is missing; whether it was created."""
+    if name in mailbox_names(client):
+        return False
+    checked(client.create(quoted(name)), f"create of mailbox {name!r}")
+    client.subscribe(quoted(name))
+    return True
+
+
+def uids(client: Any, mailbox: str, criteria: str) -> list[int]:
+    select(client, mailbox)
+    data = checked(client.uid("SEARCH", None, criteria), f"search {criteria!r} in {mailbox!r}")
+    return [int(uid) for uid in (data[0] or b"").split()]
+
+
+def refs(inbox: ImapInbox, found: list[int]) -> list[EmailRef]:
+    return [EmailRef(connection=inbox.connection, inbox=inbox, uid=uid) for uid in found]
+
+
+def copy_to(client: Any, ref: EmailRef, destination: str, create_if_missing: bool) -> EmailRef:
+    """Copy one message; the copy's reference from the server's COPYUID answer (UIDPLUS)."""
+    select(client, ref.inbox.name)
+    if create_if_missing:
+        ensure_mailbox(client, destination)
+    elif destination not in mailbox_names(client):
+        raise LookupError(f"mailbox {destination!r} does not exist (set create_if_missing to make it)")
+    client.response("COPYUID")  # drop a stale answer code; imaplib keeps the tagged one under its name
+    checked(client.uid("COPY", str(ref.uid), quoted(destination)), f"copy of UID {ref.uid}")
+    answer = client.response("COPYUID")[1][-1]
+    found = _COPYUID.match(answer) if isinstance(answer, bytes) else None
+    if found is None:
+        raise RuntimeError("the IMAP server did not report the copy's UID (it lacks the UIDPLUS extension)")
+    inbox = ImapInbox(connection=ref.connection, name=destination)
+    return EmailRef(connection=ref.connection, inbox=inbox, uid=int(found.group(1)))
+
+
+def remove(client: Any, ref: EmailRef, expunge_mode: str) -> None:
+    select(client, ref.inbox.name)
+    checked(client.uid("STORE", str(ref.uid), "+FLAGS", "(\\Deleted)"), f"delete of UID {ref.uid}")
+    if expunge_mode == "uid_expunge":
+        checked(client.uid("EXPUNGE", str(ref.uid)), f"expunge of UID {ref.uid}")
+    elif expunge_mode == "expunge":
+        checked(client.expunge(), f"expunge of {ref.inbox.name!r}")
+    elif expunge_mode != "none":
+        raise ValueError(f"expunge_mode must be uid_expunge, expunge or none, got {expunge_mode!r}")
+
+
+@node(friendly_name="IMAP Connect", exec_pins=True)
+async def email_imap_connect(
+    ctx: Context,
+    host: str = "imap.example.com",
+    port: int = 993,
+    username: Annotated[str, Pin(required=True)] = "",
+    password: Annotated[str, Pin(sensitive=True, required=True)] = "",
+    encryption: Annotated[str, Pin(valid_values=ENCRYPTIONS, description="Tls (port 993), StartTls (upgrade a "
+                                   "plain connection, port 143) or Plain (unencrypted, local servers only)")] = "Tls",
+    timeout_seconds: float = 30.0,
+) -> Annotated[ImapConnection, Pin(name="connection", schema=schema(ImapConnection))]:
+    """Opens and logs in an IMAP session for this run; the password is never logged."""
+    import asyncio
+    import imaplib
+
+    if encryption not in ENCRYPTIONS:
+        raise ValueError(f"encryption must be one of {', '.join(ENCRYPTIONS)}, got {encryption!r}")
+
+    def open_session() -> Any:
+        try:
+            if encryption == "Tls":
+                client = imaplib.IMAP4_SSL(host, port, timeout=timeout_seconds)
+            else:
+                client = imaplib.IMAP4(host, port, timeout=timeout_seconds)
+                if encryption == "StartTls":
+                    client.starttls()
+        except OSError as exc:
+            raise ConnectionError(f"cannot reach IMAP server {host}:{port}: {exc}") from None
+        try:
+            client.login(username, password)
+        except imaplib.IMAP4.error as exc:
+            client.shutdown()
+            raise PermissionError(f"IMAP login as {username!r} at {host}:{port} failed: {exc}") from None
+        return client
+
+    connection = ImapConnection(id=uuid.uuid4().hex)
+    ctx.cache[("imap", connection.id)] = Session(await asyncio.to_thread(open_session))
+    ctx.info(f"IMAP connected to {host}:{port} as {username}")
+    return connection
+
+
+@node(friendly_name="IMAP Inbox", exec_pins=True)
+async def mail_imap_inbox(connection: Connection, inbox: str = "INBOX", ctx: Context = None) -> Annotated[
+        ImapInbox, Pin("Mailbox", name="inbox_struct", schema=schema(ImapInbox))]:
+    """A mailbox of the connection (checked to exist)."""
+    connection = as_model(ImapConnection, connection, "an IMAP connection")
+    await session(ctx, "imap", connection).call(lambda client: select(client, inbox))
+    return ImapInbox(connection=connection, name=inbox)
+
+
+@node(friendly_name="IMAP List Inboxes", exec_pins=True)
+async def mail_imap_list_inboxes(connection: Connection, ctx: Context = None) -> Mailboxes:
+    """Every selectable mailbox of the account."""
+    connection = as_model(ImapConnection, connection, "an IMAP connection")
+    names = await session(ctx, "imap", connection).call(mailbox_names)
+    return Mailboxes(names, [ImapInbox(connection=connection, name=name) for name in names])
+
+
+@node(friendly_name="IMAP Create Mailbox (If Missing)", exec_pins=True)
+async def mail_imap_create_mailbox(connection: Connection, name: str = "NewMailbox",
+                                   ctx: Context = None) -> CreatedMailbox:
+    """Creates (and subscribes to) a mailbox unless it exists."""
+    connection = as_model(ImapConnection, connection, "an IMAP connection")
+    created = await session(ctx, "imap", connection).call(lambda client: ensure_mailbox(client, name))
+    return CreatedMailbox(created, ImapInbox(connection=connection, name=name))
+
+
+@node(friendly_name="List Mails", exec_pins=True)
+async def mail_imap_list(inbox: Inbox, filter: Annotated[str, Pin(valid_values=tuple(FILTERS))] = "NEW",
+                         ctx: Context = None) -> Annotated[list[EmailRef], Pin(name="emails",
+                                                                               schema=schema(EmailRef))]:
+    """The messages of a mailbox that match a flag filter (NEW is recent and unseen), oldest first."""
+    inbox = as_model(ImapInbox, inbox, "an IMAP mailbox")
+    if filter.upper() not in FILTERS:
+        raise ValueError(f"filter must be one of {', '.join(FILTERS)}, got {filter!r}")
+    found = await session(ctx, "imap", inbox.connection).call(
+        lambda client: uids(client, inbox.name, FILTERS[filter.upper()]))
+    return refs(inbox, found)
+
+
+@node(friendly_name="Search Mails", exec_pins=True)
+async def mail_imap_search(inbox: Inbox, from_address: str = "", to_address: str = "", subject: str = "",
+                           body: str = "", since: Annotated[str, Pin(description="YYYY-MM-DD")] = "",
+                           before: Annotated[str, Pin(description="YYYY-MM-DD")] = "", unseen_only: bool = False,
+                           ctx: Context = None) -> Annotated[list[EmailRef], Pin(name="emails",
+                                                                                 schema=schema(EmailRef))]:
+    """The messages matching every given criterion (empty ones are ignored; text matches are substrings,
+    case-insensitive, ASCII)."""
+    import datetime as dt
+
+    inbox = as_model(ImapInbox, inbox, "an IMAP mailbox")
+    terms = [f"{key} {quoted(value)}" for key, value in (("FROM", from_address), ("TO", to_address),
+                                                          ("SUBJECT", subject), ("BODY", body)) if value]
+    for key, day in (("SINCE", since), ("BEFORE", before)):
+        if day:
+            terms.append(f"{key} {dt.date.fromisoformat(day).strftime('%d-%b-%Y')}")
+    if unseen_only:
+        terms.append("UNSEEN")
+    criteria = "(" + " ".join(terms) + ")" if terms else "ALL"
+    found = await session(ctx, "imap", inbox.connection).call(lambda client: uids(client, inbox.name, criteria))
+    return refs(inbox, found)
+
+
+@node(friendly_name="Fetch Mail", exec_pins=True)
+async def email_imap_inbox_fetch_mail(email_ref: Ref, ctx: Context = None) -> Annotated[
+        Email, Pin(name="email", schema=schema(Email))]:
+    """The whole message, parsed: addresses, subject, date, text and HTML bodies, attachments, flags."""
+    import imaplib
+
+    ref = as_model(EmailRef, email_ref, "an email reference")
+
+    def fetch(client: Any) -> tuple[bytes, list[str]]:
+        select(client, ref.inbox.name)
+        data = checked(client.uid("FETCH", str(ref.uid), "(FLAGS BODY.PEEK[])"), f"fetch of UID {ref.uid}")
+        for item in data:
+            if isinstance(item, tuple):
+                return item[1], [flag.decode() for flag in imaplib.ParseFlags(item[0])]
+        raise LookupError(f"no message with UID {ref.uid} in mailbox {ref.inbox.name!r}")
+
+    raw, flags = await session(ctx, "imap", ref.connection).call(fetch)
+    return parse(raw, ref, flags)
+
+
+async def set_flags(ctx: Context, ref: EmailRef, flags: list[str], add: bool) -> list[str]:
+    import imaplib
+
+    def store(client: Any) -> list[str]:
+        select(client, ref.inbox.name)
+        data = checked(client.uid("STORE", str(ref.uid), "+FLAGS" if add else "-FLAGS", f"({' '.join(flags)})"),
+                       f"flag change of UID {ref.uid}")
+        if not data or data[0] is None:
+            raise LookupError(f"no message with UID {ref.uid} in mailbox {ref.inbox.name!r}")
+        found = checked(client.uid("FETCH", str(ref.uid), "(FLAGS)"), f"flags of UID {ref.uid}")
+        return [flag.decode() for flag in imaplib.ParseFlags(found[0])]
+
+    return await session(ctx, "imap", ref.connection).call(store)
+
+
+@node(friendly_name="Mark Mail as Seen", exec_pins=True)
+async def email_imap_mark_seen(email: Ref, mark_as_seen: bool = True, ctx: Context = None) -> Annotated[
+        EmailRef, Pin(name="email_ref", schema=schema(EmailRef))]:
+    """Sets (or clears) the message's \\Seen flag."""
+    ref = as_model(EmailRef, email, "an email reference")
+    await set_flags(ctx, ref, ["\\Seen"], mark_as_seen)
+    return ref
+
+
+class FlagsChanged(NamedTuple):
+    email_ref: RefOut
+    flags: Annotated[list[str], Pin(description="The message's flags afterwards")]
+
+
+@node(friendly_name="Set Mail Flags", exec_pins=True)
+async def email_imap_set_flags(email: Ref, flags: list[str] = None, add: bool = True,
+                               ctx: Context = None) -> FlagsChanged:
+    """Adds (or removes) flags: system ones like \\Flagged, \\Answered, \\Seen, or keywords like $Important."""
+    ref = as_model(EmailRef, email, "an email reference")
+    if not flags:
+        raise ValueError("no flags given")
+    return FlagsChanged(ref, await set_flags(ctx, ref, list(flags), add))
+
+
+@node(friendly_name="Copy Mail to Mailbox", exec_pins=True)
+async def email_imap_copy_message(email: Ref, destination: str = "Archive", create_if_missing: bool = False,
+                                  ctx: Context = None) -> Annotated[EmailRef, Pin(name="new_message_ref",
+                                                                                  schema=schema(EmailRef))]:
+    """Copies the message into another mailbox; the reference of the copy."""
+    ref = as_model(EmailRef, email, "an email reference")
+    return await session(ctx, "imap", ref.connection).call(
+        lambda client: copy_to(client, ref, destination, create_if_missing))
+
+
+@node(friendly_name="Move Mail to Mailbox", exec_pins=True)
+async def email_imap_move_message(email: Ref, destination: str = "Archive", create_if_missing: bool = False,
+                                  expunge_mode: ExpungeMode = "uid_expunge",
+                                  ctx: Context = None) -> Annotated[EmailRef, Pin(name="new_message_ref",
+                                                                                  schema=schema(EmailRef))]:
+    """Copies the message into another mailbox, then deletes the original (see expunge_mode)."""
+    ref = as_model(EmailRef, email, "an email reference")
+
+    def move(client: Any) -> EmailRef:
+        moved = copy_to(client, ref, destination, create_if_missing)
+        remove(client, ref, expunge_mode)
+        return moved
+
+    return await session(ctx, "imap", ref.connection).call(move)
+
+
+@node(friendly_name="Delete Mail", exec_pins=True)
+async def email_imap_delete_message(email: Ref, expunge_mode: ExpungeMode = "uid_expunge",
+                                    ctx: Context = None) -> None:
+    """Flags the message deleted and expunges it (see expunge_mode)."""
+    ref = as_model(EmailRef, email, "an email reference")
+    await session(ctx, "imap", ref.connection).call(lambda client: remove(client, ref, expunge_mode))
+
+
+@node(friendly_name="Create Draft", exec_pins=True)
+async def email_imap_create_draft(
+    connection: Connection,
+    mailbox: str = "Drafts",
+    create_if_missing: bool = True,
+    sender: Annotated[str, Pin("From", name="from", required=True)] = "",
+    to: Annotated[str, Pin(required=True, description="Comma-separated addresses")] = "",
+    cc: str = "",
+    bcc: str = "",
+    subject: str = "(no subject)",
+    body_text: str = "",
+    body_html: str = "",
+    attachments: Annotated[list[Any], Pin(description="Local files: paths or structs with a 'path'")] = None,
+    mark_seen: bool = False,
+    ctx: Context = None,
+) -> Annotated[str, Pin(name="message_id")]:
+    """Stores a new message flagged \\Draft in a mailbox (Bcc kept in the draft); its Message-ID."""
+    import imaplib
+
+    connection = as_model(ImapConnection, connection, "an IMAP connection")
+    message = compose(sender, to, cc, bcc, subject, body_text, body_html, attachments or [], True)
+
+    def append(client: Any) -> None:
+        if create_if_missing:
+            ensure_mailbox(client, mailbox)
+        flags = "(\\Draft \\Seen)" if mark_seen else "(\\Draft)"
+        checked(client.append(quoted(mailbox), flags, imaplib.Time2Internaldate(time.time()), message.as_bytes()),
+                f"append to {mailbox!r}")
+
+    await session(ctx, "imap", connection).call(append)
+    return str(message["Message-ID"])

@@ -1,0 +1,88 @@
+"""SMTP: connect (TLS, STARTTLS or plain, optional login) and send messages with text, HTML and files."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from flowlike_catalog.web.mail import ENCRYPTIONS, Session, SmtpConnection, addresses, compose, schema, session
+
+from flowlike_core import Context, Pin, node
+
+CATEGORY = "Email/SMTP"
+
+
+@node(friendly_name="SMTP Connect", exec_pins=True)
+async def email_smtp_connect(
+    ctx: Context,
+    host: str = "smtp.example.com",
+    port: int = 587,
+    username: Annotated[str, Pin(description="Empty for a server that needs no login")] = "",
+    password: Annotated[str, Pin(sensitive=True)] = "",
+    encryption: Annotated[str, Pin(valid_values=ENCRYPTIONS, description="Tls (port 465), StartTls (port 587) "
+                                   "or Plain (unencrypted, local servers only)")] = "StartTls",
+    timeout_seconds: float = 30.0,
+) -> Annotated[SmtpConnection, Pin(name="connection", schema=schema(SmtpConnection))]:
+    """Opens (and logs in) an SMTP session for this run; the password is never logged."""
+    import asyncio
+    import smtplib
+
+    if encryption not in ENCRYPTIONS:
+        raise ValueError(f"encryption must be one of {', '.join(ENCRYPTIONS)}, got {encryption!r}")
+
+    def open_session() -> Any:
+        try:
+            if encryption == "Tls":
+                client = smtplib.SMTP_SSL(host, port, timeout=timeout_seconds)
+            else:
+                client = smtplib.SMTP(host, port, timeout=timeout_seconds)
+                if encryption == "StartTls":
+                    client.starttls()
+        except (OSError, smtplib.SMTPException) as exc:
+            raise ConnectionError(f"cannot reach SMTP server {host}:{port}: {exc}") from None
+        if username:
+            try:
+                client.login(username, password)
+            except smtplib.SMTPException as exc:
+                client.close()
+                raise PermissionError(f"SMTP login as {username!r} at {host}:{port} failed: {exc}") from None
+        return client
+
+    connection = SmtpConnection(id=uuid.uuid4().hex)
+    ctx.cache[("smtp", connection.id)] = Session(await asyncio.to_thread(open_session))
+    ctx.info(f"SMTP connected to {host}:{port}" + (f" as {username}" if username else ""))
+    return connection
+
+
+@node(friendly_name="Send Mail", exec_pins=True)
+async def email_smtp_send(
+    connection: Annotated[SmtpConnection, Pin(schema=schema(SmtpConnection), description="From SMTP Connect")],
+    sender: Annotated[str, Pin("From", name="from", required=True)] = "",
+    to: Annotated[str, Pin(description="Comma-separated addresses")] = "",
+    cc: str = "",
+    bcc: Annotated[str, Pin(description="Receive the mail without being named in it (unless include_bcc_header)")]
+    = "",
+    subject: str = "(no subject)",
+    body_text: str = "",
+    body_html: str = "",
+    attachments: Annotated[list[Any], Pin(description="Local files: paths or structs with a 'path'")] = None,
+    include_bcc_header: bool = False,
+    ctx: Context = None,
+) -> Annotated[str, Pin(name="message_id")]:
+    """Sends one message to every To, Cc and Bcc address; its Message-ID. Refused recipients are an error."""
+    message = compose(sender, to, cc, bcc, subject, body_text, body_html, attachments or [], include_bcc_header)
+    recipients = addresses(to) + addresses(cc) + addresses(bcc)
+
+    def deliver(client: Any) -> dict[str, Any]:
+        from email import policy
+        from email.utils import parseaddr
+
+        # sendmail, not send_message: send_message always strips Bcc, even when asked to keep it
+        return client.sendmail(parseaddr(sender)[1], [parseaddr(r)[1] for r in recipients],
+                               message.as_bytes(policy=policy.SMTP))
+
+    refused = await session(ctx, "smtp", connection).call(deliver)
+    if refused:
+        raise RuntimeError(f"the server refused some recipients: {', '.join(sorted(refused))}")
+    ctx.info(f"sent {message['Message-ID']} to {len(recipients)} recipient(s)")
+    return str(message["Message-ID"])
