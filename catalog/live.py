@@ -39,6 +39,13 @@ def keep(ctx: Context | None, kind: str, obj: Any) -> str:
     return ident
 
 
+def replace(ctx: Context | None, kind: str, ident: str, obj: Any) -> None:
+    """Put a new object behind an existing id (a node that changes its input in place)."""
+    if ctx is not None:
+        ctx.cache[(kind, ident)] = obj
+    _remember((kind, ident), obj)
+
+
 def find(ctx: Context | None, kind: str, ident: str) -> Any:
     """The live object of a handle: from the run's cache, else from the recent ones; a clear error if gone."""
     key = (kind, ident)

@@ -1,0 +1,83 @@
+"""Read and write images: files, the content store, bytes, data URLs and http(s) URLs."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Annotated
+
+from flowlike_catalog.content import App, Location, read_bytes, write_bytes
+from flowlike_catalog.media.image import MEDIA_TYPES, ImageIn, ImageRef, encode, image_of, keep_image, open_image
+
+from flowlike_core import Context, Pin, node
+from flowlike_core.storage import BlobRef
+
+CATEGORY = "Image/Content"
+ApplyExif = Annotated[bool, Pin("Apply EXIF", description="Turn the image as its EXIF orientation says")]
+ImageOut = Annotated[ImageRef, Pin("Image", name="image_out")]
+Format = Annotated[str, Pin(valid_values=("PNG", "JPEG", "WEBP", "BMP", "GIF", "TIFF"))]
+
+
+def decode_data_url(url: str) -> bytes:
+    """The bytes of a `data:[type][;base64],payload` URL."""
+    header, comma, payload = url.partition(",")
+    if not url.startswith("data:") or not comma:
+        raise ValueError(f"not a data URL: {url[:40]!r}")
+    if header.endswith(";base64"):
+        try:
+            return base64.b64decode(payload, validate=True)
+        except binascii.Error as exc:
+            raise ValueError(f"the data URL's base64 payload is broken: {exc}") from None
+    from urllib.parse import unquote_to_bytes
+
+    return unquote_to_bytes(payload)
+
+
+@node(friendly_name="Read Image", exec_pins=True)
+def read_image(ctx: Context, path: Location = None, apply_exif: ApplyExif = False, app: App = "default") -> ImageOut:
+    """Reads an image file (PNG, JPEG, WEBP, GIF, BMP, TIFF...) from a path or the content store."""
+    return keep_image(ctx, open_image(read_bytes(path, app, "image"), apply_exif, f"image {path!r}"))
+
+
+@node(friendly_name="Read Image (Bytes)", exec_pins=True)
+def read_image_bytes(ctx: Context, data: bytes = b"", apply_exif: ApplyExif = False) -> ImageOut:
+    """Decodes an image from its bytes."""
+    return keep_image(ctx, open_image(data, apply_exif))
+
+
+@node(friendly_name="Read Image from URL", exec_pins=True)
+async def read_image_url(ctx: Context, signed_url: Annotated[str, Pin("URL", description=(
+        "A data: URL, or an http(s) URL (signed URLs work: nothing is added to them)"))] = "",
+        apply_exif: ApplyExif = False, timeout: float = 30.0) -> ImageOut:
+    """Reads an image from a data URL or downloads it over http(s)."""
+    if signed_url.startswith("data:"):
+        data = decode_data_url(signed_url)
+    elif signed_url.startswith(("http://", "https://")):
+        import httpx
+
+        async with httpx.AsyncClient(timeout=timeout, follow_redirects=True) as client:
+            try:
+                response = await client.get(signed_url)
+                response.raise_for_status()
+            except httpx.HTTPError as exc:
+                raise ConnectionError(f"could not download the image from {signed_url}: {exc}") from None
+        data = response.content
+    else:
+        raise ValueError(f"the image URL must be a data: or http(s) URL, got {signed_url[:40]!r}")
+    return keep_image(ctx, open_image(data, apply_exif, "the downloaded file"))
+
+
+@node(friendly_name="Write Image", exec_pins=True)
+def write_image(ctx: Context, image_in: ImageIn = None, path: Location = "", type: Format = "JPEG",
+                quality: Annotated[int, Pin(range=(1, 100))] = 100, app: App = "default") -> Annotated[
+        BlobRef | None, Pin(name="blob", description="The content-store reference when no path was given")]:
+    """Writes the image in a format (JPEG quality 1-100) to a path, or to the content store."""
+    data = encode(image_of(ctx, image_in), type, quality)
+    return write_bytes(data, path, app, MEDIA_TYPES.get(type.upper().replace("JPG", "JPEG"), "image/*"))
+
+
+@node(friendly_name="Image to Bytes")
+def image_to_bytes(ctx: Context, image_in: ImageIn = None, type: Format = "PNG",
+                   quality: Annotated[int, Pin(range=(1, 100))] = 95) -> bytes:
+    """The image encoded in a format, as bytes."""
+    return encode(image_of(ctx, image_in), type, quality)

@@ -1,0 +1,113 @@
+"""The image handle (Flow-Like's NodeImage) and bounding boxes, shared by the media, onnx and geo nodes.
+
+Pixels stay a live Pillow image (run cache and recent memory, `flowlike_catalog.live`); pins carry an
+`ImageRef` with its id and size, so run records never hold pixels. In a notebook an ImageRef shows as a
+thumbnail, and `pil_image(ref)` gives the Pillow image back.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Annotated, Any
+
+from flowlike_catalog import live
+from pydantic import BaseModel, ConfigDict
+
+from flowlike_core import Context, Pin
+
+KIND = "image"
+THUMBNAIL = (256, 256)
+
+
+class ImageRef(BaseModel):
+    """Names a live image (Pillow) and says its size and pixel mode."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str
+    width: int
+    height: int
+    mode: str
+
+    def _repr_png_(self) -> bytes | None:
+        """A thumbnail, so that a notebook cell showing the handle shows the picture."""
+        try:
+            image = pil_image(self).copy()
+        except LookupError:
+            return None
+        image.thumbnail(THUMBNAIL)
+        out = io.BytesIO()
+        image.save(out, "PNG")
+        return out.getvalue()
+
+
+class BoundingBox(BaseModel):
+    """A box in pixel coordinates of its image: corners (x1, y1) top left and (x2, y2) bottom right."""
+
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    class_idx: int = 0
+    score: float = 1.0
+    label: str = ""
+
+
+ImageIn = Annotated[ImageRef, Pin("Image", description="An image, from Read Image or another image node")]
+UseRef = Annotated[bool, Pin("In Place", description="Change the input image itself (its handle keeps its id) "
+                                                    "instead of making a new one")]
+
+
+def keep_image(ctx: Context | None, image: Any, replace: ImageRef | dict | None = None) -> ImageRef:
+    """A handle for a Pillow image; with `replace`, the image takes that handle's id (changed in place)."""
+    if replace is not None:
+        ident = ImageRef.model_validate(replace).id
+        live.replace(ctx, KIND, ident, image)
+    else:
+        ident = live.keep(ctx, KIND, image)
+    return ImageRef(id=ident, width=image.width, height=image.height, mode=image.mode)
+
+
+def image_of(ctx: Context | None, ref: Any) -> Any:
+    """The live Pillow image a handle names."""
+    if ref is None:
+        raise TypeError("no image given: wire an image handle")
+    return live.find(ctx, KIND, ImageRef.model_validate(ref).id)
+
+
+def pil_image(ref: ImageRef | dict[str, Any]) -> Any:
+    """The Pillow image behind a handle, for a notebook cell (from a recent run of this kernel)."""
+    return image_of(None, ref)
+
+
+def changed(ctx: Context | None, ref: Any, image: Any, use_ref: bool) -> ImageRef:
+    """The handle of a transformed image: the input's own (in place) or a new one."""
+    return keep_image(ctx, image, ref if use_ref else None)
+
+
+def open_image(data: bytes, apply_exif: bool = False, what: str = "image") -> Any:
+    """Decode image bytes (any format Pillow reads); EXIF orientation applied on request."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except (UnidentifiedImageError, OSError) as exc:
+        raise ValueError(f"{what} is not an image Pillow can read: {exc}") from None
+    return ImageOps.exif_transpose(image) if apply_exif else image
+
+
+def encode(image: Any, format: str, quality: int = 95) -> bytes:
+    """Image bytes in a format (PNG, JPEG, WEBP, BMP, GIF, TIFF); JPEG drops transparency."""
+    format = format.upper().replace("JPG", "JPEG")
+    if format == "JPEG" and image.mode not in ("RGB", "L", "CMYK"):
+        image = image.convert("RGB")
+    out = io.BytesIO()
+    try:
+        image.save(out, format, quality=quality)
+    except (KeyError, ValueError, OSError) as exc:
+        raise ValueError(f"cannot write the image as {format}: {exc}") from None
+    return out.getvalue()
+
+
+MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp", "GIF": "image/gif",
+               "BMP": "image/bmp", "TIFF": "image/tiff"}

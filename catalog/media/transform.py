@@ -1,0 +1,109 @@
+"""Change images: contrast, pixel type, crop, resize and rotate (Pillow)."""
+
+from __future__ import annotations
+
+from typing import Annotated, NamedTuple
+
+from flowlike_catalog.media.image import BoundingBox, ImageIn, ImageRef, UseRef, changed, image_of
+
+from flowlike_core import Context, Pin, node
+
+CATEGORY = "Image/Transform"
+ImageOut = Annotated[ImageRef, Pin("Image", name="image_out")]
+PIXEL_TYPES = {"Luma": "L", "LumaA": "LA", "Rgb": "RGB", "Rgba": "RGBA", "L": "L", "LA": "LA", "RGB": "RGB",
+               "RGBA": "RGBA", "CMYK": "CMYK", "1": "1"}
+FILTERS = {"Nearest": "NEAREST", "Triangle": "BILINEAR", "CatmullRom": "BICUBIC", "Gaussian": "BOX",
+           "Lanczos3": "LANCZOS"}
+MODES = ("keep_aspect", "exact", "fill")
+
+
+class Resized(NamedTuple):
+    image_out: Annotated[ImageRef, Pin("Image")]
+    width_out: int
+    height_out: int
+
+
+@node(friendly_name="Contrast", exec_pins=True)
+def contrast_image(ctx: Context, image_in: ImageIn = None, contrast: Annotated[float, Pin(description=(
+        "Change in percent, as Flow-Like's: 0 keeps the image, -100 makes it flat grey, 100 doubles it"))] = 0.0,
+        use_ref: UseRef = True) -> ImageOut:
+    """Raises or lowers the contrast around the mean grey (Pillow's ImageEnhance.Contrast, factor 1 + contrast/100)."""
+    from PIL import ImageEnhance
+
+    image = image_of(ctx, image_in)
+    return changed(ctx, image_in, ImageEnhance.Contrast(image).enhance(max(0.0, 1 + contrast / 100)), use_ref)
+
+
+@node(friendly_name="Convert Image", exec_pins=True)
+def convert_image(ctx: Context, image_in: ImageIn = None, pixel_type: Annotated[str, Pin(
+        valid_values=tuple(PIXEL_TYPES))] = "Luma", use_ref: UseRef = True) -> ImageOut:
+    """Converts the pixels: Luma (grey), LumaA, Rgb, Rgba, CMYK or 1 (black and white)."""
+    if pixel_type not in PIXEL_TYPES:
+        raise ValueError(f"unknown pixel type {pixel_type!r}: use one of {', '.join(PIXEL_TYPES)}")
+    return changed(ctx, image_in, image_of(ctx, image_in).convert(PIXEL_TYPES[pixel_type]), use_ref)
+
+
+@node(friendly_name="Crop Image", exec_pins=True)
+def crop_image(ctx: Context, image_in: ImageIn = None, bbox: Annotated[BoundingBox, Pin(
+        description="The part to keep (pixels, rounded; clipped to the image)")] = None,
+        use_ref: UseRef = False) -> ImageOut:
+    """Cuts out the part of the image inside the box."""
+    image = image_of(ctx, image_in)
+    box = BoundingBox.model_validate(bbox)
+    left, top = max(0, round(box.x1)), max(0, round(box.y1))
+    right, bottom = min(image.width, round(box.x2)), min(image.height, round(box.y2))
+    if right <= left or bottom <= top:
+        raise ValueError(f"the box ({box.x1}, {box.y1})-({box.x2}, {box.y2}) leaves nothing of a "
+                         f"{image.width}x{image.height} image")
+    return changed(ctx, image_in, image.crop((left, top, right, bottom)), use_ref)
+
+
+def target_size(width: int, height: int, mode: str, wanted_w: int, wanted_h: int) -> tuple[int, int]:
+    """The size a resize makes: exact and fill take the wanted size; keep_aspect fits inside it."""
+    if mode not in MODES:
+        raise ValueError(f"unknown resize mode {mode!r}: use one of {', '.join(MODES)}")
+    if wanted_w < 1 or wanted_h < 1:
+        raise ValueError(f"width and height must be at least 1, got {wanted_w}x{wanted_h}")
+    if mode != "keep_aspect":
+        return wanted_w, wanted_h
+    scale = min(wanted_w / width, wanted_h / height)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+@node(friendly_name="Resize Image", exec_pins=True)
+def resize_image(ctx: Context, image_in: ImageIn = None, use_ref: UseRef = True,
+                 mode: Annotated[str, Pin(valid_values=MODES, description=(
+                     "keep_aspect: fit inside the size; exact: stretch; fill: cover the size, crop the rest"))
+                 ] = "keep_aspect",
+                 filter: Annotated[str, Pin(valid_values=tuple(FILTERS))] = "Lanczos3",
+                 width_in: Annotated[int, Pin("Width")] = 512,
+                 height_in: Annotated[int, Pin("Height")] = 512) -> Resized:
+    """Scales the image to a size, keeping its aspect ratio unless told not to."""
+    from PIL import Image, ImageOps
+
+    if filter not in FILTERS:
+        raise ValueError(f"unknown filter {filter!r}: use one of {', '.join(FILTERS)}")
+    image = image_of(ctx, image_in)
+    size = target_size(image.width, image.height, mode, width_in, height_in)
+    resample = getattr(Image.Resampling, FILTERS[filter])
+    result = ImageOps.fit(image, size, resample) if mode == "fill" else image.resize(size, resample)
+    return Resized(changed(ctx, image_in, result, use_ref), result.width, result.height)
+
+
+@node(friendly_name="Rotate Image", exec_pins=True)
+def rotate_image(ctx: Context, image_in: ImageIn = None, degrees: Annotated[float, Pin(
+        description="Counter-clockwise")] = 90.0, expand: Annotated[bool, Pin(
+        description="Grow the canvas to hold the whole turned image")] = True, use_ref: UseRef = False) -> ImageOut:
+    """Turns the image counter-clockwise (multiples of 90 are exact; other angles fill corners with black)."""
+    from PIL import Image
+
+    image = image_of(ctx, image_in)
+    turns = {90.0: Image.Transpose.ROTATE_90, 180.0: Image.Transpose.ROTATE_180, 270.0: Image.Transpose.ROTATE_270}
+    angle = degrees % 360
+    if angle == 0:
+        result = image.copy()
+    elif angle in turns and expand:
+        result = image.transpose(turns[angle])
+    else:
+        result = image.rotate(angle, resample=Image.Resampling.BICUBIC, expand=expand)
+    return changed(ctx, image_in, result, use_ref)

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import pytest
+from flowlike_catalog.media import pil_image
+from flowlike_catalog.media.annotate import PALETTE, draw_boxes, make_box
+from flowlike_catalog.media.image import BoundingBox, keep_image
+from PIL import Image
+
+
+def test_make_box_from_each_definition() -> None:
+    corners = (10.0, 20.0, 30.0, 60.0)
+    assert make_box.func("xyxy", 1, 0.5, *corners) == BoundingBox(x1=10, y1=20, x2=30, y2=60, class_idx=1, score=0.5)
+    assert make_box.func("xywh", 0, 1.0, 10, 20, 20, 40).model_dump()["x2"] == 30
+    box = make_box.func("cxcywh", 0, 1.0, 20, 40, 20, 40)
+    assert (box.x1, box.y1, box.x2, box.y2) == corners
+    with pytest.raises(ValueError, match="unknown box definition 'yxyx'"):
+        make_box.func("yxyx")
+
+
+def test_draw_boxes_outlines_in_the_class_colour() -> None:
+    ref = keep_image(None, Image.new("L", (100, 100), 0))
+    boxes = [BoundingBox(x1=20, y1=30, x2=60, y2=80, class_idx=1, score=0.9, label="cat"),
+             {"x1": 70, "y1": 0, "x2": 90, "y2": 20, "class_idx": 2}]
+    drawn = pil_image(draw_boxes.func(None, ref, boxes, line_width=2))
+    assert drawn.mode == "RGB"
+    assert drawn.getpixel((20, 50)) == PALETTE[1] and drawn.getpixel((21, 50)) == PALETTE[1]
+    assert drawn.getpixel((22, 50)) == (0, 0, 0)  # inside the 2-pixel outline
+    assert drawn.getpixel((59, 79)) == PALETTE[1] and drawn.getpixel((80, 20)) == PALETTE[2]
+    assert PALETTE[1] in {drawn.getpixel((x, y)) for x in range(20, 60) for y in range(18, 30)}  # the label band
+    assert pil_image(ref).getpixel((20, 50)) == 0  # the input stays as it was
