@@ -30,6 +30,7 @@ from flowlike_nb.kernel import namespace
 
 if TYPE_CHECKING:
     from flowlike_core.executor import RunHandle
+    from flowlike_core.interop.report import ImportReport
     from flowlike_core.run import Run
     from flowlike_nb.kernel.runs import RunView
     from flowlike_nb.widgets.editor import BoardEditor
@@ -344,6 +345,8 @@ class Board:
         """Notebook variable name -> (node id, output pin id): assigned after every run."""
         self.feeds: dict[str, str] = {}
         """Board variable name -> notebook variable name: read before every run."""
+        self.import_report: ImportReport | None = None
+        """What importing a Flow-Like board did to it (see `Board.open`)."""
         self.last_run: RunView | None = None
         """The latest run of this handle (from a cell or an editor it opened) to have ended."""
         self._editors: weakref.WeakSet[BoardEditor] = weakref.WeakSet()
@@ -353,6 +356,25 @@ class Board:
     @classmethod
     def load(cls, path: str | Path, registry: Registry | None = None) -> Board:
         return cls(CoreBoard.load(path), registry=registry)
+
+    @classmethod
+    def open(cls, path: str | Path, registry: Registry | None = None) -> Board:
+        """Any board file, the reader picked by content: ours, or Flow-Like's (`.board`, its board JSON, an
+        editor export, clipboard JSON). A Flow-Like import shows its report and keeps it as `import_report`."""
+        from flowlike_core.interop import open_board
+
+        core, report = open_board(path, registry)
+        handle = cls(core, registry=registry)
+        handle.import_report = report
+        if report.format != "flowlike-nb board":
+            from IPython import get_ipython
+            from IPython.display import display
+
+            if get_ipython() is not None:
+                display(report)
+            else:
+                print(report)
+        return handle
 
     def save(self, path: str | Path) -> Path:
         return self.core.save(path)
