@@ -336,3 +336,14 @@ def smtp_server() -> Iterator[Any]:
 def smtp(smtp_server: Any) -> Any:
     smtp_server.envelopes.clear()
     return smtp_server
+
+
+@pytest.fixture
+def github() -> Iterator[Any]:
+    """A fresh fake GitHub API per test: `.url`, `.state` (repositories, issues, requests seen)."""
+    from fake_github import github_app
+
+    app = github_app()
+    with ThreadedUvicorn(app) as server:
+        server.state = app.state.github
+        yield server

@@ -1,0 +1,193 @@
+"""A local stand-in for GitHub's REST API: the endpoints the GitHub nodes call, answering with the JSON shapes
+GitHub documents (trimmed to the fields that matter), over in-memory repositories."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from typing import Any
+
+TOKEN = "ghp_local_test_token"
+
+
+def sha(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()
+
+
+class State:
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.requests: list[dict[str, Any]] = []
+        self.repo = {"id": 1296269, "name": "hello", "full_name": "octo/hello", "private": False,
+                     "owner": {"login": "octo", "id": 1, "type": "Organization"}, "default_branch": "main",
+                     "html_url": "https://github.com/octo/hello", "description": "Hello repo"}
+        self.branches = [{"name": "main", "commit": {"sha": sha("c1")}, "protected": True},
+                         {"name": "feature", "commit": {"sha": sha("c2")}, "protected": False}]
+        self.issues: list[dict[str, Any]] = []
+        self.comments: dict[int, list[dict[str, Any]]] = {}
+        self.pulls: list[dict[str, Any]] = []
+        self.files: dict[str, str] = {"README.md": "# Hello\n", "docs/guide.md": "Guide text\n"}
+        self.commits = 0
+
+    def issue(self, number: int, title: str, body: str, labels: list[str], assignees: list[str]) -> dict[str, Any]:
+        return {"id": 1000 + number, "number": number, "title": title, "body": body, "state": "open",
+                "labels": [{"name": name} for name in labels], "assignees": [{"login": a} for a in assignees],
+                "user": {"login": "octocat"}, "html_url": f"https://github.com/octo/hello/issues/{number}"}
+
+    def commit(self) -> str:
+        self.commits += 1
+        return sha(f"commit {self.commits}")
+
+
+def github_app() -> Any:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse, Response
+    from starlette.routing import Route
+
+    state = State("")
+
+    def error(status: int, message: str) -> JSONResponse:
+        return JSONResponse({"message": message, "documentation_url": "https://docs.github.com/rest"},
+                            status_code=status)
+
+    def guarded(handler: Any) -> Any:
+        async def endpoint(request: Request) -> Response:
+            body = await request.body()
+            state.requests.append({"method": request.method, "path": request.url.path,
+                                   "query": dict(request.query_params), "headers": dict(request.headers),
+                                   "json": json.loads(body) if body else None})
+            if request.headers.get("authorization") != f"Bearer {TOKEN}":
+                return error(401, "Bad credentials")
+            if request.path_params.get("owner", "octo") != "octo" or request.path_params.get("repo", "hello") != \
+                    "hello":
+                return error(404, "Not Found")
+            return await handler(request)
+
+        return endpoint
+
+    async def user(request: Request) -> JSONResponse:
+        login = request.path_params.get("login", "octocat")
+        return JSONResponse({"login": login, "id": 583231 if login == "octocat" else 2, "type": "User"})
+
+    async def repos(request: Request) -> JSONResponse:
+        return JSONResponse([state.repo])
+
+    async def repo(request: Request) -> JSONResponse:
+        return JSONResponse(state.repo)
+
+    async def branches(request: Request) -> JSONResponse:
+        protected = request.query_params.get("protected") == "true"
+        return JSONResponse([b for b in state.branches if b["protected"] or not protected])
+
+    async def branch(request: Request) -> JSONResponse:
+        found = [b for b in state.branches if b["name"] == request.path_params["branch"]]
+        return JSONResponse(found[0]) if found else error(404, "Branch not found")
+
+    async def issues(request: Request) -> JSONResponse:
+        if request.method == "POST":
+            data = await request.json()
+            if not data.get("title"):
+                return error(422, "Validation Failed")
+            number = len(state.issues) + len(state.pulls) + 1
+            state.issues.append(state.issue(number, data["title"], data.get("body", ""), data.get("labels", []),
+                                            data.get("assignees", [])))
+            return JSONResponse(state.issues[-1], status_code=201)
+        wanted = request.query_params.get("state", "open")
+        labels = [x for x in request.query_params.get("labels", "").split(",") if x]
+        listed = [i for i in state.issues + state.pulls if wanted in ("all", i["state"])
+                  and all(label in [x["name"] for x in i.get("labels", [])] for label in labels)]
+        return JSONResponse(listed)
+
+    async def issue(request: Request) -> JSONResponse:
+        number = int(request.path_params["number"])
+        found = [i for i in state.issues if i["number"] == number]
+        if not found:
+            return error(404, "Not Found")
+        if request.method == "PATCH":
+            data = await request.json()
+            for key in ("title", "body", "state"):
+                if key in data:
+                    found[0][key] = data[key]
+            if "labels" in data:
+                found[0]["labels"] = [{"name": name} for name in data["labels"]]
+        return JSONResponse(found[0])
+
+    async def comments(request: Request) -> JSONResponse:
+        number = int(request.path_params["number"])
+        listed = state.comments.setdefault(number, [])
+        if request.method == "POST":
+            listed.append({"id": 9000 + len(listed), "body": (await request.json())["body"],
+                           "user": {"login": "octocat"}})
+            return JSONResponse(listed[-1], status_code=201)
+        return JSONResponse(listed)
+
+    async def pulls(request: Request) -> JSONResponse:
+        if request.method == "POST":
+            data = await request.json()
+            number = len(state.issues) + len(state.pulls) + 1
+            state.pulls.append({"id": 5000 + number, "number": number, "title": data["title"],
+                                "body": data.get("body", ""), "state": "open", "draft": data.get("draft", False),
+                                "head": {"ref": data["head"]}, "base": {"ref": data["base"]}, "mergeable": True,
+                                "merged": False, "html_url": f"https://github.com/octo/hello/pull/{number}",
+                                "pull_request": {"url": f"/repos/octo/hello/pulls/{number}"}})
+            return JSONResponse(state.pulls[-1], status_code=201)
+        wanted = request.query_params.get("state", "open")
+        return JSONResponse([p for p in state.pulls if wanted in ("all", p["state"])])
+
+    async def pull(request: Request) -> JSONResponse:
+        found = [p for p in state.pulls if p["number"] == int(request.path_params["number"])]
+        return JSONResponse(found[0]) if found else error(404, "Not Found")
+
+    async def merge(request: Request) -> JSONResponse:
+        found = [p for p in state.pulls if p["number"] == int(request.path_params["number"])]
+        if not found:
+            return error(404, "Not Found")
+        if found[0]["merged"]:
+            return error(405, "Pull Request is not mergeable")
+        found[0].update(merged=True, state="closed")
+        return JSONResponse({"sha": state.commit(), "merged": True, "message": "Pull Request successfully merged"})
+
+    async def pull_files(request: Request) -> JSONResponse:
+        return JSONResponse([{"filename": "README.md", "status": "modified", "additions": 3, "deletions": 1},
+                             {"filename": "src/app.py", "status": "added", "additions": 10, "deletions": 0}])
+
+    async def contents(request: Request) -> Response:
+        path = request.path_params["path"]
+        if request.method == "PUT":
+            data = await request.json()
+            if path in state.files and data.get("sha") != sha(state.files[path]):
+                return error(409, f"{path} does not match {data.get('sha')}")
+            state.files[path] = base64.b64decode(data["content"]).decode()
+            return JSONResponse({"content": {"name": path.rsplit("/", 1)[-1], "path": path,
+                                             "sha": sha(state.files[path])}, "commit": {"sha": state.commit()}},
+                                status_code=200 if data.get("sha") else 201)
+        if path not in state.files:
+            return error(404, "Not Found")
+        if request.method == "DELETE":
+            data = await request.json()
+            if data.get("sha") != sha(state.files[path]):
+                return error(409, f"{path} does not match {data.get('sha')}")
+            del state.files[path]
+            return JSONResponse({"content": None, "commit": {"sha": state.commit()}})
+        text = state.files[path]
+        if request.headers.get("accept") == "application/vnd.github.raw+json":
+            return Response(text.encode(), media_type="application/vnd.github.raw+json")
+        return JSONResponse({"type": "file", "encoding": "base64", "size": len(text.encode()),
+                             "name": path.rsplit("/", 1)[-1], "path": path, "sha": sha(text),
+                             "content": base64.encodebytes(text.encode()).decode()})
+
+    repo_routes = [("", repo, ["GET"]), ("/branches", branches, ["GET"]), ("/branches/{branch}", branch, ["GET"]),
+                   ("/issues", issues, ["GET", "POST"]), ("/issues/{number:int}", issue, ["GET", "PATCH"]),
+                   ("/issues/{number:int}/comments", comments, ["GET", "POST"]), ("/pulls", pulls, ["GET", "POST"]),
+                   ("/pulls/{number:int}", pull, ["GET"]), ("/pulls/{number:int}/merge", merge, ["PUT"]),
+                   ("/pulls/{number:int}/files", pull_files, ["GET"]),
+                   ("/contents/{path:path}", contents, ["GET", "PUT", "DELETE"])]
+    routes = [Route("/user", guarded(user)), Route("/users/{login}", guarded(user)),
+              Route("/user/repos", guarded(repos)), Route("/orgs/{org}/repos", guarded(repos)),
+              *(Route("/repos/{owner}/{repo}" + path, guarded(handler), methods=methods)
+                for path, handler, methods in repo_routes)]
+    app = Starlette(routes=routes)
+    app.state.github = state
+    return app
