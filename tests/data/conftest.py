@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -80,7 +82,6 @@ def flow() -> Flow:
 def _storage_fixtures() -> object:
     """The SeaweedFS fixture of the storage tests (one S3 server per session, shared with them in spirit)."""
     import importlib.util
-    from pathlib import Path
 
     here = Path(__file__).resolve().parent.parent / "storage"
     sys.path.insert(0, str(here))
@@ -91,3 +92,97 @@ def _storage_fixtures() -> object:
 
 
 seaweedfs = _storage_fixtures().seaweedfs
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, process: Any, log: Any, what: str) -> None:
+    """Poll until the server accepts TCP connections; fail with its log when it dies or takes too long."""
+    import socket
+    import time
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            break
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    pytest.fail(f"{what} did not start (exit code {process.poll() if process else '?'}); log tail:\n"
+                f"{log.read_text(errors='replace')[-3000:] if log.exists() else ''}")
+
+
+def as_postgres(command: list[str]) -> list[str]:
+    """PostgreSQL refuses to run as root: run its programs as the postgres user then."""
+    import os
+
+    return ["runuser", "-u", "postgres", "--", *command] if os.getuid() == 0 else command
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Any:
+    """A PostgreSQL server on 127.0.0.1 (initdb + pg_ctl from Debian's postgresql); yields its URL."""
+    import glob
+    import os
+    import shutil
+    import subprocess
+
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not found:
+        pytest.fail("PostgreSQL is not installed: run scripts/setup.sh (it installs Debian's postgresql)")
+    bindir = os.path.dirname(found[-1])
+    folder = Path(tempfile.mkdtemp(prefix="flowlike-pg-"))  # directly in /tmp: the postgres user must reach it
+    if os.getuid() == 0:
+        shutil.chown(folder, "postgres")
+    port, data, log = free_port(), folder / "data", folder / "log"
+    subprocess.run(as_postgres([f"{bindir}/initdb", "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
+                                "--no-locale", "--no-sync"]), check=True, capture_output=True)
+    subprocess.run(as_postgres([f"{bindir}/pg_ctl", "-D", str(data), "-l", str(log), "-w", "-o",
+                                f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off", "start"]),
+                   check=True, capture_output=True)
+    try:
+        wait_for_port(port, None, log, "PostgreSQL")
+        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(as_postgres([f"{bindir}/pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop"]),
+                       capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def mariadb(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A MariaDB server on 127.0.0.1 (mariadb-install-db + mariadbd); yields its URL (root, no password)."""
+    import os
+    import shutil
+    import subprocess
+
+    server = shutil.which("mariadbd") or "/usr/sbin/mariadbd"
+    if not os.path.exists(server):
+        pytest.fail("MariaDB is not installed: run scripts/setup.sh (it installs Debian's mariadb-server)")
+    folder = tmp_path_factory.mktemp("mariadb")
+    port, data, log = free_port(), folder / "data", folder / "err.log"
+    user = ["--user=root"] if os.getuid() == 0 else []
+    subprocess.run(["mariadb-install-db", "--no-defaults", f"--datadir={data}", *user,
+                    "--auth-root-authentication-method=normal", "--skip-test-db"], check=True, capture_output=True)
+    process = subprocess.Popen([server, "--no-defaults", f"--datadir={data}", f"--port={port}",
+                                "--bind-address=127.0.0.1", f"--socket={folder}/sock", f"--pid-file={folder}/pid",
+                                *user, "--skip-name-resolve", "--skip-log-bin", f"--log-error={log}"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(port, process, log, "MariaDB")
+        yield f"mysql://root@127.0.0.1:{port}/mysql"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

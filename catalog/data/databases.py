@@ -1,0 +1,210 @@
+"""Databases: SQLite, DuckDB files, PostgreSQL (psycopg) and MySQL/MariaDB (pymysql).
+
+Query nodes give Arrow tables; Execute runs statements. The `df_register_*` nodes (Flow-Like's DataFusion
+database nodes) make a database table a table of a SQL session: DuckDB files are attached and read live;
+SQLite, PostgreSQL and MySQL tables are copied into the session when the node runs (DuckDB's scanner
+extensions for them cannot be downloaded offline), which the descriptions say.
+
+A connection is named by a URL without its password (`postgresql://user@host:5432/db`,
+`mysql://user@host/db`, `sqlite:///path.db`, `duckdb:///path.duckdb`); the password comes from a secret pin.
+Connections are opened once per run and kept in the run's cache.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, NamedTuple
+from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import quote as url_quote
+
+from flowlike_catalog.data.handles import SqlSession, connection, literal, quote
+from flowlike_catalog.data.sql import Session
+
+from flowlike_core import Context, Pin, node
+
+CATEGORY = "Data/Databases"
+REGISTER = "Data/DataFusion/Databases"
+KINDS = {"sqlite": "sqlite", "duckdb": "duckdb", "postgres": "postgres", "postgresql": "postgres",
+         "mysql": "mysql", "mariadb": "mysql"}
+
+Url = Annotated[str, Pin(description="sqlite:///file.db, duckdb:///file.duckdb, postgresql://user@host:port/db or "
+                                     "mysql://user@host:port/db (no password here)")]
+Password = Annotated[str, Pin(sensitive=True, description="From a secret variable")]
+Parameters = Annotated[list, Pin(description="Values for the query's placeholders (? for SQLite and DuckDB, "
+                                             "%s for PostgreSQL and MySQL)")]
+
+
+def kind_of(url: str) -> str:
+    scheme = url.split("://", 1)[0].lower() if "://" in url else ""
+    if scheme not in KINDS:
+        raise ValueError(f"database URL {url!r}: use sqlite:///, duckdb:///, postgresql:// or mysql://")
+    return KINDS[scheme]
+
+
+def open_database(ctx: Context | None, url: str, password: str = "", readonly: bool = False) -> Any:
+    """A DB-API connection for the URL, opened once per run (autocommit: every statement commits)."""
+    key = ("database", url, readonly)
+    cache = ctx.cache if ctx is not None else {}
+    if key in cache:
+        return cache[key]
+    kind, parts = kind_of(url), urlsplit(url)
+    options = dict(parse_qsl(parts.query))
+    local = unquote(url.split("://", 1)[1].split("?", 1)[0].removeprefix("/")) or ":memory:"
+    where = f"{kind} database {parts.hostname or ''}{':' if parts.port else ''}{parts.port or ''}{parts.path}"
+    try:
+        if kind == "sqlite":
+            import sqlite3
+
+            target = f"file:{local}?mode=ro" if readonly else f"file:{local}"
+            con: Any = sqlite3.connect(target, uri=True, isolation_level=None, check_same_thread=False)
+        elif kind == "duckdb":
+            import duckdb
+
+            con = duckdb.connect(local, read_only=readonly and local != ":memory:")
+        elif kind == "postgres":
+            import psycopg
+
+            con = psycopg.connect(host=parts.hostname or "localhost", port=parts.port or 5432,
+                                  user=unquote(parts.username or "postgres"), password=password or None,
+                                  dbname=parts.path.lstrip("/") or "postgres", autocommit=True, connect_timeout=10,
+                                  sslmode=options.get("sslmode", "prefer"))
+            if readonly:
+                con.execute("SET default_transaction_read_only = on")
+        else:
+            import pymysql
+
+            con = pymysql.connect(host=parts.hostname or "localhost", port=parts.port or 3306,
+                                  user=unquote(parts.username or "root"), password=password or "",
+                                  database=parts.path.lstrip("/") or None, autocommit=True, connect_timeout=10,
+                                  ssl={"check_hostname": False} if options.get("ssl_mode") == "required" else None)
+            if readonly:
+                con.cursor().execute("SET SESSION TRANSACTION READ ONLY")
+    except Exception as exc:
+        raise ConnectionError(f"cannot connect to the {where}: {exc}") from exc
+    cache[key] = con
+    return con
+
+
+def fetch_table(con: Any, query: str, parameters: list | None = None) -> Any:
+    """A query's result as an Arrow table (column types inferred from the values)."""
+    import pyarrow as pa
+
+    if hasattr(con, "register"):  # DuckDB gives Arrow directly
+        relation = con.sql(query, params=parameters or None)
+        return pa.table({}) if relation is None else relation.to_arrow_table()
+    cursor = con.cursor()
+    try:
+        cursor.execute(query, parameters or None) if parameters else cursor.execute(query)
+        if cursor.description is None:
+            return pa.table({})
+        names = [column[0] for column in cursor.description]
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in names]
+    return pa.table({name: pa.array(list(values)) for name, values in zip(names, columns, strict=True)})
+
+
+def execute(con: Any, statement: str, parameters: list | None = None) -> int:
+    cursor = con.cursor() if not hasattr(con, "register") else con
+    cursor.execute(statement, parameters or None) if parameters else cursor.execute(statement)
+    count = getattr(cursor, "rowcount", -1)
+    if hasattr(con, "register"):
+        rows = cursor.fetchall()
+        return int(rows[0][0]) if rows and len(rows[0]) == 1 and isinstance(rows[0][0], int) else -1
+    cursor.close()
+    return int(count)
+
+
+@node(friendly_name="Database Query", exec_pins=True)
+def db_query(ctx: Context, url: Url, query: str, password: Password = "", parameters: Parameters = None,
+             readonly: bool = False) -> Annotated[Any, Pin(name="table", description="The result (pyarrow Table)")]:
+    """Runs a query on a database and gives its rows as a table."""
+    if not query.strip():
+        raise ValueError("the SQL query is empty")
+    return fetch_table(open_database(ctx, url, password, readonly), query, parameters)
+
+
+@node(friendly_name="Database Execute", exec_pins=True)
+def db_execute(ctx: Context, url: Url, statement: str, password: Password = "", parameters: Parameters = None
+               ) -> Annotated[int, Pin(name="rows_affected", description="-1 where the database does not say")]:
+    """Runs a statement (INSERT, UPDATE, DDL...) on a database; it commits at once."""
+    if not statement.strip():
+        raise ValueError("the SQL statement is empty")
+    return execute(open_database(ctx, url, password), statement, parameters)
+
+
+def register_copy(ctx: Context, session: Any, url: str, password: str, source: str, table_name: str,
+                  readonly: bool) -> SqlSession:
+    """Copy a database table (or the result of a SELECT) into the session as `table_name`."""
+    if not source.strip() or not table_name:
+        raise ValueError("Source Table and Table Name are both needed")
+    query = source if source.lstrip().lower().startswith(("select", "with")) else f"SELECT * FROM {source}"
+    table = fetch_table(open_database(ctx, url, password, readonly), query)
+    connection(ctx, session).register(table_name, table)
+    return SqlSession.model_validate(session)
+
+
+def server_url(scheme: str, host: str, port: int, database: str, username: str, tls: str) -> str:
+    return f"{scheme}://{url_quote(username, safe='')}@{host}:{port}/{database}?{tls}"
+
+
+@node(friendly_name="Register SQLite", category=REGISTER, exec_pins=True)
+def df_register_sqlite(ctx: Context, session: Session, file_path: str, source_table: Annotated[str, Pin(
+        description="A table name or a SELECT")], table_name: str, readonly: bool = True
+                       ) -> Annotated[SqlSession, Pin(name="session_out")]:
+    """Copies a SQLite table (or query result) into the session, as it is when the node runs."""
+    return register_copy(ctx, session, f"sqlite:///{file_path}", "", source_table, table_name, readonly)
+
+
+@node(friendly_name="Register DuckDB", category=REGISTER, exec_pins=True)
+def df_register_duckdb(ctx: Context, session: Session, file_path: str = ":memory:", source_table: str = "",
+                       table_name: str = "", readonly: bool = True) -> Annotated[SqlSession, Pin(name="session_out")]:
+    """Attaches a DuckDB database file and makes one of its tables a session table (read live, no copy)."""
+    import hashlib
+
+    if not source_table or not table_name:
+        raise ValueError("Source Table and Table Name are both needed")
+    con = connection(ctx, session)
+    alias = "db_" + hashlib.sha256(f"{file_path}:{readonly}".encode()).hexdigest()[:10]
+    attached = {row[0] for row in con.sql("SELECT database_name FROM duckdb_databases()").fetchall()}
+    if alias not in attached:
+        options = " (READ_ONLY)" if readonly and file_path != ":memory:" else ""
+        con.execute(f"ATTACH {literal(file_path)} AS {alias}{options}")
+    con.execute(f"CREATE OR REPLACE VIEW {quote(table_name)} AS SELECT * FROM {alias}.{source_table}")
+    return SqlSession.model_validate(session)
+
+
+class Registered(NamedTuple):
+    session_out: SqlSession
+    connection_url: Annotated[str, Pin(description="The server's URL, without the password")]
+
+
+@node(friendly_name="Register PostgreSQL", category=REGISTER, exec_pins=True)
+def df_register_postgres(
+    ctx: Context, session: Session, host: str = "localhost", port: int = 5432, database: str = "postgres",
+    username: str = "postgres", password: Password = "", schema: str = "public",
+    source_table: Annotated[str, Pin(description="A table of the schema, or a SELECT")] = "", table_name: str = "",
+    ssl_mode: str = "prefer", readonly: bool = True,
+) -> Registered:
+    """Copies a PostgreSQL table (or query result) into the session, as it is when the node runs."""
+    url = server_url("postgresql", host, port, database, username, f"sslmode={ssl_mode}")
+    source = source_table if " " in source_table.strip() else f"{quote(schema)}.{quote(source_table)}"
+    return Registered(register_copy(ctx, session, url, password, source, table_name, readonly), url)
+
+
+@node(friendly_name="Register MySQL", category=REGISTER, exec_pins=True)
+def df_register_mysql(
+    ctx: Context, session: Session, host: str = "localhost", port: int = 3306, database: str = "",
+    username: str = "root", password: Password = "",
+    source_table: Annotated[str, Pin(description="A table, or a SELECT")] = "", table_name: str = "",
+    ssl_mode: Annotated[str, Pin(description="required: TLS (certificate not verified); preferred and disabled: "
+                                             "plain (pymysql does not negotiate TLS by itself)")] = "preferred",
+    readonly: bool = True,
+) -> Registered:
+    """Copies a MySQL or MariaDB table (or query result) into the session, as it is when the node runs."""
+    if ssl_mode not in ("preferred", "disabled", "required"):
+        raise ValueError(f"ssl_mode {ssl_mode!r}: use preferred, disabled or required")
+    url = server_url("mysql", host, port, database, username, f"ssl_mode={ssl_mode}")
+    source = source_table if " " in source_table.strip() else f"`{source_table.replace('`', '``')}`"
+    return Registered(register_copy(ctx, session, url, password, source, table_name, readonly), url)
+
