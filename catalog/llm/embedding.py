@@ -8,7 +8,7 @@ only by the prefixes some models want ('passage: ' / 'query: ' for E5); MiniLM w
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -80,8 +80,16 @@ def embed_query(query_string: Annotated[str, Pin("Query")], model: ModelIn) -> V
     return _embed(model, query_string, CachedEmbeddingModel.model_validate(model).query_prefix)
 
 
+class Embedded(NamedTuple):
+    vectors: Annotated[list[list[float]], Pin(description="One vector per text, in order")]
+    records: Annotated[list[dict], Pin(description="{'text', 'vector'} per text: rows for a vector table")]
+
+
 @node(friendly_name="Embed Documents", exec_pins=True)
-def embed_documents(texts: list[str], model: ModelIn) -> Annotated[list[list[float]], Pin(name="vectors")]:
-    """One vector per text, computed in batches (much faster than one Embed Document per text)."""
+def embed_documents(texts: list[str], model: ModelIn) -> Embedded:
+    """One vector per text, computed in batches (much faster than one Embed Document per text), also as rows
+    ready to insert into a vector table."""
+    texts = list(texts or ())
     prefix = CachedEmbeddingModel.model_validate(model).document_prefix
-    return encoder_of(model).embed([prefix + t for t in texts or ()]).tolist()
+    vectors = encoder_of(model).embed([prefix + t for t in texts]).tolist()
+    return Embedded(vectors, [{"text": t, "vector": v} for t, v in zip(texts, vectors, strict=True)])

@@ -35,11 +35,14 @@ def history_in() -> PinSpec:
     return data_in("history", DataType.STRUCT, schema=HISTORY_SCHEMA, required=True)
 
 
-def chunk_streamer(ctx: Context, fire: str, emit: Callable[[ResponseChunk], None]
+def chunk_streamer(ctx: Context, fire: str, emit: Callable[[ResponseChunk], None], text_only: bool = False
                    ) -> Callable[[ResponseChunk], Awaitable[None]]:
-    """What to do per streamed chunk: set the outputs, report the text as progress, run the `fire` branch."""
+    """What to do per streamed chunk: set the outputs, report the text as progress, run the `fire` branch.
+    `text_only` skips chunks without text (the last ones carry only the finish reason and usage)."""
     async def on_chunk(chunk: ResponseChunk) -> None:
         ctx.check_cancelled()
+        if text_only and not chunk.content:
+            return
         emit(chunk)
         if chunk.content:
             ctx.progress(0.0, message=chunk.content)
@@ -80,7 +83,8 @@ class InvokeSimple(NodeType):
     async def run(self, ctx: Context, *, model: Any, system_prompt: str, prompt: str) -> None:
         messages = [HistoryMessage(role="system", content=system_prompt)] if system_prompt else []
         history = History(messages=[*messages, HistoryMessage(role="user", content=prompt)])
-        on_chunk = chunk_streamer(ctx, "on_stream", lambda c: ctx.set_output("token", c.content)) \
+        on_chunk = chunk_streamer(ctx, "on_stream", lambda c: ctx.set_output("token", c.content),
+                                  text_only=True) \
             if ctx.is_wired("on_stream") else None
         response = await complete(as_model(model), history, on_chunk)
         ctx.set_output("result", response.content())
