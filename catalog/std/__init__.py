@@ -1,27 +1,43 @@
-"""The std pack: events, control flow, variables, logging, math, logic, strings, collections, structs."""
+"""The std pack: events, control flow, variables, logging, math, logic, strings, collections, structs, and the
+utilities (dates, JSON, hashes, fake data, similarity, vectors, templates, notifications)."""
 
 from flowlike_catalog.std import (
     arrays,
     control,
     conversions,
+    cuid,
+    dates,
+    env,
     events,
+    expressions,
+    fakes,
     floats,
+    hashing,
     integers,
+    json_nodes,
     log,
     logic,
     loops,
     maps,
+    markdown,
+    notifications,
+    references,
     sets,
+    similarity,
     strings,
     structs,
+    text,
+    types,
     variables,
+    vectors,
 )
 
 from flowlike_core import Pack
 
 PACK = Pack(
     "std",
-    modules=[events, control, loops, variables, log, integers, floats, logic, strings, arrays, maps, sets, structs,
-             conversions],
+    modules=[events, control, loops, variables, log, notifications, integers, floats, expressions, vectors, logic,
+             strings, text, similarity, arrays, maps, sets, references, structs, conversions, types, json_nodes,
+             dates, hashing, markdown, env, cuid, fakes],
     description="Standard nodes every board needs",
 )

@@ -7,6 +7,7 @@ import math
 from typing import Annotated, Any
 
 from flowlike_catalog.std.structs import parse_json
+from flowlike_catalog.std.text import Bytes, builtin_bytes
 
 from flowlike_core import Pin, node
 from flowlike_core.types import to_json_native
@@ -73,3 +74,24 @@ def float_to_int(value: Annotated[float, Pin(name="float")] = 0.0,
     if not math.isfinite(value):
         raise ValueError(f"cannot turn {value} into an integer")
     return int(_ROUNDING[mode](value))
+
+
+@node(friendly_name="To Bytes")
+def val_to_bytes(value: Any = None, pretty: Annotated[bool, Pin(description="Indent the JSON")] = True) -> Annotated[
+        list[bytes], Pin("Bytes", name="bytes")]:
+    """Any value as UTF-8 JSON bytes, with sorted keys so equal values give equal bytes."""
+    native = to_json_native(value)
+    text = json.dumps(native, indent=2, sort_keys=True, ensure_ascii=False) if pretty else \
+        json.dumps(native, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+    return text.encode()
+
+
+@node(friendly_name="From Bytes")
+def val_from_bytes(bytes: Bytes = None) -> Annotated[Any, Pin(name="value")]:
+    """Reads a value from UTF-8 JSON bytes (what To Bytes makes)."""
+    data = builtin_bytes(bytes or b"")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"the bytes are not UTF-8 text (byte {exc.start} is invalid)") from None
+    return parse_json(text, "the text in the bytes")

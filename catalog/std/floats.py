@@ -6,7 +6,7 @@ import math
 import random
 from typing import Annotated
 
-from flowlike_catalog.std.integers import check_range, divide
+from flowlike_catalog.std.integers import check_range, divide, real_root
 
 from flowlike_core import Pin, node
 
@@ -134,3 +134,9 @@ def float_greater_than(float1: A = 0.0, float2: B = 0.0) -> Annotated[bool, Pin(
 def float_greater_than_or_equal(float1: A = 0.0, float2: B = 0.0) -> Annotated[bool, Pin(name="is_greater_or_equal")]:
     """Whether the first is at least the second."""
     return float1 >= float2
+
+
+@node(friendly_name="Root")
+def float_root(radicand: float = 0.0, degree: int = 2) -> Annotated[float, Pin(name="root")]:
+    """The real root of the given degree (2 is the square root; odd roots of negative numbers are negative)."""
+    return real_root(radicand, degree)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from typing import Annotated
 
@@ -16,6 +17,10 @@ B = Annotated[int, Pin("B")]
 def check_range(low: float, high: float, what: str) -> None:
     if low > high:
         raise ValueError(f"{what} range is empty: min {low} is greater than max {high}")
+
+
+MAX_POWER_BITS = 1_000_000
+"""The largest integer power has about a million bits (301,030 digits): bigger ones would block the run."""
 
 
 def divide(a: float, b: float) -> float:
@@ -61,6 +66,8 @@ def int_power(base: int = 0, exponent: int = 0) -> Annotated[int, Pin(name="powe
     """Raises the base to a non-negative integer exponent."""
     if exponent < 0:
         raise ValueError(f"integer power needs a non-negative exponent, got {exponent}; use Float Power")
+    if abs(base) > 1 and exponent * math.log2(abs(base)) > MAX_POWER_BITS:
+        raise ValueError(f"{base} ** {exponent} would have more than {MAX_POWER_BITS:,} bits; use Float Power")
     return base**exponent
 
 
@@ -130,3 +137,22 @@ def int_greater_than(integer1: A = 0, integer2: B = 0) -> Annotated[bool, Pin(na
 def int_greater_than_or_equal(integer1: A = 0, integer2: B = 0) -> Annotated[bool, Pin(name="greater_than_or_equal")]:
     """Whether the first is at least the second."""
     return integer1 >= integer2
+
+
+def real_root(radicand: float, degree: int) -> float:
+    """The real `degree`-th root; odd roots of negative numbers are negative."""
+    if degree == 0:
+        raise ValueError("the root's degree cannot be 0")
+    if radicand < 0:
+        if degree % 2 == 0:
+            raise ValueError(f"an even root ({degree}) of the negative number {radicand} is not real")
+        return -real_root(-radicand, degree)
+    if radicand == 0 and degree < 0:
+        raise ZeroDivisionError(f"the {degree}th root of 0 is a division by zero")
+    return radicand ** (1 / degree)
+
+
+@node(friendly_name="Root")
+def int_root(radicand: int = 0, degree: int = 2) -> Annotated[float, Pin(name="root")]:
+    """The real root of the given degree (2 is the square root; odd roots of negative numbers are negative)."""
+    return real_root(radicand, degree)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from typing import Annotated
 
 from flowlike_core import Pin, node
@@ -39,3 +40,11 @@ def bool_equal(*boolean: Boolean) -> bool:
 def bool_not(boolean: bool = False) -> bool:
     """The opposite of the input."""
     return not boolean
+
+
+@node(friendly_name="Random Boolean")
+def random_bool(probability: Annotated[float, Pin(range=(0, 1))] = 0.5) -> Annotated[bool, Pin(name="value")]:
+    """True with the probability (0 to 1)."""
+    if not 0 <= probability <= 1:
+        raise ValueError(f"probability must be from 0 to 1, got {probability}")
+    return random.random() < probability

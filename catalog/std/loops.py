@@ -43,16 +43,16 @@ class ForEachWithBreak(NodeType):
     name = "control_for_each_with_break"
     friendly_name = "For Each (Break)"
     category = "Control/Loop"
-    description = "Like For Each, but a node in the body can fire Break to stop after the current item."
-    pins = (exec_in(), exec_in("break", "Break", "Stops the loop after the current item"), _ARRAY,
-            exec_out("exec_out", "Loop Body"), _VALUE, _INDEX, exec_out("done", "Completed"))
+    description = ("Like For Each, but stops early: Break is read after every item, and the loop ends (then fires "
+                   "Completed) once it is true. Wire it to a variable or a check on the current value; left unwired "
+                   "and true, no item runs.")
+    pins = (exec_in(), data_in("break", DataType.BOOLEAN, default=False, friendly_name="Break",
+                               description="Stop once this is true (read after every item)"),
+            _ARRAY, exec_out("exec_out", "Loop Body"), _VALUE, _INDEX, exec_out("done", "Completed"))
 
     async def run(self, ctx: Context) -> None:
-        if ctx.trigger == "break":
-            ctx.state["break"] = True
-            return
-        ctx.state["break"] = False
-        await ForEach.loop(ctx, stop=lambda: ctx.state["break"])
+        if ctx.is_connected("break") or not ctx.get_input("break"):
+            await ForEach.loop(ctx, stop=lambda: bool(ctx.get_input("break")))
         ctx.activate("done")
 
 

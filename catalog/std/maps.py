@@ -77,3 +77,9 @@ def map_remove(map_in: MapIn = None, key: str = "") -> Removed:
     result = dict(map_in)
     present = key in result
     return Removed(result, result.pop(key, None), present)
+
+
+@node(friendly_name="Clear Map", exec_pins=True)
+def map_clear(map_in: MapIn = None) -> Annotated[dict[str, T], Pin("Map", name="map_out")]:
+    """An empty map of the same value type."""
+    return {}

@@ -90,3 +90,69 @@ def set_discard(set_in: SetIn = None, value: T = None) -> Discarded:
     present = value in result
     result.discard(value)
     return Discarded(result, present)
+
+
+class SetPopped(NamedTuple, Generic[T]):
+    set_out: Annotated[set[T], Pin("Set")]
+    value: Annotated[T, Pin("Removed", description="The element taken out (the smallest, so results are "
+                                                   "reproducible)")]
+
+
+Set1 = Annotated[set[T], Pin("Set 1", name="set_in_1")]
+Set2 = Annotated[set[T], Pin("Set 2", name="set_in_2")]
+
+
+@node(friendly_name="Is Empty")
+def set_is_empty(set_in: SetIn = None) -> Annotated[bool, Pin(name="is_empty")]:
+    """Whether the set has no elements."""
+    return not set_in
+
+
+@node(friendly_name="Is Subset")
+def set_is_subset(set_in_1: Set1 = None, set_in_2: Set2 = None) -> Annotated[bool, Pin(name="is_subset")]:
+    """Whether every element of Set 1 is in Set 2."""
+    return as_set(set_in_1) <= as_set(set_in_2)
+
+
+@node(friendly_name="Is Superset")
+def set_is_superset(set_in_1: Set1 = None, set_in_2: Set2 = None) -> Annotated[bool, Pin(name="is_superset")]:
+    """Whether Set 1 holds every element of Set 2."""
+    return as_set(set_in_1) >= as_set(set_in_2)
+
+
+@node(friendly_name="Is Mutual", exec_pins=True)
+def is_mutual(set_in_1: Set1 = None, set_in_2: Set2 = None) -> Annotated[bool, Pin(name="is_mutual")]:
+    """Whether the sets share at least one element."""
+    return not as_set(set_in_1).isdisjoint(as_set(set_in_2))
+
+
+@node(friendly_name="Union", exec_pins=True)
+def union(set_in_1: Set1 = None, set_in_2: Set2 = None) -> SetOut:
+    """The elements of either set."""
+    return as_set(set_in_1) | as_set(set_in_2)
+
+
+@node(friendly_name="Difference", exec_pins=True)
+def difference(set_in_1: Set1 = None, set_in_2: Set2 = None) -> SetOut:
+    """The elements of Set 1 that are not in Set 2."""
+    return as_set(set_in_1) - as_set(set_in_2)
+
+
+@node(friendly_name="Clear Set", exec_pins=True)
+def set_clear(set_in: SetIn = None) -> SetOut:
+    """An empty set of the same element type."""
+    return set()
+
+
+@node(friendly_name="Pop", exec_pins=True)
+def set_pop(set_in: SetIn = None) -> SetPopped:
+    """The set without one element, and that element; fails on an empty set."""
+    result = as_set(set_in)
+    if not result:
+        raise KeyError("cannot pop from an empty set")
+    try:
+        value = min(result)
+    except TypeError:  # elements that cannot be ordered: the smallest by repr
+        value = min(result, key=repr)
+    result.discard(value)
+    return SetPopped(result, value)

@@ -78,22 +78,58 @@ def struct_remove(struct_in: StructIn = None, field: str = "") -> Removed:
     return Removed(result, result.pop(field))
 
 
-@node(friendly_name="Parse JSON with Schema", exec_pins=True)
-def parse_with_schema(schema: Annotated[str, Pin(description="A JSON Schema, as JSON")] = "{}",
-                      data: Annotated[str, Pin("JSON")] = "{}") -> Annotated[Any, Pin(name="parsed")]:
-    """Parses JSON text and checks it against a JSON Schema; fails naming every path that does not fit."""
+def validated(value: Any, schema: dict[str, Any]) -> Any:
+    """The value, when it fits the JSON Schema; else an error naming every path that does not fit."""
     import jsonschema  # loaded on first use: it is slow to import
 
-    schema_doc = as_object(parse_json(schema, "the schema"), "the schema")
-    validator_class = jsonschema.validators.validator_for(schema_doc)
+    validator_class = jsonschema.validators.validator_for(schema)
     try:
-        validator_class.check_schema(schema_doc)
+        validator_class.check_schema(schema)
     except jsonschema.SchemaError as exc:
         raise ValueError(f"the schema is not a valid JSON Schema: {exc.message}") from None
-    value = parse_json(data, "the data")
-    errors = sorted(validator_class(schema_doc).iter_errors(value), key=lambda e: list(e.absolute_path))
+    errors = sorted(validator_class(schema).iter_errors(value), key=lambda e: list(e.absolute_path))
     if errors:
         problems = "; ".join(f"at {error.json_path}: {error.message}" for error in errors[:5])
         more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
         raise ValueError(f"the data does not match the schema: {problems}{more}")
     return value
+
+
+@node(friendly_name="Parse JSON with Schema", exec_pins=True)
+def parse_with_schema(schema: Annotated[str, Pin(description="A JSON Schema, as JSON")] = "{}",
+                      data: Annotated[str, Pin("JSON")] = "{}") -> Annotated[Any, Pin(name="parsed")]:
+    """Parses JSON text and checks it against a JSON Schema; fails naming every path that does not fit."""
+    schema_doc = as_object(parse_json(schema, "the schema"), "the schema")
+    return validated(parse_json(data, "the data"), schema_doc)
+
+
+class Fields(NamedTuple):
+    field_names: Annotated[list[str], Pin("Names")]
+    fields: Annotated[list[Any], Pin("Values")]
+
+
+@node(friendly_name="Get Fields", category="Structs/Fields")
+def struct_get_fields(struct: dict = None) -> Fields:
+    """The field names and their values, in the struct's order."""
+    return Fields(list(struct), list(struct.values()))
+
+
+@node(friendly_name="Break Struct")
+def struct_break(struct_in: StructIn = None) -> Annotated[dict[str, Any], Pin("Fields", name="fields")]:
+    """The struct's fields as a map (Flow-Like grows one output per field of the struct's schema; node types
+    here have fixed pins, so the fields come as one map: pick one with Get Value)."""
+    return dict(as_object(struct_in, "the struct"))
+
+
+@node(friendly_name="Make Struct (Schema)")
+def struct_make_from_schema(
+        schema: Annotated[dict, Pin(description="A JSON Schema of an object")] = None,
+        values: Annotated[dict[str, Any], Pin(description="Field values; a missing field takes its default from "
+                                                          "the schema")] = None,
+) -> StructOut:
+    """A struct that fits the schema: the values, with schema defaults for the fields they lack, checked
+    against the schema (Flow-Like makes one input per field; here the fields come as one map)."""
+    schema = as_object(schema, "the schema")
+    defaults = {name: spec["default"] for name, spec in (schema.get("properties") or {}).items()
+                if isinstance(spec, dict) and "default" in spec}
+    return validated({**defaults, **(values or {})}, schema)

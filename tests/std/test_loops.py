@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flowlike_core import DataType, Listener, RunStatus, StepLimitExceeded, ValueType
+from flowlike_core import DataType, Listener, RunStatus, StepLimitExceeded, ValueType, commands
 
 
 def test_for_each_runs_the_body_per_item_and_types_follow_the_wiring(b):
@@ -45,21 +45,43 @@ def test_for_each_over_an_empty_array_goes_straight_to_completed(b):
     assert b.messages(b.run()) == ["done"]
 
 
-def test_for_each_with_break_stops_after_the_breaking_item(b):
+def test_for_each_with_break_stops_after_the_item_that_makes_break_true(b):
     start, loop = b.start(), b.add("control_for_each_with_break", array=[1, 2, 3, 4, 5])
-    show, at_three, branch, done = b.log(), b.add("int_greater_than_or_equal", integer2=3), \
-        b.add("control_branch"), b.log("done")
+    show, at_three, done = b.log(), b.add("int_greater_than_or_equal", integer2=3), b.log("done")
     b.chain(start, loop)
     b.wire(loop, "exec_out", show, "exec_in")
     b.wire(loop, "value", show, "message")
-    b.chain(show, branch)
     b.wire(loop, "value", at_three, "integer1")
-    b.wire(at_three, "greater_than_or_equal", branch, "condition")
-    b.wire(branch, "true", loop, "break")
+    b.wire(at_three, "greater_than_or_equal", loop, "break")
     b.wire(loop, "done", done, "exec_in")
     run = b.run()
     assert run.status is RunStatus.SUCCESS
     assert b.messages(run) == ["1", "2", "3", "done"]
+
+
+def test_for_each_with_break_set_by_a_variable_in_the_body(b):
+    b.variable("stop", DataType.BOOLEAN, False)
+    start, loop, show = b.start(), b.add("control_for_each_with_break", array=["x", "y", "z"]), b.log()
+    read, is_y, stop = b.add("variable_get", var_ref="stop"), b.add("equal_string"), \
+        b.add("variable_set", var_ref="stop")
+    b.chain(start, loop)
+    b.wire(loop, "exec_out", show, "exec_in")
+    b.wire(loop, "value", show, "message")
+    b.wire(loop, "value", is_y, b.pin_ids(is_y, "string")[0])
+    b.board.apply(commands.UpdateNode(is_y.id, defaults={b.pin_ids(is_y, "string")[1]: "y"}))
+    b.chain(show, stop)
+    b.wire(is_y, "equal", stop, "value_in")
+    b.wire(read, "value_ref", loop, "break")
+    assert b.messages(b.run()) == ["x", "y"]
+
+
+def test_for_each_with_break_true_from_the_start_runs_no_item(b):
+    start, loop, show, done = b.start(), b.add("control_for_each_with_break", array=[1], **{"break": True}), \
+        b.log(), b.log("done")
+    b.chain(start, loop)
+    b.wire(loop, "exec_out", show, "exec_in")
+    b.wire(loop, "done", done, "exec_in")
+    assert b.messages(b.run()) == ["done"]
 
 
 def test_for_each_with_break_runs_every_item_without_a_break(b):
