@@ -40,8 +40,10 @@ def read_image(ctx: Context, path: Location = None, apply_exif: ApplyExif = Fals
 
 
 @node(friendly_name="Read Image (Bytes)", exec_pins=True)
-def read_image_bytes(ctx: Context, data: bytes = b"", apply_exif: ApplyExif = False) -> ImageOut:
+def read_image_bytes(ctx: Context, data: bytes = None, apply_exif: ApplyExif = False) -> ImageOut:
     """Decodes an image from its bytes."""
+    if not isinstance(data, bytes | bytearray) or not data:
+        raise TypeError(f"data must be the bytes of an image, got {type(data).__name__}")
     return keep_image(ctx, open_image(data, apply_exif))
 
 

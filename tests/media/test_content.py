@@ -6,7 +6,7 @@ import io
 import pytest
 from flowlike_catalog.media import ImageRef, pil_image
 from flowlike_catalog.media.content import image_to_bytes, read_image, read_image_bytes, write_image
-from helpers import quadrants
+from media_images import quadrants
 from PIL import Image
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from flowlike_catalog.media.content import read_image
 from flowlike_catalog.media.image import keep_image
 from flowlike_catalog.media.metadata import get_dimensions, image_exif
-from helpers import quadrants
+from media_images import quadrants
 from PIL import ExifTags
 
 

@@ -11,7 +11,7 @@ from flowlike_catalog.media.transform import (
     rotate_image,
     target_size,
 )
-from helpers import quadrants
+from media_images import quadrants
 from PIL import Image
 
 

@@ -5,7 +5,7 @@ import io
 
 from flowlike_catalog.media.image import keep_image, pil_image
 from flowlike_catalog.media.web import image_write_dataurl
-from helpers import quadrants
+from media_images import quadrants
 from PIL import Image
 
 
