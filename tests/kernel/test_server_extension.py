@@ -44,6 +44,19 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     board.add("events_simple", "start").outputs.exec_out >> board.add("log_info", "say").inputs.exec_in
     board.save(root / "boards" / "served.board.json")
     (root / "broken.board.json").write_text("{nope")
+    outside = home / "outside"
+    outside.mkdir()
+    board.save(outside / "secret.board.json")
+    (root / "leak.board.json").symlink_to(outside / "secret.board.json")
+    (root / "leaked").symlink_to(outside, target_is_directory=True)
+    (root / "inner-link.board.json").symlink_to(root / "boards" / "served.board.json")
+    board.save(root / ".hidden.board.json")
+    (root / ".git").mkdir()
+    board.save(root / ".git" / "kept.board.json")
+    os.mkfifo(root / "pipe.board.json")
+    with (root / "huge.board.json").open("wb") as huge:
+        huge.truncate(21 * 1024 * 1024)  # sparse: over the limit without filling the disk
+    (root / "latin1.board.json").write_bytes(b'{"name": "caf\xe9"}')
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_DATA_DIR": str(home / "data"),
            "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "IPYTHONDIR": str(home / "ipython"),
            "JUPYTER_CONFIG_PATH": str(CONFIG.parent.parent)}
@@ -98,3 +111,33 @@ def test_outside_the_root_and_without_a_token_is_refused(server: str) -> None:
     with pytest.raises(urllib.error.HTTPError) as anonymous:
         get(server, "/flowlike/catalog", token=None)
     assert anonymous.value.code == 403
+
+
+def status_of(url: str, path: str) -> tuple[int, dict]:
+    try:
+        return 200, get(url, path)
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+def test_listing_names_only_regular_visible_files_inside_the_root(server: str) -> None:
+    listing = {b["path"]: b for b in get(server, "/flowlike/boards")["boards"]}
+    assert "leak.board.json" not in listing and not any(p.startswith("leaked/") for p in listing)
+    assert not any(part.startswith(".") for p in listing for part in p.split("/"))
+    assert "pipe.board.json" not in listing, "a FIFO is not read (opening it would block)"
+    assert listing["inner-link.board.json"]["nodes"] == 2, "a symlink that stays inside the root is fine"
+    assert "over the 20,971,520 a board may have" in listing["huge.board.json"]["error"]
+    assert "not UTF-8" in listing["latin1.board.json"]["error"]
+
+
+@pytest.mark.parametrize(("path", "status"), [
+    ("/flowlike/boards/leak.board.json", 404), ("/flowlike/boards/leaked/secret.board.json", 404),
+    ("/flowlike/boards/.hidden.board.json", 404), ("/flowlike/boards/.git/kept.board.json", 404),
+    ("/flowlike/boards/bad%00name.board.json", 400), ("/flowlike/boards/pipe.board.json", 415),
+    ("/flowlike/boards/huge.board.json", 413), ("/flowlike/boards/latin1.board.json", 422),
+    ("/flowlike/boards/broken.board.json", 422), ("/flowlike/boards/missing.board.json", 404),
+])
+def test_refusals_are_json_4xx(server: str, path: str, status: int) -> None:
+    code, body = status_of(server, path)
+    assert (code, bool(body.get("message"))) == (status, True), body
+    assert "outside" not in json.dumps(body), "nothing about files outside the root"
