@@ -347,3 +347,85 @@ def github() -> Iterator[Any]:
     with ThreadedUvicorn(app) as server:
         server.state = app.state.github
         yield server
+
+
+class LoopThread:
+    """An asyncio loop on its own thread, for servers the tests talk to."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+
+    def call(self, coroutine: Any, timeout: float = 20.0) -> Any:
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
+
+    def stop(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
+        self.loop.close()
+
+
+@pytest.fixture(scope="session")
+def websocket_server() -> Iterator[str]:
+    """Echoes each message back as 'echo: <text>' (binary messages reversed); 'bye' makes it close."""
+    from websockets.asyncio.server import serve
+
+    async def echo(socket: Any) -> None:
+        async for message in socket:
+            if message == "bye":
+                await socket.close()
+                return
+            await socket.send(message[::-1] if isinstance(message, bytes) else f"echo: {message}")
+
+    async def start() -> Any:
+        return await serve(echo, "127.0.0.1", 0)
+
+    loop = LoopThread()
+    server = loop.call(start())
+    port = server.sockets[0].getsockname()[1]
+    yield f"ws://127.0.0.1:{port}"
+    server.close()
+    loop.call(server.wait_closed())
+    loop.stop()
+
+
+@pytest.fixture(scope="session")
+def tcp_server() -> Iterator[int]:
+    """Answers each line with the line in upper case; closes on 'QUIT'."""
+    loop = LoopThread()
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while line := await reader.readline():
+            if line.strip() == b"QUIT":
+                break
+            writer.write(line.upper())
+            await writer.drain()
+        writer.close()
+
+    server = loop.call(asyncio.start_server(serve, "127.0.0.1", 0))
+    yield server.sockets[0].getsockname()[1]
+    server.close()
+    loop.stop()
+
+
+@pytest.fixture(scope="session")
+def mqtt_broker() -> Iterator[int]:
+    """amqtt's broker in-process on 127.0.0.1 (anonymous clients allowed)."""
+    from amqtt.broker import Broker
+
+    port = free_port()
+    config = {"listeners": {"default": {"type": "tcp", "bind": f"127.0.0.1:{port}"}},
+              "plugins": {"amqtt.plugins.authentication.AnonymousAuthPlugin": {"allow_anonymous": True}}}
+    loop = LoopThread()
+    broker = loop.call(make_broker(Broker, config))
+    loop.call(broker.start())
+    wait_for(lambda: port_open(port), "the MQTT broker to listen")
+    yield port
+    loop.call(broker.shutdown())
+    loop.stop()
+
+
+async def make_broker(broker_class: Any, config: dict[str, Any]) -> Any:
+    """amqtt's Broker wants a running loop when it is made."""
+    return broker_class(config)

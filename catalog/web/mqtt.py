@@ -1,0 +1,147 @@
+"""MQTT with aiomqtt: connect to a broker, publish, subscribe (a receive loop), disconnect."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from typing import Any
+
+from flowlike_catalog.web.sessions import (
+    config_of,
+    failed,
+    forget,
+    limits,
+    open_session,
+    resource,
+    session_in,
+    session_out,
+)
+from pydantic import BaseModel, ConfigDict, Field
+
+from flowlike_core import Context, DataType, NodeType, PinOptions, data_in, data_out, exec_in, exec_out
+
+CATEGORY = "Web/MQTT"
+QOS = {"AtMostOnce": 0, "AtLeastOnce": 1, "ExactlyOnce": 2}
+
+
+class MqttConfig(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    host: str
+    port: int = 1883
+    client_id: str = Field(default_factory=lambda: f"flowlike-{uuid.uuid4().hex[:12]}")
+    username: str | None = None
+    keep_alive_seconds: int = 30
+    use_tls: bool = False
+
+
+def qos_in() -> Any:
+    return data_in("qos", DataType.STRING, default="AtMostOnce", options=PinOptions(valid_values=tuple(QOS)),
+                   description="Delivery guarantee: AtMostOnce (0), AtLeastOnce (1), ExactlyOnce (2)")
+
+
+def qos_level(qos: str) -> int:
+    if qos not in QOS:
+        raise ValueError(f"qos must be one of {', '.join(QOS)}, got {qos!r}")
+    return QOS[qos]
+
+
+class MqttConnect(NodeType):
+    name = "mqtt_connect"
+    friendly_name = "MQTT Connect"
+    description = "Connects to an MQTT broker for this run (MQTT 3.1.1); the password is never logged."
+    pins = (exec_in(),
+            data_in("config", DataType.STRUCT, schema=MqttConfig.model_json_schema(), required=True,
+                    description="{'host': ..., 'port': 1883, 'client_id': ..., 'username': ..., 'use_tls': false}"),
+            data_in("password", DataType.STRING, default="", options=PinOptions(sensitive=True),
+                    description="Feed it from a secret variable"),
+            exec_out(), session_out(), exec_out("exec_error", "Error", "The broker could not be reached"))
+
+    async def run(self, ctx: Context, *, config: Any, password: str) -> None:
+        import ssl
+
+        import aiomqtt
+
+        config = config_of(config, MqttConfig, "MQTT")
+        client = aiomqtt.Client(config.host, config.port, identifier=config.client_id, username=config.username,
+                                password=password or None, keepalive=config.keep_alive_seconds,
+                                tls_context=ssl.create_default_context() if config.use_tls else None)
+        try:
+            await client.__aenter__()
+        except aiomqtt.MqttError as exc:
+            failed(ctx, ConnectionError(f"cannot connect to MQTT broker {config.host}:{config.port}: {exc}"))
+            return
+        ctx.info(f"MQTT connected to {config.host}:{config.port} as {config.client_id}")
+        ctx.set_output("session", open_session(ctx, "mqtt", client, remote_addr=f"{config.host}:{config.port}"))
+        ctx.activate("exec_out")
+
+
+class MqttPublish(NodeType):
+    name = "mqtt_publish"
+    friendly_name = "MQTT Publish"
+    description = "Publishes a UTF-8 payload on a topic."
+    pins = (exec_in(), session_in(), data_in("topic", DataType.STRING, required=True),
+            data_in("payload", DataType.STRING, default=""), qos_in(), data_in("retain", DataType.BOOLEAN,
+                                                                               default=False), exec_out())
+
+    async def run(self, ctx: Context, *, session: Any, topic: str, payload: str, qos: str, retain: bool) -> None:
+        client = resource(ctx, "mqtt", session)
+        await client.publish(topic, payload.encode("utf-8"), qos=qos_level(qos), retain=retain)
+        ctx.activate("exec_out")
+
+
+class MqttSubscribe(NodeType):
+    name = "mqtt_subscribe"
+    friendly_name = "MQTT Subscribe"
+    description = ("Subscribes to a topic filter (+ and # wildcards), fires On Subscribed (publish from there), "
+                   "then On Message per message until the limits or a disconnect; then On Close. "
+                   "(The engine starts no run per message: this node loops inside its run.)")
+    pins = (exec_in(), session_in(), data_in("topic", DataType.STRING, required=True), qos_in(), *limits(),
+            exec_out("on_subscribed", "On Subscribed"),
+            exec_out("on_message", "On Message", "Fires per received message"),
+            data_out("message_topic", DataType.STRING), data_out("message_payload", DataType.STRING,
+                                                                 description="The payload as UTF-8 text"),
+            exec_out("on_close", "On Close"), exec_out("exec_error", "Error", "The subscription was refused"))
+
+    async def run(self, ctx: Context, *, session: Any, topic: str, qos: str, timeout_seconds: float,
+                  max_messages: int) -> None:
+        import aiomqtt
+
+        client = resource(ctx, "mqtt", session)
+        try:
+            await client.subscribe(topic, qos=qos_level(qos))
+        except aiomqtt.MqttError as exc:
+            failed(ctx, ConnectionError(f"cannot subscribe to {topic!r}: {exc}"))
+            return
+        deadline = time.monotonic() + timeout_seconds if timeout_seconds > 0 else None
+        await ctx.fire("on_subscribed")
+        messages, count = client.messages, 0
+        while not max_messages or count < max_messages:
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                break
+            try:
+                message = await asyncio.wait_for(anext(messages), left)
+            except (TimeoutError, aiomqtt.MqttError, StopAsyncIteration):
+                break
+            if not message.topic.matches(topic):
+                continue
+            count += 1
+            ctx.set_output("message_topic", message.topic.value)
+            payload = message.payload
+            text = payload.decode("utf-8", "replace") if isinstance(payload, bytes | bytearray) else str(payload or "")
+            ctx.set_output("message_payload", text)
+            await ctx.fire("on_message")
+        ctx.activate("on_close")
+
+
+class MqttDisconnect(NodeType):
+    name = "mqtt_disconnect"
+    friendly_name = "MQTT Disconnect"
+    description = "Disconnects from the broker."
+    pins = (exec_in(), session_in(), exec_out())
+
+    async def run(self, ctx: Context, *, session: Any) -> None:
+        await resource(ctx, "mqtt", session).__aexit__(None, None, None)
+        forget(ctx, session)
+        ctx.activate("exec_out")

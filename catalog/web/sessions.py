@@ -1,0 +1,95 @@
+"""Live connections (sockets, brokers) of a run: kept in `ctx.cache`, named on pins by a small session struct.
+
+Connect and listen nodes hold their connection while their branches run, like a loop holds its body:
+they fire their start pin (on_connect, on_listening, on_subscribed), then one pin per received message or
+connection, and close when the peer closes, the timeout passes, the message limit is reached or a Close
+node closed the session; then on_close fires.
+"""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from flowlike_core import Context, DataType, PinSpec, data_in, data_out
+
+PAYLOAD_TYPES = ("Text", "Binary")
+
+
+class Session(BaseModel):
+    """Names an open connection of the run."""
+
+    model_config = ConfigDict(frozen=True)
+    ref_id: str
+    remote_addr: str = ""
+    local_addr: str = ""
+
+
+SESSION_SCHEMA = Session.model_json_schema()
+
+
+def session_in() -> PinSpec:
+    return data_in("session", DataType.STRUCT, schema=SESSION_SCHEMA, required=True,
+                   description="The session, from the Connect (or Bind) node")
+
+
+def session_out(description: str = "") -> PinSpec:
+    return data_out("session", DataType.STRUCT, schema=SESSION_SCHEMA, description=description)
+
+
+def limits() -> tuple[PinSpec, ...]:
+    return (data_in("timeout_seconds", DataType.INTEGER, default=0, friendly_name="Timeout (s)",
+                    description="Stop receiving after this long (0: until closed)"),
+            data_in("max_messages", DataType.INTEGER, default=0,
+                    description="Stop after this many messages (0: no limit)"))
+
+
+def open_session(ctx: Context, kind: str, resource: Any, remote_addr: str = "", local_addr: str = "") -> Session:
+    session = Session(ref_id=f"{kind}-{uuid.uuid4().hex}", remote_addr=remote_addr, local_addr=local_addr)
+    ctx.cache[session.ref_id] = resource
+    return session
+
+
+def resource(ctx: Context, kind: str, session: Any) -> Any:
+    """The live object a session names, with a clear error when this run has none."""
+    ref_id = session.ref_id if isinstance(session, Session) else (session or {}).get("ref_id", "")
+    found = ctx.cache.get(ref_id) if ref_id.startswith(f"{kind}-") else None
+    if found is None:
+        raise LookupError(f"no open {kind} session {ref_id!r} in this run: connect first (sessions live for one run)")
+    return found
+
+
+def forget(ctx: Context, session: Any) -> None:
+    ref_id = session.ref_id if isinstance(session, Session) else (session or {}).get("ref_id", "")
+    ctx.cache.pop(ref_id, None)
+
+
+def payload_bytes(message_type: str, payload: str) -> bytes:
+    """Text is sent as UTF-8; Binary payloads are written as base64 on the pin."""
+    if message_type == "Text":
+        return payload.encode("utf-8")
+    if message_type == "Binary":
+        try:
+            return base64.b64decode(payload, validate=True)
+        except ValueError:
+            raise ValueError("a Binary payload must be base64 text") from None
+    raise ValueError(f"message_type must be Text or Binary, got {message_type!r}")
+
+
+def config_of(value: Any, model: type[BaseModel], what: str) -> Any:
+    if isinstance(value, model):
+        return value
+    if not isinstance(value, dict) or not value:
+        raise TypeError(f"expected a {what} config struct, got {value!r}")
+    return model.model_validate(value)
+
+
+def failed(ctx: Context, exc: Exception) -> None:
+    """Route a failure to Error when it is wired, else fail the node."""
+    if not ctx.is_wired("exec_error"):
+        raise exc
+    ctx.error(str(exc))
+    ctx.activate("exec_error")

@@ -1,0 +1,200 @@
+"""TCP with asyncio streams: connect to a server, listen for clients, send, receive with a timeout, close."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from typing import Any
+
+from flowlike_catalog.web.sessions import (
+    PAYLOAD_TYPES,
+    config_of,
+    failed,
+    forget,
+    open_session,
+    payload_bytes,
+    resource,
+    session_in,
+    session_out,
+)
+from pydantic import BaseModel, ConfigDict
+
+from flowlike_core import Context, DataType, NodeType, PinOptions, data_in, data_out, exec_in, exec_out
+
+CATEGORY = "Web/TCP"
+
+
+class TcpConfig(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    host: str
+    port: int
+    timeout_seconds: float = 30.0
+    """For connecting."""
+
+
+class TcpListenConfig(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    host: str = "127.0.0.1"
+    port: int
+    timeout_seconds: float = 0.0
+    """Stop listening after this long (0: until max_connections)."""
+    max_connections: int = 0
+    """Stop listening after this many clients were served (0: no limit)."""
+
+
+class Stream:
+    """Both halves of a TCP connection."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader, self.writer = reader, writer
+
+    async def close(self) -> None:
+        if not self.writer.is_closing():
+            self.writer.close()
+        with contextlib.suppress(ConnectionError, OSError):  # the peer reset it first: closed all the same
+            await self.writer.wait_closed()
+
+
+def address(pair: Any) -> str:
+    return f"{pair[0]}:{pair[1]}" if pair else ""
+
+
+def connection_session(ctx: Context, stream: Stream) -> Any:
+    return open_session(ctx, "tcp", stream, remote_addr=address(stream.writer.get_extra_info("peername")),
+                        local_addr=address(stream.writer.get_extra_info("sockname")))
+
+
+class TcpConnect(NodeType):
+    name = "tcp_connect"
+    friendly_name = "TCP Connect"
+    description = ("Connects to a TCP server and fires On Connect (send and receive there); then closes and fires "
+                   "On Close.")
+    pins = (exec_in(),
+            data_in("config", DataType.STRUCT, schema=TcpConfig.model_json_schema(), required=True,
+                    description="{'host': ..., 'port': ..., 'timeout_seconds': 30}"),
+            exec_out("on_connect", "On Connect"), session_out(), exec_out("on_close", "On Close"),
+            exec_out("exec_error", "Error", "The connection could not be made"))
+
+    async def run(self, ctx: Context, *, config: Any) -> None:
+        config = config_of(config, TcpConfig, "TCP")
+        try:
+            reader, writer = await asyncio.wait_for(asyncio.open_connection(config.host, config.port),
+                                                    config.timeout_seconds or None)
+        except (TimeoutError, OSError) as exc:
+            failed(ctx, ConnectionError(f"cannot connect to {config.host}:{config.port}: {exc or 'timed out'}"))
+            return
+        stream = Stream(reader, writer)
+        session = connection_session(ctx, stream)
+        try:
+            ctx.set_output("session", session)
+            await ctx.fire("on_connect")
+        finally:
+            await stream.close()
+            forget(ctx, session)
+        ctx.activate("on_close")
+
+
+class TcpListen(NodeType):
+    name = "tcp_listen"
+    friendly_name = "TCP Listen"
+    description = ("Listens for TCP clients: fires On Listening, then On Connection per client, one at a time "
+                   "(each closed after its branch), until the config's limits; then On Close.")
+    pins = (exec_in(),
+            data_in("config", DataType.STRUCT, schema=TcpListenConfig.model_json_schema(), required=True,
+                    description="{'host': '127.0.0.1', 'port': ..., 'timeout_seconds': 0, 'max_connections': 0}"),
+            exec_out("on_listening", "On Listening"),
+            exec_out("on_connection", "On Connection", "Fires per client, with its session"), session_out(),
+            exec_out("on_close", "On Close"), exec_out("exec_error", "Error", "Could not listen on the address"))
+
+    async def run(self, ctx: Context, *, config: Any) -> None:
+        config = config_of(config, TcpListenConfig, "TCP listen")
+        clients: asyncio.Queue[Stream] = asyncio.Queue()
+
+        async def accept(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            await clients.put(Stream(reader, writer))
+
+        try:
+            server = await asyncio.start_server(accept, config.host, config.port)
+        except OSError as exc:
+            failed(ctx, ConnectionError(f"cannot listen on {config.host}:{config.port}: {exc}"))
+            return
+        deadline = time.monotonic() + config.timeout_seconds if config.timeout_seconds > 0 else None
+        served = 0
+        try:
+            await ctx.fire("on_listening")
+            while not config.max_connections or served < config.max_connections:
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    break
+                try:
+                    stream = await asyncio.wait_for(clients.get(), left)
+                except TimeoutError:
+                    break
+                served += 1
+                session = connection_session(ctx, stream)
+                try:
+                    ctx.set_output("session", session)
+                    await ctx.fire("on_connection")
+                finally:
+                    await stream.close()
+                    forget(ctx, session)
+        finally:
+            server.close()
+            while not clients.empty():
+                await clients.get_nowait().close()
+            await server.wait_closed()
+        ctx.info(f"served {served} TCP client(s) on {config.host}:{config.port}")
+        ctx.activate("on_close")
+
+
+class TcpSend(NodeType):
+    name = "tcp_send"
+    friendly_name = "TCP Send"
+    description = "Writes the payload: Text as UTF-8, Binary from base64."
+    pins = (exec_in(), session_in(),
+            data_in("message_type", DataType.STRING, default="Text", options=PinOptions(valid_values=PAYLOAD_TYPES)),
+            data_in("payload", DataType.STRING, default=""), exec_out())
+
+    async def run(self, ctx: Context, *, session: Any, message_type: str, payload: str) -> None:
+        stream = resource(ctx, "tcp", session)
+        stream.writer.write(payload_bytes(message_type, payload))
+        await stream.writer.drain()
+        ctx.activate("exec_out")
+
+
+class TcpReceive(NodeType):
+    name = "tcp_receive"
+    friendly_name = "TCP Receive"
+    description = ("Reads up to and including the delimiter (a newline by default), or whatever arrives up to "
+                   "max_bytes when the delimiter is empty. Received is false after the timeout or at the end "
+                   "of the stream; the data is UTF-8 text.")
+    pins = (exec_in(), session_in(), data_in("delimiter", DataType.STRING, default="\n"),
+            data_in("max_bytes", DataType.INTEGER, default=65536),
+            data_in("timeout_seconds", DataType.FLOAT, default=10.0), exec_out(),
+            data_out("received", DataType.BOOLEAN), data_out("data", DataType.STRING))
+
+    async def run(self, ctx: Context, *, session: Any, delimiter: str, max_bytes: int,
+                  timeout_seconds: float) -> None:
+        reader = resource(ctx, "tcp", session).reader
+        read = reader.readuntil(delimiter.encode()) if delimiter else reader.read(max_bytes)
+        try:
+            data = await asyncio.wait_for(read, timeout_seconds or None)
+        except asyncio.IncompleteReadError as exc:
+            data = exc.partial
+        except TimeoutError:
+            data = b""
+        ctx.set_output("received", bool(data))
+        ctx.set_output("data", data.decode("utf-8", "replace"))
+        ctx.activate("exec_out")
+
+
+class TcpClose(NodeType):
+    name = "tcp_close"
+    friendly_name = "TCP Close"
+    description = "Closes the connection."
+    pins = (exec_in(), session_in(), exec_out())
+
+    async def run(self, ctx: Context, *, session: Any) -> None:
+        await resource(ctx, "tcp", session).close()
+        ctx.activate("exec_out")

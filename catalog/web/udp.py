@@ -1,0 +1,139 @@
+"""UDP with asyncio datagram endpoints: bind, send to an address, receive with limits, close."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from flowlike_catalog.web.sessions import (
+    config_of,
+    failed,
+    forget,
+    limits,
+    open_session,
+    resource,
+    session_in,
+    session_out,
+)
+from pydantic import BaseModel, ConfigDict
+
+from flowlike_core import Context, DataType, NodeType, data_in, data_out, exec_in, exec_out
+
+CATEGORY = "Web/UDP"
+
+
+class UdpConfig(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    host: str = "127.0.0.1"
+    port: int = 0
+    """0 lets the system pick a free port (see the session's local_addr)."""
+
+
+class Endpoint(asyncio.DatagramProtocol):
+    """A bound socket and the datagrams that arrived and were not read yet."""
+
+    def __init__(self) -> None:
+        self.transport: asyncio.DatagramTransport | None = None
+        self.inbox: asyncio.Queue[tuple[bytes, tuple[str, int]] | None] = asyncio.Queue()
+
+    def connection_made(self, transport: Any) -> None:
+        self.transport = transport
+
+    def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
+        self.inbox.put_nowait((data, addr))
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.inbox.put_nowait(None)  # wakes a waiting receive: the socket is closed
+
+    def close(self) -> None:
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.close()
+
+
+class UdpBind(NodeType):
+    name = "udp_bind"
+    friendly_name = "UDP Bind"
+    description = "Opens a UDP socket on a local address, for sending and receiving datagrams."
+    pins = (exec_in(),
+            data_in("config", DataType.STRUCT, schema=UdpConfig.model_json_schema(), required=True,
+                    description="{'host': '127.0.0.1', 'port': 0}"),
+            exec_out(), session_out(), exec_out("exec_error", "Error", "The address could not be bound"))
+
+    async def run(self, ctx: Context, *, config: Any) -> None:
+        config = config_of(config, UdpConfig, "UDP")
+        loop = asyncio.get_running_loop()
+        try:
+            transport, endpoint = await loop.create_datagram_endpoint(Endpoint, local_addr=(config.host, config.port))
+        except OSError as exc:
+            failed(ctx, ConnectionError(f"cannot bind UDP {config.host}:{config.port}: {exc}"))
+            return
+        host, port = transport.get_extra_info("sockname")[:2]
+        ctx.set_output("session", open_session(ctx, "udp", endpoint, local_addr=f"{host}:{port}"))
+        ctx.activate("exec_out")
+
+
+class UdpSendTo(NodeType):
+    name = "udp_send_to"
+    friendly_name = "UDP Send To"
+    description = "Sends one datagram with the payload as UTF-8."
+    pins = (exec_in(), session_in(), data_in("target_host", DataType.STRING, required=True),
+            data_in("target_port", DataType.INTEGER, required=True), data_in("payload", DataType.STRING, default=""),
+            exec_out(), data_out("bytes_sent", DataType.INTEGER))
+
+    async def run(self, ctx: Context, *, session: Any, target_host: str, target_port: int, payload: str) -> None:
+        endpoint = resource(ctx, "udp", session)
+        if endpoint.transport.is_closing():
+            raise ConnectionError("the UDP session is closed")
+        data = payload.encode("utf-8")
+        endpoint.transport.sendto(data, (target_host, target_port))
+        ctx.set_output("bytes_sent", len(data))
+        ctx.activate("exec_out")
+
+
+class UdpReceive(NodeType):
+    name = "udp_receive"
+    friendly_name = "UDP Receive"
+    description = ("Fires On Listening (send from there), then On Message per datagram until the limits or until "
+                   "the session is closed; then On Close.")
+    pins = (exec_in(), session_in(), *limits(),
+            exec_out("on_listening", "On Listening"),
+            exec_out("on_message", "On Message", "Fires per datagram"),
+            data_out("payload", DataType.STRING, description="The datagram as UTF-8 text"),
+            data_out("sender_host", DataType.STRING), data_out("sender_port", DataType.INTEGER),
+            exec_out("on_close", "On Close"))
+
+    async def run(self, ctx: Context, *, session: Any, timeout_seconds: float, max_messages: int) -> None:
+        endpoint = resource(ctx, "udp", session)
+        deadline = time.monotonic() + timeout_seconds if timeout_seconds > 0 else None
+        await ctx.fire("on_listening")
+        count = 0
+        while not max_messages or count < max_messages:
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                break
+            try:
+                item = await asyncio.wait_for(endpoint.inbox.get(), left)
+            except TimeoutError:
+                break
+            if item is None:
+                break
+            count += 1
+            data, (host, port) = item[0], item[1][:2]
+            ctx.set_output("payload", data.decode("utf-8", "replace"))
+            ctx.set_output("sender_host", host)
+            ctx.set_output("sender_port", port)
+            await ctx.fire("on_message")
+        ctx.activate("on_close")
+
+
+class UdpClose(NodeType):
+    name = "udp_close"
+    friendly_name = "UDP Close"
+    description = "Closes the UDP socket."
+    pins = (exec_in(), session_in(), exec_out())
+
+    def run(self, ctx: Context, *, session: Any) -> None:
+        resource(ctx, "udp", session).close()
+        forget(ctx, session)
+        ctx.activate("exec_out")

@@ -1,0 +1,150 @@
+"""WebSocket clients (the `websockets` library): connect, send, receive with a timeout, close."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import time
+from typing import Any
+
+from flowlike_catalog.web.sessions import (
+    PAYLOAD_TYPES,
+    config_of,
+    failed,
+    forget,
+    limits,
+    open_session,
+    payload_bytes,
+    resource,
+    session_in,
+    session_out,
+)
+from pydantic import BaseModel, ConfigDict, Field
+
+from flowlike_core import Context, DataType, NodeType, PinOptions, data_in, data_out, exec_in, exec_out
+
+CATEGORY = "Web/WebSocket"
+
+
+class WebSocketConfig(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    url: str
+    headers: dict[str, str] = Field(default_factory=dict)
+    timeout_seconds: float = 30.0
+    """For the opening handshake."""
+
+
+def message_outputs() -> tuple[Any, ...]:
+    return (data_out("message", DataType.STRING, description="Text, or base64 for a binary message"),
+            data_out("is_binary", DataType.BOOLEAN))
+
+
+def as_text(message: str | bytes) -> tuple[str, bool]:
+    if isinstance(message, bytes):
+        return base64.b64encode(message).decode("ascii"), True
+    return message, False
+
+
+class WebSocketConnect(NodeType):
+    name = "websocket_connect"
+    friendly_name = "WebSocket Connect"
+    description = ("Opens a WebSocket and fires On Connect (send and receive there); then, if On Message is wired, "
+                   "fires it per received message until the limits; then closes and fires On Close.")
+    pins = (exec_in(),
+            data_in("config", DataType.STRUCT, schema=WebSocketConfig.model_json_schema(), required=True,
+                    description="{'url': 'ws://...', 'headers': {...}, 'timeout_seconds': 30}"),
+            *limits(),
+            exec_out("on_connect", "On Connect"), session_out(),
+            exec_out("on_message", "On Message", "Fires per message received after On Connect's branch"),
+            *message_outputs(),
+            exec_out("on_close", "On Close"), exec_out("exec_error", "Error", "The connection could not be opened"))
+
+    async def run(self, ctx: Context, *, config: Any, timeout_seconds: float, max_messages: int) -> None:
+        from websockets.asyncio.client import connect
+
+        config = config_of(config, WebSocketConfig, "WebSocket")
+        try:
+            socket = await connect(config.url, additional_headers=config.headers or None,
+                                   open_timeout=config.timeout_seconds)
+        except Exception as exc:  # OSError, timeouts, and websockets' handshake errors (InvalidStatus, InvalidURI)
+            failed(ctx, ConnectionError(f"cannot open WebSocket {config.url}: {exc}"))
+            return
+        session = open_session(ctx, "websocket", socket, remote_addr=config.url)
+        try:
+            ctx.set_output("session", session)
+            await ctx.fire("on_connect")
+            if ctx.is_wired("on_message"):
+                await self.receive_all(ctx, socket, timeout_seconds, max_messages)
+        finally:
+            await socket.close()
+            forget(ctx, session)
+        ctx.activate("on_close")
+
+    @staticmethod
+    async def receive_all(ctx: Context, socket: Any, timeout_seconds: float, max_messages: int) -> None:
+        from websockets.exceptions import ConnectionClosed
+
+        deadline = time.monotonic() + timeout_seconds if timeout_seconds > 0 else None
+        count = 0
+        while not max_messages or count < max_messages:
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                return
+            try:
+                message = await asyncio.wait_for(socket.recv(), left)
+            except (TimeoutError, ConnectionClosed):
+                return
+            count += 1
+            text, binary = as_text(message)
+            ctx.set_output("message", text)
+            ctx.set_output("is_binary", binary)
+            await ctx.fire("on_message")
+
+
+class WebSocketSend(NodeType):
+    name = "websocket_send"
+    friendly_name = "WebSocket Send"
+    description = "Sends one message: Text as is, Binary from base64."
+    pins = (exec_in(), session_in(),
+            data_in("message_type", DataType.STRING, default="Text", options=PinOptions(valid_values=PAYLOAD_TYPES)),
+            data_in("payload", DataType.STRING, default=""), exec_out())
+
+    async def run(self, ctx: Context, *, session: Any, message_type: str, payload: str) -> None:
+        data = payload_bytes(message_type, payload)
+        socket = resource(ctx, "websocket", session)
+        await socket.send(data.decode("utf-8") if message_type == "Text" else data)
+        ctx.activate("exec_out")
+
+
+class WebSocketReceive(NodeType):
+    name = "websocket_receive"
+    friendly_name = "WebSocket Receive"
+    description = "Waits for the next message; Received is false after the timeout or when the socket closed."
+    pins = (exec_in(), session_in(), data_in("timeout_seconds", DataType.FLOAT, default=10.0), exec_out(),
+            data_out("received", DataType.BOOLEAN), *message_outputs())
+
+    async def run(self, ctx: Context, *, session: Any, timeout_seconds: float) -> None:
+        from websockets.exceptions import ConnectionClosed
+
+        socket = resource(ctx, "websocket", session)
+        try:
+            text, binary = as_text(await asyncio.wait_for(socket.recv(), timeout_seconds or None))
+        except (TimeoutError, ConnectionClosed):
+            text, binary, received = "", False, False
+        else:
+            received = True
+        ctx.set_output("received", received)
+        ctx.set_output("message", text)
+        ctx.set_output("is_binary", binary)
+        ctx.activate("exec_out")
+
+
+class WebSocketClose(NodeType):
+    name = "websocket_close"
+    friendly_name = "WebSocket Close"
+    description = "Closes the WebSocket (its Connect node then fires On Close)."
+    pins = (exec_in(), session_in(), exec_out())
+
+    async def run(self, ctx: Context, *, session: Any) -> None:
+        await resource(ctx, "websocket", session).close()
+        ctx.activate("exec_out")
