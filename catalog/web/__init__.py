@@ -1,12 +1,25 @@
 """The web pack: HTTP requests through one shared httpx client per run, sockets and messaging (WebSocket,
 TCP, UDP, MQTT), email (SMTP, IMAP), scraping, and GitHub's REST API as the pattern for hosted services."""
 
-from flowlike_catalog.web import api, github, imap, mail_access, mqtt, requests, responses, smtp, tcp, udp, websocket
+from flowlike_catalog.web import (
+    api,
+    github,
+    imap,
+    mail_access,
+    mqtt,
+    requests,
+    responses,
+    scraping,
+    smtp,
+    tcp,
+    udp,
+    websocket,
+)
 
 from flowlike_core import Pack
 
 PACK = Pack(
     "web",
-    modules=[requests, responses, api, websocket, tcp, udp, mqtt, smtp, imap, mail_access, github],
+    modules=[requests, responses, api, websocket, tcp, udp, mqtt, smtp, imap, mail_access, scraping, github],
     description="HTTP, sockets and messaging, email, scraping and GitHub (pip install 'flowlike-nb[web]')",
 )

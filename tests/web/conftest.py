@@ -161,13 +161,25 @@ def http_app() -> Any:
     async def page(request: Request) -> Response:
         return Response(PAGE, media_type="text/html; charset=utf-8")
 
+    async def site(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in SITE or name == "missing":
+            return PlainTextResponse("no such page", status_code=404)
+        links = "".join(f'<a href="{target if "//" in target else "/site/" + target}">{target}</a>'
+                        for target in SITE[name])
+        return Response(f"<html><body><h1>{name}</h1>{links}</body></html>", media_type="text/html")
+
     routes = [Route("/echo", echo, methods=["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]),
               Route("/status/{code}", status), Route("/redirect", redirect),
               Route("/flaky/{key}/{n}", flaky, methods=["GET", "POST"]),
               Route("/slow", slow), Route("/stream/{n}", stream), Route("/bytes/{n}", data),
-              Route("/latin1", latin1), Route("/page", page)]
+              Route("/latin1", latin1), Route("/page", page), Route("/site/{name}", site)]
     return Starlette(routes=routes)
 
+
+SITE = {"index": ["a", "b"], "a": ["b", "c", "missing"], "b": ["index", "https://elsewhere.example/x"], "c": [],
+        "missing": []}
+"""A little site to crawl: page name → its links ('missing' is linked but answers 404)."""
 
 PAGE = """<!doctype html>
 <html lang="en"><head><title>River Notes</title>

@@ -1,0 +1,150 @@
+"""Scraping: a page's main text and metadata (trafilatura), its links and tables (lxml), and a small crawler
+that collects links through the run's HTTP client."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, NamedTuple
+from urllib.parse import urldefrag, urljoin, urlparse
+
+from flowlike_catalog.web.http import HttpRequest, send
+
+from flowlike_core import Context, Pin, node
+
+CATEGORY = "Web/Scraping"
+
+Html = Annotated[str, Pin(description="The page's HTML, e.g. from API Call → To Text")]
+BaseUrl = Annotated[str, Pin(description="The page's address: resolves relative links")]
+
+
+class Metadata(NamedTuple):
+    title: str
+    author: str
+    date: Annotated[str, Pin(description="Publication date (YYYY-MM-DD) as found or guessed, empty if none")]
+    description: str
+    sitename: str
+    language: str
+    tags: list[str]
+
+
+def document(html: str) -> Any:
+    import lxml.html
+
+    if not html.strip():
+        raise ValueError("the HTML is empty")
+    return lxml.html.fromstring(html)
+
+
+def page_links(html: str, base_url: str) -> list[str]:
+    """Absolute http(s) links of a page, in order, without fragments or repeats."""
+    found: dict[str, None] = {}
+    for href in document(html).xpath("//a/@href"):
+        url = urldefrag(urljoin(base_url, href.strip()))[0]
+        if urlparse(url).scheme in ("http", "https"):
+            found[url] = None
+    return list(found)
+
+
+@node(friendly_name="Main Text")
+def web_scrape_main_text(html: Html, url: BaseUrl = "", include_tables: bool = True,
+                         output_format: Annotated[str, Pin(valid_values=("txt", "markdown"))] = "txt") -> Annotated[
+        str, Pin(name="text")]:
+    """The article text of a page without navigation, footers and ads (trafilatura); empty when it finds none."""
+    import trafilatura
+
+    document(html)
+    return trafilatura.extract(html, url=url or None, include_tables=include_tables, include_comments=False,
+                               output_format=output_format) or ""
+
+
+@node(friendly_name="Page Metadata")
+def web_scrape_metadata(html: Html, url: BaseUrl = "") -> Metadata:
+    """Title, author, date, description, site name, language and tags from the page's markup (trafilatura)."""
+    import trafilatura
+
+    document(html)
+    found = trafilatura.extract_metadata(html, default_url=url or None)
+    if found is None:
+        return Metadata("", "", "", "", "", "", [])
+    language = document(html).get("lang", "") or found.language or ""
+    return Metadata(found.title or "", found.author or "", found.date or "", found.description or "",
+                    found.sitename or "", language, list(found.tags or []))
+
+
+@node(friendly_name="Page Links")
+def web_scrape_page_links(html: Html, base_url: BaseUrl = "", same_domain: bool = False) -> Annotated[
+        list[str], Pin(name="links")]:
+    """The page's links as absolute URLs (http and https only, fragments dropped), in page order."""
+    links = page_links(html, base_url)
+    if same_domain:
+        links = [link for link in links if urlparse(link).netloc == urlparse(base_url).netloc]
+    return links
+
+
+@node(friendly_name="Page Tables")
+def web_scrape_tables(html: Html) -> Annotated[list[Any], Pin(name="tables", description="One Arrow table per "
+                                                                                          "<table>, text cells")]:
+    """The page's tables as Arrow tables: the first row names the columns (made unique), cells are text;
+    short rows are padded with empty cells."""
+    import pyarrow as pa
+
+    tables = []
+    for element in document(html).xpath("//table"):
+        rows = [[" ".join(cell.text_content().split()) for cell in row.xpath("./th|./td")]
+                for row in element.xpath(".//tr")]
+        rows = [row for row in rows if row]
+        if not rows:
+            continue
+        width = max(map(len, rows))
+        header, seen = [], {}
+        for index, name in enumerate(rows[0] + [""] * (width - len(rows[0]))):
+            name = name or f"column_{index + 1}"
+            seen[name] = seen.get(name, 0) + 1
+            header.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
+        body = [row + [""] * (width - len(row)) for row in rows[1:]]
+        tables.append(pa.table({name: [row[i] for row in body] for i, name in enumerate(header)}))
+    return tables
+
+
+async def links_of(ctx: Context, url: str) -> list[str]:
+    """The links of one page; none (with a warning) for an error status or a page that is not HTML."""
+    async with send(ctx, HttpRequest(url=url)) as response:
+        kind = response.headers.get("content-type", "no content type")
+        if response.status_code >= 400 or "html" not in kind:
+            ctx.warn(f"skipped {url}: status {response.status_code}, {kind}")
+            return []
+        return page_links(response.text, str(response.url))
+
+
+@node(friendly_name="Extract Links", exec_pins=True)
+async def web_scrape_extract_links(ctx: Context, starting_page: Annotated[str, Pin(required=True)] = "",
+                                   same_domain: bool = False,
+                                   offset_ms: Annotated[int, Pin(description="Pause between page requests")] = 1000,
+                                   depth: Annotated[int, Pin(description="1: the starting page's links; 2: also "
+                                                                         "the links of those pages...")] = 1
+                                   ) -> Annotated[set[str], Pin(name="links")]:
+    """Crawls from a page, breadth first, collecting every link found up to `depth` pages deep (HTML pages
+    only are read; same_domain keeps to the starting page's host)."""
+    host = urlparse(starting_page).netloc
+    links: set[str] = set()
+    frontier, visited = [urldefrag(starting_page)[0]], set()
+    for level in range(max(1, depth)):
+        next_frontier = []
+        for url in frontier:
+            if url in visited:
+                continue
+            if visited:
+                await ctx.sleep(max(0, offset_ms) / 1000)
+            visited.add(url)
+            try:
+                found = await links_of(ctx, url)
+            except ConnectionError as exc:
+                ctx.warn(f"skipped {url}: {exc}")
+                continue
+            for link in found:
+                if same_domain and urlparse(link).netloc != host:
+                    continue
+                links.add(link)
+                next_frontier.append(link)
+        ctx.progress(level + 1, max(1, depth), f"{len(links)} links")
+        frontier = next_frontier
+    return links
