@@ -96,6 +96,8 @@ class BoardEditor(anywidget.AnyWidget):
     """The board revision that `document` plus the patches sent so far describe."""
     can_undo = traitlets.Bool(False).tag(sync=True)
     can_redo = traitlets.Bool(False).tag(sync=True)
+    missing = traitlets.Dict().tag(sync=True)
+    """Node key -> `missing: KEY (pack)` for the keys on the board that no installed pack provides."""
     path = traitlets.Unicode("").tag(sync=True)
     height = traitlets.Unicode("600px").tag(sync=True)
 
@@ -112,7 +114,7 @@ class BoardEditor(anywidget.AnyWidget):
         self._tracker = DocumentTracker(board)
         super().__init__(document=self._tracker.document(), document_revision=board.revision,
                          catalog=self._describe_catalog(), catalog_generation=self.registry.generation,
-                         revision=board.revision,
+                         revision=board.revision, missing=self._missing(),
                          path=str(path or ""), height=height, **kwargs)
         self._update_history()
         self._unsubscribe = board.subscribe(self._board_changed)
@@ -127,7 +129,17 @@ class BoardEditor(anywidget.AnyWidget):
         patch = self._tracker.patch(command)
         self._update_history()
         self.send(patch)
+        missing = self._missing()
+        if missing != self.missing:
+            self.missing = missing
         self.revision = board.revision
+
+    def _missing(self) -> dict[str, str]:
+        """Placeholder nodes' keys (Flow-Like nodes we do not have), drawn as `missing: KEY (pack)`."""
+        from flowlike_core.interop.placeholders import pack_of
+
+        keys = {node.name for node in self.board.nodes.values() if node.name not in self.registry}
+        return {key: f"missing: {key} ({pack_of(key)})" for key in sorted(keys)}
 
     def _update_history(self) -> None:
         self.can_undo = self.board.history.can_undo
@@ -245,6 +257,8 @@ class BoardEditor(anywidget.AnyWidget):
                 board.apply(commands.UpsertComment(message.comment))
             case protocol.Paste():
                 self._apply_all(paste_commands(message))
+            case protocol.PasteFlowLike():
+                return self._paste_flowlike(message)
             case protocol.Run():
                 handle = self.run(message.start)
                 return f"run {handle.run.id} started"
@@ -267,6 +281,21 @@ class BoardEditor(anywidget.AnyWidget):
             case protocol.Simple(action="sync"):
                 self.sync()
         return None
+
+    def _paste_flowlike(self, message: protocol.PasteFlowLike) -> str:
+        """Paste what Flow-Like's editor copied: its nodes mapped onto ours (placeholders for unknown keys)."""
+        from flowlike_core.interop.api import clipboard_board
+
+        fragment, report = clipboard_board(message.text, self.registry)
+        wires = [protocol.Wire(**wire.model_dump()) for wire in fragment.connections]
+        self._apply_all(paste_commands(protocol.Paste(
+            action="paste", nodes=list(fragment.nodes.values()), wires=wires,
+            comments=list(fragment.comments.values()), dx=message.dx, dy=message.dy)))
+        notes = [f"pasted {report.nodes} Flow-Like node(s)"]
+        notes += [e.message for e in report.placeholders]
+        notes += [f"{len(report.of(kind))} {kind}" for kind in ("pin-dropped", "pin-added", "wire-dropped")
+                  if report.of(kind)]
+        return "; ".join(notes)
 
     def _apply_all(self, parts: list[commands.Command]) -> None:
         """One command as one undo step; several as a Batch (still one undo step)."""

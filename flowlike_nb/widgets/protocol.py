@@ -14,6 +14,7 @@ Edits (each becomes one `flowlike_core.commands` command, so one undo step):
     upsert_variable {variable: Variable}          remove_variable {variable_id}
     upsert_comment  {comment: Comment}            (remove comments with `remove`)
     paste           {nodes: [Node], wires: [Wire], comments: [Comment], dx, dy}   new ids are given
+    paste_flowlike  {text, dx, dy}   Flow-Like clipboard JSON ({nodes, comments}): converted, then pasted
     layout          {}                            arranges every node left to right, one undo step
 Actions:
     undo, redo, run {start?: node id}, stop, save, sync (resend the whole document),
@@ -107,6 +108,15 @@ class Paste(_Message):
     dy: float = 40.0
 
 
+class PasteFlowLike(_Message):
+    """Text from the system clipboard that looks like what Flow-Like's editor copies: the kernel converts it."""
+
+    action: Literal["paste_flowlike"]
+    text: str
+    dx: float = 40.0
+    dy: float = 40.0
+
+
 class Simple(_Message):
     action: Literal["undo", "redo", "layout", "stop", "save", "sync"]
 
@@ -123,7 +133,7 @@ class RefreshCatalog(_Message):
 
 Message = Annotated[
     AddNode | Remove | Move | UpdateNode | Connect | Disconnect | UpsertVariable | RemoveVariable
-    | UpsertComment | Paste | Simple | Run | RefreshCatalog,
+    | UpsertComment | Paste | PasteFlowLike | Simple | Run | RefreshCatalog,
     Field(discriminator="action"),
 ]
 

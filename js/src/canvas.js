@@ -114,13 +114,15 @@ export class Canvas {
       wired.add(wire.from_node === node.id ? wire.from_pin : wire.to_pin);
     }
     const pure = !Object.values(node.pins).some(isExec);
+    const missing = (this.editor.model.get("missing") || {})[node.name];
     const el = h("div", {
-      class: `fl-node${pure ? " fl-pure" : ""}`, "data-testid": "node", "data-node-id": node.id,
-      "data-node-type": node.name, title: node.description || node.name,
+      class: `fl-node${pure ? " fl-pure" : ""}${missing ? " fl-missing" : ""}`, "data-testid": "node",
+      "data-node-id": node.id, "data-node-type": node.name,
+      title: missing ? `${node.friendly_name || node.name}: ${missing}` : node.description || node.name,
       style: { transform: `translate(${x}px, ${y}px)`, height: `${nodeHeight(node)}px`, width: `${NODE_WIDTH}px` },
     },
     h("div", { class: "fl-node-header", "data-testid": "node-header" },
-      h("span", { class: "fl-node-title", "data-testid": "node-title" }, node.friendly_name || node.name),
+      h("span", { class: "fl-node-title", "data-testid": "node-title" }, missing || node.friendly_name || node.name),
       h("span", { class: "fl-node-status", "data-testid": "node-status" })),
     inputs.map((pin, row) => this.pinElement(pin, row, wired.has(pin.id))),
     outputs.map((pin, row) => this.pinElement(pin, row, wired.has(pin.id))),

@@ -47,6 +47,7 @@ class Editor {
     this.messageBar);
     // Keep Jupyter's own shortcuts (cell delete, undo...) and its cell-selection clicks out of the editor.
     this.root.addEventListener("keydown", (e) => this.onKey(e));
+    this.root.addEventListener("paste", (e) => this.onPaste(e));
     this.root.addEventListener("mousedown", (e) => e.stopPropagation());
     el.append(this.root);
 
@@ -54,6 +55,7 @@ class Editor {
       "msg:custom": (message) => this.onMessage(message),
       "change:can_undo change:can_redo change:path": () => this.updateToolbar(),
       "change:catalog": () => this.palette.render(),
+      "change:missing": () => this.canvas.renderAll(),
       "change:document_revision": () => this.resetFromModel(),
       "change:height": () => { this.root.style.height = model.get("height"); },
     };
@@ -141,7 +143,7 @@ class Editor {
       if (reply.action === "move") this.canvas.renderAll();
       if (reply.action === "update_node") this.inspector.render();
       if (reply.action === "run") this.setRunning(false);
-    } else if (reply.reason && reply.action === "save") {
+    } else if (reply.reason && (reply.action === "save" || reply.action === "paste_flowlike")) {
       this.showMessage("info", reply.reason);
     } else if ((reply.action === "paste" || reply.action === "add_node") && this.lastAdded?.length) {
       this.select({ nodes: new Set(this.lastAdded), comments: new Set(), wire: null });
@@ -331,6 +333,18 @@ class Editor {
     this.send({ action: "paste", ...clipboard, dx: 40 * this.pastes, dy: 40 * this.pastes });
   }
 
+  // Ctrl+V pastes the editor's own copy, unless the system clipboard holds what Flow-Like's editor copies
+  // ({nodes, comments} JSON): the browser's paste event comes before the deferred own paste and replaces it.
+  onPaste(e) {
+    if (inField(e.target)) return;
+    const text = e.clipboardData ? e.clipboardData.getData("text/plain") : "";
+    if (!/^\s*\{[\s\S]*"nodes"\s*:\s*\[/.test(text)) return;
+    e.preventDefault();
+    clearTimeout(this.pendingPaste);
+    this.pastes += 1;
+    this.send({ action: "paste_flowlike", text, dx: 40 * this.pastes, dy: 40 * this.pastes });
+  }
+
   onKey(e) {
     e.stopPropagation();
     if (inField(e.target)) return;
@@ -342,7 +356,10 @@ class Editor {
     else if (mod && key === "z") this.send({ action: "undo" });
     else if (mod && key === "y") this.send({ action: "redo" });
     else if (mod && key === "c") this.copy();
-    else if (mod && key === "v") this.paste();
+    else if (mod && key === "v") {
+      this.pendingPaste = setTimeout(() => this.paste(), 0);
+      handled = false; // let the browser fire its paste event (see onPaste)
+    }
     else if (mod && key === "a") this.select({ nodes: new Set(Object.keys(this.store.nodes)), comments: new Set(), wire: null });
     else if (e.key === "Escape") this.select({ nodes: new Set(), comments: new Set(), wire: null });
     else handled = false;

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flowlike_json import board_bytes
 
 import flowlike_nb as fnb
@@ -18,3 +20,26 @@ def test_open_a_flowlike_board_shows_and_keeps_the_report(tmp_path, hello, capsy
     saved = fnb.Board.open(board.save(tmp_path / "mine"))
     assert capsys.readouterr().out == ""  # our own file: nothing to report
     assert saved.core == board.core
+
+
+def test_editor_pastes_flowlike_clipboard_json_and_marks_placeholders(hello):
+    from flowlike_core import Board
+    from flowlike_nb.widgets import BoardEditor
+
+    editor = BoardEditor(Board(name="target"))
+    replies = []
+    editor.send = replies.append
+    clip = {"nodes": [hello["nodes"]["n-log"], hello["nodes"]["n-fetch"]], "comments": []}
+    editor._on_message(None, {"action": "paste_flowlike", "text": json.dumps(clip), "request": 1}, [])
+    reply = replies[-1]
+    assert reply["ok"], reply
+    assert reply["reason"].startswith("pasted 2 Flow-Like node(s); 'Sticker' (n-fetch): missing telegram_send_sticker")
+    pasted = {n.name: n for n in editor.board.nodes.values()}
+    assert set(pasted) == {"log_info", "telegram_send_sticker"} and "n-fetch" not in editor.board.nodes
+    assert pasted["telegram_send_sticker"].coordinates == (440.0, 40.0, 0.0)
+    assert len(editor.board.connections) == 1
+    assert editor.missing == {"telegram_send_sticker": "missing: telegram_send_sticker (Flow-Like pack 'web')"}
+    editor.board.undo()
+    assert not editor.board.nodes and editor.missing == {}
+    editor._on_message(None, {"action": "paste_flowlike", "text": "{not json", "request": 2}, [])
+    assert not replies[-1]["ok"] and "clipboard: not JSON" in replies[-1]["reason"]
