@@ -1,5 +1,9 @@
 """The vectors nodes: LanceDB tables in each app's vector database (content bucket), fully offline.
 
+These are the first keys of the local-database nodes (`vectors_*`), kept so that boards saved with them
+load and run; new boards use the data pack's Flow-Like keys (`insert_local_db`, ...; see
+`flowlike_catalog.data.local_db`), which share the handles and helpers below.
+
 Tables travel between nodes as a small `TableRef` struct (database URI and table name, no credentials);
 the live connection and table objects sit in the run's cache (`ctx.cache`). LanceDB is imported on first
 use, so boards without vector nodes never need it (`pip install 'flowlike-nb[vectors]'`).
@@ -7,23 +11,16 @@ use, so boards without vector nodes never need it (`pip install 'flowlike-nb[vec
 
 from __future__ import annotations
 
-import asyncio
 import math
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from flowlike_catalog.data.local_db import TableRef
+from flowlike_catalog.data.local_db import lance_database as _database
+from flowlike_catalog.data.local_db import lance_table as _table
+from flowlike_catalog.data.local_db import off_loop as _off_loop
 
 from flowlike_core import Context, DataType, NodeType, PinOptions, ValueType, data_in, data_out, exec_in, exec_out
-
-
-class TableRef(BaseModel):
-    """Names a LanceDB table: what a Table pin carries."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    database: str
-    table: str
-
 
 TABLE_SCHEMA = TableRef.model_json_schema()
 CATEGORY = "Vectors"
@@ -46,34 +43,6 @@ def _results_out() -> Any:
 def _filter_in(required: bool = False) -> Any:
     return data_in("filter", DataType.STRING, default="", required=required,
                    description="SQL predicate on the table's columns, e.g. \"category = 'news' AND year > 2020\"")
-
-
-def _database(ctx: Context, database: str) -> Any:
-    """The run's connection to a database, opened once per run."""
-    from flowlike_core.storage import current
-    from flowlike_core.storage.lance import connect
-
-    key = ("lancedb", database)
-    if key not in ctx.cache:
-        ctx.cache[key] = connect(database, current().config.options)
-    return ctx.cache[key]
-
-
-def _table(ctx: Context, ref: Any) -> Any:
-    """The run's open table for a TableRef; a clear error if it was never created."""
-    ref = TableRef.model_validate(ref)
-    key = ("lancedb-table", ref.database, ref.table)
-    if key not in ctx.cache:
-        db = _database(ctx, ref.database)
-        if ref.table not in db.list_tables().tables:
-            raise LookupError(f"table {ref.table!r} does not exist yet in {ref.database}: insert rows first")
-        ctx.cache[key] = db.open_table(ref.table)
-    return ctx.cache[key]
-
-
-async def _off_loop(work: Callable[[], Any]) -> Any:
-    """LanceDB calls block; run them in a thread so that parallel branches keep going."""
-    return await asyncio.to_thread(work)
 
 
 def _rows(records: Any) -> list[dict[str, Any]]:
