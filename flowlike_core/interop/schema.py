@@ -133,16 +133,7 @@ def decode(data: bytes, message: str, layout: str = "current") -> dict[str, Any]
 
 def _decode(data: bytes, message: str, tables: Tables) -> dict[str, Any]:
     table = tables[message]
-    out: dict[str, Any] = {}
-    for spec in table.values():
-        if spec.kind.startswith("map:"):
-            out[spec.name] = {}
-        elif spec.repeated:
-            out[spec.name] = []
-        elif spec.optional or spec.kind in tables:
-            out[spec.name] = None
-        else:
-            out[spec.name] = SCALARS.get(spec.kind, 0)
+    out = _empty(table, tables)
     for number, wire_type, raw in wire.fields(data):
         spec = table.get(number)
         if spec is None:
@@ -160,6 +151,21 @@ def _decode(data: bytes, message: str, tables: Tables) -> dict[str, Any]:
                 out[spec.name] = _scalar(raw, spec.kind, tables)
         except (UnicodeDecodeError, TypeError, wire.WireError) as exc:
             raise wire.WireError(f"{message}.{spec.name} (field {number}): {exc}") from exc
+    return out
+
+
+def _empty(table: dict[int, F], tables: Tables) -> dict[str, Any]:
+    """A message with every field at its proto3 default: None when optional, empty maps and lists."""
+    out: dict[str, Any] = {}
+    for spec in table.values():
+        if spec.kind.startswith("map:"):
+            out[spec.name] = {}
+        elif spec.repeated:
+            out[spec.name] = []
+        elif spec.optional or spec.kind in tables:
+            out[spec.name] = None
+        else:
+            out[spec.name] = SCALARS.get(spec.kind, 0)
     return out
 
 

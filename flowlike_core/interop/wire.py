@@ -23,14 +23,16 @@ def fields(data: bytes) -> Iterator[Field]:
     """Every field of a message in wire order; repeated and map fields appear once per entry."""
     pos, end = 0, len(data)
     while pos < end:
-        tag, pos = varint_at(data, pos)
+        tag = data[pos]  # one-byte varints (fields 1-15, short lengths, small numbers) take the fast path
+        tag, pos = (tag, pos + 1) if tag < 0x80 else varint_at(data, pos)
         number, wire_type = tag >> 3, tag & 7
         if number == 0:
             raise WireError(f"field number 0 at byte {pos}")
         if wire_type == VARINT:
             value, pos = varint_at(data, pos)
         elif wire_type == LEN:
-            size, pos = varint_at(data, pos)
+            size = data[pos] if pos < end else 0x80
+            size, pos = (size, pos + 1) if size < 0x80 else varint_at(data, pos)
             if pos + size > end:
                 raise WireError(f"field {number} runs past the end of the message ({size} bytes at {pos})")
             value, pos = data[pos:pos + size], pos + size

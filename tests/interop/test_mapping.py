@@ -6,6 +6,7 @@ import json
 
 from flowlike_json import exec_pin, fl_board, fl_node, fl_pin, link
 
+from flowlike_core import Registry
 from flowlike_core.interop import open_board
 
 
@@ -75,6 +76,12 @@ def test_reroute_carrying_execution_or_data(registry):
 
 
 def test_lancedb_nodes_map_onto_the_local_database_pack(registry):
+    """Where no pack provides Flow-Like's LanceDB keys themselves, the vectors pack's nodes take them."""
+    vectors_only = Registry()
+    for node_type in registry:
+        if node_type.name.startswith("vectors_") or node_type.name == "events_simple":
+            vectors_only.register(node_type, pack=node_type.pack)
+    registry = vectors_only
     pins = [exec_pin("i", "exec_in", "Input"), fl_pin("n", "name", default="docs", index=1),
             fl_pin("u", "user_scoped", data_type="Boolean", default=False, index=2),
             exec_pin("o", "exec_out", "Output", 3), fl_pin("db", "database", "Output", data_type="Struct", index=4)]
