@@ -28,7 +28,8 @@ def boards(draw: st.DrawFn) -> Board:
         node = REGISTRY.get(key).create(coordinates=(draw(st.floats(-1e4, 1e4)), draw(st.floats(-1e4, 1e4)), 0))
         nodes.append(board.apply(commands.AddNode(node)))
         for pin in node.inputs:
-            strategy = SCALARS.get(pin.data_type)
+            choices = pin.options.valid_values if pin.options else None
+            strategy = st.sampled_from(choices) if choices else SCALARS.get(pin.data_type)
             if strategy is not None and pin.value_type is ValueType.NORMAL and draw(st.booleans()):
                 board.apply(commands.UpdateNode(node.id, defaults={pin.name: draw(strategy)}))
     for _ in range(draw(st.integers(0, 10))):

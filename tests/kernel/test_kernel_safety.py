@@ -54,8 +54,20 @@ def execute(kc: BlockingKernelClient, code: str, *, interrupt: KernelManager | N
         elif kind == "error":
             text += "\n".join(content["traceback"])
         elif kind == "status" and content["execution_state"] == "idle":
-            return kc.get_shell_msg(timeout=10)["content"], text
+            return shell_reply(kc, msg_id, deadline), text
     raise TimeoutError(f"cell did not finish in {timeout}s; output so far: {text}")
+
+
+def shell_reply(kc: BlockingKernelClient, msg_id: str, deadline: float) -> dict:
+    """The execute reply to `msg_id`: replies to earlier requests (a kernel_info at start-up, say) are skipped."""
+    while time.monotonic() < deadline:
+        try:
+            msg = kc.get_shell_msg(timeout=1)
+        except queue.Empty:
+            continue
+        if msg["parent_header"].get("msg_id") == msg_id:
+            return msg["content"]
+    raise TimeoutError(f"no shell reply to {msg_id} before the deadline")
 
 
 def test_interrupting_the_kernel_cancels_the_run(kernel: tuple[KernelManager, BlockingKernelClient]) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from flowlike_core import DataType, Listener, RunStatus, StepLimitExceeded, ValueType, commands
 
 
@@ -147,13 +149,18 @@ def test_loop_is_cancelled_between_iterations(b):
     wait = b.add("delay", time=2.0)
     b.chain(start, loop)
     b.wire(loop, "exec_out", wait, "exec_in")
+    handles = []
+    started = threading.Event()
+
     class CancelEarly(Listener):
         def progress(self, run, node_id, fraction, message):
             if fraction >= 0.002:
-                handle.cancel()
+                started.wait(10)  # progress may come before start_run has returned the handle
+                handles[0].cancel()
 
-    handle = b.start_run(listeners=[CancelEarly()])
-    run = handle.wait(10)
+    handles.append(b.start_run(listeners=[CancelEarly()]))
+    started.set()
+    run = handles[0].wait(10)
     assert run.status is RunStatus.CANCELLED
     assert len(run.traces_of(wait.id)) < 1000
 
