@@ -166,7 +166,7 @@ def _map_node(fl_node: dict[str, Any], registry: Registry, text: Callable[[str |
         saved = saved_groups.pop(group, [])
         for i, pin in enumerate(ours):
             if i < len(saved):
-                pin = _merge(pin, saved[i], text, report, label)
+                pin = _merge(pin, saved[i], text, report, label, fresh.id)
                 kept.add(pin.id)
             elif pin.name not in (ERROR_EXEC, ERROR_MESSAGE):  # Flow-Like adds the error pins on demand
                 report.add("pin-added", f"{label}: {pin.direction.value.lower()} {pin.name!r} ({pin.type_label()})",
@@ -174,7 +174,7 @@ def _map_node(fl_node: dict[str, Any], registry: Registry, text: Callable[[str |
             pins[pin.id] = pin
         for extra in saved[len(ours):]:
             if len(ours) > 1:  # a variadic group (several pins of one name) takes more of the same
-                pin = _merge(ours[-1].model_copy(update={"index": next_index}), extra, text, report, label)
+                pin = _merge(ours[-1].model_copy(update={"index": next_index}), extra, text, report, label, fresh.id)
                 next_index += 1
                 pins[pin.id] = pin
                 kept.add(pin.id)
@@ -207,7 +207,7 @@ def _types(saved: dict[str, Any]) -> tuple[DataType, ValueType]:
 
 
 def _merge(pin: Pin, saved: dict[str, Any], text: Callable[[str | None], str], report: ImportReport,
-           label: str) -> Pin:
+           label: str, node_id: str) -> Pin:
     """Our pin (from our node type) with what the saved Flow-Like pin adds: id, names, type, default."""
     update: dict[str, Any] = {"id": saved["id"]}
     if saved.get("friendly_name"):
@@ -217,10 +217,10 @@ def _merge(pin: Pin, saved: dict[str, Any], text: Callable[[str | None], str], r
     data_type, value_type = _types(saved)
     if pin.data_type is DataType.GENERIC:
         update.update(data_type=data_type, value_type=value_type, schema_=_schema(saved.get("schema"), text))
-    elif (data_type, value_type) != (pin.data_type, pin.value_type):
+    elif (data_type, value_type) != (pin.data_type, pin.value_type) and data_type is not DataType.GENERIC:
         saved_label = data_type.value if value_type is ValueType.NORMAL else f"{value_type.value}<{data_type.value}>"
         report.add("type-kept", f"{label}: pin {pin.name!r} was saved as {saved_label}, ours takes "
-                                f"{pin.type_label()}", node_id=None, node=label, pin=pin.name)
+                                f"{pin.type_label()}", node_id=node_id, node=label, pin=pin.name)
         data_type, value_type = pin.data_type, pin.value_type
     if pin.is_input and not pin.is_exec:
         value = _default(saved, report, label)
@@ -228,7 +228,7 @@ def _merge(pin: Pin, saved: dict[str, Any], text: Callable[[str | None], str], r
             update["default_value"] = value
         elif value is not _MISSING:
             report.add("default-dropped", f"{label}: default {value!r} of {pin.name!r} does not fit "
-                                          f"{pin.type_label()}; ours kept", node=label, pin=pin.name)
+                                          f"{pin.type_label()}; ours kept", node_id=node_id, node=label, pin=pin.name)
     return pin.model_copy(update=update)
 
 

@@ -137,3 +137,10 @@ def test_nested_layers_and_bridge_pins(registry):
     assert board.layers["outer"].nodes == ["inner", "s"] and board.layers["inner"].nodes == ["l"]
     assert (board.layers["outer"].coordinates, board.layers["outer"].comment) == ((10, 20, 0), "group")
     assert board.nodes["l"].layer == "inner"
+
+
+def test_a_pin_flowlike_saved_as_generic_takes_our_type_without_a_report(registry):
+    cond = [exec_pin("bi", "exec_in", "Input"), fl_pin("c", "condition", data_type="Generic", index=1)]
+    board, report = load(fl_board(fl_node("br", "control_branch", cond)), registry)
+    assert board.nodes["br"].pin("condition").data_type.value == "Boolean"
+    assert not report.of("type-kept")
