@@ -1,0 +1,192 @@
+"""Documents to pages: PDF (pypdf), DOCX (python-docx), HTML (markdownify), Markdown and plain text.
+
+Every page's text is Markdown: DOCX headings, lists and tables and HTML structure become Markdown; a PDF
+page is its text layer (pypdf has no layout model, so a PDF's text is plain paragraphs). DOCX page breaks
+split pages; HTML, Markdown and text are one page. With extract_images, a page also carries the images
+embedded in it (PDF and DOCX).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import mimetypes
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from flowlike_core import Context, Pin, node
+
+CATEGORY = "AI/Processing"
+TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".text", ".rst", ".csv", ".json"}
+
+
+class FlowPath(BaseModel):
+    """A file: what a file pin carries (a plain path string is accepted too)."""
+
+    path: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        return {"path": str(value)} if isinstance(value, str | Path) else value
+
+    def local(self) -> Path:
+        path = Path(self.path).expanduser()
+        if not path.is_file():
+            raise FileNotFoundError(f"no file at {path}")
+        return path
+
+
+class DocumentImage(BaseModel):
+    model_config = ConfigDict(ser_json_bytes="base64", val_json_bytes="base64")
+    name: str
+    media_type: str
+    data: bytes
+
+
+class DocumentPage(BaseModel):
+    """One page of a document: its number (from 1), its text as Markdown, its images."""
+
+    model_config = ConfigDict(ser_json_bytes="base64", val_json_bytes="base64")
+    page_number: int
+    text: str
+    source: str = ""
+    images: list[DocumentImage] = []
+
+
+FileIn = Annotated[FlowPath, Pin("File", description="A PDF, DOCX, HTML, Markdown or text file")]
+Pages = Annotated[list[DocumentPage], Pin(name="pages")]
+ExtractImages = Annotated[bool, Pin(description="Also take the images embedded in each page")]
+
+
+def read_document(path: Path, extract_images: bool) -> list[DocumentPage]:
+    """The pages of a file, by its suffix."""
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        pages = _pdf(path, extract_images)
+    elif suffix == ".docx":
+        pages = _docx(path, extract_images)
+    elif suffix in (".html", ".htm", ".xhtml"):
+        pages = [DocumentPage(page_number=1, text=html_to_markdown(path.read_text(errors="replace")))]
+    elif suffix in TEXT_SUFFIXES:
+        pages = [DocumentPage(page_number=1, text=path.read_text(errors="replace").strip())]
+    else:
+        raise ValueError(f"{path.name}: cannot extract {suffix or 'suffix-less'} files (PDF, DOCX, HTML, Markdown "
+                         "and text can be); images need Extract Document (AI)")
+    return [page.model_copy(update={"source": str(path)}) for page in pages]
+
+
+def _media_type(name: str) -> str:
+    return mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+def _pdf(path: Path, extract_images: bool) -> list[DocumentPage]:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(path)
+        pages = []
+        for number, page in enumerate(reader.pages, start=1):
+            images = [DocumentImage(name=image.name, media_type=_media_type(image.name), data=image.data)
+                      for image in page.images] if extract_images else []
+            pages.append(DocumentPage(page_number=number, text=(page.extract_text() or "").strip(), images=images))
+        return pages
+    except PdfReadError as error:
+        raise ValueError(f"{path.name} is not a readable PDF: {error}") from None
+
+
+def _docx(path: Path, extract_images: bool) -> list[DocumentPage]:
+    import zipfile
+
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
+
+    try:
+        document = docx.Document(str(path))
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as error:
+        raise ValueError(f"{path.name} is not a readable DOCX file: {error}") from None
+    from docx.oxml.ns import qn
+
+    pages: list[tuple[list[str], list[DocumentImage]]] = [([], [])]
+    for block in document.iter_inner_content():
+        if isinstance(block, Table):
+            pages[-1][0].append(_docx_table(block))
+            continue
+        text = block.text.strip()
+        if text:
+            pages[-1][0].append(_docx_paragraph(text, (block.style.name if block.style is not None else "") or ""))
+        if extract_images:
+            for blip in block._p.iter(qn("a:blip")):
+                part = document.part.related_parts[blip.get(qn("r:embed"))]
+                pages[-1][1].append(DocumentImage(name=Path(part.partname).name, media_type=part.content_type,
+                                                  data=part.blob))
+        if any(br.get(qn("w:type")) == "page" for br in block._p.iter(qn("w:br"))):
+            pages.append(([], []))
+    return [DocumentPage(page_number=i, text="\n\n".join(blocks), images=images)
+            for i, (blocks, images) in enumerate(pages, start=1) if blocks or images or i == 1]
+
+
+def _docx_paragraph(text: str, style: str) -> str:
+    if style == "Title":
+        return f"# {text}"
+    if style.startswith("Heading ") and style[8:].isdigit():
+        return "#" * min(max(int(style[8:]), 1), 6) + f" {text}"
+    if style.startswith("List Number"):
+        return f"1. {text}"
+    if style.startswith("List"):
+        return f"- {text}"
+    return text
+
+
+def _docx_table(table: Any) -> str:
+    rows = [[cell.text.strip().replace("|", "\\|").replace("\n", " ") for cell in row.cells] for row in table.rows]
+    if not rows:
+        return ""
+    lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
+    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows[1:]])
+
+
+def html_to_markdown(html: str) -> str:
+    """HTML as Markdown (ATX headings); scripts, styles and the head are dropped."""
+    from bs4 import BeautifulSoup
+    from markdownify import MarkdownConverter
+
+    soup = BeautifulSoup(html, "html.parser")
+    for element in soup(["script", "style", "head", "noscript", "template"]):
+        element.decompose()
+    return MarkdownConverter(heading_style="ATX").convert_soup(soup).strip()
+
+
+@node(friendly_name="Extract Document", exec_pins=True)
+async def ai_processing_extract_document(file: FileIn, extract_images: ExtractImages = True) -> Pages:
+    """The pages of a document, each as Markdown with its images."""
+    path = FlowPath.model_validate(file).local()
+    return await asyncio.to_thread(read_document, path, extract_images)
+
+
+@node(friendly_name="Extract Documents", exec_pins=True)
+async def ai_processing_extract_documents(
+    ctx: Context, files: Annotated[list[FlowPath], Pin("Files")], extract_images: ExtractImages = True,
+) -> Annotated[list[DocumentPage], Pin(name="results")]:
+    """The pages of several documents, one after the other (each page names its source file)."""
+    pages: list[DocumentPage] = []
+    paths = [FlowPath.model_validate(f).local() for f in files or ()]
+    for done, path in enumerate(paths, start=1):
+        ctx.check_cancelled()
+        pages += await asyncio.to_thread(read_document, path, extract_images)
+        ctx.progress(done, len(paths), path.name)
+    return pages
+
+
+def pages_markdown(pages: list[Any]) -> str:
+    return "\n\n".join(DocumentPage.model_validate(p).text for p in pages if DocumentPage.model_validate(p).text)
+
+
+@node(friendly_name="Pages to Markdown", exec_pins=True)
+def ai_processing_pages_to_markdown(pages: Annotated[list[DocumentPage], Pin("Pages")]
+                                    ) -> Annotated[str, Pin(name="markdown")]:
+    """The pages' Markdown as one text, pages separated by a blank line."""
+    return pages_markdown(pages or [])
