@@ -1,0 +1,66 @@
+"""What the geo nodes that call web services share: exec Success or Error (as Flow-Like's do), one http
+client per run, JSON with clear errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flowlike_core import Context, DataType, NodeType, data_in, exec_in, exec_out
+
+USER_AGENT = "flowlike-nb (https://github.com/flowlike-nb)"
+TIMEOUT = 30.0
+
+
+def service_pins(default_url: str) -> tuple:
+    """exec in, then the base URL input; Success and Error exec outputs go after the node's own inputs."""
+    return (exec_in(), data_in("base_url", DataType.STRING, default=default_url,
+                               description="The service's address (your own server, or the public one)"))
+
+
+def outcome_pins() -> tuple:
+    return (exec_out("exec_success", "Success"), exec_out("exec_error", "Error", "Fires when the service fails; "
+                                                                                "the error is logged"))
+
+
+class ServiceNode(NodeType):
+    """Runs `call(ctx, **inputs)` and sets the outputs it returns, then fires Success; a failed request
+    (server down, error status, unexpected answer) is logged as an error and fires Error instead."""
+
+    async def run(self, ctx: Context) -> None:
+        inputs = {spec.name: ctx.get_input(spec.name) for spec in self.pin_specs()
+                  if spec.direction.value == "Input" and spec.data_type is not DataType.EXECUTION}
+        try:
+            outputs = await self.call(ctx, **inputs)
+        except (ConnectionError, ValueError, LookupError, TypeError) as exc:
+            ctx.error(f"{self.friendly_name}: {exc}")
+            ctx.activate("exec_error")
+            return
+        for name, value in outputs.items():
+            ctx.set_output(name, value)
+        ctx.activate("exec_success")
+
+    async def call(self, ctx: Context, **inputs: Any) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+async def get_json(url: str, params: dict[str, Any] | None = None) -> Any:
+    """GET a JSON document; errors say which service failed and how."""
+    response = await get(url, params)
+    try:
+        return response.json()
+    except ValueError:
+        raise ValueError(f"{url} did not answer with JSON") from None
+
+
+async def get(url: str, params: dict[str, Any] | None = None) -> Any:
+    import httpx
+
+    try:
+        async with httpx.AsyncClient(timeout=TIMEOUT, headers={"User-Agent": USER_AGENT},
+                                     follow_redirects=True) as client:
+            response = await client.get(url, params=params)
+    except httpx.HTTPError as exc:
+        raise ConnectionError(f"cannot reach {url}: {exc}") from None
+    if response.status_code >= 400:
+        raise ConnectionError(f"{url} answered {response.status_code}: {response.text[:200]}")
+    return response
