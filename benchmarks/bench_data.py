@@ -1,0 +1,166 @@
+"""Data pack overhead, measured against baselines taken in the same run (a script that prints figures, not a test).
+
+1. A 1,000,000-row CSV through read -> filter -> group -> write Parquet, as a board of data nodes
+   (`table_read_csv`, `table_filter`, `table_group_by`, `table_write_parquet`) against the same pyarrow and
+   DuckDB calls made directly. Target: the board takes at most 1.2x the direct calls.
+2. A 100,000-row Arrow table passed through 10 table nodes (select and head, which share the data): Arrow memory
+   allocated while the run and all its outputs are alive, against the table's own size. Target: at most 1.5x
+   (the table once, plus small change: no node copies it).
+
+Every time is the median of --reps repetitions, board and baseline interleaved so that machine noise hits them
+alike.
+
+    .venv/bin/python benchmarks/bench_data.py [--reps 5] [--rows 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+from flowlike_catalog.data import PACK
+from flowlike_catalog.std import PACK as STD_PACK
+from pyarrow import csv
+
+from flowlike_core import Board, DataType, Registry, Variable, commands
+
+TIME_TARGET = 1.2
+MEMORY_TARGET = 1.5
+CONDITION = "amount > 50 AND day % 7 <> 0"
+AGGREGATES = "sum(amount) AS total, count(*) AS n, avg(day) AS mean_day"
+REGISTRY = Registry([PACK, STD_PACK])
+
+
+def make_csv(path: Path, rows: int) -> None:
+    rng = np.random.default_rng(7)
+    cities = np.array(["Oslo", "Rome", "Lima", "Kyiv", "Pune", "Doha", "Suva", "Bern", "Baku", "Riga"])
+    csv.write_csv(pa.table({"id": np.arange(rows), "city": cities[rng.integers(0, 10, rows)],
+                            "amount": rng.uniform(0, 100, rows).round(2), "day": rng.integers(0, 365, rows)}), path)
+
+
+def add(board: Board, key: str, **defaults: Any) -> Any:
+    return board.apply(commands.AddNode(REGISTRY.get(key).create(**defaults)))
+
+
+def wire(board: Board, source: Any, out: str, target: Any, inp: str) -> None:
+    board.apply(commands.Connect(source.id, out, target.id, inp))
+
+
+def pipeline_board(source: Path, target: Path) -> Board:
+    board = Board(name="bench-data")
+    start = add(board, "events_simple")
+    read = add(board, "table_read_csv", path={"path": str(source)})
+    keep = add(board, "table_filter", condition=CONDITION)
+    group = add(board, "table_group_by", by=["city"], aggregations=AGGREGATES)
+    write = add(board, "table_write_parquet", path={"path": str(target)})
+    wire(board, start, "exec_out", read, "exec_in")
+    wire(board, read, "exec_out", write, "exec_in")
+    wire(board, read, "table", keep, "table")
+    wire(board, keep, "table", group, "table")
+    wire(board, group, "table", write, "table")
+    return board
+
+
+def direct(source: Path, target: Path) -> None:
+    """The calls the four nodes make, made by hand."""
+    con = duckdb.connect()
+    with open(source, "rb") as handle:
+        table = csv.read_csv(handle, parse_options=csv.ParseOptions(delimiter=","),
+                             read_options=csv.ReadOptions(autogenerate_column_names=False))
+    con.register("t", table)
+    kept = con.sql(f"SELECT * FROM t WHERE {CONDITION}").to_arrow_table()
+    con.unregister("t")
+    con.register("t", kept)
+    grouped = con.sql(f"SELECT \"city\", {AGGREGATES} FROM t GROUP BY \"city\" ORDER BY \"city\"").to_arrow_table()
+    con.unregister("t")
+    with open(target, "wb") as handle:
+        pq.write_table(grouped, handle, compression="zstd")
+
+
+def same(ours: pa.Table, theirs: pa.Table) -> None:
+    """Both ways computed the same groups (float sums may differ in the last bits: threads add in any order)."""
+    assert ours.select(["city", "n"]).equals(theirs.select(["city", "n"])), (ours, theirs)
+    assert np.allclose(ours.column("total").to_numpy(), theirs.column("total").to_numpy(), rtol=1e-12)
+
+
+def timed(work: Callable[[], Any]) -> float:
+    gc.collect()
+    began = time.perf_counter()
+    work()
+    return time.perf_counter() - began
+
+
+def pipeline(rows: int, reps: int, folder: Path) -> float:
+    source = folder / "rows.csv"
+    make_csv(source, rows)
+    board = pipeline_board(source, folder / "board.parquet")
+
+    def on_board() -> None:
+        board.run(registry=REGISTRY).raise_for_status()
+
+    on_board()  # warm up: imports, plan
+    direct(source, folder / "direct.parquet")
+    same(pq.read_table(folder / "board.parquet"), pq.read_table(folder / "direct.parquet"))
+    board_times, direct_times = [], []
+    for _ in range(reps):
+        board_times.append(timed(on_board))
+        direct_times.append(timed(lambda: direct(source, folder / "direct.parquet")))
+    ours, base = statistics.median(board_times), statistics.median(direct_times)
+    ratio = ours / base
+    print(f"1. {rows:,} CSV rows read -> filter -> group -> write Parquet")
+    print(f"   board {ours * 1000:8.1f} ms   direct {base * 1000:8.1f} ms   ratio {ratio:.3f}x "
+          f"(target <= {TIME_TARGET}x: {'met' if ratio <= TIME_TARGET else 'MISSED'})")
+    return ratio
+
+
+def memory(rows: int = 100_000, nodes: int = 10) -> float:
+    rng = np.random.default_rng(3)
+    table = pa.table({"id": np.arange(rows), "x": rng.random(rows), "y": rng.random(rows),
+                      "label": pa.array([f"row {i}" for i in range(rows)])})
+    board = Board(name="bench-memory")
+    board.apply(commands.UpsertVariable(Variable(name="table", data_type=DataType.GENERIC, exposed=True)))
+    start = add(board, "events_simple")
+    last, out = add(board, "variable_get", var_ref="table"), "value_ref"
+    for index in range(nodes):
+        step = add(board, "table_select", columns=table.column_names) if index % 2 else \
+            add(board, "table_head", n=rows)
+        wire(board, last, out, step, "table")
+        last, out = step, "table"
+    done = add(board, "events_generic_return_result")
+    wire(board, start, "exec_out", done, "exec_in")
+    wire(board, last, out, done, "response")
+    gc.collect()
+    before = pa.total_allocated_bytes()
+    run = board.run(registry=REGISTRY, variables={"table": table})
+    run.raise_for_status()
+    assert run.result.equals(table)
+    grown = pa.total_allocated_bytes() - before
+    ratio = (table.nbytes + grown) / table.nbytes
+    print(f"2. {rows:,}-row table ({table.nbytes / 1e6:.1f} MB) through {nodes} nodes")
+    print(f"   Arrow memory added by the run {grown / 1e6:.2f} MB   table + run / table {ratio:.3f}x "
+          f"(target <= {MEMORY_TARGET}x: {'met' if ratio <= MEMORY_TARGET else 'MISSED'})")
+    return ratio
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-data-") as folder:
+        pipeline(args.rows, args.reps, Path(folder))
+    memory()
+
+
+if __name__ == "__main__":
+    main()
