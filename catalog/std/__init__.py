@@ -28,6 +28,7 @@ from flowlike_catalog.std import (
     structs,
     text,
     types,
+    users,
     variables,
     vectors,
 )
@@ -38,6 +39,6 @@ PACK = Pack(
     "std",
     modules=[events, control, loops, variables, log, notifications, integers, floats, expressions, vectors, logic,
              strings, text, similarity, arrays, maps, sets, references, structs, conversions, types, json_nodes,
-             dates, hashing, markdown, env, cuid, fakes],
+             dates, hashing, markdown, env, users, cuid, fakes],
     description="Standard nodes every board needs",
 )

@@ -1,4 +1,4 @@
-"""More text: equality over any number of strings, escaping, lossy UTF-8 decoding, Jinja2 templates.
+"""More text: equality over any number of strings, trimming one end, escaping, lossy UTF-8, Jinja2 templates.
 
 Templates render in a sandboxed Jinja2 environment: no attribute access to Python internals, no mutation of
 the values, and bounded sizes (a template cannot multiply a string into gigabytes or raise to a huge power).
@@ -34,6 +34,22 @@ def strings_equal(*string: Annotated[str, Pin(default="")]) -> Annotated[bool, P
 def strings_unequal(*string: Annotated[str, Pin(default="")]) -> Annotated[bool, Pin(name="unequal")]:
     """Whether some string differs from the others."""
     return len(set(string)) > 1
+
+
+@node(friendly_name="Trim Start")
+def string_trim_start(string: str = "", characters: Annotated[str, Pin(description="The characters to remove; "
+                                                                                   "empty means whitespace")] = ""
+                      ) -> Annotated[str, Pin(name="trimmed_string")]:
+    """The string without the leading characters (whitespace by default)."""
+    return string.lstrip(characters or None)
+
+
+@node(friendly_name="Trim End")
+def string_trim_end(string: str = "", characters: Annotated[str, Pin(description="The characters to remove; "
+                                                                                 "empty means whitespace")] = ""
+                    ) -> Annotated[str, Pin(name="trimmed_string")]:
+    """The string without the trailing characters (whitespace by default)."""
+    return string.rstrip(characters or None)
 
 
 @node(friendly_name="Escape String")

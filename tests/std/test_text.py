@@ -1,4 +1,4 @@
-"""Equality over strings, escaping, lossy UTF-8 and sandboxed Jinja2 templates."""
+"""Equality over strings, trimming, escaping, lossy UTF-8 and sandboxed Jinja2 templates."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from flowlike_catalog.std.text import (
     MAX_TEXT,
     string_escape,
     string_render_template,
+    string_trim_end,
+    string_trim_start,
     string_unescape,
     strings_equal,
     strings_unequal,
@@ -24,6 +26,14 @@ def test_equal_and_unequal_over_every_string_pin(b):
     first, second = b.pin_ids(eq, "string")
     b.board.apply(commands.UpdateNode(eq.id, defaults={first: "x", second: "x"}))
     assert b.value(eq, "equal") is True
+
+
+def test_trim_start_and_end_whitespace_or_given_characters(b):
+    assert string_trim_start.func("  \t x  ", "") == "x  "
+    assert string_trim_end.func("  x \n", "") == "  x"
+    assert string_trim_start.func("--==x==--", "-=") == "x==--"
+    assert string_trim_end.func("0.5000", "0") == "0.5"
+    assert b.compute("string_trim_end", "trimmed_string", string="path///", characters="/") == "path"
 
 
 def test_escape_and_unescape_round_trip():
