@@ -6,16 +6,17 @@ in (None for an absent optional field); encoding leaves defaults out as proto3 d
 April 2025 number their pin fields differently (a `valid_values` field at 8 shifts the rest by one):
 `pin_layout` tells the two apart from the wire types in the data.
 
-Why pure Python and not the `protobuf` package: `benchmarks/bench_interop.py` measures both. Its C parser
-with the values handed to Python decodes a board 3-5x faster, but decoding is about a sixth of an import
-(the mapping onto pydantic models is the rest), so the whole import would gain about a tenth; not worth a
-second dependency and a second statement of the schema.
+Why pure Python and not the `protobuf` package: `benchmarks/bench_interop.py` measures both. Its C parser,
+with the values handed to Python as the mapping needs them, decodes a board about 2x faster; decoding is a
+quarter to a third of an import (building the pydantic models is the rest), so a whole import would gain
+about 15%: not worth a second dependency and a second statement of the schema.
 """
 
 from __future__ import annotations
 
+import functools
 import struct
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -128,66 +129,72 @@ LAYOUTS: dict[str, Tables] = {"current": MESSAGES, "legacy": {**MESSAGES, "Pin":
 
 def decode(data: bytes, message: str, layout: str = "current") -> dict[str, Any]:
     """A message as a dict by field name; absent fields hold their proto3 default (None when optional)."""
-    return _decode(data, message, LAYOUTS[layout])
-
-
-def _decode(data: bytes, message: str, tables: Tables) -> dict[str, Any]:
-    table = tables[message]
-    out = _empty(table, tables)
-    for number, wire_type, raw in wire.fields(data):
-        spec = table.get(number)
-        if spec is None:
+    fields, empty = _readers(layout)[message]
+    out = {name: value.copy() if isinstance(value, dict | list) else value for name, value in empty.items()}
+    for number, _, raw in wire.fields(data):
+        reader = fields.get(number)
+        if reader is None:
             continue  # a field of a newer schema: skipped, as protobuf does
+        name, mode, convert = reader
         try:
-            if spec.kind.startswith("map:"):
-                entry_key, entry_value = _map_entry(_need_len(raw), spec.kind[4:], tables)
-                out[spec.name][entry_key] = entry_value
-            elif spec.repeated and wire_type == LEN and spec.kind not in ("string", "bytes") \
-                    and spec.kind not in tables:
-                out[spec.name].extend(_packed(raw, spec.kind))  # type: ignore[arg-type]
-            elif spec.repeated:
-                out[spec.name].append(_scalar(raw, spec.kind, tables))
+            if mode is _SET:
+                out[name] = convert(raw)
+            elif mode is _APPEND:
+                if isinstance(raw, bytes) and convert is _number:  # a packed run of numbers
+                    out[name].extend(_packed(raw))
+                else:
+                    out[name].append(convert(raw))
             else:
-                out[spec.name] = _scalar(raw, spec.kind, tables)
-        except (UnicodeDecodeError, TypeError, wire.WireError) as exc:
-            raise wire.WireError(f"{message}.{spec.name} (field {number}): {exc}") from exc
+                entry_key, entry_value = convert(raw)
+                out[name][entry_key] = entry_value
+        except (UnicodeDecodeError, TypeError, AttributeError, wire.WireError) as exc:
+            raise wire.WireError(f"{message}.{name} (field {number}): {exc}") from exc
     return out
 
 
-def _empty(table: dict[int, F], tables: Tables) -> dict[str, Any]:
-    """A message with every field at its proto3 default: None when optional, empty maps and lists."""
-    out: dict[str, Any] = {}
-    for spec in table.values():
-        if spec.kind.startswith("map:"):
-            out[spec.name] = {}
-        elif spec.repeated:
-            out[spec.name] = []
-        elif spec.optional or spec.kind in tables:
-            out[spec.name] = None
-        else:
-            out[spec.name] = SCALARS.get(spec.kind, 0)
-    return out
+_SET, _APPEND, _MAP = "set", "append", "map"
+Reader = tuple[str, str, Callable[[Any], Any]]
 
 
-def _scalar(raw: int | bytes, kind: str, tables: Tables) -> Any:
-    if kind in tables:
-        return _decode(_need_len(raw), kind, tables)
-    if kind == "string":
-        return _need_len(raw).decode("utf-8")
-    if kind == "bytes":
-        return _need_len(raw)
-    value = _need_int(raw)
-    if kind == "float":
-        return struct.unpack("<f", value.to_bytes(4, "little"))[0]
-    if kind == "double":
-        return struct.unpack("<d", value.to_bytes(8, "little"))[0]
-    if kind == "bool":
-        return value != 0
-    if kind in ("int", "int32"):  # two's complement; int32 negatives are written as 10-byte varints too
-        bits = 64 if kind == "int" else 32
-        value &= (1 << bits) - 1
-        return value - (1 << bits) if value >> (bits - 1) else value
-    return value  # uint and enums
+@functools.cache
+def _readers(layout: str) -> dict[str, tuple[dict[int, Reader], dict[str, Any]]]:
+    """For each message of a layout: field number -> (name, how to store, how to convert), and the empty
+    message (proto3 defaults). Worked out once, so that decoding a field is one lookup and one call."""
+    tables = LAYOUTS[layout]
+
+    def converter(kind: str) -> Callable[[Any], Any]:
+        if kind in tables:
+            return lambda raw: decode(_need_len(raw), kind, layout)
+        return _CONVERT.get(kind, _number)
+
+    def entry(kind: str) -> Callable[[Any], tuple[str, Any]]:
+        convert, default = converter(kind), None if kind in tables else SCALARS[kind]
+
+        def read(raw: Any) -> tuple[str, Any]:
+            entry_key, value = "", default
+            for number, _, item in wire.fields(_need_len(raw)):
+                if number == 1:
+                    entry_key = item.decode("utf-8")
+                elif number == 2:
+                    value = convert(item)
+            return entry_key, decode(b"", kind, layout) if value is None else value
+
+        return read
+
+    readers = {}
+    for message, table in tables.items():
+        fields: dict[int, Reader] = {}
+        empty: dict[str, Any] = {}
+        for number, spec in table.items():
+            if spec.kind.startswith("map:"):
+                fields[number], empty[spec.name] = (spec.name, _MAP, entry(spec.kind[4:])), {}
+            elif spec.repeated:
+                fields[number], empty[spec.name] = (spec.name, _APPEND, converter(spec.kind)), []
+            else:
+                fields[number] = (spec.name, _SET, converter(spec.kind))
+                empty[spec.name] = None if spec.optional or spec.kind in tables else SCALARS.get(spec.kind, 0)
+        readers[message] = (fields, empty)
+    return readers
 
 
 def _need_len(raw: int | bytes) -> bytes:
@@ -196,30 +203,40 @@ def _need_len(raw: int | bytes) -> bytes:
     return raw
 
 
-def _need_int(raw: int | bytes) -> int:
+def _number(raw: int | bytes) -> int:
     if isinstance(raw, bytes):
         raise TypeError("expected a number, found a length-delimited field")
     return raw
 
 
-def _packed(raw: bytes, kind: str) -> list[Any]:
+def _signed(bits: int) -> Callable[[int | bytes], int]:
+    """Two's complement; int32 negatives are written as 10-byte varints too."""
+
+    def read(raw: int | bytes) -> int:
+        value = _number(raw) & ((1 << bits) - 1)
+        return value - (1 << bits) if value >> (bits - 1) else value
+
+    return read
+
+
+_CONVERT: dict[str, Callable[[Any], Any]] = {
+    "string": lambda raw: _need_len(raw).decode("utf-8"),
+    "bytes": _need_len,
+    "float": lambda raw: struct.unpack("<f", _number(raw).to_bytes(4, "little"))[0],
+    "double": lambda raw: struct.unpack("<d", _number(raw).to_bytes(8, "little"))[0],
+    "bool": lambda raw: _number(raw) != 0,
+    "int": _signed(64),
+    "int32": _signed(32),
+}
+"""Scalar kinds; uint and enums are plain numbers."""
+
+
+def _packed(raw: bytes) -> list[int]:
     values, pos = [], 0
     while pos < len(raw):
         value, pos = wire.varint_at(raw, pos)
-        values.append(value != 0 if kind == "bool" else value)
+        values.append(value)
     return values
-
-
-def _map_entry(raw: bytes, kind: str, tables: Tables) -> tuple[str, Any]:
-    entry_key, value = "", None
-    for number, _, item in wire.fields(raw):
-        if number == 1:
-            entry_key = _need_len(item).decode("utf-8")
-        elif number == 2:
-            value = _scalar(item, kind, tables)
-    if value is None:
-        value = _scalar(b"", kind, tables) if kind in tables else SCALARS[kind]
-    return entry_key, value
 
 
 # ---- encoding --------------------------------------------------------------------------------------------
