@@ -19,6 +19,7 @@ from flowlike_catalog.data.handles import (
     mount_filesystem,
     quote,
 )
+from flowlike_catalog.data.local_db import TableRef, lance_table
 
 from flowlike_core import Context, Pin, node
 
@@ -126,15 +127,13 @@ def df_register_csv_table(ctx: Context, session: Session, table: Annotated[Any, 
 
 
 @node(friendly_name="Register Lance Table", exec_pins=True)
-def df_register_lance(ctx: Context, session: Session, database: Annotated[dict, Pin(
-        description="A local database, from Open Database")], table_name: str = "") -> None:
-    """Registers a local (LanceDB) database table with the session, scanned as an Arrow dataset.
+def df_register_lance(ctx: Context, session: Session, database: Annotated[TableRef, Pin(
+        description="A local database table, from Open Database")], table_name: str = "") -> None:
+    """Copies a local (LanceDB) database table into the session, as it is when the node runs.
 
     The SQL name is Table Name, else the database table's own name."""
-    from flowlike_catalog.data.local_db import lance_table
-
     lance = lance_table(ctx, database)
-    connection(ctx, session).register(table_name or lance.name, lance.to_lance())
+    connection(ctx, session).register(table_name or lance.name, lance.to_arrow())
 
 
 class QueryResult(NamedTuple):

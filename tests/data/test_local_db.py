@@ -141,3 +141,13 @@ def test_errors_are_clear(flow: Flow) -> None:
     third.step("insert_local_db", value={"id": 1})
     third.step("filter_delete_local_db")
     assert "Delete needs a filter" in third.failure()
+
+
+def test_register_lance_table_in_a_sql_session(flow: Flow) -> None:
+    opened(flow)
+    flow.step("batch_insert_local_db", value=DOCS)
+    flow.step("df_create_session")
+    flow.step("df_register_lance")
+    query = flow.step("df_sql_query", query="SELECT category, count(*) AS n FROM docs GROUP BY ALL ORDER BY 1")
+    assert flow.run().output(query.id, "rows") == [{"category": "food", "n": 2}, {"category": "news", "n": 2},
+                                                   {"category": "pets", "n": 2}]
