@@ -88,3 +88,17 @@ def test_a_placeholder_feeding_data_counts_as_reached(registry):
     board, _ = open_board(json.dumps(fl_board(*nodes)).encode(), registry)
     with pytest.raises(BoardError, match="pure_unknown_value"):
         board.run(registry=registry)
+
+
+def test_placeholder_pins_keep_schema_options_and_values_through_export(registry, tmp_path):
+    pin = fl_pin("s", "session", data_type="Struct", schema="TelegramSession", default={"chat": 42},
+                 options={"valid_values": ["a", "b"], "range": [0, 5], "step": 0.5, "sensitive": True})
+    board, _ = open_board(json.dumps(fl_board(fl_node("t", "telegram_send_sticker", [pin]))).encode(), registry)
+    again, _ = open_board(export_board(board, tmp_path / "t.board", registry=registry), registry)
+    kept = again.nodes["t"].pins["s"]
+    assert again == board
+    assert (kept.schema_, kept.default_value) == ({"x-flowlike-schema": "TelegramSession"}, {"chat": 42})
+    assert (kept.options.valid_values, kept.options.range, kept.options.step, kept.options.sensitive) == (
+        ["a", "b"], (0.0, 5.0), 0.5, True)
+    serde = json.loads(export_board(board, tmp_path / "t.json", as_json=True, registry=registry).read_text())
+    assert serde["nodes"]["t"]["pins"]["s"]["schema"] == "TelegramSession"
