@@ -234,7 +234,6 @@ class Board(_Model):
     _revision: int = PrivateAttr(default=0)
     _history: History | None = PrivateAttr(default=None)
     _listeners: list[Listener] = PrivateAttr(default_factory=list)
-    _plan_cache: tuple[tuple[int, int, int], Any] | None = PrivateAttr(default=None)
 
     @model_validator(mode="before")
     @classmethod

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from flowlike_core.board import LogLevel
 from flowlike_core.errors import UnknownPinError, UnknownVariableError
 from flowlike_core.plan import CONST, VALUE, NodePlan
-from flowlike_core.run import LEVEL_ORDER, LogLine, NodeTrace
+from flowlike_core.run import LEVEL_ORDER, LogLine, NodeTrace, trace_of
 
 if TYPE_CHECKING:
     from flowlike_core.executor import Executor
@@ -18,15 +18,21 @@ if TYPE_CHECKING:
 class Context:
     """Valid while its node runs: the executor may reuse it for the node's next execution."""
 
-    __slots__ = ("_executor", "_plan", "trace", "trigger_pin", "activated")
+    __slots__ = ("_executor", "_plan", "record", "trigger_pin", "activated")
 
-    def __init__(self, executor: Executor, plan: NodePlan, trace: NodeTrace, trigger_pin: str | None) -> None:
+    def __init__(self, executor: Executor, plan: NodePlan, record: list[Any] | None, trigger_pin: str | None) -> None:
         self._executor = executor
         self._plan = plan
-        self.trace = trace
+        self.record = record
+        """The execution's compact trace record (see `Run.records`)."""
         self.trigger_pin = trigger_pin
         """Id of the exec input pin that started this execution (empty or None for events and pure nodes)."""
         self.activated: list[str] = []
+
+    @property
+    def trace(self) -> NodeTrace:
+        """This execution's trace (made on first use: most executions never need the object)."""
+        return trace_of(self.record)  # type: ignore[arg-type]
 
     @property
     def trigger(self) -> str | None:
@@ -166,9 +172,10 @@ class Context:
         if LEVEL_ORDER[level] < executor.log_floor:
             return
         line = LogLine(level, str(message), time.time(), self._plan.node_id)
-        if not self.trace.logs:
-            self.trace.logs = []
-        self.trace.logs.append(line)
+        trace = self.trace
+        if not trace.logs:
+            trace.logs = []
+        trace.logs.append(line)
         if executor.on_log:
             executor.notify(executor.on_log, line)
 

@@ -44,7 +44,7 @@ from flowlike_core.events import Listener, hooks
 from flowlike_core.node import ERROR_EXEC, ERROR_MESSAGE
 from flowlike_core.plan import NodePlan, Plan, Target, plan_for
 from flowlike_core.registry import Registry, default_registry
-from flowlike_core.run import FULL_TRACES, LEVEL_ORDER, NodeStats, NodeStatus, NodeTrace, Run, RunStatus
+from flowlike_core.run import FULL_TRACES, LEVEL_ORDER, NodeStats, NodeStatus, Run, RunStatus, trace_of
 from flowlike_core.types import fits, to_runtime
 
 DEFAULT_MAX_STEPS = 1_000_000
@@ -99,20 +99,19 @@ class Executor:
         """Open resources shared by nodes for one run (`ctx.cache`)."""
         self.counts = [0] * len(plan.nodes)
         """Executions per node, by `NodePlan.index`: the first `FULL_TRACES` are traced, later ones folded."""
-        self._contexts: list[Context | None] = [None] * len(plan.nodes)
-        """One reusable Context per blocking node (its `run` cannot re-enter itself)."""
         self.step = 0
         self.log_floor = LEVEL_ORDER[run.board.log_level]
         watchers = [*listeners, *Listener.active]
         self.on_start, self.on_finished = hooks(watchers, "start"), hooks(watchers, "finished")
         self.on_node_started, self.on_node_finished = hooks(watchers, "node_started"), hooks(watchers, "node_finished")
         self.on_log, self.on_progress = hooks(watchers, "log"), hooks(watchers, "progress")
-        self.watching_nodes = bool(self.on_node_started or self.on_node_finished)
         self.cancelled = False
         """Set (from any thread) to stop the run; checked before every node and by `ctx.check_cancelled()`."""
+        self.fast_steps = 0 if self.on_node_started or self.on_node_finished else max_steps
+        """Below this many steps a blocking node takes the fast path; 0 once cancelled or when watched."""
+        self._shared: Context = Context(self, next(iter(plan.nodes.values()), None), None, None)  # type: ignore[arg-type]
+        """The Context of every fast-path execution."""
         self.thread_id: int | None = None
-        self.in_node = False
-        """True while node code runs on the worker thread: only then may a cancel interrupt it."""
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[None] | None = None
 
@@ -146,23 +145,23 @@ class Executor:
             status, error = RunStatus.CANCELLED, RunCancelled("the run was cancelled")
         finally:
             self.cache.clear()
+            self._shared._executor = None  # type: ignore[assignment]  # no cycle: the run's garbage goes at once
             end(self, status, error, node_id)
 
     async def flow(self, frontier: list[Target]) -> None:
         """Run steps until no exec output is active: each step runs the nodes the last one activated."""
         nodes = self.plan.nodes
-        while frontier:
+        while True:
+            frontier = self.flow_blocking(frontier)
+            if not frontier:
+                return
             self.step += 1
             if self.pure_done:
                 self.pure_cache.clear()
                 self.pure_done.clear()
             if len(frontier) == 1:
                 node_id, trigger = frontier[0]
-                plan = nodes[node_id]
-                if plan.blocking:
-                    frontier = self.execute_blocking(plan, trigger)
-                else:
-                    frontier = await self.execute(plan, trigger)
+                frontier = await self.execute(nodes[node_id], trigger)
                 continue
             try:
                 async with asyncio.TaskGroup() as group:
@@ -172,96 +171,110 @@ class Executor:
             frontier = [target for task in tasks for target in task.result()]
 
     def flow_blocking(self, frontier: list[Target]) -> list[Target]:
-        """Run single blocking steps without a coroutine; returns what is left for `flow` (loop bodies)."""
-        nodes = self.plan.nodes
+        """Run steps of one blocking exec node each, without a coroutine; returns what is left for `flow`.
+
+        The hot path: tracing is written out here for the common case (no node listeners, within limits)
+        with a compact trace record and one shared Context (a plain function cannot be re-entered);
+        `execute` is the readable twin.
+        """
+        nodes, run, counts, ctx = self.plan.nodes, self.run, self.counts, self._shared
         while len(frontier) == 1:
-            plan = nodes[frontier[0][0]]
+            node_id, trigger = frontier[0]
+            plan = nodes[node_id]
             if not plan.blocking:
-                break
+                return frontier
             self.step += 1
             if self.pure_done:
                 self.pure_cache.clear()
                 self.pure_done.clear()
-            frontier = self.execute_blocking(plan, frontier[0][1])
+            if run.steps >= self.fast_steps:
+                frontier = self.execute_blocking(plan, trigger)
+                continue
+            run.steps += 1
+            index = plan.index
+            count = counts[index]
+            counts[index] = count + 1
+            record = [node_id, plan.node_name, self.step, _now(), 0.0, None, count >= FULL_TRACES]
+            if count < FULL_TRACES:
+                run.records.append(record)
+            ctx._plan, ctx.record, ctx.trigger_pin = plan, record, trigger
+            ctx.activated.clear()
+            try:
+                plan.run(ctx)
+            except BaseException as exc:
+                frontier = self._raised(plan, ctx, exc)
+                continue
+            record[4] = _now()
+            if record[5] is not None or count >= FULL_TRACES:
+                self._ended(record)
+            activated = ctx.activated
+            if not activated:
+                return []
+            frontier = plan.exec_next[activated[0]] if len(activated) == 1 else \
+                [target for pin in activated for target in plan.exec_next[pin]]
         return frontier
 
     def execute_blocking(self, plan: NodePlan, trigger: str) -> list[Target]:
-        """Run one exec node whose `run` is a plain function: the hot path, so tracing is written out here
-        for the common case (no node listeners, within limits); `execute` is the readable twin."""
-        run = self.run
-        if run.steps >= self.max_steps or self.cancelled or self.watching_nodes:
-            ctx = self._begin(plan, trigger)
-        else:
-            run.steps += 1
-            index = plan.index
-            count = self.counts[index]
-            self.counts[index] = count + 1
-            trace = NodeTrace(plan.node_id, plan.node_name, self.step, _now())
-            if count < FULL_TRACES:
-                run.traces.append(trace)
-            else:
-                trace.folded = True
-            ctx = self._contexts[index]
-            if ctx is None:
-                ctx = self._contexts[index] = Context(self, plan, trace, trigger)
-            else:
-                ctx.trace, ctx.trigger_pin, ctx.activated = trace, trigger, []
-        self.in_node = True
+        """Run one blocking exec node the careful way (step limit, cancel, node listeners)."""
+        ctx = self._begin(plan, trigger)
         try:
             plan.run(ctx)
-        except _PureFailed as failed:
-            return self._pure_failed(plan, ctx, failed)
-        except _Abort as abort:
-            self._end_trace(ctx.trace, _abort_status(abort), "stopped: " + str(abort.error))
-            raise
-        except NODE_ERRORS as exc:
-            return self._failed(plan, ctx, exc)
-        finally:
-            self.in_node = False
-        trace = ctx.trace
-        trace.end = _now()
-        trace.status = SUCCESS
-        if trace.folded:
-            self._fold(trace)
-        if self.on_node_finished:
-            self.notify(self.on_node_finished, trace)
+        except BaseException as exc:
+            return self._raised(plan, ctx, exc)
+        self._end_trace(ctx, SUCCESS)
         return self._next(plan, ctx.activated)
 
     async def execute(self, plan: NodePlan, trigger: str) -> list[Target]:
         """Run one exec node that awaits (its own `run`, or async pure nodes it reads)."""
-        ctx = self._begin(plan, trigger, reuse=False)
+        ctx = self._begin(plan, trigger)
         try:
             if plan.awaits_pure:
                 await self.pull_async(plan.pure_sources)
-            self.in_node = True
             outcome = plan.run(ctx)
             if plan.is_async:
                 await outcome
-        except _PureFailed as failed:
-            return self._pure_failed(plan, ctx, failed)
-        except _Abort as abort:
-            self._end_trace(ctx.trace, _abort_status(abort), "stopped: " + str(abort.error))
-            raise
         except asyncio.CancelledError:
-            self._end_trace(ctx.trace, NodeStatus.CANCELLED, "cancelled")
+            self._end_trace(ctx, NodeStatus.CANCELLED, "cancelled")
             raise
-        except NODE_ERRORS as exc:
-            return self._failed(plan, ctx, exc)
-        finally:
-            self.in_node = False
-        self._end_trace(ctx.trace, SUCCESS)
+        except BaseException as exc:
+            return self._raised(plan, ctx, exc)
+        self._end_trace(ctx, SUCCESS)
         return self._next(plan, ctx.activated)
 
     @staticmethod
     def _next(plan: NodePlan, activated: list[str]) -> list[Target]:
-        """What runs next: the targets of the activated exec outputs (lists are shared, never changed)."""
+        """The targets of the activated exec outputs (the plan's lists are shared, never changed)."""
         if not activated:
             return []
         if len(activated) == 1:
             return plan.exec_next[activated[0]]
         return [target for pin in activated for target in plan.exec_next[pin]]
 
-    def _begin(self, plan: NodePlan, trigger: str | None, reuse: bool = True) -> Context:
+    def _raised(self, plan: NodePlan, ctx: Context, exc: BaseException) -> list[Target]:
+        """An exec node raised: route it to On Error, or unwind the run."""
+        if isinstance(exc, _PureFailed):
+            self._end_trace(ctx, NodeStatus.FAILED, f"an input failed: {exc.error}")
+            if plan.error_wired:
+                return self._handled(plan, str(exc.error))
+            raise _Abort(exc.error, exc.node_id) from exc
+        if isinstance(exc, _Abort):
+            self._end_trace(ctx, _abort_status(exc), "stopped: " + str(exc.error))
+            raise exc
+        if not isinstance(exc, NODE_ERRORS):
+            raise exc
+        self._end_trace(ctx, NodeStatus.FAILED, f"{type(exc).__name__}: {exc}", traceback.format_exc())
+        if plan.error_wired:
+            return self._handled(plan, ctx.trace.error or "")
+        raise _Abort(NodeFailed(f"node {plan.node.label()} failed: {ctx.trace.error}"), plan.node_id) from exc
+
+    def _handled(self, plan: NodePlan, message: str) -> list[Target]:
+        key = plan.outputs.get(ERROR_MESSAGE)
+        if key:
+            self.values[key] = message
+        return plan.exec_next[ERROR_EXEC]
+
+    def _begin(self, plan: NodePlan, trigger: str | None) -> Context:
+        """Open an execution the careful way: step limit, cancel, a Context of its own, listeners told."""
         run = self.run
         run.steps += 1
         if run.steps > self.max_steps:
@@ -270,68 +283,43 @@ class Executor:
                 f"a loop that never ends? Raise max_steps if the work is really that long"), plan.node_id)
         if self.cancelled:
             raise _Abort(RunCancelled("the run was cancelled"), plan.node_id)
-        trace = self._trace(plan)
-        ctx = self._contexts[plan.index] if reuse else None
-        if ctx is None:
-            ctx = Context(self, plan, trace, trigger)
-            if reuse:
-                self._contexts[plan.index] = ctx
-        else:
-            ctx.trace, ctx.trigger_pin, ctx.activated = trace, trigger, []
+        ctx = Context(self, plan, self._record(plan), trigger)
         if self.on_node_started:
-            self.notify(self.on_node_started, trace)
+            self.notify(self.on_node_started, ctx.trace)
         return ctx
 
-    def _trace(self, plan: NodePlan) -> NodeTrace:
-        """A trace for a new execution of `plan`'s node: kept for its first executions, folded after."""
+    def _record(self, plan: NodePlan) -> list[Any]:
+        """A trace record for a new execution of `plan`'s node: kept for its first executions, folded after."""
         index = plan.index
         count = self.counts[index]
         self.counts[index] = count + 1
-        trace = NodeTrace(plan.node_id, plan.node_name, self.step, _now())
+        record = [plan.node_id, plan.node_name, self.step, _now(), 0.0, None, count >= FULL_TRACES]
         if count < FULL_TRACES:
-            self.run.traces.append(trace)
-        else:
-            trace.folded = True
-        return trace
+            self.run.records.append(record)
+        return record
 
-    def _end_trace(self, trace: NodeTrace, status: NodeStatus, error: str | None = None,
-                   tb: str | None = None) -> None:
-        trace.end = _now()
+    def _end_trace(self, ctx: Context, status: NodeStatus, error: str | None = None, tb: str | None = None) -> None:
+        record = ctx.record
+        trace = ctx.trace
+        trace.end = record[4] = _now()
         trace.status = status
         if error is not None:
             trace.error = error
             trace.traceback = tb
-        if trace.folded:
-            self._fold(trace)
+        self._ended(record)
+
+    def _ended(self, record: list[Any]) -> None:
+        """An execution ended: fold it if it is past its node's full traces; tell the listeners."""
+        if record[6]:
+            stats = self.run.folded.get(record[0])
+            if stats is None:
+                stats = self.run.folded[record[0]] = NodeStats(record[0], record[1])
+            if record[5] is None:
+                stats.add(record[2], record[4] - record[3])
+            else:
+                stats.fold(trace_of(record))
         if self.on_node_finished:
-            self.notify(self.on_node_finished, trace)
-
-    def _fold(self, trace: NodeTrace) -> None:
-        stats = self.run.folded.get(trace.node_id)
-        if stats is None:
-            stats = self.run.folded[trace.node_id] = NodeStats(trace.node_id, trace.node_name)
-        stats.fold(trace)
-
-    def _failed(self, plan: NodePlan, ctx: Context, exc: BaseException) -> list[Target]:
-        """Route a node's error to its wired On Error branch, or fail the run."""
-        trace = ctx.trace
-        self._end_trace(trace, NodeStatus.FAILED, f"{type(exc).__name__}: {exc}", traceback.format_exc())
-        if plan.error_wired:
-            return self._handled(plan, trace.error or "")
-        raise _Abort(NodeFailed(f"node {plan.node.label()} failed: {trace.error}"), plan.node_id) from exc
-
-    def _pure_failed(self, plan: NodePlan, ctx: Context, failed: _PureFailed) -> list[Target]:
-        """A pure node this node pulled raised: this node's On Error takes it, or the run fails there."""
-        self._end_trace(ctx.trace, NodeStatus.FAILED, f"an input failed: {failed.error}")
-        if plan.error_wired:
-            return self._handled(plan, str(failed.error))
-        raise _Abort(failed.error, failed.node_id) from failed
-
-    def _handled(self, plan: NodePlan, message: str) -> list[Target]:
-        key = plan.outputs.get(ERROR_MESSAGE)
-        if key:
-            self.values[key] = message
-        return plan.exec_next[ERROR_EXEC]
+            self.notify(self.on_node_finished, trace_of(record))
 
     def check_cancelled(self) -> None:
         if self.cancelled:
@@ -340,12 +328,14 @@ class Executor:
     def cancel(self) -> None:
         """Ask the run to stop; safe to call from any thread."""
         self.cancelled = True
+        self.fast_steps = 0
         if self._loop is not None and self._task is not None and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self._task.cancel)
 
     def interrupt(self) -> bool:
-        """Raise `_Interrupted` in node code that ignores a cancel (a plain-Python loop): True if sent."""
-        if not self.in_node or self.thread_id is None:
+        """Raise `_Interrupted` in the worker thread, stuck in node code that ignores a cancel (a plain-Python
+        loop): True if sent. Wherever it lands in the run, it unwinds it as cancelled."""
+        if self.thread_id is None:
             return False
         return ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread_id),
                                                           ctypes.py_object(_Interrupted)) == 1
@@ -402,7 +392,7 @@ class Executor:
     def _compute_pure(self, plan: NodePlan) -> tuple[Context, Any] | None:
         """Run a pure node whose inputs are ready; an async one is returned as (ctx, coroutine) to await."""
         self.pure_done.add(plan.node_id)
-        ctx = Context(self, plan, self._trace(plan), None)
+        ctx = Context(self, plan, self._record(plan), None)
         if self.on_node_started:
             self.notify(self.on_node_started, ctx.trace)
         try:
@@ -410,7 +400,7 @@ class Executor:
             if plan.is_async:
                 return ctx, outcome
         except _Abort:
-            self._end_trace(ctx.trace, NodeStatus.FAILED, "stopped: an input failed or the run ended")
+            self._end_trace(ctx, NodeStatus.FAILED, "stopped: an input failed or the run ended")
             raise
         except NODE_ERRORS as exc:
             self._pure_raised(plan, ctx, exc)
@@ -420,10 +410,10 @@ class Executor:
     def _pure_succeeded(self, plan: NodePlan, ctx: Context) -> None:
         for key in plan.outputs.values():
             self.pure_cache.setdefault(key, None)
-        self._end_trace(ctx.trace, SUCCESS)
+        self._end_trace(ctx, SUCCESS)
 
     def _pure_raised(self, plan: NodePlan, ctx: Context, exc: BaseException) -> None:
-        self._end_trace(ctx.trace, NodeStatus.FAILED, f"{type(exc).__name__}: {exc}", traceback.format_exc())
+        self._end_trace(ctx, NodeStatus.FAILED, f"{type(exc).__name__}: {exc}", traceback.format_exc())
         raise _PureFailed(NodeFailed(f"node {plan.node.label()} failed: {ctx.trace.error}"), plan.node_id) from exc
 
 
@@ -443,10 +433,15 @@ def end(executor: Executor, status: RunStatus, error: RunError | None, node_id: 
             return False
         run.end = time.time()
         run.exception, run.error, run.error_node = error, str(error) if error else None, node_id
-        for trace in run.traces:
+        for record in run.records:
+            if type(record) is list and record[4]:
+                continue
+            trace = trace_of(record) if type(record) is list else record
             if trace.status is NodeStatus.RUNNING:
                 trace.status = NodeStatus.CANCELLED if status is RunStatus.CANCELLED else NodeStatus.FAILED
                 trace.end = run.end
+                if type(record) is list:
+                    record[4] = run.end
         run.status = status
     executor.notify(executor.on_finished)
     return True
@@ -567,13 +562,14 @@ def start_run(
 ) -> RunHandle:
     """Start a run in the background. Bad input (unknown start node, variable, node type) raises here."""
     from flowlike_core.board import new_id
-    from flowlike_core.interop.placeholders import refuse_reached, without_placeholders
 
     registry = registry if registry is not None else default_registry()
-    runnable = without_placeholders(board, registry)  # the board itself unless it holds placeholder nodes
-    plan = plan_for(runnable, registry)
-    start_id = find_start(runnable, plan, start)
-    refuse_reached(board, registry, start_id)
+    plan = plan_for(board, registry)
+    start_id = find_start(board, plan, start)
+    if plan.placeholders:
+        from flowlike_core.interop.placeholders import refuse_reached
+
+        refuse_reached(board, registry, start_id)
     run = Run(run_id or new_id(), board, start_id, prepare_variables(board, variables))
     executor = Executor(plan, run, payload=payload, max_steps=max_steps, listeners=listeners)
     return RunHandle(executor)

@@ -77,22 +77,31 @@ class Plan:
     revision: int
     nodes: dict[str, NodePlan]
     events: list[str]
+    placeholders: list[str] = field(default_factory=list)
+    """Nodes whose type no installed pack provides: not planned."""
 
 
 def compile_plan(board: Board, registry: Registry) -> Plan:
-    impls = {node_id: registry.get(node.name)() for node_id, node in board.nodes.items()}
-    pure = {node_id: node.is_pure for node_id, node in board.nodes.items()}
+    """The plan of every node whose type is installed; the others (placeholders) are left out, with their
+    wires, and listed: a run that could reach one is refused before it starts."""
+    placeholders = [node_id for node_id, node in board.nodes.items() if node.name not in registry]
+    known = {node_id: node for node_id, node in board.nodes.items() if node.name in registry} \
+        if placeholders else board.nodes
+    impls = {node_id: registry.get(node.name)() for node_id, node in known.items()}
+    pure = {node_id: node.is_pure for node_id, node in known.items()}
     into: dict[tuple[str, str], tuple[str, str]] = {}
     out_of: dict[tuple[str, str], list[Target]] = {}
     for wire in board.connections:
         source, target = board.nodes.get(wire.from_node), board.nodes.get(wire.to_node)
         if source is None or target is None or wire.from_pin not in source.pins or wire.to_pin not in target.pins:
             raise BoardError(f"board {board.name!r} has a dangling wire {wire.key()}; run validate()")
+        if wire.from_node not in known or wire.to_node not in known:
+            continue
         into[(wire.to_node, wire.to_pin)] = (wire.from_node, wire.from_pin)
         out_of.setdefault((wire.from_node, wire.from_pin), []).append((wire.to_node, wire.to_pin))
 
     nodes: dict[str, NodePlan] = {}
-    for index, (node_id, node) in enumerate(board.nodes.items()):
+    for index, (node_id, node) in enumerate(known.items()):
         inputs: dict[str, list[Source]] = {}
         outputs: dict[str, str] = {}
         exec_next: dict[str, list[Target]] = {}
@@ -126,8 +135,8 @@ def compile_plan(board: Board, registry: Registry) -> Plan:
     for plan in nodes.values():
         plan.awaits_pure = any(async_upstream[n] for n in plan.pure_sources)
         plan.blocking = not plan.is_async and not plan.awaits_pure
-    events = [n for n, node in board.nodes.items() if type(impls[n]).is_event]
-    return Plan(board_id=board.id, revision=board.revision, nodes=nodes, events=events)
+    events = [n for n in known if type(impls[n]).is_event]
+    return Plan(board_id=board.id, revision=board.revision, nodes=nodes, events=events, placeholders=placeholders)
 
 
 def _source(node: Node, pin_id: str, into: dict, pure: dict[str, bool]) -> Source:

@@ -95,6 +95,16 @@ class NodeStats:
     dropped_logs: int = 0
     """Log lines of folded executions beyond `FOLDED_LOGS`: counted, not kept."""
 
+    def add(self, step: int, duration: float) -> None:
+        """Fold a plain successful execution (no logs, no error): the executor's fast path."""
+        if not self.count:
+            self.first_step = step
+        self.count += 1
+        self.last_step = step
+        self.total += duration
+        if duration > self.longest:
+            self.longest = duration
+
     def fold(self, trace: NodeTrace) -> None:
         duration = trace.duration
         if not self.count:
@@ -172,6 +182,22 @@ class RunRecord(BaseModel):
     """Per node, its executions beyond the first `FULL_TRACES` (which are in `traces`)."""
 
 
+def trace_of(record: list[Any]) -> NodeTrace:
+    """The NodeTrace of a compact trace record (made once, kept in the record), up to date with it."""
+    trace = record[5]
+    if trace is None:
+        trace = record[5] = NodeTrace(record[0], record[1], record[2], record[3], folded=record[6])
+    if record[4] and trace.status is NodeStatus.RUNNING:
+        trace.end, trace.status = record[4], NodeStatus.SUCCESS
+    return trace
+
+
+def snapshot(record: list[Any]) -> NodeTrace:
+    """A running execution as seen from another thread: a copy, so the executor's record stays its own."""
+    trace = record[5]
+    return NodeTrace(record[0], record[1], record[2], record[3]) if trace is None else trace
+
+
 def value_key(node_id: str, pin_id: str) -> str:
     """The key of an output pin's value in `Run.values` (the one place that spells it)."""
     return f"{node_id}/{pin_id}"
@@ -200,8 +226,10 @@ class Run:
         self.status = RunStatus.RUNNING
         self.start = 0.0
         self.end = 0.0
-        self.traces: list[NodeTrace] = []
-        """The first `FULL_TRACES` executions of every node, in the order they started."""
+        self.records: list[Any] = []
+        """The first `FULL_TRACES` executions of every node, in the order they started: `NodeTrace`s, and
+        compact `[node_id, node_name, step, start, end, trace or None, folded]` lists that the executor's fast
+        path writes instead (a list costs a tenth of an object). Read them as `traces`."""
         self.folded: dict[str, NodeStats] = {}
         """Per node id, its executions after those."""
         self.values: dict[str, Any] = {}
@@ -216,6 +244,19 @@ class Run:
         """Set when a cancel could not stop a node in time: its thread may still be running it."""
 
     # ---- reading -------------------------------------------------------------------------------------
+
+    @property
+    def traces(self) -> list[NodeTrace]:
+        """The first `FULL_TRACES` executions of every node as `NodeTrace`s, in the order they started."""
+        records = self.records
+        live = False
+        for index, record in enumerate(records):
+            if type(record) is list:
+                if record[4]:
+                    records[index] = trace_of(record)
+                else:
+                    live = True
+        return [r if type(r) is not list else snapshot(r) for r in records] if live else records
 
     @property
     def ok(self) -> bool:
