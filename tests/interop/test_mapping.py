@@ -144,3 +144,22 @@ def test_a_pin_flowlike_saved_as_generic_takes_our_type_without_a_report(registr
     board, report = load(fl_board(fl_node("br", "control_branch", cond)), registry)
     assert board.nodes["br"].pin("condition").data_type.value == "Boolean"
     assert not report.of("type-kept")
+
+
+def test_an_imported_board_runs_with_its_variables(registry):
+    start_out, log_in = exec_pin("so", "exec_out", "Output"), exec_pin("li", "exec_in", "Input")
+    message = fl_pin("lm", "message", index=1)
+    var_ref = fl_pin("vr", "var_ref", default="var-1", index=0)
+    value = fl_pin("vv", "value_ref", "Output", data_type="String", index=1)
+    link(start_out, log_in)
+    link(value, message)
+    variables = {"var-1": {"id": "var-1", "name": "greeting", "data_type": "String", "value_type": "Normal",
+                           "default_value": list(b'"hello from Flow-Like"'), "exposed": True, "secret": False,
+                           "editable": True}}
+    nodes = [fl_node("s", "events_simple", [start_out]), fl_node("l", "log_info", [log_in, message]),
+             fl_node("g", "variable_get", [var_ref, value])]
+    board, report = load(fl_board(*nodes, variables=variables), registry)
+    run = board.run(registry=registry)
+    assert run.status.value == "Success", run.error
+    assert "hello from Flow-Like" in [line.message for line in run.logs()]
+    assert not report.of("wire-dropped") and not report.placeholders
