@@ -6,9 +6,7 @@ role, which holds every permission). It has no role attributes and is no technic
 from __future__ import annotations
 
 import getpass
-from typing import Annotated, NamedTuple
-
-from pydantic import BaseModel, Field
+from typing import Annotated, Any, NamedTuple
 
 from flowlike_core import Context, Pin, node
 
@@ -24,23 +22,32 @@ PERMISSIONS = (
 OWNER, ADMIN = 0b01, 0b10
 
 
-class RoleContext(BaseModel):
-    id: str
-    name: str
-    permissions: int = Field(description="Bit i grants PERMISSIONS[i]; Owner and Admin grant all")
-    attributes: list[str] = Field(default_factory=list)
-    custom_attributes: dict[str, str] = Field(default_factory=dict)
-
-
-class UserExecutionContext(BaseModel):
-    sub: str = Field(description="The user's id (the local account name here)")
-    role: RoleContext | None = None
-    is_technical_user: bool = False
-    key_id: str | None = None
+ROLE_SCHEMA = {
+    "type": "object",
+    "required": ["id", "name", "permissions", "attributes", "custom_attributes"],
+    "properties": {
+        "id": {"type": "string"}, "name": {"type": "string"},
+        "permissions": {"type": "integer", "description": "Bit i grants PERMISSIONS[i]; Owner and Admin grant all"},
+        "attributes": {"type": "array", "items": {"type": "string"}},
+        "custom_attributes": {"type": "object", "additionalProperties": {"type": "string"}},
+    },
+}
+USER_SCHEMA = {
+    "title": "UserExecutionContext",
+    "type": "object",
+    "required": ["sub", "role", "is_technical_user", "key_id"],
+    "properties": {
+        "sub": {"type": "string", "description": "The user's id (the local account name here)"},
+        "role": {"anyOf": [ROLE_SCHEMA, {"type": "null"}]},
+        "is_technical_user": {"type": "boolean"},
+        "key_id": {"type": ["string", "null"]},
+    },
+}
+"""Flow-Like's UserExecutionContext, as JSON Schema (a plain schema keeps importing the pack fast)."""
 
 
 class ExecutingUser(NamedTuple):
-    user_context: Annotated[UserExecutionContext, Pin("User")]
+    user_context: Annotated[dict, Pin("User", schema=USER_SCHEMA)]
     has_user: bool
 
 
@@ -49,17 +56,18 @@ class TechnicalUser(NamedTuple):
     key_id: Annotated[str, Pin("Key Id", description="The API key's id for a technical user, else empty")]
 
 
-def local_user() -> UserExecutionContext:
-    """The account the kernel runs as, owner of its boards."""
+def local_user() -> dict[str, Any]:
+    """The account the kernel runs as, owner of its boards (a UserExecutionContext)."""
     try:
         name = getpass.getuser()
     except (OSError, KeyError):  # no login name and no password entry (some containers)
         name = "local"
-    return UserExecutionContext(sub=name, role=RoleContext(id="local-owner", name="Owner", permissions=OWNER))
+    role = {"id": "local-owner", "name": "Owner", "permissions": OWNER, "attributes": [], "custom_attributes": {}}
+    return {"sub": name, "role": role, "is_technical_user": False, "key_id": None}
 
 
-def has_permission(user: UserExecutionContext, permission: str) -> bool:
-    bits = user.role.permissions if user.role else 0
+def has_permission(user: dict[str, Any], permission: str) -> bool:
+    bits = user["role"]["permissions"] if user.get("role") else 0
     return bool(bits & (OWNER | ADMIN) or bits & (1 << PERMISSIONS.index(permission)))
 
 
@@ -83,12 +91,12 @@ def utils_user_has_permission(ctx: Context, permission: Annotated[str, Pin(valid
 @node(friendly_name="Has Attribute")
 def utils_user_has_attribute(attribute: str = "") -> Annotated[bool, Pin(name="has_attribute")]:
     """Whether the executing user's role carries the attribute (the local owner's role carries none)."""
-    role = local_user().role
-    return role is not None and attribute in role.attributes
+    role = local_user()["role"]
+    return role is not None and attribute in role["attributes"]
 
 
 @node(friendly_name="Is Technical User")
 def utils_user_is_technical_user() -> TechnicalUser:
     """Whether the run was started with an API key rather than by a person (never, here)."""
     user = local_user()
-    return TechnicalUser(user.is_technical_user, user.key_id or "")
+    return TechnicalUser(user["is_technical_user"], user["key_id"] or "")

@@ -6,8 +6,6 @@ import getpass
 
 from flowlike_catalog.std.users import (
     PERMISSIONS,
-    RoleContext,
-    UserExecutionContext,
     has_permission,
     utils_user_get_executing_user,
     utils_user_has_attribute,
@@ -18,21 +16,20 @@ from flowlike_catalog.std.users import (
 def test_the_executing_user_is_the_local_account_with_the_owner_role(b):
     user, has_user = utils_user_get_executing_user.func()
     assert has_user is True
-    assert user.sub == getpass.getuser()
-    assert (user.role.name, user.role.permissions, user.is_technical_user) == ("Owner", 1, False)
-    assert b.compute("utils_user_get_executing_user", "user_context").model_dump() == {
+    assert user["sub"] == getpass.getuser()
+    assert b.compute("utils_user_get_executing_user", "user_context") == user == {
         "sub": getpass.getuser(), "is_technical_user": False, "key_id": None,
         "role": {"id": "local-owner", "name": "Owner", "permissions": 1, "attributes": [], "custom_attributes": {}}}
 
 
 def test_permissions_follow_flow_likes_bits_owner_and_admin_hold_all():
-    reader = UserExecutionContext(sub="r", role=RoleContext(id="r", name="Reader", permissions=1 << 8 | 1 << 4))
+    reader = {"sub": "r", "role": {"id": "r", "name": "Reader", "permissions": 1 << 8 | 1 << 4}}
     assert PERMISSIONS[8] == "Read Boards" and PERMISSIONS[4] == "Read Files"
     assert has_permission(reader, "Read Boards") and has_permission(reader, "Read Files")
     assert not has_permission(reader, "Write Boards")
-    admin = UserExecutionContext(sub="a", role=RoleContext(id="a", name="Admin", permissions=0b10))
+    admin = {"sub": "a", "role": {"id": "a", "name": "Admin", "permissions": 0b10}}
     assert all(has_permission(admin, name) for name in PERMISSIONS)
-    assert not has_permission(UserExecutionContext(sub="n"), "Read Boards")
+    assert not has_permission({"sub": "n", "role": None}, "Read Boards")
 
 
 def test_the_local_owner_on_a_board(b):
