@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from flowlike_catalog.data import PACK as DATA_PACK
 from flowlike_catalog.llm import PACK as LLM_PACK
 from flowlike_catalog.llm.testing import ChatServer
 from flowlike_catalog.std import PACK as STD_PACK
-from flowlike_catalog.vectors import PACK as VECTORS_PACK
 
 from flowlike_core import Board, Node, Registry, Run, commands
 
@@ -37,7 +37,7 @@ class Builder:
     """Little boards through commands, as a cell or the editor would build them."""
 
     def __init__(self) -> None:
-        self.registry = Registry([STD_PACK, LLM_PACK, VECTORS_PACK])
+        self.registry = Registry([STD_PACK, LLM_PACK, DATA_PACK])
         self.board = Board(name="llm-test")
 
     def add(self, key: str, /, **defaults: Any) -> Node:

@@ -103,18 +103,18 @@ def store(tmp_path):
     return storage.configure(storage.StorageConfig.at(str(tmp_path / "store")), record_runs=False)
 
 
-def test_chunks_embedded_into_a_vector_table_are_retrieved_by_meaning(b, store):
-    """Load the model, chunk, embed into rows, insert into a vector table, embed a query, search."""
+def test_chunks_embedded_into_the_local_database_are_retrieved_by_meaning(b, store):
+    """Load the model, chunk, embed into rows, insert into the local database, embed a query, search."""
     load, chunk = b.add("load_model"), b.add("chunk_text_char", text=TEXT, capacity=80, overlap=0)
-    embed, table = b.add("embed_documents"), b.add("vectors_open_table", name="animals")
-    insert, query = b.add("vectors_insert"), b.add("embed_query", query_string="Which young animals ruin footwear?")
-    search = b.add("vectors_search", limit=1, metric="cosine")
+    embed, table = b.add("embed_documents"), b.add("open_local_db", name="animals")
+    insert, query = b.add("batch_insert_local_db"), b.add("embed_query", query_string="Which young animals ruin shoes?")
+    search = b.add("vector_search_local_db", limit=1)
     b.wire(chunk, "chunks", embed, "texts")
     b.wire(load, "model", embed, "model")
-    b.wire(table, "table", insert, "table")
-    b.wire(embed, "records", insert, "records")
+    b.wire(table, "database", insert, "database")
+    b.wire(embed, "records", insert, "value")
     b.wire(load, "model", query, "model")
-    b.wire(insert, "table_out", search, "table")
+    b.wire(table, "database", search, "database")
     b.wire(query, "vector", search, "vector")
-    rows = b.result(search, "results", load, chunk, embed, table, insert, query, search)
+    rows = b.result(search, "values", load, chunk, embed, table, insert, query, search)
     assert rows[0]["text"] == "## Puppies\nPuppies chew shoes. They need training every day."
