@@ -5,6 +5,7 @@ from flowlike_catalog.web import (
     api,
     github,
     imap,
+    imap_calendar,
     mail_access,
     mqtt,
     requests,
@@ -20,6 +21,7 @@ from flowlike_core import Pack
 
 PACK = Pack(
     "web",
-    modules=[requests, responses, api, websocket, tcp, udp, mqtt, smtp, imap, mail_access, scraping, github],
+    modules=[requests, responses, api, websocket, tcp, udp, mqtt, smtp, imap, imap_calendar, mail_access,
+             scraping, github],
     description="HTTP, sockets and messaging, email, scraping and GitHub (pip install 'flowlike-nb[web]')",
 )

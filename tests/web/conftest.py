@@ -161,6 +161,9 @@ def http_app() -> Any:
     async def page(request: Request) -> Response:
         return Response(PAGE, media_type="text/html; charset=utf-8")
 
+    async def feed(request: Request) -> Response:
+        return Response(FEED, media_type="text/calendar")
+
     async def site(request: Request) -> Response:
         name = request.path_params["name"]
         if name not in SITE or name == "missing":
@@ -173,9 +176,41 @@ def http_app() -> Any:
               Route("/status/{code}", status), Route("/redirect", redirect),
               Route("/flaky/{key}/{n}", flaky, methods=["GET", "POST"]),
               Route("/slow", slow), Route("/stream/{n}", stream), Route("/bytes/{n}", data),
-              Route("/latin1", latin1), Route("/page", page), Route("/site/{name}", site)]
+              Route("/latin1", latin1), Route("/page", page), Route("/site/{name}", site),
+              Route("/calendar.ics", feed)]
     return Starlette(routes=routes)
 
+
+FEED = """BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//test//feed//EN\r
+X-WR-CALNAME:Team\r
+BEGIN:VEVENT\r
+UID:standup-1\r
+SUMMARY:Standup\r
+DTSTART:20260302T090000Z\r
+DTEND:20260302T091500Z\r
+ORGANIZER:mailto:lead@example.org\r
+ATTENDEE:mailto:ada@example.org\r
+ATTENDEE:mailto:bob@example.org\r
+STATUS:CONFIRMED\r
+END:VEVENT\r
+BEGIN:VEVENT\r
+UID:offsite-1\r
+SUMMARY:Offsite\r
+DTSTART;VALUE=DATE:20260410\r
+DTEND;VALUE=DATE:20260412\r
+LOCATION:Lake house\r
+END:VEVENT\r
+BEGIN:VEVENT\r
+UID:review-1\r
+SUMMARY:Review\r
+DTSTART;TZID=Europe/Berlin:20260303T140000\r
+DTEND;TZID=Europe/Berlin:20260303T150000\r
+END:VEVENT\r
+END:VCALENDAR\r
+"""
+"""An iCalendar feed: a UTC event, an all-day event, an event in a named zone."""
 
 SITE = {"index": ["a", "b"], "a": ["b", "c", "missing"], "b": ["index", "https://elsewhere.example/x"], "c": [],
         "missing": []}
