@@ -15,7 +15,7 @@ import papermill
 import pytest
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
-NAMES = ["quickstart", "data_pipeline", "parameterized", "teaching_demo", "data_sql", "rag"]
+NAMES = ["quickstart", "data_pipeline", "parameterized", "teaching_demo", "data_sql", "rag", "ml", "vision"]
 
 
 def test_every_notebook_is_covered() -> None:
