@@ -31,12 +31,14 @@ Connection = Annotated[ImapConnection, Pin(schema=schema(ImapConnection), descri
 Inbox = Annotated[ImapInbox, Pin(schema=schema(ImapInbox), description="From IMAP Inbox")]
 Ref = Annotated[EmailRef, Pin(schema=schema(EmailRef), description="A message, from List Mails")]
 RefOut = Annotated[EmailRef, Pin(schema=schema(EmailRef))]
+Refs = Annotated[list[EmailRef], Pin(name="emails", schema=schema(EmailRef))]
+NewRef = Annotated[EmailRef, Pin(name="new_message_ref", schema=schema(EmailRef))]
 ExpungeMode = Annotated[str, Pin(valid_values=("uid_expunge", "expunge", "none"),
                                  description="uid_expunge removes just this message, expunge every message "
                                              "flagged deleted in the mailbox, none only flags it")]
-FILTERS = {"ALL": "ALL", "NEW": "NEW", "UNSEEN": "UNSEEN", "SEEN": "SEEN", "FLAGGED": "FLAGGED",
-           "UNFLAGGED": "UNFLAGGED", "ANSWERED": "ANSWERED", "UNANSWERED": "UNANSWERED", "DRAFT": "DRAFT",
-           "DELETED": "DELETED", "RECENT": "RECENT"}
+FILTERS = ("ALL", "NEW", "UNSEEN", "SEEN", "FLAGGED", "UNFLAGGED", "ANSWERED", "UNANSWERED", "DRAFT", "DELETED",
+           "RECENT")
+"""IMAP SEARCH keys that filter by flags."""
 _LIST_LINE = re.compile(rb'\((?P<flags>[^)]*)\) (?P<delimiter>"[^"]*"|NIL) (?P<name>.+)')
 _COPYUID = re.compile(rb"\d+ \S+ (\d+)")
 """The answer code of a copy (UIDPLUS): uid validity, source UIDs, destination UIDs."""
@@ -182,7 +184,7 @@ async def email_imap_connect(
 
 
 @node(friendly_name="IMAP Inbox", exec_pins=True)
-async def mail_imap_inbox(connection: Connection, inbox: str = "INBOX", ctx: Context = None) -> Annotated[
+async def mail_imap_inbox(ctx: Context, connection: Connection, inbox: str = "INBOX") -> Annotated[
         ImapInbox, Pin("Mailbox", name="inbox_struct", schema=schema(ImapInbox))]:
     """A mailbox of the connection (checked to exist)."""
     connection = as_model(ImapConnection, connection, "an IMAP connection")
@@ -191,7 +193,7 @@ async def mail_imap_inbox(connection: Connection, inbox: str = "INBOX", ctx: Con
 
 
 @node(friendly_name="IMAP List Inboxes", exec_pins=True)
-async def mail_imap_list_inboxes(connection: Connection, ctx: Context = None) -> Mailboxes:
+async def mail_imap_list_inboxes(ctx: Context, connection: Connection) -> Mailboxes:
     """Every selectable mailbox of the account."""
     connection = as_model(ImapConnection, connection, "an IMAP connection")
     names = await session(ctx, "imap", connection).call(mailbox_names)
@@ -199,8 +201,8 @@ async def mail_imap_list_inboxes(connection: Connection, ctx: Context = None) ->
 
 
 @node(friendly_name="IMAP Create Mailbox (If Missing)", exec_pins=True)
-async def mail_imap_create_mailbox(connection: Connection, name: str = "NewMailbox",
-                                   ctx: Context = None) -> CreatedMailbox:
+async def mail_imap_create_mailbox(ctx: Context, connection: Connection,
+                                   name: str = "NewMailbox") -> CreatedMailbox:
     """Creates (and subscribes to) a mailbox unless it exists."""
     connection = as_model(ImapConnection, connection, "an IMAP connection")
     created = await session(ctx, "imap", connection).call(lambda client: ensure_mailbox(client, name))
@@ -208,24 +210,23 @@ async def mail_imap_create_mailbox(connection: Connection, name: str = "NewMailb
 
 
 @node(friendly_name="List Mails", exec_pins=True)
-async def mail_imap_list(inbox: Inbox, filter: Annotated[str, Pin(valid_values=tuple(FILTERS))] = "NEW",
-                         ctx: Context = None) -> Annotated[list[EmailRef], Pin(name="emails",
-                                                                               schema=schema(EmailRef))]:
+async def mail_imap_list(ctx: Context, inbox: Inbox,
+                         filter: Annotated[str, Pin(valid_values=FILTERS)] = "NEW") -> Refs:
     """The messages of a mailbox that match a flag filter (NEW is recent and unseen), oldest first."""
     inbox = as_model(ImapInbox, inbox, "an IMAP mailbox")
     if filter.upper() not in FILTERS:
         raise ValueError(f"filter must be one of {', '.join(FILTERS)}, got {filter!r}")
     found = await session(ctx, "imap", inbox.connection).call(
-        lambda client: uids(client, inbox.name, FILTERS[filter.upper()]))
+        lambda client: uids(client, inbox.name, filter.upper()))
     return refs(inbox, found)
 
 
 @node(friendly_name="Search Mails", exec_pins=True)
-async def mail_imap_search(inbox: Inbox, from_address: str = "", to_address: str = "", subject: str = "",
-                           body: str = "", since: Annotated[str, Pin(description="YYYY-MM-DD")] = "",
-                           before: Annotated[str, Pin(description="YYYY-MM-DD")] = "", unseen_only: bool = False,
-                           ctx: Context = None) -> Annotated[list[EmailRef], Pin(name="emails",
-                                                                                 schema=schema(EmailRef))]:
+async def mail_imap_search(ctx: Context, inbox: Inbox, from_address: str = "", to_address: str = "",
+                           subject: str = "", body: str = "",
+                           since: Annotated[str, Pin(description="YYYY-MM-DD")] = "",
+                           before: Annotated[str, Pin(description="YYYY-MM-DD")] = "",
+                           unseen_only: bool = False) -> Refs:
     """The messages matching every given criterion (empty ones are ignored; text matches are substrings,
     case-insensitive, ASCII)."""
     import datetime as dt
@@ -244,7 +245,7 @@ async def mail_imap_search(inbox: Inbox, from_address: str = "", to_address: str
 
 
 @node(friendly_name="Fetch Mail", exec_pins=True)
-async def email_imap_inbox_fetch_mail(email_ref: Ref, ctx: Context = None) -> Annotated[
+async def email_imap_inbox_fetch_mail(ctx: Context, email_ref: Ref) -> Annotated[
         Email, Pin(name="email", schema=schema(Email))]:
     """The whole message, parsed: addresses, subject, date, text and HTML bodies, attachments, flags."""
     import imaplib
@@ -279,7 +280,7 @@ async def set_flags(ctx: Context, ref: EmailRef, flags: list[str], add: bool) ->
 
 
 @node(friendly_name="Mark Mail as Seen", exec_pins=True)
-async def email_imap_mark_seen(email: Ref, mark_as_seen: bool = True, ctx: Context = None) -> Annotated[
+async def email_imap_mark_seen(ctx: Context, email: Ref, mark_as_seen: bool = True) -> Annotated[
         EmailRef, Pin(name="email_ref", schema=schema(EmailRef))]:
     """Sets (or clears) the message's \\Seen flag."""
     ref = as_model(EmailRef, email, "an email reference")
@@ -293,8 +294,7 @@ class FlagsChanged(NamedTuple):
 
 
 @node(friendly_name="Set Mail Flags", exec_pins=True)
-async def email_imap_set_flags(email: Ref, flags: list[str] = None, add: bool = True,
-                               ctx: Context = None) -> FlagsChanged:
+async def email_imap_set_flags(ctx: Context, email: Ref, flags: list[str] = None, add: bool = True) -> FlagsChanged:
     """Adds (or removes) flags: system ones like \\Flagged, \\Answered, \\Seen, or keywords like $Important."""
     ref = as_model(EmailRef, email, "an email reference")
     if not flags:
@@ -303,9 +303,8 @@ async def email_imap_set_flags(email: Ref, flags: list[str] = None, add: bool = 
 
 
 @node(friendly_name="Copy Mail to Mailbox", exec_pins=True)
-async def email_imap_copy_message(email: Ref, destination: str = "Archive", create_if_missing: bool = False,
-                                  ctx: Context = None) -> Annotated[EmailRef, Pin(name="new_message_ref",
-                                                                                  schema=schema(EmailRef))]:
+async def email_imap_copy_message(ctx: Context, email: Ref, destination: str = "Archive",
+                                  create_if_missing: bool = False) -> NewRef:
     """Copies the message into another mailbox; the reference of the copy."""
     ref = as_model(EmailRef, email, "an email reference")
     return await session(ctx, "imap", ref.connection).call(
@@ -313,10 +312,9 @@ async def email_imap_copy_message(email: Ref, destination: str = "Archive", crea
 
 
 @node(friendly_name="Move Mail to Mailbox", exec_pins=True)
-async def email_imap_move_message(email: Ref, destination: str = "Archive", create_if_missing: bool = False,
-                                  expunge_mode: ExpungeMode = "uid_expunge",
-                                  ctx: Context = None) -> Annotated[EmailRef, Pin(name="new_message_ref",
-                                                                                  schema=schema(EmailRef))]:
+async def email_imap_move_message(ctx: Context, email: Ref, destination: str = "Archive",
+                                  create_if_missing: bool = False,
+                                  expunge_mode: ExpungeMode = "uid_expunge") -> NewRef:
     """Copies the message into another mailbox, then deletes the original (see expunge_mode)."""
     ref = as_model(EmailRef, email, "an email reference")
 
@@ -329,8 +327,7 @@ async def email_imap_move_message(email: Ref, destination: str = "Archive", crea
 
 
 @node(friendly_name="Delete Mail", exec_pins=True)
-async def email_imap_delete_message(email: Ref, expunge_mode: ExpungeMode = "uid_expunge",
-                                    ctx: Context = None) -> None:
+async def email_imap_delete_message(ctx: Context, email: Ref, expunge_mode: ExpungeMode = "uid_expunge") -> None:
     """Flags the message deleted and expunges it (see expunge_mode)."""
     ref = as_model(EmailRef, email, "an email reference")
     await session(ctx, "imap", ref.connection).call(lambda client: remove(client, ref, expunge_mode))
@@ -338,6 +335,7 @@ async def email_imap_delete_message(email: Ref, expunge_mode: ExpungeMode = "uid
 
 @node(friendly_name="Create Draft", exec_pins=True)
 async def email_imap_create_draft(
+    ctx: Context,
     connection: Connection,
     mailbox: str = "Drafts",
     create_if_missing: bool = True,
@@ -350,7 +348,6 @@ async def email_imap_create_draft(
     body_html: str = "",
     attachments: Annotated[list[Any], Pin(description="Local files: paths or structs with a 'path'")] = None,
     mark_seen: bool = False,
-    ctx: Context = None,
 ) -> Annotated[str, Pin(name="message_id")]:
     """Stores a new message flagged \\Draft in a mailbox (Bcc kept in the draft); its Message-ID."""
     import imaplib

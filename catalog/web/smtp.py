@@ -56,6 +56,7 @@ async def email_smtp_connect(
 
 @node(friendly_name="Send Mail", exec_pins=True)
 async def email_smtp_send(
+    ctx: Context,
     connection: Annotated[SmtpConnection, Pin(schema=schema(SmtpConnection), description="From SMTP Connect")],
     sender: Annotated[str, Pin("From", name="from", required=True)] = "",
     to: Annotated[str, Pin(description="Comma-separated addresses")] = "",
@@ -67,7 +68,6 @@ async def email_smtp_send(
     body_html: str = "",
     attachments: Annotated[list[Any], Pin(description="Local files: paths or structs with a 'path'")] = None,
     include_bcc_header: bool = False,
-    ctx: Context = None,
 ) -> Annotated[str, Pin(name="message_id")]:
     """Sends one message to every To, Cc and Bcc address; its Message-ID. Refused recipients are an error."""
     message = compose(sender, to, cc, bcc, subject, body_text, body_html, attachments or [], include_bcc_header)
