@@ -89,11 +89,14 @@ class StreamingHttpFetch(NodeType):
         ctx.activate("exec_success")
 
 
-def local_path(flow_path: Any) -> Path:
-    """A file path from a PathBuf/String pin or a struct with a `path` field."""
+def local_path(flow_path: Any) -> Path | None:
+    """A file path from a PathBuf/String pin or a struct with a `path` field; None (the content store) for
+    an empty one."""
     if isinstance(flow_path, dict):
         flow_path = flow_path.get("path")
-    if not isinstance(flow_path, str | Path) or not str(flow_path):
+    if flow_path is None or str(flow_path) == "":
+        return None
+    if not isinstance(flow_path, str | Path):
         raise TypeError(f"flow_path must be a file path or a struct with a 'path', got {flow_path!r}")
     return Path(flow_path).expanduser()
 
@@ -102,38 +105,86 @@ class HttpDownload(NodeType):
     name = "http_download"
     friendly_name = "HTTP Download"
     category = "Web"
-    description = ("Streams the response body into a file (written whole or not at all), reporting progress; "
-                   "a non-2xx status is an error and leaves no file.")
+    description = ("Streams the response body into a file (written whole or not at all), or into the app's content "
+                   "store when the path is empty, reporting progress; a non-2xx status is an error and leaves "
+                   "nothing behind.")
     pins = (exec_in(), request_in(),
-            data_in("flow_path", DataType.GENERIC, required=True, friendly_name="File",
-                    description="Where to write: a path, or a struct with a 'path' field"),
+            data_in("flow_path", DataType.GENERIC, friendly_name="File",
+                    description="Where to write: a path or a struct with a 'path' field; empty: the content store"),
+            data_in("app", DataType.STRING, default="default", description="Whose content store (empty path)"),
             *sending_options(),
             exec_out("exec_success", "Success"),
-            data_out("path", DataType.PATHBUF, description="The written file"),
+            data_out("path", DataType.PATHBUF, description="The written file (empty for the content store)"),
+            data_out("blob", DataType.STRUCT, description="The content-store reference (empty for a file)"),
             data_out("size", DataType.INTEGER, description="Bytes written"))
 
-    async def run(self, ctx: Context, *, request: Any, flow_path: Any, timeout_seconds: float, retries: int) -> None:
+    async def run(self, ctx: Context, *, request: Any, flow_path: Any, app: str, timeout_seconds: float,
+                  retries: int) -> None:
         import os
-        import secrets
+        import tempfile
 
         request, target = as_request(request), local_path(flow_path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+        folder = target.parent if target is not None else Path(tempfile.gettempdir())
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=folder, prefix=".download-", suffix=".tmp")
+        os.close(handle)
+        partial = Path(name)
         try:
-            async with send(ctx, request, timeout=timeout_seconds, retries=retries, stream=True) as response:
-                if not 200 <= response.status_code < 300:
-                    raise ConnectionError(f"download of {request.url} failed: status {response.status_code}")
-                total, size = int(response.headers.get("content-length") or 0), 0
-                with partial.open("wb") as file:
-                    async for chunk in response.aiter_bytes(1 << 16):
-                        file.write(chunk)
-                        size += len(chunk)
-                        ctx.progress(size, total or None, f"{size} bytes")
-                        ctx.check_cancelled()
-            os.replace(partial, target)
+            size, media_type = await self.stream_to(ctx, request, partial, timeout_seconds, retries)
+            if target is not None:
+                partial.replace(target)
+                blob = {}
+            else:
+                from flowlike_core.storage import current
+
+                blob = current().app(app).blobs.put(partial, media_type).model_dump()
         finally:
             partial.unlink(missing_ok=True)
-        ctx.info(f"downloaded {size} bytes from {request.url} to {target}")
-        ctx.set_output("path", target)
+        ctx.info(f"downloaded {size} bytes from {request.url} to {target or 'the content store'}")
+        ctx.set_output("path", target or "")
+        ctx.set_output("blob", blob)
         ctx.set_output("size", size)
+        ctx.activate("exec_success")
+
+    @staticmethod
+    async def stream_to(ctx: Context, request: Any, partial: Path, timeout: float, retries: int) -> tuple[int, str]:
+        """Write the body into `partial` chunk by chunk; (size, media type)."""
+        async with send(ctx, request, timeout=timeout, retries=retries, stream=True) as response:
+            if not 200 <= response.status_code < 300:
+                raise ConnectionError(f"download of {request.url} failed: status {response.status_code}")
+            total, size = int(response.headers.get("content-length") or 0), 0
+            with partial.open("wb") as file:
+                async for chunk in response.aiter_bytes(1 << 16):
+                    file.write(chunk)
+                    size += len(chunk)
+                    ctx.progress(size, total or None, f"{size} bytes")
+                    ctx.check_cancelled()
+            media_type = response.headers.get("content-type", "application/octet-stream").split(";")[0].strip()
+        return size, media_type
+
+
+class GrabFrame(NodeType):
+    name = "web_camera_grab_frame"
+    friendly_name = "Grab IP-Camera Frame"
+    category = "Web/Camera"
+    description = ("Fetches one still image from a camera's snapshot URL (JPEG, PNG...) as an image handle; "
+                   "Error when the answer is not an image or no answer came.")
+    pins = (exec_in(), request_in(), *sending_options(),
+            exec_out("exec_success", "Success"),
+            data_out("image", DataType.STRUCT, description="The frame, for the media and onnx image nodes"),
+            exec_out("exec_error", "Error"), data_out("error_message", DataType.STRING))
+
+    async def run(self, ctx: Context, *, request: Any, timeout_seconds: float, retries: int) -> None:
+        from flowlike_catalog.media.image import keep_image, open_image
+
+        request = as_request(request)
+        try:
+            response = await fetch(ctx, request, timeout=timeout_seconds, retries=retries)
+            if not response.is_success:
+                raise ConnectionError(f"camera {request.url} answered status {response.status_code}")
+            image = open_image(response.body, what=f"the answer of {request.url}")
+        except (ConnectionError, ValueError) as exc:
+            failed(ctx, exc)
+            return
+        ctx.set_output("image", keep_image(ctx, image))
         ctx.activate("exec_success")

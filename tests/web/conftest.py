@@ -161,6 +161,15 @@ def http_app() -> Any:
     async def page(request: Request) -> Response:
         return Response(PAGE, media_type="text/html; charset=utf-8")
 
+    async def snapshot(request: Request) -> Response:
+        import io
+
+        from PIL import Image
+
+        out = io.BytesIO()
+        Image.new("RGB", (4, 3), (200, 10, 10)).save(out, "PNG")
+        return Response(out.getvalue(), media_type="image/png")
+
     async def feed(request: Request) -> Response:
         return Response(FEED, media_type="text/calendar")
 
@@ -177,7 +186,7 @@ def http_app() -> Any:
               Route("/flaky/{key}/{n}", flaky, methods=["GET", "POST"]),
               Route("/slow", slow), Route("/stream/{n}", stream), Route("/bytes/{n}", data),
               Route("/latin1", latin1), Route("/page", page), Route("/site/{name}", site),
-              Route("/calendar.ics", feed)]
+              Route("/calendar.ics", feed), Route("/snapshot.png", snapshot)]
     return Starlette(routes=routes)
 
 

@@ -140,6 +140,41 @@ def test_download_streams_to_a_file_with_progress(b, http_server, tmp_path) -> N
     assert sorted(p.name for p in target.parent.iterdir()) == ["data.bin"]
 
 
+def test_download_into_the_content_store(b, http_server, tmp_path) -> None:
+    store = storage.configure(str(tmp_path / "store"), record_runs=False)
+    start = b.add("events_simple")
+    made = b.add("http_make_request", url=f"{http_server}/bytes/70000")
+    download = b.add("http_download", app="demo")
+    b.chain(start, download)
+    b.wire(made, "request", download, "request")
+    ref = b.result_of(download, download, "blob", out="exec_success")
+    assert (ref["size"], ref["media_type"]) == (70000, "application/octet-stream")
+    assert store.app("demo").blobs.get(ref) == bytes(i % 251 for i in range(70000))
+
+
+def test_camera_frame_is_an_image_handle(b, http_server) -> None:
+    from flowlike_catalog.media.image import image_of
+
+    start = b.add("events_simple")
+    made = b.add("http_make_request", url=f"{http_server}/snapshot.png")
+    grab = b.add("web_camera_grab_frame")
+    b.chain(start, grab)
+    b.wire(made, "request", grab, "request")
+    ref = b.result_of(grab, grab, "image", out="exec_success")
+    assert (ref.width, ref.height, ref.mode) == (4, 3, "RGB")
+    assert image_of(None, ref).getpixel((0, 0)) == (200, 10, 10)
+
+
+def test_camera_answer_that_is_no_image_fires_error(b, http_server) -> None:
+    start = b.add("events_simple")
+    made = b.add("http_make_request", url=f"{http_server}/latin1")
+    grab = b.add("web_camera_grab_frame")
+    b.chain(start, grab)
+    b.wire(made, "request", grab, "request")
+    message = b.result_of(grab, grab, "error_message", out="exec_error")
+    assert message.startswith(f"the answer of {http_server}/latin1 is not an image Pillow can read")
+
+
 def test_failed_download_leaves_no_file(b, http_server, tmp_path) -> None:
     start = b.add("events_simple")
     made = b.add("http_make_request", url=f"{http_server}/status/500")
