@@ -2,12 +2,18 @@
 
 Plain SVG and HTML with inline attributes only (no scripts, no widgets, no CSS classes), so the
 pictures survive nbviewer, GitHub and exported HTML.
+
+A run's display stays small whatever the run did, because it is saved into the notebook: past `MAX_ROWS`
+executions the table has one row per node (runs, total and longest time, first error), the timeline draws
+at most `MAX_BARS` bars, and the record riding along is cut to `RECORD_BUDGET` bytes. The whole record
+stays on the Run object (`run.core.record()`).
 """
 
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
+import json
+from typing import TYPE_CHECKING, Any
 
 from flowlike_core.board import Board, Node, Pin
 from flowlike_core.node import ERROR_EXEC, ERROR_MESSAGE
@@ -31,6 +37,14 @@ RUN_COLORS = {RunStatus.SUCCESS: "#2e9e5b", RunStatus.FAILED: "#d64545", RunStat
               RunStatus.RUNNING: "#e6a23c"}
 
 NODE_WIDTH, HEADER, ROW = 190.0, 26.0, 18.0
+MAX_ROWS = 60
+"""Rows of the run table: one per execution up to this many executions, else one per node, this many nodes."""
+MAX_BARS = 50
+"""Bars of the timeline: the first executions; the rest are counted under it."""
+MAX_TRACEBACK = 4000
+"""Characters of the failing node's traceback shown (its end, where the error is)."""
+RECORD_BUDGET = 30_000
+"""Bytes of JSON the run record in a display may take; a bigger record keeps its first traces."""
 
 
 def _shown_pins(board: Board, node: Node) -> list[Pin]:
@@ -136,29 +150,105 @@ def _short(value: object) -> str:
 
 
 def run_html(view: RunView) -> str:
-    """The run's status line, the error at the failing node, and its trace table."""
+    """The run's status line, the error at the failing node, and its trace table (aggregated when long)."""
     run = view.core
     color = RUN_COLORS.get(run.status, "#333")
     parts = [f'<div><b style="color:{color}">{html.escape(run.status.value)}</b> '
-             f'{html.escape(view.summary())}</div>']
+             f'{html.escape(_cut(view.summary(), 1000))}</div>']
     failed = run.failed_trace()
     if failed is not None:
         parts.append(f'<div style="color:#d64545">Error at node <b>{html.escape(view._node_label(failed.node_id))}'
-                     f'</b>: {html.escape(failed.error or "")}</div>')
+                     f'</b>: {html.escape(_cut(failed.error or "", 1000))}</div>')
         if failed.traceback:
-            parts.append(f"<details><summary>traceback</summary><pre>{html.escape(failed.traceback)}</pre></details>")
-    rows = view.trace_rows()
-    styles = ["background:#fdecea" if row["status"] == NodeStatus.FAILED.value else "" for row in rows]
+            tail = failed.traceback[-MAX_TRACEBACK:]
+            parts.append(f"<details><summary>traceback</summary><pre>{html.escape(tail)}</pre></details>")
+    if len(run.traces) <= MAX_ROWS and not run.folded:
+        rows = view.trace_rows()
+        styles = ["background:#fdecea" if row["status"] == NodeStatus.FAILED.value else "" for row in rows]
+    else:
+        rows = node_rows(view)
+        styles = ["background:#fdecea" if row["failed"] else "" for row in rows]
+        hidden = len(rows) - MAX_ROWS
+        rows, styles = rows[:MAX_ROWS], styles[:MAX_ROWS]
+        parts.append(f"<div>{run.node_executions:,} node executions, one row per node"
+                     + (f"; {hidden:,} more nodes not shown" if hidden > 0 else "")
+                     + " (every execution: <code>run.traces</code>, <code>run.core.record()</code>)</div>")
     parts.append(namespace.html_table(rows, styles))
     return "".join(parts)
 
 
+def node_rows(view: RunView) -> list[dict[str, Any]]:
+    """One row per node that ran, in the order nodes first ran: runs, failures, total and longest time,
+    first error; traced and folded executions together."""
+    run = view.core
+    nodes: dict[str, dict[str, Any]] = {}
+    for trace in run.traces:
+        row = nodes.setdefault(trace.node_id, _node_row(view, trace.node_id, trace.node_name, trace.step))
+        row["runs"] += 1
+        row["failed"] += trace.status is NodeStatus.FAILED
+        row["total (s)"] += trace.duration
+        row["longest (s)"] = max(row["longest (s)"], trace.duration)
+        row["first error"] = row["first error"] or trace.error
+    for stats in run.folded.values():
+        row = nodes.setdefault(stats.node_id, _node_row(view, stats.node_id, stats.node_name, stats.first_step))
+        row["runs"] += stats.count
+        row["failed"] += stats.failures
+        row["total (s)"] += stats.total
+        row["longest (s)"] = max(row["longest (s)"], stats.longest)
+        row["first error"] = row["first error"] or stats.first_error
+    rows = sorted(nodes.values(), key=lambda row: row.pop("_first"))
+    for row in rows:
+        row["total (s)"], row["longest (s)"] = round(row["total (s)"], 4), round(row["longest (s)"], 4)
+    return rows
+
+
+def _node_row(view: RunView, node_id: str, node_name: str, first_step: int) -> dict[str, Any]:
+    return {"_first": first_step, "node": view._node_label(node_id), "type": node_name, "runs": 0, "failed": 0,
+            "total (s)": 0.0, "longest (s)": 0.0, "first error": None}
+
+
+def display_record(run: Run) -> dict[str, Any]:
+    """The run's record for a display, at most RECORD_BUDGET bytes of JSON: a big one keeps its first
+    traces and folded nodes (without their log lines) and says how many it left out in `truncated`."""
+    record = run.record().model_dump(mode="json")
+    if len(json.dumps(record, default=str)) <= RECORD_BUDGET:
+        return record
+    traces, folded = record["traces"], record["folded"]
+    keep = len(traces) + len(folded)
+    while keep:
+        cut = {**record, "traces": [_short_trace(t) for t in traces[:keep]],
+               "folded": [{**f, "logs": []} for f in folded[:keep]],
+               "truncated": {"traces": max(len(traces) - keep, 0), "folded": max(len(folded) - keep, 0)}}
+        cut["result"], cut["variables"] = _small(cut["result"]), {k: _small(v) for k, v in cut["variables"].items()}
+        if len(json.dumps(cut, default=str)) <= RECORD_BUDGET:
+            return cut
+        keep //= 2
+    return {**cut, "traces": [], "folded": [], "variables": {},
+            "truncated": {"traces": len(traces), "folded": len(folded)}}
+
+
+def _short_trace(trace: dict[str, Any]) -> dict[str, Any]:
+    return {**trace, "logs": trace["logs"][:5], "error": _cut(trace["error"], 500),
+            "traceback": trace["traceback"][-MAX_TRACEBACK:] if trace["traceback"] else None}
+
+
+def _small(value: Any) -> Any:
+    """A value as it is, or its shortened text when its JSON is long."""
+    text = json.dumps(value, default=str)
+    return value if len(text) <= 500 else _cut(text, 500)
+
+
+def _cut(text: str | None, limit: int) -> str | None:
+    return text if text is None or len(text) <= limit else text[:limit - 1] + "…"
+
+
 def timeline_svg(run: Run, width: float = 640.0) -> str:
-    """One bar per node execution on a shared time axis, coloured by status (hover for details)."""
+    """One bar per node execution on a shared time axis, coloured by status (hover for details); the
+    first MAX_BARS executions are drawn, the others counted below them."""
     label_width, bar_height, gap = 150.0, 14.0, 4.0
-    traces = run.traces
+    traces = run.traces[:MAX_BARS]
     origin = run.start
-    span = max([t.end - origin for t in traces if t.end] + [run.duration, 1e-6])
+    span = max([t.end - origin for t in run.traces if t.end] + [run.duration, 1e-6])
     plot = width - label_width - 20
     rows = []
     for i, trace in enumerate(traces):
@@ -166,13 +256,18 @@ def timeline_svg(run: Run, width: float = 640.0) -> str:
         x = label_width + (trace.start - origin) / span * plot
         bar = max(2.0, trace.duration / span * plot)
         node = run.board.nodes.get(trace.node_id)
-        name = html.escape((node.friendly_name or node.name) if node else trace.node_id)
+        name = html.escape(_cut((node.friendly_name or node.name) if node else trace.node_id, 40))
         tip = html.escape(f"{trace.node_name} step {trace.step}: {trace.status.value}, {trace.duration * 1000:.2f} ms"
-                          + (f" - {trace.error}" if trace.error else ""))
+                          + (f" - {_cut(trace.error, 300)}" if trace.error else ""))
         rows.append(f'<text x="{label_width - 6}" y="{y + 11}" font-size="11" text-anchor="end">{name}</text>'
                     f'<rect x="{x:.1f}" y="{y}" width="{bar:.1f}" height="{bar_height}" rx="2" '
                     f'fill="{STATUS_COLORS.get(trace.status, "#999")}"><title>{tip}</title></rect>')
     height = 24 + len(traces) * (bar_height + gap) + 16
+    more = run.node_executions - len(traces)
+    if more > 0:
+        rows.append(f'<text x="{label_width}" y="{height - 4}" font-size="11" fill="#555">+ {more:,} more '
+                    f'executions not drawn (run.traces)</text>')
+        height += 14
     axis = (f'<line x1="{label_width}" y1="18" x2="{label_width + plot}" y2="18" stroke="#999"/>'
             f'<text x="{label_width}" y="12" font-size="10" fill="#555">0 s</text>'
             f'<text x="{label_width + plot}" y="12" font-size="10" fill="#555" text-anchor="end">{span:.4f} s</text>')

@@ -172,7 +172,9 @@ class RunView:
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
-        record = self.core.record().model_dump(mode="json")
+        from flowlike_nb.kernel.render import display_record
+
+        record = display_record(self.core)  # bounded: it is saved into the notebook
         display({"text/html": self.html(), "text/plain": self.summary(), RUN_MIME: record}, raw=True)
         if self.core.traces:
             display({"image/svg+xml": self.timeline_svg(), "text/plain": "<timeline>"}, raw=True)
