@@ -45,13 +45,13 @@ class Row(NamedTuple):
 
 @node(friendly_name="Get Row By Index", category="Data/Excel/Rows")
 def tables_get_row_by_index(table: Annotated[Any, Pin(description="A table")], row_index: Annotated[int, Pin(
-        description="0 is the first row; negative counts from the end")] = 1) -> Row:
-    """One row of a table as a dict; gives the index it took (negative indexes resolved)."""
+        description="1 is the first row")] = 1) -> Row:
+    """One row of a table as a dict, by 1-based index (as in Flow-Like); gives the index back."""
     arrow = as_arrow(table)
-    index = row_index + arrow.num_rows if row_index < 0 else row_index
-    if not 0 <= index < arrow.num_rows:
-        raise IndexError(f"row {row_index} is out of range for a table of {arrow.num_rows} rows")
-    return Row(arrow.slice(index, 1).to_pylist()[0], index)
+    if not 1 <= row_index <= arrow.num_rows:
+        raise IndexError(f"row_index {row_index} is out of range: the table has {arrow.num_rows} rows (1 is the "
+                         f"first)")
+    return Row(arrow.slice(row_index - 1, 1).to_pylist()[0], row_index)
 
 
 class BufferedCsvReader(NodeType):

@@ -114,10 +114,11 @@ def test_bad_input_is_named() -> None:
 
 
 def test_rows(flow: Flow, tmp_path: Path) -> None:
-    assert tables_get_row_by_index.func(SALES, 1) == ({"city": "Rome", "amount": 20, "day": 1}, 1)
-    assert tables_get_row_by_index.func(SALES, -1).row_index == 4
-    with pytest.raises(IndexError, match="row 9 is out of range for a table of 5 rows"):
-        tables_get_row_by_index.func(SALES, 9)
+    assert tables_get_row_by_index.func(SALES, 2) == ({"city": "Rome", "amount": 20, "day": 1}, 2)
+    assert tables_get_row_by_index.func(SALES, 5).row == {"city": "Rome", "amount": 1, "day": 3}
+    for bad in (0, 6):
+        with pytest.raises(IndexError, match=f"row_index {bad} is out of range: the table has 5 rows"):
+            tables_get_row_by_index.func(SALES, bad)
     loop = flow.step("control_for_each_row")
     flow.wire(flow.feed("sales"), "value_ref", loop, "table")
     log = flow.add("log_info", message="row")
