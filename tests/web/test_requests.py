@@ -163,3 +163,34 @@ def test_bearer_and_basic_auth_reach_the_server(b, http_server) -> None:
     assert send(b, bearer, http_server)["headers"]["authorization"] == "Bearer tok-123"
     request = rq.http_set_basic_auth.func(make(), "ada", "pw:1")
     assert request.all_headers() == {"Authorization": "Basic YWRhOnB3OjE="}
+
+
+def test_token_from_a_secret_variable_reaches_the_server_but_no_record(b, http_server) -> None:
+    from flowlike_core import DataType, Variable, commands
+    from flowlike_core.storage import redacted_record
+
+    secret = "tok-from-the-vault-42"
+    b.board.apply(commands.UpsertVariable(Variable(name="api_token", data_type=DataType.STRING,
+                                                   default_value=secret, secret=True)))
+    token = b.add("variable_get", var_ref="api_token")
+    made = with_request(b, http_server, "GET")
+    bearer = b.add("http_set_bearer_auth")
+    b.wire(made, "request", bearer, "request")
+    b.wire(token, "value_ref", bearer, "token")
+    log = b.add("log_info")
+    start, fetch, to_json = b.add("events_simple"), b.add("http_fetch"), b.add("http_response_to_json")
+    b.chain(start, fetch)
+    b.wire(bearer, "request_out", fetch, "request")
+    b.wire(fetch, "exec_success", log, "exec_in")
+    b.wire(bearer, "request_out", log, "message")
+    b.chain(log, to_json)
+    b.wire(fetch, "response", to_json, "response")
+    back = b.add("events_generic_return_result")
+    b.chain(to_json, back)
+    b.wire(to_json, "struct", back, "response")
+    run = b.run()
+    run.raise_for_status()
+    assert run.result["headers"]["authorization"] == f"Bearer {secret}"
+    [line] = [entry.message for entry in run.logs()]
+    assert '"Authorization": "**********"' in line and secret not in line
+    assert secret not in redacted_record(run).model_dump_json()  # the echoed header in the result is masked too
