@@ -88,6 +88,8 @@ def _read_protobuf(payload: bytes, source: str) -> Document:
     app_layout = schema.app_layout(payload)
     try:
         app = schema.decode(payload, "App", app_layout)
+        if not app["boards"] and app_layout == "current":  # only an id and a list at 5: the old manifest's boards
+            app, app_layout = schema.decode(payload, "App", "legacy"), "legacy"
     except WireError as exc:
         raise BoardFileError(f"{source}: the LZ4 payload is neither a Flow-Like board nor an app: {exc}") from exc
     if app["boards"]:

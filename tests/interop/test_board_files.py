@@ -108,6 +108,9 @@ def test_app_folder_lists_its_boards_in_either_manifest_layout(hello, registry, 
     (tmp_path / "manifest.app").write_bytes(formats.compress(legacy))
     assert schema.app_layout(legacy) == "legacy"
     assert [b.name for b, _ in import_path(tmp_path, registry)] == ["from flow-like"]
+    bare = schema.encode({"id": "app1", "boards": ["b2"]}, "App", "legacy")  # nothing else tells the layout
+    (tmp_path / "manifest.app").write_bytes(formats.compress(bare))
+    assert [b.name for b, _ in import_path(tmp_path, registry)] == ["two"]
 
 
 def test_app_listing_a_missing_board_is_a_clear_error(tmp_path, registry):
