@@ -60,20 +60,6 @@ def reachable(board: Board, start: str) -> set[str]:
     return seen
 
 
-def without_placeholders(board: Board, registry: Registry) -> Board:
-    """The board to plan a run from: itself when every node is known, else a copy without the placeholders."""
-    missing = set(placeholders(board, registry))
-    if not missing:
-        return board
-    runnable = board.model_copy(update={
-        "nodes": {k: v for k, v in board.nodes.items() if k not in missing},
-        "connections": [w for w in board.connections if w.from_node not in missing and w.to_node not in missing],
-    })
-    runnable._listeners = []  # a copy shares private state shallowly; edits of the copy must reach no one
-    runnable._history = None
-    return runnable
-
-
 def refuse_reached(board: Board, registry: Registry, start: str) -> None:
     """Raise, naming them, when a run from `start` could reach a placeholder; before anything runs."""
     missing = set(placeholders(board, registry))

@@ -102,3 +102,9 @@ def test_placeholder_pins_keep_schema_options_and_values_through_export(registry
         ["a", "b"], (0.0, 5.0), 0.5, True)
     serde = json.loads(export_board(board, tmp_path / "t.json", as_json=True, registry=registry).read_text())
     assert serde["nodes"]["t"]["pins"]["s"]["schema"] == "TelegramSession"
+
+
+def test_starting_on_a_placeholder_is_refused_naming_it(imported, registry):
+    board, _ = imported
+    with pytest.raises(BoardError, match=r"'Sticker' \(n-fetch\): missing telegram_send_sticker"):
+        board.run(start="n-fetch", registry=registry)
