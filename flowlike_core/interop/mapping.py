@@ -28,7 +28,7 @@ from flowlike_core.board import (
     Variable,
     new_id,
 )
-from flowlike_core.interop.placeholders import pack_of
+from flowlike_core.interop.placeholders import flowlike_catalog, pack_of
 from flowlike_core.interop.report import ImportReport
 from flowlike_core.node import ERROR_EXEC, ERROR_MESSAGE, NodeType
 from flowlike_core.registry import Registry
@@ -378,7 +378,10 @@ def _layers(layers: dict[str, dict[str, Any]], nodes: dict[str, Node]) -> dict[s
 
 
 def board_to_flowlike(board: Board, registry: Registry) -> dict[str, Any]:
-    """Flow-Like's serde form of a board: its keys and pins, both records of every wire, layers as parents."""
+    """Flow-Like's serde form of a board: its keys and pins, both records of every wire, layers as parents.
+
+    Nodes carry the schema version Flow-Like's catalog gives their key: Flow-Like re-syncs a node whose
+    version is older than its catalog's (retyping pins and dropping their wires where types differ)."""
     connected_to: dict[str, list[str]] = {}
     depends_on: dict[str, list[str]] = {}
     for wire in board.connections:
@@ -396,6 +399,7 @@ def board_to_flowlike(board: Board, registry: Registry) -> dict[str, Any]:
             "id": node.id, "name": key, "friendly_name": node.friendly_name, "description": node.description,
             "coordinates": list(node.coordinates), "category": node.category, "pins": pins,
             "start": bool(node_type and node_type.is_event) or None, "comment": node.comment, "layer": layer,
+            "version": flowlike_catalog().get(key, ("", None))[1],
         }
     variables = {v.id: _export_variable(v) for v in board.variables.values()}
     comments = {c.id: {"id": c.id, "content": c.content, "comment_type": "Text", "timestamp": now,

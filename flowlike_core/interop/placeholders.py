@@ -17,20 +17,22 @@ from flowlike_core.registry import Registry
 
 
 @functools.cache
-def flowlike_packs() -> dict[str, str]:
-    """Flow-Like node key -> the Flow-Like pack that registers it."""
+def flowlike_catalog() -> dict[str, tuple[str, int | None]]:
+    """Flow-Like node key -> (the Flow-Like pack that registers it, its node schema version if it has one)."""
     text = resources.files(__package__).joinpath("flowlike_packs.txt").read_text(encoding="utf-8")
-    packs: dict[str, str] = {}
+    catalog: dict[str, tuple[str, int | None]] = {}
     for line in text.splitlines():
         if line and not line.startswith("#"):
             pack, _, keys = line.partition("\t")
-            packs.update(dict.fromkeys(keys.split(), pack))
-    return packs
+            for entry in keys.split():
+                key, _, version = entry.partition("@")
+                catalog[key] = (pack, int(version) if version else None)
+    return catalog
 
 
 def pack_of(key: str) -> str:
     """The Flow-Like pack of a node key, or `unknown pack` for keys Flow-Like's catalog does not list."""
-    pack = flowlike_packs().get(key)
+    pack = flowlike_catalog().get(key, ("", None))[0]
     return f"Flow-Like pack {pack!r}" if pack else "unknown pack"
 
 

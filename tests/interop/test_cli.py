@@ -75,3 +75,12 @@ def test_console_script(tmp_path, hello):
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "1 placeholder(s)" in done.stdout
+
+
+def test_export_gives_versioned_flowlike_nodes_their_catalog_version(tmp_path):
+    """Flow-Like re-syncs a node older than its catalog entry (dropping wires of retyped pins): say the version."""
+    nodes = [fl_node("r", "string_replace", []), fl_node("s", "events_simple", [exec_pin("p", "exec_out", "Output")])]
+    board, _ = open_board(json.dumps(fl_board(*nodes)).encode())
+    assert main(["export", str(board.save(tmp_path / "b")), "-o", str(tmp_path / "b.json"), "--json"]) == 0
+    serde = json.loads((tmp_path / "b.json").read_text())
+    assert (serde["nodes"]["r"]["version"], serde["nodes"]["s"]["version"]) == (1, None)
