@@ -117,14 +117,15 @@ class RemoveNode(Command):
     label: ClassVar[str] = "remove node"
 
     def touches_nodes(self, board: Board) -> set[str]:
-        return {self.node_id} | {n for c in board.wires_of(self.node_id) for n in (c.from_node, c.to_node)}
+        neighbours = {n for c in board.wires_of(self.node_id) for n in (c.from_node, c.to_node)}
+        return {self.node_id} | neighbours | wiring.generic_reach(board, neighbours)
 
     def do(self, board: Board) -> None:
         _node(board, self.node_id)
         neighbours = {n for c in board.wires_of(self.node_id) for n in (c.from_node, c.to_node)}
         board.connections = [c for c in board.connections if self.node_id not in (c.from_node, c.to_node)]
         del board.nodes[self.node_id]
-        wiring.release_generics(board, neighbours - {self.node_id})
+        wiring.settle_generics(board, neighbours - {self.node_id})
 
 
 @dataclass
@@ -190,8 +191,9 @@ class Connect(Command):
 
     def touches_nodes(self, board: Board) -> set[str]:
         connection = self._connection(board)
+        ends = {connection.from_node, connection.to_node}
         others = {n for c in wiring.displaced(board, connection) for n in (c.from_node, c.to_node)}
-        return {self.from_node, self.to_node} | others
+        return ends | others | wiring.generic_reach(board, ends | others)
 
     def do(self, board: Board) -> Connection:
         connection = self._connection(board)
@@ -200,8 +202,8 @@ class Connect(Command):
             return connection
         old = wiring.displaced(board, connection)
         board.connections = [c for c in board.connections if c not in old] + [connection]
-        wiring.release_generics(board, {n for c in old for n in (c.from_node, c.to_node)})
-        wiring.bind_generics(board, connection)
+        wiring.settle_generics(board, {connection.from_node, connection.to_node} |
+                               {n for c in old for n in (c.from_node, c.to_node)})
         return connection
 
 
@@ -215,7 +217,8 @@ class Disconnect(Command):
     label: ClassVar[str] = "disconnect"
 
     def touches_nodes(self, board: Board) -> set[str]:
-        return {self.from_node, self.to_node}
+        ends = {self.from_node, self.to_node}
+        return ends | wiring.generic_reach(board, ends)
 
     def do(self, board: Board) -> None:
         connection = _wire(board, self.from_node, self.from_pin, self.to_node, self.to_pin)
@@ -223,7 +226,7 @@ class Disconnect(Command):
         if connection not in board.connections:
             raise BoardError(f"no wire {source.label()}.{self.from_pin} -> {target.label()}.{self.to_pin}")
         board.connections = [c for c in board.connections if c != connection]
-        wiring.release_generics(board, {source.id, target.id})
+        wiring.settle_generics(board, {source.id, target.id})
 
 
 @dataclass

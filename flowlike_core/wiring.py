@@ -50,6 +50,27 @@ def _is_wildcard(pin: Pin) -> bool:
     return pin.data_type is DataType.GENERIC and pin.generic is None
 
 
+def mismatch(out: Pin, inp: Pin, pure_pair: bool = False) -> str | None:
+    """Why a wire from `out` to `inp` breaks a rule of the two pins alone, or None: the per-wire rules that
+    `check` applies when connecting and `validate` applies to every wire of a board."""
+    if out.is_input or not inp.is_input:
+        return "wires go from an output pin to an input pin"
+    if out.is_exec != inp.is_exec:
+        return "execution pins connect only to execution pins"
+    if out.is_exec or _is_wildcard(out) or _is_wildcard(inp):
+        return None
+    if out.value_type is not inp.value_type:
+        return f"value types differ ({out.value_type.value} vs {inp.value_type.value})"
+    generic = DataType.GENERIC in (out.data_type, inp.data_type)
+    if not generic and out.data_type is not inp.data_type:
+        return f"data types differ ({out.data_type.value} vs {inp.data_type.value})"
+    if out.data_type is DataType.STRUCT and inp.data_type is DataType.STRUCT and not schema_satisfies(
+        out.schema_, inp.schema_
+    ):
+        return "the source's schema does not satisfy the target's schema"
+    return None
+
+
 def check(board: Board, connection: Connection) -> None:
     """Raise ConnectionRefused, naming both pins and the rule, if `connection` breaks a rule."""
     source, target = board.nodes.get(connection.from_node), board.nodes.get(connection.to_node)
@@ -60,41 +81,33 @@ def check(board: Board, connection: Connection) -> None:
     if out is None or inp is None:
         node, pin_id = (source, connection.from_pin) if out is None else (target, connection.to_pin)
         raise ConnectionRefused(f"cannot connect: node {node.label()} has no pin {pin_id!r}")
-    if out.is_input or not inp.is_input:
-        raise _refuse(source, out, target, inp, "wires go from an output pin to an input pin")
     if source.id == target.id:
         raise _refuse(source, out, target, inp, "a node cannot be wired to itself")
-    if out.is_exec != inp.is_exec:
-        raise _refuse(source, out, target, inp, "execution pins connect only to execution pins")
-    if out.is_exec:
-        return
-    if not (_is_wildcard(out) or _is_wildcard(inp)):
-        if out.value_type is not inp.value_type:
-            raise _refuse(source, out, target, inp,
-                          f"value types differ ({out.value_type.value} vs {inp.value_type.value})")
-        generic = DataType.GENERIC in (out.data_type, inp.data_type)
-        if not generic and out.data_type is not inp.data_type:
-            raise _refuse(source, out, target, inp,
-                          f"data types differ ({out.data_type.value} vs {inp.data_type.value})")
-        if out.data_type is DataType.STRUCT and inp.data_type is DataType.STRUCT and not schema_satisfies(
-            out.schema_, inp.schema_
-        ):
-            raise _refuse(source, out, target, inp, "the source's schema does not satisfy the target's schema")
+    why = mismatch(out, inp)
+    if why:
+        raise _refuse(source, out, target, inp, why)
+    if not out.is_exec:
+        why = _generic_conflict(board, connection)
+        if why:
+            raise _refuse(source, out, target, inp, why)
     if source.is_pure and target.is_pure and _reaches(board, target.id, source.id):
         raise _refuse(source, out, target, inp, "it would close a cycle among pure nodes")
 
 
 def _reaches(board: Board, start: str, goal: str) -> bool:
-    """Whether data flows from node `start` to node `goal` through pure nodes only."""
+    """Whether data flows from node `start` to node `goal` through pure nodes only (one pass over the wires)."""
+    onward: dict[str, list[str]] = {}
+    for wire in board.connections:
+        onward.setdefault(wire.from_node, []).append(wire.to_node)
     seen, stack = {start}, [start]
     while stack:
         current = stack.pop()
         if current == goal:
             return True
-        for wire in board.connections:
-            if wire.from_node == current and wire.to_node not in seen and board.nodes[wire.to_node].is_pure:
-                seen.add(wire.to_node)
-                stack.append(wire.to_node)
+        for nxt in onward.get(current, ()):
+            if nxt not in seen and board.nodes[nxt].is_pure:
+                seen.add(nxt)
+                stack.append(nxt)
     return False
 
 
@@ -106,29 +119,88 @@ def displaced(board: Board, connection: Connection) -> list[Connection]:
     return [c for c in board.wires_into(connection.to_node, connection.to_pin) if c != connection]
 
 
-def bind_generics(board: Board, connection: Connection) -> None:
-    """Give Generic pins with a type variable the concrete type of what they were wired to."""
-    source, out, target, inp = board.endpoints(connection)
-    for node, pin, other in ((source, out, inp), (target, inp, out)):
-        if pin.generic and pin.data_type is DataType.GENERIC and other.data_type is not DataType.GENERIC:
-            _set_group(node, pin.generic, other.data_type, other.schema_)
+# ---- Generic type variables ------------------------------------------------------------------------------
+#
+# Pins of one node declared with the same type variable (`generic="T"`) form a group. Data wires join groups
+# into components: a reroute chain is one component. A component takes the one concrete data type wired to
+# it from outside (any end of the chain), and returns to Generic when none is left; two different ones
+# cannot meet, so the wire that would join them is refused.
+
+Group = tuple[str, str]
+"""A type variable of one node: (node id, variable)."""
 
 
-def release_generics(board: Board, node_ids: set[str]) -> None:
-    """Return a type variable to Generic once no wire touches any pin that shares it."""
-    for node_id in node_ids:
-        node = board.nodes.get(node_id)
-        if node is None:
+def _components(board: Board, start: set[Group],
+                extra: Connection | None = None) -> list[tuple[set[Group], list[tuple[Node, Pin]]]]:
+    """The components holding the `start` groups (with `extra` counted as a wire): each with the concrete
+    pins wired to it from outside."""
+    if not start:
+        return []
+    wires = [*board.connections, *([extra] if extra is not None else [])]
+    touching: dict[Group, list[tuple[Node, Pin]]] = {}
+    for wire in wires:
+        source, target = board.nodes.get(wire.from_node), board.nodes.get(wire.to_node)
+        out = source.pins.get(wire.from_pin) if source else None
+        inp = target.pins.get(wire.to_pin) if target else None
+        if out is None or inp is None or out.is_exec:
             continue
-        wired = {c.from_pin for c in board.wires_of(node_id)} | {c.to_pin for c in board.wires_of(node_id)}
-        for var in {p.generic for p in node.pins.values() if p.generic}:
-            group = [p for p in node.pins.values() if p.generic == var]
-            if not any(p.id in wired for p in group):
-                _set_group(node, var, DataType.GENERIC, None)
+        if out.generic:
+            touching.setdefault((source.id, out.generic), []).append((target, inp))  # type: ignore[union-attr]
+        if inp.generic:
+            touching.setdefault((target.id, inp.generic), []).append((source, out))  # type: ignore[union-attr]
+    found, seen = [], set()
+    for first in start:
+        if first in seen:
+            continue
+        groups, concrete, todo = {first}, [], [first]
+        while todo:
+            for node, pin in touching.get(todo.pop(), ()):
+                if pin.generic:
+                    group = (node.id, pin.generic)
+                    if group not in groups:
+                        groups.add(group)
+                        todo.append(group)
+                elif pin.data_type is not DataType.GENERIC:
+                    concrete.append((node, pin))
+        seen |= groups
+        found.append((groups, concrete))
+    return found
+
+
+def _groups_of(board: Board, node_ids: set[str]) -> set[Group]:
+    return {(n, p.generic) for n in node_ids if n in board.nodes for p in board.nodes[n].pins.values() if p.generic}
+
+
+def generic_reach(board: Board, node_ids: set[str]) -> set[str]:
+    """Nodes whose Generic pins may change when wires of `node_ids` change: what an edit must snapshot."""
+    return {node_id for groups, _ in _components(board, _groups_of(board, node_ids)) for node_id, _ in groups}
+
+
+def _generic_conflict(board: Board, connection: Connection) -> str | None:
+    ends = _groups_of(board, {connection.from_node, connection.to_node})
+    if not ends:
+        return None
+    for _, concrete in _components(board, ends, extra=connection):
+        kinds = {pin.data_type for _, pin in concrete}
+        if len(kinds) > 1:
+            names = ", ".join(f"{pin.data_type.value} from {node.label()}.{pin.name}" for node, pin in concrete)
+            return f"it would join Generic pins bound to different types ({names})"
+    return None
+
+
+def settle_generics(board: Board, node_ids: set[str]) -> None:
+    """Give every Generic group around `node_ids` the concrete type its component is wired to, or Generic."""
+    for groups, concrete in _components(board, _groups_of(board, node_ids)):
+        kinds = {pin.data_type for _, pin in concrete}
+        if len(kinds) > 1:
+            continue  # a conflict that validate() reports; connecting refuses to make one
+        data_type, schema = (concrete[0][1].data_type, concrete[0][1].schema_) if kinds else (DataType.GENERIC, None)
+        for node_id, var in groups:
+            _set_group(board.nodes[node_id], var, data_type, schema)
 
 
 def _set_group(node: Node, var: str, data_type: DataType, schema: dict[str, Any] | None) -> None:
     for pin in node.pins.values():
-        if pin.generic == var:
+        if pin.generic == var and (pin.data_type is not data_type or pin.schema_ != schema):
             pin.data_type = data_type
             pin.schema_ = schema
