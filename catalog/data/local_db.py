@@ -26,7 +26,7 @@ INDEX_TYPES = ("AUTO", "BTREE", "BITMAP", "LABEL_LIST", "FTS", "IVF_FLAT", "IVF_
 
 
 class TableRef(BaseModel):
-    """Names a LanceDB table: what a Database pin carries."""
+    """Names a LanceDB table: what a Table pin carries."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     database: str
