@@ -4,6 +4,8 @@ TCP, UDP, MQTT), email (SMTP, IMAP), scraping, and GitHub's REST API as the patt
 from flowlike_catalog.web import (
     api,
     github,
+    github_history,
+    github_search,
     imap,
     imap_calendar,
     mail_access,
@@ -22,6 +24,6 @@ from flowlike_core import Pack
 PACK = Pack(
     "web",
     modules=[requests, responses, api, websocket, tcp, udp, mqtt, smtp, imap, imap_calendar, mail_access,
-             scraping, github],
+             scraping, github, github_history, github_search],
     description="HTTP, sockets and messaging, email, scraping and GitHub (pip install 'flowlike-nb[web]')",
 )

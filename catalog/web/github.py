@@ -459,3 +459,32 @@ class DeleteFile(GitHubNode):
         payload = {"message": message, "sha": sha} | ({"branch": branch} if branch else {})
         done = await github.call("DELETE", contents_path(owner, repo, path), body=payload)
         return {"commit_sha": done["commit"]["sha"]}
+
+
+class ListPrReviews(GitHubNode):
+    name = "data_github_list_pr_reviews"
+    friendly_name = "List PR Reviews"
+    description = "The reviews of a pull request, oldest first."
+    inputs = (*OWNER_REPO, int_in("pr_number"))
+    outputs = (struct_out("reviews", array=True), COUNT)
+
+    async def call(self, github: GitHub, *, owner: str, repo: str, pr_number: int) -> dict[str, Any]:
+        reviews = await github.call("GET", repo_path(owner, repo, f"/pulls/{pr_number}/reviews"))
+        return {"reviews": reviews, "count": len(reviews)}
+
+
+class CreatePrReview(GitHubNode):
+    name = "data_github_create_pr_review"
+    friendly_name = "Create PR Review"
+    description = "Reviews a pull request: COMMENT, APPROVE or REQUEST_CHANGES (which needs a body)."
+    inputs = (*OWNER_REPO, int_in("pr_number"), text_in("body", ""),
+              text_in("event", "COMMENT", "COMMENT, APPROVE or REQUEST_CHANGES"))
+    outputs = (struct_out("review"), data_out("review_id", DataType.INTEGER))
+
+    async def call(self, github: GitHub, *, owner: str, repo: str, pr_number: int, body: str,
+                   event: str) -> dict[str, Any]:
+        if event not in ("COMMENT", "APPROVE", "REQUEST_CHANGES"):
+            raise ValueError(f"event must be COMMENT, APPROVE or REQUEST_CHANGES, got {event!r}")
+        payload = {"event": event} | ({"body": body} if body else {})
+        review = await github.call("POST", repo_path(owner, repo, f"/pulls/{pr_number}/reviews"), body=payload)
+        return {"review": review, "review_id": review["id"]}

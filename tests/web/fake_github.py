@@ -29,6 +29,16 @@ class State:
         self.pulls: list[dict[str, Any]] = []
         self.files: dict[str, str] = {"README.md": "# Hello\n", "docs/guide.md": "Guide text\n"}
         self.commits = 0
+        self.reviews: list[dict[str, Any]] = []
+        self.releases: list[dict[str, Any]] = [
+            {"id": 1, "tag_name": "v1.0", "name": "One", "body": "First", "draft": False, "prerelease": False,
+             "html_url": "https://github.com/octo/hello/releases/tag/v1.0"},
+            {"id": 2, "tag_name": "v1.1-rc", "name": "RC", "body": "Candidate", "draft": False, "prerelease": True,
+             "html_url": "https://github.com/octo/hello/releases/tag/v1.1-rc"}]
+        self.history = [{"sha": sha("c2"), "commit": {"message": "Add app\n\nWith tests", "author": {"name": "Ada"}},
+                         "stats": {"additions": 12, "deletions": 2, "total": 14}},
+                        {"sha": sha("c1"), "commit": {"message": "Initial commit", "author": {"name": "Ada"}},
+                         "stats": {"additions": 1, "deletions": 0, "total": 1}}]
 
     def issue(self, number: int, title: str, body: str, labels: list[str], assignees: list[str]) -> dict[str, Any]:
         return {"id": 1000 + number, "number": number, "title": title, "body": body, "state": "open",
@@ -178,14 +188,80 @@ def github_app() -> Any:
                              "name": path.rsplit("/", 1)[-1], "path": path, "sha": sha(text),
                              "content": base64.encodebytes(text.encode()).decode()})
 
+    async def commits(request: Request) -> JSONResponse:
+        return JSONResponse([{k: v for k, v in c.items() if k != "stats"} for c in state.history])
+
+    async def commit(request: Request) -> JSONResponse:
+        found = [c for c in state.history if c["sha"] == request.path_params["sha"]]
+        return JSONResponse(found[0]) if found else error(422, "No commit found for SHA")
+
+    async def compare(request: Request) -> JSONResponse:
+        base, head = request.path_params["spec"].split("...")
+        return JSONResponse({"status": "ahead", "ahead_by": 1, "behind_by": 0, "total_commits": 1,
+                             "base_commit": {"sha": base}, "commits": [state.history[0]], "head": head})
+
+    async def refs(request: Request) -> JSONResponse:
+        data = await request.json()
+        name = data["ref"].removeprefix("refs/heads/")
+        if any(b["name"] == name for b in state.branches):
+            return error(422, "Reference already exists")
+        state.branches.append({"name": name, "commit": {"sha": data["sha"]}, "protected": False})
+        return JSONResponse({"ref": data["ref"], "object": {"sha": data["sha"], "type": "commit"}}, status_code=201)
+
+    async def ref(request: Request) -> Response:
+        name = request.path_params["branch"]
+        if not any(b["name"] == name for b in state.branches):
+            return error(422, "Reference does not exist")
+        state.branches = [b for b in state.branches if b["name"] != name]
+        return Response(status_code=204)
+
+    async def releases(request: Request) -> JSONResponse:
+        if request.method == "POST":
+            data = await request.json()
+            made = {"id": len(state.releases) + 1, "name": data.get("name"), "body": data.get("body"),
+                    "html_url": f"https://github.com/octo/hello/releases/tag/{data['tag_name']}",
+                    **{k: data[k] for k in ("tag_name", "draft", "prerelease")}}
+            state.releases.append(made)
+            return JSONResponse(made, status_code=201)
+        return JSONResponse(state.releases[::-1])
+
+    async def latest(request: Request) -> JSONResponse:
+        full = [r for r in state.releases if not r["draft"] and not r["prerelease"]]
+        return JSONResponse(full[-1]) if full else error(404, "Not Found")
+
+    async def by_tag(request: Request) -> JSONResponse:
+        found = [r for r in state.releases if r["tag_name"] == request.path_params["tag"]]
+        return JSONResponse(found[0]) if found else error(404, "Not Found")
+
+    async def reviews(request: Request) -> JSONResponse:
+        if request.method == "POST":
+            data = await request.json()
+            states = {"COMMENT": "COMMENTED", "APPROVE": "APPROVED", "REQUEST_CHANGES": "CHANGES_REQUESTED"}
+            state.reviews.append({"id": 80 + len(state.reviews), "body": data.get("body", ""),
+                                  "state": states[data["event"]], "user": {"login": "octocat"}})
+            return JSONResponse(state.reviews[-1])
+        return JSONResponse(state.reviews)
+
+    async def search(request: Request) -> JSONResponse:
+        kind = request.path_params["kind"]
+        items = {"issues": state.issues, "repositories": [state.repo],
+                 "code": [{"name": "README.md", "path": "README.md", "repository": state.repo}]}[kind]
+        return JSONResponse({"total_count": len(items), "incomplete_results": False, "items": items})
+
     repo_routes = [("", repo, ["GET"]), ("/branches", branches, ["GET"]), ("/branches/{branch}", branch, ["GET"]),
                    ("/issues", issues, ["GET", "POST"]), ("/issues/{number:int}", issue, ["GET", "PATCH"]),
                    ("/issues/{number:int}/comments", comments, ["GET", "POST"]), ("/pulls", pulls, ["GET", "POST"]),
                    ("/pulls/{number:int}", pull, ["GET"]), ("/pulls/{number:int}/merge", merge, ["PUT"]),
                    ("/pulls/{number:int}/files", pull_files, ["GET"]),
-                   ("/contents/{path:path}", contents, ["GET", "PUT", "DELETE"])]
+                   ("/contents/{path:path}", contents, ["GET", "PUT", "DELETE"]),
+                   ("/commits", commits, ["GET"]), ("/commits/{sha}", commit, ["GET"]),
+                   ("/compare/{spec}", compare, ["GET"]), ("/git/refs", refs, ["POST"]),
+                   ("/git/refs/heads/{branch:path}", ref, ["DELETE"]), ("/releases", releases, ["GET", "POST"]),
+                   ("/releases/latest", latest, ["GET"]), ("/releases/tags/{tag}", by_tag, ["GET"]),
+                   ("/pulls/{number:int}/reviews", reviews, ["GET", "POST"])]
     routes = [Route("/user", guarded(user)), Route("/users/{login}", guarded(user)),
-              Route("/user/repos", guarded(repos)), Route("/orgs/{org}/repos", guarded(repos)),
+              Route("/user/repos", guarded(repos)),
+              Route("/search/{kind}", guarded(search)), Route("/orgs/{org}/repos", guarded(repos)),
               *(Route("/repos/{owner}/{repo}" + path, guarded(handler), methods=methods)
                 for path, handler, methods in repo_routes)]
     app = Starlette(routes=routes)

@@ -156,3 +156,93 @@ def test_bad_token_fails_the_run_and_stays_secret(b, github) -> None:
     assert "GitHub answered 401 to GET /repos/octo/hello: Bad credentials" in run.error
     assert secret not in run.error and all(secret not in line.message for line in run.logs())
     assert github.state.requests[-1]["headers"]["authorization"] == f"Bearer {secret}"
+
+
+def test_commits_and_compare(b, github) -> None:
+    board = GitHubBoard(b, github)
+    board.then("data_github_list_commits", owner="octo", repo="hello", path="src", author="ada",
+                        since="2026-01-01T00:00:00Z")
+    board.then("data_github_get_commit", owner="octo", repo="hello", sha=sha("c2"))
+    compare = board.then("data_github_compare_commits", owner="octo", repo="hello", base="main", head="feature")
+    assert board.result(compare, "ahead_by") == 1
+    requests = github.state.requests
+    assert requests[0]["query"] == {"path": "src", "author": "ada", "since": "2026-01-01T00:00:00Z",
+                                    "per_page": "30", "page": "1"}
+    assert [r["path"] for r in requests] == ["/repos/octo/hello/commits", f"/repos/octo/hello/commits/{sha('c2')}",
+                                             "/repos/octo/hello/compare/main...feature"]
+    got = GitHubBoard(type(b)(), github)
+    one_commit = got.then("data_github_get_commit", owner="octo", repo="hello", sha=sha("c2"))
+    assert got.result(one_commit, "deletions") == 2
+    assert one(type(b)(), github, "data_github_get_commit", "message", owner="octo", repo="hello",
+               sha=sha("c2")) == "Add app\n\nWith tests"
+    assert one(type(b)(), github, "data_github_list_commits", "count", owner="octo", repo="hello") == 2
+
+
+def test_branches_create_and_delete(b, github) -> None:
+    board = GitHubBoard(b, github)
+    made = board.then("data_github_create_branch", owner="octo", repo="hello", branch="fix/1", from_sha=sha("c1"))
+    assert board.result(made, "ref") == "refs/heads/fix/1"
+    gone = GitHubBoard(type(b)(), github)
+    gone.then("data_github_delete_branch", owner="octo", repo="hello", branch="fix/1")
+    gone.b.run().raise_for_status()
+    assert [x["name"] for x in github.state.branches] == ["main", "feature"]
+    again = GitHubBoard(type(b)(), github)
+    again.then("data_github_delete_branch", owner="octo", repo="hello", branch="fix/1")
+    run = again.b.run()
+    assert "GitHub answered 422 to DELETE /repos/octo/hello/git/refs/heads/fix/1: Reference does not exist" in \
+        run.error
+
+
+def test_releases(b, github) -> None:
+    board = GitHubBoard(b, github)
+    latest = board.then("data_github_get_latest_release", owner="octo", repo="hello")
+    assert board.result(latest, "tag_name") == "v1.0"
+    made = GitHubBoard(type(b)(), github)
+    release = made.then("data_github_create_release", owner="octo", repo="hello", tag_name="v2.0", name="Two",
+                        body="Notes", target_commitish="main")
+    assert made.result(release, "html_url") == "https://github.com/octo/hello/releases/tag/v2.0"
+    assert github.state.requests[-1]["json"] == {"tag_name": "v2.0", "draft": False, "prerelease": False,
+                                                 "generate_release_notes": False, "name": "Two", "body": "Notes",
+                                                 "target_commitish": "main"}
+    assert one(type(b)(), github, "data_github_get_release_by_tag", "body", owner="octo", repo="hello",
+               tag="v1.1-rc") == "Candidate"
+    releases = one(type(b)(), github, "data_github_list_releases", "releases", owner="octo", repo="hello")
+    assert [r["tag_name"] for r in releases] == ["v2.0", "v1.1-rc", "v1.0"]
+
+
+def test_pr_reviews(b, github) -> None:
+    board = GitHubBoard(b, github)
+    board.then("data_github_create_pull_request", owner="octo", repo="hello", title="Add", head="feature",
+               base="main")
+    review = board.then("data_github_create_pr_review", owner="octo", repo="hello", pr_number=1, event="APPROVE",
+                        body="Looks good")
+    assert board.result(review, "review_id") == 80
+    reviews = one(type(b)(), github, "data_github_list_pr_reviews", "reviews", owner="octo", repo="hello",
+                  pr_number=1)
+    assert [(r["state"], r["body"]) for r in reviews] == [("APPROVED", "Looks good")]
+
+
+def test_search_builds_qualified_queries(b, github) -> None:
+    board = GitHubBoard(b, github)
+    board.then("data_github_create_issue", owner="octo", repo="hello", title="Crash on start")
+    issues = board.then("data_github_search_issues", owner="octo", repo="hello", query="crash", state="open",
+                        labels="bug, needs triage", sort="updated")
+    assert board.result(issues, "total_count") == 1
+    assert github.state.requests[-1]["query"] == {
+        "q": 'crash repo:octo/hello is:issue state:open label:bug label:"needs triage"', "order": "desc",
+        "per_page": "30", "page": "1", "sort": "updated"}
+    repos = GitHubBoard(type(b)(), github)
+    found = repos.then("data_github_search_repos", query="hello", language="python", topic="demo")
+    assert [r["full_name"] for r in repos.result(found, "repos")] == ["octo/hello"]
+    assert github.state.requests[-1]["query"]["q"] == "hello language:python topic:demo"
+    code = GitHubBoard(type(b)(), github)
+    hits = code.then("data_github_search_code", query="Hello", repo="octo/hello", extension="md")
+    assert code.result(hits, "results")[0]["path"] == "README.md"
+    assert github.state.requests[-1]["query"]["q"] == "Hello repo:octo/hello extension:md"
+
+
+def test_empty_search_is_clear() -> None:
+    from flowlike_catalog.web.github_search import qualified
+
+    with pytest.raises(ValueError, match="the search query is empty"):
+        qualified(" ", [("repo", "")])
