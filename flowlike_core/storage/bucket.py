@@ -154,9 +154,9 @@ class Bucket:
         if "s3" not in (self.fs.protocol if isinstance(self.fs.protocol, tuple) else (self.fs.protocol,)):
             return False
         endpoint = str(getattr(self.fs, "client_kwargs", {}).get("endpoint_url", ""))
-        where = (endpoint, self.root.split("/", 1)[0])
+        where = (endpoint, self.root)
         if where not in _conditional:
-            probe = f"{where[1]}/.flowlike-conditional-probe-{secrets.token_hex(6)}"
+            probe = f"{self.root}/.flowlike-conditional-probe-{secrets.token_hex(6)}"  # hidden: never a key
             self.fs.pipe_file(probe, b"probe")
             refused = 0
             for condition in ({"IfNoneMatch": "*"}, {"IfMatch": '"0"'}):

@@ -35,10 +35,11 @@ def assert_nothing_lost(store: Storage, results: list[tuple[list[str], int]], sa
     assert sum(refused for _, refused in results) > 0, "the writers never raced: the test proves nothing"
 
 
-def race_in_processes(store: Storage, saves: int = SAVES, *flags: str) -> list[tuple[list[str], int]]:
+def race_in_processes(store: Storage, barrier: Path, saves: int = SAVES, *flags: str) -> list[tuple[list[str], int]]:
+    barrier.mkdir()
     config = store.config.model_dump_json()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(RACER.parent), os.environ.get("PYTHONPATH", "")])}
-    racers = [subprocess.Popen([sys.executable, str(RACER), config, who, str(saves), *flags], env=env,
+    racers = [subprocess.Popen([sys.executable, str(RACER), config, who, str(saves), str(barrier), *flags], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for who in ("a", "b")]
     results = []
     for racer in racers:
@@ -50,16 +51,16 @@ def race_in_processes(store: Storage, saves: int = SAVES, *flags: str) -> list[t
 
 
 @pytest.mark.parametrize("store", ["local", pytest.param("s3", marks=pytest.mark.s3)], indirect=True)
-def test_two_processes_saving_lose_nothing(store: Storage) -> None:
+def test_two_processes_saving_lose_nothing(store: Storage, tmp_path: Path) -> None:
     start_race(store)
-    assert_nothing_lost(store, race_in_processes(store))
+    assert_nothing_lost(store, race_in_processes(store, tmp_path / "barrier"))
 
 
 @pytest.mark.s3
 @pytest.mark.parametrize("store", ["s3"], indirect=True)
-def test_lease_object_where_conditional_writes_are_missing(store: Storage) -> None:
+def test_lease_object_where_conditional_writes_are_missing(store: Storage, tmp_path: Path) -> None:
     start_race(store)
-    assert_nothing_lost(store, race_in_processes(store, LEASE_SAVES, "--lease"), LEASE_SAVES)
+    assert_nothing_lost(store, race_in_processes(store, tmp_path / "barrier", LEASE_SAVES, "--lease"), LEASE_SAVES)
 
 
 @pytest.mark.parametrize("store", ["memory"], indirect=True)
