@@ -129,8 +129,12 @@ LAYOUTS: dict[str, Tables] = {"current": MESSAGES, "legacy": {**MESSAGES, "Pin":
 
 def decode(data: bytes, message: str, layout: str = "current") -> dict[str, Any]:
     """A message as a dict by field name; absent fields hold their proto3 default (None when optional)."""
-    fields, empty = _readers(layout)[message]
-    out = {name: value.copy() if isinstance(value, dict | list) else value for name, value in empty.items()}
+    fields, scalars, lists, maps = _readers(layout)[message]
+    out = scalars.copy()
+    for name in lists:
+        out[name] = []
+    for name in maps:
+        out[name] = {}
     for number, _, raw in wire.fields(data):
         reader = fields.get(number)
         if reader is None:
@@ -157,9 +161,10 @@ Reader = tuple[str, str, Callable[[Any], Any]]
 
 
 @functools.cache
-def _readers(layout: str) -> dict[str, tuple[dict[int, Reader], dict[str, Any]]]:
-    """For each message of a layout: field number -> (name, how to store, how to convert), and the empty
-    message (proto3 defaults). Worked out once, so that decoding a field is one lookup and one call."""
+def _readers(layout: str) -> dict[str, tuple[dict[int, Reader], dict[str, Any], list[str], list[str]]]:
+    """For each message of a layout: field number -> (name, how to store, how to convert), the proto3
+    defaults of its singular fields, and its list and map fields (which start empty). Worked out once, so
+    that decoding a field is one lookup and one call."""
     tables = LAYOUTS[layout]
 
     def converter(kind: str) -> Callable[[Any], Any]:
@@ -184,16 +189,20 @@ def _readers(layout: str) -> dict[str, tuple[dict[int, Reader], dict[str, Any]]]
     readers = {}
     for message, table in tables.items():
         fields: dict[int, Reader] = {}
-        empty: dict[str, Any] = {}
+        scalars: dict[str, Any] = {}
+        lists: list[str] = []
+        maps: list[str] = []
         for number, spec in table.items():
             if spec.kind.startswith("map:"):
-                fields[number], empty[spec.name] = (spec.name, _MAP, entry(spec.kind[4:])), {}
+                fields[number] = (spec.name, _MAP, entry(spec.kind[4:]))
+                maps.append(spec.name)
             elif spec.repeated:
-                fields[number], empty[spec.name] = (spec.name, _APPEND, converter(spec.kind)), []
+                fields[number] = (spec.name, _APPEND, converter(spec.kind))
+                lists.append(spec.name)
             else:
                 fields[number] = (spec.name, _SET, converter(spec.kind))
-                empty[spec.name] = None if spec.optional or spec.kind in tables else SCALARS.get(spec.kind, 0)
-        readers[message] = (fields, empty)
+                scalars[spec.name] = None if spec.optional or spec.kind in tables else SCALARS.get(spec.kind, 0)
+        readers[message] = (fields, scalars, lists, maps)
     return readers
 
 
