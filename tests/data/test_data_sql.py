@@ -106,3 +106,30 @@ def test_mounting_a_missing_file_says_where(flow: Flow, tmp_path: Path) -> None:
     flow.step("df_create_session")
     flow.step("df_mount_parquet", path={"path": str(tmp_path / "gone")}, table_name="g")
     assert f"nothing to mount at {tmp_path / 'gone'}" in flow.failure()
+
+
+@pytest.mark.s3
+def test_mount_csv_and_parquet_from_the_s3_store(seaweedfs: dict) -> None:
+    import uuid
+
+    flow = Flow()
+    store = flow.step("external_s3_store", bucket=seaweedfs["bucket"], endpoint=seaweedfs["endpoint"],
+                      path_style=True, prefix=f"sql-{uuid.uuid4().hex[:8]}",
+                      access_key_id=seaweedfs["options"]["key"], secret_access_key=seaweedfs["options"]["secret"])
+    csv_path = flow.add("child", child_name="cities.csv")
+    flow.wire(store, "path", csv_path, "parent_path")
+    write = flow.step("write_string", content="id,city\n1,Oslo\n2,Rome\n")
+    flow.wire(csv_path, "path", write, "path")
+    flow.step("df_create_session")
+    mount = flow.step("df_mount_csv", table_name="cities")
+    flow.wire(csv_path, "path", mount, "path")
+    parquet_path = flow.add("child", child_name="parts")
+    flow.wire(store, "path", parquet_path, "parent_path")
+    export = flow.step("df_write_delta", query="SELECT id, city || '!' AS shout FROM cities")
+    flow.wire(parquet_path, "path", export, "path")
+    mount_parquet = flow.step("df_mount_parquet", table_name="shouts")
+    flow.wire(parquet_path, "path", mount_parquet, "path")
+    query = flow.step("df_sql_query", query="SELECT c.city, s.shout FROM cities c JOIN shouts s USING (id) "
+                                            "ORDER BY id")
+    assert flow.run().output(query.id, "rows") == [{"city": "Oslo", "shout": "Oslo!"},
+                                                   {"city": "Rome", "shout": "Rome!"}]
