@@ -4,6 +4,7 @@ TCP, UDP, MQTT), email (SMTP, IMAP), scraping, and GitHub's REST API as the patt
 from flowlike_catalog.web import (
     api,
     github,
+    github_actions,
     github_history,
     github_search,
     imap,
@@ -24,6 +25,7 @@ from flowlike_core import Pack
 PACK = Pack(
     "web",
     modules=[requests, responses, api, websocket, tcp, udp, mqtt, smtp, imap, imap_calendar, mail_access,
-             scraping, github, github_history, github_search],
+             scraping, github, github_history, github_search,
+             github_actions],
     description="HTTP, sockets and messaging, email, scraping and GitHub (pip install 'flowlike-nb[web]')",
 )

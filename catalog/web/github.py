@@ -52,6 +52,16 @@ def data_github_provider_pat(
     return GitHubProvider(base_url=base_url.rstrip("/"), token=SecretStr(token))
 
 
+@function_node(friendly_name="GitHub (App Token)")
+def data_github_provider_app(
+    installation_token: Annotated[str, Pin(sensitive=True, required=True, description="A GitHub App installation "
+                                           "access token (ghs_...); feed it from a secret variable")] = "",
+    base_url: str = "https://api.github.com",
+) -> Annotated[GitHubProvider, Pin(name="provider", schema=PROVIDER_SCHEMA)]:
+    """GitHub access as a GitHub App installation (the token is made by your app's backend; it lasts an hour)."""
+    return data_github_provider_pat.func(installation_token, base_url)
+
+
 class GitHub:
     """Calls for one node execution: the provider's base URL, token and GitHub's headers on every request."""
 
@@ -115,6 +125,10 @@ PAGING = (int_in("per_page", 30, "Results per page (at most 100)"), int_in("page
 COUNT = data_out("count", DataType.INTEGER, description="How many results this page has")
 
 
+FIRE = "fire"
+"""Key of `call`'s outputs naming another exec output to fire than exec_out (e.g. not_found)."""
+
+
 class GitHubNode(NodeType):
     """A GitHub call: provider and the node's inputs in; Success with the outputs `call` returns, or Error."""
 
@@ -144,8 +158,9 @@ class GitHubNode(NodeType):
             ctx.activate("error")
             return
         for name, value in outputs.items():
-            ctx.set_output(name, value)
-        ctx.activate("exec_out")
+            if name != FIRE:
+                ctx.set_output(name, value)
+        ctx.activate(outputs.get(FIRE, "exec_out"))
 
 
 # ---- users and repositories -------------------------------------------------------------------------

@@ -30,6 +30,11 @@ class State:
         self.files: dict[str, str] = {"README.md": "# Hello\n", "docs/guide.md": "Guide text\n"}
         self.commits = 0
         self.reviews: list[dict[str, Any]] = []
+        self.workflows = [{"id": 161335, "name": "CI", "path": ".github/workflows/ci.yml", "state": "active"}]
+        self.runs = [self.run(30, 12, "main", "completed", "failure"), self.run(31, 13, "feature", "completed",
+                                                                                "success"),
+                     self.run(32, 14, "main", "in_progress", None)]
+        self.dispatches: list[dict[str, Any]] = []
         self.releases: list[dict[str, Any]] = [
             {"id": 1, "tag_name": "v1.0", "name": "One", "body": "First", "draft": False, "prerelease": False,
              "html_url": "https://github.com/octo/hello/releases/tag/v1.0"},
@@ -44,6 +49,11 @@ class State:
         return {"id": 1000 + number, "number": number, "title": title, "body": body, "state": "open",
                 "labels": [{"name": name} for name in labels], "assignees": [{"login": a} for a in assignees],
                 "user": {"login": "octocat"}, "html_url": f"https://github.com/octo/hello/issues/{number}"}
+
+    def run(self, ident: int, number: int, branch: str, status: str, conclusion: str | None) -> dict[str, Any]:
+        return {"id": ident, "run_number": number, "workflow_id": 161335, "head_branch": branch,
+                "head_sha": sha(f"run {ident}"), "status": status, "conclusion": conclusion,
+                "html_url": f"https://github.com/octo/hello/actions/runs/{ident}"}
 
     def commit(self) -> str:
         self.commits += 1
@@ -248,6 +258,38 @@ def github_app() -> Any:
                  "code": [{"name": "README.md", "path": "README.md", "repository": state.repo}]}[kind]
         return JSONResponse({"total_count": len(items), "incomplete_results": False, "items": items})
 
+    async def workflows(request: Request) -> JSONResponse:
+        return JSONResponse({"total_count": len(state.workflows), "workflows": state.workflows})
+
+    async def runs(request: Request) -> JSONResponse:
+        workflow = request.path_params.get("workflow")
+        if workflow not in (None, "ci.yml", "161335"):
+            return error(404, "Not Found")
+        branch, status = request.query_params.get("branch"), request.query_params.get("status")
+        found = [r for r in reversed(state.runs) if branch in (None, r["head_branch"])
+                 and status in (None, r["status"], r["conclusion"])]
+        found = found[:int(request.query_params.get("per_page", 30))]
+        return JSONResponse({"total_count": len(found), "workflow_runs": found})
+
+    async def one_run(request: Request) -> JSONResponse:
+        found = [r for r in state.runs if r["id"] == int(request.path_params["run"])]
+        return JSONResponse(found[0]) if found else error(404, "Not Found")
+
+    async def dispatch(request: Request) -> Response:
+        state.dispatches.append({"workflow": request.path_params["workflow"], **(await request.json())})
+        return Response(status_code=204)
+
+    async def run_action(request: Request) -> Response:
+        found = [r for r in state.runs if r["id"] == int(request.path_params["run"])]
+        if not found:
+            return error(404, "Not Found")
+        action = request.path_params["action"]
+        if action == "cancel" and found[0]["status"] == "completed":
+            return error(409, "Cannot cancel a workflow run that is completed.")
+        found[0].update(status="queued" if action.startswith("rerun") else "completed",
+                        conclusion=None if action.startswith("rerun") else "cancelled", action=action)
+        return JSONResponse({}, status_code=201 if action.startswith("rerun") else 202)
+
     repo_routes = [("", repo, ["GET"]), ("/branches", branches, ["GET"]), ("/branches/{branch}", branch, ["GET"]),
                    ("/issues", issues, ["GET", "POST"]), ("/issues/{number:int}", issue, ["GET", "PATCH"]),
                    ("/issues/{number:int}/comments", comments, ["GET", "POST"]), ("/pulls", pulls, ["GET", "POST"]),
@@ -258,7 +300,12 @@ def github_app() -> Any:
                    ("/compare/{spec}", compare, ["GET"]), ("/git/refs", refs, ["POST"]),
                    ("/git/refs/heads/{branch:path}", ref, ["DELETE"]), ("/releases", releases, ["GET", "POST"]),
                    ("/releases/latest", latest, ["GET"]), ("/releases/tags/{tag}", by_tag, ["GET"]),
-                   ("/pulls/{number:int}/reviews", reviews, ["GET", "POST"])]
+                   ("/pulls/{number:int}/reviews", reviews, ["GET", "POST"]),
+                   ("/actions/workflows", workflows, ["GET"]), ("/actions/runs", runs, ["GET"]),
+                   ("/actions/workflows/{workflow}/runs", runs, ["GET"]),
+                   ("/actions/workflows/{workflow}/dispatches", dispatch, ["POST"]),
+                   ("/actions/runs/{run:int}", one_run, ["GET"]),
+                   ("/actions/runs/{run:int}/{action}", run_action, ["POST"])]
     routes = [Route("/user", guarded(user)), Route("/users/{login}", guarded(user)),
               Route("/user/repos", guarded(repos)),
               Route("/search/{kind}", guarded(search)), Route("/orgs/{org}/repos", guarded(repos)),

@@ -246,3 +246,52 @@ def test_empty_search_is_clear() -> None:
 
     with pytest.raises(ValueError, match="the search query is empty"):
         qualified(" ", [("repo", "")])
+
+
+def test_app_token_provider(b, github) -> None:
+    provider = gh.data_github_provider_app.func(TOKEN, github.url)
+    assert provider.token.get_secret_value() == TOKEN and provider.base_url == github.url
+
+
+def test_workflows_and_runs(b, github) -> None:
+    assert [w["path"] for w in one(b, github, "github_list_workflows", "workflows", owner="octo", repo="hello")] == [
+        ".github/workflows/ci.yml"]
+    runs = one(type(b)(), github, "github_list_workflow_runs", "runs", owner="octo", repo="hello",
+               workflow_id="ci.yml", branch="main")
+    assert [r["id"] for r in runs] == [32, 30]
+    every = one(type(b)(), github, "github_list_workflow_runs", "runs", owner="octo", repo="hello")
+    assert github.state.requests[-1]["path"] == "/repos/octo/hello/actions/runs" and len(every) == 3
+    assert one(type(b)(), github, "github_get_workflow_run", "run", owner="octo", repo="hello",
+               run_id=31)["conclusion"] == "success"
+
+
+def test_latest_run_and_not_found(b, github) -> None:
+    board = GitHubBoard(b, github)
+    latest = board.then("github_get_latest_workflow_run", owner="octo", repo="hello", workflow_id="ci.yml",
+                        conclusion="success")
+    assert board.result(latest, "html_url") == "https://github.com/octo/hello/actions/runs/31"
+    assert github.state.requests[-1]["query"] == {"status": "success", "per_page": "1"}
+    none = GitHubBoard(type(b)(), github)
+    missing = none.then("github_get_latest_workflow_run", owner="octo", repo="hello", workflow_id="ci.yml",
+                        branch="feature", conclusion="failure")
+    back = none.b.add("events_generic_return_result", response="nothing")
+    none.b.wire(missing, "not_found", back, "exec_in")
+    assert none.b.run().result == "nothing"
+
+
+def test_trigger_rerun_cancel(b, github) -> None:
+    board = GitHubBoard(b, github)
+    board.then("github_trigger_workflow", owner="octo", repo="hello", workflow_id="ci.yml", ref="feature",
+               inputs={"level": 3, "dry": True})
+    board.then("github_rerun_workflow", owner="octo", repo="hello", run_id=30, failed_only=True)
+    board.then("github_cancel_workflow_run", owner="octo", repo="hello", run_id=32)
+    board.b.run().raise_for_status()
+    assert github.state.dispatches == [{"workflow": "ci.yml", "ref": "feature", "inputs": {"level": "3",
+                                                                                         "dry": "True"}}]
+    assert [(r["id"], r.get("action")) for r in github.state.runs] == [
+        (30, "rerun-failed-jobs"), (31, None), (32, "cancel")]
+    again = GitHubBoard(type(b)(), github)
+    cancel = again.then("github_cancel_workflow_run", owner="octo", repo="hello", run_id=31)
+    assert again.b.result_of(cancel, cancel, "error_message", out="error") == (
+        "GitHub answered 409 to POST /repos/octo/hello/actions/runs/31/cancel: "
+        "Cannot cancel a workflow run that is completed.")
