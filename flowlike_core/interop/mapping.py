@@ -94,12 +94,8 @@ def board_from_flowlike(fl: dict[str, Any], registry: Registry, report: ImportRe
         pin_ids.update(kept)
     layer_pins = {pin_id: pin for layer in layers.values() for pin_id, pin in (layer.get("pins") or {}).items()}
     connections = _wires(fl_nodes, layer_pins, pin_ids, nodes, report)
-    variables = {}
-    for fl_variable in list((fl.get("variables") or {}).values()) + [
-            v for layer in layers.values() for v in (layer.get("variables") or {}).values()]:
-        variable = _variable(fl_variable, text, report)
-        variables[variable.id] = variable
-    comments = {c["id"]: _comment(c) for c in (fl.get("comments") or {}).values()}
+    variables = {v["id"]: _variable(v, text, report) for v in _with_layers(fl, "variables")}
+    comments = {c["id"]: _comment(c) for c in _with_layers(fl, "comments")}
     board = Board(
         id=fl.get("id") or new_id(), name=fl.get("name") or "board", description=text(fl.get("description")),
         version=tuple(fl.get("version") or (0, 1, 0)),
@@ -112,6 +108,12 @@ def board_from_flowlike(fl: dict[str, Any], registry: Registry, report: ImportRe
     report.mapped = len(nodes) - len(report.placeholders)
     report.wires = len(connections)
     return board
+
+
+def _with_layers(fl: dict[str, Any], table: str) -> list[dict[str, Any]]:
+    """A board's items of one table (variables, comments), and those Flow-Like keeps inside its layers."""
+    layers = (fl.get("layers") or {}).values()
+    return [*(fl.get(table) or {}).values(), *(item for layer in layers for item in (layer.get(table) or {}).values())]
 
 
 def _label(fl_node: dict[str, Any]) -> str:

@@ -128,7 +128,8 @@ def test_nested_layers_and_bridge_pins(registry):
     layers = {"outer": {"id": "outer", "parent_id": None, "name": "Outer", "type": "Collapsed",
                         "coordinates": [10, 20, 0], "pins": {}, "nodes": {}, "comment": "group"},
               "inner": {"id": "inner", "parent_id": "outer", "name": "Inner", "type": "Collapsed",
-                        "coordinates": [0, 0, 0], "pins": {"bridge": bridge}, "nodes": {}}}
+                        "coordinates": [0, 0, 0], "pins": {"bridge": bridge}, "nodes": {},
+                        "comments": {"ci": {"id": "ci", "content": "inside", "coordinates": [1, 1, 0]}}}}
     nodes = [fl_node("s", "events_simple", [start_out], layer="outer"),
              fl_node("l", "log_info", [log_in], layer="inner")]
     board, report = load(fl_board(*nodes, layers=layers), registry)
@@ -137,6 +138,7 @@ def test_nested_layers_and_bridge_pins(registry):
     assert board.layers["outer"].nodes == ["inner", "s"] and board.layers["inner"].nodes == ["l"]
     assert (board.layers["outer"].coordinates, board.layers["outer"].comment) == ((10, 20, 0), "group")
     assert board.nodes["l"].layer == "inner"
+    assert board.comments["ci"].content == "inside"
 
 
 def test_a_pin_flowlike_saved_as_generic_takes_our_type_without_a_report(registry):
