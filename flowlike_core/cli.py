@@ -8,8 +8,8 @@
 
 Exit status: 0 success, 1 the run failed or was cancelled (or `validate` found problems), 2 bad input,
 3 an internal error of `validate`.
-Other packages add subcommands with a function `add_..._command(subparsers)` listed in `EXTENSIONS`; the
-parsers they add set `handler=fn(args) -> int` with `set_defaults`, like the built-in ones below.
+Other packages add subcommands with a function `add_..._command(subparsers)` named by a `flowlike.commands`
+entry point; the parsers they add set `handler=fn(args) -> int` with `set_defaults`, like the built-in ones.
 """
 
 from __future__ import annotations
@@ -21,16 +21,16 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
+from importlib.metadata import entry_points
 from typing import Any, TextIO
 
 from flowlike_core.board import Board, PinDirection
-from flowlike_core.errors import FlowLikeError
+from flowlike_core.errors import BoardError, FlowLikeError
 from flowlike_core.events import Listener
 from flowlike_core.executor import DEFAULT_MAX_STEPS, start_run
 from flowlike_core.registry import default_registry
 from flowlike_core.run import LogLine, Run, RunStatus
-from flowlike_core.types import DataType
+from flowlike_core.types import DataType, ValueType
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 EXIT_INTERNAL = 3
@@ -44,30 +44,43 @@ EXTENSIONS: list[tuple[str, str]] = [
     ("flowlike_core.storage.cli", "add_runs_command"),
     ("flowlike_core.interop.cli", "add_interop_commands"),
 ]
-"""Subcommands other packages provide: (module, function taking the subparsers). Absent modules are skipped."""
+"""Subcommands of the engine's own optional modules: (module, function taking the subparsers). Absent modules
+are skipped."""
+COMMANDS_GROUP = "flowlike.commands"
+"""Entry point group through which other packages add subcommands (`flowlike notebook` comes from flowlike_nb):
+each names a function taking the subparsers."""
 
 
-class BadInput(Exception):
+class BadInput(BoardError):
     """Input the command cannot use (a malformed --var, say): exit status 2 with the message."""
 
 
 # ---- run -----------------------------------------------------------------------------------------------
 
 
-def parse_var(text: str) -> tuple[str, Any]:
-    """`NAME=VALUE`, the value read by `parse_value`."""
+def parse_var(board: Board, text: str) -> tuple[str, Any]:
+    """`NAME=VALUE`, the value read by `parse_value` for that variable."""
     name, sep, raw = text.partition("=")
     if not sep or not name.strip():
         raise BadInput(f"--var {text!r}: expected NAME=VALUE")
-    return name.strip(), parse_value(raw)
+    return name.strip(), parse_value(board, name.strip(), raw)
 
 
-def parse_value(raw: str) -> Any:
-    """JSON when it parses as JSON (`3`, `true`, `[1, 2]`, `"3"`), else the plain string."""
+TEXT_TYPES = (DataType.STRING, DataType.PATHBUF, DataType.DATE)
+
+
+def parse_value(board: Board, name: str, text: str) -> Any:
+    """A command-line value for the board variable `name`, read as its type: the text itself for a String,
+    PathBuf or Date (so `--var code=123` gives "123"), JSON for everything else (`3`, `true`, `[1, 2]`).
+    The one reading of `flowlike run --var`, `flowlike notebook -p` and `%flowlike run --var`."""
+    variable = board.variable(name)
+    if variable.data_type in TEXT_TYPES and variable.value_type is ValueType.NORMAL:
+        return text
     try:
-        return json.loads(raw)
-    except json.JSONDecodeError:
-        return raw
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BadInput(f"--var {name}={text}: not a {variable.value_type.value}<{variable.data_type.value}> "
+                       f"value ({exc.msg})") from exc
 
 
 class RunReporter(Listener):
@@ -144,7 +157,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"{args.board}: the board has {len(problems)} problem(s); see `flowlike validate`:", file=sys.stderr)
         print(format_problems(board, problems), file=sys.stderr)
         return EXIT_BAD_INPUT
-    variables = dict(parse_var(text) for text in args.var)
+    variables = dict(parse_var(board, text) for text in args.var)
     human = sys.stderr if args.json else sys.stdout
     from flowlike_core import storage
 
@@ -159,41 +172,6 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(run.record().model_dump_json(indent=2))
     print(summary(run), file=human)
     return EXIT_OK if run.ok else EXIT_FAILED
-
-
-def cmd_notebook(args: argparse.Namespace) -> int:
-    try:
-        import papermill
-
-        from flowlike_nb.kernel.papermill import run_board_notebook
-    except ImportError as exc:
-        raise BadInput(f"running through a notebook needs the notebook extra "
-                       f"(pip install 'flowlike-nb[notebook]'): {exc}") from exc
-
-    board = Board.load(args.board)
-    exposed = {v.name for v in board.variables.values() if v.exposed}
-    parameters = {name: parse_value(raw) for name, raw in args.parameter}
-    unknown = sorted(set(parameters) - exposed)
-    if unknown:
-        raise BadInput(f"board {board.name!r} has no exposed variable {', '.join(map(repr, unknown))} "
-                       f"(exposed: {', '.join(sorted(exposed)) or 'none'})")
-    if not Path(args.notebook).is_file():
-        raise BadInput(f"{args.notebook}: no such notebook")
-    try:
-        record = run_board_notebook(args.board, args.notebook, args.out, parameters, kernel_name=args.kernel)
-    except papermill.PapermillExecutionError as exc:
-        print(f"{args.notebook}: a cell failed ({exc.ename}: {exc.evalue}); see {args.out}", file=sys.stderr)
-        return EXIT_FAILED
-    if record is None:
-        print(f"{args.out}: the notebook ran but showed no run of the board", file=sys.stderr)
-        return EXIT_FAILED
-    print(f"{record.status.value}: board {record.board_name!r}, {len(record.traces)} node executions in "
-          f"{record.duration:.3f}s (run {record.id}); notebook written to {args.out}")
-    if record.result is not None:
-        print(f"result: {record.result!r}")
-    if record.error:
-        print(f"error: {record.error}")
-    return EXIT_OK if record.status is RunStatus.SUCCESS else EXIT_FAILED
 
 
 # ---- validate, catalog, schema ---------------------------------------------------------------------------
@@ -278,8 +256,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("board", metavar="BOARD", help="path of a .board.json file")
     run.add_argument("--var", metavar="NAME=VALUE", action="append", default=[],
-                     help="set an exposed variable; VALUE is read as JSON when it parses (3, true, [1,2], "
-                          '"text"), else as a string. Repeat for several variables')
+                     help="set an exposed variable; VALUE is the text itself for a String, PathBuf or Date "
+                          "variable, JSON for the others (3, true, [1,2]). Repeat for several variables")
     run.add_argument("--start", metavar="NODE", help="the node to start from (id or unique name); needed when "
                                                      "the board has several event nodes")
     run.add_argument("--json", action="store_true",
@@ -318,25 +296,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     schema.set_defaults(handler=cmd_schema)
 
-    notebook = subparsers.add_parser(
-        "notebook", help="run a board through a parameterized notebook (papermill)",
-        description="Execute NOTEBOOK with papermill for BOARD and write the executed copy to OUT. The notebook's "
-                    "`parameters` cell gets `board_path` and the -p values (exposed variables of the board); the "
-                    "run it shows decides the exit status. Needs the notebook extra.",
-        epilog="Exit status: 0 the run succeeded, 1 it failed or a cell failed, 2 bad input.",
-    )
-    notebook.add_argument("board", metavar="BOARD", help="path of a .board.json file")
-    notebook.add_argument("notebook", metavar="NOTEBOOK", help="the notebook to execute")
-    notebook.add_argument("out", metavar="OUT", help="where to write the executed notebook")
-    notebook.add_argument("-p", "--parameter", nargs=2, metavar=("NAME", "VALUE"), action="append", default=[],
-                          help="set an exposed variable (VALUE read as JSON when it parses, else a string)")
-    notebook.add_argument("--kernel", default="python3", help="kernel to run the notebook in (default python3)")
-    notebook.set_defaults(handler=cmd_notebook)
-
     for module_name, function_name in EXTENSIONS:
         add_command = extension(module_name, function_name)
         if add_command is not None:
             add_command(subparsers)
+    for entry_point in sorted(entry_points(group=COMMANDS_GROUP), key=lambda e: e.name):
+        entry_point.load()(subparsers)
     return parser
 
 

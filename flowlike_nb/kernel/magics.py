@@ -12,7 +12,6 @@ A board is a notebook variable (a handle or an engine Board) or a board file pat
 from __future__ import annotations
 
 import argparse
-import json
 import shlex
 from pathlib import Path
 from typing import Any
@@ -20,12 +19,10 @@ from typing import Any
 from IPython.core.magic import Magics, line_magic, magics_class
 
 from flowlike_core.board import Board as CoreBoard
+from flowlike_core.cli import parse_value
 from flowlike_core.errors import BoardError
-from flowlike_core.types import DataType
 from flowlike_nb.kernel import namespace
 from flowlike_nb.kernel.handles import Board
-
-TEXT_TYPES = (DataType.STRING, DataType.PATHBUF, DataType.DATE)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -60,17 +57,6 @@ def resolve(board: str) -> Board:
     if Path(board).exists():
         return Board.load(board)
     raise BoardError(f"%flowlike: {board!r} is neither a notebook variable holding a board nor a board file")
-
-
-def parse_value(board: Board, name: str, text: str) -> Any:
-    """`--var name=text`, read as the variable's type: text for strings, JSON for everything else."""
-    variable = board.core.variable(name)
-    if variable.data_type in TEXT_TYPES and variable.value_type.value == "Normal":
-        return text
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise BoardError(f"%flowlike: --var {name}={text}: not a {variable.data_type.value} value ({exc})") from exc
 
 
 def _pairs(items: list[str], flag: str) -> list[tuple[str, str]]:
@@ -108,7 +94,7 @@ class FlowlikeMagics(Magics):
             return None
         for pin, name in _pairs(args.bind, "--bind"):
             board.bind(pin, name)
-        variables = {name: parse_value(board, name, text) for name, text in _pairs(args.var, "--var")}
+        variables = {name: parse_value(board.core, name, text) for name, text in _pairs(args.var, "--var")}
         return board.run(variables, start=args.start)
 
 

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from flowlike_core import DataType, ValueType, Variable, commands
 from flowlike_core.board import Board, LogLevel
 from flowlike_core.cli import RunReporter, main, parse_var
 from flowlike_core.run import LogLine
@@ -26,10 +27,20 @@ def test_var_overrides_an_exposed_variable(counting_board, capsys):
     assert "times is 5" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize(("text", "value"), [("n=3", 3), ("n=true", True), ("n=[1, 2]", [1, 2]), ('n="3"', "3"),
-                                             ("n=hello", "hello"), ("n=a=b", "a=b"), ("n=", "")])
-def test_var_values_are_json_when_they_parse(text, value):
-    assert parse_var(text) == ("n", value)
+def variables_board() -> Board:
+    board = Board(name="vars")
+    for name, data_type, value_type in (("code", DataType.STRING, ValueType.NORMAL),
+                                        ("n", DataType.INTEGER, ValueType.NORMAL),
+                                        ("flags", DataType.BOOLEAN, ValueType.ARRAY)):
+        board.apply(commands.UpsertVariable(Variable(name=name, data_type=data_type, value_type=value_type,
+                                                     exposed=True)))
+    return board
+
+
+@pytest.mark.parametrize(("text", "value"), [("code=123", "123"), ('code="3"', '"3"'), ("code=a=b", "a=b"),
+                                             ("code=", ""), ("n=3", 3), ("flags=[true, false]", [True, False])])
+def test_var_values_are_read_as_their_variables_type(text, value):
+    assert parse_var(variables_board(), text) == (text.partition("=")[0], value)
 
 
 def test_json_prints_only_the_record_on_stdout(counting_board, capsys):
@@ -130,7 +141,7 @@ def test_not_a_board_document(tmp_path, capsys):
 @pytest.mark.parametrize(("var", "message"), [
     ("nope=1", "has no variable 'nope'"),
     ("hidden=y", "variable 'hidden' of board 'counting' is not exposed"),
-    ("times=abc", "value 'abc' for variable 'times' does not fit its type Normal<Integer>"),
+    ("times=abc", "--var times=abc: not a Normal<Integer> value"),
     ("times=1.5", "does not fit"),
     ("novalue", "expected NAME=VALUE"),
 ])

@@ -227,3 +227,18 @@ def test_importing_the_engine_and_std_pack_stays_light():
             "print([m for m in heavy if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_engine_imports_nothing_from_the_notebook_layer():
+    import ast
+    from pathlib import Path
+
+    import flowlike_core
+
+    offenders = []
+    for path in Path(flowlike_core.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            offenders += [f"{path.name}: {name}" for name in names if name.split(".")[0] == "flowlike_nb"]
+    assert offenders == []

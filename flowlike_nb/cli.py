@@ -1,0 +1,66 @@
+"""`flowlike notebook`: run a board through a parameterized notebook (papermill). The notebook layer adds this
+subcommand to the engine's `flowlike` command through the `flowlike.commands` entry point, so the engine
+imports nothing from here."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from flowlike_core.board import Board
+from flowlike_core.cli import EXIT_FAILED, EXIT_OK, BadInput, parse_value
+from flowlike_core.run import RunStatus
+
+
+def add_notebook_command(subparsers: Any) -> None:
+    notebook = subparsers.add_parser(
+        "notebook", help="run a board through a parameterized notebook (papermill)",
+        description="Execute NOTEBOOK with papermill for BOARD and write the executed copy to OUT. The notebook's "
+                    "`parameters` cell gets `board_path` and the -p values (exposed variables of the board); the "
+                    "run it shows decides the exit status. Needs the notebook extra.",
+        epilog="Exit status: 0 the run succeeded, 1 it failed or a cell failed, 2 bad input.",
+    )
+    notebook.add_argument("board", metavar="BOARD", help="path of a .board.json file")
+    notebook.add_argument("notebook", metavar="NOTEBOOK", help="the notebook to execute")
+    notebook.add_argument("out", metavar="OUT", help="where to write the executed notebook")
+    notebook.add_argument("-p", "--parameter", nargs=2, metavar=("NAME", "VALUE"), action="append", default=[],
+                          help="set an exposed variable (VALUE read as for `flowlike run --var`)")
+    notebook.add_argument("--kernel", default="python3", help="kernel to run the notebook in (default python3)")
+    notebook.set_defaults(handler=cmd_notebook)
+
+
+def cmd_notebook(args: argparse.Namespace) -> int:
+    try:
+        import papermill
+
+        from flowlike_nb.kernel.papermill import run_board_notebook
+    except ImportError as exc:
+        raise BadInput(f"running through a notebook needs the notebook extra "
+                       f"(pip install 'flowlike-nb[notebook]'): {exc}") from exc
+
+    board = Board.load(args.board)
+    exposed = {v.name for v in board.variables.values() if v.exposed}
+    unknown = sorted({name for name, _ in args.parameter} - exposed)
+    if unknown:
+        raise BadInput(f"board {board.name!r} has no exposed variable {', '.join(map(repr, unknown))} "
+                       f"(exposed: {', '.join(sorted(exposed)) or 'none'})")
+    parameters = {name: parse_value(board, name, raw) for name, raw in args.parameter}
+    if not Path(args.notebook).is_file():
+        raise BadInput(f"{args.notebook}: no such notebook")
+    try:
+        record = run_board_notebook(args.board, args.notebook, args.out, parameters, kernel_name=args.kernel)
+    except papermill.PapermillExecutionError as exc:
+        print(f"{args.notebook}: a cell failed ({exc.ename}: {exc.evalue}); see {args.out}", file=sys.stderr)
+        return EXIT_FAILED
+    if record is None:
+        print(f"{args.out}: the notebook ran but showed no run of the board", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"{record.status.value}: board {record.board_name!r}, {len(record.traces)} node executions in "
+          f"{record.duration:.3f}s (run {record.id}); notebook written to {args.out}")
+    if record.result is not None:
+        print(f"result: {record.result!r}")
+    if record.error:
+        print(f"error: {record.error}")
+    return EXIT_OK if record.status is RunStatus.SUCCESS else EXIT_FAILED
