@@ -19,7 +19,7 @@ from flowlike_core.errors import BoardError
 from flowlike_core.node import ERROR_EXEC, NodeType
 from flowlike_core.registry import Registry
 from flowlike_core.run import value_key
-from flowlike_core.types import DataType, ValueType, to_runtime, zero_value
+from flowlike_core.types import DataType, ValueType, to_json_native, to_runtime, zero_value
 
 CONST, VALUE, PURE = 0, 1, 2
 
@@ -124,6 +124,7 @@ def compile_plan(board: Board, registry: Registry) -> Plan:
             else:
                 inputs.setdefault(pin.name, []).append(_source(node, pin.id, into, pure))
         impl = impls[node_id]
+        _add_gained_pins(type(impl), node, inputs, outputs)
         pure_sources = list(dict.fromkeys(s.node_id for group in inputs.values() for s in group if s.kind == PURE))
         nodes[node_id] = NodePlan(
             node=node, impl=impl, pure=pure[node_id], inputs=inputs, outputs=outputs, exec_next=exec_next,
@@ -137,6 +138,22 @@ def compile_plan(board: Board, registry: Registry) -> Plan:
         plan.blocking = not plan.is_async and not plan.awaits_pure
     events = [n for n in known if type(impls[n]).is_event]
     return Plan(board_id=board.id, revision=board.revision, nodes=nodes, events=events, placeholders=placeholders)
+
+
+def _add_gained_pins(node_type: type[NodeType], node: Node, inputs: dict[str, list[Source]],
+                     outputs: dict[str, str]) -> None:
+    """Data pins the node's type declares but the saved node lacks (the type gained them after the board was
+    saved): inputs read the declared default and outputs get a value slot, so old boards keep running as packs
+    grow. Re-creating the node (the editor, or an import) adds the pins to the board itself."""
+    for spec in node_type.pin_specs():
+        if spec.data_type is DataType.EXECUTION:
+            continue
+        if spec.direction is PinDirection.INPUT and spec.name not in inputs:
+            default = spec.default if spec.default is not None else zero_value(spec.data_type, spec.value_type)
+            value = to_runtime(to_json_native(default), spec.data_type, spec.value_type)
+            inputs[spec.name] = [Source(CONST, value=value, mutable=not isinstance(value, str | int | float | bool))]
+        elif spec.direction is PinDirection.OUTPUT and spec.name not in outputs:
+            outputs[spec.name] = value_key(node.id, f"{spec.name}:gained")
 
 
 def _source(node: Node, pin_id: str, into: dict, pure: dict[str, bool]) -> Source:

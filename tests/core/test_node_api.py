@@ -297,3 +297,23 @@ def test_a_std_board_loads_no_domain_pack():
             "print(sorted(m for m in sys.modules if m.startswith('flowlike_catalog.') and m.count('.') == 1))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "['flowlike_catalog.std']"
+
+
+def test_a_node_saved_before_its_type_gained_pins_still_runs(registry):
+    @node(name="t_grow", exec_pins=True)
+    def before(a: int = 1) -> int:
+        return a
+
+    @node(name="t_grow", exec_pins=True)
+    def after(a: int = 1, b: Annotated[int, Pin(range=(0, 9))] = 5, tags: list[str] = None) -> int:
+        return a + b + len(tags)
+
+    registry.register(before)
+    board = Board()
+    start = board.apply(commands.AddNode(registry.get("t_start").create()))
+    grown = board.apply(commands.AddNode(before.create(a=2)))   # saved with the old pins
+    board.apply(commands.Connect(start.id, "exec_out", grown.id, "exec_in"))
+    registry.register(after, replace=True)
+    run = board.run(registry=registry)
+    assert run.status.value == "Success", run.error
+    assert run.output(grown.id, "result") == 7
