@@ -22,8 +22,8 @@ def add_interop_commands(subparsers: argparse._SubParsersAction) -> None:
         epilog="Exit status: 0 imported (placeholders included), 2 the input cannot be read.")
     parser.add_argument("source", metavar="FILE|FOLDER", help="a Flow-Like file, or an app folder")
     parser.add_argument("-o", "--out", metavar="OUT",
-                        help=f"where to write: a {SUFFIX} file for one board, a folder for several (default: "
-                             f"beside the input, NAME{SUFFIX})")
+                        help=f"where to write: a {SUFFIX} file for one board, a folder for several (default: the "
+                             f"current folder, NAME{SUFFIX} for each board)")
     parser.add_argument("--json", action="store_true", help="print the import reports as a JSON list")
     parser.set_defaults(handler=run_import)
 
@@ -48,7 +48,7 @@ def run_import(args: argparse.Namespace) -> int:
     if args.out and len(imported) == 1 and Path(args.out).suffix:
         targets = [Path(args.out)]
     else:
-        folder = Path(args.out) if args.out else (source if source.is_dir() else source.parent)
+        folder = Path(args.out) if args.out else Path.cwd()  # never into a Flow-Like app folder unasked
         targets = [folder / _file_name(board) for board, _ in imported]
         if len(set(targets)) < len(targets):
             targets = [folder / f"{board.id}{SUFFIX}" for board, _ in imported]

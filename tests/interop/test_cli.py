@@ -36,14 +36,17 @@ def test_import_folder_prints_the_report_and_writes_every_board(tmp_path, hello,
     assert Board.load(tmp_path / "out" / "second.board.json").nodes["n1"].name == "events_simple"
 
 
-def test_import_json_report_and_default_output_beside_the_input(tmp_path, hello, capsys):
-    source = tmp_path / "hello.board"
+def test_import_json_report_and_default_output_in_the_current_folder(tmp_path, hello, capsys, monkeypatch):
+    source = tmp_path / "in" / "hello.board"
+    source.parent.mkdir()
     source.write_bytes(board_bytes(hello))
+    monkeypatch.chdir(tmp_path)
     assert main(["import", str(source), "--json"]) == 0
     [report] = json.loads(capsys.readouterr().out)
     assert (report["nodes"], report["mapped"], report["placeholders"], report["wires"]) == (4, 3, 1, 4)
     assert [e["node_id"] for e in report["entries"] if e["kind"] == "placeholder"] == ["n-fetch"]
     assert report["written_to"] == str(tmp_path / "from_flow-like.board.json")
+    assert not (tmp_path / "in" / "from_flow-like.board.json").exists()
     assert Board.load(report["written_to"]).nodes["n-fetch"].name == "telegram_send_sticker"
 
 
@@ -72,7 +75,7 @@ def test_console_script(tmp_path, hello):
     source = tmp_path / "hello.board"
     source.write_bytes(board_bytes(hello))
     done = subprocess.run([sys.executable, "-m", "flowlike_core.cli", "import", str(source)], capture_output=True,
-                          text=True, timeout=120)
+                          text=True, timeout=120, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "1 placeholder(s)" in done.stdout
 
