@@ -1,9 +1,10 @@
 """Live objects (fitted models, inference sessions, images) that pins name by small handle structs.
 
 A node keeps the object in the run's cache (`ctx.cache`) under `(kind, id)` and hands the id on in a pydantic
-handle, so boards and run records stay JSON-clean. The most recent objects are also remembered for the
-kernel's lifetime (a bounded, least-recently-used memory): a notebook cell can take back what a finished run
-made, and a handle made by one run still works in the next while its object is among the recent ones.
+handle (a `LiveHandle`), so boards and run records stay JSON-clean. The handle object also holds on to what
+it names (a private attribute that never reaches JSON): as long as a notebook variable or a list keeps the
+handle, its object stays usable in later runs and cells. A handle rebuilt from JSON finds its object among
+the most recent ones (a bounded, least-recently-used memory) or gets a clear error.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from __future__ import annotations
 import secrets
 import threading
 from collections import OrderedDict
-from typing import Any
+from typing import Any, ClassVar, Self
+
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from flowlike_core import Context
 
@@ -46,8 +49,9 @@ def replace(ctx: Context | None, kind: str, ident: str, obj: Any) -> None:
     _remember((kind, ident), obj)
 
 
-def find(ctx: Context | None, kind: str, ident: str) -> Any:
-    """The live object of a handle: from the run's cache, else from the recent ones; a clear error if gone."""
+def find(ctx: Context | None, kind: str, ident: str, held: Any = None) -> Any:
+    """The live object of a handle: from the run's cache, else the recent ones, else what the handle itself
+    holds (`held`); a clear error if it is gone."""
     key = (kind, ident)
     if ctx is not None and key in ctx.cache:
         return ctx.cache[key]
@@ -55,7 +59,9 @@ def find(ctx: Context | None, kind: str, ident: str) -> Any:
         obj = _recent.get(key, _lock)
         if obj is not _lock:
             _recent.move_to_end(key)
-    if obj is _lock:
+    if obj is _lock and held is not None:
+        obj = held
+    elif obj is _lock:
         raise LookupError(f"{kind} {ident!r} is no longer in memory (an unloaded handle, or one from an older "
                           f"run or another process): make or load it again in this run")
     if ctx is not None:
@@ -68,3 +74,43 @@ def forget(ctx: Context | None, kind: str, ident: str) -> bool:
     found = ctx is not None and ctx.cache.pop((kind, ident), None) is not None
     with _lock:
         return _recent.pop((kind, ident), None) is not None or found
+
+
+class LiveHandle(BaseModel):
+    """A small struct naming a live object of kind `KIND`; it holds the object while the handle lives."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    KIND: ClassVar[str]
+    id: str
+    _object: Any = PrivateAttr(default=None)
+
+    @classmethod
+    def make(cls, ctx: Context | None, obj: Any, ident: str | None = None, **fields: Any) -> Self:
+        """A handle for `obj` (a new id, or `ident` to put `obj` behind an existing one)."""
+        if ident is None:
+            ident = keep(ctx, cls.KIND, obj)
+        else:
+            replace(ctx, cls.KIND, ident, obj)
+        handle = cls(id=ident, **fields)
+        handle._object = obj
+        return handle
+
+    @classmethod
+    def resolve(cls, ctx: Context | None, value: Any) -> Any:
+        """The live object behind a handle (or its dict form)."""
+        if value is None:
+            raise TypeError(f"no {cls.__name__} given: wire one")
+        handle = cls.model_validate(value)
+        return find(ctx, cls.KIND, handle.id, handle._object)
+
+    def release(self, ctx: Context | None) -> bool:
+        """Drop the object everywhere (unload); whether it was there."""
+        held = self._object is not None
+        self._object = None
+        return forget(ctx, self.KIND, self.id) or held
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and self.__dict__ == other.__dict__
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self.id))

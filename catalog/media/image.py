@@ -10,20 +10,18 @@ from __future__ import annotations
 import io
 from typing import Annotated, Any
 
-from flowlike_catalog import live
-from pydantic import BaseModel, ConfigDict
+from flowlike_catalog.live import LiveHandle
+from pydantic import BaseModel
 
 from flowlike_core import Context, Pin
 
-KIND = "image"
 THUMBNAIL = (256, 256)
 
 
-class ImageRef(BaseModel):
+class ImageRef(LiveHandle):
     """Names a live image (Pillow) and says its size and pixel mode."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    id: str
+    KIND = "image"
     width: int
     height: int
     mode: str
@@ -59,19 +57,13 @@ UseRef = Annotated[bool, Pin("In Place", description="Change the input image its
 
 def keep_image(ctx: Context | None, image: Any, replace: ImageRef | dict | None = None) -> ImageRef:
     """A handle for a Pillow image; with `replace`, the image takes that handle's id (changed in place)."""
-    if replace is not None:
-        ident = ImageRef.model_validate(replace).id
-        live.replace(ctx, KIND, ident, image)
-    else:
-        ident = live.keep(ctx, KIND, image)
-    return ImageRef(id=ident, width=image.width, height=image.height, mode=image.mode)
+    ident = None if replace is None else ImageRef.model_validate(replace).id
+    return ImageRef.make(ctx, image, ident, width=image.width, height=image.height, mode=image.mode)
 
 
 def image_of(ctx: Context | None, ref: Any) -> Any:
     """The live Pillow image a handle names."""
-    if ref is None:
-        raise TypeError("no image given: wire an image handle")
-    return live.find(ctx, KIND, ImageRef.model_validate(ref).id)
+    return ImageRef.resolve(ctx, ref)
 
 
 def pil_image(ref: ImageRef | dict[str, Any]) -> Any:

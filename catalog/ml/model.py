@@ -9,20 +9,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from flowlike_catalog import live
+from flowlike_catalog.live import LiveHandle
 from flowlike_catalog.ml.tables import as_table, column, feature_names, matrix, python_values
-from pydantic import BaseModel, ConfigDict
 
 from flowlike_core import Context, Pin
 
-KIND = "ml-model"
 
-
-class MLModel(BaseModel):
+class MLModel(LiveHandle):
     """Names a fitted scikit-learn model and the table columns it reads."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    id: str
+    KIND = "ml-model"
     model_type: str
     features: list[str]
     target: str = ""
@@ -38,13 +34,12 @@ Target = Annotated[str, Pin(description="The column to learn")]
 def remember(ctx: Context | None, estimator: Any, model_type: str, features: list[str], target: str = "") -> MLModel:
     """Keep a fitted estimator live and name it."""
     classes = python_values(getattr(estimator, "classes_", []))
-    return MLModel(id=live.keep(ctx, KIND, estimator), model_type=model_type, features=features, target=target,
-                   classes=classes)
+    return MLModel.make(ctx, estimator, model_type=model_type, features=features, target=target, classes=classes)
 
 
 def estimator_of(ctx: Context | None, model: Any) -> Any:
     """The live estimator a handle names."""
-    return live.find(ctx, KIND, MLModel.model_validate(model).id)
+    return MLModel.resolve(ctx, model)
 
 
 def sklearn_model(model: MLModel | dict[str, Any]) -> Any:

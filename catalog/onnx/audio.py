@@ -11,22 +11,20 @@ import math
 import wave
 from typing import Annotated, Any, NamedTuple
 
-from flowlike_catalog import live
 from flowlike_catalog.content import App, Location, read_bytes
+from flowlike_catalog.live import LiveHandle
 from flowlike_catalog.onnx.session import Model, run_session, session_of
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
 from flowlike_core import Context, Pin, node
 
 CATEGORY = "AI/ML/ONNX/Audio"
-KIND = "audio"
 
 
-class AudioData(BaseModel):
+class AudioData(LiveHandle):
     """Names live sound: a float array of channels x samples in -1..1."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    id: str
+    KIND = "audio"
     sample_rate: int
     channels: int
     samples: int
@@ -68,15 +66,11 @@ def keep_audio(ctx: Context | None, samples: Any, rate: int) -> AudioData:
     import numpy as np
 
     samples = np.atleast_2d(np.asarray(samples, dtype=np.float32))
-    return AudioData(id=live.keep(ctx, KIND, samples), sample_rate=rate, channels=samples.shape[0],
-                     samples=samples.shape[1])
+    return AudioData.make(ctx, samples, sample_rate=rate, channels=samples.shape[0], samples=samples.shape[1])
 
 
 def audio_of(ctx: Context | None, audio: Any) -> tuple[AudioData, Any]:
-    if audio is None:
-        raise TypeError("no audio given: wire audio from Load Audio")
-    handle = AudioData.model_validate(audio)
-    return handle, live.find(ctx, KIND, handle.id)
+    return AudioData.model_validate(audio), AudioData.resolve(ctx, audio)
 
 
 def decode_wav(data: bytes, what: str) -> tuple[Any, int]:

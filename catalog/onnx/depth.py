@@ -5,26 +5,23 @@ from __future__ import annotations
 
 from typing import Annotated, Any, NamedTuple
 
-from flowlike_catalog import live
+from flowlike_catalog.live import LiveHandle
 from flowlike_catalog.media.image import ImageIn, ImageRef, image_of, keep_image
 from flowlike_catalog.onnx.session import Model, run_session, session_of
 from flowlike_catalog.onnx.tensors import IMAGENET_MEAN, IMAGENET_STD, image_input, pixels, resized, to_tensor
-from pydantic import BaseModel, ConfigDict
 
 from flowlike_core import Context, Pin, node
 
 CATEGORY = "AI/ML/ONNX/Vision"
-KIND = "depth-map"
 PROVIDERS = ("MiDaSLike", "Metric")
 COLOURS = ("#000004", "#bc3754", "#fcffa4")
 """Far to near: black, crimson, pale yellow (the ends and middle of matplotlib's inferno)."""
 
 
-class DepthMap(BaseModel):
+class DepthMap(LiveHandle):
     """Names a live depth array (rows x columns, the image's size) and says how to read it."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    id: str
+    KIND = "depth-map"
     width: int
     height: int
     min: float
@@ -44,8 +41,7 @@ class PointCloud(NamedTuple):
 
 
 def depth_array(ctx: Context | None, depth_map: Any) -> tuple[DepthMap, Any]:
-    handle = DepthMap.model_validate(depth_map)
-    return handle, live.find(ctx, KIND, handle.id)
+    return DepthMap.model_validate(depth_map), DepthMap.resolve(ctx, depth_map)
 
 
 def nearness(handle: DepthMap, depth: Any) -> Any:
@@ -77,8 +73,8 @@ def onnx_depth_estimation(ctx: Context, model: Model = None, image: ImageIn = No
         raise ValueError(f"expected a depth output [1, h, w] or [1, 1, h, w], got {list(raw.shape)}")
     small = Image.fromarray(raw.reshape(raw.shape[-2:]), "F")
     depth = np.asarray(small.resize((picture.width, picture.height), Image.Resampling.BILINEAR), dtype=np.float32)
-    handle = DepthMap(id=live.keep(ctx, KIND, depth), width=picture.width, height=picture.height,
-                      min=float(depth.min()), max=float(depth.max()), inverse=provider == "MiDaSLike")
+    handle = DepthMap.make(ctx, depth, width=picture.width, height=picture.height, min=float(depth.min()),
+                           max=float(depth.max()), inverse=provider == "MiDaSLike")
     return Depth(handle, keep_image(ctx, Image.fromarray(nearness(handle, depth), "L")))
 
 

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any, NamedTuple
 
-from flowlike_catalog import live
 from flowlike_catalog.content import App, Location, read_bytes
-from pydantic import BaseModel, ConfigDict
+from flowlike_catalog.live import LiveHandle
+from pydantic import BaseModel
 
 from flowlike_core import Context, Pin, node
 
 CATEGORY = "AI/ML/ONNX"
-KIND = "onnx-session"
 NOT_LOCAL = ("AzureExecutionProvider",)
 """Providers that do not run the model on this machine (Azure sends requests to an endpoint)."""
 
@@ -27,11 +26,10 @@ class TensorInfo(BaseModel):
     type: str
 
 
-class OnnxSession(BaseModel):
+class OnnxSession(LiveHandle):
     """Names a live onnxruntime inference session."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    id: str
+    KIND = "onnx-session"
     inputs: list[TensorInfo]
     outputs: list[TensorInfo]
     provider: str
@@ -84,16 +82,14 @@ def open_session(data: bytes, what: str) -> Any:
 
 def remember_session(ctx: Context | None, session: Any) -> Loaded:
     provider = session.get_providers()[0]
-    handle = OnnxSession(id=live.keep(ctx, KIND, session), inputs=tensors(session.get_inputs()),
-                         outputs=tensors(session.get_outputs()), provider=provider)
+    handle = OnnxSession.make(ctx, session, inputs=tensors(session.get_inputs()),
+                              outputs=tensors(session.get_outputs()), provider=provider)
     return Loaded(handle, provider != "CPUExecutionProvider", provider)
 
 
 def session_of(ctx: Context | None, model: Any) -> Any:
     """The live onnxruntime session a handle names."""
-    if model is None:
-        raise TypeError("no model given: wire a model from Load ONNX Model")
-    return live.find(ctx, KIND, OnnxSession.model_validate(model).id)
+    return OnnxSession.resolve(ctx, model)
 
 
 def onnx_session(model: OnnxSession | dict[str, Any]) -> Any:
@@ -138,7 +134,7 @@ def load_onnx_bytes(ctx: Context, data: bytes = None) -> Loaded:
 def unload_onnx(ctx: Context, model: Model = None) -> Annotated[bool, Pin(name="success", description=(
         "False when it was not loaded (any more)"))]:
     """Frees the session's memory; the handle stops working."""
-    return live.forget(ctx, KIND, OnnxSession.model_validate(model).id)
+    return OnnxSession.model_validate(model).release(ctx)
 
 
 @node(friendly_name="ONNX Model Info", exec_pins=True)

@@ -99,7 +99,8 @@ def image_classification(ctx: Context, model: Model = None, image_in: ImageIn = 
 
     session = session_of(ctx, model)
     spec = image_input(session, 224)
-    image = center_crop(image_of(ctx, image_in).convert("RGB"), spec, crop_pct)
+    image = image_of(ctx, image_in)
+    image = center_crop(image if image.mode in ("RGB", "L") else image.convert("RGB"), spec, crop_pct)
     scores = only_output(run_session(session, {spec.name: to_tensor(pixels(image, spec.channels), spec, mean, std)}))
     scores = np.asarray(scores, dtype=np.float64).reshape(-1)
     if softmax:

@@ -80,3 +80,15 @@ def test_a_handle_shows_as_a_thumbnail() -> None:
     ref = read_image_bytes.func(None, png(quadrants(800, 400)))
     thumbnail = Image.open(io.BytesIO(ref._repr_png_()))
     assert thumbnail.size == (256, 128)
+
+
+def test_a_kept_handle_outlives_many_newer_images() -> None:
+    from flowlike_catalog.live import RECENT_LIMIT
+
+    ref = read_image_bytes.func(None, png(quadrants()))
+    for _ in range(RECENT_LIMIT + 10):
+        read_image_bytes.func(None, png(quadrants(4, 4)))
+    assert pil_image(ref).size == (40, 20)
+    rebuilt = ImageRef.model_validate(ref.model_dump())  # from JSON: no object of its own, and long evicted
+    with pytest.raises(LookupError, match="no longer in memory"):
+        pil_image(rebuilt)

@@ -4,8 +4,7 @@ import wave
 
 import numpy as np
 import pytest
-from flowlike_catalog import live
-from flowlike_catalog.onnx.audio import keep_audio, mel_centres
+from flowlike_catalog.onnx.audio import AudioData, keep_audio, mel_centres
 from onnx import helper, numpy_helper
 from onnx_models import graph_model, loaded, tensor
 
@@ -34,13 +33,13 @@ def test_load_resample_and_trim(board, tmp_path) -> None:
     audio = run.output(node.id, "audio")
     assert (audio.channels, audio.samples, run.output(node.id, "sample_rate")) == (2, 48000, 48000)
     assert run.output(node.id, "duration") == 1.0
-    assert live.find(None, "audio", audio.id)[0] == pytest.approx(stereo[0][:48000], abs=1 / 32767)
+    assert AudioData.resolve(None, audio)[0] == pytest.approx(stereo[0][:48000], abs=1 / 32767)
     run, node = board.fresh().one("resample_audio", {"audio": audio}, target_rate=16000, to_mono=False)
     resampled = run.output(node.id, "audio")
     assert (resampled.sample_rate, resampled.channels, resampled.samples) == (16000, 2, 16000)
     run, node = board.fresh().one("resample_audio", {"audio": audio}, target_rate=48000)
     mono = run.output(node.id, "audio")
-    assert mono.channels == 1 and np.abs(live.find(None, "audio", mono.id)).max() == pytest.approx(0, abs=1e-4)
+    assert mono.channels == 1 and np.abs(AudioData.resolve(None, mono)).max() == pytest.approx(0, abs=1e-4)
     run, node = board.fresh().one("trim_audio", {"audio": audio, "segments": [{"start": 0.25, "end": 0.5}]},
                                   padding=0.1)
     (clip,) = run.output(node.id, "clips")

@@ -1,0 +1,208 @@
+"""ONNX and Pillow nodes on a board against the same work in plain Python, measured in the same run.
+
+1. Image classification over 1,000 images: a `control_for_each` whose body is one `image_classification`
+   node (resize and centre crop, normalise, onnxruntime, softmax, top 5), against a plain loop calling Pillow,
+   numpy and onnxruntime directly. Target: at most 1.1x.
+2. An image pipeline of 5 Pillow nodes per file (read, resize, convert to grey, rotate, contrast) over 300 PNG
+   files, against the same Pillow calls in a plain loop. Target: at most 1.3x.
+
+The model is built here with onnx.helper (a small CNN on 224 x 224 inputs); nothing is downloaded. Every time
+is the median of --reps repetitions, the contenders interleaved so that machine noise hits them alike.
+
+    .venv/bin/python benchmarks/bench_ml.py [--reps 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import onnx
+import onnxruntime
+from flowlike_catalog.media import PACK as MEDIA
+from flowlike_catalog.media.image import keep_image
+from flowlike_catalog.onnx import PACK as ONNX
+from flowlike_catalog.onnx.session import load_onnx_bytes, onnx_session
+from flowlike_catalog.std import PACK as STD
+from onnx import helper, numpy_helper
+from PIL import Image, ImageEnhance
+
+from flowlike_core import Board, DataType, Registry, ValueType, Variable, commands
+
+IMAGES = 1_000
+FILES = 300
+ONNX_TARGET, PILLOW_TARGET = 1.1, 1.3
+MEAN = np.array([0.485, 0.456, 0.406], np.float32)
+STD_DEV = np.array([0.229, 0.224, 0.225], np.float32)
+
+
+def small_cnn() -> bytes:
+    """[1, 3, 224, 224] -> [1, 10]: conv 3x3 stride 2 (16 filters), ReLU, global average pool, dense."""
+    rng = np.random.default_rng(0)
+    weights = [numpy_helper.from_array(rng.normal(0, 0.1, (16, 3, 3, 3)).astype(np.float32), "conv_w"),
+               numpy_helper.from_array(np.zeros(16, np.float32), "conv_b"),
+               numpy_helper.from_array(rng.normal(0, 0.3, (16, 10)).astype(np.float32), "dense_w"),
+               numpy_helper.from_array(np.zeros(10, np.float32), "dense_b")]
+    graph = helper.make_graph(
+        [helper.make_node("Conv", ["images", "conv_w", "conv_b"], ["conv"], strides=[2, 2], pads=[1, 1, 1, 1]),
+         helper.make_node("Relu", ["conv"], ["relu"]),
+         helper.make_node("GlobalAveragePool", ["relu"], ["pool"]),
+         helper.make_node("Flatten", ["pool"], ["flat"]),
+         helper.make_node("Gemm", ["flat", "dense_w", "dense_b"], ["logits"])],
+        "bench-cnn", [helper.make_tensor_value_info("images", onnx.TensorProto.FLOAT, [1, 3, 224, 224])],
+        [helper.make_tensor_value_info("logits", onnx.TensorProto.FLOAT, [1, 10])], weights)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]).SerializeToString()
+
+
+def registry() -> Registry:
+    return Registry([STD, MEDIA, ONNX])
+
+
+def for_each_board(items: Any, body: list[tuple[str, dict[str, Any]]], wires: list[tuple[int, str, int, str]],
+                   item_pin: tuple[int, str]) -> tuple[Board, dict[str, Any]]:
+    """Start -> For Each over the `items` variable -> body nodes in a chain; `wires` join body outputs
+    (node index, pin) to inputs; the loop's value goes to `item_pin`."""
+    reg = registry()
+    board = Board(name="bench")
+    board.apply(commands.UpsertVariable(Variable(name="items", data_type=DataType.GENERIC,
+                                                 value_type=ValueType.ARRAY, exposed=True)))
+
+    def add(key: str, **defaults: Any) -> Any:
+        return board.apply(commands.AddNode(reg.get(key).create(**defaults)))
+
+    start, items_node, loop = add("events_simple"), add("variable_get", var_ref="items"), add("control_for_each")
+    nodes = [add(key, **defaults) for key, defaults in body]
+    board.apply(commands.Connect(start.id, "exec_out", loop.id, "exec_in"))
+    board.apply(commands.Connect(items_node.id, "value_ref", loop.id, "array"))
+    board.apply(commands.Connect(loop.id, "exec_out", nodes[0].id, "exec_in"))
+    for a, b in zip(nodes, nodes[1:], strict=False):
+        board.apply(commands.Connect(a.id, "exec_out", b.id, "exec_in"))
+    for source, out, target, inp in wires:
+        board.apply(commands.Connect(nodes[source].id, out, nodes[target].id, inp))
+    board.apply(commands.Connect(loop.id, "value", nodes[item_pin[0]].id, item_pin[1]))
+    return board, {"items": items}
+
+
+def timed(work: Callable[[], Any]) -> float:
+    began = time.perf_counter()
+    work()
+    return time.perf_counter() - began
+
+
+def medians(contenders: dict[str, Callable[[], Any]], reps: int) -> dict[str, float]:
+    times: dict[str, list[float]] = {name: [] for name in contenders}
+    for _ in range(reps):
+        for name, work in contenders.items():
+            times[name].append(timed(work))
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def classify_plainly(session: Any, images: list[Image.Image]) -> list[list[int]]:
+    """What a user would write without a board: resize, centre crop, normalise, run, softmax, top 5."""
+    tops = []
+    for image in images:
+        short = min(image.size)
+        scale = 224 / 0.875 / short
+        resized = image.resize((round(image.width * scale), round(image.height * scale)), Image.Resampling.BILINEAR)
+        left, top = (resized.width - 224) // 2, (resized.height - 224) // 2
+        crop = resized.crop((left, top, left + 224, top + 224))
+        array = (np.asarray(crop, np.float32) / 255.0 - MEAN) / STD_DEV
+        tensor = np.ascontiguousarray(array.transpose(2, 0, 1)[None], dtype=np.float32)
+        logits = session.run(["logits"], {"images": tensor})[0].reshape(-1).astype(np.float64)
+        scores = np.exp(logits - logits.max())
+        scores /= scores.sum()
+        tops.append(np.argsort(-scores, kind="stable")[:5].tolist())
+    return tops
+
+
+def bench_onnx(reps: int) -> float:
+    rng = np.random.default_rng(1)
+    pictures = [Image.fromarray(rng.integers(0, 256, (256, 256, 3), dtype=np.uint8)) for _ in range(IMAGES)]
+    handles = [keep_image(None, p) for p in pictures]
+    data = small_cnn()
+    model = load_onnx_bytes.func(None, data).model
+    session = onnx_session(model)  # the very session the board uses, called directly
+    board, variables = for_each_board(handles, [("image_classification", {"top_k": 5})], [], (0, "image_in"))
+    board.apply(commands.UpsertVariable(Variable(name="model", data_type=DataType.GENERIC, exposed=True)))
+    model_node = board.apply(commands.AddNode(registry().get("variable_get").create(var_ref="model")))
+    classify = next(n for n in board.nodes.values() if n.name == "image_classification")
+    board.apply(commands.Connect(model_node.id, "value_ref", classify.id, "model"))
+    variables["model"] = model
+    reg = registry()
+
+    def on_board() -> None:
+        board.run(registry=reg, variables=variables).raise_for_status()
+
+    # Same answers both ways, checked once.
+    run = board.run(registry=reg, variables=variables)
+    run.raise_for_status()
+    assert [p.class_idx for p in run.output(classify.id, "predictions")] == classify_plainly(session, pictures[-1:])[0]
+    t = medians({"board": on_board, "plain": lambda: classify_plainly(session, pictures)}, reps)
+    ratio = t["board"] / t["plain"]
+    print(f"1. image classification over {IMAGES:,} images (224 x 224 CNN), median of {reps}")
+    print(f"   board  {t['board'] / IMAGES * 1e3:8.3f} ms/image   plain onnxruntime {t['plain'] / IMAGES * 1e3:8.3f} "
+          f"ms/image   board / plain = {ratio:.3f}x   target <= {ONNX_TARGET}x: "
+          f"{'met' if ratio <= ONNX_TARGET else 'MISSED'}")
+    return ratio
+
+
+def pipeline_plainly(paths: list[str]) -> list[Image.Image]:
+    out = []
+    for path in paths:
+        image = Image.open(path)
+        image.load()
+        image = image.resize((128, 128), Image.Resampling.LANCZOS)
+        image = image.convert("L")
+        image = image.transpose(Image.Transpose.ROTATE_90)
+        out.append(ImageEnhance.Contrast(image).enhance(1.5))
+    return out
+
+
+def bench_pillow(reps: int, folder: Path) -> float:
+    rng = np.random.default_rng(2)
+    paths = []
+    for i in range(FILES):
+        path = folder / f"{i}.png"
+        Image.fromarray(rng.integers(0, 256, (192, 256, 3), dtype=np.uint8)).save(path)
+        paths.append(str(path))
+    body = [("read_image", {}), ("resize_image", {"mode": "exact", "width_in": 128, "height_in": 128}),
+            ("convert_image", {}), ("rotate_image", {"degrees": 90.0}), ("contrast_image", {"contrast": 50.0})]
+    wires = [(0, "image_out", 1, "image_in"), (1, "image_out", 2, "image_in"), (2, "image_out", 3, "image_in"),
+             (3, "image_out", 4, "image_in")]
+    board, variables = for_each_board(paths, body, wires, (0, "path"))
+    reg = registry()
+
+    def on_board() -> None:
+        board.run(registry=reg, variables=variables).raise_for_status()
+
+    t = medians({"board": on_board, "plain": lambda: pipeline_plainly(paths)}, reps)
+    ratio = t["board"] / t["plain"]
+    print(f"2. 5 Pillow nodes per file (read, resize, grey, rotate, contrast) over {FILES} PNGs, median of {reps}")
+    print(f"   board  {t['board'] / FILES * 1e3:8.3f} ms/file    plain Pillow      {t['plain'] / FILES * 1e3:8.3f} "
+          f"ms/file    board / plain = {ratio:.3f}x   target <= {PILLOW_TARGET}x: "
+          f"{'met' if ratio <= PILLOW_TARGET else 'MISSED'}")
+    return ratio
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reps", type=int, default=5, help="repetitions per figure; the median is printed")
+    reps = parser.parse_args().reps
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus, load average {load:.2f}, "
+          f"onnxruntime {onnxruntime.__version__}")
+    bench_onnx(reps)
+    with tempfile.TemporaryDirectory() as folder:
+        bench_pillow(reps, Path(folder))
+
+
+if __name__ == "__main__":
+    main()
