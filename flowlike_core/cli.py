@@ -153,9 +153,14 @@ def summary(run: Run) -> str:
 def cmd_run(args: argparse.Namespace) -> int:
     board = Board.load(args.board)
     problems = board.validate()
-    if problems:
+
+    def show_problems() -> None:
         print(f"{args.board}: the board has {len(problems)} problem(s); see `flowlike validate`:", file=sys.stderr)
         print(format_problems(board, problems), file=sys.stderr)
+
+    # placeholder nodes (keys no installed pack provides) stop only a run that would reach one: start_run says
+    if any(problem.code != "unknown-node-type" for problem in problems):
+        show_problems()
         return EXIT_BAD_INPUT
     variables = dict(parse_var(board, text) for text in args.var)
     human = sys.stderr if args.json else sys.stdout
@@ -165,8 +170,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         storage.stop_recording()
     else:
         storage.configure(args.store)
-    handle = start_run(board, start=args.start, variables=variables, max_steps=args.max_steps,
-                       listeners=[RunReporter(board, human, sys.stderr)])
+    try:
+        handle = start_run(board, start=args.start, variables=variables, max_steps=args.max_steps,
+                           listeners=[RunReporter(board, human, sys.stderr)])
+    except FlowLikeError:
+        if problems:
+            show_problems()
+        raise
     run = handle.wait()
     if args.json:
         print(run.record().model_dump_json(indent=2))

@@ -87,3 +87,15 @@ def test_export_gives_versioned_flowlike_nodes_their_catalog_version(tmp_path):
     assert main(["export", str(board.save(tmp_path / "b")), "-o", str(tmp_path / "b.json"), "--json"]) == 0
     serde = json.loads((tmp_path / "b.json").read_text())
     assert (serde["nodes"]["r"]["version"], serde["nodes"]["s"]["version"]) == (1, None)
+
+
+def test_flowlike_run_goes_ahead_unless_the_run_would_reach_a_placeholder(tmp_path, hello, capsys):
+    board, _ = open_board(json.dumps(hello).encode())
+    path = board.save(tmp_path / "hello")
+    assert main(["run", str(path), "--no-history"]) == 2
+    assert "missing telegram_send_sticker (Flow-Like pack 'web')" in capsys.readouterr().err
+    hello["nodes"]["n-log"]["pins"]["p-log-out"]["connected_to"] = []
+    hello["nodes"]["n-fetch"]["pins"]["p-fetch-in"]["depends_on"] = []
+    board, _ = open_board(json.dumps(hello).encode())
+    assert main(["run", str(board.save(tmp_path / "cut")), "--no-history"]) == 0
+    assert "hello" in capsys.readouterr().out
