@@ -44,3 +44,8 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ ! -x /usr/sbin/mar
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends postgresql mariadb-server \
         >/dev/null
 fi
+
+# The data pack's Azure test starts Azurite (the Azure Storage emulator, from npm) inside the venv folder.
+if [ ! -x .venv/azurite/node_modules/.bin/azurite-blob ] && command -v npm >/dev/null; then
+    npm install --silent --no-audit --no-fund --prefix .venv/azurite azurite@3.37.0 >/dev/null
+fi

@@ -197,3 +197,36 @@ def external_s3_store(
     name = f"s3-{bucket}-{identity[:12]}"
     ctx.cache[(STORE, name)] = s3fs.S3FileSystem(skip_instance_cache=True, **options)
     return FlowPath(path=f"s3://{bucket}/{prefix.strip('/')}".rstrip("/"), store=name)
+
+
+@node(friendly_name="Azure Blob Directory", category=EXTERNAL, exec_pins=True)
+def external_azure_blob_store(
+    ctx: Context,
+    account: Annotated[str, Pin(description="Storage account name")],
+    container: str,
+    access_key: Annotated[str, Pin(sensitive=True, description="Account key (or give a SAS token)")] = "",
+    sas_token: Annotated[str, Pin(sensitive=True)] = "",
+    prefix: str = "",
+    endpoint: Annotated[str, Pin(description="Blob endpoint for emulators such as Azurite, e.g. "
+                                             "http://127.0.0.1:10000/devstoreaccount1; empty for Azure")] = "",
+) -> Annotated[FlowPath, Pin(name="path")]:
+    """A folder in an Azure Blob container, opened with the given key or SAS token for this run (they never
+    enter the path)."""
+    import adlfs
+
+    if not account or not container:
+        raise ValueError("Azure Blob Directory needs an account and a container")
+    if endpoint:
+        secret = f"AccountKey={access_key}" if access_key else f"SharedAccessSignature={sas_token.lstrip('?')}"
+        scheme = endpoint.split("://", 1)[0]
+        fs = adlfs.AzureBlobFileSystem(connection_string=f"DefaultEndpointsProtocol={scheme};AccountName={account};"
+                                                         f"{secret};BlobEndpoint={endpoint};",
+                                       skip_instance_cache=True)
+    else:
+        fs = adlfs.AzureBlobFileSystem(account_name=account, account_key=access_key or None,
+                                       sas_token=sas_token or None, anon=not (access_key or sas_token),
+                                       skip_instance_cache=True)
+    identity = hashlib.sha256(repr((account, container, endpoint, bool(access_key))).encode()).hexdigest()
+    name = f"azure-{account}-{container}-{identity[:12]}"
+    ctx.cache[(STORE, name)] = fs
+    return FlowPath(path=f"abfs://{container}/{prefix.strip('/')}".rstrip("/"), store=name)

@@ -186,3 +186,41 @@ def mariadb(tmp_path_factory: pytest.TempPathFactory) -> Any:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+AZURITE_ACCOUNT = "devstoreaccount1"
+AZURITE_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+"""Azurite's fixed development account and its published key."""
+
+
+@pytest.fixture(scope="session")
+def azurite(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Azurite's blob service (the Azure Storage emulator, installed by scripts/setup.sh into .venv/azurite) on
+    127.0.0.1; yields its endpoint, account and key, with a container `tests` made."""
+    import subprocess
+
+    binary = Path(sys.prefix) / "azurite" / "node_modules" / ".bin" / "azurite-blob"
+    if not binary.exists():
+        pytest.fail(f"Azurite is missing at {binary}: run scripts/setup.sh (it installs it with npm)")
+    folder = tmp_path_factory.mktemp("azurite")
+    port, log = free_port(), folder / "azurite.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen([str(binary), "--blobHost", "127.0.0.1", "--blobPort", str(port), "--location",
+                                    str(folder), "--skipApiVersionCheck", "--loose"], stdout=out,
+                                   stderr=subprocess.STDOUT)
+    try:
+        wait_for_port(port, process, log, "Azurite")
+        endpoint = f"http://127.0.0.1:{port}/{AZURITE_ACCOUNT}"
+        import adlfs
+
+        adlfs.AzureBlobFileSystem(connection_string=f"DefaultEndpointsProtocol=http;AccountName={AZURITE_ACCOUNT};"
+                                                    f"AccountKey={AZURITE_KEY};BlobEndpoint={endpoint};",
+                                  skip_instance_cache=True).mkdir("tests")
+        yield {"endpoint": endpoint, "account": AZURITE_ACCOUNT, "key": AZURITE_KEY, "container": "tests"}
+    finally:
+        process.terminate()  # Azurite lingers on open client connections: give it a few seconds, then kill
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -153,3 +153,26 @@ def test_s3_store_list_copy_and_presigned_urls(seaweedfs: dict, tmp_path: Path) 
 
     fs = s3fs.S3FileSystem(skip_instance_cache=True, **seaweedfs["options"])
     assert fs.cat_file(f"{seaweedfs['bucket']}/{prefix}/upload.txt") == b"uploaded"
+
+
+def test_azure_blob_store_on_azurite(azurite: dict, tmp_path: Path) -> None:
+    prefix = f"files-{uuid.uuid4().hex[:8]}"
+    flow = Flow()
+    store = flow.step("external_azure_blob_store", account=azurite["account"], container=azurite["container"],
+                      access_key=azurite["key"], endpoint=azurite["endpoint"], prefix=prefix)
+    child = flow.add("child", child_name="note.txt")
+    flow.wire(store, "path", child, "parent_path")
+    write = flow.step("write_string", content="hi from azure")
+    flow.wire(child, "path", write, "path")
+    read = flow.step("read_to_string")
+    flow.wire(child, "path", read, "path")
+    listing = flow.step("path_list_paths")
+    flow.wire(store, "path", listing, "prefix")
+    copy = flow.step("storage_copy", to=p(tmp_path / "note.txt"))
+    flow.wire(child, "path", copy, "from")
+    run = flow.run()
+    assert run.output(store.id, "path").path == f"abfs://tests/{prefix}"
+    assert azurite["key"] not in repr(run.output(store.id, "path").model_dump())
+    assert run.output(read.id, "content") == "hi from azure"
+    assert [x.path for x in run.output(listing.id, "paths")] == [f"abfs://tests/{prefix}/note.txt"]
+    assert (tmp_path / "note.txt").read_text() == "hi from azure"
