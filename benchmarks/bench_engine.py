@@ -3,14 +3,22 @@
 1. Per exec node, on a chain of 2,000 exec nodes that each compute `value + 1`: against plain Python doing the
    same additions, and against ryvencore and Hamilton on the same chain. Their chains come from the shared peer
    script (`peers_chain.py`, run here in-process so that all figures share one machine state).
-   Target: our time per node at most half of ryvencore's.
+   Targets: at most 0.30x ryvencore and at most 10x plain Python per node.
 2. Per iteration of a 100,000-item `control_for_each` whose body is one small exec node: against a plain loop.
+   Target: at most 30x.
+3. A runaway exec loop of two log nodes, stopped by the 1,000,000-step limit: time and peak memory (RSS) of a
+   fresh process, against the same process doing nothing. Targets: the step-limit error in under 10 s, under
+   100 MB more than the idle process.
+4. `flowlike run notebooks/boards/loop_and_branch.board.json` from a cold process, against `python -c pass`.
+   Target: under 0.6 s wall.
+5. `validate()` of a chain of 100,000 pure nodes (CPU seconds), against a bare graphlib sort of the same chain.
+   Target: under 5 s.
 
 Per-node figures are marginal: (time of the N-node chain - time of the bare start node) / N, so the fixed cost of
 a run (worker thread, event loop) is printed on its own and not spread over the nodes. Every time is the median
 of --reps repetitions, the contenders interleaved so that machine noise hits them alike.
 
-    .venv/bin/python benchmarks/bench_engine.py [--reps 7] [--profile]
+    .venv/bin/python benchmarks/bench_engine.py [--reps 7] [--profile] [--only 1,2,3,4,5]
 """
 
 from __future__ import annotations
@@ -20,11 +28,14 @@ import asyncio
 import contextlib
 import cProfile
 import gc
+import graphlib
 import io
 import os
 import pstats
+import resource
 import runpy
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -33,6 +44,7 @@ from typing import Any
 
 from flowlike_core import (
     Board,
+    Connection,
     DataType,
     NodeType,
     Registry,
@@ -52,8 +64,13 @@ from flowlike_core.run import Run
 
 CHAIN_NODES = 2_000
 FOR_EACH_ITEMS = 100_000
-TARGET = 0.5
+TARGET_RYVEN = 0.30
 """Our per-node time over ryvencore's must be at most this."""
+TARGET_PLAIN = 10.0
+TARGET_FOR_EACH = 30.0
+RUNAWAY_STEPS = 1_000_000
+LONG_CHAIN = 100_000
+ROOT = Path(__file__).resolve().parent.parent
 PEERS = Path(os.environ.get("FLOWLIKE_PEERS_CHAIN", "/work/shared/bench/peers_chain.py"))
 
 
@@ -194,9 +211,16 @@ def bench_chain(reg: Registry, reps: int) -> float:
         note = "" if name == "flowlike" else f"   flowlike / {name} = {ratio:7.2f}x"
         print(f"   {name:10s} {per_node[name] * 1e6:9.3f} us/node{note}")
     versus_ryven = per_node["flowlike"] / per_node["ryvencore"]
-    verdict = "PASS" if versus_ryven <= TARGET else "FAIL"
-    print(f"   target flowlike <= {TARGET:.2f} x ryvencore per node: {versus_ryven:.2f} -> {verdict}")
+    versus_plain = per_node["flowlike"] / per_node["plain"]
+    print(f"   target flowlike <= {TARGET_RYVEN:.2f} x ryvencore per node: {versus_ryven:.2f} -> "
+          f"{verdict(versus_ryven <= TARGET_RYVEN)}")
+    print(f"   target flowlike <= {TARGET_PLAIN:.0f} x plain per node: {versus_plain:.1f} -> "
+          f"{verdict(versus_plain <= TARGET_PLAIN)}")
     return versus_ryven
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
 
 
 def bench_for_each(reg: Registry, reps: int) -> None:
@@ -220,7 +244,107 @@ def bench_for_each(reg: Registry, reps: int) -> None:
     ours_per, plain_per = t["flowlike"] / FOR_EACH_ITEMS, t["plain"] / FOR_EACH_ITEMS
     print(f"2. control_for_each over {FOR_EACH_ITEMS:,} items, body one exec node (value + 1), median of {reps}")
     print(f"   flowlike   {ours_per * 1e6:9.3f} us/iteration (whole run over the items, {t['flowlike'] * 1e3:.1f} ms)")
-    print(f"   plain      {plain_per * 1e6:9.3f} us/iteration   flowlike / plain = {ours_per / plain_per:7.2f}x")
+    ratio = ours_per / plain_per
+    print(f"   plain      {plain_per * 1e6:9.3f} us/iteration   flowlike / plain = {ratio:7.2f}x")
+    print(f"   target flowlike <= {TARGET_FOR_EACH:.0f} x plain per iteration: {ratio:.1f} -> "
+          f"{verdict(ratio <= TARGET_FOR_EACH)}")
+
+
+RUNAWAY = """
+import resource, sys, time
+from flowlike_core import Board, commands, default_registry, run_board
+registry = default_registry()
+board = Board(name="runaway")
+start = board.apply(commands.AddNode(registry.get("events_simple").create()))
+ping = board.apply(commands.AddNode(registry.get("log_info").create(message="ping")))
+pong = board.apply(commands.AddNode(registry.get("log_info").create(message="pong")))
+for source, target in ((start, ping), (ping, pong), (pong, ping)):
+    board.apply(commands.Connect(source.id, "exec_out", target.id, "exec_in"))
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+began = time.process_time()
+run = run_board(board, max_steps=int(sys.argv[1])) if sys.argv[1] != "0" else None
+seconds = time.process_time() - began
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(seconds, (peak - before) / 1024, peak / 1024, (run.error or "")[:70] if run else "")
+"""
+
+
+def bench_runaway() -> None:
+    """A fresh process per figure, so that peak RSS is this run's alone. Times are CPU seconds (what a busy
+    machine skews least)."""
+    def measure(steps: int) -> list[str]:
+        out = subprocess.run([sys.executable, "-c", RUNAWAY, str(steps)], capture_output=True, text=True,
+                             check=True, cwd=ROOT).stdout.split(maxsplit=3)
+        return [*out, ""][:4]
+    seconds, grown, peak, error = measure(RUNAWAY_STEPS)
+    _, _, idle, _ = measure(0)
+    print(f"3. runaway exec loop of two log nodes, stopped at {RUNAWAY_STEPS:,} steps (fresh process)")
+    print(f"   flowlike   {float(seconds):8.2f} s cpu, peak RSS {float(peak):7.1f} MB "
+          f"(+{float(grown):.1f} MB during the run): {error.strip()}")
+    print(f"   idle                    peak RSS {float(idle):7.1f} MB (the same process, no run)")
+    ok = float(seconds) < 10 and float(peak) - float(idle) < 100 and "step limit" in error
+    print(f"   target under 10 s and under 100 MB, failing with the step-limit error -> {verdict(ok)}")
+
+
+def bench_cold_start(reps: int) -> None:
+    board = ROOT / "notebooks" / "boards" / "loop_and_branch.board.json"
+    flowlike = Path(sys.executable).parent / "flowlike"
+
+    def cost(command: list[str]) -> tuple[float, float]:
+        """Median wall seconds and median CPU seconds (user + system) of the child process."""
+        walls, cpus = [], []
+        for _ in range(reps):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            began = time.perf_counter()
+            subprocess.run(command, capture_output=True, check=False, cwd=ROOT)
+            walls.append(time.perf_counter() - began)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+        return statistics.median(walls), statistics.median(cpus)
+
+    ours, python = cost([str(flowlike), "run", "--no-history", str(board)]), cost([sys.executable, "-c", "pass"])
+    print(f"4. cold `flowlike run {board.relative_to(ROOT)}`, median of {reps}")
+    print(f"   flowlike   {ours[0]:8.3f} s wall {ours[1]:8.3f} s cpu")
+    print(f"   python     {python[0]:8.3f} s wall {python[1]:8.3f} s cpu (`python -c pass`)   "
+          f"flowlike / python = {ours[1] / python[1]:5.1f}x cpu")
+    print(f"   target under 0.6 s wall -> {verdict(ours[0] < 0.6)} (cpu {verdict(ours[1] < 0.6)})")
+
+
+def long_pure_chain(length: int) -> tuple[Board, Registry]:
+    """start -> add_one, whose input comes through `length` pure passthrough nodes (built directly: fast)."""
+    reg = registry()
+    board = chain_board(1)
+    first = board.apply(commands.AddNode(reg.get("reroute_data").create()))
+    pin_in, pin_out = first.pin("route_in", "Input"), first.pin("route_out", "Output")
+    nodes, wires, previous = {}, [], first
+    for i in range(length):
+        node = first.model_copy(update={"id": f"p{i}", "pins": {
+            f"p{i}.in": pin_in.model_copy(update={"id": f"p{i}.in"}),
+            f"p{i}.out": pin_out.model_copy(update={"id": f"p{i}.out"})}})
+        nodes[node.id] = node
+        wires.append(Connection(from_node=previous.id, from_pin=previous.pin("route_out", "Output").id,
+                                to_node=node.id, to_pin=f"p{i}.in"))
+        previous = node
+    board.nodes.update(nodes)
+    board.connections.extend(wires)
+    board.touch()
+    return board, reg
+
+
+def bench_long_chain() -> None:
+    board, reg = long_pure_chain(LONG_CHAIN)
+    began = time.process_time()
+    problems = board.validate(reg)
+    ours = time.process_time() - began
+    edges = {w.to_node: [w.from_node] for w in board.connections}
+    began = time.process_time()
+    list(graphlib.TopologicalSorter(edges).static_order())
+    sort = time.process_time() - began
+    print(f"5. validate() of a chain of {LONG_CHAIN:,} pure nodes ({len(problems)} problems)")
+    print(f"   flowlike   {ours:8.2f} s cpu")
+    print(f"   graphlib   {sort:8.2f} s cpu (a topological sort of its wires)   flowlike / graphlib = "
+          f"{ours / sort:5.1f}x")
+    print(f"   target under 5 s -> {verdict(ours < 5)}")
 
 
 def profile_chain(reg: Registry, runs: int = 5) -> None:
@@ -240,13 +364,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reps", type=int, default=7, help="repetitions per figure; the median is printed")
     parser.add_argument("--profile", action="store_true", help="also print the chain run's hot spots")
+    parser.add_argument("--only", default="1,2,3,4,5", help="which figures to measure, e.g. 1,2")
     args = parser.parse_args()
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 100_000))
     reg = registry()
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus, load average {load} (other work skews figures)")
-    bench_chain(reg, args.reps)
-    bench_for_each(reg, args.reps)
+    only = set(args.only.split(","))
+    if "1" in only:
+        bench_chain(reg, args.reps)
+    if "2" in only:
+        bench_for_each(reg, args.reps)
+    if "3" in only:
+        bench_runaway()
+    if "4" in only:
+        bench_cold_start(args.reps)
+    if "5" in only:
+        bench_long_chain()
     if args.profile:
         profile_chain(reg)
 

@@ -164,12 +164,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     variables = dict(parse_var(board, text) for text in args.var)
     human = sys.stderr if args.json else sys.stdout
-    from flowlike_core import storage
+    if not args.no_history:
+        from flowlike_core import storage
 
-    if args.no_history:
-        storage.stop_recording()
-    else:
         storage.configure(args.store)
+    elif "flowlike_core.storage" in sys.modules:  # recording set up earlier in this process: not for this run
+        sys.modules["flowlike_core.storage"].stop_recording()
     try:
         handle = start_run(board, start=args.start, variables=variables, max_steps=args.max_steps,
                            listeners=[RunReporter(board, human, sys.stderr)])
@@ -249,7 +249,12 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 # ---- the parser ------------------------------------------------------------------------------------------
 
 
-def build_parser() -> argparse.ArgumentParser:
+CORE_COMMANDS = ("run", "validate", "catalog", "schema")
+"""Commands of this module: for them the other subcommands (and their imports) are not loaded."""
+
+
+def build_parser(extensions: bool = True) -> argparse.ArgumentParser:
+    """The `flowlike` parser; `extensions=False` leaves out other modules' and packages' subcommands."""
     parser = argparse.ArgumentParser(
         prog="flowlike",
         description="Run, validate and inspect flowlike-nb Boards (typed, runnable workflow graphs).",
@@ -306,6 +311,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     schema.set_defaults(handler=cmd_schema)
 
+    if not extensions:
+        return parser
     for module_name, function_name in EXTENSIONS:
         add_command = extension(module_name, function_name)
         if add_command is not None:
@@ -332,9 +339,11 @@ def extension(module_name: str, function_name: str) -> Callable[[Any], None] | N
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `flowlike` console script; returns the exit status."""
-    parser = build_parser()
+    words = list(sys.argv[1:] if argv is None else argv)
+    command = next((word for word in words if not word.startswith("-")), None)
+    parser = build_parser(extensions=command not in CORE_COMMANDS)
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(words)
     except SystemExit as exit_:  # --help (0) or a usage error (2): argparse has printed why
         return exit_.code if isinstance(exit_.code, int) else EXIT_BAD_INPUT
     try:

@@ -172,10 +172,14 @@ class Context:
         if LEVEL_ORDER[level] < executor.log_floor:
             return
         line = LogLine(level, str(message), time.time(), self._plan.node_id)
-        trace = self.trace
-        if not trace.logs:
-            trace.logs = []
-        trace.logs.append(line)
+        record = self.record
+        if record[6] and record[5] is None:  # an execution past the node's full traces: fold the line at once
+            executor.stats(record).add_log(line)
+        else:
+            trace = self.trace
+            if not trace.logs:
+                trace.logs = []
+            trace.logs.append(line)
         if executor.on_log:
             executor.notify(executor.on_log, line)
 

@@ -308,12 +308,17 @@ class Executor:
             trace.traceback = tb
         self._ended(record)
 
+    def stats(self, record: list[Any]) -> NodeStats:
+        """The folded executions of a record's node."""
+        stats = self.run.folded.get(record[0])
+        if stats is None:
+            stats = self.run.folded[record[0]] = NodeStats(record[0], record[1])
+        return stats
+
     def _ended(self, record: list[Any]) -> None:
         """An execution ended: fold it if it is past its node's full traces; tell the listeners."""
         if record[6]:
-            stats = self.run.folded.get(record[0])
-            if stats is None:
-                stats = self.run.folded[record[0]] = NodeStats(record[0], record[1])
+            stats = self.stats(record)
             if record[5] is None:
                 stats.add(record[2], record[4] - record[3])
             else:
@@ -476,7 +481,9 @@ def find_start(board: Board, plan: Plan, start: str | None) -> str:
     if len(plan.events) == 1:
         return plan.events[0]
     if not plan.events:
-        raise UnknownNodeError(f"board {board.name!r} has no event node to start from")
+        left_out = "".join(f"; {board.nodes[n].label()} is a placeholder (missing {board.nodes[n].name})"
+                           for n in plan.placeholders)
+        raise UnknownNodeError(f"board {board.name!r} has no event node to start from{left_out}")
     names = ", ".join(board.nodes[n].label() for n in plan.events)
     raise UnknownNodeError(f"board {board.name!r} has several event nodes ({names}); say which with start=")
 

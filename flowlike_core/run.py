@@ -105,6 +105,12 @@ class NodeStats:
         if duration > self.longest:
             self.longest = duration
 
+    def add_log(self, line: LogLine) -> None:
+        if len(self.logs) < FOLDED_LOGS:
+            self.logs.append(line)
+        else:
+            self.dropped_logs += 1
+
     def fold(self, trace: NodeTrace) -> None:
         duration = trace.duration
         if not self.count:

@@ -11,7 +11,6 @@ from pydantic import BaseModel
 from flowlike_core import wiring
 from flowlike_core.board import Board, Pin
 from flowlike_core.errors import BoardError
-from flowlike_core.interop.placeholders import pack_of
 from flowlike_core.registry import Registry, default_registry
 from flowlike_core.types import DataType, ValueType, fits, to_runtime
 
@@ -32,6 +31,8 @@ def validate_board(board: Board, registry: Registry | None = None) -> list[Probl
     problems: list[Problem] = []
     for node in board.nodes.values():
         if node.name not in registry:
+            from flowlike_core.interop.placeholders import pack_of
+
             problems.append(Problem(code="unknown-node-type", node_id=node.id,
                                     message=f"node {node.label()} has type {node.name!r}, which no installed "
                                             f"pack provides (missing: {node.name}, {pack_of(node.name)})"))
