@@ -6,6 +6,7 @@ import uuid
 from typing import Annotated, Any
 
 from flowlike_catalog.web.mail import ENCRYPTIONS, Session, SmtpConnection, addresses, compose, schema, session
+from flowlike_catalog.web.sessions import close_at_run_end
 
 from flowlike_core import Context, Pin, node
 
@@ -49,7 +50,8 @@ async def email_smtp_connect(
         return client
 
     connection = SmtpConnection(id=uuid.uuid4().hex)
-    ctx.cache[("smtp", connection.id)] = Session(await asyncio.to_thread(open_session))
+    live = ctx.cache[("smtp", connection.id)] = Session(await asyncio.to_thread(open_session))
+    close_at_run_end(lambda: live.call(lambda client: client.quit()))
     ctx.info(f"SMTP connected to {host}:{port}" + (f" as {username}" if username else ""))
     return connection
 

@@ -121,6 +121,7 @@ def http_app() -> Any:
             seen["form"] = {k: v for k, v in form.items() if isinstance(v, str)}
             seen["files"] = {k: {"filename": v.filename, "content": (await v.read()).decode(),
                                  "content_type": v.content_type} for k, v in form.items() if not isinstance(v, str)}
+            await form.close()
         return JSONResponse(seen)
 
     async def status(request: Request) -> PlainTextResponse:
@@ -302,8 +303,9 @@ service imap-login {{
     def start(self) -> Dovecot:
         import subprocess
 
+        self.log = (self.root / "log").open("wb")
         self.process = subprocess.Popen(["dovecot", "-F", "-c", str(self.root / "dovecot.conf")],
-                                        stdout=subprocess.DEVNULL, stderr=(self.root / "log").open("wb"))
+                                        stdout=subprocess.DEVNULL, stderr=self.log)
         wait_for(lambda: self.process.poll() is not None or port_open(self.port), "dovecot to listen")
         if self.process.poll() is not None:
             raise RuntimeError(f"dovecot exited: {(self.root / 'log').read_text()}")
@@ -318,6 +320,7 @@ service imap-login {{
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        self.log.close()
 
     def new_user(self) -> tuple[str, str]:
         """A fresh account (so tests never see each other's mail): (user, password)."""
