@@ -72,3 +72,13 @@ def test_bad_models_and_inputs_fail_clearly(board, tmp_path) -> None:
         onnx_run.func(None, model, {"x": [[1, 2]]})
     run, node = board.one("unload_onnx", {"model": {**model.model_dump(), "id": "gone"}})
     assert run.output(node.id, "success") is False
+
+
+def test_load_from_the_content_store(board) -> None:
+    from flowlike_core import storage
+
+    store = storage.configure("memory://onnx-models", record_runs=False)
+    blob = store.app("vision").blobs.put(add_one())
+    run, node = board.one("load_onnx", {"path": blob.model_dump()}, app="vision")
+    outputs = onnx_session(run.output(node.id, "model")).run(None, {"x": np.zeros((1, 3), np.float32)})
+    assert outputs[0].tolist() == [[1.0, 1.0, 1.0]]
