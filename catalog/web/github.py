@@ -150,7 +150,7 @@ class GitHubNode(NodeType):
         inputs = {spec.name: ctx.get_input(spec.name) for spec in self.inputs}
         try:
             outputs = await self.call(GitHub(ctx, ctx.get_input("provider")), **inputs)
-        except (GitHubError, ConnectionError) as exc:
+        except (GitHubError, OSError) as exc:  # OSError: connection errors, file system errors
             if not ctx.is_wired("error"):
                 raise
             ctx.error(str(exc))

@@ -398,6 +398,32 @@ def smtp(smtp_server: Any) -> Any:
 
 
 @pytest.fixture
+def git_repo(tmp_path: Any) -> Any:
+    """A bare repository `hello.git` (two commits on main, a tag v1) ready for git's dumb HTTP protocol."""
+    import subprocess
+
+    def git(*args: str, cwd: Any) -> None:
+        subprocess.run(["git", "-c", "user.name=Ada", "-c", "user.email=ada@example.org", *args], cwd=cwd,
+                       check=True, capture_output=True)
+
+    work = tmp_path / "work"
+    work.mkdir()
+    git("init", "-q", "-b", "main", cwd=work)
+    (work / "README.md").write_text("# Hello\n")
+    git("add", ".", cwd=work)
+    git("commit", "-q", "-m", "first", cwd=work)
+    git("tag", "v1", cwd=work)
+    (work / "app.py").write_text("print('hi')\n")
+    git("add", ".", cwd=work)
+    git("commit", "-q", "-m", "second", cwd=work)
+    served = tmp_path / "served"
+    served.mkdir()
+    git("clone", "-q", "--bare", str(work), "hello.git", cwd=served)
+    git("update-server-info", cwd=served / "hello.git")
+    return served
+
+
+@pytest.fixture
 def github() -> Iterator[Any]:
     """A fresh fake GitHub API per test: `.url`, `.state` (repositories, issues, requests seen)."""
     from fake_github import github_app

@@ -35,6 +35,8 @@ class State:
                                                                                 "success"),
                      self.run(32, 14, "main", "in_progress", None)]
         self.dispatches: list[dict[str, Any]] = []
+        self.git_root: Any = None
+        """A folder of bare repositories (`hello.git`) served over git's dumb HTTP protocol, when set."""
         self.releases: list[dict[str, Any]] = [
             {"id": 1, "tag_name": "v1.0", "name": "One", "body": "First", "draft": False, "prerelease": False,
              "html_url": "https://github.com/octo/hello/releases/tag/v1.0"},
@@ -290,6 +292,15 @@ def github_app() -> Any:
                         conclusion=None if action.startswith("rerun") else "cancelled", action=action)
         return JSONResponse({}, status_code=201 if action.startswith("rerun") else 202)
 
+    async def git_files(request: Request) -> Response:
+        expected = base64.b64encode(f"x-access-token:{TOKEN}".encode()).decode()
+        if request.headers.get("authorization") != f"Basic {expected}":
+            return Response("denied", status_code=401, headers={"WWW-Authenticate": 'Basic realm="git"'})
+        file = state.git_root / f"{request.path_params['name']}.git" / request.path_params["path"]
+        if state.git_root is None or not file.is_file():
+            return Response("not found", status_code=404)
+        return Response(file.read_bytes(), media_type="application/octet-stream")
+
     repo_routes = [("", repo, ["GET"]), ("/branches", branches, ["GET"]), ("/branches/{branch}", branch, ["GET"]),
                    ("/issues", issues, ["GET", "POST"]), ("/issues/{number:int}", issue, ["GET", "PATCH"]),
                    ("/issues/{number:int}/comments", comments, ["GET", "POST"]), ("/pulls", pulls, ["GET", "POST"]),
@@ -308,7 +319,8 @@ def github_app() -> Any:
                    ("/actions/runs/{run:int}/{action}", run_action, ["POST"])]
     routes = [Route("/user", guarded(user)), Route("/users/{login}", guarded(user)),
               Route("/user/repos", guarded(repos)),
-              Route("/search/{kind}", guarded(search)), Route("/orgs/{org}/repos", guarded(repos)),
+              Route("/search/{kind}", guarded(search)),
+              Route("/octo/{name}.git/{path:path}", git_files), Route("/orgs/{org}/repos", guarded(repos)),
               *(Route("/repos/{owner}/{repo}" + path, guarded(handler), methods=methods)
                 for path, handler, methods in repo_routes)]
     app = Starlette(routes=routes)

@@ -295,3 +295,35 @@ def test_trigger_rerun_cancel(b, github) -> None:
     assert again.b.result_of(cancel, cancel, "error_message", out="error") == (
         "GitHub answered 409 to POST /repos/octo/hello/actions/runs/31/cancel: "
         "Cannot cancel a workflow run that is completed.")
+
+
+def test_clone_repository(b, github, git_repo, tmp_path) -> None:
+    github.state.git_root = git_repo
+    board = GitHubBoard(b, github)
+    clone = board.then("data_github_clone_repo", owner="octo", repo="hello", target_dir=str(tmp_path / "copy"),
+                       depth=0)
+    assert board.result(clone, "repo_path") == {"path": str(tmp_path / "copy")}
+    assert sorted(p.name for p in (tmp_path / "copy").iterdir()) == ["README.md", "app.py"]
+    tagged = GitHubBoard(type(b)(), github)
+    tagged.then("data_github_clone_repo", owner="octo", repo="hello", target_dir=str(tmp_path / "v1"),
+                        depth=0, branch="v1", include_git=True)
+    tagged.b.run().raise_for_status()
+    assert sorted(p.name for p in (tmp_path / "v1").iterdir()) == [".git", "README.md"]
+
+
+def test_clone_errors_are_clear_and_secret_free(b, github, git_repo, tmp_path) -> None:
+    github.state.git_root = git_repo
+    board = GitHubBoard(b, github, token="ghp_not_the_token")
+    clone = board.then("data_github_clone_repo", owner="octo", repo="hello", target_dir=str(tmp_path / "x"),
+                       depth=0)
+    back = b.add("events_generic_return_result")
+    b.wire(clone, "error", back, "exec_in")
+    b.wire(clone, "error_message", back, "response")
+    message = b.run().result
+    assert message.startswith("git clone of octo/hello failed:") and "ghp_not_the_token" not in message
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "file").write_text("x")
+    other = GitHubBoard(type(b)(), github)
+    other.then("data_github_clone_repo", owner="octo", repo="hello", target_dir=str(tmp_path / "full"))
+    run = other.b.run()
+    assert f"{tmp_path / 'full'} is not empty" in run.error
