@@ -128,7 +128,7 @@ def bench_onnx(reps: int) -> float:
     pictures = [Image.fromarray(rng.integers(0, 256, (256, 256, 3), dtype=np.uint8)) for _ in range(IMAGES)]
     handles = [keep_image(None, p) for p in pictures]
     data = small_cnn()
-    model = load_onnx_bytes.func(None, data).model
+    model = load_onnx_bytes.func(None, data, threads=1).model  # one thread: steadier figures on a shared machine
     session = onnx_session(model)  # the very session the board uses, called directly
     board, variables = for_each_board(handles, [("image_classification", {"top_k": 5})], [], (0, "image_in"))
     board.apply(commands.UpsertVariable(Variable(name="model", data_type=DataType.GENERIC, exposed=True)))

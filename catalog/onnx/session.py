@@ -64,18 +64,24 @@ class ModelInfo(NamedTuple):
 
 
 Model = Annotated[OnnxSession, Pin(description="A loaded model, from Load ONNX Model")]
+Threads = Annotated[int, Pin(description="Threads one inference may use; 0: onnxruntime's choice (all cores)")]
 
 
 def tensors(args: Any) -> list[TensorInfo]:
     return [TensorInfo(name=a.name, shape=list(a.shape), type=a.type) for a in args]
 
 
-def open_session(data: bytes, what: str) -> Any:
+def open_session(data: bytes, what: str, threads: int = 0) -> Any:
+    """An inference session on the best local provider; `threads` > 0 caps the threads one inference uses."""
     import onnxruntime
 
+    if threads < 0:
+        raise ValueError(f"threads must be 0 (onnxruntime's choice) or more, got {threads}")
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
     try:
         providers = [p for p in onnxruntime.get_available_providers() if p not in NOT_LOCAL]
-        return onnxruntime.InferenceSession(data, providers=providers)
+        return onnxruntime.InferenceSession(data, options, providers=providers)
     except Exception as exc:  # onnxruntime raises its own untyped errors for bad models
         raise ValueError(f"{what} is not an ONNX model onnxruntime can run: {exc}") from None
 
@@ -116,18 +122,18 @@ def run_session(session: Any, feeds: dict[str, Any]) -> dict[str, Any]:
 
 
 @node(friendly_name="Load ONNX Model", exec_pins=True)
-def load_onnx(ctx: Context, path: Location = None, app: App = "default") -> Loaded:
+def load_onnx(ctx: Context, path: Location = None, app: App = "default", threads: Threads = 0) -> Loaded:
     """Loads an ONNX model from a file or the content store into an inference session (the best provider
     installed: CUDA, CoreML... else the CPU)."""
-    return remember_session(ctx, open_session(read_bytes(path, app, "ONNX model"), f"model {path!r}"))
+    return remember_session(ctx, open_session(read_bytes(path, app, "ONNX model"), f"model {path!r}", threads))
 
 
 @node(friendly_name="Load ONNX Model (Bytes)", exec_pins=True)
-def load_onnx_bytes(ctx: Context, data: bytes = None) -> Loaded:
+def load_onnx_bytes(ctx: Context, data: bytes = None, threads: Threads = 0) -> Loaded:
     """Loads an ONNX model from its bytes."""
     if not isinstance(data, bytes | bytearray) or not data:
         raise TypeError(f"data must be the bytes of an ONNX model, got {type(data).__name__}")
-    return remember_session(ctx, open_session(data, "the bytes"))
+    return remember_session(ctx, open_session(data, "the bytes", threads))
 
 
 @node(friendly_name="Unload ONNX Model", exec_pins=True)

@@ -82,3 +82,12 @@ def test_load_from_the_content_store(board) -> None:
     run, node = board.one("load_onnx", {"path": blob.model_dump()}, app="vision")
     outputs = onnx_session(run.output(node.id, "model")).run(None, {"x": np.zeros((1, 3), np.float32)})
     assert outputs[0].tolist() == [[1.0, 1.0, 1.0]]
+
+
+def test_threads_cap_one_inference(board) -> None:
+    from flowlike_catalog.onnx.session import load_onnx_bytes
+
+    session = onnx_session(load_onnx_bytes.func(None, add_one(), threads=1).model)
+    assert session.get_session_options().intra_op_num_threads == 1
+    with pytest.raises(ValueError, match="threads must be 0"):
+        load_onnx_bytes.func(None, add_one(), threads=-1)
