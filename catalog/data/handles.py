@@ -101,10 +101,14 @@ def mount_filesystem(ctx: Context, con: duckdb.DuckDBPyConnection, path: FlowPat
     fs, inner = filesystem(ctx, path)
     if "file" in fs.protocol:
         return inner
-    registered = ctx.cache.setdefault((SESSION, "filesystems", id(con)), set())
-    if fs.protocol not in registered:
+    registered: dict[Any, AbstractFileSystem] = ctx.cache.setdefault((SESSION, "filesystems", id(con)), {})
+    known = registered.get(fs.protocol)
+    if known is None:
         con.register_filesystem(fs)
-        registered.add(fs.protocol)
+        registered[fs.protocol] = fs
+    elif known is not fs and known.storage_options != fs.storage_options:
+        raise ValueError(f"this SQL session reads {path.path.split('://')[0]}:// files through another store "
+                         f"already: one store per protocol and session (use a second session)")
     return url(fs, inner)
 
 

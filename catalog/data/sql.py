@@ -15,6 +15,7 @@ from flowlike_catalog.data.handles import (
     SqlSession,
     as_arrow,
     connection,
+    filesystem,
     literal,
     mount_filesystem,
     quote,
@@ -57,8 +58,6 @@ def open_session(ctx: Context, name: str, threads: int = 0) -> SqlSession:
 
 def source(ctx: Context, con: Any, path: Any, extension: str) -> str:
     """What DuckDB reads for a mount: the file itself, or every `*.extension` file under a folder."""
-    from flowlike_catalog.data.handles import filesystem
-
     flow_path = FlowPath.of(path)
     fs, inner = filesystem(ctx, flow_path)
     if not fs.exists(inner):

@@ -133,3 +133,21 @@ def test_mount_csv_and_parquet_from_the_s3_store(seaweedfs: dict) -> None:
                                             "ORDER BY id")
     assert flow.run().output(query.id, "rows") == [{"city": "Oslo", "shout": "Oslo!"},
                                                    {"city": "Rome", "shout": "Rome!"}]
+
+
+@pytest.mark.s3
+def test_one_store_per_protocol_in_a_session(seaweedfs: dict) -> None:
+    keys = {"access_key_id": seaweedfs["options"]["key"], "secret_access_key": seaweedfs["options"]["secret"],
+            "bucket": seaweedfs["bucket"], "endpoint": seaweedfs["endpoint"], "path_style": True}
+    flow = Flow()
+    first = flow.step("external_s3_store", region="us-east-1", **keys)
+    second = flow.step("external_s3_store", region="eu-west-1", **keys)
+    flow.step("df_create_session")
+    for store in (first, second):
+        csv = flow.add("child", child_name="one-store.csv")
+        flow.wire(store, "path", csv, "parent_path")
+        write = flow.step("write_string", content="a\n1\n")
+        flow.wire(csv, "path", write, "path")
+        mount = flow.step("df_mount_csv", table_name="t")
+        flow.wire(csv, "path", mount, "path")
+    assert "reads s3:// files through another store already" in flow.failure()
