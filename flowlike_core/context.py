@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from flowlike_core.board import LogLevel
@@ -97,25 +98,37 @@ class Context:
         if name in self.activated:
             self.activated.remove(name)
 
-    async def fire(self, name: str, branch: int | None = None) -> None:
-        """Run what is wired to this exec output now, to completion (loop bodies, sequences).
+    def fire(self, name: str, branch: int | None = None) -> Awaitable[None]:
+        """Run what is wired to this exec output now, to completion (loop bodies, sequences); await it.
 
         For a group of exec outputs sharing one name, `branch` picks one pin of the group (0-based);
         without it, every pin's targets run together. Inputs read afterwards see what the branch changed.
+        A body of plain nodes runs right here (loops spend their time in this call), so what comes back is
+        then already done; otherwise it is the coroutine that finishes the body.
         """
         if name not in self._plan.exec_next:
             raise UnknownPinError(f"node {self._plan.node.label()} has no exec output {name!r}")
         targets = self._plan.exec_next[name] if branch is None else self._plan.exec_branches[name][branch]
-        if targets:
-            executor = self._executor
-            left = executor.flow_blocking(targets)
-            if left:
-                await executor.flow(left)
-            if executor.pure_done:
-                executor.pure_cache.clear()
-                executor.pure_done.clear()
-            if self._plan.awaits_pure:
-                await executor.pull_async(self._plan.pure_sources)
+        if not targets:
+            return _DONE
+        executor = self._executor
+        left = executor.flow_blocking(targets)
+        if left or self._plan.awaits_pure:
+            return self._finish_firing(left)
+        if executor.pure_done:
+            executor.pure_cache.clear()
+            executor.pure_done.clear()
+        return _DONE
+
+    async def _finish_firing(self, left: list[Any]) -> None:
+        executor = self._executor
+        if left:
+            await executor.flow(left)
+        if executor.pure_done:
+            executor.pure_cache.clear()
+            executor.pure_done.clear()
+        if self._plan.awaits_pure:
+            await executor.pull_async(self._plan.pure_sources)
 
     def is_wired(self, exec_output: str) -> bool:
         return bool(self._plan.exec_next.get(exec_output))
@@ -217,3 +230,15 @@ class Context:
         """Wait without blocking other branches; ends early when the run is cancelled."""
         await asyncio.sleep(seconds)
         self.check_cancelled()
+
+
+class _Done:
+    """An awaitable that is already done: what `fire` returns when the body ran without awaiting."""
+
+    __slots__ = ()
+
+    def __await__(self) -> Iterator[None]:
+        return iter(())
+
+
+_DONE = _Done()

@@ -177,7 +177,7 @@ class Executor:
         with a compact trace record and one shared Context (a plain function cannot be re-entered);
         `execute` is the readable twin.
         """
-        nodes, run, counts, ctx = self.plan.nodes, self.run, self.counts, self._shared
+        nodes, run, counts, ctx, folded = self.plan.nodes, self.run, self.counts, self._shared, self.run.folded
         while len(frontier) == 1:
             node_id, trigger = frontier[0]
             plan = nodes[node_id]
@@ -204,8 +204,10 @@ class Executor:
             except BaseException as exc:
                 frontier = self._raised(plan, ctx, exc)
                 continue
-            record[4] = _now()
-            if record[5] is not None or count >= FULL_TRACES:
+            end_time = record[4] = _now()
+            if count >= FULL_TRACES and record[5] is None and not self.on_node_finished:
+                (folded.get(node_id) or self.stats(record)).add(record[2], end_time - record[3])
+            elif record[5] is not None or count >= FULL_TRACES:
                 self._ended(record)
             activated = ctx.activated
             if not activated:
@@ -497,7 +499,10 @@ class RunHandle:
         self._ended = threading.Event()
         """Set when the worker thread is done (a Thread.join interrupted by Ctrl-C can misreport that)."""
         self._thread = threading.Thread(target=self._main, name=f"flowlike-run-{self.run.id}", daemon=True)
-        self._thread.start()
+        try:
+            self._thread.start()
+        except KeyboardInterrupt:  # Ctrl-C while the thread starts (its first log line may already be out)
+            self.cancel()
 
     def _main(self) -> None:
         try:

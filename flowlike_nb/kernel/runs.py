@@ -152,7 +152,7 @@ class RunView:
     def summary(self) -> str:
         core = self.core
         text = f"Run {core.id} of {core.board.name!r}: {core.status.value} in {core.duration:.3f}s, " \
-               f"{len(core.traces)} node executions"
+               f"{core.node_executions} node executions"
         if core.status is RunStatus.FAILED:
             text += f"; failed at {self._node_label(core.error_node or '')!r}: {core.error}"
         elif core.status is RunStatus.CANCELLED:
