@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from conftest import png
 from flowlike_catalog.processing import PACK
 from flowlike_catalog.processing import documents as d
 from flowlike_catalog.std import PACK as STD_PACK
+from processing_files import png
 
 from flowlike_core import Board, Registry, commands
 
