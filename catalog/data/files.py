@@ -116,8 +116,9 @@ def path_head(ctx: Context, path: Path) -> FileHead:
     modified = fs.modified(inner)
     if modified.tzinfo is None:
         modified = modified.replace(tzinfo=dt.UTC)
-    return FileHead(str(info.get("ETag", "")).strip('"'), modified, int(info.get("size") or 0),
-                    str(info.get("VersionId") or ""))
+    e_tag = info.get("ETag") or info.get("etag") or ""  # S3 / GCS and Azure spell it differently
+    version = info.get("VersionId") or info.get("generation") or info.get("version_id") or ""
+    return FileHead(str(e_tag).strip('"'), modified, int(info.get("size") or 0), str(version))
 
 
 @node(friendly_name="Hash File", exec_pins=True)

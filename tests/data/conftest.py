@@ -224,3 +224,19 @@ def azurite(tmp_path_factory: pytest.TempPathFactory) -> Any:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def gcs() -> Any:
+    """A Google Cloud Storage emulator (gcp-storage-emulator, in this process) on 127.0.0.1 with a bucket
+    `tests`; yields its endpoint."""
+    from gcp_storage_emulator.server import create_server
+
+    port = free_port()
+    server = create_server("127.0.0.1", port, in_memory=True, default_bucket="tests")
+    server.start()
+    try:
+        wait_for_port(port, None, Path("/nonexistent"), "the GCS emulator")
+        yield {"endpoint": f"http://127.0.0.1:{port}", "bucket": "tests"}
+    finally:
+        server.stop()

@@ -176,3 +176,27 @@ def test_azure_blob_store_on_azurite(azurite: dict, tmp_path: Path) -> None:
     assert run.output(read.id, "content") == "hi from azure"
     assert [x.path for x in run.output(listing.id, "paths")] == [f"abfs://tests/{prefix}/note.txt"]
     assert (tmp_path / "note.txt").read_text() == "hi from azure"
+
+
+def test_gcp_storage_store_on_an_emulator(gcs: dict, tmp_path: Path) -> None:
+    prefix = f"files-{uuid.uuid4().hex[:8]}"
+    flow = Flow()
+    store = flow.step("external_gcp_storage_store", bucket=gcs["bucket"], endpoint=gcs["endpoint"], prefix=prefix)
+    child = flow.add("child", child_name="note.txt")
+    flow.wire(store, "path", child, "parent_path")
+    write = flow.step("write_string", content="hi from gcs")
+    flow.wire(child, "path", write, "path")
+    head = flow.step("path_head")
+    flow.wire(child, "path", head, "path")
+    listing = flow.step("path_list_paths")
+    flow.wire(store, "path", listing, "prefix")
+    copy = flow.step("storage_copy", to=p(tmp_path / "note.txt"))
+    flow.wire(child, "path", copy, "from")
+    run = flow.run()
+    assert run.output(store.id, "path").path == f"gs://tests/{prefix}"
+    assert run.output(head.id, "size") == len("hi from gcs") and run.output(head.id, "e_tag")
+    assert [x.path for x in run.output(listing.id, "paths")] == [f"gs://tests/{prefix}/note.txt"]
+    assert (tmp_path / "note.txt").read_text() == "hi from gcs"
+    bad = Flow()
+    bad.step("external_gcp_storage_store", bucket="b", service_account_key="{not json")
+    assert "the service account key is not JSON" in bad.failure()
