@@ -108,6 +108,8 @@ async def fit_context(ctx: Context, agent: Agent, messages: list[HistoryMessage]
         return messages
     system = [m for m in messages if m.role == "system"]
     turns = [m for m in messages if m.role != "system"]
+    if len(turns) < 2:
+        return messages  # nothing older than the last message to drop
     keep = len(turns) - 1
     while keep > 1 and _tokens(system + turns[-keep:]) > agent.max_context_tokens // 2:
         keep -= 1

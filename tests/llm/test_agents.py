@@ -184,3 +184,9 @@ def test_summarising_replaces_old_turns_with_the_models_summary(server):
     assert kept[1] == HistoryMessage(role="system",
                                      content="Summary of the earlier conversation: They asked ten questions.")
     assert "user: question 0" in server.requests[0].last_text()
+
+
+def test_a_conversation_with_nothing_to_drop_is_kept_whole():
+    agent = Agent(model=LanguageModel(), infinite_context=True, max_context_tokens=10, context_mode="truncate")
+    messages = [HistoryMessage(role="system", content="S" * 400), HistoryMessage(role="user", content="hi")]
+    assert asyncio.run(fit_context(Ctx(), agent, messages)) == messages
