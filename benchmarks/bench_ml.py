@@ -7,7 +7,8 @@
    files, against the same Pillow calls in a plain loop. Target: at most 1.3x.
 
 The model is built here with onnx.helper (a small CNN on 224 x 224 inputs); nothing is downloaded. Every time
-is the median of --reps repetitions, the contenders interleaved so that machine noise hits them alike.
+is the median of --reps repetitions; within a repetition the work is cut into chunks (100 images, 30 files) and
+the contenders alternate chunk by chunk, so that a shared machine's changing load hits them alike.
 
     .venv/bin/python benchmarks/bench_ml.py [--reps 5]
 """
@@ -39,6 +40,7 @@ from flowlike_core import Board, DataType, Registry, ValueType, Variable, comman
 
 IMAGES = 1_000
 FILES = 300
+CHUNKS = 10
 ONNX_TARGET, PILLOW_TARGET = 1.1, 1.3
 MEAN = np.array([0.485, 0.456, 0.406], np.float32)
 STD_DEV = np.array([0.229, 0.224, 0.225], np.float32)
@@ -97,12 +99,22 @@ def timed(work: Callable[[], Any]) -> float:
     return time.perf_counter() - began
 
 
-def medians(contenders: dict[str, Callable[[], Any]], reps: int) -> dict[str, float]:
+def medians(contenders: dict[str, Callable[[int], Any]], reps: int) -> dict[str, float]:
+    """Median over reps of each contender's total time over all chunks; `work(chunk)` does one chunk."""
     times: dict[str, list[float]] = {name: [] for name in contenders}
     for _ in range(reps):
-        for name, work in contenders.items():
-            times[name].append(timed(work))
+        totals = dict.fromkeys(contenders, 0.0)
+        for chunk in range(CHUNKS):
+            for name, work in contenders.items():
+                totals[name] += timed(lambda work=work, chunk=chunk: work(chunk))
+        for name, total in totals.items():
+            times[name].append(total)
     return {name: statistics.median(values) for name, values in times.items()}
+
+
+def chunks(items: list[Any]) -> list[list[Any]]:
+    size = len(items) // CHUNKS
+    return [items[i * size:(i + 1) * size] for i in range(CHUNKS)]
 
 
 def classify_plainly(session: Any, images: list[Image.Image]) -> list[list[int]]:
@@ -137,15 +149,16 @@ def bench_onnx(reps: int) -> float:
     board.apply(commands.Connect(model_node.id, "value_ref", classify.id, "model"))
     variables["model"] = model
     reg = registry()
+    handle_chunks, picture_chunks = chunks(handles), chunks(pictures)
 
-    def on_board() -> None:
-        board.run(registry=reg, variables=variables).raise_for_status()
+    def on_board(chunk: int) -> None:
+        board.run(registry=reg, variables={**variables, "items": handle_chunks[chunk]}).raise_for_status()
 
     # Same answers both ways, checked once.
     run = board.run(registry=reg, variables=variables)
     run.raise_for_status()
     assert [p.class_idx for p in run.output(classify.id, "predictions")] == classify_plainly(session, pictures[-1:])[0]
-    t = medians({"board": on_board, "plain": lambda: classify_plainly(session, pictures)}, reps)
+    t = medians({"board": on_board, "plain": lambda chunk: classify_plainly(session, picture_chunks[chunk])}, reps)
     ratio = t["board"] / t["plain"]
     print(f"1. image classification over {IMAGES:,} images (224 x 224 CNN), median of {reps}")
     print(f"   board  {t['board'] / IMAGES * 1e3:8.3f} ms/image   plain onnxruntime {t['plain'] / IMAGES * 1e3:8.3f} "
@@ -179,11 +192,12 @@ def bench_pillow(reps: int, folder: Path) -> float:
              (3, "image_out", 4, "image_in")]
     board, variables = for_each_board(paths, body, wires, (0, "path"))
     reg = registry()
+    path_chunks = chunks(paths)
 
-    def on_board() -> None:
-        board.run(registry=reg, variables=variables).raise_for_status()
+    def on_board(chunk: int) -> None:
+        board.run(registry=reg, variables={"items": path_chunks[chunk]}).raise_for_status()
 
-    t = medians({"board": on_board, "plain": lambda: pipeline_plainly(paths)}, reps)
+    t = medians({"board": on_board, "plain": lambda chunk: pipeline_plainly(path_chunks[chunk])}, reps)
     ratio = t["board"] / t["plain"]
     print(f"2. 5 Pillow nodes per file (read, resize, grey, rotate, contrast) over {FILES} PNGs, median of {reps}")
     print(f"   board  {t['board'] / FILES * 1e3:8.3f} ms/file    plain Pillow      {t['plain'] / FILES * 1e3:8.3f} "
