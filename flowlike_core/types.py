@@ -6,6 +6,7 @@ Names and spellings follow Flow-Like so that boards travel between the two syste
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import pathlib
 import types
 import typing
@@ -74,10 +75,15 @@ def pin_type_of(hint: Any) -> tuple[DataType, ValueType, dict | None]:
         return DataType.GENERIC, ValueType.HASHSET, None
     if hint in _SCALARS:
         return _SCALARS[hint], ValueType.NORMAL, None
-    model_json_schema = getattr(hint, "model_json_schema", None)
-    if callable(model_json_schema):
-        return DataType.STRUCT, ValueType.NORMAL, model_json_schema()
+    if callable(getattr(hint, "model_json_schema", None)):
+        return DataType.STRUCT, ValueType.NORMAL, _model_schema(hint)
     return DataType.GENERIC, ValueType.NORMAL, None
+
+
+@functools.cache
+def _model_schema(model: Any) -> dict[str, Any]:
+    """A pydantic model's JSON Schema, built once per model: packs name the same handle types on many pins."""
+    return model.model_json_schema()
 
 
 _ZERO: dict[DataType, Any] = {
