@@ -37,12 +37,13 @@ if ! command -v dovecot >/dev/null && [ ! -x /usr/sbin/dovecot ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends dovecot-imapd >/dev/null
 fi
 
-# The data pack's database tests start a real PostgreSQL and MariaDB on 127.0.0.1 (initdb/pg_ctl, mariadbd).
-if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ ! -x /usr/sbin/mariadbd ]; then
+# The data pack's database tests start a real PostgreSQL, MariaDB and ClickHouse on 127.0.0.1.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ ! -x /usr/sbin/mariadbd ] \
+        || [ ! -x /usr/sbin/clickhouse-server ]; then
     SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends postgresql mariadb-server \
-        >/dev/null
+        clickhouse-server >/dev/null
 fi
 
 # The data pack's Azure test starts Azurite (the Azure Storage emulator, from npm) inside the venv folder.

@@ -240,3 +240,48 @@ def gcs() -> Any:
         yield {"endpoint": f"http://127.0.0.1:{port}", "bucket": "tests"}
     finally:
         server.stop()
+
+
+CLICKHOUSE_CONFIG = """<?xml version="1.0"?>
+<yandex>
+    <logger><level>warning</level><log>{folder}/server.log</log><errorlog>{folder}/error.log</errorlog></logger>
+    <http_port>{http}</http_port>
+    <tcp_port>{tcp}</tcp_port>
+    <listen_host>127.0.0.1</listen_host>
+    <path>{folder}/data/</path>
+    <tmp_path>{folder}/tmp/</tmp_path>
+    <user_files_path>{folder}/user_files/</user_files_path>
+    <format_schema_path>{folder}/format_schemas/</format_schema_path>
+    <users_config>{users}</users_config>
+    <default_profile>default</default_profile>
+    <default_database>default</default_database>
+    <mark_cache_size>5368709</mark_cache_size>
+</yandex>
+"""
+
+
+@pytest.fixture(scope="session")
+def clickhouse(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A ClickHouse server (Debian's clickhouse-server) on 127.0.0.1; yields the port of its HTTP interface."""
+    import subprocess
+
+    server = Path("/usr/sbin/clickhouse-server")
+    users = Path("/etc/clickhouse-server/users.xml")
+    if not server.exists() or not users.exists():
+        pytest.fail("ClickHouse is not installed: run scripts/setup.sh (it installs Debian's clickhouse-server)")
+    folder = tmp_path_factory.mktemp("clickhouse")
+    http, tcp = free_port(), free_port()
+    config = folder / "config.xml"
+    config.write_text(CLICKHOUSE_CONFIG.format(folder=folder, http=http, tcp=tcp, users=users))
+    process = subprocess.Popen([str(server), f"--config-file={config}"], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(http, process, folder / "error.log", "ClickHouse")
+        yield http
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

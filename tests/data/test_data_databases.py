@@ -104,3 +104,43 @@ def test_password_comes_from_its_pin_and_stays_out_of_errors(mariadb: str) -> No
     message = wrong.failure()
     assert "cannot connect to the mysql database 127.0.0.1" in message and "Access denied" in message
     assert "guess" not in message
+
+
+def clickhouse_sql(port: int, statement: str) -> str:
+    import httpx
+
+    response = httpx.post(f"http://127.0.0.1:{port}/", content=statement.encode(), timeout=30)
+    assert response.status_code == 200, response.text
+    return response.text
+
+
+def test_register_clickhouse(clickhouse: int) -> None:
+    clickhouse_sql(clickhouse, "DROP TABLE IF EXISTS visits")
+    clickhouse_sql(clickhouse, "CREATE TABLE visits (id UInt64, page String, at DateTime, day Date, "
+                               "score Nullable(Float64)) ENGINE = Memory")
+    clickhouse_sql(clickhouse, "INSERT INTO visits VALUES (1, 'home', '2024-05-01 10:00:00', '2024-05-01', 1.5), "
+                               "(2, 'docs', '2024-05-02 11:30:00', '2024-05-02', NULL), "
+                               "(18446744073709551, 'home', '2024-05-02 12:00:00', '2024-05-02', 3)")
+    flow = Flow()
+    flow.step("df_create_session")
+    table = flow.step("df_register_clickhouse", host="127.0.0.1", port=clickhouse, source_table="visits",
+                      table_name="visits")
+    flow.step("df_register_clickhouse", host="127.0.0.1", port=clickhouse, table_name="pages",
+                        source_table="SELECT page, count() AS n FROM visits GROUP BY page")
+    query = flow.step("df_sql_query", query="SELECT v.id, v.page, v.at, v.day, v.score, p.n FROM visits v "
+                                            "JOIN pages p USING (page) ORDER BY v.id")
+    run = flow.run()
+    import datetime as dt
+
+    assert run.output(query.id, "rows") == [
+        {"id": 1, "page": "home", "at": dt.datetime(2024, 5, 1, 10), "day": dt.date(2024, 5, 1), "score": 1.5,
+         "n": 2},
+        {"id": 2, "page": "docs", "at": dt.datetime(2024, 5, 2, 11, 30), "day": dt.date(2024, 5, 2), "score": None,
+         "n": 1},
+        {"id": 18446744073709551, "page": "home", "at": dt.datetime(2024, 5, 2, 12), "day": dt.date(2024, 5, 2),
+         "score": 3.0, "n": 2}]
+    assert run.output(table.id, "connection_url") == f"clickhouse://default@127.0.0.1:{clickhouse}/default"
+    bad = Flow()
+    bad.step("df_create_session")
+    bad.step("df_register_clickhouse", host="127.0.0.1", port=clickhouse, source_table="nope", table_name="x")
+    assert "refused the query" in bad.failure() and "nope" in bad.failure()
