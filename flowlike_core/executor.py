@@ -45,7 +45,7 @@ from flowlike_core.node import ERROR_EXEC, ERROR_MESSAGE
 from flowlike_core.plan import NodePlan, Plan, Target, plan_for
 from flowlike_core.registry import Registry, default_registry
 from flowlike_core.run import FULL_TRACES, LEVEL_ORDER, NodeStats, NodeStatus, Run, RunStatus, trace_of
-from flowlike_core.types import fits, to_runtime
+from flowlike_core.types import DataType, ValueType, fits, to_runtime
 
 DEFAULT_MAX_STEPS = 1_000_000
 CANCEL_GRACE = 0.5
@@ -457,6 +457,11 @@ def end(executor: Executor, status: RunStatus, error: RunError | None, node_id: 
 # ---- entry points ----------------------------------------------------------------------------------------
 
 
+_PLAIN: dict[DataType, set[type]] = {DataType.INTEGER: {int}, DataType.FLOAT: {float}, DataType.STRING: {str},
+                                     DataType.BOOLEAN: {bool}}
+"""Element types that fit an Array of these data types exactly as they are (a bool is no Integer here)."""
+
+
 def prepare_variables(board: Board, overrides: Mapping[str, Any] | None) -> dict[str, Any]:
     """Variable values for a run: defaults, then overrides, which only exposed variables accept."""
     values = {v.name: to_runtime(v.default_value, v.data_type, v.value_type) for v in board.variables.values()}
@@ -466,6 +471,10 @@ def prepare_variables(board: Board, overrides: Mapping[str, Any] | None) -> dict
             raise UnknownVariableError(f"variable {name!r} of board {board.name!r} is not exposed; "
                                        f"only exposed variables can be set from outside a run")
         native = value if not isinstance(value, set | tuple) else list(value)
+        if variable.value_type is ValueType.ARRAY and type(native) is list and \
+                set(map(type, native)) <= _PLAIN.get(variable.data_type, set()):
+            values[variable.name] = list(native)  # fits, and is its runtime form already: checked at C speed
+            continue
         if not fits(native, variable.data_type, variable.value_type):
             raise BoardError(f"value {value!r} for variable {name!r} does not fit its type "
                              f"{variable.value_type.value}<{variable.data_type.value}>")

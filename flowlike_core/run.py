@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+import orjson
 from pydantic import BaseModel, Field
 
 from flowlike_core.board import Board, LogLevel, PinDirection
@@ -373,4 +374,15 @@ class Run:
 def _public_variables(board: Board, values: dict[str, Any]) -> dict[str, Any]:
     """Variable values for a record: secrets are masked, never written."""
     secret = {v.name for v in board.variables.values() if v.secret}
-    return {name: "***" if name in secret else to_json_native(value) for name, value in values.items()}
+    return {name: "***" if name in secret else _json_copy(value) for name, value in values.items()}
+
+
+def _json_copy(value: Any) -> Any:
+    """A JSON-native deep copy: through orjson for what it takes as is (C speed: a 100,000-item input costs
+    milliseconds), else `to_json_native`."""
+    if isinstance(value, list | dict):
+        try:
+            return orjson.loads(orjson.dumps(value))
+        except (TypeError, orjson.JSONEncodeError):
+            pass
+    return to_json_native(value)
