@@ -13,6 +13,7 @@ from typing import Any
 
 from flowlike_catalog.llm.structs import History, HistoryMessage, LanguageModel, Response
 from flowlike_catalog.llm.wire import complete
+from flowlike_catalog.std.structs import local_validator, schema_errors
 
 FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL)
 
@@ -59,14 +60,12 @@ async def extract(model: LanguageModel, history: History, schema: dict[str, Any]
 
 def _read(response: Response, name: str, schema: dict[str, Any]) -> tuple[Any, str | None]:
     """The submitted data and what is wrong with it (None when it is valid)."""
-    import jsonschema
-
     calls = [c for c in response.tool_calls() if c.function.name == name]
     try:
         value = calls[0].parsed_arguments() if calls else _json_in(response.content())
     except ValueError as error:
         return None, str(error)
-    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(value), key=lambda e: list(e.path))
+    errors = schema_errors(local_validator(schema), value)
     if errors:
         return value, "; ".join(f"{'/'.join(map(str, e.path)) or '(root)'}: {e.message}" for e in errors[:10])
     return value, None

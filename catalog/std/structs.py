@@ -78,16 +78,34 @@ def struct_remove(struct_in: StructIn = None, field: str = "") -> Removed:
     return Removed(result, result.pop(field))
 
 
-def validated(value: Any, schema: dict[str, Any]) -> Any:
-    """The value, when it fits the JSON Schema; else an error naming every path that does not fit."""
+def local_validator(schema: dict[str, Any]) -> Any:
+    """A validator for the schema that resolves only its own `$ref`s: jsonschema would otherwise fetch a remote
+    `$ref` (http, file) while validating, and a board's schema is untrusted."""
     import jsonschema  # loaded on first use: it is slow to import
+    import referencing
 
     validator_class = jsonschema.validators.validator_for(schema)
     try:
         validator_class.check_schema(schema)
     except jsonschema.SchemaError as exc:
         raise ValueError(f"the schema is not a valid JSON Schema: {exc.message}") from None
-    errors = sorted(validator_class(schema).iter_errors(value), key=lambda e: list(e.absolute_path))
+    return validator_class(schema, registry=referencing.Registry())  # an empty registry that retrieves nothing
+
+
+def schema_errors(validator: Any, value: Any) -> list[Any]:
+    """The validation errors of the value, by path; a reference the schema cannot resolve is a clear error."""
+    import referencing.exceptions
+
+    try:
+        return sorted(validator.iter_errors(value), key=lambda e: list(e.absolute_path))
+    except referencing.exceptions.Unresolvable as exc:
+        raise ValueError(f"the schema refers to {getattr(exc, 'ref', exc)!r}, which is not inside it: only local "
+                         f"references are resolved (no URL or file is fetched)") from None
+
+
+def validated(value: Any, schema: dict[str, Any]) -> Any:
+    """The value, when it fits the JSON Schema; else an error naming every path that does not fit."""
+    errors = schema_errors(local_validator(schema), value)
     if errors:
         problems = "; ".join(f"at {error.json_path}: {error.message}" for error in errors[:5])
         more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
