@@ -6,7 +6,13 @@ from typing import Annotated, Any, NamedTuple
 
 from flowlike_catalog.media.image import image_of
 from flowlike_catalog.onnx.session import Model, run_session, session_of
-from flowlike_catalog.onnx.tensors import IMAGENET_MEAN, IMAGENET_STD, image_input, pixels, resized, to_tensor
+from flowlike_catalog.onnx.tensors import (
+    IMAGENET_MEAN,
+    IMAGENET_STD,
+    image_input,
+    image_tensor,
+    resized,
+)
 from pydantic import BaseModel
 
 from flowlike_core import Context, Pin, node
@@ -50,7 +56,7 @@ def onnx_batch_image_inference(ctx: Context, model: Model = None, images: Annota
     batches = 0
     for start in range(0, len(images), step):
         ctx.check_cancelled()
-        chunk = [to_tensor(pixels(resized(image_of(ctx, ref), spec), spec.channels), spec, mean, std)
+        chunk = [image_tensor(resized(image_of(ctx, ref), spec), spec, mean, std)
                  for ref in images[start:start + step]]
         outputs = run_session(session, {spec.name: np.concatenate(chunk)})
         results += [{name: value[i] for name, value in outputs.items()} for i in range(len(chunk))]

@@ -8,7 +8,13 @@ from typing import Annotated, Any, NamedTuple
 from flowlike_catalog.live import LiveHandle
 from flowlike_catalog.media.image import ImageIn, ImageRef, image_of, keep_image
 from flowlike_catalog.onnx.session import Model, run_session, session_of
-from flowlike_catalog.onnx.tensors import IMAGENET_MEAN, IMAGENET_STD, image_input, pixels, resized, to_tensor
+from flowlike_catalog.onnx.tensors import (
+    IMAGENET_MEAN,
+    IMAGENET_STD,
+    image_input,
+    image_tensor,
+    resized,
+)
 
 from flowlike_core import Context, Pin, node
 
@@ -67,7 +73,7 @@ def onnx_depth_estimation(ctx: Context, model: Model = None, image: ImageIn = No
     session = session_of(ctx, model)
     spec = image_input(session, input_size)
     picture = image_of(ctx, image)
-    tensor = to_tensor(pixels(resized(picture, spec), spec.channels), spec, IMAGENET_MEAN, IMAGENET_STD)
+    tensor = image_tensor(resized(picture, spec), spec, IMAGENET_MEAN, IMAGENET_STD)
     raw = np.asarray(next(iter(run_session(session, {spec.name: tensor}).values())), dtype=np.float32)
     if raw.ndim not in (3, 4) or (raw.ndim == 4 and raw.shape[1] != 1):
         raise ValueError(f"expected a depth output [1, h, w] or [1, 1, h, w], got {list(raw.shape)}")

@@ -6,7 +6,7 @@ from typing import Annotated, Any, NamedTuple
 
 from flowlike_catalog.media.image import BoundingBox, ImageIn, ImageRef, image_of, keep_image
 from flowlike_catalog.onnx.session import Model, run_session, session_of
-from flowlike_catalog.onnx.tensors import image_input, nms, pixels, resized, to_tensor
+from flowlike_catalog.onnx.tensors import image_input, image_tensor, nms, resized
 from flowlike_catalog.onnx.vision import cosine
 from pydantic import BaseModel
 
@@ -54,7 +54,7 @@ def onnx_face_detection(ctx: Context, model: Model = None, image: ImageIn = None
     session = session_of(ctx, model)
     spec = image_input(session, input_size)
     picture = image_of(ctx, image)
-    tensor = to_tensor(pixels(resized(picture, spec), spec.channels), spec, ULTRAFACE_MEAN, ULTRAFACE_STD)
+    tensor = image_tensor(resized(picture, spec), spec, ULTRAFACE_MEAN, ULTRAFACE_STD)
     outputs = run_session(session, {spec.name: tensor})
     scores, boxes = named(outputs, "scores", 0)[0][:, 1], named(outputs, "boxes", 1)[0]
     keep = scores >= threshold
@@ -74,7 +74,7 @@ def onnx_face_embedding(ctx: Context, model: Model = None, image: ImageIn = None
 
     session = session_of(ctx, model)
     spec = image_input(session, input_size)
-    tensor = to_tensor(pixels(resized(image_of(ctx, image), spec), spec.channels), spec, ARCFACE_MEAN, ARCFACE_STD)
+    tensor = image_tensor(resized(image_of(ctx, image), spec), spec, ARCFACE_MEAN, ARCFACE_STD)
     vector = np.asarray(next(iter(run_session(session, {spec.name: tensor}).values())), np.float64).reshape(-1)
     length = np.linalg.norm(vector)
     vector = vector / length if length else vector

@@ -7,7 +7,14 @@ from typing import Annotated, NamedTuple
 from flowlike_catalog.media.image import BoundingBox, ImageIn, ImageRef, image_of
 from flowlike_catalog.onnx.face import crop_boxes
 from flowlike_catalog.onnx.session import Model, run_session, session_of
-from flowlike_catalog.onnx.tensors import IMAGENET_MEAN, IMAGENET_STD, image_input, pixels, resized, softmax, to_tensor
+from flowlike_catalog.onnx.tensors import (
+    IMAGENET_MEAN,
+    IMAGENET_STD,
+    image_input,
+    image_tensor,
+    resized,
+    softmax,
+)
 from pydantic import BaseModel
 
 from flowlike_core import Context, Pin, node
@@ -44,7 +51,7 @@ def onnx_text_detection(ctx: Context, model: Model = None, image: ImageIn = None
     session = session_of(ctx, model)
     spec = image_input(session, input_size)
     picture = image_of(ctx, image)
-    tensor = to_tensor(pixels(resized(picture, spec), spec.channels), spec, IMAGENET_MEAN, IMAGENET_STD)
+    tensor = image_tensor(resized(picture, spec), spec, IMAGENET_MEAN, IMAGENET_STD)
     probability = np.asarray(next(iter(run_session(session, {spec.name: tensor}).values())))
     if probability.ndim != 4 or probability.shape[:2] != (1, 1):
         raise ValueError(f"expected a probability map [1, 1, h, w], got {list(probability.shape)}")
@@ -80,7 +87,7 @@ def onnx_text_recognition(ctx: Context, model: Model = None, image: ImageIn = No
     fixed_width = given[3] if spec.channels_first else given[2]
     width = fixed_width if isinstance(fixed_width, int) else max(1, round(picture.width * height / picture.height))
     line = picture.resize((width, height), Image.Resampling.BILINEAR)
-    tensor = to_tensor(pixels(line, spec.channels), spec, (0.5,) * spec.channels, (0.5,) * spec.channels)
+    tensor = image_tensor(line, spec, (0.5,) * spec.channels, (0.5,) * spec.channels)
     scores = np.asarray(next(iter(run_session(session, {spec.name: tensor}).values())), np.float64)
     if scores.ndim != 3:
         raise ValueError(f"expected recognition scores [1, steps, classes], got {list(scores.shape)}")

@@ -15,12 +15,11 @@ from flowlike_catalog.onnx.tensors import (
     center_crop,
     corners,
     image_input,
+    image_tensor,
     letterbox,
     nms,
-    pixels,
     predictions_first,
     resized,
-    to_tensor,
 )
 from pydantic import BaseModel
 
@@ -101,7 +100,7 @@ def image_classification(ctx: Context, model: Model = None, image_in: ImageIn = 
     spec = image_input(session, 224)
     image = image_of(ctx, image_in)
     image = center_crop(image if image.mode in ("RGB", "L") else image.convert("RGB"), spec, crop_pct)
-    scores = only_output(run_session(session, {spec.name: to_tensor(pixels(image, spec.channels), spec, mean, std)}))
+    scores = only_output(run_session(session, {spec.name: image_tensor(image, spec, mean, std)}))
     scores = np.asarray(scores, dtype=np.float64).reshape(-1)
     if softmax:
         scores = tensors.softmax(scores)
@@ -114,7 +113,7 @@ def detect(ctx: Context, model: Any, image_in: Any, fallback: int) -> tuple[Any,
     session = session_of(ctx, model)
     spec = image_input(session, fallback)
     canvas, box = letterbox(image_of(ctx, image_in), spec)
-    outputs = run_session(session, {spec.name: to_tensor(pixels(canvas, spec.channels), spec)})
+    outputs = run_session(session, {spec.name: image_tensor(canvas, spec)})
     return predictions_first(only_output(outputs)), box, session
 
 
@@ -209,8 +208,7 @@ def semantic_segmentation(ctx: Context, model: Model = None, image_in: ImageIn =
     session = session_of(ctx, model)
     spec = image_input(session, input_size)
     image = image_of(ctx, image_in)
-    scores = only_output(run_session(session, {spec.name: to_tensor(pixels(resized(image, spec), spec.channels),
-                                                                      spec, mean, std)}))
+    scores = only_output(run_session(session, {spec.name: image_tensor(resized(image, spec), spec, mean, std)}))
     if scores.ndim != 4 or scores.shape[1] != num_classes:
         raise ValueError(f"expected scores of shape [1, {num_classes}, h, w], got {list(scores.shape)}")
     labels = scores[0].argmax(axis=0).astype(np.uint8)
@@ -230,7 +228,7 @@ def feature_extraction(ctx: Context, model: Model = None, image_in: ImageIn = No
 
     session = session_of(ctx, model)
     spec = image_input(session, input_size)
-    tensor = to_tensor(pixels(resized(image_of(ctx, image_in), spec), spec.channels), spec, mean, std)
+    tensor = image_tensor(resized(image_of(ctx, image_in), spec), spec, mean, std)
     vector = np.asarray(only_output(run_session(session, {spec.name: tensor})), dtype=np.float64).reshape(-1)
     if normalize:
         length = np.linalg.norm(vector)
