@@ -43,6 +43,7 @@ TRACEBACK_LINES = 12
 EXTENSIONS: list[tuple[str, str]] = [
     ("flowlike_core.storage.cli", "add_runs_command"),
     ("flowlike_core.interop.cli", "add_interop_commands"),
+    ("flowlike_core.serve", "add_serve_command"),
 ]
 """Subcommands of the engine's own optional modules: (module, function taking the subparsers). Absent modules
 are skipped."""

@@ -3,6 +3,13 @@
     GET /flowlike/catalog              {"nodes": [catalog entries]}   (?q=text filters)
     GET /flowlike/boards               {"boards": [{"path", "name", "nodes", "wires"}]}
     GET /flowlike/boards/<path>        the board document
+    POST /flowlike/runs                start a run of a board under the root (?wait=1: answer with its record)
+    GET /flowlike/runs/<id>            a run's record, secrets redacted
+    GET /flowlike/runs/<id>/events     its events as server-sent events
+    DELETE /flowlike/runs/<id>         cancel it
+
+The run API is `flowlike serve`'s (see flowlike_core/serve.py), on the same `RunManager`, behind Jupyter's own
+authentication (token or login) like every Jupyter endpoint.
 
 Only regular files inside the server root are served: no symlinks that lead out of it, no hidden files or
 folders, no FIFOs or devices (opening one would block), nothing over `MAX_BOARD_BYTES`. Files are read in
@@ -26,58 +33,21 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 
 from flowlike_core.board import SUFFIX
-from flowlike_core.board import Board as CoreBoard
 from flowlike_core.errors import BoardFileError
 from flowlike_core.registry import default_registry
+from flowlike_core.service import (
+    MAX_BOARD_BYTES,
+    Refused,
+    RunManager,
+    board_file,
+    read_board,
+    sse,
+    started,
+    wait_timeout,
+    wants_wait,
+)
 
-MAX_BOARD_BYTES = 20 * 1024 * 1024
-"""Larger files are refused (413) and listed with an error: reading them would stall the server."""
-
-
-class Refused(Exception):
-    """A file the extension will not read; `status` is the HTTP status to answer with."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-def board_file(root: Path, relative: str) -> Path:
-    """The board file `relative` names under `root`, resolved; Refused when it is not one to serve."""
-    if "\x00" in relative:
-        raise Refused(400, "a board path cannot contain a NUL byte")
-    if not relative.endswith(SUFFIX):
-        raise Refused(404, f"no board file {relative!r} under the server root (board files end in {SUFFIX})")
-    if any(part.startswith(".") for part in Path(relative).parts):
-        raise Refused(404, f"no board file {relative!r} under the server root (hidden files are not served)")
-    file = (root / relative).resolve()
-    if not file.is_relative_to(root) or any(part.startswith(".") for part in file.relative_to(root).parts):
-        raise Refused(404, f"no board file {relative!r} under the server root")
-    return file
-
-
-def read_board(file: Path, name: str) -> CoreBoard:
-    """Load a regular file of at most MAX_BOARD_BYTES; a FIFO or device is refused without blocking on it."""
-    try:
-        fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK)
-    except FileNotFoundError:
-        raise Refused(404, f"no board file {name!r} under the server root") from None
-    except OSError as exc:
-        raise Refused(403, f"{name}: cannot be read ({exc.strerror})") from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise Refused(415, f"{name}: not a regular file")
-        if info.st_size > MAX_BOARD_BYTES:
-            raise Refused(413, f"{name}: {info.st_size:,} bytes, over the {MAX_BOARD_BYTES:,} a board may have")
-        data = handle.read(MAX_BOARD_BYTES + 1)
-    if len(data) > MAX_BOARD_BYTES:
-        raise Refused(413, f"{name}: over the {MAX_BOARD_BYTES:,} bytes a board may have")
-    try:
-        return CoreBoard.from_json(data.decode("utf-8"), name)
-    except UnicodeDecodeError as exc:
-        raise BoardFileError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-
+__all__ = ["MAX_BOARD_BYTES", "Refused", "board_file", "listing", "load_server_extension", "read_board"]
 
 def board_files(root: Path) -> list[Path]:
     """Regular board files under `root`: hidden folders are not entered, symlinks out of the root and
@@ -113,6 +83,11 @@ def listing(root: Path) -> list[dict[str, Any]]:
     return [summary(root, file) for file in board_files(root)]
 
 
+def describe_catalog(query: str) -> list[dict[str, Any]]:
+    """The node types matching `query` (loading the packs the first time takes a while: not on the event loop)."""
+    return [node_type.describe() for node_type in default_registry().search(query)]
+
+
 class _Handler(APIHandler):
     @property
     def root(self) -> Path:
@@ -125,9 +100,9 @@ class _Handler(APIHandler):
 
 class CatalogHandler(_Handler):
     @tornado.web.authenticated
-    def get(self) -> None:
-        found = default_registry().search(self.get_argument("q", ""))
-        self.reply({"nodes": [node_type.describe() for node_type in found]})
+    async def get(self) -> None:
+        query = self.get_argument("q", "")
+        self.reply({"nodes": await asyncio.to_thread(describe_catalog, query)})
 
 
 class BoardsHandler(_Handler):
@@ -148,12 +123,85 @@ class BoardsHandler(_Handler):
         self.reply(board.to_dict())
 
 
+class _RunHandler(_Handler):
+    @property
+    def runs(self) -> RunManager:
+        return self.settings["flowlike_runs"]
+
+    def refuse(self, exc: Refused) -> None:
+        self.set_status(exc.status)
+        self.reply({"error": str(exc)})
+
+
+class RunsHandler(_RunHandler):
+    @tornado.web.authenticated
+    async def post(self) -> None:
+        query = {name: self.get_argument(name) for name in self.request.arguments}
+        try:
+            try:
+                data = json.loads(self.request.body or b"null")
+            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                raise Refused(400, f"the request body is not JSON: {exc}") from None
+            wait, timeout = wants_wait(query), wait_timeout(query)
+            entry = self.runs.start(data)
+        except Refused as exc:
+            self.refuse(exc)
+            return
+        if not wait:
+            self.set_status(201)
+            self.reply(started(entry))
+            return
+        ended = await entry.wait(timeout)
+        self.set_status(200 if ended else 202)
+        self.reply(self.runs.record(entry.id))
+
+
+class RunHandler(_RunHandler):
+    @tornado.web.authenticated
+    def get(self, run_id: str) -> None:
+        try:
+            self.reply(self.runs.record(run_id))
+        except Refused as exc:
+            self.refuse(exc)
+
+    @tornado.web.authenticated
+    async def delete(self, run_id: str) -> None:
+        try:
+            entry = self.runs.cancel(run_id)
+        except Refused as exc:
+            self.refuse(exc)
+            return
+        await entry.wait(timeout=10)
+        self.reply(self.runs.record(run_id))
+
+
+class RunEventsHandler(_RunHandler):
+    @tornado.web.authenticated
+    async def get(self, run_id: str) -> None:
+        try:
+            entry = self.runs.get(run_id)
+        except Refused as exc:
+            self.refuse(exc)
+            return
+        self.set_header("Content-Type", "text/event-stream")
+        self.set_header("Cache-Control", "no-cache")
+        async for kind, data in entry.events():
+            self.write(sse(kind, data))
+            await self.flush()
+        self.finish()
+
+
 def load_server_extension(server_app: Any) -> None:
     web_app = server_app.web_app
+    root = Path(web_app.settings.get("server_root_dir", ".")).expanduser()
+    web_app.settings["flowlike_runs"] = RunManager(root)
     base = url_path_join(web_app.settings["base_url"], "flowlike")
     web_app.add_handlers(".*$", [
+        (url_path_join(base, "runs"), RunsHandler),
+        (url_path_join(base, "runs", "([^/]+)"), RunHandler),
+        (url_path_join(base, "runs", "([^/]+)", "events"), RunEventsHandler),
         (url_path_join(base, "catalog"), CatalogHandler),
         (url_path_join(base, "boards"), BoardsHandler),
         (url_path_join(base, "boards", "(.+)"), BoardsHandler),
     ])
-    server_app.log.info("flowlike_nb: serving the catalog and boards under %s", base)
+    server_app.log.info("flowlike_nb: serving the catalog, boards and runs under %s", base)

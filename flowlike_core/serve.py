@@ -1,0 +1,157 @@
+"""`flowlike serve FOLDER`: the boards under FOLDER as an HTTP run API, without Jupyter (Starlette + Uvicorn).
+
+    POST   /flowlike/runs              {"board": "a/b.board.json", "start"?, "variables"?, "payload"?}
+                                       -> 201 {"id", "status", ...}; with ?wait=1 (and ?timeout=S) the run's
+                                       record once it has ended: its `result` is what `events_generic_return_result`
+                                       returned, so a board started from `events_generic` is a webhook
+    GET    /flowlike/runs/<id>         the run's record, secrets redacted
+    GET    /flowlike/runs/<id>/events  server-sent events: start, node_started, node_finished, log, progress, finished
+    DELETE /flowlike/runs/<id>         cancel; answers with the record
+
+Every request needs `Authorization: Bearer <token>`; without a token the server only binds to loopback.
+Bad input is a 4xx with {"error": message}; a failed run is a 200 with its record (status "Failed", error).
+The routes are a thin shell over `flowlike_core.service.RunManager`, which the Jupyter server extension shares.
+Needs the serve extra (starlette, uvicorn); the engine never imports this module by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hmac
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from flowlike_core.service import Refused, RunManager, sse, started, wait_timeout, wants_wait
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+
+LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+TOKEN_ENV = "FLOWLIKE_SERVE_TOKEN"
+
+
+def create_app(root: str | os.PathLike[str], token: str | None, manager: RunManager | None = None) -> Starlette:
+    """The ASGI app serving the boards under `root`; `token` None means no authentication (loopback only)."""
+    from starlette.applications import Starlette
+    from starlette.responses import JSONResponse, StreamingResponse
+    from starlette.routing import Route
+
+    runs = manager or RunManager(root)
+
+    def refused(exc: Refused) -> Response:
+        return JSONResponse({"error": str(exc)}, status_code=exc.status)
+
+    async def post_run(request: Request) -> Response:
+        try:
+            body = await request.body()
+            try:
+                data = json.loads(body or b"null")
+            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                raise Refused(400, f"the request body is not JSON: {exc}") from None
+            wait, timeout = wants_wait(request.query_params), wait_timeout(request.query_params)
+            entry = runs.start(data)
+        except Refused as exc:
+            return refused(exc)
+        if not wait:
+            return JSONResponse(started(entry), status_code=201)
+        ended = await entry.wait(timeout)
+        return JSONResponse(runs.record(entry.id), status_code=200 if ended else 202)
+
+    async def get_run(request: Request) -> Response:
+        try:
+            return JSONResponse(runs.record(request.path_params["run_id"]))
+        except Refused as exc:
+            return refused(exc)
+
+    async def delete_run(request: Request) -> Response:
+        try:
+            entry = runs.cancel(request.path_params["run_id"])
+        except Refused as exc:
+            return refused(exc)
+        await entry.wait(timeout=10)
+        return JSONResponse(runs.record(entry.id))
+
+    async def run_events(request: Request) -> Response:
+        try:
+            entry = runs.get(request.path_params["run_id"])
+        except Refused as exc:
+            return refused(exc)
+
+        async def stream() -> Any:
+            async for kind, data in entry.events():
+                yield sse(kind, data)
+
+        return StreamingResponse(stream(), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+    def guarded(endpoint: Any) -> Any:
+        """The endpoint behind the Bearer token check (a plain wrapper: cheaper than a middleware)."""
+        if token is None:
+            return endpoint
+        expected = token.encode()
+
+        async def check(request: Request) -> Response:
+            scheme, _, given = request.headers.get("authorization", "").partition(" ")
+            if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), expected):
+                return JSONResponse({"error": "missing or wrong token: send 'Authorization: Bearer <token>'"},
+                                    status_code=401, headers={"WWW-Authenticate": "Bearer"})
+            return await endpoint(request)
+
+        return check
+
+    routes = [
+        Route("/flowlike/runs", guarded(post_run), methods=["POST"]),
+        Route("/flowlike/runs/{run_id}", guarded(get_run), methods=["GET"]),
+        Route("/flowlike/runs/{run_id}", guarded(delete_run), methods=["DELETE"]),
+        Route("/flowlike/runs/{run_id}/events", guarded(run_events), methods=["GET"]),
+    ]
+    return Starlette(routes=routes)
+
+
+# ---- the subcommand ------------------------------------------------------------------------------------
+
+
+def add_serve_command(subparsers: Any) -> None:
+    serve = subparsers.add_parser(
+        "serve", help="serve the boards under a folder as an HTTP run API",
+        description="Serve the boards under FOLDER over HTTP: POST /flowlike/runs starts a run (?wait=1 answers "
+                    "with its record and result), GET /flowlike/runs/ID reads it, GET .../events streams it "
+                    "as server-sent events, DELETE cancels it. Requests need 'Authorization: Bearer TOKEN'. "
+                    "Needs the serve extra (starlette, uvicorn).",
+        epilog=f"Without --token (or ${TOKEN_ENV}) the server only binds to 127.0.0.1.",
+    )
+    serve.add_argument("folder", metavar="FOLDER", help="the folder whose boards are served")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765)")
+    serve.add_argument("--token", help=f"the Bearer token requests must send (default ${TOKEN_ENV})")
+    serve.add_argument("--store", metavar="STORE",
+                       help="where the run history is kept: a root URL (a directory, memory://, s3://...) or a "
+                            "storage config file; default $FLOWLIKE_STORE, else ~/.flowlike")
+    serve.add_argument("--no-history", action="store_true", help="do not keep the runs in the run history")
+    serve.set_defaults(handler=cmd_serve)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from flowlike_core.cli import EXIT_OK, BadInput
+
+    token = args.token or os.environ.get(TOKEN_ENV) or None
+    if token is None and args.host not in LOOPBACK:
+        raise BadInput(f"refusing to serve on {args.host} without a token: pass --token (or set ${TOKEN_ENV}), "
+                       f"or bind to 127.0.0.1")
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        raise BadInput(f"{args.folder}: no such folder")
+    try:
+        import uvicorn
+    except ImportError as exc:
+        raise BadInput(f"flowlike serve needs the serve extra (pip install 'flowlike-nb[serve]'): {exc}") from exc
+    if not args.no_history:
+        from flowlike_core import storage
+
+        storage.configure(args.store)
+    uvicorn.run(create_app(folder, token), host=args.host, port=args.port, log_level="warning")
+    return EXIT_OK

@@ -1,0 +1,327 @@
+"""Runs over HTTP, without the HTTP: the run manager behind `flowlike serve` and the Jupyter server's run API.
+
+    runs = RunManager(root)
+    entry = runs.start({"board": "hooks/echo.board.json", "payload": {"x": 1}})   # Refused on bad input
+    await entry.wait()                                       # the run has ended
+    runs.record(entry.id)                                    # its record, secrets redacted
+    async for kind, data in entry.events(): ...              # start, node_started, ..., finished
+    runs.cancel(entry.id)
+
+Both servers are thin shells over this module: they turn a request into `start`/`record`/`cancel`/`events`
+and a `Refused` into its HTTP status. Runs go through `start_run`, so every process-wide listener (the run
+history among them) sees them as it sees runs from cells. Events reach asyncio consumers through
+`call_soon_threadsafe`, so any event loop (uvicorn's, tornado's) can wait for a run without a thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import stat
+import threading
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flowlike_core.board import SUFFIX, Board
+from flowlike_core.errors import BoardError, BoardFileError, FlowLikeError, UnknownNodeError, UnknownVariableError
+from flowlike_core.events import Listener
+from flowlike_core.executor import RunHandle, start_run
+from flowlike_core.registry import Registry, default_registry
+from flowlike_core.run import LogLine, NodeTrace, Run, RunStatus
+from flowlike_core.types import to_json_native
+
+MAX_BOARD_BYTES = 20 * 1024 * 1024
+"""Larger files are refused (413): reading them would stall the server."""
+KEEP_FINISHED = 1000
+"""Ended runs kept for `GET /flowlike/runs/<id>`; older ones are forgotten (the run history keeps them all)."""
+MAX_EVENTS = 10_000
+"""Events of one run kept for late subscribers; beyond, only subscribers already listening get them."""
+REQUEST_KEYS = {"board", "start", "variables", "payload"}
+
+
+class Refused(Exception):
+    """A request the server will not carry out; `status` is the HTTP status to answer with."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def board_file(root: Path, relative: str) -> Path:
+    """The board file `relative` names under `root`, resolved; Refused when it is not one to serve."""
+    if "\x00" in relative:
+        raise Refused(400, "a board path cannot contain a NUL byte")
+    if not relative.endswith(SUFFIX):
+        raise Refused(404, f"no board file {relative!r} under the server root (board files end in {SUFFIX})")
+    if any(part.startswith(".") for part in Path(relative).parts):
+        raise Refused(404, f"no board file {relative!r} under the server root (hidden files are not served)")
+    file = (root / relative).resolve()
+    if not file.is_relative_to(root) or any(part.startswith(".") for part in file.relative_to(root).parts):
+        raise Refused(404, f"no board file {relative!r} under the server root")
+    return file
+
+
+def read_board(file: Path, name: str) -> Board:
+    """Load a regular file of at most MAX_BOARD_BYTES; a FIFO or device is refused without blocking on it."""
+    try:
+        fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise Refused(404, f"no board file {name!r} under the server root") from None
+    except OSError as exc:
+        raise Refused(403, f"{name}: cannot be read ({exc.strerror})") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise Refused(415, f"{name}: not a regular file")
+        if info.st_size > MAX_BOARD_BYTES:
+            raise Refused(413, f"{name}: {info.st_size:,} bytes, over the {MAX_BOARD_BYTES:,} a board may have")
+        data = handle.read(MAX_BOARD_BYTES + 1)
+    if len(data) > MAX_BOARD_BYTES:
+        raise Refused(413, f"{name}: over the {MAX_BOARD_BYTES:,} bytes a board may have")
+    try:
+        return Board.from_json(data.decode("utf-8"), name)
+    except UnicodeDecodeError as exc:
+        raise BoardFileError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+
+
+def secrets_of(run: Run) -> list[str]:
+    """The secret variables' values of a run as text, longest first: what must never leave the server."""
+    secret = [v for v in run.board.variables.values() if v.secret]
+    values = [run.variables.get(v.name) for v in secret] + [v.default_value for v in secret]
+    return sorted({str(value) for value in values if value not in (None, "")}, key=len, reverse=True)
+
+
+def redact(text: str, secrets: list[str]) -> str:
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    return text
+
+
+def record_of(run: Run) -> dict[str, Any]:
+    """The run's JSON record with secrets redacted: variables masked, and secret values blanked in logs,
+    errors, tracebacks and the result (the run history's redaction)."""
+    from flowlike_core.storage.history import redacted_record
+
+    return redacted_record(run).model_dump(mode="json")
+
+
+@dataclass(eq=False)
+class ServiceRun(Listener):
+    """One run started through the service: its handle, and its events for waiters and subscribers."""
+
+    id: str
+    board_path: str
+    handle: RunHandle | None = None
+    secrets: list[str] = field(default_factory=list)
+    buffer: list[tuple[str, Any]] = field(default_factory=list)
+    subscribers: list[tuple[asyncio.AbstractEventLoop, asyncio.Queue[tuple[str, Any]]]] = field(default_factory=list)
+    ended: threading.Event = field(default_factory=threading.Event)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def run(self) -> Run:
+        assert self.handle is not None
+        return self.handle.run
+
+    # ---- listener hooks (on the run's thread) ----------------------------------------------------------
+
+    def start(self, run: Run) -> None:
+        self.secrets = secrets_of(run)
+        self._emit("start", {"id": run.id, "board": self.board_path, "board_name": run.board.name,
+                             "start_node": run.start_node})
+
+    def node_started(self, run: Run, trace: NodeTrace) -> None:
+        self._emit("node_started", {"node_id": trace.node_id, "node_name": trace.node_name, "step": trace.step})
+
+    def node_finished(self, run: Run, trace: NodeTrace) -> None:
+        error = redact(trace.error, self.secrets) if trace.error else None
+        self._emit("node_finished", {"node_id": trace.node_id, "node_name": trace.node_name, "step": trace.step,
+                                     "status": trace.status.value, "duration": trace.duration, "error": error})
+
+    def log(self, run: Run, line: LogLine) -> None:
+        self._emit("log", {"level": line.level.value, "message": redact(line.message, self.secrets),
+                           "node_id": line.node_id})
+
+    def progress(self, run: Run, node_id: str, fraction: float, message: str) -> None:
+        self._emit("progress", {"node_id": node_id, "fraction": fraction, "message": redact(message, self.secrets)})
+
+    def finished(self, run: Run) -> None:
+        self._emit("finished", record_of(run), last=True)
+
+    def _emit(self, kind: str, data: Any, last: bool = False) -> None:
+        event = (kind, to_json_native(data))
+        with self.lock:
+            if len(self.buffer) < MAX_EVENTS or last:
+                self.buffer.append(event)
+            subscribers = list(self.subscribers)
+            if last:
+                self.ended.set()
+        for loop, queue in subscribers:
+            try:
+                loop.call_soon_threadsafe(queue.put_nowait, event)
+            except RuntimeError:  # that subscriber's loop has closed
+                continue
+
+    # ---- consumers (on an event loop) ----------------------------------------------------------------
+
+    async def events(self) -> AsyncIterator[tuple[str, Any]]:
+        """Every event of the run from its start (the ones already past first), ending with `finished`."""
+        queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
+        subscriber = (asyncio.get_running_loop(), queue)
+        with self.lock:
+            past = list(self.buffer)
+            if not self.ended.is_set():
+                self.subscribers.append(subscriber)
+        try:
+            for event in past:
+                yield event
+            if past and past[-1][0] == "finished":
+                return
+            while True:
+                event = await queue.get()
+                yield event
+                if event[0] == "finished":
+                    return
+        finally:
+            with self.lock:
+                if subscriber in self.subscribers:
+                    self.subscribers.remove(subscriber)
+
+    async def wait(self, timeout: float | None = None) -> bool:
+        """Wait until the run has ended (True) or `timeout` seconds have passed (False)."""
+        async def finished() -> None:
+            async for kind, _ in self.events():
+                if kind == "finished":
+                    return
+
+        try:
+            await asyncio.wait_for(finished(), timeout)
+        except TimeoutError:
+            return False
+        return True
+
+
+class RunManager:
+    """Starts runs of the boards under `root` on request, and keeps them for reading, streaming, cancelling."""
+
+    def __init__(self, root: str | os.PathLike[str], registry: Registry | None = None) -> None:
+        self.root = Path(root).expanduser().resolve()
+        self.registry = registry
+        self.runs: OrderedDict[str, ServiceRun] = OrderedDict()
+        self._boards: dict[Path, tuple[tuple[int, int, int], Board]] = {}
+        self._lock = threading.Lock()
+
+    def board(self, relative: str) -> Board:
+        """The board at `relative` under the root, loaded once per version of its file."""
+        file = board_file(self.root, relative)
+        try:
+            info = file.stat()
+        except FileNotFoundError:
+            raise Refused(404, f"no board file {relative!r} under the server root") from None
+        version = (info.st_ino, info.st_mtime_ns, info.st_size)
+        cached = self._boards.get(file)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        try:
+            board = read_board(file, relative)
+        except BoardFileError as exc:
+            raise Refused(422, str(exc)) from None
+        self._boards[file] = (version, board)
+        return board
+
+    def start(self, request: Any) -> ServiceRun:
+        """Start the run a request body asks for: `{"board": path, "start"?, "variables"?, "payload"?}`."""
+        relative, start, variables, payload = parse_request(request)
+        board = self.board(relative)
+        entry = ServiceRun("", relative)
+        try:
+            entry.handle = start_run(board, start=start, variables=variables, payload=payload,
+                                     registry=self.registry or default_registry(), listeners=[entry])
+        except (UnknownVariableError, UnknownNodeError) as exc:
+            raise Refused(400, str(exc)) from None
+        except BoardError as exc:
+            raise Refused(422, str(exc)) from None
+        except FlowLikeError as exc:
+            raise Refused(422, f"{relative}: {exc}") from None
+        entry.id = entry.handle.run.id
+        with self._lock:
+            self.runs[entry.id] = entry
+            self._forget_old()
+        return entry
+
+    def _forget_old(self) -> None:
+        ended = [run_id for run_id, entry in self.runs.items() if entry.ended.is_set()]
+        for run_id in ended[:max(0, len(ended) - KEEP_FINISHED)]:
+            del self.runs[run_id]
+
+    def get(self, run_id: str) -> ServiceRun:
+        entry = self.runs.get(run_id)
+        if entry is None:
+            raise Refused(404, f"no run {run_id!r} on this server")
+        return entry
+
+    def record(self, run_id: str) -> dict[str, Any]:
+        return record_of(self.get(run_id).run)
+
+    def cancel(self, run_id: str) -> ServiceRun:
+        entry = self.get(run_id)
+        if entry.run.status is RunStatus.RUNNING:
+            assert entry.handle is not None
+            entry.handle.cancel()
+        return entry
+
+
+def parse_request(request: Any) -> tuple[str, str | None, dict[str, Any], Any]:
+    """Board path, start node, variables and payload of a run request; Refused (400) saying what is wrong."""
+    if not isinstance(request, Mapping):
+        raise Refused(400, f"a run request is a JSON object, not {type(request).__name__}")
+    unknown = sorted(set(request) - REQUEST_KEYS)
+    if unknown:
+        raise Refused(400, f"unknown field(s) {', '.join(map(repr, unknown))} in the run request "
+                           f"(fields: {', '.join(sorted(REQUEST_KEYS))})")
+    board = request.get("board")
+    if not isinstance(board, str) or not board:
+        raise Refused(400, "the run request needs 'board': the path of a board file under the server root")
+    start = request.get("start")
+    if start is not None and not isinstance(start, str):
+        raise Refused(400, "'start' is the id or name of the node to start from (a string)")
+    variables = request.get("variables") or {}
+    if not isinstance(variables, Mapping):
+        raise Refused(400, "'variables' is an object of variable names to values")
+    return board, start, dict(variables), request.get("payload")
+
+
+# ---- HTTP helpers both servers share -----------------------------------------------------------------
+
+
+def wait_timeout(query: Mapping[str, str]) -> float | None:
+    """The `?timeout=` of a waiting POST, in seconds (none: wait until the run ends)."""
+    raw = query.get("timeout")
+    if raw is None:
+        return None
+    try:
+        timeout = float(raw)
+    except ValueError:
+        raise Refused(400, f"?timeout={raw}: not a number of seconds") from None
+    if timeout <= 0:
+        raise Refused(400, f"?timeout={raw}: must be positive")
+    return timeout
+
+
+def wants_wait(query: Mapping[str, str]) -> bool:
+    return query.get("wait", "0").lower() in {"1", "true", "yes"}
+
+
+def started(entry: ServiceRun) -> dict[str, Any]:
+    """What a POST that does not wait answers: the run id, where to find it, its status so far."""
+    return {"id": entry.id, "board": entry.board_path, "status": entry.run.status.value,
+            "links": {"record": f"/flowlike/runs/{entry.id}", "events": f"/flowlike/runs/{entry.id}/events"}}
+
+
+def sse(kind: str, data: Any) -> str:
+    """One server-sent event."""
+    return f"event: {kind}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"

@@ -1,0 +1,91 @@
+"""The same run API inside the Jupyter server (the flowlike_nb extension), behind Jupyter's token."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from serve_boards import SECRET, free_port, make_boards
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG = ROOT / "jupyter-config" / "jupyter_server_config.d" / "flowlike_nb.json"
+TOKEN = "jupyter-runs-token"
+
+
+@pytest.fixture(scope="module")
+def jupyter(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+    home = tmp_path_factory.mktemp("jupyter-runs")
+    root = home / "root"
+    make_boards(root)
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_DATA_DIR": str(home / "data"),
+           "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "IPYTHONDIR": str(home / "ipython"),
+           "JUPYTER_CONFIG_PATH": str(CONFIG.parent.parent)}
+    port = free_port()
+    log = (home / "server.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jupyter_server", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+         f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}", "--allow-root"],
+        env=env, stdout=subprocess.DEVNULL, stderr=log)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        with httpx.Client(base_url=url, headers={"Authorization": f"token {TOKEN}"}, timeout=60) as client:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    client.get("/api/status").raise_for_status()
+                    break
+                except httpx.HTTPError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError((home / "server.log").read_text()) from None
+                    time.sleep(0.25)
+            yield client
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+
+
+def test_a_waiting_post_answers_with_the_result(jupyter: httpx.Client) -> None:
+    answer = jupyter.post("/flowlike/runs", params={"wait": "1"},
+                          json={"board": "hooks/echo.board.json", "payload": 4, "variables": {"offset": 1}})
+    assert answer.status_code == 200 and (answer.json()["status"], answer.json()["result"]) == ("Success", 5)
+    assert jupyter.get(f"/flowlike/runs/{answer.json()['id']}").json()["result"] == 5
+
+
+def test_events_stream_and_delete_cancels(jupyter: httpx.Client) -> None:
+    started = jupyter.post("/flowlike/runs", json={"board": "slow.board.json"})
+    assert started.status_code == 201
+    run_id = started.json()["id"]
+    with jupyter.stream("GET", f"/flowlike/runs/{run_id}/events") as stream:
+        assert stream.headers["content-type"].startswith("text/event-stream")
+        for line in stream.iter_lines():
+            if line.startswith("data:") and '"node_name":"delay"' in line:
+                assert jupyter.delete(f"/flowlike/runs/{run_id}").json()["status"] == "Cancelled"
+            if line == "event: finished":
+                break
+    assert jupyter.get(f"/flowlike/runs/{run_id}").json()["status"] == "Cancelled"
+
+
+def test_bad_input_failures_and_secrets(jupyter: httpx.Client) -> None:
+    unknown = jupyter.post("/flowlike/runs", json={"board": "hooks/echo.board.json", "variables": {"nope": 1}})
+    assert unknown.status_code == 400 and "nope" in unknown.json()["error"]
+    wrong = jupyter.post("/flowlike/runs", json={"board": "hooks/echo.board.json", "variables": {"offset": "x"}})
+    assert wrong.status_code == 422 and "does not fit" in wrong.json()["error"]
+    assert jupyter.post("/flowlike/runs", json={"board": "gone.board.json"}).status_code == 404
+    failed = jupyter.post("/flowlike/runs?wait=1", json={"board": "fails.board.json", "payload": "{"})
+    assert failed.status_code == 200 and failed.json()["status"] == "Failed"
+    secret = jupyter.post("/flowlike/runs?wait=1", json={"board": "secret.board.json",
+                                                          "variables": {"api_key": SECRET}})
+    assert secret.json()["variables"] == {"api_key": "***"} and SECRET not in secret.text
+
+
+def test_jupyter_refuses_runs_without_its_token(jupyter: httpx.Client) -> None:
+    url = str(jupyter.base_url).rstrip("/")
+    assert httpx.post(f"{url}/flowlike/runs", json={"board": "hooks/echo.board.json"}).status_code == 403
+    assert httpx.get(f"{url}/flowlike/runs/x", headers={"Authorization": "token wrong"}).status_code == 403
