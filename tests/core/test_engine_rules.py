@@ -49,6 +49,17 @@ class Spin(NodeType):
             pass
 
 
+class Nap(NodeType):
+    """Stuck in native code (a blocking sleep): no interrupt reaches it until it returns."""
+
+    name = "t_nap"
+    pins = (exec_in(), exec_out())
+
+    def run(self, ctx):
+        time.sleep(3)
+        ctx.activate("exec_out")
+
+
 class Chatty(NodeType):
     name = "t_chatty"
     pins = (exec_in(), exec_out())
@@ -60,7 +71,7 @@ class Chatty(NodeType):
 
 @pytest.fixture
 def build(build):
-    for node_type in (Explode, Spin, Chatty):
+    for node_type in (Explode, Spin, Nap, Chatty):
         build.registry.register(node_type, pack="test")
     return build
 
@@ -204,6 +215,25 @@ def test_a_cancel_stops_a_node_stuck_in_plain_python(build):
     assert time.monotonic() - began < 1.5
     assert run.status is RunStatus.CANCELLED and handle.done()
     assert run.traces_of(spin.id)[0].status is NodeStatus.CANCELLED
+
+
+def test_a_cancel_gives_up_on_a_node_stuck_in_native_code_and_says_so(build):
+    start, nap, after = build.add("t_start"), build.add("t_nap"), build.add("t_chatty")
+    build.chain(start, nap, after)
+    handle = start_run(build.board, registry=build.registry)
+    deadline = time.monotonic() + 10
+    while not any(t.node_id == nap.id for t in handle.run.traces):
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    began = time.monotonic()
+    handle.cancel()
+    run = handle.wait(10)
+    assert time.monotonic() - began < 2.5, "the caller is released while the node still sleeps"
+    assert run.status is RunStatus.CANCELLED and handle.done()
+    assert run.stuck is not None and "t_nap" in run.stuck and "still running" in run.stuck
+    assert run.traces_of(nap.id)[0].status is NodeStatus.CANCELLED
+    handle._ended.wait(10)  # the thread ends once the sleep returns; nothing more runs, nothing changes
+    assert run.status is RunStatus.CANCELLED and run.traces_of(after.id) == []
 
 
 def test_a_runaway_loop_keeps_bounded_traces(build):
