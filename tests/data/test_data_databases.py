@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import Flow
+from data_boards import Flow
 from flowlike_catalog.data.databases import db_execute, db_query
 
 

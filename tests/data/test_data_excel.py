@@ -6,7 +6,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import Flow, output
+from data_boards import Flow, output
 
 
 @pytest.fixture

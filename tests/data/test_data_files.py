@@ -10,7 +10,7 @@ from pathlib import Path
 import fsspec
 import httpx
 import pytest
-from conftest import Flow
+from data_boards import Flow
 
 
 def p(path: Path | str) -> dict:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import Flow
+from data_boards import Flow
 from deltalake import DeltaTable
 
 

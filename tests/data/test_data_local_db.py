@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from conftest import Flow
+from data_boards import Flow
 
 from flowlike_core import storage
 

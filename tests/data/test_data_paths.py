@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import output
+from data_boards import output
 from flowlike_catalog.data.handles import FlowPath
 from flowlike_catalog.data.paths import (
     child,

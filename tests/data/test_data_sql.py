@@ -9,7 +9,7 @@ import fsspec
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import Flow
+from data_boards import Flow
 from flowlike_catalog.data.sql import text_table
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from conftest import Flow
+from data_boards import Flow
 from flowlike_catalog.data.charts import table_chart
 from flowlike_catalog.data.rows import tables_get_row_by_index
 from flowlike_catalog.data.tables import (

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import Flow
+from data_boards import Flow
 from nptdms import ChannelObject, GroupObject, RootObject, TdmsWriter
 
 from flowlike_core import storage

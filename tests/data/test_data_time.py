@@ -6,7 +6,7 @@ import datetime as dt
 
 import pyarrow as pa
 import pytest
-from conftest import Flow, output
+from data_boards import Flow, output
 from flowlike_catalog.data.time import df_datetime_to_timestamp, df_time_range_filter, interval_literal, moment
 
 READINGS = pa.table({
