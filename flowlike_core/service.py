@@ -16,6 +16,7 @@ history among them) sees them as it sees runs from cells. Events reach asyncio c
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import stat
@@ -37,7 +38,8 @@ from flowlike_core.types import to_json_native
 MAX_BOARD_BYTES = 20 * 1024 * 1024
 """Larger files are refused (413): reading them would stall the server."""
 KEEP_FINISHED = 1000
-"""Ended runs kept for `GET /flowlike/runs/<id>`; older ones are forgotten (the run history keeps them all)."""
+"""Ended runs kept for `GET /flowlike/runs/<id>` (once more than twice as many are kept, the oldest ended ones
+are forgotten down to this many; the run history keeps them all)."""
 MAX_EVENTS = 10_000
 """Events of one run kept for late subscribers; beyond, only subscribers already listening get them."""
 REQUEST_KEYS = {"board", "start", "variables", "payload"}
@@ -119,6 +121,7 @@ class ServiceRun(Listener):
     secrets: list[str] = field(default_factory=list)
     buffer: list[tuple[str, Any]] = field(default_factory=list)
     subscribers: list[tuple[asyncio.AbstractEventLoop, asyncio.Queue[tuple[str, Any]]]] = field(default_factory=list)
+    waiters: list[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = field(default_factory=list)
     ended: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -150,7 +153,7 @@ class ServiceRun(Listener):
         self._emit("progress", {"node_id": node_id, "fraction": fraction, "message": redact(message, self.secrets)})
 
     def finished(self, run: Run) -> None:
-        self._emit("finished", record_of(run), last=True)
+        self._emit("finished", None, last=True)  # its data, the record, is made for the consumers who ask
 
     def _emit(self, kind: str, data: Any, last: bool = False) -> None:
         event = (kind, to_json_native(data))
@@ -158,13 +161,13 @@ class ServiceRun(Listener):
             if len(self.buffer) < MAX_EVENTS or last:
                 self.buffer.append(event)
             subscribers = list(self.subscribers)
+            waiters = list(self.waiters) if last else []
             if last:
                 self.ended.set()
         for loop, queue in subscribers:
-            try:
-                loop.call_soon_threadsafe(queue.put_nowait, event)
-            except RuntimeError:  # that subscriber's loop has closed
-                continue
+            _call_in(loop, queue.put_nowait, event)
+        for loop, future in waiters:
+            _call_in(loop, _resolve, future)
 
     # ---- consumers (on an event loop) ----------------------------------------------------------------
 
@@ -177,32 +180,49 @@ class ServiceRun(Listener):
             if not self.ended.is_set():
                 self.subscribers.append(subscriber)
         try:
-            for event in past:
-                yield event
+            for kind, data in past:
+                yield (kind, data) if kind != "finished" else (kind, record_of(self.run))
             if past and past[-1][0] == "finished":
                 return
             while True:
-                event = await queue.get()
-                yield event
-                if event[0] == "finished":
+                kind, data = await queue.get()
+                if kind == "finished":
+                    yield kind, record_of(self.run)
                     return
+                yield kind, data
         finally:
             with self.lock:
                 if subscriber in self.subscribers:
                     self.subscribers.remove(subscriber)
 
     async def wait(self, timeout: float | None = None) -> bool:
-        """Wait until the run has ended (True) or `timeout` seconds have passed (False)."""
-        async def finished() -> None:
-            async for kind, _ in self.events():
-                if kind == "finished":
-                    return
-
+        """Wait until the run has ended (True) or `timeout` seconds have passed (False). The run's thread
+        wakes the waiting loop once, when the run ends."""
+        loop = asyncio.get_running_loop()
+        waiter = (loop, loop.create_future())
+        with self.lock:
+            if self.ended.is_set():
+                return True
+            self.waiters.append(waiter)
         try:
-            await asyncio.wait_for(finished(), timeout)
+            await asyncio.wait_for(waiter[1], timeout)
         except TimeoutError:
             return False
+        finally:
+            with self.lock:
+                if waiter in self.waiters:
+                    self.waiters.remove(waiter)
         return True
+
+
+def _call_in(loop: asyncio.AbstractEventLoop, function: Any, *args: Any) -> None:
+    with contextlib.suppress(RuntimeError):  # that loop has closed: its consumer is gone
+        loop.call_soon_threadsafe(function, *args)
+
+
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 class RunManager:
@@ -254,6 +274,8 @@ class RunManager:
         return entry
 
     def _forget_old(self) -> None:
+        if len(self.runs) <= 2 * KEEP_FINISHED:
+            return
         ended = [run_id for run_id, entry in self.runs.items() if entry.ended.is_set()]
         for run_id in ended[:max(0, len(ended) - KEEP_FINISHED)]:
             del self.runs[run_id]
