@@ -67,7 +67,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         env=env, stdout=subprocess.DEVNULL, stderr=(home / "server.log").open("w"))
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # a busy CI machine starts Jupyter slowly
         while True:
             try:
                 get(url, "/api/status")
@@ -84,7 +84,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def get(url: str, path: str, token: str | None = TOKEN) -> dict:
     request = urllib.request.Request(url + path, headers={"Authorization": f"token {token}"} if token else {})
-    with urllib.request.urlopen(request, timeout=10) as response:
+    with urllib.request.urlopen(request, timeout=60) as response:  # the first catalog loads every pack
         return json.loads(response.read())
 
 
