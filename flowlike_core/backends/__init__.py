@@ -1,0 +1,75 @@
+"""Where a run goes: one argument, `backend=`, on `run_board`, `start_run`, `Board.run` and `flowlike run`.
+
+    run_board(board, backend="thread")    # in this process, on a worker thread (the default)
+    run_board(board, backend="process")   # in a spawned child from a warm pool: a crash cannot take us down
+    run_board(board, backend="dask")      # on a dask.distributed cluster (a LocalCluster unless told)
+    run_board(board, backend=ProcessBackend(timeout=30, memory_limit=2**30))
+
+A backend starts a run and returns a handle with the `RunHandle` surface (`run`, `wait`, `cancel`, `done`).
+Remote backends ship the board (JSON), its node types (cloudpickle: types defined in a notebook go by value)
+and the run's options; the remote run's events come back and are replayed into a local `Run` and its
+listeners (`flowlike_core.backends.remote`). dask and cloudpickle are imported only when such a backend is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+from flowlike_core.board import Board
+from flowlike_core.errors import RunError
+from flowlike_core.events import Listener
+from flowlike_core.registry import Registry
+
+BACKENDS = ("thread", "process", "dask")
+
+
+class BackendError(RunError):
+    """A backend could not run a board: a node type that cannot be shipped, a worker that died or hung."""
+
+
+class Handle(Protocol):
+    """A run going on somewhere: what `start_run` returns whatever the backend."""
+
+    run: Any
+
+    def wait(self, timeout: float | None = None) -> Any: ...
+
+    def cancel(self) -> None: ...
+
+    def done(self) -> bool: ...
+
+
+class Backend(Protocol):
+    """Starts runs. Bad input (unknown start node, variable or node type) raises from `start`."""
+
+    name: str
+
+    def start(self, board: Board, *, registry: Registry, start: str | None, payload: Any,
+              variables: dict[str, Any] | None, max_steps: int, listeners: Iterable[Listener],
+              run_id: str | None) -> Handle: ...
+
+
+_shared: dict[str, Backend] = {}
+
+
+def backend_for(backend: str | Backend) -> Backend:
+    """A backend by name (one shared instance per process, so the process pool and the dask cluster stay
+    warm between runs) or the backend object itself."""
+    if not isinstance(backend, str):
+        return backend
+    if backend not in _shared:
+        if backend == "process":
+            from flowlike_core.backends.process import ProcessBackend
+
+            _shared[backend] = ProcessBackend()
+        elif backend == "dask":
+            from flowlike_core.backends.dask import DaskBackend
+
+            _shared[backend] = DaskBackend()
+        else:
+            raise BackendError(f"unknown backend {backend!r}: choose one of {', '.join(BACKENDS)}")
+    return _shared[backend]
+
+
+__all__ = ["BACKENDS", "Backend", "BackendError", "Handle", "backend_for"]

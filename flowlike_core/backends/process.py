@@ -1,0 +1,324 @@
+"""The `process` backend: a run goes to a spawned child process from a warm pool.
+
+A node that segfaults, calls `os._exit`, hangs past `timeout` or runs out of memory (`memory_limit`, an address
+space limit set with `resource.setrlimit` in the child for the run) fails the run with the cause; this process
+goes on, and the pool replaces the worker. Events stream back every `FLUSH` seconds (batched: one pipe message
+per batch, not per node), so traces and progress show live; log lines go at once, and the node running now is
+written to shared memory at once, so a crash names its node and keeps the lines before it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import signal
+import threading
+import time
+from collections.abc import Iterable
+from multiprocessing.connection import Connection
+from typing import Any
+
+from flowlike_core.backends import BackendError
+from flowlike_core.backends.remote import Event, Job, Mirror, execute, prepare
+from flowlike_core.board import Board
+from flowlike_core.errors import RunCancelled
+from flowlike_core.events import Listener
+from flowlike_core.registry import Registry
+from flowlike_core.run import Run, RunStatus
+
+FLUSH = 0.02
+"""Seconds between two batches of events sent by a worker."""
+CANCEL_GRACE = 2.0
+"""Seconds a cancelled run gets to stop in its worker before the worker is killed."""
+START_GRACE = 60.0
+"""Seconds a worker may take to start a run (a cold one imports the engine and the node types' modules) before
+the run's `timeout` starts counting."""
+NODE_ID_BYTES = 200
+
+
+# ---- the child ---------------------------------------------------------------------------------------------
+
+
+def _worker_main(conn: Connection, current: Any) -> None:
+    """A pool worker: runs jobs one after another until its pipe closes."""
+    import resource
+
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        job, memory_limit = message
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if memory_limit:
+            resource.setrlimit(resource.RLIMIT_AS, (memory_limit, hard))
+        try:
+            _run_job(conn, job, current)
+        finally:
+            if memory_limit:
+                resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+            current.value = b""
+
+
+def _run_job(conn: Connection, job: Job, current: Any) -> None:
+    outbox: queue.SimpleQueue[Event] = queue.SimpleQueue()
+    sending = threading.Lock()
+    stop = threading.Event()
+    cancel = threading.Event()
+
+    def flush() -> None:
+        with sending:
+            batch = _drain(outbox)
+            if batch:
+                conn.send(batch)
+
+    def emit(event: Event) -> None:
+        outbox.put(event)
+        if event[0] == "log":  # sent at once: the lines before a crash are the ones that explain it
+            flush()
+
+    def send_batches() -> None:
+        while not stop.is_set():
+            stop.wait(FLUSH)
+            flush()
+            if conn.poll() and conn.recv() == "cancel":
+                cancel.set()
+
+    def on_node(node_id: str) -> None:
+        current.value = node_id.encode()[:NODE_ID_BYTES]
+
+    sender = threading.Thread(target=send_batches, name="flowlike-events", daemon=True)
+    sender.start()
+    try:
+        execute(job, emit, on_node=on_node, cancelled=cancel.is_set)
+    except BaseException as exc:  # noqa: BLE001 - whatever goes wrong here is reported as the run's failure
+        outbox.put(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        stop.set()
+        sender.join()
+        conn.send(_drain(outbox) + [("done",)])
+
+
+def _drain(outbox: queue.SimpleQueue[Event]) -> list[Event]:
+    batch = []
+    while True:
+        try:
+            batch.append(outbox.get_nowait())
+        except queue.Empty:
+            return batch
+
+
+# ---- the pool ----------------------------------------------------------------------------------------------
+
+
+class Worker:
+    """One child process and its pipe."""
+
+    def __init__(self, context: Any) -> None:
+        self.conn, child_conn = context.Pipe()
+        self.current = context.Array("c", NODE_ID_BYTES + 1, lock=False)
+        self.process = context.Process(target=_worker_main, args=(child_conn, self.current),
+                                       name="flowlike-process-worker", daemon=True)
+        self.process.start()
+        child_conn.close()
+
+    def node_running(self) -> str:
+        return self.current.value.decode(errors="replace")
+
+    def alive(self) -> bool:
+        return self.process.is_alive()
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+    def death(self) -> str:
+        """How the process ended, in words."""
+        self.process.join(5)
+        code = self.process.exitcode
+        if code is None:
+            return "stopped answering"
+        if code < 0:
+            name = signal.Signals(-code).name
+            cause = {"SIGSEGV": "a segmentation fault", "SIGKILL": "killed: out of memory, or by someone",
+                     "SIGABRT": "aborted by native code", "SIGBUS": "a bus error"}.get(name, "a signal")
+            return f"died from {name} ({cause})"
+        return f"exited with code {code} (os._exit or sys.exit outside a node)"
+
+
+class ProcessPool:
+    """Up to `size` warm workers, reused between runs; a run takes one, or waits for one to be free."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.context = multiprocessing.get_context("spawn")
+        self.idle: list[Worker] = []
+        self.count = 0
+        self.free = threading.Condition()
+
+    def warm(self, count: int | None = None) -> None:
+        """Start workers now (they import the engine once), so the first runs pay no start-up."""
+        with self.free:
+            while self.count < min(count or self.size, self.size):
+                self.idle.append(Worker(self.context))
+                self.count += 1
+
+    def acquire(self) -> Worker:
+        with self.free:
+            while not self.idle and self.count >= self.size:
+                self.free.wait()
+            if self.idle:
+                return self.idle.pop()
+            self.count += 1
+        try:
+            return Worker(self.context)
+        except BaseException:
+            self._forget()
+            raise
+
+    def release(self, worker: Worker, healthy: bool) -> None:
+        if healthy and worker.alive():
+            with self.free:
+                self.idle.append(worker)
+                self.free.notify()
+            return
+        worker.kill()
+        self._forget()
+
+    def _forget(self) -> None:
+        with self.free:
+            self.count -= 1
+            self.free.notify()
+
+    def close(self) -> None:
+        with self.free:
+            workers, self.idle = self.idle, []
+            self.count -= len(workers)
+        for worker in workers:
+            worker.kill()
+
+
+# ---- the backend -------------------------------------------------------------------------------------------
+
+
+class ProcessBackend:
+    """Runs boards in child processes. `timeout`: seconds a run may take; `memory_limit`: bytes of address space
+    a run's process may use; `processes`: the pool size (default: the CPU count)."""
+
+    name = "process"
+
+    def __init__(self, processes: int | None = None, *, timeout: float | None = None,
+                 memory_limit: int | None = None) -> None:
+        self.pool = ProcessPool(processes or os.cpu_count() or 1)
+        self.timeout = timeout
+        self.memory_limit = memory_limit
+
+    def start(self, board: Board, *, registry: Registry, start: str | None = None, payload: Any = None,
+              variables: dict[str, Any] | None = None, max_steps: int, listeners: Iterable[Listener] = (),
+              run_id: str | None = None) -> ProcessRunHandle:
+        run, job = prepare(board, registry=registry, start=start, payload=payload, variables=variables,
+                           max_steps=max_steps, run_id=run_id, backend=self.name)
+        return ProcessRunHandle(self, run, job, Mirror(run, listeners))
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+class ProcessRunHandle:
+    """A run in a worker process: `wait`, `cancel`, `done`, like a local `RunHandle`."""
+
+    def __init__(self, backend: ProcessBackend, run: Run, job: Job, mirror: Mirror) -> None:
+        self.backend = backend
+        self.run = run
+        self.mirror = mirror
+        self._job = job
+        self._cancel = threading.Event()
+        self._thread = threading.Thread(target=self._follow, name=f"flowlike-process-{run.id}", daemon=True)
+        self._thread.start()
+
+    def _follow(self) -> None:
+        pool = self.backend.pool
+        try:
+            worker = pool.acquire()
+        except Exception as exc:  # noqa: BLE001 - a pool that cannot start a process fails this run
+            self.mirror.fail(BackendError(f"no worker process could be started: {exc}"), None)
+            return
+        healthy = False
+        try:
+            worker.conn.send((self._job, self.backend.memory_limit))
+            healthy = self._relay(worker)
+        except (BrokenPipeError, EOFError, OSError):
+            self._died(worker)
+        finally:
+            pool.release(worker, healthy)
+
+    def _relay(self, worker: Worker) -> bool:
+        """Replay the worker's events until its run ends; True if the worker can take another run."""
+        timeout = self.backend.timeout
+        deadline = None if timeout is None else time.monotonic() + timeout + START_GRACE
+        cancelled_at: float | None = None
+        while True:
+            if worker.conn.poll(0.05):
+                for event in worker.conn.recv():
+                    if event[0] == "start" and timeout is not None:
+                        deadline = time.monotonic() + timeout
+                    if event[0] == "done":
+                        if not self.mirror.ended.is_set():
+                            self.mirror.fail(BackendError("the worker ended without finishing the run"), None)
+                        return True
+                    if event[0] == "error":
+                        self.mirror.fail(BackendError(f"the worker could not run the board: {event[1]}"), None)
+                    else:
+                        self.mirror.apply(event)
+                continue
+            if not worker.alive():
+                self._died(worker)
+                return False
+            now = time.monotonic()
+            if deadline is not None and now >= deadline:
+                node = worker.node_running()
+                self.mirror.fail(BackendError(
+                    f"the run did not finish within its timeout of {timeout:g}s"
+                    f"{self._at(node)}; its worker process was killed"), node)
+                return False
+            if self._cancel.is_set():
+                if cancelled_at is None:
+                    cancelled_at = now
+                    worker.conn.send("cancel")
+                elif now - cancelled_at > CANCEL_GRACE:
+                    node = worker.node_running()
+                    self.mirror.fail(RunCancelled(f"the run was cancelled{self._at(node)}; the node did not stop, "
+                                                  f"so its worker process was killed"), node, RunStatus.CANCELLED)
+                    return False
+
+    def _died(self, worker: Worker) -> None:
+        node = worker.node_running()
+        self.mirror.fail(BackendError(f"the worker process running the board {worker.death()}{self._at(node)}"),
+                         node)
+
+    def _at(self, node_id: str) -> str:
+        if not node_id:
+            return ""
+        node = self.run.board.nodes.get(node_id)
+        return f" while node {node.label() if node else node_id} was running"
+
+    def done(self) -> bool:
+        return self.mirror.ended.is_set()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def wait(self, timeout: float | None = None) -> Run:
+        """Wait for the run; KeyboardInterrupt while waiting cancels it (and waits for the cancel to land)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        try:
+            while not self.mirror.ended.wait(0.05):
+                if deadline is not None and time.monotonic() >= deadline:
+                    break
+        except KeyboardInterrupt:
+            self.cancel()
+            self.mirror.ended.wait(CANCEL_GRACE + 5)
+        return self.run

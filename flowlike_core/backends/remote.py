@@ -1,0 +1,267 @@
+"""A run somewhere else, seen here: what both remote backends share.
+
+- `prepare` (caller side) checks the run's input as a local run would, makes the local `Run` and packs a job:
+  the board as JSON, the node types it uses (cloudpickle: by reference when importable, by value when defined
+  in a notebook), the options.
+- `execute` (worker side) runs the job with a `Recorder` that turns the listener hooks into plain events.
+- `Mirror` (caller side) replays those events into the local `Run` and the caller's listeners, so a remote run
+  reads like a local one: traces, logs, progress, values, status.
+"""
+
+from __future__ import annotations
+
+import pickle
+import threading
+import time
+import warnings
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from flowlike_core.backends import BackendError
+from flowlike_core.board import Board
+from flowlike_core.errors import RunError
+from flowlike_core.events import Listener, hooks
+from flowlike_core.registry import Registry
+from flowlike_core.run import LogLine, NodeStatus, NodeTrace, Run, RunStatus
+
+Event = tuple[Any, ...]
+Emit = Callable[[Event], None]
+
+
+@dataclass
+class Job:
+    """What a worker needs to run a board: all of it picklable, node types as cloudpickle bytes."""
+
+    run_id: str
+    board_json: str
+    node_types: bytes
+    start: str
+    variables: dict[str, Any]
+    payload: Any
+    max_steps: int
+
+
+def prepare(board: Board, *, registry: Registry, start: str | None, payload: Any, variables: dict[str, Any] | None,
+            max_steps: int, run_id: str | None, backend: str) -> tuple[Run, Job]:
+    """The local Run and the job for a worker; raises what a local start would, and BackendError naming the node
+    whose type cannot be sent."""
+    from flowlike_core.board import new_id
+    from flowlike_core.executor import find_start, prepare_variables
+    from flowlike_core.plan import plan_for
+
+    plan = plan_for(board, registry)
+    start_id = find_start(board, plan, start)
+    if plan.placeholders:
+        from flowlike_core.interop.placeholders import refuse_reached
+
+        refuse_reached(board, registry, start_id)
+    run = Run(run_id or new_id(), board, start_id, prepare_variables(board, variables))
+    job = Job(run.id, board.model_dump_json(by_alias=True), pack_node_types(board, registry, backend), start_id,
+              dict(variables or {}), payload, max_steps)
+    return run, job
+
+
+def pack_node_types(board: Board, registry: Registry, backend: str) -> bytes:
+    import cloudpickle
+
+    types = {node.name: registry.get(node.name) for node in board.nodes.values() if node.name in registry}
+    try:
+        return cloudpickle.dumps(types)
+    except Exception:  # noqa: BLE001 - find which type it is, to name it
+        pass
+    for key, node_type in types.items():
+        try:
+            cloudpickle.dumps(node_type)
+        except Exception as exc:  # noqa: BLE001 - any pickling failure is the same refusal
+            nodes = ", ".join(n.label() for n in board.nodes.values() if n.name == key)
+            raise BackendError(f"node type {key!r} (node {nodes}) cannot be sent to a {backend} worker: "
+                               f"{type(exc).__name__}: {exc}. Define it in an importable module, or run with "
+                               f"backend='thread'") from exc
+    raise BackendError(f"the node types of board {board.name!r} cannot be sent to a {backend} worker")
+
+
+# ---- worker side -----------------------------------------------------------------------------------------
+
+
+class Recorder(Listener):
+    """Turns a run's hooks into events (plain tuples) for `emit`; tells `on_node` which node runs now."""
+
+    def __init__(self, emit: Emit, on_node: Callable[[str], None] = lambda _: None) -> None:
+        self.emit = emit
+        self.on_node = on_node
+        self.open: dict[int, tuple[int, str]] = {}
+        """id(trace) -> (sequence number, node id) of the executions going on."""
+        self.sequence = 0
+
+    def start(self, run: Run) -> None:
+        self.emit(("start", run.start))
+
+    def node_started(self, run: Run, trace: NodeTrace) -> None:
+        self.sequence += 1
+        self.open[id(trace)] = (self.sequence, trace.node_id)
+        self.on_node(trace.node_id)
+        self.emit(("node_started", self.sequence, trace.node_id, trace.node_name, trace.step, trace.start,
+                   trace.folded))
+
+    def node_finished(self, run: Run, trace: NodeTrace) -> None:
+        sequence, _ = self.open.pop(id(trace), (0, ""))
+        self.on_node(next(reversed(self.open.values()))[1] if self.open else "")
+        self.emit(("node_finished", sequence, trace.end, trace.status, trace.error, trace.traceback))
+
+    def log(self, run: Run, line: LogLine) -> None:
+        self.emit(("log", line))
+
+    def progress(self, run: Run, node_id: str, fraction: float, message: str) -> None:
+        self.emit(("progress", node_id, fraction, message))
+
+    def finished(self, run: Run) -> None:
+        self.emit(("finished", final_state(run)))
+
+
+def final_state(run: Run) -> dict[str, Any]:
+    """Everything a run leaves, picklable: values that cannot be pickled (live connections) stay behind."""
+    return {"status": run.status, "start": run.start, "end": run.end, "steps": run.steps, "error": run.error,
+            "error_node": run.error_node, "exception": _picklable(run.exception), "result": _picklable(run.result),
+            "variables": _picklable_items(run.variables), "values": _picklable_items(run.values),
+            "traces": list(run.traces), "folded": dict(run.folded)}
+
+
+def _picklable(value: Any) -> Any:
+    try:
+        pickle.dumps(value)
+        return value
+    except Exception:  # noqa: BLE001 - whatever cannot travel stays behind
+        return RunError(str(value)) if isinstance(value, BaseException) else None
+
+
+def _picklable_items(values: dict[str, Any]) -> dict[str, Any]:
+    try:
+        pickle.dumps(values)
+        return dict(values)
+    except Exception:  # noqa: BLE001 - fall back to value by value
+        pass
+    kept = {}
+    for key, value in values.items():
+        try:
+            pickle.dumps(value)
+            kept[key] = value
+        except Exception:  # noqa: BLE001 - a live object: not sent
+            continue
+    return kept
+
+
+def execute(job: Job, emit: Emit, *, on_node: Callable[[str], None] = lambda _: None,
+            cancelled: Callable[[], bool] = lambda: False) -> None:
+    """Run a job here, its events to `emit` (the last one is `finished`); `cancelled` is polled."""
+    import cloudpickle
+
+    from flowlike_core.executor import start_run
+
+    node_types: dict[str, Any] = cloudpickle.loads(job.node_types)
+    registry = Registry()
+    for node_type in node_types.values():
+        registry.register(node_type, pack=node_type.pack, replace=True)
+    board = Board.from_json(job.board_json, "<job>")
+    handle = start_run(board, registry=registry, start=job.start, payload=job.payload, variables=job.variables,
+                       max_steps=job.max_steps, listeners=[Recorder(emit, on_node)], run_id=job.run_id)
+    while not handle.done():
+        handle.wait(0.05)
+        if cancelled() and not handle.executor.cancelled:
+            handle.cancel()
+
+
+# ---- caller side -----------------------------------------------------------------------------------------
+
+
+class Mirror:
+    """Replays a remote run's events into the local Run and its listeners (a listener that raises is reported,
+    as in a local run)."""
+
+    def __init__(self, run: Run, listeners: Iterable[Listener]) -> None:
+        self.run = run
+        watchers = [*listeners, *Listener.active]
+        self.hooks = {name: hooks(watchers, name) for name in
+                      ("start", "node_started", "node_finished", "log", "progress", "finished")}
+        self.open: dict[int, NodeTrace] = {}
+        self.ended = threading.Event()
+
+    def notify(self, name: str, *args: Any) -> None:
+        for hook in self.hooks[name]:
+            try:
+                hook(self.run, *args)
+            except Exception as exc:  # noqa: BLE001 - a listener never changes the run
+                warnings.warn(f"run {self.run.id}: listener {getattr(hook, '__qualname__', hook)} failed: {exc}",
+                              RuntimeWarning, stacklevel=2)
+
+    def apply(self, event: Event) -> None:
+        kind, run = event[0], self.run
+        if kind == "start":
+            run.start = event[1]
+            self.notify("start")
+        elif kind == "node_started":
+            _, sequence, node_id, node_name, step, start, folded = event
+            trace = self.open[sequence] = NodeTrace(node_id, node_name, step, start, folded=folded)
+            if not folded:
+                run.records.append(trace)
+            self.notify("node_started", trace)
+        elif kind == "node_finished":
+            _, sequence, end, status, error, traceback = event
+            trace = self.open.pop(sequence, None)
+            if trace is not None:
+                trace.end, trace.status, trace.error, trace.traceback = end, status, error, traceback
+                self.notify("node_finished", trace)
+        elif kind == "log":
+            line: LogLine = event[1]
+            trace = next((t for t in reversed(self.open.values()) if t.node_id == line.node_id), None)
+            if trace is not None:
+                if not trace.logs:
+                    trace.logs = []
+                trace.logs.append(line)  # type: ignore[union-attr]
+            self.notify("log", line)
+        elif kind == "progress":
+            self.notify("progress", *event[1:])
+        elif kind == "finished":
+            self.finish(event[1])
+
+    def finish(self, state: dict[str, Any]) -> None:
+        """Take the remote run's final state; its status goes last, so whoever sees it settled sees it all."""
+        run = self.run
+        if self.ended.is_set():
+            return
+        run.start = state["start"] or run.start
+        run.end, run.steps = state["end"], state["steps"]
+        run.variables.clear()
+        run.variables.update(state["variables"])
+        run.values.update(state["values"])
+        run.result, run.error, run.error_node, run.exception = (state["result"], state["error"], state["error_node"],
+                                                                state["exception"])
+        run.records[:] = state["traces"]
+        run.folded.clear()
+        run.folded.update(state["folded"])
+        self.open.clear()
+        run.status = state["status"]
+        self.ended.set()
+        self.notify("finished")
+
+    def fail(self, error: RunError, node_id: str | None, status: RunStatus = RunStatus.FAILED) -> None:
+        """The worker went away (died, hung, cancelled) before the run ended there: settle it here."""
+        run = self.run
+        if self.ended.is_set():
+            return
+        run.end = time.time()
+        run.start = run.start or run.end
+        run.error, run.error_node, run.exception = str(error), node_id or None, error
+        closing = NodeStatus.CANCELLED if status is RunStatus.CANCELLED else NodeStatus.FAILED
+        for trace in self.open.values():
+            trace.end, trace.status = run.end, closing
+            if trace.node_id == node_id:
+                trace.error = str(error)
+        if node_id and not any(t.node_id == node_id for t in self.open.values()):
+            run.records.append(NodeTrace(node_id, run.board.nodes[node_id].name if node_id in run.board.nodes
+                                         else node_id, 0, run.end, run.end, closing, error=str(error)))
+        self.open.clear()
+        run.status = status
+        self.ended.set()
+        self.notify("finished")
+

@@ -1,0 +1,112 @@
+"""Sweeps: one run per combination of parameter values, gathered into one table.
+
+    result = sweep(board, {"alpha": [0.1, 0.2], "n": [10, 100]}, outputs=["plus.sum"], backend="process")
+    result.rows        # one SweepRow per run, in grid order (the last parameter varies fastest)
+    result.to_dataframe()
+
+Parameters are the board's exposed variables. On a remote backend the runs go out together (the process pool
+or the cluster decides how many run at once); on `thread` they run one after another, as one kernel can only
+run one Python thread at a time anyway.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from flowlike_core.backends import Backend
+from flowlike_core.board import Board
+from flowlike_core.errors import BoardError
+from flowlike_core.registry import Registry
+from flowlike_core.run import Run
+from flowlike_core.types import to_json_native
+
+
+@dataclass
+class SweepRow:
+    parameters: dict[str, Any]
+    status: str
+    duration: float
+    outputs: dict[str, Any]
+    error: str | None = None
+    run: Run | None = field(default=None, repr=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.parameters, "status": self.status, "duration": self.duration, **self.outputs,
+                "error": self.error}
+
+
+@dataclass
+class SweepResult:
+    parameters: list[str]
+    outputs: list[str]
+    rows: list[SweepRow]
+
+    @property
+    def ok(self) -> bool:
+        return all(row.status == "Success" for row in self.rows)
+
+    def records(self) -> list[dict[str, Any]]:
+        """One JSON-native dict per run: parameters, status, duration, outputs, error."""
+        return [{key: to_json_native(value) for key, value in row.as_dict().items()} for row in self.rows]
+
+    def to_dataframe(self) -> Any:
+        """The table as a pandas DataFrame (pandas is needed only here)."""
+        import pandas as pd
+
+        return pd.DataFrame([row.as_dict() for row in self.rows],
+                            columns=[*self.parameters, "status", "duration", *self.outputs, "error"])
+
+    def to_json(self) -> str:
+        return json.dumps(self.records(), indent=2)
+
+
+def combinations(grid: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
+    """Every combination of the grid's values, the last parameter varying fastest."""
+    for name, values in grid.items():
+        if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+            raise BoardError(f"sweep parameter {name!r}: give a list of values, not {values!r}")
+    names = list(grid)
+    return [dict(zip(names, values, strict=True)) for values in itertools.product(*(list(grid[n]) for n in names))]
+
+
+def read_output(run: Run, name: str) -> Any:
+    """An output column: `result`, a variable's final value by name, or `node.pin` (node id or unique name)."""
+    if name == "result":
+        return run.result
+    if name in run.variables:
+        return run.variables[name]
+    node, _, pin = name.rpartition(".")
+    if not node:
+        raise BoardError(f"sweep output {name!r}: name a variable, 'result', or a node output as node.pin")
+    try:
+        return run.output(node, pin)
+    except KeyError:
+        return None
+
+
+def sweep(board: Board, grid: Mapping[str, Sequence[Any]], *, outputs: Sequence[str] = (),
+          backend: str | Backend = "thread", registry: Registry | None = None, start: str | None = None,
+          **options: Any) -> SweepResult:
+    """Run the board once per combination of `grid` (exposed variable -> values) and gather the runs."""
+    from flowlike_core.executor import start_run
+
+    points = combinations(grid)
+    for name in outputs:
+        if "." not in name and name != "result":
+            board.variable(name)  # an unknown name fails now, not after every run
+    rows: list[SweepRow] = []
+    if backend == "thread":
+        runs = [start_run(board, variables=point, registry=registry, start=start, **options).wait()
+                for point in points]
+    else:
+        handles = [start_run(board, variables=point, registry=registry, start=start, backend=backend, **options)
+                   for point in points]
+        runs = [handle.wait() for handle in handles]
+    for point, run in zip(points, runs, strict=True):
+        rows.append(SweepRow(point, run.status.value, run.duration,
+                             {name: read_output(run, name) for name in outputs}, run.error, run))
+    return SweepResult(list(grid), list(outputs), rows)

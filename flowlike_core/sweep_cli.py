@@ -1,0 +1,70 @@
+"""`flowlike sweep BOARD -p alpha=0.1,0.2 -p n=10,100 --backend process`: one run per combination, one table."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from flowlike_core.backends import BACKENDS
+from flowlike_core.board import Board
+from flowlike_core.cli import EXIT_FAILED, EXIT_OK, BadInput, parse_value, table
+from flowlike_core.executor import DEFAULT_MAX_STEPS
+
+
+def parse_parameter(board: Board, text: str) -> tuple[str, list[Any]]:
+    """`NAME=V1,V2,...` (each value read as `flowlike run --var` reads it) or `NAME=[JSON list]`."""
+    name, sep, raw = text.partition("=")
+    name = name.strip()
+    if not sep or not name or not raw:
+        raise BadInput(f"-p {text!r}: expected NAME=VALUE,VALUE,...")
+    if raw.lstrip().startswith("["):
+        try:
+            values = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise BadInput(f"-p {text!r}: not a JSON list ({exc.msg})") from exc
+        board.variable(name)
+        return name, list(values)
+    return name, [parse_value(board, name, part) for part in raw.split(",")]
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from flowlike_core.sweep import sweep
+
+    board = Board.load(args.board)
+    grid = dict(parse_parameter(board, text) for text in args.param)
+    if not grid:
+        raise BadInput("give at least one parameter: -p NAME=VALUE,VALUE,...")
+    result = sweep(board, grid, outputs=args.output, backend=args.backend, start=args.start,
+                   max_steps=args.max_steps)
+    if args.json:
+        print(result.to_json())
+    else:
+        rows = [[json.dumps(value) if not isinstance(value, str) else value
+                 for value in [*(r[p] for p in result.parameters), r["status"], f"{r['duration']:.3f}s",
+                               *(r[o] for o in result.outputs), r["error"] or ""]]
+                for r in result.records()]
+        print(table([*result.parameters, "status", "duration", *result.outputs, "error"], rows))
+        print(f"{len(rows)} run(s), {sum(r.status == 'Success' for r in result.rows)} succeeded", file=sys.stderr)
+    return EXIT_OK if result.ok else EXIT_FAILED
+
+
+def add_sweep_command(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "sweep", help="run a board once per combination of parameter values and print one table",
+        description="One run per combination of the given values of exposed variables; prints one row per run "
+                    "(parameters, status, duration, chosen outputs).",
+        epilog="Exit status: 0 every run succeeded, 1 some run failed, 2 bad input.",
+    )
+    parser.add_argument("board", metavar="BOARD", help="path of a .board.json file")
+    parser.add_argument("-p", "--param", metavar="NAME=V1,V2", action="append", default=[],
+                        help="an exposed variable and its values (comma-separated, or a JSON list); repeat")
+    parser.add_argument("-o", "--output", metavar="OUTPUT", action="append", default=[],
+                        help="a column to gather: a variable's final value, 'result', or node.pin; repeat")
+    parser.add_argument("--backend", choices=BACKENDS, default="thread", help="where the runs go (default thread)")
+    parser.add_argument("--start", metavar="NODE", help="the node to start from, when the board has several events")
+    parser.add_argument("--json", action="store_true", help="print the rows as a JSON list")
+    parser.add_argument("--max-steps", metavar="N", type=int, default=DEFAULT_MAX_STEPS,
+                        help="stop each run after N node executions")
+    parser.set_defaults(handler=cmd_sweep)
