@@ -31,6 +31,7 @@ from flowlike_catalog.std import (
     users,
     variables,
     vectors,
+    widget_events,
 )
 
 from flowlike_core import Pack
@@ -39,6 +40,6 @@ PACK = Pack(
     "std",
     modules=[events, control, loops, variables, log, notifications, integers, floats, expressions, vectors, logic,
              strings, text, similarity, arrays, maps, sets, references, structs, conversions, types, json_nodes,
-             dates, hashing, markdown, env, users, cuid, fakes],
+             dates, hashing, markdown, env, users, cuid, fakes, widget_events],
     description="Standard nodes every board needs",
 )

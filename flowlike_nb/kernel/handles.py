@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 import weakref
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -625,6 +625,13 @@ class Board:
         editor = BoardEditor(self.core, **{"registry": self.registry, "starter": self._start_from_editor, **options})
         self._editors.add(editor)
         return editor
+
+    def app(self, outputs: Sequence[str] = (), **options: Any) -> Any:
+        """The board as a small interactive app in the cell: a control per exposed variable, a Run button and the
+        `outputs` pins ("node.pin") shown below; `live=True` re-runs on change (see flowlike_nb.widgets.app)."""
+        from flowlike_nb.widgets.app import BoardApp
+
+        return BoardApp(self, outputs, **options)
 
     def _start_from_editor(self, _board: CoreBoard, **options: Any) -> RunHandle:
         """The starter of editors from `editor()`, called as `start_run` is (their board is `self.core`)."""
