@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from flowlike_core import Pin
+from flowlike_core.policy import allowed_path
 from flowlike_core.storage import BlobRef
 
 Location = Annotated[str | Path | BlobRef | None, Pin(
@@ -34,7 +35,7 @@ def read_bytes(location: Any, app: str = "default", what: str = "file") -> bytes
         return current().app(app).blobs.get(blob)
     if not isinstance(location, str | Path) or not str(location):
         raise TypeError(f"the {what} location must be a path or a BlobRef, got {location!r}")
-    path = Path(location).expanduser()
+    path = Path(allowed_path(location, what))
     if not path.is_file():
         raise FileNotFoundError(f"{what} {str(path)!r} does not exist")
     return path.read_bytes()
@@ -49,7 +50,7 @@ def write_bytes(data: bytes, path: Any, app: str = "default", media_type: str = 
         return current().app(app).blobs.put(data, media_type)
     if not isinstance(path, str | Path):
         raise TypeError(f"path must be a file path (or empty for the content store), got {type(path).__name__}")
-    target = Path(path).expanduser()
+    target = Path(allowed_path(path))
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
     return None

@@ -20,7 +20,7 @@ import dataclasses
 import functools
 import inspect
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import CodeType
 from typing import Any, ClassVar
@@ -28,6 +28,7 @@ from typing import Any, ClassVar
 from flowlike_core.board import PinDirection, PinOptions
 from flowlike_core.context import Context
 from flowlike_core.node import NodeType, PinSpec, exec_in, exec_out
+from flowlike_core.policy import Capability
 from flowlike_core.types import pin_type_of
 
 _UNSET: Any = object()
@@ -215,11 +216,13 @@ def node(
     friendly_name: str | None = None,
     category: str = "",
     exec_pins: bool = False,
+    capabilities: Iterable[str] = (),
 ) -> Any:
     """Turn a typed function into a node type (see the module doc). Pure unless `exec_pins=True`.
 
     `name` is the catalog key (the function's name unless given); `category` left empty takes the
-    pack's or module's default when a `Pack` collects the type.
+    pack's or module's default when a `Pack` collects the type; `capabilities` (e.g. `["network"]`) are what
+    the node reaches (`flowlike_core.policy`), the module's `CAPABILITIES` when not given.
     """
 
     def make(func: Callable[..., Any]) -> type[FunctionNode]:
@@ -229,7 +232,9 @@ def node(
         outputs, fields = _outputs(hints.get("return", Any), where)
         pins = (exec_in(), *inputs.specs, exec_out(), *outputs) if exec_pins else inputs.specs + outputs
         base = AsyncFunctionNode if inspect.iscoroutinefunction(func) else FunctionNode
+        declared = {"capabilities": frozenset(map(Capability, capabilities))} if capabilities else {}
         return type(func.__name__, (base,), {
+            **declared,
             "name": name or func.__name__,
             "friendly_name": friendly_name or func.__name__.replace("_", " ").title(),
             "description": _description(func),

@@ -24,6 +24,7 @@ from flowlike_core.types import DataType, ValueType, fits, to_json_native
 
 if TYPE_CHECKING:
     from flowlike_core.context import Context
+    from flowlike_core.policy import Capability
 
 ERROR_EXEC = "auto_handle_error"
 ERROR_MESSAGE = "auto_handle_error_string"
@@ -131,6 +132,9 @@ class NodeType:
     """Event nodes are where runs start."""
     pack: ClassVar[str] = ""
     """Set by the registry: which pack the type came from."""
+    capabilities: ClassVar[frozenset[Capability]] = frozenset()
+    """What the node reaches beyond its inputs (network, files outside the store, processes, native code): a
+    run's policy may refuse it (`flowlike_core.policy`). A pack module's `CAPABILITIES` is the default."""
 
     def run(self, ctx: Context) -> Awaitable[None] | None:
         raise NotImplementedError(f"node type {self.name!r} does not implement run()")
@@ -202,6 +206,7 @@ class NodeType:
             "pack": cls.pack,
             "pure": cls.is_pure(),
             "event": cls.is_event,
+            "capabilities": sorted(c.value for c in cls.capabilities),
             "pins": [spec.describe() for spec in cls.pin_specs()],
         }
 

@@ -10,6 +10,7 @@ from types import ModuleType
 
 from flowlike_core.errors import UnknownNodeError
 from flowlike_core.node import NodeType
+from flowlike_core.policy import Capability
 
 ENTRY_POINT_GROUP = "flowlike.packs"
 
@@ -19,7 +20,8 @@ class Pack:
     """A named set of node types, as a package ships it: `PACK = Pack("std", modules=[maths, strings])`.
 
     Every node type a module defines at its top level belongs to the pack. A type without a category takes
-    its module's `CATEGORY`, else the pack's `category`.
+    its module's `CATEGORY`, else the pack's `category`; a type that declares no capabilities takes its
+    module's `CAPABILITIES` (e.g. `("network",)` in a module of HTTP nodes).
     """
 
     name: str
@@ -35,12 +37,15 @@ class Pack:
 def collect(module: ModuleType, category: str = "") -> list[type[NodeType]]:
     """The node types defined at the top level of a module, in order, with the module's default category."""
     default = getattr(module, "CATEGORY", category)
+    reaches = frozenset(map(Capability, getattr(module, "CAPABILITIES", ())))
     found: list[type[NodeType]] = []
     for value in vars(module).values():
         if (isinstance(value, type) and issubclass(value, NodeType) and value.__module__ == module.__name__
                 and hasattr(value, "name") and value not in found):
             if not value.category:
                 value.category = default
+            if reaches and "capabilities" not in vars(value):
+                value.capabilities = reaches
             found.append(value)
     return found
 

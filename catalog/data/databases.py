@@ -20,8 +20,10 @@ from flowlike_catalog.data.handles import SqlSession, connection, literal, quote
 from flowlike_catalog.data.sql import Session
 
 from flowlike_core import Context, Pin, node
+from flowlike_core.policy import allowed_path
 
 CATEGORY = "Data/Databases"
+CAPABILITIES = ("network", "files")  # what its nodes reach (flowlike_core.policy)
 REGISTER = "Data/DataFusion/Databases"
 KINDS = {"sqlite": "sqlite", "duckdb": "duckdb", "postgres": "postgres", "postgresql": "postgres",
          "mysql": "mysql", "mariadb": "mysql"}
@@ -50,6 +52,8 @@ def open_database(ctx: Context | None, url: str, password: str = "", readonly: b
     options = dict(parse_qsl(parts.query))
     local = unquote(url.split("://", 1)[1].split("?", 1)[0].removeprefix("/")) or ":memory:"
     where = f"{kind} database {parts.hostname or ''}{':' if parts.port else ''}{parts.port or ''}{parts.path}"
+    if kind in ("sqlite", "duckdb") and local != ":memory:":
+        local = allowed_path(local, f"{kind} database")
     try:
         if kind == "sqlite":
             import sqlite3
@@ -169,6 +173,8 @@ def df_register_duckdb(ctx: Context, session: Session, file_path: str = ":memory
     attached = {row[0] for row in con.sql("SELECT database_name FROM duckdb_databases()").fetchall()}
     if alias not in attached:
         options = " (READ_ONLY)" if readonly and file_path != ":memory:" else ""
+        if file_path != ":memory:":
+            file_path = allowed_path(file_path, "DuckDB database")
         con.execute(f"ATTACH {literal(file_path)} AS {alias}{options}")
     con.execute(f"CREATE OR REPLACE VIEW {quote(table_name)} AS SELECT * FROM {alias}.{source_table}")
     return SqlSession.model_validate(session)

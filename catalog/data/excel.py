@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from flowlike_core import Context, Pin, node
 
 CATEGORY = "Data/Excel"
+CAPABILITIES = ("files",)  # what its nodes reach (flowlike_core.policy)
 
 File = Annotated[FlowPath, Pin(description="An .xlsx file: local path or fsspec URL")]
 FileOut = Annotated[FlowPath, Pin(name="file_out")]

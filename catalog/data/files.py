@@ -15,6 +15,7 @@ from flowlike_catalog.data.handles import FlowPath, filesystem, url
 from flowlike_core import Context, DataType, NodeType, Pin, data_in, exec_in, exec_out, node
 
 CATEGORY = "Data/Files/Operations"
+CAPABILITIES = ("files",)  # what its nodes reach (flowlike_core.policy)
 CONTENT = "Data/Files/Content"
 PATH_SCHEMA = FlowPath.model_json_schema()
 

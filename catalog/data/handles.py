@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict
 
 from flowlike_core import Context
+from flowlike_core.policy import allowed_path
 
 if TYPE_CHECKING:
     import duckdb
@@ -70,6 +71,7 @@ def filesystem(ctx: Context | None, path: FlowPath) -> tuple[AbstractFileSystem,
             raise LookupError(f"store {path.store!r} of {path.path!r} is not open in this run: "
                               f"run the External node that makes it first")
         return fs, fs._strip_protocol(path.path)
+    allowed_path(path.path)  # the run's policy: the store and the allowed roots only, unless it allows files
     if not path.is_url:
         return LocalFileSystem(), os.path.abspath(os.path.expanduser(path.path))
     return url_to_fs(path.path, **storage_options(path.path))

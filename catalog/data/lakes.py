@@ -17,6 +17,7 @@ from flowlike_catalog.data.sql import Session, create_view, run_query, source
 from flowlike_core import Context, Pin, node
 
 CATEGORY = "Data/DataFusion/Lakes"
+CAPABILITIES = ("files",)  # what its nodes reach (flowlike_core.policy)
 
 TablePath = Annotated[FlowPath, Pin(description="The table's folder: local path or s3:// URL")]
 

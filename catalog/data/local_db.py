@@ -18,8 +18,10 @@ from flowlike_catalog.data.handles import FlowPath, filesystem
 from pydantic import BaseModel, ConfigDict
 
 from flowlike_core import Context, Pin, node
+from flowlike_core.policy import allowed_path
 
 CATEGORY = "Data/Database"
+CAPABILITIES = ("files",)  # what its nodes reach (flowlike_core.policy)
 INSERT, SEARCH, META, DELETE, OPTIMIZE = (f"{CATEGORY}/{part}" for part in
                                           ("Insert", "Search", "Meta", "Delete", "Optimization"))
 INDEX_TYPES = ("AUTO", "BTREE", "BITMAP", "LABEL_LIST", "FTS", "IVF_FLAT", "IVF_PQ", "HNSW")
@@ -46,7 +48,7 @@ def lance_database(ctx: Context, uri: str) -> Any:
 
     key = ("lancedb", uri)
     if key not in ctx.cache:
-        ctx.cache[key] = connect(uri, current().config.options)
+        ctx.cache[key] = connect(allowed_path(uri, "LanceDB database"), current().config.options)
     return ctx.cache[key]
 
 

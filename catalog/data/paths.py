@@ -163,7 +163,7 @@ def path_virtual_dir(name: str = "/virtual") -> Annotated[FlowPath, Pin(name="pa
     return FlowPath(path=f"memory://{name.strip('/') or 'virtual'}")
 
 
-@node(friendly_name="S3 Directory", category=EXTERNAL, exec_pins=True)
+@node(friendly_name="S3 Directory", category=EXTERNAL, exec_pins=True, capabilities=["network"])
 def external_s3_store(
     ctx: Context,
     bucket: str,
@@ -199,7 +199,7 @@ def external_s3_store(
     return FlowPath(path=f"s3://{bucket}/{prefix.strip('/')}".rstrip("/"), store=name)
 
 
-@node(friendly_name="Azure Blob Directory", category=EXTERNAL, exec_pins=True)
+@node(friendly_name="Azure Blob Directory", category=EXTERNAL, exec_pins=True, capabilities=["network"])
 def external_azure_blob_store(
     ctx: Context,
     account: Annotated[str, Pin(description="Storage account name")],
@@ -232,7 +232,7 @@ def external_azure_blob_store(
     return FlowPath(path=f"abfs://{container}/{prefix.strip('/')}".rstrip("/"), store=name)
 
 
-@node(friendly_name="GCP Storage Directory", category=EXTERNAL, exec_pins=True)
+@node(friendly_name="GCP Storage Directory", category=EXTERNAL, exec_pins=True, capabilities=["network"])
 def external_gcp_storage_store(
     ctx: Context,
     bucket: str,

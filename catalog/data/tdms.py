@@ -11,6 +11,7 @@ from flowlike_catalog.data.local_db import INSERT, Database, add_rows
 from flowlike_core import Context, Pin, node
 
 CATEGORY = "Data/TDMS"
+CAPABILITIES = ("files",)  # what its nodes reach (flowlike_core.policy)
 
 
 def plain(value: Any) -> Any:

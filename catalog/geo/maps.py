@@ -14,6 +14,7 @@ from flowlike_catalog.media.image import ImageRef, keep_image, open_image
 from flowlike_core import Context, DataType, PinOptions, data_in, data_out, exec_in
 
 CATEGORY = "Web/Geo/Map"
+CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
 TILE = 256
 STYLES = {"Standard": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
           "Humanitarian": "https://a.tile.openstreetmap.fr/hot/{z}/{x}/{y}.png",

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from flowlike_core import Context, DataType, PinOptions, ValueType, data_in, data_out
 
 CATEGORY = "Web/Geo/Routing"
+CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
 OSRM = "https://router.project-osrm.org"
 PROFILES = {"Car": "driving", "Bike": "cycling", "Foot": "walking"}
 

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from flowlike_core import Context, DataType, PinOptions, ValueType, data_in, data_out
 
 CATEGORY = "Web/Geo/Search"
+CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
 NOMINATIM = "https://nominatim.openstreetmap.org"
 
 

@@ -43,6 +43,7 @@ from flowlike_core import (
 )
 
 CATEGORY = "AI/Agents"
+CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
 BUILDER = "AI/Agents/Builder"
 
 AGENT_SCHEMA = Agent.model_json_schema()

@@ -19,6 +19,7 @@ from flowlike_catalog.llm.wire import complete
 from flowlike_core import Context, DataType, NodeType, Pin, PinSpec, data_in, data_out, exec_in, exec_out, node
 
 CATEGORY = "AI/Generative"
+CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
 
 MODEL_SCHEMA = LanguageModel.model_json_schema()
 HISTORY_SCHEMA = History.model_json_schema()

@@ -18,6 +18,7 @@ from flowlike_core import Context, Pin, node
 from flowlike_core.storage import BlobRef
 
 CATEGORY = "AI/ML"
+CAPABILITIES = ("files",)  # what its nodes reach (flowlike_core.policy)
 Saved = Annotated[BlobRef | None, Pin(name="blob", description="The content-store reference when no path was given")]
 Loaded = Annotated[MLModel, Pin(name="model")]
 TRUSTED_MODULES = ("sklearn.", "numpy.", "scipy.")

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from flowlike_core import Context, Pin, node
 
 CATEGORY = "AI/ML/ONNX"
+CAPABILITIES = ("native", "files")  # what its nodes reach (flowlike_core.policy)
 NOT_LOCAL = ("AzureExecutionProvider",)
 """Providers that do not run the model on this machine (Azure sends requests to an endpoint)."""
 

@@ -16,8 +16,10 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from flowlike_core import Context, Pin, node
+from flowlike_core.policy import allowed_path
 
 CATEGORY = "AI/Processing"
+CAPABILITIES = ("files",)  # what its nodes reach (flowlike_core.policy)
 TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".text", ".rst", ".csv", ".json"}
 
 
@@ -32,7 +34,7 @@ class FlowPath(BaseModel):
         return {"path": str(value)} if isinstance(value, str | Path) else value
 
     def local(self) -> Path:
-        path = Path(self.path).expanduser()
+        path = Path(allowed_path(self.path, "document"))
         if not path.is_file():
             raise FileNotFoundError(f"no file at {path}")
         return path

@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from flowlike_core import Context, Pin, node
 
 CATEGORY = "AI/Processing"
+CAPABILITIES = ("network", "files")  # what its nodes reach (flowlike_core.policy)
 CHARS_PER_TOKEN = 4
 DETAIL_WORDS = {"low": 80, "brief": 80, "medium": 200, "high": 500, "detailed": 500}
 T = TypeVar("T")

@@ -24,6 +24,7 @@ from flowlike_core import Context, DataType, NodeType, PinOptions, ValueType, da
 
 TABLE_SCHEMA = TableRef.model_json_schema()
 CATEGORY = "Vectors"
+CAPABILITIES = ("files",)  # what its nodes reach (flowlike_core.policy)
 
 
 def _table_in() -> Any:

@@ -12,8 +12,10 @@ from typing import Any
 from flowlike_catalog.web.http import REQUEST_SCHEMA, RESPONSE_SCHEMA, as_request, fetch, send, to_response
 
 from flowlike_core import Context, DataType, NodeType, ValueType, data_in, data_out, exec_in, exec_out
+from flowlike_core.policy import allowed_path
 
 CATEGORY = "Web/API"
+CAPABILITIES = ("network", "files")  # what its nodes reach (flowlike_core.policy)
 
 
 def request_in() -> Any:
@@ -98,7 +100,7 @@ def local_path(flow_path: Any) -> Path | None:
         return None
     if not isinstance(flow_path, str | Path):
         raise TypeError(f"flow_path must be a file path or a struct with a 'path', got {flow_path!r}")
-    return Path(flow_path).expanduser()
+    return Path(allowed_path(flow_path))
 
 
 class HttpDownload(NodeType):

@@ -20,6 +20,7 @@ from flowlike_core import Context, DataType, NodeType, Pin, PinSpec, ValueType, 
 from flowlike_core import node as function_node
 
 CATEGORY = "Data/GitHub"
+CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
 API_VERSION = "2022-11-28"
 
 

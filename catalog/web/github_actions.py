@@ -21,6 +21,7 @@ from flowlike_catalog.web.github import (
 from flowlike_core import DataType, data_in, data_out, exec_out
 
 CATEGORY = "Data/GitHub/Workflows"
+CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
 WORKFLOW = text_in("workflow_id", description="The workflow's file name (ci.yml) or numeric id")
 
 

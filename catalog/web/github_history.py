@@ -20,8 +20,10 @@ from flowlike_catalog.web.github import (
 )
 
 from flowlike_core import DataType, data_in, data_out
+from flowlike_core.policy import Capability
 
 CATEGORY = "Data/GitHub"
+CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
 
 
 class ListCommits(GitHubNode):
@@ -162,6 +164,7 @@ def web_url(base_url: str) -> str:
 class CloneRepo(GitHubNode):
     name = "data_github_clone_repo"
     friendly_name = "Clone Repository"
+    capabilities = frozenset({Capability.NETWORK, Capability.PROCESSES, Capability.FILES})
     description = ("Clones a repository into a new (or empty) folder with git, the token sent as a header (never "
                    "in the URL or the command line); without include_git the .git folder is removed afterwards.")
     inputs = (*OWNER_REPO,

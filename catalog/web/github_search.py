@@ -10,6 +10,7 @@ from flowlike_catalog.web.github import PAGING, GitHub, GitHubNode, csv_list, in
 from flowlike_core import DataType, data_out
 
 CATEGORY = "Data/GitHub"
+CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
 TOTAL = data_out("total_count", DataType.INTEGER, description="Matches in all pages")
 
 

@@ -27,6 +27,7 @@ from flowlike_catalog.web.sessions import close_at_run_end
 from flowlike_core import Context, Pin, node
 
 CATEGORY = "Email/IMAP"
+CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
 
 Connection = Annotated[ImapConnection, Pin(schema=schema(ImapConnection), description="From IMAP Connect")]
 Inbox = Annotated[ImapInbox, Pin(schema=schema(ImapInbox), description="From IMAP Inbox")]

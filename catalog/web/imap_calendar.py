@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from flowlike_core import Context, DataType, NodeType, PinSpec, ValueType, data_in, data_out, exec_in, exec_out
 
 CATEGORY = "Email/IMAP/Calendar"
+CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
 UID_HEADER = "X-Event-UID"
 CALENDAR_WORDS = ("calendar", "cal", "events")
 

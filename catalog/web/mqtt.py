@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from flowlike_core import Context, DataType, NodeType, PinOptions, data_in, data_out, exec_in, exec_out
 
 CATEGORY = "Web/MQTT"
+CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
 QOS = {"AtMostOnce": 0, "AtLeastOnce": 1, "ExactlyOnce": 2}
 
 

@@ -115,7 +115,7 @@ async def links_of(ctx: Context, url: str) -> list[str]:
         return page_links(response.text, str(response.url))
 
 
-@node(friendly_name="Extract Links", exec_pins=True)
+@node(friendly_name="Extract Links", exec_pins=True, capabilities=["network"])
 async def web_scrape_extract_links(ctx: Context, starting_page: Annotated[str, Pin(required=True)] = "",
                                    same_domain: bool = False,
                                    offset_ms: Annotated[int, Pin(description="Pause between page requests")] = 1000,

@@ -11,6 +11,7 @@ from flowlike_catalog.web.sessions import close_at_run_end
 from flowlike_core import Context, Pin, node
 
 CATEGORY = "Email/SMTP"
+CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
 
 
 @node(friendly_name="SMTP Connect", exec_pins=True)

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict
 from flowlike_core import Context, DataType, NodeType, PinOptions, data_in, data_out, exec_in, exec_out
 
 CATEGORY = "Web/TCP"
+CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
 
 
 class TcpConfig(BaseModel):

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict
 from flowlike_core import Context, DataType, NodeType, data_in, data_out, exec_in, exec_out
 
 CATEGORY = "Web/UDP"
+CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
 
 
 class UdpConfig(BaseModel):

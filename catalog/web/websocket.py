@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from flowlike_core import Context, DataType, NodeType, PinOptions, data_in, data_out, exec_in, exec_out
 
 CATEGORY = "Web/WebSocket"
+CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
 
 
 class WebSocketConfig(BaseModel):

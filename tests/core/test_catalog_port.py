@@ -16,4 +16,6 @@ BEFORE = {e["name"]: e for e in json.loads((Path(__file__).parent / "data" / "ca
 
 @pytest.mark.parametrize("key", sorted(BEFORE))
 def test_node_type_is_unchanged_by_the_port(key: str) -> None:
-    assert json.loads(json.dumps(default_registry().get(key).describe())) == BEFORE[key]
+    entry = json.loads(json.dumps(default_registry().get(key).describe()))
+    entry.pop("capabilities")  # added after the port
+    assert entry == BEFORE[key]
