@@ -91,7 +91,7 @@ class LiveHandle(BaseModel):
             ident = keep(ctx, cls.KIND, obj)
         else:
             replace(ctx, cls.KIND, ident, obj)
-        handle = cls(id=ident, **fields)
+        handle = cls.model_construct(id=ident, **fields)  # fields come from the object itself: no validation
         handle._object = obj
         return handle
 
@@ -100,7 +100,7 @@ class LiveHandle(BaseModel):
         """The live object behind a handle (or its dict form)."""
         if value is None:
             raise TypeError(f"no {cls.__name__} given: wire one")
-        handle = cls.model_validate(value)
+        handle = value if type(value) is cls else cls.model_validate(value)
         return find(ctx, cls.KIND, handle.id, handle._object)
 
     def release(self, ctx: Context | None) -> bool:
