@@ -86,3 +86,33 @@ class WhileLoop(NodeType):
                 ctx.warn(f"stopped after {limit} iterations (Max Iterations) with the condition still true")
         ctx.activate("done")
 
+
+
+class ParallelForEach(NodeType):
+    name = "control_par_for_each"
+    friendly_name = "Parallel For Each"
+    category = "Control/Loop"
+    description = ("Runs the body once per item, up to Max Concurrent at a time (a body of blocking nodes on threads, "
+                   "one that awaits as tasks), each iteration with its own Value, Index and body outputs; fires "
+                   "Completed when all are done. Traces, logs and the values left after the loop are those of a "
+                   "sequential run, in item order.")
+    pins = (exec_in(), _ARRAY,
+            data_in("max_concurrent", DataType.INTEGER, default=30, friendly_name="Max Concurrent",
+                    options=PinOptions(range=(1, 10_000)), description="Iterations running at once"),
+            data_in("cancel_on_failure", DataType.BOOLEAN, default=True, friendly_name="Cancel On Failure",
+                    description="When an iteration fails, cancel the others (else let them finish); the run "
+                                "fails either way, and an error line says which iterations failed, finished "
+                                "or were cancelled"),
+            exec_out("exec_out", "Loop Body"), _VALUE, _INDEX, exec_out("done", "Completed"))
+
+    async def run(self, ctx: Context) -> None:
+        from flowlike_core.parallel import fire_each
+
+        items = list(ctx.get_input("array") or ())
+        await fire_each(ctx, "exec_out", [{"value": item, "index": index} for index, item in enumerate(items)],
+                        max_concurrent=ctx.get_input("max_concurrent"),
+                        cancel_rest=ctx.get_input("cancel_on_failure"))
+        ctx.set_output("value", items[-1] if items else None)
+        ctx.set_output("index", len(items) - 1 if items else 0)
+        ctx.progress(len(items), len(items))
+        ctx.activate("done")

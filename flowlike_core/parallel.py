@@ -1,0 +1,193 @@
+"""Concurrent bodies for `control_par_for_each` and `control_par_execution`.
+
+Each iteration (or branch) runs in a fork of the executor: the same plan, variables, node memory and open
+resources, but its own value scope (the loop's `value` and `index`, and every output its body sets, are the
+iteration's own), its own pure-node cache and its own trace records. A body whose first node is blocking runs
+on a thread of its own (`max_concurrent` at a time); one whose first node awaits runs as a task on the run's
+event loop. When all are done the forks are merged in iteration order: their values into the run's (the last
+iteration's win, as in a sequential loop), their traces and folded counts into the run's, so the record
+reads the same whatever order the iterations finished in.
+
+A failed iteration: with `cancel_rest` the iterations still going are cancelled at their next node, otherwise
+they finish; either way the run fails afterwards with the first failure, and an error log line on the loop
+node lists which iterations failed, finished and were cancelled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
+
+from flowlike_core.errors import RunCancelled
+from flowlike_core.plan import Target
+from flowlike_core.run import FULL_TRACES, NodeStats, NodeStatus, NodeTrace, trace_of
+
+if TYPE_CHECKING:
+    from flowlike_core.context import Context
+    from flowlike_core.executor import Executor
+
+
+class Scope(dict[str, Any]):
+    """An iteration's values: its own writes, falling back to the run's values for what it did not set."""
+
+    __slots__ = ("parent",)
+
+    def __init__(self, parent: dict[str, Any]) -> None:
+        super().__init__()
+        self.parent = parent
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if dict.__contains__(self, key):
+            return dict.__getitem__(self, key)
+        return self.parent.get(key, default)
+
+    def __missing__(self, key: str) -> Any:
+        return self.parent[key]
+
+    def __contains__(self, key: object) -> bool:
+        return dict.__contains__(self, key) or key in self.parent
+
+
+def fork(executor: Executor, values: dict[str, Any]) -> Executor:
+    """An executor for one iteration: shares what the run shares, owns its values, pure cache and records."""
+    from flowlike_core.context import Context
+
+    sub = copy.copy(executor)
+    sub.run = copy.copy(executor.run)
+    sub.run.records, sub.run.folded, sub.run.steps = [], {}, 0
+    sub.run.values = sub.values = Scope(executor.values)
+    sub.values.update(values)
+    sub.pure_cache, sub.pure_done = {}, set()
+    sub.counts = [0] * len(executor.counts)
+    sub._shared = Context(sub, executor._shared._plan, None, None)
+    sub._loop = sub._task = None
+    sub.thread_id = None
+    return sub
+
+
+async def fire_each(ctx: Context, exec_output: str, outputs: Sequence[dict[str, Any]], *, max_concurrent: int,
+                    cancel_rest: bool) -> None:
+    """Fire `exec_output` once per entry of `outputs` concurrently, each run seeing the node's data outputs set to
+    that entry (output pin name -> value): the iterations of a parallel loop."""
+    targets = ctx._plan.exec_next[exec_output]
+    if not targets or not outputs:
+        return
+    keys = ctx._plan.outputs
+    bodies = [(targets, {keys[name]: value for name, value in values.items()}) for values in outputs]
+    await run_concurrently(ctx, bodies, max_concurrent=max_concurrent, cancel_rest=cancel_rest, what="iteration(s)")
+
+
+async def run_concurrently(ctx: Context, bodies: Sequence[tuple[list[Target], dict[str, Any]]], *,
+                           max_concurrent: int, cancel_rest: bool, what: str) -> None:
+    """Run each body (its exec targets, and the values it starts with) in a fork, at most `max_concurrent` at
+    a time; merge them in order; raise the first failure once all have ended."""
+    executor: Executor = ctx._executor
+    forks = [fork(executor, values) for _, values in bodies]
+    limit = asyncio.Semaphore(max(1, max_concurrent))
+    threads = ThreadPoolExecutor(max_workers=max(1, min(max_concurrent, len(bodies))),
+                                 thread_name_prefix=f"flowlike-par-{executor.run.id}")
+    outcomes: list[BaseException | None] = [None] * len(bodies)
+    started = [False] * len(bodies)
+
+    async def one(index: int) -> None:
+        sub, (targets, _) = forks[index], bodies[index]
+        async with limit:
+            if executor.cancelled or sub.cancelled:
+                outcomes[index] = RunCancelled("cancelled before it started")
+                return
+            started[index] = True
+            try:
+                if all(executor.plan.nodes[node_id].blocking for node_id, _ in targets):
+                    await asyncio.get_running_loop().run_in_executor(threads, _run_blocking, sub, targets)
+                else:
+                    await sub.flow(targets)
+            except BaseException as exc:  # noqa: BLE001 - an iteration's end, whatever it is, is recorded
+                outcomes[index] = exc
+                if cancel_rest and not isinstance(exc, asyncio.CancelledError):
+                    for other in forks:
+                        other.cancel()
+
+    try:
+        await asyncio.gather(*(one(index) for index in range(len(bodies))))
+    except asyncio.CancelledError:
+        for sub in forks:
+            sub.cancel()
+        raise
+    finally:
+        threads.shutdown(wait=True)
+        for sub in forks:
+            merge(executor, sub)
+    failures = [(i, exc) for i, exc in enumerate(outcomes) if exc is not None and not _cancelled(exc)]
+    if failures:
+        cancelled = [i for i, exc in enumerate(outcomes) if exc is not None and _cancelled(exc)]
+        finished = [i for i, exc in enumerate(outcomes) if exc is None]
+        ctx.error(f"{what} {_list(i for i, _ in failures)} failed; {_list(finished)} finished; "
+                  f"{_list(cancelled)} cancelled")
+        raise failures[0][1]
+    if executor.cancelled:
+        raise RunCancelled("the run was cancelled")
+
+
+def _run_blocking(sub: Executor, targets: list[Target]) -> None:
+    left = sub.flow_blocking(targets)
+    if left:
+        asyncio.run(sub.flow(left))
+
+
+def _cancelled(exc: BaseException) -> bool:
+    error = getattr(exc, "error", exc)
+    return isinstance(error, RunCancelled | asyncio.CancelledError)
+
+
+def _list(indexes: Any) -> str:
+    found = list(indexes)
+    return "none" if not found else ", ".join(map(str, found))
+
+
+def merge(executor: Executor, sub: Executor) -> None:
+    """Fold an iteration's values, traces and counts into the run, as if it had run there."""
+    run = executor.run
+    executor.values.update(dict.items(sub.values))
+    run.steps += sub.run.steps
+    if sub.run.result is not None:
+        run.result = sub.run.result
+    for record in sub.run.records:
+        trace = record if isinstance(record, NodeTrace) else trace_of(record)
+        if trace.status is NodeStatus.RUNNING:
+            continue
+        index = executor.plan.nodes[trace.node_id].index
+        if executor.counts[index] < FULL_TRACES:
+            executor.counts[index] += 1
+            run.records.append(trace)
+        else:
+            executor.counts[index] += 1
+            _stats(run.folded, trace).fold(trace)
+    for node_id, stats in sub.run.folded.items():
+        executor.counts[executor.plan.nodes[node_id].index] += stats.count
+        _absorb(_stats(run.folded, stats), stats)
+
+
+def _stats(folded: dict[str, NodeStats], of: NodeTrace | NodeStats) -> NodeStats:
+    stats = folded.get(of.node_id)
+    if stats is None:
+        stats = folded[of.node_id] = NodeStats(of.node_id, of.node_name)
+    return stats
+
+
+def _absorb(into: NodeStats, other: NodeStats) -> None:
+    if not into.count:
+        into.first_step = other.first_step
+    into.count += other.count
+    into.total += other.total
+    into.longest = max(into.longest, other.longest)
+    into.failures += other.failures
+    into.first_error = into.first_error or other.first_error
+    into.last_error = other.last_error or into.last_error
+    into.last_step = max(into.last_step, other.last_step)
+    for line in other.logs:
+        into.add_log(line)
+    into.dropped_logs += other.dropped_logs
+
