@@ -22,6 +22,8 @@ from filelock import FileLock
 
 TEMPORARY_SUFFIX = ".tmp"
 LOCK_SUFFIX = ".lock"
+LOCK_TIMEOUT = 60.0
+"""Seconds a writer waits for another to release a file's lock before giving up (filelock.Timeout)."""
 STALE_AFTER = 3600.0
 """Seconds after which an unlocked writer's temporary file is surely a dead writer's."""
 
@@ -52,11 +54,11 @@ def atomic_write(path: Path, data: bytes, *, sync: bool = True) -> None:
 
 
 @contextlib.contextmanager
-def locked(path: Path, timeout: float = 60.0) -> Iterator[None]:
+def locked(path: Path) -> Iterator[None]:
     """Hold the lock of `path` (a hidden `.<name>.lock` beside it) across processes; clean stale temporary
     files of `path` meanwhile: every writer of a locked file holds the lock, so any left is a dead writer's."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with FileLock(path.with_name(f".{path.name}{LOCK_SUFFIX}"), timeout=timeout):
+    with FileLock(path.with_name(f".{path.name}{LOCK_SUFFIX}"), timeout=LOCK_TIMEOUT):
         for stale in path.parent.glob(f".{glob.escape(path.name)}.*{TEMPORARY_SUFFIX}"):
             stale.unlink(missing_ok=True)
         yield

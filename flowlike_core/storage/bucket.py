@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from filelock import Timeout as LockTimeout
 from fsspec.core import url_to_fs
 from fsspec.implementations.local import LocalFileSystem
 from fsspec.implementations.memory import MemoryFileSystem
@@ -120,6 +121,9 @@ class Bucket:
                 with self._lease(key, path):
                     self._check(key, check)
                     self.fs.pipe_file(path, data)
+        except LockTimeout as exc:  # the lock stayed taken: refused like a lease that stays taken
+            raise SaveConflict(f"{key!r} in {self.url} is being written by another process ({exc}); "
+                               f"nothing was written") from exc
         except OSError as exc:
             raise StorageError(f"cannot write {key!r} to {self.url}: {exc}; the previous version is kept") from exc
 

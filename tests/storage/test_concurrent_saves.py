@@ -125,3 +125,17 @@ def test_stale_temporary_files_are_not_boards_and_are_cleaned(store: Storage) ->
     assert store.meta.list("apps/demo/boards") == ["apps/demo/boards/flow.board.json"]
     app.save(app.load("flow"))
     assert not stale.exists(), "the next save of the board removes what a killed save left"
+
+
+@pytest.mark.parametrize("store", ["local"], indirect=True)
+def test_a_lock_that_stays_taken_refuses_the_save(store: Storage, monkeypatch: pytest.MonkeyPatch) -> None:
+    from filelock import FileLock
+
+    from flowlike_core import files
+
+    app = store.app("demo")
+    app.save(Board(name="flow"))
+    path = Path(store.meta.path(app._board_key("flow")))
+    monkeypatch.setattr(files, "LOCK_TIMEOUT", 0.2)
+    with FileLock(path.with_name(f".{path.name}.lock")), pytest.raises(SaveConflict, match="another process"):
+        app.save(app.load("flow"))
