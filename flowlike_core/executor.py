@@ -178,12 +178,13 @@ class Executor:
         `execute` is the readable twin.
         """
         nodes, run, counts, ctx, folded = self.plan.nodes, self.run, self.counts, self._shared, self.run.folded
+        keep, now, full = run.records.append, _now, FULL_TRACES
         while len(frontier) == 1:
             node_id, trigger = frontier[0]
             plan = nodes[node_id]
             if not plan.blocking:
                 return frontier
-            self.step += 1
+            step = self.step = self.step + 1
             if self.pure_done:
                 self.pure_cache.clear()
                 self.pure_done.clear()
@@ -194,9 +195,11 @@ class Executor:
             index = plan.index
             count = counts[index]
             counts[index] = count + 1
-            record = [node_id, plan.node_name, self.step, _now(), 0.0, None, count >= FULL_TRACES]
-            if count < FULL_TRACES:
-                run.records.append(record)
+            past_full = count >= full
+            start = now()
+            record = [node_id, plan.node_name, step, start, 0.0, None, past_full]
+            if not past_full:
+                keep(record)
             ctx._plan, ctx.record, ctx.trigger_pin = plan, record, trigger
             ctx.activated.clear()
             try:
@@ -204,11 +207,12 @@ class Executor:
             except BaseException as exc:
                 frontier = self._raised(plan, ctx, exc)
                 continue
-            end_time = record[4] = _now()
-            if count >= FULL_TRACES and record[5] is None and not self.on_node_finished:
-                (folded.get(node_id) or self.stats(record)).add(record[2], end_time - record[3])
-            elif record[5] is not None or count >= FULL_TRACES:
-                self._ended(record)
+            end_time = record[4] = now()
+            if past_full:  # (a traced execution needs nothing more: its record reads as finished now)
+                if record[5] is None:
+                    (folded.get(node_id) or self.stats(record)).add(step, end_time - start)
+                else:
+                    self._ended(record)
             activated = ctx.activated
             if not activated:
                 return []
