@@ -3,6 +3,7 @@ utilities (dates, JSON, hashes, fake data, similarity, vectors, templates, notif
 
 from flowlike_catalog.std import (
     arrays,
+    chat,
     control,
     conversions,
     cuid,
@@ -40,6 +41,6 @@ PACK = Pack(
     "std",
     modules=[events, control, loops, variables, log, notifications, integers, floats, expressions, vectors, logic,
              strings, text, similarity, arrays, maps, sets, references, structs, conversions, types, json_nodes,
-             dates, hashing, markdown, env, users, cuid, fakes, widget_events],
+             dates, hashing, markdown, env, users, cuid, fakes, widget_events, chat],
     description="Standard nodes every board needs",
 )

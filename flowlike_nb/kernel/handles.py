@@ -633,6 +633,13 @@ class Board:
 
         return BoardApp(self, outputs, **options)
 
+    def chat(self, **options: Any) -> Any:
+        """A chat panel bound to the board's `events_chat` node: each message starts a run with the history as
+        payload, push and interaction nodes answer in the panel (see flowlike_nb.widgets.chat)."""
+        from flowlike_nb.widgets.chat import BoardChat
+
+        return BoardChat(self, **options)
+
     def _start_from_editor(self, _board: CoreBoard, **options: Any) -> RunHandle:
         """The starter of editors from `editor()`, called as `start_run` is (their board is `self.core`)."""
         return self.start(**options)

@@ -1,0 +1,357 @@
+"""Chat: a board started by a chat message answers through push nodes and asks back through interaction nodes.
+
+A chat run's payload is a `ChatTurn` (what `board.chat()` sends): the history and sessions, and the chat's two
+channels, `emit` (a push the chat shows) and `request` (an interaction the chat asks its user, answered through
+a future). A board started otherwise (a plain dict payload, over HTTP) still runs: pushes are logged as lines,
+and interactions go out through their timeout output, since nobody can answer them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flowlike_core import Context, DataType, NodeType, ValueType, data_in, data_out, exec_in, exec_out
+
+CATEGORY = "Events/Chat"
+
+
+@dataclass
+class ChatTurn:
+    """The payload of a run started by a chat message."""
+
+    history: dict[str, Any]
+    """Flow-Like's History struct: {"messages": [{"role": "user" | "assistant", "content": text}, ...]}."""
+    local_session: dict[str, Any] = field(default_factory=dict)
+    global_session: dict[str, Any] = field(default_factory=dict)
+    user: dict[str, Any] = field(default_factory=dict)
+    attachments: list[Any] = field(default_factory=list)
+    tools: list[str] = field(default_factory=list)
+    actions: list[Any] = field(default_factory=list)
+    emit: Callable[[str, dict[str, Any]], None] | None = None
+    """Shows a push in the chat: ("response" | "chunk" | "reasoning" | "step" | "step_text" | "remove_step" |
+    "attachments" | "local_session" | "global_session", data)."""
+    request: Callable[[str, dict[str, Any]], concurrent.futures.Future[Any]] | None = None
+    """Asks the chat's user ("form" | "single_choice" | "multiple_choice", spec); the future holds the answer."""
+
+
+def turn_of(ctx: Context) -> ChatTurn | None:
+    return ctx.payload if isinstance(ctx.payload, ChatTurn) else None
+
+
+def push(ctx: Context, kind: str, data: dict[str, Any]) -> None:
+    """Show a push in the chat that started the run, or log it when no chat did."""
+    turn = turn_of(ctx)
+    if turn is not None and turn.emit is not None:
+        turn.emit(kind, data)
+    else:
+        ctx.info(f"chat {kind}: {data}")
+
+
+def text_of(value: Any) -> str:
+    """The text of a Response / ResponseChunk struct (OpenAI-shaped, as Flow-Like's) or of a plain string."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        choices = value.get("choices")
+        if isinstance(choices, list) and choices and isinstance(choices[0], dict):
+            part = choices[0].get("message") or choices[0].get("delta") or {}
+            return str(part.get("content") or "")
+        if "content" in value:
+            return str(value["content"] or "")
+    return str(value)
+
+
+def _field(payload: Any, name: str, default: Any) -> Any:
+    if isinstance(payload, ChatTurn):
+        return getattr(payload, name)
+    return payload.get(name, default) if isinstance(payload, dict) else default
+
+
+class ChatEvent(NodeType):
+    name = "events_chat"
+    friendly_name = "Chat Event"
+    category = "Events"
+    description = "Starts a run for each chat message (`board.chat()`): the history with the new message last, " \
+                  "the sessions pushed by earlier runs, the user, attachments, tools and actions."
+    is_event = True
+    pins = (
+        exec_out("exec_out", "Start", "Fires for each message"),
+        data_out("history", DataType.STRUCT, friendly_name="History", description="{'messages': [...]}"),
+        data_out("local_session", DataType.STRUCT, friendly_name="Local Session",
+                 description="What Push Local Session left in this chat"),
+        data_out("global_session", DataType.STRUCT, friendly_name="Global Session",
+                 description="What Push Global Session left, shared by every chat of the board"),
+        data_out("tools", DataType.STRING, ValueType.ARRAY, friendly_name="Tools"),
+        data_out("actions", DataType.STRUCT, ValueType.ARRAY, friendly_name="Actions"),
+        data_out("attachments", DataType.STRUCT, ValueType.ARRAY, friendly_name="Attachments"),
+        data_out("user", DataType.STRUCT, friendly_name="User"),
+    )
+
+    def run(self, ctx: Context) -> None:
+        payload = ctx.payload
+        ctx.set_output("history", _field(payload, "history", {"messages": []}))
+        for name, empty in (("local_session", {}), ("global_session", {}), ("tools", []), ("actions", []),
+                            ("attachments", []), ("user", {})):
+            ctx.set_output(name, _field(payload, name, empty))
+        ctx.activate("exec_out")
+
+
+class PushResponse(NodeType):
+    name = "events_chat_push_response"
+    friendly_name = "Push Response"
+    description = "Shows a whole answer in the chat and adds it to the history. Takes a Response struct or, " \
+                  "unlike Flow-Like, plain text."
+    category = CATEGORY
+    kind = "response"
+    pins = (exec_in(), data_in("response", DataType.GENERIC, friendly_name="Response"), exec_out())
+
+    def run(self, ctx: Context, *, response: Any) -> None:
+        push(ctx, self.kind, {"text": text_of(response)})
+        ctx.activate("exec_out")
+
+
+class PushChunk(NodeType):
+    name = "events_chat_push_response_chunk"
+    friendly_name = "Push Chunk"
+    description = "Appends a piece to the answer being written (streaming, token by token). Takes a " \
+                  "ResponseChunk struct or, unlike Flow-Like, plain text."
+    category = CATEGORY
+    kind = "chunk"
+    pins = (exec_in(), data_in("chunk", DataType.GENERIC, friendly_name="Chunk"), exec_out())
+
+    def run(self, ctx: Context, *, chunk: Any) -> None:
+        push(ctx, self.kind, {"text": text_of(chunk)})
+        ctx.activate("exec_out")
+
+
+class PushReasoning(NodeType):
+    name = "events_chat_push_reasoning"
+    friendly_name = "Push Reasoning"
+    description = "Shows the model's reasoning above the answer (collapsible)."
+    category = CATEGORY
+    kind = "reasoning"
+    pins = (exec_in(), data_in("reasoning", DataType.STRING, friendly_name="Reasoning"), exec_out())
+
+    def run(self, ctx: Context, *, reasoning: str) -> None:
+        push(ctx, self.kind, {"text": reasoning or ""})
+        ctx.activate("exec_out")
+
+
+class PushStep(NodeType):
+    name = "events_chat_push_step"
+    friendly_name = "Push Step"
+    category = CATEGORY
+    description = "Starts a step of the answer (shown as a collapsible step); its id is for Remove Step."
+    pins = (
+        exec_in(),
+        data_in("title", DataType.STRING, friendly_name="Title"),
+        data_in("description", DataType.STRING, friendly_name="Description"),
+        exec_out(),
+        data_out("step_id", DataType.INTEGER, friendly_name="Step ID"),
+    )
+
+    def run(self, ctx: Context, *, title: str, description: str) -> None:
+        step_id = _next_step(ctx)
+        push(ctx, "step", {"step_id": step_id, "title": title or "", "description": description or ""})
+        ctx.set_output("step_id", step_id)
+        ctx.activate("exec_out")
+
+
+def _next_step(ctx: Context) -> int:
+    """Step ids count up through the run (one counter shared by every Push Step of it)."""
+    ctx.cache["chat_steps"] = ctx.cache.get("chat_steps", 0) + 1
+    return ctx.cache["chat_steps"]
+
+
+class PushTextToStep(NodeType):
+    name = "events_chat_push_text_to_step"
+    friendly_name = "Push Text to Step"
+    description = "Adds text to the latest step."
+    category = CATEGORY
+    kind = "step_text"
+    pins = (exec_in(), data_in("text", DataType.STRING, friendly_name="Text"), exec_out())
+
+    def run(self, ctx: Context, *, text: str) -> None:
+        push(ctx, self.kind, {"step_id": ctx.cache.get("chat_steps", 0), "text": text or ""})
+        ctx.activate("exec_out")
+
+
+class RemoveStep(NodeType):
+    name = "events_chat_remove_step"
+    friendly_name = "Remove Step"
+    description = "Takes a step away from the answer."
+    category = CATEGORY
+    kind = "remove_step"
+    pins = (exec_in(), data_in("step_id", DataType.INTEGER, friendly_name="Step ID"), exec_out())
+
+    def run(self, ctx: Context, *, step_id: int) -> None:
+        push(ctx, self.kind, {"step_id": step_id})
+        ctx.activate("exec_out")
+
+
+class PushAttachment(NodeType):
+    name = "events_chat_push_attachment"
+    friendly_name = "Push Attachment"
+    description = "Shows a file with the answer: {'url' (a data: URL previews images), 'name', 'preview_text'}."
+    category = CATEGORY
+    kind = "attachments"
+    pins = (exec_in(), data_in("attachment", DataType.STRUCT, friendly_name="Attachment"), exec_out())
+
+    def run(self, ctx: Context, *, attachment: dict[str, Any]) -> None:
+        push(ctx, self.kind, {"attachments": [attachment or {}]})
+        ctx.activate("exec_out")
+
+
+class PushAttachments(NodeType):
+    name = "events_chat_push_attachments"
+    friendly_name = "Push Attachments"
+    description = "Shows several files with the answer (see Push Attachment)."
+    category = CATEGORY
+    kind = "attachments"
+    pins = (exec_in(), data_in("attachments", DataType.STRUCT, ValueType.ARRAY, friendly_name="Attachments"),
+            exec_out())
+
+    def run(self, ctx: Context, *, attachments: list[dict[str, Any]]) -> None:
+        push(ctx, self.kind, {"attachments": list(attachments or [])})
+        ctx.activate("exec_out")
+
+
+class PushLocalSession(NodeType):
+    name = "events_chat_push_local_session"
+    friendly_name = "Push Local Session"
+    description = "Keeps a struct for the next messages of this chat (the Chat Event's Local Session)."
+    category = CATEGORY
+    kind = "local_session"
+    pins = (exec_in(), data_in("local_session", DataType.STRUCT, default={}, friendly_name="Local Session"),
+            exec_out())
+
+    def run(self, ctx: Context, *, local_session: dict[str, Any]) -> None:
+        push(ctx, self.kind, {"session": local_session or {}})
+        ctx.activate("exec_out")
+
+
+class PushGlobalSession(NodeType):
+    name = "events_chat_push_global_session"
+    friendly_name = "Push Global Session"
+    description = "Keeps a struct for the next messages of every chat of this board (the Global Session)."
+    category = CATEGORY
+    kind = "global_session"
+    pins = (exec_in(), data_in("global_session", DataType.STRUCT, default={}, friendly_name="Global Session"),
+            exec_out())
+
+    def run(self, ctx: Context, *, global_session: dict[str, Any]) -> None:
+        push(ctx, self.kind, {"session": global_session or {}})
+        ctx.activate("exec_out")
+
+
+# ---- interactions: the run waits for the user's answer ---------------------------------------------------
+
+
+async def ask(ctx: Context, kind: str, spec: dict[str, Any], ttl_seconds: int) -> tuple[bool, Any]:
+    """(answered, answer): the chat user's answer, or (False, None) once `ttl_seconds` pass or when no chat
+    started the run (nobody to ask)."""
+    turn = turn_of(ctx)
+    if turn is None or turn.request is None:
+        ctx.warn(f"chat {kind} {spec.get('name')!r}: no chat to ask (the run was not started by a chat)")
+        return False, None
+    future = turn.request(kind, {**spec, "ttl_seconds": ttl_seconds})
+    try:
+        return True, await asyncio.wait_for(asyncio.wrap_future(future), max(ttl_seconds, 0) or None)
+    except TimeoutError:
+        future.cancel()
+        return False, None
+
+
+def _interaction_pins(response: Any) -> tuple[Any, ...]:
+    return (exec_out("exec_out", "Answered"), exec_out("exec_timeout", "Timed Out"), response,
+            data_out("responded", DataType.BOOLEAN, friendly_name="Responded"))
+
+
+class ChatForm(NodeType):
+    name = "interaction_form"
+    friendly_name = "Chat Form"
+    category = "Events/Chat/Interaction"
+    description = "Asks the chat's user to fill in a text form and waits for the answer (or the time to live)."
+    pins = (
+        exec_in(),
+        data_in("name", DataType.STRING, default="Fill out form", friendly_name="Name"),
+        data_in("description", DataType.STRING, default="Please fill out the following form:",
+                friendly_name="Description"),
+        data_in("ttl_seconds", DataType.INTEGER, default=300, friendly_name="Time to Live (s)"),
+        *_interaction_pins(data_out("response", DataType.STRING, friendly_name="Response")),
+    )
+
+    async def run(self, ctx: Context, *, name: str, description: str, ttl_seconds: int) -> None:
+        answered, answer = await ask(ctx, "form", {"name": name, "description": description}, ttl_seconds)
+        finish(ctx, answered, str(answer) if answered else "")
+
+
+class SingleChoice(NodeType):
+    name = "interaction_single_choice"
+    friendly_name = "Single Choice"
+    category = "Events/Chat/Interaction"
+    description = "Asks the chat's user to pick one option (or type one, with Allow Freeform) and waits."
+    pins = (
+        exec_in(),
+        data_in("name", DataType.STRING, default="Choose an option", friendly_name="Name"),
+        data_in("description", DataType.STRING, default="Please select one of the following options:",
+                friendly_name="Description"),
+        data_in("options", DataType.STRING, default="Option A", friendly_name="Option"),
+        data_in("options", DataType.STRING, default="Option B", friendly_name="Option"),
+        data_in("allow_freeform", DataType.BOOLEAN, default=False, friendly_name="Allow Freeform"),
+        data_in("ttl_seconds", DataType.INTEGER, default=120, friendly_name="Time to Live (s)"),
+        *_interaction_pins(data_out("response", DataType.STRING, friendly_name="Response")),
+    )
+
+    async def run(self, ctx: Context, *, name: str, description: str, options: list[str], allow_freeform: bool,
+                  ttl_seconds: int) -> None:
+        spec = {"name": name, "description": description, "options": list(options), "allow_freeform": allow_freeform}
+        answered, answer = await ask(ctx, "single_choice", spec, ttl_seconds)
+        if answered and not allow_freeform and answer not in options:
+            raise ValueError(f"single choice {name!r}: {answer!r} is not one of the options {list(options)}")
+        finish(ctx, answered, str(answer) if answered else "")
+
+
+class MultipleChoice(NodeType):
+    name = "interaction_multiple_choice"
+    friendly_name = "Multiple Choice"
+    category = "Events/Chat/Interaction"
+    description = "Asks the chat's user to pick options (at least Min, at most Max when Max > 0) and waits."
+    pins = (
+        exec_in(),
+        data_in("name", DataType.STRING, default="Choose options", friendly_name="Name"),
+        data_in("description", DataType.STRING, default="Please select one or more of the following options:",
+                friendly_name="Description"),
+        data_in("options", DataType.STRING, default="Option A", friendly_name="Option"),
+        data_in("options", DataType.STRING, default="Option B", friendly_name="Option"),
+        data_in("min_selections", DataType.INTEGER, default=1, friendly_name="Min Selections"),
+        data_in("max_selections", DataType.INTEGER, default=0, friendly_name="Max Selections"),
+        data_in("ttl_seconds", DataType.INTEGER, default=120, friendly_name="Time to Live (s)"),
+        *_interaction_pins(data_out("response", DataType.STRING, ValueType.ARRAY, friendly_name="Response")),
+    )
+
+    async def run(self, ctx: Context, *, name: str, description: str, options: list[str], min_selections: int,
+                  max_selections: int, ttl_seconds: int) -> None:
+        spec = {"name": name, "description": description, "options": list(options),
+                "min_selections": min_selections, "max_selections": max_selections}
+        answered, answer = await ask(ctx, "multiple_choice", spec, ttl_seconds)
+        chosen = [str(item) for item in answer] if answered else []
+        if answered:
+            unknown = [item for item in chosen if item not in options]
+            too_many = max_selections > 0 and len(chosen) > max_selections
+            if unknown or len(chosen) < min_selections or too_many:
+                raise ValueError(f"multiple choice {name!r}: {chosen} is not {min_selections} to "
+                                 f"{max_selections or 'any number of'} of the options {list(options)}")
+        finish(ctx, answered, chosen)
+
+
+def finish(ctx: Context, answered: bool, response: Any) -> None:
+    ctx.set_output("response", response)
+    ctx.set_output("responded", answered)
+    ctx.activate("exec_out" if answered else "exec_timeout")
