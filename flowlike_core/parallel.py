@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import dataclasses
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
@@ -69,7 +70,7 @@ def fork(executor: Executor, values: dict[str, Any]) -> Executor:
 
 
 async def fire_each(ctx: Context, exec_output: str, outputs: Sequence[dict[str, Any]], *, max_concurrent: int,
-                    cancel_rest: bool) -> None:
+                    cancel_rest: bool, workers: str = "threads") -> None:
     """Fire `exec_output` once per entry of `outputs` concurrently, each run seeing the node's data outputs set to
     that entry (output pin name -> value): the iterations of a parallel loop."""
     targets = ctx._plan.exec_next[exec_output]
@@ -77,14 +78,21 @@ async def fire_each(ctx: Context, exec_output: str, outputs: Sequence[dict[str, 
         return
     keys = ctx._plan.outputs
     bodies = [(targets, {keys[name]: value for name, value in values.items()}) for values in outputs]
-    await run_concurrently(ctx, bodies, max_concurrent=max_concurrent, cancel_rest=cancel_rest, what="iteration(s)")
+    await run_concurrently(ctx, bodies, max_concurrent=max_concurrent, cancel_rest=cancel_rest, what="iteration(s)",
+                           workers=workers)
 
 
 async def run_concurrently(ctx: Context, bodies: Sequence[tuple[list[Target], dict[str, Any]]], *,
-                           max_concurrent: int, cancel_rest: bool, what: str) -> None:
+                           max_concurrent: int, cancel_rest: bool, what: str, workers: str = "threads") -> None:
     """Run each body (its exec targets, and the values it starts with) in a fork, at most `max_concurrent` at
-    a time; merge them in order; raise the first failure once all have ended."""
+    a time, here (`workers="threads"`) or as jobs on other processes ("processes", "dask"); merge them in order;
+    raise the first failure once all have ended."""
     executor: Executor = ctx._executor
+    remote = None
+    if workers != "threads":
+        from flowlike_core.backends.bodies import body_job
+
+        remote = body_job(executor, [], {})
     forks = [fork(executor, values) for _, values in bodies]
     limit = asyncio.Semaphore(max(1, max_concurrent))
     threads = ThreadPoolExecutor(max_workers=max(1, min(max_concurrent, len(bodies))),
@@ -100,7 +108,9 @@ async def run_concurrently(ctx: Context, bodies: Sequence[tuple[list[Target], di
                 return
             started[index] = True
             try:
-                if all(executor.plan.nodes[node_id].blocking for node_id, _ in targets):
+                if remote is not None:
+                    await _remote(workers, dataclasses.replace(remote, targets=targets, values=bodies[index][1]), sub)
+                elif all(executor.plan.nodes[node_id].blocking for node_id, _ in targets):
                     await asyncio.get_running_loop().run_in_executor(threads, _run_blocking, sub, targets)
                 else:
                     await sub.flow(targets)
@@ -129,6 +139,19 @@ async def run_concurrently(ctx: Context, bodies: Sequence[tuple[list[Target], di
         raise failures[0][1]
     if executor.cancelled:
         raise RunCancelled("the run was cancelled")
+
+
+async def _remote(workers: str, job: Any, sub: Executor) -> None:
+    """Run a body as a job on other processes; what it did lands in its fork, as a thread's would."""
+    from flowlike_core.backends.bodies import submit
+    from flowlike_core.executor import _Abort
+
+    result = await submit(workers, job)
+    sub.values.update(result.values)
+    sub.run.records, sub.run.folded, sub.run.steps = result.records, result.folded, result.steps
+    sub.run.result = result.result
+    if result.error is not None:
+        raise _Abort(result.error, result.error_node)
 
 
 def _run_blocking(sub: Executor, targets: list[Target]) -> None:

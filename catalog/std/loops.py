@@ -103,6 +103,11 @@ class ParallelForEach(NodeType):
                     description="When an iteration fails, cancel the others (else let them finish); the run "
                                 "fails either way, and an error line says which iterations failed, finished "
                                 "or were cancelled"),
+            data_in("workers", DataType.STRING, default="threads", friendly_name="Workers",
+                    options=PinOptions(valid_values=["threads", "processes", "dask"]),
+                    description="Where iterations run: threads (and tasks) of this run; processes (a warm pool "
+                                "of this machine's cores, for CPU-bound Python); dask (the cluster of the run, or "
+                                "a LocalCluster). Processes and dask read variables as they were at the start"),
             exec_out("exec_out", "Loop Body"), _VALUE, _INDEX, exec_out("done", "Completed"))
 
     async def run(self, ctx: Context) -> None:
@@ -111,7 +116,7 @@ class ParallelForEach(NodeType):
         items = list(ctx.get_input("array") or ())
         await fire_each(ctx, "exec_out", [{"value": item, "index": index} for index, item in enumerate(items)],
                         max_concurrent=ctx.get_input("max_concurrent"),
-                        cancel_rest=ctx.get_input("cancel_on_failure"))
+                        cancel_rest=ctx.get_input("cancel_on_failure"), workers=ctx.get_input("workers"))
         ctx.set_output("value", items[-1] if items else None)
         ctx.set_output("index", len(items) - 1 if items else 0)
         ctx.progress(len(items), len(items))

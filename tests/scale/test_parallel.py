@@ -83,3 +83,20 @@ def _failing(loops: Registry, cancel: bool) -> Board:
     board.apply(commands.Connect("loop", "exec_out", "double", "exec_in"))
     board.apply(commands.Connect("loop", "value", "double", "value"))
     return board
+
+
+@pytest.mark.parametrize("workers", ["processes", "dask"])
+def test_iterations_on_other_processes_read_like_a_sequential_run(loops, workers, request):
+    if workers == "dask":
+        request.getfixturevalue("dask_backend")  # its client is this process's default one
+    items = list(range(5))
+    parallel = run_board(loop_board(loops, "control_par_for_each", items, workers=workers), registry=loops)
+    assert parallel.ok, parallel.error
+    assert record(parallel) == record(run_board(loop_board(loops, "control_for_each", items), registry=loops))
+
+
+def test_a_failing_iteration_on_processes_fails_the_run(loops):
+    board = _failing(loops, cancel=False)
+    board.apply(commands.UpdateNode(board.node("loop").id, defaults={"workers": "processes"}))
+    run = run_board(board, registry=loops)
+    assert run.status is RunStatus.FAILED and "item 1 is bad" in run.error and run.error_node == "double"
