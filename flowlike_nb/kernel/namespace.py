@@ -23,7 +23,19 @@ def user_namespace() -> dict[str, Any]:
 
 
 def assign(name: str, value: Any) -> None:
-    user_namespace()[name] = value
+    """Put a run's value into the notebook; Arrow tables (how tables travel between nodes) arrive as pandas
+    DataFrames, the table type notebooks work with."""
+    user_namespace()[name] = as_dataframe(value)
+
+
+def as_dataframe(value: Any) -> Any:
+    """A pyarrow Table as a pandas DataFrame when pandas is installed; anything else unchanged."""
+    if type(value).__module__.startswith("pyarrow") and hasattr(value, "to_pandas"):
+        try:
+            return value.to_pandas()
+        except ImportError:
+            return value
+    return value
 
 
 def lookup(name: str) -> Any:

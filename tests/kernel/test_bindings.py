@@ -38,6 +38,26 @@ def test_a_bound_pin_lands_in_the_user_namespace_after_every_run(shell: Interact
     assert len(shell.user_ns["df"]) == 5
 
 
+@fnb.node
+def kernel_test_arrow(rows: int = 3) -> object:
+    """An Arrow table with `rows` rows: how tables travel between nodes."""
+    import pyarrow
+
+    return pyarrow.table({"i": list(range(rows))})
+
+
+def test_a_bound_arrow_table_lands_as_a_dataframe(shell: InteractiveShell) -> None:
+    board = fnb.Board("arrow")
+    start = board.add("events_simple", "start")
+    table = board.add("kernel_test_arrow", "table", rows=4)
+    say = board.add("log_info", "say")
+    start.outputs.exec_out >> say.inputs.exec_in
+    table.outputs.result >> say.inputs.message
+    board.bind("table.result", "frame")
+    board.run().raise_for_status()
+    assert isinstance(shell.user_ns["frame"], pandas.DataFrame) and shell.user_ns["frame"]["i"].tolist() == [0, 1, 2, 3]
+
+
 def test_binding_again_replaces_instead_of_duplicating(shell: InteractiveShell) -> None:
     board = frame_board()
     board.bind("frame.result", "df")
