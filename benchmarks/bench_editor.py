@@ -10,8 +10,14 @@ A script that prints figures, not a test. Each figure has a baseline measured in
 3. Front-end edit: from releasing the mouse after dragging a node box to the kernel's Board having the move
    (a board listener notes the kernel's clock; page and kernel share this machine's wall clock). Baseline:
    typing into a plain `ipywidgets.Text`, until the kernel's observer sees the value.
+4. Interaction: the page's work per pointer move while dragging one node (event, script, style and layout;
+   under 33 ms is 30+ frames per second), and one wheel zoom step until the next frame is laid out (the
+   canvas draws what comes into view on that frame). Baselines: moving one box of the static HTML boxes,
+   and scaling their container, the same way.
 
-Figures are medians of --reps repetitions; the contenders are interleaved so that noise hits them alike.
+Show waits for every node box for the static baselines, and for the editor until the canvas has drawn every node
+in view (`data-drawn`: it draws only what is in or near the view). Figures are medians of --reps repetitions; the
+contenders are interleaved so that noise hits them alike. --big N also opens a board of N nodes and pans it.
 
     .venv/bin/python benchmarks/bench_editor.py [--reps 3] [--sizes 200 500 1000]
 """
@@ -130,6 +136,44 @@ NOTE_CLOCK_ON = """(event) => {
 }"""
 
 
+MOVE_STEPS = """async ({target, moved, steps}) => {
+    // `moved`: the element the pointer drags (null: the editor's canvas gets the events); times each step.
+    const canvas = document.querySelector(target);
+    const box = canvas.getBoundingClientRect();
+    const times = [];
+    for (let i = 1; i <= steps; i++) {
+        const start = performance.now();
+        if (moved) document.querySelector(moved).style.left = `${i * 3}px`;
+        else canvas.dispatchEvent(new PointerEvent("pointermove", {bubbles: true, pointerId: 1,
+            clientX: box.left + box.width / 2 + i * 3, clientY: box.top + box.height / 2}));
+        document.body.offsetHeight;  // style and layout now, as the frame would
+        times.push(performance.now() - start);
+        await new Promise(requestAnimationFrame);
+    }
+    return times;
+}"""
+
+ZOOM_STEPS = """async ({target, scaled, steps}) => {
+    // One wheel step (the editor) or one scale change of `scaled` (the baseline), until the next frame is laid out.
+    const canvas = document.querySelector(target);
+    const box = canvas.getBoundingClientRect();
+    const times = [];
+    for (let i = 0; i < steps; i++) {
+        await new Promise(requestAnimationFrame);
+        const start = performance.now();
+        const out = i < steps / 2;
+        const factor = out ? 1 - 0.03 * (i + 1) : 0.55 + 0.03 * (i - steps / 2);
+        if (scaled) document.querySelector(scaled).style.transform = `scale(${factor})`;
+        else canvas.dispatchEvent(new WheelEvent("wheel", {bubbles: true, cancelable: true, deltaY: out ? 120 : -120,
+            clientX: box.left + box.width / 2, clientY: box.top + box.height / 2}));
+        await new Promise(requestAnimationFrame);
+        document.body.offsetHeight;
+        times.push(performance.now() - start);
+    }
+    return times;
+}"""
+
+
 def median_ms(samples: list[float]) -> str:
     return f"{statistics.median(samples):8.0f}"
 
@@ -190,6 +234,32 @@ class Bench:
         self.page.mouse.up()
         return self.page.evaluate("() => window.benchClock")
 
+    def interact(self, n: int, reps: int) -> tuple[list[float], list[float], list[float], list[float]]:
+        """Per-step times of dragging one node and of zoom steps, in the editor and on the static boxes."""
+        drag, drag_base, zoom, zoom_base = [], [], [], []
+        canvas = "[data-testid='editor-canvas']"
+        for _ in range(reps):
+            self.page.evaluate(SHOW, {"code": f"editor = BoardEditor(boards[{n}])\neditor",
+                                      "selector": f"{canvas}[data-drawn]", "count": 1})
+            self.zoom_to("n0")
+            header = self.page.locator("[data-testid='node'][data-node-id='n0'] [data-testid='node-header']")
+            box = header.bounding_box()
+            assert box
+            self.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            self.page.mouse.down()
+            self.page.mouse.move(box["x"] + box["width"] / 2 + 5, box["y"] + box["height"] / 2, steps=2)
+            drag += self.page.evaluate(MOVE_STEPS, {"target": canvas, "moved": None, "steps": 30})
+            self.page.mouse.up()
+            zoom += self.page.evaluate(ZOOM_STEPS, {"target": canvas, "scaled": None, "steps": 30})
+            self.notebook.run_code("editor.close()")
+            self.page.evaluate(CLEAR_CELLS_AFTER, self.setup_cells)
+            self.notebook.run_code(f"display(HTML(pages[{n}]))")
+            container = ".jp-OutputArea-output div[style*='overflow:auto']"
+            drag_base += self.page.evaluate(MOVE_STEPS, {"target": container, "moved": ".bench-node", "steps": 30})
+            zoom_base += self.page.evaluate(ZOOM_STEPS, {"target": container, "scaled": container, "steps": 30})
+            self.page.evaluate(CLEAR_CELLS_AFTER, self.setup_cells)
+        return drag, drag_base, zoom, zoom_base
+
     def type_text(self, text: str) -> float:
         """Enter `text` into the plain Text widget (one input event); returns the page's wall-clock time (s) of it."""
         field = self.page.locator(".widget-text input").first
@@ -199,13 +269,13 @@ class Bench:
 
 
 def measure(bench: Bench, sizes: list[int], reps: int) -> None:
-    editor_nodes = "[data-testid='node']"
-    print(f"Show a board (ms, median of {reps}): cell executed -> every node box in the DOM")
+    editor_nodes = "[data-testid='editor-canvas'][data-drawn]"
+    print(f"Show a board (ms, median of {reps}): cell executed -> every node in view drawn (static: every box)")
     print(f"{'nodes':>6} {'editor':>8} {'static':>8} {'widget':>8} {'editor/static':>14} {'editor/widget':>14}")
     for n in sizes:
         editor, static, widget = [], [], []
         for _ in range(reps):
-            editor.append(bench.show(f"BoardEditor(boards[{n}])", editor_nodes, n))
+            editor.append(bench.show(f"BoardEditor(boards[{n}])", editor_nodes, 1))
             static.append(bench.show(f"display(HTML(pages[{n}]))", ".bench-node", n, widget=False))
             widget.append(bench.show(f"widgets.HTML(pages[{n}])", ".bench-node", n))
         ratio_static = statistics.median(editor) / statistics.median(static)
@@ -218,7 +288,7 @@ def measure(bench: Bench, sizes: list[int], reps: int) -> None:
           f"{'ratio':>6}")
     for n in sizes:
         bench.page.evaluate(SHOW, {"code": f"editor = BoardEditor(boards[{n}])\neditor", "selector": editor_nodes,
-                                   "count": n})
+                                   "count": 1})
         bench.zoom_to("n0")
         cell, cell_base, front, front_base = [], [], [], []
         for rep in range(reps):
@@ -240,10 +310,44 @@ def measure(bench: Bench, sizes: list[int], reps: int) -> None:
         bench.page.evaluate(CLEAR_CELLS_AFTER, bench.setup_cells)
 
 
+def measure_interaction(bench: Bench, sizes: list[int], reps: int) -> None:
+    print(f"\nInteract (ms, median of {reps} x 30 steps) with the board shown in the editor")
+    print(f"{'nodes':>6} {'drag move':>10} {'baseline':>9} {'ratio':>6} {'zoom step':>10} {'baseline':>9} {'ratio':>6}")
+    for n in sizes:
+        drag, drag_base, zoom, zoom_base = bench.interact(n, reps)
+        print(f"{n:>6} {median_ms(drag):>10} {median_ms(drag_base):>9} "
+              f"{statistics.median(drag) / statistics.median(drag_base):>6.1f} {median_ms(zoom):>10} "
+              f"{median_ms(zoom_base):>9} {statistics.median(zoom) / statistics.median(zoom_base):>6.1f}")
+
+
+def big_board(bench: Bench, n: int) -> None:
+    """A board of n nodes opens (nodes in view drawn) and pans (one frame per step)."""
+    bench.notebook.run_code(f"boards[{n}] = chain({n})")
+    shown = bench.page.evaluate(SHOW, {"code": f"big = BoardEditor(boards[{n}])\nbig",
+                                       "selector": "[data-testid='editor-canvas'][data-drawn]", "count": 1})
+    canvas = bench.page.get_by_test_id("editor-canvas")
+    box = canvas.bounding_box()
+    assert box
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    started = time.perf_counter()
+    bench.page.mouse.move(x, y)
+    bench.page.mouse.down()
+    bench.page.mouse.move(x - 600, y - 300, steps=30)
+    bench.page.mouse.up()
+    panned = (time.perf_counter() - started) * 1000 / 30
+    drawn = canvas.get_attribute("data-drawn")
+    print(f"\n{n}-node board: shown in {shown:.0f} ms ({drawn} nodes drawn after panning); "
+          f"pan {panned:.0f} ms per step")
+    bench.notebook.run_code("big.close()")
+    bench.page.evaluate(CLEAR_CELLS_AFTER, bench.setup_cells)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--sizes", type=int, nargs="+", default=[200, 500, 1000])
+    parser.add_argument("--big", type=int, default=5000, help="nodes of the board that must open and pan (0: skip)")
+    parser.add_argument("--only-interact", action="store_true", help="skip the show and edit figures")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="bench-editor-") as workdir:
@@ -259,7 +363,12 @@ def main(argv: list[str] | None = None) -> None:
                 notebook.run_all()
                 page.locator(".widget-text input").wait_for()
                 print(f"setup cell (build boards {args.sizes}): {time.perf_counter() - started:.1f} s\n")
-                measure(Bench(notebook, setup_cells=1), args.sizes, args.reps)
+                bench = Bench(notebook, setup_cells=1)
+                if not args.only_interact:
+                    measure(bench, args.sizes, args.reps)
+                measure_interaction(bench, args.sizes, args.reps)
+                if args.big:
+                    big_board(bench, args.big)
                 notebook.assert_healthy()
                 browser.close()
         finally:

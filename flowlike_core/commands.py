@@ -337,6 +337,19 @@ class History:
         self.board.touch(command)
         return result
 
+    def place(self, positions: dict[str, tuple[float, float, float]]) -> None:
+        """Move nodes without an undo step (laying out a board being opened is not an edit): the undo
+        snapshots of those nodes take the new place too, so that no undo moves them back."""
+        for node_id, xyz in positions.items():
+            if node_id in self.board.nodes:
+                self.board.nodes[node_id].coordinates = xyz
+        for _command, snapshots in self.done:
+            for snapshot in snapshots:
+                for node_id, node in snapshot.nodes.items():
+                    if node is not None and node_id in positions:
+                        node.coordinates = positions[node_id]
+        self.board.touch(None)
+
     def undo(self) -> Command:
         if not self.done:
             raise NothingToUndo(f"nothing to undo on board {self.board.name!r}")

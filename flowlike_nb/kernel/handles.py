@@ -615,13 +615,14 @@ class Board:
         """The graph editor widget on this very board (edits there are commands here, and back).
 
         Its toolbar runs go through `start` (feeds and bindings apply), and runs started here show on it.
-        A board built in cells (nodes left where they were added) is laid out first, as one undo step.
+        A board built in cells (nodes left where they were added) is laid out first, outside the undo history.
         """
         from flowlike_nb.kernel.render import needs_layout
         from flowlike_nb.widgets.editor import BoardEditor
+        from flowlike_nb.widgets.layout import place_unrecorded
 
         if needs_layout(self.core):
-            self.layout()
+            place_unrecorded(self.core)
         editor = BoardEditor(self.core, **{"registry": self.registry, "starter": self._start_from_editor, **options})
         self._editors.add(editor)
         return editor

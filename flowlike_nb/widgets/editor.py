@@ -20,32 +20,41 @@ message), `run_events` (a batch of run events; the last batch has a `summary`). 
 `sync` request, e.g. from a view opened late) updates the `document` and `document_revision` traits.
 
 DOM hooks for browser tests (all stable `data-testid` attributes; ids are the board's ids):
-    flowlike-editor (root, data-revision = board revision applied)
-    editor-canvas, editor-viewport (the panned/zoomed layer)
+    flowlike-editor (root, data-revision = board revision applied, data-fullsize), editor-resize (the grip),
+    side-panel (inspector and variables), toolbar-side, toolbar-fullsize
+    editor-canvas (data-scale, data-drawn = node boxes drawn: only those in or near view; class fl-wiring
+          while a wire is dragged, fl-lite when zoomed far out), editor-viewport (the panned/zoomed layer)
     node (data-node-id, data-node-type, data-status = queued|running|succeeded|failed|skipped|cancelled,
           class fl-selected when selected), node-header (drag handle), node-title,
     node-status (badge; data-status, text = duration), node-progress (bar inside a node)
     pin (data-pin-id, data-pin-name, data-direction = in|out, data-kind = exec|data, data-type,
-         data-value-type), wire (SVG path; data-from-node, data-from-pin, data-to-node, data-to-pin)
+         data-value-type; class fl-fit while a dragged wire may end on it), error-marker (a node's On Error
+         pins, drawn only when wired or selected), pin-tooltip (a pin's value after a run: value-preview,
+         value-text, value-table, value-copy), wire (SVG path; data-from-node, data-from-pin, data-to-node,
+         data-to-pin)
     comment (data-comment-id), comment-text
     toolbar-run, toolbar-stop, toolbar-undo, toolbar-redo, toolbar-layout, toolbar-fit, toolbar-save,
     toolbar-comment, toolbar-palette
     run-status (data-status = idle|running|Success|Failed|Cancelled), run-progress (value 0..1)
     editor-message (data-kind = refused|error|info; text = the reason), message-close
-    palette, palette-search, palette-entry (data-node-type), palette-filter (shown when a dropped wire
-          filters the palette), palette-close
+    palette (the search popup), palette-search, palette-entry (data-node-type, best first), palette-filter
+          (shown when a dropped wire filters the palette), palette-close
+    context-menu, menu-item (data-label), shortcut-sheet, find, find-input, find-count (node class fl-found)
+    inspector-value (data-pin-name: a pin's value in the last run), value-bind-name, value-bind
     inspector, inspector-friendly-name, inspector-description, inspector-comment,
     inspector-default (data-pin-name; an input, select, or textarea), inspector-error, inspector-logs,
     inspector-duration
     variables, variable (data-variable-name), variable-add-name, variable-add-type, variable-add-value-type,
     variable-add-default, variable-add-exposed, variable-add, variable-remove
     (wires are SVG paths: a straight one has a zero-height box, so wait for them with state="attached")
-Gestures: drag a node header (or body) to move the selection; drag from a pin and release on a pin to
-connect, on a node's body to connect its first fitting free pin, on empty canvas to open the palette
-filtered to fitting node types; Alt+click a pin to disconnect its wires; click a wire to select it;
-Shift+drag on empty canvas to box-select; drag empty canvas (or middle button) to pan; wheel to zoom;
-double-click empty canvas for the palette, a comment to edit it.
-Keyboard (on the focused canvas): Delete/Backspace, Ctrl+Z, Ctrl+Shift+Z / Ctrl+Y, Ctrl+C, Ctrl+V, Ctrl+A, Escape.
+Gestures: drag a node header (or body) to move the selection; drag from a pin (the pins the engine accepts
+light up) and release on a pin to connect, on a node's body to connect its first fitting free pin, on empty
+canvas to open the search popup with the node types that fit; Alt+click a pin to disconnect its wires; click
+a wire to select it; Shift+drag on empty canvas to box-select; drag empty canvas (or middle button) to pan;
+wheel to zoom; double-click empty canvas for the search popup, a comment to edit it; right-click for the
+context menu; hover a pin after a run for its value.
+Keyboard (on the focused canvas): Delete/Backspace, Ctrl+Z, Ctrl+Shift+Z / Ctrl+Y, Ctrl+C, Ctrl+V, Ctrl+D,
+Ctrl+A, Ctrl+F (find), Tab or Space (search popup), L (layout with ELK), ? (shortcut sheet), Escape.
 """
 
 from __future__ import annotations
@@ -65,7 +74,7 @@ from flowlike_core.errors import ConnectionRefused, FlowLikeError, RunError
 from flowlike_core.executor import RunHandle, start_run
 from flowlike_core.registry import Registry, default_registry
 from flowlike_core.run import Run
-from flowlike_nb.widgets import protocol
+from flowlike_nb.widgets import protocol, rules, values
 from flowlike_nb.widgets.layout import auto_layout
 from flowlike_nb.widgets.relay import RunRelay
 from flowlike_nb.widgets.sync import DocumentTracker
@@ -211,12 +220,14 @@ class BoardEditor(anywidget.AnyWidget):
         try:
             message = protocol.MESSAGE.validate_python(content)
             info = self._handle_message(message)
-            if info:
+            if isinstance(info, dict):
+                reply.update(info)
+            elif info:
                 reply["reason"] = info
         except ValidationError as exc:
             reply.update(ok=False, kind="error", reason=f"bad {action or 'editor'} message: {exc}")
         except ConnectionRefused as exc:
-            reply.update(ok=False, kind="refused", reason=str(exc))
+            reply.update(ok=False, kind="refused", reason=rules.refusal(self.board, exc))
         except (FlowLikeError, OSError) as exc:
             reply.update(ok=False, kind="error", reason=str(exc))
         except Exception as exc:  # a bug, not a user error: say so on the canvas, keep the traceback in the log
@@ -224,8 +235,8 @@ class BoardEditor(anywidget.AnyWidget):
             reply.update(ok=False, kind="error", reason=f"{action or 'editor'} failed: {type(exc).__name__}: {exc}")
         self.send(reply)
 
-    def _handle_message(self, message: Any) -> str | None:
-        """Carry out one front-end message; returns a note for the reply, raises on failure."""
+    def _handle_message(self, message: Any) -> str | dict[str, Any] | None:
+        """Carry out one front-end message; returns a note (or the answer's fields) for the reply, raises on failure."""
         board = self.board
         match message:
             case protocol.AddNode():
@@ -262,6 +273,17 @@ class BoardEditor(anywidget.AnyWidget):
             case protocol.Run():
                 handle = self.run(message.start)
                 return f"run {handle.run.id} started"
+            case protocol.FittingTypes():
+                return {"fits": rules.fitting_types(board, self.registry, message.node_id, message.pin_id)}
+            case protocol.PinFits():
+                return {"fits": rules.pin_fits(board, message.node_id, message.pin_id)}
+            case protocol.PinValue():
+                found, value = values.pin_value(self.last_run, board, message.node_id, message.pin_id)
+                return {"value": values.preview(value) if found else None}
+            case protocol.NodeValues():
+                return {"values": values.node_previews(self.last_run, board, message.node_id)}
+            case protocol.BindValue():
+                return self._bind_value(message)
             case protocol.RefreshCatalog():
                 if message.generation != self.registry.generation:
                     self.refresh_catalog()
@@ -281,6 +303,21 @@ class BoardEditor(anywidget.AnyWidget):
             case protocol.Simple(action="sync"):
                 self.sync()
         return None
+
+    def _bind_value(self, message: protocol.BindValue) -> str:
+        """Send a pin's value from the last run to the notebook as a variable."""
+        from IPython import get_ipython
+
+        node = self.board.node(message.node_id)
+        pin = node.pin(message.pin_id)
+        found, value = values.pin_value(self.last_run, self.board, node.id, pin.id)
+        if not found:
+            raise FlowLikeError(f"{rules.shown_name(node)}.{pin.name} has no value yet: run the board first")
+        shell = get_ipython()
+        if shell is None:
+            raise FlowLikeError("no notebook kernel to send the value to")
+        values.bind(shell.user_ns, message.name, value)
+        return f"{message.name} = {rules.shown_name(node)}.{pin.name} ({type(value).__name__})"
 
     def _paste_flowlike(self, message: protocol.PasteFlowLike) -> str:
         """Paste what Flow-Like's editor copied: its nodes mapped onto ours (placeholders for unknown keys)."""

@@ -51,6 +51,13 @@ def columns(board: Board) -> dict[str, int]:
     return column
 
 
+def place_unrecorded(board: Board) -> None:
+    """Lay out a board that is being opened (e.g. built in cells, nodes piled at the origin) outside the undo
+    history: opening a board is not an edit, so an early undo must not pile the nodes up again."""
+    board.history.place({node_id: (x, y, board.nodes[node_id].coordinates[2])
+                         for node_id, (x, y) in auto_layout(board).items()})
+
+
 def auto_layout(board: Board, origin: tuple[float, float] = (40.0, 40.0)) -> dict[str, tuple[float, float]]:
     """New (x, y) of every node."""
     column = columns(board)

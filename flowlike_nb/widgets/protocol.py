@@ -19,6 +19,12 @@ Edits (each becomes one `flowlike_core.commands` command, so one undo step):
 Actions:
     undo, redo, run {start?: node id}, stop, save, sync (resend the whole document),
     refresh_catalog {generation}
+Questions (the reply carries the answer):
+    fitting_types   {node_id, pin_id}   reply `fits`: {node key: 2 same type | 1 generic} for the palette
+    pin_fits        {node_id, pin_id}   reply `fits`: {node id: [pin id]} a wire dragged from it may end on
+    pin_value       {node_id, pin_id}   reply `value`: a preview (flowlike_nb.widgets.values) or null
+    node_values     {node_id}           reply `values`: {pin id: preview} of the last run
+    bind_value      {node_id, pin_id, name}   the pin's value becomes the notebook variable `name`
 """
 
 from __future__ import annotations
@@ -131,9 +137,32 @@ class RefreshCatalog(_Message):
     generation: int = -1
 
 
+class FittingTypes(_Message, PinRef):
+    action: Literal["fitting_types"]
+
+
+class PinFits(_Message, PinRef):
+    action: Literal["pin_fits"]
+
+
+class PinValue(_Message, PinRef):
+    action: Literal["pin_value"]
+
+
+class NodeValues(_Message):
+    action: Literal["node_values"]
+    node_id: str
+
+
+class BindValue(_Message, PinRef):
+    action: Literal["bind_value"]
+    name: str
+
+
 Message = Annotated[
     AddNode | Remove | Move | UpdateNode | Connect | Disconnect | UpsertVariable | RemoveVariable
-    | UpsertComment | Paste | PasteFlowLike | Simple | Run | RefreshCatalog,
+    | UpsertComment | Paste | PasteFlowLike | Simple | Run | RefreshCatalog | FittingTypes
+    | PinFits | PinValue | NodeValues | BindValue,
     Field(discriminator="action"),
 ]
 

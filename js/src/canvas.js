@@ -3,10 +3,16 @@
 // messages (move, connect, select); it never changes the board itself.
 
 import { fill, h, svg } from "./dom.js";
-import { HEADER, NODE_WIDTH, PIN_ROW, bounds, nodeHeight, pinPoint, pinsOf, wirePath } from "./geometry.js";
-import { fits, isExec, typeLabel } from "./types.js";
+import { ERROR_PINS, HEADER, NODE_WIDTH, PIN_ROW, bounds, nodeHeight, pinPoint, pinsOf, wirePath } from "./geometry.js";
+import { isExec, typeLabel } from "./types.js";
+import { Minimap } from "./minimap.js";
+import { previewElement } from "./values.js";
 
 const DRAG_THRESHOLD = 3;
+const READABLE = 0.75;
+const LITE_BELOW = 0.45; // zoomed out further, nodes are drawn as plain boxes with their title
+const OVERSCAN = 0.5; // draw what lies within half a view beyond each edge, so panning finds it drawn
+const MARGIN = 40;
 
 export function formatDuration(seconds) {
   if (seconds === undefined || seconds === null) return "";
@@ -26,7 +32,10 @@ export class Canvas {
     this.nodeEls = new Map();
     this.wireEls = new Map();
     this.commentEls = new Map();
+    this.rowCache = new Map();
+    this.opened = new Set();
     this.drag = null;
+    this.pointer = null;
     this.tempWire = svg("path", { class: "fl-wire fl-wire-temp" });
     this.box = h("div", { class: "fl-select-box" });
     this.wireLayer = svg("svg", { class: "fl-wires", width: 1, height: 1 });
@@ -36,11 +45,28 @@ export class Canvas {
       this.commentLayer, this.wireLayer, this.nodeLayer, this.box);
     this.el = h("div", { class: "fl-canvas", "data-testid": "editor-canvas" }, this.viewport);
     this.el.addEventListener("pointerdown", (e) => this.onPointerDown(e));
-    this.el.addEventListener("pointermove", (e) => this.onPointerMove(e));
+    this.el.addEventListener("pointermove", (e) => {
+      this.pointer = [e.clientX, e.clientY];
+      this.onPointerMove(e);
+    });
+    this.el.addEventListener("pointerleave", () => { this.pointer = null; });
     this.el.addEventListener("pointerup", (e) => this.onPointerUp(e));
     this.el.addEventListener("pointercancel", () => this.cancelDrag());
     this.el.addEventListener("wheel", (e) => this.onWheel(e), { passive: false });
     this.el.addEventListener("dblclick", (e) => this.onDoubleClick(e));
+    this.el.addEventListener("contextmenu", (e) => {
+      e.preventDefault();
+      e.stopPropagation(); // the editor's menu, not the notebook's
+      this.editor.contextMenu(e);
+    });
+    this.found = new Set();
+    this.tooltip = h("div", { class: "fl-tooltip", "data-testid": "pin-tooltip", hidden: true });
+    this.minimap = new Minimap(this);
+    this.el.append(this.tooltip, this.minimap.el);
+    this.el.addEventListener("pointerover", (e) => this.onPinHover(e));
+    this.el.addEventListener("pointerout", (e) => {
+      if (e.target.closest?.("[data-pin-id]") && !e.relatedTarget?.closest?.("[data-pin-id]")) this.hideTooltip();
+    });
   }
 
   get store() {
@@ -56,16 +82,64 @@ export class Canvas {
     this.nodeEls.clear();
     this.wireEls.clear();
     this.commentEls.clear();
-    const nodes = document.createDocumentFragment();
-    for (const node of Object.values(this.store.nodes)) {
-      const el = this.nodeElement(node);
-      this.nodeEls.set(node.id, el);
-      nodes.append(el);
-    }
-    this.nodeLayer.append(nodes);
-    for (const key of this.store.wires.keys()) this.drawWire(key);
+    this.cull();
     this.renderComments();
     this.showSelection();
+  }
+
+  /** The part of the board worth drawing: the view plus an overscan margin, in canvas coordinates (null unsized). */
+  drawnRect() {
+    const { width, height } = this.el.getBoundingClientRect();
+    if (!width || !height) return null;
+    const { x, y, scale } = this.view;
+    const [mx, my] = [width * OVERSCAN, height * OVERSCAN];
+    return [(-x - mx) / scale, (-y - my) / scale, (width - x + mx) / scale, (height - y + my) / scale];
+  }
+
+  inRect(node, rect) {
+    const [x, y] = node.coordinates;
+    return x < rect[2] && x + NODE_WIDTH > rect[0] && y < rect[3] && y + nodeHeight(node, this.rows(node)) > rect[1];
+  }
+
+  /** Draw the nodes in (or near) view and their wires; drop the others (so 5,000 nodes cost what is seen). */
+  cull() {
+    this.cullFrame = null;
+    const rect = this.drawnRect();
+    if (!rect) return;
+    const lite = this.view.scale < LITE_BELOW;
+    if (lite !== this.lite) {
+      this.lite = lite;
+      this.el.classList.toggle("fl-lite", lite);
+      for (const el of this.nodeEls.values()) el.remove();
+      this.nodeEls.clear();
+    }
+    const moving = this.drag?.kind === "move" ? this.drag.nodes : null;
+    const added = document.createDocumentFragment();
+    const changed = new Set();
+    for (const node of Object.values(this.store.nodes)) {
+      const want = this.inRect(node, rect) || moving?.has(node.id);
+      const el = this.nodeEls.get(node.id);
+      if (want && !el) {
+        const fresh = this.nodeElement(node);
+        if (this.editor.selection.nodes.has(node.id)) fresh.classList.add("fl-selected");
+        this.nodeEls.set(node.id, fresh);
+        added.append(fresh);
+        changed.add(node.id);
+      } else if (!want && el) {
+        el.remove();
+        this.nodeEls.delete(node.id);
+        changed.add(node.id);
+      }
+    }
+    this.nodeLayer.append(added);
+    for (const id of changed) this.redrawWiresOf(id);
+    this.el.dataset.drawn = String(this.nodeEls.size);
+    this.minimap.schedule();
+  }
+
+  /** Cull again on the next frame (after a pan or zoom), once however many view changes come before it. */
+  scheduleCull() {
+    if (!this.cullFrame) this.cullFrame = requestAnimationFrame(() => this.cull());
   }
 
   /** Redraw after a patch: only the nodes and wires it names, plus wires of moved nodes. */
@@ -75,6 +149,7 @@ export class Canvas {
       this.wireEls.delete(key);
     }
     for (const id of change.removedNodes) {
+      this.rowCache.delete(id);
       this.nodeEls.get(id)?.remove();
       this.nodeEls.delete(id);
     }
@@ -88,17 +163,45 @@ export class Canvas {
     for (const key of change.addedWires) this.drawWire(key);
     if (change.comments) this.renderComments();
     this.showSelection();
+    this.minimap.schedule();
   }
 
   redrawNode(id) {
     const node = this.store.nodes[id];
     if (!node) return;
-    const el = this.nodeElement(node);
     const old = this.nodeEls.get(id);
+    const rect = this.drawnRect();
+    if (!old && !(rect && this.inRect(node, rect))) {
+      this.redrawWiresOf(id);
+      return;
+    }
+    const el = this.nodeElement(node);
     if (old) old.replaceWith(el);
     else this.nodeLayer.append(el);
     this.nodeEls.set(id, el);
     this.redrawWiresOf(id);
+  }
+
+  /** The pins drawn on a node: its error pins only when one is wired or the node is selected. */
+  rows(node) {
+    const open = this.editor.selection.nodes.has(node.id) || this.errorWired(node.id);
+    const cached = this.rowCache.get(node.id);
+    if (cached && cached.node === node && cached.open === open) return cached;
+    const all = pinsOf(node);
+    const hidden = !open && all.outputs.some((pin) => ERROR_PINS.has(pin.name));
+    const rows = hidden ? pinsOf(node, (pin) => !ERROR_PINS.has(pin.name)) : all;
+    const entry = { node, open, hidden, inputs: rows.inputs, outputs: rows.outputs };
+    this.rowCache.set(node.id, entry);
+    return entry;
+  }
+
+  errorWired(id) {
+    const node = this.store.nodes[id];
+    for (const key of this.store.wiresOf.get(id) || []) {
+      const wire = this.store.wires.get(key);
+      if (wire.from_node === id && ERROR_PINS.has(node.pins[wire.from_pin]?.name)) return true;
+    }
+    return false;
   }
 
   redrawWiresOf(id) {
@@ -106,7 +209,9 @@ export class Canvas {
   }
 
   nodeElement(node) {
-    const { inputs, outputs } = pinsOf(node);
+    if (this.lite) return this.liteElement(node);
+    const rows = this.rows(node);
+    const { inputs, outputs } = rows;
     const [x, y] = node.coordinates;
     const wired = new Set();
     for (const key of this.store.wiresOf.get(node.id) || []) {
@@ -119,16 +224,38 @@ export class Canvas {
       class: `fl-node${pure ? " fl-pure" : ""}${missing ? " fl-missing" : ""}`, "data-testid": "node",
       "data-node-id": node.id, "data-node-type": node.name,
       title: missing ? `${node.friendly_name || node.name}: ${missing}` : node.description || node.name,
-      style: { transform: `translate(${x}px, ${y}px)`, height: `${nodeHeight(node)}px`, width: `${NODE_WIDTH}px` },
+      style: { transform: `translate(${x}px, ${y}px)`, height: `${nodeHeight(node, rows)}px`, width: `${NODE_WIDTH}px` },
     },
     h("div", { class: "fl-node-header", "data-testid": "node-header" },
       h("span", { class: "fl-node-title", "data-testid": "node-title" }, missing || node.friendly_name || node.name),
+      rows.hidden ? h("span", {
+        class: "fl-error-marker", "data-testid": "error-marker",
+        title: "On Error pins hidden: select the node to wire them",
+      }) : null,
       h("span", { class: "fl-node-status", "data-testid": "node-status" })),
     inputs.map((pin, row) => this.pinElement(pin, row, wired.has(pin.id))),
     outputs.map((pin, row) => this.pinElement(pin, row, wired.has(pin.id))),
     node.comment ? h("div", { class: "fl-node-comment" }, node.comment) : null,
     h("div", { class: "fl-node-progress", "data-testid": "node-progress" }, h("div")));
     this.paintStatus(el, this.editor.runState.get(node.id));
+    if (this.found.has(node.id)) el.classList.add("fl-found");
+    return el;
+  }
+
+  /** A node far away: its box and title only (a tenth of the elements), still draggable and selectable. */
+  liteElement(node) {
+    const [x, y] = node.coordinates;
+    const missing = (this.editor.model.get("missing") || {})[node.name];
+    const pure = !Object.values(node.pins).some(isExec);
+    const el = h("div", {
+      class: `fl-node fl-node-lite${pure ? " fl-pure" : ""}${missing ? " fl-missing" : ""}`, "data-testid": "node",
+      "data-node-id": node.id, "data-node-type": node.name, title: node.friendly_name || node.name,
+      style: { transform: `translate(${x}px, ${y}px)`, height: `${nodeHeight(node, this.rows(node))}px`, width: `${NODE_WIDTH}px` },
+    }, h("div", { class: "fl-node-header", "data-testid": "node-header" },
+      h("span", { class: "fl-node-title", "data-testid": "node-title" }, missing || node.friendly_name || node.name)));
+    const state = this.editor.runState.get(node.id);
+    if (state) el.dataset.status = state.status;
+    if (this.found.has(node.id)) el.classList.add("fl-found");
     return el;
   }
 
@@ -157,8 +284,13 @@ export class Canvas {
     const from = wire && this.store.nodes[wire.from_node];
     const to = wire && this.store.nodes[wire.to_node];
     if (!from || !to || !from.pins[wire.from_pin] || !to.pins[wire.to_pin]) return;
+    if (!this.nodeEls.has(wire.from_node) && !this.nodeEls.has(wire.to_node)) {
+      this.wireEls.get(key)?.remove();
+      this.wireEls.delete(key);
+      return;
+    }
     const pin = from.pins[wire.from_pin];
-    const d = wirePath(pinPoint(from, wire.from_pin), pinPoint(to, wire.to_pin));
+    const d = wirePath(pinPoint(from, wire.from_pin, this.rows(from)), pinPoint(to, wire.to_pin, this.rows(to)));
     let el = this.wireEls.get(key);
     if (!el) {
       el = svg("path", {
@@ -228,11 +360,19 @@ export class Canvas {
 
   showStatus(id) {
     const el = this.nodeEls.get(id);
-    if (el) this.paintStatus(el, this.editor.runState.get(id));
+    const state = this.editor.runState.get(id);
+    if (el?.classList.contains("fl-node-lite")) el.dataset.status = state?.status || "";
+    else if (el) this.paintStatus(el, state);
   }
 
   showSelection() {
     const { nodes, comments, wire } = this.editor.selection;
+    // Selecting a node opens its error pins, leaving it folds them again.
+    for (const id of new Set([...this.opened, ...nodes])) {
+      const node = this.store.nodes[id];
+      if (node && this.rowCache.get(id)?.open !== this.rows(node).open) this.redrawNode(id);
+    }
+    this.opened = new Set(nodes);
     for (const [id, el] of this.nodeEls) el.classList.toggle("fl-selected", nodes.has(id));
     for (const [id, el] of this.commentEls) el.classList.toggle("fl-selected", comments.has(id));
     for (const [key, el] of this.wireEls) el.classList.toggle("fl-selected", key === wire);
@@ -246,22 +386,108 @@ export class Canvas {
     this.el.style.backgroundSize = `${20 * scale}px ${20 * scale}px`;
     this.el.style.backgroundPosition = `${x}px ${y}px`;
     this.el.dataset.scale = scale.toFixed(3);
+    this.scheduleCull();
   }
 
-  fit() {
+  /** The scale at which the whole board fits in view, and the board's box (null for an empty board). */
+  fitScale() {
     const box = bounds(this.store.document);
     const { width, height } = this.el.getBoundingClientRect();
-    if (!box || !width || !height) {
+    if (!box || !width || !height) return { scale: 1, box: null, width, height };
+    const scale = Math.min((width - MARGIN * 2) / (box.right - box.left), (height - MARGIN * 2) / (box.bottom - box.top));
+    return { scale, box, width, height };
+  }
+
+  /** Show the whole board (Fit), however small that makes it; `maxScale` caps the zoom of small boards. */
+  fit(maxScale = 1.25) {
+    const { scale: fitting, box, width, height } = this.fitScale();
+    if (!box) {
       this.view = { x: 0, y: 0, scale: 1 };
     } else {
-      const margin = 40;
-      const scale = Math.min(1.25, (width - margin * 2) / (box.right - box.left), (height - margin * 2) / (box.bottom - box.top));
+      const scale = Math.min(maxScale, fitting);
       this.view = {
         scale,
         x: (width - (box.right - box.left) * scale) / 2 - box.left * scale,
         y: (height - (box.bottom - box.top) * scale) / 2 - box.top * scale,
       };
     }
+    this.applyView();
+  }
+
+  /** The view a board opens with: all of it if that is readable (zoom 0.75 or more), else its start node at zoom 1. */
+  firstView() {
+    const { scale, box, height } = this.fitScale();
+    if (!box || scale >= READABLE) {
+      this.fit(1);
+      return;
+    }
+    const start = this.startNode();
+    const [x, y] = start.coordinates;
+    const top = Math.max(MARGIN, height / 2 - nodeHeight(start, this.rows(start)) / 2);
+    this.view = { scale: 1, x: MARGIN - x, y: top - y };
+    this.applyView();
+  }
+
+  /** Where a reader starts: the first event node (top left first), else the top-left node without inputs wired. */
+  startNode() {
+    const nodes = Object.values(this.store.nodes);
+    const order = (a, b) => a.coordinates[0] - b.coordinates[0] || a.coordinates[1] - b.coordinates[1];
+    const events = nodes.filter((n) => this.editor.catalogEntry(n.name)?.event).sort(order);
+    if (events.length) return events[0];
+    const fed = new Set([...this.store.wires.values()].map((w) => w.to_node));
+    return nodes.filter((n) => !fed.has(n.id)).sort(order)[0] || nodes.sort(order)[0];
+  }
+
+  /** After a run (and during one), hovering a pin shows its value as the kernel previews it. */
+  onPinHover(e) {
+    const pinEl = e.target.closest?.("[data-pin-id]");
+    const nodeEl = pinEl?.closest("[data-node-id]");
+    if (!pinEl || !nodeEl || this.drag || !this.editor.runGeneration) return;
+    const [nodeId, pinId] = [nodeEl.dataset.nodeId, pinEl.dataset.pinId];
+    if (this.hovered?.pinId === pinId && this.hovered?.nodeId === nodeId) return;
+    const hovered = { nodeId, pinId };
+    this.hovered = hovered;
+    this.editor.ask({ action: "pin_value", node_id: nodeId, pin_id: pinId }, (reply) => {
+      if (this.hovered !== hovered) return;
+      const pin = this.store.nodes[nodeId]?.pins[pinId];
+      fill(this.tooltip, h("div", { class: "fl-tooltip-title" }, pin ? pin.friendly_name || pin.name : pinId),
+        reply.value ? previewElement(reply.value) : h("div", { class: "fl-muted" }, "no value in this run"));
+      this.tooltip.dataset.pinId = pinId;
+      const canvas = this.el.getBoundingClientRect();
+      const box = pinEl.getBoundingClientRect();
+      const left = Math.min(box.left - canvas.left, canvas.width - 320);
+      Object.assign(this.tooltip.style, { left: `${Math.max(0, left)}px`, top: `${box.bottom - canvas.top + 4}px` });
+      this.tooltip.hidden = false;
+    });
+  }
+
+  hideTooltip() {
+    this.hovered = null;
+    this.tooltip.hidden = true;
+  }
+
+  /** Mark the nodes `ids` (find's matches). */
+  highlight(ids) {
+    for (const id of this.found) this.nodeEls.get(id)?.classList.remove("fl-found");
+    this.found = ids;
+    for (const id of ids) this.nodeEls.get(id)?.classList.add("fl-found");
+  }
+
+  /** Bring a board point to the middle of the view (the minimap's clicks), keeping the zoom. */
+  centerOnPoint(cx, cy) {
+    const { width, height } = this.el.getBoundingClientRect();
+    this.view = { ...this.view, x: width / 2 - cx * this.view.scale, y: height / 2 - cy * this.view.scale };
+    this.applyView();
+  }
+
+  /** Bring a node to the middle of the view, at a readable zoom. */
+  centerOn(id) {
+    const node = this.store.nodes[id];
+    if (!node) return;
+    const { width, height } = this.el.getBoundingClientRect();
+    const scale = Math.max(this.view.scale, READABLE);
+    const [x, y] = node.coordinates;
+    this.view = { scale, x: width / 2 - (x + NODE_WIDTH / 2) * scale, y: height / 2 - (y + nodeHeight(node, this.rows(node)) / 2) * scale };
     this.applyView();
   }
 
@@ -290,6 +516,7 @@ export class Canvas {
 
   onPointerDown(e) {
     if (e.button !== 0 && e.button !== 1) return;
+    if (this.editor.palette.isOpen) this.editor.palette.close();
     if (e.target.closest("textarea")) return;
     e.preventDefault();
     this.editor.focus();
@@ -309,7 +536,11 @@ export class Canvas {
         this.disconnectPin(node.id, pin.id);
         return;
       }
-      this.drag = { kind: "wire", node, pin, from: pinPoint(node, pin.id) };
+      const drag = { kind: "wire", node, pin, from: pinPoint(node, pin.id, this.rows(node)), fits: null };
+      this.drag = drag;
+      this.editor.ask({ action: "pin_fits", node_id: node.id, pin_id: pin.id }, (reply) => {
+        if (this.drag === drag) this.lightFits(drag, reply.fits);
+      });
       this.tempWire.setAttribute("class", `fl-wire fl-wire-temp fl-t-${pin.data_type}${isExec(pin) ? " fl-exec" : ""}`);
       this.wireLayer.append(this.tempWire);
     } else if (nodeEl || commentEl) {
@@ -382,6 +613,7 @@ export class Canvas {
     if (this.el.hasPointerCapture(e.pointerId)) this.el.releasePointerCapture(e.pointerId);
     if (drag.kind === "wire") {
       this.tempWire.remove();
+      this.lightFits(null);
       this.dropWire(drag, e);
     } else if (drag.kind === "move" && drag.moved) {
       const [dx, dy] = drag.delta;
@@ -393,7 +625,20 @@ export class Canvas {
     }
   }
 
+  /** While a wire is dragged: pins the kernel says fit light up, the others dim (null: back to normal). */
+  lightFits(drag, fits) {
+    for (const el of this.nodeLayer.querySelectorAll(".fl-fit")) el.classList.remove("fl-fit");
+    this.el.classList.toggle("fl-wiring", !!drag);
+    if (!drag) return;
+    drag.fits = new Map(Object.entries(fits).map(([node, pins]) => [node, new Set(pins)]));
+    for (const [node, pins] of drag.fits) {
+      const el = this.nodeEls.get(node);
+      for (const pin of pins) el?.querySelector(`[data-pin-id="${pin}"]`)?.classList.add("fl-fit");
+    }
+  }
+
   cancelDrag() {
+    this.lightFits(null);
     this.drag = null;
     this.tempWire.remove();
     this.box.style.display = "none";
@@ -411,17 +656,19 @@ export class Canvas {
       const [from, to] = drag.pin.direction === "Output" ? [mine, other] : [other, mine];
       this.editor.send({ action: "connect", from_node: from.node, from_pin: from.pin, to_node: to.node, to_pin: to.pin });
     } else if (!nodeEl && this.el.contains(target)) {
-      this.editor.openPalette(this.toCanvas(e.clientX, e.clientY), { node_id: drag.node.id, pin_id: drag.pin.id });
+      this.editor.openPalette(this.toCanvas(e.clientX, e.clientY), { node_id: drag.node.id, pin_id: drag.pin.id },
+        [e.clientX, e.clientY]);
     }
   }
 
-  /** The first free pin of `node` that the dragged pin could be wired to (a wire dropped on a node's body). */
-  fittingPin({ node: from, pin }, node) {
-    if (!node || node.id === from.id) return null;
-    const { inputs, outputs } = pinsOf(node);
+  /** The first free pin of `node` that the kernel said the dragged pin fits (a wire dropped on a node's body). */
+  fittingPin({ node: from, pin, fits }, node) {
+    const fitting = node && node.id !== from.id ? fits?.get(node.id) : null;
+    if (!fitting) return null;
+    const { inputs, outputs } = this.rows(node);
     const output = pin.direction === "Output";
     const free = (other) => !output || isExec(other) || this.store.wiresInto(node.id, other.id).length === 0;
-    return (output ? inputs : outputs).find((other) => free(other) && (output ? fits(pin, other) : fits(other, pin))) || null;
+    return (output ? inputs : outputs).find((other) => free(other) && fitting.has(other.id)) || null;
   }
 
   disconnectPin(nodeId, pinId) {
@@ -434,7 +681,7 @@ export class Canvas {
     const nodes = new Set();
     for (const node of Object.values(this.store.nodes)) {
       const [x, y] = node.coordinates;
-      if (x < right && x + NODE_WIDTH > left && y < bottom && y + nodeHeight(node) > top) nodes.add(node.id);
+      if (x < right && x + NODE_WIDTH > left && y < bottom && y + nodeHeight(node, this.rows(node)) > top) nodes.add(node.id);
     }
     const comments = new Set();
     for (const comment of Object.values(this.store.document.comments)) {
@@ -451,7 +698,7 @@ export class Canvas {
     if (commentEl) {
       this.editComment(commentEl.dataset.commentId);
     } else if (!target.closest("[data-node-id]") && !target.closest("[data-wire]")) {
-      this.editor.openPalette(this.toCanvas(e.clientX, e.clientY), null);
+      this.editor.openPalette(this.toCanvas(e.clientX, e.clientY), null, [e.clientX, e.clientY]);
     }
   }
 }

@@ -5,14 +5,37 @@
 import "./editor.css";
 import { Canvas, formatDuration } from "./canvas.js";
 import { h, inField } from "./dom.js";
+import { NODE_WIDTH, nodeHeight } from "./geometry.js";
 import { Inspector } from "./inspector.js";
+import { layered } from "./layout.js";
+import { ContextMenu, Finder, ShortcutSheet } from "./menu.js";
 import { Palette } from "./palette.js";
 import { BoardStore } from "./store.js";
 import { VariablesPanel } from "./variables.js";
 
 const NODE_STATUS = { Running: "running", Success: "succeeded", Failed: "failed", Cancelled: "cancelled" };
 const MAX_LOGS = 200;
+const MESSAGE_SECONDS = { info: 4, refused: 6, error: 10 };
+const MIN_HEIGHT = 240;
 let clipboard = null;
+
+/** What this browser remembers for the editor (height, side panel) across views and sessions. */
+const remembered = {
+  get(key) {
+    try {
+      return localStorage.getItem(`flowlike-nb.editor.${key}`);
+    } catch {
+      return null;
+    }
+  },
+  set(key, value) {
+    try {
+      localStorage.setItem(`flowlike-nb.editor.${key}`, value);
+    } catch {
+      // storage refused (private mode): the setting lasts for this view only
+    }
+  },
+};
 
 class Editor {
   constructor(model, el) {
@@ -26,29 +49,40 @@ class Editor {
     this.pastes = 0;
     this.fitAfterPatch = false;
     this.lastAdded = [];
+    this.waiting = new Map();
+    this.runGeneration = 0; // counts run event batches: values shown are asked again after each
 
     this.canvas = new Canvas(this);
     this.palette = new Palette(this);
     this.inspector = new Inspector(this);
     this.variables = new VariablesPanel(this);
+    this.menu = new ContextMenu(this);
+    this.sheet = new ShortcutSheet(this);
+    this.finder = new Finder(this);
     this.buttons = {};
     this.message = h("span", { class: "fl-message-text" });
     this.messageBar = h("div", { class: "fl-message", "data-testid": "editor-message", hidden: true }, this.message,
       h("button", { class: "fl-icon-button", "data-testid": "message-close", onclick: () => this.hideMessage() }, "×"));
     this.runBadge = h("span", { class: "fl-run-status", "data-testid": "run-status", "data-status": "idle" }, "idle");
     this.progress = h("progress", { class: "fl-progress", "data-testid": "run-progress", max: 1, value: 0 });
+    this.side = h("div", { class: "fl-side", "data-testid": "side-panel" }, this.inspector.el, this.variables.el);
+    this.side.hidden = remembered.get("side") === "closed";
+    this.grip = h("div", { class: "fl-resize", "data-testid": "editor-resize", title: "Drag to resize the editor" });
     this.root = h("div", {
       class: "fl-editor", "data-testid": "flowlike-editor", tabindex: 0, "data-lm-suppress-shortcuts": "true",
-      style: { height: model.get("height") },
+      style: { height: this.startHeight() },
     },
     this.toolbar(),
-    h("div", { class: "fl-main" }, this.palette.el, this.canvas.el,
-      h("div", { class: "fl-side" }, this.inspector.el, this.variables.el)),
-    this.messageBar);
+    h("div", { class: "fl-main" }, h("div", { class: "fl-stage" }, this.canvas.el, this.palette.el, this.finder.el, this.sheet.el,
+      this.menu.el, this.messageBar),
+      this.side),
+    this.grip);
+    this.grip.addEventListener("pointerdown", (e) => this.startResize(e));
     // Keep Jupyter's own shortcuts (cell delete, undo...) and its cell-selection clicks out of the editor.
     this.root.addEventListener("keydown", (e) => this.onKey(e));
     this.root.addEventListener("paste", (e) => this.onPaste(e));
     this.root.addEventListener("mousedown", (e) => e.stopPropagation());
+    this.root.addEventListener("pointerdown", () => this.menu.close());
     el.append(this.root);
 
     this.handlers = {
@@ -69,7 +103,7 @@ class Editor {
     this.resize = new ResizeObserver(() => {
       if (!this.fitted && this.canvas.el.clientWidth > 0) {
         this.fitted = true;
-        this.canvas.fit();
+        this.canvas.firstView();
       }
     });
     this.resize.observe(this.canvas.el);
@@ -78,6 +112,53 @@ class Editor {
   dispose() {
     for (const [event, handler] of Object.entries(this.handlers)) this.model.off(event, handler);
     this.resize.disconnect();
+    clearTimeout(this.messageTimer);
+    if (this.placeholder) this.toggleFullSize(false);
+  }
+
+  // ---- size: resizable, remembered, full size --------------------------------------------------------
+
+  /** The height given from Python, unless the user resized an editor of this board (this browser remembers). */
+  startHeight() {
+    return remembered.get(`height.${this.store.document.name}`) || this.model.get("height");
+  }
+
+  startResize(e) {
+    e.preventDefault();
+    const top = this.root.getBoundingClientRect().top;
+    this.grip.setPointerCapture(e.pointerId);
+    const move = (m) => { this.root.style.height = `${Math.max(MIN_HEIGHT, Math.round(m.clientY - top))}px`; };
+    const up = () => {
+      this.grip.removeEventListener("pointermove", move);
+      this.grip.removeEventListener("pointerup", up);
+      remembered.set(`height.${this.store.document.name}`, this.root.style.height);
+      this.model.set("height", this.root.style.height);
+      this.model.save_changes();
+    };
+    this.grip.addEventListener("pointermove", move);
+    this.grip.addEventListener("pointerup", up);
+  }
+
+  /** Fill the browser window: the editor moves to <body> (Lab's panels contain fixed boxes), and back. */
+  toggleFullSize(on) {
+    const full = on === undefined ? !this.root.classList.contains("fl-fullsize") : on;
+    if (full && !this.placeholder) {
+      this.placeholder = document.createComment("flowlike-nb editor (full size)");
+      this.root.replaceWith(this.placeholder);
+      document.body.append(this.root);
+    } else if (!full && this.placeholder) {
+      this.placeholder.replaceWith(this.root);
+      this.placeholder = null;
+    }
+    this.root.classList.toggle("fl-fullsize", full);
+    this.root.focus({ preventScroll: true });
+    this.root.dataset.fullsize = String(full);
+    this.buttons.fullsize.textContent = full ? "⤡ Exit full size" : "⛶ Full size";
+  }
+
+  toggleSide(show) {
+    this.side.hidden = show === undefined ? !this.side.hidden : !show;
+    remembered.set("side", this.side.hidden ? "closed" : "open");
   }
 
   // ---- talking to the kernel -------------------------------------------------------------------------
@@ -86,6 +167,11 @@ class Editor {
     const request = this.nextRequest++;
     this.model.send({ ...message, request });
     return request;
+  }
+
+  /** Send a question; `answer(reply)` gets the kernel's reply when it is ok. */
+  ask(message, answer) {
+    this.waiting.set(this.send(message), answer);
   }
 
   requestSync() {
@@ -131,12 +217,16 @@ class Editor {
     this.root.dataset.revision = String(this.store.revision);
     if (this.fitAfterPatch) {
       this.fitAfterPatch = false;
-      this.canvas.fit();
+      this.canvas.firstView();
     }
   }
 
   onReply(reply) {
-    if (reply.action === "sync") {
+    const answer = this.waiting.get(reply.request);
+    this.waiting.delete(reply.request);
+    if (answer && reply.ok) {
+      answer(reply);
+    } else if (reply.action === "sync") {
       this.resetFromModel();
     } else if (!reply.ok) {
       this.showMessage(reply.kind || "error", reply.reason);
@@ -158,6 +248,7 @@ class Editor {
   }
 
   onRunEvents(message) {
+    this.runGeneration += 1;
     const touched = new Set();
     for (const event of message.events) {
       const id = event.node_id;
@@ -192,7 +283,7 @@ class Editor {
     if (message.summary) this.finishRun(message.summary, touched);
     for (const id of touched) this.canvas.showStatus(id);
     const selected = this.selection.nodes.size === 1 ? [...this.selection.nodes][0] : null;
-    if (selected && touched.has(selected)) this.inspector.render();
+    if (selected && (touched.has(selected) || message.summary)) this.inspector.render();
   }
 
   finishRun(summary, touched) {
@@ -240,26 +331,45 @@ class Editor {
     if (this.selection.wire && !this.store.wires.has(this.selection.wire)) this.selection.wire = null;
   }
 
-  openPalette(at, wire) {
-    this.palette.open(at, wire);
+  /** The search popup at canvas point `at` (screen point `screen`), for a wire dropped there if `wire`. */
+  openPalette(at, wire, screen) {
+    this.palette.open(at, wire, screen);
   }
 
-  togglePalette(show) {
-    this.palette.el.hidden = show === undefined ? !this.palette.el.hidden : !show;
+  /** Open the palette where the pointer last was on the canvas (its middle if never). */
+  openPaletteHere() {
+    const pointer = this.canvas.pointer;
+    const rect = this.canvas.el.getBoundingClientRect();
+    const screen = pointer || [rect.left + rect.width / 2, rect.top + rect.height / 3];
+    this.openPalette(this.canvas.toCanvas(...screen), null, screen);
   }
 
   focus() {
     if (!this.root.contains(document.activeElement) || inField(document.activeElement)) this.root.focus({ preventScroll: true });
   }
 
+  /** A message over the canvas that fades after a few seconds (longer for errors; hovering keeps it). */
   showMessage(kind, text) {
     this.messageBar.hidden = false;
+    this.messageBar.classList.remove("fl-fading");
     this.messageBar.dataset.kind = kind;
     this.message.textContent = text;
+    clearTimeout(this.messageTimer);
+    const fade = () => {
+      if (this.messageBar.matches(":hover")) {
+        this.messageTimer = setTimeout(fade, 1000);
+        return;
+      }
+      this.messageBar.classList.add("fl-fading");
+      this.messageTimer = setTimeout(() => this.hideMessage(), 600);
+    };
+    this.messageTimer = setTimeout(fade, (MESSAGE_SECONDS[kind] || 6) * 1000);
   }
 
   hideMessage() {
+    clearTimeout(this.messageTimer);
     this.messageBar.hidden = true;
+    this.messageBar.classList.remove("fl-fading");
     this.message.textContent = "";
   }
 
@@ -271,21 +381,20 @@ class Editor {
       return this.buttons[name];
     };
     return h("div", { class: "fl-toolbar" },
-      button("palette", "☰ Nodes", "Show or hide the node palette", () => this.togglePalette()),
+      button("palette", "＋ Node", "Add a node (double-click, Tab or Space on the canvas)", () => this.openPaletteHere()),
       button("run", "▶ Run", "Run from the selected event node (or the board's only one)", () => this.run()),
       button("stop", "■ Stop", "Cancel the run", () => this.send({ action: "stop" })),
       button("undo", "↶ Undo", "Undo (Ctrl+Z)", () => this.send({ action: "undo" })),
       button("redo", "↷ Redo", "Redo (Ctrl+Shift+Z)", () => this.send({ action: "redo" })),
-      button("layout", "⇶ Layout", "Arrange the nodes along their wires", () => {
-        this.fitAfterPatch = true;
-        this.send({ action: "layout" });
-      }),
+      button("layout", "⇶ Layout", "Arrange the selection (or every node) along the wires (L)", () => this.layout()),
       button("fit", "⤢ Fit", "Show the whole board", () => this.canvas.fit()),
       button("comment", "✎ Comment", "Add a comment", () => this.addComment()),
       button("save", "⭳ Save", "Save the board file", () => this.send({ action: "save" })),
       h("span", { class: "fl-spacer" }),
       this.progress,
-      this.runBadge);
+      this.runBadge,
+      button("side", "◨ Panel", "Show or hide the inspector and variables", () => this.toggleSide()),
+      button("fullsize", "⛶ Full size", "Fill the browser window (Escape leaves)", () => this.toggleFullSize()));
   }
 
   updateToolbar() {
@@ -297,9 +406,17 @@ class Editor {
     this.buttons.stop.disabled = !this.running;
   }
 
+  /** The catalog entry of a node key (undefined for keys no installed pack provides). */
+  catalogEntry(key) {
+    if (this.catalogIndex?.source !== this.model.get("catalog")) {
+      const source = this.model.get("catalog");
+      this.catalogIndex = { source, byKey: new Map(source.map((entry) => [entry.name, entry])) };
+    }
+    return this.catalogIndex.byKey.get(key);
+  }
+
   run() {
-    const catalog = new Map(this.model.get("catalog").map((entry) => [entry.name, entry]));
-    const selected = [...this.selection.nodes].filter((id) => catalog.get(this.store.nodes[id]?.name)?.event);
+    const selected = [...this.selection.nodes].filter((id) => this.catalogEntry(this.store.nodes[id]?.name)?.event);
     this.setRunning(true);
     this.send({ action: "run", start: selected.length === 1 ? selected[0] : null });
   }
@@ -314,6 +431,126 @@ class Editor {
     const { nodes, comments, wire } = this.selection;
     if (!nodes.size && !comments.size && !wire) return;
     this.send({ action: "remove", nodes: [...nodes], comments: [...comments], wires: wire ? [this.store.wires.get(wire)] : [] });
+  }
+
+  // ---- commands on the selection ---------------------------------------------------------------------
+
+  /** Lay out the selected nodes among themselves (every node when fewer than two are selected), as one undo step. */
+  async layout() {
+    const chosen = this.selection.nodes.size > 1 ? [...this.selection.nodes] : Object.keys(this.store.nodes);
+    if (!chosen.length) return;
+    const whole = chosen.length === Object.keys(this.store.nodes).length;
+    const corner = whole ? [40, 40] : [
+      Math.min(...chosen.map((id) => this.store.nodes[id].coordinates[0])),
+      Math.min(...chosen.map((id) => this.store.nodes[id].coordinates[1])),
+    ];
+    const rect = this.canvas.el.getBoundingClientRect();
+    const aspect = Math.max(0.6, rect.width / Math.max(1, rect.height));
+    const places = await layered(this.store, chosen, (node) => this.canvas.rows(node), aspect, corner);
+    this.fitAfterPatch = whole;
+    this.send({ action: "move", nodes: places, comments: {} });
+  }
+
+  /** Line the selected nodes up on their left, right, top or bottom edge, or their centres. */
+  align(edge) {
+    const nodes = [...this.selection.nodes].map((id) => this.store.nodes[id]);
+    if (nodes.length < 2) return;
+    const size = (n) => [NODE_WIDTH, nodeHeight(n, this.canvas.rows(n))];
+    const value = {
+      left: (n) => n.coordinates[0], right: (n) => n.coordinates[0] + size(n)[0],
+      top: (n) => n.coordinates[1], bottom: (n) => n.coordinates[1] + size(n)[1],
+      middle: (n) => n.coordinates[1] + size(n)[1] / 2,
+    }[edge];
+    const pick = edge === "left" || edge === "top" ? Math.min : Math.max;
+    const target = edge === "middle" ? nodes.reduce((s, n) => s + value(n), 0) / nodes.length : pick(...nodes.map(value));
+    const horizontal = edge === "left" || edge === "right";
+    this.send({ action: "move", comments: {}, nodes: Object.fromEntries(nodes.map((n) => {
+      const [x, y] = n.coordinates;
+      const shift = target - value(n);
+      return [n.id, horizontal ? [x + shift, y] : [x, y + shift]];
+    })) });
+  }
+
+  /** Spread the selected nodes evenly between the outermost two, across (x) or down (y). */
+  distribute(axis) {
+    const index = axis === "x" ? 0 : 1;
+    const nodes = [...this.selection.nodes].map((id) => this.store.nodes[id])
+      .sort((a, b) => a.coordinates[index] - b.coordinates[index]);
+    if (nodes.length < 3) return;
+    const first = nodes[0].coordinates[index];
+    const step = (nodes[nodes.length - 1].coordinates[index] - first) / (nodes.length - 1);
+    this.send({ action: "move", comments: {}, nodes: Object.fromEntries(nodes.map((n, i) => {
+      const place = [n.coordinates[0], n.coordinates[1]];
+      place[index] = first + step * i;
+      return [n.id, place];
+    })) });
+  }
+
+  /** Copies of the selected nodes (and the wires between them) next to them. */
+  duplicate() {
+    const ids = this.selection.nodes;
+    if (!ids.size) return;
+    this.send({
+      action: "paste", nodes: [...ids].map((id) => this.store.nodes[id]), comments: [], dx: 40, dy: 40,
+      wires: [...this.store.wires.values()].filter((w) => ids.has(w.from_node) && ids.has(w.to_node)),
+    });
+  }
+
+  /** Remove every wire of the selected nodes (or of one pin). */
+  disconnect(nodeIds, pinId = null) {
+    const wires = [];
+    for (const id of nodeIds) {
+      for (const key of this.store.wiresOf.get(id) || []) {
+        const w = this.store.wires.get(key);
+        if (!pinId || (w.from_node === id && w.from_pin === pinId) || (w.to_node === id && w.to_pin === pinId)) wires.push(w);
+      }
+    }
+    const unique = [...new Map(wires.map((w) => [`${w.from_node}/${w.from_pin}>${w.to_node}/${w.to_pin}`, w])).values()];
+    if (unique.length) this.send({ action: "remove", wires: unique });
+  }
+
+  /** The context menu for what is under the pointer: a pin, a node (the selection), a wire, or the canvas. */
+  contextMenu(e) {
+    const target = document.elementFromPoint(e.clientX, e.clientY) || e.target;
+    const nodeEl = target.closest("[data-node-id]");
+    const pinEl = target.closest("[data-pin-id]");
+    const wireEl = target.closest("[data-wire]");
+    const at = [e.clientX, e.clientY];
+    let items;
+    if (nodeEl) {
+      const id = nodeEl.dataset.nodeId;
+      if (!this.selection.nodes.has(id)) this.select({ nodes: new Set([id]), comments: new Set(), wire: null });
+      const count = this.selection.nodes.size;
+      const several = count > 1;
+      items = [
+        pinEl ? ["Disconnect this pin", () => this.disconnect([id], pinEl.dataset.pinId)] : null,
+        ["Delete", () => this.deleteSelection()],
+        ["Duplicate", () => this.duplicate()],
+        ["Copy", () => this.copy()],
+        ["Disconnect all", () => this.disconnect(this.selection.nodes)],
+        null,
+        ["Layout selection", () => this.layout(), several],
+        ["Align left", () => this.align("left"), several],
+        ["Align top", () => this.align("top"), several],
+        ["Align middle", () => this.align("middle"), several],
+        ["Distribute horizontally", () => this.distribute("x"), count > 2],
+        ["Distribute vertically", () => this.distribute("y"), count > 2],
+      ].filter((item, i) => item || i > 0);
+    } else if (wireEl) {
+      const wire = this.store.wires.get(wireEl.dataset.wire);
+      items = [["Delete wire", () => this.send({ action: "remove", wires: [wire] })]];
+    } else {
+      items = [
+        ["Add node here…", () => this.openPalette(this.canvas.toCanvas(...at), null, at)],
+        ["Paste", () => this.paste(), !!clipboard],
+        ["Select all", () => this.select({ nodes: new Set(Object.keys(this.store.nodes)), comments: new Set(), wire: null })],
+        ["Layout board", () => this.layout()],
+        ["Fit", () => this.canvas.fit()],
+        ["Find…", () => this.finder.open()],
+        ["Shortcuts", () => this.sheet.toggle(true)],
+      ];
+    }
+    this.menu.open(items, at);
   }
 
   copy() {
@@ -360,8 +597,14 @@ class Editor {
       this.pendingPaste = setTimeout(() => this.paste(), 0);
       handled = false; // let the browser fire its paste event (see onPaste)
     }
+    else if (mod && key === "d") this.duplicate();
+    else if (mod && key === "f") this.finder.open();
+    else if (!mod && e.key === "?") this.sheet.toggle();
+    else if (!mod && key === "l") this.layout();
     else if (mod && key === "a") this.select({ nodes: new Set(Object.keys(this.store.nodes)), comments: new Set(), wire: null });
+    else if (e.key === "Escape" && this.root.classList.contains("fl-fullsize")) this.toggleFullSize(false);
     else if (e.key === "Escape") this.select({ nodes: new Set(), comments: new Set(), wire: null });
+    else if ((e.key === "Tab" || e.key === " ") && !mod && !e.altKey && !e.target.closest("button")) this.openPaletteHere();
     else handled = false;
     if (handled) e.preventDefault();
   }

@@ -6,23 +6,26 @@ export const HEADER = 28;
 export const PIN_ROW = 20;
 export const FOOTER = 8;
 
-/** Inputs and outputs of a node, each in pin-index order. */
-export function pinsOf(node) {
+/** The pins every exec node has for routing its failure (Flow-Like adds them on demand): drawn only when used. */
+export const ERROR_PINS = new Set(["auto_handle_error", "auto_handle_error_string"]);
+
+/** Inputs and outputs of a node that are `drawn`, each in pin-index order. */
+export function pinsOf(node, drawn = () => true) {
   const inputs = [];
   const outputs = [];
-  for (const pin of Object.values(node.pins)) (pin.direction === "Input" ? inputs : outputs).push(pin);
+  for (const pin of Object.values(node.pins)) if (drawn(pin)) (pin.direction === "Input" ? inputs : outputs).push(pin);
   const byIndex = (a, b) => a.index - b.index;
   return { inputs: inputs.sort(byIndex), outputs: outputs.sort(byIndex) };
 }
 
-export function nodeHeight(node) {
-  const { inputs, outputs } = pinsOf(node);
-  return HEADER + PIN_ROW * Math.max(inputs.length, outputs.length, 1) + FOOTER;
+/** Height of a node box; `rows` are the pins drawn (all by default). */
+export function nodeHeight(node, rows = pinsOf(node)) {
+  return HEADER + PIN_ROW * Math.max(rows.inputs.length, rows.outputs.length, 1) + FOOTER;
 }
 
 /** Canvas point of a pin's port: left edge for inputs, right edge for outputs. */
-export function pinPoint(node, pinId) {
-  const { inputs, outputs } = pinsOf(node);
+export function pinPoint(node, pinId, rows = pinsOf(node)) {
+  const { inputs, outputs } = rows;
   const [x, y] = node.coordinates;
   let row = inputs.findIndex((p) => p.id === pinId);
   if (row >= 0) return [x, y + HEADER + PIN_ROW * row + PIN_ROW / 2];

@@ -6,6 +6,7 @@ import { formatDuration } from "./canvas.js";
 import { h } from "./dom.js";
 import { pinsOf } from "./geometry.js";
 import { isExec, typeLabel } from "./types.js";
+import { previewElement } from "./values.js";
 
 const NUMBERS = new Set(["Integer", "Float", "Byte"]);
 const TEXTS = new Set(["String", "PathBuf", "Date"]);
@@ -96,6 +97,7 @@ export class Inspector {
   constructor(editor) {
     this.editor = editor;
     this.nodeId = null;
+    this.values = null; // {nodeId, generation, previews} of the node shown, from the kernel
     this.el = h("div", { class: "fl-inspector", "data-testid": "inspector" });
     // A field's text is "edited" from the first key until its change is committed (Enter or leaving it).
     this.el.addEventListener("input", (e) => { e.target.dataset.edited = "true"; });
@@ -153,7 +155,40 @@ export class Inspector {
       comment,
       defaults.length ? h("div", { class: "fl-panel-subtitle" }, "Inputs") : null,
       defaults,
-      this.runSection(node.id)];
+      this.runSection(node.id),
+      this.valuesSection(node)];
+  }
+
+  /** The node's pin values in the last run (asked of the kernel once per run batch), each sendable to the notebook. */
+  valuesSection(node) {
+    const generation = this.editor.runGeneration;
+    if (!generation) return null;
+    const known = this.values;
+    if (!known || known.nodeId !== node.id || known.generation !== generation) {
+      this.values = { nodeId: node.id, generation, previews: known?.nodeId === node.id ? known.previews : null };
+      this.editor.ask({ action: "node_values", node_id: node.id }, (reply) => {
+        if (this.values.nodeId === node.id && this.values.generation === generation) {
+          this.values.previews = reply.values;
+          this.render();
+        }
+      });
+    }
+    const previews = this.values.previews;
+    if (!previews) return null;
+    const rows = pinsOf(node).inputs.concat(pinsOf(node).outputs).filter((pin) => previews[pin.id]).map((pin) => {
+      const name = h("input", { type: "text", class: "fl-field fl-bind-name", "data-testid": "value-bind-name",
+        "data-pin-name": pin.name, placeholder: "variable", value: pin.name });
+      const bind = () => this.editor.ask({ action: "bind_value", node_id: node.id, pin_id: pin.id, name: name.value.trim() },
+        (reply) => this.editor.showMessage("info", `sent to the notebook: ${reply.reason}`));
+      name.addEventListener("keydown", (e) => { if (e.key === "Enter") bind(); });
+      return h("div", { class: "fl-pin-value", "data-testid": "inspector-value", "data-pin-name": pin.name,
+        "data-direction": pin.direction === "Input" ? "in" : "out" },
+      h("div", { class: "fl-default-name" }, `${pin.direction === "Input" ? "in" : "out"} ${pin.friendly_name || pin.name}`),
+      previewElement(previews[pin.id]),
+      h("div", { class: "fl-bind" }, name, h("button", { class: "fl-button", "data-testid": "value-bind",
+        "data-pin-name": pin.name, title: "Send this value to the notebook as a variable", onclick: bind }, "→ notebook")));
+    });
+    return rows.length ? h("div", {}, h("div", { class: "fl-panel-subtitle" }, "Values"), rows) : null;
   }
 
   runSection(nodeId) {

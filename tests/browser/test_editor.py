@@ -16,7 +16,8 @@ from playwright.sync_api import Locator, Page, expect
 pytestmark = pytest.mark.browser
 
 SETUP = '''
-from flowlike_core import Board, DataType, NodeType, commands, data_in, default_registry, exec_in, exec_out, node
+from flowlike_core import Board, DataType, NodeType, commands, data_in, default_registry, exec_in, exec_out
+from flowlike_nb import node
 from flowlike_nb.widgets import BoardEditor
 
 class Start(NodeType):
@@ -105,7 +106,9 @@ def test_editor_renders_adds_node_and_runs(notebook_page: NotebookPage) -> None:
     editor = open_editor(notebook_page, "core")
     expect(editor.get_by_test_id("wire")).to_have_count(WIRES)
     expect(node_box(editor, "double").get_by_test_id("node-title")).to_contain_text("Bt Double")
-    expect(node_box(editor, "double").get_by_test_id("pin")).to_have_count(6)  # in, x, out, result, error pair
+    # in, x, out, result; the On Error pair shows as a marker until the node is selected
+    expect(node_box(editor, "double").get_by_test_id("pin")).to_have_count(4)
+    expect(node_box(editor, "double").get_by_test_id("error-marker")).to_have_count(1)
 
     palette = editor.get_by_test_id("palette")
     if not palette.is_visible():
@@ -156,7 +159,9 @@ def test_incompatible_wire_is_refused_with_its_reason(notebook_page: NotebookPag
 
     message = editor.get_by_test_id("editor-message")
     expect(message).to_have_attribute("data-kind", "refused")
-    expect(message).to_contain_text("data types differ (String vs Integer)")
+    expect(message).to_contain_text("cannot connect Make Text.Result [String] -> Report.Value [Integer]: "
+                                     "data types differ (String vs Integer)")
+    expect(message).not_to_contain_text("(text)")
     expect(editor.get_by_test_id("wire")).to_have_count(WIRES)
     assert notebook_page.run_code("print(len(board.connections))") == str(WIRES)
 

@@ -37,5 +37,7 @@ def test_quickstart_runs_and_its_editor_shows_the_board(notebook_page: NotebookP
     nodes, wires = notebook_page.run_code("print(len(editor.board.nodes), len(editor.board.connections))").split()
     editor = notebook_page.page.get_by_test_id("flowlike-editor")
     expect(editor).to_have_count(1)
+    editor.scroll_into_view_if_needed()
+    editor.get_by_test_id("toolbar-fit").click()  # the canvas draws what is in view: all of it, now
     expect(editor.get_by_test_id("node")).to_have_count(int(nodes))
     expect(editor.get_by_test_id("wire")).to_have_count(int(wires))
