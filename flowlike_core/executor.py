@@ -584,11 +584,22 @@ def start_run(
     max_steps: int = DEFAULT_MAX_STEPS,
     listeners: Iterable[Listener] = (),
     run_id: str | None = None,
+    backend: Any = "thread",
 ) -> RunHandle:
-    """Start a run in the background. Bad input (unknown start node, variable, node type) raises here."""
+    """Start a run in the background. Bad input (unknown start node, variable, node type) raises here.
+
+    `backend` says where: "thread" (here, on a worker thread), "process", "dask" or a backend object
+    (`flowlike_core.backends`), whose handle has the same surface."""
     from flowlike_core.board import new_id
 
     registry = registry if registry is not None else default_registry()
+    if not (isinstance(backend, str) and backend == "thread"):
+        from flowlike_core.backends import backend_for
+
+        return backend_for(backend).start(  # type: ignore[return-value]
+            board, registry=registry, start=start, payload=payload,
+            variables=dict(variables) if variables is not None else None, max_steps=max_steps,
+            listeners=listeners, run_id=run_id)
     plan = plan_for(board, registry)
     start_id = find_start(board, plan, start)
     if plan.placeholders:
