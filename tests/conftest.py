@@ -12,3 +12,10 @@ def private_store(tmp_path_factory, monkeypatch):
     from flowlike_core.storage import stop_recording
 
     stop_recording()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run last: Playwright's sync API keeps an event loop running in the main thread for the rest
+    of the session, and `asyncio.run()` (which nodes use when a test calls them directly) refuses to start
+    beside it."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
