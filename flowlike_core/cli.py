@@ -28,6 +28,7 @@ from flowlike_core.board import Board, PinDirection
 from flowlike_core.errors import BoardError, FlowLikeError
 from flowlike_core.events import Listener
 from flowlike_core.executor import DEFAULT_MAX_STEPS, start_run
+from flowlike_core.policy import Capability, Policy
 from flowlike_core.registry import default_registry
 from flowlike_core.run import LogLine, Run, RunStatus
 from flowlike_core.types import DataType, ValueType
@@ -44,6 +45,7 @@ EXTENSIONS: list[tuple[str, str]] = [
     ("flowlike_core.storage.cli", "add_runs_command"),
     ("flowlike_core.interop.cli", "add_interop_commands"),
     ("flowlike_core.serve", "add_serve_command"),
+    ("flowlike_core.sweep_cli", "add_sweep_command"),
 ]
 """Subcommands of the engine's own optional modules: (module, function taking the subparsers). Absent modules
 are skipped."""
@@ -172,8 +174,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     elif "flowlike_core.storage" in sys.modules:  # recording set up earlier in this process: not for this run
         sys.modules["flowlike_core.storage"].stop_recording()
     try:
-        handle = start_run(board, start=args.start, variables=variables, max_steps=args.max_steps,
-                           listeners=[RunReporter(board, human, sys.stderr)])
+        policy = Policy.of(args.allow, args.allow_path)  # the store only, unless told
+        handle = start_run(board, start=args.start, variables=variables, max_steps=args.max_steps, policy=policy,
+                           listeners=[RunReporter(board, human, sys.stderr)], backend=args.backend)
     except FlowLikeError:
         if problems:
             show_problems()
@@ -282,9 +285,19 @@ def build_parser(extensions: bool = True) -> argparse.ArgumentParser:
                      help="where the run history is kept: a root URL (a directory, memory://, s3://...) or a "
                           "storage config file; default $FLOWLIKE_STORE, else ~/.flowlike")
     run.add_argument("--no-history", action="store_true", help="do not keep this run in the run history")
+    run.add_argument("--allow", metavar="CAPABILITY", action="append", default=[],
+                     choices=[c.value for c in Capability],
+                     help="let the nodes reach this (network, files, processes, native); repeat for several. "
+                          "Without it a node that needs one fails before it acts; file nodes may use the store "
+                          "and the --allow-path folders only (files: any path)")
+    run.add_argument("--allow-path", metavar="DIR", action="append", default=[],
+                     help="a folder (or URL prefix) the file nodes may use besides the store; repeat for several")
     run.add_argument("--max-steps", metavar="N", type=int, default=DEFAULT_MAX_STEPS,
                      help=f"stop after N node executions, a guard against runaway loops "
                           f"(default {DEFAULT_MAX_STEPS:,})")
+    run.add_argument("--backend", choices=("thread", "process", "dask"), default="thread",
+                     help="where the run goes: this process (thread, the default), a child process (process: "
+                          "a crashing node cannot take the command down) or a dask cluster (dask)")
     run.set_defaults(handler=cmd_run)
 
     validate = subparsers.add_parser(

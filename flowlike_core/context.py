@@ -167,7 +167,11 @@ class Context:
         return self._executor.variables[self._variable_name(name)]
 
     def set_variable(self, name: str, value: Any) -> None:
-        self._executor.variables[self._variable_name(name)] = value
+        name = self._variable_name(name)
+        run = self._executor.run
+        if name in run.secret_variables:
+            run.redactor.add(value)  # a secret from now on, in every text the run lets out
+        self._executor.variables[name] = value
 
     def _variable_name(self, name_or_id: str) -> str:
         variables, board = self._executor.variables, self._executor.run.board
@@ -184,7 +188,9 @@ class Context:
         executor = self._executor
         if LEVEL_ORDER[level] < executor.log_floor:
             return
-        line = LogLine(level, str(message), time.time(), self._plan.node_id)
+        text = str(message)
+        line = LogLine(level, executor.redactor.text(text) if executor.redactor else text, time.time(),
+                       self._plan.node_id)
         record = self.record
         if record[6] and record[5] is None:  # an execution past the node's full traces: fold the line at once
             executor.stats(record).add_log(line)
@@ -216,7 +222,7 @@ class Context:
         executor = self._executor
         if executor.on_progress:
             fraction = done / total if total else done
-            executor.notify(executor.on_progress, self._plan.node_id, float(fraction), message)
+            executor.notify(executor.on_progress, self._plan.node_id, float(fraction), executor.redactor.text(message))
 
     @property
     def cancelled(self) -> bool:

@@ -43,6 +43,8 @@ from flowlike_core.errors import (
 from flowlike_core.events import Listener, hooks
 from flowlike_core.node import ERROR_EXEC, ERROR_MESSAGE
 from flowlike_core.plan import NodePlan, Plan, Target, plan_for
+from flowlike_core.policy import Capability, Policy, refusal
+from flowlike_core.policy import active as active_policy
 from flowlike_core.registry import Registry, default_registry
 from flowlike_core.run import FULL_TRACES, LEVEL_ORDER, NodeStats, NodeStatus, Run, RunStatus, trace_of
 from flowlike_core.types import DataType, ValueType, fits, to_runtime
@@ -82,7 +84,7 @@ class Executor:
     """One run of one plan: the run's scratch state and the functions that move it on."""
 
     def __init__(self, plan: Plan, run: Run, *, payload: Any = None, max_steps: int = DEFAULT_MAX_STEPS,
-                 listeners: Iterable[Listener] = ()) -> None:
+                 listeners: Iterable[Listener] = (), policy: Policy | None = None) -> None:
         self.plan = plan
         self.run = run
         self.payload = payload
@@ -109,6 +111,14 @@ class Executor:
         """Set (from any thread) to stop the run; checked before every node and by `ctx.check_cancelled()`."""
         self.fast_steps = 0 if self.on_node_started or self.on_node_finished else max_steps
         """Below this many steps a blocking node takes the fast path; 0 once cancelled or when watched."""
+        self.policy = policy
+        """What the nodes may reach (None: everything, as in a notebook); see `flowlike_core.policy`."""
+        self.refused: dict[str, list[Capability]] = {} if policy is None else {
+            p.node_id: refused for p in plan.nodes.values() if (refused := policy.refused(type(p.impl)))}
+        """Nodes whose type needs what the policy refuses: they fail when they start, before they act."""
+        if self.refused:
+            self.fast_steps = 0  # every execution goes through the careful path, which refuses them
+        self.redactor = run.redactor
         self._shared: Context = Context(self, next(iter(plan.nodes.values()), None), None, None)  # type: ignore[arg-type]
         """The Context of every fast-path execution."""
         self.thread_id: int | None = None
@@ -130,6 +140,8 @@ class Executor:
         self._loop = asyncio.get_running_loop()
         self._task = asyncio.current_task()
         self.thread_id = threading.get_ident()
+        if self.policy is not None:
+            active_policy.set(self.policy)  # for the file nodes' path checks (this task and what it starts)
         run = self.run
         run.start = time.time()
         self.notify(self.on_start)
@@ -224,6 +236,8 @@ class Executor:
         """Run one blocking exec node the careful way (step limit, cancel, node listeners)."""
         ctx = self._begin(plan, trigger)
         try:
+            if self.refused:
+                self.refuse(plan)
             plan.run(ctx)
         except BaseException as exc:
             return self._raised(plan, ctx, exc)
@@ -234,6 +248,8 @@ class Executor:
         """Run one exec node that awaits (its own `run`, or async pure nodes it reads)."""
         ctx = self._begin(plan, trigger)
         try:
+            if self.refused:
+                self.refuse(plan)
             if plan.awaits_pure:
                 await self.pull_async(plan.pure_sources)
             outcome = plan.run(ctx)
@@ -304,14 +320,21 @@ class Executor:
             self.run.records.append(record)
         return record
 
+    def refuse(self, plan: NodePlan) -> None:
+        """Fail a node whose type needs what the run's policy refuses (called as it starts, before it acts)."""
+        refused = self.refused.get(plan.node_id)
+        if refused:
+            raise refusal(plan.node.label(), refused)
+
     def _end_trace(self, ctx: Context, status: NodeStatus, error: str | None = None, tb: str | None = None) -> None:
         record = ctx.record
         trace = ctx.trace
         trace.end = record[4] = _now()
         trace.status = status
         if error is not None:
-            trace.error = error
-            trace.traceback = tb
+            redactor = self.redactor
+            trace.error = redactor.text(error) if redactor else error
+            trace.traceback = redactor.text(tb) if redactor and tb else tb
         self._ended(record)
 
     def stats(self, record: list[Any]) -> NodeStats:
@@ -407,6 +430,8 @@ class Executor:
         if self.on_node_started:
             self.notify(self.on_node_started, ctx.trace)
         try:
+            if self.refused:
+                self.refuse(plan)
             outcome = plan.run(ctx)
             if plan.is_async:
                 return ctx, outcome
@@ -443,7 +468,7 @@ def end(executor: Executor, status: RunStatus, error: RunError | None, node_id: 
         if run.status is not RunStatus.RUNNING:
             return False
         run.end = time.time()
-        run.exception, run.error, run.error_node = error, str(error) if error else None, node_id
+        run.exception, run.error, run.error_node = error, run.redactor.text(str(error)) if error else None, node_id
         for record in run.records:
             if type(record) is list and record[4]:
                 continue
@@ -584,6 +609,7 @@ def start_run(
     max_steps: int = DEFAULT_MAX_STEPS,
     listeners: Iterable[Listener] = (),
     run_id: str | None = None,
+    policy: Policy | None = None,
     backend: Any = "thread",
 ) -> RunHandle:
     """Start a run in the background. Bad input (unknown start node, variable, node type) raises here.
@@ -607,7 +633,7 @@ def start_run(
 
         refuse_reached(board, registry, start_id)
     run = Run(run_id or new_id(), board, start_id, prepare_variables(board, variables))
-    executor = Executor(plan, run, payload=payload, max_steps=max_steps, listeners=listeners)
+    executor = Executor(plan, run, payload=payload, max_steps=max_steps, listeners=listeners, policy=policy)
     return RunHandle(executor)
 
 

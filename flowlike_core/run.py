@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 
 from flowlike_core.board import Board, LogLevel, PinDirection
 from flowlike_core.errors import NodeFailed, RunCancelled, RunError, StepLimitExceeded
+from flowlike_core.redaction import Redactor, secret_values
 from flowlike_core.types import to_json_native
 
 
@@ -230,6 +231,9 @@ class Run:
         """Variable values, live: after the run, what the nodes left in them."""
         self.start_variables = _public_variables(board, variables)
         """JSON-native copy of the values the run started with (defaults and overrides), secrets masked."""
+        self.secret_variables = frozenset(v.name for v in board.variables.values() if v.secret)
+        self.redactor = Redactor(secret_values(board, variables))
+        """Blanks the run's secrets in every text it lets out; grows as nodes set secret variables."""
         self.status = RunStatus.RUNNING
         self.start = 0.0
         self.end = 0.0
@@ -326,7 +330,8 @@ class Run:
     # ---- record --------------------------------------------------------------------------------------
 
     def record(self) -> RunRecord:
-        return RunRecord(
+        """Everything the run leaves, as plain data, with every secret redacted (`flowlike_core.redaction`)."""
+        record = RunRecord(
             id=self.id,
             board_id=self.board.id,
             board_name=self.board.name,
@@ -362,6 +367,7 @@ class Run:
                 for f in self.folded.values()
             ],
         )
+        return RunRecord.model_validate(self.redactor.value(record.model_dump())) if self.redactor else record
 
     def to_json(self) -> str:
         return json.dumps(self.record().model_dump(mode="json"), indent=2)

@@ -90,25 +90,9 @@ def read_board(file: Path, name: str) -> Board:
         raise BoardFileError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
 
 
-def secrets_of(run: Run) -> list[str]:
-    """The secret variables' values of a run as text, longest first: what must never leave the server."""
-    secret = [v for v in run.board.variables.values() if v.secret]
-    values = [run.variables.get(v.name) for v in secret] + [v.default_value for v in secret]
-    return sorted({str(value) for value in values if value not in (None, "")}, key=len, reverse=True)
-
-
-def redact(text: str, secrets: list[str]) -> str:
-    for secret in secrets:
-        text = text.replace(secret, "***")
-    return text
-
-
 def record_of(run: Run) -> dict[str, Any]:
-    """The run's JSON record with secrets redacted: variables masked, and secret values blanked in logs,
-    errors, tracebacks and the result (the run history's redaction)."""
-    from flowlike_core.storage.history import redacted_record
-
-    return redacted_record(run).model_dump(mode="json")
+    """The run's JSON record (secrets redacted, as every record is)."""
+    return run.record().model_dump(mode="json")
 
 
 @dataclass(eq=False)
@@ -118,7 +102,6 @@ class ServiceRun(Listener):
     id: str
     board_path: str
     handle: RunHandle | None = None
-    secrets: list[str] = field(default_factory=list)
     buffer: list[tuple[str, Any]] = field(default_factory=list)
     subscribers: list[tuple[asyncio.AbstractEventLoop, asyncio.Queue[tuple[str, Any]]]] = field(default_factory=list)
     waiters: list[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = field(default_factory=list)
@@ -133,7 +116,6 @@ class ServiceRun(Listener):
     # ---- listener hooks (on the run's thread) ----------------------------------------------------------
 
     def start(self, run: Run) -> None:
-        self.secrets = secrets_of(run)
         self._emit("start", {"id": run.id, "board": self.board_path, "board_name": run.board.name,
                              "start_node": run.start_node})
 
@@ -141,16 +123,15 @@ class ServiceRun(Listener):
         self._emit("node_started", {"node_id": trace.node_id, "node_name": trace.node_name, "step": trace.step})
 
     def node_finished(self, run: Run, trace: NodeTrace) -> None:
-        error = redact(trace.error, self.secrets) if trace.error else None
         self._emit("node_finished", {"node_id": trace.node_id, "node_name": trace.node_name, "step": trace.step,
-                                     "status": trace.status.value, "duration": trace.duration, "error": error})
+                                     "status": trace.status.value, "duration": trace.duration, "error": trace.error})
 
     def log(self, run: Run, line: LogLine) -> None:
-        self._emit("log", {"level": line.level.value, "message": redact(line.message, self.secrets),
+        self._emit("log", {"level": line.level.value, "message": line.message,
                            "node_id": line.node_id})
 
     def progress(self, run: Run, node_id: str, fraction: float, message: str) -> None:
-        self._emit("progress", {"node_id": node_id, "fraction": fraction, "message": redact(message, self.secrets)})
+        self._emit("progress", {"node_id": node_id, "fraction": fraction, "message": message})
 
     def finished(self, run: Run) -> None:
         self._emit("finished", None, last=True)  # its data, the record, is made for the consumers who ask

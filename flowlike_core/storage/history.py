@@ -45,31 +45,8 @@ def _schema() -> pa.Schema:
 
 
 def redacted_record(run: Run) -> RunRecord:
-    """The run's record with every secret variable's value blanked in the free text a node controls:
-    log messages, errors, tracebacks and the result (variables themselves are masked by the record)."""
-    record = run.record()
-    values = [run.variables.get(v.name) for v in run.board.variables.values() if v.secret]
-    values += [v.default_value for v in run.board.variables.values() if v.secret]
-    secrets = sorted({str(value) for value in values if value not in (None, "")}, key=len, reverse=True)
-    if not secrets:
-        return record
-
-    def clean(value: Any) -> Any:
-        if isinstance(value, str):
-            for secret in secrets:
-                value = value.replace(secret, "***")
-            return value
-        if isinstance(value, list):
-            return [clean(item) for item in value]
-        if isinstance(value, dict):
-            return {key: clean(item) for key, item in value.items()}
-        return value
-
-    traces = [trace.model_copy(update={
-        "error": clean(trace.error), "traceback": clean(trace.traceback),
-        "logs": [log.model_copy(update={"message": clean(log.message)}) for log in trace.logs],
-    }) for trace in record.traces]
-    return record.model_copy(update={"traces": traces, "error": clean(record.error), "result": clean(record.result)})
+    """The run's record, every secret redacted (as `Run.record()` always does; see `flowlike_core.redaction`)."""
+    return run.record()
 
 
 def _row(record: RunRecord, app: str) -> dict[str, Any]:

@@ -547,12 +547,14 @@ class Board:
 
     def start(self, variables: Mapping[str, Any] | None = None, *, start: str | None = None, payload: Any = None,
               max_steps: int | None = None, listeners: Iterable[Listener] = (),
-              registry: Registry | None = None) -> RunHandle:
+              registry: Registry | None = None, backend: Any = "thread") -> RunHandle:
         """Start a run in the background and return its handle (`wait()`, `cancel()`).
 
         Variables come from defaults, then `feed` sources, then `variables`. When the run ends (on its thread,
         before `wait()` returns) it becomes `last_run` and bound pins are assigned. Open editors from `editor()`
         that are not showing a run of their own show this one. Editors start their toolbar runs through here.
+        `backend`: "thread" (in the kernel), "process" (a child process: a crashing node leaves the kernel
+        alive), "dask", or a backend object (see `flowlike_core.backends`).
         """
         from flowlike_core.executor import start_run
 
@@ -564,19 +566,33 @@ class Board:
                                    "listeners": [_Ended(self), *listeners, *(relay for _, relay in shown)]}
         if max_steps is not None:
             options["max_steps"] = max_steps
+        if backend != "thread":
+            options["backend"] = backend
         handle = start_run(self.core, variables=values, **options)
         for editor, relay in shown:
             editor.follow(handle, relay)
         return handle
 
     def run(self, variables: Mapping[str, Any] | None = None, *, start: str | None = None, payload: Any = None,
-            max_steps: int | None = None, listeners: Iterable[Listener] = ()) -> RunView:
+            max_steps: int | None = None, listeners: Iterable[Listener] = (), backend: Any = "thread") -> RunView:
         """Run the board (see `start`) and return its Run. A failing node fails the run, it never raises here."""
         from flowlike_nb.kernel.runs import RunView
 
-        run = self.start(variables, start=start, payload=payload, max_steps=max_steps, listeners=listeners).wait()
+        run = self.start(variables, start=start, payload=payload, max_steps=max_steps, listeners=listeners,
+                         backend=backend).wait()
         last = self.last_run
         return last if last is not None and last.core is run else RunView(run)
+
+    def sweep(self, grid: Mapping[str, Iterable[Any]], *, outputs: Iterable[str] = (), backend: Any = "thread",
+              start: str | None = None) -> Any:
+        """One run per combination of `grid` (exposed variable -> values), gathered into a pandas DataFrame: one
+        row per run with its parameters, status, duration, the chosen `outputs` (a variable's final value,
+        "result", or "node.pin") and error."""
+        from flowlike_core.sweep import sweep
+
+        result = sweep(self.core, {name: list(values) for name, values in grid.items()}, outputs=list(outputs),
+                       backend=backend, registry=self.registry, start=start)
+        return result.to_dataframe()
 
     def _ended(self, run: Run) -> None:
         """A run of this board has ended: it becomes `last_run`, and bound pins land in the notebook."""

@@ -33,7 +33,7 @@ def event_json(kind: str, **fields: Any) -> dict[str, Any]:
 
 def run_summary(run: Run) -> dict[str, Any]:
     """The end of a run as the front end shows it: status, duration, error and failed node, result preview."""
-    result = None if run.result is None else repr(to_json_native(run.result))[:PREVIEW_CHARS]
+    result = None if run.result is None else run.redactor.text(repr(to_json_native(run.result)))[:PREVIEW_CHARS]
     return {"run_id": run.id, "status": run.status.value, "duration": run.duration, "error": run.error,
             "error_node": run.error_node, "result": result, "steps": run.steps}
 

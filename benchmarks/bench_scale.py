@@ -1,0 +1,226 @@
+"""Execution at scale: the backends against the in-kernel run, all measured in one run of this script.
+
+1. CPU-bound parallel for-each: `control_par_for_each` over 8 items whose body burns pure-Python CPU, its
+   iterations on 2 dask workers (a LocalCluster of 2 single-thread workers) and on a pool of 2 processes,
+   against `control_for_each` running them one after another in this process; then the same work as 8 whole
+   runs (a sweep) on the `process` backend (2 processes) and on dask. Target: at least 1.7x on 2 cores (the
+   machine may be shared: the load average is printed with the figures).
+2. Fixed cost of a run (a board of one event node) on each backend: thread, process with a warm pool, process
+   cold (a new pool: spawn and imports), dask warm.
+3. Per-node overhead: (time of a chain of N exec nodes - time of the bare start) / N on each backend.
+4. A sweep of 16 combinations of a board with an expensive prefix, on `process` (2), against the 16 runs one
+   after another in this process.
+
+Every time is the median of --reps repetitions.
+
+    .venv/bin/python benchmarks/bench_scale.py [--reps 3] [--items 8] [--work 3000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from typing import Any
+
+from catalog.std.loops import ForEach, ParallelForEach
+from flowlike_core import Board, DataType, NodeType, Registry, Variable, commands, data_in, exec_in, exec_out
+from flowlike_core.executor import run_board
+from flowlike_core.sweep import sweep
+
+
+class Start(NodeType):
+    name = "b_start"
+    is_event = True
+    pins = (exec_out(),)
+
+    def run(self, ctx):
+        ctx.activate("exec_out")
+
+
+class Burn(NodeType):
+    """Pure-Python CPU work: `work` additions from `seed` plus the variable `seed`; the total is the run's result."""
+
+    name = "b_burn"
+    pins = (exec_in(), data_in("work", DataType.INTEGER, default=1000), data_in("seed", DataType.INTEGER),
+            exec_out())
+
+    def run(self, ctx):
+        total = ctx.get_input("seed") + ctx.get_variable("seed")
+        for i in range(ctx.get_input("work")):
+            total = (total + i) % 1_000_003
+        ctx.set_result(total)
+        ctx.activate("exec_out")
+
+
+class Step(NodeType):
+    name = "b_step"
+    pins = (exec_in(), exec_out())
+
+    def run(self, ctx):
+        ctx.activate("exec_out")
+
+
+REGISTRY = Registry()
+for _type in (Start, Burn, Step, ForEach, ParallelForEach):
+    REGISTRY.register(_type)
+
+
+def add(board: Board, key: str, node_id: str, **defaults: Any) -> str:
+    return board.apply(commands.AddNode(REGISTRY.get(key).create(node_id=node_id, **defaults))).id
+
+
+def burn_board(work: int, prefix_work: int = 0) -> Board:
+    """start -> [burn prefix] -> burn(seed from the exposed variable `seed`)."""
+    board = Board(name="burn")
+    board.apply(commands.UpsertVariable(Variable(name="seed", data_type=DataType.INTEGER, default_value=0,
+                                                 exposed=True)))
+    board.apply(commands.UpsertVariable(Variable(name="label", data_type=DataType.INTEGER, default_value=0,
+                                                 exposed=True)))
+    last = add(board, "b_start", "start")
+    if prefix_work:
+        prefix = add(board, "b_burn", "prefix", work=prefix_work)
+        board.apply(commands.Connect(last, "exec_out", prefix, "exec_in"))
+        last = prefix
+    burn = add(board, "b_burn", "burn", work=work)
+    board.apply(commands.Connect(last, "exec_out", burn, "exec_in"))
+    return board
+
+
+def loop_board(key: str, items: int, work: int, **loop_inputs: Any) -> Board:
+    """start -> loop over range(items) -> burn(work, seed=item)."""
+    board = burn_board(work)
+    loop = add(board, key, "loop", array=list(range(items)), **loop_inputs)
+    board.apply(commands.Connect("start", "exec_out", loop, "exec_in"))
+    board.apply(commands.Connect(loop, "exec_out", "burn", "exec_in"))
+    board.apply(commands.Connect(loop, "value", "burn", "seed"))
+    return board
+
+
+def chain_board(length: int) -> Board:
+    board = Board(name=f"chain-{length}")
+    last = add(board, "b_start", "start")
+    for index in range(length):
+        step = add(board, "b_step", f"s{index}")
+        board.apply(commands.Connect(last, "exec_out", step, "exec_in"))
+        last = step
+    return board
+
+
+def median_time(action: Callable[[], Any], reps: int) -> float:
+    times = []
+    for _ in range(reps):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def checked(run: Any) -> Any:
+    if not run.ok:
+        raise SystemExit(f"benchmark run failed: {run.error}")
+    return run
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--items", type=int, default=8)
+    parser.add_argument("--work", type=int, default=3_000_000)
+    args = parser.parse_args()
+    os.environ.setdefault("DASK_TEMPORARY_DIRECTORY", tempfile.mkdtemp(prefix="bench-scale-dask-"))
+    from flowlike_core.backends.dask import DaskBackend
+    from flowlike_core.backends.process import ProcessBackend
+
+    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    started = time.perf_counter()
+    process = ProcessBackend(2)
+    process.pool.warm()
+    checked(run_board(chain_board(1), registry=REGISTRY, backend=process))
+    print(f"process pool of 2 started and warm in {time.perf_counter() - started:.2f}s")
+    started = time.perf_counter()
+    dask = DaskBackend(n_workers=2)
+    checked(run_board(chain_board(1), registry=REGISTRY, backend=dask))
+    print(f"dask LocalCluster of 2 started, first run done in {time.perf_counter() - started:.2f}s")
+
+    print("\n1. CPU-bound parallel for-each over 2 workers")
+    sequential_loop = loop_board("control_for_each", args.items, args.work)
+    loops = {name: loop_board("control_par_for_each", args.items, args.work, workers=name, max_concurrent=2)
+             for name in ("processes", "dask")}
+    results = {name: checked(run_board(board, registry=REGISTRY)).result
+               for name, board in [("sequential", sequential_loop), *loops.items()]}
+    assert len(set(results.values())) == 1, results
+    sequential = median_time(lambda: checked(run_board(sequential_loop, registry=REGISTRY)), args.reps)
+    print(f"  control_for_each, {args.items} items of {args.work:,} additions, in this process: {sequential:.2f}s")
+    for name, board in loops.items():
+        seconds = median_time(lambda b=board: checked(run_board(b, registry=REGISTRY)), args.reps)
+        print(f"  control_par_for_each, workers={name:<9} (2): {seconds:.2f}s -> {sequential / seconds:.2f}x "
+              f"(target >= 1.7x)")
+
+    print("\n1b. The same work as whole runs (a sweep of 8) over 2 workers")
+    board = burn_board(args.work)
+    grid = {"seed": list(range(args.items))}
+
+    def on(backend: Any) -> Callable[[], Any]:
+        def go() -> Any:
+            result = sweep(board, grid, outputs=["result"], registry=REGISTRY, backend=backend)
+            assert result.ok, result.records()
+            return result
+        return go
+
+    expected = [r["result"] for r in on("thread")().records()]
+    assert [r["result"] for r in on(process)().records()] == expected == [r["result"] for r in on(dask)().records()]
+    sequential = median_time(on("thread"), args.reps)
+    on_process = median_time(on(process), args.reps)
+    on_dask = median_time(on(dask), args.reps)
+    print(f"  {args.items} runs, one after another in this process: {sequential:.2f}s")
+    print(f"  process backend, 2 processes: {on_process:.2f}s -> {sequential / on_process:.2f}x (target >= 1.7x)")
+    print(f"  dask, 2 workers:              {on_dask:.2f}s -> {sequential / on_dask:.2f}x (target >= 1.7x)")
+
+    print("\n2. Fixed cost of a run (one event node)")
+    bare = chain_board(0)
+    fixed = {"thread": median_time(lambda: checked(run_board(bare, registry=REGISTRY)), args.reps * 5),
+             "process (warm)": median_time(lambda: checked(run_board(bare, registry=REGISTRY, backend=process)),
+                                           args.reps * 5),
+             "dask (warm)": median_time(lambda: checked(run_board(bare, registry=REGISTRY, backend=dask)),
+                                        args.reps * 5)}
+
+    def cold() -> None:
+        fresh = ProcessBackend(1)
+        try:
+            checked(run_board(bare, registry=REGISTRY, backend=fresh))
+        finally:
+            fresh.close()
+
+    fixed["process (cold pool)"] = median_time(cold, args.reps)
+    for name, seconds in fixed.items():
+        print(f"  {name:<20} {seconds * 1000:8.1f} ms  ({seconds / fixed['thread']:.0f}x thread)")
+
+    print("\n3. Per-node overhead (chain of 1,000 exec nodes, marginal)")
+    chain = chain_board(1000)
+    per_node = {}
+    for name, backend in (("thread", "thread"), ("process", process), ("dask", dask)):
+        whole = median_time(lambda b=backend: checked(run_board(chain, registry=REGISTRY, backend=b)), args.reps)
+        empty = median_time(lambda b=backend: checked(run_board(bare, registry=REGISTRY, backend=b)), args.reps)
+        per_node[name] = max(whole - empty, 0.0) / 1000
+    for name, seconds in per_node.items():
+        print(f"  {name:<8} {seconds * 1e6:7.1f} us/node  ({seconds / per_node['thread']:.1f}x thread)")
+
+    print("\n4. Sweep of 16 combinations sharing an expensive prefix")
+    prefixed = burn_board(args.work // 8, prefix_work=args.work // 2)
+    grid16 = {"seed": list(range(4)), "label": list(range(4))}
+    alone = median_time(lambda: [checked(run_board(prefixed, registry=REGISTRY, variables=point))
+                                 for point in ({"seed": s, "label": x} for s in range(4) for x in range(4))], 1)
+    swept = median_time(lambda: sweep(prefixed, grid16, registry=REGISTRY, backend=process), 1)
+    print(f"  16 independent runs in this process: {alone:.2f}s; sweep on process (2): {swept:.2f}s -> "
+          f"{alone / swept:.2f}x (no run cache yet: the prefix is recomputed in every run)")
+    print(f"\nload average at end: {os.getloadavg()[0]:.1f}")
+    process.close()
+    dask.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,152 @@
+"""The process and dask backends: same results as an in-kernel run; a misbehaving node under `process` fails the
+run with its cause and leaves this process (and the pool) working."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import misbehaving_board, square_board
+
+from flowlike_core import Board, Listener, RunStatus, commands, default_registry, run_board
+from flowlike_core.backends import BackendError
+from flowlike_core.backends.process import ProcessBackend
+
+BOARDS = sorted((Path(__file__).parents[2] / "notebooks" / "boards").glob("*.board.json"))
+
+
+def outcome(run) -> tuple:
+    """What must agree across backends: status, error, values, result, final variables, the order of traces."""
+    return (run.status, run.error, run.error_node, run.values, run.result, run.variables,
+            [(t.node_id, t.status, [line.message for line in t.logs]) for t in run.traces])
+
+
+@pytest.mark.parametrize("path", BOARDS, ids=lambda p: p.name)
+def test_example_boards_agree_across_backends(path, process_backend, dask_backend):
+    board = Board.load(path)
+    local = run_board(board)
+    assert outcome(run_board(board, backend=process_backend)) == outcome(local)
+    assert outcome(run_board(board, backend=dask_backend)) == outcome(local)
+
+
+class Watcher(Listener):
+    def __init__(self) -> None:
+        self.events: list[str] = []
+
+    def start(self, run):
+        self.events.append("start")
+
+    def node_finished(self, run, trace):
+        self.events.append(f"finished {trace.node_id} {trace.status}")
+
+    def log(self, run, line):
+        self.events.append(f"log {line.message}")
+
+    def progress(self, run, node_id, fraction, message):
+        self.events.append(f"progress {message}")
+
+    def finished(self, run):
+        self.events.append(f"end {run.status}")
+
+
+def test_notebook_node_types_travel_by_value_and_listeners_hear_everything(registry, process_backend):
+    here, there = Watcher(), Watcher()
+    run_board(square_board(registry), registry=registry, variables={"n": 12}, listeners=[here])
+    run = run_board(square_board(registry), registry=registry, variables={"n": 12}, backend=process_backend,
+                    listeners=[there])
+    assert run.ok and run.result == 144
+    assert there.events == here.events == ["start", "finished start Success", "finished square Success",
+                                           "progress kept", "finished keep Success", "end Success"]
+
+
+@pytest.mark.parametrize(("how", "cause"), [
+    ("segfault", "died from SIGSEGV (a segmentation fault) while node 's_misbehave' (bad) was running"),
+    ("exit", "exited with code 7"),
+])
+def test_a_crashing_node_fails_the_run_and_leaves_us_alive(registry, process_backend, how, cause):
+    run = run_board(misbehaving_board(registry, how), registry=registry, backend=process_backend)
+    assert run.status is RunStatus.FAILED
+    assert cause in run.error
+    assert isinstance(run.exception, BackendError)
+    assert run.error_node == "bad"
+    assert run.traces_of("bad")[-1].status.value == "Failed"
+    assert [line.message for line in run.logs()] == [f"going to do {how}"]
+    again = run_board(misbehaving_board(registry, "nothing"), registry=registry, backend=process_backend)
+    assert again.ok and again.output("bad", "pid") != os.getpid()
+
+
+def test_a_hanging_node_is_killed_after_the_timeout(registry):
+    backend = ProcessBackend(1, timeout=1.5)
+    try:
+        run = run_board(misbehaving_board(registry, "hang"), registry=registry, backend=backend)
+        assert run.status is RunStatus.FAILED
+        assert "did not finish within its timeout of 1.5s while node 's_misbehave' (bad) was running" in run.error
+        assert run_board(misbehaving_board(registry, "nothing"), registry=registry, backend=backend).ok
+    finally:
+        backend.close()
+
+
+def test_memory_exhaustion_fails_the_node_under_the_limit(registry, process_backend):
+    run = run_board(misbehaving_board(registry, "memory"), registry=registry, backend=process_backend)
+    assert run.status is RunStatus.FAILED
+    assert "MemoryError" in run.error
+    assert run.error_node == "bad"
+    assert run_board(misbehaving_board(registry, "nothing"), registry=registry, backend=process_backend).ok
+
+
+def test_a_node_error_is_an_ordinary_failure(registry, process_backend):
+    run = run_board(misbehaving_board(registry, "raise"), registry=registry, backend=process_backend)
+    assert run.status is RunStatus.FAILED
+    assert "RuntimeError: on purpose" in run.error
+    assert "in run\nRuntimeError: on purpose" in run.traces_of("bad")[-1].traceback
+
+
+def test_cancel_reaches_the_worker(registry, process_backend):
+    from flowlike_core.executor import start_run
+
+    handle = start_run(misbehaving_board(registry, "hang"), registry=registry, backend=process_backend)
+    while not handle.run.traces:  # the node has started in the worker
+        handle.wait(0.05)
+    handle.cancel()
+    run = handle.wait(30)
+    assert run.status is RunStatus.CANCELLED
+    assert run_board(misbehaving_board(registry, "nothing"), registry=registry, backend=process_backend).ok
+
+
+def test_a_node_type_that_cannot_be_pickled_is_refused_by_name(registry):
+    import threading
+
+    class Locked(registry.get("s_keep")):
+        name = "s_locked"
+        lock = threading.Lock()
+
+    local = type(registry)()
+    for node_type in [*(registry.get(k) for k in ("s_start", "s_keep")), Locked]:
+        local.register(node_type)
+    board = Board(name="locked")
+    board.apply(commands.AddNode(Locked.create(node_id="locked")))
+    with pytest.raises(BackendError, match=r"node type 's_locked' \(node 's_locked' \(locked\)\) cannot be sent"):
+        run_board(board, registry=local, backend="process", start="locked")
+
+
+def test_dask_runs_board_with_notebook_node_types(registry, dask_backend):
+    run = run_board(square_board(registry), registry=registry, variables={"n": 5}, backend=dask_backend)
+    assert run.ok and run.result == 25
+    assert [t.node_id for t in run.traces] == [t.node_id for t in run_board(square_board(registry),
+                                                                             registry=registry).traces]
+
+
+def test_unknown_backend_is_refused():
+    board = Board.load(BOARDS[0])
+    with pytest.raises(BackendError, match="unknown backend 'gpu'"):
+        run_board(board, registry=default_registry(), backend="gpu")
+
+
+def test_flowlike_run_backend_process(capsys):
+    from flowlike_core.cli import main
+
+    board = str(BOARDS[0].parent / "loop_and_branch.board.json")
+    assert main(["run", board, "--backend", "process", "--no-history", "--json"]) == 0
+    out = capsys.readouterr()
+    assert '"status": "Success"' in out.out and "INFO" in out.out + out.err

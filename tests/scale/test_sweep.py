@@ -1,0 +1,69 @@
+"""Sweeps: one run per combination, gathered into one table, from Python, the notebook handle and the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import square_board
+
+from flowlike_core.cli import main
+from flowlike_core.errors import BoardError
+from flowlike_core.sweep import combinations, sweep
+
+BOARDS = Path(__file__).parents[2] / "notebooks" / "boards"
+
+
+def test_combinations_vary_the_last_parameter_fastest():
+    assert combinations({"a": [1, 2], "b": ["x", "y"]}) == [
+        {"a": 1, "b": "x"}, {"a": 1, "b": "y"}, {"a": 2, "b": "x"}, {"a": 2, "b": "y"}]
+    with pytest.raises(BoardError, match="sweep parameter 'a': give a list of values"):
+        combinations({"a": "12"})
+
+
+@pytest.mark.parametrize("backend", ["thread", "process"])
+def test_sweep_gathers_one_row_per_run(registry, process_backend, backend):
+    result = sweep(square_board(registry), {"n": [1, 2, 3]}, outputs=["result", "n", "square.value"],
+                   registry=registry, backend=process_backend if backend == "process" else "thread")
+    assert [(r["n"], r["status"], r["result"], r["square.value"]) for r in result.records()] == [
+        (1, "Success", 1, 1), (2, "Success", 4, 4), (3, "Success", 9, 9)]
+    assert all(row.duration > 0 for row in result.rows)
+    frame = result.to_dataframe()
+    assert list(frame.columns) == ["n", "status", "duration", "result", "n", "square.value", "error"]
+
+
+def test_sweep_on_dask_matches_thread(registry, dask_backend):
+    grid = {"n": [4, 5]}
+    there = sweep(square_board(registry), grid, outputs=["result"], registry=registry, backend=dask_backend)
+    here = sweep(square_board(registry), grid, outputs=["result"], registry=registry)
+    assert [r["result"] for r in there.records()] == [r["result"] for r in here.records()] == [16, 25]
+
+
+def test_notebook_handle_sweep_is_a_dataframe(registry):
+    from flowlike_nb.kernel.handles import Board
+
+    frame = Board(square_board(registry), registry=registry).sweep({"n": range(3)}, outputs=["result"])
+    assert frame[["n", "status", "result"]].values.tolist() == [[0, "Success", 0], [1, "Success", 1],
+                                                                 [2, "Success", 4]]
+
+
+def test_cli_sweep_prints_a_table_and_json(capsys):
+    board = str(BOARDS / "loop_and_branch.board.json")
+    assert main(["sweep", board, "-p", "threshold=1,5", "-p", "numbers=[[1,2],[9]]", "-o", "total", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["threshold"], r["numbers"], r["status"], r["total"]) for r in rows] == [
+        (1, [1, 2], "Success", 2), (1, [9], "Success", 9), (5, [1, 2], "Success", 0), (5, [9], "Success", 9)]
+    assert main(["sweep", board, "-p", "threshold=1,5", "-o", "total"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["threshold", "status", "duration", "total", "error"]
+    assert [line.split()[:2] for line in lines[1:]] == [["1", "Success"], ["5", "Success"]]
+
+
+def test_cli_sweep_fails_when_a_run_fails_and_refuses_bad_parameters(capsys):
+    board = str(BOARDS / "fails_on_purpose.board.json")
+    assert main(["sweep", board, "-p", "divisor=0,2", "--backend", "process"]) == 1
+    assert "Failed" in capsys.readouterr().out
+    assert main(["sweep", board, "-p", "divisor"]) == 2
+    assert "expected NAME=VALUE,VALUE" in capsys.readouterr().err
+    assert main(["sweep", board, "-p", "nope=1"]) == 2
