@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import os
+import sys
 import types
 
 import pytest
 
-from flowlike_core import NodeType, Pack, default_registry, node
+from flowlike_core import (
+    Board,
+    NodeType,
+    Pack,
+    Registry,
+    RunStatus,
+    commands,
+    default_registry,
+    exec_in,
+    exec_out,
+    node,
+)
 from flowlike_core.policy import Capability, CapabilityRefused, Policy, active, allowed_path
 
 
@@ -93,3 +105,113 @@ def test_outside_a_run_everything_is_allowed_and_inside_the_runs_policy_holds(tm
             allowed_path(tmp_path / "x")
     finally:
         active.reset(token)
+
+
+# ---- a run's policy ----------------------------------------------------------------------------------------
+
+REACHED: list[str] = []
+
+
+class Fetch(NodeType):
+    name = "cap_fetch"
+    capabilities = frozenset({Capability.NETWORK})
+    pins = (exec_in(), exec_out())
+
+    def run(self, ctx):
+        REACHED.append("fetched")
+        ctx.activate("exec_out")
+
+
+@node(capabilities=["native"])
+def cap_native(x: int = 1) -> int:
+    REACHED.append("native")
+    return x
+
+
+def _board(*steps: type[NodeType]) -> tuple[Board, Registry, list]:
+    registry = Registry([Pack("caps", modules=[sys.modules[__name__]]), *default_registry_packs()])
+    board = Board(name="caps")
+    nodes = [board.apply(commands.AddNode(registry.get("events_simple").create()))]
+    nodes += [board.apply(commands.AddNode(step.create())) for step in steps]
+    for source, target in zip(nodes, nodes[1:], strict=False):
+        board.apply(commands.Connect(source.id, "exec_out", target.id, "exec_in"))
+    return board, registry, nodes
+
+
+def default_registry_packs() -> list[Pack]:
+    from flowlike_catalog.data import PACK as DATA
+    from flowlike_catalog.std import PACK as STD
+
+    return [STD, DATA]
+
+
+@pytest.fixture(autouse=True)
+def clear_reached():
+    REACHED.clear()
+
+
+def test_a_refused_capability_fails_the_node_before_it_acts():
+    board, registry, (_, fetch) = _board(Fetch)
+    run = board.run(registry=registry, policy=Policy())
+    assert run.status is RunStatus.FAILED and REACHED == []
+    assert f"node {fetch.label()} needs network, which this run does not allow (flowlike run --allow network" \
+        in run.error
+    assert board.run(registry=registry, policy=Policy.of(allow=["network"])).ok and REACHED == ["fetched"]
+    assert board.run(registry=registry).ok  # no policy: everything (a notebook's or a script's run)
+
+
+def test_a_refusal_goes_to_on_error_when_it_is_wired():
+    board, registry, (_, fetch) = _board(Fetch)
+    handler = board.apply(commands.AddNode(registry.get("log_warning").create()))
+    board.apply(commands.Connect(fetch.id, "auto_handle_error", handler.id, "exec_in"))
+    board.apply(commands.Connect(fetch.id, "auto_handle_error_string", handler.id, "message"))
+    run = board.run(registry=registry, policy=Policy())
+    assert run.ok and REACHED == []
+    assert "needs network" in run.logs()[0].message
+
+
+def test_a_pure_node_is_refused_too():
+    board, registry, (_, log) = _board(registry_type("log_info"))
+    native = board.apply(commands.AddNode(cap_native.create()))
+    board.apply(commands.Connect(native.id, "result", log.id, "message"))
+    run = board.run(registry=registry, policy=Policy.of(allow=["network"]))
+    assert run.status is RunStatus.FAILED and REACHED == [] and "needs native" in run.error
+
+
+def registry_type(key: str) -> type[NodeType]:
+    return default_registry().get(key)
+
+
+def test_file_nodes_stay_in_the_store_and_the_allowed_paths(tmp_path):
+    outside = tmp_path / "outside.txt"
+    outside.write_text("hello")
+    board, registry, (_, read) = _board(registry_type("read_to_string"))
+    board.apply(commands.UpdateNode(read.id, defaults={"path": {"path": str(outside)}}))
+    refused = board.run(registry=registry, policy=Policy())
+    assert refused.status is RunStatus.FAILED and "is outside the store and the allowed paths" in refused.error
+    assert board.run(registry=registry, policy=Policy.of(paths=[tmp_path])).output(read.id, "content") == "hello"
+    assert board.run(registry=registry, policy=Policy.of(allow=["files"])).ok
+    assert board.run(registry=registry).ok
+
+
+def test_lance_tables_outside_the_store_are_refused(tmp_path):
+    board, registry, (_, count) = _board(registry_type("count_local_db"))
+    board.apply(commands.UpdateNode(count.id, defaults={"database": {"database": str(tmp_path / "db"),
+                                                                      "table": "t"}}))
+    run = board.run(registry=registry, policy=Policy())
+    assert run.status is RunStatus.FAILED and "LanceDB database" in run.error and "outside the store" in run.error
+
+
+def test_the_cli_allows_the_store_only_unless_told(tmp_path, capsys):
+    from flowlike_core.cli import main
+
+    outside = tmp_path / "data" / "outside.txt"
+    outside.parent.mkdir()
+    outside.write_text("hello")
+    board, _, (_, read) = _board(registry_type("read_to_string"))
+    board.apply(commands.UpdateNode(read.id, defaults={"path": {"path": str(outside)}}))
+    path = board.save(tmp_path / "reads.board.json")
+    assert main(["run", str(path), "--no-history"]) == 1
+    assert "is outside the store and the allowed paths" in capsys.readouterr().out
+    assert main(["run", str(path), "--no-history", "--allow-path", str(outside.parent)]) == 0
+    assert main(["run", str(path), "--no-history", "--allow", "files"]) == 0
