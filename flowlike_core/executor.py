@@ -625,7 +625,7 @@ def start_run(
         return backend_for(backend).start(  # type: ignore[return-value]
             board, registry=registry, start=start, payload=payload,
             variables=dict(variables) if variables is not None else None, max_steps=max_steps,
-            listeners=listeners, run_id=run_id)
+            listeners=listeners, run_id=run_id, policy=policy)
     plan = plan_for(board, registry)
     start_id = find_start(board, plan, start)
     if plan.placeholders:

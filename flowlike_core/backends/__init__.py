@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from flowlike_core.board import Board
 from flowlike_core.errors import RunError
 from flowlike_core.events import Listener
+from flowlike_core.policy import Policy
 from flowlike_core.registry import Registry
 
 BACKENDS = ("thread", "process", "dask")
@@ -47,7 +48,7 @@ class Backend(Protocol):
 
     def start(self, board: Board, *, registry: Registry, start: str | None, payload: Any,
               variables: dict[str, Any] | None, max_steps: int, listeners: Iterable[Listener],
-              run_id: str | None) -> Handle: ...
+              run_id: str | None, policy: Policy | None = None) -> Handle: ...
 
 
 _shared: dict[str, Backend] = {}

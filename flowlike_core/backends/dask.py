@@ -21,6 +21,7 @@ from flowlike_core.backends.remote import Event, Job, Mirror, execute, prepare
 from flowlike_core.board import Board
 from flowlike_core.errors import RunCancelled
 from flowlike_core.events import Listener
+from flowlike_core.policy import Policy
 from flowlike_core.registry import Registry
 from flowlike_core.run import Run, RunStatus
 
@@ -64,9 +65,9 @@ class DaskBackend:
 
     def start(self, board: Board, *, registry: Registry, start: str | None = None, payload: Any = None,
               variables: dict[str, Any] | None = None, max_steps: int, listeners: Iterable[Listener] = (),
-              run_id: str | None = None) -> DaskRunHandle:
+              run_id: str | None = None, policy: Policy | None = None) -> DaskRunHandle:
         run, job = prepare(board, registry=registry, start=start, payload=payload, variables=variables,
-                           max_steps=max_steps, run_id=run_id, backend=self.name)
+                           max_steps=max_steps, run_id=run_id, backend=self.name, policy=policy)
         future = self.client.submit(run_job, job, pure=False, key=f"flowlike-run-{run.id}")
         return DaskRunHandle(run, future, Mirror(run, listeners))
 

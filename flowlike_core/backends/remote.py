@@ -22,6 +22,7 @@ from flowlike_core.backends import BackendError
 from flowlike_core.board import Board
 from flowlike_core.errors import RunError
 from flowlike_core.events import Listener, hooks
+from flowlike_core.policy import Policy
 from flowlike_core.registry import Registry
 from flowlike_core.run import LogLine, NodeStatus, NodeTrace, Run, RunStatus
 
@@ -40,10 +41,12 @@ class Job:
     variables: dict[str, Any]
     payload: Any
     max_steps: int
+    policy: Policy | None = None
+    """What the nodes may reach; the worker's executor enforces it as a local run's does."""
 
 
 def prepare(board: Board, *, registry: Registry, start: str | None, payload: Any, variables: dict[str, Any] | None,
-            max_steps: int, run_id: str | None, backend: str) -> tuple[Run, Job]:
+            max_steps: int, run_id: str | None, backend: str, policy: Policy | None = None) -> tuple[Run, Job]:
     """The local Run and the job for a worker; raises what a local start would, and BackendError naming the node
     whose type cannot be sent."""
     from flowlike_core.board import new_id
@@ -58,7 +61,7 @@ def prepare(board: Board, *, registry: Registry, start: str | None, payload: Any
         refuse_reached(board, registry, start_id)
     run = Run(run_id or new_id(), board, start_id, prepare_variables(board, variables))
     job = Job(run.id, board.model_dump_json(by_alias=True), pack_node_types(board, registry, backend), start_id,
-              dict(variables or {}), payload, max_steps)
+              dict(variables or {}), payload, max_steps, policy)
     return run, job
 
 
@@ -164,7 +167,8 @@ def execute(job: Job, emit: Emit, *, on_node: Callable[[str], None] = lambda _: 
         registry.register(node_type, pack=node_type.pack, replace=True)
     board = Board.from_json(job.board_json, "<job>")
     handle = start_run(board, registry=registry, start=job.start, payload=job.payload, variables=job.variables,
-                       max_steps=job.max_steps, listeners=[Recorder(emit, on_node)], run_id=job.run_id)
+                       max_steps=job.max_steps, listeners=[Recorder(emit, on_node)], run_id=job.run_id,
+                       policy=job.policy)
     while not handle.done():
         handle.wait(0.05)
         if cancelled() and not handle.executor.cancelled:

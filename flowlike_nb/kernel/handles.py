@@ -23,6 +23,7 @@ from flowlike_core.board import Board as CoreBoard
 from flowlike_core.board import Comment, Node, Pin, PinDirection, Variable
 from flowlike_core.errors import BoardError, UnknownNodeError, UnknownPinError
 from flowlike_core.events import Listener
+from flowlike_core.redaction import MASK
 from flowlike_core.registry import Registry, default_registry
 from flowlike_core.run import value_key
 from flowlike_core.types import DataType, ValueType, pin_type_of
@@ -512,7 +513,7 @@ class Board:
 
     def exposed(self) -> dict[str, Any]:
         """Exposed variables (the board's parameters) with their defaults."""
-        return {v.name: v.default_value for v in self.core.variables.values() if v.exposed}
+        return {v.name: MASK if v.secret else v.default_value for v in self.core.variables.values() if v.exposed}
 
     # ---- notebook bindings ---------------------------------------------------------------------------
 

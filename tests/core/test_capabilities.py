@@ -215,3 +215,9 @@ def test_the_cli_allows_the_store_only_unless_told(tmp_path, capsys):
     assert "is outside the store and the allowed paths" in capsys.readouterr().out
     assert main(["run", str(path), "--no-history", "--allow-path", str(outside.parent)]) == 0
     assert main(["run", str(path), "--no-history", "--allow", "files"]) == 0
+
+
+def test_a_run_in_a_worker_process_keeps_its_policy():
+    board, registry, _ = _board(Fetch)
+    run = board.run(registry=registry, policy=Policy(), backend="process")
+    assert run.status is RunStatus.FAILED and "needs network, which this run does not allow" in run.error
