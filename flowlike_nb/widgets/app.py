@@ -138,7 +138,7 @@ class BoardApp:
             self._action_node(action)
         self.upload_dir = Path(tempfile.mkdtemp(prefix="flowlike-app-"))
         self.controls = {name: control_for(variable) for name, variable in self.variables.items()}
-        self.run_button = widgets.Button(description="Run", button_style="primary", icon="play")
+        self.run_button = widgets.Button(description="Run", button_style="primary")
         self.run_button.on_click(lambda _: self.run())
         self.action_buttons = {label: self._action_button(label, action) for label, action in (actions or {}).items()}
         self.status = widgets.HTML()

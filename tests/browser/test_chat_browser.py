@@ -24,7 +24,6 @@ chat""",
 ]
 
 
-@pytest.mark.parametrize("frontend", ["lab"])
 def test_a_message_streams_a_step_and_chunks_and_a_choice_is_answered(notebook_page: NotebookPage) -> None:
     name = notebook_page.server.write_notebook("chat.ipynb", CELLS)
     notebook_page.open(name)
