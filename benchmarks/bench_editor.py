@@ -71,7 +71,7 @@ def static_boxes(board):
         pins = "".join(f"<span class='bench-pin'>{p.name}</span>" for p in node.ordered_pins())
         boxes.append(f"<div class='bench-node' style='position:absolute;left:{x}px;top:{y}px;width:200px'>"
                      f"<b>{node.friendly_name}</b>{pins}</div>")
-    return f"<div style='position:relative;height:560px;overflow:auto'>{''.join(boxes)}</div>"
+    return f"<div class='bench-board' style='position:relative;height:560px;overflow:auto'>{''.join(boxes)}</div>"
 
 boards = {n: chain(n) for n in SIZES}
 pages = {n: static_boxes(b) for n, b in boards.items()}
@@ -254,7 +254,7 @@ class Bench:
             self.notebook.run_code("editor.close()")
             self.page.evaluate(CLEAR_CELLS_AFTER, self.setup_cells)
             self.notebook.run_code(f"display(HTML(pages[{n}]))")
-            container = ".jp-OutputArea-output div[style*='overflow:auto']"
+            container = ".bench-board"
             drag_base += self.page.evaluate(MOVE_STEPS, {"target": container, "moved": ".bench-node", "steps": 30})
             zoom_base += self.page.evaluate(ZOOM_STEPS, {"target": container, "scaled": container, "steps": 30})
             self.page.evaluate(CLEAR_CELLS_AFTER, self.setup_cells)
