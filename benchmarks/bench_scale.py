@@ -26,8 +26,18 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from catalog.std.loops import ForEach, ParallelForEach
-from flowlike_core import Board, DataType, NodeType, Registry, Variable, commands, data_in, exec_in, exec_out
+from flowlike_core import (
+    Board,
+    DataType,
+    NodeType,
+    Registry,
+    Variable,
+    commands,
+    data_in,
+    default_registry,
+    exec_in,
+    exec_out,
+)
 from flowlike_core.executor import run_board
 from flowlike_core.sweep import sweep
 
@@ -65,7 +75,8 @@ class Step(NodeType):
 
 
 REGISTRY = Registry()
-for _type in (Start, Burn, Step, ForEach, ParallelForEach):
+LOOPS = ("control_for_each", "control_par_for_each")
+for _type in (Start, Burn, Step, *(default_registry().get(key) for key in LOOPS)):
     REGISTRY.register(_type)
 
 
@@ -110,6 +121,14 @@ def chain_board(length: int) -> Board:
     return board
 
 
+def plain_burn(seed: int, work: int) -> int:
+    """The same work as `Burn`, as a plain function: the machine's own ceiling for 2 processes."""
+    total = seed
+    for i in range(work):
+        total = (total + i) % 1_000_003
+    return total
+
+
 def median_time(action: Callable[[], Any], reps: int) -> float:
     times = []
     for _ in range(reps):
@@ -147,6 +166,16 @@ def main() -> None:
     print(f"dask LocalCluster of 2 started, first run done in {time.perf_counter() - started:.2f}s")
 
     print("\n1. CPU-bound parallel for-each over 2 workers")
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as plain_pool:
+        list(plain_pool.map(plain_burn, range(2), [1] * 2))
+        plain_seq = median_time(lambda: [plain_burn(i, args.work) for i in range(args.items)], args.reps)
+        plain_par = median_time(lambda: list(plain_pool.map(plain_burn, range(args.items), [args.work] * args.items)),
+                                args.reps)
+    print(f"  ceiling now: plain Python, {args.items} calls: {plain_seq:.2f}s; on a plain pool of 2 processes: "
+          f"{plain_par:.2f}s -> {plain_seq / plain_par:.2f}x")
     sequential_loop = loop_board("control_for_each", args.items, args.work)
     loops = {name: loop_board("control_par_for_each", args.items, args.work, workers=name, max_concurrent=2)
              for name in ("processes", "dask")}

@@ -14,6 +14,7 @@ import pickle
 import threading
 import time
 import warnings
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -60,9 +61,25 @@ def prepare(board: Board, *, registry: Registry, start: str | None, payload: Any
 
         refuse_reached(board, registry, start_id)
     run = Run(run_id or new_id(), board, start_id, prepare_variables(board, variables))
-    job = Job(run.id, board.model_dump_json(by_alias=True), pack_node_types(board, registry, backend), start_id,
-              dict(variables or {}), payload, max_steps, policy)
+    board_json, node_types = _packed(board, registry, backend)
+    job = Job(run.id, board_json, node_types, start_id, dict(variables or {}), payload, max_steps, policy)
     return run, job
+
+
+_packs: dict[int, tuple[tuple[int, int, int], tuple[str, bytes]]] = {}
+"""Caller side: the board's JSON and packed types by board identity, while its revision and registry stay."""
+
+
+def _packed(board: Board, registry: Registry, backend: str) -> tuple[str, bytes]:
+    key = (board.revision, id(registry), registry.generation)
+    cached = _packs.get(id(board))
+    if cached is None or cached[0] != key:
+        board_id = id(board)
+        if cached is None:
+            weakref.finalize(board, _packs.pop, board_id, None)
+        cached = _packs[board_id] = (key, (board.model_dump_json(by_alias=True),
+                                           pack_node_types(board, registry, backend)))
+    return cached[1]
 
 
 def pack_node_types(board: Board, registry: Registry, backend: str) -> bytes:
@@ -154,6 +171,10 @@ def _picklable_items(values: dict[str, Any]) -> dict[str, Any]:
     return kept
 
 
+_last_board: list[Any] = [None, None, None]
+"""Worker side: the last job's (board JSON, types) key, its Board and Registry."""
+
+
 def execute(job: Job, emit: Emit, *, on_node: Callable[[str], None] = lambda _: None,
             cancelled: Callable[[], bool] = lambda: False) -> None:
     """Run a job here, its events to `emit` (the last one is `finished`); `cancelled` is polled."""
@@ -161,11 +182,13 @@ def execute(job: Job, emit: Emit, *, on_node: Callable[[str], None] = lambda _: 
 
     from flowlike_core.executor import start_run
 
-    node_types: dict[str, Any] = cloudpickle.loads(job.node_types)
-    registry = Registry()
-    for node_type in node_types.values():
-        registry.register(node_type, pack=node_type.pack, replace=True)
-    board = Board.from_json(job.board_json, "<job>")
+    key = (job.board_json, job.node_types)
+    if _last_board[0] != key:  # a new board: parse it and its types; the same board again reuses its plan
+        registry = Registry()
+        for node_type in cloudpickle.loads(job.node_types).values():
+            registry.register(node_type, pack=node_type.pack, replace=True)
+        _last_board[:] = [key, Board.from_json(job.board_json, "<job>"), registry]
+    _, board, registry = _last_board
     handle = start_run(board, registry=registry, start=job.start, payload=job.payload, variables=job.variables,
                        max_steps=job.max_steps, listeners=[Recorder(emit, on_node)], run_id=job.run_id,
                        policy=job.policy)
