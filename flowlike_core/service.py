@@ -213,25 +213,32 @@ class RunManager:
         self.root = Path(root).expanduser().resolve()
         self.registry = registry
         self.runs: OrderedDict[str, ServiceRun] = OrderedDict()
-        self._boards: dict[Path, tuple[tuple[int, int, int], Board]] = {}
+        self._boards: dict[str, tuple[tuple[int, int, int, int], Board]] = {}
         self._lock = threading.Lock()
 
     def board(self, relative: str) -> Board:
-        """The board at `relative` under the root, loaded once per version of its file."""
-        file = board_file(self.root, relative)
+        """The board at `relative` under the root, loaded once per version of its file.
+
+        A path seen before costs one stat: while it still leads to the same file (device, inode, mtime, size),
+        the checks it passed (`board_file`: no way out of the root, nothing hidden) still hold; when it leads
+        elsewhere (a file replaced, a symlink re-pointed) it is checked and read again."""
         try:
-            info = file.stat()
-        except FileNotFoundError:
-            raise Refused(404, f"no board file {relative!r} under the server root") from None
-        version = (info.st_ino, info.st_mtime_ns, info.st_size)
-        cached = self._boards.get(file)
-        if cached is not None and cached[0] == version:
+            info = os.stat(self.root / relative) if "\x00" not in relative else None
+        except (FileNotFoundError, NotADirectoryError):
+            info = None
+        except OSError as exc:
+            raise Refused(403, f"{relative}: cannot be read ({exc.strerror})") from None
+        version = (info.st_dev, info.st_ino, info.st_mtime_ns, info.st_size) if info else None
+        cached = self._boards.get(relative)
+        if cached is not None and version is not None and cached[0] == version:
             return cached[1]
+        file = board_file(self.root, relative)
         try:
             board = read_board(file, relative)
         except BoardFileError as exc:
             raise Refused(422, str(exc)) from None
-        self._boards[file] = (version, board)
+        if version is not None:
+            self._boards[relative] = (version, board)
         return board
 
     def start(self, request: Any) -> ServiceRun:

@@ -1,0 +1,42 @@
+"""RunManager without HTTP: boards are read once per file version, and a path that now leads elsewhere is
+checked again (a symlink re-pointed out of the root is refused)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+import pytest
+from serve_boards import make_boards
+
+from flowlike_core.service import Refused, RunManager
+
+
+def result(runs: RunManager, board: str, payload: int) -> object:
+    async def go() -> object:
+        entry = runs.start({"board": board, "payload": payload})
+        assert await entry.wait(20)
+        return runs.record(entry.id)["result"]
+
+    return asyncio.run(go())
+
+
+def test_a_changed_file_is_read_again_and_a_repointed_symlink_is_checked(tmp_path: Path) -> None:
+    root, outside = tmp_path / "root", tmp_path / "outside"
+    make_boards(root)
+    make_boards(outside)
+    runs = RunManager(root)
+    assert result(runs, "hooks/echo.board.json", 1) == 101
+    echo = root / "hooks" / "echo.board.json"
+    echo.write_text(echo.read_text().replace('"default_value": 100', '"default_value": 5'))
+    os.utime(echo, ns=(echo.stat().st_atime_ns, echo.stat().st_mtime_ns + 10**9))
+    assert result(runs, "hooks/echo.board.json", 1) == 6
+    link = root / "link.board.json"
+    link.symlink_to(root / "hooks" / "echo.board.json")
+    assert result(runs, "link.board.json", 2) == 7
+    link.unlink()
+    link.symlink_to(outside / "hooks" / "echo.board.json")
+    with pytest.raises(Refused, match="no board file 'link.board.json'") as refused:
+        runs.board("link.board.json")
+    assert refused.value.status == 404
