@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from flowlike_core.board import LogLevel
@@ -153,6 +153,11 @@ class Context:
         """Per-run memory shared by all nodes: live resources (connections, open tables) that pins name by
         small handle structs. Dropped when the run ends."""
         return self._executor.cache
+
+    def close_at_end(self, close: Callable[[], Any]) -> None:
+        """Call `close` (awaited if it returns an awaitable) when the run ends, however it ends: how a node that
+        opens a connection for `ctx.cache` makes sure it is closed."""
+        self._executor.closers.append(close)
 
     @property
     def payload(self) -> Any:

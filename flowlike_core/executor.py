@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
+import inspect
 import threading
 import time
 import traceback
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from flowlike_core.board import Board
@@ -99,6 +100,8 @@ class Executor:
         """Per-node memory for one run (`ctx.state`)."""
         self.cache: dict[Any, Any] = {}
         """Open resources shared by nodes for one run (`ctx.cache`)."""
+        self.closers: list[Callable[[], Any]] = []
+        """What `ctx.close_at_end` registered: called (and awaited) in reverse order when the run ends."""
         self.counts = [0] * len(plan.nodes)
         """Executions per node, by `NodePlan.index`: the first `FULL_TRACES` are traced, later ones folded."""
         self.step = 0
@@ -156,9 +159,22 @@ class Executor:
         except asyncio.CancelledError:
             status, error = RunStatus.CANCELLED, RunCancelled("the run was cancelled")
         finally:
+            await self.close_resources()
             self.cache.clear()
             self._shared._executor = None  # type: ignore[assignment]  # no cycle: the run's garbage goes at once
             end(self, status, error, node_id)
+
+    async def close_resources(self) -> None:
+        """Close what nodes opened for this run, newest first; a close that fails is a warning, not a failure."""
+        while self.closers:
+            close = self.closers.pop()
+            try:
+                result = close()
+                if inspect.isawaitable(result):
+                    await result
+            except Exception as exc:  # the run is over: report it, never change its outcome
+                warnings.warn(f"closing a resource at the end of run {self.run.id} failed: {exc!r}", RuntimeWarning,
+                              stacklevel=1)
 
     async def flow(self, frontier: list[Target]) -> None:
         """Run steps until no exec output is active: each step runs the nodes the last one activated."""

@@ -85,6 +85,8 @@ def open_database(ctx: Context | None, url: str, password: str = "", readonly: b
     except Exception as exc:
         raise ConnectionError(f"cannot connect to the {where}: {exc}") from exc
     cache[key] = con
+    if ctx is not None:
+        ctx.close_at_end(con.close)
     return con
 
 

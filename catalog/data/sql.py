@@ -53,6 +53,7 @@ def open_session(ctx: Context, name: str, threads: int = 0) -> SqlSession:
     if threads > 0:
         con.execute(f"SET threads = {int(threads)}")
     ctx.cache[key] = con
+    ctx.close_at_end(con.close)
     return SqlSession(name=name)
 
 

@@ -29,6 +29,8 @@ def sql_over(ctx: Context | None, table: Any, query: str) -> Any:
     con = cache.get(key)
     if con is None:
         con = cache[key] = duckdb.connect()
+        if ctx is not None:
+            ctx.close_at_end(con.close)
     con.register("t", as_arrow(table))
     try:
         return con.sql(query).to_arrow_table()

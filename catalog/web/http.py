@@ -99,12 +99,11 @@ def client(ctx: Context) -> Any:
     found = ctx.cache.get(CLIENT_KEY)
     if found is None:
         import httpx
-        from flowlike_catalog.web.sessions import close_at_run_end
 
         found = ctx.cache[CLIENT_KEY] = httpx.AsyncClient(
             follow_redirects=True, timeout=httpx.Timeout(30.0, connect=10.0),
             limits=httpx.Limits(max_connections=50, max_keepalive_connections=20))
-        close_at_run_end(found.aclose)
+        ctx.close_at_end(found.aclose)
     return found
 
 

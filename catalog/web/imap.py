@@ -22,7 +22,6 @@ from flowlike_catalog.web.mail import (
     schema,
     session,
 )
-from flowlike_catalog.web.sessions import close_at_run_end
 
 from flowlike_core import Context, Pin, node
 
@@ -181,7 +180,7 @@ async def email_imap_connect(
 
     connection = ImapConnection(id=uuid.uuid4().hex)
     live = ctx.cache[("imap", connection.id)] = Session(await asyncio.to_thread(open_session))
-    close_at_run_end(lambda: live.call(lambda client: client.logout()))
+    ctx.close_at_end(lambda: live.call(lambda client: client.logout()))
     ctx.info(f"IMAP connected to {host}:{port} as {username}")
     return connection
 

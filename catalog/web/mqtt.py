@@ -8,7 +8,6 @@ import uuid
 from typing import Any
 
 from flowlike_catalog.web.sessions import (
-    close_at_run_end,
     config_of,
     failed,
     forget,
@@ -73,7 +72,7 @@ class MqttConnect(NodeType):
         except aiomqtt.MqttError as exc:
             failed(ctx, ConnectionError(f"cannot connect to MQTT broker {config.host}:{config.port}: {exc}"))
             return
-        close_at_run_end(lambda: client.__aexit__(None, None, None))
+        ctx.close_at_end(lambda: client.__aexit__(None, None, None))
         ctx.info(f"MQTT connected to {config.host}:{config.port} as {config.client_id}")
         ctx.set_output("session", open_session(ctx, "mqtt", client, remote_addr=f"{config.host}:{config.port}"))
         ctx.activate("exec_out")

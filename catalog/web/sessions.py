@@ -8,12 +8,8 @@ node closed the session; then on_close fires.
 
 from __future__ import annotations
 
-import asyncio
 import base64
-import contextlib
-import inspect
 import uuid
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -21,30 +17,6 @@ from pydantic import BaseModel, ConfigDict
 from flowlike_core import Context, DataType, PinSpec, data_in, data_out
 
 PAYLOAD_TYPES = ("Text", "Binary")
-_CLOSERS: set[asyncio.Task[None]] = set()
-"""Strong references to the pending closers (the loop only keeps weak ones)."""
-
-
-def close_at_run_end(close: Callable[[], Awaitable[Any] | Any]) -> None:
-    """Close a live resource when the run ends: the run's `asyncio.run` cancels the tasks left at the end,
-    and this one then closes (errors at that point are ignored: the run is over).
-
-    A stopgap: the engine drops `ctx.cache` at the end of a run without closing what it holds."""
-
-    async def closer() -> None:
-        try:
-            await asyncio.Event().wait()
-        finally:
-            with contextlib.suppress(Exception):
-                result = close()
-                if inspect.isawaitable(result):
-                    await result
-
-    task = asyncio.get_running_loop().create_task(closer())
-    _CLOSERS.add(task)
-    task.add_done_callback(_CLOSERS.discard)
-
-
 class Session(BaseModel):
     """Names an open connection of the run."""
 

@@ -6,7 +6,6 @@ import uuid
 from typing import Annotated, Any
 
 from flowlike_catalog.web.mail import ENCRYPTIONS, Session, SmtpConnection, addresses, compose, schema, session
-from flowlike_catalog.web.sessions import close_at_run_end
 
 from flowlike_core import Context, Pin, node
 
@@ -52,7 +51,7 @@ async def email_smtp_connect(
 
     connection = SmtpConnection(id=uuid.uuid4().hex)
     live = ctx.cache[("smtp", connection.id)] = Session(await asyncio.to_thread(open_session))
-    close_at_run_end(lambda: live.call(lambda client: client.quit()))
+    ctx.close_at_end(lambda: live.call(lambda client: client.quit()))
     ctx.info(f"SMTP connected to {host}:{port}" + (f" as {username}" if username else ""))
     return connection
 

@@ -7,7 +7,6 @@ import time
 from typing import Any
 
 from flowlike_catalog.web.sessions import (
-    close_at_run_end,
     config_of,
     failed,
     forget,
@@ -70,7 +69,7 @@ class UdpBind(NodeType):
         except OSError as exc:
             failed(ctx, ConnectionError(f"cannot bind UDP {config.host}:{config.port}: {exc}"))
             return
-        close_at_run_end(endpoint.close)
+        ctx.close_at_end(endpoint.close)
         host, port = transport.get_extra_info("sockname")[:2]
         ctx.set_output("session", open_session(ctx, "udp", endpoint, local_addr=f"{host}:{port}"))
         ctx.activate("exec_out")

@@ -317,3 +317,33 @@ def test_a_node_saved_before_its_type_gained_pins_still_runs(registry):
     run = board.run(registry=registry)
     assert run.status.value == "Success", run.error
     assert run.output(grown.id, "result") == 7
+
+
+def test_resources_registered_with_close_at_end_are_closed_when_the_run_ends(registry):
+    closed: list[str] = []
+
+    class Resource:
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        async def aclose(self) -> None:
+            closed.append(self.name)
+
+    @node(name="t_open", exec_pins=True)
+    def opener(ctx: Context, name: str = "a", fail: bool = False) -> None:
+        resource = ctx.cache.setdefault(name, Resource(name))
+        ctx.close_at_end(resource.aclose)
+        ctx.close_at_end(lambda: closed.append(f"sync {name}"))
+        if fail:
+            raise RuntimeError("after opening")
+
+    registry.register(opener)
+    for fail in (False, True):
+        closed.clear()
+        board = Board()
+        start = board.apply(commands.AddNode(registry.get("t_start").create()))
+        opened = board.apply(commands.AddNode(opener.create(name="db", fail=fail)))
+        board.apply(commands.Connect(start.id, "exec_out", opened.id, "exec_in"))
+        run = board.run(registry=registry)
+        assert run.status.value == ("Failed" if fail else "Success")
+        assert closed == ["sync db", "db"]  # newest first, on success and on failure alike

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from flowlike_catalog.geo import PACK
 from flowlike_catalog.std import PACK as STD
+from geo_tiles import tile_colour
 
 from flowlike_core import Board, DataType, Node, Registry, Run, Variable, commands
 
@@ -175,10 +176,6 @@ class GeoHandler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
-
-
-def tile_colour(z: int, x: int, y: int) -> tuple[int, int, int]:
-    return (x * 37) % 256, (y * 59) % 256, z * 10
 
 
 @pytest.fixture(scope="session")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import tile_colour
 from flowlike_catalog.media.image import pil_image
+from geo_tiles import tile_colour
 
 BERLIN = {"latitude": 52.5163, "longitude": 13.3777}
 POTSDAM = {"latitude": 52.3906, "longitude": 13.0645}

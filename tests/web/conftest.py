@@ -5,32 +5,15 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from flowlike_catalog.std import PACK as STD_PACK
 from flowlike_catalog.web import PACK as WEB_PACK
+from web_support import PAGE, free_port, wait_for
 
 from flowlike_core import Board, Node, Registry, Run, commands
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(condition: Callable[[], Any], what: str, timeout: float = 20.0) -> Any:
-    """Poll `condition` until it returns something true; fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.01)
-    raise TimeoutError(f"timed out waiting for {what}")
 
 
 def port_open(port: int) -> bool:
@@ -225,21 +208,6 @@ END:VCALENDAR\r
 SITE = {"index": ["a", "b"], "a": ["b", "c", "missing"], "b": ["index", "https://elsewhere.example/x"], "c": [],
         "missing": []}
 """A little site to crawl: page name → its links ('missing' is linked but answers 404)."""
-
-PAGE = """<!doctype html>
-<html lang="en"><head><title>River Notes</title>
-<meta name="author" content="Ada Lovelace"><meta name="description" content="Notes on rivers.">
-<meta property="og:site_name" content="Notes"></head>
-<body><nav><a href="/">Home</a> <a href="/about">About</a></nav>
-<article><h1>River Notes</h1>
-<p>The river rises in the hills and runs two hundred kilometres to the sea, through farmland and three towns.</p>
-<p>In spring the snowmelt doubles its flow; the old mill at the second town still turns its wheel every May.</p>
-<p>Read the <a href="https://example.org/flood-report">flood report</a> or the
-<a href="/maps/river.html#north">map</a>.</p>
-<table><tr><th>Town</th><th>Bridges</th></tr><tr><td>Ashford</td><td>3</td></tr>
-<tr><td>Brook</td><td>1</td></tr></table>
-</article><footer><a href="mailto:ada@example.org">mail</a> Copyright 2026</footer></body></html>"""
-
 
 @pytest.fixture
 def closed_port() -> int:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pyarrow as pa
 import pytest
-from conftest import PAGE
 from flowlike_catalog.web import scraping
+from web_support import PAGE
 
 
 def test_main_text_drops_navigation_and_footer() -> None:

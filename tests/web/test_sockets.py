@@ -6,7 +6,7 @@ import base64
 import socket
 import threading
 
-from conftest import free_port, wait_for
+from web_support import free_port, wait_for
 
 from flowlike_core import RunStatus
 
