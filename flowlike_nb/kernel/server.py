@@ -28,6 +28,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
+import tornado.iostream
 import tornado.web
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
@@ -185,9 +186,12 @@ class RunEventsHandler(_RunHandler):
             return
         self.set_header("Content-Type", "text/event-stream")
         self.set_header("Cache-Control", "no-cache")
-        async for kind, data in entry.events():
-            self.write(sse(kind, data))
-            await self.flush()
+        try:
+            async for kind, data in entry.events():
+                self.write(sse(kind, data))
+                await self.flush()
+        except tornado.iostream.StreamClosedError:  # the client left: stop streaming to it
+            return
         self.finish()
 
 

@@ -89,3 +89,12 @@ def test_jupyter_refuses_runs_without_its_token(jupyter: httpx.Client) -> None:
     url = str(jupyter.base_url).rstrip("/")
     assert httpx.post(f"{url}/flowlike/runs", json={"board": "hooks/echo.board.json"}).status_code == 403
     assert httpx.get(f"{url}/flowlike/runs/x", headers={"Authorization": "token wrong"}).status_code == 403
+
+
+def test_a_client_leaving_an_event_stream_early_leaves_the_run_and_server_well(jupyter: httpx.Client) -> None:
+    run_id = jupyter.post("/flowlike/runs", json={"board": "slow.board.json"}).json()["id"]
+    with jupyter.stream("GET", f"/flowlike/runs/{run_id}/events") as stream:
+        assert next(stream.iter_lines()) == "event: start"
+    assert jupyter.get(f"/flowlike/runs/{run_id}").json()["status"] == "Running"
+    assert jupyter.delete(f"/flowlike/runs/{run_id}").json()["status"] == "Cancelled"
+    assert jupyter.get("/api/status").status_code == 200
