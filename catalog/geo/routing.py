@@ -12,6 +12,7 @@ from flowlike_catalog.geo.service import ServiceNode, get, get_json, outcome_pin
 from pydantic import BaseModel
 
 from flowlike_core import Context, DataType, PinOptions, ValueType, data_in, data_out
+from flowlike_core.policy import allowed_path
 
 CATEGORY = "Web/Geo/Routing"
 CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
@@ -307,7 +308,7 @@ class Tile(ServiceNode):
             raise TypeError(f"path must be a file path, got {path!r}")
         url = f"{base_url.rstrip('/')}/tile/v1/{profile_of(profile)}/tile({x},{y},{z}).mvt"
         response = await get(url)
-        target = Path(path).expanduser()
+        target = Path(allowed_path(path))
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(response.content)
         return {"tile_path": str(target), "content_type": response.headers.get("content-type", "")}

@@ -41,6 +41,7 @@ from flowlike_core import (
     exec_out,
     node,
 )
+from flowlike_core.policy import allowed_path
 
 CATEGORY = "AI/Agents"
 CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
@@ -89,7 +90,7 @@ def agent_register_function_tools(
 ) -> AgentOut:
     """Gives the agent tools: function nodes (their input pins become the tool's JSON Schema) and boards."""
     tools = [tool_from_node(key) for key in functions or ()]
-    tools += [tool_from_board(Path(path)) for path in boards or ()]
+    tools += [tool_from_board(Path(allowed_path(path, "board file"))) for path in boards or ()]
     return _with_tools(agent_in, tools)
 
 

@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from flowlike_core.policy import allowed_path
+
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 
 
@@ -124,10 +126,14 @@ class Encoder:
         return len(self.tokenizer.encode(text, add_special_tokens=False).ids) if text else 0
 
 
-@functools.lru_cache(maxsize=4)
 def load_encoder(path: str = "") -> Encoder:
     """The encoder of a model folder (the packaged all-MiniLM-L6-v2 when empty), loaded once per process:
-    the weights never change, so every run shares them."""
+    the weights never change, so every run shares them. The folder passes the run's policy on every call."""
+    return _load(allowed_path(path, "model folder") if path else "")
+
+
+@functools.lru_cache(maxsize=4)
+def _load(path: str) -> Encoder:
     folder = Path(path) if path else default_model_path()
     if not (folder / "model.safetensors").is_file() or not (folder / "tokenizer.json").is_file():
         raise FileNotFoundError(f"{folder} is not a sentence-transformers model folder "

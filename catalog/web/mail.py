@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from flowlike_core import Context
+from flowlike_core.policy import allowed_path
 
 T = TypeVar("T")
 ENCRYPTIONS = ("Tls", "StartTls", "Plain")
@@ -142,7 +143,7 @@ def compose(sender: str, to: str, cc: str, bcc: str, subject: str, body_text: st
     if body_html:
         message.add_alternative(body_html, subtype="html")
     for item in attachments or []:
-        path = Path(item.get("path", "") if isinstance(item, dict) else item)
+        path = Path(allowed_path(item.get("path", "") if isinstance(item, dict) else item, "attachment"))
         if not path.is_file():
             raise FileNotFoundError(f"attachment not found: {path}")
         maintype, _, subtype = (mimetypes.guess_type(path.name)[0] or "application/octet-stream").partition("/")

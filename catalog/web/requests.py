@@ -11,6 +11,7 @@ from typing import Annotated, Any, NamedTuple
 from flowlike_catalog.web.http import METHODS, REQUEST_SCHEMA, HttpBody, HttpRequest, as_request
 
 from flowlike_core import Pin, node
+from flowlike_core.policy import allowed_path
 
 CATEGORY = "Web/API/Request"
 
@@ -166,7 +167,7 @@ def http_set_form_body(request: Request, fields: dict = None, set_content_type: 
     return with_body(request, body, "application/x-www-form-urlencoded" if set_content_type else None)
 
 
-@node(friendly_name="Set Multipart Body")
+@node(friendly_name="Set Multipart Body", capabilities=["files"])
 def http_set_multipart_body(request: Request, fields: dict[str, str] = None,
                             files: Annotated[dict[str, Path], Pin(description="Field name to local file")] = None
                             ) -> RequestOut:
@@ -176,7 +177,7 @@ def http_set_multipart_body(request: Request, fields: dict[str, str] = None,
 
     parts = {}
     for field, path in (files or {}).items():
-        path = Path(path)
+        path = Path(allowed_path(path, f"multipart file for field {field!r}"))
         if not path.is_file():
             raise FileNotFoundError(f"multipart file for field {field!r} not found: {path}")
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"

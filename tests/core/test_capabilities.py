@@ -221,3 +221,20 @@ def test_a_run_in_a_worker_process_keeps_its_policy():
     board, registry, _ = _board(Fetch)
     run = board.run(registry=registry, policy=Policy(), backend="process")
     assert run.status is RunStatus.FAILED and "needs network, which this run does not allow" in run.error
+
+
+def test_files_a_board_names_for_uploads_and_attachments_are_confined(tmp_path):
+    from flowlike_catalog.web.mail import compose
+    from flowlike_catalog.web.requests import http_set_multipart_body
+
+    secret = tmp_path / "id_rsa"
+    secret.write_text("key")
+    token = active.set(Policy())
+    try:
+        with pytest.raises(CapabilityRefused, match="multipart file for field 'f'"):
+            http_set_multipart_body.func({"method": "POST", "url": "http://127.0.0.1/"}, files={"f": str(secret)})
+        with pytest.raises(CapabilityRefused, match="attachment"):
+            compose("a@example.org", "b@example.org", "", "", "subject", "text", "", [str(secret)], False)
+    finally:
+        active.reset(token)
+
