@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import misbehaving_board, square_board
+from scale_boards import misbehaving_board, square_board
 
 from flowlike_core import Board, Listener, RunStatus, commands, default_registry, run_board
 from flowlike_core.backends import BackendError

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import square_board
+from scale_boards import square_board
 
 from flowlike_core.cli import main
 from flowlike_core.errors import BoardError

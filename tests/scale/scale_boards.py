@@ -1,0 +1,141 @@
+"""Node types and boards of the scale tests (a uniquely named module: pytest imports test helpers by basename).
+
+The node types are made inside `node_types()`, so cloudpickle sends them by value, as it sends the types a
+notebook defines."""
+
+from __future__ import annotations
+
+import os
+
+from flowlike_core import (
+    Board,
+    DataType,
+    NodeType,
+    Registry,
+    Variable,
+    commands,
+    data_in,
+    data_out,
+    exec_in,
+    exec_out,
+)
+
+
+def node_types() -> list[type[NodeType]]:
+    class Start(NodeType):
+        name = "s_start"
+        is_event = True
+        pins = (exec_out(),)
+
+        def run(self, ctx):
+            ctx.activate("exec_out")
+
+    class Misbehave(NodeType):
+        """Does the named bad thing: segfault, exit, hang, allocate, raise, or nothing (logs and succeeds)."""
+
+        name = "s_misbehave"
+        pins = (exec_in(), data_in("how", DataType.STRING, default="nothing"), exec_out(),
+                data_out("pid", DataType.INTEGER))
+
+        def run(self, ctx):
+            import ctypes
+            import time
+
+            how = ctx.get_input("how")
+            ctx.info(f"going to do {how}")
+            ctx.set_output("pid", os.getpid())
+            if how == "segfault":
+                ctypes.string_at(0)
+            elif how == "exit":
+                os._exit(7)
+            elif how == "hang":
+                while True:
+                    time.sleep(0.01)
+            elif how == "memory":
+                ctx.set_output("pid", len(bytearray(8 * 2**30)))
+            elif how == "raise":
+                raise RuntimeError("on purpose")
+            ctx.activate("exec_out")
+
+    class Square(NodeType):
+        """Pure: the variable `n`, squared."""
+
+        name = "s_square"
+        pins = (data_out("value", DataType.INTEGER),)
+
+        def run(self, ctx):
+            ctx.set_output("value", ctx.get_variable("n") ** 2)
+
+    class Keep(NodeType):
+        """Sets the run's result to its input."""
+
+        name = "s_keep"
+        pins = (exec_in(), data_in("value", DataType.GENERIC), exec_out())
+
+        def run(self, ctx):
+            ctx.set_result(ctx.get_input("value"))
+            ctx.progress(1, 1, "kept")
+            ctx.activate("exec_out")
+
+    class SlowDouble(NodeType):
+        """Sleeps (a blocking node), then doubles its value; fails on `fail_on`; counts how many run at once."""
+
+        name = "s_slow_double"
+        pins = (exec_in(), data_in("value", DataType.INTEGER), data_in("fail_on", DataType.INTEGER, default=-1),
+                exec_out(), data_out("double", DataType.INTEGER))
+        running: list[int] = []
+        """One entry per execution going on (list append and pop are atomic)."""
+        peak = 0
+
+        def run(self, ctx):
+            import time
+
+            kind = type(self)
+            kind.running.append(1)
+            kind.peak = max(kind.peak, len(kind.running))
+            try:
+                time.sleep(0.05)
+                value = ctx.get_input("value")
+                if value == ctx.get_input("fail_on"):
+                    raise ValueError(f"item {value} is bad")
+                ctx.check_cancelled()
+                ctx.set_output("double", value * 2)
+                ctx.info(f"{value} doubled")
+            finally:
+                kind.running.pop()
+            ctx.activate("exec_out")
+
+    class Check(NodeType):
+        """Raises unless `double` is twice `value`: both must come from the same iteration."""
+
+        name = "s_check"
+        pins = (exec_in(), data_in("value", DataType.INTEGER), data_in("double", DataType.INTEGER), exec_out())
+
+        def run(self, ctx):
+            value, double = ctx.get_input("value"), ctx.get_input("double")
+            if double != 2 * value:
+                raise AssertionError(f"iteration values mixed: {value} and {double}")
+            ctx.info(f"checked {value}")
+            ctx.activate("exec_out")
+
+    return [Start, Misbehave, Square, Keep, SlowDouble, Check]
+
+
+def misbehaving_board(registry: Registry, how: str) -> Board:
+    board = Board(name=f"misbehave-{how}")
+    start = board.apply(commands.AddNode(registry.get("s_start").create(node_id="start")))
+    bad = board.apply(commands.AddNode(registry.get("s_misbehave").create(node_id="bad", how=how)))
+    board.apply(commands.Connect(start.id, "exec_out", bad.id, "exec_in"))
+    return board
+
+
+def square_board(registry: Registry) -> Board:
+    """Sets the result to n squared; `n` is an exposed Integer variable."""
+    board = Board(name="square")
+    board.apply(commands.UpsertVariable(Variable(name="n", data_type=DataType.INTEGER, default_value=3, exposed=True)))
+    start = board.apply(commands.AddNode(registry.get("s_start").create(node_id="start")))
+    square = board.apply(commands.AddNode(registry.get("s_square").create(node_id="square")))
+    keep = board.apply(commands.AddNode(registry.get("s_keep").create(node_id="keep")))
+    board.apply(commands.Connect(start.id, "exec_out", keep.id, "exec_in"))
+    board.apply(commands.Connect(square.id, "value", keep.id, "value"))
+    return board
