@@ -98,13 +98,18 @@ def control_value(variable: Variable, control: widgets.Widget, upload_dir: Path)
     return control.value
 
 
+def table_widget(head: Any, rows: int) -> widgets.HTML:
+    """The first rows of a table (a DataFrame of at most TABLE_ROWS rows), saying how many there are."""
+    note = f"<div>{rows:,} rows</div>" if rows > TABLE_ROWS else ""
+    return widgets.HTML(head.to_html(index=False, max_cols=30) + note)
+
+
 def output_widget(value: Any) -> widgets.Widget:
     """A value as something to look at: tables as tables, images as images, text as text."""
     if hasattr(value, "to_pandas") and hasattr(value, "num_rows"):  # a pyarrow Table
-        value = value.slice(0, TABLE_ROWS).to_pandas() if value.num_rows else value.to_pandas()
+        return table_widget(value.slice(0, TABLE_ROWS).to_pandas(), value.num_rows)
     if hasattr(value, "to_html") and hasattr(value, "shape"):  # a pandas DataFrame
-        note = f"<div>{value.shape[0]:,} rows</div>" if value.shape[0] > TABLE_ROWS else ""
-        return widgets.HTML(value.head(TABLE_ROWS).to_html(index=False, max_cols=30) + note)
+        return table_widget(value.head(TABLE_ROWS), value.shape[0])
     if hasattr(value, "save") and hasattr(value, "mode"):  # a PIL image
         buffer = io.BytesIO()
         value.save(buffer, format="PNG")

@@ -138,3 +138,29 @@ def test_the_app_displays_as_its_widget(adder: fnb.Board) -> None:
     assert isinstance(app, BoardApp)
     bundle = app._repr_mimebundle_()
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == app.widget.model_id
+
+
+def test_outputs_show_tables_as_tables_images_as_images_and_text_as_text() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import pyarrow as pa
+    from PIL import Image
+
+    from flowlike_nb.widgets.app import TABLE_ROWS, output_widget
+
+    table = output_widget(pa.table({"city": ["Oslo", "Rome"], "people": [709_000, 2_761_000]}))
+    assert isinstance(table, widgets.HTML) and "<table" in table.value and "Rome" in table.value
+    big = output_widget(pa.table({"n": list(range(TABLE_ROWS + 5))}))
+    assert f"{TABLE_ROWS + 5:,} rows" in big.value and f"<td>{TABLE_ROWS}</td>" not in big.value
+    image = output_widget(Image.new("RGB", (3, 2), "red"))
+    assert isinstance(image, widgets.Image) and image.value[:8] == b"\x89PNG\r\n\x1a\n"
+    figure, axes = plt.subplots()
+    axes.plot([1, 2, 3])
+    chart = output_widget(figure)
+    plt.close(figure)
+    assert isinstance(chart, widgets.Image) and chart.value[:8] == b"\x89PNG\r\n\x1a\n"
+    text = output_widget("<b>hi</b>")
+    assert "&lt;b&gt;hi&lt;/b&gt;" in text.value
+    assert "&quot;a&quot;: 1" in output_widget({"a": 1}).value
