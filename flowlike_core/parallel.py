@@ -66,6 +66,7 @@ def fork(executor: Executor, values: dict[str, Any]) -> Executor:
     sub._shared = Context(sub, executor._shared._plan, None, None)
     sub._loop = sub._task = None
     sub.thread_id = None
+    sub.notify = executor.notify  # type: ignore[method-assign]  # listeners see the run itself, not the fork
     return sub
 
 

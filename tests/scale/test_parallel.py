@@ -100,3 +100,21 @@ def test_a_failing_iteration_on_processes_fails_the_run(loops):
     board.apply(commands.UpdateNode(board.node("loop").id, defaults={"workers": "processes"}))
     run = run_board(board, registry=loops)
     assert run.status is RunStatus.FAILED and "item 1 is bad" in run.error and run.error_node == "double"
+
+
+def test_listeners_hear_iterations_with_the_run_itself(loops):
+    from flowlike_core import Listener
+
+    class Hear(Listener):
+        def __init__(self) -> None:
+            self.runs: set[int] = set()
+            self.finished: list[str] = []
+
+        def node_finished(self, run, trace):
+            self.runs.add(id(run))
+            self.finished.append(trace.node_id)
+
+    hear = Hear()
+    run = run_board(loop_board(loops, "control_par_for_each", [1, 2, 3]), registry=loops, listeners=[hear])
+    assert run.ok and hear.runs == {id(run)}
+    assert sorted(hear.finished) == sorted(["start", "loop"] + ["double", "check"] * 3)
