@@ -10,11 +10,15 @@ import pytest
 
 from flowlike_core import (
     Board,
+    DataType,
     NodeType,
     Pack,
+    PinOptions,
     Registry,
     RunStatus,
+    Variable,
     commands,
+    data_in,
     default_registry,
     exec_in,
     exec_out,
@@ -238,3 +242,25 @@ def test_files_a_board_names_for_uploads_and_attachments_are_confined(tmp_path):
     finally:
         active.reset(token)
 
+
+
+# ---- sensitive pins ------------------------------------------------------------------------------------------
+
+
+class UsesKey(NodeType):
+    name = "cap_uses_key"
+    pins = (exec_in(), data_in("key", DataType.STRING, options=PinOptions(sensitive=True)), exec_out())
+
+    def run(self, ctx, *, key: str) -> None:
+        ctx.info(f"calling with {key}")
+        raise ValueError(f"the service refused {key}")
+
+
+def test_values_wired_into_a_sensitive_pin_are_secret():
+    board, registry, (_, uses) = _board(UsesKey)
+    board.apply(commands.UpsertVariable(Variable(name="plain", data_type=DataType.STRING, default_value="k-123")))
+    get = board.apply(commands.AddNode(registry.get("variable_get").create(var_ref="plain")))
+    board.apply(commands.Connect(get.id, "value_ref", uses.id, "key"))
+    run = board.run(registry=registry)
+    text = run.to_json() + (run.error or "") + "".join(line.message for line in run.logs())
+    assert "k-123" not in text and "calling with ***" in text and "the service refused ***" in run.error
