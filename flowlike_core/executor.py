@@ -30,7 +30,7 @@ import warnings
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from flowlike_core.board import Board, PinDirection
+from flowlike_core.board import Board
 from flowlike_core.context import Context
 from flowlike_core.errors import (
     BoardError,
@@ -43,7 +43,7 @@ from flowlike_core.errors import (
 )
 from flowlike_core.events import Listener, hooks
 from flowlike_core.node import ERROR_EXEC, ERROR_MESSAGE
-from flowlike_core.plan import CONST, NodePlan, Plan, Target, plan_for
+from flowlike_core.plan import NodePlan, Plan, Target, plan_for
 from flowlike_core.policy import Capability, Policy, refusal
 from flowlike_core.policy import active as active_policy
 from flowlike_core.registry import Registry, default_registry
@@ -119,12 +119,14 @@ class Executor:
         self.refused: dict[str, list[Capability]] = {} if policy is None else {
             p.node_id: refused for p in plan.nodes.values() if (refused := policy.refused(type(p.impl)))}
         """Nodes whose type needs what the policy refuses: they fail when they start, before they act."""
-        self.sensitive = {p.node_id: names for p in plan.nodes.values() if (names := _wired_sensitive(p))}
+        self.sensitive = plan.sensitive
         """Nodes with wired inputs marked sensitive: what arrives there is secret from then on."""
         self.guarded = bool(self.refused or self.sensitive)
         if self.guarded:
             self.fast_steps = 0  # every execution goes through the careful path, which guards them
         self.redactor = run.redactor
+        if plan.sensitive_values:
+            run.redactor.add(*plan.sensitive_values)
         self._shared: Context = Context(self, next(iter(plan.nodes.values()), None), None, None)  # type: ignore[arg-type]
         """The Context of every fast-path execution."""
         self.thread_id: int | None = None
@@ -473,13 +475,6 @@ class Executor:
     def _pure_raised(self, plan: NodePlan, ctx: Context, exc: BaseException) -> None:
         self._end_trace(ctx, NodeStatus.FAILED, f"{type(exc).__name__}: {exc}", traceback.format_exc())
         raise _PureFailed(NodeFailed(f"node {plan.node.label()} failed: {ctx.trace.error}"), plan.node_id) from exc
-
-
-def _wired_sensitive(plan: NodePlan) -> list[str]:
-    """The node's inputs marked sensitive that take a wired value (typed-in ones are secret from the start)."""
-    names = {pin.name for pin in plan.node.pins.values()
-             if pin.options is not None and pin.options.sensitive and pin.direction is PinDirection.INPUT}
-    return [name for name in names if any(source.kind != CONST for source in plan.inputs.get(name, ()))]
 
 
 def _abort_status(abort: _Abort) -> NodeStatus:

@@ -79,6 +79,10 @@ class Plan:
     events: list[str]
     placeholders: list[str] = field(default_factory=list)
     """Nodes whose type no installed pack provides: not planned."""
+    sensitive: dict[str, list[str]] = field(default_factory=dict)
+    """Per node, its inputs marked sensitive that take a wired value: what arrives there is secret."""
+    sensitive_values: list[Any] = field(default_factory=list)
+    """Values typed into inputs marked sensitive: secret in every run."""
 
 
 def compile_plan(board: Board, registry: Registry) -> Plan:
@@ -101,6 +105,8 @@ def compile_plan(board: Board, registry: Registry) -> Plan:
         out_of.setdefault((wire.from_node, wire.from_pin), []).append((wire.to_node, wire.to_pin))
 
     nodes: dict[str, NodePlan] = {}
+    sensitive: dict[str, list[str]] = {}
+    sensitive_values: list[Any] = []
     for index, (node_id, node) in enumerate(known.items()):
         inputs: dict[str, list[Source]] = {}
         outputs: dict[str, str] = {}
@@ -123,6 +129,11 @@ def compile_plan(board: Board, registry: Registry) -> Plan:
                     wired.append(pin.id)
             else:
                 inputs.setdefault(pin.name, []).append(_source(node, pin.id, into, pure))
+                if pin.options is not None and pin.options.sensitive:
+                    if (node_id, pin.id) in into:
+                        sensitive.setdefault(node_id, []).append(pin.name)
+                    else:
+                        sensitive_values.append(pin.default_value)
         impl = impls[node_id]
         _add_gained_pins(type(impl), node, inputs, outputs)
         pure_sources = list(dict.fromkeys(s.node_id for group in inputs.values() for s in group if s.kind == PURE))
@@ -137,7 +148,8 @@ def compile_plan(board: Board, registry: Registry) -> Plan:
         plan.awaits_pure = any(async_upstream[n] for n in plan.pure_sources)
         plan.blocking = not plan.is_async and not plan.awaits_pure
     events = [n for n in known if type(impls[n]).is_event]
-    return Plan(board_id=board.id, revision=board.revision, nodes=nodes, events=events, placeholders=placeholders)
+    return Plan(board_id=board.id, revision=board.revision, nodes=nodes, events=events, placeholders=placeholders,
+                sensitive=sensitive, sensitive_values=sensitive_values)
 
 
 def _add_gained_pins(node_type: type[NodeType], node: Node, inputs: dict[str, list[Source]],

@@ -79,11 +79,5 @@ def _texts(value: Any) -> Iterator[str]:
 
 def secret_values(board: Board, variables: Mapping[str, Any] = {}) -> list[Any]:  # noqa: B006 (read only)
     """What a run of the board must keep to itself from the start: its secret variables' defaults and starting
-    values, and the values typed into sensitive pins."""
-    values: list[Any] = []
-    for variable in board.variables.values():
-        if variable.secret:
-            values += [variable.default_value, variables.get(variable.name)]
-    for node in board.nodes.values():
-        values += [pin.default_value for pin in node.pins.values() if pin.options and pin.options.sensitive]
-    return values
+    values (the values typed into sensitive pins come from the run's plan, made once per board revision)."""
+    return [value for v in board.variables.values() if v.secret for value in (v.default_value, variables.get(v.name))]

@@ -264,3 +264,10 @@ def test_values_wired_into_a_sensitive_pin_are_secret():
     run = board.run(registry=registry)
     text = run.to_json() + (run.error or "") + "".join(line.message for line in run.logs())
     assert "k-123" not in text and "calling with ***" in text and "the service refused ***" in run.error
+
+
+def test_values_typed_into_a_sensitive_pin_are_secret():
+    board, registry, (_, uses) = _board(UsesKey)
+    board.apply(commands.UpdateNode(uses.id, defaults={"key": "k-typed-456"}))
+    run = board.run(registry=registry)
+    assert "k-typed-456" not in run.to_json() + (run.error or "") and "the service refused ***" in run.error
