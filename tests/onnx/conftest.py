@@ -8,65 +8,11 @@ import http.server
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flowlike_catalog.media import PACK as MEDIA
 from flowlike_catalog.onnx import PACK
-from flowlike_catalog.std import PACK as STD
-
-from flowlike_core import Board, DataType, Node, Registry, Run, Variable, commands
-
-
-class Builder:
-    """`b.add(key, **defaults)`, `b.wire(a, "out", c, "in")`, `b.chain(...)`, `b.run(payload=table)`."""
-
-    def __init__(self, *packs: Any) -> None:
-        self.packs = packs
-        self.registry = Registry([STD, *packs])
-        self.board = Board(name="test")
-        self.values: dict[str, Any] = {}
-
-    def fresh(self) -> Builder:
-        """A new empty board with the same packs."""
-        return Builder(*self.packs)
-
-    def add(self, key: str, /, **defaults: Any) -> Node:
-        return self.board.apply(commands.AddNode(self.registry.get(key).create(**defaults)))
-
-    def wire(self, source: Node, out: str, target: Node, inp: str) -> None:
-        self.board.apply(commands.Connect(source.id, out, target.id, inp))
-
-    def chain(self, *nodes: Node) -> None:
-        for source, target in zip(nodes, nodes[1:], strict=False):
-            self.wire(source, "exec_out", target, "exec_in")
-
-    def value(self, name: str, value: Any) -> Node:
-        """A Get Variable node giving `value` (an exposed Generic variable set when the board runs)."""
-        self.values[name] = value
-        self.board.apply(commands.UpsertVariable(Variable(name=name, data_type=DataType.GENERIC, exposed=True)))
-        return self.add("variable_get", var_ref=name)
-
-    def feed(self, target: Node, **values: Any) -> None:
-        """Wire each keyword's value into the input pin of that name."""
-        for pin, value in values.items():
-            self.wire(self.value(f"{target.id}_{pin}", value), "value_ref", target, pin)
-
-    def steps(self, *nodes: Node) -> Run:
-        """Run Start -> nodes in a chain; fails the test if the run fails."""
-        self.chain(self.add("events_simple"), *nodes)
-        return self.run()
-
-    def run(self) -> Run:
-        run = self.board.run(registry=self.registry, variables=self.values)
-        run.raise_for_status()
-        return run
-
-    def one(self, key: str, /, inputs: dict[str, Any] | None = None, **defaults: Any) -> tuple[Run, Node]:
-        """Run a single node with these wired inputs and defaults."""
-        node = self.add(key, **defaults)
-        self.feed(node, **(inputs or {}))
-        return self.steps(node), node
+from pack_builder import Builder
 
 
 @pytest.fixture
