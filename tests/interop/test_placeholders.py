@@ -113,7 +113,8 @@ def test_starting_on_a_placeholder_is_refused_naming_it(imported, registry):
 def test_a_board_whose_event_is_a_placeholder_says_so(registry):
     from flowlike_core import UnknownNodeError
 
-    board, _ = open_board(json.dumps(fl_board(fl_node("c", "events_chat", [exec_pin("o", "exec_out", "Output")],
-                                                      friendly_name="Chat"))).encode(), registry)
-    with pytest.raises(UnknownNodeError, match=r"no event node to start from; 'Chat' \(c\) is a placeholder"):
+    board, _ = open_board(json.dumps(fl_board(fl_node("c", "discord_wait_for_message",
+                                                      [exec_pin("o", "exec_out", "Output")],
+                                                      friendly_name="Discord"))).encode(), registry)
+    with pytest.raises(UnknownNodeError, match=r"no event node to start from; 'Discord' \(c\) is a placeholder"):
         board.run(registry=registry)
