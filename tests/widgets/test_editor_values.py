@@ -24,7 +24,11 @@ def test_previews_are_small_whatever_the_value() -> None:
     assert preview(42) == {"type": "int", "text": "42", "truncated": False}
 
 
-def test_pin_values_of_the_last_run_reach_the_front_end(editor: BoardEditor, frontend: Recorder) -> None:
+def test_pin_values_of_the_last_run_reach_the_front_end(editor: BoardEditor, frontend: Recorder,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import IPython
+
+    monkeypatch.setattr(IPython, "get_ipython", lambda: None)  # other tests may have made an IPython shell
     number = editor.board.apply(commands.AddNode(Number.create(node_id="n1", value=7)))
     editor.board.apply(commands.Connect(number.id, "result", "say", "times"))
     assert frontend("pin_value", node_id="n1", pin_id="result")["value"] is None  # no run yet
