@@ -23,27 +23,21 @@ if command -v npm >/dev/null; then
     bash js/build.sh
 fi
 
-# Browser tests drive Debian's Chromium (never a browser downloaded by Playwright).
-if [ ! -x /usr/bin/chromium ]; then
+# Debian packages the tests drive, each checked by the file it provides, installed when missing (one update):
+# Chromium for the browser tests (never a browser downloaded by Playwright), Dovecot for the web pack's IMAP
+# tests, PostgreSQL, MariaDB and ClickHouse for the data pack's database tests (all started by fixtures on
+# 127.0.0.1).
+missing=()
+[ -x /usr/sbin/dovecot ] || missing+=(dovecot-imapd)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+[ -x /usr/sbin/mariadbd ] || missing+=(mariadb-server)
+[ -x /usr/sbin/clickhouse-server ] || missing+=(clickhouse-server)
+if [ ${#missing[@]} -gt 0 ] || [ ! -x /usr/bin/chromium ]; then
     SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
-fi
-
-# The web pack's IMAP tests start a real Dovecot (its fixture runs `dovecot -F -c <temp config>`).
-if ! command -v dovecot >/dev/null && [ ! -x /usr/sbin/dovecot ]; then
-    SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends dovecot-imapd >/dev/null
-fi
-
-# The data pack's database tests start a real PostgreSQL, MariaDB and ClickHouse on 127.0.0.1.
-if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ ! -x /usr/sbin/mariadbd ] \
-        || [ ! -x /usr/sbin/clickhouse-server ]; then
-    SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends postgresql mariadb-server \
-        clickhouse-server >/dev/null
+    [ -x /usr/bin/chromium ] || DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+    [ ${#missing[@]} -eq 0 ] || DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+        "${missing[@]}" >/dev/null
 fi
 
 # The data pack's Azure test starts Azurite (the Azure Storage emulator, from npm) inside the venv folder.
