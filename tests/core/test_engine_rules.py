@@ -253,7 +253,7 @@ def test_a_runaway_loop_keeps_bounded_traces(build):
 
 
 def test_importing_the_engine_and_std_pack_stays_light():
-    code = ("import sys, flowlike_core, catalog.std; flowlike_core.default_registry(); "
+    code = ("import sys, flowlike_core, flowlike_catalog.std; flowlike_core.default_registry(); "
             "heavy = ['jsonschema._format', 'pandas', 'lancedb', 'IPython', 'pyarrow']; "
             "print([m for m in heavy if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
