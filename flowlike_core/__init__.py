@@ -21,6 +21,7 @@ from flowlike_core.board import (
     Variable,
 )
 from flowlike_core.context import Context
+from flowlike_core.debugger import Debugger
 from flowlike_core.errors import (
     BoardError,
     BoardFileError,
@@ -46,7 +47,8 @@ from flowlike_core.validate import Problem, validate_board
 
 __all__ = [
     "Board", "BoardError", "BoardFileError", "Comment", "Connection", "ConnectionRefused", "Context",
-    "DataType", "FlowLikeError", "Layer", "Listener", "LogLevel", "Node", "NodeFailed", "NodeStatus", "NodeTrace",
+    "DataType", "Debugger", "FlowLikeError", "Layer", "Listener", "LogLevel", "Node", "NodeFailed", "NodeStatus",
+    "NodeTrace",
     "NodeType", "NothingToUndo", "Pack", "Pin", "PinDirection", "PinOptions", "PinSpec", "Problem", "Registry",
     "Run", "RunCancelled", "RunError", "RunHandle", "RunRecord", "RunStatus", "StepLimitExceeded",
     "UnknownNodeError", "UnknownPinError", "UnknownVariableError", "ValueType", "Variable", "commands",

@@ -115,6 +115,8 @@ class Node(_Model):
     coordinates: tuple[float, float, float] = (0.0, 0.0, 0.0)
     comment: str | None = None
     layer: str | None = None
+    breakpoint: bool = Field(default=False, exclude_if=lambda on: not on)
+    """A debug run pauses before this node (`flowlike_core.debugger`); written to the file only when set."""
     pins: dict[str, Pin] = Field(default_factory=dict)
 
     @model_validator(mode="before")

@@ -176,6 +176,23 @@ class UpdateNode(Command):
 
 
 @dataclass
+class ToggleBreakpoint(Command):
+    """Set (`on=True`), clear (`on=False`) or flip (`on=None`) a node's breakpoint (see `flowlike_core.debugger`)."""
+
+    node_id: str
+    on: bool | None = None
+    label: ClassVar[str] = "toggle breakpoint"
+
+    def touches_nodes(self, board: Board) -> set[str]:
+        return {self.node_id}
+
+    def do(self, board: Board) -> bool:
+        node = _node(board, self.node_id)
+        node.breakpoint = not node.breakpoint if self.on is None else self.on
+        return node.breakpoint
+
+
+@dataclass
 class Connect(Command):
     """Wire an output pin to an input pin; a data input's old wire, or an exec output's, is replaced."""
 

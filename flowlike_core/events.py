@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 if TYPE_CHECKING:
     from flowlike_core.run import LogLine, NodeTrace, Run
 
-HOOKS = ("start", "node_started", "node_finished", "log", "progress", "finished")
+HOOKS = ("start", "node_started", "node_finished", "log", "progress", "paused", "resumed", "finished")
 
 
 class Listener:
@@ -45,6 +45,13 @@ class Listener:
 
     def progress(self, run: Run, node_id: str, fraction: float, message: str) -> None:
         """A node reported progress, `fraction` in 0..1."""
+
+    def paused(self, run: Run, trace: NodeTrace) -> None:
+        """A debug run stopped before the node of `trace` runs its code (`flowlike_core.debugger`); the run's
+        thread waits until the debugger goes on, the caller's threads do not."""
+
+    def resumed(self, run: Run) -> None:
+        """A paused debug run goes on (continue, step, step over)."""
 
     def finished(self, run: Run) -> None:
         """The run ended, whatever the outcome: `run.status` is final and every trace is closed."""

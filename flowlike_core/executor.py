@@ -28,7 +28,7 @@ import time
 import traceback
 import warnings
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flowlike_core.board import Board
 from flowlike_core.context import Context
@@ -49,6 +49,9 @@ from flowlike_core.policy import active as active_policy
 from flowlike_core.registry import Registry, default_registry
 from flowlike_core.run import FULL_TRACES, LEVEL_ORDER, NodeStats, NodeStatus, Run, RunStatus, trace_of
 from flowlike_core.types import DataType, ValueType, fits, to_runtime
+
+if TYPE_CHECKING:
+    from flowlike_core.debugger import Debugger
 
 DEFAULT_MAX_STEPS = 1_000_000
 CANCEL_GRACE = 0.5
@@ -85,7 +88,8 @@ class Executor:
     """One run of one plan: the run's scratch state and the functions that move it on."""
 
     def __init__(self, plan: Plan, run: Run, *, payload: Any = None, max_steps: int = DEFAULT_MAX_STEPS,
-                 listeners: Iterable[Listener] = (), policy: Policy | None = None) -> None:
+                 listeners: Iterable[Listener] = (), policy: Policy | None = None,
+                 debugger: Debugger | None = None) -> None:
         self.plan = plan
         self.run = run
         self.payload = payload
@@ -107,6 +111,8 @@ class Executor:
         self.step = 0
         self.log_floor = LEVEL_ORDER[run.board.log_level]
         watchers = [*listeners, *Listener.active]
+        if debugger is not None:  # it watches every node (so the fast path is off); last: the others hear a node
+            watchers.append(debugger)  # start before the run pauses at it
         self.on_start, self.on_finished = hooks(watchers, "start"), hooks(watchers, "finished")
         self.on_node_started, self.on_node_finished = hooks(watchers, "node_started"), hooks(watchers, "node_finished")
         self.on_log, self.on_progress = hooks(watchers, "log"), hooks(watchers, "progress")
@@ -132,6 +138,10 @@ class Executor:
         self.thread_id: int | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[None] | None = None
+        self.debugger = debugger
+        """Pauses the run before nodes, in its node_started hook (`flowlike_core.debugger`); None for plain runs."""
+        if debugger is not None:
+            debugger.attach(self, hooks(watchers, "paused"), hooks(watchers, "resumed"))
 
     def notify(self, hooks_: list[Any], *args: Any) -> None:
         """Call listener hooks; one that raises is reported and never changes the run."""
@@ -635,15 +645,19 @@ def start_run(
     run_id: str | None = None,
     policy: Policy | None = None,
     backend: Any = "thread",
+    debugger: Debugger | None = None,
 ) -> RunHandle:
     """Start a run in the background. Bad input (unknown start node, variable, node type) raises here.
 
     `backend` says where: "thread" (here, on a worker thread), "process", "dask" or a backend object
-    (`flowlike_core.backends`), whose handle has the same surface."""
+    (`flowlike_core.backends`), whose handle has the same surface. A `debugger` pauses the run before nodes
+    (`flowlike_core.debugger`); only a run on a thread here can be paused."""
     from flowlike_core.board import new_id
 
     registry = registry if registry is not None else default_registry()
     if not (isinstance(backend, str) and backend == "thread"):
+        if debugger is not None:
+            raise RunError(f"a debug run goes on a thread in this process, not on backend {backend!r}")
         from flowlike_core.backends import backend_for
 
         return backend_for(backend).start(  # type: ignore[return-value]
@@ -657,7 +671,8 @@ def start_run(
 
         refuse_reached(board, registry, start_id)
     run = Run(run_id or new_id(), board, start_id, prepare_variables(board, variables))
-    executor = Executor(plan, run, payload=payload, max_steps=max_steps, listeners=listeners, policy=policy)
+    executor = Executor(plan, run, payload=payload, max_steps=max_steps, listeners=listeners, policy=policy,
+                        debugger=debugger)
     return RunHandle(executor)
 
 

@@ -1,0 +1,288 @@
+"""The step debugger: a run that pauses before nodes, inspected and driven from another thread.
+
+    dbg = Debugger()                                  # or Debugger(step=True): pause before the first node too
+    handle = start_run(board, debugger=dbg)           # pauses before every node whose `breakpoint` is set
+    dbg.wait_paused(10)                               # True once paused (False: the run ended, or timeout)
+    dbg.paused_at.friendly_name, dbg.values, dbg.variables, dbg.inputs
+    dbg.step()        # run the next node (exec or pure) and pause before the one after
+    dbg.step_over()   # run to the next node on this level: the rest of a loop body up to the loop's next
+                      # iteration (or past its end); on a loop node itself, the whole loop
+    dbg.resume()      # go on to the next breakpoint or the end
+    dbg.stop()        # cancel: the run ends Cancelled
+
+The debugger is a run listener (`flowlike_core.events`): the run pauses inside its `node_started` hook, on the
+run's own worker thread, so the caller's thread (a notebook kernel) stays free while a run is paused, and every
+branch of the run waits together. Plain code can pause that way too: a loop body runs inside the loop node's
+call (`ctx.fire`), where there is nothing to await. Breakpoints are read from the board as the run reaches each
+node, so one set or cleared while paused counts at once. A run without a debugger costs nothing: the executor
+only calls the hooks of listeners it was given.
+
+Step over counts levels by exec nodes running inside others (a loop's body runs inside the loop). Branches that
+run at the same time (parallel execution) share that count, so step over is approximate among them.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+from flowlike_core.board import Node, PinDirection
+from flowlike_core.errors import RunError
+from flowlike_core.events import Listener
+from flowlike_core.run import NodeTrace, Run, RunStatus, value_key
+
+if TYPE_CHECKING:
+    from flowlike_core.executor import Executor
+
+POLL = 0.1
+"""Seconds between looks at the run's cancel flag while paused (a cancel from the run's handle, not `stop`)."""
+
+
+class Mode(Enum):
+    CONTINUE = "continue"
+    """Pause at breakpoints only."""
+    STEP = "step"
+    """Pause before the next node of any kind."""
+    OVER = "step over"
+    """Pause before the next exec node on the level paused at (see `Debugger.step_over`), or at a breakpoint."""
+
+
+class Debugger(Listener):
+    """Controls one debug run (pass it to `start_run(..., debugger=)`); its methods are safe from any thread."""
+
+    def __init__(self, *, step: bool = False) -> None:
+        self._mode = Mode.STEP if step else Mode.CONTINUE
+        self._changed = threading.Condition()
+        self._paused: NodeTrace | None = None
+        self._ended = False
+        self._go = False
+        self._level: tuple[int, str | None] = (0, None)
+        """Where the run paused: (exec nodes running, counting the paused one; the one it runs inside)."""
+        self._over: tuple[int, str | None] = (0, None)
+        self._running: list[str] = []
+        """Exec nodes that started and have not finished, outermost first (only the run's thread touches it)."""
+        self.pauses = 0
+        """How many times the run paused so far."""
+        self._executor: Executor | None = None
+        self._on_paused: list[Any] = []
+        self._on_resumed: list[Any] = []
+
+    def attach(self, executor: Executor, on_paused: list[Any], on_resumed: list[Any]) -> None:
+        """Called by the executor of the run this debugger controls, with the listeners' paused and resumed hooks."""
+        if self._executor is not None:
+            raise RunError(f"this debugger already controls run {self._executor.run.id}; make one per run")
+        self._executor, self._on_paused, self._on_resumed = executor, on_paused, on_resumed
+
+    # ---- the run's side (its worker thread) ----------------------------------------------------------------
+
+    def node_started(self, run: Run, trace: NodeTrace) -> None:
+        executor = self._attached()
+        pure = executor.plan.nodes[trace.node_id].pure
+        if not pure:
+            self._running.append(trace.node_id)
+        running = self._running
+        level = (len(running) + 1, running[-1]) if pure else (len(running), running[-2] if len(running) > 1 else None)
+        if self._should_pause(run, trace.node_id, pure, level):
+            self._pause(executor, trace, level)
+
+    def node_finished(self, run: Run, trace: NodeTrace) -> None:
+        running = self._running
+        if running and not self._attached().plan.nodes[trace.node_id].pure:
+            for index in range(len(running) - 1, -1, -1):
+                if running[index] == trace.node_id:
+                    del running[index]
+                    break
+
+    def finished(self, run: Run) -> None:
+        with self._changed:
+            self._ended = True
+            self._paused = None
+            self._changed.notify_all()
+
+    def _should_pause(self, run: Run, node_id: str, pure: bool, level: tuple[int, str | None]) -> bool:
+        node = run.board.nodes.get(node_id)
+        if node is not None and node.breakpoint:
+            return True
+        mode = self._mode
+        if mode is Mode.STEP:
+            return True
+        if mode is not Mode.OVER or pure:
+            return False
+        depth, inside = level
+        over_depth, over_inside = self._over
+        if depth != over_depth:
+            return depth < over_depth
+        # The same level: a node after the one stepped over, unless it is inside a loop or sequence, where only
+        # the start of its next body counts (a node that the enclosing node's exec outputs lead to directly).
+        return over_inside is None or (inside == over_inside and self._entered_from(over_inside, node_id))
+
+    def _entered_from(self, outer: str, node_id: str) -> bool:
+        exec_next = self._attached().plan.nodes[outer].exec_next
+        return any(target == node_id for targets in exec_next.values() for target, _ in targets)
+
+    def _pause(self, executor: Executor, trace: NodeTrace, level: tuple[int, str | None]) -> None:
+        with self._changed:
+            self._paused, self._level, self._go = trace, level, False
+            self.pauses += 1
+            self._changed.notify_all()
+        executor.notify(self._on_paused, trace)
+        with self._changed:
+            while not self._go and not executor.cancelled:
+                self._changed.wait(POLL)
+            self._paused = None
+        executor.check_cancelled()  # stopped while paused: unwinds the run as cancelled
+        executor.notify(self._on_resumed)
+        trace.start = time.time()  # the pause is not the node's time
+
+    def _attached(self) -> Executor:
+        if self._executor is None:
+            raise RunError("this debugger controls no run yet: pass it to start_run(..., debugger=)")
+        return self._executor
+
+    # ---- the caller's side (any thread) ---------------------------------------------------------------------
+
+    def resume(self) -> None:
+        """Go on to the next breakpoint (or the end)."""
+        self._go_on(Mode.CONTINUE)
+
+    def step(self) -> None:
+        """Run the node paused at and pause before the next one, exec or pure (while running: pause at the next)."""
+        self._go_on(Mode.STEP)
+
+    def step_over(self) -> None:
+        """Run to the next exec node on this level: inside a loop's (or sequence's) body, the rest of the body
+        up to the start of its next iteration, or past the loop when it ends; on a node that runs a body (a loop
+        node), the node with its whole body. Breakpoints on the way still pause."""
+        with self._changed:
+            if self._paused is None:
+                raise RunError(f"run {self.run.id} is not paused: step over needs a node to step over")
+        self._go_on(Mode.OVER)
+
+    def _go_on(self, mode: Mode) -> None:
+        with self._changed:
+            if self._ended:
+                raise RunError(f"run {self.run.id} of board {self.run.board.name!r} has ended "
+                               f"({self.run.status.value}); start another to debug again")
+            self._mode, self._over = mode, self._level
+            if self._paused is not None:
+                self._paused, self._go = None, True
+                self._changed.notify_all()
+
+    def stop(self) -> None:
+        """Cancel the run (paused or not): it ends Cancelled. See `wait` to wait for its end."""
+        self._attached().cancel()
+        with self._changed:
+            self._changed.notify_all()
+
+    def wait_paused(self, timeout: float | None = None) -> bool:
+        """Wait until the run pauses: True when it is paused, False when it ended or `timeout` passed first."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._changed:
+            while self._paused is None and not self._ended:
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    break
+                self._changed.wait(POLL if left is None else min(left, POLL))
+            return self._paused is not None
+
+    def wait(self, timeout: float | None = None) -> Run:
+        """Wait until the run ends (a paused run waits for a command from another thread), at most `timeout`."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._changed:
+            while not self._ended:
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    break
+                self._changed.wait(POLL if left is None else min(left, POLL))
+        return self.run
+
+    # ---- what there is to see -------------------------------------------------------------------------------
+
+    @property
+    def run(self) -> Run:
+        """The live run (status, traces, values)."""
+        return self._attached().run
+
+    @property
+    def is_paused(self) -> bool:
+        return self._paused is not None
+
+    @property
+    def ended(self) -> bool:
+        return self._ended
+
+    @property
+    def paused_at(self) -> Node | None:
+        """The node the run is paused before (its code has not run yet), None when not paused."""
+        trace = self._paused
+        return None if trace is None else self.run.board.nodes.get(trace.node_id)
+
+    @property
+    def values(self) -> dict[str, dict[str, Any]]:
+        """Every output value set so far, by node name and pin name as the user sees them (a node shown under a
+        name that several nodes share is `name (id)`); values are the live Python objects."""
+        board = self.run.board
+        names = shown_names(board.nodes.values())
+        found: dict[str, dict[str, Any]] = {}
+        for key, value in list(self.run.values.items()):
+            node_id, _, pin_id = key.partition("/")
+            node = board.nodes.get(node_id)
+            pin = node.pins.get(pin_id) if node is not None else None
+            if pin is not None:
+                found.setdefault(names[node_id], {}).setdefault(pin.name, value)
+        return found
+
+    @property
+    def inputs(self) -> dict[str, Any]:
+        """The data inputs of the node paused at, as far as they are known: the value its wire brought so far,
+        or its default when unwired (a pure source not computed yet is left out)."""
+        node = self.paused_at
+        if node is None:
+            return {}
+        run, board = self.run, self.run.board
+        known: dict[str, Any] = {}
+        for pin in node.ordered_pins(PinDirection.INPUT):
+            if pin.is_exec:
+                continue
+            wires = board.wires_into(node.id, pin.id)
+            if not wires:
+                known.setdefault(pin.name, pin.default_value)
+            elif (key := value_key(wires[0].from_node, wires[0].from_pin)) in run.values:
+                known.setdefault(pin.name, run.values[key])
+        return known
+
+    @property
+    def variables(self) -> dict[str, Any]:
+        """The run's variable values now (a copy of the dict; the values are the live objects)."""
+        return dict(self.run.variables)
+
+    def state(self) -> str:
+        """`paused before 'Double' (id)`, `running`, or how the run ended."""
+        if self._executor is None:
+            return "not started"
+        node = self.paused_at
+        if node is not None:
+            return f"paused before {node.label()}"
+        status = self.run.status
+        return "running" if status is RunStatus.RUNNING else f"ended: {status.value}"
+
+    def __repr__(self) -> str:
+        if self._executor is None:
+            return "<Debugger: not started>"
+        return f"<Debugger of {self.run.board.name!r} run {self.run.id}: {self.state()}, {self.pauses} pauses>"
+
+
+def shown_name(node: Node) -> str:
+    return node.friendly_name or node.name
+
+
+def shown_names(nodes: Any) -> dict[str, str]:
+    """Node id -> the name a user reads on the canvas; names shared by several nodes get their id added."""
+    nodes = list(nodes)
+    counts: dict[str, int] = {}
+    for node in nodes:
+        counts[shown_name(node)] = counts.get(shown_name(node), 0) + 1
+    return {node.id: shown_name(node) if counts[shown_name(node)] == 1 else f"{shown_name(node)} ({node.id})"
+            for node in nodes}

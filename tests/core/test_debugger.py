@@ -1,0 +1,223 @@
+"""The step debugger: breakpoints in the board file, pauses before nodes, step, step over a loop body, stop."""
+
+from __future__ import annotations
+
+import pytest
+
+from flowlike_core import Board, DataType, Listener, NodeStatus, RunError, RunStatus, ValueType, Variable, commands
+from flowlike_core import start_run as start
+from flowlike_core.debugger import Debugger
+
+WAIT = 30.0
+
+
+@pytest.fixture
+def loop_board(build):
+    """start -> first (add one) -> loop over [10, 20, 30] {record item -> bump (add one)} -> after (add one)."""
+    build.board.apply(commands.UpsertVariable(
+        Variable(name="seen", data_type=DataType.GENERIC, value_type=ValueType.ARRAY, default_value=[])))
+    nodes = {
+        "start": build.add("t_start"),
+        "first": build.add("t_add_one", value=1),
+        "loop": build.add("t_loop", items=[10, 20, 30]),
+        "record": build.add("t_record"),
+        "bump": build.add("t_add_one", value=100),
+        "after": build.add("t_add_one"),
+    }
+    for name, node in nodes.items():
+        build.board.apply(commands.UpdateNode(node.id, friendly_name=name))
+    build.chain(nodes["start"], nodes["first"], nodes["loop"])
+    build.wire(nodes["loop"], "body", nodes["record"], "exec_in")
+    build.wire(nodes["loop"], "item", nodes["record"], "value")
+    build.wire(nodes["record"], "exec_out", nodes["bump"], "exec_in")
+    build.wire(nodes["loop"], "done", nodes["after"], "exec_in")
+    build.wire(nodes["first"], "value", nodes["after"], "value")
+    return build, {name: node.id for name, node in nodes.items()}
+
+
+def debug(build, **options) -> Debugger:
+    debugger = Debugger(**options)
+    start(build.board, registry=build.registry, debugger=debugger)
+    return debugger
+
+
+def paused_at(debugger: Debugger) -> str:
+    assert debugger.wait_paused(WAIT), f"the run did not pause: {debugger}"
+    node = debugger.paused_at
+    assert node is not None
+    return node.friendly_name
+
+
+def set_breakpoint(build, node_id: str) -> None:
+    assert build.board.apply(commands.ToggleBreakpoint(node_id)) is True
+
+
+def test_a_run_pauses_before_a_breakpoint_node_with_the_values_so_far(loop_board):
+    build, ids = loop_board
+    set_breakpoint(build, ids["after"])
+    debugger = debug(build)
+    assert paused_at(debugger) == "after"
+    values = debugger.values
+    assert values["first"] == {"value": 2}
+    assert values["loop"]["item"] == 30
+    assert "after" not in values, "paused before the node: it has set nothing yet"
+    assert debugger.inputs == {"value": 2}
+    assert debugger.variables["seen"] == [10, 20, 30]
+    running = [t for t in debugger.run.traces if t.status is NodeStatus.RUNNING]
+    assert [t.node_id for t in running] == [ids["after"]]
+    assert "paused before 'after'" in repr(debugger)
+
+    debugger.resume()
+    run = debugger.wait(WAIT)
+    assert run.status is RunStatus.SUCCESS, run.error
+    assert run.output(ids["after"], "value") == 3
+    assert debugger.pauses == 1 and debugger.ended and not debugger.is_paused
+    with pytest.raises(RunError, match="has ended"):
+        debugger.step()
+
+
+def test_step_runs_one_node_at_a_time_from_the_start(loop_board):
+    build, ids = loop_board
+    debugger = debug(build, step=True)
+    order = []
+    for _ in range(6):
+        order.append(paused_at(debugger))
+        debugger.step()
+    assert order == ["start", "first", "loop", "record", "bump", "record"]
+    assert debugger.wait_paused(WAIT)
+    assert debugger.variables["seen"] == [10, 20]
+    debugger.resume()
+    assert debugger.wait(WAIT).status is RunStatus.SUCCESS
+
+
+def test_step_over_runs_the_rest_of_a_loop_body_up_to_the_next_iteration_then_past_the_loop(loop_board):
+    build, ids = loop_board
+    set_breakpoint(build, ids["loop"])
+    debugger = debug(build)
+    assert paused_at(debugger) == "loop"
+    debugger.step()
+    assert paused_at(debugger) == "record"
+    assert debugger.variables["seen"] == []
+
+    debugger.step_over()
+    assert paused_at(debugger) == "record", "the next iteration's body starts"
+    assert debugger.variables["seen"] == [10]
+    assert debugger.values["bump"] == {"value": 101}, "the rest of the body ran"
+    assert debugger.inputs == {"value": 20}
+
+    debugger.step_over()
+    assert paused_at(debugger) == "record"
+    debugger.step_over()
+    assert paused_at(debugger) == "after", "the last iteration's body, then past the loop's end"
+    assert debugger.variables["seen"] == [10, 20, 30]
+    debugger.resume()
+    assert debugger.wait(WAIT).status is RunStatus.SUCCESS
+
+
+def test_step_over_a_loop_node_runs_the_whole_loop(loop_board):
+    build, ids = loop_board
+    set_breakpoint(build, ids["loop"])
+    debugger = debug(build)
+    assert paused_at(debugger) == "loop"
+    debugger.step_over()
+    assert paused_at(debugger) == "after"
+    assert debugger.variables["seen"] == [10, 20, 30]
+    assert debugger.run.executions(ids["bump"]) == 3
+    debugger.resume()
+    assert debugger.wait(WAIT).status is RunStatus.SUCCESS
+
+
+def test_breakpoints_inside_a_loop_pause_every_iteration_and_one_set_while_paused_counts(loop_board):
+    build, ids = loop_board
+    set_breakpoint(build, ids["record"])
+    debugger = debug(build)
+    assert paused_at(debugger) == "record"
+    build.board.apply(commands.ToggleBreakpoint(ids["record"], on=False))
+    build.board.apply(commands.ToggleBreakpoint(ids["after"], on=True))
+    debugger.resume()
+    assert paused_at(debugger) == "after"
+    assert debugger.pauses == 2
+    debugger.resume()
+    assert debugger.wait(WAIT).status is RunStatus.SUCCESS
+
+
+def test_stop_while_paused_cancels_the_run(loop_board):
+    build, ids = loop_board
+    set_breakpoint(build, ids["bump"])
+    debugger = debug(build)
+    assert paused_at(debugger) == "bump"
+    debugger.stop()
+    run = debugger.wait(WAIT)
+    assert run.status is RunStatus.CANCELLED
+    assert run.traces_of(ids["bump"])[-1].status is NodeStatus.CANCELLED
+    assert run.executions(ids["after"]) == 0
+    assert debugger.variables["seen"] == [10]
+
+
+def test_a_cancel_from_the_run_handle_ends_a_paused_run(loop_board):
+    build, ids = loop_board
+    set_breakpoint(build, ids["first"])
+    debugger = Debugger()
+    handle = start(build.board, registry=build.registry, debugger=debugger)
+    assert paused_at(debugger) == "first"
+    handle.cancel()
+    assert handle.wait(WAIT).status is RunStatus.CANCELLED
+    assert not debugger.wait_paused(WAIT)
+
+
+def test_without_breakpoints_a_debug_run_never_pauses_and_a_plain_run_ignores_them(loop_board):
+    build, ids = loop_board
+    debugger = debug(build)
+    assert not debugger.wait_paused(WAIT)
+    assert debugger.run.status is RunStatus.SUCCESS and debugger.pauses == 0
+
+    set_breakpoint(build, ids["first"])
+    assert build.run().status is RunStatus.SUCCESS, "only a run given a debugger pauses"
+
+
+def test_listeners_hear_pauses_and_resumes(loop_board):
+    build, ids = loop_board
+    heard = []
+
+    class Ear(Listener):
+        def paused(self, run, trace):
+            heard.append(("paused", trace.node_id))
+
+        def resumed(self, run):
+            heard.append(("resumed",))
+
+    set_breakpoint(build, ids["first"])
+    debugger = Debugger()
+    start(build.board, registry=build.registry, debugger=debugger, listeners=[Ear()])
+    assert paused_at(debugger) == "first"
+    debugger.resume()
+    assert debugger.wait(WAIT).ok
+    assert heard == [("paused", ids["first"]), ("resumed",)]
+
+
+def test_a_debugger_controls_one_run_on_this_process(loop_board):
+    build, _ = loop_board
+    debugger = debug(build)
+    debugger.wait(WAIT)
+    with pytest.raises(RunError, match="already controls"):
+        start(build.board, registry=build.registry, debugger=debugger)
+    with pytest.raises(RunError, match="on a thread in this process"):
+        start(build.board, registry=build.registry, debugger=Debugger(), backend="process")
+    with pytest.raises(RunError, match="not paused"):
+        debugger.step_over()
+
+
+def test_breakpoints_round_trip_in_the_board_file_and_undo(tmp_path, loop_board):
+    build, ids = loop_board
+    board = build.board
+    plain = board.to_json()
+    assert '"breakpoint"' not in plain, "a board without breakpoints is written as before"
+    set_breakpoint(build, ids["bump"])
+    assert '"breakpoint": true' in board.to_json()
+    loaded = Board.load(board.save(tmp_path / "debugged"))
+    assert loaded == board and loaded.nodes[ids["bump"]].breakpoint
+    assert [n.id for n in loaded.nodes.values() if n.breakpoint] == [ids["bump"]]
+    board.undo()
+    assert not board.nodes[ids["bump"]].breakpoint and board.to_json() == plain
+    board.redo()
+    assert board.nodes[ids["bump"]].breakpoint
