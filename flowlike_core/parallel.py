@@ -4,9 +4,10 @@ Each iteration (or branch) runs in a fork of the executor: the same plan, variab
 resources, but its own value scope (the loop's `value` and `index`, and every output its body sets, are the
 iteration's own), its own pure-node cache and its own trace records. A body whose first node is blocking runs
 on a thread of its own (`max_concurrent` at a time); one whose first node awaits runs as a task on the run's
-event loop. When all are done the forks are merged in iteration order: their values into the run's (the last
-iteration's win, as in a sequential loop), their traces and folded counts into the run's, so the record
-reads the same whatever order the iterations finished in.
+event loop; with `own_threads` every body runs on a thread, its awaits on that thread's own event loop. When
+all are done the forks are merged in iteration order: their values into the run's (the last iteration's win,
+as in a sequential loop), their traces and folded counts into the run's, so the record reads the same
+whatever order the iterations finished in.
 
 A failed iteration: with `cancel_rest` the iterations still going are cancelled at their next node, otherwise
 they finish; either way the run fails afterwards with the first failure, and an error log line on the loop
@@ -16,6 +17,7 @@ node lists which iterations failed, finished and were cancelled.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import dataclasses
 from collections.abc import Sequence
@@ -83,11 +85,20 @@ async def fire_each(ctx: Context, exec_output: str, outputs: Sequence[dict[str, 
                            workers=workers)
 
 
+async def fire_branches(ctx: Context, exec_output: str, *, own_threads: bool) -> None:
+    """Run every pin of the exec output group `exec_output` at once, each pin's targets one branch: the
+    branches of a parallel execution. One fate: a failing branch cancels the others and fails the run."""
+    bodies = [(targets, {}) for targets in ctx._plan.exec_branches[exec_output] if targets]
+    await run_concurrently(ctx, bodies, max_concurrent=len(bodies), cancel_rest=True, what="branch(es)",
+                           own_threads=own_threads)
+
+
 async def run_concurrently(ctx: Context, bodies: Sequence[tuple[list[Target], dict[str, Any]]], *,
-                           max_concurrent: int, cancel_rest: bool, what: str, workers: str = "threads") -> None:
+                           max_concurrent: int, cancel_rest: bool, what: str, workers: str = "threads",
+                           own_threads: bool = False) -> None:
     """Run each body (its exec targets, and the values it starts with) in a fork, at most `max_concurrent` at
-    a time, here (`workers="threads"`) or as jobs on other processes ("processes", "dask"); merge them in order;
-    raise the first failure once all have ended."""
+    a time, here (`workers="threads"`; `own_threads`: each on a thread) or as jobs on other processes
+    ("processes", "dask"); merge them in order; raise the first failure once all have ended."""
     executor: Executor = ctx._executor
     remote = None
     if workers != "threads":
@@ -111,21 +122,21 @@ async def run_concurrently(ctx: Context, bodies: Sequence[tuple[list[Target], di
             try:
                 if remote is not None:
                     await _remote(workers, dataclasses.replace(remote, targets=targets, values=bodies[index][1]), sub)
-                elif all(executor.plan.nodes[node_id].blocking for node_id, _ in targets):
+                elif own_threads or all(executor.plan.nodes[node_id].blocking for node_id, _ in targets):
                     await asyncio.get_running_loop().run_in_executor(threads, _run_blocking, sub, targets)
                 else:
-                    await sub.flow(targets)
+                    await _flow_here(sub, targets)
             except BaseException as exc:  # noqa: BLE001 - an iteration's end, whatever it is, is recorded
                 outcomes[index] = exc
                 if cancel_rest and not isinstance(exc, asyncio.CancelledError):
                     for other in forks:
-                        other.cancel()
+                        _stop(other)
 
     try:
         await asyncio.gather(*(one(index) for index in range(len(bodies))))
     except asyncio.CancelledError:
         for sub in forks:
-            sub.cancel()
+            _stop(sub)
         raise
     finally:
         threads.shutdown(wait=True)
@@ -158,7 +169,19 @@ async def _remote(workers: str, job: Any, sub: Executor) -> None:
 def _run_blocking(sub: Executor, targets: list[Target]) -> None:
     left = sub.flow_blocking(targets)
     if left:
-        asyncio.run(sub.flow(left))
+        asyncio.run(_flow_here(sub, left))
+
+
+async def _flow_here(sub: Executor, targets: list[Target]) -> None:
+    """Run a fork's body as the current task, so cancelling the fork stops it at its next await."""
+    sub._loop, sub._task = asyncio.get_running_loop(), asyncio.current_task()
+    await sub.flow(targets)
+
+
+def _stop(sub: Executor) -> None:
+    """Cancel a fork from any thread (a thread's loop may close as we ask: then the fork has ended anyway)."""
+    with contextlib.suppress(RuntimeError):
+        sub.cancel()
 
 
 def _cancelled(exc: BaseException) -> bool:

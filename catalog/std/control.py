@@ -39,6 +39,10 @@ class Sequence(NodeType):
             await ctx.fire("exec_out", branch)
 
 
+THREAD_MODELS = ("tasks", "threads")
+"""Flow-Like's `thread_model` values for Parallel Execution."""
+
+
 class ParallelExecution(NodeType):
     name = "control_par_execution"
     friendly_name = "Parallel Execution"
@@ -46,16 +50,27 @@ class ParallelExecution(NodeType):
     description = "Runs all output branches concurrently, then fires Done once every branch has finished."
     pins = (
         exec_in(),
+        data_in("thread_model", DataType.STRING, default="tasks", friendly_name="Threads",
+                options=PinOptions(valid_values=list(THREAD_MODELS)),
+                description="tasks: each branch is a task of the run (one that starts with a blocking node runs "
+                            "on a pool thread, one that awaits on the run's event loop); threads: each branch "
+                            "on a thread of its own, with its own event loop for the nodes that await"),
         exec_out("exec_out", "Branch 0"),
         exec_out("exec_out", "Branch 1"),
         exec_out("exec_done", "Done", "Fires after every branch has finished"),
     )
 
-    async def run(self, ctx: Context) -> None:
-        """One fate for all branches: an unhandled failure in one fails the run and cancels the others at their
-        next await (their running nodes end Cancelled); Done does not fire. A branch that must not take its
-        siblings down handles its errors with On Error."""
-        await ctx.fire("exec_out")
+    async def run(self, ctx: Context, *, thread_model: str) -> None:
+        """Each branch runs in a fork of the run (its own outputs and traces), merged in branch order when all
+        have ended, so values, traces and logs read as if the branches had run one after another. One fate for
+        all branches: an unhandled failure in one fails the run and cancels the others at their next await
+        (their running nodes end Cancelled); Done does not fire. A branch that must not take its siblings
+        down handles its errors with On Error."""
+        from flowlike_core.parallel import fire_branches
+
+        if thread_model not in THREAD_MODELS:
+            raise ValueError(f"Threads {thread_model!r}: choose one of {', '.join(THREAD_MODELS)}")
+        await fire_branches(ctx, "exec_out", own_threads=thread_model == "threads")
         ctx.activate("exec_done")
 
 

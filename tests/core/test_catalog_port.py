@@ -1,6 +1,9 @@
 """Porting the std and vectors packs to the public node forms changed no node: the catalog entries of every
 node type that existed before the port (key, names, description, category, pins, types, defaults, options)
-are what they were."""
+are what they were.
+
+One deliberate change to the baseline since: `control_par_execution` gained Flow-Like's `thread_model` input
+(tasks/threads) when its branches started running concurrently (issue 14); nothing else of it changed."""
 
 from __future__ import annotations
 
