@@ -51,6 +51,7 @@ from flowlike_core.run import FULL_TRACES, LEVEL_ORDER, NodeStats, NodeStatus, R
 from flowlike_core.types import DataType, ValueType, fits, to_runtime
 
 if TYPE_CHECKING:
+    from flowlike_core.cache import ResultCache
     from flowlike_core.debugger import Debugger
 
 DEFAULT_MAX_STEPS = 1_000_000
@@ -89,7 +90,7 @@ class Executor:
 
     def __init__(self, plan: Plan, run: Run, *, payload: Any = None, max_steps: int = DEFAULT_MAX_STEPS,
                  listeners: Iterable[Listener] = (), policy: Policy | None = None,
-                 debugger: Debugger | None = None) -> None:
+                 debugger: Debugger | None = None, cache: ResultCache | None = None) -> None:
         self.plan = plan
         self.run = run
         self.payload = payload
@@ -142,6 +143,10 @@ class Executor:
         """Pauses the run before nodes, in its node_started hook (`flowlike_core.debugger`); None for plain runs."""
         if debugger is not None:
             debugger.attach(self, hooks(watchers, "paused"), hooks(watchers, "resumed"))
+        self.results = cache.session(self) if cache is not None else None
+        """The result cache as this run uses it (`flowlike_core.cache`); None: every node runs, as ever."""
+        if self.results is not None:
+            self.fast_steps = 0  # exec nodes go the careful way, where an idempotent one can be served
 
     def notify(self, hooks_: list[Any], *args: Any) -> None:
         """Call listener hooks; one that raises is reported and never changes the run."""
@@ -269,7 +274,11 @@ class Executor:
         try:
             if self.guarded:
                 self.guard(plan, ctx)
-            plan.run(ctx)
+            results = self.results
+            if results is None or not results.replayed(plan, ctx):
+                plan.run(ctx)
+                if results is not None:
+                    results.stored(plan, ctx)
         except BaseException as exc:
             return self._raised(plan, ctx, exc)
         self._end_trace(ctx, SUCCESS)
@@ -283,9 +292,13 @@ class Executor:
                 self.guard(plan, ctx)
             if plan.awaits_pure:
                 await self.pull_async(plan.pure_sources)
-            outcome = plan.run(ctx)
-            if plan.is_async:
-                await outcome
+            results = self.results
+            if results is None or not results.replayed(plan, ctx):
+                outcome = plan.run(ctx)
+                if plan.is_async:
+                    await outcome
+                if results is not None:
+                    results.stored(plan, ctx)
         except asyncio.CancelledError:
             self._end_trace(ctx, NodeStatus.CANCELLED, "cancelled")
             raise
@@ -466,6 +479,9 @@ class Executor:
         try:
             if self.guarded:
                 self.guard(plan, ctx)
+            if self.results is not None and self.results.replayed(plan, ctx):
+                self._pure_succeeded(plan, ctx)
+                return None
             outcome = plan.run(ctx)
             if plan.is_async:
                 return ctx, outcome
@@ -480,6 +496,8 @@ class Executor:
     def _pure_succeeded(self, plan: NodePlan, ctx: Context) -> None:
         for key in plan.outputs.values():
             self.pure_cache.setdefault(key, None)
+        if self.results is not None:
+            self.results.stored(plan, ctx)
         self._end_trace(ctx, SUCCESS)
 
     def _pure_raised(self, plan: NodePlan, ctx: Context, exc: BaseException) -> None:
@@ -646,18 +664,22 @@ def start_run(
     policy: Policy | None = None,
     backend: Any = "thread",
     debugger: Debugger | None = None,
+    cache: ResultCache | None = None,
 ) -> RunHandle:
     """Start a run in the background. Bad input (unknown start node, variable, node type) raises here.
 
     `backend` says where: "thread" (here, on a worker thread), "process", "dask" or a backend object
     (`flowlike_core.backends`), whose handle has the same surface. A `debugger` pauses the run before nodes
-    (`flowlike_core.debugger`); only a run on a thread here can be paused."""
+    (`flowlike_core.debugger`); only a run on a thread here can be paused. A `cache` (`flowlike_core.cache`)
+    serves pure nodes whose code and inputs it has seen, and the run says why each node ran."""
     from flowlike_core.board import new_id
 
     registry = registry if registry is not None else default_registry()
     if not (isinstance(backend, str) and backend == "thread"):
         if debugger is not None:
             raise RunError(f"a debug run goes on a thread in this process, not on backend {backend!r}")
+        if cache is not None:
+            raise RunError(f"a result cache serves runs on a thread in this process, not on backend {backend!r}")
         from flowlike_core.backends import backend_for
 
         return backend_for(backend).start(  # type: ignore[return-value]
@@ -672,7 +694,7 @@ def start_run(
         refuse_reached(board, registry, start_id)
     run = Run(run_id or new_id(), board, start_id, prepare_variables(board, variables))
     executor = Executor(plan, run, payload=payload, max_steps=max_steps, listeners=listeners, policy=policy,
-                        debugger=debugger)
+                        debugger=debugger, cache=cache)
     return RunHandle(executor)
 
 

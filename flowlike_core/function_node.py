@@ -217,12 +217,15 @@ def node(
     category: str = "",
     exec_pins: bool = False,
     capabilities: Iterable[str] = (),
+    cacheable: bool | None = None,
 ) -> Any:
     """Turn a typed function into a node type (see the module doc). Pure unless `exec_pins=True`.
 
     `name` is the catalog key (the function's name unless given); `category` left empty takes the
     pack's or module's default when a `Pack` collects the type; `capabilities` (e.g. `["network"]`) are what
-    the node reaches (`flowlike_core.policy`), the module's `CAPABILITIES` when not given.
+    the node reaches (`flowlike_core.policy`), the module's `CAPABILITIES` when not given; `cacheable=False`
+    makes it run every time (random, time, ids), `True` lets the result cache reuse even an exec node's results
+    (`flowlike_core.cache`), the module's `CACHEABLE` when not given.
     """
 
     def make(func: Callable[..., Any]) -> type[FunctionNode]:
@@ -232,7 +235,9 @@ def node(
         outputs, fields = _outputs(hints.get("return", Any), where)
         pins = (exec_in(), *inputs.specs, exec_out(), *outputs) if exec_pins else inputs.specs + outputs
         base = AsyncFunctionNode if inspect.iscoroutinefunction(func) else FunctionNode
-        declared = {"capabilities": frozenset(map(Capability, capabilities))} if capabilities else {}
+        declared: dict[str, Any] = {"capabilities": frozenset(map(Capability, capabilities))} if capabilities else {}
+        if cacheable is not None:
+            declared["cacheable"] = cacheable
         return type(func.__name__, (base,), {
             **declared,
             "name": name or func.__name__,

@@ -135,6 +135,12 @@ class NodeType:
     capabilities: ClassVar[frozenset[Capability]] = frozenset()
     """What the node reaches beyond its inputs (network, files outside the store, processes, native code): a
     run's policy may refuse it (`flowlike_core.policy`). A pack module's `CAPABILITIES` is the default."""
+    cacheable: ClassVar[bool | None] = None
+    """Whether the result cache may reuse its results (`flowlike_core.cache`). None: pure nodes yes, unless they
+    reach the network, files or processes; exec nodes no. False: it always runs (random, time, fake data, ids);
+    True on an exec node: it is idempotent. A pack module's `CACHEABLE` is the default."""
+    pack_version: ClassVar[str] = ""
+    """Set by the registry: the version of the pack the type came from (a new one invalidates cached results)."""
 
     def run(self, ctx: Context) -> Awaitable[None] | None:
         raise NotImplementedError(f"node type {self.name!r} does not implement run()")

@@ -21,13 +21,16 @@ class Pack:
 
     Every node type a module defines at its top level belongs to the pack. A type without a category takes
     its module's `CATEGORY`, else the pack's `category`; a type that declares no capabilities takes its
-    module's `CAPABILITIES` (e.g. `("network",)` in a module of HTTP nodes).
+    module's `CAPABILITIES` (e.g. `("network",)` in a module of HTTP nodes), and one that does not say whether it
+    is cacheable takes its module's `CACHEABLE`. `version` (the distribution's, for an installed pack) is part of
+    every cached result's key: a new version of a pack invalidates what its nodes computed.
     """
 
     name: str
     modules: Sequence[ModuleType] = ()
     description: str = ""
     category: str = ""
+    version: str = ""
     nodes: list[type[NodeType]] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -38,6 +41,7 @@ def collect(module: ModuleType, category: str = "") -> list[type[NodeType]]:
     """The node types defined at the top level of a module, in order, with the module's default category."""
     default = getattr(module, "CATEGORY", category)
     reaches = frozenset(map(Capability, getattr(module, "CAPABILITIES", ())))
+    cacheable = getattr(module, "CACHEABLE", None)
     found: list[type[NodeType]] = []
     for value in vars(module).values():
         if (isinstance(value, type) and issubclass(value, NodeType) and value.__module__ == module.__name__
@@ -46,6 +50,8 @@ def collect(module: ModuleType, category: str = "") -> list[type[NodeType]]:
                 value.category = default
             if reaches and "capabilities" not in vars(value):
                 value.capabilities = reaches
+            if cacheable is not None and "cacheable" not in vars(value):
+                value.cacheable = cacheable
             found.append(value)
     return found
 
@@ -70,19 +76,21 @@ class Registry:
             while self._entries and (until is None or until not in self._types):
                 self.add_pack(load_pack(self._entries.pop(0)))
 
-    def register(self, node_type: type[NodeType], *, pack: str = "", replace: bool = False) -> type[NodeType]:
+    def register(self, node_type: type[NodeType], *, pack: str = "", replace: bool = False,
+                 version: str = "") -> type[NodeType]:
         key = node_type.name
         if key in self._types and not replace and self._types[key] is not node_type:
             raise ValueError(f"node type {key!r} is already registered by pack {self._types[key].pack!r}")
         if pack or not node_type.pack:
             node_type.pack = pack
+            node_type.pack_version = version
         self._types[key] = node_type
         self.generation += 1
         return node_type
 
     def add_pack(self, pack: Pack) -> None:
         for node_type in pack.nodes:
-            self.register(node_type, pack=pack.name, replace=True)
+            self.register(node_type, pack=pack.name, replace=True, version=pack.version)
 
     def get(self, key: str) -> type[NodeType]:
         if key not in self._types and self._entries:
@@ -119,7 +127,10 @@ class Registry:
 def load_pack(entry: EntryPoint) -> Pack:
     """The pack an entry point names (a `Pack`, or a function that returns one)."""
     pack = entry.load()
-    return pack() if callable(pack) and not isinstance(pack, Pack) else pack
+    pack = pack() if callable(pack) and not isinstance(pack, Pack) else pack
+    if not pack.version and entry.dist is not None:
+        pack.version = entry.dist.version
+    return pack
 
 
 def installed_packs() -> list[Pack]:

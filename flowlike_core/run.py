@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 
 from flowlike_core.board import Board, LogLevel, PinDirection
 from flowlike_core.errors import NodeFailed, RunCancelled, RunError, StepLimitExceeded
+from flowlike_core.reasons import NO_CACHE, NOT_RUN, Change, Reason
 from flowlike_core.redaction import Redactor, secret_values
 from flowlike_core.types import to_json_native
 
@@ -72,6 +73,8 @@ class NodeTrace:
     traceback: str | None = None
     folded: bool = False
     """Not kept in `Run.traces`: when it ends it is folded into the node's `NodeStats`."""
+    cached: bool = False
+    """Served from the result cache instead of running (`flowlike_core.cache`); `Run.why` says why or why not."""
 
     @property
     def duration(self) -> float:
@@ -151,6 +154,18 @@ class TraceRecord(BaseModel):
     logs: list[LogRecord] = Field(default_factory=list)
     error: str | None = None
     traceback: str | None = None
+    cached: bool = False
+
+
+class ReasonRecord(BaseModel):
+    """Why a node ran or was served from the result cache (`flowlike_core.reasons.Reason`)."""
+
+    node_id: str
+    node: str
+    cached: bool
+    why: str
+    changes: list[dict[str, Any]] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
 
 
 class FoldedRecord(BaseModel):
@@ -188,6 +203,8 @@ class RunRecord(BaseModel):
     traces: list[TraceRecord] = Field(default_factory=list)
     folded: list[FoldedRecord] = Field(default_factory=list)
     """Per node, its executions beyond the first `FULL_TRACES` (which are in `traces`)."""
+    reasons: list[ReasonRecord] = Field(default_factory=list)
+    """For a run with a result cache: per node, whether it was cached or ran, and why."""
 
 
 def trace_of(record: list[Any]) -> NodeTrace:
@@ -253,6 +270,8 @@ class Run:
         """Exec node executions so far: what `max_steps` limits."""
         self.stuck: str | None = None
         """Set when a cancel could not stop a node in time: its thread may still be running it."""
+        self.reasons: dict[str, Reason] = {}
+        """With a result cache: per node id, whether its last execution was cached or ran, and why."""
 
     # ---- reading -------------------------------------------------------------------------------------
 
@@ -311,6 +330,18 @@ class Run:
             lines.sort(key=lambda line: line.time)
         return [line for line in lines if LEVEL_ORDER[line.level] >= floor]
 
+    def why(self, node: str) -> Reason:
+        """Why a node (by id or unique name) ran in this run, or was served from the result cache: readable text
+        (`print(run.why("total"))`) with the structure behind it (`.cached`, `.changes`, `.as_dict()`)."""
+        node_model = self.board.node(node)
+        reason = self.reasons.get(node_model.id)
+        if reason is not None:
+            return reason
+        if any(t.node_id == node_model.id for t in self.traces) or node_model.id in self.folded:
+            return Reason(node_model.id, node_model.label(), False,
+                          (Change(NO_CACHE, detail="this run had no result cache (run it with cache=...)"),))
+        return Reason(node_model.id, node_model.label(), False, (Change(NOT_RUN, detail="it was not reached"),))
+
     def failed_trace(self) -> NodeTrace | None:
         """The trace of the node whose error failed the run, if one did."""
         return next((t for t in reversed(self.traces) if t.status is NodeStatus.FAILED
@@ -352,10 +383,11 @@ class Run:
                     start=_when(t.start), end=_when(t.end) if t.end else None, duration=t.duration,
                     logs=[LogRecord(level=x.level, message=x.message, time=_when(x.time), node_id=x.node_id)
                           for x in t.logs],
-                    error=t.error, traceback=t.traceback,
+                    error=t.error, traceback=t.traceback, cached=t.cached,
                 )
                 for t in self.traces
             ],
+            reasons=[ReasonRecord(**reason.as_dict()) for reason in self.reasons.values()],
             folded=[
                 FoldedRecord(
                     node_id=f.node_id, node_name=f.node_name, count=f.count, total=f.total, longest=f.longest,

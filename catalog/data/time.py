@@ -192,7 +192,7 @@ class TimeRange(NamedTuple):
     end_timestamp: str
 
 
-@node(friendly_name="Time Range Filter", category=TIME)
+@node(friendly_name="Time Range Filter", category=TIME, cacheable=False)  # relative to now
 def df_time_range_filter(timestamp_column: str, start_time: str = "-24h", end_time: str = "now") -> TimeRange:
     """A SQL condition keeping rows whose timestamp lies in [start, end) (times in UTC)."""
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)

@@ -165,7 +165,7 @@ def array_filter_fields(array_in: Annotated[list[dict], Pin("Array")] = None,
     return FieldsFiltered([item for item, _ in results], sum(count for _, count in results))
 
 
-@node(friendly_name="Shuffle")
+@node(friendly_name="Shuffle", cacheable=False)
 def array_shuffle(array_in: ArrayIn = None) -> ArrayOut:
     """The elements in a random order."""
     return random.sample(array_in, len(array_in))

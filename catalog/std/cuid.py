@@ -9,6 +9,7 @@ from flowlike_catalog.std.extra import extra
 from flowlike_core import Pin, node
 
 CATEGORY = "Utils"
+CACHEABLE = False  # a new id every run (flowlike_core.cache)
 
 
 @node(name="cuid", friendly_name="CUID v2", exec_pins=True)

@@ -77,7 +77,7 @@ def parse_text(text: str, format: str) -> dt.datetime:
                          f"(Wed, 01 May 2024 12:00:00 +0000) or a format") from None
 
 
-@node(friendly_name="Now", exec_pins=True)
+@node(friendly_name="Now", exec_pins=True, cacheable=False)
 def utils_datetime_now(time_zone: Zone = "UTC") -> Annotated[dt.datetime, Pin(name="date")]:
     """The current date and time, in the time zone."""
     return dt.datetime.now(zone(time_zone or "UTC"))

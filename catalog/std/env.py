@@ -8,6 +8,7 @@ from typing import Annotated, NamedTuple
 from flowlike_core import Pin, node
 
 CATEGORY = "Utils/Env"
+CACHEABLE = False  # the environment can change between runs (flowlike_core.cache)
 
 
 class EnvLookup(NamedTuple):

@@ -14,6 +14,7 @@ from flowlike_catalog.std.extra import extra
 from flowlike_core import Context, Pin, node
 
 CATEGORY = "Utils/Faker"
+CACHEABLE = False  # a new fake every run unless seeded; seeded ones are cheap (flowlike_core.cache)
 
 Seed = Annotated[int, Pin(description="0 or more for reproducible values (one generator per seed and run); -1 "
                                       "for fresh ones", range=(-1, 2**63 - 1))]

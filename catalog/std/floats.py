@@ -91,7 +91,7 @@ def float_clamp(value: Value = 0.0, min: float = 0.0, max: float = 1.0) -> Annot
     return sorted((min, value, max))[1]
 
 
-@node(friendly_name="Random Float in Range", category="Math/Float/Random")
+@node(friendly_name="Random Float in Range", category="Math/Float/Random", cacheable=False)
 def float_random_in_range(min: float = 0.0, max: float = 1.0) -> Annotated[float, Pin(name="random_float")]:
     """A random float between min and max; a new one every step."""
     check_range(min, max, "random")

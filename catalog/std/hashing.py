@@ -28,7 +28,7 @@ def utils_hash_blake3(input: Annotated[Any, Pin("Value")] = None) -> Annotated[s
     return extra("blake3").blake3(canonical_bytes(input)).hexdigest()
 
 
-@node(friendly_name="AHash", exec_pins=True)
+@node(friendly_name="AHash", exec_pins=True, cacheable=False)
 def utils_hash_ahash(input: Annotated[Any, Pin("Value")] = None,
                      consistent: Annotated[bool, Pin(description="Use the seed; off draws a new seed each time")]
                      = True, seed: int = 1234) -> Annotated[int, Pin(name="hash")]:

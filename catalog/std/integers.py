@@ -96,7 +96,7 @@ def int_clamp(integer: int = 0, min: int = 0, max: int = 100) -> Annotated[int, 
     return sorted((min, integer, max))[1]
 
 
-@node(friendly_name="Random Integer in Range", category="Math/Integer/Random")
+@node(friendly_name="Random Integer in Range", category="Math/Integer/Random", cacheable=False)
 def int_random_in_range(min: int = 0, max: int = 100) -> Annotated[int, Pin(name="random_integer")]:
     """A random integer between min and max, both included; a new one every step."""
     check_range(min, max, "random")

@@ -42,7 +42,7 @@ def bool_not(boolean: bool = False) -> bool:
     return not boolean
 
 
-@node(friendly_name="Random Boolean")
+@node(friendly_name="Random Boolean", cacheable=False)
 def random_bool(probability: Annotated[float, Pin(range=(0, 1))] = 0.5) -> Annotated[bool, Pin(name="value")]:
     """True with the probability (0 to 1)."""
     if not 0 <= probability <= 1:

@@ -1,0 +1,445 @@
+"""The result cache: pure nodes (and exec nodes that declare themselves idempotent) are not run again for inputs
+they have already seen, and every run says why each node ran.
+
+    cache = ResultCache(max_bytes=256 * 2**20)
+    run_board(board, cache=cache)                  # everything runs, results are kept
+    board.node("b").pins[...]...                   # edit a default
+    run = run_board(board, cache=cache)            # only what the edit affects runs again
+    print(run.why("total"))                        # total ran: input 'b' changed (default edited)
+
+A node's key is its type, its code version (`fingerprint.code_version`), its pack and pack version, and the
+content hash of each input (the hash of an upstream pure node's output, so a chain costs one hash per value).
+Variables a node reads are tracked as it runs and checked when its result is reused. Nodes whose result changes
+from run to run opt out (`cacheable = False` on the type, `@node(cacheable=False)`, a module's `CACHEABLE`);
+types that reach the network, files or processes are not cached unless they declare `cacheable = True`; exec
+nodes are cached only when they do (idempotent: their effect is their outputs and the exec output they take).
+
+The cache is bounded by bytes (least recently used results go first) and can keep results in the content store
+(`persist()`), keyed by their content hash, so that another kernel or a papermill run reuses them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import threading
+import warnings
+from collections import OrderedDict
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from flowlike_core.fingerprint import Fingerprint, code_version, fingerprint
+from flowlike_core.plan import CONST, PURE, NodePlan
+from flowlike_core.policy import Capability
+from flowlike_core.reasons import (
+    ALWAYS,
+    CATALOG,
+    CODE,
+    DEFAULT,
+    EVICTED,
+    EXEC_VALUE,
+    INPUT,
+    MUTATED,
+    NEW,
+    UPSTREAM,
+    VARIABLE,
+    Change,
+    Reason,
+)
+
+if TYPE_CHECKING:
+    from flowlike_core.context import Context
+    from flowlike_core.executor import Executor
+    from flowlike_core.node import NodeType
+    from flowlike_core.storage.bucket import Bucket
+
+DEFAULT_MAX_BYTES = 512 * 2**20
+ENTRY_OVERHEAD = 512
+"""Bytes counted per kept result besides its values (the entry, its key, its hashes)."""
+FORMAT = 1
+"""Version of the stored entry layout: entries of another format are ignored."""
+_REACHING = frozenset({Capability.NETWORK, Capability.FILES, Capability.PROCESSES})
+"""What a node may reach that can change between two runs with the same inputs."""
+
+
+def always_runs(node_type: type[NodeType], pure: bool) -> str | None:
+    """Why a node of this type is never served from the cache, or None when it can be."""
+    declared = getattr(node_type, "cacheable", None)
+    if declared is True:
+        return None
+    if declared is False:
+        return f"always runs: its type {node_type.name!r} declares cacheable=False (its result changes between runs)"
+    if not pure:
+        return "always runs: an exec node acts, and its type does not declare itself idempotent (cacheable=True)"
+    reaches = sorted(c.value for c in node_type.capabilities if c in _REACHING)
+    if reaches:
+        return f"always runs: it reaches {' and '.join(reaches)}, which can change between runs"
+    return None
+
+
+def catalog_version(node_type: type[NodeType]) -> tuple[str, str]:
+    """(pack, pack version) of a registered node type."""
+    return node_type.pack, getattr(node_type, "pack_version", "")
+
+
+@dataclass(frozen=True)
+class Signature:
+    """What a node last ran (or was served) with: compared with the next time to say what changed."""
+
+    code: str
+    catalog: tuple[str, str]
+    inputs: tuple[tuple[str, str, str, str], ...]
+    """(pin name, content hash, where it came from, upstream node id) per input pin, in pin order."""
+    variables: tuple[tuple[str, str], ...] = ()
+    """(variable name, content hash) of the variables it read."""
+
+
+@dataclass
+class Entry:
+    """A kept result: the outputs by pin name (not by node, so equal nodes anywhere share it)."""
+
+    outputs: dict[str, Any]
+    prints: dict[str, str]
+    """Content hash of each output."""
+    variables: dict[str, str]
+    """Content hash of each variable the node read while it ran: the result holds while they are unchanged."""
+    activated: tuple[str, ...] = ()
+    """Exec outputs an idempotent exec node took."""
+    size: int = ENTRY_OVERHEAD
+    checks: tuple[str, ...] = ()
+    """Outputs that can change in place (lists, arrays): hashed again before they are reused."""
+    held: tuple[Any, ...] = field(default=(), repr=False)
+    """Inputs and outputs compared by identity: kept alive so that no other object takes their id."""
+    opaque: dict[str, Fingerprint] = field(default_factory=dict, repr=False)
+    """The fingerprints of outputs compared by identity, by pin name."""
+
+    @property
+    def persistable(self) -> bool:
+        return not self.held
+
+
+class ResultCache:
+    """Results of node executions by key, least recently used first out once over `max_bytes`."""
+
+    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES, *, store: Bucket | None = None,
+                 prefix: str = "cache") -> None:
+        self.max_bytes = max_bytes
+        self.store = store
+        """Where results are also kept (a content bucket), or None for memory only."""
+        self.prefix = prefix
+        self._entries: OrderedDict[str, Entry] = OrderedDict()
+        self.bytes = 0
+        self.last: dict[tuple[str, str], Signature] = {}
+        """Per (board id, node id), what the node last ran with: the memory behind "why"."""
+        self.evictions = 0
+        self._lock = threading.RLock()
+
+    # ---- the store -----------------------------------------------------------------------------------
+
+    def persist(self, store: Any = None) -> ResultCache:
+        """Keep results in a store's content bucket too (the configured store's when none is given)."""
+        from flowlike_core.storage import Storage, current
+
+        if store is None:
+            store = current()
+        self.store = store.content if isinstance(store, Storage) else store
+        return self
+
+    def _path(self, key: str) -> str:
+        return f"{self.prefix}/{key[:2]}/{key}"
+
+    def _load(self, key: str) -> Entry | None:
+        try:
+            data = self.store.read(self._path(key))  # type: ignore[union-attr]
+        except FileNotFoundError:
+            return None
+        try:
+            stored = pickle.loads(data)
+        except Exception as exc:  # written by another version of a node's output type
+            warnings.warn(f"result {key} in {self.store.url} cannot be read back: {exc}",  # type: ignore[union-attr]
+                          RuntimeWarning, stacklevel=3)
+            return None
+        if not isinstance(stored, dict) or stored.get("format") != FORMAT:
+            return None
+        return Entry(stored["outputs"], stored["prints"], stored["variables"], tuple(stored["activated"]),
+                     stored["size"], tuple(stored["checks"]))
+
+    def _save(self, key: str, entry: Entry) -> str | None:
+        """Write a result to the store; a note saying why not when it cannot be."""
+        if not entry.persistable:
+            return "its result holds values compared by identity, so it is kept in memory only"
+        try:
+            data = pickle.dumps({"format": FORMAT, "outputs": entry.outputs, "prints": entry.prints,
+                                 "variables": entry.variables, "activated": list(entry.activated),
+                                 "size": entry.size, "checks": list(entry.checks)}, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:
+            return f"its result cannot be pickled ({type(exc).__name__}: {exc}), so it is kept in memory only"
+        self.store.write(self._path(key), data, sync=False)  # type: ignore[union-attr]
+        return None
+
+    # ---- entries -------------------------------------------------------------------------------------
+
+    def get(self, key: str) -> Entry | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+                return entry
+        if self.store is None:
+            return None
+        entry = self._load(key)
+        if entry is not None:
+            self._keep(key, entry)
+        return entry
+
+    def put(self, key: str, entry: Entry) -> str | None:
+        """Keep a result (and write it to the store); a note when it could not be stored."""
+        self._keep(key, entry)
+        return self._save(key, entry) if self.store is not None else None
+
+    def _keep(self, key: str, entry: Entry) -> None:
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self.bytes -= old.size
+            if entry.size > self.max_bytes:
+                return
+            self._entries[key] = entry
+            self.bytes += entry.size
+            while self.bytes > self.max_bytes:
+                _, dropped = self._entries.popitem(last=False)
+                self.bytes -= dropped.size
+                self.evictions += 1
+
+    def discard(self, key: str) -> None:
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self.bytes -= old.size
+
+    def clear(self, *, store: bool = False) -> None:
+        """Forget every result in memory (and in the store, with `store=True`). Runs after it say which nodes'
+        results were cleared."""
+        with self._lock:
+            self._entries.clear()
+            self.bytes = 0
+        if store and self.store is not None:
+            for folder in self.store.dirs(self.prefix):
+                for key in self.store.list(f"{self.prefix}/{folder}"):
+                    self.store.delete(key)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._entries
+
+    def __repr__(self) -> str:
+        where = f", stored in {self.store.url}/{self.prefix}" if self.store is not None else ""
+        return (f"<ResultCache: {len(self)} results, {self.bytes / 2**20:.1f} of {self.max_bytes / 2**20:.0f} MiB"
+                f"{where}>")
+
+    def session(self, executor: Executor) -> RunCache:
+        return RunCache(self, executor)
+
+
+# ---- one run ---------------------------------------------------------------------------------------------
+
+
+_reading: ContextVar[dict[str, str] | None] = ContextVar("flowlike_variable_reads", default=None)
+"""The variables read by the node computing now (name -> content hash), when its result is to be kept."""
+
+
+class _ReadVariables(dict):  # type: ignore[type-arg]
+    """A run's variables that note which ones a cached node reads (through `ctx.get_variable`)."""
+
+    def __getitem__(self, name: str) -> Any:
+        value = dict.__getitem__(self, name)
+        reads = _reading.get()
+        if reads is not None and name not in reads:
+            reads[name] = fingerprint(value).digest
+        return value
+
+
+@dataclass
+class _Pending:
+    key: str
+    signature: Signature
+    changes: tuple[Change, ...]
+    notes: tuple[str, ...]
+    held: tuple[Any, ...]
+
+
+class RunCache:
+    """The cache as one run uses it: keys, lookups and reasons for the executor's nodes."""
+
+    def __init__(self, cache: ResultCache, executor: Executor) -> None:
+        self.cache = cache
+        self.executor = executor
+        run = executor.run
+        self.board_id = run.board.id
+        self.reasons: dict[str, Reason] = run.reasons
+        self.prints: dict[str, str] = {}
+        """Content hash of the value now under a pure output's value key."""
+        self.opaque: dict[str, Fingerprint] = {}
+        """The fingerprints among those made by identity: a node reading one says so."""
+        self.pending: dict[str, _Pending] = {}
+        self.refusals: dict[str, str | None] = {}
+        executor.variables = run.variables = _ReadVariables(run.variables)
+
+    def _label(self, node_id: str) -> str:
+        node = self.executor.run.board.nodes.get(node_id)
+        return node.label() if node is not None else repr(node_id)
+
+    def replayed(self, plan: NodePlan, ctx: Context) -> bool:
+        """Serve the node from the cache (outputs set, exec outputs taken, trace marked cached): True; else note
+        why it runs and start tracking what it reads: False."""
+        node_id = plan.node_id
+        refusal = self.refusals.get(node_id, "")
+        if refusal == "":
+            refusal = self.refusals[node_id] = always_runs(type(plan.impl), plan.pure)
+        if refusal is not None:
+            self.reasons[node_id] = Reason(node_id, self._label(node_id), False, (Change(ALWAYS, detail=refusal),))
+            return False
+        key, signature, notes, held = self._key(plan)
+        entry = self.cache.get(key)
+        changes: tuple[Change, ...] = ()
+        if entry is not None:
+            changes = self._stale(entry)
+            if not changes:
+                for name, value in entry.outputs.items():
+                    ctx.set_output(name, value)
+                    self._printed(plan.outputs[name], entry.prints[name], entry.opaque.get(name))
+                ctx.activated[:] = entry.activated
+                ctx.trace.cached = True
+                self.cache.last[(self.board_id, node_id)] = Signature(
+                    signature.code, signature.catalog, signature.inputs, tuple(sorted(entry.variables.items())))
+                self.reasons[node_id] = Reason(node_id, self._label(node_id), True, notes=notes)
+                return True
+            if any(c.kind == MUTATED for c in changes):
+                self.cache.discard(key)
+        changes = changes or self._explain(plan, signature)
+        self.pending[node_id] = _Pending(key, signature, changes, notes, held)
+        self.reasons[node_id] = Reason(node_id, self._label(node_id), False, changes, notes)
+        _reading.set({})
+        return False
+
+    def stored(self, plan: NodePlan, ctx: Context) -> None:
+        """After the node ran and succeeded: keep its result under the key it missed."""
+        pending = self.pending.pop(plan.node_id, None)
+        if pending is None:
+            if self.refusals.get(plan.node_id) is not None:  # it always runs: what it made is hashed when read
+                for key in plan.outputs.values():
+                    self._printed(key, None, None)
+            return
+        reads = _reading.get() or {}
+        _reading.set(None)
+        values = self.executor.values
+        outputs = {name: values[key] for name, key in plan.outputs.items() if key in values}
+        prints = {name: fingerprint(value) for name, value in outputs.items()}
+        notes = list(pending.notes)
+        for name, found in prints.items():
+            self._printed(plan.outputs[name], found.digest, found if found.identity else None)
+            if found.identity:
+                notes.append(f"output {name!r} ({', '.join(found.identity)}) is compared by identity: it cannot be "
+                             f"hashed by content")
+        entry = Entry(outputs, {name: p.digest for name, p in prints.items()}, reads, tuple(ctx.activated),
+                      ENTRY_OVERHEAD + sum(p.size for p in prints.values()),
+                      tuple(name for name, p in prints.items() if p.mutable),
+                      pending.held + tuple(held for p in prints.values() for held in p.held),
+                      {name: p for name, p in prints.items() if p.identity})
+        note = self.cache.put(pending.key, entry)
+        if note is not None and self.cache.store is not None:
+            notes.append(note)
+        signature = pending.signature
+        self.cache.last[(self.board_id, plan.node_id)] = Signature(
+            signature.code, signature.catalog, signature.inputs, tuple(sorted(reads.items())))
+        self.reasons[plan.node_id] = Reason(plan.node_id, self._label(plan.node_id), False, pending.changes,
+                                            tuple(notes))
+
+    # ---- keys ----------------------------------------------------------------------------------------
+
+    def _key(self, plan: NodePlan) -> tuple[str, Signature, tuple[str, ...], tuple[Any, ...]]:
+        node_type = type(plan.impl)
+        code, catalog = code_version(node_type), catalog_version(node_type)
+        digest = hashlib.blake2b(digest_size=20)
+        digest.update(f"{node_type.name}\0{code}\0{catalog[0]}\0{catalog[1]}".encode())
+        inputs: list[tuple[str, str, str, str]] = []
+        notes: list[str] = []
+        held: list[Any] = []
+        executor = self.executor
+        for name, sources in plan.inputs.items():
+            for source in sources:
+                if source.kind == PURE:
+                    if source.node_id not in executor.pure_done:  # an exec node's input, not pulled yet
+                        executor.pull(source.node_id, source.key)
+                    found = self.prints.get(source.key)
+                    if found is None:
+                        print_ = fingerprint(executor.pure_cache.get(source.key))
+                        self._printed(source.key, print_.digest, print_ if print_.identity else None)
+                        found = print_.digest
+                    opaque = self.opaque.get(source.key)
+                    if opaque is not None:
+                        self._note(name, opaque, notes, held)
+                    inputs.append((name, found, UPSTREAM, source.node_id))
+                elif source.kind == CONST:
+                    print_ = fingerprint(source.value)
+                    self._note(name, print_, notes, held)
+                    inputs.append((name, print_.digest, DEFAULT, ""))
+                else:
+                    print_ = fingerprint(executor.values.get(source.key))
+                    self._note(name, print_, notes, held)
+                    inputs.append((name, print_.digest, EXEC_VALUE, source.key.partition("/")[0]))
+                digest.update(f"\0{name}={inputs[-1][1]}".encode())
+        return digest.hexdigest(), Signature(code, catalog, tuple(inputs)), tuple(notes), tuple(held)
+
+    def _printed(self, key: str, digest: str | None, opaque: Fingerprint | None) -> None:
+        """The value under a value key now hashes to `digest` (None: not known until read)."""
+        if digest is None:
+            self.prints.pop(key, None)
+        else:
+            self.prints[key] = digest
+        if opaque is None:
+            self.opaque.pop(key, None)
+        else:
+            self.opaque[key] = opaque
+
+    @staticmethod
+    def _note(name: str, found: Any, notes: list[str], held: list[Any]) -> None:
+        if found.identity:
+            notes.append(f"input {name!r} ({', '.join(found.identity)}) is compared by identity: it cannot be "
+                         f"hashed by content, so an equal copy makes the node run again")
+            held.extend(found.held)
+
+    def _current(self, name: str) -> str:
+        variables = self.executor.variables
+        return fingerprint(dict.get(variables, name)).digest if name in variables else ""
+
+    def _stale(self, entry: Entry) -> tuple[Change, ...]:
+        """What keeps a kept result from being reused: variables it read have changed, or an output of it was
+        changed in place since."""
+        changes = [Change(VARIABLE, name) for name, digest in entry.variables.items() if self._current(name) != digest]
+        changes += [Change(MUTATED, name) for name in entry.checks
+                    if fingerprint(entry.outputs[name]).digest != entry.prints[name]]
+        return tuple(changes)
+
+    def _explain(self, plan: NodePlan, signature: Signature) -> tuple[Change, ...]:
+        """Why a node missed the cache: what differs from the last time it ran or was served here."""
+        last = self.cache.last.get((self.board_id, plan.node_id))
+        if last is None:
+            return (Change(NEW),)
+        changes: list[Change] = []
+        if last.code != signature.code:
+            changes.append(Change(CODE, type(plan.impl).name))
+        if last.catalog != signature.catalog:
+            changes.append(Change(CATALOG, signature.catalog[0] or last.catalog[0], before=last.catalog[1],
+                                  after=signature.catalog[1]))
+        before = {(name, index): (digest, where, upstream)
+                  for index, (name, digest, where, upstream) in enumerate(last.inputs)}
+        for index, (name, digest, where, upstream) in enumerate(signature.inputs):
+            previous = before.get((name, index))
+            if previous is None or previous[0] != digest:
+                changes.append(Change(INPUT, name, where, upstream, self._label(upstream) if upstream else ""))
+        changes += [Change(VARIABLE, name) for name, digest in last.variables if self._current(name) != digest]
+        return tuple(changes) or (Change(EVICTED),)

@@ -1,0 +1,269 @@
+"""Content hashes of values and of node code: what the result cache keys on (`flowlike_core.cache`).
+
+    fingerprint([1, 2, 3]).digest       # the same list, in any process, hashes the same
+    code_version(MyNode)                # changes when the node's code does
+
+Values are hashed by content where that is cheap and stable: None, bools, numbers, strings, bytes, lists,
+tuples, dicts, sets, dates, paths, enums, UUIDs, numpy arrays, pandas frames, pyarrow tables, pydantic models,
+dataclasses, PIL images. Anything else falls back to its identity (the same object hashes the same, an equal
+copy does not), and the fingerprint says so, so a record can tell the user why a node re-ran.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import decimal
+import enum
+import hashlib
+import pathlib
+import sys
+import types
+import uuid
+import weakref
+from typing import Any, NamedTuple
+
+import orjson
+
+_JSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
+"""orjson takes the JSON-native part of a container at C speed; what it passes through is walked here instead."""
+_BY_REPR = (dt.datetime, dt.date, dt.time, dt.timedelta, decimal.Decimal, uuid.UUID, pathlib.PurePath, enum.Enum,
+            complex, range, slice)
+"""Types whose repr is their content, the same in every process."""
+_IMMUTABLE = (type(None), bool, int, float, str, bytes, *_BY_REPR)
+MAX_DEPTH = 64
+
+
+class Fingerprint(NamedTuple):
+    digest: str
+    """blake2b of the content, 32 hex digits."""
+    size: int
+    """Bytes hashed: an estimate of the value's size in memory (what the cache's byte bound counts)."""
+    mutable: bool
+    """The value could change in place after it was hashed (a list, an array, a frame)."""
+    identity: tuple[str, ...] = ()
+    """Type names of the parts hashed by identity, because their content cannot be."""
+    held: tuple[Any, ...] = ()
+    """The objects hashed by identity: whoever keeps the digest keeps them, so their ids stay theirs."""
+
+
+def fingerprint(value: Any) -> Fingerprint:
+    """The content hash of a value (see the module doc)."""
+    feeder = _Feeder()
+    feeder.feed(value, 0)
+    return Fingerprint(feeder.hash.hexdigest(), feeder.size, feeder.mutable, tuple(feeder.identity),
+                       tuple(feeder.held))
+
+
+class _Feeder:
+    """Feeds a value into one hash, tagging every part with its type so that 1, 1.0, "1" and [1] differ."""
+
+    def __init__(self) -> None:
+        self.hash = hashlib.blake2b(digest_size=16)
+        self.size = 0
+        self.mutable = False
+        self.identity: list[str] = []
+        self.held: list[Any] = []
+
+    def put(self, tag: str, data: bytes | memoryview = b"") -> None:
+        self.hash.update(f"{tag}:{len(data)}:".encode())
+        self.hash.update(data)
+        self.size += len(data) + 8
+
+    def feed(self, value: Any, depth: int) -> None:
+        kind = type(value)
+        if value is None or kind is bool:
+            self.put(repr(value))
+        elif kind is int:
+            self.put("i", str(value).encode())
+        elif kind is float:
+            self.put("f", value.hex().encode())
+        elif kind is str:
+            self.put("s", value.encode("utf-8", "surrogatepass"))
+        elif kind is bytes:
+            self.put("b", value)
+        elif depth > MAX_DEPTH:
+            self.by_identity(value)
+        elif kind in (list, tuple, dict):
+            self.container(value, depth)
+        elif kind in (set, frozenset):
+            self.mutable |= kind is set
+            digests = sorted(fingerprint(item).digest for item in value)
+            self.put(kind.__name__, "".join(digests).encode())
+        elif kind in (bytearray, memoryview):
+            self.mutable = True
+            self.put("b", bytes(value))
+        elif isinstance(value, _BY_REPR):
+            self.put(f"{kind.__module__}.{kind.__qualname__}", repr(value).encode())
+        else:
+            self.rich(value, depth)
+
+    def container(self, value: list[Any] | tuple[Any, ...] | dict[Any, Any], depth: int) -> None:
+        self.mutable = True  # (a tuple too: it may hold lists)
+        try:
+            self.put(type(value).__name__, orjson.dumps(value, option=_JSON_OPTIONS))
+            return
+        except (TypeError, orjson.JSONEncodeError):
+            pass
+        self.put(type(value).__name__, str(len(value)).encode())
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, item in items:
+            if isinstance(value, dict):
+                self.feed(key, depth + 1)
+            self.feed(item, depth + 1)
+
+    def rich(self, value: Any, depth: int) -> None:
+        """Library types, models and dataclasses; identity for the rest."""
+        kind = type(value)
+        module = kind.__module__.partition(".")[0]
+        name = f"{kind.__module__}.{kind.__qualname__}"
+        try:
+            if module == "numpy":
+                self.numpy(value, name, depth)
+            elif module == "pandas" and hasattr(value, "to_numpy"):
+                self.pandas(value, name)
+            elif module == "pyarrow" and hasattr(value, "schema") or module == "pyarrow" and hasattr(value, "buffers"):
+                self.arrow(value, name)
+            elif module == "PIL" and hasattr(value, "tobytes"):
+                self.mutable = True
+                self.put(name, f"{value.mode}{value.size}".encode())
+                self.put("pixels", value.tobytes())
+            elif hasattr(kind, "model_dump") and hasattr(kind, "model_fields"):
+                self.mutable |= not kind.model_config.get("frozen", False)
+                self.put(name)
+                self.feed(value.model_dump(), depth + 1)
+            elif dataclasses.is_dataclass(value):
+                self.mutable |= not kind.__dataclass_params__.frozen  # type: ignore[attr-defined]
+                self.put(name)
+                self.feed([getattr(value, f.name) for f in dataclasses.fields(value)], depth + 1)
+            else:
+                self.by_identity(value)
+        except Exception:  # a library value that will not be read (an object column, a closed image)
+            self.by_identity(value)
+
+    def numpy(self, value: Any, name: str, depth: int) -> None:
+        import numpy as np
+
+        if isinstance(value, np.generic):
+            self.put(name + value.dtype.str, value.tobytes())
+        elif isinstance(value, np.ndarray):
+            self.mutable = True
+            if value.dtype.hasobject:
+                self.put(name + str(value.shape))
+                self.feed(value.tolist(), depth + 1)
+            else:
+                self.put(f"{name}{value.dtype.str}{value.shape}", memoryview(np.ascontiguousarray(value)).cast("B"))
+        else:
+            self.by_identity(value)
+
+    def pandas(self, value: Any, name: str) -> None:
+        import pandas as pd
+
+        self.mutable = True
+        columns = list(value.columns) if hasattr(value, "columns") else [value.name]
+        self.put(name, orjson.dumps([str(c) for c in columns] + [str(d) for d in getattr(value, "dtypes", [])]))
+        self.put("rows", pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes())
+
+    def arrow(self, value: Any, name: str) -> None:
+        """Arrow data is immutable: hash its buffers as they are (no copy), with offsets and lengths."""
+        self.put(name, str(getattr(value, "schema", getattr(value, "type", ""))).encode())
+        if hasattr(value, "to_batches"):
+            arrays = [column for batch in value.to_batches() for column in batch.columns]
+        elif hasattr(value, "chunks"):
+            arrays = list(value.chunks)
+        elif hasattr(value, "columns"):
+            arrays = list(value.columns)
+        else:
+            arrays = [value]
+        for array in arrays:
+            self.put("array", f"{array.offset}:{len(array)}".encode())
+            for buffer in array.buffers():
+                self.put("buffer", memoryview(buffer) if buffer is not None else b"")
+
+    def by_identity(self, value: Any) -> None:
+        kind = type(value)
+        self.identity.append(f"{kind.__module__}.{kind.__qualname__}")
+        self.held.append(value)
+        self.mutable = True
+        self.put("id", f"{kind.__qualname__}:{id(value)}".encode())
+        self.size += sys.getsizeof(value, 64)
+
+
+# ---- code ------------------------------------------------------------------------------------------------
+
+
+_versions: weakref.WeakKeyDictionary[type, str] = weakref.WeakKeyDictionary()
+
+
+def code_version(node_type: type) -> str:
+    """A hash of a node type's implementation: the bytecode, constants and names of its functions (its `run`,
+    the function of an `@node`, its helper methods, and the module-level functions of its own module they
+    call), its pins and the Python version. Redefining a type with another body changes it."""
+    version = _versions.get(node_type)
+    if version is None:
+        feeder = _Feeder()
+        feeder.put("python", f"{sys.version_info[0]}.{sys.version_info[1]}".encode())
+        seen: set[int] = set()
+        for cls in node_type.__mro__:
+            if cls.__module__.startswith("flowlike_core.") or cls is object:
+                continue
+            for attribute, member in sorted(vars(cls).items()):
+                if attribute.startswith("__") or attribute in ("pack", "pack_version", "category"):
+                    continue
+                _feed_member(feeder, attribute, member, seen)
+        version = _versions[node_type] = feeder.hash.hexdigest()
+    return version
+
+
+def _feed_member(feeder: _Feeder, attribute: str, member: Any, seen: set[int]) -> None:
+    if isinstance(member, staticmethod | classmethod):
+        member = member.__func__
+    if isinstance(member, property):
+        member = member.fget
+    if isinstance(member, types.FunctionType):
+        feeder.put("def", attribute.encode())
+        _feed_function(feeder, member, seen)
+    else:
+        feeder.put("attr", f"{attribute}={member!r}".encode())
+
+
+def _feed_function(feeder: _Feeder, function: types.FunctionType, seen: set[int]) -> None:
+    """A function's code, defaults and closure, then the functions of its own module that it names."""
+    if id(function) in seen:
+        return
+    seen.add(id(function))
+    function = getattr(function, "__wrapped__", function)
+    _feed_code(feeder, function.__code__)
+    feeder.feed(function.__defaults__, 0)
+    feeder.feed(function.__kwdefaults__, 0)
+    for cell in function.__closure__ or ():
+        try:
+            contents = cell.cell_contents
+        except ValueError:  # an empty cell
+            continue
+        if isinstance(contents, types.FunctionType):
+            _feed_function(feeder, contents, seen)
+        elif not isinstance(contents, type):
+            feeder.feed(contents, 0)
+    for name in _names(function.__code__):
+        helper = function.__globals__.get(name)
+        if isinstance(helper, types.FunctionType) and helper.__module__ == function.__module__:
+            _feed_function(feeder, helper, seen)
+
+
+def _feed_code(feeder: _Feeder, code: types.CodeType) -> None:
+    feeder.put("code", code.co_code)
+    feeder.put("names", " ".join((*code.co_names, *code.co_varnames)).encode())
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            _feed_code(feeder, const)
+        else:
+            feeder.put("const", repr(const).encode())
+
+
+def _names(code: types.CodeType) -> list[str]:
+    names = list(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names += _names(const)
+    return names

@@ -1,0 +1,256 @@
+"""The result cache in the engine: what re-runs after an edit, and why (`flowlike_core.cache`)."""
+
+from __future__ import annotations
+
+import pytest
+from cache_boards import RAN, add, registry, set_default, sum_board, wire
+
+from flowlike_core import Board, Variable, commands
+from flowlike_core.cache import ResultCache
+from flowlike_core.executor import run_board
+from flowlike_core.fingerprint import code_version, fingerprint
+from flowlike_core.run import RunRecord
+
+
+@pytest.fixture(autouse=True)
+def counted() -> None:
+    RAN.clear()
+
+
+def ran_again(board: Board, cache: ResultCache, **options) -> object:
+    RAN.clear()
+    run = run_board(board, cache=cache, **options)
+    assert run.ok, run.error
+    return run
+
+
+def test_a_second_run_serves_every_pure_node_from_the_cache() -> None:
+    reg = registry()
+    board = sum_board(reg)
+    cache = ResultCache()
+    first = ran_again(board, cache, registry=reg)
+    assert first.result == 10 and RAN == {"c_add": 3, "c_emit": 1}
+    assert "never cached" in str(first.why("total"))
+    second = ran_again(board, cache, registry=reg)
+    assert second.result == 10 and RAN == {"c_emit": 1}
+    assert second.why("total").cached
+    assert str(second.why("total")).endswith("was cached: same code and inputs as before")
+    assert {t.node_id: t.cached for t in second.traces} == {"start": False, "emit": False, "left": True,
+                                                             "right": True, "total": True}
+
+
+def test_an_upstream_edit_reruns_only_what_it_affects_and_says_why() -> None:
+    reg = registry()
+    board = sum_board(reg)
+    cache = ResultCache()
+    ran_again(board, cache, registry=reg)
+    set_default(board, "right", b=10)
+    run = ran_again(board, cache, registry=reg)
+    assert run.result == 16 and RAN == {"c_add": 2, "c_emit": 1}
+    assert run.why("left").cached
+    right, total = run.why("right"), run.why("total")
+    assert str(right) == "'right' (right) ran: input 'b' changed (default edited)"
+    assert (right.changes[0].kind, right.changes[0].name, right.changes[0].source) == ("input", "b", "default")
+    assert str(total) == "'total' (total) ran: input 'b' changed (upstream node 'right' (right) changed)"
+    assert total.changes[0].node_id == "right"
+    assert "exec node" in str(run.why("emit")) and not run.why("emit").cached
+
+
+def test_an_edit_back_to_an_earlier_value_is_served_again() -> None:
+    reg = registry()
+    board = sum_board(reg)
+    cache = ResultCache()
+    ran_again(board, cache, registry=reg)
+    set_default(board, "left", a=5)
+    ran_again(board, cache, registry=reg)
+    set_default(board, "left", a=1)
+    run = ran_again(board, cache, registry=reg)
+    assert run.result == 10 and RAN == {"c_emit": 1}
+
+
+def test_a_changed_node_body_invalidates_its_results() -> None:
+    reg = registry()
+    board = sum_board(reg)
+    cache = ResultCache()
+    ran_again(board, cache, registry=reg)
+    from flowlike_core import DataType, NodeType, data_in, data_out
+
+    class Add(NodeType):  # the same key, another body: subtracts
+        name = "c_add"
+        pins = (data_in("a", DataType.INTEGER), data_in("b", DataType.INTEGER), data_out("sum", DataType.INTEGER))
+
+        def run(self, ctx):
+            RAN[self.name] += 1
+            ctx.set_output("sum", ctx.get_input("a") - ctx.get_input("b"))
+
+    assert code_version(Add) != code_version(reg.get("c_add"))
+    reg.register(Add, pack="cachetest", replace=True, version="1.0")
+    run = ran_again(board, cache, registry=reg)
+    assert run.result == (1 - 2) - (3 - 4) and RAN == {"c_add": 3, "c_emit": 1}
+    why = run.why("left")
+    assert str(why) == "'left' (left) ran: its code changed (node type 'c_add' was redefined)"
+    assert why.changes[0].kind == "code"
+
+
+def test_a_new_catalog_version_invalidates_its_nodes() -> None:
+    reg = registry("1.0")
+    board = sum_board(reg)
+    cache = ResultCache()
+    ran_again(board, cache, registry=reg)
+    newer = registry("1.1")
+    run = ran_again(board, cache, registry=newer)
+    assert RAN == {"c_add": 3, "c_emit": 1}
+    assert str(run.why("left")) == "'left' (left) ran: catalog version changed (pack 'cachetest' 1.0 -> 1.1)"
+
+
+def test_a_variable_a_node_reads_is_part_of_its_result() -> None:
+    reg = registry()
+    board = Board(name="shout")
+    board.apply(commands.UpsertVariable(Variable(name="suffix", data_type="String", default_value="!", exposed=True)))
+    add(board, reg, "c_start", "start")
+    add(board, reg, "c_shout", "shout", text="hi")
+    add(board, reg, "c_emit", "emit")
+    wire(board, "start", "exec_out", "emit", "exec_in")
+    wire(board, "shout", "loud", "emit", "value")
+    cache = ResultCache()
+    assert ran_again(board, cache, registry=reg).result == "HI!"
+    assert ran_again(board, cache, registry=reg, variables={"suffix": "!"}).why("shout").cached
+    run = ran_again(board, cache, registry=reg, variables={"suffix": "?"})
+    assert run.result == "HI?" and RAN["c_shout"] == 1
+    assert str(run.why("shout")) == "'shout' (shout) ran: variable 'suffix' changed"
+
+
+def test_nondeterministic_and_networked_nodes_always_run() -> None:
+    reg = registry()
+    board = Board(name="dice")
+    add(board, reg, "c_start", "start")
+    add(board, reg, "c_dice", "dice")
+    add(board, reg, "c_fetch", "fetch", url="http://x")
+    add(board, reg, "c_add", "plus", b=0)
+    add(board, reg, "c_emit", "emit")
+    add(board, reg, "c_emit", "emit2")
+    wire(board, "dice", "roll", "plus", "a")
+    wire(board, "plus", "sum", "emit", "value")
+    wire(board, "fetch", "body", "emit2", "value")
+    wire(board, "start", "exec_out", "emit", "exec_in")
+    wire(board, "emit", "exec_out", "emit2", "exec_in")
+    cache = ResultCache()
+    for _ in range(3):
+        run = ran_again(board, cache, registry=reg)
+        assert RAN["c_dice"] == 1 and RAN["c_fetch"] == 1
+    assert "declares cacheable=False" in str(run.why("dice"))
+    assert "reaches network" in str(run.why("fetch"))
+    plus = run.why("plus")  # keyed on the roll's value: served when the dice repeat, else it says the dice changed
+    assert plus.cached or plus.changes[0].node_id == "dice"
+
+
+def test_exec_nodes_are_cached_only_when_idempotent() -> None:
+    reg = registry()
+    board = Board(name="exec")
+    add(board, reg, "c_start", "start")
+    add(board, reg, "c_double", "double", value=4)
+    add(board, reg, "c_bump", "bump")
+    add(board, reg, "c_emit", "emit")
+    wire(board, "start", "exec_out", "double", "exec_in")
+    wire(board, "double", "exec_out", "bump", "exec_in")
+    wire(board, "double", "twice", "bump", "value")
+    wire(board, "bump", "exec_out", "emit", "exec_in")
+    wire(board, "bump", "twice", "emit", "value")
+    cache = ResultCache()
+    assert ran_again(board, cache, registry=reg).result == 16
+    run = ran_again(board, cache, registry=reg)
+    assert run.result == 16 and RAN == {"c_bump": 1, "c_emit": 1}
+    assert run.why("double").cached and not run.why("bump").cached
+    set_default(board, "double", value=5)
+    assert ran_again(board, cache, registry=reg).result == 20 and RAN["c_double"] == 1
+
+
+def test_unhashable_values_fall_back_to_identity_with_a_note() -> None:
+    reg = registry()
+    board = Board(name="opaque")
+    add(board, reg, "c_start", "start")
+    add(board, reg, "c_wrap", "wrap", value=7)
+    add(board, reg, "c_unwrap", "unwrap")
+    add(board, reg, "c_emit", "emit")
+    wire(board, "wrap", "wrapped", "unwrap", "wrapped")
+    wire(board, "unwrap", "value", "emit", "value")
+    wire(board, "start", "exec_out", "emit", "exec_in")
+    cache = ResultCache()
+    first = ran_again(board, cache, registry=reg)
+    assert first.result == 7
+    assert any("compared by identity" in note for note in first.why("wrap").notes)
+    assert any("compared by identity" in note for note in first.why("unwrap").notes)
+    second = ran_again(board, cache, registry=reg)  # the same object comes back from the cache: served
+    assert second.why("unwrap").cached and RAN == {"c_emit": 1}
+    assert fingerprint(object()).identity == ("builtins.object",)
+
+
+def test_lru_eviction_by_bytes() -> None:
+    reg = registry()
+    board = sum_board(reg)
+    cache = ResultCache(max_bytes=2 * (512 + fingerprint(10).size))  # room for two of the three results (3, 7, 10)
+    ran_again(board, cache, registry=reg)
+    assert len(cache) == 2 and cache.evictions == 1 and cache.bytes <= cache.max_bytes
+    run = ran_again(board, cache, registry=reg)
+    assert str(run.why("left")) == "'left' (left) ran: its cached result was evicted or cleared"
+    cache.clear()
+    assert len(cache) == 0 and cache.bytes == 0
+    assert "evicted or cleared" in str(ran_again(board, cache, registry=reg).why("total"))
+
+
+def test_results_persist_across_two_caches_over_the_same_store(tmp_path) -> None:
+    from flowlike_core.storage import Bucket
+
+    reg = registry()
+    board = sum_board(reg)
+    first = ResultCache(store=Bucket(str(tmp_path)))
+    ran_again(board, first, registry=reg)
+    assert len(list((tmp_path / "cache").rglob("*"))) >= 3
+    second = ResultCache().persist(Bucket(str(tmp_path)))  # a new kernel: nothing in memory
+    run = ran_again(board, second, registry=reg)
+    assert run.result == 10 and RAN == {"c_emit": 1}
+    assert all(run.why(n).cached for n in ("left", "right", "total"))
+    second.clear(store=True)
+    assert not [path for path in (tmp_path / "cache").rglob("*") if path.is_file()]
+    ran_again(board, ResultCache(store=Bucket(str(tmp_path))), registry=reg)
+    assert RAN["c_add"] == 3
+
+
+def test_the_record_keeps_cached_marks_and_reasons_and_reads_back() -> None:
+    reg = registry()
+    board = sum_board(reg)
+    cache = ResultCache()
+    ran_again(board, cache, registry=reg)
+    run = ran_again(board, cache, registry=reg)
+    record = RunRecord.model_validate_json(run.to_json())
+    assert {t.node_id: t.cached for t in record.traces}["total"] is True
+    reasons = {r.node_id: r for r in record.reasons}
+    assert reasons["total"].cached and reasons["total"].why.endswith("same code and inputs as before")
+    assert reasons["emit"].changes[0]["kind"] == "always"
+    old = record.model_dump(mode="json")
+    for trace in old["traces"]:
+        trace.pop("cached")
+    old.pop("reasons")
+    assert RunRecord.model_validate(old).reasons == []  # a record from before the cache still reads
+
+
+def test_why_without_a_cache_and_for_a_node_that_did_not_run() -> None:
+    reg = registry()
+    board = sum_board(reg)
+    add(board, reg, "c_add", "lonely")
+    run = run_board(board, registry=reg)
+    assert "had no result cache" in str(run.why("total")) and run.why("total").ran
+    assert str(run.why("lonely")) == "'lonely' (lonely) did not run: it was not reached"
+
+
+def test_fingerprints_are_by_content_and_tell_types_apart() -> None:
+    assert fingerprint([1, {"a": 2.5}]).digest == fingerprint([1, {"a": 2.5}]).digest
+    assert len({fingerprint(v).digest for v in (1, 1.0, "1", [1], (1,), True, None, b"1")}) == 8
+    assert fingerprint({3, 1, 2}).digest == fingerprint({1, 2, 3}).digest
+    np = pytest.importorskip("numpy")
+    assert fingerprint(np.arange(5)).digest == fingerprint(np.arange(5)).digest != fingerprint(np.arange(6)).digest
+    pa = pytest.importorskip("pyarrow")
+    table = pa.table({"x": [1, 2, 3]})
+    assert fingerprint(table).digest == fingerprint(pa.table({"x": [1, 2, 3]})).digest
+    assert fingerprint(table).digest != fingerprint(pa.table({"x": [1, 2, 4]})).digest
+    assert not fingerprint(table).mutable and fingerprint([1]).mutable
