@@ -52,6 +52,10 @@ class Mode(Enum):
 class Debugger(Listener):
     """Controls one debug run (pass it to `start_run(..., debugger=)`); its methods are safe from any thread."""
 
+    settle: float = 0.0
+    """Seconds `resume`, `step` and `step_over` wait by default for the run to pause again (or end) before they
+    return; the notebook's debugger waits, so that the next line of a cell sees where the run stopped."""
+
     def __init__(self, *, step: bool = False) -> None:
         self._mode = Mode.STEP if step else Mode.CONTINUE
         self._changed = threading.Condition()
@@ -143,24 +147,24 @@ class Debugger(Listener):
 
     # ---- the caller's side (any thread) ---------------------------------------------------------------------
 
-    def resume(self) -> None:
-        """Go on to the next breakpoint (or the end)."""
-        self._go_on(Mode.CONTINUE)
+    def resume(self, wait: float | None = None) -> Debugger:
+        """Go on to the next breakpoint (or the end). `wait`: seconds to wait for that (None: `settle`)."""
+        return self._go_on(Mode.CONTINUE, wait)
 
-    def step(self) -> None:
+    def step(self, wait: float | None = None) -> Debugger:
         """Run the node paused at and pause before the next one, exec or pure (while running: pause at the next)."""
-        self._go_on(Mode.STEP)
+        return self._go_on(Mode.STEP, wait)
 
-    def step_over(self) -> None:
+    def step_over(self, wait: float | None = None) -> Debugger:
         """Run to the next exec node on this level: inside a loop's (or sequence's) body, the rest of the body
         up to the start of its next iteration, or past the loop when it ends; on a node that runs a body (a loop
         node), the node with its whole body. Breakpoints on the way still pause."""
         with self._changed:
             if self._paused is None:
                 raise RunError(f"run {self.run.id} is not paused: step over needs a node to step over")
-        self._go_on(Mode.OVER)
+        return self._go_on(Mode.OVER, wait)
 
-    def _go_on(self, mode: Mode) -> None:
+    def _go_on(self, mode: Mode, wait: float | None) -> Debugger:
         with self._changed:
             if self._ended:
                 raise RunError(f"run {self.run.id} of board {self.run.board.name!r} has ended "
@@ -169,6 +173,10 @@ class Debugger(Listener):
             if self._paused is not None:
                 self._paused, self._go = None, True
                 self._changed.notify_all()
+        wait = self.settle if wait is None else wait
+        if wait:
+            self.wait_paused(wait)
+        return self
 
     def stop(self) -> None:
         """Cancel the run (paused or not): it ends Cancelled. See `wait` to wait for its end."""

@@ -30,9 +30,11 @@ from flowlike_core.types import DataType, ValueType, pin_type_of
 from flowlike_nb.kernel import namespace
 
 if TYPE_CHECKING:
+    from flowlike_core.debugger import Debugger
     from flowlike_core.executor import RunHandle
     from flowlike_core.interop.report import ImportReport
     from flowlike_core.run import Run
+    from flowlike_nb.kernel.debugging import NotebookDebugger
     from flowlike_nb.kernel.runs import RunView
     from flowlike_nb.widgets.editor import BoardEditor
 
@@ -259,6 +261,16 @@ class NodeHandle:
     def set_comment(self, text: str) -> NodeHandle:
         self.board.core.apply(commands.UpdateNode(self.id, comment=text))
         return self
+
+    @property
+    def breakpoint(self) -> bool:
+        """Whether a debug run (`board.debug()`, or the editor's Run) pauses before this node; setting it is one
+        undo step, saved in the board file."""
+        return self.core.breakpoint
+
+    @breakpoint.setter
+    def breakpoint(self, on: bool) -> None:
+        self.board.core.apply(commands.ToggleBreakpoint(self.id, on=bool(on)))
 
     def move(self, x: float, y: float, z: float = 0.0) -> NodeHandle:
         self.board.core.apply(commands.MoveNode(self.id, (x, y, z)))
@@ -548,14 +560,16 @@ class Board:
 
     def start(self, variables: Mapping[str, Any] | None = None, *, start: str | None = None, payload: Any = None,
               max_steps: int | None = None, listeners: Iterable[Listener] = (),
-              registry: Registry | None = None, backend: Any = "thread") -> RunHandle:
+              registry: Registry | None = None, backend: Any = "thread", debugger: Debugger | None = None,
+              ) -> RunHandle:
         """Start a run in the background and return its handle (`wait()`, `cancel()`).
 
         Variables come from defaults, then `feed` sources, then `variables`. When the run ends (on its thread,
         before `wait()` returns) it becomes `last_run` and bound pins are assigned. Open editors from `editor()`
         that are not showing a run of their own show this one. Editors start their toolbar runs through here.
         `backend`: "thread" (in the kernel), "process" (a child process: a crashing node leaves the kernel
-        alive), "dask", or a backend object (see `flowlike_core.backends`).
+        alive), "dask", or a backend object (see `flowlike_core.backends`). A `debugger` pauses the run before
+        nodes (see `debug`).
         """
         from flowlike_core.executor import start_run
 
@@ -564,7 +578,8 @@ class Board:
         shown = [(editor, editor.new_relay()) for editor in list(self._editors)
                  if editor.comm is not None and not editor.busy]
         options: dict[str, Any] = {"start": start, "payload": payload, "registry": registry or self.registry,
-                                   "listeners": [_Ended(self), *listeners, *(relay for _, relay in shown)]}
+                                   "listeners": [_Ended(self), *listeners, *(relay for _, relay in shown)],
+                                   "debugger": debugger}
         if max_steps is not None:
             options["max_steps"] = max_steps
         if backend != "thread":
@@ -583,6 +598,20 @@ class Board:
                          backend=backend).wait()
         last = self.last_run
         return last if last is not None and last.core is run else RunView(run)
+
+    def debug(self, variables: Mapping[str, Any] | None = None, *, start: str | None = None, payload: Any = None,
+              step: bool | None = None) -> NotebookDebugger:
+        """Start a debug run and return its debugger once it pauses (`dbg.step()`, `dbg.values`, `dbg.resume()`,
+        see `flowlike_nb.kernel.debugging`). It pauses before every node whose `breakpoint` is set, and before the
+        first node when `step` is true (by default: when no node has a breakpoint). Other cells run meanwhile."""
+        from flowlike_nb.kernel.debugging import NotebookDebugger
+
+        if step is None:
+            step = not any(node.breakpoint for node in self.core.nodes.values())
+        debugger = NotebookDebugger(step=step)
+        self.start(variables, start=start, payload=payload, debugger=debugger)
+        debugger.wait_paused(debugger.settle)
+        return debugger
 
     def sweep(self, grid: Mapping[str, Iterable[Any]], *, outputs: Iterable[str] = (), backend: Any = "thread",
               start: str | None = None) -> Any:

@@ -55,6 +55,10 @@ wheel to zoom; double-click empty canvas for the search popup, a comment to edit
 context menu; hover a pin after a run for its value.
 Keyboard (on the focused canvas): Delete/Backspace, Ctrl+Z, Ctrl+Shift+Z / Ctrl+Y, Ctrl+C, Ctrl+V, Ctrl+D,
 Ctrl+A, Ctrl+F (find), Tab or Space (search popup), L (layout with ELK), ? (shortcut sheet), Escape.
+Debugging: F9 (or the context menu's "Toggle breakpoint") sets and clears breakpoints on the selected nodes,
+drawn as a `breakpoint` mark on the node; Run then starts a debug run (`debugger`), as `board.debug()` does.
+While it is paused the node waiting is marked (class fl-paused, root data-paused = its id), selected and its
+values shown; the `debug-bar` offers debug-continue (F8), debug-step (F11), debug-step-over (F10), debug-stop.
 """
 
 from __future__ import annotations
@@ -70,6 +74,7 @@ from pydantic import ValidationError
 
 from flowlike_core import commands
 from flowlike_core.board import Board, PinDirection, Variable, new_id
+from flowlike_core.debugger import Debugger
 from flowlike_core.errors import ConnectionRefused, FlowLikeError, RunError
 from flowlike_core.executor import RunHandle, start_run
 from flowlike_core.registry import Registry, default_registry
@@ -177,9 +182,12 @@ class BoardEditor(anywidget.AnyWidget):
         return self._starting or (self._handle is not None and not self._handle.done())
 
     def run(self, start: str | None = None, **options: Any) -> RunHandle:
-        """Start a run in the background through `starter` (as the toolbar's Run does); `last_run` is its live Run."""
+        """Start a run in the background through `starter` (as the toolbar's Run does); `last_run` is its live Run.
+        With breakpoints on the board it is a debug run that pauses at them (see `debugger`)."""
         if self.busy:
             raise RunError(f"a run of board {self.board.name!r} is already going; stop it first")
+        if "debugger" not in options and any(node.breakpoint for node in self.board.nodes.values()):
+            options["debugger"] = Debugger()
         relay = self.new_relay()
         self._starting = True  # busy already, so a starter that shows its runs on idle editors skips this one
         try:
@@ -188,6 +196,14 @@ class BoardEditor(anywidget.AnyWidget):
             self._starting = False
         self.follow(handle, relay)
         return handle
+
+    @property
+    def debugger(self) -> Debugger | None:
+        """The debugger of the run shown on the canvas while it goes, if it is a debug run; the toolbar's Continue,
+        Step, Step over drive it (and Stop cancels it)."""
+        handle = self._handle
+        executor = getattr(handle, "executor", None)  # a run on another backend has none here: never a debug run
+        return executor.debugger if executor is not None and handle is not None and not handle.done() else None
 
     def new_relay(self) -> RunRelay:
         """A run listener that streams events to this canvas: give it to a run, then `follow` that run."""
@@ -287,6 +303,10 @@ class BoardEditor(anywidget.AnyWidget):
             case protocol.RefreshCatalog():
                 if message.generation != self.registry.generation:
                     self.refresh_catalog()
+            case protocol.ToggleBreakpoint():
+                self._apply_all([commands.ToggleBreakpoint(node_id, on=message.on) for node_id in message.nodes])
+            case protocol.Debug():
+                self._debug(message.command)
             case protocol.Simple(action="undo"):
                 board.undo()
             case protocol.Simple(action="redo"):
@@ -303,6 +323,13 @@ class BoardEditor(anywidget.AnyWidget):
             case protocol.Simple(action="sync"):
                 self.sync()
         return None
+
+    def _debug(self, command: str) -> None:
+        """Continue, step or step over the debug run shown; never waits for it (the kernel stays free)."""
+        debugger = self.debugger
+        if debugger is None:
+            raise FlowLikeError("no debug run on this canvas: set a breakpoint (F9) and press Run")
+        {"continue": debugger.resume, "step": debugger.step, "step_over": debugger.step_over}[command](wait=0)
 
     def _bind_value(self, message: protocol.BindValue) -> str:
         """Send a pin's value from the last run to the notebook as a variable."""

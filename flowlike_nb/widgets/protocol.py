@@ -25,6 +25,9 @@ Questions (the reply carries the answer):
     pin_value       {node_id, pin_id}   reply `value`: a preview (flowlike_nb.widgets.values) or null
     node_values     {node_id}           reply `values`: {pin id: preview} of the last run
     bind_value      {node_id, pin_id, name}   the pin's value becomes the notebook variable `name`
+Debugging (a run started with breakpoints on the board pauses at them; `run_events` bring `paused` and `resumed`):
+    toggle_breakpoint {nodes: [id], on?: bool}   set, clear or (without `on`) flip them; one undo step
+    debug             {command: continue | step | step_over}   drives the paused run shown on the canvas
 """
 
 from __future__ import annotations
@@ -159,10 +162,21 @@ class BindValue(_Message, PinRef):
     name: str
 
 
+class ToggleBreakpoint(_Message):
+    action: Literal["toggle_breakpoint"]
+    nodes: list[str]
+    on: bool | None = None
+
+
+class Debug(_Message):
+    action: Literal["debug"]
+    command: Literal["continue", "step", "step_over"]
+
+
 Message = Annotated[
     AddNode | Remove | Move | UpdateNode | Connect | Disconnect | UpsertVariable | RemoveVariable
     | UpsertComment | Paste | PasteFlowLike | Simple | Run | RefreshCatalog | FittingTypes
-    | PinFits | PinValue | NodeValues | BindValue,
+    | PinFits | PinValue | NodeValues | BindValue | ToggleBreakpoint | Debug,
     Field(discriminator="action"),
 ]
 

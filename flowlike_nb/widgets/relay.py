@@ -4,7 +4,7 @@ The executor calls its listeners from its worker thread, once per node start, fi
 tick: a loop over 10,000 items would flood the notebook server's message-rate limit if each event were
 one message. The relay queues events and sends them at most every `interval` seconds, keeping only the
 latest progress tick and the latest `MAX_LOGS` log lines of each node (what the front end keeps), and ends
-with the run's summary (status, error, failed node).
+with the run's summary (status, error, failed node). A debug run adds `paused` (node_id) and `resumed` events.
 """
 
 from __future__ import annotations
@@ -71,6 +71,12 @@ class RunRelay(Listener):
 
     def progress(self, run: Run, node_id: str, fraction: float, message: str) -> None:
         self._queue(event_json("progress", node_id=node_id, progress=fraction, message=message))
+
+    def paused(self, run: Run, trace: NodeTrace) -> None:
+        self._queue(event_json("paused", node_id=trace.node_id))
+
+    def resumed(self, run: Run) -> None:
+        self._queue(event_json("resumed"))
 
     def finished(self, run: Run) -> None:
         self._queue(event_json("run_finished", status=run.status.value, message=run.error or ""))

@@ -1,0 +1,101 @@
+"""Debugging from cells: `board.debug()`, breakpoints on node handles, and a paused run that leaves the kernel free."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from jupyter_client.blocking.client import BlockingKernelClient
+from jupyter_client.manager import KernelManager, start_new_kernel
+from test_kernel_safety import execute
+
+import flowlike_nb as fnb
+from flowlike_core import RunStatus
+
+
+@pytest.fixture
+def doubled() -> fnb.Board:
+    """start -> for each [1, 2, 3] { log_info(item) } -> done: log_info("end"); a secret variable."""
+    board = fnb.Board("doubled")
+    board.variable("token", str, "hunter2-secret", secret=True)
+    start = board.add("events_simple", "start")
+    loop = board.add("control_for_each", "loop", array=[1, 2, 3])
+    say = board.add("log_info", "say")
+    end = board.add("log_info", "end", message="end")
+    start.outputs.exec_out >> loop.inputs.exec_in
+    loop.outputs.exec_out >> say.inputs.exec_in
+    loop.outputs.value >> say.inputs.message
+    loop.outputs.done >> end.inputs.exec_in
+    return board
+
+
+def test_breakpoints_on_node_handles_and_a_debug_run_from_a_cell(doubled: fnb.Board) -> None:
+    say = doubled.node("say")
+    say.breakpoint = True
+    assert say.breakpoint and doubled.core.nodes[say.id].breakpoint
+    doubled.undo()
+    assert not say.breakpoint
+    say.breakpoint = True
+
+    dbg = doubled.debug()
+    assert dbg.paused_at is not None and dbg.paused_at.id == say.id
+    assert dbg.values["loop"] == {"value": 1, "index": 0}
+    assert dbg.inputs["message"] == 1
+    page = dbg._repr_html_()
+    assert "paused before" in page and "loop" in page and "hunter2" not in page and "***" in page
+
+    dbg.step_over()  # the rest of the body, up to the next item's
+    assert dbg.paused_at.id == say.id and dbg.values["loop"]["value"] == 2
+    say.breakpoint = False
+    dbg.resume()
+    assert dbg.ended and dbg.run.status is RunStatus.SUCCESS
+    assert doubled.last_run is not None and doubled.last_run.core is dbg.run
+    assert "ended: Success" in repr(dbg)
+
+
+def test_without_breakpoints_debug_pauses_at_the_first_node_and_stop_cancels(doubled: fnb.Board) -> None:
+    dbg = doubled.debug()
+    assert dbg.paused_at is not None and dbg.paused_at.name == "events_simple"
+    dbg.step()
+    assert dbg.paused_at.friendly_name == "loop"
+    dbg.stop()
+    assert dbg.wait(30).status is RunStatus.CANCELLED
+
+
+@pytest.fixture(scope="module")
+def kernel() -> Iterator[tuple[KernelManager, BlockingKernelClient]]:
+    km, kc = start_new_kernel(kernel_name="python3", startup_timeout=60)
+    try:
+        yield km, kc
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def test_cells_run_while_a_debug_run_is_paused(kernel: tuple[KernelManager, BlockingKernelClient]) -> None:
+    _, kc = kernel
+    reply, text = execute(kc, """
+        import flowlike_nb as fnb
+        board = fnb.Board("paused")
+        start = board.add("events_simple", "start")
+        loop = board.add("control_for_each", "loop", array=[10, 20, 30])
+        say = board.add("log_info", "say")
+        start.outputs.exec_out >> loop.inputs.exec_in
+        loop.outputs.exec_out >> say.inputs.exec_in
+        loop.outputs.value >> say.inputs.message
+        say.breakpoint = True
+        dbg = board.debug()
+        print("PAUSED", dbg.paused_at.friendly_name, dbg.values["loop"]["value"])
+    """)
+    assert reply["status"] == "ok", text
+    assert "PAUSED say 10" in text
+    reply, text = execute(kc, "print('FREE', sum(range(10)), dbg.is_paused)", timeout=20)
+    assert reply["status"] == "ok" and "FREE 45 True" in text, text
+    reply, text = execute(kc, """
+        dbg.resume()
+        print("NEXT", dbg.values["loop"]["value"])
+        say.breakpoint = False
+        print("END", dbg.resume().run.status.value, len(dbg.run.logs()))
+    """)
+    assert reply["status"] == "ok", text
+    assert "NEXT 20" in text and "END Success 3" in text
