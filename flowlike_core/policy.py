@@ -101,6 +101,23 @@ def allowed_path(path: str | os.PathLike[str], what: str = "path") -> str:
     return (active.get() or Policy.everything()).check_path(path, what)
 
 
+def sql_roots() -> list[str] | None:
+    """The folders and URL prefixes (each ending in "/") an embedded SQL engine may open under the running run's
+    policy: the store, the allowed roots (URL ones only when the network is allowed) and every local file when
+    files are allowed; None when nothing needs confining (no policy, or one that allows files and the network).
+
+    SQL text names files itself (`read_csv('/etc/passwd')`, COPY, ATTACH, URLs), past the checks file nodes make
+    with `allowed_path`: engines confine themselves to these roots instead."""
+    policy = active.get()
+    if policy is None or {Capability.FILES, Capability.NETWORK} <= policy.allow:
+        return None
+    network = Capability.NETWORK in policy.allow
+    roots = [*_store_roots(), *(root for root in policy.paths if network or "://" not in root)]
+    if Capability.FILES in policy.allow:
+        roots.append("/")
+    return list(dict.fromkeys(root if root.endswith("/") else root + "/" for root in roots))
+
+
 def refusal(node_label: str, refused: list[Capability]) -> CapabilityRefused:
     names = ", ".join(c.value for c in refused)
     flags = " ".join(f"--allow {c.value}" for c in refused)

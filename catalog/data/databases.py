@@ -16,7 +16,7 @@ from typing import Annotated, Any, NamedTuple
 from urllib.parse import parse_qsl, unquote, urlsplit
 from urllib.parse import quote as url_quote
 
-from flowlike_catalog.data.handles import SqlSession, connection, literal, quote
+from flowlike_catalog.data.handles import SqlSession, connection, duckdb_connect, literal, quote, sql_confined
 from flowlike_catalog.data.sql import Session
 
 from flowlike_core import Context, Pin, node
@@ -61,9 +61,7 @@ def open_database(ctx: Context | None, url: str, password: str = "", readonly: b
             target = f"file:{local}?mode=ro" if readonly else f"file:{local}"
             con: Any = sqlite3.connect(target, uri=True, isolation_level=None, check_same_thread=False)
         elif kind == "duckdb":
-            import duckdb
-
-            con = duckdb.connect(local, read_only=readonly and local != ":memory:")
+            con = duckdb_connect(local, read_only=readonly and local != ":memory:")
         elif kind == "postgres":
             import psycopg
 
@@ -95,8 +93,9 @@ def fetch_table(con: Any, query: str, parameters: list | None = None) -> Any:
     import pyarrow as pa
 
     if hasattr(con, "register"):  # DuckDB gives Arrow directly
-        relation = con.sql(query, params=parameters or None)
-        return pa.table({}) if relation is None else relation.to_arrow_table()
+        with sql_confined():
+            relation = con.sql(query, params=parameters or None)
+            return pa.table({}) if relation is None else relation.to_arrow_table()
     cursor = con.cursor()
     try:
         cursor.execute(query, parameters or None) if parameters else cursor.execute(query)
@@ -112,7 +111,8 @@ def fetch_table(con: Any, query: str, parameters: list | None = None) -> Any:
 
 def execute(con: Any, statement: str, parameters: list | None = None) -> int:
     cursor = con.cursor() if not hasattr(con, "register") else con
-    cursor.execute(statement, parameters or None) if parameters else cursor.execute(statement)
+    with sql_confined():
+        cursor.execute(statement, parameters or None) if parameters else cursor.execute(statement)
     count = getattr(cursor, "rowcount", -1)
     if hasattr(con, "register"):
         rows = cursor.fetchall()

@@ -9,12 +9,14 @@ pyarrow Tables; `as_arrow` takes what a notebook user has (pandas, polars, rows)
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
 from flowlike_core import Context
-from flowlike_core.policy import allowed_path
+from flowlike_core.policy import CapabilityRefused, allowed_path, sql_roots
 
 if TYPE_CHECKING:
     import duckdb
@@ -96,6 +98,36 @@ def connection(ctx: Context, session: Any) -> duckdb.DuckDBPyConnection:
     if con is None:
         raise LookupError(f"SQL session {name!r} is not open in this run: put a Create Session node before")
     return con
+
+
+def duckdb_connect(database: str = ":memory:", read_only: bool = False, threads: int = 0) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection that opens only what the run's policy allows: its SQL names files and URLs itself
+    (read_csv, COPY, ATTACH, httpfs), so DuckDB is told the allowed roots, refuses the rest and locks its
+    configuration against a SET that would undo it. A notebook's run (no policy) reaches everything."""
+    import duckdb
+
+    con = duckdb.connect(database, read_only=read_only)
+    if threads > 0:
+        con.execute(f"SET threads = {int(threads)}")
+    roots = sql_roots()
+    if roots is not None:
+        con.execute(f"SET allowed_directories = [{', '.join(literal(root) for root in roots)}]")
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+    return con
+
+
+@contextmanager
+def sql_confined() -> Iterator[None]:
+    """Turns DuckDB's refusal of a file or URL outside the run's policy into a CapabilityRefused that says how
+    to allow it."""
+    import duckdb
+
+    try:
+        yield
+    except duckdb.PermissionException as exc:
+        raise CapabilityRefused(f"the SQL reaches outside what this run allows: {exc} (allow it with flowlike run "
+                                f"--allow-path DIR, --allow files or --allow network)") from None
 
 
 def mount_filesystem(ctx: Context, con: duckdb.DuckDBPyConnection, path: FlowPath) -> str:

@@ -15,10 +15,12 @@ from flowlike_catalog.data.handles import (
     SqlSession,
     as_arrow,
     connection,
+    duckdb_connect,
     filesystem,
     literal,
     mount_filesystem,
     quote,
+    sql_confined,
 )
 from flowlike_catalog.data.local_db import TableRef, lance_table
 
@@ -38,21 +40,17 @@ def run_query(con: Any, query: str) -> Any:
 
     if not isinstance(query, str) or not query.strip():
         raise ValueError("the SQL query is empty")
-    relation = con.sql(query)
-    return pa.table({}) if relation is None else relation.to_arrow_table()
+    with sql_confined():
+        relation = con.sql(query)
+        return pa.table({}) if relation is None else relation.to_arrow_table()
 
 
 def open_session(ctx: Context, name: str, threads: int = 0) -> SqlSession:
     """A new DuckDB connection under `name` in this run (replacing one of that name)."""
-    import duckdb
-
     key = (SESSION, name)
     if key in ctx.cache:
         ctx.cache.pop(key).close()
-    con = duckdb.connect()
-    if threads > 0:
-        con.execute(f"SET threads = {int(threads)}")
-    ctx.cache[key] = con
+    con = ctx.cache[key] = duckdb_connect(threads=threads)
     ctx.close_at_end(con.close)
     return SqlSession(name=name)
 

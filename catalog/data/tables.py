@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from flowlike_catalog.data.handles import FlowPath, as_arrow, filesystem, quote
+from flowlike_catalog.data.handles import FlowPath, as_arrow, duckdb_connect, filesystem, quote, sql_confined
 
 from flowlike_core import Context, Pin, node
 
@@ -22,18 +22,17 @@ FilePath = Annotated[FlowPath, Pin(description="A file: local path or fsspec URL
 
 def sql_over(ctx: Context | None, table: Any, query: str) -> Any:
     """Runs `query` with the table as `t` in DuckDB (scanned in place) and gives the result as Arrow."""
-    import duckdb
-
     key = ("tables-duckdb",)
     cache = ctx.cache if ctx is not None else {}
     con = cache.get(key)
     if con is None:
-        con = cache[key] = duckdb.connect()
+        con = cache[key] = duckdb_connect()
         if ctx is not None:
             ctx.close_at_end(con.close)
     con.register("t", as_arrow(table))
     try:
-        return con.sql(query).to_arrow_table()
+        with sql_confined():
+            return con.sql(query).to_arrow_table()
     finally:
         con.unregister("t")
 
