@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from flowlike_core.errors import BoardFileError, UnknownNodeError, UnknownPinError
 from flowlike_core.files import atomic_write
-from flowlike_core.plain_json import check_value, loads
+from flowlike_core.plain_json import check_value, loads, read_file
 from flowlike_core.types import DataType, ValueType
 
 if TYPE_CHECKING:
@@ -392,14 +392,7 @@ class Board(_Model):
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Board:
-        path = Path(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError as exc:
-            raise BoardFileError(f"{path}: no such board file") from exc
-        except (OSError, UnicodeDecodeError) as exc:
-            raise BoardFileError(f"{path}: cannot read board file: {exc}") from exc
-        return cls.from_json(text, str(path))
+        return cls.from_json(read_file(path), os.fspath(path))
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write atomically: the old file stays whole unless the new one was written completely."""

@@ -1,17 +1,21 @@
-"""What a board file may hold: standard JSON (no NaN or Infinity), nested at most `MAX_DEPTH` levels, integers
-of at most `MAX_INT_DIGITS` digits. Anything else cannot be written back as the same JSON, so it is refused
-where it comes in, with its place: a file gets a `BoardFileError` naming line and column, a value set in
-code a validation error naming the field.
+"""What a board file may hold: a regular file of at most `MAX_FILE_BYTES` of standard JSON (no NaN or
+Infinity), nested at most `MAX_DEPTH` levels, integers of at most `MAX_INT_DIGITS` digits. Anything else cannot
+be written back as the same JSON, so it is refused where it comes in, with its place: a file gets a
+`BoardFileError` naming line and column, a value set in code a validation error naming the field.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from typing import Any
 
 from flowlike_core.errors import BoardFileError
 
+MAX_FILE_BYTES = 256 * 2**20
+"""A 100,000-node board is about 150 MB; anything larger is refused before it is read into memory."""
 MAX_DEPTH = 200
 """Nesting of a whole board file; a pin's value sits 5 levels down, so values may nest ~195 levels."""
 MAX_VALUE_DEPTH = 190
@@ -20,6 +24,34 @@ MAX_INT_DIGITS = 4000
 _MAX_INT_BITS = int(MAX_INT_DIGITS * 3.3219)
 _CONSTANT = re.compile(r"-?(?:NaN|Infinity)\b")
 _LONG_INT = re.compile(rf"-?\d{{{MAX_INT_DIGITS + 1},}}")
+
+
+def read_file(path: str | os.PathLike[str]) -> str:
+    """The text of a board file; a `BoardFileError` for anything but a regular UTF-8 file of at most
+    `MAX_FILE_BYTES` (a FIFO or device is refused without blocking on it, an oversized file without reading it)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise BoardFileError(f"{path}: no such board file") from None
+    except OSError as exc:
+        raise BoardFileError(f"{path}: cannot read board file: {exc.strerror}") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+        os.close(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise BoardFileError(f"{path}: not a regular file")
+        raise BoardFileError(f"{path}: {info.st_size:,} bytes, over the {MAX_FILE_BYTES:,} a board file may have")
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            data = handle.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            raise BoardFileError(f"{path}: cannot read board file: {exc.strerror}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise BoardFileError(f"{path}: over the {MAX_FILE_BYTES:,} bytes a board file may have")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BoardFileError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
 
 
 def check_value(value: Any, depth: int = 0) -> Any:
