@@ -38,6 +38,7 @@ from flowlike_core.reasons import (
     CODE,
     DEFAULT,
     EVICTED,
+    EXEC_RUNS,
     EXEC_VALUE,
     INPUT,
     MUTATED,
@@ -69,12 +70,12 @@ def always_runs(node_type: type[NodeType], pure: bool) -> str | None:
     if declared is True:
         return None
     if declared is False:
-        return f"always runs: its type {node_type.name!r} declares cacheable=False (its result changes between runs)"
+        return f"its type {node_type.name!r} declares cacheable=False: its result changes between runs"
     if not pure:
-        return "always runs: an exec node acts, and its type does not declare itself idempotent (cacheable=True)"
+        return EXEC_RUNS
     reaches = sorted(c.value for c in node_type.capabilities if c in _REACHING)
     if reaches:
-        return f"always runs: it reaches {' and '.join(reaches)}, which can change between runs"
+        return f"it reaches {' and '.join(reaches)}, which can change between runs"
     return None
 
 
@@ -279,7 +280,8 @@ class RunCache:
         self.executor = executor
         run = executor.run
         self.board_id = run.board.id
-        self.reasons: dict[str, Reason] = run.reasons
+        self.reasons: dict[str, Reason] = {}
+        run.reasons = self.reasons
         self.prints: dict[str, str] = {}
         """Content hash of the value now under a pure output's value key."""
         self.opaque: dict[str, Fingerprint] = {}
@@ -300,7 +302,8 @@ class RunCache:
         if refusal == "":
             refusal = self.refusals[node_id] = always_runs(type(plan.impl), plan.pure)
         if refusal is not None:
-            self.reasons[node_id] = Reason(node_id, self._label(node_id), False, (Change(ALWAYS, detail=refusal),))
+            if plan.pure or type(plan.impl).cacheable is False:  # (the run says it of other exec nodes by itself)
+                self.reasons[node_id] = Reason(node_id, self._label(node_id), False, (Change(ALWAYS, detail=refusal),))
             return False
         key, signature, notes, held = self._key(plan)
         entry = self.cache.get(key)

@@ -17,6 +17,7 @@ INPUT, VARIABLE, CODE, CATALOG, NEW, EVICTED, MUTATED, ALWAYS, NO_CACHE, NOT_RUN
 """Kinds of `Change`."""
 DEFAULT, UPSTREAM, EXEC_VALUE = "default", "upstream", "exec value"
 """Where a changed input's value came from."""
+EXEC_RUNS = "an exec node acts: it runs every time unless its type declares itself idempotent (cacheable=True)"
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 
 from flowlike_core.board import Board, LogLevel, PinDirection
 from flowlike_core.errors import NodeFailed, RunCancelled, RunError, StepLimitExceeded
-from flowlike_core.reasons import NO_CACHE, NOT_RUN, Change, Reason
+from flowlike_core.reasons import ALWAYS, EXEC_RUNS, NO_CACHE, NOT_RUN, Change, Reason
 from flowlike_core.redaction import Redactor, secret_values
 from flowlike_core.types import to_json_native
 
@@ -270,8 +270,9 @@ class Run:
         """Exec node executions so far: what `max_steps` limits."""
         self.stuck: str | None = None
         """Set when a cancel could not stop a node in time: its thread may still be running it."""
-        self.reasons: dict[str, Reason] = {}
-        """With a result cache: per node id, whether its last execution was cached or ran, and why."""
+        self.reasons: dict[str, Reason] | None = None
+        """With a result cache: per node id, whether its last execution was cached or ran, and why (exec nodes
+        that always run are left out: `why` says it of them). None without a cache."""
 
     # ---- reading -------------------------------------------------------------------------------------
 
@@ -334,12 +335,13 @@ class Run:
         """Why a node (by id or unique name) ran in this run, or was served from the result cache: readable text
         (`print(run.why("total"))`) with the structure behind it (`.cached`, `.changes`, `.as_dict()`)."""
         node_model = self.board.node(node)
-        reason = self.reasons.get(node_model.id)
+        reason = (self.reasons or {}).get(node_model.id)
         if reason is not None:
             return reason
         if any(t.node_id == node_model.id for t in self.traces) or node_model.id in self.folded:
-            return Reason(node_model.id, node_model.label(), False,
-                          (Change(NO_CACHE, detail="this run had no result cache (run it with cache=...)"),))
+            change = Change(NO_CACHE, detail="this run had no result cache (run it with cache=...)") \
+                if self.reasons is None else Change(ALWAYS, detail=EXEC_RUNS)
+            return Reason(node_model.id, node_model.label(), False, (change,))
         return Reason(node_model.id, node_model.label(), False, (Change(NOT_RUN, detail="it was not reached"),))
 
     def failed_trace(self) -> NodeTrace | None:
@@ -387,7 +389,7 @@ class Run:
                 )
                 for t in self.traces
             ],
-            reasons=[ReasonRecord(**reason.as_dict()) for reason in self.reasons.values()],
+            reasons=[ReasonRecord(**reason.as_dict()) for reason in (self.reasons or {}).values()],
             folded=[
                 FoldedRecord(
                     node_id=f.node_id, node_name=f.node_name, count=f.count, total=f.total, longest=f.longest,

@@ -6,7 +6,8 @@
 
 Parameters are the board's exposed variables. On a remote backend the runs go out together (the process pool
 or the cluster decides how many run at once); on `thread` they run one after another, as one kernel can only
-run one Python thread at a time anyway.
+run one Python thread at a time anyway, and share one result cache (`flowlike_core.cache`): a pure node whose
+inputs agree between two combinations (an expensive prefix that does not read the swept parameter) runs once.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 from flowlike_core.backends import Backend
 from flowlike_core.board import Board
+from flowlike_core.cache import ResultCache
 from flowlike_core.errors import BoardError
 from flowlike_core.registry import Registry
 from flowlike_core.run import Run
@@ -90,8 +92,10 @@ def read_output(run: Run, name: str) -> Any:
 
 def sweep(board: Board, grid: Mapping[str, Sequence[Any]], *, outputs: Sequence[str] = (),
           backend: str | Backend = "thread", registry: Registry | None = None, start: str | None = None,
-          **options: Any) -> SweepResult:
-    """Run the board once per combination of `grid` (exposed variable -> values) and gather the runs."""
+          cache: ResultCache | bool = True, **options: Any) -> SweepResult:
+    """Run the board once per combination of `grid` (exposed variable -> values) and gather the runs.
+
+    `cache`: the result cache the runs share on `thread` (True: a new one for this sweep; False: none)."""
     from flowlike_core.executor import start_run
 
     points = combinations(grid)
@@ -100,7 +104,8 @@ def sweep(board: Board, grid: Mapping[str, Sequence[Any]], *, outputs: Sequence[
             board.variable(name)  # an unknown name fails now, not after every run
     rows: list[SweepRow] = []
     if backend == "thread":
-        runs = [start_run(board, variables=point, registry=registry, start=start, **options).wait()
+        shared = ResultCache() if cache is True else cache if isinstance(cache, ResultCache) else None
+        runs = [start_run(board, variables=point, registry=registry, start=start, cache=shared, **options).wait()
                 for point in points]
     else:
         handles = [start_run(board, variables=point, registry=registry, start=start, backend=backend, **options)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from flowlike_core import commands
 from flowlike_core.board import Board as CoreBoard
 from flowlike_core.board import Comment, Node, Pin, PinDirection, Variable
+from flowlike_core.cache import ResultCache
 from flowlike_core.errors import BoardError, UnknownNodeError, UnknownPinError
 from flowlike_core.events import Listener
 from flowlike_core.redaction import MASK
@@ -363,6 +364,10 @@ class Board:
         self.last_run: RunView | None = None
         """The latest run of this handle (from a cell or an editor it opened) to have ended."""
         self._editors: weakref.WeakSet[BoardEditor] = weakref.WeakSet()
+        self.cache = ResultCache()
+        """This board's result cache (`flowlike_core.cache`): a re-run after an edit recomputes only what the edit
+        affects, and `run.why("node")` says why a node ran. `cache.clear()`; `cache.persist()` keeps results in
+        the content store, for the next kernel or a papermill run; `cache.max_bytes` bounds it."""
         """Editors opened with `editor()`: runs started here show on the open, idle ones."""
         _remember(board)
 
@@ -561,7 +566,7 @@ class Board:
     def start(self, variables: Mapping[str, Any] | None = None, *, start: str | None = None, payload: Any = None,
               max_steps: int | None = None, listeners: Iterable[Listener] = (),
               registry: Registry | None = None, backend: Any = "thread", debugger: Debugger | None = None,
-              ) -> RunHandle:
+              cache: bool = True) -> RunHandle:
         """Start a run in the background and return its handle (`wait()`, `cancel()`).
 
         Variables come from defaults, then `feed` sources, then `variables`. When the run ends (on its thread,
@@ -569,7 +574,7 @@ class Board:
         that are not showing a run of their own show this one. Editors start their toolbar runs through here.
         `backend`: "thread" (in the kernel), "process" (a child process: a crashing node leaves the kernel
         alive), "dask", or a backend object (see `flowlike_core.backends`). A `debugger` pauses the run before
-        nodes (see `debug`).
+        nodes (see `debug`). `cache`: serve unchanged pure nodes from `self.cache` (runs on the thread backend).
         """
         from flowlike_core.executor import start_run
 
@@ -584,18 +589,21 @@ class Board:
             options["max_steps"] = max_steps
         if backend != "thread":
             options["backend"] = backend
+        elif cache:
+            options["cache"] = self.cache
         handle = start_run(self.core, variables=values, **options)
         for editor, relay in shown:
             editor.follow(handle, relay)
         return handle
 
     def run(self, variables: Mapping[str, Any] | None = None, *, start: str | None = None, payload: Any = None,
-            max_steps: int | None = None, listeners: Iterable[Listener] = (), backend: Any = "thread") -> RunView:
+            max_steps: int | None = None, listeners: Iterable[Listener] = (), backend: Any = "thread",
+            cache: bool = True) -> RunView:
         """Run the board (see `start`) and return its Run. A failing node fails the run, it never raises here."""
         from flowlike_nb.kernel.runs import RunView
 
         run = self.start(variables, start=start, payload=payload, max_steps=max_steps, listeners=listeners,
-                         backend=backend).wait()
+                         backend=backend, cache=cache).wait()
         last = self.last_run
         return last if last is not None and last.core is run else RunView(run)
 
@@ -621,8 +629,22 @@ class Board:
         from flowlike_core.sweep import sweep
 
         result = sweep(self.core, {name: list(values) for name, values in grid.items()}, outputs=list(outputs),
-                       backend=backend, registry=self.registry, start=start)
+                       backend=backend, registry=self.registry, start=start,
+                       cache=self.cache if backend == "thread" else False)
         return result.to_dataframe()
+
+    def run_to(self, node: str, variables: Mapping[str, Any] | None = None, *, start: str | None = None) -> RunView:
+        """Run what `node` needs and the node itself, from this board's cache where nothing changed, and stop
+        there (`flowlike_core.partial`): its values are `run.outputs[node]`. The run becomes `last_run`."""
+        from flowlike_core.partial import run_to
+        from flowlike_nb.kernel.runs import RunView
+
+        values = {name: namespace.lookup(source) for name, source in self.feeds.items()}
+        values.update(variables or {})
+        run = run_to(self.core, node, cache=self.cache, registry=self.registry, variables=values, start=start,
+                     listeners=[_Ended(self)])
+        last = self.last_run
+        return last if last is not None and last.core is run else RunView(run)
 
     def _ended(self, run: Run) -> None:
         """A run of this board has ended: it becomes `last_run`, and bound pins land in the notebook."""

@@ -217,13 +217,13 @@ def display_record(run: Run) -> dict[str, Any]:
     keep = len(traces) + len(folded)
     while keep:
         cut = {**record, "traces": [_short_trace(t) for t in traces[:keep]],
-               "folded": [{**f, "logs": []} for f in folded[:keep]],
+               "folded": [{**f, "logs": []} for f in folded[:keep]], "reasons": record["reasons"][:keep],
                "truncated": {"traces": max(len(traces) - keep, 0), "folded": max(len(folded) - keep, 0)}}
         cut["result"], cut["variables"] = _small(cut["result"]), {k: _small(v) for k, v in cut["variables"].items()}
         if len(json.dumps(cut, default=str)) <= RECORD_BUDGET:
             return cut
         keep //= 2
-    return {**cut, "traces": [], "folded": [], "variables": {},
+    return {**cut, "traces": [], "folded": [], "reasons": [], "variables": {},
             "truncated": {"traces": len(traces), "folded": len(folded)}}
 
 

@@ -1,0 +1,153 @@
+"""The result cache from a notebook: a board's own cache, `@fnb.node` redefinitions, run to here, sweeps."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from cache_boards import RAN, add, registry, sum_board, wire
+
+import flowlike_nb as fnb
+from flowlike_core.cache import ResultCache
+from flowlike_core.partial import run_to
+from flowlike_core.storage import Bucket
+from flowlike_core.sweep import sweep
+
+CALLS: Counter[str] = Counter()
+
+
+@pytest.fixture(autouse=True)
+def counted() -> None:
+    RAN.clear()
+    CALLS.clear()
+
+
+def scaled_board() -> fnb.Board:
+    """start -> log(message = scale(x=3) + 1): the scale node is defined in the "notebook"."""
+    board = fnb.Board("scaled")
+    start = board.add("events_simple", "start")
+    scale = board.add("cache_test_scale", "scale", x=3)
+    plus = board.add("int_add", "plus", integer2=1)
+    text = board.add("val_to_string", "text")
+    say = board.add("log_info", "say")
+    start.outputs.exec_out >> say.inputs.exec_in
+    scale.outputs.result >> plus.inputs.integer1
+    plus.outputs.sum >> text.inputs.value
+    text.outputs.string >> say.inputs.message
+    return board
+
+
+def define_scale(factor: int) -> None:
+    """(Re)define the notebook node `cache_test_scale`, as re-running its cell does."""
+    if factor == 2:
+        @fnb.node(name="cache_test_scale")
+        def scale(x: int = 0) -> int:
+            CALLS["scale"] += 1
+            return x * 2
+    else:
+        @fnb.node(name="cache_test_scale")
+        def scale(x: int = 0) -> int:
+            CALLS["scale"] += 1
+            return x * 3
+
+
+def test_a_notebook_board_reuses_its_results_and_a_redefined_node_invalidates_them() -> None:
+    define_scale(2)
+    board = scaled_board()
+    assert board.run().ok and CALLS["scale"] == 1
+    second = board.run()
+    assert CALLS["scale"] == 1 and second.why("scale").cached and second.why("plus").cached
+    define_scale(2)  # the same body again: still cached
+    assert board.run().why("scale").cached and CALLS["scale"] == 1
+    define_scale(3)
+    third = board.run()
+    assert CALLS["scale"] == 2 and third.outputs.scale.result == 9
+    assert str(third.why("scale")).endswith("ran: its code changed (node type 'cache_test_scale' was redefined)")
+    assert "upstream node 'scale'" in str(third.why("plus"))
+    board.nodes.scale.set(x=4)
+    fourth = board.run()
+    assert fourth.outputs.scale.result == 12 and str(fourth.why("scale")).endswith("input 'x' changed (default edited)")
+    board.cache.clear()
+    assert "evicted or cleared" in str(board.run().why("scale")) and CALLS["scale"] == 4
+    assert board.run(cache=False).why("scale").changes[0].kind == "no cache" and CALLS["scale"] == 5
+
+
+def test_the_board_cache_is_bounded_and_persists_for_a_new_kernel(tmp_path) -> None:
+    define_scale(2)
+    board = scaled_board()
+    board.cache.max_bytes = 10_000
+    board.cache.persist(Bucket(str(tmp_path)))
+    board.run()
+    assert 0 < board.cache.bytes <= 10_000
+    again = fnb.Board(board.core)  # another handle, as a new kernel opening the same board file has
+    assert again.cache is not board.cache and len(again.cache) == 0
+    again.cache.persist(Bucket(str(tmp_path)))
+    run = again.run()
+    assert run.why("scale").cached and CALLS["scale"] == 1
+
+
+def test_run_to_a_pure_node_runs_only_what_it_reads() -> None:
+    reg = registry()
+    board = sum_board(reg)
+    add(board, reg, "c_add", "other", a=100, b=1)
+    cache = ResultCache()
+    run = run_to(board, "total", cache=cache, registry=reg)
+    assert run.ok and run.output("total", "sum") == 10
+    assert RAN == {"c_add": 3}  # left, right, total: not `other`, not the exec node
+    RAN.clear()
+    run = run_to(board, "total", cache=cache, registry=reg)
+    assert run.why("total").cached and run.why("left").cached and RAN == {}
+    assert str(run.why("other")).endswith("did not run: it was not reached")
+
+
+def test_run_to_an_exec_node_stops_after_it() -> None:
+    reg = registry()
+    board = sum_board(reg)
+    add(board, reg, "c_double", "double")
+    add(board, reg, "c_emit", "after")
+    wire(board, "emit", "exec_out", "double", "exec_in")
+    wire(board, "total", "sum", "double", "value")
+    wire(board, "double", "exec_out", "after", "exec_in")
+    wire(board, "double", "twice", "after", "value")
+    run = run_to(board, "double", registry=reg, cache=ResultCache())
+    assert run.ok and run.output("double", "twice") == 20 and run.result == 10  # `after` would make it 20
+    assert RAN["c_emit"] == 1 and RAN["c_double"] == 1
+
+
+def test_run_to_a_pure_node_that_reads_an_exec_output_runs_the_board_first() -> None:
+    reg = registry()
+    board = sum_board(reg)
+    add(board, reg, "c_double", "double")
+    add(board, reg, "c_add", "late", b=1)
+    wire(board, "emit", "exec_out", "double", "exec_in")
+    wire(board, "total", "sum", "double", "value")
+    wire(board, "double", "twice", "late", "a")
+    run = run_to(board, "late", registry=reg, cache=ResultCache())
+    assert run.ok and run.output("late", "sum") == 21
+
+
+def test_notebook_run_to_returns_the_run_with_the_node_values() -> None:
+    define_scale(2)
+    board = scaled_board()
+    view = board.run_to("plus")
+    assert view.ok and view.outputs.plus.sum == 7 and board.last_run is view
+    assert board.run_to("plus").why("scale").cached and CALLS["scale"] == 1
+
+
+def test_a_sweep_shares_its_expensive_prefix() -> None:
+    reg = registry()
+    board = sum_board(reg)  # total = (1 + 2) + (3 + 4); `right` reads the swept variable through a node below
+    from flowlike_core import Variable, commands
+
+    board.apply(commands.UpsertVariable(Variable(name="k", data_type="Integer", default_value=0, exposed=True)))
+    board.apply(commands.UpsertVariable(Variable(name="suffix", data_type="String", default_value="", exposed=True)))
+    add(board, reg, "c_shout", "shout", text="k")
+    add(board, reg, "c_emit", "emit2")
+    wire(board, "emit", "exec_out", "emit2", "exec_in")
+    wire(board, "shout", "loud", "emit2", "value")
+    result = sweep(board, {"suffix": ["a", "b", "c"], "k": [1, 2]}, outputs=["result"], registry=reg)
+    assert result.ok and [row.outputs["result"] for row in result.rows] == ["Ka", "Ka", "Kb", "Kb", "Kc", "Kc"]
+    assert RAN["c_add"] == 3 and RAN["c_shout"] == 3  # the sums once; the shout once per suffix
+    RAN.clear()
+    sweep(board, {"suffix": ["a", "b"]}, registry=reg, cache=False)
+    assert RAN["c_add"] == 6
