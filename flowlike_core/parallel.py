@@ -121,7 +121,8 @@ async def run_concurrently(ctx: Context, bodies: Sequence[tuple[list[Target], di
             started[index] = True
             try:
                 if remote is not None:
-                    await _remote(workers, dataclasses.replace(remote, targets=targets, values=bodies[index][1]), sub)
+                    await _remote(workers, dataclasses.replace(remote, targets=targets, values=bodies[index][1]), sub,
+                                  executor)
                 elif own_threads or all(executor.plan.nodes[node_id].blocking for node_id, _ in targets):
                     await asyncio.get_running_loop().run_in_executor(threads, _run_blocking, sub, targets)
                 else:
@@ -153,12 +154,12 @@ async def run_concurrently(ctx: Context, bodies: Sequence[tuple[list[Target], di
         raise RunCancelled("the run was cancelled")
 
 
-async def _remote(workers: str, job: Any, sub: Executor) -> None:
+async def _remote(workers: str, job: Any, sub: Executor, executor: Executor) -> None:
     """Run a body as a job on other processes; what it did lands in its fork, as a thread's would."""
     from flowlike_core.backends.bodies import submit
     from flowlike_core.executor import _Abort
 
-    result = await submit(workers, job)
+    result = await submit(workers, job, executor)
     sub.values.update(result.values)
     sub.run.records, sub.run.folded, sub.run.steps = result.records, result.folded, result.steps
     sub.run.result = result.result

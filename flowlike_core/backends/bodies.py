@@ -4,13 +4,17 @@ An iteration travels as a `BodyJob` (the board as JSON, its node types by cloudp
 body's exec targets and the iteration's values) and comes back as a `BodyResult` (the values it set, its traces
 and folded counts, its steps, its failure), which `flowlike_core.parallel` merges as it merges a thread's.
 Variables a body sets stay in the worker: an iteration reads the run's variables as they were when it started.
+On dask, when the run has listeners, an iteration's node events (started, finished, logs, progress) reach them
+while it runs, as a thread's would (see `flowlike_core.backends.dask`); its traces join the record with its result.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import os
+import uuid
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -20,6 +24,7 @@ from flowlike_core.plan import Target
 from flowlike_core.run import NodeStats, NodeTrace
 
 if TYPE_CHECKING:
+    from flowlike_core.backends.remote import Event
     from flowlike_core.executor import Executor
 
 WORKERS = ("threads", "processes", "dask")
@@ -33,6 +38,9 @@ class BodyJob:
     variables: dict[str, Any]
     targets: list[Target]
     values: dict[str, Any]
+    topic: str | None = None
+    """Where a dask task sends its live events (None: nobody listens)."""
+    key: str = ""
 
 
 @dataclass
@@ -45,7 +53,9 @@ class BodyResult:
     error: Any = None
     """The RunError that failed the body (its class kept when it pickles)."""
     error_node: str | None = None
-    logs: list[Any] = field(default_factory=list)
+    batches: int = 0
+    """Live event batches sent before the result: the tail below is batch number `batches`."""
+    tail: list[Event] = field(default_factory=list)
 
 
 def body_job(executor: Executor, targets: list[Target], values: dict[str, Any]) -> BodyJob:
@@ -68,6 +78,7 @@ def run_body(job: BodyJob) -> BodyResult:
     """Worker side: run one iteration's body to its end."""
     import cloudpickle
 
+    from flowlike_core.backends.remote import Recorder
     from flowlike_core.board import Board
     from flowlike_core.executor import Executor, _Abort
     from flowlike_core.plan import plan_for
@@ -83,15 +94,23 @@ def run_body(job: BodyJob) -> BodyResult:
         _boards[digest] = (Board.from_json(job.board_json, "<body job>"), registry)
     board, registry = _boards[digest]
     run = Run(job.run_id, board, job.targets[0][0], dict(job.variables))
-    executor = Executor(plan_for(board, registry), run)
+    sender = None
+    if job.topic is not None:
+        from flowlike_core.backends.dask import Sender
+
+        sender = Sender(job.topic, job.key)
+    executor = Executor(plan_for(board, registry), run, listeners=[Recorder(sender.emit)] if sender else ())
     executor.values.update(job.values)
     error, error_node = None, None
     try:
         asyncio.run(executor.flow(job.targets))
     except _Abort as abort:
         error, error_node = abort.error, abort.node_id
+    finally:
+        batches, tail = sender.close() if sender else (0, [])
     own = {key: value for key, value in executor.values.items() if key not in job.values}
-    return BodyResult(own, list(run.traces), dict(run.folded), run.steps, run.result, error, error_node)
+    return BodyResult(own, list(run.traces), dict(run.folded), run.steps, run.result, error, error_node, batches,
+                      tail)
 
 
 _pool: ProcessPoolExecutor | None = None
@@ -110,15 +129,49 @@ def process_pool() -> ProcessPoolExecutor:
     return _pool
 
 
-async def submit(workers: str, job: BodyJob) -> BodyResult:
-    """Run a body on `workers` ("processes" or "dask") and wait for it without blocking the run's loop."""
-    loop = asyncio.get_running_loop()
+async def submit(workers: str, job: BodyJob, executor: Executor) -> BodyResult:
+    """Run a body on `workers` ("processes" or "dask") and wait for it without blocking the run's loop; on dask
+    the run's listeners (those of `executor`) hear the body's node events as it goes."""
     if workers == "processes":
         return await asyncio.wrap_future(process_pool().submit(run_body, job))
     if workers == "dask":
-        future = _dask_client().submit(run_body, job, pure=False)
-        return await loop.run_in_executor(None, future.result)
+        return await _on_dask(job, executor)
     raise BackendError(f"unknown workers {workers!r}: choose one of {', '.join(WORKERS)}")
+
+
+async def _on_dask(job: BodyJob, executor: Executor) -> BodyResult:
+    from flowlike_core.backends.dask import LATE_GRACE, channel
+    from flowlike_core.backends.remote import InOrder, Relay
+
+    client = _dask_client()
+    loop = asyncio.get_running_loop()
+    hooks = {"node_started": executor.on_node_started, "node_finished": executor.on_node_finished,
+             "log": executor.on_log, "progress": executor.on_progress}
+    if not any(hooks.values()):
+        return await loop.run_in_executor(None, client.submit(run_body, job, pure=False).result)
+    lines = channel(client)
+    job.topic, job.key = lines.topic, f"flowlike-body-{job.run_id}-{uuid.uuid4().hex}"
+    order = InOrder(Relay(executor.run, hooks, keep_records=False).apply)
+    arrived = asyncio.Event()
+
+    def deliver(number: int, events: list[Event]) -> None:
+        if job.key in lines.sinks:  # not after the body has been settled
+            order.add(number, events)
+            arrived.set()
+
+    lines.sinks[job.key] = lambda number, events: loop.call_soon_threadsafe(deliver, number, events)
+    try:
+        result: BodyResult = await loop.run_in_executor(None, client.submit(run_body, job, pure=False).result)
+        order.add(result.batches, result.tail)
+        deadline = loop.time() + LATE_GRACE
+        while order.next <= result.batches and deadline > loop.time():  # batches still on their way
+            arrived.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(arrived.wait(), deadline - loop.time())
+        order.skip_gaps()
+        return result
+    finally:
+        lines.sinks.pop(job.key, None)
 
 
 def _dask_client() -> Any:

@@ -4,20 +4,25 @@
     DaskBackend("tcp://scheduler:8786")         # an existing cluster
     DaskBackend(client=my_client)
 
-The worker runs the board with the engine installed there and returns the run's events (traces, logs,
-progress, final state), which are replayed into the local `Run` and its listeners when the task ends. A worker
-that dies takes the task with it: dask reports it, and the run fails with that cause.
+The worker runs the board with the engine installed there. Its events (traces, logs, progress) come back while it
+runs: the task logs them in numbered batches (every `FLUSH` seconds, log lines at once) under its client's topic
+(`Worker.log_event`); the scheduler passes them to the client (`Client.subscribe_topic`), whose `Channel` hands
+them to the run's handle, which replays them in order into the local `Run` and its listeners. What was not sent
+yet (the final state) comes back as the task's result. A worker that dies takes the task with it: dask reports
+it, and the run fails with that cause. Cancel reaches the worker: the run stops at its next node.
 """
 
 from __future__ import annotations
 
+import pickle
+import queue
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flowlike_core.backends import BackendError
-from flowlike_core.backends.remote import Event, Job, Mirror, execute, prepare
+from flowlike_core.backends.remote import Event, InOrder, Job, Mirror, execute, prepare
 from flowlike_core.board import Board
 from flowlike_core.errors import RunCancelled
 from flowlike_core.events import Listener
@@ -25,12 +30,111 @@ from flowlike_core.policy import Policy
 from flowlike_core.registry import Registry
 from flowlike_core.run import Run, RunStatus
 
+FLUSH = 0.05
+"""Seconds between two batches of events a task sends."""
+LATE_GRACE = 5.0
+"""Seconds the caller waits, once a task has ended, for event batches still on their way, before going on."""
 
-def run_job(job: Job) -> list[Event]:
-    """The task a dask worker runs: the job's events, in order."""
-    events: list[Event] = []
-    execute(job, events.append)
-    return events
+Sink = Callable[[int, list[Event]], None]
+
+
+# ---- worker side -------------------------------------------------------------------------------------------
+
+
+class Sender:
+    """A task's events, sent live: numbered batches logged under `topic` from the worker, every `FLUSH` seconds
+    and at once after a log line (the lines before a crash are the ones that explain it)."""
+
+    def __init__(self, topic: str, key: str) -> None:
+        from distributed import get_worker
+
+        self.worker = get_worker()
+        self.topic, self.key = topic, key
+        self.outbox: list[Event] = []
+        self.sent = 0
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._tick, name=f"flowlike-events-{key}", daemon=True)
+        self.thread.start()
+
+    def emit(self, event: Event) -> None:
+        with self.lock:
+            self.outbox.append(event)
+            if event[0] == "log":
+                self._flush()
+
+    def _tick(self) -> None:
+        while not self.stop.wait(FLUSH):
+            with self.lock:
+                self._flush()
+
+    def _flush(self) -> None:
+        if self.outbox:
+            import cloudpickle
+
+            self.worker.log_event(self.topic, [self.key, self.sent, cloudpickle.dumps(self.outbox)])
+            self.sent += 1
+            self.outbox = []
+
+    def close(self) -> tuple[int, list[Event]]:
+        """Stop sending: the number the last batch gets, and its events (they go back with the task's result)."""
+        self.stop.set()
+        self.thread.join()
+        with self.lock:
+            tail, self.outbox = self.outbox, []
+            return self.sent, tail
+
+
+_cancelled: set[str] = set()
+"""Worker side: ids of runs their caller cancelled (set by `Client.run` on every worker)."""
+
+
+async def _cancel_here(run_id: str) -> None:
+    """Run by `Client.run` on each worker's event loop (a coroutine, so the caller need not wait)."""
+    _cancelled.add(run_id)
+
+
+def run_job(job: Job, topic: str, key: str) -> tuple[int, list[Event]]:
+    """The task a dask worker runs: the job's events live under `topic`; returns the last batch's number and
+    events."""
+    sender = Sender(topic, key)
+    try:
+        execute(job, sender.emit, cancelled=lambda: job.run_id in _cancelled)
+    finally:
+        _cancelled.discard(job.run_id)
+        last = sender.close()
+    return last
+
+
+# ---- client side -------------------------------------------------------------------------------------------
+
+
+class Channel:
+    """Live events of the tasks of one client: every batch logged under the client's topic goes to the sink
+    registered for its task's key (batches of keys nobody waits for any more are dropped)."""
+
+    def __init__(self, client: Any) -> None:
+        self.topic = f"flowlike-events-{client.id}"
+        self.sinks: dict[str, Sink] = {}
+        client.subscribe_topic(self.topic, self._arrived)
+
+    def _arrived(self, event: tuple[float, Any]) -> None:
+        key, number, data = event[1]
+        sink = self.sinks.get(key)
+        if sink is not None:
+            sink(number, pickle.loads(data))
+
+
+_channels: dict[str, Channel] = {}
+_channels_lock = threading.Lock()
+
+
+def channel(client: Any) -> Channel:
+    """The channel of a client (one subscription per client, for all its runs and loop bodies)."""
+    with _channels_lock:
+        if client.id not in _channels:
+            _channels[client.id] = Channel(client)
+        return _channels[client.id]
 
 
 class DaskBackend:
@@ -68,12 +172,13 @@ class DaskBackend:
               run_id: str | None = None, policy: Policy | None = None) -> DaskRunHandle:
         run, job = prepare(board, registry=registry, start=start, payload=payload, variables=variables,
                            max_steps=max_steps, run_id=run_id, backend=self.name, policy=policy)
-        future = self.client.submit(run_job, job, pure=False, key=f"flowlike-run-{run.id}")
-        return DaskRunHandle(run, future, Mirror(run, listeners))
+        return DaskRunHandle(self.client, run, job, Mirror(run, listeners))
 
     def close(self) -> None:
         with self._lock:
             if self._client is not None:
+                with _channels_lock:
+                    _channels.pop(self._client.id, None)
                 self._client.close()
             if self._cluster is not None:
                 self._cluster.close()
@@ -81,33 +186,70 @@ class DaskBackend:
 
 
 class DaskRunHandle:
-    """A run as a dask task: `wait`, `cancel`, `done`, like a local `RunHandle`."""
+    """A run as a dask task: `wait`, `cancel`, `done`, like a local `RunHandle`. A thread of its own replays the
+    task's batches in order as they arrive, then its result."""
 
-    def __init__(self, run: Run, future: Any, mirror: Mirror) -> None:
+    def __init__(self, client: Any, run: Run, job: Job, mirror: Mirror) -> None:
+        self.client = client
         self.run = run
-        self.future = future
         self.mirror = mirror
-        future.add_done_callback(self._landed)
+        self.inbox: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
+        self.channel = channel(client)
+        key = f"flowlike-run-{run.id}"
+        self.channel.sinks[key] = lambda number, events: self.inbox.put(("batch", number, events))
+        self.future = client.submit(run_job, job, self.channel.topic, key, pure=False, key=key)
+        self.future.add_done_callback(lambda future: self.inbox.put(("landed", future)))
+        self._thread = threading.Thread(target=self._follow, args=(key,), name=f"flowlike-dask-{run.id}",
+                                        daemon=True)
+        self._thread.start()
 
-    def _landed(self, future: Any) -> None:
+    def _follow(self, key: str) -> None:
+        order = InOrder(self.mirror.apply)
+        try:
+            while True:
+                item = self.inbox.get()
+                if item[0] == "batch":
+                    order.add(item[1], item[2])
+                else:
+                    break
+            self._landed(item[1], order)
+        finally:
+            self.channel.sinks.pop(key, None)
+            if not self.mirror.ended.is_set():
+                self.mirror.fail(BackendError("the dask task ended without finishing the run"), None)
+
+    def _landed(self, future: Any, order: InOrder) -> None:
         if future.cancelled():
+            order.skip_gaps()
             self.mirror.fail(RunCancelled("the run was cancelled"), None, RunStatus.CANCELLED)
             return
         try:
-            events = future.result()
+            last, tail = future.result()
         except Exception as exc:  # noqa: BLE001 - the task failed on the cluster: the run fails with its cause
+            order.skip_gaps()
             self.mirror.fail(BackendError(f"the dask task running the board failed: {type(exc).__name__}: {exc}"),
                              None)
             return
-        for event in events:
-            self.mirror.apply(event)
-        if not self.mirror.ended.is_set():
-            self.mirror.fail(BackendError("the dask task ended without finishing the run"), None)
+        order.add(last, tail)
+        deadline = time.monotonic() + LATE_GRACE
+        while order.next <= last:  # batches logged before the task ended may still be on their way
+            try:
+                item = self.inbox.get(timeout=max(deadline - time.monotonic(), 0.0))
+            except queue.Empty:
+                break
+            if item[0] == "batch":
+                order.add(item[1], item[2])
+        order.skip_gaps()
 
     def done(self) -> bool:
         return self.mirror.ended.is_set()
 
     def cancel(self) -> None:
+        """Stop the run: it is dropped if it has not started, else its worker stops it at its next node."""
+        if self.future.status == "pending":
+            workers = [worker for worker, keys in self.client.processing().items() if self.future.key in keys]
+            if workers:
+                self.client.run(_cancel_here, self.run.id, workers=workers, wait=False)
         self.future.cancel()
 
     def wait(self, timeout: float | None = None) -> Run:

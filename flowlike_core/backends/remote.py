@@ -5,7 +5,8 @@
   in a notebook), the options.
 - `execute` (worker side) runs the job with a `Recorder` that turns the listener hooks into plain events.
 - `Mirror` (caller side) replays those events into the local `Run` and the caller's listeners, so a remote run
-  reads like a local one: traces, logs, progress, values, status.
+  reads like a local one: traces, logs, progress, values, status. `Relay` is its part that replays node events
+  (a loop body's, told to the run's listeners); `InOrder` puts numbered batches back in order on the way.
 """
 
 from __future__ import annotations
@@ -201,20 +202,18 @@ def execute(job: Job, emit: Emit, *, on_node: Callable[[str], None] = lambda _: 
 # ---- caller side -----------------------------------------------------------------------------------------
 
 
-class Mirror:
-    """Replays a remote run's events into the local Run and its listeners (a listener that raises is reported,
-    as in a local run)."""
+class Relay:
+    """Replays a remote run's node events (started, finished, log, progress) to listener hooks, keeping the traces
+    in `run.records` when `keep_records` (a listener that raises is reported, as in a local run)."""
 
-    def __init__(self, run: Run, listeners: Iterable[Listener]) -> None:
+    def __init__(self, run: Run, hooks_: dict[str, list[Any]], *, keep_records: bool) -> None:
         self.run = run
-        watchers = [*listeners, *Listener.active]
-        self.hooks = {name: hooks(watchers, name) for name in
-                      ("start", "node_started", "node_finished", "log", "progress", "finished")}
+        self.hooks = hooks_
+        self.keep_records = keep_records
         self.open: dict[int, NodeTrace] = {}
-        self.ended = threading.Event()
 
     def notify(self, name: str, *args: Any) -> None:
-        for hook in self.hooks[name]:
+        for hook in self.hooks.get(name, ()):
             try:
                 hook(self.run, *args)
             except Exception as exc:  # noqa: BLE001 - a listener never changes the run
@@ -222,15 +221,12 @@ class Mirror:
                               RuntimeWarning, stacklevel=2)
 
     def apply(self, event: Event) -> None:
-        kind, run = event[0], self.run
-        if kind == "start":
-            run.start = event[1]
-            self.notify("start")
-        elif kind == "node_started":
+        kind = event[0]
+        if kind == "node_started":
             _, sequence, node_id, node_name, step, start, folded = event
             trace = self.open[sequence] = NodeTrace(node_id, node_name, step, start, folded=folded)
-            if not folded:
-                run.records.append(trace)
+            if self.keep_records and not folded:
+                self.run.records.append(trace)
             self.notify("node_started", trace)
         elif kind == "node_finished":
             _, sequence, end, status, error, traceback = event
@@ -248,8 +244,51 @@ class Mirror:
             self.notify("log", line)
         elif kind == "progress":
             self.notify("progress", *event[1:])
+
+
+class InOrder:
+    """Numbered batches of events applied in the order they were sent, whatever order they arrive in."""
+
+    def __init__(self, apply: Callable[[Event], None]) -> None:
+        self.apply = apply
+        self.next = 0
+        """The number of the next batch to apply."""
+        self.waiting: dict[int, list[Event]] = {}
+
+    def add(self, number: int, events: list[Event]) -> None:
+        self.waiting[number] = events
+        while self.next in self.waiting:
+            for event in self.waiting.pop(self.next):
+                self.apply(event)
+            self.next += 1
+
+    def skip_gaps(self) -> None:
+        """Apply what has arrived, past the batches that never did."""
+        for number in sorted(self.waiting):
+            for event in self.waiting.pop(number):
+                self.apply(event)
+            self.next = number + 1
+
+
+class Mirror(Relay):
+    """Replays a remote run's events into the local Run and its listeners, as the run goes and when it ends."""
+
+    def __init__(self, run: Run, listeners: Iterable[Listener]) -> None:
+        watchers = [*listeners, *Listener.active]
+        super().__init__(run, {name: hooks(watchers, name) for name in
+                               ("start", "node_started", "node_finished", "log", "progress", "finished")},
+                         keep_records=True)
+        self.ended = threading.Event()
+
+    def apply(self, event: Event) -> None:
+        kind = event[0]
+        if kind == "start":
+            self.run.start = event[1]
+            self.notify("start")
         elif kind == "finished":
             self.finish(event[1])
+        else:
+            super().apply(event)
 
     def finish(self, state: dict[str, Any]) -> None:
         """Take the remote run's final state; its status goes last, so whoever sees it settled sees it all."""

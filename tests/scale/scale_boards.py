@@ -118,7 +118,31 @@ def node_types() -> list[type[NodeType]]:
             ctx.info(f"checked {value}")
             ctx.activate("exec_out")
 
-    return [Start, Misbehave, Square, Keep, SlowDouble, Check]
+    class WaitFor(NodeType):
+        """Logs, reports half-way progress, then waits (polling, stopping when cancelled) until the file at `path`
+        exists: a run that goes on exactly as long as a test wants, wherever it runs."""
+
+        name = "s_wait_for"
+        pins = (exec_in(), data_in("path", DataType.STRING), data_in("value", DataType.INTEGER, default=0),
+                exec_out())
+
+        def run(self, ctx):
+            import time
+            from pathlib import Path
+
+            path = Path(ctx.get_input("path"))
+            ctx.info(f"waiting {ctx.get_input('value')}")
+            ctx.progress(1, 2, "half-way")
+            deadline = time.monotonic() + 120
+            while not path.exists():
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{path} never appeared")
+                ctx.check_cancelled()
+                time.sleep(0.01)
+            ctx.info(f"released {ctx.get_input('value')}")
+            ctx.activate("exec_out")
+
+    return [Start, Misbehave, Square, Keep, SlowDouble, Check, WaitFor]
 
 
 def misbehaving_board(registry: Registry, how: str) -> Board:
@@ -138,4 +162,20 @@ def square_board(registry: Registry) -> Board:
     keep = board.apply(commands.AddNode(registry.get("s_keep").create(node_id="keep")))
     board.apply(commands.Connect(start.id, "exec_out", keep.id, "exec_in"))
     board.apply(commands.Connect(square.id, "value", keep.id, "value"))
+    return board
+
+
+def waiting_board(registry: Registry, path: str, items: list[int] | None = None, **loop_inputs) -> Board:
+    """start -> wait for `path`; with `items`: start -> parallel for-each(items) -> wait for `path` (value: item)."""
+    board = Board(name="waiting")
+    add = lambda key, node_id, **d: board.apply(commands.AddNode(registry.get(key).create(node_id=node_id, **d)))  # noqa: E731
+    add("s_start", "start")
+    add("s_wait_for", "wait", path=path)
+    if items is None:
+        board.apply(commands.Connect("start", "exec_out", "wait", "exec_in"))
+        return board
+    add("control_par_for_each", "loop", array=items, **loop_inputs)
+    for wire in [("start", "exec_out", "loop", "exec_in"), ("loop", "exec_out", "wait", "exec_in"),
+                 ("loop", "value", "wait", "value")]:
+        board.apply(commands.Connect(*wire))
     return board

@@ -1,0 +1,99 @@
+"""Runs and loop iterations on dask report as they go: logs, traces and progress reach the run record and the
+listeners while the run is still going (a node waits for a file the test creates once it has heard them)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+from scale_boards import waiting_board
+
+from catalog.std.loops import ParallelForEach
+from flowlike_core import Listener, Registry, RunStatus, run_board
+from flowlike_core.executor import start_run
+
+DEADLINE = 60.0
+
+
+class Watcher(Listener):
+    def __init__(self) -> None:
+        self.events: list[str] = []
+
+    def node_started(self, run, trace):
+        self.events.append(f"started {trace.node_id}")
+
+    def node_finished(self, run, trace):
+        self.events.append(f"finished {trace.node_id} {trace.status}")
+
+    def log(self, run, line):
+        self.events.append(f"log {line.message}")
+
+    def progress(self, run, node_id, fraction, message):
+        self.events.append(f"progress {node_id} {fraction} {message}")
+
+
+def until(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + DEADLINE
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
+        time.sleep(0.02)
+
+
+@pytest.fixture(scope="module")
+def loops(registry) -> Registry:
+    local = Registry()
+    for key in ("s_start", "s_wait_for"):
+        local.register(registry.get(key))
+    local.register(ParallelForEach)
+    return local
+
+
+def test_a_dask_run_reports_while_it_runs(loops, dask_backend, tmp_path):
+    release = tmp_path / "release"
+    watcher = Watcher()
+    handle = start_run(waiting_board(loops, str(release)), registry=loops, backend=dask_backend,
+                       listeners=[watcher])
+    until(lambda: "progress wait 0.5 half-way" in watcher.events, "the waiting node's progress")
+    assert not handle.done()
+    assert watcher.events == ["started start", "finished start Success", "started wait", "log waiting 0",
+                              "progress wait 0.5 half-way"]
+    assert [(t.node_id, t.status.value) for t in handle.run.traces] == [("start", "Success"), ("wait", "Running")]
+    assert [line.message for line in handle.run.logs()] == ["waiting 0"]
+    release.touch()
+    run = handle.wait(DEADLINE)
+    assert run.ok, run.error
+    here = Watcher()
+    run_board(waiting_board(loops, str(release)), registry=loops, listeners=[here])
+    assert watcher.events == here.events
+
+
+def test_cancel_stops_the_run_on_its_worker(loops, dask_backend, tmp_path):
+    watcher = Watcher()
+    handle = start_run(waiting_board(loops, str(tmp_path / "never")), registry=loops, backend=dask_backend,
+                       listeners=[watcher])
+    until(lambda: "log waiting 0" in watcher.events, "the run to start on its worker")
+    handle.cancel()
+    assert handle.wait(DEADLINE).status is RunStatus.CANCELLED
+    client = dask_backend.client
+    until(lambda: not any(client.processing().values()), "the worker to drop the cancelled run")
+
+
+def test_loop_iterations_on_dask_report_while_they_run(loops, dask_backend, tmp_path):
+    release = tmp_path / "release"
+    board = waiting_board(loops, str(release), items=[0, 1], workers="dask", max_concurrent=2)
+    watcher = Watcher()
+    handle = start_run(board, registry=loops, listeners=[watcher])
+    until(lambda: {"log waiting 0", "log waiting 1"} <= set(watcher.events), "both iterations' first log line")
+    assert not handle.done()
+    release.touch()
+    run = handle.wait(DEADLINE)
+    assert run.ok, run.error
+    assert [line.message for line in run.logs()] == ["waiting 0", "released 0", "waiting 1", "released 1"]
+    heard = [event for event in watcher.events if event.split()[1] == "wait" or event.startswith("log")]
+    iteration = ["started wait", "log waiting {}", "progress wait 0.5 half-way", "log released {}",
+                 "finished wait Success"]
+    assert sorted(heard) == sorted(event.format(item) for item in (0, 1) for event in iteration)
+    for item in ("0", "1"):  # each iteration's lines in its own order
+        assert [e for e in heard if e.endswith(f" {item}")] == [f"log waiting {item}", f"log released {item}"]
