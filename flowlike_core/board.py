@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +25,11 @@ from flowlike_core.types import DataType, ValueType
 
 if TYPE_CHECKING:
     from flowlike_core.commands import Command, History
+    from flowlike_core.events import Listener as RunListener
+    from flowlike_core.policy import Policy
+    from flowlike_core.registry import Registry
+    from flowlike_core.run import Run
+    from flowlike_core.validate import Problem
 
 FORMAT = "flowlike-nb/board@1"
 SUFFIX = ".board.json"
@@ -260,7 +265,8 @@ class Board(_Model):
             raise UnknownNodeError(f"{len(found)} nodes are called {key!r} (ids {ids}); use an id")
         raise UnknownNodeError(f"board {self.name!r} has no node {key!r}")
 
-    def variable(self, name: str) -> Variable:
+    def lookup_variable(self, name: str) -> Variable:
+        """A variable by name or id (the notebook handle's `variable()` declares one instead)."""
         for variable in self.variables.values():
             if name in (variable.name, variable.id):
                 return variable
@@ -297,17 +303,23 @@ class Board(_Model):
             for pin in node.pins.values():
                 yield node, pin
 
-    def validate(self, registry: Any = None) -> list[Any]:  # type: ignore[override]
-        """Every problem of the board (dangling wires, unknown types, mismatches, pure cycles, empty inputs)."""
+    def validate(self, registry: Registry | None = None) -> list[Problem]:  # type: ignore[override]
+        """Every problem of the board (dangling wires, unknown types, mismatches, pure cycles, empty inputs);
+        a convenience over `flowlike_core.validate.validate_board`."""
         from flowlike_core.validate import validate_board
 
         return validate_board(self, registry)
 
-    def run(self, **options: Any) -> Any:
-        """Run from the event node (see `flowlike_core.executor.run_board` for the options)."""
+    def run(self, variables: Mapping[str, Any] | None = None, *, start: str | None = None, payload: Any = None,
+            max_steps: int | None = None, listeners: Iterable[RunListener] = (), registry: Registry | None = None,
+            policy: Policy | None = None, backend: Any = "thread") -> Run:
+        """Run from the event node to the end; a convenience over `flowlike_core.executor.run_board`, which
+        explains the options (`max_steps=None`: its default)."""
         from flowlike_core.executor import run_board
 
-        return run_board(self, **options)
+        limit = {"max_steps": max_steps} if max_steps is not None else {}
+        return run_board(self, variables=variables, start=start, payload=payload, listeners=listeners,
+                         registry=registry, policy=policy, backend=backend, **limit)
 
     @property
     def revision(self) -> int:

@@ -76,7 +76,7 @@ def parse_value(board: Board, name: str, text: str) -> Any:
     """A command-line value for the board variable `name`, read as its type: the text itself for a String,
     PathBuf or Date (so `--var code=123` gives "123"), JSON for everything else (`3`, `true`, `[1, 2]`).
     The one reading of `flowlike run --var`, `flowlike notebook -p` and `%flowlike run --var`."""
-    variable = board.variable(name)
+    variable = board.lookup_variable(name)
     if variable.data_type in TEXT_TYPES and variable.value_type is ValueType.NORMAL:
         return text
     try:

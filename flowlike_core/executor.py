@@ -547,7 +547,7 @@ def prepare_variables(board: Board, overrides: Mapping[str, Any] | None) -> dict
     """Variable values for a run: defaults, then overrides, which only exposed variables accept."""
     values = {v.name: to_runtime(v.default_value, v.data_type, v.value_type) for v in board.variables.values()}
     for name, value in (overrides or {}).items():
-        variable = board.variable(name)
+        variable = board.lookup_variable(name)
         if not variable.exposed:
             raise UnknownVariableError(f"variable {name!r} of board {board.name!r} is not exposed; "
                                        f"only exposed variables can be set from outside a run")

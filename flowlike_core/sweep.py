@@ -101,7 +101,7 @@ def sweep(board: Board, grid: Mapping[str, Sequence[Any]], *, outputs: Sequence[
     points = combinations(grid)
     for name in outputs:
         if "." not in name and name != "result":
-            board.variable(name)  # an unknown name fails now, not after every run
+            board.lookup_variable(name)  # an unknown name fails now, not after every run
     rows: list[SweepRow] = []
     if backend == "thread":
         shared = ResultCache() if cache is True else cache if isinstance(cache, ResultCache) else None

@@ -24,7 +24,7 @@ def parse_parameter(board: Board, text: str) -> tuple[str, list[Any]]:
             values = json.loads(raw)
         except json.JSONDecodeError as exc:
             raise BadInput(f"-p {text!r}: not a JSON list ({exc.msg})") from exc
-        board.variable(name)
+        board.lookup_variable(name)
         return name, list(values)
     return name, [parse_value(board, name, part) for part in raw.split(",")]
 

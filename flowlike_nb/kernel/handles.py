@@ -34,7 +34,9 @@ if TYPE_CHECKING:
     from flowlike_core.debugger import Debugger
     from flowlike_core.executor import RunHandle
     from flowlike_core.interop.report import ImportReport
+    from flowlike_core.policy import Policy
     from flowlike_core.run import Run
+    from flowlike_core.validate import Problem
     from flowlike_nb.kernel.debugging import NotebookDebugger
     from flowlike_nb.kernel.runs import RunView
     from flowlike_nb.widgets.editor import BoardEditor
@@ -295,7 +297,8 @@ class NodeHandle:
 
 
 class Nodes(Mapping[str, NodeHandle]):
-    """The board's nodes by friendly name (or id): `board.nodes.say`, `board.nodes["say"]`, completion."""
+    """The document's `nodes` as handles: keyed by id like it, and a friendly name (or a unique type key) finds
+    a node too, so `board.nodes.say` and `board.nodes["say"]` work, with completion by name."""
 
     def __init__(self, board: Board) -> None:
         self._board = board
@@ -312,7 +315,7 @@ class Nodes(Mapping[str, NodeHandle]):
             raise AttributeError(str(exc)) from None
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._keys())
+        return iter(list(self._board.core.nodes))
 
     def __len__(self) -> int:
         return len(self._board.core.nodes)
@@ -320,19 +323,20 @@ class Nodes(Mapping[str, NodeHandle]):
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and bool(self._board.find_exact(key))
 
-    def _keys(self) -> list[str]:
+    def _names(self) -> list[str]:
+        """What completion offers: each node's friendly name, or its id where the name is not unique."""
         names = [n.friendly_name or n.id for n in self._board.core.nodes.values()]
         return [name if names.count(name) == 1 else node_id
                 for name, node_id in zip(names, self._board.core.nodes, strict=True)]
 
     def __dir__(self) -> list[str]:
-        return [k for k in self._keys() if k.isidentifier()]
+        return [k for k in self._names() if k.isidentifier()]
 
     def _ipython_key_completions_(self) -> list[str]:
-        return self._keys()
+        return self._names()
 
     def __repr__(self) -> str:
-        return "\n".join(repr(self._board.node(k)) for k in self._keys()) or "<no nodes>"
+        return "\n".join(repr(node) for node in self.values()) or "<no nodes>"
 
 
 # ---- the board -------------------------------------------------------------------------------------------
@@ -523,11 +527,6 @@ class Board:
             return current
         return self.core.apply(commands.UpsertVariable(variable))
 
-    @property
-    def variables(self) -> dict[str, Any]:
-        """Variable defaults by name (secrets masked)."""
-        return {v.name: "***" if v.secret else v.default_value for v in self.core.variables.values()}
-
     def exposed(self) -> dict[str, Any]:
         """Exposed variables (the board's parameters) with their defaults."""
         return {v.name: MASK if v.secret else v.default_value for v in self.core.variables.values() if v.exposed}
@@ -551,7 +550,7 @@ class Board:
     def feed(self, **sources: str) -> Board:
         """Before every run, set board variables from notebook variables: `feed(rows="n_rows")`."""
         for variable in sources:
-            self.core.variable(variable)
+            self.core.lookup_variable(variable)
         self.feeds.update(sources)
         return self
 
@@ -564,8 +563,8 @@ class Board:
     # ---- running -------------------------------------------------------------------------------------
 
     def start(self, variables: Mapping[str, Any] | None = None, *, start: str | None = None, payload: Any = None,
-              max_steps: int | None = None, listeners: Iterable[Listener] = (),
-              registry: Registry | None = None, backend: Any = "thread", debugger: Debugger | None = None,
+              max_steps: int | None = None, listeners: Iterable[Listener] = (), registry: Registry | None = None,
+              policy: Policy | None = None, backend: Any = "thread", debugger: Debugger | None = None,
               cache: bool = True) -> RunHandle:
         """Start a run in the background and return its handle (`wait()`, `cancel()`).
 
@@ -574,7 +573,9 @@ class Board:
         that are not showing a run of their own show this one. Editors start their toolbar runs through here.
         `backend`: "thread" (in the kernel), "process" (a child process: a crashing node leaves the kernel
         alive), "dask", or a backend object (see `flowlike_core.backends`). A `debugger` pauses the run before
-        nodes (see `debug`). `cache`: serve unchanged pure nodes from `self.cache` (runs on the thread backend).
+        nodes (see `debug`). `policy`: what nodes may reach
+        (`flowlike_core.policy`; None: everything). `cache`: serve unchanged pure nodes from `self.cache` (runs
+        on the thread backend).
         """
         from flowlike_core.executor import start_run
 
@@ -583,6 +584,7 @@ class Board:
         shown = [(editor, editor.new_relay()) for editor in list(self._editors)
                  if editor.comm is not None and not editor.busy]
         options: dict[str, Any] = {"start": start, "payload": payload, "registry": registry or self.registry,
+                                   "policy": policy,
                                    "listeners": [_Ended(self), *listeners, *(relay for _, relay in shown)],
                                    "debugger": debugger}
         if max_steps is not None:
@@ -597,13 +599,14 @@ class Board:
         return handle
 
     def run(self, variables: Mapping[str, Any] | None = None, *, start: str | None = None, payload: Any = None,
-            max_steps: int | None = None, listeners: Iterable[Listener] = (), backend: Any = "thread",
-            cache: bool = True) -> RunView:
-        """Run the board (see `start`) and return its Run. A failing node fails the run, it never raises here."""
+            max_steps: int | None = None, listeners: Iterable[Listener] = (), registry: Registry | None = None,
+            policy: Policy | None = None, backend: Any = "thread", cache: bool = True) -> RunView:
+        """Run the board (see `start`) and return its Run's view: the document's `run`, with the notebook's feeds,
+        bindings and editors. A failing node fails the run, it never raises here."""
         from flowlike_nb.kernel.runs import RunView
 
         run = self.start(variables, start=start, payload=payload, max_steps=max_steps, listeners=listeners,
-                         backend=backend, cache=cache).wait()
+                         registry=registry, policy=policy, backend=backend, cache=cache).wait()
         last = self.last_run
         return last if last is not None and last.core is run else RunView(run)
 
@@ -676,8 +679,9 @@ class Board:
     def to_json(self) -> str:
         return self.core.to_json()
 
-    def validate(self) -> list[Any]:
-        return self.core.validate(self.registry)
+    def validate(self, registry: Registry | None = None) -> list[Problem]:
+        """Every problem of the board, checked against this handle's registry unless given another."""
+        return self.core.validate(registry or self.registry)
 
     def editor(self, **options: Any) -> BoardEditor:
         """The graph editor widget on this very board (edits there are commands here, and back).

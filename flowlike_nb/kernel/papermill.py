@@ -38,7 +38,7 @@ def parameters_cell(board: Board | CoreBoard | str | Path, board_path: str = "")
     lines = [f"board_path = {board_path!r}  # a board file; empty: the board this notebook builds"]
     core = _core(board)
     for name, value in parameters(core).items():
-        variable = core.variable(name)
+        variable = core.lookup_variable(name)
         lines.append(f"{name} = {value!r}  # {variable.value_type.value}<{variable.data_type.value}>"
                      + (f": {variable.description}" if variable.description else ""))
     return "\n".join(lines) + "\n"

@@ -45,7 +45,7 @@ def test_file_is_canonical_json(build, tmp_path):
 def test_secret_variables_are_not_written(build):
     board = sample(build)
     assert "s3cr3t" not in board.to_json()
-    assert board.variable("token").default_value == "s3cr3t"
+    assert board.lookup_variable("token").default_value == "s3cr3t"
 
 
 def test_malformed_json_names_file_line_and_column(tmp_path):

@@ -161,8 +161,8 @@ def test_variables_and_comments(registry):
     data = board_bytes(fl_board(fl_node("n", "events_simple", [exec_pin("p", "exec_out", "Output")]),
                                 variables=variables, comments=comments))
     board, _ = open_board(data, registry)
-    assert board.variable("threshold").default_value == 7 and board.variable("threshold").exposed
-    assert board.variable("token").secret
+    assert board.lookup_variable("threshold").default_value == 7 and board.lookup_variable("threshold").exposed
+    assert board.lookup_variable("token").secret
     comment = board.comments["c1"]
     assert (comment.content, comment.coordinates, comment.width, comment.height, comment.color) == (
         "Hi", (1.0, 2.0, 0.0), 300.0, 120.0, "#ff0000")
