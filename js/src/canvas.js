@@ -239,6 +239,7 @@ export class Canvas {
     h("div", { class: "fl-node-progress", "data-testid": "node-progress" }, h("div")));
     this.paintStatus(el, this.editor.runState.get(node.id));
     if (this.found.has(node.id)) el.classList.add("fl-found");
+    this.editor.debug.decorate(el, node);
     return el;
   }
 
@@ -256,6 +257,7 @@ export class Canvas {
     const state = this.editor.runState.get(node.id);
     if (state) el.dataset.status = state.status;
     if (this.found.has(node.id)) el.classList.add("fl-found");
+    this.editor.debug.decorate(el, node);
     return el;
   }
 

@@ -4,6 +4,7 @@
 
 import "./editor.css";
 import { Canvas, formatDuration } from "./canvas.js";
+import { Debugger } from "./debugger.js";
 import { h, inField } from "./dom.js";
 import { NODE_WIDTH, nodeHeight } from "./geometry.js";
 import { Inspector } from "./inspector.js";
@@ -59,6 +60,7 @@ class Editor {
     this.menu = new ContextMenu(this);
     this.sheet = new ShortcutSheet(this);
     this.finder = new Finder(this);
+    this.debug = new Debugger(this);
     this.buttons = {};
     this.message = h("span", { class: "fl-message-text" });
     this.messageBar = h("div", { class: "fl-message", "data-testid": "editor-message", hidden: true }, this.message,
@@ -251,6 +253,7 @@ class Editor {
     this.runGeneration += 1;
     const touched = new Set();
     for (const event of message.events) {
+      if (this.debug.onEvent(event)) continue;
       const id = event.node_id;
       if (event.kind === "run_started") {
         this.runState.clear();
@@ -528,6 +531,7 @@ class Editor {
         ["Duplicate", () => this.duplicate()],
         ["Copy", () => this.copy()],
         ["Disconnect all", () => this.disconnect(this.selection.nodes)],
+        ["Toggle breakpoint", () => this.debug.toggle(this.selection.nodes)],
         null,
         ["Layout selection", () => this.layout(), several],
         ["Align left", () => this.align("left"), several],
@@ -585,6 +589,10 @@ class Editor {
   onKey(e) {
     e.stopPropagation();
     if (inField(e.target)) return;
+    if (this.debug.onKey(e)) {
+      e.preventDefault();
+      return;
+    }
     const mod = e.ctrlKey || e.metaKey;
     const key = e.key.toLowerCase();
     let handled = true;

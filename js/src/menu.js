@@ -15,6 +15,8 @@ export const SHORTCUTS = [
   ["Ctrl+F", "Find a node by name, key or comment"],
   ["L", "Lay out the selection (the whole board when nothing is selected)"],
   ["Right-click", "Commands for what is under the pointer"],
+  ["F9", "Set or clear a breakpoint on the selected nodes (Run then pauses there)"],
+  ["F8, F11, F10", "While paused: continue, step, step over"],
   ["?", "This sheet"],
 ];
 

@@ -1,0 +1,87 @@
+// The step debugger on the canvas. The kernel does the work (flowlike_core/debugger.py): this draws breakpoint
+// marks, toggles them with F9 or the context menu (a command in the kernel, so undo works), marks the node a
+// paused run waits at (selected, brought into view: the inspector and pin tooltips show its values) and shows a
+// bar that continues, steps, steps over or stops the run. It decides nothing: it sends messages, draws events.
+
+import "./debugger.css";
+import { h } from "./dom.js";
+
+const KEYS = { F8: "continue", F10: "step_over", F11: "step" };
+
+export class Debugger {
+  /** `editor` gives: canvas, store, selection, send(message), select(selection). */
+  constructor(editor) {
+    this.editor = editor;
+    this.pausedAt = null;
+    const button = (command, label, title) => h("button", {
+      class: "fl-button", "data-testid": `debug-${command.replace("_", "-")}`, title,
+      onclick: () => this.command(command),
+    }, label);
+    this.where = h("span", { class: "fl-debug-where", "data-testid": "debug-where" });
+    this.el = h("div", { class: "fl-debug-bar", "data-testid": "debug-bar", hidden: true },
+      h("span", { class: "fl-debug-title" }, "⏸ Paused before"), this.where,
+      button("continue", "▶ Continue", "Run to the next breakpoint or the end (F8)"),
+      button("step", "↧ Step", "Run this node, pause before the next one (F11)"),
+      button("step_over", "↷ Step over", "Run to the next node on this level: the rest of a loop body, a whole loop (F10)"),
+      h("button", { class: "fl-button", "data-testid": "debug-stop", title: "Cancel the run",
+        onclick: () => this.editor.send({ action: "stop" }) }, "■ Stop"));
+    // The bar floats over the canvas: its clicks are not the canvas's (pan, select, search popup).
+    for (const type of ["pointerdown", "dblclick"]) this.el.addEventListener(type, (e) => e.stopPropagation());
+    editor.canvas.el.append(this.el);
+  }
+
+  /** Set or clear the breakpoints of the nodes `ids` (each flips), as one undo step. */
+  toggle(ids) {
+    if (ids.size) this.editor.send({ action: "toggle_breakpoint", nodes: [...ids] });
+  }
+
+  command(command) {
+    this.editor.send({ action: "debug", command });
+  }
+
+  /** F9 toggles the selection's breakpoints; F8, F10, F11 drive a paused run. True when the key was ours. */
+  onKey(e) {
+    if (e.ctrlKey || e.metaKey || e.altKey) return false;
+    if (e.key === "F9") {
+      this.toggle(this.editor.selection.nodes);
+      return true;
+    }
+    if (KEYS[e.key] && this.pausedAt) {
+      this.command(KEYS[e.key]);
+      return true;
+    }
+    return false;
+  }
+
+  /** Read a run event; true when it is the debugger's own (paused, resumed), which the run status skips. */
+  onEvent(event) {
+    if (event.kind === "paused") this.show(event.node_id);
+    else if (event.kind === "resumed" || event.kind === "run_started" || event.kind === "run_finished") this.show(null);
+    return event.kind === "paused" || event.kind === "resumed";
+  }
+
+  /** Mark the node the run is paused before (null: not paused); select it and bring it into view. */
+  show(nodeId) {
+    const { canvas, store } = this.editor;
+    const before = this.pausedAt;
+    this.pausedAt = nodeId && store.nodes[nodeId] ? nodeId : null;
+    for (const id of [before, this.pausedAt]) if (id) canvas.nodeEls.get(id)?.classList.toggle("fl-paused", id === this.pausedAt);
+    this.el.hidden = !this.pausedAt;
+    this.editor.root.dataset.paused = this.pausedAt || "";
+    if (!this.pausedAt) return;
+    const node = store.nodes[this.pausedAt];
+    this.where.textContent = node.friendly_name || node.name;
+    this.editor.select({ nodes: new Set([this.pausedAt]), comments: new Set(), wire: null });
+    const box = canvas.nodeEls.get(this.pausedAt)?.getBoundingClientRect();
+    const view = canvas.el.getBoundingClientRect();
+    if (!box || box.right < view.left || box.left > view.right || box.bottom < view.top || box.top > view.bottom) {
+      canvas.centerOn(this.pausedAt);
+    }
+  }
+
+  /** What a node's drawing gets from the debugger: its breakpoint mark, the paused mark. */
+  decorate(el, node) {
+    if (node.breakpoint) el.append(h("span", { class: "fl-breakpoint", "data-testid": "breakpoint", title: "Breakpoint (F9 toggles)" }));
+    if (node.id === this.pausedAt) el.classList.add("fl-paused");
+  }
+}
