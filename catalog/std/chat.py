@@ -12,9 +12,9 @@ import asyncio
 import concurrent.futures
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
-from flowlike_core import Context, DataType, NodeType, ValueType, data_in, data_out, exec_in, exec_out
+from flowlike_core import Context, DataType, NodeType, Pin, ValueType, data_in, data_out, exec_in, exec_out, node
 
 CATEGORY = "Events/Chat"
 
@@ -102,152 +102,73 @@ class ChatEvent(NodeType):
         ctx.activate("exec_out")
 
 
-class PushResponse(NodeType):
-    name = "events_chat_push_response"
-    friendly_name = "Push Response"
-    description = "Shows a whole answer in the chat and adds it to the history. Takes a Response struct or, " \
-                  "unlike Flow-Like, plain text."
-    category = CATEGORY
-    kind = "response"
-    pins = (exec_in(), data_in("response", DataType.GENERIC, friendly_name="Response"), exec_out())
-
-    def run(self, ctx: Context, *, response: Any) -> None:
-        push(ctx, self.kind, {"text": text_of(response)})
-        ctx.activate("exec_out")
+# ---- pushes: each shows one thing in the chat (or logs it), then goes on ---------------------------------
 
 
-class PushChunk(NodeType):
-    name = "events_chat_push_response_chunk"
-    friendly_name = "Push Chunk"
-    description = "Appends a piece to the answer being written (streaming, token by token). Takes a " \
-                  "ResponseChunk struct or, unlike Flow-Like, plain text."
-    category = CATEGORY
-    kind = "chunk"
-    pins = (exec_in(), data_in("chunk", DataType.GENERIC, friendly_name="Chunk"), exec_out())
-
-    def run(self, ctx: Context, *, chunk: Any) -> None:
-        push(ctx, self.kind, {"text": text_of(chunk)})
-        ctx.activate("exec_out")
+@node(name="events_chat_push_response", friendly_name="Push Response", exec_pins=True)
+def push_response(ctx: Context, response: Annotated[Any, Pin("Response", required=False)]) -> None:
+    """Shows a whole answer in the chat and adds it to the history. Takes a Response struct or, unlike
+    Flow-Like, plain text."""
+    push(ctx, "response", {"text": text_of(response)})
 
 
-class PushReasoning(NodeType):
-    name = "events_chat_push_reasoning"
-    friendly_name = "Push Reasoning"
-    description = "Shows the model's reasoning above the answer (collapsible)."
-    category = CATEGORY
-    kind = "reasoning"
-    pins = (exec_in(), data_in("reasoning", DataType.STRING, friendly_name="Reasoning"), exec_out())
-
-    def run(self, ctx: Context, *, reasoning: str) -> None:
-        push(ctx, self.kind, {"text": reasoning or ""})
-        ctx.activate("exec_out")
+@node(name="events_chat_push_response_chunk", friendly_name="Push Chunk", exec_pins=True)
+def push_chunk(ctx: Context, chunk: Annotated[Any, Pin("Chunk", required=False)]) -> None:
+    """Appends a piece to the answer being written (streaming, token by token). Takes a ResponseChunk struct
+    or, unlike Flow-Like, plain text."""
+    push(ctx, "chunk", {"text": text_of(chunk)})
 
 
-class PushStep(NodeType):
-    name = "events_chat_push_step"
-    friendly_name = "Push Step"
-    category = CATEGORY
-    description = "Starts a step of the answer (shown as a collapsible step); its id is for Remove Step."
-    pins = (
-        exec_in(),
-        data_in("title", DataType.STRING, friendly_name="Title"),
-        data_in("description", DataType.STRING, friendly_name="Description"),
-        exec_out(),
-        data_out("step_id", DataType.INTEGER, friendly_name="Step ID"),
-    )
-
-    def run(self, ctx: Context, *, title: str, description: str) -> None:
-        step_id = _next_step(ctx)
-        push(ctx, "step", {"step_id": step_id, "title": title or "", "description": description or ""})
-        ctx.set_output("step_id", step_id)
-        ctx.activate("exec_out")
+@node(name="events_chat_push_reasoning", friendly_name="Push Reasoning", exec_pins=True)
+def push_reasoning(ctx: Context, reasoning: Annotated[str, Pin("Reasoning", required=False)]) -> None:
+    """Shows the model's reasoning above the answer (collapsible)."""
+    push(ctx, "reasoning", {"text": reasoning or ""})
 
 
-def _next_step(ctx: Context) -> int:
-    """Step ids count up through the run (one counter shared by every Push Step of it)."""
-    ctx.cache["chat_steps"] = ctx.cache.get("chat_steps", 0) + 1
-    return ctx.cache["chat_steps"]
+@node(name="events_chat_push_step", friendly_name="Push Step", exec_pins=True)
+def push_step(ctx: Context, title: Annotated[str, Pin("Title", required=False)],
+              description: Annotated[str, Pin("Description", required=False)]
+              ) -> Annotated[int, Pin("Step ID", name="step_id")]:
+    """Starts a step of the answer (shown as a collapsible step); its id is for Remove Step."""
+    ctx.cache["chat_steps"] = step_id = ctx.cache.get("chat_steps", 0) + 1  # one count for the run's steps
+    push(ctx, "step", {"step_id": step_id, "title": title or "", "description": description or ""})
+    return step_id
 
 
-class PushTextToStep(NodeType):
-    name = "events_chat_push_text_to_step"
-    friendly_name = "Push Text to Step"
-    description = "Adds text to the latest step."
-    category = CATEGORY
-    kind = "step_text"
-    pins = (exec_in(), data_in("text", DataType.STRING, friendly_name="Text"), exec_out())
-
-    def run(self, ctx: Context, *, text: str) -> None:
-        push(ctx, self.kind, {"step_id": ctx.cache.get("chat_steps", 0), "text": text or ""})
-        ctx.activate("exec_out")
+@node(name="events_chat_push_text_to_step", friendly_name="Push Text to Step", exec_pins=True)
+def push_text_to_step(ctx: Context, text: Annotated[str, Pin("Text", required=False)]) -> None:
+    """Adds text to the latest step."""
+    push(ctx, "step_text", {"step_id": ctx.cache.get("chat_steps", 0), "text": text or ""})
 
 
-class RemoveStep(NodeType):
-    name = "events_chat_remove_step"
-    friendly_name = "Remove Step"
-    description = "Takes a step away from the answer."
-    category = CATEGORY
-    kind = "remove_step"
-    pins = (exec_in(), data_in("step_id", DataType.INTEGER, friendly_name="Step ID"), exec_out())
-
-    def run(self, ctx: Context, *, step_id: int) -> None:
-        push(ctx, self.kind, {"step_id": step_id})
-        ctx.activate("exec_out")
+@node(name="events_chat_remove_step", friendly_name="Remove Step", exec_pins=True)
+def remove_step(ctx: Context, step_id: Annotated[int, Pin("Step ID", required=False)]) -> None:
+    """Takes a step away from the answer."""
+    push(ctx, "remove_step", {"step_id": step_id})
 
 
-class PushAttachment(NodeType):
-    name = "events_chat_push_attachment"
-    friendly_name = "Push Attachment"
-    description = "Shows a file with the answer: {'url' (a data: URL previews images), 'name', 'preview_text'}."
-    category = CATEGORY
-    kind = "attachments"
-    pins = (exec_in(), data_in("attachment", DataType.STRUCT, friendly_name="Attachment"), exec_out())
-
-    def run(self, ctx: Context, *, attachment: dict[str, Any]) -> None:
-        push(ctx, self.kind, {"attachments": [attachment or {}]})
-        ctx.activate("exec_out")
+@node(name="events_chat_push_attachment", friendly_name="Push Attachment", exec_pins=True)
+def push_attachment(ctx: Context, attachment: Annotated[dict, Pin("Attachment", required=False)]) -> None:
+    """Shows a file with the answer: {'url' (a data: URL previews images), 'name', 'preview_text'}."""
+    push(ctx, "attachments", {"attachments": [attachment or {}]})
 
 
-class PushAttachments(NodeType):
-    name = "events_chat_push_attachments"
-    friendly_name = "Push Attachments"
-    description = "Shows several files with the answer (see Push Attachment)."
-    category = CATEGORY
-    kind = "attachments"
-    pins = (exec_in(), data_in("attachments", DataType.STRUCT, ValueType.ARRAY, friendly_name="Attachments"),
-            exec_out())
-
-    def run(self, ctx: Context, *, attachments: list[dict[str, Any]]) -> None:
-        push(ctx, self.kind, {"attachments": list(attachments or [])})
-        ctx.activate("exec_out")
+@node(name="events_chat_push_attachments", friendly_name="Push Attachments", exec_pins=True)
+def push_attachments(ctx: Context, attachments: Annotated[list[dict], Pin("Attachments", required=False)]) -> None:
+    """Shows several files with the answer (see Push Attachment)."""
+    push(ctx, "attachments", {"attachments": list(attachments or [])})
 
 
-class PushLocalSession(NodeType):
-    name = "events_chat_push_local_session"
-    friendly_name = "Push Local Session"
-    description = "Keeps a struct for the next messages of this chat (the Chat Event's Local Session)."
-    category = CATEGORY
-    kind = "local_session"
-    pins = (exec_in(), data_in("local_session", DataType.STRUCT, default={}, friendly_name="Local Session"),
-            exec_out())
-
-    def run(self, ctx: Context, *, local_session: dict[str, Any]) -> None:
-        push(ctx, self.kind, {"session": local_session or {}})
-        ctx.activate("exec_out")
+@node(name="events_chat_push_local_session", friendly_name="Push Local Session", exec_pins=True)
+def push_local_session(ctx: Context, local_session: Annotated[dict, Pin("Local Session", default={})]) -> None:
+    """Keeps a struct for the next messages of this chat (the Chat Event's Local Session)."""
+    push(ctx, "local_session", {"session": local_session or {}})
 
 
-class PushGlobalSession(NodeType):
-    name = "events_chat_push_global_session"
-    friendly_name = "Push Global Session"
-    description = "Keeps a struct for the next messages of every chat of this board (the Global Session)."
-    category = CATEGORY
-    kind = "global_session"
-    pins = (exec_in(), data_in("global_session", DataType.STRUCT, default={}, friendly_name="Global Session"),
-            exec_out())
-
-    def run(self, ctx: Context, *, global_session: dict[str, Any]) -> None:
-        push(ctx, self.kind, {"session": global_session or {}})
-        ctx.activate("exec_out")
+@node(name="events_chat_push_global_session", friendly_name="Push Global Session", exec_pins=True)
+def push_global_session(ctx: Context, global_session: Annotated[dict, Pin("Global Session", default={})]) -> None:
+    """Keeps a struct for the next messages of every chat of this board (the Global Session)."""
+    push(ctx, "global_session", {"session": global_session or {}})
 
 
 # ---- interactions: the run waits for the user's answer ---------------------------------------------------
