@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 import uuid
 from typing import Any
 
 from flowlike_catalog.web.sessions import (
     config_of,
+    deadline_after,
     failed,
     forget,
     limits,
     open_session,
+    received,
     resource,
     session_in,
     session_out,
@@ -115,20 +115,19 @@ class MqttSubscribe(NodeType):
         except aiomqtt.MqttError as exc:
             failed(ctx, ConnectionError(f"cannot subscribe to {topic!r}: {exc}"))
             return
-        deadline = time.monotonic() + timeout_seconds if timeout_seconds > 0 else None
+        deadline = deadline_after(timeout_seconds)
         await ctx.fire("on_subscribed")
-        messages, count = client.messages, 0
-        while not max_messages or count < max_messages:
-            left = None if deadline is None else deadline - time.monotonic()
-            if left is not None and left <= 0:
-                break
-            try:
-                message = await asyncio.wait_for(anext(messages), left)
-            except (TimeoutError, aiomqtt.MqttError, StopAsyncIteration):
-                break
-            if not message.topic.matches(topic):
-                continue
-            count += 1
+
+        messages = client.messages
+
+        async def next_message() -> Any:
+            """The next message on the topic (the client also receives those of the session's other subscriptions)."""
+            while not (message := await anext(messages)).topic.matches(topic):
+                pass
+            return message
+
+        closed = (aiomqtt.MqttError, StopAsyncIteration)
+        async for message in received(next_message, deadline, max_messages, closed):
             ctx.set_output("message_topic", message.topic.value)
             payload = message.payload
             text = payload.decode("utf-8", "replace") if isinstance(payload, bytes | bytearray) else str(payload or "")

@@ -8,8 +8,12 @@ node closed the session; then on_close fires.
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import contextlib
+import time
 import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -51,6 +55,20 @@ def open_session(ctx: Context, kind: str, resource: Any, remote_addr: str = "", 
     return session
 
 
+@contextlib.asynccontextmanager
+async def held(ctx: Context, kind: str, connection: Any, close: Callable[[], Awaitable[Any]], remote_addr: str = "",
+               local_addr: str = "") -> AsyncIterator[Session]:
+    """A session on the `session` output while the body runs (the branches the node fires), then `close()`d and
+    forgotten, however the branches ended."""
+    session = open_session(ctx, kind, connection, remote_addr, local_addr)
+    try:
+        ctx.set_output("session", session)
+        yield session
+    finally:
+        await close()
+        forget(ctx, session)
+
+
 def resource(ctx: Context, kind: str, session: Any) -> Any:
     """The live object a session names, with a clear error when this run has none."""
     ref_id = session.ref_id if isinstance(session, Session) else (session or {}).get("ref_id", "")
@@ -63,6 +81,30 @@ def resource(ctx: Context, kind: str, session: Any) -> Any:
 def forget(ctx: Context, session: Any) -> None:
     ref_id = session.ref_id if isinstance(session, Session) else (session or {}).get("ref_id", "")
     ctx.cache.pop(ref_id, None)
+
+
+def deadline_after(timeout_seconds: float) -> float | None:
+    """The `time.monotonic()` at which a wait of `timeout_seconds` ends (None: 0 waits without a limit)."""
+    return time.monotonic() + timeout_seconds if timeout_seconds > 0 else None
+
+
+async def received(next_item: Callable[[], Awaitable[Any]], deadline: float | None, max_items: int,
+                   closed: tuple[type[BaseException], ...] = ()) -> AsyncIterator[Any]:
+    """What `next_item()` gives, one at a time, until `max_items` were given (0: no limit), the `deadline`
+    (see `deadline_after`) passed, or the connection ended: `next_item()` gave None or raised one of `closed`."""
+    given = 0
+    while not max_items or given < max_items:
+        left = None if deadline is None else deadline - time.monotonic()
+        if left is not None and left <= 0:
+            return
+        try:
+            item = await asyncio.wait_for(next_item(), left)
+        except (TimeoutError, *closed):
+            return
+        if item is None:
+            return
+        given += 1
+        yield item
 
 
 def payload_bytes(message_type: str, payload: str) -> bytes:

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from flowlike_catalog.web.sessions import (
     PAYLOAD_TYPES,
+    Session,
     config_of,
+    deadline_after,
     failed,
-    forget,
-    open_session,
+    held,
     payload_bytes,
+    received,
     resource,
     session_in,
     session_out,
@@ -61,9 +63,10 @@ def address(pair: Any) -> str:
     return f"{pair[0]}:{pair[1]}" if pair else ""
 
 
-def connection_session(ctx: Context, stream: Stream) -> Any:
-    return open_session(ctx, "tcp", stream, remote_addr=address(stream.writer.get_extra_info("peername")),
-                        local_addr=address(stream.writer.get_extra_info("sockname")))
+def holding(ctx: Context, stream: Stream) -> AbstractAsyncContextManager[Session]:
+    """The stream's session while the node's branch runs; the stream is closed after it."""
+    return held(ctx, "tcp", stream, stream.close, remote_addr=address(stream.writer.get_extra_info("peername")),
+                local_addr=address(stream.writer.get_extra_info("sockname")))
 
 
 class TcpConnect(NodeType):
@@ -85,14 +88,8 @@ class TcpConnect(NodeType):
         except (TimeoutError, OSError) as exc:
             failed(ctx, ConnectionError(f"cannot connect to {config.host}:{config.port}: {exc or 'timed out'}"))
             return
-        stream = Stream(reader, writer)
-        session = connection_session(ctx, stream)
-        try:
-            ctx.set_output("session", session)
+        async with holding(ctx, Stream(reader, writer)):
             await ctx.fire("on_connect")
-        finally:
-            await stream.close()
-            forget(ctx, session)
         ctx.activate("on_close")
 
 
@@ -120,26 +117,13 @@ class TcpListen(NodeType):
         except OSError as exc:
             failed(ctx, ConnectionError(f"cannot listen on {config.host}:{config.port}: {exc}"))
             return
-        deadline = time.monotonic() + config.timeout_seconds if config.timeout_seconds > 0 else None
-        served = 0
+        deadline, served = deadline_after(config.timeout_seconds), 0
         try:
             await ctx.fire("on_listening")
-            while not config.max_connections or served < config.max_connections:
-                left = None if deadline is None else deadline - time.monotonic()
-                if left is not None and left <= 0:
-                    break
-                try:
-                    stream = await asyncio.wait_for(clients.get(), left)
-                except TimeoutError:
-                    break
+            async for stream in received(clients.get, deadline, config.max_connections):
                 served += 1
-                session = connection_session(ctx, stream)
-                try:
-                    ctx.set_output("session", session)
+                async with holding(ctx, stream):
                     await ctx.fire("on_connection")
-                finally:
-                    await stream.close()
-                    forget(ctx, session)
         finally:
             server.close()
             while not clients.empty():

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from typing import Any
 
 from flowlike_catalog.web.sessions import (
     config_of,
+    deadline_after,
     failed,
     forget,
     limits,
     open_session,
+    received,
     resource,
     session_in,
     session_out,
@@ -106,22 +107,10 @@ class UdpReceive(NodeType):
             exec_out("on_close", "On Close"))
 
     async def run(self, ctx: Context, *, session: Any, timeout_seconds: float, max_messages: int) -> None:
-        endpoint = resource(ctx, "udp", session)
-        deadline = time.monotonic() + timeout_seconds if timeout_seconds > 0 else None
+        endpoint, deadline = resource(ctx, "udp", session), deadline_after(timeout_seconds)
         await ctx.fire("on_listening")
-        count = 0
-        while not max_messages or count < max_messages:
-            left = None if deadline is None else deadline - time.monotonic()
-            if left is not None and left <= 0:
-                break
-            try:
-                item = await asyncio.wait_for(endpoint.inbox.get(), left)
-            except TimeoutError:
-                break
-            if item is None:
-                break
-            count += 1
-            data, (host, port) = item[0], item[1][:2]
+        async for data, sender in received(endpoint.inbox.get, deadline, max_messages):
+            host, port = sender[:2]
             ctx.set_output("payload", data.decode("utf-8", "replace"))
             ctx.set_output("sender_host", host)
             ctx.set_output("sender_port", port)

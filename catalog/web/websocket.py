@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import time
 from typing import Any
 
 from flowlike_catalog.web.sessions import (
     PAYLOAD_TYPES,
     config_of,
+    deadline_after,
     failed,
-    forget,
+    held,
     limits,
-    open_session,
     payload_bytes,
+    received,
     resource,
     session_in,
     session_out,
@@ -70,32 +70,17 @@ class WebSocketConnect(NodeType):
         except Exception as exc:  # OSError, timeouts, and websockets' handshake errors (InvalidStatus, InvalidURI)
             failed(ctx, ConnectionError(f"cannot open WebSocket {config.url}: {exc}"))
             return
-        session = open_session(ctx, "websocket", socket, remote_addr=config.url)
-        try:
-            ctx.set_output("session", session)
+        async with held(ctx, "websocket", socket, socket.close, remote_addr=config.url):
             await ctx.fire("on_connect")
             if ctx.is_wired("on_message"):
                 await self.receive_all(ctx, socket, timeout_seconds, max_messages)
-        finally:
-            await socket.close()
-            forget(ctx, session)
         ctx.activate("on_close")
 
     @staticmethod
     async def receive_all(ctx: Context, socket: Any, timeout_seconds: float, max_messages: int) -> None:
         from websockets.exceptions import ConnectionClosed
 
-        deadline = time.monotonic() + timeout_seconds if timeout_seconds > 0 else None
-        count = 0
-        while not max_messages or count < max_messages:
-            left = None if deadline is None else deadline - time.monotonic()
-            if left is not None and left <= 0:
-                return
-            try:
-                message = await asyncio.wait_for(socket.recv(), left)
-            except (TimeoutError, ConnectionClosed):
-                return
-            count += 1
+        async for message in received(socket.recv, deadline_after(timeout_seconds), max_messages, (ConnectionClosed,)):
             text, binary = as_text(message)
             ctx.set_output("message", text)
             ctx.set_output("is_binary", binary)
