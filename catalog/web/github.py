@@ -93,6 +93,10 @@ class GitHub:
             return response.body
         return json.loads(response.body) if response.body else None
 
+    async def page(self, path: str, per_page: int, page: int, /, **params: Any) -> Any:
+        """One page of a listing: GET with the filters in `params` (any name, `path` too) and the paging."""
+        return await self.call("GET", path, params={**params, "per_page": per_page, "page": page})
+
 
 def repo_path(owner: str, repo: str, rest: str = "") -> str:
     if not owner or not repo:
@@ -199,7 +203,7 @@ class ListRepos(GitHubNode):
 
     async def call(self, github: GitHub, *, org: str, type: str, per_page: int, page: int) -> dict[str, Any]:
         path = f"/orgs/{quote(org, safe='')}/repos" if org else "/user/repos"
-        repos = await github.call("GET", path, params={"type": type, "per_page": per_page, "page": page})
+        repos = await github.page(path, per_page, page, type=type)
         return {"repos": repos, "count": len(repos)}
 
 
@@ -212,8 +216,8 @@ class ListBranches(GitHubNode):
 
     async def call(self, github: GitHub, *, owner: str, repo: str, protected_only: bool, per_page: int,
                    page: int) -> dict[str, Any]:
-        params = {"protected": True if protected_only else "", "per_page": per_page, "page": page}
-        branches = await github.call("GET", repo_path(owner, repo, "/branches"), params=params)
+        branches = await github.page(repo_path(owner, repo, "/branches"), per_page, page,
+                                     protected=True if protected_only else "")
         return {"branches": branches, "count": len(branches)}
 
 
@@ -242,8 +246,8 @@ class ListIssues(GitHubNode):
 
     async def call(self, github: GitHub, *, owner: str, repo: str, state: str, labels: str, assignee: str,
                    per_page: int, page: int) -> dict[str, Any]:
-        params = {"state": state, "labels": labels, "assignee": assignee, "per_page": per_page, "page": page}
-        found = await github.call("GET", repo_path(owner, repo, "/issues"), params=params)
+        found = await github.page(repo_path(owner, repo, "/issues"), per_page, page, state=state, labels=labels,
+                                  assignee=assignee)
         issues = [issue for issue in found if "pull_request" not in issue]
         return {"issues": issues, "count": len(issues)}
 
@@ -320,8 +324,7 @@ class ListIssueComments(GitHubNode):
 
     async def call(self, github: GitHub, *, owner: str, repo: str, issue_number: int, per_page: int,
                    page: int) -> dict[str, Any]:
-        comments = await github.call("GET", repo_path(owner, repo, f"/issues/{issue_number}/comments"),
-                                     params={"per_page": per_page, "page": page})
+        comments = await github.page(repo_path(owner, repo, f"/issues/{issue_number}/comments"), per_page, page)
         return {"comments": comments, "count": len(comments)}
 
 
@@ -339,9 +342,8 @@ class ListPullRequests(GitHubNode):
 
     async def call(self, github: GitHub, *, owner: str, repo: str, state: str, head: str, base: str, sort: str,
                    direction: str, per_page: int, page: int) -> dict[str, Any]:
-        params = {"state": state, "head": head, "base": base, "sort": sort, "direction": direction,
-                  "per_page": per_page, "page": page}
-        pulls = await github.call("GET", repo_path(owner, repo, "/pulls"), params=params)
+        pulls = await github.page(repo_path(owner, repo, "/pulls"), per_page, page, state=state, head=head, base=base,
+                                  sort=sort, direction=direction)
         return {"pull_requests": pulls, "count": len(pulls)}
 
 
@@ -403,8 +405,7 @@ class ListPrFiles(GitHubNode):
 
     async def call(self, github: GitHub, *, owner: str, repo: str, pr_number: int, per_page: int,
                    page: int) -> dict[str, Any]:
-        files = await github.call("GET", repo_path(owner, repo, f"/pulls/{pr_number}/files"),
-                                  params={"per_page": per_page, "page": page})
+        files = await github.page(repo_path(owner, repo, f"/pulls/{pr_number}/files"), per_page, page)
         return {"files": files, "count": len(files), "additions": sum(f["additions"] for f in files),
                 "deletions": sum(f["deletions"] for f in files)}
 

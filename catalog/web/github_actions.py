@@ -37,8 +37,7 @@ class ListWorkflows(GitHubNode):
     outputs = (struct_out("workflows", array=True),)
 
     async def call(self, github: GitHub, *, owner: str, repo: str, per_page: int, page: int) -> dict[str, Any]:
-        found = await github.call("GET", repo_path(owner, repo, "/actions/workflows"),
-                                  params={"per_page": per_page, "page": page})
+        found = await github.page(repo_path(owner, repo, "/actions/workflows"), per_page, page)
         return {"workflows": found["workflows"]}
 
 
@@ -55,8 +54,7 @@ class ListWorkflowRuns(GitHubNode):
                    per_page: int, page: int) -> dict[str, Any]:
         path = workflow_path(owner, repo, workflow_id, "/runs") if workflow_id else repo_path(owner, repo,
                                                                                               "/actions/runs")
-        found = await github.call("GET", path, params={"branch": branch, "status": status, "per_page": per_page,
-                                                       "page": page})
+        found = await github.page(path, per_page, page, branch=branch, status=status)
         return {"runs": found["workflow_runs"]}
 
 

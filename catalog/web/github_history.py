@@ -37,9 +37,8 @@ class ListCommits(GitHubNode):
 
     async def call(self, github: GitHub, *, owner: str, repo: str, sha: str, path: str, author: str, since: str,
                    until: str, per_page: int, page: int) -> dict[str, Any]:
-        params = {"sha": sha, "path": path, "author": author, "since": since, "until": until, "per_page": per_page,
-                  "page": page}
-        commits = await github.call("GET", repo_path(owner, repo, "/commits"), params=params)
+        commits = await github.page(repo_path(owner, repo, "/commits"), per_page, page, sha=sha, path=path,
+                                    author=author, since=since, until=until)
         return {"commits": commits, "count": len(commits)}
 
 
@@ -105,8 +104,7 @@ class ListReleases(GitHubNode):
     outputs = (struct_out("releases", array=True), COUNT)
 
     async def call(self, github: GitHub, *, owner: str, repo: str, per_page: int, page: int) -> dict[str, Any]:
-        releases = await github.call("GET", repo_path(owner, repo, "/releases"),
-                                     params={"per_page": per_page, "page": page})
+        releases = await github.page(repo_path(owner, repo, "/releases"), per_page, page)
         return {"releases": releases, "count": len(releases)}
 
 

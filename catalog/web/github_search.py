@@ -27,10 +27,8 @@ def qualified(query: str, qualifiers: list[tuple[str, str]]) -> str:
 
 async def search(github: GitHub, kind: str, q: str, sort: str, order: str, per_page: int,
                  page: int) -> dict[str, Any]:
-    params = {"q": q, "order": order, "per_page": per_page, "page": page}
-    if sort and sort != "best-match":
-        params["sort"] = sort
-    return await github.call("GET", f"/search/{kind}", params=params)
+    return await github.page(f"/search/{kind}", per_page, page, q=q, order=order,
+                             sort="" if sort == "best-match" else sort)  # best match: GitHub's default, no parameter
 
 
 SORTING = (text_in("sort", "best-match"), text_in("order", "desc", "desc or asc"))
