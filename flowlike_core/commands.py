@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from flowlike_core import wiring
-from flowlike_core.board import Board, Comment, Connection, Node, PinDirection, Variable
+from flowlike_core.board import Board, Comment, Connection, Layer, Node, PinDirection, Variable
 from flowlike_core.errors import BoardError, NothingToUndo, UnknownNodeError, UnknownPinError
 from flowlike_core.types import fits, to_json_native
 
@@ -21,6 +21,7 @@ class _Snapshot:
     connections: list[Connection] | None
     variables: dict[str, Variable | None]
     comments: dict[str, Comment | None]
+    layers: dict[str, Layer | None]
 
     @classmethod
     def take(cls, board: Board, command: Command) -> _Snapshot:
@@ -32,11 +33,12 @@ class _Snapshot:
             connections=list(board.connections) if command.touches_wires else None,
             variables=copy(board.variables, command.touches_variables()),
             comments=copy(board.comments, command.touches_comments()),
+            layers=copy(board.layers, command.touches_layers(board)),
         )
 
     def restore(self, board: Board) -> None:
         for target, saved in ((board.nodes, self.nodes), (board.variables, self.variables),
-                              (board.comments, self.comments)):
+                              (board.comments, self.comments), (board.layers, self.layers)):
             for key, item in saved.items():
                 if item is None:
                     target.pop(key, None)
@@ -46,7 +48,7 @@ class _Snapshot:
             board.connections = list(self.connections)
 
 
-def _copy(item: Node | Variable | Comment) -> Any:
+def _copy(item: Node | Variable | Comment | Layer) -> Any:
     """Copy deep enough for undo: commands replace field values and never change them in place, so copying
     the models (a node with its pins) suffices, and is far cheaper than a deep copy of every value."""
     if isinstance(item, Node):
@@ -67,6 +69,9 @@ class Command:
         return set()
 
     def touches_comments(self) -> set[str]:
+        return set()
+
+    def touches_layers(self, board: Board) -> set[str]:
         return set()
 
     def do(self, board: Board) -> Any:
@@ -103,10 +108,17 @@ class AddNode(Command):
     def touches_nodes(self, board: Board) -> set[str]:
         return {self.node.id}
 
+    def touches_layers(self, board: Board) -> set[str]:
+        return {self.node.layer} & board.layers.keys()
+
     def do(self, board: Board) -> Node:
         if self.node.id in board.nodes:
             raise BoardError(f"board {board.name!r} already has a node with id {self.node.id!r}")
+        if self.node.layer is not None and self.node.layer not in board.layers:
+            raise BoardError(f"board {board.name!r} has no layer {self.node.layer!r} for node {self.node.label()}")
         board.nodes[self.node.id] = _copy(self.node)
+        if self.node.layer is not None:
+            _set_members(board, self.node.layer, [*board.layers[self.node.layer].nodes, self.node.id])
         return board.nodes[self.node.id]
 
 
@@ -120,11 +132,17 @@ class RemoveNode(Command):
         neighbours = {n for c in board.wires_of(self.node_id) for n in (c.from_node, c.to_node)}
         return {self.node_id} | neighbours | wiring.generic_reach(board, neighbours)
 
+    def touches_layers(self, board: Board) -> set[str]:
+        node = board.nodes.get(self.node_id)
+        return {node.layer} & board.layers.keys() if node is not None else set()
+
     def do(self, board: Board) -> None:
-        _node(board, self.node_id)
+        layer = _node(board, self.node_id).layer
         neighbours = {n for c in board.wires_of(self.node_id) for n in (c.from_node, c.to_node)}
         board.connections = [c for c in board.connections if self.node_id not in (c.from_node, c.to_node)]
         del board.nodes[self.node_id]
+        if layer in board.layers:
+            _set_members(board, layer, [n for n in board.layers[layer].nodes if n != self.node_id])
         wiring.settle_generics(board, neighbours - {self.node_id})
 
 
@@ -304,6 +322,86 @@ class RemoveComment(Command):
         if self.comment_id not in board.comments:
             raise BoardError(f"board {board.name!r} has no comment with id {self.comment_id!r}")
         del board.comments[self.comment_id]
+
+
+def _set_members(board: Board, layer_id: str, nodes: list[str]) -> None:
+    """A layer's node list, replaced (never changed in place: undo snapshots share the old list)."""
+    board.layers[layer_id] = board.layers[layer_id].model_copy(update={"nodes": nodes})
+
+
+@dataclass
+class CreateLayer(Command):
+    """Collapse nodes into a new layer: the editor draws them as one box whose pins are the wires crossing its edge."""
+
+    layer: Layer
+    label: ClassVar[str] = "create layer"
+
+    def touches_nodes(self, board: Board) -> set[str]:
+        return set(self.layer.nodes)
+
+    def touches_layers(self, board: Board) -> set[str]:
+        return {self.layer.id}
+
+    def do(self, board: Board) -> Layer:
+        if self.layer.id in board.layers:
+            raise BoardError(f"board {board.name!r} already has a layer with id {self.layer.id!r}")
+        if not self.layer.nodes:
+            raise BoardError(f"layer {self.layer.name!r} needs at least one node")
+        for node_id in self.layer.nodes:
+            node = _node(board, node_id)
+            if node.layer in board.layers:
+                raise BoardError(f"node {node.label()} is already in layer {board.layers[node.layer].name!r}")
+        for node_id in self.layer.nodes:
+            board.nodes[node_id].layer = self.layer.id
+        board.layers[self.layer.id] = _copy(self.layer)
+        return board.layers[self.layer.id]
+
+
+@dataclass
+class RemoveLayer(Command):
+    """Dissolve a layer: its nodes stay where they are, drawn one by one again."""
+
+    layer_id: str
+    label: ClassVar[str] = "remove layer"
+
+    def touches_nodes(self, board: Board) -> set[str]:
+        layer = board.layers.get(self.layer_id)
+        return set(layer.nodes) & board.nodes.keys() if layer is not None else set()
+
+    def touches_layers(self, board: Board) -> set[str]:
+        return {self.layer_id}
+
+    def do(self, board: Board) -> None:
+        if self.layer_id not in board.layers:
+            raise BoardError(f"board {board.name!r} has no layer with id {self.layer_id!r}")
+        for node_id in board.layers.pop(self.layer_id).nodes:
+            if node_id in board.nodes:
+                board.nodes[node_id].layer = None
+
+
+@dataclass
+class UpdateLayer(Command):
+    """Rename a layer or move its collapsed box."""
+
+    layer_id: str
+    name: str | None = None
+    coordinates: tuple[float, float, float] | None = None
+    label: ClassVar[str] = "update layer"
+
+    def touches_layers(self, board: Board) -> set[str]:
+        return {self.layer_id}
+
+    def do(self, board: Board) -> Layer:
+        if self.layer_id not in board.layers:
+            raise BoardError(f"board {board.name!r} has no layer with id {self.layer_id!r}")
+        update: dict[str, Any] = {}
+        if self.name is not None:
+            update["name"] = self.name
+        if self.coordinates is not None:
+            x, y, *z = self.coordinates
+            update["coordinates"] = (float(x), float(y), float(z[0] if z else 0.0))
+        board.layers[self.layer_id] = board.layers[self.layer_id].model_copy(update=update)
+        return board.layers[self.layer_id]
 
 
 @dataclass
