@@ -61,7 +61,9 @@ class Debugger(Listener):
         self._changed = threading.Condition()
         self._paused: NodeTrace | None = None
         self._ended = False
-        self._go = False
+        self._releases = 0
+        """Counts commands that let a paused run go on: a pause waits for it to move (branches on threads of their
+        own, as parallel for-each iterations are, may wait at once: one command lets them all go)."""
         self._level: tuple[int, str | None] = (0, None)
         """Where the run paused: (exec nodes running, counting the paused one; the one it runs inside)."""
         self._over: tuple[int, str | None] = (0, None)
@@ -128,14 +130,15 @@ class Debugger(Listener):
 
     def _pause(self, executor: Executor, trace: NodeTrace, level: tuple[int, str | None]) -> None:
         with self._changed:
-            self._paused, self._level, self._go = trace, level, False
+            self._paused, self._level, ticket = trace, level, self._releases
             self.pauses += 1
             self._changed.notify_all()
         executor.notify(self._on_paused, trace)
         with self._changed:
-            while not self._go and not executor.cancelled:
+            while self._releases == ticket and not executor.cancelled:
                 self._changed.wait(POLL)
-            self._paused = None
+            if self._paused is trace:
+                self._paused = None
         executor.check_cancelled()  # stopped while paused: unwinds the run as cancelled
         executor.notify(self._on_resumed)
         trace.start = time.time()  # the pause is not the node's time
@@ -171,7 +174,7 @@ class Debugger(Listener):
                                f"({self.run.status.value}); start another to debug again")
             self._mode, self._over = mode, self._level
             if self._paused is not None:
-                self._paused, self._go = None, True
+                self._paused, self._releases = None, self._releases + 1
                 self._changed.notify_all()
         wait = self.settle if wait is None else wait
         if wait:

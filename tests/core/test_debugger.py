@@ -221,3 +221,29 @@ def test_breakpoints_round_trip_in_the_board_file_and_undo(tmp_path, loop_board)
     assert not board.nodes[ids["bump"]].breakpoint and board.to_json() == plain
     board.redo()
     assert board.nodes[ids["bump"]].breakpoint
+
+
+@pytest.mark.parametrize("stop", [False, True])
+def test_parallel_for_each_iterations_pause_at_a_breakpoint_in_their_body(stop: bool) -> None:
+    from pack_builder import Builder
+
+    build = Builder()
+    start_node, loop, say = build.add("events_simple"), build.add("control_par_for_each", array=[1, 2, 3, 4]), \
+        build.add("log_info")
+    build.chain(start_node, loop)
+    build.wire(loop, "exec_out", say, "exec_in")
+    build.wire(loop, "value", say, "message")
+    build.board.apply(commands.ToggleBreakpoint(say.id))
+    debugger = debug(build)
+    while debugger.wait_paused(WAIT):  # iterations on threads of their own may wait at once: one resume lets all go
+        assert debugger.paused_at is not None and debugger.paused_at.id == say.id
+        if stop:
+            debugger.stop()
+            break
+        debugger.resume()
+    run = debugger.wait(WAIT)
+    if stop:
+        assert run.status is RunStatus.CANCELLED
+    else:
+        assert run.status is RunStatus.SUCCESS, run.error
+        assert debugger.pauses == 4 and sorted(line.message for line in run.logs()) == ["1", "2", "3", "4"]
