@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from flowlike_catalog.web.errors import routed
 from flowlike_catalog.web.http import REQUEST_SCHEMA, RESPONSE_SCHEMA, as_request, fetch, send, to_response
 
 from flowlike_core import Context, DataType, NodeType, ValueType, data_in, data_out, exec_in, exec_out
@@ -37,15 +38,6 @@ def outcome_pins() -> tuple[Any, ...]:
             data_out("error_message", DataType.STRING, description="Why no response came"))
 
 
-def failed(ctx: Context, exc: Exception) -> None:
-    """Route a request that got no response to Error when it is wired, else fail the node."""
-    if not ctx.is_wired("exec_error"):
-        raise exc
-    ctx.error(str(exc))
-    ctx.set_output("error_message", str(exc))
-    ctx.activate("exec_error")
-
-
 class HttpFetch(NodeType):
     name = "http_fetch"
     friendly_name = "API Call"
@@ -56,7 +48,7 @@ class HttpFetch(NodeType):
         try:
             response = await fetch(ctx, as_request(request), timeout=timeout_seconds, retries=retries)
         except ConnectionError as exc:
-            failed(ctx, exc)
+            routed(ctx, "exec_error", exc, "error_message")
             return
         ctx.set_output("response", response)
         ctx.activate("exec_success")
@@ -85,7 +77,7 @@ class StreamingHttpFetch(NodeType):
                     ctx.progress(sum(map(len, chunks)), total or None)
                 body = b"".join(chunks)
         except ConnectionError as exc:
-            failed(ctx, exc)
+            routed(ctx, "exec_error", exc, "error_message")
             return
         ctx.set_output("response", to_response(response, body))
         ctx.activate("exec_success")
@@ -186,7 +178,7 @@ class GrabFrame(NodeType):
                 raise ConnectionError(f"camera {request.url} answered status {response.status_code}")
             image = open_image(response.body, what=f"the answer of {request.url}")
         except (ConnectionError, ValueError) as exc:
-            failed(ctx, exc)
+            routed(ctx, "exec_error", exc, "error_message")
             return
         ctx.set_output("image", keep_image(ctx, image))
         ctx.activate("exec_success")

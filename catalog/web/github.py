@@ -13,6 +13,7 @@ import json
 from typing import Annotated, Any, ClassVar
 from urllib.parse import quote
 
+from flowlike_catalog.web.errors import routed
 from flowlike_catalog.web.http import HttpBody, HttpRequest, fetch
 from pydantic import BaseModel, ConfigDict, SecretStr
 
@@ -156,11 +157,7 @@ class GitHubNode(NodeType):
         try:
             outputs = await self.call(GitHub(ctx, ctx.get_input("provider")), **inputs)
         except (GitHubError, OSError) as exc:  # OSError: connection errors, file system errors
-            if not ctx.is_wired("error"):
-                raise
-            ctx.error(str(exc))
-            ctx.set_output("error_message", str(exc))
-            ctx.activate("error")
+            routed(ctx, "error", exc, "error_message")
             return
         for name, value in outputs.items():
             if name != FIRE:

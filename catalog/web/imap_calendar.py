@@ -11,6 +11,7 @@ import time
 import uuid
 from typing import Any, ClassVar
 
+from flowlike_catalog.web.errors import routed
 from flowlike_catalog.web.http import HttpRequest, fetch
 from flowlike_catalog.web.imap import as_model, checked, ensure_mailbox, mailbox_names, quoted, select
 from flowlike_catalog.web.mail import ImapConnection, ImapInbox, schema, session
@@ -138,11 +139,7 @@ class CalendarStep(NodeType):
         try:
             outputs = await self.call(ctx, **inputs)
         except (LookupError, RuntimeError, ValueError, ConnectionError) as exc:
-            if not ctx.is_wired("error"):
-                raise
-            ctx.error(str(exc))
-            ctx.set_output("error_message", str(exc))
-            ctx.activate("error")
+            routed(ctx, "error", exc, "error_message")
             return
         for name, value in outputs.items():
             ctx.set_output(name, value)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from flowlike_catalog.web.errors import routed
 from flowlike_catalog.web.sessions import (
     config_of,
     deadline_after,
-    failed,
     forget,
     limits,
     open_session,
@@ -70,7 +70,8 @@ class MqttConnect(NodeType):
         try:
             await client.__aenter__()
         except aiomqtt.MqttError as exc:
-            failed(ctx, ConnectionError(f"cannot connect to MQTT broker {config.host}:{config.port}: {exc}"))
+            where = f"{config.host}:{config.port}"
+            routed(ctx, "exec_error", ConnectionError(f"cannot connect to MQTT broker {where}: {exc}"))
             return
         ctx.close_at_end(lambda: client.__aexit__(None, None, None))
         ctx.info(f"MQTT connected to {config.host}:{config.port} as {config.client_id}")
@@ -113,7 +114,7 @@ class MqttSubscribe(NodeType):
         try:
             await client.subscribe(topic, qos=qos_level(qos))
         except aiomqtt.MqttError as exc:
-            failed(ctx, ConnectionError(f"cannot subscribe to {topic!r}: {exc}"))
+            routed(ctx, "exec_error", ConnectionError(f"cannot subscribe to {topic!r}: {exc}"))
             return
         deadline = deadline_after(timeout_seconds)
         await ctx.fire("on_subscribed")

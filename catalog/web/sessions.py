@@ -125,11 +125,3 @@ def config_of(value: Any, model: type[BaseModel], what: str) -> Any:
     if not isinstance(value, dict) or not value:
         raise TypeError(f"expected a {what} config struct, got {value!r}")
     return model.model_validate(value)
-
-
-def failed(ctx: Context, exc: Exception) -> None:
-    """Route a failure to Error when it is wired, else fail the node."""
-    if not ctx.is_wired("exec_error"):
-        raise exc
-    ctx.error(str(exc))
-    ctx.activate("exec_error")

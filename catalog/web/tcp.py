@@ -7,12 +7,12 @@ import contextlib
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
+from flowlike_catalog.web.errors import routed
 from flowlike_catalog.web.sessions import (
     PAYLOAD_TYPES,
     Session,
     config_of,
     deadline_after,
-    failed,
     held,
     payload_bytes,
     received,
@@ -86,7 +86,8 @@ class TcpConnect(NodeType):
             reader, writer = await asyncio.wait_for(asyncio.open_connection(config.host, config.port),
                                                     config.timeout_seconds or None)
         except (TimeoutError, OSError) as exc:
-            failed(ctx, ConnectionError(f"cannot connect to {config.host}:{config.port}: {exc or 'timed out'}"))
+            where = f"{config.host}:{config.port}"
+            routed(ctx, "exec_error", ConnectionError(f"cannot connect to {where}: {exc or 'timed out'}"))
             return
         async with holding(ctx, Stream(reader, writer)):
             await ctx.fire("on_connect")
@@ -115,7 +116,7 @@ class TcpListen(NodeType):
         try:
             server = await asyncio.start_server(accept, config.host, config.port)
         except OSError as exc:
-            failed(ctx, ConnectionError(f"cannot listen on {config.host}:{config.port}: {exc}"))
+            routed(ctx, "exec_error", ConnectionError(f"cannot listen on {config.host}:{config.port}: {exc}"))
             return
         deadline, served = deadline_after(config.timeout_seconds), 0
         try:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from flowlike_catalog.web.errors import routed
 from flowlike_catalog.web.sessions import (
     config_of,
     deadline_after,
-    failed,
     forget,
     limits,
     open_session,
@@ -68,7 +68,7 @@ class UdpBind(NodeType):
         try:
             transport, endpoint = await loop.create_datagram_endpoint(Endpoint, local_addr=(config.host, config.port))
         except OSError as exc:
-            failed(ctx, ConnectionError(f"cannot bind UDP {config.host}:{config.port}: {exc}"))
+            routed(ctx, "exec_error", ConnectionError(f"cannot bind UDP {config.host}:{config.port}: {exc}"))
             return
         ctx.close_at_end(endpoint.close)
         host, port = transport.get_extra_info("sockname")[:2]

@@ -6,11 +6,11 @@ import asyncio
 import base64
 from typing import Any
 
+from flowlike_catalog.web.errors import routed
 from flowlike_catalog.web.sessions import (
     PAYLOAD_TYPES,
     config_of,
     deadline_after,
-    failed,
     held,
     limits,
     payload_bytes,
@@ -68,7 +68,7 @@ class WebSocketConnect(NodeType):
             socket = await connect(config.url, additional_headers=config.headers or None,
                                    open_timeout=config.timeout_seconds)
         except Exception as exc:  # OSError, timeouts, and websockets' handshake errors (InvalidStatus, InvalidURI)
-            failed(ctx, ConnectionError(f"cannot open WebSocket {config.url}: {exc}"))
+            routed(ctx, "exec_error", ConnectionError(f"cannot open WebSocket {config.url}: {exc}"))
             return
         async with held(ctx, "websocket", socket, socket.close, remote_addr=config.url):
             await ctx.fire("on_connect")
