@@ -366,8 +366,6 @@ class RunCache:
     def _key(self, plan: NodePlan) -> tuple[str, Signature, tuple[str, ...], tuple[Any, ...]]:
         node_type = type(plan.impl)
         code, catalog = code_version(node_type), catalog_version(node_type)
-        digest = hashlib.blake2b(digest_size=20)
-        digest.update(f"{node_type.name}\0{code}\0{catalog[0]}\0{catalog[1]}".encode())
         inputs: list[tuple[str, str, str, str]] = []
         notes: list[str] = []
         held: list[Any] = []
@@ -394,8 +392,9 @@ class RunCache:
                     print_ = fingerprint(executor.values.get(source.key))
                     self._note(name, print_, notes, held)
                     inputs.append((name, print_.digest, EXEC_VALUE, source.key.partition("/")[0]))
-                digest.update(f"\0{name}={inputs[-1][1]}".encode())
-        return digest.hexdigest(), Signature(code, catalog, tuple(inputs)), tuple(notes), tuple(held)
+        text = "\0".join((node_type.name, code, *catalog, *(f"{name}={found}" for name, found, _, _ in inputs)))
+        key = hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
+        return key, Signature(code, catalog, tuple(inputs)), tuple(notes), tuple(held)
 
     def _printed(self, key: str, digest: str | None, opaque: Fingerprint | None) -> None:
         """The value under a value key now hashes to `digest` (None: not known until read)."""

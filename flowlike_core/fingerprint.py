@@ -47,8 +47,15 @@ class Fingerprint(NamedTuple):
     """The objects hashed by identity: whoever keeps the digest keeps them, so their ids stay theirs."""
 
 
+_SCALARS = {int: "i", float: "f", str: "s", bool: "o", type(None): "n"}
+
+
 def fingerprint(value: Any) -> Fingerprint:
     """The content hash of a value (see the module doc)."""
+    tag = _SCALARS.get(type(value))
+    if tag is not None:  # the common case, short: one hash of the tagged text
+        data = f"{tag}{value.hex() if tag == 'f' else value}".encode("utf-8", "surrogatepass")
+        return Fingerprint(hashlib.blake2b(data, digest_size=16).hexdigest(), len(data) + 8, False)
     feeder = _Feeder()
     feeder.feed(value, 0)
     return Fingerprint(feeder.hash.hexdigest(), feeder.size, feeder.mutable, tuple(feeder.identity),

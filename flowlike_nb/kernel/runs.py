@@ -4,6 +4,7 @@
     run.status                     # Success / Failed / Cancelled
     run.outputs.add.result         # or run["add", "result"], run.output("add", "result")
     run.logs                       # a DataFrame (a list of rows without pandas)
+    run.why("add")                 # why a node ran, or that it came from the board's result cache
     run.raise_for_status()         # for scripts
 
 A failed run is displayed with its error at the failing node; nothing is raised unless asked.
@@ -16,6 +17,7 @@ from typing import Any
 
 from flowlike_core.board import PinDirection
 from flowlike_core.errors import UnknownNodeError
+from flowlike_core.reasons import Reason
 from flowlike_core.run import Run, RunStatus, value_key
 from flowlike_nb.kernel import namespace
 
@@ -121,6 +123,11 @@ class RunView:
         node, pin = key if isinstance(key, tuple) else key.rsplit(".", 1)
         return self.core.output(node, pin)
 
+    def why(self, node: str) -> Reason:
+        """Why a node ran in this run, or was served from the board's result cache (`flowlike_core.reasons`): it
+        prints as a line of text; `.cached`, `.changes` and `.as_dict()` hold the structure."""
+        return self.core.why(node)
+
     def raise_for_status(self) -> RunView:
         self.core.raise_for_status()
         return self
@@ -132,7 +139,7 @@ class RunView:
     def trace_rows(self) -> list[dict[str, Any]]:
         start = self.core.start
         return [{"step": t.step, "node": self._node_label(t.node_id), "type": t.node_name,
-                 "status": t.status.value, "start (s)": round(t.start - start, 4),
+                 "status": t.status.value, "cached": t.cached, "start (s)": round(t.start - start, 4),
                  "duration (s)": round(t.duration, 4), "logs": "\n".join(line.message for line in t.logs),
                  "error": t.error} for t in self.core.traces]
 
