@@ -189,6 +189,14 @@ async def ask(ctx: Context, kind: str, spec: dict[str, Any], ttl_seconds: int) -
         return False, None
 
 
+def _question_pins(name: str, description: str, choices: bool = False) -> tuple[Any, ...]:
+    """The inputs every interaction starts with: what it asks, and for choices the options (two to begin with)."""
+    options = tuple(data_in("options", DataType.STRING, default=f"Option {letter}", friendly_name="Option")
+                    for letter in "AB") if choices else ()
+    return (exec_in(), data_in("name", DataType.STRING, default=name, friendly_name="Name"),
+            data_in("description", DataType.STRING, default=description, friendly_name="Description"), *options)
+
+
 def _interaction_pins(response: Any) -> tuple[Any, ...]:
     return (exec_out("exec_out", "Answered"), exec_out("exec_timeout", "Timed Out"), response,
             data_out("responded", DataType.BOOLEAN, friendly_name="Responded"))
@@ -200,10 +208,7 @@ class ChatForm(NodeType):
     category = "Events/Chat/Interaction"
     description = "Asks the chat's user to fill in a text form and waits for the answer (or the time to live)."
     pins = (
-        exec_in(),
-        data_in("name", DataType.STRING, default="Fill out form", friendly_name="Name"),
-        data_in("description", DataType.STRING, default="Please fill out the following form:",
-                friendly_name="Description"),
+        *_question_pins("Fill out form", "Please fill out the following form:"),
         data_in("ttl_seconds", DataType.INTEGER, default=300, friendly_name="Time to Live (s)"),
         *_interaction_pins(data_out("response", DataType.STRING, friendly_name="Response")),
     )
@@ -219,12 +224,7 @@ class SingleChoice(NodeType):
     category = "Events/Chat/Interaction"
     description = "Asks the chat's user to pick one option (or type one, with Allow Freeform) and waits."
     pins = (
-        exec_in(),
-        data_in("name", DataType.STRING, default="Choose an option", friendly_name="Name"),
-        data_in("description", DataType.STRING, default="Please select one of the following options:",
-                friendly_name="Description"),
-        data_in("options", DataType.STRING, default="Option A", friendly_name="Option"),
-        data_in("options", DataType.STRING, default="Option B", friendly_name="Option"),
+        *_question_pins("Choose an option", "Please select one of the following options:", choices=True),
         data_in("allow_freeform", DataType.BOOLEAN, default=False, friendly_name="Allow Freeform"),
         data_in("ttl_seconds", DataType.INTEGER, default=120, friendly_name="Time to Live (s)"),
         *_interaction_pins(data_out("response", DataType.STRING, friendly_name="Response")),
@@ -245,12 +245,7 @@ class MultipleChoice(NodeType):
     category = "Events/Chat/Interaction"
     description = "Asks the chat's user to pick options (at least Min, at most Max when Max > 0) and waits."
     pins = (
-        exec_in(),
-        data_in("name", DataType.STRING, default="Choose options", friendly_name="Name"),
-        data_in("description", DataType.STRING, default="Please select one or more of the following options:",
-                friendly_name="Description"),
-        data_in("options", DataType.STRING, default="Option A", friendly_name="Option"),
-        data_in("options", DataType.STRING, default="Option B", friendly_name="Option"),
+        *_question_pins("Choose options", "Please select one or more of the following options:", choices=True),
         data_in("min_selections", DataType.INTEGER, default=1, friendly_name="Min Selections"),
         data_in("max_selections", DataType.INTEGER, default=0, friendly_name="Max Selections"),
         data_in("ttl_seconds", DataType.INTEGER, default=120, friendly_name="Time to Live (s)"),
