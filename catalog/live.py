@@ -95,6 +95,11 @@ class LiveHandle(BaseModel):
         handle._object = obj
         return handle
 
+    def __fingerprint__(self) -> Any:
+        """What the result cache hashes for this handle (`flowlike_core.fingerprint`): its fields and the object it
+        holds, so that a change in place (the same id, another object) is seen."""
+        return self.model_dump(), self._object
+
     @classmethod
     def resolve(cls, ctx: Context | None, value: Any) -> Any:
         """The live object behind a handle (or its dict form)."""

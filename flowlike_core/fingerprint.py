@@ -5,8 +5,9 @@
 
 Values are hashed by content where that is cheap and stable: None, bools, numbers, strings, bytes, lists,
 tuples, dicts, sets, dates, paths, enums, UUIDs, numpy arrays, pandas frames, pyarrow tables, pydantic models,
-dataclasses, PIL images. Anything else falls back to its identity (the same object hashes the same, an equal
-copy does not), and the fingerprint says so, so a record can tell the user why a node re-ran.
+dataclasses, PIL images, and any object with a `__fingerprint__()` method (hashed as what it returns). Anything
+else falls back to its identity (the same object hashes the same, an equal copy does not), and the fingerprint
+says so, so a record can tell the user why a node re-ran.
 """
 
 from __future__ import annotations
@@ -125,7 +126,10 @@ class _Feeder:
         module = kind.__module__.partition(".")[0]
         name = f"{kind.__module__}.{kind.__qualname__}"
         try:
-            if module == "numpy":
+            if hasattr(value, "__fingerprint__"):  # a type that says what stands for it (handles of live objects)
+                self.put(name)
+                self.feed(value.__fingerprint__(), depth + 1)
+            elif module == "numpy":
                 self.numpy(value, name, depth)
             elif module == "pandas" and hasattr(value, "to_numpy"):
                 self.pandas(value, name)

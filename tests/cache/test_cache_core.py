@@ -247,6 +247,8 @@ def test_fingerprints_are_by_content_and_tell_types_apart() -> None:
     assert fingerprint([1, {"a": 2.5}]).digest == fingerprint([1, {"a": 2.5}]).digest
     assert len({fingerprint(v).digest for v in (1, 1.0, "1", [1], (1,), True, None, b"1")}) == 8
     assert fingerprint({3, 1, 2}).digest == fingerprint({1, 2, 3}).digest
+    assert fingerprint(Held([1])).digest == fingerprint(Held([1])).digest != fingerprint(Held([2])).digest
+    assert not fingerprint(Held([1])).identity
     np = pytest.importorskip("numpy")
     assert fingerprint(np.arange(5)).digest == fingerprint(np.arange(5)).digest != fingerprint(np.arange(6)).digest
     pa = pytest.importorskip("pyarrow")
@@ -254,3 +256,13 @@ def test_fingerprints_are_by_content_and_tell_types_apart() -> None:
     assert fingerprint(table).digest == fingerprint(pa.table({"x": [1, 2, 3]})).digest
     assert fingerprint(table).digest != fingerprint(pa.table({"x": [1, 2, 4]})).digest
     assert not fingerprint(table).mutable and fingerprint([1]).mutable
+
+
+class Held:
+    """A handle that says what stands for it."""
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def __fingerprint__(self) -> object:
+        return self.value

@@ -151,3 +151,26 @@ def test_a_sweep_shares_its_expensive_prefix() -> None:
     RAN.clear()
     sweep(board, {"suffix": ["a", "b"]}, registry=reg, cache=False)
     assert RAN["c_add"] == 6
+
+
+def test_std_nodes_that_change_between_runs_always_run_and_variables_read_are_tracked() -> None:
+    board = fnb.Board("std cache")
+    board.variable("n", int, 3, exposed=True)
+    start = board.add("events_simple", "start")
+    dice = board.add("int_random_in_range", "dice", min=1, max=1_000_000)
+    read = board.add("variable_get", "read n", var_ref="n")
+    plus = board.add("int_add", "plus")
+    text = board.add("val_to_string", "text")
+    say = board.add("log_info", "say")
+    start.outputs.exec_out >> say.inputs.exec_in
+    dice.outputs.random_integer >> plus.inputs.integer1
+    read.outputs.value_ref >> plus.inputs.integer2
+    plus.outputs.sum >> text.inputs.value
+    text.outputs.string >> say.inputs.message
+    board.run()
+    run = board.run()
+    assert not run.why("dice").cached and "declares cacheable=False" in str(run.why("dice"))
+    assert run.why("read n").cached
+    run = board.run({"n": 4})
+    assert str(run.why("read n")).endswith("ran: variable 'n' changed")
+    assert "upstream node 'read n'" in str(run.why("plus")) or "upstream node 'dice'" in str(run.why("plus"))
