@@ -9,7 +9,7 @@ Atomic means a reader sees the old object or the new one, never a half-written o
 `swap` checks what is stored and writes in one step, so two processes saving the same document cannot
 both succeed on the same base: a file lock on a local disk, a process lock for `memory://` (it lives in
 one process), conditional writes on S3 (`If-Match` the ETag that was read, `If-None-Match: *` for a new
-object), and a lease object on stores without them.
+object), and a lease (Lamport's bakery over ticket objects, `Bucket._lease`) on stores without them.
 """
 
 from __future__ import annotations
@@ -38,9 +38,9 @@ Check = Callable[[bytes | None], None]
 """Called with the stored bytes (None: nothing stored) inside a `swap`; raises to refuse the write."""
 
 LEASE_SECONDS = 30.0
-"""How long a lease holds when its owner dies without releasing it."""
-LEASE_SETTLE = 0.05
-"""Wait after claiming a lease before reading it back: a rival claim written meanwhile wins instead."""
+"""How long a lease ticket holds when its owner dies without releasing it."""
+LEASE_POLL = 0.02
+"""Base wait between two looks at the tickets ahead (1-4 times it, at random, so waiters spread out)."""
 _memory_lock = threading.Lock()
 _conditional: dict[tuple[str, str], bool] = {}
 """(store endpoint, bucket root) -> whether the object store honours conditional writes (probed once)."""
@@ -118,8 +118,9 @@ class Bucket:
             elif self._conditional_writes():
                 self._swap_conditionally(key, path, data, check)
             else:
-                with self._lease(key, path):
+                with self._lease(key, path) as still_held:
                     self._check(key, check)
+                    still_held()
                     self.fs.pipe_file(path, data)
         except LockTimeout as exc:  # the lock stayed taken: refused like a lease that stays taken
             raise SaveConflict(f"{key!r} in {self.url} is being written by another process ({exc}); "
@@ -174,36 +175,94 @@ class Bucket:
         return _conditional[where]
 
     @contextlib.contextmanager
-    def _lease(self, key: str, path: str, timeout: float = 60.0) -> Iterator[None]:
-        """A lease object beside the key, for stores without conditional writes: claim it when it is free
-        or expired, read it back after a moment, and go ahead only if the claim that stuck is ours."""
-        lease = f"{path.rsplit('/', 1)[0]}/.{path.rsplit('/', 1)[-1]}.lease"
-        token = secrets.token_hex(8)
-        deadline = time.monotonic() + timeout
-        while True:
-            holder = self._lease_holder(lease)
-            if holder is None or holder["expires"] < time.time():
-                self.fs.pipe_file(lease, json.dumps({"token": token, "expires": time.time() + LEASE_SECONDS}).encode())
-                time.sleep(LEASE_SETTLE)
-                if (self._lease_holder(lease) or {}).get("token") == token:
-                    break
-            if time.monotonic() > deadline:
-                raise SaveConflict(f"{key!r} in {self.url} is being written by another process (lease {lease} "
-                                   f"held for over {timeout:.0f} s); nothing was written")
-            time.sleep(LEASE_SETTLE * (1 + secrets.randbelow(4)))
-        try:
-            yield
-        finally:
-            if (self._lease_holder(lease) or {}).get("token") == token:
-                with contextlib.suppress(OSError):
-                    self.fs.rm_file(lease)
+    def _lease(self, key: str, path: str, timeout: float = 60.0) -> Iterator[Callable[[], None]]:
+        """Mutual exclusion for stores without conditional writes: Lamport's bakery over ticket objects.
 
-    def _lease_holder(self, lease: str) -> dict[str, Any] | None:
-        self.fs.invalidate_cache(lease)
+        Every writer of the key puts a ticket (a hidden object named by a random token) in a hidden folder
+        beside it: first "choosing", then a number one above every ticket it lists, and waits until no ticket
+        is choosing or holds a smaller (number, token). A writer that lists after another finished choosing
+        sees its number and takes a larger one, so two writers never hold the lease together, whatever the
+        latency of the store. That needs a store whose reads and listings see every finished write (S3 since
+        2020, SeaweedFS, MinIO, GCS) and no other primitive.
+
+        A ticket expires LEASE_SECONDS after it was last written, so that a dead writer does not block the key
+        for ever; waiters rewrite theirs as they wait. The holder gets a `check` to call right before its write:
+        it refuses (SaveConflict) once half the lease has passed, which leaves LEASE_SECONDS / 2 for clock
+        differences between machines and for the write itself. That last part is the one assumption on time:
+        a holder stalled for longer than that between its `check` and the end of its write could overlap with
+        the next holder."""
+        folder = f"{path.rsplit('/', 1)[0]}/.{path.rsplit('/', 1)[-1]}.lease"
+        token = secrets.token_hex(8)
+        mine = f"{folder}/{token}"
+        deadline = time.monotonic() + timeout
         try:
-            return json.loads(self.fs.cat_file(lease))
-        except (FileNotFoundError, ValueError):
-            return None
+            written, number = self._take_number(folder, token)
+            while True:
+                tickets = self._tickets(folder, token)
+                if time.monotonic() - written > LEASE_SECONDS / 2:  # others may count ours expired: choose again
+                    written, number = self._take_number(folder, token)
+                    continue
+                if not any(t.get("choosing") or (t.get("number", 0), other) < (number, token)
+                           for other, t in tickets.items()):
+                    break
+                if time.monotonic() > deadline:
+                    raise SaveConflict(f"{key!r} in {self.url} is being written by another process (waited "
+                                       f"{timeout:.0f} s for the lease {folder}); nothing was written")
+                if time.monotonic() - written > LEASE_SECONDS / 4:
+                    written = self._ticket(mine, number)
+                time.sleep(LEASE_POLL * (1 + secrets.randbelow(4)))
+
+            def check() -> None:
+                if time.monotonic() - written > LEASE_SECONDS / 2:
+                    raise SaveConflict(f"{key!r} in {self.url}: this save held the lease too long to write "
+                                       f"safely; nothing was written")
+
+            yield check
+        finally:
+            with contextlib.suppress(OSError):
+                self.fs.rm_file(mine)
+
+    def _take_number(self, folder: str, token: str) -> tuple[float, int]:
+        """The bakery's doorway: mark the ticket choosing, list the others, take a number above theirs. Gives the
+        time the numbered ticket was written and the number; done again if it took so long that the choosing
+        mark may have expired for the others meanwhile."""
+        mine = f"{folder}/{token}"
+        while True:
+            started = self._ticket(mine, 0, choosing=True)
+            number = 1 + max((t.get("number", 0) for t in self._tickets(folder, token).values()), default=0)
+            written = self._ticket(mine, number)
+            if written - started < LEASE_SECONDS / 2:
+                return written, number
+
+    def _ticket(self, path: str, number: int, choosing: bool = False) -> float:
+        """Write a lease ticket; gives the monotonic time it was started (its expiry counts from then)."""
+        started = time.monotonic()
+        ticket = {"number": number, "choosing": choosing, "expires": time.time() + LEASE_SECONDS}
+        self.fs.pipe_file(path, json.dumps(ticket).encode())
+        return started
+
+    def _tickets(self, folder: str, token: str) -> dict[str, dict[str, Any]]:
+        """The live tickets of other writers in a lease folder, by token (expired ones are removed)."""
+        self.fs.invalidate_cache(folder)
+        try:
+            names = self.fs.ls(folder, detail=False)
+        except FileNotFoundError:
+            return {}
+        tickets = {}
+        for name in names:
+            other = name.rstrip("/").rsplit("/", 1)[-1]
+            if other == token:
+                continue
+            try:
+                ticket = json.loads(self.fs.cat_file(name))
+            except (FileNotFoundError, ValueError):
+                continue  # released meanwhile (or half a name on a store that lists oddly)
+            if ticket.get("expires", 0) < time.time():
+                with contextlib.suppress(OSError):
+                    self.fs.rm_file(name)
+                continue
+            tickets[other] = ticket
+        return tickets
 
     def write_new(self, key: str, data: bytes) -> None:
         """Write an object that must not exist yet (immutable versions, blobs)."""

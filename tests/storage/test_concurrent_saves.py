@@ -8,6 +8,7 @@ import stat
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from flowlike_core.storage import App, Storage
 SAVES = 200
 LEASE_SAVES = 50
 """A lease costs a settle wait per save: fewer saves keep the test short, the race is the same."""
+SLOW_SAVES = 30
 RACER = Path(__file__).with_name("save_racer.py")
 
 
@@ -61,6 +63,40 @@ def test_two_processes_saving_lose_nothing(store: Storage, tmp_path: Path) -> No
 def test_lease_object_where_conditional_writes_are_missing(store: Storage, tmp_path: Path) -> None:
     start_race(store)
     assert_nothing_lost(store, race_in_processes(store, tmp_path / "barrier", LEASE_SAVES, "--lease"), LEASE_SAVES)
+
+
+@pytest.mark.s3
+@pytest.mark.parametrize("store", ["s3"], indirect=True)
+def test_the_lease_holds_whatever_the_stores_latency(store: Storage, tmp_path: Path) -> None:
+    """Writes that take 0-150 ms each: a lease that trusts a settle time lets both writers in; this one does not."""
+    start_race(store)
+    results = race_in_processes(store, tmp_path / "barrier", SLOW_SAVES, "--lease", "--slow-writes")
+    assert_nothing_lost(store, results, SLOW_SAVES)
+
+
+@pytest.mark.s3
+@pytest.mark.parametrize("store", ["s3"], indirect=True)
+def test_a_dead_writers_lease_ticket_expires_and_a_live_one_is_waited_for(store: Storage, monkeypatch) -> None:
+    bucket = store.meta
+    monkeypatch.setattr(bucket, "_conditional_writes", lambda: False)
+    path = bucket.path("lease-test.json")
+    folder = f"{path.rsplit('/', 1)[0]}/.lease-test.json.lease"
+
+    def ticket(token: str, expires_in: float) -> None:
+        data = {"number": 1, "expires": time.time() + expires_in}
+        bucket.fs.pipe_file(f"{folder}/{token}", json.dumps(data).encode())
+
+    ticket("dead", -1)
+    bucket.swap("lease-test.json", b"one")
+    assert bucket.read("lease-test.json") == b"one" and not bucket.fs.exists(f"{folder}/dead")
+    ticket("live", 60)
+    refused = pytest.raises(SaveConflict, match="being written by another process")
+    with refused, bucket._lease("lease-test.json", path, timeout=0.5):
+        pytest.fail("took the lease past a live ticket with a smaller number")
+    bucket.fs.rm_file(f"{folder}/live")
+    bucket.swap("lease-test.json", b"two")
+    assert bucket.read("lease-test.json") == b"two"
+    assert bucket._tickets(folder, "") == {}, "a released lease leaves no ticket"
 
 
 @pytest.mark.parametrize("store", ["memory"], indirect=True)
