@@ -222,6 +222,13 @@ def test_breakpoints_round_trip_in_the_board_file_and_undo(tmp_path, loop_board)
     board.redo()
     assert board.nodes[ids["bump"]].breakpoint
 
+    from flowlike_core.interop import export_board, open_board
+
+    exported, _ = open_board(export_board(board, tmp_path / "debugged.board", registry=build.registry),
+                             build.registry)
+    assert exported.nodes.keys() == board.nodes.keys(), "Flow-Like's format has no breakpoints: export drops them"
+    assert not any(node.breakpoint for node in exported.nodes.values())
+
 
 @pytest.mark.parametrize("stop", [False, True])
 def test_parallel_for_each_iterations_pause_at_a_breakpoint_in_their_body(stop: bool) -> None:
