@@ -21,6 +21,7 @@ The cache is bounded by bytes (least recently used results go first) and can kee
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import threading
 import warnings
@@ -56,6 +57,10 @@ if TYPE_CHECKING:
     from flowlike_core.storage.bucket import Bucket
 
 DEFAULT_MAX_BYTES = 512 * 2**20
+ENV_PERSIST = "FLOWLIKE_CACHE_PERSIST"
+"""Set to 1: caches made by `ResultCache.from_env` (every notebook board's) keep results in the configured store,
+so that a papermill run of a notebook reuses what the last one computed without a change to the notebook."""
+ENV_MAX_BYTES = "FLOWLIKE_CACHE_MAX_BYTES"
 ENTRY_OVERHEAD = 512
 """Bytes counted per kept result besides its values (the entry, its key, its hashes)."""
 FORMAT = 1
@@ -135,6 +140,17 @@ class ResultCache:
         """Per (board id, node id), what the node last ran with: the memory behind "why"."""
         self.evictions = 0
         self._lock = threading.RLock()
+
+    @classmethod
+    def from_env(cls) -> ResultCache:
+        """A cache as the environment asks: FLOWLIKE_CACHE_MAX_BYTES bounds it, FLOWLIKE_CACHE_PERSIST=1 keeps its
+        results in the configured store (`flowlike_core.storage.configure`, else FLOWLIKE_STORE)."""
+        limit = os.environ.get(ENV_MAX_BYTES, "")
+        try:
+            cache = cls(int(limit) if limit else DEFAULT_MAX_BYTES)
+        except ValueError:
+            raise ValueError(f"{ENV_MAX_BYTES}={limit!r} is not a number of bytes") from None
+        return cache.persist() if os.environ.get(ENV_PERSIST, "") not in ("", "0") else cache
 
     # ---- the store -----------------------------------------------------------------------------------
 

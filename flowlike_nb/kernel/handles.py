@@ -368,11 +368,12 @@ class Board:
         self.last_run: RunView | None = None
         """The latest run of this handle (from a cell or an editor it opened) to have ended."""
         self._editors: weakref.WeakSet[BoardEditor] = weakref.WeakSet()
-        self.cache = ResultCache()
+        """Editors opened with `editor()`: runs started here show on the open, idle ones."""
+        self.cache = ResultCache.from_env()
         """This board's result cache (`flowlike_core.cache`): a re-run after an edit recomputes only what the edit
         affects, and `run.why("node")` says why a node ran. `cache.clear()`; `cache.persist()` keeps results in
-        the content store, for the next kernel or a papermill run; `cache.max_bytes` bounds it."""
-        """Editors opened with `editor()`: runs started here show on the open, idle ones."""
+        the content store, for the next kernel or a papermill run (or FLOWLIKE_CACHE_PERSIST=1 in its
+        environment); `cache.max_bytes` bounds it."""
         _remember(board)
 
     @classmethod
@@ -695,7 +696,8 @@ class Board:
 
         if needs_layout(self.core):
             place_unrecorded(self.core)
-        editor = BoardEditor(self.core, **{"registry": self.registry, "starter": self._start_from_editor, **options})
+        editor = BoardEditor(self.core, **{"registry": self.registry, "starter": self._start_from_editor,
+                                           "run_to": self.run_to, **options})
         self._editors.add(editor)
         return editor
 

@@ -174,3 +174,20 @@ def test_std_nodes_that_change_between_runs_always_run_and_variables_read_are_tr
     run = board.run({"n": 4})
     assert str(run.why("read n")).endswith("ran: variable 'n' changed")
     assert "upstream node 'read n'" in str(run.why("plus")) or "upstream node 'dice'" in str(run.why("plus"))
+
+
+def test_the_environment_can_make_every_board_cache_persistent(tmp_path, monkeypatch) -> None:
+    from flowlike_core.storage import Storage, StorageConfig, store
+
+    monkeypatch.setattr(store, "_current", Storage(StorageConfig.at(str(tmp_path))))
+    monkeypatch.setenv("FLOWLIKE_CACHE_PERSIST", "1")
+    monkeypatch.setenv("FLOWLIKE_CACHE_MAX_BYTES", "100000")
+    define_scale(2)
+    first = scaled_board()
+    assert first.cache.store is not None and first.cache.max_bytes == 100_000
+    first.run()
+    later = fnb.Board(first.core)  # as a papermill run of the notebook would make it
+    assert later.run().why("scale").cached and CALLS["scale"] == 1
+    monkeypatch.setenv("FLOWLIKE_CACHE_MAX_BYTES", "lots")
+    with pytest.raises(ValueError, match="FLOWLIKE_CACHE_MAX_BYTES='lots' is not a number of bytes"):
+        ResultCache.from_env()
