@@ -83,6 +83,8 @@ class Context:
             raise UnknownPinError(f"node {self._plan.node.label()} has no data output {name!r}") from None
         if self._plan.pure:
             self._executor.pure_cache[key] = value
+        if name in self._plan.secret_outputs:  # on its way to a secret: masked from now on
+            self._executor.redactor.add(value)
         self._executor.values[key] = value
 
     # ---- exec pins -----------------------------------------------------------------------------------

@@ -22,6 +22,8 @@ from flowlike_core.run import value_key
 from flowlike_core.types import DataType, ValueType, to_json_native, to_runtime, zero_value
 
 CONST, VALUE, PURE = 0, 1, 2
+VAR_REF = "var_ref"
+"""The input by which variable nodes name their variable (Flow-Like's pin name)."""
 
 Target = tuple[str, str]
 """An exec input to start: (node id, pin id)."""
@@ -69,6 +71,9 @@ class NodePlan:
     """The node type's bound `run`, looked up once here instead of once per execution."""
     blocking: bool = False
     """Nothing to await: the executor runs this node on its fast path, without a coroutine."""
+    secret_outputs: frozenset[str] = frozenset()
+    """Outputs wired into a sensitive input or into a node that sets a secret variable: their values are secret as
+    soon as they are set (a node that logs one before the value reaches its destination shows the mask)."""
 
 
 @dataclass
@@ -80,7 +85,8 @@ class Plan:
     placeholders: list[str] = field(default_factory=list)
     """Nodes whose type no installed pack provides: not planned."""
     sensitive: dict[str, list[str]] = field(default_factory=dict)
-    """Per node, its inputs marked sensitive that take a wired value: what arrives there is secret."""
+    """Per node, its inputs that take a wired value and are marked sensitive or feed a secret variable (every
+    input but `var_ref` of a node whose `var_ref` names one): what arrives there is secret."""
     sensitive_values: list[Any] = field(default_factory=list)
     """Values typed into inputs marked sensitive: secret in every run."""
 
@@ -107,7 +113,10 @@ def compile_plan(board: Board, registry: Registry) -> Plan:
     nodes: dict[str, NodePlan] = {}
     sensitive: dict[str, list[str]] = {}
     sensitive_values: list[Any] = []
+    secret_outputs: dict[str, set[str]] = {}
+    secret_variables = {key for v in board.variables.values() if v.secret for key in (v.name, v.id)}
     for index, (node_id, node) in enumerate(known.items()):
+        feeds_secret = bool(secret_variables) and _names_secret_variable(node, secret_variables)
         inputs: dict[str, list[Source]] = {}
         outputs: dict[str, str] = {}
         exec_next: dict[str, list[Target]] = {}
@@ -129,11 +138,13 @@ def compile_plan(board: Board, registry: Registry) -> Plan:
                     wired.append(pin.id)
             else:
                 inputs.setdefault(pin.name, []).append(_source(node, pin.id, into, pure))
-                if pin.options is not None and pin.options.sensitive:
-                    if (node_id, pin.id) in into:
-                        sensitive.setdefault(node_id, []).append(pin.name)
-                    else:
-                        sensitive_values.append(pin.default_value)
+                marked = pin.options is not None and pin.options.sensitive
+                wired = into.get((node_id, pin.id))
+                if wired is not None and (marked or feeds_secret and pin.name != VAR_REF):
+                    sensitive.setdefault(node_id, []).append(pin.name)
+                    secret_outputs.setdefault(wired[0], set()).add(board.nodes[wired[0]].pins[wired[1]].name)
+                elif marked:
+                    sensitive_values.append(pin.default_value)
         impl = impls[node_id]
         _add_gained_pins(type(impl), node, inputs, outputs)
         pure_sources = list(dict.fromkeys(s.node_id for group in inputs.values() for s in group if s.kind == PURE))
@@ -143,6 +154,8 @@ def compile_plan(board: Board, registry: Registry) -> Plan:
             index=index, exec_branches=exec_branches, exec_inputs=exec_inputs, wired_inputs=wired_inputs,
             pure_sources=pure_sources, node_id=node_id, node_name=node.name, run=impl.run,
         )
+    for node_id, names in secret_outputs.items():
+        nodes[node_id].secret_outputs = frozenset(names)
     async_upstream = _async_upstream(board, nodes)
     for plan in nodes.values():
         plan.awaits_pure = any(async_upstream[n] for n in plan.pure_sources)
@@ -150,6 +163,12 @@ def compile_plan(board: Board, registry: Registry) -> Plan:
     events = [n for n in known if type(impls[n]).is_event]
     return Plan(board_id=board.id, revision=board.revision, nodes=nodes, events=events, placeholders=placeholders,
                 sensitive=sensitive, sensitive_values=sensitive_values)
+
+
+def _names_secret_variable(node: Node, secret_variables: set[str]) -> bool:
+    """Whether the node's `var_ref` input (typed in, as variable nodes have it) names a secret variable."""
+    pin = next((p for p in node.pins.values() if p.name == VAR_REF and p.direction is PinDirection.INPUT), None)
+    return pin is not None and isinstance(pin.default_value, str) and pin.default_value in secret_variables
 
 
 def _add_gained_pins(node_type: type[NodeType], node: Node, inputs: dict[str, list[Source]],
