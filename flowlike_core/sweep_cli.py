@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flowlike_core.backends import BACKENDS
 from flowlike_core.board import Board
 from flowlike_core.cli import EXIT_FAILED, EXIT_OK, BadInput, parse_value, table
 from flowlike_core.executor import DEFAULT_MAX_STEPS
+
+if TYPE_CHECKING:
+    from flowlike_core.sweep import SweepResult
 
 
 def parse_parameter(board: Board, text: str) -> tuple[str, list[Any]]:
@@ -38,7 +41,12 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         raise BadInput("give at least one parameter: -p NAME=VALUE,VALUE,...")
     result = sweep(board, grid, outputs=args.output, backend=args.backend, start=args.start,
                    max_steps=args.max_steps)
-    if args.json:
+    return show(result, as_json=args.json)
+
+
+def show(result: SweepResult, *, as_json: bool) -> int:
+    """Print a sweep's rows as a table (or a JSON list); the exit status: 0 when every run succeeded."""
+    if as_json:
         print(result.to_json())
     else:
         rows = [[json.dumps(value) if not isinstance(value, str) else value

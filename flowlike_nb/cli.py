@@ -12,6 +12,9 @@ from typing import Any
 from flowlike_core.board import Board
 from flowlike_core.cli import EXIT_FAILED, EXIT_OK, BadInput, parse_value
 from flowlike_core.run import RunStatus
+from flowlike_core.sweep import combinations
+from flowlike_core.sweep_cli import parse_parameter, show
+from flowlike_core.types import ValueType
 
 
 def add_notebook_command(subparsers: Any) -> None:
@@ -19,14 +22,20 @@ def add_notebook_command(subparsers: Any) -> None:
         "notebook", help="run a board through a parameterized notebook (papermill)",
         description="Execute NOTEBOOK with papermill for BOARD and write the executed copy to OUT. The notebook's "
                     "`parameters` cell gets `board_path` and the -p values (exposed variables of the board); the "
-                    "run it shows decides the exit status. Needs the notebook extra.",
-        epilog="Exit status: 0 the run succeeded, 1 it failed or a cell failed, 2 bad input.",
+                    "run it shows decides the exit status. Several values (-p alpha 0.1,0.2) run the notebook once "
+                    "per combination and print one row per run; OUT then names each copy by papermill's {name} "
+                    "placeholders (out_{alpha}.ipynb), else by number (out-1.ipynb, ...). Needs the notebook extra.",
+        epilog="Exit status: 0 every run succeeded, 1 one failed or a cell failed, 2 bad input.",
     )
     notebook.add_argument("board", metavar="BOARD", help="path of a .board.json file")
     notebook.add_argument("notebook", metavar="NOTEBOOK", help="the notebook to execute")
     notebook.add_argument("out", metavar="OUT", help="where to write the executed notebook")
     notebook.add_argument("-p", "--parameter", nargs=2, metavar=("NAME", "VALUE"), action="append", default=[],
-                          help="set an exposed variable (VALUE read as for `flowlike run --var`)")
+                          help="set an exposed variable (VALUE read as for `flowlike run --var`); several values "
+                               "separated by commas (for a list variable: a JSON list of lists) sweep it")
+    notebook.add_argument("-r", "--parameter-raw", nargs=2, metavar=("NAME", "VALUE"), action="append", default=[],
+                          help="set an exposed variable to VALUE as a string, commas and all (as papermill -r)")
+    notebook.add_argument("--json", action="store_true", help="print the runs as a JSON list (one per combination)")
     notebook.add_argument("--kernel", default="python3", help="kernel to run the notebook in (default python3)")
     notebook.set_defaults(handler=cmd_notebook)
 
@@ -35,22 +44,31 @@ def cmd_notebook(args: argparse.Namespace) -> int:
     try:
         import papermill
 
-        from flowlike_nb.kernel.papermill import run_board_notebook
+        from flowlike_nb.kernel.papermill import run_board_notebook, sweep_board_notebook
     except ImportError as exc:
         raise BadInput(f"running through a notebook needs the notebook extra "
                        f"(pip install 'flowlike-nb[notebook]'): {exc}") from exc
 
     board = Board.load(args.board)
     exposed = {v.name for v in board.variables.values() if v.exposed}
-    unknown = sorted({name for name, _ in args.parameter} - exposed)
+    given = [*args.parameter, *args.parameter_raw]
+    unknown = sorted({name for name, _ in given} - exposed)
     if unknown:
         raise BadInput(f"board {board.name!r} has no exposed variable {', '.join(map(repr, unknown))} "
                        f"(exposed: {', '.join(sorted(exposed)) or 'none'})")
-    parameters = {name: parse_value(board, name, raw) for name, raw in args.parameter}
+    grid = {name: values_of(board, name, raw) for name, raw in args.parameter}
+    grid.update({name: [raw] for name, raw in args.parameter_raw})
     if not Path(args.notebook).is_file():
         raise BadInput(f"{args.notebook}: no such notebook")
+    if len(combinations(grid)) > 1 or args.json:
+        try:
+            result = sweep_board_notebook(args.board, args.notebook, args.out, grid, kernel_name=args.kernel)
+        except ValueError as exc:
+            raise BadInput(str(exc)) from exc
+        return show(result, as_json=args.json)
     try:
-        record = run_board_notebook(args.board, args.notebook, args.out, parameters, kernel_name=args.kernel)
+        record = run_board_notebook(args.board, args.notebook, args.out, {n: v[0] for n, v in grid.items()},
+                                    kernel_name=args.kernel)
     except papermill.PapermillExecutionError as exc:
         print(f"{args.notebook}: a cell failed ({exc.ename}: {exc.evalue}); see {args.out}", file=sys.stderr)
         return EXIT_FAILED
@@ -64,3 +82,13 @@ def cmd_notebook(args: argparse.Namespace) -> int:
     if record.error:
         print(f"error: {record.error}")
     return EXIT_OK if record.status is RunStatus.SUCCESS else EXIT_FAILED
+
+
+def values_of(board: Board, name: str, raw: str) -> list[Any]:
+    """The values of `-p NAME VALUE`: one, or several separated by commas (as `flowlike sweep -p` reads them); for
+    a variable that holds a list, VALUE is one JSON list, or a JSON list of lists for several."""
+    if board.lookup_variable(name).value_type is not ValueType.NORMAL:
+        value = parse_value(board, name, raw)
+        several = isinstance(value, list) and bool(value) and all(isinstance(item, list) for item in value)
+        return value if several else [value]
+    return parse_parameter(board, f"{name}={raw}")[1]

@@ -3,18 +3,22 @@
 In the notebook, a cell tagged `parameters` holds `board_path` and one assignment per exposed variable;
 `papermill nb.ipynb out.ipynb -p rows 1000` overrides them and the notebook runs the board with
 `board.run(variables_from(board))`. The run's record rides in the output notebook (see `RUN_MIME`),
-so `run_board_notebook` can hand it back, e.g. to the CLI.
+so `run_board_notebook` can hand it back, e.g. to the CLI. `sweep_board_notebook` runs the notebook once per
+combination of parameter values and gathers the runs into one table, as `board.sweep` does.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
 from flowlike_core.board import Board as CoreBoard
-from flowlike_core.run import RunRecord
+from flowlike_core.run import RunRecord, RunStatus
+from flowlike_core.sweep import SweepResult, SweepRow, combinations
 from flowlike_nb.kernel import namespace
 from flowlike_nb.kernel.handles import Board
 from flowlike_nb.kernel.runs import RUN_MIME
@@ -65,6 +69,48 @@ def run_board_notebook(board_path: str | Path, notebook: str | Path, out: str | 
                                cwd=str(cwd) if cwd else str(Path(notebook).resolve().parent),
                                progress_bar=False, log_output=False)
     return last_run_record(out)
+
+
+def sweep_board_notebook(board_path: str | Path, notebook: str | Path, out: str | Path,
+                         grid: Mapping[str, Sequence[Any]], *, kernel_name: str = "python3",
+                         cwd: str | Path | None = None) -> SweepResult:
+    """Execute `notebook` once per combination of `grid` (exposed variable -> values, the last varying fastest)
+    and gather the runs it showed into one table (`.to_dataframe()`): parameters, status, duration, the run's
+    result, the executed notebook, the error.
+
+    `out` names each executed copy: papermill fills `{name}` placeholders with the combination's values
+    (`out_{alpha}.ipynb`); without any, several combinations are numbered (`out-1.ipynb`, `out-2.ipynb`...).
+    A run whose notebook fails a cell, or shows no run of the board, is a Failed row saying so.
+    """
+    import papermill
+
+    points = combinations(grid)
+    template = str(out)
+    if len(points) > 1 and "{" not in template:
+        path = Path(template)
+        template = str(path.with_name(f"{path.stem}-{{_run}}{path.suffix}"))
+    try:
+        template.replace("{_run}", "").format(**points[0])
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ValueError(f"output path {str(out)!r}: {{...}} must name a parameter ({', '.join(grid)}); "
+                         f"{type(exc).__name__}: {exc}") from exc
+    rows = []
+    for number, point in enumerate(points, start=1):
+        path = template.replace("{_run}", str(number)).format(**point)
+        started = time.perf_counter()
+        try:
+            record = run_board_notebook(board_path, notebook, path, point, kernel_name=kernel_name, cwd=cwd)
+        except papermill.PapermillExecutionError as exc:
+            record, error = None, f"a cell failed ({exc.ename}: {exc.evalue}); see {path}"
+        else:
+            error = None if record is not None else f"{path}: the notebook ran but showed no run of the board"
+        if record is None:
+            rows.append(SweepRow(point, RunStatus.FAILED.value, time.perf_counter() - started,
+                                 {"result": None, "notebook": path}, error))
+        else:
+            rows.append(SweepRow(point, record.status.value, record.duration,
+                                 {"result": record.result, "notebook": path}, record.error))
+    return SweepResult(list(grid), ["result", "notebook"], rows)
 
 
 def last_run_record(path: str | Path) -> RunRecord | None:
