@@ -100,41 +100,64 @@ async def run_concurrently(ctx: Context, bodies: Sequence[tuple[list[Target], di
     a time, here (`workers="threads"`; `own_threads`: each on a thread) or as jobs on other processes
     ("processes", "dask"); merge them in order; raise the first failure once all have ended."""
     executor: Executor = ctx._executor
-    remote = None
-    if workers != "threads":
-        from flowlike_core.backends.bodies import body_job
-
-        remote = body_job(executor, [], {})
     forks = [fork(executor, values) for _, values in bodies]
     limit = asyncio.Semaphore(max(1, max_concurrent))
     threads = ThreadPoolExecutor(max_workers=max(1, min(max_concurrent, len(bodies))),
                                  thread_name_prefix=f"flowlike-par-{executor.run.id}")
     outcomes: list[BaseException | None] = [None] * len(bodies)
-    started = [False] * len(bodies)
+
+    def ended(index: int, outcome: BaseException | None) -> None:
+        outcomes[index] = outcome
+        if outcome is not None and cancel_rest and not isinstance(outcome, asyncio.CancelledError):
+            for other in forks:
+                _stop(other)
+
+    def ready(indexes: list[int]) -> list[int]:
+        """Those of `indexes` still to run; the others end cancelled before they start."""
+        going = [index for index in indexes if not (executor.cancelled or forks[index].cancelled)]
+        for index in set(indexes) - set(going):
+            outcomes[index] = RunCancelled("cancelled before it started")
+        return going
 
     async def one(index: int) -> None:
         sub, (targets, _) = forks[index], bodies[index]
         async with limit:
-            if executor.cancelled or sub.cancelled:
-                outcomes[index] = RunCancelled("cancelled before it started")
+            if not ready([index]):
                 return
-            started[index] = True
             try:
-                if remote is not None:
-                    await _remote(workers, dataclasses.replace(remote, targets=targets, values=bodies[index][1]), sub,
-                                  executor)
-                elif own_threads or all(executor.plan.nodes[node_id].blocking for node_id, _ in targets):
+                if own_threads or all(executor.plan.nodes[node_id].blocking for node_id, _ in targets):
                     await asyncio.get_running_loop().run_in_executor(threads, _run_blocking, sub, targets)
                 else:
                     await _flow_here(sub, targets)
             except BaseException as exc:  # noqa: BLE001 - an iteration's end, whatever it is, is recorded
-                outcomes[index] = exc
-                if cancel_rest and not isinstance(exc, asyncio.CancelledError):
-                    for other in forks:
-                        _stop(other)
+                ended(index, exc)
 
+    async def chunk(job: Any, indexes: list[int]) -> None:
+        """Iterations one after another on another process: one job, one round trip."""
+        from flowlike_core.backends.bodies import submit
+
+        async with limit:
+            going = ready(indexes)
+            if not going:
+                return
+            try:
+                results = await submit(workers, dataclasses.replace(job, bodies=[bodies[i] for i in going]), executor)
+            except BaseException as exc:  # noqa: BLE001 - the job itself failed (its worker died): all of it did
+                for index in going:
+                    ended(index, exc)
+                return
+            for index, result in zip(going, results, strict=True):
+                ended(index, _land(result, forks[index]))
+
+    if workers == "threads":
+        runs = [one(index) for index in range(len(bodies))]
+    else:
+        from flowlike_core.backends.bodies import body_job, chunks, slots
+
+        job = body_job(executor, cancel_rest)
+        runs = [chunk(job, indexes) for indexes in chunks(len(bodies), min(max_concurrent, slots(workers)))]
     try:
-        await asyncio.gather(*(one(index) for index in range(len(bodies))))
+        await asyncio.gather(*runs)
     except asyncio.CancelledError:
         for sub in forks:
             _stop(sub)
@@ -154,17 +177,14 @@ async def run_concurrently(ctx: Context, bodies: Sequence[tuple[list[Target], di
         raise RunCancelled("the run was cancelled")
 
 
-async def _remote(workers: str, job: Any, sub: Executor, executor: Executor) -> None:
-    """Run a body as a job on other processes; what it did lands in its fork, as a thread's would."""
-    from flowlike_core.backends.bodies import submit
+def _land(result: Any, sub: Executor) -> BaseException | None:
+    """What an iteration did on another process lands in its fork, as a thread's would; its failure, if any."""
     from flowlike_core.executor import _Abort
 
-    result = await submit(workers, job, executor)
     sub.values.update(result.values)
     sub.run.records, sub.run.folded, sub.run.steps = result.records, result.folded, result.steps
     sub.run.result = result.result
-    if result.error is not None:
-        raise _Abort(result.error, result.error_node)
+    return None if result.error is None else _Abort(result.error, result.error_node)
 
 
 def _run_blocking(sub: Executor, targets: list[Target]) -> None:

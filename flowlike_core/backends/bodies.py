@@ -1,8 +1,10 @@
 """Loop bodies on other processes: the iterations of a parallel for-each sent to a process pool or a dask cluster.
 
-An iteration travels as a `BodyJob` (the board as JSON, its node types by cloudpickle, the run's variables, the
-body's exec targets and the iteration's values) and comes back as a `BodyResult` (the values it set, its traces
-and folded counts, its steps, its failure), which `flowlike_core.parallel` merges as it merges a thread's.
+Iterations travel in chunks (a few per worker slot, see `chunks`): a `BodyJob` holds the board as JSON, its node
+types by cloudpickle (a worker parses and plans them once, by digest), the run's variables and each iteration's
+exec targets and values; the worker runs them one after another and sends back a `BodyResult` each (the values
+it set, its traces and folded counts, its steps, its failure), which `flowlike_core.parallel` merges as it merges
+a thread's.
 Variables a body sets stay in the worker: an iteration reads the run's variables as they were when it started.
 On dask, when the run has listeners, an iteration's node events (started, finished, logs, progress) reach them
 while it runs, as a thread's would (see `flowlike_core.backends.dask`); its traces join the record with its result.
@@ -28,16 +30,27 @@ if TYPE_CHECKING:
     from flowlike_core.executor import Executor
 
 WORKERS = ("threads", "processes", "dask")
+CHUNKS_PER_SLOT = 2
+"""Jobs per worker slot a loop's iterations are cut into: fewer jobs pay less shipping and scheduling, more of
+them even out iterations of unequal length."""
+
+Body = tuple[list[Target], dict[str, Any]]
+"""An iteration: the exec targets its body starts at, and its own values (the loop's Value and Index)."""
 
 
 @dataclass
 class BodyJob:
+    """A chunk of a loop's iterations, run one after another by one worker."""
+
     run_id: str
     board_json: str
     node_types: bytes
+    digest: str
+    """Of the board and its types: a worker parses and plans a board once, whatever chunks it runs."""
     variables: dict[str, Any]
-    targets: list[Target]
-    values: dict[str, Any]
+    bodies: list[Body] = field(default_factory=list)
+    cancel_rest: bool = False
+    """After a failed iteration, skip the chunk's others (they end cancelled)."""
     topic: str | None = None
     """Where a dask task sends its live events (None: nobody listens)."""
     key: str = ""
@@ -45,6 +58,8 @@ class BodyJob:
 
 @dataclass
 class BodyResult:
+    """One iteration's outcome."""
+
     values: dict[str, Any]
     records: list[NodeTrace]
     folded: dict[str, NodeStats]
@@ -53,12 +68,18 @@ class BodyResult:
     error: Any = None
     """The RunError that failed the body (its class kept when it pickles)."""
     error_node: str | None = None
+
+
+@dataclass
+class ChunkResult:
+    results: list[BodyResult]
     batches: int = 0
     """Live event batches sent before the result: the tail below is batch number `batches`."""
     tail: list[Event] = field(default_factory=list)
 
 
-def body_job(executor: Executor, targets: list[Target], values: dict[str, Any]) -> BodyJob:
+def body_job(executor: Executor, cancel_rest: bool) -> BodyJob:
+    """The job of a loop's iterations (without them): the board and its node types packed once per loop run."""
     from flowlike_core.backends.remote import pack_node_types
     from flowlike_core.registry import Registry
 
@@ -66,51 +87,83 @@ def body_job(executor: Executor, targets: list[Target], values: dict[str, Any]) 
     registry = Registry()
     for plan in executor.plan.nodes.values():
         registry.register(type(plan.impl), pack=type(plan.impl).pack, replace=True)
-    return BodyJob(executor.run.id, board.model_dump_json(by_alias=True), pack_node_types(board, registry, "loop"),
-                   dict(executor.variables), targets, values)
+    board_json, node_types = board.model_dump_json(by_alias=True), pack_node_types(board, registry, "loop")
+    digest = hashlib.sha256(board_json.encode() + node_types).hexdigest()
+    return BodyJob(executor.run.id, board_json, node_types, digest, dict(executor.variables), cancel_rest=cancel_rest)
+
+
+def chunks(count: int, slots: int) -> list[list[int]]:
+    """Iteration indexes cut into at most `CHUNKS_PER_SLOT * slots` runs of consecutive ones, as even as can be."""
+    parts = max(1, min(count, CHUNKS_PER_SLOT * slots))
+    size, extra = divmod(count, parts)
+    bounds = [part * size + min(part, extra) for part in range(parts + 1)]
+    return [list(range(bounds[part], bounds[part + 1])) for part in range(parts)]
+
+
+def slots(workers: str) -> int:
+    """How many iterations `workers` can run at once: the pool's processes, or the cluster's threads."""
+    if workers == "processes":
+        return os.cpu_count() or 1
+    if workers == "dask":
+        return max(1, sum(_dask_client().nthreads().values()))
+    raise BackendError(f"unknown workers {workers!r}: choose one of {', '.join(WORKERS)}")
 
 
 _boards: dict[str, tuple[Any, Any]] = {}
-"""Worker side: board and registry by a hash of the job's board and types, so iterations reuse one plan."""
+"""Worker side: the last board and registry by the job's digest, so every chunk of a loop reuses one plan."""
 
 
-def run_body(job: BodyJob) -> BodyResult:
-    """Worker side: run one iteration's body to its end."""
+def run_bodies(job: BodyJob) -> ChunkResult:
+    """Worker side: run a chunk's iterations one after another."""
     import cloudpickle
 
     from flowlike_core.backends.remote import Recorder
     from flowlike_core.board import Board
-    from flowlike_core.executor import Executor, _Abort
+    from flowlike_core.errors import RunCancelled
     from flowlike_core.plan import plan_for
     from flowlike_core.registry import Registry
-    from flowlike_core.run import Run
 
-    digest = hashlib.sha256(job.board_json.encode() + job.node_types).hexdigest()
-    if digest not in _boards:
+    if job.digest not in _boards:
         registry = Registry()
         for node_type in cloudpickle.loads(job.node_types).values():
             registry.register(node_type, pack=node_type.pack, replace=True)
         _boards.clear()
-        _boards[digest] = (Board.from_json(job.board_json, "<body job>"), registry)
-    board, registry = _boards[digest]
-    run = Run(job.run_id, board, job.targets[0][0], dict(job.variables))
+        _boards[job.digest] = (Board.from_json(job.board_json, "<body job>"), registry)
+    board, registry = _boards[job.digest]
+    plan = plan_for(board, registry)
     sender = None
     if job.topic is not None:
         from flowlike_core.backends.dask import Sender
 
         sender = Sender(job.topic, job.key)
-    executor = Executor(plan_for(board, registry), run, listeners=[Recorder(sender.emit)] if sender else ())
-    executor.values.update(job.values)
-    error, error_node = None, None
+    listeners = [Recorder(sender.emit)] if sender else []
+    results: list[BodyResult] = []
     try:
-        asyncio.run(executor.flow(job.targets))
-    except _Abort as abort:
-        error, error_node = abort.error, abort.node_id
+        for body in job.bodies:
+            if job.cancel_rest and any(result.error is not None for result in results):
+                results.append(BodyResult({}, [], {}, 0, error=RunCancelled("cancelled: an iteration failed")))
+            else:
+                results.append(_run_body(job, board, plan, body, listeners))
     finally:
         batches, tail = sender.close() if sender else (0, [])
-    own = {key: value for key, value in executor.values.items() if key not in job.values}
-    return BodyResult(own, list(run.traces), dict(run.folded), run.steps, run.result, error, error_node, batches,
-                      tail)
+    return ChunkResult(results, batches, tail)
+
+
+def _run_body(job: BodyJob, board: Any, plan: Any, body: Body, listeners: list[Any]) -> BodyResult:
+    from flowlike_core.executor import Executor, _Abort
+    from flowlike_core.run import Run
+
+    targets, values = body
+    run = Run(job.run_id, board, targets[0][0], dict(job.variables))
+    executor = Executor(plan, run, listeners=listeners)
+    executor.values.update(values)
+    error, error_node = None, None
+    try:
+        asyncio.run(executor.flow(targets))
+    except _Abort as abort:
+        error, error_node = abort.error, abort.node_id
+    own = {key: value for key, value in executor.values.items() if key not in values}
+    return BodyResult(own, list(run.traces), dict(run.folded), run.steps, run.result, error, error_node)
 
 
 _pool: ProcessPoolExecutor | None = None
@@ -129,17 +182,17 @@ def process_pool() -> ProcessPoolExecutor:
     return _pool
 
 
-async def submit(workers: str, job: BodyJob, executor: Executor) -> BodyResult:
-    """Run a body on `workers` ("processes" or "dask") and wait for it without blocking the run's loop; on dask
-    the run's listeners (those of `executor`) hear the body's node events as it goes."""
+async def submit(workers: str, job: BodyJob, executor: Executor) -> list[BodyResult]:
+    """Run a chunk of iterations on `workers` ("processes" or "dask") and wait for it without blocking the run's
+    loop; on dask the run's listeners (those of `executor`) hear the iterations' node events as they go."""
     if workers == "processes":
-        return await asyncio.wrap_future(process_pool().submit(run_body, job))
+        return (await asyncio.wrap_future(process_pool().submit(run_bodies, job))).results
     if workers == "dask":
-        return await _on_dask(job, executor)
+        return (await _on_dask(job, executor)).results
     raise BackendError(f"unknown workers {workers!r}: choose one of {', '.join(WORKERS)}")
 
 
-async def _on_dask(job: BodyJob, executor: Executor) -> BodyResult:
+async def _on_dask(job: BodyJob, executor: Executor) -> ChunkResult:
     from flowlike_core.backends.dask import LATE_GRACE, channel
     from flowlike_core.backends.remote import InOrder, Relay
 
@@ -148,28 +201,28 @@ async def _on_dask(job: BodyJob, executor: Executor) -> BodyResult:
     hooks = {"node_started": executor.on_node_started, "node_finished": executor.on_node_finished,
              "log": executor.on_log, "progress": executor.on_progress}
     if not any(hooks.values()):
-        return await loop.run_in_executor(None, client.submit(run_body, job, pure=False).result)
+        return await loop.run_in_executor(None, client.submit(run_bodies, job, pure=False).result)
     lines = channel(client)
     job.topic, job.key = lines.topic, f"flowlike-body-{job.run_id}-{uuid.uuid4().hex}"
     order = InOrder(Relay(executor.run, hooks, keep_records=False).apply)
     arrived = asyncio.Event()
 
     def deliver(number: int, events: list[Event]) -> None:
-        if job.key in lines.sinks:  # not after the body has been settled
+        if job.key in lines.sinks:  # not after the chunk has been settled
             order.add(number, events)
             arrived.set()
 
     lines.sinks[job.key] = lambda number, events: loop.call_soon_threadsafe(deliver, number, events)
     try:
-        result: BodyResult = await loop.run_in_executor(None, client.submit(run_body, job, pure=False).result)
-        order.add(result.batches, result.tail)
+        chunk: ChunkResult = await loop.run_in_executor(None, client.submit(run_bodies, job, pure=False).result)
+        order.add(chunk.batches, chunk.tail)
         deadline = loop.time() + LATE_GRACE
-        while order.next <= result.batches and deadline > loop.time():  # batches still on their way
+        while order.next <= chunk.batches and deadline > loop.time():  # batches still on their way
             arrived.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(arrived.wait(), deadline - loop.time())
         order.skip_gaps()
-        return result
+        return chunk
     finally:
         lines.sinks.pop(job.key, None)
 
