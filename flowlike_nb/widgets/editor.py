@@ -20,12 +20,16 @@ message), `run_events` (a batch of run events; the last batch has a `summary`). 
 `sync` request, e.g. from a view opened late) updates the `document` and `document_revision` traits.
 
 DOM hooks for browser tests (all stable `data-testid` attributes; ids are the board's ids):
-    flowlike-editor (root, data-revision = board revision applied, data-fullsize), editor-resize (the grip),
+    flowlike-editor (root, data-revision = board revision applied, data-fullsize, data-layer = the layer entered),
+    editor-resize (the grip),
     side-panel (inspector and variables), toolbar-side, toolbar-fullsize
     editor-canvas (data-scale, data-drawn = node boxes drawn: only those in or near view; class fl-wiring
           while a wire is dragged, fl-lite when zoomed far out), editor-viewport (the panned/zoomed layer)
-    node (data-node-id, data-node-type, data-status = queued|running|succeeded|failed|skipped|cancelled,
+    node (data-node-id, data-node-type, data-status = queued|running|succeeded|cached|failed|skipped|cancelled,
           class fl-selected when selected), node-header (drag handle), node-title,
+    layer (a collapsed layer: data-layer-id, data-status of its nodes), layer-header, layer-title, layer-pin
+          (a boundary pin: data-direction, data-inner-node, data-inner-pin), breadcrumb (shown inside a layer:
+          breadcrumb-board leads back, breadcrumb-layer), status-legend (legend-item: data-status, count)
     node-status (badge; data-status, text = duration), node-progress (bar inside a node)
     pin (data-pin-id, data-pin-name, data-direction = in|out, data-kind = exec|data, data-type,
          data-value-type; class fl-fit while a dragged wire may end on it), error-marker (a node's On Error
@@ -37,10 +41,12 @@ DOM hooks for browser tests (all stable `data-testid` attributes; ids are the bo
     toolbar-comment, toolbar-palette
     run-status (data-status = idle|running|Success|Failed|Cancelled), run-progress (value 0..1)
     editor-message (data-kind = refused|error|info; text = the reason), message-close
-    palette (the search popup), palette-search, palette-entry (data-node-type, best first), palette-filter
-          (shown when a dropped wire filters the palette), palette-close
+    palette (the search popup), palette-search, palette-list (data-query: the search the kernel answered,
+          data-pending), palette-entry (data-node-type, data-capabilities, best first), palette-filter
+          (shown when a dropped wire filters the palette), palette-close, capability (data-capability)
     context-menu, menu-item (data-label), shortcut-sheet, find, find-input, find-count (node class fl-found)
-    inspector-value (data-pin-name: a pin's value in the last run), value-bind-name, value-bind
+    inspector-value (data-pin-name: a pin's value in the last run; value-image: an image's thumbnail),
+    value-bind-name, value-bind, inspector-capabilities (data-capabilities: what the node type reaches)
     inspector, inspector-friendly-name, inspector-description, inspector-comment,
     inspector-default (data-pin-name; an input, select, or textarea), inspector-error, inspector-logs,
     inspector-duration
@@ -51,19 +57,22 @@ Gestures: drag a node header (or body) to move the selection; drag from a pin (t
 light up) and release on a pin to connect, on a node's body to connect its first fitting free pin, on empty
 canvas to open the search popup with the node types that fit; Alt+click a pin to disconnect its wires; click
 a wire to select it; Shift+drag on empty canvas to box-select; drag empty canvas (or middle button) to pan;
-wheel to zoom; double-click empty canvas for the search popup, a comment to edit it; right-click for the
-context menu; hover a pin after a run for its value.
+wheel to zoom; double-click empty canvas for the search popup, a comment to edit it, a layer's box to enter it
+(Escape or the breadcrumb leaves); right-click for the context menu (collapse a selection into a layer, run to
+here...); hover a pin after a run for its value.
 Keyboard (on the focused canvas): Delete/Backspace, Ctrl+Z, Ctrl+Shift+Z / Ctrl+Y, Ctrl+C, Ctrl+V, Ctrl+D,
 Ctrl+A, Ctrl+F (find), Tab or Space (search popup), L (layout with ELK), ? (shortcut sheet), Escape.
 Debugging: F9 (or the context menu's "Toggle breakpoint") sets and clears breakpoints on the selected nodes,
 drawn as a `breakpoint` mark on the node; Run then starts a debug run (`debugger`), as `board.debug()` does.
-While it is paused the node waiting is marked (class fl-paused, root data-paused = its id), selected and its
-values shown; the `debug-bar` offers debug-continue (F8), debug-step (F11), debug-step-over (F10), debug-stop.
+While it is paused the node waiting is marked (class fl-paused, root data-paused = its id, run-status "paused"),
+selected and its values shown; the `debug-bar` (debug-where: the node's name) offers debug-continue (F8),
+debug-step (F11), debug-step-over (F10) and debug-stop.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -73,38 +82,46 @@ import traitlets
 from pydantic import ValidationError
 
 from flowlike_core import commands
-from flowlike_core.board import Board, PinDirection, Variable, new_id
+from flowlike_core.board import Board, Layer, PinDirection, Variable, new_id
 from flowlike_core.debugger import Debugger
 from flowlike_core.errors import ConnectionRefused, FlowLikeError, RunError
 from flowlike_core.executor import RunHandle, start_run
 from flowlike_core.registry import Registry, default_registry
 from flowlike_core.run import Run
 from flowlike_nb.widgets import protocol, rules, values
+from flowlike_nb.widgets.catalog import CatalogIndex, used_entries
 from flowlike_nb.widgets.layout import auto_layout
-from flowlike_nb.widgets.relay import RunRelay
-from flowlike_nb.widgets.sync import DocumentTracker
+from flowlike_nb.widgets.relay import RunRelay, replay
+from flowlike_nb.widgets.sync import DocumentTracker, encode
 
 STATIC = Path(__file__).parent / "static"
+ELK = STATIC / "elk.js"
+"""The layout engine (elkjs, 1.4 MB): not part of the editor's module, sent when a page first lays out a board."""
 log = logging.getLogger(__name__)
 
 Starter = Callable[..., RunHandle]
 """Starts a run the way `start_run(board, start=, registry=, listeners=, **options)` does."""
+RunTo = Callable[[str], Any]
+"""Runs what a node (by id) needs and the node, then stops; returns the Run (or a view with it as `.core`)."""
 
 
 class BoardEditor(anywidget.AnyWidget):
     """Edit and run `board` on a canvas; `path` is where the toolbar's Save writes the board file.
 
     `starter` starts the toolbar's runs: the kernel handle passes one that also feeds and binds notebook variables.
+    `run_to` serves the context menu's Run to here (the kernel handle passes its `run_to`, with its result cache);
+    by default `flowlike_core.partial.run_to` on the board.
     """
 
     _esm = STATIC / "editor.js"
     _css = STATIC / "editor.css"
 
-    document = traitlets.Dict().tag(sync=True)
-    """The board's JSON as of `document_revision`; later changes arrive as patch messages."""
+    document = traitlets.Bytes(b"").tag(sync=True)
+    """The board's JSON (UTF-8) as of `document_revision`; later changes arrive as patch messages. Bytes travel as
+    one binary buffer: ipywidgets walks a nested dict item by item looking for buffers (0.2 s for 1,000 nodes)."""
     document_revision = traitlets.Int(0).tag(sync=True)
     catalog = traitlets.List().tag(sync=True)
-    """`NodeType.describe()` of every registered node type: the palette."""
+    """`NodeType.describe()` of the node types on the board; the search popup asks the kernel for the others."""
     catalog_generation = traitlets.Int(0).tag(sync=True)
     revision = traitlets.Int(0).tag(sync=True)
     """The board revision that `document` plus the patches sent so far describe."""
@@ -116,17 +133,22 @@ class BoardEditor(anywidget.AnyWidget):
     height = traitlets.Unicode("600px").tag(sync=True)
 
     def __init__(self, board: Board, *, path: str | Path | None = None, registry: Registry | None = None,
-                 height: str = "600px", starter: Starter = start_run, **kwargs: Any) -> None:
+                 height: str = "600px", starter: Starter = start_run, run_to: RunTo | None = None,
+                 **kwargs: Any) -> None:
         self.board = board
         self.registry = registry or default_registry()
         self.starter = starter
+        self._run_to = run_to or self._run_to_here
+        self._reaching: threading.Thread | None = None
         self.last_run: Run | None = None
         """The latest run shown on the canvas: live while it goes, complete once it ends."""
         self._handle: RunHandle | None = None
         self._relay: RunRelay | None = None
         self._starting = False
         self._tracker = DocumentTracker(board)
-        super().__init__(document=self._tracker.document(), document_revision=board.revision,
+        self._index = CatalogIndex(self.registry)
+        self._used = self._used_keys()
+        super().__init__(document=encode(self._tracker.document()), document_revision=board.revision,
                          catalog=self._describe_catalog(), catalog_generation=self.registry.generation,
                          revision=board.revision, missing=self._missing(),
                          path=str(path or ""), height=height, **kwargs)
@@ -137,11 +159,18 @@ class BoardEditor(anywidget.AnyWidget):
     # ---- kernel -> front end -----------------------------------------------------------------------
 
     def _describe_catalog(self) -> list[dict[str, Any]]:
-        return [node_type.describe() for node_type in self.registry]
+        return used_entries(self.board, self.registry)
+
+    def _used_keys(self) -> set[str]:
+        return {node.name for node in self.board.nodes.values()}
 
     def _board_changed(self, board: Board, command: commands.Command | None) -> None:
         patch = self._tracker.patch(command)
         self._update_history()
+        used = self._used_keys()
+        if used != self._used:  # before the patch: the canvas finds the entries of the node types it draws
+            self._used = used
+            self.catalog = self._describe_catalog()
         self.send(patch)
         missing = self._missing()
         if missing != self.missing:
@@ -162,11 +191,11 @@ class BoardEditor(anywidget.AnyWidget):
     def sync(self) -> None:
         """Send the whole document again (the front end asks when it missed a patch or opens a new view)."""
         with self.hold_sync():
-            self.document = self._tracker.document()
+            self.document = encode(self._tracker.document())
             self.document_revision = self.revision = self.board.revision
 
     def refresh_catalog(self) -> None:
-        """Resend the palette, e.g. after `@node` defined a new node type in a cell."""
+        """Resend the entries of the board's node types, e.g. after `@node` redefined one in a cell."""
         self.catalog = self._describe_catalog()
         self.catalog_generation = self.registry.generation
 
@@ -179,7 +208,8 @@ class BoardEditor(anywidget.AnyWidget):
     @property
     def busy(self) -> bool:
         """Whether the canvas is showing a run that has not ended (it shows one run at a time)."""
-        return self._starting or (self._handle is not None and not self._handle.done())
+        return (self._starting or (self._handle is not None and not self._handle.done())
+                or (self._reaching is not None and self._reaching.is_alive()))
 
     def run(self, start: str | None = None, **options: Any) -> RunHandle:
         """Start a run in the background through `starter` (as the toolbar's Run does); `last_run` is its live Run.
@@ -218,8 +248,37 @@ class BoardEditor(anywidget.AnyWidget):
         if self._handle is not None:
             self._handle.cancel()
 
+    def run_to(self, node: str) -> None:
+        """Run what `node` needs and the node, then stop (Run to here), on a thread of its own: the canvas shows the
+        run once it has ended, and it becomes `last_run`."""
+        if self.busy:
+            raise RunError(f"a run of board {self.board.name!r} is already going; stop it first")
+        node_id = self.board.node(node).id
+        self.send({"type": "run_events", "events": [{"kind": "run_started"}]})
+        self._reaching = threading.Thread(target=self._reach, args=(node_id,), name="flowlike-editor-run-to",
+                                          daemon=True)
+        self._reaching.start()
+
+    def _reach(self, node_id: str) -> None:
+        try:
+            ran = self._run_to(node_id)
+        except Exception as exc:  # the run could not start (e.g. a placeholder node): say so on the canvas
+            self.send({"type": "reply", "request": None, "action": "run_to", "ok": False, "kind": "error",
+                       "reason": f"run to {rules.shown_name(self.board.nodes[node_id])}: {exc}"})
+            return
+        self.last_run = getattr(ran, "core", ran)
+        self.send(replay(self.last_run))
+
+    def _run_to_here(self, node_id: str) -> Run:
+        from flowlike_core.partial import run_to
+
+        return run_to(self.board, node_id, registry=self.registry)
+
     def wait(self, timeout: float | None = None) -> Run | None:
         """Wait for the run shown on the canvas to end and for its last events to reach the front end."""
+        if self._reaching is not None:
+            self._reaching.join(timeout)
+            return self.last_run
         if self._handle is None:
             return None
         run = self._handle.wait(timeout)
@@ -267,7 +326,16 @@ class BoardEditor(anywidget.AnyWidget):
                          for n, (x, y) in message.nodes.items() if n in board.nodes]
                 parts += [commands.UpsertComment(board.comments[c].model_copy(update={"coordinates": (x, y, 0.0)}))
                           for c, (x, y) in message.comments.items() if c in board.comments]
+                parts += [commands.UpdateLayer(layer, coordinates=(x, y, 0.0))
+                          for layer, (x, y) in message.layers.items() if layer in board.layers]
                 self._apply_all(parts)
+            case protocol.CreateLayer():
+                board.apply(commands.CreateLayer(Layer(name=message.name, nodes=message.nodes,
+                                                       coordinates=(message.x, message.y, 0.0))))
+            case protocol.RemoveLayer():
+                board.apply(commands.RemoveLayer(message.layer_id))
+            case protocol.UpdateLayer():
+                board.apply(commands.UpdateLayer(message.layer_id, name=message.name))
             case protocol.UpdateNode():
                 board.apply(commands.UpdateNode(message.node_id, friendly_name=message.friendly_name,
                                                 comment=message.comment, defaults=message.defaults))
@@ -289,8 +357,14 @@ class BoardEditor(anywidget.AnyWidget):
             case protocol.Run():
                 handle = self.run(message.start)
                 return f"run {handle.run.id} started"
+            case protocol.RunTo():
+                self.run_to(message.node_id)
             case protocol.FittingTypes():
                 return {"fits": rules.fitting_types(board, self.registry, message.node_id, message.pin_id)}
+            case protocol.SearchCatalog():
+                fits = None if message.wire is None else rules.fitting_types(
+                    board, self.registry, message.wire.node_id, message.wire.pin_id)
+                return self._index.search(message.query, fits, message.limit)
             case protocol.PinFits():
                 return {"fits": rules.pin_fits(board, message.node_id, message.pin_id)}
             case protocol.PinValue():
@@ -322,6 +396,10 @@ class BoardEditor(anywidget.AnyWidget):
                 return f"saved to {board.save(self.path)}"
             case protocol.Simple(action="sync"):
                 self.sync()
+            case protocol.Simple(action="warm_catalog"):
+                self._index.warm()
+            case protocol.Simple(action="layout_engine"):
+                return {"source": ELK.read_text(encoding="utf-8")}
         return None
 
     def _debug(self, command: str) -> None:
@@ -378,6 +456,7 @@ class BoardEditor(anywidget.AnyWidget):
     def _add_node(self, message: protocol.AddNode) -> str | None:
         """Add a node; with `wire`, also connect it to that pin through its first pin that fits."""
         node = self.registry.get(message.node_type).create(coordinates=(message.x, message.y, 0.0))
+        node.layer = message.layer
         if message.wire is None:
             self.board.apply(commands.AddNode(node))
             return None
@@ -411,6 +490,7 @@ def paste_commands(message: protocol.Paste) -> list[commands.Command]:
             pin_ids[(node.id, old_id)] = (fresh.id, copy.id)
         x, y, z = node.coordinates
         fresh.coordinates = (x + message.dx, y + message.dy, z)
+        fresh.layer = message.layer
         parts.append(commands.AddNode(fresh))
     for wire in message.wires:
         source, target = pin_ids.get((wire.from_node, wire.from_pin)), pin_ids.get((wire.to_node, wire.to_pin))

@@ -5,22 +5,31 @@ each one with `{"type": "reply", "request": n, "action": ..., "ok": bool, "kind"
 (`kind` is "refused" for a wire the engine's rules refuse, "error" for any other failure).
 
 Edits (each becomes one `flowlike_core.commands` command, so one undo step):
-    add_node        {node_type, x, y, wire?: {node_id, pin_id}}   wire: connect the new node to that pin
+    add_node        {node_type, x, y, wire?: {node_id, pin_id}, layer?}   wire: connect the new node to that pin;
+                    layer: the layer it goes into (the one the canvas shows)
     remove          {nodes: [id], comments: [id], wires: [Wire]}
-    move            {nodes: {id: [x, y]}, comments: {id: [x, y]}}
+    move            {nodes: {id: [x, y]}, comments: {id: [x, y]}, layers: {id: [x, y]}}   layers: collapsed boxes
+    create_layer    {name, nodes: [id], x, y}     collapse nodes into a layer drawn as one box at x, y
+    remove_layer    {layer_id}                    dissolve it (its nodes stay)
+    update_layer    {layer_id, name}              rename it
     update_node     {node_id, friendly_name?, comment?, defaults?: {pin name or id: value}}
     connect         {from_node, from_pin, to_node, to_pin}          pins by id or name
     disconnect      {from_node, from_pin, to_node, to_pin}
     upsert_variable {variable: Variable}          remove_variable {variable_id}
     upsert_comment  {comment: Comment}            (remove comments with `remove`)
-    paste           {nodes: [Node], wires: [Wire], comments: [Comment], dx, dy}   new ids are given
+    paste           {nodes: [Node], wires: [Wire], comments: [Comment], dx, dy, layer?}   new ids are given;
+                    the copies go into `layer` (the one the canvas shows), whatever layer the originals were in
     paste_flowlike  {text, dx, dy}   Flow-Like clipboard JSON ({nodes, comments}): converted, then pasted
     layout          {}                            arranges every node left to right, one undo step
 Actions:
-    undo, redo, run {start?: node id}, stop, save, sync (resend the whole document),
-    refresh_catalog {generation}
+    undo, redo, run {start?: node id}, run_to {node_id} (run what the node needs and it, then stop: Run to here),
+    stop, save, sync (resend the whole document),
+    refresh_catalog {generation}, layout_engine (reply `source`: the ELK bundle, loaded once a page lays out),
+    warm_catalog (index every node type for search on a thread of the kernel, after the first view is drawn)
 Questions (the reply carries the answer):
     fitting_types   {node_id, pin_id}   reply `fits`: {node key: 2 same type | 1 generic} for the palette
+    search_catalog  {query, wire?: {node_id, pin_id}, limit}   reply `entries` (short catalog entries, best
+                    first; with `wire` only the node types that fit it) and `total` (how many matched)
     pin_fits        {node_id, pin_id}   reply `fits`: {node id: [pin id]} a wire dragged from it may end on
     pin_value       {node_id, pin_id}   reply `value`: a preview (flowlike_nb.widgets.values) or null
     node_values     {node_id}           reply `values`: {pin id: preview} of the last run
@@ -62,6 +71,7 @@ class AddNode(_Message):
     x: float = 0.0
     y: float = 0.0
     wire: PinRef | None = None
+    layer: str | None = None
 
 
 class Remove(_Message):
@@ -75,6 +85,26 @@ class Move(_Message):
     action: Literal["move"]
     nodes: dict[str, tuple[float, float]] = Field(default_factory=dict)
     comments: dict[str, tuple[float, float]] = Field(default_factory=dict)
+    layers: dict[str, tuple[float, float]] = Field(default_factory=dict)
+
+
+class CreateLayer(_Message):
+    action: Literal["create_layer"]
+    name: str = "Layer"
+    nodes: list[str] = Field(min_length=1)
+    x: float = 0.0
+    y: float = 0.0
+
+
+class RemoveLayer(_Message):
+    action: Literal["remove_layer"]
+    layer_id: str
+
+
+class UpdateLayer(_Message):
+    action: Literal["update_layer"]
+    layer_id: str
+    name: str
 
 
 class UpdateNode(_Message):
@@ -115,6 +145,7 @@ class Paste(_Message):
     comments: list[Comment] = Field(default_factory=list)
     dx: float = 40.0
     dy: float = 40.0
+    layer: str | None = None
 
 
 class PasteFlowLike(_Message):
@@ -127,12 +158,17 @@ class PasteFlowLike(_Message):
 
 
 class Simple(_Message):
-    action: Literal["undo", "redo", "layout", "stop", "save", "sync"]
+    action: Literal["undo", "redo", "layout", "stop", "save", "sync", "layout_engine", "warm_catalog"]
 
 
 class Run(_Message):
     action: Literal["run"]
     start: str | None = None
+
+
+class RunTo(_Message):
+    action: Literal["run_to"]
+    node_id: str
 
 
 class RefreshCatalog(_Message):
@@ -142,6 +178,13 @@ class RefreshCatalog(_Message):
 
 class FittingTypes(_Message, PinRef):
     action: Literal["fitting_types"]
+
+
+class SearchCatalog(_Message):
+    action: Literal["search_catalog"]
+    query: str = ""
+    wire: PinRef | None = None
+    limit: int = Field(default=80, ge=1, le=500)
 
 
 class PinFits(_Message, PinRef):
@@ -174,9 +217,9 @@ class Debug(_Message):
 
 
 Message = Annotated[
-    AddNode | Remove | Move | UpdateNode | Connect | Disconnect | UpsertVariable | RemoveVariable
-    | UpsertComment | Paste | PasteFlowLike | Simple | Run | RefreshCatalog | FittingTypes
-    | PinFits | PinValue | NodeValues | BindValue | ToggleBreakpoint | Debug,
+    AddNode | Remove | Move | CreateLayer | RemoveLayer | UpdateLayer | UpdateNode | Connect | Disconnect
+    | UpsertVariable | RemoveVariable | UpsertComment | Paste | PasteFlowLike | Simple | Run | RunTo | RefreshCatalog
+    | FittingTypes | SearchCatalog | PinFits | PinValue | NodeValues | BindValue | ToggleBreakpoint | Debug,
     Field(discriminator="action"),
 ]
 

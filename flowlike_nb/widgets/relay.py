@@ -31,6 +31,20 @@ def event_json(kind: str, **fields: Any) -> dict[str, Any]:
     return out
 
 
+def finished_event(trace: NodeTrace) -> dict[str, Any]:
+    """A node's end; `cached` when the result cache served it instead of running it."""
+    return event_json("node_finished", node_id=trace.node_id, status=trace.status.value, message=trace.error or "",
+                      duration=trace.duration, cached=trace.cached or None)
+
+
+def replay(run: Run) -> dict[str, Any]:
+    """A run that has ended, as one `run_events` message (for runs that had no relay among their listeners)."""
+    events = [event_json("run_started")]
+    for trace in run.traces:
+        events += [event_json("node_started", node_id=trace.node_id), finished_event(trace)]
+    return {"type": "run_events", "run_id": run.id, "events": events, "summary": run_summary(run)}
+
+
 def run_summary(run: Run) -> dict[str, Any]:
     """The end of a run as the front end shows it: status, duration, error and failed node, result preview."""
     result = None if run.result is None else run.redactor.text(repr(to_json_native(run.result)))[:PREVIEW_CHARS]
@@ -63,8 +77,7 @@ class RunRelay(Listener):
         self._queue(event_json("node_started", node_id=trace.node_id, status=trace.status.value))
 
     def node_finished(self, run: Run, trace: NodeTrace) -> None:
-        self._queue(event_json("node_finished", node_id=trace.node_id, status=trace.status.value,
-                               message=trace.error or "", duration=trace.duration))
+        self._queue(finished_event(trace))
 
     def log(self, run: Run, line: LogLine) -> None:
         self._queue(event_json("log", node_id=line.node_id, message=line.message, level=line.level))

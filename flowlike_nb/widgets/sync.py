@@ -7,7 +7,10 @@ fields when those changed. Moving one node of a 1,000-node board thus sends one 
 
 from __future__ import annotations
 
+import json
 from typing import Any
+
+import orjson
 
 from flowlike_core import commands
 from flowlike_core.board import Board
@@ -111,6 +114,14 @@ class DocumentTracker:
             return None
         setattr(self, attribute, current)
         return current
+
+
+def encode(document: dict[str, Any]) -> bytes:
+    """The document as UTF-8 JSON (orjson; the stdlib for integers beyond 64 bits, which orjson refuses)."""
+    try:
+        return orjson.dumps(document)
+    except TypeError:
+        return json.dumps(document, ensure_ascii=False).encode()
 
 
 def _variables(board: Board) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """Pin values of the editor's last run, as small previews: the canvas never gets a large value whole.
 
-A preview is `{"type", "text", "truncated", "shape"?, "table"?}`: `text` is a short repr, `table` the first
-rows of a table-like value (Arrow, pandas, a list of dicts) as `{"columns", "rows"}` with its full `shape`.
+A preview is `{"type", "text", "truncated", "shape"?, "table"?, "image"?}`: `text` is a short repr, `table` the
+first rows of a table-like value (Arrow, pandas, a list of dicts) as `{"columns", "rows"}` with its full `shape`,
+`image` a small thumbnail of an image value (`flowlike_nb.widgets.thumbnails`) with its full size as `shape`.
 An input pin shows the value its wire brought (the source output's), or its default when unwired.
 """
 
@@ -13,6 +14,7 @@ from typing import Any
 from flowlike_core.board import Board
 from flowlike_core.errors import FlowLikeError
 from flowlike_core.run import Run
+from flowlike_nb.widgets.thumbnails import thumbnail
 
 TEXT_CHARS = 300
 TABLE_ROWS = 5
@@ -45,7 +47,11 @@ def preview(value: Any) -> dict[str, Any]:
     text, truncated = _short(value, TEXT_CHARS)
     shown: dict[str, Any] = {"type": type(value).__name__, "text": text, "truncated": truncated}
     table = _table(value)
-    if table is not None:
+    image = thumbnail(value) if table is None else None
+    if image is not None:
+        shown["image"] = image
+        shown["shape"] = image["size"]
+    elif table is not None:
         columns, rows, shape = table
         shown["shape"] = list(shape)
         shown["table"] = {

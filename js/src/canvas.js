@@ -4,6 +4,7 @@
 
 import { fill, h, svg } from "./dom.js";
 import { ERROR_PINS, HEADER, NODE_WIDTH, PIN_ROW, bounds, nodeHeight, pinPoint, pinsOf, wirePath } from "./geometry.js";
+import { boundaryPins, layerElement, layerHeight, layerPinPoint, layerStatus, levelOf } from "./layers.js";
 import { isExec, typeLabel } from "./types.js";
 import { Minimap } from "./minimap.js";
 import { previewElement } from "./values.js";
@@ -32,6 +33,8 @@ export class Canvas {
     this.nodeEls = new Map();
     this.wireEls = new Map();
     this.commentEls = new Map();
+    this.layerEls = new Map();
+    this.layerPins = new Map(); // layer id -> its boundary pins, as drawn
     this.rowCache = new Map();
     this.opened = new Set();
     this.drag = null;
@@ -82,11 +85,45 @@ export class Canvas {
     this.nodeEls.clear();
     this.wireEls.clear();
     this.commentEls.clear();
+    this.layerEls.clear();
+    this.renderLayers();
     this.cull();
     this.renderComments();
     this.showSelection();
   }
 
+  /** Whether a node is drawn at the level the canvas shows (the board, or the layer entered). */
+  shown(node) {
+    return levelOf(this.store, node) === this.editor.layer;
+  }
+
+  /** The collapsed layers, when the canvas shows the board (there are few: always drawn, with their wires). */
+  renderLayers() {
+    this.layerPins.clear();
+    if (this.editor.layer !== null) return;
+    for (const layer of Object.values(this.store.document.layers || {})) {
+      const pins = boundaryPins(this.store, layer.id);
+      this.layerPins.set(layer.id, pins);
+      const el = layerElement(layer, pins, this.layerState(layer));
+      this.layerEls.set(layer.id, el);
+      this.nodeLayer.append(el);
+      for (const member of layer.nodes) this.redrawWiresOf(member);
+    }
+  }
+
+  layerState(layer) {
+    return layerStatus(layer.nodes.map((id) => this.editor.runState.get(id)));
+  }
+
+  /** Where a wire's end is drawn: at a node's pin, at a collapsed layer's boundary pin, or nowhere (null). */
+  wireEnd(nodeId, pinId) {
+    const node = this.store.nodes[nodeId];
+    const level = levelOf(this.store, node);
+    if (level === this.editor.layer) return { box: nodeId, el: this.nodeEls.get(nodeId), point: pinPoint(node, pinId, this.rows(node)) };
+    if (this.editor.layer !== null || !this.layerPins.has(level)) return null;
+    const point = layerPinPoint(this.store.document.layers[level], this.layerPins.get(level), nodeId, pinId);
+    return point && { box: level, el: this.layerEls.get(level), point };
+  }
   /** The part of the board worth drawing: the view plus an overscan margin, in canvas coordinates (null unsized). */
   drawnRect() {
     const { width, height } = this.el.getBoundingClientRect();
@@ -117,7 +154,7 @@ export class Canvas {
     const added = document.createDocumentFragment();
     const changed = new Set();
     for (const node of Object.values(this.store.nodes)) {
-      const want = this.inRect(node, rect) || moving?.has(node.id);
+      const want = this.shown(node) && (this.inRect(node, rect) || moving?.has(node.id));
       const el = this.nodeEls.get(node.id);
       if (want && !el) {
         const fresh = this.nodeElement(node);
@@ -171,7 +208,9 @@ export class Canvas {
     if (!node) return;
     const old = this.nodeEls.get(id);
     const rect = this.drawnRect();
-    if (!old && !(rect && this.inRect(node, rect))) {
+    if (!this.shown(node) || (!old && !(rect && this.inRect(node, rect)))) {
+      old?.remove();
+      this.nodeEls.delete(id);
       this.redrawWiresOf(id);
       return;
     }
@@ -286,13 +325,15 @@ export class Canvas {
     const from = wire && this.store.nodes[wire.from_node];
     const to = wire && this.store.nodes[wire.to_node];
     if (!from || !to || !from.pins[wire.from_pin] || !to.pins[wire.to_pin]) return;
-    if (!this.nodeEls.has(wire.from_node) && !this.nodeEls.has(wire.to_node)) {
+    const start = this.wireEnd(wire.from_node, wire.from_pin);
+    const end = this.wireEnd(wire.to_node, wire.to_pin);
+    if (!start || !end || start.box === end.box || (!start.el && !end.el)) {
       this.wireEls.get(key)?.remove();
       this.wireEls.delete(key);
       return;
     }
     const pin = from.pins[wire.from_pin];
-    const d = wirePath(pinPoint(from, wire.from_pin, this.rows(from)), pinPoint(to, wire.to_pin, this.rows(to)));
+    const d = wirePath(start.point, end.point);
     let el = this.wireEls.get(key);
     if (!el) {
       el = svg("path", {
@@ -310,6 +351,7 @@ export class Canvas {
   renderComments() {
     this.commentLayer.replaceChildren();
     this.commentEls.clear();
+    if (this.editor.layer !== null) return; // comments belong to the board's level
     for (const comment of Object.values(this.store.document.comments)) {
       const [x, y] = comment.coordinates;
       const text = h("div", { class: "fl-comment-text", "data-testid": "comment-text" }, comment.content);
@@ -363,6 +405,8 @@ export class Canvas {
   showStatus(id) {
     const el = this.nodeEls.get(id);
     const state = this.editor.runState.get(id);
+    const layer = this.layerEls.get(this.store.nodes[id]?.layer);
+    if (layer) layer.dataset.status = this.layerState(this.store.document.layers[layer.dataset.layerId]) || "";
     if (el?.classList.contains("fl-node-lite")) el.dataset.status = state?.status || "";
     else if (el) this.paintStatus(el, state);
   }
@@ -393,11 +437,22 @@ export class Canvas {
 
   /** The scale at which the whole board fits in view, and the board's box (null for an empty board). */
   fitScale() {
-    const box = bounds(this.store.document);
+    const box = this.shownBounds();
     const { width, height } = this.el.getBoundingClientRect();
     if (!box || !width || !height) return { scale: 1, box: null, width, height };
     const scale = Math.min((width - MARGIN * 2) / (box.right - box.left), (height - MARGIN * 2) / (box.bottom - box.top));
     return { scale, box, width, height };
+  }
+
+  /** The box around what the canvas shows: the nodes of its level, and at the board's level comments and layers. */
+  shownBounds() {
+    const nodes = Object.values(this.store.nodes).filter((node) => this.shown(node));
+    if (this.editor.layer !== null) return bounds(nodes);
+    const layers = Object.values(this.store.document.layers || {}).map((layer) => ({
+      coordinates: layer.coordinates, width: NODE_WIDTH,
+      height: layerHeight(this.layerPins.get(layer.id) || boundaryPins(this.store, layer.id)),
+    }));
+    return bounds(nodes, [...Object.values(this.store.document.comments), ...layers]);
   }
 
   /** Show the whole board (Fit), however small that makes it; `maxScale` caps the zoom of small boards. */
@@ -424,6 +479,10 @@ export class Canvas {
       return;
     }
     const start = this.startNode();
+    if (!start) {
+      this.fit(1);
+      return;
+    }
     const [x, y] = start.coordinates;
     const top = Math.max(MARGIN, height / 2 - nodeHeight(start, this.rows(start)) / 2);
     this.view = { scale: 1, x: MARGIN - x, y: top - y };
@@ -432,9 +491,10 @@ export class Canvas {
 
   /** Where a reader starts: the first event node (top left first), else the top-left node without inputs wired. */
   startNode() {
-    const nodes = Object.values(this.store.nodes);
+    const nodes = Object.values(this.store.nodes).filter((node) => this.shown(node));
     const order = (a, b) => a.coordinates[0] - b.coordinates[0] || a.coordinates[1] - b.coordinates[1];
-    const events = nodes.filter((n) => this.editor.catalogEntry(n.name)?.event).sort(order);
+    const eventKeys = new Set(this.editor.model.get("catalog").filter((entry) => entry.event).map((entry) => entry.name));
+    const events = nodes.filter((n) => eventKeys.has(n.name)).sort(order);
     if (events.length) return events[0];
     const fed = new Set([...this.store.wires.values()].map((w) => w.to_node));
     return nodes.filter((n) => !fed.has(n.id)).sort(order)[0] || nodes.sort(order)[0];
@@ -486,6 +546,7 @@ export class Canvas {
   centerOn(id) {
     const node = this.store.nodes[id];
     if (!node) return;
+    if (!this.shown(node)) this.editor.enterLayer(levelOf(this.store, node));
     const { width, height } = this.el.getBoundingClientRect();
     const scale = Math.max(this.view.scale, READABLE);
     const [x, y] = node.coordinates;
@@ -527,6 +588,7 @@ export class Canvas {
     const nodeEl = e.target.closest("[data-node-id]");
     const commentEl = e.target.closest("[data-comment-id]");
     const wireEl = e.target.closest("[data-wire]");
+    const layerEl = e.target.closest("[data-layer-id]");
     const selection = this.editor.selection;
     if (e.button === 1) {
       this.drag = { kind: "pan", start: [e.clientX, e.clientY], origin: { ...this.view } };
@@ -562,6 +624,11 @@ export class Canvas {
         comments: new Map([...comments].filter((c) => this.store.document.comments[c])
           .map((c) => [c, [...this.store.document.comments[c].coordinates]])),
       };
+    } else if (layerEl) {
+      const layer = this.store.document.layers[layerEl.dataset.layerId];
+      this.editor.select({ nodes: new Set(), comments: new Set(), wire: null });
+      this.drag = { kind: "move", start: [x, y], moved: false, nodes: new Map(), comments: new Map(),
+        layers: new Map([[layer.id, [...layer.coordinates]]]) };
     } else if (wireEl) {
       this.editor.select({ nodes: new Set(), comments: new Set(), wire: wireEl.dataset.wire });
     } else if (e.shiftKey) {
@@ -598,6 +665,12 @@ export class Canvas {
       for (const [id, [ox, oy]] of drag.comments) {
         this.commentEls.get(id).style.transform = `translate(${ox + dx}px, ${oy + dy}px)`;
       }
+      for (const [id, [ox, oy]] of drag.layers || []) {
+        const layer = this.store.document.layers[id];
+        layer.coordinates = [ox + dx, oy + dy, layer.coordinates[2] || 0];
+        this.layerEls.get(id).style.transform = `translate(${ox + dx}px, ${oy + dy}px)`;
+        for (const member of layer.nodes) this.redrawWiresOf(member);
+      }
     } else if (drag.kind === "box") {
       const [left, top] = [Math.min(x, drag.start[0]), Math.min(y, drag.start[1])];
       Object.assign(this.box.style, {
@@ -620,7 +693,7 @@ export class Canvas {
     } else if (drag.kind === "move" && drag.moved) {
       const [dx, dy] = drag.delta;
       const at = (origins) => Object.fromEntries([...origins].map(([id, [ox, oy]]) => [id, [ox + dx, oy + dy]]));
-      this.editor.send({ action: "move", nodes: at(drag.nodes), comments: at(drag.comments) });
+      this.editor.send({ action: "move", nodes: at(drag.nodes), comments: at(drag.comments), layers: at(drag.layers || []) });
     } else if (drag.kind === "box") {
       this.box.style.display = "none";
       if (drag.rect) this.selectInside(drag.rect);
@@ -682,6 +755,7 @@ export class Canvas {
   selectInside([left, top, right, bottom]) {
     const nodes = new Set();
     for (const node of Object.values(this.store.nodes)) {
+      if (!this.shown(node)) continue;
       const [x, y] = node.coordinates;
       if (x < right && x + NODE_WIDTH > left && y < bottom && y + nodeHeight(node, this.rows(node)) > top) nodes.add(node.id);
     }
@@ -697,7 +771,10 @@ export class Canvas {
     // Pointer capture retargets clicks to the canvas, so look at what is under the pointer instead.
     const target = document.elementFromPoint(e.clientX, e.clientY) || e.target;
     const commentEl = target.closest("[data-comment-id]");
-    if (commentEl) {
+    const layerEl = target.closest("[data-layer-id]");
+    if (layerEl) {
+      this.editor.enterLayer(layerEl.dataset.layerId);
+    } else if (commentEl) {
       this.editComment(commentEl.dataset.commentId);
     } else if (!target.closest("[data-node-id]") && !target.closest("[data-wire]")) {
       this.editor.openPalette(this.toCanvas(e.clientX, e.clientY), null, [e.clientX, e.clientY]);

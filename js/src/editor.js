@@ -5,9 +5,10 @@
 import "./editor.css";
 import { Canvas, formatDuration } from "./canvas.js";
 import { Debugger } from "./debugger.js";
-import { h, inField } from "./dom.js";
+import { fill, h, inField } from "./dom.js";
 import { NODE_WIDTH, nodeHeight } from "./geometry.js";
 import { Inspector } from "./inspector.js";
+import { breadcrumb } from "./layers.js";
 import { layered } from "./layout.js";
 import { ContextMenu, Finder, ShortcutSheet } from "./menu.js";
 import { Palette } from "./palette.js";
@@ -16,9 +17,15 @@ import { VariablesPanel } from "./variables.js";
 
 const NODE_STATUS = { Running: "running", Success: "succeeded", Failed: "failed", Cancelled: "cancelled" };
 const MAX_LOGS = 200;
+const LEGEND = ["running", "succeeded", "cached", "failed", "skipped"];
 const MESSAGE_SECONDS = { info: 4, refused: 6, error: 10 };
 const MIN_HEIGHT = 240;
 let clipboard = null;
+
+/** The `document` trait: the board's JSON as bytes (one binary buffer from the kernel, a DataView here). */
+function readDocument(bytes) {
+  return JSON.parse(new TextDecoder().decode(bytes));
+}
 
 /** What this browser remembers for the editor (height, side panel) across views and sessions. */
 const remembered = {
@@ -41,7 +48,7 @@ const remembered = {
 class Editor {
   constructor(model, el) {
     this.model = model;
-    this.store = new BoardStore(model.get("document"), model.get("document_revision"));
+    this.store = new BoardStore(readDocument(model.get("document")), model.get("document_revision"));
     this.selection = { nodes: new Set(), comments: new Set(), wire: null };
     this.runState = new Map();
     this.running = false;
@@ -51,7 +58,9 @@ class Editor {
     this.fitAfterPatch = false;
     this.lastAdded = [];
     this.waiting = new Map();
+    this.failing = new Map();
     this.runGeneration = 0; // counts run event batches: values shown are asked again after each
+    this.layer = null; // the layer the canvas shows (null: the board)
 
     this.canvas = new Canvas(this);
     this.palette = new Palette(this);
@@ -66,9 +75,11 @@ class Editor {
     this.messageBar = h("div", { class: "fl-message", "data-testid": "editor-message", hidden: true }, this.message,
       h("button", { class: "fl-icon-button", "data-testid": "message-close", onclick: () => this.hideMessage() }, "×"));
     this.runBadge = h("span", { class: "fl-run-status", "data-testid": "run-status", "data-status": "idle" }, "idle");
+    this.legend = h("span", { class: "fl-legend", "data-testid": "status-legend" });
     this.progress = h("progress", { class: "fl-progress", "data-testid": "run-progress", max: 1, value: 0 });
     this.side = h("div", { class: "fl-side", "data-testid": "side-panel" }, this.inspector.el, this.variables.el);
     this.side.hidden = remembered.get("side") === "closed";
+    this.crumbs = h("div", { class: "fl-crumbs" }); // where the canvas is: the board, or a layer of it
     this.grip = h("div", { class: "fl-resize", "data-testid": "editor-resize", title: "Drag to resize the editor" });
     this.root = h("div", {
       class: "fl-editor", "data-testid": "flowlike-editor", tabindex: 0, "data-lm-suppress-shortcuts": "true",
@@ -76,7 +87,7 @@ class Editor {
     },
     this.toolbar(),
     h("div", { class: "fl-main" }, h("div", { class: "fl-stage" }, this.canvas.el, this.palette.el, this.finder.el, this.sheet.el,
-      this.menu.el, this.messageBar),
+      this.menu.el, this.messageBar, this.crumbs),
       this.side),
     this.grip);
     this.grip.addEventListener("pointerdown", (e) => this.startResize(e));
@@ -106,6 +117,8 @@ class Editor {
       if (!this.fitted && this.canvas.el.clientWidth > 0) {
         this.fitted = true;
         this.canvas.firstView();
+        // While the user looks at the board, the kernel indexes the catalog for the search popup.
+        requestAnimationFrame(() => this.send({ action: "warm_catalog" }));
       }
     });
     this.resize.observe(this.canvas.el);
@@ -176,6 +189,15 @@ class Editor {
     this.waiting.set(this.send(message), answer);
   }
 
+  /** Send a question; resolves to the kernel's reply, rejects (after showing the reason) when it is not ok. */
+  question(message) {
+    return new Promise((resolve, reject) => {
+      const request = this.send(message);
+      this.waiting.set(request, resolve);
+      this.failing.set(request, reject);
+    });
+  }
+
   requestSync() {
     if (this.syncing) return;
     this.syncing = true;
@@ -184,11 +206,13 @@ class Editor {
 
   resetFromModel() {
     this.syncing = false;
-    this.store.reset(this.model.get("document"), this.model.get("document_revision"));
+    this.store.reset(readDocument(this.model.get("document")), this.model.get("document_revision"));
     this.redrawAll();
   }
 
   redrawAll() {
+    if (this.layer && !this.store.document.layers?.[this.layer]) this.layer = null;
+    this.showCrumbs();
     this.pruneSelection();
     this.canvas.renderAll();
     this.inspector.render();
@@ -211,7 +235,13 @@ class Editor {
     }
     this.pruneSelection();
     this.lastAdded = change.addedNodes;
-    this.canvas.update(change);
+    if (change.meta) { // layers may have come, gone or changed: draw the level again
+      if (this.layer && !this.store.document.layers?.[this.layer]) this.layer = null;
+      this.showCrumbs();
+      this.canvas.renderAll();
+    } else {
+      this.canvas.update(change);
+    }
     const selected = this.selection.nodes.size === 1 ? [...this.selection.nodes][0] : null;
     if (!selected || change.nodes.includes(selected) || change.addedWires.length || change.removedWires.length ||
         change.removedNodes.length || change.meta) this.inspector.render();
@@ -225,7 +255,10 @@ class Editor {
 
   onReply(reply) {
     const answer = this.waiting.get(reply.request);
+    const fail = this.failing.get(reply.request);
     this.waiting.delete(reply.request);
+    this.failing.delete(reply.request);
+    if (!reply.ok) fail?.(new Error(reply.reason));
     if (answer && reply.ok) {
       answer(reply);
     } else if (reply.action === "sync") {
@@ -234,7 +267,7 @@ class Editor {
       this.showMessage(reply.kind || "error", reply.reason);
       if (reply.action === "move") this.canvas.renderAll();
       if (reply.action === "update_node") this.inspector.render();
-      if (reply.action === "run") this.setRunning(false);
+      if (reply.action === "run" || reply.action === "run_to") this.setRunning(false);
     } else if (reply.reason && (reply.action === "save" || reply.action === "paste_flowlike")) {
       this.showMessage("info", reply.reason);
     } else if ((reply.action === "paste" || reply.action === "add_node") && this.lastAdded?.length) {
@@ -272,7 +305,7 @@ class Editor {
         state.status = "running";
         state.count += 1;
       } else if (event.kind === "node_finished") {
-        state.status = NODE_STATUS[event.status] || event.status.toLowerCase();
+        state.status = event.cached ? "cached" : NODE_STATUS[event.status] || event.status.toLowerCase();
         state.duration = (state.duration || 0) + (event.duration || 0);
         if (event.message && event.status === "Failed") state.error = event.message;
       } else if (event.kind === "log") {
@@ -285,6 +318,7 @@ class Editor {
     }
     if (message.summary) this.finishRun(message.summary, touched);
     for (const id of touched) this.canvas.showStatus(id);
+    this.showLegend();
     const selected = this.selection.nodes.size === 1 ? [...this.selection.nodes][0] : null;
     if (selected && (touched.has(selected) || message.summary)) this.inspector.render();
   }
@@ -307,6 +341,15 @@ class Editor {
       this.select({ nodes: new Set([summary.error_node]), comments: new Set(), wire: null });
     }
     this.showMessage("error", `Run ${summary.status.toLowerCase()}: ${summary.error || ""}`);
+  }
+
+  /** How many nodes of the run shown are running, succeeded, came from the cache, failed (each in its colour). */
+  showLegend() {
+    const counts = new Map(LEGEND.map((status) => [status, 0]));
+    for (const state of this.runState.values()) if (counts.has(state.status)) counts.set(state.status, counts.get(state.status) + 1);
+    fill(this.legend, LEGEND.filter((status) => counts.get(status)).map((status) => h("span", {
+      class: "fl-legend-item", "data-testid": "legend-item", "data-status": status, title: `${counts.get(status)} nodes ${status}`,
+    }, `${counts.get(status)} ${status}`)));
   }
 
   setRunning(running, status, duration) {
@@ -395,6 +438,7 @@ class Editor {
       button("save", "⭳ Save", "Save the board file", () => this.send({ action: "save" })),
       h("span", { class: "fl-spacer" }),
       this.progress,
+      this.legend,
       this.runBadge,
       button("side", "◨ Panel", "Show or hide the inspector and variables", () => this.toggleSide()),
       button("fullsize", "⛶ Full size", "Fill the browser window (Escape leaves)", () => this.toggleFullSize()));
@@ -440,16 +484,24 @@ class Editor {
 
   /** Lay out the selected nodes among themselves (every node when fewer than two are selected), as one undo step. */
   async layout() {
-    const chosen = this.selection.nodes.size > 1 ? [...this.selection.nodes] : Object.keys(this.store.nodes);
+    const shown = this.shownNodes();
+    const chosen = this.selection.nodes.size > 1 ? [...this.selection.nodes] : shown;
     if (!chosen.length) return;
-    const whole = chosen.length === Object.keys(this.store.nodes).length;
+    const whole = chosen.length === shown.length;
     const corner = whole ? [40, 40] : [
       Math.min(...chosen.map((id) => this.store.nodes[id].coordinates[0])),
       Math.min(...chosen.map((id) => this.store.nodes[id].coordinates[1])),
     ];
     const rect = this.canvas.el.getBoundingClientRect();
     const aspect = Math.max(0.6, rect.width / Math.max(1, rect.height));
-    const places = await layered(this.store, chosen, (node) => this.canvas.rows(node), aspect, corner);
+    let places;
+    try {
+      places = await layered(this.store, chosen, (node) => this.canvas.rows(node), aspect, corner,
+        () => this.question({ action: "layout_engine" }).then((reply) => reply.source));
+    } catch (error) {
+      this.showMessage("error", `layout failed: ${error.message}`);
+      return;
+    }
     this.fitAfterPatch = whole;
     this.send({ action: "move", nodes: places, comments: {} });
   }
@@ -494,7 +546,7 @@ class Editor {
     const ids = this.selection.nodes;
     if (!ids.size) return;
     this.send({
-      action: "paste", nodes: [...ids].map((id) => this.store.nodes[id]), comments: [], dx: 40, dy: 40,
+      action: "paste", nodes: [...ids].map((id) => this.store.nodes[id]), comments: [], dx: 40, dy: 40, layer: this.layer,
       wires: [...this.store.wires.values()].filter((w) => ids.has(w.from_node) && ids.has(w.to_node)),
     });
   }
@@ -512,9 +564,40 @@ class Editor {
     if (unique.length) this.send({ action: "remove", wires: unique });
   }
 
+  // ---- layers ----------------------------------------------------------------------------------------
+
+  /** Show the nodes of a layer (null: the board), fitted into view. */
+  enterLayer(layerId) {
+    this.layer = layerId && this.store.document.layers?.[layerId] ? layerId : null;
+    this.select({ nodes: new Set(), comments: new Set(), wire: null });
+    this.showCrumbs();
+    this.canvas.renderAll();
+    this.canvas.fit(1);
+  }
+
+  showCrumbs() {
+    this.crumbs.replaceChildren(breadcrumb(this.store, this.layer, () => this.enterLayer(null)));
+    this.root.dataset.layer = this.layer || "";
+  }
+
+  /** Ids of the nodes drawn at the level shown. */
+  shownNodes() {
+    return Object.values(this.store.nodes).filter((node) => this.canvas.shown(node)).map((node) => node.id);
+  }
+
+  /** Collapse the selected nodes into a new layer, its box where they were (one undo step). */
+  collapse() {
+    const nodes = [...this.selection.nodes].map((id) => this.store.nodes[id]);
+    if (!nodes.length || this.layer) return;
+    const count = Object.keys(this.store.document.layers || {}).length;
+    this.send({ action: "create_layer", name: `Layer ${count + 1}`, nodes: nodes.map((n) => n.id),
+      x: Math.min(...nodes.map((n) => n.coordinates[0])), y: Math.min(...nodes.map((n) => n.coordinates[1])) });
+  }
+
   /** The context menu for what is under the pointer: a pin, a node (the selection), a wire, or the canvas. */
   contextMenu(e) {
     const target = document.elementFromPoint(e.clientX, e.clientY) || e.target;
+    const layerEl = target.closest("[data-layer-id]");
     const nodeEl = target.closest("[data-node-id]");
     const pinEl = target.closest("[data-pin-id]");
     const wireEl = target.closest("[data-wire]");
@@ -532,6 +615,7 @@ class Editor {
         ["Copy", () => this.copy()],
         ["Disconnect all", () => this.disconnect(this.selection.nodes)],
         ["Toggle breakpoint", () => this.debug.toggle(this.selection.nodes)],
+        ["Run to here", () => this.send({ action: "run_to", node_id: id }), !this.running && !several],
         null,
         ["Layout selection", () => this.layout(), several],
         ["Align left", () => this.align("left"), several],
@@ -539,15 +623,23 @@ class Editor {
         ["Align middle", () => this.align("middle"), several],
         ["Distribute horizontally", () => this.distribute("x"), count > 2],
         ["Distribute vertically", () => this.distribute("y"), count > 2],
+        ["Collapse into a layer", () => this.collapse(), !this.layer],
       ].filter((item, i) => item || i > 0);
+    } else if (layerEl) {
+      const id = layerEl.dataset.layerId;
+      items = [
+        ["Enter layer", () => this.enterLayer(id)],
+        ["Dissolve layer", () => this.send({ action: "remove_layer", layer_id: id })],
+      ];
     } else if (wireEl) {
       const wire = this.store.wires.get(wireEl.dataset.wire);
       items = [["Delete wire", () => this.send({ action: "remove", wires: [wire] })]];
     } else {
       items = [
+        this.layer ? ["Leave layer", () => this.enterLayer(null)] : null,
         ["Add node here…", () => this.openPalette(this.canvas.toCanvas(...at), null, at)],
         ["Paste", () => this.paste(), !!clipboard],
-        ["Select all", () => this.select({ nodes: new Set(Object.keys(this.store.nodes)), comments: new Set(), wire: null })],
+        ["Select all", () => this.select({ nodes: new Set(this.shownNodes()), comments: new Set(), wire: null })],
         ["Layout board", () => this.layout()],
         ["Fit", () => this.canvas.fit()],
         ["Find…", () => this.finder.open()],
@@ -571,7 +663,7 @@ class Editor {
   paste() {
     if (!clipboard) return;
     this.pastes += 1;
-    this.send({ action: "paste", ...clipboard, dx: 40 * this.pastes, dy: 40 * this.pastes });
+    this.send({ action: "paste", ...clipboard, dx: 40 * this.pastes, dy: 40 * this.pastes, layer: this.layer });
   }
 
   // Ctrl+V pastes the editor's own copy, unless the system clipboard holds what Flow-Like's editor copies
@@ -609,8 +701,9 @@ class Editor {
     else if (mod && key === "f") this.finder.open();
     else if (!mod && e.key === "?") this.sheet.toggle();
     else if (!mod && key === "l") this.layout();
-    else if (mod && key === "a") this.select({ nodes: new Set(Object.keys(this.store.nodes)), comments: new Set(), wire: null });
+    else if (mod && key === "a") this.select({ nodes: new Set(this.shownNodes()), comments: new Set(), wire: null });
     else if (e.key === "Escape" && this.root.classList.contains("fl-fullsize")) this.toggleFullSize(false);
+    else if (e.key === "Escape" && this.layer) this.enterLayer(null);
     else if (e.key === "Escape") this.select({ nodes: new Set(), comments: new Set(), wire: null });
     else if ((e.key === "Tab" || e.key === " ") && !mod && !e.altKey && !e.target.closest("button")) this.openPaletteHere();
     else handled = false;

@@ -39,22 +39,22 @@ export function wirePath([x1, y1], [x2, y2]) {
   return `M${x1},${y1} C${x1 + bend},${y1} ${x2 - bend},${y2} ${x2},${y2}`;
 }
 
-/** Bounding box of nodes and comments, for "fit". */
-export function bounds(document) {
+/** Bounding box of `nodes` and of `boxes` ({coordinates, width, height}: comments, collapsed layers), for "fit". */
+export function bounds(nodes, boxes = []) {
   let [left, top, right, bottom] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const node of Object.values(document.nodes)) {
+  for (const node of nodes) {
     const [x, y] = node.coordinates;
     left = Math.min(left, x);
     top = Math.min(top, y);
     right = Math.max(right, x + NODE_WIDTH);
     bottom = Math.max(bottom, y + nodeHeight(node));
   }
-  for (const comment of Object.values(document.comments)) {
-    const [x, y] = comment.coordinates;
+  for (const box of boxes) {
+    const [x, y] = box.coordinates;
     left = Math.min(left, x);
     top = Math.min(top, y);
-    right = Math.max(right, x + comment.width);
-    bottom = Math.max(bottom, y + comment.height);
+    right = Math.max(right, x + box.width);
+    bottom = Math.max(bottom, y + box.height);
   }
   return left === Infinity ? null : { left, top, right, bottom };
 }

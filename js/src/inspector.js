@@ -3,6 +3,7 @@
 // part of the last run (status, duration, error, logs).
 
 import { formatDuration } from "./canvas.js";
+import { capabilityMarks } from "./capabilities.js";
 import { h } from "./dom.js";
 import { pinsOf } from "./geometry.js";
 import { isExec, typeLabel } from "./types.js";
@@ -151,12 +152,23 @@ export class Inspector {
       h("div", { class: "fl-panel-title" }, "Node"),
       name,
       h("div", { class: "fl-muted", "data-testid": "inspector-type" }, `${node.name}${node.category ? ` · ${node.category}` : ""} · ${node.id}`),
+      this.capabilities(node),
       h("p", { class: "fl-description", "data-testid": "inspector-description" }, node.description || ""),
       comment,
       defaults.length ? h("div", { class: "fl-panel-subtitle" }, "Inputs") : null,
       defaults,
       this.runSection(node.id),
       this.valuesSection(node)];
+  }
+
+  /** What the node's type reaches outside the run (network, files, processes, native code), from its catalog entry. */
+  capabilities(node) {
+    const entry = this.editor.catalogEntry(node.name);
+    if (!entry) return null;
+    const reaches = entry.capabilities || [];
+    return h("div", { class: "fl-capabilities", "data-testid": "inspector-capabilities", "data-capabilities": reaches.join(" ") },
+      h("span", { class: "fl-muted" }, "Reaches: "),
+      reaches.length ? capabilityMarks(reaches) : h("span", { class: "fl-muted" }, "nothing outside the run"));
   }
 
   /** The node's pin values in the last run (asked of the kernel once per run batch), each sendable to the notebook. */

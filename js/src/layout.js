@@ -1,11 +1,27 @@
-// Layout with ELK's layered algorithm (elkjs, bundled): nodes in layers along their wires, ports on the
+// Layout with ELK's layered algorithm (elkjs): nodes in layers along their wires, ports on the
 // box sides where the canvas draws them, long chains wrapped into rows so a board stays about as wide
 // as the canvas. It only computes places; the editor sends them to the kernel as one move (one undo step).
+// ELK is a bundle of its own (static/elk.js, built from elk.js): the kernel sends it the first time a page
+// lays out, and every editor of the page shares it.
 
-import ELK from "elkjs/lib/elk.bundled.js";
 import { NODE_WIDTH, nodeHeight, pinPoint } from "./geometry.js";
 
-let elk = null;
+const SHARED = Symbol.for("flowlike-nb.elk");
+
+/** The ELK instance of this page; `fetchSource()` resolves to the bundle's text (asked of the kernel once). */
+function layoutEngine(fetchSource) {
+  globalThis[SHARED] = globalThis[SHARED] || fetchSource().then(async (source) => {
+    const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+    try {
+      const { default: ELK } = await import(/* webpackIgnore: true */ url);
+      return new ELK();
+    } finally {
+      URL.revokeObjectURL(url);
+    }
+  });
+  globalThis[SHARED].catch(() => { delete globalThis[SHARED]; }); // a failed load is tried again next time
+  return globalThis[SHARED];
+}
 
 const WRAP_ABOVE = 12; // nodes: a longer board is wrapped into rows about as wide as the canvas
 
@@ -21,10 +37,11 @@ const OPTIONS = {
 
 /**
  * New top-left corners ({id: [x, y]}) for the nodes `ids` of `store`, laid out among the wires between them;
- * `rowsOf(node)` gives the pins drawn, `aspect` the width/height ratio to aim for, `origin` the top-left corner.
+ * `rowsOf(node)` gives the pins drawn, `aspect` the width/height ratio to aim for, `origin` the top-left corner,
+ * `fetchSource()` the ELK bundle's text.
  */
-export async function layered(store, ids, rowsOf, aspect, origin) {
-  elk = elk || new ELK();
+export async function layered(store, ids, rowsOf, aspect, origin, fetchSource) {
+  const elk = await layoutEngine(fetchSource);
   const inside = new Set(ids);
   const children = ids.map((id) => {
     const node = store.nodes[id];

@@ -2,7 +2,7 @@
 // to bring that part of the board into view. One <canvas>, redrawn at most once per frame.
 
 import { h } from "./dom.js";
-import { NODE_WIDTH, bounds } from "./geometry.js";
+import { NODE_WIDTH } from "./geometry.js";
 
 const WIDTH = 180;
 const HEIGHT = 120;
@@ -26,7 +26,7 @@ export class Minimap {
 
   /** Board coordinates -> minimap pixels: the board's box, centred (the view's frame may reach past it). */
   mapping() {
-    const box = bounds(this.canvas.store.document);
+    const box = this.canvas.shownBounds();
     if (!box) return null;
     const [width, height] = [box.right - box.left, box.bottom - box.top];
     const ratio = Math.min((WIDTH - 2 * PAD) / width, (HEIGHT - 2 * PAD) / height);
@@ -46,7 +46,8 @@ export class Minimap {
     const at = (cx, cy) => [(cx - map.left) * map.ratio, (cy - map.top) * map.ratio];
     context.fillStyle = getComputedStyle(this.el).color || "#888";
     const side = Math.max(1.5, NODE_WIDTH * map.ratio);
-    for (const node of Object.values(this.canvas.store.nodes)) {
+    const layers = this.canvas.editor.layer === null ? Object.values(this.canvas.store.document.layers || {}) : [];
+    for (const node of [...Object.values(this.canvas.store.nodes).filter((n) => this.canvas.shown(n)), ...layers]) {
       const [px, py] = at(node.coordinates[0], node.coordinates[1]);
       context.fillRect(px, py, side, Math.max(1.5, side / 2));
     }

@@ -8,8 +8,9 @@ export class BoardStore {
     this.reset(document, revision);
   }
 
+  /** Start again from `document` (parsed for this store alone: it is kept, not copied). */
   reset(document, revision) {
-    this.document = structuredClone(document);
+    this.document = document;
     this.revision = revision;
     this.wires = new Map();
     this.wiresOf = new Map();

@@ -9,10 +9,3 @@ export function typeLabel(pin) {
 }
 
 export const isExec = (pin) => pin.data_type === "Execution";
-
-/** Words a palette search matches: key, names, category, pack, description and pin types. */
-export function searchText(entry) {
-  const pins = entry.pins.map((p) => `${p.name} ${p.data_type} ${p.value_type} ${typeLabel(p)}`).join(" ");
-  return `${entry.name} ${entry.friendly_name} ${entry.category} ${entry.pack} ${entry.description} ${pins}`
-    .toLowerCase();
-}

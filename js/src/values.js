@@ -1,5 +1,6 @@
 // Value previews from the kernel (flowlike_nb/widgets/values.py): short text, a small grid for tables
-// with their shape, a copy action for long text. The kernel never sends a large value whole.
+// with their shape, a thumbnail for images (with the image's size), a copy action for long text. The kernel
+// never sends a large value whole.
 
 import { h } from "./dom.js";
 
@@ -7,6 +8,11 @@ import { h } from "./dom.js";
 export function previewElement(shown) {
   const shape = shown.shape ? ` · ${shown.shape.join(" × ")}` : "";
   const head = h("div", { class: "fl-value-type" }, `${shown.type}${shape}`);
+  if (shown.image) {
+    const { src, width, height } = shown.image;
+    return h("div", { class: "fl-value", "data-testid": "value-preview" }, head,
+      h("img", { class: "fl-value-image", "data-testid": "value-image", src, width, height, alt: `${shown.type}${shape}` }));
+  }
   if (shown.table) {
     const { columns, rows } = shown.table;
     return h("div", { class: "fl-value", "data-testid": "value-preview" }, head,

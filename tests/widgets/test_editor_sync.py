@@ -35,13 +35,28 @@ def replay(document: dict[str, Any], revision: int, patches: list[dict[str, Any]
     return document, revision
 
 
-def test_the_model_starts_from_the_board_document_and_the_catalog(editor: BoardEditor) -> None:
-    assert editor.document == editor.board.to_dict()
+def test_the_model_starts_from_the_board_document_and_the_catalog_of_its_node_types(editor: BoardEditor) -> None:
+    assert json.loads(editor.document) == editor.board.to_dict()
     assert editor.document_revision == editor.revision == editor.board.revision
-    assert [entry["name"] for entry in editor.catalog] == [t.name for t in REGISTRY]
+    used = sorted({node.name for node in editor.board.nodes.values()})
+    assert [entry["name"] for entry in editor.catalog] == used
     say = next(entry for entry in editor.catalog if entry["name"] == "w_say")
     assert say == Say.describe()
     assert editor.can_undo and not editor.can_redo
+
+
+def test_a_node_of_a_new_type_brings_its_catalog_entry_before_its_patch(editor: BoardEditor,
+                                                                         frontend: Recorder) -> None:
+    seen: list[tuple[str, list[str]]] = []
+    editor.observe(lambda change: seen.append(("catalog", [e["name"] for e in change.new])), "catalog")
+    sent = frontend.sent
+    frontend.editor.send = lambda content, buffers=None: (seen.append(("message", content["type"])),
+                                                          sent.append(content))
+    assert frontend("add_node", node_type="w_numbers", x=0, y=0)["ok"]
+    assert seen[0][0] == "catalog" and "w_numbers" in seen[0][1]
+    assert seen[1] == ("message", "patch")
+    assert frontend("add_node", node_type="w_numbers", x=0, y=90)["ok"]
+    assert [kind for kind, _ in seen].count("catalog") == 1, "the same types: no resend"
 
 
 def test_an_edit_from_the_front_end_changes_the_kernel_board(editor: BoardEditor, frontend: Recorder) -> None:
@@ -67,7 +82,7 @@ def test_an_edit_in_a_cell_reaches_the_front_end_as_a_small_patch(editor: BoardE
 
 def test_patches_rebuild_the_document_whatever_the_edits(editor: BoardEditor, frontend: Recorder) -> None:
     board = editor.board
-    start, revision = editor.document, editor.document_revision
+    start, revision = json.loads(editor.document), editor.document_revision
     number = board.apply(commands.AddNode(Number.create(node_id="number", coordinates=(0, 200, 0))))
     frontend("connect", from_node="number", from_pin="result", to_node="say", to_pin="times")
     frontend("update_node", node_id="say", friendly_name="Greeter", defaults={"message": "hello"})
@@ -200,9 +215,9 @@ def test_a_bad_message_is_answered_not_raised(frontend: Recorder) -> None:
 
 def test_sync_resends_the_whole_document(editor: BoardEditor, frontend: Recorder) -> None:
     editor.board.apply(commands.MoveNode("say", (1, 1, 0)))
-    assert editor.document != editor.board.to_dict()
+    assert json.loads(editor.document) != editor.board.to_dict()
     assert frontend("sync")["ok"]
-    assert editor.document == editor.board.to_dict()
+    assert json.loads(editor.document) == editor.board.to_dict()
     assert editor.document_revision == editor.board.revision
 
 
@@ -217,7 +232,8 @@ def test_a_secret_variable_never_reaches_the_front_end_and_survives_its_edits(
     assert editor.board.variables[token.id].default_value == "s3cr3t"
 
 
-def test_new_node_types_reach_the_palette_on_request(editor: BoardEditor, frontend: Recorder) -> None:
+def test_new_node_types_reach_the_search_and_redefined_ones_the_catalog(editor: BoardEditor,
+                                                                        frontend: Recorder) -> None:
     generation = editor.catalog_generation
     assert frontend("refresh_catalog", generation=generation)["ok"]
     assert editor.catalog_generation == generation
@@ -225,12 +241,19 @@ def test_new_node_types_reach_the_palette_on_request(editor: BoardEditor, fronte
     class Extra(Number):
         name = "w_extra"
 
+    class LouderSay(Say):
+        friendly_name = "Say Louder"
+
     REGISTRY.register(Extra)
+    REGISTRY.register(LouderSay, replace=True)
     try:
+        assert "w_extra" in [e["name"] for e in frontend("search_catalog", query="number")["entries"]]
         assert frontend("refresh_catalog", generation=generation)["ok"]
-        assert "w_extra" in [entry["name"] for entry in editor.catalog]
+        assert editor.catalog_generation == REGISTRY.generation
+        assert next(e for e in editor.catalog if e["name"] == "w_say")["friendly_name"] == "Say Louder"
     finally:
         REGISTRY._types.pop("w_extra")
+        REGISTRY.register(Say, replace=True)
 
 
 @pytest.mark.parametrize("size", [1000])
@@ -241,14 +264,15 @@ def test_a_large_board_opens_as_one_document_and_edits_as_small_patches(size: in
     board.apply(commands.Batch([commands.Connect(f"n{i}", "result", f"n{i + 1}", "value") for i in range(size - 1)]))
     editor = BoardEditor(board, registry=REGISTRY)
     frontend = Recorder(editor)
-    document_bytes = len(json.dumps(editor.document))
+    document_bytes = len(editor.document)
     frontend("move", nodes={"n500": [0, -200]})
     (patch,) = frontend.of_type("patch")
     patch_bytes = len(json.dumps(patch))
     print(f"{size} nodes: document {document_bytes / 1e6:.2f} MB, one move patch {patch_bytes} bytes")
     assert list(patch["nodes"]) == ["n500"] and not patch["wires_added"]
     assert patch_bytes * 200 < document_bytes
-    assert len(editor.document["nodes"]) == size and len(editor.document["connections"]) == size - 1
+    document = json.loads(editor.document)
+    assert len(document["nodes"]) == size and len(document["connections"]) == size - 1
 
 
 def test_an_unexpected_failure_is_reported_to_the_canvas_and_logged(

@@ -1,0 +1,74 @@
+"""The search popup's catalog lives in the kernel: ranked pages of short entries, wire fits first."""
+
+from __future__ import annotations
+
+from flowlike_core import DataType, NodeType, Registry, data_in, data_out, exec_in
+from flowlike_core.policy import Capability
+from flowlike_nb.widgets import BoardEditor
+from flowlike_nb.widgets.catalog import CatalogIndex
+
+from .conftest import REGISTRY, Recorder
+
+
+class Shout(NodeType):
+    name = "c_shout"
+    description = "Says the text louder."
+    friendly_name = "Shout"
+    category = "Words"
+    pins = (data_in("words", DataType.STRING), data_out("loud", DataType.STRING))
+
+
+class MakeText(NodeType):
+    name = "c_make_text"
+    description = "A constant."
+    friendly_name = "Make Text"
+    category = "Words"
+    pins = (data_out("text", DataType.STRING),)
+
+
+class Fetch(NodeType):
+    name = "c_fetch"
+    description = "Downloads a page."
+    friendly_name = "Fetch Page"
+    category = "Web"
+    capabilities = frozenset({Capability.NETWORK, Capability.FILES})
+    pins = (exec_in(), data_in("url", DataType.STRING), data_out("size", DataType.INTEGER))
+
+
+def names(answer: dict) -> list[str]:
+    return [entry["name"] for entry in answer["entries"]]
+
+
+def test_a_name_match_ranks_before_a_description_match_and_every_word_must_match() -> None:
+    index = CatalogIndex(Registry())
+    for node_type in (Shout, MakeText, Fetch):
+        index.registry.register(node_type)
+    found = names(index.search("text"))
+    assert found == ["c_make_text", "c_shout"]  # by name (Make Text), then by description (the text louder)
+    assert names(index.search("make text")) == ["c_make_text"]
+    assert names(index.search("words loud")) == ["c_shout"]  # category, then a pin name
+    assert names(index.search("nothing like it")) == []
+    answer = index.search("", limit=2)
+    assert answer["total"] == 3 and len(answer["entries"]) == 2
+
+
+def test_entries_are_short_and_say_what_a_node_reaches() -> None:
+    index = CatalogIndex(Registry())
+    index.registry.register(Fetch, pack="web-test")
+    (entry,) = index.search("fetch")["entries"]
+    assert entry == {"name": "c_fetch", "friendly_name": "Fetch Page", "category": "Web", "pack": "web-test",
+                     "description": "Downloads a page.", "event": False, "pure": False,
+                     "capabilities": ["files", "network"]}
+
+
+def test_a_dropped_wire_keeps_the_types_that_fit_it(editor: BoardEditor, frontend: Recorder) -> None:
+    answer = frontend("search_catalog", query="", wire={"node_id": "say", "pin_id": "times"})
+    assert answer["ok"]
+    assert names(answer) == ["w_number"]  # the only Integer output of the test pack
+    every = frontend("search_catalog", query="")
+    assert every["total"] == len(REGISTRY) and set(names(every)) == {t.name for t in REGISTRY}
+
+
+def test_the_index_is_built_on_a_thread_and_a_search_waits_for_it(editor: BoardEditor, frontend: Recorder) -> None:
+    assert frontend("warm_catalog")["ok"]
+    assert names(frontend("search_catalog", query="say"))[0] == "w_say"
