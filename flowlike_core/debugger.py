@@ -68,7 +68,8 @@ class Debugger(Listener):
         """Where the run paused: (exec nodes running, counting the paused one; the one it runs inside)."""
         self._over: tuple[int, str | None] = (0, None)
         self._running: list[str] = []
-        """Exec nodes that started and have not finished, outermost first (only the run's thread touches it)."""
+        """Exec nodes that started and have not finished, outermost first (branches on threads of their own share
+        it, hence the approximate step over among them)."""
         self.pauses = 0
         """How many times the run paused so far."""
         self._executor: Executor | None = None

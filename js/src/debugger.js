@@ -68,6 +68,10 @@ export class Debugger {
     for (const id of [before, this.pausedAt]) if (id) canvas.nodeEls.get(id)?.classList.toggle("fl-paused", id === this.pausedAt);
     this.el.hidden = !this.pausedAt;
     this.editor.root.dataset.paused = this.pausedAt || "";
+    const badge = this.editor.runBadge;
+    if (this.pausedAt || badge.dataset.status === "paused") {
+      badge.dataset.status = badge.textContent = this.pausedAt ? "paused" : "running";
+    }
     if (!this.pausedAt) return;
     const node = store.nodes[this.pausedAt];
     this.where.textContent = node.friendly_name || node.name;

@@ -33,6 +33,7 @@ def expect_paused_at(editor: Locator, node_id: str) -> None:
     expect(editor).to_have_attribute("data-paused", node_id, timeout=30_000)
     expect(node_box(editor, node_id)).to_contain_class("fl-paused")
     expect(editor.get_by_test_id("debug-bar")).to_be_visible()
+    expect(editor.get_by_test_id("run-status")).to_have_attribute("data-status", "paused")
 
 
 def pin_value(notebook: NotebookPage, editor: Locator, node_id: str, pin: str) -> Locator:
@@ -42,7 +43,6 @@ def pin_value(notebook: NotebookPage, editor: Locator, node_id: str, pin: str) -
     return tooltip
 
 
-@pytest.mark.parametrize("frontend", ["lab"])
 def test_breakpoint_pause_inspect_step_and_continue_from_the_toolbar(notebook_page: NotebookPage) -> None:
     editor = open_debuggable(notebook_page)
     page = notebook_page.page
