@@ -26,7 +26,7 @@ import pickle
 import threading
 import warnings
 from collections import OrderedDict
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -286,6 +286,7 @@ class _Pending:
     changes: tuple[Change, ...]
     notes: tuple[str, ...]
     held: tuple[Any, ...]
+    reading: Token[dict[str, str] | None] | None = None
 
 
 class RunCache:
@@ -339,9 +340,8 @@ class RunCache:
             if any(c.kind == MUTATED for c in changes):
                 self.cache.discard(key)
         changes = changes or self._explain(plan, signature)
-        self.pending[node_id] = _Pending(key, signature, changes, notes, held)
+        self.pending[node_id] = _Pending(key, signature, changes, notes, held, _reading.set({}))
         self.reasons[node_id] = Reason(node_id, self._label(node_id), False, changes, notes)
-        _reading.set({})
         return False
 
     def stored(self, plan: NodePlan, ctx: Context) -> None:
@@ -353,8 +353,15 @@ class RunCache:
                     self._printed(key, None, None)
             return
         reads = _reading.get() or {}
-        _reading.set(None)
-        values = self.executor.values
+        if pending.reading is not None:
+            try:
+                _reading.reset(pending.reading)  # back to the reads of what computes around it, if anything does
+            except ValueError:  # (set in another context: an async node finished elsewhere)
+                _reading.set(None)
+        outer = _reading.get()
+        if outer is not None:
+            outer.update((name, digest) for name, digest in reads.items() if name not in outer)
+        values = self.executor.pure_cache if plan.pure else self.executor.values  # (this step's, for a pure node)
         outputs = {name: values[key] for name, key in plan.outputs.items() if key in values}
         prints = {name: fingerprint(value) for name, value in outputs.items()}
         notes = list(pending.notes)

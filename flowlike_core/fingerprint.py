@@ -109,8 +109,10 @@ class _Feeder:
     def container(self, value: list[Any] | tuple[Any, ...] | dict[Any, Any], depth: int) -> None:
         self.mutable = True  # (a tuple too: it may hold lists)
         try:
-            self.put(type(value).__name__, orjson.dumps(value, option=_JSON_OPTIONS))
-            return
+            data = orjson.dumps(value, option=_JSON_OPTIONS)
+            if b"null" not in data:  # (orjson writes NaN and infinities as null too: those are walked)
+                self.put(type(value).__name__, data)
+                return
         except (TypeError, orjson.JSONEncodeError):
             pass
         self.put(type(value).__name__, str(len(value)).encode())

@@ -247,6 +247,7 @@ def test_fingerprints_are_by_content_and_tell_types_apart() -> None:
     assert fingerprint([1, {"a": 2.5}]).digest == fingerprint([1, {"a": 2.5}]).digest
     assert len({fingerprint(v).digest for v in (1, 1.0, "1", [1], (1,), True, None, b"1")}) == 8
     assert fingerprint({3, 1, 2}).digest == fingerprint({1, 2, 3}).digest
+    assert fingerprint([float("nan")]).digest != fingerprint([None]).digest != fingerprint([float("inf")]).digest
     assert fingerprint(Held([1])).digest == fingerprint(Held([1])).digest != fingerprint(Held([2])).digest
     assert not fingerprint(Held([1])).identity
     np = pytest.importorskip("numpy")
