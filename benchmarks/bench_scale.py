@@ -386,7 +386,7 @@ def cached_sweep(args: argparse.Namespace) -> None:
 
 def incremental(args: argparse.Namespace) -> None:
     print("\n5. Incremental re-run after one leaf default edit on a 200-node pure board (10 chains of 20)")
-    board = chains_board(10, 20, args.work // 1000)
+    board = chains_board(10, 20, args.work // 100)
     leaf = "c3_0"
     affected = {n for n in downstream(board, leaf) if board.nodes[n].is_pure}
     full = median_time(lambda: checked(run_board(board, registry=REGISTRY)), args.reps)
