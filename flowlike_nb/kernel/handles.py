@@ -369,6 +369,8 @@ class Board:
         """The latest run of this handle (from a cell or an editor it opened) to have ended."""
         self._editors: weakref.WeakSet[BoardEditor] = weakref.WeakSet()
         """Editors opened with `editor()`: runs started here show on the open, idle ones."""
+        self._debugging: RunHandle | None = None
+        """The run of the last `debug()`: the next one stops it if it still waits (editors show one run at a time)."""
         self.cache = ResultCache.from_env()
         """This board's result cache (`flowlike_core.cache`): a re-run after an edit recomputes only what the edit
         affects, and `run.why("node")` says why a node ran. `cache.clear()`; `cache.persist()` keeps results in
@@ -615,13 +617,17 @@ class Board:
               step: bool | None = None) -> NotebookDebugger:
         """Start a debug run and return its debugger once it pauses (`dbg.step()`, `dbg.values`, `dbg.resume()`,
         see `flowlike_nb.kernel.debugging`). It pauses before every node whose `breakpoint` is set, and before the
-        first node when `step` is true (by default: when no node has a breakpoint). Other cells run meanwhile."""
+        first node when `step` is true (by default: when no node has a breakpoint). Other cells run meanwhile;
+        a debug run of this board still going is stopped first."""
         from flowlike_nb.kernel.debugging import NotebookDebugger
 
+        if self._debugging is not None and not self._debugging.done():
+            self._debugging.cancel()
+            self._debugging.wait()
         if step is None:
             step = not any(node.breakpoint for node in self.core.nodes.values())
         debugger = NotebookDebugger(step=step)
-        self.start(variables, start=start, payload=payload, debugger=debugger)
+        self._debugging = self.start(variables, start=start, payload=payload, debugger=debugger)
         debugger.wait_paused(debugger.settle)
         return debugger
 

@@ -62,6 +62,17 @@ def test_without_breakpoints_debug_pauses_at_the_first_node_and_stop_cancels(dou
     assert dbg.wait(30).status is RunStatus.CANCELLED
 
 
+def test_a_new_debug_run_stops_the_one_still_paused(doubled: fnb.Board) -> None:
+    doubled.node("say").breakpoint = True
+    first = doubled.debug()
+    assert first.is_paused
+    second = doubled.debug()
+    assert first.run.status is RunStatus.CANCELLED and first.ended
+    assert second.is_paused and second.paused_at is not None and second.paused_at.friendly_name == "say"
+    second.stop()
+    assert second.wait(30).status is RunStatus.CANCELLED
+
+
 @pytest.fixture(scope="module")
 def kernel() -> Iterator[tuple[KernelManager, BlockingKernelClient]]:
     km, kc = start_new_kernel(kernel_name="python3", startup_timeout=60)
