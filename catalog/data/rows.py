@@ -11,6 +11,7 @@ from typing import Annotated, Any, NamedTuple
 from flowlike_catalog.data.handles import FlowPath, as_arrow, filesystem
 
 from flowlike_core import Context, DataType, NodeType, Pin, ValueType, data_in, data_out, exec_in, exec_out, node
+from flowlike_core.policy import Capability
 
 CATEGORY = "Control"
 PATH_SCHEMA = FlowPath.model_json_schema()
@@ -57,6 +58,7 @@ def tables_get_row_by_index(table: Annotated[Any, Pin(description="A table")], r
 class BufferedCsvReader(NodeType):
     name = "csv_buffered_reader"
     friendly_name = "Buffered CSV Reader"
+    capabilities = frozenset({Capability.FILES})
     category = "Utils/CSV"
     description = ("Reads a CSV file in chunks of rows and runs For Chunk once per chunk (rows as dicts), "
                    "then Done. The file streams: only one chunk is in memory at a time.")

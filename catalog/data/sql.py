@@ -91,7 +91,7 @@ def df_create_session(
     return open_session(ctx, session_name, target_partitions)
 
 
-@node(friendly_name="Mount CSV", exec_pins=True)
+@node(friendly_name="Mount CSV", exec_pins=True, capabilities=["files"])
 def df_mount_csv(ctx: Context, session: Session, path: SourcePath, table_name: TableName, has_header: bool = True,
                  delimiter: str = ",", file_extension: str = "csv") -> None:
     """Makes CSV files a table of the session (a view: queries read the files as they are then)."""
@@ -101,7 +101,7 @@ def df_mount_csv(ctx: Context, session: Session, path: SourcePath, table_name: T
                                  f"delim = {literal(delimiter)})")
 
 
-@node(friendly_name="Mount JSON", exec_pins=True)
+@node(friendly_name="Mount JSON", exec_pins=True, capabilities=["files"])
 def df_mount_json(ctx: Context, session: Session, path: SourcePath, table_name: TableName,
                   file_extension: str = "json") -> None:
     """Makes JSON files (one array or one object per line) a table of the session."""
@@ -109,7 +109,7 @@ def df_mount_json(ctx: Context, session: Session, path: SourcePath, table_name: 
     create_view(con, table_name, f"SELECT * FROM read_json_auto({literal(source(ctx, con, path, file_extension))})")
 
 
-@node(friendly_name="Mount Parquet", exec_pins=True)
+@node(friendly_name="Mount Parquet", exec_pins=True, capabilities=["files"])
 def df_mount_parquet(ctx: Context, session: Session, path: SourcePath, table_name: TableName,
                      file_extension: str = "parquet") -> None:
     """Makes Parquet files a table of the session."""
@@ -124,7 +124,7 @@ def df_register_csv_table(ctx: Context, session: Session, table: Annotated[Any, 
     connection(ctx, session).register(table_name, as_arrow(table))
 
 
-@node(friendly_name="Register Lance Table", exec_pins=True)
+@node(friendly_name="Register Lance Table", exec_pins=True, capabilities=["files"])
 def df_register_lance(ctx: Context, session: Session, database: Annotated[TableRef, Pin(
         description="A local database table, from Open Database")], table_name: str = "") -> None:
     """Copies a local (LanceDB) database table into the session, as it is when the node runs.

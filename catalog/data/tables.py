@@ -51,7 +51,7 @@ def opened(ctx: Context, path: Any, mode: str = "rb") -> Any:
     return fs.open(inner, mode)
 
 
-@node(friendly_name="Read CSV", exec_pins=True)
+@node(friendly_name="Read CSV", exec_pins=True, capabilities=["files"])
 def table_read_csv(ctx: Context, path: FilePath, delimiter: str = ",", has_header: bool = True) -> TableOut:
     """Reads a CSV file into a table (types inferred, multi-threaded)."""
     from pyarrow import csv
@@ -61,7 +61,7 @@ def table_read_csv(ctx: Context, path: FilePath, delimiter: str = ",", has_heade
                             read_options=csv.ReadOptions(autogenerate_column_names=not has_header))
 
 
-@node(friendly_name="Write CSV", exec_pins=True)
+@node(friendly_name="Write CSV", exec_pins=True, capabilities=["files"])
 def table_write_csv(ctx: Context, table: Table, path: FilePath, delimiter: str = ",") -> None:
     """Writes the table as a CSV file with a header row."""
     from pyarrow import csv
@@ -70,7 +70,7 @@ def table_write_csv(ctx: Context, table: Table, path: FilePath, delimiter: str =
         csv.write_csv(as_arrow(table), handle, csv.WriteOptions(delimiter=delimiter))
 
 
-@node(friendly_name="Read JSON Lines", exec_pins=True)
+@node(friendly_name="Read JSON Lines", exec_pins=True, capabilities=["files"])
 def table_read_json_lines(ctx: Context, path: FilePath) -> TableOut:
     """Reads a JSON Lines file (one object per line) into a table."""
     from pyarrow import json
@@ -79,7 +79,7 @@ def table_read_json_lines(ctx: Context, path: FilePath) -> TableOut:
         return json.read_json(handle)
 
 
-@node(friendly_name="Write JSON Lines", exec_pins=True)
+@node(friendly_name="Write JSON Lines", exec_pins=True, capabilities=["files"])
 def table_write_json_lines(ctx: Context, table: Table, path: FilePath) -> None:
     """Writes the table as JSON Lines, one object per row (dates as ISO text)."""
     import orjson
@@ -89,7 +89,7 @@ def table_write_json_lines(ctx: Context, table: Table, path: FilePath) -> None:
             handle.write(b"".join(orjson.dumps(row, default=str) + b"\n" for row in batch.to_pylist()))
 
 
-@node(friendly_name="Read Parquet", exec_pins=True)
+@node(friendly_name="Read Parquet", exec_pins=True, capabilities=["files"])
 def table_read_parquet(ctx: Context, path: FilePath, columns: Annotated[list[str], Pin(
         description="Only these columns (all when empty)")] = None) -> TableOut:
     """Reads a Parquet file, or a folder of them (Hive partitions become columns)."""
@@ -101,7 +101,7 @@ def table_read_parquet(ctx: Context, path: FilePath, columns: Annotated[list[str
     return pq.read_table(inner, columns=columns or None, filesystem=None if "file" in fs.protocol else fs)
 
 
-@node(friendly_name="Write Parquet", exec_pins=True)
+@node(friendly_name="Write Parquet", exec_pins=True, capabilities=["files"])
 def table_write_parquet(ctx: Context, table: Table, path: FilePath, compression: Annotated[str, Pin(
         valid_values=("zstd", "snappy", "gzip", "none"))] = "zstd") -> None:
     """Writes the table as a Parquet file."""
@@ -111,7 +111,7 @@ def table_write_parquet(ctx: Context, table: Table, path: FilePath, compression:
         pq.write_table(as_arrow(table), handle, compression=compression)
 
 
-@node(friendly_name="Read Excel", exec_pins=True)
+@node(friendly_name="Read Excel", exec_pins=True, capabilities=["files"])
 def table_read_excel(ctx: Context, path: FilePath, sheet: Annotated[str, Pin(
         description="Sheet name (the first sheet when empty)")] = "", has_header: bool = True) -> TableOut:
     """Reads a worksheet into a table: the first row names the columns (stored values; formulas are not
@@ -133,7 +133,7 @@ def table_read_excel(ctx: Context, path: FilePath, sheet: Annotated[str, Pin(
     return pa.table({name: [row[i] if i < len(row) else None for row in body] for i, name in enumerate(header)})
 
 
-@node(friendly_name="Write Excel", exec_pins=True)
+@node(friendly_name="Write Excel", exec_pins=True, capabilities=["files"])
 def table_write_excel(ctx: Context, table: Table, path: FilePath, sheet: str = "Sheet1") -> None:
     """Writes the table to a new workbook with one sheet: a header row, then one row per table row."""
     import openpyxl

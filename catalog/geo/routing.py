@@ -12,7 +12,7 @@ from flowlike_catalog.geo.service import ServiceNode, get, get_json, outcome_pin
 from pydantic import BaseModel
 
 from flowlike_core import Context, DataType, PinOptions, ValueType, data_in, data_out
-from flowlike_core.policy import allowed_path
+from flowlike_core.policy import Capability, allowed_path
 
 CATEGORY = "Web/Geo/Routing"
 CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
@@ -289,6 +289,7 @@ class Trip(ServiceNode):
 class Tile(ServiceNode):
     name = "geo_osrm_tile"
     friendly_name = "Routing Tile"
+    capabilities = frozenset({Capability.NETWORK, Capability.FILES})
     description = "Downloads a vector tile (Mapbox Vector Tile) of OSRM's road graph and speeds (OSRM /tile)."
     pins = (
         *service_pins(OSRM),

@@ -82,7 +82,7 @@ def _with_tools(agent: Any, tools: list[AgentTool]) -> Agent:
     return agent.model_copy(update={"tools": [t for t in agent.tools if t.name not in names] + tools})
 
 
-@node(friendly_name="Register Function Tools", category=BUILDER)
+@node(friendly_name="Register Function Tools", category=BUILDER, capabilities=["files", "network"])
 def agent_register_function_tools(
     agent_in: AgentIn,
     functions: Annotated[list[str], Pin(description="Catalog keys of function nodes, e.g. 'int_add'")] = None,

@@ -70,7 +70,7 @@ def chunk_text_char(text: str, capacity: Capacity = 512, overlap: Overlap = 20, 
     return split_text(text, capacity, overlap, len, markdown)
 
 
-@node(friendly_name="Chunk Text (Tokens)", exec_pins=True)
+@node(friendly_name="Chunk Text (Tokens)", exec_pins=True, capabilities=["files"])
 def chunk_text(text: str, model: Annotated[CachedEmbeddingModel, Pin("Model")], capacity: Capacity = 512,
                overlap: Overlap = 20, markdown: Markdown = True) -> Chunks:
     """Chunks of at most `capacity` tokens of the embedding model (keep it under the model's limit, 256 for

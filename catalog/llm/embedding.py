@@ -51,7 +51,7 @@ def encoder_of(model: Any) -> Any:
     return load_encoder(CachedEmbeddingModel.model_validate(model).path)
 
 
-@node(friendly_name="Load Model", exec_pins=True)
+@node(friendly_name="Load Model", exec_pins=True, capabilities=["files"])
 async def load_model(bit: Annotated[EmbeddingBit, Pin("Model", description="Which model; {} is all-MiniLM-L6-v2")]
                      = None) -> Annotated[CachedEmbeddingModel, Pin(name="model")]:
     """Loads an embedding model (once per process) and describes it: dimensions and token limit."""
@@ -68,13 +68,13 @@ def _embed(model: Any, text: str, prefix: str) -> list[float]:
     return encoder_of(model).embed([prefix + text])[0].tolist()
 
 
-@node(friendly_name="Embed Document", exec_pins=True)
+@node(friendly_name="Embed Document", exec_pins=True, capabilities=["files"])
 def embed_document(query_string: Annotated[str, Pin("Text")], model: ModelIn) -> Vector:
     """The unit-length vector of a document or chunk (texts past the model's token limit are cut)."""
     return _embed(model, query_string, CachedEmbeddingModel.model_validate(model).document_prefix)
 
 
-@node(friendly_name="Embed Query", exec_pins=True)
+@node(friendly_name="Embed Query", exec_pins=True, capabilities=["files"])
 def embed_query(query_string: Annotated[str, Pin("Query")], model: ModelIn) -> Vector:
     """The unit-length vector of a search query, to compare with document vectors (cosine = dot product)."""
     return _embed(model, query_string, CachedEmbeddingModel.model_validate(model).query_prefix)
@@ -85,7 +85,7 @@ class Embedded(NamedTuple):
     records: Annotated[list[dict], Pin(description="{'text', 'vector'} per text: rows for a vector table")]
 
 
-@node(friendly_name="Embed Documents", exec_pins=True)
+@node(friendly_name="Embed Documents", exec_pins=True, capabilities=["files"])
 def embed_documents(texts: list[str], model: ModelIn) -> Embedded:
     """One vector per text, computed in batches (much faster than one Embed Document per text), also as rows
     ready to insert into a vector table."""

@@ -29,13 +29,13 @@ def render(document: Any, index: int, scale: float) -> Any:
     return document[index].render(scale=scale).to_pil()
 
 
-@node(friendly_name="PDF Page Count", exec_pins=True)
+@node(friendly_name="PDF Page Count", exec_pins=True, capabilities=["files"])
 def pdf_page_count(pdf: Pdf = None, app: App = "default") -> Annotated[int, Pin(name="page_count")]:
     """How many pages the PDF has."""
     return len(open_pdf(pdf, app))
 
 
-@node(friendly_name="PDF Page to Image", exec_pins=True)
+@node(friendly_name="PDF Page to Image", exec_pins=True, capabilities=["files"])
 def pdf_page_to_image(ctx: Context, pdf: Pdf = None, page: Annotated[int, Pin(description="Page number, from 1")] = 1,
                       scale: Scale = 1.0, app: App = "default") -> Annotated[ImageRef, Pin(name="image")]:
     """Renders one page to an image."""
@@ -45,7 +45,7 @@ def pdf_page_to_image(ctx: Context, pdf: Pdf = None, page: Annotated[int, Pin(de
     return keep_image(ctx, render(document, page - 1, scale))
 
 
-@node(friendly_name="PDF to Images", exec_pins=True)
+@node(friendly_name="PDF to Images", exec_pins=True, capabilities=["files"])
 def pdf_to_images(ctx: Context, pdf: Pdf = None, scale: Scale = 1.0, app: App = "default") -> Annotated[
         list[ImageRef], Pin(name="images")]:
     """Renders every page to an image, in page order."""

@@ -70,7 +70,7 @@ def save_ml_model(ctx: Context, model: Model = None, path: Location = "", app: A
     return write_bytes(skops.io.dumps(_payload(ctx, model)), path, app)
 
 
-@node(friendly_name="Load Model", exec_pins=True)
+@node(friendly_name="Load Model", exec_pins=True, capabilities=["files", "native"])
 def load_ml_model(ctx: Context, path: Location = None, app: App = "default") -> Loaded:
     """Loads a model saved by Save Model. Only scikit-learn, NumPy and SciPy types load; a file naming any
     other type (which could run code) is refused."""
@@ -92,7 +92,7 @@ def save_ml_model_binary(ctx: Context, model: Model = None, path: Location = "",
     return write_bytes(pickle.dumps(_payload(ctx, model), protocol=pickle.HIGHEST_PROTOCOL), path, app)
 
 
-@node(friendly_name="Load Model (Binary)", exec_pins=True)
+@node(friendly_name="Load Model (Binary)", exec_pins=True, capabilities=["files", "native"])
 def load_ml_model_binary(ctx: Context, path: Location = None, app: App = "default") -> Loaded:
     """Loads a pickled model. Unpickling runs whatever code the file asks for: a file from an untrusted
     source can take over the machine. Use only files you saved yourself; prefer Load Model (skops)."""

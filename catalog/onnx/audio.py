@@ -96,7 +96,7 @@ def decode_wav(data: bytes, what: str) -> tuple[Any, int]:
     return values.reshape(-1, channels).T.astype(np.float32), rate
 
 
-@node(friendly_name="Load Audio", exec_pins=True)
+@node(friendly_name="Load Audio", exec_pins=True, capabilities=["files"])
 def load_audio(ctx: Context, path: Location = None, app: App = "default") -> Loaded:
     """Reads a PCM WAV file (a path or the content store)."""
     samples, rate = decode_wav(read_bytes(path, app, "audio file"), f"audio {path!r}")
@@ -208,7 +208,7 @@ def frame_probabilities(session: Any, mono: Any, rate: int) -> tuple[list[float]
     return probabilities, window
 
 
-@node(friendly_name="Voice Activity", exec_pins=True)
+@node(friendly_name="Voice Activity", exec_pins=True, capabilities=["native"])
 def onnx_vad(ctx: Context, model: Model = None, audio: AudioData = None, threshold: float = 0.5,
              min_speech_ms: int = 250, min_silence_ms: int = 100) -> Voice:
     """Finds speech with a frame-wise voice-activity model (Silero-style: [1, window] samples in, speech

@@ -37,7 +37,7 @@ def fixed_batch(session: Any, name: str) -> int | None:
     return first if isinstance(first, int) and first > 0 else None
 
 
-@node(friendly_name="Batch Image Inference", exec_pins=True)
+@node(friendly_name="Batch Image Inference", exec_pins=True, capabilities=["native"])
 def onnx_batch_image_inference(ctx: Context, model: Model = None, images: Annotated[list[Any], Pin(
         description="Image handles")] = None, batch_size: int = 8, input_size: int = 224,
         normalize: Annotated[bool, Pin(description="ImageNet mean and std after scaling to [0, 1]")] = True) -> Batched:

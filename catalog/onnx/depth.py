@@ -59,7 +59,7 @@ def nearness(handle: DepthMap, depth: Any) -> Any:
     return np.round((scaled if handle.inverse else 1 - scaled) * 255).astype(np.uint8)
 
 
-@node(friendly_name="Depth Estimation", exec_pins=True)
+@node(friendly_name="Depth Estimation", exec_pins=True, capabilities=["native"])
 def onnx_depth_estimation(ctx: Context, model: Model = None, image: ImageIn = None,
                           provider: Annotated[Any, Pin(valid_values=PROVIDERS, description=(
                               "MiDaSLike: relative inverse depth (larger is nearer); Metric: distances (a name, "

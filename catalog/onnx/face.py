@@ -43,7 +43,7 @@ def named(outputs: dict[str, Any], name: str, position: int) -> Any:
     return outputs.get(name, list(outputs.values())[position])
 
 
-@node(friendly_name="Face Detection", exec_pins=True)
+@node(friendly_name="Face Detection", exec_pins=True, capabilities=["native"])
 def onnx_face_detection(ctx: Context, model: Model = None, image: ImageIn = None, threshold: float = 0.5,
                         nms_threshold: float = 0.4, input_size: Annotated[int, Pin(description=(
                             "Input size when the model's is not fixed"))] = 640) -> Faces:
@@ -65,7 +65,7 @@ def onnx_face_detection(ctx: Context, model: Model = None, image: ImageIn = None
     return Faces(faces, len(faces))
 
 
-@node(friendly_name="Face Embedding", exec_pins=True)
+@node(friendly_name="Face Embedding", exec_pins=True, capabilities=["native"])
 def onnx_face_embedding(ctx: Context, model: Model = None, image: ImageIn = None,
                         input_size: int = 112) -> Annotated[FaceEmbedding, Pin(name="embedding")]:
     """The face's embedding from an ArcFace-style model (an aligned face crop in; pixels (x - 127.5) / 127.5),

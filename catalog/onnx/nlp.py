@@ -65,7 +65,7 @@ def spans(tags: list[str], scheme: str) -> list[tuple[int, int, str]]:
     return [(a, b, kind) for a, b, kind in found]
 
 
-@node(friendly_name="Named Entities", exec_pins=True)
+@node(friendly_name="Named Entities", exec_pins=True, capabilities=["files", "native"])
 def onnx_ner(ctx: Context, model: Model = None, tokenizer: Location = None, text: str = "",
              labels: Annotated[list[str], Pin(description="The model's tags by class: O, B-PER, I-PER...")] = None,
              scheme: Annotated[Any, Pin(valid_values=SCHEMES, description="Tagging scheme (a name, where Flow-Like "

@@ -39,7 +39,7 @@ class Recognized(NamedTuple):
     text: str
 
 
-@node(friendly_name="Text Detection", exec_pins=True)
+@node(friendly_name="Text Detection", exec_pins=True, capabilities=["native"])
 def onnx_text_detection(ctx: Context, model: Model = None, image: ImageIn = None,
                         threshold: Annotated[float, Pin(description="Lowest text probability of a pixel")] = 0.5,
                         input_size: int = 640) -> Regions:
@@ -68,7 +68,7 @@ def onnx_text_detection(ctx: Context, model: Model = None, image: ImageIn = None
     return Regions(regions, len(regions))
 
 
-@node(friendly_name="Text Recognition", exec_pins=True)
+@node(friendly_name="Text Recognition", exec_pins=True, capabilities=["native"])
 def onnx_text_recognition(ctx: Context, model: Model = None, image: ImageIn = None,
                           charset: Annotated[str, Pin(description="Characters of classes 1, 2...; class 0 is the "
                                                                   "CTC blank")] = DEFAULT_CHARSET,

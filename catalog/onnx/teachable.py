@@ -34,7 +34,7 @@ def square(image: Any) -> Any:
     return image.crop((left, top, left + side, top + side))
 
 
-@node(friendly_name="Teachable Machine", exec_pins=True)
+@node(friendly_name="Teachable Machine", exec_pins=True, capabilities=["files", "native"])
 def ai_ml_teachable_machine(ctx: Context, model: Location = None, image_in: ImageIn = None, labels: Location = None,
                             input_width: int = 224, input_height: int = 224, app: App = "default") -> Annotated[
         list[ClassPrediction], Pin(name="predictions", description="Every class, best first")]:

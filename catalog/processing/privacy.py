@@ -247,7 +247,7 @@ FINDINGS = {"type": "object", "required": ["detections"], "properties": {"detect
                    "kind": {"type": "string"}}}}}}
 
 
-@node(friendly_name="Mask PII (AI)", category="AI/Processing", exec_pins=True)
+@node(friendly_name="Mask PII (AI)", category="AI/Processing", exec_pins=True, capabilities=["network"])
 async def processing_pii_mask_ai(
     ctx: Context, model: Annotated[LanguageModel, Pin("Model")], text: str = "", mask_text: str = "[REDACTED]",
     additional_context: Annotated[str, Pin(description="What else counts as sensitive here")] = "",

@@ -335,7 +335,7 @@ async def email_imap_delete_message(ctx: Context, email: Ref, expunge_mode: Expu
     await session(ctx, "imap", ref.connection).call(lambda client: remove(client, ref, expunge_mode))
 
 
-@node(friendly_name="Create Draft", exec_pins=True)
+@node(friendly_name="Create Draft", exec_pins=True, capabilities=["files", "network"])
 async def email_imap_create_draft(
     ctx: Context,
     connection: Connection,

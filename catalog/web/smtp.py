@@ -56,7 +56,7 @@ async def email_smtp_connect(
     return connection
 
 
-@node(friendly_name="Send Mail", exec_pins=True)
+@node(friendly_name="Send Mail", exec_pins=True, capabilities=["files", "network"])
 async def email_smtp_send(
     ctx: Context,
     connection: Annotated[SmtpConnection, Pin(schema=schema(SmtpConnection), description="From SMTP Connect")],
