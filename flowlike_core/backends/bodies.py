@@ -94,7 +94,9 @@ def body_job(executor: Executor, cancel_rest: bool) -> BodyJob:
 
 def chunks(count: int, slots: int) -> list[list[int]]:
     """Iteration indexes cut into at most `CHUNKS_PER_SLOT * slots` runs of consecutive ones, as even as can be."""
-    parts = max(1, min(count, CHUNKS_PER_SLOT * slots))
+    parts = min(count, CHUNKS_PER_SLOT * max(1, slots))
+    if not parts:
+        return []
     size, extra = divmod(count, parts)
     bounds = [part * size + min(part, extra) for part in range(parts + 1)]
     return [list(range(bounds[part], bounds[part + 1])) for part in range(parts)]

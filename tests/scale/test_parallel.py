@@ -95,11 +95,29 @@ def test_iterations_on_other_processes_read_like_a_sequential_run(loops, workers
     assert record(parallel) == record(run_board(loop_board(loops, "control_for_each", items), registry=loops))
 
 
-def test_a_failing_iteration_on_processes_fails_the_run(loops):
-    board = _failing(loops, cancel=False)
-    board.apply(commands.UpdateNode(board.node("loop").id, defaults={"workers": "processes"}))
+@pytest.mark.parametrize("cancel", [False, True])
+@pytest.mark.parametrize("workers", ["processes", "dask"])
+def test_a_failing_iteration_on_other_processes_fails_the_run(loops, workers, cancel, request):
+    if workers == "dask":
+        request.getfixturevalue("dask_backend")
+    board = _failing(loops, cancel=cancel)
+    board.apply(commands.UpdateNode(board.node("loop").id, defaults={"workers": workers}))
     run = run_board(board, registry=loops)
     assert run.status is RunStatus.FAILED and "item 1 is bad" in run.error and run.error_node == "double"
+    line = next(line.message for line in run.logs() if line.node_id == "loop")
+    assert line.startswith("iteration(s) 1 failed; 0")
+    if not cancel:
+        assert line == "iteration(s) 1 failed; 0, 2, 3, 4, 5 finished; none cancelled"
+    assert [t.node_id for t in run.traces if t.node_id == "double"] == ["double"] * run.executions("double")
+
+
+def test_iterations_go_out_in_even_chunks_of_consecutive_items():
+    from flowlike_core.backends.bodies import chunks
+
+    assert chunks(8, 2) == [[0, 1], [2, 3], [4, 5], [6, 7]]
+    assert chunks(5, 2) == [[0, 1], [2], [3], [4]]
+    assert chunks(3, 8) == [[0], [1], [2]]
+    assert chunks(0, 2) == []
 
 
 def test_listeners_hear_iterations_with_the_run_itself(loops):
