@@ -12,6 +12,7 @@ Connections are opened once per run and kept in the run's cache.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, NamedTuple
 from urllib.parse import parse_qsl, unquote, urlsplit
 from urllib.parse import quote as url_quote
@@ -20,7 +21,7 @@ from flowlike_catalog.data.handles import SqlSession, connection, duckdb_connect
 from flowlike_catalog.data.sql import Session
 
 from flowlike_core import Context, Pin, node
-from flowlike_core.policy import allowed_path
+from flowlike_core.policy import CapabilityRefused, Policy, active, allowed_path, sql_roots
 
 CATEGORY = "Data/Databases"
 CAPABILITIES = ("network", "files")  # what its nodes reach (flowlike_core.policy)
@@ -60,6 +61,8 @@ def open_database(ctx: Context | None, url: str, password: str = "", readonly: b
 
             target = f"file:{local}?mode=ro" if readonly else f"file:{local}"
             con: Any = sqlite3.connect(target, uri=True, isolation_level=None, check_same_thread=False)
+            if sql_roots() is not None:
+                con.set_authorizer(attach_guard(active.get() or Policy.everything()))
         elif kind == "duckdb":
             con = duckdb_connect(local, read_only=readonly and local != ":memory:")
         elif kind == "postgres":
@@ -88,6 +91,25 @@ def open_database(ctx: Context | None, url: str, password: str = "", readonly: b
     return con
 
 
+def attach_guard(policy: Policy) -> Callable[..., int]:
+    """A SQLite authorizer: the SQL text may ATTACH (or VACUUM INTO) only files the run's policy allows; no URI
+    filenames, whose options could reach further."""
+    import sqlite3
+
+    def authorize(action: int, target: str | None, *_: Any) -> int:
+        if action != sqlite3.SQLITE_ATTACH or target in ("", ":memory:"):
+            return sqlite3.SQLITE_OK
+        try:
+            if target is None or target.startswith("file:"):
+                raise CapabilityRefused(f"SQLite URI {target!r}")
+            policy.check_path(target)
+        except CapabilityRefused:
+            return sqlite3.SQLITE_DENY
+        return sqlite3.SQLITE_OK
+
+    return authorize
+
+
 def fetch_table(con: Any, query: str, parameters: list | None = None) -> Any:
     """A query's result as an Arrow table (column types inferred from the values)."""
     import pyarrow as pa
@@ -98,7 +120,8 @@ def fetch_table(con: Any, query: str, parameters: list | None = None) -> Any:
             return pa.table({}) if relation is None else relation.to_arrow_table()
     cursor = con.cursor()
     try:
-        cursor.execute(query, parameters or None) if parameters else cursor.execute(query)
+        with sql_confined():
+            cursor.execute(query, parameters or None) if parameters else cursor.execute(query)
         if cursor.description is None:
             return pa.table({})
         names = [column[0] for column in cursor.description]

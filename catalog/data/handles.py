@@ -119,13 +119,17 @@ def duckdb_connect(database: str = ":memory:", read_only: bool = False, threads:
 
 @contextmanager
 def sql_confined() -> Iterator[None]:
-    """Turns DuckDB's refusal of a file or URL outside the run's policy into a CapabilityRefused that says how
-    to allow it."""
+    """Turns DuckDB's refusal of a file or URL outside the run's policy (and SQLite's refused ATTACH) into a
+    CapabilityRefused that says how to allow it."""
+    import sqlite3
+
     import duckdb
 
     try:
         yield
-    except duckdb.PermissionException as exc:
+    except (duckdb.PermissionException, sqlite3.DatabaseError) as exc:
+        if isinstance(exc, sqlite3.DatabaseError) and "authoriz" not in str(exc):
+            raise
         raise CapabilityRefused(f"the SQL reaches outside what this run allows: {exc} (allow it with flowlike run "
                                 f"--allow-path DIR, --allow files or --allow network)") from None
 

@@ -91,3 +91,18 @@ def test_table_conditions_and_duckdb_databases_are_confined_too(roots: tuple[Pat
               query=f"SELECT * FROM read_csv('{outside / 'x.csv'}')")
     assert "the SQL reaches outside what this run allows" in failure(flow, Policy.of(allow=["network"],
                                                                                         paths=[allowed]))
+
+
+def test_sqlite_attaches_only_allowed_files(roots: tuple[Path, Path]) -> None:
+    allowed, outside = roots
+    policy = Policy.of(allow=["network"], paths=[allowed])
+    url = f"sqlite:///{allowed / 'local.db'}"
+    for statement in (f"ATTACH '{outside / 'other.db'}' AS other", f"VACUUM INTO '{outside / 'copy.db'}'",
+                      f"ATTACH 'file:{outside / 'other.db'}?mode=rwc' AS other"):
+        flow = Flow()
+        flow.step("db_execute", url=url, statement=statement)
+        assert "the SQL reaches outside what this run allows" in failure(flow, policy), statement
+    assert not (outside / "other.db").exists() and not (outside / "copy.db").exists()
+    flow = Flow()
+    flow.step("db_execute", url=url, statement=f"ATTACH '{allowed / 'other.db'}' AS other")
+    assert flow.board.run(registry=REGISTRY, policy=policy).ok and (allowed / "other.db").exists()
