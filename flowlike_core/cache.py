@@ -20,6 +20,7 @@ The cache is bounded by bytes (least recently used results go first) and can kee
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
 import pickle
@@ -311,9 +312,22 @@ class RunCache:
         node = self.executor.run.board.nodes.get(node_id)
         return node.label() if node is not None else repr(node_id)
 
+    def _fork(self, executor: Executor) -> RunCache:
+        """The cache as a fork of the run uses it (a parallel branch or iteration, `flowlike_core.parallel`): the
+        same results, reasons and memory, but hashes of its own values; made on its first node."""
+        if isinstance(executor.results, RunCache) and executor.results.executor is executor:
+            return executor.results
+        fork = copy.copy(self)
+        fork.executor = executor
+        fork.prints, fork.opaque, fork.pending = {}, {}, {}
+        executor.results = fork
+        return fork
+
     def replayed(self, plan: NodePlan, ctx: Context) -> bool:
         """Serve the node from the cache (outputs set, exec outputs taken, trace marked cached): True; else note
         why it runs and start tracking what it reads: False."""
+        if ctx._executor is not self.executor:
+            return self._fork(ctx._executor).replayed(plan, ctx)
         node_id = plan.node_id
         refusal = self.refusals.get(node_id, "")
         if refusal == "":
@@ -346,6 +360,9 @@ class RunCache:
 
     def stored(self, plan: NodePlan, ctx: Context) -> None:
         """After the node ran and succeeded: keep its result under the key it missed."""
+        if ctx._executor is not self.executor:
+            self._fork(ctx._executor).stored(plan, ctx)
+            return
         pending = self.pending.pop(plan.node_id, None)
         if pending is None:
             if self.refusals.get(plan.node_id) is not None:  # it always runs: what it made is hashed when read

@@ -191,3 +191,27 @@ def test_the_environment_can_make_every_board_cache_persistent(tmp_path, monkeyp
     monkeypatch.setenv("FLOWLIKE_CACHE_MAX_BYTES", "lots")
     with pytest.raises(ValueError, match="FLOWLIKE_CACHE_MAX_BYTES='lots' is not a number of bytes"):
         ResultCache.from_env()
+
+
+@pytest.mark.parametrize("loop", ["control_for_each", "control_par_for_each"])
+def test_loop_iterations_each_have_their_own_keys(loop: str) -> None:
+    board = fnb.Board(f"loop cache {loop}")
+    start = board.add("events_simple", "start")
+    each = board.add(loop, "each", array=[1, 2, 3, 4])
+    plus = board.add("int_add", "plus", integer2=100)
+    text = board.add("val_to_string", "text")
+    say = board.add("log_info", "say")
+    start.outputs.exec_out >> each.inputs.exec_in
+    each.outputs.exec_out >> say.inputs.exec_in
+    each.outputs.value >> plus.inputs.integer1
+    plus.outputs.sum >> text.inputs.value
+    text.outputs.string >> say.inputs.message
+    for _ in range(3):
+        run = board.run()
+        assert run.ok, run.error
+        assert sorted(line.message for line in run.core.logs()) == ["101", "102", "103", "104"]
+    assert run.why("plus").cached and all(t.cached for t in run.core.traces if t.node_id == plus.id)
+    each.set(array=[1, 2, 5])
+    run = board.run()
+    assert sorted(line.message for line in run.core.logs()) == ["101", "102", "105"]
+    assert sorted(t.cached for t in run.core.traces if t.node_id == plus.id) == [False, True, True]
