@@ -6,7 +6,7 @@
    runs (a sweep) on the `process` backend (2 processes) and on dask. Target: at least 1.7x on 2 cores (the
    machine may be shared: the load average is printed with the figures).
 2. Fixed cost of a run (a board of one event node) on each backend: thread, process with a warm pool, process
-   cold (a new pool: spawn and imports), dask warm.
+   cold (a new pool: spawn and imports), dask warm, against a bare dask task's round trip.
 3. Per-node overhead: (time of a chain of N exec nodes - time of the bare start) / N on each backend.
 4. A sweep of 16 combinations of a board with an expensive prefix, on `process` (2), against the 16 runs one
    after another in this process; then the same with a pure prefix on `thread`, whose runs share one result
@@ -14,7 +14,8 @@
 5. Incremental re-run: a board of 200 pure nodes (10 chains of 20), one leaf default edited, re-run with the
    result cache: exactly the nodes the edit affects run again (counted and checked), timed against a full run.
 
-Every time is the median of --reps repetitions.
+Every time is the median of --reps repetitions; in sections 1, 1b and 2 the cases take turns, so that a load
+that comes and goes weighs on all alike.
 
     .venv/bin/python benchmarks/bench_scale.py [--reps 3] [--items 8] [--work 3000000] [--only 4b,5]
 """
@@ -302,7 +303,7 @@ def main() -> None:
         print(f"  control_par_for_each, workers={name:<9} (2): {took[name]:.2f}s -> {speedup:.2f}x "
               f"(target >= 1.7x); {speedup / ceiling:.0%} of the ceiling")
 
-    print("\n1b. The same work as whole runs (a sweep of 8) over 2 workers")
+    print(f"\n1b. The same work as whole runs (a sweep of {args.items}) over 2 workers")
     board = burn_board(args.work)
     grid = {"seed": list(range(args.items))}
 
@@ -325,11 +326,12 @@ def main() -> None:
 
     print("\n2. Fixed cost of a run (one event node)")
     bare = chain_board(0)
-    fixed = {"thread": median_time(lambda: checked(run_board(bare, registry=REGISTRY)), args.reps * 5),
-             "process (warm)": median_time(lambda: checked(run_board(bare, registry=REGISTRY, backend=process)),
-                                           args.reps * 5),
-             "dask (warm)": median_time(lambda: checked(run_board(bare, registry=REGISTRY, backend=dask)),
-                                        args.reps * 5)}
+    fixed = interleaved({
+        "thread": lambda: checked(run_board(bare, registry=REGISTRY)),
+        "process (warm)": lambda: checked(run_board(bare, registry=REGISTRY, backend=process)),
+        "dask (warm)": lambda: checked(run_board(bare, registry=REGISTRY, backend=dask)),
+        "a bare dask task": lambda: dask.client.submit(plain_burn, 0, 0, pure=False).result(),
+    }, args.reps * 5)
 
     def cold() -> None:
         fresh = ProcessBackend(1)
@@ -341,6 +343,8 @@ def main() -> None:
     fixed["process (cold pool)"] = median_time(cold, args.reps)
     for name, seconds in fixed.items():
         print(f"  {name:<20} {seconds * 1000:8.1f} ms  ({seconds / fixed['thread']:.0f}x thread)")
+    print(f"  dask's own round trip is {fixed['a bare dask task'] * 1000:.1f} ms of the dask run's "
+          f"{fixed['dask (warm)'] * 1000:.1f} ms")
 
     print("\n3. Per-node overhead (chain of 1,000 exec nodes, marginal)")
     chain = chain_board(1000)

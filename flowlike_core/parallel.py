@@ -4,7 +4,8 @@ Each iteration (or branch) runs in a fork of the executor: the same plan, variab
 resources, but its own value scope (the loop's `value` and `index`, and every output its body sets, are the
 iteration's own), its own pure-node cache and its own trace records. A body whose first node is blocking runs
 on a thread of its own (`max_concurrent` at a time); one whose first node awaits runs as a task on the run's
-event loop; with `own_threads` every body runs on a thread, its awaits on that thread's own event loop. When
+event loop; with `own_threads` every body runs on a thread, its awaits on that thread's own event loop; with
+workers "processes" or "dask" the bodies go out in chunks (`flowlike_core.backends.bodies`). When
 all are done the forks are merged in iteration order: their values into the run's (the last iteration's win,
 as in a sequential loop), their traces and folded counts into the run's, so the record reads the same
 whatever order the iterations finished in.
