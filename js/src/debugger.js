@@ -5,6 +5,7 @@
 
 import "./debugger.css";
 import { h } from "./dom.js";
+import { levelOf } from "./layers.js";
 
 const KEYS = { F8: "continue", F10: "step_over", F11: "step" };
 
@@ -75,6 +76,7 @@ export class Debugger {
     if (!this.pausedAt) return;
     const node = store.nodes[this.pausedAt];
     this.where.textContent = node.friendly_name || node.name;
+    if (levelOf(store, node) !== this.editor.layer) this.editor.enterLayer(levelOf(store, node)); // a layer's node: go in
     this.editor.select({ nodes: new Set([this.pausedAt]), comments: new Set(), wire: null });
     const box = canvas.nodeEls.get(this.pausedAt)?.getBoundingClientRect();
     const view = canvas.el.getBoundingClientRect();

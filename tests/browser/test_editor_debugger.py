@@ -100,3 +100,13 @@ def test_debugging_from_cells_moves_the_canvas_and_the_context_menu_sets_breakpo
     editor.get_by_test_id("debug-stop").click()
     expect(editor.get_by_test_id("run-status")).to_have_attribute("data-status", "Cancelled", timeout=30_000)
     assert notebook_page.run_code("print(dbg.wait(30).status.value)") == "Cancelled"
+
+    # Paused inside a collapsed layer: the canvas goes into the layer to show the node.
+    notebook_page.run_code("from flowlike_core import Layer\n"
+                           "board.apply(commands.CreateLayer(Layer(id='tail', name='tail', nodes=['report'])))")
+    expect(node_box(editor, "report")).to_have_count(0)
+    notebook_page.run_code("handle.node('double').breakpoint = False\nhandle.node('report').breakpoint = True\n"
+                           "dbg = handle.debug()")
+    expect(editor).to_have_attribute("data-layer", "tail", timeout=30_000)
+    expect_paused_at(editor, "report")
+    assert notebook_page.run_code("print(dbg.resume().state())") == "ended: Success"
