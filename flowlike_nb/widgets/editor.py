@@ -368,8 +368,7 @@ class BoardEditor(anywidget.AnyWidget):
             case protocol.PinFits():
                 return {"fits": rules.pin_fits(board, message.node_id, message.pin_id)}
             case protocol.PinValue():
-                found, value = values.pin_value(self.last_run, board, message.node_id, message.pin_id)
-                return {"value": values.preview(value) if found else None}
+                return {"value": values.pin_preview(self.last_run, board, message.node_id, message.pin_id)}
             case protocol.NodeValues():
                 return {"values": values.node_previews(self.last_run, board, message.node_id)}
             case protocol.BindValue():

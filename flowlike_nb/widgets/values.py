@@ -81,15 +81,21 @@ def pin_value(run: Run | None, board: Board, node_id: str, pin_id: str) -> tuple
     return (key in run.values, run.values.get(key))
 
 
+def pin_preview(run: Run | None, board: Board, node_id: str, pin_id: str) -> dict[str, Any] | None:
+    """The preview of a pin's value in `run` (None: it has none), with the run's secrets masked."""
+    has, value = pin_value(run, board, node_id, pin_id)
+    if not has:
+        return None
+    shown = preview(value)
+    return run.redactor.value(shown) if run is not None and run.redactor else shown
+
+
 def node_previews(run: Run | None, board: Board, node_id: str) -> dict[str, dict[str, Any]]:
     """Pin id -> preview, for every data pin of the node that has a value in `run` (inputs: wired or default)."""
     found: dict[str, dict[str, Any]] = {}
     for pin in board.node(node_id).pins.values():
-        if pin.is_exec:
-            continue
-        has, value = pin_value(run, board, node_id, pin.id)
-        if has:
-            found[pin.id] = preview(value)
+        if not pin.is_exec and (shown := pin_preview(run, board, node_id, pin.id)) is not None:
+            found[pin.id] = shown
     return found
 
 
