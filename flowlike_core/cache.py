@@ -31,6 +31,7 @@ from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from flowlike_core.errors import RunError
 from flowlike_core.fingerprint import Fingerprint, code_version, fingerprint
 from flowlike_core.plan import CONST, PURE, NodePlan
 from flowlike_core.policy import Capability
@@ -260,6 +261,35 @@ class ResultCache:
 
     def session(self, executor: Executor) -> RunCache:
         return RunCache(self, executor)
+
+    def shared(self, backend: str) -> SharedCache:
+        """What a worker of another process needs to use this cache: its store (results travel through it)."""
+        if self.store is None:
+            raise RunError(f"a result cache reaches {backend} workers through a store, and this one keeps its "
+                           f"results in memory: persist() it first, or run on the thread backend")
+        return SharedCache(self.store, self.prefix, self.max_bytes)
+
+
+@dataclass(frozen=True, eq=False)
+class SharedCache:
+    """A cache as it travels to a worker process: where its results are kept, not the results themselves."""
+
+    store: Bucket
+    prefix: str
+    max_bytes: int
+
+    def open(self) -> ResultCache:
+        """This process's cache over the store (one per store and prefix, so a warm worker remembers too)."""
+        key = (self.store.url, self.prefix)
+        with _opened_lock:
+            cache = _opened.get(key)
+            if cache is None:
+                cache = _opened[key] = ResultCache(self.max_bytes, store=self.store, prefix=self.prefix)
+        return cache
+
+
+_opened: dict[tuple[str, str], ResultCache] = {}
+_opened_lock = threading.Lock()
 
 
 # ---- one run ---------------------------------------------------------------------------------------------

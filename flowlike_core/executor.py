@@ -671,21 +671,20 @@ def start_run(
     `backend` says where: "thread" (here, on a worker thread), "process", "dask" or a backend object
     (`flowlike_core.backends`), whose handle has the same surface. A `debugger` pauses the run before nodes
     (`flowlike_core.debugger`); only a run on a thread here can be paused. A `cache` (`flowlike_core.cache`)
-    serves pure nodes whose code and inputs it has seen, and the run says why each node ran."""
+    serves pure nodes whose code and inputs it has seen, and the run says why each node ran; on another process
+    it must keep its results in a store (`ResultCache.persist`), through which the workers share them."""
     from flowlike_core.board import new_id
 
     registry = registry if registry is not None else default_registry()
     if not (isinstance(backend, str) and backend == "thread"):
         if debugger is not None:
             raise RunError(f"a debug run goes on a thread in this process, not on backend {backend!r}")
-        if cache is not None:
-            raise RunError(f"a result cache serves runs on a thread in this process, not on backend {backend!r}")
         from flowlike_core.backends import backend_for
 
         return backend_for(backend).start(  # type: ignore[return-value]
             board, registry=registry, start=start, payload=payload,
             variables=dict(variables) if variables is not None else None, max_steps=max_steps,
-            listeners=listeners, run_id=run_id, policy=policy)
+            listeners=listeners, run_id=run_id, policy=policy, **({"cache": cache} if cache is not None else {}))
     plan = plan_for(board, registry)
     start_id = find_start(board, plan, start)
     if plan.placeholders:

@@ -95,7 +95,8 @@ def sweep(board: Board, grid: Mapping[str, Sequence[Any]], *, outputs: Sequence[
           cache: ResultCache | bool = True, **options: Any) -> SweepResult:
     """Run the board once per combination of `grid` (exposed variable -> values) and gather the runs.
 
-    `cache`: the result cache the runs share on `thread` (True: a new one for this sweep; False: none)."""
+    `cache`: the result cache the runs share (True: a new one for this sweep on `thread`; False: none); on another
+    backend, a cache that keeps its results in a store (`ResultCache.persist`), which the workers share."""
     from flowlike_core.executor import start_run
 
     points = combinations(grid)
@@ -103,12 +104,14 @@ def sweep(board: Board, grid: Mapping[str, Sequence[Any]], *, outputs: Sequence[
         if "." not in name and name != "result":
             board.lookup_variable(name)  # an unknown name fails now, not after every run
     rows: list[SweepRow] = []
+    shared = ResultCache() if cache is True and backend == "thread" else cache if isinstance(cache, ResultCache) \
+        else None
     if backend == "thread":
-        shared = ResultCache() if cache is True else cache if isinstance(cache, ResultCache) else None
         runs = [start_run(board, variables=point, registry=registry, start=start, cache=shared, **options).wait()
                 for point in points]
     else:
-        handles = [start_run(board, variables=point, registry=registry, start=start, backend=backend, **options)
+        handles = [start_run(board, variables=point, registry=registry, start=start, backend=backend, cache=shared,
+                             **options)
                    for point in points]
         runs = [handle.wait() for handle in handles]
     for point, run in zip(points, runs, strict=True):

@@ -22,6 +22,7 @@ from typing import Any
 from flowlike_core.backends import BackendError
 from flowlike_core.backends.remote import Event, Job, Mirror, execute, prepare
 from flowlike_core.board import Board
+from flowlike_core.cache import ResultCache
 from flowlike_core.errors import RunCancelled
 from flowlike_core.events import Listener
 from flowlike_core.policy import Policy
@@ -219,9 +220,10 @@ class ProcessBackend:
 
     def start(self, board: Board, *, registry: Registry, start: str | None = None, payload: Any = None,
               variables: dict[str, Any] | None = None, max_steps: int, listeners: Iterable[Listener] = (),
-              run_id: str | None = None, policy: Policy | None = None) -> ProcessRunHandle:
+              run_id: str | None = None, policy: Policy | None = None,
+              cache: ResultCache | None = None) -> ProcessRunHandle:
         run, job = prepare(board, registry=registry, start=start, payload=payload, variables=variables,
-                           max_steps=max_steps, run_id=run_id, backend=self.name, policy=policy)
+                           max_steps=max_steps, run_id=run_id, backend=self.name, policy=policy, cache=cache)
         return ProcessRunHandle(self, run, job, Mirror(run, listeners))
 
     def close(self) -> None:

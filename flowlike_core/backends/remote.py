@@ -22,6 +22,7 @@ from typing import Any
 
 from flowlike_core.backends import BackendError
 from flowlike_core.board import Board
+from flowlike_core.cache import ResultCache, SharedCache
 from flowlike_core.errors import RunError
 from flowlike_core.events import Listener, hooks
 from flowlike_core.policy import Policy
@@ -45,10 +46,15 @@ class Job:
     max_steps: int
     policy: Policy | None = None
     """What the nodes may reach; the worker's executor enforces it as a local run's does."""
+    cache: SharedCache | None = None
+    """The result cache the run uses, through its store (`flowlike_core.cache`)."""
+    catalog: tuple[tuple[str, str, str], ...] = ()
+    """(type key, pack, pack version) of the node types: part of every cached result's key."""
 
 
 def prepare(board: Board, *, registry: Registry, start: str | None, payload: Any, variables: dict[str, Any] | None,
-            max_steps: int, run_id: str | None, backend: str, policy: Policy | None = None) -> tuple[Run, Job]:
+            max_steps: int, run_id: str | None, backend: str, policy: Policy | None = None,
+            cache: ResultCache | None = None) -> tuple[Run, Job]:
     """The local Run and the job for a worker; raises what a local start would, and BackendError naming the node
     whose type cannot be sent."""
     from flowlike_core.board import new_id
@@ -63,7 +69,10 @@ def prepare(board: Board, *, registry: Registry, start: str | None, payload: Any
         refuse_reached(board, registry, start_id)
     run = Run(run_id or new_id(), board, start_id, prepare_variables(board, variables))
     board_json, node_types = _packed(board, registry, backend)
-    job = Job(run.id, board_json, node_types, start_id, dict(variables or {}), payload, max_steps, policy)
+    types = {type(node.impl) for node in plan.nodes.values()}
+    catalog = tuple(sorted((t.name, t.pack, t.pack_version) for t in types))
+    job = Job(run.id, board_json, node_types, start_id, dict(variables or {}), payload, max_steps, policy,
+              cache.shared(backend) if cache is not None else None, catalog)
     return run, job
 
 
@@ -128,7 +137,7 @@ class Recorder(Listener):
     def node_finished(self, run: Run, trace: NodeTrace) -> None:
         sequence, _ = self.open.pop(id(trace), (0, ""))
         self.on_node(next(reversed(self.open.values()))[1] if self.open else "")
-        self.emit(("node_finished", sequence, trace.end, trace.status, trace.error, trace.traceback))
+        self.emit(("node_finished", sequence, trace.end, trace.status, trace.error, trace.traceback, trace.cached))
 
     def log(self, run: Run, line: LogLine) -> None:
         self.emit(("log", line))
@@ -145,7 +154,7 @@ def final_state(run: Run) -> dict[str, Any]:
     return {"status": run.status, "start": run.start, "end": run.end, "steps": run.steps, "error": run.error,
             "error_node": run.error_node, "exception": _picklable(run.exception), "result": _picklable(run.result),
             "variables": _picklable_items(run.variables), "values": _picklable_items(run.values),
-            "traces": list(run.traces), "folded": dict(run.folded)}
+            "traces": list(run.traces), "folded": dict(run.folded), "reasons": run.reasons}
 
 
 def _picklable(value: Any) -> Any:
@@ -183,16 +192,18 @@ def execute(job: Job, emit: Emit, *, on_node: Callable[[str], None] = lambda _: 
 
     from flowlike_core.executor import start_run
 
-    key = (job.board_json, job.node_types)
+    key = (job.board_json, job.node_types, job.catalog)
     if _last_board[0] != key:  # a new board: parse it and its types; the same board again reuses its plan
         registry = Registry()
-        for node_type in cloudpickle.loads(job.node_types).values():
-            registry.register(node_type, pack=node_type.pack, replace=True)
+        packs = {name: (pack, version) for name, pack, version in job.catalog}
+        for name, node_type in cloudpickle.loads(job.node_types).items():
+            pack, version = packs.get(name, (node_type.pack, node_type.pack_version))
+            registry.register(node_type, pack=pack, replace=True, version=version)
         _last_board[:] = [key, Board.from_json(job.board_json, "<job>"), registry]
     _, board, registry = _last_board
     handle = start_run(board, registry=registry, start=job.start, payload=job.payload, variables=job.variables,
                        max_steps=job.max_steps, listeners=[Recorder(emit, on_node)], run_id=job.run_id,
-                       policy=job.policy)
+                       policy=job.policy, cache=job.cache.open() if job.cache is not None else None)
     while not handle.done():
         handle.wait(0.05)
         if cancelled() and not handle.executor.cancelled:
@@ -229,10 +240,11 @@ class Relay:
                 self.run.records.append(trace)
             self.notify("node_started", trace)
         elif kind == "node_finished":
-            _, sequence, end, status, error, traceback = event
+            _, sequence, end, status, error, traceback, cached = event
             trace = self.open.pop(sequence, None)
             if trace is not None:
-                trace.end, trace.status, trace.error, trace.traceback = end, status, error, traceback
+                trace.end, trace.status, trace.error, trace.traceback, trace.cached = end, status, error, traceback, \
+                    cached
                 self.notify("node_finished", trace)
         elif kind == "log":
             line: LogLine = event[1]
@@ -305,6 +317,7 @@ class Mirror(Relay):
         run.records[:] = state["traces"]
         run.folded.clear()
         run.folded.update(state["folded"])
+        run.reasons = state.get("reasons")
         self.open.clear()
         run.status = state["status"]
         self.ended.set()

@@ -640,7 +640,7 @@ class Board:
 
         result = sweep(self.core, {name: list(values) for name, values in grid.items()}, outputs=list(outputs),
                        backend=backend, registry=self.registry, start=start,
-                       cache=self.cache if backend == "thread" else False)
+                       cache=self.cache if backend == "thread" or self.cache.store is not None else False)
         return result.to_dataframe()
 
     def run_to(self, node: str, variables: Mapping[str, Any] | None = None, *, start: str | None = None) -> RunView:

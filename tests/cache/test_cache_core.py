@@ -267,3 +267,28 @@ class Held:
 
     def __fingerprint__(self) -> object:
         return self.value
+
+
+def test_runs_on_a_worker_process_share_results_through_the_store(tmp_path) -> None:
+    from flowlike_core.backends.process import ProcessBackend
+    from flowlike_core.errors import RunError
+    from flowlike_core.storage import Bucket
+    from flowlike_core.sweep import sweep
+
+    reg = registry()
+    board = sum_board(reg)
+    board.apply(commands.UpsertVariable(Variable(name="k", data_type="Integer", default_value=0, exposed=True)))
+    with pytest.raises(RunError, match="persist\\(\\) it first"):
+        run_board(board, registry=reg, backend="process", cache=ResultCache())
+    backend = ProcessBackend(1, timeout=60)
+    try:
+        stored = ResultCache(store=Bucket(str(tmp_path)))
+        result = sweep(board, {"k": [1, 2, 3]}, outputs=["result"], registry=reg, backend=backend, cache=stored)
+        assert result.ok and [row.outputs["result"] for row in result.rows] == [10, 10, 10]
+        first, *later = [row.run for row in result.rows]
+        assert "never cached" in str(first.why("total")) and not first.traces_of("total")[0].cached
+        assert all(run.why("total").cached and run.traces_of("total")[0].cached for run in later)
+    finally:
+        backend.close()
+    here = ran_again(board, ResultCache(store=Bucket(str(tmp_path))), registry=reg)  # what the worker kept
+    assert RAN == {"c_emit": 1} and here.why("left").cached

@@ -254,3 +254,18 @@ def test_parallel_for_each_iterations_pause_at_a_breakpoint_in_their_body(stop: 
     else:
         assert run.status is RunStatus.SUCCESS, run.error
         assert debugger.pauses == 4 and sorted(line.message for line in run.logs()) == ["1", "2", "3", "4"]
+
+
+def test_a_breakpoint_on_a_pure_node_pauses_when_an_exec_node_pulls_it(build):
+    start_node, add, counter = build.add("t_start"), build.add("t_add_one"), build.add("t_counter")
+    build.chain(start_node, add)
+    build.wire(counter, "count", add, "value")
+    set_breakpoint(build, counter.id)
+    debugger = debug(build)
+    assert debugger.wait_paused(WAIT) and debugger.paused_at is not None and debugger.paused_at.id == counter.id
+    running = [t.node_id for t in debugger.run.traces if t.status is NodeStatus.RUNNING]
+    assert running == [add.id, counter.id], "the exec node that pulls it waits for it"
+    assert "t_counter" not in debugger.values and debugger.inputs == {}
+    debugger.step()
+    run = debugger.wait(WAIT)
+    assert run.status is RunStatus.SUCCESS and run.output(add.id, "value") == run.output(counter.id, "count") + 1
