@@ -66,6 +66,10 @@ class ImportReport:
                 lines.extend(f"    - {e.message}" for e in entries)
         return "\n".join(lines)
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """The same text in a terminal IPython (where display() shows text/plain) as in print()."""
+        printer.text(str(self))
+
     def _repr_html_(self) -> str:
         import html
 
