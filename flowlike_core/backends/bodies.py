@@ -6,8 +6,9 @@ exec targets and values; the worker runs them one after another and sends back a
 it set, its traces and folded counts, its steps, its failure), which `flowlike_core.parallel` merges as it merges
 a thread's.
 Variables a body sets stay in the worker: an iteration reads the run's variables as they were when it started.
-On dask, when the run has listeners, an iteration's node events (started, finished, logs, progress) reach them
-while it runs, as a thread's would (see `flowlike_core.backends.dask`); its traces join the record with its result.
+When the run has listeners, an iteration's node events (started, finished, logs, progress) reach them while it
+runs, as a thread's would: from a pool process on the pool's queue, from dask through the scheduler's event topics
+(`flowlike_core.backends.dask`); its traces join the record with its result.
 """
 
 from __future__ import annotations
@@ -16,12 +17,15 @@ import asyncio
 import contextlib
 import hashlib
 import os
+import threading
 import uuid
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from flowlike_core.backends import BackendError
+from flowlike_core.backends.remote import Channel, InOrder, Relay, Sender
 from flowlike_core.plan import Target
 from flowlike_core.run import NodeStats, NodeTrace
 
@@ -30,6 +34,8 @@ if TYPE_CHECKING:
     from flowlike_core.executor import Executor
 
 WORKERS = ("threads", "processes", "dask")
+POOL = "<pool>"
+"""The topic of a chunk on the process pool: its live events go on the pool's queue."""
 CHUNKS_PER_SLOT = 2
 """Jobs per worker slot a loop's iterations are cut into: fewer jobs pay less shipping and scheduling, more of
 them even out iterations of unequal length."""
@@ -52,7 +58,7 @@ class BodyJob:
     cancel_rest: bool = False
     """After a failed iteration, skip the chunk's others (they end cancelled)."""
     topic: str | None = None
-    """Where a dask task sends its live events (None: nobody listens)."""
+    """Where the chunk sends its live events: a dask topic, or `POOL` (None: nobody listens)."""
     key: str = ""
 
 
@@ -134,10 +140,12 @@ def run_bodies(job: BodyJob) -> ChunkResult:
     board, registry = _boards[job.digest]
     plan = plan_for(board, registry)
     sender = None
-    if job.topic is not None:
-        from flowlike_core.backends.dask import Sender
+    if job.topic == POOL:
+        sender = Sender(_events.put, job.key)
+    elif job.topic is not None:
+        from flowlike_core.backends.dask import poster
 
-        sender = Sender(job.topic, job.key)
+        sender = Sender(poster(job.topic), job.key)
     listeners = [Recorder(sender.emit)] if sender else []
     results: list[BodyResult] = []
     try:
@@ -168,11 +176,31 @@ def _run_body(job: BodyJob, board: Any, plan: Any, body: Body, listeners: list[A
     return BodyResult(own, list(run.traces), dict(run.folded), run.steps, run.result, error, error_node)
 
 
-_pool: ProcessPoolExecutor | None = None
+_pool: tuple[ProcessPoolExecutor, PoolChannel] | None = None
+_events: Any = None
+"""Worker side, in a pool process: the queue its chunks send live events on (set when the process starts)."""
 
 
-def process_pool() -> ProcessPoolExecutor:
-    """One warm pool of spawned processes (a CPU each) for the loop bodies of this process."""
+class PoolChannel(Channel):
+    """Live events of the chunks on the process pool: one queue all its processes put batches on, read here."""
+
+    def __init__(self, context: Any) -> None:
+        super().__init__()
+        self.queue = context.Queue()
+        threading.Thread(target=self._read, name="flowlike-pool-events", daemon=True).start()
+
+    def _read(self) -> None:
+        while True:
+            self.deliver(self.queue.get())
+
+
+def _attach(events: Any) -> None:
+    global _events
+    _events = events
+
+
+def process_pool() -> tuple[ProcessPoolExecutor, PoolChannel]:
+    """One warm pool of spawned processes (a CPU each) for the loop bodies of this process, and its channel."""
     global _pool
     if _pool is None:
         import multiprocessing
@@ -180,33 +208,44 @@ def process_pool() -> ProcessPoolExecutor:
         if multiprocessing.current_process().daemon:
             raise BackendError("a parallel loop cannot start worker processes from inside a process-backend "
                                "worker; use workers='threads' or 'dask' there")
-        _pool = ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=multiprocessing.get_context("spawn"))
+        context = multiprocessing.get_context("spawn")
+        lines = PoolChannel(context)
+        _pool = ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=context, initializer=_attach,
+                                    initargs=(lines.queue,)), lines
     return _pool
 
 
 async def submit(workers: str, job: BodyJob, executor: Executor) -> list[BodyResult]:
     """Run a chunk of iterations on `workers` ("processes" or "dask") and wait for it without blocking the run's
-    loop; on dask the run's listeners (those of `executor`) hear the iterations' node events as they go."""
-    if workers == "processes":
-        return (await asyncio.wrap_future(process_pool().submit(run_bodies, job))).results
-    if workers == "dask":
-        return (await _on_dask(job, executor)).results
-    raise BackendError(f"unknown workers {workers!r}: choose one of {', '.join(WORKERS)}")
-
-
-async def _on_dask(job: BodyJob, executor: Executor) -> ChunkResult:
-    from flowlike_core.backends.dask import LATE_GRACE, channel
-    from flowlike_core.backends.remote import InOrder, Relay
-
-    client = _dask_client()
+    loop; the run's listeners (those of `executor`) hear the iterations' node events as they go."""
     loop = asyncio.get_running_loop()
     hooks = {"node_started": executor.on_node_started, "node_finished": executor.on_node_finished,
              "log": executor.on_log, "progress": executor.on_progress}
+    if workers == "processes":
+        pool, lines = process_pool()
+        return await _live(job, executor.run, hooks, lines, POOL,
+                           lambda chunk: asyncio.wrap_future(pool.submit(run_bodies, chunk)))
+    if workers == "dask":
+        from flowlike_core.backends.dask import channel
+
+        client = _dask_client()
+        lines = channel(client)
+        return await _live(job, executor.run, hooks, lines, lines.topic, lambda chunk: loop.run_in_executor(
+            None, client.submit(run_bodies, chunk, pure=False).result))
+    raise BackendError(f"unknown workers {workers!r}: choose one of {', '.join(WORKERS)}")
+
+
+async def _live(job: BodyJob, run: Any, hooks: dict[str, list[Any]], lines: Channel, topic: str,
+                result_of: Callable[[BodyJob], Awaitable[ChunkResult]]) -> list[BodyResult]:
+    """Run a chunk; when the run has listeners, its node events reach them as they come (in order), its tail
+    with the result."""
     if not any(hooks.values()):
-        return await loop.run_in_executor(None, client.submit(run_bodies, job, pure=False).result)
-    lines = channel(client)
-    job.topic, job.key = lines.topic, f"flowlike-body-{job.run_id}-{uuid.uuid4().hex}"
-    order = InOrder(Relay(executor.run, hooks, keep_records=False).apply)
+        return (await result_of(job)).results
+    from flowlike_core.backends.dask import LATE_GRACE
+
+    loop = asyncio.get_running_loop()
+    job.topic, job.key = topic, f"flowlike-body-{job.run_id}-{uuid.uuid4().hex}"
+    order = InOrder(Relay(run, hooks, keep_records=False).apply)
     arrived = asyncio.Event()
 
     def deliver(number: int, events: list[Event]) -> None:
@@ -216,7 +255,7 @@ async def _on_dask(job: BodyJob, executor: Executor) -> ChunkResult:
 
     lines.sinks[job.key] = lambda number, events: loop.call_soon_threadsafe(deliver, number, events)
     try:
-        chunk: ChunkResult = await loop.run_in_executor(None, client.submit(run_bodies, job, pure=False).result)
+        chunk = await result_of(job)
         order.add(chunk.batches, chunk.tail)
         deadline = loop.time() + LATE_GRACE
         while order.next <= chunk.batches and deadline > loop.time():  # batches still on their way
@@ -224,7 +263,7 @@ async def _on_dask(job: BodyJob, executor: Executor) -> ChunkResult:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(arrived.wait(), deadline - loop.time())
         order.skip_gaps()
-        return chunk
+        return chunk.results
     finally:
         lines.sinks.pop(job.key, None)
 

@@ -14,7 +14,6 @@ it, and the run fails with that cause. Cancel reaches the worker: the run stops 
 
 from __future__ import annotations
 
-import pickle
 import queue
 import threading
 import time
@@ -22,7 +21,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from flowlike_core.backends import BackendError
-from flowlike_core.backends.remote import Event, InOrder, Job, Mirror, execute, prepare
+from flowlike_core.backends.remote import Channel, Event, InOrder, Job, Mirror, Sender, execute, prepare
 from flowlike_core.board import Board
 from flowlike_core.cache import ResultCache
 from flowlike_core.errors import RunCancelled
@@ -36,54 +35,7 @@ FLUSH = 0.05
 LATE_GRACE = 5.0
 """Seconds the caller waits, once a task has ended, for event batches still on their way, before going on."""
 
-Sink = Callable[[int, list[Event]], None]
-
-
 # ---- worker side -------------------------------------------------------------------------------------------
-
-
-class Sender:
-    """A task's events, sent live: numbered batches logged under `topic` from the worker, every `FLUSH` seconds
-    and at once after a log line (the lines before a crash are the ones that explain it)."""
-
-    def __init__(self, topic: str, key: str) -> None:
-        from distributed import get_worker
-
-        self.worker = get_worker()
-        self.topic, self.key = topic, key
-        self.outbox: list[Event] = []
-        self.sent = 0
-        self.lock = threading.Lock()
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._tick, name=f"flowlike-events-{key}", daemon=True)
-        self.thread.start()
-
-    def emit(self, event: Event) -> None:
-        with self.lock:
-            self.outbox.append(event)
-            if event[0] == "log":
-                self._flush()
-
-    def _tick(self) -> None:
-        while not self.stop.wait(FLUSH):
-            with self.lock:
-                self._flush()
-
-    def _flush(self) -> None:
-        if self.outbox:
-            import cloudpickle
-
-            self.worker.log_event(self.topic, [self.key, self.sent, cloudpickle.dumps(self.outbox)])
-            self.sent += 1
-            self.outbox = []
-
-    def close(self) -> tuple[int, list[Event]]:
-        """Stop sending: the number the last batch gets, and its events (they go back with the task's result)."""
-        self.stop.set()
-        self.thread.join()
-        with self.lock:
-            tail, self.outbox = self.outbox, []
-            return self.sent, tail
 
 
 _cancelled: set[str] = set()
@@ -98,7 +50,7 @@ async def _cancel_here(run_id: str) -> None:
 def run_job(job: Job, topic: str, key: str) -> tuple[int, list[Event]]:
     """The task a dask worker runs: the job's events live under `topic`; returns the last batch's number and
     events."""
-    sender = Sender(topic, key)
+    sender = Sender(poster(topic), key, FLUSH)
     try:
         execute(job, sender.emit, cancelled=lambda: job.run_id in _cancelled)
     finally:
@@ -107,34 +59,35 @@ def run_job(job: Job, topic: str, key: str) -> tuple[int, list[Event]]:
     return last
 
 
+def poster(topic: str) -> Callable[[list[Any]], None]:
+    """Worker side: how a task sends a batch of events: logged under `topic` on the scheduler."""
+    from distributed import get_worker
+
+    worker = get_worker()
+    return lambda message: worker.log_event(topic, message)
+
+
 # ---- client side -------------------------------------------------------------------------------------------
 
 
-class Channel:
-    """Live events of the tasks of one client: every batch logged under the client's topic goes to the sink
-    registered for its task's key (batches of keys nobody waits for any more are dropped)."""
+class TopicChannel(Channel):
+    """Live events of the tasks of one client: the batches they log under the client's topic."""
 
     def __init__(self, client: Any) -> None:
+        super().__init__()
         self.topic = f"flowlike-events-{client.id}"
-        self.sinks: dict[str, Sink] = {}
-        client.subscribe_topic(self.topic, self._arrived)
-
-    def _arrived(self, event: tuple[float, Any]) -> None:
-        key, number, data = event[1]
-        sink = self.sinks.get(key)
-        if sink is not None:
-            sink(number, pickle.loads(data))
+        client.subscribe_topic(self.topic, lambda event: self.deliver(event[1]))
 
 
-_channels: dict[str, Channel] = {}
+_channels: dict[str, TopicChannel] = {}
 _channels_lock = threading.Lock()
 
 
-def channel(client: Any) -> Channel:
+def channel(client: Any) -> TopicChannel:
     """The channel of a client (one subscription per client, for all its runs and loop bodies)."""
     with _channels_lock:
         if client.id not in _channels:
-            _channels[client.id] = Channel(client)
+            _channels[client.id] = TopicChannel(client)
         return _channels[client.id]
 
 

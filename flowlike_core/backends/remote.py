@@ -258,6 +258,61 @@ class Relay:
             self.notify("progress", *event[1:])
 
 
+class Sender:
+    """A job's events, sent while it runs: numbered batches `[key, number, pickled events]` handed to `post` every
+    `every` seconds, and at once after a log line (the lines before a crash are the ones that explain it)."""
+
+    def __init__(self, post: Callable[[list[Any]], None], key: str, every: float = 0.05) -> None:
+        self.post, self.key, self.every = post, key, every
+        self.outbox: list[Event] = []
+        self.sent = 0
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._tick, name=f"flowlike-events-{key}", daemon=True)
+        self.thread.start()
+
+    def emit(self, event: Event) -> None:
+        with self.lock:
+            self.outbox.append(event)
+            if event[0] == "log":
+                self._flush()
+
+    def _tick(self) -> None:
+        while not self.stop.wait(self.every):
+            with self.lock:
+                self._flush()
+
+    def _flush(self) -> None:
+        if self.outbox:
+            import cloudpickle
+
+            self.post([self.key, self.sent, cloudpickle.dumps(self.outbox)])
+            self.sent += 1
+            self.outbox = []
+
+    def close(self) -> tuple[int, list[Event]]:
+        """Stop sending: the number the last batch gets, and its events (they go back with the job's result)."""
+        self.stop.set()
+        self.thread.join()
+        with self.lock:
+            tail, self.outbox = self.outbox, []
+            return self.sent, tail
+
+
+class Channel:
+    """Caller side: live event batches of many jobs, each handed to the sink registered for its job's key
+    (batches of keys nobody waits for any more are dropped)."""
+
+    def __init__(self) -> None:
+        self.sinks: dict[str, Callable[[int, list[Event]], None]] = {}
+
+    def deliver(self, message: list[Any]) -> None:
+        key, number, data = message
+        sink = self.sinks.get(key)
+        if sink is not None:
+            sink(number, pickle.loads(data))
+
+
 class InOrder:
     """Numbered batches of events applied in the order they were sent, whatever order they arrive in."""
 

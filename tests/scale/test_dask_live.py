@@ -1,5 +1,6 @@
-"""Runs and loop iterations on dask report as they go: logs, traces and progress reach the run record and the
-listeners while the run is still going (a node waits for a file the test creates once it has heard them)."""
+"""Runs and loop iterations on dask (and loop iterations on the process pool) report as they go: logs, traces and
+progress reach the run record and the listeners while the run is still going (a node waits for a file the test
+creates once it has heard them)."""
 
 from __future__ import annotations
 
@@ -80,9 +81,12 @@ def test_cancel_stops_the_run_on_its_worker(loops, dask_backend, tmp_path):
     until(lambda: not any(client.processing().values()), "the worker to drop the cancelled run")
 
 
-def test_loop_iterations_on_dask_report_while_they_run(loops, dask_backend, tmp_path):
+@pytest.mark.parametrize("workers", ["processes", "dask"])
+def test_loop_iterations_on_other_processes_report_while_they_run(loops, workers, tmp_path, request):
+    if workers == "dask":
+        request.getfixturevalue("dask_backend")  # its client is this process's default one
     release = tmp_path / "release"
-    board = waiting_board(loops, str(release), items=[0, 1], workers="dask", max_concurrent=2)
+    board = waiting_board(loops, str(release), items=[0, 1], workers=workers, max_concurrent=2)
     watcher = Watcher()
     handle = start_run(board, registry=loops, listeners=[watcher])
     until(lambda: {"log waiting 0", "log waiting 1"} <= set(watcher.events), "both iterations' first log line")
