@@ -28,30 +28,37 @@ _LONG_INT = re.compile(rf"-?\d{{{MAX_INT_DIGITS + 1},}}")
 
 def read_file(path: str | os.PathLike[str]) -> str:
     """The text of a board file; a `BoardFileError` for anything but a regular UTF-8 file of at most
-    `MAX_FILE_BYTES` (a FIFO or device is refused without blocking on it, an oversized file without reading it)."""
+    `MAX_FILE_BYTES` (see `read_bounded`)."""
+    data = read_bounded(path)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BoardFileError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+
+
+def read_bounded(path: str | os.PathLike[str], what: str = "board file") -> bytes:
+    """The bytes of a regular file of at most `MAX_FILE_BYTES`, else a `BoardFileError`: a FIFO or device is
+    refused without blocking on it, an oversized file without reading it."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
-        raise BoardFileError(f"{path}: no such board file") from None
+        raise BoardFileError(f"{path}: no such {what}") from None
     except OSError as exc:
-        raise BoardFileError(f"{path}: cannot read board file: {exc.strerror}") from None
+        raise BoardFileError(f"{path}: cannot read {what}: {exc.strerror}") from None
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
         os.close(fd)
         if not stat.S_ISREG(info.st_mode):
             raise BoardFileError(f"{path}: not a regular file")
-        raise BoardFileError(f"{path}: {info.st_size:,} bytes, over the {MAX_FILE_BYTES:,} a board file may have")
+        raise BoardFileError(f"{path}: {info.st_size:,} bytes, over the {MAX_FILE_BYTES:,} a {what} may have")
     with os.fdopen(fd, "rb") as handle:
         try:
             data = handle.read(MAX_FILE_BYTES + 1)
         except OSError as exc:
-            raise BoardFileError(f"{path}: cannot read board file: {exc.strerror}") from None
+            raise BoardFileError(f"{path}: cannot read {what}: {exc.strerror}") from None
     if len(data) > MAX_FILE_BYTES:
-        raise BoardFileError(f"{path}: over the {MAX_FILE_BYTES:,} bytes a board file may have")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise BoardFileError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        raise BoardFileError(f"{path}: over the {MAX_FILE_BYTES:,} bytes a {what} may have")
+    return data
 
 
 def check_value(value: Any, depth: int = 0) -> Any:

@@ -11,20 +11,12 @@ from flowlike_core.errors import BoardFileError
 from flowlike_core.interop.formats import Document, read_document, read_json, write_board
 from flowlike_core.interop.mapping import board_from_flowlike, board_to_flowlike
 from flowlike_core.interop.report import ImportReport
+from flowlike_core.plain_json import read_bounded
 from flowlike_core.registry import Registry, default_registry
 
 MANIFEST = "manifest.app"
 _KIND_NAMES = {"board": ".board", "serde": "Flow-Like board JSON", "export": "Flow-Like editor export",
                "clipboard": "Flow-Like clipboard", "flowlike-nb": "flowlike-nb board"}
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError as exc:
-        raise BoardFileError(f"{path}: no such file") from exc
-    except OSError as exc:
-        raise BoardFileError(f"{path}: cannot read: {exc}") from exc
 
 
 def board_from_document(document: Document, source: str, registry: Registry | None = None
@@ -53,7 +45,7 @@ def open_board(source: str | os.PathLike[str] | bytes, registry: Registry | None
     if isinstance(source, bytes):
         data, name = source, "<bytes>"
     else:
-        data, name = _read(Path(source)), str(source)
+        data, name = read_bounded(source, "file"), str(source)
     document = read_document(data, name)
     if document.kind == "app":
         raise BoardFileError(f"{name}: an app manifest listing {len(document.board_ids)} board(s); import its folder "
@@ -74,13 +66,13 @@ def import_path(path: str | os.PathLike[str], registry: Registry | None = None) 
     """Every board of a file or a folder: an app folder's boards by its `manifest.app`, else its `.board` files."""
     path = Path(path)
     if not path.is_dir():
-        document = read_document(_read(path), str(path))
+        document = read_document(read_bounded(path, "file"), str(path))
         if document.kind != "app":
             return [board_from_document(document, str(path), registry)]
         return _app_boards(path.parent, document.board_ids, registry)
     manifest = path / MANIFEST
     if manifest.exists():
-        document = read_document(_read(manifest), str(manifest))
+        document = read_document(read_bounded(manifest, "file"), str(manifest))
         if document.kind != "app":
             raise BoardFileError(f"{manifest}: not an app manifest (it holds a {document.kind})")
         return _app_boards(path, document.board_ids, registry)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -11,13 +13,14 @@ from flowlike_core import Board, plain_json
 from flowlike_core.errors import BoardFileError
 
 
-def load_in_time(path: os.PathLike[str]) -> BaseException | None:
-    """What Board.load raises for `path`; fails the test if it blocks (then unblocks it by opening the FIFO)."""
+def load_in_time(path: os.PathLike[str], opener: Callable[[os.PathLike[str]], Any] = Board.load
+                 ) -> BaseException | None:
+    """What `opener` raises for `path`; fails the test if it blocks (then unblocks it by opening the FIFO)."""
     outcome: list[BaseException | None] = []
 
     def load() -> None:
         try:
-            Board.load(path)
+            opener(path)
             outcome.append(None)
         except BaseException as exc:  # noqa: BLE001 (handed to the test)
             outcome.append(exc)
@@ -38,6 +41,15 @@ def test_a_fifo_is_refused_without_blocking(tmp_path):
     os.mkfifo(fifo)
     error = load_in_time(fifo)
     assert isinstance(error, BoardFileError) and "x.board.json: not a regular file" in str(error)
+
+
+def test_a_flowlike_import_refuses_a_fifo_too(tmp_path):
+    from flowlike_core.interop import open_board
+
+    fifo = tmp_path / "x.board"
+    os.mkfifo(fifo)
+    error = load_in_time(fifo, open_board)
+    assert isinstance(error, BoardFileError) and "x.board: not a regular file" in str(error)
 
 
 def test_devices_and_folders_are_refused(tmp_path):
