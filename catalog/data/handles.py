@@ -103,7 +103,8 @@ def connection(ctx: Context, session: Any) -> duckdb.DuckDBPyConnection:
 def duckdb_connect(database: str = ":memory:", read_only: bool = False, threads: int = 0) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection that opens only what the run's policy allows: its SQL names files and URLs itself
     (read_csv, COPY, ATTACH, httpfs), so DuckDB is told the allowed roots, refuses the rest and locks its
-    configuration against a SET that would undo it. A notebook's run (no policy) reaches everything."""
+    configuration against a SET that would undo it. A notebook's run (no policy) reaches everything. DuckDB
+    compares paths as text: a symbolic link inside an allowed root is followed (file nodes resolve links first)."""
     import duckdb
 
     con = duckdb.connect(database, read_only=read_only)
