@@ -35,15 +35,15 @@ FLUSH = 0.05
 LATE_GRACE = 5.0
 """Seconds the caller waits, once a task has ended, for event batches still on their way, before going on."""
 
+
 # ---- worker side -------------------------------------------------------------------------------------------
 
-
 _cancelled: set[str] = set()
-"""Worker side: ids of runs their caller cancelled (set by `Client.run` on every worker)."""
+"""Worker side: ids of runs their caller cancelled (set by `Client.run` on the worker running them)."""
 
 
 async def _cancel_here(run_id: str) -> None:
-    """Run by `Client.run` on each worker's event loop (a coroutine, so the caller need not wait)."""
+    """Run by `Client.run` on the worker's event loop (a coroutine, so the caller need not wait)."""
     _cancelled.add(run_id)
 
 
