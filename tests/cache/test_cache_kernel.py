@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 import pytest
@@ -215,3 +216,19 @@ def test_loop_iterations_each_have_their_own_keys(loop: str) -> None:
     run = board.run()
     assert sorted(line.message for line in run.core.logs()) == ["101", "102", "105"]
     assert sorted(t.cached for t in run.core.traces if t.node_id == plus.id) == [False, True, True]
+
+
+def test_cli_sweep_keeps_results_in_a_store_or_runs_everything(tmp_path, capsys) -> None:
+    from pathlib import Path
+
+    from flowlike_core.cli import main
+
+    board = str(Path(__file__).parents[2] / "notebooks" / "boards" / "loop_and_branch.board.json")
+    store = tmp_path / "store"
+    sweep_args = ["sweep", board, "-p", "threshold=1,5", "-p", "numbers=[[1,2],[9]]", "-o", "total", "--json"]
+    assert main([*sweep_args, "--cache-store", str(store)]) == 0
+    cached = json.loads(capsys.readouterr().out)
+    assert [p for p in store.rglob("*") if p.is_file() and "cache" in p.parts]
+    assert main([*sweep_args, "--no-cache"]) == 0
+    plain = json.loads(capsys.readouterr().out)
+    assert [row["total"] for row in cached] == [row["total"] for row in plain] == [2, 9, 0, 9]
