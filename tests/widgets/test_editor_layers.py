@@ -1,0 +1,42 @@
+"""Layers from the canvas: collapse, move the box, add and paste inside, dissolve; each one undo step."""
+
+from __future__ import annotations
+
+from flowlike_nb.widgets import BoardEditor
+
+from .conftest import Recorder
+
+
+def test_collapse_move_fill_and_dissolve_a_layer(editor: BoardEditor, frontend: Recorder) -> None:
+    board = editor.board
+    assert frontend("create_layer", name="Greeting", nodes=["start", "say"], x=10, y=20)["ok"]
+    (layer,) = board.layers.values()
+    assert (layer.name, layer.nodes, layer.coordinates) == ("Greeting", ["start", "say"], (10.0, 20.0, 0.0))
+    patch = frontend.of_type("patch")[-1]
+    assert patch["meta"]["layers"][layer.id]["nodes"] == ["start", "say"]
+    assert {patch["nodes"][n]["layer"] for n in ("start", "say")} == {layer.id}
+
+    assert frontend("move", layers={layer.id: [300, 40]}, nodes={"say": [500, 0]})["ok"]
+    assert board.layers[layer.id].coordinates == (300.0, 40.0, 0.0) and board.nodes["say"].coordinates[0] == 500
+    assert frontend("update_layer", layer_id=layer.id, name="Hello")["ok"]
+    assert frontend("add_node", node_type="w_number", x=0, y=0, layer=layer.id)["ok"]
+    added = next(n for n in board.nodes.values() if n.name == "w_number")
+    assert added.layer == layer.id and board.layers[layer.id].nodes[-1] == added.id
+    assert frontend("paste", nodes=[board.nodes["say"].model_dump(mode="json")], layer=None)["ok"]
+    assert [n.layer for n in board.nodes.values() if n.name == "w_say"].count(None) == 1
+
+    assert frontend("remove_layer", layer_id=layer.id)["ok"]
+    assert not board.layers and all(n.layer is None for n in board.nodes.values())
+    for _ in range(5):
+        board.undo()
+    assert board.layers[layer.id].name == "Greeting" and board.nodes["start"].layer == layer.id
+    board.undo()
+    assert not board.layers
+
+
+def test_bad_layer_messages_say_why(editor: BoardEditor, frontend: Recorder) -> None:
+    assert frontend("create_layer", nodes=[])["ok"] is False
+    reply = frontend("create_layer", nodes=["nope"])
+    assert reply["ok"] is False and "nope" in reply["reason"]
+    reply = frontend("remove_layer", layer_id="gone")
+    assert reply["ok"] is False and "no layer" in reply["reason"]
