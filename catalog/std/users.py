@@ -11,6 +11,7 @@ from typing import Annotated, Any, NamedTuple
 from flowlike_core import Context, Pin, node
 
 CATEGORY = "Utils/User"
+CACHEABLE = False  # who runs the board is no input: another account may share a stored cache
 
 PERMISSIONS = (
     "Owner", "Admin", "Read Team", "Read Roles", "Read Files", "Write Files", "Invoke API", "Write Meta",
