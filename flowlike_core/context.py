@@ -19,10 +19,12 @@ if TYPE_CHECKING:
 class Context:
     """Valid while its node runs: the executor may reuse it for the node's next execution."""
 
-    __slots__ = ("_executor", "_plan", "record", "trigger_pin", "activated")
+    __slots__ = ("_executor", "_values", "_plan", "record", "trigger_pin", "activated")
 
     def __init__(self, executor: Executor, plan: NodePlan, record: list[Any] | None, trigger_pin: str | None) -> None:
         self._executor = executor
+        self._values = executor.values
+        """The run's values (the executor's, or a parallel iteration's own scope)."""
         self._plan = plan
         self.record = record
         """The execution's compact trace record (see `Run.records`)."""
@@ -48,14 +50,14 @@ class Context:
 
     def get_input(self, name: str) -> Any:
         try:
-            source = self._plan.inputs[name][0]
+            source = self._plan.reads[name]
         except KeyError:
             raise UnknownPinError(f"node {self._plan.node.label()} has no data input {name!r}") from None
         kind = source.kind
         if kind == VALUE:
-            return self._executor.values.get(source.key)
+            return self._values.get(source.key)
         if kind == CONST:
-            return source.constant()
+            return source.constant() if source.mutable else source.value
         return self._executor.pull(source.node_id, source.key)
 
     def get_inputs(self, name: str) -> list[Any]:
@@ -77,24 +79,27 @@ class Context:
         return any(source.kind != CONST for source in self._plan.inputs.get(name, ()))
 
     def set_output(self, name: str, value: Any) -> None:
+        plan = self._plan
         try:
-            key = self._plan.outputs[name]
+            key = plan.outputs[name]
         except KeyError:
-            raise UnknownPinError(f"node {self._plan.node.label()} has no data output {name!r}") from None
-        if self._plan.pure:
-            self._executor.pure_cache[key] = value
-        if name in self._plan.secret_outputs:  # on its way to a secret: masked from now on
-            self._executor.redactor.add(value)
-        self._executor.values[key] = value
+            raise UnknownPinError(f"node {plan.node.label()} has no data output {name!r}") from None
+        if not plan.plain_outputs:
+            if plan.pure:
+                self._executor.pure_cache[key] = value
+            if name in plan.secret_outputs:  # on its way to a secret: masked from now on
+                self._executor.redactor.add(value)
+        self._values[key] = value
 
     # ---- exec pins -----------------------------------------------------------------------------------
 
     def activate(self, name: str) -> None:
         """Run what is wired to this exec output after this node finishes."""
-        if name not in self._plan.exec_next:
-            raise UnknownPinError(f"node {self._plan.node.label()} has no exec output {name!r}")
-        if name not in self.activated:
-            self.activated.append(name)
+        activated = self.activated
+        if name not in activated:
+            if name not in self._plan.exec_next:
+                raise UnknownPinError(f"node {self._plan.node.label()} has no exec output {name!r}")
+            activated.append(name)
 
     def deactivate(self, name: str) -> None:
         if name in self.activated:
@@ -108,14 +113,16 @@ class Context:
         A body of plain nodes runs right here (loops spend their time in this call), so what comes back is
         then already done; otherwise it is the coroutine that finishes the body.
         """
-        if name not in self._plan.exec_next:
-            raise UnknownPinError(f"node {self._plan.node.label()} has no exec output {name!r}")
-        targets = self._plan.exec_next[name] if branch is None else self._plan.exec_branches[name][branch]
+        plan = self._plan
+        try:
+            targets = plan.exec_next[name] if branch is None else plan.exec_branches[name][branch]
+        except KeyError:
+            raise UnknownPinError(f"node {plan.node.label()} has no exec output {name!r}") from None
         if not targets:
             return _DONE
         executor = self._executor
         left = executor.flow_blocking(targets)
-        if left or self._plan.awaits_pure:
+        if left or plan.awaits_pure:
             return self._finish_firing(left)
         if executor.pure_done:
             executor.pure_cache.clear()
@@ -237,7 +244,8 @@ class Context:
 
     def check_cancelled(self) -> None:
         """Stop here if the run was cancelled; long loops in a node should call this now and then."""
-        self._executor.check_cancelled()
+        if self._executor.cancelled:
+            self._executor.check_cancelled()
 
     async def sleep(self, seconds: float) -> None:
         """Wait without blocking other branches; ends early when the run is cancelled."""

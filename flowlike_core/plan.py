@@ -74,6 +74,11 @@ class NodePlan:
     secret_outputs: frozenset[str] = frozenset()
     """Outputs wired into a sensitive input or into a node that sets a secret variable: their values are secret as
     soon as they are set (a node that logs one before the value reaches its destination shows the mask)."""
+    reads: dict[str, Source] = field(default_factory=dict)
+    """Where each input is read from, by name (a group's first pin): what `ctx.get_input` looks up."""
+    plain_outputs: bool = True
+    """Setting an output only stores its value: an exec node whose outputs feed no secret (`ctx.set_output`'s
+    fast path; a pure node's outputs also go to the step's cache)."""
 
 
 @dataclass
@@ -160,6 +165,8 @@ def compile_plan(board: Board, registry: Registry) -> Plan:
     for plan in nodes.values():
         plan.awaits_pure = any(async_upstream[n] for n in plan.pure_sources)
         plan.blocking = not plan.is_async and not plan.awaits_pure
+        plan.reads = {name: group[0] for name, group in plan.inputs.items()}
+        plan.plain_outputs = not plan.pure and not plan.secret_outputs
     events = [n for n in known if type(impls[n]).is_event]
     return Plan(board_id=board.id, revision=board.revision, nodes=nodes, events=events, placeholders=placeholders,
                 sensitive=sensitive, sensitive_values=sensitive_values)
