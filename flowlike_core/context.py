@@ -60,6 +60,13 @@ class Context:
             return source.constant() if source.mutable else source.value
         return self._executor.pull(source.node_id, source.key)
 
+    def get_shaped_input(self, name: str) -> Any:
+        """`get_input` in the Struct shape the node type declared for the input (`NodeType.input_shapes`): a dict
+        validated into its pydantic model, or a model as a dict. Keyword inputs and `@node` parameters get it."""
+        value = self.get_input(name)
+        shaper = self._plan.shapers.get(name)
+        return value if shaper is None else shaper(value)
+
     def get_inputs(self, name: str) -> list[Any]:
         """Every input of a variadic group (pins sharing one name), in pin order."""
         if name not in self._plan.inputs:

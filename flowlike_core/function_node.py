@@ -29,6 +29,7 @@ from flowlike_core.board import PinDirection, PinOptions
 from flowlike_core.context import Context
 from flowlike_core.node import NodeType, PinSpec, exec_in, exec_out
 from flowlike_core.policy import Capability
+from flowlike_core.shapes import struct_shape
 from flowlike_core.types import pin_type_of
 
 _UNSET: Any = object()
@@ -126,11 +127,14 @@ class _Inputs:
     """The pin name of the `*args` group."""
     context: str | None
     """The parameter that receives the run's `Context` (logs, progress, state), if any."""
+    shapes: dict[str, type]
+    """The Struct shape (`dict` or a pydantic model) of the keyword inputs that declare one, by pin name."""
 
 
 def _inputs(fn: Callable[..., Any], hints: dict[str, Any], where: str) -> _Inputs:
     specs: list[PinSpec] = []
     keywords: list[tuple[str, str]] = []
+    shapes: dict[str, type] = {}
     variadic = context = None
     for param in inspect.signature(fn).parameters.values():
         if hints.get(param.name) is Context:
@@ -148,7 +152,10 @@ def _inputs(fn: Callable[..., Any], hints: dict[str, Any], where: str) -> _Input
         else:
             specs.append(spec)
             keywords.append((param.name, spec.name))
-    return _Inputs(tuple(specs), tuple(keywords), variadic, context)
+            shape = struct_shape(hints.get(param.name))
+            if shape is not None:
+                shapes[spec.name] = shape
+    return _Inputs(tuple(specs), tuple(keywords), variadic, context, shapes)
 
 
 def _outputs(returns: Any, where: str) -> tuple[tuple[PinSpec, ...], tuple[str, ...] | None]:
@@ -179,6 +186,15 @@ class FunctionNode(NodeType):
 
     def _call(self, ctx: Context) -> Any:
         arguments = {parameter: ctx.get_input(pin) for parameter, pin in self.keywords}
+        if self.context is not None:
+            arguments[self.context] = ctx
+        if self.variadic is None:
+            return self.func(**arguments)
+        return self.func(*ctx.get_inputs(self.variadic), **arguments)
+
+    def _call_shaped(self, ctx: Context) -> Any:
+        """`_call` of a type with inputs of a declared Struct shape (`@node` picks it only for those)."""
+        arguments = {parameter: ctx.get_shaped_input(pin) for parameter, pin in self.keywords}
         if self.context is not None:
             arguments[self.context] = ctx
         if self.variadic is None:
@@ -238,6 +254,8 @@ def node(
         declared: dict[str, Any] = {"capabilities": frozenset(map(Capability, capabilities))} if capabilities else {}
         if cacheable is not None:
             declared["cacheable"] = cacheable
+        if inputs.shapes:
+            declared |= {"input_shapes": inputs.shapes, "_call": FunctionNode._call_shaped}
         return type(func.__name__, (base,), {
             **declared,
             "name": name or func.__name__,

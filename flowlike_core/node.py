@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from flowlike_core.board import Node, Pin, PinDirection, PinOptions, new_id
+from flowlike_core.shapes import struct_shape
 from flowlike_core.types import DataType, ValueType, fits, to_json_native
 
 if TYPE_CHECKING:
@@ -141,6 +142,9 @@ class NodeType:
     True on an exec node: it is idempotent. A pack module's `CACHEABLE` is the default."""
     pack_version: ClassVar[str] = ""
     """Set by the registry: the version of the pack the type came from (a new one invalidates cached results)."""
+    input_shapes: ClassVar[dict[str, type]] = {}
+    """Inputs whose type hint declares a Struct shape (`dict` or a pydantic model), by pin name: the run delivers
+    them in that shape (`flowlike_core.shapes`). Set from `run`'s keyword hints, or by `@node`."""
 
     def run(self, ctx: Context) -> Awaitable[None] | None:
         raise NotImplementedError(f"node type {self.name!r} does not implement run()")
@@ -149,7 +153,8 @@ class NodeType:
         super().__init_subclass__(**kwargs)
         run = cls.__dict__.get("run")
         if run is not None:
-            cls.run = _with_inputs(run, cls.pins)  # type: ignore[method-assign]
+            cls.input_shapes = _keyword_shapes(run)
+            cls.run = _with_inputs(run, cls.pins, cls.input_shapes)  # type: ignore[method-assign]
 
     @classmethod
     def pin_specs(cls) -> tuple[PinSpec, ...]:
@@ -217,9 +222,27 @@ class NodeType:
         }
 
 
-def _with_inputs(run: Callable[..., Any], pins: tuple[PinSpec, ...]) -> Callable[..., Any]:
+def _keyword_shapes(run: Callable[..., Any]) -> dict[str, type]:
+    """The Struct shapes `run`'s keyword-only parameters declare (hints it cannot resolve declare none)."""
+    shapes = {}
+    for param in inspect.signature(run).parameters.values():
+        hint = param.annotation
+        if param.kind is not param.KEYWORD_ONLY or hint is param.empty:
+            continue
+        if isinstance(hint, str):
+            try:
+                hint = eval(hint, run.__globals__)  # a type hint of the module's own code
+            except Exception:  # a name imported only for type checkers: not a shape to deliver
+                continue
+        shape = struct_shape(hint)
+        if shape is not None:
+            shapes[param.name] = shape
+    return shapes
+
+
+def _with_inputs(run: Callable[..., Any], pins: tuple[PinSpec, ...], shapes: dict[str, type]) -> Callable[..., Any]:
     """`run(self, ctx, *, name, ...)` called as `run(self, ctx)`: keyword-only parameters read the inputs
-    of that name (a variadic group arrives as a list)."""
+    of that name (a variadic group arrives as a list, an input of a declared Struct shape in that shape)."""
     names = [p.name for p in inspect.signature(run).parameters.values() if p.kind is p.KEYWORD_ONLY]
     if not names:
         return run
@@ -227,14 +250,23 @@ def _with_inputs(run: Callable[..., Any], pins: tuple[PinSpec, ...]) -> Callable
     missing = [name for name, count in counts.items() if count == 0]
     if missing:
         raise TypeError(f"{run.__qualname__}: no input pin for keyword argument(s) {', '.join(missing)}")
-    single = tuple(name for name in names if counts[name] == 1)
+    single = tuple(name for name in names if counts[name] == 1 and name not in shapes)
+    shaped = tuple(name for name in names if counts[name] == 1 and name in shapes)
     group = tuple(name for name in names if counts[name] > 1)
 
-    def inputs(ctx: Context) -> dict[str, Any]:
+    def plain_inputs(ctx: Context) -> dict[str, Any]:
         values = {name: ctx.get_input(name) for name in single}
         for name in group:
             values[name] = ctx.get_inputs(name)
         return values
+
+    def shaped_inputs(ctx: Context) -> dict[str, Any]:
+        values = plain_inputs(ctx)
+        for name in shaped:
+            values[name] = ctx.get_shaped_input(name)
+        return values
+
+    inputs = shaped_inputs if shaped else plain_inputs
 
     if inspect.iscoroutinefunction(run):
         @functools.wraps(run)

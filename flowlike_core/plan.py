@@ -19,6 +19,7 @@ from flowlike_core.errors import BoardError
 from flowlike_core.node import ERROR_EXEC, NodeType
 from flowlike_core.registry import Registry
 from flowlike_core.run import value_key
+from flowlike_core.shapes import Shaper, struct_shaper
 from flowlike_core.types import DataType, ValueType, to_json_native, to_runtime, zero_value
 
 CONST, VALUE, PURE = 0, 1, 2
@@ -74,6 +75,9 @@ class NodePlan:
     secret_outputs: frozenset[str] = frozenset()
     """Outputs wired into a sensitive input or into a node that sets a secret variable: their values are secret as
     soon as they are set (a node that logs one before the value reaches its destination shows the mask)."""
+    shapers: dict[str, Shaper] = field(default_factory=dict)
+    """Inputs whose value may arrive in the other Struct shape than the node declared, by name: what turns it
+    into that shape (`ctx.get_shaped_input`; `flowlike_core.shapes`)."""
     reads: dict[str, Source] = field(default_factory=dict)
     """Where each input is read from, by name (a group's first pin): what `ctx.get_input` looks up."""
     plain_outputs: bool = True
@@ -159,6 +163,8 @@ def compile_plan(board: Board, registry: Registry) -> Plan:
             index=index, exec_branches=exec_branches, exec_inputs=exec_inputs, wired_inputs=wired_inputs,
             pure_sources=pure_sources, node_id=node_id, node_name=node.name, run=impl.run,
         )
+        if type(impl).input_shapes:
+            nodes[node_id].shapers = _shapers(board, node, type(impl).input_shapes, into)
     for node_id, names in secret_outputs.items():
         nodes[node_id].secret_outputs = frozenset(names)
     async_upstream = _async_upstream(board, nodes)
@@ -176,6 +182,20 @@ def _names_secret_variable(node: Node, secret_variables: set[str]) -> bool:
     """Whether the node's `var_ref` input (typed in, as variable nodes have it) names a secret variable."""
     pin = next((p for p in node.pins.values() if p.name == VAR_REF and p.direction is PinDirection.INPUT), None)
     return pin is not None and isinstance(pin.default_value, str) and pin.default_value in secret_variables
+
+
+def _shapers(board: Board, node: Node, shapes: dict[str, type], into: dict) -> dict[str, Shaper]:
+    """For each input of a declared Struct shape (its group's first pin), what converts the values that can arrive
+    there, if any can need it (`flowlike_core.shapes.struct_shaper`)."""
+    found: dict[str, Shaper] = {}
+    for name, shape in shapes.items():
+        pin = next((p for p in node.ordered_pins() if p.name == name and p.direction is PinDirection.INPUT), None)
+        wired = into.get((node.id, pin.id)) if pin is not None else None
+        source = board.nodes[wired[0]].pins[wired[1]] if wired is not None else None
+        shaper = struct_shaper(shape, source, node.label(), name)
+        if shaper is not None:
+            found[name] = shaper
+    return found
 
 
 def _add_gained_pins(node_type: type[NodeType], node: Node, inputs: dict[str, list[Source]],

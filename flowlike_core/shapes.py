@@ -1,0 +1,78 @@
+"""Struct shapes: a node gets a Struct input in the shape it declared.
+
+Struct values travel in two shapes: pydantic models (the handles packs declare, such as an HTTP response) and plain
+dicts (std's struct nodes, JSON, defaults typed in the editor or a board file). A node that types an input with a
+model gets a dict arriving there validated into that model; a node that types it `dict` gets a model arriving
+there as its `model_dump()` (python mode: bytes stay bytes, dates stay dates, as the model held them). The plan
+decides once per input pin whether a conversion can be needed (`struct_shaper`); pins typed otherwise (Generic
+included: a model stays a model there) cost nothing.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from flowlike_core.board import Pin
+from flowlike_core.types import DataType
+
+Shaper = Callable[[Any], Any]
+
+
+class StructShapeError(ValueError):
+    """A dict arriving at a model-typed input does not validate: says the node, the pin and the fields."""
+
+
+def struct_shape(hint: Any) -> type | None:
+    """`dict` or the pydantic model a Struct input's type hint declares (through `Annotated` and `| None`); None
+    for every other hint."""
+    origin = typing.get_origin(hint)
+    if origin is typing.Annotated:
+        return struct_shape(typing.get_args(hint)[0])
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        return struct_shape(args[0]) if len(args) == 1 else None
+    if hint is dict or isinstance(hint, type) and issubclass(hint, BaseModel):
+        return hint
+    return None
+
+
+def struct_shaper(shape: type, source: Pin | None, node: str, pin: str) -> Shaper | None:
+    """What turns the value reaching input `pin` of `node` (its label) into `shape`, given the output wired there
+    (None: the input's own default, JSON-native); None when no value that can arrive needs it."""
+    if source is not None and source.data_type not in (DataType.STRUCT, DataType.GENERIC):
+        return None
+    if shape is dict:
+        return None if source is None else _to_dict
+    return _to_model(shape, node, pin)
+
+
+def _to_dict(value: Any) -> Any:
+    return value.model_dump() if isinstance(value, BaseModel) else value
+
+
+def _to_model(model: type[BaseModel], node: str, pin: str) -> Shaper:
+    def to_model(value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        try:
+            return model.model_validate(value)
+        except ValidationError as exc:
+            raise StructShapeError(_explained(exc, model, node, pin, value)) from None
+
+    return to_model
+
+
+def _explained(exc: ValidationError, model: type[BaseModel], node: str, pin: str, value: dict) -> str:
+    """The validation error in one line: which node, which input, which fields and why."""
+    if not value:
+        return (f"node {node}: input {pin!r} got an empty struct where it needs a {model.__name__}: wire a node "
+                f"that makes one, or set its fields")
+    problems = "; ".join(f"field {'.'.join(map(str, error['loc'])) or '(whole)'!r}: {error['msg']}"
+                         for error in exc.errors()[:5])
+    more = f" (and {exc.error_count() - 5} more)" if exc.error_count() > 5 else ""
+    return f"node {node}: input {pin!r} is not a valid {model.__name__}: {problems}{more}"
