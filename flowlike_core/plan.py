@@ -14,7 +14,7 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
-from flowlike_core.board import Board, Node, PinDirection
+from flowlike_core.board import Board, Node, PinDirection, Variable
 from flowlike_core.errors import BoardError
 from flowlike_core.node import ERROR_EXEC, NodeType
 from flowlike_core.registry import Registry
@@ -94,8 +94,8 @@ class Plan:
     placeholders: list[str] = field(default_factory=list)
     """Nodes whose type no installed pack provides: not planned."""
     sensitive: dict[str, list[str]] = field(default_factory=dict)
-    """Per node, its inputs that take a wired value and are marked sensitive or feed a secret variable (every
-    input but `var_ref` of a node whose `var_ref` names one): what arrives there is secret."""
+    """Per node, its inputs that take a wired value and are marked sensitive or feed a secret variable (the Generic
+    inputs, and those of the variable's type, of a node whose `var_ref` names one): what arrives there is secret."""
     sensitive_values: list[Any] = field(default_factory=list)
     """Values typed into inputs marked sensitive: secret in every run."""
 
@@ -123,9 +123,9 @@ def compile_plan(board: Board, registry: Registry) -> Plan:
     sensitive: dict[str, list[str]] = {}
     sensitive_values: list[Any] = []
     secret_outputs: dict[str, set[str]] = {}
-    secret_variables = {key for v in board.variables.values() if v.secret for key in (v.name, v.id)}
+    secret_variables = {key: v for v in board.variables.values() if v.secret for key in (v.name, v.id)}
     for index, (node_id, node) in enumerate(known.items()):
-        feeds_secret = bool(secret_variables) and _names_secret_variable(node, secret_variables)
+        feeds = _secret_variable(node, secret_variables) if secret_variables else None
         inputs: dict[str, list[Source]] = {}
         outputs: dict[str, str] = {}
         exec_next: dict[str, list[Target]] = {}
@@ -149,7 +149,8 @@ def compile_plan(board: Board, registry: Registry) -> Plan:
                 inputs.setdefault(pin.name, []).append(_source(node, pin.id, into, pure))
                 marked = pin.options is not None and pin.options.sensitive
                 wired = into.get((node_id, pin.id))
-                if wired is not None and (marked or feeds_secret and pin.name != VAR_REF):
+                if wired is not None and (marked or feeds is not None and pin.name != VAR_REF
+                                          and pin.data_type in (DataType.GENERIC, feeds.data_type)):
                     sensitive.setdefault(node_id, []).append(pin.name)
                     secret_outputs.setdefault(wired[0], set()).add(board.nodes[wired[0]].pins[wired[1]].name)
                 elif marked:
@@ -178,10 +179,10 @@ def compile_plan(board: Board, registry: Registry) -> Plan:
                 sensitive=sensitive, sensitive_values=sensitive_values)
 
 
-def _names_secret_variable(node: Node, secret_variables: set[str]) -> bool:
-    """Whether the node's `var_ref` input (typed in, as variable nodes have it) names a secret variable."""
+def _secret_variable(node: Node, secret_variables: dict[str, Variable]) -> Variable | None:
+    """The secret variable the node's `var_ref` input names (typed in, as variable nodes have it), if any."""
     pin = next((p for p in node.pins.values() if p.name == VAR_REF and p.direction is PinDirection.INPUT), None)
-    return pin is not None and isinstance(pin.default_value, str) and pin.default_value in secret_variables
+    return secret_variables.get(pin.default_value) if pin is not None and isinstance(pin.default_value, str) else None
 
 
 def _shapers(board: Board, node: Node, shapes: dict[str, type], into: dict) -> dict[str, Shaper]:

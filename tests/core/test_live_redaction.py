@@ -15,6 +15,7 @@ from flowlike_core import (
     Pack,
     PinOptions,
     Registry,
+    ValueType,
     Variable,
     commands,
     data_in,
@@ -38,6 +39,12 @@ def live_fetch_token() -> str:
 def live_make_token(prefix: str = "tok") -> str:
     """Builds a token (a pure node: computed when a node downstream pulls it)."""
     return f"{prefix}-4f9a2b71"
+
+
+@node
+def live_position() -> int:
+    """Where to put the token (a plain number: it stays readable)."""
+    return 1
 
 
 class LiveUsesKey(NodeType):
@@ -97,3 +104,20 @@ def test_inputs_of_nodes_that_read_secret_variables_only_stay_plain() -> None:
     lines = Lines()
     assert board.run(registry=REGISTRY, listeners=[lines]).ok
     assert lines.lines == [TOKEN]
+
+
+def test_only_what_goes_into_the_secret_variable_is_secret() -> None:
+    board = Board(name="live")
+    board.apply(commands.UpsertVariable(Variable(name="tokens", data_type=DataType.STRING, value_type=ValueType.ARRAY,
+                                                 secret=True, default_value=["old-0", "old-1"])))
+    _, fetch, log_token, log_index, put = chain(board, "events_simple", "live_fetch_token", "log_info", "log_info",
+                                                "array_set_index_ref", array_set_index_ref={"var_ref": "tokens"})
+    position = board.apply(commands.AddNode(live_position.create()))
+    board.apply(commands.Connect(fetch.id, "result", log_token.id, "message"))
+    board.apply(commands.Connect(position.id, "result", log_index.id, "message"))
+    board.apply(commands.Connect(fetch.id, "result", put.id, "value"))
+    board.apply(commands.Connect(position.id, "result", put.id, "index"))
+    lines = Lines()
+    run = board.run(registry=REGISTRY, listeners=[lines])
+    assert run.ok, run.error
+    assert lines.lines == ["***", "1"]
