@@ -106,3 +106,16 @@ def test_sqlite_attaches_only_allowed_files(roots: tuple[Path, Path]) -> None:
     flow = Flow()
     flow.step("db_execute", url=url, statement=f"ATTACH '{allowed / 'other.db'}' AS other")
     assert flow.board.run(registry=REGISTRY, policy=policy).ok and (allowed / "other.db").exists()
+
+
+def test_flowlike_run_confines_sql_to_the_store_unless_told(roots: tuple[Path, Path], tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from flowlike_core.cli import main
+
+    outside = roots[1]
+    flow, label = sql_board(f"SELECT * FROM read_csv('{outside / 'x.csv'}')")
+    path = flow.board.save(tmp_path / "sql.board.json")
+    assert main(["run", str(path), "--no-history"]) == 1
+    out = capsys.readouterr().out
+    assert f"node {label} failed: CapabilityRefused: the SQL reaches outside what this run allows" in out
+    assert main(["run", str(path), "--no-history", "--allow-path", str(outside)]) == 0
