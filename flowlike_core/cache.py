@@ -21,6 +21,7 @@ The cache is bounded by bytes (least recently used results go first) and can kee
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -32,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from flowlike_core.errors import RunError
-from flowlike_core.fingerprint import Fingerprint, code_version, fingerprint
+from flowlike_core.fingerprint import Fingerprint, code_version, fingerprint, global_reads
 from flowlike_core.plan import CONST, PURE, NodePlan
 from flowlike_core.policy import Capability
 from flowlike_core.reasons import (
@@ -43,6 +44,7 @@ from flowlike_core.reasons import (
     EVICTED,
     EXEC_RUNS,
     EXEC_VALUE,
+    GLOBAL,
     INPUT,
     MUTATED,
     NEW,
@@ -101,6 +103,8 @@ class Signature:
     """(pin name, content hash, where it came from, upstream node id) per input pin, in pin order."""
     variables: tuple[tuple[str, str], ...] = ()
     """(variable name, content hash) of the variables it read."""
+    globals: tuple[tuple[str, str], ...] = ()
+    """(name, content hash) of the module-level data its code reads (types from a notebook or script)."""
 
 
 @dataclass
@@ -377,8 +381,8 @@ class RunCache:
                     self._printed(plan.outputs[name], entry.prints[name], entry.opaque.get(name))
                 ctx.activated[:] = entry.activated
                 ctx.trace.cached = True
-                self.cache.last[(self.board_id, node_id)] = Signature(
-                    signature.code, signature.catalog, signature.inputs, tuple(sorted(entry.variables.items())))
+                self.cache.last[(self.board_id, node_id)] = dataclasses.replace(
+                    signature, variables=tuple(sorted(entry.variables.items())))
                 self.reasons[node_id] = Reason(node_id, self._label(node_id), True, notes=notes)
                 return True
             if any(c.kind == MUTATED for c in changes):
@@ -426,8 +430,8 @@ class RunCache:
         if note is not None and self.cache.store is not None:
             notes.append(note)
         signature = pending.signature
-        self.cache.last[(self.board_id, plan.node_id)] = Signature(
-            signature.code, signature.catalog, signature.inputs, tuple(sorted(reads.items())))
+        self.cache.last[(self.board_id, plan.node_id)] = dataclasses.replace(
+            signature, variables=tuple(sorted(reads.items())))
         self.reasons[plan.node_id] = Reason(plan.node_id, self._label(plan.node_id), False, pending.changes,
                                             tuple(notes))
 
@@ -462,9 +466,16 @@ class RunCache:
                     print_ = fingerprint(executor.values.get(source.key))
                     self._note(name, print_, notes, held)
                     inputs.append((name, print_.digest, EXEC_VALUE, source.key.partition("/")[0]))
-        text = "\0".join((node_type.name, code, *catalog, *(f"{name}={found}" for name, found, _, _ in inputs)))
+        read: list[tuple[str, str]] = []
+        if not catalog[1]:  # a type of a notebook or script, not of a versioned pack: the data its code reads counts
+            for name, value in global_reads(node_type):
+                print_ = fingerprint(value)
+                self._note(f"global {name}", print_, notes, held)
+                read.append((name, print_.digest))
+        text = "\0".join((node_type.name, code, *catalog, *(f"{name}={found}" for name, found, _, _ in inputs),
+                          *(f"global {name}={found}" for name, found in read)))
         key = hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
-        return key, Signature(code, catalog, tuple(inputs)), tuple(notes), tuple(held)
+        return key, Signature(code, catalog, tuple(inputs), globals=tuple(read)), tuple(notes), tuple(held)
 
     def _printed(self, key: str, digest: str | None, opaque: Fingerprint | None) -> None:
         """The value under a value key now hashes to `digest` (None: not known until read)."""
@@ -514,4 +525,6 @@ class RunCache:
             if previous is None or previous[0] != digest:
                 changes.append(Change(INPUT, name, where, upstream, self._label(upstream) if upstream else ""))
         changes += [Change(VARIABLE, name) for name, digest in last.variables if self._current(name) != digest]
+        before_globals = dict(last.globals)
+        changes += [Change(GLOBAL, name) for name, digest in signature.globals if before_globals.get(name) != digest]
         return tuple(changes) or (Change(EVICTED),)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import decimal
+import dis
 import enum
 import hashlib
 import pathlib
@@ -205,43 +206,60 @@ class _Feeder:
 # ---- code ------------------------------------------------------------------------------------------------
 
 
-_versions: weakref.WeakKeyDictionary[type, str] = weakref.WeakKeyDictionary()
+_versions: weakref.WeakKeyDictionary[type, tuple[str, tuple[tuple[dict[str, Any], str], ...]]] = \
+    weakref.WeakKeyDictionary()
+"""Per node type: its code version, and the module-level data names its functions read (globals dict, name)."""
+_ABSENT = object()
 
 
 def code_version(node_type: type) -> str:
     """A hash of a node type's implementation: the bytecode, constants and names of its functions (its `run`,
     the function of an `@node`, its helper methods, and the module-level functions of its own module they
     call), its pins and the Python version. Redefining a type with another body changes it."""
-    version = _versions.get(node_type)
-    if version is None:
+    return _studied(node_type)[0]
+
+
+def global_reads(node_type: type) -> list[tuple[str, Any]]:
+    """(name, value now) of the module-level data (not functions, classes or modules) that a node type's functions
+    read: `threshold` in `return x > threshold`. Their values are part of a result as much as the inputs are."""
+    return [(name, scope.get(name)) for scope, name in _studied(node_type)[1]]
+
+
+def _studied(node_type: type) -> tuple[str, tuple[tuple[dict[str, Any], str], ...]]:
+    found = _versions.get(node_type)
+    if found is None:
         feeder = _Feeder()
         feeder.put("python", f"{sys.version_info[0]}.{sys.version_info[1]}".encode())
         seen: set[int] = set()
+        reads: dict[tuple[int, str], tuple[dict[str, Any], str]] = {}
         for cls in node_type.__mro__:
             if cls.__module__.startswith("flowlike_core.") or cls is object:
                 continue
             for attribute, member in sorted(vars(cls).items()):
                 if attribute.startswith("__") or attribute in ("pack", "pack_version", "category"):
                     continue
-                _feed_member(feeder, attribute, member, seen)
-        version = _versions[node_type] = feeder.hash.hexdigest()
-    return version
+                _feed_member(feeder, attribute, member, seen, reads)
+        found = _versions[node_type] = (feeder.hash.hexdigest(), tuple(reads.values()))
+    return found
 
 
-def _feed_member(feeder: _Feeder, attribute: str, member: Any, seen: set[int]) -> None:
+def _feed_member(feeder: _Feeder, attribute: str, member: Any, seen: set[int],
+                 reads: dict[tuple[int, str], tuple[dict[str, Any], str]]) -> None:
     if isinstance(member, staticmethod | classmethod):
         member = member.__func__
     if isinstance(member, property):
         member = member.fget
     if isinstance(member, types.FunctionType):
         feeder.put("def", attribute.encode())
-        _feed_function(feeder, member, seen)
+        _feed_function(feeder, member, seen, reads)
     else:
         feeder.put("attr", f"{attribute}={member!r}".encode())
 
 
-def _feed_function(feeder: _Feeder, function: types.FunctionType, seen: set[int]) -> None:
-    """A function's code, defaults and closure, then the functions of its own module that it names."""
+def _feed_function(feeder: _Feeder, function: types.FunctionType, seen: set[int],
+                   reads: dict[tuple[int, str], tuple[dict[str, Any], str]]) -> None:
+    """A function's code, defaults and closure, then the functions of its own module that it names; the data of
+    its module that it names goes into `reads`."""
     if id(function) in seen:
         return
     seen.add(id(function))
@@ -255,13 +273,18 @@ def _feed_function(feeder: _Feeder, function: types.FunctionType, seen: set[int]
         except ValueError:  # an empty cell
             continue
         if isinstance(contents, types.FunctionType):
-            _feed_function(feeder, contents, seen)
+            _feed_function(feeder, contents, seen, reads)
         elif not isinstance(contents, type):
             feeder.feed(contents, 0)
-    for name in _names(function.__code__):
-        helper = function.__globals__.get(name)
-        if isinstance(helper, types.FunctionType) and helper.__module__ == function.__module__:
-            _feed_function(feeder, helper, seen)
+    scope = function.__globals__
+    for name in _global_names(function.__code__):
+        helper = scope.get(name, _ABSENT)
+        if isinstance(helper, types.FunctionType):
+            if helper.__module__ == function.__module__:
+                _feed_function(feeder, helper, seen, reads)
+        elif helper is not _ABSENT and not isinstance(helper, type | types.ModuleType | types.BuiltinFunctionType) \
+                and not callable(helper):
+            reads[(id(scope), name)] = (scope, name)
 
 
 def _feed_code(feeder: _Feeder, code: types.CodeType) -> None:
@@ -274,9 +297,10 @@ def _feed_code(feeder: _Feeder, code: types.CodeType) -> None:
             feeder.put("const", repr(const).encode())
 
 
-def _names(code: types.CodeType) -> list[str]:
-    names = list(code.co_names)
+def _global_names(code: types.CodeType) -> list[str]:
+    """The module-level names a function's code loads (not the attributes it reads), nested code included."""
+    names = [i.argval for i in dis.get_instructions(code) if i.opname in ("LOAD_GLOBAL", "LOAD_NAME")]
     for const in code.co_consts:
         if isinstance(const, types.CodeType):
-            names += _names(const)
-    return names
+            names += _global_names(const)
+    return list(dict.fromkeys(names))

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-INPUT, VARIABLE, CODE, CATALOG, NEW, EVICTED, MUTATED, ALWAYS, NO_CACHE, NOT_RUN = (
-    "input", "variable", "code", "catalog", "new", "evicted", "mutated", "always", "no cache", "not run")
+INPUT, VARIABLE, GLOBAL, CODE, CATALOG, NEW, EVICTED, MUTATED, ALWAYS, NO_CACHE, NOT_RUN = (
+    "input", "variable", "global", "code", "catalog", "new", "evicted", "mutated", "always", "no cache", "not run")
 """Kinds of `Change`."""
 DEFAULT, UPSTREAM, EXEC_VALUE = "default", "upstream", "exec value"
 """Where a changed input's value came from."""
@@ -44,6 +44,8 @@ class Change:
             return f"input {self.name!r} changed ({where})"
         if self.kind == VARIABLE:
             return f"variable {self.name!r} changed"
+        if self.kind == GLOBAL:
+            return f"global {self.name!r} changed (its code reads it)"
         if self.kind == CODE:
             return f"its code changed (node type {self.name!r} was redefined)"
         if self.kind == CATALOG:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
+import sys
 
+import cache_boards
 import pytest
 from cache_boards import RAN, add, registry, sum_board, wire
 
@@ -14,13 +15,10 @@ from flowlike_core.partial import run_to
 from flowlike_core.storage import Bucket
 from flowlike_core.sweep import sweep
 
-CALLS: Counter[str] = Counter()
-
 
 @pytest.fixture(autouse=True)
 def counted() -> None:
     RAN.clear()
-    CALLS.clear()
 
 
 def scaled_board() -> fnb.Board:
@@ -43,34 +41,34 @@ def define_scale(factor: int) -> None:
     if factor == 2:
         @fnb.node(name="cache_test_scale")
         def scale(x: int = 0) -> int:
-            CALLS["scale"] += 1
+            cache_boards.RAN["scale"] += 1  # (through the module: a global the node read would be in its key)
             return x * 2
     else:
         @fnb.node(name="cache_test_scale")
         def scale(x: int = 0) -> int:
-            CALLS["scale"] += 1
+            cache_boards.RAN["scale"] += 1  # (through the module: a global the node read would be in its key)
             return x * 3
 
 
 def test_a_notebook_board_reuses_its_results_and_a_redefined_node_invalidates_them() -> None:
     define_scale(2)
     board = scaled_board()
-    assert board.run().ok and CALLS["scale"] == 1
+    assert board.run().ok and RAN["scale"] == 1
     second = board.run()
-    assert CALLS["scale"] == 1 and second.why("scale").cached and second.why("plus").cached
+    assert RAN["scale"] == 1 and second.why("scale").cached and second.why("plus").cached
     define_scale(2)  # the same body again: still cached
-    assert board.run().why("scale").cached and CALLS["scale"] == 1
+    assert board.run().why("scale").cached and RAN["scale"] == 1
     define_scale(3)
     third = board.run()
-    assert CALLS["scale"] == 2 and third.outputs.scale.result == 9
+    assert RAN["scale"] == 2 and third.outputs.scale.result == 9
     assert str(third.why("scale")).endswith("ran: its code changed (node type 'cache_test_scale' was redefined)")
     assert "upstream node 'scale'" in str(third.why("plus"))
     board.nodes.scale.set(x=4)
     fourth = board.run()
     assert fourth.outputs.scale.result == 12 and str(fourth.why("scale")).endswith("input 'x' changed (default edited)")
     board.cache.clear()
-    assert "evicted or cleared" in str(board.run().why("scale")) and CALLS["scale"] == 4
-    assert board.run(cache=False).why("scale").changes[0].kind == "no cache" and CALLS["scale"] == 5
+    assert "evicted or cleared" in str(board.run().why("scale")) and RAN["scale"] == 4
+    assert board.run(cache=False).why("scale").changes[0].kind == "no cache" and RAN["scale"] == 5
 
 
 def test_the_board_cache_is_bounded_and_persists_for_a_new_kernel(tmp_path) -> None:
@@ -84,7 +82,7 @@ def test_the_board_cache_is_bounded_and_persists_for_a_new_kernel(tmp_path) -> N
     assert again.cache is not board.cache and len(again.cache) == 0
     again.cache.persist(Bucket(str(tmp_path)))
     run = again.run()
-    assert run.why("scale").cached and CALLS["scale"] == 1
+    assert run.why("scale").cached and RAN["scale"] == 1
 
 
 def test_run_to_a_pure_node_runs_only_what_it_reads() -> None:
@@ -132,7 +130,7 @@ def test_notebook_run_to_returns_the_run_with_the_node_values() -> None:
     board = scaled_board()
     view = board.run_to("plus")
     assert view.ok and view.outputs.plus.sum == 7 and board.last_run is view
-    assert board.run_to("plus").why("scale").cached and CALLS["scale"] == 1
+    assert board.run_to("plus").why("scale").cached and RAN["scale"] == 1
 
 
 def test_a_sweep_shares_its_expensive_prefix() -> None:
@@ -188,7 +186,7 @@ def test_the_environment_can_make_every_board_cache_persistent(tmp_path, monkeyp
     assert first.cache.store is not None and first.cache.max_bytes == 100_000
     first.run()
     later = fnb.Board(first.core)  # as a papermill run of the notebook would make it
-    assert later.run().why("scale").cached and CALLS["scale"] == 1
+    assert later.run().why("scale").cached and RAN["scale"] == 1
     monkeypatch.setenv("FLOWLIKE_CACHE_MAX_BYTES", "lots")
     with pytest.raises(ValueError, match="FLOWLIKE_CACHE_MAX_BYTES='lots' is not a number of bytes"):
         ResultCache.from_env()
@@ -232,3 +230,29 @@ def test_cli_sweep_keeps_results_in_a_store_or_runs_everything(tmp_path, capsys)
     assert main([*sweep_args, "--no-cache"]) == 0
     plain = json.loads(capsys.readouterr().out)
     assert [row["total"] for row in cached] == [row["total"] for row in plain] == [2, 9, 0, 9]
+
+
+FACTOR = 2
+"""Read by a node defined in this module, as a notebook cell's node reads the notebook's globals."""
+
+
+def test_a_global_a_notebook_node_reads_is_part_of_its_key(monkeypatch) -> None:
+    @fnb.node(name="cache_test_times_factor")
+    def times_factor(x: int = 0) -> int:
+        cache_boards.RAN["factor"] += 1
+        return x * FACTOR
+
+    board = fnb.Board("factor")
+    start = board.add("events_simple", "start")
+    times = board.add("cache_test_times_factor", "times", x=5)
+    text = board.add("val_to_string", "text")
+    say = board.add("log_info", "say")
+    start.outputs.exec_out >> say.inputs.exec_in
+    times.outputs.result >> text.inputs.value
+    text.outputs.string >> say.inputs.message
+    board.run()
+    assert board.run().why("times").cached and RAN["factor"] == 1
+    monkeypatch.setattr(sys.modules[__name__], "FACTOR", 3)
+    run = board.run()
+    assert run.outputs.times.result == 15 and RAN["factor"] == 2
+    assert str(run.why("times")).endswith("ran: global 'FACTOR' changed (its code reads it)")
