@@ -470,7 +470,7 @@ class RunCache:
         if not catalog[1]:  # a type of a notebook or script, not of a versioned pack: the data its code reads counts
             for name, value in global_reads(node_type):
                 print_ = fingerprint(value)
-                self._note(f"global {name}", print_, notes, held)
+                held.extend(print_.held)  # (by identity, quietly: a logger or a client is no data to explain)
                 read.append((name, print_.digest))
         text = "\0".join((node_type.name, code, *catalog, *(f"{name}={found}" for name, found, _, _ in inputs),
                           *(f"global {name}={found}" for name, found in read)))

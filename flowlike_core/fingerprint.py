@@ -19,6 +19,7 @@ import dis
 import enum
 import hashlib
 import pathlib
+import re
 import sys
 import types
 import uuid
@@ -30,7 +31,7 @@ import orjson
 _JSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
 """orjson takes the JSON-native part of a container at C speed; what it passes through is walked here instead."""
 _BY_REPR = (dt.datetime, dt.date, dt.time, dt.timedelta, decimal.Decimal, uuid.UUID, pathlib.PurePath, enum.Enum,
-            complex, range, slice)
+            complex, range, slice, re.Pattern)
 """Types whose repr is their content, the same in every process."""
 _IMMUTABLE = (type(None), bool, int, float, str, bytes, *_BY_REPR)
 MAX_DEPTH = 64
