@@ -111,6 +111,12 @@ export class Canvas {
     }
   }
 
+  refreshLayers() {
+    for (const el of this.layerEls.values()) el.remove();
+    this.layerEls.clear();
+    this.renderLayers();
+  }
+
   layerState(layer) {
     return layerStatus(layer.nodes.map((id) => this.editor.runState.get(id)));
   }
@@ -195,6 +201,10 @@ export class Canvas {
       const [from, to] = key.split(">").map((end) => end.split("/")[0]);
       touched.add(from);
       touched.add(to);
+    }
+    // a layer's boundary pins follow the wires crossing its edge and its nodes' pins: draw its box again
+    if (this.editor.layer === null && [...touched].some((id) => this.store.nodes[id] && levelOf(this.store, this.store.nodes[id]))) {
+      this.refreshLayers();
     }
     for (const id of touched) this.redrawNode(id);
     for (const key of change.addedWires) this.drawWire(key);

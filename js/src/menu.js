@@ -14,7 +14,8 @@ export const SHORTCUTS = [
   ["Ctrl+Z, Ctrl+Shift+Z", "Undo, redo (one history with the notebook)"],
   ["Ctrl+F", "Find a node by name, key or comment"],
   ["L", "Lay out the selection (the whole board when nothing is selected)"],
-  ["Right-click", "Commands for what is under the pointer"],
+  ["Right-click", "Commands for what is under the pointer (collapse a selection into a layer, run to here…)"],
+  ["Double-click a layer", "Enter it (Escape or the breadcrumb leads back)"],
   ["F9", "Set or clear a breakpoint on the selected nodes (Run then pauses there)"],
   ["F8, F11, F10", "While paused: continue, step, step over"],
   ["?", "This sheet"],
@@ -120,7 +121,7 @@ export class Finder {
     this.at = (this.at + step + this.matches.length) % this.matches.length;
     const id = this.matches[this.at];
     this.count.textContent = `${this.at + 1} of ${this.matches.length}`;
+    this.editor.canvas.centerOn(id); // first: a node in a layer enters it, which clears the selection
     this.editor.select({ nodes: new Set([id]), comments: new Set(), wire: null });
-    this.editor.canvas.centerOn(id);
   }
 }

@@ -67,3 +67,30 @@ def test_a_node_the_cache_served_is_marked_cached() -> None:
     served = finished_event(NodeTrace("n1", "w_number", 1, 0.0, 0.001, cached=True))
     ran = finished_event(NodeTrace("n2", "w_number", 2, 0.0, 0.001))
     assert served["cached"] is True and "cached" not in ran
+
+
+def test_a_second_run_shows_the_pure_node_the_board_cache_served() -> None:
+    import flowlike_nb as fnb
+    from flowlike_nb import node
+
+    @node(category="Editor tests")
+    def ed_triple(x: int = 2) -> int:
+        return x * 3
+
+    @node(category="Editor tests", exec_pins=True)
+    def ed_use(v: int = 0) -> int:
+        return v + 1
+
+    board = fnb.Board("cached-on-canvas")
+    start, use, triple = board.add("events_simple", "start"), board.add("ed_use", "use"), board.add("ed_triple")
+    start.outputs.exec_out >> use.inputs.exec_in
+    triple.outputs.result >> use.inputs.v
+    editor = board.editor()
+    frontend = Recorder(editor)
+    for _ in range(2):
+        board.start().wait(30)
+        editor.wait(30)
+    seen = events(frontend)
+    last = max(i for i, e in enumerate(seen) if e["kind"] == "run_started")
+    served = {e["node_id"] for e in seen[last:] if e["kind"] == "node_finished" and e.get("cached")}
+    assert served == {triple.id}
