@@ -188,6 +188,31 @@ class ResultCache:
         return Entry(stored["outputs"], stored["prints"], stored["variables"], tuple(stored["activated"]),
                      stored["size"], tuple(stored["checks"]))
 
+    def remember(self, board_id: str, node_id: str, signature: Signature) -> None:
+        """What a node ran with, for the next "why" (kept in the store too, for the next kernel to explain)."""
+        self.last[(board_id, node_id)] = signature
+        if self.store is not None:
+            self.store.write(self._why_path(board_id, node_id), pickle.dumps(signature), sync=False)
+
+    def recall(self, board_id: str, node_id: str) -> Signature | None:
+        """What a node last ran with here, or in an earlier kernel over the same store."""
+        found = self.last.get((board_id, node_id))
+        if found is None and self.store is not None:
+            try:
+                found = pickle.loads(self.store.read(self._why_path(board_id, node_id)))
+            except FileNotFoundError:
+                return None
+            except Exception:  # written by another version: no memory, as for a node never run
+                return None
+            if not isinstance(found, Signature):
+                return None
+            self.last[(board_id, node_id)] = found
+        return found
+
+    def _why_path(self, board_id: str, node_id: str) -> str:
+        name = hashlib.blake2b(f"{board_id}\0{node_id}".encode(), digest_size=16).hexdigest()
+        return f"{self.prefix}/why/{name}"
+
     def _save(self, key: str, entry: Entry) -> str | None:
         """Write a result to the store; a note saying why not when it cannot be."""
         if not entry.persistable:
@@ -430,8 +455,8 @@ class RunCache:
         if note is not None and self.cache.store is not None:
             notes.append(note)
         signature = pending.signature
-        self.cache.last[(self.board_id, plan.node_id)] = dataclasses.replace(
-            signature, variables=tuple(sorted(reads.items())))
+        self.cache.remember(self.board_id, plan.node_id, dataclasses.replace(
+            signature, variables=tuple(sorted(reads.items()))))
         self.reasons[plan.node_id] = Reason(plan.node_id, self._label(plan.node_id), False, pending.changes,
                                             tuple(notes))
 
@@ -509,7 +534,7 @@ class RunCache:
 
     def _explain(self, plan: NodePlan, signature: Signature) -> tuple[Change, ...]:
         """Why a node missed the cache: what differs from the last time it ran or was served here."""
-        last = self.cache.last.get((self.board_id, plan.node_id))
+        last = self.cache.recall(self.board_id, plan.node_id)
         if last is None:
             return (Change(NEW),)
         changes: list[Change] = []

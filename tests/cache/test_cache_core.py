@@ -210,6 +210,9 @@ def test_results_persist_across_two_caches_over_the_same_store(tmp_path) -> None
     run = ran_again(board, second, registry=reg)
     assert run.result == 10 and RAN == {"c_emit": 1}
     assert all(run.why(n).cached for n in ("left", "right", "total"))
+    set_default(board, "right", b=10)
+    third = ran_again(board, ResultCache(store=Bucket(str(tmp_path))), registry=reg)  # explains, as a new kernel
+    assert str(third.why("right")).endswith("ran: input 'b' changed (default edited)")
     second.clear(store=True)
     assert not [path for path in (tmp_path / "cache").rglob("*") if path.is_file()]
     ran_again(board, ResultCache(store=Bucket(str(tmp_path))), registry=reg)
