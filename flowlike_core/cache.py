@@ -2,10 +2,11 @@
 they have already seen, and every run says why each node ran.
 
     cache = ResultCache(max_bytes=256 * 2**20)
-    run_board(board, cache=cache)                  # everything runs, results are kept
-    board.node("b").pins[...]...                   # edit a default
-    run = run_board(board, cache=cache)            # only what the edit affects runs again
-    print(run.why("total"))                        # total ran: input 'b' changed (default edited)
+    run_board(board, cache=cache)                               # everything runs, results are kept
+    board.apply(commands.UpdateNode("right", defaults={"b": 10}))  # edit a default
+    run = run_board(board, cache=cache)                         # only what the edit affects runs again
+    print(run.why("right"))                                     # 'right' ran: input 'b' changed (default edited)
+    print(run.why("total"))                  # 'total' ran: input 'b' changed (upstream node 'right' changed)
 
 A node's key is its type, its code version (`fingerprint.code_version`), its pack and pack version, and the
 content hash of each input (the hash of an upstream pure node's output, so a chain costs one hash per value).
@@ -58,6 +59,7 @@ if TYPE_CHECKING:
     from flowlike_core.context import Context
     from flowlike_core.executor import Executor
     from flowlike_core.node import NodeType
+    from flowlike_core.storage import Storage
     from flowlike_core.storage.bucket import Bucket
 
 DEFAULT_MAX_BYTES = 512 * 2**20
@@ -75,7 +77,7 @@ _REACHING = frozenset({Capability.NETWORK, Capability.FILES, Capability.PROCESSE
 
 def always_runs(node_type: type[NodeType], pure: bool) -> str | None:
     """Why a node of this type is never served from the cache, or None when it can be."""
-    declared = getattr(node_type, "cacheable", None)
+    declared = node_type.cacheable
     if declared is True:
         return None
     if declared is False:
@@ -90,7 +92,7 @@ def always_runs(node_type: type[NodeType], pure: bool) -> str | None:
 
 def catalog_version(node_type: type[NodeType]) -> tuple[str, str]:
     """(pack, pack version) of a registered node type."""
-    return node_type.pack, getattr(node_type, "pack_version", "")
+    return node_type.pack, node_type.pack_version
 
 
 @dataclass(frozen=True)
@@ -160,7 +162,7 @@ class ResultCache:
 
     # ---- the store -----------------------------------------------------------------------------------
 
-    def persist(self, store: Any = None) -> ResultCache:
+    def persist(self, store: Storage | Bucket | None = None) -> ResultCache:
         """Keep results in a store's content bucket too (the configured store's when none is given)."""
         from flowlike_core.storage import Storage, current
 
