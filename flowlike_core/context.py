@@ -261,12 +261,11 @@ class Context:
 
 
 class _Done:
-    """An awaitable that is already done: what `fire` returns when the body ran without awaiting."""
+    """An awaitable that is already done: what `fire` returns when the body ran without awaiting. Its `__await__`
+    is the empty tuple's `__iter__`, so awaiting it runs no Python code (a loop awaits it once per iteration)."""
 
     __slots__ = ()
-
-    def __await__(self) -> Iterator[None]:
-        return iter(())
+    __await__: Callable[[], Iterator[None]] = staticmethod(().__iter__)
 
 
 _DONE = _Done()

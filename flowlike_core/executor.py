@@ -226,20 +226,21 @@ class Executor:
         `execute` is the readable twin.
         """
         nodes, run, counts, ctx, folded = self.plan.nodes, self.run, self.counts, self._shared, self.run.folded
-        keep, now, full = run.records.append, _now, FULL_TRACES
+        keep, now, full, pure_done, activated = run.records.append, _now, FULL_TRACES, self.pure_done, ctx.activated
         while len(frontier) == 1:
             node_id, trigger = frontier[0]
             plan = nodes[node_id]
             if not plan.blocking:
                 return frontier
             step = self.step = self.step + 1
-            if self.pure_done:
+            if pure_done:
                 self.pure_cache.clear()
-                self.pure_done.clear()
-            if run.steps >= self.fast_steps:
+                pure_done.clear()
+            steps = run.steps
+            if steps >= self.fast_steps:
                 frontier = self.execute_blocking(plan, trigger)
                 continue
-            run.steps += 1
+            run.steps = steps + 1
             index = plan.index
             count = counts[index]
             counts[index] = count + 1
@@ -249,7 +250,7 @@ class Executor:
             if not past_full:
                 keep(record)
             ctx._plan, ctx.record, ctx.trigger_pin = plan, record, trigger
-            ctx.activated.clear()
+            activated.clear()
             try:
                 plan.run(ctx)
             except BaseException as exc:
@@ -261,7 +262,6 @@ class Executor:
                     (folded.get(node_id) or self.stats(record)).add(step, end_time - start)
                 else:
                     self._ended(record)
-            activated = ctx.activated
             if not activated:
                 return []
             frontier = plan.exec_next[activated[0]] if len(activated) == 1 else \

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -224,8 +225,9 @@ def snapshot(record: list[Any]) -> NodeTrace:
 
 
 def value_key(node_id: str, pin_id: str) -> str:
-    """The key of an output pin's value in `Run.values` (the one place that spells it)."""
-    return f"{node_id}/{pin_id}"
+    """The key of an output pin's value in `Run.values` (the one place that spells it). Interned: where the plan
+    reads a value it holds the very key object the writer holds, so a lookup compares pointers, not text."""
+    return sys.intern(f"{node_id}/{pin_id}")
 
 
 def _when(seconds: float) -> dt.datetime:

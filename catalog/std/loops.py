@@ -25,16 +25,17 @@ class ForEach(NodeType):
         ctx.activate("done")
 
     @staticmethod
-    async def loop(ctx: Context, stop: Callable[[], bool] = lambda: False) -> None:
-        """Fire the body per item, to completion; `stop` is asked after each item."""
+    async def loop(ctx: Context, stop: Callable[[], bool] | None = None) -> None:
+        """Fire the body per item, to completion; `stop`, if given, is asked after each item."""
         items = list(ctx.get_input("array") or ())
+        total = len(items)
         for index, item in enumerate(items):
             ctx.check_cancelled()
             ctx.set_output("value", item)
             ctx.set_output("index", index)
             await ctx.fire("exec_out")
-            ctx.progress(index + 1, len(items))
-            if stop():
+            ctx.progress(index + 1, total)
+            if stop is not None and stop():
                 ctx.debug(f"broke out after item {index}")
                 return
 
