@@ -50,6 +50,13 @@ def _type_label(spec: PinSpec) -> str:
     return data if spec.value_type is ValueType.NORMAL else f"{value}<{data}>"
 
 
+def _searchable(node_type: type[NodeType]) -> _Searchable:
+    texts = {"friendly_name": friendly_name(node_type), "name": node_type.name,
+             "category": node_type.category or "", "description": node_type.description or ""}
+    pins = " ".join(f"{spec.name} {_type_label(spec)}" for spec in node_type.pin_specs())
+    return _Searchable(node_type, tuple((texts[field].lower(), weight) for field, weight in FIELDS), pins.lower())
+
+
 def _score(item: _Searchable, words: list[str]) -> int:
     """How well a node type matches every word (0: it does not)."""
     total = 0
@@ -90,11 +97,7 @@ class CatalogIndex:
     def _refreshed(self) -> list[_Searchable]:
         types = list(self.registry)  # loads every pack the first time
         if self._generation != self.registry.generation:
-            self._items = [
-                _Searchable(t, tuple((str(getattr(t, f) if f != "friendly_name" else friendly_name(t)).lower(), w)
-                                     for f, w in FIELDS),
-                            " ".join(f"{s.name} {_type_label(s)}" for s in t.pin_specs()).lower())
-                for t in types]
+            self._items = [_searchable(t) for t in types]
             self._generation = self.registry.generation
         return self._items
 
