@@ -3,9 +3,11 @@
 Struct values travel in two shapes: pydantic models (the handles packs declare, such as an HTTP response) and plain
 dicts (std's struct nodes, JSON, defaults typed in the editor or a board file). A node that types an input with a
 model gets a dict arriving there validated into that model; a node that types it `dict` gets a model arriving
-there as its `model_dump()` (python mode: bytes stay bytes, dates stay dates, as the model held them). The plan
-decides once per input pin whether a conversion can be needed (`struct_shaper`); pins typed otherwise (Generic
-included: a model stays a model there) cost nothing.
+there as its `model_dump()` (python mode: bytes stay bytes, dates stay dates, as the model held them). Anything
+else reaching a model-typed input is validated too (a model's own validators may accept other forms), and fails
+the node naming the node, the pin and what is wrong; None passes, as everywhere. The plan decides once per input
+pin whether a conversion can be needed (`struct_shaper`); pins typed otherwise (Generic included: a model stays a
+model there) cost nothing.
 """
 
 from __future__ import annotations
@@ -57,18 +59,20 @@ def _to_dict(value: Any) -> Any:
 
 def _to_model(model: type[BaseModel], node: str, pin: str) -> Shaper:
     def to_model(value: Any) -> Any:
-        if not isinstance(value, dict):
+        if value is None or isinstance(value, model):
             return value
         try:
-            return model.model_validate(value)
+            return model.model_validate(value.model_dump() if isinstance(value, BaseModel) else value)
         except ValidationError as exc:
             raise StructShapeError(_explained(exc, model, node, pin, value)) from None
 
     return to_model
 
 
-def _explained(exc: ValidationError, model: type[BaseModel], node: str, pin: str, value: dict) -> str:
+def _explained(exc: ValidationError, model: type[BaseModel], node: str, pin: str, value: Any) -> str:
     """The validation error in one line: which node, which input, which fields and why."""
+    if not isinstance(value, dict | BaseModel):
+        return f"node {node}: input {pin!r} needs a {model.__name__} struct, got {type(value).__name__}"
     if not value:
         return (f"node {node}: input {pin!r} got an empty struct where it needs a {model.__name__}: wire a node "
                 f"that makes one, or set its fields")

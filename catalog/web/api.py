@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from flowlike_catalog.web.errors import routed
-from flowlike_catalog.web.http import REQUEST_SCHEMA, RESPONSE_SCHEMA, as_request, fetch, send, to_response
+from flowlike_catalog.web.http import REQUEST_SCHEMA, RESPONSE_SCHEMA, HttpRequest, fetch, send, to_response
 
 from flowlike_core import Context, DataType, NodeType, ValueType, data_in, data_out, exec_in, exec_out
 from flowlike_core.policy import allowed_path
@@ -44,9 +44,9 @@ class HttpFetch(NodeType):
     description = "Sends the request and reads the whole response (redirects followed, idempotent methods retried)."
     pins = (exec_in(), request_in(), *sending_options(), *outcome_pins())
 
-    async def run(self, ctx: Context, *, request: Any, timeout_seconds: float, retries: int) -> None:
+    async def run(self, ctx: Context, *, request: HttpRequest, timeout_seconds: float, retries: int) -> None:
         try:
-            response = await fetch(ctx, as_request(request), timeout=timeout_seconds, retries=retries)
+            response = await fetch(ctx, request, timeout=timeout_seconds, retries=retries)
         except ConnectionError as exc:
             routed(ctx, "exec_error", exc, "error_message")
             return
@@ -65,8 +65,7 @@ class StreamingHttpFetch(NodeType):
                      description="The piece just received"),
             *outcome_pins())
 
-    async def run(self, ctx: Context, *, request: Any, timeout_seconds: float, retries: int) -> None:
-        request = as_request(request)
+    async def run(self, ctx: Context, *, request: HttpRequest, timeout_seconds: float, retries: int) -> None:
         try:
             async with send(ctx, request, timeout=timeout_seconds, retries=retries, stream=True) as response:
                 total, chunks = int(response.headers.get("content-length") or 0), []
@@ -112,12 +111,12 @@ class HttpDownload(NodeType):
             data_out("blob", DataType.STRUCT, description="The content-store reference (empty for a file)"),
             data_out("size", DataType.INTEGER, description="Bytes written"))
 
-    async def run(self, ctx: Context, *, request: Any, flow_path: Any, app: str, timeout_seconds: float,
+    async def run(self, ctx: Context, *, request: HttpRequest, flow_path: Any, app: str, timeout_seconds: float,
                   retries: int) -> None:
         import os
         import tempfile
 
-        request, target = as_request(request), local_path(flow_path)
+        target = local_path(flow_path)
         folder = target.parent if target is not None else Path(tempfile.gettempdir())
         folder.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(dir=folder, prefix=".download-", suffix=".tmp")
@@ -168,10 +167,9 @@ class GrabFrame(NodeType):
             data_out("image", DataType.STRUCT, description="The frame, for the media and onnx image nodes"),
             exec_out("exec_error", "Error"), data_out("error_message", DataType.STRING))
 
-    async def run(self, ctx: Context, *, request: Any, timeout_seconds: float, retries: int) -> None:
+    async def run(self, ctx: Context, *, request: HttpRequest, timeout_seconds: float, retries: int) -> None:
         from flowlike_catalog.media.image import keep_image, open_image
 
-        request = as_request(request)
         try:
             response = await fetch(ctx, request, timeout=timeout_seconds, retries=retries)
             if not response.is_success:

@@ -83,14 +83,6 @@ def as_request(value: Any) -> HttpRequest:
     return HttpRequest.model_validate(value)
 
 
-def as_response(value: Any) -> HttpResponse:
-    if isinstance(value, HttpResponse):
-        return value
-    if not isinstance(value, dict) or not value:
-        raise TypeError(f"expected an HTTP response struct (from API Call), got {type(value).__name__}")
-    return HttpResponse.model_validate(value)
-
-
 def client(ctx: Context) -> Any:
     """The run's shared httpx client (connection pooling, redirects followed), made on first use.
 

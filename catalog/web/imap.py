@@ -189,7 +189,6 @@ async def email_imap_connect(
 async def mail_imap_inbox(ctx: Context, connection: Connection, inbox: str = "INBOX") -> Annotated[
         ImapInbox, Pin("Mailbox", name="inbox_struct", schema=schema(ImapInbox))]:
     """A mailbox of the connection (checked to exist)."""
-    connection = as_model(ImapConnection, connection, "an IMAP connection")
     await session(ctx, "imap", connection).call(lambda client: select(client, inbox))
     return ImapInbox(connection=connection, name=inbox)
 
@@ -197,7 +196,6 @@ async def mail_imap_inbox(ctx: Context, connection: Connection, inbox: str = "IN
 @node(friendly_name="IMAP List Inboxes", exec_pins=True)
 async def mail_imap_list_inboxes(ctx: Context, connection: Connection) -> Mailboxes:
     """Every selectable mailbox of the account."""
-    connection = as_model(ImapConnection, connection, "an IMAP connection")
     names = await session(ctx, "imap", connection).call(mailbox_names)
     return Mailboxes(names, [ImapInbox(connection=connection, name=name) for name in names])
 
@@ -206,7 +204,6 @@ async def mail_imap_list_inboxes(ctx: Context, connection: Connection) -> Mailbo
 async def mail_imap_create_mailbox(ctx: Context, connection: Connection,
                                    name: str = "NewMailbox") -> CreatedMailbox:
     """Creates (and subscribes to) a mailbox unless it exists."""
-    connection = as_model(ImapConnection, connection, "an IMAP connection")
     created = await session(ctx, "imap", connection).call(lambda client: ensure_mailbox(client, name))
     return CreatedMailbox(created, ImapInbox(connection=connection, name=name))
 
@@ -215,7 +212,6 @@ async def mail_imap_create_mailbox(ctx: Context, connection: Connection,
 async def mail_imap_list(ctx: Context, inbox: Inbox,
                          filter: Annotated[str, Pin(valid_values=FILTERS)] = "NEW") -> Refs:
     """The messages of a mailbox that match a flag filter (NEW is recent and unseen), oldest first."""
-    inbox = as_model(ImapInbox, inbox, "an IMAP mailbox")
     if filter.upper() not in FILTERS:
         raise ValueError(f"filter must be one of {', '.join(FILTERS)}, got {filter!r}")
     found = await session(ctx, "imap", inbox.connection).call(
@@ -233,7 +229,6 @@ async def mail_imap_search(ctx: Context, inbox: Inbox, from_address: str = "", t
     case-insensitive, ASCII)."""
     import datetime as dt
 
-    inbox = as_model(ImapInbox, inbox, "an IMAP mailbox")
     terms = [f"{key} {quoted(value)}" for key, value in (("FROM", from_address), ("TO", to_address),
                                                           ("SUBJECT", subject), ("BODY", body)) if value]
     for key, day in (("SINCE", since), ("BEFORE", before)):
@@ -252,18 +247,17 @@ async def email_imap_inbox_fetch_mail(ctx: Context, email_ref: Ref) -> Annotated
     """The whole message, parsed: addresses, subject, date, text and HTML bodies, attachments, flags."""
     import imaplib
 
-    ref = as_model(EmailRef, email_ref, "an email reference")
 
     def fetch(client: Any) -> tuple[bytes, list[str]]:
-        select(client, ref.inbox.name)
-        data = checked(client.uid("FETCH", str(ref.uid), "(FLAGS BODY.PEEK[])"), f"fetch of UID {ref.uid}")
+        select(client, email_ref.inbox.name)
+        data = checked(client.uid("FETCH", str(email_ref.uid), "(FLAGS BODY.PEEK[])"), f"fetch of UID {email_ref.uid}")
         for item in data:
             if isinstance(item, tuple):
                 return item[1], [flag.decode() for flag in imaplib.ParseFlags(item[0])]
-        raise LookupError(f"no message with UID {ref.uid} in mailbox {ref.inbox.name!r}")
+        raise LookupError(f"no message with UID {email_ref.uid} in mailbox {email_ref.inbox.name!r}")
 
-    raw, flags = await session(ctx, "imap", ref.connection).call(fetch)
-    return parse(raw, ref, flags)
+    raw, flags = await session(ctx, "imap", email_ref.connection).call(fetch)
+    return parse(raw, email_ref, flags)
 
 
 async def set_flags(ctx: Context, ref: EmailRef, flags: list[str], add: bool) -> list[str]:
@@ -285,9 +279,8 @@ async def set_flags(ctx: Context, ref: EmailRef, flags: list[str], add: bool) ->
 async def email_imap_mark_seen(ctx: Context, email: Ref, mark_as_seen: bool = True) -> Annotated[
         EmailRef, Pin(name="email_ref", schema=schema(EmailRef))]:
     """Sets (or clears) the message's \\Seen flag."""
-    ref = as_model(EmailRef, email, "an email reference")
-    await set_flags(ctx, ref, ["\\Seen"], mark_as_seen)
-    return ref
+    await set_flags(ctx, email, ["\\Seen"], mark_as_seen)
+    return email
 
 
 class FlagsChanged(NamedTuple):
@@ -298,19 +291,17 @@ class FlagsChanged(NamedTuple):
 @node(friendly_name="Set Mail Flags", exec_pins=True)
 async def email_imap_set_flags(ctx: Context, email: Ref, flags: list[str] = None, add: bool = True) -> FlagsChanged:
     """Adds (or removes) flags: system ones like \\Flagged, \\Answered, \\Seen, or keywords like $Important."""
-    ref = as_model(EmailRef, email, "an email reference")
     if not flags:
         raise ValueError("no flags given")
-    return FlagsChanged(ref, await set_flags(ctx, ref, list(flags), add))
+    return FlagsChanged(email, await set_flags(ctx, email, list(flags), add))
 
 
 @node(friendly_name="Copy Mail to Mailbox", exec_pins=True)
 async def email_imap_copy_message(ctx: Context, email: Ref, destination: str = "Archive",
                                   create_if_missing: bool = False) -> NewRef:
     """Copies the message into another mailbox; the reference of the copy."""
-    ref = as_model(EmailRef, email, "an email reference")
-    return await session(ctx, "imap", ref.connection).call(
-        lambda client: copy_to(client, ref, destination, create_if_missing))
+    return await session(ctx, "imap", email.connection).call(
+        lambda client: copy_to(client, email, destination, create_if_missing))
 
 
 @node(friendly_name="Move Mail to Mailbox", exec_pins=True)
@@ -318,21 +309,19 @@ async def email_imap_move_message(ctx: Context, email: Ref, destination: str = "
                                   create_if_missing: bool = False,
                                   expunge_mode: ExpungeMode = "uid_expunge") -> NewRef:
     """Copies the message into another mailbox, then deletes the original (see expunge_mode)."""
-    ref = as_model(EmailRef, email, "an email reference")
 
     def move(client: Any) -> EmailRef:
-        moved = copy_to(client, ref, destination, create_if_missing)
-        remove(client, ref, expunge_mode)
+        moved = copy_to(client, email, destination, create_if_missing)
+        remove(client, email, expunge_mode)
         return moved
 
-    return await session(ctx, "imap", ref.connection).call(move)
+    return await session(ctx, "imap", email.connection).call(move)
 
 
 @node(friendly_name="Delete Mail", exec_pins=True)
 async def email_imap_delete_message(ctx: Context, email: Ref, expunge_mode: ExpungeMode = "uid_expunge") -> None:
     """Flags the message deleted and expunges it (see expunge_mode)."""
-    ref = as_model(EmailRef, email, "an email reference")
-    await session(ctx, "imap", ref.connection).call(lambda client: remove(client, ref, expunge_mode))
+    await session(ctx, "imap", email.connection).call(lambda client: remove(client, email, expunge_mode))
 
 
 @node(friendly_name="Create Draft", exec_pins=True, capabilities=["files", "network"])
@@ -354,7 +343,6 @@ async def email_imap_create_draft(
     """Stores a new message flagged \\Draft in a mailbox (Bcc kept in the draft); its Message-ID."""
     import imaplib
 
-    connection = as_model(ImapConnection, connection, "an IMAP connection")
     message = compose(sender, to, cc, bcc, subject, body_text, body_html, attachments or [], True)
 
     def append(client: Any) -> None:

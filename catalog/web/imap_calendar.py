@@ -154,8 +154,7 @@ class ListCalendars(NodeType):
             data_out("calendar_names", DataType.STRING, ValueType.ARRAY),
             data_out("calendars", DataType.STRUCT, ValueType.ARRAY, schema=schema(ImapInbox)))
 
-    async def run(self, ctx: Context, *, connection: Any) -> None:
-        connection = as_model(ImapConnection, connection, "an IMAP connection")
+    async def run(self, ctx: Context, *, connection: ImapConnection) -> None:
         names = await session(ctx, "imap", connection).call(mailbox_names)
         calendars = [name for name in names if any(word in name.lower() for word in CALENDAR_WORDS)]
         ctx.set_output("names", names)
@@ -171,9 +170,8 @@ class ListEvents(NodeType):
     pins = (exec_in(), connection_in(), folder_in(), data_in("start_date", DataType.DATE, required=True),
             data_in("end_date", DataType.DATE, required=True), exec_out(), events_out())
 
-    async def run(self, ctx: Context, *, connection: Any, calendar_folder: str, start_date: Any,
+    async def run(self, ctx: Context, *, connection: ImapConnection, calendar_folder: str, start_date: Any,
                   end_date: Any) -> None:
-        connection = as_model(ImapConnection, connection, "an IMAP connection")
         found = await session(ctx, "imap", connection).call(lambda client: folder_events(client, calendar_folder))
         ctx.set_output("events", sorted(in_range(found, start_date, end_date), key=lambda e: e.start))
         ctx.activate("exec_out")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, NamedTuple
 
-from flowlike_catalog.web.http import RESPONSE_SCHEMA, HttpResponse, as_response
+from flowlike_catalog.web.http import RESPONSE_SCHEMA, HttpResponse
 
 from flowlike_core import Pin, node
 
@@ -38,32 +38,32 @@ def decoded(response: HttpResponse) -> str:
 @node(friendly_name="Get Status Code")
 def http_response_get_status(response: Response) -> Annotated[int, Pin(name="status_code")]:
     """The HTTP status code, e.g. 200 or 404."""
-    return as_response(response).status_code
+    return response.status_code
 
 
 @node(friendly_name="Is Success")
 def http_response_is_success(response: Response) -> Annotated[bool, Pin(name="is_success")]:
     """Whether the status is 2xx."""
-    return as_response(response).is_success
+    return response.is_success
 
 
 @node(friendly_name="Get Headers")
 def http_response_get_headers(response: Response) -> Annotated[dict[str, str], Pin(name="headers")]:
     """The response headers, names in lower case."""
-    return dict(as_response(response).headers)
+    return dict(response.headers)
 
 
 @node(friendly_name="Get Header")
 def http_response_get_header(response: Response, header: str) -> HeaderLookup:
     """One response header, by case-insensitive name."""
-    value = as_response(response).headers.get(header.lower())
+    value = response.headers.get(header.lower())
     return HeaderLookup(value is not None, value or "")
 
 
 @node(friendly_name="To Text", exec_pins=True)
 def http_response_to_text(response: Response) -> Annotated[str, Pin(name="text")]:
     """The body as text, decoded with the charset the Content-Type names (UTF-8 otherwise)."""
-    return decoded(as_response(response))
+    return decoded(response)
 
 
 @node(friendly_name="To Struct", exec_pins=True)
@@ -71,7 +71,6 @@ def http_response_to_json(response: Response) -> Annotated[Any, Pin(name="struct
     """The body parsed as JSON (an object, or any JSON value)."""
     import json
 
-    response = as_response(response)
     try:
         return json.loads(decoded(response))
     except json.JSONDecodeError as exc:
@@ -83,7 +82,7 @@ def http_response_to_json(response: Response) -> Annotated[Any, Pin(name="struct
 @node(friendly_name="To Bytes", exec_pins=True)
 def http_response_to_bytes(response: Response) -> Annotated[bytes, Pin(name="bytes")]:
     """The body's raw bytes."""
-    return as_response(response).body
+    return response.body
 
 
 @node(friendly_name="To Content Store", exec_pins=True)
@@ -92,6 +91,5 @@ def http_response_to_blob(response: Response, app: str = "default") -> Annotated
     with the response's Content-Type as the media type."""
     from flowlike_core.storage import current
 
-    response = as_response(response)
     media_type = response.headers.get("content-type", "application/octet-stream").split(";")[0].strip()
     return current().app(app).blobs.put(response.body, media_type).model_dump()

@@ -84,13 +84,19 @@ def type_name(value: Any) -> str:
     return type(value).__name__
 
 
+@node_type
+def anything(text: str = "hello") -> Any:
+    return text
+
+
 @pytest.fixture(scope="module")
 def registry() -> Registry:
     reg = Registry()
     std = default_registry()
     for name in ("struct_get", "struct_break"):
         reg.register(std.get(name), pack="std")
-    for kind in (Start, Finish, DescribeReply, CountFields, make_reply, reply_status, check_reply, type_name):
+    for kind in (Start, Finish, DescribeReply, CountFields, make_reply, reply_status, check_reply, type_name,
+                 anything):
         reg.register(kind, pack="shapes")
     return reg
 
@@ -157,6 +163,11 @@ def test_a_bad_dict_fails_the_node_naming_node_pin_and_field(registry):
     board, source = finishing(registry, "reply_status", "result")
     run = run_board(board, registry=registry)
     assert "input 'reply' got an empty struct where it needs a Reply" in run.error
+    board, source = finishing(registry, "reply_status", "result")
+    text = add(board, registry, "anything")
+    board.apply(commands.Connect(text.id, "result", source.id, "reply"))
+    run = run_board(board, registry=registry)
+    assert f"node {source.label()}: input 'reply' needs a Reply struct, got str" in run.error
 
 
 def test_a_bad_dict_is_routed_to_on_error_when_it_is_wired(registry):
