@@ -146,7 +146,9 @@ class Executor:
         self.results = cache.session(self) if cache is not None else None
         """The result cache as this run uses it (`flowlike_core.cache`); None: every node runs, as ever."""
         if self.results is not None:
-            self.fast_steps = 0  # exec nodes go the careful way, where an idempotent one can be served
+            start = plan.nodes.get(run.start_node)
+            if start is not None and start.pure or any(not p.pure and p.impl.cacheable for p in plan.nodes.values()):
+                self.fast_steps = 0  # only the careful path serves an idempotent exec node or a pure start node
 
     def notify(self, hooks_: list[Any], *args: Any) -> None:
         """Call listener hooks; one that raises is reported and never changes the run."""
