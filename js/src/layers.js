@@ -30,8 +30,9 @@ export function boundaryPins(store, layerId) {
   return { inputs: [...inputs.values()].sort(order), outputs: [...outputs.values()].sort(order) };
 }
 
+/** A box's rows: its inputs, then its outputs (each on a row of its own: their labels name node and pin). */
 export function layerHeight(pins) {
-  return HEADER + PIN_ROW * Math.max(pins.inputs.length, pins.outputs.length, 1) + FOOTER;
+  return HEADER + PIN_ROW * Math.max(pins.inputs.length + pins.outputs.length, 1) + FOOTER;
 }
 
 /** Canvas point of a boundary pin on the box of `layer` (null if the pin is not on its edge). */
@@ -41,7 +42,7 @@ export function layerPinPoint(layer, pins, nodeId, pinId) {
   let row = pins.inputs.findIndex(match);
   if (row >= 0) return [x, y + HEADER + PIN_ROW * row + PIN_ROW / 2];
   row = pins.outputs.findIndex(match);
-  return row >= 0 ? [x + NODE_WIDTH, y + HEADER + PIN_ROW * row + PIN_ROW / 2] : null;
+  return row >= 0 ? [x + NODE_WIDTH, y + HEADER + PIN_ROW * (pins.inputs.length + row) + PIN_ROW / 2] : null;
 }
 
 /** The status a collapsed layer shows: failed, running or queued if one of its nodes is, succeeded if all ran. */
@@ -77,7 +78,7 @@ export function layerElement(layer, pins, status) {
     h("span", { class: "fl-node-title", "data-testid": "layer-title" }, layer.name),
     h("span", { class: "fl-layer-count" }, `${layer.nodes.length} nodes`)),
   pins.inputs.map((entry, row) => pinRow(entry, row, "in")),
-  pins.outputs.map((entry, row) => pinRow(entry, row, "out")));
+  pins.outputs.map((entry, row) => pinRow(entry, pins.inputs.length + row, "out")));
   if (status) el.dataset.status = status;
   return el;
 }

@@ -115,7 +115,7 @@ def test_editor_renders_adds_node_and_runs(notebook_page: NotebookPage) -> None:
         editor.get_by_test_id("toolbar-palette").click()
     palette.get_by_test_id("palette-search").fill("browser make text")
     entries = palette.get_by_test_id("palette-entry")
-    expect(entries).to_have_count(1)
+    expect(entries).to_have_count(1, timeout=30_000)  # the kernel indexes every pack once for the first search
     entries.first.click()
     expect(editor.locator("[data-testid='node'][data-node-type='bt_text']")).to_have_count(2)
     assert notebook_page.run_code("print(len(board.nodes), sum(n.name == 'bt_text' for n in board.nodes.values()))") \
@@ -206,7 +206,9 @@ def test_wire_dropped_on_canvas_offers_fitting_nodes_then_undo_and_redo(notebook
     expect(palette.get_by_test_id("palette-filter")).to_contain_text("Report.value [Integer]")
     palette.get_by_test_id("palette-search").fill("browser test")
     entries = palette.get_by_test_id("palette-entry")
-    expect(entries).to_have_count(2)  # bt_double and bt_explode give an Integer; Make Text, Start, Report do not
+    # bt_double and bt_explode give an Integer; Make Text, Start, Report do not (the first search waits for the
+    # kernel to index every pack)
+    expect(entries).to_have_count(2, timeout=30_000)
     assert sorted(entries.evaluate_all("(es) => es.map((e) => e.dataset.nodeType)")) == ["bt_double", "bt_explode"]
     palette.locator("[data-testid='palette-entry'][data-node-type='bt_double']").click()
 

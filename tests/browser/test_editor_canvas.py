@@ -49,6 +49,17 @@ def bare_point(notebook: NotebookPage, editor: Locator, fx: float, fy: float) ->
     return x, y
 
 
+SEARCHED = 30_000
+"""ms to wait for the kernel's first answer to a search: it indexes every pack's node types once (seconds)."""
+
+
+def answered(palette: Locator, query: str) -> None:
+    """Wait until the search popup shows the kernel's answer to `query`."""
+    listing = palette.get_by_test_id("palette-list")
+    expect(listing).to_have_attribute("data-query", query, timeout=SEARCHED)
+    expect(listing).to_have_attribute("data-pending", "false", timeout=SEARCHED)
+
+
 def node_types(entries: Locator) -> list[str]:
     return entries.evaluate_all("(es) => es.map((e) => e.dataset.nodeType)")
 
@@ -68,11 +79,12 @@ def test_palette_pops_up_where_the_user_is_ranked_by_relevance(notebook_page: No
     expect(search).to_be_focused()
     search.fill("text")
     entries = palette.get_by_test_id("palette-entry")
+    answered(palette, "text")  # the kernel ranks the catalog
     found = node_types(entries)
     # "Make Text" matches by name, bt_shout only by its description: name first.
     assert found.index("bt_text") < found.index("bt_shout"), found
     search.fill("make text")
-    expect(entries.first).to_have_attribute("data-node-type", "bt_text")
+    expect(entries.first).to_have_attribute("data-node-type", "bt_text", timeout=SEARCHED)
     search.press("Escape")
     expect(palette).to_be_hidden()
 
@@ -82,7 +94,7 @@ def test_palette_pops_up_where_the_user_is_ranked_by_relevance(notebook_page: No
     notebook_page.page.keyboard.press("Tab")
     expect(palette).to_be_visible()
     search.fill("shout")
-    expect(entries.first).to_have_attribute("data-node-type", "bt_shout")
+    expect(entries.first).to_have_attribute("data-node-type", "bt_shout", timeout=SEARCHED)
     search.press("Enter")
     expect(palette).to_be_hidden()
     shout = editor.locator("[data-testid='node'][data-node-type='bt_shout']")
