@@ -18,8 +18,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from filelock import FileLock
-
 TEMPORARY_SUFFIX = ".tmp"
 LOCK_SUFFIX = ".lock"
 LOCK_TIMEOUT = 60.0
@@ -57,6 +55,8 @@ def atomic_write(path: Path, data: bytes, *, sync: bool = True) -> None:
 def locked(path: Path) -> Iterator[None]:
     """Hold the lock of `path` (a hidden `.<name>.lock` beside it) across processes; clean stale temporary
     files of `path` meanwhile: every writer of a locked file holds the lock, so any left is a dead writer's."""
+    from filelock import FileLock  # here: loading or running a board takes no lock (and a cold start skips it)
+
     path.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(path.with_name(f".{path.name}{LOCK_SUFFIX}"), timeout=LOCK_TIMEOUT):
         for stale in path.parent.glob(f".{glob.escape(path.name)}.*{TEMPORARY_SUFFIX}"):
