@@ -46,16 +46,29 @@ class Source:
 
 @dataclass(slots=True)
 class NodePlan:
+    """A node as a run needs it. The fields a fast-path execution reads come first: a long chain of distinct
+    nodes is bound by memory, and neighbouring fields share cache lines."""
+
+    outputs: dict[str, str]
+    exec_next: dict[str, list[Target]]
     node: Node
     impl: NodeType
     pure: bool
     inputs: dict[str, list[Source]]
-    outputs: dict[str, str]
-    exec_next: dict[str, list[Target]]
     error_wired: bool
     is_async: bool
     index: int = 0
     """Position in the plan: the executor keeps per-node counters in lists indexed by it."""
+    run: Any = None
+    """The node type's bound `run`, looked up once here instead of once per execution."""
+    blocking: bool = False
+    """Nothing to await: the executor runs this node on its fast path, without a coroutine."""
+    node_name: str = ""
+    reads: dict[str, Source] = field(default_factory=dict)
+    """Where each input is read from, by name (a group's first pin): what `ctx.get_input` looks up."""
+    plain_outputs: bool = True
+    """Setting an output only stores its value: an exec node whose outputs feed no secret (`ctx.set_output`'s
+    fast path; a pure node's outputs also go to the step's cache)."""
     exec_branches: dict[str, list[list[Target]]] = field(default_factory=dict)
     """Targets of each pin of an exec output group (pins sharing a name), in pin order."""
     exec_inputs: dict[str, str] = field(default_factory=dict)
@@ -67,22 +80,12 @@ class NodePlan:
     awaits_pure: bool = False
     """Some pure node upstream is async: its values are computed (awaited) before this node runs."""
     node_id: str = ""
-    node_name: str = ""
-    run: Any = None
-    """The node type's bound `run`, looked up once here instead of once per execution."""
-    blocking: bool = False
-    """Nothing to await: the executor runs this node on its fast path, without a coroutine."""
     secret_outputs: frozenset[str] = frozenset()
     """Outputs wired into a sensitive input or into a node that sets a secret variable: their values are secret as
     soon as they are set (a node that logs one before the value reaches its destination shows the mask)."""
     shapers: dict[str, Shaper] = field(default_factory=dict)
     """Inputs whose value may arrive in the other Struct shape than the node declared, by name: what turns it
     into that shape (`ctx.get_shaped_input`; `flowlike_core.shapes`)."""
-    reads: dict[str, Source] = field(default_factory=dict)
-    """Where each input is read from, by name (a group's first pin): what `ctx.get_input` looks up."""
-    plain_outputs: bool = True
-    """Setting an output only stores its value: an exec node whose outputs feed no secret (`ctx.set_output`'s
-    fast path; a pure node's outputs also go to the step's cache)."""
 
 
 @dataclass
