@@ -16,8 +16,9 @@ import types
 from collections.abc import Iterator
 from typing import Any
 
-from flowlike_core import NodeType, default_registry, node
+from flowlike_core import NodeType, Registry, node
 from flowlike_core.policy import Capability
+from flowlike_core.registry import installed_packs
 
 USES: dict[Capability, tuple[str, ...]] = {
     Capability.NETWORK: (
@@ -158,8 +159,9 @@ def resolved(name: str) -> Any:
 
 
 def undeclared() -> dict[str, list[str]]:
+    """The installed packs' node types (a fresh registry: not what earlier tests registered in the default one)."""
     missing = {}
-    for node_type in default_registry():
+    for node_type in Registry(installed_packs()):
         lacking = reached(code_of(node_type)) - node_type.capabilities
         if lacking:
             missing[f"{node_type.name} ({node_type.__module__})"] = sorted(c.value for c in lacking)
