@@ -209,12 +209,4 @@ class DaskRunHandle:
 
     def wait(self, timeout: float | None = None) -> Run:
         """Wait for the run; KeyboardInterrupt while waiting cancels it."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        try:
-            while not self.mirror.ended.wait(0.05):
-                if deadline is not None and time.monotonic() >= deadline:
-                    break
-        except KeyboardInterrupt:
-            self.cancel()
-            self.mirror.ended.wait(5)
-        return self.run
+        return self.mirror.wait(timeout, self.cancel, 5)

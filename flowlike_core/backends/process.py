@@ -316,12 +316,4 @@ class ProcessRunHandle:
 
     def wait(self, timeout: float | None = None) -> Run:
         """Wait for the run; KeyboardInterrupt while waiting cancels it (and waits for the cancel to land)."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        try:
-            while not self.mirror.ended.wait(0.05):
-                if deadline is not None and time.monotonic() >= deadline:
-                    break
-        except KeyboardInterrupt:
-            self.cancel()
-            self.mirror.ended.wait(CANCEL_GRACE + 5)
-        return self.run
+        return self.mirror.wait(timeout, self.cancel, CANCEL_GRACE + 5)

@@ -378,6 +378,19 @@ class Mirror(Relay):
         self.ended.set()
         self.notify("finished")
 
+    def wait(self, timeout: float | None, cancel: Callable[[], None], grace: float) -> Run:
+        """Wait for the run to end, in short slices so that Ctrl-C is seen; Ctrl-C cancels it and gives the cancel
+        `grace` seconds to land. The run handles of every remote backend wait this way."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        try:
+            while not self.ended.wait(0.05):
+                if deadline is not None and time.monotonic() >= deadline:
+                    break
+        except KeyboardInterrupt:
+            cancel()
+            self.ended.wait(grace)
+        return self.run
+
     def fail(self, error: RunError, node_id: str | None, status: RunStatus = RunStatus.FAILED) -> None:
         """The worker went away (died, hung, cancelled) before the run ended there: settle it here."""
         run = self.run
