@@ -5,13 +5,11 @@ that seed, created on first use: the same board with the same seeds gives the sa
 nodes inside a loop still get a new value each time. Without a seed (-1) values differ from run to run.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 from flowlike_catalog.std.extra import extra
 
-from flowlike_core import Context, Pin, node
+from flowlike_core import Context, NodeType, Pin, node
 
 CATEGORY = "Utils/Faker"
 CACHEABLE = False  # a new fake every run unless seeded; seeded ones are cheap (flowlike_core.cache)
@@ -49,122 +47,86 @@ def count_between(ctx: Context, seed: int, low: int, high: int, what: str) -> in
     return fake(ctx, seed).random_int(low, high)
 
 
+ADDRESS, COMPANY, INTERNET = "Utils/Faker/Address", "Utils/Faker/Company", "Utils/Faker/Internet"
+LOREM, NAME, NUMBER, PHONE = "Utils/Faker/Lorem", "Utils/Faker/Name", "Utils/Faker/Number", "Utils/Faker/Phone"
+
+
+def drawn(key: str, friendly_name: str, category: str, method: str, output: str, description: str,
+          kind: type = str) -> type[NodeType]:
+    """The node `key` that returns what the Faker `method` (no arguments) draws, on its output pin `output`:
+    most fake nodes are just that. (`@node` on a typed function, like any other; here one per Faker method.)"""
+
+    def draw(ctx: Context, seed: Seed = -1) -> Annotated[kind, Pin(name=output)]:
+        return kind(getattr(fake(ctx, seed), method)())
+
+    draw.__doc__ = description
+    return node(name=key, friendly_name=friendly_name, category=category, exec_pins=True)(draw)
+
+
+def drawn_lorem(key: str, friendly_name: str, method: str, low: int, high: int, description: str) -> type[NodeType]:
+    """The node `key` that returns Min to Max (from `low` to `high` by default) texts the Faker `method` draws
+    (`words`, `sentences`, `paragraphs`), on an output pin of the method's name."""
+
+    def draw(ctx: Context, min_count: int = low, max_count: int = high, seed: Seed = -1) -> Annotated[
+            list[str], Pin(name=method)]:
+        count = count_between(ctx, seed, min_count, max_count, f"{method.removesuffix('s')} count")
+        return getattr(fake(ctx, seed), method)(nb=count)
+
+    draw.__doc__ = description
+    return node(name=key, friendly_name=friendly_name, category=LOREM, exec_pins=True)(draw)
+
+
 # ---- Address ---------------------------------------------------------------------------------------------
 
-@node(friendly_name="Fake City Name", category="Utils/Faker/Address", exec_pins=True)
-def faker_city_name(ctx: Context, seed: Seed = -1) -> Annotated[str, Pin(name="city")]:
-    """A city name."""
-    return fake(ctx, seed).city()
-
-
-@node(friendly_name="Fake Country Code", category="Utils/Faker/Address", exec_pins=True)
-def faker_country_code(ctx: Context, seed: Seed = -1) -> Annotated[str, Pin(name="code")]:
-    """An ISO 3166-1 alpha-2 country code, like DE."""
-    return fake(ctx, seed).country_code()
-
-
-@node(friendly_name="Fake Country Name", category="Utils/Faker/Address", exec_pins=True)
-def faker_country_name(ctx: Context, seed: Seed = -1) -> Annotated[str, Pin(name="country")]:
-    """A country name."""
-    return fake(ctx, seed).country()
-
-
-@node(friendly_name="Fake Latitude", category="Utils/Faker/Address", exec_pins=True)
-def faker_latitude(ctx: Context, seed: Seed = -1) -> Annotated[float, Pin(name="latitude")]:
-    """A latitude in degrees, -90 to 90."""
-    return float(fake(ctx, seed).latitude())
-
-
-@node(friendly_name="Fake Longitude", category="Utils/Faker/Address", exec_pins=True)
-def faker_longitude(ctx: Context, seed: Seed = -1) -> Annotated[float, Pin(name="longitude")]:
-    """A longitude in degrees, -180 to 180."""
-    return float(fake(ctx, seed).longitude())
-
-
-@node(friendly_name="Fake Post Code", category="Utils/Faker/Address", exec_pins=True)
-def faker_post_code(ctx: Context, seed: Seed = -1) -> Annotated[str, Pin(name="code")]:
-    """A US ZIP code (5 digits)."""
-    return fake(ctx, seed).postcode()
-
-
-@node(friendly_name="Fake State Name", category="Utils/Faker/Address", exec_pins=True)
-def faker_state_name(ctx: Context, seed: Seed = -1) -> Annotated[str, Pin(name="state")]:
-    """A US state name."""
-    return fake(ctx, seed).state()
-
-
-@node(friendly_name="Fake Street Address", category="Utils/Faker/Address", exec_pins=True)
-def faker_street_address(ctx: Context, seed: Seed = -1) -> Annotated[str, Pin(name="address")]:
-    """A house number and street, with an apartment or suite now and then."""
-    return fake(ctx, seed).street_address()
-
-
-@node(friendly_name="Fake Street Name", category="Utils/Faker/Address", exec_pins=True)
-def faker_street_name(ctx: Context, seed: Seed = -1) -> Annotated[str, Pin(name="street")]:
-    """A street name."""
-    return fake(ctx, seed).street_name()
+faker_city_name = drawn("faker_city_name", "Fake City Name", ADDRESS, "city", "city", "A city name.")
+faker_country_code = drawn("faker_country_code", "Fake Country Code", ADDRESS, "country_code", "code",
+                           "An ISO 3166-1 alpha-2 country code, like DE.")
+faker_country_name = drawn("faker_country_name", "Fake Country Name", ADDRESS, "country", "country", "A country name.")
+faker_latitude = drawn("faker_latitude", "Fake Latitude", ADDRESS, "latitude", "latitude",
+                       "A latitude in degrees, -90 to 90.", float)
+faker_longitude = drawn("faker_longitude", "Fake Longitude", ADDRESS, "longitude", "longitude",
+                        "A longitude in degrees, -180 to 180.", float)
+faker_post_code = drawn("faker_post_code", "Fake Post Code", ADDRESS, "postcode", "code", "A US ZIP code (5 digits).")
+faker_state_name = drawn("faker_state_name", "Fake State Name", ADDRESS, "state", "state", "A US state name.")
+faker_street_address = drawn("faker_street_address", "Fake Street Address", ADDRESS, "street_address", "address",
+                             "A house number and street, with an apartment or suite now and then.")
+faker_street_name = drawn("faker_street_name", "Fake Street Name", ADDRESS, "street_name", "street", "A street name.")
 
 
 # ---- Company ---------------------------------------------------------------------------------------------
 
-@node(friendly_name="Fake Buzzword", category="Utils/Faker/Company", exec_pins=True)
+@node(friendly_name="Fake Buzzword", category=COMPANY, exec_pins=True)
 def faker_buzzword(ctx: Context, seed: Seed = -1) -> Annotated[str, Pin(name="buzzword")]:
     """A business buzzword, like "cross-platform"."""
     generator = fake(ctx, seed)
     return generator.random_element(generator.provider("faker.providers.company").bsWords[1])
 
 
-@node(friendly_name="Fake Catch Phrase", category="Utils/Faker/Company", exec_pins=True)
-def faker_catch_phrase(ctx: Context, seed: Seed = -1) -> Annotated[str, Pin(name="phrase")]:
-    """A company catch phrase."""
-    return fake(ctx, seed).catch_phrase()
+faker_catch_phrase = drawn("faker_catch_phrase", "Fake Catch Phrase", COMPANY, "catch_phrase", "phrase",
+                           "A company catch phrase.")
+faker_company_name = drawn("faker_company_name", "Fake Company Name", COMPANY, "company", "company", "A company name.")
 
 
-@node(friendly_name="Fake Company Name", category="Utils/Faker/Company", exec_pins=True)
-def faker_company_name(ctx: Context, seed: Seed = -1) -> Annotated[str, Pin(name="company")]:
-    """A company name."""
-    return fake(ctx, seed).company()
-
-
-@node(friendly_name="Fake Industry", category="Utils/Faker/Company", exec_pins=True)
+@node(friendly_name="Fake Industry", category=COMPANY, exec_pins=True)
 def faker_industry(ctx: Context, seed: Seed = -1) -> Annotated[str, Pin(name="industry")]:
     """One of the 24 GICS industry groups."""
     return fake(ctx, seed).random_element(INDUSTRIES)
 
 
-@node(friendly_name="Fake Profession", category="Utils/Faker/Company", exec_pins=True)
-def faker_profession(ctx: Context, seed: Seed = -1) -> Annotated[str, Pin(name="profession")]:
-    """A job title."""
-    return fake(ctx, seed).job()
+faker_profession = drawn("faker_profession", "Fake Profession", COMPANY, "job", "profession", "A job title.")
 
 
 # ---- Internet --------------------------------------------------------------------------------------------
 
-@node(friendly_name="Fake Domain Suffix", category="Utils/Faker/Internet", exec_pins=True)
-def faker_domain_suffix(ctx: Context, seed: Seed = -1) -> Annotated[str, Pin(name="suffix")]:
-    """A top-level domain, like "com"."""
-    return fake(ctx, seed).tld()
+faker_domain_suffix = drawn("faker_domain_suffix", "Fake Domain Suffix", INTERNET, "tld", "suffix",
+                            'A top-level domain, like "com".')
+faker_email = drawn("faker_email", "Fake Email", INTERNET, "email", "email",
+                    "An email address on a free-mail or example domain.")
+faker_ipv4 = drawn("faker_ipv4", "Fake IPv4", INTERNET, "ipv4", "ip", "An IPv4 address.")
+faker_ipv6 = drawn("faker_ipv6", "Fake IPv6", INTERNET, "ipv6", "ip", "An IPv6 address.")
 
 
-@node(friendly_name="Fake Email", category="Utils/Faker/Internet", exec_pins=True)
-def faker_email(ctx: Context, seed: Seed = -1) -> Annotated[str, Pin(name="email")]:
-    """An email address on a free-mail or example domain."""
-    return fake(ctx, seed).email()
-
-
-@node(friendly_name="Fake IPv4", category="Utils/Faker/Internet", exec_pins=True)
-def faker_ipv4(ctx: Context, seed: Seed = -1) -> Annotated[str, Pin(name="ip")]:
-    """An IPv4 address."""
-    return fake(ctx, seed).ipv4()
-
-
-@node(friendly_name="Fake IPv6", category="Utils/Faker/Internet", exec_pins=True)
-def faker_ipv6(ctx: Context, seed: Seed = -1) -> Annotated[str, Pin(name="ip")]:
-    """An IPv6 address."""
-    return fake(ctx, seed).ipv6()
-
-
-@node(friendly_name="Fake Password", category="Utils/Faker/Internet", exec_pins=True)
+@node(friendly_name="Fake Password", category=INTERNET, exec_pins=True)
 def faker_password(ctx: Context, min_length: int = 8, max_length: int = 16, seed: Seed = -1) -> Annotated[
         str, Pin(name="password")]:
     """A password of Min to Max characters with upper and lower case letters, digits and special characters
@@ -173,34 +135,18 @@ def faker_password(ctx: Context, min_length: int = 8, max_length: int = 16, seed
     return fake(ctx, seed).password(length=length)
 
 
-@node(friendly_name="Fake User Agent", category="Utils/Faker/Internet", exec_pins=True)
-def faker_user_agent(ctx: Context, seed: Seed = -1) -> Annotated[str, Pin(name="user_agent")]:
-    """A browser User-Agent header."""
-    return fake(ctx, seed).user_agent()
-
-
-@node(friendly_name="Fake Username", category="Utils/Faker/Internet", exec_pins=True)
-def faker_username(ctx: Context, seed: Seed = -1) -> Annotated[str, Pin(name="username")]:
-    """A user name."""
-    return fake(ctx, seed).user_name()
+faker_user_agent = drawn("faker_user_agent", "Fake User Agent", INTERNET, "user_agent", "user_agent",
+                         "A browser User-Agent header.")
+faker_username = drawn("faker_username", "Fake Username", INTERNET, "user_name", "username", "A user name.")
 
 
 # ---- Lorem -----------------------------------------------------------------------------------------------
 
-@node(friendly_name="Fake Word", category="Utils/Faker/Lorem", exec_pins=True)
-def faker_word(ctx: Context, seed: Seed = -1) -> Annotated[str, Pin(name="word")]:
-    """A lorem ipsum word."""
-    return fake(ctx, seed).word()
+faker_word = drawn("faker_word", "Fake Word", LOREM, "word", "word", "A lorem ipsum word.")
+faker_words = drawn_lorem("faker_words", "Fake Words", "words", 3, 6, "Min to Max lorem ipsum words.")
 
 
-@node(friendly_name="Fake Words", category="Utils/Faker/Lorem", exec_pins=True)
-def faker_words(ctx: Context, min_count: int = 3, max_count: int = 6, seed: Seed = -1) -> Annotated[
-        list[str], Pin(name="words")]:
-    """Min to Max lorem ipsum words."""
-    return fake(ctx, seed).words(nb=count_between(ctx, seed, min_count, max_count, "word count"))
-
-
-@node(friendly_name="Fake Sentence", category="Utils/Faker/Lorem", exec_pins=True)
+@node(friendly_name="Fake Sentence", category=LOREM, exec_pins=True)
 def faker_sentence(ctx: Context, min_words: int = 4, max_words: int = 10, seed: Seed = -1) -> Annotated[
         str, Pin(name="sentence")]:
     """A sentence of Min to Max words."""
@@ -208,14 +154,10 @@ def faker_sentence(ctx: Context, min_words: int = 4, max_words: int = 10, seed: 
     return fake(ctx, seed).sentence(nb_words=words, variable_nb_words=False)
 
 
-@node(friendly_name="Fake Sentences", category="Utils/Faker/Lorem", exec_pins=True)
-def faker_sentences(ctx: Context, min_count: int = 2, max_count: int = 5, seed: Seed = -1) -> Annotated[
-        list[str], Pin(name="sentences")]:
-    """Min to Max sentences."""
-    return fake(ctx, seed).sentences(nb=count_between(ctx, seed, min_count, max_count, "sentence count"))
+faker_sentences = drawn_lorem("faker_sentences", "Fake Sentences", "sentences", 2, 5, "Min to Max sentences.")
 
 
-@node(friendly_name="Fake Paragraph", category="Utils/Faker/Lorem", exec_pins=True)
+@node(friendly_name="Fake Paragraph", category=LOREM, exec_pins=True)
 def faker_paragraph(ctx: Context, min_sentences: int = 3, max_sentences: int = 7, seed: Seed = -1) -> Annotated[
         str, Pin(name="paragraph")]:
     """A paragraph of Min to Max sentences."""
@@ -223,42 +165,21 @@ def faker_paragraph(ctx: Context, min_sentences: int = 3, max_sentences: int = 7
     return fake(ctx, seed).paragraph(nb_sentences=sentences, variable_nb_sentences=False)
 
 
-@node(friendly_name="Fake Paragraphs", category="Utils/Faker/Lorem", exec_pins=True)
-def faker_paragraphs(ctx: Context, min_count: int = 2, max_count: int = 4, seed: Seed = -1) -> Annotated[
-        list[str], Pin(name="paragraphs")]:
-    """Min to Max paragraphs."""
-    return fake(ctx, seed).paragraphs(nb=count_between(ctx, seed, min_count, max_count, "paragraph count"))
+faker_paragraphs = drawn_lorem("faker_paragraphs", "Fake Paragraphs", "paragraphs", 2, 4, "Min to Max paragraphs.")
 
 
 # ---- Name ------------------------------------------------------------------------------------------------
 
-@node(friendly_name="Fake First Name", category="Utils/Faker/Name", exec_pins=True)
-def faker_first_name(ctx: Context, seed: Seed = -1) -> Annotated[str, Pin(name="name")]:
-    """A first name."""
-    return fake(ctx, seed).first_name()
-
-
-@node(friendly_name="Fake Last Name", category="Utils/Faker/Name", exec_pins=True)
-def faker_last_name(ctx: Context, seed: Seed = -1) -> Annotated[str, Pin(name="name")]:
-    """A last name."""
-    return fake(ctx, seed).last_name()
-
-
-@node(friendly_name="Fake Full Name", category="Utils/Faker/Name", exec_pins=True)
-def faker_full_name(ctx: Context, seed: Seed = -1) -> Annotated[str, Pin(name="name")]:
-    """A full name, now and then with a prefix or suffix."""
-    return fake(ctx, seed).name()
-
-
-@node(friendly_name="Fake Title", category="Utils/Faker/Name", exec_pins=True)
-def faker_title(ctx: Context, seed: Seed = -1) -> Annotated[str, Pin(name="title")]:
-    """A name prefix, like "Dr."."""
-    return fake(ctx, seed).prefix()
+faker_first_name = drawn("faker_first_name", "Fake First Name", NAME, "first_name", "name", "A first name.")
+faker_last_name = drawn("faker_last_name", "Fake Last Name", NAME, "last_name", "name", "A last name.")
+faker_full_name = drawn("faker_full_name", "Fake Full Name", NAME, "name", "name",
+                        "A full name, now and then with a prefix or suffix.")
+faker_title = drawn("faker_title", "Fake Title", NAME, "prefix", "title", 'A name prefix, like "Dr.".')
 
 
 # ---- Number ----------------------------------------------------------------------------------------------
 
-@node(friendly_name="Fake Boolean", category="Utils/Faker/Number", exec_pins=True)
+@node(friendly_name="Fake Boolean", category=NUMBER, exec_pins=True)
 def faker_boolean(ctx: Context, probability: Annotated[float, Pin(range=(0, 1))] = 0.5, seed: Seed = -1) -> \
         Annotated[bool, Pin(name="value")]:
     """True with the probability (0 to 1)."""
@@ -267,13 +188,10 @@ def faker_boolean(ctx: Context, probability: Annotated[float, Pin(range=(0, 1))]
     return fake(ctx, seed).random.random() < probability
 
 
-@node(friendly_name="Fake Digit", category="Utils/Faker/Number", exec_pins=True)
-def faker_digit(ctx: Context, seed: Seed = -1) -> Annotated[int, Pin(name="digit")]:
-    """A digit, 0 to 9."""
-    return fake(ctx, seed).random_digit()
+faker_digit = drawn("faker_digit", "Fake Digit", NUMBER, "random_digit", "digit", "A digit, 0 to 9.", int)
 
 
-@node(friendly_name="Fake Float", category="Utils/Faker/Number", exec_pins=True)
+@node(friendly_name="Fake Float", category=NUMBER, exec_pins=True)
 def faker_float(ctx: Context, min: float = 0.0, max: float = 100.0, seed: Seed = -1) -> Annotated[
         float, Pin(name="number")]:
     """A number from Min to Max, uniformly."""
@@ -282,7 +200,7 @@ def faker_float(ctx: Context, min: float = 0.0, max: float = 100.0, seed: Seed =
     return fake(ctx, seed).random.uniform(min, max)
 
 
-@node(friendly_name="Fake Integer", category="Utils/Faker/Number", exec_pins=True)
+@node(friendly_name="Fake Integer", category=NUMBER, exec_pins=True)
 def faker_integer(ctx: Context, min: int = 0, max: int = 100, seed: Seed = -1) -> Annotated[
         int, Pin(name="number")]:
     """An integer from Min to Max (both included), uniformly."""
@@ -293,13 +211,7 @@ def faker_integer(ctx: Context, min: int = 0, max: int = 100, seed: Seed = -1) -
 
 # ---- Phone -----------------------------------------------------------------------------------------------
 
-@node(friendly_name="Fake Phone Number", category="Utils/Faker/Phone", exec_pins=True)
-def faker_phone_number(ctx: Context, seed: Seed = -1) -> Annotated[str, Pin(name="phone")]:
-    """A US phone number in one of its many written forms (with extension now and then)."""
-    return fake(ctx, seed).phone_number()
-
-
-@node(friendly_name="Fake Cell Number", category="Utils/Faker/Phone", exec_pins=True)
-def faker_cell_number(ctx: Context, seed: Seed = -1) -> Annotated[str, Pin(name="phone")]:
-    """A plain 10-digit US number, like 276-931-7066 or (591)990-7483 (no extension)."""
-    return fake(ctx, seed).basic_phone_number()
+faker_phone_number = drawn("faker_phone_number", "Fake Phone Number", PHONE, "phone_number", "phone",
+                           "A US phone number in one of its many written forms (with extension now and then).")
+faker_cell_number = drawn("faker_cell_number", "Fake Cell Number", PHONE, "basic_phone_number", "phone",
+                          "A plain 10-digit US number, like 276-931-7066 or (591)990-7483 (no extension).")
