@@ -211,13 +211,30 @@ class Comment(_Model):
 
 
 class Layer(_Model):
-    """A collapsed sub-graph: its nodes are drawn as one box whose pins are the wires crossing its edge."""
+    """A collapsed sub-graph: its nodes are drawn as one box whose pins are the wires crossing its edge.
+
+    A layer may sit inside another (`parent_id`, as in Flow-Like's layers); `nodes` lists the nodes directly in it
+    (each with `layer` set to it), while the layers inside it name it as their parent."""
 
     id: str = Field(default_factory=new_id)
     name: str
+    parent_id: str | None = None
     coordinates: tuple[float, float, float] = (0.0, 0.0, 0.0)
     nodes: list[str] = Field(default_factory=list)
     comment: str | None = None
+
+
+def _nested_layers_by_parent(layers: Any) -> None:
+    """Files written before layers had a parent listed a nested layer among its parent's nodes: name it as parent."""
+    if not isinstance(layers, dict) or not all(isinstance(layer, dict) for layer in layers.values()):
+        return
+    for layer_id, layer in layers.items():
+        members = layer.get("nodes")
+        if isinstance(members, list) and any(member in layers for member in members):
+            for member in members:
+                if member in layers and member != layer_id:
+                    layers[member].setdefault("parent_id", layer_id)
+            layer["nodes"] = [member for member in members if member not in layers]
 
 
 Listener = Callable[["Board", "Command | None"], None]
@@ -249,7 +266,24 @@ class Board(_Model):
         if isinstance(data, dict):
             for table in ("nodes", "variables", "comments", "layers"):
                 _keyed_by_id(table, data.get(table))
+            _nested_layers_by_parent(data.get("layers"))
         return data
+
+    @model_validator(mode="after")
+    def _layers_nest(self) -> Board:
+        """Every layer's parent is a layer of the board, and no layer sits (however deep) inside itself."""
+        for layer in self.layers.values():
+            seen = {layer.id}
+            parent = layer.parent_id
+            while parent is not None:
+                if parent not in self.layers:
+                    raise ValueError(f"layer {layer.name!r} ({layer.id}) sits in layer {parent!r}, "
+                                     f"which the board does not have")
+                if parent in seen:
+                    raise ValueError(f"layer {layer.name!r} ({layer.id}) sits inside itself")
+                seen.add(parent)
+                parent = self.layers[parent].parent_id
+        return self
 
     # ---- reading -------------------------------------------------------------------------------------
 
@@ -288,9 +322,28 @@ class Board(_Model):
         source, target = self.nodes[connection.from_node], self.nodes[connection.to_node]
         return source, source.pins[connection.from_pin], target, target.pins[connection.to_pin]
 
+    def layer_path(self, layer_id: str | None) -> list[Layer]:
+        """The layers from the board down to `layer_id` (outermost first; [] for the board itself)."""
+        path: list[Layer] = []
+        while layer_id is not None and layer_id in self.layers:
+            path.append(self.layers[layer_id])
+            layer_id = self.layers[layer_id].parent_id
+        return path[::-1]
+
+    def layers_in(self, parent_id: str | None) -> list[Layer]:
+        """The layers directly inside `parent_id` (None: those drawn on the board itself)."""
+        return [layer for layer in self.layers.values() if layer.parent_id == parent_id]
+
+    def layer_contents(self, layer_id: str) -> set[str]:
+        """Ids of the nodes inside a layer, in the layers nested in it too."""
+        subtree = [layer for layer in self.layers.values() if any(step.id == layer_id for step in
+                                                                   self.layer_path(layer.id))]
+        return {node_id for layer in subtree for node_id in layer.nodes if node_id in self.nodes}
+
     def layer_pins(self, layer_id: str) -> list[tuple[Node, Pin]]:
-        """The boundary pins of a layer: its nodes' pins that wires cross into or out of the layer."""
-        inside = set(self.layers[layer_id].nodes)
+        """The boundary pins of a layer: the pins of the nodes inside it (nested ones too) that wires cross its
+        edge with."""
+        inside = self.layer_contents(layer_id)
         crossing = set()
         for wire in self.connections:
             if (wire.from_node in inside) != (wire.to_node in inside):

@@ -329,9 +329,16 @@ def _set_members(board: Board, layer_id: str, nodes: list[str]) -> None:
     board.layers[layer_id] = board.layers[layer_id].model_copy(update={"nodes": nodes})
 
 
+def _where(board: Board, layer_id: str | None) -> str:
+    return f"layer {board.layers[layer_id].name!r}" if layer_id in board.layers else "the board's top level"
+
+
 @dataclass
 class CreateLayer(Command):
-    """Collapse nodes into a new layer: the editor draws them as one box whose pins are the wires crossing its edge."""
+    """Collapse nodes into a new layer: the editor draws them as one box whose pins are the wires crossing its edge.
+
+    The nodes must all be drawn at one level: the board, or the layer `layer.parent_id` (the new layer then sits
+    inside it)."""
 
     layer: Layer
     label: ClassVar[str] = "create layer"
@@ -340,26 +347,33 @@ class CreateLayer(Command):
         return set(self.layer.nodes)
 
     def touches_layers(self, board: Board) -> set[str]:
-        return {self.layer.id}
+        return {self.layer.id} | ({self.layer.parent_id} & board.layers.keys())
 
     def do(self, board: Board) -> Layer:
+        parent = self.layer.parent_id
         if self.layer.id in board.layers:
             raise BoardError(f"board {board.name!r} already has a layer with id {self.layer.id!r}")
+        if parent is not None and parent not in board.layers:
+            raise BoardError(f"board {board.name!r} has no layer {parent!r} to put layer {self.layer.name!r} in")
         if not self.layer.nodes:
             raise BoardError(f"layer {self.layer.name!r} needs at least one node")
         for node_id in self.layer.nodes:
             node = _node(board, node_id)
-            if node.layer in board.layers:
-                raise BoardError(f"node {node.label()} is already in layer {board.layers[node.layer].name!r}")
+            level = node.layer if node.layer in board.layers else None
+            if level != parent:
+                raise BoardError(f"node {node.label()} is in {_where(board, level)}, not in {_where(board, parent)}")
         for node_id in self.layer.nodes:
             board.nodes[node_id].layer = self.layer.id
+        if parent is not None:
+            moved = set(self.layer.nodes)
+            _set_members(board, parent, [n for n in board.layers[parent].nodes if n not in moved])
         board.layers[self.layer.id] = _copy(self.layer)
         return board.layers[self.layer.id]
 
 
 @dataclass
 class RemoveLayer(Command):
-    """Dissolve a layer: its nodes stay where they are, drawn one by one again."""
+    """Dissolve a layer: its nodes and the layers inside it move one level up, to where the layer was."""
 
     layer_id: str
     label: ClassVar[str] = "remove layer"
@@ -369,14 +383,21 @@ class RemoveLayer(Command):
         return set(layer.nodes) & board.nodes.keys() if layer is not None else set()
 
     def touches_layers(self, board: Board) -> set[str]:
-        return {self.layer_id}
+        layer = board.layers.get(self.layer_id)
+        parent = {layer.parent_id} & board.layers.keys() if layer is not None else set()
+        return {self.layer_id} | parent | {inner.id for inner in board.layers_in(self.layer_id)}
 
     def do(self, board: Board) -> None:
         if self.layer_id not in board.layers:
             raise BoardError(f"board {board.name!r} has no layer with id {self.layer_id!r}")
-        for node_id in board.layers.pop(self.layer_id).nodes:
-            if node_id in board.nodes:
-                board.nodes[node_id].layer = None
+        layer = board.layers.pop(self.layer_id)
+        members = [n for n in layer.nodes if n in board.nodes]
+        for node_id in members:
+            board.nodes[node_id].layer = layer.parent_id
+        if layer.parent_id is not None:
+            _set_members(board, layer.parent_id, [*board.layers[layer.parent_id].nodes, *members])
+        for inner in board.layers_in(self.layer_id):
+            board.layers[inner.id] = inner.model_copy(update={"parent_id": layer.parent_id})
 
 
 @dataclass
@@ -396,7 +417,9 @@ class UpdateLayer(Command):
             raise BoardError(f"board {board.name!r} has no layer with id {self.layer_id!r}")
         update: dict[str, Any] = {}
         if self.name is not None:
-            update["name"] = self.name
+            if not self.name.strip():
+                raise BoardError(f"layer {board.layers[self.layer_id].name!r} needs a name (got an empty one)")
+            update["name"] = self.name.strip()
         if self.coordinates is not None:
             x, y, *z = self.coordinates
             update["coordinates"] = (float(x), float(y), float(z[0] if z else 0.0))

@@ -101,7 +101,7 @@ def board_from_flowlike(fl: dict[str, Any], registry: Registry, report: ImportRe
         version=tuple(fl.get("version") or (0, 1, 0)),
         log_level=LogLevel(fl["log_level"]) if fl.get("log_level") in LogLevel._value2member_map_ else LogLevel.INFO,
         nodes=nodes, connections=connections, variables=variables, comments=comments,
-        layers=_layers(layers, nodes),
+        layers=_layers(layers, nodes, report),
     )
     report.board = board.name
     report.nodes = len(nodes)
@@ -365,20 +365,28 @@ def _or(value: float | None, default: float) -> float:
     return default if value is None else value
 
 
-def _layers(layers: dict[str, dict[str, Any]], nodes: dict[str, Node]) -> dict[str, Layer]:
-    """Our layers list their members: the nodes drawn in them and the layers nested in them."""
+def _layers(layers: dict[str, dict[str, Any]], nodes: dict[str, Node], report: ImportReport) -> dict[str, Layer]:
+    """Our layers: the nodes drawn directly in each, and the layer it sits in (Flow-Like's `parent_id`)."""
     members: dict[str, list[str]] = {layer_id: [] for layer_id in layers}
     for node in nodes.values():
         if node.layer in members:
             members[node.layer].append(node.id)
-    for layer_id, layer in layers.items():
-        if layer.get("parent_id") in members:
-            members[layer["parent_id"]].append(layer_id)
+    parents = {layer_id: layer.get("parent_id") if layer.get("parent_id") in layers else None
+               for layer_id, layer in layers.items()}
+    for layer_id in layers:
+        seen, step = {layer_id}, parents[layer_id]
+        while step is not None and step not in seen:
+            seen.add(step)
+            step = parents[step]
+        if step == layer_id:  # a loop of parents: this layer is drawn on the board, which breaks it
+            report.add("note", f"layer {layers[layer_id].get('name')!r} ({layer_id}) sat inside itself "
+                               f"through {parents[layer_id]}: it is drawn on the board")
+            parents[layer_id] = None
     out = {}
     for layer_id, layer in layers.items():
         x, y, z = (list(layer.get("coordinates") or ()) + [0.0, 0.0, 0.0])[:3]
-        out[layer_id] = Layer(id=layer_id, name=layer.get("name") or layer_id, coordinates=(x, y, z),
-                              nodes=sorted(members[layer_id]), comment=layer.get("comment"))
+        out[layer_id] = Layer(id=layer_id, name=layer.get("name") or layer_id, parent_id=parents[layer_id],
+                              coordinates=(x, y, z), nodes=sorted(members[layer_id]), comment=layer.get("comment"))
     return out
 
 
@@ -395,14 +403,14 @@ def board_to_flowlike(board: Board, registry: Registry) -> dict[str, Any]:
     for wire in board.connections:
         connected_to.setdefault(wire.from_pin, []).append(wire.to_pin)
         depends_on.setdefault(wire.to_pin, []).append(wire.from_pin)
-    parent = {member: layer.id for layer in board.layers.values() for member in layer.nodes}
+    member_of = {member: layer.id for layer in board.layers.values() for member in layer.nodes}
     now = _now()
     nodes = {}
     for node in board.nodes.values():
         node_type = registry.get(node.name) if node.name in registry else None
         key, renames = _export_key(node, node_type)
         pins = {pin.id: _export_pin(pin, renames, connected_to, depends_on) for pin in node.pins.values()}
-        layer = node.layer if node.layer in board.layers else parent.get(node.id)
+        layer = node.layer if node.layer in board.layers else member_of.get(node.id)
         nodes[node.id] = {
             "id": node.id, "name": key, "friendly_name": node.friendly_name, "description": node.description,
             "coordinates": list(node.coordinates), "category": node.category, "pins": pins,
@@ -413,7 +421,7 @@ def board_to_flowlike(board: Board, registry: Registry) -> dict[str, Any]:
     comments = {c.id: {"id": c.id, "content": c.content, "comment_type": "Text", "timestamp": now,
                        "coordinates": list(c.coordinates), "width": c.width, "height": c.height, "color": c.color}
                 for c in board.comments.values()}
-    layers = {layer.id: {"id": layer.id, "parent_id": parent.get(layer.id), "name": layer.name, "type": "Collapsed",
+    layers = {layer.id: {"id": layer.id, "parent_id": layer.parent_id, "name": layer.name, "type": "Collapsed",
                          "nodes": {}, "variables": {}, "comments": {}, "coordinates": list(layer.coordinates),
                          "pins": {}, "comment": layer.comment}
               for layer in board.layers.values()}

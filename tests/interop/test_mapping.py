@@ -8,6 +8,7 @@ from flowlike_json import exec_pin, fl_board, fl_node, fl_pin, link
 
 from flowlike_core import Registry
 from flowlike_core.interop import open_board
+from flowlike_core.interop.mapping import board_to_flowlike
 
 
 def load(board, registry):
@@ -135,10 +136,23 @@ def test_nested_layers_and_bridge_pins(registry):
     board, report = load(fl_board(*nodes, layers=layers), registry)
     assert [(w.from_pin, w.to_pin) for w in board.connections] == [("so", "li")]
     assert not report.of("wire-repaired") and not report.of("wire-dropped")
-    assert board.layers["outer"].nodes == ["inner", "s"] and board.layers["inner"].nodes == ["l"]
+    assert board.layers["outer"].nodes == ["s"] and board.layers["inner"].nodes == ["l"]
+    assert (board.layers["outer"].parent_id, board.layers["inner"].parent_id) == (None, "outer")
     assert (board.layers["outer"].coordinates, board.layers["outer"].comment) == ((10, 20, 0), "group")
     assert board.nodes["l"].layer == "inner"
     assert board.comments["ci"].content == "inside"
+    exported = board_to_flowlike(board, registry)["layers"]
+    assert (exported["outer"]["parent_id"], exported["inner"]["parent_id"]) == (None, "outer")
+
+
+def test_layers_whose_parents_loop_are_drawn_on_the_board_with_a_note(registry):
+    layers = {key: {"id": key, "parent_id": parent, "name": key.title(), "type": "Collapsed", "coordinates": [0, 0, 0],
+                    "pins": {}, "nodes": {}} for key, parent in (("a", "b"), ("b", "a"), ("c", "a"))}
+    board, report = load(fl_board(fl_node("s", "events_simple", [], layer="c"), layers=layers), registry)
+    assert sorted((layer.id, layer.parent_id) for layer in board.layers.values()) == [("a", None), ("b", "a"),
+                                                                                      ("c", "a")]
+    assert [e.message for e in report.of("note")] == ["layer 'A' (a) sat inside itself through b: it is drawn on "
+                                                      "the board"]
 
 
 def test_a_pin_flowlike_saved_as_generic_takes_our_type_without_a_report(registry):

@@ -87,7 +87,7 @@ def _add_layers(board: Board, draw: st.DrawFn) -> None:
         for node_id in members:
             board.nodes[node_id].layer = layer.id
         if parent is not None and draw(st.booleans()):
-            parent.nodes = sorted([*parent.nodes, layer.id])
+            layer.parent_id = parent.id
         board.layers[layer.id] = layer
         parent = layer
 
