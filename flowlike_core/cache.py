@@ -15,6 +15,9 @@ from run to run opt out (`cacheable = False` on the type, `@node(cacheable=False
 types that reach the network, files or processes are not cached unless they declare `cacheable = True`; exec
 nodes are cached only when they do (idempotent: their effect is their outputs and the exec output they take).
 
+A result keeps the log lines its execution wrote (the first `FOLDED_LOGS`, as a folded trace keeps them): a node
+served from the cache tells them again, into its trace and to the listeners, as `ReplayedLogLine`s.
+
 The cache is bounded by bytes (least recently used results go first) and can keep results in the content store
 (`persist()`), keyed by their content hash, so that another kernel or a papermill run reuses them.
 """
@@ -27,12 +30,14 @@ import hashlib
 import os
 import pickle
 import threading
+import time
 import warnings
 from collections import OrderedDict
 from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from flowlike_core.board import LogLevel
 from flowlike_core.errors import RunError
 from flowlike_core.fingerprint import Fingerprint, code_version, fingerprint, global_reads
 from flowlike_core.plan import CONST, PURE, NodePlan
@@ -54,6 +59,7 @@ from flowlike_core.reasons import (
     Change,
     Reason,
 )
+from flowlike_core.run import FOLDED_LOGS, LEVEL_ORDER, LogLine
 
 if TYPE_CHECKING:
     from flowlike_core.context import Context
@@ -69,7 +75,7 @@ so that a papermill run of a notebook reuses what the last one computed without 
 ENV_MAX_BYTES = "FLOWLIKE_CACHE_MAX_BYTES"
 ENTRY_OVERHEAD = 512
 """Bytes counted per kept result besides its values (the entry, its key, its hashes)."""
-FORMAT = 1
+FORMAT = 2
 """Version of the stored entry layout: entries of another format are ignored."""
 _REACHING = frozenset({Capability.NETWORK, Capability.FILES, Capability.PROCESSES})
 """What a node may reach that can change between two runs with the same inputs."""
@@ -109,6 +115,43 @@ class Signature:
     """(name, content hash) of the module-level data its code reads (types from a notebook or script)."""
 
 
+@dataclass(slots=True)
+class ReplayedLogLine(LogLine):
+    """A line a cached node's original execution logged, told again as the cache serves its result."""
+
+    logged: float = 0.0
+    """When the original execution logged it (`time` is when it was replayed)."""
+    replayed: ClassVar[bool] = True
+    """The mark a listener reads (`getattr(line, "replayed", False)`) without importing this module."""
+
+
+def kept_logs(ctx: Context) -> tuple[tuple[tuple[LogLevel, str, float], ...], int]:
+    """The lines an execution logged, as a result keeps them: the first `FOLDED_LOGS`, and how many more."""
+    lines = ctx.trace.logs
+    return tuple((line.level, line.message, line.time) for line in lines[:FOLDED_LOGS]), \
+        max(len(lines) - FOLDED_LOGS, 0)
+
+
+def replay_logs(ctx: Context, entry: Entry) -> None:
+    """Tell a cached node's original log lines again: into its trace and to the run's listeners."""
+    executor, trace = ctx._executor, ctx.trace
+    node_id = trace.node_id
+    lines = [ReplayedLogLine(level, executor.redactor.text(message) if executor.redactor else message, time.time(),
+                             node_id, logged)
+             for level, message, logged in entry.logs if LEVEL_ORDER[level] >= executor.log_floor]
+    if entry.dropped_logs and LEVEL_ORDER[LogLevel.INFO] >= executor.log_floor:
+        lines.append(ReplayedLogLine(LogLevel.INFO, f"... {entry.dropped_logs} more line(s) of the original "
+                                                    f"execution were not kept", time.time(), node_id))
+    if not lines:
+        return
+    if not trace.logs:
+        trace.logs = []
+    for line in lines:
+        trace.logs.append(line)
+        if executor.on_log:
+            executor.notify(executor.on_log, line)
+
+
 @dataclass
 class Entry:
     """A kept result: the outputs by pin name (not by node, so equal nodes anywhere share it)."""
@@ -127,6 +170,10 @@ class Entry:
     """Inputs and outputs compared by identity: kept alive so that no other object takes their id."""
     opaque: dict[str, Fingerprint] = field(default_factory=dict, repr=False)
     """The fingerprints of outputs compared by identity, by pin name."""
+    logs: tuple[tuple[LogLevel, str, float], ...] = ()
+    """(level, message, time) of the first `FOLDED_LOGS` lines the execution logged, to replay them."""
+    dropped_logs: int = 0
+    """Lines it logged beyond those: counted, not kept."""
 
     @property
     def persistable(self) -> bool:
@@ -188,7 +235,8 @@ class ResultCache:
         if not isinstance(stored, dict) or stored.get("format") != FORMAT:
             return None
         return Entry(stored["outputs"], stored["prints"], stored["variables"], tuple(stored["activated"]),
-                     stored["size"], tuple(stored["checks"]))
+                     stored["size"], tuple(stored["checks"]), logs=tuple(stored["logs"]),
+                     dropped_logs=stored["dropped_logs"])
 
     def remember(self, board_id: str, node_id: str, signature: Signature) -> None:
         """What a node ran with, for the next "why" (kept in the store too, for the next kernel to explain)."""
@@ -222,7 +270,8 @@ class ResultCache:
         try:
             data = pickle.dumps({"format": FORMAT, "outputs": entry.outputs, "prints": entry.prints,
                                  "variables": entry.variables, "activated": list(entry.activated),
-                                 "size": entry.size, "checks": list(entry.checks)}, protocol=pickle.HIGHEST_PROTOCOL)
+                                 "size": entry.size, "checks": list(entry.checks), "logs": list(entry.logs),
+                                 "dropped_logs": entry.dropped_logs}, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as exc:
             return f"its result cannot be pickled ({type(exc).__name__}: {exc}), so it is kept in memory only"
         self.store.write(self._path(key), data, sync=False)  # type: ignore[union-attr]
@@ -408,6 +457,8 @@ class RunCache:
                     self._printed(plan.outputs[name], entry.prints[name], entry.opaque.get(name))
                 ctx.activated[:] = entry.activated
                 ctx.trace.cached = True
+                if entry.logs or entry.dropped_logs:
+                    replay_logs(ctx, entry)
                 self.cache.last[(self.board_id, node_id)] = dataclasses.replace(
                     signature, variables=tuple(sorted(entry.variables.items())))
                 self.reasons[node_id] = Reason(node_id, self._label(node_id), True, notes=notes)
@@ -415,6 +466,7 @@ class RunCache:
             if any(c.kind == MUTATED for c in changes):
                 self.cache.discard(key)
         changes = changes or self._explain(plan, signature)
+        ctx.trace  # noqa: B018 - made now, so that an execution past the node's full traces logs into it, to be kept
         self.pending[node_id] = _Pending(key, signature, changes, notes, held, _reading.set({}))
         self.reasons[node_id] = Reason(node_id, self._label(node_id), False, changes, notes)
         return False
@@ -448,11 +500,12 @@ class RunCache:
             if found.identity:
                 notes.append(f"output {name!r} ({', '.join(found.identity)}) is compared by identity: it cannot be "
                              f"hashed by content")
+        logs, dropped = kept_logs(ctx)
         entry = Entry(outputs, {name: p.digest for name, p in prints.items()}, reads, tuple(ctx.activated),
-                      ENTRY_OVERHEAD + sum(p.size for p in prints.values()),
+                      ENTRY_OVERHEAD + sum(p.size for p in prints.values()) + sum(len(m) + 64 for _, m, _ in logs),
                       tuple(name for name, p in prints.items() if p.mutable),
                       pending.held + tuple(held for p in prints.values() for held in p.held),
-                      {name: p for name, p in prints.items() if p.identity})
+                      {name: p for name, p in prints.items() if p.identity}, logs, dropped)
         note = self.cache.put(pending.key, entry)
         if note is not None and self.cache.store is not None:
             notes.append(note)

@@ -133,7 +133,21 @@ class Fetch(NodeType):
         ctx.set_output("body", f"<{ctx.get_input('url')}>")
 
 
-TYPES = (Start, Add, Shout, Dice, Wrap, Unwrap, Emit, Double, Bump, Fetch)
+class Tell(NodeType):
+    """Pure: logs `lines` lines (one a warning) while it works out `lines` squared."""
+
+    name = "c_tell"
+    pins = (data_in("lines", DataType.INTEGER), data_out("square", DataType.INTEGER))
+
+    def run(self, ctx):
+        RAN[self.name] += 1
+        lines = ctx.get_input("lines")
+        for line in range(1, lines + 1):
+            (ctx.warn if line == 1 else ctx.info)(f"line {line} of {lines}")
+        ctx.set_output("square", lines * lines)
+
+
+TYPES = (Start, Add, Shout, Dice, Wrap, Unwrap, Emit, Double, Bump, Fetch, Tell)
 
 
 def registry(version: str = "1.0") -> Registry:
@@ -163,6 +177,17 @@ def sum_board(registry: Registry) -> Board:
     wire(board, "left", "sum", "total", "a")
     wire(board, "right", "sum", "total", "b")
     wire(board, "total", "sum", "emit", "value")
+    wire(board, "start", "exec_out", "emit", "exec_in")
+    return board
+
+
+def telling_board(registry: Registry, lines: int) -> Board:
+    """start -> emit(told.square), where `told` logs `lines` lines."""
+    board = Board(name="telling")
+    add(board, registry, "c_start", "start")
+    add(board, registry, "c_tell", "told", lines=lines)
+    add(board, registry, "c_emit", "emit")
+    wire(board, "told", "square", "emit", "value")
     wire(board, "start", "exec_out", "emit", "exec_in")
     return board
 
