@@ -7,14 +7,21 @@ Nodes that remember something between executions (do-once, flip-flop, gate, gath
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
-from flowlike_core import Context, DataType, NodeType, PinOptions, data_in, data_out, exec_in, exec_out
+from flowlike_core import Context, DataType, NodeType, PinOptions, PinSpec, data_in, data_out, exec_in, exec_out
+
+CATEGORY = "Control"
+
+
+def milliseconds_in(name: str) -> PinSpec:
+    return data_in(name, DataType.FLOAT, default=1000.0, friendly_name="Milliseconds",
+                   options=PinOptions(range=(0, 86_400_000)))
 
 
 class Branch(NodeType):
     name = "control_branch"
     friendly_name = "Branch"
-    category = "Control"
     description = "Follows True or False depending on the condition."
     pins = (
         exec_in(),
@@ -30,7 +37,6 @@ class Branch(NodeType):
 class Sequence(NodeType):
     name = "control_sequence"
     friendly_name = "Sequence"
-    category = "Control"
     description = "Runs each output branch to completion, one after another, in pin order."
     pins = (exec_in(), exec_out("exec_out", "Then 0"), exec_out("exec_out", "Then 1"), exec_out("exec_out", "Then 2"))
 
@@ -104,8 +110,8 @@ class DoOnce(NodeType):
         data_out("has_fired", DataType.BOOLEAN, friendly_name="Has Fired"),
     )
 
-    def run(self, ctx: Context) -> None:
-        fired = ctx.state.setdefault("has_fired", bool(ctx.get_input("start_closed")))
+    def run(self, ctx: Context, *, start_closed: bool) -> None:
+        fired = ctx.state.setdefault("has_fired", bool(start_closed))
         if ctx.trigger == "reset":
             fired = False
         elif not fired:
@@ -130,11 +136,11 @@ class DoN(NodeType):
         data_out("remaining", DataType.INTEGER, friendly_name="Remaining"),
     )
 
-    def run(self, ctx: Context) -> None:
-        n, start = max(0, ctx.get_input("n")), ctx.get_input("start_index")
-        index = ctx.state.get("index", start)
+    def run(self, ctx: Context, *, n: int, start_index: int) -> None:
+        n = max(0, n)
+        index = ctx.state.get("index", start_index)
         if ctx.trigger == "reset":
-            index = start
+            index = start_index
         elif index < n:
             index += 1
             ctx.activate("then")
@@ -157,9 +163,9 @@ class FlipFlop(NodeType):
         data_out("tick", DataType.INTEGER, friendly_name="Tick", description="Executions so far"),
     )
 
-    def run(self, ctx: Context) -> None:
+    def run(self, ctx: Context, *, start_on_a: bool) -> None:
         tick = ctx.state.get("tick", 0)
-        is_a = bool(ctx.get_input("start_on_a")) == (tick % 2 == 0)
+        is_a = bool(start_on_a) == (tick % 2 == 0)
         ctx.state["tick"] = tick + 1
         ctx.set_output("is_a", is_a)
         ctx.set_output("tick", tick + 1)
@@ -207,7 +213,6 @@ class Gate(NodeType):
 class Reroute(NodeType):
     name = "reroute"
     friendly_name = "Reroute"
-    category = "Control"
     description = "Passes execution straight on; a bend point to tidy wires."
     pins = (exec_in(), exec_out())
 
@@ -218,58 +223,51 @@ class Reroute(NodeType):
 class RerouteData(NodeType):
     name = "reroute_data"
     friendly_name = "Reroute (Data)"
-    category = "Control"
     description = "Passes a value straight on; a bend point to tidy data wires. Takes the type of what it carries."
     pins = (
         data_in("route_in", DataType.GENERIC, friendly_name="In", generic="T"),
         data_out("route_out", DataType.GENERIC, friendly_name="Out", generic="T"),
     )
 
-    def run(self, ctx: Context) -> None:
-        ctx.set_output("route_out", ctx.get_input("route_in"))
+    def run(self, ctx: Context, *, route_in: Any) -> None:
+        ctx.set_output("route_out", route_in)
 
 
 class Delay(NodeType):
     name = "delay"
     friendly_name = "Delay"
-    category = "Control"
     description = "Waits, then goes on. Other branches keep running meanwhile; cancelling the run ends the wait."
     pins = (
         exec_in(),
-        data_in("time", DataType.FLOAT, default=1000.0, friendly_name="Milliseconds",
-                options=PinOptions(range=(0, 86_400_000))),
+        milliseconds_in("time"),
         exec_out("exec_out", "Done"),
     )
 
-    async def run(self, ctx: Context) -> None:
-        milliseconds = ctx.get_input("time")
-        if milliseconds < 0:
-            raise ValueError(f"delay must not be negative, got {milliseconds} ms")
-        await ctx.sleep(milliseconds / 1000)
+    async def run(self, ctx: Context, *, time: float) -> None:
+        if time < 0:
+            raise ValueError(f"delay must not be negative, got {time} ms")
+        await ctx.sleep(time / 1000)
         ctx.activate("exec_out")
 
 
 class Timeout(NodeType):
     name = "control_timeout"
     friendly_name = "Timeout"
-    category = "Control"
     description = "Runs the body; if it is not finished in time, stops it and fires Timed Out instead of Completed."
     pins = (
         exec_in(),
-        data_in("timeout_ms", DataType.FLOAT, default=1000.0, friendly_name="Milliseconds",
-                options=PinOptions(range=(0, 86_400_000))),
+        milliseconds_in("timeout_ms"),
         exec_out("exec_body", "Body"),
         exec_out("exec_completed", "Completed"),
         exec_out("exec_timed_out", "Timed Out"),
     )
 
-    async def run(self, ctx: Context) -> None:
-        milliseconds = ctx.get_input("timeout_ms")
+    async def run(self, ctx: Context, *, timeout_ms: float) -> None:
         try:
-            async with asyncio.timeout(milliseconds / 1000):
+            async with asyncio.timeout(timeout_ms / 1000):
                 await ctx.fire("exec_body")
         except TimeoutError:
-            ctx.warn(f"the body did not finish within {milliseconds:g} ms and was stopped")
+            ctx.warn(f"the body did not finish within {timeout_ms:g} ms and was stopped")
             ctx.activate("exec_timed_out")
             return
         ctx.activate("exec_completed")
