@@ -6,6 +6,8 @@
     start.outputs.exec_out >> say.inputs.exec_in
     board.run()
 
+A handle uses the document's names for what the document has (`node.name` is the type key, `node.pins` the pins
+by id, `node.inputs` the input pins in order), giving handles where the document gives models.
 The engine Board (`board.core`) stays the single source of truth: a handle holds only ids and reads
 through to the model on every access, so the editor, undo and redo and cells never disagree.
 """
@@ -61,6 +63,11 @@ def stable_pin_ids(node: Node) -> list[str]:
     return ids
 
 
+def _title(node: Node) -> str:
+    """What a node is called on the canvas: its friendly name, else its type key."""
+    return node.friendly_name or node.name
+
+
 def with_pin_ids(node: Node, ids: list[str]) -> Node:
     pins = sorted(node.pins.values(), key=lambda p: p.index)
     if len(ids) != len(pins):
@@ -99,8 +106,8 @@ class PinHandle:
         """The pins on the other end of this pin's wires."""
         board = self.node.board
         if self.core.is_input:
-            return [board.node(c.from_node).pin_by_id(c.from_pin) for c in board.core.wires_into(self.node.id, self.id)]
-        return [board.node(c.to_node).pin_by_id(c.to_pin) for c in board.core.wires_from(self.node.id, self.id)]
+            return [board.node(c.from_node).pins[c.from_pin] for c in board.core.wires_into(self.node.id, self.id)]
+        return [board.node(c.to_node).pins[c.to_pin] for c in board.core.wires_from(self.node.id, self.id)]
 
     @property
     def value(self) -> Any:
@@ -134,8 +141,8 @@ class PinHandle:
             self.node.board.core.apply(commands.Batch(parts))
 
     def describe(self) -> dict[str, Any]:
-        wired = ", ".join(f"{p.node.name}.{p.name}" for p in self.wires)
-        return {"node": self.node.name, "pin": self.name, "direction": self.direction.value, "type": self.type,
+        wired = ", ".join(f"{_title(p.node.core)}.{p.name}" for p in self.wires)
+        return {"node": _title(self.node.core), "pin": self.name, "direction": self.direction.value, "type": self.type,
                 "value": self.value, "wired to": wired}
 
     def __eq__(self, other: object) -> bool:
@@ -147,11 +154,32 @@ class PinHandle:
     def __repr__(self) -> str:
         arrow = "in" if self.core.is_input else "out"
         value = "" if self.core.is_exec else f" = {self.value!r}"
-        return f"<{arrow} pin {self.node.name}.{self.name}: {self.type}{value}>"
+        return f"<{arrow} pin {_title(self.node.core)}.{self.name}: {self.type}{value}>"
+
+
+class NodePins(Mapping[str, PinHandle]):
+    """The document's `pins` as handles: keyed by pin id like it (`node.inputs.message` reaches a pin by name)."""
+
+    def __init__(self, node: NodeHandle) -> None:
+        self._node = node
+
+    def __getitem__(self, pin_id: str) -> PinHandle:
+        if pin_id not in self._node.core.pins:  # a KeyError, as the document's dict raises
+            raise KeyError(f"node {self._node.core.label()} has no pin with id {pin_id!r}")
+        return PinHandle(self._node, pin_id)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._node.core.pins))
+
+    def __len__(self) -> int:
+        return len(self._node.core.pins)
+
+    def __repr__(self) -> str:
+        return "\n".join(repr(pin) for pin in self.values()) or "<no pins>"
 
 
 class Pins:
-    """A node's inputs or outputs by name: `node.inputs.message`, `node.inputs["message"]`, tab completion.
+    """A node's inputs or outputs in order, by name: `node.inputs.message`, `node.inputs["message"]`, tab completion.
 
     Pins sharing a name (a variadic group) are reached as `pins["name", 1]` or `pins.group("name")`.
     """
@@ -214,7 +242,7 @@ class Pins:
 
 
 class NodeHandle:
-    """One node of a board: its pins (`.inputs`, `.outputs`), defaults (`.set(...)`), and removal."""
+    """One node of a board: its pins (`.inputs`, `.outputs`, `.pins` by id), defaults (`.set(...)`), and removal."""
 
     def __init__(self, board: Board, node_id: str) -> None:
         self.board = board
@@ -229,11 +257,17 @@ class NodeHandle:
 
     @property
     def name(self) -> str:
-        return self.core.friendly_name or self.core.name
+        """The catalog type key, e.g. `log_info` (the document's `name`)."""
+        return self.core.name
 
     @property
-    def type(self) -> str:
-        return self.core.name
+    def friendly_name(self) -> str:
+        """The node's own name on the board (`rename` sets it); `board.node(...)` finds a node by it."""
+        return self.core.friendly_name
+
+    @property
+    def pins(self) -> NodePins:
+        return NodePins(self)
 
     @property
     def inputs(self) -> Pins:
@@ -243,11 +277,7 @@ class NodeHandle:
     def outputs(self) -> Pins:
         return Pins(self, PinDirection.OUTPUT)
 
-    def pin_by_id(self, pin_id: str) -> PinHandle:
-        self.core.pins[pin_id]  # noqa: B018 - raises KeyError for a pin that is not there
-        return PinHandle(self, pin_id)
-
-    def pins(self) -> Any:
+    def pin_table(self) -> Any:
         """Every pin with its type, current value and wires: a DataFrame when pandas is there, else rows."""
         return namespace.table([p.describe() for p in [*self.inputs, *self.outputs]])
 
@@ -289,10 +319,12 @@ class NodeHandle:
         return hash(self.id)
 
     def __repr__(self) -> str:
-        return f"<node {self.name!r} ({self.type}, id {self.id}): in {self.inputs.names()}, out {self.outputs.names()}>"
+        return (f"<node {_title(self.core)!r} ({self.name}, id {self.id}): in {self.inputs.names()}, "
+                f"out {self.outputs.names()}>")
 
     def _repr_html_(self) -> str:
-        title = f"<b>{html.escape(self.name)}</b> <code>{html.escape(self.type)}</code> id <code>{self.id}</code>"
+        title = (f"<b>{html.escape(_title(self.core))}</b> <code>{html.escape(self.name)}</code> "
+                 f"id <code>{self.id}</code>")
         return f"<div>{title}</div>" + namespace.html_table([p.describe() for p in [*self.inputs, *self.outputs]])
 
 

@@ -3,7 +3,8 @@
     run = board.run()
     run.status                     # Success / Failed / Cancelled
     run.outputs.add.result         # or run["add", "result"], run.output("add", "result")
-    run.logs                       # a DataFrame (a list of rows without pandas)
+    run.log_table()                # a DataFrame (a list of rows without pandas); run.logs() as the Run has it
+    run.trace_table()              # one row per node execution; run.traces as the Run has them
     run.why("add")                 # why a node ran, or that it came from the board's result cache
     run.raise_for_status()         # for scripts
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from flowlike_core.board import PinDirection
+from flowlike_core.board import LogLevel, PinDirection
 from flowlike_core.errors import UnknownNodeError
 from flowlike_core.reasons import Reason
 from flowlike_core.run import Run, RunStatus, value_key
@@ -93,7 +94,8 @@ class Outputs:
 
 
 class RunView:
-    """A kernel view over an engine Run (`.core`); everything not defined here reads through to it."""
+    """A kernel view over an engine Run (`.core`); everything not defined here reads through to it, and a name the
+    Run has means the same here (the tables have names of their own)."""
 
     def __init__(self, run: Run) -> None:
         self.core = run
@@ -143,18 +145,16 @@ class RunView:
                  "duration (s)": round(t.duration, 4), "logs": "\n".join(line.message for line in t.logs),
                  "error": t.error} for t in self.core.traces]
 
-    @property
-    def traces(self) -> Any:
-        """One row per node execution: step, node, status, timing, logs, error."""
+    def trace_table(self) -> Any:
+        """One row per traced node execution (`run.traces`): step, node, status, timing, logs, error."""
         return namespace.table(self.trace_rows())
 
-    @property
-    def logs(self) -> Any:
-        """Every log line of the run: time, level, node, message."""
+    def log_table(self, level: LogLevel = LogLevel.DEBUG) -> Any:
+        """The run's log lines from `level` up (`run.logs(level)`): time, level, node, message."""
         start = self.core.start
         return namespace.table([{"time (s)": round(line.time - start, 4), "level": line.level.value,
                                  "node": self._node_label(line.node_id), "message": line.message}
-                                for line in self.core.logs()])
+                                for line in self.core.logs(level)])
 
     def summary(self) -> str:
         core = self.core

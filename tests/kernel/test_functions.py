@@ -43,13 +43,13 @@ def test_redefining_a_node_updates_boards_keeping_matching_wires() -> None:
     scale = board.node("scale")
     assert scale.inputs.names() == ["value", "offset"]
     assert scale.inputs.value.id == value_id
-    assert [p.node.name for p in scale.inputs.value.wires] == ["source"]
-    assert [p.node.name for p in scale.outputs.result.wires] == ["say"]
+    assert [p.node.friendly_name for p in scale.inputs.value.wires] == ["source"]
+    assert [p.node.friendly_name for p in scale.outputs.result.wires] == ["say"]
     assert board.node("factor").outputs.sum.wires == []
     assert board.run().outputs.scale.result == 6.5
     board.undo()
     assert board.node("scale").inputs.names() == ["value", "factor"]
-    assert [p.node.name for p in board.node("factor").outputs.sum.wires] == ["scale"]
+    assert [p.node.friendly_name for p in board.node("factor").outputs.sum.wires] == ["scale"]
 
 
 def test_redefining_with_the_same_pins_needs_no_edit() -> None:
@@ -86,7 +86,7 @@ def test_a_board_runs_as_one_node_of_another() -> None:
     run = outer.run()
     assert run.status is RunStatus.SUCCESS
     assert run.outputs.double.result == 40
-    assert list(run.logs["message"]) == ["[inner_double] inner ran", "40"]
+    assert list(run.log_table()["message"]) == ["[inner_double] inner ran", "40"]
 
     inner.node("twice").inputs.integer2.value = -1
     assert outer.run().outputs.double.result == -20

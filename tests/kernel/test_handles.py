@@ -13,8 +13,8 @@ def test_add_connect_and_find(counter: fnb.Board) -> None:
     core = counter.core
     assert len(core.nodes) == 3 and len(core.connections) == 2
     say = counter.node("say")
-    assert say.type == "log_info"
-    assert [p.node.name for p in say.inputs.exec_in.wires] == ["start"]
+    assert (say.name, say.friendly_name) == ("log_info", "say")
+    assert [p.node.friendly_name for p in say.inputs.exec_in.wires] == ["start"]
     assert counter.nodes.say == say == counter["say"]
     assert counter.find("READ") == [counter.node("read n")]
     assert say.inputs.message.wires[0].name == "value_ref"
@@ -24,7 +24,7 @@ def test_pins_show_types_and_values(counter: fnb.Board) -> None:
     read = counter.node("read n")
     assert read.inputs.var_ref.value == "n"
     assert read.inputs.var_ref.type == "String"
-    table = read.pins()
+    table = read.pin_table()
     assert list(table["pin"])[:2] == ["var_ref", "value_ref"]
     assert list(table["type"])[:2] == ["String", "Generic"]
     assert read.outputs.value_ref.value is None
@@ -67,8 +67,8 @@ def test_re_running_a_cell_does_not_duplicate(counter: fnb.Board) -> None:
 def test_re_adding_a_name_with_another_type_replaces_the_node_keeping_wires(counter: fnb.Board) -> None:
     counter.add("log_warning", "say")
     say = counter.node("say")
-    assert say.type == "log_warning"
-    assert [p.node.name for p in say.inputs.exec_in.wires] == ["start"]
+    assert say.name == "log_warning"
+    assert [p.node.friendly_name for p in say.inputs.exec_in.wires] == ["start"]
     assert len(counter.core.nodes) == 3
 
 
@@ -106,5 +106,5 @@ def test_the_engine_board_stays_the_source_of_truth(counter: fnb.Board) -> None:
 
     say = counter.node("say")
     counter.core.apply(commands.UpdateNode(say.id, friendly_name="shout"))
-    assert say.name == "shout"
+    assert say.friendly_name == "shout"
     assert fnb.Board(counter.core).node("shout") == fnb.Board(counter.core).nodes["shout"]

@@ -21,7 +21,7 @@ def test_load_run_with_vars_and_bindings(shell: InteractiveShell, counter: fnb.B
     shell.run_line_magic("flowlike", f"load {path} --as again")
     assert "again" in shell.user_ns
     run = shell.run_line_magic("flowlike", f"run {path}")
-    assert list(run.logs["message"]) == ["3"]
+    assert list(run.log_table()["message"]) == ["3"]
 
 
 def test_show_code_and_catalog(shell: InteractiveShell, counter: fnb.Board, capsys: pytest.CaptureFixture) -> None:

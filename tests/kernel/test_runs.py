@@ -7,6 +7,7 @@ import pytest
 
 import flowlike_nb as fnb
 from flowlike_core import NodeFailed, RunStatus
+from flowlike_core.board import LogLevel
 
 
 @fnb.node
@@ -30,10 +31,13 @@ def failing_board(value: int) -> fnb.Board:
 def test_run_has_status_traces_logs_and_outputs(counter: fnb.Board) -> None:
     run = counter.run({"n": 5})
     assert run.status is RunStatus.SUCCESS
-    assert isinstance(run.traces, pandas.DataFrame)
-    assert list(run.traces["node"]) == ["start", "say", "read n"]
-    assert list(run.traces["status"]) == ["Success"] * 3
-    assert list(run.logs["message"]) == ["5"] and list(run.logs["node"]) == ["say"]
+    traces, logs = run.trace_table(), run.log_table()
+    assert isinstance(traces, pandas.DataFrame)
+    assert list(traces["node"]) == ["start", "say", "read n"]
+    assert list(traces["status"]) == ["Success"] * 3
+    assert list(logs["message"]) == ["5"] and list(logs["node"]) == ["say"]
+    assert run.traces == run.core.traces and run.logs() == run.core.logs()  # the Run's own, read through
+    assert run.log_table(LogLevel.WARN).empty
     assert run.outputs["read n"].value_ref == 5
     assert run["read n", "value_ref"] == 5 == run["read n.value_ref"] == run.output("read n", "value_ref")
     assert "value_ref" in dir(run.outputs["read n"])
@@ -45,7 +49,8 @@ def test_logs_are_rows_without_pandas(counter: fnb.Board, monkeypatch: pytest.Mo
 
     monkeypatch.setitem(sys.modules, "pandas", None)
     run = counter.run()
-    assert run.logs == [{"time (s)": run.logs[0]["time (s)"], "level": "Info", "node": "say", "message": "3"}]
+    logs = run.log_table()
+    assert logs == [{"time (s)": logs[0]["time (s)"], "level": "Info", "node": "say", "message": "3"}]
 
 
 def test_a_failed_run_raises_nothing_until_asked() -> None:

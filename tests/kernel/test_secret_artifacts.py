@@ -57,7 +57,7 @@ def secret_board() -> Board:
 NOTEBOOK_CELLS = [
     "import flowlike_nb as fnb",
     "board = fnb.Board.load(BOARD)\nrun = board.run(variables={'api_token': TOKEN})\nrun",
-    "run.logs",
+    "run.log_table()",
     "print(run.summary())",
     "board.exposed()",
 ]
@@ -88,7 +88,7 @@ def artifacts(tmp_path: Path) -> dict[str, str]:
     found["exposed()"] = repr(notebook_board.exposed())
     view = notebook_board.run(variables={"api_token": TOKEN})
     found["Run.record()/to_json()"] = view.core.to_json()
-    found["RunView logs/html/summary"] = "\n".join((repr(view.logs), view.html(), view.summary()))
+    found["RunView logs/html/summary"] = "\n".join((repr(view.log_table()), view.html(), view.summary()))
     from flowlike_nb.kernel.render import display_record
 
     found["display bundle"] = json.dumps(display_record(view.core), default=str) + view.timeline_svg()
