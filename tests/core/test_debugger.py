@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from flowlike_core import Board, DataType, Listener, NodeStatus, RunError, RunStatus, ValueType, Variable, commands
+from flowlike_core import Board, DataType, Listener, NodeStatus, Run, RunError, RunStatus, ValueType, Variable, commands
 from flowlike_core import start_run as start
 from flowlike_core.debugger import Debugger
 
@@ -35,9 +35,9 @@ def loop_board(build):
     return build, {name: node.id for name, node in nodes.items()}
 
 
-def debug(build, **options) -> Debugger:
+def debug(build, listeners: tuple[Listener, ...] = (), **options) -> Debugger:
     debugger = Debugger(**options)
-    start(build.board, registry=build.registry, debugger=debugger)
+    start(build.board, registry=build.registry, debugger=debugger, listeners=listeners)
     return debugger
 
 
@@ -52,11 +52,26 @@ def set_breakpoint(build, node_id: str) -> None:
     assert build.board.apply(commands.ToggleBreakpoint(node_id)) is True
 
 
-def test_a_run_pauses_before_a_breakpoint_node_with_the_values_so_far(loop_board):
+def paused_before(loop_board, name: str, listeners: tuple[Listener, ...] = ()) -> Debugger:
+    """A debug run of the loop board with a breakpoint on the node `name`, paused before it."""
     build, ids = loop_board
-    set_breakpoint(build, ids["after"])
-    debugger = debug(build)
-    assert paused_at(debugger) == "after"
+    set_breakpoint(build, ids[name])
+    debugger = debug(build, listeners)
+    assert paused_at(debugger) == name
+    return debugger
+
+
+def finish(debugger: Debugger) -> Run:
+    """Resumes the paused run: it succeeds."""
+    debugger.resume()
+    run = debugger.wait(WAIT)
+    assert run.status is RunStatus.SUCCESS, run.error
+    return run
+
+
+def test_a_run_pauses_before_a_breakpoint_node_with_the_values_so_far(loop_board):
+    ids = loop_board[1]
+    debugger = paused_before(loop_board, "after")
     values = debugger.values
     assert values["first"] == {"value": 2}
     assert values["loop"]["item"] == 30
@@ -67,10 +82,7 @@ def test_a_run_pauses_before_a_breakpoint_node_with_the_values_so_far(loop_board
     assert [t.node_id for t in running] == [ids["after"]]
     assert "paused before 'after'" in repr(debugger)
 
-    debugger.resume()
-    run = debugger.wait(WAIT)
-    assert run.status is RunStatus.SUCCESS, run.error
-    assert run.output(ids["after"], "value") == 3
+    assert finish(debugger).output(ids["after"], "value") == 3
     assert debugger.pauses == 1 and debugger.ended and not debugger.is_paused
     with pytest.raises(RunError, match="has ended"):
         debugger.step()
@@ -86,15 +98,11 @@ def test_step_runs_one_node_at_a_time_from_the_start(loop_board):
     assert order == ["start", "first", "loop", "record", "bump", "record"]
     assert debugger.wait_paused(WAIT)
     assert debugger.variables["seen"] == [10, 20]
-    debugger.resume()
-    assert debugger.wait(WAIT).status is RunStatus.SUCCESS
+    finish(debugger)
 
 
 def test_step_over_runs_the_rest_of_a_loop_body_up_to_the_next_iteration_then_past_the_loop(loop_board):
-    build, ids = loop_board
-    set_breakpoint(build, ids["loop"])
-    debugger = debug(build)
-    assert paused_at(debugger) == "loop"
+    debugger = paused_before(loop_board, "loop")
     debugger.step()
     assert paused_at(debugger) == "record"
     assert debugger.variables["seen"] == []
@@ -110,42 +118,32 @@ def test_step_over_runs_the_rest_of_a_loop_body_up_to_the_next_iteration_then_pa
     debugger.step_over()
     assert paused_at(debugger) == "after", "the last iteration's body, then past the loop's end"
     assert debugger.variables["seen"] == [10, 20, 30]
-    debugger.resume()
-    assert debugger.wait(WAIT).status is RunStatus.SUCCESS
+    finish(debugger)
 
 
 def test_step_over_a_loop_node_runs_the_whole_loop(loop_board):
-    build, ids = loop_board
-    set_breakpoint(build, ids["loop"])
-    debugger = debug(build)
-    assert paused_at(debugger) == "loop"
+    debugger = paused_before(loop_board, "loop")
     debugger.step_over()
     assert paused_at(debugger) == "after"
     assert debugger.variables["seen"] == [10, 20, 30]
-    assert debugger.run.executions(ids["bump"]) == 3
-    debugger.resume()
-    assert debugger.wait(WAIT).status is RunStatus.SUCCESS
+    assert debugger.run.executions(loop_board[1]["bump"]) == 3
+    finish(debugger)
 
 
 def test_breakpoints_inside_a_loop_pause_every_iteration_and_one_set_while_paused_counts(loop_board):
     build, ids = loop_board
-    set_breakpoint(build, ids["record"])
-    debugger = debug(build)
-    assert paused_at(debugger) == "record"
+    debugger = paused_before(loop_board, "record")
     build.board.apply(commands.ToggleBreakpoint(ids["record"], on=False))
     build.board.apply(commands.ToggleBreakpoint(ids["after"], on=True))
     debugger.resume()
     assert paused_at(debugger) == "after"
     assert debugger.pauses == 2
-    debugger.resume()
-    assert debugger.wait(WAIT).status is RunStatus.SUCCESS
+    finish(debugger)
 
 
 def test_stop_while_paused_cancels_the_run(loop_board):
-    build, ids = loop_board
-    set_breakpoint(build, ids["bump"])
-    debugger = debug(build)
-    assert paused_at(debugger) == "bump"
+    ids = loop_board[1]
+    debugger = paused_before(loop_board, "bump")
     debugger.stop()
     run = debugger.wait(WAIT)
     assert run.status is RunStatus.CANCELLED
@@ -176,7 +174,7 @@ def test_without_breakpoints_a_debug_run_never_pauses_and_a_plain_run_ignores_th
 
 
 def test_listeners_hear_pauses_and_resumes(loop_board):
-    build, ids = loop_board
+    ids = loop_board[1]
     heard = []
 
     class Ear(Listener):
@@ -186,12 +184,7 @@ def test_listeners_hear_pauses_and_resumes(loop_board):
         def resumed(self, run):
             heard.append(("resumed",))
 
-    set_breakpoint(build, ids["first"])
-    debugger = Debugger()
-    start(build.board, registry=build.registry, debugger=debugger, listeners=[Ear()])
-    assert paused_at(debugger) == "first"
-    debugger.resume()
-    assert debugger.wait(WAIT).ok
+    finish(paused_before(loop_board, "first", listeners=(Ear(),)))
     assert heard == [("paused", ids["first"]), ("resumed",)]
 
 
