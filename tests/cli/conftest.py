@@ -77,6 +77,33 @@ def build_board(name: str, *steps: NodeType | type[NodeType], **defaults) -> Boa
 
 
 @pytest.fixture
+def notebook_variables() -> str:
+    """The board variables the notebook's parameters cell sets (a module that runs other boards overrides it)."""
+    return "threshold = 5\nnumbers = [3, 8, 1, 9, 4]"
+
+
+@pytest.fixture
+def notebook(tmp_path: Path, notebook_variables: str) -> Path:
+    """A notebook for `flowlike notebook`: a parameters cell (board_path and the board's exposed variables), then
+    a cell that runs the board."""
+    import nbformat
+
+    parameters = nbformat.v4.new_code_cell(f'board_path = ""\n{notebook_variables}')
+    parameters.metadata["tags"] = ["parameters"]
+    run = nbformat.v4.new_code_cell(
+        "import flowlike_nb\n"
+        "from flowlike_nb.kernel.papermill import variables_from\n"
+        "board = flowlike_nb.Board.load(board_path)\n"
+        "board.run(variables_from(board))"
+    )
+    path = tmp_path / "run.ipynb"
+    metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+                "language_info": {"name": "python"}}
+    nbformat.write(nbformat.v4.new_notebook(cells=[parameters, run], metadata=metadata), path)
+    return path
+
+
+@pytest.fixture
 def counting_board(tmp_path: Path) -> Path:
     """Counts to 3; `times` is an exposed Integer variable (it only shows in the logs and the record)."""
     board = build_board("counting", ReadTimes, Count, times=3)

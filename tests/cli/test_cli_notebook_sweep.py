@@ -15,21 +15,9 @@ LOOP = BOARDS / "loop_and_branch.board.json"
 
 
 @pytest.fixture
-def notebook(tmp_path: Path) -> Path:
-    """Parameters cell (board_path and the exposed variables of both boards), then a cell that runs the board."""
-    parameters = nbformat.v4.new_code_cell('board_path = ""\nthreshold = 5\nnumbers = [3, 8, 1, 9, 4]\ndivisor = 1')
-    parameters.metadata["tags"] = ["parameters"]
-    run = nbformat.v4.new_code_cell(
-        "import flowlike_nb\n"
-        "from flowlike_nb.kernel.papermill import variables_from\n"
-        "board = flowlike_nb.Board.load(board_path)\n"
-        "board.run(variables_from(board))"
-    )
-    path = tmp_path / "run.ipynb"
-    metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-                "language_info": {"name": "python"}}
-    nbformat.write(nbformat.v4.new_notebook(cells=[parameters, run], metadata=metadata), path)
-    return path
+def notebook_variables() -> str:
+    """The exposed variables of both boards (the loop board's and the failing board's divisor)."""
+    return "threshold = 5\nnumbers = [3, 8, 1, 9, 4]\ndivisor = 1"
 
 
 @pytest.mark.timeout(300)
