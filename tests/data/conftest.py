@@ -58,6 +58,18 @@ def wait_for_port(port: int, process: Any, log: Any, what: str) -> None:
                 f"{log.read_text(errors='replace')[-3000:] if log.exists() else ''}")
 
 
+def stop(process: Any, grace: float) -> None:
+    """Terminates a server process; kills it if it has not ended after `grace` seconds."""
+    import subprocess
+
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def as_postgres(command: list[str]) -> list[str]:
     """PostgreSQL refuses to run as root: run its programs as the postgres user then."""
     import os
@@ -118,12 +130,7 @@ def mariadb(tmp_path_factory: pytest.TempPathFactory) -> Any:
         wait_for_port(port, process, log, "MariaDB")
         yield f"mysql://root@127.0.0.1:{port}/mysql"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, grace=30)
 
 
 AZURITE_ACCOUNT = "devstoreaccount1"
@@ -156,12 +163,7 @@ def azurite(tmp_path_factory: pytest.TempPathFactory) -> Any:
                                   skip_instance_cache=True).mkdir("tests")
         yield {"endpoint": endpoint, "account": AZURITE_ACCOUNT, "key": AZURITE_KEY, "container": "tests"}
     finally:
-        process.terminate()  # Azurite lingers on open client connections: give it a few seconds, then kill
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, grace=5)  # Azurite lingers on open client connections: give it a few seconds, then kill
 
 
 @pytest.fixture(scope="session")
@@ -217,9 +219,4 @@ def clickhouse(tmp_path_factory: pytest.TempPathFactory) -> Any:
         wait_for_port(http, process, folder / "error.log", "ClickHouse")
         yield http
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, grace=30)

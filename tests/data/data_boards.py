@@ -17,7 +17,7 @@ class Flow:
     """A line of exec nodes after a start event: `flow.step(key, **defaults)` appends one.
 
     A step with a `session` (or `database`) input is wired to the last node that gave one, so SQL boards
-    read like the list of what they do."""
+    read like the list of what they do. An input given as `(node, "output")` is wired from that output."""
 
     def __init__(self) -> None:
         self.board = Board(name="data-test")
@@ -25,7 +25,13 @@ class Flow:
         self.sources: dict[str, tuple[Node, str]] = {}
 
     def add(self, key: str, /, **defaults: Any) -> Node:
-        return self.board.apply(commands.AddNode(REGISTRY.get(key).create(**defaults)))
+        wired = {name: value for name, value in defaults.items()
+                 if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], Node)}
+        node = self.board.apply(commands.AddNode(REGISTRY.get(key).create(
+            **{name: value for name, value in defaults.items() if name not in wired})))
+        for name, (source, out) in wired.items():
+            self.wire(source, out, node, name)
+        return node
 
     def wire(self, source: Node, out: str, target: Node, inp: str) -> None:
         self.board.apply(commands.Connect(source.id, out, target.id, inp))
