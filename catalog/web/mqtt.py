@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 from flowlike_catalog.web.errors import routed
 from flowlike_catalog.web.sessions import (
+    SessionIn,
     config_of,
     deadline_after,
     forget,
@@ -19,7 +20,7 @@ from flowlike_catalog.web.sessions import (
 )
 from pydantic import BaseModel, ConfigDict, Field
 
-from flowlike_core import Context, DataType, NodeType, PinOptions, data_in, data_out, exec_in, exec_out
+from flowlike_core import Context, DataType, NodeType, Pin, PinOptions, data_in, data_out, exec_in, exec_out, node
 
 CATEGORY = "Web/MQTT"
 CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
@@ -36,9 +37,13 @@ class MqttConfig(BaseModel):
     use_tls: bool = False
 
 
+QOS_IN = "Delivery guarantee: AtMostOnce (0), AtLeastOnce (1), ExactlyOnce (2)"
+Qos = Annotated[str, Pin(description=QOS_IN, valid_values=tuple(QOS))]
+
+
 def qos_in() -> Any:
     return data_in("qos", DataType.STRING, default="AtMostOnce", options=PinOptions(valid_values=tuple(QOS)),
-                   description="Delivery guarantee: AtMostOnce (0), AtLeastOnce (1), ExactlyOnce (2)")
+                   description=QOS_IN)
 
 
 def qos_level(qos: str) -> int:
@@ -79,18 +84,12 @@ class MqttConnect(NodeType):
         ctx.activate("exec_out")
 
 
-class MqttPublish(NodeType):
-    name = "mqtt_publish"
-    friendly_name = "MQTT Publish"
-    description = "Publishes a UTF-8 payload on a topic."
-    pins = (exec_in(), session_in(), data_in("topic", DataType.STRING, required=True),
-            data_in("payload", DataType.STRING, default=""), qos_in(), data_in("retain", DataType.BOOLEAN,
-                                                                               default=False), exec_out())
-
-    async def run(self, ctx: Context, *, session: Any, topic: str, payload: str, qos: str, retain: bool) -> None:
-        client = resource(ctx, "mqtt", session)
-        await client.publish(topic, payload.encode("utf-8"), qos=qos_level(qos), retain=retain)
-        ctx.activate("exec_out")
+@node(friendly_name="MQTT Publish", exec_pins=True)
+async def mqtt_publish(ctx: Context, session: SessionIn, topic: str, payload: str = "", qos: Qos = "AtMostOnce",
+                       retain: bool = False) -> None:
+    """Publishes a UTF-8 payload on a topic."""
+    client = resource(ctx, "mqtt", session)
+    await client.publish(topic, payload.encode("utf-8"), qos=qos_level(qos), retain=retain)
 
 
 class MqttSubscribe(NodeType):
@@ -137,13 +136,8 @@ class MqttSubscribe(NodeType):
         ctx.activate("on_close")
 
 
-class MqttDisconnect(NodeType):
-    name = "mqtt_disconnect"
-    friendly_name = "MQTT Disconnect"
-    description = "Disconnects from the broker."
-    pins = (exec_in(), session_in(), exec_out())
-
-    async def run(self, ctx: Context, *, session: Any) -> None:
-        await resource(ctx, "mqtt", session).__aexit__(None, None, None)
-        forget(ctx, session)
-        ctx.activate("exec_out")
+@node(friendly_name="MQTT Disconnect", exec_pins=True)
+async def mqtt_disconnect(ctx: Context, session: SessionIn) -> None:
+    """Disconnects from the broker."""
+    await resource(ctx, "mqtt", session).__aexit__(None, None, None)
+    forget(ctx, session)

@@ -14,11 +14,11 @@ import contextlib
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict
 
-from flowlike_core import Context, DataType, PinSpec, data_in, data_out
+from flowlike_core import Context, DataType, Pin, PinSpec, data_in, data_out
 
 PAYLOAD_TYPES = ("Text", "Binary")
 class Session(BaseModel):
@@ -31,11 +31,15 @@ class Session(BaseModel):
 
 
 SESSION_SCHEMA = Session.model_json_schema()
+SESSION_IN = "The session, from the Connect (or Bind) node"
+SessionIn = Annotated[Session, Pin(description=SESSION_IN)]
+"""The session input of a function node (`session_in()` is the same pin for a class node)."""
+MessageType = Annotated[str, Pin(valid_values=PAYLOAD_TYPES)]
+"""How a payload pin's text is sent: Text as UTF-8, Binary from base64 (see `payload_bytes`)."""
 
 
 def session_in() -> PinSpec:
-    return data_in("session", DataType.STRUCT, schema=SESSION_SCHEMA, required=True,
-                   description="The session, from the Connect (or Bind) node")
+    return data_in("session", DataType.STRUCT, schema=SESSION_SCHEMA, required=True, description=SESSION_IN)
 
 
 def session_out(description: str = "") -> PinSpec:

@@ -5,24 +5,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from contextlib import AbstractAsyncContextManager
-from typing import Any
+from typing import Any, NamedTuple
 
 from flowlike_catalog.web.errors import routed
 from flowlike_catalog.web.sessions import (
-    PAYLOAD_TYPES,
+    MessageType,
     Session,
+    SessionIn,
     config_of,
     deadline_after,
     held,
     payload_bytes,
     received,
     resource,
-    session_in,
     session_out,
 )
 from pydantic import BaseModel, ConfigDict
 
-from flowlike_core import Context, DataType, NodeType, PinOptions, data_in, data_out, exec_in, exec_out
+from flowlike_core import Context, DataType, NodeType, data_in, exec_in, exec_out, node
 
 CATEGORY = "Web/TCP"
 CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
@@ -134,53 +134,37 @@ class TcpListen(NodeType):
         ctx.activate("on_close")
 
 
-class TcpSend(NodeType):
-    name = "tcp_send"
-    friendly_name = "TCP Send"
-    description = "Writes the payload: Text as UTF-8, Binary from base64."
-    pins = (exec_in(), session_in(),
-            data_in("message_type", DataType.STRING, default="Text", options=PinOptions(valid_values=PAYLOAD_TYPES)),
-            data_in("payload", DataType.STRING, default=""), exec_out())
-
-    async def run(self, ctx: Context, *, session: Any, message_type: str, payload: str) -> None:
-        stream = resource(ctx, "tcp", session)
-        stream.writer.write(payload_bytes(message_type, payload))
-        await stream.writer.drain()
-        ctx.activate("exec_out")
+@node(friendly_name="TCP Send", exec_pins=True)
+async def tcp_send(ctx: Context, session: SessionIn, message_type: MessageType = "Text", payload: str = "") -> None:
+    """Writes the payload: Text as UTF-8, Binary from base64."""
+    stream = resource(ctx, "tcp", session)
+    stream.writer.write(payload_bytes(message_type, payload))
+    await stream.writer.drain()
 
 
-class TcpReceive(NodeType):
-    name = "tcp_receive"
-    friendly_name = "TCP Receive"
-    description = ("Reads up to and including the delimiter (a newline by default), or whatever arrives up to "
-                   "max_bytes when the delimiter is empty. Received is false after the timeout or at the end "
-                   "of the stream; the data is UTF-8 text.")
-    pins = (exec_in(), session_in(), data_in("delimiter", DataType.STRING, default="\n"),
-            data_in("max_bytes", DataType.INTEGER, default=65536),
-            data_in("timeout_seconds", DataType.FLOAT, default=10.0), exec_out(),
-            data_out("received", DataType.BOOLEAN), data_out("data", DataType.STRING))
-
-    async def run(self, ctx: Context, *, session: Any, delimiter: str, max_bytes: int,
-                  timeout_seconds: float) -> None:
-        reader = resource(ctx, "tcp", session).reader
-        read = reader.readuntil(delimiter.encode()) if delimiter else reader.read(max_bytes)
-        try:
-            data = await asyncio.wait_for(read, timeout_seconds or None)
-        except asyncio.IncompleteReadError as exc:
-            data = exc.partial
-        except TimeoutError:
-            data = b""
-        ctx.set_output("received", bool(data))
-        ctx.set_output("data", data.decode("utf-8", "replace"))
-        ctx.activate("exec_out")
+class Received(NamedTuple):
+    received: bool
+    data: str
 
 
-class TcpClose(NodeType):
-    name = "tcp_close"
-    friendly_name = "TCP Close"
-    description = "Closes the connection."
-    pins = (exec_in(), session_in(), exec_out())
+@node(friendly_name="TCP Receive", exec_pins=True)
+async def tcp_receive(ctx: Context, session: SessionIn, delimiter: str = "\n", max_bytes: int = 65536,
+                      timeout_seconds: float = 10.0) -> Received:
+    """Reads up to and including the delimiter (a newline by default), or whatever arrives up to max_bytes when
+    the delimiter is empty. Received is false after the timeout or at the end of the stream; the data is UTF-8
+    text."""
+    reader = resource(ctx, "tcp", session).reader
+    read = reader.readuntil(delimiter.encode()) if delimiter else reader.read(max_bytes)
+    try:
+        data = await asyncio.wait_for(read, timeout_seconds or None)
+    except asyncio.IncompleteReadError as exc:
+        data = exc.partial
+    except TimeoutError:
+        data = b""
+    return Received(bool(data), data.decode("utf-8", "replace"))
 
-    async def run(self, ctx: Context, *, session: Any) -> None:
-        await resource(ctx, "tcp", session).close()
-        ctx.activate("exec_out")
+
+@node(friendly_name="TCP Close", exec_pins=True)
+async def tcp_close(ctx: Context, session: SessionIn) -> None:
+    """Closes the connection."""
+    await resource(ctx, "tcp", session).close()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Annotated, Any
 
 from flowlike_catalog.web.errors import routed
 from flowlike_catalog.web.sessions import (
+    SessionIn,
     config_of,
     deadline_after,
     forget,
@@ -19,7 +20,7 @@ from flowlike_catalog.web.sessions import (
 )
 from pydantic import BaseModel, ConfigDict
 
-from flowlike_core import Context, DataType, NodeType, data_in, data_out, exec_in, exec_out
+from flowlike_core import Context, DataType, NodeType, Pin, data_in, data_out, exec_in, exec_out, node
 
 CATEGORY = "Web/UDP"
 CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
@@ -76,22 +77,16 @@ class UdpBind(NodeType):
         ctx.activate("exec_out")
 
 
-class UdpSendTo(NodeType):
-    name = "udp_send_to"
-    friendly_name = "UDP Send To"
-    description = "Sends one datagram with the payload as UTF-8."
-    pins = (exec_in(), session_in(), data_in("target_host", DataType.STRING, required=True),
-            data_in("target_port", DataType.INTEGER, required=True), data_in("payload", DataType.STRING, default=""),
-            exec_out(), data_out("bytes_sent", DataType.INTEGER))
-
-    async def run(self, ctx: Context, *, session: Any, target_host: str, target_port: int, payload: str) -> None:
-        endpoint = resource(ctx, "udp", session)
-        if endpoint.transport.is_closing():
-            raise ConnectionError("the UDP session is closed")
-        data = payload.encode("utf-8")
-        endpoint.transport.sendto(data, (target_host, target_port))
-        ctx.set_output("bytes_sent", len(data))
-        ctx.activate("exec_out")
+@node(friendly_name="UDP Send To", exec_pins=True)
+async def udp_send_to(ctx: Context, session: SessionIn, target_host: str, target_port: int,
+                      payload: str = "") -> Annotated[int, Pin(name="bytes_sent")]:
+    """Sends one datagram with the payload as UTF-8."""
+    endpoint = resource(ctx, "udp", session)
+    if endpoint.transport.is_closing():
+        raise ConnectionError("the UDP session is closed")
+    data = payload.encode("utf-8")
+    endpoint.transport.sendto(data, (target_host, target_port))
+    return len(data)
 
 
 class UdpReceive(NodeType):
@@ -118,13 +113,8 @@ class UdpReceive(NodeType):
         ctx.activate("on_close")
 
 
-class UdpClose(NodeType):
-    name = "udp_close"
-    friendly_name = "UDP Close"
-    description = "Closes the UDP socket."
-    pins = (exec_in(), session_in(), exec_out())
-
-    def run(self, ctx: Context, *, session: Any) -> None:
-        resource(ctx, "udp", session).close()
-        forget(ctx, session)
-        ctx.activate("exec_out")
+@node(friendly_name="UDP Close", exec_pins=True)
+def udp_close(ctx: Context, session: SessionIn) -> None:
+    """Closes the UDP socket."""
+    resource(ctx, "udp", session).close()
+    forget(ctx, session)

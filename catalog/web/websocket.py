@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import base64
-from typing import Any
+from typing import Annotated, Any, NamedTuple
 
 from flowlike_catalog.web.errors import routed
 from flowlike_catalog.web.sessions import (
-    PAYLOAD_TYPES,
+    MessageType,
+    SessionIn,
     config_of,
     deadline_after,
     held,
@@ -16,12 +17,11 @@ from flowlike_catalog.web.sessions import (
     payload_bytes,
     received,
     resource,
-    session_in,
     session_out,
 )
 from pydantic import BaseModel, ConfigDict, Field
 
-from flowlike_core import Context, DataType, NodeType, PinOptions, data_in, data_out, exec_in, exec_out
+from flowlike_core import Context, DataType, NodeType, Pin, data_in, data_out, exec_in, exec_out, node
 
 CATEGORY = "Web/WebSocket"
 CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
@@ -35,9 +35,11 @@ class WebSocketConfig(BaseModel):
     """For the opening handshake."""
 
 
+MESSAGE = "Text, or base64 for a binary message"
+
+
 def message_outputs() -> tuple[Any, ...]:
-    return (data_out("message", DataType.STRING, description="Text, or base64 for a binary message"),
-            data_out("is_binary", DataType.BOOLEAN))
+    return data_out("message", DataType.STRING, description=MESSAGE), data_out("is_binary", DataType.BOOLEAN)
 
 
 def as_text(message: str | bytes) -> tuple[str, bool]:
@@ -87,50 +89,34 @@ class WebSocketConnect(NodeType):
             await ctx.fire("on_message")
 
 
-class WebSocketSend(NodeType):
-    name = "websocket_send"
-    friendly_name = "WebSocket Send"
-    description = "Sends one message: Text as is, Binary from base64."
-    pins = (exec_in(), session_in(),
-            data_in("message_type", DataType.STRING, default="Text", options=PinOptions(valid_values=PAYLOAD_TYPES)),
-            data_in("payload", DataType.STRING, default=""), exec_out())
-
-    async def run(self, ctx: Context, *, session: Any, message_type: str, payload: str) -> None:
-        data = payload_bytes(message_type, payload)
-        socket = resource(ctx, "websocket", session)
-        await socket.send(data.decode("utf-8") if message_type == "Text" else data)
-        ctx.activate("exec_out")
+@node(friendly_name="WebSocket Send", exec_pins=True)
+async def websocket_send(ctx: Context, session: SessionIn, message_type: MessageType = "Text",
+                         payload: str = "") -> None:
+    """Sends one message: Text as is, Binary from base64."""
+    data = payload_bytes(message_type, payload)
+    socket = resource(ctx, "websocket", session)
+    await socket.send(data.decode("utf-8") if message_type == "Text" else data)
 
 
-class WebSocketReceive(NodeType):
-    name = "websocket_receive"
-    friendly_name = "WebSocket Receive"
-    description = "Waits for the next message; Received is false after the timeout or when the socket closed."
-    pins = (exec_in(), session_in(), data_in("timeout_seconds", DataType.FLOAT, default=10.0), exec_out(),
-            data_out("received", DataType.BOOLEAN), *message_outputs())
-
-    async def run(self, ctx: Context, *, session: Any, timeout_seconds: float) -> None:
-        from websockets.exceptions import ConnectionClosed
-
-        socket = resource(ctx, "websocket", session)
-        try:
-            text, binary = as_text(await asyncio.wait_for(socket.recv(), timeout_seconds or None))
-        except (TimeoutError, ConnectionClosed):
-            text, binary, received = "", False, False
-        else:
-            received = True
-        ctx.set_output("received", received)
-        ctx.set_output("message", text)
-        ctx.set_output("is_binary", binary)
-        ctx.activate("exec_out")
+class Received(NamedTuple):
+    received: bool
+    message: Annotated[str, Pin(description=MESSAGE)]
+    is_binary: bool
 
 
-class WebSocketClose(NodeType):
-    name = "websocket_close"
-    friendly_name = "WebSocket Close"
-    description = "Closes the WebSocket (its Connect node then fires On Close)."
-    pins = (exec_in(), session_in(), exec_out())
+@node(friendly_name="WebSocket Receive", exec_pins=True)
+async def websocket_receive(ctx: Context, session: SessionIn, timeout_seconds: float = 10.0) -> Received:
+    """Waits for the next message; Received is false after the timeout or when the socket closed."""
+    from websockets.exceptions import ConnectionClosed
 
-    async def run(self, ctx: Context, *, session: Any) -> None:
-        await resource(ctx, "websocket", session).close()
-        ctx.activate("exec_out")
+    socket = resource(ctx, "websocket", session)
+    try:
+        return Received(True, *as_text(await asyncio.wait_for(socket.recv(), timeout_seconds or None)))
+    except (TimeoutError, ConnectionClosed):
+        return Received(False, "", False)
+
+
+@node(friendly_name="WebSocket Close", exec_pins=True)
+async def websocket_close(ctx: Context, session: SessionIn) -> None:
+    """Closes the WebSocket (its Connect node then fires On Close)."""
+    await resource(ctx, "websocket", session).close()
