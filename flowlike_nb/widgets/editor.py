@@ -27,9 +27,11 @@ DOM hooks for browser tests (all stable `data-testid` attributes; ids are the bo
           while a wire is dragged, fl-lite when zoomed far out), editor-viewport (the panned/zoomed layer)
     node (data-node-id, data-node-type, data-status = queued|running|succeeded|cached|failed|skipped|cancelled,
           class fl-selected when selected), node-header (drag handle), node-title,
-    layer (a collapsed layer: data-layer-id, data-status of its nodes), layer-header, layer-title, layer-pin
-          (a boundary pin: data-direction, data-inner-node, data-inner-pin), breadcrumb (shown inside a layer:
-          breadcrumb-board leads back, breadcrumb-layer), status-legend (legend-item: data-status, count)
+    layer (a collapsed layer of the level shown: data-layer-id, data-status of its nodes), layer-header,
+          layer-title, layer-count, layer-rename (the name being edited), layer-pin (a boundary pin:
+          data-direction, data-inner-node, data-inner-pin; class fl-fit as pins have), breadcrumb (shown inside a
+          layer: breadcrumb-board, then a breadcrumb-layer per level, data-layer-id; all but the last lead
+          back), status-legend (legend-item: data-status, count)
     node-status (badge; data-status, text = duration), node-progress (bar inside a node)
     pin (data-pin-id, data-pin-name, data-direction = in|out, data-kind = exec|data, data-type,
          data-value-type; class fl-fit while a dragged wire may end on it), error-marker (a node's On Error
@@ -58,8 +60,10 @@ light up) and release on a pin to connect, on a node's body to connect its first
 canvas to open the search popup with the node types that fit; Alt+click a pin to disconnect its wires; click
 a wire to select it; Shift+drag on empty canvas to box-select; drag empty canvas (or middle button) to pan;
 wheel to zoom; double-click empty canvas for the search popup, a comment to edit it, a layer's box to enter it
-(Escape or the breadcrumb leaves); right-click for the context menu (collapse a selection into a layer, run to
-here...); hover a pin after a run for its value.
+(Escape goes one level up, the breadcrumb to any level), a layer's name to rename it; a layer's pin takes wires
+as a node's does (the wire goes to the pin inside); right-click for the context menu (collapse a selection into
+a layer, also inside a layer; rename, enter or dissolve a layer; run to here...); hover a pin after a run for its
+value.
 Keyboard (on the focused canvas): Delete/Backspace, Ctrl+Z, Ctrl+Shift+Z / Ctrl+Y, Ctrl+C, Ctrl+V, Ctrl+D,
 Ctrl+A, Ctrl+F (find), Tab or Space (search popup), L (layout with ELK), ? (shortcut sheet), Escape.
 Debugging: F9 (or the context menu's "Toggle breakpoint") sets and clears breakpoints on the selected nodes,
@@ -331,6 +335,7 @@ class BoardEditor(anywidget.AnyWidget):
                 self._apply_all(parts)
             case protocol.CreateLayer():
                 board.apply(commands.CreateLayer(Layer(name=message.name, nodes=message.nodes,
+                                                       parent_id=message.parent_id,
                                                        coordinates=(message.x, message.y, 0.0))))
             case protocol.RemoveLayer():
                 board.apply(commands.RemoveLayer(message.layer_id))

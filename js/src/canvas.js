@@ -4,7 +4,9 @@
 
 import { fill, h, svg } from "./dom.js";
 import { ERROR_PINS, HEADER, NODE_WIDTH, PIN_ROW, bounds, nodeHeight, pinPoint, pinsOf, wirePath } from "./geometry.js";
-import { boundaryPins, layerElement, layerHeight, layerPinPoint, layerStatus, levelOf } from "./layers.js";
+import {
+  boundaryPins, boxAt, editLayerName, layerElement, layerHeight, layerPinPoint, layerStatus, layersAt, levelOf, nodesInside,
+} from "./layers.js";
 import { isExec, typeLabel } from "./types.js";
 import { Minimap } from "./minimap.js";
 import { previewElement } from "./values.js";
@@ -97,17 +99,17 @@ export class Canvas {
     return levelOf(this.store, node) === this.editor.layer;
   }
 
-  /** The collapsed layers, when the canvas shows the board (there are few: always drawn, with their wires). */
+  /** The collapsed layers of the level shown (there are few: always drawn, with their wires). */
   renderLayers() {
     this.layerPins.clear();
-    if (this.editor.layer !== null) return;
-    for (const layer of Object.values(this.store.document.layers || {})) {
+    for (const layer of layersAt(this.store, this.editor.layer)) {
       const pins = boundaryPins(this.store, layer.id);
+      const inside = nodesInside(this.store, layer.id);
       this.layerPins.set(layer.id, pins);
-      const el = layerElement(layer, pins, this.layerState(layer));
+      const el = layerElement(layer, pins, inside.length, this.layerState(layer));
       this.layerEls.set(layer.id, el);
       this.nodeLayer.append(el);
-      for (const member of layer.nodes) this.redrawWiresOf(member);
+      for (const member of inside) this.redrawWiresOf(member);
     }
   }
 
@@ -118,17 +120,29 @@ export class Canvas {
   }
 
   layerState(layer) {
-    return layerStatus(layer.nodes.map((id) => this.editor.runState.get(id)));
+    return layerStatus(nodesInside(this.store, layer.id).map((id) => this.editor.runState.get(id)));
+  }
+
+  /** The box drawn for a node at the level shown: the collapsed layer holding it (null: itself, or none). */
+  boxOf(node) {
+    return boxAt(this.store, levelOf(this.store, node), this.editor.layer);
+  }
+
+  /** Rename a layer's box in place (double-click on its name, or the context menu). */
+  renameLayer(id) {
+    const el = this.layerEls.get(id);
+    const layer = this.store.document.layers?.[id];
+    if (el && layer) editLayerName(el, layer, (name) => this.editor.send({ action: "update_layer", layer_id: id, name }));
   }
 
   /** Where a wire's end is drawn: at a node's pin, at a collapsed layer's boundary pin, or nowhere (null). */
   wireEnd(nodeId, pinId) {
     const node = this.store.nodes[nodeId];
-    const level = levelOf(this.store, node);
-    if (level === this.editor.layer) return { box: nodeId, el: this.nodeEls.get(nodeId), point: pinPoint(node, pinId, this.rows(node)) };
-    if (this.editor.layer !== null || !this.layerPins.has(level)) return null;
-    const point = layerPinPoint(this.store.document.layers[level], this.layerPins.get(level), nodeId, pinId);
-    return point && { box: level, el: this.layerEls.get(level), point };
+    if (this.shown(node)) return { box: nodeId, el: this.nodeEls.get(nodeId), point: pinPoint(node, pinId, this.rows(node)) };
+    const box = this.boxOf(node);
+    if (!box || !this.layerPins.has(box)) return null;
+    const point = layerPinPoint(this.store.document.layers[box], this.layerPins.get(box), nodeId, pinId);
+    return point && { box, el: this.layerEls.get(box), point };
   }
   /** The part of the board worth drawing: the view plus an overscan margin, in canvas coordinates (null unsized). */
   drawnRect() {
@@ -203,7 +217,7 @@ export class Canvas {
       touched.add(to);
     }
     // a layer's boundary pins follow the wires crossing its edge and its nodes' pins: draw its box again
-    if (this.editor.layer === null && [...touched].some((id) => this.store.nodes[id] && levelOf(this.store, this.store.nodes[id]))) {
+    if ([...touched].some((id) => this.store.nodes[id] && this.boxOf(this.store.nodes[id]))) {
       this.refreshLayers();
     }
     for (const id of touched) this.redrawNode(id);
@@ -415,7 +429,7 @@ export class Canvas {
   showStatus(id) {
     const el = this.nodeEls.get(id);
     const state = this.editor.runState.get(id);
-    const layer = this.layerEls.get(this.store.nodes[id]?.layer);
+    const layer = this.store.nodes[id] && this.layerEls.get(this.boxOf(this.store.nodes[id]));
     if (layer) layer.dataset.status = this.layerState(this.store.document.layers[layer.dataset.layerId]) || "";
     if (el?.classList.contains("fl-node-lite")) el.dataset.status = state?.status || "";
     else if (el) this.paintStatus(el, state);
@@ -454,15 +468,15 @@ export class Canvas {
     return { scale, box, width, height };
   }
 
-  /** The box around what the canvas shows: the nodes of its level, and at the board's level comments and layers. */
+  /** The box around what the canvas shows: the nodes and layer boxes of its level, at the board's level comments. */
   shownBounds() {
     const nodes = Object.values(this.store.nodes).filter((node) => this.shown(node));
-    if (this.editor.layer !== null) return bounds(nodes);
-    const layers = Object.values(this.store.document.layers || {}).map((layer) => ({
+    const layers = layersAt(this.store, this.editor.layer).map((layer) => ({
       coordinates: layer.coordinates, width: NODE_WIDTH,
       height: layerHeight(this.layerPins.get(layer.id) || boundaryPins(this.store, layer.id)),
     }));
-    return bounds(nodes, [...Object.values(this.store.document.comments), ...layers]);
+    const comments = this.editor.layer === null ? Object.values(this.store.document.comments) : [];
+    return bounds(nodes, [...comments, ...layers]);
   }
 
   /** Show the whole board (Fit), however small that makes it; `maxScale` caps the zoom of small boards. */
@@ -599,18 +613,21 @@ export class Canvas {
     const commentEl = e.target.closest("[data-comment-id]");
     const wireEl = e.target.closest("[data-wire]");
     const layerEl = e.target.closest("[data-layer-id]");
+    const layerPinEl = layerEl && e.target.closest("[data-inner-pin]");
     const selection = this.editor.selection;
     if (e.button === 1) {
       this.drag = { kind: "pan", start: [e.clientX, e.clientY], origin: { ...this.view } };
-    } else if (pinEl && nodeEl) {
-      const node = this.store.nodes[nodeEl.dataset.nodeId];
-      const pin = node?.pins[pinEl.dataset.pinId];
+    } else if ((pinEl && nodeEl) || layerPinEl) {
+      // a layer's boundary pin stands for the pin inside: the wire starts there
+      const node = this.store.nodes[layerPinEl ? layerPinEl.dataset.innerNode : nodeEl.dataset.nodeId];
+      const pin = node?.pins[layerPinEl ? layerPinEl.dataset.innerPin : pinEl.dataset.pinId];
       if (!pin) return;
       if (e.altKey) {
         this.disconnectPin(node.id, pin.id);
         return;
       }
-      const drag = { kind: "wire", node, pin, from: pinPoint(node, pin.id, this.rows(node)), fits: null };
+      const from = this.wireEnd(node.id, pin.id)?.point || pinPoint(node, pin.id, this.rows(node));
+      const drag = { kind: "wire", node, pin, from, fits: null };
       this.drag = drag;
       this.editor.ask({ action: "pin_fits", node_id: node.id, pin_id: pin.id }, (reply) => {
         if (this.drag === drag) this.lightFits(drag, reply.fits);
@@ -679,7 +696,7 @@ export class Canvas {
         const layer = this.store.document.layers[id];
         layer.coordinates = [ox + dx, oy + dy, layer.coordinates[2] || 0];
         this.layerEls.get(id).style.transform = `translate(${ox + dx}px, ${oy + dy}px)`;
-        for (const member of layer.nodes) this.redrawWiresOf(member);
+        for (const member of nodesInside(this.store, id)) this.redrawWiresOf(member);
       }
     } else if (drag.kind === "box") {
       const [left, top] = [Math.min(x, drag.start[0]), Math.min(y, drag.start[1])];
@@ -720,6 +737,9 @@ export class Canvas {
       const el = this.nodeEls.get(node);
       for (const pin of pins) el?.querySelector(`[data-pin-id="${pin}"]`)?.classList.add("fl-fit");
     }
+    for (const el of this.nodeLayer.querySelectorAll("[data-inner-pin]")) {
+      if (drag.fits.get(el.dataset.innerNode)?.has(el.dataset.innerPin)) el.classList.add("fl-fit");
+    }
   }
 
   cancelDrag() {
@@ -733,14 +753,17 @@ export class Canvas {
     const target = document.elementFromPoint(e.clientX, e.clientY);
     const pinEl = target?.closest("[data-pin-id]");
     const nodeEl = target?.closest("[data-node-id]");
+    const layerEl = target?.closest("[data-layer-id]");
+    const layerPinEl = layerEl && (target.closest("[data-inner-pin]") || this.fittingLayerPin(drag, layerEl));
     const onNode = nodeEl && !pinEl ? this.fittingPin(drag, this.store.nodes[nodeEl.dataset.nodeId]) : null;
-    if ((pinEl || onNode) && nodeEl) {
-      const other = { node: nodeEl.dataset.nodeId, pin: pinEl ? pinEl.dataset.pinId : onNode.id };
+    if (((pinEl || onNode) && nodeEl) || layerPinEl) {
+      const other = layerPinEl ? { node: layerPinEl.dataset.innerNode, pin: layerPinEl.dataset.innerPin }
+        : { node: nodeEl.dataset.nodeId, pin: pinEl ? pinEl.dataset.pinId : onNode.id };
       if (other.node === drag.node.id && other.pin === drag.pin.id) return;
       const mine = { node: drag.node.id, pin: drag.pin.id };
       const [from, to] = drag.pin.direction === "Output" ? [mine, other] : [other, mine];
       this.editor.send({ action: "connect", from_node: from.node, from_pin: from.pin, to_node: to.node, to_pin: to.pin });
-    } else if (!nodeEl && this.el.contains(target)) {
+    } else if (!nodeEl && !layerEl && this.el.contains(target)) {
       this.editor.openPalette(this.toCanvas(e.clientX, e.clientY), { node_id: drag.node.id, pin_id: drag.pin.id },
         [e.clientX, e.clientY]);
     }
@@ -754,6 +777,13 @@ export class Canvas {
     const output = pin.direction === "Output";
     const free = (other) => !output || isExec(other) || this.store.wiresInto(node.id, other.id).length === 0;
     return (output ? inputs : outputs).find((other) => free(other) && fitting.has(other.id)) || null;
+  }
+
+  /** A wire dropped on a layer's box: its first boundary pin on the other side that the kernel said fits. */
+  fittingLayerPin({ pin, fits }, layerEl) {
+    const side = pin.direction === "Output" ? "in" : "out";
+    return [...layerEl.querySelectorAll(`[data-inner-pin][data-direction="${side}"]`)]
+      .find((el) => fits?.get(el.dataset.innerNode)?.has(el.dataset.innerPin)) || null;
   }
 
   disconnectPin(nodeId, pinId) {
@@ -782,7 +812,9 @@ export class Canvas {
     const target = document.elementFromPoint(e.clientX, e.clientY) || e.target;
     const commentEl = target.closest("[data-comment-id]");
     const layerEl = target.closest("[data-layer-id]");
-    if (layerEl) {
+    if (layerEl && target.closest("[data-testid='layer-title']")) {
+      this.renameLayer(layerEl.dataset.layerId);
+    } else if (layerEl && !target.closest("[data-testid='layer-rename']")) {
       this.editor.enterLayer(layerEl.dataset.layerId);
     } else if (commentEl) {
       this.editComment(commentEl.dataset.commentId);

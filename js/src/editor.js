@@ -8,7 +8,7 @@ import { Debugger } from "./debugger.js";
 import { fill, h, inField } from "./dom.js";
 import { NODE_WIDTH, nodeHeight } from "./geometry.js";
 import { Inspector } from "./inspector.js";
-import { breadcrumb } from "./layers.js";
+import { breadcrumb, layerPath, parentOf } from "./layers.js";
 import { layered } from "./layout.js";
 import { ContextMenu, Finder, ShortcutSheet } from "./menu.js";
 import { Palette } from "./palette.js";
@@ -61,6 +61,7 @@ class Editor {
     this.failing = new Map();
     this.runGeneration = 0; // counts run event batches: values shown are asked again after each
     this.layer = null; // the layer the canvas shows (null: the board)
+    this.trail = []; // the layers from the board down to it, as last drawn
 
     this.canvas = new Canvas(this);
     this.palette = new Palette(this);
@@ -211,7 +212,7 @@ class Editor {
   }
 
   redrawAll() {
-    if (this.layer && !this.store.document.layers?.[this.layer]) this.layer = null;
+    this.keepLevel();
     this.showCrumbs();
     this.pruneSelection();
     this.canvas.renderAll();
@@ -236,7 +237,7 @@ class Editor {
     this.pruneSelection();
     this.lastAdded = change.addedNodes;
     if (change.meta) { // layers may have come, gone or changed: draw the level again
-      if (this.layer && !this.store.document.layers?.[this.layer]) this.layer = null;
+      this.keepLevel();
       this.showCrumbs();
       this.canvas.renderAll();
     } else {
@@ -566,7 +567,7 @@ class Editor {
 
   // ---- layers ----------------------------------------------------------------------------------------
 
-  /** Show the nodes of a layer (null: the board), fitted into view. */
+  /** Show the nodes and layer boxes of a layer (null: the board), fitted into view. */
   enterLayer(layerId) {
     this.layer = layerId && this.store.document.layers?.[layerId] ? layerId : null;
     this.select({ nodes: new Set(), comments: new Set(), wire: null });
@@ -575,8 +576,21 @@ class Editor {
     this.canvas.fit(1);
   }
 
+  /** One level up: the layer holding the one shown, or the board. */
+  leaveLayer() {
+    this.enterLayer(parentOf(this.store, this.layer));
+  }
+
+  /** The layer shown was dissolved (or undone): show the innermost layer of its path that is left. */
+  keepLevel() {
+    if (this.layer && !this.store.document.layers?.[this.layer]) {
+      this.layer = [...this.trail].reverse().find((id) => this.store.document.layers?.[id]) || null;
+    }
+  }
+
   showCrumbs() {
-    this.crumbs.replaceChildren(breadcrumb(this.store, this.layer, () => this.enterLayer(null)));
+    this.trail = layerPath(this.store, this.layer);
+    this.crumbs.replaceChildren(breadcrumb(this.store, this.layer, (id) => this.enterLayer(id)));
     this.root.dataset.layer = this.layer || "";
   }
 
@@ -585,12 +599,12 @@ class Editor {
     return Object.values(this.store.nodes).filter((node) => this.canvas.shown(node)).map((node) => node.id);
   }
 
-  /** Collapse the selected nodes into a new layer, its box where they were (one undo step). */
+  /** Collapse the selected nodes into a new layer inside the level shown, its box where they were (one undo step). */
   collapse() {
     const nodes = [...this.selection.nodes].map((id) => this.store.nodes[id]);
-    if (!nodes.length || this.layer) return;
+    if (!nodes.length) return;
     const count = Object.keys(this.store.document.layers || {}).length;
-    this.send({ action: "create_layer", name: `Layer ${count + 1}`, nodes: nodes.map((n) => n.id),
+    this.send({ action: "create_layer", name: `Layer ${count + 1}`, nodes: nodes.map((n) => n.id), parent_id: this.layer,
       x: Math.min(...nodes.map((n) => n.coordinates[0])), y: Math.min(...nodes.map((n) => n.coordinates[1])) });
   }
 
@@ -623,12 +637,13 @@ class Editor {
         ["Align middle", () => this.align("middle"), several],
         ["Distribute horizontally", () => this.distribute("x"), count > 2],
         ["Distribute vertically", () => this.distribute("y"), count > 2],
-        ["Collapse into a layer", () => this.collapse(), !this.layer],
+        ["Collapse into a layer", () => this.collapse()],
       ].filter((item, i) => item || i > 0);
     } else if (layerEl) {
       const id = layerEl.dataset.layerId;
       items = [
         ["Enter layer", () => this.enterLayer(id)],
+        ["Rename layer", () => this.canvas.renameLayer(id)],
         ["Dissolve layer", () => this.send({ action: "remove_layer", layer_id: id })],
       ];
     } else if (wireEl) {
@@ -636,7 +651,7 @@ class Editor {
       items = [["Delete wire", () => this.send({ action: "remove", wires: [wire] })]];
     } else {
       items = [
-        this.layer ? ["Leave layer", () => this.enterLayer(null)] : null,
+        this.layer ? ["Leave layer", () => this.leaveLayer()] : null,
         ["Add node here…", () => this.openPalette(this.canvas.toCanvas(...at), null, at)],
         ["Paste", () => this.paste(), !!clipboard],
         ["Select all", () => this.select({ nodes: new Set(this.shownNodes()), comments: new Set(), wire: null })],
@@ -703,7 +718,7 @@ class Editor {
     else if (!mod && key === "l") this.layout();
     else if (mod && key === "a") this.select({ nodes: new Set(this.shownNodes()), comments: new Set(), wire: null });
     else if (e.key === "Escape" && this.root.classList.contains("fl-fullsize")) this.toggleFullSize(false);
-    else if (e.key === "Escape" && this.layer) this.enterLayer(null);
+    else if (e.key === "Escape" && this.layer) this.leaveLayer();
     else if (e.key === "Escape") this.select({ nodes: new Set(), comments: new Set(), wire: null });
     else if ((e.key === "Tab" || e.key === " ") && !mod && !e.altKey && !e.target.closest("button")) this.openPaletteHere();
     else handled = false;

@@ -1,7 +1,9 @@
 // Layers (flowlike_core.board.Layer): a layer's nodes are drawn collapsed, as one box whose pins are the pins
-// that wires cross the layer's edge with (as Board.layer_pins computes them). Double-click a box (or its context
-// menu) to enter the layer: the canvas then shows its nodes alone, with a breadcrumb (or Escape) back to the board.
-// Layers are one level deep; making and dissolving them are kernel commands (one undo step each).
+// that wires cross the layer's edge with (as Board.layer_pins computes them). A layer may sit inside another
+// (its parent_id): the canvas shows one level at a time (the board, or a layer entered), with the boxes of the
+// layers directly in it. Double-click a box (or its context menu) to enter it; the breadcrumb leads back level by
+// level, Escape one level up. A box's pins take wires like a node's: the wire goes to the inner pin. Making,
+// renaming and dissolving layers are kernel commands (one undo step each).
 
 import "./layers.css";
 import { h } from "./dom.js";
@@ -13,13 +15,45 @@ export function levelOf(store, node) {
   return node.layer && store.document.layers?.[node.layer] ? node.layer : null;
 }
 
+/** The layer a layer sits in (null: the board). */
+export function parentOf(store, layerId) {
+  const parent = store.document.layers?.[layerId]?.parent_id;
+  return parent && store.document.layers[parent] ? parent : null;
+}
+
+/** The layers from the board down to `layerId`, outermost first ([] for the board). */
+export function layerPath(store, layerId) {
+  const path = [];
+  for (let id = layerId; id && store.document.layers?.[id] && !path.includes(id); id = parentOf(store, id)) path.unshift(id);
+  return path;
+}
+
+/** The layers drawn as boxes at a level (null: the board). */
+export function layersAt(store, level) {
+  return Object.values(store.document.layers || {}).filter((layer) => parentOf(store, layer.id) === level);
+}
+
+/** The box drawn at level `shown` that holds what sits at level `level` (null when none does). */
+export function boxAt(store, level, shown) {
+  const path = layerPath(store, level);
+  const at = shown === null ? 0 : path.indexOf(shown) + 1;
+  return at > 0 || shown === null ? path[at] || null : null;
+}
+
+/** Ids of the nodes inside a layer, at any depth. */
+export function nodesInside(store, layerId) {
+  return Object.values(store.nodes).filter((node) => layerPath(store, levelOf(store, node)).includes(layerId))
+    .map((node) => node.id);
+}
+
 /** The pins of a layer's box: its nodes' pins that wires cross its edge with, inputs and outputs, in board order. */
 export function boundaryPins(store, layerId) {
   const inputs = new Map();
   const outputs = new Map();
+  const inside = (id) => !!store.nodes[id] && layerPath(store, levelOf(store, store.nodes[id])).includes(layerId);
   for (const wire of store.wires.values()) {
-    const fromInside = levelOf(store, store.nodes[wire.from_node] || {}) === layerId;
-    const toInside = levelOf(store, store.nodes[wire.to_node] || {}) === layerId;
+    const fromInside = inside(wire.from_node);
+    const toInside = inside(wire.to_node);
     if (fromInside === toInside) continue;
     const [nodeId, pinId, side] = fromInside ? [wire.from_node, wire.from_pin, outputs] : [wire.to_node, wire.to_pin, inputs];
     const pin = store.nodes[nodeId]?.pins[pinId];
@@ -66,29 +100,60 @@ function pinRow(entry, row, direction) {
   h("span", { class: "fl-pin-label" }, label));
 }
 
-/** The collapsed box of a layer: its name, how many nodes it holds, its boundary pins. */
-export function layerElement(layer, pins, status) {
+/** The collapsed box of a layer: its name, how many nodes it holds (at any depth), its boundary pins. */
+export function layerElement(layer, pins, count, status) {
   const [x, y] = layer.coordinates;
   const el = h("div", {
     class: "fl-node fl-layer", "data-testid": "layer", "data-layer-id": layer.id,
-    title: `${layer.name}: ${layer.nodes.length} nodes (double-click to enter)`,
+    title: `${layer.name}: ${count} nodes (double-click to enter, double-click the name to rename)`,
     style: { transform: `translate(${x}px, ${y}px)`, height: `${layerHeight(pins)}px`, width: `${NODE_WIDTH}px` },
   },
   h("div", { class: "fl-node-header", "data-testid": "layer-header" },
     h("span", { class: "fl-node-title", "data-testid": "layer-title" }, layer.name),
-    h("span", { class: "fl-layer-count" }, `${layer.nodes.length} nodes`)),
+    h("span", { class: "fl-layer-count", "data-testid": "layer-count" }, `${count} nodes`)),
   pins.inputs.map((entry, row) => pinRow(entry, row, "in")),
   pins.outputs.map((entry, row) => pinRow(entry, pins.inputs.length + row, "out")));
   if (status) el.dataset.status = status;
   return el;
 }
 
-/** Where the canvas is: the board, or the board › a layer (each part leads back). */
-export function breadcrumb(store, layerId, leave) {
-  const layer = layerId ? store.document.layers[layerId] : null;
-  return h("div", { class: "fl-breadcrumb", "data-testid": "breadcrumb", hidden: !layer },
-    h("button", { class: "fl-breadcrumb-item", "data-testid": "breadcrumb-board", title: "Back to the board (Escape)",
-      onclick: leave }, store.document.name || "board"),
-    layer ? h("span", { class: "fl-muted" }, " › ") : null,
-    layer ? h("span", { class: "fl-breadcrumb-item fl-current", "data-testid": "breadcrumb-layer" }, layer.name) : null);
+/** Edit a box's name in place: Enter (or leaving the field) calls `rename(name)` if it changed, Escape does not. */
+export function editLayerName(el, layer, rename) {
+  const title = el.querySelector("[data-testid='layer-title']");
+  const field = h("input", { class: "fl-layer-rename", "data-testid": "layer-rename", value: layer.name });
+  let done = false;
+  const finish = (keep) => {
+    if (done) return;
+    done = true;
+    const name = field.value.trim();
+    field.replaceWith(title);
+    if (keep && name && name !== layer.name) rename(name);
+  };
+  field.addEventListener("keydown", (e) => {
+    e.stopPropagation();
+    if (e.key === "Enter") finish(true);
+    else if (e.key === "Escape") finish(false);
+  });
+  field.addEventListener("blur", () => finish(true));
+  field.addEventListener("pointerdown", (e) => e.stopPropagation());
+  title.replaceWith(field);
+  field.focus();
+  field.select();
+}
+
+/** Where the canvas is: the board › a layer › a layer inside it…; each part but the last leads back there. */
+export function breadcrumb(store, layerId, go) {
+  const path = layerPath(store, layerId);
+  const last = path.length - 1;
+  return h("div", { class: "fl-breadcrumb", "data-testid": "breadcrumb", hidden: !path.length },
+    h("button", { class: "fl-breadcrumb-item", "data-testid": "breadcrumb-board", title: "Back to the board",
+      onclick: () => go(null) }, store.document.name || "board"),
+    path.flatMap((id, i) => [
+      h("span", { class: "fl-muted" }, " › "),
+      i === last
+        ? h("span", { class: "fl-breadcrumb-item fl-current", "data-testid": "breadcrumb-layer", "data-layer-id": id },
+          store.document.layers[id].name)
+        : h("button", { class: "fl-breadcrumb-item", "data-testid": "breadcrumb-layer", "data-layer-id": id,
+          title: `Back to ${store.document.layers[id].name}`, onclick: () => go(id) }, store.document.layers[id].name),
+    ]));
 }

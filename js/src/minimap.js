@@ -3,6 +3,7 @@
 
 import { h } from "./dom.js";
 import { NODE_WIDTH } from "./geometry.js";
+import { layersAt } from "./layers.js";
 
 const WIDTH = 180;
 const HEIGHT = 120;
@@ -46,7 +47,7 @@ export class Minimap {
     const at = (cx, cy) => [(cx - map.left) * map.ratio, (cy - map.top) * map.ratio];
     context.fillStyle = getComputedStyle(this.el).color || "#888";
     const side = Math.max(1.5, NODE_WIDTH * map.ratio);
-    const layers = this.canvas.editor.layer === null ? Object.values(this.canvas.store.document.layers || {}) : [];
+    const layers = layersAt(this.canvas.store, this.canvas.editor.layer);
     for (const node of [...Object.values(this.canvas.store.nodes).filter((n) => this.canvas.shown(n)), ...layers]) {
       const [px, py] = at(node.coordinates[0], node.coordinates[1]);
       context.fillRect(px, py, side, Math.max(1.5, side / 2));

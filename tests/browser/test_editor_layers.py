@@ -1,16 +1,32 @@
-"""Layers on the canvas: a selection collapsed into a layer shows as one box with its boundary pins; enter, leave."""
+"""Layers on the canvas: a selection collapsed into a layer shows as one box with its boundary pins; enter, leave;
+layers inside layers, level by level; renamed in place; wires from and to a box's pins reach the pins inside."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from jupyter_harness import NotebookPage
-from playwright.sync_api import expect
-from test_editor import NODES, node_box, open_editor
+from playwright.sync_api import Locator, expect
+from test_editor import NODES, drag, node_box, open_editor, pin
 
 pytestmark = pytest.mark.browser
 
 LAYERS = ("import json\nprint(json.dumps([{'name': layer.name, 'nodes': sorted(layer.nodes)} "
           "for layer in board.layers.values()]))")
+NESTING = ("import json\nprint(json.dumps(sorted([layer.name, layer.parent_id and board.layers[layer.parent_id].name, "
+           "sorted(layer.nodes)] for layer in board.layers.values())))")
+INTO_VALUE = ("print([f'{w.from_node}.{board.nodes[w.from_node].pins[w.from_pin].name}' "
+              "for w in board.wires_into('report', board.nodes['report'].pin('value').id)])")
+
+
+def collapse(editor: Locator, ids: list[str]) -> None:
+    """Select the nodes `ids` (click, then Shift+click) and collapse them from the context menu."""
+    node_box(editor, ids[0]).get_by_test_id("node-title").click()
+    for node_id in ids[1:]:
+        node_box(editor, node_id).get_by_test_id("node-title").click(modifiers=["Shift"])
+    node_box(editor, ids[-1]).get_by_test_id("node-title").click(button="right")
+    editor.get_by_test_id("context-menu").locator("[data-label='Collapse into a layer']").click()
 
 
 @pytest.mark.parametrize("frontend", ["lab"])
@@ -68,3 +84,124 @@ def test_a_collapsed_layer_is_entered_and_left(notebook_page: NotebookPage) -> N
     expect(editor.get_by_test_id("layer")).to_have_count(0)
     expect(editor.get_by_test_id("node")).to_have_count(NODES)
     assert notebook_page.run_code(LAYERS) == "[]"
+
+
+@pytest.mark.parametrize("frontend", ["lab"])
+def test_layers_nest_level_by_level_and_are_renamed_and_dissolved(notebook_page: NotebookPage) -> None:
+    editor = open_editor(notebook_page, "nested-layers")
+    page = notebook_page.page
+    menu = editor.get_by_test_id("context-menu")
+    crumbs = editor.get_by_test_id("breadcrumb")
+    boxes = editor.get_by_test_id("layer")
+
+    # Collapse double and report, enter, collapse report again: a layer inside the layer.
+    collapse(editor, ["double", "report"])
+    expect(boxes).to_have_count(1)
+    boxes.get_by_test_id("layer-header").dblclick()
+    expect(editor.get_by_test_id("node")).to_have_count(2)
+    collapse(editor, ["report"])
+    expect(boxes).to_have_count(1)
+    expect(boxes.get_by_test_id("layer-title")).to_have_text("Layer 2")
+    expect(editor.get_by_test_id("node")).to_have_count(1)
+    expect(node_box(editor, "double")).to_have_count(1)
+    expect(boxes.get_by_test_id("layer-pin")).to_have_count(1)
+    expect(boxes.get_by_test_id("layer-pin")).to_have_attribute("data-inner-node", "report")
+    expect(editor.locator("[data-testid='wire'][data-from-node='double'][data-to-node='report']")).to_have_count(1)
+    assert notebook_page.run_code(NESTING) == '[["Layer 1", null, ["double"]], ["Layer 2", "Layer 1", ["report"]]]'
+    outer_id = notebook_page.run_code("print(next(k for k, v in board.layers.items() if v.name == 'Layer 1'))")
+    inner_id = notebook_page.run_code("print(next(k for k, v in board.layers.items() if v.name == 'Layer 2'))")
+
+    # In and out level by level: the breadcrumb names each level and leads back to any; Escape goes one up.
+    editor.scroll_into_view_if_needed()
+    boxes.get_by_test_id("layer-header").dblclick()
+    expect(editor).to_have_attribute("data-layer", inner_id)
+    expect(crumbs.get_by_test_id("breadcrumb-layer")).to_have_text(["Layer 1", "Layer 2"])
+    expect(editor.get_by_test_id("node")).to_have_count(1)
+    expect(node_box(editor, "report")).to_have_count(1)
+    expect(boxes).to_have_count(0)
+    crumbs.get_by_test_id("breadcrumb-layer").first.click()
+    expect(editor).to_have_attribute("data-layer", outer_id)
+    expect(node_box(editor, "double")).to_have_count(1)
+    boxes.get_by_test_id("layer-header").dblclick()
+    expect(editor).to_have_attribute("data-layer", inner_id)
+    page.keyboard.press("Escape")
+    expect(editor).to_have_attribute("data-layer", outer_id)
+    expect(crumbs.get_by_test_id("breadcrumb-layer")).to_have_text(["Layer 1"])
+    page.keyboard.press("Escape")
+    expect(editor).to_have_attribute("data-layer", "")
+    expect(crumbs).to_be_hidden()
+    expect(boxes).to_have_count(1)
+    expect(boxes.get_by_test_id("layer-count")).to_have_text("2 nodes")
+    expect(editor.get_by_test_id("node")).to_have_count(NODES - 2)
+
+    # Rename: double-click the name, or the context menu; Escape keeps the old name; undo from a cell.
+    boxes.get_by_test_id("layer-title").dblclick()
+    editor.get_by_test_id("layer-rename").fill("Doubling")
+    editor.get_by_test_id("layer-rename").press("Enter")
+    expect(boxes.get_by_test_id("layer-title")).to_have_text("Doubling")
+    boxes.get_by_test_id("layer-header").click(button="right")
+    menu.locator("[data-label='Rename layer']").click()
+    editor.get_by_test_id("layer-rename").fill("Twice")
+    editor.get_by_test_id("layer-rename").press("Enter")
+    expect(boxes.get_by_test_id("layer-title")).to_have_text("Twice")
+    boxes.get_by_test_id("layer-title").dblclick()
+    editor.get_by_test_id("layer-rename").fill("Not this")
+    editor.get_by_test_id("layer-rename").press("Escape")
+    expect(editor.get_by_test_id("layer-rename")).to_have_count(0)
+    expect(boxes.get_by_test_id("layer-title")).to_have_text("Twice")
+    assert notebook_page.run_code(f"print(board.layers['{outer_id}'].name)") == "Twice"
+    notebook_page.run_code("board.undo()")
+    expect(boxes.get_by_test_id("layer-title")).to_have_text("Doubling")
+
+    # Dissolving the outer layer moves double and the inner layer up to the board; undo puts it back.
+    editor.scroll_into_view_if_needed()
+    boxes.get_by_test_id("layer-header").click(button="right")
+    menu.locator("[data-label='Dissolve layer']").click()
+    expect(boxes.get_by_test_id("layer-title")).to_have_text(["Layer 2"])
+    expect(node_box(editor, "double")).to_have_count(1)
+    expect(editor.get_by_test_id("node")).to_have_count(NODES - 1)
+    assert notebook_page.run_code(NESTING) == '[["Layer 2", null, ["report"]]]'
+    notebook_page.run_code("board.undo()")
+    expect(boxes.get_by_test_id("layer-title")).to_have_text(["Doubling"])
+    expect(editor.get_by_test_id("node")).to_have_count(NODES - 2)
+
+
+@pytest.mark.parametrize("frontend", ["lab"])
+def test_wires_from_and_to_a_layer_box_reach_the_pins_inside(notebook_page: NotebookPage) -> None:
+    editor = open_editor(notebook_page, "layer-wires")
+    page = notebook_page.page
+    notebook_page.run_code("board.apply(commands.AddNode(bt_double.create(node_id='twice', coordinates=(300, 200, 0))))"
+                           "\nboard.apply(commands.Connect('double', 'result', 'report', 'value'))")
+    expect(node_box(editor, "twice")).to_have_count(1)
+    editor.scroll_into_view_if_needed()
+    collapse(editor, ["report"])
+    box = editor.get_by_test_id("layer")
+    value = box.locator("[data-testid='layer-pin'][data-pin-name='value']")
+    expect(value).to_have_attribute("data-inner-node", "report")
+    fit = re.compile(r"\bfl-fit\b")
+
+    # Dragging from the box's pin lights what the engine accepts (an Integer output, not a String one).
+    start, end = value.bounding_box(), pin(editor, "twice", "result", "out").bounding_box()
+    assert start and end
+    page.mouse.move(start["x"] + 6, start["y"] + start["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + end["height"] / 2, steps=12)
+    expect(pin(editor, "twice", "result", "out")).to_have_class(fit)
+    expect(pin(editor, "text", "result", "out")).not_to_have_class(fit)
+    page.mouse.up()
+    expect(editor.locator("[data-testid='wire'][data-from-node='twice'][data-to-node='report']")).to_have_count(1)
+    assert notebook_page.run_code(INTO_VALUE) == "['twice.result']"
+
+    # A String dropped on it is refused with the engine's reason; nothing changes.
+    editor.scroll_into_view_if_needed()
+    drag(page, value, pin(editor, "text", "result", "out"))
+    expect(editor.get_by_test_id("editor-message")).to_have_attribute("data-kind", "refused")
+    assert notebook_page.run_code(INTO_VALUE) == "['twice.result']"
+
+    # From a node's pin onto the box's pin: the wire goes to the pin inside.
+    editor.scroll_into_view_if_needed()
+    drag(page, pin(editor, "double", "result", "out"), value)
+    expect(editor.locator("[data-testid='wire'][data-from-node='twice'][data-to-node='report']")).to_have_count(0)
+    assert notebook_page.run_code(INTO_VALUE) == "['double.result']"
+    notebook_page.run_code("board.undo()")
+    expect(editor.locator("[data-testid='wire'][data-from-node='twice'][data-to-node='report']")).to_have_count(1)

@@ -40,3 +40,27 @@ def test_bad_layer_messages_say_why(editor: BoardEditor, frontend: Recorder) -> 
     assert reply["ok"] is False and "nope" in reply["reason"]
     reply = frontend("remove_layer", layer_id="gone")
     assert reply["ok"] is False and "no layer" in reply["reason"]
+
+
+def test_a_layer_inside_a_layer_from_the_canvas_renamed_and_dissolved(editor: BoardEditor, frontend: Recorder) -> None:
+    board = editor.board
+    assert frontend("create_layer", name="Outer", nodes=["start", "say"])["ok"]
+    (outer,) = board.layers.values()
+    assert frontend("create_layer", name="Inner", nodes=["say"], parent_id=outer.id, x=5, y=6)["ok"]
+    inner = next(layer for layer in board.layers.values() if layer.name == "Inner")
+    assert (inner.parent_id, inner.nodes, board.layers[outer.id].nodes) == (outer.id, ["say"], ["start"])
+    patch = frontend.of_type("patch")[-1]
+    assert patch["meta"]["layers"][inner.id]["parent_id"] == outer.id and patch["nodes"]["say"]["layer"] == inner.id
+    reply = frontend("create_layer", name="Wrong", nodes=["say"], parent_id=outer.id)
+    assert reply["ok"] is False and "is in layer 'Inner', not in layer 'Outer'" in reply["reason"]
+
+    assert frontend("update_layer", layer_id=inner.id, name="Renamed")["ok"]
+    assert board.layers[inner.id].name == "Renamed"
+    reply = frontend("update_layer", layer_id=inner.id, name=" ")
+    assert reply["ok"] is False and "needs a name" in reply["reason"]
+    assert frontend("remove_layer", layer_id=outer.id)["ok"]
+    assert board.layers[inner.id].parent_id is None and board.nodes["start"].layer is None
+    board.undo()
+    assert board.layers[inner.id].parent_id == outer.id and board.layers[outer.id].nodes == ["start"]
+    board.undo()
+    assert board.layers[inner.id].name == "Inner"
