@@ -8,6 +8,7 @@
 
 A handle uses the document's names for what the document has (`node.name` is the type key, `node.pins` the pins
 by id, `node.inputs` the input pins in order), giving handles where the document gives models.
+
 The engine Board (`board.core`) stays the single source of truth: a handle holds only ids and reads
 through to the model on every access, so the editor, undo and redo and cells never disagree.
 """
@@ -287,8 +288,8 @@ class NodeHandle:
             self.board.core.apply(commands.UpdateNode(self.id, defaults=defaults))
         return self
 
-    def rename(self, name: str) -> NodeHandle:
-        self.board.core.apply(commands.UpdateNode(self.id, friendly_name=name))
+    def rename(self, friendly_name: str) -> NodeHandle:
+        self.board.core.apply(commands.UpdateNode(self.id, friendly_name=friendly_name))
         return self
 
     def set_comment(self, text: str) -> NodeHandle:
@@ -438,21 +439,21 @@ class Board:
 
     # ---- nodes ---------------------------------------------------------------------------------------
 
-    def add(self, type_key: str, name: str | None = None, /, *, node_id: str | None = None,
+    def add(self, type_key: str, friendly_name: str | None = None, /, *, node_id: str | None = None,
             at: tuple[float, ...] = (0.0, 0.0), pin_ids: list[str] | None = None, **defaults: Any) -> NodeHandle:
         """Add a node by catalog key with input defaults as keyword arguments.
 
         Idempotent for re-run cells: if a node with this id, or this friendly name, is already there, its
         defaults are updated instead (and a node of another type is replaced, keeping the wires that fit).
         """
-        existing = self._existing(node_id, name)
+        existing = self._existing(node_id, friendly_name)
         node_type = self.registry.get(type_key)
         if existing is not None and existing.name == type_key:
             handle = NodeHandle(self, existing.id)
             return handle.set(**defaults)
         x, y, *z = at
         node = node_type.create(node_id=node_id or (existing.id if existing else None), coordinates=(x, y, *(z or [0])),
-                                friendly_name=name, **defaults)
+                                friendly_name=friendly_name, **defaults)
         node = with_pin_ids(node, pin_ids or stable_pin_ids(node))
         if existing is not None:
             from flowlike_nb.kernel.functions import replace_node
@@ -462,14 +463,14 @@ class Board:
             self.core.apply(commands.AddNode(node))
         return NodeHandle(self, node.id)
 
-    def _existing(self, node_id: str | None, name: str | None) -> Node | None:
+    def _existing(self, node_id: str | None, friendly_name: str | None) -> Node | None:
         if node_id is not None:
             return self.core.nodes.get(node_id)
-        if name is None:
+        if friendly_name is None:
             return None
-        found = [n for n in self.core.nodes.values() if n.friendly_name == name]
+        found = [n for n in self.core.nodes.values() if n.friendly_name == friendly_name]
         if len(found) > 1:
-            raise UnknownNodeError(f"{len(found)} nodes are called {name!r}; pass node_id= to say which")
+            raise UnknownNodeError(f"{len(found)} nodes are called {friendly_name!r}; pass node_id= to say which")
         return found[0] if found else None
 
     def add_raw(self, node: Node | dict[str, Any]) -> NodeHandle:
