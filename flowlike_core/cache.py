@@ -461,7 +461,9 @@ class RunCache:
                     replay_logs(ctx, entry)
                 self.cache.last[(self.board_id, node_id)] = dataclasses.replace(
                     signature, variables=tuple(sorted(entry.variables.items())))
-                self.reasons[node_id] = Reason(node_id, self._label(node_id), True, notes=notes)
+                told = self.reasons.get(node_id)
+                if told is None or told.cached:  # (a node that ran earlier in this run: why it ran says more)
+                    self.reasons[node_id] = Reason(node_id, self._label(node_id), True, notes=notes)
                 return True
             if any(c.kind == MUTATED for c in changes):
                 self.cache.discard(key)

@@ -25,6 +25,7 @@ from importlib.metadata import entry_points
 from typing import Any, TextIO
 
 from flowlike_core.board import Board, PinDirection
+from flowlike_core.cache_options import add_cache_options, cache_report, result_cache
 from flowlike_core.errors import BoardError, FlowLikeError
 from flowlike_core.events import Listener
 from flowlike_core.executor import DEFAULT_MAX_STEPS, start_run
@@ -108,7 +109,8 @@ class RunReporter(Listener):
 
     def log(self, run: Run, line: LogLine) -> None:
         self._clear()
-        print(f"{line.level.upper():<5} {self.names.get(line.node_id, line.node_id)}: {line.message}",
+        replayed = " (replayed from the result cache)" if getattr(line, "replayed", False) else ""
+        print(f"{line.level.upper():<5} {self.names.get(line.node_id, line.node_id)}: {line.message}{replayed}",
               file=self.out, flush=True)
 
     def progress(self, run: Run, node_id: str, fraction: float, message: str) -> None:
@@ -175,8 +177,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         sys.modules["flowlike_core.storage"].stop_recording()
     try:
         policy = Policy.of(args.allow, args.allow_path)  # the store only, unless told
+        cache = result_cache(args)  # (none by default: a single run gains nothing from a cache in memory)
         handle = start_run(board, start=args.start, variables=variables, max_steps=args.max_steps, policy=policy,
-                           listeners=[RunReporter(board, human, sys.stderr)], backend=args.backend)
+                           listeners=[RunReporter(board, human, sys.stderr)], backend=args.backend, cache=cache)
     except FlowLikeError:
         if problems:
             show_problems()
@@ -185,6 +188,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.json:
         print(run.record().model_dump_json(indent=2))
     print(summary(run), file=human)
+    if cache is not None or args.why:
+        print(cache_report(run, cache, why=args.why), file=human)
     return EXIT_OK if run.ok else EXIT_FAILED
 
 
@@ -298,6 +303,7 @@ def build_parser(extensions: bool = True) -> argparse.ArgumentParser:
     run.add_argument("--backend", choices=("thread", "process", "dask"), default="thread",
                      help="where the run goes: this process (thread, the default), a child process (process: "
                           "a crashing node cannot take the command down) or a dask cluster (dask)")
+    add_cache_options(run, "default: none, unless FLOWLIKE_CACHE_PERSIST=1 keeps them in --store", why=True)
     run.set_defaults(handler=cmd_run)
 
     validate = subparsers.add_parser(

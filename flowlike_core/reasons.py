@@ -61,7 +61,8 @@ class Change:
 
 @dataclass(frozen=True)
 class Reason:
-    """Why one node ran (or did not) in a run: its last execution there."""
+    """Why one node ran (or did not) in a run: its last execution that ran there, else that it was served from the
+    cache (a loop's later executions served from the cache do not hide why the first one ran)."""
 
     node_id: str
     node: str

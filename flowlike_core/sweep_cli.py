@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from flowlike_core.backends import BACKENDS
 from flowlike_core.board import Board
-from flowlike_core.cache import ResultCache
+from flowlike_core.cache_options import add_cache_options, result_cache
 from flowlike_core.cli import EXIT_FAILED, EXIT_OK, BadInput, parse_value, table
 from flowlike_core.executor import DEFAULT_MAX_STEPS
 
@@ -40,20 +40,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     grid = dict(parse_parameter(board, text) for text in args.param)
     if not grid:
         raise BadInput("give at least one parameter: -p NAME=VALUE,VALUE,...")
+    stored = result_cache(args)
     result = sweep(board, grid, outputs=args.output, backend=args.backend, start=args.start,
-                   max_steps=args.max_steps, cache=result_cache(args))
+                   max_steps=args.max_steps, cache=stored if stored is not None else not args.no_cache)
     return show(result, as_json=args.json)
-
-
-def result_cache(args: argparse.Namespace) -> ResultCache | bool:
-    """The sweep's result cache: none (`--no-cache`), one kept in a store (`--cache-store`), else one in memory."""
-    if args.no_cache:
-        return False
-    if args.cache_store is None:
-        return True
-    from flowlike_core.storage import Storage, StorageConfig
-
-    return ResultCache().persist(Storage(StorageConfig.at(args.cache_store)))
 
 
 def show(result: SweepResult, *, as_json: bool) -> int:
@@ -87,8 +77,5 @@ def add_sweep_command(subparsers: Any) -> None:
     parser.add_argument("--json", action="store_true", help="print the rows as a JSON list")
     parser.add_argument("--max-steps", metavar="N", type=int, default=DEFAULT_MAX_STEPS,
                         help="stop each run after N node executions")
-    parser.add_argument("--cache-store", metavar="STORE",
-                        help="keep pure nodes' results in this store (a folder or URL): the runs, their workers on "
-                             "any backend and later sweeps share them (default: one cache in memory, thread only)")
-    parser.add_argument("--no-cache", action="store_true", help="run every node of every run")
+    add_cache_options(parser, "default: the runs share one cache in memory on the thread backend")
     parser.set_defaults(handler=cmd_sweep)
