@@ -185,6 +185,8 @@ def _land(result: Any, sub: Executor) -> BaseException | None:
     sub.values.update(result.values)
     sub.run.records, sub.run.folded, sub.run.steps = result.records, result.folded, result.steps
     sub.run.result = result.result
+    if result.reasons and sub.run.reasons is not None:
+        sub.run.reasons.update(result.reasons)
     return None if result.error is None else _Abort(result.error, result.error_node)
 
 

@@ -8,7 +8,11 @@ a thread's.
 Variables a body sets stay in the worker: an iteration reads the run's variables as they were when it started.
 When the run has listeners, an iteration's node events (started, finished, logs, progress) reach them while it
 runs, as a thread's would: from a pool process on the pool's queue, from dask through the scheduler's event topics
-(`flowlike_core.backends.dask`); its traces join the record with its result.
+(`flowlike_core.backends.dask`); its traces join the record with its result. Without listeners for node events
+the worker runs a body on the executor's fast path.
+When the run has a result cache that keeps its results in a store (`ResultCache.persist`), the iterations use it
+there, as a sweep's runs do: what a body computed before is served, what it computes is kept, and the reasons join
+the run's (`run.why`). A cache in memory only stays in the caller: the iterations run uncached.
 """
 
 from __future__ import annotations
@@ -26,8 +30,10 @@ from typing import TYPE_CHECKING, Any
 
 from flowlike_core.backends import BackendError
 from flowlike_core.backends.remote import Channel, InOrder, Relay, Sender
+from flowlike_core.cache import SharedCache
 from flowlike_core.plan import Target
-from flowlike_core.run import NodeStats, NodeTrace
+from flowlike_core.reasons import Reason
+from flowlike_core.run import NodeStats
 
 if TYPE_CHECKING:
     from flowlike_core.backends.remote import Event
@@ -60,6 +66,10 @@ class BodyJob:
     topic: str | None = None
     """Where the chunk sends its live events: a dask topic, or `POOL` (None: nobody listens)."""
     key: str = ""
+    watched: bool = False
+    """The run's listeners hear node events: the worker tells each execution (off the fast path)."""
+    cache: SharedCache | None = None
+    """The run's result cache, through its store."""
 
 
 @dataclass
@@ -67,13 +77,16 @@ class BodyResult:
     """One iteration's outcome."""
 
     values: dict[str, Any]
-    records: list[NodeTrace]
+    records: list[Any]
+    """Its trace records, compact or `NodeTrace`s (see `Run.records`)."""
     folded: dict[str, NodeStats]
     steps: int
     result: Any = None
     error: Any = None
     """The RunError that failed the body (its class kept when it pickles)."""
     error_node: str | None = None
+    reasons: dict[str, Reason] = field(default_factory=dict)
+    """With a result cache: why each node it reached ran or was cached."""
 
 
 @dataclass
@@ -91,11 +104,14 @@ def body_job(executor: Executor, cancel_rest: bool) -> BodyJob:
 
     board = executor.run.board
     registry = Registry()
-    for plan in executor.plan.nodes.values():
-        registry.register(type(plan.impl), pack=type(plan.impl).pack, replace=True)
+    for node_type in {type(plan.impl) for plan in executor.plan.nodes.values()}:
+        registry.register(node_type, pack=node_type.pack, replace=True, version=node_type.pack_version)
     board_json, node_types = board.model_dump_json(by_alias=True), pack_node_types(board, registry, "loop")
     digest = hashlib.sha256(board_json.encode() + node_types).hexdigest()
-    return BodyJob(executor.run.id, board_json, node_types, digest, dict(executor.variables), cancel_rest=cancel_rest)
+    results = executor.results
+    cache = results.cache.shared("loop") if results is not None and results.cache.store is not None else None
+    return BodyJob(executor.run.id, board_json, node_types, digest, dict(executor.variables), cancel_rest=cancel_rest,
+                   cache=cache)
 
 
 def chunks(count: int, slots: int) -> list[list[int]]:
@@ -125,7 +141,7 @@ def run_bodies(job: BodyJob) -> ChunkResult:
     """Worker side: run a chunk's iterations one after another."""
     import cloudpickle
 
-    from flowlike_core.backends.remote import Recorder
+    from flowlike_core.backends.remote import NodeRecorder, Recorder
     from flowlike_core.board import Board
     from flowlike_core.errors import RunCancelled
     from flowlike_core.plan import plan_for
@@ -134,7 +150,7 @@ def run_bodies(job: BodyJob) -> ChunkResult:
     if job.digest not in _boards:
         registry = Registry()
         for node_type in cloudpickle.loads(job.node_types).values():
-            registry.register(node_type, pack=node_type.pack, replace=True)
+            registry.register(node_type, pack=node_type.pack, replace=True, version=node_type.pack_version)
         _boards.clear()
         _boards[job.digest] = (Board.from_json(job.board_json, "<body job>"), registry)
     board, registry = _boards[job.digest]
@@ -146,7 +162,7 @@ def run_bodies(job: BodyJob) -> ChunkResult:
         from flowlike_core.backends.dask import poster
 
         sender = Sender(poster(job.topic), job.key)
-    listeners = [Recorder(sender.emit)] if sender else []
+    listeners = [(NodeRecorder if job.watched else Recorder)(sender)] if sender else []
     results: list[BodyResult] = []
     try:
         for body in job.bodies:
@@ -165,7 +181,7 @@ def _run_body(job: BodyJob, board: Any, plan: Any, body: Body, listeners: list[A
 
     targets, values = body
     run = Run(job.run_id, board, targets[0][0], dict(job.variables))
-    executor = Executor(plan, run, listeners=listeners)
+    executor = Executor(plan, run, listeners=listeners, cache=job.cache.open() if job.cache is not None else None)
     executor.values.update(values)
     error, error_node = None, None
     try:
@@ -173,7 +189,7 @@ def _run_body(job: BodyJob, board: Any, plan: Any, body: Body, listeners: list[A
     except _Abort as abort:
         error, error_node = abort.error, abort.node_id
     own = {key: value for key, value in executor.values.items() if key not in values}
-    return BodyResult(own, list(run.traces), dict(run.folded), run.steps, run.result, error, error_node)
+    return BodyResult(own, run.records, dict(run.folded), run.steps, run.result, error, error_node, run.reasons or {})
 
 
 _pool: tuple[ProcessPoolExecutor, PoolChannel] | None = None
@@ -245,7 +261,8 @@ async def _live(job: BodyJob, run: Any, hooks: dict[str, list[Any]], lines: Chan
 
     loop = asyncio.get_running_loop()
     job.topic, job.key = topic, f"flowlike-body-{job.run_id}-{uuid.uuid4().hex}"
-    order = InOrder(Relay(run, hooks, keep_records=False).apply)
+    job.watched = bool(hooks["node_started"] or hooks["node_finished"])
+    order = InOrder(Relay(run, hooks).apply)
     arrived = asyncio.Event()
 
     def deliver(number: int, events: list[Event]) -> None:

@@ -4,8 +4,10 @@
     DaskBackend("tcp://scheduler:8786")         # an existing cluster
     DaskBackend(client=my_client)
 
-The worker runs the board with the engine installed there. Its events (traces, logs, progress) come back while it
-runs: the task logs them in numbered batches (every `FLUSH` seconds, log lines at once) under its client's topic
+The worker runs the board with the engine installed there, as a thread run goes (`flowlike_core.backends.remote`).
+A board goes to the cluster once (`Client.scatter`, kept for the `SCATTERED` boards run last): a run of it ships
+its options only. Its traces and events (logs, progress) come back while it runs: the task logs them in numbered
+batches (every `FLUSH` seconds, log lines at once) under its client's topic
 (`Worker.log_event`); the scheduler passes them to the client (`Client.subscribe_topic`), whose `Channel` hands
 them to the run's handle, which replays them in order into the local `Run` and its listeners. What was not sent
 yet (the final state) comes back as the task's result. A worker that dies takes the task with it: dask reports
@@ -14,9 +16,11 @@ it, and the run fails with that cause. Cancel reaches the worker: the run stops 
 
 from __future__ import annotations
 
+import dataclasses
 import queue
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -34,6 +38,16 @@ FLUSH = 0.05
 """Seconds between two batches of events a task sends."""
 LATE_GRACE = 5.0
 """Seconds the caller waits, once a task has ended, for event batches still on their way, before going on."""
+SCATTERED = 8
+"""Boards kept on the cluster (the ones run last), so that running one again ships only the run's options."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Packed:
+    """A board as JSON and its node types, as they wait in the cluster's memory for the runs of the board."""
+
+    board_json: str
+    node_types: bytes
 
 
 # ---- worker side -------------------------------------------------------------------------------------------
@@ -47,12 +61,13 @@ async def _cancel_here(run_id: str) -> None:
     _cancelled.add(run_id)
 
 
-def run_job(job: Job, topic: str, key: str) -> tuple[int, list[Event]]:
-    """The task a dask worker runs: the job's events live under `topic`; returns the last batch's number and
-    events."""
+def run_job(job: Job, packed: Packed, topic: str, key: str) -> tuple[int, list[Event]]:
+    """The task a dask worker runs: the job of the board `packed`; its events live under `topic`; returns the last
+    batch's number and events."""
     sender = Sender(poster(topic), key, FLUSH)
+    job = dataclasses.replace(job, board_json=packed.board_json, node_types=packed.node_types)
     try:
-        execute(job, sender.emit, cancelled=lambda: job.run_id in _cancelled)
+        execute(job, sender, cancelled=lambda: job.run_id in _cancelled)
     finally:
         _cancelled.discard(job.run_id)
         last = sender.close()
@@ -103,6 +118,9 @@ class DaskBackend:
         self._client = client
         self._cluster: Any = None
         self._lock = threading.Lock()
+        self._scattered: OrderedDict[tuple[int, int], tuple[str, bytes, Any]] = OrderedDict()
+        """(id of the board JSON, id of the packed types) -> both (so the ids stay theirs) and their future."""
+        self._scatter_lock = threading.Lock()
 
     @property
     def client(self) -> Any:
@@ -127,9 +145,28 @@ class DaskBackend:
               cache: ResultCache | None = None) -> DaskRunHandle:
         run, job = prepare(board, registry=registry, start=start, payload=payload, variables=variables,
                            max_steps=max_steps, run_id=run_id, backend=self.name, policy=policy, cache=cache)
-        return DaskRunHandle(self.client, run, job, Mirror(run, listeners))
+        mirror = Mirror(run, listeners)
+        job.watched = mirror.watched
+        return DaskRunHandle(self.client, run, job, self.on_cluster(job), mirror)
+
+    def on_cluster(self, job: Job) -> Any:
+        """The future of the job's board in the cluster's memory: sent once per board revision (the packed form
+        `prepare` gives is the same objects until the board changes), again if the worker keeping it died."""
+        client = self.client
+        key = (id(job.board_json), id(job.node_types))
+        with self._scatter_lock:
+            entry = self._scattered.get(key)
+            if entry is None or entry[2].status != "finished":
+                future = client.scatter(Packed(job.board_json, job.node_types), hash=False)
+                entry = self._scattered[key] = (job.board_json, job.node_types, future)
+                while len(self._scattered) > SCATTERED:
+                    self._scattered.popitem(last=False)
+            self._scattered.move_to_end(key)
+            return entry[2]
 
     def close(self) -> None:
+        with self._scatter_lock:
+            self._scattered.clear()
         with self._lock:
             if self._client is not None:
                 with _channels_lock:
@@ -144,7 +181,7 @@ class DaskRunHandle:
     """A run as a dask task: `wait`, `cancel`, `done`, like a local `RunHandle`. A thread of its own replays the
     task's batches in order as they arrive, then its result."""
 
-    def __init__(self, client: Any, run: Run, job: Job, mirror: Mirror) -> None:
+    def __init__(self, client: Any, run: Run, job: Job, packed: Any, mirror: Mirror) -> None:
         self.client = client
         self.run = run
         self.mirror = mirror
@@ -152,7 +189,8 @@ class DaskRunHandle:
         self.channel = channel(client)
         key = f"flowlike-run-{run.id}"
         self.channel.sinks[key] = lambda number, events: self.inbox.put(("batch", number, events))
-        self.future = client.submit(run_job, job, self.channel.topic, key, pure=False, key=key)
+        self.future = client.submit(run_job, dataclasses.replace(job, board_json="", node_types=b""), packed,
+                                    self.channel.topic, key, pure=False, key=key)
         self.future.add_done_callback(lambda future: self.inbox.put(("landed", future)))
         self._thread = threading.Thread(target=self._follow, args=(key,), name=f"flowlike-dask-{run.id}",
                                         daemon=True)

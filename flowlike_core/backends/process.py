@@ -2,16 +2,18 @@
 
 A node that segfaults, calls `os._exit`, hangs past `timeout` or runs out of memory (`memory_limit`, an address
 space limit set with `resource.setrlimit` in the child for the run) fails the run with the cause; this process
-goes on, and the pool replaces the worker. Events stream back every `FLUSH` seconds (batched: one pipe message
-per batch, not per node), so traces and progress show live; log lines go at once, and the node running now is
-written to shared memory at once, so a crash names its node and keeps the lines before it.
+goes on, and the pool replaces the worker. The worker runs the board as a thread run goes (the executor's fast
+path, unless the caller listens to node events); its trace records and events stream back every `FLUSH` seconds
+(one pipe message per batch, each execution once), so traces and progress show live; log lines go at once. A
+crash names the node the worker last reported running (reported with every batch and every log line) and keeps
+the lines before it.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-import queue
+import pickle
 import signal
 import threading
 import time
@@ -20,7 +22,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from flowlike_core.backends import BackendError
-from flowlike_core.backends.remote import Event, Job, Mirror, execute, prepare
+from flowlike_core.backends.remote import Job, Mirror, Sender, execute, prepare
 from flowlike_core.board import Board
 from flowlike_core.cache import ResultCache
 from flowlike_core.errors import RunCancelled
@@ -36,13 +38,12 @@ CANCEL_GRACE = 2.0
 START_GRACE = 60.0
 """Seconds a worker may take to start a run (a cold one imports the engine and the node types' modules) before
 the run's `timeout` starts counting."""
-NODE_ID_BYTES = 200
 
 
 # ---- the child ---------------------------------------------------------------------------------------------
 
 
-def _worker_main(conn: Connection, current: Any) -> None:
+def _worker_main(conn: Connection) -> None:
     """A pool worker: runs jobs one after another until its pipe closes."""
     import resource
 
@@ -56,59 +57,28 @@ def _worker_main(conn: Connection, current: Any) -> None:
         if memory_limit:
             resource.setrlimit(resource.RLIMIT_AS, (memory_limit, hard))
         try:
-            _run_job(conn, job, current)
+            _run_job(conn, job)
         finally:
             if memory_limit:
                 resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
-            current.value = b""
 
 
-def _run_job(conn: Connection, job: Job, current: Any) -> None:
-    outbox: queue.SimpleQueue[Event] = queue.SimpleQueue()
-    sending = threading.Lock()
-    stop = threading.Event()
+def _run_job(conn: Connection, job: Job) -> None:
+    """Run a job; its batches go up the pipe as it runs, the last one ends with `done`."""
     cancel = threading.Event()
 
-    def flush() -> None:
-        with sending:
-            batch = _drain(outbox)
-            if batch:
-                conn.send(batch)
+    def read_cancel() -> None:
+        if conn.poll() and conn.recv() == "cancel":
+            cancel.set()
 
-    def emit(event: Event) -> None:
-        outbox.put(event)
-        if event[0] == "log":  # sent at once: the lines before a crash are the ones that explain it
-            flush()
-
-    def send_batches() -> None:
-        while not stop.is_set():
-            stop.wait(FLUSH)
-            flush()
-            if conn.poll() and conn.recv() == "cancel":
-                cancel.set()
-
-    def on_node(node_id: str) -> None:
-        current.value = node_id.encode()[:NODE_ID_BYTES]
-
-    sender = threading.Thread(target=send_batches, name="flowlike-events", daemon=True)
-    sender.start()
+    sender = Sender(conn.send, job.run_id, FLUSH, tick=read_cancel)
     try:
-        execute(job, emit, on_node=on_node, cancelled=cancel.is_set)
+        execute(job, sender, cancelled=cancel.is_set)
     except BaseException as exc:  # noqa: BLE001 - whatever goes wrong here is reported as the run's failure
-        outbox.put(("error", f"{type(exc).__name__}: {exc}"))
+        sender.emit(("error", f"{type(exc).__name__}: {exc}"))
     finally:
-        stop.set()
-        sender.join()
-        conn.send(_drain(outbox) + [("done",)])
-
-
-def _drain(outbox: queue.SimpleQueue[Event]) -> list[Event]:
-    batch = []
-    while True:
-        try:
-            batch.append(outbox.get_nowait())
-        except queue.Empty:
-            return batch
+        number, tail = sender.close()
+        conn.send([job.run_id, number, pickle.dumps([*tail, ("done",)])])
 
 
 # ---- the pool ----------------------------------------------------------------------------------------------
@@ -119,14 +89,10 @@ class Worker:
 
     def __init__(self, context: Any) -> None:
         self.conn, child_conn = context.Pipe()
-        self.current = context.Array("c", NODE_ID_BYTES + 1, lock=False)
-        self.process = context.Process(target=_worker_main, args=(child_conn, self.current),
+        self.process = context.Process(target=_worker_main, args=(child_conn,),
                                        name="flowlike-process-worker", daemon=True)
         self.process.start()
         child_conn.close()
-
-    def node_running(self) -> str:
-        return self.current.value.decode(errors="replace")
 
     def alive(self) -> bool:
         return self.process.is_alive()
@@ -224,7 +190,9 @@ class ProcessBackend:
               cache: ResultCache | None = None) -> ProcessRunHandle:
         run, job = prepare(board, registry=registry, start=start, payload=payload, variables=variables,
                            max_steps=max_steps, run_id=run_id, backend=self.name, policy=policy, cache=cache)
-        return ProcessRunHandle(self, run, job, Mirror(run, listeners))
+        mirror = Mirror(run, listeners)
+        job.watched = mirror.watched
+        return ProcessRunHandle(self, run, job, mirror)
 
     def close(self) -> None:
         self.pool.close()
@@ -265,7 +233,8 @@ class ProcessRunHandle:
         cancelled_at: float | None = None
         while True:
             if worker.conn.poll(0.05):
-                for event in worker.conn.recv():
+                _, _, batch = worker.conn.recv()
+                for event in pickle.loads(batch):
                     if event[0] == "start" and timeout is not None:
                         deadline = time.monotonic() + timeout
                     if event[0] == "done":
@@ -282,7 +251,7 @@ class ProcessRunHandle:
                 return False
             now = time.monotonic()
             if deadline is not None and now >= deadline:
-                node = worker.node_running()
+                node = self.mirror.running_node()
                 self.mirror.fail(BackendError(
                     f"the run did not finish within its timeout of {timeout:g}s"
                     f"{self._at(node)}; its worker process was killed"), node)
@@ -292,13 +261,13 @@ class ProcessRunHandle:
                     cancelled_at = now
                     worker.conn.send("cancel")
                 elif now - cancelled_at > CANCEL_GRACE:
-                    node = worker.node_running()
+                    node = self.mirror.running_node()
                     self.mirror.fail(RunCancelled(f"the run was cancelled{self._at(node)}; the node did not stop, "
                                                   f"so its worker process was killed"), node, RunStatus.CANCELLED)
                     return False
 
     def _died(self, worker: Worker) -> None:
-        node = worker.node_running()
+        node = self.mirror.running_node()
         self.mirror.fail(BackendError(f"the worker process running the board {worker.death()}{self._at(node)}"),
                          node)
 

@@ -3,10 +3,13 @@
 - `prepare` (caller side) checks the run's input as a local run would, makes the local `Run` and packs a job:
   the board as JSON, the node types it uses (cloudpickle: by reference when importable, by value when defined
   in a notebook), the options.
-- `execute` (worker side) runs the job with a `Recorder` that turns the listener hooks into plain events.
+- `execute` (worker side) runs the job as a thread run goes: with no node listener the executor keeps its fast
+  path. A `Sender` sends the job's events in numbered batches; with each batch go the run's trace records written
+  since the last one (`Tracker`: compact records, each execution once), so traces show live and nothing is sent
+  twice. Node events (`node_started`, `node_finished`) are sent only when the caller has listeners for them.
 - `Mirror` (caller side) replays those events into the local `Run` and the caller's listeners, so a remote run
-  reads like a local one: traces, logs, progress, values, status. `Relay` is its part that replays node events
-  (a loop body's, told to the run's listeners); `InOrder` puts numbered batches back in order on the way.
+  reads like a local one: traces, logs, progress, values, status. `Relay` is its part that tells node events to
+  listeners (a loop body's, told to the run's listeners); `InOrder` puts numbered batches back in order on the way.
 """
 
 from __future__ import annotations
@@ -50,6 +53,9 @@ class Job:
     """The result cache the run uses, through its store (`flowlike_core.cache`)."""
     catalog: tuple[tuple[str, str, str], ...] = ()
     """(type key, pack, pack version) of the node types: part of every cached result's key."""
+    watched: bool = False
+    """The caller has listeners for node events: the worker sends one per execution (off the fast path, as a
+    watched thread run goes)."""
 
 
 def prepare(board: Board, *, registry: Registry, start: str | None, payload: Any, variables: dict[str, Any] | None,
@@ -115,46 +121,55 @@ def pack_node_types(board: Board, registry: Registry, backend: str) -> bytes:
 
 
 class Recorder(Listener):
-    """Turns a run's hooks into events (plain tuples) for `emit`; tells `on_node` which node runs now."""
+    """Turns a run's hooks into events for a `Sender`: its start (its trace records are followed from then on), log
+    lines, progress, its final state. No node hook: the executor keeps its fast path, as in an unwatched thread
+    run; the traces go with the batches (`Tracker`)."""
 
-    def __init__(self, emit: Emit, on_node: Callable[[str], None] = lambda _: None) -> None:
-        self.emit = emit
-        self.on_node = on_node
-        self.open: dict[int, tuple[int, str]] = {}
-        """id(trace) -> (sequence number, node id) of the executions going on."""
-        self.sequence = 0
+    def __init__(self, sender: Sender) -> None:
+        self.sender = sender
 
     def start(self, run: Run) -> None:
-        self.emit(("start", run.start))
+        self.sender.tracker.records = run.records
+        self.sender.emit(("start", run.start))
+
+    def log(self, run: Run, line: LogLine) -> None:
+        self.sender.emit(("log", line))
+
+    def progress(self, run: Run, node_id: str, fraction: float, message: str) -> None:
+        self.sender.emit(("progress", node_id, fraction, message))
+
+    def finished(self, run: Run) -> None:
+        self.sender.finish(final_state(run))
+
+
+class NodeRecorder(Recorder):
+    """A `Recorder` that also tells every node execution, for a caller whose listeners hear them (the executor
+    goes the careful way, as it does for a watched thread run)."""
+
+    def __init__(self, sender: Sender) -> None:
+        super().__init__(sender)
+        self.open: dict[int, int] = {}
+        """id(trace) -> sequence number of the executions going on."""
+        self.sequence = 0
 
     def node_started(self, run: Run, trace: NodeTrace) -> None:
         self.sequence += 1
-        self.open[id(trace)] = (self.sequence, trace.node_id)
-        self.on_node(trace.node_id)
-        self.emit(("node_started", self.sequence, trace.node_id, trace.node_name, trace.step, trace.start,
-                   trace.folded))
+        self.open[id(trace)] = self.sequence
+        self.sender.emit(("node_started", self.sequence, trace.node_id, trace.node_name, trace.step, trace.start,
+                          trace.folded))
 
     def node_finished(self, run: Run, trace: NodeTrace) -> None:
-        sequence, _ = self.open.pop(id(trace), (0, ""))
-        self.on_node(next(reversed(self.open.values()))[1] if self.open else "")
-        self.emit(("node_finished", sequence, trace.end, trace.status, trace.error, trace.traceback, trace.cached))
-
-    def log(self, run: Run, line: LogLine) -> None:
-        self.emit(("log", line))
-
-    def progress(self, run: Run, node_id: str, fraction: float, message: str) -> None:
-        self.emit(("progress", node_id, fraction, message))
-
-    def finished(self, run: Run) -> None:
-        self.emit(("finished", final_state(run)))
+        self.sender.emit(("node_finished", self.open.pop(id(trace), 0), trace.end, trace.status, trace.error,
+                          trace.traceback, trace.cached))
 
 
 def final_state(run: Run) -> dict[str, Any]:
-    """Everything a run leaves, picklable: values that cannot be pickled (live connections) stay behind."""
+    """Everything a run leaves but its traces (they went with the batches), picklable: values that cannot be
+    pickled (live connections) stay behind."""
     return {"status": run.status, "start": run.start, "end": run.end, "steps": run.steps, "error": run.error,
             "error_node": run.error_node, "exception": _picklable(run.exception), "result": _picklable(run.result),
             "variables": _picklable_items(run.variables), "values": _picklable_items(run.values),
-            "traces": list(run.traces), "folded": dict(run.folded), "reasons": run.reasons}
+            "folded": dict(run.folded), "reasons": run.reasons}
 
 
 def _picklable(value: Any) -> Any:
@@ -181,13 +196,111 @@ def _picklable_items(values: dict[str, Any]) -> dict[str, Any]:
     return kept
 
 
+class Tracker:
+    """A run's trace records (`Run.records`), read while the executor writes them, from the thread that sends the
+    events. An execution goes out once, as its record, when it has ended; one that has not when a batch goes out
+    goes first as an open copy. A record holding a `NodeTrace` goes a batch after its end: the executor writes
+    its status and error just after its end time (when the run is `over`, every record is settled)."""
+
+    def __init__(self) -> None:
+        self.records: list[Any] = []
+        self.seen = 0
+        """Records looked at so far."""
+        self.pending: dict[int, bool] = {}
+        """Index -> whether it was seen ended, of the records sent open and not yet sent finished."""
+        self.over = False
+
+    def poll(self) -> list[tuple[int, Any]]:
+        """(index, record) of what changed since the last poll, new records in order."""
+        records, over, seen = self.records, self.over, self.seen
+        pending, self.pending = self.pending, {}
+        self.seen = len(records)
+        changed = []
+        for index in [*pending, *range(seen, self.seen)]:
+            record = records[index]
+            if type(record) is list:
+                ended, plain = record[4], record[5] is None  # in this order: the careful path makes the trace first
+            else:
+                ended, plain = record.status is not NodeStatus.RUNNING, False
+            if ended and (plain or over or pending.get(index, False)):
+                changed.append((index, record))
+                continue
+            if index >= seen:
+                changed.append((index, _opened(record)))
+            self.pending[index] = bool(ended)
+        return changed
+
+
+def _opened(record: Any) -> list[Any]:
+    """A running execution's record, as the caller keeps it until it ends (see `Run.records`)."""
+    if type(record) is list:
+        return [record[0], record[1], record[2], record[3], 0.0, None, record[6]]
+    return [record.node_id, record.node_name, record.step, record.start, 0.0, None, record.folded]
+
+
+class Sender:
+    """A job's events, sent while it runs: numbered batches `[key, number, pickled events]` handed to `post` every
+    `every` seconds, and at once after a log line (the lines before a crash are the ones that explain it). A batch
+    starts with the trace records the run wrote since the last one (`Tracker`). `tick` is called after each
+    periodic batch (a process worker reads its pipe for a cancel there)."""
+
+    def __init__(self, post: Callable[[list[Any]], None], key: str, every: float = 0.05,
+                 tick: Callable[[], None] = lambda: None) -> None:
+        self.post, self.key, self.every, self.tick = post, key, every, tick
+        self.tracker = Tracker()
+        self.outbox: list[Event] = []
+        self.sent = 0
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._tick, name=f"flowlike-events-{key}", daemon=True)
+        self.thread.start()
+
+    def emit(self, event: Event) -> None:
+        with self.lock:
+            self.outbox.append(event)
+            if event[0] == "log":
+                self._flush()
+
+    def finish(self, state: dict[str, Any]) -> None:
+        """The run has ended, every record settled: its last records, then its final state."""
+        with self.lock:
+            self.tracker.over = True
+            self.outbox.append(("finished", state))
+
+    def _tick(self) -> None:
+        while not self.stop.wait(self.every):
+            with self.lock:
+                self._flush()
+            self.tick()
+
+    def _take(self) -> list[Event]:
+        traces = self.tracker.poll()
+        events, self.outbox = self.outbox, []
+        return [("traces", traces), *events] if traces else events
+
+    def _flush(self) -> None:
+        events = self._take()
+        if events:
+            import cloudpickle
+
+            self.post([self.key, self.sent, cloudpickle.dumps(events)])
+            self.sent += 1
+
+    def close(self) -> tuple[int, list[Event]]:
+        """Stop sending: the number the last batch gets, and its events (they go back with the job's result)."""
+        self.stop.set()
+        self.thread.join()
+        with self.lock:
+            return self.sent, self._take()
+
+
 _last_board: list[Any] = [None, None, None]
 """Worker side: the last job's (board JSON, types) key, its Board and Registry."""
 
 
-def execute(job: Job, emit: Emit, *, on_node: Callable[[str], None] = lambda _: None,
-            cancelled: Callable[[], bool] = lambda: False) -> None:
-    """Run a job here, its events to `emit` (the last one is `finished`); `cancelled` is polled."""
+def execute(job: Job, sender: Sender, *, cancelled: Callable[[], bool] = lambda: False) -> None:
+    """Run a job here, its events and traces going out through `sender` (the last event is `finished`);
+    `cancelled` is polled."""
     import cloudpickle
 
     from flowlike_core.executor import start_run
@@ -201,8 +314,9 @@ def execute(job: Job, emit: Emit, *, on_node: Callable[[str], None] = lambda _: 
             registry.register(node_type, pack=pack, replace=True, version=version)
         _last_board[:] = [key, Board.from_json(job.board_json, "<job>"), registry]
     _, board, registry = _last_board
+    recorder = NodeRecorder(sender) if job.watched else Recorder(sender)
     handle = start_run(board, registry=registry, start=job.start, payload=job.payload, variables=job.variables,
-                       max_steps=job.max_steps, listeners=[Recorder(emit, on_node)], run_id=job.run_id,
+                       max_steps=job.max_steps, listeners=[recorder], run_id=job.run_id,
                        policy=job.policy, cache=job.cache.open() if job.cache is not None else None)
     while not handle.done():
         handle.wait(0.05)
@@ -214,13 +328,12 @@ def execute(job: Job, emit: Emit, *, on_node: Callable[[str], None] = lambda _: 
 
 
 class Relay:
-    """Replays a remote run's node events (started, finished, log, progress) to listener hooks, keeping the traces
-    in `run.records` when `keep_records` (a listener that raises is reported, as in a local run)."""
+    """Tells a remote run's node events (started, finished, log, progress) to listener hooks (a listener that raises
+    is reported, as in a local run)."""
 
-    def __init__(self, run: Run, hooks_: dict[str, list[Any]], *, keep_records: bool) -> None:
+    def __init__(self, run: Run, hooks_: dict[str, list[Any]]) -> None:
         self.run = run
         self.hooks = hooks_
-        self.keep_records = keep_records
         self.open: dict[int, NodeTrace] = {}
 
     def notify(self, name: str, *args: Any) -> None:
@@ -236,8 +349,6 @@ class Relay:
         if kind == "node_started":
             _, sequence, node_id, node_name, step, start, folded = event
             trace = self.open[sequence] = NodeTrace(node_id, node_name, step, start, folded=folded)
-            if self.keep_records and not folded:
-                self.run.records.append(trace)
             self.notify("node_started", trace)
         elif kind == "node_finished":
             _, sequence, end, status, error, traceback, cached = event
@@ -250,53 +361,20 @@ class Relay:
             line: LogLine = event[1]
             trace = next((t for t in reversed(self.open.values()) if t.node_id == line.node_id), None)
             if trace is not None:
-                if not trace.logs:
-                    trace.logs = []
-                trace.logs.append(line)  # type: ignore[union-attr]
+                _add_line(trace, line)
             self.notify("log", line)
         elif kind == "progress":
             self.notify("progress", *event[1:])
 
 
-class Sender:
-    """A job's events, sent while it runs: numbered batches `[key, number, pickled events]` handed to `post` every
-    `every` seconds, and at once after a log line (the lines before a crash are the ones that explain it)."""
+def _add_line(trace: NodeTrace, line: LogLine) -> None:
+    if not trace.logs:
+        trace.logs = []
+    trace.logs.append(line)  # type: ignore[union-attr]
 
-    def __init__(self, post: Callable[[list[Any]], None], key: str, every: float = 0.05) -> None:
-        self.post, self.key, self.every = post, key, every
-        self.outbox: list[Event] = []
-        self.sent = 0
-        self.lock = threading.Lock()
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._tick, name=f"flowlike-events-{key}", daemon=True)
-        self.thread.start()
 
-    def emit(self, event: Event) -> None:
-        with self.lock:
-            self.outbox.append(event)
-            if event[0] == "log":
-                self._flush()
-
-    def _tick(self) -> None:
-        while not self.stop.wait(self.every):
-            with self.lock:
-                self._flush()
-
-    def _flush(self) -> None:
-        if self.outbox:
-            import cloudpickle
-
-            self.post([self.key, self.sent, cloudpickle.dumps(self.outbox)])
-            self.sent += 1
-            self.outbox = []
-
-    def close(self) -> tuple[int, list[Event]]:
-        """Stop sending: the number the last batch gets, and its events (they go back with the job's result)."""
-        self.stop.set()
-        self.thread.join()
-        with self.lock:
-            tail, self.outbox = self.outbox, []
-            return self.sent, tail
+def _node_of(record: Any) -> str:
+    return record[0] if type(record) is list else record.node_id
 
 
 class Channel:
@@ -338,24 +416,63 @@ class InOrder:
 
 
 class Mirror(Relay):
-    """Replays a remote run's events into the local Run and its listeners, as the run goes and when it ends."""
+    """Replays a remote run's events into the local Run and its listeners, as the run goes and when it ends: its
+    trace records go into `run.records` at the worker's own indexes."""
 
     def __init__(self, run: Run, listeners: Iterable[Listener]) -> None:
         watchers = [*listeners, *Listener.active]
         super().__init__(run, {name: hooks(watchers, name) for name in
-                               ("start", "node_started", "node_finished", "log", "progress", "finished")},
-                         keep_records=True)
+                               ("start", "node_started", "node_finished", "log", "progress", "finished")})
         self.ended = threading.Event()
+        self.running: dict[int, Any] = {}
+        """Index in `run.records` -> record, of the executions the worker last reported running."""
+
+    @property
+    def watched(self) -> bool:
+        """Whether the listeners hear node events (then the worker sends them)."""
+        return bool(self.hooks["node_started"] or self.hooks["node_finished"])
 
     def apply(self, event: Event) -> None:
         kind = event[0]
-        if kind == "start":
+        if kind == "traces":
+            self.records(event[1])
+        elif kind == "start":
             self.run.start = event[1]
             self.notify("start")
         elif kind == "finished":
             self.finish(event[1])
         else:
+            if kind == "log":
+                self.log_line(event[1])
             super().apply(event)
+
+    def records(self, changed: list[tuple[int, Any]]) -> None:
+        """Trace records the worker wrote or ended, at their index (new ones come in order)."""
+        records, running = self.run.records, self.running
+        for index, record in changed:
+            if index < len(records):
+                records[index] = record
+            else:
+                records.append(record)
+            if type(record) is list and not record[4]:
+                running[index] = record
+            else:
+                running.pop(index, None)
+
+    def log_line(self, line: LogLine) -> None:
+        """A line goes into the trace of its node's execution going on (its final record brings them all)."""
+        index = next((i for i in reversed(self.running) if _node_of(self.running[i]) == line.node_id), None)
+        if index is None:
+            return
+        trace = self.running[index]
+        if type(trace) is list:
+            trace = self.running[index] = self.run.records[index] = NodeTrace(trace[0], trace[1], trace[2], trace[3],
+                                                                              folded=trace[6])
+        _add_line(trace, line)
+
+    def running_node(self) -> str:
+        """The node of the latest execution the worker reported going on ("" if none)."""
+        return _node_of(self.running[next(reversed(self.running))]) if self.running else ""
 
     def finish(self, state: dict[str, Any]) -> None:
         """Take the remote run's final state; its status goes last, so whoever sees it settled sees it all."""
@@ -369,11 +486,11 @@ class Mirror(Relay):
         run.values.update(state["values"])
         run.result, run.error, run.error_node, run.exception = (state["result"], state["error"], state["error_node"],
                                                                 state["exception"])
-        run.records[:] = state["traces"]
         run.folded.clear()
         run.folded.update(state["folded"])
         run.reasons = state.get("reasons")
         self.open.clear()
+        self.running.clear()
         run.status = state["status"]
         self.ended.set()
         self.notify("finished")
@@ -400,15 +517,20 @@ class Mirror(Relay):
         run.start = run.start or run.end
         run.error, run.error_node, run.exception = str(error), node_id or None, error
         closing = NodeStatus.CANCELLED if status is RunStatus.CANCELLED else NodeStatus.FAILED
-        for trace in self.open.values():
+        for index, record in self.running.items():
+            trace = record if type(record) is not list else NodeTrace(record[0], record[1], record[2], record[3],
+                                                                      folded=record[6])
+            run.records[index] = trace
             trace.end, trace.status = run.end, closing
             if trace.node_id == node_id:
                 trace.error = str(error)
-        if node_id and not any(t.node_id == node_id for t in self.open.values()):
+        for trace in self.open.values():
+            trace.end, trace.status = run.end, closing
+        if node_id and not any(_node_of(record) == node_id for record in self.running.values()):
             run.records.append(NodeTrace(node_id, run.board.nodes[node_id].name if node_id in run.board.nodes
                                          else node_id, 0, run.end, run.end, closing, error=str(error)))
         self.open.clear()
+        self.running.clear()
         run.status = status
         self.ended.set()
         self.notify("finished")
-

@@ -66,6 +66,15 @@ def node_types() -> list[type[NodeType]]:
         def run(self, ctx):
             ctx.set_output("value", ctx.get_variable("n") ** 2)
 
+    class Triple(NodeType):
+        """Pure: its input, times three."""
+
+        name = "s_triple"
+        pins = (data_in("value", DataType.INTEGER), data_out("tripled", DataType.INTEGER))
+
+        def run(self, ctx):
+            ctx.set_output("tripled", 3 * ctx.get_input("value"))
+
     class Keep(NodeType):
         """Sets the run's result to its input."""
 
@@ -142,7 +151,7 @@ def node_types() -> list[type[NodeType]]:
             ctx.info(f"released {ctx.get_input('value')}")
             ctx.activate("exec_out")
 
-    return [Start, Misbehave, Square, Keep, SlowDouble, Check, WaitFor]
+    return [Start, Misbehave, Square, Triple, Keep, SlowDouble, Check, WaitFor]
 
 
 def misbehaving_board(registry: Registry, how: str) -> Board:
@@ -177,5 +186,19 @@ def waiting_board(registry: Registry, path: str, items: list[int] | None = None,
     add("control_par_for_each", "loop", array=items, **loop_inputs)
     for wire in [("start", "exec_out", "loop", "exec_in"), ("loop", "exec_out", "wait", "exec_in"),
                  ("loop", "value", "wait", "value")]:
+        board.apply(commands.Connect(*wire))
+    return board
+
+
+def tripling_loop_board(registry: Registry, items: list[int], workers: str) -> Board:
+    """start -> parallel for-each(items) on `workers` -> keep(triple(item)): a pure node in every iteration."""
+    board = Board(name="tripling")
+    add = lambda key, node_id, **d: board.apply(commands.AddNode(registry.get(key).create(node_id=node_id, **d)))  # noqa: E731
+    add("s_start", "start")
+    add("control_par_for_each", "loop", array=items, workers=workers, max_concurrent=2)
+    add("s_triple", "triple")
+    add("s_keep", "keep")
+    for wire in [("start", "exec_out", "loop", "exec_in"), ("loop", "exec_out", "keep", "exec_in"),
+                 ("loop", "value", "triple", "value"), ("triple", "tripled", "keep", "value")]:
         board.apply(commands.Connect(*wire))
     return board

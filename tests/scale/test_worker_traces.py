@@ -1,0 +1,131 @@
+"""Workers run boards as a thread run goes (the executor's fast path unless node events are listened to) and send
+each execution's trace once, with the event batches; the caller's run shows them while the run goes. A dask board
+is shipped once per revision. Loop iterations on workers use the run's stored result cache."""
+
+from __future__ import annotations
+
+import pickle
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from scale_boards import square_board, tripling_loop_board, waiting_board
+
+from catalog.std.loops import ParallelForEach
+from flowlike_core import Registry, commands, run_board
+from flowlike_core.backends.remote import Mirror, Sender, execute, prepare
+from flowlike_core.cache import ResultCache
+from flowlike_core.executor import start_run
+from flowlike_core.run import NodeStatus
+
+DEADLINE = 60.0
+
+
+def until(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + DEADLINE
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
+        time.sleep(0.02)
+
+
+@pytest.fixture(scope="module")
+def loops(registry) -> Registry:
+    local = Registry()
+    for key in ("s_start", "s_wait_for", "s_triple", "s_keep", "s_square"):
+        local.register(registry.get(key))
+    local.register(ParallelForEach)
+    return local
+
+
+def outcome(run) -> tuple:
+    return (run.status, run.error, run.values, run.result,
+            [(t.node_id, t.status, [line.message for line in t.logs]) for t in run.traces])
+
+
+def states(run) -> list[tuple[str, str]]:
+    return [(t.node_id, t.status.value) for t in run.traces]
+
+
+def ended(record: Any) -> bool:
+    return bool(record[4]) if type(record) is list else record.status is not NodeStatus.RUNNING
+
+
+def test_each_execution_is_sent_once_and_the_caller_sees_it_running(loops, tmp_path):
+    release = tmp_path / "release"
+    board = waiting_board(loops, str(release))
+    run, job = prepare(board, registry=loops, start=None, payload=None, variables=None, max_steps=1000,
+                       run_id=None, backend="test")
+    mirror = Mirror(run, [])
+    assert not job.watched  # nobody listens to node events: the worker keeps the executor's fast path
+    sent: list[tuple[int, Any]] = []
+
+    def apply(events: list[Any]) -> None:
+        for event in events:
+            if event[0] == "traces":
+                sent.extend(event[1])
+            mirror.apply(event)
+
+    sender = Sender(lambda message: apply(pickle.loads(message[2])), "test", 0.01)
+    worker = threading.Thread(target=execute, args=(job, sender), daemon=True)
+    worker.start()
+    until(lambda: states(run) == [("start", "Success"), ("wait", "Running")], "the waiting node, running")
+    assert [line.message for line in run.logs()] == ["waiting 0"]
+    assert mirror.running_node() == "wait"
+    release.touch()
+    worker.join(DEADLINE)
+    apply(sender.close()[1])
+    assert run.ok, run.error
+    finals = sorted(index for index, record in sent if ended(record))
+    assert finals == list(range(len(run.records))) == [0, 1]  # every execution's final record, once
+    opened = [index for index, record in sent if not ended(record)]
+    assert 1 in opened and len(opened) == len(set(opened)) and set(opened) <= {0, 1}
+    assert outcome(run) == outcome(run_board(board, registry=loops))
+
+
+@pytest.mark.parametrize("backend", ["process_backend", "dask_backend"])
+def test_an_unwatched_remote_run_shows_its_traces_while_it_runs(loops, backend, tmp_path, request):
+    backend = request.getfixturevalue(backend)
+    release = tmp_path / "release"
+    board = waiting_board(loops, str(release))
+    handle = start_run(board, registry=loops, backend=backend)
+    until(lambda: states(handle.run) == [("start", "Success"), ("wait", "Running")], "the waiting node, running")
+    until(lambda: [line.message for line in handle.run.logs()] == ["waiting 0"], "its first line")
+    assert not handle.done()
+    release.touch()
+    run = handle.wait(DEADLINE)
+    assert outcome(run) == outcome(run_board(board, registry=loops))
+
+
+def test_a_board_edited_between_two_dask_runs_runs_as_edited(loops, dask_backend):
+    board = square_board(loops)
+    assert run_board(board, registry=loops, variables={"n": 4}, backend=dask_backend).result == 16
+    assert run_board(board, registry=loops, variables={"n": 5}, backend=dask_backend).result == 25
+    board.apply(commands.Disconnect("square", "value", "keep", "value"))
+    run = run_board(board, registry=loops, variables={"n": 5}, backend=dask_backend)
+    assert run.ok and run.result is None and [t.node_id for t in run.traces] == ["start", "keep"]
+
+
+@pytest.mark.parametrize("workers", ["processes", "dask"])
+def test_loop_iterations_on_workers_use_the_runs_stored_cache(loops, workers, tmp_path, request):
+    from flowlike_core.storage import Bucket
+
+    if workers == "dask":
+        request.getfixturevalue("dask_backend")  # its client is this process's default one
+    board = tripling_loop_board(loops, [1, 2, 3, 4], workers)
+    cache = ResultCache(store=Bucket(str(tmp_path)))
+    first = run_board(board, registry=loops, cache=cache)
+    assert first.ok, first.error
+    assert first.result == 12 and not any(t.cached for t in first.traces_of("triple"))
+    assert not first.why("triple").cached
+    second = run_board(board, registry=loops, cache=cache)
+    assert second.ok and second.result == 12
+    assert [t.cached for t in second.traces_of("triple")] == [True] * 4  # served on the workers, from the store
+    assert second.why("triple").cached
+    board.apply(commands.UpdateNode("loop", defaults={"array": [1, 2, 5, 6]}))
+    third = run_board(board, registry=loops, cache=cache)
+    assert third.result == 18 and [t.cached for t in third.traces_of("triple")] == [True, True, False, False]
+    in_memory = run_board(board, registry=loops, cache=ResultCache())  # a cache the workers cannot reach
+    assert in_memory.ok and not any(t.cached for t in in_memory.traces_of("triple"))
