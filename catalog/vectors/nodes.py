@@ -13,37 +13,29 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any, NamedTuple
 
 from flowlike_catalog.data.local_db import TableRef
 from flowlike_catalog.data.local_db import lance_database as _database
 from flowlike_catalog.data.local_db import lance_table as _table
 from flowlike_catalog.data.local_db import off_loop as _off_loop
 
-from flowlike_core import Context, DataType, NodeType, PinOptions, ValueType, data_in, data_out, exec_in, exec_out
+from flowlike_core import Context, Pin, node
 
 TABLE_SCHEMA = TableRef.model_json_schema()
 CATEGORY = "Vectors"
 CAPABILITIES = ("files",)  # what its nodes reach (flowlike_core.policy)
 
-
-def _table_in() -> Any:
-    return data_in("table", DataType.STRUCT, schema=TABLE_SCHEMA, required=True,
-                   description="The table, from Open Table")
-
-
-def _table_out() -> Any:
-    return data_out("table_out", DataType.STRUCT, schema=TABLE_SCHEMA, friendly_name="Table")
-
-
-def _results_out() -> Any:
-    return data_out("results", DataType.STRUCT, ValueType.ARRAY,
-                    description="Matching rows as dicts; searches add _distance, _score or _relevance_score")
-
-
-def _filter_in(required: bool = False) -> Any:
-    return data_in("filter", DataType.STRING, default="", required=required,
-                   description="SQL predicate on the table's columns, e.g. \"category = 'news' AND year > 2020\"")
+TableIn = Annotated[dict, Pin(description="The table, from Open Table", schema=TABLE_SCHEMA)]
+TableOut = Annotated[dict, Pin("Table", name="table_out", schema=TABLE_SCHEMA)]
+Records = list[dict]
+FILTER = "SQL predicate on the table's columns, e.g. \"category = 'news' AND year > 2020\""
+Filter = Annotated[str, Pin(name="filter", description=FILTER)]
+RequiredFilter = Annotated[str, Pin(name="filter", description=FILTER, required=True)]
+Results = Annotated[list[dict], Pin(name="results", description="Matching rows as dicts; searches add _distance, "
+                                                                  "_score or _relevance_score")]
+Metric = Annotated[str, Pin(valid_values=["l2", "cosine", "dot"])]
+Columns = Annotated[list[str], Pin(description="Columns to return (all)")]
 
 
 def _rows(records: Any) -> list[dict[str, Any]]:
@@ -52,219 +44,152 @@ def _rows(records: Any) -> list[dict[str, Any]]:
     return records
 
 
-class OpenTable(NodeType):
-    name = "vectors_open_table"
-    friendly_name = "Open Table"
-    description = "A table of the app's vector database (created by its first insert)."
-    category = CATEGORY
-    pins = (
-        exec_in(),
-        data_in("app", DataType.STRING, default="default", description="App whose vector database to use"),
-        data_in("name", DataType.STRING, required=True, description="Table name"),
-        exec_out(),
-        data_out("table", DataType.STRUCT, schema=TABLE_SCHEMA),
-        data_out("exists", DataType.BOOLEAN),
-    )
-
-    async def run(self, ctx: Context) -> None:
-        from flowlike_core.storage import check_name, current
-
-        name = check_name(ctx.get_input("name"), "table name")
-        ref = TableRef(database=current().app(ctx.get_input("app")).vectors_uri, table=name)
-        db = _database(ctx, ref.database)
-        exists = await _off_loop(lambda: name in db.list_tables().tables)
-        ctx.set_output("table", ref.model_dump())
-        ctx.set_output("exists", exists)
-        ctx.activate("exec_out")
+class OpenedTable(NamedTuple):
+    table: Annotated[dict, Pin(schema=TABLE_SCHEMA)]
+    exists: bool
 
 
-class Insert(NodeType):
-    name = "vectors_insert"
-    friendly_name = "Insert Rows"
-    description = "Append rows (dicts with a 'vector' list of floats and any other columns); creates the table."
-    category = CATEGORY
-    pins = (exec_in(), _table_in(), data_in("records", DataType.STRUCT, ValueType.ARRAY, required=True),
-            exec_out(), _table_out(), data_out("inserted", DataType.INTEGER))
+@node(friendly_name="Open Table", exec_pins=True)
+async def vectors_open_table(ctx: Context, app: Annotated[str, Pin(description="App whose vector database to use")]
+                             = "default", *, name: Annotated[str, Pin(description="Table name")]) -> OpenedTable:
+    """A table of the app's vector database (created by its first insert)."""
+    from flowlike_core.storage import check_name, current
 
-    async def run(self, ctx: Context) -> None:
-        ref = TableRef.model_validate(ctx.get_input("table"))
-        rows = _rows(ctx.get_input("records"))
-        db = _database(ctx, ref.database)
-        key = ("lancedb-table", ref.database, ref.table)
-
-        def insert() -> None:
-            if key in ctx.cache or ref.table in db.list_tables().tables:
-                _table(ctx, ref).add(rows)
-            else:
-                ctx.cache[key] = db.create_table(ref.table, data=rows)
-
-        await _off_loop(insert)
-        ctx.set_output("table_out", ref.model_dump())
-        ctx.set_output("inserted", len(rows))
-        ctx.activate("exec_out")
+    name = check_name(name, "table name")
+    ref = TableRef(database=current().app(app).vectors_uri, table=name)
+    db = _database(ctx, ref.database)
+    exists = await _off_loop(lambda: name in db.list_tables().tables)
+    return OpenedTable(ref.model_dump(), exists)
 
 
-class Upsert(NodeType):
-    name = "vectors_upsert"
-    friendly_name = "Upsert Rows"
-    description = "Update rows whose key column matches, insert the others."
-    category = CATEGORY
-    pins = (exec_in(), _table_in(), data_in("records", DataType.STRUCT, ValueType.ARRAY, required=True),
-            data_in("key", DataType.STRING, default="id", description="Column that identifies a row"),
-            exec_out(), _table_out(), data_out("updated", DataType.INTEGER), data_out("inserted", DataType.INTEGER))
-
-    async def run(self, ctx: Context) -> None:
-        table = _table(ctx, ctx.get_input("table"))
-        rows, key = _rows(ctx.get_input("records")), ctx.get_input("key")
-        result = await _off_loop(lambda: table.merge_insert(key).when_matched_update_all()
-                                 .when_not_matched_insert_all().execute(rows))
-        ctx.set_output("table_out", ctx.get_input("table"))
-        ctx.set_output("updated", int(result.num_updated_rows))
-        ctx.set_output("inserted", int(result.num_inserted_rows))
-        ctx.activate("exec_out")
+class Inserted(NamedTuple):
+    table_out: TableOut
+    inserted: int
 
 
-class Delete(NodeType):
-    name = "vectors_delete"
-    friendly_name = "Delete Rows"
-    description = "Delete the rows matching a SQL predicate."
-    category = CATEGORY
-    pins = (exec_in(), _table_in(), _filter_in(required=True), exec_out(), _table_out(),
-            data_out("deleted", DataType.INTEGER))
+@node(friendly_name="Insert Rows", exec_pins=True)
+async def vectors_insert(ctx: Context, table: TableIn, records: Records) -> Inserted:
+    """Append rows (dicts with a 'vector' list of floats and any other columns); creates the table."""
+    ref = TableRef.model_validate(table)
+    rows = _rows(records)
+    db = _database(ctx, ref.database)
+    key = ("lancedb-table", ref.database, ref.table)
 
-    async def run(self, ctx: Context) -> None:
-        table, predicate = _table(ctx, ctx.get_input("table")), ctx.get_input("filter")
-        if not predicate:
-            raise ValueError("Delete Rows needs a filter; use 'true' to delete every row")
-        result = await _off_loop(lambda: table.delete(predicate))
-        ctx.set_output("table_out", ctx.get_input("table"))
-        ctx.set_output("deleted", int(result.num_deleted_rows))
-        ctx.activate("exec_out")
+    def insert() -> None:
+        if key in ctx.cache or ref.table in db.list_tables().tables:
+            _table(ctx, ref).add(rows)
+        else:
+            ctx.cache[key] = db.create_table(ref.table, data=rows)
 
-
-def _search_pins(*extra: Any) -> tuple[Any, ...]:
-    return (exec_in(), _table_in(), *extra,
-            data_in("limit", DataType.INTEGER, default=10), _filter_in(), exec_out(), _results_out())
+    await _off_loop(insert)
+    return Inserted(ref.model_dump(), len(rows))
 
 
-async def _run_search(ctx: Context, build: Callable[[Any], Any]) -> None:
-    table, limit, predicate = _table(ctx, ctx.get_input("table")), ctx.get_input("limit"), ctx.get_input("filter")
+class Upserted(NamedTuple):
+    table_out: TableOut
+    updated: int
+    inserted: int
+
+
+@node(friendly_name="Upsert Rows", exec_pins=True)
+async def vectors_upsert(ctx: Context, table: TableIn, records: Records,
+                         key: Annotated[str, Pin(description="Column that identifies a row")] = "id") -> Upserted:
+    """Update rows whose key column matches, insert the others."""
+    opened, rows = _table(ctx, table), _rows(records)
+    result = await _off_loop(lambda: opened.merge_insert(key).when_matched_update_all()
+                             .when_not_matched_insert_all().execute(rows))
+    return Upserted(table, int(result.num_updated_rows), int(result.num_inserted_rows))
+
+
+class Deleted(NamedTuple):
+    table_out: TableOut
+    deleted: int
+
+
+@node(friendly_name="Delete Rows", exec_pins=True)
+async def vectors_delete(ctx: Context, table: TableIn, predicate: RequiredFilter = "") -> Deleted:
+    """Delete the rows matching a SQL predicate."""
+    opened = _table(ctx, table)
+    if not predicate:
+        raise ValueError("Delete Rows needs a filter; use 'true' to delete every row")
+    result = await _off_loop(lambda: opened.delete(predicate))
+    return Deleted(table, int(result.num_deleted_rows))
+
+
+async def _search(ctx: Context, table: Any, limit: int, predicate: str, build: Callable[[Any], Any]) -> list[dict]:
+    """The rows of a LanceDB query on the table (`build` makes it), up to `limit`, prefiltered by the predicate."""
+    opened = _table(ctx, table)
 
     def search() -> list[dict[str, Any]]:
-        query = build(table).limit(limit)
+        query = build(opened).limit(limit)
         if predicate:
             query = query.where(predicate, prefilter=True)
         return query.to_list()
 
-    ctx.set_output("results", await _off_loop(search))
-    ctx.activate("exec_out")
+    return await _off_loop(search)
 
 
-class VectorSearch(NodeType):
-    name = "vectors_search"
-    friendly_name = "Vector Search"
-    description = "Nearest rows to a query vector (smallest _distance first)."
-    category = CATEGORY
-    pins = _search_pins(
-        data_in("vector", DataType.FLOAT, ValueType.ARRAY, required=True),
-        data_in("column", DataType.STRING, default="vector"),
-        data_in("metric", DataType.STRING, default="l2", options=PinOptions(valid_values=["l2", "cosine", "dot"])),
-    )
-
-    async def run(self, ctx: Context) -> None:
-        vector, column, metric = ctx.get_input("vector"), ctx.get_input("column"), ctx.get_input("metric")
-        await _run_search(ctx, lambda t: t.search(vector, vector_column_name=column).distance_type(metric))
+@node(friendly_name="Vector Search", exec_pins=True)
+async def vectors_search(ctx: Context, table: TableIn, vector: list[float], column: str = "vector",
+                         metric: Metric = "l2", limit: int = 10, predicate: Filter = "") -> Results:
+    """Nearest rows to a query vector (smallest _distance first)."""
+    return await _search(ctx, table, limit, predicate,
+                         lambda t: t.search(vector, vector_column_name=column).distance_type(metric))
 
 
-class FullTextSearch(NodeType):
-    name = "vectors_fts_search"
-    friendly_name = "Full-Text Search"
-    description = "Rows whose indexed text matches a query, best _score first (needs an fts index)."
-    category = CATEGORY
-    pins = _search_pins(data_in("query", DataType.STRING, required=True))
-
-    async def run(self, ctx: Context) -> None:
-        text = ctx.get_input("query")
-        await _run_search(ctx, lambda t: t.search(text, query_type="fts"))
+@node(friendly_name="Full-Text Search", exec_pins=True)
+async def vectors_fts_search(ctx: Context, table: TableIn, query: str, limit: int = 10, predicate: Filter = "") -> \
+        Results:
+    """Rows whose indexed text matches a query, best _score first (needs an fts index)."""
+    return await _search(ctx, table, limit, predicate, lambda t: t.search(query, query_type="fts"))
 
 
-class HybridSearch(NodeType):
-    name = "vectors_hybrid_search"
-    friendly_name = "Hybrid Search"
-    description = "Vector and full-text search fused by reciprocal rank fusion (score = sum of 1/(k + rank))."
-    category = CATEGORY
-    pins = _search_pins(
-        data_in("vector", DataType.FLOAT, ValueType.ARRAY, required=True),
-        data_in("query", DataType.STRING, required=True),
-        data_in("k", DataType.INTEGER, default=60, description="RRF constant: larger flattens rank differences"),
-    )
+@node(friendly_name="Hybrid Search", exec_pins=True)
+async def vectors_hybrid_search(ctx: Context, table: TableIn, vector: list[float], query: str,
+                                k: Annotated[int, Pin(description="RRF constant: larger flattens rank differences")]
+                                = 60, limit: int = 10, predicate: Filter = "") -> Results:
+    """Vector and full-text search fused by reciprocal rank fusion (score = sum of 1/(k + rank))."""
+    from lancedb.rerankers import RRFReranker
 
-    async def run(self, ctx: Context) -> None:
-        from lancedb.rerankers import RRFReranker
-
-        vector, text, k = ctx.get_input("vector"), ctx.get_input("query"), ctx.get_input("k")
-        await _run_search(ctx, lambda t: t.search(query_type="hybrid").vector(vector).text(text)
-                          .rerank(RRFReranker(K=k)))
+    return await _search(ctx, table, limit, predicate, lambda t: t.search(query_type="hybrid").vector(vector)
+                         .text(query).rerank(RRFReranker(K=k)))
 
 
-class Filter(NodeType):
-    name = "vectors_filter"
-    friendly_name = "Filter Rows"
-    description = "Rows matching a SQL predicate (all rows when it is empty), up to a limit."
-    category = CATEGORY
-    pins = (exec_in(), _table_in(), _filter_in(), data_in("limit", DataType.INTEGER, default=100),
-            data_in("columns", DataType.STRING, ValueType.ARRAY, default=[], description="Columns to return (all)"),
-            exec_out(), _results_out())
-
-    async def run(self, ctx: Context) -> None:
-        columns = ctx.get_input("columns")
-        await _run_search(ctx, lambda t: t.search().select(columns) if columns else t.search())
+@node(friendly_name="Filter Rows", exec_pins=True)
+async def vectors_filter(ctx: Context, table: TableIn, predicate: Filter = "", limit: int = 100,
+                         columns: Columns = []) -> Results:  # noqa: B006 (the pin's default: never changed)
+    """Rows matching a SQL predicate (all rows when it is empty), up to a limit."""
+    return await _search(ctx, table, limit, predicate, lambda t: t.search().select(columns) if columns else t.search())
 
 
-class Count(NodeType):
-    name = "vectors_count"
-    friendly_name = "Count Rows"
-    description = "How many rows match a SQL predicate (all rows when it is empty)."
-    category = CATEGORY
-    pins = (exec_in(), _table_in(), _filter_in(), exec_out(), data_out("count", DataType.INTEGER))
-
-    async def run(self, ctx: Context) -> None:
-        table, predicate = _table(ctx, ctx.get_input("table")), ctx.get_input("filter")
-        ctx.set_output("count", await _off_loop(lambda: table.count_rows(predicate or None)))
-        ctx.activate("exec_out")
+@node(friendly_name="Count Rows", exec_pins=True)
+async def vectors_count(ctx: Context, table: TableIn, predicate: Filter = "") -> Annotated[int, Pin(name="count")]:
+    """How many rows match a SQL predicate (all rows when it is empty)."""
+    opened = _table(ctx, table)
+    return await _off_loop(lambda: opened.count_rows(predicate or None))
 
 
-class CreateIndex(NodeType):
-    name = "vectors_create_index"
-    friendly_name = "Create Index"
-    description = ("Index a column: 'vector' (IVF, for vector search), 'fts' (full-text search) or "
-                   "'scalar' (B-tree, for filters).")
-    category = CATEGORY
-    pins = (exec_in(), _table_in(), data_in("column", DataType.STRING, required=True),
-            data_in("kind", DataType.STRING, default="vector",
-                    options=PinOptions(valid_values=["vector", "fts", "scalar"])),
-            data_in("metric", DataType.STRING, default="l2", options=PinOptions(valid_values=["l2", "cosine", "dot"])),
-            exec_out(), _table_out())
+@node(friendly_name="Create Index", exec_pins=True)
+async def vectors_create_index(ctx: Context, table: TableIn, column: str,
+                               kind: Annotated[str, Pin(valid_values=["vector", "fts", "scalar"])] = "vector",
+                               metric: Metric = "l2") -> TableOut:
+    """Index a column: 'vector' (IVF, for vector search), 'fts' (full-text search) or 'scalar' (B-tree, for
+    filters)."""
+    from lancedb.index import FTS, BTree, IvfFlat
 
-    async def run(self, ctx: Context) -> None:
-        from lancedb.index import FTS, BTree, IvfFlat
+    opened = _table(ctx, table)
 
-        table, column = _table(ctx, ctx.get_input("table")), ctx.get_input("column")
-        kind, metric = ctx.get_input("kind"), ctx.get_input("metric")
+    def create() -> None:
+        if kind == "vector":
+            partitions = max(1, min(256, int(math.sqrt(opened.count_rows()))))
+            config: Any = IvfFlat(distance_type=metric, num_partitions=partitions)
+        elif kind == "fts":
+            config = FTS()
+        elif kind == "scalar":
+            config = BTree()
+        else:
+            raise ValueError(f"unknown index kind {kind!r}: use 'vector', 'fts' or 'scalar'")
+        opened.create_index(column, config=config, replace=True)
 
-        def create() -> None:
-            if kind == "vector":
-                partitions = max(1, min(256, int(math.sqrt(table.count_rows()))))
-                config: Any = IvfFlat(distance_type=metric, num_partitions=partitions)
-            elif kind == "fts":
-                config = FTS()
-            elif kind == "scalar":
-                config = BTree()
-            else:
-                raise ValueError(f"unknown index kind {kind!r}: use 'vector', 'fts' or 'scalar'")
-            table.create_index(column, config=config, replace=True)
-
-        await _off_loop(create)
-        ctx.set_output("table_out", ctx.get_input("table"))
-        ctx.activate("exec_out")
-
+    await _off_loop(create)
+    return table
