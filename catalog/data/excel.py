@@ -220,6 +220,20 @@ def shift_references(book: Any, sheet: str, axis: str, at: int, by: int) -> None
                 cell.value = tokens.render()
 
 
+def move_cells(ctx: Context, file: Any, sheet: str, axis: str, first: int, by: int, adjust: bool = True) -> FlowPath:
+    """Inserts (`by` > 0) or removes (`by` < 0) rows or columns (`axis`) at `first`, moving the cells after them
+    and, with `adjust`, the formulas that point at them; the saved file."""
+    book = load(ctx, file)
+    worksheet = sheet_of(book, sheet, file)
+    if by > 0:
+        (worksheet.insert_rows if axis == "row" else worksheet.insert_cols)(first, by)
+    else:
+        (worksheet.delete_rows if axis == "row" else worksheet.delete_cols)(first, -by)
+    if adjust:
+        shift_references(book, worksheet.title, axis, first, by)
+    return save(ctx, file, book)
+
+
 class RowsRemoved(NamedTuple):
     file_out: FlowPath
     ok: bool
@@ -229,22 +243,24 @@ class RowsRemoved(NamedTuple):
 def excel_remove_row(ctx: Context, file: File, sheet: str = "Sheet1", row: str = "1", count: str = "1"
                      ) -> RowsRemoved:
     """Removes rows, moving the rows below up (formulas follow)."""
-    book = load(ctx, file)
-    worksheet, first, many = sheet_of(book, sheet, file), row_number(row), row_number(count)
-    worksheet.delete_rows(first, many)
-    shift_references(book, worksheet.title, "row", first, -many)
-    return RowsRemoved(save(ctx, file, book), True)
+    return RowsRemoved(move_cells(ctx, file, sheet, "row", row_number(row), -row_number(count)), True)
 
 
 @node(friendly_name="Excel Remove Column", exec_pins=True)
 def excel_remove_column(ctx: Context, file: File, sheet: str = "Sheet1", col: str = "B", count: str = "1"
                         ) -> RowsRemoved:
     """Removes columns, moving the columns to the right left (formulas follow)."""
-    book = load(ctx, file)
-    worksheet, first, many = sheet_of(book, sheet, file), column_number(col), row_number(count)
-    worksheet.delete_cols(first, many)
-    shift_references(book, worksheet.title, "column", first, -many)
-    return RowsRemoved(save(ctx, file, book), True)
+    return RowsRemoved(move_cells(ctx, file, sheet, "column", column_number(col), -row_number(count)), True)
+
+
+Position = Annotated[str, Pin(valid_values=("before", "after"))]
+
+
+def insert_offset(position: str, count: int, axis: str) -> int:
+    """Where `count` rows or columns go from the one named: 0 before it, 1 after it."""
+    if position not in ("before", "after") or count < 1:
+        raise ValueError(f"insert {count} {axis}s {position!r}: need at least 1 {axis}, before or after")
+    return int(position == "after")
 
 
 class RowsInserted(NamedTuple):
@@ -256,19 +272,11 @@ class RowsInserted(NamedTuple):
 @node(friendly_name="Insert Row(s)", exec_pins=True)
 def files_spreadsheet_insert_row(
     ctx: Context, file: File, sheet_name: str = "Sheet1", row: int = 1,
-    position: Annotated[str, Pin(valid_values=("before", "after"))] = "before", num_rows: int = 1,
-    adjust_references: bool = True,
+    position: Position = "before", num_rows: int = 1, adjust_references: bool = True,
 ) -> RowsInserted:
     """Inserts empty rows before or after a row, moving the rows below down."""
-    if position not in ("before", "after") or num_rows < 1:
-        raise ValueError(f"insert {num_rows} rows {position!r}: need at least 1 row, before or after")
-    book = load(ctx, file)
-    worksheet = sheet_of(book, sheet_name, file)
-    first = row_number(row) + (position == "after")
-    worksheet.insert_rows(first, num_rows)
-    if adjust_references:
-        shift_references(book, worksheet.title, "row", first, num_rows)
-    save(ctx, file, book)
+    first = insert_offset(position, num_rows, "row") + row_number(row)
+    move_cells(ctx, file, sheet_name, "row", first, num_rows, adjust_references)
     return RowsInserted(True, first, num_rows)
 
 
@@ -282,21 +290,13 @@ class ColumnsInserted(NamedTuple):
 @node(friendly_name="Insert Column(s)", exec_pins=True)
 def files_spreadsheet_insert_column(
     ctx: Context, file: File, sheet_name: str = "Sheet1", column: str = "A",
-    position: Annotated[str, Pin(valid_values=("before", "after"))] = "before", num_columns: int = 1,
-    adjust_references: bool = True,
+    position: Position = "before", num_columns: int = 1, adjust_references: bool = True,
 ) -> ColumnsInserted:
     """Inserts empty columns before or after a column, moving the columns to the right."""
     from openpyxl.utils import get_column_letter
 
-    if position not in ("before", "after") or num_columns < 1:
-        raise ValueError(f"insert {num_columns} columns {position!r}: need at least 1 column, before or after")
-    book = load(ctx, file)
-    worksheet = sheet_of(book, sheet_name, file)
-    first = column_number(column) + (position == "after")
-    worksheet.insert_cols(first, num_columns)
-    if adjust_references:
-        shift_references(book, worksheet.title, "column", first, num_columns)
-    save(ctx, file, book)
+    first = insert_offset(position, num_columns, "column") + column_number(column)
+    move_cells(ctx, file, sheet_name, "column", first, num_columns, adjust_references)
     return ColumnsInserted(True, first, get_column_letter(first), num_columns)
 
 
