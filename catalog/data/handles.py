@@ -79,6 +79,24 @@ def filesystem(ctx: Context | None, path: FlowPath) -> tuple[AbstractFileSystem,
     return url_to_fs(path.path, **storage_options(path.path))
 
 
+@contextmanager
+def csv_batches(ctx: Context, csv: Any, chunk_size: int, delimiter: str, block_size: int | None = None
+                ) -> Iterator[Any]:
+    """pyarrow's streaming reader of a CSV file (its record batches, read while iterated), for the nodes that take
+    it in chunks of `chunk_size` rows; clear errors for a chunk size below 1 and a missing file."""
+    from pyarrow import csv as pacsv
+
+    if chunk_size < 1:
+        raise ValueError(f"chunk size must be at least 1, got {chunk_size}")
+    path = FlowPath.of(csv, "csv")
+    fs, inner = filesystem(ctx, path)
+    if not fs.exists(inner):
+        raise FileNotFoundError(f"no file at {path.path}")
+    with fs.open(inner, "rb") as handle:
+        yield pacsv.open_csv(handle, parse_options=pacsv.ParseOptions(delimiter=delimiter),
+                             read_options=pacsv.ReadOptions(block_size=block_size) if block_size else None)
+
+
 def url(fs: AbstractFileSystem, inner: str) -> str:
     """The full URL of a path inside a filesystem (a plain path for local files)."""
     return inner if "file" in fs.protocol else fs.unstrip_protocol(inner)

@@ -14,7 +14,7 @@ import math
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from flowlike_catalog.data.handles import FlowPath, filesystem
+from flowlike_catalog.data.handles import FlowPath, csv_batches
 from pydantic import BaseModel, ConfigDict
 
 from flowlike_core import Context, Pin, node
@@ -156,17 +156,9 @@ async def csv_insert_local_db(ctx: Context, database: Database, csv: Annotated[F
                               ) -> Annotated[int, Pin(name="inserted")]:
     """Streams a CSV file into the table in chunks of rows (the file never sits whole in memory)."""
     import pyarrow as pa
-    from pyarrow import csv as pacsv
 
-    if chunk_size < 1:
-        raise ValueError(f"chunk size must be at least 1, got {chunk_size}")
-    path = FlowPath.of(csv, "csv")
-    fs, inner = filesystem(ctx, path)
-    if not fs.exists(inner):
-        raise FileNotFoundError(f"no file at {path.path}")
     total = 0
-    with fs.open(inner, "rb") as handle:
-        reader = pacsv.open_csv(handle, parse_options=pacsv.ParseOptions(delimiter=delimiter))
+    with csv_batches(ctx, csv, chunk_size, delimiter) as reader:
         pending: list[Any] = []
         for batch in reader:
             pending.append(batch)

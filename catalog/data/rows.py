@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, NamedTuple
 
-from flowlike_catalog.data.handles import FlowPath, as_arrow, filesystem
+from flowlike_catalog.data.handles import FlowPath, as_arrow, csv_batches
 
 from flowlike_core import Context, DataType, NodeType, Pin, ValueType, data_in, data_out, exec_in, exec_out, node
 from flowlike_core.policy import Capability
@@ -68,17 +68,7 @@ class BufferedCsvReader(NodeType):
             data_out("chunk_index", DataType.INTEGER), exec_out("exec_done", "Done"))
 
     async def run(self, ctx: Context, *, csv: Any, chunk_size: int, delimiter: str) -> None:
-        from pyarrow import csv as pacsv
-
-        if chunk_size < 1:
-            raise ValueError(f"chunk size must be at least 1, got {chunk_size}")
-        path = FlowPath.of(csv, "csv")
-        fs, inner = filesystem(ctx, path)
-        if not fs.exists(inner):
-            raise FileNotFoundError(f"no file at {path.path}")
-        with fs.open(inner, "rb") as handle:
-            reader = pacsv.open_csv(handle, parse_options=pacsv.ParseOptions(delimiter=delimiter),
-                                    read_options=pacsv.ReadOptions(block_size=1 << 20))
+        with csv_batches(ctx, csv, chunk_size, delimiter, block_size=1 << 20) as reader:
             pending: list[dict] = []
             index = 0
             for batch in reader:
