@@ -117,8 +117,9 @@ class AddNode(Command):
         if self.node.layer is not None and self.node.layer not in board.layers:
             raise BoardError(f"board {board.name!r} has no layer {self.node.layer!r} for node {self.node.label()}")
         board.nodes[self.node.id] = _copy(self.node)
-        if self.node.layer is not None:
-            _set_members(board, self.node.layer, [*board.layers[self.node.layer].nodes, self.node.id])
+        members = board.layers[self.node.layer].nodes if self.node.layer is not None else [self.node.id]
+        if self.node.id not in members:  # a layer declared with its nodes (a board written as code) lists it once
+            _set_members(board, self.node.layer, [*members, self.node.id])
         return board.nodes[self.node.id]
 
 

@@ -163,3 +163,13 @@ def test_a_file_listing_a_nested_layer_among_its_parents_nodes_reads_as_its_pare
     del data["layers"][inner.id]["parent_id"]
     data["layers"][outer.id]["nodes"] = [inner.id, a.id]
     assert Board.from_dict(data) == board
+
+
+def test_a_node_added_to_a_layer_that_already_lists_it_is_listed_once(chain) -> None:
+    """A board written as code declares its layers with their nodes, then adds the nodes."""
+    board, _start, a, _b, _rec = chain
+    layer = board.apply(commands.CreateLayer(Layer(name="declared", nodes=[a.id])))
+    board.apply(commands.RemoveNode(a.id))
+    board.layers[layer.id] = board.layers[layer.id].model_copy(update={"nodes": ["later", "x"]})
+    board.apply(commands.AddNode(a.model_copy(update={"id": "later", "layer": layer.id})))
+    assert board.layers[layer.id].nodes == ["later", "x"]
