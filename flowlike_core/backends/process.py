@@ -11,6 +11,7 @@ the lines before it.
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import pickle
@@ -93,6 +94,17 @@ class Worker:
                                        name="flowlike-process-worker", daemon=True)
         self.process.start()
         child_conn.close()
+        self.board: tuple[str, bytes] | None = None
+        """The packed board (JSON, types) of the last job it ran: a job of the same board goes without it."""
+
+    def send(self, job: Job, memory_limit: int | None) -> None:
+        """Send a job; its board only if the worker does not have it (the packed form `prepare` gives is the same
+        objects until the board changes)."""
+        board = self.board
+        if board is not None and board[0] is job.board_json and board[1] is job.node_types:
+            job = dataclasses.replace(job, board_json="", node_types=b"")
+        self.board = (job.board_json, job.node_types) if job.board_json else board
+        self.conn.send((job, memory_limit))
 
     def alive(self) -> bool:
         return self.process.is_alive()
@@ -219,7 +231,7 @@ class ProcessRunHandle:
             return
         healthy = False
         try:
-            worker.conn.send((self._job, self.backend.memory_limit))
+            worker.send(self._job, self.backend.memory_limit)
             healthy = self._relay(worker)
         except (BrokenPipeError, EOFError, OSError):
             self._died(worker)
@@ -242,6 +254,7 @@ class ProcessRunHandle:
                             self.mirror.fail(BackendError("the worker ended without finishing the run"), None)
                         return True
                     if event[0] == "error":
+                        worker.board = None  # it may not have parsed this one
                         self.mirror.fail(BackendError(f"the worker could not run the board: {event[1]}"), None)
                     else:
                         self.mirror.apply(event)

@@ -42,6 +42,7 @@ class Job:
 
     run_id: str
     board_json: str
+    """Empty: the board of the worker's last job (its sender knows the worker has it)."""
     node_types: bytes
     start: str
     variables: dict[str, Any]
@@ -306,7 +307,7 @@ def execute(job: Job, sender: Sender, *, cancelled: Callable[[], bool] = lambda:
     from flowlike_core.executor import start_run
 
     key = (job.board_json, job.node_types, job.catalog)
-    if _last_board[0] != key:  # a new board: parse it and its types; the same board again reuses its plan
+    if job.board_json and _last_board[0] != key:  # a new board: parse it and its types; the same reuses its plan
         registry = Registry()
         packs = {name: (pack, version) for name, pack, version in job.catalog}
         for name, node_type in cloudpickle.loads(job.node_types).items():
