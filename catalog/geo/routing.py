@@ -75,6 +75,10 @@ def schema(model: type[BaseModel]) -> dict[str, Any]:
 
 
 COORDINATE = schema(GeoCoordinate)
+COORDINATES = data_in("coordinates", DataType.STRUCT, ValueType.ARRAY, schema=COORDINATE, default=[])
+PROFILE = data_in("profile", DataType.STRING, default="Car", options=PinOptions(valid_values=list(PROFILES)))
+ANY_PROFILE = data_in("profile", DataType.GENERIC, default="Car", description="Car, Bike or Foot")
+"""The profile pin of the nodes whose Flow-Like pin is Generic."""
 
 
 def profile_of(profile: Any) -> str:
@@ -138,7 +142,7 @@ class PlanRoute(ServiceNode):
         data_in("start", DataType.STRUCT, schema=COORDINATE, options=PinOptions(required=True)),
         data_in("end", DataType.STRUCT, schema=COORDINATE, options=PinOptions(required=True)),
         data_in("waypoints", DataType.STRUCT, ValueType.ARRAY, schema=COORDINATE, default=[]),
-        data_in("profile", DataType.STRING, default="Car", options=PinOptions(valid_values=list(PROFILES))),
+        PROFILE,
         data_in("alternatives", DataType.BOOLEAN, default=False),
         *outcome_pins(),
         data_out("route", DataType.STRUCT, schema=schema(RouteResult)),
@@ -166,8 +170,8 @@ class MatchTrace(ServiceNode):
     description = "Snaps a GPS trace to the roads it most likely followed (OSRM /match)."
     pins = (
         *service_pins(OSRM),
-        data_in("coordinates", DataType.STRUCT, ValueType.ARRAY, schema=COORDINATE, default=[]),
-        data_in("profile", DataType.GENERIC, default="Car", description="Car, Bike or Foot"),
+        COORDINATES,
+        ANY_PROFILE,
         data_in("timestamps", DataType.GENERIC, default=[], description="Unix seconds per point (optional)"),
         data_in("radiuses", DataType.GENERIC, default=[], description="GPS accuracy in metres per point (optional)"),
         data_in("gaps", DataType.STRING, default="split", options=PinOptions(valid_values=["split", "ignore"])),
@@ -203,7 +207,7 @@ class Nearest(ServiceNode):
     pins = (
         *service_pins(OSRM),
         data_in("coordinate", DataType.STRUCT, schema=COORDINATE, options=PinOptions(required=True)),
-        data_in("profile", DataType.GENERIC, default="Car", description="Car, Bike or Foot"),
+        ANY_PROFILE,
         data_in("number", DataType.INTEGER, default=1, options=PinOptions(range=(1, 100))),
         *outcome_pins(),
         data_out("nearest", DataType.STRUCT, schema=schema(NearestWaypoint)),
@@ -223,8 +227,8 @@ class Table(ServiceNode):
     description = "Durations (seconds) and distances (metres) between every source and destination (OSRM /table)."
     pins = (
         *service_pins(OSRM),
-        data_in("coordinates", DataType.STRUCT, ValueType.ARRAY, schema=COORDINATE, default=[]),
-        data_in("profile", DataType.STRING, default="Car", options=PinOptions(valid_values=list(PROFILES))),
+        COORDINATES,
+        PROFILE,
         data_in("sources", DataType.GENERIC, default=[], description="Indices of the sources (empty: all)"),
         data_in("destinations", DataType.GENERIC, default=[], description="Indices of the destinations (empty: all)"),
         data_in("include_durations", DataType.BOOLEAN, default=True),
@@ -259,8 +263,8 @@ class Trip(ServiceNode):
     description = "The fastest order to visit every point (a travelling salesman answer, OSRM /trip)."
     pins = (
         *service_pins(OSRM),
-        data_in("coordinates", DataType.STRUCT, ValueType.ARRAY, schema=COORDINATE, default=[]),
-        data_in("profile", DataType.GENERIC, default="Car", description="Car, Bike or Foot"),
+        COORDINATES,
+        ANY_PROFILE,
         data_in("roundtrip", DataType.BOOLEAN, default=True, description="Come back to the first point"),
         data_in("source", DataType.STRING, default="any", options=PinOptions(valid_values=["any", "first"])),
         data_in("destination", DataType.STRING, default="any", options=PinOptions(valid_values=["any", "last"])),
@@ -293,7 +297,7 @@ class Tile(ServiceNode):
     description = "Downloads a vector tile (Mapbox Vector Tile) of OSRM's road graph and speeds (OSRM /tile)."
     pins = (
         *service_pins(OSRM),
-        data_in("profile", DataType.GENERIC, default="Car", description="Car, Bike or Foot"),
+        ANY_PROFILE,
         data_in("z", DataType.INTEGER, default=14, description="Zoom (OSRM serves 12 and finer)"),
         data_in("x", DataType.INTEGER, default=0),
         data_in("y", DataType.INTEGER, default=0),
