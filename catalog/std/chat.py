@@ -197,20 +197,24 @@ def _question_pins(name: str, description: str, choices: bool = False) -> tuple[
             data_in("description", DataType.STRING, default=description, friendly_name="Description"), *options)
 
 
-def _interaction_pins(response: Any) -> tuple[Any, ...]:
-    return (exec_out("exec_out", "Answered"), exec_out("exec_timeout", "Timed Out"), response,
+def _interaction_pins(ttl_seconds: int, response: Any) -> tuple[Any, ...]:
+    """The pins every interaction ends with: how long it waits, then whether and what the user answered."""
+    return (data_in("ttl_seconds", DataType.INTEGER, default=ttl_seconds, friendly_name="Time to Live (s)"),
+            exec_out("exec_out", "Answered"), exec_out("exec_timeout", "Timed Out"), response,
             data_out("responded", DataType.BOOLEAN, friendly_name="Responded"))
+
+
+INTERACTION = "Events/Chat/Interaction"
 
 
 class ChatForm(NodeType):
     name = "interaction_form"
     friendly_name = "Chat Form"
-    category = "Events/Chat/Interaction"
+    category = INTERACTION
     description = "Asks the chat's user to fill in a text form and waits for the answer (or the time to live)."
     pins = (
         *_question_pins("Fill out form", "Please fill out the following form:"),
-        data_in("ttl_seconds", DataType.INTEGER, default=300, friendly_name="Time to Live (s)"),
-        *_interaction_pins(data_out("response", DataType.STRING, friendly_name="Response")),
+        *_interaction_pins(300, data_out("response", DataType.STRING, friendly_name="Response")),
     )
 
     async def run(self, ctx: Context, *, name: str, description: str, ttl_seconds: int) -> None:
@@ -221,13 +225,12 @@ class ChatForm(NodeType):
 class SingleChoice(NodeType):
     name = "interaction_single_choice"
     friendly_name = "Single Choice"
-    category = "Events/Chat/Interaction"
+    category = INTERACTION
     description = "Asks the chat's user to pick one option (or type one, with Allow Freeform) and waits."
     pins = (
         *_question_pins("Choose an option", "Please select one of the following options:", choices=True),
         data_in("allow_freeform", DataType.BOOLEAN, default=False, friendly_name="Allow Freeform"),
-        data_in("ttl_seconds", DataType.INTEGER, default=120, friendly_name="Time to Live (s)"),
-        *_interaction_pins(data_out("response", DataType.STRING, friendly_name="Response")),
+        *_interaction_pins(120, data_out("response", DataType.STRING, friendly_name="Response")),
     )
 
     async def run(self, ctx: Context, *, name: str, description: str, options: list[str], allow_freeform: bool,
@@ -242,14 +245,13 @@ class SingleChoice(NodeType):
 class MultipleChoice(NodeType):
     name = "interaction_multiple_choice"
     friendly_name = "Multiple Choice"
-    category = "Events/Chat/Interaction"
+    category = INTERACTION
     description = "Asks the chat's user to pick options (at least Min, at most Max when Max > 0) and waits."
     pins = (
         *_question_pins("Choose options", "Please select one or more of the following options:", choices=True),
         data_in("min_selections", DataType.INTEGER, default=1, friendly_name="Min Selections"),
         data_in("max_selections", DataType.INTEGER, default=0, friendly_name="Max Selections"),
-        data_in("ttl_seconds", DataType.INTEGER, default=120, friendly_name="Time to Live (s)"),
-        *_interaction_pins(data_out("response", DataType.STRING, ValueType.ARRAY, friendly_name="Response")),
+        *_interaction_pins(120, data_out("response", DataType.STRING, ValueType.ARRAY, friendly_name="Response")),
     )
 
     async def run(self, ctx: Context, *, name: str, description: str, options: list[str], min_selections: int,

@@ -23,38 +23,37 @@ Normalize = Annotated[bool, Pin(description="Give the similarity 1 - distance / 
 Distance = Annotated[float, Pin(name="distance")]
 
 
+def edits(metric: str, string1: str, string2: str, normalize: bool = False) -> float:
+    """rapidfuzz's edit distance `metric` (`Levenshtein`, `OSA`...) between the strings, or with `normalize` the
+    similarity 1 - distance / longer length."""
+    measure = getattr(extra("rapidfuzz.distance"), metric)
+    return measure.normalized_similarity(string1, string2) if normalize else float(measure.distance(string1, string2))
+
+
 @node(friendly_name="Levenshtein Distance")
 def levenshtein_distance(string1: S1 = "", string2: S2 = "", normalize: Normalize = True) -> Distance:
     """Insertions, deletions and substitutions that turn one string into the other."""
-    Levenshtein = extra("rapidfuzz.distance").Levenshtein
-    if normalize:
-        return Levenshtein.normalized_similarity(string1, string2)
-    return float(Levenshtein.distance(string1, string2))
+    return edits("Levenshtein", string1, string2, normalize)
 
 
 @node(friendly_name="Damerau-Levenshtein Distance")
 def damerau_levenshtein_distance(string1: S1 = "", string2: S2 = "", normalize: Normalize = True) -> Distance:
     """Like Levenshtein, where swapping two neighbouring characters also counts as one edit (unrestricted)."""
-    DamerauLevenshtein = extra("rapidfuzz.distance").DamerauLevenshtein
-    if normalize:
-        return DamerauLevenshtein.normalized_similarity(string1, string2)
-    return float(DamerauLevenshtein.distance(string1, string2))
+    return edits("DamerauLevenshtein", string1, string2, normalize)
 
 
 @node(friendly_name="Optimal String Alignment Distance")
 def optimal_string_alignment_distance(string1: S1 = "", string2: S2 = "") -> Distance:
     """Damerau-Levenshtein restricted so that no substring is edited twice ("ca" to "abc" is 3, not 2)."""
-    OSA = extra("rapidfuzz.distance").OSA
-    return float(OSA.distance(string1, string2))
+    return edits("OSA", string1, string2)
 
 
 @node(friendly_name="Hamming Distance")
 def hamming_distance(string1: S1 = "", string2: S2 = "") -> Distance:
     """The number of positions at which two strings of one length differ."""
-    Hamming = extra("rapidfuzz.distance").Hamming
     if len(string1) != len(string2):
         raise ValueError(f"the Hamming distance needs strings of one length, got {len(string1)} and {len(string2)}")
-    return float(Hamming.distance(string1, string2))
+    return edits("Hamming", string1, string2)
 
 
 @node(friendly_name="Jaro Distance")
