@@ -176,7 +176,6 @@ def path_list_with_offset(ctx: Context, prefix: Path, offset: Annotated[Any, Pin
 class PathExists(NodeType):
     name = "path_exists"
     friendly_name = "Path Exists?"
-    category = CATEGORY
     description = "Follows Exists or Missing depending on whether a file or folder is at the path."
     pins = (exec_in(), data_in("path", DataType.STRUCT, schema=PATH_SCHEMA, required=True),
             exec_out("exec_out_exists", "Exists"), exec_out("exec_out_missing", "Missing"))

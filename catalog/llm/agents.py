@@ -48,6 +48,7 @@ CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
 BUILDER = "AI/Agents/Builder"
 
 AGENT_SCHEMA = Agent.model_json_schema()
+AGENT_IN = data_in("agent", DataType.STRUCT, schema=AGENT_SCHEMA, required=True)
 AgentIn = Annotated[Agent, Pin("Agent")]
 AgentOut = Annotated[Agent, Pin("Agent", name="agent_out")]
 ContextMode = Annotated[str, Pin(valid_values=("truncate", "summarize"),
@@ -189,9 +190,8 @@ async def _run(ctx: Context, agent: Agent, history: Any, done: str, stream: bool
 class AgentInvoke(NodeType):
     name = "agent_invoke"
     friendly_name = "Invoke Agent"
-    category = CATEGORY
     description = "Runs the agent on the history until it answers (or reaches its step limit); each step is logged."
-    pins = (exec_in(), data_in("agent", DataType.STRUCT, schema=AGENT_SCHEMA, required=True), history_in(),
+    pins = (exec_in(), AGENT_IN, history_in(),
             exec_out(), data_out("response", DataType.STRUCT, schema=Response.model_json_schema()),
             data_out("history_out", DataType.STRUCT, schema=History.model_json_schema(), friendly_name="History"))
 
@@ -202,9 +202,8 @@ class AgentInvoke(NodeType):
 class AgentStreamInvoke(NodeType):
     name = "agent_stream_invoke"
     friendly_name = "Invoke Agent (Streaming)"
-    category = CATEGORY
     description = "Like Invoke Agent, streaming every model call's chunks through On Stream."
-    pins = (exec_in(), data_in("agent", DataType.STRUCT, schema=AGENT_SCHEMA, required=True), history_in(),
+    pins = (exec_in(), AGENT_IN, history_in(),
             *_outputs("exec_done"))
 
     async def run(self, ctx: Context, *, agent: Any, history: Any) -> None:
@@ -214,7 +213,6 @@ class AgentStreamInvoke(NodeType):
 class SimpleAgent(NodeType):
     name = "simple_agent"
     friendly_name = "Simple Agent"
-    category = CATEGORY
     description = ("A model and function tools in one node: runs the agent loop on the history, streaming through "
                    "On Stream.")
     pins = (exec_in(), data_in("model", DataType.STRUCT, required=True), history_in(),

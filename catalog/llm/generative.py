@@ -55,7 +55,6 @@ def chunk_streamer(ctx: Context, fire: str, emit: Callable[[ResponseChunk], None
 class Invoke(NodeType):
     name = "ai_generative_invoke"
     friendly_name = "Invoke Model"
-    category = CATEGORY
     description = ("Sends the history to the model and returns its response. Streams chunk by chunk through "
                    "On Stream when that is wired (or the history asks to stream), then fires Done.")
     pins = (exec_in(), model_in(), history_in(),
@@ -74,7 +73,6 @@ class Invoke(NodeType):
 class InvokeSimple(NodeType):
     name = "ai_generative_invoke_simple"
     friendly_name = "Invoke Simple"
-    category = CATEGORY
     description = "A system prompt and a prompt in, the answer's text out; streams tokens through On Stream when wired."
     pins = (exec_in(), model_in(), data_in("system_prompt", DataType.STRING, default=""),
             data_in("prompt", DataType.STRING, default=""),
@@ -116,7 +114,6 @@ def parse_tools(tools: str | list[Any]) -> list[dict[str, Any]]:
 class InvokeWithTools(NodeType):
     name = "invoke_llm_with_tools"
     friendly_name = "Invoke With Tools"
-    category = CATEGORY
     description = ("Offers the model tools (a JSON array of function definitions). Tool Call Args are the "
                    "arguments of the first call (empty when the model answered in text); Tool Calls lists every "
                    "call as {id, name, arguments}.")
@@ -147,7 +144,6 @@ DECISION = {"type": "object", "required": ["decision"],
 class Branch(NodeType):
     name = "llm_branch"
     friendly_name = "LLM Branch"
-    category = CATEGORY
     description = "Asks the model a yes/no question about the prompt and follows True or False."
     pins = (exec_in(), model_in(), data_in("prompt", DataType.STRING, required=True),
             exec_out("true", "True"), exec_out("false", "False"))

@@ -86,7 +86,6 @@ def ai_generative_clear_history(history: HistoryIn) -> HistoryOut:
 class PopMessage(NodeType):
     name = "ai_generative_pop_history_message"
     friendly_name = "Pop Message"
-    category = CATEGORY
     description = "Takes the last message off the history; fires Empty instead when there is none."
     pins = (
         exec_in(),

@@ -147,7 +147,6 @@ def human(total_seconds: int) -> str:
 class DateTimeDifference(NodeType):
     name = "utils_datetime_diff"
     friendly_name = "DateTime Difference"
-    category = CATEGORY
     description = ("The time from Start to End in whole seconds, split into days, hours, minutes and seconds "
                    "(negative when End is earlier: total and days carry the sign). Fires Error with a message "
                    "when an input is no date.")

@@ -11,7 +11,6 @@ CATEGORY = "Events"
 class WidgetActionEvent(NodeType):
     name = "events_widget_action"
     friendly_name = "Widget Action Event"
-    category = CATEGORY
     description = ("Starts a run when an app control with this action id fires (`board.app(actions=...)`): "
                    "which app instance it came from, and the action's context (a control's new value).")
     is_event = True
