@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flowlike_core import Context, DataType, NodeType, data_in, data_out, exec_in, exec_out
+
+CATEGORY = "Events"
+START = exec_out("exec_out", "Start", "Fires when the run starts")
 
 
 class SimpleEvent(NodeType):
     name = "events_simple"
     friendly_name = "Simple Event"
-    category = "Events"
     description = "Starts a run with no input."
     is_event = True
-    pins = (exec_out("exec_out", "Start", "Fires when the run starts"),)
+    pins = (START,)
 
     def run(self, ctx: Context) -> None:
         ctx.activate("exec_out")
@@ -20,11 +24,10 @@ class SimpleEvent(NodeType):
 class GenericEvent(NodeType):
     name = "events_generic"
     friendly_name = "Generic Event"
-    category = "Events"
     description = "Starts a run and hands on the payload it was started with (`run_board(..., payload=...)`)."
     is_event = True
     pins = (
-        exec_out("exec_out", "Start", "Fires when the run starts"),
+        START,
         data_out("payload", DataType.GENERIC, friendly_name="Payload", description="What the run was started with"),
     )
 
@@ -44,7 +47,7 @@ class ReturnResult(NodeType):
         exec_out("exec_out", "Then"),
     )
 
-    def run(self, ctx: Context) -> None:
-        ctx.set_result(ctx.get_input("response"))
+    def run(self, ctx: Context, *, response: Any) -> None:
+        ctx.set_result(response)
         ctx.activate("exec_out")
 
