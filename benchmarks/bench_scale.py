@@ -384,8 +384,9 @@ def per_node(process: Any, dask: Any, reps: int) -> None:
         for board in (chain, bare, chain):  # at once, so that every worker of the pool or cluster gets them
             for handle in [start_run(board, registry=REGISTRY, backend=backend) for _ in range(4)]:
                 checked(handle.wait())
-        whole = median_time(lambda b=backend: checked(run_board(chain, registry=REGISTRY, backend=b)), reps * 3)
-        empty = median_time(lambda b=backend: checked(run_board(bare, registry=REGISTRY, backend=b)), reps * 3)
+        took = interleaved({kind: lambda b=backend, board=board: checked(run_board(board, registry=REGISTRY, backend=b))
+                            for kind, board in (("chain", chain), ("bare", bare))}, reps * 3)  # (both kept parsed)
+        whole, empty = took["chain"], took["bare"]
         per_node[name] = max(whole - empty, 0.0) / 1000
         print(f"  {name:<8} {per_node[name] * 1e6:7.1f} us/node  ({per_node[name] / per_node['thread']:.1f}x thread; "
               f"a run of the chain {whole * 1000:.1f} ms, of the bare start {empty * 1000:.1f} ms)")

@@ -118,8 +118,8 @@ class DaskBackend:
         self._client = client
         self._cluster: Any = None
         self._lock = threading.Lock()
-        self._scattered: OrderedDict[tuple[int, int], tuple[str, bytes, Any]] = OrderedDict()
-        """(id of the board JSON, id of the packed types) -> both (so the ids stay theirs) and their future."""
+        self._scattered: OrderedDict[str, Any] = OrderedDict()
+        """Board key -> the future of the packed board on the cluster."""
         self._scatter_lock = threading.Lock()
 
     @property
@@ -150,19 +150,18 @@ class DaskBackend:
         return DaskRunHandle(self.client, run, job, self.on_cluster(job), mirror)
 
     def on_cluster(self, job: Job) -> Any:
-        """The future of the job's board in the cluster's memory: sent once per board revision (the packed form
-        `prepare` gives is the same objects until the board changes), again if the worker keeping it died."""
+        """The future of the job's board in the cluster's memory: sent once per board revision (its key), again if
+        the worker keeping it died."""
         client = self.client
-        key = (id(job.board_json), id(job.node_types))
+        key = job.board_key
         with self._scatter_lock:
-            entry = self._scattered.get(key)
-            if entry is None or entry[2].status != "finished":
-                future = client.scatter(Packed(job.board_json, job.node_types), hash=False)
-                entry = self._scattered[key] = (job.board_json, job.node_types, future)
+            future = self._scattered.get(key)
+            if future is None or future.status != "finished":
+                future = self._scattered[key] = client.scatter(Packed(job.board_json, job.node_types), hash=False)
                 while len(self._scattered) > SCATTERED:
                     self._scattered.popitem(last=False)
             self._scattered.move_to_end(key)
-            return entry[2]
+            return future
 
     def close(self) -> None:
         with self._scatter_lock:

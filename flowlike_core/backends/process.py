@@ -18,12 +18,13 @@ import pickle
 import signal
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterable
 from multiprocessing.connection import Connection
 from typing import Any
 
 from flowlike_core.backends import BackendError
-from flowlike_core.backends.remote import Job, Mirror, Sender, execute, prepare
+from flowlike_core.backends.remote import BOARDS_KEPT, Job, Mirror, Sender, execute, prepare
 from flowlike_core.board import Board
 from flowlike_core.cache import ResultCache
 from flowlike_core.errors import RunCancelled
@@ -94,16 +95,19 @@ class Worker:
                                        name="flowlike-process-worker", daemon=True)
         self.process.start()
         child_conn.close()
-        self.board: tuple[str, bytes] | None = None
-        """The packed board (JSON, types) of the last job it ran: a job of the same board goes without it."""
+        self.boards: OrderedDict[str, None] = OrderedDict()
+        """Keys of the boards it keeps (`BOARDS_KEPT`), in the order it keeps them: their jobs go without them."""
 
     def send(self, job: Job, memory_limit: int | None) -> None:
-        """Send a job; its board only if the worker does not have it (the packed form `prepare` gives is the same
-        objects until the board changes)."""
-        board = self.board
-        if board is not None and board[0] is job.board_json and board[1] is job.node_types:
+        """Send a job; its board only if the worker does not keep it."""
+        boards = self.boards
+        if job.board_key in boards:
+            boards.move_to_end(job.board_key)
             job = dataclasses.replace(job, board_json="", node_types=b"")
-        self.board = (job.board_json, job.node_types) if job.board_json else board
+        else:
+            boards[job.board_key] = None
+            while len(boards) > BOARDS_KEPT:
+                boards.popitem(last=False)
         self.conn.send((job, memory_limit))
 
     def alive(self) -> bool:
@@ -254,7 +258,7 @@ class ProcessRunHandle:
                             self.mirror.fail(BackendError("the worker ended without finishing the run"), None)
                         return True
                     if event[0] == "error":
-                        worker.board = None  # it may not have parsed this one
+                        worker.boards.clear()  # it may not have parsed this one
                         self.mirror.fail(BackendError(f"the worker could not run the board: {event[1]}"), None)
                     else:
                         self.mirror.apply(event)

@@ -17,8 +17,10 @@ from __future__ import annotations
 import pickle
 import threading
 import time
+import uuid
 import warnings
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -42,7 +44,7 @@ class Job:
 
     run_id: str
     board_json: str
-    """Empty: the board of the worker's last job (its sender knows the worker has it)."""
+    """Empty when the worker has the board already (its sender knows: see `BOARDS_KEPT`)."""
     node_types: bytes
     start: str
     variables: dict[str, Any]
@@ -57,6 +59,8 @@ class Job:
     watched: bool = False
     """The caller has listeners for node events: the worker sends one per execution (off the fast path, as a
     watched thread run goes)."""
+    board_key: str = ""
+    """Names the board and its types as packed (a new key for each revision): a worker keeps boards by it."""
 
 
 def prepare(board: Board, *, registry: Registry, start: str | None, payload: Any, variables: dict[str, Any] | None,
@@ -75,19 +79,19 @@ def prepare(board: Board, *, registry: Registry, start: str | None, payload: Any
 
         refuse_reached(board, registry, start_id)
     run = Run(run_id or new_id(), board, start_id, prepare_variables(board, variables))
-    board_json, node_types = _packed(board, registry, backend)
+    board_json, node_types, board_key = _packed(board, registry, backend)
     types = {type(node.impl) for node in plan.nodes.values()}
     catalog = tuple(sorted((t.name, t.pack, t.pack_version) for t in types))
     job = Job(run.id, board_json, node_types, start_id, dict(variables or {}), payload, max_steps, policy,
-              cache.shared(backend) if cache is not None else None, catalog)
+              cache.shared(backend) if cache is not None else None, catalog, board_key=board_key)
     return run, job
 
 
-_packs: dict[int, tuple[tuple[int, int, int], tuple[str, bytes]]] = {}
-"""Caller side: the board's JSON and packed types by board identity, while its revision and registry stay."""
+_packs: dict[int, tuple[tuple[int, int, int], tuple[str, bytes, str]]] = {}
+"""Caller side: the board's JSON, packed types and key by board identity, while its revision and registry stay."""
 
 
-def _packed(board: Board, registry: Registry, backend: str) -> tuple[str, bytes]:
+def _packed(board: Board, registry: Registry, backend: str) -> tuple[str, bytes, str]:
     key = (board.revision, id(registry), registry.generation)
     cached = _packs.get(id(board))
     if cached is None or cached[0] != key:
@@ -95,7 +99,7 @@ def _packed(board: Board, registry: Registry, backend: str) -> tuple[str, bytes]
         if cached is None:
             weakref.finalize(board, _packs.pop, board_id, None)
         cached = _packs[board_id] = (key, (board.model_dump_json(by_alias=True),
-                                           pack_node_types(board, registry, backend)))
+                                           pack_node_types(board, registry, backend), uuid.uuid4().hex))
     return cached[1]
 
 
@@ -295,26 +299,39 @@ class Sender:
             return self.sent, self._take()
 
 
-_last_board: list[Any] = [None, None, None]
-"""Worker side: the last job's (board JSON, types) key, its Board and Registry."""
+BOARDS_KEPT = 4
+"""Boards a worker keeps parsed and planned, the ones it ran last; a caller that knows which (it sends all the jobs
+of a process worker, and keeps the same count in the same order) sends a job of one of them without the board."""
+_boards: OrderedDict[str, tuple[Board, Registry]] = OrderedDict()
+"""Worker side: by board key, the boards kept."""
 
 
-def execute(job: Job, sender: Sender, *, cancelled: Callable[[], bool] = lambda: False) -> None:
-    """Run a job here, its events and traces going out through `sender` (the last event is `finished`);
-    `cancelled` is polled."""
+def kept_board(job: Job) -> tuple[Board, Registry]:
+    """Worker side: the job's board and a registry of its types, parsed once per board key."""
     import cloudpickle
 
-    from flowlike_core.executor import start_run
-
-    key = (job.board_json, job.node_types, job.catalog)
-    if job.board_json and _last_board[0] != key:  # a new board: parse it and its types; the same reuses its plan
+    kept = _boards.get(job.board_key)
+    if kept is None:
+        if not job.board_json:
+            raise BackendError(f"the worker no longer has board {job.board_key}; it will be sent again")
         registry = Registry()
         packs = {name: (pack, version) for name, pack, version in job.catalog}
         for name, node_type in cloudpickle.loads(job.node_types).items():
             pack, version = packs.get(name, (node_type.pack, node_type.pack_version))
             registry.register(node_type, pack=pack, replace=True, version=version)
-        _last_board[:] = [key, Board.from_json(job.board_json, "<job>"), registry]
-    _, board, registry = _last_board
+        kept = _boards[job.board_key] = (Board.from_json(job.board_json, "<job>"), registry)
+        while len(_boards) > BOARDS_KEPT:
+            _boards.popitem(last=False)
+    _boards.move_to_end(job.board_key)
+    return kept
+
+
+def execute(job: Job, sender: Sender, *, cancelled: Callable[[], bool] = lambda: False) -> None:
+    """Run a job here, its events and traces going out through `sender` (the last event is `finished`);
+    `cancelled` is polled."""
+    from flowlike_core.executor import start_run
+
+    board, registry = kept_board(job)
     recorder = NodeRecorder(sender) if job.watched else Recorder(sender)
     handle = start_run(board, registry=registry, start=job.start, payload=job.payload, variables=job.variables,
                        max_steps=job.max_steps, listeners=[recorder], run_id=job.run_id,

@@ -15,7 +15,7 @@ from scale_boards import square_board, tripling_loop_board, waiting_board
 
 from catalog.std.loops import ParallelForEach
 from flowlike_core import Registry, commands, run_board
-from flowlike_core.backends.remote import Mirror, Sender, execute, prepare
+from flowlike_core.backends.remote import BOARDS_KEPT, Mirror, Sender, execute, prepare
 from flowlike_core.cache import ResultCache
 from flowlike_core.executor import start_run
 from flowlike_core.run import NodeStatus
@@ -106,6 +106,17 @@ def test_a_board_edited_between_two_dask_runs_runs_as_edited(loops, dask_backend
     board.apply(commands.Disconnect("square", "value", "keep", "value"))
     run = run_board(board, registry=loops, variables={"n": 5}, backend=dask_backend)
     assert run.ok and run.result is None and [t.node_id for t in run.traces] == ["start", "keep"]
+
+
+def test_workers_keep_the_boards_they_ran_last_and_run_each_as_it_is(loops, process_backend, dask_backend):
+    boards = [square_board(loops) for _ in range(BOARDS_KEPT + 2)]
+    for board in boards[::2]:
+        board.apply(commands.Disconnect("square", "value", "keep", "value"))
+    for _ in range(2):  # more boards than a worker keeps: the oldest go, and come back
+        for n, board in enumerate(boards):
+            for backend in (process_backend, dask_backend):
+                run = run_board(board, registry=loops, variables={"n": n}, backend=backend)
+                assert run.ok and run.result == (None if n % 2 == 0 else n * n), (n, backend.name, run.error)
 
 
 @pytest.mark.parametrize("workers", ["processes", "dask"])
