@@ -37,6 +37,9 @@ def add_notebook_command(subparsers: Any) -> None:
                           help="set an exposed variable to VALUE as a string, commas and all (as papermill -r)")
     notebook.add_argument("--json", action="store_true", help="print the runs as a JSON list (one per combination)")
     notebook.add_argument("--kernel", default="python3", help="kernel to run the notebook in (default python3)")
+    notebook.add_argument("--workers", metavar="N", type=int, default=1,
+                          help="run up to N notebooks of a sweep at once, each from its own process (default 1: one "
+                               "after another); the table is the same")
     notebook.set_defaults(handler=cmd_notebook)
 
 
@@ -60,9 +63,12 @@ def cmd_notebook(args: argparse.Namespace) -> int:
     grid.update({name: [raw] for name, raw in args.parameter_raw})
     if not Path(args.notebook).is_file():
         raise BadInput(f"{args.notebook}: no such notebook")
+    if args.workers < 1:
+        raise BadInput(f"--workers {args.workers}: give at least 1")
     if len(combinations(grid)) > 1 or args.json:
         try:
-            result = sweep_board_notebook(args.board, args.notebook, args.out, grid, kernel_name=args.kernel)
+            result = sweep_board_notebook(args.board, args.notebook, args.out, grid, kernel_name=args.kernel,
+                                          workers=args.workers)
         except ValueError as exc:
             raise BadInput(str(exc)) from exc
         return show(result, as_json=args.json)

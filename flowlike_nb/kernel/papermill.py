@@ -4,7 +4,8 @@ In the notebook, a cell tagged `parameters` holds `board_path` and one assignmen
 `papermill nb.ipynb out.ipynb -p rows 1000` overrides them and the notebook runs the board with
 `board.run(variables_from(board))`. The run's record rides in the output notebook (see `RUN_MIME`),
 so `run_board_notebook` can hand it back, e.g. to the CLI. `sweep_board_notebook` runs the notebook once per
-combination of parameter values and gathers the runs into one table, as `board.sweep` does.
+combination of parameter values (one after another, or several at once on worker processes) and gathers the runs
+into one table, as `board.sweep` does.
 """
 
 from __future__ import annotations
@@ -73,17 +74,18 @@ def run_board_notebook(board_path: str | Path, notebook: str | Path, out: str | 
 
 def sweep_board_notebook(board_path: str | Path, notebook: str | Path, out: str | Path,
                          grid: Mapping[str, Sequence[Any]], *, kernel_name: str = "python3",
-                         cwd: str | Path | None = None) -> SweepResult:
+                         cwd: str | Path | None = None, workers: int = 1) -> SweepResult:
     """Execute `notebook` once per combination of `grid` (exposed variable -> values, the last varying fastest)
     and gather the runs it showed into one table (`.to_dataframe()`): parameters, status, duration, the run's
     result, the executed notebook, the error.
 
     `out` names each executed copy: papermill fills `{name}` placeholders with the combination's values
     (`out_{alpha}.ipynb`); without any, several combinations are numbered (`out-1.ipynb`, `out-2.ipynb`...).
-    A run whose notebook fails a cell, or shows no run of the board, is a Failed row saying so.
+    A run whose notebook fails a cell, or shows no run of the board, is a Failed row saying so. `workers` > 1
+    runs that many notebooks at once, each from its own process (rows stay in the order of the combinations).
     """
-    import papermill
-
+    if workers < 1:
+        raise ValueError(f"workers={workers}: at least one notebook runs at a time")
     points = combinations(grid)
     template = str(out)
     if len(points) > 1 and "{" not in template:
@@ -94,23 +96,37 @@ def sweep_board_notebook(board_path: str | Path, notebook: str | Path, out: str 
     except (KeyError, IndexError, ValueError) as exc:
         raise ValueError(f"output path {str(out)!r}: {{...}} must name a parameter ({', '.join(grid)}); "
                          f"{type(exc).__name__}: {exc}") from exc
-    rows = []
-    for number, point in enumerate(points, start=1):
-        path = template.replace("{_run}", str(number)).format(**point)
-        started = time.perf_counter()
-        try:
-            record = run_board_notebook(board_path, notebook, path, point, kernel_name=kernel_name, cwd=cwd)
-        except papermill.PapermillExecutionError as exc:
-            record, error = None, f"a cell failed ({exc.ename}: {exc.evalue}); see {path}"
-        else:
-            error = None if record is not None else f"{path}: the notebook ran but showed no run of the board"
-        if record is None:
-            rows.append(SweepRow(point, RunStatus.FAILED.value, time.perf_counter() - started,
-                                 {"result": None, "notebook": path}, error))
-        else:
-            rows.append(SweepRow(point, record.status.value, record.duration,
-                                 {"result": record.result, "notebook": path}, record.error))
+    paths = [template.replace("{_run}", str(number)).format(**point) for number, point in enumerate(points, start=1)]
+    jobs = [(board_path, notebook, path, point, kernel_name, cwd) for path, point in zip(paths, points, strict=True)]
+    if workers == 1 or len(jobs) == 1:
+        rows = [_row(*job) for job in jobs]
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # spawned, not forked: a fork of a process holding kernel clients, threads and zmq sockets is not safe
+        with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=multiprocessing.get_context("spawn")) as pool:
+            rows = list(pool.map(_row, *zip(*jobs, strict=True)))
     return SweepResult(list(grid), ["result", "notebook"], rows)
+
+
+def _row(board_path: str | Path, notebook: str | Path, path: str, point: dict[str, Any], kernel_name: str,
+         cwd: str | Path | None) -> SweepRow:
+    """One combination's run of the notebook, as a row of the sweep's table."""
+    import papermill
+
+    started = time.perf_counter()
+    try:
+        record = run_board_notebook(board_path, notebook, path, point, kernel_name=kernel_name, cwd=cwd)
+    except papermill.PapermillExecutionError as exc:
+        record, error = None, f"a cell failed ({exc.ename}: {exc.evalue}); see {path}"
+    else:
+        error = None if record is not None else f"{path}: the notebook ran but showed no run of the board"
+    if record is None:
+        return SweepRow(point, RunStatus.FAILED.value, time.perf_counter() - started,
+                        {"result": None, "notebook": path}, error)
+    return SweepRow(point, record.status.value, record.duration, {"result": record.result, "notebook": path},
+                    record.error)
 
 
 def last_run_record(path: str | Path) -> RunRecord | None:
