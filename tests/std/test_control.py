@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from flowlike_core import DataType, Listener, RunStatus, ValueType
+from flowlike_core import DataType, Listener, Run, RunStatus, ValueType
 
 
 @pytest.mark.parametrize(("condition", "expected"), [(True, ["yes"]), (False, ["no"])])
@@ -46,38 +46,34 @@ def test_sequence_runs_each_branch_to_completion_in_pin_order(b):
     assert steps == sorted(steps) and len(set(steps)) == 4
 
 
-def test_do_n_passes_n_times_until_reset(b):
+def through_loop_reset_and_once_more(b, gate, items: list) -> Run:
+    """Runs start -> Sequence: a For Each over `items` fires the gate per item, then the gate is reset, then fired
+    once more; each pass logs "passed"."""
     start, sequence = b.start(), b.add("control_sequence")
-    loop = b.add("control_for_each", array=[1, 2, 3, 4])
-    do_n, passed, again = b.add("control_do_n", n=2), b.log("passed"), b.add("reroute")
+    loop, passed, again = b.add("control_for_each", array=items), b.log("passed"), b.add("reroute")
     b.chain(start, sequence)
     first, reset, last = b.pin_ids(sequence, "exec_out")
     b.wire(sequence, first, loop, "exec_in")
-    b.wire(loop, "exec_out", do_n, "exec_in")
-    b.wire(sequence, reset, do_n, "reset")
+    b.wire(loop, "exec_out", gate, "exec_in")
+    b.wire(sequence, reset, gate, "reset")
     b.wire(sequence, last, again, "exec_in")
-    b.wire(again, "exec_out", do_n, "exec_in")
-    b.wire(do_n, "then", passed, "exec_in")
-    run = b.run()
+    b.wire(again, "exec_out", gate, "exec_in")
+    b.wire(gate, "then", passed, "exec_in")
+    return b.run()
+
+
+def test_do_n_passes_n_times_until_reset(b):
+    do_n = b.add("control_do_n", n=2)
+    run = through_loop_reset_and_once_more(b, do_n, [1, 2, 3, 4])
     assert b.messages(run) == ["passed"] * 3
     assert run.output(do_n.id, "index") == 1
     assert run.output(do_n.id, "remaining") == 1
 
 
 def test_do_once_passes_once_until_reset(b):
-    start, sequence = b.start(), b.add("control_sequence")
-    loop = b.add("control_for_each", array=["x", "y", "z"])
-    once, passed, again = b.add("control_do_once"), b.log("once"), b.add("reroute")
-    b.chain(start, sequence)
-    first, reset, last = b.pin_ids(sequence, "exec_out")
-    b.wire(sequence, first, loop, "exec_in")
-    b.wire(loop, "exec_out", once, "exec_in")
-    b.wire(sequence, reset, once, "reset")
-    b.wire(sequence, last, again, "exec_in")
-    b.wire(again, "exec_out", once, "exec_in")
-    b.wire(once, "then", passed, "exec_in")
-    run = b.run()
-    assert b.messages(run) == ["once", "once"]
+    once = b.add("control_do_once")
+    run = through_loop_reset_and_once_more(b, once, ["x", "y", "z"])
+    assert b.messages(run) == ["passed", "passed"]
     assert run.output(once.id, "has_fired") is True
 
 

@@ -24,17 +24,28 @@ class Meet(NodeType):
     threads: dict[str, str] = {}
 
     def run(self, ctx):
-        who = ctx.get_input("who")
-        Meet.threads[who] = threading.current_thread().name
-        Meet.arrived.append(who)
-        deadline = time.monotonic() + DEADLINE
-        while len(Meet.arrived) < ctx.get_input("expect"):
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{who} waited alone: the branches did not run at once")
+        who, deadline = self.arrive(ctx)
+        while not self.all_here(ctx, who, deadline):
             ctx.check_cancelled()
             time.sleep(0.005)
         ctx.info(f"{who} met")
         ctx.activate("exec_out")
+
+    @staticmethod
+    def arrive(ctx) -> tuple[str, float]:
+        """Who arrived (on which thread), and until when it waits for the others."""
+        who = ctx.get_input("who")
+        Meet.threads[who] = threading.current_thread().name
+        Meet.arrived.append(who)
+        return who, time.monotonic() + DEADLINE
+
+    @staticmethod
+    def all_here(ctx, who: str, deadline: float) -> bool:
+        if len(Meet.arrived) >= ctx.get_input("expect"):
+            return True
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{who} waited alone: the branches did not run at once")
+        return False
 
 
 class MeetAsync(Meet):
@@ -43,13 +54,8 @@ class MeetAsync(Meet):
     name = "t_meet_async"
 
     async def run(self, ctx):
-        who = ctx.get_input("who")
-        Meet.threads[who] = threading.current_thread().name
-        Meet.arrived.append(who)
-        deadline = time.monotonic() + DEADLINE
-        while len(Meet.arrived) < ctx.get_input("expect"):
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{who} waited alone: the branches did not run at once")
+        who, deadline = self.arrive(ctx)
+        while not self.all_here(ctx, who, deadline):
             await asyncio.sleep(0.005)
         ctx.info(f"{who} met")
         ctx.activate("exec_out")
