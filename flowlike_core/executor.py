@@ -109,7 +109,6 @@ class Executor:
         """What `ctx.close_at_end` registered: called (and awaited) in reverse order when the run ends."""
         self.counts = [0] * len(plan.nodes)
         """Executions per node, by `NodePlan.index`: the first `FULL_TRACES` are traced, later ones folded."""
-        self.step = 0
         self.log_floor = LEVEL_ORDER[run.board.log_level]
         watchers = [*listeners, *Listener.active]
         if debugger is not None:  # it watches every node (so the fast path is off); last: the others hear a node
@@ -117,6 +116,8 @@ class Executor:
         self.on_start, self.on_finished = hooks(watchers, "start"), hooks(watchers, "finished")
         self.on_node_started, self.on_node_finished = hooks(watchers, "node_started"), hooks(watchers, "node_finished")
         self.on_log, self.on_progress = hooks(watchers, "log"), hooks(watchers, "progress")
+        self.step = 0
+        """Steps so far: a step runs the nodes the one before activated (branches of a fork share one)."""
         self.cancelled = False
         """Set (from any thread) to stop the run; checked before every node and by `ctx.check_cancelled()`."""
         self.fast_steps = 0 if self.on_node_started or self.on_node_finished else max_steps
@@ -225,10 +226,12 @@ class Executor:
 
         The hot path: tracing is written out here for the common case (no node listeners, within limits)
         with a compact trace record and one shared Context (a plain function cannot be re-entered);
-        `execute` is the readable twin.
+        `execute` is the readable twin. One clock reading per node: an execution starts when the one
+        before it ended (the executor's own bookkeeping between them is counted into the node).
         """
         nodes, run, counts, ctx, folded = self.plan.nodes, self.run, self.counts, self._shared, self.run.folded
         keep, now, full, pure_done, activated = run.records.append, _now, FULL_TRACES, self.pure_done, ctx.activated
+        clock = now()
         while len(frontier) == 1:
             node_id, trigger = frontier[0]
             plan = nodes[node_id]
@@ -241,33 +244,35 @@ class Executor:
             steps = run.steps
             if steps >= self.fast_steps:
                 frontier = self.execute_blocking(plan, trigger)
+                clock = now()
                 continue
             run.steps = steps + 1
             index = plan.index
             count = counts[index]
             counts[index] = count + 1
             past_full = count >= full
-            start = now()
-            record = [node_id, plan.node_name, step, start, 0.0, None, past_full]
+            record = [node_id, plan.node_name, step, clock, 0.0, None, past_full]
             if not past_full:
                 keep(record)
             ctx._plan, ctx.record, ctx.trigger_pin = plan, record, trigger
-            activated.clear()
             try:
                 plan.run(ctx)
             except BaseException as exc:
+                activated.clear()
                 frontier = self._raised(plan, ctx, exc)
+                clock = now()
                 continue
-            end_time = record[4] = now()
+            clock = record[4] = now()
             if past_full:  # (a traced execution needs nothing more: its record reads as finished now)
                 if record[5] is None:
-                    (folded.get(node_id) or self.stats(record)).add(step, end_time - start)
+                    (folded.get(node_id) or self.stats(record)).add(step, clock - record[3])
                 else:
                     self._ended(record)
-            if not activated:
-                return []
-            frontier = plan.exec_next[activated[0]] if len(activated) == 1 else \
-                [target for pin in activated for target in plan.exec_next[pin]]
+            if len(activated) == 1:
+                frontier = plan.exec_next[activated.pop()]
+            else:
+                frontier = self._next(plan, activated)
+                activated.clear()
         return frontier
 
     def execute_blocking(self, plan: NodePlan, trigger: str) -> list[Target]:
@@ -523,7 +528,7 @@ def end(executor: Executor, status: RunStatus, error: RunError | None, node_id: 
             return False
         run.end = time.time()
         run.exception, run.error, run.error_node = error, run.redactor.text(str(error)) if error else None, node_id
-        for record in run.records:
+        for record in run.records if status is not RunStatus.SUCCESS else ():  # (a run that succeeded left none open)
             if type(record) is list and record[4]:
                 continue
             trace = trace_of(record) if type(record) is list else record
