@@ -336,19 +336,21 @@ def _where(board: Board, layer_id: str | None) -> str:
 
 @dataclass
 class CreateLayer(Command):
-    """Collapse nodes into a new layer: the editor draws them as one box whose pins are the wires crossing its edge.
+    """Collapse nodes (and layers) into a new layer: the editor draws them as one box whose pins are the wires
+    crossing its edge.
 
-    The nodes must all be drawn at one level: the board, or the layer `layer.parent_id` (the new layer then sits
-    inside it)."""
+    What goes in must all be drawn at one level: the board, or the layer `layer.parent_id` (the new layer then sits
+    inside it). `inner` names layers of that level that move into the new one, with everything inside them."""
 
     layer: Layer
+    inner: list[str] = field(default_factory=list)
     label: ClassVar[str] = "create layer"
 
     def touches_nodes(self, board: Board) -> set[str]:
         return set(self.layer.nodes)
 
     def touches_layers(self, board: Board) -> set[str]:
-        return {self.layer.id} | ({self.layer.parent_id} & board.layers.keys())
+        return {self.layer.id, *self.inner} | ({self.layer.parent_id} & board.layers.keys())
 
     def do(self, board: Board) -> Layer:
         parent = self.layer.parent_id
@@ -356,19 +358,27 @@ class CreateLayer(Command):
             raise BoardError(f"board {board.name!r} already has a layer with id {self.layer.id!r}")
         if parent is not None and parent not in board.layers:
             raise BoardError(f"board {board.name!r} has no layer {parent!r} to put layer {self.layer.name!r} in")
-        if not self.layer.nodes:
-            raise BoardError(f"layer {self.layer.name!r} needs at least one node")
+        if not self.layer.nodes and not self.inner:
+            raise BoardError(f"layer {self.layer.name!r} needs at least one node or layer")
         for node_id in self.layer.nodes:
             node = _node(board, node_id)
             level = node.layer if node.layer in board.layers else None
             if level != parent:
                 raise BoardError(f"node {node.label()} is in {_where(board, level)}, not in {_where(board, parent)}")
+        for layer_id in self.inner:
+            if layer_id not in board.layers:
+                raise BoardError(f"board {board.name!r} has no layer {layer_id!r} to put in {self.layer.name!r}")
+            if board.layers[layer_id].parent_id != parent:
+                raise BoardError(f"{_where(board, layer_id)} is in {_where(board, board.layers[layer_id].parent_id)}, "
+                                 f"not in {_where(board, parent)}")
         for node_id in self.layer.nodes:
             board.nodes[node_id].layer = self.layer.id
         if parent is not None:
             moved = set(self.layer.nodes)
             _set_members(board, parent, [n for n in board.layers[parent].nodes if n not in moved])
         board.layers[self.layer.id] = _copy(self.layer)
+        for layer_id in self.inner:
+            board.layers[layer_id] = board.layers[layer_id].model_copy(update={"parent_id": self.layer.id})
         return board.layers[self.layer.id]
 
 

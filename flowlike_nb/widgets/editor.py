@@ -336,7 +336,8 @@ class BoardEditor(anywidget.AnyWidget):
             case protocol.CreateLayer():
                 board.apply(commands.CreateLayer(Layer(name=message.name, nodes=message.nodes,
                                                        parent_id=message.parent_id,
-                                                       coordinates=(message.x, message.y, 0.0))))
+                                                       coordinates=(message.x, message.y, 0.0)),
+                                                 inner=message.layers))
             case protocol.RemoveLayer():
                 board.apply(commands.RemoveLayer(message.layer_id))
             case protocol.UpdateLayer():

@@ -9,8 +9,9 @@ Edits (each becomes one `flowlike_core.commands` command, so one undo step):
                     layer: the layer it goes into (the one the canvas shows)
     remove          {nodes: [id], comments: [id], wires: [Wire]}
     move            {nodes: {id: [x, y]}, comments: {id: [x, y]}, layers: {id: [x, y]}}   layers: collapsed boxes
-    create_layer    {name, nodes: [id], x, y, parent_id?}   collapse nodes into a layer drawn as one box at x, y;
-                    parent_id: the layer they are in (the one the canvas shows), which the new one sits in
+    create_layer    {name, nodes: [id], layers?: [id], x, y, parent_id?}   collapse nodes and layers into a layer
+                    drawn as one box at x, y; parent_id: the layer they are in (the one the canvas shows), which
+                    the new one sits in
     remove_layer    {layer_id}                    dissolve it (its nodes and inner layers move one level up)
     update_layer    {layer_id, name}              rename it
     update_node     {node_id, friendly_name?, comment?, defaults?: {pin name or id: value}}
@@ -92,7 +93,8 @@ class Move(_Message):
 class CreateLayer(_Message):
     action: Literal["create_layer"]
     name: str = "Layer"
-    nodes: list[str] = Field(min_length=1)
+    nodes: list[str] = Field(default_factory=list)
+    layers: list[str] = Field(default_factory=list)
     x: float = 0.0
     y: float = 0.0
     parent_id: str | None = None

@@ -173,3 +173,22 @@ def test_a_node_added_to_a_layer_that_already_lists_it_is_listed_once(chain) -> 
     board.layers[layer.id] = board.layers[layer.id].model_copy(update={"nodes": ["later", "x"]})
     board.apply(commands.AddNode(a.model_copy(update={"id": "later", "layer": layer.id})))
     assert board.layers[layer.id].nodes == ["later", "x"]
+
+
+def test_layers_of_one_level_collapse_into_a_new_layer_with_their_contents(nested) -> None:
+    board, start, a, b, rec, outer, inner = nested
+    before = board.to_dict()
+    group = board.apply(commands.CreateLayer(Layer(name="group", nodes=[start.id]), inner=[outer.id]))
+    assert (board.layers[outer.id].parent_id, board.layers[group.id].nodes) == (group.id, [start.id])
+    assert [layer.name for layer in board.layer_path(inner.id)] == ["group", "outer", "inner"]
+    assert board.layer_contents(group.id) == {start.id, a.id, b.id}
+    assert [(n.id, p.name) for n, p in board.layer_pins(group.id)] == [(b.id, "exec_out")]
+    board.undo()
+    assert board.to_dict() == before
+    only_layers = board.apply(commands.CreateLayer(Layer(name="wrapper"), inner=[outer.id]))
+    assert board.layers[outer.id].parent_id == only_layers.id and not board.layers[only_layers.id].nodes
+    with pytest.raises(BoardError, match="layer 'inner' is in layer 'outer', not in the board's top level"):
+        board.apply(commands.CreateLayer(Layer(name="x", nodes=[rec.id]), inner=[inner.id]))
+    with pytest.raises(BoardError, match="no layer 'gone' to put in 'x'"):
+        board.apply(commands.CreateLayer(Layer(name="x", nodes=[rec.id]), inner=["gone"]))
+    assert board.nodes[rec.id].layer is None, "a refused command changes nothing"

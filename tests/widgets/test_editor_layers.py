@@ -54,6 +54,12 @@ def test_a_layer_inside_a_layer_from_the_canvas_renamed_and_dissolved(editor: Bo
     reply = frontend("create_layer", name="Wrong", nodes=["say"], parent_id=outer.id)
     assert reply["ok"] is False and "is in layer 'Inner', not in layer 'Outer'" in reply["reason"]
 
+    assert frontend("create_layer", name="Around", layers=[inner.id], parent_id=outer.id)["ok"]
+    around = next(layer for layer in board.layers.values() if layer.name == "Around")
+    assert (around.parent_id, board.layers[inner.id].parent_id, around.nodes) == (outer.id, around.id, [])
+    board.undo()
+    assert board.layers[inner.id].parent_id == outer.id and around.id not in board.layers
+
     assert frontend("update_layer", layer_id=inner.id, name="Renamed")["ok"]
     assert board.layers[inner.id].name == "Renamed"
     reply = frontend("update_layer", layer_id=inner.id, name=" ")
