@@ -34,6 +34,15 @@ class Builder:
         for source, target in zip(nodes, nodes[1:], strict=False):
             self.wire(source, "exec_out", target, "exec_in")
 
+    def loop(self, key: str, body: Node, /, done: Node | None = None, **defaults: Any) -> Node:
+        """start -> a loop node `key` whose Loop Body runs `body` (and Completed runs `done`)."""
+        start, loop = self.start(), self.add(key, **defaults)
+        self.chain(start, loop)
+        self.wire(loop, "exec_out", body, "exec_in")
+        if done is not None:
+            self.wire(loop, "done", done, "exec_in")
+        return loop
+
     def variable(self, name: str, data_type: DataType, default: Any = None,
                  value_type: ValueType = ValueType.NORMAL, exposed: bool = False) -> Variable:
         return self.board.apply(commands.UpsertVariable(Variable(

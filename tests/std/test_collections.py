@@ -71,11 +71,9 @@ def test_length_includes_pop_and_construct(b):
 
 def test_make_array_then_push_in_a_loop(b):
     b.variable("acc", DataType.STRING, [], ValueType.ARRAY)
-    start, loop = b.start(), b.add("control_for_each", array=["a", "b", "c"])
     read, push, store = b.add("variable_get", var_ref="acc"), b.add("array_push"), b.add("variable_set", var_ref="acc")
     back, final = b.add("events_generic_return_result"), b.add("variable_get", var_ref="acc")
-    b.chain(start, loop)
-    b.wire(loop, "exec_out", push, "exec_in")
+    loop = b.loop("control_for_each", push, array=["a", "b", "c"])
     b.wire(read, "value_ref", push, "array_in")
     b.wire(loop, "value", push, "value")
     b.chain(push, store)

@@ -85,10 +85,8 @@ def test_do_once_can_start_closed(b):
 
 
 def test_flip_flop_alternates(b):
-    start, loop = b.start(), b.add("control_for_each", array=[0, 1, 2, 3, 4])
     flip, a, side_b = b.add("control_flip_flop"), b.log("A"), b.log("B")
-    b.chain(start, loop)
-    b.wire(loop, "exec_out", flip, "exec_in")
+    b.loop("control_for_each", flip, array=[0, 1, 2, 3, 4])
     b.wire(flip, "a", a, "exec_in")
     b.wire(flip, "b", side_b, "exec_in")
     run = b.run()

@@ -66,10 +66,8 @@ def test_ranges_are_respected_and_checked(b):
 
 
 def test_a_seeded_node_in_a_loop_draws_a_new_value_each_time(b):
-    start, loop, name = b.start(), b.add("control_for_each", array=[1, 2, 3]), b.add("faker_first_name", seed=1)
-    show = b.log()
-    b.chain(start, loop)
-    b.wire(loop, "exec_out", name, "exec_in")
+    name, show = b.add("faker_first_name", seed=1), b.log()
+    b.loop("control_for_each", name, array=[1, 2, 3])
     b.chain(name, show)
     b.wire(name, "name", show, "message")
     names = b.messages(b.run())

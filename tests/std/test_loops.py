@@ -30,32 +30,24 @@ def test_for_each_runs_the_body_per_item_and_types_follow_the_wiring(b):
 
 
 def test_for_each_body_finishes_before_the_next_item(b):
-    start, loop = b.start(), b.add("control_for_each", array=["a", "b"])
     first, second = b.log(), b.log("-")
-    b.chain(start, loop)
-    b.wire(loop, "exec_out", first, "exec_in")
+    loop = b.loop("control_for_each", first, array=["a", "b"])
     b.wire(loop, "value", first, "message")
     b.chain(first, second)
     assert b.messages(b.run()) == ["a", "-", "b", "-"]
 
 
 def test_for_each_over_an_empty_array_goes_straight_to_completed(b):
-    start, loop, body, done = b.start(), b.add("control_for_each", array=[]), b.log("body"), b.log("done")
-    b.chain(start, loop)
-    b.wire(loop, "exec_out", body, "exec_in")
-    b.wire(loop, "done", done, "exec_in")
+    b.loop("control_for_each", b.log("body"), b.log("done"), array=[])
     assert b.messages(b.run()) == ["done"]
 
 
 def test_for_each_with_break_stops_after_the_item_that_makes_break_true(b):
-    start, loop = b.start(), b.add("control_for_each_with_break", array=[1, 2, 3, 4, 5])
-    show, at_three, done = b.log(), b.add("int_greater_than_or_equal", integer2=3), b.log("done")
-    b.chain(start, loop)
-    b.wire(loop, "exec_out", show, "exec_in")
+    show, at_three = b.log(), b.add("int_greater_than_or_equal", integer2=3)
+    loop = b.loop("control_for_each_with_break", show, b.log("done"), array=[1, 2, 3, 4, 5])
     b.wire(loop, "value", show, "message")
     b.wire(loop, "value", at_three, "integer1")
     b.wire(at_three, "greater_than_or_equal", loop, "break")
-    b.wire(loop, "done", done, "exec_in")
     run = b.run()
     assert run.status is RunStatus.SUCCESS
     assert b.messages(run) == ["1", "2", "3", "done"]
@@ -63,11 +55,10 @@ def test_for_each_with_break_stops_after_the_item_that_makes_break_true(b):
 
 def test_for_each_with_break_set_by_a_variable_in_the_body(b):
     b.variable("stop", DataType.BOOLEAN, False)
-    start, loop, show = b.start(), b.add("control_for_each_with_break", array=["x", "y", "z"]), b.log()
+    show = b.log()
+    loop = b.loop("control_for_each_with_break", show, array=["x", "y", "z"])
     read, is_y, stop = b.add("variable_get", var_ref="stop"), b.add("equal_string"), \
         b.add("variable_set", var_ref="stop")
-    b.chain(start, loop)
-    b.wire(loop, "exec_out", show, "exec_in")
     b.wire(loop, "value", show, "message")
     b.wire(loop, "value", is_y, b.pin_ids(is_y, "string")[0])
     b.board.apply(commands.UpdateNode(is_y.id, defaults={b.pin_ids(is_y, "string")[1]: "y"}))
@@ -78,18 +69,13 @@ def test_for_each_with_break_set_by_a_variable_in_the_body(b):
 
 
 def test_for_each_with_break_true_from_the_start_runs_no_item(b):
-    start, loop, show, done = b.start(), b.add("control_for_each_with_break", array=[1], **{"break": True}), \
-        b.log(), b.log("done")
-    b.chain(start, loop)
-    b.wire(loop, "exec_out", show, "exec_in")
-    b.wire(loop, "done", done, "exec_in")
+    b.loop("control_for_each_with_break", b.log(), b.log("done"), array=[1], **{"break": True})
     assert b.messages(b.run()) == ["done"]
 
 
 def test_for_each_with_break_runs_every_item_without_a_break(b):
-    start, loop, show = b.start(), b.add("control_for_each_with_break", array=["x", "y"]), b.log()
-    b.chain(start, loop)
-    b.wire(loop, "exec_out", show, "exec_in")
+    show = b.log()
+    loop = b.loop("control_for_each_with_break", show, array=["x", "y"])
     b.wire(loop, "value", show, "message")
     assert b.messages(b.run()) == ["x", "y"]
 
@@ -122,11 +108,7 @@ def test_while_loop_rereads_its_condition_every_iteration(b):
 
 
 def test_while_loop_stops_at_max_iterations(b):
-    start, loop, body, done = b.start(), b.add("control_while_loop", condition=True, max_iter=4), b.log("tick"), \
-        b.log("done")
-    b.chain(start, loop)
-    b.wire(loop, "exec_out", body, "exec_in")
-    b.wire(loop, "done", done, "exec_in")
+    loop = b.loop("control_while_loop", b.log("tick"), b.log("done"), condition=True, max_iter=4)
     run = b.run()
     assert [line.message for line in run.logs() if line.node_id != loop.id] == ["tick"] * 4 + ["done"]
     assert [line.message for line in run.traces_of(loop.id)[0].logs] == [
@@ -134,9 +116,7 @@ def test_while_loop_stops_at_max_iterations(b):
 
 
 def test_runaway_while_loop_hits_the_step_limit(b):
-    start, loop, body = b.start(), b.add("control_while_loop", condition=True, max_iter=10**9), b.log("again")
-    b.chain(start, loop)
-    b.wire(loop, "exec_out", body, "exec_in")
+    b.loop("control_while_loop", b.log("again"), condition=True, max_iter=10**9)
     run = b.run(max_steps=50)
     assert run.status is RunStatus.FAILED
     assert isinstance(run.exception, StepLimitExceeded)
@@ -145,10 +125,8 @@ def test_runaway_while_loop_hits_the_step_limit(b):
 
 
 def test_loop_is_cancelled_between_iterations(b):
-    start, loop = b.start(), b.add("control_for_each", array=list(range(1000)))
     wait = b.add("delay", time=2.0)
-    b.chain(start, loop)
-    b.wire(loop, "exec_out", wait, "exec_in")
+    b.loop("control_for_each", wait, array=list(range(1000)))
     handles = []
     started = threading.Event()
 

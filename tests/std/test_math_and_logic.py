@@ -69,10 +69,8 @@ def test_math_errors_say_what_went_wrong(b, key, inputs, message):
 
 
 def test_random_in_range_stays_in_range_and_is_drawn_each_iteration(b):
-    start, loop = b.start(), b.add("control_for_each", array=list(range(30)))
     draw, show = b.add("int_random_in_range", min=1, max=6), b.log()
-    b.chain(start, loop)
-    b.wire(loop, "exec_out", show, "exec_in")
+    b.loop("control_for_each", show, array=list(range(30)))
     b.wire(draw, "random_integer", show, "message")
     rolls = [int(m) for m in b.messages(b.run())]
     assert len(rolls) == 30 and set(rolls) <= set(range(1, 7)) and len(set(rolls)) > 1

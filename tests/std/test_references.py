@@ -74,11 +74,9 @@ def test_set_edits_by_reference(b):
 
 def test_a_by_reference_edit_is_seen_by_later_reads_in_a_loop(b):
     b.variable("log", DataType.INTEGER, [], ValueType.ARRAY)
-    start, loop, push = b.start(), b.add("control_for_each", array=[3, 1, 2]), b.add("array_push_ref", var_ref="log")
-    read, back = b.add("variable_get", var_ref="log"), b.add("events_generic_return_result")
-    b.chain(start, loop)
-    b.wire(loop, "exec_out", push, "exec_in")
+    push, read, back = b.add("array_push_ref", var_ref="log"), b.add("variable_get", var_ref="log"), \
+        b.add("events_generic_return_result")
+    loop = b.loop("control_for_each", push, back, array=[3, 1, 2])
     b.wire(loop, "value", push, "value")
-    b.wire(loop, "done", back, "exec_in")
     b.wire(read, "value_ref", back, "response")
     assert b.run().result == [3, 1, 2]
