@@ -11,13 +11,18 @@ from flowlike_catalog.web.http import HttpResponse
 from flowlike_core import Listener, RunStatus, storage
 
 
-def fetch_board(b, url: str, **fetch_options):
+def request_board(b, key: str, url: str, **options):
+    """start -> a `key` node (with these input defaults) whose request is a Make Request of `url`."""
     start = b.add("events_simple")
     made = b.add("http_make_request", url=url)
-    fetch = b.add("http_fetch", **fetch_options)
-    b.chain(start, fetch)
-    b.wire(made, "request", fetch, "request")
-    return fetch
+    node = b.add(key, **options)
+    b.chain(start, node)
+    b.wire(made, "request", node, "request")
+    return node
+
+
+def fetch_board(b, url: str, **fetch_options):
+    return request_board(b, "http_fetch", url, **fetch_options)
 
 
 def response_of(b, url: str, **fetch_options) -> HttpResponse:
@@ -100,11 +105,7 @@ def test_timeout(b, http_server) -> None:
 
 
 def test_streaming_fires_per_chunk(b, http_server) -> None:
-    start = b.add("events_simple")
-    made = b.add("http_make_request", url=f"{http_server}/stream/5")
-    stream = b.add("streaming_http_fetch")
-    b.chain(start, stream)
-    b.wire(made, "request", stream, "request")
+    stream = request_board(b, "streaming_http_fetch", f"{http_server}/stream/5")
     log = b.add("log_info")
     b.wire(stream, "streaming_exec", log, "exec_in")
     b.wire(stream, "streaming_response", log, "message")
@@ -127,11 +128,7 @@ def test_download_streams_to_a_file_with_progress(b, http_server, tmp_path) -> N
             self.fractions.append(fraction)
 
     target = tmp_path / "sub" / "data.bin"
-    start = b.add("events_simple")
-    made = b.add("http_make_request", url=f"{http_server}/bytes/200000")
-    download = b.add("http_download", flow_path=str(target))
-    b.chain(start, download)
-    b.wire(made, "request", download, "request")
+    request_board(b, "http_download", f"{http_server}/bytes/200000", flow_path=str(target))
     watcher = Progress()
     run = b.run(listeners=[watcher])
     run.raise_for_status()
@@ -142,11 +139,7 @@ def test_download_streams_to_a_file_with_progress(b, http_server, tmp_path) -> N
 
 def test_download_into_the_content_store(b, http_server, tmp_path) -> None:
     store = storage.configure(str(tmp_path / "store"), record_runs=False)
-    start = b.add("events_simple")
-    made = b.add("http_make_request", url=f"{http_server}/bytes/70000")
-    download = b.add("http_download", app="demo")
-    b.chain(start, download)
-    b.wire(made, "request", download, "request")
+    download = request_board(b, "http_download", f"{http_server}/bytes/70000", app="demo")
     ref = b.result_of(download, download, "blob", out="exec_success")
     assert (ref["size"], ref["media_type"]) == (70000, "application/octet-stream")
     assert store.app("demo").blobs.get(ref) == bytes(i % 251 for i in range(70000))
@@ -155,32 +148,21 @@ def test_download_into_the_content_store(b, http_server, tmp_path) -> None:
 def test_camera_frame_is_an_image_handle(b, http_server) -> None:
     from flowlike_catalog.media.image import image_of
 
-    start = b.add("events_simple")
-    made = b.add("http_make_request", url=f"{http_server}/snapshot.png")
-    grab = b.add("web_camera_grab_frame")
-    b.chain(start, grab)
-    b.wire(made, "request", grab, "request")
+    grab = request_board(b, "web_camera_grab_frame", f"{http_server}/snapshot.png")
     ref = b.result_of(grab, grab, "image", out="exec_success")
     assert (ref.width, ref.height, ref.mode) == (4, 3, "RGB")
     assert image_of(None, ref).getpixel((0, 0)) == (200, 10, 10)
 
 
 def test_camera_answer_that_is_no_image_fires_error(b, http_server) -> None:
-    start = b.add("events_simple")
-    made = b.add("http_make_request", url=f"{http_server}/latin1")
-    grab = b.add("web_camera_grab_frame")
-    b.chain(start, grab)
-    b.wire(made, "request", grab, "request")
+    grab = request_board(b, "web_camera_grab_frame", f"{http_server}/latin1")
     message = b.result_of(grab, grab, "error_message", out="exec_error")
     assert message.startswith(f"the answer of {http_server}/latin1 is not an image Pillow can read")
 
 
 def test_failed_download_leaves_no_file(b, http_server, tmp_path) -> None:
-    start = b.add("events_simple")
-    made = b.add("http_make_request", url=f"{http_server}/status/500")
-    download = b.add("http_download", flow_path={"path": str(tmp_path / "x.bin")}, retries=0)
-    b.chain(start, download)
-    b.wire(made, "request", download, "request")
+    request_board(b, "http_download", f"{http_server}/status/500", flow_path={"path": str(tmp_path / "x.bin")},
+                  retries=0)
     run = b.run()
     assert run.status is RunStatus.FAILED and "status 500" in run.error
     assert list(tmp_path.iterdir()) == []
