@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from cache_boards import RAN, registry, set_default, telling_board
+from cache_boards import RAN, add, registry, set_default, telling_board, wire
 
+from flowlike_core import default_registry
 from flowlike_core.board import Board, LogLevel
 from flowlike_core.cache import ReplayedLogLine, ResultCache
 from flowlike_core.events import Listener
 from flowlike_core.executor import run_board
-from flowlike_core.run import FOLDED_LOGS, LogLine, NodeTrace, Run, RunRecord
+from flowlike_core.run import FOLDED_LOGS, FULL_TRACES, LogLine, NodeTrace, Run, RunRecord
 
 
 class Heard(Listener):
@@ -121,3 +122,28 @@ def test_a_silent_node_replays_nothing() -> None:
     second, heard = told(board, cache, registry=reg)
     assert second.traces_of("told")[0].cached and second.traces_of("told")[0].logs == ()
     assert not [event for event in heard.events if event[0] == "log"]
+
+
+def test_an_execution_past_the_full_traces_keeps_its_lines_and_replays_them_folded() -> None:
+    reg = registry()
+    reg.register(default_registry().get("control_for_each"), pack="std")
+    board = Board(name="looping")
+    RAN.clear()
+    add(board, reg, "c_start", "start")
+    add(board, reg, "control_for_each", "loop", array=[1] * FULL_TRACES + [3])  # the last one: a folded miss
+    add(board, reg, "c_tell", "told")
+    add(board, reg, "c_emit", "emit")
+    wire(board, "start", "exec_out", "loop", "exec_in")
+    wire(board, "loop", "exec_out", "emit", "exec_in")
+    wire(board, "loop", "value", "told", "lines")
+    wire(board, "told", "square", "emit", "value")
+    cache = ResultCache()
+    first = run_board(board, cache=cache, registry=reg)  # (no listener: nothing else makes the folded trace)
+    assert RAN["c_tell"] == 2 and first.result == 9
+    assert [line.message for line in first.folded["told"].logs] == ["line 1 of 3", "line 2 of 3", "line 3 of 3"]
+    second, heard = told(board, cache, registry=reg)
+    assert RAN["c_tell"] == 0 and all(t.cached for t in second.traces_of("told"))
+    folded = second.folded["told"].logs
+    assert [line.message for line in folded] == ["line 1 of 3", "line 2 of 3", "line 3 of 3"]
+    assert all(isinstance(line, ReplayedLogLine) for line in folded)
+    assert sum(1 for kind, _ in heard.events if kind == "log") == FULL_TRACES + 3
