@@ -27,7 +27,8 @@ DOM hooks for browser tests (all stable `data-testid` attributes; ids are the bo
           while a wire is dragged, fl-lite when zoomed far out), editor-viewport (the panned/zoomed layer)
     node (data-node-id, data-node-type, data-status = queued|running|succeeded|cached|failed|skipped|cancelled,
           class fl-selected when selected), node-header (drag handle), node-title,
-    layer (a collapsed layer of the level shown: data-layer-id, data-status of its nodes), layer-header,
+    layer (a collapsed layer of the level shown: data-layer-id, data-status of its nodes, class fl-selected when
+          selected), layer-header,
           layer-title, layer-count, layer-rename (the name being edited), layer-pin (a boundary pin:
           data-direction, data-inner-node, data-inner-pin; class fl-fit as pins have), breadcrumb (shown inside a
           layer: breadcrumb-board, then a breadcrumb-layer per level, data-layer-id; all but the last lead
@@ -55,9 +56,10 @@ DOM hooks for browser tests (all stable `data-testid` attributes; ids are the bo
     variables, variable (data-variable-name), variable-add-name, variable-add-type, variable-add-value-type,
     variable-add-default, variable-add-exposed, variable-add, variable-remove
     (wires are SVG paths: a straight one has a zero-height box, so wait for them with state="attached")
-Gestures: drag a node header (or body) to move the selection; drag from a pin (the pins the engine accepts
-light up) and release on a pin to connect, on a node's body to connect its first fitting free pin, on empty
-canvas to open the search popup with the node types that fit; Alt+click a pin to disconnect its wires; click
+Gestures: drag a node header (or body), or a layer's box, to move the selection (click or Shift+click selects
+layer boxes as nodes); drag from a pin (the pins the engine accepts light up) and release on a pin to connect,
+on a node's body to connect its first fitting free pin, on empty canvas to open the search popup with the node
+types that fit; Alt+click a pin to disconnect its wires; click
 a wire to select it; Shift+drag on empty canvas to box-select; drag empty canvas (or middle button) to pan;
 wheel to zoom; double-click empty canvas for the search popup, a comment to edit it, a layer's box to enter it
 (Escape goes one level up, the breadcrumb to any level), a layer's name to rename it; a layer's pin takes wires

@@ -37,6 +37,7 @@ export class Canvas {
     this.commentEls = new Map();
     this.layerEls = new Map();
     this.layerPins = new Map(); // layer id -> its boundary pins, as drawn
+    this.layerMembers = new Map(); // layer id -> ids of the nodes inside it (at any depth), as drawn
     this.rowCache = new Map();
     this.opened = new Set();
     this.drag = null;
@@ -102,10 +103,12 @@ export class Canvas {
   /** The collapsed layers of the level shown (there are few: always drawn, with their wires). */
   renderLayers() {
     this.layerPins.clear();
+    this.layerMembers.clear();
     for (const layer of layersAt(this.store, this.editor.layer)) {
       const pins = boundaryPins(this.store, layer.id);
       const inside = nodesInside(this.store, layer.id);
       this.layerPins.set(layer.id, pins);
+      this.layerMembers.set(layer.id, inside);
       const el = layerElement(layer, pins, inside.length, this.layerState(layer));
       this.layerEls.set(layer.id, el);
       this.nodeLayer.append(el);
@@ -120,7 +123,8 @@ export class Canvas {
   }
 
   layerState(layer) {
-    return layerStatus(nodesInside(this.store, layer.id).map((id) => this.editor.runState.get(id)));
+    const inside = this.layerMembers.get(layer.id) || nodesInside(this.store, layer.id);
+    return layerStatus(inside.map((id) => this.editor.runState.get(id)));
   }
 
   /** The box drawn for a node at the level shown: the collapsed layer holding it (null: itself, or none). */
@@ -446,6 +450,7 @@ export class Canvas {
     for (const [id, el] of this.nodeEls) el.classList.toggle("fl-selected", nodes.has(id));
     for (const [id, el] of this.commentEls) el.classList.toggle("fl-selected", comments.has(id));
     for (const [key, el] of this.wireEls) el.classList.toggle("fl-selected", key === wire);
+    for (const [id, el] of this.layerEls) el.classList.toggle("fl-selected", this.editor.selection.layers.has(id));
   }
 
   // ---- view ------------------------------------------------------------------------------------------
@@ -634,28 +639,23 @@ export class Canvas {
       });
       this.tempWire.setAttribute("class", `fl-wire fl-wire-temp fl-t-${pin.data_type}${isExec(pin) ? " fl-exec" : ""}`);
       this.wireLayer.append(this.tempWire);
-    } else if (nodeEl || commentEl) {
-      const id = (nodeEl || commentEl).dataset[nodeEl ? "nodeId" : "commentId"];
-      const set = nodeEl ? selection.nodes : selection.comments;
+    } else if (nodeEl || commentEl || layerEl) {
+      const [kind, id] = nodeEl ? ["nodes", nodeEl.dataset.nodeId]
+        : commentEl ? ["comments", commentEl.dataset.commentId] : ["layers", layerEl.dataset.layerId];
+      const set = selection[kind];
       if (e.shiftKey || e.ctrlKey || e.metaKey) {
         if (set.has(id)) set.delete(id);
         else set.add(id);
         this.editor.select(selection);
       } else if (!set.has(id)) {
-        this.editor.select({ nodes: new Set(nodeEl ? [id] : []), comments: new Set(nodeEl ? [] : [id]), wire: null });
+        this.editor.select({ nodes: new Set(), comments: new Set(), layers: new Set(), wire: null, [kind]: new Set([id]) });
       }
-      const { nodes, comments } = this.editor.selection;
+      const { nodes, comments, layers } = this.editor.selection;
+      const places = (ids, table) => new Map([...ids].filter((i) => table[i]).map((i) => [i, [...table[i].coordinates]]));
       this.drag = {
-        kind: "move", start: [x, y], moved: false,
-        nodes: new Map([...nodes].filter((n) => this.store.nodes[n]).map((n) => [n, [...this.store.nodes[n].coordinates]])),
-        comments: new Map([...comments].filter((c) => this.store.document.comments[c])
-          .map((c) => [c, [...this.store.document.comments[c].coordinates]])),
+        kind: "move", start: [x, y], moved: false, nodes: places(nodes, this.store.nodes),
+        comments: places(comments, this.store.document.comments), layers: places(layers, this.store.document.layers || {}),
       };
-    } else if (layerEl) {
-      const layer = this.store.document.layers[layerEl.dataset.layerId];
-      this.editor.select({ nodes: new Set(), comments: new Set(), wire: null });
-      this.drag = { kind: "move", start: [x, y], moved: false, nodes: new Map(), comments: new Map(),
-        layers: new Map([[layer.id, [...layer.coordinates]]]) };
     } else if (wireEl) {
       this.editor.select({ nodes: new Set(), comments: new Set(), wire: wireEl.dataset.wire });
     } else if (e.shiftKey) {
@@ -696,7 +696,7 @@ export class Canvas {
         const layer = this.store.document.layers[id];
         layer.coordinates = [ox + dx, oy + dy, layer.coordinates[2] || 0];
         this.layerEls.get(id).style.transform = `translate(${ox + dx}px, ${oy + dy}px)`;
-        for (const member of nodesInside(this.store, id)) this.redrawWiresOf(member);
+        for (const member of this.layerMembers.get(id) || []) this.redrawWiresOf(member);
       }
     } else if (drag.kind === "box") {
       const [left, top] = [Math.min(x, drag.start[0]), Math.min(y, drag.start[1])];
@@ -804,7 +804,12 @@ export class Canvas {
       const [x, y] = comment.coordinates;
       if (x < right && x + comment.width > left && y < bottom && y + comment.height > top) comments.add(comment.id);
     }
-    this.editor.select({ nodes, comments, wire: null });
+    const layers = new Set();
+    for (const [id, pins] of this.layerPins) {
+      const [x, y] = this.store.document.layers[id].coordinates;
+      if (x < right && x + NODE_WIDTH > left && y < bottom && y + layerHeight(pins) > top) layers.add(id);
+    }
+    this.editor.select({ nodes, comments, layers, wire: null });
   }
 
   onDoubleClick(e) {

@@ -8,7 +8,7 @@ import { Debugger } from "./debugger.js";
 import { fill, h, inField } from "./dom.js";
 import { NODE_WIDTH, nodeHeight } from "./geometry.js";
 import { Inspector } from "./inspector.js";
-import { breadcrumb, layerPath, parentOf } from "./layers.js";
+import { breadcrumb, layerPath, layersAt, parentOf } from "./layers.js";
 import { layered } from "./layout.js";
 import { ContextMenu, Finder, ShortcutSheet } from "./menu.js";
 import { Palette } from "./palette.js";
@@ -49,7 +49,7 @@ class Editor {
   constructor(model, el) {
     this.model = model;
     this.store = new BoardStore(readDocument(model.get("document")), model.get("document_revision"));
-    this.selection = { nodes: new Set(), comments: new Set(), wire: null };
+    this.selection = { nodes: new Set(), comments: new Set(), layers: new Set(), wire: null };
     this.runState = new Map();
     this.running = false;
     this.nextRequest = 1;
@@ -238,6 +238,8 @@ class Editor {
     this.lastAdded = change.addedNodes;
     if (change.meta) { // layers may have come, gone or changed: draw the level again
       this.keepLevel();
+      // nodes just collapsed out of sight leave the selection (Delete must not remove what is not shown)
+      for (const id of this.selection.nodes) if (!this.canvas.shown(this.store.nodes[id])) this.selection.nodes.delete(id);
       this.showCrumbs();
       this.canvas.renderAll();
     } else {
@@ -364,15 +366,18 @@ class Editor {
 
   // ---- selection, panels, messages -------------------------------------------------------------------
 
+  /** Select nodes, comments, layer boxes (none unless given) or a wire. */
   select(selection) {
-    this.selection = selection;
+    this.selection = { layers: new Set(), ...selection };
     this.pruneSelection();
     this.canvas.showSelection();
     this.inspector.render();
   }
 
   pruneSelection() {
-    const { nodes, comments } = this.selection;
+    const { nodes, comments, layers } = this.selection;
+    const boxes = new Set(layersAt(this.store, this.layer).map((layer) => layer.id));
+    for (const id of layers) if (!boxes.has(id)) layers.delete(id);
     for (const id of nodes) if (!this.store.nodes[id]) nodes.delete(id);
     for (const id of comments) if (!this.store.document.comments[id]) comments.delete(id);
     if (this.selection.wire && !this.store.wires.has(this.selection.wire)) this.selection.wire = null;
@@ -594,18 +599,28 @@ class Editor {
     this.root.dataset.layer = this.layer || "";
   }
 
+  /** Every node and layer box of the level shown. */
+  selectAll() {
+    const layers = new Set(layersAt(this.store, this.layer).map((layer) => layer.id));
+    this.select({ nodes: new Set(this.shownNodes()), comments: new Set(), layers, wire: null });
+  }
+
   /** Ids of the nodes drawn at the level shown. */
   shownNodes() {
     return Object.values(this.store.nodes).filter((node) => this.canvas.shown(node)).map((node) => node.id);
   }
 
-  /** Collapse the selected nodes into a new layer inside the level shown, its box where they were (one undo step). */
+  /** Collapse the selected nodes and layer boxes into a new layer inside the level shown, its box where they were
+   * (one undo step). */
   collapse() {
     const nodes = [...this.selection.nodes].map((id) => this.store.nodes[id]);
-    if (!nodes.length) return;
+    const layers = [...this.selection.layers].map((id) => this.store.document.layers[id]);
+    const parts = [...nodes, ...layers];
+    if (!parts.length) return;
     const count = Object.keys(this.store.document.layers || {}).length;
-    this.send({ action: "create_layer", name: `Layer ${count + 1}`, nodes: nodes.map((n) => n.id), parent_id: this.layer,
-      x: Math.min(...nodes.map((n) => n.coordinates[0])), y: Math.min(...nodes.map((n) => n.coordinates[1])) });
+    this.send({ action: "create_layer", name: `Layer ${count + 1}`, nodes: nodes.map((n) => n.id),
+      layers: layers.map((layer) => layer.id), parent_id: this.layer,
+      x: Math.min(...parts.map((p) => p.coordinates[0])), y: Math.min(...parts.map((p) => p.coordinates[1])) });
   }
 
   /** The context menu for what is under the pointer: a pin, a node (the selection), a wire, or the canvas. */
@@ -641,10 +656,12 @@ class Editor {
       ].filter((item, i) => item || i > 0);
     } else if (layerEl) {
       const id = layerEl.dataset.layerId;
+      if (!this.selection.layers.has(id)) this.select({ nodes: new Set(), comments: new Set(), layers: new Set([id]), wire: null });
       items = [
         ["Enter layer", () => this.enterLayer(id)],
         ["Rename layer", () => this.canvas.renameLayer(id)],
         ["Dissolve layer", () => this.send({ action: "remove_layer", layer_id: id })],
+        ["Collapse into a layer", () => this.collapse()],
       ];
     } else if (wireEl) {
       const wire = this.store.wires.get(wireEl.dataset.wire);
@@ -654,7 +671,7 @@ class Editor {
         this.layer ? ["Leave layer", () => this.leaveLayer()] : null,
         ["Add node here…", () => this.openPalette(this.canvas.toCanvas(...at), null, at)],
         ["Paste", () => this.paste(), !!clipboard],
-        ["Select all", () => this.select({ nodes: new Set(this.shownNodes()), comments: new Set(), wire: null })],
+        ["Select all", () => this.selectAll()],
         ["Layout board", () => this.layout()],
         ["Fit", () => this.canvas.fit()],
         ["Find…", () => this.finder.open()],
@@ -716,7 +733,7 @@ class Editor {
     else if (mod && key === "f") this.finder.open();
     else if (!mod && e.key === "?") this.sheet.toggle();
     else if (!mod && key === "l") this.layout();
-    else if (mod && key === "a") this.select({ nodes: new Set(this.shownNodes()), comments: new Set(), wire: null });
+    else if (mod && key === "a") this.selectAll();
     else if (e.key === "Escape" && this.root.classList.contains("fl-fullsize")) this.toggleFullSize(false);
     else if (e.key === "Escape" && this.layer) this.leaveLayer();
     else if (e.key === "Escape") this.select({ nodes: new Set(), comments: new Set(), wire: null });

@@ -107,6 +107,8 @@ def test_layers_nest_level_by_level_and_are_renamed_and_dissolved(notebook_page:
     expect(boxes.get_by_test_id("layer-pin")).to_have_count(1)
     expect(boxes.get_by_test_id("layer-pin")).to_have_attribute("data-inner-node", "report")
     expect(editor.locator("[data-testid='wire'][data-from-node='double'][data-to-node='report']")).to_have_count(1)
+    editor.focus()
+    page.keyboard.press("Delete")  # report, selected when collapsed, left the selection with the canvas
     assert notebook_page.run_code(NESTING) == '[["Layer 1", null, ["double"]], ["Layer 2", "Layer 1", ["report"]]]'
     outer_id = notebook_page.run_code("print(next(k for k, v in board.layers.items() if v.name == 'Layer 1'))")
     inner_id = notebook_page.run_code("print(next(k for k, v in board.layers.items() if v.name == 'Layer 2'))")
@@ -164,6 +166,19 @@ def test_layers_nest_level_by_level_and_are_renamed_and_dissolved(notebook_page:
     notebook_page.run_code("board.undo()")
     expect(boxes.get_by_test_id("layer-title")).to_have_text(["Doubling"])
     expect(editor.get_by_test_id("node")).to_have_count(NODES - 2)
+
+    # A box and a node selected together collapse into a new layer that holds both.
+    editor.scroll_into_view_if_needed()
+    boxes.get_by_test_id("layer-count").click()
+    expect(boxes).to_have_class(re.compile(r"\bfl-selected\b"))
+    node_box(editor, "start").get_by_test_id("node-title").click(modifiers=["Shift"])
+    node_box(editor, "start").get_by_test_id("node-title").click(button="right")
+    menu.locator("[data-label='Collapse into a layer']").click()
+    expect(boxes.get_by_test_id("layer-title")).to_have_text(["Layer 3"])
+    expect(boxes.get_by_test_id("layer-count")).to_have_text("3 nodes")
+    expect(editor.get_by_test_id("node")).to_have_count(NODES - 3)
+    assert notebook_page.run_code(NESTING) == ('[["Doubling", "Layer 3", ["double"]], ["Layer 2", "Doubling", '
+                                               '["report"]], ["Layer 3", null, ["start"]]]')
 
 
 @pytest.mark.parametrize("frontend", ["lab"])
