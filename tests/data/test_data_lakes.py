@@ -78,10 +78,8 @@ def test_delta_on_s3_through_an_external_store(seaweedfs: dict) -> None:
     store = flow.step("external_s3_store", bucket=seaweedfs["bucket"], endpoint=seaweedfs["endpoint"],
                       path_style=True, prefix=f"delta-{uuid.uuid4().hex[:8]}",
                       access_key_id=seaweedfs["options"]["key"], secret_access_key=seaweedfs["options"]["secret"])
-    write = flow.step("df_write_delta", query="SELECT range AS i FROM range(5)")
-    flow.wire(store, "path", write, "path")
-    register = flow.step("df_register_delta", table_name="remote")
-    flow.wire(store, "path", register, "path")
+    write = flow.step("df_write_delta", query="SELECT range AS i FROM range(5)", path=(store, "path"))
+    flow.step("df_register_delta", table_name="remote", path=(store, "path"))
     total = flow.step("df_sql_query", query="SELECT sum(i) AS s FROM remote")
     run = flow.run()
     assert run.output(write.id, "new_version") == 0

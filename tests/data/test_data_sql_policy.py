@@ -82,8 +82,7 @@ def test_table_conditions_and_duckdb_databases_are_confined_too(roots: tuple[Pat
     flow = Flow()
     table = flow.add("table_filter", table={"a": [1, 2]},
                      condition=f"a IN (SELECT a FROM read_csv('{outside / 'x.csv'}'))")
-    show = flow.step("log_info")
-    flow.wire(table, "table", show, "message")
+    flow.step("log_info", message=(table, "table"))
     assert "the SQL reaches outside what this run allows" in failure(flow, policy)
 
     flow = Flow()

@@ -43,8 +43,7 @@ def test_write_then_read_round_trips(flow: Flow, tmp_path: Path, fmt: str) -> No
 def test_csv_options_and_fsspec_urls(flow: Flow, tmp_path: Path) -> None:
     (tmp_path / "semi.csv").write_text("1;x\n2;y\n")
     read = flow.step("table_read_csv", path=p(tmp_path / "semi.csv"), delimiter=";", has_header=False)
-    write = flow.step("table_write_parquet", path={"path": "memory://tables/semi.parquet"})
-    flow.wire(read, "table", write, "table")
+    flow.step("table_write_parquet", path={"path": "memory://tables/semi.parquet"}, table=(read, "table"))
     again = flow.step("table_read_parquet", path={"path": "memory://tables/semi.parquet"}, columns=["f1"])
     run = flow.run()
     assert run.output(read.id, "table").to_pylist() == [{"f0": 1, "f1": "x"}, {"f0": 2, "f1": "y"}]
@@ -66,12 +65,9 @@ def test_a_pipeline_on_a_board(flow: Flow, tmp_path: Path) -> None:
     group = flow.add("table_group_by", by=["city"], aggregations="sum(amount) AS total, count(*) AS n")
     flow.wire(read, "table", keep, "table")
     flow.wire(keep, "table", group, "table")
-    write = flow.step("table_write_parquet", path=p(tmp_path / "totals.parquet"))
-    flow.wire(group, "table", write, "table")
-    count = flow.add("table_row_count")
-    flow.wire(group, "table", count, "table")
-    back = flow.step("events_generic_return_result")
-    flow.wire(count, "rows", back, "response")
+    flow.step("table_write_parquet", path=p(tmp_path / "totals.parquet"), table=(group, "table"))
+    count = flow.add("table_row_count", table=(group, "table"))
+    flow.step("events_generic_return_result", response=(count, "rows"))
     run = flow.run()
     import pyarrow.parquet as pq
 
@@ -121,10 +117,8 @@ def test_rows(flow: Flow, tmp_path: Path) -> None:
             tables_get_row_by_index.func(SALES, bad)
     loop = flow.step("control_for_each_row")
     flow.wire(flow.feed("sales"), "value_ref", loop, "table")
-    log = flow.add("log_info", message="row")
-    flow.wire(loop, "exec_out", log, "exec_in")
-    done = flow.add("log_info", message="done")
-    flow.wire(loop, "done", done, "exec_in")
+    flow.add("log_info", message="row", exec_in=(loop, "exec_out"))
+    flow.add("log_info", message="done", exec_in=(loop, "done"))
     run = flow.run(sales=SALES)
     assert [line.message for line in run.logs()] == ["row"] * 5 + ["done"]
     assert (run.output(loop.id, "index"), run.output(loop.id, "value")) == (4, {"city": "Rome", "amount": 1, "day": 3})
@@ -134,10 +128,8 @@ def test_buffered_csv_reader_streams_chunks(flow: Flow, tmp_path: Path) -> None:
     rows = "\n".join(f"{i},{i * i}" for i in range(25))
     (tmp_path / "big.csv").write_text(f"i,sq\n{rows}\n")
     reader = flow.step("csv_buffered_reader", csv=p(tmp_path / "big.csv"), chunk_size=10)
-    body = flow.add("log_info", message="chunk")
-    flow.wire(reader, "for_chunk", body, "exec_in")
-    end = flow.add("log_info", message="end")
-    flow.wire(reader, "exec_done", end, "exec_in")
+    flow.add("log_info", message="chunk", exec_in=(reader, "for_chunk"))
+    flow.add("log_info", message="end", exec_in=(reader, "exec_done"))
     run = flow.run()
     assert [line.message for line in run.logs()] == ["chunk"] * 3 + ["end"]
     assert len(run.output(reader.id, "chunk")) == 5
