@@ -40,6 +40,9 @@ def type_of(bit: Any) -> str:
 
 
 BIT_SCHEMA = Bit.model_json_schema()
+BIT_IN = data_in("bit", DataType.STRUCT, schema=BIT_SCHEMA, required=True)
+BIT_OUT = data_out("bit_out", DataType.STRUCT, schema=BIT_SCHEMA, friendly_name="Bit")
+"""The Bit both nodes pass on, for the nodes after the branch."""
 
 
 class IsBitOfType(NodeType):
@@ -48,9 +51,9 @@ class IsBitOfType(NodeType):
     description = "Follows Yes when the Bit has the type, No otherwise."
     pins = (
         exec_in(),
-        data_in("bit", DataType.STRUCT, schema=BIT_SCHEMA, required=True),
+        BIT_IN,
         data_in("bit_type", DataType.STRING, default="Llm", options=PinOptions(valid_values=list(BIT_TYPES))),
-        data_out("bit_out", DataType.STRUCT, schema=BIT_SCHEMA, friendly_name="Bit"),
+        BIT_OUT,
         exec_out("yes", "Yes"),
         exec_out("no", "No"),
     )
@@ -68,9 +71,9 @@ class SwitchOnBit(NodeType):
     description = "Follows the exec output named after the Bit's type."
     pins = (
         exec_in(),
-        data_in("bit", DataType.STRUCT, schema=BIT_SCHEMA, required=True),
+        BIT_IN,
         *(exec_out(snake(kind), kind) for kind in BIT_TYPES),
-        data_out("bit_out", DataType.STRUCT, schema=BIT_SCHEMA, friendly_name="Bit"),
+        BIT_OUT,
     )
 
     def run(self, ctx: Context, *, bit: Any) -> None:
