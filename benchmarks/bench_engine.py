@@ -40,13 +40,14 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from flowlike_core import (
     Board,
     Connection,
     DataType,
     NodeType,
+    Pin,
     Registry,
     ValueType,
     Variable,
@@ -55,6 +56,7 @@ from flowlike_core import (
     data_out,
     exec_in,
     exec_out,
+    node,
     run_board,
 )
 from flowlike_core.executor import Executor, find_start, prepare_variables
@@ -93,6 +95,12 @@ class AddOne(NodeType):
         ctx.activate("exec_out")
 
 
+@node(name="bench_add_one_fn", exec_pins=True)
+def add_one(value: int) -> Annotated[int, Pin(name="value")]:
+    """The same node in the function form (what a pack would write for it)."""
+    return value + 1
+
+
 class Result(NodeType):
     name = "bench_result"
     pins = (exec_in(), data_in("value", DataType.INTEGER))
@@ -106,7 +114,7 @@ def registry() -> Registry:
     reg = Registry()
     for node_type in default_registry():
         reg.register(node_type, pack=node_type.pack)
-    for node_type in (Start, AddOne, Result):
+    for node_type in (Start, AddOne, add_one, Result):
         reg.register(node_type, pack="bench")
     return reg
 
@@ -115,11 +123,11 @@ def add(board: Board, node_type: type[NodeType], **defaults: Any) -> Any:
     return board.apply(commands.AddNode(node_type.create(**defaults)))
 
 
-def chain_board(length: int) -> Board:
-    """start -> add_one x length -> result, each add_one reading the value of the node before it."""
+def chain_board(length: int, step: type[NodeType] = AddOne) -> Board:
+    """start -> `step` x length -> result, each step reading the value of the node before it."""
     board = Board(name=f"chain-{length}")
     previous = add(board, Start)
-    for node_type in [AddOne] * length + [Result]:
+    for node_type in [step] * length + [Result]:
         node = add(board, node_type)
         board.apply(commands.Batch([commands.Connect(previous.id, "exec_out", node.id, "exec_in"),
                                     commands.Connect(previous.id, "value", node.id, "value")]))
@@ -184,39 +192,36 @@ def checked(name: str, run_fn: Callable[[], Any], expected: Any) -> Callable[[],
     return run_fn
 
 
-def bench_chain(reg: Registry, reps: int) -> float:
-    board, bare = chain_board(CHAIN_NODES), chain_board(0)
+def bench_chain(reg: Registry, reps: int) -> None:
+    """The chain in both node forms: the class form reading and writing through `ctx`, and the function form
+    (`@node(exec_pins=True)`), which the std pack uses for simple exec nodes."""
+    forms = {"class form": chain_board(CHAIN_NODES, AddOne), "function form": chain_board(CHAIN_NODES, add_one)}
+    bare = chain_board(0)
     peer = peers(CHAIN_NODES)
 
-    def ours() -> Any:
-        return run_board(board, registry=reg).raise_for_status().result
-
-    def ours_bare() -> Any:
-        return run_board(bare, registry=reg).raise_for_status().result
+    def ours(board: Board) -> Callable[[], Any]:
+        return lambda: run_board(board, registry=reg).raise_for_status().result
 
     t = medians({
-        "flowlike": checked("flowlike", ours, CHAIN_NODES),
-        "flowlike (bare run)": checked("flowlike bare run", ours_bare, 0),
+        **{form: checked(form, ours(board), CHAIN_NODES) for form, board in forms.items()},
+        "bare run": checked("bare run", ours(bare), 0),
         "plain": checked("plain", peer["plain"], CHAIN_NODES),
         "ryvencore": checked("ryvencore", peer["ryven"], CHAIN_NODES),
         "hamilton": checked("hamilton", peer["ham"], CHAIN_NODES),
     }, reps)
     per_node = {name: t[name] / CHAIN_NODES for name in ("plain", "ryvencore", "hamilton")}
-    per_node["flowlike"] = (t["flowlike"] - t["flowlike (bare run)"]) / CHAIN_NODES
     print(f"1. chain of {CHAIN_NODES:,} exec nodes (value + 1), median of {reps}")
-    print(f"   fixed cost of a run (bare start node):     {t['flowlike (bare run)'] * 1e3:8.3f} ms")
-    print(f"   whole run of the chain:                    {t['flowlike'] * 1e3:8.3f} ms")
-    for name in ("flowlike", "plain", "ryvencore", "hamilton"):
-        ratio = per_node["flowlike"] / per_node[name]
-        note = "" if name == "flowlike" else f"   flowlike / {name} = {ratio:7.2f}x"
-        print(f"   {name:10s} {per_node[name] * 1e6:9.3f} us/node{note}")
-    versus_ryven = per_node["flowlike"] / per_node["ryvencore"]
-    versus_plain = per_node["flowlike"] / per_node["plain"]
-    print(f"   target flowlike <= {TARGET_RYVEN:.2f} x ryvencore per node: {versus_ryven:.2f} -> "
-          f"{verdict(versus_ryven <= TARGET_RYVEN)}")
-    print(f"   target flowlike <= {TARGET_PLAIN:.0f} x plain per node: {versus_plain:.1f} -> "
-          f"{verdict(versus_plain <= TARGET_PLAIN)}")
-    return versus_ryven
+    print(f"   fixed cost of a run (bare start node):     {t['bare run'] * 1e3:8.3f} ms")
+    for name in ("plain", "ryvencore", "hamilton"):
+        print(f"   {name:14s} {per_node[name] * 1e6:9.3f} us/node")
+    for form in forms:
+        ours_per = (t[form] - t["bare run"]) / CHAIN_NODES
+        versus = "   ".join(f"/ {name} = {ours_per / per_node[name]:5.2f}x" for name in per_node)
+        print(f"   flowlike, {form:14s} {ours_per * 1e6:6.3f} us/node (whole run {t[form] * 1e3:.2f} ms)   {versus}")
+        versus_ryven, versus_plain = ours_per / per_node["ryvencore"], ours_per / per_node["plain"]
+        print(f"     target <= {TARGET_RYVEN:.2f}x ryvencore: {versus_ryven:.2f} -> "
+              f"{verdict(versus_ryven <= TARGET_RYVEN)};  target <= {TARGET_PLAIN:.0f}x plain: {versus_plain:.1f} -> "
+              f"{verdict(versus_plain <= TARGET_PLAIN)}")
 
 
 def verdict(ok: bool) -> str:

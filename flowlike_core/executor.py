@@ -226,54 +226,61 @@ class Executor:
 
         The hot path: tracing is written out here for the common case (no node listeners, within limits)
         with a compact trace record and one shared Context (a plain function cannot be re-entered);
-        `execute` is the readable twin. One clock reading per node: an execution starts when the one
-        before it ended (the executor's own bookkeeping between them is counted into the node).
+        `execute` is the readable twin. The step counters live in locals while it runs (nothing a blocking
+        node can call reads them) and are written back before the careful path and on the way out. One clock
+        reading per node: an execution starts when the one before it ended.
         """
         nodes, run, counts, ctx, folded = self.plan.nodes, self.run, self.counts, self._shared, self.run.folded
         keep, now, full, pure_done, activated = run.records.append, _now, FULL_TRACES, self.pure_done, ctx.activated
+        steps, step = run.steps, self.step
         clock = now()
-        while len(frontier) == 1:
-            node_id, trigger = frontier[0]
-            plan = nodes[node_id]
-            if not plan.blocking:
-                return frontier
-            step = self.step = self.step + 1
-            if pure_done:
-                self.pure_cache.clear()
-                pure_done.clear()
-            steps = run.steps
-            if steps >= self.fast_steps:
-                frontier = self.execute_blocking(plan, trigger)
-                clock = now()
-                continue
-            run.steps = steps + 1
-            index = plan.index
-            count = counts[index]
-            counts[index] = count + 1
-            past_full = count >= full
-            record = [node_id, plan.node_name, step, clock, 0.0, None, past_full]
-            if not past_full:
-                keep(record)
-            ctx._plan, ctx.record, ctx.trigger_pin = plan, record, trigger
-            try:
-                plan.run(ctx)
-            except BaseException as exc:
-                activated.clear()
-                frontier = self._raised(plan, ctx, exc)
-                clock = now()
-                continue
-            clock = record[4] = now()
-            if past_full:  # (a traced execution needs nothing more: its record reads as finished now)
-                if record[5] is None:
-                    (folded.get(node_id) or self.stats(record)).add(step, clock - record[3])
+        try:
+            while len(frontier) == 1:
+                node_id, trigger = frontier[0]
+                plan = nodes[node_id]
+                if not plan.blocking:
+                    return frontier
+                step += 1
+                if pure_done:
+                    self.pure_cache.clear()
+                    pure_done.clear()
+                if steps >= self.fast_steps:
+                    run.steps, self.step = steps, step
+                    try:
+                        frontier = self.execute_blocking(plan, trigger)
+                    finally:
+                        steps, step, clock = run.steps, self.step, now()
+                    continue
+                steps += 1
+                index = plan.index
+                count = counts[index]
+                counts[index] = count + 1
+                past_full = count >= full
+                record = [node_id, plan.node_name, step, clock, 0.0, None, past_full]
+                if not past_full:
+                    keep(record)
+                ctx._plan, ctx.record, ctx.trigger_pin = plan, record, trigger
+                try:
+                    plan.run(ctx)
+                except BaseException as exc:
+                    activated.clear()
+                    frontier = self._raised(plan, ctx, exc)
+                    clock = now()
+                    continue
+                clock = record[4] = now()
+                if past_full:  # (a traced execution needs nothing more: its record reads as finished now)
+                    if record[5] is None:
+                        (folded.get(node_id) or self.stats(record)).add(step, clock - record[3])
+                    else:
+                        self._ended(record)
+                if len(activated) == 1:
+                    frontier = plan.exec_next[activated.pop()]
                 else:
-                    self._ended(record)
-            if len(activated) == 1:
-                frontier = plan.exec_next[activated.pop()]
-            else:
-                frontier = self._next(plan, activated)
-                activated.clear()
-        return frontier
+                    frontier = self._next(plan, activated)
+                    activated.clear()
+            return frontier
+        finally:
+            run.steps, self.step = steps, step
 
     def execute_blocking(self, plan: NodePlan, trigger: str) -> list[Target]:
         """Run one blocking exec node the careful way (step limit, cancel, node listeners)."""

@@ -28,6 +28,7 @@ from typing import Any, ClassVar
 from flowlike_core.board import PinDirection, PinOptions
 from flowlike_core.context import Context
 from flowlike_core.node import NodeType, PinSpec, exec_in, exec_out
+from flowlike_core.plan import CONST, VALUE, NodePlan
 from flowlike_core.policy import Capability
 from flowlike_core.shapes import struct_shape
 from flowlike_core.types import pin_type_of
@@ -184,8 +185,50 @@ class FunctionNode(NodeType):
     def run(self, ctx: Context) -> None:
         self._emit(ctx, self._call(ctx))
 
+    def specialize(self, plan: NodePlan) -> Callable[[Context], Any]:
+        """`run` for this node as the plan wires it: arguments from a template (typed-in constants filled in once,
+        wired values read straight from the run's values), outputs stored directly. Only for the plain case
+        (an exec node with keyword inputs and plain outputs); anything else keeps `run`."""
+        if self.variadic is not None or self.context is not None or type(self)._call is not FunctionNode._call \
+                or not plan.plain_outputs or plan.is_async:
+            return self.run
+        template: dict[str, Any] = {}
+        wired: list[tuple[str, str]] = []
+        pulled: list[tuple[str, str]] = []
+        for parameter, pin in self.keywords:
+            source = plan.reads[pin]
+            if source.kind == CONST and not source.mutable:
+                template[parameter] = source.value
+            elif source.kind == VALUE:
+                wired.append((parameter, source.key))
+            else:
+                pulled.append((parameter, pin))
+        func, fields, exec_pins = self.func, self.fields, self.exec_pins
+        keys = tuple(plan.outputs[name] for name in self.outputs)
+        single = keys[0] if len(keys) == 1 and fields is None else None
+
+        def run(ctx: Context) -> None:
+            values = ctx._values
+            arguments = template.copy()
+            for parameter, key in wired:
+                arguments[parameter] = values.get(key)
+            for parameter, pin in pulled:
+                arguments[parameter] = ctx.get_input(pin)
+            result = func(**arguments)
+            if single is not None:
+                values[single] = result
+            elif fields is not None:
+                for key, field in zip(keys, fields, strict=True):
+                    values[key] = getattr(result, field)
+            if exec_pins:
+                ctx.activated.append("exec_out")
+
+        return run
+
     def _call(self, ctx: Context) -> Any:
-        arguments = {parameter: ctx.get_input(pin) for parameter, pin in self.keywords}
+        arguments = {}
+        for parameter, pin in self.keywords:
+            arguments[parameter] = ctx.get_input(pin)
         if self.context is not None:
             arguments[self.context] = ctx
         if self.variadic is None:
@@ -194,7 +237,9 @@ class FunctionNode(NodeType):
 
     def _call_shaped(self, ctx: Context) -> Any:
         """`_call` of a type with inputs of a declared Struct shape (`@node` picks it only for those)."""
-        arguments = {parameter: ctx.get_shaped_input(pin) for parameter, pin in self.keywords}
+        arguments = {}
+        for parameter, pin in self.keywords:
+            arguments[parameter] = ctx.get_shaped_input(pin)
         if self.context is not None:
             arguments[self.context] = ctx
         if self.variadic is None:

@@ -25,6 +25,7 @@ from flowlike_core.types import DataType, ValueType, fits, to_json_native
 
 if TYPE_CHECKING:
     from flowlike_core.context import Context
+    from flowlike_core.plan import NodePlan
     from flowlike_core.policy import Capability
 
 ERROR_EXEC = "auto_handle_error"
@@ -148,6 +149,11 @@ class NodeType:
 
     def run(self, ctx: Context) -> Awaitable[None] | None:
         raise NotImplementedError(f"node type {self.name!r} does not implement run()")
+
+    def specialize(self, plan: NodePlan) -> Callable[[Context], Awaitable[None] | None]:
+        """What the executor calls to run this node as `plan` wires it: `run`, unless the type knows a faster
+        equivalent for that wiring (the function form reads its arguments from a per-plan template)."""
+        return self.run
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

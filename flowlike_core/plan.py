@@ -60,7 +60,8 @@ class NodePlan:
     index: int = 0
     """Position in the plan: the executor keeps per-node counters in lists indexed by it."""
     run: Any = None
-    """The node type's bound `run`, looked up once here instead of once per execution."""
+    """What runs the node: its type's `run`, or the equivalent the type specialized to this wiring
+    (`NodeType.specialize`), looked up once here instead of once per execution."""
     blocking: bool = False
     """Nothing to await: the executor runs this node on its fast path, without a coroutine."""
     node_name: str = ""
@@ -165,7 +166,7 @@ def compile_plan(board: Board, registry: Registry) -> Plan:
             node=node, impl=impl, pure=pure[node_id], inputs=inputs, outputs=outputs, exec_next=exec_next,
             error_wired=bool(exec_next.get(ERROR_EXEC)), is_async=inspect.iscoroutinefunction(impl.run),
             index=index, exec_branches=exec_branches, exec_inputs=exec_inputs, wired_inputs=wired_inputs,
-            pure_sources=pure_sources, node_id=node_id, node_name=node.name, run=impl.run,
+            pure_sources=pure_sources, node_id=node_id, node_name=node.name,
         )
         if type(impl).input_shapes:
             nodes[node_id].shapers = _shapers(board, node, type(impl).input_shapes, into)
@@ -177,6 +178,7 @@ def compile_plan(board: Board, registry: Registry) -> Plan:
         plan.blocking = not plan.is_async and not plan.awaits_pure
         plan.reads = {name: group[0] for name, group in plan.inputs.items()}
         plan.plain_outputs = not plan.pure and not plan.secret_outputs
+        plan.run = plan.impl.specialize(plan)
     events = [n for n in known if type(impls[n]).is_event]
     return Plan(board_id=board.id, revision=board.revision, nodes=nodes, events=events, placeholders=placeholders,
                 sensitive=sensitive, sensitive_values=sensitive_values)
