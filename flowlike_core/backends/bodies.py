@@ -1,7 +1,8 @@
 """Loop bodies on other processes: the iterations of a parallel for-each sent to a process pool or a dask cluster.
 
 Iterations travel in chunks (a few per worker slot, see `chunks`): a `BodyJob` holds the board as JSON, its node
-types by cloudpickle (a worker parses and plans them once, by digest), the run's variables and each iteration's
+types by cloudpickle (a worker parses and plans them once, by board key; on dask the board goes to the cluster once
+and the chunks name it), the run's variables and each iteration's
 exec targets and values; the worker runs them one after another and sends back a `BodyResult` each (the values
 it set, its traces and folded counts, its steps, its failure), which `flowlike_core.parallel` merges as it merges
 a thread's.
@@ -19,10 +20,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
+import dataclasses
 import os
 import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -57,8 +59,9 @@ class BodyJob:
     run_id: str
     board_json: str
     node_types: bytes
-    digest: str
-    """Of the board and its types: a worker parses and plans a board once, whatever chunks it runs."""
+    board_key: str
+    """Names the board as packed: a worker parses and plans a board once, whatever chunks it runs."""
+    catalog: tuple[tuple[str, str, str], ...]
     variables: dict[str, Any]
     bodies: list[Body] = field(default_factory=list)
     cancel_rest: bool = False
@@ -98,20 +101,39 @@ class ChunkResult:
 
 
 def body_job(executor: Executor, cancel_rest: bool) -> BodyJob:
-    """The job of a loop's iterations (without them): the board and its node types packed once per loop run."""
+    """The job of a loop's iterations (without them)."""
+    from flowlike_core.backends.remote import catalog_of
+
+    results = executor.results
+    cache = results.cache.shared("loop") if results is not None and results.cache.store is not None else None
+    return BodyJob(executor.run.id, *_packed(executor), catalog_of(executor.plan), dict(executor.variables),
+                   cancel_rest=cancel_rest, cache=cache)
+
+
+PACKED = 8
+_packs: OrderedDict[tuple[int, int], tuple[Any, tuple[str, bytes, str]]] = OrderedDict()
+"""Caller side: by (plan id, board revision), the plan (so that its id stays its own) and its board packed for loop
+jobs: JSON, node types, board key; the `PACKED` last used."""
+
+
+def _packed(executor: Executor) -> tuple[str, bytes, str]:
+    """The run's board packed for loop jobs, once per board revision and plan."""
     from flowlike_core.backends.remote import pack_node_types
     from flowlike_core.registry import Registry
 
-    board = executor.run.board
-    registry = Registry()
-    for node_type in {type(plan.impl) for plan in executor.plan.nodes.values()}:
-        registry.register(node_type, pack=node_type.pack, replace=True, version=node_type.pack_version)
-    board_json, node_types = board.model_dump_json(by_alias=True), pack_node_types(board, registry, "loop")
-    digest = hashlib.sha256(board_json.encode() + node_types).hexdigest()
-    results = executor.results
-    cache = results.cache.shared("loop") if results is not None and results.cache.store is not None else None
-    return BodyJob(executor.run.id, board_json, node_types, digest, dict(executor.variables), cancel_rest=cancel_rest,
-                   cache=cache)
+    plan, board = executor.plan, executor.run.board
+    key = (id(plan), board.revision)
+    cached = _packs.get(key)
+    if cached is None:
+        registry = Registry()
+        for node_type in {type(node.impl) for node in plan.nodes.values()}:
+            registry.register(node_type, pack=node_type.pack, replace=True, version=node_type.pack_version)
+        packed = (board.model_dump_json(by_alias=True), pack_node_types(board, registry, "loop"), uuid.uuid4().hex)
+        cached = _packs[key] = (plan, packed)
+        while len(_packs) > PACKED:
+            _packs.popitem(last=False)
+    _packs.move_to_end(key)
+    return cached[1]
 
 
 def chunks(count: int, slots: int) -> list[list[int]]:
@@ -133,27 +155,15 @@ def slots(workers: str) -> int:
     raise BackendError(f"unknown workers {workers!r}: choose one of {', '.join(WORKERS)}")
 
 
-_boards: dict[str, tuple[Any, Any]] = {}
-"""Worker side: the last board and registry by the job's digest, so every chunk of a loop reuses one plan."""
-
-
-def run_bodies(job: BodyJob) -> ChunkResult:
-    """Worker side: run a chunk's iterations one after another."""
-    import cloudpickle
-
-    from flowlike_core.backends.remote import NodeRecorder, Recorder
-    from flowlike_core.board import Board
+def run_bodies(job: BodyJob, packed: Any = None) -> ChunkResult:
+    """Worker side: run a chunk's iterations one after another (the board in the job, or `packed` on dask)."""
+    from flowlike_core.backends.remote import NodeRecorder, Recorder, kept_board
     from flowlike_core.errors import RunCancelled
     from flowlike_core.plan import plan_for
-    from flowlike_core.registry import Registry
 
-    if job.digest not in _boards:
-        registry = Registry()
-        for node_type in cloudpickle.loads(job.node_types).values():
-            registry.register(node_type, pack=node_type.pack, replace=True, version=node_type.pack_version)
-        _boards.clear()
-        _boards[job.digest] = (Board.from_json(job.board_json, "<body job>"), registry)
-    board, registry = _boards[job.digest]
+    board_json, node_types = (job.board_json, job.node_types) if packed is None else (packed.board_json,
+                                                                                      packed.node_types)
+    board, registry = kept_board(job.board_key, board_json, node_types, job.catalog)
     plan = plan_for(board, registry)
     sender = None
     if job.topic == POOL:
@@ -242,12 +252,14 @@ async def submit(workers: str, job: BodyJob, executor: Executor) -> list[BodyRes
         return await _live(job, executor.run, hooks, lines, POOL,
                            lambda chunk: asyncio.wrap_future(pool.submit(run_bodies, chunk)))
     if workers == "dask":
-        from flowlike_core.backends.dask import channel
+        from flowlike_core.backends.dask import channel, on_cluster
 
         client = _dask_client()
         lines = channel(client)
+        packed = on_cluster(client, job.board_key, job.board_json, job.node_types)
         return await _live(job, executor.run, hooks, lines, lines.topic, lambda chunk: loop.run_in_executor(
-            None, client.submit(run_bodies, chunk, pure=False).result))
+            None, client.submit(run_bodies, dataclasses.replace(chunk, board_json="", node_types=b""), packed,
+                                pure=False).result))
     raise BackendError(f"unknown workers {workers!r}: choose one of {', '.join(WORKERS)}")
 
 

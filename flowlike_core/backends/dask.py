@@ -96,6 +96,28 @@ class TopicChannel(Channel):
 
 _channels: dict[str, TopicChannel] = {}
 _channels_lock = threading.Lock()
+_scattered: OrderedDict[tuple[str, str], Any] = OrderedDict()
+"""(client id, board key) -> the future of the packed board in that client's cluster, the `SCATTERED` last used."""
+_scattered_lock = threading.Lock()
+
+
+def on_cluster(client: Any, key: str, board_json: str, node_types: bytes) -> Any:
+    """The future of a packed board in the client's cluster: sent once per board key (a board revision), again if
+    the worker keeping it died. Runs and loop iterations of the board take it as an argument."""
+    with _scattered_lock:
+        future = _scattered.get((client.id, key))
+        if future is None or future.status != "finished":
+            future = _scattered[client.id, key] = client.scatter(Packed(board_json, node_types), hash=False)
+            while len(_scattered) > SCATTERED:
+                _scattered.popitem(last=False)
+        _scattered.move_to_end((client.id, key))
+        return future
+
+
+def forget_boards(client: Any) -> None:
+    with _scattered_lock:
+        for key in [key for key in _scattered if key[0] == client.id]:
+            del _scattered[key]
 
 
 def channel(client: Any) -> TopicChannel:
@@ -118,9 +140,6 @@ class DaskBackend:
         self._client = client
         self._cluster: Any = None
         self._lock = threading.Lock()
-        self._scattered: OrderedDict[str, Any] = OrderedDict()
-        """Board key -> the future of the packed board on the cluster."""
-        self._scatter_lock = threading.Lock()
 
     @property
     def client(self) -> Any:
@@ -147,29 +166,16 @@ class DaskBackend:
                            max_steps=max_steps, run_id=run_id, backend=self.name, policy=policy, cache=cache)
         mirror = Mirror(run, listeners)
         job.watched = mirror.watched
-        return DaskRunHandle(self.client, run, job, self.on_cluster(job), mirror)
-
-    def on_cluster(self, job: Job) -> Any:
-        """The future of the job's board in the cluster's memory: sent once per board revision (its key), again if
-        the worker keeping it died."""
         client = self.client
-        key = job.board_key
-        with self._scatter_lock:
-            future = self._scattered.get(key)
-            if future is None or future.status != "finished":
-                future = self._scattered[key] = client.scatter(Packed(job.board_json, job.node_types), hash=False)
-                while len(self._scattered) > SCATTERED:
-                    self._scattered.popitem(last=False)
-            self._scattered.move_to_end(key)
-            return future
+        return DaskRunHandle(client, run, job, on_cluster(client, job.board_key, job.board_json, job.node_types),
+                             mirror)
 
     def close(self) -> None:
-        with self._scatter_lock:
-            self._scattered.clear()
         with self._lock:
             if self._client is not None:
                 with _channels_lock:
                     _channels.pop(self._client.id, None)
+                forget_boards(self._client)
                 self._client.close()
             if self._cluster is not None:
                 self._cluster.close()

@@ -30,6 +30,7 @@ from flowlike_core.board import Board
 from flowlike_core.cache import ResultCache, SharedCache
 from flowlike_core.errors import RunError
 from flowlike_core.events import Listener, hooks
+from flowlike_core.plan import Plan
 from flowlike_core.policy import Policy
 from flowlike_core.registry import Registry
 from flowlike_core.run import LogLine, NodeStatus, NodeTrace, Run, RunStatus
@@ -80,11 +81,15 @@ def prepare(board: Board, *, registry: Registry, start: str | None, payload: Any
         refuse_reached(board, registry, start_id)
     run = Run(run_id or new_id(), board, start_id, prepare_variables(board, variables))
     board_json, node_types, board_key = _packed(board, registry, backend)
-    types = {type(node.impl) for node in plan.nodes.values()}
-    catalog = tuple(sorted((t.name, t.pack, t.pack_version) for t in types))
     job = Job(run.id, board_json, node_types, start_id, dict(variables or {}), payload, max_steps, policy,
-              cache.shared(backend) if cache is not None else None, catalog, board_key=board_key)
+              cache.shared(backend) if cache is not None else None, catalog_of(plan), board_key=board_key)
     return run, job
+
+
+def catalog_of(plan: Plan) -> tuple[tuple[str, str, str], ...]:
+    """(type key, pack, pack version) of a plan's node types, as a worker registers them."""
+    types = {type(node.impl) for node in plan.nodes.values()}
+    return tuple(sorted((t.name, t.pack, t.pack_version) for t in types))
 
 
 _packs: dict[int, tuple[tuple[int, int, int], tuple[str, bytes, str]]] = {}
@@ -306,23 +311,25 @@ _boards: OrderedDict[str, tuple[Board, Registry]] = OrderedDict()
 """Worker side: by board key, the boards kept."""
 
 
-def kept_board(job: Job) -> tuple[Board, Registry]:
-    """Worker side: the job's board and a registry of its types, parsed once per board key."""
+def kept_board(key: str, board_json: str, node_types: bytes,
+               catalog: tuple[tuple[str, str, str], ...]) -> tuple[Board, Registry]:
+    """Worker side: a board and a registry of its types, parsed once per board key (`board_json` may be empty when
+    the sender knows this worker keeps it)."""
     import cloudpickle
 
-    kept = _boards.get(job.board_key)
+    kept = _boards.get(key)
     if kept is None:
-        if not job.board_json:
-            raise BackendError(f"the worker no longer has board {job.board_key}; it will be sent again")
+        if not board_json:
+            raise BackendError(f"the worker no longer has board {key}; it will be sent again")
         registry = Registry()
-        packs = {name: (pack, version) for name, pack, version in job.catalog}
-        for name, node_type in cloudpickle.loads(job.node_types).items():
+        packs = {name: (pack, version) for name, pack, version in catalog}
+        for name, node_type in cloudpickle.loads(node_types).items():
             pack, version = packs.get(name, (node_type.pack, node_type.pack_version))
             registry.register(node_type, pack=pack, replace=True, version=version)
-        kept = _boards[job.board_key] = (Board.from_json(job.board_json, "<job>"), registry)
+        kept = _boards[key] = (Board.from_json(board_json, "<job>"), registry)
         while len(_boards) > BOARDS_KEPT:
             _boards.popitem(last=False)
-    _boards.move_to_end(job.board_key)
+    _boards.move_to_end(key)
     return kept
 
 
@@ -331,7 +338,7 @@ def execute(job: Job, sender: Sender, *, cancelled: Callable[[], bool] = lambda:
     `cancelled` is polled."""
     from flowlike_core.executor import start_run
 
-    board, registry = kept_board(job)
+    board, registry = kept_board(job.board_key, job.board_json, job.node_types, job.catalog)
     recorder = NodeRecorder(sender) if job.watched else Recorder(sender)
     handle = start_run(board, registry=registry, start=job.start, payload=job.payload, variables=job.variables,
                        max_steps=job.max_steps, listeners=[recorder], run_id=job.run_id,
