@@ -15,6 +15,8 @@ import argparse
 import os
 from typing import TYPE_CHECKING
 
+from flowlike_core.reasons import EXEC_RUNS
+
 if TYPE_CHECKING:
     from flowlike_core.cache import ResultCache
     from flowlike_core.run import Run
@@ -64,6 +66,9 @@ def cache_report(run: Run, cache: ResultCache | None, *, why: bool) -> str:
     lines = [f"result cache ({where}): {sum(r.cached for r in reasons)} node(s) served from it, "
              f"{sum(r.ran for r in reasons)} ran (exec nodes always run)"]
     if why:
-        order = dict.fromkeys([*(trace.node_id for trace in run.traces), *run.folded])
-        lines += [f"  {run.why(node_id).text}".replace("\n", "\n  ") for node_id in order]
+        told = [run.why(node_id) for node_id in dict.fromkeys([*(t.node_id for t in run.traces), *run.folded])]
+        acting = [r.node for r in told if r.changes and r.changes[0].detail == EXEC_RUNS]
+        lines += [f"  {r.text}".replace("\n", "\n  ") for r in told if r.node not in acting]
+        if acting:
+            lines.append(f"  ran, as exec nodes do unless their type declares cacheable=True: {', '.join(acting)}")
     return "\n".join(lines)
