@@ -5,22 +5,27 @@ space limit set with `resource.setrlimit` in the child for the run) fails the ru
 goes on, and the pool replaces the worker. The worker runs the board as a thread run goes (the executor's fast
 path, unless the caller listens to node events); its trace records and events stream back every `FLUSH` seconds
 (one pipe message per batch, each execution once), so traces and progress show live; log lines go at once. A
-crash names the node the worker last reported running (reported with every batch and every log line) and keeps
-the lines before it.
+crash names the node the worker last reported running (reported with every batch and every log line), keeps the
+lines before it, and, for a fatal signal, quotes the innermost Python frames of the thread it hit (faulthandler):
+they show the node's code even when the crash came before the worker could report the node.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import multiprocessing
 import os
 import pickle
 import signal
+import tempfile
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Iterable
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 from flowlike_core.backends import BackendError
@@ -37,6 +42,8 @@ FLUSH = 0.02
 """Seconds between two batches of events sent by a worker."""
 CANCEL_GRACE = 2.0
 """Seconds a cancelled run gets to stop in its worker before the worker is killed."""
+CRASH_FRAMES = 3
+"""Innermost Python frames a fatal signal's report quotes (the native call, the node's code, the engine's)."""
 START_GRACE = 60.0
 """Seconds a worker may take to start a run (a cold one imports the engine and the node types' modules) before
 the run's `timeout` starts counting."""
@@ -45,10 +52,14 @@ the run's `timeout` starts counting."""
 # ---- the child ---------------------------------------------------------------------------------------------
 
 
-def _worker_main(conn: Connection) -> None:
-    """A pool worker: runs jobs one after another until its pipe closes."""
+def _worker_main(conn: Connection, crash_file: str) -> None:
+    """A pool worker: runs jobs one after another until its pipe closes. A fatal signal writes the Python stack of
+    the thread it hit to `crash_file` (faulthandler), for the caller to quote."""
+    import faulthandler
     import resource
 
+    crash = open(crash_file, "w")  # noqa: SIM115 - open for the life of the process
+    faulthandler.enable(crash, all_threads=False)
     while True:
         try:
             message = conn.recv()
@@ -91,7 +102,10 @@ class Worker:
 
     def __init__(self, context: Any) -> None:
         self.conn, child_conn = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child_conn,),
+        handle, self.crash_file = tempfile.mkstemp(prefix="flowlike-worker-", suffix=".crash")
+        os.close(handle)
+        weakref.finalize(self, _remove, self.crash_file)  # at the latest when this process exits
+        self.process = context.Process(target=_worker_main, args=(child_conn, self.crash_file),
                                        name="flowlike-process-worker", daemon=True)
         self.process.start()
         child_conn.close()
@@ -118,6 +132,7 @@ class Worker:
             self.process.kill()
         self.process.join(5)
         self.conn.close()
+        _remove(self.crash_file)
 
     def death(self) -> str:
         """How the process ended, in words."""
@@ -131,6 +146,20 @@ class Worker:
                      "SIGABRT": "aborted by native code", "SIGBUS": "a bus error"}.get(name, "a signal")
             return f"died from {name} ({cause})"
         return f"exited with code {code} (os._exit or sys.exit outside a node)"
+
+    def crash_stack(self) -> str:
+        """The innermost frames of the thread a fatal signal hit, as faulthandler wrote them ("" if it did not)."""
+        try:
+            text = Path(self.crash_file).read_text(errors="replace")
+        except OSError:
+            return ""
+        frames = [line.strip() for line in text.splitlines() if line.startswith("  File ")][:CRASH_FRAMES]
+        return f"; at {' <- '.join(frames)}" if frames else ""
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
 
 
 class ProcessPool:
@@ -285,8 +314,8 @@ class ProcessRunHandle:
 
     def _died(self, worker: Worker) -> None:
         node = self.mirror.running_node()
-        self.mirror.fail(BackendError(f"the worker process running the board {worker.death()}{self._at(node)}"),
-                         node)
+        self.mirror.fail(BackendError(f"the worker process running the board {worker.death()}{self._at(node)}"
+                                      f"{worker.crash_stack()}"), node)
 
     def _at(self, node_id: str) -> str:
         if not node_id:

@@ -72,6 +72,8 @@ def test_a_crashing_node_fails_the_run_and_leaves_us_alive(registry, process_bac
     assert run.error_node == "bad"
     assert run.traces_of("bad")[-1].status.value == "Failed"
     assert [line.message for line in run.logs()] == [f"going to do {how}"]
+    if how == "segfault":  # where it crashed, from the worker's faulthandler: the native call, then the node's code
+        assert " in string_at <- File " in run.error and " in run <- File " in run.error
     again = run_board(misbehaving_board(registry, "nothing"), registry=registry, backend=process_backend)
     assert again.ok and again.output("bad", "pid") != os.getpid()
 
