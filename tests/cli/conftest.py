@@ -83,9 +83,15 @@ def notebook_variables() -> str:
 
 
 @pytest.fixture
-def notebook(tmp_path: Path, notebook_variables: str) -> Path:
-    """A notebook for `flowlike notebook`: a parameters cell (board_path and the board's exposed variables), then
-    a cell that runs the board."""
+def notebook_cells() -> tuple[str, ...]:
+    """Code cells between the parameters and the run (none unless a module overrides it)."""
+    return ()
+
+
+@pytest.fixture
+def notebook(tmp_path: Path, notebook_variables: str, notebook_cells: tuple[str, ...]) -> Path:
+    """A notebook for `flowlike notebook`: a parameters cell (board_path and the board's exposed variables), the
+    `notebook_cells`, then a cell that runs the board."""
     import nbformat
 
     parameters = nbformat.v4.new_code_cell(f'board_path = ""\n{notebook_variables}')
@@ -99,7 +105,8 @@ def notebook(tmp_path: Path, notebook_variables: str) -> Path:
     path = tmp_path / "run.ipynb"
     metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
                 "language_info": {"name": "python"}}
-    nbformat.write(nbformat.v4.new_notebook(cells=[parameters, run], metadata=metadata), path)
+    cells = [parameters, *map(nbformat.v4.new_code_cell, notebook_cells), run]
+    nbformat.write(nbformat.v4.new_notebook(cells=cells, metadata=metadata), path)
     return path
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from flowlike_core.cli import main
@@ -23,29 +22,16 @@ while len(list(pathlib.Path().glob("started-*"))) < 2:
 
 
 @pytest.fixture
-def waiting_notebook(tmp_path: Path) -> Path:
-    """Parameters cell, the barrier, then a cell that runs the board."""
-    parameters = nbformat.v4.new_code_cell('board_path = ""\nthreshold = 5\nnumbers = [3, 8, 1, 9, 4]')
-    parameters.metadata["tags"] = ["parameters"]
-    run = nbformat.v4.new_code_cell(
-        "import flowlike_nb\n"
-        "from flowlike_nb.kernel.papermill import variables_from\n"
-        "board = flowlike_nb.Board.load(board_path)\n"
-        "board.run(variables_from(board))"
-    )
-    metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-                "language_info": {"name": "python"}}
-    path = tmp_path / "wait.ipynb"
-    nbformat.write(nbformat.v4.new_notebook(cells=[parameters, nbformat.v4.new_code_cell(BARRIER), run],
-                                            metadata=metadata), path)
-    return path
+def notebook_cells() -> tuple[str, ...]:
+    """The barrier between the parameters and the run."""
+    return (BARRIER,)
 
 
 @pytest.mark.timeout(400)
-def test_workers_run_the_notebooks_at_once_and_print_the_same_table(waiting_notebook, tmp_path, capsys):
+def test_workers_run_the_notebooks_at_once_and_print_the_same_table(notebook, tmp_path, capsys):
     def sweep(thresholds: str) -> list[str]:
         out = tmp_path / "out_{threshold}.ipynb"
-        return ["notebook", str(LOOP), str(waiting_notebook), str(out), "-p", "threshold", thresholds, "--workers", "2"]
+        return ["notebook", str(LOOP), str(notebook), str(out), "-p", "threshold", thresholds, "--workers", "2"]
 
     assert main([*sweep("2,8,5"), "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
@@ -65,8 +51,8 @@ def test_workers_run_the_notebooks_at_once_and_print_the_same_table(waiting_note
     assert "2 run(s), 2 succeeded" in table.err
 
 
-def test_workers_must_be_at_least_one(waiting_notebook, tmp_path, capsys):
+def test_workers_must_be_at_least_one(notebook, tmp_path, capsys):
     out = str(tmp_path / "out_{threshold}.ipynb")
-    assert main(["notebook", str(LOOP), str(waiting_notebook), out, "-p", "threshold", "1,2", "--workers", "0"]) == 2
+    assert main(["notebook", str(LOOP), str(notebook), out, "-p", "threshold", "1,2", "--workers", "0"]) == 2
     assert "--workers 0: give at least 1" in capsys.readouterr().err
     assert not list(tmp_path.glob("out*"))
