@@ -10,6 +10,8 @@ into one table, as `board.sweep` does.
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.context
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -101,13 +103,22 @@ def sweep_board_notebook(board_path: str | Path, notebook: str | Path, out: str 
     if workers == 1 or len(jobs) == 1:
         rows = [_row(*job) for job in jobs]
     else:
-        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        # spawned, not forked: a fork of a process holding kernel clients, threads and zmq sockets is not safe
-        with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=multiprocessing.get_context("spawn")) as pool:
+        with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=_worker_context()) as pool:
             rows = list(pool.map(_row, *zip(*jobs, strict=True)))
     return SweepResult(list(grid), ["result", "notebook"], rows)
+
+
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """Workers forked from a fork server that has imported this module once (papermill and nbformat take seconds
+    to import), not from this process: a fork of a process holding kernel clients, threads and zmq sockets is not
+    safe. Spawned where there is no fork server (Windows)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
 
 
 def _row(board_path: str | Path, notebook: str | Path, path: str, point: dict[str, Any], kernel_name: str,
