@@ -181,7 +181,6 @@ def test_layers_nest_level_by_level_and_are_renamed_and_dissolved(notebook_page:
                                                '["report"]], ["Layer 3", null, ["start"]]]')
 
 
-@pytest.mark.parametrize("frontend", ["lab"])
 def test_wires_from_and_to_a_layer_box_reach_the_pins_inside(notebook_page: NotebookPage) -> None:
     editor = open_editor(notebook_page, "layer-wires")
     page = notebook_page.page
