@@ -17,7 +17,9 @@ from flowlike_catalog.web.mail import (
     ImapConnection,
     ImapInbox,
     Session,
+    check_encryption,
     compose,
+    mail_client,
     parse,
     schema,
     session,
@@ -158,19 +160,10 @@ async def email_imap_connect(
     import asyncio
     import imaplib
 
-    if encryption not in ENCRYPTIONS:
-        raise ValueError(f"encryption must be one of {', '.join(ENCRYPTIONS)}, got {encryption!r}")
+    check_encryption(encryption)
 
     def open_session() -> Any:
-        try:
-            if encryption == "Tls":
-                client = imaplib.IMAP4_SSL(host, port, timeout=timeout_seconds)
-            else:
-                client = imaplib.IMAP4(host, port, timeout=timeout_seconds)
-                if encryption == "StartTls":
-                    client.starttls()
-        except OSError as exc:
-            raise ConnectionError(f"cannot reach IMAP server {host}:{port}: {exc}") from None
+        client = mail_client("IMAP", imaplib.IMAP4_SSL, imaplib.IMAP4, host, port, encryption, timeout_seconds)
         try:
             client.login(username, password)
         except imaplib.IMAP4.error as exc:

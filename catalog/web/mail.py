@@ -22,6 +22,26 @@ T = TypeVar("T")
 ENCRYPTIONS = ("Tls", "StartTls", "Plain")
 
 
+def check_encryption(encryption: str) -> None:
+    if encryption not in ENCRYPTIONS:
+        raise ValueError(f"encryption must be one of {', '.join(ENCRYPTIONS)}, got {encryption!r}")
+
+
+def mail_client(kind: str, tls: Callable[..., Any], plain: Callable[..., Any], host: str, port: int, encryption: str,
+                timeout: float, errors: tuple[type[Exception], ...] = (OSError,)) -> Any:
+    """An imaplib or smtplib client of the server: `tls` (its SSL class) for Tls, else `plain`, upgraded for
+    StartTls; ConnectionError, naming the `kind` of server, when it cannot be reached (one of `errors`)."""
+    try:
+        if encryption == "Tls":
+            return tls(host, port, timeout=timeout)
+        client = plain(host, port, timeout=timeout)
+        if encryption == "StartTls":
+            client.starttls()
+        return client
+    except errors as exc:
+        raise ConnectionError(f"cannot reach {kind} server {host}:{port}: {exc}") from None
+
+
 class ImapConnection(BaseModel):
     """Names an open IMAP session of the run."""
 

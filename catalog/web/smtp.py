@@ -5,7 +5,17 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from flowlike_catalog.web.mail import ENCRYPTIONS, Session, SmtpConnection, addresses, compose, schema, session
+from flowlike_catalog.web.mail import (
+    ENCRYPTIONS,
+    Session,
+    SmtpConnection,
+    addresses,
+    check_encryption,
+    compose,
+    mail_client,
+    schema,
+    session,
+)
 
 from flowlike_core import Context, Pin, node
 
@@ -28,19 +38,11 @@ async def email_smtp_connect(
     import asyncio
     import smtplib
 
-    if encryption not in ENCRYPTIONS:
-        raise ValueError(f"encryption must be one of {', '.join(ENCRYPTIONS)}, got {encryption!r}")
+    check_encryption(encryption)
 
     def open_session() -> Any:
-        try:
-            if encryption == "Tls":
-                client = smtplib.SMTP_SSL(host, port, timeout=timeout_seconds)
-            else:
-                client = smtplib.SMTP(host, port, timeout=timeout_seconds)
-                if encryption == "StartTls":
-                    client.starttls()
-        except (OSError, smtplib.SMTPException) as exc:
-            raise ConnectionError(f"cannot reach SMTP server {host}:{port}: {exc}") from None
+        client = mail_client("SMTP", smtplib.SMTP_SSL, smtplib.SMTP, host, port, encryption, timeout_seconds,
+                             (OSError, smtplib.SMTPException))
         if username:
             try:
                 client.login(username, password)
