@@ -219,3 +219,27 @@ def test_wires_from_and_to_a_layer_box_reach_the_pins_inside(notebook_page: Note
     assert notebook_page.run_code(INTO_VALUE) == "['double.result']"
     notebook_page.run_code("board.undo()")
     expect(editor.locator("[data-testid='wire'][data-from-node='twice'][data-to-node='report']")).to_have_count(1)
+
+    # Dropped on bare canvas: the search popup offers what fits the pin inside, and the new node is wired to it.
+    editor.scroll_into_view_if_needed()
+    canvas, start = editor.get_by_test_id("editor-canvas").bounding_box(), value.bounding_box()
+    assert canvas and start
+    x, y = canvas["x"] + canvas["width"] * 0.4, canvas["y"] + canvas["height"] * 0.9
+    assert page.evaluate("([x, y]) => !document.elementFromPoint(x, y).closest('[data-node-id], [data-layer-id]')",
+                         [x, y]), "the drop point must be bare canvas"
+    page.mouse.move(start["x"] + 6, start["y"] + start["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(x, y, steps=12)
+    page.mouse.up()
+    palette = editor.get_by_test_id("palette")
+    expect(palette.get_by_test_id("palette-filter")).to_contain_text("Report.value [Integer]")
+    palette.get_by_test_id("palette-search").fill("browser test")
+    expect(palette.get_by_test_id("palette-entry")).to_have_count(2, timeout=30_000)
+    palette.locator("[data-testid='palette-entry'][data-node-type='bt_double']").click()
+    fresh = editor.locator("[data-testid='wire'][data-to-node='report']:not([data-from-node='double'])"
+                           ":not([data-from-node='twice'])")
+    expect(fresh).to_have_count(1)
+    added = fresh.get_attribute("data-from-node")
+    assert notebook_page.run_code(INTO_VALUE) == f"['{added}.result']"
+    assert notebook_page.run_code(f"print(board.nodes['{added}'].name, board.nodes['{added}'].layer)") == \
+        "bt_double None"
