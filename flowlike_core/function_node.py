@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import inspect
+import types
 import typing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from typing import Any, ClassVar
 from flowlike_core.board import PinDirection, PinOptions
 from flowlike_core.context import Context
 from flowlike_core.node import NodeType, PinSpec, exec_in, exec_out
-from flowlike_core.plan import CONST, VALUE, NodePlan
+from flowlike_core.plan import CONST, PURE, VALUE, NodePlan
 from flowlike_core.policy import Capability
 from flowlike_core.shapes import struct_shape
 from flowlike_core.types import pin_type_of
@@ -186,44 +187,28 @@ class FunctionNode(NodeType):
         self._emit(ctx, self._call(ctx))
 
     def specialize(self, plan: NodePlan) -> Callable[[Context], Any]:
-        """`run` for this node as the plan wires it: arguments from a template (typed-in constants filled in once,
-        wired values read straight from the run's values), outputs stored directly. Only for the plain case
-        (an exec node with keyword inputs and plain outputs); anything else keeps `run`."""
+        """`run` for this node as the plan wires it, without a dict of arguments per call: typed-in constants are
+        bound once, wired values read straight from the run's values, outputs stored directly (see `_runner_code`).
+        Only for the plain case (an exec node with keyword inputs and plain outputs); anything else keeps `run`."""
         if self.variadic is not None or self.context is not None or type(self)._call is not FunctionNode._call \
                 or not plan.plain_outputs or plan.is_async:
             return self.run
-        template: dict[str, Any] = {}
-        wired: list[tuple[str, str]] = []
-        pulled: list[tuple[str, str]] = []
-        for parameter, pin in self.keywords:
+        names: dict[str, Any] = {"func": self.func}
+        parameters = []
+        for index, (parameter, pin) in enumerate(self.keywords):
             source = plan.reads[pin]
             if source.kind == CONST and not source.mutable:
-                template[parameter] = source.value
+                names[f"c{index}"], kind = source.value, CONST
             elif source.kind == VALUE:
-                wired.append((parameter, source.key))
+                names[f"k{index}"], kind = source.key, VALUE
             else:
-                pulled.append((parameter, pin))
-        func, fields, exec_pins = self.func, self.fields, self.exec_pins
-        keys = tuple(plan.outputs[name] for name in self.outputs)
-        single = keys[0] if len(keys) == 1 and fields is None else None
-
-        def run(ctx: Context) -> None:
-            values = ctx._values
-            arguments = template.copy()
-            for parameter, key in wired:
-                arguments[parameter] = values.get(key)
-            for parameter, pin in pulled:
-                arguments[parameter] = ctx.get_input(pin)
-            result = func(**arguments)
-            if single is not None:
-                values[single] = result
-            elif fields is not None:
-                for key, field in zip(keys, fields, strict=True):
-                    values[key] = getattr(result, field)
-            if exec_pins:
-                ctx.activated.append("exec_out")
-
-        return run
+                names[f"p{index}"], kind = pin, PURE
+            parameters.append((parameter, kind))
+        for index, name in enumerate(self.outputs):
+            names[f"o{index}"] = plan.outputs[name]
+        code = _runner_code(tuple(parameters), self.fields if self.fields is not None else len(self.outputs),
+                            self.exec_pins)
+        return types.FunctionType(code, names, f"run_{self.name}")
 
     def _call(self, ctx: Context) -> Any:
         arguments = {}
@@ -255,6 +240,30 @@ class FunctionNode(NodeType):
             ctx.set_output(outputs[0], result)
         if self.exec_pins:
             ctx.activate("exec_out")
+
+
+@functools.cache
+def _runner_code(parameters: tuple[tuple[str, int], ...], outputs: int | tuple[str, ...], exec_pins: bool) -> CodeType:
+    """The code of a function node's specialized run, one per shape of wiring (as `dataclasses` writes `__init__`):
+
+        def run(ctx):
+            values = ctx._values
+            values[o0] = func(value=values.get(k0), step=c1)
+            ctx.activated.append("exec_out")
+
+    Parameter and field names are Python identifiers; every value it uses (the function, constants, value keys,
+    pin names) comes from the function's own globals (`c<i>`, `k<i>`, `p<i>`, `o<i>`), never from the source."""
+    reads = {CONST: "c{0}", VALUE: "values.get(k{0})", PURE: "ctx.get_input(p{0})"}
+    call = "func({})".format(", ".join(f"{name}={reads[kind].format(i)}" for i, (name, kind) in enumerate(parameters)))
+    if isinstance(outputs, tuple):
+        body = [f"result = {call}", *(f"values[o{i}] = result.{field}" for i, field in enumerate(outputs))]
+    else:
+        body = [f"values[o0] = {call}" if outputs else call]
+    if exec_pins:
+        body.append('ctx.activated.append("exec_out")')
+    source = "def run(ctx):\n    values = ctx._values\n" + "".join(f"    {line}\n" for line in body)
+    module = compile(source, "<flowlike function node>", "exec")
+    return next(const for const in module.co_consts if isinstance(const, CodeType))
 
 
 class AsyncFunctionNode(FunctionNode):
