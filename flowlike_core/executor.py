@@ -137,6 +137,7 @@ class Executor:
             run.redactor.add(*plan.sensitive_values)
         self._shared: Context = Context(self, next(iter(plan.nodes.values()), None), None, None)  # type: ignore[arg-type]
         """The Context of every fast-path execution."""
+        self._hot = self.hot_state()
         self.thread_id: int | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[None] | None = None
@@ -150,6 +151,12 @@ class Executor:
             start = plan.nodes.get(run.start_node)
             if start is not None and start.pure or any(not p.pure and p.impl.cacheable for p in plan.nodes.values()):
                 self.fast_steps = 0  # only the careful path serves an idempotent exec node or a pure start node
+
+    def hot_state(self) -> tuple[Any, ...]:
+        """What `flow_blocking` reads, in one tuple (a loop body fires it once per iteration); a fork of this
+        executor (`flowlike_core.parallel.fork`), which owns other records and values, makes its own."""
+        return (self.plan.nodes, self.run, self.counts, self._shared, self.run.folded, self.run.records.append,
+                self.pure_done, self._shared.activated)
 
     def notify(self, hooks_: list[Any], *args: Any) -> None:
         """Call listener hooks; one that raises is reported and never changes the run."""
@@ -230,9 +237,8 @@ class Executor:
         node can call reads them) and are written back before the careful path and on the way out. One clock
         reading per node: an execution starts when the one before it ended.
         """
-        nodes, run, counts, ctx, folded = self.plan.nodes, self.run, self.counts, self._shared, self.run.folded
-        keep, now, full, pure_done, activated = run.records.append, _now, FULL_TRACES, self.pure_done, ctx.activated
-        steps, step = run.steps, self.step
+        nodes, run, counts, ctx, folded, keep, pure_done, activated = self._hot
+        now, full, steps, step = _now, FULL_TRACES, run.steps, self.step
         clock = now()
         try:
             while len(frontier) == 1:

@@ -70,6 +70,7 @@ def fork(executor: Executor, values: dict[str, Any]) -> Executor:
     sub._loop = sub._task = None
     sub.thread_id = None
     sub.notify = executor.notify  # type: ignore[method-assign]  # listeners see the run itself, not the fork
+    sub._hot = sub.hot_state()
     return sub
 
 
