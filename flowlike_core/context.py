@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from flowlike_core.board import LogLevel
@@ -135,6 +135,41 @@ class Context:
             executor.pure_cache.clear()
             executor.pure_done.clear()
         return _DONE
+
+    async def fire_for_each(self, name: str, items: Iterable[Any], *, value: str = "value", index: str = "index",
+                            stop: Callable[[], bool] | None = None) -> int:
+        """Fire `name` once per item, to completion, with the outputs `value` and `index` set to the item and its
+        position; `stop`, if given, is asked after each item. Reports progress and stops when the run is cancelled.
+        Returns how many items ran. What loop nodes are made of: per item it does the work of `check_cancelled`,
+        two `set_output`s, `fire` and `progress`, without their calls."""
+        items = list(items)
+        plan, executor, values = self._plan, self._executor, self._values
+        try:
+            targets = plan.exec_next[name]
+            keys = (plan.outputs[value], plan.outputs[index]) if plan.plain_outputs else None
+        except KeyError as missing:
+            raise UnknownPinError(f"node {plan.node.label()} has no output {missing}") from None
+        total = len(items)
+        for position, item in enumerate(items):
+            if executor.cancelled:
+                executor.check_cancelled()
+            if keys is not None:
+                values[keys[0]], values[keys[1]] = item, position
+            else:
+                self.set_output(value, item)
+                self.set_output(index, position)
+            if targets:
+                left = executor.flow_blocking(targets)
+                if left or plan.awaits_pure:
+                    await self._finish_firing(left)
+                elif executor.pure_done:
+                    executor.pure_cache.clear()
+                    executor.pure_done.clear()
+            if executor.on_progress:
+                self.progress(position + 1, total)
+            if stop is not None and stop():
+                return position + 1
+        return total
 
     async def _finish_firing(self, left: list[Any]) -> None:
         executor = self._executor

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from flowlike_core import Context, DataType, NodeType, PinOptions, ValueType, data_in, data_out, exec_in, exec_out
 
 _ARRAY = data_in("array", DataType.GENERIC, ValueType.ARRAY, friendly_name="Array", generic="T",
@@ -21,23 +19,8 @@ class ForEach(NodeType):
             exec_out("done", "Completed"))
 
     async def run(self, ctx: Context) -> None:
-        await self.loop(ctx)
+        await ctx.fire_for_each("exec_out", ctx.get_input("array") or ())
         ctx.activate("done")
-
-    @staticmethod
-    async def loop(ctx: Context, stop: Callable[[], bool] | None = None) -> None:
-        """Fire the body per item, to completion; `stop`, if given, is asked after each item."""
-        items = list(ctx.get_input("array") or ())
-        total = len(items)
-        for index, item in enumerate(items):
-            ctx.check_cancelled()
-            ctx.set_output("value", item)
-            ctx.set_output("index", index)
-            await ctx.fire("exec_out")
-            ctx.progress(index + 1, total)
-            if stop is not None and stop():
-                ctx.debug(f"broke out after item {index}")
-                return
 
 
 class ForEachWithBreak(NodeType):
@@ -53,7 +36,10 @@ class ForEachWithBreak(NodeType):
 
     async def run(self, ctx: Context) -> None:
         if ctx.is_connected("break") or not ctx.get_input("break"):
-            await ForEach.loop(ctx, stop=lambda: bool(ctx.get_input("break")))
+            items = list(ctx.get_input("array") or ())
+            ran = await ctx.fire_for_each("exec_out", items, stop=lambda: bool(ctx.get_input("break")))
+            if ran < len(items):
+                ctx.debug(f"broke out after item {ran - 1}")
         ctx.activate("done")
 
 
