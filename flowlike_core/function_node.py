@@ -193,7 +193,7 @@ class FunctionNode(NodeType):
         if self.variadic is not None or self.context is not None or type(self)._call is not FunctionNode._call \
                 or not plan.plain_outputs or plan.is_async:
             return self.run
-        names: dict[str, Any] = {"func": self.func}
+        names: dict[str, Any] = {"func": self.func}  # the run's defaults, in the order `_runner_code` declares them
         parameters = []
         for index, (parameter, pin) in enumerate(self.keywords):
             source = plan.reads[pin]
@@ -208,7 +208,7 @@ class FunctionNode(NodeType):
             names[f"o{index}"] = plan.outputs[name]
         code = _runner_code(tuple(parameters), self.fields if self.fields is not None else len(self.outputs),
                             self.exec_pins)
-        return types.FunctionType(code, names, f"run_{self.name}")
+        return types.FunctionType(code, {}, f"run_{self.name}", tuple(names.values()))
 
     def _call(self, ctx: Context) -> Any:
         arguments = {}
@@ -246,13 +246,14 @@ class FunctionNode(NodeType):
 def _runner_code(parameters: tuple[tuple[str, int], ...], outputs: int | tuple[str, ...], exec_pins: bool) -> CodeType:
     """The code of a function node's specialized run, one per shape of wiring (as `dataclasses` writes `__init__`):
 
-        def run(ctx):
+        def run(ctx, func=None, k0=None, c1=None, o0=None):
             values = ctx._values
             values[o0] = func(value=values.get(k0), step=c1)
             ctx.activated.append("exec_out")
 
     Parameter and field names are Python identifiers; every value it uses (the function, constants, value keys,
-    pin names) comes from the function's own globals (`c<i>`, `k<i>`, `p<i>`, `o<i>`), never from the source."""
+    pin names) is a default of its own parameters (`func`, `c<i>`, `k<i>`, `p<i>`, `o<i>`), never in the source:
+    one small tuple per node, read as locals."""
     reads = {CONST: "c{0}", VALUE: "values.get(k{0})", PURE: "ctx.get_input(p{0})"}
     call = "func({})".format(", ".join(f"{name}={reads[kind].format(i)}" for i, (name, kind) in enumerate(parameters)))
     if isinstance(outputs, tuple):
@@ -261,7 +262,10 @@ def _runner_code(parameters: tuple[tuple[str, int], ...], outputs: int | tuple[s
         body = [f"values[o0] = {call}" if outputs else call]
     if exec_pins:
         body.append('ctx.activated.append("exec_out")')
-    source = "def run(ctx):\n    values = ctx._values\n" + "".join(f"    {line}\n" for line in body)
+    names = ["func", *(f"{'ckp'[kind]}{i}" for i, (_, kind) in enumerate(parameters)),
+             *(f"o{i}" for i in range(len(outputs) if isinstance(outputs, tuple) else outputs))]
+    signature = ", ".join(f"{name}=None" for name in names)
+    source = f"def run(ctx, {signature}):\n    values = ctx._values\n" + "".join(f"    {line}\n" for line in body)
     module = compile(source, "<flowlike function node>", "exec")
     return next(const for const in module.co_consts if isinstance(const, CodeType))
 

@@ -112,6 +112,8 @@ def compile_plan(board: Board, registry: Registry) -> Plan:
         if placeholders else board.nodes
     impls = {node_id: registry.get(node.name)() for node_id, node in known.items()}
     pure = {node_id: node.is_pure for node_id, node in known.items()}
+    ids = {node_id: node_id for node_id in known}
+    """The id objects the plan is keyed by: a target holding the same object is found without comparing text."""
     into: dict[tuple[str, str], tuple[str, str]] = {}
     out_of: dict[tuple[str, str], list[Target]] = {}
     for wire in board.connections:
@@ -121,7 +123,7 @@ def compile_plan(board: Board, registry: Registry) -> Plan:
         if wire.from_node not in known or wire.to_node not in known:
             continue
         into[(wire.to_node, wire.to_pin)] = (wire.from_node, wire.from_pin)
-        out_of.setdefault((wire.from_node, wire.from_pin), []).append((wire.to_node, wire.to_pin))
+        out_of.setdefault((wire.from_node, wire.from_pin), []).append((ids[wire.to_node], wire.to_pin))
 
     nodes: dict[str, NodePlan] = {}
     sensitive: dict[str, list[str]] = {}
