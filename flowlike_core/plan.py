@@ -44,32 +44,32 @@ class Source:
         return copy.deepcopy(self.value) if self.mutable else self.value
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class NodePlan:
     """A node as a run needs it. The fields a fast-path execution reads come first: a long chain of distinct
     nodes is bound by memory, and neighbouring fields share cache lines."""
 
-    outputs: dict[str, str]
     exec_next: dict[str, list[Target]]
+    run: Any = None
+    """What runs the node: its type's `run`, or the equivalent the type specialized to this wiring
+    (`NodeType.specialize`), looked up once here instead of once per execution."""
+    blocking: bool = False
+    """Nothing to await: the executor runs this node on its fast path, without a coroutine."""
+    index: int = 0
+    """Position in the plan: the executor keeps per-node counters in lists indexed by it."""
+    node_name: str = ""
+    reads: dict[str, Source] = field(default_factory=dict)
+    """Where each input is read from, by name (a group's first pin): what `ctx.get_input` looks up."""
+    outputs: dict[str, str]
+    plain_outputs: bool = True
+    """Setting an output only stores its value: an exec node whose outputs feed no secret (`ctx.set_output`'s
+    fast path; a pure node's outputs also go to the step's cache)."""
     node: Node
     impl: NodeType
     pure: bool
     inputs: dict[str, list[Source]]
     error_wired: bool
     is_async: bool
-    index: int = 0
-    """Position in the plan: the executor keeps per-node counters in lists indexed by it."""
-    run: Any = None
-    """What runs the node: its type's `run`, or the equivalent the type specialized to this wiring
-    (`NodeType.specialize`), looked up once here instead of once per execution."""
-    blocking: bool = False
-    """Nothing to await: the executor runs this node on its fast path, without a coroutine."""
-    node_name: str = ""
-    reads: dict[str, Source] = field(default_factory=dict)
-    """Where each input is read from, by name (a group's first pin): what `ctx.get_input` looks up."""
-    plain_outputs: bool = True
-    """Setting an output only stores its value: an exec node whose outputs feed no secret (`ctx.set_output`'s
-    fast path; a pure node's outputs also go to the step's cache)."""
     exec_branches: dict[str, list[list[Target]]] = field(default_factory=dict)
     """Targets of each pin of an exec output group (pins sharing a name), in pin order."""
     exec_inputs: dict[str, str] = field(default_factory=dict)
