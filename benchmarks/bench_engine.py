@@ -2,7 +2,8 @@
 
 1. Per exec node, on a chain of 2,000 exec nodes that each compute `value + 1`: against plain Python doing the
    same additions, and against ryvencore and Hamilton on the same chain. Their chains come from the shared peer
-   script (`peers_chain.py`, run here in-process so that all figures share one machine state).
+   script (`peers_chain.py`, run here in-process so that all figures share one machine state). Measured in both
+   node forms: the function form (`@node(exec_pins=True)`) and the class form (`run(self, ctx, *, value)`).
    Targets: at most 0.30x ryvencore and at most 10x plain Python per node.
 2. Per iteration of a 100,000-item `control_for_each` whose body is one small exec node: against a plain loop.
    Target: at most 30x.
@@ -90,8 +91,8 @@ class AddOne(NodeType):
     name = "bench_add_one"
     pins = (exec_in(), data_in("value", DataType.INTEGER), exec_out(), data_out("value", DataType.INTEGER))
 
-    def run(self, ctx):
-        ctx.set_output("value", ctx.get_input("value") + 1)
+    def run(self, ctx, *, value: int):
+        ctx.set_output("value", value + 1)
         ctx.activate("exec_out")
 
 
@@ -193,8 +194,8 @@ def checked(name: str, run_fn: Callable[[], Any], expected: Any) -> Callable[[],
 
 
 def bench_chain(reg: Registry, reps: int) -> None:
-    """The chain in both node forms: the class form reading and writing through `ctx`, and the function form
-    (`@node(exec_pins=True)`), which the std pack uses for simple exec nodes."""
+    """The chain in both node forms (as `catalog/README.md` shows them): the class form (inputs as keyword arguments,
+    output and exec pin through `ctx`) and the function form (`@node(exec_pins=True)`)."""
     forms = {"class form": chain_board(CHAIN_NODES, AddOne), "function form": chain_board(CHAIN_NODES, add_one)}
     bare = chain_board(0)
     peer = peers(CHAIN_NODES)

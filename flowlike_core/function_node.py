@@ -19,7 +19,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import inspect
-import types
 import typing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -29,9 +28,10 @@ from typing import Any, ClassVar
 from flowlike_core.board import PinDirection, PinOptions
 from flowlike_core.context import Context
 from flowlike_core.node import NodeType, PinSpec, exec_in, exec_out
-from flowlike_core.plan import CONST, PURE, VALUE, NodePlan
+from flowlike_core.plan import NodePlan
 from flowlike_core.policy import Capability
 from flowlike_core.shapes import struct_shape
+from flowlike_core.specialize import function_run
 from flowlike_core.types import pin_type_of
 
 _UNSET: Any = object()
@@ -187,28 +187,12 @@ class FunctionNode(NodeType):
         self._emit(ctx, self._call(ctx))
 
     def specialize(self, plan: NodePlan) -> Callable[[Context], Any]:
-        """`run` for this node as the plan wires it, without a dict of arguments per call: typed-in constants are
-        bound once, wired values read straight from the run's values, outputs stored directly (see `_runner_code`).
-        Only for the plain case (an exec node with keyword inputs and plain outputs); anything else keeps `run`."""
+        """`run` without a dict of arguments per call (`flowlike_core.specialize`), for the plain case: an exec node
+        with keyword inputs and plain outputs. Anything else keeps `run`."""
         if self.variadic is not None or self.context is not None or type(self)._call is not FunctionNode._call \
                 or not plan.plain_outputs or plan.is_async:
             return self.run
-        names: dict[str, Any] = {"func": self.func}  # the run's defaults, in the order `_runner_code` declares them
-        parameters = []
-        for index, (parameter, pin) in enumerate(self.keywords):
-            source = plan.reads[pin]
-            if source.kind == CONST and not source.mutable:
-                names[f"c{index}"], kind = source.value, CONST
-            elif source.kind == VALUE:
-                names[f"k{index}"], kind = source.key, VALUE
-            else:
-                names[f"p{index}"], kind = pin, PURE
-            parameters.append((parameter, kind))
-        for index, name in enumerate(self.outputs):
-            names[f"o{index}"] = plan.outputs[name]
-        code = _runner_code(tuple(parameters), self.fields if self.fields is not None else len(self.outputs),
-                            self.exec_pins)
-        return types.FunctionType(code, {}, f"run_{self.name}", tuple(names.values()))
+        return function_run(plan, self.func, self.keywords, self.outputs, self.fields, self.exec_pins)
 
     def _call(self, ctx: Context) -> Any:
         arguments = {}
@@ -240,34 +224,6 @@ class FunctionNode(NodeType):
             ctx.set_output(outputs[0], result)
         if self.exec_pins:
             ctx.activate("exec_out")
-
-
-@functools.cache
-def _runner_code(parameters: tuple[tuple[str, int], ...], outputs: int | tuple[str, ...], exec_pins: bool) -> CodeType:
-    """The code of a function node's specialized run, one per shape of wiring (as `dataclasses` writes `__init__`):
-
-        def run(ctx, func=None, k0=None, c1=None, o0=None):
-            values = ctx._values
-            values[o0] = func(value=values.get(k0), step=c1)
-            ctx.activated.append("exec_out")
-
-    Parameter and field names are Python identifiers; every value it uses (the function, constants, value keys,
-    pin names) is a default of its own parameters (`func`, `c<i>`, `k<i>`, `p<i>`, `o<i>`), never in the source:
-    one small tuple per node, read as locals."""
-    reads = {CONST: "c{0}", VALUE: "values.get(k{0})", PURE: "ctx.get_input(p{0})"}
-    call = "func({})".format(", ".join(f"{name}={reads[kind].format(i)}" for i, (name, kind) in enumerate(parameters)))
-    if isinstance(outputs, tuple):
-        body = [f"result = {call}", *(f"values[o{i}] = result.{field}" for i, field in enumerate(outputs))]
-    else:
-        body = [f"values[o0] = {call}" if outputs else call]
-    if exec_pins:
-        body.append('ctx.activated.append("exec_out")')
-    names = ["func", *(f"{'ckp'[kind]}{i}" for i, (_, kind) in enumerate(parameters)),
-             *(f"o{i}" for i in range(len(outputs) if isinstance(outputs, tuple) else outputs))]
-    signature = ", ".join(f"{name}=None" for name in names)
-    source = f"def run(ctx, {signature}):\n    values = ctx._values\n" + "".join(f"    {line}\n" for line in body)
-    module = compile(source, "<flowlike function node>", "exec")
-    return next(const for const in module.co_consts if isinstance(const, CodeType))
 
 
 class AsyncFunctionNode(FunctionNode):

@@ -151,9 +151,16 @@ class NodeType:
         raise NotImplementedError(f"node type {self.name!r} does not implement run()")
 
     def specialize(self, plan: NodePlan) -> Callable[[Context], Awaitable[None] | None]:
-        """What the executor calls to run this node as `plan` wires it: `run`, unless the type knows a faster
-        equivalent for that wiring (the function form reads its arguments from a per-plan template)."""
-        return self.run
+        """What the executor calls to run this node as `plan` wires it: `run`, or, when `run` takes its inputs as
+        keyword arguments (single pins, no declared shapes), `run` called with them read straight from the run's
+        values (`flowlike_core.specialize`)."""
+        run = type(self).run
+        keywords: tuple[str, ...] | None = getattr(run, "keyword_inputs", None)
+        if keywords is None:
+            return self.run
+        from flowlike_core.specialize import method_run
+
+        return method_run(plan, run.__wrapped__, self, tuple((name, name) for name in keywords))
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -279,10 +286,13 @@ def _with_inputs(run: Callable[..., Any], pins: tuple[PinSpec, ...], shapes: dic
         async def run_async(self: NodeType, ctx: Context) -> None:
             await run(self, ctx, **inputs(ctx))
 
-        return run_async
+        wrapper: Any = run_async
+    else:
+        @functools.wraps(run)
+        def run_sync(self: NodeType, ctx: Context) -> Any:
+            return run(self, ctx, **inputs(ctx))
 
-    @functools.wraps(run)
-    def run_sync(self: NodeType, ctx: Context) -> Any:
-        return run(self, ctx, **inputs(ctx))
-
-    return run_sync
+        wrapper = run_sync
+    if not shaped and not group:
+        wrapper.keyword_inputs = single  # what `NodeType.specialize` reads them from
+    return wrapper

@@ -1,0 +1,92 @@
+"""Runs of nodes specialized to how a plan wires them: the inputs a node takes as keyword arguments are read
+straight from the run's values, typed-in constants bound once, without a dict of arguments per call.
+
+The code is written once per shape of wiring, as `dataclasses` writes `__init__`, for example:
+
+    def run(ctx, func=None, k0=None, c1=None, o0=None):
+        values = ctx._values
+        values[o0] = func(value=values.get(k0), step=c1)
+        ctx.activated.append("exec_out")
+
+Parameter and field names are Python identifiers; every value the code uses (the function, constants, value keys,
+pin names) is a default of its own parameters, never in its source: one small tuple per node, read as locals.
+`NodeType.specialize` and `FunctionNode.specialize` decide when a node can run this way.
+"""
+
+from __future__ import annotations
+
+import functools
+import types
+from collections.abc import Callable
+from types import CodeType
+from typing import TYPE_CHECKING, Any
+
+from flowlike_core.plan import CONST, PURE, VALUE, NodePlan
+
+if TYPE_CHECKING:
+    from flowlike_core.context import Context
+
+_READS = {CONST: "c{0}", VALUE: "values.get(k{0})", PURE: "ctx.get_input(p{0})"}
+"""How an argument is read, by the kind of its source (`PURE` stands for anything `ctx.get_input` must do: pull a
+pure node, copy a mutable constant)."""
+
+
+def function_run(plan: NodePlan, func: Callable[..., Any], keywords: tuple[tuple[str, str], ...],
+                 outputs: tuple[str, ...], fields: tuple[str, ...] | None,
+                 exec_pins: bool) -> Callable[[Context], None]:
+    """`func(**inputs)` as a node run: its result goes to the output (or, field by field, to the outputs), then
+    `exec_out` fires if the node has exec pins. The plan's outputs must be plain (`NodePlan.plain_outputs`)."""
+    kinds, bound = _arguments(plan, keywords)
+    keys = tuple(plan.outputs[name] for name in outputs)
+    code = _code(kinds, fields if fields is not None else len(keys), exec_pins, method=False)
+    return types.FunctionType(code, {}, f"run_{plan.node_name}", (func, *bound, *keys))
+
+
+def method_run(plan: NodePlan, run: Callable[..., Any], impl: Any,
+               keywords: tuple[tuple[str, str], ...]) -> Callable[[Context], Any]:
+    """`run(impl, ctx, **inputs)` as a node run (the class form's keyword inputs); what it returns (a coroutine,
+    for an async `run`) is returned."""
+    kinds, bound = _arguments(plan, keywords)
+    code = _code(kinds, 0, False, method=True)
+    return types.FunctionType(code, {}, f"run_{plan.node_name}", (run, impl, *bound))
+
+
+def _arguments(plan: NodePlan, keywords: tuple[tuple[str, str], ...]) -> tuple[tuple[tuple[str, int], ...], list[Any]]:
+    """Each parameter with the kind of read it needs, and the value each binds (constant, value key or pin name)."""
+    kinds, bound = [], []
+    for parameter, pin in keywords:
+        source = plan.reads[pin]
+        if source.kind == CONST and not source.mutable:
+            kinds.append((parameter, CONST))
+            bound.append(source.value)
+        elif source.kind == VALUE:
+            kinds.append((parameter, VALUE))
+            bound.append(source.key)
+        else:
+            kinds.append((parameter, PURE))
+            bound.append(pin)
+    return tuple(kinds), bound
+
+
+@functools.cache
+def _code(parameters: tuple[tuple[str, int], ...], outputs: int | tuple[str, ...], exec_pins: bool, *,
+          method: bool) -> CodeType:
+    """The code of a specialized run, one per shape: parameters (name, kind of read), outputs (how many, or the
+    result's fields), exec pins, and whether it calls a function or a node type's `run` method."""
+    arguments = ", ".join(f"{name}={_READS[kind].format(i)}" for i, (name, kind) in enumerate(parameters))
+    names = ["func", *(["impl"] if method else []), *(f"{'ckp'[kind]}{i}" for i, (_, kind) in enumerate(parameters)),
+             *(f"o{i}" for i in range(len(outputs) if isinstance(outputs, tuple) else outputs))]
+    if method:
+        body = [f"return func(impl, ctx, {arguments})"]
+    else:
+        call = f"func({arguments})"
+        if isinstance(outputs, tuple):
+            body = [f"result = {call}", *(f"values[o{i}] = result.{field}" for i, field in enumerate(outputs))]
+        else:
+            body = [f"values[o0] = {call}" if outputs else call]
+        if exec_pins:
+            body.append('ctx.activated.append("exec_out")')
+    signature = ", ".join(f"{name}=None" for name in names)
+    source = f"def run(ctx, {signature}):\n    values = ctx._values\n" + "".join(f"    {line}\n" for line in body)
+    module = compile(source, "<flowlike specialized run>", "exec")
+    return next(const for const in module.co_consts if isinstance(const, CodeType))
