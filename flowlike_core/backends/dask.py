@@ -103,11 +103,13 @@ _scattered_lock = threading.Lock()
 
 def on_cluster(client: Any, key: str, board_json: str, node_types: bytes) -> Any:
     """The future of a packed board in the client's cluster: sent once per board key (a board revision), again if
-    the worker keeping it died. Runs and loop iterations of the board take it as an argument."""
+    the workers keeping it died. Runs and loop iterations of the board take it as an argument. It goes to every
+    worker: a task goes where its data is, and on a single worker the runs and iterations would queue there."""
     with _scattered_lock:
         future = _scattered.get((client.id, key))
         if future is None or future.status != "finished":
-            future = _scattered[client.id, key] = client.scatter(Packed(board_json, node_types), hash=False)
+            future = _scattered[client.id, key] = client.scatter(Packed(board_json, node_types), hash=False,
+                                                                 broadcast=True)
             while len(_scattered) > SCATTERED:
                 _scattered.popitem(last=False)
         _scattered.move_to_end((client.id, key))
