@@ -1,0 +1,66 @@
+"""Specialized runs (`flowlike_core.specialize`) do what the node's own `run` does, for every kind of input."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import pytest
+
+from flowlike_core import Context, DataType, NodeType, data_in, data_out, exec_in, exec_out, node
+from flowlike_core.plan import plan_for
+
+
+class Split(NamedTuple):
+    values: int
+    result: list[int]
+
+
+@node(exec_pins=True)
+def t_spec_split(ctx: int = 0, func: int = 1, seen: list[int] | None = None, values: int = 0) -> Split:
+    """Parameter names the generated code also uses for its own locals; a mutable default it changes."""
+    seen = [0] if seen is None else seen
+    seen.append(ctx)
+    return Split(values=ctx + func + values, result=seen)
+
+
+class Keywords(NodeType):
+    name = "t_spec_keywords"
+    pins = (exec_in(), data_in("value", DataType.INTEGER), data_in("step", DataType.INTEGER, default=10),
+            exec_out(), data_out("value", DataType.INTEGER))
+
+    def run(self, ctx: Context, *, value: int, step: int) -> None:
+        ctx.set_output("value", value + step)
+        ctx.activate("exec_out")
+
+
+@pytest.fixture
+def spec(registry, build):
+    registry.register(t_spec_split, pack="test")
+    registry.register(Keywords, pack="test")
+    return build
+
+
+def test_function_and_keyword_runs_read_wired_typed_and_pure_inputs(spec):
+    start, numbers = spec.add("t_start"), spec.add("t_pass", value=100)
+    split, keywords = spec.add("t_spec_split", func=5, seen=[7]), spec.add("t_spec_keywords")
+    spec.chain(start, split, keywords)
+    spec.wire(start, "payload", split, "ctx")  # wired from an exec node
+    spec.wire(numbers, "value", split, "values")  # pulled from a pure node
+    spec.wire(split, "values", keywords, "value")
+    plan = plan_for(spec.board, spec.registry)
+    assert plan.nodes[split.id].run != plan.nodes[split.id].impl.run  # specialized, not the generic run
+    assert plan.nodes[keywords.id].run != plan.nodes[keywords.id].impl.run
+    run = spec.run(payload=3).raise_for_status()
+    assert run.output(split.id, "values") == 3 + 5 + 100
+    assert run.output(split.id, "result") == [7, 3]
+    assert run.output(keywords.id, "value") == 108 + 10
+
+
+def test_a_mutable_typed_in_default_is_fresh_for_every_execution(spec):
+    start, loop = spec.add("t_start"), spec.add("t_loop", items=[1, 2, 3])
+    split = spec.add("t_spec_split", seen=[1])
+    spec.chain(start, loop)
+    spec.wire(loop, "body", split, "exec_in")
+    run = spec.run().raise_for_status()
+    assert run.output(split.id, "result") == [1, 0]  # not [1, 0, 0, 0]: each execution gets its own copy
+    assert [t.status.value for t in run.traces_of(split.id)] == ["Success"] * 3
