@@ -169,8 +169,8 @@ class NodeRecorder(Recorder):
                           trace.folded))
 
     def node_finished(self, run: Run, trace: NodeTrace) -> None:
-        self.sender.emit(("node_finished", self.open.pop(id(trace), 0), trace.end, trace.status, trace.error,
-                          trace.traceback, trace.cached))
+        self.sender.emit(("node_finished", self.open.pop(id(trace), 0), trace.end, trace.status.value, trace.error,
+                          trace.traceback, trace.cached))  # (a status as text pickles fast)
 
 
 def final_state(run: Run) -> dict[str, Any]:
@@ -233,12 +233,24 @@ class Tracker:
             else:
                 ended, plain = record.status is not NodeStatus.RUNNING, False
             if ended and (plain or over or pending.get(index, False)):
-                changed.append((index, record))
+                changed.append((index, _settled(record)))
                 continue
             if index >= seen:
                 changed.append((index, _opened(record)))
             self.pending[index] = bool(ended)
         return changed
+
+
+def _settled(record: Any) -> Any:
+    """An ended execution's record as it goes out: compact unless its trace says more than that it succeeded (a
+    careful-path execution makes a trace for every record; a compact list pickles in a fraction of its time)."""
+    if type(record) is not list:
+        return record
+    trace = record[5]
+    if trace is None or trace.logs or trace.error is not None or trace.cached or \
+            trace.status not in (NodeStatus.RUNNING, NodeStatus.SUCCESS):
+        return record
+    return [record[0], record[1], record[2], record[3], record[4], None, record[6]]
 
 
 def _opened(record: Any) -> list[Any]:
@@ -379,8 +391,8 @@ class Relay:
             _, sequence, end, status, error, traceback, cached = event
             trace = self.open.pop(sequence, None)
             if trace is not None:
-                trace.end, trace.status, trace.error, trace.traceback, trace.cached = end, status, error, traceback, \
-                    cached
+                trace.end, trace.status, trace.error, trace.traceback, trace.cached = end, NodeStatus(status), error, \
+                    traceback, cached
                 self.notify("node_finished", trace)
         elif kind == "log":
             line: LogLine = event[1]
