@@ -132,8 +132,7 @@ class Context:
         if left or plan.awaits_pure:
             return self._finish_firing(left)
         if executor.pure_done:
-            executor.pure_cache.clear()
-            executor.pure_done.clear()
+            executor.new_step()
         return _DONE
 
     async def fire_for_each(self, name: str, items: Iterable[Any], *, value: str = "value", index: str = "index",
@@ -163,8 +162,7 @@ class Context:
                 if left or plan.awaits_pure:
                     await self._finish_firing(left)
                 elif executor.pure_done:
-                    executor.pure_cache.clear()
-                    executor.pure_done.clear()
+                    executor.new_step()
             if executor.on_progress:
                 self.progress(position + 1, total)
             if stop is not None and stop():
@@ -176,8 +174,7 @@ class Context:
         if left:
             await executor.flow(left)
         if executor.pure_done:
-            executor.pure_cache.clear()
-            executor.pure_done.clear()
+            executor.new_step()
         if self._plan.awaits_pure:
             await executor.pull_async(self._plan.pure_sources)
 

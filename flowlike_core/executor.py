@@ -215,8 +215,7 @@ class Executor:
                 return
             self.step += 1
             if self.pure_done:
-                self.pure_cache.clear()
-                self.pure_done.clear()
+                self.new_step()
             if len(frontier) == 1:
                 node_id, trigger = frontier[0]
                 frontier = await self.execute(nodes[node_id], trigger)
@@ -248,8 +247,7 @@ class Executor:
                     return frontier
                 step += 1
                 if pure_done:
-                    self.pure_cache.clear()
-                    pure_done.clear()
+                    self.new_step()
                 if steps >= self.fast_steps:
                     run.steps, self.step = steps, step
                     try:
@@ -421,6 +419,12 @@ class Executor:
                 stats.fold(trace_of(record))
         if self.on_node_finished:
             self.notify(self.on_node_finished, trace_of(record))
+
+    def new_step(self) -> None:
+        """Forget the pure values computed in the last step: the next reads compute them again (callers check
+        `pure_done` first, so a step that computed none pays no call)."""
+        self.pure_cache.clear()
+        self.pure_done.clear()
 
     def check_cancelled(self) -> None:
         if self.cancelled:
