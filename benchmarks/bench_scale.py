@@ -7,7 +7,8 @@
    machine may be shared: the load average is printed with the figures).
 2. Fixed cost of a run (a board of one event node) on each backend: thread, process with a warm pool, process
    cold (a new pool: spawn and imports), dask warm, against a bare dask task's round trip.
-3. Per-node overhead: (time of a chain of N exec nodes - time of the bare start) / N on each backend.
+3. Per-node overhead: (time of a chain of N exec nodes - time of the bare start) / N on each backend, every
+   worker having run both boards first (a worker keeps the boards it ran last parsed and planned).
 4. A sweep of 16 combinations of a board with an expensive prefix, on `process` (2), against the 16 runs one
    after another in this process; then the same with a pure prefix on `thread`, whose runs share one result
    cache (`flowlike_core.cache`), against 16 independent runs.
@@ -17,7 +18,7 @@
 Every time is the median of --reps repetitions; in sections 1, 1b and 2 the cases take turns, so that a load
 that comes and goes weighs on all alike.
 
-    .venv/bin/python benchmarks/bench_scale.py [--reps 3] [--items 8] [--work 3000000] [--only 4b,5]
+    .venv/bin/python benchmarks/bench_scale.py [--reps 3] [--items 8] [--work 3000000] [--only 3,4b,5]
 """
 
 from __future__ import annotations
