@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import Count, Start
 
 from flowlike_core import Board, DataType, NodeType, commands, data_in, data_out, default_registry
 from flowlike_core.cli import main
@@ -103,9 +102,10 @@ default_registry().register(Tell, pack="cli-cache-tests", replace=True)  # (not 
 def telling_board(tmp_path: Path) -> Path:
     """start -> count(times = tell.same)."""
     board = Board(name="telling")
-    start = board.apply(commands.AddNode(Start.create()))
+    registry = default_registry()  # (the CLI tests' own types are there: tests/cli/conftest.py)
+    start = board.apply(commands.AddNode(registry.get("cli_test_start").create()))
     tell = board.apply(commands.AddNode(Tell.create()))
-    count = board.apply(commands.AddNode(Count.create()))
+    count = board.apply(commands.AddNode(registry.get("cli_test_count").create()))
     board.apply(commands.Connect(start.id, "exec_out", count.id, "exec_in"))
     board.apply(commands.Connect(tell.id, "same", count.id, "times"))
     return board.save(tmp_path / "telling.board.json")
