@@ -237,8 +237,7 @@ class Executor:
         reading per node: an execution starts when the one before it ended.
         """
         nodes, run, counts, ctx, folded, keep, pure_done, activated = self._hot
-        now, full, steps, step = _now, FULL_TRACES, run.steps, self.step
-        clock = now()
+        steps, step, clock = run.steps, self.step, _now()
         try:
             while len(frontier) == 1:
                 node_id, trigger = frontier[0]
@@ -253,13 +252,13 @@ class Executor:
                     try:
                         frontier = self.execute_blocking(plan, trigger)
                     finally:
-                        steps, step, clock = run.steps, self.step, now()
+                        steps, step, clock = run.steps, self.step, _now()
                     continue
                 steps += 1
                 index = plan.index
                 count = counts[index]
                 counts[index] = count + 1
-                past_full = count >= full
+                past_full = count >= FULL_TRACES
                 record = [node_id, plan.node_name, step, clock, 0.0, None, past_full]
                 if not past_full:
                     keep(record)
@@ -269,9 +268,9 @@ class Executor:
                 except BaseException as exc:
                     activated.clear()
                     frontier = self._raised(plan, ctx, exc)
-                    clock = now()
+                    clock = _now()
                     continue
-                clock = record[4] = now()
+                clock = record[4] = _now()
                 if past_full:  # (a traced execution needs nothing more: its record reads as finished now)
                     if record[5] is None:
                         (folded.get(node_id) or self.stats(record)).add(step, clock - record[3])
