@@ -142,6 +142,13 @@ class LogRecord(BaseModel):
     message: str
     time: dt.datetime
     node_id: str = ""
+    replayed: bool = Field(default=False, exclude_if=lambda replayed: not replayed)
+    """Told again by the result cache: the node's original execution logged it (`flowlike_core.cache`)."""
+
+    @classmethod
+    def of(cls, line: LogLine) -> LogRecord:
+        return cls(level=line.level, message=line.message, time=_when(line.time), node_id=line.node_id,
+                   replayed=getattr(line, "replayed", False))
 
 
 class TraceRecord(BaseModel):
@@ -385,8 +392,7 @@ class Run:
                 TraceRecord(
                     node_id=t.node_id, node_name=t.node_name, step=t.step, status=t.status,
                     start=_when(t.start), end=_when(t.end) if t.end else None, duration=t.duration,
-                    logs=[LogRecord(level=x.level, message=x.message, time=_when(x.time), node_id=x.node_id)
-                          for x in t.logs],
+                    logs=[LogRecord.of(line) for line in t.logs],
                     error=t.error, traceback=t.traceback, cached=t.cached,
                 )
                 for t in self.traces
@@ -397,8 +403,7 @@ class Run:
                     node_id=f.node_id, node_name=f.node_name, count=f.count, total=f.total, longest=f.longest,
                     failures=f.failures, first_error=f.first_error, last_error=f.last_error,
                     first_step=f.first_step, last_step=f.last_step, dropped_logs=f.dropped_logs,
-                    logs=[LogRecord(level=x.level, message=x.message, time=_when(x.time), node_id=x.node_id)
-                          for x in f.logs],
+                    logs=[LogRecord.of(line) for line in f.logs],
                 )
                 for f in self.folded.values()
             ],

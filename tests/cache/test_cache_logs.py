@@ -63,6 +63,9 @@ def test_a_cached_node_replays_its_log_lines_into_its_trace_and_to_listeners() -
     record = RunRecord.model_validate_json(second.to_json())
     cached = next(t for t in record.traces if t.node_id == "told")
     assert cached.cached and [r.message for r in cached.logs] == [m for _, m in original]
+    assert all(r.replayed for r in cached.logs)  # the run record (history, `flowlike run --json`) says so too
+    fresh = RunRecord.model_validate_json(first.to_json())
+    assert not any(r.replayed for t in fresh.traces for r in t.logs) and '"replayed"' not in first.to_json()
 
 
 def test_a_node_that_runs_again_logs_anew_and_the_new_lines_are_kept() -> None:
