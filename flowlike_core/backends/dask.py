@@ -156,6 +156,9 @@ class DaskBackend:
                     self._cluster = LocalCluster(n_workers=self.n_workers, threads_per_worker=1, processes=True,
                                                  host="127.0.0.1", dashboard_address=None)
                     self._client = Client(self._cluster)
+                    # every worker in before a board is scattered: one that joins later has no copy, and the tasks
+                    # of runs and loop chunks, which go where their board is, would queue on the others
+                    self._client.wait_for_workers(len(self._cluster.worker_spec))
                 else:
                     self._client = Client(self.address)
             return self._client
