@@ -6,6 +6,8 @@ notebook defines."""
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Callable
 
 from flowlike_core import (
     Board,
@@ -202,3 +204,16 @@ def tripling_loop_board(registry: Registry, items: list[int], workers: str) -> B
                  ("loop", "value", "triple", "value"), ("triple", "tripled", "keep", "value")]:
         board.apply(commands.Connect(*wire))
     return board
+
+
+DEADLINE = 60.0
+"""Seconds a test waits for what a worker reports before it gives up."""
+
+
+def until(condition: Callable[[], bool], what: str) -> None:
+    """Poll `condition` until it holds (a worker's report arrives when it arrives); fail after `DEADLINE`."""
+    deadline = time.monotonic() + DEADLINE
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
+        time.sleep(0.02)

@@ -4,17 +4,12 @@ creates once it has heard them)."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 import pytest
-from scale_boards import waiting_board
+from scale_boards import DEADLINE, until, waiting_board
 
 from catalog.std.loops import ParallelForEach
 from flowlike_core import Listener, Registry, RunStatus, run_board
 from flowlike_core.executor import start_run
-
-DEADLINE = 60.0
 
 
 class Watcher(Listener):
@@ -32,14 +27,6 @@ class Watcher(Listener):
 
     def progress(self, run, node_id, fraction, message):
         self.events.append(f"progress {node_id} {fraction} {message}")
-
-
-def until(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + DEADLINE
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting for {what}")
-        time.sleep(0.02)
 
 
 @pytest.fixture(scope="module")

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import pickle
 import threading
-import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from scale_boards import square_board, tripling_loop_board, waiting_board
+from scale_boards import DEADLINE, square_board, tripling_loop_board, until, waiting_board
 
 from catalog.std.loops import ParallelForEach
 from flowlike_core import Registry, commands, run_board
@@ -19,16 +17,6 @@ from flowlike_core.backends.remote import BOARDS_KEPT, Mirror, Sender, execute, 
 from flowlike_core.cache import ResultCache
 from flowlike_core.executor import start_run
 from flowlike_core.run import NodeStatus
-
-DEADLINE = 60.0
-
-
-def until(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + DEADLINE
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting for {what}")
-        time.sleep(0.02)
 
 
 @pytest.fixture(scope="module")
