@@ -195,20 +195,17 @@ class FunctionNode(NodeType):
         return function_run(plan, self.func, self.keywords, self.outputs, self.fields, self.exec_pins)
 
     def _call(self, ctx: Context) -> Any:
-        arguments = {}
-        for parameter, pin in self.keywords:
-            arguments[parameter] = ctx.get_input(pin)
-        if self.context is not None:
-            arguments[self.context] = ctx
-        if self.variadic is None:
-            return self.func(**arguments)
-        return self.func(*ctx.get_inputs(self.variadic), **arguments)
+        return self._call_reading(ctx, ctx.get_input)
 
     def _call_shaped(self, ctx: Context) -> Any:
         """`_call` of a type with inputs of a declared Struct shape (`@node` picks it only for those)."""
+        return self._call_reading(ctx, ctx.get_shaped_input)
+
+    def _call_reading(self, ctx: Context, read: Callable[[str], Any]) -> Any:
+        """Call the function with its inputs, each pin read by `read`."""
         arguments = {}
         for parameter, pin in self.keywords:
-            arguments[parameter] = ctx.get_shaped_input(pin)
+            arguments[parameter] = read(pin)
         if self.context is not None:
             arguments[self.context] = ctx
         if self.variadic is None:
