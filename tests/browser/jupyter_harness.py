@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-from playwright.sync_api import ConsoleMessage, Error, Page
+from playwright.sync_api import ConsoleMessage, Error, Locator, Page, expect
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -215,6 +215,16 @@ class NotebookPage:
     def run_all(self) -> None:
         """Run every cell through the application's own command, as the menu does; returns when all ran."""
         self.page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+
+    def open_editor(self, name: str, cells: list[str], nodes: int) -> Locator:
+        """Write a notebook of `cells` as `name` (one per front end), open and run it, and return the graph editor
+        once its `nodes` node boxes are drawn."""
+        self.open(self.server.write_notebook(f"{name}-{self.frontend}.ipynb", cells))
+        self.run_all()
+        editor = self.page.get_by_test_id("flowlike-editor")
+        expect(editor.get_by_test_id("node")).to_have_count(nodes, timeout=30_000)
+        editor.scroll_into_view_if_needed()
+        return editor
 
     def run_code(self, code: str) -> str:
         """Append a code cell, run it, and return the text its output area shows once it has run."""

@@ -67,13 +67,7 @@ NODES, WIRES = 4, 2
 
 def open_editor(notebook: NotebookPage, test_name: str) -> Locator:
     """Open the test notebook, run it, and return the editor once every node box is drawn."""
-    name = notebook.server.write_notebook(f"{test_name}-{notebook.frontend}.ipynb", [SETUP, SHOW])
-    notebook.open(name)
-    notebook.run_all()
-    editor = notebook.page.get_by_test_id("flowlike-editor")
-    expect(editor.get_by_test_id("node")).to_have_count(NODES, timeout=30_000)
-    editor.scroll_into_view_if_needed()
-    return editor
+    return notebook.open_editor(test_name, [SETUP, SHOW], NODES)
 
 
 def node_box(editor: Locator, node_id: str) -> Locator:

@@ -20,13 +20,7 @@ editor
 
 
 def open_debuggable(notebook: NotebookPage) -> Locator:
-    name = notebook.server.write_notebook(f"debugger-{notebook.frontend}.ipynb", [SETUP, SHOW])
-    notebook.open(name)
-    notebook.run_all()
-    editor = notebook.page.get_by_test_id("flowlike-editor")
-    expect(editor.get_by_test_id("node")).to_have_count(NODES, timeout=30_000)
-    editor.scroll_into_view_if_needed()
-    return editor
+    return notebook.open_editor("debugger", [SETUP, SHOW], NODES)
 
 
 def expect_paused_at(editor: Locator, node_id: str) -> None:

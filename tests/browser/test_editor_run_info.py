@@ -50,13 +50,7 @@ NODES = 7
 
 
 def open_editor(notebook: NotebookPage, test_name: str) -> Locator:
-    name = notebook.server.write_notebook(f"{test_name}-{notebook.frontend}.ipynb", [SETUP + EXTRA, SHOW])
-    notebook.open(name)
-    notebook.run_all()
-    editor = notebook.page.get_by_test_id("flowlike-editor")
-    expect(editor.get_by_test_id("node")).to_have_count(NODES, timeout=30_000)
-    editor.scroll_into_view_if_needed()
-    return editor
+    return notebook.open_editor(test_name, [SETUP + EXTRA, SHOW], NODES)
 
 
 def image_size(image: Locator) -> dict[str, list[int]]:
