@@ -112,8 +112,8 @@ def compile_plan(board: Board, registry: Registry) -> Plan:
         if placeholders else board.nodes
     impls = {node_id: registry.get(node.name)() for node_id, node in known.items()}
     pure = {node_id: node.is_pure for node_id, node in known.items()}
-    ids = {node_id: node_id for node_id in known}
-    """The id objects the plan is keyed by: a target holding the same object is found without comparing text."""
+    ids = {node_id: node_id for node_id in known}  # the id objects the plan is keyed by: a target holding the same
+    # object is found without comparing text
     into: dict[tuple[str, str], tuple[str, str]] = {}
     out_of: dict[tuple[str, str], list[Target]] = {}
     for wire in board.connections:
