@@ -644,7 +644,7 @@ class Board:
         run = self.start(variables, start=start, payload=payload, max_steps=max_steps, listeners=listeners,
                          registry=registry, policy=policy, backend=backend, cache=cache).wait()
         last = self.last_run
-        return last if last is not None and last.core is run else RunView(run)
+        return last if last is not None and last.core is run else RunView(run, self)
 
     def debug(self, variables: Mapping[str, Any] | None = None, *, start: str | None = None, payload: Any = None,
               step: bool | None = None) -> NotebookDebugger:
@@ -687,13 +687,13 @@ class Board:
         run = run_to(self.core, node, cache=self.cache, registry=self.registry, variables=values, start=start,
                      listeners=[_Ended(self)])
         last = self.last_run
-        return last if last is not None and last.core is run else RunView(run)
+        return last if last is not None and last.core is run else RunView(run, self)
 
     def _ended(self, run: Run) -> None:
         """A run of this board has ended: it becomes `last_run`, and bound pins land in the notebook."""
         from flowlike_nb.kernel.runs import RunView
 
-        self.last_run = RunView(run)
+        self.last_run = RunView(run, self)
         for name, (node_id, pin_id) in self.bindings.items():
             key = value_key(node_id, pin_id)
             if key in run.values:

@@ -14,13 +14,16 @@ A failed run is displayed with its error at the failing node; nothing is raised 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flowlike_core.board import LogLevel, PinDirection
 from flowlike_core.errors import UnknownNodeError
 from flowlike_core.reasons import Reason
 from flowlike_core.run import Run, RunStatus, value_key
 from flowlike_nb.kernel import namespace
+
+if TYPE_CHECKING:
+    from flowlike_nb.kernel.handles import Board
 
 RUN_MIME = "application/vnd.flowlike.run+json"
 """The run's JSON record rides along in the displayed output, so tools can read runs back from notebooks."""
@@ -97,8 +100,9 @@ class RunView:
     """A kernel view over an engine Run (`.core`); everything not defined here reads through to it, and a name the
     Run has means the same here (the tables have names of their own)."""
 
-    def __init__(self, run: Run) -> None:
+    def __init__(self, run: Run, board: Board | None = None) -> None:
         self.core = run
+        self._board = board
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
@@ -108,6 +112,15 @@ class RunView:
     @property
     def status(self) -> RunStatus:
         return self.core.status
+
+    @property
+    def board(self) -> Board:
+        """The notebook handle of the board that ran: the one that started the run, else a handle over it."""
+        if self._board is None:
+            from flowlike_nb.kernel.handles import Board
+
+            self._board = Board(self.core.board)
+        return self._board
 
     @property
     def result(self) -> Any:

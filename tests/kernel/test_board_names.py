@@ -51,6 +51,7 @@ RUN_ALIKE = {
     "output": "an output pin's last value, by node and pin name",
     "why": "why a node ran or came from the cache",
     "raise_for_status": "raise unless the run succeeded",
+    "board": "the board that ran",
 }
 PAIRS = {"Board": (Board, CoreBoard, BOARD_ALIKE), "Node": (NodeHandle, Node, NODE_ALIKE),
          "Pin": (PinHandle, Pin, PIN_ALIKE), "Run": (RunView, Run, RUN_ALIKE)}
@@ -158,3 +159,11 @@ def test_a_node_s_pins_are_handles_by_id_and_its_table_has_a_name_of_its_own():
     with pytest.raises(KeyError, match="no pin with id 'nope'"):
         say.pins["nope"]
     assert list(say.pin_table()["pin"]) == [p.name for p in [*say.core.inputs, *say.core.outputs]]
+
+
+def test_a_run_s_board_is_the_handle_that_ran_it():
+    board = Board("ran")
+    board.add("events_simple", "start")
+    run = board.run()
+    assert run.board is board and board.last_run.board is board
+    assert isinstance(RunView(run.core).board, Board) and RunView(run.core).board.core is board.core
