@@ -1,0 +1,192 @@
+"""One Chromium for the whole session (boards reach it through its DevTools endpoint: each run opens its own
+browser context there), a site on 127.0.0.1 to drive, and a builder of boards that pass an automation session
+from step to step."""
+
+from __future__ import annotations
+
+import base64
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flowlike_catalog.automation import PACK as AUTOMATION
+from pack_builder import Builder
+
+from flowlike_core import Node, Run
+
+CHROMIUM = "/usr/bin/chromium"
+DEADLINE = 60.0
+
+
+def until(condition: Callable[[], Any], what: str, timeout: float = DEADLINE) -> Any:
+    """Poll `condition` until it gives something true; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise TimeoutError(f"timed out waiting for {what}")
+
+
+@pytest.fixture(scope="session")
+def chromium_endpoint() -> Iterator[str]:
+    """A headless Chromium with its DevTools endpoint on 127.0.0.1 (the port it writes once it listens)."""
+    with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
+        proc = subprocess.Popen(
+            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync",
+             "--disable-background-networking", "--disable-component-update", "--remote-debugging-address=127.0.0.1",
+             "--remote-debugging-port=0", f"--user-data-dir={profile}", "about:blank"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        port_file = Path(profile) / "DevToolsActivePort"
+
+        def port() -> str:
+            assert proc.poll() is None, f"chromium exited with {proc.returncode}"
+            lines = port_file.read_text().splitlines() if port_file.exists() else []
+            return lines[0] if lines else ""
+
+        try:
+            yield f"http://127.0.0.1:{until(port, 'chromium to listen')}"
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+PAGES = {
+    "/": """<!doctype html><title>Home</title><h1 id="title">Welcome</h1>
+<p id="intro" data-kind="greeting">Hello <b>there</b></p><p id="hidden" style="display:none">secret</p>
+<a id="next" href="/form">Form</a>
+<button id="counter" aria-label="Count" onclick="this.textContent = +this.textContent + 1">0</button>
+<nav aria-label="Main"><ul><li><a href="/">Home</a></li></ul></nav>""",
+    "/form": """<!doctype html><title>Form</title>
+<input id="name" value="old"><select id="color"><option value="r">Red</option><option value="g">Green</option></select>
+<div id="keys"></div><div id="out"></div><div id="hovered">no</div><div id="clicks">0</div>
+<button id="send" onclick="out.textContent = 'sent ' + name.value + ' ' + color.value">Send</button>
+<button id="twice" ondblclick="clicks.textContent = 'double'">Twice</button>
+<span id="spot" onmouseenter="hovered.textContent = 'yes'">spot</span>
+<div style="height: 4000px"></div><p id="bottom">the end</p>
+<script>name.addEventListener('keydown', e => keys.textContent += e.key + ',');
+document.addEventListener('keydown', e => { if (e.target === document.body) keys.textContent += 'body:' + e.key; });
+</script>""",
+    "/late": """<!doctype html><title>Late</title><script>
+setTimeout(() => document.body.insertAdjacentHTML('beforeend', '<p id="late">here</p>'), 300);</script>""",
+    "/console": """<!doctype html><title>Console</title><script>
+console.log('plain', 1); console.warn('careful'); console.error('broken');</script>
+<button id="more" onclick="console.info('clicked')">More</button>
+<button id="throw" onclick="null.boom()">Throw</button>""",
+    "/network": """<!doctype html><title>Network</title><div id="got"></div>
+<button id="fetch" onclick="fetch('/api/data?x=1').then(r => r.text()).then(t => got.textContent = t)">Fetch</button>
+<button id="slow" onclick="fetch('/api/slow').then(r => r.text()).then(t => got.textContent = t)">Slow</button>
+<button id="other" onclick="fetch('/other')">Other</button>""",
+    "/files": """<!doctype html><title>Files</title><a id="dl" href="/download/report.csv">report</a>
+<a id="broken" href="/missing-download">broken</a>
+<input type="file" id="one"><input type="file" id="many" multiple><div id="names"></div>
+<script>for (const input of [one, many]) input.addEventListener('change', async () => {
+  const parts = [];
+  for (const f of input.files) parts.push(f.name + '=' + await f.text());
+  names.textContent = parts.join(';');
+});</script>""",
+}
+BASIC_AUTH = "Basic " + base64.b64encode(b"ada:lovelace").decode()
+SLOW_SECONDS = 0.4
+
+
+class Site(BaseHTTPRequestHandler):
+    """The pages above, and the endpoints they use: cookies, a download, a slow API, basic auth."""
+
+    def do_GET(self) -> None:  # noqa: N802 - the http.server hook's name
+        path = self.path.split("?")[0]
+        if path in PAGES:
+            self.reply(200, PAGES[path])
+        elif path == "/set-cookie":
+            self.reply(200, "<title>Cookie</title>set", [("Set-Cookie", "flavour=oat; Path=/")])
+        elif path == "/cookies":
+            self.reply(200, f"<title>Cookies</title><pre id='sent'>{self.headers.get('Cookie', '')}</pre>")
+        elif path == "/download/report.csv":
+            self.reply(200, "a,b\n1,2\n", [("Content-Type", "text/csv"),
+                                          ("Content-Disposition", 'attachment; filename="report.csv"')])
+        elif path == "/api/data":
+            self.reply(200, "data!", [("Content-Type", "text/plain"), ("X-Answer", "42")])
+        elif path == "/api/slow":
+            time.sleep(SLOW_SECONDS)  # the request a network-idle wait has to outlast
+            self.reply(200, "slow!", [("Content-Type", "text/plain")])
+        elif path == "/private":
+            if self.headers.get("Authorization") == BASIC_AUTH:
+                self.reply(200, "<title>Private</title><p id='who'>welcome ada</p>")
+            else:
+                self.reply(401, "no", [("WWW-Authenticate", 'Basic realm="test"')])
+        else:
+            self.reply(404, "<title>Missing</title>not here")
+
+    def reply(self, status: int, body: str, headers: list[tuple[str, str]] = ()) -> None:
+        data = body.encode()
+        self.send_response(status)
+        names = {name.lower() for name, _ in headers}
+        if "content-type" not in names:
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def site() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Site)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class Steps(Builder):
+    """A board: Start -> Start Automation Session -> Open Browser (on the shared Chromium) -> the steps added,
+    each taking the session the step before handed on."""
+
+    def __init__(self, endpoint: str, **open_defaults: Any) -> None:
+        super().__init__(AUTOMATION)
+        self.start = self.add("automation_start_session")
+        self.chain(self.add("events_simple"), self.start)
+        self.last, self.session = self.start, (self.start, "session")
+        self.opened = self.step("browser_open", webdriver_url=endpoint, **open_defaults)
+
+    def step(self, key: str, /, **defaults: Any) -> Node:
+        node = self.add(key, **defaults)
+        self.chain(self.last, node)
+        self.wire(*self.session, node, "session")
+        self.last = node
+        if any(pin.name == "session_out" for pin in node.pins.values()):
+            self.session = (node, "session_out")
+        return node
+
+    def run(self) -> Run:
+        return self.board.run(registry=self.registry, variables=self.values)
+
+    def ok(self) -> Run:
+        run = self.run()
+        run.raise_for_status()
+        return run
+
+
+@pytest.fixture
+def steps(chromium_endpoint: str) -> Callable[..., Steps]:
+    """`steps(**open_defaults)`: a new board on the shared Chromium."""
+    return lambda **open_defaults: Steps(chromium_endpoint, **open_defaults)
