@@ -5,9 +5,11 @@ space limit set with `resource.setrlimit` in the child for the run) fails the ru
 goes on, and the pool replaces the worker. The worker runs the board as a thread run goes (the executor's fast
 path, unless the caller listens to node events); its trace records and events stream back every `FLUSH` seconds
 (one pipe message per batch, each execution once), so traces and progress show live; log lines go at once. A
-crash names the node the worker last reported running (reported with every batch and every log line), keeps the
-lines before it, and, for a fatal signal, quotes the innermost Python frames of the thread it hit (faulthandler):
-they show the node's code even when the crash came before the worker could report the node.
+crash keeps the lines before it and names the node that was running, at no cost per node, also when it came before
+the worker reported anything of it: `os._exit` in a worker first writes the node of the Context on its stack
+(`CRASH_NODE`); a fatal signal writes the Python frames of the thread it hit (faulthandler), which the caller
+quotes and matches against the code of the board's node types (a type used by several nodes: all of them are
+named); else the node the worker last reported running.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import multiprocessing
 import os
 import pickle
 import signal
+import sys
 import tempfile
 import threading
 import time
@@ -26,7 +29,8 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from types import CodeType, FrameType
+from typing import IO, Any, NoReturn
 
 from flowlike_core.backends import BackendError
 from flowlike_core.backends.remote import BOARDS_KEPT, Job, Mirror, Sender, execute, prepare
@@ -44,6 +48,10 @@ CANCEL_GRACE = 2.0
 """Seconds a cancelled run gets to stop in its worker before the worker is killed."""
 CRASH_FRAMES = 3
 """Innermost Python frames a fatal signal's report quotes (the native call, the node's code, the engine's)."""
+CRASH_NODE = "flowlike-node: "
+"""How a worker's crash file names the node running when it called `os._exit`."""
+BY_VALUE = "<dynamic-code>"
+"""The file name a worker's frames give the code of node types sent by value (cloudpickle's)."""
 START_GRACE = 60.0
 """Seconds a worker may take to start a run (a cold one imports the engine and the node types' modules) before
 the run's `timeout` starts counting."""
@@ -60,6 +68,7 @@ def _worker_main(conn: Connection, crash_file: str) -> None:
 
     crash = open(crash_file, "w")  # noqa: SIM115 - open for the life of the process
     faulthandler.enable(crash, all_threads=False)
+    _name_node_on_exit(crash)
     while True:
         try:
             message = conn.recv()
@@ -74,6 +83,32 @@ def _worker_main(conn: Connection, crash_file: str) -> None:
         finally:
             if memory_limit:
                 resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def _name_node_on_exit(crash: IO[str]) -> None:
+    """Make `os._exit` write the node that is running (if it is a node calling it) to `crash` before it exits."""
+    real_exit = os._exit
+
+    def exit_naming_the_node(code: int) -> NoReturn:
+        node = _running_node(sys._getframe(1))
+        if node:
+            crash.write(f"{CRASH_NODE}{node}\n")
+            crash.flush()
+        real_exit(code)
+
+    os._exit = exit_naming_the_node
+
+
+def _running_node(frame: FrameType | None) -> str:
+    """The node id of the innermost execution Context on a thread's stack, from `frame` outwards ("" if none)."""
+    from flowlike_core.context import Context
+
+    while frame is not None:
+        for value in frame.f_locals.values():
+            if type(value) is Context and value._plan is not None:
+                return value._plan.node_id
+        frame = frame.f_back
+    return ""
 
 
 def _run_job(conn: Connection, job: Job) -> None:
@@ -92,6 +127,41 @@ def _run_job(conn: Connection, job: Job) -> None:
     finally:
         number, tail = sender.close()
         conn.send([job.run_id, number, pickle.dumps([*tail, ("done",)])])
+
+
+def _nodes_of_frames(board: Board, registry: Registry, frames: list[str]) -> list[str]:
+    """The nodes whose type's code is the innermost of `frames` (faulthandler's lines, innermost first) that is
+    code of one of the board's node types: the node a fatal signal hit, or the nodes sharing its type."""
+    by_type: dict[str, list[str]] = {}
+    for node in board.nodes.values():
+        by_type.setdefault(node.name, []).append(node.id)
+    spans = [(code, name) for name in by_type if name in registry for code in _codes(registry.get(name))]
+    for frame in frames:
+        where = _frame_place(frame)
+        if where is None:
+            continue
+        path, number, function = where
+        for code, name in spans:
+            if code.co_name == function and path in (code.co_filename, BY_VALUE) and \
+                    any(line == number for _, _, line in code.co_lines()):
+                return by_type[name]
+    return []
+
+
+def _codes(node_type: type) -> list[CodeType]:
+    """The code of a node type's own functions (its `run`, an `@node` function, the functions nested in them)."""
+    found = [value.__code__ for value in [*vars(node_type).values(), getattr(node_type, "func", None)]
+             if hasattr(value, "__code__")]
+    for code in found:
+        found.extend(const for const in code.co_consts if isinstance(const, CodeType))
+    return found
+
+
+def _frame_place(frame: str) -> tuple[str, int, str] | None:
+    """(file, line, function) of a faulthandler frame line: `File "path", line 12 in name`."""
+    head, _, rest = frame.partition('", line ')
+    line, _, function = rest.partition(" in ")
+    return (head.removeprefix('File "'), int(line), function) if line.isdigit() else None
 
 
 # ---- the pool ----------------------------------------------------------------------------------------------
@@ -147,14 +217,15 @@ class Worker:
             return f"died from {name} ({cause})"
         return f"exited with code {code} (os._exit or sys.exit outside a node)"
 
-    def crash_stack(self) -> str:
-        """The innermost frames of the thread a fatal signal hit, as faulthandler wrote them ("" if it did not)."""
+    def crash_report(self) -> tuple[str, list[str]]:
+        """What the worker wrote as it crashed: the node that called `os._exit` ("" if none), and the frames of the
+        thread a fatal signal hit, innermost first, as faulthandler wrote them (none if it did not)."""
         try:
-            text = Path(self.crash_file).read_text(errors="replace")
+            lines = Path(self.crash_file).read_text(errors="replace").splitlines()
         except OSError:
-            return ""
-        frames = [line.strip() for line in text.splitlines() if line.startswith("  File ")][:CRASH_FRAMES]
-        return f"; at {' <- '.join(frames)}" if frames else ""
+            return "", []
+        node = next((line.removeprefix(CRASH_NODE) for line in lines if line.startswith(CRASH_NODE)), "")
+        return node, [line.strip() for line in lines if line.startswith("  File ")]
 
 
 def _remove(path: str) -> None:
@@ -237,7 +308,7 @@ class ProcessBackend:
                            max_steps=max_steps, run_id=run_id, backend=self.name, policy=policy, cache=cache)
         mirror = Mirror(run, listeners)
         job.watched = mirror.watched
-        return ProcessRunHandle(self, run, job, mirror)
+        return ProcessRunHandle(self, run, job, mirror, registry)
 
     def close(self) -> None:
         self.pool.close()
@@ -246,8 +317,9 @@ class ProcessBackend:
 class ProcessRunHandle:
     """A run in a worker process: `wait`, `cancel`, `done`, like a local `RunHandle`."""
 
-    def __init__(self, backend: ProcessBackend, run: Run, job: Job, mirror: Mirror) -> None:
+    def __init__(self, backend: ProcessBackend, run: Run, job: Job, mirror: Mirror, registry: Registry) -> None:
         self.backend = backend
+        self._registry = registry
         self.run = run
         self.mirror = mirror
         self._job = job
@@ -313,15 +385,22 @@ class ProcessRunHandle:
                     return False
 
     def _died(self, worker: Worker) -> None:
-        node = self.mirror.running_node()
-        self.mirror.fail(BackendError(f"the worker process running the board {worker.death()}{self._at(node)}"
-                                      f"{worker.crash_stack()}"), node)
+        named, frames = worker.crash_report()
+        reported = self.mirror.running_node()
+        nodes = [named] if named else _nodes_of_frames(self.run.board, self._registry, frames) or \
+            ([reported] if reported else [])  # (not narrowed by `reported`: it may be a node that has ended since)
+        at = f" at {' <- '.join(frames[:CRASH_FRAMES])}" if frames else ""
+        self.mirror.fail(BackendError(f"the worker process running the board {worker.death()}{self._at(*nodes)}"
+                                      f"{';' if at else ''}{at}"), nodes[0] if len(nodes) == 1 else None)
 
-    def _at(self, node_id: str) -> str:
-        if not node_id:
+    def _at(self, *node_ids: str) -> str:
+        labels = [node.label() if (node := self.run.board.nodes.get(node_id)) else node_id for node_id in node_ids
+                  if node_id]
+        if not labels:
             return ""
-        node = self.run.board.nodes.get(node_id)
-        return f" while node {node.label() if node else node_id} was running"
+        if len(labels) == 1:
+            return f" while node {labels[0]} was running"
+        return f" while one of the nodes {', '.join(labels)} was running"
 
     def done(self) -> bool:
         return self.mirror.ended.is_set()

@@ -59,6 +59,22 @@ def node_types() -> list[type[NodeType]]:
                 raise RuntimeError("on purpose")
             ctx.activate("exec_out")
 
+    class CrashAtOnce(NodeType):
+        """Segfaults or calls `os._exit(9)` as it starts (`how`), before it logs or reports anything."""
+
+        name = "s_crash"
+        pins = (exec_in(), data_in("how", DataType.STRING, default="nothing"), exec_out())
+
+        def run(self, ctx):
+            import ctypes
+
+            how = ctx.get_input("how")
+            if how == "segfault":
+                ctypes.string_at(0)
+            elif how == "exit":
+                os._exit(9)
+            ctx.activate("exec_out")
+
     class Square(NodeType):
         """Pure: the variable `n`, squared."""
 
@@ -153,7 +169,7 @@ def node_types() -> list[type[NodeType]]:
             ctx.info(f"released {ctx.get_input('value')}")
             ctx.activate("exec_out")
 
-    return [Start, Misbehave, Square, Triple, Keep, SlowDouble, Check, WaitFor]
+    return [Start, Misbehave, CrashAtOnce, Square, Triple, Keep, SlowDouble, Check, WaitFor]
 
 
 def misbehaving_board(registry: Registry, how: str) -> Board:
@@ -161,6 +177,18 @@ def misbehaving_board(registry: Registry, how: str) -> Board:
     start = board.apply(commands.AddNode(registry.get("s_start").create(node_id="start")))
     bad = board.apply(commands.AddNode(registry.get("s_misbehave").create(node_id="bad", how=how)))
     board.apply(commands.Connect(start.id, "exec_out", bad.id, "exec_in"))
+    return board
+
+
+def crash_board(registry: Registry, how: str, before: str = "s_misbehave") -> Board:
+    """start -> `before` (node "calm", does nothing: an `s_misbehave` logs that it will) -> s_crash (node "crash",
+    does `how` at once)."""
+    board = Board(name=f"crash-{how}")
+    start = board.apply(commands.AddNode(registry.get("s_start").create(node_id="start")))
+    calm = board.apply(commands.AddNode(registry.get(before).create(node_id="calm", how="nothing")))
+    crash = board.apply(commands.AddNode(registry.get("s_crash").create(node_id="crash", how=how)))
+    board.apply(commands.Connect(start.id, "exec_out", calm.id, "exec_in"))
+    board.apply(commands.Connect(calm.id, "exec_out", crash.id, "exec_in"))
     return board
 
 

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from scale_boards import misbehaving_board, square_board
+from scale_boards import crash_board, misbehaving_board, square_board
 
 from flowlike_core import Board, Listener, RunStatus, commands, default_registry, run_board
 from flowlike_core.backends import BackendError
@@ -76,6 +76,27 @@ def test_a_crashing_node_fails_the_run_and_leaves_us_alive(registry, process_bac
         assert " in string_at <- File " in run.error and " in run <- File " in run.error
     again = run_board(misbehaving_board(registry, "nothing"), registry=registry, backend=process_backend)
     assert again.ok and again.output("bad", "pid") != os.getpid()
+
+
+@pytest.mark.parametrize(("how", "cause"), [
+    ("segfault", "died from SIGSEGV (a segmentation fault) while node 's_crash' (crash) was running; at File "),
+    ("exit", "exited with code 9 (os._exit or sys.exit outside a node) while node 's_crash' (crash) was running"),
+])
+def test_a_node_crashing_as_it_starts_is_named(registry, process_backend, how, cause):
+    """It crashes before the worker reports it (the node before it was the last one reported running)."""
+    run = run_board(crash_board(registry, how), registry=registry, backend=process_backend)
+    assert run.status is RunStatus.FAILED
+    assert cause in run.error
+    assert run.error_node == "crash"
+    assert run.traces_of("crash")[-1].status.value == "Failed"
+    assert [line.message for line in run.logs()] == ["going to do nothing"]
+
+
+def test_a_segfault_in_a_type_used_by_several_nodes_names_them_all(registry, process_backend):
+    run = run_board(crash_board(registry, "segfault", before="s_crash"), registry=registry, backend=process_backend)
+    assert run.status is RunStatus.FAILED
+    assert "while one of the nodes 's_crash' (calm), 's_crash' (crash) was running" in run.error
+    assert run.error_node is None
 
 
 def test_a_hanging_node_is_killed_after_the_timeout(registry):
