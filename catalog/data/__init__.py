@@ -1,11 +1,31 @@
 """The data pack: tables (Arrow) and SQL sessions (DuckDB), files, spreadsheets, databases and lakes."""
 
-from flowlike_catalog.data import charts, databases, excel, files, lakes, local_db, paths, rows, sql, tables, tdms, time
+from flowlike_catalog.data import (
+    charts,
+    databases,
+    excel,
+    files,
+    google,
+    google_calendar,
+    google_drive,
+    google_gmail,
+    google_meet,
+    google_sheets,
+    lakes,
+    local_db,
+    paths,
+    rows,
+    sql,
+    tables,
+    tdms,
+    time,
+)
 
 from flowlike_core import Pack
 
 PACK = Pack(
     "data",
-    modules=[sql, time, lakes, tables, rows, charts, files, paths, excel, databases, local_db, tdms],
+    modules=[google, google_drive, google_sheets, google_calendar, google_meet, google_gmail,
+             sql, time, lakes, tables, rows, charts, files, paths, excel, databases, local_db, tdms],
     description="Tables and SQL sessions, files, spreadsheets, databases and lakes",
 )

@@ -1,0 +1,205 @@
+"""Google Workspace and YouTube through their REST APIs: the provider every Google node takes, and the one call
+they all make (the web pack's HTTP layer, the token as a secret header, Google's error JSON read into the
+Error pin's message).
+
+Google's APIs live on several hosts (www.googleapis.com, sheets.googleapis.com, docs...). The provider's
+`base_url`, when set, stands in for all of them: each service's path (`/drive/v3`, `/v4/spreadsheets`...)
+goes under it, which is how a proxy or a local test server is used.
+
+The provider takes an OAuth access token made elsewhere (Google's consent flow runs in a browser, which a
+board does not do: get the token with your own OAuth client, gcloud, or a service account's token endpoint).
+Nodes output Flow-Like's structs (snake_case fields) where Flow-Like has one, and Google's JSON as `raw`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Annotated, Any, ClassVar
+from urllib.parse import quote, urlsplit
+
+from flowlike_catalog.web.errors import routed
+from flowlike_catalog.web.http import HttpBody, HttpRequest, fetch
+from pydantic import BaseModel, ConfigDict, SecretStr
+
+from flowlike_core import Context, DataType, NodeType, Pin, PinSpec, ValueType, data_in, data_out, exec_in, exec_out
+from flowlike_core import node as function_node
+
+CATEGORY = "Data/Google"
+CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
+
+ROOTS = {
+    "drive": "https://www.googleapis.com/drive/v3",
+    "calendar": "https://www.googleapis.com/calendar/v3",
+    "gmail": "https://gmail.googleapis.com/gmail/v1",
+    "youtube": "https://www.googleapis.com/youtube/v3",
+    "sheets": "https://sheets.googleapis.com/v4",
+    "docs": "https://docs.googleapis.com/v1",
+    "slides": "https://slides.googleapis.com/v1",
+    "forms": "https://forms.googleapis.com/v1",
+}
+"""Where each service's REST resources start."""
+
+
+class GoogleProvider(BaseModel):
+    """Flow-Like's Google provider (an access token for all Google services), plus where to send the calls;
+    the token never shows in dumps or logs."""
+
+    model_config = ConfigDict(frozen=True)
+    provider_id: str = "google"
+    access_token: SecretStr
+    refresh_token: str | None = None
+    expires_at: int | None = None
+    base_url: str = ""
+
+
+PROVIDER_SCHEMA = GoogleProvider.model_json_schema()
+
+
+class GoogleError(RuntimeError):
+    pass
+
+
+@function_node(friendly_name="Google")
+def data_google_provider(
+    access_token: Annotated[str, Pin(sensitive=True, required=True, description="An OAuth 2.0 access token with "
+                                     "the scopes your nodes need; feed it from a secret variable")] = "",
+    base_url: Annotated[str, Pin(description="Empty: Google's own hosts. Else one URL serving every service's "
+                                             "paths (a proxy, a test server)")] = "",
+) -> Annotated[GoogleProvider, Pin(name="provider", schema=PROVIDER_SCHEMA)]:
+    """Google access (Drive, Sheets, Docs, Slides, Forms, Gmail, Calendar, Meet, YouTube) with an OAuth access
+    token you obtained yourself: the browser consent flow is not part of a board."""
+    if not access_token:
+        raise ValueError("Google access token is empty (is the secret variable set?)")
+    if base_url and not base_url.startswith(("http://", "https://")):
+        raise ValueError(f"base_url must start with http:// or https://, got {base_url!r}")
+    return GoogleProvider(access_token=SecretStr(access_token), base_url=base_url.rstrip("/"))
+
+
+def error_text(body: bytes) -> str:
+    """The message of Google's error JSON ({"error": {"message": ...}} or OAuth's "error_description")."""
+    try:
+        found = json.loads(body)
+    except ValueError:
+        return body[:200].decode("utf-8", "replace")
+    error = found.get("error") if isinstance(found, dict) else None
+    if isinstance(error, dict):
+        return str(error.get("message") or error.get("status") or error)
+    return str(found.get("error_description") or error or found) if isinstance(found, dict) else str(found)
+
+
+class Google:
+    """Calls for one node execution: the provider's token on every request, the service's root URL."""
+
+    def __init__(self, ctx: Context, provider: Any) -> None:
+        if isinstance(provider, dict) and provider:
+            provider = GoogleProvider.model_validate(provider)
+        if not isinstance(provider, GoogleProvider):
+            raise TypeError(f"expected a Google provider (from Google), got {type(provider).__name__}")
+        self.ctx, self.provider = ctx, provider
+
+    def url(self, service: str, path: str) -> str:
+        root = ROOTS[service]
+        if self.provider.base_url:
+            root = self.provider.base_url + urlsplit(root).path
+        return root + path
+
+    async def call(self, service: str, method: str, path: str, *, params: dict[str, Any] | None = None,
+                   body: Any = None, raw: bool = False) -> Any:
+        """Google's JSON answer (bytes when `raw`); a 4xx/5xx answer raises GoogleError with Google's message."""
+        request = HttpRequest(
+            url=self.url(service, path), method=method, headers={"Accept": "application/json" if not raw else "*/*"},
+            secret_headers={"Authorization": SecretStr(f"Bearer {self.provider.access_token.get_secret_value()}")},
+            query={k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in (params or {}).items()
+                   if v not in ("", None)},
+            body=HttpBody(kind="json", value=body) if body is not None else None)
+        response = await fetch(self.ctx, request)
+        if response.status_code >= 400:
+            raise GoogleError(f"Google {service.title()} answered {response.status_code} to {method} {path}: "
+                              f"{error_text(response.body)}")
+        if raw:
+            return response.body
+        return json.loads(response.body) if response.body.strip() else {}
+
+
+def segment(value: str, what: str) -> str:
+    """One path segment from an id input: required, and quoted."""
+    if not value:
+        raise ValueError(f"{what} is required")
+    return quote(value, safe="")
+
+
+def csv_list(text: str) -> list[str]:
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+def rfc3339(moment: Any, what: str) -> str:
+    """A Date input as RFC 3339 (naive times are UTC)."""
+    if isinstance(moment, str):
+        try:
+            moment = dt.datetime.fromisoformat(moment.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(f"{what} is not a date and time: {moment!r}") from None
+    if not isinstance(moment, dt.datetime):
+        if isinstance(moment, dt.date):
+            moment = dt.datetime.combine(moment, dt.time())
+        else:
+            raise ValueError(f"{what} is required (a date and time)")
+    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).isoformat()
+
+
+def text_in(name: str, default: str | None = None, description: str = "") -> PinSpec:
+    return data_in(name, DataType.STRING, default=default or "", required=default is None, description=description)
+
+
+def int_in(name: str, default: int | None = None, description: str = "") -> PinSpec:
+    return data_in(name, DataType.INTEGER, default=default, required=default is None, description=description)
+
+
+def bool_in(name: str, default: bool, description: str = "") -> PinSpec:
+    return data_in(name, DataType.BOOLEAN, default=default, description=description)
+
+
+def struct_out(name: str, array: bool = False, description: str = "") -> PinSpec:
+    return data_out(name, DataType.STRUCT, ValueType.ARRAY if array else ValueType.NORMAL, description=description)
+
+
+def text_out(name: str, description: str = "") -> PinSpec:
+    return data_out(name, DataType.STRING, description=description)
+
+
+def int_out(name: str, description: str = "") -> PinSpec:
+    return data_out(name, DataType.INTEGER, description=description)
+
+
+RAW = data_out("raw", DataType.GENERIC, description="Google's JSON answer as it came")
+NEXT_PAGE = text_out("next_page_token", "Pass it as page_token for the next page; empty on the last one")
+
+
+class GoogleNode(NodeType):
+    """A Google call: provider and the node's inputs in; Success with the outputs `call` returns, or Error."""
+
+    inputs: ClassVar[tuple[PinSpec, ...]] = ()
+    outputs: ClassVar[tuple[PinSpec, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        cls.pins = (exec_in(), data_in("provider", DataType.STRUCT, schema=PROVIDER_SCHEMA, required=True,
+                                       description="From Google"), *cls.inputs,
+                    exec_out("exec_out", "Success"), exec_out("error", "Error", "Google answered with an error, "
+                                                              "could not be reached, or an input was wrong"),
+                    *cls.outputs, data_out("error_message", DataType.STRING, description="What went wrong"))
+        super().__init_subclass__(**kwargs)
+
+    async def call(self, google: Google, **inputs: Any) -> dict[str, Any]:
+        raise NotImplementedError
+
+    async def run(self, ctx: Context) -> None:
+        inputs = {spec.name: ctx.get_input(spec.name) for spec in self.inputs}
+        try:
+            outputs = await self.call(Google(ctx, ctx.get_input("provider")), **inputs)
+        except (GoogleError, OSError, ValueError) as exc:  # OSError: connection errors
+            routed(ctx, "error", exc, "error_message")
+            return
+        for name, value in outputs.items():
+            ctx.set_output(name, value)
+        ctx.activate("exec_out")

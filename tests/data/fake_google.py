@@ -1,0 +1,494 @@
+"""A local stand-in for Google's REST APIs (Drive v3, Sheets v4, Calendar v3, Gmail v1, Docs v1, Slides v1,
+Forms v1, YouTube Data v3) under one base URL, each service at its documented path, answering with the JSON
+shapes Google documents (trimmed to the fields that matter) over in-memory data; `serve`, which runs any of
+the fake services of these tests on a free 127.0.0.1 port; and `ServiceFlow`, a board of one service's nodes."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import email
+import email.policy
+import itertools
+import json
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from data_boards import Flow
+
+from flowlike_core import Node, Run
+
+TOKEN = "ya29.local-test-token"
+FOLDER = "application/vnd.google-apps.folder"
+DOC = "application/vnd.google-apps.document"
+
+
+@contextlib.contextmanager
+def serve(app: Any) -> Iterator[str]:
+    """Serve a Starlette app with uvicorn on its own thread; yields its base URL."""
+    import uvicorn
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the fake server did not start")
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+class ServiceFlow:
+    """Start → the steps added with `step`, each after the last, all fed by one provider node."""
+
+    def __init__(self, provider: str, **settings: Any) -> None:
+        self.flow = Flow()
+        self.provider = self.flow.add(provider, **settings)
+
+    def step(self, key: str, /, **defaults: Any) -> Node:
+        return self.flow.step(key, provider=(self.provider, "provider"), **defaults)
+
+    def run(self) -> Run:
+        return self.flow.run()
+
+    def outputs(self, run: Run, node: Node) -> dict[str, Any]:
+        """The data outputs `node` set in `run`."""
+        found = {}
+        for pin in node.pins.values():
+            if pin.direction.value == "Output" and pin.data_type.value != "Execution":
+                try:
+                    found[pin.name] = run.output(node.id, pin.name)
+                except KeyError:
+                    continue
+        return found
+
+
+def google_flow(url: str, token: str = TOKEN) -> ServiceFlow:
+    return ServiceFlow("data_google_provider", access_token=token, base_url=url)
+
+
+def one(board: ServiceFlow, key: str, /, **defaults: Any) -> dict[str, Any]:
+    """The outputs of one more step, run on the board (which must succeed)."""
+    node = board.step(key, **defaults)
+    return board.outputs(board.run(), node)
+
+
+def google_error(status: int, message: str, code: str) -> Any:
+    """Google's error JSON (the same shape for every API here)."""
+    from starlette.responses import JSONResponse
+
+    return JSONResponse({"error": {"code": status, "message": message, "status": code,
+                                   "errors": [{"message": message, "domain": "global", "reason": code.lower()}]}},
+                        status_code=status)
+
+
+# ---- Sheets' A1 notation ------------------------------------------------------------------------------------
+
+
+def column_number(letters: str) -> int:
+    return sum((ord(c) - 64) * 26 ** i for i, c in enumerate(reversed(letters.upper())))
+
+
+def column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def a1(text: str) -> tuple[str, int, int, int, int]:
+    """(sheet, first row, first column, last row, last column), 1-based; open ends are large."""
+    sheet, _, cells = text.rpartition("!") if "!" in text else (text, "", "")
+    sheet = sheet.strip("'")
+    if not cells:
+        return sheet, 1, 1, 10**6, 10**3
+    start, _, end = cells.partition(":")
+    end = end or start
+
+    def corner(ref: str, row_default: int) -> tuple[int, int]:
+        found = re.fullmatch(r"([A-Z]*)(\d*)", ref.upper())
+        assert found, ref
+        return int(found[2] or row_default), column_number(found[1]) if found[1] else 1
+
+    (r1, c1), (r2, c2) = corner(start, 1), corner(end, 10**6)
+    return sheet, r1, c1, r2, c2 if re.match(r"[A-Z]", end.upper()) else 10**3
+
+
+class State:
+    def __init__(self) -> None:
+        self.requests: list[dict[str, Any]] = []
+        self.ids = itertools.count(1)
+        self.files: dict[str, dict[str, Any]] = {
+            "root": {"id": "root", "name": "My Drive", "mimeType": FOLDER, "parents": []}}
+        self.contents: dict[str, bytes] = {}
+        self.spreadsheets: dict[str, dict[str, Any]] = {}
+        self.cells: dict[tuple[str, str], dict[tuple[int, int], Any]] = {}
+        self.calendars = [{"id": "ada@example.org", "summary": "Ada", "timeZone": "Europe/London", "primary": True,
+                           "accessRole": "owner"},
+                          {"id": "team@group.calendar.google.com", "summary": "Team", "accessRole": "reader"}]
+        self.events: dict[str, dict[str, dict[str, Any]]] = {c["id"]: {} for c in self.calendars}
+        self.sent: list[Any] = []
+        self.drafts: list[dict[str, Any]] = []
+        self.documents: dict[str, dict[str, Any]] = {}
+        self.presentations: dict[str, dict[str, Any]] = {}
+        self.forms: dict[str, dict[str, Any]] = {}
+        self.responses: dict[str, list[dict[str, Any]]] = {}
+        self.playlist_items: dict[str, list[dict[str, Any]]] = {"PL1": []}
+
+    def new_id(self, prefix: str) -> str:
+        return f"{prefix}{next(self.ids)}"
+
+    def add_file(self, name: str, mime: str, parent: str = "root", content: bytes = b"") -> dict[str, Any]:
+        ident = self.new_id("f")
+        file = {"id": ident, "name": name, "mimeType": mime, "parents": [parent],
+                "createdTime": "2026-01-02T03:04:05.000Z", "modifiedTime": "2026-01-02T03:04:05.000Z",
+                "webViewLink": f"https://drive.google.com/file/d/{ident}/view"}
+        if mime != FOLDER and not mime.startswith("application/vnd.google-apps."):
+            file["size"] = str(len(content))
+        self.files[ident], self.contents[ident] = file, content
+        return file
+
+    def calendar(self, ident: str) -> dict[str, dict[str, Any]] | None:
+        if ident == "primary":
+            ident = self.calendars[0]["id"]
+        return self.events.get(ident)
+
+
+def picked(resource: dict[str, Any], fields: str | None) -> dict[str, Any]:
+    """Drive's `fields` selection of a File (one level: `id,name` or `files(id,name)` handled by the caller)."""
+    if not fields:
+        return {k: resource[k] for k in ("id", "name", "mimeType") if k in resource} | {"kind": "drive#file"}
+    return {k: resource[k] for k in fields.split(",") if k in resource}
+
+
+def drive_query(files: list[dict[str, Any]], q: str) -> list[dict[str, Any]]:
+    """The clauses the nodes send, joined by `and`: 'X' in parents, mimeType (!)= '...', trashed = false,
+    name contains '...', fullText contains '...'."""
+    found = files
+    for clause in re.split(r"\s+and\s+", q.strip()):
+        clause = clause.strip().strip("()")
+        if m := re.fullmatch(r"'((?:[^'\\]|\\.)*)' in parents", clause):
+            found = [f for f in found if m[1].replace("\\'", "'") in f.get("parents", [])]
+        elif m := re.fullmatch(r"mimeType\s*(!?=)\s*'([^']*)'", clause):
+            found = [f for f in found if (f["mimeType"] == m[2]) == (m[1] == "=")]
+        elif clause == "trashed = false":
+            pass
+        elif m := re.fullmatch(r"(name|fullText) contains '([^']*)'", clause):
+            found = [f for f in found if m[2].lower() in f["name"].lower()]
+        else:
+            raise ValueError(clause)
+    return found
+
+
+def google_app() -> Any:  # noqa: C901 - one route table for the fake, read top to bottom
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse, Response
+    from starlette.routing import Route
+
+    state = State()
+
+    def guarded(handler: Any) -> Any:
+        async def endpoint(request: Request) -> Response:
+            body = await request.body()
+            try:
+                payload = json.loads(body) if body else None
+            except ValueError:
+                payload = body
+            state.requests.append({"method": request.method, "path": request.url.path,
+                                   "query": dict(request.query_params), "json": payload})
+            if request.headers.get("authorization") != f"Bearer {TOKEN}":
+                return google_error(401, "Request had invalid authentication credentials. Expected OAuth 2 "
+                                         "access token.", "UNAUTHENTICATED")
+            return await handler(request, payload, **request.path_params)
+
+        return endpoint
+
+    # ---- Drive ----
+
+    def missing_file(ident: str) -> Any:
+        return google_error(404, f"File not found: {ident}.", "NOT_FOUND")
+
+    async def files(request: Request, payload: Any) -> Response:
+        query = request.query_params
+        fields = query.get("fields", "")
+        if request.method == "POST":
+            made = state.add_file(payload["name"], payload.get("mimeType", "application/octet-stream"),
+                                  (payload.get("parents") or ["root"])[0])
+            return JSONResponse(picked(made, fields))
+        try:
+            listed = drive_query([f for f in state.files.values() if f["id"] != "root"], query.get("q", ""))
+        except ValueError as exc:
+            return google_error(400, f"Invalid Value: {exc}", "INVALID_ARGUMENT")
+        inner = re.search(r"files\(([^)]*)\)", fields)
+        listed = listed[:int(query.get("pageSize", 100))]
+        return JSONResponse({"kind": "drive#fileList", "files": [picked(f, inner[1] if inner else "")
+                                                                 for f in listed]})
+
+    async def file(request: Request, payload: Any, ident: str) -> Response:
+        found = state.files.get(ident)
+        if found is None:
+            return missing_file(ident)
+        query = request.query_params
+        if request.method == "DELETE":
+            del state.files[ident]
+            return Response(status_code=204)
+        if request.method == "PATCH":
+            if "addParents" in query:
+                found["parents"] = [p for p in found["parents"] if p not in query.get("removeParents", "").split(",")]
+                found["parents"].append(query["addParents"])
+            found.update(payload or {})
+        if query.get("alt") == "media":
+            if found["mimeType"].startswith("application/vnd.google-apps."):
+                return google_error(403, "Only files with binary content can be downloaded. Use Export with "
+                                         "Docs Editors files.", "FORBIDDEN")
+            return Response(state.contents[ident], media_type=found["mimeType"])
+        return JSONResponse(picked(found, query.get("fields", "")))
+
+    async def export(request: Request, payload: Any, ident: str) -> Response:
+        found = state.files.get(ident)
+        if found is None:
+            return missing_file(ident)
+        mime = request.query_params.get("mimeType", "")
+        if not found["mimeType"].startswith("application/vnd.google-apps.") or not mime:
+            return google_error(400, "Export only supports Docs Editors files.", "INVALID_ARGUMENT")
+        text = state.contents[ident].decode()
+        return Response(text.encode() if mime.startswith("text/") else b"%PDF-" + text.encode(), media_type=mime)
+
+    async def copy(request: Request, payload: Any, ident: str) -> Response:
+        found = state.files.get(ident)
+        if found is None:
+            return missing_file(ident)
+        made = state.add_file(payload.get("name") or f"Copy of {found['name']}", found["mimeType"],
+                              (payload.get("parents") or found["parents"])[0], state.contents[ident])
+        return JSONResponse(picked(made, request.query_params.get("fields", "")))
+
+    # ---- Sheets ----
+
+    def sheet_of(book: dict[str, Any], title: str) -> dict[str, Any] | None:
+        found = [s for s in book["sheets"] if s["properties"]["title"] == title]
+        return found[0] if found else None
+
+    async def spreadsheets(request: Request, payload: Any) -> Response:
+        ident = state.new_id("ss")
+        title = payload.get("properties", {}).get("title", "Untitled spreadsheet")
+        book = {"spreadsheetId": ident, "properties": {"title": title, "locale": "en_US", "timeZone": "Etc/GMT"},
+                "sheets": [{"properties": {"sheetId": 0, "title": "Sheet1", "index": 0, "sheetType": "GRID",
+                                           "gridProperties": {"rowCount": 1000, "columnCount": 26}}}],
+                "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{ident}/edit"}
+        state.spreadsheets[ident] = book
+        return JSONResponse(book)
+
+    async def spreadsheet(request: Request, payload: Any, ident: str) -> Response:
+        book = state.spreadsheets.get(ident)
+        return JSONResponse(book) if book else google_error(404, "Requested entity was not found.", "NOT_FOUND")
+
+    async def batch_update(request: Request, payload: Any, ident: str) -> Response:
+        book = state.spreadsheets.get(ident)
+        if book is None:
+            return google_error(404, "Requested entity was not found.", "NOT_FOUND")
+        replies: list[dict[str, Any]] = []
+        for change in payload["requests"]:
+            if "addSheet" in change:
+                title = change["addSheet"]["properties"]["title"]
+                if sheet_of(book, title):
+                    return google_error(400, f'Invalid requests[0].addSheet: A sheet with the name "{title}" '
+                                             "already exists. Please enter another name.", "INVALID_ARGUMENT")
+                properties = {"sheetId": 1000 + len(book["sheets"]), "title": title, "index": len(book["sheets"]),
+                              "sheetType": "GRID", "gridProperties": {"rowCount": 1000, "columnCount": 26}}
+                book["sheets"].append({"properties": properties})
+                replies.append({"addSheet": {"properties": properties}})
+            elif "deleteSheet" in change:
+                wanted = change["deleteSheet"]["sheetId"]
+                if not any(s["properties"]["sheetId"] == wanted for s in book["sheets"]):
+                    return google_error(400, f"Invalid requests[0].deleteSheet: No grid with id: {wanted}",
+                                        "INVALID_ARGUMENT")
+                book["sheets"] = [s for s in book["sheets"] if s["properties"]["sheetId"] != wanted]
+                replies.append({})
+        return JSONResponse({"spreadsheetId": ident, "replies": replies})
+
+    def grid(ident: str, cells: str) -> tuple[dict[tuple[int, int], Any], tuple[str, int, int, int, int]] | None:
+        book = state.spreadsheets.get(ident)
+        where = a1(cells)
+        if book is None or sheet_of(book, where[0]) is None:
+            return None
+        return state.cells.setdefault((ident, where[0]), {}), where
+
+    def write(cells: dict[tuple[int, int], Any], row: int, col: int, values: list[list[Any]]) -> None:
+        for r, line in enumerate(values):
+            for c, value in enumerate(line):
+                cells[(row + r, col + c)] = value
+
+    def span(sheet: str, row: int, col: int, values: list[list[Any]]) -> str:
+        width = max(len(line) for line in values)
+        return f"{sheet}!{column_letters(col)}{row}:{column_letters(col + width - 1)}{row + len(values) - 1}"
+
+    async def values(request: Request, payload: Any, ident: str, cells: str) -> Response:
+        found = grid(ident, cells.removesuffix(":append").removesuffix(":clear"))
+        if found is None:
+            return google_error(400, f"Unable to parse range: {cells}", "INVALID_ARGUMENT")
+        data, (sheet, r1, c1, r2, c2) = found
+        if cells.endswith(":clear"):
+            for key in [k for k in data if r1 <= k[0] <= r2 and c1 <= k[1] <= c2]:
+                del data[key]
+            return JSONResponse({"spreadsheetId": ident, "clearedRange": cells.removesuffix(":clear")})
+        if cells.endswith(":append"):
+            if request.query_params.get("valueInputOption") not in ("RAW", "USER_ENTERED"):
+                return google_error(400, "'valueInputOption' is required but not specified", "INVALID_ARGUMENT")
+            row = max([k[0] for k in data if c1 <= k[1] <= c2], default=r1 - 1) + 1
+            write(data, row, c1, payload["values"])
+            where = span(sheet, row, c1, payload["values"])
+            return JSONResponse({"spreadsheetId": ident, "tableRange": cells, "updates": {
+                "spreadsheetId": ident, "updatedRange": where, "updatedRows": len(payload["values"]),
+                "updatedColumns": max(len(line) for line in payload["values"]),
+                "updatedCells": sum(len(line) for line in payload["values"])}})
+        if request.method == "PUT":
+            if request.query_params.get("valueInputOption") not in ("RAW", "USER_ENTERED"):
+                return google_error(400, "'valueInputOption' is required but not specified", "INVALID_ARGUMENT")
+            write(data, r1, c1, payload["values"])
+            return JSONResponse({"spreadsheetId": ident, "updatedRange": span(sheet, r1, c1, payload["values"]),
+                                 "updatedRows": len(payload["values"]),
+                                 "updatedCells": sum(len(line) for line in payload["values"])})
+        inside = {k: v for k, v in data.items() if r1 <= k[0] <= r2 and c1 <= k[1] <= c2}
+        if not inside:
+            return JSONResponse({"range": cells, "majorDimension": "ROWS"})
+        last_row = max(k[0] for k in inside)
+        rows = []
+        for r in range(r1, last_row + 1):
+            line_end = max([k[1] for k in inside if k[0] == r], default=c1 - 1)
+            rows.append([inside.get((r, c), "") for c in range(c1, line_end + 1)])
+        if request.query_params.get("valueRenderOption", "FORMATTED_VALUE") == "FORMATTED_VALUE":
+            rows = [[str(v) for v in line] for line in rows]
+        return JSONResponse({"range": cells, "majorDimension": "ROWS", "values": rows})
+
+    # ---- Calendar ----
+
+    def conference(request: Request, event: dict[str, Any], asked: dict[str, Any] | None) -> None:
+        if asked and "createRequest" in asked and request.query_params.get("conferenceDataVersion") == "1":
+            code = f"abc-defg-{len(state.requests):03d}"
+            event["conferenceData"] = {
+                "createRequest": {**asked["createRequest"], "status": {"statusCode": "success"}},
+                "conferenceId": code, "conferenceSolution": {"key": {"type": "hangoutsMeet"}, "name": "Google Meet"},
+                "entryPoints": [{"entryPointType": "video", "uri": f"https://meet.google.com/{code}"},
+                                {"entryPointType": "phone", "uri": "tel:+44-20-0000-0000"}]}
+            event["hangoutLink"] = f"https://meet.google.com/{code}"
+
+    async def calendar_list(request: Request, payload: Any) -> Response:
+        return JSONResponse({"kind": "calendar#calendarList", "items": state.calendars})
+
+    async def events(request: Request, payload: Any, calendar: str) -> Response:
+        found = state.calendar(calendar)
+        if found is None:
+            return google_error(404, "Not Found", "NOT_FOUND")
+        if request.method == "POST":
+            if "dateTime" not in payload.get("start", {}) or "dateTime" not in payload.get("end", {}):
+                return google_error(400, "Missing end time.", "INVALID_ARGUMENT")
+            ident = state.new_id("ev")
+            event = {"kind": "calendar#event", "id": ident, "status": "confirmed",
+                     "htmlLink": f"https://www.google.com/calendar/event?eid={ident}",
+                     "organizer": {"email": "ada@example.org", "self": True}, **payload}
+            event.pop("conferenceData", None)
+            conference(request, event, payload.get("conferenceData"))
+            found[ident] = event
+            return JSONResponse(event)
+        query = request.query_params
+        listed = sorted(found.values(), key=lambda e: e["start"]["dateTime"])
+        listed = [e for e in listed if (not query.get("timeMin") or e["end"]["dateTime"] > query["timeMin"])
+                  and (not query.get("timeMax") or e["start"]["dateTime"] < query["timeMax"])]
+        size = int(query.get("maxResults", 250))
+        start = int(query.get("pageToken") or 0)
+        page = {"kind": "calendar#events", "items": listed[start:start + size]}
+        if start + size < len(listed):
+            page["nextPageToken"] = str(start + size)
+        return JSONResponse(page)
+
+    async def event(request: Request, payload: Any, calendar: str, ident: str) -> Response:
+        found = (state.calendar(calendar) or {}).get(ident)
+        if found is None:
+            return google_error(404, "Not Found", "NOT_FOUND")
+        if request.method == "DELETE":
+            del state.calendar(calendar)[ident]
+            return Response(status_code=204)
+        if request.method == "PATCH":
+            found.update({k: v for k, v in payload.items() if k != "conferenceData"})
+            conference(request, found, payload.get("conferenceData"))
+        return JSONResponse(found)
+
+    async def quick_add(request: Request, payload: Any, calendar: str) -> Response:
+        found = state.calendar(calendar)
+        ident = state.new_id("ev")
+        found[ident] = {"kind": "calendar#event", "id": ident, "status": "confirmed",
+                        "summary": request.query_params["text"], "start": {"dateTime": "2026-05-01T12:00:00Z"},
+                        "end": {"dateTime": "2026-05-01T13:00:00Z"}}
+        return JSONResponse(found[ident])
+
+    async def free_busy(request: Request, payload: Any) -> Response:
+        calendars: dict[str, Any] = {}
+        for item in payload["items"]:
+            found = state.calendar(item["id"])
+            if found is None:
+                calendars[item["id"]] = {"errors": [{"domain": "global", "reason": "notFound"}], "busy": []}
+                continue
+            calendars[item["id"]] = {"busy": [
+                {"start": e["start"]["dateTime"], "end": e["end"]["dateTime"]} for e in found.values()
+                if e["end"]["dateTime"] > payload["timeMin"] and e["start"]["dateTime"] < payload["timeMax"]]}
+        return JSONResponse({"kind": "calendar#freeBusy", "timeMin": payload["timeMin"],
+                             "timeMax": payload["timeMax"], "calendars": calendars})
+
+    # ---- Gmail ----
+
+    def parsed(raw: str) -> Any:
+        return email.message_from_bytes(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)),
+                                        policy=email.policy.default)
+
+    async def send(request: Request, payload: Any) -> Response:
+        message = parsed(payload["raw"])
+        if not message["To"]:
+            return google_error(400, "Invalid To header", "INVALID_ARGUMENT")
+        state.sent.append(message)
+        return JSONResponse({"id": f"m{len(state.sent)}", "threadId": f"t{len(state.sent)}", "labelIds": ["SENT"]})
+
+    async def drafts(request: Request, payload: Any) -> Response:
+        state.drafts.append({"id": f"r-{len(state.drafts) + 1}", "message": parsed(payload["message"]["raw"])})
+        n = len(state.drafts)
+        return JSONResponse({"id": f"r-{n}", "message": {"id": f"dm{n}", "threadId": f"dt{n}", "labelIds":
+                                                         ["DRAFT"]}})
+
+    async def labels(request: Request, payload: Any) -> Response:
+        return JSONResponse({"labels": [{"id": "INBOX", "name": "INBOX", "type": "system"},
+                                        {"id": "Label_1", "name": "Receipts", "type": "user"}]})
+
+    routes = [
+        Route("/drive/v3/files", guarded(files), methods=["GET", "POST"]),
+        Route("/drive/v3/files/{ident}", guarded(file), methods=["GET", "PATCH", "DELETE"]),
+        Route("/drive/v3/files/{ident}/export", guarded(export)),
+        Route("/drive/v3/files/{ident}/copy", guarded(copy), methods=["POST"]),
+        Route("/v4/spreadsheets", guarded(spreadsheets), methods=["POST"]),
+        Route("/v4/spreadsheets/{ident}", guarded(spreadsheet)),
+        Route("/v4/spreadsheets/{ident}:batchUpdate", guarded(batch_update), methods=["POST"]),
+        Route("/v4/spreadsheets/{ident}/values/{cells}", guarded(values), methods=["GET", "PUT", "POST"]),
+        Route("/calendar/v3/users/me/calendarList", guarded(calendar_list)),
+        Route("/calendar/v3/calendars/{calendar}/events", guarded(events), methods=["GET", "POST"]),
+        Route("/calendar/v3/calendars/{calendar}/events/quickAdd", guarded(quick_add), methods=["POST"]),
+        Route("/calendar/v3/calendars/{calendar}/events/{ident}", guarded(event), methods=["GET", "PATCH", "DELETE"]),
+        Route("/calendar/v3/freeBusy", guarded(free_busy), methods=["POST"]),
+        Route("/gmail/v1/users/me/messages/send", guarded(send), methods=["POST"]),
+        Route("/gmail/v1/users/me/drafts", guarded(drafts), methods=["POST"]),
+        Route("/gmail/v1/users/me/labels", guarded(labels)),
+    ]
+    app = Starlette(routes=routes)
+    app.state.google = state
+    return app

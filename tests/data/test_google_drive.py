@@ -1,0 +1,113 @@
+"""Google provider and Drive nodes against a local server speaking Drive v3's wire format."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import pytest
+from fake_google import DOC, FOLDER, google_app, google_flow, one, serve
+from flowlike_catalog.data import google
+
+
+@pytest.fixture(scope="module")
+def server():
+    app = google_app()
+    with serve(app) as url:
+        yield SimpleNamespace(url=url, app=app)
+
+
+@pytest.fixture
+def gs(server):
+    """The server with fresh data for one test."""
+    server.app.state.google.__init__()
+    return SimpleNamespace(url=server.url, state=server.app.state.google)
+
+
+def test_provider_keeps_the_token_secret() -> None:
+    provider = google.data_google_provider.func("ya29.secret", "http://127.0.0.1:9/")
+    assert provider.base_url == "http://127.0.0.1:9" and provider.provider_id == "google"
+    assert "ya29.secret" not in json.dumps(provider.model_dump(mode="json")) and "ya29.secret" not in repr(provider)
+    with pytest.raises(ValueError, match="Google access token is empty"):
+        google.data_google_provider.func("", "")
+    with pytest.raises(ValueError, match="must start with http"):
+        google.data_google_provider.func("t", "ftp://x")
+
+
+def test_list_read_and_download(gs) -> None:
+    state = gs.state
+    folder = state.add_file("Reports", FOLDER)
+    state.add_file("notes.txt", "text/plain", folder["id"], "Hello Drive ✓".encode())
+    doc = state.add_file("Plan", DOC, folder["id"], b"Plan text")
+    state.add_file("elsewhere.txt", "text/plain", content=b"x")
+    listed = one(google_flow(gs.url), "data_google_drive_list_files", folder_id=folder["id"])
+    assert listed["file_count"] == 2
+    assert listed["files"][0] == {"id": "f2", "name": "notes.txt", "mime_type": "text/plain", "size": 15,
+                                  "path": "gdrive://f2"}
+    sent = state.requests[-1]
+    assert sent["path"] == "/drive/v3/files"
+    assert sent["query"] == {"q": f"'{folder['id']}' in parents and trashed = false and mimeType != '{FOLDER}'",
+                             "pageSize": "100", "fields": "nextPageToken,files(id,name,mimeType,size)"}
+    narrowed = one(google_flow(gs.url), "data_google_drive_list_files", query="name contains 'plan'",
+                   folder_id=folder["id"], include_folders=True)
+    assert [f["name"] for f in narrowed["files"]] == ["Plan"]
+
+    read = one(google_flow(gs.url), "data_google_drive_read_file", file_id="f2")
+    assert (read["content"], read["file_name"], read["mime_type"], read["size"]) == (
+        "Hello Drive ✓", "notes.txt", "text/plain", 15)
+    assert state.requests[-1]["query"] == {"alt": "media"}
+    exported = one(google_flow(gs.url), "data_google_drive_read_file", file_id=doc["id"])
+    assert exported["content"] == "Plan text" and state.requests[-1]["query"] == {"mimeType": "text/plain"}
+    pdf = one(google_flow(gs.url), "data_google_drive_download", file_id=doc["id"], export_mime_type="application/pdf")
+    assert pdf["content"] == b"%PDF-Plan text"
+    assert state.requests[-1]["path"] == f"/drive/v3/files/{doc['id']}/export"
+
+
+def test_folders_copies_moves_and_deletes(gs) -> None:
+    board = google_flow(gs.url)
+    made = board.step("data_google_drive_create_folder", name="Archive")
+    src = gs.state.add_file("a.txt", "text/plain", content=b"abc")
+    copied = board.step("data_google_drive_copy_file", file_id=src["id"], new_name="b.txt")
+    moved = board.step("data_google_drive_move_file", file_id=src["id"])
+    board.flow.wire(made, "folder_id", moved, "new_parent_id")
+    meta = board.step("data_google_drive_get_metadata", file_id=src["id"])
+    run = board.run()
+    folder = board.outputs(run, made)
+    assert folder["folder"]["is_folder"] and folder["folder"]["name"] == "Archive"
+    assert gs.state.requests[0]["json"] == {"name": "Archive", "mimeType": FOLDER}
+    assert board.outputs(run, copied)["file"]["name"] == "b.txt"
+    assert board.outputs(run, moved)["file"]["parents"] == [folder["folder_id"]]
+    patch = [r for r in gs.state.requests if r["method"] == "PATCH"][0]
+    assert patch["query"]["addParents"] == folder["folder_id"] and patch["query"]["removeParents"] == "root"
+    info = board.outputs(run, meta)["file"]
+    assert (info["size"], info["is_folder"], info["web_view_link"]) == (
+        3, False, f"https://drive.google.com/file/d/{src['id']}/view")
+
+    searched = one(google_flow(gs.url), "data_google_drive_search", query="name contains '.txt'")
+    assert searched["count"] == 2 and {f["name"] for f in searched["files"]} == {"a.txt", "b.txt"}
+    one(google_flow(gs.url), "data_google_drive_delete_file", file_id=src["id"])
+    assert src["id"] not in gs.state.files and gs.state.requests[-1]["method"] == "DELETE"
+
+
+def test_google_errors_fire_error_with_the_message(gs) -> None:
+    board = google_flow(gs.url)
+    node = board.step("data_google_drive_get_metadata", file_id="nope")
+    after = board.flow.add("events_generic_return_result")
+    board.flow.wire(node, "error", after, "exec_in")
+    board.flow.wire(node, "error_message", after, "response")
+    run = board.run()
+    assert run.result == "Google Drive answered 404 to GET /files/nope: File not found: nope."
+
+    unwired = google_flow(gs.url, token="wrong")
+    unwired.step("data_google_drive_list_files")
+    message = unwired.flow.failure()
+    assert "401" in message and "invalid authentication credentials" in message
+
+
+def test_a_server_that_is_down_routes_to_error() -> None:
+    board = google_flow("http://127.0.0.1:9")
+    node = board.step("data_google_drive_delete_file", file_id="x")
+    after = board.flow.add("events_generic_return_result")
+    board.flow.wire(node, "error", after, "exec_in")
+    board.flow.wire(node, "error_message", after, "response")
+    assert "DELETE http://127.0.0.1:9/drive/v3/files/x failed" in board.run().result
