@@ -13,6 +13,7 @@ from flowlike_catalog.data import (
     google_sheets,
     lakes,
     local_db,
+    notion,
     paths,
     rows,
     sql,
@@ -26,6 +27,7 @@ from flowlike_core import Pack
 PACK = Pack(
     "data",
     modules=[google, google_drive, google_sheets, google_calendar, google_meet, google_gmail,
+             notion,
              sql, time, lakes, tables, rows, charts, files, paths, excel, databases, local_db, tdms],
     description="Tables and SQL sessions, files, spreadsheets, databases and lakes",
 )
