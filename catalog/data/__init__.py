@@ -1,6 +1,10 @@
 """The data pack: tables (Arrow) and SQL sessions (DuckDB), files, spreadsheets, databases and lakes."""
 
 from flowlike_catalog.data import (
+    atlassian,
+    atlassian_agile,
+    atlassian_confluence,
+    atlassian_jira,
     charts,
     databases,
     excel,
@@ -26,7 +30,8 @@ from flowlike_core import Pack
 
 PACK = Pack(
     "data",
-    modules=[google, google_drive, google_sheets, google_calendar, google_meet, google_gmail,
+    modules=[atlassian, atlassian_agile, atlassian_confluence, atlassian_jira,
+             google, google_drive, google_sheets, google_calendar, google_meet, google_gmail,
              notion,
              sql, time, lakes, tables, rows, charts, files, paths, excel, databases, local_db, tdms],
     description="Tables and SQL sessions, files, spreadsheets, databases and lakes",

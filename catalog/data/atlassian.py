@@ -1,0 +1,325 @@
+"""Atlassian (Jira, Jira Software's Agile API, Confluence) through the web pack's HTTP layer: the provider
+struct and what every Atlassian node shares.
+
+A provider holds the site's base URL and the credentials as a secret: the account's email with an API token
+(Atlassian Cloud, basic auth) or a personal access token (Data Center, bearer). Jira nodes speak REST v3 on
+Cloud and v2 on Data Center (rich text is Atlassian Document Format on Cloud, plain text on Data Center); the
+Agile nodes speak Agile 1.0; Confluence nodes speak Cloud's REST v2, and v1 where v2 has no call (CQL search,
+label changes, users). Issues, comments, users and the like are handed on flattened the way Flow-Like shapes
+them (text instead of ADF); the rest as the service documents them. A 4xx/5xx answer carries the service's
+message: it fires Error on the nodes that have one, else On Error (or fails the node when that is not wired).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Annotated, Any, ClassVar
+from urllib.parse import quote
+
+from flowlike_catalog.web.errors import routed
+from flowlike_catalog.web.http import HttpBody, HttpRequest, fetch
+from pydantic import BaseModel, ConfigDict, SecretStr
+
+from flowlike_core import Context, DataType, NodeType, Pin, PinSpec, ValueType, data_in, data_out, exec_in, exec_out
+from flowlike_core import node as function_node
+
+CATEGORY = "Data/Atlassian"
+CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
+PLACEHOLDER_URL = "https://your-domain.atlassian.net"
+
+
+class AtlassianProvider(BaseModel):
+    """Where and as whom to call Atlassian; the token never shows in dumps or logs."""
+
+    model_config = ConfigDict(frozen=True)
+    base_url: str
+    email: str = ""
+    token: SecretStr
+    is_cloud: bool = True
+
+    def authorization(self) -> SecretStr:
+        """Basic auth with the email (Cloud API tokens), else a bearer token (Data Center PATs)."""
+        secret = self.token.get_secret_value()
+        if self.email:
+            return SecretStr("Basic " + base64.b64encode(f"{self.email}:{secret}".encode()).decode())
+        return SecretStr(f"Bearer {secret}")
+
+
+PROVIDER_SCHEMA = AtlassianProvider.model_json_schema()
+Provider = Annotated[AtlassianProvider, Pin(schema=PROVIDER_SCHEMA, description="From Atlassian (API Token)")]
+
+
+@function_node(friendly_name="Atlassian (API Token)")
+def data_atlassian_provider_api_token(
+    base_url: Annotated[str, Pin(description="Your site, e.g. https://acme.atlassian.net")] = PLACEHOLDER_URL,
+    email: Annotated[str, Pin(description="The account's email (Cloud); empty for a Data Center PAT")] = "",
+    api_token: Annotated[str, Pin(sensitive=True, required=True, description="An API token (Cloud) or personal "
+                                  "access token (Data Center); feed it from a secret variable")] = "",
+    is_cloud: Annotated[bool, Pin(description="Atlassian Cloud (Jira REST v3); off for Data Center (v2)")] = True,
+) -> Annotated[AtlassianProvider, Pin(name="provider", schema=PROVIDER_SCHEMA)]:
+    """Atlassian access with an API token and email (Cloud) or a personal access token (Data Center)."""
+    if not base_url or base_url == PLACEHOLDER_URL:
+        raise ValueError("set base_url to your Atlassian site (e.g. https://acme.atlassian.net)")
+    if not base_url.startswith(("http://", "https://")):
+        raise ValueError(f"base_url must start with http:// or https://, got {base_url!r}")
+    if not api_token:
+        raise ValueError("Atlassian api_token is empty (is the secret variable set?)")
+    if is_cloud and not email:
+        raise ValueError("Atlassian Cloud API tokens need the account's email")
+    return AtlassianProvider(base_url=base_url.rstrip("/"), email=email, token=SecretStr(api_token),
+                             is_cloud=is_cloud)
+
+
+class AtlassianError(RuntimeError):
+    pass
+
+
+def service_message(body: bytes) -> str:
+    """The message of an error answer, in any of the shapes Jira, Agile and Confluence v1/v2 use."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return body[:300].decode("utf-8", "replace").strip()
+    if not isinstance(data, dict):
+        return str(data)[:300]
+    parts = [str(m) for m in data.get("errorMessages") or []]
+    errors = data.get("errors")
+    if isinstance(errors, dict):
+        parts += [f"{field}: {message}" for field, message in errors.items()]
+    elif isinstance(errors, list):  # Confluence v2
+        parts += [str(e.get("title") or e.get("detail") or e) if isinstance(e, dict) else str(e) for e in errors]
+    if data.get("message"):
+        parts.append(str(data["message"]))
+    return "; ".join(parts) or json.dumps(data)[:300]
+
+
+PREFIXES = {"agile": "/rest/agile/1.0", "wiki": "/wiki/api/v2", "wiki1": "/wiki/rest/api"}
+NAMES = {"jira": "Jira", "agile": "Jira Agile", "wiki": "Confluence", "wiki1": "Confluence"}
+
+
+class Atlassian:
+    """Calls for one node execution: the provider's base URL and credentials on every request."""
+
+    def __init__(self, ctx: Context, provider: Any) -> None:
+        if isinstance(provider, dict) and provider:
+            provider = AtlassianProvider.model_validate(provider)
+        if not isinstance(provider, AtlassianProvider):
+            raise TypeError(f"expected an Atlassian provider (from Atlassian (API Token)), got "
+                            f"{type(provider).__name__}")
+        self.ctx, self.provider = ctx, provider
+
+    @property
+    def cloud(self) -> bool:
+        return self.provider.is_cloud
+
+    def url(self, api: str, path: str) -> str:
+        if api == "jira":
+            return f"{self.provider.base_url}/rest/api/{3 if self.cloud else 2}{path}"
+        if api == "wiki" and not self.cloud:
+            raise ValueError("this Confluence node speaks Confluence Cloud's REST API v2 (is_cloud is off)")
+        if api == "wiki1" and not self.cloud:
+            return f"{self.provider.base_url}/rest/api{path}"  # Data Center: the context path is in base_url
+        return self.provider.base_url + PREFIXES[api] + path
+
+    async def call(self, method: str, path: str, *, api: str = "jira", params: dict[str, Any] | None = None,
+                   body: Any = None, url: str = "", raw: bool = False) -> Any:
+        """One request; JSON back (bytes when `raw`). `url` replaces api + path (links the service gave)."""
+        request = HttpRequest(
+            url=url or self.url(api, path), method=method, headers={"Accept": "application/json"},
+            secret_headers={"Authorization": self.provider.authorization()},
+            query={k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in (params or {}).items()
+                   if v not in ("", None)},
+            body=HttpBody(kind="json", value=body) if body is not None else None)
+        response = await fetch(self.ctx, request)
+        if response.status_code >= 400:
+            raise AtlassianError(f"{NAMES[api]} answered {response.status_code} to {method} {url or path}: "
+                                 f"{service_message(response.body)}")
+        if raw:
+            return response.body
+        return json.loads(response.body) if response.body.strip() else None
+
+    def rich_text(self, text: str) -> Any:
+        """Text as Jira wants it: an ADF document on Cloud (a paragraph per line), the text itself on Data Center."""
+        if not self.cloud:
+            return text
+        lines = [line for line in text.splitlines() if line.strip()]
+        return {"type": "doc", "version": 1,
+                "content": [{"type": "paragraph", "content": [{"type": "text", "text": line}]} for line in lines]}
+
+    def user_ref(self, account: str) -> dict[str, str]:
+        """A user reference: accountId on Cloud, the user name on Data Center."""
+        return {"accountId": account} if self.cloud else {"name": account}
+
+
+def required(value: Any, what: str) -> str:
+    """A required key or id as text, with a clear error when it is empty."""
+    text = str(value).strip() if value is not None else ""
+    if not text:
+        raise ValueError(f"{what} is required")
+    return text
+
+
+def segment(value: Any, what: str) -> str:
+    """A path segment from a required key or id."""
+    return quote(required(value, what), safe="")
+
+
+def csv_list(text: str) -> list[str]:
+    return [item.strip() for item in (text or "").split(",") if item.strip()]
+
+
+INLINE = frozenset({"text", "hardBreak", "mention", "emoji", "inlineCard", "date", "status"})
+
+
+def adf_text(value: Any) -> str:
+    """Plain text of an Atlassian Document Format node (blocks on their own lines); a string stays itself."""
+    if value is None or isinstance(value, str):
+        return value or ""
+    if not isinstance(value, dict):
+        return str(value)
+    kind, attrs = value.get("type"), value.get("attrs") or {}
+    if kind == "text":
+        return value.get("text", "")
+    if kind == "hardBreak":
+        return "\n"
+    if kind in ("mention", "emoji", "status", "date", "inlineCard"):
+        return str(attrs.get("text") or attrs.get("shortName") or attrs.get("url") or attrs.get("timestamp") or "")
+    children = value.get("content") or []
+    glue = "" if all(isinstance(c, dict) and c.get("type") in INLINE for c in children) else "\n"
+    return glue.join(adf_text(c) for c in children).strip("\n")
+
+
+# ---- Flow-Like's shapes of Jira's objects ----------------------------------------------------------------
+
+
+def jira_user(value: Any) -> dict[str, Any] | None:
+    if not isinstance(value, dict):
+        return None
+    return {"account_id": value.get("accountId") or value.get("name") or "",
+            "display_name": value.get("displayName", ""), "email_address": value.get("emailAddress"),
+            "active": value.get("active", True), "avatar_url": (value.get("avatarUrls") or {}).get("48x48")}
+
+
+def jira_status(value: Any) -> dict[str, Any]:
+    value = value or {}
+    return {"id": str(value.get("id", "")), "name": value.get("name", ""), "description": value.get("description"),
+            "status_category": (value.get("statusCategory") or {}).get("key")}
+
+
+def jira_project(value: Any) -> dict[str, Any]:
+    value = value or {}
+    return {"id": str(value.get("id", "")), "key": value.get("key", ""), "name": value.get("name", ""),
+            "description": value.get("description"), "lead": jira_user(value.get("lead")), "url": value.get("self")}
+
+
+def jira_issue(value: dict[str, Any], base_url: str) -> dict[str, Any]:
+    """An issue as Flow-Like's JiraIssue, plus `fields` as Jira sent them (custom fields included)."""
+    fields = value.get("fields") or {}
+    kind, priority = fields.get("issuetype") or {}, fields.get("priority")
+    return {
+        "id": str(value.get("id", "")), "key": value.get("key", ""), "summary": fields.get("summary", ""),
+        "description": adf_text(fields.get("description")) or None,
+        "issue_type": {"id": str(kind.get("id", "")), "name": kind.get("name", ""),
+                       "description": kind.get("description"), "subtask": kind.get("subtask", False),
+                       "icon_url": kind.get("iconUrl")},
+        "status": jira_status(fields.get("status")),
+        "priority": {"id": str(priority.get("id", "")), "name": priority.get("name", ""),
+                     "description": priority.get("description"), "icon_url": priority.get("iconUrl")}
+        if isinstance(priority, dict) else None,
+        "project": jira_project(fields.get("project")), "assignee": jira_user(fields.get("assignee")),
+        "reporter": jira_user(fields.get("reporter")), "created": fields.get("created", ""),
+        "updated": fields.get("updated", ""), "labels": fields.get("labels") or [],
+        "url": f"{base_url}/browse/{value.get('key', '')}", "fields": fields}
+
+
+def jira_comment(value: dict[str, Any]) -> dict[str, Any]:
+    return {"id": str(value.get("id", "")), "author": jira_user(value.get("author")),
+            "body": adf_text(value.get("body")), "created": value.get("created", ""),
+            "updated": value.get("updated", "")}
+
+
+def jira_transition(value: dict[str, Any]) -> dict[str, Any]:
+    return {"id": str(value.get("id", "")), "name": value.get("name", ""), "to_status": jira_status(value.get("to"))}
+
+
+async def search_jql(jira: Atlassian, jql: str, start_at: int, max_results: int,
+                     fields: list[str] | None = None) -> tuple[list[dict[str, Any]], int, bool]:
+    """Issues matching JQL from `start_at`, with the total and whether more follow.
+
+    Cloud's search (POST /search/jql) pages by token and counts apart (/search/approximate-count): the pages
+    before `start_at` are walked past. Data Center's POST /search takes startAt and answers the total."""
+    if not jql.strip():
+        raise ValueError("the JQL query is empty")
+    wanted = max(1, min(max_results, 5000))
+    fields = fields or ["*navigable"]
+    if not jira.cloud:
+        found = await jira.call("POST", "/search", body={"jql": jql, "startAt": max(0, start_at),
+                                                         "maxResults": wanted, "fields": fields})
+        issues = found.get("issues", [])
+        total = found.get("total", len(issues))
+        return [jira_issue(i, jira.provider.base_url) for i in issues], total, max(0, start_at) + len(issues) < total
+    collected: list[dict[str, Any]] = []
+    token, last = None, False
+    while not last and len(collected) < start_at + wanted:
+        body = {"jql": jql, "maxResults": min(100, start_at + wanted - len(collected)), "fields": fields}
+        found = await jira.call("POST", "/search/jql", body=body | ({"nextPageToken": token} if token else {}))
+        collected += found.get("issues", [])
+        token = found.get("nextPageToken")
+        last = found.get("isLast", token is None) or token is None
+    count = await jira.call("POST", "/search/approximate-count", body={"jql": jql})
+    page = collected[max(0, start_at):max(0, start_at) + wanted]
+    more = not last or len(collected) > max(0, start_at) + wanted
+    return [jira_issue(i, jira.provider.base_url) for i in page], int(count.get("count", len(collected))), more
+
+
+# ---- nodes with an Error output of their own (Flow-Like's pins) -----------------------------------------
+
+
+def text_in(name: str, default: str | None = None, description: str = "") -> PinSpec:
+    return data_in(name, DataType.STRING, default=default or "", required=default is None, description=description)
+
+
+def int_in(name: str, default: int, description: str = "") -> PinSpec:
+    return data_in(name, DataType.INTEGER, default=default, description=description)
+
+
+def bool_in(name: str, default: bool, description: str = "") -> PinSpec:
+    return data_in(name, DataType.BOOLEAN, default=default, description=description)
+
+
+def struct_out(name: str, array: bool = False, description: str = "") -> PinSpec:
+    return data_out(name, DataType.STRUCT, ValueType.ARRAY if array else ValueType.NORMAL, description=description)
+
+
+def int_out(name: str, description: str = "") -> PinSpec:
+    return data_out(name, DataType.INTEGER, description=description)
+
+
+class AtlassianNode(NodeType):
+    """An Atlassian call: provider and the node's inputs in; Success with the outputs `call` returns, or Error."""
+
+    inputs: ClassVar[tuple[PinSpec, ...]] = ()
+    outputs: ClassVar[tuple[PinSpec, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        cls.pins = (exec_in(), data_in("provider", DataType.STRUCT, schema=PROVIDER_SCHEMA, required=True,
+                                       description="From Atlassian (API Token)"), *cls.inputs,
+                    exec_out("exec_out", "Success"), exec_out("error", "Error", "Atlassian answered with an error, "
+                                                              "or could not be reached"),
+                    data_out("error_message", DataType.STRING, description="What went wrong"), *cls.outputs)
+        super().__init_subclass__(**kwargs)
+
+    async def call(self, atlassian: Atlassian, **inputs: Any) -> dict[str, Any]:
+        raise NotImplementedError
+
+    async def run(self, ctx: Context) -> None:
+        inputs = {spec.name: ctx.get_input(spec.name) for spec in self.inputs}
+        try:
+            outputs = await self.call(Atlassian(ctx, ctx.get_input("provider")), **inputs)
+        except (AtlassianError, OSError) as exc:  # OSError: connection errors
+            routed(ctx, "error", exc, "error_message")
+            return
+        for name, value in outputs.items():
+            ctx.set_output(name, value)
+        ctx.activate("exec_out")
