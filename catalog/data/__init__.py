@@ -16,6 +16,7 @@ from flowlike_catalog.data import (
     google_meet,
     google_sheets,
     lakes,
+    linkedin,
     local_db,
     notion,
     paths,
@@ -33,6 +34,7 @@ PACK = Pack(
     modules=[atlassian, atlassian_agile, atlassian_confluence, atlassian_jira,
              google, google_drive, google_sheets, google_calendar, google_meet, google_gmail,
              notion,
+             linkedin,
              sql, time, lakes, tables, rows, charts, files, paths, excel, databases, local_db, tdms],
     description="Tables and SQL sessions, files, spreadsheets, databases and lakes",
 )
