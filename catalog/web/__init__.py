@@ -16,6 +16,10 @@ from flowlike_catalog.web import (
     scraping,
     smtp,
     tcp,
+    telegram,
+    telegram_chat,
+    telegram_interaction,
+    telegram_media,
     udp,
     websocket,
 )
@@ -26,6 +30,7 @@ PACK = Pack(
     "web",
     modules=[requests, responses, api, websocket, tcp, udp, mqtt, smtp, imap, imap_calendar, mail_access,
              scraping, github, github_history, github_search,
-             github_actions],
+             github_actions, telegram,
+             telegram_media, telegram_chat, telegram_interaction],
     description="HTTP, sockets and messaging, email, scraping and GitHub (pip install 'flowlike-nb[web]')",
 )
