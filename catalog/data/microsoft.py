@@ -1,0 +1,293 @@
+"""Microsoft Graph (Microsoft 365: OneDrive, Outlook, Teams, Excel, To Do, Planner, SharePoint, OneNote) through the
+web pack's HTTP layer: the provider struct, the client and the node base every `microsoft_*` module shares.
+
+A provider struct holds Graph's base URL (a national cloud, or `/beta`) and an access token as a secret. The token
+comes from your own sign-in (MSAL, `az account get-access-token`, an app's client-credentials flow): interactive
+OAuth consent inside a board is out of scope here. Nodes hand on Graph's documented JSON objects as they come;
+Graph's error answer (`{"error": {"code", "message"}}`) fires Error with its code and message (or fails the node
+when Error is not wired). Lists follow `@odata.nextLink` until they have all items, or `top` of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Annotated, Any, ClassVar
+from urllib.parse import quote, urlsplit
+
+from flowlike_catalog.web.errors import routed
+from flowlike_catalog.web.http import HttpBody, HttpRequest, HttpResponse, fetch
+from pydantic import BaseModel, ConfigDict, SecretStr
+
+from flowlike_core import Context, DataType, NodeType, Pin, PinSpec, ValueType, data_in, data_out, exec_in, exec_out
+from flowlike_core import node as function_node
+
+CATEGORY = "Data/Microsoft"
+CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
+GRAPH_URL = "https://graph.microsoft.com/v1.0"
+MAX_PAGES = 1000
+"""A listing that still has a next page after this many is cut short with an error (a server that loops)."""
+
+
+class MicrosoftGraphProvider(BaseModel):
+    """Where and as whom to call Graph; the token never shows in dumps or logs."""
+
+    model_config = ConfigDict(frozen=True)
+    provider_id: str = "microsoft"
+    base_url: str = GRAPH_URL
+    access_token: SecretStr
+
+
+PROVIDER_SCHEMA = MicrosoftGraphProvider.model_json_schema()
+
+
+class GraphError(RuntimeError):
+    pass
+
+
+@function_node(friendly_name="Microsoft Graph (Token)")
+def data_microsoft_provider_token(
+    token: Annotated[str, Pin("Access Token", sensitive=True, required=True,
+                              description="A Microsoft Graph access token; feed it from a secret variable")] = "",
+    base_url: Annotated[str, Pin("API Base URL")] = GRAPH_URL,
+) -> Annotated[MicrosoftGraphProvider, Pin(name="provider", schema=PROVIDER_SCHEMA)]:
+    """Microsoft Graph access with an access token you obtained (delegated or app-only). Tokens last about an hour;
+    the board does not refresh them."""
+    if not token:
+        raise ValueError("Microsoft Graph access token is empty (is the secret variable set?)")
+    if not base_url.startswith(("http://", "https://")):
+        raise ValueError(f"base_url must start with http:// or https://, got {base_url!r}")
+    return MicrosoftGraphProvider(base_url=base_url.rstrip("/"), access_token=SecretStr(token))
+
+
+def error_text(response: HttpResponse) -> str:
+    """Graph's `code: message`, or the start of a body that is not Graph's error JSON."""
+    try:
+        error = json.loads(response.body)["error"]
+        return f"{error.get('code', '')}: {error.get('message', '')}"
+    except (ValueError, KeyError, TypeError):
+        return response.body[:200].decode("utf-8", "replace")
+
+
+def odata_query(params: dict[str, Any]) -> str:
+    """A query string as Graph's documentation writes it (`$top=5&$filter=name%20eq%20'x'`); empty values left out."""
+    pairs = [f"{name}={quote(str(value).lower() if isinstance(value, bool) else str(value), safe=chr(39) + '(),:$')}"
+             for name, value in params.items() if value not in ("", None)]
+    return "?" + "&".join(pairs) if pairs else ""
+
+
+class Graph:
+    """Calls for one node execution: the provider's base URL and token on every request."""
+
+    def __init__(self, ctx: Context, provider: Any) -> None:
+        if isinstance(provider, dict) and provider:
+            provider = MicrosoftGraphProvider.model_validate(provider)
+        if not isinstance(provider, MicrosoftGraphProvider):
+            raise TypeError(f"expected a Microsoft Graph provider (from Microsoft Graph (Token)), got "
+                            f"{type(provider).__name__}")
+        self.ctx, self.provider = ctx, provider
+
+    def url(self, path: str, params: dict[str, Any] | None = None) -> str:
+        return self.provider.base_url + path + odata_query(params or {})
+
+    async def send(self, method: str, url: str, *, body: Any = None, content: bytes | None = None,
+                   headers: dict[str, str] | None = None) -> HttpResponse:
+        """One request to a full URL; an error status raises GraphError with Graph's code and message."""
+        payload = HttpBody(kind="json", value=body) if body is not None else None
+        if content is not None:
+            payload = HttpBody(kind="bytes", value=content)
+        request = HttpRequest(
+            url=url, method=method, headers={"Accept": "application/json", **(headers or {})},
+            secret_headers={"Authorization": SecretStr(f"Bearer {self.provider.access_token.get_secret_value()}")},
+            body=payload)
+        response = await fetch(self.ctx, request)
+        if response.status_code >= 400:
+            where = url.removeprefix(self.provider.base_url).split("?")[0]
+            raise GraphError(f"Microsoft Graph answered {response.status_code} to {method} {where}: "
+                             f"{error_text(response)}")
+        return response
+
+    async def download(self, url: str) -> bytes:
+        """A pre-authenticated download URL's bytes (Graph's `@microsoft.graph.downloadUrl`: sent no token)."""
+        response = await fetch(self.ctx, HttpRequest(url=url))
+        if response.status_code >= 400:
+            raise GraphError(f"downloading {url.split('?')[0]} failed with status {response.status_code}")
+        return response.body
+
+    async def call(self, method: str, path: str, *, params: dict[str, Any] | None = None, body: Any = None,
+                   content: bytes | None = None, headers: dict[str, str] | None = None) -> Any:
+        """A request under the base URL; the answer's JSON (None for an empty answer, such as 204)."""
+        response = await self.send(method, self.url(path, params), body=body, content=content, headers=headers)
+        return json.loads(response.body) if response.body.strip() else None
+
+    async def list(self, path: str, params: dict[str, Any] | None = None, top: int = 0, *,
+                   key: str = "value") -> list[Any]:
+        """Every item of a collection (at most `top` when above 0), following `@odata.nextLink` page by page."""
+        if top < 0:
+            raise ValueError(f"top must be 0 (all) or more, got {top}")
+        url, items = self.url(path, params), []
+        origin = urlsplit(self.provider.base_url)[:2]
+        for _ in range(MAX_PAGES):
+            page = json.loads((await self.send("GET", url)).body)
+            items.extend(page.get(key) or [])
+            url = page.get("@odata.nextLink")
+            if not url or (top and len(items) >= top):
+                return items[:top] if top else items
+            if urlsplit(url)[:2] != origin:  # the token only goes where the provider points
+                raise GraphError(f"Microsoft Graph's next page {url!r} is not on {self.provider.base_url}")
+            self.ctx.check_cancelled()
+        raise GraphError(f"{path} still had more pages after {MAX_PAGES}")
+
+
+# ---- what several modules send -------------------------------------------------------------------------------
+
+
+def segment(value: str, what: str) -> str:
+    """An id or name as one URL path segment."""
+    if not value:
+        raise ValueError(f"{what} is required")
+    return quote(value, safe="")
+
+
+def drive_path(path: str, action: str = "", drive: str = "/me/drive") -> str:
+    """A drive item by path (`/me/drive/root:/a/b.txt:` + action); the drive's root for an empty path."""
+    parts = [quote(part, safe="") for part in path.strip("/").split("/") if part]
+    if not parts:
+        return f"{drive}/root" + (f"/{action}" if action else "")
+    return f"{drive}/root:/{'/'.join(parts)}" + (f":/{action}" if action else "")
+
+
+def odata_string(value: str) -> str:
+    """A string literal in an OData function call or filter: single quotes doubled."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def csv_list(text: str) -> list[str]:
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+def recipients(addresses: str, kind: str = "") -> list[dict[str, Any]]:
+    """Graph's recipient (or attendee, with a `type`) objects from comma-separated e-mail addresses."""
+    return [{"emailAddress": {"address": address}} | ({"type": kind} if kind else {})
+            for address in csv_list(addresses)]
+
+
+def wall_time(value: dt.datetime | str, time_zone: str) -> dict[str, str]:
+    """Graph's dateTimeTimeZone: the wall-clock time in `time_zone`. A naive datetime (or a string) is taken as
+    that wall time; an aware one is converted to the zone (an IANA name, or UTC)."""
+    if isinstance(value, str):
+        if not value:
+            raise ValueError("a date and time is required")
+        return {"dateTime": value, "timeZone": time_zone}
+    if value.tzinfo is not None:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            zone = ZoneInfo("UTC" if time_zone.upper() == "UTC" else time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"cannot convert an aware datetime to the time zone {time_zone!r}: give an IANA zone "
+                             f"name (Europe/Berlin) or a naive datetime meant as wall time there") from None
+        value = value.astimezone(zone).replace(tzinfo=None)
+    return {"dateTime": value.isoformat(timespec="seconds"), "timeZone": time_zone}
+
+
+def utc_text(value: dt.datetime) -> str:
+    """An ISO 8601 instant in UTC (a naive datetime is taken as UTC), as calendarView's range wants."""
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value.isoformat(timespec="seconds") + "Z"
+
+
+def event_fields(*, subject: str = "", body: str = "", start: dt.datetime | str | None = None,
+                 end: dt.datetime | str | None = None, time_zone: str = "UTC", location: str = "",
+                 attendees: str = "", online_meeting: bool = False) -> dict[str, Any]:
+    """The fields of a Graph event that are given (empty ones left out, so an update keeps them)."""
+    fields: dict[str, Any] = {"subject": subject} if subject else {}
+    if body:
+        fields["body"] = {"contentType": "HTML", "content": body}
+    if start not in (None, ""):
+        fields["start"] = wall_time(start, time_zone)
+    if end not in (None, ""):
+        fields["end"] = wall_time(end, time_zone)
+    if location:
+        fields["location"] = {"displayName": location}
+    if attendees:
+        fields["attendees"] = recipients(attendees, "required")
+    if online_meeting:
+        fields |= {"isOnlineMeeting": True, "onlineMeetingProvider": "teamsForBusiness"}
+    return fields
+
+
+# ---- pins and the node base ----------------------------------------------------------------------------------
+
+
+def text_in(name: str, default: str | None = None, description: str = "") -> PinSpec:
+    return data_in(name, DataType.STRING, default=default or "", required=default is None, description=description)
+
+
+def int_in(name: str, default: int, description: str = "") -> PinSpec:
+    return data_in(name, DataType.INTEGER, default=default, description=description)
+
+
+def bool_in(name: str, default: bool, description: str = "") -> PinSpec:
+    return data_in(name, DataType.BOOLEAN, default=default, description=description)
+
+
+def date_in(name: str, required: bool = True, description: str = "") -> PinSpec:
+    return data_in(name, DataType.DATE, required=required, description=description)
+
+
+def struct_out(name: str, array: bool = False, description: str = "") -> PinSpec:
+    return data_out(name, DataType.STRUCT, ValueType.ARRAY if array else ValueType.NORMAL,
+                    description=description or "Graph's JSON object, as documented for this resource")
+
+
+def text_out(name: str, description: str = "") -> PinSpec:
+    return data_out(name, DataType.STRING, description=description)
+
+
+COUNT = data_out("count", DataType.INTEGER, description="How many items there are")
+TOP = int_in("top", 50, "At most this many (0: all); Graph's pages are followed until then")
+
+
+class GraphNode(NodeType):
+    """A Graph call: provider and the node's inputs in; Success with the outputs `call` returns, or Error."""
+
+    inputs: ClassVar[tuple[PinSpec, ...]] = ()
+    outputs: ClassVar[tuple[PinSpec, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        cls.pins = (exec_in(), data_in("provider", DataType.STRUCT, schema=PROVIDER_SCHEMA, required=True,
+                                       description="From Microsoft Graph (Token)"), *cls.inputs,
+                    exec_out("exec_out", "Success"), exec_out("error", "Error", "Microsoft Graph answered with an "
+                                                              "error, or could not be reached"),
+                    data_out("error_message", DataType.STRING, description="What went wrong"), *cls.outputs)
+        super().__init_subclass__(**kwargs)
+
+    async def call(self, graph: Graph, **inputs: Any) -> dict[str, Any]:
+        raise NotImplementedError
+
+    async def run(self, ctx: Context) -> None:
+        inputs = {spec.name: ctx.get_input(spec.name) for spec in self.inputs}
+        try:
+            outputs = await self.call(Graph(ctx, ctx.get_input("provider")), **inputs)
+        except (GraphError, OSError) as exc:  # OSError: connection errors
+            routed(ctx, "error", exc, "error_message")
+            return
+        for name, value in outputs.items():
+            ctx.set_output(name, value)
+        ctx.activate("exec_out")
+
+
+def listed(name: str, items: list[Any]) -> dict[str, Any]:
+    """The outputs of a listing node: the items and their count."""
+    return {name: items, "count": len(items)}
+
+
+def id_in_location(location: str, collection: str) -> str:
+    """The id in a Location/Content-Location header: `/teams('id')` or `/teams/id`."""
+    found = re.search(rf"{collection}(?:\('([^']+)'\)|/([^/?]+))", location)
+    if found is None:
+        raise GraphError(f"Microsoft Graph gave no {collection} id in {location!r}")
+    return found.group(1) or found.group(2)
