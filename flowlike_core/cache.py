@@ -15,15 +15,20 @@ from run to run opt out (`cacheable = False` on the type, `@node(cacheable=False
 types that reach the network, files or processes are not cached unless they declare `cacheable = True`; exec
 nodes are cached only when they do (idempotent: their effect is their outputs and the exec output they take).
 
-A result keeps the log lines its execution wrote (the first `FOLDED_LOGS`, as a folded trace keeps them): a node
-served from the cache tells them again, into its trace and to the listeners, as `ReplayedLogLine`s.
+A result keeps the log lines its execution wrote (the first `FOLDED_LOGS`, as a folded trace keeps them), with
+their levels, also those below the run's log level (the first `FOLDED_LOGS` of them): a node served from the cache
+tells again those its run's log level lets through, into its trace and to the listeners, as `ReplayedLogLine`s.
 
-The cache is bounded by bytes (least recently used results go first) and can keep results in the content store
-(`persist()`), keyed by their content hash, so that another kernel or a papermill run reuses them.
+A key keeps up to `VARIANTS` results, one per value of the variables the node read (the last used), so a variable
+switched back to a value it had is served. The cache is bounded by bytes (least recently used results go first)
+and can keep results in the content store (`persist()`), keyed by their content hash, so that another kernel or a
+papermill run reuses them: one file per result, written as it is kept; what each node last ran with (the memory
+behind "why") goes in one file per board, written when the run ends (`flush`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import hashlib
@@ -33,6 +38,7 @@ import threading
 import time
 import warnings
 from collections import OrderedDict
+from collections.abc import Iterator
 from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -75,8 +81,10 @@ so that a papermill run of a notebook reuses what the last one computed without 
 ENV_MAX_BYTES = "FLOWLIKE_CACHE_MAX_BYTES"
 ENTRY_OVERHEAD = 512
 """Bytes counted per kept result besides its values (the entry, its key, its hashes)."""
-FORMAT = 2
+FORMAT = 3
 """Version of the stored entry layout: entries of another format are ignored."""
+VARIANTS = 8
+"""Results kept per key: one per value of the variables the node read, the last used."""
 _REACHING = frozenset({Capability.NETWORK, Capability.FILES, Capability.PROCESSES})
 """What a node may reach that can change between two runs with the same inputs."""
 
@@ -125,10 +133,13 @@ class ReplayedLogLine(LogLine):
     """The mark a listener reads (`getattr(line, "replayed", False)`) without importing this module."""
 
 
-def kept_logs(ctx: Context) -> tuple[tuple[tuple[LogLevel, str, float], ...], int]:
-    """The lines an execution logged, as a result keeps them: the first `FOLDED_LOGS`, and how many more."""
+def kept_logs(ctx: Context, quiet: list[tuple[LogLevel, str, float]]) -> tuple[tuple[tuple[LogLevel, str, float],
+                                                                                         ...], int]:
+    """The lines an execution logged, as a result keeps them: the first `FOLDED_LOGS` its run's log level let
+    through, with the `quiet` ones it held back, in the order they were logged; and how many more it let through."""
     lines = ctx.trace.logs
-    return tuple((line.level, line.message, line.time) for line in lines[:FOLDED_LOGS]), \
+    shown = [(line.level, line.message, line.time) for line in lines[:FOLDED_LOGS]]
+    return tuple(sorted(shown + quiet, key=lambda line: line[2])) if quiet else tuple(shown), \
         max(len(lines) - FOLDED_LOGS, 0)
 
 
@@ -171,13 +182,24 @@ class Entry:
     opaque: dict[str, Fingerprint] = field(default_factory=dict, repr=False)
     """The fingerprints of outputs compared by identity, by pin name."""
     logs: tuple[tuple[LogLevel, str, float], ...] = ()
-    """(level, message, time) of the first `FOLDED_LOGS` lines the execution logged, to replay them."""
+    """(level, message, time) of the first `FOLDED_LOGS` lines the execution logged, and of the first `FOLDED_LOGS`
+    below its run's log level, to replay those the replaying run's level lets through."""
     dropped_logs: int = 0
     """Lines it logged beyond those: counted, not kept."""
+    variant: str = ""
+    """Names the variables' values it read (`variant_of`): one of the results kept under its key."""
 
     @property
     def persistable(self) -> bool:
         return not self.held
+
+
+def variant_of(variables: dict[str, str]) -> str:
+    """The name of a result among those of its key: a hash of the variables it read and their content hashes."""
+    if not variables:
+        return "plain"
+    text = "\0".join(f"{name}={digest}" for name, digest in sorted(variables.items()))
+    return hashlib.blake2b(text.encode(), digest_size=10).hexdigest()
 
 
 class ResultCache:
@@ -189,10 +211,17 @@ class ResultCache:
         self.store = store
         """Where results are also kept (a content bucket), or None for memory only."""
         self.prefix = prefix
-        self._entries: OrderedDict[str, Entry] = OrderedDict()
+        self._entries: OrderedDict[tuple[str, str], Entry] = OrderedDict()
+        """By (key, variant), least recently used first."""
+        self._variants: dict[str, list[str]] = {}
+        """Key -> the variants kept in memory, most recently used first (at most `VARIANTS`)."""
         self.bytes = 0
         self.last: dict[tuple[str, str], Signature] = {}
         """Per (board id, node id), what the node last ran with: the memory behind "why"."""
+        self._unsaved: dict[str, dict[str, Signature]] = {}
+        """Board id -> node id -> what `last` holds and the store does not yet (`flush` writes it)."""
+        self._why_read: set[str] = set()
+        """Boards whose "why" file this cache has read (again once per run: `RunCache`)."""
         self.evictions = 0
         self._lock = threading.RLock()
 
@@ -218,12 +247,12 @@ class ResultCache:
         self.store = store.content if isinstance(store, Storage) else store
         return self
 
-    def _path(self, key: str) -> str:
-        return f"{self.prefix}/{key[:2]}/{key}"
+    def _path(self, key: str, variant: str = "") -> str:
+        return f"{self.prefix}/{key[:2]}/{key}" + (f"/{variant}" if variant else "")
 
-    def _load(self, key: str) -> Entry | None:
+    def _load(self, key: str, variant: str) -> Entry | None:
         try:
-            data = self.store.read(self._path(key))  # type: ignore[union-attr]
+            data = self.store.read(self._path(key, variant))  # type: ignore[union-attr]
         except FileNotFoundError:
             return None
         try:
@@ -236,31 +265,46 @@ class ResultCache:
             return None
         return Entry(stored["outputs"], stored["prints"], stored["variables"], tuple(stored["activated"]),
                      stored["size"], tuple(stored["checks"]), logs=tuple(stored["logs"]),
-                     dropped_logs=stored["dropped_logs"])
+                     dropped_logs=stored["dropped_logs"], variant=variant)
 
     def remember(self, board_id: str, node_id: str, signature: Signature) -> None:
-        """What a node ran with, for the next "why" (kept in the store too, for the next kernel to explain)."""
+        """What a node ran with, for the next "why" (kept in the store too when the run ends, for the next kernel
+        to explain: `flush`)."""
         self.last[(board_id, node_id)] = signature
         if self.store is not None:
-            self.store.write(self._why_path(board_id, node_id), pickle.dumps(signature), sync=False)
+            with self._lock:
+                self._unsaved.setdefault(board_id, {})[node_id] = signature
 
     def recall(self, board_id: str, node_id: str) -> Signature | None:
         """What a node last ran with here, or in an earlier kernel over the same store."""
         found = self.last.get((board_id, node_id))
-        if found is None and self.store is not None:
-            try:
-                found = pickle.loads(self.store.read(self._why_path(board_id, node_id)))
-            except FileNotFoundError:
-                return None
-            except Exception:  # written by another version: no memory, as for a node never run
-                return None
-            if not isinstance(found, Signature):
-                return None
-            self.last[(board_id, node_id)] = found
+        if found is None and self.store is not None and board_id not in self._why_read:
+            self._why_read.add(board_id)
+            for node, signature in self._read_why(board_id).items():
+                self.last.setdefault((board_id, node), signature)
+            found = self.last.get((board_id, node_id))
         return found
 
-    def _why_path(self, board_id: str, node_id: str) -> str:
-        name = hashlib.blake2b(f"{board_id}\0{node_id}".encode(), digest_size=16).hexdigest()
+    def flush(self) -> None:
+        """Write what nodes last ran with to the store: one file per board, merged with what other processes
+        wrote there (two processes ending runs of one board at the same moment may lose a node's memory: it then
+        explains its next run as new)."""
+        with self._lock:
+            unsaved, self._unsaved = self._unsaved, {}
+        for board_id, signatures in unsaved.items():
+            kept = self._read_why(board_id)
+            kept.update(signatures)
+            self.store.write(self._why_path(board_id), pickle.dumps(kept), sync=False)  # type: ignore[union-attr]
+
+    def _read_why(self, board_id: str) -> dict[str, Signature]:
+        try:
+            found = pickle.loads(self.store.read(self._why_path(board_id)))  # type: ignore[union-attr]
+        except Exception:  # none yet, or written by another version: no memory, as for nodes never run
+            return {}
+        return found if isinstance(found, dict) else {}
+
+    def _why_path(self, board_id: str) -> str:
+        name = hashlib.blake2b(board_id.encode(), digest_size=16).hexdigest()
         return f"{self.prefix}/why/{name}"
 
     def _save(self, key: str, entry: Entry) -> str | None:
@@ -274,65 +318,107 @@ class ResultCache:
                                  "dropped_logs": entry.dropped_logs}, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as exc:
             return f"its result cannot be pickled ({type(exc).__name__}: {exc}), so it is kept in memory only"
-        self.store.write(self._path(key), data, sync=False)  # type: ignore[union-attr]
+        self.store.write(self._path(key, entry.variant), data, sync=False)  # type: ignore[union-attr]
         return None
 
     # ---- entries -------------------------------------------------------------------------------------
 
-    def get(self, key: str) -> Entry | None:
+    def results(self, key: str) -> Iterator[Entry]:
+        """The results kept under a key, lazily: those in memory, most recently used first, then those only in the
+        store (read as they are reached)."""
         with self._lock:
-            entry = self._entries.get(key)
+            variants = list(self._variants.get(key, ()))
+        for variant in variants:
+            entry = self._entries.get((key, variant))
             if entry is not None:
-                self._entries.move_to_end(key)
-                return entry
+                yield entry
         if self.store is None:
-            return None
-        entry = self._load(key)
-        if entry is not None:
-            self._keep(key, entry)
-        return entry
+            return
+        for path in self.store.list(self._path(key)):
+            variant = path.rsplit("/", 1)[-1]
+            if variant not in variants:
+                entry = self._load(key, variant)
+                if entry is not None:
+                    self._keep(key, entry, newest=False)
+                    yield entry
+
+    def get(self, key: str) -> Entry | None:
+        """The most recently used result of a key, if any."""
+        return next(self.results(key), None)
+
+    def used(self, key: str, entry: Entry) -> None:
+        """A result was served: it is the most recently used."""
+        with self._lock:
+            if (key, entry.variant) in self._entries:
+                self._entries.move_to_end((key, entry.variant))
+                variants = self._variants[key]
+                variants.remove(entry.variant)
+                variants.insert(0, entry.variant)
 
     def put(self, key: str, entry: Entry) -> str | None:
         """Keep a result (and write it to the store); a note when it could not be stored."""
-        self._keep(key, entry)
-        return self._save(key, entry) if self.store is not None else None
+        pushed_out = self._keep(key, entry)
+        if self.store is None:
+            return None
+        for variant in pushed_out:
+            with contextlib.suppress(FileNotFoundError):
+                self.store.delete(self._path(key, variant))
+        return self._save(key, entry)
 
-    def _keep(self, key: str, entry: Entry) -> None:
+    def _keep(self, key: str, entry: Entry, *, newest: bool = True) -> list[str]:
+        """Keep a result in memory; the variants of its key it pushed out (beyond `VARIANTS`)."""
         with self._lock:
-            old = self._entries.pop(key, None)
-            if old is not None:
-                self.bytes -= old.size
+            self._drop(key, entry.variant)
             if entry.size > self.max_bytes:
-                return
-            self._entries[key] = entry
+                return []
+            self._entries[key, entry.variant] = entry
             self.bytes += entry.size
+            variants = self._variants.setdefault(key, [])
+            variants.insert(0 if newest else len(variants), entry.variant)
+            pushed_out = variants[VARIANTS:]
+            for variant in pushed_out:
+                self._drop(key, variant)
             while self.bytes > self.max_bytes:
-                _, dropped = self._entries.popitem(last=False)
-                self.bytes -= dropped.size
+                (old_key, old_variant), _ = next(iter(self._entries.items()))
+                self._drop(old_key, old_variant)
                 self.evictions += 1
+            return pushed_out
 
-    def discard(self, key: str) -> None:
+    def _drop(self, key: str, variant: str) -> None:
+        old = self._entries.pop((key, variant), None)
+        if old is None:
+            return
+        self.bytes -= old.size
+        variants = self._variants[key]
+        variants.remove(variant)
+        if not variants:
+            del self._variants[key]
+
+    def discard(self, key: str, entry: Entry) -> None:
         with self._lock:
-            old = self._entries.pop(key, None)
-            if old is not None:
-                self.bytes -= old.size
+            self._drop(key, entry.variant)
 
     def clear(self, *, store: bool = False) -> None:
         """Forget every result in memory (and in the store, with `store=True`). Runs after it say which nodes'
         results were cleared."""
         with self._lock:
             self._entries.clear()
+            self._variants.clear()
             self.bytes = 0
         if store and self.store is not None:
+            self._unsaved.clear()
             for folder in self.store.dirs(self.prefix):
-                for key in self.store.list(f"{self.prefix}/{folder}"):
-                    self.store.delete(key)
+                for key in self.store.dirs(f"{self.prefix}/{folder}"):
+                    for path in self.store.list(f"{self.prefix}/{folder}/{key}"):
+                        self.store.delete(path)
+                for path in self.store.list(f"{self.prefix}/{folder}"):  # ("why" files)
+                    self.store.delete(path)
 
     def __len__(self) -> int:
         return len(self._entries)
 
     def __contains__(self, key: object) -> bool:
-        return key in self._entries
+        return key in self._variants
 
     def __repr__(self) -> str:
         where = f", stored in {self.store.url}/{self.prefix}" if self.store is not None else ""
@@ -398,6 +484,8 @@ class _Pending:
     notes: tuple[str, ...]
     held: tuple[Any, ...]
     reading: Token[dict[str, str] | None] | None = None
+    quiet: list[tuple[LogLevel, str, float]] = field(default_factory=list)
+    """Lines it logged below its run's log level (the first `FOLDED_LOGS`): kept with its result."""
 
 
 class RunCache:
@@ -417,6 +505,13 @@ class RunCache:
         self.pending: dict[str, _Pending] = {}
         self.refusals: dict[str, str | None] = {}
         executor.variables = run.variables = _ReadVariables(run.variables)
+        if cache.store is not None:
+            cache._why_read.discard(self.board_id)  # (another process may have run the board since)
+            executor.on_finished.append(self._ended)
+
+    def _ended(self, run: Any) -> None:
+        """The run has ended: what its nodes ran with goes to the store."""
+        self.cache.flush()
 
     def _label(self, node_id: str) -> str:
         node = self.executor.run.board.nodes.get(node_id)
@@ -447,31 +542,46 @@ class RunCache:
                 self.reasons[node_id] = Reason(node_id, self._label(node_id), False, (Change(ALWAYS, detail=refusal),))
             return False
         key, signature, notes, held = self._key(plan)
-        entry = self.cache.get(key)
         changes: tuple[Change, ...] = ()
+        entry = None
+        for found in self.cache.results(key):
+            stale = self._stale(found)
+            if stale and any(c.kind == MUTATED for c in stale):
+                self.cache.discard(key, found)
+            if not stale:
+                entry = found
+                break
+            changes = changes or stale  # (the most recently used result's: what changed since it)
         if entry is not None:
-            changes = self._stale(entry)
-            if not changes:
-                for name, value in entry.outputs.items():
-                    ctx.set_output(name, value)
-                    self._printed(plan.outputs[name], entry.prints[name], entry.opaque.get(name))
-                ctx.activated[:] = entry.activated
-                ctx.trace.cached = True
-                if entry.logs or entry.dropped_logs:
-                    replay_logs(ctx, entry)
-                self.cache.last[(self.board_id, node_id)] = dataclasses.replace(
-                    signature, variables=tuple(sorted(entry.variables.items())))
-                told = self.reasons.get(node_id)
-                if told is None or told.cached:  # (a node that ran earlier in this run: why it ran says more)
-                    self.reasons[node_id] = Reason(node_id, self._label(node_id), True, notes=notes)
-                return True
-            if any(c.kind == MUTATED for c in changes):
-                self.cache.discard(key)
+            self.cache.used(key, entry)
+            for name, value in entry.outputs.items():
+                ctx.set_output(name, value)
+                self._printed(plan.outputs[name], entry.prints[name], entry.opaque.get(name))
+            ctx.activated[:] = entry.activated
+            ctx.trace.cached = True
+            if entry.logs or entry.dropped_logs:
+                replay_logs(ctx, entry)
+            self.cache.last[(self.board_id, node_id)] = dataclasses.replace(
+                signature, variables=tuple(sorted(entry.variables.items())))
+            told = self.reasons.get(node_id)
+            if told is None or told.cached:  # (a node that ran earlier in this run: why it ran says more)
+                self.reasons[node_id] = Reason(node_id, self._label(node_id), True, notes=notes)
+            return True
         changes = changes or self._explain(plan, signature)
         ctx.trace  # noqa: B018 - made now, so that an execution past the node's full traces logs into it, to be kept
         self.pending[node_id] = _Pending(key, signature, changes, notes, held, _reading.set({}))
         self.reasons[node_id] = Reason(node_id, self._label(node_id), False, changes, notes)
         return False
+
+    def quiet_line(self, ctx: Context, level: LogLevel, message: str) -> None:
+        """A line below the run's log level, logged by a node whose result is to be kept: kept with it."""
+        if ctx._executor is not self.executor:
+            self._fork(ctx._executor).quiet_line(ctx, level, message)
+            return
+        pending = self.pending.get(ctx._plan.node_id)
+        if pending is not None and len(pending.quiet) < FOLDED_LOGS:
+            redactor = self.executor.redactor
+            pending.quiet.append((level, redactor.text(message) if redactor else message, time.time()))
 
     def stored(self, plan: NodePlan, ctx: Context) -> None:
         """After the node ran and succeeded: keep its result under the key it missed."""
@@ -502,12 +612,12 @@ class RunCache:
             if found.identity:
                 notes.append(f"output {name!r} ({', '.join(found.identity)}) is compared by identity: it cannot be "
                              f"hashed by content")
-        logs, dropped = kept_logs(ctx)
+        logs, dropped = kept_logs(ctx, pending.quiet)
         entry = Entry(outputs, {name: p.digest for name, p in prints.items()}, reads, tuple(ctx.activated),
                       ENTRY_OVERHEAD + sum(p.size for p in prints.values()) + sum(len(m) + 64 for _, m, _ in logs),
                       tuple(name for name, p in prints.items() if p.mutable),
                       pending.held + tuple(held for p in prints.values() for held in p.held),
-                      {name: p for name, p in prints.items() if p.identity}, logs, dropped)
+                      {name: p for name, p in prints.items() if p.identity}, logs, dropped, variant_of(reads))
         note = self.cache.put(pending.key, entry)
         if note is not None and self.cache.store is not None:
             notes.append(note)

@@ -240,6 +240,8 @@ class Context:
     def log(self, level: LogLevel, message: str) -> None:
         executor = self._executor
         if LEVEL_ORDER[level] < executor.log_floor:
+            if executor.results is not None:  # kept with the node's result, for a run at a lower level to replay
+                executor.results.quiet_line(self, level, str(message))
             return
         text = str(message)
         line = LogLine(level, executor.redactor.text(text) if executor.redactor else text, time.time(),
