@@ -7,6 +7,8 @@ from flowlike_catalog.data import (
     atlassian_jira,
     charts,
     databases,
+    databricks,
+    databricks_data,
     excel,
     files,
     google,
@@ -41,7 +43,8 @@ from flowlike_core import Pack
 
 PACK = Pack(
     "data",
-    modules=[atlassian, atlassian_agile, atlassian_confluence, atlassian_jira,
+    modules=[databricks, databricks_data,
+             atlassian, atlassian_agile, atlassian_confluence, atlassian_jira,
              google, google_drive, google_sheets, google_calendar, google_meet, google_gmail,
              notion,
              linkedin,
