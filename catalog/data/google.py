@@ -122,11 +122,15 @@ class Google:
         return json.loads(response.body) if response.body.strip() else {}
 
 
-def segment(value: str, what: str) -> str:
-    """One path segment from an id input: required, and quoted."""
+def required(value: str, what: str) -> str:
     if not value:
         raise ValueError(f"{what} is required")
-    return quote(value, safe="")
+    return value
+
+
+def segment(value: str, what: str) -> str:
+    """One path segment from an id input: required, and quoted."""
+    return quote(required(value, what), safe="")
 
 
 def csv_list(text: str) -> list[str]:

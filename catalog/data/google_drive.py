@@ -191,3 +191,14 @@ class DeleteFile(GoogleNode):
     async def call(self, google: Google, *, file_id: str) -> dict[str, Any]:
         await google.call("drive", "DELETE", f"/files/{segment(file_id, 'file_id')}")
         return {}
+
+
+async def export_as_text(google: Google, file_id: str, mime_type: str) -> str:
+    """A Google Docs/Slides file exported through Drive: text formats as text, binary ones (PDF, PPTX...) as
+    base64, as Flow-Like's export nodes give them."""
+    import base64
+
+    body = await google.call("drive", "GET", f"/files/{segment(file_id, 'file_id')}/export",
+                             params={"mimeType": mime_type}, raw=True)
+    textual = mime_type.startswith("text/") or mime_type in ("application/json", "image/svg+xml")
+    return body.decode("utf-8", "replace") if textual else base64.b64encode(body).decode()

@@ -127,6 +127,21 @@ def a1(text: str) -> tuple[str, int, int, int, int]:
     return sheet, r1, c1, r2, c2 if re.match(r"[A-Z]", end.upper()) else 10**3
 
 
+def youtube_video(ident: str, title: str, channel: str, views: int) -> dict[str, Any]:
+    return {"id": ident, "snippet": {"title": title, "description": f"About {title}", "channelId": channel,
+                                     "channelTitle": "Ada's channel" if channel == "UCmine" else "Other",
+                                     "publishedAt": "2026-01-05T10:00:00Z",
+                                     "thumbnails": {"default": {"url": f"https://i.ytimg.com/vi/{ident}/default.jpg"},
+                                                    "high": {"url": f"https://i.ytimg.com/vi/{ident}/hq.jpg"}}},
+            "statistics": {"viewCount": str(views), "likeCount": str(views // 10)},
+            "contentDetails": {"duration": "PT4M13S"}}
+
+
+YOUTUBE_VIDEOS = [youtube_video("vid1", "Python tutorial", "UCmine", 500),
+                  youtube_video("vid2", "Python tips", "UCother", 9000),
+                  youtube_video("vid3", "Cooking pasta", "UCother", 70)]
+
+
 class State:
     def __init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
@@ -144,8 +159,20 @@ class State:
         self.drafts: list[dict[str, Any]] = []
         self.documents: dict[str, dict[str, Any]] = {}
         self.presentations: dict[str, dict[str, Any]] = {}
-        self.forms: dict[str, dict[str, Any]] = {}
-        self.responses: dict[str, list[dict[str, Any]]] = {}
+        self.forms: dict[str, dict[str, Any]] = {"survey": {
+            "formId": "survey", "info": {"title": "Lunch survey", "documentTitle": "Lunch", "description": "Be honest"},
+            "revisionId": "00000007", "responderUri": "https://docs.google.com/forms/d/e/survey/viewform",
+            "items": [{"itemId": "i1", "title": "Favourite dish?", "questionItem": {"question": {
+                          "questionId": "q1", "required": True, "textQuestion": {"paragraph": False}}}},
+                      {"itemId": "i2", "title": "Section two", "pageBreakItem": {}},
+                      {"itemId": "i3", "title": "Rating", "description": "1 to 5", "questionItem": {"question": {
+                          "questionId": "q2", "scaleQuestion": {"low": 1, "high": 5}}}}]}}
+        self.responses: dict[str, list[dict[str, Any]]] = {"survey": [
+            {"responseId": f"resp{n}", "createTime": f"2026-02-0{n}T09:00:00Z",
+             "lastSubmittedTime": f"2026-02-0{n}T09:00:00Z", "respondentEmail": f"r{n}@example.org",
+             "answers": {"q1": {"questionId": "q1", "textAnswers": {"answers": [{"value": dish}]}},
+                         "q2": {"questionId": "q2", "textAnswers": {"answers": [{"value": str(n + 2)}]}}}}
+            for n, dish in ((1, "Pasta"), (2, "Soup"), (3, "Salad"))]}
         self.playlist_items: dict[str, list[dict[str, Any]]] = {"PL1": []}
 
     def new_id(self, prefix: str) -> str:
@@ -160,6 +187,19 @@ class State:
             file["size"] = str(len(content))
         self.files[ident], self.contents[ident] = file, content
         return file
+
+    def text_of(self, ident: str) -> str:
+        """What a Docs Editors file exports as text: a document's text, a presentation's text boxes."""
+        if ident in self.documents:
+            return self.documents[ident]["text"]
+        if ident in self.presentations:
+            return "\n".join(e.get("text", "") for slide in self.presentations[ident]["slides"]
+                             for e in slide["pageElements"])
+        return self.contents[ident].decode()
+
+    def editors_file(self, ident: str, name: str, mime: str) -> None:
+        """Docs, Slides and Forms files are Drive files too (Drive exports them)."""
+        self.files[ident] = {"id": ident, "name": name, "mimeType": mime, "parents": ["root"]}
 
     def calendar(self, ident: str) -> dict[str, dict[str, Any]] | None:
         if ident == "primary":
@@ -265,7 +305,7 @@ def google_app() -> Any:  # noqa: C901 - one route table for the fake, read top 
         mime = request.query_params.get("mimeType", "")
         if not found["mimeType"].startswith("application/vnd.google-apps.") or not mime:
             return google_error(400, "Export only supports Docs Editors files.", "INVALID_ARGUMENT")
-        text = state.contents[ident].decode()
+        text = state.text_of(ident)
         return Response(text.encode() if mime.startswith("text/") else b"%PDF-" + text.encode(), media_type=mime)
 
     async def copy(request: Request, payload: Any, ident: str) -> Response:
@@ -471,6 +511,250 @@ def google_app() -> Any:  # noqa: C901 - one route table for the fake, read top 
         return JSONResponse({"labels": [{"id": "INBOX", "name": "INBOX", "type": "system"},
                                         {"id": "Label_1", "name": "Receipts", "type": "user"}]})
 
+    # ---- Docs ----
+
+    def document_json(doc: dict[str, Any]) -> dict[str, Any]:
+        content, index = [{"endIndex": 1, "sectionBreak": {}}], 1
+        for line in doc["text"].splitlines(keepends=True):
+            content.append({"startIndex": index, "endIndex": index + len(line), "paragraph": {"elements": [
+                {"startIndex": index, "endIndex": index + len(line), "textRun": {"content": line}}]}})
+            index += len(line)
+        return {"documentId": doc["id"], "title": doc["title"], "revisionId": f"rev{doc['revision']}",
+                "body": {"content": content}}
+
+    async def documents(request: Request, payload: Any) -> Response:
+        ident = state.new_id("doc")
+        state.documents[ident] = {"id": ident, "title": payload.get("title", "Untitled document"), "text": "\n",
+                                  "revision": 1}
+        state.editors_file(ident, state.documents[ident]["title"], DOC)
+        return JSONResponse(document_json(state.documents[ident]))
+
+    async def document(request: Request, payload: Any, ident: str) -> Response:
+        found = state.documents.get(ident)
+        if found is None:
+            return google_error(404, "Requested entity was not found.", "NOT_FOUND")
+        return JSONResponse(document_json(found))
+
+    async def document_update(request: Request, payload: Any, ident: str) -> Response:
+        doc = state.documents.get(ident)
+        if doc is None:
+            return google_error(404, "Requested entity was not found.", "NOT_FOUND")
+        replies: list[dict[str, Any]] = []
+        for change in payload["requests"]:
+            text = doc["text"]
+            if "insertText" in change:
+                at = change["insertText"]["location"]["index"]
+                if not 1 <= at <= len(text):
+                    return google_error(400, "Invalid requests[0].insertText: Index "
+                                             f"{at} must be less than the end index of the referenced segment, "
+                                             f"{len(text) + 1}.", "INVALID_ARGUMENT")
+                doc["text"] = text[:at - 1] + change["insertText"]["text"] + text[at - 1:]
+                replies.append({})
+            elif "deleteContentRange" in change:
+                where = change["deleteContentRange"]["range"]
+                doc["text"] = text[:where["startIndex"] - 1] + text[where["endIndex"] - 1:]
+                replies.append({})
+            elif "replaceAllText" in change:
+                asked = change["replaceAllText"]
+                flags = 0 if asked["containsText"].get("matchCase") else re.IGNORECASE
+                pattern = re.compile(re.escape(asked["containsText"]["text"]), flags)
+                doc["text"], changed = pattern.subn(asked["replaceText"], text)
+                replies.append({"replaceAllText": {"occurrencesChanged": changed} if changed else {}})
+            doc["revision"] += 1
+        return JSONResponse({"documentId": ident, "replies": replies,
+                             "writeControl": {"requiredRevisionId": f"rev{doc['revision']}"}})
+
+    # ---- Slides ----
+
+    layouts = {"BLANK", "TITLE", "TITLE_AND_BODY", "TITLE_ONLY", "SECTION_HEADER", "ONE_COLUMN_TEXT", "MAIN_POINT",
+               "BIG_NUMBER", "CAPTION_ONLY", "TITLE_AND_TWO_COLUMNS", "SECTION_TITLE_AND_DESCRIPTION"}
+
+    async def presentations(request: Request, payload: Any) -> Response:
+        ident = state.new_id("pres")
+        state.presentations[ident] = {"presentationId": ident, "title": payload.get("title", "Untitled"),
+                                      "locale": "en", "revisionId": "r1", "slides": [
+                                          {"objectId": "p", "pageType": "SLIDE", "pageElements": []}]}
+        state.editors_file(ident, state.presentations[ident]["title"], "application/vnd.google-apps.presentation")
+        return JSONResponse(state.presentations[ident])
+
+    async def presentation(request: Request, payload: Any, ident: str) -> Response:
+        found = state.presentations.get(ident)
+        return JSONResponse(found) if found else google_error(404, "Requested entity was not found.", "NOT_FOUND")
+
+    async def presentation_update(request: Request, payload: Any, ident: str) -> Response:
+        deck = state.presentations.get(ident)
+        if deck is None:
+            return google_error(404, "Requested entity was not found.", "NOT_FOUND")
+        replies: list[dict[str, Any]] = []
+        elements = {e["objectId"]: e for slide in deck["slides"] for e in slide["pageElements"]}
+        for n, change in enumerate(payload["requests"]):
+            (kind, asked), = change.items()
+            if kind == "createSlide":
+                if asked["slideLayoutReference"]["predefinedLayout"] not in layouts:
+                    return google_error(400, f"Invalid requests[{n}].createSlide: unknown layout", "INVALID_ARGUMENT")
+                slide = {"objectId": asked["objectId"], "pageType": "SLIDE", "pageElements": []}
+                deck["slides"].insert(asked.get("insertionIndex", len(deck["slides"])), slide)
+                replies.append({"createSlide": {"objectId": asked["objectId"]}})
+            elif kind == "deleteObject":
+                before = len(deck["slides"])
+                deck["slides"] = [s for s in deck["slides"] if s["objectId"] != asked["objectId"]]
+                if len(deck["slides"]) == before:
+                    return google_error(400, f"Invalid requests[{n}].deleteObject: The object ({asked['objectId']}) "
+                                             "could not be found.", "INVALID_ARGUMENT")
+                replies.append({})
+            elif kind == "createShape":
+                page = [s for s in deck["slides"] if s["objectId"] == asked["elementProperties"]["pageObjectId"]]
+                if not page:
+                    return google_error(400, f"Invalid requests[{n}].createShape: The page object "
+                                             "could not be found.", "INVALID_ARGUMENT")
+                elements[asked["objectId"]] = {"objectId": asked["objectId"], "size": asked["elementProperties"]
+                                               ["size"], "transform": asked["elementProperties"]["transform"],
+                                               "shape": {"shapeType": asked["shapeType"]}}
+                page[0]["pageElements"].append(elements[asked["objectId"]])
+                replies.append({"createShape": {"objectId": asked["objectId"]}})
+            elif kind == "insertText":
+                elements[asked["objectId"]]["text"] = asked["text"]
+                replies.append({})
+        return JSONResponse({"presentationId": ident, "replies": replies})
+
+    # ---- Forms ----
+
+    def form_or_404(ident: str) -> dict[str, Any] | None:
+        return state.forms.get(ident)
+
+    async def forms(request: Request, payload: Any) -> Response:
+        if set(payload) != {"info"} or set(payload["info"]) - {"title", "documentTitle"}:
+            return google_error(400, "Only info.title and info.documentTitle may be set when creating a form.",
+                                "INVALID_ARGUMENT")
+        ident = state.new_id("form")
+        state.forms[ident] = {"formId": ident, "info": dict(payload["info"]), "revisionId": "00000001",
+                              "responderUri": f"https://docs.google.com/forms/d/e/{ident}/viewform"}
+        state.editors_file(ident, payload["info"].get("documentTitle", ""), "application/vnd.google-apps.form")
+        return JSONResponse(state.forms[ident])
+
+    async def form(request: Request, payload: Any, ident: str) -> Response:
+        found = form_or_404(ident)
+        return JSONResponse(found) if found else google_error(404, "Requested entity was not found.", "NOT_FOUND")
+
+    async def form_update(request: Request, payload: Any, ident: str) -> Response:
+        found = form_or_404(ident)
+        if found is None:
+            return google_error(404, "Requested entity was not found.", "NOT_FOUND")
+        for change in payload["requests"]:
+            asked = change["updateFormInfo"]
+            for field in asked["updateMask"].split(","):
+                found["info"][field] = asked["info"].get(field, "")
+        return JSONResponse({"replies": [{}], "writeControl": {"requiredRevisionId": "00000002"}})
+
+    async def responses(request: Request, payload: Any, ident: str) -> Response:
+        if form_or_404(ident) is None:
+            return google_error(404, "Requested entity was not found.", "NOT_FOUND")
+        listed = state.responses.get(ident, [])
+        start = int(request.query_params.get("pageToken") or 0)
+        page: dict[str, Any] = {"responses": listed[start:start + 2]} if listed[start:start + 2] else {}
+        if start + 2 < len(listed):
+            page["nextPageToken"] = str(start + 2)
+        return JSONResponse(page)
+
+    async def form_response(request: Request, payload: Any, ident: str, response: str) -> Response:
+        found = [r for r in state.responses.get(ident, []) if r["responseId"] == response]
+        return JSONResponse(found[0]) if found else google_error(404, "Requested entity was not found.",
+                                                                 "NOT_FOUND")
+
+    # ---- YouTube ----
+
+    def youtube_error(status: int, message: str, reason: str) -> Response:
+        return google_error(status, message, reason)
+
+    def snippet_video(video: dict[str, Any], search: bool) -> dict[str, Any]:
+        item = {"kind": "youtube#searchResult" if search else "youtube#video",
+                "id": {"kind": "youtube#video", "videoId": video["id"]} if search else video["id"],
+                "snippet": video["snippet"]}
+        if not search:
+            item |= {"statistics": video["statistics"], "contentDetails": video["contentDetails"]}
+        return item
+
+    async def search(request: Request, payload: Any) -> Response:
+        query = request.query_params
+        if query.get("part") != "snippet":
+            return youtube_error(400, "Required parameter: part", "BAD_REQUEST")
+        if query.get("forMine") == "true" and query.get("type") != "video":
+            return youtube_error(400, "The request specifies a value for forMine but not type=video.",
+                                 "INVALID_ARGUMENT")
+        found = [v for v in YOUTUBE_VIDEOS if query.get("q", "").lower() in v["snippet"]["title"].lower()
+                 and (query.get("forMine") != "true" or v["snippet"]["channelId"] == "UCmine")]
+        if query.get("order") == "viewCount":
+            found.sort(key=lambda v: -int(v["statistics"]["viewCount"]))
+        size = int(query.get("maxResults", 5))
+        start = int(query.get("pageToken") or 0)
+        page = {"kind": "youtube#searchListResponse", "pageInfo": {"totalResults": len(found), "resultsPerPage":
+                                                                   size},
+                "items": [snippet_video(v, True) for v in found[start:start + size]]}
+        if start + size < len(found):
+            page["nextPageToken"] = f"{start + size}"
+        return JSONResponse(page)
+
+    async def videos(request: Request, payload: Any) -> Response:
+        wanted = request.query_params.get("id", "").split(",")
+        return JSONResponse({"kind": "youtube#videoListResponse", "items": [
+            snippet_video(v, False) for v in YOUTUBE_VIDEOS if v["id"] in wanted]})
+
+    async def channels(request: Request, payload: Any) -> Response:
+        query = request.query_params
+        wanted = "UCmine" if query.get("mine") == "true" else query.get("id")
+        items = [{"kind": "youtube#channel", "id": wanted, "snippet": {
+            "title": "Ada's channel", "description": "Maths", "customUrl": "@ada",
+            "thumbnails": {"default": {"url": "https://yt3.example/ada.jpg"}}},
+            "statistics": {"subscriberCount": "1200", "videoCount": "2", "viewCount": "99"}}] \
+            if wanted in ("UCmine", "UCother") else []
+        return JSONResponse({"kind": "youtube#channelListResponse", "items": items})
+
+    async def playlists(request: Request, payload: Any) -> Response:
+        query = request.query_params
+        owner = "UCmine" if query.get("mine") == "true" else query.get("channelId")
+        items = [{"id": ident, "snippet": {"title": f"List {ident}", "description": "", "channelId": "UCmine",
+                                          "thumbnails": {}}, "contentDetails": {"itemCount": len(entries)}}
+                 for ident, entries in state.playlist_items.items() if owner == "UCmine"]
+        return JSONResponse({"kind": "youtube#playlistListResponse", "items": items})
+
+    async def playlist_items(request: Request, payload: Any) -> Response:
+        query = request.query_params
+        if request.method == "DELETE":
+            for entries in state.playlist_items.values():
+                if any(e["id"] == query.get("id") for e in entries):
+                    entries[:] = [e for e in entries if e["id"] != query["id"]]
+                    for position, entry in enumerate(entries):
+                        entry["snippet"]["position"] = position
+                    return Response(status_code=204)
+            return youtube_error(404, "Playlist item not found.", "NOT_FOUND")
+        if request.method == "POST":
+            if query.get("part") != "snippet":
+                return youtube_error(400, "Required parameter: part", "BAD_REQUEST")
+            asked = payload["snippet"]
+            entries = state.playlist_items.get(asked["playlistId"])
+            video = [v for v in YOUTUBE_VIDEOS if v["id"] == asked["resourceId"]["videoId"]]
+            if entries is None or not video:
+                return youtube_error(404, "Playlist or video not found.", "NOT_FOUND")
+            entry = {"kind": "youtube#playlistItem", "id": state.new_id("PLI"), "snippet": {
+                "playlistId": asked["playlistId"], "title": video[0]["snippet"]["title"], "description": "",
+                "resourceId": asked["resourceId"], "thumbnails": video[0]["snippet"]["thumbnails"]},
+                "contentDetails": {"videoId": video[0]["id"]}}
+            entries.insert(asked.get("position", len(entries)), entry)
+            for position, item in enumerate(entries):
+                item["snippet"]["position"] = position
+            return JSONResponse(entry)
+        entries = state.playlist_items.get(query.get("playlistId", ""))
+        if entries is None:
+            return youtube_error(404, "The playlist identified with the request's playlistId parameter cannot be "
+                                      "found.", "NOT_FOUND")
+        size = int(query.get("maxResults", 5))
+        start = int(query.get("pageToken") or 0)
+        page = {"items": entries[start:start + size], "pageInfo": {"totalResults": len(entries),
+                                                                   "resultsPerPage": size}}
+        if start + size < len(entries):
+            page["nextPageToken"] = f"{start + size}"
+        return JSONResponse(page)
+
     routes = [
         Route("/drive/v3/files", guarded(files), methods=["GET", "POST"]),
         Route("/drive/v3/files/{ident}", guarded(file), methods=["GET", "PATCH", "DELETE"]),
@@ -488,6 +772,22 @@ def google_app() -> Any:  # noqa: C901 - one route table for the fake, read top 
         Route("/gmail/v1/users/me/messages/send", guarded(send), methods=["POST"]),
         Route("/gmail/v1/users/me/drafts", guarded(drafts), methods=["POST"]),
         Route("/gmail/v1/users/me/labels", guarded(labels)),
+        Route("/v1/documents", guarded(documents), methods=["POST"]),
+        Route("/v1/documents/{ident}", guarded(document)),
+        Route("/v1/documents/{ident}:batchUpdate", guarded(document_update), methods=["POST"]),
+        Route("/v1/presentations", guarded(presentations), methods=["POST"]),
+        Route("/v1/presentations/{ident}", guarded(presentation)),
+        Route("/v1/presentations/{ident}:batchUpdate", guarded(presentation_update), methods=["POST"]),
+        Route("/v1/forms", guarded(forms), methods=["POST"]),
+        Route("/v1/forms/{ident}", guarded(form)),
+        Route("/v1/forms/{ident}:batchUpdate", guarded(form_update), methods=["POST"]),
+        Route("/v1/forms/{ident}/responses", guarded(responses)),
+        Route("/v1/forms/{ident}/responses/{response}", guarded(form_response)),
+        Route("/youtube/v3/search", guarded(search)),
+        Route("/youtube/v3/videos", guarded(videos)),
+        Route("/youtube/v3/channels", guarded(channels)),
+        Route("/youtube/v3/playlists", guarded(playlists)),
+        Route("/youtube/v3/playlistItems", guarded(playlist_items), methods=["GET", "POST", "DELETE"]),
     ]
     app = Starlette(routes=routes)
     app.state.google = state
