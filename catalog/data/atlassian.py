@@ -2,19 +2,21 @@
 struct and what every Atlassian node shares.
 
 A provider holds the site's base URL and the credentials as a secret: the account's email with an API token
-(Atlassian Cloud, basic auth) or a personal access token (Data Center, bearer). Jira nodes speak REST v3 on
-Cloud and v2 on Data Center (rich text is Atlassian Document Format on Cloud, plain text on Data Center); the
-Agile nodes speak Agile 1.0; Confluence nodes speak Cloud's REST v2, and v1 where v2 has no call (CQL search,
-label changes, users). Issues, comments, users and the like are handed on flattened the way Flow-Like shapes
-them (text instead of ADF); the rest as the service documents them. A 4xx/5xx answer carries the service's
-message: it fires Error on the nodes that have one, else On Error (or fails the node when that is not wired).
+(Atlassian Cloud, basic auth), a personal access token (Data Center, bearer), or an OAuth 2.0 (3LO) access token,
+whose calls go through Atlassian's API gateway (api.atlassian.com/ex/{jira|confluence}/{cloud id}). Jira nodes
+speak REST v3 on Cloud and v2 on Data Center (rich text is Atlassian Document Format on Cloud, plain text on Data
+Center); the Agile nodes speak Agile 1.0; Confluence nodes speak Cloud's REST v2, and v1 where v2 has no call
+(CQL search, label changes, users). Issues, comments, users and the like are handed on flattened the way
+Flow-Like shapes them (text instead of ADF); the rest as the service documents them. A 4xx/5xx answer carries
+the service's message: it fires Error on the nodes that have one, else On Error (or fails the node when that
+is not wired).
 """
 
 from __future__ import annotations
 
 import base64
 import json
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, NamedTuple
 from urllib.parse import quote
 
 from flowlike_catalog.web.errors import routed
@@ -27,6 +29,7 @@ from flowlike_core import node as function_node
 CATEGORY = "Data/Atlassian"
 CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
 PLACEHOLDER_URL = "https://your-domain.atlassian.net"
+GATEWAY_URL = "https://api.atlassian.com"
 
 
 class AtlassianProvider(BaseModel):
@@ -37,9 +40,13 @@ class AtlassianProvider(BaseModel):
     email: str = ""
     token: SecretStr
     is_cloud: bool = True
+    cloud_id: str = ""
+    """The site's id at the API gateway: set for OAuth access tokens, which are only good there."""
+    api_url: str = ""
+    """The API gateway, for OAuth access tokens."""
 
     def authorization(self) -> SecretStr:
-        """Basic auth with the email (Cloud API tokens), else a bearer token (Data Center PATs)."""
+        """Basic auth with the email (Cloud API tokens), else a bearer token (Data Center PATs, OAuth tokens)."""
         secret = self.token.get_secret_value()
         if self.email:
             return SecretStr("Basic " + base64.b64encode(f"{self.email}:{secret}".encode()).decode())
@@ -71,6 +78,39 @@ def data_atlassian_provider_api_token(
                              is_cloud=is_cloud)
 
 
+@function_node(friendly_name="Atlassian (OAuth)")
+async def data_atlassian_provider_oauth(
+    ctx: Context,
+    base_url: Annotated[str, Pin(description="Your site, e.g. https://acme.atlassian.net")] = PLACEHOLDER_URL,
+    access_token: Annotated[str, Pin(sensitive=True, required=True, description="An OAuth 2.0 (3LO) access token "
+                                     "your app obtained for the user; feed it from a secret variable")] = "",
+    cloud_id: Annotated[str, Pin(description="The site's cloud id; looked up among the token's accessible "
+                                 "resources when empty")] = "",
+    api_url: Annotated[str, Pin(description="Atlassian's API gateway")] = GATEWAY_URL,
+) -> Annotated[AtlassianProvider, Pin(name="provider", schema=PROVIDER_SCHEMA)]:
+    """Atlassian Cloud access with an OAuth 2.0 access token: calls go through the API gateway to the site's cloud
+    id (found by matching base_url among the sites the token may reach), and Get Me works."""
+    if not base_url or base_url == PLACEHOLDER_URL:
+        raise ValueError("set base_url to your Atlassian site (e.g. https://acme.atlassian.net)")
+    if not access_token:
+        raise ValueError("Atlassian access_token is empty (is the secret variable set?)")
+    site, gateway = base_url.rstrip("/"), api_url.rstrip("/")
+    if not cloud_id:
+        request = HttpRequest(url=f"{gateway}/oauth/token/accessible-resources", headers={"Accept": "application/json"},
+                              secret_headers={"Authorization": SecretStr(f"Bearer {access_token}")})
+        response = await fetch(ctx, request)
+        if response.status_code >= 400:
+            raise AtlassianError(f"Atlassian answered {response.status_code} to the accessible-resources call: "
+                                 f"{service_message(response.body)}")
+        sites = json.loads(response.body)
+        found = [r["id"] for r in sites if r.get("url", "").rstrip("/").lower() == site.lower()]
+        if not found:
+            raise ValueError(f"the token cannot reach {site} (it can reach: "
+                             f"{', '.join(r.get('url', '') for r in sites) or 'no site'})")
+        cloud_id = found[0]
+    return AtlassianProvider(base_url=site, token=SecretStr(access_token), cloud_id=cloud_id, api_url=gateway)
+
+
 class AtlassianError(RuntimeError):
     pass
 
@@ -94,8 +134,8 @@ def service_message(body: bytes) -> str:
     return "; ".join(parts) or json.dumps(data)[:300]
 
 
-PREFIXES = {"agile": "/rest/agile/1.0", "wiki": "/wiki/api/v2", "wiki1": "/wiki/rest/api"}
-NAMES = {"jira": "Jira", "agile": "Jira Agile", "wiki": "Confluence", "wiki1": "Confluence"}
+PREFIXES = {"jira": "/rest/api/3", "agile": "/rest/agile/1.0", "wiki": "/wiki/api/v2", "wiki1": "/wiki/rest/api"}
+NAMES = {"jira": "Jira", "agile": "Jira Agile", "wiki": "Confluence", "wiki1": "Confluence", "me": "Atlassian"}
 
 
 class Atlassian:
@@ -113,7 +153,16 @@ class Atlassian:
     def cloud(self) -> bool:
         return self.provider.is_cloud
 
+    @property
+    def gateway(self) -> str:
+        """Where an OAuth provider's calls go (empty for the others)."""
+        p = self.provider
+        return f"{p.api_url}/ex" if p.cloud_id else ""
+
     def url(self, api: str, path: str) -> str:
+        if self.provider.cloud_id:
+            product = "confluence" if api.startswith("wiki") else "jira"
+            return f"{self.gateway}/{product}/{self.provider.cloud_id}{PREFIXES[api]}{path}"
         if api == "jira":
             return f"{self.provider.base_url}/rest/api/{3 if self.cloud else 2}{path}"
         if api == "wiki" and not self.cloud:
@@ -323,3 +372,28 @@ class AtlassianNode(NodeType):
         for name, value in outputs.items():
             ctx.set_output(name, value)
         ctx.activate("exec_out")
+
+
+# ---- the account behind an OAuth token ------------------------------------------------------------------------
+
+
+class Me(NamedTuple):
+    me: Annotated[dict, Pin(description="account_id, account_type, email, name, picture, email_verified, "
+                            "account_status, nickname, zoneinfo, locale")]
+    account_id: str
+    email: str
+    name: str
+
+
+@function_node(friendly_name="Get Me", exec_pins=True)
+async def data_atlassian_get_me(ctx: Context, provider: Provider) -> Me:
+    """The Atlassian account an OAuth token belongs to (the gateway's /me: it takes OAuth tokens only; with an API
+    token use the products' Get Current User)."""
+    atlassian = Atlassian(ctx, provider)
+    if not atlassian.gateway:
+        raise ValueError("Get Me needs an OAuth provider (Atlassian (OAuth)); with an API token or PAT use Jira's or "
+                         "Confluence's Get Current User")
+    found = await atlassian.call("GET", "/me", api="me", url=f"{atlassian.provider.api_url}/me")
+    me = {key: found.get(key) for key in ("account_id", "account_type", "email", "name", "picture", "email_verified",
+                                          "account_status", "nickname", "zoneinfo", "locale")}
+    return Me(me, me["account_id"] or "", me["email"] or "", me["name"] or "")

@@ -420,8 +420,9 @@ async def data_atlassian_jira_download_attachment(ctx: Context, provider: Provid
     """An attachment's content (from its content_url), base64-encoded. Only URLs on the provider's site get the
     credentials."""
     jira = Atlassian(ctx, provider)
-    if not content_url.startswith(jira.provider.base_url + "/"):
-        raise ValueError(f"content_url {content_url!r} is not on {jira.provider.base_url}: the credentials stay home")
+    home = jira.gateway or jira.provider.base_url
+    if not content_url.startswith(home + "/"):
+        raise ValueError(f"content_url {content_url!r} is not on {home}: the credentials stay home")
     request = HttpRequest(url=content_url, secret_headers={"Authorization": jira.provider.authorization()})
     response = await fetch(ctx, request)
     if response.status_code >= 400:

@@ -1,7 +1,8 @@
 """Databricks workspaces through the web pack's HTTP layer: the provider struct (workspace URL and a bearer token:
-a personal access token, any token, or one a service principal gets by OAuth client credentials), and the
-nodes for jobs and their runs (Jobs API 2.1), clusters and SQL warehouses (2.0), and SQL statements (the
-Statement Execution API 2.0: the answer's chunks are followed and its values typed from the result schema).
+a personal access token, a user's OAuth access token, any token, or one a service principal gets by OAuth client
+credentials), and the nodes for jobs and their runs (Jobs API 2.1), clusters and SQL warehouses (2.0), and SQL
+statements (the Statement Execution API 2.0: the answer's chunks are followed and its values typed from the
+result schema).
 
 Objects are handed on as Databricks documents them (snake_case already, Flow-Like's shape). Every node has
 Flow-Like's Error output: a 4xx/5xx answer fires it with Databricks' error code and message.
@@ -78,6 +79,16 @@ def data_databricks_provider_token(
 ) -> ProviderOut:
     """Databricks access with a token obtained elsewhere (OAuth, Microsoft Entra ID); it is sent as it is."""
     return data_databricks_provider_pat.func(token, workspace_url)
+
+
+@function_node(friendly_name="Databricks (OAuth)")
+def data_databricks_provider_oauth(
+    workspace_url: str = "",
+    access_token: Annotated[str, Pin(sensitive=True, required=True, description="A user's OAuth (U2M) access token "
+                                     "your app obtained from the workspace's /oidc endpoints")] = "",
+) -> ProviderOut:
+    """Databricks access as a user who signed in with OAuth (user-to-machine): the access token acts for them."""
+    return data_databricks_provider_pat.func(access_token, workspace_url)
 
 
 class DatabricksError(RuntimeError):

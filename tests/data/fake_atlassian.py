@@ -19,7 +19,7 @@ from data_boards import Flow
 
 from flowlike_core import Node, Run
 
-EMAIL, TOKEN, PAT = "ada@example.org", "atl-api-token", "dc-personal-token"
+EMAIL, TOKEN, PAT, OAUTH, CLOUD_ID = "ada@example.org", "atl-api-token", "dc-personal-token", "oauth-3lo", "cloud-1"
 BASIC = "Basic " + base64.b64encode(f"{EMAIL}:{TOKEN}".encode()).decode()
 
 
@@ -185,6 +185,10 @@ def atlassian_app() -> Any:  # noqa: C901 - one route table for the fake, read t
                                    "json": json.loads(body) if body else None})
             version = request.path_params.get("v", "3")
             wanted = BASIC if version == "3" else f"Bearer {PAT}"
+            if "cloud" in request.path_params:  # through the API gateway: OAuth tokens only
+                if request.path_params["cloud"] != CLOUD_ID:
+                    return JSONResponse({"code": 404, "message": "Not Found"}, status_code=404)
+                wanted = f"Bearer {OAUTH}"
             if request.headers.get("authorization") != wanted:
                 return JSONResponse({"errorMessages": ["Client must be authenticated to access this resource."],
                                      "errors": {}}, status_code=401)
@@ -246,7 +250,7 @@ def atlassian_app() -> Any:  # noqa: C901 - one route table for the fake, read t
         return keys
 
     async def issue_create(request: Request, body: Any) -> Response:
-        fields, version = body["fields"], request.path_params["v"]
+        fields, version = body["fields"], request.path_params.get("v", "3")
         if not fields.get("summary"):
             return jira_error(400, summary="You must specify a summary of the issue.")
         if fields["project"]["key"] != "PROJ":
@@ -276,7 +280,7 @@ def atlassian_app() -> Any:  # noqa: C901 - one route table for the fake, read t
         return JSONResponse({"issues": made, "errors": errors}, status_code=201)
 
     async def issue(request: Request, body: Any) -> Response:
-        key, version = request.path_params["key"], request.path_params["v"]
+        key, version = request.path_params["key"], request.path_params.get("v", "3")
         found = issue_or_404(key)
         if found is None:
             return jira_error(404, "Issue does not exist or you do not have permission to see it.")
@@ -300,7 +304,7 @@ def atlassian_app() -> Any:  # noqa: C901 - one route table for the fake, read t
         return JSONResponse(shown)
 
     async def comments(request: Request, body: Any) -> Response:
-        key, version = request.path_params["key"], request.path_params["v"]
+        key, version = request.path_params["key"], request.path_params.get("v", "3")
         if issue_or_404(key) is None:
             return jira_error(404, "Issue does not exist or you do not have permission to see it.")
         listed = state.comments.setdefault(key, [])
@@ -606,6 +610,21 @@ def atlassian_app() -> Any:  # noqa: C901 - one route table for the fake, read t
         return JSONResponse({"results": [u for u in users if wanted in u["user"]["displayName"].lower()],
                              "start": 0, "limit": 25, "size": 1})
 
+    async def accessible_resources(request: Request) -> Response:
+        if request.headers.get("authorization") != f"Bearer {OAUTH}":
+            return JSONResponse({"code": 401, "message": "Unauthorized"}, status_code=401)
+        return JSONResponse([{"id": CLOUD_ID, "url": state.url, "name": "acme", "scopes": ["read:jira-work"]},
+                             {"id": "cloud-2", "url": "https://other.atlassian.net", "name": "other", "scopes": []}])
+
+    async def me(request: Request) -> Response:
+        state.requests.append({"method": "GET", "path": request.url.path, "headers": dict(request.headers)})
+        if request.headers.get("authorization") != f"Bearer {OAUTH}":
+            return JSONResponse({"code": 401, "message": "Unauthorized; scope does not match"}, status_code=401)
+        return JSONResponse({"account_id": USER["accountId"], "account_type": "atlassian", "email": EMAIL,
+                             "name": "Ada Lovelace", "picture": "https://avatar.example/ada.png",
+                             "account_status": "active", "nickname": "ada", "zoneinfo": "Europe/London",
+                             "locale": "en-GB", "email_verified": True})
+
     jira = "/rest/api/{v}"
     routes = [
         (f"{jira}/myself", myself, ["GET"]), ("/rest/api/3/search/jql", search_jql, ["POST"]),
@@ -636,6 +655,10 @@ def atlassian_app() -> Any:  # noqa: C901 - one route table for the fake, read t
         ("/wiki/rest/api/content/{ident}/label", label_v1, ["POST", "DELETE"]),
         ("/wiki/rest/api/search", search_v1, ["GET"]), ("/wiki/rest/api/user/current", user_current, ["GET"]),
         ("/wiki/rest/api/search/user", user_search, ["GET"])]
-    app = Starlette(routes=[Route(path, guarded(handler), methods=methods) for path, handler, methods in routes])
+    gateway = [(("/ex/confluence/{cloud}" if path.startswith("/wiki") else "/ex/jira/{cloud}") + path.replace(
+        "{v}", "3"), handler, methods) for path, handler, methods in routes]
+    app = Starlette(routes=[Route(path, guarded(handler), methods=methods) for path, handler, methods in
+                            routes + gateway]
+                    + [Route("/oauth/token/accessible-resources", accessible_resources), Route("/me", me)])
     app.state.atlassian = state
     return app

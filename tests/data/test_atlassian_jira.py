@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fake_atlassian import BASIC, EMAIL, PAT, TOKEN, ServiceFlow, atlassian_app, serve
+from fake_atlassian import BASIC, CLOUD_ID, EMAIL, OAUTH, PAT, TOKEN, ServiceFlow, atlassian_app, serve
 from flowlike_catalog.data import atlassian
 
 
@@ -298,3 +298,34 @@ def test_moving_many_issues_goes_fifty_at_a_time(site) -> None:
     board = cloud(site)
     board.step("data_atlassian_jira_get_board_issues", board_id=99)
     assert "Jira Agile answered 404" in board.flow.failure()
+
+
+def test_oauth_goes_through_the_gateway_and_knows_me(site) -> None:
+    board = ServiceFlow("data_atlassian_provider_oauth", base_url=site.url + "/", access_token=OAUTH,
+                        api_url=site.url)
+    me = board.step("data_atlassian_get_me")
+    user = board.step("data_atlassian_jira_get_current_user")
+    issue = board.step("data_atlassian_jira_get_issue", issue_key="PROJ-1")
+    page = board.step("data_atlassian_confluence_get_page", page_id="1")
+    run = board.run()
+    got = board.outputs(run, me)
+    assert (got["account_id"], got["email"], got["name"]) == ("5b10ac8d82e05b22cc7d4ef5", EMAIL, "Ada Lovelace")
+    assert got["me"]["zoneinfo"] == "Europe/London"
+    assert board.outputs(run, user)["user"]["display_name"] == "Ada Lovelace"
+    assert board.outputs(run, issue)["issue"]["url"] == f"{site.url}/browse/PROJ-1"
+    assert board.outputs(run, page)["page"]["title"] == "Home"
+    paths = [r["path"] for r in site.requests]
+    assert paths[-3:] == [f"/ex/jira/{CLOUD_ID}/rest/api/3/myself", f"/ex/jira/{CLOUD_ID}/rest/api/3/issue/PROJ-1",
+                          f"/ex/confluence/{CLOUD_ID}/wiki/api/v2/pages/1"]
+    assert all(r["headers"]["authorization"] == f"Bearer {OAUTH}" for r in site.requests)
+
+
+def test_oauth_provider_refuses_a_site_the_token_cannot_reach(site) -> None:
+    board = ServiceFlow("data_atlassian_provider_oauth", base_url="https://elsewhere.atlassian.net",
+                        access_token=OAUTH, api_url=site.url)
+    board.step("data_atlassian_get_me")
+    failure = board.flow.failure()
+    assert "cannot reach https://elsewhere.atlassian.net" in failure and "https://other.atlassian.net" in failure
+    board = cloud(site)
+    board.step("data_atlassian_get_me")
+    assert "Get Me needs an OAuth provider" in board.flow.failure()

@@ -43,6 +43,8 @@ def test_providers_check_their_inputs_and_keep_the_token_secret() -> None:
     assert "dapi-secret" not in json.dumps(provider.model_dump(mode="json")) and "dapi-secret" not in repr(provider)
     assert databricks.data_databricks_provider_token.func("eyJ", "https://x.cloud.databricks.com").token \
         .get_secret_value() == "eyJ"
+    assert databricks.data_databricks_provider_oauth.func("https://x.cloud.databricks.com", "u2m").token \
+        .get_secret_value() == "u2m"
     with pytest.raises(ValueError, match="token is empty"):
         databricks.data_databricks_provider_pat.func("", "https://x")
     with pytest.raises(ValueError, match="must start with https://"):
