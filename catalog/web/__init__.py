@@ -3,6 +3,8 @@ TCP, UDP, MQTT), email (SMTP, IMAP), scraping, and GitHub's REST API as the patt
 
 from flowlike_catalog.web import (
     api,
+    discord,
+    discord_interaction,
     github,
     github_actions,
     github_history,
@@ -31,6 +33,6 @@ PACK = Pack(
     modules=[requests, responses, api, websocket, tcp, udp, mqtt, smtp, imap, imap_calendar, mail_access,
              scraping, github, github_history, github_search,
              github_actions, telegram,
-             telegram_media, telegram_chat, telegram_interaction],
+             telegram_media, telegram_chat, telegram_interaction, discord, discord_interaction],
     description="HTTP, sockets and messaging, email, scraping and GitHub (pip install 'flowlike-nb[web]')",
 )
