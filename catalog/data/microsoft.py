@@ -88,8 +88,12 @@ class Graph:
                             f"{type(provider).__name__}")
         self.ctx, self.provider = ctx, provider
 
-    def url(self, path: str, params: dict[str, Any] | None = None) -> str:
-        return self.provider.base_url + path + odata_query(params or {})
+    def url(self, path: str, params: dict[str, Any] | None = None, *, beta: bool = False) -> str:
+        """A URL under the base URL, or under its /beta twin for APIs Graph has in preview only."""
+        base = self.provider.base_url
+        if beta:
+            base = re.sub(r"/v1\.0$", "/beta", base)
+        return base + path + odata_query(params or {})
 
     async def send(self, method: str, url: str, *, body: Any = None, content: bytes | None = None,
                    headers: dict[str, str] | None = None) -> HttpResponse:
@@ -116,17 +120,18 @@ class Graph:
         return response.body
 
     async def call(self, method: str, path: str, *, params: dict[str, Any] | None = None, body: Any = None,
-                   content: bytes | None = None, headers: dict[str, str] | None = None) -> Any:
+                   content: bytes | None = None, headers: dict[str, str] | None = None, beta: bool = False) -> Any:
         """A request under the base URL; the answer's JSON (None for an empty answer, such as 204)."""
-        response = await self.send(method, self.url(path, params), body=body, content=content, headers=headers)
+        response = await self.send(method, self.url(path, params, beta=beta), body=body, content=content,
+                                   headers=headers)
         return json.loads(response.body) if response.body.strip() else None
 
     async def list(self, path: str, params: dict[str, Any] | None = None, top: int = 0, *,
-                   key: str = "value") -> list[Any]:
+                   key: str = "value", beta: bool = False) -> list[Any]:
         """Every item of a collection (at most `top` when above 0), following `@odata.nextLink` page by page."""
         if top < 0:
             raise ValueError(f"top must be 0 (all) or more, got {top}")
-        url, items = self.url(path, params), []
+        url, items = self.url(path, params, beta=beta), []
         origin = urlsplit(self.provider.base_url)[:2]
         for _ in range(MAX_PAGES):
             page = json.loads((await self.send("GET", url)).body)

@@ -152,6 +152,20 @@ class State:
         self.sections = {"nb-1": [{"id": "sec-1", "displayName": "Meetings"}]}
         self.pages: dict[str, list[dict[str, Any]]] = {"sec-1": []}
         self.page_html: dict[str, str] = {}
+        self.me = {"id": "user-1", "displayName": "Ada Lovelace", "mail": "ada@x.org"}
+        self.interactions = [
+            {"id": "i1", "sessionId": "s1", "interactionType": "userPrompt", "createdDateTime": "2026-03-01T09:00:00Z",
+             "appClass": "IPM.SkypeTeams.Message.Copilot.Word", "body": {"contentType": "text", "content": "Draft"}},
+            {"id": "i2", "sessionId": "s1", "interactionType": "aiResponse", "createdDateTime": "2026-03-01T09:00:05Z",
+             "appClass": "IPM.SkypeTeams.Message.Copilot.Word", "body": {"contentType": "html", "content": "Sure"}},
+            {"id": "i3", "sessionId": "s2", "interactionType": "userPrompt", "createdDateTime": "2026-03-02T10:00:00Z",
+             "appClass": "IPM.SkypeTeams.Message.Copilot.Teams", "body": {"contentType": "text", "content": "Recap"}}]
+        self.insights = {("user-1", "meet-1"): [
+            {"id": "ins-1", "callId": "call-1", "contentCorrelationId": "corr-1",
+             "createdDateTime": "2026-03-02T11:00:00Z", "endDateTime": "2026-03-02T11:30:00Z",
+             "meetingNotes": [{"title": "Budget", "text": "Agreed on Q2 budget", "subpoints": []}],
+             "actionItems": [{"title": "Send budget", "text": "Ada sends the budget", "ownerDisplayName": "Ada"}]}]}
+        self.subscriptions: list[dict[str, Any]] = []
 
     def next_id(self, prefix: str) -> str:
         return f"{prefix}-{next(self.ids)}"
@@ -210,9 +224,9 @@ def graph_app() -> Any:
     state = State()
     routes: list[tuple[str, re.Pattern[str], Handler]] = []
 
-    def route(method: str, pattern: str) -> Callable[[Handler], Handler]:
+    def route(method: str, pattern: str, version: str = "v1.0") -> Callable[[Handler], Handler]:
         def add(handler: Handler) -> Handler:
-            routes.append((method, re.compile(pattern + "$"), handler))
+            routes.append((method, re.compile(f"{version}/{pattern}$"), handler))
             return handler
 
         return add
@@ -728,12 +742,88 @@ def graph_app() -> Any:
             return empty()
         return Response(state.page_html[call["page"]], media_type="text/html")
 
+    # ---- Search and Copilot ------------------------------------------------------------------------------------
+
+    @route("GET", r"me")
+    def me(call: Call) -> Any:
+        return ok(state.me)
+
+    @route("POST", r"search/query")
+    def search_query(call: Call) -> Any:
+        request = call.json["requests"][0]
+        kinds, term = request["entityTypes"], request["query"]["queryString"].lower()
+        if "message" in kinds and "driveItem" in kinds:
+            return error(400, "BadRequest", "entityTypes: message and driveItem cannot be combined.")
+        if "driveItem" in kinds:
+            found = [{"hitId": i["id"], "summary": i["name"], "resource": {"@odata.type": "#microsoft.graph.driveItem",
+                                                                            **i}}
+                     for i in state.drive.items.values() if term in i["name"].lower()]
+        else:
+            found = [{"hitId": m["id"], "summary": m["bodyPreview"], "resource": {"@odata.type": "#microsoft.graph."
+                                                                                  "message", **m}}
+                     for m in state.messages if term in m["subject"].lower()]
+        start, size = request.get("from", 0), request.get("size", 25)
+        hits = [{"rank": n, **hit} for n, hit in enumerate(found[start:start + size], start + 1)]
+        return ok({"value": [{"searchTerms": [term], "hitsContainers": [
+            {"hits": hits, "total": len(found), "moreResultsAvailable": start + size < len(found)}]}]})
+
+    interaction_path = r"copilot/users/(?P<user>[^/]+)/interactionHistory/getAllEnterpriseInteractions"
+
+    @route("GET", interaction_path)
+    @route("GET", interaction_path, "beta")
+    def interactions(call: Call) -> Any:
+        if call["user"] != state.me["id"]:
+            return not_found(f"user {call['user']}")
+        expression = call.query.get("$filter", "")
+        chosen = state.interactions
+        if expression:
+            parsed = re.fullmatch(r"appClass eq '([^']*)'", expression)
+            if parsed is None:
+                return error(400, "BadRequest", f"Unsupported filter: {expression}")
+            chosen = [i for i in chosen if i["appClass"] == parsed.group(1)]
+        return page(call, chosen)
+
+    @route("GET", r"copilot/users/(?P<user>[^/]+)/onlineMeetings/(?P<meeting>[^/]+)/aiInsights(?:/(?P<id>[^/]+))?")
+    def insights(call: Call) -> Any:
+        found = state.insights.get((call["user"], call["meeting"]))
+        if found is None:
+            return not_found(f"onlineMeeting {call['meeting']}")
+        if call["id"] is None:
+            return page(call, [{k: v for k, v in i.items() if k not in ("meetingNotes", "actionItems")} for i in found])
+        one = next((i for i in found if i["id"] == call["id"]), None)
+        return ok(one) if one else not_found(f"aiInsight {call['id']}")
+
+    @route("POST", r"copilot/search", "beta")
+    def copilot_search(call: Call) -> Any:
+        body = call.json
+        words = body["query"].lower().split()
+        names = (body.get("dataSources") or {}).get("oneDrive", {}).get("resourceMetadataNames", [])
+        hits = [{"webUrl": i["webUrl"], "preview": f"... {i['name']} ...", "resourceType": "driveItem",
+                 **({"resourceMetadata": {n: i["name"] if n == "title" else "Ada" for n in names}} if names else {})}
+                for i in state.drive.items.values() if "file" in i and any(w in i["name"].lower() for w in words)]
+        return ok({"totalCount": len(hits), "searchHits": hits[:body.get("pageSize", 25)]})
+
+    @route("POST", r"subscriptions")
+    def subscribe(call: Call) -> Any:
+        body = call.json
+        if not re.fullmatch(r"/copilot(/users/[^/]+)?/interactionHistory/getAllEnterpriseInteractions",
+                            body.get("resource", "")):
+            return error(400, "InvalidRequest", f"Unsupported resource {body.get('resource')}")
+        expires = dt.datetime.fromisoformat(body["expirationDateTime"].replace("Z", "+00:00"))
+        if expires > dt.datetime.now(dt.UTC) + dt.timedelta(hours=1) and "lifecycleNotificationUrl" not in body:
+            return error(400, "ValidationError", "lifecycleNotificationUrl is a required property for subscription "
+                                                 "creation on this resource when the expirationDateTime value is set "
+                                                 "to greater than 1 hour.")
+        made = {"id": state.next_id("sub"), **body}
+        state.subscriptions.append(made)
+        return ok(made, 201)
+
     # ---- the app -------------------------------------------------------------------------------------------------
 
     async def dispatch(request: Any) -> Any:
         body = await request.body()
-        path = request.path_params["rest"]
-        state.requests.append({"method": request.method, "path": "/v1.0/" + path,
+        path = request.url.path.lstrip("/")
+        state.requests.append({"method": request.method, "path": "/" + path,
                                "raw_path": request.scope["raw_path"].decode(),
                                "raw_query": request.scope["query_string"].decode(), "query": dict(request.query_params),
                                "headers": dict(request.headers), "body": body,
@@ -753,6 +843,7 @@ def graph_app() -> Any:
         return Response(status_code=404) if data is None else Response(data, media_type="application/octet-stream")
 
     app = Starlette(routes=[Route("/v1.0/{rest:path}", dispatch, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
+                            Route("/beta/{rest:path}", dispatch, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
                             Route("/download/{drive}/{item}", download)])
     app.state.graph = state
     return app
