@@ -1,12 +1,21 @@
 """The automation pack: a browser driven through Playwright (Debian's chromium), the desktop under X11, screen
 vision, RPA steps, element fingerprints and selectors, as in Flow-Like's automation pack."""
 
-from flowlike_catalog.automation import browser, browser_actions, fingerprint, rpa, selector, session
+from flowlike_catalog.automation import (
+    browser,
+    browser_actions,
+    fingerprint,
+    llm_healing,
+    llm_vision,
+    rpa,
+    selector,
+    session,
+)
 
 from flowlike_core import Pack
 
 PACK = Pack(
     "automation",
-    modules=[session, browser, browser_actions, selector, fingerprint, rpa],
+    modules=[session, browser, browser_actions, selector, fingerprint, rpa, llm_vision, llm_healing],
     description="Browser and desktop automation, screen vision, RPA (pip install 'flowlike-nb[automation]')",
 )
