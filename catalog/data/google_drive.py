@@ -30,6 +30,13 @@ EXPORT_DEFAULTS = {"application/vnd.google-apps.document": "text/plain",
 """What a Google format exports to when no export type is given."""
 
 
+async def drive(google: Google, method: str, path: str, *, params: dict[str, Any] | None = None,
+                body: Any = None, raw: bool = False) -> Any:
+    """A Drive call that reaches shared drives too (Drive leaves them out unless told)."""
+    return await google.call("drive", method, path, params={**(params or {}), "supportsAllDrives": True},
+                             body=body, raw=raw)
+
+
 def drive_item(file: dict[str, Any]) -> dict[str, Any]:
     """Flow-Like's GoogleDriveItem from Drive's File resource."""
     return {"id": file.get("id", ""), "name": file.get("name", ""), "mime_type": file.get("mimeType", ""),
@@ -42,12 +49,12 @@ async def content(google: Google, file_id: str, export_mime_type: str) -> tuple[
     """A file's metadata and bytes: Google formats exported (to `export_mime_type` or their default), others
     downloaded as stored."""
     path = f"/files/{segment(file_id, 'file_id')}"
-    meta = await google.call("drive", "GET", path, params={"fields": "id,name,mimeType,size"})
+    meta = await drive(google, "GET", path, params={"fields": "id,name,mimeType,size"})
     mime = meta.get("mimeType", "")
     if mime.startswith("application/vnd.google-apps."):
         export = export_mime_type or EXPORT_DEFAULTS.get(mime, "text/plain")
-        return meta, await google.call("drive", "GET", path + "/export", params={"mimeType": export}, raw=True)
-    return meta, await google.call("drive", "GET", path, params={"alt": "media"}, raw=True)
+        return meta, await drive(google, "GET", path + "/export", params={"mimeType": export}, raw=True)
+    return meta, await drive(google, "GET", path, params={"alt": "media"}, raw=True)
 
 
 FILE_ID = text_in("file_id", description="The file's Drive id")
@@ -74,9 +81,9 @@ class ListFiles(GoogleNode):
             parts.append(f"mimeType != '{FOLDER}'")
         if query:
             parts.append(f"({query})")
-        found = await google.call("drive", "GET", "/files", params={
-            "q": " and ".join(parts), "pageSize": max(1, min(page_size, 1000)),
-            "fields": "nextPageToken,files(id,name,mimeType,size)"})
+        found = await drive(google, "GET", "/files", params={
+            "q": " and ".join(parts), "includeItemsFromAllDrives": True,
+            "pageSize": max(1, min(page_size, 1000)), "fields": "nextPageToken,files(id,name,mimeType,size)"})
         files = [{"id": f["id"], "name": f.get("name", ""), "mime_type": f.get("mimeType", ""),
                   "size": int(f["size"]) if f.get("size") else None, "path": f"gdrive://{f['id']}"}
                  for f in found.get("files", [])]
@@ -115,7 +122,7 @@ class GetMetadata(GoogleNode):
     outputs = (ITEM,)
 
     async def call(self, google: Google, *, file_id: str) -> dict[str, Any]:
-        found = await google.call("drive", "GET", f"/files/{segment(file_id, 'file_id')}",
+        found = await drive(google, "GET", f"/files/{segment(file_id, 'file_id')}",
                                   params={"fields": ITEM_FIELDS})
         return {"file": drive_item(found)}
 
@@ -130,8 +137,9 @@ class Search(GoogleNode):
     async def call(self, google: Google, *, query: str, page_size: int) -> dict[str, Any]:
         if not query:
             raise ValueError("query is required (Drive query syntax, e.g. name contains 'report')")
-        found = await google.call("drive", "GET", "/files", params={
-            "q": query, "pageSize": max(1, min(page_size, 1000)), "fields": f"nextPageToken,files({ITEM_FIELDS})"})
+        found = await drive(google, "GET", "/files", params={
+            "q": query, "includeItemsFromAllDrives": True, "pageSize": max(1, min(page_size, 1000)),
+            "fields": f"nextPageToken,files({ITEM_FIELDS})"})
         files = [drive_item(f) for f in found.get("files", [])]
         return {"files": files, "count": len(files)}
 
@@ -147,7 +155,7 @@ class CreateFolder(GoogleNode):
         if not name:
             raise ValueError("a folder needs a name")
         body = {"name": name, "mimeType": FOLDER} | ({"parents": [parent_id]} if parent_id else {})
-        found = await google.call("drive", "POST", "/files", params={"fields": ITEM_FIELDS}, body=body)
+        found = await drive(google, "POST", "/files", params={"fields": ITEM_FIELDS}, body=body)
         return {"folder_id": found["id"], "folder": drive_item(found)}
 
 
@@ -160,7 +168,7 @@ class CopyFile(GoogleNode):
 
     async def call(self, google: Google, *, file_id: str, new_name: str, parent_id: str) -> dict[str, Any]:
         body = ({"name": new_name} if new_name else {}) | ({"parents": [parent_id]} if parent_id else {})
-        found = await google.call("drive", "POST", f"/files/{segment(file_id, 'file_id')}/copy",
+        found = await drive(google, "POST", f"/files/{segment(file_id, 'file_id')}/copy",
                                   params={"fields": ITEM_FIELDS}, body=body)
         return {"new_file_id": found["id"], "file": drive_item(found)}
 
@@ -175,8 +183,8 @@ class MoveFile(GoogleNode):
     async def call(self, google: Google, *, file_id: str, new_parent_id: str) -> dict[str, Any]:
         path = f"/files/{segment(file_id, 'file_id')}"
         segment(new_parent_id, "new_parent_id")
-        current = await google.call("drive", "GET", path, params={"fields": "parents"})
-        found = await google.call("drive", "PATCH", path, body={}, params={
+        current = await drive(google, "GET", path, params={"fields": "parents"})
+        found = await drive(google, "PATCH", path, body={}, params={
             "addParents": new_parent_id, "removeParents": ",".join(current.get("parents", [])),
             "fields": ITEM_FIELDS})
         return {"file": drive_item(found)}
@@ -189,7 +197,7 @@ class DeleteFile(GoogleNode):
     inputs = (FILE_ID,)
 
     async def call(self, google: Google, *, file_id: str) -> dict[str, Any]:
-        await google.call("drive", "DELETE", f"/files/{segment(file_id, 'file_id')}")
+        await drive(google, "DELETE", f"/files/{segment(file_id, 'file_id')}")
         return {}
 
 
@@ -198,7 +206,7 @@ async def export_as_text(google: Google, file_id: str, mime_type: str) -> str:
     base64, as Flow-Like's export nodes give them."""
     import base64
 
-    body = await google.call("drive", "GET", f"/files/{segment(file_id, 'file_id')}/export",
+    body = await drive(google, "GET", f"/files/{segment(file_id, 'file_id')}/export",
                              params={"mimeType": mime_type}, raw=True)
     textual = mime_type.startswith("text/") or mime_type in ("application/json", "image/svg+xml")
     return body.decode("utf-8", "replace") if textual else base64.b64encode(body).decode()

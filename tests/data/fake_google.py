@@ -178,11 +178,15 @@ class State:
     def new_id(self, prefix: str) -> str:
         return f"{prefix}{next(self.ids)}"
 
-    def add_file(self, name: str, mime: str, parent: str = "root", content: bytes = b"") -> dict[str, Any]:
+    def add_file(self, name: str, mime: str, parent: str = "root", content: bytes = b"",
+                 drive_id: str = "") -> dict[str, Any]:
+        """A Drive file; with `drive_id`, one in a shared drive (Drive hides those from callers that do not say
+        supportsAllDrives, and lists them only with includeItemsFromAllDrives as well)."""
         ident = self.new_id("f")
         file = {"id": ident, "name": name, "mimeType": mime, "parents": [parent],
                 "createdTime": "2026-01-02T03:04:05.000Z", "modifiedTime": "2026-01-02T03:04:05.000Z",
-                "webViewLink": f"https://drive.google.com/file/d/{ident}/view"}
+                "webViewLink": f"https://drive.google.com/file/d/{ident}/view"} | ({"driveId": drive_id} if drive_id
+                                                                                  else {})
         if mime != FOLDER and not mime.startswith("application/vnd.google-apps."):
             file["size"] = str(len(content))
         self.files[ident], self.contents[ident] = file, content
@@ -269,8 +273,10 @@ def google_app() -> Any:  # noqa: C901 - one route table for the fake, read top 
             made = state.add_file(payload["name"], payload.get("mimeType", "application/octet-stream"),
                                   (payload.get("parents") or ["root"])[0])
             return JSONResponse(picked(made, fields))
+        everywhere = query.get("supportsAllDrives") == query.get("includeItemsFromAllDrives") == "true"
+        visible = [f for f in state.files.values() if f["id"] != "root" and (everywhere or "driveId" not in f)]
         try:
-            listed = drive_query([f for f in state.files.values() if f["id"] != "root"], query.get("q", ""))
+            listed = drive_query(visible, query.get("q", ""))
         except ValueError as exc:
             return google_error(400, f"Invalid Value: {exc}", "INVALID_ARGUMENT")
         inner = re.search(r"files\(([^)]*)\)", fields)
@@ -280,9 +286,9 @@ def google_app() -> Any:  # noqa: C901 - one route table for the fake, read top 
 
     async def file(request: Request, payload: Any, ident: str) -> Response:
         found = state.files.get(ident)
-        if found is None:
-            return missing_file(ident)
         query = request.query_params
+        if found is None or ("driveId" in found and query.get("supportsAllDrives") != "true"):
+            return missing_file(ident)
         if request.method == "DELETE":
             del state.files[ident]
             return Response(status_code=204)

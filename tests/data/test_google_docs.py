@@ -49,7 +49,7 @@ def test_a_document_written_edited_read_and_exported(gs) -> None:
     pdf = one(google_flow(gs.url), "data_google_docs_export", document_id=made["document_id"],
               format="application/pdf")
     assert base64.b64decode(pdf["content"]).startswith(b"%PDF-")
-    assert gs.state.requests[-1]["query"] == {"mimeType": "application/pdf"}
+    assert gs.state.requests[-1]["query"] == {"mimeType": "application/pdf", "supportsAllDrives": "true"}
 
     none = one(google_flow(gs.url), "data_google_docs_replace_text", document_id=made["document_id"],
                search_text="absent", replace_text="x")

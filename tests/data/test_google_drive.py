@@ -40,14 +40,18 @@ def test_list_read_and_download(gs) -> None:
     state.add_file("notes.txt", "text/plain", folder["id"], "Hello Drive ✓".encode())
     doc = state.add_file("Plan", DOC, folder["id"], b"Plan text")
     state.add_file("elsewhere.txt", "text/plain", content=b"x")
+    shared = state.add_file("shared.csv", "text/csv", folder["id"], b"a,b\n", drive_id="0ATeam")
     listed = one(google_flow(gs.url), "data_google_drive_list_files", folder_id=folder["id"])
-    assert listed["file_count"] == 2
+    assert listed["file_count"] == 3
     assert listed["files"][0] == {"id": "f2", "name": "notes.txt", "mime_type": "text/plain", "size": 15,
                                   "path": "gdrive://f2"}
+    assert listed["files"][2]["name"] == "shared.csv"
     sent = state.requests[-1]
     assert sent["path"] == "/drive/v3/files"
     assert sent["query"] == {"q": f"'{folder['id']}' in parents and trashed = false and mimeType != '{FOLDER}'",
-                             "pageSize": "100", "fields": "nextPageToken,files(id,name,mimeType,size)"}
+                             "includeItemsFromAllDrives": "true", "pageSize": "100",
+                             "fields": "nextPageToken,files(id,name,mimeType,size)", "supportsAllDrives": "true"}
+    assert one(google_flow(gs.url), "data_google_drive_read_file", file_id=shared["id"])["content"] == "a,b\n"
     narrowed = one(google_flow(gs.url), "data_google_drive_list_files", query="name contains 'plan'",
                    folder_id=folder["id"], include_folders=True)
     assert [f["name"] for f in narrowed["files"]] == ["Plan"]
@@ -55,9 +59,10 @@ def test_list_read_and_download(gs) -> None:
     read = one(google_flow(gs.url), "data_google_drive_read_file", file_id="f2")
     assert (read["content"], read["file_name"], read["mime_type"], read["size"]) == (
         "Hello Drive ✓", "notes.txt", "text/plain", 15)
-    assert state.requests[-1]["query"] == {"alt": "media"}
+    assert state.requests[-1]["query"] == {"alt": "media", "supportsAllDrives": "true"}
     exported = one(google_flow(gs.url), "data_google_drive_read_file", file_id=doc["id"])
-    assert exported["content"] == "Plan text" and state.requests[-1]["query"] == {"mimeType": "text/plain"}
+    assert exported["content"] == "Plan text"
+    assert state.requests[-1]["query"] == {"mimeType": "text/plain", "supportsAllDrives": "true"}
     pdf = one(google_flow(gs.url), "data_google_drive_download", file_id=doc["id"], export_mime_type="application/pdf")
     assert pdf["content"] == b"%PDF-Plan text"
     assert state.requests[-1]["path"] == f"/drive/v3/files/{doc['id']}/export"
