@@ -78,6 +78,29 @@ def data_atlassian_provider_api_token(
                              is_cloud=is_cloud)
 
 
+class AtlassianError(RuntimeError):
+    pass
+
+
+def service_message(body: bytes) -> str:
+    """The message of an error answer, in any of the shapes Jira, Agile and Confluence v1/v2 use."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return body[:300].decode("utf-8", "replace").strip()
+    if not isinstance(data, dict):
+        return str(data)[:300]
+    parts = [str(m) for m in data.get("errorMessages") or []]
+    errors = data.get("errors")
+    if isinstance(errors, dict):
+        parts += [f"{field}: {message}" for field, message in errors.items()]
+    elif isinstance(errors, list):  # Confluence v2
+        parts += [str(e.get("title") or e.get("detail") or e) if isinstance(e, dict) else str(e) for e in errors]
+    if data.get("message"):
+        parts.append(str(data["message"]))
+    return "; ".join(parts) or json.dumps(data)[:300]
+
+
 @function_node(friendly_name="Atlassian (OAuth)")
 async def data_atlassian_provider_oauth(
     ctx: Context,
@@ -109,29 +132,6 @@ async def data_atlassian_provider_oauth(
                              f"{', '.join(r.get('url', '') for r in sites) or 'no site'})")
         cloud_id = found[0]
     return AtlassianProvider(base_url=site, token=SecretStr(access_token), cloud_id=cloud_id, api_url=gateway)
-
-
-class AtlassianError(RuntimeError):
-    pass
-
-
-def service_message(body: bytes) -> str:
-    """The message of an error answer, in any of the shapes Jira, Agile and Confluence v1/v2 use."""
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return body[:300].decode("utf-8", "replace").strip()
-    if not isinstance(data, dict):
-        return str(data)[:300]
-    parts = [str(m) for m in data.get("errorMessages") or []]
-    errors = data.get("errors")
-    if isinstance(errors, dict):
-        parts += [f"{field}: {message}" for field, message in errors.items()]
-    elif isinstance(errors, list):  # Confluence v2
-        parts += [str(e.get("title") or e.get("detail") or e) if isinstance(e, dict) else str(e) for e in errors]
-    if data.get("message"):
-        parts.append(str(data["message"]))
-    return "; ".join(parts) or json.dumps(data)[:300]
 
 
 PREFIXES = {"jira": "/rest/api/3", "agile": "/rest/agile/1.0", "wiki": "/wiki/api/v2", "wiki1": "/wiki/rest/api"}

@@ -183,13 +183,13 @@ def atlassian_app() -> Any:  # noqa: C901 - one route table for the fake, read t
             state.requests.append({"method": request.method, "path": request.url.path,
                                    "query": dict(request.query_params), "headers": dict(request.headers),
                                    "json": json.loads(body) if body else None})
-            version = request.path_params.get("v", "3")
-            wanted = BASIC if version == "3" else f"Bearer {PAT}"
+            version = request.path_params.get("v")
+            wanted = {BASIC} if version == "3" else {f"Bearer {PAT}"} if version else {BASIC, f"Bearer {PAT}"}
             if "cloud" in request.path_params:  # through the API gateway: OAuth tokens only
                 if request.path_params["cloud"] != CLOUD_ID:
                     return JSONResponse({"code": 404, "message": "Not Found"}, status_code=404)
-                wanted = f"Bearer {OAUTH}"
-            if request.headers.get("authorization") != wanted:
+                wanted = {f"Bearer {OAUTH}"}
+            if request.headers.get("authorization") not in wanted:
                 return JSONResponse({"errorMessages": ["Client must be authenticated to access this resource."],
                                      "errors": {}}, status_code=401)
             return await handler(request, json.loads(body) if body else None)
@@ -348,6 +348,16 @@ def atlassian_app() -> Any:  # noqa: C901 - one route table for the fake, read t
         start, size = int(request.query_params.get("startAt", 0)), int(request.query_params.get("maxResults", 50))
         return JSONResponse({"startAt": start, "maxResults": size, "total": len(found), "isLast": True,
                              "values": found[start:start + size]})
+
+    async def projects_v2(request: Request, body: Any) -> Response:
+        return JSONResponse([{"id": "10000", "key": "PROJ", "name": "Project"}, {"id": "10001", "key": "OPS",
+                                                                                 "name": "Ops"}])
+
+    async def epic_issues(request: Request, body: Any) -> Response:
+        epic = request.path_params["epic"]
+        for key in body["issues"]:
+            state.issues[key]["fields"]["parent"] = None if epic == "none" else {"key": epic}
+        return Response(status_code=204)
 
     async def link_types(request: Request, body: Any) -> Response:
         return JSONResponse({"issueLinkTypes": [{"id": "10000", "name": "Blocks", "inward": "is blocked by",
@@ -566,6 +576,16 @@ def atlassian_app() -> Any:  # noqa: C901 - one route table for the fake, read t
         state.footer_comments.append(made)
         return JSONResponse(made)
 
+    async def child_pages_v1(request: Request, body: Any) -> Response:
+        expand = request.query_params.get("expand", "").split(",")
+        found = [p for p in state.pages.values() if p["parentId"] == request.path_params["ident"]]
+        results = [{"id": p["id"], "type": "page", "status": "current", "title": p["title"],
+                    "version": {"number": p["version"]["number"], "when": "2026-03-01T10:00:00.000Z"},
+                    "_links": {"webui": p["_links"]["webui"]}}
+                   | ({"body": {"storage": {"value": p["body"], "representation": "storage"}}}
+                      if "body.storage" in expand else {}) for p in found]
+        return JSONResponse({"results": results[:int(request.query_params.get("limit", 25))], "size": len(results)})
+
     async def page_labels(request: Request, body: Any) -> Response:
         names = state.labels.get(request.path_params["ident"], [])
         return cursor_page(request, [{"id": str(70000 + n), "name": name, "prefix": "global"}
@@ -635,6 +655,8 @@ def atlassian_app() -> Any:  # noqa: C901 - one route table for the fake, read t
         (f"{jira}/issue/{{key}}/transitions", transitions, ["GET", "POST"]),
         (f"{jira}/issue/{{key}}/worklog", worklogs, ["GET", "POST"]),
         (f"{jira}/issue/{{key}}/changelog", changelog, ["GET"]), (f"{jira}/project/search", project_search, ["GET"]),
+        ("/rest/api/2/project", projects_v2, ["GET"]), ("/rest/agile/1.0/epic/{epic}/issue", epic_issues, ["POST"]),
+        ("/wiki/rest/api/content/{ident}/child/page", child_pages_v1, ["GET"]),
         (f"{jira}/issueLinkType", link_types, ["GET"]), (f"{jira}/issueLink", issue_link, ["POST"]),
         (f"{jira}/issueLink/{{ident}}", issue_link, ["DELETE"]), (f"{jira}/field", fields, ["GET"]),
         (f"{jira}/project/{{key}}/versions", versions, ["GET"]), (f"{jira}/version", versions, ["POST"]),

@@ -141,3 +141,11 @@ def test_v2_nodes_refuse_data_center(site) -> None:
     board = ServiceFlow("data_atlassian_provider_api_token", base_url=site.url, api_token=PAT, is_cloud=False)
     board.step("data_atlassian_confluence_get_page", page_id="1")
     assert "speaks Confluence Cloud's REST API v2" in board.flow.failure()
+
+
+def test_children_with_expansions_come_from_v1(site) -> None:
+    found = cloud(site).one("data_atlassian_confluence_get_page_children", page_id="1", expand="body.storage,version")
+    assert found["count"] == 1 and found["children"][0]["body"]["storage"] == "<p>Plan</p>"
+    assert found["children"][0]["version"] == 1
+    assert sent(site, "/wiki/rest/api/content/1/child/page")[0]["query"] == {"expand": "body.storage,version",
+                                                                             "limit": "25"}

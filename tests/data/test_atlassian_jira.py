@@ -329,3 +329,33 @@ def test_oauth_provider_refuses_a_site_the_token_cannot_reach(site) -> None:
     board = cloud(site)
     board.step("data_atlassian_get_me")
     assert "Get Me needs an OAuth provider" in board.flow.failure()
+
+
+def test_adf_text_reads_blocks_lists_and_inline_nodes() -> None:
+    doc = {"type": "doc", "version": 1, "content": [
+        {"type": "heading", "attrs": {"level": 2}, "content": [{"type": "text", "text": "Steps"}]},
+        {"type": "paragraph", "content": [{"type": "text", "text": "Ask "},
+                                          {"type": "mention", "attrs": {"id": "1", "text": "@Ada"}},
+                                          {"type": "hardBreak"}, {"type": "text", "text": "then wait"}]},
+        {"type": "bulletList", "content": [
+            {"type": "listItem", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "one"}]}]},
+            {"type": "listItem", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "two"}]}]}]}]}
+    assert atlassian.adf_text(doc) == "Steps\nAsk @Ada\nthen wait\none\ntwo"
+    assert atlassian.adf_text("plain") == "plain" and atlassian.adf_text(None) == ""
+
+
+def test_data_center_projects_changelog_and_epics(site) -> None:
+    board = ServiceFlow("data_atlassian_provider_api_token", base_url=site.url, api_token=PAT, is_cloud=False)
+    projects = board.step("data_atlassian_jira_list_projects", query="proj")
+    history = board.step("data_atlassian_jira_get_changelog", issue_key="PROJ-1")
+    board.step("data_atlassian_jira_link_to_epic", issue_key="PROJ-2", epic_key="PROJ-1")
+    linked = board.step("data_atlassian_jira_get_issue", issue_key="PROJ-2")
+    board.step("data_atlassian_jira_unlink_from_epic", issue_key="PROJ-2")
+    run = board.run()
+    assert [p["key"] for p in board.outputs(run, projects)["projects"]] == ["PROJ"]
+    assert board.outputs(run, history)["changelog"][0]["items"][0]["from_string"] == "To Do"
+    assert sent(site, "/rest/api/2/issue/PROJ-1")[0]["query"] == {"expand": "changelog", "fields": "summary"}
+    assert board.outputs(run, linked)["issue"]["fields"]["parent"] == {"key": "PROJ-1"}
+    assert [r["path"] for r in site.requests if "/epic/" in r["path"]] == ["/rest/agile/1.0/epic/PROJ-1/issue",
+                                                                         "/rest/agile/1.0/epic/none/issue"]
+    assert site.issues["PROJ-2"]["fields"]["parent"] is None
