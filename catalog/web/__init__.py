@@ -19,6 +19,7 @@ from flowlike_catalog.web import (
     smtp,
     tcp,
     telegram,
+    telegram_bot,
     telegram_chat,
     telegram_interaction,
     telegram_media,
@@ -33,6 +34,7 @@ PACK = Pack(
     modules=[requests, responses, api, websocket, tcp, udp, mqtt, smtp, imap, imap_calendar, mail_access,
              scraping, github, github_history, github_search,
              github_actions, telegram,
-             telegram_media, telegram_chat, telegram_interaction, discord, discord_interaction],
+             telegram_media, telegram_chat, telegram_interaction, telegram_bot, discord,
+             discord_interaction],
     description="HTTP, sockets and messaging, email, scraping and GitHub (pip install 'flowlike-nb[web]')",
 )
