@@ -172,8 +172,9 @@ class Atlassian:
         return self.provider.base_url + PREFIXES[api] + path
 
     async def call(self, method: str, path: str, *, api: str = "jira", params: dict[str, Any] | None = None,
-                   body: Any = None, url: str = "", raw: bool = False) -> Any:
-        """One request; JSON back (bytes when `raw`). `url` replaces api + path (links the service gave)."""
+                   body: Any = None, url: str = "", raw: bool = False, tolerated: set[int] | None = None) -> Any:
+        """One request; JSON back (bytes when `raw`). `url` replaces api + path (links the service gave); a status
+        in `tolerated` is answered like a success (its body says what failed)."""
         request = HttpRequest(
             url=url or self.url(api, path), method=method, headers={"Accept": "application/json"},
             secret_headers={"Authorization": self.provider.authorization()},
@@ -181,7 +182,7 @@ class Atlassian:
                    if v not in ("", None)},
             body=HttpBody(kind="json", value=body) if body is not None else None)
         response = await fetch(self.ctx, request)
-        if response.status_code >= 400:
+        if response.status_code >= 400 and response.status_code not in (tolerated or set()):
             raise AtlassianError(f"{NAMES[api]} answered {response.status_code} to {method} {url or path}: "
                                  f"{service_message(response.body)}")
         if raw:

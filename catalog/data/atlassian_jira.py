@@ -41,6 +41,8 @@ CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
 
 Issues = Annotated[list[dict], Pin(description="Issues (key, summary, status, ... and Jira's fields)")]
 Success = Annotated[bool, Pin(name="success")]
+BULK_LIMIT = 50
+"""Issues Jira creates per bulk call (its documented maximum)."""
 
 
 def jira_node(friendly_name: str) -> Any:
@@ -228,33 +230,36 @@ async def data_atlassian_jira_batch_create_issues(
         ctx: Context, provider: Provider,
         issues: Annotated[list[dict], Pin(description="Each: project_key, summary, issue_type, description, "
                                           "priority, assignee_id, labels (list), parent_key")]) -> BatchCreated:
-    """Creates up to 50 issues in one call (Jira's bulk create); the results say which failed and why."""
+    """Creates issues with Jira's bulk create (50 per call); the results say which failed and why."""
     jira = Atlassian(ctx, provider)
-    if not issues:
-        return BatchCreated([], 0, 0)
-    updates = []
-    for spec in issues:
-        fields = {"project": {"key": spec.get("project_key", "")}, "summary": spec.get("summary", ""),
-                  "issuetype": {"name": spec.get("issue_type") or "Task"}}
-        fields |= issue_fields(jira, description=spec.get("description") or "", priority=spec.get("priority") or "",
-                               assignee_id=spec.get("assignee_id") or "", labels=",".join(spec.get("labels") or []))
-        if spec.get("parent_key"):
-            fields["parent"] = {"key": spec["parent_key"]}
-        updates.append({"fields": fields})
-    answer = await jira.call("POST", "/issue/bulk", body={"issueUpdates": updates})
-    failed = {e.get("failedElementNumber"): e for e in answer.get("errors", [])}
-    made = iter(answer.get("issues", []))
-    results = []
-    for index in range(len(issues)):
-        if index in failed:
-            errors = failed[index].get("elementErrors") or {}
-            message = "; ".join([*errors.get("errorMessages", []),
-                                 *(f"{k}: {v}" for k, v in (errors.get("errors") or {}).items())])
-            results.append({"input_index": index, "success": False, "issue_key": None, "error": message})
-        else:
-            results.append({"input_index": index, "success": True, "issue_key": next(made)["key"], "error": None})
+    results: list[dict[str, Any]] = []
+    for first in range(0, len(issues or []), BULK_LIMIT):
+        batch = issues[first:first + BULK_LIMIT]
+        answer = await jira.call("POST", "/issue/bulk", body={"issueUpdates": [bulk_fields(jira, s) for s in batch]},
+                                 tolerated={400})  # 400: every one failed, the errors say why
+        failed = {e.get("failedElementNumber"): e.get("elementErrors") or {} for e in answer.get("errors", [])}
+        made = iter(answer.get("issues", []))
+        for index in range(len(batch)):
+            if index in failed:
+                message = "; ".join([*failed[index].get("errorMessages", []),
+                                     *(f"{k}: {v}" for k, v in (failed[index].get("errors") or {}).items())])
+                results.append({"input_index": first + index, "success": False, "issue_key": None, "error": message})
+            else:
+                results.append({"input_index": first + index, "success": True, "issue_key": next(made)["key"],
+                                "error": None})
     created = sum(r["success"] for r in results)
     return BatchCreated(results, created, len(results) - created)
+
+
+def bulk_fields(jira: Atlassian, spec: dict[str, Any]) -> dict[str, Any]:
+    """One entry of a bulk create from a BatchIssueInput."""
+    fields = {"project": {"key": spec.get("project_key", "")}, "summary": spec.get("summary", ""),
+              "issuetype": {"name": spec.get("issue_type") or "Task"}}
+    fields |= issue_fields(jira, description=spec.get("description") or "", priority=spec.get("priority") or "",
+                           assignee_id=spec.get("assignee_id") or "", labels=",".join(spec.get("labels") or []))
+    if spec.get("parent_key"):
+        fields["parent"] = {"key": spec["parent_key"]}
+    return {"fields": fields}
 
 
 # ---- links and epics ----------------------------------------------------------------------------------------

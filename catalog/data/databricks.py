@@ -252,7 +252,8 @@ class RunJob(DatabricksNode):
     async def call(self, databricks: Databricks, *, job_id: int, job_parameters: dict[str, Any]) -> dict[str, Any]:
         body: dict[str, Any] = {"job_id": job_id}
         if job_parameters:
-            body["job_parameters"] = {key: str(value) for key, value in job_parameters.items()}
+            body["job_parameters"] = {key: value if isinstance(value, str) else json.dumps(value)
+                                      for key, value in job_parameters.items()}  # Databricks takes text values
         started = await databricks.call("POST", "/api/2.1/jobs/run-now", body=body)
         return {"run_id": started["run_id"]}
 

@@ -268,6 +268,8 @@ def atlassian_app() -> Any:  # noqa: C901 - one route table for the fake, read t
                             status_code=201)
 
     async def issue_bulk(request: Request, body: Any) -> Response:
+        if len(body["issueUpdates"]) > 50:
+            return jira_error(400, "The number of issues to create exceeds the limit of 50.")
         made, errors = [], []
         for index, update in enumerate(body["issueUpdates"]):
             if not update["fields"].get("summary"):
@@ -277,7 +279,7 @@ def atlassian_app() -> Any:  # noqa: C901 - one route table for the fake, read t
                 continue
             issue = state.add_issue("PROJ", update["fields"]["summary"], "", update["fields"]["issuetype"]["name"])
             made.append({"id": issue["id"], "key": issue["key"]})
-        return JSONResponse({"issues": made, "errors": errors}, status_code=201)
+        return JSONResponse({"issues": made, "errors": errors}, status_code=201 if made else 400)
 
     async def issue(request: Request, body: Any) -> Response:
         key, version = request.path_params["key"], request.path_params.get("v", "3")

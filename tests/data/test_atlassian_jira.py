@@ -359,3 +359,11 @@ def test_data_center_projects_changelog_and_epics(site) -> None:
     assert [r["path"] for r in site.requests if "/epic/" in r["path"]] == ["/rest/agile/1.0/epic/PROJ-1/issue",
                                                                          "/rest/agile/1.0/epic/none/issue"]
     assert site.issues["PROJ-2"]["fields"]["parent"] is None
+
+
+def test_batch_create_goes_fifty_at_a_time_and_reports_a_batch_that_all_failed(site) -> None:
+    specs = [{"project_key": "PROJ", "summary": f"Bulk {n}", "issue_type": "Task"} for n in range(50)]
+    found = cloud(site).one("data_atlassian_jira_batch_create_issues", issues=[*specs, {"project_key": "PROJ"}])
+    assert (found["created_count"], found["failed_count"]) == (50, 1)
+    assert found["results"][50]["input_index"] == 50 and "summary" in found["results"][50]["error"]
+    assert [len(r["json"]["issueUpdates"]) for r in sent(site, "/issue/bulk")] == [50, 1]

@@ -66,7 +66,7 @@ def test_jobs_and_runs(workspace) -> None:
     assert [j["job_id"] for j in board.outputs(run, named)["jobs"]] == [101]
     assert board.outputs(run, started)["run_id"] == 900
     assert sent(workspace, "/run-now")[0]["json"] == {"job_id": 101, "job_parameters": {"date": "2026-03-02",
-                                                                                       "full": "True"}}
+                                                                                       "full": "true"}}
     now = board.outputs(run, running)
     assert (now["is_running"], now["is_successful"], now["error_message"]) == (True, False, "")
     assert sent(workspace, "/runs/cancel")[0]["json"] == {"run_id": 900}
