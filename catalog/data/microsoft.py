@@ -13,11 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated, Any, ClassVar
 from urllib.parse import quote, urlsplit
 
 from flowlike_catalog.web.errors import routed
-from flowlike_catalog.web.http import HttpBody, HttpRequest, HttpResponse, fetch
+from flowlike_catalog.web.http import HttpBody, HttpRequest, HttpResponse, fetch, send
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from flowlike_core import Context, DataType, NodeType, Pin, PinSpec, ValueType, data_in, data_out, exec_in, exec_out
@@ -61,13 +63,13 @@ def data_microsoft_provider_token(
     return MicrosoftGraphProvider(base_url=base_url.rstrip("/"), access_token=SecretStr(token))
 
 
-def error_text(response: HttpResponse) -> str:
+def error_text(body: bytes) -> str:
     """Graph's `code: message`, or the start of a body that is not Graph's error JSON."""
     try:
-        error = json.loads(response.body)["error"]
+        error = json.loads(body)["error"]
         return f"{error.get('code', '')}: {error.get('message', '')}"
     except (ValueError, KeyError, TypeError):
-        return response.body[:200].decode("utf-8", "replace")
+        return body[:200].decode("utf-8", "replace")
 
 
 def odata_query(params: dict[str, Any]) -> str:
@@ -95,22 +97,38 @@ class Graph:
             base = re.sub(r"/v1\.0$", "/beta", base)
         return base + path + odata_query(params or {})
 
-    async def send(self, method: str, url: str, *, body: Any = None, content: bytes | None = None,
-                   headers: dict[str, str] | None = None) -> HttpResponse:
-        """One request to a full URL; an error status raises GraphError with Graph's code and message."""
+    def request(self, method: str, url: str, *, body: Any = None, content: bytes | None = None,
+                headers: dict[str, str] | None = None) -> HttpRequest:
+        """A request to a full URL with the token; `body` goes as JSON, `content` as raw bytes."""
         payload = HttpBody(kind="json", value=body) if body is not None else None
         if content is not None:
             payload = HttpBody(kind="bytes", value=content)
-        request = HttpRequest(
+        return HttpRequest(
             url=url, method=method, headers={"Accept": "application/json", **(headers or {})},
             secret_headers={"Authorization": SecretStr(f"Bearer {self.provider.access_token.get_secret_value()}")},
             body=payload)
+
+    def failed(self, request: HttpRequest, status: int, body: bytes) -> GraphError:
+        where = request.url.removeprefix(self.provider.base_url).split("?")[0]
+        return GraphError(f"Microsoft Graph answered {status} to {request.method} {where}: {error_text(body)}")
+
+    async def send(self, method: str, url: str, *, body: Any = None, content: bytes | None = None,
+                   headers: dict[str, str] | None = None) -> HttpResponse:
+        """One request to a full URL; an error status raises GraphError with Graph's code and message."""
+        request = self.request(method, url, body=body, content=content, headers=headers)
         response = await fetch(self.ctx, request)
         if response.status_code >= 400:
-            where = url.removeprefix(self.provider.base_url).split("?")[0]
-            raise GraphError(f"Microsoft Graph answered {response.status_code} to {method} {where}: "
-                             f"{error_text(response)}")
+            raise self.failed(request, response.status_code, response.body)
         return response
+
+    @asynccontextmanager
+    async def stream(self, method: str, url: str, *, body: Any = None, timeout: float = 300.0) -> AsyncIterator[Any]:
+        """A streamed answer (server-sent events): the httpx response with its lines still to read."""
+        request = self.request(method, url, body=body, headers={"Accept": "text/event-stream"})
+        async with send(self.ctx, request, stream=True, timeout=timeout, retries=0) as response:
+            if response.status_code >= 400:
+                raise self.failed(request, response.status_code, await response.aread())
+            yield response
 
     async def download(self, url: str) -> bytes:
         """A pre-authenticated download URL's bytes (Graph's `@microsoft.graph.downloadUrl`: sent no token)."""
@@ -253,6 +271,8 @@ def text_out(name: str, description: str = "") -> PinSpec:
 
 
 COUNT = data_out("count", DataType.INTEGER, description="How many items there are")
+PROVIDER = data_in("provider", DataType.STRUCT, schema=PROVIDER_SCHEMA, required=True,
+                   description="From Microsoft Graph (Token)")
 TOP = int_in("top", 50, "At most this many (0: all); Graph's pages are followed until then")
 
 
@@ -263,8 +283,7 @@ class GraphNode(NodeType):
     outputs: ClassVar[tuple[PinSpec, ...]] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
-        cls.pins = (exec_in(), data_in("provider", DataType.STRUCT, schema=PROVIDER_SCHEMA, required=True,
-                                       description="From Microsoft Graph (Token)"), *cls.inputs,
+        cls.pins = (exec_in(), PROVIDER, *cls.inputs,
                     exec_out("exec_out", "Success"), exec_out("error", "Error", "Microsoft Graph answered with an "
                                                               "error, or could not be reached"),
                     data_out("error_message", DataType.STRING, description="What went wrong"), *cls.outputs)

@@ -6,11 +6,15 @@ licences and the permissions Graph documents for each."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import AsyncIterator
 from typing import Annotated, Any, NamedTuple
 
 from flowlike_catalog.data.microsoft import (
     COUNT,
+    PROVIDER,
     Graph,
+    GraphError,
     GraphNode,
     bool_in,
     csv_list,
@@ -22,8 +26,9 @@ from flowlike_catalog.data.microsoft import (
     text_in,
     text_out,
 )
+from flowlike_catalog.web.errors import routed
 
-from flowlike_core import DataType, Pin, data_out
+from flowlike_core import Context, DataType, NodeType, Pin, ValueType, data_in, data_out, exec_in, exec_out
 from flowlike_core import node as function_node
 
 CATEGORY = "Data/Microsoft/Copilot"
@@ -155,3 +160,95 @@ class SubscribeNotifications(GraphNode):
             body["lifecycleNotificationUrl"] = notification_url
         made = await graph.call("POST", "/subscriptions", body=body)
         return {"subscription_id": made["id"], "expiration_date_time": made["expirationDateTime"]}
+
+
+async def server_sent_events(response: Any) -> AsyncIterator[dict[str, Any]]:
+    """The JSON `data` of each server-sent event of a streamed answer."""
+    data: list[str] = []
+    async for line in response.aiter_lines():
+        if line.startswith("data:"):
+            data.append(line[5:].removeprefix(" "))
+        elif not line and data:
+            yield event_json(data)
+            data = []
+    if data:
+        yield event_json(data)
+
+
+def event_json(data: list[str]) -> dict[str, Any]:
+    try:
+        return json.loads("\n".join(data))
+    except ValueError:
+        raise GraphError(f"Copilot sent an event that is not JSON: {data[0][:100]!r}") from None
+
+
+def answer_of(conversation: dict[str, Any]) -> dict[str, Any]:
+    """Copilot's (last) answer in a conversation snapshot, the user's own message left out."""
+    answers = [m for m in conversation.get("messages") or [] if "ResponseMessage" in m.get("@odata.type", "")]
+    return answers[-1] if answers else {}
+
+
+class CopilotChat(NodeType):
+    name = "data_microsoft_copilot_chat"
+    friendly_name = "Copilot Chat"
+    description = ("Asks Microsoft 365 Copilot (the Chat API, in preview: called on Graph's /beta) in a new "
+                   "conversation or a given one, grounded in the user's Microsoft 365 data, the files named, extra "
+                   "context and the web. Streams the answer through On Stream when that is wired, then fires Done.")
+    pins = (exec_in(), PROVIDER, text_in("prompt"),
+            data_in("additional_context", DataType.STRING, ValueType.ARRAY, default=[],
+                    description="Extra grounding text"),
+            data_in("file_urls", DataType.STRING, ValueType.ARRAY, default=[],
+                    description="OneDrive or SharePoint file URLs to ground the answer in"),
+            bool_in("web_grounding", True, "Let Copilot search the web"),
+            text_in("timezone", "", "The user's IANA time zone (UTC when empty)"),
+            text_in("conversation_id", "", "Continue this conversation; empty: a new one"),
+            exec_out("on_stream", "On Stream"),
+            data_out("chunk", DataType.STRUCT, description="The new text of the answer (an llm ResponseChunk)"),
+            exec_out("done", "Done"),
+            exec_out("error", "Error", "Microsoft Graph answered with an error, or could not be reached"),
+            data_out("result", DataType.STRUCT, description="The whole answer (an llm Response)"),
+            struct_out("response", description="Graph's copilotConversation as it ended"),
+            struct_out("attachments", array=True, description="The answer's attributions (citations, annotations)"),
+            text_out("new_conversation_id", "To continue the conversation"),
+            data_out("error_message", DataType.STRING, description="What went wrong"))
+
+    async def run(self, ctx: Context, *, provider: Any, prompt: str, additional_context: list[str],
+                  file_urls: list[str], web_grounding: bool, timezone: str, conversation_id: str) -> None:
+        from flowlike_catalog.llm.structs import Choice, Response, ResponseChunk, ResponseMessage
+
+        graph = Graph(ctx, provider)
+        if not prompt:
+            raise ValueError("prompt is required")
+        body: dict[str, Any] = {"message": {"text": prompt}, "locationHint": {"timeZone": timezone or "UTC"}}
+        if additional_context:
+            body["additionalContext"] = [{"text": text} for text in additional_context]
+        resources: dict[str, Any] = {"files": [{"uri": url} for url in file_urls]} if file_urls else {}
+        if not web_grounding:
+            resources["webContext"] = {"isWebEnabled": False}
+        if resources:
+            body["contextualResources"] = resources
+        text, conversation, streaming = "", {}, ctx.is_wired("on_stream")
+        try:
+            if not conversation_id:
+                conversation_id = (await graph.call("POST", "/copilot/conversations", body={}, beta=True))["id"]
+            url = graph.url(f"/copilot/conversations/{segment(conversation_id, 'conversation_id')}/chatOverStream",
+                            beta=True)
+            async with graph.stream("POST", url, body=body) as response:
+                async for conversation in server_sent_events(response):
+                    latest = answer_of(conversation).get("text") or ""
+                    delta = latest[len(text):] if latest.startswith(text) else latest
+                    text = latest
+                    if delta and streaming:
+                        ctx.set_output("chunk", ResponseChunk(content=delta))
+                        ctx.progress(0.0, message=delta)
+                        await ctx.fire("on_stream")
+        except (GraphError, OSError) as exc:
+            routed(ctx, "error", exc, "error_message")
+            return
+        answer = ResponseMessage(content=text)
+        ctx.set_output("result", Response(id=conversation.get("id", conversation_id), model="microsoft-copilot",
+                                          choices=[Choice(finish_reason="stop", message=answer)]))
+        ctx.set_output("response", conversation)
+        ctx.set_output("attachments", answer_of(conversation).get("attributions") or [])
+        ctx.set_output("new_conversation_id", conversation.get("id", conversation_id))
+        ctx.activate("done")

@@ -166,6 +166,8 @@ class State:
              "meetingNotes": [{"title": "Budget", "text": "Agreed on Q2 budget", "subpoints": []}],
              "actionItems": [{"title": "Send budget", "text": "Ada sends the budget", "ownerDisplayName": "Ada"}]}]}
         self.subscriptions: list[dict[str, Any]] = []
+        self.conversations: dict[str, int] = {}
+        """Copilot conversations: id → turns so far."""
 
     def next_id(self, prefix: str) -> str:
         return f"{prefix}-{next(self.ids)}"
@@ -802,6 +804,42 @@ def graph_app() -> Any:
                  **({"resourceMetadata": {n: i["name"] if n == "title" else "Ada" for n in names}} if names else {})}
                 for i in state.drive.items.values() if "file" in i and any(w in i["name"].lower() for w in words)]
         return ok({"totalCount": len(hits), "searchHits": hits[:body.get("pageSize", 25)]})
+
+    @route("POST", r"copilot/conversations", "beta")
+    def conversation(call: Call) -> Any:
+        made = state.next_id("conv")
+        state.conversations[made] = 0
+        return ok({"id": made, "createdDateTime": "2026-03-01T09:00:00Z", "displayName": "", "state": "active",
+                   "turnCount": 0}, 201)
+
+    @route("POST", r"copilot/conversations/(?P<id>[^/]+)/chatOverStream", "beta")
+    def chat(call: Call) -> Any:
+        from starlette.responses import StreamingResponse
+
+        if call["id"] not in state.conversations:
+            return not_found(f"conversation {call['id']}")
+        body = call.json
+        if not body.get("locationHint", {}).get("timeZone"):
+            return error(400, "BadRequest", "locationHint.timeZone is required.")
+        state.conversations[call["id"]] += 1
+        turn, prompt = state.conversations[call["id"]], body["message"]["text"]
+        citation = {"attributionType": "citation", "attributionSource": "grounding", "providerDisplayName": "Plan",
+                    "seeMoreWebUrl": "https://contoso.sharepoint.com/plan.docx"}
+
+        def snapshot(text: str, done: bool) -> str:
+            answer = {"@odata.type": "#microsoft.graph.copilotConversationResponseMessage", "id": f"r{turn}",
+                      "text": text, "attributions": [citation] if done else [], "adaptiveCards": []}
+            asked = {"@odata.type": "#microsoft.graph.copilotConversationRequestMessage", "id": f"q{turn}",
+                     "text": prompt}
+            return json.dumps({"id": call["id"], "state": "active", "turnCount": turn, "messages": [asked, answer]})
+
+        parts = [f"Turn {turn}:", f"Turn {turn}: you asked", f"Turn {turn}: you asked {prompt!r} [1]"]
+
+        async def events() -> Any:
+            for n, text in enumerate(parts):
+                yield f"id: {n}\ndata: {snapshot(text, n == len(parts) - 1)}\n\n"
+
+        return StreamingResponse(events(), media_type="text/event-stream")
 
     @route("POST", r"subscriptions")
     def subscribe(call: Call) -> Any:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from data_boards import REGISTRY
 from fake_graph import GraphServer, failing, graph_flow, one
 from flowlike_catalog.data import microsoft_copilot
+
+from flowlike_core import Listener
 
 
 @pytest.fixture(scope="module")
@@ -104,3 +107,34 @@ def test_subscribe_notifications(graph) -> None:
     body = sent(graph)["json"]
     assert body["resource"] == "/copilot/users/user-1/interactionHistory/getAllEnterpriseInteractions"
     assert "lifecycleNotificationUrl" not in body and "clientState" not in body
+
+
+def test_copilot_chat_streams_and_continues(graph) -> None:
+    flow = graph_flow(graph)
+    chat = flow.call("data_microsoft_copilot_chat", prompt="Summarize the plan", file_urls=["https://x/plan.docx"],
+                     additional_context=["Q2 only"], web_grounding=False, timezone="Europe/Berlin")
+    log = flow.add("log_info", message="chunk")
+    flow.wire(chat, "on_stream", log, "exec_in")
+    streamed: list[str] = []
+
+    class Progress(Listener):
+        def progress(self, run, node_id, fraction, message):
+            streamed.append(message)
+
+    run = flow.board.run(registry=REGISTRY, listeners=[Progress()]).raise_for_status()
+    assert streamed == ["Turn 1:", " you asked", " 'Summarize the plan' [1]"] and run.executions(log.id) == 3
+    assert run.output(chat.id, "chunk").content == " 'Summarize the plan' [1]"
+    result = run.output(chat.id, "result")
+    assert result.content() == "Turn 1: you asked 'Summarize the plan' [1]" and result.model == "microsoft-copilot"
+    assert run.output(chat.id, "attachments")[0]["seeMoreWebUrl"] == "https://contoso.sharepoint.com/plan.docx"
+    conversation = run.output(chat.id, "new_conversation_id")
+    assert [r["path"] for r in graph.state.requests] == ["/beta/copilot/conversations",
+                                                        f"/beta/copilot/conversations/{conversation}/chatOverStream"]
+    assert graph.state.requests[1]["json"] == {
+        "message": {"text": "Summarize the plan"}, "locationHint": {"timeZone": "Europe/Berlin"},
+        "additionalContext": [{"text": "Q2 only"}],
+        "contextualResources": {"files": [{"uri": "https://x/plan.docx"}], "webContext": {"isWebEnabled": False}}}
+    again = one(graph, "data_microsoft_copilot_chat", prompt="And then?", conversation_id=conversation)
+    assert again["result"].content().startswith("Turn 2:") and again["new_conversation_id"] == conversation
+    assert "chunk" not in again  # On Stream not wired: no chunks
+    assert "404" in failing(graph, "data_microsoft_copilot_chat", prompt="x", conversation_id="gone")
