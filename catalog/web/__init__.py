@@ -1,5 +1,6 @@
 """The web pack: HTTP requests through one shared httpx client per run, sockets and messaging (WebSocket,
-TCP, UDP, MQTT), email (SMTP, IMAP), scraping, and GitHub's REST API as the pattern for hosted services."""
+TCP, UDP, MQTT), email (SMTP, IMAP), scraping, GitHub's REST API as the pattern for hosted services, and
+Telegram and Discord bots."""
 
 from flowlike_catalog.web import (
     api,
@@ -21,8 +22,10 @@ from flowlike_catalog.web import (
     telegram,
     telegram_bot,
     telegram_chat,
+    telegram_commerce,
     telegram_interaction,
     telegram_media,
+    telegram_stickers,
     udp,
     websocket,
 )
@@ -34,7 +37,9 @@ PACK = Pack(
     modules=[requests, responses, api, websocket, tcp, udp, mqtt, smtp, imap, imap_calendar, mail_access,
              scraping, github, github_history, github_search,
              github_actions, telegram,
-             telegram_media, telegram_chat, telegram_interaction, telegram_bot, discord,
+             telegram_media, telegram_chat, telegram_interaction, telegram_bot,
+             telegram_stickers, telegram_commerce, discord,
              discord_interaction],
-    description="HTTP, sockets and messaging, email, scraping and GitHub (pip install 'flowlike-nb[web]')",
+    description="HTTP, sockets and messaging, email, scraping, GitHub, Telegram and Discord "
+                "(pip install 'flowlike-nb[web]')",
 )
