@@ -15,6 +15,7 @@ is not wired).
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from typing import Annotated, Any, ClassVar, NamedTuple
 from urllib.parse import quote
@@ -119,6 +120,15 @@ async def data_atlassian_provider_oauth(
         raise ValueError("Atlassian access_token is empty (is the secret variable set?)")
     site, gateway = base_url.rstrip("/"), api_url.rstrip("/")
     if not cloud_id:
+        cloud_id = await find_cloud_id(ctx, gateway, site, access_token)
+    return AtlassianProvider(base_url=site, token=SecretStr(access_token), cloud_id=cloud_id, api_url=gateway)
+
+
+async def find_cloud_id(ctx: Context, gateway: str, site: str, access_token: str) -> str:
+    """The site's cloud id among the token's accessible resources, asked once per run (every node the provider
+    feeds evaluates it)."""
+    key = ("atlassian.cloud_id", gateway, site, hashlib.sha256(access_token.encode()).hexdigest())
+    if key not in ctx.cache:
         request = HttpRequest(url=f"{gateway}/oauth/token/accessible-resources", headers={"Accept": "application/json"},
                               secret_headers={"Authorization": SecretStr(f"Bearer {access_token}")})
         response = await fetch(ctx, request)
@@ -130,8 +140,8 @@ async def data_atlassian_provider_oauth(
         if not found:
             raise ValueError(f"the token cannot reach {site} (it can reach: "
                              f"{', '.join(r.get('url', '') for r in sites) or 'no site'})")
-        cloud_id = found[0]
-    return AtlassianProvider(base_url=site, token=SecretStr(access_token), cloud_id=cloud_id, api_url=gateway)
+        ctx.cache[key] = found[0]
+    return ctx.cache[key]
 
 
 PREFIXES = {"jira": "/rest/api/3", "agile": "/rest/agile/1.0", "wiki": "/wiki/api/v2", "wiki1": "/wiki/rest/api"}

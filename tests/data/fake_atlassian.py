@@ -633,6 +633,7 @@ def atlassian_app() -> Any:  # noqa: C901 - one route table for the fake, read t
                              "start": 0, "limit": 25, "size": 1})
 
     async def accessible_resources(request: Request) -> Response:
+        state.requests.append({"method": "GET", "path": request.url.path, "headers": dict(request.headers)})
         if request.headers.get("authorization") != f"Bearer {OAUTH}":
             return JSONResponse({"code": 401, "message": "Unauthorized"}, status_code=401)
         return JSONResponse([{"id": CLOUD_ID, "url": state.url, "name": "acme", "scopes": ["read:jira-work"]},

@@ -318,6 +318,7 @@ def test_oauth_goes_through_the_gateway_and_knows_me(site) -> None:
     assert paths[-3:] == [f"/ex/jira/{CLOUD_ID}/rest/api/3/myself", f"/ex/jira/{CLOUD_ID}/rest/api/3/issue/PROJ-1",
                           f"/ex/confluence/{CLOUD_ID}/wiki/api/v2/pages/1"]
     assert all(r["headers"]["authorization"] == f"Bearer {OAUTH}" for r in site.requests)
+    assert len(sent(site, "/accessible-resources")) == 1  # four nodes use the provider: one lookup per run
 
 
 def test_oauth_provider_refuses_a_site_the_token_cannot_reach(site) -> None:
