@@ -1,5 +1,6 @@
-"""Microsoft Graph (Microsoft 365: OneDrive, Outlook, Teams, Excel, To Do, Planner, SharePoint, OneNote) through the
-web pack's HTTP layer: the provider struct, the client and the node base every `microsoft_*` module shares.
+"""Microsoft Graph (Microsoft 365: OneDrive, Excel, Outlook, Teams, To Do, Planner, SharePoint, OneNote, Search,
+Copilot) through the web pack's HTTP layer: the provider struct, the client and the node base every `microsoft_*`
+module shares.
 
 A provider struct holds Graph's base URL (a national cloud, or `/beta`) and an access token as a secret. The token
 comes from your own sign-in (MSAL, `az account get-access-token`, an app's client-credentials flow): interactive
@@ -145,7 +146,7 @@ class Graph:
         return json.loads(response.body) if response.body.strip() else None
 
     async def list(self, path: str, params: dict[str, Any] | None = None, top: int = 0, *,
-                   key: str = "value", beta: bool = False) -> list[Any]:
+                   beta: bool = False) -> list[Any]:
         """Every item of a collection (at most `top` when above 0), following `@odata.nextLink` page by page."""
         if top < 0:
             raise ValueError(f"top must be 0 (all) or more, got {top}")
@@ -153,7 +154,7 @@ class Graph:
         origin = urlsplit(self.provider.base_url)[:2]
         for _ in range(MAX_PAGES):
             page = json.loads((await self.send("GET", url)).body)
-            items.extend(page.get(key) or [])
+            items.extend(page.get("value") or [])
             url = page.get("@odata.nextLink")
             if not url or (top and len(items) >= top):
                 return items[:top] if top else items

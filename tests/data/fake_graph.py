@@ -203,14 +203,14 @@ class Call:
         return json.loads(self.raw) if self.raw else None
 
 
-def page(call: Call, items: list[Any], key: str = "value", **extra: Any) -> Any:
+def page(call: Call, items: list[Any]) -> Any:
     """A page of `items` by $top and $skiptoken, with `@odata.nextLink` while more are left (as Graph pages)."""
     from starlette.responses import JSONResponse
 
     top = int(call.query.get("$top", PAGE_SIZE))
     skip = int(call.query.get("$skiptoken", 0))
-    body: dict[str, Any] = {"@odata.context": "https://graph.microsoft.com/v1.0/$metadata", key: items[skip:skip + top],
-                            **extra}
+    body: dict[str, Any] = {"@odata.context": "https://graph.microsoft.com/v1.0/$metadata",
+                            "value": items[skip:skip + top]}
     if skip + top < len(items):
         query = {**call.query, "$skiptoken": str(skip + top)}
         url = call.request.url

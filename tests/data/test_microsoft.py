@@ -84,10 +84,10 @@ def test_lists_follow_next_link_until_done_or_top(graph) -> None:
 def test_next_link_elsewhere_is_refused(graph, monkeypatch) -> None:
     import fake_graph
 
-    def foreign(call, items, key="value", **extra):
+    def foreign(call, items):
         from starlette.responses import JSONResponse
 
-        return JSONResponse({key: items[:1], "@odata.nextLink": "https://elsewhere.example/v1.0/me/todo/lists?x=1"})
+        return JSONResponse({"value": items[:1], "@odata.nextLink": "https://elsewhere.example/v1.0/me/joinedTeams"})
 
     monkeypatch.setattr(fake_graph, "page", foreign)
     message = failing(graph, "data_microsoft_teams_list_joined")
