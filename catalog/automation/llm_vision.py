@@ -23,8 +23,8 @@ CATEGORY = "Automation/LLM/Vision"
 CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
 
 Confidence = Annotated[float, Field(ge=0.0, le=1.0, description="How sure, from 0 to 1")]
-Screenshot = Annotated[Any, Pin(description="The screen: base64 image text, a data: URL, bytes or an image handle")]
 SCREENSHOT_PIN = "The screen: base64 image text, a data: URL, bytes or an image handle"
+Screenshot = Annotated[Any, Pin(description=SCREENSHOT_PIN)]
 
 
 class ObservedElement(BaseModel):
