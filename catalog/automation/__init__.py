@@ -4,6 +4,10 @@ vision, RPA steps, element fingerprints and selectors, as in Flow-Like's automat
 from flowlike_catalog.automation import (
     browser,
     browser_actions,
+    browser_extract,
+    browser_files,
+    browser_observe,
+    browser_storage,
     fingerprint,
     llm_healing,
     llm_vision,
@@ -16,6 +20,7 @@ from flowlike_core import Pack
 
 PACK = Pack(
     "automation",
-    modules=[session, browser, browser_actions, selector, fingerprint, rpa, llm_vision, llm_healing],
+    modules=[session, browser, browser_actions, browser_extract, browser_storage, browser_files, browser_observe,
+             selector, fingerprint, rpa, llm_vision, llm_healing],
     description="Browser and desktop automation, screen vision, RPA (pip install 'flowlike-nb[automation]')",
 )

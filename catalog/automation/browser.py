@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import json
 import os
+import re
 import shutil
 import time
 import uuid
@@ -37,7 +38,6 @@ BROWSER_TYPES = ("Chrome", "Edge", "Firefox", "Safari")
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHROMIUM_ARGS = ("--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync")
-UNFINISHED_DOWNLOAD = (".crdownload", ".part", ".tmp")
 T = TypeVar("T")
 Selector = Annotated[str, Pin(description="A CSS selector (or Playwright's text=, xpath=); the first match is used")]
 
@@ -222,7 +222,7 @@ async def launch(playwright: Playwright, browser_type: str, headless: bool, endp
         return await playwright.chromium.launch(executable_path=chromium_executable(), headless=headless, args=args)
     except Error as exc:
         where = f"at {endpoint}" if endpoint else "here"
-        raise RuntimeError(f"cannot start {browser_type} {where}: {exc.message.splitlines()[0]}") from None
+        raise RuntimeError(f"cannot start {browser_type} {where}: {first_line(exc)}") from None
 
 
 def browser_of(ctx: Context, session: AutomationSession) -> LiveBrowser:
@@ -241,7 +241,7 @@ def page_of(ctx: Context, session: AutomationSession, doing: str = "") -> Page:
         raise LookupError(f"the session's page {session.current_page_ref!r} is closed: use a session from New Page "
                           f"or from a node before Close Page")
     if doing and session.debug_mode:
-        ctx.debug(f"browser: {doing} on {page.url}")
+        ctx.info(f"browser: {doing} on {page.url}")
     return page
 
 
@@ -259,7 +259,20 @@ async def acting(work: Awaitable[T], what: str) -> T:
     try:
         return await work
     except Error as exc:
-        raise RuntimeError(f"{what} failed: {exc.message.splitlines()[0]}") from None
+        raise RuntimeError(f"{what} failed: {first_line(exc)}") from None
+
+
+def first_line(exc: Exception) -> str:
+    """The first line of a Playwright error, without the name of the Playwright call (`Locator.click: `)."""
+    return re.sub(r"^\w+\.\w+: ", "", str(getattr(exc, "message", exc)).strip().splitlines()[0])
+
+
+def routed(ctx: Context, pin: str, exc: Exception) -> None:
+    """Fire the node's own error output `pin` with `exc` logged when it is wired; else fail the node with it."""
+    if not ctx.is_wired(pin):
+        raise exc
+    ctx.error(str(exc))
+    ctx.activate(pin)
 
 
 @node(friendly_name="Open Browser", exec_pins=True)

@@ -19,6 +19,13 @@ NAVIGATION = "Automation/Browser/Navigation"
 INTERACT = "Automation/Browser/Interact"
 INPUT = "Automation/Browser/Input"
 WAIT = "Automation/Browser/Wait"
+HISTORY_WAIT = "commit"
+"""Back and Forward return once the other page is there: one from the back-forward cache sends no load event (and
+waiting for one would never end); actions after them wait for their elements anyway."""
+CARET_TO_END = """e => {
+  e.focus();
+  try { e.setSelectionRange(e.value.length, e.value.length); } catch (_) { /* no caret: a number, a contenteditable */ }
+}"""
 
 
 class Navigated(NamedTuple):
@@ -40,7 +47,7 @@ async def browser_goto(ctx: Context, session: SessionIn, url: str = "") -> Navig
 async def browser_back(ctx: Context, session: SessionIn) -> SessionOut:
     """Goes one page back in the page's history (nothing happens at its start)."""
     page = page_of(ctx, session, "go back")
-    await acting(page.go_back(), "going back")
+    await acting(page.go_back(wait_until=HISTORY_WAIT), "going back")
     return session
 
 
@@ -48,7 +55,7 @@ async def browser_back(ctx: Context, session: SessionIn) -> SessionOut:
 async def browser_forward(ctx: Context, session: SessionIn) -> SessionOut:
     """Goes one page forward in the page's history (nothing happens at its end)."""
     page = page_of(ctx, session, "go forward")
-    await acting(page.go_forward(), "going forward")
+    await acting(page.go_forward(wait_until=HISTORY_WAIT), "going forward")
     return session
 
 
@@ -96,11 +103,13 @@ async def browser_scroll_into_view(ctx: Context, session: SessionIn, selector: S
 async def browser_type_text(ctx: Context, session: SessionIn, selector: Selector = "", text: str = "",
                             clear_first: Annotated[bool, Pin(description="Empty the field before typing")] = True,
                             ) -> SessionOut:
-    """Types text into a field key by key (the page sees each key, as from a keyboard)."""
+    """Types text into a field key by key (the page sees each key, as from a keyboard), after what it holds."""
     page = page_of(ctx, session, f"type into {selector}")
     field = element(page, selector)
     if clear_first:
         await acting(field.clear(), f"clearing {selector!r}")
+    else:
+        await acting(field.evaluate(CARET_TO_END), f"focusing {selector!r}")
     await acting(field.press_sequentially(text), f"typing into {selector!r}")
     return session
 

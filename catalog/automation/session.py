@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
-from flowlike_core import Context, Pin, node
+from flowlike_core import Context, DataType, Pin, PinSpec, data_in, data_out, node
 
 CATEGORY = "Automation"
 CAPABILITIES = ()  # a session itself reaches nothing; the parts attached to it say what they reach
@@ -41,6 +41,16 @@ class AutomationSession(BaseModel):
 SESSION_SCHEMA = AutomationSession.model_json_schema()
 SessionIn = Annotated[AutomationSession, Pin(description="The automation session, from Start Automation Session")]
 SessionOut = Annotated[AutomationSession, Pin(name="session_out", description="The session, for the next step")]
+
+
+def session_in() -> PinSpec:
+    """The session input of a class node (`SessionIn` is the same pin for a function node)."""
+    return data_in("session", DataType.STRUCT, schema=SESSION_SCHEMA, required=True,
+                   description="The automation session, from Start Automation Session")
+
+
+def session_out() -> PinSpec:
+    return data_out("session_out", DataType.STRUCT, schema=SESSION_SCHEMA, description="The session, for the next step")
 
 
 class Part(Protocol):

@@ -5,20 +5,19 @@ from step to step."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import subprocess
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import pytest
 from flowlike_catalog.automation import PACK as AUTOMATION
 from pack_builder import Builder
 
-from flowlike_core import Node, Run
+from flowlike_core import LogLevel, Node, Run
 
 CHROMIUM = "/usr/bin/chromium"
 DEADLINE = 60.0
@@ -36,46 +35,47 @@ def until(condition: Callable[[], Any], what: str, timeout: float = DEADLINE) ->
 
 
 @pytest.fixture(scope="session")
-def chromium_endpoint() -> Iterator[str]:
+def chromium_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A headless Chromium with its DevTools endpoint on 127.0.0.1 (the port it writes once it listens)."""
-    with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
-        proc = subprocess.Popen(
-            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync",
-             "--disable-background-networking", "--disable-component-update", "--remote-debugging-address=127.0.0.1",
-             "--remote-debugging-port=0", f"--user-data-dir={profile}", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        port_file = Path(profile) / "DevToolsActivePort"
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    proc = subprocess.Popen(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync",
+         "--disable-background-networking", "--disable-component-update", "--remote-debugging-address=127.0.0.1",
+         "--remote-debugging-port=0", f"--user-data-dir={profile}", "about:blank"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    port_file = profile / "DevToolsActivePort"
 
-        def port() -> str:
-            assert proc.poll() is None, f"chromium exited with {proc.returncode}"
-            lines = port_file.read_text().splitlines() if port_file.exists() else []
-            return lines[0] if lines else ""
+    def port() -> str:
+        assert proc.poll() is None, f"chromium exited with {proc.returncode}"
+        lines = port_file.read_text().splitlines() if port_file.exists() else []
+        return lines[0] if len(lines) == 2 else ""  # the port, then the browser's path: written whole
 
+    try:
+        yield f"http://127.0.0.1:{until(port, 'chromium to listen')}"
+    finally:
+        proc.terminate()
         try:
-            yield f"http://127.0.0.1:{until(port, 'chromium to listen')}"
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 PAGES = {
-    "/": """<!doctype html><title>Home</title><h1 id="title">Welcome</h1>
+    "/": """<!doctype html><title>Home</title><link rel="stylesheet" href="/style.css"><h1 id="title">Welcome</h1>
 <p id="intro" data-kind="greeting">Hello <b>there</b></p><p id="hidden" style="display:none">secret</p>
 <a id="next" href="/form">Form</a>
 <button id="counter" aria-label="Count" onclick="this.textContent = +this.textContent + 1">0</button>
 <nav aria-label="Main"><ul><li><a href="/">Home</a></li></ul></nav>""",
     "/form": """<!doctype html><title>Form</title>
-<input id="name" value="old"><select id="color"><option value="r">Red</option><option value="g">Green</option></select>
+<input id="name" value="old"><script>const field = document.getElementById('name');</script>
+<select id="color"><option value="r">Red</option><option value="g">Green</option></select>
 <div id="keys"></div><div id="out"></div><div id="hovered">no</div><div id="clicks">0</div>
-<button id="send" onclick="out.textContent = 'sent ' + name.value + ' ' + color.value">Send</button>
+<button id="send" onclick="out.textContent = 'sent ' + field.value + ' ' + color.value">Send</button>
 <button id="twice" ondblclick="clicks.textContent = 'double'">Twice</button>
 <span id="spot" onmouseenter="hovered.textContent = 'yes'">spot</span>
 <div style="height: 4000px"></div><p id="bottom">the end</p>
-<script>name.addEventListener('keydown', e => keys.textContent += e.key + ',');
+<script>field.addEventListener('keydown', e => keys.textContent += e.key + ',');
 document.addEventListener('keydown', e => { if (e.target === document.body) keys.textContent += 'body:' + e.key; });
 </script>""",
     "/late": """<!doctype html><title>Late</title><script>
@@ -87,7 +87,8 @@ console.log('plain', 1); console.warn('careful'); console.error('broken');</scri
     "/network": """<!doctype html><title>Network</title><div id="got"></div>
 <button id="fetch" onclick="fetch('/api/data?x=1').then(r => r.text()).then(t => got.textContent = t)">Fetch</button>
 <button id="slow" onclick="fetch('/api/slow').then(r => r.text()).then(t => got.textContent = t)">Slow</button>
-<button id="other" onclick="fetch('/other')">Other</button>""",
+<button id="other" onclick="fetch('/other')">Other</button>
+<button id="hang" onclick="fetch('/api/hang')">Hang</button>""",
     "/files": """<!doctype html><title>Files</title><a id="dl" href="/download/report.csv">report</a>
 <a id="broken" href="/missing-download">broken</a>
 <input type="file" id="one"><input type="file" id="many" multiple><div id="names"></div>
@@ -99,6 +100,7 @@ console.log('plain', 1); console.warn('careful'); console.error('broken');</scri
 }
 BASIC_AUTH = "Basic " + base64.b64encode(b"ada:lovelace").decode()
 SLOW_SECONDS = 0.4
+HANG_SECONDS = 5.0
 
 
 class Site(BaseHTTPRequestHandler):
@@ -117,9 +119,16 @@ class Site(BaseHTTPRequestHandler):
                                           ("Content-Disposition", 'attachment; filename="report.csv"')])
         elif path == "/api/data":
             self.reply(200, "data!", [("Content-Type", "text/plain"), ("X-Answer", "42")])
+        elif path == "/favicon.ico":
+            self.reply(200, "", [("Content-Type", "image/x-icon")])  # else its 404 would be a console error
+        elif path == "/style.css":
+            self.reply(200, "h1 { color: rgb(1, 2, 3); }", [("Content-Type", "text/css")])
         elif path == "/api/slow":
             time.sleep(SLOW_SECONDS)  # the request a network-idle wait has to outlast
             self.reply(200, "slow!", [("Content-Type", "text/plain")])
+        elif path == "/api/hang":
+            time.sleep(HANG_SECONDS)  # a request still in flight when a network-idle wait gives up
+            self.reply(200, "late", [("Content-Type", "text/plain")])
         elif path == "/private":
             if self.headers.get("Authorization") == BASIC_AUTH:
                 self.reply(200, "<title>Private</title><p id='who'>welcome ada</p>")
@@ -129,7 +138,10 @@ class Site(BaseHTTPRequestHandler):
             self.reply(404, "<title>Missing</title>not here")
 
     def reply(self, status: int, body: str, headers: list[tuple[str, str]] = ()) -> None:
-        data = body.encode()
+        with contextlib.suppress(ConnectionError):  # the browser went away first (a hanging request's context closed)
+            self.send(status, body.encode(), headers)
+
+    def send(self, status: int, data: bytes, headers: list[tuple[str, str]]) -> None:
         self.send_response(status)
         names = {name.lower() for name, _ in headers}
         if "content-type" not in names:
@@ -161,12 +173,12 @@ class Steps(Builder):
     """A board: Start -> Start Automation Session -> Open Browser (on the shared Chromium) -> the steps added,
     each taking the session the step before handed on."""
 
-    def __init__(self, endpoint: str, **open_defaults: Any) -> None:
+    def __init__(self, endpoint: str, session: dict[str, Any] | None = None, **open_defaults: Any) -> None:
         super().__init__(AUTOMATION)
-        self.start = self.add("automation_start_session")
+        self.start = self.add("automation_start_session", **(session or {}))
         self.chain(self.add("events_simple"), self.start)
         self.last, self.session = self.start, (self.start, "session")
-        self.opened = self.step("browser_open", webdriver_url=endpoint, **open_defaults)
+        self.opened = self.step("browser_open", **{"webdriver_url": endpoint, **open_defaults})
 
     def step(self, key: str, /, **defaults: Any) -> Node:
         node = self.add(key, **defaults)
@@ -177,8 +189,19 @@ class Steps(Builder):
             self.session = (node, "session_out")
         return node
 
+    def on(self, node: Node, exec_output: str, message: str) -> Node:
+        """A Log Info node that logs `message` when `node` fires `exec_output` (see `said`)."""
+        log = self.add("log_info", message=message)
+        self.wire(node, exec_output, log, "exec_in")
+        return log
+
     def run(self) -> Run:
         return self.board.run(registry=self.registry, variables=self.values)
+
+    @staticmethod
+    def said(run: Run) -> list[str]:
+        """The messages logged at info level and above, in order."""
+        return [line.message for line in run.logs(LogLevel.INFO)]
 
     def ok(self) -> Run:
         run = self.run()
@@ -188,5 +211,6 @@ class Steps(Builder):
 
 @pytest.fixture
 def steps(chromium_endpoint: str) -> Callable[..., Steps]:
-    """`steps(**open_defaults)`: a new board on the shared Chromium."""
-    return lambda **open_defaults: Steps(chromium_endpoint, **open_defaults)
+    """`steps(session={...}, **open_defaults)`: a new board on the shared Chromium, with these defaults on Start
+    Automation Session and Open Browser."""
+    return lambda session=None, **open_defaults: Steps(chromium_endpoint, session, **open_defaults)
