@@ -9,6 +9,7 @@ from flowlike_catalog.automation import (
     browser_observe,
     browser_storage,
     fingerprint,
+    fingerprint_match,
     llm_healing,
     llm_vision,
     rpa,
@@ -21,6 +22,6 @@ from flowlike_core import Pack
 PACK = Pack(
     "automation",
     modules=[session, browser, browser_actions, browser_extract, browser_storage, browser_files, browser_observe,
-             selector, fingerprint, rpa, llm_vision, llm_healing],
+             selector, fingerprint, fingerprint_match, rpa, llm_vision, llm_healing],
     description="Browser and desktop automation, screen vision, RPA (pip install 'flowlike-nb[automation]')",
 )
