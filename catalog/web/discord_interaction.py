@@ -20,6 +20,7 @@ from flowlike_core import Context, DataType, NodeType, Pin, data_in, data_out, e
 
 CATEGORY = "Discord/Interaction"
 CAPABILITIES = ("network",)
+UPLOADS = ("network", "files")  # the nodes that read a file to upload it
 POLL_SECONDS = 1.0
 BUTTON_STYLE_PRIMARY = 1
 ACTION_ROW, BUTTON, STRING_SELECT = 1, 2, 3
@@ -200,7 +201,7 @@ class FileSent(NamedTuple):
     message_id: str
 
 
-@node(exec_pins=True, friendly_name="Send File", category="Discord/Media")
+@node(exec_pins=True, friendly_name="Send File", category="Discord/Media", capabilities=UPLOADS)
 async def discord_send_file(ctx: Context, session: SessionIn, file: FileIn,
                             filename: Annotated[str, Pin(description="The name shown; the file's own when empty")]
                             = "", content: str = "", channel_id: ChannelIn = "") -> FileSent:
@@ -212,7 +213,7 @@ async def discord_send_file(ctx: Context, session: SessionIn, file: FileIn,
     return FileSent(attachment_of(message, name), message["id"])
 
 
-@node(exec_pins=True, friendly_name="Send Image", category="Discord/Media")
+@node(exec_pins=True, friendly_name="Send Image", category="Discord/Media", capabilities=UPLOADS)
 async def discord_send_image(ctx: Context, session: SessionIn, image: FileIn, filename: str = "", caption: str = "",
                              spoiler: Annotated[bool, Pin(description="Blur it until clicked")] = False,
                              channel_id: ChannelIn = "") -> Annotated[SentAttachment, Pin(name="attachment")]:
@@ -231,7 +232,7 @@ class FilesSent(NamedTuple):
     file_count: int
 
 
-@node(exec_pins=True, friendly_name="Send Multiple Files", category="Discord/Media")
+@node(exec_pins=True, friendly_name="Send Multiple Files", category="Discord/Media", capabilities=UPLOADS)
 async def discord_send_multiple_files(ctx: Context, session: SessionIn,
                                       files: Annotated[list[dict], Pin(schema=FLOW_PATH_SCHEMA,
                                                                        description="Up to 10 path structs")],
@@ -245,7 +246,7 @@ async def discord_send_multiple_files(ctx: Context, session: SessionIn,
     return FilesSent(message["id"], len(message.get("attachments", loaded)))
 
 
-@node(exec_pins=True, friendly_name="Edit Message With File", category="Discord/Media")
+@node(exec_pins=True, friendly_name="Edit Message With File", category="Discord/Media", capabilities=UPLOADS)
 async def discord_edit_message_with_file(ctx: Context, session: SessionIn, message_id: str, file: FileIn,
                                          content: Annotated[str, Pin(description="New text; kept when empty")] = "",
                                          channel_id: ChannelIn = "") -> None:

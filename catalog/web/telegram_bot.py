@@ -137,7 +137,7 @@ class Text(NamedTuple):
     error: str
 
 
-async def read_text(ctx: Context, session: SessionIn, method: str, field: str, language_code: str) -> Text:
+async def profile_text(ctx: Context, session: SessionIn, method: str, field: str, language_code: str) -> Text:
     try:
         found = await bot_api(ctx, session, method, {"language_code": language_code or None})
     except TelegramError as exc:
@@ -163,7 +163,7 @@ class ShortDescription(NamedTuple):
 @node(exec_pins=True, friendly_name="Get My Name")
 async def telegram_get_my_name(ctx: Context, session: SessionIn, language_code: str = "") -> Name:
     """The bot's name for a language (the default one when empty)."""
-    return Name(*await read_text(ctx, session, "getMyName", "name", language_code))
+    return Name(*await profile_text(ctx, session, "getMyName", "name", language_code))
 
 
 @node(exec_pins=True, friendly_name="Set My Name")
@@ -175,7 +175,7 @@ async def telegram_set_my_name(ctx: Context, session: SessionIn, name: str = "",
 @node(exec_pins=True, friendly_name="Get My Description")
 async def telegram_get_my_description(ctx: Context, session: SessionIn, language_code: str = "") -> Description:
     """The text shown in an empty chat with the bot."""
-    return Description(*await read_text(ctx, session, "getMyDescription", "description", language_code))
+    return Description(*await profile_text(ctx, session, "getMyDescription", "description", language_code))
 
 
 @node(exec_pins=True, friendly_name="Set My Description")
@@ -190,7 +190,7 @@ async def telegram_set_my_description(ctx: Context, session: SessionIn, descript
 async def telegram_get_my_short_description(ctx: Context, session: SessionIn,
                                             language_code: str = "") -> ShortDescription:
     """The text on the bot's profile page and in shared links."""
-    return ShortDescription(*await read_text(ctx, session, "getMyShortDescription", "short_description",
+    return ShortDescription(*await profile_text(ctx, session, "getMyShortDescription", "short_description",
                                              language_code))
 
 

@@ -15,6 +15,7 @@ from flowlike_core import Context, Pin, node
 
 CATEGORY = "Telegram/Chat"
 CAPABILITIES = ("network",)
+UPLOADS = ("network", "files")  # the nodes that read a file to upload it
 
 
 async def on_chat(ctx: Context, session: SessionIn, method: str, **params: Any) -> Any:
@@ -132,7 +133,7 @@ async def telegram_set_chat_description(ctx: Context, session: SessionIn, descri
     return await on_chat(ctx, session, "setChatDescription", description=description)
 
 
-@node(exec_pins=True, friendly_name="Set Chat Photo")
+@node(exec_pins=True, friendly_name="Set Chat Photo", capabilities=UPLOADS)
 async def telegram_set_chat_photo(ctx: Context, session: SessionIn, photo: FileIn) -> Success:
     """Uploads a new photo for the chat."""
     return await bot_api(ctx, session, "setChatPhoto", {"chat_id": chat_ref(session.chat_id)},

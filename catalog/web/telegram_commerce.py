@@ -16,6 +16,7 @@ from flowlike_core import Context, Pin, node
 
 CATEGORY = "Telegram/Payments"
 CAPABILITIES = ("network",)
+UPLOADS = ("network", "files")  # the nodes that read a file to upload it
 
 
 class LabeledPrice(BaseModel):
@@ -342,7 +343,7 @@ def areas_of(areas: Any) -> list[Any] | None:
     return list(areas) if areas else None
 
 
-@node(exec_pins=True, friendly_name="Post Story", category="Telegram/Stories")
+@node(exec_pins=True, friendly_name="Post Story", category="Telegram/Stories", capabilities=UPLOADS)
 async def telegram_post_story(ctx: Context, session: SessionIn, business_connection_id: str, content: ContentIn,
                               active_period: Annotated[int, Pin(description="6, 12, 24 or 48 hours, in seconds")]
                               = 86400, caption: str = "", parse_mode: str = "", protect_content: bool = False,
@@ -356,7 +357,7 @@ async def telegram_post_story(ctx: Context, session: SessionIn, business_connect
         "areas": areas_of(areas)}, files=files)
 
 
-@node(exec_pins=True, friendly_name="Edit Story", category="Telegram/Stories")
+@node(exec_pins=True, friendly_name="Edit Story", category="Telegram/Stories", capabilities=UPLOADS)
 async def telegram_edit_story(ctx: Context, session: SessionIn, business_connection_id: str, story_id: int,
                               content: ContentIn, caption: str = "", parse_mode: str = "", areas: AreasIn = None
                               ) -> Annotated[dict, Pin(name="story")]:

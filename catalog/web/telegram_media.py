@@ -28,6 +28,7 @@ from flowlike_core import Context, Pin, node
 
 CATEGORY = "Telegram/Media"
 CAPABILITIES = ("network",)
+UPLOADS = ("network", "files")  # the nodes that read a file to upload it
 
 DICE = {"dice": "🎲", "darts": "🎯", "basketball": "🏀", "football": "⚽", "bowling": "🎳", "slotmachine": "🎰",
         "slot_machine": "🎰"}
@@ -56,7 +57,7 @@ async def telegram_send_photo(ctx: Context, session: SessionIn, photo_url: str, 
                             reply_parameters=reply_parameters(reply_to))
 
 
-@node(exec_pins=True, friendly_name="Send Photo (File)")
+@node(exec_pins=True, friendly_name="Send Photo (File)", capabilities=UPLOADS)
 async def telegram_send_photo_file(ctx: Context, session: SessionIn, file: FileIn, caption: str = "",
                                    reply_to: str = "") -> Sent:
     """Uploads an image file and sends it as a photo."""
@@ -70,7 +71,7 @@ async def telegram_send_animation(ctx: Context, session: SessionIn, animation_ur
     return await send_media(ctx, session, "sendAnimation", "animation", animation_url, caption=caption_of(caption))
 
 
-@node(exec_pins=True, friendly_name="Send Animation (File)")
+@node(exec_pins=True, friendly_name="Send Animation (File)", capabilities=UPLOADS)
 async def telegram_send_animation_file(ctx: Context, session: SessionIn, file: FileIn, caption: str = "") -> Sent:
     """Uploads a GIF or silent MP4 file and sends it as an animation."""
     return await send_media(ctx, session, "sendAnimation", "animation", read_file(ctx, file),
@@ -85,7 +86,7 @@ async def telegram_send_audio(ctx: Context, session: SessionIn, audio_url: str, 
                             title=title or None, performer=performer or None)
 
 
-@node(exec_pins=True, friendly_name="Send Audio (File)")
+@node(exec_pins=True, friendly_name="Send Audio (File)", capabilities=UPLOADS)
 async def telegram_send_audio_file(ctx: Context, session: SessionIn, file: FileIn, caption: str = "",
                                    title: str = "", performer: str = "") -> Sent:
     """Uploads an MP3 or M4A file and sends it as a music track."""
@@ -109,7 +110,7 @@ async def telegram_send_document(ctx: Context, session: SessionIn, document_url:
     return await send_media(ctx, session, "sendDocument", "document", document_url, caption=caption_of(caption))
 
 
-@node(exec_pins=True, friendly_name="Send Document (File)")
+@node(exec_pins=True, friendly_name="Send Document (File)", capabilities=UPLOADS)
 async def telegram_send_document_file(ctx: Context, session: SessionIn, file: FileIn, caption: str = "",
                                       filename: Annotated[str, Pin(description="The name the chat shows; the file's "
                                                                    "own name when empty")] = "") -> Sent:
@@ -125,7 +126,7 @@ async def telegram_send_video(ctx: Context, session: SessionIn, video_url: str, 
     return await send_media(ctx, session, "sendVideo", "video", video_url, caption=caption_of(caption))
 
 
-@node(exec_pins=True, friendly_name="Send Video (File)")
+@node(exec_pins=True, friendly_name="Send Video (File)", capabilities=UPLOADS)
 async def telegram_send_video_file(ctx: Context, session: SessionIn, file: FileIn, caption: str = "") -> Sent:
     """Uploads an MP4 file and sends it as a video."""
     return await send_media(ctx, session, "sendVideo", "video", read_file(ctx, file), caption=caption_of(caption))
@@ -137,7 +138,7 @@ async def telegram_send_voice(ctx: Context, session: SessionIn, voice_url: str, 
     return await send_media(ctx, session, "sendVoice", "voice", voice_url, caption=caption_of(caption))
 
 
-@node(exec_pins=True, friendly_name="Send Voice (File)")
+@node(exec_pins=True, friendly_name="Send Voice (File)", capabilities=UPLOADS)
 async def telegram_send_voice_file(ctx: Context, session: SessionIn, file: FileIn, caption: str = "") -> Sent:
     """Uploads an audio file and sends it as a voice message."""
     return await send_media(ctx, session, "sendVoice", "voice", read_file(ctx, file), caption=caption_of(caption))

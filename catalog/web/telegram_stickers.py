@@ -17,6 +17,7 @@ from flowlike_core import Context, Pin, node
 
 CATEGORY = "Telegram/Stickers"
 CAPABILITIES = ("network",)
+UPLOADS = ("network", "files")  # the nodes that read a file to upload it
 FORMATS = ("static", "animated", "video")
 
 InputStickerJson = Annotated[str, Pin(description='An InputSticker as JSON: {"sticker": file_id or URL, '
@@ -176,7 +177,7 @@ async def telegram_set_custom_emoji_sticker_set_thumbnail(ctx: Context, session:
         "name": name, "custom_emoji_id": custom_emoji_id})
 
 
-@node(exec_pins=True, friendly_name="Upload Sticker File")
+@node(exec_pins=True, friendly_name="Upload Sticker File", capabilities=UPLOADS)
 async def telegram_upload_sticker_file(ctx: Context, session: SessionIn, user_id: int,
                                        sticker: Annotated[str, Pin(description="A local file path, or a URL")],
                                        sticker_format: Annotated[str, Pin(description="static, animated or video")]
