@@ -32,7 +32,9 @@ DOM hooks for browser tests (all stable `data-testid` attributes; ids are the bo
           layer-title, layer-count, layer-rename (the name being edited), layer-pin (a boundary pin:
           data-direction, data-inner-node, data-inner-pin; class fl-fit as pins have), breadcrumb (shown inside a
           layer: breadcrumb-board, then a breadcrumb-layer per level, data-layer-id; all but the last lead
-          back), status-legend (legend-item: data-status, count)
+          back), boundary-stub (inside a layer: the end outside it of a wire that leaves it; data-direction = in|out,
+          data-outer-node, data-outer-pin; stub-label names the node and pin; a click goes there),
+          status-legend (legend-item: data-status, count)
     node-status (badge; data-status, text = duration), node-progress (bar inside a node)
     pin (data-pin-id, data-pin-name, data-direction = in|out, data-kind = exec|data, data-type,
          data-value-type; class fl-fit while a dragged wire may end on it), error-marker (a node's On Error
@@ -51,8 +53,9 @@ DOM hooks for browser tests (all stable `data-testid` attributes; ids are the bo
     inspector-value (data-pin-name: a pin's value in the last run; value-image: an image's thumbnail),
     value-bind-name, value-bind, inspector-capabilities (data-capabilities: what the node type reaches)
     inspector, inspector-friendly-name, inspector-description, inspector-comment,
-    inspector-default (data-pin-name; an input, select, or textarea), inspector-error, inspector-logs,
-    inspector-duration
+    inspector-default (data-pin-name; an input, select, or textarea), inspector-error, inspector-logs (log-line:
+    data-level, data-replayed = true for a line the result cache told again, marked by log-replayed),
+    inspector-duration ("served from the result cache" for a cached node)
     variables, variable (data-variable-name), variable-add-name, variable-add-type, variable-add-value-type,
     variable-add-default, variable-add-exposed, variable-add, variable-remove
     (wires are SVG paths: a straight one has a zero-height box, so wait for them with state="attached")
@@ -64,8 +67,9 @@ a wire to select it; Shift+drag on empty canvas to box-select; drag empty canvas
 wheel to zoom; double-click empty canvas for the search popup, a comment to edit it, a layer's box to enter it
 (Escape goes one level up, the breadcrumb to any level), a layer's name to rename it; a layer's pin takes wires
 as a node's does (the wire goes to the pin inside); right-click for the context menu (collapse a selection into
-a layer, also inside a layer; rename, enter or dissolve a layer; run to here...); hover a pin after a run for its
-value.
+a layer, also inside a layer; rename, enter, dissolve, delete, copy or duplicate a layer; run to here...); hover a pin
+after a run for its value. A selected layer box is deleted, copied, pasted and duplicated with all it holds, and L
+lays out layer boxes with the nodes.
 Keyboard (on the focused canvas): Delete/Backspace, Ctrl+Z, Ctrl+Shift+Z / Ctrl+Y, Ctrl+C, Ctrl+V, Ctrl+D,
 Ctrl+A, Ctrl+F (find), Tab or Space (search popup), L (layout with ELK), ? (shortcut sheet), Escape.
 Debugging: F9 (or the context menu's "Toggle breakpoint") sets and clears breakpoints on the selected nodes,
@@ -88,13 +92,13 @@ import traitlets
 from pydantic import ValidationError
 
 from flowlike_core import commands
-from flowlike_core.board import Board, Layer, PinDirection, Variable, new_id
+from flowlike_core.board import Board, Layer, PinDirection, Variable
 from flowlike_core.debugger import Debugger
 from flowlike_core.errors import ConnectionRefused, FlowLikeError, RunError
 from flowlike_core.executor import RunHandle, start_run
 from flowlike_core.registry import Registry, default_registry
 from flowlike_core.run import Run
-from flowlike_nb.widgets import protocol, rules, values
+from flowlike_nb.widgets import clipboard, protocol, rules, values
 from flowlike_nb.widgets.catalog import CatalogIndex, used_entries
 from flowlike_nb.widgets.layout import auto_layout
 from flowlike_nb.widgets.relay import RunRelay, replay
@@ -323,10 +327,7 @@ class BoardEditor(anywidget.AnyWidget):
             case protocol.AddNode():
                 return self._add_node(message)
             case protocol.Remove():
-                parts: list[commands.Command] = [commands.Disconnect(**w.model_dump()) for w in message.wires]
-                parts += [commands.RemoveNode(n) for n in message.nodes]
-                parts += [commands.RemoveComment(c) for c in message.comments]
-                self._apply_all(parts)
+                self._apply_all(clipboard.remove_commands(board, message))
             case protocol.Move():
                 parts = [commands.MoveNode(n, (x, y, board.nodes[n].coordinates[2]))
                          for n, (x, y) in message.nodes.items() if n in board.nodes]
@@ -359,7 +360,9 @@ class BoardEditor(anywidget.AnyWidget):
             case protocol.UpsertComment():
                 board.apply(commands.UpsertComment(message.comment))
             case protocol.Paste():
-                self._apply_all(paste_commands(message))
+                self._apply_all(clipboard.paste_commands(message))
+            case protocol.Copy():
+                return {"clipboard": clipboard.copied(board, message.nodes, message.layers, message.comments)}
             case protocol.PasteFlowLike():
                 return self._paste_flowlike(message)
             case protocol.Run():
@@ -432,14 +435,16 @@ class BoardEditor(anywidget.AnyWidget):
         return f"{message.name} = {rules.shown_name(node)}.{pin.name} ({type(value).__name__})"
 
     def _paste_flowlike(self, message: protocol.PasteFlowLike) -> str:
-        """Paste what Flow-Like's editor copied: its nodes mapped onto ours (placeholders for unknown keys)."""
+        """Paste what Flow-Like's editor copied: its nodes mapped onto ours (placeholders for unknown keys), its
+        layers made again around them."""
         from flowlike_core.interop.api import clipboard_board
 
         fragment, report = clipboard_board(message.text, self.registry)
         wires = [protocol.Wire(**wire.model_dump()) for wire in fragment.connections]
-        self._apply_all(paste_commands(protocol.Paste(
+        self._apply_all(clipboard.paste_commands(protocol.Paste(
             action="paste", nodes=list(fragment.nodes.values()), wires=wires,
-            comments=list(fragment.comments.values()), dx=message.dx, dy=message.dy)))
+            comments=list(fragment.comments.values()), layers=list(fragment.layers.values()), dx=message.dx,
+            dy=message.dy)))
         notes = [f"pasted {report.nodes} Flow-Like node(s)"]
         notes += [e.message for e in report.placeholders]
         notes += [f"{len(report.of(kind))} {kind}" for kind in ("pin-dropped", "pin-added", "wire-dropped")
@@ -482,30 +487,3 @@ class BoardEditor(anywidget.AnyWidget):
         raise ConnectionRefused(f"added {node.label()} but none of its pins fits {other.label()}.{pin.name}"
                                 + (f" ({reasons[0]})" if reasons else ""))
 
-
-def paste_commands(message: protocol.Paste) -> list[commands.Command]:
-    """Copies of the pasted nodes (new node and pin ids, shifted by dx, dy), their inner wires, comments."""
-    pin_ids: dict[tuple[str, str], tuple[str, str]] = {}
-    parts: list[commands.Command] = []
-    for node in message.nodes:
-        fresh = node.model_copy(deep=True)
-        fresh.id = new_id()
-        fresh.pins = {}
-        for old_id, pin in node.pins.items():
-            copy = pin.model_copy(update={"id": new_id()})
-            fresh.pins[copy.id] = copy
-            pin_ids[(node.id, old_id)] = (fresh.id, copy.id)
-        x, y, z = node.coordinates
-        fresh.coordinates = (x + message.dx, y + message.dy, z)
-        fresh.layer = message.layer
-        parts.append(commands.AddNode(fresh))
-    for wire in message.wires:
-        source, target = pin_ids.get((wire.from_node, wire.from_pin)), pin_ids.get((wire.to_node, wire.to_pin))
-        if source and target:
-            parts.append(commands.Connect(*source, *target))
-    for comment in message.comments:
-        x, y, z = comment.coordinates
-        parts.append(commands.UpsertComment(comment.model_copy(update={"id": new_id(),
-                                                                       "coordinates": (x + message.dx,
-                                                                                       y + message.dy, z)})))
-    return parts

@@ -7,7 +7,8 @@ each one with `{"type": "reply", "request": n, "action": ..., "ok": bool, "kind"
 Edits (each becomes one `flowlike_core.commands` command, so one undo step):
     add_node        {node_type, x, y, wire?: {node_id, pin_id}, layer?}   wire: connect the new node to that pin;
                     layer: the layer it goes into (the one the canvas shows)
-    remove          {nodes: [id], comments: [id], wires: [Wire]}
+    remove          {nodes: [id], comments: [id], wires: [Wire], layers: [id]}   layers: collapsed boxes, removed
+                    with everything inside them
     move            {nodes: {id: [x, y]}, comments: {id: [x, y]}, layers: {id: [x, y]}}   layers: collapsed boxes
     create_layer    {name, nodes: [id], layers?: [id], x, y, parent_id?}   collapse nodes and layers into a layer
                     drawn as one box at x, y; parent_id: the layer they are in (the one the canvas shows), which
@@ -19,8 +20,9 @@ Edits (each becomes one `flowlike_core.commands` command, so one undo step):
     disconnect      {from_node, from_pin, to_node, to_pin}
     upsert_variable {variable: Variable}          remove_variable {variable_id}
     upsert_comment  {comment: Comment}            (remove comments with `remove`)
-    paste           {nodes: [Node], wires: [Wire], comments: [Comment], dx, dy, layer?}   new ids are given;
-                    the copies go into `layer` (the one the canvas shows), whatever layer the originals were in
+    paste           {nodes: [Node], wires: [Wire], comments: [Comment], layers: [Layer], dx, dy, layer?}   new
+                    ids are given; the copies go into `layer` (the one the canvas shows), whatever layer the
+                    originals were in; `layers` (what `copy` answers) are made again around their nodes' copies
     paste_flowlike  {text, dx, dy}   Flow-Like clipboard JSON ({nodes, comments}): converted, then pasted
     layout          {}                            arranges every node left to right, one undo step
 Actions:
@@ -29,6 +31,8 @@ Actions:
     refresh_catalog {generation}, layout_engine (reply `source`: the ELK bundle, loaded once a page lays out),
     warm_catalog (index every node type for search on a thread of the kernel, after the first view is drawn)
 Questions (the reply carries the answer):
+    copy            {nodes: [id], layers: [id], comments: [id]}   reply `clipboard`: {nodes, wires, layers,
+                    comments} for a later `paste`: a layer box brings the nodes and layers inside it
     fitting_types   {node_id, pin_id}   reply `fits`: {node key: 2 same type | 1 generic} for the palette
     search_catalog  {query, wire?: {node_id, pin_id}, limit}   reply `entries` (short catalog entries, best
                     first; with `wire` only the node types that fit it) and `total` (how many matched)
@@ -47,7 +51,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from flowlike_core.board import Comment, Node, Variable
+from flowlike_core.board import Comment, Layer, Node, Variable
 
 
 class _Message(BaseModel):
@@ -81,6 +85,7 @@ class Remove(_Message):
     nodes: list[str] = Field(default_factory=list)
     comments: list[str] = Field(default_factory=list)
     wires: list[Wire] = Field(default_factory=list)
+    layers: list[str] = Field(default_factory=list)
 
 
 class Move(_Message):
@@ -147,9 +152,17 @@ class Paste(_Message):
     nodes: list[Node] = Field(default_factory=list)
     wires: list[Wire] = Field(default_factory=list)
     comments: list[Comment] = Field(default_factory=list)
+    layers: list[Layer] = Field(default_factory=list)
     dx: float = 40.0
     dy: float = 40.0
     layer: str | None = None
+
+
+class Copy(_Message):
+    action: Literal["copy"]
+    nodes: list[str] = Field(default_factory=list)
+    layers: list[str] = Field(default_factory=list)
+    comments: list[str] = Field(default_factory=list)
 
 
 class PasteFlowLike(_Message):
@@ -222,8 +235,9 @@ class Debug(_Message):
 
 Message = Annotated[
     AddNode | Remove | Move | CreateLayer | RemoveLayer | UpdateLayer | UpdateNode | Connect | Disconnect
-    | UpsertVariable | RemoveVariable | UpsertComment | Paste | PasteFlowLike | Simple | Run | RunTo | RefreshCatalog
-    | FittingTypes | SearchCatalog | PinFits | PinValue | NodeValues | BindValue | ToggleBreakpoint | Debug,
+    | UpsertVariable | RemoveVariable | UpsertComment | Paste | Copy | PasteFlowLike | Simple | Run | RunTo
+    | RefreshCatalog | FittingTypes | SearchCatalog | PinFits | PinValue | NodeValues | BindValue | ToggleBreakpoint
+    | Debug,
     Field(discriminator="action"),
 ]
 

@@ -37,11 +37,18 @@ def finished_event(trace: NodeTrace) -> dict[str, Any]:
                       duration=trace.duration, cached=trace.cached or None)
 
 
+def log_event(line: LogLine) -> dict[str, Any]:
+    """A log line; `replayed` when the result cache told it again (the node's original execution logged it)."""
+    return event_json("log", node_id=line.node_id, message=line.message, level=line.level,
+                      replayed=getattr(line, "replayed", False) or None)
+
+
 def replay(run: Run) -> dict[str, Any]:
     """A run that has ended, as one `run_events` message (for runs that had no relay among their listeners)."""
     events = [event_json("run_started")]
     for trace in run.traces:
-        events += [event_json("node_started", node_id=trace.node_id), finished_event(trace)]
+        events += [event_json("node_started", node_id=trace.node_id), *map(log_event, trace.logs[-MAX_LOGS:]),
+                   finished_event(trace)]
     return {"type": "run_events", "run_id": run.id, "events": events, "summary": run_summary(run)}
 
 
@@ -80,7 +87,7 @@ class RunRelay(Listener):
         self._queue(finished_event(trace))
 
     def log(self, run: Run, line: LogLine) -> None:
-        self._queue(event_json("log", node_id=line.node_id, message=line.message, level=line.level))
+        self._queue(log_event(line))
 
     def progress(self, run: Run, node_id: str, fraction: float, message: str) -> None:
         self._queue(event_json("progress", node_id=node_id, progress=fraction, message=message))

@@ -5,7 +5,8 @@
 import { fill, h, svg } from "./dom.js";
 import { ERROR_PINS, HEADER, NODE_WIDTH, PIN_ROW, bounds, nodeHeight, pinPoint, pinsOf, wirePath } from "./geometry.js";
 import {
-  boundaryPins, boxAt, editLayerName, layerElement, layerHeight, layerPinPoint, layerStatus, layersAt, levelOf, nodesInside,
+  STUB_GAP, STUB_WIDTH, boundaryPins, boxAt, editLayerName, layerElement, layerHeight, layerPinPoint, layerStatus, layersAt,
+  levelOf, nodesInside, outsideEnds, stubElement,
 } from "./layers.js";
 import { isExec, typeLabel } from "./types.js";
 import { Minimap } from "./minimap.js";
@@ -38,6 +39,7 @@ export class Canvas {
     this.layerEls = new Map();
     this.layerPins = new Map(); // layer id -> its boundary pins, as drawn
     this.layerMembers = new Map(); // layer id -> ids of the nodes inside it (at any depth), as drawn
+    this.stubs = new Map(); // "node/pin" outside the layer shown -> {el, point} of its stub, as drawn
     this.rowCache = new Map();
     this.opened = new Set();
     this.drag = null;
@@ -90,6 +92,7 @@ export class Canvas {
     this.commentEls.clear();
     this.layerEls.clear();
     this.renderLayers();
+    this.renderStubs();
     this.cull();
     this.renderComments();
     this.showSelection();
@@ -114,6 +117,41 @@ export class Canvas {
       this.nodeLayer.append(el);
       for (const member of inside) this.redrawWiresOf(member);
     }
+  }
+
+  /** Inside a layer: a stub beside its nodes for each end outside it of a wire that leaves it, the outside node's
+   * name on it; wires coming in start at stubs on the left, wires going out end at stubs on the right. */
+  renderStubs() {
+    const gone = [...this.stubs.values()];
+    this.stubs.clear();
+    for (const { el, nodeId } of gone) {
+      el.remove();
+      this.redrawWiresOf(nodeId);
+    }
+    if (this.editor.layer === null) return;
+    const box = this.contentBounds();
+    if (!box) return;
+    const { inputs, outputs } = outsideEnds(this.store, this.editor.layer);
+    const innerY = (end) => Math.min(...end.inner.map(({ node, pin }) => this.innerPoint(node, pin.id)[1]));
+    const place = (side, x, direction, portX) => {
+      let below = -Infinity;
+      for (const end of side.map((e) => [innerY(e), e]).sort((a, b) => a[0] - b[0])) {
+        const y = Math.max(end[0] - PIN_ROW / 2, below);
+        below = y + PIN_ROW + 6;
+        const el = stubElement(this.store, end[1], direction, [x, y]);
+        const nodeId = end[1].node.id;
+        this.stubs.set(`${nodeId}/${end[1].pin.id}`, { el, nodeId, point: [x + portX, y + PIN_ROW / 2] });
+        this.nodeLayer.append(el);
+      }
+    };
+    place(inputs, box.left - STUB_GAP - STUB_WIDTH, "in", STUB_WIDTH);
+    place(outputs, box.right + STUB_GAP, "out", 0);
+    for (const { nodeId } of this.stubs.values()) this.redrawWiresOf(nodeId);
+  }
+
+  /** Where a pin inside the layer shown is drawn: on its node, or on the edge of the box of a layer holding it. */
+  innerPoint(node, pinId) {
+    return this.wireEnd(node.id, pinId)?.point || pinPoint(node, pinId, this.rows(node));
   }
 
   refreshLayers() {
@@ -144,10 +182,41 @@ export class Canvas {
     const node = this.store.nodes[nodeId];
     if (this.shown(node)) return { box: nodeId, el: this.nodeEls.get(nodeId), point: pinPoint(node, pinId, this.rows(node)) };
     const box = this.boxOf(node);
-    if (!box || !this.layerPins.has(box)) return null;
+    if (!box || !this.layerPins.has(box)) return this.stubEnd(nodeId, pinId);
     const point = layerPinPoint(this.store.document.layers[box], this.layerPins.get(box), nodeId, pinId);
     return point && { box, el: this.layerEls.get(box), point };
   }
+
+  /** A wire's end outside the layer shown: its stub, if drawn. */
+  stubEnd(nodeId, pinId) {
+    const stub = this.stubs.get(`${nodeId}/${pinId}`);
+    return stub ? { box: `stub:${nodeId}/${pinId}`, el: stub.el, point: stub.point } : null;
+  }
+
+  /** What the layout arranges: the nodes `nodeIds` and layer boxes `layerIds` of the level shown as blocks with
+   * ports where their pins are drawn (a box's ports are its boundary pins, named by the pin inside), and the wires
+   * between those ports. */
+  layoutBlocks(nodeIds, layerIds) {
+    const block = (id, [x, y], width, height, inputs, outputs) => ({
+      id, width, height, ports: [...inputs.map((p) => ({ ...p, side: "WEST" })), ...outputs.map((p) => ({ ...p, side: "EAST" }))]
+        .map(({ key, point, side }) => ({ id: key, x: point[0] - x, y: point[1] - y, side })),
+    });
+    const nodes = nodeIds.map((id) => {
+      const node = this.store.nodes[id];
+      const rows = this.rows(node);
+      const port = (pin) => ({ key: `${id}/${pin.id}`, point: pinPoint(node, pin.id, rows) });
+      return block(id, node.coordinates, NODE_WIDTH, nodeHeight(node, rows), rows.inputs.map(port), rows.outputs.map(port));
+    });
+    const boxes = layerIds.filter((id) => this.layerPins.has(id)).map((id) => {
+      const layer = this.store.document.layers[id];
+      const pins = this.layerPins.get(id);
+      const port = ({ node, pin }) => ({ key: `${node.id}/${pin.id}`, point: layerPinPoint(layer, pins, node.id, pin.id) });
+      return block(id, layer.coordinates, NODE_WIDTH, layerHeight(pins), pins.inputs.map(port), pins.outputs.map(port));
+    });
+    const wires = [...this.store.wires].map(([id, w]) => ({ id, source: `${w.from_node}/${w.from_pin}`, target: `${w.to_node}/${w.to_pin}` }));
+    return { blocks: [...nodes, ...boxes], wires };
+  }
+
   /** The part of the board worth drawing: the view plus an overscan margin, in canvas coordinates (null unsized). */
   drawnRect() {
     const { width, height } = this.el.getBoundingClientRect();
@@ -224,6 +293,7 @@ export class Canvas {
     if ([...touched].some((id) => this.store.nodes[id] && this.boxOf(this.store.nodes[id]))) {
       this.refreshLayers();
     }
+    if (this.editor.layer !== null) this.renderStubs(); // inside a layer: the wires leaving it may have changed
     for (const id of touched) this.redrawNode(id);
     for (const key of change.addedWires) this.drawWire(key);
     if (change.comments) this.renderComments();
@@ -426,7 +496,7 @@ export class Canvas {
     badge.dataset.status = state.status;
     const count = state.count > 1 ? ` ×${state.count}` : "";
     badge.textContent = state.duration !== undefined ? `${formatDuration(state.duration)}${count}` : state.status;
-    badge.title = state.error || state.status;
+    badge.title = state.error || (state.status === "cached" ? "served from the result cache" : state.status);
     bar.style.width = state.progress !== undefined && state.status === "running" ? `${state.progress * 100}%` : "0";
   }
 
@@ -473,8 +543,18 @@ export class Canvas {
     return { scale, box, width, height };
   }
 
-  /** The box around what the canvas shows: the nodes and layer boxes of its level, at the board's level comments. */
+  /** The box around what the canvas shows: its level's nodes, layer boxes and comments, and the stubs beside them. */
   shownBounds() {
+    const content = this.contentBounds();
+    const stubs = [...this.stubs.values()].map(({ el }) => ({
+      coordinates: el.style.transform.match(/-?[\d.]+/g).map(Number), width: STUB_WIDTH, height: PIN_ROW,
+    }));
+    return content && bounds([], [{ coordinates: [content.left, content.top], width: content.right - content.left,
+      height: content.bottom - content.top }, ...stubs]);
+  }
+
+  /** The box around the nodes and layer boxes of the level shown, at the board's level its comments too. */
+  contentBounds() {
     const nodes = Object.values(this.store.nodes).filter((node) => this.shown(node));
     const layers = layersAt(this.store, this.editor.layer).map((layer) => ({
       coordinates: layer.coordinates, width: NODE_WIDTH,
@@ -619,9 +699,14 @@ export class Canvas {
     const wireEl = e.target.closest("[data-wire]");
     const layerEl = e.target.closest("[data-layer-id]");
     const layerPinEl = layerEl && e.target.closest("[data-inner-pin]");
+    const stubEl = e.target.closest("[data-outer-node]");
     const selection = this.editor.selection;
     if (e.button === 1) {
       this.drag = { kind: "pan", start: [e.clientX, e.clientY], origin: { ...this.view } };
+    } else if (stubEl) { // a wire's end outside the layer shown: go to that node
+      const id = stubEl.dataset.outerNode;
+      this.centerOn(id);
+      this.editor.select({ nodes: new Set([id]), comments: new Set(), wire: null });
     } else if ((pinEl && nodeEl) || layerPinEl) {
       // a layer's boundary pin stands for the pin inside: the wire starts there
       const node = this.store.nodes[layerPinEl ? layerPinEl.dataset.innerNode : nodeEl.dataset.nodeId];

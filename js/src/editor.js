@@ -56,7 +56,7 @@ class Editor {
     this.syncing = false;
     this.pastes = 0;
     this.fitAfterPatch = false;
-    this.lastAdded = [];
+    this.lastAdded = { nodes: [], layers: [] }; // by the last patch, selected when a paste or add is answered
     this.waiting = new Map();
     this.failing = new Map();
     this.runGeneration = 0; // counts run event batches: values shown are asked again after each
@@ -235,7 +235,7 @@ class Editor {
       return;
     }
     this.pruneSelection();
-    this.lastAdded = change.addedNodes;
+    this.lastAdded = { nodes: change.addedNodes, layers: change.addedLayers };
     if (change.meta) { // layers may have come, gone or changed: draw the level again
       this.keepLevel();
       // nodes just collapsed out of sight leave the selection (Delete must not remove what is not shown)
@@ -273,8 +273,11 @@ class Editor {
       if (reply.action === "run" || reply.action === "run_to") this.setRunning(false);
     } else if (reply.reason && (reply.action === "save" || reply.action === "paste_flowlike")) {
       this.showMessage("info", reply.reason);
-    } else if ((reply.action === "paste" || reply.action === "add_node") && this.lastAdded?.length) {
-      this.select({ nodes: new Set(this.lastAdded), comments: new Set(), wire: null });
+    } else if (reply.action === "paste" || reply.action === "add_node") {
+      const nodes = this.lastAdded.nodes.filter((id) => this.store.nodes[id] && this.canvas.shown(this.store.nodes[id]));
+      if (nodes.length || this.lastAdded.layers.length) {
+        this.select({ nodes: new Set(nodes), comments: new Set(), layers: new Set(this.lastAdded.layers), wire: null });
+      }
     }
   }
 
@@ -312,7 +315,7 @@ class Editor {
         state.duration = (state.duration || 0) + (event.duration || 0);
         if (event.message && event.status === "Failed") state.error = event.message;
       } else if (event.kind === "log") {
-        state.logs.push({ level: event.level, message: event.message });
+        state.logs.push({ level: event.level, message: event.message, replayed: !!event.replayed });
         if (state.logs.length > MAX_LOGS) state.logs.splice(0, state.logs.length - MAX_LOGS);
       } else if (event.kind === "progress") {
         state.progress = event.progress;
@@ -480,36 +483,42 @@ class Editor {
     this.send({ action: "upsert_comment", comment: { content: "Comment", coordinates: [x, y, 0] } });
   }
 
+  /** Delete the selection: a layer box with everything inside it (the kernel knows what that is). */
   deleteSelection() {
-    const { nodes, comments, wire } = this.selection;
-    if (!nodes.size && !comments.size && !wire) return;
-    this.send({ action: "remove", nodes: [...nodes], comments: [...comments], wires: wire ? [this.store.wires.get(wire)] : [] });
+    const { nodes, comments, layers, wire } = this.selection;
+    if (!nodes.size && !comments.size && !layers.size && !wire) return;
+    this.send({ action: "remove", nodes: [...nodes], comments: [...comments], layers: [...layers],
+      wires: wire ? [this.store.wires.get(wire)] : [] });
   }
 
   // ---- commands on the selection ---------------------------------------------------------------------
 
-  /** Lay out the selected nodes among themselves (every node when fewer than two are selected), as one undo step. */
+  /** Lay out the selected nodes and layer boxes among themselves (everything shown when fewer than two are
+   * selected), as one undo step. */
   async layout() {
-    const shown = this.shownNodes();
-    const chosen = this.selection.nodes.size > 1 ? [...this.selection.nodes] : shown;
+    const shownLayers = layersAt(this.store, this.layer).map((layer) => layer.id);
+    const shown = [...this.shownNodes(), ...shownLayers];
+    const selected = [...this.selection.nodes, ...this.selection.layers];
+    const chosen = selected.length > 1 ? selected : shown;
     if (!chosen.length) return;
     const whole = chosen.length === shown.length;
-    const corner = whole ? [40, 40] : [
-      Math.min(...chosen.map((id) => this.store.nodes[id].coordinates[0])),
-      Math.min(...chosen.map((id) => this.store.nodes[id].coordinates[1])),
-    ];
+    const place = (id) => (this.store.nodes[id] || this.store.document.layers[id]).coordinates;
+    const corner = whole ? [40, 40] : [Math.min(...chosen.map((id) => place(id)[0])), Math.min(...chosen.map((id) => place(id)[1]))];
     const rect = this.canvas.el.getBoundingClientRect();
     const aspect = Math.max(0.6, rect.width / Math.max(1, rect.height));
+    const { blocks, wires } = this.canvas.layoutBlocks(chosen.filter((id) => this.store.nodes[id]),
+      chosen.filter((id) => !this.store.nodes[id]));
     let places;
     try {
-      places = await layered(this.store, chosen, (node) => this.canvas.rows(node), aspect, corner,
+      places = await layered(blocks, wires, aspect, corner,
         () => this.question({ action: "layout_engine" }).then((reply) => reply.source));
     } catch (error) {
       this.showMessage("error", `layout failed: ${error.message}`);
       return;
     }
+    const split = (table) => Object.fromEntries(Object.entries(places).filter(([id]) => table[id]));
     this.fitAfterPatch = whole;
-    this.send({ action: "move", nodes: places, comments: {} });
+    this.send({ action: "move", nodes: split(this.store.nodes), layers: split(this.store.document.layers || {}), comments: {} });
   }
 
   /** Line the selected nodes up on their left, right, top or bottom edge, or their centres. */
@@ -547,14 +556,18 @@ class Editor {
     })) });
   }
 
-  /** Copies of the selected nodes (and the wires between them) next to them. */
-  duplicate() {
-    const ids = this.selection.nodes;
-    if (!ids.size) return;
-    this.send({
-      action: "paste", nodes: [...ids].map((id) => this.store.nodes[id]), comments: [], dx: 40, dy: 40, layer: this.layer,
-      wires: [...this.store.wires.values()].filter((w) => ids.has(w.from_node) && ids.has(w.to_node)),
-    });
+  /** What the selection holds, as the kernel copies it: a layer box brings the nodes and layers inside it. */
+  copied() {
+    const { nodes, comments, layers } = this.selection;
+    if (!nodes.size && !comments.size && !layers.size) return null;
+    return this.question({ action: "copy", nodes: [...nodes], layers: [...layers], comments: [...comments] })
+      .then((reply) => reply.clipboard);
+  }
+
+  /** Copies of the selected nodes and layer boxes (and the wires between them) next to them. */
+  async duplicate() {
+    const content = await this.copied()?.catch(() => null);
+    if (content) this.send({ action: "paste", ...content, comments: [], dx: 40, dy: 40, layer: this.layer });
   }
 
   /** Remove every wire of the selected nodes (or of one pin). */
@@ -661,6 +674,10 @@ class Editor {
         ["Enter layer", () => this.enterLayer(id)],
         ["Rename layer", () => this.canvas.renameLayer(id)],
         ["Dissolve layer", () => this.send({ action: "remove_layer", layer_id: id })],
+        null,
+        ["Delete", () => this.deleteSelection()],
+        ["Duplicate", () => this.duplicate()],
+        ["Copy", () => this.copy()],
         ["Collapse into a layer", () => this.collapse()],
       ];
     } else if (wireEl) {
@@ -682,20 +699,17 @@ class Editor {
   }
 
   copy() {
-    const ids = this.selection.nodes;
-    if (!ids.size && !this.selection.comments.size) return;
-    clipboard = {
-      nodes: [...ids].map((id) => this.store.nodes[id]),
-      wires: [...this.store.wires.values()].filter((w) => ids.has(w.from_node) && ids.has(w.to_node)),
-      comments: [...this.selection.comments].map((id) => this.store.document.comments[id]),
-    };
+    const content = this.copied();
+    if (!content) return;
+    clipboard = content.catch(() => null); // a failed copy was shown as a message; it pastes nothing
     this.pastes = 0;
   }
 
-  paste() {
-    if (!clipboard) return;
+  async paste() {
+    const content = await clipboard;
+    if (!content) return;
     this.pastes += 1;
-    this.send({ action: "paste", ...clipboard, dx: 40 * this.pastes, dy: 40 * this.pastes, layer: this.layer });
+    this.send({ action: "paste", ...content, dx: 40 * this.pastes, dy: 40 * this.pastes, layer: this.layer });
   }
 
   // Ctrl+V pastes the editor's own copy, unless the system clipboard holds what Flow-Like's editor copies

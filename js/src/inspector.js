@@ -206,13 +206,25 @@ export class Inspector {
   runSection(nodeId) {
     const state = this.editor.runState.get(nodeId);
     if (!state) return null;
+    const cached = state.status === "cached";
     return h("div", { class: "fl-run-info" },
       h("div", { class: "fl-panel-subtitle" }, "Last run"),
       h("div", { "data-testid": "inspector-duration", "data-status": state.status },
-        `${state.status}${state.duration !== undefined ? ` in ${formatDuration(state.duration)}` : ""}` +
+        `${cached ? "served from the result cache" : state.status}` +
+        `${state.duration !== undefined ? ` in ${formatDuration(state.duration)}` : ""}` +
         `${state.count > 1 ? ` (${state.count} times)` : ""}`),
       state.error ? h("pre", { class: "fl-error", "data-testid": "inspector-error" }, state.error) : null,
-      h("div", { class: "fl-logs", "data-testid": "inspector-logs" },
-        state.logs.map((line) => h("div", { class: `fl-log fl-log-${line.level}` }, `[${line.level}] ${line.message}`))));
+      h("div", { class: "fl-logs", "data-testid": "inspector-logs" }, state.logs.map(logLine)));
   }
+}
+
+/** A log line of the last run; a line the result cache told again (the node did not run) says so. */
+function logLine(line) {
+  return h("div", {
+    class: `fl-log fl-log-${line.level}${line.replayed ? " fl-log-replayed" : ""}`, "data-testid": "log-line",
+    "data-level": line.level, "data-replayed": String(line.replayed),
+    title: line.replayed ? "Replayed from the result cache: logged when the node last ran, not in this run" : null,
+  },
+  line.replayed ? h("span", { class: "fl-log-mark", "data-testid": "log-replayed" }, "replayed") : null,
+  `[${line.level}] ${line.message}`);
 }

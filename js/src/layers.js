@@ -2,7 +2,8 @@
 // that wires cross the layer's edge with (as Board.layer_pins computes them). A layer may sit inside another
 // (its parent_id): the canvas shows one level at a time (the board, or a layer entered), with the boxes of the
 // layers directly in it. Double-click a box (or its context menu) to enter it; the breadcrumb leads back level by
-// level, Escape one level up. A box's pins take wires like a node's: the wire goes to the inner pin. Making,
+// level, Escape one level up. A box's pins take wires like a node's: the wire goes to the inner pin. Inside a layer,
+// a wire that leaves it ends at a stub beside its nodes, labelled with the node and pin outside. Making,
 // renaming and dissolving layers are kernel commands (one undo step each).
 
 import "./layers.css";
@@ -63,6 +64,54 @@ export function boundaryPins(store, layerId) {
     a.pin.index - b.pin.index;
   return { inputs: [...inputs.values()].sort(order), outputs: [...outputs.values()].sort(order) };
 }
+
+/**
+ * The wires of a layer's nodes that leave it (seen from inside the layer): grouped by their end outside, inputs
+ * (wires coming in) and outputs (going out), each {node, pin, inner: [{node, pin}]} with `node` outside.
+ */
+export function outsideEnds(store, layerId) {
+  const inside = new Set(nodesInside(store, layerId));
+  const inputs = new Map();
+  const outputs = new Map();
+  for (const wire of store.wires.values()) {
+    const fromInside = inside.has(wire.from_node);
+    if (fromInside === inside.has(wire.to_node)) continue;
+    const [outer, outerPin, inner, innerPin, side] = fromInside
+      ? [wire.to_node, wire.to_pin, wire.from_node, wire.from_pin, outputs]
+      : [wire.from_node, wire.from_pin, wire.to_node, wire.to_pin, inputs];
+    const node = store.nodes[outer];
+    const pin = node?.pins[outerPin];
+    if (!pin || !store.nodes[inner]?.pins[innerPin]) continue;
+    const key = `${outer}/${outerPin}`;
+    if (!side.has(key)) side.set(key, { node, pin, inner: [] });
+    side.get(key).inner.push({ node: store.nodes[inner], pin: store.nodes[inner].pins[innerPin] });
+  }
+  return { inputs: [...inputs.values()], outputs: [...outputs.values()] };
+}
+
+/** Where a node sits, in words: the board, or the layer it is in. */
+function whereIs(store, node) {
+  const level = levelOf(store, node);
+  return level ? `layer ${store.document.layers[level].name}` : "the board";
+}
+
+/** The stub drawn inside a layer for a wire's end outside it: the outside node and pin, where that node is. */
+export function stubElement(store, end, direction, [x, y]) {
+  const { node, pin } = end;
+  const exec = isExec(pin);
+  const label = `${node.friendly_name || node.name}.${(pin.friendly_name || "").trim() || pin.name}`;
+  return h("div", {
+    class: `fl-stub fl-stub-${direction}`, "data-testid": "boundary-stub", "data-direction": direction,
+    "data-outer-node": node.id, "data-outer-pin": pin.id, "data-pin-name": pin.name,
+    title: `${direction === "in" ? "From" : "To"} ${label} in ${whereIs(store, node)}, outside this layer (click to go there)`,
+    style: { transform: `translate(${x}px, ${y}px)`, width: `${STUB_WIDTH}px`, height: `${PIN_ROW}px` },
+  },
+  h("span", { class: "fl-stub-label", "data-testid": "stub-label" }, label),
+  h("span", { class: `fl-port fl-wired fl-t-${pin.data_type} fl-v-${pin.value_type}${exec ? " fl-exec" : ""}` }));
+}
+
+export const STUB_WIDTH = 170;
+export const STUB_GAP = 80; // between the layer's nodes and the stubs of its wires that leave it
 
 /** A box's rows: its inputs, then its outputs (each on a row of its own: their labels name node and pin). */
 export function layerHeight(pins) {

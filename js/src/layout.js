@@ -1,10 +1,8 @@
-// Layout with ELK's layered algorithm (elkjs): nodes in layers along their wires, ports on the
-// box sides where the canvas draws them, long chains wrapped into rows so a board stays about as wide
+// Layout with ELK's layered algorithm (elkjs): nodes and collapsed layers' boxes in ranks along their wires, ports
+// on the box sides where the canvas draws them, long chains wrapped into rows so a board stays about as wide
 // as the canvas. It only computes places; the editor sends them to the kernel as one move (one undo step).
 // ELK is a bundle of its own (static/elk.js, built from elk.js): the kernel sends it the first time a page
 // lays out, and every editor of the page shares it.
-
-import { NODE_WIDTH, nodeHeight, pinPoint } from "./geometry.js";
 
 const SHARED = Symbol.for("flowlike-nb.elk");
 
@@ -36,37 +34,26 @@ const OPTIONS = {
 };
 
 /**
- * New top-left corners ({id: [x, y]}) for the nodes `ids` of `store`, laid out among the wires between them;
- * `rowsOf(node)` gives the pins drawn, `aspect` the width/height ratio to aim for, `origin` the top-left corner,
- * `fetchSource()` the ELK bundle's text.
+ * New top-left corners ({id: [x, y]}) for `blocks` (node boxes and layer boxes: {id, width, height, ports: [{id, x,
+ * y, side}]}, ports relative to the block), laid out among the `wires` ({id, source, target}: port ids) between
+ * them; `aspect` is the width/height ratio to aim for, `origin` the top-left corner, `fetchSource()` the ELK bundle's
+ * text.
  */
-export async function layered(store, ids, rowsOf, aspect, origin, fetchSource) {
+export async function layered(blocks, wires, aspect, origin, fetchSource) {
   const elk = await layoutEngine(fetchSource);
-  const inside = new Set(ids);
-  const children = ids.map((id) => {
-    const node = store.nodes[id];
-    const rows = rowsOf(node);
-    const [x, y] = node.coordinates;
-    const port = (pin, side) => {
-      const [px, py] = pinPoint(node, pin.id, rows);
-      return { id: `${id}/${pin.id}`, x: px - x, y: py - y, width: 1, height: 1,
-        layoutOptions: { "elk.port.side": side } };
-    };
-    return {
-      id, width: NODE_WIDTH, height: nodeHeight(node, rows),
-      layoutOptions: { "elk.portConstraints": "FIXED_POS" },
-      ports: [...rows.inputs.map((p) => port(p, "WEST")), ...rows.outputs.map((p) => port(p, "EAST"))],
-    };
-  });
-  const ports = new Set(children.flatMap((child) => child.ports.map((p) => p.id)));
+  const owner = new Map(blocks.flatMap((block) => block.ports.map((port) => [port.id, block.id])));
+  const children = blocks.map((block) => ({
+    id: block.id, width: block.width, height: block.height,
+    layoutOptions: { "elk.portConstraints": "FIXED_POS" },
+    ports: block.ports.map((port) => ({ id: port.id, x: port.x, y: port.y, width: 1, height: 1,
+      layoutOptions: { "elk.port.side": port.side } })),
+  }));
   const edges = [];
-  for (const [key, wire] of store.wires) {
-    const [source, target] = [`${wire.from_node}/${wire.from_pin}`, `${wire.to_node}/${wire.to_pin}`];
-    if (inside.has(wire.from_node) && inside.has(wire.to_node) && ports.has(source) && ports.has(target)) {
-      edges.push({ id: key, sources: [source], targets: [target] });
-    }
+  for (const { id, source, target } of wires) {
+    const [from, to] = [owner.get(source), owner.get(target)];
+    if (from && to && from !== to) edges.push({ id, sources: [source], targets: [target] });
   }
-  const wrap = ids.length > WRAP_ABOVE ? { "elk.layered.wrapping.strategy": "MULTI_EDGE", "elk.aspectRatio": String(aspect) } : {};
+  const wrap = blocks.length > WRAP_ABOVE ? { "elk.layered.wrapping.strategy": "MULTI_EDGE", "elk.aspectRatio": String(aspect) } : {};
   const graph = await elk.layout({ id: "board", layoutOptions: { ...OPTIONS, ...wrap }, children, edges });
   return Object.fromEntries(graph.children.map((child) => [child.id, [origin[0] + child.x, origin[1] + child.y]]));
 }

@@ -56,11 +56,13 @@ export class BoardStore {
     doc.connections = [...this.wires.values()];
     if (patch.variables) doc.variables = patch.variables;
     if (patch.comments) doc.comments = patch.comments;
+    const addedLayers = Object.keys(patch.meta?.layers || {}).filter((id) => !doc.layers?.[id]);
     if (patch.meta) Object.assign(doc, patch.meta);
     this.revision = patch.revision;
     return {
       nodes: Object.keys(patch.nodes),
       addedNodes,
+      addedLayers,
       removedNodes: patch.removed_nodes,
       addedWires,
       removedWires,

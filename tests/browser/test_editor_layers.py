@@ -3,6 +3,7 @@ layers inside layers, level by level; renamed in place; wires from and to a box'
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -243,3 +244,104 @@ def test_wires_from_and_to_a_layer_box_reach_the_pins_inside(notebook_page: Note
     assert notebook_page.run_code(INTO_VALUE) == f"['{added}.result']"
     assert notebook_page.run_code(f"print(board.nodes['{added}'].name, board.nodes['{added}'].layer)") == \
         "bt_double None"
+
+
+SHAPE = ("import json\nprint(json.dumps(sorted([layer.name, sorted(board.nodes[n].name for n in "
+         "board.layer_contents(layer.id))] for layer in board.layers.values())))")
+BOX_AND_START = ("import json\nlayer = next(iter(board.layers.values()))\n"
+                 "print(json.dumps([layer.coordinates[0], board.nodes['start'].coordinates[0]]))")
+
+
+@pytest.mark.parametrize("frontend", ["lab"])
+def test_layer_boxes_are_laid_out_deleted_copied_and_duplicated_with_what_they_hold(
+        notebook_page: NotebookPage) -> None:
+    editor = open_editor(notebook_page, "layer-edits")
+    page = notebook_page.page
+    boxes = editor.get_by_test_id("layer")
+    collapse(editor, ["double", "report"])
+    expect(boxes).to_have_count(1)
+    notebook_page.run_code("layer = next(iter(board.layers))\n"
+                           "board.apply(commands.UpdateLayer(layer, coordinates=(-700, 400, 0)))")
+    expect(boxes).to_have_attribute("style", re.compile(r"translate\(-700px, 400px\)"))
+
+    # L lays out the level shown: the box ranks after start, whose wire it takes; one undo step.
+    editor.get_by_test_id("editor-canvas").click(position={"x": 5, "y": 5})
+    page.keyboard.press("l")
+    notebook_page.wait_until(lambda: json.loads(notebook_page.run_code(BOX_AND_START))[0] != -700, 60, "the layout")
+    box_x, start_x = json.loads(notebook_page.run_code(BOX_AND_START))
+    assert box_x >= start_x + 200, (box_x, start_x)
+    notebook_page.run_code("board.undo()")
+    assert json.loads(notebook_page.run_code(BOX_AND_START))[0] == -700
+
+    # Delete takes the box with its nodes; undo brings them back.
+    editor.scroll_into_view_if_needed()
+    editor.get_by_test_id("toolbar-fit").click()
+    boxes.get_by_test_id("layer-count").click()
+    page.keyboard.press("Delete")
+    expect(boxes).to_have_count(0)
+    assert notebook_page.run_code("print(sorted(board.nodes), len(board.layers))") == "['start', 'text'] 0"
+    notebook_page.run_code("board.undo()")
+    expect(boxes).to_have_count(1)
+    assert notebook_page.run_code(SHAPE) == '[["Layer 1", ["bt_double", "bt_report"]]]'
+
+    # Copy and paste: a second box around copies of its nodes (and the wire between them), selected.
+    editor.scroll_into_view_if_needed()
+    boxes.get_by_test_id("layer-count").click()
+    page.keyboard.press("Control+c")
+    page.keyboard.press("Control+v")
+    expect(boxes).to_have_count(2)
+    expect(boxes.nth(1)).to_have_class(re.compile(r"\bfl-selected\b"))
+    expect(boxes.nth(0)).not_to_have_class(re.compile(r"\bfl-selected\b"))
+    assert notebook_page.run_code(SHAPE) == ('[["Layer 1", ["bt_double", "bt_report"]], '
+                                             '["Layer 1", ["bt_double", "bt_report"]]]')
+    assert notebook_page.run_code("print(len(board.nodes), len(board.connections))") == "6 3"
+    expect(editor.get_by_test_id("node")).to_have_count(2)  # the copies are inside the new box
+
+    # Duplicate from the box's context menu; undo takes back one paste at a time.
+    boxes.nth(1).get_by_test_id("layer-header").click(button="right")
+    editor.get_by_test_id("context-menu").locator("[data-label='Duplicate']").click()
+    expect(boxes).to_have_count(3)
+    assert notebook_page.run_code("print(len(board.nodes), len(board.layers))") == "8 3"
+    notebook_page.run_code("board.undo()\nboard.undo()")
+    expect(boxes).to_have_count(1)
+    assert notebook_page.run_code("print(len(board.nodes), len(board.layers))") == "4 1"
+
+
+@pytest.mark.parametrize("frontend", ["lab"])
+def test_inside_a_layer_wires_that_leave_it_end_at_stubs_named_after_the_node_outside(
+        notebook_page: NotebookPage) -> None:
+    editor = open_editor(notebook_page, "layer-stubs")
+    notebook_page.run_code("board.apply(commands.AddNode(bt_double.create(node_id='twice', coordinates=(620, 200, 0))))"
+                           "\nboard.apply(commands.Connect('double', 'result', 'twice', 'x'))")
+    expect(node_box(editor, "twice")).to_have_count(1)
+    editor.scroll_into_view_if_needed()
+    collapse(editor, ["double", "report"])
+    stubs = editor.get_by_test_id("boundary-stub")
+    expect(stubs).to_have_count(0)  # on the board nothing is outside
+
+    editor.get_by_test_id("layer").get_by_test_id("layer-header").dblclick()
+    expect(editor.get_by_test_id("node")).to_have_count(2)
+    expect(stubs).to_have_count(2)
+    incoming = editor.locator("[data-testid='boundary-stub'][data-direction='in']")
+    outgoing = editor.locator("[data-testid='boundary-stub'][data-direction='out']")
+    expect(incoming).to_have_attribute("data-outer-node", "start")
+    expect(incoming.get_by_test_id("stub-label")).to_contain_text("Start")
+    expect(outgoing).to_have_attribute("data-outer-node", "twice")
+    expect(outgoing.get_by_test_id("stub-label")).to_have_text("Bt Double.X")
+    assert "outside this layer" in (outgoing.get_attribute("title") or "")
+    # The wires are drawn: from the stub into double, from double's result out to the stub.
+    expect(editor.locator("[data-testid='wire'][data-from-node='start'][data-to-node='double']")).to_have_count(1)
+    expect(editor.locator("[data-testid='wire'][data-from-node='double'][data-to-node='twice']")).to_have_count(1)
+    stub_box, node = incoming.bounding_box(), node_box(editor, "double").bounding_box()
+    assert stub_box and node and stub_box["x"] + stub_box["width"] < node["x"], "incoming stubs sit left of the nodes"
+    stub_box = outgoing.bounding_box()
+    assert stub_box and stub_box["x"] > node["x"] + node["width"], "outgoing stubs sit right of the nodes"
+
+    # A wire made in a cell that leaves the layer gets its stub at once; clicking a stub goes to the node outside.
+    notebook_page.run_code("board.apply(commands.Connect('double', 'result', 'report', 'value'))\n"
+                           "board.apply(commands.Connect('twice', 'exec_out', 'report', 'exec_in'))")
+    expect(stubs).to_have_count(3)
+    editor.locator("[data-testid='boundary-stub'][data-outer-node='twice'][data-direction='in']").click()
+    expect(editor).to_have_attribute("data-layer", "")
+    expect(node_box(editor, "twice")).to_have_class(re.compile(r"\bfl-selected\b"))
+    expect(stubs).to_have_count(0)

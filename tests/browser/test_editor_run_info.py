@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from jupyter_harness import NotebookPage
@@ -143,3 +144,53 @@ def test_run_to_here_and_cached_nodes_in_their_colour_light_and_dark(notebook_pa
     assert dark["badge"] == "rgb(38, 198, 218)" and dark["legend"] == dark["badge"], dark
     page.evaluate("() => window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Light'})")
     page.wait_for_function("() => document.body.dataset.jpThemeLight === 'true'", timeout=30_000)
+
+
+TELLING = '''
+from functools import partial
+from flowlike_core import Context
+from flowlike_core.cache import ResultCache
+from flowlike_core.executor import start_run
+
+@node(category="Browser test")
+def bt_tell(ctx: Context, n: int = 4) -> int:
+    "Pure: logs what it works out (the result cache serves it on the next run and tells the line again)."
+    ctx.info(f"working out {n} + 1")
+    return n + 1
+
+board.apply(commands.AddNode(bt_tell.create(node_id="tell", coordinates=(20, 200, 0))))
+board.apply(commands.Connect("tell", "result", "double", "x"))
+'''
+CACHING = "editor = BoardEditor(board, height='620px', starter=partial(start_run, cache=ResultCache()))\neditor"
+
+
+@pytest.mark.parametrize("frontend", ["lab"])
+def test_log_lines_the_result_cache_replays_are_marked(notebook_page: NotebookPage) -> None:
+    editor = notebook_page.open_editor("replayed", [SETUP + TELLING, CACHING], 5)
+    tell = node_box(editor, "tell")
+    editor.get_by_test_id("toolbar-run").click()
+    expect(tell).to_have_attribute("data-status", "succeeded", timeout=30_000)
+    expect(editor.get_by_test_id("run-status")).to_have_attribute("data-status", "Success", timeout=30_000)
+    tell.get_by_test_id("node-title").click()
+    inspector = editor.get_by_test_id("inspector")
+    line = inspector.get_by_test_id("log-line")
+    expect(line).to_have_count(1)
+    expect(line).to_have_attribute("data-replayed", "false")
+    expect(line).to_have_text("[Info] working out 4 + 1")
+    expect(inspector.get_by_test_id("log-replayed")).to_have_count(0)
+
+    # The second run: tell is served from the cache, and its line (logged by the first run) says it was replayed.
+    editor.get_by_test_id("toolbar-run").click()
+    expect(tell).to_have_attribute("data-status", "cached", timeout=30_000)
+    expect(editor.get_by_test_id("run-status")).to_have_attribute("data-status", "Success", timeout=30_000)
+    expect(inspector.get_by_test_id("inspector-duration")).to_contain_text("served from the result cache")
+    expect(line).to_have_count(1)
+    expect(line).to_have_attribute("data-replayed", "true")
+    expect(line).to_have_class(re.compile(r"\bfl-log-replayed\b"))
+    expect(line.get_by_test_id("log-replayed")).to_have_text("replayed")
+    expect(line).to_contain_text("[Info] working out 4 + 1")
+    assert "Replayed from the result cache" in (line.get_attribute("title") or "")
+    expect(tell.get_by_test_id("node-status")).to_have_attribute("title", "served from the result cache")
+    assert notebook_page.run_code("editor.wait(30)\nprint([(t.cached, [getattr(line, 'replayed', False) for line "
+                                  "in t.logs]) for t in editor.last_run.traces if t.node_id == 'tell'])") \
+        == "[(True, [True])]"

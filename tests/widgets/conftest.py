@@ -60,6 +60,18 @@ class Number(NodeType):
         ctx.set_output("result", ctx.get_input("value"))
 
 
+class Tell(NodeType):
+    """Pure: logs a line while it makes its text (so the result cache serves it, and tells the line again)."""
+
+    name = "w_tell"
+    category = "Log"
+    pins = (data_in("name", DataType.STRING, default="world"), data_out("text", DataType.STRING))
+
+    def run(self, ctx):
+        ctx.info(f"greeting {ctx.get_input('name')}")
+        ctx.set_output("text", f"hello {ctx.get_input('name')}")
+
+
 class Numbers(NodeType):
     name = "w_numbers"
     category = "Math"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from flowlike_core import Board, commands
 from flowlike_nb.widgets import BoardEditor
 
-from .conftest import Recorder
+from .conftest import Number, Recorder
 
 
 def test_collapse_move_fill_and_dissolve_a_layer(editor: BoardEditor, frontend: Recorder) -> None:
@@ -70,3 +71,63 @@ def test_a_layer_inside_a_layer_from_the_canvas_renamed_and_dissolved(editor: Bo
     assert board.layers[inner.id].parent_id == outer.id and board.layers[outer.id].nodes == ["start"]
     board.undo()
     assert board.layers[inner.id].name == "Inner"
+
+
+def nested_greeting(editor: BoardEditor, frontend: Recorder) -> tuple[str, str]:
+    """start -> say(number.result as times); Outer holds say and Inner, Inner holds number. Returns their ids."""
+    board = editor.board
+    board.apply(commands.AddNode(Number.create(node_id="number", coordinates=(0, 200, 0))))
+    board.apply(commands.Connect("number", "result", "say", "times"))
+    assert frontend("create_layer", name="Outer", nodes=["say", "number"], x=300, y=0)["ok"]
+    outer = next(iter(board.layers))
+    assert frontend("create_layer", name="Inner", nodes=["number"], parent_id=outer, x=5, y=6)["ok"]
+    inner = next(layer.id for layer in board.layers.values() if layer.name == "Inner")
+    return outer, inner
+
+
+def shape(board: Board) -> list[tuple[str, str | None, list[str]]]:
+    """Each layer: its name, its parent's name, the node types directly in it."""
+    name = {layer.id: layer.name for layer in board.layers.values()}
+    return sorted((layer.name, name.get(layer.parent_id), sorted(board.nodes[n].name for n in layer.nodes))
+                  for layer in board.layers.values())
+
+
+def test_a_copied_layer_box_brings_what_it_holds_and_pastes_nested_as_it_was(
+        editor: BoardEditor, frontend: Recorder) -> None:
+    board = editor.board
+    outer, inner = nested_greeting(editor, frontend)
+    reply = frontend("copy", layers=[outer])
+    copied = reply["clipboard"]
+    assert sorted(n["id"] for n in copied["nodes"]) == ["number", "say"]  # start is outside the box
+    assert [(w["from_node"], w["to_node"]) for w in copied["wires"]] == [("number", "say")]
+    assert sorted(layer["name"] for layer in copied["layers"]) == ["Inner", "Outer"]
+
+    revision = board.revision
+    assert frontend("paste", **copied, dx=40, dy=40)["ok"]
+    assert board.revision == revision + 1  # one undo step
+    assert shape(board) == [("Inner", "Outer", ["w_number"])] * 2 + [("Outer", None, ["w_say"])] * 2
+    new_outer = next(layer for layer in board.layers.values() if layer.name == "Outer" and layer.id != outer)
+    assert new_outer.coordinates == (340.0, 40.0, 0.0)
+    copies = board.layer_contents(new_outer.id)
+    assert len(copies) == 2 and not copies & {"say", "number"}
+    assert [(board.nodes[w.from_node].name, board.nodes[w.to_node].name) for w in board.connections
+            if w.to_node in copies] == [("w_number", "w_say")]
+    board.undo()
+    assert shape(board) == [("Inner", "Outer", ["w_number"]), ("Outer", None, ["w_say"])]
+    assert set(board.nodes) == {"start", "say", "number"}
+
+    # Pasted inside a layer: the copies nest under the layer the canvas shows.
+    assert frontend("paste", **frontend("copy", layers=[inner])["clipboard"], layer=outer)["ok"]
+    assert shape(board) == [("Inner", "Outer", ["w_number"])] * 2 + [("Outer", None, ["w_say"])]
+
+
+def test_deleting_a_layer_box_deletes_what_it_holds_in_one_undo_step(editor: BoardEditor, frontend: Recorder) -> None:
+    board = editor.board
+    outer, _ = nested_greeting(editor, frontend)
+    before = board.model_dump(mode="json")
+    assert frontend("remove", layers=[outer])["ok"]
+    assert not board.layers and set(board.nodes) == {"start"} and not board.connections
+    patch = frontend.of_type("patch")[-1]
+    assert sorted(patch["removed_nodes"]) == ["number", "say"] and patch["meta"]["layers"] == {}
+    board.undo()
+    assert board.model_dump(mode="json") == before

@@ -7,7 +7,7 @@ from typing import Any
 from flowlike_core import RunStatus, commands
 from flowlike_nb.widgets import BoardEditor
 
-from .conftest import Fail, Recorder, Steps
+from .conftest import Fail, Recorder, Steps, Tell
 
 
 def events(frontend: Recorder) -> list[dict[str, Any]]:
@@ -112,3 +112,35 @@ def test_the_relay_keeps_the_last_progress_tick_and_log_lines_of_each_node(board
     assert [e["progress"] for e in batch["events"] if e["kind"] == "progress"] == [1.0]
     assert any(e.get("message") == "other node" for e in batch["events"])
     assert batch["events"][-1]["kind"] == "run_finished" and batch["summary"]["run_id"] == "r1"
+
+
+def test_log_lines_the_result_cache_tells_again_are_marked_replayed(editor: BoardEditor, frontend: Recorder) -> None:
+    from functools import partial
+
+    from flowlike_core.cache import ResultCache
+    from flowlike_core.executor import start_run
+
+    editor.starter = partial(start_run, cache=ResultCache())
+    editor.board.apply(commands.AddNode(Tell.create(node_id="tell")))
+    editor.board.apply(commands.Connect("tell", "text", "say", "message"))
+
+    def logs_of_a_run() -> list[tuple[str, str, bool]]:
+        frontend.sent.clear()
+        assert frontend("run", start="start")["ok"]
+        assert editor.wait(30).status is RunStatus.SUCCESS
+        return [(e["node_id"], e["message"], e.get("replayed", False)) for e in events(frontend) if e["kind"] == "log"]
+
+    assert logs_of_a_run() == [("tell", "greeting world", False), ("say", "hello world", False)]
+    assert logs_of_a_run() == [("tell", "greeting world", True), ("say", "hello world", False)]
+    cached = [e for e in events(frontend) if e["kind"] == "node_finished" and e["node_id"] == "tell"]
+    assert cached[0]["cached"] is True
+
+
+def test_a_run_shown_once_it_has_ended_brings_its_log_lines(editor: BoardEditor, frontend: Recorder) -> None:
+    from flowlike_nb.widgets.relay import replay
+
+    editor.board.apply(commands.UpdateNode("say", defaults={"times": 2}))
+    run = editor.run().wait(30)
+    lines = [e for e in replay(run)["events"] if e["kind"] == "log"]
+    assert [(e["node_id"], e["message"], e["level"]) for e in lines] == [("say", "hi", "Info")] * 2
+    assert not any("replayed" in e for e in lines)
