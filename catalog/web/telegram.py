@@ -10,6 +10,8 @@ calls: `{"ok": false}` answers fail the node with Telegram's description, which 
 from __future__ import annotations
 
 import json
+import logging
+import re
 from typing import Annotated, Any
 
 from flowlike_catalog.web.http import client
@@ -62,12 +64,32 @@ class TelegramError(RuntimeError):
     """The Bot API answered `ok: false` (its error code and description are in the message)."""
 
 
+TOKEN_IN_URL = re.compile(r"/bot[^/\s]+/")
+
+
+class HideBotToken(logging.Filter):
+    """httpx logs every request's URL at INFO, and a Bot API URL holds the token: log it masked."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "/bot" in message:
+            record.msg, record.args = TOKEN_IN_URL.sub("/bot<token>/", message), ()
+        return True
+
+
+def hide_tokens_in_logs() -> None:
+    httpx_log = logging.getLogger("httpx")
+    if not any(isinstance(f, HideBotToken) for f in httpx_log.filters):
+        httpx_log.addFilter(HideBotToken())
+
+
 async def bot_api(ctx: Context, session: TelegramSession, method: str, params: dict[str, Any] | None = None,
                   files: dict[str, tuple[str, bytes]] | None = None, timeout: float = 60.0) -> Any:
     """Call one Bot API method and return its `result`. Parameters left None are not sent; with files the
     request is multipart (objects JSON-encoded, as the API wants), else JSON."""
     import httpx
 
+    hide_tokens_in_logs()
     params = {name: value for name, value in (params or {}).items() if value is not None}
     url = f"{session.api_url.rstrip('/')}/bot{session.bot_token.get_secret_value()}/{method}"
     if files:

@@ -325,3 +325,13 @@ def test_poll_with_reference_and_quiz(b: Any, api: tuple[str, State]) -> None:
     assert "correct_option_index 2 is not one of the 2 options" in failure(
         type(b)(), api, "telegram_send_quiz", question="?", options=["a", "b"], correct_option_index=2)
     assert "2 to 10 non-empty options" in failure(type(b)(), api, "telegram_send_poll", question="?", options=["x"])
+
+
+def test_the_token_never_reaches_the_log(b: Any, api: tuple[str, State], caplog: Any) -> None:
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="httpx"):
+        run_node(b, api, "telegram_send_chat_action")
+    requests = [r.getMessage() for r in caplog.records if r.name == "httpx"]
+    assert any("/bot<token>/sendChatAction" in line for line in requests), requests
+    assert not any("local-test-token" in line for line in requests)
