@@ -35,6 +35,14 @@ def test_to_session_keeps_the_token_secret() -> None:
         tg.telegram_to_session.func({"chat_id": "5"})
 
 
+def test_to_user_and_user_id() -> None:
+    user = tg.telegram_to_user.func({"id": 77, "name": "Ada", "username": "ada"})
+    assert user == tg.TelegramUser(id="77", name="Ada", username="ada", is_bot=False)
+    assert tg.telegram_get_user_id.func(user) == 77
+    with pytest.raises(ValueError, match="user id must be a number"):
+        tg.telegram_get_user_id.func(tg.TelegramUser(id="ada"))
+
+
 def test_send_message_sends_json_and_outputs_the_sent_message(b: Any, api: tuple[str, State]) -> None:
     out = run_node(b, api, "telegram_send_message", message="Hello", reply_to="7", disable_notification=True)
     call = api[1].call("sendMessage")
