@@ -73,6 +73,15 @@ def error_text(body: bytes) -> str:
         return body[:200].decode("utf-8", "replace")
 
 
+def parsed(response: HttpResponse) -> Any:
+    """A successful answer's JSON; a body that is not JSON (a proxy's HTML page) is Graph's error, not the node's."""
+    try:
+        return json.loads(response.body)
+    except ValueError:
+        raise GraphError(f"Microsoft Graph's answer from {response.url.split('?')[0]} is not JSON: "
+                         f"{response.body[:100]!r}") from None
+
+
 def odata_query(params: dict[str, Any]) -> str:
     """A query string as Graph's documentation writes it (`$top=5&$filter=name%20eq%20'x'`); empty values left out."""
     pairs = [f"{name}={quote(str(value).lower() if isinstance(value, bool) else str(value), safe=chr(39) + '(),:$')}"
@@ -143,7 +152,7 @@ class Graph:
         """A request under the base URL; the answer's JSON (None for an empty answer, such as 204)."""
         response = await self.send(method, self.url(path, params, beta=beta), body=body, content=content,
                                    headers=headers)
-        return json.loads(response.body) if response.body.strip() else None
+        return parsed(response) if response.body.strip() else None
 
     async def list(self, path: str, params: dict[str, Any] | None = None, top: int = 0, *,
                    beta: bool = False) -> list[Any]:
@@ -153,7 +162,7 @@ class Graph:
         url, items = self.url(path, params, beta=beta), []
         origin = urlsplit(self.provider.base_url)[:2]
         for _ in range(MAX_PAGES):
-            page = json.loads((await self.send("GET", url)).body)
+            page = parsed(await self.send("GET", url))
             items.extend(page.get("value") or [])
             url = page.get("@odata.nextLink")
             if not url or (top and len(items) >= top):

@@ -99,3 +99,16 @@ def test_outputs_helper_sees_only_set_outputs(graph) -> None:
     node = flow.call("data_microsoft_todo_delete_task", list_id="todo-tasks", task_id="t1")
     assert outputs(flow.run(), node) == {}
     assert graph.state.todo_tasks["todo-tasks"] == []
+
+
+def test_an_answer_that_is_not_json_fires_error(graph, monkeypatch) -> None:
+    import fake_graph
+
+    def portal(call, items):
+        from starlette.responses import HTMLResponse
+
+        return HTMLResponse("<html>Sign in to continue</html>")
+
+    monkeypatch.setattr(fake_graph, "page", portal)
+    message = failing(graph, "data_microsoft_todo_list_lists")
+    assert "answer from http://127.0.0.1" in message and "is not JSON: b'<html>Sign in" in message
