@@ -39,7 +39,7 @@ export class Canvas {
     this.layerEls = new Map();
     this.layerPins = new Map(); // layer id -> its boundary pins, as drawn
     this.layerMembers = new Map(); // layer id -> ids of the nodes inside it (at any depth), as drawn
-    this.stubs = new Map(); // "node/pin" outside the layer shown -> {el, point} of its stub, as drawn
+    this.stubs = new Map(); // "node/pin" outside the layer shown -> {el, nodeId, at, point} of its stub, as drawn
     this.rowCache = new Map();
     this.opened = new Set();
     this.drag = null;
@@ -133,14 +133,15 @@ export class Canvas {
     if (!box) return;
     const { inputs, outputs } = outsideEnds(this.store, this.editor.layer);
     const innerY = (end) => Math.min(...end.inner.map(({ node, pin }) => this.innerPoint(node, pin.id)[1]));
-    const place = (side, x, direction, portX) => {
+    // each side's stubs in the order of the pins inside they wire to, level with them unless that overlaps
+    const place = (ends, x, direction, portX) => {
       let below = -Infinity;
-      for (const end of side.map((e) => [innerY(e), e]).sort((a, b) => a[0] - b[0])) {
-        const y = Math.max(end[0] - PIN_ROW / 2, below);
+      for (const { end, level } of ends.map((e) => ({ end: e, level: innerY(e) })).sort((a, b) => a.level - b.level)) {
+        const y = Math.max(level - PIN_ROW / 2, below);
         below = y + PIN_ROW + 6;
-        const el = stubElement(this.store, end[1], direction, [x, y]);
-        const nodeId = end[1].node.id;
-        this.stubs.set(`${nodeId}/${end[1].pin.id}`, { el, nodeId, point: [x + portX, y + PIN_ROW / 2] });
+        const el = stubElement(this.store, end, direction, [x, y]);
+        const nodeId = end.node.id;
+        this.stubs.set(`${nodeId}/${end.pin.id}`, { el, nodeId, at: [x, y], point: [x + portX, y + PIN_ROW / 2] });
         this.nodeLayer.append(el);
       }
     };
@@ -546,9 +547,7 @@ export class Canvas {
   /** The box around what the canvas shows: its level's nodes, layer boxes and comments, and the stubs beside them. */
   shownBounds() {
     const content = this.contentBounds();
-    const stubs = [...this.stubs.values()].map(({ el }) => ({
-      coordinates: el.style.transform.match(/-?[\d.]+/g).map(Number), width: STUB_WIDTH, height: PIN_ROW,
-    }));
+    const stubs = [...this.stubs.values()].map(({ at }) => ({ coordinates: at, width: STUB_WIDTH, height: PIN_ROW }));
     return content && bounds([], [{ coordinates: [content.left, content.top], width: content.right - content.left,
       height: content.bottom - content.top }, ...stubs]);
   }

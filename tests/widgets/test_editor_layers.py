@@ -131,3 +131,22 @@ def test_deleting_a_layer_box_deletes_what_it_holds_in_one_undo_step(editor: Boa
     assert sorted(patch["removed_nodes"]) == ["number", "say"] and patch["meta"]["layers"] == {}
     board.undo()
     assert board.model_dump(mode="json") == before
+
+
+def test_a_flowlike_clipboard_with_layers_pastes_them_around_their_nodes(editor: BoardEditor,
+                                                                         frontend: Recorder) -> None:
+    import json
+
+    from flowlike_core.interop.mapping import board_to_flowlike
+
+    board = editor.board
+    outer, _ = nested_greeting(editor, frontend)
+    flowlike = board_to_flowlike(board, editor.registry)
+    inside = board.layer_contents(outer)
+    clip = {"nodes": [n for n in flowlike["nodes"].values() if n["id"] in inside],
+            "layers": list(flowlike["layers"].values()), "comments": []}
+    reply = frontend("paste_flowlike", text=json.dumps(clip), dx=0, dy=300)
+    assert reply["ok"] and reply["reason"].startswith("pasted 2 Flow-Like node(s)"), reply
+    assert shape(board) == [("Inner", "Outer", ["w_number"])] * 2 + [("Outer", None, ["w_say"])] * 2
+    board.undo()
+    assert shape(board) == [("Inner", "Outer", ["w_number"]), ("Outer", None, ["w_say"])]
