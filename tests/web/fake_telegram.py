@@ -57,7 +57,7 @@ def decoded(value: str) -> Any:
 def telegram_app() -> Any:
     from starlette.applications import Starlette
     from starlette.requests import Request
-    from starlette.responses import JSONResponse
+    from starlette.responses import JSONResponse, Response
     from starlette.routing import Route
 
     state = State()
@@ -110,7 +110,12 @@ def telegram_app() -> Any:
             return failed(404, "Not Found: method not found")
         return JSONResponse({"ok": True, "result": result})
 
-    app = Starlette(routes=[Route("/bot{token}/{method}", endpoint, methods=["POST"])])
+    async def download(request: Request) -> Response:
+        """A file somewhere on the web, for nodes that fetch a URL themselves."""
+        return Response(f"contents of {request.path_params['name']}".encode(), media_type="application/pdf")
+
+    app = Starlette(routes=[Route("/bot{token}/{method}", endpoint, methods=["POST"]),
+                            Route("/files/{name}", download)])
     app.state.telegram = state
     return app
 

@@ -305,6 +305,14 @@ def test_send_document_file_renames_and_a_missing_file_says_where(b: Any, api: t
     assert "no file at" in failure(type(b)(), api, "telegram_send_voice_file", file=gone)
 
 
+def test_send_document_with_a_filename_downloads_the_url_and_uploads_it(b: Any, api: tuple[str, State]) -> None:
+    run_node(b, api, "telegram_send_document", document_url=f"{api[0]}/files/q3.pdf", filename="Report Q3.pdf")
+    assert api[1].call("sendDocument")["files"] == {
+        "document": {"filename": "Report Q3.pdf", "content": b"contents of q3.pdf"}}
+    missing = f"{api[0]}/nothing/here.pdf"
+    assert "HTTP 404" in failure(type(b)(), api, "telegram_send_document", document_url=missing, filename="x.pdf")
+
+
 def test_set_chat_photo_uploads_the_photo(b: Any, api: tuple[str, State], tmp_path: Any) -> None:
     (tmp_path / "logo.jpg").write_bytes(b"jpeg")
     assert run_node(b, api, "telegram_set_chat_photo", photo={"path": str(tmp_path / "logo.jpg")})["success"]
