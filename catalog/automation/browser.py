@@ -42,8 +42,8 @@ T = TypeVar("T")
 Selector = Annotated[str, Pin(description="A CSS selector (or Playwright's text=, xpath=); the first match is used")]
 
 
-class ConsoleEntry(BaseModel):
-    """One console message of the browser (Flow-Like's ConsoleMessage): level log, info, warn, error or debug."""
+class ConsoleMessage(BaseModel):
+    """One console message of the browser (as Flow-Like's): level log, info, warn, error or debug."""
 
     level: str
     text: str
@@ -75,7 +75,7 @@ class LiveBrowser:
     browser: Browser
     context: BrowserContext
     pages: dict[str, Page] = field(default_factory=dict)
-    console: list[ConsoleEntry] = field(default_factory=list)
+    console: list[ConsoleMessage] = field(default_factory=list)
     observed: dict[Request, NetworkRequest] | None = None
     """The requests seen since Start Network Observer (None before), in order."""
     url_pattern: str = ""
@@ -93,7 +93,7 @@ class LiveBrowser:
     def watch(self) -> None:
         """Listen to what the context reports; every page it opens is watched for downloads."""
         self.context.on("console", self._console)
-        self.context.on("weberror", lambda error: self.console.append(ConsoleEntry(
+        self.context.on("weberror", lambda error: self.console.append(ConsoleMessage(
             level="error", text=str(error.error), timestamp=int(time.time() * 1000))))
         self.context.on("request", self._request)
         self.context.on("requestfinished", self._request_ended)
@@ -119,7 +119,7 @@ class LiveBrowser:
     def _console(self, message: PlaywrightConsole) -> None:
         location = message.location or {}
         level = {"warning": "warn"}.get(message.type, message.type)
-        self.console.append(ConsoleEntry(level=level, text=message.text, timestamp=int(message.timestamp),
+        self.console.append(ConsoleMessage(level=level, text=message.text, timestamp=int(message.timestamp),
                                          source=location.get("url") or None,
                                          line_number=location.get("lineNumber")))
 

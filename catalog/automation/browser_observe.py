@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from typing import Annotated, NamedTuple
 
-from flowlike_catalog.automation.browser import ConsoleEntry, NetworkRequest, browser_of
+from flowlike_catalog.automation.browser import ConsoleMessage, NetworkRequest, browser_of
 from flowlike_catalog.automation.session import AutomationSession, SessionIn, SessionOut, session_in, session_out
 
 from flowlike_core import Context, DataType, NodeType, Pin, data_in, exec_in, exec_out, node
@@ -23,7 +23,7 @@ POLL_SECONDS = 0.025
 
 class ConsoleLogs(NamedTuple):
     session_out: SessionOut
-    logs: list[ConsoleEntry]
+    logs: list[ConsoleMessage]
     count: int
     has_errors: Annotated[bool, Pin(description="Whether an error is among the messages")]
 

@@ -90,7 +90,7 @@ console.log('plain', 1); console.warn('careful'); console.error('broken');</scri
 <button id="other" onclick="fetch('/other')">Other</button>
 <button id="hang" onclick="fetch('/api/hang')">Hang</button>""",
     "/files": """<!doctype html><title>Files</title><a id="dl" href="/download/report.csv">report</a>
-<a id="broken" href="/missing-download">broken</a>
+<a id="late" href="/download/late.txt">late</a>
 <input type="file" id="one"><input type="file" id="many" multiple><div id="names"></div>
 <script>for (const input of [one, many]) input.addEventListener('change', async () => {
   const parts = [];
@@ -101,6 +101,7 @@ console.log('plain', 1); console.warn('careful'); console.error('broken');</scri
 BASIC_AUTH = "Basic " + base64.b64encode(b"ada:lovelace").decode()
 SLOW_SECONDS = 0.4
 HANG_SECONDS = 5.0
+LATE_DOWNLOAD_SECONDS = 2.0
 
 
 class Site(BaseHTTPRequestHandler):
@@ -117,6 +118,10 @@ class Site(BaseHTTPRequestHandler):
         elif path == "/download/report.csv":
             self.reply(200, "a,b\n1,2\n", [("Content-Type", "text/csv"),
                                           ("Content-Disposition", 'attachment; filename="report.csv"')])
+        elif path == "/download/late.txt":
+            time.sleep(LATE_DOWNLOAD_SECONDS)  # arrives after a wait for it began
+            self.reply(200, "late\n", [("Content-Type", "text/plain"),
+                                       ("Content-Disposition", 'attachment; filename="late.txt"')])
         elif path == "/api/data":
             self.reply(200, "data!", [("Content-Type", "text/plain"), ("X-Answer", "42")])
         elif path == "/favicon.ico":

@@ -37,6 +37,24 @@ def test_downloads_go_to_the_download_dir_with_free_names(steps, site, tmp_path)
     assert s.said(run) == ["no download"]
 
 
+def test_a_wait_sees_new_files_from_elsewhere(steps, site, tmp_path, chromium_endpoint) -> None:
+    folder = tmp_path / "shared"
+    s = steps()
+    other = s.add("automation_start_session")  # a second session with a browser of its own
+    s.chain(s.last, other)
+    s.last, s.session = other, (other, "session")
+    watcher = s.step("browser_open", webdriver_url=chromium_endpoint)
+    s.session = (s.opened, "session_out")
+    s.step("browser_set_download_dir", download_path={"path": str(folder)})
+    s.step("browser_goto", url=f"{site}/files")
+    s.step("browser_trigger_download", selector="#late")
+    s.session = (watcher, "session_out")
+    got = s.step("browser_wait_for_download", download_dir={"path": str(folder)}, timeout_ms=20000)
+    run = s.ok()
+    assert Path(run.output(got.id, "downloaded_file").path) == folder / "late.txt"
+    assert (folder / "late.txt").read_text() == "late\n"
+
+
 def test_a_failed_trigger_fires_error(steps, site) -> None:
     s = steps(page_load_timeout=1)
     s.step("browser_goto", url=f"{site}/files")
