@@ -6,10 +6,10 @@ A provider holds the site's base URL and the credentials as a secret: the accoun
 whose calls go through Atlassian's API gateway (api.atlassian.com/ex/{jira|confluence}/{cloud id}). Jira nodes
 speak REST v3 on Cloud and v2 on Data Center (rich text is Atlassian Document Format on Cloud, plain text on Data
 Center); the Agile nodes speak Agile 1.0; Confluence nodes speak Cloud's REST v2, and v1 where v2 has no call
-(CQL search, label changes, users). Issues, comments, users and the like are handed on flattened the way
-Flow-Like shapes them (text instead of ADF); the rest as the service documents them. A 4xx/5xx answer carries
-the service's message: it fires Error on the nodes that have one, else On Error (or fails the node when that
-is not wired).
+(CQL search, label changes, users) and on Data Center. Issues, comments, users and the like are handed on
+flattened the way Flow-Like shapes them (text instead of ADF); the rest as the service documents them. A
+4xx/5xx answer carries the service's message: it fires Error on the nodes that have one, else On Error (or
+fails the node when that is not wired).
 """
 
 from __future__ import annotations
@@ -367,7 +367,8 @@ class AtlassianNode(NodeType):
                                        description="From Atlassian (API Token)"), *cls.inputs,
                     exec_out("exec_out", "Success"), exec_out("error", "Error", "Atlassian answered with an error, "
                                                               "or could not be reached"),
-                    data_out("error_message", DataType.STRING, description="What went wrong"), *cls.outputs)
+                    data_out("error_message", DataType.STRING, description="What went wrong; empty on success"),
+                    *cls.outputs)
         super().__init_subclass__(**kwargs)
 
     async def call(self, atlassian: Atlassian, **inputs: Any) -> dict[str, Any]:
@@ -380,7 +381,7 @@ class AtlassianNode(NodeType):
         except (AtlassianError, OSError) as exc:  # OSError: connection errors
             routed(ctx, "error", exc, "error_message")
             return
-        for name, value in outputs.items():
+        for name, value in {"error_message": "", **outputs}.items():
             ctx.set_output(name, value)
         ctx.activate("exec_out")
 

@@ -1,9 +1,10 @@
-"""Confluence Cloud: pages (read, create, update, delete, tree), spaces, comments, labels, CQL search and users.
+"""Confluence: pages (read, create, update, delete, tree), spaces, comments, labels, CQL search and users.
 
-Pages, spaces, comments and labels go through REST v2 (cursor paging: an offset walks the cursor); CQL search,
-users, label changes and expanded child listings through v1, which v2 has no counterpart for. Pages come out in
-Flow-Like's shape (id, title, space, version, body by format, url). The nodes Flow-Like gives an Error output fire
-it with Confluence's message; the others fail with it (On Error)."""
+On Cloud, pages, spaces, comments and labels go through REST v2 (cursor paging: an offset walks the cursor); CQL
+search, users, label changes and expanded child listings through v1, which v2 has no counterpart for. Data Center
+has v1 only: there every node speaks v1 (`/rest/api/content`...). Pages come out in Flow-Like's shape (id, title,
+space, version, body by format, url). The nodes Flow-Like gives an Error output fire it with Confluence's message;
+the others fail with it (On Error)."""
 
 from __future__ import annotations
 
@@ -38,17 +39,18 @@ def confluence_node(friendly_name: str) -> Any:
 
 def web_url(confluence: Atlassian, value: dict[str, Any]) -> str:
     links = value.get("_links") or {}
-    return (links.get("base") or confluence.provider.base_url + "/wiki") + links.get("webui", "")
+    home = confluence.provider.base_url + ("/wiki" if confluence.cloud else "")
+    return (links.get("base") or home) + links.get("webui", "")
 
 
 def page(confluence: Atlassian, value: dict[str, Any], space_key: str = "") -> dict[str, Any]:
     """A v2 page (or a v1 content object) in Flow-Like's ConfluencePage shape, plus the space id."""
-    body, version = value.get("body") or {}, value.get("version") or {}
+    body, version, ancestors = value.get("body") or {}, value.get("version") or {}, value.get("ancestors") or [{}]
     return {"id": str(value.get("id", "")), "title": value.get("title", ""),
             "space_key": space_key or (value.get("space") or {}).get("key", ""), "space_id": value.get("spaceId"),
             "status": value.get("status", ""),
             "body": {kind: (body.get(kind) or {}).get("value") for kind in BODY_FORMATS} if body else None,
-            "parent_id": value.get("parentId"), "version": version.get("number", 0),
+            "parent_id": value.get("parentId") or ancestors[-1].get("id"), "version": version.get("number", 0),
             "author_id": value.get("authorId") or version.get("authorId"), "created_at": value.get("createdAt", ""),
             "updated_at": version.get("createdAt") or version.get("when", ""), "url": web_url(confluence, value)}
 
@@ -93,10 +95,23 @@ class GetPage(AtlassianNode):
                    body_format: str) -> dict[str, Any]:
         if include_body and body_format not in BODY_FORMATS:
             raise ValueError(f"body_format must be one of {', '.join(BODY_FORMATS)}, got {body_format!r}")
-        found = await confluence.call("GET", f"/pages/{segment(page_id, 'page_id')}", api="wiki",
-                                      params={"body-format": body_format if include_body else ""})
+        if confluence.cloud:
+            found = await confluence.call("GET", f"/pages/{segment(page_id, 'page_id')}", api="wiki",
+                                          params={"body-format": body_format if include_body else ""})
+        else:
+            found = await v1_content(confluence, page_id, f"body.{body_format}" if include_body else "")
         shaped = page(confluence, found)
         return {"page": shaped, "body_content": (shaped["body"] or {}).get(body_format) or ""}
+
+
+async def v1_content(confluence: Atlassian, page_id: str, *expand: str) -> dict[str, Any]:
+    """A page through v1 (Data Center), with its space, version and ancestors and the given expansions."""
+    return await confluence.call("GET", f"/content/{segment(page_id, 'page_id')}", api="wiki1",
+                                 params={"expand": ",".join(["space", "version", "ancestors", *filter(None, expand)])})
+
+
+def v1_body(value: str) -> dict[str, Any]:
+    return {"storage": {"value": value, "representation": "storage"}}
 
 
 async def space_id(confluence: Atlassian, space_key: str) -> str:
@@ -116,9 +131,15 @@ class CreatePage(AtlassianNode):
 
     async def call(self, confluence: Atlassian, *, space_key: str, title: str, body: str,
                    parent_id: str) -> dict[str, Any]:
-        payload: dict[str, Any] = {"spaceId": await space_id(confluence, space_key), "status": "current",
-                                   "title": required(title, "title"),
-                                   "body": {"representation": "storage", "value": body}}
+        if not confluence.cloud:
+            payload: dict[str, Any] = {"type": "page", "title": required(title, "title"),
+                                       "space": {"key": required(space_key, "space_key")}, "body": v1_body(body)}
+            if parent_id:
+                payload["ancestors"] = [{"id": parent_id}]
+            made = page(confluence, await confluence.call("POST", "/content", api="wiki1", body=payload), space_key)
+            return {"page": made, "page_id": made["id"]}
+        payload = {"spaceId": await space_id(confluence, space_key), "status": "current",
+                   "title": required(title, "title"), "body": {"representation": "storage", "value": body}}
         if parent_id:
             payload["parentId"] = parent_id
         made = page(confluence, await confluence.call("POST", "/pages", api="wiki", body=payload), space_key)
@@ -135,15 +156,22 @@ class UpdatePage(AtlassianNode):
 
     async def call(self, confluence: Atlassian, *, page_id: str, title: str, body: str,
                    version_message: str) -> dict[str, Any]:
-        path = f"/pages/{segment(page_id, 'page_id')}"
-        current = await confluence.call("GET", path, api="wiki", params={"body-format": "storage"})
+        cloud = confluence.cloud
+        path = f"/pages/{segment(page_id, 'page_id')}" if cloud else f"/content/{segment(page_id, 'page_id')}"
+        current = (await confluence.call("GET", path, api="wiki", params={"body-format": "storage"}) if cloud
+                   else await v1_content(confluence, page_id, "body.storage"))
         version: dict[str, Any] = {"number": (current.get("version") or {}).get("number", 0) + 1}
         if version_message:
             version["message"] = version_message
+        text = body or ((current.get("body") or {}).get("storage") or {}).get("value", "")
+        if not cloud:
+            payload = {"id": str(current["id"]), "type": "page", "title": title or current["title"],
+                       "space": {"key": (current.get("space") or {}).get("key", "")}, "version": version,
+                       "body": v1_body(text)}
+            return {"page": page(confluence, await confluence.call("PUT", path, api="wiki1", body=payload))}
         payload = {"id": str(current["id"]), "status": current.get("status") or "current",
                    "title": title or current["title"], "version": version,
-                   "body": {"representation": "storage",
-                            "value": body or ((current.get("body") or {}).get("storage") or {}).get("value", "")}}
+                   "body": {"representation": "storage", "value": text}}
         return {"page": page(confluence, await confluence.call("PUT", path, api="wiki", body=payload))}
 
 
@@ -151,7 +179,11 @@ class UpdatePage(AtlassianNode):
 async def data_atlassian_confluence_delete_page(ctx: Context, provider: Provider,
                                                 page_id: str) -> Annotated[bool, Pin(name="success")]:
     """Moves a page to the trash."""
-    await Atlassian(ctx, provider).call("DELETE", f"/pages/{segment(page_id, 'page_id')}", api="wiki")
+    confluence = Atlassian(ctx, provider)
+    if confluence.cloud:
+        await confluence.call("DELETE", f"/pages/{segment(page_id, 'page_id')}", api="wiki")
+    else:
+        await confluence.call("DELETE", f"/content/{segment(page_id, 'page_id')}", api="wiki1")
     return True
 
 
@@ -168,7 +200,7 @@ async def data_atlassian_confluence_get_page_children(
         limit: int = 25) -> Children:
     """A page's child pages."""
     confluence = Atlassian(ctx, provider)
-    if expand.strip():
+    if expand.strip() or not confluence.cloud:
         found = await confluence.call("GET", f"/content/{segment(page_id, 'page_id')}/child/page", api="wiki1",
                                       params={"expand": expand, "limit": limit})
         children = found.get("results", [])
@@ -187,6 +219,9 @@ class Ancestors(NamedTuple):
 async def data_atlassian_confluence_get_page_ancestors(ctx: Context, provider: Provider, page_id: str) -> Ancestors:
     """The pages above a page, each with its title."""
     confluence = Atlassian(ctx, provider)
+    if not confluence.cloud:
+        ancestors = [page(confluence, a) for a in (await v1_content(confluence, page_id)).get("ancestors", [])]
+        return Ancestors(ancestors, len(ancestors))
     found = await confluence.call("GET", f"/pages/{segment(page_id, 'page_id')}/ancestors", api="wiki")
     ancestors = [page(confluence, await confluence.call("GET", f"/pages/{segment(a['id'], 'id')}", api="wiki"))
                  if a.get("type", "page") == "page" else {"id": str(a["id"]), "type": a.get("type")}
@@ -207,8 +242,12 @@ class ListSpaces(AtlassianNode):
 
     async def call(self, confluence: Atlassian, *, space_type: str, status: str, limit: int,
                    start: int) -> dict[str, Any]:
-        found, _ = await walk(confluence, "/spaces", max(0, start), limit, status=status,
-                              type="" if space_type == "all" else space_type)
+        kind = "" if space_type == "all" else space_type
+        if confluence.cloud:
+            found, _ = await walk(confluence, "/spaces", max(0, start), limit, status=status, type=kind)
+        else:
+            found = (await confluence.call("GET", "/space", api="wiki1", params={
+                "type": kind, "status": status, "start": max(0, start), "limit": max(1, limit)})).get("results", [])
         spaces = [{"id": str(s["id"]), "key": s.get("key", ""), "name": s.get("name", ""),
                    "space_type": s.get("type", ""), "description": ((s.get("description") or {}).get("plain") or {})
                    .get("value"), "homepage_id": s.get("homepageId"), "status": s.get("status", ""),
@@ -258,9 +297,11 @@ class Search(AtlassianNode):
 
 def comment(value: dict[str, Any]) -> dict[str, Any]:
     version = value.get("version") or {}
-    return {"id": str(value.get("id", "")), "page_id": value.get("pageId"),
+    by = version.get("by") or {}  # v1
+    return {"id": str(value.get("id", "")), "page_id": value.get("pageId") or (value.get("container") or {}).get("id"),
             "body": ((value.get("body") or {}).get("storage") or {}).get("value", ""),
-            "author_id": version.get("authorId"), "created_at": version.get("createdAt", ""),
+            "author_id": version.get("authorId") or by.get("accountId") or by.get("userKey"),
+            "created_at": version.get("createdAt") or version.get("when", ""),
             "version": version.get("number", 0)}
 
 
@@ -272,9 +313,13 @@ async def data_atlassian_confluence_add_comment(
     """Adds a footer comment to a page."""
     if not body.strip():
         raise ValueError("the comment body is empty")
-    made = await Atlassian(ctx, provider).call("POST", "/footer-comments", api="wiki", body={
-        "pageId": required(page_id, "page_id"),
-        "body": {"representation": "storage", "value": storage_paragraphs(body)}})
+    confluence, value = Atlassian(ctx, provider), storage_paragraphs(body)
+    if not confluence.cloud:
+        return comment(await confluence.call("POST", "/content", api="wiki1", body={
+            "type": "comment", "container": {"id": required(page_id, "page_id"), "type": "page"},
+            "body": v1_body(value)}))
+    made = await confluence.call("POST", "/footer-comments", api="wiki", body={
+        "pageId": required(page_id, "page_id"), "body": {"representation": "storage", "value": value}})
     return comment(made)
 
 
@@ -282,8 +327,13 @@ async def data_atlassian_confluence_add_comment(
 async def data_atlassian_confluence_get_comments(ctx: Context, provider: Provider,
                                                  page_id: str) -> Annotated[list[dict], Pin(name="comments")]:
     """A page's footer comments (up to 1000), bodies in storage format."""
-    found, _ = await walk(Atlassian(ctx, provider), f"/pages/{segment(page_id, 'page_id')}/footer-comments", 0,
-                          1000, **{"body-format": "storage"})
+    confluence = Atlassian(ctx, provider)
+    if not confluence.cloud:
+        found = (await confluence.call("GET", f"/content/{segment(page_id, 'page_id')}/child/comment", api="wiki1",
+                                       params={"expand": "body.storage,version,container", "limit": 1000}))["results"]
+    else:
+        found, _ = await walk(confluence, f"/pages/{segment(page_id, 'page_id')}/footer-comments", 0, 1000,
+                              **{"body-format": "storage"})
     return [comment(c) for c in found]
 
 
@@ -295,8 +345,13 @@ class Labels(NamedTuple):
 @confluence_node("Get Labels")
 async def data_atlassian_confluence_get_labels(ctx: Context, provider: Provider, page_id: str) -> Labels:
     """A page's labels."""
-    found, _ = await walk(Atlassian(ctx, provider), f"/pages/{segment(page_id, 'page_id')}/labels", 0, 1000)
-    labels = [{"id": str(label["id"]), "name": label["name"], "prefix": label.get("prefix", "global")}
+    confluence = Atlassian(ctx, provider)
+    if not confluence.cloud:
+        found = (await confluence.call("GET", f"/content/{segment(page_id, 'page_id')}/label", api="wiki1",
+                                       params={"limit": 1000}))["results"]
+    else:
+        found, _ = await walk(confluence, f"/pages/{segment(page_id, 'page_id')}/labels", 0, 1000)
+    labels = [{"id": str(label.get("id", "")), "name": label["name"], "prefix": label.get("prefix", "global")}
               for label in found]
     return Labels(labels, len(labels))
 

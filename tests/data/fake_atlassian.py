@@ -588,6 +588,60 @@ def atlassian_app() -> Any:  # noqa: C901 - one route table for the fake, read t
                       if "body.storage" in expand else {}) for p in found]
         return JSONResponse({"results": results[:int(request.query_params.get("limit", 25))], "size": len(results)})
 
+    # ---- Confluence Data Center (v1 only, at /rest/api) -----------------------------------------------------
+
+    def v1_page(ident: str, expand: list[str]) -> dict[str, Any]:
+        p = state.pages[ident]
+        ancestors, parent = [], p["parentId"]
+        while parent:
+            ancestors.insert(0, {"id": parent, "type": "page", "title": state.pages[parent]["title"]})
+            parent = state.pages[parent]["parentId"]
+        space = next(x["key"] for x in state.spaces if x["id"] == p["spaceId"])
+        found: dict[str, Any] = {"id": ident, "type": "page", "status": "current", "title": p["title"],
+                                 "space": {"key": space}, "ancestors": ancestors,
+                                 "version": {"number": p["version"]["number"], "when": p["version"]["createdAt"]},
+                                 "_links": {"base": state.url, "webui": f"/display/{space}/{p['title']}"}}
+        if "body.storage" in expand:
+            found["body"] = {"storage": {"value": p["body"], "representation": "storage"}}
+        return found
+
+    async def content_v1(request: Request, body: Any) -> Response:
+        ident = request.path_params.get("ident")
+        if ident is not None and ident not in state.pages:
+            return JSONResponse({"statusCode": 404, "message": f"No content found with id: ContentId{{id={ident}}}"},
+                                status_code=404)
+        if request.method == "DELETE":
+            del state.pages[ident]
+            return Response(status_code=204)
+        if request.method == "POST" and body["type"] == "comment":
+            made = {"id": str(60000 + len(state.footer_comments)), "type": "comment", "pageId": body["container"]["id"],
+                    "container": body["container"], "body": body["body"],
+                    "version": {"number": 1, "when": "2026-03-02T09:00:00.000Z", "by": {"userKey": "ada"}}}
+            state.footer_comments.append(made)
+            return JSONResponse(made)
+        if request.method == "POST":
+            space = next(x["id"] for x in state.spaces if x["key"] == body["space"]["key"])
+            parent = (body.get("ancestors") or [{}])[-1].get("id")
+            ident = state.add_page(space, body["title"], body["body"]["storage"]["value"], parent)["id"]
+        if request.method == "PUT":
+            current = state.pages[ident]
+            if body["version"]["number"] != current["version"]["number"] + 1:
+                return JSONResponse({"statusCode": 409, "message": "Version must be incremented on update."},
+                                    status_code=409)
+            current.update(title=body["title"], body=body["body"]["storage"]["value"],
+                           version={"number": body["version"]["number"], "createdAt": "2026-03-03T10:00:00.000Z"})
+        return JSONResponse(v1_page(ident, request.query_params.get("expand", "body.storage").split(",")))
+
+    async def comments_v1(request: Request, body: Any) -> Response:
+        found = [c for c in state.footer_comments if c["pageId"] == request.path_params["ident"]]
+        return JSONResponse({"results": found, "size": len(found)})
+
+    async def spaces_v1(request: Request, body: Any) -> Response:
+        start, size = int(request.query_params.get("start", 0)), int(request.query_params.get("limit", 25))
+        listed = [x for x in state.spaces if request.query_params.get("type", x["type"]) == x["type"]]
+        return JSONResponse({"results": listed[start:start + size], "start": start, "limit": size,
+                             "size": len(listed[start:start + size])})
+
     async def page_labels(request: Request, body: Any) -> Response:
         names = state.labels.get(request.path_params["ident"], [])
         return cursor_page(request, [{"id": str(70000 + n), "name": name, "prefix": "global"}
@@ -601,6 +655,9 @@ def atlassian_app() -> Any:  # noqa: C901 - one route table for the fake, read t
             return JSONResponse({"statusCode": 404, "message": f"No content found with id: ContentId{{id={ident}}}"},
                                 status_code=404)
         names = state.labels.setdefault(ident, [])
+        if request.method == "GET":
+            return JSONResponse({"results": [{"prefix": "global", "name": n, "id": str(70000 + i)}
+                                             for i, n in enumerate(names)], "size": len(names)})
         if request.method == "DELETE":
             names.remove(request.query_params["name"])
             return Response(status_code=204)
@@ -660,6 +717,12 @@ def atlassian_app() -> Any:  # noqa: C901 - one route table for the fake, read t
         (f"{jira}/issue/{{key}}/changelog", changelog, ["GET"]), (f"{jira}/project/search", project_search, ["GET"]),
         ("/rest/api/2/project", projects_v2, ["GET"]), ("/rest/agile/1.0/epic/{epic}/issue", epic_issues, ["POST"]),
         ("/wiki/rest/api/content/{ident}/child/page", child_pages_v1, ["GET"]),
+        ("/rest/api/content", content_v1, ["POST"]),
+        ("/rest/api/content/{ident}", content_v1, ["GET", "PUT", "DELETE"]),
+        ("/rest/api/content/{ident}/child/page", child_pages_v1, ["GET"]),
+        ("/rest/api/content/{ident}/child/comment", comments_v1, ["GET"]),
+        ("/rest/api/content/{ident}/label", label_v1, ["GET", "POST", "DELETE"]),
+        ("/rest/api/space", spaces_v1, ["GET"]),
         (f"{jira}/issueLinkType", link_types, ["GET"]), (f"{jira}/issueLink", issue_link, ["POST"]),
         (f"{jira}/issueLink/{{ident}}", issue_link, ["DELETE"]), (f"{jira}/field", fields, ["GET"]),
         (f"{jira}/project/{{key}}/versions", versions, ["GET"]), (f"{jira}/version", versions, ["POST"]),
@@ -677,7 +740,7 @@ def atlassian_app() -> Any:  # noqa: C901 - one route table for the fake, read t
         ("/wiki/api/v2/pages/{ident}/footer-comments", page_comments, ["GET"]),
         ("/wiki/api/v2/footer-comments", comment_create, ["POST"]),
         ("/wiki/api/v2/pages/{ident}/labels", page_labels, ["GET"]),
-        ("/wiki/rest/api/content/{ident}/label", label_v1, ["POST", "DELETE"]),
+        ("/wiki/rest/api/content/{ident}/label", label_v1, ["GET", "POST", "DELETE"]),
         ("/wiki/rest/api/search", search_v1, ["GET"]), ("/wiki/rest/api/user/current", user_current, ["GET"]),
         ("/wiki/rest/api/search/user", user_search, ["GET"])]
     gateway = [(("/ex/confluence/{cloud}" if path.startswith("/wiki") else "/ex/jira/{cloud}") + path.replace(

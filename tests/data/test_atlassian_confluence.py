@@ -137,10 +137,44 @@ def test_users(site) -> None:
     assert sent(site, "/search/user")[0]["query"] == {"cql": 'user.fullname ~ "ada"', "limit": "5"}
 
 
-def test_v2_nodes_refuse_data_center(site) -> None:
+def test_data_center_speaks_v1_with_a_bearer_token(site) -> None:
     board = ServiceFlow("data_atlassian_provider_api_token", base_url=site.url, api_token=PAT, is_cloud=False)
-    board.step("data_atlassian_confluence_get_page", page_id="1")
-    assert "speaks Confluence Cloud's REST API v2" in board.flow.failure()
+    created = board.step("data_atlassian_confluence_create_page", space_key="OPS", title="Runbook",
+                         body="<p>One</p>", parent_id="1")
+    updated = board.step("data_atlassian_confluence_update_page", page_id="3", title="Runbook v2",
+                         version_message="renamed")
+    fetched = board.step("data_atlassian_confluence_get_page", page_id="3")
+    up = board.step("data_atlassian_confluence_get_page_ancestors", page_id="3")
+    children = board.step("data_atlassian_confluence_get_page_children", page_id="1")
+    board.step("data_atlassian_confluence_add_comment", page_id="3", body="Checked")
+    comments = board.step("data_atlassian_confluence_get_comments", page_id="3")
+    board.step("data_atlassian_confluence_add_label", page_id="3", label="ops")
+    labels = board.step("data_atlassian_confluence_get_labels", page_id="3")
+    spaces = board.step("data_atlassian_confluence_list_spaces", limit=2, start=1)
+    board.step("data_atlassian_confluence_delete_page", page_id="2")
+    run = board.run()
+    assert board.outputs(run, created)["page"]["parent_id"] == "1"
+    assert sent(site, "/rest/api/content", "POST")[0]["json"] == {
+        "type": "page", "title": "Runbook", "space": {"key": "OPS"}, "ancestors": [{"id": "1"}],
+        "body": {"storage": {"value": "<p>One</p>", "representation": "storage"}}}
+    assert sent(site, "/rest/api/content/3", "PUT")[0]["json"] == {
+        "id": "3", "type": "page", "title": "Runbook v2", "space": {"key": "OPS"},
+        "version": {"number": 2, "message": "renamed"},
+        "body": {"storage": {"value": "<p>One</p>", "representation": "storage"}}}
+    assert board.outputs(run, updated)["page"]["version"] == 2
+    page = board.outputs(run, fetched)
+    assert page["body_content"] == "<p>One</p>" and page["page"]["url"] == f"{site.url}/display/OPS/Runbook v2"
+    reads = [r["query"]["expand"] for r in sent(site, "/rest/api/content/3", "GET")]
+    assert reads[-2:] == ["space,version,ancestors,body.storage", "space,version,ancestors"]  # get page, ancestors
+    assert [a["title"] for a in board.outputs(run, up)["ancestors"]] == ["Home"]
+    assert [c["title"] for c in board.outputs(run, children)["children"]] == ["Plans", "Runbook v2"]
+    assert board.outputs(run, comments)["comments"][0] | {"id": ""} == {
+        "id": "", "page_id": "3", "body": "<p>Checked</p>", "author_id": "ada",
+        "created_at": "2026-03-02T09:00:00.000Z", "version": 1}
+    assert [label["name"] for label in board.outputs(run, labels)["labels"]] == ["ops"]
+    assert [x["key"] for x in board.outputs(run, spaces)["spaces"]] == ["OPS", "HR"]
+    assert "2" not in site.pages
+    assert all(r["headers"]["authorization"] == f"Bearer {PAT}" for r in site.requests)
 
 
 def test_children_with_expansions_come_from_v1(site) -> None:
