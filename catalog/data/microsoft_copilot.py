@@ -164,8 +164,17 @@ class SubscribeNotifications(GraphNode):
 
 async def server_sent_events(response: Any) -> AsyncIterator[dict[str, Any]]:
     """The JSON `data` of each server-sent event of a streamed answer."""
+    import httpx
+
     data: list[str] = []
-    async for line in response.aiter_lines():
+    lines = aiter(response.aiter_lines())
+    while True:
+        try:
+            line = await anext(lines)
+        except StopAsyncIteration:
+            break
+        except httpx.TransportError as exc:
+            raise GraphError(f"Copilot's answer stream broke off: {exc}") from None
         if line.startswith("data:"):
             data.append(line[5:].removeprefix(" "))
         elif not line and data:

@@ -837,6 +837,8 @@ def graph_app() -> Any:
 
         async def events() -> Any:
             for n, text in enumerate(parts):
+                if n and prompt == "break off":
+                    raise ConnectionResetError("the fake drops the stream")
                 yield f"id: {n}\ndata: {snapshot(text, n == len(parts) - 1)}\n\n"
 
         return StreamingResponse(events(), media_type="text/event-stream")

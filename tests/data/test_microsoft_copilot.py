@@ -138,3 +138,8 @@ def test_copilot_chat_streams_and_continues(graph) -> None:
     assert again["result"].content().startswith("Turn 2:") and again["new_conversation_id"] == conversation
     assert "chunk" not in again  # On Stream not wired: no chunks
     assert "404" in failing(graph, "data_microsoft_copilot_chat", prompt="x", conversation_id="gone")
+
+
+def test_copilot_chat_stream_broken_off_fires_error(graph) -> None:
+    message = failing(graph, "data_microsoft_copilot_chat", prompt="break off")
+    assert message.startswith("Copilot's answer stream broke off: peer closed connection")
