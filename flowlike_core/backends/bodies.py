@@ -2,10 +2,10 @@
 
 Iterations travel in chunks (a few per worker slot, see `chunks`): a `BodyJob` holds the board as JSON, its node
 types by cloudpickle (a worker parses and plans them once, by board key; on dask the board goes to the cluster once
-and the chunks name it), the run's variables and each iteration's
-exec targets and values; the worker runs them one after another and sends back a `BodyResult` each (the values
-it set, its traces and folded counts, its steps, its failure), which `flowlike_core.parallel` merges as it merges
-a thread's.
+and the chunks name it; for the process pool it is written to a file once per board revision, which each worker reads
+once), the run's variables and each iteration's exec targets and values; the worker runs them one after another and
+sends back a `BodyResult` each (the values it set, its traces and folded counts, its steps, its failure), which
+`flowlike_core.parallel` merges as it merges a thread's.
 Variables a body sets stay in the worker: an iteration reads the run's variables as they were when it started.
 When the run has listeners, an iteration's node events (started, finished, logs, progress) reach them while it
 runs, as a thread's would: from a pool process on the pool's queue, from dask through the scheduler's event topics
@@ -13,29 +13,36 @@ runs, as a thread's would: from a pool process on the pool's queue, from dask th
 the worker runs a body on the executor's fast path.
 When the run has a result cache that keeps its results in a store (`ResultCache.persist`), the iterations use it
 there, as a sweep's runs do: what a body computed before is served, what it computes is kept, and the reasons join
-the run's (`run.why`). A cache in memory only stays in the caller: the iterations run uncached.
+the run's (`run.why`). A cache in memory only stays in the caller: the iterations run uncached, and say so (a
+warning, and `run.why` of each node they ran).
 """
 
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import dataclasses
 import itertools
 import os
+import pickle
+import shutil
+import tempfile
 import threading
 import uuid
+import warnings
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flowlike_core.backends import BackendError
 from flowlike_core.backends.remote import Channel, InOrder, Relay, Sender
 from flowlike_core.cache import SharedCache
 from flowlike_core.plan import Target
-from flowlike_core.reasons import Reason
+from flowlike_core.reasons import NO_CACHE, Change, Reason
 from flowlike_core.run import NodeStats
 
 if TYPE_CHECKING:
@@ -45,6 +52,9 @@ if TYPE_CHECKING:
 WORKERS = ("threads", "processes", "dask")
 POOL = "<pool>"
 """The topic of a chunk on the process pool: its live events go on the pool's queue."""
+UNCACHED = ("the run's result cache keeps its results in memory, which the loop's worker processes cannot reach, so "
+            "its iterations there ran uncached: persist() the cache to share it through its store, or use "
+            "workers='threads'")
 CHUNKS_PER_SLOT = 2
 """Jobs per worker slot a loop's iterations are cut into: fewer jobs pay less shipping and scheduling, more of
 them even out iterations of unequal length."""
@@ -74,6 +84,10 @@ class BodyJob:
     """The run's listeners hear node events: the worker tells each execution (off the fast path)."""
     cache: SharedCache | None = None
     """The run's result cache, through its store."""
+    uncached: str = ""
+    """Why the iterations run uncached though the run has a result cache: told in `run.why` of the nodes they ran."""
+    board_file: str = ""
+    """Where the board waits on disk for the process pool's workers (see `on_disk`): its chunks go without it."""
 
 
 @dataclass
@@ -107,8 +121,11 @@ def body_job(executor: Executor, cancel_rest: bool) -> BodyJob:
 
     results = executor.results
     cache = results.cache.shared("loop") if results is not None and results.cache.store is not None else None
+    uncached = UNCACHED if results is not None and cache is None else ""
+    if uncached:
+        warnings.warn(f"run {executor.run.id}: {uncached}", RuntimeWarning, stacklevel=2)
     return BodyJob(executor.run.id, *_packed(executor), catalog_of(executor.plan), dict(executor.variables),
-                   cancel_rest=cancel_rest, cache=cache)
+                   cancel_rest=cancel_rest, cache=cache, uncached=uncached)
 
 
 PACKED = 8
@@ -137,6 +154,32 @@ def _packed(executor: Executor) -> tuple[str, bytes, str]:
     return cached[1]
 
 
+_folder: str | None = None
+_on_disk: OrderedDict[str, str] = OrderedDict()
+"""Caller side: board key -> the file of the packed board, the `PACKED` last used."""
+_on_disk_lock = threading.Lock()
+
+
+def on_disk(job: BodyJob) -> BodyJob:
+    """The job without its board, which waits in a file for the pool's workers: written once per board revision,
+    read once by each worker (it keeps the boards it ran last)."""
+    global _folder
+    with _on_disk_lock:
+        path = _on_disk.get(job.board_key)
+        if path is None:
+            if _folder is None:
+                _folder = tempfile.mkdtemp(prefix="flowlike-boards-")
+                atexit.register(shutil.rmtree, _folder, True)
+            path = _on_disk[job.board_key] = os.path.join(_folder, job.board_key)
+            Path(f"{path}.part").write_bytes(pickle.dumps((job.board_json, job.node_types)))
+            os.replace(f"{path}.part", path)
+            while len(_on_disk) > PACKED:
+                with contextlib.suppress(OSError):
+                    os.unlink(_on_disk.popitem(last=False)[1])
+        _on_disk.move_to_end(job.board_key)
+    return dataclasses.replace(job, board_json="", node_types=b"", board_file=path)
+
+
 def chunks(count: int, slots: int) -> list[list[int]]:
     """Iteration indexes cut into at most `CHUNKS_PER_SLOT * slots` runs of consecutive ones, as even as can be."""
     parts = min(count, CHUNKS_PER_SLOT * max(1, slots))
@@ -158,12 +201,19 @@ def slots(workers: str) -> int:
 
 def run_bodies(job: BodyJob, packed: Any = None) -> ChunkResult:
     """Worker side: run a chunk's iterations one after another (the board in the job, or `packed` on dask)."""
-    from flowlike_core.backends.remote import NodeRecorder, Recorder, kept_board
+    from flowlike_core.backends.remote import NodeRecorder, Recorder, keeps, kept_board
     from flowlike_core.errors import RunCancelled
     from flowlike_core.plan import plan_for
 
-    board_json, node_types = (job.board_json, job.node_types) if packed is None else (packed.board_json,
-                                                                                      packed.node_types)
+    if packed is not None:
+        board_json, node_types = packed.board_json, packed.node_types
+    elif job.board_file and not keeps(job.board_key):
+        try:
+            board_json, node_types = pickle.loads(Path(job.board_file).read_bytes())
+        except OSError as exc:
+            raise BackendError(f"the loop's board is gone from {job.board_file}: {exc}") from exc
+    else:
+        board_json, node_types = job.board_json, job.node_types
     board, registry = kept_board(job.board_key, board_json, node_types, job.catalog)
     plan = plan_for(board, registry)
     sender = None
@@ -183,6 +233,8 @@ def run_bodies(job: BodyJob, packed: Any = None) -> ChunkResult:
                 results.append(_run_body(job, board, plan, body, listeners))
     finally:
         batches, tail = sender.close() if sender else (0, [])
+        if job.cache is not None:
+            job.cache.open().flush()  # (what the nodes ran with, for the next "why")
     return ChunkResult(results, batches, tail)
 
 
@@ -200,7 +252,13 @@ def _run_body(job: BodyJob, board: Any, plan: Any, body: Body, listeners: list[A
     except _Abort as abort:
         error, error_node = abort.error, abort.node_id
     own = {key: value for key, value in executor.values.items() if key not in values}
-    return BodyResult(own, run.records, dict(run.folded), run.steps, run.result, error, error_node, run.reasons or {})
+    reasons = run.reasons or {}
+    if job.uncached:
+        ran = dict.fromkeys([*(record[0] if type(record) is list else record.node_id for record in run.records),
+                             *run.folded])
+        uncached = (Change(NO_CACHE, detail=job.uncached),)
+        reasons = {node_id: Reason(node_id, board.nodes[node_id].label(), False, uncached) for node_id in ran}
+    return BodyResult(own, run.records, dict(run.folded), run.steps, run.result, error, error_node, reasons)
 
 
 _pool: tuple[ProcessPoolExecutor, PoolChannel] | None = None
@@ -251,7 +309,7 @@ async def submit(workers: str, job: BodyJob, executor: Executor) -> list[BodyRes
     if workers == "processes":
         pool, lines = process_pool()
         return await _live(job, executor.run, hooks, lines, POOL,
-                           lambda chunk: asyncio.wrap_future(pool.submit(run_bodies, chunk)))
+                           lambda chunk: asyncio.wrap_future(pool.submit(run_bodies, on_disk(chunk))))
     if workers == "dask":
         from flowlike_core.backends.dask import channel, on_cluster
 

@@ -12,7 +12,7 @@ import pytest
 from scale_boards import DEADLINE, square_board, tripling_loop_board, until, waiting_board
 
 from catalog.std.loops import ParallelForEach
-from flowlike_core import Registry, commands, run_board
+from flowlike_core import Listener, Registry, commands, run_board
 from flowlike_core.backends.remote import BOARDS_KEPT, Mirror, Sender, execute, prepare
 from flowlike_core.cache import ResultCache
 from flowlike_core.executor import start_run
@@ -73,6 +73,53 @@ def test_each_execution_is_sent_once_and_the_caller_sees_it_running(loops, tmp_p
     assert outcome(run) == outcome(run_board(board, registry=loops))
 
 
+class Told(Listener):
+    """What a listener of node events hears, in order."""
+
+    def __init__(self) -> None:
+        self.heard: list[tuple[str, Any]] = []
+
+    def node_started(self, run, trace) -> None:
+        self.heard.append(("started", trace))
+
+    def node_finished(self, run, trace) -> None:
+        self.heard.append(("finished", trace))
+
+    def log(self, run, line) -> None:
+        self.heard.append(("log", line.message))
+
+    def progress(self, run, node_id, fraction, message) -> None:
+        self.heard.append(("progress", message))
+
+
+def test_a_watched_run_sends_each_execution_as_one_event_and_its_traces_are_the_listeners(loops, tmp_path):
+    release = tmp_path / "release"
+    release.touch()
+    board = waiting_board(loops, str(release))
+    run, job = prepare(board, registry=loops, start=None, payload=None, variables=None, max_steps=1000,
+                       run_id=None, backend="test")
+    told = Told()
+    mirror = Mirror(run, [told])
+    job.watched = mirror.watched
+    assert job.watched
+    sent: list[Any] = []
+    sender = Sender(lambda message: sent.extend(pickle.loads(message[2])), "test", 0.01)
+    execute(job, sender)
+    sent.extend(sender.close()[1])
+    for event in sent:
+        mirror.apply(event)
+    assert run.ok, run.error
+    kinds = [event[0] for event in sent]
+    assert "traces" not in kinds and "node_started" not in kinds  # the node events carry the executions
+    assert kinds.count("node") == 2 and len([e for e in sent if e[0] == "node" and len(e) > 7]) >= 1  # start's
+    assert [(kind, getattr(what, "node_id", what)) for kind, what in told.heard] == [
+        ("started", "start"), ("finished", "start"), ("started", "wait"), ("log", "waiting 0"),
+        ("progress", "half-way"), ("log", "released 0"), ("finished", "wait")]
+    assert run.records == [trace for kind, trace in told.heard if kind == "started"]  # the very traces told
+    assert [line.message for line in run.traces_of("wait")[0].logs] == ["waiting 0", "released 0"]
+    assert outcome(run) == outcome(run_board(board, registry=loops))
+
+
 @pytest.mark.parametrize("backend", ["process_backend", "dask_backend"])
 def test_an_unwatched_remote_run_shows_its_traces_while_it_runs(loops, backend, tmp_path, request):
     backend = request.getfixturevalue(backend)
@@ -126,5 +173,25 @@ def test_loop_iterations_on_workers_use_the_runs_stored_cache(loops, workers, tm
     board.apply(commands.UpdateNode("loop", defaults={"array": [1, 2, 5, 6]}))
     third = run_board(board, registry=loops, cache=cache)
     assert third.result == 18 and [t.cached for t in third.traces_of("triple")] == [True, True, False, False]
-    in_memory = run_board(board, registry=loops, cache=ResultCache())  # a cache the workers cannot reach
-    assert in_memory.ok and not any(t.cached for t in in_memory.traces_of("triple"))
+    memory = ResultCache()  # a cache the workers cannot reach: the iterations run uncached, and say so
+    for _ in range(2):
+        with pytest.warns(RuntimeWarning, match="its iterations there ran uncached: persist"):
+            in_memory = run_board(board, registry=loops, cache=memory)
+        assert in_memory.ok and not any(t.cached for t in in_memory.traces_of("triple"))
+        assert in_memory.why("triple").changes[0].kind == "no cache"
+        assert "worker processes cannot reach" in str(in_memory.why("triple"))
+
+
+def test_the_process_pool_reads_a_loop_s_board_from_one_file_per_revision(loops):
+    from pathlib import Path
+
+    from flowlike_core.backends import bodies
+
+    board = tripling_loop_board(loops, [1, 2, 3, 4], "processes")
+    assert run_board(board, registry=loops).result == 12
+    files = {path: path.stat().st_mtime_ns for path in Path(bodies._folder).iterdir()}
+    assert run_board(board, registry=loops).result == 12  # (the same revision: the same file, not written again)
+    assert {path: path.stat().st_mtime_ns for path in files} == files
+    board.apply(commands.UpdateNode("loop", defaults={"array": [1, 2, 5, 6]}))
+    assert run_board(board, registry=loops).result == 18
+    assert len(set(Path(bodies._folder).iterdir()) - set(files)) == 1
