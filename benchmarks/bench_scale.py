@@ -8,7 +8,8 @@
 2. Fixed cost of a run (a board of one event node) on each backend: thread, process with a warm pool, process
    cold (a new pool: spawn and imports), dask warm, against a bare dask task's round trip.
 3. Per-node overhead: (time of a chain of N exec nodes - time of the bare start) / N on each backend, every
-   worker having run both boards first (a worker keeps the boards it ran last parsed and planned).
+   worker having run both boards first (a worker keeps the boards it ran last parsed and planned); then the same
+   with a listener of node events (the run tells it every execution: on a remote backend, they travel back).
 4. A sweep of 16 combinations of a board with an expensive prefix, on `process` (2), against the 16 runs one
    after another in this process; then the same with a pure prefix on `thread`, whose runs share one result
    cache (`flowlike_core.cache`), against 16 independent runs.
@@ -34,6 +35,7 @@ from typing import Any
 from flowlike_core import (
     Board,
     DataType,
+    Listener,
     NodeType,
     Registry,
     Variable,
@@ -391,6 +393,26 @@ def per_node(process: Any, dask: Any, reps: int) -> None:
         per_node[name] = max(whole - empty, 0.0) / 1000
         print(f"  {name:<8} {per_node[name] * 1e6:7.1f} us/node  ({per_node[name] / per_node['thread']:.1f}x thread; "
               f"a run of the chain {whole * 1000:.1f} ms, of the bare start {empty * 1000:.1f} ms)")
+    for name, backend in (("thread", "thread"), ("process", process), ("dask", dask)):
+        heard = Heard()
+        took = interleaved({kind: lambda b=backend, board=board, heard=heard: checked(run_board(
+            board, registry=REGISTRY, backend=b, listeners=[heard])) for kind, board in (("chain", chain),
+                                                                                         ("bare", bare))}, reps * 3)
+        assert heard.finished == (1001 + 1) * reps * 3, heard.finished  # every execution told, of both boards
+        watched = max(took["chain"] - took["bare"], 0.0) / 1000
+        per_node[f"{name} watched"] = watched
+        print(f"  {name:<8} {watched * 1e6:7.1f} us/node with a listener of node events "
+              f"({watched / per_node['thread watched']:.1f}x thread with one)")
+
+
+class Heard(Listener):
+    """Counts the node executions it is told of (a listener of node events: the run tells every one)."""
+
+    def __init__(self) -> None:
+        self.finished = 0
+
+    def node_finished(self, run: Any, trace: Any) -> None:
+        self.finished += 1
 
 
 def cached_sweep(args: argparse.Namespace) -> None:

@@ -6,7 +6,9 @@
 - `execute` (worker side) runs the job as a thread run goes: with no node listener the executor keeps its fast
   path. A `Sender` sends the job's events in numbered batches; with each batch go the run's trace records written
   since the last one (`Tracker`: compact records, each execution once), so traces show live and nothing is sent
-  twice. Node events (`node_started`, `node_finished`) are sent only when the caller has listeners for them.
+  twice. When the caller has listeners for node events, the executions go as node events instead (`NodeRecorder`:
+  one `node` event per execution that started and ended between two other events, as a chain's do), and the
+  caller makes its trace records of them.
 - `Mirror` (caller side) replays those events into the local `Run` and the caller's listeners, so a remote run
   reads like a local one: traces, logs, progress, values, status. `Relay` is its part that tells node events to
   listeners (a loop body's, told to the run's listeners); `InOrder` puts numbered batches back in order on the way.
@@ -153,24 +155,32 @@ class Recorder(Listener):
 
 
 class NodeRecorder(Recorder):
-    """A `Recorder` that also tells every node execution, for a caller whose listeners hear them (the executor
-    goes the careful way, as it does for a watched thread run)."""
+    """A `Recorder` that tells every node execution instead of its trace record, for a caller whose listeners hear
+    them (the executor goes the careful way, as it does for a watched thread run): `["node", sequence, node id,
+    node name, step, start, folded]` as it starts, to which its end (end, status, error, traceback, cached) is
+    added if nothing was sent or told after it meanwhile, else `("node_finished", sequence, end...)` follows. The
+    caller makes the run's trace records of them (`Mirror`)."""
 
     def __init__(self, sender: Sender) -> None:
         super().__init__(sender)
-        self.open: dict[int, int] = {}
-        """id(trace) -> sequence number of the executions going on."""
+        self.open: dict[int, list[Any]] = {}
+        """id(trace) -> the `node` event of the executions going on."""
         self.sequence = 0
+
+    def start(self, run: Run) -> None:
+        self.sender.emit(("start", run.start))  # (no trace records: the node events carry the executions)
 
     def node_started(self, run: Run, trace: NodeTrace) -> None:
         self.sequence += 1
-        self.open[id(trace)] = self.sequence
-        self.sender.emit(("node_started", self.sequence, trace.node_id, trace.node_name, trace.step, trace.start,
-                          trace.folded))
+        event = self.open[id(trace)] = ["node", self.sequence, trace.node_id, trace.node_name, trace.step,
+                                        trace.start, trace.folded]
+        self.sender.emit(event)
 
     def node_finished(self, run: Run, trace: NodeTrace) -> None:
-        self.sender.emit(("node_finished", self.open.pop(id(trace), 0), trace.end, trace.status.value, trace.error,
-                          trace.traceback, trace.cached))  # (a status as text pickles fast)
+        started = self.open.pop(id(trace), None)
+        end = (trace.end, trace.status.value, trace.error, trace.traceback, trace.cached)  # (status as text: fast)
+        if started is not None:
+            self.sender.end_node(started, end)
 
 
 def final_state(run: Run) -> dict[str, Any]:
@@ -283,6 +293,16 @@ class Sender:
             if event[0] == "log":
                 self._flush()
 
+    def end_node(self, started: list[Any], end: tuple[Any, ...]) -> None:
+        """An execution told by its `node` event has ended: its end joins that event if it is the last one waiting
+        to go (the order of events stays as it was), else goes after as a `node_finished` event."""
+        with self.lock:
+            outbox = self.outbox
+            if outbox and outbox[-1] is started:
+                started.extend(end)
+            else:
+                outbox.append(("node_finished", started[1], *end))
+
     def finish(self, state: dict[str, Any]) -> None:
         """The run has ended, every record settled: its last records, then its final state."""
         with self.lock:
@@ -321,6 +341,11 @@ BOARDS_KEPT = 4
 of a process worker, and keeps the same count in the same order) sends a job of one of them without the board."""
 _boards: OrderedDict[str, tuple[Board, Registry]] = OrderedDict()
 """Worker side: by board key, the boards kept."""
+
+
+def keeps(key: str) -> bool:
+    """Worker side: whether this worker keeps the board of this key parsed."""
+    return key in _boards
 
 
 def kept_board(key: str, board_json: str, node_types: bytes,
@@ -383,17 +408,20 @@ class Relay:
 
     def apply(self, event: Event) -> None:
         kind = event[0]
-        if kind == "node_started":
-            _, sequence, node_id, node_name, step, start, folded = event
-            trace = self.open[sequence] = NodeTrace(node_id, node_name, step, start, folded=folded)
+        if kind == "node":
+            trace = NodeTrace(event[2], event[3], event[4], event[5], folded=event[6])
+            ended = len(event) > 7
+            self.began(event[1], trace, ended)
             self.notify("node_started", trace)
+            if ended:
+                self.end(trace, *event[7:])
+            else:
+                self.open[event[1]] = trace
         elif kind == "node_finished":
-            _, sequence, end, status, error, traceback, cached = event
-            trace = self.open.pop(sequence, None)
+            trace = self.open.pop(event[1], None)
             if trace is not None:
-                trace.end, trace.status, trace.error, trace.traceback, trace.cached = end, NodeStatus(status), error, \
-                    traceback, cached
-                self.notify("node_finished", trace)
+                self.left(event[1])
+                self.end(trace, *event[2:])
         elif kind == "log":
             line: LogLine = event[1]
             trace = next((t for t in reversed(self.open.values()) if t.node_id == line.node_id), None)
@@ -402,6 +430,21 @@ class Relay:
             self.notify("log", line)
         elif kind == "progress":
             self.notify("progress", *event[1:])
+
+    def began(self, sequence: int, trace: NodeTrace, ended: bool) -> None:
+        """An execution has started, and perhaps `ended` (a `Mirror` keeps its trace in the run's records)."""
+
+    def left(self, sequence: int) -> None:
+        """An execution that started in an earlier event has ended."""
+
+    def end(self, trace: NodeTrace, end: float, status: str, error: str | None, traceback: str | None,
+            cached: bool) -> None:
+        trace.end, trace.status, trace.error, trace.traceback, trace.cached = end, _STATUSES[status], error, \
+            traceback, cached
+        self.notify("node_finished", trace)
+
+
+_STATUSES = {status.value: status for status in NodeStatus}
 
 
 def _add_line(trace: NodeTrace, line: LogLine) -> None:
@@ -454,7 +497,8 @@ class InOrder:
 
 class Mirror(Relay):
     """Replays a remote run's events into the local Run and its listeners, as the run goes and when it ends: its
-    trace records go into `run.records` at the worker's own indexes."""
+    trace records go into `run.records` at the worker's own indexes; a watched run's executions (node events)
+    become traces there in the order they started."""
 
     def __init__(self, run: Run, listeners: Iterable[Listener]) -> None:
         watchers = [*listeners, *Listener.active]
@@ -463,6 +507,8 @@ class Mirror(Relay):
         self.ended = threading.Event()
         self.running: dict[int, Any] = {}
         """Index in `run.records` -> record, of the executions the worker last reported running."""
+        self.indexes: dict[int, int] = {}
+        """Sequence number of a watched run's execution going on -> the index of its trace in `run.records`."""
 
     @property
     def watched(self) -> bool:
@@ -479,9 +525,22 @@ class Mirror(Relay):
         elif kind == "finished":
             self.finish(event[1])
         else:
-            if kind == "log":
-                self.log_line(event[1])
+            if kind == "log" and not self.open:
+                self.log_line(event[1])  # (a watched run's lines go to the traces of its node events)
             super().apply(event)
+
+    def began(self, sequence: int, trace: NodeTrace, ended: bool) -> None:
+        if not trace.folded:
+            records = self.run.records
+            if not ended:
+                self.indexes[sequence] = len(records)
+                self.running[len(records)] = trace
+            records.append(trace)
+
+    def left(self, sequence: int) -> None:
+        index = self.indexes.pop(sequence, None)
+        if index is not None:
+            self.running.pop(index, None)
 
     def records(self, changed: list[tuple[int, Any]]) -> None:
         """Trace records the worker wrote or ended, at their index (new ones come in order)."""
@@ -509,6 +568,8 @@ class Mirror(Relay):
 
     def running_node(self) -> str:
         """The node of the latest execution the worker reported going on ("" if none)."""
+        if self.open:
+            return self.open[next(reversed(self.open))].node_id
         return _node_of(self.running[next(reversed(self.running))]) if self.running else ""
 
     def finish(self, state: dict[str, Any]) -> None:
@@ -528,6 +589,7 @@ class Mirror(Relay):
         run.reasons = state.get("reasons")
         self.open.clear()
         self.running.clear()
+        self.indexes.clear()
         run.status = state["status"]
         self.ended.set()
         self.notify("finished")
@@ -568,6 +630,7 @@ class Mirror(Relay):
                                          else node_id, 0, run.end, run.end, closing, error=str(error)))
         self.open.clear()
         self.running.clear()
+        self.indexes.clear()
         run.status = status
         self.ended.set()
         self.notify("finished")
