@@ -4,7 +4,8 @@ Telegram node makes, and the message nodes.
 A chat event from a Telegram bot carries a local session (bot token, chat, message); To Telegram Session
 turns it into the session struct the other nodes take. The token stays a secret (never in dumps or logs,
 never in error messages, although the Bot API puts it in the URL). Every node is one or a few Bot API
-calls: `{"ok": false}` answers fail the node with Telegram's description, which On Error routes.
+calls: `{"ok": false}` answers fail the node with Telegram's description, which On Error routes; a flood-control
+answer (429 with `retry_after`) is waited out once.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from flowlike_core import Context, Pin, node
 CATEGORY = "Telegram/Message"
 CAPABILITIES = ("network",)
 API_URL = "https://api.telegram.org"
+MAX_RETRY_AFTER = 10
+"""Longest flood-control wait (seconds) a node sits out before it tries once more; longer ones fail it."""
 
 
 class TelegramUser(BaseModel):
@@ -97,15 +100,22 @@ async def bot_api(ctx: Context, session: TelegramSession, method: str, params: d
         request = {"data": fields, "files": files}
     else:
         request = {"json": params}
-    try:
-        response = await client(ctx).post(url, timeout=timeout, **request)
-    except httpx.TransportError as exc:  # its text may hold the URL, so the token: say what failed without it
-        raise ConnectionError(f"Telegram {method}: {session.api_url} could not be reached ({type(exc).__name__})") \
-            from None
-    try:
-        answer = response.json()
-    except ValueError:
-        raise TelegramError(f"Telegram {method}: HTTP {response.status_code}, not a Bot API answer") from None
+    for attempt in (1, 2):
+        try:
+            response = await client(ctx).post(url, timeout=timeout, **request)
+        except httpx.TransportError as exc:  # its text may hold the URL, so the token: say what failed without it
+            raise ConnectionError(f"Telegram {method}: {session.api_url} could not be reached "
+                                  f"({type(exc).__name__})") from None
+        try:
+            answer = response.json()
+        except ValueError:
+            raise TelegramError(f"Telegram {method}: HTTP {response.status_code}, not a Bot API answer") from None
+        wait = (answer.get("parameters") or {}).get("retry_after")
+        if answer.get("error_code") == 429 and attempt == 1 and wait is not None and wait <= MAX_RETRY_AFTER:
+            ctx.warn(f"Telegram {method}: flood control, waiting {wait} s as Telegram asks")
+            await ctx.sleep(float(wait))  # a 429 was not carried out: sending again is safe
+            continue
+        break
     if not answer.get("ok"):
         raise TelegramError(f"Telegram {method} failed ({answer.get('error_code', response.status_code)}): "
                             f"{answer.get('description', 'no description')}")

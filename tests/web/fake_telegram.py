@@ -30,6 +30,8 @@ class State:
         self.failures: dict[str, tuple[int, str]] = {}
         self.updates: list[dict[str, Any]] = []
         self.next_message_id = 100
+        self.flood_waits = 0
+        """How many next calls answer 429 with retry_after 0.05 s (Telegram's flood control)."""
 
     def call(self, method: str) -> dict[str, Any]:
         """The last call of `method`."""
@@ -92,6 +94,10 @@ def telegram_app() -> Any:
         state.calls.append({"method": method, "params": params, "files": files})
         if request.path_params["token"] != TOKEN:
             return failed(401, "Unauthorized")
+        if state.flood_waits:
+            state.flood_waits -= 1
+            return JSONResponse({"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
+                                 "parameters": {"retry_after": 0.05}}, status_code=429)
         if method in state.failures:
             return failed(*state.failures[method])
         if method == "getUpdates":

@@ -59,6 +59,14 @@ def test_bot_api_errors_reach_on_error_with_telegrams_description(b: Any, api: t
     assert "Telegram sendMessage failed (400): Bad Request: chat not found" in message
 
 
+def test_flood_control_is_waited_out_once(b: Any, api: tuple[str, State]) -> None:
+    api[1].flood_waits = 1
+    run_node(b, api, "telegram_send_chat_action")
+    assert [c["method"] for c in api[1].calls] == ["sendChatAction", "sendChatAction"]
+    api[1].flood_waits = 2
+    assert "failed (429): Too Many Requests" in failure(type(b)(), api, "telegram_send_chat_action")
+
+
 def test_a_wrong_token_fails_the_run_without_showing_the_token(b: Any, api: tuple[str, State]) -> None:
     board = TelegramBoard(b, api[0], token="999:wrong-secret")
     board.node("telegram_delete_message", message_id="5")
