@@ -85,6 +85,8 @@ FORMAT = 3
 """Version of the stored entry layout: entries of another format are ignored."""
 VARIANTS = 8
 """Results kept per key: one per value of the variables the node read, the last used."""
+PLAIN = "plain"
+"""The variant of a result whose execution read no variable."""
 _REACHING = frozenset({Capability.NETWORK, Capability.FILES, Capability.PROCESSES})
 """What a node may reach that can change between two runs with the same inputs."""
 
@@ -197,7 +199,7 @@ class Entry:
 def variant_of(variables: dict[str, str]) -> str:
     """The name of a result among those of its key: a hash of the variables it read and their content hashes."""
     if not variables:
-        return "plain"
+        return PLAIN
     text = "\0".join(f"{name}={digest}" for name, digest in sorted(variables.items()))
     return hashlib.blake2b(text.encode(), digest_size=10).hexdigest()
 
@@ -334,9 +336,14 @@ class ResultCache:
                 yield entry
         if self.store is None:
             return
+        if PLAIN not in variants:  # (most nodes read no variable: one read finds their result, no listing)
+            entry = self._load(key, PLAIN)
+            if entry is not None:
+                self._keep(key, entry, newest=False)
+                yield entry
         for path in self.store.list(self._path(key)):
             variant = path.rsplit("/", 1)[-1]
-            if variant not in variants:
+            if variant not in variants and variant != PLAIN:
                 entry = self._load(key, variant)
                 if entry is not None:
                     self._keep(key, entry, newest=False)
