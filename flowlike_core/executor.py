@@ -42,7 +42,7 @@ from flowlike_core.errors import (
     UnknownVariableError,
 )
 from flowlike_core.events import Listener, hooks
-from flowlike_core.node import ERROR_EXEC, ERROR_MESSAGE
+from flowlike_core.node import ERROR_EXEC, ERROR_MESSAGE, EXEC_OUT
 from flowlike_core.plan import NodePlan, Plan, Target, plan_for
 from flowlike_core.policy import Capability, Policy, refusal
 from flowlike_core.policy import active as active_policy
@@ -239,8 +239,11 @@ class Executor:
         nodes, run, counts, ctx, folded, keep, pure_done, activated = self._hot
         steps, step, clock = run.steps, self.step, _now()
         try:
-            while len(frontier) == 1:
-                node_id, trigger = frontier[0]
+            while frontier:
+                try:
+                    (node_id, trigger), = frontier
+                except ValueError:  # several targets: a wavefront, which `flow` runs
+                    return frontier
                 plan = nodes[node_id]
                 if not plan.blocking:
                     return frontier
@@ -264,7 +267,7 @@ class Executor:
                     keep(record)
                 ctx._plan, ctx.record, ctx.trigger_pin = plan, record, trigger
                 try:
-                    plan.run(ctx)
+                    frontier = plan.run(ctx)
                 except BaseException as exc:
                     activated.clear()
                     frontier = self._raised(plan, ctx, exc)
@@ -272,10 +275,18 @@ class Executor:
                     continue
                 clock = record[4] = _now()
                 if past_full:  # (a traced execution needs nothing more: its record reads as finished now)
-                    if record[5] is None:
-                        (folded.get(node_id) or self.stats(record)).add(step, clock - record[3])
+                    if record[5] is None:  # `NodeStats.add`, written out: loop bodies spend their time here
+                        stats = folded.get(node_id) or self.stats(record)
+                        duration = clock - record[3]
+                        stats.count += 1
+                        stats.total += duration
+                        stats.last_step = step
+                        if duration > stats.longest:
+                            stats.longest = duration
                     else:
                         self._ended(record)
+                if plan.routes:
+                    continue
                 if len(activated) == 1:
                     frontier = plan.exec_next[activated.pop()]
                 else:
@@ -294,6 +305,8 @@ class Executor:
             results = self.results
             if results is None or not results.replayed(plan, ctx):
                 plan.run(ctx)
+                if plan.routes:
+                    ctx.activated.append(EXEC_OUT)
                 if results is not None:
                     results.stored(plan, ctx)
         except BaseException as exc:
@@ -314,6 +327,8 @@ class Executor:
                 outcome = plan.run(ctx)
                 if plan.is_async:
                     await outcome
+                elif plan.routes:
+                    ctx.activated.append(EXEC_OUT)
                 if results is not None:
                     results.stored(plan, ctx)
         except asyncio.CancelledError:
@@ -405,7 +420,7 @@ class Executor:
         """The folded executions of a record's node."""
         stats = self.run.folded.get(record[0])
         if stats is None:
-            stats = self.run.folded[record[0]] = NodeStats(record[0], record[1])
+            stats = self.run.folded[record[0]] = NodeStats(record[0], record[1], first_step=record[2])
         return stats
 
     def _ended(self, record: list[Any]) -> None:

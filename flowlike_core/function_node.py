@@ -27,7 +27,7 @@ from typing import Any, ClassVar
 
 from flowlike_core.board import PinDirection, PinOptions
 from flowlike_core.context import Context
-from flowlike_core.node import NodeType, PinSpec, exec_in, exec_out
+from flowlike_core.node import EXEC_OUT, NodeType, PinSpec, exec_in, exec_out
 from flowlike_core.plan import NodePlan
 from flowlike_core.policy import Capability
 from flowlike_core.shapes import struct_shape
@@ -220,7 +220,7 @@ class FunctionNode(NodeType):
         elif outputs:
             ctx.set_output(outputs[0], result)
         if self.exec_pins:
-            ctx.activate("exec_out")
+            ctx.activate(EXEC_OUT)
 
 
 class AsyncFunctionNode(FunctionNode):

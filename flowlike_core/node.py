@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from flowlike_core.plan import NodePlan
     from flowlike_core.policy import Capability
 
+EXEC_OUT = "exec_out"
+"""The exec output a step in control flow fires when it is done."""
 ERROR_EXEC = "auto_handle_error"
 ERROR_MESSAGE = "auto_handle_error_string"
 
@@ -84,7 +86,7 @@ def exec_in(name: str = "exec_in", friendly_name: str = "", description: str = "
                    description=description)
 
 
-def exec_out(name: str = "exec_out", friendly_name: str = "", description: str = "") -> PinSpec:
+def exec_out(name: str = EXEC_OUT, friendly_name: str = "", description: str = "") -> PinSpec:
     return PinSpec(name, PinDirection.OUTPUT, DataType.EXECUTION, friendly_name=friendly_name or " ",
                    description=description)
 

@@ -53,6 +53,9 @@ class NodePlan:
     run: Any = None
     """What runs the node: its type's `run`, or the equivalent the type specialized to this wiring
     (`NodeType.specialize`), looked up once here instead of once per execution."""
+    routes: bool = False
+    """`run` returns the exec targets to go on with (a function-form step's `exec_out` targets) instead of activating
+    exec pins: the fast path takes them as they come; the careful path records `exec_out` as activated."""
     blocking: bool = False
     """Nothing to await: the executor runs this node on its fast path, without a coroutine."""
     index: int = 0
@@ -181,6 +184,7 @@ def compile_plan(board: Board, registry: Registry) -> Plan:
         plan.reads = {name: group[0] for name, group in plan.inputs.items()}
         plan.plain_outputs = not plan.pure and not plan.secret_outputs
         plan.run = plan.impl.specialize(plan)
+        plan.routes = getattr(plan.run, "routes", False)
     events = [n for n in known if type(impls[n]).is_event]
     return Plan(board_id=board.id, revision=board.revision, nodes=nodes, events=events, placeholders=placeholders,
                 sensitive=sensitive, sensitive_values=sensitive_values)

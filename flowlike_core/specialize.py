@@ -6,7 +6,10 @@ The code is written once per shape of wiring, as `dataclasses` writes `__init__`
     def run(ctx, func=None, k0=None, c1=None, o0=None):
         values = ctx._values
         values[o0] = func(value=values.get(k0), step=c1)
-        ctx.activated.append("exec_out")
+        return n
+
+A function-form exec node's run returns the targets of its `exec_out` (the plan's own list, bound as `n`) and is
+marked `routes`: the executor goes on with them instead of asking which exec pins the node activated.
 
 Parameter and field names are Python identifiers; every value the code uses (the function, constants, value keys,
 pin names) is a default of its own parameters, never in its source: one small tuple per node, read as locals.
@@ -21,6 +24,7 @@ from collections.abc import Callable
 from types import CodeType
 from typing import TYPE_CHECKING, Any
 
+from flowlike_core.node import EXEC_OUT
 from flowlike_core.plan import CONST, PURE, VALUE, NodePlan
 
 if TYPE_CHECKING:
@@ -34,12 +38,16 @@ pure node, copy a mutable constant)."""
 def function_run(plan: NodePlan, func: Callable[..., Any], keywords: tuple[tuple[str, str], ...],
                  outputs: tuple[str, ...], fields: tuple[str, ...] | None,
                  exec_pins: bool) -> Callable[[Context], None]:
-    """`func(**inputs)` as a node run: its result goes to the output (or, field by field, to the outputs), then
-    `exec_out` fires if the node has exec pins. The plan's outputs must be plain (`NodePlan.plain_outputs`)."""
+    """`func(**inputs)` as a node run: its result goes to the output (or, field by field, to the outputs); with exec
+    pins it returns the targets of `exec_out` (see `NodePlan.routes`). The plan's outputs must be plain
+    (`NodePlan.plain_outputs`)."""
     kinds, bound = _arguments(plan, keywords)
     keys = tuple(plan.outputs[name] for name in outputs)
     code = _code(kinds, fields if fields is not None else len(keys), exec_pins, method=False)
-    return types.FunctionType(code, {}, f"run_{plan.node_name}", (func, *bound, *keys))
+    targets = (plan.exec_next.get(EXEC_OUT, []),) if exec_pins else ()
+    run = types.FunctionType(code, {}, f"run_{plan.node_name}", (func, *bound, *keys, *targets))
+    run.routes = exec_pins  # type: ignore[attr-defined]
+    return run
 
 
 def method_run(plan: NodePlan, run: Callable[..., Any], impl: Any,
@@ -75,7 +83,8 @@ def _code(parameters: tuple[tuple[str, int], ...], outputs: int | tuple[str, ...
     result's fields), exec pins, and whether it calls a function or a node type's `run` method."""
     arguments = ", ".join(f"{name}={_READS[kind].format(i)}" for i, (name, kind) in enumerate(parameters))
     names = ["func", *(["impl"] if method else []), *(f"{'ckp'[kind]}{i}" for i, (_, kind) in enumerate(parameters)),
-             *(f"o{i}" for i in range(len(outputs) if isinstance(outputs, tuple) else outputs))]
+             *(f"o{i}" for i in range(len(outputs) if isinstance(outputs, tuple) else outputs)),
+             *(["n"] if exec_pins else [])]
     if method:
         body = [f"return func(impl, ctx, {arguments})"]
     else:
@@ -85,7 +94,7 @@ def _code(parameters: tuple[tuple[str, int], ...], outputs: int | tuple[str, ...
         else:
             body = [f"values[o0] = {call}" if outputs else call]
         if exec_pins:
-            body.append('ctx.activated.append("exec_out")')
+            body.append("return n")
     signature = ", ".join(f"{name}=None" for name in names)
     source = f"def run(ctx, {signature}):\n    values = ctx._values\n" + "".join(f"    {line}\n" for line in body)
     module = compile(source, "<flowlike specialized run>", "exec")

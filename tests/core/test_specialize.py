@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Annotated, NamedTuple
 
 import pytest
 
-from flowlike_core import Context, DataType, NodeType, data_in, data_out, exec_in, exec_out, node
+from flowlike_core import Context, DataType, Listener, NodeType, Pin, data_in, data_out, exec_in, exec_out, node
+from flowlike_core.cache import ResultCache
+from flowlike_core.executor import run_board
 from flowlike_core.plan import plan_for
 
 
@@ -64,3 +66,37 @@ def test_a_mutable_typed_in_default_is_fresh_for_every_execution(spec):
     run = spec.run().raise_for_status()
     assert run.output(split.id, "result") == [1, 0]  # not [1, 0, 0, 0]: each execution gets its own copy
     assert [t.status.value for t in run.traces_of(split.id)] == ["Success"] * 3
+
+
+@node(exec_pins=True)
+def t_spec_double(value: int = 0) -> Annotated[int, Pin(name="doubled")]:
+    """A step whose specialized run returns its `exec_out` targets (`NodePlan.routes`)."""
+    return value * 2
+
+
+class Watching(Listener):
+    def __init__(self) -> None:
+        self.finished: list[str] = []
+
+    def node_finished(self, run, trace) -> None:
+        self.finished.append(trace.node_id)
+
+
+@pytest.mark.parametrize("path", ["fast", "watched", "cached"])
+def test_a_routing_step_goes_on_the_same_way_on_every_path(spec, path):
+    spec.registry.register(t_spec_double, pack="test")
+    start, first, second = spec.add("t_start"), spec.add("t_spec_double"), spec.add("t_spec_double")
+    end = spec.add("t_add_one")
+    spec.chain(start, first, second, end)
+    spec.wire(start, "payload", first, "value")
+    spec.wire(first, "doubled", second, "value")
+    spec.wire(second, "doubled", end, "value")
+    assert plan_for(spec.board, spec.registry).nodes[first.id].routes
+    watching = Watching()
+    options = {"watched": {"listeners": [watching]}, "cached": {"cache": ResultCache()}}.get(path, {})
+    for _ in range(2):  # with a cache, the second run is served from it and must still go on to the end
+        run = run_board(spec.board, registry=spec.registry, payload=3, **options).raise_for_status()
+        assert run.output(end.id, "value") == 3 * 2 * 2 + 1
+        assert [t.node_id for t in run.traces] == [start.id, first.id, second.id, end.id]
+    if path == "watched":
+        assert watching.finished == [start.id, first.id, second.id, end.id] * 2
