@@ -164,6 +164,7 @@ class LiveBrowser:
         try:
             with contextlib.suppress(Exception):  # closed already, or the browser went away: nothing left to close
                 await self.context.close()
+            await self.settled()  # downloads being saved end with the context
             with contextlib.suppress(Exception):
                 await self.browser.close()
         finally:
@@ -221,8 +222,10 @@ async def launch(playwright: Playwright, browser_type: str, headless: bool, endp
             return await playwright.chromium.launch(channel="msedge", headless=headless, args=args)
         return await playwright.chromium.launch(executable_path=chromium_executable(), headless=headless, args=args)
     except Error as exc:
-        where = f"at {endpoint}" if endpoint else "here"
-        raise RuntimeError(f"cannot start {browser_type} {where}: {first_line(exc)}") from None
+        if endpoint:
+            raise RuntimeError(f"cannot reach a Chrome DevTools endpoint at {endpoint}: {first_line(exc)} (a WebDriver "
+                               f"server is not spoken; an empty URL launches Chromium here)") from None
+        raise RuntimeError(f"cannot start {browser_type} here: {first_line(exc)}") from None
 
 
 def browser_of(ctx: Context, session: AutomationSession) -> LiveBrowser:
@@ -252,13 +255,16 @@ def element(page: Page, selector: str) -> Locator:
     return page.locator(selector).first
 
 
-async def acting(work: Awaitable[T], what: str) -> T:
-    """Await a Playwright call; its error becomes a short one that says what was being done."""
+async def acting(work: Awaitable[T], what: str, expected: type[Exception] | None = None) -> T:
+    """Await a Playwright call; its error becomes a short one that says what was being done (an `expected` one,
+    such as a timeout the node answers itself, is raised as it is)."""
     from playwright.async_api import Error
 
     try:
         return await work
     except Error as exc:
+        if expected is not None and isinstance(exc, expected):
+            raise
         raise RuntimeError(f"{what} failed: {first_line(exc)}") from None
 
 
@@ -292,7 +298,10 @@ async def browser_open(
         "How long a page load, or a wait for an element to act on, may take"))] = 30,
 ) -> SessionOut:
     """Opens a browser with one page in the session (closed with the session)."""
-    from playwright.async_api import async_playwright
+    try:
+        from playwright.async_api import async_playwright
+    except ImportError as exc:
+        raise ImportError("Playwright is not installed: pip install 'flowlike-nb[automation]'", name=exc.name) from None
 
     if viewport_width < 1 or viewport_height < 1 or page_load_timeout < 1:
         raise ValueError(f"viewport and timeout must be positive, got {viewport_width}x{viewport_height} and "

@@ -163,7 +163,8 @@ async def browser_wait_for(ctx: Context, session: SessionIn, selector: Selector 
 
     page = page_of(ctx, session, f"wait for {selector}")
     try:
-        await element(page, selector).wait_for(state="attached", timeout=max(timeout_ms, 1))
+        await acting(element(page, selector).wait_for(state="attached", timeout=max(timeout_ms, 1)),
+                     f"waiting for {selector!r}", PlaywrightTimeout)
     except PlaywrightTimeout:
         return Found(session, False)
     return Found(session, True)

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Annotated, Any
 
-from flowlike_catalog.automation.browser import acting, browser_of, element, page_of, routed
+from flowlike_catalog.automation.browser import LiveBrowser, acting, browser_of, element, page_of, routed
 from flowlike_catalog.automation.session import AutomationSession, SessionIn, SessionOut, session_in, session_out
 from flowlike_catalog.data.handles import FlowPath, filesystem
 
@@ -109,7 +109,7 @@ class WaitForDownload(NodeType):
             await ctx.sleep(POLL_SECONDS)
 
     @staticmethod
-    async def arrived(live: Any, folder: Path, before: set[Path], pattern: str) -> Path | None:
+    async def arrived(live: LiveBrowser, folder: Path, before: set[Path], pattern: str) -> Path | None:
         """A download for this wait: one waiting to be saved, one the browser saved here, or a new file."""
         for download in list(live.unsaved):
             if matches(download.suggested_filename, pattern):
