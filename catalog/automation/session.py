@@ -40,7 +40,8 @@ class AutomationSession(BaseModel):
 
 SESSION_SCHEMA = AutomationSession.model_json_schema()
 SessionIn = Annotated[AutomationSession, Pin(description="The automation session, from Start Automation Session")]
-SessionOut = Annotated[AutomationSession, Pin(name="session_out", description="The session, for the next step")]
+SessionOut = Annotated[AutomationSession, Pin("Session", name="session_out",
+                                              description="The session, for the next step")]
 
 
 def session_in() -> PinSpec:
@@ -50,7 +51,8 @@ def session_in() -> PinSpec:
 
 
 def session_out() -> PinSpec:
-    return data_out("session_out", DataType.STRUCT, schema=SESSION_SCHEMA, description="The session, for the next step")
+    return data_out("session_out", DataType.STRUCT, schema=SESSION_SCHEMA, friendly_name="Session",
+                    description="The session, for the next step")
 
 
 class Part(Protocol):
