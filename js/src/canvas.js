@@ -496,8 +496,9 @@ export class Canvas {
     el.dataset.status = state.status;
     badge.dataset.status = state.status;
     const count = state.count > 1 ? ` ×${state.count}` : "";
-    badge.textContent = state.duration !== undefined ? `${formatDuration(state.duration)}${count}` : state.status;
-    badge.title = state.error || (state.status === "cached" ? "served from the result cache" : state.status);
+    const cached = state.status === "cached"; // its time is the cache's look-up, not the node's: say where it came from
+    badge.textContent = state.duration !== undefined && !cached ? `${formatDuration(state.duration)}${count}` : state.status;
+    badge.title = state.error || (cached ? "served from the result cache" : state.status);
     bar.style.width = state.progress !== undefined && state.status === "running" ? `${state.progress * 100}%` : "0";
   }
 

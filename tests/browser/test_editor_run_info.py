@@ -191,6 +191,7 @@ def test_log_lines_the_result_cache_replays_are_marked(notebook_page: NotebookPa
     expect(line).to_contain_text("[Info] working out 4 + 1")
     assert "Replayed from the result cache" in (line.get_attribute("title") or "")
     expect(tell.get_by_test_id("node-status")).to_have_attribute("title", "served from the result cache")
+    expect(tell.get_by_test_id("node-status")).to_have_text("cached")
     assert notebook_page.run_code("editor.wait(30)\nprint([(t.cached, [getattr(line, 'replayed', False) for line "
                                   "in t.logs]) for t in editor.last_run.traces if t.node_id == 'tell'])") \
         == "[(True, [True])]"
