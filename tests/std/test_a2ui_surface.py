@@ -2,39 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
+from a2ui_boards import read_after, returning, surface_board
 from flowlike_catalog.std.a2ui_document import A2UIError, Document, messages, replay
 
 from flowlike_core import RunStatus
-
-COMPONENTS = [
-    {"id": "root", "component": {"type": "column", "children": {"explicitList": ["title", "name", "go"]}}},
-    {"id": "title", "component": {"type": "text", "content": {"literalString": "Hi"}}},
-    {"id": "name", "component": {"type": "textField", "value": {"path": "/user/name"},
-                                 "placeholder": {"literalString": "Your name"}}},
-    {"id": "go", "component": {"type": "button", "label": {"literalString": "Go"}}},
-]
-
-
-def surface_board(b, *steps, data_model: dict[str, Any] | None = None):
-    """start -> Create Surface -> Begin Rendering (the components above) -> steps...; gives the last node."""
-    start, surface = b.start(), b.add("a2ui_create_surface", surface_id="main")
-    begin = b.add("a2ui_begin_rendering", components=COMPONENTS, data_model=data_model or {"user": {"name": "Ada"}})
-    b.wire(surface, "surface", begin, "surface")
-    b.chain(start, surface, begin, *steps)
-    return steps[-1] if steps else begin
-
-
-def returning(b, last, reader, output: str) -> Any:
-    """Runs the board with `reader`'s `output` as the result, read after `last` ran."""
-    back = b.add("events_generic_return_result")
-    b.chain(last, back)
-    b.wire(reader, output, back, "response")
-    run = b.run()
-    run.raise_for_status()
-    return run
 
 
 def test_begin_rendering_sends_the_surface_and_its_data_model(b):
@@ -88,23 +60,16 @@ def test_a_bound_value_reads_from_the_data_model_and_data_update_changes_it(b):
                                  "contents": [{"key": "name", "value": "Grace"}]}
 
 
-def read_after(b, step: tuple[str, dict[str, Any]], reader: str, output: str, **defaults: Any) -> Any:
-    """On a board of its own: the surface, one step (key, defaults), then `reader`'s `output`."""
-    board = type(b)()
-    last = surface_board(board, board.add(step[0], **step[1]))
-    return returning(board, last, board.add(reader, **defaults), output).result
-
-
 def test_button_getters_and_element_text(b):
     loading = ("a2ui_set_element_loading", {"element_ref": "go", "loading": True})
-    assert read_after(b, loading, "a2ui_get_button_loading", "loading", element_ref="go") is True
-    assert read_after(b, loading, "a2ui_get_button_disabled", "disabled", element_ref="go") is False
-    assert read_after(b, loading, "a2ui_get_button_label", "label", element_ref="go") == "Go"
-    assert read_after(b, loading, "a2ui_get_element_text", "text", element_ref="title") == "Hi"
+    assert read_after(b, [loading], "a2ui_get_button_loading", "loading", element_ref="go") is True
+    assert read_after(b, [loading], "a2ui_get_button_disabled", "disabled", element_ref="go") is False
+    assert read_after(b, [loading], "a2ui_get_button_label", "label", element_ref="go") == "Go"
+    assert read_after(b, [loading], "a2ui_get_element_text", "text", element_ref="title") == "Hi"
     placeholder = ("a2ui_set_input_placeholder", {"element_ref": "name", "placeholder": "Full name"})
-    assert read_after(b, placeholder, "a2ui_get_input_placeholder", "placeholder", element_ref="name") == "Full name"
+    assert read_after(b, [placeholder], "a2ui_get_input_placeholder", "placeholder", element_ref="name") == "Full name"
     cleared = ("a2ui_clear_input", {"element_ref": "name"})
-    assert read_after(b, cleared, "a2ui_get_element_value", "value", element_ref="name") == ""
+    assert read_after(b, [cleared], "a2ui_get_element_value", "value", element_ref="name") == ""
 
 
 def test_get_element_of_a_missing_element_says_so(b):
