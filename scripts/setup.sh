@@ -32,6 +32,9 @@ missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 [ -x /usr/sbin/mariadbd ] || missing+=(mariadb-server)
 [ -x /usr/sbin/clickhouse-server ] || missing+=(clickhouse-server)
+# Xvfb and xclip for the automation pack's desktop tests (an X server started by their fixture).
+[ -x /usr/bin/Xvfb ] || missing+=(xvfb)
+[ -x /usr/bin/xclip ] || missing+=(xclip)
 if [ ${#missing[@]} -gt 0 ] || [ ! -x /usr/bin/chromium ]; then
     SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
     $SUDO apt-get update -qq

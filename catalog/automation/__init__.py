@@ -8,13 +8,19 @@ from flowlike_catalog.automation import (
     browser_files,
     browser_observe,
     browser_storage,
+    computer,
+    computer_clipboard,
+    computer_input,
+    computer_windows,
     fingerprint,
     fingerprint_match,
     llm_healing,
     llm_vision,
     rpa,
+    rpa_screen,
     selector,
     session,
+    vision,
 )
 
 from flowlike_core import Pack
@@ -22,6 +28,7 @@ from flowlike_core import Pack
 PACK = Pack(
     "automation",
     modules=[session, browser, browser_actions, browser_extract, browser_storage, browser_files, browser_observe,
-             selector, fingerprint, fingerprint_match, rpa, llm_vision, llm_healing],
+             selector, fingerprint, fingerprint_match, rpa, llm_vision, llm_healing, computer, computer_input,
+             computer_windows, computer_clipboard, vision, rpa_screen],
     description="Browser and desktop automation, screen vision, RPA (pip install 'flowlike-nb[automation]')",
 )
