@@ -34,6 +34,7 @@ import warnings
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 from flowlike_core.backends import BackendError
 from flowlike_core.backends.remote import Channel, InOrder, Relay, Sender
 from flowlike_core.cache import SharedCache
-from flowlike_core.plan import Target
+from flowlike_core.plan import targets_by_plan
 from flowlike_core.reasons import NO_CACHE, Change, Reason
 from flowlike_core.run import NodeStats
 
@@ -59,8 +60,8 @@ CHUNKS_PER_SLOT = 2
 """Jobs per worker slot a loop's iterations are cut into: fewer jobs pay less shipping and scheduling, more of
 them even out iterations of unequal length."""
 
-Body = tuple[list[Target], dict[str, Any]]
-"""An iteration: the exec targets its body starts at, and its own values (the loop's Value and Index)."""
+Body = tuple[list[tuple[str, str]], dict[str, Any]]
+"""An iteration: the exec targets its body starts at (by node id), and its own values (the loop's Value and Index)."""
 
 
 @dataclass
@@ -248,7 +249,7 @@ def _run_body(job: BodyJob, board: Any, plan: Any, body: Body, listeners: list[A
     executor.values.update(values)
     error, error_node = None, None
     try:
-        asyncio.run(executor.flow(targets))
+        asyncio.run(executor.flow(targets_by_plan(plan.nodes, targets)))
     except _Abort as abort:
         error, error_node = abort.error, abort.node_id
     own = {key: value for key, value in executor.values.items() if key not in values}
@@ -261,7 +262,13 @@ def _run_body(job: BodyJob, board: Any, plan: Any, body: Body, listeners: list[A
     return BodyResult(own, run.records, dict(run.folded), run.steps, run.result, error, error_node, reasons)
 
 
-_pool: tuple[ProcessPoolExecutor, PoolChannel] | None = None
+_pool: tuple[ProcessPoolExecutor, PoolChannel, str] | None = None
+"""The pool, its channel and the folder its processes write how they died to (`watch_crashes`)."""
+_lines: PoolChannel | None = None
+"""The pool's channel (it outlives a pool that broke: the next one uses it)."""
+_pool_lock = threading.Lock()
+_death: tuple[ProcessPoolExecutor | None, str] = (None, "")
+"""The last pool that broke, and how its process died, in words."""
 _events: Any = None
 """Worker side, in a pool process: the queue its chunks send live events on (set when the process starts)."""
 
@@ -279,25 +286,61 @@ class PoolChannel(Channel):
             self.deliver(self.queue.get())
 
 
-def _attach(events: Any) -> None:
+def _attach(events: Any, crash_folder: str) -> None:
+    from flowlike_core.backends.process import watch_crashes
+
     global _events
     _events = events
+    watch_crashes(os.path.join(crash_folder, str(os.getpid())))
 
 
-def process_pool() -> tuple[ProcessPoolExecutor, PoolChannel]:
-    """One warm pool of spawned processes (a CPU each) for the loop bodies of this process, and its channel."""
-    global _pool
-    if _pool is None:
-        import multiprocessing
+def process_pool() -> tuple[ProcessPoolExecutor, PoolChannel, str]:
+    """One warm pool of spawned processes (a CPU each) for the loop bodies of this process, its channel, and the
+    folder its processes write how they died to."""
+    global _pool, _lines
+    with _pool_lock:
+        if _pool is None:
+            import multiprocessing
 
-        if multiprocessing.current_process().daemon:
-            raise BackendError("a parallel loop cannot start worker processes from inside a process-backend "
-                               "worker; use workers='threads' or 'dask' there")
-        context = multiprocessing.get_context("spawn")
-        lines = PoolChannel(context)
-        _pool = ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=context, initializer=_attach,
-                                    initargs=(lines.queue,)), lines
-    return _pool
+            if multiprocessing.current_process().daemon:
+                raise BackendError("a parallel loop cannot start worker processes from inside a process-backend "
+                                   "worker; use workers='threads' or 'dask' there")
+            context = multiprocessing.get_context("spawn")
+            if _lines is None:
+                _lines = PoolChannel(context)
+            folder = tempfile.mkdtemp(prefix="flowlike-pool-crashes-")
+            atexit.register(shutil.rmtree, folder, True)
+            _pool = ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=context, initializer=_attach,
+                                        initargs=(_lines.queue, folder)), _lines, folder
+        return _pool
+
+
+def _pool_died(pool: ProcessPoolExecutor, folder: str, executor: Executor) -> str:
+    """A process of the pool died running a chunk: the pool goes (the next loop starts another); how it died and
+    which node it was running, in words."""
+    from flowlike_core.backends.process import Crash, read_crash
+
+    global _pool, _death
+    with _pool_lock:
+        if _death[0] is pool:
+            return _death[1]
+        if _pool is not None and _pool[0] is pool:
+            _pool = None
+        pool.shutdown(wait=False, cancel_futures=True)
+        crash = next((found for found in (read_crash(str(path)) for path in Path(folder).iterdir())
+                      if found.exit_code is not None or found.fatal), Crash())
+        shutil.rmtree(folder, ignore_errors=True)
+        board = executor.run.board
+        types = {node.name: type(executor.plan.nodes[node.id].impl) for node in board.nodes.values()
+                 if node.id in executor.plan.nodes}
+        labels = [board.nodes[node_id].label() for node_id in crash.nodes(board, types) if node_id in board.nodes]
+        death = f"exited with code {crash.exit_code}" if crash.exit_code is not None else \
+            f"died from a fatal error ({crash.fatal})" if crash.fatal else "died (killed, or it exited)"
+        at = f" while node {labels[0]} was running" if len(labels) == 1 else \
+            f" while one of the nodes {', '.join(labels)} was running" if labels else ""
+        _death = (pool, f"a worker process of the loop's process pool {death}{at}{crash.where()}; the pool is "
+                        f"replaced for the next loop")
+        return _death[1]
 
 
 async def submit(workers: str, job: BodyJob, executor: Executor) -> list[BodyResult]:
@@ -307,9 +350,12 @@ async def submit(workers: str, job: BodyJob, executor: Executor) -> list[BodyRes
     hooks = {"node_started": executor.on_node_started, "node_finished": executor.on_node_finished,
              "log": executor.on_log, "progress": executor.on_progress}
     if workers == "processes":
-        pool, lines = process_pool()
-        return await _live(job, executor.run, hooks, lines, POOL,
-                           lambda chunk: asyncio.wrap_future(pool.submit(run_bodies, on_disk(chunk))))
+        pool, lines, folder = process_pool()
+        try:
+            return await _live(job, executor.run, hooks, lines, POOL,
+                               lambda chunk: asyncio.wrap_future(pool.submit(run_bodies, on_disk(chunk))))
+        except BrokenProcessPool as exc:
+            raise BackendError(_pool_died(pool, folder, executor)) from exc
     if workers == "dask":
         from flowlike_core.backends.dask import channel, on_cluster
 

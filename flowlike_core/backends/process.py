@@ -50,6 +50,8 @@ CRASH_FRAMES = 3
 """Innermost Python frames a fatal signal's report quotes (the native call, the node's code, the engine's)."""
 CRASH_NODE = "flowlike-node: "
 """How a worker's crash file names the node running when it called `os._exit`."""
+CRASH_EXIT = "flowlike-exit: "
+"""How a worker's crash file gives the code `os._exit` was called with."""
 BY_VALUE = "<dynamic-code>"
 """The file name a worker's frames give the code of node types sent by value (cloudpickle's)."""
 START_GRACE = 60.0
@@ -63,12 +65,9 @@ the run's `timeout` starts counting."""
 def _worker_main(conn: Connection, crash_file: str) -> None:
     """A pool worker: runs jobs one after another until its pipe closes. A fatal signal writes the Python stack of
     the thread it hit to `crash_file` (faulthandler), for the caller to quote."""
-    import faulthandler
     import resource
 
-    crash = open(crash_file, "w")  # noqa: SIM115 - open for the life of the process
-    faulthandler.enable(crash, all_threads=False)
-    _name_node_on_exit(crash)
+    watch_crashes(crash_file)
     while True:
         try:
             message = conn.recv()
@@ -85,15 +84,24 @@ def _worker_main(conn: Connection, crash_file: str) -> None:
                 resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
+def watch_crashes(crash_file: str) -> None:
+    """In a worker process: how it dies goes to `crash_file`, for the caller to read (`read_crash`): a fatal signal
+    writes the Python stack of the thread it hit (faulthandler), `os._exit` the node calling it and its code."""
+    import faulthandler
+
+    crash = open(crash_file, "w")  # noqa: SIM115 - open for the life of the process
+    faulthandler.enable(crash, all_threads=False)
+    _name_node_on_exit(crash)
+
+
 def _name_node_on_exit(crash: IO[str]) -> None:
-    """Make `os._exit` write the node that is running (if it is a node calling it) to `crash` before it exits."""
+    """Make `os._exit` write its code and the node that is running (if a node calls it) to `crash` first."""
     real_exit = os._exit
 
     def exit_naming_the_node(code: int) -> NoReturn:
         node = _running_node(sys._getframe(1))
-        if node:
-            crash.write(f"{CRASH_NODE}{node}\n")
-            crash.flush()
+        crash.write(f"{CRASH_EXIT}{code}\n" + (f"{CRASH_NODE}{node}\n" if node else ""))
+        crash.flush()
         real_exit(code)
 
     os._exit = exit_naming_the_node
@@ -129,13 +137,52 @@ def _run_job(conn: Connection, job: Job) -> None:
         conn.send([job.run_id, number, pickle.dumps([*tail, ("done",)])])
 
 
-def _nodes_of_frames(board: Board, registry: Registry, frames: list[str]) -> list[str]:
+@dataclasses.dataclass
+class Crash:
+    """What a worker wrote as it died (`watch_crashes`)."""
+
+    node: str = ""
+    """The node that called `os._exit` ("" if none did)."""
+    exit_code: int | None = None
+    """The code `os._exit` was called with."""
+    fatal: str = ""
+    """The fatal error faulthandler reported ("Segmentation fault"...)."""
+    frames: list[str] = dataclasses.field(default_factory=list)
+    """The frames of the thread a fatal signal hit, innermost first, as faulthandler wrote them."""
+
+    def nodes(self, board: Board, types: dict[str, type]) -> list[str]:
+        """The node it was running: the one that called `os._exit`, else the nodes of the board whose type's code
+        the fatal signal hit (all the nodes of that type)."""
+        return [self.node] if self.node else nodes_of_frames(board, types, self.frames)
+
+    def where(self) -> str:
+        return f"; at {' <- '.join(self.frames[:CRASH_FRAMES])}" if self.frames else ""
+
+
+def read_crash(crash_file: str) -> Crash:
+    try:
+        lines = Path(crash_file).read_text(errors="replace").splitlines()
+    except OSError:
+        return Crash()
+    crash = Crash(frames=[line.strip() for line in lines if line.startswith("  File ")])
+    for line in lines:
+        if line.startswith(CRASH_NODE):
+            crash.node = line.removeprefix(CRASH_NODE)
+        elif line.startswith(CRASH_EXIT) and line.removeprefix(CRASH_EXIT).lstrip("-").isdigit():
+            crash.exit_code = int(line.removeprefix(CRASH_EXIT))
+        elif line.startswith("Fatal Python error: "):
+            crash.fatal = line.removeprefix("Fatal Python error: ").strip()
+    return crash
+
+
+def nodes_of_frames(board: Board, types: dict[str, type], frames: list[str]) -> list[str]:
     """The nodes whose type's code is the innermost of `frames` (faulthandler's lines, innermost first) that is
-    code of one of the board's node types: the node a fatal signal hit, or the nodes sharing its type."""
+    code of one of the board's node types (`types`, by type key): the node a fatal signal hit, or the nodes
+    sharing its type."""
     by_type: dict[str, list[str]] = {}
     for node in board.nodes.values():
         by_type.setdefault(node.name, []).append(node.id)
-    spans = [(code, name) for name in by_type if name in registry for code in _codes(registry.get(name))]
+    spans = [(code, name) for name in by_type if name in types for code in _codes(types[name])]
     for frame in frames:
         where = _frame_place(frame)
         if where is None:
@@ -217,15 +264,6 @@ class Worker:
             return f"died from {name} ({cause})"
         return f"exited with code {code} (os._exit or sys.exit outside a node)"
 
-    def crash_report(self) -> tuple[str, list[str]]:
-        """What the worker wrote as it crashed: the node that called `os._exit` ("" if none), and the frames of the
-        thread a fatal signal hit, innermost first, as faulthandler wrote them (none if it did not)."""
-        try:
-            lines = Path(self.crash_file).read_text(errors="replace").splitlines()
-        except OSError:
-            return "", []
-        node = next((line.removeprefix(CRASH_NODE) for line in lines if line.startswith(CRASH_NODE)), "")
-        return node, [line.strip() for line in lines if line.startswith("  File ")]
 
 
 def _remove(path: str) -> None:
@@ -385,13 +423,13 @@ class ProcessRunHandle:
                     return False
 
     def _died(self, worker: Worker) -> None:
-        named, frames = worker.crash_report()
-        reported = self.mirror.running_node()
-        nodes = [named] if named else _nodes_of_frames(self.run.board, self._registry, frames) or \
-            ([reported] if reported else [])  # (not narrowed by `reported`: it may be a node that has ended since)
-        at = f" at {' <- '.join(frames[:CRASH_FRAMES])}" if frames else ""
+        crash = read_crash(worker.crash_file)
+        board, registry = self.run.board, self._registry
+        types = {node.name: registry.get(node.name) for node in board.nodes.values() if node.name in registry}
+        reported = self.mirror.running_node()  # (not used to narrow: it may be a node that has ended since)
+        nodes = crash.nodes(board, types) or ([reported] if reported else [])
         self.mirror.fail(BackendError(f"the worker process running the board {worker.death()}{self._at(*nodes)}"
-                                      f"{';' if at else ''}{at}"), nodes[0] if len(nodes) == 1 else None)
+                                      f"{crash.where()}"), nodes[0] if len(nodes) == 1 else None)
 
     def _at(self, *node_ids: str) -> str:
         labels = [node.label() if (node := self.run.board.nodes.get(node_id)) else node_id for node_id in node_ids

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from scale_boards import crash_board, misbehaving_board, square_board
 
-from flowlike_core import Board, Listener, RunStatus, commands, default_registry, run_board
+from flowlike_core import Board, Listener, Registry, RunStatus, commands, default_registry, run_board
 from flowlike_core.backends import BackendError
 from flowlike_core.backends.process import ProcessBackend
 
@@ -97,6 +97,34 @@ def test_a_segfault_in_a_type_used_by_several_nodes_names_them_all(registry, pro
     assert run.status is RunStatus.FAILED
     assert "while one of the nodes 's_crash' (calm), 's_crash' (crash) was running" in run.error
     assert run.error_node is None
+
+
+@pytest.mark.parametrize(("how", "death"), [
+    ("exit", "exited with code 9 while node 's_crash' (crash) was running; the pool"),
+    ("segfault", "died from a fatal error (Segmentation fault) while node 's_crash' (crash) was running; at File "),
+])
+def test_a_loop_body_crashing_its_pool_process_is_named_and_the_pool_replaced(registry, how, death):
+    from catalog.std.loops import ParallelForEach
+
+    loops = Registry()
+    for key in ("s_start", "s_crash"):
+        loops.register(registry.get(key))
+    loops.register(ParallelForEach)
+
+    def looping(body: str) -> Board:
+        board = Board(name=f"looping-{body}")
+        add = lambda key, node_id, **d: board.apply(commands.AddNode(loops.get(key).create(node_id=node_id, **d)))  # noqa: E731
+        add("s_start", "start")
+        add("control_par_for_each", "loop", array=[1, 2, 3, 4], workers="processes", max_concurrent=2)
+        add("s_crash", "crash", how=body)
+        board.apply(commands.Connect("start", "exec_out", "loop", "exec_in"))
+        board.apply(commands.Connect("loop", "exec_out", "crash", "exec_in"))
+        return board
+
+    run = run_board(looping(how), registry=loops)
+    assert run.status is RunStatus.FAILED and run.error_node == "loop"
+    assert f"a worker process of the loop's process pool {death}" in run.error
+    assert run_board(looping("nothing"), registry=loops).ok  # on a new pool
 
 
 def test_a_hanging_node_is_killed_after_the_timeout(registry):
