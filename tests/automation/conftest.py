@@ -18,6 +18,7 @@ from flowlike_catalog.automation import PACK as AUTOMATION
 from pack_builder import Builder
 
 from flowlike_core import LogLevel, Node, Run
+from flowlike_core.policy import Policy
 
 CHROMIUM = "/usr/bin/chromium"
 DEADLINE = 60.0
@@ -200,8 +201,8 @@ class Steps(Builder):
         self.wire(node, exec_output, log, "exec_in")
         return log
 
-    def run(self) -> Run:
-        return self.board.run(registry=self.registry, variables=self.values)
+    def run(self, policy: Policy | None = None) -> Run:
+        return self.board.run(registry=self.registry, variables=self.values, policy=policy)
 
     @staticmethod
     def said(run: Run) -> list[str]:

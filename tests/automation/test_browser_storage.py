@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from flowlike_core.policy import Policy
+
 
 def test_cookies_saved_cleared_and_loaded_again(steps, site, tmp_path) -> None:
     jar = tmp_path / "jar" / "cookies.json"
@@ -92,3 +94,18 @@ def test_local_and_session_storage(steps, site) -> None:
     assert run.output(session.id, "data") == {"s": "1"}
     assert (run.output(local_after.id, "count"), run.output(session_after.id, "count")) == (0, 1)
     assert run.output(emptied.id, "count") == 0
+
+
+def test_a_run_policy_keeps_cookie_files_and_browsers_in_bounds(steps, site, tmp_path) -> None:
+    allowed = tmp_path / "allowed"
+    allowed.mkdir()
+    s = steps()
+    s.step("browser_goto", url=f"{site}/set-cookie")
+    inside = s.step("browser_save_cookies", file_path={"path": str(allowed / "jar.json")})
+    outside = s.step("browser_save_cookies", file_path={"path": str(tmp_path / "jar.json")})
+    run = s.run(Policy.of(["network", "processes"], paths=[allowed]))
+    assert run.output(inside.id, "cookie_count") == 1 and (allowed / "jar.json").exists()
+    assert run.error_node == outside.id and "outside the store and the allowed paths" in run.error
+    assert not (tmp_path / "jar.json").exists()
+    run = steps().run(Policy.of(["network"]))
+    assert "processes" in run.error
