@@ -127,7 +127,7 @@ class Debugger(Listener):
 
     def _entered_from(self, outer: str, node_id: str) -> bool:
         exec_next = self._attached().plan.nodes[outer].exec_next
-        return any(target == node_id for targets in exec_next.values() for target, _ in targets)
+        return any(target.node_id == node_id for targets in exec_next.values() for target, _ in targets)
 
     def _pause(self, executor: Executor, trace: NodeTrace, level: tuple[int, str | None]) -> None:
         with self._changed:

@@ -155,7 +155,7 @@ class Executor:
     def hot_state(self) -> tuple[Any, ...]:
         """What `flow_blocking` reads, in one tuple (a loop body fires it once per iteration); a fork of this
         executor (`flowlike_core.parallel.fork`), which owns other records and values, makes its own."""
-        return (self.plan.nodes, self.run, self.counts, self._shared, self.run.folded, self.run.records.append,
+        return (self.run, self.counts, self._shared, self.run.folded, self.run.records.append,
                 self.pure_done, self._shared.activated)
 
     def notify(self, hooks_: list[Any], *args: Any) -> None:
@@ -182,7 +182,7 @@ class Executor:
         try:
             if self.cancelled:
                 raise _Abort(RunCancelled("cancelled before it started"))
-            await self.flow([(run.start_node, "")])
+            await self.flow([(self.plan.nodes[run.start_node], "")])
         except _Abort as abort:
             error, node_id = abort.error, abort.node_id
             status = RunStatus.CANCELLED if isinstance(abort.error, RunCancelled) else RunStatus.FAILED
@@ -208,7 +208,6 @@ class Executor:
 
     async def flow(self, frontier: list[Target]) -> None:
         """Run steps until no exec output is active: each step runs the nodes the last one activated."""
-        nodes = self.plan.nodes
         while True:
             frontier = self.flow_blocking(frontier)
             if not frontier:
@@ -217,12 +216,11 @@ class Executor:
             if self.pure_done:
                 self.new_step()
             if len(frontier) == 1:
-                node_id, trigger = frontier[0]
-                frontier = await self.execute(nodes[node_id], trigger)
+                frontier = await self.execute(*frontier[0])
                 continue
             try:
                 async with asyncio.TaskGroup() as group:
-                    tasks = [group.create_task(self.execute(nodes[node_id], pin)) for node_id, pin in frontier]
+                    tasks = [group.create_task(self.execute(plan, pin)) for plan, pin in frontier]
             except BaseExceptionGroup as errors:
                 raise next((e for e in errors.exceptions if isinstance(e, _Abort)), errors.exceptions[0]) from None
             frontier = [target for task in tasks for target in task.result()]
@@ -236,15 +234,14 @@ class Executor:
         node can call reads them) and are written back before the careful path and on the way out. One clock
         reading per node: an execution starts when the one before it ended.
         """
-        nodes, run, counts, ctx, folded, keep, pure_done, activated = self._hot
+        run, counts, ctx, folded, keep, pure_done, activated = self._hot
         steps, step, clock = run.steps, self.step, _now()
         try:
             while frontier:
                 try:
-                    (node_id, trigger), = frontier
+                    (plan, trigger), = frontier
                 except ValueError:  # several targets: a wavefront, which `flow` runs
                     return frontier
-                plan = nodes[node_id]
                 if not plan.blocking:
                     return frontier
                 step += 1
@@ -262,7 +259,7 @@ class Executor:
                 count = counts[index]
                 counts[index] = count + 1
                 past_full = count >= FULL_TRACES
-                record = [node_id, plan.node_name, step, clock, 0.0, None, past_full]
+                record = [plan.node_id, plan.node_name, step, clock, 0.0, None, past_full]
                 if not past_full:
                     keep(record)
                 ctx._plan, ctx.record, ctx.trigger_pin = plan, record, trigger
@@ -276,7 +273,7 @@ class Executor:
                 clock = record[4] = _now()
                 if past_full:  # (a traced execution needs nothing more: its record reads as finished now)
                     if record[5] is None:  # `NodeStats.add`, written out: loop bodies spend their time here
-                        stats = folded.get(node_id) or self.stats(record)
+                        stats = folded.get(record[0]) or self.stats(record)
                         duration = clock - record[3]
                         stats.count += 1
                         stats.total += duration

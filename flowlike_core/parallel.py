@@ -26,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from flowlike_core.errors import RunCancelled
-from flowlike_core.plan import Target
+from flowlike_core.plan import Target, targets_by_id
 from flowlike_core.run import FULL_TRACES, NodeStats, NodeStatus, NodeTrace, trace_of
 
 if TYPE_CHECKING:
@@ -127,7 +127,7 @@ async def run_concurrently(ctx: Context, bodies: Sequence[tuple[list[Target], di
             if not ready([index]):
                 return
             try:
-                if own_threads or all(executor.plan.nodes[node_id].blocking for node_id, _ in targets):
+                if own_threads or all(plan.blocking for plan, _ in targets):
                     await asyncio.get_running_loop().run_in_executor(threads, _run_blocking, sub, targets)
                 else:
                     await _flow_here(sub, targets)
@@ -143,7 +143,8 @@ async def run_concurrently(ctx: Context, bodies: Sequence[tuple[list[Target], di
             if not going:
                 return
             try:
-                results = await submit(workers, dataclasses.replace(job, bodies=[bodies[i] for i in going]), executor)
+                shipped = [(targets_by_id(bodies[i][0]), bodies[i][1]) for i in going]
+                results = await submit(workers, dataclasses.replace(job, bodies=shipped), executor)
             except BaseException as exc:  # noqa: BLE001 - the job itself failed (its worker died): all of it did
                 for index in going:
                     ended(index, exc)

@@ -11,7 +11,6 @@ and the run stops after that node: nothing wired after it runs.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +18,7 @@ from flowlike_core.board import Board, new_id
 from flowlike_core.errors import UnknownNodeError
 from flowlike_core.events import Listener
 from flowlike_core.executor import Executor, RunHandle, find_start, prepare_variables, start_run
-from flowlike_core.plan import VALUE, Plan, plan_for
+from flowlike_core.plan import VALUE, Plan, compile_plan, plan_for
 from flowlike_core.policy import Policy
 from flowlike_core.registry import Registry, default_registry
 from flowlike_core.run import Run
@@ -40,7 +39,7 @@ def run_to(board: Board, node: str, *, cache: ResultCache | None = None, registr
         raise UnknownNodeError(f"node {board.nodes[target].label()} is a placeholder (its type "
                                f"{board.nodes[target].name!r} is not installed) and cannot run")
     if not plan.nodes[target].pure:
-        stopped = _stopping_after(plan, target)
+        stopped = _stopping_after(compile_plan(board, registry), target)
         start_id = find_start(board, plan, start)
         run = Run(new_id(), board, start_id, prepare_variables(board, variables))
         return RunHandle(Executor(stopped, run, cache=cache, **options)).wait()
@@ -55,11 +54,13 @@ def run_to(board: Board, node: str, *, cache: ResultCache | None = None, registr
 
 
 def _stopping_after(plan: Plan, node_id: str) -> Plan:
-    """The plan with nothing wired after `node_id`'s exec outputs: a run ends once it has run."""
+    """A plan of its own (not the board's shared one) changed to have nothing wired after `node_id`'s exec outputs: a
+    run ends once it has run. Its target lists are emptied in place, as the plans before it and its own specialized
+    run hold them."""
     node = plan.nodes[node_id]
-    last = dataclasses.replace(node, exec_next={pin: [] for pin in node.exec_next},
-                               exec_branches={pin: [[] for _ in group] for pin, group in node.exec_branches.items()})
-    return dataclasses.replace(plan, nodes={**plan.nodes, node_id: last})
+    for targets in [*node.exec_next.values(), *(t for group in node.exec_branches.values() for t in group)]:
+        targets.clear()
+    return plan
 
 
 def _reads_exec_values(plan: Plan, node_id: str) -> bool:

@@ -26,8 +26,9 @@ CONST, VALUE, PURE = 0, 1, 2
 VAR_REF = "var_ref"
 """The input by which variable nodes name their variable (Flow-Like's pin name)."""
 
-Target = tuple[str, str]
-"""An exec input to start: (node id, pin id)."""
+Target = tuple["NodePlan", str]
+"""An exec input to start: (its node's plan, pin id). Plans hold each other, so going on costs no lookup; what
+leaves the process (a loop body for another worker) names nodes by id instead (`targets_by_id`)."""
 
 
 @dataclass(slots=True)
@@ -44,7 +45,7 @@ class Source:
         return copy.deepcopy(self.value) if self.mutable else self.value
 
 
-@dataclass(slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True, eq=False)
 class NodePlan:
     """A node as a run needs it. The fields a fast-path execution reads come first: a long chain of distinct
     nodes is bound by memory, and neighbouring fields share cache lines."""
@@ -115,10 +116,8 @@ def compile_plan(board: Board, registry: Registry) -> Plan:
         if placeholders else board.nodes
     impls = {node_id: registry.get(node.name)() for node_id, node in known.items()}
     pure = {node_id: node.is_pure for node_id, node in known.items()}
-    ids = {node_id: node_id for node_id in known}  # the id objects the plan is keyed by: a target holding the same
-    # object is found without comparing text
     into: dict[tuple[str, str], tuple[str, str]] = {}
-    out_of: dict[tuple[str, str], list[Target]] = {}
+    out_of: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for wire in board.connections:
         source, target = board.nodes.get(wire.from_node), board.nodes.get(wire.to_node)
         if source is None or target is None or wire.from_pin not in source.pins or wire.to_pin not in target.pins:
@@ -126,7 +125,7 @@ def compile_plan(board: Board, registry: Registry) -> Plan:
         if wire.from_node not in known or wire.to_node not in known:
             continue
         into[(wire.to_node, wire.to_pin)] = (wire.from_node, wire.from_pin)
-        out_of.setdefault((wire.from_node, wire.from_pin), []).append((ids[wire.to_node], wire.to_pin))
+        out_of.setdefault((wire.from_node, wire.from_pin), []).append((wire.to_node, wire.to_pin))
 
     nodes: dict[str, NodePlan] = {}
     sensitive: dict[str, list[str]] = {}
@@ -137,8 +136,8 @@ def compile_plan(board: Board, registry: Registry) -> Plan:
         feeds = _secret_variable(node, secret_variables) if secret_variables else None
         inputs: dict[str, list[Source]] = {}
         outputs: dict[str, str] = {}
-        exec_next: dict[str, list[Target]] = {}
-        exec_branches: dict[str, list[list[Target]]] = {}
+        exec_next: dict[str, list[Any]] = {}  # targets by id until every plan exists
+        exec_branches: dict[str, list[list[Any]]] = {}
         exec_inputs: dict[str, str] = {}
         wired_inputs: dict[str, list[str]] = {}
         for pin in node.ordered_pins():
@@ -178,6 +177,10 @@ def compile_plan(board: Board, registry: Registry) -> Plan:
     for node_id, names in secret_outputs.items():
         nodes[node_id].secret_outputs = frozenset(names)
     async_upstream = _async_upstream(board, nodes)
+    for plan in nodes.values():  # targets by id become targets by plan, now that every plan exists
+        plan.exec_next = {pin: targets_by_plan(nodes, targets) for pin, targets in plan.exec_next.items()}
+        plan.exec_branches = {pin: [targets_by_plan(nodes, targets) for targets in group]
+                              for pin, group in plan.exec_branches.items()}
     for plan in nodes.values():
         plan.awaits_pure = any(async_upstream[n] for n in plan.pure_sources)
         plan.blocking = not plan.is_async and not plan.awaits_pure
@@ -188,6 +191,16 @@ def compile_plan(board: Board, registry: Registry) -> Plan:
     events = [n for n in known if type(impls[n]).is_event]
     return Plan(board_id=board.id, revision=board.revision, nodes=nodes, events=events, placeholders=placeholders,
                 sensitive=sensitive, sensitive_values=sensitive_values)
+
+
+def targets_by_plan(nodes: dict[str, NodePlan], targets: list[tuple[str, str]]) -> list[Target]:
+    """Targets named by node id (as a loop body arrives on a worker) as the plan's own targets."""
+    return [(nodes[node_id], pin) for node_id, pin in targets]
+
+
+def targets_by_id(targets: list[Target]) -> list[tuple[str, str]]:
+    """Targets as they travel to another process: by node id."""
+    return [(plan.node_id, pin) for plan, pin in targets]
 
 
 def _secret_variable(node: Node, secret_variables: dict[str, Variable]) -> Variable | None:
