@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.parametrize("frontend", ["lab"])]
 PLACEHOLDER = '''
 from flowlike_core import DataType
 from flowlike_core.board import Node, Pin, PinDirection
-board.apply(commands.AddNode(Node(id="sticker", name="telegram_send_sticker", friendly_name="Sticker",
+board.apply(commands.AddNode(Node(id="sticker", name="copilot_abort", friendly_name="Sticker",
     coordinates=(620, 330, 0), pins={"si": Pin(id="si", name="exec_in", direction=PinDirection.INPUT,
                                                data_type=DataType.EXECUTION)})))
 '''
@@ -25,7 +25,7 @@ def clipboard_text() -> str:
     pin = {"id": "fl-in", "name": "exec_in", "friendly_name": "", "description": "", "pin_type": "Input",
            "data_type": "Execution", "schema": None, "value_type": "Normal", "depends_on": [], "connected_to": [],
            "default_value": None, "index": 0, "options": None}
-    node = {"id": "fl-node", "name": "discord_send_message", "friendly_name": "Tell Discord", "description": "",
+    node = {"id": "fl-node", "name": "copilot_client_stop", "friendly_name": "Tell Discord", "description": "",
             "coordinates": [40, 600, 0], "category": "", "pins": {"fl-in": pin}}
     return json.dumps({"nodes": [node], "comments": []})
 
@@ -40,7 +40,7 @@ def test_placeholders_show_as_missing_and_flowlike_clipboard_pastes(notebook_pag
     sticker = node_box(editor, "sticker")
     expect(sticker).to_contain_class("fl-missing")
     expect(sticker.get_by_test_id("node-title")).to_have_text(
-        "missing: telegram_send_sticker (Flow-Like pack 'web')")
+        "missing: copilot_abort (Flow-Like pack 'llm')")
 
     node_box(editor, "double").get_by_test_id("node-title").click()  # focus the canvas, select one node
     notebook_page.page.keyboard.press("Control+c")
@@ -52,10 +52,10 @@ def test_placeholders_show_as_missing_and_flowlike_clipboard_pastes(notebook_pag
         data.setData("text/plain", text);
         root.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true}));
     }""", clipboard_text())
-    pasted = editor.locator("[data-node-type='discord_send_message']")
+    pasted = editor.locator("[data-node-type='copilot_client_stop']")
     expect(pasted).to_have_count(1, timeout=30_000)
-    expect(pasted.get_by_test_id("node-title")).to_have_text("missing: discord_send_message (Flow-Like pack 'web')")
+    expect(pasted.get_by_test_id("node-title")).to_have_text("missing: copilot_client_stop (Flow-Like pack 'llm')")
     expect(editor.get_by_test_id("editor-message")).to_contain_text("pasted 1 Flow-Like node(s)")
     assert notebook_page.run_code(
-        "print(sorted(n.name for n in board.nodes.values() if n.name.startswith(('discord', 'bt_double'))))"
-    ) == "['bt_double', 'bt_double', 'discord_send_message']"
+        "print(sorted(n.name for n in board.nodes.values() if n.name.startswith(('copilot_client', 'bt_double'))))"
+    ) == "['bt_double', 'bt_double', 'copilot_client_stop']"

@@ -34,8 +34,8 @@ def hello() -> dict[str, Any]:
     return fl_board(
         fl_node("n-start", "events_simple", [start_out], (0, 0, 0), friendly_name="Start"),
         fl_node("n-log", "log_info", [log_in, message, log_out], (200, 0, 0), friendly_name="Say hello"),
-        fl_node("n-fetch", "telegram_send_sticker", [fetch_in, url, fetch_out, body], (400, 0, 0),
-                friendly_name="Sticker", description="Sends a sticker", category="Web/Telegram"),
+        fl_node("n-fetch", "copilot_abort", [fetch_in, url, fetch_out, body], (400, 0, 0),
+                friendly_name="Sticker", description="Sends a sticker", category="AI/GitHub/Copilot/Chat"),
         fl_node("n-after", "log_info", [after_in, after_msg, exec_pin("p-after-out", "exec_out", "Output", 2)],
                 (600, 0, 0)),
     )

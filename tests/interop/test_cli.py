@@ -29,7 +29,7 @@ def test_import_folder_prints_the_report_and_writes_every_board(tmp_path, hello,
     printed = capsys.readouterr().out
     assert "fl-board.board (.board, legacy pin layout): board 'from flow-like': 4 nodes, 3 mapped, 1 placeholder(s)" \
         in printed
-    assert "missing telegram_send_sticker (Flow-Like pack 'web')" in printed
+    assert "missing copilot_abort (Flow-Like pack 'llm')" in printed
     assert "b2.board (.board, current pin layout): board 'second'" in printed
     written = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert written == ["from_flow-like.board.json", "second.board.json"]
@@ -47,7 +47,7 @@ def test_import_json_report_and_default_output_in_the_current_folder(tmp_path, h
     assert [e["node_id"] for e in report["entries"] if e["kind"] == "placeholder"] == ["n-fetch"]
     assert report["written_to"] == str(tmp_path / "from_flow-like.board.json")
     assert not (tmp_path / "in" / "from_flow-like.board.json").exists()
-    assert Board.load(report["written_to"]).nodes["n-fetch"].name == "telegram_send_sticker"
+    assert Board.load(report["written_to"]).nodes["n-fetch"].name == "copilot_abort"
 
 
 def test_export_board_and_json_then_import_gives_the_same_board(tmp_path, hello, capsys):
@@ -93,7 +93,7 @@ def test_flowlike_run_goes_ahead_unless_the_run_would_reach_a_placeholder(tmp_pa
     board, _ = open_board(json.dumps(hello).encode())
     path = board.save(tmp_path / "hello")
     assert main(["run", str(path), "--no-history"]) == 2
-    assert "missing telegram_send_sticker (Flow-Like pack 'web')" in capsys.readouterr().err
+    assert "missing copilot_abort (Flow-Like pack 'llm')" in capsys.readouterr().err
     hello["nodes"]["n-log"]["pins"]["p-log-out"]["connected_to"] = []
     hello["nodes"]["n-fetch"]["pins"]["p-fetch-in"]["depends_on"] = []
     board, _ = open_board(json.dumps(hello).encode())

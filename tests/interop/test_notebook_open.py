@@ -15,7 +15,7 @@ def test_open_a_flowlike_board_shows_and_keeps_the_report(tmp_path, hello, capsy
     board = fnb.Board.open(path)
     assert "1 placeholder(s)" in capsys.readouterr().out
     assert board.import_report is not None and board.import_report.placeholders[0].node_id == "n-fetch"
-    assert board.nodes["n-fetch"].name == "telegram_send_sticker"
+    assert board.nodes["n-fetch"].name == "copilot_abort"
     board.nodes["n-log"].set(message="from a cell")
     saved = fnb.Board.open(board.save(tmp_path / "mine"))
     assert capsys.readouterr().out == ""  # our own file: nothing to report
@@ -33,12 +33,12 @@ def test_editor_pastes_flowlike_clipboard_json_and_marks_placeholders(hello):
     editor._on_message(None, {"action": "paste_flowlike", "text": json.dumps(clip), "request": 1}, [])
     reply = replies[-1]
     assert reply["ok"], reply
-    assert reply["reason"].startswith("pasted 2 Flow-Like node(s); 'Sticker' (n-fetch): missing telegram_send_sticker")
+    assert reply["reason"].startswith("pasted 2 Flow-Like node(s); 'Sticker' (n-fetch): missing copilot_abort")
     pasted = {n.name: n for n in editor.board.nodes.values()}
-    assert set(pasted) == {"log_info", "telegram_send_sticker"} and "n-fetch" not in editor.board.nodes
-    assert pasted["telegram_send_sticker"].coordinates == (440.0, 40.0, 0.0)
+    assert set(pasted) == {"log_info", "copilot_abort"} and "n-fetch" not in editor.board.nodes
+    assert pasted["copilot_abort"].coordinates == (440.0, 40.0, 0.0)
     assert len(editor.board.connections) == 1
-    assert editor.missing == {"telegram_send_sticker": "missing: telegram_send_sticker (Flow-Like pack 'web')"}
+    assert editor.missing == {"copilot_abort": "missing: copilot_abort (Flow-Like pack 'llm')"}
     editor.board.undo()
     assert not editor.board.nodes and editor.missing == {}
     editor._on_message(None, {"action": "paste_flowlike", "text": "{not json", "request": 2}, [])

@@ -20,22 +20,22 @@ def imported(hello, registry):
 def test_unknown_key_keeps_pins_position_defaults_and_wires(imported):
     board, report = imported
     node = board.nodes["n-fetch"]
-    assert (node.name, node.friendly_name, node.coordinates) == ("telegram_send_sticker", "Sticker", (400, 0, 0))
-    assert (node.description, node.category) == ("Sends a sticker", "Web/Telegram")
+    assert (node.name, node.friendly_name, node.coordinates) == ("copilot_abort", "Sticker", (400, 0, 0))
+    assert (node.description, node.category) == ("Sends a sticker", "AI/GitHub/Copilot/Chat")
     assert node.pin("sticker").default_value == "CAACAgIAAxk"
     assert {p.id for p in node.pins.values()} == {"p-fetch-in", "p-fetch-url", "p-fetch-out", "p-fetch-body"}
     assert {(w.from_pin, w.to_pin) for w in board.wires_of("n-fetch")} == {
         ("p-log-out", "p-fetch-in"), ("p-fetch-out", "p-after-in"), ("p-fetch-body", "p-after-msg")}
     [entry] = report.placeholders
-    assert (entry.node_id, entry.pack) == ("n-fetch", "Flow-Like pack 'web'")
-    assert "missing telegram_send_sticker (Flow-Like pack 'web')" in str(report)
+    assert (entry.node_id, entry.pack) == ("n-fetch", "Flow-Like pack 'llm'")
+    assert "missing copilot_abort (Flow-Like pack 'llm')" in str(report)
 
 
 def test_validate_names_the_placeholder_and_its_pack(imported, registry):
     board, _ = imported
     [problem] = [p for p in board.validate(registry) if p.code == "unknown-node-type"]
     assert problem.node_id == "n-fetch"
-    assert "missing: telegram_send_sticker, Flow-Like pack 'web'" in problem.message
+    assert "missing: copilot_abort, Flow-Like pack 'llm'" in problem.message
 
 
 def test_keys_flowlike_does_not_list_name_no_pack(registry):
@@ -57,8 +57,8 @@ def test_edit_save_reopen_and_export_keep_the_placeholder(imported, registry, tm
 
 def test_a_run_that_would_reach_a_placeholder_fails_before_anything_runs(imported, registry):
     board, _ = imported
-    with pytest.raises(BoardError, match=r"would reach 1 node.*'Sticker' \(n-fetch\): missing telegram_send_sticker "
-                                         r"\(Flow-Like pack 'web'\)"):
+    with pytest.raises(BoardError, match=r"would reach 1 node.*'Sticker' \(n-fetch\): missing copilot_abort "
+                                         r"\(Flow-Like pack 'llm'\)"):
         board.run(registry=registry)
 
 
@@ -93,7 +93,7 @@ def test_a_placeholder_feeding_data_counts_as_reached(registry):
 def test_placeholder_pins_keep_schema_options_and_values_through_export(registry, tmp_path):
     pin = fl_pin("s", "session", data_type="Struct", schema="TelegramSession", default={"chat": 42},
                  options={"valid_values": ["a", "b"], "range": [0, 5], "step": 0.5, "sensitive": True})
-    board, _ = open_board(json.dumps(fl_board(fl_node("t", "telegram_send_sticker", [pin]))).encode(), registry)
+    board, _ = open_board(json.dumps(fl_board(fl_node("t", "copilot_abort", [pin]))).encode(), registry)
     again, _ = open_board(export_board(board, tmp_path / "t.board", registry=registry), registry)
     kept = again.nodes["t"].pins["s"]
     assert again == board
@@ -106,14 +106,14 @@ def test_placeholder_pins_keep_schema_options_and_values_through_export(registry
 
 def test_starting_on_a_placeholder_is_refused_naming_it(imported, registry):
     board, _ = imported
-    with pytest.raises(BoardError, match=r"'Sticker' \(n-fetch\): missing telegram_send_sticker"):
+    with pytest.raises(BoardError, match=r"'Sticker' \(n-fetch\): missing copilot_abort"):
         board.run(start="n-fetch", registry=registry)
 
 
 def test_a_board_whose_event_is_a_placeholder_says_so(registry):
     from flowlike_core import UnknownNodeError
 
-    board, _ = open_board(json.dumps(fl_board(fl_node("c", "discord_wait_for_message",
+    board, _ = open_board(json.dumps(fl_board(fl_node("c", "copilot_client_stop",
                                                       [exec_pin("o", "exec_out", "Output")],
                                                       friendly_name="Discord"))).encode(), registry)
     with pytest.raises(UnknownNodeError, match=r"no event node to start from; 'Discord' \(c\) is a placeholder"):
