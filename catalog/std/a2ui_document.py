@@ -5,13 +5,15 @@ Every UI node makes one message (Flow-Like's tagged form of the A2UI protocol: `
 run's document (in `ctx.cache`, seeded from the payload's `_elements`/`_route`/`_query_params` as Flow-Like's
 frontend sends them) and logs it as one `a2ui {json}` line: the run's UI output. A renderer replays those lines
 with the same `Document.apply`, live through a listener's `log` hook or afterwards through `messages(run)`; so
-the engine stays free of UI concerns and the document a node reads is the one the user sees.
+the engine stays free of UI concerns and the document a node reads is the one the user sees. The lines are at
+INFO level: a board whose log level is above INFO sends no UI.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import warnings
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -268,6 +270,14 @@ class Document:
             props["options"] = {"literalOptions": copy.deepcopy(update["options"])}
         elif op == "setProps":
             props.update(copy.deepcopy(update["props"]))
+        elif op in ("setChartData", "setNivoData"):
+            props["data"] = {"literalJson": copy.deepcopy(update["data"])}
+        elif op == "setChartLayout":
+            props["layout"] = {"literalJson": copy.deepcopy(update["layout"])}
+        elif op == "setNivoConfig":
+            for key in ("config", "chartType", "colors", "height"):
+                if key in update:
+                    props[key] = literal(copy.deepcopy(update[key]))
         elif op == "setAction":
             element["actions"] = [copy.deepcopy(update["action"])]
         elif op == "setTableData":
@@ -353,7 +363,13 @@ def message_of(line: str) -> dict[str, Any] | None:
 
 
 def messages(run: Run) -> list[dict[str, Any]]:
-    """The A2UI messages a run sent, in order (what a renderer replays)."""
+    """The A2UI messages a run kept, in order (what a renderer replays). A node that ran very often keeps only its
+    first lines (`flowlike_core.run.FOLDED_LOGS`): then a warning says so; a live listener gets every message."""
+    dropped = [stats.node_name for stats in run.folded.values() if stats.dropped_logs]
+    if dropped:
+        warnings.warn(f"run {run.id}: nodes {', '.join(dropped)} ran too often to keep every log line; the A2UI "
+                      "messages replayed from it may miss some (watch the run live with a listener)", RuntimeWarning,
+                      stacklevel=2)
     return [m for line in run.logs() if (m := message_of(line.message)) is not None]
 
 

@@ -336,18 +336,6 @@ def a2ui_set_media_source(ctx: Context, element_ref: dict | str,
     update(ctx, element_ref, {"type": "setProps", "props": {"src": {"literalString": str(src)}}})
 
 
-@node(friendly_name="Set Chart Data", category="UI/Elements/Charts", exec_pins=True)
-def a2ui_set_chart_data(ctx: Context, element_ref: dict | str, data: Any = None) -> None:
-    """Sets a Plotly chart's traces."""
-    update(ctx, element_ref, {"type": "setProps", "props": {"data": {"literalJson": data}}})
-
-
-@node(friendly_name="Set Chart Layout", category="UI/Elements/Charts", exec_pins=True)
-def a2ui_set_chart_layout(ctx: Context, element_ref: dict | str, layout: Any = None) -> None:
-    """Sets a Plotly chart's layout."""
-    update(ctx, element_ref, {"type": "setProps", "props": {"layout": {"literalJson": layout}}})
-
-
 # ---- containers ------------------------------------------------------------------------------------------------
 
 

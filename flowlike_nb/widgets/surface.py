@@ -9,7 +9,8 @@
 The view replays the run's A2UI messages (`a2ui_document.messages`, or live through the listener's `log` hook)
 with the same `Document.apply` the nodes use, then renders each surface's component tree: a VBox/HBox per
 container, a Label, Button, Text, Checkbox, Dropdown, slider or progress bar per element, HTML for Markdown,
-tables and images. An element's widget is rebuilt only when its component changed. What the user types,
+tables and images; a chart shows the data it would draw (as a table or JSON), other components their type.
+An element's widget is rebuilt only when its component changed. What the user types,
 picks or ticks goes into the document (the data model when the input is bound to a path), so `payload()` is
 what a frontend sends with its next action (`_elements`, `_route`, `_query_params`) and the board reads it.
 """
@@ -185,6 +186,8 @@ class SurfaceView(Listener):
             return widgets.HTML(MarkdownIt("commonmark", {"html": False}).render(str(get("content", "") or "")))
         if kind == "table":
             return widgets.HTML(table_html(get("columns") or [], get("data") or []))
+        if kind in ("nivochart", "plotlychart"):  # no chart drawing here: the data it would draw
+            return widgets.HTML(chart_html(get("data") or []))
         if kind in ("image", "avatar"):
             return widgets.HTML(f"<img src='{html.escape(str(get('src', '') or ''))}' "
                                 f"alt='{html.escape(str(get('alt', '') or ''))}' style='max-width:100%'>")
@@ -198,6 +201,13 @@ class SurfaceView(Listener):
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
+
+
+def chart_html(data: Any) -> str:
+    """A chart's data as a table (rows of plain values, a Nivo bar chart's), else as indented JSON."""
+    flat = isinstance(data, list) and all(isinstance(r, dict) and all(not isinstance(v, dict | list)
+                                                                       for v in r.values()) for r in data)
+    return table_html([], data) if flat and data else f"<pre>{html.escape(json.dumps(data, indent=1))}</pre>"
 
 
 def is_path(value: Any) -> bool:

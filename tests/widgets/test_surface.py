@@ -150,6 +150,18 @@ def test_markdown_table_progress_and_dialogs(surfaces):
     assert any("Edit item" in getattr(w, "value", "") for w in view.widget.children)
 
 
+def test_a_chart_shows_its_data(surfaces):
+    surfaces.step("a2ui_create_element", surface_id="main", parent_id="root", element_id="c",
+                  component_type="nivoChart", props={})
+    surfaces.step("a2ui_push_csv_to_chart", element_ref="c", csv="m,n\nJan,3")
+    surfaces.step("a2ui_create_element", surface_id="main", parent_id="root", element_id="p",
+                  component_type="plotlyChart", props={})
+    surfaces.step("a2ui_push_csv_to_chart", element_ref="p", library="Plotly", csv="m,n\nJan,3")
+    bars, lines = tree(SurfaceView(surfaces.run())).children[3:]
+    assert "<td>Jan</td><td>3.0</td>" in bars.value
+    assert lines.value.startswith("<pre>") and "&quot;bar&quot;" in lines.value
+
+
 def test_a_deleted_surface_disappears(surfaces):
     surfaces.step("a2ui_delete_surface", surface_id="main")
     view = SurfaceView(surfaces.run())
