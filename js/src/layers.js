@@ -113,9 +113,9 @@ export function stubElement(store, end, direction, [x, y]) {
 export const STUB_WIDTH = 170;
 export const STUB_GAP = 80; // between the layer's nodes and the stubs of its wires that leave it
 
-/** A box's rows: its inputs, then its outputs (each on a row of its own: their labels name node and pin). */
+/** A box's height: its inputs down the left edge beside its outputs down the right, as a node's pins are. */
 export function layerHeight(pins) {
-  return HEADER + PIN_ROW * Math.max(pins.inputs.length + pins.outputs.length, 1) + FOOTER;
+  return HEADER + PIN_ROW * Math.max(pins.inputs.length, pins.outputs.length, 1) + FOOTER;
 }
 
 /** Canvas point of a boundary pin on the box of `layer` (null if the pin is not on its edge). */
@@ -125,7 +125,7 @@ export function layerPinPoint(layer, pins, nodeId, pinId) {
   let row = pins.inputs.findIndex(match);
   if (row >= 0) return [x, y + HEADER + PIN_ROW * row + PIN_ROW / 2];
   row = pins.outputs.findIndex(match);
-  return row >= 0 ? [x + NODE_WIDTH, y + HEADER + PIN_ROW * (pins.inputs.length + row) + PIN_ROW / 2] : null;
+  return row >= 0 ? [x + NODE_WIDTH, y + HEADER + PIN_ROW * row + PIN_ROW / 2] : null;
 }
 
 /** The status a collapsed layer shows: failed, running or queued if one of its nodes is, succeeded if all ran. */
@@ -136,17 +136,20 @@ export function layerStatus(states) {
   return shown.includes("succeeded") ? "succeeded" : shown[0];
 }
 
+/** A boundary pin: named as the pin inside (as Flow-Like's layer pins are), the node it is on beside it. */
 function pinRow(entry, row, direction) {
   const { node, pin } = entry;
   const exec = isExec(pin);
-  const label = `${node.friendly_name || node.name}.${(pin.friendly_name || "").trim() || pin.name}`;
+  const name = (pin.friendly_name || "").trim() || (exec ? "" : pin.name); // exec pins unnamed, as on a node
+  const nodeName = node.friendly_name || node.name;
   return h("div", {
     class: `fl-pin fl-pin-${direction} fl-layer-pin`, "data-testid": "layer-pin", "data-direction": direction,
     "data-inner-node": node.id, "data-inner-pin": pin.id, "data-pin-name": pin.name,
-    title: `${label}: ${exec ? "exec" : typeLabel(pin)}`, style: { top: `${HEADER + row * PIN_ROW}px` },
+    title: `${nodeName}.${name || pin.name}: ${exec ? "exec" : typeLabel(pin)}`, style: { top: `${HEADER + row * PIN_ROW}px` },
   },
   h("span", { class: `fl-port fl-wired fl-t-${pin.data_type} fl-v-${pin.value_type}${exec ? " fl-exec" : ""}` }),
-  h("span", { class: "fl-pin-label" }, label));
+  h("span", { class: "fl-pin-label", "data-testid": "layer-pin-label" }, name),
+  h("span", { class: "fl-layer-pin-node", "data-testid": "layer-pin-node" }, nodeName));
 }
 
 /** The collapsed box of a layer: its name, how many nodes it holds (at any depth), its boundary pins. */
@@ -161,7 +164,7 @@ export function layerElement(layer, pins, count, status) {
     h("span", { class: "fl-node-title", "data-testid": "layer-title" }, layer.name),
     h("span", { class: "fl-layer-count", "data-testid": "layer-count" }, `${count} nodes`)),
   pins.inputs.map((entry, row) => pinRow(entry, row, "in")),
-  pins.outputs.map((entry, row) => pinRow(entry, pins.inputs.length + row, "out")));
+  pins.outputs.map((entry, row) => pinRow(entry, row, "out")));
   if (status) el.dataset.status = status;
   return el;
 }

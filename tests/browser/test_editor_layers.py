@@ -319,6 +319,18 @@ def test_inside_a_layer_wires_that_leave_it_end_at_stubs_named_after_the_node_ou
     stubs = editor.get_by_test_id("boundary-stub")
     expect(stubs).to_have_count(0)  # on the board nothing is outside
 
+    # The box's pins are named as the pins inside (their node beside them), inputs left beside outputs right.
+    box = editor.get_by_test_id("layer")
+    into, out = box.locator("[data-testid='layer-pin'][data-direction='in']"), \
+        box.locator("[data-testid='layer-pin'][data-direction='out']")
+    expect(out.get_by_test_id("layer-pin-label")).to_have_text("Result")
+    expect(out.get_by_test_id("layer-pin-node")).to_have_text("Bt Double")
+    expect(into.get_by_test_id("layer-pin-label")).to_have_text("")  # an exec pin, unnamed as on a node
+    expect(into.get_by_test_id("layer-pin-node")).to_have_text("Bt Double")
+    assert out.get_attribute("title") == "Bt Double.Result: Integer"
+    assert into.evaluate("(e) => e.style.top") == out.evaluate("(e) => e.style.top") == "28px"
+    assert box.evaluate("(e) => e.style.height") == "56px"  # header, one row of pins, footer
+
     editor.get_by_test_id("layer").get_by_test_id("layer-header").dblclick()
     expect(editor.get_by_test_id("node")).to_have_count(2)
     expect(stubs).to_have_count(2)
