@@ -30,7 +30,8 @@ DOM hooks for browser tests (all stable `data-testid` attributes; ids are the bo
     layer (a collapsed layer of the level shown: data-layer-id, data-status of its nodes, class fl-selected when
           selected), layer-header,
           layer-title, layer-count, layer-rename (the name being edited), layer-pin (a boundary pin:
-          data-direction, data-inner-node, data-inner-pin; class fl-fit as pins have), breadcrumb (shown inside a
+          data-direction, data-inner-node, data-inner-pin; class fl-fit as pins have; layer-pin-label: the inner
+          pin's name, layer-pin-node: its node's), breadcrumb (shown inside a
           layer: breadcrumb-board, then a breadcrumb-layer per level, data-layer-id; all but the last lead
           back), boundary-stub (inside a layer: the end outside it of a wire that leaves it; data-direction = in|out,
           data-outer-node, data-outer-pin; stub-label names the node and pin; a click goes there),
