@@ -126,6 +126,8 @@ class Document:
         if not isinstance(payload, dict):
             return document
         for key, element in (payload.get("_elements") or {}).items():
+            if not isinstance(element, dict):
+                raise A2UIError(f"payload element {key!r} must be an object with a 'component', got {element!r}")
             surface_id, _, component_id = key.rpartition("/")
             surface = document.surface(surface_id or "main", create=True)
             surface["components"][component_id] = {"id": component_id, "style": element.get("style"),
@@ -192,7 +194,10 @@ class Document:
         handler = getattr(self, f"_on_{kind}", None)
         if handler is None:
             raise A2UIError(f"unknown A2UI message type {kind!r}")
-        handler(message)
+        try:
+            handler(message)
+        except KeyError as missing:
+            raise A2UIError(f"A2UI message {kind!r} lacks {missing}: {message!r}") from None
 
     def _on_beginRendering(self, m: dict[str, Any]) -> None:  # noqa: N802 (A2UI's message names)
         self.surfaces[m["surfaceId"]] = {"id": m["surfaceId"], "rootComponentId": m.get("rootComponentId", "root"),

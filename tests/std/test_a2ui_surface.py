@@ -124,3 +124,7 @@ def test_document_refuses_unknown_messages_and_updates():
     document.apply({"type": "surfaceUpdate", "surfaceId": "s", "components": [{"id": "t", "component": {}}]})
     with pytest.raises(A2UIError, match="unknown element update 'melt'"):
         document.apply({"type": "upsertElement", "elementId": "t", "value": {"type": "melt"}})
+    with pytest.raises(A2UIError, match="'deleteSurface' lacks 'surfaceId'"):
+        document.apply({"type": "deleteSurface"})
+    with pytest.raises(A2UIError, match="payload element 'main/x' must be an object"):
+        Document.from_payload({"_elements": {"main/x": "text"}})
