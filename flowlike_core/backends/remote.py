@@ -174,13 +174,15 @@ class NodeRecorder(Recorder):
         self.sequence += 1
         event = self.open[id(trace)] = ["node", self.sequence, trace.node_id, trace.node_name, trace.step,
                                         trace.start, trace.folded]
-        self.sender.emit(event)
+        sender = self.sender
+        with sender.lock:
+            sender.outbox.append(event)
 
     def node_finished(self, run: Run, trace: NodeTrace) -> None:
         started = self.open.pop(id(trace), None)
-        end = (trace.end, trace.status.value, trace.error, trace.traceback, trace.cached)  # (status as text: fast)
-        if started is not None:
-            self.sender.end_node(started, end)
+        if started is not None:  # (the status as text: it pickles fast)
+            self.sender.end_node(started, (trace.end, trace.status._value_, trace.error, trace.traceback,
+                                           trace.cached))
 
 
 def final_state(run: Run) -> dict[str, Any]:
