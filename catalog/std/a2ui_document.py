@@ -32,6 +32,13 @@ FLAG_UPDATES = {"setVisibility": "visible", "setDisabled": "disabled", "setLoadi
                 "setPlaceholder": "placeholder", "setProgress": "value"}
 """Element updates that set one property: the update's type and the property (and the update's field) it sets."""
 
+ANNOTATION_UPDATES = {"addHotspot": ("hotspots", "add"), "removeHotspot": ("hotspots", "remove"),
+                      "setHotspots": ("hotspots", "set"), "setHotspotImage": ("hotspots", "image"),
+                      "addLabelerBox": ("boxes", "add"), "removeLabelerBox": ("boxes", "remove"),
+                      "updateLabelerBoxLabel": ("boxes", "relabel"), "setLabelerBoxes": ("boxes", "set"),
+                      "setLabelerImage": ("boxes", "image")}
+"""Updates of an image's annotations: the property holding them and what the update does."""
+
 
 class A2UIError(ValueError):
     """A UI node was given something that names no element, surface or container of the run's document."""
@@ -283,6 +290,8 @@ class Document:
             for key in ("config", "chartType", "colors", "height"):
                 if key in update:
                     props[key] = literal(copy.deepcopy(update[key]))
+        elif op in ANNOTATION_UPDATES:
+            self._annotate(full_id, props, op, update)
         elif op == "setAction":
             element["actions"] = [copy.deepcopy(update["action"])]
         elif op == "setTableData":
@@ -311,6 +320,28 @@ class Document:
             children_of(props).clear()
         else:
             raise A2UIError(f"unknown element update {op!r} for {full_id!r}")
+
+    def _annotate(self, full_id: str, props: dict[str, Any], op: str, update: dict[str, Any]) -> None:
+        """Hotspots of an image-hotspot element, boxes of an image labeler: add, remove, relabel, set, image."""
+        key, verb = ANNOTATION_UPDATES[op]
+        items = [dict(i) for i in unbound(props.get(key)) or []]
+        if verb == "image":
+            props["src"] = literal(update["src"])
+            if "alt" in update:
+                props["alt"] = literal(update["alt"])
+            return
+        if verb == "set":
+            items = copy.deepcopy(update[key])
+        elif verb == "add":
+            added = copy.deepcopy(update["hotspot" if key == "hotspots" else "box"])
+            items = [i for i in items if i.get("id") != added["id"]] + [added]
+        else:
+            item_id = update["hotspotId" if key == "hotspots" else "boxId"]
+            if not any(i.get("id") == item_id for i in items):
+                raise A2UIError(f"{full_id!r} has no {key[:-1] if key == 'hotspots' else 'box'} {item_id!r}")
+            items = [i for i in items if i.get("id") != item_id] if verb == "remove" else [
+                {**i, "label": update["label"]} if i.get("id") == item_id else i for i in items]
+        props[key] = {"literalJson": items}
 
     def _on_requestElements(self, m: dict[str, Any]) -> None:  # noqa: N802
         self.requested = list(m["elementIds"])

@@ -9,7 +9,8 @@
 The view replays the run's A2UI messages (`a2ui_document.messages`, or live through the listener's `log` hook)
 with the same `Document.apply` the nodes use, then renders each surface's component tree: a VBox/HBox per
 container, a Label, Button, Text, Checkbox, Dropdown, slider or progress bar per element, HTML for Markdown,
-tables and images; a chart shows the data it would draw (as a table or JSON), other components their type.
+tables and images (an image's hotspots or labelled boxes listed under it); a chart shows the data it would
+draw (as a table or JSON), other components their type.
 An element's widget is rebuilt only when its component changed. What the user types,
 picks or ticks goes into the document (the data model when the input is bound to a path), so `payload()` is
 what a frontend sends with its next action (`_elements`, `_route`, `_query_params`) and the board reads it.
@@ -188,9 +189,14 @@ class SurfaceView(Listener):
             return widgets.HTML(table_html(get("columns") or [], get("data") or []))
         if kind in ("nivochart", "plotlychart"):  # no chart drawing here: the data it would draw
             return widgets.HTML(chart_html(get("data") or []))
+        image = (f"<img src='{html.escape(str(get('src', '') or ''))}' "
+                 f"alt='{html.escape(str(get('alt', '') or ''))}' style='max-width:100%'>")
         if kind in ("image", "avatar"):
-            return widgets.HTML(f"<img src='{html.escape(str(get('src', '') or ''))}' "
-                                f"alt='{html.escape(str(get('alt', '') or ''))}' style='max-width:100%'>")
+            return widgets.HTML(image)
+        if kind in ("imagehotspot", "imagelabeler"):  # the image, and its hotspots or boxes listed below it
+            marks = get("hotspots" if kind == "imagehotspot" else "boxes") or []
+            return widgets.HTML(image + table_html([], [{k: v for k, v in m.items() if not isinstance(v, dict | list)}
+                                                        for m in marks if isinstance(m, dict)]))
         if kind == "divider":
             return widgets.HTML("<hr>")
         if kind == "badge":

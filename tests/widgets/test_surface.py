@@ -162,6 +162,14 @@ def test_a_chart_shows_its_data(surfaces):
     assert lines.value.startswith("<pre>") and "&quot;bar&quot;" in lines.value
 
 
+def test_an_image_lists_its_hotspots(surfaces):
+    surfaces.step("a2ui_create_element", surface_id="main", parent_id="root", element_id="map",
+                  component_type="imageHotspot", props={"src": "plan.png"})
+    surfaces.step("a2ui_update_hotspot", element_ref="map", hotspot={"id": "door", "x": 0.2, "y": 0.5})
+    spots = tree(SurfaceView(surfaces.run())).children[3]
+    assert "<img src='plan.png'" in spots.value and "<td>door</td><td>0.2</td><td>0.5</td>" in spots.value
+
+
 def test_a_deleted_surface_disappears(surfaces):
     surfaces.step("a2ui_delete_surface", surface_id="main")
     view = SurfaceView(surfaces.run())
