@@ -86,6 +86,8 @@ class LiveBrowser:
     unsaved: list[Download] = field(default_factory=list)
     """Downloads that arrived while no download folder was set: Wait For Download saves them where it looks."""
     saved: list[Path] = field(default_factory=list)
+    reserved: set[Path] = field(default_factory=set)
+    """The names of downloads being written."""
     claimed: set[Path] = field(default_factory=set)
     download_errors: list[str] = field(default_factory=list)
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
@@ -148,14 +150,17 @@ class LiveBrowser:
         appears whole (written under a temporary name first). None, with the reason kept, when it failed."""
         from playwright.async_api import Error
 
-        target = free_name(folder, download.suggested_filename)
+        target = free_name(folder, download.suggested_filename, self.reserved)
+        self.reserved.add(target)
         partial = target.with_name(target.name + ".part")
         try:
             await download.save_as(partial)
-        except Error as exc:
-            self.download_errors.append(f"download of {download.url} failed: {exc.message}")
+            os.replace(partial, target)
+        except (Error, OSError) as exc:
+            self.download_errors.append(f"download of {download.url} failed: {first_line(exc)}")
             return None
-        os.replace(partial, target)
+        finally:
+            self.reserved.discard(target)
         self.saved.append(target)
         return target
 
@@ -189,10 +194,10 @@ async def _finish(request: Request, entry: NetworkRequest) -> None:
         entry.size_bytes = sizes["responseBodySize"] + sizes["responseHeadersSize"]
 
 
-def free_name(folder: Path, name: str) -> Path:
-    """`folder/name`, or `name (1).ext`, `name (2).ext`... when taken."""
+def free_name(folder: Path, name: str, reserved: set[Path]) -> Path:
+    """`folder/name`, or `name (1).ext`, `name (2).ext`... when taken (or `reserved` for a download under way)."""
     candidate, stem, suffix, n = folder / name, Path(name).stem, Path(name).suffix, 1
-    while candidate.exists():
+    while candidate.exists() or candidate in reserved:
         candidate, n = folder / f"{stem} ({n}){suffix}", n + 1
     return candidate
 
@@ -239,7 +244,9 @@ def browser_of(ctx: Context, session: AutomationSession) -> LiveBrowser:
 def page_of(ctx: Context, session: AutomationSession, doing: str = "") -> Page:
     """The page the session names (logged as `doing` in debug mode), with a clear error when it is closed."""
     live = browser_of(ctx, session)
-    page = live.pages.get(session.current_page_ref or "")
+    if session.current_page_ref is None:
+        raise LookupError("this session names no page: use the session Open Browser or New Page hands on")
+    page = live.pages.get(session.current_page_ref)
     if page is None or page.is_closed():
         raise LookupError(f"the session's page {session.current_page_ref!r} is closed: use a session from New Page "
                           f"or from a node before Close Page")

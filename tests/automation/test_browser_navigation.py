@@ -102,6 +102,14 @@ def test_each_session_acts_on_its_own_page(steps, site) -> None:
     assert run.error_node == after.id
 
 
+def test_the_session_from_before_open_names_no_page(steps, site) -> None:
+    s = steps()
+    s.session = (s.start, "session")
+    s.step("browser_goto", url=f"{site}/")
+    with pytest.raises(NodeFailed, match="this session names no page: use the session Open Browser or New Page"):
+        s.ok()
+
+
 def test_a_failed_action_says_what_failed(steps, site) -> None:
     s = steps(page_load_timeout=1)
     s.step("browser_goto", url=f"{site}/")
