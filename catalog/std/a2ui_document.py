@@ -58,6 +58,8 @@ def literal(value: Any) -> Any:
 def unbound(value: Any, data: dict[str, Any] | None = None) -> Any:
     """The plain value of a bound value: a literal's content, a path's value in the data model (or None)."""
     if isinstance(value, dict):
+        if isinstance(value.get("literalJson"), str):  # JSON sent as text (a geo map's markers and routes)
+            return json.loads(value["literalJson"])
         for key in ("literalString", "literalNumber", "literalBool", "literalOptions", "literalJson"):
             if key in value:
                 return value[key]
@@ -292,6 +294,11 @@ class Document:
                     props[key] = literal(copy.deepcopy(update[key]))
         elif op in ANNOTATION_UPDATES:
             self._annotate(full_id, props, op, update)
+        elif op in ("setGeoMapMarkers", "setGeoMapRoutes"):
+            key = "markers" if op == "setGeoMapMarkers" else "routes"
+            props[key] = copy.deepcopy(update[key])
+        elif op == "setGeoMapViewport":
+            props.update({key: literal(value) for key, value in update["viewport"].items()})
         elif op == "setAction":
             element["actions"] = [copy.deepcopy(update["action"])]
         elif op == "setTableData":

@@ -10,7 +10,7 @@ The view replays the run's A2UI messages (`a2ui_document.messages`, or live thro
 with the same `Document.apply` the nodes use, then renders each surface's component tree: a VBox/HBox per
 container, a Label, Button, Text, Checkbox, Dropdown, slider or progress bar per element, HTML for Markdown,
 tables and images (an image's hotspots or labelled boxes listed under it); a chart shows the data it would
-draw (as a table or JSON), other components their type.
+draw (as a table or JSON), a geo map its viewport and markers, other components their type.
 An element's widget is rebuilt only when its component changed. What the user types,
 picks or ticks goes into the document (the data model when the input is bound to a path), so `payload()` is
 what a frontend sends with its next action (`_elements`, `_route`, `_query_params`) and the board reads it.
@@ -193,6 +193,11 @@ class SurfaceView(Listener):
                  f"alt='{html.escape(str(get('alt', '') or ''))}' style='max-width:100%'>")
         if kind in ("image", "avatar"):
             return widgets.HTML(image)
+        if kind == "geomap":  # no map tiles here: the viewport and the markers listed
+            where = ", ".join(f"{k} {get(k)}" for k in ("latitude", "longitude", "zoom") if get(k) is not None)
+            marks = [{"id": m.get("id"), "label": m.get("label", ""), **(m.get("coordinate") or {})}
+                     for m in get("markers") or [] if isinstance(m, dict)]
+            return widgets.HTML(f"<div>map {html.escape(where)}</div>" + table_html([], marks))
         if kind in ("imagehotspot", "imagelabeler"):  # the image, and its hotspots or boxes listed below it
             marks = get("hotspots" if kind == "imagehotspot" else "boxes") or []
             return widgets.HTML(image + table_html([], [{k: v for k, v in m.items() if not isinstance(v, dict | list)}

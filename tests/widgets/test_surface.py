@@ -170,6 +170,18 @@ def test_an_image_lists_its_hotspots(surfaces):
     assert "<img src='plan.png'" in spots.value and "<td>door</td><td>0.2</td><td>0.5</td>" in spots.value
 
 
+def test_a_geo_map_lists_its_viewport_and_markers(surfaces):
+    surfaces.step("a2ui_create_element", surface_id="main", parent_id="root", element_id="map",
+                  component_type="geoMap", props={})
+    surfaces.step("a2ui_update_geomap", element_ref="map", markers=[
+        {"id": "hq", "coordinate": {"latitude": 48.1, "longitude": 11.6}, "label": "HQ"}])
+    surfaces.step("a2ui_update_geomap", element_ref="map", property="Viewport",
+                  viewport={"latitude": 48, "longitude": 11, "zoom": 5})
+    geo = tree(SurfaceView(surfaces.run())).children[3]
+    assert "map latitude 48, longitude 11, zoom 5" in geo.value
+    assert "<td>hq</td><td>HQ</td><td>48.1</td><td>11.6</td>" in geo.value
+
+
 def test_a_deleted_surface_disappears(surfaces):
     surfaces.step("a2ui_delete_surface", surface_id="main")
     view = SurfaceView(surfaces.run())
