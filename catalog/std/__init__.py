@@ -7,6 +7,7 @@ from flowlike_catalog.std import (
     a2ui_elements,
     a2ui_geomap,
     a2ui_navigation,
+    a2ui_scene,
     a2ui_surface,
     arrays,
     chat,
@@ -48,6 +49,6 @@ PACK = Pack(
     modules=[events, control, loops, variables, log, notifications, integers, floats, expressions, vectors, logic,
              strings, text, similarity, arrays, maps, sets, references, structs, conversions, types, json_nodes,
              dates, hashing, markdown, env, users, cuid, fakes, widget_events, chat, a2ui_surface, a2ui_elements,
-             a2ui_charts, a2ui_annotations, a2ui_geomap, a2ui_navigation],
+             a2ui_charts, a2ui_annotations, a2ui_geomap, a2ui_scene, a2ui_navigation],
     description="Standard nodes every board needs",
 )
