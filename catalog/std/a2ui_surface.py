@@ -140,3 +140,16 @@ def a2ui_remove_from_container(ctx: Context, container_id: str,
     surface_id, _, component_id = child[0].rpartition("/")
     emit(ctx, {"type": "removeElement", "surfaceId": surface_id, "elementId": component_id})
     return True
+
+
+@node(friendly_name="Instantiate Widget", category="UI/Container", exec_pins=True)
+def a2ui_instantiate_widget(app_id: str, widget_id: str, instance_id: str,
+                            customization_values: Annotated[Any, Pin(default={})],
+                            action_bindings: Annotated[Any, Pin(default={})]) -> Annotated[Any, Pin(
+                                name="widget_instance")]:
+    """Makes a widget instance: which app's widget, this instance's id, its customization values and the actions
+    its controls are bound to (the frontend renders the widget it names)."""
+    if not widget_id or not instance_id:
+        raise A2UIError("Instantiate Widget needs a widget id and an instance id")
+    return {"widgetId": widget_id, "instanceId": instance_id, "customizationValues": customization_values,
+            "actionBindings": action_bindings, "widgetRef": {"appId": app_id, "widgetId": widget_id}}

@@ -128,3 +128,10 @@ def test_document_refuses_unknown_messages_and_updates():
         document.apply({"type": "deleteSurface"})
     with pytest.raises(A2UIError, match="payload element 'main/x' must be an object"):
         Document.from_payload({"_elements": {"main/x": "text"}})
+
+
+def test_instantiate_widget_names_the_app_widget_and_its_bindings(b):
+    assert b.compute("a2ui_instantiate_widget", "widget_instance", app_id="shop", widget_id="cart",
+                     instance_id="cart-1", action_bindings={"checkout": "pay"}) == {
+        "widgetId": "cart", "instanceId": "cart-1", "customizationValues": {}, "actionBindings": {"checkout": "pay"},
+        "widgetRef": {"appId": "shop", "widgetId": "cart"}}
