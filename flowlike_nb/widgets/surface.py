@@ -4,7 +4,7 @@
     view = SurfaceView()                           # or live: messages arrive while the board runs
     board.run(listeners=[view])
     view.document.elements()["main/name"]          # a value typed into a text field lands in the document
-    SurfaceView(on_action=lambda element, payload: board.run(payload=payload, listeners=[view]))
+    view = SurfaceView(on_action=lambda element, payload: board.run(payload=payload, listeners=[view]))
 
 The view replays the run's A2UI messages (`a2ui_document.messages`, or live through the listener's `log` hook)
 with the same `Document.apply` the nodes use, then renders each surface's component tree: a VBox/HBox per
@@ -45,6 +45,9 @@ class SurfaceView(Listener):
         self.widget = widgets.VBox()
         self._built: dict[str, tuple[str, widgets.Widget]] = {}
         """Each element's widget with the component snapshot it was built from."""
+        self._boxes: dict[str, widgets.Box] = {}
+        """Each container's box (its children are set anew as they change)."""
+        self._route, self._dialogs = widgets.HTML(), widgets.HTML()
         for message in messages(run) if run is not None else ():
             self.document.apply(message)
         self.render()
@@ -98,17 +101,23 @@ class SurfaceView(Listener):
     # ---- rendering -------------------------------------------------------------------------------------------
 
     def render(self) -> None:
+        """Show the document: widgets of unchanged elements stay, changed ones are rebuilt, gone ones closed."""
         document = self.document
-        header = [widgets.HTML(f"<b>{html.escape(d.get('title') or d['route'])}</b> (dialog)")
-                  for d in document.dialogs]
+        self._route.value = f"<small>{html.escape(document.route)}</small>"
+        self._dialogs.value = "".join(f"<div><b>{html.escape(d.get('title') or d['route'])}</b> (dialog)</div>"
+                                      for d in document.dialogs)
         surfaces = []
         for surface_id, surface in document.surfaces.items():
             root = f"{surface_id}/{surface['rootComponentId']}"
             if document.find(root) is not None:
                 surfaces.append(self._element(root, set()))
-        live = {k for k in self._built if document.find(k) is not None}
-        self._built = {k: v for k, v in self._built.items() if k in live}
-        self.widget.children = (widgets.HTML(f"<small>{html.escape(document.route)}</small>"), *header, *surfaces)
+        for cache in (self._built, self._boxes):
+            for gone in [k for k in cache if document.find(k) is None]:
+                widget = cache.pop(gone)
+                (widget[1] if isinstance(widget, tuple) else widget).close()
+        children = (self._route, self._dialogs, *surfaces)
+        if self.widget.children != children:
+            self.widget.children = children
 
     def _snapshot(self, full_id: str, component: dict[str, Any]) -> str:
         data = self.document.data_models.get(full_id.rpartition("/")[0], {})
@@ -124,13 +133,22 @@ class SurfaceView(Listener):
         props = component.get("component", {})
         if props.get("children") is not None:
             surface_id = full_id.rpartition("/")[0]
-            box = CONTAINERS.get(props.get("type", ""), widgets.VBox)
-            kids = [self._element(f"{surface_id}/{c}", seen | {full_id}) for c in children_of(dict(props))]
-            widget = box(kids)
+            kind = CONTAINERS.get(props.get("type", ""), widgets.VBox)
+            kids = tuple(self._element(f"{surface_id}/{c}", seen | {full_id}) for c in children_of(dict(props)))
+            box = self._boxes.get(full_id)
+            if type(box) is not kind:
+                if box is not None:
+                    box.close()
+                box = self._boxes[full_id] = kind()
+            if box.children != kids:
+                box.children = kids
+            widget = box
         else:
             snapshot = self._snapshot(full_id, component)
             built = self._built.get(full_id)
             if built is None or built[0] != snapshot:
+                if built is not None:
+                    built[1].close()
                 built = self._built[full_id] = (snapshot, self._leaf(full_id, props))
             widget = built[1]
         widget.layout.display = "none" if self.prop(full_id, "visible") is False else None

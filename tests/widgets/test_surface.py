@@ -92,11 +92,15 @@ def test_messages_arriving_live_update_the_widgets(surfaces):
     assert go.layout.display == "none" and agree.disabled is True
 
 
-def test_an_unchanged_element_keeps_its_widget(surfaces):
+def test_an_unchanged_element_keeps_its_widget_and_a_removed_one_is_closed(surfaces):
     view = SurfaceView(surfaces.run())
-    name = tree(view).children[1]
+    root, title = tree(view), tree(view).children[0]
+    name, go = root.children[1], root.children[2].children[3]
     view.apply({"type": "upsertElement", "elementId": "main/title", "value": {"type": "setText", "text": "Bye"}})
-    assert tree(view).children[0].value == "Bye" and tree(view).children[1] is name
+    assert tree(view) is root and root.children[0].value == "Bye" and root.children[1] is name
+    assert title.comm is None  # the old label was closed, not left behind in the kernel
+    view.apply({"type": "removeElement", "surfaceId": "main", "elementId": "go"})
+    assert go.comm is None and len(root.children[2].children) == 3
 
 
 def test_values_the_user_enters_land_in_the_document_and_go_to_the_next_run(surfaces):
