@@ -185,7 +185,7 @@ class Document:
         return {**copy.deepcopy(component), "__element_id": full_id}
 
     def prop(self, full_id: str, component: dict[str, Any], name: str) -> Any:
-        return unbound(component.get("component", {}).get(name), self.data_models.get(full_id.split("/")[0]))
+        return unbound(component.get("component", {}).get(name), self.data_models.get(full_id.rpartition("/")[0]))
 
     def parent_of(self, full_id: str) -> str | None:
         surface_id, _, component_id = full_id.rpartition("/")
