@@ -3,14 +3,15 @@ straight from the run's values, typed-in constants bound once, without a dict of
 
 The code is written once per shape of wiring, as `dataclasses` writes `__init__`, for example:
 
-    def run(ctx, func=None, k0=None, c1=None, o0=None):
+    def run(ctx, func=None, k0=None, c1=None, o0=None, n=None):
         values = ctx._values
-        values[o0] = func(value=values.get(k0), step=c1)
+        values[o0] = func(values.get(k0), c1)
         return n
 
 A function-form exec node's run returns the targets of its `exec_out` (the plan's own list, bound as `n`) and is
 marked `routes`: the executor goes on with them instead of asking which exec pins the node activated.
 
+Arguments go by position where the function's parameters allow it (a keyword call costs more), by name otherwise.
 Parameter and field names are Python identifiers; every value the code uses (the function, constants, value keys,
 pin names) is a default of its own parameters, never in its source: one small tuple per node, read as locals.
 `NodeType.specialize` and `FunctionNode.specialize` decide when a node can run this way.
@@ -19,6 +20,7 @@ pin names) is a default of its own parameters, never in its source: one small tu
 from __future__ import annotations
 
 import functools
+import inspect
 import types
 from collections.abc import Callable
 from types import CodeType
@@ -43,7 +45,8 @@ def function_run(plan: NodePlan, func: Callable[..., Any], keywords: tuple[tuple
     (`NodePlan.plain_outputs`)."""
     kinds, bound = _arguments(plan, keywords)
     keys = tuple(plan.outputs[name] for name in outputs)
-    code = _code(kinds, fields if fields is not None else len(keys), exec_pins, method=False)
+    code = _code(kinds, fields if fields is not None else len(keys), exec_pins, method=False,
+                 positional=_positional(func))
     targets = (plan.exec_next.get(EXEC_OUT, []),) if exec_pins else ()
     run = types.FunctionType(code, {}, f"run_{plan.node_name}", (func, *bound, *keys, *targets))
     run.routes = exec_pins  # type: ignore[attr-defined]
@@ -77,11 +80,20 @@ def _arguments(plan: NodePlan, keywords: tuple[tuple[str, str], ...]) -> tuple[t
 
 
 @functools.cache
+def _positional(func: Callable[..., Any]) -> int:
+    """How many of the function's first parameters can be passed by position."""
+    kinds = [p.kind for p in inspect.signature(func, follow_wrapped=False).parameters.values()]
+    return next((i for i, kind in enumerate(kinds) if kind is not inspect.Parameter.POSITIONAL_OR_KEYWORD), len(kinds))
+
+
+@functools.cache
 def _code(parameters: tuple[tuple[str, int], ...], outputs: int | tuple[str, ...], exec_pins: bool, *,
-          method: bool) -> CodeType:
+          method: bool, positional: int = 0) -> CodeType:
     """The code of a specialized run, one per shape: parameters (name, kind of read), outputs (how many, or the
-    result's fields), exec pins, and whether it calls a function or a node type's `run` method."""
-    arguments = ", ".join(f"{name}={_READS[kind].format(i)}" for i, (name, kind) in enumerate(parameters))
+    result's fields), exec pins, whether it calls a function or a node type's `run` method, and how many of the
+    arguments go by position."""
+    arguments = ", ".join(_READS[kind].format(i) if i < positional else f"{name}={_READS[kind].format(i)}"
+                          for i, (name, kind) in enumerate(parameters))
     names = ["func", *(["impl"] if method else []), *(f"{'ckp'[kind]}{i}" for i, (_, kind) in enumerate(parameters)),
              *(f"o{i}" for i in range(len(outputs) if isinstance(outputs, tuple) else outputs)),
              *(["n"] if exec_pins else [])]

@@ -100,3 +100,18 @@ def test_a_routing_step_goes_on_the_same_way_on_every_path(spec, path):
         assert [t.node_id for t in run.traces] == [start.id, first.id, second.id, end.id]
     if path == "watched":
         assert watching.finished == [start.id, first.id, second.id, end.id] * 2
+
+
+@node(exec_pins=True)
+def t_spec_mixed(first: int = 0, second: int = 0, *, third: int = 0) -> Annotated[int, Pin(name="total")]:
+    """Two parameters that go by position, one only by name."""
+    return first * 100 + second * 10 + third
+
+
+def test_arguments_go_by_position_where_the_parameters_allow_it(spec):
+    spec.registry.register(t_spec_mixed, pack="test")
+    start, mixed = spec.add("t_start"), spec.add("t_spec_mixed", second=2, third=3)
+    spec.chain(start, mixed)
+    spec.wire(start, "payload", mixed, "first")
+    run = spec.run(payload=1).raise_for_status()
+    assert run.output(mixed.id, "total") == 123
