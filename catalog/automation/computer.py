@@ -90,7 +90,7 @@ class Desktop:
         with self.lock:
             found = []
             if self.display.has_extension("RANDR"):
-                reply = self.display.xrandr_get_monitors(self.root, is_active=True)
+                reply = self.root.xrandr_get_monitors(is_active=True)
                 found = [DisplayInfo(id=i, name=self.display.get_atom_name(m.name) if m.name else f"monitor-{i}",
                                      x=m.x, y=m.y, width=m.width_in_pixels, height=m.height_in_pixels,
                                      is_primary=bool(m.primary)) for i, m in enumerate(reply.monitors)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import time
 from typing import Annotated, Any, NamedTuple
 
 from flowlike_catalog.automation.computer import Desktop, desktop, png
@@ -38,10 +39,15 @@ def targets(screen: Desktop) -> list[str]:
 
 
 def set_clipboard(screen: Desktop, data: bytes, media_type: str) -> None:
-    """Owns the clipboard with the data (xclip serves it); Error fires when xclip fails."""
+    """Owns the clipboard with the data (xclip serves it), once other programs can see it there."""
     done = xclip(screen, "-i", "-t", media_type, data=data)
     if done.returncode != 0:
         raise RuntimeError(f"xclip could not set the clipboard (status {done.returncode})")
+    deadline = time.monotonic() + TIMEOUT  # xclip's server takes the clipboard after its first process exits
+    while media_type not in targets(screen):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"xclip did not take the clipboard within {TIMEOUT} s")
+        time.sleep(0.01)
 
 
 class ClipboardText(NamedTuple):

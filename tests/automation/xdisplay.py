@@ -115,9 +115,9 @@ def program(log_path: str, title: str) -> None:
     canvas = tk.Canvas(root, width=MAIN_SIZE[0], height=MAIN_SIZE[1], bg="white", highlightthickness=0)
     canvas.place(x=0, y=0)
     for name, ((x1, y1, x2, y2), color) in SQUARES.items():
-        canvas.create_rectangle(x1, y1, x2 - 1, y2 - 1, fill=hex_color(color), outline="", tags=(name,))
+        canvas.create_rectangle(x1, y1, x2, y2, fill=hex_color(color), outline="", tags=(name,))
     for x, y in PATTERNS:
-        canvas.create_rectangle(x, y, x + PATTERN_SIZE - 1, y + PATTERN_SIZE - 1, fill="black", outline="",
+        canvas.create_rectangle(x, y, x + PATTERN_SIZE, y + PATTERN_SIZE, fill="black", outline="",
                                 tags=("pattern",))
         canvas.create_rectangle(x + 8, y + 8, x + 21, y + 21, fill="yellow", outline="", tags=("pattern",))
         canvas.create_rectangle(x + 3, y + 3, x + 5, y + 5, fill="white", outline="", tags=("pattern",))
@@ -146,12 +146,19 @@ def program(log_path: str, title: str) -> None:
         elif word == "paint":
             canvas.itemconfigure("blue", fill=rest)
 
+    pending = bytearray()
+
     def command(*_: Any) -> None:
-        line = sys.stdin.readline()
-        if not line:
-            root.destroy()
+        """Acts on the whole lines that arrived (read unbuffered: a buffer would hide lines from the next call)."""
+        data = os.read(sys.stdin.fileno(), 4096)
+        if not data:  # no one to send commands (a launched copy): keep showing
+            root.tk.deletefilehandler(sys.stdin)
             return
-        act(line.strip())
+        pending.extend(data)
+        while b"\n" in pending:
+            line, _, rest = bytes(pending).partition(b"\n")
+            pending[:] = rest
+            act(line.decode().strip())
 
     root.tk.createfilehandler(sys.stdin, tk.READABLE, command)
     root.after(50, lambda: (root.update_idletasks(), note("ready")))
