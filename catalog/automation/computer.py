@@ -120,6 +120,13 @@ class Desktop:
             raw = self.root.get_image(x, y, width, height, X.ZPixmap, 0xFFFFFFFF)
         return Image.frombytes("RGB", (width, height), raw.data, "raw", "BGRX")
 
+    def color(self, x: int, y: int) -> tuple[int, int, int]:
+        """The colour of one screen pixel."""
+        width, height = self.size
+        if not (0 <= x < width and 0 <= y < height):
+            raise ValueError(f"({x}, {y}) is off the screen ({width}x{height})")
+        return self.grab(x, y, 1, 1).getpixel((0, 0))
+
     def pointer(self) -> tuple[int, int]:
         with self.lock:
             reply = self.root.query_pointer()

@@ -34,13 +34,6 @@ def check_tolerance(tolerance: int) -> None:
         raise ValueError(f"tolerance must be within 0-255, got {tolerance}")
 
 
-def color_at(screen: Desktop, x: int, y: int) -> tuple[int, int, int]:
-    width, height = screen.size
-    if not (0 <= x < width and 0 <= y < height):
-        raise ValueError(f"({x}, {y}) is off the screen ({width}x{height})")
-    return screen.grab(x, y, 1, 1).getpixel((0, 0))
-
-
 def near(color: tuple[int, int, int], wanted: tuple[int, int, int], tolerance: int) -> bool:
     return all(abs(a - b) <= tolerance for a, b in zip(color, wanted, strict=True))
 
@@ -117,7 +110,7 @@ class AssertColor(NodeType):
     def run(self, ctx: Context, *, session: AutomationSession, x: int, y: int, red: int, green: int, blue: int,
             tolerance: int) -> None:
         check_tolerance(tolerance)
-        color = color_at(desktop(ctx, session), x, y)
+        color = desktop(ctx, session).color(x, y)
         passed = near(color, (red, green, blue), tolerance)
         if not passed:
             ctx.info(f"pixel ({x}, {y}) is {color}, not ({red}, {green}, {blue}) within {tolerance}")
@@ -159,7 +152,7 @@ class WaitForColor(NodeType):
         check_tolerance(tolerance)
         screen = desktop(ctx, session)
         deadline = time.monotonic() + max(timeout_ms, 0) / 1000
-        while not (found := near(color_at(screen, x, y), (red, green, blue), tolerance)):
+        while not (found := near(screen.color(x, y), (red, green, blue), tolerance)):
             if time.monotonic() >= deadline:
                 break
             await ctx.sleep(POLL_SECONDS)

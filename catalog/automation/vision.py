@@ -244,10 +244,7 @@ class PixelColor(NamedTuple):
 @node(friendly_name="Get Pixel Color", exec_pins=True)
 def vision_get_pixel_color(ctx: Context, session: SessionIn, x: int = 0, y: int = 0) -> PixelColor:
     """The colour of one screen pixel."""
-    width, height = desktop(ctx, session).size
-    if not (0 <= x < width and 0 <= y < height):
-        raise ValueError(f"({x}, {y}) is off the screen ({width}x{height})")
-    red, green, blue = desktop(ctx, session).grab(x, y, 1, 1).getpixel((0, 0))
+    red, green, blue = desktop(ctx, session).color(x, y)
     return PixelColor(red, green, blue, f"#{red:02x}{green:02x}{blue:02x}")
 
 

@@ -147,3 +147,23 @@ def png_of(data: str) -> Image.Image:
 
 def colors(image: Image.Image) -> set[tuple[int, ...]]:
     return {color for _, color in image.getcolors()}
+
+
+def test_focus_window_starts_the_missing_program(xserver, monkeypatch, tmp_path: Path):
+    """A program named like the window is started from PATH and its window focused once it shows."""
+    script = Path(__file__).parent.parent / "xdisplay.py"
+    program = tmp_path / "bin" / "desk-launched"
+    program.parent.mkdir()
+    program.write_text(f"#!/bin/sh\necho $$ > {tmp_path / 'pid'}\n"
+                       f"exec {sys.executable} {script} {tmp_path / 'events.jsonl'} desk-launched\n")
+    program.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{program.parent}{os.pathsep}{os.environ['PATH']}")
+    desk = Desk()
+    focus = desk.step("computer_focus_window", window_title="desk-launched", exact_match=True)
+    try:
+        run = desk.ok()
+        window = run.output(focus.id, "window")
+        assert window.title == "desk-launched" and window.is_focused
+    finally:
+        pid = until(lambda: (tmp_path / "pid").exists() and (tmp_path / "pid").read_text().strip(), "the pid file")
+        os.kill(int(pid), signal.SIGKILL)

@@ -66,6 +66,14 @@ def test_click_template_clicks_its_centre_and_falls_back(app, template, absent, 
     assert [(p["x"], p["y"], p["button"]) for p in presses] == [(x, y, 3), (50, 40, 1)]
 
 
+def test_mouse_click_aims_at_a_template(app, template, desk):
+    desk.step("computer_mouse_click", x=1, y=1, use_template_matching=True, template={"path": str(template)},
+              natural_move=True, move_duration_ms=50)
+    desk.ok()
+    [press] = app.wait_for("press")
+    assert (press["x"], press["y"]) in CENTRES and press["button"] == 1
+
+
 def test_waits_follow_the_template_coming_and_going(app, template, desk):
     app.send("hide")
     app.send("later 300 show")
