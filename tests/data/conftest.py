@@ -1,5 +1,6 @@
-"""Shared fixtures of the data tests: a board builder, and real servers (S3, PostgreSQL, MariaDB, ClickHouse,
-Azurite, a GCS emulator) started once per session on 127.0.0.1."""
+"""Shared fixtures of the data tests: a board builder, real servers (S3, PostgreSQL, MariaDB, ClickHouse,
+Azurite, a GCS emulator) started once per session on 127.0.0.1, and the fake hosted services (Google, Microsoft
+Graph, Notion, LinkedIn, Atlassian, Databricks) on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -220,3 +221,89 @@ def clickhouse(tmp_path_factory: pytest.TempPathFactory) -> Any:
         yield http
     finally:
         stop(process, grace=30)
+
+
+@pytest.fixture(scope="module")
+def google_server() -> Any:
+    from fake_google import google_app
+    from fake_server import running
+
+    with running(google_app(), "google") as server:
+        yield server
+
+
+@pytest.fixture
+def gs(google_server: Any) -> Any:
+    """The fake Google APIs with fresh data for one test: `.url`, `.state`."""
+    from fake_server import fresh
+
+    return fresh(google_server)
+
+
+@pytest.fixture(scope="module")
+def notion_server() -> Any:
+    from fake_notion import notion_app
+    from fake_server import running
+
+    with running(notion_app(), "notion") as server:
+        yield server
+
+
+@pytest.fixture
+def ns(notion_server: Any) -> Any:
+    """The fake Notion API with fresh data for one test: `.url`, `.state`."""
+    from fake_server import fresh
+
+    return fresh(notion_server)
+
+
+@pytest.fixture(scope="module")
+def linkedin_server() -> Any:
+    from fake_linkedin import linkedin_app
+    from fake_server import running
+
+    with running(linkedin_app(), "linkedin") as server:
+        yield server
+
+
+@pytest.fixture
+def li(linkedin_server: Any) -> Any:
+    """The fake LinkedIn API with fresh data for one test: `.url`, `.state`."""
+    from fake_server import fresh
+
+    return fresh(linkedin_server)
+
+
+@pytest.fixture(scope="module")
+def graph_server() -> Any:
+    from fake_graph import GraphServer
+
+    with GraphServer() as server:
+        yield server
+
+
+@pytest.fixture
+def graph(graph_server: Any) -> Any:
+    """The fake Microsoft Graph with fresh data and an empty request log for one test."""
+    graph_server.reset()
+    return graph_server
+
+
+@pytest.fixture
+def site() -> Any:
+    """A fresh fake Atlassian site per test: `.url`, `.state` (issues, pages..., the requests seen)."""
+    from fake_atlassian import atlassian_app
+    from fake_server import served_state
+
+    with served_state(atlassian_app(), "atlassian") as state:
+        yield state
+
+
+@pytest.fixture
+def workspace() -> Any:
+    """A fresh fake Databricks workspace per test: `.url`, `.state` (jobs, runs..., the requests seen)."""
+    from fake_databricks import databricks_app
+    from fake_server import served_state
+
+    with served_state(databricks_app(), "databricks") as state:
+        yield state

@@ -75,3 +75,39 @@ def output(key: str, name: str, /, **defaults: Any) -> Any:
     back = flow.step("events_generic_return_result")
     flow.wire(node, name, back, "response")
     return flow.run().result
+
+
+def outputs(run: Run, node: Node) -> dict[str, Any]:
+    """The data outputs `node` set in `run`, by name."""
+    found = {}
+    for pin in node.pins.values():
+        if pin.direction.value == "Output" and pin.data_type.value != "Execution":
+            try:
+                found[pin.name] = run.output(node.id, pin.name)
+            except KeyError:
+                continue
+    return found
+
+
+class ServiceFlow:
+    """Start → the steps added with `step`, each after the last, all fed by one provider node (the boards of the
+    hosted services' tests)."""
+
+    def __init__(self, provider: str, **settings: Any) -> None:
+        self.flow = Flow()
+        self.provider = self.flow.add(provider, **settings)
+
+    def step(self, key: str, /, **defaults: Any) -> Node:
+        return self.flow.step(key, provider=(self.provider, "provider"), **defaults)
+
+    def run(self) -> Run:
+        return self.flow.run()
+
+    def outputs(self, run: Run, node: Node) -> dict[str, Any]:
+        return outputs(run, node)
+
+
+def one(board: ServiceFlow, key: str, /, **defaults: Any) -> dict[str, Any]:
+    """The outputs of one more step, run on the board (which must succeed)."""
+    node = board.step(key, **defaults)
+    return outputs(board.run(), node)

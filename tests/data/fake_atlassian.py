@@ -1,79 +1,15 @@
 """A local stand-in for an Atlassian site: Jira Cloud REST v3 (and the v2 search Data Center answers), Jira
 Agile 1.0 and Confluence Cloud REST v2 and v1, at their documented paths, answering with the JSON shapes
-Atlassian documents (trimmed to the fields that matter) over in-memory data, errors in each API's own shape.
-Also `serve`, which runs a fake app on a free 127.0.0.1 port, and `ServiceFlow`, a board of one provider's
-nodes (the Databricks fake uses both)."""
+Atlassian documents (trimmed to the fields that matter) over in-memory data, errors in each API's own shape."""
 
 from __future__ import annotations
 
 import base64
-import contextlib
 import json
-import socket
-import threading
-import time
-from collections.abc import Iterator
 from typing import Any
-
-from data_boards import Flow
-
-from flowlike_core import Node, Run
 
 EMAIL, TOKEN, PAT, OAUTH, CLOUD_ID = "ada@example.org", "atl-api-token", "dc-personal-token", "oauth-3lo", "cloud-1"
 BASIC = "Basic " + base64.b64encode(f"{EMAIL}:{TOKEN}".encode()).decode()
-
-
-@contextlib.contextmanager
-def serve(app: Any) -> Iterator[str]:
-    """Serve a Starlette app with uvicorn on its own thread; yields its base URL."""
-    import uvicorn
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the fake server did not start")
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-
-
-class ServiceFlow:
-    """Start → the steps added with `step`, each after the last, all fed by one provider node."""
-
-    def __init__(self, provider: str, **settings: Any) -> None:
-        self.flow = Flow()
-        self.provider = self.flow.add(provider, **settings)
-
-    def step(self, key: str, /, **defaults: Any) -> Node:
-        return self.flow.step(key, provider=(self.provider, "provider"), **defaults)
-
-    def run(self) -> Run:
-        return self.flow.run()
-
-    def outputs(self, run: Run, node: Node) -> dict[str, Any]:
-        """The data outputs `node` set in `run`."""
-        found = {}
-        for pin in node.pins.values():
-            if pin.direction.value == "Output" and pin.data_type.value != "Execution":
-                try:
-                    found[pin.name] = run.output(node.id, pin.name)
-                except KeyError:
-                    continue
-        return found
-
-    def one(self, key: str, /, **defaults: Any) -> dict[str, Any]:
-        """The outputs of one more step, run on the board (which must succeed)."""
-        node = self.step(key, **defaults)
-        return self.outputs(self.run(), node)
 
 
 def adf(text: str) -> dict[str, Any]:

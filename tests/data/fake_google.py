@@ -1,88 +1,27 @@
 """A local stand-in for Google's REST APIs (Drive v3, Sheets v4, Calendar v3, Gmail v1, Docs v1, Slides v1,
 Forms v1, YouTube Data v3) under one base URL, each service at its documented path, answering with the JSON
-shapes Google documents (trimmed to the fields that matter) over in-memory data; `serve`, which runs any of
-the fake services of these tests on a free 127.0.0.1 port; and `ServiceFlow`, a board of one service's nodes."""
+shapes Google documents (trimmed to the fields that matter) over in-memory data; and `google_flow`, a board of
+Google's nodes."""
 
 from __future__ import annotations
 
 import base64
-import contextlib
 import email
 import email.policy
 import itertools
 import json
 import re
-import socket
-import threading
-import time
-from collections.abc import Iterator
 from typing import Any
 
-from data_boards import Flow
-
-from flowlike_core import Node, Run
+from data_boards import ServiceFlow
 
 TOKEN = "ya29.local-test-token"
 FOLDER = "application/vnd.google-apps.folder"
 DOC = "application/vnd.google-apps.document"
 
 
-@contextlib.contextmanager
-def serve(app: Any) -> Iterator[str]:
-    """Serve a Starlette app with uvicorn on its own thread; yields its base URL."""
-    import uvicorn
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the fake server did not start")
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-
-
-class ServiceFlow:
-    """Start → the steps added with `step`, each after the last, all fed by one provider node."""
-
-    def __init__(self, provider: str, **settings: Any) -> None:
-        self.flow = Flow()
-        self.provider = self.flow.add(provider, **settings)
-
-    def step(self, key: str, /, **defaults: Any) -> Node:
-        return self.flow.step(key, provider=(self.provider, "provider"), **defaults)
-
-    def run(self) -> Run:
-        return self.flow.run()
-
-    def outputs(self, run: Run, node: Node) -> dict[str, Any]:
-        """The data outputs `node` set in `run`."""
-        found = {}
-        for pin in node.pins.values():
-            if pin.direction.value == "Output" and pin.data_type.value != "Execution":
-                try:
-                    found[pin.name] = run.output(node.id, pin.name)
-                except KeyError:
-                    continue
-        return found
-
-
 def google_flow(url: str, token: str = TOKEN) -> ServiceFlow:
     return ServiceFlow("data_google_provider", access_token=token, base_url=url)
-
-
-def one(board: ServiceFlow, key: str, /, **defaults: Any) -> dict[str, Any]:
-    """The outputs of one more step, run on the board (which must succeed)."""
-    node = board.step(key, **defaults)
-    return board.outputs(board.run(), node)
 
 
 def google_error(status: int, message: str, code: str) -> Any:

@@ -4,16 +4,16 @@ the JSON shapes Graph documents (trimmed to the fields that matter), its error J
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import itertools
 import json
 import re
-import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, urlencode
+
+from data_boards import Flow, outputs
+from fake_server import serve
 
 TOKEN = "graph-local-test-token"
 PAGE_SIZE = 2
@@ -893,22 +893,13 @@ class GraphServer:
     """The fake Graph on a free port of 127.0.0.1, served by uvicorn on a thread."""
 
     def __init__(self) -> None:
-        import socket
-
-        import uvicorn
-
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = sock.getsockname()[1]
         self.app = graph_app()
-        self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning",
-                                                    lifespan="off"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.serving = serve(self.app)
 
     @property
     def url(self) -> str:
         """Graph's base URL here (what a provider's base_url takes)."""
-        return f"http://127.0.0.1:{self.port}/v1.0"
+        return f"{self.base}/v1.0"
 
     @property
     def state(self) -> State:
@@ -917,48 +908,24 @@ class GraphServer:
     def reset(self) -> State:
         """Fresh data and an empty request log for the next test (in place: the handlers hold the state)."""
         vars(self.state).update(vars(State()))
-        self.state.base = f"http://127.0.0.1:{self.port}"
+        self.state.base = self.base
         return self.state
 
     def __enter__(self) -> GraphServer:
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the fake Graph server did not start")
-            time.sleep(0.01)
+        self.base = self.serving.__enter__()
         self.reset()
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
-
-
-def serve() -> Iterator[GraphServer]:
-    """Body of the tests' session fixture: one server; each test resets it."""
-    with GraphServer() as server:
-        yield server
+        self.serving.__exit__(*exc)
 
 
 def graph_flow(server: GraphServer, token: str = TOKEN) -> Any:
     """A Flow whose Graph steps get the provider: `flow.call(key, **inputs)` appends one."""
-    from data_boards import Flow
-
     flow = Flow()
     provider = flow.add("data_microsoft_provider_token", token=token, base_url=server.url)
     flow.call = lambda key, /, **inputs: flow.step(key, provider=(provider, "provider"), **inputs)
     return flow
-
-
-def outputs(run: Any, node: Any) -> dict[str, Any]:
-    """A node's data outputs that were set in the run, by name."""
-    found = {}
-    for pin in node.pins.values():
-        if pin.direction.value == "Output" and pin.data_type.value != "Execution":
-            with contextlib.suppress(KeyError):
-                found[pin.name] = run.output(node.id, pin.name)
-    return found
 
 
 def one(server: GraphServer, key: str, /, **inputs: Any) -> dict[str, Any]:
@@ -979,3 +946,8 @@ def failing(server: GraphServer, key: str, /, token: str = TOKEN, **inputs: Any)
     result = flow.run().result
     assert isinstance(result, str) and result, f"Error did not fire (result {result!r})"
     return result
+
+
+def sent(server: GraphServer, n: int = -1) -> dict[str, Any]:
+    """The `n`th request the fake Graph saw (the last by default)."""
+    return server.state.requests[n]

@@ -3,19 +3,10 @@ and label changes): what each node sent, and what it made of the answer."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-from fake_atlassian import EMAIL, PAT, TOKEN, ServiceFlow, atlassian_app, serve
-
-
-@pytest.fixture
-def site() -> Iterator[Any]:
-    app = atlassian_app()
-    with serve(app) as url:
-        app.state.atlassian.url = url
-        yield app.state.atlassian
+from data_boards import ServiceFlow, one
+from fake_atlassian import EMAIL, PAT, TOKEN
 
 
 def cloud(site: Any) -> ServiceFlow:
@@ -80,7 +71,7 @@ def test_tree_of_pages(site) -> None:
 
 
 def test_spaces_walk_the_cursor_to_an_offset(site) -> None:
-    found = cloud(site).one("data_atlassian_confluence_list_spaces", limit=2, start=3)
+    found = one(cloud(site), "data_atlassian_confluence_list_spaces", limit=2, start=3)
     assert [s["key"] for s in found["spaces"]] == ["FIN", "ART"] and found["count"] == 2
     assert found["spaces"][0]["url"] == f"{site.url}/wiki/spaces/FIN"
     listings = sent(site, "/wiki/api/v2/spaces")
@@ -178,7 +169,7 @@ def test_data_center_speaks_v1_with_a_bearer_token(site) -> None:
 
 
 def test_children_with_expansions_come_from_v1(site) -> None:
-    found = cloud(site).one("data_atlassian_confluence_get_page_children", page_id="1", expand="body.storage,version")
+    found = one(cloud(site), "data_atlassian_confluence_get_page_children", page_id="1", expand="body.storage,version")
     assert found["count"] == 1 and found["children"][0]["body"]["storage"] == "<p>Plan</p>"
     assert found["children"][0]["version"] == 1
     assert sent(site, "/wiki/rest/api/content/1/child/page")[0]["query"] == {"expand": "body.storage,version",

@@ -5,21 +5,12 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fake_atlassian import BASIC, CLOUD_ID, EMAIL, OAUTH, PAT, TOKEN, ServiceFlow, atlassian_app, serve
+from data_boards import ServiceFlow, one
+from fake_atlassian import BASIC, CLOUD_ID, EMAIL, OAUTH, PAT, TOKEN
 from flowlike_catalog.data import atlassian
-
-
-@pytest.fixture
-def site() -> Iterator[Any]:
-    """A fresh fake Atlassian site per test: `.url`, `.state` (issues, pages..., the requests seen)."""
-    app = atlassian_app()
-    with serve(app) as url:
-        app.state.atlassian.url = url
-        yield app.state.atlassian
 
 
 def cloud(site: Any, token: str = TOKEN) -> ServiceFlow:
@@ -47,7 +38,7 @@ def test_provider_checks_its_inputs_and_keeps_the_token_secret() -> None:
 
 
 def test_current_user_with_basic_auth(site) -> None:
-    user = cloud(site).one("data_atlassian_jira_get_current_user")["user"]
+    user = one(cloud(site), "data_atlassian_jira_get_current_user")["user"]
     assert (user["account_id"], user["display_name"], user["email_address"]) == (
         "5b10ac8d82e05b22cc7d4ef5", "Ada Lovelace", EMAIL)
     assert user["avatar_url"] == "https://avatar.example/ada.png"
@@ -77,7 +68,7 @@ def test_search_pages_by_token_and_counts_apart(site) -> None:
 def test_search_walks_page_tokens_to_an_offset(site) -> None:
     for n in range(150):
         site.add_issue("PROJ", f"Bulk {n}", "", "Task", labels=["bulk"])
-    found = cloud(site).one("data_atlassian_jira_search_issues", jql="labels = bulk", max_results=5, start_at=110)
+    found = one(cloud(site), "data_atlassian_jira_search_issues", jql="labels = bulk", max_results=5, start_at=110)
     assert [i["summary"] for i in found["issues"]] == [f"Bulk {n}" for n in range(110, 115)]
     assert found["total"] == 150 and found["has_more"]
     pages = [(r["json"]["maxResults"], r["json"].get("nextPageToken")) for r in sent(site, "/search/jql")]
@@ -364,7 +355,7 @@ def test_data_center_projects_changelog_and_epics(site) -> None:
 
 def test_batch_create_goes_fifty_at_a_time_and_reports_a_batch_that_all_failed(site) -> None:
     specs = [{"project_key": "PROJ", "summary": f"Bulk {n}", "issue_type": "Task"} for n in range(50)]
-    found = cloud(site).one("data_atlassian_jira_batch_create_issues", issues=[*specs, {"project_key": "PROJ"}])
+    found = one(cloud(site), "data_atlassian_jira_batch_create_issues", issues=[*specs, {"project_key": "PROJ"}])
     assert (found["created_count"], found["failed_count"]) == (50, 1)
     assert found["results"][50]["input_index"] == 50 and "summary" in found["results"][50]["error"]
     assert [len(r["json"]["issueUpdates"]) for r in sent(site, "/issue/bulk")] == [50, 1]

@@ -6,22 +6,12 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fake_atlassian import ServiceFlow, serve
-from fake_databricks import CLIENT_ID, CLIENT_SECRET, FILE, PAT, SP_TOKEN, databricks_app
+from data_boards import ServiceFlow
+from fake_databricks import CLIENT_ID, CLIENT_SECRET, FILE, PAT, SP_TOKEN
 from flowlike_catalog.data import databricks
-
-
-@pytest.fixture
-def workspace() -> Iterator[Any]:
-    """A fresh fake workspace per test: `.url`, `.state` (jobs, runs..., the requests seen)."""
-    app = databricks_app()
-    with serve(app) as url:
-        app.state.databricks.url = url
-        yield app.state.databricks
 
 
 def pat(workspace: Any, token: str = PAT) -> ServiceFlow:

@@ -4,24 +4,11 @@ conferences are Calendar conferenceData, made only with conferenceDataVersion=1,
 from __future__ import annotations
 
 import datetime as dt
-from types import SimpleNamespace
 
 import pytest
-from fake_google import google_app, google_flow, one, serve
+from data_boards import one
+from fake_google import google_flow
 from flowlike_catalog.data.google import rfc3339
-
-
-@pytest.fixture(scope="module")
-def server():
-    app = google_app()
-    with serve(app) as url:
-        yield SimpleNamespace(url=url, app=app)
-
-
-@pytest.fixture
-def gs(server):
-    server.app.state.google.__init__()
-    return SimpleNamespace(url=server.url, state=server.app.state.google)
 
 
 def test_rfc3339_takes_dates_strings_and_naive_times_as_utc() -> None:

@@ -4,23 +4,9 @@ their replies) and Drive's export."""
 from __future__ import annotations
 
 import base64
-from types import SimpleNamespace
 
-import pytest
-from fake_google import google_app, google_flow, one, serve
-
-
-@pytest.fixture(scope="module")
-def server():
-    app = google_app()
-    with serve(app) as url:
-        yield SimpleNamespace(url=url, app=app)
-
-
-@pytest.fixture
-def gs(server):
-    server.app.state.google.__init__()
-    return SimpleNamespace(url=server.url, state=server.app.state.google)
+from data_boards import one
+from fake_google import google_flow
 
 
 def test_a_document_written_edited_read_and_exported(gs) -> None:

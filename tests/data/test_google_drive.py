@@ -3,25 +3,11 @@
 from __future__ import annotations
 
 import json
-from types import SimpleNamespace
 
 import pytest
-from fake_google import DOC, FOLDER, google_app, google_flow, one, serve
+from data_boards import one
+from fake_google import DOC, FOLDER, google_flow
 from flowlike_catalog.data import google
-
-
-@pytest.fixture(scope="module")
-def server():
-    app = google_app()
-    with serve(app) as url:
-        yield SimpleNamespace(url=url, app=app)
-
-
-@pytest.fixture
-def gs(server):
-    """The server with fresh data for one test."""
-    server.app.state.google.__init__()
-    return SimpleNamespace(url=server.url, state=server.app.state.google)
 
 
 def test_provider_keeps_the_token_secret() -> None:

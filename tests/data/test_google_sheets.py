@@ -2,24 +2,10 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
-from fake_google import google_app, google_flow, one, serve
+from data_boards import one
+from fake_google import google_flow
 from flowlike_catalog.data.google_sheets import rows
-
-
-@pytest.fixture(scope="module")
-def server():
-    app = google_app()
-    with serve(app) as url:
-        yield SimpleNamespace(url=url, app=app)
-
-
-@pytest.fixture
-def gs(server):
-    server.app.state.google.__init__()
-    return SimpleNamespace(url=server.url, state=server.app.state.google)
 
 
 def test_rows_accepts_lists_dicts_and_one_flat_row() -> None:

@@ -3,25 +3,11 @@
 from __future__ import annotations
 
 import json
-from types import SimpleNamespace
 
 import pytest
-from fake_google import ServiceFlow, one, serve
-from fake_linkedin import MEMBER, TOKEN, linkedin_app
+from data_boards import ServiceFlow, one
+from fake_linkedin import MEMBER, TOKEN
 from flowlike_catalog.data import linkedin
-
-
-@pytest.fixture(scope="module")
-def server():
-    app = linkedin_app()
-    with serve(app) as url:
-        yield SimpleNamespace(url=url, app=app)
-
-
-@pytest.fixture
-def li(server):
-    server.app.state.linkedin.__init__()
-    return SimpleNamespace(url=server.url, state=server.app.state.linkedin)
 
 
 def board(url: str, token: str = TOKEN) -> ServiceFlow:

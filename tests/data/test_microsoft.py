@@ -4,22 +4,13 @@ Graph's wire format."""
 from __future__ import annotations
 
 import json
+import socket
+from types import SimpleNamespace
 
 import pytest
-from fake_graph import TOKEN, GraphServer, failing, graph_flow, one, outputs
+from data_boards import outputs
+from fake_graph import TOKEN, failing, graph_flow, one
 from flowlike_catalog.data import microsoft
-
-
-@pytest.fixture(scope="module")
-def server():
-    with GraphServer() as running:
-        yield running
-
-
-@pytest.fixture
-def graph(server):
-    server.reset()
-    return server
 
 
 def test_provider_keeps_the_token_secret() -> None:
@@ -62,7 +53,9 @@ def test_bad_input_fails_the_node_with_what_and_where(graph) -> None:
 
 
 def test_server_down_fires_error() -> None:
-    closed = GraphServer()  # made, never started: nothing listens on its port
+    with socket.socket() as sock:  # a port that was free a moment ago: nothing listens on it
+        sock.bind(("127.0.0.1", 0))
+        closed = SimpleNamespace(url=f"http://127.0.0.1:{sock.getsockname()[1]}/v1.0")
     message = failing(closed, "data_microsoft_teams_list_joined")
     assert "failed: ConnectError" in message
 

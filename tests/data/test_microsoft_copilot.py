@@ -4,28 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from data_boards import REGISTRY
-from fake_graph import GraphServer, failing, graph_flow, one
+from fake_graph import failing, graph_flow, one, sent
 from flowlike_catalog.data import microsoft_copilot
 
 from flowlike_core import Listener
-
-
-@pytest.fixture(scope="module")
-def server():
-    with GraphServer() as running:
-        yield running
-
-
-@pytest.fixture
-def graph(server):
-    server.reset()
-    return server
-
-
-def sent(graph, n: int = -1) -> dict:
-    return graph.state.requests[n]
 
 
 def test_graph_search(graph) -> None:

@@ -4,24 +4,7 @@ from __future__ import annotations
 
 import base64
 
-import pytest
-from fake_graph import GraphServer, failing, one
-
-
-@pytest.fixture(scope="module")
-def server():
-    with GraphServer() as running:
-        yield running
-
-
-@pytest.fixture
-def graph(server):
-    server.reset()
-    return server
-
-
-def sent(graph, n: int = -1) -> dict:
-    return graph.state.requests[n]
+from fake_graph import failing, one, sent
 
 
 def test_list_get_and_search(graph) -> None:

@@ -2,25 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-from fake_graph import GraphServer, failing, graph_flow, one
-
-
-@pytest.fixture(scope="module")
-def server():
-    with GraphServer() as running:
-        yield running
-
-
-@pytest.fixture
-def graph(server):
-    server.reset()
-    return server
-
-
-def sent(graph, n: int = -1) -> dict:
-    return graph.state.requests[n]
-
+from fake_graph import failing, graph_flow, one, sent
 
 GENERAL = "19:general@thread.tacv2"
 

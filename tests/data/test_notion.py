@@ -3,26 +3,11 @@
 from __future__ import annotations
 
 import json
-from types import SimpleNamespace
 
 import pytest
-from fake_google import ServiceFlow, one, serve
-from fake_notion import TOKEN, notion_app
+from data_boards import ServiceFlow, one
+from fake_notion import TOKEN
 from flowlike_catalog.data import notion
-
-
-@pytest.fixture(scope="module")
-def server():
-    app = notion_app()
-    with serve(app) as url:
-        yield SimpleNamespace(url=url, app=app)
-
-
-@pytest.fixture
-def ns(server):
-    """The server with fresh data for one test."""
-    server.app.state.notion.__init__()
-    return SimpleNamespace(url=server.url, state=server.app.state.notion)
 
 
 def board(url: str, token: str = TOKEN) -> ServiceFlow:

@@ -6,6 +6,7 @@ import asyncio
 import socket
 import threading
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -57,31 +58,6 @@ class Builder:
 @pytest.fixture
 def b() -> Builder:
     return Builder()
-
-
-class ThreadedUvicorn:
-    """A Starlette app served by uvicorn on its own thread, on a free 127.0.0.1 port."""
-
-    def __init__(self, app: Any) -> None:
-        import uvicorn
-
-        self.port = free_port()
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
-                                                    lifespan="off"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> ThreadedUvicorn:
-        self.thread.start()
-        wait_for(lambda: self.server.started, "uvicorn to start")
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.server.should_exit = self.server.force_exit = True  # force: do not wait for /slow's sleepers
-        self.thread.join(10)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
 
 
 def http_app() -> Any:
@@ -217,8 +193,10 @@ def closed_port() -> int:
 
 @pytest.fixture(scope="session")
 def http_server() -> Iterator[str]:
-    with ThreadedUvicorn(http_app()) as server:
-        yield server.url
+    from fake_server import serve
+
+    with serve(http_app()) as url:  # forced to stop: it does not wait for /slow's sleepers
+        yield url
 
 
 ACCOUNTS = 200
@@ -395,11 +373,11 @@ def git_repo(tmp_path: Any) -> Any:
 def github() -> Iterator[Any]:
     """A fresh fake GitHub API per test: `.url`, `.state` (repositories, issues, requests seen)."""
     from fake_github import github_app
+    from fake_server import serve
 
     app = github_app()
-    with ThreadedUvicorn(app) as server:
-        server.state = app.state.github
-        yield server
+    with serve(app) as url:
+        yield SimpleNamespace(url=url, state=app.state.github)
 
 
 class LoopThread:
@@ -482,3 +460,31 @@ def mqtt_broker() -> Iterator[int]:
 async def make_broker(broker_class: Any, config: dict[str, Any]) -> Any:
     """amqtt's Broker wants a running loop when it is made."""
     return broker_class(config)
+
+
+@pytest.fixture(scope="module")
+def telegram_server() -> Iterator[tuple[str, Any]]:
+    from fake_server import serve
+    from fake_telegram import telegram_app
+
+    app = telegram_app()
+    with serve(app) as url:
+        yield url, app.state.telegram
+
+
+@pytest.fixture
+def api(telegram_server: tuple[str, Any]) -> tuple[str, Any]:
+    """The fake Telegram Bot API with fresh data for one test: (its URL, its state)."""
+    url, state = telegram_server
+    state.__init__()
+    return url, state
+
+
+@pytest.fixture(scope="module")
+def discord_server() -> Iterator[tuple[str, Any]]:
+    from fake_discord import discord_app
+    from fake_server import serve
+
+    app = discord_app()
+    with serve(app) as url:
+        yield url + "/api/v10", app.state.discord

@@ -11,12 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
-
-from web_support import free_port, wait_for
 
 TOKEN = "123456:local-test-token"
 CHAT = 4242
@@ -163,20 +158,3 @@ def failure(b: Any, api: tuple[str, State], key: str, /, **inputs: Any) -> str:
     run = b.run()
     assert not run.ok, "the run should have failed"
     return str(run.error)
-
-
-@contextmanager
-def served(app: Any) -> Iterator[str]:
-    """Serve a Starlette app with uvicorn on a thread, on a free 127.0.0.1 port: its base URL."""
-    import uvicorn
-
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    wait_for(lambda: server.started, "uvicorn to start")
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = server.force_exit = True
-        thread.join(10)

@@ -4,25 +4,17 @@ outputs, and Discord's errors on the Error pin."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fake_discord import BOT_ID, CHANNEL, TOKEN, State, discord_app
-from fake_telegram import served
+from fake_discord import BOT_ID, CHANNEL, TOKEN, State
 from flowlike_catalog.web import discord as dc
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[tuple[str, State]]:
-    app = discord_app()
-    with served(app) as url:
-        yield url + "/api/v10", app.state.discord
-
-
 @pytest.fixture
-def api(server: tuple[str, State]) -> tuple[str, State]:
-    url, state = server
+def api(discord_server: tuple[str, State]) -> tuple[str, State]:
+    """The fake Discord API with fresh data for one test (this module's `api`; the folder's is Telegram's)."""
+    url, state = discord_server
     state.__init__()
     return url, state
 

@@ -3,28 +3,13 @@ errors on the Error pin."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fake_telegram import CHAT, DATE, State, TelegramBoard, failure, run_node, served, telegram_app
+from fake_telegram import CHAT, DATE, State, TelegramBoard, failure, run_node
 from flowlike_catalog.web import telegram as tg
 
 from flowlike_core import RunStatus
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[tuple[str, State]]:
-    app = telegram_app()
-    with served(app) as url:
-        yield url, app.state.telegram
-
-
-@pytest.fixture
-def api(server: tuple[str, State]) -> tuple[str, State]:
-    url, state = server
-    state.__init__()
-    return url, state
 
 
 def test_to_session_keeps_the_token_secret() -> None:

@@ -2,25 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fake_telegram import CHAT, DATE, State, failure, run_node, served, telegram_app
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[tuple[str, State]]:
-    app = telegram_app()
-    with served(app) as url:
-        yield url, app.state.telegram
-
-
-@pytest.fixture
-def api(server: tuple[str, State]) -> tuple[str, State]:
-    url, state = server
-    state.__init__()
-    return url, state
+from fake_telegram import CHAT, DATE, State, failure, run_node
 
 
 def plain(value: Any) -> Any:
