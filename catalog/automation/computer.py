@@ -23,7 +23,7 @@ from pydantic import BaseModel
 from flowlike_core import Context, Pin, node
 
 CATEGORY = "Automation/Computer"
-CAPABILITIES = ("processes",)  # drives the other programs on the desktop
+CAPABILITIES = ("processes", "files")  # drives the other programs on the desktop, writes screenshots
 CACHEABLE = False  # the screen changes between runs
 EXTRA = "pip install 'flowlike-nb[automation]'"
 ARTIFACTS = Path(tempfile.gettempdir()) / "flowlike-artifacts" / "screenshots"

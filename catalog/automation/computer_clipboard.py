@@ -16,7 +16,7 @@ from flowlike_catalog.media.image import ImageRef, image_of, keep_image, open_im
 from flowlike_core import Context, DataType, NodeType, Pin, data_in, data_out, exec_in, exec_out, node
 
 CATEGORY = "Automation/Computer/Clipboard"
-CAPABILITIES = ("processes",)  # runs xclip
+CAPABILITIES = ("processes", "files")  # finds and runs xclip
 CACHEABLE = False  # the clipboard changes between runs
 TIMEOUT = 10.0
 

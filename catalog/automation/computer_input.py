@@ -20,7 +20,7 @@ from flowlike_catalog.data.handles import FlowPath
 from flowlike_core import Context, Pin, node
 
 CATEGORY = "Automation/Computer/Mouse"
-CAPABILITIES = ("processes",)  # drives the other programs on the desktop
+CAPABILITIES = ("processes", "files")  # drives the other programs on the desktop, reads template images
 CACHEABLE = False  # every run acts again
 KEYBOARD = "Automation/Computer/Keyboard"
 KEY_NAMES = {

@@ -23,7 +23,7 @@ from pydantic import BaseModel
 from flowlike_core import Context, DataType, NodeType, Pin, data_in, data_out, exec_in, exec_out, node
 
 CATEGORY = "Automation/Computer/Window"
-CAPABILITIES = ("processes",)  # reads and raises other programs' windows, starts programs
+CAPABILITIES = ("processes", "files")  # raises other programs' windows, finds and starts programs
 CACHEABLE = False  # windows come and go
 FOCUS_WAIT = 5.0
 """Seconds Focus Window waits for the X server to report the new focus (or a launched program's window)."""
