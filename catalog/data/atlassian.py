@@ -21,7 +21,7 @@ from typing import Annotated, Any, ClassVar, NamedTuple
 from urllib.parse import quote
 
 from flowlike_catalog.web.errors import routed
-from flowlike_catalog.web.http import HttpBody, HttpRequest, fetch
+from flowlike_catalog.web.http import HttpRequest, api_request, as_provider, bearer, fetch
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from flowlike_core import Context, DataType, NodeType, Pin, PinSpec, ValueType, data_in, data_out, exec_in, exec_out
@@ -51,7 +51,7 @@ class AtlassianProvider(BaseModel):
         secret = self.token.get_secret_value()
         if self.email:
             return SecretStr("Basic " + base64.b64encode(f"{self.email}:{secret}".encode()).decode())
-        return SecretStr(f"Bearer {secret}")
+        return bearer(self.token)
 
 
 PROVIDER_SCHEMA = AtlassianProvider.model_json_schema()
@@ -152,12 +152,8 @@ class Atlassian:
     """Calls for one node execution: the provider's base URL and credentials on every request."""
 
     def __init__(self, ctx: Context, provider: Any) -> None:
-        if isinstance(provider, dict) and provider:
-            provider = AtlassianProvider.model_validate(provider)
-        if not isinstance(provider, AtlassianProvider):
-            raise TypeError(f"expected an Atlassian provider (from Atlassian (API Token)), got "
-                            f"{type(provider).__name__}")
-        self.ctx, self.provider = ctx, provider
+        self.ctx = ctx
+        self.provider = as_provider(provider, AtlassianProvider, "an Atlassian provider (from Atlassian (API Token))")
 
     @property
     def cloud(self) -> bool:
@@ -185,12 +181,8 @@ class Atlassian:
                    body: Any = None, url: str = "", raw: bool = False, tolerated: set[int] | None = None) -> Any:
         """One request; JSON back (bytes when `raw`). `url` replaces api + path (links the service gave); a status
         in `tolerated` is answered like a success (its body says what failed)."""
-        request = HttpRequest(
-            url=url or self.url(api, path), method=method, headers={"Accept": "application/json"},
-            secret_headers={"Authorization": self.provider.authorization()},
-            query={k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in (params or {}).items()
-                   if v not in ("", None)},
-            body=HttpBody(kind="json", value=body) if body is not None else None)
+        request = api_request(method, url or self.url(api, path), self.provider.authorization(), params=params,
+                              body=body)
         response = await fetch(self.ctx, request)
         if response.status_code >= 400 and response.status_code not in (tolerated or set()):
             raise AtlassianError(f"{NAMES[api]} answered {response.status_code} to {method} {url or path}: "

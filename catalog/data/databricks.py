@@ -16,7 +16,7 @@ from typing import Annotated, Any, ClassVar
 from urllib.parse import quote
 
 from flowlike_catalog.web.errors import routed
-from flowlike_catalog.web.http import HttpBody, HttpRequest, fetch
+from flowlike_catalog.web.http import HttpBody, HttpRequest, api_request, as_provider, bearer, fetch
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from flowlike_core import (
@@ -112,21 +112,14 @@ class Databricks:
     """Calls for one node execution: the workspace URL and bearer token on every request."""
 
     def __init__(self, ctx: Context, provider: Any) -> None:
-        if isinstance(provider, dict) and provider:
-            provider = DatabricksProvider.model_validate(provider)
-        if not isinstance(provider, DatabricksProvider):
-            raise TypeError(f"expected a Databricks provider (from Databricks (PAT)), got {type(provider).__name__}")
-        self.ctx, self.provider = ctx, provider
+        self.ctx = ctx
+        self.provider = as_provider(provider, DatabricksProvider, "a Databricks provider (from Databricks (PAT))")
 
     async def call(self, method: str, path: str, *, params: dict[str, Any] | None = None,
                    body: dict[str, Any] | None = None) -> Any:
         """One request to `/api/...`; the JSON answer."""
-        request = HttpRequest(
-            url=self.provider.workspace_url + path, method=method, headers={"Accept": "application/json"},
-            secret_headers={"Authorization": SecretStr(f"Bearer {self.provider.token.get_secret_value()}")},
-            query={k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in (params or {}).items()
-                   if v not in ("", None)},
-            body=HttpBody(kind="json", value=body) if body is not None else None)
+        request = api_request(method, self.provider.workspace_url + path, bearer(self.provider.token), params=params,
+                              body=body)
         response = await fetch(self.ctx, request)
         if response.status_code >= 400:
             raise DatabricksError(f"Databricks answered {response.status_code} to {method} {path}: "

@@ -19,7 +19,7 @@ from typing import Annotated, Any, ClassVar
 from urllib.parse import quote, urlsplit
 
 from flowlike_catalog.web.errors import routed
-from flowlike_catalog.web.http import HttpBody, HttpRequest, fetch
+from flowlike_catalog.web.http import api_request, as_provider, bearer, fetch
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from flowlike_core import Context, DataType, NodeType, Pin, PinSpec, ValueType, data_in, data_out, exec_in, exec_out
@@ -92,11 +92,7 @@ class Google:
     """Calls for one node execution: the provider's token on every request, the service's root URL."""
 
     def __init__(self, ctx: Context, provider: Any) -> None:
-        if isinstance(provider, dict) and provider:
-            provider = GoogleProvider.model_validate(provider)
-        if not isinstance(provider, GoogleProvider):
-            raise TypeError(f"expected a Google provider (from Google), got {type(provider).__name__}")
-        self.ctx, self.provider = ctx, provider
+        self.ctx, self.provider = ctx, as_provider(provider, GoogleProvider, "a Google provider (from Google)")
 
     def url(self, service: str, path: str) -> str:
         root = ROOTS[service]
@@ -107,12 +103,8 @@ class Google:
     async def call(self, service: str, method: str, path: str, *, params: dict[str, Any] | None = None,
                    body: Any = None, raw: bool = False) -> Any:
         """Google's JSON answer (bytes when `raw`); a 4xx/5xx answer raises GoogleError with Google's message."""
-        request = HttpRequest(
-            url=self.url(service, path), method=method, headers={"Accept": "application/json" if not raw else "*/*"},
-            secret_headers={"Authorization": SecretStr(f"Bearer {self.provider.access_token.get_secret_value()}")},
-            query={k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in (params or {}).items()
-                   if v not in ("", None)},
-            body=HttpBody(kind="json", value=body) if body is not None else None)
+        request = api_request(method, self.url(service, path), bearer(self.provider.access_token),
+                              headers={"Accept": "application/json" if not raw else "*/*"}, params=params, body=body)
         response = await fetch(self.ctx, request)
         if response.status_code >= 400:
             raise GoogleError(f"Google {service.title()} answered {response.status_code} to {method} {path}: "

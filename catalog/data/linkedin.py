@@ -13,7 +13,7 @@ from typing import Annotated, Any, ClassVar
 
 from flowlike_catalog.data.google import struct_out, text_in, text_out
 from flowlike_catalog.web.errors import routed
-from flowlike_catalog.web.http import HttpBody, HttpRequest, HttpResponse, fetch
+from flowlike_catalog.web.http import HttpBody, HttpRequest, HttpResponse, as_provider, bearer, fetch
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from flowlike_core import Context, DataType, NodeType, Pin, PinSpec, data_in, data_out, exec_in, exec_out
@@ -57,14 +57,11 @@ def data_linkedin_provider_oauth(
 
 async def call(ctx: Context, given: Any, method: str, path: str, body: dict[str, Any] | None = None) -> HttpResponse:
     """LinkedIn's answer to a v2 call; a 4xx/5xx answer raises LinkedInError with LinkedIn's message."""
-    if isinstance(given, dict) and given:
-        given = LinkedInProvider.model_validate(given)
-    if not isinstance(given, LinkedInProvider):
-        raise TypeError(f"expected a LinkedIn provider (from LinkedIn (OAuth)), got {type(given).__name__}")
+    given = as_provider(given, LinkedInProvider, "a LinkedIn provider (from LinkedIn (OAuth))")
     response = await fetch(ctx, HttpRequest(
         url=f"{given.base_url}/v2{path}", method=method,
         headers={"X-Restli-Protocol-Version": "2.0.0", "Accept": "application/json"},
-        secret_headers={"Authorization": SecretStr(f"Bearer {given.access_token.get_secret_value()}")},
+        secret_headers={"Authorization": bearer(given.access_token)},
         body=HttpBody(kind="json", value=body) if body is not None else None))
     if response.status_code >= 400:
         try:

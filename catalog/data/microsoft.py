@@ -20,7 +20,7 @@ from typing import Annotated, Any, ClassVar
 from urllib.parse import quote, urlsplit
 
 from flowlike_catalog.web.errors import routed
-from flowlike_catalog.web.http import HttpBody, HttpRequest, HttpResponse, fetch, send
+from flowlike_catalog.web.http import HttpBody, HttpRequest, HttpResponse, as_provider, bearer, fetch, send
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from flowlike_core import Context, DataType, NodeType, Pin, PinSpec, ValueType, data_in, data_out, exec_in, exec_out
@@ -93,12 +93,9 @@ class Graph:
     """Calls for one node execution: the provider's base URL and token on every request."""
 
     def __init__(self, ctx: Context, provider: Any) -> None:
-        if isinstance(provider, dict) and provider:
-            provider = MicrosoftGraphProvider.model_validate(provider)
-        if not isinstance(provider, MicrosoftGraphProvider):
-            raise TypeError(f"expected a Microsoft Graph provider (from Microsoft Graph (Token)), got "
-                            f"{type(provider).__name__}")
-        self.ctx, self.provider = ctx, provider
+        self.ctx = ctx
+        self.provider = as_provider(provider, MicrosoftGraphProvider,
+                                    "a Microsoft Graph provider (from Microsoft Graph (Token))")
 
     def url(self, path: str, params: dict[str, Any] | None = None, *, beta: bool = False) -> str:
         """A URL under the base URL, or under its /beta twin for APIs Graph has in preview only."""
@@ -115,7 +112,7 @@ class Graph:
             payload = HttpBody(kind="bytes", value=content)
         return HttpRequest(
             url=url, method=method, headers={"Accept": "application/json", **(headers or {})},
-            secret_headers={"Authorization": SecretStr(f"Bearer {self.provider.access_token.get_secret_value()}")},
+            secret_headers={"Authorization": bearer(self.provider.access_token)},
             body=payload)
 
     def failed(self, request: HttpRequest, status: int, body: bytes) -> GraphError:

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from flowlike_catalog.data.google import bool_in, int_in, int_out, struct_out, text_in, text_out
 from flowlike_catalog.web.errors import routed
-from flowlike_catalog.web.http import HttpBody, HttpRequest, fetch
+from flowlike_catalog.web.http import HttpBody, HttpRequest, as_provider, bearer, fetch
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from flowlike_core import Context, DataType, NodeType, Pin, PinSpec, ValueType, data_in, data_out, exec_in, exec_out
@@ -76,18 +76,14 @@ class Notion:
     """Calls for one node execution: the token and Notion-Version on every request."""
 
     def __init__(self, ctx: Context, given: Any) -> None:
-        if isinstance(given, dict) and given:
-            given = NotionProvider.model_validate(given)
-        if not isinstance(given, NotionProvider):
-            raise TypeError(f"expected a Notion provider (from Notion (API Key)), got {type(given).__name__}")
-        self.ctx, self.provider = ctx, given
+        self.ctx, self.provider = ctx, as_provider(given, NotionProvider, "a Notion provider (from Notion (API Key))")
 
     async def call(self, method: str, path: str, body: dict[str, Any] | None = None,
                    params: dict[str, Any] | None = None) -> Any:
         request = HttpRequest(
             url=f"{self.provider.base_url}/v1{path}", method=method,
             headers={"Notion-Version": API_VERSION, "Accept": "application/json"},
-            secret_headers={"Authorization": SecretStr(f"Bearer {self.provider.access_token.get_secret_value()}")},
+            secret_headers={"Authorization": bearer(self.provider.access_token)},
             query={k: str(v) for k, v in (params or {}).items() if v not in ("", None)},
             body=HttpBody(kind="json", value=body) if body is not None else None)
         response = await fetch(self.ctx, request)

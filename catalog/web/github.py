@@ -14,7 +14,7 @@ from typing import Annotated, Any, ClassVar
 from urllib.parse import quote
 
 from flowlike_catalog.web.errors import routed
-from flowlike_catalog.web.http import HttpBody, HttpRequest, fetch
+from flowlike_catalog.web.http import api_request, as_provider, bearer, fetch
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from flowlike_core import Context, DataType, NodeType, Pin, PinSpec, ValueType, data_in, data_out, exec_in, exec_out
@@ -68,21 +68,14 @@ class GitHub:
     """Calls for one node execution: the provider's base URL, token and GitHub's headers on every request."""
 
     def __init__(self, ctx: Context, provider: Any) -> None:
-        if isinstance(provider, dict) and provider:
-            provider = GitHubProvider.model_validate(provider)
-        if not isinstance(provider, GitHubProvider):
-            raise TypeError(f"expected a GitHub provider (from GitHub (PAT)), got {type(provider).__name__}")
-        self.ctx, self.provider = ctx, provider
+        self.ctx, self.provider = ctx, as_provider(provider, GitHubProvider, "a GitHub provider (from GitHub (PAT))")
 
     async def call(self, method: str, path: str, *, params: dict[str, Any] | None = None,
                    body: dict[str, Any] | None = None, accept: str = "application/vnd.github+json") -> Any:
-        request = HttpRequest(
-            url=self.provider.base_url + path, method=method,
+        request = api_request(
+            method, self.provider.base_url + path, bearer(self.provider.token),
             headers={"Accept": accept, "X-GitHub-Api-Version": API_VERSION, "User-Agent": "flowlike-nb"},
-            secret_headers={"Authorization": SecretStr(f"Bearer {self.provider.token.get_secret_value()}")},
-            query={k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in (params or {}).items()
-                   if v not in ("", None)},
-            body=HttpBody(kind="json", value=body) if body is not None else None)
+            params=params, body=body)
         response = await fetch(self.ctx, request)
         if response.status_code >= 400:
             try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
@@ -20,6 +20,7 @@ IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 RETRY_STATUS = frozenset({429, 502, 503, 504})
 CLIENT_KEY = "web.httpx.client"
 BACKOFF_SECONDS = 0.25
+Model = TypeVar("Model", bound=BaseModel)
 
 
 class HttpBody(BaseModel):
@@ -72,6 +73,33 @@ class HttpResponse(BaseModel):
 
 REQUEST_SCHEMA = HttpRequest.model_json_schema()
 RESPONSE_SCHEMA = HttpResponse.model_json_schema()
+
+
+def bearer(token: SecretStr) -> SecretStr:
+    """An Authorization header value for a bearer token, secret like the token."""
+    return SecretStr(f"Bearer {token.get_secret_value()}")
+
+
+def api_request(method: str, url: str, authorization: SecretStr, *, headers: dict[str, str] | None = None,
+                params: dict[str, Any] | None = None, body: Any = None) -> HttpRequest:
+    """A call to a hosted service's JSON API, as its nodes make them: the credentials in a secret header, the
+    query without empty values (booleans as true/false), `body` sent as JSON when given."""
+    return HttpRequest(
+        url=url, method=method, headers=headers or {"Accept": "application/json"},
+        secret_headers={"Authorization": authorization},
+        query={k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in (params or {}).items()
+               if v not in ("", None)},
+        body=HttpBody(kind="json", value=body) if body is not None else None)
+
+
+def as_provider(value: Any, model: type[Model], expected: str) -> Model:
+    """A hosted service's provider input as its model (a board's JSON gives a dict); `expected` names it in the
+    TypeError for anything else."""
+    if isinstance(value, dict) and value:
+        value = model.model_validate(value)
+    if not isinstance(value, model):
+        raise TypeError(f"expected {expected}, got {type(value).__name__}")
+    return value
 
 
 def as_request(value: Any) -> HttpRequest:
