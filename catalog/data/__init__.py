@@ -6,6 +6,7 @@ from flowlike_catalog.data import (
     atlassian_confluence,
     atlassian_jira,
     charts,
+    chat_attachments,
     databases,
     databricks,
     databricks_data,
@@ -58,6 +59,6 @@ PACK = Pack(
              microsoft_todo, microsoft_planner, microsoft_sharepoint, microsoft_onenote,
              microsoft_search, microsoft_copilot,
              google_docs, google_slides, google_forms, google_youtube,
-             sql, time, lakes, tables, rows, charts, files, paths, excel, databases, local_db, tdms],
+             sql, time, lakes, tables, rows, charts, files, chat_attachments, paths, excel, databases, local_db, tdms],
     description="Tables and SQL sessions, files, spreadsheets, databases and lakes",
 )
