@@ -152,6 +152,25 @@ def run_node(b: Any, api: tuple[str, State], key: str, /, **inputs: Any) -> dict
     return outputs
 
 
+def plain(value: Any) -> Any:
+    """A struct output as its dict (lists of them too), to compare with the expected JSON."""
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return value.model_dump() if hasattr(value, "model_dump") else value
+
+
+def check_case(b: Any, api: tuple[str, State], case: tuple[str, dict, str, dict, Any, dict]) -> None:
+    """One row of a test's CASES, (key, inputs, method, params, result, outputs): the node sends `method` with
+    `params` (among others) and, Telegram answering `result` (when not None), outputs `outputs`."""
+    key, inputs, method, params, result, outputs = case
+    if result is not None:
+        api[1].results[method] = result
+    out = run_node(b, api, key, **inputs)
+    sent_params = api[1].call(method)["params"]
+    assert {name: sent_params.get(name) for name in params} == params
+    assert {name: plain(out.get(name)) for name in outputs} == {name: plain(v) for name, v in outputs.items()}
+
+
 def failure(b: Any, api: tuple[str, State], key: str, /, **inputs: Any) -> str:
     """Run one Telegram node that must fail; the run's error."""
     TelegramBoard(b, api[0]).node(key, **inputs)

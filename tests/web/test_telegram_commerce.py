@@ -5,12 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from fake_telegram import CHAT, DATE, State, failure, run_node
-
-
-def plain(value: Any) -> Any:
-    return value.model_dump() if hasattr(value, "model_dump") else value
-
+from fake_telegram import CHAT, DATE, State, check_case, failure, run_node
 
 PRICES = [{"label": "Pro plan", "amount": 250}]
 BIZ = "biz-1"
@@ -80,17 +75,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("key", "inputs", "method", "params", "result", "outputs"), CASES,
-                         ids=[case[0] for case in CASES])
-def test_node_sends_the_documented_call_and_outputs_the_answer(b: Any, api: tuple[str, State], key: str,
-                                                               inputs: dict, method: str, params: dict,
-                                                               result: Any, outputs: dict) -> None:
-    if result is not None:
-        api[1].results[method] = result
-    out = run_node(b, api, key, **inputs)
-    sent_params = api[1].call(method)["params"]
-    assert {name: sent_params.get(name) for name in params} == params
-    assert {name: plain(out.get(name)) for name in outputs} == outputs
+@pytest.mark.parametrize("case", CASES, ids=[case[0] for case in CASES])
+def test_node_sends_the_documented_call_and_outputs_the_answer(b: Any, api: tuple[str, State], case: tuple) -> None:
+    check_case(b, api, case)
 
 
 def test_forward_business_message_checks_the_connection_first(b: Any, api: tuple[str, State]) -> None:
