@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from playwright.async_api import ConsoleMessage as PlaywrightConsole
 
 CATEGORY = "Automation/Browser"
-CAPABILITIES = ("processes", "network")  # what its nodes reach (flowlike_core.policy)
+CAPABILITIES = ("processes", "network", "files")  # starts a browser, which keeps its profile and downloads in files
 PART = "browser"
 BROWSER_TYPES = ("Chrome", "Edge", "Firefox", "Safari")
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")

@@ -14,7 +14,7 @@ from flowlike_catalog.automation.session import SessionIn, SessionOut
 from flowlike_core import Context, Pin, node
 
 CATEGORY = "Automation/Browser"
-CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
+CAPABILITIES = ("network", "files")  # drives the session's browser (its profile, downloads and screenshots are files)
 NAVIGATION = "Automation/Browser/Navigation"
 INTERACT = "Automation/Browser/Interact"
 INPUT = "Automation/Browser/Input"

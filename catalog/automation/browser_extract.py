@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from playwright.async_api import Page
 
 CATEGORY = "Automation/Browser/Extract"
-CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
+CAPABILITIES = ("network", "files")  # drives the session's browser (its profile, downloads and screenshots are files)
 CAPTURE = "Automation/Browser/Capture"
 SNAPSHOT = "Automation/Browser/Snapshot"
 

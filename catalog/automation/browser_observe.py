@@ -16,7 +16,7 @@ from flowlike_catalog.automation.session import AutomationSession, SessionIn, Se
 from flowlike_core import Context, DataType, NodeType, Pin, data_in, exec_in, exec_out, node
 
 CATEGORY = "Automation/Browser/Observe"
-CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
+CAPABILITIES = ("network", "files")  # drives the session's browser (its profile, downloads and screenshots are files)
 LEVELS = ("", "log", "info", "warn", "error", "debug")
 POLL_SECONDS = 0.025
 

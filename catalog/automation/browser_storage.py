@@ -16,7 +16,7 @@ from flowlike_core import Context, DataType, NodeType, Pin, data_in, data_out, e
 from flowlike_core.policy import Capability
 
 CATEGORY = "Automation/Browser/Auth"
-CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
+CAPABILITIES = ("network", "files")  # drives the session's browser (its profile, downloads and screenshots are files)
 STORAGE = "Automation/Browser/Storage"
 SAME_SITE = ("Strict", "Lax", "None")
 

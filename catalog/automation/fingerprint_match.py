@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from playwright.async_api import Locator, Page
 
 CATEGORY = "Automation/Fingerprint"
-CAPABILITIES = ("processes", "network")  # drives the session's browser
+CAPABILITIES = ("processes", "network", "files")  # drives the session's browser
 STRATEGY_KINDS = {
     "Dom": {"Css", "Xpath", "TestId", "Text", "TextExact", "Placeholder", "AltText", "Title"},
     "Accessibility": {"Role", "AriaLabel"},
