@@ -21,7 +21,7 @@ from typing import Annotated, Any, ClassVar, NamedTuple
 from urllib.parse import quote
 
 from flowlike_catalog.web.errors import routed
-from flowlike_catalog.web.http import HttpRequest, api_request, as_provider, bearer, fetch
+from flowlike_catalog.web.http import HttpRequest, api_request, as_provider, bearer, fetch, http_base_url
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from flowlike_core import Context, DataType, NodeType, Pin, PinSpec, ValueType, data_in, data_out, exec_in, exec_out
@@ -69,14 +69,12 @@ def data_atlassian_provider_api_token(
     """Atlassian access with an API token and email (Cloud) or a personal access token (Data Center)."""
     if not base_url or base_url == PLACEHOLDER_URL:
         raise ValueError("set base_url to your Atlassian site (e.g. https://acme.atlassian.net)")
-    if not base_url.startswith(("http://", "https://")):
-        raise ValueError(f"base_url must start with http:// or https://, got {base_url!r}")
+    site = http_base_url(base_url)
     if not api_token:
         raise ValueError("Atlassian api_token is empty (is the secret variable set?)")
     if is_cloud and not email:
         raise ValueError("Atlassian Cloud API tokens need the account's email")
-    return AtlassianProvider(base_url=base_url.rstrip("/"), email=email, token=SecretStr(api_token),
-                             is_cloud=is_cloud)
+    return AtlassianProvider(base_url=site, email=email, token=SecretStr(api_token), is_cloud=is_cloud)
 
 
 class AtlassianError(RuntimeError):

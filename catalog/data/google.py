@@ -19,7 +19,7 @@ from typing import Annotated, Any, ClassVar
 from urllib.parse import quote, urlsplit
 
 from flowlike_catalog.web.errors import routed
-from flowlike_catalog.web.http import api_request, as_provider, bearer, fetch
+from flowlike_catalog.web.http import api_request, as_provider, bearer, fetch, http_base_url
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from flowlike_core import Context, DataType, NodeType, Pin, PinSpec, ValueType, data_in, data_out, exec_in, exec_out
@@ -71,9 +71,7 @@ def data_google_provider(
     token you obtained yourself: the browser consent flow is not part of a board."""
     if not access_token:
         raise ValueError("Google access token is empty (is the secret variable set?)")
-    if base_url and not base_url.startswith(("http://", "https://")):
-        raise ValueError(f"base_url must start with http:// or https://, got {base_url!r}")
-    return GoogleProvider(access_token=SecretStr(access_token), base_url=base_url.rstrip("/"))
+    return GoogleProvider(access_token=SecretStr(access_token), base_url=http_base_url(base_url) if base_url else "")
 
 
 def error_text(body: bytes) -> str:

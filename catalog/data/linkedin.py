@@ -13,7 +13,7 @@ from typing import Annotated, Any, ClassVar
 
 from flowlike_catalog.data.google import struct_out, text_in, text_out
 from flowlike_catalog.web.errors import routed
-from flowlike_catalog.web.http import HttpBody, HttpRequest, HttpResponse, as_provider, bearer, fetch
+from flowlike_catalog.web.http import HttpBody, HttpRequest, HttpResponse, as_provider, bearer, fetch, http_base_url
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from flowlike_core import Context, DataType, NodeType, Pin, PinSpec, data_in, data_out, exec_in, exec_out
@@ -50,9 +50,7 @@ def data_linkedin_provider_oauth(
     a board)."""
     if not access_token:
         raise ValueError("LinkedIn access token is empty (is the secret variable set?)")
-    if not base_url.startswith(("http://", "https://")):
-        raise ValueError(f"base_url must start with http:// or https://, got {base_url!r}")
-    return LinkedInProvider(access_token=SecretStr(access_token), base_url=base_url.rstrip("/"))
+    return LinkedInProvider(access_token=SecretStr(access_token), base_url=http_base_url(base_url))
 
 
 async def call(ctx: Context, given: Any, method: str, path: str, body: dict[str, Any] | None = None) -> HttpResponse:

@@ -20,7 +20,16 @@ from typing import Annotated, Any, ClassVar
 from urllib.parse import quote, urlsplit
 
 from flowlike_catalog.web.errors import routed
-from flowlike_catalog.web.http import HttpBody, HttpRequest, HttpResponse, as_provider, bearer, fetch, send
+from flowlike_catalog.web.http import (
+    HttpBody,
+    HttpRequest,
+    HttpResponse,
+    as_provider,
+    bearer,
+    fetch,
+    http_base_url,
+    send,
+)
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from flowlike_core import Context, DataType, NodeType, Pin, PinSpec, ValueType, data_in, data_out, exec_in, exec_out
@@ -59,9 +68,7 @@ def data_microsoft_provider_token(
     the board does not refresh them."""
     if not token:
         raise ValueError("Microsoft Graph access token is empty (is the secret variable set?)")
-    if not base_url.startswith(("http://", "https://")):
-        raise ValueError(f"base_url must start with http:// or https://, got {base_url!r}")
-    return MicrosoftGraphProvider(base_url=base_url.rstrip("/"), access_token=SecretStr(token))
+    return MicrosoftGraphProvider(base_url=http_base_url(base_url), access_token=SecretStr(token))
 
 
 def error_text(body: bytes) -> str:

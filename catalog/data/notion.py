@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from flowlike_catalog.data.google import bool_in, int_in, int_out, struct_out, text_in, text_out
 from flowlike_catalog.web.errors import routed
-from flowlike_catalog.web.http import HttpBody, HttpRequest, as_provider, bearer, fetch
+from flowlike_catalog.web.http import HttpBody, HttpRequest, as_provider, bearer, fetch, http_base_url
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from flowlike_core import Context, DataType, NodeType, Pin, PinSpec, ValueType, data_in, data_out, exec_in, exec_out
@@ -46,9 +46,7 @@ class NotionError(RuntimeError):
 def provider(token: str, base_url: str, what: str) -> NotionProvider:
     if not token:
         raise ValueError(f"Notion {what} is empty (is the secret variable set?)")
-    if not base_url.startswith(("http://", "https://")):
-        raise ValueError(f"base_url must start with http:// or https://, got {base_url!r}")
-    return NotionProvider(access_token=SecretStr(token), base_url=base_url.rstrip("/"))
+    return NotionProvider(access_token=SecretStr(token), base_url=http_base_url(base_url))
 
 
 @function_node(friendly_name="Notion (API Key)")

@@ -14,7 +14,7 @@ from typing import Annotated, Any, ClassVar
 from urllib.parse import quote
 
 from flowlike_catalog.web.errors import routed
-from flowlike_catalog.web.http import api_request, as_provider, bearer, fetch
+from flowlike_catalog.web.http import api_request, as_provider, bearer, fetch, http_base_url
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from flowlike_core import Context, DataType, NodeType, Pin, PinSpec, ValueType, data_in, data_out, exec_in, exec_out
@@ -49,9 +49,7 @@ def data_github_provider_pat(
     """GitHub access with a personal access token (classic or fine-grained)."""
     if not token:
         raise ValueError("GitHub token is empty (is the secret variable set?)")
-    if not base_url.startswith(("http://", "https://")):
-        raise ValueError(f"base_url must start with http:// or https://, got {base_url!r}")
-    return GitHubProvider(base_url=base_url.rstrip("/"), token=SecretStr(token))
+    return GitHubProvider(base_url=http_base_url(base_url), token=SecretStr(token))
 
 
 @function_node(friendly_name="GitHub (App Token)")

@@ -80,6 +80,13 @@ def bearer(token: SecretStr) -> SecretStr:
     return SecretStr(f"Bearer {token.get_secret_value()}")
 
 
+def http_base_url(url: str) -> str:
+    """A provider's base URL as it keeps it (no trailing slash); a ValueError unless it is http(s)."""
+    if not url.startswith(("http://", "https://")):
+        raise ValueError(f"base_url must start with http:// or https://, got {url!r}")
+    return url.rstrip("/")
+
+
 def api_request(method: str, url: str, authorization: SecretStr, *, headers: dict[str, str] | None = None,
                 params: dict[str, Any] | None = None, body: Any = None) -> HttpRequest:
     """A call to a hosted service's JSON API, as its nodes make them: the credentials in a secret header, the
