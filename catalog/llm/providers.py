@@ -2,7 +2,7 @@
 
 Three wire formats cover them all: Anthropic's Messages API, Ollama's chat API, and OpenAI's chat completions,
 which most services also speak (Groq, DeepSeek, Mistral, Together, xAI, OpenRouter, Gemini's and Cohere's
-compatibility endpoints, vLLM, LM Studio, llama.cpp's server...). The defaults are each service's
+compatibility endpoints, Mira, vLLM, LM Studio, llama.cpp's server...). The defaults are each service's
 OpenAI-compatible base URL; point the endpoint at any server that speaks the same format.
 """
 
@@ -141,6 +141,14 @@ def ai_generative_build_galadriel(endpoint: Endpoint = "https://api.galadriel.co
                                   model_id: ModelId = "llama3.1:70b") -> ModelOut:
     """Galadriel (OpenAI-compatible)."""
     return build("openai", "Galadriel", endpoint, api_key, model_id)
+
+
+@node(friendly_name="Mira", exec_pins=True)
+def ai_generative_build_mira(endpoint: Endpoint = "https://api.mira.network", api_key: ApiKey = "",
+                             model_id: ModelId = "mira-v1") -> ModelOut:
+    """Mira Network (OpenAI's chat format under the endpoint's `/v1`)."""
+    base = endpoint.rstrip("/")
+    return build("openai", "Mira", base if base.endswith("/v1") else base + "/v1", api_key, model_id)
 
 
 @node(friendly_name="Add Headers", category="AI/Generative", exec_pins=True)
