@@ -32,9 +32,13 @@ missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 [ -x /usr/sbin/mariadbd ] || missing+=(mariadb-server)
 [ -x /usr/sbin/clickhouse-server ] || missing+=(clickhouse-server)
-# Xvfb and xclip for the automation pack's desktop tests (an X server started by their fixture).
+# Xvfb and xclip for the automation pack's desktop tests (an X server started by their fixture); for its
+# accessibility tests a D-Bus session bus, AT-SPI and a GTK 3 window run by Debian's python3.
 [ -x /usr/bin/Xvfb ] || missing+=(xvfb)
 [ -x /usr/bin/xclip ] || missing+=(xclip)
+[ -x /usr/bin/dbus-daemon ] || missing+=(dbus-daemon)
+[ -x /usr/libexec/at-spi-bus-launcher ] || missing+=(at-spi2-core)
+/usr/bin/python3 -c 'import gi; gi.require_version("Gtk", "3.0")' 2>/dev/null || missing+=(python3-gi gir1.2-gtk-3.0)
 if [ ${#missing[@]} -gt 0 ] || [ ! -x /usr/bin/chromium ]; then
     SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
     $SUDO apt-get update -qq

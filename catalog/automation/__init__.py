@@ -9,6 +9,7 @@ from flowlike_catalog.automation import (
     browser_observe,
     browser_storage,
     computer,
+    computer_accessibility,
     computer_clipboard,
     computer_input,
     computer_windows,
@@ -29,6 +30,6 @@ PACK = Pack(
     "automation",
     modules=[session, browser, browser_actions, browser_extract, browser_storage, browser_files, browser_observe,
              selector, fingerprint, fingerprint_match, rpa, llm_vision, llm_healing, computer, computer_input,
-             computer_windows, computer_clipboard, vision, rpa_screen],
+             computer_windows, computer_clipboard, computer_accessibility, vision, rpa_screen],
     description="Browser and desktop automation, screen vision, RPA (pip install 'flowlike-nb[automation]')",
 )

@@ -28,6 +28,8 @@ PATTERNS = ((250, 150), (320, 220))
 """Top-left corners of the two copies of the pattern (a 30x30 black square with a yellow square and a white dot)."""
 PATTERN_SIZE = 30
 OTHER_COLOR = (128, 64, 32)
+GTK_AT, GTK_SIZE = (0, 320), (300, 120)
+GTK_BUTTON, GTK_TEXT = "Press me", "hello there"
 DEADLINE = 30.0
 
 
@@ -165,5 +167,34 @@ def program(log_path: str, title: str) -> None:
     root.mainloop()
 
 
+def gtk_program(log_path: str, title: str) -> None:
+    """A GTK 3 window (Debian's python3-gi: run by the system's python3) with a button and a text field, for the
+    accessibility tests (GTK speaks AT-SPI); logs "clicked" when the button is pressed."""
+    import gi
+
+    gi.require_version("Gtk", "3.0")
+    from gi.repository import GLib, Gtk
+
+    log = open(log_path, "a", buffering=1)  # noqa: SIM115 - open for the program's life
+    window = Gtk.Window(title=title)
+    window.move(*GTK_AT)
+    window.set_default_size(*GTK_SIZE)
+    box = Gtk.Box(orientation=Gtk.Orientation.VERTICAL)
+    window.add(box)
+    button = Gtk.Button(label=GTK_BUTTON)
+    button.connect("clicked", lambda _: log.write(json.dumps({"type": "clicked"}) + "\n"))
+    box.pack_start(button, False, False, 0)
+    entry = Gtk.Entry()
+    entry.set_text(GTK_TEXT)
+    box.pack_start(entry, False, False, 0)
+    window.connect("destroy", Gtk.main_quit)
+    window.show_all()
+    GLib.timeout_add(50, lambda: log.write(json.dumps({"type": "ready"}) + "\n") and False)
+    Gtk.main()
+
+
 if __name__ == "__main__":
-    program(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else MAIN)
+    if sys.argv[1] == "--gtk":
+        gtk_program(sys.argv[2], sys.argv[3])
+    else:
+        program(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else MAIN)
