@@ -20,7 +20,7 @@ import json
 from typing import Annotated, Any, ClassVar, NamedTuple
 from urllib.parse import quote
 
-from flowlike_catalog.web.errors import routed
+from flowlike_catalog.web.errors import answered
 from flowlike_catalog.web.http import HttpRequest, api_request, as_provider, bearer, fetch, http_base_url
 from pydantic import BaseModel, ConfigDict, SecretStr
 
@@ -366,14 +366,8 @@ class AtlassianNode(NodeType):
 
     async def run(self, ctx: Context) -> None:
         inputs = {spec.name: ctx.get_input(spec.name) for spec in self.inputs}
-        try:
-            outputs = await self.call(Atlassian(ctx, ctx.get_input("provider")), **inputs)
-        except (AtlassianError, OSError) as exc:  # OSError: connection errors
-            routed(ctx, "error", exc, "error_message")
-            return
-        for name, value in {"error_message": "", **outputs}.items():
-            ctx.set_output(name, value)
-        ctx.activate("exec_out")
+        await answered(ctx, lambda: self.call(Atlassian(ctx, ctx.get_input("provider")), **inputs),
+                       (AtlassianError, OSError), cleared=True)  # OSError: connection errors
 
 
 # ---- the account behind an OAuth token ------------------------------------------------------------------------

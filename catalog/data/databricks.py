@@ -15,7 +15,7 @@ import json
 from typing import Annotated, Any, ClassVar
 from urllib.parse import quote
 
-from flowlike_catalog.web.errors import routed
+from flowlike_catalog.web.errors import answered, routed
 from flowlike_catalog.web.http import HttpBody, HttpRequest, api_request, as_provider, bearer, fetch
 from pydantic import BaseModel, ConfigDict, SecretStr
 
@@ -145,10 +145,6 @@ ERROR_PINS = (exec_out("error", "Error", "Databricks answered with an error, or 
               data_out("error_message", DataType.STRING, description="What went wrong; empty on success"))
 
 
-def routed_error(ctx: Context, exc: Exception) -> None:
-    routed(ctx, "error", exc, "error_message")
-
-
 class DatabricksNode(NodeType):
     """A Databricks call: provider and the node's inputs in; Success with the outputs `call` returns, or Error."""
 
@@ -166,14 +162,8 @@ class DatabricksNode(NodeType):
 
     async def run(self, ctx: Context) -> None:
         inputs = {spec.name: ctx.get_input(spec.name) for spec in self.inputs}
-        try:
-            outputs = await self.call(Databricks(ctx, ctx.get_input("provider")), **inputs)
-        except (DatabricksError, OSError) as exc:  # OSError: connection errors
-            routed_error(ctx, exc)
-            return
-        for name, value in {"error_message": "", **outputs}.items():
-            ctx.set_output(name, value)
-        ctx.activate("exec_out")
+        await answered(ctx, lambda: self.call(Databricks(ctx, ctx.get_input("provider")), **inputs),
+                       (DatabricksError, OSError), cleared=True)  # OSError: connection errors
 
 
 class ServicePrincipal(NodeType):
@@ -208,7 +198,7 @@ class ServicePrincipal(NodeType):
                 raise DatabricksError(f"the token endpoint answered {response.status_code}: "
                                       f"{service_message(response.body)}")
         except (DatabricksError, OSError) as exc:
-            routed_error(ctx, exc)
+            routed(ctx, "error", exc, "error_message")
             return
         token = json.loads(response.body)["access_token"]
         ctx.set_output("provider", DatabricksProvider(workspace_url=site, token=SecretStr(token)))

@@ -18,7 +18,7 @@ import json
 from typing import Annotated, Any, ClassVar
 from urllib.parse import quote, urlsplit
 
-from flowlike_catalog.web.errors import routed
+from flowlike_catalog.web.errors import answered
 from flowlike_catalog.web.http import api_request, as_provider, bearer, fetch, http_base_url
 from pydantic import BaseModel, ConfigDict, SecretStr
 
@@ -189,11 +189,5 @@ class GoogleNode(NodeType):
 
     async def run(self, ctx: Context) -> None:
         inputs = {spec.name: ctx.get_input(spec.name) for spec in self.inputs}
-        try:
-            outputs = await self.call(Google(ctx, ctx.get_input("provider")), **inputs)
-        except (GoogleError, OSError, ValueError) as exc:  # OSError: connection errors
-            routed(ctx, "error", exc, "error_message")
-            return
-        for name, value in outputs.items():
-            ctx.set_output(name, value)
-        ctx.activate("exec_out")
+        await answered(ctx, lambda: self.call(Google(ctx, ctx.get_input("provider")), **inputs),
+                       (GoogleError, OSError, ValueError))  # OSError: connection errors

@@ -19,7 +19,7 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Any, ClassVar
 from urllib.parse import quote, urlsplit
 
-from flowlike_catalog.web.errors import routed
+from flowlike_catalog.web.errors import answered
 from flowlike_catalog.web.http import (
     HttpBody,
     HttpRequest,
@@ -308,14 +308,8 @@ class GraphNode(NodeType):
 
     async def run(self, ctx: Context) -> None:
         inputs = {spec.name: ctx.get_input(spec.name) for spec in self.inputs}
-        try:
-            outputs = await self.call(Graph(ctx, ctx.get_input("provider")), **inputs)
-        except (GraphError, OSError) as exc:  # OSError: connection errors
-            routed(ctx, "error", exc, "error_message")
-            return
-        for name, value in outputs.items():
-            ctx.set_output(name, value)
-        ctx.activate("exec_out")
+        await answered(ctx, lambda: self.call(Graph(ctx, ctx.get_input("provider")), **inputs),
+                       (GraphError, OSError))  # OSError: connection errors
 
 
 def listed(name: str, items: list[Any]) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from typing import Annotated, Any, ClassVar
 from urllib.parse import quote
 
 from flowlike_catalog.data.google import bool_in, int_in, int_out, struct_out, text_in, text_out
-from flowlike_catalog.web.errors import routed
+from flowlike_catalog.web.errors import answered
 from flowlike_catalog.web.http import HttpBody, HttpRequest, as_provider, bearer, fetch, http_base_url
 from pydantic import BaseModel, ConfigDict, SecretStr
 
@@ -182,14 +182,8 @@ class NotionNode(NodeType):
 
     async def run(self, ctx: Context) -> None:
         inputs = {spec.name: ctx.get_input(spec.name) for spec in self.inputs}
-        try:
-            outputs = await self.call(Notion(ctx, ctx.get_input("provider")), **inputs)
-        except (NotionError, OSError, ValueError) as exc:  # OSError: connection errors
-            routed(ctx, "error", exc, "error_message")
-            return
-        for name, value in outputs.items():
-            ctx.set_output(name, value)
-        ctx.activate("exec_out")
+        await answered(ctx, lambda: self.call(Notion(ctx, ctx.get_input("provider")), **inputs),
+                       (NotionError, OSError, ValueError))  # OSError: connection errors
 
 
 PAGE_SIZE = int_in("page_size", 100, "At most 100")

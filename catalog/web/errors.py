@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 from flowlike_core import Context
 
 
@@ -14,3 +17,18 @@ def routed(ctx: Context, pin: str, exc: Exception, message: str | None = None) -
     if message is not None:
         ctx.set_output(message, str(exc))
     ctx.activate(pin)
+
+
+async def answered(ctx: Context, call: Callable[[], Awaitable[dict[str, Any]]],
+                   errors: tuple[type[Exception], ...], *, cleared: bool = False) -> None:
+    """A hosted service's node: the outputs `call()` gives set and Success fired, or a failure among `errors` (making
+    the client too: a provider that fails validation) routed to Error with its text on error_message (`cleared`:
+    error_message set empty on success)."""
+    try:
+        outputs = await call()
+    except errors as exc:
+        routed(ctx, "error", exc, "error_message")
+        return
+    for name, value in ({"error_message": "", **outputs} if cleared else outputs).items():
+        ctx.set_output(name, value)
+    ctx.activate("exec_out")
