@@ -326,24 +326,8 @@ async def search_jql(jira: Atlassian, jql: str, start_at: int, max_results: int,
 # ---- nodes with an Error output of their own (Flow-Like's pins) -----------------------------------------
 
 
-def text_in(name: str, default: str | None = None, description: str = "") -> PinSpec:
-    return data_in(name, DataType.STRING, default=default or "", required=default is None, description=description)
-
-
-def int_in(name: str, default: int, description: str = "") -> PinSpec:
-    return data_in(name, DataType.INTEGER, default=default, description=description)
-
-
-def bool_in(name: str, default: bool, description: str = "") -> PinSpec:
-    return data_in(name, DataType.BOOLEAN, default=default, description=description)
-
-
 def struct_out(name: str, array: bool = False, description: str = "") -> PinSpec:
     return data_out(name, DataType.STRUCT, ValueType.ARRAY if array else ValueType.NORMAL, description=description)
-
-
-def int_out(name: str, description: str = "") -> PinSpec:
-    return data_out(name, DataType.INTEGER, description=description)
 
 
 class AtlassianNode(NodeType):

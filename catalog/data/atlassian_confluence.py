@@ -11,18 +11,8 @@ from __future__ import annotations
 import html
 from typing import Annotated, Any, NamedTuple
 
-from flowlike_catalog.data.atlassian import (
-    Atlassian,
-    AtlassianNode,
-    Provider,
-    bool_in,
-    int_in,
-    int_out,
-    required,
-    segment,
-    struct_out,
-    text_in,
-)
+from flowlike_catalog.data.atlassian import Atlassian, AtlassianNode, Provider, required, segment, struct_out
+from flowlike_catalog.web.service_pins import bool_in, int_in, int_out, text_in
 
 from flowlike_core import Context, DataType, Pin, data_out
 from flowlike_core import node as function_node

@@ -15,10 +15,7 @@ from flowlike_catalog.data.atlassian import (
     AtlassianNode,
     Provider,
     adf_text,
-    bool_in,
     csv_list,
-    int_in,
-    int_out,
     jira_comment,
     jira_issue,
     jira_project,
@@ -29,9 +26,9 @@ from flowlike_catalog.data.atlassian import (
     segment,
     service_message,
     struct_out,
-    text_in,
 )
 from flowlike_catalog.web.http import HttpRequest, fetch
+from flowlike_catalog.web.service_pins import bool_in, int_in, int_out, text_in
 
 from flowlike_core import Context, DataType, Pin, data_out
 from flowlike_core import node as function_node

@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from flowlike_catalog.web.errors import answered, routed
 from flowlike_catalog.web.http import HttpBody, HttpRequest, api_request, as_provider, bearer, fetch
+from flowlike_catalog.web.service_pins import int_in, text_in
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from flowlike_core import (
@@ -125,14 +126,6 @@ class Databricks:
             raise DatabricksError(f"Databricks answered {response.status_code} to {method} {path}: "
                                   f"{service_message(response.body)}")
         return json.loads(response.body) if response.body.strip() else {}
-
-
-def text_in(name: str, default: str | None = None, description: str = "") -> PinSpec:
-    return data_in(name, DataType.STRING, default=default or "", required=default is None, description=description)
-
-
-def int_in(name: str, default: int | None = None, description: str = "") -> PinSpec:
-    return data_in(name, DataType.INTEGER, default=default, required=default is None, description=description)
 
 
 def struct_out(name: str, array: bool = False, description: str = "") -> PinSpec:

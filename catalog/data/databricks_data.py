@@ -6,15 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flowlike_catalog.data.databricks import (
-    COUNT,
-    Databricks,
-    DatabricksError,
-    DatabricksNode,
-    int_in,
-    struct_out,
-    text_in,
-)
+from flowlike_catalog.data.databricks import COUNT, Databricks, DatabricksError, DatabricksNode, struct_out
+from flowlike_catalog.web.service_pins import int_in, text_in
 
 from flowlike_core import DataType, data_out
 

@@ -20,6 +20,7 @@ from urllib.parse import quote, urlsplit
 
 from flowlike_catalog.web.errors import answered
 from flowlike_catalog.web.http import api_request, as_provider, bearer, fetch, http_base_url
+from flowlike_catalog.web.service_pins import text_out
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from flowlike_core import Context, DataType, NodeType, Pin, PinSpec, ValueType, data_in, data_out, exec_in, exec_out
@@ -142,28 +143,8 @@ def rfc3339(moment: Any, what: str) -> str:
     return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).isoformat()
 
 
-def text_in(name: str, default: str | None = None, description: str = "") -> PinSpec:
-    return data_in(name, DataType.STRING, default=default or "", required=default is None, description=description)
-
-
-def int_in(name: str, default: int | None = None, description: str = "") -> PinSpec:
-    return data_in(name, DataType.INTEGER, default=default, required=default is None, description=description)
-
-
-def bool_in(name: str, default: bool, description: str = "") -> PinSpec:
-    return data_in(name, DataType.BOOLEAN, default=default, description=description)
-
-
 def struct_out(name: str, array: bool = False, description: str = "") -> PinSpec:
     return data_out(name, DataType.STRUCT, ValueType.ARRAY if array else ValueType.NORMAL, description=description)
-
-
-def text_out(name: str, description: str = "") -> PinSpec:
-    return data_out(name, DataType.STRING, description=description)
-
-
-def int_out(name: str, description: str = "") -> PinSpec:
-    return data_out(name, DataType.INTEGER, description=description)
 
 
 RAW = data_out("raw", DataType.GENERIC, description="Google's JSON answer as it came")

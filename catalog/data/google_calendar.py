@@ -6,20 +6,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flowlike_catalog.data.google import (
-    NEXT_PAGE,
-    RAW,
-    Google,
-    GoogleNode,
-    bool_in,
-    csv_list,
-    int_in,
-    rfc3339,
-    segment,
-    struct_out,
-    text_in,
-    text_out,
-)
+from flowlike_catalog.data.google import NEXT_PAGE, RAW, Google, GoogleNode, csv_list, rfc3339, segment, struct_out
+from flowlike_catalog.web.service_pins import bool_in, int_in, text_in, text_out
 
 from flowlike_core import DataType, data_in, data_out
 

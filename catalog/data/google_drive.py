@@ -5,17 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flowlike_catalog.data.google import (
-    Google,
-    GoogleNode,
-    bool_in,
-    int_in,
-    int_out,
-    segment,
-    struct_out,
-    text_in,
-    text_out,
-)
+from flowlike_catalog.data.google import Google, GoogleNode, segment, struct_out
+from flowlike_catalog.web.service_pins import bool_in, int_in, int_out, text_in, text_out
 
 from flowlike_core import DataType, data_out
 

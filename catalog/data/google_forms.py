@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flowlike_catalog.data.google import NEXT_PAGE, Google, GoogleNode, segment, struct_out, text_in, text_out
+from flowlike_catalog.data.google import NEXT_PAGE, Google, GoogleNode, segment, struct_out
+from flowlike_catalog.web.service_pins import text_in, text_out
 
 CATEGORY = "Data/Google/Forms"
 CAPABILITIES = ("network",)

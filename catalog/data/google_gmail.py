@@ -7,7 +7,8 @@ import base64
 from email.message import EmailMessage
 from typing import Any
 
-from flowlike_catalog.data.google import Google, GoogleNode, struct_out, text_in, text_out
+from flowlike_catalog.data.google import Google, GoogleNode, struct_out
+from flowlike_catalog.web.service_pins import text_in, text_out
 
 CATEGORY = "Data/Google/Gmail"
 CAPABILITIES = ("network",)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flowlike_catalog.data.google import Google, GoogleNode, bool_in, csv_list, int_in, struct_out, text_in, text_out
+from flowlike_catalog.data.google import Google, GoogleNode, csv_list, struct_out
 from flowlike_catalog.data.google_calendar import CALENDAR_ID, events_path, meet_link, new_meet
+from flowlike_catalog.web.service_pins import bool_in, int_in, text_in, text_out
 
 from flowlike_core import DataType, data_out
 

@@ -6,18 +6,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flowlike_catalog.data.google import (
-    Google,
-    GoogleNode,
-    int_in,
-    int_out,
-    required,
-    segment,
-    struct_out,
-    text_in,
-    text_out,
-)
+from flowlike_catalog.data.google import Google, GoogleNode, required, segment, struct_out
 from flowlike_catalog.data.google_drive import export_as_text
+from flowlike_catalog.web.service_pins import int_in, int_out, text_in, text_out
 
 from flowlike_core import DataType, data_in
 

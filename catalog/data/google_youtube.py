@@ -5,18 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flowlike_catalog.data.google import (
-    NEXT_PAGE,
-    RAW,
-    Google,
-    GoogleNode,
-    int_in,
-    int_out,
-    required,
-    struct_out,
-    text_in,
-    text_out,
-)
+from flowlike_catalog.data.google import NEXT_PAGE, RAW, Google, GoogleNode, required, struct_out
+from flowlike_catalog.web.service_pins import int_in, int_out, text_in, text_out
 
 CATEGORY = "Data/Google/YouTube"
 CAPABILITIES = ("network",)

@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, ClassVar
 
-from flowlike_catalog.data.google import struct_out, text_in, text_out
+from flowlike_catalog.data.google import struct_out
 from flowlike_catalog.web.errors import routed
 from flowlike_catalog.web.http import HttpBody, HttpRequest, HttpResponse, as_provider, bearer, fetch, http_base_url
+from flowlike_catalog.web.service_pins import text_in, text_out
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from flowlike_core import Context, DataType, NodeType, Pin, PinSpec, data_in, data_out, exec_in, exec_out

@@ -30,6 +30,7 @@ from flowlike_catalog.web.http import (
     http_base_url,
     send,
 )
+from flowlike_catalog.web.service_pins import int_in
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from flowlike_core import Context, DataType, NodeType, Pin, PinSpec, ValueType, data_in, data_out, exec_in, exec_out
@@ -259,18 +260,6 @@ def event_fields(*, subject: str = "", body: str = "", start: dt.datetime | str 
 # ---- pins and the node base ----------------------------------------------------------------------------------
 
 
-def text_in(name: str, default: str | None = None, description: str = "") -> PinSpec:
-    return data_in(name, DataType.STRING, default=default or "", required=default is None, description=description)
-
-
-def int_in(name: str, default: int, description: str = "") -> PinSpec:
-    return data_in(name, DataType.INTEGER, default=default, description=description)
-
-
-def bool_in(name: str, default: bool, description: str = "") -> PinSpec:
-    return data_in(name, DataType.BOOLEAN, default=default, description=description)
-
-
 def date_in(name: str, required: bool = True, description: str = "") -> PinSpec:
     return data_in(name, DataType.DATE, required=required, description=description)
 
@@ -278,10 +267,6 @@ def date_in(name: str, required: bool = True, description: str = "") -> PinSpec:
 def struct_out(name: str, array: bool = False, description: str = "") -> PinSpec:
     return data_out(name, DataType.STRUCT, ValueType.ARRAY if array else ValueType.NORMAL,
                     description=description or "Graph's JSON object, as documented for this resource")
-
-
-def text_out(name: str, description: str = "") -> PinSpec:
-    return data_out(name, DataType.STRING, description=description)
 
 
 COUNT = data_out("count", DataType.INTEGER, description="How many items there are")

@@ -10,19 +10,17 @@ from flowlike_catalog.data.microsoft import (
     COUNT,
     Graph,
     GraphNode,
-    bool_in,
     csv_list,
     date_in,
     event_fields,
-    int_in,
     listed,
     recipients,
     segment,
     struct_out,
-    text_in,
     utc_text,
     wall_time,
 )
+from flowlike_catalog.web.service_pins import bool_in, int_in, text_in
 
 CATEGORY = "Data/Microsoft/Calendar"
 CAPABILITIES = ("network",)

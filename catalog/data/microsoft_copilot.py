@@ -16,17 +16,14 @@ from flowlike_catalog.data.microsoft import (
     Graph,
     GraphError,
     GraphNode,
-    bool_in,
     csv_list,
-    int_in,
     listed,
     odata_string,
     segment,
     struct_out,
-    text_in,
-    text_out,
 )
 from flowlike_catalog.web.errors import routed
+from flowlike_catalog.web.service_pins import bool_in, int_in, text_in, text_out
 
 from flowlike_core import Context, DataType, NodeType, Pin, ValueType, data_in, data_out, exec_in, exec_out
 from flowlike_core import node as function_node

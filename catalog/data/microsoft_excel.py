@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from flowlike_catalog.data.microsoft import Graph, GraphNode, drive_path, odata_string, segment, struct_out, text_in
+from flowlike_catalog.data.microsoft import Graph, GraphNode, drive_path, odata_string, segment, struct_out
+from flowlike_catalog.web.service_pins import text_in
 
 from flowlike_core import DataType, ValueType, data_in, data_out
 

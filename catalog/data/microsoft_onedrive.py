@@ -18,9 +18,8 @@ from flowlike_catalog.data.microsoft import (
     listed,
     odata_string,
     struct_out,
-    text_in,
-    text_out,
 )
+from flowlike_catalog.web.service_pins import text_in, text_out
 
 CATEGORY = "Data/Microsoft/OneDrive"
 CAPABILITIES = ("network",)

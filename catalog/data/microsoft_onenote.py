@@ -6,7 +6,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from flowlike_catalog.data.microsoft import COUNT, Graph, GraphNode, listed, segment, struct_out, text_in, text_out
+from flowlike_catalog.data.microsoft import COUNT, Graph, GraphNode, listed, segment, struct_out
+from flowlike_catalog.web.service_pins import text_in, text_out
 
 CATEGORY = "Data/Microsoft/OneNote"
 CAPABILITIES = ("network",)

@@ -9,16 +9,13 @@ from flowlike_catalog.data.microsoft import (
     COUNT,
     Graph,
     GraphNode,
-    bool_in,
     event_fields,
-    int_in,
     listed,
     recipients,
     segment,
     struct_out,
-    text_in,
-    text_out,
 )
+from flowlike_catalog.web.service_pins import bool_in, int_in, text_in, text_out
 
 CATEGORY = "Data/Microsoft/Outlook"
 CAPABILITIES = ("network",)

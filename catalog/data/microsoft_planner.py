@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flowlike_catalog.data.microsoft import COUNT, Graph, GraphNode, int_in, listed, segment, struct_out, text_in
+from flowlike_catalog.data.microsoft import COUNT, Graph, GraphNode, listed, segment, struct_out
+from flowlike_catalog.web.service_pins import int_in, text_in
 
 CATEGORY = "Data/Microsoft/Planner"
 CAPABILITIES = ("network",)

@@ -6,19 +6,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from flowlike_catalog.data.microsoft import (
-    COUNT,
-    Graph,
-    GraphError,
-    GraphNode,
-    bool_in,
-    drive_path,
-    listed,
-    segment,
-    struct_out,
-    text_in,
-    text_out,
-)
+from flowlike_catalog.data.microsoft import COUNT, Graph, GraphError, GraphNode, drive_path, listed, segment, struct_out
+from flowlike_catalog.web.service_pins import bool_in, text_in, text_out
 
 from flowlike_core import DataType, data_out
 

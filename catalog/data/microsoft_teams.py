@@ -5,18 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flowlike_catalog.data.microsoft import (
-    COUNT,
-    Graph,
-    GraphNode,
-    id_in_location,
-    int_in,
-    listed,
-    segment,
-    struct_out,
-    text_in,
-    text_out,
-)
+from flowlike_catalog.data.microsoft import COUNT, Graph, GraphNode, id_in_location, listed, segment, struct_out
+from flowlike_catalog.web.service_pins import int_in, text_in, text_out
 
 CATEGORY = "Data/Microsoft/Teams"
 CAPABILITIES = ("network",)

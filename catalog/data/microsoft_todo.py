@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flowlike_catalog.data.microsoft import COUNT, Graph, GraphNode, listed, segment, struct_out, text_in
+from flowlike_catalog.data.microsoft import COUNT, Graph, GraphNode, listed, segment, struct_out
+from flowlike_catalog.web.service_pins import text_in
 
 CATEGORY = "Data/Microsoft/To Do"
 CAPABILITIES = ("network",)

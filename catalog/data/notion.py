@@ -12,9 +12,10 @@ import json
 from typing import Annotated, Any, ClassVar
 from urllib.parse import quote
 
-from flowlike_catalog.data.google import bool_in, int_in, int_out, struct_out, text_in, text_out
+from flowlike_catalog.data.google import struct_out
 from flowlike_catalog.web.errors import answered
 from flowlike_catalog.web.http import HttpBody, HttpRequest, as_provider, bearer, fetch, http_base_url
+from flowlike_catalog.web.service_pins import bool_in, int_in, int_out, text_in, text_out
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from flowlike_core import Context, DataType, NodeType, Pin, PinSpec, ValueType, data_in, data_out, exec_in, exec_out

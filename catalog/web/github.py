@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from flowlike_catalog.web.errors import routed
 from flowlike_catalog.web.http import api_request, as_provider, bearer, fetch, http_base_url
+from flowlike_catalog.web.service_pins import bool_in, int_in, text_in
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from flowlike_core import Context, DataType, NodeType, Pin, PinSpec, ValueType, data_in, data_out, exec_in, exec_out
@@ -98,18 +99,6 @@ def repo_path(owner: str, repo: str, rest: str = "") -> str:
 
 def csv_list(text: str) -> list[str]:
     return [item.strip() for item in text.split(",") if item.strip()]
-
-
-def text_in(name: str, default: str | None = None, description: str = "") -> PinSpec:
-    return data_in(name, DataType.STRING, default=default or "", required=default is None, description=description)
-
-
-def int_in(name: str, default: int | None = None, description: str = "") -> PinSpec:
-    return data_in(name, DataType.INTEGER, default=default, required=default is None, description=description)
-
-
-def bool_in(name: str, default: bool) -> PinSpec:
-    return data_in(name, DataType.BOOLEAN, default=default)
 
 
 def struct_out(name: str, array: bool = False, description: str = "") -> PinSpec:

@@ -5,18 +5,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from flowlike_catalog.web.github import (
-    FIRE,
-    OWNER_REPO,
-    PAGING,
-    GitHub,
-    GitHubNode,
-    bool_in,
-    int_in,
-    repo_path,
-    struct_out,
-    text_in,
-)
+from flowlike_catalog.web.github import FIRE, OWNER_REPO, PAGING, GitHub, GitHubNode, repo_path, struct_out
+from flowlike_catalog.web.service_pins import bool_in, int_in, text_in
 
 from flowlike_core import DataType, data_in, data_out, exec_out
 

@@ -12,12 +12,10 @@ from flowlike_catalog.web.github import (
     GitHub,
     GitHubError,
     GitHubNode,
-    bool_in,
-    int_in,
     repo_path,
     struct_out,
-    text_in,
 )
+from flowlike_catalog.web.service_pins import bool_in, int_in, text_in
 
 from flowlike_core import DataType, data_in, data_out
 from flowlike_core.policy import Capability

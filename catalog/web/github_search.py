@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flowlike_catalog.web.github import PAGING, GitHub, GitHubNode, csv_list, int_in, struct_out, text_in
+from flowlike_catalog.web.github import PAGING, GitHub, GitHubNode, csv_list, struct_out
+from flowlike_catalog.web.service_pins import int_in, text_in
 
 from flowlike_core import DataType, data_out
 
