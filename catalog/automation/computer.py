@@ -75,7 +75,8 @@ class Desktop:
         self.root = self.display.screen().root
         self.lock = threading.RLock()
         self.bound: dict[int, int] = {}
-        """Keysyms bound to spare keycodes, to type characters the keyboard map lacks."""
+        """Keysyms bound to spare keycodes, to type characters the keyboard map lacks. They stay bound: a client
+        reads its keyboard map when it handles a key event, which may be after an unbinding."""
 
     async def close(self) -> None:
         self.display.close()
