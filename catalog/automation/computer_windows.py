@@ -196,8 +196,8 @@ class FocusWindow(NodeType):
                   launch_if_not_found: bool) -> None:
         screen = desktop(ctx, session)
         found = find(screen, window_title, exact_match)
-        program = shutil.which(window_title.strip().lower().replace(" ", "-"))
-        if found is None and launch_if_not_found and program:
+        program = shutil.which(window_title.strip().lower().replace(" ", "-")) if found is None else None
+        if program and launch_if_not_found:
             ctx.info(f"no window {window_title!r}: starting {program}")
             subprocess.Popen([program], start_new_session=True, stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
