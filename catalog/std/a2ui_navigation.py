@@ -42,22 +42,23 @@ class Param(NamedTuple):
     exists: bool
 
 
+def param_of(params: dict[str, Any], name: str) -> Param:
+    """The parameter `name` (whether it exists), or all of them when no name is given (whether there are any)."""
+    if not name:
+        return Param(dict(params), bool(params))
+    return Param(params.get(name), name in params)
+
+
 @node(friendly_name="Get Query Parameters", exec_pins=True)
 def a2ui_get_query_params(ctx: Context, param_name: str = "") -> Param:
     """One query parameter of the current page, or all of them when no name is given."""
-    params = document_of(ctx).query_params
-    if not param_name:
-        return Param(dict(params), bool(params))
-    return Param(params.get(param_name), param_name in params)
+    return param_of(document_of(ctx).query_params, param_name)
 
 
 @node(friendly_name="Get Route Parameters", exec_pins=True)
 def a2ui_get_route_params(ctx: Context, param_name: str = "") -> Param:
     """One parameter of the route (`/users/:id`), or all of them when no name is given."""
-    params = document_of(ctx).route_params
-    if not param_name:
-        return Param(dict(params), bool(params))
-    return Param(params.get(param_name), param_name in params)
+    return param_of(document_of(ctx).route_params, param_name)
 
 
 @node(friendly_name="Set Query Parameter", exec_pins=True)
