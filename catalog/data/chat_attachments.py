@@ -21,7 +21,7 @@ CATEGORY = "Events/Chat/Attachments"
 AttachmentOut = Annotated[dict, Pin("Attachment", name="attachment")]
 
 
-@node(friendly_name="From Path", exec_pins=True)
+@node(friendly_name="From Path", exec_pins=True, capabilities=["files", "network"])
 def events_chat_attachment_from_path(
     ctx: Context,
     path: Annotated[FlowPath, Pin(description="A local file or an object in an S3 store")],

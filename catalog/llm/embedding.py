@@ -2,14 +2,16 @@
 
 Load Model names the model; the encoder is loaded once per process and shared by every run (the weights
 never change). The model struct on the pins is small and JSON-clean. Embed Document and Embed Query differ
-only by the prefixes some models want ('passage: ' / 'query: ' for E5); MiniLM wants none.
+only by the prefixes some models want ('passage: ' / 'query: ' for E5); MiniLM wants none. The Embed nodes
+also take a hosted embedding model's handle (VoyageAI's builder), which embeds through the service's API.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Any, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple
 
+from flowlike_catalog.llm.structs import LanguageModel
 from pydantic import BaseModel, ConfigDict
 
 from flowlike_core import Pin, node
@@ -39,7 +41,9 @@ class CachedEmbeddingModel(BaseModel):
     document_prefix: str = ""
 
 
-ModelIn = Annotated[CachedEmbeddingModel, Pin("Model", description="From Load Model")]
+ModelIn = Annotated[dict, Pin("Model", description="From Load Model, or a hosted embedding model (VoyageAI's "
+                                                 "builder)")]
+"""A Struct without a schema: both handles' structs wire into it."""
 Vector = Annotated[list[float], Pin(name="vector")]
 
 
@@ -64,20 +68,28 @@ async def load_model(bit: Annotated[EmbeddingBit, Pin("Model", description="Whic
                                 document_prefix=bit.document_prefix)
 
 
-def _embed(model: Any, text: str, prefix: str) -> list[float]:
-    return encoder_of(model).embed([prefix + text])[0].tolist()
+def vectors(model: Any, texts: list[str], kind: Literal["query", "document"]) -> list[list[float]]:
+    """The texts' vectors: from the hosted API of a provider handle (VoyageAI), else from the local encoder."""
+    if isinstance(model, LanguageModel) or (isinstance(model, dict) and "provider" in model):
+        from flowlike_catalog.llm.wire import embed
+
+        return embed(LanguageModel.model_validate(model), texts, kind)
+    encoder = encoder_of(model)
+    local = CachedEmbeddingModel.model_validate(model)
+    prefix = local.query_prefix if kind == "query" else local.document_prefix
+    return encoder.embed([prefix + text for text in texts]).tolist()
 
 
-@node(friendly_name="Embed Document", exec_pins=True, capabilities=["files"])
+@node(friendly_name="Embed Document", exec_pins=True, capabilities=["files", "network"])
 def embed_document(query_string: Annotated[str, Pin("Text")], model: ModelIn) -> Vector:
     """The unit-length vector of a document or chunk (texts past the model's token limit are cut)."""
-    return _embed(model, query_string, CachedEmbeddingModel.model_validate(model).document_prefix)
+    return vectors(model, [query_string], "document")[0]
 
 
-@node(friendly_name="Embed Query", exec_pins=True, capabilities=["files"])
+@node(friendly_name="Embed Query", exec_pins=True, capabilities=["files", "network"])
 def embed_query(query_string: Annotated[str, Pin("Query")], model: ModelIn) -> Vector:
     """The unit-length vector of a search query, to compare with document vectors (cosine = dot product)."""
-    return _embed(model, query_string, CachedEmbeddingModel.model_validate(model).query_prefix)
+    return vectors(model, [query_string], "query")[0]
 
 
 class Embedded(NamedTuple):
@@ -85,11 +97,10 @@ class Embedded(NamedTuple):
     records: Annotated[list[dict], Pin(description="{'text', 'vector'} per text: rows for a vector table")]
 
 
-@node(friendly_name="Embed Documents", exec_pins=True, capabilities=["files"])
+@node(friendly_name="Embed Documents", exec_pins=True, capabilities=["files", "network"])
 def embed_documents(texts: list[str], model: ModelIn) -> Embedded:
     """One vector per text, computed in batches (much faster than one Embed Document per text), also as rows
     ready to insert into a vector table."""
     texts = list(texts or ())
-    prefix = CachedEmbeddingModel.model_validate(model).document_prefix
-    vectors = encoder_of(model).embed([prefix + t for t in texts]).tolist()
-    return Embedded(vectors, [{"text": t, "vector": v} for t, v in zip(texts, vectors, strict=True)])
+    found = vectors(model, texts, "document") if texts else []
+    return Embedded(found, [{"text": t, "vector": v} for t, v in zip(texts, found, strict=True)])

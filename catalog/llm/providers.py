@@ -3,7 +3,8 @@
 Three wire formats cover them all: Anthropic's Messages API, Ollama's chat API, and OpenAI's chat completions,
 which most services also speak (Groq, DeepSeek, Mistral, Together, xAI, OpenRouter, Gemini's and Cohere's
 compatibility endpoints, Mira, vLLM, LM Studio, llama.cpp's server...). The defaults are each service's
-OpenAI-compatible base URL; point the endpoint at any server that speaks the same format.
+OpenAI-compatible base URL; point the endpoint at any server that speaks the same format. VoyageAI serves
+embeddings only: its handle goes into the Embed nodes.
 """
 
 from __future__ import annotations
@@ -149,6 +150,14 @@ def ai_generative_build_mira(endpoint: Endpoint = "https://api.mira.network", ap
     """Mira Network (OpenAI's chat format under the endpoint's `/v1`)."""
     base = endpoint.rstrip("/")
     return build("openai", "Mira", base if base.endswith("/v1") else base + "/v1", api_key, model_id)
+
+
+@node(friendly_name="VoyageAI", exec_pins=True)
+def ai_generative_build_voyageai(endpoint: Endpoint = "https://api.voyageai.com/v1", api_key: ApiKey = "",
+                                 model_id: ModelId = "voyage-3") -> ModelOut:
+    """VoyageAI's embedding API: wire the model into Embed Document, Embed Query or Embed Documents (VoyageAI has
+    no chat API)."""
+    return build("voyageai", "VoyageAI", endpoint, api_key, model_id)
 
 
 @node(friendly_name="Add Headers", category="AI/Generative", exec_pins=True)

@@ -11,12 +11,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
-Provider = Literal["openai", "anthropic", "ollama"]
+Provider = Literal["openai", "anthropic", "ollama", "voyageai"]
 Role = Literal["system", "user", "assistant", "tool"]
 
 
 class LanguageModel(BaseModel):
-    """Which chat API to call and how (Flow-Like's Bit). The key is a SecretStr: records and logs show '****'."""
+    """Which chat (or, for VoyageAI, embedding) API to call and how (Flow-Like's Bit). The key is a SecretStr:
+    records and logs show '****'."""
 
     model_config = ConfigDict(frozen=True)
     provider: Provider = "openai"

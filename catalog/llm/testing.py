@@ -4,6 +4,7 @@ For testing boards without a model: queue the answers (`server.expect(Reply("hi"
 request), point a provider node at `server.url`, run, then read `server.requests` to see what was sent.
 The path picks the format (`/chat/completions`, `/v1/messages`, `/api/chat`) and the request's `stream`
 flag picks JSON or streaming (server-sent events; JSON lines for Ollama), so one script checks all three.
+`/embeddings` answers VoyageAI's embeddings format unscripted ([characters, words] per text).
 
     with ChatServer() as server:
         server.expect(Reply("Paris"), Reply(tool_calls=[("add", {"a": 1, "b": 2})]))
@@ -117,6 +118,10 @@ def _handler(server: ChatServer) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers.get("content-length", 0))) or b"{}")
             request = Recorded(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+            if self.path.split("?")[0].rstrip("/").endswith("/embeddings"):
+                with server._lock:
+                    server.requests.append(request)
+                return self._send(200, "application/json", [json.dumps(_embeddings(body))])
             format_ = _format(self.path)
             if format_ is None:
                 return self._send(404, "application/json", [json.dumps({"error": f"no route {self.path}"})])
@@ -146,6 +151,16 @@ def _format(path: str) -> str | None:
         if path.endswith(suffix):
             return name
     return None
+
+
+def _embeddings(body: dict[str, Any]) -> dict[str, Any]:
+    """VoyageAI's embeddings answer; each text's vector is [characters, words], listed last first (the API
+    gives an index per item, so clients must not rely on the order)."""
+    texts = body.get("input") or []
+    data = [{"object": "embedding", "embedding": [float(len(t)), float(len(t.split()))], "index": i}
+            for i, t in enumerate(texts)]
+    return {"object": "list", "data": data[::-1], "model": body.get("model", ""),
+            "usage": {"total_tokens": sum(len(t.split()) for t in texts)}}
 
 
 def _prompt_tokens(body: dict[str, Any]) -> int:

@@ -2,7 +2,8 @@
 
 `complete` sends a History to a LanguageModel and returns a Response; with `on_chunk` it streams (server-sent
 events for OpenAI and Anthropic, JSON lines for Ollama) and hands every ResponseChunk over as it arrives.
-Everything provider-specific lives here; nodes only see the structs.
+`embed` asks VoyageAI's `/embeddings` API for vectors. Everything provider-specific lives here; nodes only see
+the structs.
 """
 
 from __future__ import annotations
@@ -67,7 +68,9 @@ def request(model: LanguageModel, history: History, stream: bool) -> tuple[str, 
     name = history.model or model.model_id
     if not name:
         raise ValueError(f"no model name for {model.label}: set model_id on the provider or model on the history")
-    build = {"openai": _openai_request, "anthropic": _anthropic_request, "ollama": _ollama_request}[model.provider]
+    build = {"openai": _openai_request, "anthropic": _anthropic_request, "ollama": _ollama_request}.get(model.provider)
+    if build is None:
+        raise ValueError(f"{model.label} serves embeddings, not chat: wire its model into an Embed node")
     url, headers, body = build(model, history, name)
     body["stream"] = stream
     if stream and model.provider == "openai":
@@ -360,3 +363,21 @@ def _ollama_chunk(data: dict[str, Any]) -> ResponseChunk:
 def data_url(data: bytes, media_type: str) -> str:
     """Bytes as a data: URL, the form images take in a message."""
     return f"data:{media_type};base64,{base64.b64encode(data).decode()}"
+
+
+def embed(model: LanguageModel, texts: list[str], input_type: str) -> list[list[float]]:
+    """Vectors of the texts from VoyageAI's `/embeddings` API (`input_type` is "query" or "document")."""
+    import httpx
+
+    url = model.endpoint.rstrip("/") + "/embeddings"
+    headers = {"Authorization": f"Bearer {model.api_key.get_secret_value()}", **model.headers}
+    body = {"input": texts, "model": model.model_id, "input_type": input_type}
+    try:
+        response = httpx.post(url, json=body, headers=headers, timeout=120)
+    except httpx.HTTPError as error:
+        raise RuntimeError(f"{model.label} at {url}: {error}") from None
+    _check(model, url, response.status_code, response.text)
+    data = sorted(response.json().get("data", []), key=lambda item: item["index"])
+    if len(data) != len(texts):
+        raise RuntimeError(f"{model.label} at {url} gave {len(data)} vectors for {len(texts)} texts")
+    return [[float(x) for x in item["embedding"]] for item in data]
