@@ -11,6 +11,7 @@ from flowlike_catalog.data import (
     databricks,
     databricks_data,
     excel,
+    excel_ai,
     files,
     google,
     google_calendar,
@@ -59,6 +60,7 @@ PACK = Pack(
              microsoft_todo, microsoft_planner, microsoft_sharepoint, microsoft_onenote,
              microsoft_search, microsoft_copilot,
              google_docs, google_slides, google_forms, google_youtube,
-             sql, time, lakes, tables, rows, charts, files, chat_attachments, paths, excel, databases, local_db, tdms],
+             sql, time, lakes, tables, rows, charts, files, chat_attachments, paths, excel, excel_ai, databases,
+             local_db, tdms],
     description="Tables and SQL sessions, files, spreadsheets, databases and lakes",
 )
