@@ -564,7 +564,9 @@ class RunCache:
             for name, value in entry.outputs.items():
                 ctx.set_output(name, value)
                 self._printed(plan.outputs[name], entry.prints[name], entry.opaque.get(name))
-            ctx.activated[:] = entry.activated
+            ctx.activated.clear()
+            for name in entry.activated:
+                ctx.activate(name)
             ctx.trace.cached = True
             if entry.logs or entry.dropped_logs:
                 replay_logs(ctx, entry)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from flowlike_core.board import LogLevel
 from flowlike_core.errors import UnknownPinError, UnknownVariableError
-from flowlike_core.plan import CONST, VALUE, NodePlan
+from flowlike_core.plan import CONST, VALUE, NodePlan, Target
 from flowlike_core.run import LEVEL_ORDER, LogLine, NodeTrace, trace_of
 
 if TYPE_CHECKING:
@@ -30,7 +30,8 @@ class Context:
         """The execution's compact trace record (see `Run.records`)."""
         self.trigger_pin = trigger_pin
         """Id of the exec input pin that started this execution (empty or None for events and pure nodes)."""
-        self.activated: list[str] = []
+        self.activated: dict[str, list[Target]] = {}
+        """The exec outputs this execution activated, in order, with what is wired to each."""
 
     @property
     def trace(self) -> NodeTrace:
@@ -102,15 +103,13 @@ class Context:
 
     def activate(self, name: str) -> None:
         """Run what is wired to this exec output after this node finishes."""
-        activated = self.activated
-        if name not in activated:
-            if name not in self._plan.exec_next:
-                raise UnknownPinError(f"node {self._plan.node.label()} has no exec output {name!r}")
-            activated.append(name)
+        try:
+            self.activated[name] = self._plan.exec_next[name]
+        except KeyError:
+            raise UnknownPinError(f"node {self._plan.node.label()} has no exec output {name!r}") from None
 
     def deactivate(self, name: str) -> None:
-        if name in self.activated:
-            self.activated.remove(name)
+        self.activated.pop(name, None)
 
     def fire(self, name: str, branch: int | None = None) -> Awaitable[None]:
         """Run what is wired to this exec output now, to completion (loop bodies, sequences); await it.

@@ -285,9 +285,9 @@ class Executor:
                 if plan.routes:
                     continue
                 if len(activated) == 1:
-                    frontier = plan.exec_next[activated.pop()]
+                    frontier = activated.popitem()[1]
                 else:
-                    frontier = self._next(plan, activated)
+                    frontier = self._next(activated)
                     activated.clear()
             return frontier
         finally:
@@ -303,13 +303,13 @@ class Executor:
             if results is None or not results.replayed(plan, ctx):
                 plan.run(ctx)
                 if plan.routes:
-                    ctx.activated.append(EXEC_OUT)
+                    ctx.activated[EXEC_OUT] = plan.exec_next[EXEC_OUT]
                 if results is not None:
                     results.stored(plan, ctx)
         except BaseException as exc:
             return self._raised(plan, ctx, exc)
         self._end_trace(ctx, SUCCESS)
-        return self._next(plan, ctx.activated)
+        return self._next(ctx.activated)
 
     async def execute(self, plan: NodePlan, trigger: str) -> list[Target]:
         """Run one exec node that awaits (its own `run`, or async pure nodes it reads)."""
@@ -325,7 +325,7 @@ class Executor:
                 if plan.is_async:
                     await outcome
                 elif plan.routes:
-                    ctx.activated.append(EXEC_OUT)
+                    ctx.activated[EXEC_OUT] = plan.exec_next[EXEC_OUT]
                 if results is not None:
                     results.stored(plan, ctx)
         except asyncio.CancelledError:
@@ -334,16 +334,14 @@ class Executor:
         except BaseException as exc:
             return self._raised(plan, ctx, exc)
         self._end_trace(ctx, SUCCESS)
-        return self._next(plan, ctx.activated)
+        return self._next(ctx.activated)
 
     @staticmethod
-    def _next(plan: NodePlan, activated: list[str]) -> list[Target]:
+    def _next(activated: dict[str, list[Target]]) -> list[Target]:
         """The targets of the activated exec outputs (the plan's lists are shared, never changed)."""
-        if not activated:
-            return []
         if len(activated) == 1:
-            return plan.exec_next[activated[0]]
-        return [target for pin in activated for target in plan.exec_next[pin]]
+            return next(iter(activated.values()))
+        return [target for targets in activated.values() for target in targets]
 
     def _raised(self, plan: NodePlan, ctx: Context, exc: BaseException) -> list[Target]:
         """An exec node raised: route it to On Error, or unwind the run."""
