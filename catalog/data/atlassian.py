@@ -17,14 +17,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from typing import Annotated, Any, ClassVar, NamedTuple
+from typing import Annotated, Any, NamedTuple
 from urllib.parse import quote
 
-from flowlike_catalog.web.errors import answered
+from flowlike_catalog.web.errors import ServiceNode
 from flowlike_catalog.web.http import HttpRequest, api_request, as_provider, bearer, fetch, http_base_url
 from pydantic import BaseModel, ConfigDict, SecretStr
 
-from flowlike_core import Context, DataType, NodeType, Pin, PinSpec, ValueType, data_in, data_out, exec_in, exec_out
+from flowlike_core import Context, DataType, Pin, PinSpec, ValueType, data_in, data_out, exec_in, exec_out
 from flowlike_core import node as function_node
 
 CATEGORY = "Data/Atlassian"
@@ -330,11 +330,12 @@ def struct_out(name: str, array: bool = False, description: str = "") -> PinSpec
     return data_out(name, DataType.STRUCT, ValueType.ARRAY if array else ValueType.NORMAL, description=description)
 
 
-class AtlassianNode(NodeType):
+class AtlassianNode(ServiceNode):
     """An Atlassian call: provider and the node's inputs in; Success with the outputs `call` returns, or Error."""
 
-    inputs: ClassVar[tuple[PinSpec, ...]] = ()
-    outputs: ClassVar[tuple[PinSpec, ...]] = ()
+    client = Atlassian
+    errors = (AtlassianError,)
+    cleared = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         cls.pins = (exec_in(), data_in("provider", DataType.STRUCT, schema=PROVIDER_SCHEMA, required=True,
@@ -345,13 +346,6 @@ class AtlassianNode(NodeType):
                     *cls.outputs)
         super().__init_subclass__(**kwargs)
 
-    async def call(self, atlassian: Atlassian, **inputs: Any) -> dict[str, Any]:
-        raise NotImplementedError
-
-    async def run(self, ctx: Context) -> None:
-        inputs = {spec.name: ctx.get_input(spec.name) for spec in self.inputs}
-        await answered(ctx, lambda: self.call(Atlassian(ctx, ctx.get_input("provider")), **inputs),
-                       (AtlassianError, OSError), cleared=True)  # OSError: connection errors
 
 
 # ---- the account behind an OAuth token ------------------------------------------------------------------------

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any
 from urllib.parse import quote
 
-from flowlike_catalog.web.errors import answered, routed
+from flowlike_catalog.web.errors import ServiceNode, routed
 from flowlike_catalog.web.http import HttpBody, HttpRequest, api_request, as_provider, bearer, fetch
 from flowlike_catalog.web.service_pins import int_in, text_in
 from pydantic import BaseModel, ConfigDict, SecretStr
@@ -138,11 +138,12 @@ ERROR_PINS = (exec_out("error", "Error", "Databricks answered with an error, or 
               data_out("error_message", DataType.STRING, description="What went wrong; empty on success"))
 
 
-class DatabricksNode(NodeType):
+class DatabricksNode(ServiceNode):
     """A Databricks call: provider and the node's inputs in; Success with the outputs `call` returns, or Error."""
 
-    inputs: ClassVar[tuple[PinSpec, ...]] = ()
-    outputs: ClassVar[tuple[PinSpec, ...]] = ()
+    client = Databricks
+    errors = (DatabricksError,)
+    cleared = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         cls.pins = (exec_in(), data_in("provider", DataType.STRUCT, schema=PROVIDER_SCHEMA, required=True,
@@ -150,13 +151,6 @@ class DatabricksNode(NodeType):
                     exec_out("exec_out", "Success"), *ERROR_PINS, *cls.outputs)
         super().__init_subclass__(**kwargs)
 
-    async def call(self, databricks: Databricks, **inputs: Any) -> dict[str, Any]:
-        raise NotImplementedError
-
-    async def run(self, ctx: Context) -> None:
-        inputs = {spec.name: ctx.get_input(spec.name) for spec in self.inputs}
-        await answered(ctx, lambda: self.call(Databricks(ctx, ctx.get_input("provider")), **inputs),
-                       (DatabricksError, OSError), cleared=True)  # OSError: connection errors
 
 
 class ServicePrincipal(NodeType):

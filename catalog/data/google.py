@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
 
-from flowlike_catalog.web.errors import answered
+from flowlike_catalog.web.errors import ServiceNode
 from flowlike_catalog.web.http import api_request, as_provider, bearer, fetch, http_base_url
 from flowlike_catalog.web.service_pins import text_out
 from pydantic import BaseModel, ConfigDict, SecretStr
 
-from flowlike_core import Context, DataType, NodeType, Pin, PinSpec, ValueType, data_in, data_out, exec_in, exec_out
+from flowlike_core import Context, DataType, Pin, PinSpec, ValueType, data_in, data_out, exec_in, exec_out
 from flowlike_core import node as function_node
 
 CATEGORY = "Data/Google"
@@ -151,11 +151,11 @@ RAW = data_out("raw", DataType.GENERIC, description="Google's JSON answer as it 
 NEXT_PAGE = text_out("next_page_token", "Pass it as page_token for the next page; empty on the last one")
 
 
-class GoogleNode(NodeType):
+class GoogleNode(ServiceNode):
     """A Google call: provider and the node's inputs in; Success with the outputs `call` returns, or Error."""
 
-    inputs: ClassVar[tuple[PinSpec, ...]] = ()
-    outputs: ClassVar[tuple[PinSpec, ...]] = ()
+    client = Google
+    errors = (GoogleError, ValueError)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         cls.pins = (exec_in(), data_in("provider", DataType.STRUCT, schema=PROVIDER_SCHEMA, required=True,
@@ -165,10 +165,3 @@ class GoogleNode(NodeType):
                     *cls.outputs, data_out("error_message", DataType.STRING, description="What went wrong"))
         super().__init_subclass__(**kwargs)
 
-    async def call(self, google: Google, **inputs: Any) -> dict[str, Any]:
-        raise NotImplementedError
-
-    async def run(self, ctx: Context) -> None:
-        inputs = {spec.name: ctx.get_input(spec.name) for spec in self.inputs}
-        await answered(ctx, lambda: self.call(Google(ctx, ctx.get_input("provider")), **inputs),
-                       (GoogleError, OSError, ValueError))  # OSError: connection errors

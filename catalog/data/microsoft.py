@@ -16,10 +16,10 @@ import json
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
 
-from flowlike_catalog.web.errors import answered
+from flowlike_catalog.web.errors import ServiceNode
 from flowlike_catalog.web.http import (
     HttpBody,
     HttpRequest,
@@ -33,7 +33,7 @@ from flowlike_catalog.web.http import (
 from flowlike_catalog.web.service_pins import int_in
 from pydantic import BaseModel, ConfigDict, SecretStr
 
-from flowlike_core import Context, DataType, NodeType, Pin, PinSpec, ValueType, data_in, data_out, exec_in, exec_out
+from flowlike_core import Context, DataType, Pin, PinSpec, ValueType, data_in, data_out, exec_in, exec_out
 from flowlike_core import node as function_node
 
 CATEGORY = "Data/Microsoft"
@@ -275,11 +275,11 @@ PROVIDER = data_in("provider", DataType.STRUCT, schema=PROVIDER_SCHEMA, required
 TOP = int_in("top", 50, "At most this many (0: all); Graph's pages are followed until then")
 
 
-class GraphNode(NodeType):
+class GraphNode(ServiceNode):
     """A Graph call: provider and the node's inputs in; Success with the outputs `call` returns, or Error."""
 
-    inputs: ClassVar[tuple[PinSpec, ...]] = ()
-    outputs: ClassVar[tuple[PinSpec, ...]] = ()
+    client = Graph
+    errors = (GraphError,)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         cls.pins = (exec_in(), PROVIDER, *cls.inputs,
@@ -288,13 +288,6 @@ class GraphNode(NodeType):
                     data_out("error_message", DataType.STRING, description="What went wrong"), *cls.outputs)
         super().__init_subclass__(**kwargs)
 
-    async def call(self, graph: Graph, **inputs: Any) -> dict[str, Any]:
-        raise NotImplementedError
-
-    async def run(self, ctx: Context) -> None:
-        inputs = {spec.name: ctx.get_input(spec.name) for spec in self.inputs}
-        await answered(ctx, lambda: self.call(Graph(ctx, ctx.get_input("provider")), **inputs),
-                       (GraphError, OSError))  # OSError: connection errors
 
 
 def listed(name: str, items: list[Any]) -> dict[str, Any]:

@@ -9,16 +9,16 @@ Nodes output Flow-Like's structs (snake_case fields); a 4xx/5xx answer fires Err
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from flowlike_catalog.data.google import struct_out
-from flowlike_catalog.web.errors import answered
+from flowlike_catalog.web.errors import ServiceNode
 from flowlike_catalog.web.http import HttpBody, HttpRequest, as_provider, bearer, fetch, http_base_url
 from flowlike_catalog.web.service_pins import bool_in, int_in, int_out, text_in, text_out
 from pydantic import BaseModel, ConfigDict, SecretStr
 
-from flowlike_core import Context, DataType, NodeType, Pin, PinSpec, ValueType, data_in, data_out, exec_in, exec_out
+from flowlike_core import Context, DataType, Pin, ValueType, data_in, data_out, exec_in, exec_out
 from flowlike_core import node as function_node
 
 CATEGORY = "Data/Notion"
@@ -164,11 +164,11 @@ async def search(notion: Notion, query: str, kind: str, direction: str, page_siz
     return await notion.call("POST", "/search", body)
 
 
-class NotionNode(NodeType):
+class NotionNode(ServiceNode):
     """A Notion call: provider and the node's inputs in; Success with the outputs `call` returns, or Error."""
 
-    inputs: ClassVar[tuple[PinSpec, ...]] = ()
-    outputs: ClassVar[tuple[PinSpec, ...]] = ()
+    client = Notion
+    errors = (NotionError, ValueError)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         cls.pins = (exec_in(), data_in("provider", DataType.STRUCT, schema=PROVIDER_SCHEMA, required=True,
@@ -178,13 +178,6 @@ class NotionNode(NodeType):
                     *cls.outputs, data_out("error_message", DataType.STRING, description="What went wrong"))
         super().__init_subclass__(**kwargs)
 
-    async def call(self, notion: Notion, **inputs: Any) -> dict[str, Any]:
-        raise NotImplementedError
-
-    async def run(self, ctx: Context) -> None:
-        inputs = {spec.name: ctx.get_input(spec.name) for spec in self.inputs}
-        await answered(ctx, lambda: self.call(Notion(ctx, ctx.get_input("provider")), **inputs),
-                       (NotionError, OSError, ValueError))  # OSError: connection errors
 
 
 PAGE_SIZE = int_in("page_size", 100, "At most 100")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, ClassVar
 
-from flowlike_core import Context
+from flowlike_core import Context, NodeType, PinSpec
 
 
 def routed(ctx: Context, pin: str, exc: Exception, message: str | None = None) -> None:
@@ -32,3 +32,26 @@ async def answered(ctx: Context, call: Callable[[], Awaitable[dict[str, Any]]],
     for name, value in ({"error_message": "", **outputs} if cleared else outputs).items():
         ctx.set_output(name, value)
     ctx.activate("exec_out")
+
+
+class ServiceNode(NodeType):
+    """A hosted service's node: the provider struct and the node's `inputs` in; `call(client, **inputs)` with the
+    service's client made from the provider, its outputs set and Success fired, or a failure among `errors` (or a
+    connection error) routed to Error (`answered`). A service's base names its `client` class and `errors`, and lays
+    its pins out in `__init_subclass__` (the order Flow-Like's nodes of that service have)."""
+
+    inputs: ClassVar[tuple[PinSpec, ...]] = ()
+    outputs: ClassVar[tuple[PinSpec, ...]] = ()
+    client: ClassVar[type]
+    """Made as `client(ctx, provider)` for each execution (inside the error routing: a bad provider fires Error)."""
+    errors: ClassVar[tuple[type[Exception], ...]] = ()
+    cleared: ClassVar[bool] = False
+    """Set error_message empty on success (where Flow-Like's nodes of the service do)."""
+
+    async def call(self, client: Any, **inputs: Any) -> dict[str, Any]:
+        raise NotImplementedError
+
+    async def run(self, ctx: Context) -> None:
+        inputs = {spec.name: ctx.get_input(spec.name) for spec in self.inputs}
+        await answered(ctx, lambda: self.call(self.client(ctx, ctx.get_input("provider")), **inputs),
+                       (*self.errors, OSError), cleared=self.cleared)  # OSError: connection errors
