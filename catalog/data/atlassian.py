@@ -21,7 +21,15 @@ from typing import Annotated, Any, NamedTuple
 from urllib.parse import quote
 
 from flowlike_catalog.web.errors import ServiceNode
-from flowlike_catalog.web.http import HttpRequest, api_request, as_provider, bearer, fetch, http_base_url
+from flowlike_catalog.web.http import (
+    HttpRequest,
+    api_request,
+    as_provider,
+    bearer,
+    error_object,
+    fetch,
+    http_base_url,
+)
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from flowlike_core import Context, DataType, Pin, PinSpec, ValueType, data_in, data_out, exec_in, exec_out
@@ -83,12 +91,9 @@ class AtlassianError(RuntimeError):
 
 def service_message(body: bytes) -> str:
     """The message of an error answer, in any of the shapes Jira, Agile and Confluence v1/v2 use."""
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return body[:300].decode("utf-8", "replace").strip()
-    if not isinstance(data, dict):
-        return str(data)[:300]
+    data = error_object(body)
+    if isinstance(data, str):
+        return data
     parts = [str(m) for m in data.get("errorMessages") or []]
     errors = data.get("errors")
     if isinstance(errors, dict):

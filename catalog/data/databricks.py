@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from flowlike_catalog.web.errors import ServiceNode, routed
-from flowlike_catalog.web.http import HttpBody, HttpRequest, api_request, as_provider, bearer, fetch
+from flowlike_catalog.web.http import HttpBody, HttpRequest, api_request, as_provider, bearer, error_object, fetch
 from flowlike_catalog.web.service_pins import int_in, text_in
 from pydantic import BaseModel, ConfigDict, SecretStr
 
@@ -98,12 +98,9 @@ class DatabricksError(RuntimeError):
 
 def service_message(body: bytes) -> str:
     """Databricks' `error_code: message` (or an OAuth server's error and description)."""
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return body[:300].decode("utf-8", "replace").strip()
-    if not isinstance(data, dict):
-        return str(data)[:300]
+    data = error_object(body)
+    if isinstance(data, str):
+        return data
     code = data.get("error_code") or data.get("error") or ""
     message = data.get("message") or data.get("error_description") or ""
     return ": ".join(part for part in (code, message) if part) or json.dumps(data)[:300]

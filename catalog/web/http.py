@@ -7,6 +7,7 @@ they reach the server, while every JSON dump of the struct (run records, preview
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, Literal, TypeVar
@@ -78,6 +79,16 @@ RESPONSE_SCHEMA = HttpResponse.model_json_schema()
 def bearer(token: SecretStr) -> SecretStr:
     """An Authorization header value for a bearer token, secret like the token."""
     return SecretStr(f"Bearer {token.get_secret_value()}")
+
+
+def error_object(body: bytes, limit: int = 300) -> dict[str, Any] | str:
+    """An error answer's JSON object, for a service's own message reader; a body that is not one, as text (at most
+    `limit` characters), which is then the message."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return body[:limit].decode("utf-8", "replace").strip()
+    return data if isinstance(data, dict) else str(data)[:limit]
 
 
 def http_base_url(url: str) -> str:
