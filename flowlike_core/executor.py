@@ -303,7 +303,7 @@ class Executor:
             if results is None or not results.replayed(plan, ctx):
                 plan.run(ctx)
                 if plan.routes:
-                    ctx.activated[EXEC_OUT] = plan.exec_next[EXEC_OUT]
+                    ctx.activate(EXEC_OUT)
                 if results is not None:
                     results.stored(plan, ctx)
         except BaseException as exc:
@@ -325,7 +325,7 @@ class Executor:
                 if plan.is_async:
                     await outcome
                 elif plan.routes:
-                    ctx.activated[EXEC_OUT] = plan.exec_next[EXEC_OUT]
+                    ctx.activate(EXEC_OUT)
                 if results is not None:
                     results.stored(plan, ctx)
         except asyncio.CancelledError:
