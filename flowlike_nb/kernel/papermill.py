@@ -40,6 +40,10 @@ def parameters(board: Board | CoreBoard | str | Path) -> dict[str, Any]:
     return {v.name: v.default_value for v in _core(board).variables.values() if v.exposed and not v.secret}
 
 
+board_parameters = parameters
+"""`parameters` under a name that `run_board_notebook`'s argument `parameters` does not hide."""
+
+
 def parameters_cell(board: Board | CoreBoard | str | Path, board_path: str = "") -> str:
     """Source of a `parameters` cell for this board (tag the cell `parameters`)."""
     lines = [f"board_path = {board_path!r}  # a board file; empty: the board this notebook builds"]
@@ -62,12 +66,13 @@ def run_board_notebook(board_path: str | Path, notebook: str | Path, out: str | 
                        cwd: str | Path | None = None) -> RunRecord | None:
     """Execute `notebook` with papermill for a board file; returns the record of the last run it showed.
 
-    `parameters` set exposed variables (papermill injects them after the `parameters` cell);
-    `board_path` is passed as a parameter too. A failing cell raises papermill's execution error.
+    `parameters` set exposed variables (papermill injects them after the `parameters` cell); the others are
+    injected with the board's defaults, so that the notebook's own (made for its demo board) never stand in for
+    them. `board_path` is passed as a parameter too. A failing cell raises papermill's execution error.
     """
     import papermill
 
-    values = {"board_path": str(Path(board_path).resolve()), **(parameters or {})}
+    values = {"board_path": str(Path(board_path).resolve()), **board_parameters(board_path), **(parameters or {})}
     papermill.execute_notebook(str(notebook), str(out), parameters=values, kernel_name=kernel_name,
                                cwd=str(cwd) if cwd else str(Path(notebook).resolve().parent),
                                progress_bar=False, log_output=False)

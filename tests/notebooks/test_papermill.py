@@ -68,3 +68,18 @@ def test_run_board_notebook_runs_a_board_file_with_parameters(tmp_path: Path) ->
     assert record is not None and record.board_name == "multiplier"
     assert record.status == "Success" and record.result == 42
     assert (tmp_path / "out.ipynb").exists()
+
+
+def test_a_board_file_keeps_its_own_defaults_over_the_notebooks(tmp_path: Path) -> None:
+    """parameterized.ipynb's `parameters` cell holds its demo board's `threshold = 50`; a board file run through it
+    with no value for its own `threshold` runs with the board's default, as `flowlike run` would."""
+    board = fnb.Board("above")
+    board.variable("threshold", int, 5, exposed=True)
+    start = board.add("events_simple", "start")
+    threshold = board.add("variable_get", "threshold", var_ref="threshold")
+    done = board.add("events_generic_return_result", "return")
+    start.outputs.exec_out >> done.inputs.exec_in
+    threshold.outputs.value_ref >> done.inputs.response
+    path = board.save(tmp_path / "above.board.json")
+    record = run_board_notebook(path, NOTEBOOK, tmp_path / "out.ipynb")
+    assert record is not None and record.variables["threshold"] == 5 and record.result == 5
