@@ -8,7 +8,9 @@ goes under it, which is how a proxy or a local test server is used.
 
 The provider takes an OAuth access token made elsewhere (Google's consent flow runs in a browser, which a
 board does not do: get the token with your own OAuth client, gcloud, or a service account's token endpoint).
-Nodes output Flow-Like's structs (snake_case fields) where Flow-Like has one, and Google's JSON as `raw`.
+Given the refresh token and the OAuth client too, an access token Google refuses (they last an hour) is renewed at
+Google's token endpoint and the call sent again (the web pack's HTTP layer). Nodes output Flow-Like's structs
+(snake_case fields) where Flow-Like has one, and Google's JSON as `raw`.
 """
 
 from __future__ import annotations
@@ -19,7 +21,15 @@ from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
 
 from flowlike_catalog.web.errors import ServiceNode
-from flowlike_catalog.web.http import api_request, as_provider, bearer, fetch, http_base_url
+from flowlike_catalog.web.http import (
+    TokenRefresh,
+    api_request,
+    as_provider,
+    bearer,
+    fetch,
+    http_base_url,
+    token_refresh,
+)
 from flowlike_catalog.web.service_pins import text_out
 from pydantic import BaseModel, ConfigDict, SecretStr
 
@@ -27,6 +37,7 @@ from flowlike_core import Context, DataType, Pin, PinSpec, ValueType, data_in, d
 from flowlike_core import node as function_node
 
 CATEGORY = "Data/Google"
+TOKEN_URL = "https://oauth2.googleapis.com/token"
 CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
 
 ROOTS = {
@@ -50,8 +61,10 @@ class GoogleProvider(BaseModel):
     provider_id: str = "google"
     access_token: SecretStr
     refresh_token: str | None = None
+    """Flow-Like's field, as its app's OAuth store fills it; what this board renews the token with is `refresh`."""
     expires_at: int | None = None
     base_url: str = ""
+    refresh: TokenRefresh | None = None
 
 
 PROVIDER_SCHEMA = GoogleProvider.model_json_schema()
@@ -67,12 +80,19 @@ def data_google_provider(
                                      "the scopes your nodes need; feed it from a secret variable")] = "",
     base_url: Annotated[str, Pin(description="Empty: Google's own hosts. Else one URL serving every service's "
                                              "paths (a proxy, a test server)")] = "",
+    refresh_token: Annotated[str, Pin(sensitive=True, description="Optional: the refresh token that came with the "
+                                      "access token; with client_id, a refused access token is renewed")] = "",
+    client_id: Annotated[str, Pin(description="The OAuth client the tokens were issued to (for renewing)")] = "",
+    client_secret: Annotated[str, Pin(sensitive=True, description="That client's secret (for renewing)")] = "",
+    token_url: Annotated[str, Pin(description="Where tokens are renewed")] = TOKEN_URL,
 ) -> Annotated[GoogleProvider, Pin(name="provider", schema=PROVIDER_SCHEMA)]:
     """Google access (Drive, Sheets, Docs, Slides, Forms, Gmail, Calendar, Meet, YouTube) with an OAuth access
-    token you obtained yourself: the browser consent flow is not part of a board."""
+    token you obtained yourself: the browser consent flow is not part of a board. With the refresh token and the
+    OAuth client, an expired access token is renewed when Google refuses it."""
     if not access_token:
         raise ValueError("Google access token is empty (is the secret variable set?)")
-    return GoogleProvider(access_token=SecretStr(access_token), base_url=http_base_url(base_url) if base_url else "")
+    return GoogleProvider(access_token=SecretStr(access_token), base_url=http_base_url(base_url) if base_url else "",
+                          refresh=token_refresh(refresh_token, client_id, client_secret, token_url))
 
 
 def error_text(body: bytes) -> str:
@@ -104,7 +124,7 @@ class Google:
         """Google's JSON answer (bytes when `raw`); a 4xx/5xx answer raises GoogleError with Google's message."""
         request = api_request(method, self.url(service, path), bearer(self.provider.access_token),
                               headers={"Accept": "application/json" if not raw else "*/*"}, params=params, body=body)
-        response = await fetch(self.ctx, request)
+        response = await fetch(self.ctx, request, refresh=self.provider.refresh)
         if response.status_code >= 400:
             raise GoogleError(f"Google {service.title()} answered {response.status_code} to {method} {path}: "
                               f"{error_text(response.body)}")

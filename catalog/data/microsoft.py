@@ -4,9 +4,12 @@ module shares.
 
 A provider struct holds Graph's base URL (a national cloud, or `/beta`) and an access token as a secret. The token
 comes from your own sign-in (MSAL, `az account get-access-token`, an app's client-credentials flow): interactive
-OAuth consent inside a board is out of scope here. Nodes hand on Graph's documented JSON objects as they come;
-Graph's error answer (`{"error": {"code", "message"}}`) fires Error with its code and message (or fails the node
-when Error is not wired). Lists follow `@odata.nextLink` until they have all items, or `top` of them.
+OAuth consent inside a board is out of scope here. Given the refresh token and the app's client id (and secret, for
+a confidential app) too, a token Graph refuses (they last about an hour) is renewed at the Microsoft identity
+platform's token endpoint and the call sent again (the web pack's HTTP layer). Nodes hand on Graph's documented
+JSON objects as they come; Graph's error answer (`{"error": {"code", "message"}}`) fires Error with its code and
+message (or fails the node when Error is not wired). Lists follow `@odata.nextLink` until they have all items, or
+`top` of them.
 """
 
 from __future__ import annotations
@@ -24,11 +27,13 @@ from flowlike_catalog.web.http import (
     HttpBody,
     HttpRequest,
     HttpResponse,
+    TokenRefresh,
     as_provider,
     bearer,
     fetch,
     http_base_url,
     send,
+    token_refresh,
 )
 from flowlike_catalog.web.service_pins import int_in
 from pydantic import BaseModel, ConfigDict, SecretStr
@@ -39,6 +44,8 @@ from flowlike_core import node as function_node
 CATEGORY = "Data/Microsoft"
 CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
 GRAPH_URL = "https://graph.microsoft.com/v1.0"
+TOKEN_URL = "https://login.microsoftonline.com/common/oauth2/v2.0/token"
+GRAPH_SCOPE = "https://graph.microsoft.com/.default offline_access"
 MAX_PAGES = 1000
 """A listing that still has a next page after this many is cut short with an error (a server that loops)."""
 
@@ -50,6 +57,7 @@ class MicrosoftGraphProvider(BaseModel):
     provider_id: str = "microsoft"
     base_url: str = GRAPH_URL
     access_token: SecretStr
+    refresh: TokenRefresh | None = None
 
 
 PROVIDER_SCHEMA = MicrosoftGraphProvider.model_json_schema()
@@ -64,12 +72,22 @@ def data_microsoft_provider_token(
     token: Annotated[str, Pin("Access Token", sensitive=True, required=True,
                               description="A Microsoft Graph access token; feed it from a secret variable")] = "",
     base_url: Annotated[str, Pin("API Base URL")] = GRAPH_URL,
+    refresh_token: Annotated[str, Pin(sensitive=True, description="Optional: the refresh token that came with the "
+                                      "access token (scope offline_access); with client_id, a refused access token "
+                                      "is renewed")] = "",
+    client_id: Annotated[str, Pin(description="The app (client) id the tokens were issued to (for renewing)")] = "",
+    client_secret: Annotated[str, Pin(sensitive=True, description="The app's secret; empty for a public client "
+                                      "(for renewing)")] = "",
+    token_url: Annotated[str, Pin(description="Where tokens are renewed: put your tenant id (or organizations, "
+                                  "consumers) in place of common")] = TOKEN_URL,
+    scope: Annotated[str, Pin(description="The scopes to renew the token for")] = GRAPH_SCOPE,
 ) -> Annotated[MicrosoftGraphProvider, Pin(name="provider", schema=PROVIDER_SCHEMA)]:
-    """Microsoft Graph access with an access token you obtained (delegated or app-only). Tokens last about an hour;
-    the board does not refresh them."""
+    """Microsoft Graph access with an access token you obtained (delegated or app-only). Tokens last about an hour:
+    with the refresh token and the app's client id, one Graph refuses is renewed."""
     if not token:
         raise ValueError("Microsoft Graph access token is empty (is the secret variable set?)")
-    return MicrosoftGraphProvider(base_url=http_base_url(base_url), access_token=SecretStr(token))
+    return MicrosoftGraphProvider(base_url=http_base_url(base_url), access_token=SecretStr(token),
+                                  refresh=token_refresh(refresh_token, client_id, client_secret, token_url, scope))
 
 
 def error_text(body: bytes) -> str:
@@ -131,7 +149,7 @@ class Graph:
                    headers: dict[str, str] | None = None) -> HttpResponse:
         """One request to a full URL; an error status raises GraphError with Graph's code and message."""
         request = self.request(method, url, body=body, content=content, headers=headers)
-        response = await fetch(self.ctx, request)
+        response = await fetch(self.ctx, request, refresh=self.provider.refresh)
         if response.status_code >= 400:
             raise self.failed(request, response.status_code, response.body)
         return response
@@ -140,7 +158,8 @@ class Graph:
     async def stream(self, method: str, url: str, *, body: Any = None, timeout: float = 300.0) -> AsyncIterator[Any]:
         """A streamed answer (server-sent events): the httpx response with its lines still to read."""
         request = self.request(method, url, body=body, headers={"Accept": "text/event-stream"})
-        async with send(self.ctx, request, stream=True, timeout=timeout, retries=0) as response:
+        async with send(self.ctx, request, stream=True, timeout=timeout, retries=0,
+                        refresh=self.provider.refresh) as response:
             if response.status_code >= 400:
                 raise self.failed(request, response.status_code, await response.aread())
             yield response

@@ -23,6 +23,7 @@ from flowlike_catalog.data.microsoft import (
     struct_out,
 )
 from flowlike_catalog.web.errors import routed
+from flowlike_catalog.web.http import ServiceFailure
 from flowlike_catalog.web.service_pins import bool_in, int_in, text_in, text_out
 
 from flowlike_core import Context, DataType, NodeType, Pin, ValueType, data_in, data_out, exec_in, exec_out
@@ -248,7 +249,7 @@ class CopilotChat(NodeType):
                         ctx.set_output("chunk", ResponseChunk(content=delta))
                         ctx.progress(0.0, message=delta)
                         await ctx.fire("on_stream")
-        except (GraphError, OSError) as exc:
+        except (GraphError, ServiceFailure, OSError) as exc:
             routed(ctx, "error", exc, "error_message")
             return
         answer = ResponseMessage(content=text)

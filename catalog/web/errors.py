@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
 
+from flowlike_catalog.web.http import ServiceFailure
+
 from flowlike_core import Context, NodeType, PinSpec
 
 
@@ -37,8 +39,9 @@ async def answered(ctx: Context, call: Callable[[], Awaitable[dict[str, Any]]],
 class ServiceNode(NodeType):
     """A hosted service's node: the provider struct and the node's `inputs` in; `call(client, **inputs)` with the
     service's client made from the provider, its outputs set and Success fired, or a failure among `errors` (or a
-    connection error) routed to Error (`answered`). A service's base names its `client` class and `errors`, and lays
-    its pins out in `__init_subclass__` (the order Flow-Like's nodes of that service have)."""
+    connection error, or a ServiceFailure of the shared HTTP layer) routed to Error (`answered`). A service's base
+    names its `client` class and `errors`, and lays its pins out in `__init_subclass__` (the order Flow-Like's nodes
+    of that service have)."""
 
     inputs: ClassVar[tuple[PinSpec, ...]] = ()
     outputs: ClassVar[tuple[PinSpec, ...]] = ()
@@ -54,4 +57,4 @@ class ServiceNode(NodeType):
     async def run(self, ctx: Context) -> None:
         inputs = {spec.name: ctx.get_input(spec.name) for spec in self.inputs}
         await answered(ctx, lambda: self.call(self.client(ctx, ctx.get_input("provider")), **inputs),
-                       (*self.errors, OSError), cleared=self.cleared)  # OSError: connection errors
+                       (*self.errors, ServiceFailure, OSError), cleared=self.cleared)  # OSError: connection errors

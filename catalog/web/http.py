@@ -3,10 +3,15 @@ sending with timeouts, redirects and retries (with backoff) on idempotent method
 
 Secrets (bearer tokens, basic-auth passwords) sit in the request's `secret_headers` as pydantic `SecretStr`:
 they reach the server, while every JSON dump of the struct (run records, previews, logs) shows `**********`.
+
+A hosted service's call may carry a `TokenRefresh` (its provider's refresh token and OAuth client): a 401 answer
+then renews the access token once (RFC 6749 section 6) and sends the request again with the new one, which the
+run keeps for every later call with that refresh token.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -22,6 +27,11 @@ RETRY_STATUS = frozenset({429, 502, 503, 504})
 CLIENT_KEY = "web.httpx.client"
 BACKOFF_SECONDS = 0.25
 Model = TypeVar("Model", bound=BaseModel)
+
+
+class ServiceFailure(RuntimeError):
+    """A hosted service's call failed in this shared layer (its token could not be renewed, its listing did not
+    end): the service nodes route it to Error like the service's own errors."""
 
 
 class HttpBody(BaseModel):
@@ -74,6 +84,83 @@ class HttpResponse(BaseModel):
 
 REQUEST_SCHEMA = HttpRequest.model_json_schema()
 RESPONSE_SCHEMA = HttpResponse.model_json_schema()
+
+
+class TokenRefresh(BaseModel):
+    """What renewing an expired OAuth 2.0 access token takes: the token endpoint, the refresh token and the client
+    it was issued to (RFC 6749 section 6); the secrets never show in dumps or logs."""
+
+    model_config = ConfigDict(frozen=True)
+    token_url: str
+    refresh_token: SecretStr
+    client_id: str
+    client_secret: SecretStr = SecretStr("")
+    scope: str = ""
+    """Empty: the scopes the refresh token was granted."""
+
+
+def token_refresh(refresh_token: str, client_id: str, client_secret: str, token_url: str,
+                  scope: str = "") -> TokenRefresh | None:
+    """A provider node's refresh pins as a TokenRefresh; None without a refresh token (the token is not renewed)."""
+    if not refresh_token:
+        return None
+    if not client_id:
+        raise ValueError("renewing the access token needs the client_id of the OAuth client that got the refresh token")
+    return TokenRefresh(token_url=http_base_url(token_url), refresh_token=SecretStr(refresh_token),
+                        client_id=client_id, client_secret=SecretStr(client_secret), scope=scope)
+
+
+class RenewedToken(BaseModel):
+    """The access token a refresh gave, kept for the rest of the run, and the refresh token to use next (a server
+    that rotates them sends a new one)."""
+
+    model_config = ConfigDict(frozen=True)
+    access_token: SecretStr
+    refresh_token: SecretStr
+
+
+def renewal_key(refresh: TokenRefresh) -> tuple[str, str, str]:
+    """Where the run keeps what renewing `refresh` gave (the provider's refresh token as its digest)."""
+    digest = hashlib.sha256(refresh.refresh_token.get_secret_value().encode()).hexdigest()
+    return "web.oauth.renewed", refresh.token_url, digest
+
+
+def with_token(request: HttpRequest, token: SecretStr) -> HttpRequest:
+    return request.model_copy(update={"secret_headers": {**request.secret_headers, "Authorization": bearer(token)}})
+
+
+def oauth_message(answer: dict[str, Any] | str) -> str:
+    """An OAuth error answer's `error: error_description` (RFC 6749 section 5.2)."""
+    if isinstance(answer, str):
+        return answer
+    parts = [str(answer[key]) for key in ("error", "error_description") if answer.get(key)]
+    return ": ".join(parts) or json.dumps(answer)[:300]
+
+
+async def renewed(ctx: Context, refresh: TokenRefresh, used: SecretStr | None) -> SecretStr:
+    """A new access token from the token endpoint (the refresh_token grant, a form-encoded POST with the client's
+    id and secret), kept in the run; the one another call renewed meanwhile when it differs from `used`. A refused
+    refresh raises ServiceFailure with the endpoint's error and description."""
+    key = renewal_key(refresh)
+    kept: RenewedToken | None = ctx.cache.get(key)
+    if kept is not None and bearer(kept.access_token) != used:
+        return kept.access_token
+    current = kept.refresh_token if kept is not None else refresh.refresh_token
+    form = {"grant_type": "refresh_token", "refresh_token": current.get_secret_value(),
+            "client_id": refresh.client_id, "client_secret": refresh.client_secret.get_secret_value(),
+            "scope": refresh.scope}
+    response = await fetch(ctx, HttpRequest(
+        url=refresh.token_url, method="POST", headers={"Accept": "application/json"},
+        body=HttpBody(kind="form", value={name: value for name, value in form.items() if value})))
+    answer = error_object(response.body)
+    if response.status_code >= 400 or not isinstance(answer, dict) or not answer.get("access_token"):
+        raise ServiceFailure(f"the access token was refused and renewing it at {refresh.token_url} failed "
+                             f"(status {response.status_code}): {oauth_message(answer)}")
+    rotated = answer.get("refresh_token")
+    ctx.cache[key] = RenewedToken(access_token=SecretStr(str(answer["access_token"])),
+                                  refresh_token=SecretStr(str(rotated)) if rotated else current)
+    ctx.info(f"renewed the access token at {refresh.token_url}")
+    return ctx.cache[key].access_token
 
 
 def bearer(token: SecretStr) -> SecretStr:
@@ -164,11 +251,9 @@ def build(http: Any, request: HttpRequest, timeout: float) -> Any:
                               params=request.query or None, timeout=timeout, **kwargs)
 
 
-@asynccontextmanager
-async def send(ctx: Context, request: HttpRequest, *, timeout: float = 30.0, retries: int = 2,
-               stream: bool = False) -> AsyncIterator[Any]:
-    """Send a request and yield the httpx response (closed afterwards). Idempotent methods are retried
-    `retries` times on connection errors, timeouts and 429/502/503/504, waiting 0.25 s, 0.5 s, 1 s..."""
+async def opened(ctx: Context, request: HttpRequest, timeout: float, retries: int) -> Any:
+    """The httpx response to a request, its body not read yet. Idempotent methods are retried `retries` times on
+    connection errors, timeouts and 429/502/503/504, waiting 0.25 s, 0.5 s, 1 s..."""
     import httpx
 
     http = client(ctx)
@@ -183,17 +268,31 @@ async def send(ctx: Context, request: HttpRequest, *, timeout: float = 30.0, ret
             ctx.warn(f"{request.method} {request.url}: {type(exc).__name__}, retrying ({attempt + 1}/{retries})")
         else:
             if last or response.status_code not in RETRY_STATUS:
-                try:
-                    if not stream:
-                        await response.aread()
-                    yield response
-                finally:
-                    await response.aclose()
-                return
+                return response
             await response.aclose()
             ctx.warn(f"{request.method} {request.url}: status {response.status_code}, retrying "
                      f"({attempt + 1}/{retries})")
         await ctx.sleep(BACKOFF_SECONDS * 2 ** attempt)
+
+
+@asynccontextmanager
+async def send(ctx: Context, request: HttpRequest, *, timeout: float = 30.0, retries: int = 2,
+               stream: bool = False, refresh: TokenRefresh | None = None) -> AsyncIterator[Any]:
+    """Send a request and yield the httpx response (closed afterwards), retried as `opened` says. With `refresh`,
+    the bearer token is the one the run renewed, if it did; a 401 answer renews it and sends the request again."""
+    if refresh is not None and (kept := ctx.cache.get(renewal_key(refresh))) is not None:
+        request = with_token(request, kept.access_token)
+    response = await opened(ctx, request, timeout, retries)
+    try:
+        if refresh is not None and response.status_code == 401:
+            await response.aclose()
+            request = with_token(request, await renewed(ctx, refresh, request.secret_headers.get("Authorization")))
+            response = await opened(ctx, request, timeout, retries)
+        if not stream:
+            await response.aread()
+        yield response
+    finally:
+        await response.aclose()
 
 
 def to_response(response: Any, body: bytes) -> HttpResponse:
@@ -201,7 +300,8 @@ def to_response(response: Any, body: bytes) -> HttpResponse:
                         body=body, url=str(response.url))
 
 
-async def fetch(ctx: Context, request: HttpRequest, *, timeout: float = 30.0, retries: int = 2) -> HttpResponse:
-    """Send and read the whole body."""
-    async with send(ctx, request, timeout=timeout, retries=retries) as response:
+async def fetch(ctx: Context, request: HttpRequest, *, timeout: float = 30.0, retries: int = 2,
+                refresh: TokenRefresh | None = None) -> HttpResponse:
+    """Send and read the whole body (`refresh`: as `send`)."""
+    async with send(ctx, request, timeout=timeout, retries=retries, refresh=refresh) as response:
         return to_response(response, response.content)

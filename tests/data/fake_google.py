@@ -14,14 +14,16 @@ import re
 from typing import Any
 
 from data_boards import ServiceFlow
+from fake_server import TokenEndpoint, token_route
 
 TOKEN = "ya29.local-test-token"
 FOLDER = "application/vnd.google-apps.folder"
 DOC = "application/vnd.google-apps.document"
 
 
-def google_flow(url: str, token: str = TOKEN) -> ServiceFlow:
-    return ServiceFlow("data_google_provider", access_token=token, base_url=url)
+def google_flow(url: str, token: str = TOKEN, **settings: Any) -> ServiceFlow:
+    """A board of Google's nodes on one provider (`settings`: its other pins)."""
+    return ServiceFlow("data_google_provider", access_token=token, base_url=url, **settings)
 
 
 def google_error(status: int, message: str, code: str) -> Any:
@@ -113,6 +115,7 @@ class State:
                          "q2": {"questionId": "q2", "textAnswers": {"answers": [{"value": str(n + 2)}]}}}}
             for n, dish in ((1, "Pasta"), (2, "Soup"), (3, "Salad"))]}
         self.playlist_items: dict[str, list[dict[str, Any]]] = {"PL1": []}
+        self.oauth = TokenEndpoint(TOKEN)
 
     def new_id(self, prefix: str) -> str:
         return f"{prefix}{next(self.ids)}"
@@ -733,6 +736,7 @@ def google_app() -> Any:  # noqa: C901 - one route table for the fake, read top 
         Route("/youtube/v3/channels", guarded(channels)),
         Route("/youtube/v3/playlists", guarded(playlists)),
         Route("/youtube/v3/playlistItems", guarded(playlist_items), methods=["GET", "POST", "DELETE"]),
+        token_route("/token", state),
     ]
     app = Starlette(routes=routes)
     app.state.google = state

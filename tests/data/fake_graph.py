@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from data_boards import Flow, outputs
-from fake_server import serve
+from fake_server import TokenEndpoint, serve, token_route
 
 TOKEN = "graph-local-test-token"
 PAGE_SIZE = 2
@@ -105,6 +105,7 @@ class State:
     def __init__(self) -> None:
         self.base = ""
         self.requests: list[dict[str, Any]] = []
+        self.oauth = TokenEndpoint(TOKEN, rotate=True)  # the identity platform may send a new refresh token
         self.ids = itertools.count(100)
         self.drive = Drive("me-drive")
         self.drive.add("", "Documents")
@@ -884,7 +885,8 @@ def graph_app() -> Any:
 
     app = Starlette(routes=[Route("/v1.0/{rest:path}", dispatch, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
                             Route("/beta/{rest:path}", dispatch, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
-                            Route("/download/{drive}/{item}", download)])
+                            Route("/download/{drive}/{item}", download),
+                            token_route("/{tenant}/oauth2/v2.0/token", state)])
     app.state.graph = state
     return app
 
@@ -920,10 +922,11 @@ class GraphServer:
         self.serving.__exit__(*exc)
 
 
-def graph_flow(server: GraphServer, token: str = TOKEN) -> Any:
-    """A Flow whose Graph steps get the provider: `flow.call(key, **inputs)` appends one."""
+def graph_flow(server: GraphServer, token: str = TOKEN, **settings: Any) -> Any:
+    """A Flow whose Graph steps get the provider (`settings`: its other pins): `flow.call(key, **inputs)` appends
+    one."""
     flow = Flow()
-    provider = flow.add("data_microsoft_provider_token", token=token, base_url=server.url)
+    provider = flow.add("data_microsoft_provider_token", token=token, base_url=server.url, **settings)
     flow.call = lambda key, /, **inputs: flow.step(key, provider=(provider, "provider"), **inputs)
     return flow
 
