@@ -81,7 +81,8 @@ def cmd_notebook(args: argparse.Namespace) -> int:
     if record is None:
         print(f"{args.out}: the notebook ran but showed no run of the board", file=sys.stderr)
         return EXIT_FAILED
-    print(f"{record.status.value}: board {record.board_name!r}, {len(record.traces)} node executions in "
+    executions = len(record.traces) + sum(folded.count for folded in record.folded)
+    print(f"{record.status.value}: board {record.board_name!r}, {executions} node executions in "
           f"{record.duration:.3f}s (run {record.id}); notebook written to {args.out}")
     if record.result is not None:
         print(f"result: {record.result!r}")

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from flowlike_core.board import Board, Node, Pin
 from flowlike_core.node import ERROR_EXEC, ERROR_MESSAGE
-from flowlike_core.run import NodeStatus, Run, RunStatus
+from flowlike_core.run import FoldedRecord, NodeStatus, Run, RunStatus
 from flowlike_core.types import DataType
 from flowlike_nb.kernel import namespace
 
@@ -209,7 +209,9 @@ def _node_row(view: RunView, node_id: str, node_name: str, first_step: int) -> d
 
 def display_record(run: Run) -> dict[str, Any]:
     """The run's record for a display, at most RECORD_BUDGET bytes of JSON: a big one keeps its first
-    traces and folded nodes (without their log lines) and says how many it left out in `truncated`."""
+    traces and folded nodes (without their log lines) and says how many it left out in `truncated`. The traces
+    it leaves out are counted in their nodes' folded entries, so traces and folded counts still add up to every
+    execution (as `flowlike notebook` reports them)."""
     record = run.record().model_dump(mode="json")
     if len(json.dumps(record, default=str)) <= RECORD_BUDGET:
         return record
@@ -217,7 +219,7 @@ def display_record(run: Run) -> dict[str, Any]:
     keep = len(traces) + len(folded)
     while keep:
         cut = {**record, "traces": [_short_trace(t) for t in traces[:keep]],
-               "folded": [{**f, "logs": []} for f in folded[:keep]], "reasons": record["reasons"][:keep],
+               "folded": _fold_in(folded, traces[keep:])[:keep], "reasons": record["reasons"][:keep],
                "truncated": {"traces": max(len(traces) - keep, 0), "folded": max(len(folded) - keep, 0)}}
         cut["result"], cut["variables"] = _small(cut["result"]), {k: _small(v) for k, v in cut["variables"].items()}
         if len(json.dumps(cut, default=str)) <= RECORD_BUDGET:
@@ -225,6 +227,27 @@ def display_record(run: Run) -> dict[str, Any]:
         keep //= 2
     return {**cut, "traces": [], "folded": [], "reasons": [], "variables": {},
             "truncated": {"traces": len(traces), "folded": len(folded)}}
+
+
+def _fold_in(folded: list[dict[str, Any]], dropped: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The folded entries, without their log lines, also counting the `dropped` traces of their nodes."""
+    entries = {entry["node_id"]: {**entry, "logs": []} for entry in folded}
+    for trace in dropped:
+        entry = entries.setdefault(trace["node_id"], FoldedRecord(
+            node_id=trace["node_id"], node_name=trace["node_name"], count=0, total=0.0, longest=0.0,
+            first_step=trace["step"], last_step=trace["step"]).model_dump(mode="json"))
+        duration = trace["duration"] or 0.0
+        entry["count"] += 1
+        entry["total"] += duration
+        entry["longest"] = max(entry["longest"], duration)
+        entry["first_step"] = min(entry["first_step"], trace["step"])
+        entry["last_step"] = max(entry["last_step"], trace["step"])
+        entry["dropped_logs"] += len(trace["logs"])
+        if trace["error"]:
+            entry["failures"] += 1
+            entry["first_error"] = entry["first_error"] or trace["error"]
+            entry["last_error"] = trace["error"]
+    return list(entries.values())
 
 
 def _short_trace(trace: dict[str, Any]) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -38,3 +39,15 @@ def test_failed_run_in_the_notebook_exits_1(notebook, tmp_path, capsys):
     assert main(["notebook", str(fails), str(notebook), str(tmp_path / "out.ipynb")]) == 1
     printed = capsys.readouterr().out
     assert "Failed: board 'fails-on-purpose'" in printed and "ZeroDivisionError" in printed
+
+
+@pytest.mark.timeout(120)
+def test_the_summary_counts_folded_executions_as_flowlike_run_does(notebook, tmp_path, capsys):
+    """Past the first executions of a node, a record folds them into counts; the summary counts them all."""
+    numbers = str(list(range(60)))
+    assert main(["run", str(LOOP), "--no-history", "--var", f"numbers={numbers}"]) == 0
+    by_run = re.search(r"(\d+) node executions", capsys.readouterr().out)
+    assert main(["notebook", str(LOOP), str(notebook), str(tmp_path / "out.ipynb"), "-p", "numbers", numbers]) == 0
+    by_notebook = re.search(r"(\d+) node executions", capsys.readouterr().out)
+    assert by_run and by_notebook and int(by_run[1]) > 300
+    assert by_notebook[1] == by_run[1]
