@@ -62,11 +62,11 @@ class FingerprintMatchOptions(BaseModel):
 
 
 FINGERPRINT_SCHEMA = ElementFingerprint.model_json_schema()
-FingerprintIn = Annotated[ElementFingerprint, Pin("Fingerprint", schema=FINGERPRINT_SCHEMA)]
-FingerprintOut = Annotated[ElementFingerprint, Pin("Fingerprint", name="fingerprint", schema=FINGERPRINT_SCHEMA)]
-UpdatedOut = Annotated[ElementFingerprint, Pin("Updated Fingerprint", name="updated_fingerprint",
+FingerprintIn = Annotated[ElementFingerprint, Pin(schema=FINGERPRINT_SCHEMA)]
+FingerprintOut = Annotated[ElementFingerprint, Pin(name="fingerprint", schema=FINGERPRINT_SCHEMA)]
+UpdatedOut = Annotated[ElementFingerprint, Pin(name="updated_fingerprint",
                                                 schema=FINGERPRINT_SCHEMA)]
-SetIn = Annotated[SelectorSet, Pin("Selectors", schema=SET_SCHEMA)]
+SetIn = Annotated[SelectorSet, Pin(schema=SET_SCHEMA)]
 
 
 def similarity(a: ElementFingerprint, b: ElementFingerprint) -> float:
@@ -211,8 +211,8 @@ class FromJson(NodeType):
     description = "Parses an element fingerprint from JSON; Error fires with the reason when it is not one."
     pins = (exec_in(), data_in("json", DataType.STRING, default="{}", friendly_name="JSON"),
             exec_out("exec_out", "Continue"), exec_out("exec_error", "Error"),
-            data_out("fingerprint", DataType.STRUCT, schema=FINGERPRINT_SCHEMA, friendly_name="Fingerprint"),
-            data_out("error_message", DataType.STRING, friendly_name="Error Message"))
+            data_out("fingerprint", DataType.STRUCT, schema=FINGERPRINT_SCHEMA),
+            data_out("error_message", DataType.STRING))
 
     def run(self, ctx: Context, *, json: str) -> None:
         try:

@@ -66,17 +66,16 @@ class MatchFingerprint(NodeType):
                    "(those the strategy allows) until one finds an element or the timeout passes. Found fires with "
                    "the selector that worked and its confidence; Not Found otherwise.")
     pins = (exec_in(), session_in(),
-            data_in("fingerprint", DataType.STRUCT, schema=FINGERPRINT_SCHEMA, required=True,
-                    friendly_name="Fingerprint"),
-            data_in("strategy", DataType.STRING, default="Hybrid", friendly_name="Strategy",
+            data_in("fingerprint", DataType.STRUCT, schema=FINGERPRINT_SCHEMA, required=True),
+            data_in("strategy", DataType.STRING, default="Hybrid",
                     options=PinOptions(valid_values=["Dom", "Accessibility", "Hybrid"]),
                     description="Dom: CSS, XPath, test id and text kinds; Accessibility: role and label; Hybrid: all"),
             data_in("timeout_ms", DataType.INTEGER, default=5000, friendly_name="Timeout (ms)",
                     options=PinOptions(range=(0, 86_400_000))),
             exec_out("exec_found", "Found"), exec_out("exec_not_found", "Not Found"),
-            data_out("found", DataType.BOOLEAN, friendly_name="Found"),
-            data_out("selector_used", DataType.STRING, friendly_name="Selector Used"),
-            data_out("confidence", DataType.FLOAT, friendly_name="Confidence"))
+            data_out("found", DataType.BOOLEAN),
+            data_out("selector_used", DataType.STRING),
+            data_out("confidence", DataType.FLOAT))
 
     async def run(self, ctx: Context, *, session: AutomationSession, fingerprint: ElementFingerprint, strategy: str,
                   timeout_ms: int) -> None:

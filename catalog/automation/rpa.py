@@ -117,11 +117,11 @@ class ParseCheckpoint(NodeType):
     friendly_name = "Parse Checkpoint"
     description = ("Reads a checkpoint saved by Save Checkpoint; Invalid fires (with data '{}' and empty name and "
                    "timestamp) for text that is not one.")
-    pins = (exec_in(), data_in("checkpoint_data", DataType.STRING, default="{}", friendly_name="Checkpoint Data"),
+    pins = (exec_in(), data_in("checkpoint_data", DataType.STRING, default="{}"),
             exec_out("exec_valid", "Valid"), exec_out("exec_invalid", "Invalid"),
-            data_out("data", DataType.STRING, friendly_name="Data"),
-            data_out("name", DataType.STRING, friendly_name="Name"),
-            data_out("timestamp", DataType.STRING, friendly_name="Timestamp"))
+            data_out("data", DataType.STRING),
+            data_out("name", DataType.STRING),
+            data_out("timestamp", DataType.STRING))
 
     def run(self, ctx: Context, *, checkpoint_data: str) -> None:
         try:
@@ -159,18 +159,18 @@ class RetryLoop(NodeType):
                    "tries again, up to Max Retries attempts, then Exhausted. Wire Should Retry to what the attempt "
                    "sets, e.g. a variable its action's On Error branch sets.")
     pins = (exec_in(),
-            data_in("max_retries", DataType.INTEGER, default=3, friendly_name="Max Retries",
+            data_in("max_retries", DataType.INTEGER, default=3,
                     options=PinOptions(range=(0, 1_000_000))),
             data_in("initial_delay_ms", DataType.INTEGER, default=1000, friendly_name="Initial Delay (ms)",
                     options=MS),
-            data_in("backoff_type", DataType.STRING, default="Exponential", friendly_name="Backoff Type",
+            data_in("backoff_type", DataType.STRING, default="Exponential",
                     options=PinOptions(valid_values=list(BACKOFFS))),
-            data_in("should_retry", DataType.BOOLEAN, default=True, friendly_name="Should Retry",
+            data_in("should_retry", DataType.BOOLEAN, default=True,
                     description="Read after each attempt: true when the attempt failed"),
             exec_out("exec_attempt", "Attempt"), exec_out("exec_success", "Success"),
             exec_out("exec_exhausted", "Exhausted"),
-            data_out("attempt", DataType.INTEGER, friendly_name="Attempt", description="1 for the first attempt"),
-            data_out("total_attempts", DataType.INTEGER, friendly_name="Total Attempts"))
+            data_out("attempt", DataType.INTEGER, description="1 for the first attempt"),
+            data_out("total_attempts", DataType.INTEGER))
 
     async def run(self, ctx: Context, *, max_retries: int, initial_delay_ms: int, backoff_type: str) -> None:
         if max_retries < 0 or initial_delay_ms < 0:
@@ -201,12 +201,12 @@ class TryCatch(NodeType):
                    "e.g. its Error output through its On Error branch): Catch fires with the message on an error, "
                    "else Success.")
     pins = (exec_in(),
-            data_in("error_occurred", DataType.BOOLEAN, default=False, friendly_name="Error Occurred",
+            data_in("error_occurred", DataType.BOOLEAN, default=False,
                     description="Read after Try ran"),
-            data_in("error_message", DataType.STRING, default="", friendly_name="Error Message",
+            data_in("error_message", DataType.STRING, default="",
                     description="Read after Try ran"),
             exec_out("exec_try", "Try"), exec_out("exec_success", "Success"), exec_out("exec_catch", "Catch"),
-            data_out("message", DataType.STRING, friendly_name="Message", description="The error message"))
+            data_out("message", DataType.STRING, description="The error message"))
 
     async def run(self, ctx: Context) -> None:
         await ctx.fire("exec_try")
@@ -222,7 +222,7 @@ class WithTimeout(NodeType):
                    "wired, finishing in time is success. Otherwise Timeout fires.")
     pins = (exec_in(),
             data_in("timeout_ms", DataType.INTEGER, default=30000, friendly_name="Timeout (ms)", options=MS),
-            data_in("completed", DataType.BOOLEAN, default=False, friendly_name="Completed",
+            data_in("completed", DataType.BOOLEAN, default=False,
                     description="Whether the action achieved its result; read after it ran"),
             exec_out("exec_action", "Action"), exec_out("exec_success", "Success"),
             exec_out("exec_timeout", "Timeout"),
@@ -253,9 +253,9 @@ class ErrorRecovery(NodeType):
                    "(ElementNotFound: 'not found'/'element'; Timeout: 'timeout'/'timed out'; TemplateNotMatched: "
                    "'template'/'match'; ClickFailed: 'click'/'mouse'; Other: any message), else Unmatched.")
     pins = (exec_in(),
-            data_in("error_type", DataType.STRING, default="Other", friendly_name="Error Type",
+            data_in("error_type", DataType.STRING, default="Other",
                     options=PinOptions(valid_values=list(ERROR_TYPES))),
-            data_in("actual_error", DataType.STRING, default="", friendly_name="Actual Error"),
+            data_in("actual_error", DataType.STRING, default=""),
             exec_out("exec_matched", "Matched"), exec_out("exec_unmatched", "Unmatched"))
 
     def run(self, ctx: Context, *, error_type: str, actual_error: str) -> None:

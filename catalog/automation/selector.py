@@ -84,9 +84,9 @@ class RankedSelectorSet(BaseModel):
 SELECTOR_SCHEMA = Selector.model_json_schema()
 SET_SCHEMA = SelectorSet.model_json_schema()
 RANKED_SCHEMA = RankedSelectorSet.model_json_schema()
-SelectorIn = Annotated[Selector, Pin("Selector", schema=SELECTOR_SCHEMA)]
-SetIn = Annotated[SelectorSet, Pin("Selector Set", schema=SET_SCHEMA)]
-RankedIn = Annotated[RankedSelectorSet, Pin("Ranked Set", schema=RANKED_SCHEMA)]
+SelectorIn = Annotated[Selector, Pin(schema=SELECTOR_SCHEMA)]
+SetIn = Annotated[SelectorSet, Pin(schema=SET_SCHEMA)]
+RankedIn = Annotated[RankedSelectorSet, Pin(schema=RANKED_SCHEMA)]
 
 
 def rank(selectors: SelectorSet) -> RankedSelectorSet:
@@ -170,7 +170,7 @@ class SelectorParts(NamedTuple):
     confidence: float
 
 
-@node(friendly_name="Selector To String", exec_pins=True)
+@node(exec_pins=True)
 def selector_to_string(selector: SelectorIn) -> SelectorParts:
     """The selector's kind, value and confidence (1.0 when it has none)."""
     return SelectorParts(selector.kind, selector.value, 1.0 if selector.confidence is None else selector.confidence)
@@ -184,11 +184,11 @@ class GetBest(NodeType):
     name = "selector_get_best"
     friendly_name = "Get Best Selector"
     description = "Gets the highest-ranked selector of a ranked set; Empty fires for an empty set."
-    pins = (exec_in(), data_in("ranked_set", DataType.STRUCT, schema=RANKED_SCHEMA, friendly_name="Ranked Set",
+    pins = (exec_in(), data_in("ranked_set", DataType.STRUCT, schema=RANKED_SCHEMA,
                                required=True),
             exec_out("exec_found", "Found"), exec_out("exec_empty", "Empty"),
-            data_out("selector", DataType.STRUCT, schema=SELECTOR_SCHEMA, friendly_name="Selector"),
-            data_out("score", DataType.FLOAT, friendly_name="Score"))
+            data_out("selector", DataType.STRUCT, schema=SELECTOR_SCHEMA),
+            data_out("score", DataType.FLOAT))
 
     def run(self, ctx: Context, *, ranked_set: RankedSelectorSet) -> None:
         ranked = _selector_of(ranked_set, RankedSelectorSet).ranked
@@ -204,10 +204,10 @@ class GetPrimary(NodeType):
     name = "selector_get_primary"
     friendly_name = "Get Primary Selector"
     description = "Gets the selector tried first (the head of the fallback order); Empty fires for an empty set."
-    pins = (exec_in(), data_in("selector_set", DataType.STRUCT, schema=SET_SCHEMA, friendly_name="Selector Set",
+    pins = (exec_in(), data_in("selector_set", DataType.STRUCT, schema=SET_SCHEMA,
                                required=True),
             exec_out("exec_found", "Found"), exec_out("exec_empty", "Empty"),
-            data_out("selector", DataType.STRUCT, schema=SELECTOR_SCHEMA, friendly_name="Selector"))
+            data_out("selector", DataType.STRUCT, schema=SELECTOR_SCHEMA))
 
     def run(self, ctx: Context, *, selector_set: SelectorSet) -> None:
         ordered = _selector_of(selector_set, SelectorSet).by_priority()
@@ -223,11 +223,11 @@ class Validate(NodeType):
     friendly_name = "Validate Selector"
     description = ("Checks a selector before use: CSS is parsed (Playwright's extensions such as :has-text() and "
                    ">> are accepted as they are), XPath is compiled, any kind must be non-empty and free of {{ }}.")
-    pins = (exec_in(), data_in("selector", DataType.STRUCT, schema=SELECTOR_SCHEMA, friendly_name="Selector",
+    pins = (exec_in(), data_in("selector", DataType.STRUCT, schema=SELECTOR_SCHEMA,
                                required=True),
             exec_out("exec_valid", "Valid"), exec_out("exec_invalid", "Invalid"),
-            data_out("is_valid", DataType.BOOLEAN, friendly_name="Is Valid"),
-            data_out("error", DataType.STRING, friendly_name="Error", description="Why it is invalid, else empty"))
+            data_out("is_valid", DataType.BOOLEAN),
+            data_out("error", DataType.STRING, description="Why it is invalid, else empty"))
 
     def run(self, ctx: Context, *, selector: Selector) -> None:
         error = problem(_selector_of(selector, Selector))

@@ -18,7 +18,7 @@ from flowlike_core import Context, Pin, node
 
 CATEGORY = "Events/Chat/Attachments"
 
-AttachmentOut = Annotated[dict, Pin("Attachment", name="attachment")]
+AttachmentOut = Annotated[dict, Pin(name="attachment")]
 
 
 @node(friendly_name="From Path", exec_pins=True, capabilities=["files", "network"])

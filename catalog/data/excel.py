@@ -114,14 +114,14 @@ class CellRead(NamedTuple):
     found: Annotated[bool, Pin(description="Whether the cell holds a value")]
 
 
-@node(friendly_name="Excel Read Cell", exec_pins=True)
+@node(exec_pins=True)
 def excel_read_cell(ctx: Context, file: File, sheet: str = "Sheet1", row: str = "1", col: str = "A") -> CellRead:
     """Reads one cell."""
     value = sheet_of(load(ctx, file), sheet, file).cell(row_number(row), column_number(col)).value
     return CellRead(FlowPath.of(file), "" if value is None else str(value), value is not None)
 
 
-@node(friendly_name="Excel Write Cell", exec_pins=True)
+@node(exec_pins=True)
 def excel_write_cell(ctx: Context, file: File, sheet: str = "Sheet1", row: str = "1", col: str = "A",
                      value: Annotated[str, Pin(description="Numbers are stored as numbers; '=...' is a formula")
                                       ] = "") -> FileOut:
@@ -239,14 +239,14 @@ class RowsRemoved(NamedTuple):
     ok: bool
 
 
-@node(friendly_name="Excel Remove Row", exec_pins=True)
+@node(exec_pins=True)
 def excel_remove_row(ctx: Context, file: File, sheet: str = "Sheet1", row: str = "1", count: str = "1"
                      ) -> RowsRemoved:
     """Removes rows, moving the rows below up (formulas follow)."""
     return RowsRemoved(move_cells(ctx, file, sheet, "row", row_number(row), -row_number(count)), True)
 
 
-@node(friendly_name="Excel Remove Column", exec_pins=True)
+@node(exec_pins=True)
 def excel_remove_column(ctx: Context, file: File, sheet: str = "Sheet1", col: str = "B", count: str = "1"
                         ) -> RowsRemoved:
     """Removes columns, moving the columns to the right left (formulas follow)."""

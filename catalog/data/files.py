@@ -63,13 +63,13 @@ def read_to_string(ctx: Context, path: Path) -> Annotated[str, Pin(name="content
         raise ValueError(f"{FlowPath.of(path).path} is not UTF-8 text ({exc})") from None
 
 
-@node(friendly_name="Write Bytes", category=CONTENT, exec_pins=True)
+@node(category=CONTENT, exec_pins=True)
 def write_bytes(ctx: Context, path: Path, content: bytes) -> None:
     """Writes the bytes to the file (replacing it; parent folders are made)."""
     write(ctx, path, content)
 
 
-@node(friendly_name="Write String", category=CONTENT, exec_pins=True)
+@node(category=CONTENT, exec_pins=True)
 def write_string(ctx: Context, path: Path, content: str) -> None:
     """Writes the text to the file as UTF-8 (replacing it; parent folders are made)."""
     write(ctx, path, content.encode("utf-8"))

@@ -37,7 +37,7 @@ def renamed(path: FlowPath, name: str) -> FlowPath:
     return path.model_copy(update={"path": f"{head}/{name}" if head else name})
 
 
-@node(friendly_name="Child")
+@node
 def child(parent_path: PathIn, child_name: str) -> Annotated[FlowPath, Pin(name="path")]:
     """The path of a file or folder inside a folder."""
     if not child_name or child_name in (".", "..") or "/.." in f"/{child_name}":
@@ -45,7 +45,7 @@ def child(parent_path: PathIn, child_name: str) -> Annotated[FlowPath, Pin(name=
     return FlowPath.of(parent_path).child(child_name)
 
 
-@node(friendly_name="Parent", exec_pins=True)
+@node(exec_pins=True)
 def parent(path: PathIn) -> Annotated[FlowPath, Pin(name="parent_path")]:
     """The folder that holds the path."""
     flow_path = FlowPath.of(path)
@@ -53,20 +53,20 @@ def parent(path: PathIn) -> Annotated[FlowPath, Pin(name="parent_path")]:
     return flow_path.model_copy(update={"path": head or "."})
 
 
-@node(friendly_name="Filename")
+@node
 def filename(path: PathIn, remove_extension: bool = False) -> Annotated[str, Pin(name="filename")]:
     """The last segment of the path, optionally without its extension."""
     name = split(FlowPath.of(path))[1]
     return posixpath.splitext(name)[0] if remove_extension else name
 
 
-@node(friendly_name="Extension")
+@node
 def extension(path: PathIn) -> Annotated[str, Pin(name="extension", description="Without the dot; empty if none")]:
     """The file's extension."""
     return posixpath.splitext(split(FlowPath.of(path))[1])[1].lstrip(".")
 
 
-@node(friendly_name="Set Extension", exec_pins=True)
+@node(exec_pins=True)
 def set_extension(path: PathIn, extension: str) -> Annotated[FlowPath, Pin(name="path_out")]:
     """The path with its extension replaced (an empty extension removes it)."""
     flow_path = FlowPath.of(path)
@@ -74,7 +74,7 @@ def set_extension(path: PathIn, extension: str) -> Annotated[FlowPath, Pin(name=
     return renamed(flow_path, f"{stem}.{extension.lstrip('.')}" if extension else stem)
 
 
-@node(friendly_name="Set Filename")
+@node
 def set_filename(in_path: PathIn, filename: str = "") -> Annotated[FlowPath, Pin(name="out_path")]:
     """The path with its last segment replaced."""
     if not filename or "/" in filename:
@@ -82,13 +82,13 @@ def set_filename(in_path: PathIn, filename: str = "") -> Annotated[FlowPath, Pin
     return renamed(FlowPath.of(in_path), filename)
 
 
-@node(friendly_name="Raw Path")
+@node
 def raw_path(path: PathIn) -> Annotated[str, Pin(name="raw_path")]:
     """The path as text (local path or URL)."""
     return FlowPath.of(path).path
 
 
-@node(friendly_name="From Raw Path")
+@node
 def from_raw_path(base_path: Annotated[FlowPath, Pin(description="Gives the store the new path is in")],
                   raw_path: str) -> Annotated[FlowPath, Pin(name="path")]:
     """A path in the same store as Base Path: a relative raw path is taken inside Base Path's folder."""

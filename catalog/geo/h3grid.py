@@ -83,7 +83,7 @@ def unit_of(unit: Any, units: dict[str, str]) -> str:
     return units[unit]
 
 
-@node(friendly_name="H3 Cell Area")
+@node
 def h3_cell_area(cell: Cell = "", unit: Annotated[Any, Pin(valid_values=tuple(AREA_UNITS), description=(
         "A unit name (Flow-Like has an enum)"))] = "SquareMeters") -> Area:
     """The exact area of a cell."""
@@ -150,7 +150,7 @@ def h3_cells_to_multi_polygon(cells: Cells = None) -> Polygons:
     return Polygons(polygons, len(polygons))
 
 
-@node(friendly_name="H3 Compact Cells")
+@node
 def h3_compact_cells(cells: Cells = None) -> Compacted:
     """Replaces every complete set of siblings by their parent, repeatedly: the same area in fewer cells."""
     import h3
@@ -160,7 +160,7 @@ def h3_compact_cells(cells: Cells = None) -> Compacted:
     return Compacted(compacted, len(cells), len(compacted))
 
 
-@node(friendly_name="H3 Edge Length")
+@node
 def h3_edge_length(resolution: Resolution = 9, unit: Annotated[Any, Pin(valid_values=tuple(LENGTH_UNITS), description=(
         "A unit name (Flow-Like has an enum)"))] = "Meters") -> EdgeLength:
     """The average hexagon edge length and the number of cells at a resolution."""
@@ -171,7 +171,7 @@ def h3_edge_length(resolution: Resolution = 9, unit: Annotated[Any, Pin(valid_va
                       h3.get_num_cells(resolution))
 
 
-@node(friendly_name="H3 Grid Disk")
+@node
 def h3_grid_disk(cell: Cell = "", k: Annotated[int, Pin(description="Rings around the cell")] = 1) -> Disk:
     """The cell and every cell within k steps of it (1 + 3k(k+1) cells away from pentagons), sorted."""
     import h3
@@ -182,7 +182,7 @@ def h3_grid_disk(cell: Cell = "", k: Annotated[int, Pin(description="Rings aroun
     return Disk(cells, len(cells))
 
 
-@node(friendly_name="H3 Grid Distance")
+@node
 def h3_grid_distance(cell_a: Cell = "", cell_b: Cell = "") -> Annotated[int, Pin(name="distance")]:
     """Steps between two cells of the same resolution."""
     import h3
@@ -193,7 +193,7 @@ def h3_grid_distance(cell_a: Cell = "", cell_b: Cell = "") -> Annotated[int, Pin
         raise ValueError(f"no grid distance between {cell_a} and {cell_b}: {exc}") from None
 
 
-@node(friendly_name="H3 Grid Path")
+@node
 def h3_grid_path(cell_a: Cell = "", cell_b: Cell = "") -> GridPath:
     """The cells of a shortest grid path from one cell to the other, both ends included."""
     import h3

@@ -41,7 +41,7 @@ class CachedEmbeddingModel(BaseModel):
     document_prefix: str = ""
 
 
-ModelIn = Annotated[dict, Pin("Model", description="From Load Model, or a hosted embedding model (VoyageAI's "
+ModelIn = Annotated[dict, Pin(description="From Load Model, or a hosted embedding model (VoyageAI's "
                                                  "builder)")]
 """A Struct without a schema: both handles' structs wire into it."""
 Vector = Annotated[list[float], Pin(name="vector")]
@@ -55,7 +55,7 @@ def encoder_of(model: Any) -> Any:
     return load_encoder(CachedEmbeddingModel.model_validate(model).path)
 
 
-@node(friendly_name="Load Model", exec_pins=True, capabilities=["files"])
+@node(exec_pins=True, capabilities=["files"])
 async def load_model(bit: Annotated[EmbeddingBit, Pin("Model", description="Which model; {} is all-MiniLM-L6-v2")]
                      = None) -> Annotated[CachedEmbeddingModel, Pin(name="model")]:
     """Loads an embedding model (once per process) and describes it: dimensions and token limit."""
@@ -80,13 +80,13 @@ def vectors(model: Any, texts: list[str], kind: Literal["query", "document"]) ->
     return encoder.embed([prefix + text for text in texts]).tolist()
 
 
-@node(friendly_name="Embed Document", exec_pins=True, capabilities=["files", "network"])
+@node(exec_pins=True, capabilities=["files", "network"])
 def embed_document(query_string: Annotated[str, Pin("Text")], model: ModelIn) -> Vector:
     """The unit-length vector of a document or chunk (texts past the model's token limit are cut)."""
     return vectors(model, [query_string], "document")[0]
 
 
-@node(friendly_name="Embed Query", exec_pins=True, capabilities=["files", "network"])
+@node(exec_pins=True, capabilities=["files", "network"])
 def embed_query(query_string: Annotated[str, Pin("Query")], model: ModelIn) -> Vector:
     """The unit-length vector of a search query, to compare with document vectors (cosine = dot product)."""
     return vectors(model, [query_string], "query")[0]
@@ -97,7 +97,7 @@ class Embedded(NamedTuple):
     records: Annotated[list[dict], Pin(description="{'text', 'vector'} per text: rows for a vector table")]
 
 
-@node(friendly_name="Embed Documents", exec_pins=True, capabilities=["files", "network"])
+@node(exec_pins=True, capabilities=["files", "network"])
 def embed_documents(texts: list[str], model: ModelIn) -> Embedded:
     """One vector per text, computed in batches (much faster than one Embed Document per text), also as rows
     ready to insert into a vector table."""

@@ -23,7 +23,7 @@ CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
 
 MODEL_SCHEMA = LanguageModel.model_json_schema()
 HISTORY_SCHEMA = History.model_json_schema()
-ModelIn = Annotated[LanguageModel, Pin("Model", description="From a provider node")]
+ModelIn = Annotated[LanguageModel, Pin(description="From a provider node")]
 Schema = Annotated[str, Pin(description="JSON Schema of the answer (any type; objects work best)")]
 Hint = Annotated[str, Pin(description="Extra instructions for the model")]
 

@@ -14,9 +14,9 @@ from flowlike_core import Context, DataType, NodeType, Pin, data_in, data_out, e
 
 CATEGORY = "AI/Generative/History"
 
-HistoryIn = Annotated[History, Pin("History", description="The conversation and its request parameters")]
+HistoryIn = Annotated[History, Pin(description="The conversation and its request parameters")]
 HistoryOut = Annotated[History, Pin("History", name="history_out")]
-ModelName = Annotated[str, Pin("Model Name", description="Model to ask; empty takes the provider's model_id")]
+ModelName = Annotated[str, Pin(description="Model to ask; empty takes the provider's model_id")]
 
 
 def as_history(value: Any) -> History:

@@ -13,7 +13,6 @@ CATEGORY = "AI/Generative/History/Message"
 Role = Annotated[str, Pin(valid_values=("User", "Assistant", "System", "Tool"))]
 ContentType = Annotated[str, Pin(valid_values=("Text", "Image"),
                                  description="Text, or Image (the content is then an image URL or data: URL)")]
-MessageIn = Annotated[HistoryMessage, Pin("Message")]
 
 
 def _part(kind: str, content: str) -> ContentPart:
@@ -34,7 +33,7 @@ def ai_generative_make_history_message(role: Role = "User", type: ContentType = 
 
 
 @node(friendly_name="Push Content", exec_pins=True)
-def ai_generative_push_content(message: MessageIn, type: ContentType = "Text",
+def ai_generative_push_content(message: HistoryMessage, type: ContentType = "Text",
                                content: str = "") -> Annotated[HistoryMessage, Pin("Message", name="message_out")]:
     """Adds a text or image part to the message (a plain text message becomes a multi-part one)."""
     message = HistoryMessage.model_validate(message)
@@ -44,6 +43,6 @@ def ai_generative_push_content(message: MessageIn, type: ContentType = "Text",
 
 
 @node(friendly_name="Extract Content")
-def ai_generative_message_extract_content(message: MessageIn) -> Annotated[str, Pin(name="content")]:
+def ai_generative_message_extract_content(message: HistoryMessage) -> Annotated[str, Pin(name="content")]:
     """The message's text (text parts joined by newlines; images left out)."""
     return HistoryMessage.model_validate(message).text()

@@ -35,7 +35,7 @@ def make_box(definition: Annotated[str, Pin(valid_values=DEFINITIONS, descriptio
     return BoundingBox(x1=left, y1=top, x2=right, y2=bottom, class_idx=class_idx, score=score, label=label)
 
 
-@node(friendly_name="Draw Boxes", exec_pins=True)
+@node(exec_pins=True)
 def draw_boxes(ctx: Context, image_in: ImageIn = None, bboxes: list[BoundingBox] = None, use_ref: UseRef = False,
                line_width: int = 2, show_labels: bool = True) -> Annotated[ImageRef, Pin("Image", name="image_out")]:
     """Draws each box in a colour of its class, with its label (or class number) and score above it."""

@@ -38,7 +38,7 @@ def write_qrcode(ctx: Context, data: str = "", scale: Annotated[int, Pin(descrip
     return keep_image(ctx, open_image(out.getvalue()).convert("L"))
 
 
-@node(friendly_name="Read Barcodes", category="Image/Content", exec_pins=True)
+@node(category="Image/Content", exec_pins=True)
 def read_barcodes(ctx: Context, image_in: ImageIn = None, filter: Annotated[bool, Pin(
         description="Keep only codes that decoded without errors")] = False) -> Annotated[
         list[Barcode], Pin(name="results")]:

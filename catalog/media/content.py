@@ -33,7 +33,7 @@ def decode_data_url(url: str) -> bytes:
     return unquote_to_bytes(payload)
 
 
-@node(friendly_name="Read Image", exec_pins=True, capabilities=["files"])
+@node(exec_pins=True, capabilities=["files"])
 def read_image(ctx: Context, path: Location = None, apply_exif: ApplyExif = False, app: App = "default") -> ImageOut:
     """Reads an image file (PNG, JPEG, WEBP, GIF, BMP, TIFF...) from a path or the content store."""
     return keep_image(ctx, open_image(read_bytes(path, app, "image"), apply_exif, f"image {path!r}"))
@@ -69,7 +69,7 @@ async def read_image_url(ctx: Context, signed_url: Annotated[str, Pin("URL", des
     return keep_image(ctx, open_image(data, apply_exif, "the downloaded file"))
 
 
-@node(friendly_name="Write Image", exec_pins=True, capabilities=["files"])
+@node(exec_pins=True, capabilities=["files"])
 def write_image(ctx: Context, image_in: ImageIn = None, path: Location = "", type: Format = "JPEG",
                 quality: Annotated[int, Pin(range=(1, 100))] = 100, app: App = "default") -> Annotated[
         BlobRef | None, Pin(name="blob", description="The content-store reference when no path was given")]:

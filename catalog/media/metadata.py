@@ -30,7 +30,7 @@ def _plain(value: Any) -> Any:
         return str(value)
 
 
-@node(friendly_name="Get Dimensions", exec_pins=True)
+@node(exec_pins=True)
 def get_dimensions(ctx: Context, image_in: ImageIn = None) -> Dimensions:
     """Width and height in pixels."""
     image = image_of(ctx, image_in)

@@ -34,7 +34,7 @@ def contrast_image(ctx: Context, image_in: ImageIn = None, contrast: Annotated[f
     return changed(ctx, image_in, ImageEnhance.Contrast(image).enhance(max(0.0, 1 + contrast / 100)), use_ref)
 
 
-@node(friendly_name="Convert Image", exec_pins=True)
+@node(exec_pins=True)
 def convert_image(ctx: Context, image_in: ImageIn = None, pixel_type: Annotated[str, Pin(
         valid_values=tuple(PIXEL_TYPES))] = "Luma", use_ref: UseRef = True) -> ImageOut:
     """Converts the pixels: Luma (grey), LumaA, Rgb, Rgba, CMYK or 1 (black and white)."""
@@ -43,7 +43,7 @@ def convert_image(ctx: Context, image_in: ImageIn = None, pixel_type: Annotated[
     return changed(ctx, image_in, image_of(ctx, image_in).convert(PIXEL_TYPES[pixel_type]), use_ref)
 
 
-@node(friendly_name="Crop Image", exec_pins=True)
+@node(exec_pins=True)
 def crop_image(ctx: Context, image_in: ImageIn = None, bbox: Annotated[BoundingBox, Pin(
         description="The part to keep (pixels, rounded; clipped to the image)")] = None,
         use_ref: UseRef = False) -> ImageOut:
@@ -70,7 +70,7 @@ def target_size(width: int, height: int, mode: str, wanted_w: int, wanted_h: int
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
-@node(friendly_name="Resize Image", exec_pins=True)
+@node(exec_pins=True)
 def resize_image(ctx: Context, image_in: ImageIn = None, use_ref: UseRef = True,
                  mode: Annotated[str, Pin(valid_values=MODES, description=(
                      "keep_aspect: fit inside the size; exact: stretch; fill: cover the size, crop the rest"))
@@ -90,7 +90,7 @@ def resize_image(ctx: Context, image_in: ImageIn = None, use_ref: UseRef = True,
     return Resized(changed(ctx, image_in, result, use_ref), result.width, result.height)
 
 
-@node(friendly_name="Rotate Image", exec_pins=True)
+@node(exec_pins=True)
 def rotate_image(ctx: Context, image_in: ImageIn = None, degrees: Annotated[float, Pin(
         description="Counter-clockwise")] = 90.0, expand: Annotated[bool, Pin(
         description="Grow the canvas to hold the whole turned image")] = True, use_ref: UseRef = False) -> ImageOut:

@@ -96,7 +96,7 @@ def decode_wav(data: bytes, what: str) -> tuple[Any, int]:
     return values.reshape(-1, channels).T.astype(np.float32), rate
 
 
-@node(friendly_name="Load Audio", exec_pins=True, capabilities=["files"])
+@node(exec_pins=True, capabilities=["files"])
 def load_audio(ctx: Context, path: Location = None, app: App = "default") -> Loaded:
     """Reads a PCM WAV file (a path or the content store)."""
     samples, rate = decode_wav(read_bytes(path, app, "audio file"), f"audio {path!r}")
@@ -104,7 +104,7 @@ def load_audio(ctx: Context, path: Location = None, app: App = "default") -> Loa
     return Loaded(handle, rate, handle.duration)
 
 
-@node(friendly_name="Resample Audio", exec_pins=True)
+@node(exec_pins=True)
 def resample_audio(ctx: Context, audio: AudioData = None, target_rate: int = 16000,
                    to_mono: Annotated[bool, Pin(description="Average the channels into one")] = True) -> Annotated[
         AudioData, Pin(name="audio")]:
@@ -122,7 +122,7 @@ def resample_audio(ctx: Context, audio: AudioData = None, target_rate: int = 160
     return keep_audio(ctx, samples, target_rate)
 
 
-@node(friendly_name="Trim Audio", exec_pins=True)
+@node(exec_pins=True)
 def trim_audio(ctx: Context, audio: AudioData = None, segments: list[Segment] = None,
                padding: Annotated[float, Pin(description="Seconds kept before and after each segment")] = 0.1
                ) -> Annotated[list[AudioData], Pin(name="clips")]:

@@ -81,7 +81,7 @@ def onnx_face_embedding(ctx: Context, model: Model = None, image: ImageIn = None
     return FaceEmbedding(values=vector.tolist(), dimensions=len(vector))
 
 
-@node(friendly_name="Compare Faces", exec_pins=True)
+@node(exec_pins=True)
 def compare_faces(embedding_a: FaceEmbedding = None, embedding_b: FaceEmbedding = None,
                   threshold: Annotated[float, Pin(description="Lowest similarity that counts as the same person")
                                        ] = 0.5) -> FaceMatch:
@@ -110,7 +110,7 @@ def crop_boxes(ctx: Context, image: Any, boxes: list[BoundingBox], grow: Any) ->
     return crops
 
 
-@node(friendly_name="Crop Faces", exec_pins=True)
+@node(exec_pins=True)
 def crop_faces(ctx: Context, image: ImageIn = None, faces: list[FaceDetection] = None,
                margin: Annotated[float, Pin(description="Added on each side, as a share of the face's size")
                                  ] = 0.2) -> Annotated[list[ImageRef], Pin(name="crops")]:

@@ -108,7 +108,7 @@ def onnx_text_recognition(ctx: Context, model: Model = None, image: ImageIn = No
                       text)
 
 
-@node(friendly_name="Crop Text Regions", exec_pins=True)
+@node(exec_pins=True)
 def crop_text_regions(ctx: Context, image: ImageIn = None, regions: list[BoundingBox] = None,
                       padding: Annotated[int, Pin(description="Pixels added on each side")] = 2) -> Annotated[
         list[ImageRef], Pin(name="crops")]:

@@ -85,7 +85,7 @@ def only_output(outputs: dict[str, Any]) -> Any:
     return next(iter(outputs.values()))
 
 
-@node(friendly_name="Image Classification", exec_pins=True, capabilities=["native"])
+@node(exec_pins=True, capabilities=["native"])
 def image_classification(ctx: Context, model: Model = None, image_in: ImageIn = None,
                          mean: tuple[float, ...] = IMAGENET_MEAN, std: tuple[float, ...] = IMAGENET_STD,
                          crop_pct: Annotated[float, Pin(description="Centre crop: the share of the shorter side "
@@ -122,7 +122,7 @@ def check_thresholds(conf: float, iou: float) -> None:
         raise ValueError(f"conf and iou are fractions in [0, 1], got {conf} and {iou}")
 
 
-@node(friendly_name="Object Detection", exec_pins=True, capabilities=["native"])
+@node(exec_pins=True, capabilities=["native"])
 def object_detection(ctx: Context, model: Model = None, image_in: ImageIn = None,
                      conf: Annotated[float, Pin(description="Lowest class score kept")] = 0.25,
                      iou: Annotated[float, Pin(description="Overlap above which the weaker box of a class goes")
@@ -151,7 +151,7 @@ def object_detection(ctx: Context, model: Model = None, image_in: ImageIn = None
             for b, c, s in zip(boxes, classes[kept], scores[kept], strict=True)]
 
 
-@node(friendly_name="Pose Estimation", exec_pins=True, capabilities=["native"])
+@node(exec_pins=True, capabilities=["native"])
 def pose_estimation(ctx: Context, model: Model = None, image_in: ImageIn = None, conf: float = 0.3,
                     max_poses: int = 10, iou: float = 0.7, input_size: int = 640) -> Annotated[
         list[PoseDetection], Pin(name="poses", description="People found, best first")]:
@@ -186,7 +186,7 @@ class KeypointOut(NamedTuple):
     found: bool
 
 
-@node(friendly_name="Extract Keypoint")
+@node
 def extract_keypoint(pose: PoseDetection = None, keypoint_idx: int = 0) -> KeypointOut:
     """One keypoint of a pose by index (COCO: 0 nose ... 16 right ankle); found is false past the last."""
     keypoints = PoseDetection.model_validate(pose).keypoints
@@ -196,7 +196,7 @@ def extract_keypoint(pose: PoseDetection = None, keypoint_idx: int = 0) -> Keypo
     return KeypointOut(point.x, point.y, point.confidence, point.name, True)
 
 
-@node(friendly_name="Semantic Segmentation", exec_pins=True, capabilities=["native"])
+@node(exec_pins=True, capabilities=["native"])
 def semantic_segmentation(ctx: Context, model: Model = None, image_in: ImageIn = None,
                           num_classes: Annotated[int, Pin(description="Classes the model scores (checked)")] = 21,
                           mean: tuple[float, ...] = IMAGENET_MEAN, std: tuple[float, ...] = IMAGENET_STD,
@@ -218,7 +218,7 @@ def semantic_segmentation(ctx: Context, model: Model = None, image_in: ImageIn =
                             pixel_counts=counts.tolist(), mask=keep_image(ctx, mask))
 
 
-@node(friendly_name="Feature Extraction", exec_pins=True, capabilities=["native"])
+@node(exec_pins=True, capabilities=["native"])
 def feature_extraction(ctx: Context, model: Model = None, image_in: ImageIn = None,
                        normalize: Annotated[bool, Pin(description="Scale the vector to length 1")] = True,
                        mean: tuple[float, ...] = IMAGENET_MEAN, std: tuple[float, ...] = IMAGENET_STD,
@@ -253,7 +253,7 @@ def cosine(x: Any, y: Any) -> float:
     return float(x @ y / lengths) if lengths else 0.0
 
 
-@node(friendly_name="Feature Similarity")
+@node
 def feature_similarity(features_a: FeatureVector = None, features_b: FeatureVector = None) -> Similarity:
     """Cosine similarity (1: same direction) and Euclidean distance of two feature vectors."""
     import numpy as np

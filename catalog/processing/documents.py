@@ -57,7 +57,7 @@ class DocumentPage(BaseModel):
     images: list[DocumentImage] = []
 
 
-FileIn = Annotated[FlowPath, Pin("File", description="A PDF, DOCX, HTML, Markdown or text file")]
+FileIn = Annotated[FlowPath, Pin(description="A PDF, DOCX, HTML, Markdown or text file")]
 Pages = Annotated[list[DocumentPage], Pin(name="pages")]
 ExtractImages = Annotated[bool, Pin(description="Also take the images embedded in each page")]
 

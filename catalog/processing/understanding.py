@@ -26,7 +26,7 @@ CHARS_PER_TOKEN = 4
 DETAIL_WORDS = {"low": 80, "brief": 80, "medium": 200, "high": 500, "detailed": 500}
 T = TypeVar("T")
 
-ModelIn = Annotated[LanguageModel, Pin("Model", description="A chat model (a vision model for the AI extractors)")]
+ModelIn = Annotated[LanguageModel, Pin(description="A chat model (a vision model for the AI extractors)")]
 PagesIn = Annotated[list[DocumentPage], Pin("Pages")]
 MaxContext = Annotated[int, Pin(range=(256, 10_000_000), description="Tokens of page text per request")]
 Parallel = Annotated[int, Pin(range=(1, 64), description="Requests in flight at once")]

@@ -53,7 +53,7 @@ def _checked(array: list[Any], index: int) -> int:
     return index
 
 
-@node(friendly_name="Make Array")
+@node
 def make_array() -> ArrayOut:
     """A new empty array; its element type follows the wiring."""
     return []
@@ -63,8 +63,8 @@ class ConstructArray(NodeType):
     name = "construct_array"
     friendly_name = "Construct Array"
     description = "An array of every `element` input, in pin order."
-    pins = (data_in("element", DataType.GENERIC, friendly_name="Element", generic="T"),
-            data_in("element", DataType.GENERIC, friendly_name="Element", generic="T"),
+    pins = (data_in("element", DataType.GENERIC, generic="T"),
+            data_in("element", DataType.GENERIC, generic="T"),
             data_out("array_out", DataType.GENERIC, ValueType.ARRAY, friendly_name="Array", generic="T"))
 
     def run(self, ctx: Context, *, element: list[Any]) -> None:
@@ -77,7 +77,7 @@ def array_get(array_in: ArrayIn = None, index: int = 0) -> Lookup:
     return Lookup(array_in[index], True) if 0 <= index < len(array_in) else Lookup(None, False)
 
 
-@node(friendly_name="Array Length")
+@node
 def array_length(array: list[T] = None) -> Annotated[int, Pin(name="length")]:
     """The number of elements."""
     return len(array)

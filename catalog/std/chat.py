@@ -82,15 +82,15 @@ class ChatEvent(NodeType):
     is_event = True
     pins = (
         exec_out("exec_out", "Start", "Fires for each message"),
-        data_out("history", DataType.STRUCT, friendly_name="History", description="{'messages': [...]}"),
-        data_out("local_session", DataType.STRUCT, friendly_name="Local Session",
+        data_out("history", DataType.STRUCT, description="{'messages': [...]}"),
+        data_out("local_session", DataType.STRUCT,
                  description="What Push Local Session left in this chat"),
-        data_out("global_session", DataType.STRUCT, friendly_name="Global Session",
+        data_out("global_session", DataType.STRUCT,
                  description="What Push Global Session left, shared by every chat of the board"),
-        data_out("tools", DataType.STRING, ValueType.ARRAY, friendly_name="Tools"),
-        data_out("actions", DataType.STRUCT, ValueType.ARRAY, friendly_name="Actions"),
-        data_out("attachments", DataType.STRUCT, ValueType.ARRAY, friendly_name="Attachments"),
-        data_out("user", DataType.STRUCT, friendly_name="User"),
+        data_out("tools", DataType.STRING, ValueType.ARRAY),
+        data_out("actions", DataType.STRUCT, ValueType.ARRAY),
+        data_out("attachments", DataType.STRUCT, ValueType.ARRAY),
+        data_out("user", DataType.STRUCT),
     )
 
     def run(self, ctx: Context) -> None:
@@ -105,27 +105,27 @@ class ChatEvent(NodeType):
 # ---- pushes: each shows one thing in the chat (or logs it), then goes on ---------------------------------
 
 
-@node(name="events_chat_push_response", friendly_name="Push Response", exec_pins=True)
+@node(name="events_chat_push_response", exec_pins=True)
 def push_response(ctx: Context, response: Annotated[Any, Pin("Response", required=False)]) -> None:
     """Shows a whole answer in the chat and adds it to the history. Takes a Response struct or, unlike
     Flow-Like, plain text."""
     push(ctx, "response", {"text": text_of(response)})
 
 
-@node(name="events_chat_push_response_chunk", friendly_name="Push Chunk", exec_pins=True)
+@node(name="events_chat_push_response_chunk", exec_pins=True)
 def push_chunk(ctx: Context, chunk: Annotated[Any, Pin("Chunk", required=False)]) -> None:
     """Appends a piece to the answer being written (streaming, token by token). Takes a ResponseChunk struct
     or, unlike Flow-Like, plain text."""
     push(ctx, "chunk", {"text": text_of(chunk)})
 
 
-@node(name="events_chat_push_reasoning", friendly_name="Push Reasoning", exec_pins=True)
+@node(name="events_chat_push_reasoning", exec_pins=True)
 def push_reasoning(ctx: Context, reasoning: Annotated[str, Pin("Reasoning", required=False)]) -> None:
     """Shows the model's reasoning above the answer (collapsible)."""
     push(ctx, "reasoning", {"text": reasoning or ""})
 
 
-@node(name="events_chat_push_step", friendly_name="Push Step", exec_pins=True)
+@node(name="events_chat_push_step", exec_pins=True)
 def push_step(ctx: Context, title: Annotated[str, Pin("Title", required=False)],
               description: Annotated[str, Pin("Description", required=False)]
               ) -> Annotated[int, Pin("Step ID", name="step_id")]:
@@ -141,31 +141,31 @@ def push_text_to_step(ctx: Context, text: Annotated[str, Pin("Text", required=Fa
     push(ctx, "step_text", {"step_id": ctx.cache.get("chat_steps", 0), "text": text or ""})
 
 
-@node(name="events_chat_remove_step", friendly_name="Remove Step", exec_pins=True)
+@node(name="events_chat_remove_step", exec_pins=True)
 def remove_step(ctx: Context, step_id: Annotated[int, Pin("Step ID", required=False)]) -> None:
     """Takes a step away from the answer."""
     push(ctx, "remove_step", {"step_id": step_id})
 
 
-@node(name="events_chat_push_attachment", friendly_name="Push Attachment", exec_pins=True)
+@node(name="events_chat_push_attachment", exec_pins=True)
 def push_attachment(ctx: Context, attachment: Annotated[dict, Pin("Attachment", required=False)]) -> None:
     """Shows a file with the answer: {'url' (a data: URL previews images), 'name', 'preview_text'}."""
     push(ctx, "attachments", {"attachments": [attachment or {}]})
 
 
-@node(name="events_chat_push_attachments", friendly_name="Push Attachments", exec_pins=True)
+@node(name="events_chat_push_attachments", exec_pins=True)
 def push_attachments(ctx: Context, attachments: Annotated[list[dict], Pin("Attachments", required=False)]) -> None:
     """Shows several files with the answer (see Push Attachment)."""
     push(ctx, "attachments", {"attachments": list(attachments or [])})
 
 
-@node(name="events_chat_push_local_session", friendly_name="Push Local Session", exec_pins=True)
+@node(name="events_chat_push_local_session", exec_pins=True)
 def push_local_session(ctx: Context, local_session: Annotated[dict, Pin("Local Session", default={})]) -> None:
     """Keeps a struct for the next messages of this chat (the Chat Event's Local Session)."""
     push(ctx, "local_session", {"session": local_session or {}})
 
 
-@node(name="events_chat_push_global_session", friendly_name="Push Global Session", exec_pins=True)
+@node(name="events_chat_push_global_session", exec_pins=True)
 def push_global_session(ctx: Context, global_session: Annotated[dict, Pin("Global Session", default={})]) -> None:
     """Keeps a struct for the next messages of every chat of this board (the Global Session)."""
     push(ctx, "global_session", {"session": global_session or {}})
@@ -193,15 +193,15 @@ def _question_pins(name: str, description: str, choices: bool = False) -> tuple[
     """The inputs every interaction starts with: what it asks, and for choices the options (two to begin with)."""
     options = tuple(data_in("options", DataType.STRING, default=f"Option {letter}", friendly_name="Option")
                     for letter in "AB") if choices else ()
-    return (exec_in(), data_in("name", DataType.STRING, default=name, friendly_name="Name"),
-            data_in("description", DataType.STRING, default=description, friendly_name="Description"), *options)
+    return (exec_in(), data_in("name", DataType.STRING, default=name),
+            data_in("description", DataType.STRING, default=description), *options)
 
 
 def _interaction_pins(ttl_seconds: int, response: Any) -> tuple[Any, ...]:
     """The pins every interaction ends with: how long it waits, then whether and what the user answered."""
     return (data_in("ttl_seconds", DataType.INTEGER, default=ttl_seconds, friendly_name="Time to Live (s)"),
             exec_out("exec_out", "Answered"), exec_out("exec_timeout", "Timed Out"), response,
-            data_out("responded", DataType.BOOLEAN, friendly_name="Responded"))
+            data_out("responded", DataType.BOOLEAN))
 
 
 INTERACTION = "Events/Chat/Interaction"
@@ -214,7 +214,7 @@ class ChatForm(NodeType):
     description = "Asks the chat's user to fill in a text form and waits for the answer (or the time to live)."
     pins = (
         *_question_pins("Fill out form", "Please fill out the following form:"),
-        *_interaction_pins(300, data_out("response", DataType.STRING, friendly_name="Response")),
+        *_interaction_pins(300, data_out("response", DataType.STRING)),
     )
 
     async def run(self, ctx: Context, *, name: str, description: str, ttl_seconds: int) -> None:
@@ -229,8 +229,8 @@ class SingleChoice(NodeType):
     description = "Asks the chat's user to pick one option (or type one, with Allow Freeform) and waits."
     pins = (
         *_question_pins("Choose an option", "Please select one of the following options:", choices=True),
-        data_in("allow_freeform", DataType.BOOLEAN, default=False, friendly_name="Allow Freeform"),
-        *_interaction_pins(120, data_out("response", DataType.STRING, friendly_name="Response")),
+        data_in("allow_freeform", DataType.BOOLEAN, default=False),
+        *_interaction_pins(120, data_out("response", DataType.STRING)),
     )
 
     async def run(self, ctx: Context, *, name: str, description: str, options: list[str], allow_freeform: bool,
@@ -249,9 +249,9 @@ class MultipleChoice(NodeType):
     description = "Asks the chat's user to pick options (at least Min, at most Max when Max > 0) and waits."
     pins = (
         *_question_pins("Choose options", "Please select one or more of the following options:", choices=True),
-        data_in("min_selections", DataType.INTEGER, default=1, friendly_name="Min Selections"),
-        data_in("max_selections", DataType.INTEGER, default=0, friendly_name="Max Selections"),
-        *_interaction_pins(120, data_out("response", DataType.STRING, ValueType.ARRAY, friendly_name="Response")),
+        data_in("min_selections", DataType.INTEGER, default=1),
+        data_in("max_selections", DataType.INTEGER, default=0),
+        *_interaction_pins(120, data_out("response", DataType.STRING, ValueType.ARRAY)),
     )
 
     async def run(self, ctx: Context, *, name: str, description: str, options: list[str], min_selections: int,

@@ -25,7 +25,7 @@ class Branch(NodeType):
     description = "Follows True or False depending on the condition."
     pins = (
         exec_in(),
-        data_in("condition", DataType.BOOLEAN, default=True, friendly_name="Condition"),
+        data_in("condition", DataType.BOOLEAN, default=True),
         exec_out("true", "True"),
         exec_out("false", "False"),
     )
@@ -104,10 +104,10 @@ class DoOnce(NodeType):
     pins = (
         exec_in(),
         exec_in("reset", "Reset", "Reopens the node (does not pass execution on)"),
-        data_in("start_closed", DataType.BOOLEAN, default=False, friendly_name="Start Closed",
+        data_in("start_closed", DataType.BOOLEAN, default=False,
                 description="Stay closed until the first Reset"),
         exec_out("then", "Then"),
-        data_out("has_fired", DataType.BOOLEAN, friendly_name="Has Fired"),
+        data_out("has_fired", DataType.BOOLEAN),
     )
 
     def run(self, ctx: Context, *, start_closed: bool) -> None:
@@ -128,12 +128,12 @@ class DoN(NodeType):
     description = "Lets execution through N times, then blocks until Reset."
     pins = (
         exec_in(),
-        data_in("n", DataType.INTEGER, default=1, friendly_name="N", options=PinOptions(range=(0, 1_000_000))),
-        data_in("start_index", DataType.INTEGER, default=0, friendly_name="Start Index"),
+        data_in("n", DataType.INTEGER, default=1, options=PinOptions(range=(0, 1_000_000))),
+        data_in("start_index", DataType.INTEGER, default=0),
         exec_in("reset", "Reset", "Sets the counter back to Start Index"),
         exec_out("then", "Then"),
         data_out("index", DataType.INTEGER, friendly_name="Count", description="Passes so far"),
-        data_out("remaining", DataType.INTEGER, friendly_name="Remaining"),
+        data_out("remaining", DataType.INTEGER),
     )
 
     def run(self, ctx: Context, *, n: int, start_index: int) -> None:
@@ -159,8 +159,8 @@ class FlipFlop(NodeType):
         data_in("start_on_a", DataType.BOOLEAN, default=True, friendly_name="Start on A"),
         exec_out("a", "A"),
         exec_out("b", "B"),
-        data_out("is_a", DataType.BOOLEAN, friendly_name="Is A"),
-        data_out("tick", DataType.INTEGER, friendly_name="Tick", description="Executions so far"),
+        data_out("is_a", DataType.BOOLEAN),
+        data_out("tick", DataType.INTEGER, description="Executions so far"),
     )
 
     def run(self, ctx: Context, *, start_on_a: bool) -> None:
@@ -182,9 +182,9 @@ class Gate(NodeType):
         exec_in("open", "Open"),
         exec_in("close", "Close"),
         exec_in("toggle", "Toggle"),
-        data_in("start_closed", DataType.BOOLEAN, default=False, friendly_name="Start Closed"),
+        data_in("start_closed", DataType.BOOLEAN, default=False),
         exec_out("exit", "Exit"),
-        data_out("is_open", DataType.BOOLEAN, friendly_name="Is Open"),
+        data_out("is_open", DataType.BOOLEAN),
         data_out("pass_count", DataType.INTEGER, friendly_name="Passed"),
         data_out("block_count", DataType.INTEGER, friendly_name="Blocked"),
     )

@@ -14,7 +14,7 @@ from flowlike_core import Context, DataType, NodeType, Pin, data_in, data_out, e
 
 CATEGORY = "Utils/DateTime"
 
-Zone = Annotated[str, Pin("Time Zone", description='An IANA time zone such as "Europe/Berlin"; empty keeps the '
+Zone = Annotated[str, Pin(description='An IANA time zone such as "Europe/Berlin"; empty keeps the '
                                                    "date's own zone (UTC for a date without one)")]
 
 
@@ -152,17 +152,17 @@ class DateTimeDifference(NodeType):
                    "when an input is no date.")
     pins = (
         exec_in(),
-        data_in("start", DataType.DATE, friendly_name="Start"),
-        data_in("end", DataType.DATE, friendly_name="End"),
+        data_in("start", DataType.DATE),
+        data_in("end", DataType.DATE),
         exec_out(),
-        data_out("total_seconds", DataType.INTEGER, friendly_name="Total Seconds"),
-        data_out("days", DataType.INTEGER, friendly_name="Days"),
-        data_out("hours", DataType.INTEGER, friendly_name="Hours"),
-        data_out("minutes", DataType.INTEGER, friendly_name="Minutes"),
-        data_out("seconds", DataType.INTEGER, friendly_name="Seconds"),
-        data_out("human_readable", DataType.STRING, friendly_name="Human Readable"),
+        data_out("total_seconds", DataType.INTEGER),
+        data_out("days", DataType.INTEGER),
+        data_out("hours", DataType.INTEGER),
+        data_out("minutes", DataType.INTEGER),
+        data_out("seconds", DataType.INTEGER),
+        data_out("human_readable", DataType.STRING),
         exec_out("error", "Error", "Fires instead of Exec Out when Start or End is not a date"),
-        data_out("error_message", DataType.STRING, friendly_name="Error Message"),
+        data_out("error_message", DataType.STRING),
     )
 
     def run(self, ctx: Context, *, start: dt.datetime | None, end: dt.datetime | None) -> None:

@@ -28,7 +28,7 @@ class GenericEvent(NodeType):
     is_event = True
     pins = (
         START,
-        data_out("payload", DataType.GENERIC, friendly_name="Payload", description="What the run was started with"),
+        data_out("payload", DataType.GENERIC, description="What the run was started with"),
     )
 
     def run(self, ctx: Context) -> None:

@@ -76,7 +76,7 @@ def _value(node: ast.AST, scope: dict[str, float]) -> float:
                      f"and the functions {', '.join(sorted(_FUNCTIONS))})")
 
 
-@node(name="eval", friendly_name="Evaluate Expression")
+@node(name="eval")
 def evaluate_expression(
         expression: Annotated[str, Pin(description='Like "2 * (x + 1) ** 2" or "sqrt(2) * pi"')] = "",
         variables: Annotated[dict[str, float], Pin(description="Values of the names the expression uses")] = None,

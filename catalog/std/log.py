@@ -28,19 +28,19 @@ def write(ctx: Context, level: LogLevel, message: Any, toast: bool) -> None:
     ctx.log(level, (NOTIFICATION if toast else "") + as_text(message))
 
 
-@node(friendly_name="Log Info", exec_pins=True)
+@node(exec_pins=True)
 def log_info(ctx: Context, message: Any = "", toast: Toast = False) -> None:
     """Logs the message at level Info; values that are not text are logged as JSON."""
     write(ctx, LogLevel.INFO, message, toast)
 
 
-@node(friendly_name="Log Warning", exec_pins=True)
+@node(exec_pins=True)
 def log_warning(ctx: Context, message: Any = "", toast: Toast = False) -> None:
     """Logs the message at level Warn; values that are not text are logged as JSON."""
     write(ctx, LogLevel.WARN, message, toast)
 
 
-@node(friendly_name="Log Error", exec_pins=True)
+@node(exec_pins=True)
 def log_error(ctx: Context, message: Any = "", toast: Toast = False) -> None:
     """Logs the message at level Error; values that are not text are logged as JSON."""
     write(ctx, LogLevel.ERROR, message, toast)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flowlike_core import Context, DataType, NodeType, PinOptions, ValueType, data_in, data_out, exec_in, exec_out
 
-_ARRAY = data_in("array", DataType.GENERIC, ValueType.ARRAY, friendly_name="Array", generic="T",
+_ARRAY = data_in("array", DataType.GENERIC, ValueType.ARRAY, generic="T",
                  description="The items to loop over")
-_VALUE = data_out("value", DataType.GENERIC, friendly_name="Value", generic="T", description="The current item")
-_INDEX = data_out("index", DataType.INTEGER, friendly_name="Index", description="Position of the current item")
+_VALUE = data_out("value", DataType.GENERIC, generic="T", description="The current item")
+_INDEX = data_out("index", DataType.INTEGER, description="Position of the current item")
 
 
 class ForEach(NodeType):
@@ -30,7 +30,7 @@ class ForEachWithBreak(NodeType):
     description = ("Like For Each, but stops early: Break is read after every item, and the loop ends (then fires "
                    "Completed) once it is true. Wire it to a variable or a check on the current value; left unwired "
                    "and true, no item runs.")
-    pins = (exec_in(), data_in("break", DataType.BOOLEAN, default=False, friendly_name="Break",
+    pins = (exec_in(), data_in("break", DataType.BOOLEAN, default=False,
                                description="Stop once this is true (read after every item)"),
             _ARRAY, exec_out("exec_out", "Loop Body"), _VALUE, _INDEX, exec_out("done", "Completed"))
 
@@ -50,7 +50,7 @@ class WhileLoop(NodeType):
     description = "Runs the body while the condition holds, at most Max Iterations times, then fires Completed."
     pins = (
         exec_in(),
-        data_in("condition", DataType.BOOLEAN, default=False, friendly_name="Condition",
+        data_in("condition", DataType.BOOLEAN, default=False,
                 description="Read again before every iteration"),
         data_in("max_iter", DataType.INTEGER, default=100, friendly_name="Max Iterations",
                 options=PinOptions(range=(0, 1_000_000_000))),
@@ -84,13 +84,13 @@ class ParallelForEach(NodeType):
                    "Completed when all are done. Traces, logs and the values left after the loop are those of a "
                    "sequential run, in item order.")
     pins = (exec_in(), _ARRAY,
-            data_in("max_concurrent", DataType.INTEGER, default=30, friendly_name="Max Concurrent",
+            data_in("max_concurrent", DataType.INTEGER, default=30,
                     options=PinOptions(range=(1, 10_000)), description="Iterations running at once"),
-            data_in("cancel_on_failure", DataType.BOOLEAN, default=True, friendly_name="Cancel On Failure",
+            data_in("cancel_on_failure", DataType.BOOLEAN, default=True,
                     description="When an iteration fails, cancel the others (else let them finish); the run "
                                 "fails either way, and an error line says which iterations failed, finished "
                                 "or were cancelled"),
-            data_in("workers", DataType.STRING, default="threads", friendly_name="Workers",
+            data_in("workers", DataType.STRING, default="threads",
                     options=PinOptions(valid_values=["threads", "processes", "dask"]),
                     description="Where iterations run: threads (and tasks) of this run; processes (a warm pool "
                                 "of this machine's cores, for CPU-bound Python); dask (the cluster of the run, or "

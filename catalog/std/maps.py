@@ -29,7 +29,7 @@ class Removed(NamedTuple, Generic[T]):
     was_present: bool
 
 
-@node(friendly_name="Make Map")
+@node
 def make_map() -> Annotated[dict[str, T], Pin("Map", name="map_out")]:
     """A new empty map; its value type follows the wiring."""
     return {}

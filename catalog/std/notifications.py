@@ -26,7 +26,7 @@ def notification(title: str, description: str, icon: str, link: str) -> str:
     return NOTIFICATION + text + (f" ({link})" if link else "")
 
 
-@node(friendly_name="Notify User", exec_pins=True)
+@node(exec_pins=True)
 def notify_user(ctx: Context, title: str = "Notification", description: str = "", icon: str = "", link: str = "",
                 show_desktop: Annotated[bool, Pin(description="Ignored: there are no desktop notifications "
                                                               "here")] = True) -> Success:
@@ -35,7 +35,7 @@ def notify_user(ctx: Context, title: str = "Notification", description: str = ""
     return True
 
 
-@node(friendly_name="Notify Project User", exec_pins=True)
+@node(exec_pins=True)
 def notify_project_user(ctx: Context, user_sub: Annotated[str, Pin("User", description="Who it is for")] = "",
                         title: str = "Notification", description: str = "", icon: str = "", link: str = "") -> Success:
     """Shows a notification addressed to a user of the project (named in the line: there is no user directory

@@ -41,7 +41,7 @@ def _hashable(item: Any) -> bool:
     return True
 
 
-@node(friendly_name="Make Set")
+@node
 def make_set() -> SetOut:
     """A new empty set; its element type follows the wiring."""
     return set()
@@ -120,19 +120,19 @@ def set_is_superset(set_in_1: Set1 = None, set_in_2: Set2 = None) -> Annotated[b
     return as_set(set_in_1) >= as_set(set_in_2)
 
 
-@node(friendly_name="Is Mutual", exec_pins=True)
+@node(exec_pins=True)
 def is_mutual(set_in_1: Set1 = None, set_in_2: Set2 = None) -> Annotated[bool, Pin(name="is_mutual")]:
     """Whether the sets share at least one element."""
     return not as_set(set_in_1).isdisjoint(as_set(set_in_2))
 
 
-@node(friendly_name="Union", exec_pins=True)
+@node(exec_pins=True)
 def union(set_in_1: Set1 = None, set_in_2: Set2 = None) -> SetOut:
     """The elements of either set."""
     return as_set(set_in_1) | as_set(set_in_2)
 
 
-@node(friendly_name="Difference", exec_pins=True)
+@node(exec_pins=True)
 def difference(set_in_1: Set1 = None, set_in_2: Set2 = None) -> SetOut:
     """The elements of Set 1 that are not in Set 2."""
     return as_set(set_in_1) - as_set(set_in_2)

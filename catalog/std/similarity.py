@@ -30,7 +30,7 @@ def edits(metric: str, string1: str, string2: str, normalize: bool = False) -> f
     return measure.normalized_similarity(string1, string2) if normalize else float(measure.distance(string1, string2))
 
 
-@node(friendly_name="Levenshtein Distance")
+@node
 def levenshtein_distance(string1: S1 = "", string2: S2 = "", normalize: Normalize = True) -> Distance:
     """Insertions, deletions and substitutions that turn one string into the other."""
     return edits("Levenshtein", string1, string2, normalize)
@@ -42,13 +42,13 @@ def damerau_levenshtein_distance(string1: S1 = "", string2: S2 = "", normalize: 
     return edits("DamerauLevenshtein", string1, string2, normalize)
 
 
-@node(friendly_name="Optimal String Alignment Distance")
+@node
 def optimal_string_alignment_distance(string1: S1 = "", string2: S2 = "") -> Distance:
     """Damerau-Levenshtein restricted so that no substring is edited twice ("ca" to "abc" is 3, not 2)."""
     return edits("OSA", string1, string2)
 
 
-@node(friendly_name="Hamming Distance")
+@node
 def hamming_distance(string1: S1 = "", string2: S2 = "") -> Distance:
     """The number of positions at which two strings of one length differ."""
     if len(string1) != len(string2):
@@ -56,7 +56,7 @@ def hamming_distance(string1: S1 = "", string2: S2 = "") -> Distance:
     return edits("Hamming", string1, string2)
 
 
-@node(friendly_name="Jaro Distance")
+@node
 def jaro_distance(string1: S1 = "", string2: S2 = "") -> Distance:
     """The Jaro similarity: 1 for equal strings, 0 for strings with nothing in common."""
     Jaro = extra("rapidfuzz.distance").Jaro

@@ -131,7 +131,7 @@ def string_trim(value: Text = "") -> Annotated[str, Pin("Text", name="trimmed_st
     return value.strip()
 
 
-@node(friendly_name="String Length")
+@node
 def string_length(value: Text = "") -> Annotated[int, Pin(name="length")]:
     """The number of characters."""
     return len(value)
