@@ -59,39 +59,53 @@ def fresh(server: SimpleNamespace) -> SimpleNamespace:
 
 
 class TokenEndpoint:
-    """An OAuth 2.0 token endpoint's refresh_token grant (RFC 6749 section 6), as Google and the Microsoft identity
-    platform document it: a form-encoded POST with grant_type, refresh_token, client_id and client_secret (and
-    Microsoft's scope); a JSON answer with the new access token (and, when `rotate`, a new refresh token), or 400/401
-    with `error` and `error_description`. A fake service keeps one in its state and routes its token path to it."""
+    """An OAuth 2.0 token endpoint's refresh_token grant (RFC 6749 section 6), as the providers document it: a POST
+    with grant_type and refresh_token (and Microsoft's scope), form-encoded (Google, Microsoft, Databricks,
+    LinkedIn) or as JSON (`encoding`: Atlassian, Notion), the client's id and secret among the fields or as HTTP
+    Basic auth (`client_auth`: Notion); a JSON answer with the new access token (and, when `rotate`, a new refresh
+    token), or 400/401 with `error` and `error_description`. A fake service keeps one in its state and routes its
+    token path to it (`token_route`)."""
 
     CLIENT_ID = "local-oauth-client"
     CLIENT_SECRET = "local-oauth-client-secret"
     REFRESH_TOKEN = "local-refresh-token-1"
 
-    def __init__(self, access_token: str, *, rotate: bool = False) -> None:
-        self.access_token, self.rotate = access_token, rotate
+    def __init__(self, access_token: str, *, rotate: bool = False, encoding: str = "form",
+                 client_auth: str = "body") -> None:
+        self.access_token, self.rotate, self.encoding, self.client_auth = access_token, rotate, encoding, client_auth
         self.refresh_token = self.REFRESH_TOKEN
         self.calls: list[dict[str, str]] = []
-        """The forms it was sent."""
+        """The fields it was sent (with `basic`: the client's id and secret from Basic auth)."""
 
     async def __call__(self, request: Any) -> Any:
+        import base64
+        import json
+
         from starlette.responses import JSONResponse
 
         def refused(status: int, error: str, description: str) -> Any:
             return JSONResponse({"error": error, "error_description": description}, status_code=status)
 
-        form = {key: str(value) for key, value in (await request.form()).items()}
-        self.calls.append(form)
-        if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
-            return refused(400, "invalid_request", "The request body must be form-encoded.")
-        if form.get("grant_type") != "refresh_token":
-            return refused(400, "unsupported_grant_type", f"Invalid grant_type: {form.get('grant_type')}")
-        if (form.get("client_id"), form.get("client_secret")) != (self.CLIENT_ID, self.CLIENT_SECRET):
+        kind = {"form": "application/x-www-form-urlencoded", "json": "application/json"}[self.encoding]
+        if not request.headers.get("content-type", "").startswith(kind):
+            return refused(400, "invalid_request", f"The request body must be {kind}.")
+        fields = ({key: str(value) for key, value in (await request.form()).items()} if self.encoding == "form"
+                  else json.loads(await request.body()))
+        if self.client_auth == "basic":
+            scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+            client, _, secret = base64.b64decode(credentials).decode().partition(":") if scheme == "Basic" else "::"
+            fields["basic"] = f"{client}:{secret}"
+        else:
+            client, secret = fields.get("client_id"), fields.get("client_secret")
+        self.calls.append(fields)
+        if fields.get("grant_type") != "refresh_token":
+            return refused(400, "unsupported_grant_type", f"Invalid grant_type: {fields.get('grant_type')}")
+        if (client, secret) != (self.CLIENT_ID, self.CLIENT_SECRET):
             return refused(401, "invalid_client", "The OAuth client was not found.")
-        if form.get("refresh_token") != self.refresh_token:
+        if fields.get("refresh_token") != self.refresh_token:
             return refused(400, "invalid_grant", "Token has been expired or revoked.")
         answer = {"access_token": self.access_token, "expires_in": 3599, "token_type": "Bearer",
-                  "scope": form.get("scope", "")}
+                  "scope": fields.get("scope", "")}
         if self.rotate:
             self.refresh_token = answer["refresh_token"] = f"local-refresh-token-{len(self.calls) + 1}"
         return JSONResponse(answer, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})

@@ -3,13 +3,15 @@ struct and what every Atlassian node shares.
 
 A provider holds the site's base URL and the credentials as a secret: the account's email with an API token
 (Atlassian Cloud, basic auth), a personal access token (Data Center, bearer), or an OAuth 2.0 (3LO) access token,
-whose calls go through Atlassian's API gateway (api.atlassian.com/ex/{jira|confluence}/{cloud id}). Jira nodes
-speak REST v3 on Cloud and v2 on Data Center (rich text is Atlassian Document Format on Cloud, plain text on Data
-Center); the Agile nodes speak Agile 1.0; Confluence nodes speak Cloud's REST v2, and v1 where v2 has no call
-(CQL search, label changes, users) and on Data Center. Issues, comments, users and the like are handed on
-flattened the way Flow-Like shapes them (text instead of ADF); the rest as the service documents them. A
-4xx/5xx answer carries the service's message: it fires Error on the nodes that have one, else On Error (or
-fails the node when that is not wired).
+whose calls go through Atlassian's API gateway (api.atlassian.com/ex/{jira|confluence}/{cloud id}); given its
+refresh token and the app's client id and secret too, an OAuth token the gateway refuses (they last an hour) is
+renewed at auth.atlassian.com (JSON, rotating refresh tokens) and the call sent again (the web pack's HTTP layer).
+Jira nodes speak REST v3 on Cloud and v2 on Data Center (rich text is Atlassian Document Format on Cloud, plain text
+on Data Center); the Agile nodes speak Agile 1.0; Confluence nodes speak Cloud's REST v2, and v1 where v2 has no
+call (CQL search, label changes, users) and on Data Center. Issues, comments, users and the like are handed on
+flattened the way Flow-Like shapes them (text instead of ADF); the rest as the service documents them. A 4xx/5xx
+answer carries the service's message: it fires Error on the nodes that have one, else On Error (or fails the node
+when that is not wired).
 """
 
 from __future__ import annotations
@@ -23,12 +25,14 @@ from urllib.parse import quote
 from flowlike_catalog.web.errors import ServiceNode
 from flowlike_catalog.web.http import (
     HttpRequest,
+    TokenRefresh,
     api_request,
     as_provider,
     bearer,
     error_object,
     fetch,
     http_base_url,
+    token_refresh,
 )
 from pydantic import BaseModel, ConfigDict, SecretStr
 
@@ -39,6 +43,7 @@ CATEGORY = "Data/Atlassian"
 CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
 PLACEHOLDER_URL = "https://your-domain.atlassian.net"
 GATEWAY_URL = "https://api.atlassian.com"
+TOKEN_URL = "https://auth.atlassian.com/oauth/token"
 
 
 class AtlassianProvider(BaseModel):
@@ -53,6 +58,8 @@ class AtlassianProvider(BaseModel):
     """The site's id at the API gateway: set for OAuth access tokens, which are only good there."""
     api_url: str = ""
     """The API gateway, for OAuth access tokens."""
+    refresh: TokenRefresh | None = None
+    """What renews an OAuth access token."""
 
     def authorization(self) -> SecretStr:
         """Basic auth with the email (Cloud API tokens), else a bearer token (Data Center PATs, OAuth tokens)."""
@@ -114,27 +121,36 @@ async def data_atlassian_provider_oauth(
     cloud_id: Annotated[str, Pin(description="The site's cloud id; looked up among the token's accessible "
                                  "resources when empty")] = "",
     api_url: Annotated[str, Pin(description="Atlassian's API gateway")] = GATEWAY_URL,
+    refresh_token: Annotated[str, Pin(sensitive=True, description="Optional: the refresh token that came with the "
+                                      "access token (scope offline_access); with client_id and client_secret, a "
+                                      "refused access token is renewed")] = "",
+    client_id: Annotated[str, Pin(description="Your OAuth 2.0 (3LO) app's client id (for renewing)")] = "",
+    client_secret: Annotated[str, Pin(sensitive=True, description="The app's secret (for renewing)")] = "",
+    token_url: Annotated[str, Pin(description="Where tokens are renewed")] = TOKEN_URL,
 ) -> Annotated[AtlassianProvider, Pin(name="provider", schema=PROVIDER_SCHEMA)]:
     """Atlassian Cloud access with an OAuth 2.0 access token: calls go through the API gateway to the site's cloud
-    id (found by matching base_url among the sites the token may reach), and Get Me works."""
+    id (found by matching base_url among the sites the token may reach), and Get Me works. With the refresh token
+    and the app's client id and secret, an expired access token is renewed when the gateway refuses it."""
     if not base_url or base_url == PLACEHOLDER_URL:
         raise ValueError("set base_url to your Atlassian site (e.g. https://acme.atlassian.net)")
     if not access_token:
         raise ValueError("Atlassian access_token is empty (is the secret variable set?)")
     site, gateway = base_url.rstrip("/"), api_url.rstrip("/")
+    refresh = token_refresh(refresh_token, client_id, client_secret, token_url, encoding="json")
     if not cloud_id:
-        cloud_id = await find_cloud_id(ctx, gateway, site, access_token)
-    return AtlassianProvider(base_url=site, token=SecretStr(access_token), cloud_id=cloud_id, api_url=gateway)
+        cloud_id = await find_cloud_id(ctx, gateway, site, access_token, refresh)
+    return AtlassianProvider(base_url=site, token=SecretStr(access_token), cloud_id=cloud_id, api_url=gateway,
+                             refresh=refresh)
 
 
-async def find_cloud_id(ctx: Context, gateway: str, site: str, access_token: str) -> str:
+async def find_cloud_id(ctx: Context, gateway: str, site: str, access_token: str, refresh: TokenRefresh | None) -> str:
     """The site's cloud id among the token's accessible resources, asked once per run (every node the provider
     feeds evaluates it)."""
     key = ("atlassian.cloud_id", gateway, site, hashlib.sha256(access_token.encode()).hexdigest())
     if key not in ctx.cache:
         request = HttpRequest(url=f"{gateway}/oauth/token/accessible-resources", headers={"Accept": "application/json"},
                               secret_headers={"Authorization": SecretStr(f"Bearer {access_token}")})
-        response = await fetch(ctx, request)
+        response = await fetch(ctx, request, refresh=refresh)
         if response.status_code >= 400:
             raise AtlassianError(f"Atlassian answered {response.status_code} to the accessible-resources call: "
                                  f"{service_message(response.body)}")
@@ -186,7 +202,7 @@ class Atlassian:
         in `tolerated` is answered like a success (its body says what failed)."""
         request = api_request(method, url or self.url(api, path), self.provider.authorization(), params=params,
                               body=body)
-        response = await fetch(self.ctx, request)
+        response = await fetch(self.ctx, request, refresh=self.provider.refresh)
         if response.status_code >= 400 and response.status_code not in (tolerated or set()):
             raise AtlassianError(f"{NAMES[api]} answered {response.status_code} to {method} {url or path}: "
                                  f"{service_message(response.body)}")

@@ -426,7 +426,7 @@ async def data_atlassian_jira_download_attachment(ctx: Context, provider: Provid
     if not content_url.startswith(home + "/"):
         raise ValueError(f"content_url {content_url!r} is not on {home}: the credentials stay home")
     request = HttpRequest(url=content_url, secret_headers={"Authorization": jira.provider.authorization()})
-    response = await fetch(ctx, request)
+    response = await fetch(ctx, request, refresh=jira.provider.refresh)
     if response.status_code >= 400:
         raise AtlassianError(f"Jira answered {response.status_code} to GET {content_url}: "
                              f"{service_message(response.body)}")

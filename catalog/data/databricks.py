@@ -1,8 +1,8 @@
-"""Databricks workspaces through the web pack's HTTP layer: the provider struct (workspace URL and a bearer token:
-a personal access token, a user's OAuth access token, any token, or one a service principal gets by OAuth client
-credentials), and the nodes for jobs and their runs (Jobs API 2.1), clusters and SQL warehouses (2.0), and SQL
-statements (the Statement Execution API 2.0: the answer's chunks are followed and its values typed from the
-result schema).
+"""Databricks workspaces through the web pack's HTTP layer: the provider struct (workspace URL and a bearer token: a
+personal access token, a user's OAuth access token, renewed at the workspace's /oidc/v1/token when refused if its
+refresh token and client id are given, any token, or one a service principal gets by OAuth client credentials), and
+the nodes for jobs and their runs (Jobs API 2.1), clusters and SQL warehouses (2.0), and SQL statements (the
+Statement Execution API 2.0: the answer's chunks are followed and its values typed from the result schema).
 
 Objects are handed on as Databricks documents them (snake_case already, Flow-Like's shape). Every node has
 Flow-Like's Error output: a 4xx/5xx answer fires it with Databricks' error code and message.
@@ -16,7 +16,17 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from flowlike_catalog.web.errors import ServiceNode, routed
-from flowlike_catalog.web.http import HttpBody, HttpRequest, api_request, as_provider, bearer, error_object, fetch
+from flowlike_catalog.web.http import (
+    HttpBody,
+    HttpRequest,
+    TokenRefresh,
+    api_request,
+    as_provider,
+    bearer,
+    error_object,
+    fetch,
+    token_refresh,
+)
 from flowlike_catalog.web.service_pins import int_in, text_in
 from pydantic import BaseModel, ConfigDict, SecretStr
 
@@ -47,6 +57,7 @@ class DatabricksProvider(BaseModel):
     model_config = ConfigDict(frozen=True)
     workspace_url: str
     token: SecretStr
+    refresh: TokenRefresh | None = None
 
 
 PROVIDER_SCHEMA = DatabricksProvider.model_json_schema()
@@ -87,9 +98,20 @@ def data_databricks_provider_oauth(
     workspace_url: str = "",
     access_token: Annotated[str, Pin(sensitive=True, required=True, description="A user's OAuth (U2M) access token "
                                      "your app obtained from the workspace's /oidc endpoints")] = "",
+    refresh_token: Annotated[str, Pin(sensitive=True, description="Optional: the refresh token that came with the "
+                                      "access token; with client_id, a refused access token is renewed")] = "",
+    client_id: Annotated[str, Pin(description="The OAuth app the tokens were issued to (for renewing)")] = "",
+    client_secret: Annotated[str, Pin(sensitive=True, description="The app's secret; empty for a public app "
+                                      "(for renewing)")] = "",
+    token_url: Annotated[str, Pin(description="Where tokens are renewed; empty: the workspace's "
+                                  "/oidc/v1/token")] = "",
 ) -> ProviderOut:
-    """Databricks access as a user who signed in with OAuth (user-to-machine): the access token acts for them."""
-    return data_databricks_provider_pat.func(access_token, workspace_url)
+    """Databricks access as a user who signed in with OAuth (user-to-machine): the access token acts for them. With
+    the refresh token and the app's client id, an expired access token is renewed when the workspace refuses it."""
+    provider = data_databricks_provider_pat.func(access_token, workspace_url)
+    refresh = token_refresh(refresh_token, client_id, client_secret,
+                            token_url or f"{provider.workspace_url}/oidc/v1/token")
+    return provider.model_copy(update={"refresh": refresh})
 
 
 class DatabricksError(RuntimeError):
@@ -118,7 +140,7 @@ class Databricks:
         """One request to `/api/...`; the JSON answer."""
         request = api_request(method, self.provider.workspace_url + path, bearer(self.provider.token), params=params,
                               body=body)
-        response = await fetch(self.ctx, request)
+        response = await fetch(self.ctx, request, refresh=self.provider.refresh)
         if response.status_code >= 400:
             raise DatabricksError(f"Databricks answered {response.status_code} to {method} {path}: "
                                   f"{service_message(response.body)}")

@@ -2,7 +2,9 @@
 the UGC Posts API, as Flow-Like does.
 
 The provider takes an OAuth 2.0 access token made elsewhere (scopes openid, profile, email, w_member_social):
-LinkedIn's consent flow runs in a browser, which a board does not do. A 4xx/5xx answer fires the Error
+LinkedIn's consent flow runs in a browser, which a board does not do. Given the refresh token (apps LinkedIn lets
+refresh) and the app's client id and secret too, a token LinkedIn refuses is renewed and the call sent again (the
+web pack's HTTP layer). A 4xx/5xx answer fires the Error
 output with LinkedIn's message.
 """
 
@@ -13,7 +15,18 @@ from typing import Annotated, Any, ClassVar
 
 from flowlike_catalog.data.google import struct_out
 from flowlike_catalog.web.errors import routed
-from flowlike_catalog.web.http import HttpBody, HttpRequest, HttpResponse, as_provider, bearer, fetch, http_base_url
+from flowlike_catalog.web.http import (
+    HttpBody,
+    HttpRequest,
+    HttpResponse,
+    ServiceFailure,
+    TokenRefresh,
+    as_provider,
+    bearer,
+    fetch,
+    http_base_url,
+    token_refresh,
+)
 from flowlike_catalog.web.service_pins import text_in, text_out
 from pydantic import BaseModel, ConfigDict, SecretStr
 
@@ -23,6 +36,7 @@ from flowlike_core import node as function_node
 CATEGORY = "Data/LinkedIn"
 CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
 VISIBILITIES = ("PUBLIC", "CONNECTIONS")
+TOKEN_URL = "https://www.linkedin.com/oauth/v2/accessToken"
 
 
 class LinkedInProvider(BaseModel):
@@ -32,6 +46,7 @@ class LinkedInProvider(BaseModel):
     provider_id: str = "linkedin"
     access_token: SecretStr
     base_url: str = "https://api.linkedin.com"
+    refresh: TokenRefresh | None = None
 
 
 PROVIDER_SCHEMA = LinkedInProvider.model_json_schema()
@@ -46,12 +61,19 @@ def data_linkedin_provider_oauth(
     access_token: Annotated[str, Pin(sensitive=True, required=True, description="A member's OAuth 2.0 access "
                                      "token from your own OAuth flow; feed it from a secret variable")] = "",
     base_url: str = "https://api.linkedin.com",
+    refresh_token: Annotated[str, Pin(sensitive=True, description="Optional: the refresh token that came with the "
+                                      "access token; with client_id and client_secret, a refused access token is "
+                                      "renewed")] = "",
+    client_id: Annotated[str, Pin(description="Your LinkedIn app's client id (for renewing)")] = "",
+    client_secret: Annotated[str, Pin(sensitive=True, description="The app's client secret (for renewing)")] = "",
+    token_url: Annotated[str, Pin(description="Where tokens are renewed")] = TOKEN_URL,
 ) -> Annotated[LinkedInProvider, Pin(name="provider", schema=PROVIDER_SCHEMA)]:
     """LinkedIn access as a member, with an access token you obtained (the browser consent flow is not part of
-    a board)."""
+    a board). With the refresh token and the app's client id and secret, an expired access token is renewed."""
     if not access_token:
         raise ValueError("LinkedIn access token is empty (is the secret variable set?)")
-    return LinkedInProvider(access_token=SecretStr(access_token), base_url=http_base_url(base_url))
+    return LinkedInProvider(access_token=SecretStr(access_token), base_url=http_base_url(base_url),
+                            refresh=token_refresh(refresh_token, client_id, client_secret, token_url))
 
 
 async def call(ctx: Context, given: Any, method: str, path: str, body: dict[str, Any] | None = None) -> HttpResponse:
@@ -61,7 +83,7 @@ async def call(ctx: Context, given: Any, method: str, path: str, body: dict[str,
         url=f"{given.base_url}/v2{path}", method=method,
         headers={"X-Restli-Protocol-Version": "2.0.0", "Accept": "application/json"},
         secret_headers={"Authorization": bearer(given.access_token)},
-        body=HttpBody(kind="json", value=body) if body is not None else None))
+        body=HttpBody(kind="json", value=body) if body is not None else None), refresh=given.refresh)
     if response.status_code >= 400:
         try:
             found = json.loads(response.body)
@@ -96,7 +118,7 @@ class LinkedInNode(NodeType):
         inputs = {spec.name: ctx.get_input(spec.name) for spec in self.inputs}
         try:
             outputs = await self.call(ctx, ctx.get_input("provider"), **inputs)
-        except (LinkedInError, OSError, ValueError) as exc:  # OSError: connection errors
+        except (LinkedInError, ServiceFailure, OSError, ValueError) as exc:  # OSError: connection errors
             routed(ctx, self.failure, exc, "error_message")
             return
         for name, value in outputs.items():

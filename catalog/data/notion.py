@@ -2,7 +2,9 @@
 blocks' text, create in a database, update).
 
 A provider struct holds the token (an internal integration's secret, or an OAuth access token your own OAuth
-client obtained: Notion's consent flow runs in a browser, which a board does not do) and the API's base URL.
+client obtained: Notion's consent flow runs in a browser, which a board does not do) and the API's base URL. Given
+its refresh token and the integration's OAuth client id and secret too, an OAuth token Notion refuses is renewed at
+/v1/oauth/token (JSON, the client as Basic auth) and the call sent again (the web pack's HTTP layer).
 Nodes output Flow-Like's structs (snake_case fields); a 4xx/5xx answer fires Error with Notion's message.
 """
 
@@ -14,7 +16,16 @@ from urllib.parse import quote
 
 from flowlike_catalog.data.google import struct_out
 from flowlike_catalog.web.errors import ServiceNode
-from flowlike_catalog.web.http import HttpBody, HttpRequest, as_provider, bearer, fetch, http_base_url
+from flowlike_catalog.web.http import (
+    HttpBody,
+    HttpRequest,
+    TokenRefresh,
+    as_provider,
+    bearer,
+    fetch,
+    http_base_url,
+    token_refresh,
+)
 from flowlike_catalog.web.service_pins import bool_in, int_in, int_out, text_in, text_out
 from pydantic import BaseModel, ConfigDict, SecretStr
 
@@ -35,6 +46,7 @@ class NotionProvider(BaseModel):
     workspace_id: str | None = None
     workspace_name: str | None = None
     base_url: str = "https://api.notion.com"
+    refresh: TokenRefresh | None = None
 
 
 PROVIDER_SCHEMA = NotionProvider.model_json_schema()
@@ -65,10 +77,19 @@ def data_notion_provider_oauth(
     access_token: Annotated[str, Pin(sensitive=True, required=True, description="A public integration's OAuth "
                                      "access token, from your own OAuth flow; feed it from a secret variable")] = "",
     base_url: str = "https://api.notion.com",
+    refresh_token: Annotated[str, Pin(sensitive=True, description="Optional: the refresh token that came with the "
+                                      "access token; with client_id and client_secret, a refused access token is "
+                                      "renewed")] = "",
+    client_id: Annotated[str, Pin(description="The public integration's OAuth client id (for renewing)")] = "",
+    client_secret: Annotated[str, Pin(sensitive=True, description="Its OAuth client secret (for renewing)")] = "",
+    token_url: Annotated[str, Pin(description="Where tokens are renewed; empty: base_url's /v1/oauth/token")] = "",
 ) -> Annotated[NotionProvider, Pin(name="provider", schema=PROVIDER_SCHEMA)]:
     """Notion access with a public integration's OAuth access token (the browser consent flow that makes it is
-    not part of a board)."""
-    return provider(access_token, base_url, "access token")
+    not part of a board). With the refresh token and the OAuth client, an expired access token is renewed."""
+    made = provider(access_token, base_url, "access token")
+    refresh = token_refresh(refresh_token, client_id, client_secret, token_url or f"{made.base_url}/v1/oauth/token",
+                            encoding="json", client_auth="basic")
+    return made.model_copy(update={"refresh": refresh})
 
 
 class Notion:
@@ -85,7 +106,7 @@ class Notion:
             secret_headers={"Authorization": bearer(self.provider.access_token)},
             query={k: str(v) for k, v in (params or {}).items() if v not in ("", None)},
             body=HttpBody(kind="json", value=body) if body is not None else None)
-        response = await fetch(self.ctx, request)
+        response = await fetch(self.ctx, request, refresh=self.provider.refresh)
         if response.status_code >= 400:
             try:
                 found = json.loads(response.body)

@@ -11,6 +11,7 @@ run keeps for every later call with that refresh token.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from collections.abc import AsyncIterator
@@ -97,17 +98,25 @@ class TokenRefresh(BaseModel):
     client_secret: SecretStr = SecretStr("")
     scope: str = ""
     """Empty: the scopes the refresh token was granted."""
+    encoding: Literal["form", "json"] = "form"
+    """How the endpoint takes the request: form-encoded (RFC 6749), or as JSON (Atlassian's and Notion's)."""
+    client_auth: Literal["body", "basic"] = "body"
+    """Where the client's id and secret go: in the request's fields, or as HTTP Basic auth (RFC 6749 section 2.3.1;
+    Notion's way)."""
 
 
-def token_refresh(refresh_token: str, client_id: str, client_secret: str, token_url: str,
-                  scope: str = "") -> TokenRefresh | None:
-    """A provider node's refresh pins as a TokenRefresh; None without a refresh token (the token is not renewed)."""
+def token_refresh(refresh_token: str, client_id: str, client_secret: str, token_url: str, scope: str = "", *,
+                  encoding: Literal["form", "json"] = "form",
+                  client_auth: Literal["body", "basic"] = "body") -> TokenRefresh | None:
+    """A provider node's refresh pins as a TokenRefresh (`encoding`, `client_auth`: its token endpoint's way); None
+    without a refresh token (the token is not renewed)."""
     if not refresh_token:
         return None
     if not client_id:
         raise ValueError("renewing the access token needs the client_id of the OAuth client that got the refresh token")
     return TokenRefresh(token_url=http_base_url(token_url), refresh_token=SecretStr(refresh_token),
-                        client_id=client_id, client_secret=SecretStr(client_secret), scope=scope)
+                        client_id=client_id, client_secret=SecretStr(client_secret), scope=scope, encoding=encoding,
+                        client_auth=client_auth)
 
 
 class RenewedToken(BaseModel):
@@ -138,20 +147,24 @@ def oauth_message(answer: dict[str, Any] | str) -> str:
 
 
 async def renewed(ctx: Context, refresh: TokenRefresh, used: SecretStr | None) -> SecretStr:
-    """A new access token from the token endpoint (the refresh_token grant, a form-encoded POST with the client's
-    id and secret), kept in the run; the one another call renewed meanwhile when it differs from `used`. A refused
-    refresh raises ServiceFailure with the endpoint's error and description."""
+    """A new access token from the token endpoint (the refresh_token grant: a POST with the refresh token and the
+    client's id and secret), kept in the run; the one another call renewed meanwhile when it differs from `used`. A
+    refused refresh raises ServiceFailure with the endpoint's error and description."""
     key = renewal_key(refresh)
     kept: RenewedToken | None = ctx.cache.get(key)
     if kept is not None and bearer(kept.access_token) != used:
         return kept.access_token
     current = kept.refresh_token if kept is not None else refresh.refresh_token
-    form = {"grant_type": "refresh_token", "refresh_token": current.get_secret_value(),
-            "client_id": refresh.client_id, "client_secret": refresh.client_secret.get_secret_value(),
-            "scope": refresh.scope}
+    fields = {"grant_type": "refresh_token", "refresh_token": current.get_secret_value(), "scope": refresh.scope}
+    client, secret = refresh.client_id, refresh.client_secret.get_secret_value()
+    basic = {}
+    if refresh.client_auth == "basic":
+        basic["Authorization"] = SecretStr("Basic " + base64.b64encode(f"{client}:{secret}".encode()).decode())
+    else:
+        fields |= {"client_id": client, "client_secret": secret}
     response = await fetch(ctx, HttpRequest(
-        url=refresh.token_url, method="POST", headers={"Accept": "application/json"},
-        body=HttpBody(kind="form", value={name: value for name, value in form.items() if value})))
+        url=refresh.token_url, method="POST", headers={"Accept": "application/json"}, secret_headers=basic,
+        body=HttpBody(kind=refresh.encoding, value={name: value for name, value in fields.items() if value})))
     answer = error_object(response.body)
     if response.status_code >= 400 or not isinstance(answer, dict) or not answer.get("access_token"):
         raise ServiceFailure(f"the access token was refused and renewing it at {refresh.token_url} failed "

@@ -8,6 +8,8 @@ import base64
 import json
 from typing import Any
 
+from fake_server import TokenEndpoint, token_route
+
 EMAIL, TOKEN, PAT, OAUTH, CLOUD_ID = "ada@example.org", "atl-api-token", "dc-personal-token", "oauth-3lo", "cloud-1"
 BASIC = "Basic " + base64.b64encode(f"{EMAIL}:{TOKEN}".encode()).decode()
 
@@ -30,6 +32,7 @@ class State:
     def __init__(self) -> None:
         self.base = ""
         self.requests: list[dict[str, Any]] = []
+        self.oauth = TokenEndpoint(OAUTH, rotate=True, encoding="json")  # auth.atlassian.com's way
         self.issues: dict[str, dict[str, Any]] = {}
         self.comments: dict[str, list[dict[str, Any]]] = {}
         self.worklogs: dict[str, list[dict[str, Any]]] = {}
@@ -683,6 +686,7 @@ def atlassian_app() -> Any:  # noqa: C901 - one route table for the fake, read t
         "{v}", "3"), handler, methods) for path, handler, methods in routes]
     app = Starlette(routes=[Route(path, guarded(handler), methods=methods) for path, handler, methods in
                             routes + gateway]
-                    + [Route("/oauth/token/accessible-resources", accessible_resources), Route("/me", me)])
+                    + [Route("/oauth/token/accessible-resources", accessible_resources), Route("/me", me),
+                       token_route("/oauth/token", state)])
     app.state.atlassian = state
     return app

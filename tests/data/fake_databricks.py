@@ -1,7 +1,7 @@
-"""A local stand-in for a Databricks workspace: OAuth client credentials (workspace and account token
-endpoints), Jobs 2.1, Clusters and SQL Warehouses 2.0, the SQL Statement Execution API 2.0 (results in chunks),
-DBFS 2.0 and Unity Catalog 2.1, at their documented paths, with the JSON shapes Databricks documents (trimmed
-to the fields that matter) and its error JSON (`error_code`, `message`)."""
+"""A local stand-in for a Databricks workspace: OAuth client credentials and a user's refresh token (workspace and
+account token endpoints), Jobs 2.1, Clusters and SQL Warehouses 2.0, the SQL Statement Execution API 2.0 (results in
+chunks), DBFS 2.0 and Unity Catalog 2.1, at their documented paths, with the JSON shapes Databricks documents
+(trimmed to the fields that matter) and its error JSON (`error_code`, `message`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ import base64
 import json
 from typing import Any
 
+from fake_server import TokenEndpoint
+
 PAT, CLIENT_ID, CLIENT_SECRET, SP_TOKEN = "dapi-test-token", "sp-client", "sp-secret", "sp-access-token"
+USER_TOKEN = "u2m-access-token"
 
 TRIPS = [["1", "12.5", "true", "airport"], ["2", "8.25", "false", None], ["3", "30.0", "true", "night"],
          ["4", "5.0", "true", "short"], ["5", None, "false", "cancelled"]]
@@ -19,6 +22,7 @@ FILE = b"id,name\n1,Ada\n2,Grace\n"
 class State:
     def __init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
+        self.oauth = TokenEndpoint(USER_TOKEN)  # a user's (U2M) refresh token, renewed at /oidc/v1/token
         self.jobs = [{"job_id": 100 + n, "creator_user_name": "ada@example.org", "created_time": 1767225600000 + n,
                       "settings": {"name": name, "max_concurrent_runs": 1}}
                      for n, name in enumerate(["Nightly ETL", "Report", "Cleanup"])]
@@ -56,7 +60,8 @@ def databricks_app() -> Any:  # noqa: C901 - one route table for the fake, read 
         async def endpoint(request: Request) -> Response:
             body = await request.body()
             recorded(request, body)
-            if request.headers.get("authorization") not in (f"Bearer {PAT}", f"Bearer {SP_TOKEN}"):
+            if request.headers.get("authorization") not in (f"Bearer {PAT}", f"Bearer {SP_TOKEN}",
+                                                              f"Bearer {USER_TOKEN}"):
                 return error(401, "UNAUTHENTICATED", "Invalid access token.")
             return await handler(request, json.loads(body) if body else {})
 
@@ -67,6 +72,8 @@ def databricks_app() -> Any:  # noqa: C901 - one route table for the fake, read 
         recorded(request, body)
         basic = "Basic " + base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
         form = dict(pair.split("=") for pair in body.decode().split("&"))
+        if form.get("grant_type") == "refresh_token":
+            return await state.oauth(request)
         if request.headers.get("authorization") != basic:
             return JSONResponse({"error": "invalid_client", "error_description": "Client authentication failed"},
                                 status_code=401)

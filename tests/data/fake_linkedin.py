@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from fake_server import TokenEndpoint, token_route
+
 TOKEN = "AQV_local_test_token"
 MEMBER = "782bbtaQ"
 
@@ -14,6 +16,7 @@ class State:
     def __init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
         self.posts: list[dict[str, Any]] = []
+        self.oauth = TokenEndpoint(TOKEN)
 
 
 def linkedin_app() -> Any:
@@ -58,6 +61,7 @@ def linkedin_app() -> Any:
         return JSONResponse({"id": urn}, status_code=201, headers={"X-RestLi-Id": urn})
 
     app = Starlette(routes=[Route("/v2/userinfo", guarded(userinfo)),
-                            Route("/v2/ugcPosts", guarded(ugc_posts), methods=["POST"])])
+                            Route("/v2/ugcPosts", guarded(ugc_posts), methods=["POST"]),
+                            token_route("/oauth/v2/accessToken", state)])
     app.state.linkedin = state
     return app

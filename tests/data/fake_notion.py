@@ -8,6 +8,8 @@ import itertools
 import json
 from typing import Any
 
+from fake_server import TokenEndpoint, token_route
+
 TOKEN = "ntn_local_test_token"
 VERSION = "2022-06-28"
 
@@ -19,6 +21,7 @@ def rich(text: str) -> list[dict[str, Any]]:
 class State:
     def __init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
+        self.oauth = TokenEndpoint(TOKEN, encoding="json", client_auth="basic")
         self.ids = itertools.count(1)
         self.databases: dict[str, dict[str, Any]] = {}
         self.pages: dict[str, dict[str, Any]] = {}
@@ -192,6 +195,7 @@ def notion_app() -> Any:  # noqa: C901 - one route table for the fake, read top 
         Route("/v1/pages", guarded(pages), methods=["POST"]),
         Route("/v1/pages/{ident}", guarded(page), methods=["GET", "PATCH"]),
         Route("/v1/blocks/{ident}/children", guarded(children)),
+        token_route("/v1/oauth/token", state),
     ])
     app.state.notion = state
     return app

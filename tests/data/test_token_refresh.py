@@ -101,3 +101,61 @@ def test_graph_refresh_refused_and_graph_without_refresh(graph) -> None:
     assert message.endswith("failed (status 400): invalid_grant: Token has been expired or revoked.")
     flow = graph_flow(graph, "expired")
     assert "InvalidAuthenticationToken" in error_of(flow, flow.call("data_microsoft_todo_list_lists"))
+
+
+def test_atlassian_renews_through_json_and_keeps_the_rotated_refresh_token(site) -> None:
+    from fake_atlassian import CLOUD_ID, OAUTH
+
+    board = ServiceFlow("data_atlassian_provider_oauth", base_url=site.url, access_token="oauth-expired",
+                        api_url=site.url, refresh_token=TokenEndpoint.REFRESH_TOKEN,
+                        token_url=f"{site.url}/oauth/token", **CLIENT)
+    issue = board.step("data_atlassian_jira_get_issue", issue_key="PROJ-1")
+    me = board.step("data_atlassian_get_me")
+    run = board.run()
+    assert board.outputs(run, issue)["issue"]["key"] == "PROJ-1" and board.outputs(run, me)["name"] == "Ada Lovelace"
+    assert site.oauth.calls == [{"grant_type": "refresh_token", "refresh_token": TokenEndpoint.REFRESH_TOKEN,
+                                 **CLIENT}]
+    # the cloud id lookup was refused and renewed; every later call went with the new token at once
+    assert [r["headers"]["authorization"] for r in site.requests] == (
+        ["Bearer oauth-expired"] + [f"Bearer {OAUTH}"] * 3)
+    assert site.requests[2]["path"] == f"/ex/jira/{CLOUD_ID}/rest/api/3/issue/PROJ-1"
+
+
+def test_databricks_oauth_renews_at_the_workspace(workspace) -> None:
+    from fake_databricks import USER_TOKEN
+
+    board = ServiceFlow("data_databricks_provider_oauth", workspace_url=workspace.url, access_token="u2m-expired",
+                        refresh_token=TokenEndpoint.REFRESH_TOKEN, **CLIENT)
+    jobs = board.step("data_databricks_list_jobs")
+    assert board.outputs(board.run(), jobs)["count"] == 3
+    assert len(workspace.oauth.calls) == 1 and workspace.requests[-1]["headers"]["authorization"] == (
+        f"Bearer {USER_TOKEN}")
+    board = ServiceFlow("data_databricks_provider_oauth", workspace_url=workspace.url, access_token="u2m-expired",
+                        refresh_token="stale", **CLIENT)
+    message = error_of(board, board.step("data_databricks_list_jobs"))
+    assert message == (f"the access token was refused and renewing it at {workspace.url}/oidc/v1/token failed "
+                       "(status 400): invalid_grant: Token has been expired or revoked.")
+
+
+def test_notion_renews_with_json_and_basic_auth(ns) -> None:
+    board = ServiceFlow("data_notion_provider_oauth", access_token="ntn_expired", base_url=ns.url,
+                        refresh_token=TokenEndpoint.REFRESH_TOKEN, **CLIENT)
+    found = board.step("data_notion_search", query="ship")
+    assert board.outputs(board.run(), found)["count"] >= 1
+    assert ns.state.oauth.calls == [{"grant_type": "refresh_token", "refresh_token": TokenEndpoint.REFRESH_TOKEN,
+                                     "basic": f"{TokenEndpoint.CLIENT_ID}:{TokenEndpoint.CLIENT_SECRET}"}]
+
+
+def test_linkedin_renews_and_a_refused_refresh_fires_error(li) -> None:
+    from fake_linkedin import MEMBER
+
+    def linkedin(refresh_token: str) -> ServiceFlow:
+        return ServiceFlow("data_linkedin_provider_oauth", access_token="AQV_expired", base_url=li.url,
+                           refresh_token=refresh_token, token_url=f"{li.url}/oauth/v2/accessToken", **CLIENT)
+
+    board = linkedin(TokenEndpoint.REFRESH_TOKEN)
+    me = board.step("data_linkedin_get_me")
+    assert board.outputs(board.run(), me)["sub"] == MEMBER and len(li.state.oauth.calls) == 1
+    board = linkedin("stale")
+    assert error_of(board, board.step("data_linkedin_get_me")).endswith(
+        "(status 400): invalid_grant: Token has been expired or revoked.")
