@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -98,7 +99,16 @@ class Registry:
         try:
             return self._types[key]
         except KeyError:
-            raise UnknownNodeError(f"unknown node type {key!r}: no installed pack provides it") from None
+            raise UnknownNodeError(f"unknown node type {key!r}: no installed pack provides it; "
+                                   f"{self.hint(key)}") from None
+
+    def hint(self, key: str) -> str:
+        """What a user may have meant by an unknown key: installed keys spelled alike, else where types come from."""
+        alike = difflib.get_close_matches(key, list(self._types), n=3, cutoff=0.75)
+        if alike:
+            return f"did you mean {' or '.join(map(repr, alike))}?"
+        return ("a type defined in code (@node, @fnb.node) exists once that code has run in this process; "
+                "`flowlike catalog --search WORDS` lists the installed ones")
 
     def __contains__(self, key: object) -> bool:
         if key not in self._types and self._entries and isinstance(key, str):

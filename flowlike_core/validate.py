@@ -31,11 +31,12 @@ def validate_board(board: Board, registry: Registry | None = None) -> list[Probl
     problems: list[Problem] = []
     for node in board.nodes.values():
         if node.name not in registry:
-            from flowlike_core.interop.placeholders import pack_of
+            from flowlike_core.interop.placeholders import provider_of
 
+            provider = provider_of(node.name, registry)
             problems.append(Problem(code="unknown-node-type", node_id=node.id,
                                     message=f"node {node.label()} has type {node.name!r}, which no installed "
-                                            f"pack provides (missing: {node.name}, {pack_of(node.name)})"))
+                                            f"pack provides (missing: {node.name}, {provider})"))
     pin_ids = Counter(pin.id for _, pin in board.iter_pins())
     for node, pin in board.iter_pins():
         if pin_ids[pin.id] > 1:

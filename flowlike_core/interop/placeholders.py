@@ -36,6 +36,13 @@ def pack_of(key: str) -> str:
     return f"Flow-Like pack {pack!r}" if pack else "unknown pack"
 
 
+def provider_of(key: str, registry: Registry) -> str:
+    """`pack_of(key)`, and for a key Flow-Like does not know either, what may have been meant (a typo, a type
+    defined in code that has not run here)."""
+    pack = pack_of(key)
+    return pack if pack != "unknown pack" else f"{pack}; {registry.hint(key)}"
+
+
 def placeholders(board: Board, registry: Registry) -> list[str]:
     """Ids of the nodes no installed pack provides."""
     return [node_id for node_id, node in board.nodes.items() if node.name not in registry]
@@ -69,7 +76,7 @@ def refuse_reached(board: Board, registry: Registry, start: str) -> None:
         return
     hit = sorted(missing & reachable(board, start))
     if hit:
-        names = "; ".join(f"{board.nodes[n].label()}: missing {board.nodes[n].name} ({pack_of(board.nodes[n].name)})"
-                          for n in hit)
+        names = "; ".join(f"{board.nodes[n].label()}: missing {board.nodes[n].name} "
+                          f"({provider_of(board.nodes[n].name, registry)})" for n in hit)
         raise BoardError(f"board {board.name!r}: the run from {board.nodes[start].label()} would reach "
                          f"{len(hit)} node(s) no installed pack provides: {names}")
