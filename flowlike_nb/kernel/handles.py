@@ -280,7 +280,7 @@ class NodeHandle:
 
     def pin_table(self) -> Any:
         """Every pin with its type, current value and wires: a DataFrame when pandas is there, else rows."""
-        return namespace.table([p.describe() for p in [*self.inputs, *self.outputs]])
+        return namespace.table([p.describe() for p in [*self.inputs, *self.outputs]], as_is=True)
 
     def set(self, **defaults: Any) -> NodeHandle:
         """Set input defaults by pin name (one undo step)."""

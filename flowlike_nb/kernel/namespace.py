@@ -46,13 +46,14 @@ def lookup(name: str) -> Any:
     return namespace[name]
 
 
-def table(rows: list[dict[str, Any]]) -> Any:
-    """Rows as a pandas DataFrame when pandas is installed, else the list of rows itself."""
+def table(rows: list[dict[str, Any]], *, as_is: bool = False) -> Any:
+    """Rows as a pandas DataFrame when pandas is installed, else the list of rows itself. `as_is` keeps every cell
+    the object it is (a column of mixed values, where pandas would show an unset None as NaN)."""
     try:
         import pandas
     except ImportError:
         return rows
-    return pandas.DataFrame(rows)
+    return pandas.DataFrame(rows, dtype=object if as_is else None)
 
 
 def html_table(rows: list[dict[str, Any]], row_styles: list[str] | None = None) -> str:

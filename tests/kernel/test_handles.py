@@ -108,3 +108,11 @@ def test_the_engine_board_stays_the_source_of_truth(counter: fnb.Board) -> None:
     counter.core.apply(commands.UpdateNode(say.id, friendly_name="shout"))
     assert say.friendly_name == "shout"
     assert fnb.Board(counter.core).node("shout") == fnb.Board(counter.core).nodes["shout"]
+
+
+def test_the_pin_table_shows_an_unset_value_as_none(counter: fnb.Board) -> None:
+    """Values of all types share one column: text beside an unset pin stays text beside None, never NaN."""
+    par = counter.add("control_par_execution", "both")
+    table = par.pin_table().set_index("pin")
+    assert table.loc["thread_model", "value"] == "tasks"
+    assert table.loc["exec_in", "value"] is None
