@@ -36,8 +36,7 @@ from flowlike_catalog.web.http import (
 )
 from pydantic import BaseModel, ConfigDict, SecretStr
 
-from flowlike_core import Context, DataType, Pin, PinSpec, ValueType, data_in, data_out, exec_in, exec_out
-from flowlike_core import node as function_node
+from flowlike_core import Context, DataType, Pin, PinSpec, ValueType, data_in, data_out, exec_in, exec_out, node
 
 CATEGORY = "Data/Atlassian"
 CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
@@ -73,7 +72,7 @@ PROVIDER_SCHEMA = AtlassianProvider.model_json_schema()
 Provider = Annotated[AtlassianProvider, Pin(schema=PROVIDER_SCHEMA, description="From Atlassian (API Token)")]
 
 
-@function_node(friendly_name="Atlassian (API Token)")
+@node(friendly_name="Atlassian (API Token)")
 def data_atlassian_provider_api_token(
     base_url: Annotated[str, Pin(description="Your site, e.g. https://acme.atlassian.net")] = PLACEHOLDER_URL,
     email: Annotated[str, Pin(description="The account's email (Cloud); empty for a Data Center PAT")] = "",
@@ -112,7 +111,7 @@ def service_message(body: bytes) -> str:
     return "; ".join(parts) or json.dumps(data)[:300]
 
 
-@function_node(friendly_name="Atlassian (OAuth)")
+@node(friendly_name="Atlassian (OAuth)")
 async def data_atlassian_provider_oauth(
     ctx: Context,
     base_url: Annotated[str, Pin(description="Your site, e.g. https://acme.atlassian.net")] = PLACEHOLDER_URL,
@@ -380,7 +379,7 @@ class Me(NamedTuple):
     name: str
 
 
-@function_node(friendly_name="Get Me", exec_pins=True)
+@node(friendly_name="Get Me", exec_pins=True)
 async def data_atlassian_get_me(ctx: Context, provider: Provider) -> Me:
     """The Atlassian account an OAuth token belongs to (the gateway's /me: it takes OAuth tokens only; with an API
     token use the products' Get Current User)."""

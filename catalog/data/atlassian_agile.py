@@ -7,8 +7,7 @@ from typing import Annotated, Any, NamedTuple
 
 from flowlike_catalog.data.atlassian import Atlassian, Provider, csv_list, jira_issue, segment
 
-from flowlike_core import Context, Pin
-from flowlike_core import node as function_node
+from flowlike_core import Context, Pin, node
 
 CATEGORY = "Data/Atlassian/Jira/Agile"
 CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
@@ -19,7 +18,7 @@ Dated = Annotated[str, Pin(description="ISO 8601, e.g. 2026-03-02T09:00:00.000Z;
 
 
 def agile_node(friendly_name: str) -> Any:
-    return function_node(friendly_name=friendly_name, exec_pins=True)
+    return node(friendly_name=friendly_name, exec_pins=True)
 
 
 def sprint(value: dict[str, Any]) -> dict[str, Any]:

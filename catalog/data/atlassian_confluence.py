@@ -14,8 +14,7 @@ from typing import Annotated, Any, NamedTuple
 from flowlike_catalog.data.atlassian import Atlassian, AtlassianNode, Provider, required, segment, struct_out
 from flowlike_catalog.web.service_pins import bool_in, int_in, int_out, text_in
 
-from flowlike_core import Context, DataType, Pin, data_out
-from flowlike_core import node as function_node
+from flowlike_core import Context, DataType, Pin, data_out, node
 
 CATEGORY = "Data/Atlassian/Confluence"
 CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
@@ -24,7 +23,7 @@ CONTENT_TYPES = ("all", "page", "blogpost", "comment", "attachment")
 
 
 def confluence_node(friendly_name: str) -> Any:
-    return function_node(friendly_name=friendly_name, exec_pins=True)
+    return node(friendly_name=friendly_name, exec_pins=True)
 
 
 def web_url(confluence: Atlassian, value: dict[str, Any]) -> str:

@@ -30,8 +30,7 @@ from flowlike_catalog.data.atlassian import (
 from flowlike_catalog.web.http import HttpRequest, fetch
 from flowlike_catalog.web.service_pins import bool_in, int_in, int_out, text_in
 
-from flowlike_core import Context, DataType, Pin, data_out
-from flowlike_core import node as function_node
+from flowlike_core import Context, DataType, Pin, data_out, node
 
 CATEGORY = "Data/Atlassian/Jira"
 CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
@@ -43,7 +42,7 @@ BULK_LIMIT = 50
 
 
 def jira_node(friendly_name: str) -> Any:
-    return function_node(friendly_name=friendly_name, exec_pins=True)
+    return node(friendly_name=friendly_name, exec_pins=True)
 
 
 async def fetch_issue(jira: Atlassian, key: str) -> dict[str, Any]:

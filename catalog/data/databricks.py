@@ -42,8 +42,8 @@ from flowlike_core import (
     data_out,
     exec_in,
     exec_out,
+    node,
 )
-from flowlike_core import node as function_node
 
 CATEGORY = "Data/Databricks"
 CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
@@ -71,7 +71,7 @@ def workspace(url: str) -> str:
     return url.rstrip("/")
 
 
-@function_node(friendly_name="Databricks (PAT)")
+@node(friendly_name="Databricks (PAT)")
 def data_databricks_provider_pat(
     token: Annotated[str, Pin(sensitive=True, required=True, description="A personal access token (dapi...); feed "
                               "it from a secret variable")] = "",
@@ -83,7 +83,7 @@ def data_databricks_provider_pat(
     return DatabricksProvider(workspace_url=workspace(workspace_url), token=SecretStr(token))
 
 
-@function_node(friendly_name="Databricks (Token)")
+@node(friendly_name="Databricks (Token)")
 def data_databricks_provider_token(
     token: Annotated[str, Pin(sensitive=True, required=True, description="A bearer token the workspace accepts "
                               "(an OAuth or Microsoft Entra ID access token)")] = "",
@@ -93,7 +93,7 @@ def data_databricks_provider_token(
     return data_databricks_provider_pat.func(token, workspace_url)
 
 
-@function_node(friendly_name="Databricks (OAuth)")
+@node(friendly_name="Databricks (OAuth)")
 def data_databricks_provider_oauth(
     workspace_url: str = "",
     access_token: Annotated[str, Pin(sensitive=True, required=True, description="A user's OAuth (U2M) access token "

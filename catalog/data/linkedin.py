@@ -30,8 +30,7 @@ from flowlike_catalog.web.http import (
 from flowlike_catalog.web.service_pins import text_in, text_out
 from pydantic import BaseModel, ConfigDict, SecretStr
 
-from flowlike_core import Context, DataType, NodeType, Pin, PinSpec, data_in, data_out, exec_in, exec_out
-from flowlike_core import node as function_node
+from flowlike_core import Context, DataType, NodeType, Pin, PinSpec, data_in, data_out, exec_in, exec_out, node
 
 CATEGORY = "Data/LinkedIn"
 CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
@@ -56,7 +55,7 @@ class LinkedInError(RuntimeError):
     pass
 
 
-@function_node(friendly_name="LinkedIn (OAuth)")
+@node(friendly_name="LinkedIn (OAuth)")
 def data_linkedin_provider_oauth(
     access_token: Annotated[str, Pin(sensitive=True, required=True, description="A member's OAuth 2.0 access "
                                      "token from your own OAuth flow; feed it from a secret variable")] = "",

@@ -26,8 +26,7 @@ from flowlike_catalog.web.errors import routed
 from flowlike_catalog.web.http import ServiceFailure
 from flowlike_catalog.web.service_pins import bool_in, int_in, text_in, text_out
 
-from flowlike_core import Context, DataType, NodeType, Pin, ValueType, data_in, data_out, exec_in, exec_out
-from flowlike_core import node as function_node
+from flowlike_core import Context, DataType, NodeType, Pin, ValueType, data_in, data_out, exec_in, exec_out, node
 
 CATEGORY = "Data/Microsoft/Copilot"
 CAPABILITIES = ("network",)
@@ -63,7 +62,7 @@ class Filtered(NamedTuple):
     count: int
 
 
-@function_node(friendly_name="Filter Copilot Interactions", exec_pins=True)
+@node(friendly_name="Filter Copilot Interactions", exec_pins=True)
 def data_microsoft_copilot_filter_interactions(
     interactions: Annotated[list[dict], Pin(description="From Get Copilot Interactions")],
     interaction_type: Annotated[str, Pin(description="userPrompt or aiResponse")] = "aiResponse",

@@ -29,8 +29,7 @@ from flowlike_catalog.web.http import (
 from flowlike_catalog.web.service_pins import bool_in, int_in, int_out, text_in, text_out
 from pydantic import BaseModel, ConfigDict, SecretStr
 
-from flowlike_core import Context, DataType, Pin, ValueType, data_in, data_out, exec_in, exec_out
-from flowlike_core import node as function_node
+from flowlike_core import Context, DataType, Pin, ValueType, data_in, data_out, exec_in, exec_out, node
 
 CATEGORY = "Data/Notion"
 CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
@@ -62,7 +61,7 @@ def provider(token: str, base_url: str, what: str) -> NotionProvider:
     return NotionProvider(access_token=SecretStr(token), base_url=http_base_url(base_url))
 
 
-@function_node(friendly_name="Notion (API Key)")
+@node(friendly_name="Notion (API Key)")
 def data_notion_provider_api_key(
     integration_token: Annotated[str, Pin(sensitive=True, required=True, description="An internal integration's "
                                           "secret (ntn_... or secret_...); feed it from a secret variable")] = "",
@@ -72,7 +71,7 @@ def data_notion_provider_api_key(
     return provider(integration_token, base_url, "integration token")
 
 
-@function_node(friendly_name="Notion (OAuth)")
+@node(friendly_name="Notion (OAuth)")
 def data_notion_provider_oauth(
     access_token: Annotated[str, Pin(sensitive=True, required=True, description="A public integration's OAuth "
                                      "access token, from your own OAuth flow; feed it from a secret variable")] = "",

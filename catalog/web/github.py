@@ -18,8 +18,19 @@ from flowlike_catalog.web.http import api_request, as_provider, bearer, fetch, h
 from flowlike_catalog.web.service_pins import bool_in, int_in, text_in
 from pydantic import BaseModel, ConfigDict, SecretStr
 
-from flowlike_core import Context, DataType, NodeType, Pin, PinSpec, ValueType, data_in, data_out, exec_in, exec_out
-from flowlike_core import node as function_node
+from flowlike_core import (
+    Context,
+    DataType,
+    NodeType,
+    Pin,
+    PinSpec,
+    ValueType,
+    data_in,
+    data_out,
+    exec_in,
+    exec_out,
+    node,
+)
 
 CATEGORY = "Data/GitHub"
 CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
@@ -41,7 +52,7 @@ class GitHubError(RuntimeError):
     pass
 
 
-@function_node(friendly_name="GitHub (PAT)")
+@node(friendly_name="GitHub (PAT)")
 def data_github_provider_pat(
     token: Annotated[str, Pin(sensitive=True, required=True, description="A personal access token; feed it from "
                                                                          "a secret variable")] = "",
@@ -53,7 +64,7 @@ def data_github_provider_pat(
     return GitHubProvider(base_url=http_base_url(base_url), token=SecretStr(token))
 
 
-@function_node(friendly_name="GitHub (App Token)")
+@node(friendly_name="GitHub (App Token)")
 def data_github_provider_app(
     installation_token: Annotated[str, Pin(sensitive=True, required=True, description="A GitHub App installation "
                                            "access token (ghs_...); feed it from a secret variable")] = "",
