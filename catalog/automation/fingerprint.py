@@ -127,8 +127,8 @@ class Comparison(NamedTuple):
 
 @node(friendly_name="Compare Fingerprints", exec_pins=True)
 def fingerprint_compare(
-    fingerprint_a: Annotated[ElementFingerprint, Pin("Fingerprint A", schema=FINGERPRINT_SCHEMA)],
-    fingerprint_b: Annotated[ElementFingerprint, Pin("Fingerprint B", schema=FINGERPRINT_SCHEMA)],
+    fingerprint_a: Annotated[ElementFingerprint, Pin(schema=FINGERPRINT_SCHEMA)],
+    fingerprint_b: Annotated[ElementFingerprint, Pin(schema=FINGERPRINT_SCHEMA)],
 ) -> Comparison:
     """Compares two fingerprints and tells whether they likely describe the same element."""
     score = similarity(fingerprint_a, fingerprint_b)
@@ -168,7 +168,7 @@ def fingerprint_record_match(fingerprint: FingerprintIn) -> Recorded:
 @node(friendly_name="Update Fingerprint", exec_pins=True)
 def fingerprint_update(
     fingerprint: FingerprintIn,
-    selectors: Annotated[SelectorSet, Pin("Selectors", schema=SET_SCHEMA,
+    selectors: Annotated[SelectorSet, Pin(schema=SET_SCHEMA,
                                           description="New selector set; an empty one keeps the old")] = None,
     role: Annotated[str, Pin(description="New role (empty keeps the old)")] = "",
     name: Annotated[str, Pin(description="New name (empty keeps the old)")] = "",

@@ -64,7 +64,7 @@ class SignedUrl(NamedTuple):
 
 
 @node(friendly_name="To Signed URL")
-def events_chat_attachment_to_signed_url(attachment: Annotated[Any, Pin("Attachment", required=False)]
+def events_chat_attachment_to_signed_url(attachment: Annotated[Any, Pin(required=False)]
                                          ) -> SignedUrl:
     """The link of an attachment (a struct's `url`, or the attachment itself when it is a URL)."""
     url = attachment.get("url") if isinstance(attachment, dict) else attachment

@@ -88,7 +88,7 @@ def path_put(ctx: Context, path: Path, bytes: Annotated[bytes, Pin(name="bytes")
 
 
 @node(friendly_name="Get Range", exec_pins=True)
-def path_get_range(ctx: Context, path: Path, start: Annotated[int, Pin("From", name="from")],
+def path_get_range(ctx: Context, path: Path, start: Annotated[int, Pin(name="from")],
                    to: Annotated[int, Pin(description="End offset, exclusive")]) -> Annotated[bytes, Pin(name="bytes")]:
     """Bytes [from, to) of the file."""
     if start < 0 or to < start:
@@ -186,15 +186,15 @@ class PathExists(NodeType):
 
 
 @node(friendly_name="Rename", exec_pins=True)
-def path_rename(ctx: Context, source: Annotated[FlowPath, Pin("From", name="from")],
-                to: Annotated[FlowPath, Pin("To")], overwrite: bool = False) -> None:
+def path_rename(ctx: Context, source: Annotated[FlowPath, Pin(name="from")],
+                to: FlowPath, overwrite: bool = False) -> None:
     """Moves a file (or folder) to a new path; refuses to replace an existing one unless Overwrite."""
     move_or_copy(ctx, source, to, overwrite, move=True)
 
 
 @node(friendly_name="Copy", exec_pins=True)
-def storage_copy(ctx: Context, source: Annotated[FlowPath, Pin("From", name="from")],
-                 to: Annotated[FlowPath, Pin("To")]) -> None:
+def storage_copy(ctx: Context, source: Annotated[FlowPath, Pin(name="from")],
+                 to: FlowPath) -> None:
     """Copies a file (or a folder, recursively) to a new path, also between stores."""
     move_or_copy(ctx, source, to, overwrite=True, move=False)
 

@@ -99,7 +99,7 @@ def from_raw_path(base_path: Annotated[FlowPath, Pin(description="Gives the stor
 
 
 @node(friendly_name="Replace Segment")
-def path_replace_segment(in_path: PathIn, source: Annotated[str, Pin("From", name="from")], to: str,
+def path_replace_segment(in_path: PathIn, source: Annotated[str, Pin(name="from")], to: str,
                          replace_all: bool = True) -> Annotated[FlowPath, Pin(name="out_path")]:
     """Replaces whole path segments equal to From by To (the first one only unless Replace All)."""
     flow_path = FlowPath.of(in_path)

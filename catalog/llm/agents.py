@@ -62,8 +62,8 @@ def as_agent(value: Any) -> Agent:
     return Agent.model_validate(value)
 
 
-@node(friendly_name="Agent From Model", category=BUILDER)
-def agent_from_model(model: Annotated[Any, Pin("Model")], max_iter: Annotated[int, Pin(range=(1, 1000))] = 15,
+@node(category=BUILDER)
+def agent_from_model(model: Any, max_iter: Annotated[int, Pin(range=(1, 1000))] = 15,
                      infinite_context: bool = False, context_mode: ContextMode = "summarize",
                      max_context_tokens: int = 32000) -> AgentOut:
     """An agent with no tools yet: add them with the Register nodes."""

@@ -168,7 +168,7 @@ async def llm_extractor(model: ModelIn, schema: Schema, text: str, hint: Hint = 
 
 
 @node(friendly_name="LLM Extractor (History)", exec_pins=True)
-async def llm_extractor_history(model: ModelIn, schema: Schema, history: Annotated[History, Pin("History")],
+async def llm_extractor_history(model: ModelIn, schema: Schema, history: History,
                                 hint: Hint = "") -> Extracted:
     """Extracts data that follows a JSON Schema from a conversation; invalid data is sent back for one repair."""
     return Extracted(await extract(as_model(model), as_history(history), parse_schema(schema), hint))

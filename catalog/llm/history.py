@@ -50,7 +50,7 @@ def ai_generative_from_messages(model_name: ModelName = "",
 
 
 class SystemPrompt(NamedTuple):
-    system_prompt: Annotated[HistoryMessage, Pin("System Prompt")]
+    system_prompt: HistoryMessage
     success: Annotated[bool, Pin(description="Whether the history has a system message")]
 
 

@@ -171,7 +171,7 @@ async def ai_processing_extract_document(file: FileIn, extract_images: ExtractIm
 
 @node(friendly_name="Extract Documents", exec_pins=True)
 async def ai_processing_extract_documents(
-    ctx: Context, files: Annotated[list[FlowPath], Pin("Files")], extract_images: ExtractImages = True,
+    ctx: Context, files: list[FlowPath], extract_images: ExtractImages = True,
 ) -> Annotated[list[DocumentPage], Pin(name="results")]:
     """The pages of several documents, one after the other (each page names its source file)."""
     pages: list[DocumentPage] = []
@@ -188,7 +188,7 @@ def pages_markdown(pages: list[Any]) -> str:
 
 
 @node(friendly_name="Pages to Markdown", exec_pins=True)
-def ai_processing_pages_to_markdown(pages: Annotated[list[DocumentPage], Pin("Pages")]
+def ai_processing_pages_to_markdown(pages: list[DocumentPage]
                                     ) -> Annotated[str, Pin(name="markdown")]:
     """The pages' Markdown as one text, pages separated by a blank line."""
     return pages_markdown(pages or [])

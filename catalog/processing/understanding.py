@@ -158,7 +158,7 @@ MaxTokens = Annotated[int, Pin(description="Longest answer per request (0: the p
 
 @node(friendly_name="Extract Document (AI)", exec_pins=True)
 async def ai_processing_extract_document_ai(
-    ctx: Context, file: Annotated[FlowPath, Pin("File", description="A PDF or an image")], model: ModelIn,
+    ctx: Context, file: Annotated[FlowPath, Pin(description="A PDF or an image")], model: ModelIn,
     extract_images: bool = True, images_per_message: ImagesPerMessage = 1, pages_per_batch: PagesPerBatch = 4,
     temperature: float = 0.1, max_tokens: MaxTokens = 0,
 ) -> Annotated[list[DocumentPage], Pin(name="pages")]:
@@ -170,7 +170,7 @@ async def ai_processing_extract_document_ai(
 
 @node(friendly_name="Extract Documents (AI)", exec_pins=True)
 async def ai_processing_extract_documents_ai(
-    ctx: Context, files: Annotated[list[FlowPath], Pin("Files")], model: ModelIn, extract_images: bool = True,
+    ctx: Context, files: list[FlowPath], model: ModelIn, extract_images: bool = True,
     images_per_message: ImagesPerMessage = 2, pages_per_batch: PagesPerBatch = 2, temperature: float = 0.1,
     max_tokens: MaxTokens = 4096,
 ) -> Annotated[list[DocumentPage], Pin(name="results")]:

@@ -133,7 +133,7 @@ def array_clear(array_in: ArrayIn = None) -> ArrayOut:
 
 
 @node(friendly_name="Extend", exec_pins=True)
-def array_extend(array_in: ArrayIn = None, values: Annotated[list[T], Pin("Values")] = None) -> ArrayOut:
+def array_extend(array_in: ArrayIn = None, values: list[T] = None) -> ArrayOut:
     """The array with the values appended, in order."""
     return [*array_in, *values]
 
@@ -172,7 +172,7 @@ def array_shuffle(array_in: ArrayIn = None) -> ArrayOut:
 
 
 @node(friendly_name="Batch Push", category="Collections/Array/Batch", exec_pins=True)
-def array_batch_push(array_in: ArrayIn = None, items: Annotated[list[T], Pin("Items")] = None) -> ArrayOut:
+def array_batch_push(array_in: ArrayIn = None, items: list[T] = None) -> ArrayOut:
     """The array with the items appended, in order (one step instead of a loop of Push)."""
     return [*array_in, *items]
 
@@ -187,7 +187,7 @@ def array_batch_remove(array_in: ArrayIn = None, indices: list[int] = None) -> B
 
 @node(friendly_name="Batch Set", category="Collections/Array/Batch", exec_pins=True)
 def array_batch_set(array_in: ArrayIn = None, indices: list[int] = None,
-                    values: Annotated[list[T], Pin("Values")] = None) -> ArrayOut:
+                    values: list[T] = None) -> ArrayOut:
     """The array with values[i] placed at indices[i], in order (a later index wins)."""
     if len(indices) != len(values):
         raise ValueError(f"batch set needs as many values as indices, got {len(indices)} indices and "

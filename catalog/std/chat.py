@@ -106,28 +106,28 @@ class ChatEvent(NodeType):
 
 
 @node(name="events_chat_push_response", exec_pins=True)
-def push_response(ctx: Context, response: Annotated[Any, Pin("Response", required=False)]) -> None:
+def push_response(ctx: Context, response: Annotated[Any, Pin(required=False)]) -> None:
     """Shows a whole answer in the chat and adds it to the history. Takes a Response struct or, unlike
     Flow-Like, plain text."""
     push(ctx, "response", {"text": text_of(response)})
 
 
 @node(name="events_chat_push_response_chunk", exec_pins=True)
-def push_chunk(ctx: Context, chunk: Annotated[Any, Pin("Chunk", required=False)]) -> None:
+def push_chunk(ctx: Context, chunk: Annotated[Any, Pin(required=False)]) -> None:
     """Appends a piece to the answer being written (streaming, token by token). Takes a ResponseChunk struct
     or, unlike Flow-Like, plain text."""
     push(ctx, "chunk", {"text": text_of(chunk)})
 
 
 @node(name="events_chat_push_reasoning", exec_pins=True)
-def push_reasoning(ctx: Context, reasoning: Annotated[str, Pin("Reasoning", required=False)]) -> None:
+def push_reasoning(ctx: Context, reasoning: Annotated[str, Pin(required=False)]) -> None:
     """Shows the model's reasoning above the answer (collapsible)."""
     push(ctx, "reasoning", {"text": reasoning or ""})
 
 
 @node(name="events_chat_push_step", exec_pins=True)
-def push_step(ctx: Context, title: Annotated[str, Pin("Title", required=False)],
-              description: Annotated[str, Pin("Description", required=False)]
+def push_step(ctx: Context, title: Annotated[str, Pin(required=False)],
+              description: Annotated[str, Pin(required=False)]
               ) -> Annotated[int, Pin("Step ID", name="step_id")]:
     """Starts a step of the answer (shown as a collapsible step); its id is for Remove Step."""
     ctx.cache["chat_steps"] = step_id = ctx.cache.get("chat_steps", 0) + 1  # one count for the run's steps
@@ -136,7 +136,7 @@ def push_step(ctx: Context, title: Annotated[str, Pin("Title", required=False)],
 
 
 @node(name="events_chat_push_text_to_step", friendly_name="Push Text to Step", exec_pins=True)
-def push_text_to_step(ctx: Context, text: Annotated[str, Pin("Text", required=False)]) -> None:
+def push_text_to_step(ctx: Context, text: Annotated[str, Pin(required=False)]) -> None:
     """Adds text to the latest step."""
     push(ctx, "step_text", {"step_id": ctx.cache.get("chat_steps", 0), "text": text or ""})
 
@@ -148,25 +148,25 @@ def remove_step(ctx: Context, step_id: Annotated[int, Pin("Step ID", required=Fa
 
 
 @node(name="events_chat_push_attachment", exec_pins=True)
-def push_attachment(ctx: Context, attachment: Annotated[dict, Pin("Attachment", required=False)]) -> None:
+def push_attachment(ctx: Context, attachment: Annotated[dict, Pin(required=False)]) -> None:
     """Shows a file with the answer: {'url' (a data: URL previews images), 'name', 'preview_text'}."""
     push(ctx, "attachments", {"attachments": [attachment or {}]})
 
 
 @node(name="events_chat_push_attachments", exec_pins=True)
-def push_attachments(ctx: Context, attachments: Annotated[list[dict], Pin("Attachments", required=False)]) -> None:
+def push_attachments(ctx: Context, attachments: Annotated[list[dict], Pin(required=False)]) -> None:
     """Shows several files with the answer (see Push Attachment)."""
     push(ctx, "attachments", {"attachments": list(attachments or [])})
 
 
 @node(name="events_chat_push_local_session", exec_pins=True)
-def push_local_session(ctx: Context, local_session: Annotated[dict, Pin("Local Session", default={})]) -> None:
+def push_local_session(ctx: Context, local_session: Annotated[dict, Pin(default={})]) -> None:
     """Keeps a struct for the next messages of this chat (the Chat Event's Local Session)."""
     push(ctx, "local_session", {"session": local_session or {}})
 
 
 @node(name="events_chat_push_global_session", exec_pins=True)
-def push_global_session(ctx: Context, global_session: Annotated[dict, Pin("Global Session", default={})]) -> None:
+def push_global_session(ctx: Context, global_session: Annotated[dict, Pin(default={})]) -> None:
     """Keeps a struct for the next messages of every chat of this board (the Global Session)."""
     push(ctx, "global_session", {"session": global_session or {}})
 

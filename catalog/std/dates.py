@@ -87,7 +87,7 @@ def utils_datetime_now(time_zone: Zone = "UTC") -> Annotated[dt.datetime, Pin(na
 def utils_datetime_parse(input: Annotated[str, Pin("Text")] = "",
                          format: Annotated[str, Pin(description="A strftime pattern such as %d.%m.%Y %H:%M; empty "
                                                                 "reads ISO 8601 / RFC 3339 and RFC 2822")] = "",
-                         time_zone: Annotated[str, Pin("Time Zone", description="The zone of a text that names "
+                         time_zone: Annotated[str, Pin(description="The zone of a text that names "
                                                                                 "none")] = "UTC") -> Annotated[
         dt.datetime, Pin(name="date")]:
     """Reads a date from text; a text without a zone is taken in the time zone."""

@@ -47,7 +47,7 @@ def log_error(ctx: Context, message: Any = "", toast: Toast = False) -> None:
 
 
 @node(friendly_name="Show Progress", exec_pins=True)
-def log_progress(ctx: Context, id: Annotated[str, Pin("Id", description="Names the task in the log")] = "progress-1",
+def log_progress(ctx: Context, id: Annotated[str, Pin(description="Names the task in the log")] = "progress-1",
                  message: str = "Processing...",
                  progress: Annotated[int, Pin(description="Percent done, 0 to 100", range=(0, 100))] = 0) -> None:
     """Reports how far a task is: the node's progress bar in the editor and the notebook shows it."""
@@ -57,7 +57,7 @@ def log_progress(ctx: Context, id: Annotated[str, Pin("Id", description="Names t
 
 
 @node(friendly_name="Progress Done", exec_pins=True)
-def log_progress_done(ctx: Context, id: Annotated[str, Pin("Id")] = "progress-1", message: str = "Done!",
+def log_progress_done(ctx: Context, id: str = "progress-1", message: str = "Done!",
                       success: bool = True) -> None:
     """Completes a task's progress and logs how it ended (Info on success, Warn otherwise)."""
     ctx.progress(1.0, message=f"{id}: {message}")
