@@ -161,7 +161,7 @@ class ExtractedAI(NamedTuple):
 @node(friendly_name="Extract Tables AI (Excel)", exec_pins=True)
 async def data_excel_extract_tables_ai(
     ctx: Context,
-    model: Annotated[dict, Pin("Model", description="A chat model that calls tools (a provider node's model)")],
+    model: Annotated[dict, Pin(description="A chat model that calls tools (a provider node's model)")],
     file: File,
     sheet: Annotated[str, Pin(description="Sheet name; empty: every sheet")] = "",
     user_hint: Annotated[str, Pin(description="What you know about the layout, passed to the model")] = "",

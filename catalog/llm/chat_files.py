@@ -75,7 +75,7 @@ def unique(name: str, used: set[str]) -> str:
 
 @node(friendly_name="Extract Attachments", exec_pins=True, capabilities=["network", "files"])
 async def ai_gen_llm_history_extract_attachments(
-    history: Annotated[History, Pin("History", required=False, description="Its images are fetched too")] = None,
+    history: Annotated[History, Pin(required=False, description="Its images are fetched too")] = None,
     attachments: Annotated[list[Any], Pin(description="URLs or attachment structs ({'url', 'name'})")] = None,
 ) -> Annotated[list[FlowPath], Pin(name="paths")]:
     """Fetches the chat's attachments and the history's images into a new in-memory folder and gives their paths

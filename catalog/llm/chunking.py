@@ -71,7 +71,7 @@ def chunk_text_char(text: str, capacity: Capacity = 512, overlap: Overlap = 20, 
 
 
 @node(friendly_name="Chunk Text (Tokens)", exec_pins=True, capabilities=["files"])
-def chunk_text(text: str, model: Annotated[CachedEmbeddingModel, Pin("Model")], capacity: Capacity = 512,
+def chunk_text(text: str, model: CachedEmbeddingModel, capacity: Capacity = 512,
                overlap: Overlap = 20, markdown: Markdown = True) -> Chunks:
     """Chunks of at most `capacity` tokens of the embedding model (keep it under the model's limit, 256 for
     MiniLM, or the rest of a chunk is not seen)."""

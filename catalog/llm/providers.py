@@ -161,7 +161,7 @@ def ai_generative_build_voyageai(endpoint: Endpoint = "https://api.voyageai.com/
 
 
 @node(friendly_name="Add Headers", category="AI/Generative", exec_pins=True)
-def ai_generative_add_headers(model: Annotated[LanguageModel, Pin("Model")],
+def ai_generative_add_headers(model: LanguageModel,
                               header: Annotated[dict, Pin(description="Header names to values")] = None
                               ) -> Annotated[LanguageModel, Pin("Model", name="model_out")]:
     """Extra HTTP headers sent with every request of the model (organisation ids, proxies' headers...)."""

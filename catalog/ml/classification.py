@@ -34,7 +34,7 @@ def fit_naive_bayes(ctx: Context, source: Source = None, feature_cols: Features 
 
 @node(friendly_name="Train Classifier (SVM)", exec_pins=True)
 def fit_svm_multi_class(ctx: Context, source: Source = None, kernel: Annotated[str, Pin(valid_values=(
-        "rbf", "linear", "poly", "sigmoid"))] = "rbf", c: Annotated[float, Pin("C")] = 1.0,
+        "rbf", "linear", "poly", "sigmoid"))] = "rbf", c: float = 1.0,
         feature_cols: Features = None, target_col: Target = "target", seed: int = 0) -> Fitted:
     """Fits a support vector classifier for any number of classes (scikit-learn's SVC, one-vs-one)."""
     from sklearn.svm import SVC

@@ -249,7 +249,7 @@ FINDINGS = {"type": "object", "required": ["detections"], "properties": {"detect
 
 @node(friendly_name="Mask PII (AI)", category="AI/Processing", exec_pins=True, capabilities=["network"])
 async def processing_pii_mask_ai(
-    ctx: Context, model: Annotated[LanguageModel, Pin("Model")], text: str = "", mask_text: str = "[REDACTED]",
+    ctx: Context, model: LanguageModel, text: str = "", mask_text: str = "[REDACTED]",
     additional_context: Annotated[str, Pin(description="What else counts as sensitive here")] = "",
     sensitivity: Annotated[str, Pin(valid_values=("low", "medium", "high"))] = "medium",
 ) -> Masked:

@@ -36,7 +36,7 @@ def utils_types_fallback(value: T = None, default: T = None) -> Fallback:
 
 
 @node(friendly_name="Select")
-def utils_types_select(a: Annotated[T, Pin("A")] = None, b: Annotated[T, Pin("B")] = None,
+def utils_types_select(a: T = None, b: T = None,
                        condition: bool = True) -> Annotated[T, Pin(name="result")]:
     """A when the condition is true, else B."""
     return a if condition else b

@@ -54,7 +54,7 @@ class ExecutingUser(NamedTuple):
 
 class TechnicalUser(NamedTuple):
     is_technical: bool
-    key_id: Annotated[str, Pin("Key Id", description="The API key's id for a technical user, else empty")]
+    key_id: Annotated[str, Pin(description="The API key's id for a technical user, else empty")]
 
 
 def local_user() -> dict[str, Any]:

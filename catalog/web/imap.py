@@ -323,7 +323,7 @@ async def email_imap_create_draft(
     connection: Connection,
     mailbox: str = "Drafts",
     create_if_missing: bool = True,
-    sender: Annotated[str, Pin("From", name="from", required=True)] = "",
+    sender: Annotated[str, Pin(name="from", required=True)] = "",
     to: Annotated[str, Pin(required=True, description="Comma-separated addresses")] = "",
     cc: str = "",
     bcc: str = "",

@@ -31,7 +31,7 @@ class Content(NamedTuple):
 
 
 class Headers(NamedTuple):
-    sender_from: Annotated[MailAddress, Pin("From", name="from", schema=schema(MailAddress),
+    sender_from: Annotated[MailAddress, Pin(name="from", schema=schema(MailAddress),
                                             description="The first From address")]
     sender: Addresses
     to: Addresses

@@ -62,7 +62,7 @@ async def email_smtp_connect(
 async def email_smtp_send(
     ctx: Context,
     connection: Annotated[SmtpConnection, Pin(schema=schema(SmtpConnection), description="From SMTP Connect")],
-    sender: Annotated[str, Pin("From", name="from", required=True)] = "",
+    sender: Annotated[str, Pin(name="from", required=True)] = "",
     to: Annotated[str, Pin(description="Comma-separated addresses")] = "",
     cc: str = "",
     bcc: Annotated[str, Pin(description="Receive the mail without being named in it (unless include_bcc_header)")]
