@@ -14,11 +14,13 @@ from typing import Annotated, Any
 
 from flowlike_catalog.llm.generative import chunk_streamer, history_in
 from flowlike_catalog.llm.history import as_history
+from flowlike_catalog.llm.mcp_tools import McpTools, mcp_tools, transport
 from flowlike_catalog.llm.structs import (
     Agent,
     AgentTool,
     History,
     HistoryMessage,
+    McpServer,
     Response,
     ResponseChunk,
     ToolCall,
@@ -95,6 +97,32 @@ def agent_register_function_tools(
     return _with_tools(agent_in, tools)
 
 
+@node(friendly_name="Register MCP Tools", category=BUILDER, capabilities=["processes", "network"])
+def agent_register_mcp_tools(
+    agent_in: AgentIn,
+    uri: Annotated[str, Pin("MCP Server URI", "An http(s) URL (Streamable HTTP; SSE when the path ends in '/sse') "
+                            "or 'stdio:COMMAND ARGS...' to start the server as a process")] = "",
+    mode: Annotated[str, Pin(valid_values=("Automatic", "Manual"),
+                             description="Automatic: every tool the server lists; Manual: the tools named in Tools")
+                    ] = "Automatic",
+    tools: Annotated[list[str], Pin(description="Manual mode: the names of the server's tools to use")] = None,
+    timeout: Annotated[float, Pin(description="Seconds to wait for each answer of the server")] = 60.0,
+) -> AgentOut:
+    """Gives the agent the tools an MCP server lists: the agent connects when it runs and calls them there."""
+    transport(uri)
+    manual = mode.lower() == "manual"
+    if not manual and mode.lower() != "automatic":
+        raise ValueError(f"mode {mode!r}: use 'Automatic' or 'Manual'")
+    if manual and not tools:
+        raise ValueError("Manual mode: name the server's tools to use in 'tools'")
+    if timeout <= 0:
+        raise ValueError(f"timeout {timeout!r}: give the seconds to wait for the server, more than 0")
+    server = McpServer(uri=uri, tool_filter=list(tools) if manual else None, timeout=timeout)
+    agent = as_agent(agent_in)
+    servers = [s for s in agent.mcp_servers if s.uri != uri] + [server]
+    return agent.model_copy(update={"mcp_servers": servers})
+
+
 @node(friendly_name="Register Thinking", category=BUILDER)
 def agent_register_thinking(agent_in: AgentIn) -> AgentOut:
     """Gives the agent a 'think' tool to write down its reasoning between steps (logged in the run)."""
@@ -134,11 +162,18 @@ async def fit_context(ctx: Context, agent: Agent, messages: list[HistoryMessage]
 
 async def run_agent(ctx: Context, agent: Agent, history: History,
                     on_chunk: OnChunk | None = None) -> tuple[Response, History]:
-    """The agent loop: the final response and the whole conversation, tool calls and results included."""
+    """The agent loop: the final response and the whole conversation, tool calls and results included. The
+    sessions with the agent's MCP servers are open for the loop and closed when it ends."""
+    async with mcp_tools(ctx, agent.mcp_servers) as remote:
+        return await _loop(ctx, agent, history, remote, on_chunk)
+
+
+async def _loop(ctx: Context, agent: Agent, history: History, remote: McpTools,
+                on_chunk: OnChunk | None) -> tuple[Response, History]:
     messages = list(history.messages)
     if agent.system_prompt and not any(m.role == "system" for m in messages):
         messages.insert(0, HistoryMessage(role="system", content=agent.system_prompt))
-    tools = {tool.name: tool for tool in agent.tools}
+    tools = {tool.name: tool for tool in [*agent.tools, *remote.tools]}
     request = history.model_copy(update={"tools": [t.schema_for_model() for t in tools.values()] or None})
     response = Response()
     for step in range(1, agent.max_iter + 1):
@@ -152,7 +187,7 @@ async def run_agent(ctx: Context, agent: Agent, history: History,
         if not calls:
             return response, history.with_messages(messages)
         for call in calls:
-            result = await _answer(ctx, tools, call.function.name, call.function.arguments)
+            result = await _answer(ctx, tools, remote, call.function.name, call.function.arguments)
             ctx.info(f"step {step}: {call.function.name}({call.function.arguments}) -> {result[:200]}")
             messages.append(HistoryMessage(role="tool", tool_call_id=call.id, name=call.function.name,
                                            content=result))
@@ -160,13 +195,13 @@ async def run_agent(ctx: Context, agent: Agent, history: History,
     return response, history.with_messages(messages)
 
 
-async def _answer(ctx: Context, tools: dict[str, AgentTool], name: str, arguments: str) -> str:
+async def _answer(ctx: Context, tools: dict[str, AgentTool], remote: McpTools, name: str, arguments: str) -> str:
     """The tool's result, or its error as text for the model to read."""
     if name not in tools:
         return f"error: there is no tool {name!r}; the tools are {', '.join(tools) or 'none'}"
     try:
-        return await call_tool(ctx, tools[name], ToolCall(function=ToolFunction(name=name, arguments=arguments))
-                               .parsed_arguments())
+        parsed = ToolCall(function=ToolFunction(name=name, arguments=arguments)).parsed_arguments()
+        return await (remote.call(name, parsed) if name in remote else call_tool(ctx, tools[name], parsed))
     except Exception as error:  # the model reads the error and may try again
         ctx.warn(f"tool {name} failed: {error}")
         return f"error: {error}"

@@ -204,12 +204,24 @@ class AgentTool(BaseModel):
                 "function": {"name": self.name, "description": self.description, "parameters": self.parameters}}
 
 
+class McpServer(BaseModel):
+    """An MCP server whose tools an agent calls (Flow-Like's McpServerConfig, with a timeout of its own)."""
+
+    uri: str
+    """'stdio:COMMAND ARGS...', or the http(s) URL of a Streamable HTTP endpoint (of an SSE one: path '/sse')."""
+    tool_filter: list[str] | None = None
+    """The names of the server's tools to use (Manual mode); None: every tool it lists."""
+    timeout: float = 60.0
+    """Seconds to wait for each answer of the server: connecting, listing its tools, each tool call."""
+
+
 class Agent(BaseModel):
     """A model plus tools and the loop's limits (Flow-Like's Agent)."""
 
     model: LanguageModel
     system_prompt: str = ""
     tools: list[AgentTool] = []
+    mcp_servers: list[McpServer] = []
     max_iter: int = 15
     infinite_context: bool = False
     max_context_tokens: int = 32000

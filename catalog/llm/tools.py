@@ -61,12 +61,12 @@ def tool_from_board(path: str | Path) -> AgentTool:
     board = Board.load(path)
     exposed = [v for v in board.variables.values() if v.exposed]
     properties = {v.name: json_schema(v.data_type, v.value_type, v.schema_, v.description) for v in exposed}
-    return AgentTool(name=_tool_name(board.name), description=board.description or board.name, board=str(path),
+    return AgentTool(name=tool_name(board.name), description=board.description or board.name, board=str(path),
                      parameters={"type": "object", "properties": properties,
                                  "required": [v.name for v in exposed if v.default_value is None]})
 
 
-def _tool_name(name: str) -> str:
+def tool_name(name: str) -> str:
     """Tool names allow letters, digits, '_' and '-' only."""
     return "".join(c if c.isalnum() or c in "_-" else "_" for c in name)[:64] or "board"
 
