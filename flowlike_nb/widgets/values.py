@@ -13,7 +13,7 @@ from typing import Any
 
 from flowlike_core.board import Board
 from flowlike_core.errors import FlowLikeError
-from flowlike_core.run import Run
+from flowlike_core.run import Run, value_key
 from flowlike_nb.widgets.thumbnails import thumbnail
 
 TEXT_CHARS = 300
@@ -77,7 +77,7 @@ def pin_value(run: Run | None, board: Board, node_id: str, pin_id: str) -> tuple
         pin = node.pins[pin_key]
     if run is None:
         return False, None
-    key = f"{node.id}/{pin.id}"
+    key = value_key(node.id, pin.id)
     return (key in run.values, run.values.get(key))
 
 
