@@ -30,6 +30,7 @@ from flowlike_catalog.web.http import (
     http_base_url,
     token_refresh,
 )
+from flowlike_catalog.web.paging import collect
 from flowlike_catalog.web.service_pins import text_out
 from pydantic import BaseModel, ConfigDict, SecretStr
 
@@ -130,6 +131,20 @@ class Google:
         if raw:
             return response.body
         return json.loads(response.body) if response.body.strip() else {}
+
+    async def listing(self, service: str, path: str, key: str, params: dict[str, Any], *, limit: int = 0,
+                      size: tuple[str, int] = ("", 0), page_token: str = "") -> tuple[list[Any], str]:
+        """A listing's `key` items, following Google's nextPageToken from `page_token` until `limit` items (0: all;
+        the web pack's paging); each page asks for what is still wanted in the `size` parameter (its name and the
+        service's most). Also the token of the page after the last one read (empty when done)."""
+        name, most = size
+
+        async def page(token: str | None, wanted: int) -> tuple[list[Any], str | None]:
+            asked = {name: min(wanted or most, most)} if name else {}
+            found = await self.call(service, "GET", path, params=params | asked | {"pageToken": token})
+            return found.get(key) or [], found.get("nextPageToken")
+
+        return await collect(self.ctx, page, limit, what=f"Google {service.title()}'s {path}", start=page_token or None)
 
 
 def required(value: str, what: str) -> str:

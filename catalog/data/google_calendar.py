@@ -1,5 +1,7 @@
 """Google Calendar (REST v3): calendars, events (list, get, create, update, delete, quick add) and free/busy.
-Times go to Google as RFC 3339; a Date input without a zone is UTC."""
+Times go to Google as RFC 3339; a Date input without a zone is UTC. List Calendars reads every page of the calendar
+list; List Events follows the pages from page_token until it has max_results events (0: all), and hands on the
+token of the page after them."""
 
 from __future__ import annotations
 
@@ -63,10 +65,10 @@ class ListCalendars(GoogleNode):
                           "time_zone, primary"), text_out("primary_calendar_id"))
 
     async def call(self, google: Google) -> dict[str, Any]:
-        found = await google.call("calendar", "GET", "/users/me/calendarList")
+        found, _ = await google.listing("calendar", "/users/me/calendarList", "items", {})
         calendars = [{"id": c["id"], "summary": c.get("summaryOverride") or c.get("summary", ""),
                       "description": c.get("description"), "time_zone": c.get("timeZone"),
-                      "primary": bool(c.get("primary"))} for c in found.get("items", [])]
+                      "primary": bool(c.get("primary"))} for c in found]
         primary = [c["id"] for c in calendars if c["primary"]]
         return {"calendars": calendars, "primary_calendar_id": primary[0] if primary else ""}
 
@@ -82,11 +84,11 @@ class ListEvents(GoogleNode):
 
     async def call(self, google: Google, *, calendar_id: str, time_min: str, time_max: str, max_results: int,
                    page_token: str) -> dict[str, Any]:
-        found = await google.call("calendar", "GET", events_path(calendar_id), params={
-            "timeMin": time_min, "timeMax": time_max, "maxResults": max(1, min(max_results, 2500)),
-            "pageToken": page_token, "singleEvents": True, "orderBy": "startTime"})
-        return {"events": [calendar_event(e) for e in found.get("items", [])],
-                "next_page_token": found.get("nextPageToken", "")}
+        found, following = await google.listing(
+            "calendar", events_path(calendar_id), "items",
+            {"timeMin": time_min, "timeMax": time_max, "singleEvents": True, "orderBy": "startTime"},
+            limit=max_results, size=("maxResults", 2500), page_token=page_token)
+        return {"events": [calendar_event(e) for e in found], "next_page_token": following}
 
 
 class GetEvent(GoogleNode):

@@ -1,5 +1,7 @@
 """Google Drive (REST v3): listing, searching, reading and downloading files, folders, copies, moves and
-deletes. Google's own formats (Docs, Sheets, Slides) have no bytes of their own: reading one exports it."""
+deletes. Google's own formats (Docs, Sheets, Slides) have no bytes of their own: reading one exports it. Listings
+follow Drive's pages (nextPageToken) until they have page_size files (0: all): Drive may answer a page with fewer
+files than asked even when more match."""
 
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ CATEGORY = "Data/Google/Drive"
 CAPABILITIES = ("network",)
 
 FOLDER = "application/vnd.google-apps.folder"
+MOST_A_PAGE = ("pageSize", 1000)
+PAGE_SIZE = int_in("page_size", 100, "At most this many (0: all); Drive's pages are followed until then")
 ITEM_FIELDS = "id,name,mimeType,size,createdTime,modifiedTime,webViewLink,parents"
 EXPORT_DEFAULTS = {"application/vnd.google-apps.document": "text/plain",
                    "application/vnd.google-apps.spreadsheet": "text/csv",
@@ -26,6 +30,13 @@ async def drive(google: Google, method: str, path: str, *, params: dict[str, Any
     """A Drive call that reaches shared drives too (Drive leaves them out unless told)."""
     return await google.call("drive", method, path, params={**(params or {}), "supportsAllDrives": True},
                              body=body, raw=raw)
+
+
+async def listing(google: Google, params: dict[str, Any], limit: int) -> list[dict[str, Any]]:
+    """The files a Drive query lists, in every drive (`limit`: at most this many, 0: all)."""
+    files, _ = await google.listing("drive", "/files", "files", params | {
+        "includeItemsFromAllDrives": True, "supportsAllDrives": True}, limit=limit, size=MOST_A_PAGE)
+    return files
 
 
 def drive_item(file: dict[str, Any]) -> dict[str, Any]:
@@ -60,7 +71,7 @@ class ListFiles(GoogleNode):
     friendly_name = "List Google Drive Files"
     description = "The files in a folder (My Drive's root by default), optionally narrowed by a Drive query."
     inputs = (text_in("folder_id", "root"), text_in("query", "", "Drive query syntax, e.g. name contains 'report'"),
-              int_in("page_size", 100, "At most 1000"), bool_in("include_folders", False))
+              PAGE_SIZE, bool_in("include_folders", False))
     outputs = (struct_out("files", array=True, description="GoogleDriveFile: id, name, mime_type, size, path"),
                int_out("file_count"))
 
@@ -72,12 +83,10 @@ class ListFiles(GoogleNode):
             parts.append(f"mimeType != '{FOLDER}'")
         if query:
             parts.append(f"({query})")
-        found = await drive(google, "GET", "/files", params={
-            "q": " and ".join(parts), "includeItemsFromAllDrives": True,
-            "pageSize": max(1, min(page_size, 1000)), "fields": "nextPageToken,files(id,name,mimeType,size)"})
+        fields = "nextPageToken,files(id,name,mimeType,size)"
+        found = await listing(google, {"q": " and ".join(parts), "fields": fields}, page_size)
         files = [{"id": f["id"], "name": f.get("name", ""), "mime_type": f.get("mimeType", ""),
-                  "size": int(f["size"]) if f.get("size") else None, "path": f"gdrive://{f['id']}"}
-                 for f in found.get("files", [])]
+                  "size": int(f["size"]) if f.get("size") else None, "path": f"gdrive://{f['id']}"} for f in found]
         return {"files": files, "file_count": len(files)}
 
 
@@ -122,16 +131,14 @@ class Search(GoogleNode):
     name = "data_google_drive_search"
     friendly_name = "Search Drive"
     description = "Files and folders anywhere in Drive matching a Drive query (e.g. fullText contains 'budget')."
-    inputs = (text_in("query", description="Drive query syntax"), int_in("page_size", 100))
+    inputs = (text_in("query", description="Drive query syntax"), PAGE_SIZE)
     outputs = (struct_out("files", array=True, description="GoogleDriveItem"), int_out("count"))
 
     async def call(self, google: Google, *, query: str, page_size: int) -> dict[str, Any]:
         if not query:
             raise ValueError("query is required (Drive query syntax, e.g. name contains 'report')")
-        found = await drive(google, "GET", "/files", params={
-            "q": query, "includeItemsFromAllDrives": True, "pageSize": max(1, min(page_size, 1000)),
-            "fields": f"nextPageToken,files({ITEM_FIELDS})"})
-        files = [drive_item(f) for f in found.get("files", [])]
+        found = await listing(google, {"q": query, "fields": f"nextPageToken,files({ITEM_FIELDS})"}, page_size)
+        files = [drive_item(f) for f in found]
         return {"files": files, "count": len(files)}
 
 

@@ -9,7 +9,7 @@ a confidential app) too, a token Graph refuses (they last about an hour) is rene
 platform's token endpoint and the call sent again (the web pack's HTTP layer). Nodes hand on Graph's documented
 JSON objects as they come; Graph's error answer (`{"error": {"code", "message"}}`) fires Error with its code and
 message (or fails the node when Error is not wired). Lists follow `@odata.nextLink` until they have all items, or
-`top` of them.
+`top` of them (the web pack's paging: at most 1000 pages).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from flowlike_catalog.web.http import (
     send,
     token_refresh,
 )
+from flowlike_catalog.web.paging import collect
 from flowlike_catalog.web.service_pins import int_in
 from pydantic import BaseModel, ConfigDict, SecretStr
 
@@ -45,8 +46,6 @@ CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
 GRAPH_URL = "https://graph.microsoft.com/v1.0"
 TOKEN_URL = "https://login.microsoftonline.com/common/oauth2/v2.0/token"
 GRAPH_SCOPE = "https://graph.microsoft.com/.default offline_access"
-MAX_PAGES = 1000
-"""A listing that still has a next page after this many is cut short with an error (a server that loops)."""
 
 
 class MicrosoftGraphProvider(BaseModel):
@@ -180,20 +179,16 @@ class Graph:
     async def list(self, path: str, params: dict[str, Any] | None = None, top: int = 0, *,
                    beta: bool = False) -> list[Any]:
         """Every item of a collection (at most `top` when above 0), following `@odata.nextLink` page by page."""
-        if top < 0:
-            raise ValueError(f"top must be 0 (all) or more, got {top}")
-        url, items = self.url(path, params, beta=beta), []
         origin = urlsplit(self.provider.base_url)[:2]
-        for _ in range(MAX_PAGES):
-            page = parsed(await self.send("GET", url))
-            items.extend(page.get("value") or [])
-            url = page.get("@odata.nextLink")
-            if not url or (top and len(items) >= top):
-                return items[:top] if top else items
-            if urlsplit(url)[:2] != origin:  # the token only goes where the provider points
-                raise GraphError(f"Microsoft Graph's next page {url!r} is not on {self.provider.base_url}")
-            self.ctx.check_cancelled()
-        raise GraphError(f"{path} still had more pages after {MAX_PAGES}")
+
+        async def page(url: str | None, wanted: int) -> tuple[list[Any], str | None]:
+            found = parsed(await self.send("GET", url or self.url(path, params, beta=beta)))
+            following = found.get("@odata.nextLink")
+            if following and urlsplit(following)[:2] != origin:  # the token only goes where the provider points
+                raise GraphError(f"Microsoft Graph's next page {following!r} is not on {self.provider.base_url}")
+            return found.get("value") or [], following
+
+        return (await collect(self.ctx, page, top, what=f"Microsoft Graph's {path}"))[0]
 
 
 # ---- what several modules send -------------------------------------------------------------------------------

@@ -19,6 +19,11 @@ from fake_server import TokenEndpoint, token_route
 TOKEN = "ya29.local-test-token"
 FOLDER = "application/vnd.google-apps.folder"
 DOC = "application/vnd.google-apps.document"
+DRIVE_PAGE_MOST = 3
+"""Files a Drive page holds at most here, whatever pageSize asks: Drive may answer with fewer files than asked while
+more match (its nextPageToken says so), which the listing nodes must follow."""
+CALENDAR_LIST_PAGE = 1
+"""Calendars a calendar-list page holds when maxResults is not given: small, so that List Calendars pages."""
 
 
 def google_flow(url: str, token: str = TOKEN, **settings: Any) -> ServiceFlow:
@@ -222,9 +227,12 @@ def google_app() -> Any:  # noqa: C901 - one route table for the fake, read top 
         except ValueError as exc:
             return google_error(400, f"Invalid Value: {exc}", "INVALID_ARGUMENT")
         inner = re.search(r"files\(([^)]*)\)", fields)
-        listed = listed[:int(query.get("pageSize", 100))]
-        return JSONResponse({"kind": "drive#fileList", "files": [picked(f, inner[1] if inner else "")
-                                                                 for f in listed]})
+        start = int(query.get("pageToken") or 0)
+        end = start + min(int(query.get("pageSize", 100)), DRIVE_PAGE_MOST)
+        page = {"kind": "drive#fileList", "files": [picked(f, inner[1] if inner else "") for f in listed[start:end]]}
+        if end < len(listed) and "nextPageToken" in fields:
+            page["nextPageToken"] = str(end)
+        return JSONResponse(page)
 
     async def file(request: Request, payload: Any, ident: str) -> Response:
         found = state.files.get(ident)
@@ -375,7 +383,12 @@ def google_app() -> Any:  # noqa: C901 - one route table for the fake, read top 
             event["hangoutLink"] = f"https://meet.google.com/{code}"
 
     async def calendar_list(request: Request, payload: Any) -> Response:
-        return JSONResponse({"kind": "calendar#calendarList", "items": state.calendars})
+        start = int(request.query_params.get("pageToken") or 0)
+        end = start + int(request.query_params.get("maxResults", CALENDAR_LIST_PAGE))
+        page = {"kind": "calendar#calendarList", "items": state.calendars[start:end]}
+        if end < len(state.calendars):
+            page["nextPageToken"] = str(end)
+        return JSONResponse(page)
 
     async def events(request: Request, payload: Any, calendar: str) -> Response:
         found = state.calendar(calendar)

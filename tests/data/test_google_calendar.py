@@ -25,6 +25,7 @@ def test_calendars_and_an_event_lifecycle(gs) -> None:
     assert calendars["primary_calendar_id"] == "ada@example.org"
     assert calendars["calendars"][1] == {"id": "team@group.calendar.google.com", "summary": "Team",
                                          "description": None, "time_zone": None, "primary": False}
+    assert [r["query"].get("pageToken") for r in gs.state.requests] == [None, "1"]  # the fake's pages: 1 calendar
 
     board = google_flow(gs.url)
     created = board.step("data_google_calendar_create_event", summary="Review", location="Room 1",
@@ -36,12 +37,12 @@ def test_calendars_and_an_event_lifecycle(gs) -> None:
     made = board.outputs(run, created)
     assert made["meet_link"].startswith("https://meet.google.com/") and made["event"]["hangout_link"] == \
         made["meet_link"]
-    post = gs.state.requests[1]
+    post = gs.state.requests[2]
     assert post["path"] == "/calendar/v3/calendars/primary/events" and post["query"] == {"conferenceDataVersion": "1"}
     assert post["json"]["start"] == {"dateTime": "2026-03-01T09:00:00+00:00", "timeZone": "Europe/London"}
     assert post["json"]["attendees"] == [{"email": "bo@example.org"}, {"email": "cy@example.org"}]
     assert post["json"]["conferenceData"]["createRequest"]["conferenceSolutionKey"] == {"type": "hangoutsMeet"}
-    assert gs.state.requests[2]["json"] == {"summary": "Design review"}
+    assert gs.state.requests[3]["json"] == {"summary": "Design review"}
     event = board.outputs(run, updated)["event"]
     assert (event["summary"], event["location"], event["start"], event["attendees"][0]["email"]) == (
         "Design review", "Room 1", "2026-03-01T09:00:00+00:00", "bo@example.org")

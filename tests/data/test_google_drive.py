@@ -54,6 +54,27 @@ def test_list_read_and_download(gs) -> None:
     assert state.requests[-1]["path"] == f"/drive/v3/files/{doc['id']}/export"
 
 
+def test_listings_follow_drives_pages_up_to_page_size(gs) -> None:
+    for n in range(7):  # the fake answers at most 3 files a page, whatever pageSize asks
+        gs.state.add_file(f"r{n}.txt", "text/plain", content=b"x")
+    everything = one(google_flow(gs.url), "data_google_drive_list_files", page_size=0)
+    assert [f["name"] for f in everything["files"]] == [f"r{n}.txt" for n in range(7)]
+    assert everything["file_count"] == 7
+    assert [(r["query"]["pageSize"], r["query"].get("pageToken")) for r in gs.state.requests] == [
+        ("1000", None), ("1000", "3"), ("1000", "6")]
+    gs.state.requests.clear()
+    five = one(google_flow(gs.url), "data_google_drive_search", query="name contains 'r'", page_size=5)
+    assert [f["name"] for f in five["files"]] == [f"r{n}.txt" for n in range(5)] and five["count"] == 5
+    assert [(r["query"]["pageSize"], r["query"].get("pageToken")) for r in gs.state.requests] == [
+        ("5", None), ("2", "3")]  # each page asks for what is still wanted
+    board = google_flow(gs.url)
+    node = board.step("data_google_drive_list_files", page_size=-1)
+    back = board.flow.add("events_generic_return_result")
+    board.flow.wire(node, "error", back, "exec_in")
+    board.flow.wire(node, "error_message", back, "response")
+    assert "must be 0 (all) or more, got -1" in board.run().result
+
+
 def test_folders_copies_moves_and_deletes(gs) -> None:
     board = google_flow(gs.url)
     made = board.step("data_google_drive_create_folder", name="Archive")
