@@ -52,7 +52,8 @@ def pin_type_of(hint: Any) -> tuple[DataType, ValueType, dict | None]:
     """Map a Python type hint to (data type, value type, JSON schema); unknown hints are Generic.
 
     `list[int]` is an Integer Array, `dict[str, float]` a Float HashMap, `set[str]` a String HashSet,
-    a pydantic model a Struct with its JSON Schema, `Any` and everything else Generic.
+    `Literal["a", "b"]` the type of its values, a pydantic model a Struct with its JSON Schema, `Any` and everything
+    else Generic.
     """
     origin = typing.get_origin(hint)
     if origin is typing.Annotated:
@@ -60,6 +61,9 @@ def pin_type_of(hint: Any) -> tuple[DataType, ValueType, dict | None]:
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(hint) if a is not type(None)]
         return pin_type_of(args[0]) if len(args) == 1 else (DataType.GENERIC, ValueType.NORMAL, None)
+    if origin is typing.Literal:
+        kinds = {type(value) for value in typing.get_args(hint)}
+        return pin_type_of(kinds.pop()) if len(kinds) == 1 else (DataType.GENERIC, ValueType.NORMAL, None)
     containers = {list: ValueType.ARRAY, tuple: ValueType.ARRAY, set: ValueType.HASHSET,
                   frozenset: ValueType.HASHSET, dict: ValueType.HASHMAP}
     if origin in containers and typing.get_args(hint):

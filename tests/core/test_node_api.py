@@ -7,7 +7,7 @@ import dataclasses
 import sys
 import textwrap
 import types
-from typing import Annotated, Any, NamedTuple, TypeVar
+from typing import Annotated, Any, Literal, NamedTuple, TypeVar
 
 import pytest
 from pydantic import BaseModel
@@ -75,6 +75,16 @@ def test_type_hints_become_pins_and_docstring_the_description():
     assert pins["dx"]["direction"] == "Output" and pins["dy"]["data_type"] == "Integer"
     assert (pins["dy"]["friendly_name"], pins["dy"]["description"]) == ("Delta Y", "How far down")
     assert shift.func({"x": 1, "y": 1}, [], set(), {}) == (2, 2)
+
+
+def test_a_literal_hint_is_a_pin_of_its_values_type():
+    @node
+    def pick(mode: Literal["fast", "exact"] = "fast", level: Literal[1, 2] = 1, mixed: Literal["a", 1] = "a") -> str:
+        """Choose."""
+        return f"{mode}{level}{mixed}"
+
+    pins = pins_of(pick)
+    assert [pins[name]["data_type"] for name in ("mode", "level", "mixed")] == ["String", "Integer", "Generic"]
 
 
 def test_pin_metadata_rides_on_annotated():
