@@ -5,7 +5,9 @@ A provider struct holds the token (an internal integration's secret, or an OAuth
 client obtained: Notion's consent flow runs in a browser, which a board does not do) and the API's base URL. Given
 its refresh token and the integration's OAuth client id and secret too, an OAuth token Notion refuses is renewed at
 /v1/oauth/token (JSON, the client as Basic auth) and the call sent again (the web pack's HTTP layer).
-Nodes output Flow-Like's structs (snake_case fields); a 4xx/5xx answer fires Error with Notion's message.
+Nodes output Flow-Like's structs (snake_case fields); a 4xx/5xx answer fires Error with Notion's message. Lists
+follow Notion's cursor (next_cursor while has_more) until they have page_size items (0: all), a page of at most
+100 at a time.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from flowlike_catalog.web.http import (
     http_base_url,
     token_refresh,
 )
+from flowlike_catalog.web.paging import collect
 from flowlike_catalog.web.service_pins import bool_in, int_in, int_out, text_in, text_out
 from pydantic import BaseModel, ConfigDict, SecretStr
 
@@ -34,6 +37,7 @@ from flowlike_core import Context, DataType, Pin, ValueType, data_in, data_out, 
 CATEGORY = "Data/Notion"
 CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
 API_VERSION = "2022-06-28"
+MOST_A_PAGE = 100
 
 
 class NotionProvider(BaseModel):
@@ -115,6 +119,21 @@ class Notion:
             raise NotionError(f"Notion answered {response.status_code} to {method} {path}: {message}")
         return json.loads(response.body)
 
+    async def listing(self, method: str, path: str, body: dict[str, Any] | None = None, *,
+                      limit: int = 0) -> tuple[list[dict[str, Any]], bool]:
+        """A list's results, following next_cursor while has_more until `limit` of them (0: all; the web pack's
+        paging), and whether more follow. GET lists take the cursor in the query, POST ones in the body."""
+        async def page(cursor: str | None, wanted: int) -> tuple[list[dict[str, Any]], str | None]:
+            paging = {"page_size": min(wanted or MOST_A_PAGE, MOST_A_PAGE), "start_cursor": cursor}
+            if method == "GET":
+                found = await self.call("GET", path, params=paging)
+            else:
+                found = await self.call(method, path, (body or {}) | {k: v for k, v in paging.items() if v})
+            return found.get("results") or [], found.get("next_cursor") if found.get("has_more") else None
+
+        results, following = await collect(self.ctx, page, limit, what=f"Notion's {path}")
+        return results, bool(following)
+
 
 def plain(rich_text: list[dict[str, Any]] | None) -> str:
     return "".join(part.get("plain_text", "") for part in rich_text or [])
@@ -174,14 +193,15 @@ def blocks_from(content: str) -> list[dict[str, Any]]:
             for line in content.splitlines() if line.strip()]
 
 
-async def search(notion: Notion, query: str, kind: str, direction: str, page_size: int) -> dict[str, Any]:
-    body: dict[str, Any] = {"page_size": max(1, min(page_size, 100)),
-                            "sort": {"direction": direction, "timestamp": "last_edited_time"}}
+async def search(notion: Notion, query: str, kind: str, direction: str,
+                 page_size: int) -> tuple[list[dict[str, Any]], bool]:
+    """What a search finds (at most `page_size`, 0: all), and whether more follow."""
+    body: dict[str, Any] = {"sort": {"direction": direction, "timestamp": "last_edited_time"}}
     if query:
         body["query"] = query
     if kind != "all":
         body["filter"] = {"value": kind, "property": "object"}
-    return await notion.call("POST", "/search", body)
+    return await notion.listing("POST", "/search", body, limit=page_size)
 
 
 class NotionNode(ServiceNode):
@@ -200,7 +220,7 @@ class NotionNode(ServiceNode):
 
 
 
-PAGE_SIZE = int_in("page_size", 100, "At most 100")
+PAGE_SIZE = int_in("page_size", 100, "At most this many (0: all); Notion's pages are followed until then")
 DIRECTION = text_in("sort_direction", "descending", "ascending or descending")
 
 
@@ -218,9 +238,9 @@ class Search(NotionNode):
                    page_size: int) -> dict[str, Any]:
         if filter_type not in ("all", "page", "database"):
             raise ValueError(f"filter_type must be all, page or database, got {filter_type!r}")
-        found = await search(notion, query, filter_type, sort_direction, page_size)
-        results = [{"object_type": item["object"], **summary(item)} for item in found["results"]]
-        return {"results": results, "count": len(results), "has_more": bool(found.get("has_more"))}
+        found, more = await search(notion, query, filter_type, sort_direction, page_size)
+        results = [{"object_type": item["object"], **summary(item)} for item in found]
+        return {"results": results, "count": len(results), "has_more": more}
 
 
 class ListDatabases(NotionNode):
@@ -232,9 +252,8 @@ class ListDatabases(NotionNode):
                           "created_time, last_edited_time, icon_emoji"), int_out("count"))
 
     async def call(self, notion: Notion, *, query: str, page_size: int) -> dict[str, Any]:
-        found = await search(notion, query, "database", "descending", page_size)
-        databases = [{**summary(db), "description": plain(db.get("description")) or None}
-                     for db in found["results"]]
+        found, _ = await search(notion, query, "database", "descending", page_size)
+        databases = [{**summary(db), "description": plain(db.get("description")) or None} for db in found]
         return {"databases": databases, "count": len(databases)}
 
 
@@ -269,14 +288,15 @@ class QueryDatabase(NotionNode):
 
     async def call(self, notion: Notion, *, database_id: str, filter: str, sort_property: str, sort_direction: str,
                    page_size: int) -> dict[str, Any]:
-        body: dict[str, Any] = {"page_size": max(1, min(page_size, 100))}
+        body: dict[str, Any] = {}
         if filter.strip():
             body["filter"] = json_input(filter, "filter")
         if sort_property:
             body["sorts"] = [{"property": sort_property, "direction": sort_direction}]
-        found = await notion.call("POST", f"/databases/{required(database_id, 'database_id')}/query", body)
-        pages = [notion_page(page) for page in found["results"]]
-        return {"pages": pages, "count": len(pages), "has_more": bool(found.get("has_more"))}
+        found, more = await notion.listing("POST", f"/databases/{required(database_id, 'database_id')}/query", body,
+                                           limit=page_size)
+        pages = [notion_page(page) for page in found]
+        return {"pages": pages, "count": len(pages), "has_more": more}
 
 
 class GetPage(NotionNode):
@@ -291,15 +311,7 @@ class GetPage(NotionNode):
 
     async def call(self, notion: Notion, *, page_id: str, include_content: bool) -> dict[str, Any]:
         page = await notion.call("GET", f"/pages/{required(page_id, 'page_id')}")
-        found: list[dict[str, Any]] = []
-        cursor = None
-        while include_content:
-            batch = await notion.call("GET", f"/blocks/{page['id']}/children",
-                                      params={"page_size": 100, "start_cursor": cursor})
-            found += batch["results"]
-            cursor = batch.get("next_cursor")
-            if not batch.get("has_more") or not cursor:
-                break
+        found = (await notion.listing("GET", f"/blocks/{page['id']}/children"))[0] if include_content else []
         blocks = [{"id": b["id"], "block_type": b.get("type", ""), "has_children": bool(b.get("has_children")),
                    "content": b.get(b.get("type", ""), {})} for b in found]
         text = "\n".join(line for line in map(block_text, found) if line)

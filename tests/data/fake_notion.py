@@ -132,7 +132,7 @@ def notion_app() -> Any:  # noqa: C901 - one route table for the fake, read top 
                  title(i).lower()]
         backwards = (payload.get("sort") or {}).get("direction", "descending") == "descending"
         items.sort(key=lambda i: i["last_edited_time"], reverse=backwards)
-        return listing(items, payload.get("page_size", 100))
+        return listing(items, payload.get("page_size", 100), payload.get("start_cursor"))
 
     async def database(request: Request, payload: Any, ident: str) -> Response:
         found = state.databases.get(ident)
@@ -154,7 +154,7 @@ def notion_app() -> Any:  # noqa: C901 - one route table for the fake, read top 
         for sort in reversed(payload.get("sorts", [])):
             pages.sort(key=lambda p, name=sort["property"]: shown(p["properties"][name]),
                        reverse=sort["direction"] == "descending")
-        return listing(pages, payload.get("page_size", 100))
+        return listing(pages, payload.get("page_size", 100), payload.get("start_cursor"))
 
     async def pages(request: Request, payload: Any) -> Response:
         parent = payload.get("parent", {}).get("database_id")

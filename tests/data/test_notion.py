@@ -6,7 +6,7 @@ import json
 
 import pytest
 from data_boards import ServiceFlow, one
-from fake_notion import TOKEN
+from fake_notion import TOKEN, rich
 from flowlike_catalog.data import notion
 
 
@@ -116,3 +116,20 @@ def test_notion_errors(ns) -> None:
     bad = board(ns.url)
     bad.step("data_notion_query_database", database_id="x", filter="{not json")
     assert "filter is not valid JSON" in bad.flow.failure()
+
+
+def test_queries_follow_the_cursor_up_to_page_size(ns) -> None:
+    tasks = next(iter(ns.state.databases))
+    for n in range(120):  # with the two pages already there: 122, more than one page of 100
+        ns.state.page(tasks, {"Name": {"id": "title", "type": "title", "title": rich(f"Task {n}")}},
+                      "2026-02-01T10:00:00.000Z")
+    everything = one(board(ns.url), "data_notion_query_database", database_id=tasks, page_size=0)
+    assert everything["count"] == 122 and everything["has_more"] is False
+    assert len({p["id"] for p in everything["pages"]}) == 122
+    assert [r["json"] for r in ns.state.requests] == [{"page_size": 100}, {"page_size": 100, "start_cursor": "100"}]
+    ns.state.requests.clear()
+    some = one(board(ns.url), "data_notion_query_database", database_id=tasks, page_size=110)
+    assert some["count"] == 110 and some["has_more"] is True
+    assert [r["json"] for r in ns.state.requests] == [{"page_size": 100}, {"page_size": 10, "start_cursor": "100"}]
+    found = one(board(ns.url), "data_notion_search", query="task", page_size=0)
+    assert found["count"] == 121 and found["has_more"] is False  # the 120 tasks and the Tasks database
