@@ -4,7 +4,8 @@ refresh token and client id are given, any token, or one a service principal get
 the nodes for jobs and their runs (Jobs API 2.1), clusters and SQL warehouses (2.0), and SQL statements (the
 Statement Execution API 2.0: the answer's chunks are followed and its values typed from the result schema).
 
-Objects are handed on as Databricks documents them (snake_case already, Flow-Like's shape). Every node has
+Objects are handed on as Databricks documents them (snake_case already, Flow-Like's shape); lists that page
+(clusters, Unity Catalog) are read to their last page (next_page_token). Every node has
 Flow-Like's Error output: a 4xx/5xx answer fires it with Databricks' error code and message.
 """
 
@@ -27,6 +28,7 @@ from flowlike_catalog.web.http import (
     fetch,
     token_refresh,
 )
+from flowlike_catalog.web.paging import collect
 from flowlike_catalog.web.service_pins import int_in, text_in
 from pydantic import BaseModel, ConfigDict, SecretStr
 
@@ -145,6 +147,14 @@ class Databricks:
             raise DatabricksError(f"Databricks answered {response.status_code} to {method} {path}: "
                                   f"{service_message(response.body)}")
         return json.loads(response.body) if response.body.strip() else {}
+
+    async def listing(self, path: str, key: str, **params: Any) -> list[dict[str, Any]]:
+        """Every `key` item of a listing, following next_page_token page by page (the web pack's paging)."""
+        async def page(token: str | None, wanted: int) -> tuple[list[dict[str, Any]], str | None]:
+            found = await self.call("GET", path, params=params | {"page_token": token})
+            return found.get(key) or [], found.get("next_page_token")
+
+        return (await collect(self.ctx, page, what=f"Databricks' {path}"))[0]
 
 
 def struct_out(name: str, array: bool = False, description: str = "") -> PinSpec:
@@ -285,7 +295,7 @@ class ListClusters(DatabricksNode):
     outputs = (struct_out("clusters", array=True), COUNT)
 
     async def call(self, databricks: Databricks) -> dict[str, Any]:
-        clusters = (await databricks.call("GET", "/api/2.0/clusters/list")).get("clusters", [])
+        clusters = await databricks.listing("/api/2.0/clusters/list", "clusters")
         return {"clusters": clusters, "count": len(clusters)}
 
 

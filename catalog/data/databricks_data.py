@@ -74,17 +74,6 @@ class ReadDbfs(DatabricksNode):
         return {"content": read.get("data", ""), "bytes_read": read.get("bytes_read", 0)}
 
 
-async def listing(databricks: Databricks, path: str, key: str, **params: Any) -> list[dict[str, Any]]:
-    """Every page of a Unity Catalog listing (next_page_token)."""
-    items, token = [], ""
-    while True:
-        found = await databricks.call("GET", path, params=params | {"page_token": token})
-        items += found.get(key, [])
-        token = found.get("next_page_token") or ""
-        if not token:
-            return items
-
-
 class ListCatalogs(DatabricksNode):
     name = "data_databricks_list_catalogs"
     friendly_name = "List Catalogs"
@@ -93,7 +82,7 @@ class ListCatalogs(DatabricksNode):
     outputs = (struct_out("catalogs", array=True), COUNT)
 
     async def call(self, databricks: Databricks) -> dict[str, Any]:
-        catalogs = await listing(databricks, "/api/2.1/unity-catalog/catalogs", "catalogs")
+        catalogs = await databricks.listing("/api/2.1/unity-catalog/catalogs", "catalogs")
         return {"catalogs": catalogs, "count": len(catalogs)}
 
 
@@ -108,7 +97,7 @@ class ListSchemas(DatabricksNode):
     async def call(self, databricks: Databricks, *, catalog_name: str) -> dict[str, Any]:
         if not catalog_name.strip():
             raise ValueError("catalog_name is required")
-        schemas = await listing(databricks, "/api/2.1/unity-catalog/schemas", "schemas", catalog_name=catalog_name)
+        schemas = await databricks.listing("/api/2.1/unity-catalog/schemas", "schemas", catalog_name=catalog_name)
         return {"schemas": schemas, "count": len(schemas)}
 
 
@@ -123,6 +112,6 @@ class ListTables(DatabricksNode):
     async def call(self, databricks: Databricks, *, catalog_name: str, schema_name: str) -> dict[str, Any]:
         if not catalog_name.strip() or not schema_name.strip():
             raise ValueError("catalog_name and schema_name are required")
-        tables = await listing(databricks, "/api/2.1/unity-catalog/tables", "tables", catalog_name=catalog_name,
+        tables = await databricks.listing("/api/2.1/unity-catalog/tables", "tables", catalog_name=catalog_name,
                                schema_name=schema_name)
         return {"tables": tables, "count": len(tables)}

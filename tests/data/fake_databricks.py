@@ -124,7 +124,7 @@ def databricks_app() -> Any:  # noqa: C901 - one route table for the fake, read 
     # ---- clusters and warehouses --------------------------------------------------------------------------
 
     async def clusters_list(request: Request, body: Any) -> Response:
-        return JSONResponse({"clusters": list(state.clusters.values())})
+        return paged(request, "clusters", list(state.clusters.values()))
 
     def cluster_or_error(ident: str) -> dict[str, Any] | Response:
         found = state.clusters.get(ident)

@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 import pytest
-from data_boards import ServiceFlow
+from data_boards import ServiceFlow, one
 from fake_databricks import CLIENT_ID, CLIENT_SECRET, FILE, PAT, SP_TOKEN
 from flowlike_catalog.data import databricks
 
@@ -155,6 +155,14 @@ def test_dbfs(workspace) -> None:
     board = pat(workspace)
     board.step("data_databricks_list_dbfs", path="FileStore")
     assert "a DBFS path is absolute" in board.flow.failure()
+
+
+def test_cluster_list_follows_page_tokens(workspace) -> None:
+    for n in range(4):  # five clusters: three pages of two
+        workspace.clusters[f"c{n}"] = {"cluster_id": f"c{n}", "cluster_name": f"c{n}", "state": "RUNNING"}
+    listed = one(pat(workspace), "data_databricks_list_clusters")
+    assert [c["cluster_id"] for c in listed["clusters"]] == ["0302-ab", "c0", "c1", "c2", "c3"]
+    assert [r["query"].get("page_token") for r in sent(workspace, "/clusters/list")] == [None, "2", "4"]
 
 
 def test_unity_catalog_follows_page_tokens(workspace) -> None:
