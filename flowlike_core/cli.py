@@ -83,8 +83,8 @@ def parse_value(board: Board, name: str, text: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise BadInput(f"--var {name}={text}: not a {variable.value_type.value}<{variable.data_type.value}> "
-                       f"value ({exc.msg})") from exc
+        raise BadInput(f"{name}={text}: not a {variable.value_type.value}<{variable.data_type.value}> "
+                       f"value (read as JSON: {exc.msg})") from exc
 
 
 class RunReporter(Listener):

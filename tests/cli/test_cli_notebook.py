@@ -51,3 +51,9 @@ def test_the_summary_counts_folded_executions_as_flowlike_run_does(notebook, tmp
     by_notebook = re.search(r"(\d+) node executions", capsys.readouterr().out)
     assert by_run and by_notebook and int(by_run[1]) > 300
     assert by_notebook[1] == by_run[1]
+
+
+def test_a_bad_value_names_the_parameter_not_an_option_of_another_command(notebook, tmp_path, capsys):
+    assert main(["notebook", str(LOOP), str(notebook), str(tmp_path / "out.ipynb"), "-p", "threshold", "x"]) == 2
+    err = capsys.readouterr().err
+    assert "threshold=x: not a Normal<Integer> value" in err and "--var" not in err
