@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flowlike_core import Context, DataType, NodeType, PinOptions, ValueType, data_in, data_out, exec_in, exec_out
 
 _ARRAY = data_in("array", DataType.GENERIC, ValueType.ARRAY, generic="T",
@@ -18,8 +20,8 @@ class ForEach(NodeType):
     pins = (exec_in(), _ARRAY, exec_out("exec_out", "Loop Body"), _VALUE, _INDEX,
             exec_out("done", "Completed"))
 
-    async def run(self, ctx: Context) -> None:
-        await ctx.fire_for_each("exec_out", ctx.get_input("array") or ())
+    async def run(self, ctx: Context, *, array: list[Any] | None) -> None:
+        await ctx.fire_for_each("exec_out", array or ())
         ctx.activate("done")
 
 
@@ -97,13 +99,13 @@ class ParallelForEach(NodeType):
                                 "a LocalCluster). Processes and dask read variables as they were at the start"),
             exec_out("exec_out", "Loop Body"), _VALUE, _INDEX, exec_out("done", "Completed"))
 
-    async def run(self, ctx: Context) -> None:
+    async def run(self, ctx: Context, *, array: list[Any] | None, max_concurrent: int, cancel_on_failure: bool,
+                  workers: str) -> None:
         from flowlike_core.parallel import fire_each
 
-        items = list(ctx.get_input("array") or ())
+        items = list(array or ())
         await fire_each(ctx, "exec_out", [{"value": item, "index": index} for index, item in enumerate(items)],
-                        max_concurrent=ctx.get_input("max_concurrent"),
-                        cancel_rest=ctx.get_input("cancel_on_failure"), workers=ctx.get_input("workers"))
+                        max_concurrent=max_concurrent, cancel_rest=cancel_on_failure, workers=workers)
         ctx.set_output("value", items[-1] if items else None)
         ctx.set_output("index", len(items) - 1 if items else 0)
         ctx.progress(len(items), len(items))

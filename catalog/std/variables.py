@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flowlike_core import Context, DataType, NodeType, data_in, data_out, exec_in, exec_out
 
 _NAME = data_in("var_ref", DataType.STRING, friendly_name="Variable", required=True,
@@ -15,8 +17,8 @@ class GetVariable(NodeType):
     description = "The current value of a board variable."
     pins = (_NAME, data_out("value_ref", DataType.GENERIC, friendly_name="Value"))
 
-    def run(self, ctx: Context) -> None:
-        ctx.set_output("value_ref", ctx.get_variable(ctx.get_input("var_ref")))
+    def run(self, ctx: Context, *, var_ref: str) -> None:
+        ctx.set_output("value_ref", ctx.get_variable(var_ref))
 
 
 class SetVariable(NodeType):
@@ -32,9 +34,8 @@ class SetVariable(NodeType):
         data_out("value_ref", DataType.GENERIC, friendly_name="New Value"),
     )
 
-    def run(self, ctx: Context) -> None:
-        value = ctx.get_input("value_in")
-        ctx.set_variable(ctx.get_input("var_ref"), value)
-        ctx.set_output("value_ref", value)
+    def run(self, ctx: Context, *, var_ref: str, value_in: Any) -> None:
+        ctx.set_variable(var_ref, value_in)
+        ctx.set_output("value_ref", value_in)
         ctx.activate("exec_out")
 
