@@ -100,8 +100,8 @@ def agent_register_function_tools(
 @node(friendly_name="Register MCP Tools", category=BUILDER, capabilities=["processes", "network"])
 def agent_register_mcp_tools(
     agent_in: AgentIn,
-    uri: Annotated[str, Pin("MCP Server URI", "An http(s) URL (Streamable HTTP; SSE when the path ends in '/sse') "
-                            "or 'stdio:COMMAND ARGS...' to start the server as a process")] = "",
+    uri: Annotated[str, Pin("MCP Server URI", "An http(s) URL (Streamable HTTP or SSE) or 'stdio:COMMAND ARGS...' "
+                            "to start the server as a process")] = "",
     mode: Annotated[str, Pin(valid_values=("Automatic", "Manual"),
                              description="Automatic: every tool the server lists; Manual: the tools named in Tools")
                     ] = "Automatic",

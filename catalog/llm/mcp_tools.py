@@ -1,10 +1,11 @@
 """Agent tools served by MCP servers (Model Context Protocol), through the protocol's official Python SDK.
 
 A server is named by one URI, as Flow-Like's 'Register MCP Tools' takes it: an http(s) URL speaks Streamable
-HTTP (the older HTTP+SSE transport when its path ends in '/sse'), and 'stdio:COMMAND ARGS...' starts the command
-and speaks over its stdin and stdout. An agent run opens one session per server and lists its tools (tools/list);
-the model's calls of them go to that session (tools/call); every session closes when the run ends, however it
-ends, and a stdio server's process ends with its session. The SDK is imported only when an agent has servers.
+HTTP, or the older HTTP+SSE transport when the server refuses that (the fallback the protocol advises clients),
+and 'stdio:COMMAND ARGS...' starts the command and speaks over its stdin and stdout. An agent run opens one
+session per server and lists its tools (tools/list); the model's calls of them go to that session (tools/call);
+every session closes when the run ends, however it ends, and a stdio server's process ends with its session.
+The SDK is imported only when an agent has servers.
 """
 
 from __future__ import annotations
@@ -34,16 +35,16 @@ MAX_PAGES = 100
 
 
 def transport(uri: str) -> str:
-    """'stdio', 'sse' or 'http': how to reach the server a URI names, or a clear error for what names none."""
+    """'stdio' or 'http': how to reach the server a URI names, or a clear error for what names none."""
     if uri.startswith(STDIO):
         if not shlex.split(uri[len(STDIO):]):
             raise ValueError(f"MCP server {uri!r}: no command after 'stdio:'")
         return "stdio"
     parts = urlsplit(uri)
     if parts.scheme in ("http", "https") and parts.netloc:
-        return "sse" if parts.path.rstrip("/").endswith("/sse") else "http"
-    raise ValueError(f"MCP server URI {uri!r}: use an http(s):// URL (Streamable HTTP, or SSE when its path ends in "
-                     "'/sse') or 'stdio:COMMAND ARGS...' (a server started as a process)")
+        return "http"
+    raise ValueError(f"MCP server URI {uri!r}: use an http(s):// URL (Streamable HTTP or SSE) or "
+                     "'stdio:COMMAND ARGS...' (a server started as a process)")
 
 
 class McpSession:
@@ -57,16 +58,7 @@ class McpSession:
         """The server's name of each tool, by the name the model calls it (letters, digits, '_' and '-')."""
 
     def failure(self, doing: str, error: BaseException) -> RuntimeError:
-        """An error that names the server and what failed, with the stdio server's last error output."""
-        message = f"MCP server {self.server.uri!r}: {doing} failed: {describe(error, self.server.timeout)}"
-        said = self.stderr_tail()
-        return RuntimeError(f"{message} (the server's error output ends: {said})" if said else message)
-
-    def stderr_tail(self) -> str:
-        if self.stderr is None:
-            return ""
-        self.stderr.seek(0)
-        return self.stderr.read()[-STDERR_TAIL:].strip()
+        return failure(self.server, self.stderr, doing, error)
 
     async def list_tools(self) -> list[AgentTool]:
         """The server's tools (every page of tools/list), kept to the server's tool filter."""
@@ -165,21 +157,34 @@ async def _open(server: McpServer, files: ExitStack) -> McpSession:
     except ImportError:
         raise ImportError("MCP tools need the MCP SDK: pip install 'flowlike-nb[llm]'") from None
 
-    how = transport(server.uri)
     stderr = None
-    if how == "stdio":
+    if transport(server.uri) == "stdio":
         command, *args = shlex.split(server.uri[len(STDIO):])
         error_output = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")  # noqa: SIM115 - kept open
         stderr = files.enter_context(error_output)  # for the life of the session
-        target: Any = stdio_client(StdioServerParameters(command=command, args=args), errlog=stderr)
-    else:
-        target = sse_client(server.uri, timeout=server.timeout) if how == "sse" else server.uri
-    session = McpSession(server, Client(target, read_timeout_seconds=server.timeout), stderr)
-    try:
-        await session.client.__aenter__()
-    except Exception as error:
-        raise session.failure("connecting", error) from error
-    return session
+        targets: list[Any] = [stdio_client(StdioServerParameters(command=command, args=args), errlog=stderr)]
+    else:  # Streamable HTTP first, then the older HTTP+SSE transport
+        targets = [server.uri, sse_client(server.uri, timeout=server.timeout)]
+    errors = []
+    for target in targets:
+        client = Client(target, read_timeout_seconds=server.timeout)
+        try:
+            await client.__aenter__()
+        except Exception as error:
+            errors.append(error)
+            continue
+        return McpSession(server, client, stderr)
+    raise failure(server, stderr, "connecting", ExceptionGroup("connecting", errors)) from errors[0]
+
+
+def failure(server: McpServer, stderr: IO[str] | None, doing: str, error: BaseException) -> RuntimeError:
+    """An error that names the server and what failed, with the stdio server's last error output."""
+    message = f"MCP server {server.uri!r}: {doing} failed: {describe(error, server.timeout)}"
+    said = ""
+    if stderr is not None:
+        stderr.seek(0)
+        said = stderr.read()[-STDERR_TAIL:].strip()
+    return RuntimeError(f"{message} (the server's error output ends: {said})" if said else message)
 
 
 def describe(error: BaseException, timeout: float) -> str:

@@ -208,7 +208,7 @@ class McpServer(BaseModel):
     """An MCP server whose tools an agent calls (Flow-Like's McpServerConfig, with a timeout of its own)."""
 
     uri: str
-    """'stdio:COMMAND ARGS...', or the http(s) URL of a Streamable HTTP endpoint (of an SSE one: path '/sse')."""
+    """'stdio:COMMAND ARGS...', or the http(s) URL of a Streamable HTTP (or an older HTTP+SSE) endpoint."""
     tool_filter: list[str] | None = None
     """The names of the server's tools to use (Manual mode); None: every tool it lists."""
     timeout: float = 60.0

@@ -202,3 +202,9 @@ def test_a_cancelled_run_ends_the_server_process(b, server, tmp_path):
     handle.cancel()
     assert handle.wait(DEADLINE).status is RunStatus.CANCELLED
     wait_for(lambda: gone(pid), f"the server process {pid} to end")
+
+
+def test_a_url_that_serves_no_mcp_fails_the_run_naming_it(b, server, http_server):
+    uri = http_server[0].rsplit("/", 1)[0] + "/nothing"
+    run = mcp_run(b, server, uri)
+    assert f"MCP server {uri!r}: connecting failed: " in str(run.error) and "404" in str(run.error)
