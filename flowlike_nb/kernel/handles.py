@@ -16,6 +16,7 @@ through to the model on every access, so the editor, undo and redo and cells nev
 from __future__ import annotations
 
 import html
+import keyword
 import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -574,6 +575,8 @@ class Board:
 
         `pin` is a handle or `"node.pin"`. One binding per variable name: binding again replaces it.
         """
+        if not name.isidentifier() or keyword.iskeyword(name):
+            raise BoardError(f"{name!r} is not a Python variable name: a bound pin's value is assigned to it")
         handle = self._pin(pin) if isinstance(pin, str) else pin
         if handle.core.is_input or handle.core.is_exec:
             raise BoardError(f"only data outputs can be bound to variables, not {handle!r}")

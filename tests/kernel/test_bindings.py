@@ -86,3 +86,11 @@ def test_feeding_board_variables_from_notebook_values(shell: InteractiveShell) -
     del shell.user_ns["n_rows"]
     with pytest.raises(UnknownVariableError, match="notebook variable 'n_rows' is not defined"):
         board.run()
+
+
+@pytest.mark.parametrize("name", ["not a name", "1st", "class", ""])
+def test_a_binding_needs_a_python_variable_name(name: str) -> None:
+    board = frame_board()
+    with pytest.raises(BoardError, match="is not a Python variable name"):
+        board.bind("frame.result", name)
+    assert board.bindings == {}
