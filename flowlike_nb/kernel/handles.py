@@ -126,6 +126,9 @@ class PinHandle:
 
     def connect(self, other: PinHandle) -> PinHandle:
         """Wire this pin to `other` (either direction); returns `other` so chains read left to right."""
+        if not isinstance(other, PinHandle):
+            raise TypeError(f"a wire joins two pins (node.inputs.NAME, node.outputs.NAME); {self!r} cannot be wired "
+                            f"to {other!r}")
         source, target = (self, other) if not self.core.is_input else (other, self)
         self.node.board.core.apply(commands.Connect(source.node.id, source.id, target.node.id, target.id))
         return other

@@ -116,3 +116,11 @@ def test_the_pin_table_shows_an_unset_value_as_none(counter: fnb.Board) -> None:
     table = par.pin_table().set_index("pin")
     assert table.loc["thread_model", "value"] == "tasks"
     assert table.loc["exec_in", "value"] is None
+
+
+def test_wiring_a_pin_to_a_node_or_a_name_says_a_wire_joins_two_pins(counter: fnb.Board) -> None:
+    say, read = counter.node("say"), counter.node("read n")
+    for other in (say, "say.message"):
+        with pytest.raises(TypeError, match=r"a wire joins two pins \(node.inputs.NAME, node.outputs.NAME\); "
+                                            r"<out pin read n.value_ref.*cannot be wired to .*say"):
+            read.outputs.value_ref >> other
