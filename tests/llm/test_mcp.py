@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flowlike_catalog.llm.agents import agent_register_mcp_tools
+from flowlike_catalog.llm.structs import Agent, LanguageModel, McpServer
 from flowlike_catalog.llm.testing import Recorded, Reply
 
 from flowlike_core import RunStatus, start_run
@@ -208,3 +210,15 @@ def test_a_url_that_serves_no_mcp_fails_the_run_naming_it(b, server, http_server
     uri = http_server[0].rsplit("/", 1)[0] + "/nothing"
     run = mcp_run(b, server, uri)
     assert f"MCP server {uri!r}: connecting failed: " in str(run.error) and "404" in str(run.error)
+
+
+def test_registering_records_the_server_on_the_agent_and_again_replaces_it():
+    agent = Agent(model=LanguageModel())
+    once = agent_register_mcp_tools.func(agent, "http://127.0.0.1:1/mcp", "Manual", ["add"], 5.0)
+    twice = agent_register_mcp_tools.func(once, "http://127.0.0.1:1/mcp", "automatic")
+    assert once.mcp_servers == [McpServer(uri="http://127.0.0.1:1/mcp", tool_filter=["add"], timeout=5.0)]
+    assert twice.mcp_servers == [McpServer(uri="http://127.0.0.1:1/mcp")]
+    with pytest.raises(ValueError, match="mode 'Sometimes': use 'Automatic' or 'Manual'"):
+        agent_register_mcp_tools.func(agent, "stdio:server", "Sometimes")
+    with pytest.raises(ValueError, match="timeout 0: give the seconds"):
+        agent_register_mcp_tools.func(agent, "stdio:server", timeout=0)
