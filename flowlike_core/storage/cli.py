@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import json
 import re
+import sys
 
 from flowlike_core.board import LogLevel
 from flowlike_core.errors import StorageError
@@ -58,6 +59,11 @@ def run_runs_command(args: argparse.Namespace) -> int:
     from flowlike_core.storage.store import Storage
 
     storage = Storage(StorageConfig.load(args.store))
+    if not storage.content.exists(storage.runs.key):  # a mistyped --store: say so, and make nothing there
+        print(f"no run history in {storage.content.url}: no run has been recorded there", file=sys.stderr)
+        if args.json:
+            print("[]")
+        return 0
     try:
         records = storage.runs.query(board=args.board, status=args.status, since=args.since, until=args.until,
                                      level=args.level, limit=args.limit)

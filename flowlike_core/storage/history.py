@@ -75,6 +75,7 @@ class RunHistory:
 
     def __init__(self, bucket: Bucket, key: str = "history", options: dict[str, Any] | None = None) -> None:
         self.bucket = bucket
+        self.key = key
         self.uri = lance_uri(bucket, key)
         self.pending = f"{key}/pending"
         self._options = options or {}

@@ -63,9 +63,20 @@ def test_pending_records_are_fsynced_before_append_returns(store: Storage, regis
     assert synced, "the pending record was not fsynced"
 
 
-def test_runs_without_the_vectors_extra_names_the_extra(tmp_path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+def test_runs_without_the_vectors_extra_names_the_extra(tmp_path, registry: Registry, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys) -> None:
     monkeypatch.setitem(sys.modules, "lancedb", None)  # as on an install without the vectors extra
-    Storage(StorageConfig.at(str(tmp_path)))
+    Storage(StorageConfig.at(str(tmp_path))).runs.append(board_saying("alpha").run(registry=registry).record())
     assert main(["runs", "--store", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "pip install 'flowlike-nb[vectors]'" in err and "Traceback" not in err
+
+
+def test_runs_of_a_store_with_no_history_say_so_and_make_nothing_there(tmp_path, capsys) -> None:
+    """A mistyped --store is not an empty history: it is said, and no folders appear at that path."""
+    typo = tmp_path / "no-such-store"
+    assert main(["runs", "--store", str(typo)]) == 0
+    assert "no run history in" in capsys.readouterr().err
+    assert main(["runs", "--store", str(typo), "--json"]) == 0
+    assert capsys.readouterr().out.strip() == "[]"
+    assert not typo.exists()
