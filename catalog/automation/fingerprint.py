@@ -14,7 +14,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Literal, NamedTuple
 
-from flowlike_catalog.automation.selector import SET_SCHEMA, SelectorSet
+from flowlike_catalog.automation.selector import SelectorSet
 from flowlike_catalog.media.image import BoundingBox
 from pydantic import BaseModel, Field, ValidationError
 
@@ -62,11 +62,8 @@ class FingerprintMatchOptions(BaseModel):
 
 
 FINGERPRINT_SCHEMA = ElementFingerprint.model_json_schema()
-FingerprintIn = Annotated[ElementFingerprint, Pin(schema=FINGERPRINT_SCHEMA)]
-FingerprintOut = Annotated[ElementFingerprint, Pin(name="fingerprint", schema=FINGERPRINT_SCHEMA)]
-UpdatedOut = Annotated[ElementFingerprint, Pin(name="updated_fingerprint",
-                                                schema=FINGERPRINT_SCHEMA)]
-SetIn = Annotated[SelectorSet, Pin(schema=SET_SCHEMA)]
+FingerprintOut = Annotated[ElementFingerprint, Pin(name="fingerprint")]
+UpdatedOut = Annotated[ElementFingerprint, Pin(name="updated_fingerprint")]
 
 
 def similarity(a: ElementFingerprint, b: ElementFingerprint) -> float:
@@ -100,7 +97,7 @@ def fingerprint_hash(fingerprint: ElementFingerprint) -> str:
 @node(friendly_name="Create Fingerprint", exec_pins=True)
 def fingerprint_create(
     id: Annotated[str, Pin("ID", description="Unique identifier; empty makes a new one")] = "",
-    selectors: SetIn = None,
+    selectors: SelectorSet = None,
     role: Annotated[str, Pin(description="ARIA role of the element")] = "",
     name: Annotated[str, Pin(description="Accessible name of the element")] = "",
     text: Annotated[str, Pin(description="Visible text content")] = "",
@@ -115,7 +112,7 @@ def fingerprint_create(
 
 
 @node(friendly_name="Compute Fingerprint Hash", exec_pins=True)
-def fingerprint_compute_hash(fingerprint: FingerprintIn) -> Annotated[str, Pin(name="hash")]:
+def fingerprint_compute_hash(fingerprint: ElementFingerprint) -> Annotated[str, Pin(name="hash")]:
     """A short hash of the element's identity (role, name, text, tag, selectors) for quick comparison."""
     return fingerprint_hash(fingerprint)
 
@@ -127,8 +124,8 @@ class Comparison(NamedTuple):
 
 @node(friendly_name="Compare Fingerprints", exec_pins=True)
 def fingerprint_compare(
-    fingerprint_a: Annotated[ElementFingerprint, Pin(schema=FINGERPRINT_SCHEMA)],
-    fingerprint_b: Annotated[ElementFingerprint, Pin(schema=FINGERPRINT_SCHEMA)],
+    fingerprint_a: ElementFingerprint,
+    fingerprint_b: ElementFingerprint,
 ) -> Comparison:
     """Compares two fingerprints and tells whether they likely describe the same element."""
     score = similarity(fingerprint_a, fingerprint_b)
@@ -141,7 +138,7 @@ def fingerprint_match_options(
     min_confidence: Annotated[float, Pin(range=(0.0, 1.0))] = SAME_ELEMENT,
     max_fallback_attempts: Annotated[int, Pin(range=(0, 1000))] = 3,
     timeout_ms: Annotated[int, Pin("Timeout (ms)", range=(0, 86_400_000))] = 10000,
-) -> Annotated[FingerprintMatchOptions, Pin(name="options", schema=FingerprintMatchOptions.model_json_schema())]:
+) -> Annotated[FingerprintMatchOptions, Pin(name="options")]:
     """Options for matching a fingerprint on a page."""
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown strategy {strategy!r}: use one of {', '.join(STRATEGIES)}")
@@ -154,12 +151,12 @@ def fingerprint_match_options(
 
 
 class Recorded(NamedTuple):
-    updated_fingerprint: Annotated[ElementFingerprint, Pin(schema=FINGERPRINT_SCHEMA)]
+    updated_fingerprint: ElementFingerprint
     match_count: int
 
 
 @node(friendly_name="Record Fingerprint Match", exec_pins=True)
-def fingerprint_record_match(fingerprint: FingerprintIn) -> Recorded:
+def fingerprint_record_match(fingerprint: ElementFingerprint) -> Recorded:
     """Records a successful match: one more in the count, and now as the last match time."""
     count = fingerprint.match_count + 1
     return Recorded(fingerprint.model_copy(update={"match_count": count, "last_matched_at": _now()}), count)
@@ -167,9 +164,8 @@ def fingerprint_record_match(fingerprint: FingerprintIn) -> Recorded:
 
 @node(friendly_name="Update Fingerprint", exec_pins=True)
 def fingerprint_update(
-    fingerprint: FingerprintIn,
-    selectors: Annotated[SelectorSet, Pin(schema=SET_SCHEMA,
-                                          description="New selector set; an empty one keeps the old")] = None,
+    fingerprint: ElementFingerprint,
+    selectors: Annotated[SelectorSet, Pin(description="New selector set; an empty one keeps the old")] = None,
     role: Annotated[str, Pin(description="New role (empty keeps the old)")] = "",
     name: Annotated[str, Pin(description="New name (empty keeps the old)")] = "",
     text: Annotated[str, Pin(description="New text (empty keeps the old)")] = "",
@@ -193,14 +189,15 @@ class FingerprintData(NamedTuple):
 
 
 @node(friendly_name="Extract Fingerprint Data", exec_pins=True)
-def fingerprint_extract_data(fingerprint: FingerprintIn) -> FingerprintData:
+def fingerprint_extract_data(fingerprint: ElementFingerprint) -> FingerprintData:
     """The fingerprint's fields, unset ones as empty text."""
     return FingerprintData(fingerprint.id, fingerprint.role or "", fingerprint.name or "", fingerprint.text or "",
                            fingerprint.tag_name or "", len(fingerprint.selectors.selectors), fingerprint.match_count)
 
 
 @node(friendly_name="Fingerprint To JSON", exec_pins=True)
-def fingerprint_to_json(fingerprint: FingerprintIn, pretty: bool = False) -> Annotated[str, Pin("JSON", name="json")]:
+def fingerprint_to_json(fingerprint: ElementFingerprint, pretty: bool = False
+                        ) -> Annotated[str, Pin("JSON", name="json")]:
     """The fingerprint as JSON, to store next to a board or send elsewhere."""
     return fingerprint.model_dump_json(indent=2 if pretty else None)
 

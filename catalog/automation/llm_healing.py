@@ -119,7 +119,7 @@ def action_names(available_actions: str) -> list[str]:
 
 
 class Plan(NamedTuple):
-    plan: Annotated[ActionPlan, Pin(schema=ActionPlan.model_json_schema())]
+    plan: ActionPlan
     actions: Annotated[Any, Pin(description="The planned actions in order (PlannedAction structs)")]
     first_action: Annotated[PlannedAction | None, Pin(schema=PlannedAction.model_json_schema(),
                                                       description="The first action; empty for an empty plan")]

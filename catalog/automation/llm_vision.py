@@ -133,7 +133,7 @@ def _with(label: str, text: str) -> str:
 
 
 class Observation(NamedTuple):
-    observation: Annotated[ScreenObservation, Pin(schema=ScreenObservation.model_json_schema())]
+    observation: ScreenObservation
     description: str
     elements: Annotated[Any, Pin(description="The interactive elements (ObservedElement structs)")]
 
@@ -151,7 +151,7 @@ async def llm_observe_screen(ctx: Context, model: ModelIn, screenshot: Screensho
 
 
 class Classified(NamedTuple):
-    classification: Annotated[ScreenClassification, Pin(schema=ScreenClassification.model_json_schema())]
+    classification: ScreenClassification
     screen_type: str
     state: str
 
@@ -171,7 +171,7 @@ async def llm_classify_screen(ctx: Context, model: ModelIn, screenshot: Screensh
 
 
 class Described(NamedTuple):
-    element: Annotated[ElementDescription, Pin(schema=ElementDescription.model_json_schema())]
+    element: ElementDescription
     description: Annotated[str, Pin(description="How the element looks")]
 
 
@@ -258,7 +258,7 @@ async def llm_extract_from_screen(ctx: Context, model: ModelIn, screenshot: Scre
 
 
 class Ranking(NamedTuple):
-    result: Annotated[RankingResult, Pin(schema=RankingResult.model_json_schema())]
+    result: RankingResult
     best_match: Annotated[str, Pin(description="Id of the best candidate")]
     ranked: Annotated[Any, Pin(description="The ranked candidates, best first (RankedCandidate structs)")]
 

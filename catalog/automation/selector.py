@@ -84,9 +84,6 @@ class RankedSelectorSet(BaseModel):
 SELECTOR_SCHEMA = Selector.model_json_schema()
 SET_SCHEMA = SelectorSet.model_json_schema()
 RANKED_SCHEMA = RankedSelectorSet.model_json_schema()
-SelectorIn = Annotated[Selector, Pin(schema=SELECTOR_SCHEMA)]
-SetIn = Annotated[SelectorSet, Pin(schema=SET_SCHEMA)]
-RankedIn = Annotated[RankedSelectorSet, Pin(schema=RANKED_SCHEMA)]
 
 
 def rank(selectors: SelectorSet) -> RankedSelectorSet:
@@ -131,7 +128,7 @@ def selector_build(
     value: Annotated[str, Pin(description="Selector value (CSS selector, XPath, text, etc.)")] = "",
     confidence: Annotated[float, Pin(range=(0.0, 1.0), description="How sure the selector finds the element")] = 1.0,
     scope: Annotated[str, Pin(description="Optional scope selector to narrow the search")] = "",
-) -> Annotated[Selector, Pin(name="selector", schema=SELECTOR_SCHEMA)]:
+) -> Annotated[Selector, Pin(name="selector")]:
     """Creates a selector from a value and kind."""
     if not 0.0 <= confidence <= 1.0:
         raise ValueError(f"confidence must be within 0..1, got {confidence}")
@@ -139,27 +136,26 @@ def selector_build(
 
 
 @node(friendly_name="Create Selector Set", exec_pins=True)
-def selector_create_set() -> Annotated[SelectorSet, Pin(name="selector_set", schema=SET_SCHEMA)]:
+def selector_create_set() -> Annotated[SelectorSet, Pin(name="selector_set")]:
     """Creates a new empty selector set."""
     return SelectorSet()
 
 
 @node(friendly_name="Add To Selector Set", exec_pins=True)
-def selector_add_to_set(selector_set: SetIn, selector: SelectorIn
-                        ) -> Annotated[SelectorSet, Pin(name="updated_set", schema=SET_SCHEMA)]:
+def selector_add_to_set(selector_set: SelectorSet, selector: Selector
+                        ) -> Annotated[SelectorSet, Pin(name="updated_set")]:
     """Adds a selector to the set, last in the fallback order."""
     return selector_set.add(selector)
 
 
 @node(friendly_name="Rank Selectors", exec_pins=True)
-def selector_rank(selector_set: SetIn) -> Annotated[RankedSelectorSet, Pin(name="ranked_set", schema=RANKED_SCHEMA)]:
+def selector_rank(selector_set: SelectorSet) -> Annotated[RankedSelectorSet, Pin(name="ranked_set")]:
     """Ranks the selectors by confidence plus specificity (test id > CSS > XPath, ARIA label > role > text)."""
     return rank(selector_set)
 
 
 @node(friendly_name="Ranked To Selector Set", exec_pins=True)
-def selector_ranked_to_set(ranked_set: RankedIn) -> Annotated[SelectorSet, Pin(name="selector_set",
-                                                                               schema=SET_SCHEMA)]:
+def selector_ranked_to_set(ranked_set: RankedSelectorSet) -> Annotated[SelectorSet, Pin(name="selector_set")]:
     """A plain selector set whose fallback order is the ranking."""
     return ranked_set.to_selector_set()
 
@@ -171,7 +167,7 @@ class SelectorParts(NamedTuple):
 
 
 @node(exec_pins=True)
-def selector_to_string(selector: SelectorIn) -> SelectorParts:
+def selector_to_string(selector: Selector) -> SelectorParts:
     """The selector's kind, value and confidence (1.0 when it has none)."""
     return SelectorParts(selector.kind, selector.value, 1.0 if selector.confidence is None else selector.confidence)
 

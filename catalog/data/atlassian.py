@@ -69,7 +69,7 @@ class AtlassianProvider(BaseModel):
 
 
 PROVIDER_SCHEMA = AtlassianProvider.model_json_schema()
-Provider = Annotated[AtlassianProvider, Pin(schema=PROVIDER_SCHEMA, description="From Atlassian (API Token)")]
+Provider = Annotated[AtlassianProvider, Pin(description="From Atlassian (API Token)")]
 
 
 @node(friendly_name="Atlassian (API Token)")
@@ -79,7 +79,7 @@ def data_atlassian_provider_api_token(
     api_token: Annotated[str, Pin(sensitive=True, required=True, description="An API token (Cloud) or personal "
                                   "access token (Data Center); feed it from a secret variable")] = "",
     is_cloud: Annotated[bool, Pin(description="Atlassian Cloud (Jira REST v3); off for Data Center (v2)")] = True,
-) -> Annotated[AtlassianProvider, Pin(name="provider", schema=PROVIDER_SCHEMA)]:
+) -> Annotated[AtlassianProvider, Pin(name="provider")]:
     """Atlassian access with an API token and email (Cloud) or a personal access token (Data Center)."""
     if not base_url or base_url == PLACEHOLDER_URL:
         raise ValueError("set base_url to your Atlassian site (e.g. https://acme.atlassian.net)")
@@ -126,7 +126,7 @@ async def data_atlassian_provider_oauth(
     client_id: Annotated[str, Pin(description="Your OAuth 2.0 (3LO) app's client id (for renewing)")] = "",
     client_secret: Annotated[str, Pin(sensitive=True, description="The app's secret (for renewing)")] = "",
     token_url: Annotated[str, Pin(description="Where tokens are renewed")] = TOKEN_URL,
-) -> Annotated[AtlassianProvider, Pin(name="provider", schema=PROVIDER_SCHEMA)]:
+) -> Annotated[AtlassianProvider, Pin(name="provider")]:
     """Atlassian Cloud access with an OAuth 2.0 access token: calls go through the API gateway to the site's cloud
     id (found by matching base_url among the sites the token may reach), and Get Me works. With the refresh token
     and the app's client id and secret, an expired access token is renewed when the gateway refuses it."""

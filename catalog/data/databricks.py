@@ -63,7 +63,7 @@ class DatabricksProvider(BaseModel):
 
 
 PROVIDER_SCHEMA = DatabricksProvider.model_json_schema()
-ProviderOut = Annotated[DatabricksProvider, Pin(name="provider", schema=PROVIDER_SCHEMA)]
+ProviderOut = Annotated[DatabricksProvider, Pin(name="provider")]
 
 
 def workspace(url: str) -> str:

@@ -85,7 +85,7 @@ def data_google_provider(
     client_id: Annotated[str, Pin(description="The OAuth client the tokens were issued to (for renewing)")] = "",
     client_secret: Annotated[str, Pin(sensitive=True, description="That client's secret (for renewing)")] = "",
     token_url: Annotated[str, Pin(description="Where tokens are renewed")] = TOKEN_URL,
-) -> Annotated[GoogleProvider, Pin(name="provider", schema=PROVIDER_SCHEMA)]:
+) -> Annotated[GoogleProvider, Pin(name="provider")]:
     """Google access (Drive, Sheets, Docs, Slides, Forms, Gmail, Calendar, Meet, YouTube) with an OAuth access
     token you obtained yourself: the browser consent flow is not part of a board. With the refresh token and the
     OAuth client, an expired access token is renewed when Google refuses it."""

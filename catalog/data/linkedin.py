@@ -66,7 +66,7 @@ def data_linkedin_provider_oauth(
     client_id: Annotated[str, Pin(description="Your LinkedIn app's client id (for renewing)")] = "",
     client_secret: Annotated[str, Pin(sensitive=True, description="The app's client secret (for renewing)")] = "",
     token_url: Annotated[str, Pin(description="Where tokens are renewed")] = TOKEN_URL,
-) -> Annotated[LinkedInProvider, Pin(name="provider", schema=PROVIDER_SCHEMA)]:
+) -> Annotated[LinkedInProvider, Pin(name="provider")]:
     """LinkedIn access as a member, with an access token you obtained (the browser consent flow is not part of
     a board). With the refresh token and the app's client id and secret, an expired access token is renewed."""
     if not access_token:

@@ -79,7 +79,7 @@ def data_microsoft_provider_token(
     token_url: Annotated[str, Pin(description="Where tokens are renewed: put your tenant id (or organizations, "
                                   "consumers) in place of common")] = TOKEN_URL,
     scope: Annotated[str, Pin(description="The scopes to renew the token for")] = GRAPH_SCOPE,
-) -> Annotated[MicrosoftGraphProvider, Pin(name="provider", schema=PROVIDER_SCHEMA)]:
+) -> Annotated[MicrosoftGraphProvider, Pin(name="provider")]:
     """Microsoft Graph access with an access token you obtained (delegated or app-only). Tokens last about an hour:
     with the refresh token and the app's client id, one Graph refuses is renewed."""
     if not token:

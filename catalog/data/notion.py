@@ -70,7 +70,7 @@ def data_notion_provider_api_key(
     integration_token: Annotated[str, Pin(sensitive=True, required=True, description="An internal integration's "
                                           "secret (ntn_... or secret_...); feed it from a secret variable")] = "",
     base_url: str = "https://api.notion.com",
-) -> Annotated[NotionProvider, Pin(name="provider", schema=PROVIDER_SCHEMA)]:
+) -> Annotated[NotionProvider, Pin(name="provider")]:
     """Notion access as an internal integration (share the pages and databases with it in Notion)."""
     return provider(integration_token, base_url, "integration token")
 
@@ -86,7 +86,7 @@ def data_notion_provider_oauth(
     client_id: Annotated[str, Pin(description="The public integration's OAuth client id (for renewing)")] = "",
     client_secret: Annotated[str, Pin(sensitive=True, description="Its OAuth client secret (for renewing)")] = "",
     token_url: Annotated[str, Pin(description="Where tokens are renewed; empty: base_url's /v1/oauth/token")] = "",
-) -> Annotated[NotionProvider, Pin(name="provider", schema=PROVIDER_SCHEMA)]:
+) -> Annotated[NotionProvider, Pin(name="provider")]:
     """Notion access with a public integration's OAuth access token (the browser consent flow that makes it is
     not part of a board). With the refresh token and the OAuth client, an expired access token is renewed."""
     made = provider(access_token, base_url, "access token")

@@ -57,7 +57,7 @@ def data_github_provider_pat(
     token: Annotated[str, Pin(sensitive=True, required=True, description="A personal access token; feed it from "
                                                                          "a secret variable")] = "",
     base_url: str = "https://api.github.com",
-) -> Annotated[GitHubProvider, Pin(name="provider", schema=PROVIDER_SCHEMA)]:
+) -> Annotated[GitHubProvider, Pin(name="provider")]:
     """GitHub access with a personal access token (classic or fine-grained)."""
     if not token:
         raise ValueError("GitHub token is empty (is the secret variable set?)")
@@ -69,7 +69,7 @@ def data_github_provider_app(
     installation_token: Annotated[str, Pin(sensitive=True, required=True, description="A GitHub App installation "
                                            "access token (ghs_...); feed it from a secret variable")] = "",
     base_url: str = "https://api.github.com",
-) -> Annotated[GitHubProvider, Pin(name="provider", schema=PROVIDER_SCHEMA)]:
+) -> Annotated[GitHubProvider, Pin(name="provider")]:
     """GitHub access as a GitHub App installation (the token is made by your app's backend; it lasts an hour)."""
     return data_github_provider_pat.func(installation_token, base_url)
 

@@ -1,7 +1,8 @@
-"""No pack spells out a friendly name the engine would derive anyway: a function node's title comes from the
-function's name, a pin's from the pin's name (`name.replace("_", " ").title()`). Checked in the source, where such
-names are written: `@node(friendly_name=...)`, `data_in`/`data_out(..., friendly_name=...)`, and
-`Pin("...")` on a parameter or a NamedTuple field."""
+"""No pack spells out what the engine derives anyway. A function node's title comes from the function's name, a
+pin's from the pin's name (`name.replace("_", " ").title()`): checked where such names are written, in
+`@node(friendly_name=...)`, `data_in`/`data_out(..., friendly_name=...)` and `Pin("...")` on a parameter or a
+NamedTuple field. A pin typed by a pydantic model gets the model's JSON Schema: `Annotated[Model,
+Pin(schema=Model.model_json_schema())]` (or a constant bound to it) says it twice."""
 
 from __future__ import annotations
 
@@ -85,4 +86,42 @@ def int_plus(a: Annotated[int, Pin("Left")]) -> int: ...
 def test_no_pack_repeats_a_derived_friendly_name():
     found = [line for path in sorted(CATALOG.rglob("*.py"))
              for line in redundant_names(path.read_text(encoding="utf-8"), str(path.relative_to(CATALOG)))]
+    assert found == []
+
+
+def repeated_schemas(source: str, where: str) -> list[str]:
+    """`Annotated[M, Pin(schema=...)]` whose schema is `M.model_json_schema()`, inline or a module constant."""
+    tree = ast.parse(source)
+
+    def model_of(expr: ast.AST, constants: dict[str, str]) -> str | None:
+        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and not expr.args \
+                and expr.func.attr == "model_json_schema" and isinstance(expr.func.value, ast.Name):
+            return expr.func.value.id
+        return constants.get(expr.id) if isinstance(expr, ast.Name) else None
+
+    constants = {s.targets[0].id: model for s in tree.body if isinstance(s, ast.Assign) and len(s.targets) == 1
+                 and isinstance(s.targets[0], ast.Name) and (model := model_of(s.value, {}))}
+    found = []
+    for node in ast.walk(tree):
+        pin = pin_of(node)
+        if pin is not None and isinstance(node.slice.elts[0], ast.Name):  # type: ignore[attr-defined]
+            hint = node.slice.elts[0].id  # type: ignore[attr-defined]
+            if any(k.arg == "schema" and model_of(k.value, constants) == hint for k in pin.keywords):
+                found.append(f"{where}:{pin.lineno} Pin(schema=...) of {hint}, which its hint gives")
+    return found
+
+
+def test_the_schema_check_finds_a_repeated_schema():
+    source = '''
+SCHEMA = Pet.model_json_schema()
+PetIn = Annotated[Pet, Pin(schema=SCHEMA)]
+def f(a: Annotated[Pet, Pin(schema=Pet.model_json_schema())], b: Annotated[dict, Pin(schema=SCHEMA)]) -> None: ...
+'''
+    assert [line.split(" ", 1)[1] for line in repeated_schemas(source, "m.py")] == [
+        "Pin(schema=...) of Pet, which its hint gives", "Pin(schema=...) of Pet, which its hint gives"]
+
+
+def test_no_pack_repeats_a_schema_its_hint_gives():
+    found = [line for path in sorted(CATALOG.rglob("*.py"))
+             for line in repeated_schemas(path.read_text(encoding="utf-8"), str(path.relative_to(CATALOG)))]
     assert found == []
