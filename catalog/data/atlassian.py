@@ -34,6 +34,7 @@ from flowlike_catalog.web.http import (
     http_base_url,
     token_refresh,
 )
+from flowlike_catalog.web.paging import collect
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from flowlike_core import Context, DataType, Pin, PinSpec, ValueType, data_in, data_out, exec_in, exec_out, node
@@ -163,6 +164,8 @@ async def find_cloud_id(ctx: Context, gateway: str, site: str, access_token: str
 
 
 PREFIXES = {"jira": "/rest/api/3", "agile": "/rest/agile/1.0", "wiki": "/wiki/api/v2", "wiki1": "/wiki/rest/api"}
+LINKS_FROM = {"wiki": "/wiki/api/v2", "wiki1": "/rest/api"}
+"""Where Confluence's next-page links start: v2's at the site's root, v1's at the wiki's."""
 NAMES = {"jira": "Jira", "agile": "Jira Agile", "wiki": "Confluence", "wiki1": "Confluence", "me": "Atlassian"}
 
 
@@ -195,6 +198,11 @@ class Atlassian:
             return f"{self.provider.base_url}/rest/api{path}"  # Data Center: the context path is in base_url
         return self.provider.base_url + PREFIXES[api] + path
 
+    def linked(self, api: str, link: str) -> str:
+        """A next-page link Confluence gave (a path from the site's root in v2, from the wiki's in v1) as a URL on
+        the provider's own site or gateway: the credentials stay home."""
+        return self.url(api, "").removesuffix(LINKS_FROM[api]) + link
+
     async def call(self, method: str, path: str, *, api: str = "jira", params: dict[str, Any] | None = None,
                    body: Any = None, url: str = "", raw: bool = False, tolerated: set[int] | None = None) -> Any:
         """One request; JSON back (bytes when `raw`). `url` replaces api + path (links the service gave); a status
@@ -208,6 +216,29 @@ class Atlassian:
         if raw:
             return response.body
         return json.loads(response.body) if response.body.strip() else None
+
+    async def pages(self, method: str, path: str, key: str, *, api: str = "jira", limit: int = 0, start: int = 0,
+                    most: int = 50, params: dict[str, Any] | None = None,
+                    body: dict[str, Any] | None = None) -> tuple[list[Any], int, bool]:
+        """A startAt/maxResults listing's `key` items from `start`, page by page until `limit` of them (0: all; the
+        web pack's paging), asking at most `most` a page (GET: in the query, POST: in the body); with the total
+        it names (else how many were read) and whether more follow. A page is the last when it says isLast, gives
+        nothing, or reaches the total."""
+        total: list[int] = []
+
+        async def page(at: int | None, wanted: int) -> tuple[list[Any], int | None]:
+            at = start if at is None else at
+            paging = {"startAt": at, "maxResults": min(wanted or most, most)}
+            found = await self.call(method, path, api=api, params=(params or {}) | paging if method == "GET" else
+                                    params, body=(body or {}) | paging if method != "GET" else body)
+            items, following = found.get(key) or [], at + len(found.get(key) or [])
+            if "total" in found:
+                total[:] = [found["total"]]
+            done = found.get("isLast") or not items or (bool(total) and following >= total[0])
+            return items, None if done else following
+
+        found, following = await collect(self.ctx, page, limit, what=f"{NAMES[api]}'s {path}")
+        return found, total[0] if total else start + len(found), bool(following)
 
     def rich_text(self, text: str) -> Any:
         """Text as Jira wants it: an ADF document on Cloud (a paragraph per line), the text itself on Data Center."""
@@ -321,26 +352,22 @@ async def search_jql(jira: Atlassian, jql: str, start_at: int, max_results: int,
     before `start_at` are walked past. Data Center's POST /search takes startAt and answers the total."""
     if not jql.strip():
         raise ValueError("the JQL query is empty")
-    wanted = max(1, min(max_results, 5000))
-    fields = fields or ["*navigable"]
+    wanted, start_at, fields = max(1, min(max_results, 5000)), max(0, start_at), fields or ["*navigable"]
     if not jira.cloud:
-        found = await jira.call("POST", "/search", body={"jql": jql, "startAt": max(0, start_at),
-                                                         "maxResults": wanted, "fields": fields})
-        issues = found.get("issues", [])
-        total = found.get("total", len(issues))
-        return [jira_issue(i, jira.provider.base_url) for i in issues], total, max(0, start_at) + len(issues) < total
-    collected: list[dict[str, Any]] = []
-    token, last = None, False
-    while not last and len(collected) < start_at + wanted:
-        body = {"jql": jql, "maxResults": min(100, start_at + wanted - len(collected)), "fields": fields}
-        found = await jira.call("POST", "/search/jql", body=body | ({"nextPageToken": token} if token else {}))
-        collected += found.get("issues", [])
+        issues, total, more = await jira.pages("POST", "/search", "issues", limit=wanted, start=start_at, most=100,
+                                               body={"jql": jql, "fields": fields})
+        return [jira_issue(i, jira.provider.base_url) for i in issues], total, more
+
+    async def page(token: str | None, still: int) -> tuple[list[Any], str | None]:
+        asked = {"jql": jql, "maxResults": min(100, still), "fields": fields}
+        found = await jira.call("POST", "/search/jql", body=asked | ({"nextPageToken": token} if token else {}))
         token = found.get("nextPageToken")
-        last = found.get("isLast", token is None) or token is None
+        return found.get("issues") or [], None if found.get("isLast", token is None) else token
+
+    collected, following = await collect(jira.ctx, page, start_at + wanted, what="Jira's /search/jql")
     count = await jira.call("POST", "/search/approximate-count", body={"jql": jql})
-    page = collected[max(0, start_at):max(0, start_at) + wanted]
-    more = not last or len(collected) > max(0, start_at) + wanted
-    return [jira_issue(i, jira.provider.base_url) for i in page], int(count.get("count", len(collected))), more
+    return ([jira_issue(i, jira.provider.base_url) for i in collected[start_at:]],
+            int(count.get("count", len(collected))), bool(following))
 
 
 # ---- nodes with an Error output of their own (Flow-Like's pins) -----------------------------------------

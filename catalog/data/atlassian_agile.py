@@ -1,5 +1,6 @@
 """Jira Software's boards, backlogs and sprints (the Agile REST API 1.0, the same on Cloud and Data Center).
-Failures carry Jira's message to On Error."""
+Failures carry Jira's message to On Error. Lists follow Agile's pages (startAt, isLast): boards and sprints to the
+last page, issues until max_results of them."""
 
 from __future__ import annotations
 
@@ -38,11 +39,13 @@ class IssuesPage(NamedTuple):
     total: Annotated[int, Pin(description="Matches in all pages")]
 
 
-async def issues_page(ctx: Context, provider: Any, path: str, **params: Any) -> IssuesPage:
+async def issues_page(ctx: Context, provider: Any, path: str, max_results: int, start_at: int = 0,
+                      **params: Any) -> IssuesPage:
+    """`max_results` issues (0: all) of an Agile issue listing from `start_at`, and how many match."""
     jira = Atlassian(ctx, provider)
-    found = await jira.call("GET", path, api="agile", params=params)
-    issues = [jira_issue(i, jira.provider.base_url) for i in found.get("issues", [])]
-    return IssuesPage(issues, found.get("total", len(issues)))
+    found, total, _ = await jira.pages("GET", path, "issues", api="agile", limit=max_results, start=max(0, start_at),
+                                       params=params)
+    return IssuesPage([jira_issue(i, jira.provider.base_url) for i in found], total)
 
 
 class Boards(NamedTuple):
@@ -56,11 +59,11 @@ async def data_atlassian_jira_get_boards(ctx: Context, provider: Provider, proje
                                                                         "empty for all")] = "",
                                          name: Annotated[str, Pin(description="Part of the name")] = "") -> Boards:
     """The boards the user can see, optionally of one project, type or name."""
-    found = await Atlassian(ctx, provider).call("GET", "/board", api="agile", params={
+    found, _, _ = await Atlassian(ctx, provider).pages("GET", "/board", "values", api="agile", params={
         "projectKeyOrId": project_key, "type": board_type.lower(), "name": name})
     boards = [{"id": b["id"], "name": b.get("name", ""), "board_type": b.get("type", ""),
                "project_key": (b.get("location") or {}).get("projectKey"),
-               "project_name": (b.get("location") or {}).get("projectName")} for b in found.get("values", [])]
+               "project_name": (b.get("location") or {}).get("projectName")} for b in found]
     return Boards(boards, len(boards))
 
 
@@ -68,16 +71,15 @@ async def data_atlassian_jira_get_boards(ctx: Context, provider: Provider, proje
 async def data_atlassian_jira_get_board_issues(ctx: Context, provider: Provider, board_id: int, jql: str = "",
                                                max_results: int = 50, start_at: int = 0) -> IssuesPage:
     """The issues on a board (its filter), optionally narrowed by JQL."""
-    return await issues_page(ctx, provider, f"/board/{segment(board_id, 'board_id')}/issue", jql=jql,
-                             maxResults=max_results, startAt=start_at)
+    return await issues_page(ctx, provider, f"/board/{segment(board_id, 'board_id')}/issue", max_results, start_at,
+                             jql=jql)
 
 
 @agile_node("Get Backlog")
 async def data_atlassian_jira_get_backlog(ctx: Context, provider: Provider, board_id: int,
                                           max_results: int = 50) -> IssuesPage:
     """The issues in a board's backlog (in no open sprint)."""
-    return await issues_page(ctx, provider, f"/board/{segment(board_id, 'board_id')}/backlog",
-                             maxResults=max_results)
+    return await issues_page(ctx, provider, f"/board/{segment(board_id, 'board_id')}/backlog", max_results)
 
 
 class Sprints(NamedTuple):
@@ -91,9 +93,9 @@ async def data_atlassian_jira_get_sprints(ctx: Context, provider: Provider, boar
                                                                     "(comma-separated); empty for all")] = ""
                                           ) -> Sprints:
     """A board's sprints."""
-    found = await Atlassian(ctx, provider).call("GET", f"/board/{segment(board_id, 'board_id')}/sprint", api="agile",
-                                                params={"state": state})
-    sprints = [sprint(s) for s in found.get("values", [])]
+    found, _, _ = await Atlassian(ctx, provider).pages("GET", f"/board/{segment(board_id, 'board_id')}/sprint",
+                                                       "values", api="agile", params={"state": state})
+    sprints = [sprint(s) for s in found]
     return Sprints(sprints, len(sprints))
 
 
@@ -101,8 +103,8 @@ async def data_atlassian_jira_get_sprints(ctx: Context, provider: Provider, boar
 async def data_atlassian_jira_get_sprint_issues(ctx: Context, provider: Provider, sprint_id: int, jql: str = "",
                                                 max_results: int = 50) -> IssuesPage:
     """The issues in a sprint, optionally narrowed by JQL."""
-    return await issues_page(ctx, provider, f"/sprint/{segment(sprint_id, 'sprint_id')}/issue", jql=jql,
-                             maxResults=max_results)
+    return await issues_page(ctx, provider, f"/sprint/{segment(sprint_id, 'sprint_id')}/issue", max_results,
+                             jql=jql)
 
 
 @agile_node("Create Sprint")

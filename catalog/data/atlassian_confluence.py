@@ -1,7 +1,8 @@
 """Confluence: pages (read, create, update, delete, tree), spaces, comments, labels, CQL search and users.
 
 On Cloud, pages, spaces, comments and labels go through REST v2 (cursor paging: an offset walks the cursor); CQL
-search, users, label changes and expanded child listings through v1, which v2 has no counterpart for. Data Center
+search, users, label changes and expanded child listings through v1, which v2 has no counterpart for. Listings
+follow `_links.next` (v1 and v2) until they have `limit` results, or all where the node has no limit. Data Center
 has v1 only: there every node speaks v1 (`/rest/api/content`...). Pages come out in Flow-Like's shape (id, title,
 space, version, body by format, url). The nodes Flow-Like gives an Error output fire it with Confluence's message;
 the others fail with it (On Error)."""
@@ -12,6 +13,7 @@ import html
 from typing import Annotated, Any, NamedTuple
 
 from flowlike_catalog.data.atlassian import Atlassian, AtlassianNode, Provider, required, segment, struct_out
+from flowlike_catalog.web.paging import collect
 from flowlike_catalog.web.service_pins import bool_in, int_in, int_out, text_in
 
 from flowlike_core import Context, DataType, Pin, data_out, node
@@ -20,6 +22,9 @@ CATEGORY = "Data/Atlassian/Confluence"
 CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
 BODY_FORMATS = ("storage", "atlas_doc_format", "view")
 CONTENT_TYPES = ("all", "page", "blogpost", "comment", "attachment")
+MOST_A_PAGE = {"wiki": 250, "wiki1": 100}
+"""The most results a page of v2 and of v1 listings holds (Confluence's own caps may be lower: its next links
+still say where the rest is)."""
 
 
 def confluence_node(friendly_name: str) -> Any:
@@ -56,17 +61,24 @@ def storage_paragraphs(text: str) -> str:
     return "".join(f"<p>{html.escape(line)}</p>" for line in text.splitlines() if line.strip())
 
 
-async def walk(confluence: Atlassian, path: str, start: int, limit: int, **params: Any) -> tuple[list[Any], bool]:
-    """`limit` results of a v2 listing from offset `start`, following its cursor links; and whether more follow."""
-    wanted, items, url = max(1, limit), [], ""
-    while True:
-        found = await confluence.call("GET", path, api="wiki", url=url,
-                                      params=None if url else params | {"limit": min(250, start + wanted)})
-        items += found.get("results", [])
+async def walk(confluence: Atlassian, path: str, start: int = 0, limit: int = 0, *, api: str = "wiki",
+               **params: Any) -> tuple[list[Any], bool]:
+    """`limit` results (0: all) of a listing from offset `start`, following its `_links.next` (the web pack's
+    paging); and whether more follow. v1 (`api` wiki1) takes the offset as `start`; v2 pages by cursor only, so the
+    results before `start` are walked past."""
+    skip, most = start if api == "wiki" else 0, MOST_A_PAGE[api]
+    if start and not skip:
+        params["start"] = start
+
+    async def listed(url: str | None, wanted: int) -> tuple[list[Any], str | None]:
+        found = await confluence.call("GET", path, api=api, url=url or "",
+                                      params=None if url else params | {"limit": min(wanted or most, most)})
         following = (found.get("_links") or {}).get("next")
-        if not following or len(items) >= start + wanted:
-            return items[start:start + wanted], bool(following) or len(items) > start + wanted
-        url = confluence.provider.base_url + following
+        return found.get("results") or [], confluence.linked(api, following) if following else None
+
+    found, following = await collect(confluence.ctx, listed, skip + limit if limit else 0,
+                                     what=f"Confluence's {path}")
+    return found[skip:], bool(following)
 
 
 # ---- pages ---------------------------------------------------------------------------------------------------
@@ -190,9 +202,8 @@ async def data_atlassian_confluence_get_page_children(
     """A page's child pages."""
     confluence = Atlassian(ctx, provider)
     if expand.strip() or not confluence.cloud:
-        found = await confluence.call("GET", f"/content/{segment(page_id, 'page_id')}/child/page", api="wiki1",
-                                      params={"expand": expand, "limit": limit})
-        children = found.get("results", [])
+        children, _ = await walk(confluence, f"/content/{segment(page_id, 'page_id')}/child/page", 0, limit,
+                                 api="wiki1", expand=expand)
     else:
         children, _ = await walk(confluence, f"/pages/{segment(page_id, 'page_id')}/children", 0, limit)
     shaped = [page(confluence, child) for child in children]
@@ -315,13 +326,13 @@ async def data_atlassian_confluence_add_comment(
 @confluence_node("Get Comments")
 async def data_atlassian_confluence_get_comments(ctx: Context, provider: Provider,
                                                  page_id: str) -> Annotated[list[dict], Pin(name="comments")]:
-    """A page's footer comments (up to 1000), bodies in storage format."""
+    """A page's footer comments (every page of them), bodies in storage format."""
     confluence = Atlassian(ctx, provider)
     if not confluence.cloud:
-        found = (await confluence.call("GET", f"/content/{segment(page_id, 'page_id')}/child/comment", api="wiki1",
-                                       params={"expand": "body.storage,version,container", "limit": 1000}))["results"]
+        found, _ = await walk(confluence, f"/content/{segment(page_id, 'page_id')}/child/comment", api="wiki1",
+                              expand="body.storage,version,container")
     else:
-        found, _ = await walk(confluence, f"/pages/{segment(page_id, 'page_id')}/footer-comments", 0, 1000,
+        found, _ = await walk(confluence, f"/pages/{segment(page_id, 'page_id')}/footer-comments",
                               **{"body-format": "storage"})
     return [comment(c) for c in found]
 
@@ -335,11 +346,8 @@ class Labels(NamedTuple):
 async def data_atlassian_confluence_get_labels(ctx: Context, provider: Provider, page_id: str) -> Labels:
     """A page's labels."""
     confluence = Atlassian(ctx, provider)
-    if not confluence.cloud:
-        found = (await confluence.call("GET", f"/content/{segment(page_id, 'page_id')}/label", api="wiki1",
-                                       params={"limit": 1000}))["results"]
-    else:
-        found, _ = await walk(confluence, f"/pages/{segment(page_id, 'page_id')}/labels", 0, 1000)
+    found, _ = await walk(confluence, f"/content/{segment(page_id, 'page_id')}/label", api="wiki1") \
+        if not confluence.cloud else await walk(confluence, f"/pages/{segment(page_id, 'page_id')}/labels")
     labels = [{"id": str(label.get("id", "")), "name": label["name"], "prefix": label.get("prefix", "global")}
               for label in found]
     return Labels(labels, len(labels))
@@ -382,7 +390,7 @@ class Users(NamedTuple):
 async def data_atlassian_confluence_search_users(ctx: Context, provider: Provider, query: str,
                                                  limit: int = 25) -> Users:
     """Users whose full name matches the query."""
-    found = await Atlassian(ctx, provider).call("GET", "/search/user", api="wiki1", params={
-        "cql": f"user.fullname ~ {quoted(required(query, 'query'))}", "limit": max(1, limit)})
-    users = [user(r.get("user") or {}) for r in found.get("results", [])]
+    found, _ = await walk(Atlassian(ctx, provider), "/search/user", 0, limit, api="wiki1",
+                          cql=f"user.fullname ~ {quoted(required(query, 'query'))}")
+    users = [user(r.get("user") or {}) for r in found]
     return Users(users, len(users))

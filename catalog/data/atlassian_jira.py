@@ -450,10 +450,9 @@ def change(value: dict[str, Any]) -> dict[str, Any]:
 async def changelog(jira: Atlassian, key: str, max_results: int) -> tuple[list[dict[str, Any]], int]:
     """An issue's change history, oldest first: Cloud's changelog call, Data Center's changelog expansion."""
     if jira.cloud:
-        found = await jira.call("GET", f"/issue/{segment(key, 'issue_key')}/changelog",
-                                params={"maxResults": max_results})
-        values = found.get("values", [])
-        return [change(v) for v in values], found.get("total", len(values))
+        values, total, _ = await jira.pages("GET", f"/issue/{segment(key, 'issue_key')}/changelog", "values",
+                                            limit=max_results, most=100)
+        return [change(v) for v in values], total
     found = await jira.call("GET", f"/issue/{segment(key, 'issue_key')}", params={"expand": "changelog",
                                                                                   "fields": "summary"})
     histories = (found.get("changelog") or {}).get("histories", [])
@@ -503,8 +502,8 @@ class ListProjects(AtlassianNode):
 
     async def call(self, jira: Atlassian, *, max_results: int, start_at: int, query: str) -> dict[str, Any]:
         if jira.cloud:
-            found = (await jira.call("GET", "/project/search", params={
-                "maxResults": max(1, min(max_results, 100)), "startAt": max(0, start_at), "query": query}))["values"]
+            found, _, _ = await jira.pages("GET", "/project/search", "values", limit=max(1, max_results),
+                                           start=max(0, start_at), params={"query": query})
         else:  # Data Center lists all projects at once
             found = [p for p in await jira.call("GET", "/project")
                      if query.lower() in (p.get("name", "") + " " + p.get("key", "")).lower()]

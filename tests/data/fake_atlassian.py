@@ -28,6 +28,14 @@ USER = {"accountId": "5b10ac8d82e05b22cc7d4ef5", "displayName": "Ada Lovelace", 
         "active": True, "avatarUrls": {"48x48": "https://avatar.example/ada.png"}}
 
 
+V1_PAGE_MOST = 2
+"""Results a Confluence v1 listing page holds here at most, whatever `limit` asks: small, so that the nodes follow
+`_links.next`."""
+JIRA_PAGE_MOST = 2
+"""Issues and boards a Jira Data Center search or Agile listing page holds here at most, whatever maxResults asks
+(Jira caps it too): small, so that the nodes follow startAt."""
+
+
 class State:
     def __init__(self) -> None:
         self.base = ""
@@ -173,7 +181,7 @@ def atlassian_app() -> Any:  # noqa: C901 - one route table for the fake, read t
 
     async def search_v2(request: Request, body: Any) -> Response:
         matched = matching(body["jql"])
-        start, size = body.get("startAt", 0), body.get("maxResults", 50)
+        start, size = body.get("startAt", 0), min(body.get("maxResults", 50), JIRA_PAGE_MOST)
         return JSONResponse({"startAt": start, "maxResults": size, "total": len(matched),
                              "issues": [state.issue_json(k, "2") for k in matched[start:start + size]]})
 
@@ -397,13 +405,16 @@ def atlassian_app() -> Any:  # noqa: C901 - one route table for the fake, read t
         params = request.query_params
         listed = [b for b in listed if params.get("type", b["type"]) == b["type"]
                   and params.get("projectKeyOrId", b["location"]["projectKey"]) == b["location"]["projectKey"]]
-        return JSONResponse({"maxResults": 50, "startAt": 0, "total": len(listed), "isLast": True, "values": listed})
+        start, size = int(params.get("startAt", 0)), min(int(params.get("maxResults", 50)), JIRA_PAGE_MOST)
+        return JSONResponse({"maxResults": size, "startAt": start, "total": len(listed),
+                             "isLast": start + size >= len(listed), "values": listed[start:start + size]})
 
     def agile_issues(request: Request, keys: list[str]) -> Response:
         if request.query_params.get("jql"):
             allowed = set(matching(request.query_params["jql"]))
             keys = [k for k in keys if k in allowed]
-        start, size = int(request.query_params.get("startAt", 0)), int(request.query_params.get("maxResults", 50))
+        start = int(request.query_params.get("startAt", 0))
+        size = min(int(request.query_params.get("maxResults", 50)), JIRA_PAGE_MOST)
         return JSONResponse({"startAt": start, "maxResults": size, "total": len(keys),
                              "issues": [state.issue_json(k, "2") for k in keys[start:start + size]]})
 
@@ -571,9 +582,20 @@ def atlassian_app() -> Any:  # noqa: C901 - one route table for the fake, read t
                            version={"number": body["version"]["number"], "createdAt": "2026-03-03T10:00:00.000Z"})
         return JSONResponse(v1_page(ident, request.query_params.get("expand", "body.storage").split(",")))
 
+    def offset_page(request: Request, items: list[Any]) -> Response:
+        """A v1 listing's page: `start` and `limit` (capped, as Confluence caps them), and a `_links.next` from the
+        wiki's root while more follow."""
+        start = int(request.query_params.get("start", 0))
+        size = min(int(request.query_params.get("limit", 25)), V1_PAGE_MOST)
+        answer: dict[str, Any] = {"results": items[start:start + size], "start": start, "limit": size,
+                                  "size": len(items[start:start + size]), "_links": {"base": state.url}}
+        if start + size < len(items):
+            path = request.url.path.removeprefix("/wiki")
+            answer["_links"]["next"] = f"{path}?start={start + size}&limit={size}"
+        return JSONResponse(answer)
+
     async def comments_v1(request: Request, body: Any) -> Response:
-        found = [c for c in state.footer_comments if c["pageId"] == request.path_params["ident"]]
-        return JSONResponse({"results": found, "size": len(found)})
+        return offset_page(request, [c for c in state.footer_comments if c["pageId"] == request.path_params["ident"]])
 
     async def spaces_v1(request: Request, body: Any) -> Response:
         start, size = int(request.query_params.get("start", 0)), int(request.query_params.get("limit", 25))
@@ -595,8 +617,8 @@ def atlassian_app() -> Any:  # noqa: C901 - one route table for the fake, read t
                                 status_code=404)
         names = state.labels.setdefault(ident, [])
         if request.method == "GET":
-            return JSONResponse({"results": [{"prefix": "global", "name": n, "id": str(70000 + i)}
-                                             for i, n in enumerate(names)], "size": len(names)})
+            return offset_page(request, [{"prefix": "global", "name": n, "id": str(70000 + i)}
+                                         for i, n in enumerate(names)])
         if request.method == "DELETE":
             names.remove(request.query_params["name"])
             return Response(status_code=204)

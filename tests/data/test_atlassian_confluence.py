@@ -128,6 +128,15 @@ def test_users(site) -> None:
     assert sent(site, "/search/user")[0]["query"] == {"cql": 'user.fullname ~ "ada"', "limit": "5"}
 
 
+def test_v1_listings_follow_next_links(site) -> None:
+    site.labels["1"] = ["a", "b", "c", "d", "e"]  # three pages of two on the fake
+    board = ServiceFlow("data_atlassian_provider_api_token", base_url=site.url, api_token=PAT, is_cloud=False)
+    labels = board.step("data_atlassian_confluence_get_labels", page_id="1")
+    assert [label["name"] for label in board.outputs(board.run(), labels)["labels"]] == ["a", "b", "c", "d", "e"]
+    assert [r["query"] for r in sent(site, "/content/1/label", "GET")] == [
+        {"limit": "100"}, {"start": "2", "limit": "2"}, {"start": "4", "limit": "2"}]
+
+
 def test_data_center_speaks_v1_with_a_bearer_token(site) -> None:
     board = ServiceFlow("data_atlassian_provider_api_token", base_url=site.url, api_token=PAT, is_cloud=False)
     created = board.step("data_atlassian_confluence_create_page", space_key="OPS", title="Runbook",

@@ -152,6 +152,22 @@ def test_data_center_speaks_v2_with_a_bearer_token(site) -> None:
         "fields": ["*navigable"]}
 
 
+def test_issue_listings_follow_start_at_past_the_servers_cap(site) -> None:
+    for n in range(4, 8):  # seven issues; the fake holds at most two a page, whatever maxResults asks
+        site.add_issue("PROJ", f"More {n}", "", "Task", labels=["seed"])
+    board = ServiceFlow("data_atlassian_provider_api_token", base_url=site.url, api_token=PAT, is_cloud=False)
+    found = board.step("data_atlassian_jira_search_issues", jql="labels = seed", max_results=4, start_at=1)
+    on_board = board.step("data_atlassian_jira_get_board_issues", board_id=3, max_results=0)
+    run = board.run()
+    page = board.outputs(run, found)
+    assert [i["key"] for i in page["issues"]] == ["PROJ-2", "PROJ-3", "PROJ-4", "PROJ-5"]
+    assert (page["total"], page["has_more"]) == (7, True)
+    assert [(r["json"]["startAt"], r["json"]["maxResults"]) for r in sent(site, "/rest/api/2/search")] == [
+        (1, 4), (3, 2)]  # each page asks for what is still wanted
+    assert [i["key"] for i in board.outputs(run, on_board)["issues"]] == [f"PROJ-{n}" for n in range(1, 8)]
+    assert [r["query"]["startAt"] for r in sent(site, "/board/3/issue")] == ["0", "2", "4", "6"]
+
+
 def test_projects_fields_and_link_types(site) -> None:
     board = cloud(site)
     projects = board.step("data_atlassian_jira_list_projects", query="op", max_results=10)
@@ -209,7 +225,7 @@ def test_worklogs_changelogs_and_attachments(site) -> None:
     assert board.outputs(run, logs)["total_time_spent"] == 9900
     changes = board.outputs(run, history)
     assert changes["total"] == 1 and changes["changelog"][0]["items"][0]["to_string"] == "In Progress"
-    assert sent(site, "/PROJ-1/changelog")[0]["query"] == {"maxResults": "10"}
+    assert sent(site, "/PROJ-1/changelog")[0]["query"] == {"startAt": "0", "maxResults": "10"}
     assert sorted(json.loads(board.outputs(run, many)["results"])) == ["PROJ-1", "PROJ-2"]
     attached = board.outputs(run, files)["attachments"][0]
     assert (attached["filename"], attached["mime_type"]) == ("shot.png", "image/png")
@@ -267,7 +283,8 @@ def test_agile_boards_sprints_and_backlog(site) -> None:
     found = board.outputs(run, boards)
     assert found["count"] == 1 and found["boards"][0] == {"id": 3, "name": "PROJ board", "board_type": "scrum",
                                                           "project_key": "PROJ", "project_name": "Project"}
-    assert sent(site, "/agile/1.0/board")[0]["query"] == {"projectKeyOrId": "PROJ", "type": "scrum"}
+    assert sent(site, "/agile/1.0/board")[0]["query"] == {"projectKeyOrId": "PROJ", "type": "scrum",
+                                                            "startAt": "0", "maxResults": "50"}
     assert [s["name"] for s in board.outputs(run, sprints)["sprints"]] == ["Sprint 7"]
     assert board.outputs(run, made)["sprint"]["goal"] == "Polish"
     assert sent(site, "/agile/1.0/sprint")[0]["json"] == {"name": "Sprint 8", "goal": "Polish",
