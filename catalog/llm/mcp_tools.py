@@ -5,7 +5,8 @@ HTTP, or the older HTTP+SSE transport when the server refuses that (the fallback
 and 'stdio:COMMAND ARGS...' starts the command and speaks over its stdin and stdout. An agent run opens one
 session per server and lists its tools (tools/list); the model's calls of them go to that session (tools/call);
 every session closes when the run ends, however it ends, and a stdio server's process ends with its session.
-The SDK is imported only when an agent has servers.
+The run's policy decides whether an agent may start a server (processes) or reach one (network), wherever the
+agent comes from. The SDK is imported only when an agent has servers.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from flowlike_catalog.llm.structs import AgentTool, McpServer
 from flowlike_catalog.llm.tools import tool_name
 
 from flowlike_core import Context
+from flowlike_core.policy import Capability, CapabilityRefused
+from flowlike_core.policy import active as active_policy
 
 if TYPE_CHECKING:
     from mcp import Client
@@ -157,8 +160,14 @@ async def _open(server: McpServer, files: ExitStack) -> McpSession:
     except ImportError:
         raise ImportError("MCP tools need the MCP SDK: pip install 'flowlike-nb[llm]'") from None
 
+    how = transport(server.uri)
+    need = Capability.PROCESSES if how == "stdio" else Capability.NETWORK
+    policy = active_policy.get()
+    if policy is not None and need not in policy.allow:
+        raise CapabilityRefused(f"MCP server {server.uri!r} needs {need.value}, which this run does not allow "
+                                f"(flowlike run --allow {need.value}, or run(policy=Policy.of(allow=[...])))")
     stderr = None
-    if transport(server.uri) == "stdio":
+    if how == "stdio":
         command, *args = shlex.split(server.uri[len(STDIO):])
         error_output = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")  # noqa: SIM115 - kept open
         stderr = files.enter_context(error_output)  # for the life of the session

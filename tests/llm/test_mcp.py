@@ -18,7 +18,8 @@ from flowlike_catalog.llm.agents import agent_register_mcp_tools
 from flowlike_catalog.llm.structs import Agent, LanguageModel, McpServer
 from flowlike_catalog.llm.testing import Recorded, Reply
 
-from flowlike_core import RunStatus, start_run
+from flowlike_core import DataType, RunStatus, Variable, commands, start_run
+from flowlike_core.policy import Policy
 
 SERVER = Path(__file__).with_name("mcp_server.py")
 DEADLINE = 30.0
@@ -222,3 +223,19 @@ def test_registering_records_the_server_on_the_agent_and_again_replaces_it():
         agent_register_mcp_tools.func(agent, "stdio:server", "Sometimes")
     with pytest.raises(ValueError, match="timeout 0: give the seconds"):
         agent_register_mcp_tools.func(agent, "stdio:server", timeout=0)
+
+
+def test_the_runs_policy_decides_whether_an_agent_may_start_a_server(b, server, tmp_path):
+    """An agent from a variable has its servers checked too, not only through Register MCP Tools' declaration."""
+    agent = {"model": {"endpoint": server.url + "/v1", "model_id": "m"},
+             "mcp_servers": [{"uri": stdio_uri(tmp_path / "notes.txt")}]}
+    b.board.apply(commands.UpsertVariable(Variable(name="agent", data_type=DataType.STRUCT, default_value=agent)))
+    get, invoke = b.add("variable_get", var_ref="agent"), b.add("agent_invoke")
+    history = b.add("ai_generative_history_from_string", message="Go")
+    b.wire(get, "value_ref", invoke, "agent")
+    b.wire(history, "history", invoke, "history")
+    b.chain(b.add("events_simple"), invoke)
+    run = b.run(policy=Policy.of(allow=["network"]))
+    assert f"MCP server {stdio_uri(tmp_path / 'notes.txt')!r} needs processes, which this run does not allow" \
+        in str(run.error)
+    assert not (tmp_path / "notes.txt").exists() and server.requests == []
