@@ -3,18 +3,29 @@ layer: the pattern for hosted-service connectors.
 
 A provider struct holds the API's base URL (GitHub Enterprise: `https://host/api/v3`) and the token as a
 secret. Nodes hand on GitHub's documented JSON objects as they come; a 4xx/5xx answer fires Error with
-GitHub's message (or fails the node when Error is not wired).
+GitHub's message (or fails the node when Error is not wired). Listings with Flow-Like's per_page and page inputs
+give that one page; one without them (List PR Reviews) follows the Link header's rel="next" to the last page.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import re
 from typing import Annotated, Any, ClassVar
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from flowlike_catalog.web.errors import routed
-from flowlike_catalog.web.http import api_request, as_provider, bearer, fetch, http_base_url
+from flowlike_catalog.web.http import (
+    HttpResponse,
+    ServiceFailure,
+    api_request,
+    as_provider,
+    bearer,
+    fetch,
+    http_base_url,
+)
+from flowlike_catalog.web.paging import collect
 from flowlike_catalog.web.service_pins import bool_in, int_in, text_in
 from pydantic import BaseModel, ConfigDict, SecretStr
 
@@ -80,10 +91,11 @@ class GitHub:
     def __init__(self, ctx: Context, provider: Any) -> None:
         self.ctx, self.provider = ctx, as_provider(provider, GitHubProvider, "a GitHub provider (from GitHub (PAT))")
 
-    async def call(self, method: str, path: str, *, params: dict[str, Any] | None = None,
-                   body: dict[str, Any] | None = None, accept: str = "application/vnd.github+json") -> Any:
+    async def answer(self, method: str, url: str, *, params: dict[str, Any] | None = None,
+                     body: dict[str, Any] | None = None, accept: str = "application/vnd.github+json") -> HttpResponse:
+        """GitHub's answer to a request for a full URL; a 4xx/5xx one raises GitHubError with GitHub's message."""
         request = api_request(
-            method, self.provider.base_url + path, bearer(self.provider.token),
+            method, url, bearer(self.provider.token),
             headers={"Accept": accept, "X-GitHub-Api-Version": API_VERSION, "User-Agent": "flowlike-nb"},
             params=params, body=body)
         response = await fetch(self.ctx, request)
@@ -92,10 +104,31 @@ class GitHub:
                 message = json.loads(response.body).get("message", "")
             except ValueError:
                 message = response.body[:200].decode("utf-8", "replace")
-            raise GitHubError(f"GitHub answered {response.status_code} to {method} {path}: {message}")
+            where = url.removeprefix(self.provider.base_url).split("?")[0]
+            raise GitHubError(f"GitHub answered {response.status_code} to {method} {where}: {message}")
+        return response
+
+    async def call(self, method: str, path: str, *, params: dict[str, Any] | None = None,
+                   body: dict[str, Any] | None = None, accept: str = "application/vnd.github+json") -> Any:
+        response = await self.answer(method, self.provider.base_url + path, params=params, body=body, accept=accept)
         if accept.endswith("raw+json"):
             return response.body
         return json.loads(response.body) if response.body else None
+
+    async def every(self, path: str, **params: Any) -> list[Any]:
+        """Every item of a listing, 100 a page, following the Link header's rel="next" (the web pack's paging) on
+        the provider's own host only: the token stays home."""
+        origin = urlsplit(self.provider.base_url)[:2]
+
+        async def page(url: str | None, wanted: int) -> tuple[list[Any], str | None]:
+            response = await self.answer("GET", url or self.provider.base_url + path,
+                                         params=None if url else params | {"per_page": 100})
+            found = re.search(r'<([^>]+)>\s*;\s*rel="next"', response.headers.get("link", ""))
+            if found and urlsplit(found[1])[:2] != origin:
+                raise GitHubError(f"GitHub's next page {found[1]!r} is not on {self.provider.base_url}")
+            return json.loads(response.body) or [], found[1] if found else None
+
+        return (await collect(self.ctx, page, what=f"GitHub's {path}"))[0]
 
     async def page(self, path: str, per_page: int, page: int, /, **params: Any) -> Any:
         """One page of a listing: GET with the filters in `params` (any name, `path` too) and the paging."""
@@ -147,7 +180,7 @@ class GitHubNode(NodeType):
         inputs = {spec.name: ctx.get_input(spec.name) for spec in self.inputs}
         try:
             outputs = await self.call(GitHub(ctx, ctx.get_input("provider")), **inputs)
-        except (GitHubError, OSError) as exc:  # OSError: connection errors, file system errors
+        except (GitHubError, ServiceFailure, OSError) as exc:  # OSError: connection errors, file system errors
             routed(ctx, "error", exc, "error_message")
             return
         for name, value in outputs.items():
@@ -474,7 +507,7 @@ class ListPrReviews(GitHubNode):
     outputs = (struct_out("reviews", array=True), COUNT)
 
     async def call(self, github: GitHub, *, owner: str, repo: str, pr_number: int) -> dict[str, Any]:
-        reviews = await github.call("GET", repo_path(owner, repo, f"/pulls/{pr_number}/reviews"))
+        reviews = await github.every(repo_path(owner, repo, f"/pulls/{pr_number}/reviews"))
         return {"reviews": reviews, "count": len(reviews)}
 
 

@@ -9,6 +9,9 @@ import json
 from typing import Any
 
 TOKEN = "ghp_local_test_token"
+REVIEWS_PAGE_MOST = 2
+"""Reviews a page holds here at most, whatever per_page asks: small, so that List PR Reviews follows the Link
+header."""
 
 
 def sha(text: str) -> str:
@@ -245,6 +248,18 @@ def github_app() -> Any:
         found = [r for r in state.releases if r["tag_name"] == request.path_params["tag"]]
         return JSONResponse(found[0]) if found else error(404, "Not Found")
 
+    def linked_page(request: Request, items: list[Any]) -> JSONResponse:
+        """A page of a listing as GitHub pages one: per_page (capped at REVIEWS_PAGE_MOST here) and page, and a Link
+        header with rel="next" and rel="last" while more follow."""
+        size = min(int(request.query_params.get("per_page", 30)), REVIEWS_PAGE_MOST)
+        number = int(request.query_params.get("page", 1))
+        last = max(1, -(-len(items) // size))
+        headers = {}
+        if number < last:
+            headers["Link"] = (f'<{request.url.include_query_params(page=number + 1, per_page=size)}>; rel="next", '
+                               f'<{request.url.include_query_params(page=last, per_page=size)}>; rel="last"')
+        return JSONResponse(items[(number - 1) * size:number * size], headers=headers)
+
     async def reviews(request: Request) -> JSONResponse:
         if request.method == "POST":
             data = await request.json()
@@ -252,7 +267,7 @@ def github_app() -> Any:
             state.reviews.append({"id": 80 + len(state.reviews), "body": data.get("body", ""),
                                   "state": states[data["event"]], "user": {"login": "octocat"}})
             return JSONResponse(state.reviews[-1])
-        return JSONResponse(state.reviews)
+        return linked_page(request, state.reviews)
 
     async def search(request: Request) -> JSONResponse:
         kind = request.path_params["kind"]

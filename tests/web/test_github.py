@@ -220,6 +220,14 @@ def test_pr_reviews(b, github) -> None:
     reviews = one(type(b)(), github, "data_github_list_pr_reviews", "reviews", owner="octo", repo="hello",
                   pr_number=1)
     assert [(r["state"], r["body"]) for r in reviews] == [("APPROVED", "Looks good")]
+    github.state.reviews += [{"id": 90 + n, "body": f"Note {n}", "state": "COMMENTED", "user": {"login": "octocat"}}
+                             for n in range(4)]  # five reviews: three pages of two on the fake
+    github.state.requests.clear()
+    reviews = one(type(b)(), github, "data_github_list_pr_reviews", "reviews", owner="octo", repo="hello",
+                  pr_number=1)
+    assert [r["body"] for r in reviews] == ["Looks good", "Note 0", "Note 1", "Note 2", "Note 3"]
+    assert [(r["query"].get("page"), r["query"]["per_page"]) for r in github.state.requests] == [
+        (None, "100"), ("2", "2"), ("3", "2")]
 
 
 def test_search_builds_qualified_queries(b, github) -> None:
