@@ -45,6 +45,7 @@ def add_notebook_command(subparsers: Any) -> None:
 
 def cmd_notebook(args: argparse.Namespace) -> int:
     try:
+        import nbformat
         import papermill
 
         from flowlike_nb.kernel.papermill import run_board_notebook, sweep_board_notebook
@@ -63,6 +64,9 @@ def cmd_notebook(args: argparse.Namespace) -> int:
     grid.update({name: [raw] for name, raw in args.parameter_raw})
     if not Path(args.notebook).is_file():
         raise BadInput(f"{args.notebook}: no such notebook")
+    if not any("parameters" in cell.metadata.get("tags", []) for cell in nbformat.read(args.notebook, 4).cells):
+        raise BadInput(f"{args.notebook}: no cell tagged 'parameters', where papermill would set board_path and the "
+                       f"exposed variables (see notebooks/parameterized.ipynb)")
     if args.workers < 1:
         raise BadInput(f"--workers {args.workers}: give at least 1")
     if len(combinations(grid)) > 1 or args.json:
@@ -79,7 +83,8 @@ def cmd_notebook(args: argparse.Namespace) -> int:
         print(f"{args.notebook}: a cell failed ({exc.ename}: {exc.evalue}); see {args.out}", file=sys.stderr)
         return EXIT_FAILED
     if record is None:
-        print(f"{args.out}: the notebook ran but showed no run of the board", file=sys.stderr)
+        print(f"{args.out}: the notebook ran but showed no run of board {board.name!r} (does it run the board "
+              f"it loads from board_path?)", file=sys.stderr)
         return EXIT_FAILED
     executions = len(record.traces) + sum(folded.count for folded in record.folded)
     print(f"{record.status.value}: board {record.board_name!r}, {executions} node executions in "

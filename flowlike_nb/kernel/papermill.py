@@ -64,7 +64,8 @@ def variables_from(board: Board | CoreBoard, values: dict[str, Any] | None = Non
 def run_board_notebook(board_path: str | Path, notebook: str | Path, out: str | Path,
                        parameters: dict[str, Any] | None = None, *, kernel_name: str = "python3",
                        cwd: str | Path | None = None) -> RunRecord | None:
-    """Execute `notebook` with papermill for a board file; returns the record of the last run it showed.
+    """Execute `notebook` with papermill for a board file; returns the record of the last run of that board it
+    showed (not one of another board, such as a demo board the notebook builds itself).
 
     `parameters` set exposed variables (papermill injects them after the `parameters` cell); the others are
     injected with the board's defaults, so that the notebook's own (made for its demo board) never stand in for
@@ -72,11 +73,12 @@ def run_board_notebook(board_path: str | Path, notebook: str | Path, out: str | 
     """
     import papermill
 
-    values = {"board_path": str(Path(board_path).resolve()), **board_parameters(board_path), **(parameters or {})}
+    board = CoreBoard.load(board_path)
+    values = {"board_path": str(Path(board_path).resolve()), **board_parameters(board), **(parameters or {})}
     papermill.execute_notebook(str(notebook), str(out), parameters=values, kernel_name=kernel_name,
                                cwd=str(cwd) if cwd else str(Path(notebook).resolve().parent),
                                progress_bar=False, log_output=False)
-    return last_run_record(out)
+    return last_run_record(out, board.id)
 
 
 def sweep_board_notebook(board_path: str | Path, notebook: str | Path, out: str | Path,
@@ -145,13 +147,13 @@ def _row(board_path: str | Path, notebook: str | Path, path: str, point: dict[st
                     record.error)
 
 
-def last_run_record(path: str | Path) -> RunRecord | None:
-    """The record of the last run displayed in an executed notebook, if any."""
+def last_run_record(path: str | Path, board_id: str | None = None) -> RunRecord | None:
+    """The record of the last run displayed in an executed notebook, if any; given `board_id`, of that board."""
     notebook = nbformat.read(str(path), as_version=4)
     found = None
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
-            if RUN_MIME in data:
+            if RUN_MIME in data and board_id in (None, data[RUN_MIME].get("board_id")):
                 found = data[RUN_MIME]
     return RunRecord.model_validate(found) if found is not None else None

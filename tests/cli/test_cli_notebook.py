@@ -57,3 +57,30 @@ def test_a_bad_value_names_the_parameter_not_an_option_of_another_command(notebo
     assert main(["notebook", str(LOOP), str(notebook), str(tmp_path / "out.ipynb"), "-p", "threshold", "x"]) == 2
     err = capsys.readouterr().err
     assert "threshold=x: not a Normal<Integer> value" in err and "--var" not in err
+
+
+def _write_notebook(path: Path, *cells: tuple[str, list[str]]) -> Path:
+    metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    code = [nbformat.v4.new_code_cell(source, metadata={"tags": tags}) for source, tags in cells]
+    nbformat.write(nbformat.v4.new_notebook(cells=code, metadata=metadata), path)
+    return path
+
+
+def test_a_notebook_without_a_parameters_cell_is_refused(tmp_path, capsys):
+    plain = _write_notebook(tmp_path / "plain.ipynb", ("x = 1", []))
+    assert main(["notebook", str(LOOP), str(plain), str(tmp_path / "out.ipynb")]) == 2
+    assert "no cell tagged 'parameters'" in capsys.readouterr().err
+    assert not (tmp_path / "out.ipynb").exists()
+
+
+@pytest.mark.timeout(120)
+def test_a_run_of_another_board_is_not_taken_for_the_boards(tmp_path, capsys):
+    """A notebook that ignores board_path and runs a board of its own does not report that run as BOARD's."""
+    own = _write_notebook(tmp_path / "own.ipynb", ('board_path = ""', ["parameters"]), (
+        "import flowlike_nb as fnb\n"
+        "board = fnb.Board('its own')\n"
+        "board.add('events_simple', 'start')\n"
+        "board.run()", []))
+    assert main(["notebook", str(LOOP), str(own), str(tmp_path / "out.ipynb")]) == 1
+    captured = capsys.readouterr()
+    assert "showed no run of board 'loop-and-branch'" in captured.err and "Success" not in captured.out
