@@ -78,7 +78,7 @@ def run_board_notebook(board_path: str | Path, notebook: str | Path, out: str | 
     papermill.execute_notebook(str(notebook), str(out), parameters=values, kernel_name=kernel_name,
                                cwd=str(cwd) if cwd else str(Path(notebook).resolve().parent),
                                progress_bar=False, log_output=False)
-    return last_run_record(out, board.id)
+    return last_run_record(out, board)
 
 
 def sweep_board_notebook(board_path: str | Path, notebook: str | Path, out: str | Path,
@@ -147,13 +147,15 @@ def _row(board_path: str | Path, notebook: str | Path, path: str, point: dict[st
                     record.error)
 
 
-def last_run_record(path: str | Path, board_id: str | None = None) -> RunRecord | None:
-    """The record of the last run displayed in an executed notebook, if any; given `board_id`, of that board."""
+def last_run_record(path: str | Path, board: CoreBoard | None = None) -> RunRecord | None:
+    """The record of the last run displayed in an executed notebook, if any; given a board, of that board (by id,
+    or by name: a file without an id gets a new one each time it is loaded)."""
     notebook = nbformat.read(str(path), as_version=4)
     found = None
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            if RUN_MIME in data and board_id in (None, data[RUN_MIME].get("board_id")):
-                found = data[RUN_MIME]
+            record = output.get("data", {}).get(RUN_MIME)
+            if record is not None and (board is None or board.id == record.get("board_id")
+                                       or board.name == record.get("board_name")):
+                found = record
     return RunRecord.model_validate(found) if found is not None else None

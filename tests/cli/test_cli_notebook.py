@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -84,3 +85,14 @@ def test_a_run_of_another_board_is_not_taken_for_the_boards(tmp_path, capsys):
     assert main(["notebook", str(LOOP), str(own), str(tmp_path / "out.ipynb")]) == 1
     captured = capsys.readouterr()
     assert "showed no run of board 'loop-and-branch'" in captured.err and "Success" not in captured.out
+
+
+@pytest.mark.timeout(120)
+def test_a_board_file_without_an_id_is_found_by_name(notebook, tmp_path, capsys):
+    """Loading a file without an id gives the board a new one each time: the run is matched by the board's name."""
+    data = json.loads(LOOP.read_text())
+    del data["id"]
+    anonymous = tmp_path / "anonymous.board.json"
+    anonymous.write_text(json.dumps(data))
+    assert main(["notebook", str(anonymous), str(notebook), str(tmp_path / "out.ipynb")]) == 0
+    assert "Success: board 'loop-and-branch'" in capsys.readouterr().out
