@@ -84,8 +84,9 @@ class GetIssue(AtlassianNode):
         issue = await fetch_issue(jira, issue_key)
         comments = []
         if include_comments:
-            found = await jira.call("GET", f"/issue/{segment(issue_key, 'issue_key')}/comment")
-            comments = [jira_comment(c) for c in found.get("comments", [])]
+            found, _, _ = await jira.pages("GET", f"/issue/{segment(issue_key, 'issue_key')}/comment", "comments",
+                                           most=5000)
+            comments = [jira_comment(c) for c in found]
         return {"issue": issue, "comments": comments}
 
 
@@ -371,8 +372,9 @@ class Worklogs(NamedTuple):
 @jira_node("Get Worklog")
 async def data_atlassian_jira_get_worklog(ctx: Context, provider: Provider, issue_key: str) -> Worklogs:
     """The time logged on an issue."""
-    found = await Atlassian(ctx, provider).call("GET", f"/issue/{segment(issue_key, 'issue_key')}/worklog")
-    logs = [worklog(w) for w in found.get("worklogs", [])]
+    found, _, _ = await Atlassian(ctx, provider).pages("GET", f"/issue/{segment(issue_key, 'issue_key')}/worklog",
+                                                       "worklogs", most=5000)
+    logs = [worklog(w) for w in found]
     return Worklogs(logs, sum(w["time_spent_seconds"] for w in logs))
 
 

@@ -32,8 +32,8 @@ V1_PAGE_MOST = 2
 """Results a Confluence v1 listing page holds here at most, whatever `limit` asks: small, so that the nodes follow
 `_links.next`."""
 JIRA_PAGE_MOST = 2
-"""Issues and boards a Jira Data Center search or Agile listing page holds here at most, whatever maxResults asks
-(Jira caps it too): small, so that the nodes follow startAt."""
+"""Issues, boards and comments a Jira page (Data Center search, Agile listings, an issue's comments) holds here at
+most, whatever maxResults asks (Jira caps it too): small, so that the nodes follow startAt."""
 
 
 class State:
@@ -265,9 +265,11 @@ def atlassian_app() -> Any:  # noqa: C901 - one route table for the fake, read t
                            "created": "2026-03-02T09:00:00.000+0000", "updated": "2026-03-02T09:00:00.000+0000"})
             shown = dict(listed[-1], body=adf(text) if version == "3" else text)
             return JSONResponse(shown, status_code=201)
-        return JSONResponse({"startAt": 0, "maxResults": 50, "total": len(listed),
+        start = int(request.query_params.get("startAt", 0))
+        size = min(int(request.query_params.get("maxResults", 5000)), JIRA_PAGE_MOST)
+        return JSONResponse({"startAt": start, "maxResults": size, "total": len(listed),
                              "comments": [dict(c, body=adf(c["body"]) if version == "3" else c["body"])
-                                          for c in listed]})
+                                          for c in listed[start:start + size]]})
 
     TRANSITIONS = {"To Do": [("11", "Start Progress", "In Progress")],
                    "In Progress": [("21", "Done", "Done"), ("31", "Stop Progress", "To Do")], "Done": []}

@@ -125,6 +125,8 @@ def test_issue_lifecycle(site) -> None:
     issue = board.outputs(run, fetched)
     assert issue["issue"]["summary"] == "Login breaks on Safari"
     assert [c["body"] for c in issue["comments"]] == ["Seen on 17.2", "Fix is up", "On it"]
+    reads = [r["query"] for r in sent(site, "/PROJ-4/comment") if r["method"] == "GET"]
+    assert reads == [{"startAt": "0", "maxResults": "5000"}, {"startAt": "2", "maxResults": "5000"}]  # two a page
 
 
 def test_transition_by_unknown_name_lists_the_available_ones(site) -> None:
