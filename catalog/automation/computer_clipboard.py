@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import time
+from collections.abc import Callable
 from typing import Annotated, Any, NamedTuple
 
 from flowlike_catalog.automation.computer import Desktop, desktop, png
@@ -70,6 +71,18 @@ def computer_clipboard_get_text(ctx: Context, session: SessionIn) -> ClipboardTe
     return ClipboardText(session, text, done.returncode == 0)
 
 
+def copy(ctx: Context, session: AutomationSession, data: Callable[[], bytes], media_type: str) -> None:
+    """What a setter node does: the clipboard set to `data()` and Exec Out, or the reason logged and Error."""
+    ctx.set_output("session_out", session)
+    try:
+        set_clipboard(desktop(ctx, session), data(), media_type)
+    except (OSError, RuntimeError, subprocess.TimeoutExpired) as exc:
+        ctx.error(str(exc))
+        ctx.activate("exec_error")
+        return
+    ctx.activate("exec_out")
+
+
 def setter_pins(name: str, data_type: DataType, description: str, **options: Any) -> tuple[Any, ...]:
     return (exec_in(), session_in(), data_in(name, data_type, required=True, description=description, **options),
             exec_out(), exec_out("exec_error", "Error", "The clipboard could not be set"), session_out())
@@ -82,14 +95,7 @@ class SetClipboardText(NodeType):
     pins = setter_pins("text", DataType.STRING, "The text to copy")
 
     def run(self, ctx: Context, *, session: AutomationSession, text: str) -> None:
-        ctx.set_output("session_out", session)
-        try:
-            set_clipboard(desktop(ctx, session), text.encode(), "UTF8_STRING")
-        except (OSError, RuntimeError, subprocess.TimeoutExpired) as exc:
-            ctx.error(str(exc))
-            ctx.activate("exec_error")
-            return
-        ctx.activate("exec_out")
+        copy(ctx, session, text.encode, "UTF8_STRING")
 
 
 class SetClipboardImage(NodeType):
@@ -99,14 +105,7 @@ class SetClipboardImage(NodeType):
     pins = setter_pins("image", DataType.STRUCT, "The image to copy", schema=ImageRef.model_json_schema())
 
     def run(self, ctx: Context, *, session: AutomationSession, image: Any) -> None:
-        ctx.set_output("session_out", session)
-        try:
-            set_clipboard(desktop(ctx, session), png(image_of(ctx, image)), "image/png")
-        except (OSError, RuntimeError, subprocess.TimeoutExpired) as exc:
-            ctx.error(str(exc))
-            ctx.activate("exec_error")
-            return
-        ctx.activate("exec_out")
+        copy(ctx, session, lambda: png(image_of(ctx, image)), "image/png")
 
 
 class GetClipboardImage(NodeType):
