@@ -74,6 +74,15 @@ def test_lists_follow_next_link_until_done_or_top(graph) -> None:
     assert len(graph.state.requests) == 1 and graph.state.requests[0]["query"]["$top"] == "2"
 
 
+def test_a_listing_that_does_not_end_is_cut_short(graph, monkeypatch) -> None:
+    from flowlike_catalog.web import paging
+
+    monkeypatch.setattr(paging, "MAX_PAGES", 1)  # the list items take two pages
+    message = failing(graph, "data_microsoft_sharepoint_get_list_items",
+                      site_id="contoso.sharepoint.com,site-1,web-1", list_id="list-1")
+    assert message.endswith("/lists/list-1/items still had more pages after 1")
+
+
 def test_next_link_elsewhere_is_refused(graph, monkeypatch) -> None:
     import fake_graph
 
