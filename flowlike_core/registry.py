@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -124,14 +125,22 @@ class Registry:
         return len(self._types)
 
     def search(self, text: str = "") -> list[type[NodeType]]:
-        """Node types whose key, name, category, description or pin types mention every word of `text`."""
+        """Node types whose key, name, category, description or pin types mention every word of `text`; first those
+        named exactly so, then those whose key and name hold most of the words (whole, then in part), then those whose
+        category holds more (`branch` finds Control's Branch before GitHub's Create Branch), else in catalog order."""
         words = text.lower().split()
 
         def haystack(t: type[NodeType]) -> str:
             pins = " ".join(f"{p.name} {p.data_type.value} {p.value_type.value}" for p in t.pin_specs())
             return f"{t.name} {t.friendly_name} {t.category} {t.pack} {t.description} {pins}".lower()
 
-        return [t for t in self if all(w in haystack(t) for w in words)]
+        def rank(t: type[NodeType]) -> tuple[bool, int, int, int]:
+            named, placed = f"{t.name} {t.friendly_name}".lower(), t.category.lower()
+            tokens = set(re.split(r"[\W_]+", named))
+            return (t.friendly_name.lower() != " ".join(words), -sum(w in tokens for w in words),
+                    -sum(w in named for w in words), -sum(w in named or w in placed for w in words))
+
+        return sorted((t for t in self if all(w in haystack(t) for w in words)), key=rank)
 
 
 def load_pack(entry: EntryPoint) -> Pack:
