@@ -1,4 +1,4 @@
-"""What a node sees while it runs: its inputs and outputs, exec pins, logs, variables, progress, cancel."""
+"""What a node sees while it runs: its inputs and outputs, exec pins, logs, events, variables, progress, cancel."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from flowlike_core.board import LogLevel
 from flowlike_core.errors import UnknownPinError, UnknownVariableError
 from flowlike_core.plan import CONST, VALUE, NodePlan, Target
-from flowlike_core.run import LEVEL_ORDER, LogLine, NodeTrace, trace_of
+from flowlike_core.run import LEVEL_ORDER, MAX_EVENTS, LogLine, NodeTrace, RunEvent, json_copy, trace_of
 
 if TYPE_CHECKING:
     from flowlike_core.executor import Executor
@@ -148,22 +148,25 @@ class Context:
         except KeyError as missing:
             raise UnknownPinError(f"node {plan.node.label()} has no output {missing}") from None
         total = len(items)
+        value_key, index_key = keys or (None, None)
+        flow, pure_done, awaits_pure = executor.flow_blocking, executor.pure_done, plan.awaits_pure
+        progress = self.progress if executor.on_progress else None  # (all fixed while the loop runs)
         for position, item in enumerate(items):
             if executor.cancelled:
                 executor.check_cancelled()
             if keys is not None:
-                values[keys[0]], values[keys[1]] = item, position
+                values[value_key], values[index_key] = item, position
             else:
                 self.set_output(value, item)
                 self.set_output(index, position)
             if targets:
-                left = executor.flow_blocking(targets)
-                if left or plan.awaits_pure:
+                left = flow(targets)
+                if left or awaits_pure:
                     await self._finish_firing(left)
-                elif executor.pure_done:
+                elif pure_done:
                     executor.new_step()
-            if executor.on_progress:
-                self.progress(position + 1, total)
+            if progress is not None:
+                progress(position + 1, total)
             if stop is not None and stop():
                 return position + 1
         return total
@@ -234,7 +237,7 @@ class Context:
             return variable.name
         raise UnknownVariableError(f"no variable {name_or_id!r} on board {board.name!r}")
 
-    # ---- logs, progress, cancel ------------------------------------------------------------------------
+    # ---- logs, events, progress, cancel ----------------------------------------------------------------
 
     def log(self, level: LogLevel, message: str) -> None:
         executor = self._executor
@@ -270,6 +273,24 @@ class Context:
 
     def fatal(self, message: str) -> None:
         self.log(LogLevel.FATAL, message)
+
+    def emit(self, event_type: str, payload: Any = None) -> None:
+        """Stream an event to whoever watches the run (a frontend, the notebook): Flow-Like's `stream_response`.
+        Not a log line: the board's log level does not hold it back. Listeners hear it at once (`Listener.event`,
+        also from worker processes); the run keeps it in `run.events` and its record (the first `MAX_EVENTS` of
+        the run, later ones counted in `run.events.dropped`, with one warning line when the first is dropped).
+        The payload goes as a JSON-native copy, secrets redacted. The std pack's UI nodes send their A2UI
+        messages as `emit("a2ui", message)`."""
+        executor = self._executor
+        data = json_copy(payload)
+        event = RunEvent(str(event_type), executor.redactor.value(data) if executor.redactor else data, time.time(),
+                         self._plan.node_id)
+        events = executor.run.events
+        if not events.add(event) and events.dropped == 1:
+            self.warn(f"the run keeps its first {MAX_EVENTS} events: later ones reach live listeners only "
+                      f"(run.events.dropped counts them)")
+        if executor.on_event:
+            executor.notify(executor.on_event, event)
 
     def progress(self, done: float, total: float | None = None, message: str = "") -> None:
         """Report progress (`done` of `total`, or a fraction in 0..1) to whoever watches the run."""
