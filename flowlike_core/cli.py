@@ -298,8 +298,8 @@ def build_parser(extensions: bool = True) -> argparse.ArgumentParser:
     run.add_argument("--allow-path", metavar="DIR", action="append", default=[],
                      help="a folder (or URL prefix) the file nodes may use besides the store; repeat for several")
     run.add_argument("--max-steps", metavar="N", type=int, default=DEFAULT_MAX_STEPS,
-                     help=f"stop after N node executions, a guard against runaway loops "
-                          f"(default {DEFAULT_MAX_STEPS:,})")
+                     help=f"stop after N steps (executions of exec nodes; the pure nodes they read do not "
+                          f"count), a guard against runaway loops (default {DEFAULT_MAX_STEPS:,})")
     run.add_argument("--backend", choices=("thread", "process", "dask"), default="thread",
                      help="where the run goes: this process (thread, the default), a child process (process: "
                           "a crashing node cannot take the command down) or a dask cluster (dask)")

@@ -76,6 +76,6 @@ def add_sweep_command(subparsers: Any) -> None:
     parser.add_argument("--start", metavar="NODE", help="the node to start from, when the board has several events")
     parser.add_argument("--json", action="store_true", help="print the rows as a JSON list")
     parser.add_argument("--max-steps", metavar="N", type=int, default=DEFAULT_MAX_STEPS,
-                        help="stop each run after N node executions")
+                        help="stop each run after N steps (executions of exec nodes, as flowlike run --max-steps)")
     add_cache_options(parser, "default: the runs share one cache in memory on the thread backend")
     parser.set_defaults(handler=cmd_sweep)

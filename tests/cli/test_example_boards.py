@@ -97,3 +97,13 @@ def test_ctrl_c_cancels_the_run(tmp_path):
         process.kill()
     assert process.returncode == 1, err
     assert "Cancelled: board 'forever'" in out and "error: the run was cancelled" in out
+
+
+def test_max_steps_counts_exec_node_executions_as_its_help_says(capsys):
+    """loop_and_branch at threshold 2 takes 17 steps and 37 node executions: 17 is enough, 16 is not."""
+    loop = str(LOOP)
+    assert main(["run", loop, "--no-history", "--var", "threshold=2", "--max-steps", "17"]) == 0
+    assert "37 node executions" in capsys.readouterr().out
+    assert main(["run", loop, "--no-history", "--var", "threshold=2", "--max-steps", "16"]) == 1
+    assert main(["run", "--help"]) == 0
+    assert "N steps (executions of exec nodes" in " ".join(capsys.readouterr().out.split())
