@@ -514,11 +514,12 @@ class RunCache:
         executor.variables = run.variables = _ReadVariables(run.variables)
         if cache.store is not None:
             cache._why_read.discard(self.board_id)  # (another process may have run the board since)
-            executor.on_finished.append(self._ended)
 
-    def _ended(self, run: Any) -> None:
-        """The run has ended: what its nodes ran with goes to the store."""
-        self.cache.flush()
+    def ended(self, run: Any) -> None:
+        """The run has ended (`executor.end` calls it, before the listeners hear of it): what its nodes ran with
+        goes to the store."""
+        if self.cache.store is not None:
+            self.cache.flush()
 
     def _label(self, node_id: str) -> str:
         node = self.executor.run.board.nodes.get(node_id)

@@ -116,6 +116,7 @@ class Executor:
         self.on_start, self.on_finished = hooks(watchers, "start"), hooks(watchers, "finished")
         self.on_node_started, self.on_node_finished = hooks(watchers, "node_started"), hooks(watchers, "node_finished")
         self.on_log, self.on_progress = hooks(watchers, "log"), hooks(watchers, "progress")
+        self.on_event = hooks(watchers, "event")
         self.step = 0
         """Steps so far: a step runs the nodes the one before activated (branches of a fork share one)."""
         self.cancelled = False
@@ -564,7 +565,8 @@ def end(executor: Executor, status: RunStatus, error: RunError | None, node_id: 
                 if type(record) is list:
                     record[4] = run.end
         run.status = status
-    executor.notify(executor.on_finished)
+    results = executor.results
+    executor.notify(executor.on_finished if results is None else [results.ended, *executor.on_finished])
     return True
 
 
