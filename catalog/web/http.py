@@ -114,7 +114,9 @@ def token_refresh(refresh_token: str, client_id: str, client_secret: str, token_
         return None
     if not client_id:
         raise ValueError("renewing the access token needs the client_id of the OAuth client that got the refresh token")
-    return TokenRefresh(token_url=http_base_url(token_url), refresh_token=SecretStr(refresh_token),
+    if not token_url.startswith(("http://", "https://")):
+        raise ValueError(f"token_url must start with http:// or https://, got {token_url!r}")
+    return TokenRefresh(token_url=token_url, refresh_token=SecretStr(refresh_token),
                         client_id=client_id, client_secret=SecretStr(client_secret), scope=scope, encoding=encoding,
                         client_auth=client_auth)
 

@@ -43,6 +43,8 @@ def test_refresh_settings_stay_secret_and_need_the_client() -> None:
     assert google.data_google_provider.func("ya29.a").refresh is None
     with pytest.raises(ValueError, match="needs the client_id"):
         google.data_google_provider.func("ya29.a", "", "1//refresh-secret")
+    with pytest.raises(ValueError, match="token_url must start with http"):
+        google.data_google_provider.func("ya29.a", "", "1//refresh-secret", "client.apps", "", "oauth2.googleapis.com")
     graph = microsoft.data_microsoft_provider_token.func("eyJ.a", microsoft.GRAPH_URL, "0.AR-refresh", "app-id")
     assert graph.refresh.token_url == "https://login.microsoftonline.com/common/oauth2/v2.0/token"
     assert graph.refresh.scope == "https://graph.microsoft.com/.default offline_access"
