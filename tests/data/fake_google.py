@@ -24,6 +24,8 @@ DRIVE_PAGE_MOST = 3
 more match (its nextPageToken says so), which the listing nodes must follow."""
 CALENDAR_LIST_PAGE = 1
 """Calendars a calendar-list page holds when maxResults is not given: small, so that List Calendars pages."""
+EVENTS_PAGE_MOST = 2
+"""Events a page holds here at most, whatever maxResults asks (Calendar may answer with fewer events than asked)."""
 
 
 def google_flow(url: str, token: str = TOKEN, **settings: Any) -> ServiceFlow:
@@ -409,7 +411,7 @@ def google_app() -> Any:  # noqa: C901 - one route table for the fake, read top 
         listed = sorted(found.values(), key=lambda e: e["start"]["dateTime"])
         listed = [e for e in listed if (not query.get("timeMin") or e["end"]["dateTime"] > query["timeMin"])
                   and (not query.get("timeMax") or e["start"]["dateTime"] < query["timeMax"])]
-        size = int(query.get("maxResults", 250))
+        size = min(int(query.get("maxResults", 250)), EVENTS_PAGE_MOST)
         start = int(query.get("pageToken") or 0)
         page = {"kind": "calendar#events", "items": listed[start:start + size]}
         if start + size < len(listed):

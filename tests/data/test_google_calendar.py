@@ -65,6 +65,11 @@ def test_list_events_pages_and_free_busy(gs) -> None:
     rest = one(google_flow(gs.url), "data_google_calendar_list_events", time_min="2026-04-01T10:00:00+00:00",
                max_results=1, page_token="1")
     assert [e["summary"] for e in rest["events"]] == ["At 15"] and rest["next_page_token"] == ""
+    gs.state.requests.clear()
+    filled = one(google_flow(gs.url), "data_google_calendar_list_events", max_results=3)  # pages of two here
+    assert [e["summary"] for e in filled["events"]] == ["At 9", "At 11", "At 15"] and filled["next_page_token"] == ""
+    assert [(r["query"]["maxResults"], r["query"].get("pageToken")) for r in gs.state.requests] == [
+        ("3", None), ("1", "2")]
 
     busy = one(google_flow(gs.url), "data_google_calendar_free_busy", time_min="2026-04-01T08:00:00+00:00",
                time_max="2026-04-01T12:00:00+00:00", calendar_ids="primary, nobody@example.org")
