@@ -20,8 +20,10 @@ from typing import Any
 import nbformat
 
 from flowlike_core.board import Board as CoreBoard
+from flowlike_core.cli import parse_value
 from flowlike_core.run import RunRecord, RunStatus
 from flowlike_core.sweep import SweepResult, SweepRow, combinations
+from flowlike_core.types import DataType, ValueType
 from flowlike_nb.kernel import namespace
 from flowlike_nb.kernel.handles import Board
 from flowlike_nb.kernel.runs import RUN_MIME
@@ -56,9 +58,18 @@ def parameters_cell(board: Board | CoreBoard | str | Path, board_path: str = "")
 
 
 def variables_from(board: Board | CoreBoard, values: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Values of the board's exposed variables found in `values` (default: the notebook's namespace)."""
+    """Values of the board's exposed variables found in `values` (default: the notebook's namespace). Text for a
+    variable that does not hold text is read as `flowlike run --var` reads it, as JSON: `papermill -p numbers
+    '[1, 2]'` passes the text."""
+    core = _core(board)
     found = namespace.user_namespace() if values is None else values
-    return {name: found[name] for name in parameters(_core(board)) if name in found}
+    return {name: _typed(core, name, found[name]) for name in parameters(core) if name in found}
+
+
+def _typed(board: CoreBoard, name: str, value: Any) -> Any:
+    variable = board.lookup_variable(name)
+    anything = variable.data_type is DataType.GENERIC and variable.value_type is ValueType.NORMAL  # text is a value
+    return parse_value(board, name, value) if isinstance(value, str) and not anything else value
 
 
 def run_board_notebook(board_path: str | Path, notebook: str | Path, out: str | Path,

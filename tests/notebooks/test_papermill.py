@@ -6,9 +6,17 @@ from pathlib import Path
 
 import nbformat
 import papermill
+import pytest
 
 import flowlike_nb as fnb
-from flowlike_nb.kernel.papermill import last_run_record, parameters, parameters_cell, run_board_notebook
+from flowlike_core.errors import BoardError
+from flowlike_nb.kernel.papermill import (
+    last_run_record,
+    parameters,
+    parameters_cell,
+    run_board_notebook,
+    variables_from,
+)
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "parameterized.ipynb"
 
@@ -83,3 +91,15 @@ def test_a_board_file_keeps_its_own_defaults_over_the_notebooks(tmp_path: Path) 
     path = board.save(tmp_path / "above.board.json")
     record = run_board_notebook(path, NOTEBOOK, tmp_path / "out.ipynb")
     assert record is not None and record.variables["threshold"] == 5 and record.result == 5
+
+
+def test_text_from_papermill_p_is_read_as_the_variables_type() -> None:
+    """`papermill -p numbers '[1, 2]'` injects the text; a list variable reads it as JSON, a String keeps it."""
+    board = fnb.Board("typed")
+    board.variable("numbers", list[int], [1], exposed=True)
+    board.variable("code", str, "a", exposed=True)
+    board.variable("anything", object, None, exposed=True)
+    found = variables_from(board, {"numbers": "[1, 20, 30]", "code": "123", "anything": "[1]"})
+    assert found == {"numbers": [1, 20, 30], "code": "123", "anything": "[1]"}
+    with pytest.raises(BoardError, match=r"numbers=\[1, oops\]: not a Array<Integer> value \(read as JSON"):
+        variables_from(board, {"numbers": "[1, oops]"})
