@@ -20,9 +20,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
-    from flowlike_core.run import LogLine, NodeTrace, Run
+    from flowlike_core.run import LogLine, NodeTrace, Run, RunEvent
 
-HOOKS = ("start", "node_started", "node_finished", "log", "progress", "paused", "resumed", "finished")
+HOOKS = ("start", "node_started", "node_finished", "log", "event", "progress", "paused", "resumed", "finished")
 
 
 class Listener:
@@ -42,6 +42,10 @@ class Listener:
 
     def log(self, run: Run, line: LogLine) -> None:
         """A node logged a line (at or above the board's log level)."""
+
+    def event(self, run: Run, event: RunEvent) -> None:
+        """A node emitted an event (`ctx.emit`: `event.event_type`, `event.payload`, `event.node_id`), whatever the
+        board's log level; every one is told, also past what the run keeps (`run.events`)."""
 
     def progress(self, run: Run, node_id: str, fraction: float, message: str) -> None:
         """A node reported progress, `fraction` in 0..1."""

@@ -2,13 +2,13 @@
 
 Each iteration (or branch) runs in a fork of the executor: the same plan, variables, node memory and open
 resources, but its own value scope (the loop's `value` and `index`, and every output its body sets, are the
-iteration's own), its own pure-node cache and its own trace records. A body whose first node is blocking runs
-on a thread of its own (`max_concurrent` at a time); one whose first node awaits runs as a task on the run's
-event loop; with `own_threads` every body runs on a thread, its awaits on that thread's own event loop; with
-workers "processes" or "dask" the bodies go out in chunks (`flowlike_core.backends.bodies`). When
-all are done the forks are merged in iteration order: their values into the run's (the last iteration's win,
-as in a sequential loop), their traces and folded counts into the run's, so the record reads the same
-whatever order the iterations finished in.
+iteration's own), its own pure-node cache and its own trace records (its events go to the run's as they are
+emitted). A body whose first node is blocking runs on a thread of its own (`max_concurrent` at a time); one whose
+first node awaits runs as a task on the run's event loop; with `own_threads` every body runs on a thread, its
+awaits on that thread's own event loop; with workers "processes" or "dask" the bodies go out in chunks
+(`flowlike_core.backends.bodies`). When all are done the forks are merged in iteration order: their values into
+the run's (the last iteration's win, as in a sequential loop), their traces and folded counts into the run's, so
+the record reads the same whatever order the iterations finished in.
 
 A failed iteration: with `cancel_rest` the iterations still going are cancelled at their next node, otherwise
 they finish; either way the run fails afterwards with the first failure, and an error log line on the loop
@@ -189,6 +189,7 @@ def _land(result: Any, sub: Executor) -> BaseException | None:
     sub.run.result = result.result
     if result.reasons and sub.run.reasons is not None:
         sub.run.reasons.update(result.reasons)
+    sub.run.events.extend(result.events, result.dropped_events)  # (the run's own list: a fork shares it)
     return None if result.error is None else _Abort(result.error, result.error_node)
 
 

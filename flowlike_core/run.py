@@ -1,4 +1,4 @@
-"""What a run leaves behind: status, traces of node executions with their logs, and the values it produced.
+"""What a run leaves behind: status, traces of node executions with their logs, its events, and the values it produced.
 
 `Run` is the live object (values stay Python objects); `RunRecord` is its JSON-native record, the form
 that is printed by `flowlike run --json`, persisted by storage and shown by the kernel.
@@ -6,6 +6,10 @@ that is printed by `flowlike run --json`, persisted by storage and shown by the 
 Trace memory is bounded: the first `FULL_TRACES` executions of each node keep a full `NodeTrace`; later ones
 are folded into the node's `NodeStats` (count, total and longest time, first and last error, at most
 `FOLDED_LOGS` log lines), so a loop that runs a node a million times costs what twenty executions cost.
+
+Events (`ctx.emit`: what nodes stream to a frontend, such as the A2UI messages of the std pack's UI nodes) are
+kept per run, not per node, whatever the board's log level: the first `MAX_EVENTS` in `Run.events`, the ones
+after counted in `Run.events.dropped` (and `RunRecord.dropped_events`); live listeners hear every one.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -48,6 +54,8 @@ FULL_TRACES = 20
 """Executions of one node that keep a full trace; the ones after are folded into its `NodeStats`."""
 FOLDED_LOGS = 100
 """Log lines kept per node from its folded executions (the first ones; later lines are only counted)."""
+MAX_EVENTS = 10_000
+"""Events a run keeps (`Run.events`), all nodes together; later ones reach live listeners and are only counted."""
 
 
 @dataclass(slots=True)
@@ -56,6 +64,59 @@ class LogLine:
     message: str
     time: float
     node_id: str = ""
+
+
+@dataclass(slots=True)
+class RunEvent:
+    """What a node streamed to whoever watches the run (`ctx.emit`): Flow-Like's `event_type` and payload."""
+
+    event_type: str
+    payload: Any
+    """JSON-native (a copy made when it was emitted), secrets redacted."""
+    time: float
+    node_id: str = ""
+
+
+class EventLog:
+    """The events a run keeps: the first `cap` in the order they were emitted; `dropped` counts the ones after.
+    Iterate it for the `RunEvent`s. Parallel branches of the run add to it at once (hence the lock)."""
+
+    __slots__ = ("cap", "kept", "dropped", "_lock")
+
+    def __init__(self, cap: int = MAX_EVENTS) -> None:
+        self.cap = cap
+        self.kept: list[RunEvent] = []
+        self.dropped = 0
+        self._lock = threading.Lock()
+
+    def add(self, event: RunEvent) -> bool:
+        """Keep `event` if there is room; False when the cap was reached (then it is only counted)."""
+        with self._lock:
+            if len(self.kept) < self.cap:
+                self.kept.append(event)
+                return True
+            self.dropped += 1
+            return False
+
+    def extend(self, events: list[RunEvent], dropped: int = 0) -> None:
+        """Add events kept elsewhere (a loop body's on another process), and what was dropped there."""
+        for event in events:
+            self.add(event)
+        with self._lock:
+            self.dropped += dropped
+
+    def of(self, event_type: str) -> list[Any]:
+        """The payloads of the kept events of one type, in order (`run.events.of("a2ui")`)."""
+        return [event.payload for event in self.kept if event.event_type == event_type]
+
+    def __iter__(self) -> Iterator[RunEvent]:
+        return iter(list(self.kept))
+
+    def __len__(self) -> int:
+        return len(self.kept)
+
+    def __repr__(self) -> str:
+        return f"<EventLog {len(self.kept)} kept, {self.dropped} dropped (cap {self.cap})>"
 
 
 @dataclass(slots=True)
@@ -151,6 +212,17 @@ class LogRecord(BaseModel):
                    replayed=getattr(line, "replayed", False))
 
 
+class EventRecord(BaseModel):
+    event_type: str
+    payload: Any = None
+    time: dt.datetime
+    node_id: str = ""
+
+    @classmethod
+    def of(cls, event: RunEvent) -> EventRecord:
+        return cls(event_type=event.event_type, payload=event.payload, time=_when(event.time), node_id=event.node_id)
+
+
 class TraceRecord(BaseModel):
     node_id: str
     node_name: str
@@ -213,6 +285,10 @@ class RunRecord(BaseModel):
     """Per node, its executions beyond the first `FULL_TRACES` (which are in `traces`)."""
     reasons: list[ReasonRecord] = Field(default_factory=list)
     """For a run with a result cache: per node, whether it was cached or ran, and why."""
+    events: list[EventRecord] = Field(default_factory=list)
+    """What nodes emitted (`ctx.emit`), the first `MAX_EVENTS` of the run, in order."""
+    dropped_events: int = 0
+    """Events emitted past `MAX_EVENTS`: told live, not kept."""
 
 
 def trace_of(record: list[Any]) -> NodeTrace:
@@ -245,7 +321,8 @@ class Run:
     """A run of a board: live while it goes, readable whatever its end (success, failure, cancel).
 
     This is the run's whole state that outlives it: `variables` and `values` (live Python objects), `traces`
-    and `folded` (what ran, bounded in memory), `status`, `result`, `error`, `steps`. The executor's scratch
+    and `folded` (what ran, bounded in memory), `events` (what nodes emitted, bounded), `status`, `result`,
+    `error`, `steps`. The executor's scratch
     (the step's pure cache, per-node memory, open resources) is its own and dropped when the run ends.
     """
 
@@ -271,6 +348,8 @@ class Run:
         """Per node id, its executions after those."""
         self.values: dict[str, Any] = {}
         """Last value of every output pin that was set, by `node_id/pin_id`."""
+        self.events = EventLog()
+        """What nodes emitted (`ctx.emit`), in order: the first `MAX_EVENTS`; `events.dropped` counts the rest."""
         self.result: Any = None
         self.error: str | None = None
         self.error_node: str | None = None
@@ -305,6 +384,11 @@ class Run:
     @property
     def duration(self) -> float:
         return max(0.0, self.end - self.start) if self.end else 0.0
+
+    @property
+    def dropped_events(self) -> int:
+        """Events emitted past `MAX_EVENTS`, told live and not kept (as `RunRecord.dropped_events` says)."""
+        return self.events.dropped
 
     def output(self, node: str, pin: str) -> Any:
         """The last value a node's output pin took in this run (node by id or unique name; pin by name)."""
@@ -398,6 +482,8 @@ class Run:
                 for t in self.traces
             ],
             reasons=[ReasonRecord(**reason.as_dict()) for reason in (self.reasons or {}).values()],
+            events=[EventRecord.of(event) for event in self.events],
+            dropped_events=self.events.dropped,
             folded=[
                 FoldedRecord(
                     node_id=f.node_id, node_name=f.node_name, count=f.count, total=f.total, longest=f.longest,
@@ -421,10 +507,10 @@ class Run:
 def _public_variables(board: Board, values: dict[str, Any]) -> dict[str, Any]:
     """Variable values for a record: secrets are masked, never written."""
     secret = {v.name for v in board.variables.values() if v.secret}
-    return {name: "***" if name in secret else _json_copy(value) for name, value in values.items()}
+    return {name: "***" if name in secret else json_copy(value) for name, value in values.items()}
 
 
-def _json_copy(value: Any) -> Any:
+def json_copy(value: Any) -> Any:
     """A JSON-native deep copy: through orjson for what it takes as is (C speed: a 100,000-item input costs
     milliseconds), else `to_json_native`."""
     if isinstance(value, list | dict):

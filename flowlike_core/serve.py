@@ -5,7 +5,8 @@
                                        record once it has ended: its `result` is what `events_generic_return_result`
                                        returned, so a board started from `events_generic` is a webhook
     GET    /flowlike/runs/<id>         the run's record, secrets redacted
-    GET    /flowlike/runs/<id>/events  server-sent events: start, node_started, node_finished, log, progress, finished
+    GET    /flowlike/runs/<id>/events  server-sent events: start, node_started, node_finished, log, event (what a
+                                       node emitted: event_type, payload, node_id), progress, finished
     DELETE /flowlike/runs/<id>         cancel; answers with the record
 
 Every request needs `Authorization: Bearer <token>`; without a token the server only binds to loopback.

@@ -32,7 +32,7 @@ from flowlike_core.errors import BoardError, BoardFileError, FlowLikeError, Unkn
 from flowlike_core.events import Listener
 from flowlike_core.executor import RunHandle, start_run
 from flowlike_core.registry import Registry, default_registry
-from flowlike_core.run import LogLine, NodeTrace, Run, RunStatus
+from flowlike_core.run import LogLine, NodeTrace, Run, RunEvent, RunStatus
 from flowlike_core.types import to_json_native
 
 MAX_BOARD_BYTES = 20 * 1024 * 1024
@@ -129,6 +129,9 @@ class ServiceRun(Listener):
     def log(self, run: Run, line: LogLine) -> None:
         self._emit("log", {"level": line.level.value, "message": line.message,
                            "node_id": line.node_id})
+
+    def event(self, run: Run, event: RunEvent) -> None:
+        self._emit("event", {"event_type": event.event_type, "payload": event.payload, "node_id": event.node_id})
 
     def progress(self, run: Run, node_id: str, fraction: float, message: str) -> None:
         self._emit("progress", {"node_id": node_id, "fraction": fraction, "message": message})

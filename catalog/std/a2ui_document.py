@@ -3,10 +3,11 @@
 Every UI node makes one message (Flow-Like's tagged form of the A2UI protocol: `beginRendering`, `surfaceUpdate`,
 `dataModelUpdate`, `deleteSurface`, and Flow-Like's element, state and navigation messages), applies it to the
 run's document (in `ctx.cache`, seeded from the payload's `_elements`/`_route`/`_query_params` as Flow-Like's
-frontend sends them) and logs it as one `a2ui {json}` line: the run's UI output. A renderer replays those lines
-with the same `Document.apply`, live through a listener's `log` hook or afterwards through `messages(run)`; so
-the engine stays free of UI concerns and the document a node reads is the one the user sees. The lines are at
-INFO level: a board whose log level is above INFO sends no UI.
+frontend sends them) and emits it as one `a2ui` event (`ctx.emit("a2ui", message)`, as Flow-Like streams its
+A2UI messages with the event type "a2ui"): the run's UI output, whatever the board's log level. A renderer applies
+those messages with the same `Document.apply`, live through a listener's `event` hook or afterwards through
+`messages(run)` (a live `Run` or a stored `RunRecord`); so the engine stays free of UI concerns and the document a
+node reads is the one the user sees.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from flowlike_core import Context, Run
+    from flowlike_core.run import RunRecord
 
-LOG_PREFIX = "a2ui "
+EVENT_TYPE = "a2ui"
+"""The event type of A2UI messages (`ctx.emit`), Flow-Like's."""
 CACHE_KEY = "a2ui.document"
 
 TEXT_PROPERTY = {"button": "label", "link": "text", "checkbox": "label", "switch": "label"}
@@ -393,30 +396,25 @@ def document_of(ctx: Context) -> Document:
 
 
 def emit(ctx: Context, message: dict[str, Any]) -> Document:
-    """Apply `message` to the run's document and send it out as the run's UI output (one log line)."""
+    """Apply `message` to the run's document and send it out as the run's UI output (one `a2ui` event)."""
     document = document_of(ctx)
     document.apply(message)
-    ctx.info(LOG_PREFIX + json.dumps(message, default=str))
+    ctx.emit(EVENT_TYPE, message)
     return document
 
 
-def message_of(line: str) -> dict[str, Any] | None:
-    """The A2UI message a log line carries, or None for any other line."""
-    return json.loads(line[len(LOG_PREFIX):]) if line.startswith(LOG_PREFIX + "{") else None
-
-
-def messages(run: Run) -> list[dict[str, Any]]:
-    """The A2UI messages a run kept, in order (what a renderer replays). A node that ran very often keeps only its
-    first lines (`flowlike_core.run.FOLDED_LOGS`): then a warning says so; a live listener gets every message."""
-    dropped = [stats.node_name for stats in run.folded.values() if stats.dropped_logs]
-    if dropped:
-        warnings.warn(f"run {run.id}: nodes {', '.join(dropped)} ran too often to keep every log line; the A2UI "
-                      "messages replayed from it may miss some (watch the run live with a listener)", RuntimeWarning,
+def messages(run: Run | RunRecord) -> list[dict[str, Any]]:
+    """The A2UI messages a run kept, in order (what a renderer replays), from a live run or its stored record. A run
+    keeps its first `flowlike_core.run.MAX_EVENTS` events: past that a warning says how many it dropped (a live
+    listener gets every message)."""
+    if run.dropped_events:
+        warnings.warn(f"run {run.id} kept its first {len(run.events)} events and dropped {run.dropped_events}: the "
+                      "A2UI messages replayed from it miss those (watch the run live with a listener)", RuntimeWarning,
                       stacklevel=2)
-    return [m for line in run.logs() if (m := message_of(line.message)) is not None]
+    return [event.payload for event in run.events if event.event_type == EVENT_TYPE]
 
 
-def replay(run: Run, payload: Any = None) -> Document:
+def replay(run: Run | RunRecord, payload: Any = None) -> Document:
     """The document a run left: its messages applied to what its payload seeded."""
     document = Document.from_payload(payload)
     for message in messages(run):

@@ -7,7 +7,7 @@ once), the run's variables and each iteration's exec targets and values; the wor
 sends back a `BodyResult` each (the values it set, its traces and folded counts, its steps, its failure), which
 `flowlike_core.parallel` merges as it merges a thread's.
 Variables a body sets stay in the worker: an iteration reads the run's variables as they were when it started.
-When the run has listeners, an iteration's node events (started, finished, logs, progress) reach them while it
+When the run has listeners, an iteration's node events (started, finished, logs, events, progress) reach them while it
 runs, as a thread's would: from a pool process on the pool's queue, from dask through the scheduler's event topics
 (`flowlike_core.backends.dask`); its traces join the record with its result. Without listeners for node events
 the worker runs a body on the executor's fast path.
@@ -44,7 +44,7 @@ from flowlike_core.backends.remote import Channel, InOrder, Relay, Sender
 from flowlike_core.cache import SharedCache
 from flowlike_core.plan import targets_by_plan
 from flowlike_core.reasons import NO_CACHE, Change, Reason
-from flowlike_core.run import NodeStats
+from flowlike_core.run import NodeStats, RunEvent
 
 if TYPE_CHECKING:
     from flowlike_core.backends.remote import Event
@@ -106,6 +106,9 @@ class BodyResult:
     error_node: str | None = None
     reasons: dict[str, Reason] = field(default_factory=dict)
     """With a result cache: why each node it reached ran or was cached."""
+    events: list[RunEvent] = field(default_factory=list)
+    """What its nodes emitted (`ctx.emit`), as its run kept them."""
+    dropped_events: int = 0
 
 
 @dataclass
@@ -259,7 +262,8 @@ def _run_body(job: BodyJob, board: Any, plan: Any, body: Body, listeners: list[A
                              *run.folded])
         uncached = (Change(NO_CACHE, detail=job.uncached),)
         reasons = {node_id: Reason(node_id, board.nodes[node_id].label(), False, uncached) for node_id in ran}
-    return BodyResult(own, run.records, dict(run.folded), run.steps, run.result, error, error_node, reasons)
+    return BodyResult(own, run.records, dict(run.folded), run.steps, run.result, error, error_node, reasons,
+                      run.events.kept, run.events.dropped)
 
 
 _pool: tuple[ProcessPoolExecutor, PoolChannel, str] | None = None
@@ -348,7 +352,7 @@ async def submit(workers: str, job: BodyJob, executor: Executor) -> list[BodyRes
     loop; the run's listeners (those of `executor`) hear the iterations' node events as they go."""
     loop = asyncio.get_running_loop()
     hooks = {"node_started": executor.on_node_started, "node_finished": executor.on_node_finished,
-             "log": executor.on_log, "progress": executor.on_progress}
+             "log": executor.on_log, "event": executor.on_event, "progress": executor.on_progress}
     if workers == "processes":
         pool, lines, folder = process_pool()
         try:

@@ -10,7 +10,7 @@
   one `node` event per execution that started and ended between two other events, as a chain's do), and the
   caller makes its trace records of them.
 - `Mirror` (caller side) replays those events into the local `Run` and the caller's listeners, so a remote run
-  reads like a local one: traces, logs, progress, values, status. `Relay` is its part that tells node events to
+  reads like a local one: traces, logs, events, progress, values, status. `Relay` is its part that tells node events to
   listeners (a loop body's, told to the run's listeners); `InOrder` puts numbered batches back in order on the way.
 """
 
@@ -35,7 +35,7 @@ from flowlike_core.events import Listener, hooks
 from flowlike_core.plan import Plan
 from flowlike_core.policy import Policy
 from flowlike_core.registry import Registry
-from flowlike_core.run import LogLine, NodeStatus, NodeTrace, Run, RunStatus
+from flowlike_core.run import LogLine, NodeStatus, NodeTrace, Run, RunEvent, RunStatus
 
 Event = tuple[Any, ...]
 Emit = Callable[[Event], None]
@@ -134,8 +134,8 @@ def pack_node_types(board: Board, registry: Registry, backend: str) -> bytes:
 
 class Recorder(Listener):
     """Turns a run's hooks into events for a `Sender`: its start (its trace records are followed from then on), log
-    lines, progress, its final state. No node hook: the executor keeps its fast path, as in an unwatched thread
-    run; the traces go with the batches (`Tracker`)."""
+    lines, emitted events, progress, its final state. No node hook: the executor keeps its fast path, as in an
+    unwatched thread run; the traces go with the batches (`Tracker`)."""
 
     def __init__(self, sender: Sender) -> None:
         self.sender = sender
@@ -146,6 +146,9 @@ class Recorder(Listener):
 
     def log(self, run: Run, line: LogLine) -> None:
         self.sender.emit(("log", line))
+
+    def event(self, run: Run, event: RunEvent) -> None:
+        self.sender.emit(("event", event))
 
     def progress(self, run: Run, node_id: str, fraction: float, message: str) -> None:
         self.sender.emit(("progress", node_id, fraction, message))
@@ -392,8 +395,8 @@ def execute(job: Job, sender: Sender, *, cancelled: Callable[[], bool] = lambda:
 
 
 class Relay:
-    """Tells a remote run's node events (started, finished, log, progress) to listener hooks (a listener that raises
-    is reported, as in a local run)."""
+    """Tells a remote run's node events (started, finished, log, event, progress) to listener hooks (a listener that
+    raises is reported, as in a local run)."""
 
     def __init__(self, run: Run, hooks_: dict[str, list[Any]]) -> None:
         self.run = run
@@ -430,6 +433,8 @@ class Relay:
             if trace is not None:
                 _add_line(trace, line)
             self.notify("log", line)
+        elif kind == "event":
+            self.notify("event", event[1])
         elif kind == "progress":
             self.notify("progress", *event[1:])
 
@@ -505,7 +510,7 @@ class Mirror(Relay):
     def __init__(self, run: Run, listeners: Iterable[Listener]) -> None:
         watchers = [*listeners, *Listener.active]
         super().__init__(run, {name: hooks(watchers, name) for name in
-                               ("start", "node_started", "node_finished", "log", "progress", "finished")})
+                               ("start", "node_started", "node_finished", "log", "event", "progress", "finished")})
         self.ended = threading.Event()
         self.running: dict[int, Any] = {}
         """Index in `run.records` -> record, of the executions the worker last reported running."""
@@ -529,6 +534,8 @@ class Mirror(Relay):
         else:
             if kind == "log" and not self.open:
                 self.log_line(event[1])  # (a watched run's lines go to the traces of its node events)
+            elif kind == "event":
+                self.run.events.add(event[1])  # (kept here as the worker kept it: same cap, same count)
             super().apply(event)
 
     def began(self, sequence: int, trace: NodeTrace, ended: bool) -> None:

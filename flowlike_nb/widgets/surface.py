@@ -1,12 +1,12 @@
 """The A2UI surfaces a run builds, shown as ipywidgets: a board's UI in the notebook, no JavaScript of ours.
 
-    view = SurfaceView(run)                        # what a finished run left
+    view = SurfaceView(run)                        # what a finished run left (or its stored RunRecord)
     view = SurfaceView()                           # or live: messages arrive while the board runs
     board.run(listeners=[view])
     view.document.elements()["main/name"]          # a value typed into a text field lands in the document
     view = SurfaceView(on_action=lambda element, payload: board.run(payload=payload, listeners=[view]))
 
-The view replays the run's A2UI messages (`a2ui_document.messages`, or live through the listener's `log` hook)
+The view replays the run's A2UI messages (`a2ui_document.messages`, or live through the listener's `event` hook)
 with the same `Document.apply` the nodes use, then renders each surface's component tree: a VBox/HBox per
 container, a Label, Button, Text, Checkbox, Dropdown, slider or progress bar per element, HTML for Markdown,
 tables and images (an image's hotspots or labelled boxes listed under it); a chart shows the data it would
@@ -24,10 +24,10 @@ from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
-from flowlike_catalog.std.a2ui_document import Document, children_of, literal, message_of, messages, unbound
+from flowlike_catalog.std.a2ui_document import EVENT_TYPE, Document, children_of, literal, messages, unbound
 
 from flowlike_core.events import Listener
-from flowlike_core.run import LogLine, Run
+from flowlike_core.run import Run, RunEvent, RunRecord
 
 CONTAINERS = {"row": widgets.HBox}
 """Container types laid out in a row; every other component with children is a column."""
@@ -38,7 +38,8 @@ Action = Callable[[str, dict[str, Any]], Any]
 class SurfaceView(Listener):
     """A run's surfaces as live widgets (`view.widget`, or display the view itself)."""
 
-    def __init__(self, run: Run | None = None, *, payload: Any = None, on_action: Action | None = None) -> None:
+    def __init__(self, run: Run | RunRecord | None = None, *, payload: Any = None,
+                 on_action: Action | None = None) -> None:
         self.document = Document.from_payload(payload)
         self.on_action = on_action
         """Called with (element id, `payload()`) when a button is clicked: start the board's next run there."""
@@ -59,10 +60,9 @@ class SurfaceView(Listener):
         self.document.apply(message)
         self.render()
 
-    def log(self, run: Run, line: LogLine) -> None:
-        message = message_of(line.message)
-        if message is not None:
-            self.apply(message)
+    def event(self, run: Run, event: RunEvent) -> None:
+        if event.event_type == EVENT_TYPE:
+            self.apply(event.payload)
 
     # ---- what goes back ---------------------------------------------------------------------------------------
 

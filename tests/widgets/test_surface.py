@@ -8,7 +8,7 @@ import ipywidgets as widgets
 import pytest
 from flowlike_catalog.std import PACK
 
-from flowlike_core import Board, Node, Registry, commands
+from flowlike_core import Board, LogLevel, Node, Registry, commands
 from flowlike_nb.widgets.surface import SurfaceView
 
 COMPONENTS = [
@@ -190,3 +190,24 @@ def test_a_deleted_surface_disappears(surfaces):
     surfaces.step("a2ui_delete_surface", surface_id="main")
     view = SurfaceView(surfaces.run())
     assert [w for w in view.widget.children if isinstance(w, widgets.Box)] == []
+
+
+def test_a_board_at_warning_level_shows_its_surface_live_and_afterwards(surfaces):
+    surfaces.board.log_level = LogLevel.WARN
+    surfaces.step("a2ui_set_element_text", element_ref="title", text="Quiet")
+    live = SurfaceView()
+    run = surfaces.run(listeners=[live])
+    assert run.logs() == []
+    for view in (live, SurfaceView(run)):
+        assert tree(view).children[0].value == "Quiet"
+
+
+def test_a_stored_run_record_renders_as_the_run_did(surfaces, tmp_path):
+    from flowlike_core.storage import Storage, StorageConfig
+
+    surfaces.step("a2ui_set_element_text", element_ref="title", text="Kept")
+    run = surfaces.run()
+    store = Storage(StorageConfig.at(str(tmp_path / "store")))
+    store.record(run)
+    view = SurfaceView(store.runs.get(run.id))
+    assert tree(view).children[0].value == "Kept" and tree(view).children[1].value == "Ada"
