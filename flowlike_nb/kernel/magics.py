@@ -27,7 +27,8 @@ from flowlike_nb.kernel.handles import Board
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> Any:
-        raise BoardError(f"%flowlike: {message}\n{self.format_usage()}")
+        hint = " (quote a value with spaces: --var 'items=[1, 2]')" if "unrecognized arguments" in message else ""
+        raise BoardError(f"%flowlike: {message}{hint}\n{self.format_usage()}")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -84,6 +85,9 @@ class FlowlikeMagics(Magics):
             from flowlike_core.registry import default_registry
 
             found = default_registry().search(" ".join(args.text))
+            if not found:
+                print(f"no node type matches {' '.join(args.text)!r}")
+                return None
             return namespace.table([{"key": t.name, "name": t.friendly_name or t.name, "category": t.category,
                                      "pack": t.pack, "description": t.description} for t in found])
         board = resolve(args.board)

@@ -31,6 +31,8 @@ def test_show_code_and_catalog(shell: InteractiveShell, counter: fnb.Board, caps
     assert "c = flowlike_nb.Board('counter'" in capsys.readouterr().out
     table = shell.run_line_magic("flowlike", "catalog control branch")
     assert "control_branch" in list(table["key"])
+    assert shell.run_line_magic("flowlike", "catalog zzzz qqqq") is None
+    assert "no node type matches 'zzzz qqqq'" in capsys.readouterr().out
 
 
 def test_bad_lines_say_what_is_wrong(shell: InteractiveShell, counter: fnb.Board) -> None:
@@ -43,3 +45,5 @@ def test_bad_lines_say_what_is_wrong(shell: InteractiveShell, counter: fnb.Board
         shell.run_line_magic("flowlike", "run c --var n=abc")
     with pytest.raises(BoardError, match="invalid choice"):
         shell.run_line_magic("flowlike", "explode c")
+    with pytest.raises(BoardError, match=r"unrecognized arguments: 2\] \(quote a value with spaces"):
+        shell.run_line_magic("flowlike", "run c --var n=[1, 2]")
