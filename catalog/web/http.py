@@ -11,6 +11,7 @@ run keeps for every later call with that refresh token.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import json
@@ -150,9 +151,16 @@ def oauth_message(answer: dict[str, Any] | str) -> str:
 
 async def renewed(ctx: Context, refresh: TokenRefresh, used: SecretStr | None) -> SecretStr:
     """A new access token from the token endpoint (the refresh_token grant: a POST with the refresh token and the
-    client's id and secret), kept in the run; the one another call renewed meanwhile when it differs from `used`. A
-    refused refresh raises ServiceFailure with the endpoint's error and description."""
+    client's id and secret), kept in the run; the one another call renewed meanwhile when it differs from `used`
+    (calls refused at once, as parallel branches are, renew one at a time: the first renews, the others take its
+    token). A refused refresh raises ServiceFailure with the endpoint's error and description."""
     key = renewal_key(refresh)
+    one_at_a_time = ctx.cache.setdefault((*key, "lock", id(asyncio.get_running_loop())), asyncio.Lock())
+    async with one_at_a_time:
+        return await renewal(ctx, refresh, key, used)
+
+
+async def renewal(ctx: Context, refresh: TokenRefresh, key: tuple[str, str, str], used: SecretStr | None) -> SecretStr:
     kept: RenewedToken | None = ctx.cache.get(key)
     if kept is not None and bearer(kept.access_token) != used:
         return kept.access_token

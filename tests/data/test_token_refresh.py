@@ -161,3 +161,13 @@ def test_linkedin_renews_and_a_refused_refresh_fires_error(li) -> None:
     board = linkedin("stale")
     assert error_of(board, board.step("data_linkedin_get_me")).endswith(
         "(status 400): invalid_grant: Token has been expired or revoked.")
+
+
+def test_parallel_branches_refused_at_once_renew_once(gs) -> None:
+    board = expired_google(gs.url)
+    each = board.flow.step("control_par_for_each", array=[1, 2, 3, 4])
+    listed = board.flow.add("data_google_drive_list_files", provider=(board.provider, "provider"))
+    board.flow.wire(each, "exec_out", listed, "exec_in")
+    run = board.run()
+    assert run.executions(listed.id) == 4
+    assert len(gs.state.oauth.calls) == 1  # the other three branches took the renewed token
