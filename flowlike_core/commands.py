@@ -279,7 +279,7 @@ class UpsertVariable(Command):
             raise BoardError(f"board {board.name!r} already has a variable called {self.variable.name!r}")
         if not fits(self.variable.default_value, self.variable.data_type, self.variable.value_type):
             raise BoardError(f"default {self.variable.default_value!r} of variable {self.variable.name!r} "
-                             f"does not fit its type")
+                             f"does not fit its type {self.variable.value_type.value}<{self.variable.data_type.value}>")
         board.variables[self.variable.id] = _copy(self.variable)
         return board.variables[self.variable.id]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import flowlike_nb as fnb
-from flowlike_core import ConnectionRefused, UnknownPinError
+from flowlike_core import BoardError, ConnectionRefused, UnknownPinError
 from flowlike_core.board import PinDirection
 
 
@@ -124,3 +124,10 @@ def test_wiring_a_pin_to_a_node_or_a_name_says_a_wire_joins_two_pins(counter: fn
         with pytest.raises(TypeError, match=r"a wire joins two pins \(node.inputs.NAME, node.outputs.NAME\); "
                                             r"<out pin read n.value_ref.*cannot be wired to .*say"):
             read.outputs.value_ref >> other
+
+
+def test_a_variable_default_of_another_type_names_the_type(counter: fnb.Board) -> None:
+    with pytest.raises(BoardError, match=r"default 2.5 of variable 'x' does not fit its type Normal<Integer>"):
+        counter.variable("x", int, 2.5)
+    with pytest.raises(BoardError, match=r"default \[1, 'a'\] of variable 'xs' does not fit its type Array<Integer>"):
+        counter.variable("xs", list[int], [1, "a"])
