@@ -280,7 +280,8 @@ class Context:
         also from worker processes); the run keeps it in `run.events` and its record (the first `MAX_EVENTS` of
         the run, later ones counted in `run.events.dropped`, with one warning line when the first is dropped).
         The payload goes as a JSON-native copy, secrets redacted. The std pack's UI nodes send their A2UI
-        messages as `emit("a2ui", message)`."""
+        messages as `emit("a2ui", message)`. A node served from the result cache does not run, so it emits
+        nothing: a node whose events matter stays uncached (exec nodes are, unless they say `cacheable`)."""
         executor = self._executor
         data = json_copy(payload)
         event = RunEvent(str(event_type), executor.redactor.value(data) if executor.redactor else data, time.time(),
