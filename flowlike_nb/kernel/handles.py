@@ -551,6 +551,9 @@ class Board:
         `type` is a Python type (`int`, `list[str]`, a pydantic model) or a DataType; without one, the
         default's class decides.
         """
+        if isinstance(type, str) and type not in {data_type.value for data_type in DataType}:
+            raise BoardError(f"variable {name!r}: type {type!r} is neither a data type "
+                             f"({', '.join(DataType)}) nor a Python type (int, list[str], a pydantic model)")
         if isinstance(type, DataType | str):
             data_type, values, found_schema = DataType(type), ValueType(value_type or ValueType.NORMAL), None
         else:

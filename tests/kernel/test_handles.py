@@ -131,3 +131,9 @@ def test_a_variable_default_of_another_type_names_the_type(counter: fnb.Board) -
         counter.variable("x", int, 2.5)
     with pytest.raises(BoardError, match=r"default \[1, 'a'\] of variable 'xs' does not fit its type Array<Integer>"):
         counter.variable("xs", list[int], [1, "a"])
+
+
+def test_a_variable_type_given_as_text_must_be_a_data_type(counter: fnb.Board) -> None:
+    with pytest.raises(BoardError, match=r"type 'Integr' is neither a data type \(Execution, Boolean, Integer"):
+        counter.variable("x", "Integr", 1)
+    assert counter.variable("x", "Integer", 1).data_type == "Integer"
