@@ -95,6 +95,13 @@ class Outputs:
     def __iter__(self) -> Iterator[str]:
         return iter(self._names())
 
+    def __repr__(self) -> str:
+        """The nodes that set outputs (the first 20), and how to read one."""
+        nodes = self._run.board.nodes.values()
+        named = [node.friendly_name or node.id for node in nodes if NodeOutputs(self._run, node.id)._values()]
+        shown = ", ".join(map(repr, named[:20])) + (f" and {len(named) - 20} more" if len(named) > 20 else "")
+        return f"<outputs of {len(named)} node(s): {shown or 'none'}; read one as outputs.NODE.PIN or outputs['NODE']>"
+
 
 class RunView:
     """A kernel view over an engine Run (`.core`); everything not defined here reads through to it, and a name the

@@ -44,6 +44,13 @@ def test_run_has_status_traces_logs_and_outputs(counter: fnb.Board) -> None:
     assert counter.last_run is run
 
 
+def test_the_outputs_show_which_nodes_set_values(counter: fnb.Board) -> None:
+    run = counter.run({"n": 5})
+    assert repr(run.outputs) == ("<outputs of 1 node(s): 'read n'; read one as outputs.NODE.PIN or "
+                                 "outputs['NODE']>")
+    assert repr(run.outputs["read n"]) == "{'value_ref': 5}"
+
+
 def test_logs_are_rows_without_pandas(counter: fnb.Board, monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 
