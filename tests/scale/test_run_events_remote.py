@@ -1,6 +1,6 @@
 """Events a node emits (`ctx.emit`) on another process travel as its log lines and progress do: heard live by the
 caller's listeners, kept in the caller's run (whole runs on the process and dask backends, loop bodies on the
-process pool), with the same cap and count as a local run."""
+process pool and on dask), with the same cap and count as a local run."""
 
 from __future__ import annotations
 
@@ -37,11 +37,11 @@ def straight(registry: Registry, count: int) -> Board:
     return board
 
 
-def looping(registry: Registry, items: int, count: int) -> Board:
+def looping(registry: Registry, items: int, count: int, workers: str) -> Board:
     board = Board(name="emit-loop", log_level=LogLevel.ERROR)
     board.apply(commands.AddNode(registry.get("s_start").create(node_id="start")))
     board.apply(commands.AddNode(registry.get("control_par_for_each").create(
-        node_id="loop", array=list(range(items)), workers="processes", max_concurrent=2)))
+        node_id="loop", array=list(range(items)), workers=workers, max_concurrent=2)))
     board.apply(commands.AddNode(registry.get("s_emit").create(node_id="emit", count=count, tag="body")))
     board.apply(commands.Connect("start", "exec_out", "loop", "exec_in"))
     board.apply(commands.Connect("loop", "exec_out", "emit", "exec_in"))
@@ -79,9 +79,12 @@ def test_a_remote_run_past_the_cap_keeps_what_a_local_one_keeps(emitting, proces
 
 
 @pytest.mark.parametrize("watched", [False, True])
-def test_loop_bodies_on_the_process_pool_bring_their_events_back(emitting, watched):
+@pytest.mark.parametrize("workers", ["processes", "dask"])
+def test_loop_bodies_on_other_processes_bring_their_events_back(request, emitting, workers, watched):
+    if workers == "dask":
+        request.getfixturevalue("dask_backend")  # its client is this process's default one
     heard = Heard()
-    run = run_board(looping(emitting, 6, 3), registry=emitting, listeners=[heard] if watched else [])
+    run = run_board(looping(emitting, 6, 3, workers), registry=emitting, listeners=[heard] if watched else [])
     assert run.ok, run.error
     assert sorted(e.payload["index"] for e in run.events) == sorted(list(range(3)) * 6)
     assert all(e.node_id == "emit" for e in run.events)
