@@ -134,7 +134,7 @@ def _node_svg(board: Board, node: Node, at: tuple[float, float], pin_at: dict[tu
                        f'stroke="#333"/>')
         else:
             out.append(f'<circle cx="{px}" cy="{py}" r="5" fill="{color}" stroke="#333"/>')
-        label = html.escape(pin.friendly_name.strip() or pin.name) if not pin.is_exec else ""
+        label = html.escape(pin.friendly_name.strip() if pin.is_exec else pin.friendly_name.strip() or pin.name)
         if pin.is_input and not pin.is_exec and pin.default_value not in (None, "") \
                 and not board.wires_into(node.id, pin.id):
             label += html.escape(f" = {_short(pin.default_value)}")

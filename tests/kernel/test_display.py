@@ -23,6 +23,14 @@ def test_board_is_an_svg_picture_of_nodes_and_wires(counter: fnb.Board) -> None:
     assert "script" not in bundle["image/svg+xml"]
 
 
+def test_exec_pins_with_a_name_are_labelled_so_a_branch_shows_which_way_is_true() -> None:
+    board = fnb.Board("labels")
+    board.add("control_branch", "branch")
+    board.add("control_for_each", "loop")
+    texts = {t.text for t in ET.fromstring(board._repr_mimebundle_()["image/svg+xml"]).iter(f"{SVG}text")}
+    assert {"True", "False", "Loop Body", "Completed"} <= texts
+
+
 def test_nodes_stacked_at_one_spot_are_laid_out_by_depth() -> None:
     board = fnb.Board("stacked")
     a = board.add("events_simple", "a", at=(0, 0))
