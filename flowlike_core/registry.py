@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
 from types import ModuleType
 
+from flowlike_core import pack_index
 from flowlike_core.errors import UnknownNodeError
 from flowlike_core.node import NodeType
 from flowlike_core.policy import Capability
@@ -60,12 +61,18 @@ def collect(module: ModuleType, category: str = "") -> list[type[NodeType]]:
 
 class Registry:
     """Node types by catalog key. Packs given as entry points load on demand: the first lookup of a key that no
-    loaded pack has loads the others one by one (std first) until one has it; listing loads them all. A board
-    that uses std nodes alone never pays for importing the domain packs."""
+    loaded pack has loads the pack the pack index names for it (`flowlike_core.pack_index`), then the others one
+    by one (std first) until one has it; listing loads them all. A board that uses std nodes alone never pays for
+    importing the domain packs, nor one with a web node for the packs before web."""
 
     def __init__(self, packs: Iterable[Pack] = (), entries: Iterable[EntryPoint] = ()) -> None:
         self._types: dict[str, type[NodeType]] = {}
         self._entries = sorted(entries, key=lambda e: (e.name != "std", e.name))
+        self._installed = list(self._entries)
+        self._hints: dict[str, str] | None = None
+        """Key -> the entry point of the pack that had it when the index was made; read at the first miss."""
+        self._provided: dict[str, list[str]] = {}
+        """Keys of each entry-point pack loaded so far (what the index is made of once every pack is loaded)."""
         self._loading = threading.Lock()
         self.generation = 0
         """Moves on with every registration, so that compiled plans see redefined node types."""
@@ -75,8 +82,24 @@ class Registry:
     def _load(self, until: str | None = None) -> None:
         """Load pending entry-point packs, stopping early once one provides the key `until`."""
         with self._loading:
+            if until is not None and until not in self._types:
+                if self._hints is None:
+                    self._hints = pack_index.read(self._installed)
+                hinted = next((e for e in self._entries if e.name == self._hints.get(until)), None)
+                if hinted is not None:
+                    self._load_entry(hinted)
             while self._entries and (until is None or until not in self._types):
-                self.add_pack(load_pack(self._entries.pop(0)))
+                self._load_entry(self._entries[0])
+
+    def _load_entry(self, entry: EntryPoint) -> None:
+        self._entries.remove(entry)
+        pack = load_pack(entry)
+        self.add_pack(pack)
+        self._provided[entry.name] = [node_type.name for node_type in pack.nodes]
+        if not self._entries:
+            found = {key: name for name, keys in self._provided.items() for key in keys}
+            if found != (self._hints if self._hints is not None else pack_index.read(self._installed)):
+                pack_index.write(self._installed, self._provided)
 
     def register(self, node_type: type[NodeType], *, pack: str = "", replace: bool = False,
                  version: str = "") -> type[NodeType]:

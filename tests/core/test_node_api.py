@@ -289,6 +289,7 @@ def test_entry_point_packs_load_when_first_needed(tmp_path, monkeypatch):
             PACK = Pack("{name}", modules=[sys.modules[__name__]])
         """))
     monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # (no pack index from other tests)
     group = "flowlike.packs"
     registry = Registry(entries=[EntryPoint("beta", "lazy_beta:PACK", group),
                                  EntryPoint("alpha", "lazy_alpha:PACK", group)])
