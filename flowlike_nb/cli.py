@@ -47,6 +47,7 @@ def cmd_notebook(args: argparse.Namespace) -> int:
     try:
         import nbformat
         import papermill
+        from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
         from flowlike_nb.kernel.papermill import run_board_notebook, sweep_board_notebook
     except ImportError as exc:
@@ -69,6 +70,13 @@ def cmd_notebook(args: argparse.Namespace) -> int:
                        f"exposed variables (see notebooks/parameterized.ipynb)")
     if args.workers < 1:
         raise BadInput(f"--workers {args.workers}: give at least 1")
+    if not Path(args.out).parent.is_dir():
+        raise BadInput(f"{args.out}: no folder {str(Path(args.out).parent)!r} to write the executed notebook into")
+    try:
+        KernelSpecManager().get_kernel_spec(args.kernel)
+    except NoSuchKernel:
+        raise BadInput(f"--kernel {args.kernel}: no such Jupyter kernel (installed: "
+                       f"{', '.join(sorted(KernelSpecManager().find_kernel_specs()))})") from None
     if len(combinations(grid)) > 1 or args.json:
         try:
             result = sweep_board_notebook(args.board, args.notebook, args.out, grid, kernel_name=args.kernel,

@@ -32,6 +32,10 @@ def test_bad_input(notebook, tmp_path, capsys):
     assert "no such notebook" in capsys.readouterr().err
     assert main(["notebook", str(tmp_path / "missing.board.json"), str(notebook), out]) == 2
     assert "no such board file" in capsys.readouterr().err
+    assert main(["notebook", str(LOOP), str(notebook), out, "--kernel", "no-such-kernel"]) == 2
+    assert "--kernel no-such-kernel: no such Jupyter kernel (installed: " in capsys.readouterr().err
+    assert main(["notebook", str(LOOP), str(notebook), str(tmp_path / "nowhere" / "out.ipynb")]) == 2
+    assert "no folder" in capsys.readouterr().err
 
 
 @pytest.mark.timeout(120)
