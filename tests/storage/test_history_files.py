@@ -80,3 +80,17 @@ def test_runs_of_a_store_with_no_history_say_so_and_make_nothing_there(tmp_path,
     assert main(["runs", "--store", str(typo), "--json"]) == 0
     assert capsys.readouterr().out.strip() == "[]"
     assert not typo.exists()
+
+
+def test_runs_of_a_store_it_cannot_reach_is_one_line_of_bad_input(tmp_path, monkeypatch: pytest.MonkeyPatch,
+                                                                   capsys) -> None:
+    """S3 without credentials: botocore's error becomes the command's error, not a traceback."""
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    assert main(["runs", "--store", "s3://flowlike-no-such-bucket/history-test"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot read the run history in s3://flowlike-no-such-bucket/history-test" in err
+    assert "Traceback" not in err
