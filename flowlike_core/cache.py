@@ -188,6 +188,8 @@ class Entry:
     below its run's log level, to replay those the replaying run's level lets through."""
     dropped_logs: int = 0
     """Lines it logged beyond those: counted, not kept."""
+    events: tuple[tuple[str, Any], ...] = ()
+    """(event type, payload) of the first `FOLDED_LOGS` events it emitted (`ctx.emit`): emitted again when served."""
     variant: str = ""
     """Names the variables' values it read (`variant_of`): one of the results kept under its key."""
 
@@ -267,7 +269,7 @@ class ResultCache:
             return None
         return Entry(stored["outputs"], stored["prints"], stored["variables"], tuple(stored["activated"]),
                      stored["size"], tuple(stored["checks"]), logs=tuple(stored["logs"]),
-                     dropped_logs=stored["dropped_logs"], variant=variant)
+                     dropped_logs=stored["dropped_logs"], events=tuple(stored.get("events", ())), variant=variant)
 
     def remember(self, board_id: str, node_id: str, signature: Signature) -> None:
         """What a node ran with, for the next "why" (kept in the store too when the run ends, for the next kernel
@@ -317,7 +319,8 @@ class ResultCache:
             data = pickle.dumps({"format": FORMAT, "outputs": entry.outputs, "prints": entry.prints,
                                  "variables": entry.variables, "activated": list(entry.activated),
                                  "size": entry.size, "checks": list(entry.checks), "logs": list(entry.logs),
-                                 "dropped_logs": entry.dropped_logs}, protocol=pickle.HIGHEST_PROTOCOL)
+                                 "dropped_logs": entry.dropped_logs, "events": list(entry.events)},
+                                protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as exc:
             return f"its result cannot be pickled ({type(exc).__name__}: {exc}), so it is kept in memory only"
         self.store.write(self._path(key, entry.variant), data, sync=False)  # type: ignore[union-attr]
@@ -493,6 +496,8 @@ class _Pending:
     reading: Token[dict[str, str] | None] | None = None
     quiet: list[tuple[LogLevel, str, float]] = field(default_factory=list)
     """Lines it logged below its run's log level (the first `FOLDED_LOGS`): kept with its result."""
+    events: list[tuple[str, Any]] = field(default_factory=list)
+    """What it emitted (the first `FOLDED_LOGS` events): kept with its result."""
 
 
 class RunCache:
@@ -571,6 +576,8 @@ class RunCache:
             ctx.trace.cached = True
             if entry.logs or entry.dropped_logs:
                 replay_logs(ctx, entry)
+            for event_type, payload in entry.events:
+                ctx.emit(event_type, payload)
             self.cache.last[(self.board_id, node_id)] = dataclasses.replace(
                 signature, variables=tuple(sorted(entry.variables.items())))
             told = self.reasons.get(node_id)
@@ -592,6 +599,15 @@ class RunCache:
         if pending is not None and len(pending.quiet) < FOLDED_LOGS:
             redactor = self.executor.redactor
             pending.quiet.append((level, redactor.text(message) if redactor else message, time.time()))
+
+    def emitted(self, ctx: Context, event_type: str, payload: Any) -> None:
+        """An event emitted by a node whose result is to be kept (payload JSON-native, redacted): kept with it."""
+        if ctx._executor is not self.executor:
+            self._fork(ctx._executor).emitted(ctx, event_type, payload)
+            return
+        pending = self.pending.get(ctx._plan.node_id)
+        if pending is not None and len(pending.events) < FOLDED_LOGS:
+            pending.events.append((event_type, payload))
 
     def stored(self, plan: NodePlan, ctx: Context) -> None:
         """After the node ran and succeeded: keep its result under the key it missed."""
@@ -627,7 +643,8 @@ class RunCache:
                       ENTRY_OVERHEAD + sum(p.size for p in prints.values()) + sum(len(m) + 64 for _, m, _ in logs),
                       tuple(name for name, p in prints.items() if p.mutable),
                       pending.held + tuple(held for p in prints.values() for held in p.held),
-                      {name: p for name, p in prints.items() if p.identity}, logs, dropped, variant_of(reads))
+                      {name: p for name, p in prints.items() if p.identity}, logs, dropped, tuple(pending.events),
+                      variant_of(reads))
         note = self.cache.put(pending.key, entry)
         if note is not None and self.cache.store is not None:
             notes.append(note)

@@ -280,12 +280,14 @@ class Context:
         also from worker processes); the run keeps it in `run.events` and its record (the first `MAX_EVENTS` of
         the run, later ones counted in `run.events.dropped`, with one warning line when the first is dropped).
         The payload goes as a JSON-native copy, secrets redacted. The std pack's UI nodes send their A2UI
-        messages as `emit("a2ui", message)`. A node served from the result cache does not run, so it emits
-        nothing: a node whose events matter stays uncached (exec nodes are, unless they say `cacheable`)."""
+        messages as `emit("a2ui", message)`. A node served from the result cache emits again what it emitted when
+        it ran (its first `FOLDED_LOGS` events), as it tells its log lines again."""
         executor = self._executor
         data = json_copy(payload)
         event = RunEvent(str(event_type), executor.redactor.value(data) if executor.redactor else data, time.time(),
                          self._plan.node_id)
+        if executor.results is not None:
+            executor.results.emitted(self, event.event_type, event.payload)
         events = executor.run.events
         if not events.add(event) and events.dropped == 1:
             self.warn(f"the run keeps its first {MAX_EVENTS} events: later ones reach live listeners only "

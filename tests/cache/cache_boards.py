@@ -134,7 +134,7 @@ class Fetch(NodeType):
 
 
 class Tell(NodeType):
-    """Pure: logs `lines` lines (one a warning) while it works out `lines` squared."""
+    """Pure: logs `lines` lines (one a warning) and emits an event per line while it works out `lines` squared."""
 
     name = "c_tell"
     pins = (data_in("lines", DataType.INTEGER), data_out("square", DataType.INTEGER))
@@ -144,6 +144,7 @@ class Tell(NodeType):
         lines = ctx.get_input("lines")
         for line in range(1, lines + 1):
             (ctx.warn if line == 1 else ctx.info)(f"line {line} of {lines}")
+            ctx.emit("line", {"line": line, "of": lines})
         ctx.set_output("square", lines * lines)
 
 

@@ -117,6 +117,19 @@ def test_lines_are_replayed_from_a_persisted_store_and_on_a_worker_process(tmp_p
     assert [line.message for kind, line in heard.events if kind == "log"] == ["line 1 of 2", "line 2 of 2"]
 
 
+def test_a_cached_node_emits_its_events_again_also_from_a_persisted_store(tmp_path) -> None:
+    from flowlike_core.storage import Bucket
+
+    reg = registry()
+    board = telling_board(reg, 2)
+    first, _ = told(board, ResultCache(store=Bucket(str(tmp_path))), registry=reg)
+    emitted = [(event.event_type, event.payload, event.node_id) for event in first.events]
+    assert emitted == [("line", {"line": 1, "of": 2}, "told"), ("line", {"line": 2, "of": 2}, "told")]
+    fresh, _ = told(board, ResultCache().persist(Bucket(str(tmp_path))), registry=reg)  # a new kernel
+    assert RAN == {"c_emit": 1} and fresh.traces_of("told")[0].cached
+    assert [(event.event_type, event.payload, event.node_id) for event in fresh.events] == emitted
+
+
 def test_a_silent_node_replays_nothing() -> None:
     reg = registry()
     board = telling_board(reg, 0)
