@@ -56,6 +56,17 @@ def _copy(item: Node | Variable | Comment | Layer) -> Any:
     return item.model_copy()
 
 
+def json_default(value: Any, where: str) -> Any:
+    """`value` as a default is kept: JSON in the board file. Refused when it has no JSON form (a DataFrame, say),
+    rather than kept as its repr, which the node would later receive as text."""
+    try:
+        return to_json_native(value, strict=True)
+    except TypeError as exc:
+        raise BoardError(f"{where}: {exc}, so it cannot be a default (defaults are saved in the board file); "
+                         f"bring it when the board runs: a wire from a node, or a variable set by "
+                         f"board.run({{name: value}})") from None
+
+
 class Command:
     """An edit. Subclasses say what they touch and implement `do`."""
 
@@ -178,7 +189,7 @@ class UpdateNode(Command):
         node = _node(board, self.node_id)
         for key, value in self.defaults.items():
             pin = node.pin(key)
-            native = to_json_native(value)
+            native = json_default(value, f"pin {pin.name!r} of {node.label()}")
             if not pin.is_input or pin.is_exec:
                 raise BoardError(f"pin {pin.name!r} of {node.label()} is not a data input; it has no default")
             if not fits(native, pin.data_type, pin.value_type):

@@ -134,8 +134,9 @@ def _scalar_to_runtime(value: Any, data_type: DataType) -> Any:
     return value
 
 
-def to_json_native(value: Any) -> Any:
-    """Turn a runtime value into a JSON-native one, for board files and run records."""
+def to_json_native(value: Any, *, strict: bool = False) -> Any:
+    """Turn a runtime value into a JSON-native one, for board files and run records. A value with no JSON form
+    becomes its repr, or, `strict` (for what must come back as it was, such as a pin default), a TypeError."""
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, dt.date):
@@ -145,14 +146,16 @@ def to_json_native(value: Any) -> Any:
     if isinstance(value, bytes | bytearray):
         return list(value)
     if isinstance(value, dict):
-        return {str(k): to_json_native(v) for k, v in value.items()}
+        return {str(k): to_json_native(v, strict=strict) for k, v in value.items()}
     if isinstance(value, set | frozenset):
-        return sorted((to_json_native(v) for v in value), key=repr)
+        return sorted((to_json_native(v, strict=strict) for v in value), key=repr)
     if isinstance(value, list | tuple):
-        return [to_json_native(v) for v in value]
+        return [to_json_native(v, strict=strict) for v in value]
     model_dump = getattr(value, "model_dump", None)
     if callable(model_dump):
         return model_dump(mode="json")
+    if strict:
+        raise TypeError(f"a {type(value).__module__}.{type(value).__qualname__} has no JSON form")
     return repr(value)
 
 

@@ -455,6 +455,8 @@ class Board:
         if existing is not None and existing.name == type_key:
             handle = NodeHandle(self, existing.id)
             return handle.set(**defaults)
+        for pin, value in defaults.items():
+            commands.json_default(value, f"input {pin!r} of a new {type_key!r} node")
         x, y, *z = at
         node = node_type.create(node_id=node_id or (existing.id if existing else None), coordinates=(x, y, *(z or [0])),
                                 friendly_name=friendly_name, **defaults)

@@ -94,3 +94,15 @@ def test_listeners_hear_every_edit(build):
 def test_wrong_default_type_is_refused_on_create(registry):
     with pytest.raises(BoardError, match="does not fit pin 'value'"):
         registry.get("t_add_one").create(value="x")
+
+
+def test_a_default_with_no_json_form_is_refused_not_kept_as_its_repr(build):
+    """An object a board file cannot hold would come back as its repr, text: it is refused, naming its type."""
+
+    class Frame:
+        pass
+
+    add = build.add("t_add_one")
+    with pytest.raises(BoardError, match=r"pin 'value' of .*: a .*Frame has no JSON form, so it cannot be a default"):
+        build.board.apply(commands.UpdateNode(add.id, defaults={"value": [1, Frame()]}))
+    assert add.pin("value").default_value is None

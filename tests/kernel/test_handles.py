@@ -137,3 +137,15 @@ def test_a_variable_type_given_as_text_must_be_a_data_type(counter: fnb.Board) -
     with pytest.raises(BoardError, match=r"type 'Integr' is neither a data type \(Execution, Boolean, Integer"):
         counter.variable("x", "Integr", 1)
     assert counter.variable("x", "Integer", 1).data_type == "Integer"
+
+
+def test_a_dataframe_default_is_refused_with_the_way_to_pass_it(counter: fnb.Board) -> None:
+    import pandas
+
+    frame = pandas.DataFrame({"units": [1, 2]})
+    with pytest.raises(BoardError, match=r"input 'message' of a new 'log_info' node: a pandas.DataFrame has no JSON "
+                                         r"form.*board.run\(\{name: value\}\)"):
+        counter.add("log_info", "frame says", message=frame)
+    with pytest.raises(BoardError, match="has no JSON form"):
+        counter.node("say").set(message=frame)
+    assert counter.node("say").inputs.message.value != repr(frame)
