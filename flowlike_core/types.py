@@ -154,6 +154,8 @@ def to_json_native(value: Any, *, strict: bool = False) -> Any:
     model_dump = getattr(value, "model_dump", None)
     if callable(model_dump):
         return model_dump(mode="json")
+    if getattr(value, "shape", None) == () and callable(getattr(value, "item", None)):  # a numpy scalar
+        return to_json_native(value.item(), strict=strict)
     if strict:
         raise TypeError(f"a {type(value).__module__}.{type(value).__qualname__} has no JSON form")
     return repr(value)

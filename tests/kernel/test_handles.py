@@ -149,3 +149,12 @@ def test_a_dataframe_default_is_refused_with_the_way_to_pass_it(counter: fnb.Boa
     with pytest.raises(BoardError, match="has no JSON form"):
         counter.node("say").set(message=frame)
     assert counter.node("say").inputs.message.value != repr(frame)
+
+
+def test_a_numpy_scalar_default_is_kept_as_the_number(counter: fnb.Board) -> None:
+    import numpy
+
+    add = counter.add("int_add", "add", integer1=numpy.int64(3))
+    add.set(integer2=numpy.int32(4))
+    assert (add.inputs.integer1.value, add.inputs.integer2.value) == (3, 4)
+    assert type(add.inputs.integer1.value) is int
