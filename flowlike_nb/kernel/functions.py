@@ -42,8 +42,15 @@ def node(fn: Callable[..., Any] | None = None, *, registry: Registry | None = No
 
 
 def register(node_type: type[NodeType], registry: Registry | None = None) -> type[NodeType]:
-    """Register (or replace) a node type and bring the live boards that use it up to date."""
-    (registry or default_registry()).register(node_type, pack=node_type.pack or node_type.__module__, replace=True)
+    """Register (or replace) a node type and bring the live boards that use it up to date. A key a pack provides
+    is refused: replacing it would change every board using that pack's node, and the pack, loaded later, would
+    quietly take it back."""
+    registry = registry or default_registry()
+    pack = node_type.pack or node_type.__module__
+    if node_type.name in registry and (taken := registry.get(node_type.name).pack) != pack:
+        raise ValueError(f"pack {taken!r} already has a node type {node_type.name!r}; give yours another key "
+                         f"(another function name, or @fnb.node(name='my_{node_type.name}'))")
+    registry.register(node_type, pack=pack, replace=True)
     return refresh_boards(node_type, registry)
 
 

@@ -110,3 +110,15 @@ def test_a_failing_sub_board_fails_its_node() -> None:
     assert "inner failure" in run.error and run.error_node == outer.node("sub").id
     with pytest.raises(NodeFailed):
         run.raise_for_status()
+
+
+def test_a_cell_node_cannot_take_a_packs_key() -> None:
+    """Shadowing std's log_info would change every board using it, until std's pack took it back."""
+    with pytest.raises(ValueError, match=r"pack 'std' already has a node type 'log_info'; give yours another key"):
+        @fnb.node
+        def log_info(message: str) -> str:
+            return message
+
+    from flowlike_core import default_registry
+
+    assert default_registry().get("log_info").pack == "std"
