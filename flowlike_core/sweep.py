@@ -21,7 +21,7 @@ from typing import Any
 from flowlike_core.backends import Backend
 from flowlike_core.board import Board
 from flowlike_core.cache import ResultCache
-from flowlike_core.errors import BoardError
+from flowlike_core.errors import BoardError, UnknownVariableError
 from flowlike_core.registry import Registry
 from flowlike_core.run import Run
 from flowlike_core.types import to_json_native
@@ -102,7 +102,11 @@ def sweep(board: Board, grid: Mapping[str, Sequence[Any]], *, outputs: Sequence[
     points = combinations(grid)
     for name in outputs:
         if "." not in name and name != "result":
-            board.lookup_variable(name)  # an unknown name fails now, not after every run
+            try:
+                board.lookup_variable(name)  # an unknown name fails now, not after every run
+            except UnknownVariableError as exc:
+                raise UnknownVariableError(f"output {name!r}: {exc}; an output is a variable's name, 'result' "
+                                           f"(what the run returned) or node.pin") from None
     rows: list[SweepRow] = []
     shared = ResultCache() if cache is True and backend == "thread" else cache if isinstance(cache, ResultCache) \
         else None

@@ -67,3 +67,11 @@ def test_cli_sweep_fails_when_a_run_fails_and_refuses_bad_parameters(capsys):
     assert main(["sweep", board, "-p", "divisor"]) == 2
     assert "expected NAME=VALUE,VALUE" in capsys.readouterr().err
     assert main(["sweep", board, "-p", "nope=1"]) == 2
+
+
+def test_an_unknown_output_says_what_an_output_can_be(capsys):
+    board = str(BOARDS / "loop_and_branch.board.json")
+    assert main(["sweep", board, "-p", "threshold=1,5", "-o", "totl"]) == 2
+    err = capsys.readouterr().err
+    assert "output 'totl': board 'loop-and-branch' has no variable 'totl'" in err
+    assert "an output is a variable's name, 'result' (what the run returned) or node.pin" in err
