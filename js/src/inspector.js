@@ -15,7 +15,7 @@ const TEXTS = new Set(["String", "PathBuf", "Date"]);
 /** An input element for a pin's default; `commit(value)` gets the parsed new value, `suggestions` feed text inputs. */
 export function defaultEditor(pin, commit, fail, suggestions = []) {
   const options = pin.options || {};
-  const hooks = { "data-testid": "inspector-default", "data-pin-name": pin.name, class: "fl-field" };
+  const hooks = { "data-testid": "inspector-default", "data-pin-name": pin.name, "data-pin-id": pin.id, class: "fl-field" };
   const value = pin.default_value;
   const normal = pin.value_type === "Normal";
   if (options.valid_values) {
@@ -61,10 +61,12 @@ export function defaultEditor(pin, commit, fail, suggestions = []) {
   return area;
 }
 
-/** The selector that finds a field again after a redraw: its test id, and its pin for defaults. */
+/** The selector that finds a field again after a redraw: its test id, and its pin for defaults (by id: the pins of
+ * a variadic group share their name). */
 function fieldSelector(field) {
-  const pin = field.dataset.pinName;
-  return `[data-testid="${field.dataset.testid}"]${pin === undefined ? "" : `[data-pin-name="${CSS.escape(pin)}"]`}`;
+  const pin = field.dataset.pinId ?? field.dataset.pinName;
+  const attribute = field.dataset.pinId === undefined ? "data-pin-name" : "data-pin-id";
+  return `[data-testid="${field.dataset.testid}"]${pin === undefined ? "" : `[${attribute}="${CSS.escape(pin)}"]`}`;
 }
 
 /**
@@ -143,7 +145,7 @@ export class Inspector {
       const wired = store.wiresInto(node.id, pin.id).length > 0;
       const editor = wired
         ? h("span", { class: "fl-muted", "data-testid": "inspector-wired", "data-pin-name": pin.name }, "wired")
-        : defaultEditor(pin, (value) => send({ defaults: { [pin.name]: value } }),
+        : defaultEditor(pin, (value) => send({ defaults: { [pin.id]: value } }),
           (reason) => this.editor.showMessage("error", reason), pin.name === "var_ref" ? variableNames : []);
       return h("label", { class: "fl-default", title: pin.description || "" },
         h("span", { class: "fl-default-name" }, pin.friendly_name || pin.name, h("small", {}, ` ${typeLabel(pin)}`)), editor);
@@ -189,7 +191,7 @@ export class Inspector {
     if (!previews) return null;
     const rows = pinsOf(node).inputs.concat(pinsOf(node).outputs).filter((pin) => previews[pin.id]).map((pin) => {
       const name = h("input", { type: "text", class: "fl-field fl-bind-name", "data-testid": "value-bind-name",
-        "data-pin-name": pin.name, placeholder: "variable", value: pin.name });
+        "data-pin-name": pin.name, "data-pin-id": pin.id, placeholder: "variable", value: pin.name });
       const bind = () => this.editor.ask({ action: "bind_value", node_id: node.id, pin_id: pin.id, name: name.value.trim() },
         (reply) => this.editor.showMessage("info", `sent to the notebook: ${reply.reason}`));
       name.addEventListener("keydown", (e) => { if (e.key === "Enter") bind(); });

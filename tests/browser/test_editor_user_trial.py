@@ -1,0 +1,69 @@
+"""Rough edges a user met in a trial of the editor (a teacher preparing a classroom demo), each kept fixed here."""
+
+from __future__ import annotations
+
+import pytest
+from jupyter_harness import NotebookPage
+from playwright.sync_api import Locator, expect
+
+pytestmark = pytest.mark.browser
+
+CONCAT = '''
+from flowlike_core import Board, commands, default_registry
+from flowlike_nb.widgets import BoardEditor
+
+board = Board(name="trial")
+board.apply(commands.AddNode(default_registry().get("string_concat").create(node_id="concat", coordinates=(40, 40, 0))))
+editor = BoardEditor(board, height='480px')
+editor
+'''
+
+
+def open_concat(notebook: NotebookPage, test_name: str) -> Locator:
+    return notebook.open_editor(test_name, [CONCAT], 1)
+
+
+def kernel_defaults(notebook: NotebookPage) -> str:
+    return notebook.run_code("print([p.default_value for p in board.nodes['concat'].ordered_pins() "
+                             "if p.name == 'string'])")
+
+
+@pytest.mark.parametrize("frontend", ["lab"])
+def test_each_pin_of_a_variadic_group_keeps_its_own_default(notebook_page: NotebookPage) -> None:
+    """Concatenate's inputs are all called `string`: typing into the second one must not write the first."""
+    editor = open_concat(notebook_page, "variadic")
+    editor.locator("[data-node-id='concat'] [data-testid='node-header']").click()
+    fields = editor.get_by_test_id("inspector").locator("[data-testid='inspector-default'][data-pin-name='string']")
+    expect(fields).to_have_count(2)
+    fields.nth(1).fill("world")
+    fields.nth(1).press("Enter")
+    fields.nth(0).fill("hello ")
+    fields.nth(0).press("Enter")
+
+    notebook_page.wait_until(lambda: kernel_defaults(notebook_page) == "['hello ', 'world']", 30,
+                             "both defaults in the kernel, each on its own pin")
+    editor.scroll_into_view_if_needed()
+    expect(fields.nth(0)).to_have_value("hello ")
+    expect(fields.nth(1)).to_have_value("world")
+
+
+@pytest.mark.parametrize("frontend", ["lab"])
+def test_a_narrow_editor_keeps_room_for_the_canvas(notebook_page: NotebookPage) -> None:
+    """In a narrow window the side panel gives up width and the minimap steps aside, so the board stays visible."""
+    notebook_page.page.set_viewport_size({"width": 760, "height": 800})
+    editor = open_concat(notebook_page, "narrow")
+    canvas, root = editor.get_by_test_id("editor-canvas"), editor.bounding_box()
+    assert root
+    expect(editor.get_by_test_id("side-panel")).to_be_visible()
+
+    def canvas_width() -> float:
+        box = canvas.bounding_box()
+        return box["width"] if box else 0.0
+
+    notebook_page.wait_until(lambda: canvas_width() >= root["width"] / 2, 10,
+                             f"the canvas to take half of the {root['width']:.0f} px editor")
+    minimap = editor.get_by_test_id("minimap")
+    if minimap.is_visible():
+        shown, area = minimap.bounding_box(), canvas.bounding_box()
+        assert shown and area
+        assert shown["width"] * shown["height"] <= area["width"] * area["height"] / 4, "the minimap hides the board"
