@@ -49,7 +49,7 @@ def cmd_notebook(args: argparse.Namespace) -> int:
         import papermill
         from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
-        from flowlike_nb.kernel.papermill import run_board_notebook, sweep_board_notebook
+        from flowlike_nb.kernel.papermill import parameters, run_board_notebook, sweep_board_notebook
     except ImportError as exc:
         raise BadInput(f"running through a notebook needs the notebook extra "
                        f"(pip install 'flowlike-nb[notebook]'): {exc}") from exc
@@ -61,6 +61,11 @@ def cmd_notebook(args: argparse.Namespace) -> int:
     if unknown:
         raise BadInput(f"board {board.name!r} has no exposed variable {', '.join(map(repr, unknown))} "
                        f"(exposed: {', '.join(sorted(exposed)) or 'none'})")
+    unnamed = sorted({name for name, _ in given} - set(parameters(board)))
+    if unnamed:
+        raise BadInput(f"variable {', '.join(map(repr, unnamed))} of board {board.name!r} cannot be a notebook "
+                       f"parameter: papermill assigns parameters in a cell, which takes a Python name, and a secret "
+                       f"variable is never one")
     grid = {name: values_of(board, name, raw) for name, raw in args.parameter}
     grid.update({name: [raw] for name, raw in args.parameter_raw})
     if not Path(args.notebook).is_file():

@@ -10,6 +10,7 @@ into one table, as `board.sweep` does.
 
 from __future__ import annotations
 
+import keyword
 import multiprocessing
 import multiprocessing.context
 import time
@@ -38,8 +39,10 @@ def _core(board: Board | CoreBoard | str | Path) -> CoreBoard:
 
 
 def parameters(board: Board | CoreBoard | str | Path) -> dict[str, Any]:
-    """The board's exposed variables with their defaults: the parameters papermill can set."""
-    return {v.name: v.default_value for v in _core(board).variables.values() if v.exposed and not v.secret}
+    """The board's exposed variables with their defaults: the parameters papermill can set (those named as Python
+    variables: papermill assigns them in a cell)."""
+    return {v.name: v.default_value for v in _core(board).variables.values()
+            if v.exposed and not v.secret and v.name.isidentifier() and not keyword.iskeyword(v.name)}
 
 
 board_parameters = parameters

@@ -100,3 +100,14 @@ def test_a_board_file_without_an_id_is_found_by_name(notebook, tmp_path, capsys)
     anonymous.write_text(json.dumps(data))
     assert main(["notebook", str(anonymous), str(notebook), str(tmp_path / "out.ipynb")]) == 0
     assert "Success: board 'loop-and-branch'" in capsys.readouterr().out
+
+
+def test_a_variable_papermill_cannot_assign_is_refused_by_name(notebook, tmp_path, capsys):
+    """A Flow-Like variable name with a space cannot be a parameter (a cell would say `the threshold = 2`)."""
+    data = json.loads(LOOP.read_text())
+    data["variables"]["var.threshold"]["name"] = "the threshold"
+    spaced = tmp_path / "spaced.board.json"
+    spaced.write_text(json.dumps(data))
+    assert main(["notebook", str(spaced), str(notebook), str(tmp_path / "out.ipynb"), "-p", "the threshold", "2"]) == 2
+    assert "variable 'the threshold' of board 'loop-and-branch' cannot be a notebook parameter" in \
+        capsys.readouterr().err

@@ -103,3 +103,11 @@ def test_text_from_papermill_p_is_read_as_the_variables_type() -> None:
     assert found == {"numbers": [1, 20, 30], "code": "123", "anything": "[1]"}
     with pytest.raises(BoardError, match=r"numbers=\[1, oops\]: not a Array<Integer> value \(read as JSON"):
         variables_from(board, {"numbers": "[1, oops]"})
+
+
+def test_only_variables_with_python_names_are_parameters() -> None:
+    board = fnb.Board("names")
+    board.variable("rows", int, 3, exposed=True)
+    board.variable("max rows", int, 9, exposed=True)
+    board.variable("class", int, 1, exposed=True)
+    assert parameters(board) == {"rows": 3}
