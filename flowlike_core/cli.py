@@ -172,7 +172,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not args.no_history:
         from flowlike_core import storage
 
-        storage.configure(args.store)
+        store = storage.configure(args.store)
+        try:
+            store.content.exists(store.runs.key)  # the store answers now, or the run would end unrecorded
+        except Exception as exc:  # noqa: BLE001 - whatever the store's client raises (no credentials, no network...)
+            storage.stop_recording()
+            raise BadInput(f"cannot keep the run in the run history in {store.content.url} ({type(exc).__name__}: "
+                           f"{exc}); fix --store or run with --no-history") from exc
     elif "flowlike_core.storage" in sys.modules:  # recording set up earlier in this process: not for this run
         sys.modules["flowlike_core.storage"].stop_recording()
     try:

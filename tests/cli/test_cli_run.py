@@ -170,3 +170,16 @@ def test_usage_errors_exit_2(capsys):
     assert "the following arguments are required: BOARD" in capsys.readouterr().err
     assert main([]) == 2
     assert main(["--help"]) == 0
+
+
+def test_a_store_that_cannot_keep_the_run_is_refused_before_it_runs(counting_board, tmp_path, monkeypatch, capsys):
+    """S3 without credentials: the run would succeed and its record be lost with a warning; it is bad input."""
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    assert main(["run", str(counting_board), "--store", "s3://flowlike-no-such-bucket/cli-test"]) == 2
+    captured = capsys.readouterr()
+    assert "cannot keep the run in the run history in s3://flowlike-no-such-bucket/cli-test" in captured.err
+    assert "--no-history" in captured.err and "tick" not in captured.out
