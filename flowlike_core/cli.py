@@ -140,12 +140,24 @@ class RunReporter(Listener):
             self.showing = False
 
 
+RESULT_CHARS = 1000
+"""How much of a run's result the summary prints (the whole of it is in --json's record)."""
+
+
+def shown(result: Any) -> str:
+    """A run's result for a terminal: bytes by their size, anything else by its repr, cut at RESULT_CHARS."""
+    if isinstance(result, bytes | bytearray):
+        return f"<{len(result):,} bytes>"
+    text = repr(result)
+    return text if len(text) <= RESULT_CHARS else f"{text[:RESULT_CHARS]}… ({len(text):,} characters in all)"
+
+
 def summary(run: Run) -> str:
     """Status, node executions and duration; for a failed run the failing node, its error and traceback."""
     lines = [f"{run.status.value}: board {run.board.name!r}, {run.node_executions} node executions "
              f"in {run.duration:.3f}s (run {run.id})"]
     if run.result is not None:
-        lines.append(f"result: {run.result!r}")
+        lines.append(f"result: {shown(run.result)}")
     if run.status is not RunStatus.SUCCESS:
         lines.append(f"error: {run.error}")
         trace = run.failed_trace()

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from flowlike_core.board import Board
-from flowlike_core.cli import EXIT_FAILED, EXIT_OK, BadInput, parse_value
+from flowlike_core.cli import EXIT_FAILED, EXIT_OK, BadInput, parse_value, shown
 from flowlike_core.run import RunStatus
 from flowlike_core.sweep import combinations
 from flowlike_core.sweep_cli import parse_parameter, show
@@ -103,7 +103,7 @@ def cmd_notebook(args: argparse.Namespace) -> int:
     print(f"{record.status.value}: board {record.board_name!r}, {executions} node executions in "
           f"{record.duration:.3f}s (run {record.id}); notebook written to {args.out}")
     if record.result is not None:
-        print(f"result: {record.result!r}")
+        print(f"result: {shown(record.result)}")
     if record.error:
         print(f"error: {record.error}")
     return EXIT_OK if record.status is RunStatus.SUCCESS else EXIT_FAILED

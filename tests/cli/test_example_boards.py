@@ -107,3 +107,17 @@ def test_max_steps_counts_exec_node_executions_as_its_help_says(capsys):
     assert main(["run", loop, "--no-history", "--var", "threshold=2", "--max-steps", "16"]) == 1
     assert main(["run", "--help"]) == 0
     assert "N steps (executions of exec nodes" in " ".join(capsys.readouterr().out.split())
+
+
+def test_a_long_result_is_cut_in_the_summary_and_whole_in_the_record(tmp_path, capsys):
+    registry = default_registry()
+    board = Board(name="long result")
+    start = board.apply(commands.AddNode(registry.get("events_simple").create()))
+    back = board.apply(commands.AddNode(registry.get("events_generic_return_result").create(response="ab" * 3000)))
+    board.apply(commands.Connect(start.id, "exec_out", back.id, "exec_in"))
+    path = board.save(tmp_path / "long.board.json")
+    assert main(["run", str(path), "--no-history"]) == 0
+    line = [line for line in capsys.readouterr().out.splitlines() if line.startswith("result: ")][0]
+    assert len(line) < 1100 and line.endswith("… (6,002 characters in all)")
+    assert main(["run", str(path), "--no-history", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["result"] == "ab" * 3000
