@@ -46,14 +46,23 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return show(result, as_json=args.json)
 
 
+CELL_CHARS = 60
+"""How much of a parameter or output value a table cell shows (--json has them whole)."""
+
+
+def cell(value: Any) -> str:
+    """A value in the table: text as it is, anything else as JSON, cut at CELL_CHARS."""
+    text = value if isinstance(value, str) else json.dumps(value)
+    return text if len(text) <= CELL_CHARS else text[:CELL_CHARS - 1] + "…"
+
+
 def show(result: SweepResult, *, as_json: bool) -> int:
     """Print a sweep's rows as a table (or a JSON list); the exit status: 0 when every run succeeded."""
     if as_json:
         print(result.to_json())
     else:
-        rows = [[json.dumps(value) if not isinstance(value, str) else value
-                 for value in [*(r[p] for p in result.parameters), r["status"], f"{r['duration']:.3f}s",
-                               *(r[o] for o in result.outputs), r["error"] or ""]]
+        rows = [[*(cell(r[p]) for p in result.parameters), r["status"], f"{r['duration']:.3f}s",
+                 *(cell(r[o]) for o in result.outputs), r["error"] or ""]
                 for r in result.records()]
         print(table([*result.parameters, "status", "duration", *result.outputs, "error"], rows))
         print(f"{len(rows)} run(s), {sum(r.status == 'Success' for r in result.rows)} succeeded", file=sys.stderr)

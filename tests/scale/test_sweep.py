@@ -75,3 +75,13 @@ def test_an_unknown_output_says_what_an_output_can_be(capsys):
     err = capsys.readouterr().err
     assert "output 'totl': board 'loop-and-branch' has no variable 'totl'" in err
     assert "an output is a variable's name, 'result' (what the run returned) or node.pin" in err
+
+
+def test_a_long_value_is_cut_in_the_table_and_whole_in_json(capsys):
+    board = str(BOARDS / "loop_and_branch.board.json")
+    many = json.dumps(list(range(40)))
+    assert main(["sweep", board, "-p", f"numbers=[{many},[1]]", "-o", "result"]) == 0
+    first = capsys.readouterr().out.splitlines()[1]
+    assert first.startswith("[0, 1, 2, 3") and "…" in first and "39]" not in first
+    assert main(["sweep", board, "-p", f"numbers=[{many},[1]]", "-o", "result", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["numbers"] == list(range(40))
