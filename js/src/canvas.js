@@ -580,9 +580,10 @@ export class Canvas {
     this.applyView();
   }
 
-  /** The view a board opens with: all of it if that is readable (zoom 0.75 or more), else its start node at zoom 1. */
+  /** The view a board opens with: all of it if that is readable (zoom 0.75 or more), else at zoom 1 its top-left
+   * corner when the start node is in view from there (nodes feeding it often sit left of it), else its start node. */
   firstView() {
-    const { scale, box, height } = this.fitScale();
+    const { scale, box, width, height } = this.fitScale();
     if (!box || scale >= READABLE) {
       this.fit(1);
       return;
@@ -593,8 +594,14 @@ export class Canvas {
       return;
     }
     const [x, y] = start.coordinates;
-    const top = Math.max(MARGIN, height / 2 - nodeHeight(start, this.rows(start)) / 2);
-    this.view = { scale: 1, x: MARGIN - x, y: top - y };
+    const tall = nodeHeight(start, this.rows(start));
+    const fromLeft = x + NODE_WIDTH - box.left <= width - 2 * MARGIN;
+    const fromTop = y + tall - box.top <= height - 2 * MARGIN;
+    this.view = {
+      scale: 1,
+      x: MARGIN - (fromLeft ? box.left : x),
+      y: fromTop ? MARGIN - box.top : Math.max(MARGIN, height / 2 - tall / 2) - y,
+    };
     this.applyView();
   }
 

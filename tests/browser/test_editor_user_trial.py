@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from jupyter_harness import NotebookPage
 from playwright.sync_api import Locator, expect
@@ -67,3 +69,41 @@ def test_a_narrow_editor_keeps_room_for_the_canvas(notebook_page: NotebookPage) 
         shown, area = minimap.bounding_box(), canvas.bounding_box()
         assert shown and area
         assert shown["width"] * shown["height"] <= area["width"] * area["height"] / 4, "the minimap hides the board"
+
+WIDE = '''
+from flowlike_core import Board, commands, default_registry
+from flowlike_nb.widgets import BoardEditor
+
+types = default_registry()
+board = Board(name="wide")
+def add(key, node_id, x, y):
+    board.apply(commands.AddNode(types.get(key).create(node_id=node_id, coordinates=(x, y, 0))))
+add("string_concat", "feed", 40, 200)
+add("events_simple", "start", 340, 40)
+for i in range(8):
+    add("log_info", f"say{i}", 640 + 300 * i, 40)
+    board.apply(commands.Connect("start" if i == 0 else f"say{i - 1}", "exec_out", f"say{i}", "exec_in"))
+board.apply(commands.Connect("feed", "result", "say0", "message"))
+editor = BoardEditor(board, height='480px')
+editor
+'''
+
+
+@pytest.mark.parametrize("frontend", ["lab"])
+def test_a_wide_board_opens_on_its_top_left_corner_when_the_start_shows_from_there(
+        notebook_page: NotebookPage) -> None:
+    """Too wide to show whole, a board opens at zoom 1 with its first column in view: the node feeding the first
+    step (left of the start node, as Layout places it) was cut off when the view began at the start node."""
+    notebook_page.open(notebook_page.server.write_notebook("wide.ipynb", [WIDE]))
+    notebook_page.run_all()
+    editor = notebook_page.page.get_by_test_id("flowlike-editor")
+    canvas = editor.get_by_test_id("editor-canvas")
+    expect(canvas).to_have_attribute("data-drawn", re.compile(r"[1-9]"), timeout=30_000)  # only nodes in view are
+    editor.scroll_into_view_if_needed()
+    expect(canvas).to_have_attribute("data-scale", "1.000")
+    area = canvas.bounding_box()
+    assert area
+    for node_id in ("feed", "start"):
+        box = editor.locator(f"[data-node-id='{node_id}']").bounding_box()
+        assert box and area["x"] <= box["x"] and box["x"] + box["width"] <= area["x"] + area["width"], (node_id, box)
+        assert area["y"] <= box["y"] and box["y"] + box["height"] <= area["y"] + area["height"], (node_id, box)
