@@ -5,8 +5,10 @@ the time an editor took to open. Now the document's `catalog` holds the full ent
 (the canvas needs their pins and flags), and the search popup asks `search` for a ranked page of short entries.
 
 Ranking: every word of the query must match; a word scores by where it matches (name, then key, then category,
-then description; a match at the start of a word counts double; a pin name or type as a last resort), and when a
-wire was dropped, node types that take the wire's type as it is come before those that take it as generic.
+then description; a match at the start of a word counts double, a whole word triple; a pin name or type as a last
+resort), and when a wire was dropped, node types that take the wire's type as it is come before those that take it
+as generic. Among equals the shorter name comes first (more of it is what was asked for). A name of symbols ("+",
+">=") holds no word to find, so such a node's key counts as its name ("add" finds `int_add`).
 """
 
 from __future__ import annotations
@@ -53,21 +55,30 @@ def _type_label(spec: PinSpec) -> str:
 def _searchable(node_type: type[NodeType]) -> _Searchable:
     texts = {"friendly_name": friendly_name(node_type), "name": node_type.name,
              "category": node_type.category or "", "description": node_type.description or ""}
+    weights = dict(FIELDS)
+    if not any(c.isalnum() for c in texts["friendly_name"]):
+        weights["name"] = weights["friendly_name"]
     pins = " ".join(f"{spec.name} {_type_label(spec)}" for spec in node_type.pin_specs())
-    return _Searchable(node_type, tuple((texts[field].lower(), weight) for field, weight in FIELDS), pins.lower())
+    return _Searchable(node_type, tuple((texts[field].lower(), weights[field]) for field, _ in FIELDS), pins.lower())
+
+
+def _match(text: str, word: str, weight: int) -> int:
+    """The best place `word` is in `text`: inside a word (weight), at a word's start (double), a whole word (triple)."""
+    best, at = 0, text.find(word)
+    while at >= 0 and best < weight * 3:
+        end = at + len(word)
+        starts = at == 0 or WORD_START.match(text[at - 1]) is not None
+        whole = starts and (end == len(text) or WORD_START.match(text[end]) is not None)
+        best = max(best, weight * (3 if whole else 2 if starts else 1))
+        at = text.find(word, at + 1)
+    return best
 
 
 def _score(item: _Searchable, words: list[str]) -> int:
     """How well a node type matches every word (0: it does not)."""
     total = 0
     for word in words:
-        best = 0
-        for text, weight in item.fields:
-            at = text.find(word)
-            if at < 0:
-                continue
-            starts = at == 0 or WORD_START.match(text[at - 1]) is not None
-            best = max(best, weight * 2 if starts else weight)
+        best = max(_match(text, word, weight) for text, weight in item.fields)
         if not best and word in item.pins:
             best = PIN_MATCH
         if not best:
@@ -105,16 +116,17 @@ class CatalogIndex:
         """The best `limit` matches as short entries (best first) and how many matched; `fits` (node key -> how
         well it takes a dropped wire) keeps only the types that fit, best fit first."""
         words = query.lower().split()
-        scored: list[tuple[int, int, str, type[NodeType]]] = []
+        scored: list[tuple[int, int, int, str, type[NodeType]]] = []
         for item in self._refresh():
             fit = 1 if fits is None else fits.get(item.node_type.name, 0)
             if not fit:
                 continue
             score = _score(item, words) if words else 1
             if score:
-                scored.append((-fit, -score, friendly_name(item.node_type).lower(), item.node_type))
-        scored.sort(key=lambda s: s[:3])
-        return {"entries": [short_entry(s[3]) for s in scored[:limit]], "total": len(scored)}
+                name = friendly_name(item.node_type).lower()
+                scored.append((-fit, -score, len(name), name, item.node_type))
+        scored.sort(key=lambda s: s[:4])
+        return {"entries": [short_entry(s[4]) for s in scored[:limit]], "total": len(scored)}
 
 
 def used_entries(board: Board, registry: Registry) -> list[dict[str, Any]]:

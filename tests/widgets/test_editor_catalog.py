@@ -72,3 +72,46 @@ def test_a_dropped_wire_keeps_the_types_that_fit_it(editor: BoardEditor, fronten
 def test_the_index_is_built_on_a_thread_and_a_search_waits_for_it(editor: BoardEditor, frontend: Recorder) -> None:
     assert frontend("warm_catalog")["ok"]
     assert names(frontend("search_catalog", query="say"))[0] == "w_say"
+
+
+class Add(NodeType):
+    name = "c_int_add"
+    description = "Adds two integers."
+    friendly_name = "+"
+    category = "Math"
+    pins = (data_in("a", DataType.INTEGER), data_in("b", DataType.INTEGER), data_out("sum", DataType.INTEGER))
+
+
+class AddComment(NodeType):
+    name = "c_add_comment"
+    description = "Comments on an issue."
+    friendly_name = "Add Issue Comment"
+    category = "Tracker"
+    pins = (exec_in(), data_in("text", DataType.STRING))
+
+
+class ClearLogs(NodeType):
+    name = "c_clear_console_logs"
+    description = "Empties the browser's console."
+    friendly_name = "Clear Console Logs"
+    category = "Browser"
+    pins = (exec_in(),)
+
+
+class LogInfo(NodeType):
+    name = "c_log_info"
+    description = "Logs a message."
+    friendly_name = "Log Info"
+    category = "Logging"
+    pins = (exec_in(), data_in("message", DataType.STRING))
+
+
+def test_a_whole_word_ranks_before_a_word_it_begins_and_a_symbol_name_is_found_by_its_key() -> None:
+    """Searching "log" found "Clear Console Logs" before "Log Info", and "add" never showed "+" (int_add) in the
+    first page: a symbol's friendly name holds no word, so its key is its name."""
+    index = CatalogIndex(Registry())
+    for node_type in (Add, AddComment, ClearLogs, LogInfo):
+        index.registry.register(node_type)
+    assert names(index.search("log")) == ["c_log_info", "c_clear_console_logs"]
+    assert names(index.search("add"))[0] == "c_int_add"
+    assert names(index.search("+")) == ["c_int_add"]
