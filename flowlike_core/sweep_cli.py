@@ -47,12 +47,14 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 
 CELL_CHARS = 60
-"""How much of a parameter or output value a table cell shows (--json has them whole)."""
+"""How much of a parameter or output value other than text a table cell shows (--json has them whole)."""
 
 
 def cell(value: Any) -> str:
-    """A value in the table: text as it is, anything else as JSON, cut at CELL_CHARS."""
-    text = value if isinstance(value, str) else json.dumps(value)
+    """A value in the table: text as it is (a path, whole), anything else as JSON cut at CELL_CHARS."""
+    if isinstance(value, str):
+        return value
+    text = json.dumps(value)
     return text if len(text) <= CELL_CHARS else text[:CELL_CHARS - 1] + "…"
 
 
