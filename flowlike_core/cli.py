@@ -167,6 +167,20 @@ def summary(run: Run) -> str:
     return "\n".join(lines)
 
 
+def keep_runs_in(store: str | None) -> None:
+    """Keep this process's runs in the run history of `store` (--store), once it answers: a store that cannot
+    (no credentials, no network) is bad input now, not a record lost after each run."""
+    from flowlike_core import storage
+
+    configured = storage.configure(store)
+    try:
+        configured.content.exists(configured.runs.key)
+    except Exception as exc:  # noqa: BLE001 - whatever the store's client raises
+        storage.stop_recording()
+        raise BadInput(f"cannot keep runs in the run history in {configured.content.url} ({type(exc).__name__}: "
+                       f"{exc}); fix --store or pass --no-history") from exc
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     board = Board.load(args.board)
     problems = board.validate()
@@ -182,15 +196,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     variables = dict(parse_var(board, text) for text in args.var)
     human = sys.stderr if args.json else sys.stdout
     if not args.no_history:
-        from flowlike_core import storage
-
-        store = storage.configure(args.store)
-        try:
-            store.content.exists(store.runs.key)  # the store answers now, or the run would end unrecorded
-        except Exception as exc:  # noqa: BLE001 - whatever the store's client raises (no credentials, no network...)
-            storage.stop_recording()
-            raise BadInput(f"cannot keep the run in the run history in {store.content.url} ({type(exc).__name__}: "
-                           f"{exc}); fix --store or run with --no-history") from exc
+        keep_runs_in(args.store)
     elif "flowlike_core.storage" in sys.modules:  # recording set up earlier in this process: not for this run
         sys.modules["flowlike_core.storage"].stop_recording()
     try:

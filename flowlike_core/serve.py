@@ -137,7 +137,7 @@ def add_serve_command(subparsers: Any) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from flowlike_core.cli import EXIT_OK, BadInput
+    from flowlike_core.cli import EXIT_OK, BadInput, keep_runs_in
 
     token = args.token or os.environ.get(TOKEN_ENV) or None
     if token is None and args.host not in LOOPBACK:
@@ -151,8 +151,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except ImportError as exc:
         raise BadInput(f"flowlike serve needs the serve extra (pip install 'flowlike-nb[serve]'): {exc}") from exc
     if not args.no_history:
-        from flowlike_core import storage
-
-        storage.configure(args.store)
+        keep_runs_in(args.store)
     uvicorn.run(create_app(folder, token), host=args.host, port=args.port, log_level="warning")
     return EXIT_OK
