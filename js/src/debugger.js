@@ -20,7 +20,7 @@ export class Debugger {
     }, label);
     this.where = h("span", { class: "fl-debug-where", "data-testid": "debug-where" });
     this.el = h("div", { class: "fl-debug-bar", "data-testid": "debug-bar", hidden: true },
-      h("span", { class: "fl-debug-title" }, "⏸ Paused before"), this.where,
+      h("span", { class: "fl-debug-title" }, "‖ Paused before"), this.where,
       button("continue", "▶ Continue", "Run to the next breakpoint or the end (F8)"),
       button("step", "↧ Step", "Run this node, pause before the next one (F11)"),
       button("step_over", "↷ Step over", "Run to the next node on this level: the rest of a loop body, a whole loop (F10)"),

@@ -169,7 +169,7 @@ class Editor {
     this.root.classList.toggle("fl-fullsize", full);
     this.root.focus({ preventScroll: true });
     this.root.dataset.fullsize = String(full);
-    this.buttons.fullsize.textContent = full ? "⤡ Exit full size" : "⛶ Full size";
+    this.buttons.fullsize.textContent = full ? "⤡ Exit full size" : "▢ Full size";
   }
 
   toggleSide(show) {
@@ -436,7 +436,7 @@ class Editor {
       return this.buttons[name];
     };
     return h("div", { class: "fl-toolbar" },
-      button("palette", "＋ Node", "Add a node (double-click, Tab or Space on the canvas)", () => this.openPaletteHere()),
+      button("palette", "+ Node", "Add a node (double-click, Tab or Space on the canvas)", () => this.openPaletteHere()),
       button("run", "▶ Run", "Run from the selected event node (or the board's only one)", () => this.run()),
       button("stop", "■ Stop", "Cancel the run", () => this.send({ action: "stop" })),
       button("undo", "↶ Undo", "Undo (Ctrl+Z)", () => this.send({ action: "undo" })),
@@ -444,13 +444,13 @@ class Editor {
       button("layout", "⇶ Layout", "Arrange the selection (or every node) along the wires (L)", () => this.layout()),
       button("fit", "⤢ Fit", "Show the whole board", () => this.canvas.fit()),
       button("comment", "✎ Comment", "Add a comment", () => this.addComment()),
-      button("save", "⭳ Save", "Save the board file", () => this.send({ action: "save" })),
+      button("save", "↧ Save", "Save the board file", () => this.send({ action: "save" })),
       h("span", { class: "fl-spacer" }),
       this.progress,
       this.legend,
       this.runBadge,
       button("side", "◨ Panel", "Show or hide the inspector and variables", () => this.toggleSide()),
-      button("fullsize", "⛶ Full size", "Fill the browser window (Escape leaves)", () => this.toggleFullSize()));
+      button("fullsize", "▢ Full size", "Fill the browser window (Escape leaves)", () => this.toggleFullSize()));
   }
 
   updateToolbar() {

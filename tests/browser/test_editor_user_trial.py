@@ -107,3 +107,27 @@ def test_a_wide_board_opens_on_its_top_left_corner_when_the_start_shows_from_the
         box = editor.locator(f"[data-node-id='{node_id}']").bounding_box()
         assert box and area["x"] <= box["x"] and box["x"] + box["width"] <= area["x"] + area["width"], (node_id, box)
         assert area["y"] <= box["y"] and box["y"] + box["height"] <= area["y"] + area["height"], (node_id, box)
+
+
+MISSING_GLYPHS = """(root) => {
+    const font = getComputedStyle(root.querySelector('.fl-button')).font;
+    const drawn = (text) => {
+        const canvas = document.createElement('canvas');
+        canvas.width = canvas.height = 48;
+        const context = canvas.getContext('2d');
+        context.font = font;
+        context.fillText(text, 4, 32);
+        return context.getImageData(0, 0, 48, 48).data.join();
+    };
+    const box = drawn('\\u{10FFFD}');  // a code point no font has: the box a missing glyph draws as
+    const signs = new Set([...root.textContent].filter((c) => c.codePointAt(0) > 127 && c.trim()));
+    return [...signs].filter((c) => drawn(c) === box);
+}"""
+
+
+@pytest.mark.parametrize("frontend", ["lab"])
+def test_every_sign_in_the_editor_draws_with_the_fonts_debian_has(notebook_page: NotebookPage) -> None:
+    """Toolbar signs such as a fullwidth plus, a download arrow or a pause sign had no glyph in any font Debian
+    installs with chromium (DejaVu, Liberation): they showed as empty boxes."""
+    editor = open_concat(notebook_page, "glyphs")
+    assert editor.evaluate(MISSING_GLYPHS) == []
