@@ -158,3 +158,11 @@ def test_a_numpy_scalar_default_is_kept_as_the_number(counter: fnb.Board) -> Non
     add.set(integer2=numpy.int32(4))
     assert (add.inputs.integer1.value, add.inputs.integer2.value) == (3, 4)
     assert type(add.inputs.integer1.value) is int
+
+
+def test_a_dataframe_variable_default_is_refused_when_declared_not_when_saved(counter: fnb.Board, tmp_path) -> None:
+    import pandas
+
+    with pytest.raises(BoardError, match=r"variable 'data': a pandas.DataFrame has no JSON form"):
+        counter.variable("data", pandas.DataFrame, pandas.DataFrame({"units": [1]}), exposed=True)
+    counter.save(tmp_path / "counter.board.json")
