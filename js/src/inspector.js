@@ -101,6 +101,7 @@ export class Inspector {
     this.editor = editor;
     this.nodeId = null;
     this.values = null; // {nodeId, generation, previews} of the node shown, from the kernel
+    this.refused = null; // {pin, reason}: the pin whose typed text the message bar says is no value
     this.el = h("div", { class: "fl-inspector", "data-testid": "inspector" });
     // A field's text is "edited" from the first key until its change is committed (Enter or leaving it).
     this.el.addEventListener("input", (e) => { e.target.dataset.edited = "true"; });
@@ -145,8 +146,8 @@ export class Inspector {
       const wired = store.wiresInto(node.id, pin.id).length > 0;
       const editor = wired
         ? h("span", { class: "fl-muted", "data-testid": "inspector-wired", "data-pin-name": pin.name }, "wired")
-        : defaultEditor(pin, (value) => send({ defaults: { [pin.id]: value } }),
-          (reason) => this.editor.showMessage("error", reason), pin.name === "var_ref" ? variableNames : []);
+        : defaultEditor(pin, (value) => this.commitDefault(send, pin, value),
+          (reason) => this.refuseDefault(pin, reason), pin.name === "var_ref" ? variableNames : []);
       return h("label", { class: "fl-default", title: pin.description || "" },
         h("span", { class: "fl-default-name" }, pin.friendly_name || pin.name, h("small", {}, ` ${typeLabel(pin)}`)), editor);
     });
@@ -161,6 +162,21 @@ export class Inspector {
       defaults,
       this.runSection(node.id),
       this.valuesSection(node)];
+  }
+
+  /** Send a pin's new default; a corrected value takes away the error its bad text showed. */
+  commitDefault(send, pin, value) {
+    if (this.refused?.pin === pin.id) {
+      if (this.editor.message.textContent === this.refused.reason) this.editor.hideMessage();
+      this.refused = null;
+    }
+    send({ defaults: { [pin.id]: value } });
+  }
+
+  /** Text that is no value for the pin (not a number, not JSON) stays in its field, and the message says why. */
+  refuseDefault(pin, reason) {
+    this.refused = { pin: pin.id, reason };
+    this.editor.showMessage("error", reason);
   }
 
   /** What the node's type reaches outside the run (network, files, processes, native code), from its catalog entry. */

@@ -131,3 +131,34 @@ def test_every_sign_in_the_editor_draws_with_the_fonts_debian_has(notebook_page:
     installs with chromium (DejaVu, Liberation): they showed as empty boxes."""
     editor = open_concat(notebook_page, "glyphs")
     assert editor.evaluate(MISSING_GLYPHS) == []
+
+
+STRUCT = '''
+from flowlike_core import Board, commands, default_registry
+from flowlike_nb.widgets import BoardEditor
+
+board = Board(name="struct")
+board.apply(commands.AddNode(default_registry().get("struct_get").create(node_id="get", coordinates=(40, 40, 0))))
+editor = BoardEditor(board, height='480px')
+editor
+'''
+
+
+@pytest.mark.parametrize("frontend", ["lab"])
+def test_correcting_bad_json_takes_its_error_away(notebook_page: NotebookPage) -> None:
+    """The error about a struct's half-typed JSON stayed on screen after the user fixed it, as if the fix failed."""
+    editor = notebook_page.open_editor("struct", [STRUCT], 1)
+    editor.locator("[data-node-id='get'] [data-testid='node-header']").click()
+    field = editor.locator("textarea[data-testid='inspector-default'][data-pin-name='struct']")
+    message = editor.get_by_test_id("editor-message")
+    field.fill('{"name": "Ada", "age": 36')
+    field.press("Tab")
+    expect(message).to_have_attribute("data-kind", "error")
+    expect(message).to_contain_text("struct: not valid JSON")
+
+    field.fill('{"name": "Ada", "age": 36}')
+    field.press("Tab")
+    expect(message).to_be_hidden()
+    notebook_page.wait_until(
+        lambda: notebook_page.run_code("print(board.nodes['get'].pin('struct').default_value)")
+        == "{'name': 'Ada', 'age': 36}", 30, "the struct default in the kernel")
