@@ -447,6 +447,9 @@ class Board(_Model):
         if not isinstance(data, dict) or data.get("format", FORMAT) != FORMAT:
             found = data.get("format") if isinstance(data, dict) else type(data).__name__
             raise BoardFileError(f"{source}: not a board document (format {found!r}, expected {FORMAT!r})")
+        if data and not set(data) & set(cls.model_fields):  # a notebook, a package.json...: nothing of a board
+            raise BoardFileError(f"{source}: not a board document: none of its keys ({', '.join(sorted(data)[:8])}) "
+                                 f"is a board's (nodes, connections, variables...)")
         try:
             return cls.model_validate(data)
         except ValidationError as exc:

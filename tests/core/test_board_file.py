@@ -71,6 +71,16 @@ def test_not_a_board_and_missing_file(tmp_path):
         Board.load(tmp_path / "missing.board.json")
 
 
+def test_a_json_file_of_something_else_is_named_not_a_board(tmp_path):
+    """A notebook opened as a board: its keys, not ten pydantic 'Extra inputs are not permitted'."""
+    path = tmp_path / "notebook.ipynb"
+    path.write_text(json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    with pytest.raises(BoardFileError, match=r"not a board document: none of its keys \(cells, metadata, nbformat, "
+                                             r"nbformat_minor\) is a board's"):
+        Board.load(path)
+    assert Board.from_dict({}).nodes == {} and Board.from_dict({"name": "x"}).name == "x"
+
+
 def test_failed_save_leaves_old_file_whole(build, tmp_path, monkeypatch):
     board = sample(build)
     path = board.save(tmp_path / "keep.board.json")
