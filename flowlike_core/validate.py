@@ -110,14 +110,15 @@ def _defaults_that_do_not_fit(board: Board) -> list[Problem]:
             value = reprlib.repr(pin.default_value)
             problems.append(Problem(code="bad-default", node_id=node.id, pin_id=pin.id,
                                     message=f"input {pin.name!r} of {node.label()} holds {value}, "
-                                            f"which is not a {pin.type_label()}"))
+                                            f"which does not fit its type {pin.type_label()}"))
     for variable in board.variables.values():
         if not _usable(variable.default_value, variable.data_type, variable.value_type):
             value = reprlib.repr(variable.default_value)
             kind = Pin(name="", direction="Input", data_type=variable.data_type,
                        value_type=variable.value_type).type_label()
             problems.append(Problem(code="bad-default",
-                                    message=f"variable {variable.name!r} holds {value}, which is not a {kind}"))
+                                    message=f"variable {variable.name!r} holds {value}, which does not fit its "
+                                            f"type {kind}"))
     return problems
 
 

@@ -192,3 +192,12 @@ def test_defaults_that_do_not_fit_their_pin_are_validate_problems(data_type, val
     board.variables["v"] = Variable(id="v", name="v", data_type=data_type, value_type=value_type, default_value=value)
     found = [(p.code, p.node_id) for p in board.validate() if p.code == "bad-default"]
     assert found == [("bad-default", "n"), ("bad-default", None)]
+
+
+def test_a_bad_default_names_the_type_it_does_not_fit():
+    board = Board.from_json(pin_file())
+    pin = board.nodes["n"].pins["p"]
+    pin.data_type, pin.value_type, pin.default_value = "Integer", "Normal", "five"
+    board.variables["v"] = Variable(id="v", name="v", data_type="Integer", value_type="Normal", default_value="five")
+    messages = [p.message for p in board.validate() if p.code == "bad-default"]
+    assert [m.split(" holds ")[1] for m in messages] == ["'five', which does not fit its type Integer"] * 2
