@@ -444,7 +444,7 @@ class Editor {
       button("layout", "⇶ Layout", "Arrange the selection (or every node) along the wires (L)", () => this.layout()),
       button("fit", "⤢ Fit", "Show the whole board", () => this.canvas.fit()),
       button("comment", "✎ Comment", "Add a comment", () => this.addComment()),
-      button("save", "↧ Save", "Save the board file", () => this.send({ action: "save" })),
+      button("save", "⇩ Save", "Save the board file", () => this.send({ action: "save" })),
       h("span", { class: "fl-spacer" }),
       this.progress,
       this.legend,
@@ -453,13 +453,17 @@ class Editor {
       button("fullsize", "▢ Full size", "Fill the browser window (Escape leaves)", () => this.toggleFullSize()));
   }
 
+  /** Enable the buttons that can act now. A focused button that gets disabled hands the focus to the editor, not
+   * to the page: after Run (disabled while running) F8, Ctrl+Z and the other keys would reach nothing. */
   updateToolbar() {
+    const focused = document.activeElement;
     this.buttons.undo.disabled = !this.model.get("can_undo");
     this.buttons.redo.disabled = !this.model.get("can_redo");
     this.buttons.save.disabled = !this.model.get("path");
     this.buttons.save.title = this.model.get("path") ? `Save to ${this.model.get("path")}` : "No file: open the editor with path=";
     this.buttons.run.disabled = this.running;
     this.buttons.stop.disabled = !this.running;
+    if (focused?.disabled && Object.values(this.buttons).includes(focused)) this.root.focus({ preventScroll: true });
   }
 
   /** The catalog entry of a node key (undefined for keys no installed pack provides). */

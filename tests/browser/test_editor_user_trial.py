@@ -162,3 +162,32 @@ def test_correcting_bad_json_takes_its_error_away(notebook_page: NotebookPage) -
     notebook_page.wait_until(
         lambda: notebook_page.run_code("print(board.nodes['get'].pin('struct').default_value)")
         == "{'name': 'Ada', 'age': 36}", 30, "the struct default in the kernel")
+
+
+LOOP = '''
+import flowlike_nb as fnb
+loopy = fnb.Board("for each")
+loopy.variable("items", list[str], ["red"], exposed=True)
+start = loopy.add("events_simple", "start")
+items = loopy.add("variable_get", "items", var_ref="items")
+each = loopy.add("control_for_each", "each")
+say = loopy.add("log_info", "say")
+start.outputs.exec_out >> each.inputs.exec_in
+items.outputs.value_ref >> each.inputs.array
+each.outputs.exec_out >> say.inputs.exec_in
+each.outputs.value >> say.inputs.message
+say.breakpoint = True
+editor = loopy.editor(height='480px')
+editor
+'''
+
+
+@pytest.mark.parametrize("frontend", ["lab"])
+def test_keys_still_reach_the_editor_after_the_run_button(notebook_page: NotebookPage) -> None:
+    """Run is disabled while a run goes, and the focus it held fell to the page: F8 at the breakpoint did nothing."""
+    editor = notebook_page.open_editor("keys-after-run", [LOOP], 4)
+    editor.get_by_test_id("toolbar-run").click()
+    say = editor.locator("[data-testid='node'][data-node-type='log_info']").get_attribute("data-node-id")
+    expect(editor).to_have_attribute("data-paused", say, timeout=30_000)
+    notebook_page.page.keyboard.press("F8")
+    expect(editor.get_by_test_id("run-status")).to_have_attribute("data-status", "Success", timeout=30_000)
