@@ -102,11 +102,14 @@ console.log('plain', 1); console.warn('careful'); console.error('broken');</scri
 BASIC_AUTH = "Basic " + base64.b64encode(b"ada:lovelace").decode()
 SLOW_SECONDS = 0.4
 HANG_SECONDS = 5.0
-LATE_DOWNLOAD_SECONDS = 2.0
+LATE_DOWNLOAD_WAIT = 120.0
 
 
 class Site(BaseHTTPRequestHandler):
     """The pages above, and the endpoints they use: cookies, a download, a slow API, basic auth."""
+
+    late_download = threading.Event()
+    """`/download/late.txt` answers once this is set (`late_download` fixture): after a wait for it began."""
 
     def do_GET(self) -> None:  # noqa: N802 - the http.server hook's name
         path = self.path.split("?")[0]
@@ -120,9 +123,16 @@ class Site(BaseHTTPRequestHandler):
             self.reply(200, "a,b\n1,2\n", [("Content-Type", "text/csv"),
                                           ("Content-Disposition", 'attachment; filename="report.csv"')])
         elif path == "/download/late.txt":
-            time.sleep(LATE_DOWNLOAD_SECONDS)  # arrives after a wait for it began
-            self.reply(200, "late\n", [("Content-Type", "text/plain"),
-                                       ("Content-Disposition", 'attachment; filename="late.txt"')])
+            with contextlib.suppress(ConnectionError):  # the browser knows a download begins; the body waits
+                self.send_response(200)
+                for name, value in (("Content-Type", "application/octet-stream"), ("Content-Length", "5"),
+                                    ("X-Content-Type-Options", "nosniff"),
+                                    ("Content-Disposition", 'attachment; filename="late.txt"')):
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.flush()
+                if self.late_download.wait(LATE_DOWNLOAD_WAIT):
+                    self.wfile.write(b"late\n")
         elif path == "/api/data":
             self.reply(200, "data!", [("Content-Type", "text/plain"), ("X-Answer", "42")])
         elif path == "/favicon.ico":
@@ -213,6 +223,15 @@ class Steps(Builder):
         run = self.run()
         run.raise_for_status()
         return run
+
+
+@pytest.fixture
+def late_download() -> Iterator[threading.Event]:
+    """Set it to let `/download/late.txt` answer (a download that starts only when the test says so)."""
+    Site.late_download.clear()
+    yield Site.late_download
+    Site.late_download.set()  # (nothing stays blocked after the test)
+    Site.late_download.clear()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 
 def test_a_download_waits_for_the_folder_a_wait_names(steps, site, tmp_path) -> None:
@@ -37,7 +38,17 @@ def test_downloads_go_to_the_download_dir_with_free_names(steps, site, tmp_path)
     assert s.said(run) == ["no download"]
 
 
-def test_a_wait_sees_new_files_from_elsewhere(steps, site, tmp_path, chromium_endpoint) -> None:
+def test_a_wait_sees_new_files_from_elsewhere(steps, site, tmp_path, chromium_endpoint, late_download,
+                                              monkeypatch) -> None:
+    from flowlike_catalog.automation.browser_files import WaitForDownload
+
+    looked = WaitForDownload.arrived
+
+    async def first_look_lets_the_download_go(*args: Any) -> Any:
+        late_download.set()  # the file is sent once the wait has seen the folder without it
+        return await looked(*args)
+
+    monkeypatch.setattr(WaitForDownload, "arrived", staticmethod(first_look_lets_the_download_go))
     folder = tmp_path / "shared"
     s = steps()
     other = s.add("automation_start_session")  # a second session with a browser of its own
