@@ -185,7 +185,9 @@ def start_endless_run(build):
 
 def test_cancel_stops_a_running_run(build):
     handle = start_endless_run(build)
-    time.sleep(0.2)
+    deadline = time.monotonic() + 60
+    while handle.run.steps < 3 and time.monotonic() < deadline:  # (the loop is under way, however busy the machine)
+        time.sleep(0.01)
     handle.cancel()
     run = handle.wait(timeout=10)
     assert handle.done() and run.status is RunStatus.CANCELLED
