@@ -93,7 +93,7 @@ import traitlets
 from pydantic import ValidationError
 
 from flowlike_core import commands
-from flowlike_core.board import Board, Layer, PinDirection, Variable
+from flowlike_core.board import SUFFIX, Board, Layer, PinDirection, Variable
 from flowlike_core.debugger import Debugger
 from flowlike_core.errors import ConnectionRefused, FlowLikeError, RunError
 from flowlike_core.executor import RunHandle, start_run
@@ -109,6 +109,17 @@ STATIC = Path(__file__).parent / "static"
 ELK = STATIC / "elk.js"
 """The layout engine (elkjs, 1.4 MB): not part of the editor's module, sent when a page first lays out a board."""
 log = logging.getLogger(__name__)
+
+
+def _holds(path: Path, board: Board) -> bool:
+    """Whether the file at `path` (named as `Board.save` names it) holds `board` as Save would write it."""
+    if not path.name.endswith(SUFFIX) and not path.suffix:
+        path = path.with_name(path.name + SUFFIX)
+    try:
+        return path.read_text(encoding="utf-8") == board.to_json()
+    except (OSError, UnicodeDecodeError):
+        return False
+
 
 Starter = Callable[..., RunHandle]
 """Starts a run the way `start_run(board, start=, registry=, listeners=, **options)` does."""
@@ -141,6 +152,8 @@ class BoardEditor(anywidget.AnyWidget):
     missing = traitlets.Dict().tag(sync=True)
     """Node key -> `missing: KEY (pack)` for the keys on the board that no installed pack provides."""
     path = traitlets.Unicode("").tag(sync=True)
+    saved_revision = traitlets.Int(-1).tag(sync=True)
+    """The board revision the file at `path` holds (-1: none yet): Save shows unsaved changes while they differ."""
     height = traitlets.Unicode("600px").tag(sync=True)
 
     def __init__(self, board: Board, *, path: str | Path | None = None, registry: Registry | None = None,
@@ -164,6 +177,8 @@ class BoardEditor(anywidget.AnyWidget):
                          revision=board.revision, missing=self._missing(),
                          path=str(path or ""), height=height, **kwargs)
         self._update_history()
+        if path and _holds(Path(path), board):
+            self.saved_revision = board.revision
         self._unsubscribe = board.subscribe(self._board_changed)
         self.on_msg(self._on_message)
 
@@ -404,7 +419,9 @@ class BoardEditor(anywidget.AnyWidget):
             case protocol.Simple(action="save"):
                 if not self.path:
                     raise FlowLikeError("nothing to save to: open the editor with BoardEditor(board, path=...)")
-                return f"saved to {board.save(self.path)}"
+                saved = board.save(self.path)
+                self.saved_revision = board.revision
+                return f"saved to {saved}"
             case protocol.Simple(action="sync"):
                 self.sync()
             case protocol.Simple(action="warm_catalog"):

@@ -101,7 +101,7 @@ class Editor {
 
     this.handlers = {
       "msg:custom": (message) => this.onMessage(message),
-      "change:can_undo change:can_redo change:path": () => this.updateToolbar(),
+      "change:can_undo change:can_redo change:path change:revision change:saved_revision": () => this.updateToolbar(),
       "change:catalog": () => this.palette.render(),
       "change:missing": () => this.canvas.renderAll(),
       "change:document_revision": () => this.resetFromModel(),
@@ -459,8 +459,13 @@ class Editor {
     const focused = document.activeElement;
     this.buttons.undo.disabled = !this.model.get("can_undo");
     this.buttons.redo.disabled = !this.model.get("can_redo");
-    this.buttons.save.disabled = !this.model.get("path");
-    this.buttons.save.title = this.model.get("path") ? `Save to ${this.model.get("path")}` : "No file: open the editor with path=";
+    const path = this.model.get("path");
+    const unsaved = !!path && this.model.get("revision") !== this.model.get("saved_revision");
+    this.buttons.save.disabled = !path;
+    this.buttons.save.dataset.unsaved = String(unsaved);
+    this.buttons.save.textContent = unsaved ? "⇩ Save •" : "⇩ Save";
+    this.buttons.save.title = !path ? "No file: open the editor with path="
+      : unsaved ? `Unsaved changes: save to ${path}` : `Saved in ${path}`;
     this.buttons.run.disabled = this.running;
     this.buttons.stop.disabled = !this.running;
     if (focused?.disabled && Object.values(this.buttons).includes(focused)) this.root.focus({ preventScroll: true });

@@ -191,3 +191,17 @@ def test_keys_still_reach_the_editor_after_the_run_button(notebook_page: Noteboo
     expect(editor).to_have_attribute("data-paused", say, timeout=30_000)
     notebook_page.page.keyboard.press("F8")
     expect(editor.get_by_test_id("run-status")).to_have_attribute("data-status", "Success", timeout=30_000)
+
+
+@pytest.mark.parametrize("frontend", ["lab"])
+def test_save_shows_unsaved_changes(notebook_page: NotebookPage) -> None:
+    """Nothing told a user that the edits since the last Save were only in the kernel (a restart loses them)."""
+    with_path = CONCAT.replace("height='480px'", "height='480px', path='c.board.json'")
+    editor = notebook_page.open_editor("unsaved", [with_path], 1)
+    save = editor.get_by_test_id("toolbar-save")
+    expect(save).to_have_attribute("data-unsaved", "true")  # no file yet
+    save.click()
+    expect(save).to_have_attribute("data-unsaved", "false")
+    expect(save).to_have_attribute("title", "Saved in c.board.json")
+    notebook_page.run_code("board.apply(commands.MoveNode('concat', (300, 200, 0)))")
+    expect(save).to_have_attribute("data-unsaved", "true")

@@ -206,6 +206,20 @@ def test_save_writes_the_board_file(editor: BoardEditor, frontend: Recorder, tmp
     assert Board.load(editor.path) == editor.board
 
 
+def test_save_says_whether_the_file_holds_the_board(board: Board, tmp_path) -> None:
+    """The toolbar's Save shows unsaved changes: nothing told a user that edits since the last Save would be lost."""
+    path = tmp_path / "greeting.board.json"
+    editor = BoardEditor(board, registry=REGISTRY, path=str(path))
+    assert editor.saved_revision == -1  # no file yet
+    assert Recorder(editor)("save")["ok"]
+    assert editor.saved_revision == board.revision == editor.revision
+    board.apply(commands.MoveNode("say", (500, 0, 0)))
+    assert editor.revision != editor.saved_revision  # edited since
+    reopened = BoardEditor(Board.load(path), registry=REGISTRY, path=str(path))
+    assert reopened.saved_revision == reopened.board.revision  # the file holds what it shows
+    assert BoardEditor(board, registry=REGISTRY, path=str(path)).saved_revision == -1  # the file is older
+
+
 def test_a_bad_message_is_answered_not_raised(frontend: Recorder) -> None:
     reply = frontend("teleport", where="moon")
     assert reply["ok"] is False and reply["kind"] == "error" and "teleport" in reply["reason"]
