@@ -43,8 +43,8 @@ DOM hooks for browser tests (all stable `data-testid` attributes; ids are the bo
          value-text, value-table, value-copy), wire (SVG path; data-from-node, data-from-pin, data-to-node,
          data-to-pin)
     comment (data-comment-id), comment-text
-    toolbar-run, toolbar-stop, toolbar-undo, toolbar-redo, toolbar-layout, toolbar-fit, toolbar-save,
-    toolbar-comment, toolbar-palette
+    toolbar-run, toolbar-stop, toolbar-undo, toolbar-redo, toolbar-layout, toolbar-fit, toolbar-save
+    (data-unsaved = true while the file at `path` does not hold the board shown), toolbar-comment, toolbar-palette
     run-status (data-status = idle|running|Success|Failed|Cancelled), run-progress (value 0..1)
     editor-message (data-kind = refused|error|info; text = the reason), message-close
     palette (the search popup), palette-search, palette-list (data-query: the search the kernel answered,
@@ -54,8 +54,9 @@ DOM hooks for browser tests (all stable `data-testid` attributes; ids are the bo
     inspector-value (data-pin-name: a pin's value in the last run; value-image: an image's thumbnail),
     value-bind-name, value-bind, inspector-capabilities (data-capabilities: what the node type reaches)
     inspector, inspector-friendly-name, inspector-description, inspector-comment,
-    inspector-default (data-pin-name; an input, select, or textarea), inspector-error, inspector-logs (log-line:
-    data-level, data-replayed = true for a line the result cache told again, marked by log-replayed),
+    inspector-default (data-pin-name, data-pin-id; an input, select, or textarea), inspector-error,
+    inspector-logs (log-line: data-level, data-replayed = true for a line the result cache told again, marked by
+    log-replayed),
     inspector-duration ("served from the result cache" for a cached node)
     variables, variable (data-variable-name), variable-add-name, variable-add-type, variable-add-value-type,
     variable-add-default, variable-add-exposed, variable-add, variable-remove
