@@ -373,8 +373,9 @@ class Executor:
         run.steps += 1
         if run.steps > self.max_steps:
             raise _Abort(StepLimitExceeded(
-                f"step limit of {self.max_steps} node executions reached at node {plan.node.label()}: "
-                f"a loop that never ends? Raise max_steps if the work is really that long"), plan.node_id)
+                f"step limit of {self.max_steps} steps (exec node executions) reached at node {plan.node.label()}: "
+                f"a loop that never ends? Raise max_steps (flowlike run --max-steps) if the work is really that "
+                f"long"), plan.node_id)
         if self.cancelled:
             raise _Abort(RunCancelled("the run was cancelled"), plan.node_id)
         ctx = Context(self, plan, self._record(plan), trigger)
@@ -612,7 +613,8 @@ def find_start(board: Board, plan: Plan, start: str | None) -> str:
                            for n in plan.placeholders)
         raise UnknownNodeError(f"board {board.name!r} has no event node to start from{left_out}")
     names = ", ".join(board.nodes[n].label() for n in plan.events)
-    raise UnknownNodeError(f"board {board.name!r} has several event nodes ({names}); say which with start=")
+    raise UnknownNodeError(f"board {board.name!r} has several event nodes ({names}); say which: start= "
+                           f"(flowlike run --start NODE)")
 
 
 class RunHandle:
@@ -650,6 +652,10 @@ class RunHandle:
 
     def done(self) -> bool:
         return self._ended.is_set() or self.run.stuck is not None
+
+    def __repr__(self) -> str:
+        return (f"<RunHandle of run {self.run.id}, board {self.run.board.name!r}: {self.run.status.value}, "
+                f"{self.run.steps} step(s)>")
 
     def wait(self, timeout: float | None = None) -> Run:
         """Wait for the run; KeyboardInterrupt while waiting cancels it and returns the cancelled run.
@@ -722,14 +728,26 @@ def start_run(
             listeners=listeners, run_id=run_id, policy=policy, **({"cache": cache} if cache is not None else {}))
     plan = plan_for(board, registry)
     start_id = find_start(board, plan, start)
-    if plan.placeholders:
-        from flowlike_core.interop.placeholders import refuse_reached
-
-        refuse_reached(board, registry, start_id)
+    refuse_unrunnable(board, registry, plan, start_id)
     run = Run(run_id or new_id(), board, start_id, prepare_variables(board, variables))
     executor = Executor(plan, run, payload=payload, max_steps=max_steps, listeners=listeners, policy=policy,
                         debugger=debugger, cache=cache)
     return RunHandle(executor)
+
+
+def refuse_unrunnable(board: Board, registry: Registry, plan: Plan, start: str) -> None:
+    """Raise, before anything runs, when a run from `start` could reach a node no installed pack provides, or a
+    required input left empty (its node would get None, and might well succeed with nonsense)."""
+    if not plan.placeholders and not plan.unfilled:
+        return
+    from flowlike_core.interop.placeholders import reachable, refuse_reached
+
+    if plan.placeholders:
+        refuse_reached(board, registry, start)
+    touched = reachable(board, start)
+    empty = [f"input {pin!r} of {board.nodes[node_id].label()}" for node_id, pin in plan.unfilled if node_id in touched]
+    if empty:
+        raise BoardError(f"board {board.name!r}: {'; '.join(empty)}: required, but with neither a wire nor a value")
 
 
 def run_board(board: Board, **options: Any) -> Run:

@@ -101,6 +101,8 @@ class Plan:
     events: list[str]
     placeholders: list[str] = field(default_factory=list)
     """Nodes whose type no installed pack provides: not planned."""
+    unfilled: list[tuple[str, str]] = field(default_factory=list)
+    """(node id, input name) of required inputs with neither a wire nor a value: a run that reaches one is refused."""
     sensitive: dict[str, list[str]] = field(default_factory=dict)
     """Per node, its inputs that take a wired value and are marked sensitive or feed a secret variable (the Generic
     inputs, and those of the variable's type, of a node whose `var_ref` names one): what arrives there is secret."""
@@ -189,8 +191,12 @@ def compile_plan(board: Board, registry: Registry) -> Plan:
         plan.run = plan.impl.specialize(plan)
         plan.routes = getattr(plan.run, "routes", False)
     events = [n for n in known if type(impls[n]).is_event]
+    wired = {(wire.to_node, wire.to_pin) for wire in board.connections}
+    unfilled = [(node_id, pin.name) for node_id, node in known.items() for pin in node.pins.values()
+                if pin.is_input and pin.options is not None and pin.options.required and pin.default_value is None
+                and (node_id, pin.id) not in wired]
     return Plan(board_id=board.id, revision=board.revision, nodes=nodes, events=events, placeholders=placeholders,
-                sensitive=sensitive, sensitive_values=sensitive_values)
+                unfilled=unfilled, sensitive=sensitive, sensitive_values=sensitive_values)
 
 
 def targets_by_plan(nodes: dict[str, NodePlan], targets: list[tuple[str, str]]) -> list[Target]:

@@ -72,15 +72,12 @@ def prepare(board: Board, *, registry: Registry, start: str | None, payload: Any
     """The local Run and the job for a worker; raises what a local start would, and BackendError naming the node
     whose type cannot be sent."""
     from flowlike_core.board import new_id
-    from flowlike_core.executor import find_start, prepare_variables
+    from flowlike_core.executor import find_start, prepare_variables, refuse_unrunnable
     from flowlike_core.plan import plan_for
 
     plan = plan_for(board, registry)
     start_id = find_start(board, plan, start)
-    if plan.placeholders:
-        from flowlike_core.interop.placeholders import refuse_reached
-
-        refuse_reached(board, registry, start_id)
+    refuse_unrunnable(board, registry, plan, start_id)
     run = Run(run_id or new_id(), board, start_id, prepare_variables(board, variables))
     board_json, node_types, board_key = _packed(board, registry, backend)
     job = Job(run.id, board_json, node_types, start_id, dict(variables or {}), payload, max_steps, policy,

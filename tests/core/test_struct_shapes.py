@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from flowlike_core import Board, DataType, NodeType, Registry, commands, data_in, default_registry, exec_in, exec_out
 from flowlike_core import node as node_type
+from flowlike_core.errors import BoardError
 from flowlike_core.executor import run_board
 from flowlike_core.node import ERROR_EXEC, ERROR_MESSAGE
 
@@ -160,9 +161,9 @@ def test_a_bad_dict_fails_the_node_naming_node_pin_and_field(registry):
     assert not run.ok and run.error_node == source.id
     for part in (source.label(), "input 'reply'", "Reply", "field 'status'", "field 'headers.a'"):
         assert part in run.error
-    board, source = finishing(registry, "reply_status", "result")
-    run = run_board(board, registry=registry)
-    assert "input 'reply' got an empty struct where it needs a Reply" in run.error
+    board, source = finishing(registry, "reply_status", "result")  # (required, left empty: refused before running)
+    with pytest.raises(BoardError, match=r"input 'reply' of .*: required, but with neither a wire nor a value"):
+        run_board(board, registry=registry)
     board, source = finishing(registry, "reply_status", "result")
     text = add(board, registry, "anything")
     board.apply(commands.Connect(text.id, "result", source.id, "reply"))

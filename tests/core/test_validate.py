@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from flowlike_core import Board, Connection
 
 
@@ -61,3 +63,23 @@ def test_too_many_wires_on_a_data_input(build):
         Connection(from_node=b.id, from_pin=b.pin("value", "Output").id, to_node=c.id, to_pin=c.pin("value").id),
     ]
     assert [p.code for p in board.validate(build.registry)] == ["too-many-wires"]
+
+
+
+def test_a_run_that_would_reach_a_required_input_left_empty_is_refused_before_anything_runs(build):
+    from flowlike_core.errors import BoardError
+    from flowlike_core.executor import run_board
+
+    start, needs = build.add("t_start"), build.add("t_needs_x")
+    build.chain(start, needs)
+    with pytest.raises(BoardError, match=r"input 'label' of .*: required, but with neither a wire nor a value"):
+        run_board(build.board, registry=build.registry)
+    assert needs.id in str(pytest.raises(BoardError, run_board, build.board, registry=build.registry).value)
+
+
+def test_a_required_input_left_empty_where_the_run_does_not_go_is_no_reason_to_refuse(build):
+    from flowlike_core.executor import run_board
+
+    build.add("t_start")
+    build.add("t_needs_x")  # nothing wired to it: a run from start never reaches it
+    assert run_board(build.board, registry=build.registry).ok

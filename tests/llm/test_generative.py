@@ -10,7 +10,7 @@ from flowlike_catalog.llm.generative import llm_extractor, parse_tools
 from flowlike_catalog.llm.structs import LanguageModel
 from flowlike_catalog.llm.testing import Reply
 
-from flowlike_core import Listener, RunStatus
+from flowlike_core import Listener
 
 
 @pytest.mark.parametrize("provider", ["openai", "anthropic", "ollama"])
@@ -166,11 +166,12 @@ def test_extractor_history_on_a_board(b, server):
     assert b.result(extractor, "response", model, extractor) == {"name": "Bo", "age": 3}
 
 
-def test_a_missing_model_is_a_clear_node_error(b, server):
+def test_a_missing_model_is_refused_before_the_run_naming_the_input(b, server):
+    from flowlike_core.errors import BoardError
+
     history = b.add("ai_generative_history_from_string", message="x")
     invoke = b.add("ai_generative_invoke")
     b.wire(history, "history", invoke, "history")
     b.chain(b.add("events_simple"), invoke)
-    run = b.run()
-    assert run.status is RunStatus.FAILED
-    assert "model" in str(run.error)
+    with pytest.raises(BoardError, match=r"input 'model' of 'Invoke Model' .*: required, but with neither a wire"):
+        b.run()
