@@ -106,6 +106,8 @@ def _spec(name: str, direction: PinDirection, hint: Any, default: Any, where: st
         default = pin.default
     is_input = direction is PinDirection.INPUT
     required = (default is _UNSET) if pin.required is None else pin.required
+    if typing.get_origin(base) is typing.Literal and pin.valid_values is None:  # the choices the editor offers
+        pin = dataclasses.replace(pin, valid_values=typing.get_args(base))
     return PinSpec(
         name=pin.name or name,
         direction=direction,

@@ -203,6 +203,11 @@ class NodeType:
                 f"node type {cls.name!r} has no input {', '.join(sorted(unknown))} "
                 f"(inputs: {', '.join(sorted(inputs))})"
             )
+        if defaults:
+            from flowlike_core.commands import json_default
+
+            defaults = {name: json_default(value, f"the default of input {name!r} of {cls.name!r}")
+                        for name, value in defaults.items()}
         pins = [spec.to_pin(i, defaults.get(spec.name) if spec.direction is PinDirection.INPUT else None)
                 for i, spec in enumerate(specs)]
         for pin in pins:

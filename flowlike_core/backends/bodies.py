@@ -127,7 +127,7 @@ def body_job(executor: Executor, cancel_rest: bool) -> BodyJob:
     cache = results.cache.shared("loop") if results is not None and results.cache.store is not None else None
     uncached = UNCACHED if results is not None and cache is None else ""
     if uncached:
-        warnings.warn(f"run {executor.run.id}: {uncached}", RuntimeWarning, stacklevel=2)
+        warnings.warn(uncached, RuntimeWarning, stacklevel=2)  # (the same text: Python shows it once per place)
     return BodyJob(executor.run.id, *_packed(executor), catalog_of(executor.plan), dict(executor.variables),
                    cancel_rest=cancel_rest, cache=cache, uncached=uncached)
 

@@ -77,7 +77,7 @@ def test_type_hints_become_pins_and_docstring_the_description():
     assert shift.func({"x": 1, "y": 1}, [], set(), {}) == (2, 2)
 
 
-def test_a_literal_hint_is_a_pin_of_its_values_type():
+def test_a_literal_hint_is_a_pin_of_its_values_type_offering_them():
     @node
     def pick(mode: Literal["fast", "exact"] = "fast", level: Literal[1, 2] = 1, mixed: Literal["a", 1] = "a") -> str:
         """Choose."""
@@ -85,6 +85,7 @@ def test_a_literal_hint_is_a_pin_of_its_values_type():
 
     pins = pins_of(pick)
     assert [pins[name]["data_type"] for name in ("mode", "level", "mixed")] == ["String", "Integer", "Generic"]
+    assert [pins[name]["options"]["valid_values"] for name in ("mode", "level")] == [["fast", "exact"], [1, 2]]
 
 
 def test_pin_metadata_rides_on_annotated():
