@@ -402,6 +402,8 @@ class Board:
         """Board variable name -> notebook variable name: read before every run."""
         self.import_report: ImportReport | None = None
         """What importing a Flow-Like board did to it (see `Board.open`)."""
+        self.path: Path | None = None
+        """The file of ours this board was read from or last saved to: where `save()` and the editor's Save write."""
         self.last_run: RunView | None = None
         """The latest run of this handle (from a cell or an editor it opened) to have ended."""
         self._editors: weakref.WeakSet[BoardEditor] = weakref.WeakSet()
@@ -417,7 +419,9 @@ class Board:
 
     @classmethod
     def load(cls, path: str | Path, registry: Registry | None = None) -> Board:
-        return cls(CoreBoard.load(path), registry=registry)
+        handle = cls(CoreBoard.load(path), registry=registry)
+        handle.path = Path(path)
+        return handle
 
     @classmethod
     def open(cls, path: str | Path, registry: Registry | None = None) -> Board:
@@ -428,7 +432,9 @@ class Board:
         core, report = open_board(path, registry)
         handle = cls(core, registry=registry)
         handle.import_report = report
-        if report.format != "flowlike-nb board":
+        if report.format == "flowlike-nb board":
+            handle.path = Path(path)
+        else:  # (saving goes to a file of ours, never over the Flow-Like file: save() names one)
             from IPython import get_ipython
             from IPython.display import display
 
@@ -438,8 +444,13 @@ class Board:
                 print(report)
         return handle
 
-    def save(self, path: str | Path) -> Path:
-        return self.core.save(path)
+    def save(self, path: str | Path | None = None) -> Path:
+        """Write the board file (atomically); without a path, where it was read from or last saved to."""
+        path = path if path is not None else self.path
+        if path is None:
+            raise BoardError(f"board {self.core.name!r} has no file yet: name one, board.save('name.board.json')")
+        self.path = self.core.save(path)
+        return self.path
 
     # ---- nodes ---------------------------------------------------------------------------------------
 
@@ -747,7 +758,7 @@ class Board:
         if needs_layout(self.core):
             place_unrecorded(self.core)
         editor = BoardEditor(self.core, **{"registry": self.registry, "starter": self._start_from_editor,
-                                           "run_to": self.run_to, **options})
+                                           "run_to": self.run_to, "path": self.path, **options})
         self._editors.add(editor)
         return editor
 

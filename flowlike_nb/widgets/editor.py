@@ -419,7 +419,8 @@ class BoardEditor(anywidget.AnyWidget):
                 self.stop()
             case protocol.Simple(action="save"):
                 if not self.path:
-                    raise FlowLikeError("nothing to save to: open the editor with BoardEditor(board, path=...)")
+                    raise FlowLikeError("nothing to save to: save the board to a file first (board.save(PATH)), "
+                                        "or open the editor with board.editor(path=...)")
                 saved = board.save(self.path)
                 self.saved_revision = board.revision
                 return f"saved to {saved}"

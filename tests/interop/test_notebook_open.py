@@ -16,6 +16,7 @@ def test_open_a_flowlike_board_shows_and_keeps_the_report(tmp_path, hello, capsy
     assert "1 placeholder(s)" in capsys.readouterr().out
     assert board.import_report is not None and board.import_report.placeholders[0].node_id == "n-fetch"
     assert board.nodes["n-fetch"].name == "copilot_abort"
+    assert board.path is None  # save() never writes our format over the Flow-Like file
     board.nodes["n-log"].set(message="from a cell")
     saved = fnb.Board.open(board.save(tmp_path / "mine"))
     assert capsys.readouterr().out == ""  # our own file: nothing to report

@@ -166,3 +166,15 @@ def test_a_dataframe_variable_default_is_refused_when_declared_not_when_saved(co
     with pytest.raises(BoardError, match=r"variable 'data': a pandas.DataFrame has no JSON form"):
         counter.variable("data", pandas.DataFrame, pandas.DataFrame({"units": [1]}), exposed=True)
     counter.save(tmp_path / "counter.board.json")
+
+
+def test_save_without_a_path_writes_where_the_board_came_from(counter: fnb.Board, tmp_path) -> None:
+    with pytest.raises(BoardError, match=r"has no file yet: name one, board.save\('name.board.json'\)"):
+        counter.save()
+    first = counter.save(tmp_path / "counter")
+    assert first == tmp_path / "counter.board.json" and counter.path == first
+    loaded = fnb.Board.load(first)
+    loaded.add("log_info", "said", message="saved in place")
+    assert loaded.save() == first and "saved in place" in first.read_text()
+    assert fnb.Board.open(first).path == first
+    assert loaded.editor().path == str(first)  # the editor's Save writes there too
