@@ -590,22 +590,21 @@ class RunCache:
         self.reasons[node_id] = Reason(node_id, self._label(node_id), False, changes, notes)
         return False
 
+    def _pending_for(self, ctx: Context) -> _Pending | None:
+        """The result being made by the node `ctx` runs (in its fork of the run), if it is to be kept."""
+        cache = self if ctx._executor is self.executor else self._fork(ctx._executor)
+        return cache.pending.get(ctx._plan.node_id)
+
     def quiet_line(self, ctx: Context, level: LogLevel, message: str) -> None:
         """A line below the run's log level, logged by a node whose result is to be kept: kept with it."""
-        if ctx._executor is not self.executor:
-            self._fork(ctx._executor).quiet_line(ctx, level, message)
-            return
-        pending = self.pending.get(ctx._plan.node_id)
+        pending = self._pending_for(ctx)
         if pending is not None and len(pending.quiet) < FOLDED_LOGS:
-            redactor = self.executor.redactor
+            redactor = ctx._executor.redactor
             pending.quiet.append((level, redactor.text(message) if redactor else message, time.time()))
 
     def emitted(self, ctx: Context, event_type: str, payload: Any) -> None:
         """An event emitted by a node whose result is to be kept (payload JSON-native, redacted): kept with it."""
-        if ctx._executor is not self.executor:
-            self._fork(ctx._executor).emitted(ctx, event_type, payload)
-            return
-        pending = self.pending.get(ctx._plan.node_id)
+        pending = self._pending_for(ctx)
         if pending is not None and len(pending.events) < FOLDED_LOGS:
             pending.events.append((event_type, payload))
 

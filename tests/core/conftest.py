@@ -236,3 +236,35 @@ class Builder:
 @pytest.fixture
 def build(registry) -> Builder:
     return Builder(registry)
+
+
+@pytest.fixture
+def one_node_packs(tmp_path, monkeypatch):
+    """`one_node_packs(*names)`: entry points of packs of one node each (`NAME_node`), in modules nothing has
+    imported yet (forgotten again after the test); pack indexes go to a cache of the test's own."""
+    import sys
+    import textwrap
+    from importlib.metadata import EntryPoint
+
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    made: list[str] = []
+
+    def packs(*names: str) -> list[EntryPoint]:
+        for name in names:
+            (tmp_path / f"{name}.py").write_text(textwrap.dedent(f"""
+                import sys
+                from flowlike_core import Pack, node
+
+                @node
+                def {name}_node() -> int:
+                    return 1
+
+                PACK = Pack("{name}", modules=[sys.modules[__name__]])
+            """))
+            made.append(name)
+        return [EntryPoint(name, f"{name}:PACK", "flowlike.packs") for name in names]
+
+    yield packs
+    for name in made:
+        sys.modules.pop(name, None)

@@ -275,31 +275,13 @@ def test_value_type_helpers_round_trip_defaults():
     assert not fits(True, DataType.INTEGER, ValueType.NORMAL) and fits(3, DataType.FLOAT, ValueType.NORMAL)
 
 
-def test_entry_point_packs_load_when_first_needed(tmp_path, monkeypatch):
-    from importlib.metadata import EntryPoint
-
-    for name in ("lazy_alpha", "lazy_beta"):
-        (tmp_path / f"{name}.py").write_text(textwrap.dedent(f"""
-            import sys
-            from flowlike_core import Pack, node
-
-            @node
-            def {name}_node() -> int:
-                return 1
-
-            PACK = Pack("{name}", modules=[sys.modules[__name__]])
-        """))
-    monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # (no pack index from other tests)
-    group = "flowlike.packs"
-    registry = Registry(entries=[EntryPoint("beta", "lazy_beta:PACK", group),
-                                 EntryPoint("alpha", "lazy_alpha:PACK", group)])
+def test_entry_point_packs_load_when_first_needed(one_node_packs):
+    alpha, beta = one_node_packs("lazy_alpha", "lazy_beta")
+    registry = Registry(entries=[beta, alpha])
     assert "lazy_alpha" not in sys.modules and "lazy_beta" not in sys.modules
     assert registry.get("lazy_alpha_node").pack == "lazy_alpha"
     assert "lazy_alpha" in sys.modules and "lazy_beta" not in sys.modules  # stopped at the pack that had it
     assert len(registry) == 2 and "lazy_beta" in sys.modules                # listing loads the rest
-    for name in ("lazy_alpha", "lazy_beta"):
-        sys.modules.pop(name, None)
 
 
 def test_a_std_board_loads_no_domain_pack():

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
-import textwrap
 from importlib.metadata import EntryPoint
-from pathlib import Path
 
 import pytest
 
@@ -18,24 +16,8 @@ PACKS = ("ix_alpha", "ix_beta", "ix_gamma")
 
 
 @pytest.fixture
-def entries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[EntryPoint]:
-    """Three packs of one node each, in modules nothing has imported yet; the index in a cache of the test's own."""
-    for name in PACKS:
-        (tmp_path / f"{name}.py").write_text(textwrap.dedent(f"""
-            import sys
-            from flowlike_core import Pack, node
-
-            @node
-            def {name}_node() -> int:
-                return 1
-
-            PACK = Pack("{name}", modules=[sys.modules[__name__]])
-        """))
-    monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    yield [EntryPoint(name, f"{name}:PACK", "flowlike.packs") for name in PACKS]
-    for name in PACKS:
-        sys.modules.pop(name, None)
+def entries(one_node_packs) -> list[EntryPoint]:
+    return one_node_packs(*PACKS)
 
 
 def loaded() -> list[str]:
