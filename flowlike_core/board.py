@@ -258,6 +258,7 @@ class Board(_Model):
     _revision: int = PrivateAttr(default=0)
     _history: History | None = PrivateAttr(default=None)
     _listeners: list[Listener] = PrivateAttr(default_factory=list)
+    _path: Path | None = PrivateAttr(default=None)
 
     @model_validator(mode="before")
     @classmethod
@@ -460,14 +461,25 @@ class Board(_Model):
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Board:
-        return cls.from_json(read_file(path), os.fspath(path))
+        board = cls.from_json(read_file(path), os.fspath(path))
+        board._path = Path(path)
+        return board
 
-    def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write atomically: the old file stays whole unless the new one was written completely."""
-        path = Path(path)
+    @property
+    def path(self) -> Path | None:
+        """The board file this board was read from or last saved to: where `save()` writes when given no path."""
+        return self._path
+
+    def save(self, path: str | os.PathLike[str] | None = None) -> Path:
+        """Write atomically: the old file stays whole unless the new one was written completely. Without a path,
+        to the file the board was read from or last saved to."""
+        if path is None and self._path is None:
+            raise BoardFileError(f"board {self.name!r} has no file yet: name one, board.save('name.board.json')")
+        path = Path(path) if path is not None else self._path
         if not path.name.endswith(SUFFIX) and not path.suffix:
             path = path.with_name(path.name + SUFFIX)
         atomic_write_text(path, self.to_json())
+        self._path = path
         return path
 
     def copy_board(self) -> Board:

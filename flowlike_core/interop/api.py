@@ -50,7 +50,10 @@ def open_board(source: str | os.PathLike[str] | bytes, registry: Registry | None
     if document.kind == "app":
         raise BoardFileError(f"{name}: an app manifest listing {len(document.board_ids)} board(s); import its folder "
                              f"with import_path() or `flowlike import FOLDER`")
-    return board_from_document(document, name, registry)
+    board, report = board_from_document(document, name, registry)
+    if document.kind == "flowlike-nb" and not isinstance(source, bytes):
+        board._path = Path(source)  # our own file: save() writes back to it (never over a Flow-Like file)
+    return board, report
 
 
 def clipboard_board(text: str, registry: Registry | None = None) -> tuple[Board, ImportReport]:

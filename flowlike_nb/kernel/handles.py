@@ -402,8 +402,6 @@ class Board:
         """Board variable name -> notebook variable name: read before every run."""
         self.import_report: ImportReport | None = None
         """What importing a Flow-Like board did to it (see `Board.open`)."""
-        self.path: Path | None = None
-        """The file of ours this board was read from or last saved to: where `save()` and the editor's Save write."""
         self.last_run: RunView | None = None
         """The latest run of this handle (from a cell or an editor it opened) to have ended."""
         self._editors: weakref.WeakSet[BoardEditor] = weakref.WeakSet()
@@ -419,9 +417,7 @@ class Board:
 
     @classmethod
     def load(cls, path: str | Path, registry: Registry | None = None) -> Board:
-        handle = cls(CoreBoard.load(path), registry=registry)
-        handle.path = Path(path)
-        return handle
+        return cls(CoreBoard.load(path), registry=registry)
 
     @classmethod
     def open(cls, path: str | Path, registry: Registry | None = None) -> Board:
@@ -432,9 +428,7 @@ class Board:
         core, report = open_board(path, registry)
         handle = cls(core, registry=registry)
         handle.import_report = report
-        if report.format == "flowlike-nb board":
-            handle.path = Path(path)
-        else:  # (saving goes to a file of ours, never over the Flow-Like file: save() names one)
+        if report.format != "flowlike-nb board":
             from IPython import get_ipython
             from IPython.display import display
 
@@ -444,13 +438,14 @@ class Board:
                 print(report)
         return handle
 
+    @property
+    def path(self) -> Path | None:
+        """The board file this board was read from or last saved to: where `save()` and the editor's Save write."""
+        return self.core.path
+
     def save(self, path: str | Path | None = None) -> Path:
         """Write the board file (atomically); without a path, where it was read from or last saved to."""
-        path = path if path is not None else self.path
-        if path is None:
-            raise BoardError(f"board {self.core.name!r} has no file yet: name one, board.save('name.board.json')")
-        self.path = self.core.save(path)
-        return self.path
+        return self.core.save(path)
 
     # ---- nodes ---------------------------------------------------------------------------------------
 

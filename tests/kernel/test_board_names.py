@@ -22,7 +22,8 @@ from flowlike_nb.kernel.runs import RunView
 
 BOARD_ALIKE = {
     "load": "read a board file (the handle may take the registry it will use)",
-    "save": "write the board file",
+    "save": "write the board file (without a path, to the one it came from)",
+    "path": "the board file it was read from or last saved to",
     "to_json": "the canonical document text",
     "undo": "undo the last edit",
     "redo": "redo the last undone edit",
