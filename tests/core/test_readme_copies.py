@@ -7,9 +7,8 @@ import ast
 import re
 from pathlib import Path
 
-import flowlike_catalog
-
-CATALOG = Path(flowlike_catalog.__file__).parent
+CATALOG = Path(__file__).resolve().parents[2] / "catalog"
+"""The checkout's catalog folder (the guide is a document of the repository, not of the installed package)."""
 GUIDE = CATALOG / "README.md"
 
 
