@@ -9,6 +9,10 @@ then description; a match at the start of a word counts double, a whole word tri
 resort), and when a wire was dropped, node types that take the wire's type as it is come before those that take it
 as generic. Among equals the shorter name comes first (more of it is what was asked for). A name of symbols ("+",
 ">=") holds no word to find, so such a node's key counts as its name ("add" finds `int_add`).
+
+Users come from other tools and type their words, not ours: "if" for Branch, "print" for Log Info, "sleep" for
+Delay, "loop" for For Each. `KEYWORDS` gives such node types those words, matched just below their own name (a
+node named so comes first). The ranking is the kernel's alone: the popup shows the order it gets.
 """
 
 from __future__ import annotations
@@ -23,7 +27,29 @@ from flowlike_core.node import NodeType, PinSpec
 from flowlike_core.registry import Registry
 from flowlike_core.types import ValueType
 
-FIELDS = (("friendly_name", 100), ("name", 60), ("category", 30), ("description", 10))
+FIELDS = (("friendly_name", 100), ("keywords", 90), ("name", 60), ("category", 30), ("description", 10))
+KEYWORDS: dict[str, tuple[str, ...]] = {
+    "control_branch": ("if", "else", "condition", "when"),
+    "control_sequence": ("then", "steps"),
+    "control_gate": ("open", "close", "allow"),
+    "delay": ("sleep", "wait", "pause"),
+    "control_timeout": ("time limit",),
+    "log_info": ("print", "console", "echo", "output"),
+    "log_warning": ("print", "warn"),
+    "log_error": ("print", "stderr"),
+    "control_for_each": ("loop", "foreach", "iterate", "for"),
+    "control_for_each_with_break": ("loop", "foreach", "iterate", "break"),
+    "control_par_for_each": ("loop", "foreach", "iterate", "parallel map"),
+    "control_while_loop": ("loop", "repeat", "until"),
+    "control_do_n": ("repeat", "times", "limit"),
+    "events_simple": ("start", "begin", "main", "entry"),
+    "string_concat": ("join", "append", "plus"),
+    "string_format": ("template", "f-string", "interpolate"),
+    "val_to_string": ("str", "stringify"),
+    "string_to_int": ("int", "parse"),
+    "string_to_float": ("float", "parse"),
+}
+"""Words users type for node types named otherwise (kept lower case, matched as a name is)."""
 PIN_MATCH = 5
 PAGE = 80
 WORD_START = re.compile(r"[\s_./-]")
@@ -53,7 +79,8 @@ def _type_label(spec: PinSpec) -> str:
 
 
 def _searchable(node_type: type[NodeType]) -> _Searchable:
-    texts = {"friendly_name": friendly_name(node_type), "name": node_type.name,
+    texts = {"friendly_name": friendly_name(node_type), "keywords": " / ".join(KEYWORDS.get(node_type.name, ())),
+             "name": node_type.name,
              "category": node_type.category or "", "description": node_type.description or ""}
     weights = dict(FIELDS)
     if not any(c.isalnum() for c in texts["friendly_name"]):

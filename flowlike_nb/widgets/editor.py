@@ -102,7 +102,7 @@ from flowlike_core.registry import Registry, default_registry
 from flowlike_core.run import Run
 from flowlike_nb.widgets import clipboard, protocol, rules, values
 from flowlike_nb.widgets.catalog import CatalogIndex, used_entries
-from flowlike_nb.widgets.layout import auto_layout
+from flowlike_nb.widgets.layout import auto_layout, free_spot
 from flowlike_nb.widgets.relay import RunRelay, replay
 from flowlike_nb.widgets.sync import DocumentTracker, encode
 
@@ -486,9 +486,11 @@ class BoardEditor(anywidget.AnyWidget):
         return variable
 
     def _add_node(self, message: protocol.AddNode) -> str | None:
-        """Add a node; with `wire`, also connect it to that pin through its first pin that fits."""
+        """Add a node in the free space nearest the point asked for (never over another node); with `wire`, also
+        connect it to that pin through its first pin that fits."""
         node = self.registry.get(message.node_type).create(coordinates=(message.x, message.y, 0.0))
         node.layer = message.layer
+        node.coordinates = (*free_spot(self.board, node, (message.x, message.y)), 0.0)
         if message.wire is None:
             self.board.apply(commands.AddNode(node))
             return None

@@ -8,6 +8,7 @@ The box sizes match the front end's drawing (`js/src/geometry.js`).
 from __future__ import annotations
 
 from collections import defaultdict, deque
+from itertools import product
 
 from flowlike_core.board import Board, Node
 
@@ -15,10 +16,30 @@ COLUMN_WIDTH = 300.0
 ROW_GAP = 36.0
 HEADER = 28.0
 PIN_ROW = 20.0
+NODE_WIDTH = 200.0
+GAP = 20.0
+"""Room kept free around a node placed by `free_spot`."""
 
 
 def box_height(node: Node) -> float:
     return HEADER + PIN_ROW * max(len(node.inputs), len(node.outputs), 1) + 8.0
+
+
+def free_spot(board: Board, node: Node, at: tuple[float, float]) -> tuple[float, float]:
+    """Where `node` goes when asked to go at `at` (its top-left corner): there if its box is free there, else the
+    nearest place where it overlaps no node of its level (with `GAP` around), found next to those in the way."""
+    height = box_height(node)
+    boxes = [(other.coordinates[0], other.coordinates[1], box_height(other)) for other in board.nodes.values()
+             if other.layer == node.layer and other.id != node.id]
+
+    def free(x: float, y: float) -> bool:
+        return all(x + NODE_WIDTH + GAP <= bx or bx + NODE_WIDTH + GAP <= x or y + height + GAP <= by
+                   or by + bh + GAP <= y for bx, by, bh in boxes)
+
+    xs = {at[0], *(bx + NODE_WIDTH + GAP for bx, _, _ in boxes), *(bx - NODE_WIDTH - GAP for bx, _, _ in boxes)}
+    ys = {at[1], *(by + bh + GAP for _, by, bh in boxes), *(by - height - GAP for _, by, _ in boxes)}
+    spots = sorted(product(xs, ys), key=lambda p: ((p[0] - at[0]) ** 2 + (p[1] - at[1]) ** 2, p))
+    return next(spot for spot in spots if free(*spot))
 
 
 def columns(board: Board) -> dict[str, int]:

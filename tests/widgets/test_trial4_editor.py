@@ -1,0 +1,67 @@
+"""Rough edges of the editor's kernel side met in a user trial: words from other tools in the search popup, nodes
+added on top of others."""
+
+from __future__ import annotations
+
+import pytest
+
+from flowlike_core import Board
+from flowlike_core.registry import default_registry
+from flowlike_nb.widgets.catalog import KEYWORDS, CatalogIndex
+from flowlike_nb.widgets.layout import GAP, NODE_WIDTH, box_height
+
+from .conftest import Recorder
+
+
+@pytest.fixture(scope="module")
+def index() -> CatalogIndex:
+    return CatalogIndex(default_registry())
+
+
+@pytest.mark.parametrize(("query", "wanted", "within"), [
+    ("if", "control_branch", 1), ("print", "log_info", 1), ("sleep", "delay", 1), ("loop", "control_for_each", 3),
+    ("else", "control_branch", 1), ("echo", "log_info", 1),
+])
+def test_words_from_other_tools_find_our_nodes(index: CatalogIndex, query: str, wanted: str, within: int) -> None:
+    """A user typing "if", "print", "sleep" or "loop" found Jira sprints and iframes, never Branch or Delay."""
+    found = [entry["name"] for entry in index.search(query, limit=10)["entries"]]
+    assert wanted in found[:within], found
+
+
+def test_a_node_named_so_still_comes_before_one_with_the_word_as_a_keyword(index: CatalogIndex) -> None:
+    found = [entry["name"] for entry in index.search("while loop")["entries"]]
+    assert found[0] == "control_while_loop"
+
+
+def test_every_keyword_names_a_node_type_we_ship() -> None:
+    registry = default_registry()
+    assert [key for key in KEYWORDS if key not in registry] == []
+
+
+def overlaps(board: Board, first: str, second: str) -> bool:
+    a, b = board.nodes[first], board.nodes[second]
+    (ax, ay, _), (bx, by, _) = a.coordinates, b.coordinates
+    return ax < bx + NODE_WIDTH and bx < ax + NODE_WIDTH and ay < by + box_height(b) and by < ay + box_height(a)
+
+
+def test_a_node_added_over_another_lands_next_to_it(board: Board, frontend: Recorder) -> None:
+    """The popup adds a node where the pointer was: right on top of the Say node there, it hid that node."""
+    x, y, _ = board.nodes["say"].coordinates
+    assert frontend("add_node", node_type="w_number", x=x + 30, y=y + 10)["ok"]
+    (added,) = set(board.nodes) - {"start", "say"}
+    assert not overlaps(board, added, "say") and not overlaps(board, added, "start")
+    ax, ay, _ = board.nodes[added].coordinates
+    assert abs(ax - x - 30) + abs(ay - y - 10) <= NODE_WIDTH + box_height(board.nodes["say"]) + 2 * GAP
+
+
+def test_a_node_added_in_free_space_stays_where_it_was_asked_for(board: Board, frontend: Recorder) -> None:
+    assert frontend("add_node", node_type="w_number", x=40, y=400)["ok"]
+    (added,) = set(board.nodes) - {"start", "say"}
+    assert board.nodes[added].coordinates == (40, 400, 0)
+
+
+def test_nodes_added_at_one_point_never_pile_up(board: Board, frontend: Recorder) -> None:
+    for _ in range(6):
+        assert frontend("add_node", node_type="w_number", x=300, y=0)["ok"]
+    ids = sorted(board.nodes)
+    assert [(a, b) for i, a in enumerate(ids) for b in ids[i + 1:] if overlaps(board, a, b)] == []
