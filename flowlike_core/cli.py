@@ -174,11 +174,10 @@ def keep_runs_in(store: str | None) -> None:
 
     configured = storage.configure(store)
     try:
-        configured.content.exists(configured.runs.key)
-    except Exception as exc:  # noqa: BLE001 - whatever the store's client raises
+        configured.runs.exists()
+    except storage.StorageError as exc:
         storage.stop_recording()
-        raise BadInput(f"cannot keep runs in the run history in {configured.content.url} ({type(exc).__name__}: "
-                       f"{exc}); fix --store or pass --no-history") from exc
+        raise BadInput(f"{exc}; fix --store or pass --no-history") from exc
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -59,12 +59,7 @@ def run_runs_command(args: argparse.Namespace) -> int:
     from flowlike_core.storage.store import Storage
 
     storage = Storage(StorageConfig.load(args.store))
-    try:
-        recorded = storage.content.exists(storage.runs.key)
-    except Exception as exc:  # noqa: BLE001 - whatever the store's client raises (no credentials, no network...)
-        raise StorageError(f"cannot read the run history in {storage.content.url}: {type(exc).__name__}: "
-                           f"{exc}") from exc
-    if not recorded:  # a mistyped --store: say so, and make nothing there
+    if not storage.runs.exists():  # a mistyped --store: say so, and make nothing there
         print(f"no run history in {storage.content.url}: no run has been recorded there", file=sys.stderr)
         if args.json:
             print("[]")

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from flowlike_core.board import LogLevel
+from flowlike_core.errors import StorageError
 from flowlike_core.run import LEVEL_ORDER, Run, RunRecord, RunStatus
 from flowlike_core.storage.bucket import Bucket, revision_of
 from flowlike_core.storage.lance import connect, lance_uri
@@ -89,6 +90,16 @@ class RunHistory:
         if self._table is None:
             self._table = connect(self.uri, self._options).create_table(TABLE, schema=_schema(), exist_ok=True)
         return self._table
+
+    def exists(self) -> bool:
+        """Whether the store holds a run history (False: it answers, but no run was ever recorded there; nothing
+        is made). A store that does not answer (no credentials, no network, no such bucket) is a StorageError
+        naming it: `flowlike runs` and `flowlike run --store` ask this before anything else."""
+        try:
+            return self.bucket.exists(self.key)
+        except Exception as exc:  # noqa: BLE001 - whatever the store's client raises
+            raise StorageError(f"cannot reach the run history in {self.bucket.url}: {type(exc).__name__}: "
+                               f"{exc}") from exc
 
     def append(self, run: Run | RunRecord, app: str = "") -> RunRecord:
         """Persist one run (a live `Run` is redacted of secret values first); returns the stored record."""

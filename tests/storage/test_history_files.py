@@ -92,5 +92,5 @@ def test_runs_of_a_store_it_cannot_reach_is_one_line_of_bad_input(tmp_path, monk
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     assert main(["runs", "--store", "s3://flowlike-no-such-bucket/history-test"]) == 2
     err = capsys.readouterr().err
-    assert "cannot read the run history in s3://flowlike-no-such-bucket/history-test" in err
+    assert "cannot reach the run history in s3://flowlike-no-such-bucket/history-test" in err
     assert "Traceback" not in err
