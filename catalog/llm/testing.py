@@ -8,6 +8,8 @@ flag picks JSON or streaming (server-sent events; JSON lines for Ollama), so one
 
     with ChatServer() as server:
         server.expect(Reply("Paris"), Reply(tool_calls=[("add", {"a": 1, "b": 2})]))
+
+`Raw(body, content_type)` sends a body as it is, to see how a board takes a broken server.
 """
 
 from __future__ import annotations
@@ -51,7 +53,17 @@ class Reply:
         return [word if i == 0 else " " + word for i, word in enumerate(words)] if self.text else []
 
 
-Script = Reply | Callable[[Recorded], Reply]
+@dataclass(frozen=True)
+class Raw:
+    """A scripted answer sent as it is, whatever the request asked: how a client takes a broken or unexpected server
+    (a proxy's HTML page, JSON cut short, a server that ignores `stream`)."""
+
+    body: str
+    content_type: str = "application/json"
+    status: int = 200
+
+
+Script = Reply | Raw | Callable[[Recorded], Reply | Raw]
 
 
 class ChatServer:
@@ -99,7 +111,7 @@ class ChatServer:
             self.requests.clear()
         self._default = None
 
-    def _next(self, request: Recorded) -> Reply:
+    def _next(self, request: Recorded) -> Reply | Raw:
         with self._lock:
             self.requests.append(request)
             script = self._script.popleft() if self._script else self._default
@@ -126,6 +138,8 @@ def _handler(server: ChatServer) -> type[BaseHTTPRequestHandler]:
             if format_ is None:
                 return self._send(404, "application/json", [json.dumps({"error": f"no route {self.path}"})])
             reply = server._next(request)
+            if isinstance(reply, Raw):
+                return self._send(reply.status, reply.content_type, [reply.body])
             if reply.status != 200:
                 return self._send(reply.status, "application/json", [json.dumps({"error": {"message": reply.text}})])
             render = _RENDER[format_]

@@ -44,13 +44,14 @@ async def complete(model: LanguageModel, history: History, on_chunk: OnChunk | N
             if on_chunk is None:
                 reply = await client.post(url, headers=headers, json=body)
                 _check(model, url, reply.status_code, reply.text)
-                return parse(model, reply.json())
+                return parse(model, _json(model, url, reply.text))
             async with client.stream("POST", url, headers=headers, json=body) as reply:
-                if reply.status_code >= 400:
+                if reply.status_code >= 400 or not _streams(model, reply.headers.get("content-type", "")):
                     await reply.aread()
                     _check(model, url, reply.status_code, reply.text)
+                    return await _answered_whole(model, parse(model, _json(model, url, reply.text)), on_chunk)
                 response = Response(model=body["model"])
-                async for chunk in _stream(model, reply.aiter_lines()):
+                async for chunk in _stream(model, url, reply.aiter_lines()):
                     response = response.push_chunk(chunk)
                     await on_chunk(chunk)
                 return response
@@ -61,6 +62,35 @@ async def complete(model: LanguageModel, history: History, on_chunk: OnChunk | N
 def _check(model: LanguageModel, url: str, status: int, text: str) -> None:
     if status >= 400:
         raise RuntimeError(f"{model.label} at {url} answered HTTP {status}: {text[:500]}")
+
+
+def _json(model: LanguageModel, url: str, text: str, what: str = "answer") -> Any:
+    """A JSON answer (or one streamed event) parsed; a ValueError naming the provider and URL when it is not JSON
+    (a proxy's HTML page, a body cut short)."""
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        raise ValueError(f"{model.label} at {url} sent an {what} that is not JSON ({error}); it starts "
+                         f"{text[:120]!r}") from None
+
+
+def _streams(model: LanguageModel, content_type: str) -> bool:
+    """Whether a streaming request's answer is a stream: server-sent events (JSON lines from Ollama). A server that
+    ignores `stream` answers with one JSON document, taken whole; so is anything else, which then fails as not
+    JSON instead of streaming nothing."""
+    return model.provider == "ollama" or content_type.startswith("text/event-stream")
+
+
+async def _answered_whole(model: LanguageModel, response: Response, on_chunk: OnChunk) -> Response:
+    """A streaming request answered at once: each choice handed over as one chunk, as if streamed."""
+    for choice in response.choices:
+        message = choice.message
+        await on_chunk(ResponseChunk(
+            index=choice.index, content=message.content or "", finish_reason=choice.finish_reason,
+            tool_calls=[ToolCallDelta(index=i, id=call.id, name=call.function.name, arguments=call.function.arguments)
+                        for i, call in enumerate(message.tool_calls)],
+            usage=response.usage if choice is response.choices[-1] else None))
+    return response
 
 
 def request(model: LanguageModel, history: History, stream: bool) -> tuple[str, dict[str, str], dict[str, Any]]:
@@ -87,11 +117,11 @@ def parse(model: LanguageModel, data: dict[str, Any]) -> Response:
         raise ValueError(f"{model.label} answered in an unexpected shape ({error!r}): {str(data)[:300]}") from None
 
 
-async def _stream(model: LanguageModel, lines: AsyncIterator[str]) -> AsyncIterator[ResponseChunk]:
+async def _stream(model: LanguageModel, url: str, lines: AsyncIterator[str]) -> AsyncIterator[ResponseChunk]:
     if model.provider == "ollama":
         async for line in lines:
             if line.strip():
-                yield _ollama_chunk(json.loads(line))
+                yield _ollama_chunk(_json(model, url, line, "event"))
         return
     state = _AnthropicStream()
     async for line in lines:
@@ -100,7 +130,7 @@ async def _stream(model: LanguageModel, lines: AsyncIterator[str]) -> AsyncItera
         data = line[5:].strip()
         if data == "[DONE]":
             return
-        event = json.loads(data)
+        event = _json(model, url, data, "event")
         chunk = _openai_chunk(event) if model.provider == "openai" else state.chunk(event)
         if chunk is not None:
             yield chunk
@@ -377,7 +407,7 @@ def embed(model: LanguageModel, texts: list[str], input_type: str) -> list[list[
     except httpx.HTTPError as error:
         raise RuntimeError(f"{model.label} at {url}: {error}") from None
     _check(model, url, response.status_code, response.text)
-    data = sorted(response.json().get("data", []), key=lambda item: item["index"])
+    data = sorted(_json(model, url, response.text).get("data", []), key=lambda item: item["index"])
     if len(data) != len(texts):
         raise RuntimeError(f"{model.label} at {url} gave {len(data)} vectors for {len(texts)} texts")
     return [[float(x) for x in item["embedding"]] for item in data]

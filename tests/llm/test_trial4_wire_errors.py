@@ -1,0 +1,104 @@
+"""Chat servers that answer badly: a proxy's HTML page, JSON cut short, a broken stream event, a server that ignores
+`stream`. Each fails naming the provider and URL (or, for the last, answers as if streamed), never silently empty."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+
+import pytest
+from flowlike_catalog.llm.structs import History, HistoryMessage, LanguageModel, ResponseChunk
+from flowlike_catalog.llm.testing import Raw
+from flowlike_catalog.llm.wire import complete
+from pydantic import SecretStr
+
+from flowlike_core import RunStatus
+
+HISTORY = History(messages=[HistoryMessage(role="user", content="Grüße ✓")])
+OPENAI_WHOLE = json.dumps({"id": "c1", "model": "m1", "usage": {"prompt_tokens": 3, "completion_tokens": 2,
+                                                                "total_tokens": 5},
+                           "choices": [{"index": 0, "finish_reason": "stop",
+                                        "message": {"role": "assistant", "content": "Hallo ✓"}}]})
+ANTHROPIC_WHOLE = json.dumps({"id": "m", "model": "m1", "stop_reason": "end_turn", "usage": {"input_tokens": 3},
+                              "content": [{"type": "text", "text": "Hallo ✓"}]})
+
+
+def model(server, provider: str) -> LanguageModel:
+    endpoint = server.url + ("/v1" if provider == "openai" else "")
+    return LanguageModel(provider=provider, endpoint=endpoint, model_id="m1", api_key=SecretStr("sk"), label=provider)
+
+
+def ask(server, provider: str, stream: bool) -> tuple:
+    chunks: list[ResponseChunk] = []
+
+    async def on_chunk(chunk: ResponseChunk) -> None:
+        chunks.append(chunk)
+
+    return asyncio.run(complete(model(server, provider), HISTORY, on_chunk if stream else None)), chunks
+
+
+def chat_board(b, server, stream: bool):
+    """start -> OpenAI provider -> Invoke (a log on each chunk when `stream`) -> return the last content."""
+    provider = b.provider(server, "openai")
+    history = b.add("ai_generative_history_from_string", message="Grüße ✓")
+    invoke, content = b.add("ai_generative_invoke"), b.add("ai_generative_llm_response_last_content")
+    b.wire(provider, "model", invoke, "model")
+    b.wire(history, "history", invoke, "history")
+    b.wire(invoke, "result", content, "response")
+    if stream:
+        b.wire(invoke, "on_stream", b.add("log_info", message="chunk"), "exec_in")
+    start, back = b.add("events_simple"), b.add("events_generic_return_result")
+    b.chain(start, provider, (invoke, "done"), back)
+    b.wire(content, "content", back, "response")
+    return b.run()
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_an_html_page_instead_of_an_answer_fails_the_node_naming_the_server(b, server, stream):
+    server.expect(Raw("<html><body>Proxy login</body></html>", "text/html"))
+    run = chat_board(b, server, stream)
+    assert run.status is RunStatus.FAILED
+    assert re.match(rf"node 'Invoke Model' \(\w+\) failed: ValueError: OpenAI at {re.escape(server.url)}"
+                    r"/v1/chat/completions sent an answer that is not JSON", run.error), run.error
+    assert "it starts '<html><body>Proxy login" in run.error
+
+
+@pytest.mark.parametrize("provider", ["openai", "anthropic", "ollama"])
+def test_an_answer_cut_short_names_provider_and_url(server, provider):
+    server.expect(Raw('{"choices": [{"message": {"content": "Hal'))
+    with pytest.raises(ValueError, match=rf"^{provider} at {server.url}/\S+ sent an answer that is not JSON "
+                                         r"\(Unterminated string.*it starts '\{\"choices\"") as error:
+        ask(server, provider, stream=provider != "ollama")
+    assert error.type is ValueError
+
+
+@pytest.mark.parametrize(("provider", "whole"), [("openai", OPENAI_WHOLE), ("anthropic", ANTHROPIC_WHOLE)],
+                         ids=["openai", "anthropic"])
+def test_a_server_that_ignores_stream_is_taken_whole_as_one_chunk(server, provider, whole):
+    server.expect(Raw(whole))
+    response, chunks = ask(server, provider, stream=True)
+    assert server.requests[0].body["stream"] is True
+    assert response.content() == "Hallo ✓"
+    assert [(c.content, c.finish_reason) for c in chunks] == [("Hallo ✓", response.choices[0].finish_reason)]
+    assert chunks[0].usage == response.usage
+
+
+def test_a_streaming_board_answered_whole_fires_on_stream_once(b, server):
+    server.expect(Raw(OPENAI_WHOLE))
+    run = chat_board(b, server, stream=True)
+    run.raise_for_status()
+    assert run.result == "Hallo ✓"
+    assert b.messages(run) == ["chunk"]
+
+
+@pytest.mark.parametrize(("provider", "body", "kind"), [
+    ("openai", 'data: {"choices": [{"index": 0, "delta": {"content": "Ha"}}]}\n\ndata: {"choices": [{"ind\n\n',
+     "text/event-stream"),
+    ("anthropic", 'event: ping\ndata: {"type": "ping"}\n\ndata: <html>\n\n', "text/event-stream"),
+    ("ollama", '{"message": {"content": "Ha"}, "done": false}\n{"message": \n', "application/x-ndjson"),
+], ids=["openai", "anthropic", "ollama"])
+def test_a_broken_stream_event_names_provider_url_and_the_event(server, provider, body, kind):
+    server.expect(Raw(body, kind))
+    with pytest.raises(ValueError, match=rf"^{provider} at {server.url}/\S+ sent an event that is not JSON "):
+        ask(server, provider, stream=True)
