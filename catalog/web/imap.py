@@ -5,6 +5,7 @@ Messages are addressed by UID (stable across sessions). Fetching peeks: it does 
 
 from __future__ import annotations
 
+import base64
 import re
 import time
 import uuid
@@ -69,6 +70,29 @@ def unquoted(raw: bytes) -> str:
     return text
 
 
+def mailbox_arg(name: str) -> str:
+    """A mailbox name as a command argument: quoted, in IMAP's modified UTF-7 (RFC 3501 section 5.1.3), so names
+    like 'Entwürfe' or '北京' reach the server (imaplib sends ASCII only)."""
+    return quoted(re.sub(r"&|[^\x20-\x7e]+", _utf7_run, name))
+
+
+def _utf7_run(found: re.Match[str]) -> str:
+    if found[0] == "&":
+        return "&-"
+    return "&" + base64.b64encode(found[0].encode("utf-16-be")).decode("ascii").rstrip("=").replace("/", ",") + "-"
+
+
+def mailbox_name(raw: str) -> str:
+    """A mailbox name from the server, modified UTF-7 decoded."""
+    def decoded(found: re.Match[str]) -> str:
+        if not found[1]:
+            return "&"
+        data = found[1].replace(",", "/")
+        return base64.b64decode(data + "=" * (-len(data) % 4)).decode("utf-16-be")
+
+    return re.sub(r"&([A-Za-z0-9+,]*)-", decoded, raw)
+
+
 def checked(result: tuple[str, list[Any]], what: str) -> list[Any]:
     status, data = result
     if status != "OK":
@@ -86,7 +110,7 @@ def as_model(model: type[Any], value: Any, what: str) -> Any:
 
 
 def select(client: Any, mailbox: str) -> None:
-    checked(client.select(quoted(mailbox)), f"select of mailbox {mailbox!r}")
+    checked(client.select(mailbox_arg(mailbox)), f"select of mailbox {mailbox!r}")
 
 
 def mailbox_names(client: Any) -> list[str]:
@@ -94,7 +118,7 @@ def mailbox_names(client: Any) -> list[str]:
     for line in checked(client.list(), "list of mailboxes"):
         found = _LIST_LINE.match(line) if isinstance(line, bytes) else None
         if found and b"\\Noselect" not in found["flags"]:
-            names.append(unquoted(found["name"]))
+            names.append(mailbox_name(unquoted(found["name"])))
     return names
 
 
@@ -102,15 +126,50 @@ def ensure_mailbox(client: Any, name: str) -> bool:
     """Create the mailbox if it is missing; whether it was created."""
     if name in mailbox_names(client):
         return False
-    checked(client.create(quoted(name)), f"create of mailbox {name!r}")
-    client.subscribe(quoted(name))
+    checked(client.create(mailbox_arg(name)), f"create of mailbox {name!r}")
+    client.subscribe(mailbox_arg(name))
     return True
 
 
-def uids(client: Any, mailbox: str, criteria: str) -> list[int]:
+Term = str | tuple[str, str]
+"""A search key alone ("UNSEEN", "SINCE 01-Mar-2026") or a key and its text ("SUBJECT", "Grüße")."""
+
+
+class Literals:
+    """The pieces of a command after each of its literals (RFC 3501 section 4.3), handed to imaplib one per
+    continuation request of the server: imaplib sends at most one literal by itself."""
+
+    def __init__(self, pieces: list[bytes]) -> None:
+        self.pieces = iter(pieces)
+
+    def next(self, _continuation: bytes) -> bytes:
+        return next(self.pieces)
+
+
+def uids(client: Any, mailbox: str, terms: list[Term]) -> list[int]:
+    """The UIDs of the mailbox's messages matching every term (ALL without terms). Text that is not ASCII goes as
+    UTF-8 literals with CHARSET UTF-8; quoted strings may hold ASCII only."""
     select(client, mailbox)
-    data = checked(client.uid("SEARCH", None, criteria), f"search {criteria!r} in {mailbox!r}")
-    return [int(uid) for uid in (data[0] or b"").split()]
+    texts = [term[1] for term in terms if isinstance(term, tuple)]
+    if all(text.isascii() for text in texts):
+        line = " ".join(term if isinstance(term, str) else f"{term[0]} {quoted(term[1])}" for term in terms)
+        data = client.uid("SEARCH", None, f"({line})" if terms else "ALL")
+    else:
+        head, pieces = "CHARSET UTF-8", []
+        for term in terms:
+            if isinstance(term, str):
+                head += f" {term}"
+                continue
+            text = term[1].encode("utf-8")
+            head += f" {term[0]} {{{len(text)}}}"
+            pieces.append(head)
+            head = text.decode("utf-8")
+        pieces.append(head)
+        client.literal = Literals([piece.encode("utf-8") for piece in pieces[1:]]).next
+        data = client.uid("SEARCH", pieces[0])
+    described = " ".join(term if isinstance(term, str) else f"{term[0]} {term[1]!r}" for term in terms) or "ALL"
+    found = checked(data, f"search {described} in {mailbox!r}")
+    return [int(uid) for uid in (found[0] or b"").split()]
 
 
 def refs(inbox: ImapInbox, found: list[int]) -> list[EmailRef]:
@@ -125,7 +184,7 @@ def copy_to(client: Any, ref: EmailRef, destination: str, create_if_missing: boo
     elif destination not in mailbox_names(client):
         raise LookupError(f"mailbox {destination!r} does not exist (set create_if_missing to make it)")
     client.response("COPYUID")  # drop a stale answer code; imaplib keeps the tagged one under its name
-    checked(client.uid("COPY", str(ref.uid), quoted(destination)), f"copy of UID {ref.uid}")
+    checked(client.uid("COPY", str(ref.uid), mailbox_arg(destination)), f"copy of UID {ref.uid}")
     answer = client.response("COPYUID")[1][-1]
     found = _COPYUID.match(answer) if isinstance(answer, bytes) else None
     if found is None:
@@ -208,7 +267,7 @@ async def mail_imap_list(ctx: Context, inbox: Inbox,
     if filter.upper() not in FILTERS:
         raise ValueError(f"filter must be one of {', '.join(FILTERS)}, got {filter!r}")
     found = await session(ctx, "imap", inbox.connection).call(
-        lambda client: uids(client, inbox.name, filter.upper()))
+        lambda client: uids(client, inbox.name, [filter.upper()]))
     return refs(inbox, found)
 
 
@@ -222,15 +281,17 @@ async def mail_imap_search(ctx: Context, inbox: Inbox, from_address: str = "", t
     case-insensitive, ASCII)."""
     import datetime as dt
 
-    terms = [f"{key} {quoted(value)}" for key, value in (("FROM", from_address), ("TO", to_address),
-                                                          ("SUBJECT", subject), ("BODY", body)) if value]
+    terms: list[Term] = [(key, value) for key, value in (("FROM", from_address), ("TO", to_address),
+                                                         ("SUBJECT", subject), ("BODY", body)) if value]
     for key, day in (("SINCE", since), ("BEFORE", before)):
         if day:
-            terms.append(f"{key} {dt.date.fromisoformat(day).strftime('%d-%b-%Y')}")
+            try:
+                terms.append(f"{key} {dt.date.fromisoformat(day).strftime('%d-%b-%Y')}")
+            except ValueError as exc:
+                raise ValueError(f"{key.lower()} must be a date YYYY-MM-DD, got {day!r} ({exc})") from None
     if unseen_only:
         terms.append("UNSEEN")
-    criteria = "(" + " ".join(terms) + ")" if terms else "ALL"
-    found = await session(ctx, "imap", inbox.connection).call(lambda client: uids(client, inbox.name, criteria))
+    found = await session(ctx, "imap", inbox.connection).call(lambda client: uids(client, inbox.name, terms))
     return refs(inbox, found)
 
 
@@ -342,7 +403,7 @@ async def email_imap_create_draft(
         if create_if_missing:
             ensure_mailbox(client, mailbox)
         flags = "(\\Draft \\Seen)" if mark_seen else "(\\Draft)"
-        checked(client.append(quoted(mailbox), flags, imaplib.Time2Internaldate(time.time()), message.as_bytes()),
+        checked(client.append(mailbox_arg(mailbox), flags, imaplib.Time2Internaldate(time.time()), message.as_bytes()),
                 f"append to {mailbox!r}")
 
     await session(ctx, "imap", connection).call(append)

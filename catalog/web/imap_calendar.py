@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 from flowlike_catalog.web.errors import routed
 from flowlike_catalog.web.http import HttpRequest, fetch
-from flowlike_catalog.web.imap import as_model, checked, ensure_mailbox, mailbox_names, quoted, select
+from flowlike_catalog.web.imap import as_model, checked, ensure_mailbox, mailbox_arg, mailbox_names, quoted, select
 from flowlike_catalog.web.mail import ImapConnection, ImapInbox, schema, session
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -219,7 +219,7 @@ class CreateEvent(CalendarStep):
 
         def append(client: Any) -> None:
             ensure_mailbox(client, calendar_folder)
-            checked(client.append(quoted(calendar_folder), None, imaplib.Time2Internaldate(time.time()),
+            checked(client.append(mailbox_arg(calendar_folder), None, imaplib.Time2Internaldate(time.time()),
                                   message.as_bytes()), f"append to {calendar_folder!r}")
 
         await session(ctx, "imap", connection).call(append)
