@@ -183,11 +183,25 @@ def as_arrow(value: Any, what: str = "table") -> pa.Table:
         return pa.table(value)
     if isinstance(value, list) and all(isinstance(row, dict) for row in value):
         names = dict.fromkeys(name for row in value for name in row)
-        return pa.table({name: [row.get(name) for row in value] for name in names})
+        return pa.table({name: arrow_column([row.get(name) for row in value], name, what) for name in names})
     if isinstance(value, dict) and all(isinstance(column, list) for column in value.values()):
-        return pa.table(value)
+        return pa.table({name: arrow_column(column, name, what) for name, column in value.items()})
     raise TypeError(f"{what} must be a table (pyarrow Table, pandas or polars DataFrame, list of row dicts or "
                     f"dict of columns), got {type(value).__name__}")
+
+
+def arrow_column(values: list[Any], name: str, what: str, arrow_type: Any = None,
+                 fix: str = "give its values one type") -> pa.Array:
+    """Python values as one Arrow column; values Arrow cannot hold in one column (an int and a text, as SQLite
+    and JSON allow) fail naming the column and the types found."""
+    import pyarrow as pa
+
+    try:
+        return pa.array(values, type=arrow_type)
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        kinds = sorted({type(v).__name__ for v in values if v is not None})
+        found = f"holds values of mixed types ({', '.join(kinds)})" if len(kinds) > 1 else "cannot be an Arrow column"
+        raise TypeError(f"column {name!r} of the {what} {found}: {exc}; {fix}") from None
 
 
 def module_name(value: Any) -> str:

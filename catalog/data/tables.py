@@ -149,13 +149,19 @@ def table_write_excel(ctx: Context, table: Table, path: FilePath, sheet: str = "
         book.save(handle)
 
 
+def check_columns(arrow: Any, columns: list[str], what: str = "table") -> None:
+    """A KeyError naming the columns the table lacks, and those it has (pyarrow's own says neither plainly)."""
+    missing = [c for c in columns if c not in arrow.column_names]
+    if missing:
+        raise KeyError(f"no column {', '.join(map(repr, missing))} in the {what} "
+                       f"(columns: {', '.join(arrow.column_names) or 'none'})")
+
+
 @node(friendly_name="Select Columns")
 def table_select(table: Table, columns: list[str]) -> TableOut:
     """The table with only these columns, in this order."""
     arrow = as_arrow(table)
-    missing = [c for c in columns if c not in arrow.column_names]
-    if missing:
-        raise KeyError(f"no column {', '.join(map(repr, missing))} (columns: {', '.join(arrow.column_names)})")
+    check_columns(arrow, columns)
     return arrow.select(columns)
 
 
@@ -163,6 +169,8 @@ def table_select(table: Table, columns: list[str]) -> TableOut:
 def table_filter(ctx: Context, table: Table, condition: Annotated[str, Pin(
         description="SQL condition on the columns, e.g. \"price > 10 AND city = 'Oslo'\"")]) -> TableOut:
     """The rows for which the SQL condition holds."""
+    if not condition.strip():
+        raise ValueError("the condition is empty: give a SQL condition such as \"amount > 10\" (true keeps every row)")
     return sql_over(ctx, table, f"SELECT * FROM t WHERE {condition}")
 
 
@@ -170,7 +178,9 @@ def table_filter(ctx: Context, table: Table, condition: Annotated[str, Pin(
 def table_sort(table: Table, by: list[str], descending: bool = False) -> TableOut:
     """The rows sorted by these columns (nulls last)."""
     order = "descending" if descending else "ascending"
-    return as_arrow(table).sort_by([(column, order) for column in by])
+    arrow = as_arrow(table)
+    check_columns(arrow, by)
+    return arrow.sort_by([(column, order) for column in by])
 
 
 @node(friendly_name="Group and Aggregate")
@@ -187,12 +197,18 @@ def table_group_by(ctx: Context, table: Table, by: list[str], aggregations: Anno
 @node(friendly_name="Join")
 def table_join(left: Table, right: Table, on: list[str], how: Annotated[str, Pin(
         valid_values=("inner", "left", "right", "full", "semi", "anti"))] = "inner") -> TableOut:
-    """Joins two tables on equal key columns."""
+    """Joins two tables on equal key columns. A column both tables have besides the keys keeps its name from
+    the left table and gets `_right` from the right one."""
     kinds = {"inner": "inner", "left": "left outer", "right": "right outer", "full": "full outer",
              "semi": "left semi", "anti": "left anti"}
     if how not in kinds:
         raise ValueError(f"join kind {how!r}: use {', '.join(kinds)}")
-    return as_arrow(left).join(as_arrow(right), keys=on, join_type=kinds[how])
+    if not on:
+        raise ValueError("a join needs at least one key column in On")
+    left_table, right_table = as_arrow(left, "left"), as_arrow(right, "right")
+    check_columns(left_table, on, "left table")
+    check_columns(right_table, on, "right table")
+    return left_table.join(right_table, keys=on, join_type=kinds[how], right_suffix="_right")
 
 
 @node(friendly_name="Head")
