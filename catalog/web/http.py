@@ -287,7 +287,10 @@ async def opened(ctx: Context, request: HttpRequest, timeout: float, retries: in
             response = await http.send(build(http, request, timeout), stream=True)
         except httpx.TransportError as exc:
             if last:
-                raise ConnectionError(f"{request.method} {request.url} failed: {type(exc).__name__}: {exc}") from None
+                detail = str(exc) or (f"no answer within {timeout:g} s" if isinstance(exc, httpx.TimeoutException)
+                                      else "no detail")
+                raise ConnectionError(f"{request.method} {request.url} failed: {type(exc).__name__}: {detail}") \
+                    from None
             ctx.warn(f"{request.method} {request.url}: {type(exc).__name__}, retrying ({attempt + 1}/{retries})")
         else:
             if last or response.status_code not in RETRY_STATUS:

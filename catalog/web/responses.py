@@ -75,8 +75,9 @@ def http_response_to_json(response: Response) -> Annotated[Any, Pin(name="struct
         return json.loads(decoded(response))
     except json.JSONDecodeError as exc:
         start = decoded(response)[:80]
-        raise ValueError(f"the body of {response.url or 'the response'} is not JSON ({exc}); it starts {start!r}") \
-            from None
+        status = "" if response.is_success else f" (status {response.status_code})"
+        raise ValueError(f"the body of {response.url or 'the response'}{status} is not JSON ({exc}); it starts "
+                         f"{start!r}") from None
 
 
 @node(friendly_name="To Bytes", exec_pins=True)

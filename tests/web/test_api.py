@@ -101,7 +101,7 @@ def test_server_down_fails_the_run_when_error_is_not_wired(b, closed_port) -> No
 def test_timeout(b, http_server) -> None:
     fetch = fetch_board(b, f"{http_server}/slow", timeout_seconds=0.2, retries=0)
     assert b.result_of(fetch, fetch, "error_message", out="exec_error") == \
-        f"GET {http_server}/slow failed: ReadTimeout: "
+        f"GET {http_server}/slow failed: ReadTimeout: no answer within 0.2 s"
 
 
 def test_streaming_fires_per_chunk(b, http_server) -> None:
