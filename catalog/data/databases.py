@@ -17,7 +17,15 @@ from typing import Annotated, Any, NamedTuple
 from urllib.parse import parse_qsl, unquote, urlsplit
 from urllib.parse import quote as url_quote
 
-from flowlike_catalog.data.handles import SqlSession, connection, duckdb_connect, literal, quote, sql_confined
+from flowlike_catalog.data.handles import (
+    SqlSession,
+    arrow_column,
+    connection,
+    duckdb_connect,
+    literal,
+    quote,
+    sql_confined,
+)
 from flowlike_catalog.data.sql import Session
 
 from flowlike_core import Context, Pin, node
@@ -110,8 +118,75 @@ def attach_guard(policy: Policy) -> Callable[..., int]:
     return authorize
 
 
+FETCH_ROWS = 65536
+"""Rows fetched and turned into Arrow at a time: a large result never sits in memory as Python rows whole."""
+POSTGRES_TYPES = {"bool": "bool", "int2": "int64", "int4": "int64", "int8": "int64", "oid": "int64",
+                  "float4": "float64", "float8": "float64", "text": "string", "varchar": "string", "bpchar": "string",
+                  "name": "string", "citext": "string", "bytea": "binary", "date": "date32", "time": "time64[us]",
+                  "timestamp": "timestamp[us]", "interval": "duration[us]"}
+MYSQL_TYPES = {1: "int64", 2: "int64", 3: "int64", 8: "int64", 9: "int64", 13: "int64", 4: "float64", 5: "float64",
+               10: "date32", 7: "timestamp[us]", 12: "timestamp[us]", 11: "duration[us]", 15: "string",
+               245: "string", 253: "string", 254: "string"}
+"""pymysql's FIELD_TYPE codes (integers, floats, dates, times, varchar, JSON, strings) and their Arrow types."""
+
+
+def declared_types(con: Any, description: Any) -> list[Any]:
+    """The Arrow type of each result column as the database declares it (None where it does not say or the
+    values decide better): what keeps the columns of an empty or all-NULL result typed."""
+    import pyarrow as pa
+
+    def postgres(column: Any) -> Any:
+        import psycopg
+
+        info = psycopg.postgres.types.get(column.type_code)
+        if info is None:
+            return None
+        name = info.name
+        if column.type_code != info.oid:  # an array of that type (psycopg finds the element by the array's oid)
+            element = POSTGRES_TYPES.get(name)
+            return pa.list_(pa.type_for_alias(element)) if element else None
+        if name == "numeric" and column.precision:
+            return pa.decimal128(column.precision, column.scale or 0)
+        if name == "uuid":
+            return pa.uuid()
+        if name == "timestamptz":
+            return pa.timestamp("us", tz=str(con.info.timezone))
+        return POSTGRES_TYPES.get(name)
+
+    def mysql(column: Any) -> Any:
+        if column[1] == 246 and column[4]:  # NEWDECIMAL: its length counts the decimal point (and a sign)
+            return pa.decimal128(min(38, column[4] - (1 if column[5] else 0)), column[5] or 0)
+        return MYSQL_TYPES.get(column[1])
+
+    module = module_of(con)
+    declare = postgres if module == "psycopg" else mysql if module == "pymysql" else lambda column: None
+    return [declare(column) for column in description]
+
+
+def module_of(con: Any) -> str:
+    return type(con).__module__.split(".", 1)[0]
+
+
+def result_column(values: list[Any], name: str, declared: Any) -> Any:
+    """One fetched column as Arrow: of its declared type when known, else the values' own. JSON values whose
+    shapes differ from row to row become JSON text, values Arrow has no type for (a network address) their text."""
+    import orjson
+    import pyarrow as pa
+
+    try:
+        return pa.array(values, type=declared)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        present = [v for v in values if v is not None]
+        if present and all(isinstance(v, dict | list) for v in present):
+            return pa.array([None if v is None else orjson.dumps(v).decode() for v in values], pa.string())
+        if present and all(type(v).__module__ not in ("builtins", "decimal", "datetime") for v in present):
+            return pa.array([None if v is None else str(v) for v in values], pa.string())
+    return arrow_column(values, name, "query result", declared, fix="CAST it to one type in the query")
+
+
 def fetch_table(con: Any, query: str, parameters: list | None = None) -> Any:
-    """A query's result as an Arrow table (column types inferred from the values)."""
+    """A query's result as an Arrow table: fetched in batches, each column typed as the database declares it (else
+    from its values)."""
     import pyarrow as pa
 
     if hasattr(con, "register"):  # DuckDB gives Arrow directly
@@ -125,11 +200,21 @@ def fetch_table(con: Any, query: str, parameters: list | None = None) -> Any:
         if cursor.description is None:
             return pa.table({})
         names = [column[0] for column in cursor.description]
-        rows = cursor.fetchall()
+        types = declared_types(con, cursor.description)
+        parts = []
+        while rows := cursor.fetchmany(FETCH_ROWS):
+            columns = zip(*rows, strict=True)
+            parts.append(pa.table({name: result_column(list(values), name, kind)
+                                   for name, values, kind in zip(names, columns, types, strict=True)}))
     finally:
         cursor.close()
-    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in names]
-    return pa.table({name: pa.array(list(values)) for name, values in zip(names, columns, strict=True)})
+    if not parts:
+        return pa.table({name: pa.array([], kind or pa.null()) for name, kind in zip(names, types, strict=True)})
+    try:
+        return pa.concat_tables(parts, promote_options="permissive")
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        raise TypeError(f"the query result's columns change type between rows {FETCH_ROWS} apart: {exc}; "
+                        f"CAST them to one type in the query") from None
 
 
 def execute(con: Any, statement: str, parameters: list | None = None) -> int:
