@@ -89,7 +89,11 @@ async def mqtt_publish(ctx: Context, session: SessionIn, topic: str, payload: st
                        retain: bool = False) -> None:
     """Publishes a UTF-8 payload on a topic."""
     client = resource(ctx, "mqtt", session)
-    await client.publish(topic, payload.encode("utf-8"), qos=qos_level(qos), retain=retain)
+    level = qos_level(qos)
+    try:
+        await client.publish(topic, payload.encode("utf-8"), qos=level, retain=retain)
+    except ValueError as exc:  # aiomqtt's check of the topic, which it does not name
+        raise ValueError(f"cannot publish on topic {topic!r}: {exc}") from None
 
 
 class MqttSubscribe(NodeType):
@@ -110,8 +114,11 @@ class MqttSubscribe(NodeType):
         import aiomqtt
 
         client = resource(ctx, "mqtt", session)
+        level = qos_level(qos)
         try:
-            await client.subscribe(topic, qos=qos_level(qos))
+            await client.subscribe(topic, qos=level)
+        except ValueError as exc:  # aiomqtt's check of the filter, which it does not name
+            raise ValueError(f"cannot subscribe to topic filter {topic!r}: {exc}") from None
         except aiomqtt.MqttError as exc:
             routed(ctx, "exec_error", ConnectionError(f"cannot subscribe to {topic!r}: {exc}"))
             return

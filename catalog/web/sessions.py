@@ -124,8 +124,15 @@ def payload_bytes(message_type: str, payload: str) -> bytes:
 
 
 def config_of(value: Any, model: type[BaseModel], what: str) -> Any:
+    """The `config` input as its model; a one-line error naming the input and each wrong field."""
+    from pydantic import ValidationError
+
     if isinstance(value, model):
         return value
     if not isinstance(value, dict) or not value:
-        raise TypeError(f"expected a {what} config struct, got {value!r}")
-    return model.model_validate(value)
+        raise TypeError(f"input 'config' needs a {what} config struct, got {value!r}")
+    try:
+        return model.model_validate(value)
+    except ValidationError as exc:
+        problems = "; ".join(f"field {'.'.join(map(str, error['loc']))!r}: {error['msg']}" for error in exc.errors())
+        raise ValueError(f"input 'config' is not a valid {what} config: {problems}") from None
