@@ -1,7 +1,7 @@
 """papermill glue: a board's exposed variables are a notebook's parameters.
 
-In the notebook, a cell tagged `parameters` holds `board_path` and one assignment per exposed variable;
-`papermill nb.ipynb out.ipynb -p rows 1000` overrides them and the notebook runs the board with
+In the notebook, a cell tagged `parameters` holds `board_path` and one assignment per exposed variable (None: the
+board's default); `papermill nb.ipynb out.ipynb -p rows 1000` overrides them and the notebook runs the board with
 `board.run(variables_from(board))`. The run's record rides in the output notebook (see `RUN_MIME`),
 so `run_board_notebook` can hand it back, e.g. to the CLI. `sweep_board_notebook` runs the notebook once per
 combination of parameter values (one after another, or several at once on worker processes) and gathers the runs
@@ -63,10 +63,12 @@ def parameters_cell(board: Board | CoreBoard | str | Path, board_path: str = "")
 def variables_from(board: Board | CoreBoard, values: dict[str, Any] | None = None) -> dict[str, Any]:
     """Values of the board's exposed variables found in `values` (default: the notebook's namespace). Text for a
     variable that does not hold text is read as `flowlike run --var` reads it, as JSON: `papermill -p numbers
-    '[1, 2]'` passes the text."""
+    '[1, 2]'` passes the text. A value None is no value: the variable keeps the board's default, so a `parameters`
+    cell of `name = None` lets a board file loaded from `board_path` run with its own defaults, where values
+    written in the cell (made for another board) would stand in for them."""
     core = _core(board)
     found = namespace.user_namespace() if values is None else values
-    return {name: _typed(core, name, found[name]) for name in parameters(core) if name in found}
+    return {name: _typed(core, name, found[name]) for name in parameters(core) if found.get(name) is not None}
 
 
 def _typed(board: CoreBoard, name: str, value: Any) -> Any:

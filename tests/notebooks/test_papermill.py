@@ -28,7 +28,7 @@ def expected(rows: int, threshold: int = 50) -> int:
 def test_the_notebook_has_a_parameters_cell() -> None:
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     tagged = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
-    assert len(tagged) == 1 and "rows = 100" in tagged[0].source
+    assert len(tagged) == 1 and "rows = None" in tagged[0].source
 
 
 def test_a_parameter_changes_the_outcome(tmp_path: Path) -> None:
