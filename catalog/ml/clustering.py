@@ -24,10 +24,11 @@ def fit_kmeans(ctx: Context, cluster: Annotated[int, Pin("Clusters", range=(1, 1
     """Fits k-means with `cluster` centres (k-means++ starts, 10 runs); Predict assigns rows to the nearest."""
     from sklearn.cluster import KMeans
 
-    x, _, features = training_data(source, feature_cols)
+    kmeans = KMeans(n_clusters=cluster, n_init=10, random_state=seed)
+    x, _, features = training_data(source, feature_cols, estimator=kmeans)
     if cluster < 1 or cluster > len(x):
         raise ValueError(f"k-means needs 1 <= clusters <= rows, got {cluster} clusters for {len(x)} rows")
-    kmeans = KMeans(n_clusters=cluster, n_init=10, random_state=seed).fit(x)
+    kmeans.fit(x)
     ctx.info(f"k-means: {cluster} clusters, inertia {kmeans.inertia_:.6g}")
     return remember(ctx, kmeans, "KMeans", features)
 
@@ -42,7 +43,8 @@ def fit_dbscan(epsilon: Annotated[float, Pin(description="Neighbourhood radius")
 
     if epsilon <= 0 or min_points < 1:
         raise ValueError(f"DBSCAN needs epsilon > 0 and min_points >= 1, got {epsilon} and {min_points}")
-    x, _, _ = training_data(source, feature_cols)
-    labels = DBSCAN(eps=epsilon, min_samples=min_points).fit_predict(x)
+    dbscan = DBSCAN(eps=epsilon, min_samples=min_points)
+    x, _, _ = training_data(source, feature_cols, estimator=dbscan)
+    labels = dbscan.fit_predict(x)
     table = as_table(source).append_column("cluster", pa.array(labels, pa.int64()))
     return Clusters(len(set(labels.tolist()) - {-1}), int((labels == -1).sum()), table)

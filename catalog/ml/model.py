@@ -10,7 +10,15 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from flowlike_catalog.live import LiveHandle
-from flowlike_catalog.ml.tables import as_table, column, feature_names, matrix, python_values
+from flowlike_catalog.ml.tables import (
+    as_table,
+    check_missing,
+    check_target,
+    column,
+    feature_names,
+    matrix,
+    python_values,
+)
 
 from flowlike_core import Context, Pin
 
@@ -47,18 +55,24 @@ def sklearn_model(model: MLModel | dict[str, Any]) -> Any:
     return estimator_of(None, model)
 
 
-def training_data(source: Any, feature_cols: list[str], target_col: str = "") -> tuple[Any, Any, list[str]]:
-    """(X, y or None, feature names) from a table."""
+def training_data(source: Any, feature_cols: list[str], target_col: str = "", *, estimator: Any
+                  ) -> tuple[Any, Any, list[str]]:
+    """(X, y or None, feature names) from a table. Missing values fail naming their column: in the target always,
+    in the features unless the estimator takes them."""
     table = as_table(source)
     features = feature_names(table, feature_cols, *([target_col] if target_col else []))
     y = column(table, target_col, "target column") if target_col else None
-    return matrix(table, features), y, features
+    if y is not None:
+        check_target(table, target_col)
+    x = matrix(table, features)
+    check_missing(table, features, estimator)
+    return x, y, features
 
 
 def fit_supervised(ctx: Context | None, estimator: Any, model_type: str, source: Any, feature_cols: list[str],
                    target_col: str) -> MLModel:
     """Fit an estimator on a table's feature columns against its target column."""
-    x, y, features = training_data(source, feature_cols, target_col)
+    x, y, features = training_data(source, feature_cols, target_col, estimator=estimator)
     if len(y) == 0:
         raise ValueError(f"cannot train {model_type} on an empty table")
     estimator.fit(x, y)

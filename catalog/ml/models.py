@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from flowlike_catalog.content import App, Location, read_bytes, write_bytes
 from flowlike_catalog.ml.model import MLModel, Model, Source, estimator_of, remember
 from flowlike_catalog.ml.reduction import with_components
-from flowlike_catalog.ml.tables import as_table, matrix
+from flowlike_catalog.ml.tables import as_table, check_missing, matrix
 
 from flowlike_core import Context, Pin, node
 from flowlike_core.storage import BlobRef
@@ -51,6 +51,7 @@ def ml_predict(ctx: Context, model: Model = None, source: Source = None,
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
     x = matrix(table, handle.features)
+    check_missing(table, handle.features, estimator)
     method = estimator.predict if hasattr(estimator, "predict") else estimator.transform
     parts = []
     for start in range(0, len(x), batch_size):

@@ -34,10 +34,11 @@ def fit_pca(ctx: Context, n_components: int = 2, source: Source = None, feature_
     """Principal component analysis: fits the projection, adds the components to the table (pc1, pc2, ...)."""
     from sklearn.decomposition import PCA
 
-    x, _, features = training_data(source, feature_cols)
+    pca = PCA(n_components=n_components)
+    x, _, features = training_data(source, feature_cols, estimator=pca)
     if not 1 <= n_components <= min(x.shape):
         raise ValueError(f"PCA needs 1 <= n_components <= min(rows, features) = {min(x.shape)}, got {n_components}")
-    pca = PCA(n_components=n_components).fit(x)
+    pca.fit(x)
     return Pca(pca.explained_variance_ratio_.tolist(), remember(ctx, pca, "PCA", features),
                with_components(source, "pc", pca.transform(x)))
 
@@ -49,9 +50,10 @@ def fit_tsne(n_components: int = 2, perplexity: float = 30.0, source: Source = N
     """t-SNE embedding for plots (neighbours stay close); it embeds these rows only, so it makes no model."""
     from sklearn.manifold import TSNE
 
-    x, _, _ = training_data(source, feature_cols)
+    tsne = TSNE(n_components=n_components, perplexity=perplexity, random_state=seed,
+                method="exact" if n_components > 3 else "barnes_hut")
+    x, _, _ = training_data(source, feature_cols, estimator=tsne)
     if not 0 < perplexity < len(x):
         raise ValueError(f"t-SNE needs 0 < perplexity < rows ({len(x)}), got {perplexity}")
-    embedded = TSNE(n_components=n_components, perplexity=perplexity, random_state=seed,
-                    method="exact" if n_components > 3 else "barnes_hut").fit_transform(x)
+    embedded = tsne.fit_transform(x)
     return with_components(source, "tsne", embedded)

@@ -6,17 +6,11 @@ from typing import Any
 
 
 def as_table(value: Any, what: str = "source") -> Any:
-    """An Arrow table from a table, a pandas DataFrame or a list of row dicts; a clear error otherwise."""
-    import pyarrow as pa
+    """An Arrow table from what the data pack's table nodes take (pyarrow, a pandas or polars DataFrame, row dicts,
+    a dict of columns); a clear error otherwise."""
+    from flowlike_catalog.data.handles import as_arrow
 
-    if isinstance(value, pa.Table):
-        return value
-    if isinstance(value, list) and all(isinstance(row, dict) for row in value):
-        return pa.Table.from_pylist(value)
-    if type(value).__name__ == "DataFrame":
-        return pa.Table.from_pandas(value, preserve_index=False)
-    raise TypeError(f"{what} must be an Arrow table (or a DataFrame, or a list of row dicts), "
-                    f"got {type(value).__name__}")
+    return as_arrow(value, what)
 
 
 def column(table: Any, name: str, what: str = "column") -> Any:
@@ -35,14 +29,50 @@ def feature_names(table: Any, features: list[str], *exclude: str) -> list[str]:
 
 
 def matrix(table: Any, features: list[str]) -> Any:
-    """The feature columns as a float matrix (rows x features)."""
+    """The feature columns as a float matrix (rows x features); a column that is not numeric is named."""
     import numpy as np
+    import pyarrow as pa
 
     columns = [column(table, name, "feature column") for name in features]
-    try:
-        return np.column_stack(columns).astype(np.float64) if columns else np.empty((table.num_rows, 0))
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"feature columns must be numeric ({', '.join(features)}): {exc}") from None
+    for name in features:
+        kind = table.schema.field(name).type
+        if not (pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_boolean(kind)
+                or pa.types.is_decimal(kind) or pa.types.is_null(kind)):
+            raise TypeError(f"feature column {name!r} is {kind}, not numeric: leave it out of the feature columns or "
+                            f"encode it as numbers first")
+    return np.column_stack(columns).astype(np.float64) if columns else np.empty((table.num_rows, 0))
+
+
+def missing(table: Any, name: str) -> int:
+    """How many values of a column are missing: null, or NaN in a float column."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = table.column(name)
+    nan = pc.sum(pc.is_nan(values)).as_py() if pa.types.is_floating(values.type) else 0
+    return values.null_count + (nan or 0)
+
+
+def check_missing(table: Any, features: list[str], estimator: Any) -> None:
+    """Missing values in the feature columns fail naming each column and its count, unless the estimator takes
+    them (a decision tree does); scikit-learn's own error names no column."""
+    from sklearn.utils import get_tags
+
+    if get_tags(estimator).input_tags.allow_nan:
+        return
+    counts = {name: count for name in features if (count := missing(table, name))}
+    if counts:
+        found = ", ".join(f"{name!r} has {count}" for name, count in counts.items())
+        raise ValueError(f"{type(estimator).__name__} cannot take missing values (null or NaN), and feature column "
+                         f"{found}: drop or fill those rows first (Filter Rows: \"{next(iter(counts))} IS NOT NULL\")")
+
+
+def check_target(table: Any, name: str) -> None:
+    """A target column with missing values fails naming it: no estimator learns from a missing answer."""
+    count = missing(table, name)
+    if count:
+        raise ValueError(f"target column {name!r} has {count} missing value{'s' if count > 1 else ''} (null or NaN): "
+                         f"drop those rows first (Filter Rows: \"{name} IS NOT NULL\")")
 
 
 def python_values(values: Any) -> list[Any]:

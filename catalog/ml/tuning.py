@@ -71,7 +71,7 @@ def ai_ml_tuning_grid_search(
     from sklearn.model_selection import GridSearchCV
 
     grid = param_grid or DEFAULT_GRIDS.get(model_type, {})
-    x, y, features = training_data(source, feature_cols, target_col)
+    x, y, features = training_data(source, feature_cols, target_col, estimator=classifier(model_type))
     search = GridSearchCV(classifier(model_type), grid, cv=cv_folds, scoring=metric).fit(x, y)
     cv = search.cv_results_
     candidates = [Candidate(params=params, mean_score=float(mean), std_score=float(std))
@@ -90,7 +90,8 @@ def ai_ml_tuning_auto_classifier(ctx: Context, cv_folds: Folds = 5, metric: Metr
     on all rows; a tie goes to the first in that order."""
     from sklearn.model_selection import cross_val_score
 
-    x, y, features = training_data(source, feature_cols, target_col)
+    naive_bayes = classifier("NaiveBayes")  # always a candidate: the data must suit it
+    x, y, features = training_data(source, feature_cols, target_col, estimator=naive_bayes)
     types = ["DecisionTree", "NaiveBayes"] + (["SVM"] if include_svm else [])
     scores = {}
     for i, model_type in enumerate(types):

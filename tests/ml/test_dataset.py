@@ -57,7 +57,7 @@ def test_bad_input_says_what() -> None:
         ai_ml_dataset_split.func(1.5, TABLE, None, None)
     with pytest.raises(KeyError, match="label column 'kind' is not in the table"):
         ai_ml_dataset_stratified_split.func(0.5, "kind", TABLE, None, None)
-    with pytest.raises(TypeError, match="source must be an Arrow table"):
+    with pytest.raises(TypeError, match="source must be a table"):
         ai_ml_dataset_split.func(0.5, "not a table", None, None)
     with pytest.raises(ValueError, match="does not fit the source's columns"):
         ai_ml_dataset_split.func(0.5, TABLE, pa.table({"y": [1]}), None)
