@@ -122,6 +122,9 @@ class Node(_Model):
     layer: str | None = None
     breakpoint: bool = Field(default=False, exclude_if=lambda on: not on)
     """A debug run pauses before this node (`flowlike_core.debugger`); written to the file only when set."""
+    flowlike: dict[str, Any] | None = Field(default=None, exclude_if=lambda kept: kept is None)
+    """Flow-Like's own fields that have no place here (icon, scores, a comment's author...), kept as read so
+    that export writes them back (`flowlike_core.interop`); written to the file only when set."""
     pins: dict[str, Pin] = Field(default_factory=dict)
 
     @model_validator(mode="before")
@@ -197,6 +200,9 @@ class Variable(_Model):
     exposed: bool = False
     secret: bool = False
     editable: bool = True
+    flowlike: dict[str, Any] | None = Field(default=None, exclude_if=lambda kept: kept is None)
+    """Flow-Like's own fields that have no place here (icon, scores, a comment's author...), kept as read so
+    that export writes them back (`flowlike_core.interop`); written to the file only when set."""
 
     _plain = field_validator("default_value", "schema_")(check_value)
 
@@ -208,6 +214,9 @@ class Comment(_Model):
     width: float = 240.0
     height: float = 120.0
     color: str | None = None
+    flowlike: dict[str, Any] | None = Field(default=None, exclude_if=lambda kept: kept is None)
+    """Flow-Like's own fields that have no place here (icon, scores, a comment's author...), kept as read so
+    that export writes them back (`flowlike_core.interop`); written to the file only when set."""
 
 
 class Layer(_Model):
@@ -222,6 +231,9 @@ class Layer(_Model):
     coordinates: tuple[float, float, float] = (0.0, 0.0, 0.0)
     nodes: list[str] = Field(default_factory=list)
     comment: str | None = None
+    flowlike: dict[str, Any] | None = Field(default=None, exclude_if=lambda kept: kept is None)
+    """Flow-Like's own fields that have no place here (icon, scores, a comment's author...), kept as read so
+    that export writes them back (`flowlike_core.interop`); written to the file only when set."""
 
 
 def _nested_layers_by_parent(layers: Any) -> None:
@@ -254,6 +266,9 @@ class Board(_Model):
     variables: dict[str, Variable] = Field(default_factory=dict)
     comments: dict[str, Comment] = Field(default_factory=dict)
     layers: dict[str, Layer] = Field(default_factory=dict)
+    flowlike: dict[str, Any] | None = Field(default=None, exclude_if=lambda kept: kept is None)
+    """Flow-Like's own fields that have no place here (icon, scores, a comment's author...), kept as read so
+    that export writes them back (`flowlike_core.interop`); written to the file only when set."""
 
     _revision: int = PrivateAttr(default=0)
     _history: History | None = PrivateAttr(default=None)

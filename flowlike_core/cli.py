@@ -26,7 +26,7 @@ from typing import Any, TextIO
 
 from flowlike_core.board import Board, PinDirection
 from flowlike_core.cache_options import add_cache_options, cache_report, result_cache
-from flowlike_core.errors import BoardError, FlowLikeError
+from flowlike_core.errors import BoardError, BoardFileError, FlowLikeError
 from flowlike_core.events import Listener
 from flowlike_core.executor import DEFAULT_MAX_STEPS, start_run
 from flowlike_core.policy import Capability, Policy
@@ -180,8 +180,19 @@ def keep_runs_in(store: str | None) -> None:
         raise BadInput(f"{exc}; fix --store or pass --no-history") from exc
 
 
+def load_board(path: str) -> Board:
+    """A board file of ours, else the Flow-Like board in it (`flowlike_core.interop`, imported only then; what the
+    import changed goes to stderr)."""
+    try:
+        return Board.load(path)
+    except BoardFileError as ours:
+        from flowlike_core.interop.api import board_for_command
+
+        return board_for_command(path, ours, sys.stderr)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    board = Board.load(args.board)
+    board = load_board(args.board)
     problems = board.validate()
 
     def show_problems() -> None:
@@ -231,7 +242,7 @@ def format_problems(board: Board, problems: Sequence[Any]) -> str:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    board = Board.load(args.board)
+    board = load_board(args.board)
     try:
         problems = board.validate()
     except Exception as exc:  # noqa: BLE001 - a bug in a check must not read as "problems found"

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import TextIO
 
 from flowlike_core.board import Board
 from flowlike_core.errors import BoardFileError
+from flowlike_core.interop.check import check_board
 from flowlike_core.interop.formats import Document, read_document, read_json, write_board
 from flowlike_core.interop.mapping import board_from_flowlike, board_to_flowlike
 from flowlike_core.interop.report import ImportReport
@@ -31,6 +33,7 @@ def board_from_document(document: Document, source: str, registry: Registry | No
         report.board, report.nodes = board.name, len(board.nodes)
         report.mapped, report.wires = len(board.nodes), len(board.connections)
         return board, report
+    check_board(document.boards[0], source)
     try:
         board = board_from_flowlike(document.boards[0], registry, report)
     except (KeyError, TypeError, ValueError) as exc:
@@ -54,6 +57,27 @@ def open_board(source: str | os.PathLike[str] | bytes, registry: Registry | None
     if document.kind == "flowlike-nb" and not isinstance(source, bytes):
         board._path = Path(source)  # our own file: save() writes back to it (never over a Flow-Like file)
     return board, report
+
+
+def board_for_command(path: str | os.PathLike[str], failure: BoardFileError, notes: TextIO) -> Board:
+    """The Flow-Like board in a file given to a command (`flowlike run`, `validate`) that is no board of ours
+    (`failure` says why): imported, its report written to `notes`. A file that is neither raises `failure` when
+    it is JSON (ours says what a board needs) and the Flow-Like reader's error otherwise (a damaged `.board`)."""
+    data = read_bounded(path, "board file")
+    try:
+        document = read_document(data, str(path))
+    except BoardFileError:
+        if data.lstrip()[:1] in (b"{", b"["):
+            raise failure from None
+        raise
+    if document.kind == "flowlike-nb":
+        raise failure
+    if document.kind == "app":
+        raise BoardFileError(f"{path}: an app manifest listing {len(document.board_ids)} board(s), not a board; "
+                             f"give one of its .board files, or `flowlike import` its folder")
+    board, report = board_from_document(document, str(path))
+    print(report, file=notes)
+    return board
 
 
 def clipboard_board(text: str, registry: Registry | None = None) -> tuple[Board, ImportReport]:

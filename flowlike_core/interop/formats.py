@@ -85,8 +85,8 @@ def _read_protobuf(payload: bytes, source: str) -> Document:
         pass
     if board is not None and board["nodes"] and all(k == n["id"] for k, n in board["nodes"].items()):
         return Document("board", [board_from_proto(board)], layout=layout)
-    app_layout = schema.app_layout(payload)
     try:
+        app_layout = schema.app_layout(payload)
         app = schema.decode(payload, "App", app_layout)
         if not app["boards"] and app_layout == "current":  # only an id and a list at 5: the old manifest's boards
             app, app_layout = schema.decode(payload, "App", "legacy"), "legacy"
@@ -199,6 +199,7 @@ def node_from_proto(node: dict[str, Any]) -> dict[str, Any]:
     out = {k: v for k, v in node.items() if k not in ("coord_x", "coord_y", "coord_z", "pins")}
     out["coordinates"] = [node["coord_x"], node["coord_y"], node["coord_z"]]
     out["pins"] = {k: pin_from_proto(v) for k, v in node["pins"].items()}
+    out["required_oauth_scopes"] = {k: v["values"] for k, v in node["required_oauth_scopes"].items()}
     return out
 
 
@@ -290,6 +291,7 @@ def node_to_proto(node: dict[str, Any]) -> dict[str, Any]:
     out = {k: v for k, v in node.items() if k not in ("coordinates", "pins")}
     out.update(_xyz("coord_", node.get("coordinates")))
     out["pins"] = {k: pin_to_proto(v) for k, v in node.get("pins", {}).items()}
+    out["required_oauth_scopes"] = {k: {"values": v} for k, v in (node.get("required_oauth_scopes") or {}).items()}
     return out
 
 

@@ -8,6 +8,7 @@ repaired, and each of these lands in the `ImportReport`.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import time
@@ -66,6 +67,43 @@ IMPORT_ALIASES: dict[str, Alias] = {
 EXEC_REROUTE = (("route_in", "exec_in"), ("route_out", "exec_out"))
 """Flow-Like's one `reroute` is retyped by what it carries; ours has one for execution and one for data."""
 
+# What each of Flow-Like's tables holds that our models hold too (the rest is kept in the model's `flowlike`),
+# and the values export writes where nothing was kept (which import therefore need not keep).
+NODE_FIELDS = frozenset({"id", "name", "friendly_name", "description", "coordinates", "category", "pins", "comment",
+                         "layer"})
+VARIABLE_FIELDS = frozenset({"id", "name", "description", "default_value", "data_type", "value_type", "exposed",
+                             "secret", "editable", "schema"})
+COMMENT_FIELDS = frozenset({"id", "content", "coordinates", "width", "height", "color"})
+LAYER_FIELDS = frozenset({"id", "parent_id", "name", "coordinates", "comment", "nodes", "variables", "comments",
+                          "pins"})
+"""A layer's bridge pins are not kept: Flow-Like adds them again when it loads the board."""
+BOARD_FIELDS = frozenset({"id", "name", "description", "nodes", "variables", "comments", "version", "log_level",
+                          "layers", "updated_at"})
+"""`updated_at` is the time of the export."""
+VARIABLE_DEFAULTS = {"category": None, "hash": None, "runtime_configured": False}
+COMMENT_DEFAULTS = {"comment_type": "Text"}
+LAYER_DEFAULTS = {"type": "Collapsed"}
+BOARD_DEFAULTS = {"viewport": [0.0, 0.0, 1.0], "stage": "Dev", "execution_mode": "Hybrid", "refs": {},
+                  "page_ids": []}
+PIN_FLAGS = ("enforce_schema", "enforce_generic_value_type")
+"""Pin options our PinOptions has no place for: kept per pin id under the node's `flowlike["pin_options"]`."""
+
+
+def _kept(item: dict[str, Any], modelled: frozenset[str], defaults: dict[str, Any] | None = None
+          ) -> dict[str, Any] | None:
+    """The fields of a Flow-Like item our model has no place for, but for empty ones and export's defaults."""
+    defaults = defaults or {}
+    kept = {key: value for key, value in item.items() if key not in modelled and value not in (None, False, "", [], {})
+            and value != defaults.get(key, _MISSING)}
+    return kept or None
+
+
+def _with_kept(ours: dict[str, Any], kept: dict[str, Any] | None, defaults: dict[str, Any] | None = None
+               ) -> dict[str, Any]:
+    """A Flow-Like item: our fields, over what import kept, over export's defaults (copies: the board's own
+    `flowlike` dicts never leave it)."""
+    return {**copy.deepcopy({**(defaults or {}), **(kept or {})}), **ours}
+
 
 # ---- Flow-Like -> ours -----------------------------------------------------------------------------------
 
@@ -95,13 +133,15 @@ def board_from_flowlike(fl: dict[str, Any], registry: Registry, report: ImportRe
     layer_pins = {pin_id: pin for layer in layers.values() for pin_id, pin in (layer.get("pins") or {}).items()}
     connections = _wires(fl_nodes, layer_pins, pin_ids, nodes, report)
     variables = {v["id"]: _variable(v, text, report) for v in _with_layers(fl, "variables")}
-    comments = {c["id"]: _comment(c) for c in _with_layers(fl, "comments")}
+    exported = fl.get("updated_at")  # an export writes its time here and in fields it had no value for
+    comments = {c["id"]: _comment(c, exported) for c in _with_layers(fl, "comments")}
     board = Board(
         id=fl.get("id") or new_id(), name=fl.get("name") or "board", description=text(fl.get("description")),
         version=tuple(fl.get("version") or (0, 1, 0)),
         log_level=LogLevel(fl["log_level"]) if fl.get("log_level") in LogLevel._value2member_map_ else LogLevel.INFO,
         nodes=nodes, connections=connections, variables=variables, comments=comments,
         layers=_layers(layers, nodes, report),
+        flowlike=_kept(fl, BOARD_FIELDS, {**BOARD_DEFAULTS, "created_at": exported}),
     )
     report.board = board.name
     report.nodes = len(nodes)
@@ -141,7 +181,7 @@ def _map_node(fl_node: dict[str, Any], registry: Registry, text: Callable[[str |
     x, y, z = (list(fl_node.get("coordinates") or ()) + [0.0, 0.0, 0.0])[:3]
     common = {"id": fl_node["id"], "coordinates": (float(x), float(y), float(z)), "comment": fl_node.get("comment"),
               "layer": fl_node.get("layer")}
-    fl_pins = sorted((fl_node.get("pins") or {}).values(), key=lambda p: p.get("index", 0))
+    fl_pins = sorted((fl_node.get("pins") or {}).values(), key=lambda p: p.get("index") or 0)
     target = _target(fl_node, registry)
     if target is None:
         pack = pack_of(key)
@@ -149,7 +189,7 @@ def _map_node(fl_node: dict[str, Any], registry: Registry, text: Callable[[str |
         pins = {p["id"]: _placeholder_pin(p, text, report, label) for p in fl_pins}
         node = Node(name=key, friendly_name=fl_node.get("friendly_name") or key,
                     description=text(fl_node.get("description")), category=fl_node.get("category") or "",
-                    pins=pins, **common)
+                    pins=pins, flowlike=_node_kept(fl_node, {}), **common)
         return node, set(pins)
     node_type = registry.get(target.key)
     if target.key != key and key != "reroute":  # our two reroutes are Flow-Like's one: no news
@@ -195,8 +235,23 @@ def _map_node(fl_node: dict[str, Any], registry: Registry, text: Callable[[str |
     node = fresh.model_copy(update={
         "friendly_name": fl_node.get("friendly_name") or fresh.friendly_name,
         "description": text(fl_node.get("description")) or fresh.description,
-        "category": fl_node.get("category") or fresh.category, "pins": pins, **common})
+        "category": fl_node.get("category") or fresh.category, "pins": pins, **common,
+        "flowlike": _node_kept(fl_node, {"start": fl_node.get("start"),  # the start flag follows our node type
+                                         "version": flowlike_catalog().get(key, ("", None))[1]})})
     return node, kept
+
+
+def _node_kept(fl_node: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any] | None:
+    """A node's own Flow-Like fields (icon, scores, docs, version...) and its pins' options we have no place for."""
+    kept = _kept(fl_node, NODE_FIELDS, defaults) or {}
+    flags = {}
+    for pin_id, pin in (fl_node.get("pins") or {}).items():
+        options = pin.get("options") if isinstance(pin, dict) else None
+        if isinstance(options, dict) and any(options.get(flag) for flag in PIN_FLAGS):
+            flags[pin_id] = {flag: True for flag in PIN_FLAGS if options.get(flag)}
+    if flags:
+        kept["pin_options"] = flags
+    return kept or None
 
 
 def _drop_pin(report: ImportReport, node_id: str, label: str, pin: dict[str, Any], why: str) -> None:
@@ -351,13 +406,15 @@ def _variable(fl: dict[str, Any], text: Callable[[str | None], str], report: Imp
     return Variable(id=fl["id"], name=fl["name"], description=text(fl.get("description")),
                          data_type=data_type, value_type=value_type, schema=_schema(fl.get("schema"), text),
                          default_value=None if default is _MISSING else default, exposed=bool(fl.get("exposed")),
-                         secret=bool(fl.get("secret")), editable=bool(fl.get("editable", True)))
+                         secret=bool(fl.get("secret")), editable=bool(fl.get("editable", True)),
+                         flowlike=_kept(fl, VARIABLE_FIELDS, VARIABLE_DEFAULTS))
 
 
-def _comment(fl: dict[str, Any]) -> Comment:
+def _comment(fl: dict[str, Any], exported: Any) -> Comment:
     x, y, z = (list(fl.get("coordinates") or ()) + [0.0, 0.0, 0.0])[:3]
     return Comment(id=fl["id"], content=fl.get("content") or "", coordinates=(x, y, z),
-                   width=_or(fl.get("width"), 240.0), height=_or(fl.get("height"), 120.0), color=fl.get("color"))
+                   width=_or(fl.get("width"), 240.0), height=_or(fl.get("height"), 120.0), color=fl.get("color"),
+                   flowlike=_kept(fl, COMMENT_FIELDS, {**COMMENT_DEFAULTS, "timestamp": exported}))
 
 
 def _or(value: float | None, default: float) -> float:
@@ -386,7 +443,8 @@ def _layers(layers: dict[str, dict[str, Any]], nodes: dict[str, Node], report: I
     for layer_id, layer in layers.items():
         x, y, z = (list(layer.get("coordinates") or ()) + [0.0, 0.0, 0.0])[:3]
         out[layer_id] = Layer(id=layer_id, name=layer.get("name") or layer_id, parent_id=parents[layer_id],
-                              coordinates=(x, y, z), nodes=sorted(members[layer_id]), comment=layer.get("comment"))
+                              coordinates=(x, y, z), nodes=sorted(members[layer_id]), comment=layer.get("comment"),
+                              flowlike=_kept(layer, LAYER_FIELDS, LAYER_DEFAULTS))
     return out
 
 
@@ -409,26 +467,39 @@ def board_to_flowlike(board: Board, registry: Registry) -> dict[str, Any]:
     for node in board.nodes.values():
         node_type = registry.get(node.name) if node.name in registry else None
         key, renames = _export_key(node, node_type)
-        pins = {pin.id: _export_pin(pin, renames, connected_to, depends_on) for pin in node.pins.values()}
+        kept = dict(node.flowlike or {})
+        flags = kept.pop("pin_options", {})
+        pins = {pin.id: _export_pin(pin, renames, connected_to, depends_on, flags.get(pin.id))
+                for pin in node.pins.values()}
         layer = node.layer if node.layer in board.layers else member_of.get(node.id)
-        nodes[node.id] = {
-            "id": node.id, "name": key, "friendly_name": node.friendly_name, "description": node.description,
-            "coordinates": list(node.coordinates), "category": node.category, "pins": pins,
-            "start": bool(node_type and node_type.is_event) or None, "comment": node.comment, "layer": layer,
-            "version": flowlike_catalog().get(key, ("", None))[1],
-        }
+        ours = {"id": node.id, "name": key, "friendly_name": node.friendly_name, "description": node.description,
+                "coordinates": list(node.coordinates), "category": node.category, "pins": pins,
+                "comment": node.comment, "layer": layer}
+        if node_type is not None and node_type.is_event:
+            ours["start"] = True
+        version = flowlike_catalog().get(key, ("", None))[1]
+        if version is not None:  # else the version the node was read with, if any
+            ours["version"] = version
+        nodes[node.id] = _with_kept(ours, kept, {"start": None, "version": None})
     variables = {v.id: _export_variable(v) for v in board.variables.values()}
-    comments = {c.id: {"id": c.id, "content": c.content, "comment_type": "Text", "timestamp": now,
-                       "coordinates": list(c.coordinates), "width": c.width, "height": c.height, "color": c.color}
-                for c in board.comments.values()}
-    layers = {layer.id: {"id": layer.id, "parent_id": layer.parent_id, "name": layer.name, "type": "Collapsed",
-                         "nodes": {}, "variables": {}, "comments": {}, "coordinates": list(layer.coordinates),
-                         "pins": {}, "comment": layer.comment}
+    comments = {c.id: _export_comment(c, board, now) for c in board.comments.values()}
+    layers = {layer.id: _with_kept({"id": layer.id, "parent_id": layer.parent_id, "name": layer.name, "nodes": {},
+                                    "variables": {}, "comments": {}, "coordinates": list(layer.coordinates),
+                                    "pins": {}, "comment": layer.comment}, layer.flowlike, LAYER_DEFAULTS)
               for layer in board.layers.values()}
-    return {"id": board.id, "name": board.name, "description": board.description, "nodes": nodes,
-            "variables": variables, "comments": comments, "viewport": [0.0, 0.0, 1.0], "version": list(board.version),
-            "stage": "Dev", "log_level": board.log_level.value, "execution_mode": "Hybrid", "refs": {},
-            "layers": layers, "page_ids": [], "created_at": now, "updated_at": now}
+    ours = {"id": board.id, "name": board.name, "description": board.description, "nodes": nodes,
+            "variables": variables, "comments": comments, "version": list(board.version),
+            "log_level": board.log_level.value, "layers": layers, "updated_at": now}
+    return _with_kept(ours, board.flowlike, {**BOARD_DEFAULTS, "created_at": now})
+
+
+def _export_comment(comment: Comment, board: Board, now: dict[str, int]) -> dict[str, Any]:
+    kept = dict(comment.flowlike or {})
+    if kept.get("layer") not in board.layers:  # the layer it was drawn in is gone: it is drawn on the board
+        kept.pop("layer", None)
+    return _with_kept({"id": comment.id, "content": comment.content, "coordinates": list(comment.coordinates),
+                       "width": comment.width, "height": comment.height, "color": comment.color},
+                      kept, {**COMMENT_DEFAULTS, "timestamp": now})
 
 
 def _now() -> dict[str, int]:
@@ -450,7 +521,7 @@ def _json_bytes(value: Any) -> list[int]:
 
 
 def _export_pin(pin: Pin, renames: dict[str, str], connected_to: dict[str, list[str]],
-                depends_on: dict[str, list[str]]) -> dict[str, Any]:
+                depends_on: dict[str, list[str]], flags: dict[str, bool] | None = None) -> dict[str, Any]:
     schema = pin.schema_
     if schema is not None:
         schema = schema[RAW_SCHEMA] if set(schema) == {RAW_SCHEMA} else json.dumps(schema, sort_keys=True)
@@ -460,6 +531,8 @@ def _export_pin(pin: Pin, renames: dict[str, str], connected_to: dict[str, list[
         options = {"valid_values": [v if isinstance(v, str) else json.dumps(v) for v in values] if values else None,
                    "range": list(pin.options.range) if pin.options.range else None, "step": pin.options.step,
                    "sensitive": pin.options.sensitive or None}
+    if flags:
+        options = {"valid_values": None, "range": None, "step": None, "sensitive": None, **(options or {}), **flags}
     return {"id": pin.id, "name": renames.get(pin.name, pin.name), "friendly_name": pin.friendly_name,
             "description": pin.description, "pin_type": pin.direction.value, "data_type": pin.data_type.value,
             "schema": schema, "value_type": pin.value_type.value, "depends_on": sorted(depends_on.get(pin.id, [])),
@@ -473,7 +546,7 @@ def _export_variable(variable: Variable) -> dict[str, Any]:
     schema = variable.schema_
     if schema is not None:
         schema = schema[RAW_SCHEMA] if set(schema) == {RAW_SCHEMA} else json.dumps(schema, sort_keys=True)
-    return {"id": variable.id, "name": variable.name, "category": None, "description": variable.description or None,
-            "default_value": value, "data_type": variable.data_type.value, "value_type": variable.value_type.value,
-            "exposed": variable.exposed, "secret": variable.secret, "editable": variable.editable, "hash": None,
-            "schema": schema, "runtime_configured": False}
+    return _with_kept({"id": variable.id, "name": variable.name, "description": variable.description or None,
+                       "default_value": value, "data_type": variable.data_type.value,
+                       "value_type": variable.value_type.value, "exposed": variable.exposed, "secret": variable.secret,
+                       "editable": variable.editable, "schema": schema}, variable.flowlike, VARIABLE_DEFAULTS)

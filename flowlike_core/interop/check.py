@@ -1,0 +1,130 @@
+"""Flow-Like boards checked for the shape the importer reads, before it reads them: a field that is missing or of
+the wrong kind is a `BoardFileError` naming where it is (`nodes['n1'].pins['p1'].data_type`) and what it holds.
+
+Flow-Like keys nodes, pins, variables, comments and layers by id, so an item without an id takes its key; absent
+tables and optional fields are left to the importer's defaults (Flow-Like writes many of them as null).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flowlike_core.errors import BoardFileError
+from flowlike_core.interop.schema import ENUMS
+
+_TEXT = (str, type(None))
+_NUMBER = (int, float)
+_NAMES = {str: "text", int: "an integer", float: "a number", dict: "an object", list: "a list"}
+
+
+class _Checker:
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, where: str, what: str) -> None:
+        raise BoardFileError(f"{self.source}: {where}: {what}")
+
+    def table(self, owner: dict[str, Any], field: str, where: str) -> dict[str, dict[str, Any]]:
+        """A map of items by id (None: empty); each item a JSON object whose id, when given, is its key."""
+        items = owner.get(field)
+        if items is None:
+            return {}
+        if not isinstance(items, dict):
+            self.fail(f"{where}{field}", f"a map from ids to objects was expected, found {_kind(items)}")
+        for key, item in items.items():
+            if not isinstance(item, dict):
+                self.fail(f"{where}{field}[{key!r}]", f"an object was expected, found {_kind(item)}")
+            if item.setdefault("id", key) != key:
+                self.fail(f"{where}{field}[{key!r}].id", f"{item['id']!r} differs from its key {key!r}")
+        return items
+
+    def field(self, item: dict[str, Any], name: str, where: str, kinds: tuple[type, ...], *,
+              required: bool = False) -> None:
+        value = item.get(name)
+        if value is None and required:
+            self.fail(f"{where}.{name}", "missing")
+        if not isinstance(value, kinds) or isinstance(value, bool) and bool not in kinds:
+            expected = " or ".join(_NAMES[k] for k in kinds if k is not type(None))
+            self.fail(f"{where}.{name}", f"{expected} was expected, found {_kind(value)}")
+
+    def enum(self, item: dict[str, Any], name: str, where: str, enum: str) -> None:
+        value = item.get(name)
+        if value is not None and value not in ENUMS[enum]:
+            self.fail(f"{where}.{name}", f"{value!r} is not one of {', '.join(ENUMS[enum])}")
+
+    def point(self, item: dict[str, Any], name: str, where: str) -> None:
+        value = item.get(name)
+        if value is not None and not (isinstance(value, list) and len(value) <= 3
+                                      and all(isinstance(v, _NUMBER) and not isinstance(v, bool) for v in value)):
+            self.fail(f"{where}.{name}", f"[x, y, z] numbers were expected, found {value!r:.60}")
+
+    def ids(self, item: dict[str, Any], name: str, where: str) -> None:
+        value = item.get(name)
+        if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            self.fail(f"{where}.{name}", f"a list of pin ids was expected, found {value!r:.60}")
+
+    def typed(self, item: dict[str, Any], where: str) -> None:
+        """A pin's or variable's type fields and default (JSON text as a list of byte values)."""
+        self.enum(item, "data_type", where, "VariableType")
+        self.enum(item, "value_type", where, "ValueType")
+        self.field(item, "schema", where, _TEXT)
+
+    def node(self, node: dict[str, Any], where: str) -> None:
+        self.field(node, "name", where, (str,), required=True)
+        if not node["name"]:
+            self.fail(f"{where}.name", "empty: a node needs its catalog key")
+        for name in ("friendly_name", "description", "category", "comment", "layer"):
+            self.field(node, name, where, _TEXT)
+        self.point(node, "coordinates", where)
+        for pin_id, pin in self.table(node, "pins", f"{where}.").items():
+            at = f"{where}.pins[{pin_id!r}]"
+            self.field(pin, "name", at, (str,), required=True)
+            self.enum(pin, "pin_type", at, "PinType")
+            self.typed(pin, at)
+            self.field(pin, "index", at, (int, type(None)))
+            self.field(pin, "options", at, (dict, type(None)))
+            self.ids(pin, "depends_on", at)
+            self.ids(pin, "connected_to", at)
+            options = pin.get("options") or {}
+            self.field(options, "valid_values", f"{at}.options", (list, type(None)))
+            self.point(options, "range", f"{at}.options")
+
+    def board(self, board: dict[str, Any]) -> None:
+        self.field(board, "name", "board", _TEXT)
+        self.field(board, "description", "board", _TEXT)
+        version = board.get("version")
+        if version is not None and not (isinstance(version, list) and len(version) == 3
+                                        and all(isinstance(v, int) and v >= 0 for v in version)):
+            self.fail("board.version", f"[major, minor, patch] was expected, found {version!r:.60}")
+        layers = self.table(board, "layers", "")
+        for layer_id, layer in layers.items():
+            where = f"layers[{layer_id!r}]"
+            for name in ("name", "parent_id", "comment", "color"):
+                self.field(layer, name, where, _TEXT)
+            self.point(layer, "coordinates", where)
+            self.table(layer, "pins", f"{where}.")
+        for owner, prefix in [(board, ""), *((layer, f"layers[{k!r}].") for k, layer in layers.items())]:
+            for node_id, node in self.table(owner, "nodes", prefix).items():
+                self.node(node, f"{prefix}nodes[{node_id!r}]")
+            for variable_id, variable in self.table(owner, "variables", prefix).items():
+                where = f"{prefix}variables[{variable_id!r}]"
+                self.field(variable, "name", where, (str,), required=True)
+                self.typed(variable, where)
+            for comment_id, comment in self.table(owner, "comments", prefix).items():
+                where = f"{prefix}comments[{comment_id!r}]"
+                self.field(comment, "content", where, _TEXT)
+                self.point(comment, "coordinates", where)
+                for name in ("width", "height"):
+                    self.field(comment, name, where, (*_NUMBER, type(None)))
+
+
+def check_board(board: Any, source: str) -> None:
+    """Raise a `BoardFileError` naming the first field of `board` (Flow-Like's serde form) the importer cannot
+    read; fill in ids Flow-Like left to the keys."""
+    if not isinstance(board, dict):
+        raise BoardFileError(f"{source}: a Flow-Like board is a JSON object, found {_kind(board)}")
+    _Checker(source).board(board)
+
+
+def _kind(value: Any) -> str:
+    return "null" if value is None else f"{type(value).__name__} {value!r:.40}"
