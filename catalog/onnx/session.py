@@ -104,17 +104,29 @@ def onnx_session(model: OnnxSession | dict[str, Any]) -> Any:
     return session_of(None, model)
 
 
+ELEMENT_TYPES = {"tensor(float)": "float32", "tensor(double)": "float64", "tensor(float16)": "float16",
+                 "tensor(int64)": "int64", "tensor(int32)": "int32", "tensor(int16)": "int16", "tensor(int8)": "int8",
+                 "tensor(uint8)": "uint8", "tensor(uint16)": "uint16", "tensor(bool)": "bool",
+                 "tensor(string)": "object"}
+"""The numpy element type of each ONNX tensor type an input is cast to."""
+
+
 def run_session(session: Any, feeds: dict[str, Any]) -> dict[str, Any]:
     """Run with named input arrays (cast to the model's element types); every output by name."""
     import numpy as np
 
-    types = {"tensor(float)": np.float32, "tensor(double)": np.float64, "tensor(int64)": np.int64,
-             "tensor(int32)": np.int32, "tensor(uint8)": np.uint8, "tensor(bool)": np.bool_}
     expected = {i.name: i for i in session.get_inputs()}
     missing = set(expected) - set(feeds)
     if missing or set(feeds) - set(expected):
         raise KeyError(f"the model takes inputs {', '.join(expected)}; given {', '.join(feeds) or 'none'}")
-    arrays = {name: np.asarray(value, dtype=types.get(expected[name].type)) for name, value in feeds.items()}
+    arrays = {}
+    for name, value in feeds.items():
+        tensor = expected[name]
+        try:
+            arrays[name] = np.asarray(value, dtype=ELEMENT_TYPES.get(tensor.type))
+        except (TypeError, ValueError) as exc:  # ragged lists, text where numbers go
+            raise ValueError(f"input {name!r} of the model ({tensor.type}, shape {list(tensor.shape)}) cannot take "
+                             f"the value given: {exc}") from None
     names = [o.name for o in session.get_outputs()]
     try:
         return dict(zip(names, session.run(names, arrays), strict=True))
