@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from flowlike_catalog.media.image import ImageIn, ImageRef, image_of, keep_image, open_image
+from flowlike_catalog.media.image import ImageIn, ImageRef, image_of, keep_image, open_image, within_limit
 from pydantic import BaseModel
 
 from flowlike_core import Context, Pin, node
@@ -33,8 +33,10 @@ def write_qrcode(ctx: Context, data: str = "", scale: Annotated[int, Pin(descrip
 
     if not data:
         raise ValueError("a QR code needs some data")
+    code = segno.make_qr(data, error=error.lower(), boost_error=False)
+    within_limit(*code.symbol_size(scale=scale, border=margin))
     out = io.BytesIO()
-    segno.make_qr(data, error=error.lower(), boost_error=False).save(out, kind="png", scale=scale, border=margin)
+    code.save(out, kind="png", scale=scale, border=margin)
     return keep_image(ctx, open_image(out.getvalue()).convert("L"))
 
 

@@ -83,9 +83,25 @@ def open_image(data: bytes, apply_exif: bool = False, what: str = "image") -> An
     try:
         image = Image.open(io.BytesIO(data))
         image.load()
-    except (UnidentifiedImageError, OSError) as exc:
+    except UnidentifiedImageError:
+        raise ValueError(f"{what} is not an image Pillow can read (no format it knows): it starts "
+                         f"{data[:16]!r}") from None
+    except (OSError, Image.DecompressionBombError) as exc:
         raise ValueError(f"{what} is not an image Pillow can read: {exc}") from None
     return ImageOps.exif_transpose(image) if apply_exif else image
+
+
+def within_limit(width: int, height: int) -> tuple[int, int]:
+    """The size of an image to make, unless it has more pixels than Pillow reads (its decompression-bomb limit):
+    such a size is a typo far more often than a wish, and making it would take the machine's memory (4 bytes a
+    pixel)."""
+    from PIL import Image
+
+    limit = Image.MAX_IMAGE_PIXELS
+    if limit and width * height > limit:
+        raise ValueError(f"{width}x{height} is {width * height:,} pixels, over the {limit:,} Pillow allows "
+                         f"(PIL.Image.MAX_IMAGE_PIXELS)")
+    return width, height
 
 
 def encode(image: Any, format: str, quality: int = 95) -> bytes:

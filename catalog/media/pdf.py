@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from flowlike_catalog.content import App, read_bytes
-from flowlike_catalog.media.image import ImageRef, keep_image
+from flowlike_catalog.media.image import ImageRef, keep_image, within_limit
 
 from flowlike_core import Context, Pin, node
 
@@ -26,7 +26,10 @@ def open_pdf(pdf: Any, app: str) -> Any:
 def render(document: Any, index: int, scale: float) -> Any:
     if scale <= 0:
         raise ValueError(f"scale must be positive, got {scale}")
-    return document[index].render(scale=scale).to_pil()
+    page = document[index]
+    width, height = page.get_size()
+    within_limit(round(width * scale), round(height * scale))
+    return page.render(scale=scale).to_pil()
 
 
 @node(friendly_name="PDF Page Count", exec_pins=True, capabilities=["files"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, NamedTuple
 
-from flowlike_catalog.media.image import BoundingBox, ImageIn, ImageRef, UseRef, changed, image_of
+from flowlike_catalog.media.image import BoundingBox, ImageIn, ImageRef, UseRef, changed, image_of, within_limit
 
 from flowlike_core import Context, Pin, node
 
@@ -64,10 +64,11 @@ def target_size(width: int, height: int, mode: str, wanted_w: int, wanted_h: int
         raise ValueError(f"unknown resize mode {mode!r}: use one of {', '.join(MODES)}")
     if wanted_w < 1 or wanted_h < 1:
         raise ValueError(f"width and height must be at least 1, got {wanted_w}x{wanted_h}")
-    if mode != "keep_aspect":
-        return wanted_w, wanted_h
-    scale = min(wanted_w / width, wanted_h / height)
-    return max(1, round(width * scale)), max(1, round(height * scale))
+    if mode == "keep_aspect":
+        scale = min(wanted_w / width, wanted_h / height)
+        wanted_w, wanted_h = max(1, round(width * scale)), max(1, round(height * scale))
+    return within_limit(wanted_w, wanted_h)
+
 
 
 @node(exec_pins=True)
