@@ -18,7 +18,7 @@ def test_board_is_an_svg_picture_of_nodes_and_wires(counter: fnb.Board) -> None:
     texts = [t.text for t in svg.iter(f"{SVG}text")]
     assert {"start", "read n", "say"} <= set(texts)
     assert len(list(svg.iter(f"{SVG}path"))) >= 2  # two wires (plus exec pin arrows)
-    wires = [p for p in svg.iter(f"{SVG}path") if " C" in p.get("d", "")]
+    wires = [g for g in svg.iter(f"{SVG}g") if g.get("data-kind")]
     assert len(wires) == 2
     assert "script" not in bundle["image/svg+xml"]
 
