@@ -207,6 +207,7 @@ def _map_node(fl_node: dict[str, Any], registry: Registry, text: Callable[[str |
         our_groups.setdefault((pin.direction.value, pin.name), []).append(pin)
     pins: dict[str, Pin] = {}
     kept: set[str] = set()
+    dropped: list[dict[str, Any]] = []
     next_index = max((p.index for p in fresh.pins.values()), default=-1) + 1
     for group, ours in our_groups.items():
         saved = saved_groups.pop(group, [])
@@ -227,23 +228,27 @@ def _map_node(fl_node: dict[str, Any], registry: Registry, text: Callable[[str |
                 pins[pin.id] = pin
                 kept.add(pin.id)
             else:
-                _drop_pin(report, node_id, label, extra, f"{key} has one {extra['name']!r}")
+                dropped.append(_drop_pin(report, node_id, label, extra, f"{key} has one {extra['name']!r}"))
     for leftover in saved_groups.values():
         for extra in leftover:
-            _drop_pin(report, node_id, label, extra, f"{target.key} has no {extra.get('pin_type', '').lower()} "
-                                                      f"of that name")
+            why = f"{target.key} has no {extra.get('pin_type', '').lower()} of that name"
+            dropped.append(_drop_pin(report, node_id, label, extra, why))
     node = fresh.model_copy(update={
         "friendly_name": fl_node.get("friendly_name") or fresh.friendly_name,
         "description": text(fl_node.get("description")) or fresh.description,
         "category": fl_node.get("category") or fresh.category, "pins": pins, **common,
         "flowlike": _node_kept(fl_node, {"start": fl_node.get("start"),  # the start flag follows our node type
-                                         "version": flowlike_catalog().get(key, ("", None))[1]})})
+                                         "version": flowlike_catalog().get(key, ("", None))[1]}, dropped)})
     return node, kept
 
 
-def _node_kept(fl_node: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any] | None:
-    """A node's own Flow-Like fields (icon, scores, docs, version...) and its pins' options we have no place for."""
+def _node_kept(fl_node: dict[str, Any], defaults: dict[str, Any], dropped: list[dict[str, Any]] | None = None
+               ) -> dict[str, Any] | None:
+    """A node's own Flow-Like fields (icon, scores, docs, version...), its pins' options we have no place for, and
+    the pins our node type lacks (`dropped_pins`, as read, wires included: export writes them back)."""
     kept = _kept(fl_node, NODE_FIELDS, defaults) or {}
+    if dropped:
+        kept["dropped_pins"] = {pin["id"]: pin for pin in dropped}
     flags = {}
     for pin_id, pin in (fl_node.get("pins") or {}).items():
         options = pin.get("options") if isinstance(pin, dict) else None
@@ -254,9 +259,10 @@ def _node_kept(fl_node: dict[str, Any], defaults: dict[str, Any]) -> dict[str, A
     return kept or None
 
 
-def _drop_pin(report: ImportReport, node_id: str, label: str, pin: dict[str, Any], why: str) -> None:
-    report.add("pin-dropped", f"{label}: {pin.get('pin_type', '').lower()} {pin['name']!r} ({why})",
+def _drop_pin(report: ImportReport, node_id: str, label: str, pin: dict[str, Any], why: str) -> dict[str, Any]:
+    report.add("pin-dropped", f"{label}: {pin.get('pin_type', '').lower()} {pin['name']!r} ({why}; kept for export)",
                node_id=node_id, node=label, pin=pin["name"])
+    return pin
 
 
 def _types(saved: dict[str, Any]) -> tuple[DataType, ValueType]:
@@ -464,6 +470,7 @@ def board_to_flowlike(board: Board, registry: Registry) -> dict[str, Any]:
     member_of = {member: layer.id for layer in board.layers.values() for member in layer.nodes}
     now = _now()
     nodes = {}
+    dropped_pins: list[dict[str, Any]] = []
     for node in board.nodes.values():
         node_type = registry.get(node.name) if node.name in registry else None
         key, renames = _export_key(node, node_type)
@@ -471,6 +478,9 @@ def board_to_flowlike(board: Board, registry: Registry) -> dict[str, Any]:
         flags = kept.pop("pin_options", {})
         pins = {pin.id: _export_pin(pin, renames, connected_to, depends_on, flags.get(pin.id))
                 for pin in node.pins.values()}
+        dropped = copy.deepcopy(kept.pop("dropped_pins", {}))
+        pins.update(dropped)
+        dropped_pins.extend(dropped.values())
         layer = node.layer if node.layer in board.layers else member_of.get(node.id)
         ours = {"id": node.id, "name": key, "friendly_name": node.friendly_name, "description": node.description,
                 "coordinates": list(node.coordinates), "category": node.category, "pins": pins,
@@ -481,6 +491,7 @@ def board_to_flowlike(board: Board, registry: Registry) -> dict[str, Any]:
         if version is not None:  # else the version the node was read with, if any
             ours["version"] = version
         nodes[node.id] = _with_kept(ours, kept, {"start": None, "version": None})
+    _relink(dropped_pins, nodes)
     variables = {v.id: _export_variable(v) for v in board.variables.values()}
     comments = {c.id: _export_comment(c, board, now) for c in board.comments.values()}
     layers = {layer.id: _with_kept({"id": layer.id, "parent_id": layer.parent_id, "name": layer.name, "nodes": {},
@@ -491,6 +502,26 @@ def board_to_flowlike(board: Board, registry: Registry) -> dict[str, Any]:
             "variables": variables, "comments": comments, "version": list(board.version),
             "log_level": board.log_level.value, "layers": layers, "updated_at": now}
     return _with_kept(ours, board.flowlike, {**BOARD_DEFAULTS, "created_at": now})
+
+
+def _relink(dropped_pins: list[dict[str, Any]], nodes: dict[str, dict[str, Any]]) -> None:
+    """The wires of the pins import dropped, back on both ends where the other end is still on the board and
+    still free (a data input takes one wire, an exec output starts one node: a wire made here has taken it)."""
+    pins = {pin_id: pin for node in nodes.values() for pin_id, pin in node["pins"].items()}
+    for pin in dropped_pins:
+        for attr, other_attr in (("connected_to", "depends_on"), ("depends_on", "connected_to")):
+            ends = []
+            for other in pin.get(attr) or []:
+                end = pins.get(other)
+                if end is None:
+                    continue
+                if pin["id"] not in end.get(other_attr, []):
+                    takes_one = (end.get("pin_type") == "Output") == (end.get("data_type") == "Execution")
+                    if takes_one and end.get(other_attr):
+                        continue
+                    end[other_attr] = sorted([*end.get(other_attr, []), pin["id"]])
+                ends.append(other)
+            pin[attr] = ends
 
 
 def _export_comment(comment: Comment, board: Board, now: dict[str, int]) -> dict[str, Any]:
