@@ -7,6 +7,7 @@ Edits go through `flowlike_core.commands` so that they can be undone; reading is
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import uuid
@@ -476,9 +477,16 @@ class Board(_Model):
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Board:
-        board = cls.from_json(read_file(path), os.fspath(path))
-        board._path = Path(path)
-        return board
+        return cls.from_json(read_file(path), os.fspath(path)).read_from(path)
+
+    def read_from(self, path: str | os.PathLike[str]) -> Board:
+        """This board as read from the file `path`: `save()` writes back there, and a file that names no id gives
+        the board one derived from the file's resolved path, so that every load of it is the same board (its runs
+        one history; a random id per load split them). Saving writes the id into the file, which then keeps it."""
+        self._path = Path(path)
+        if "id" not in self.model_fields_set:
+            self.id = hashlib.sha256(os.fsencode(self._path.resolve())).hexdigest()[:12]
+        return self
 
     @property
     def path(self) -> Path | None:

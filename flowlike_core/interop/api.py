@@ -55,7 +55,7 @@ def open_board(source: str | os.PathLike[str] | bytes, registry: Registry | None
                              f"with import_path() or `flowlike import FOLDER`")
     board, report = board_from_document(document, name, registry)
     if document.kind == "flowlike-nb" and not isinstance(source, bytes):
-        board._path = Path(source)  # our own file: save() writes back to it (never over a Flow-Like file)
+        board.read_from(source)  # our own file: save() writes back to it (never over a Flow-Like file)
     return board, report
 
 

@@ -164,14 +164,13 @@ def _row(board_path: str | Path, notebook: str | Path, path: str, point: dict[st
 
 
 def last_run_record(path: str | Path, board: CoreBoard | None = None) -> RunRecord | None:
-    """The record of the last run displayed in an executed notebook, if any; given a board, of that board (by id,
-    or by name: a file without an id gets a new one each time it is loaded)."""
+    """The record of the last run displayed in an executed notebook, if any; given a board, of that board (by id:
+    every load of a board file is the same board, see `Board.read_from`)."""
     notebook = nbformat.read(str(path), as_version=4)
     found = None
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
             record = output.get("data", {}).get(RUN_MIME)
-            if record is not None and (board is None or board.id == record.get("board_id")
-                                       or board.name == record.get("board_name")):
+            if record is not None and (board is None or board.id == record.get("board_id")):
                 found = record
     return RunRecord.model_validate(found) if found is not None else None

@@ -92,8 +92,9 @@ def test_a_run_of_another_board_is_not_taken_for_the_boards(tmp_path, capsys):
 
 
 @pytest.mark.timeout(120)
-def test_a_board_file_without_an_id_is_found_by_name(notebook, tmp_path, capsys):
-    """Loading a file without an id gives the board a new one each time: the run is matched by the board's name."""
+def test_a_board_file_without_an_id_is_found_by_its_id_from_the_path(notebook, tmp_path, capsys):
+    """A file without an id is the same board in the CLI and in the notebook's kernel (its id comes from the file's
+    path), so its run is found by id."""
     data = json.loads(LOOP.read_text())
     del data["id"]
     anonymous = tmp_path / "anonymous.board.json"
