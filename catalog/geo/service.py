@@ -24,7 +24,8 @@ def outcome_pins() -> tuple:
 
 class ServiceNode(NodeType):
     """Runs `call(ctx, **inputs)` and sets the outputs it returns, then fires Success; a failed request
-    (server down, error status, unexpected answer) is logged as an error and fires Error instead."""
+    (server down, error status, unexpected answer) is logged as an error and fires Error instead, or fails the node
+    when Error is not wired (as the web pack's nodes do: a board must not succeed past a failure it ignores)."""
 
     async def run(self, ctx: Context) -> None:
         inputs = {spec.name: ctx.get_input(spec.name) for spec in self.pin_specs()
@@ -32,6 +33,8 @@ class ServiceNode(NodeType):
         try:
             outputs = await self.call(ctx, **inputs)
         except (ConnectionError, ValueError, LookupError, TypeError) as exc:
+            if not ctx.is_wired("exec_error"):
+                raise
             ctx.error(f"{self.friendly_name}: {exc}")
             ctx.activate("exec_error")
             return
@@ -49,7 +52,7 @@ async def get_json(url: str, params: dict[str, Any] | None = None) -> Any:
     try:
         return response.json()
     except ValueError:
-        raise ValueError(f"{url} did not answer with JSON") from None
+        raise ValueError(f"{url} did not answer with JSON: it starts {response.text[:80]!r}") from None
 
 
 async def get(url: str, params: dict[str, Any] | None = None) -> Any:
@@ -60,7 +63,9 @@ async def get(url: str, params: dict[str, Any] | None = None) -> Any:
                                      follow_redirects=True) as client:
             response = await client.get(url, params=params)
     except httpx.HTTPError as exc:
-        raise ConnectionError(f"cannot reach {url}: {exc}") from None
+        detail = str(exc) or (f"no answer within {TIMEOUT:g} s" if isinstance(exc, httpx.TimeoutException)
+                              else type(exc).__name__)
+        raise ConnectionError(f"cannot reach {url}: {detail}") from None
     if response.status_code >= 400:
         raise ConnectionError(f"{url} answered {response.status_code}: {response.text[:200]}")
     return response

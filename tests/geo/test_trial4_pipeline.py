@@ -1,0 +1,84 @@
+"""A tinkerer's geo board against the local Nominatim/OSRM server: a place by name to its H3 cell and route, and
+the failures a board must not walk past (a server down or answering HTML while Error is not wired)."""
+
+from __future__ import annotations
+
+import http.server
+import socket
+import threading
+from collections.abc import Iterator
+
+import h3
+import pytest
+
+from flowlike_core import RunStatus
+
+
+def geocoded(board, base_url: str, query: str = "Brandenburger Tor"):
+    """start -> Search Location (only Success wired onward) -> Get Field coordinate of the first result."""
+    search = board.add("geo_search_location", base_url=base_url, query=query, limit=1)
+    coordinate = board.add("struct_get", field="coordinate")
+    board.wire(search, "first_result", coordinate, "struct")
+    return search, coordinate
+
+
+def test_a_place_by_name_to_its_h3_cell_and_neighbours(board, geo_server) -> None:
+    search, coordinate = geocoded(board, geo_server)
+    cell, disk = board.add("h3_latlng_to_cell", resolution=9), board.add("h3_grid_disk", k=1)
+    board.wire(coordinate, "value", cell, "coordinate")
+    board.wire(cell, "cell", disk, "cell")
+    back = board.add("events_generic_return_result")
+    board.wire(search, "exec_success", back, "exec_in")
+    board.wire(disk, "count", back, "response")
+    board.chain(board.add("events_simple"), search)
+    run = board.run()
+    assert run.result == 7
+    assert run.output(cell.id, "cell") == h3.latlng_to_cell(52.5163, 13.3777, 9)
+
+
+@pytest.fixture(scope="module")
+def html_server() -> Iterator[str]:
+    """A server that answers every request with a 200 HTML page (a captive portal, a misconfigured proxy)."""
+
+    class Portal(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802 - the http.server name
+            body = b"<html><body>Welcome to the hotel Wi-Fi</body></html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Portal)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    thread.join(10)
+
+
+def failed_search(board, base_url: str):
+    search, _ = geocoded(board, base_url)
+    board.wire(search, "exec_success", board.add("log_info", message="found it"), "exec_in")
+    board.chain(board.add("events_simple"), search)
+    return board.board.run(registry=board.registry)
+
+
+def test_a_dead_server_fails_the_run_when_error_is_not_wired(board) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}"  # nothing listens there once closed
+    run = failed_search(board, url)
+    assert run.status is RunStatus.FAILED
+    assert "node 'Search Location'" in run.error
+    assert f"ConnectionError: cannot reach {url}/search: All connection attempts failed" in run.error
+
+
+def test_an_html_answer_fails_the_run_saying_how_it_starts(board, html_server) -> None:
+    run = failed_search(board, html_server)
+    assert run.status is RunStatus.FAILED
+    assert (f"ValueError: {html_server}/search did not answer with JSON: it starts '<html><body>Welcome to the "
+            f"hotel Wi-Fi") in run.error
