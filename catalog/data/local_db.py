@@ -64,6 +64,26 @@ def lance_table(ctx: Context, ref: Any) -> Any:
     return ctx.cache[key]
 
 
+def check_vector(table: Any, vector: Any, column: str = "") -> None:
+    """A query vector that cannot search the table fails saying why: LanceDB answers a vector of the wrong length
+    with "there is no vector column in the data"."""
+    import pyarrow as pa
+
+    if not vector:
+        raise ValueError("the query vector is empty")
+    columns = {f.name: f.type.list_size for f in table.schema if pa.types.is_fixed_size_list(f.type)}
+    if column and column not in columns:
+        raise ValueError(f"column {column!r} of table {table.name!r} holds no vectors "
+                         f"(vector columns: {', '.join(columns) or 'none'})")
+    sizes = {column: columns[column]} if column else columns
+    if not sizes:
+        raise ValueError(f"table {table.name!r} has no vector column (a column of fixed-length lists of floats)")
+    if len(vector) not in sizes.values():
+        held = " or ".join(f"{size} values in {name!r}" for name, size in sizes.items())
+        raise ValueError(f"the query vector has {len(vector)} values, but table {table.name!r} holds vectors of "
+                         f"{held}: embed the query with the model that made the table's vectors")
+
+
 async def off_loop(work: Callable[[], Any]) -> Any:
     return await asyncio.to_thread(work)
 
@@ -75,18 +95,21 @@ def database_uri(app: str, user_scoped: bool) -> str:
     return f"{uri}/users/{getpass.getuser()}" if user_scoped else uri
 
 
-def rows_of(value: Any) -> list[dict[str, Any]]:
-    """Rows from a list of dicts or a table (pyarrow, pandas, polars)."""
+def rows_of(value: Any) -> Any:
+    """Rows as LanceDB takes them: a list of dicts as it is, a table (pyarrow, pandas, polars) as an Arrow table,
+    never turned into Python rows (its column types stay; a million rows stay columns)."""
     if isinstance(value, list) and all(isinstance(row, dict) for row in value):
         return value
     from flowlike_catalog.data.handles import as_arrow
 
-    return as_arrow(value, "value").to_pylist()
+    return as_arrow(value, "value")
 
 
 async def add_rows(ctx: Context, database: Any, rows: Any) -> int:
     """Append rows (a list of dicts or an Arrow table), creating the table with the first ones."""
     ref = TableRef.model_validate(database)
+    if len(rows) == 0:  # nothing to add (a filter upstream kept no row): no table is made from no rows
+        return 0
     db = lance_database(ctx, ref.database)
     key = ("lancedb-table", ref.database, ref.table)
 
@@ -100,7 +123,7 @@ async def add_rows(ctx: Context, database: Any, rows: Any) -> int:
     return len(rows)
 
 
-async def merge_rows(ctx: Context, database: Any, id_row: str, rows: list[dict]) -> Any:
+async def merge_rows(ctx: Context, database: Any, id_row: str, rows: Any) -> Any:
     if not id_row:
         raise ValueError("upsert needs the id column (id_row) that identifies a row")
     table = lance_table(ctx, database)
@@ -187,6 +210,7 @@ async def vector_search_local_db(ctx: Context, database: Database, vector: list[
                                  limit: int = 10, offset: int = 0) -> Values:
     """The rows nearest to a vector (smallest _distance first)."""
     table = lance_table(ctx, database)
+    check_vector(table, vector)
     return await off_loop(lambda: query(table, lambda t: t.search(vector), filter, limit, offset))
 
 
@@ -212,6 +236,7 @@ async def hybrid_search_local_db(ctx: Context, database: Database, search: str =
     if not vector:
         raise ValueError("hybrid search needs a vector")
     table = lance_table(ctx, database)
+    check_vector(table, vector)
     if rerank:
         return await off_loop(lambda: query(
             table, lambda t: t.search(query_type="hybrid", fts_columns=fields or None).vector(vector).text(search)

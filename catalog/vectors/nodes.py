@@ -15,7 +15,7 @@ import math
 from collections.abc import Callable
 from typing import Annotated, Any, NamedTuple
 
-from flowlike_catalog.data.local_db import TableRef
+from flowlike_catalog.data.local_db import TableRef, check_vector
 from flowlike_catalog.data.local_db import lance_database as _database
 from flowlike_catalog.data.local_db import lance_table as _table
 from flowlike_catalog.data.local_db import off_loop as _off_loop
@@ -133,6 +133,7 @@ async def _search(ctx: Context, table: Any, limit: int, predicate: str, build: C
 async def vectors_search(ctx: Context, table: TableIn, vector: list[float], column: str = "vector",
                          metric: Metric = "l2", limit: int = 10, predicate: Filter = "") -> Results:
     """Nearest rows to a query vector (smallest _distance first)."""
+    check_vector(_table(ctx, table), vector, column)
     return await _search(ctx, table, limit, predicate,
                          lambda t: t.search(vector, vector_column_name=column).distance_type(metric))
 
@@ -151,6 +152,7 @@ async def vectors_hybrid_search(ctx: Context, table: TableIn, vector: list[float
     """Vector and full-text search fused by reciprocal rank fusion (score = sum of 1/(k + rank))."""
     from lancedb.rerankers import RRFReranker
 
+    check_vector(_table(ctx, table), vector)
     return await _search(ctx, table, limit, predicate, lambda t: t.search(query_type="hybrid").vector(vector)
                          .text(query).rerank(RRFReranker(K=k)))
 
