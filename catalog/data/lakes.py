@@ -234,7 +234,8 @@ def df_register_hive_parquet(ctx: Context, session: Session, path: TablePath, ta
     partition folders become columns, and filters on them skip the other folders."""
     con = connection(ctx, session)
     location = source(ctx, con, path, "parquet")
-    create_view(con, table_name, f"SELECT * FROM read_parquet({literal(location)}, hive_partitioning = true)")
+    create_view(con, table_name, f"SELECT * FROM read_parquet({literal(location)}, hive_partitioning = true, "
+                                 f"union_by_name = true)")
     return SqlSession.model_validate(session)
 
 
@@ -244,7 +245,8 @@ def df_register_partitioned_json(ctx: Context, session: Session, path: TablePath
     """Makes a Hive-partitioned folder of JSON files (arrays or one object per line) a session table."""
     con = connection(ctx, session)
     location = source(ctx, con, path, file_extension)
-    create_view(con, table_name, f"SELECT * FROM read_json_auto({literal(location)}, hive_partitioning = true)")
+    create_view(con, table_name, f"SELECT * FROM read_json_auto({literal(location)}, hive_partitioning = true, "
+                                 f"union_by_name = true)")
     return SqlSession.model_validate(session)
 
 

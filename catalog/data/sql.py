@@ -56,7 +56,8 @@ def open_session(ctx: Context, name: str, threads: int = 0) -> SqlSession:
 
 
 def source(ctx: Context, con: Any, path: Any, extension: str) -> str:
-    """What DuckDB reads for a mount: the file itself, or every `*.extension` file under a folder."""
+    """What DuckDB reads for a mount: the file itself, or every `*.extension` file under a folder (the mounts read
+    a folder's files by column name, so a file that gained or lost a column joins the others)."""
     flow_path = FlowPath.of(path)
     fs, inner = filesystem(ctx, flow_path)
     if not fs.exists(inner):
@@ -98,7 +99,7 @@ def df_mount_csv(ctx: Context, session: Session, path: SourcePath, table_name: T
     con = connection(ctx, session)
     location = source(ctx, con, path, file_extension)
     create_view(con, table_name, f"SELECT * FROM read_csv({literal(location)}, header = {bool(has_header)}, "
-                                 f"delim = {literal(delimiter)})")
+                                 f"delim = {literal(delimiter)}, union_by_name = true)")
 
 
 @node(friendly_name="Mount JSON", exec_pins=True, capabilities=["files"])
@@ -106,7 +107,8 @@ def df_mount_json(ctx: Context, session: Session, path: SourcePath, table_name: 
                   file_extension: str = "json") -> None:
     """Makes JSON files (one array or one object per line) a table of the session."""
     con = connection(ctx, session)
-    create_view(con, table_name, f"SELECT * FROM read_json_auto({literal(source(ctx, con, path, file_extension))})")
+    create_view(con, table_name, f"SELECT * FROM read_json_auto({literal(source(ctx, con, path, file_extension))}, "
+                                 f"union_by_name = true)")
 
 
 @node(friendly_name="Mount Parquet", exec_pins=True, capabilities=["files"])
@@ -114,7 +116,8 @@ def df_mount_parquet(ctx: Context, session: Session, path: SourcePath, table_nam
                      file_extension: str = "parquet") -> None:
     """Makes Parquet files a table of the session."""
     con = connection(ctx, session)
-    create_view(con, table_name, f"SELECT * FROM read_parquet({literal(source(ctx, con, path, file_extension))})")
+    create_view(con, table_name, f"SELECT * FROM read_parquet({literal(source(ctx, con, path, file_extension))}, "
+                                 f"union_by_name = true)")
 
 
 @node(friendly_name="Register Table", exec_pins=True)
