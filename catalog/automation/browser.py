@@ -280,14 +280,6 @@ def first_line(exc: Exception) -> str:
     return re.sub(r"^\w+\.\w+: ", "", str(getattr(exc, "message", exc)).strip().splitlines()[0])
 
 
-def routed(ctx: Context, pin: str, exc: Exception) -> None:
-    """Fire the node's own error output `pin` with `exc` logged when it is wired; else fail the node with it."""
-    if not ctx.is_wired(pin):
-        raise exc
-    ctx.error(str(exc))
-    ctx.activate(pin)
-
-
 @node(friendly_name="Open Browser", exec_pins=True)
 async def browser_open(
     ctx: Context, session: SessionIn,

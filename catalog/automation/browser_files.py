@@ -12,8 +12,15 @@ import time
 from pathlib import Path
 from typing import Annotated, Any
 
-from flowlike_catalog.automation.browser import LiveBrowser, acting, browser_of, element, page_of, routed
-from flowlike_catalog.automation.session import AutomationSession, SessionIn, SessionOut, session_in, session_out
+from flowlike_catalog.automation.browser import LiveBrowser, acting, browser_of, element, page_of
+from flowlike_catalog.automation.session import (
+    AutomationSession,
+    SessionIn,
+    SessionOut,
+    routed,
+    session_in,
+    session_out,
+)
 from flowlike_catalog.data.handles import FlowPath, filesystem
 
 from flowlike_core import Context, DataType, NodeType, Pin, ValueType, data_in, data_out, exec_in, exec_out, node

@@ -6,8 +6,15 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, NamedTuple
 
-from flowlike_catalog.automation.browser import acting, browser_of, page_of, routed
-from flowlike_catalog.automation.session import AutomationSession, SessionIn, SessionOut, session_in, session_out
+from flowlike_catalog.automation.browser import acting, browser_of, page_of
+from flowlike_catalog.automation.session import (
+    AutomationSession,
+    SessionIn,
+    SessionOut,
+    routed,
+    session_in,
+    session_out,
+)
 from flowlike_catalog.data.files import read, write
 from flowlike_catalog.data.handles import FlowPath
 from pydantic import BaseModel, ValidationError

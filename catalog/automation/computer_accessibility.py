@@ -12,7 +12,7 @@ import json
 import os
 from typing import Any
 
-from flowlike_catalog.automation.session import AutomationSession, live_session, session_in, session_out
+from flowlike_catalog.automation.session import AutomationSession, live_session, routed, session_in, session_out
 from pydantic import BaseModel
 
 from flowlike_core import Context, DataType, NodeType, PinOptions, data_in, data_out, exec_in, exec_out
@@ -212,8 +212,7 @@ class GetAccessibilityTree(NodeType):
             found = tree.tree(start, max(0, max_depth))
         except (ConnectionError, LookupError, ImportError, OSError, RuntimeError, TimeoutError) as exc:
             ctx.set_output("error", str(exc))
-            ctx.error(str(exc))
-            ctx.activate("exec_error")
+            routed(ctx, "exec_error", exc)
             return
         ctx.set_output("tree", found)
         ctx.set_output("tree_json", json.dumps(found.model_dump(exclude_none=True), indent=2))

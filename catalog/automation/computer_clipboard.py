@@ -11,7 +11,14 @@ from collections.abc import Callable
 from typing import Annotated, Any, NamedTuple
 
 from flowlike_catalog.automation.computer import Desktop, desktop, png
-from flowlike_catalog.automation.session import AutomationSession, SessionIn, SessionOut, session_in, session_out
+from flowlike_catalog.automation.session import (
+    AutomationSession,
+    SessionIn,
+    SessionOut,
+    routed,
+    session_in,
+    session_out,
+)
 from flowlike_catalog.media.image import ImageRef, image_of, keep_image, open_image
 
 from flowlike_core import Context, DataType, NodeType, Pin, data_in, data_out, exec_in, exec_out, node
@@ -77,8 +84,7 @@ def copy(ctx: Context, session: AutomationSession, data: Callable[[], bytes], me
     try:
         set_clipboard(desktop(ctx, session), data(), media_type)
     except (OSError, RuntimeError, subprocess.TimeoutExpired) as exc:
-        ctx.error(str(exc))
-        ctx.activate("exec_error")
+        routed(ctx, "exec_error", exc)
         return
     ctx.activate("exec_out")
 

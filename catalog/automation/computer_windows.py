@@ -16,7 +16,7 @@ import time
 from typing import Annotated, Any, NamedTuple
 
 from flowlike_catalog.automation.computer import Desktop, desktop, png
-from flowlike_catalog.automation.session import AutomationSession, SessionIn, session_in
+from flowlike_catalog.automation.session import AutomationSession, SessionIn, routed, session_in
 from flowlike_catalog.media.image import ImageRef, keep_image
 from pydantic import BaseModel
 
@@ -245,8 +245,7 @@ class CaptureWindow(NodeType):
         ctx.set_output("screenshot", "")
         ctx.set_output("image", None)
         if found is None or found.is_minimized:
-            ctx.error(f"no visible window {window_id!r} on the desktop")
-            ctx.activate("exec_error")
+            routed(ctx, "exec_error", LookupError(f"no visible window {window_id!r} on the desktop"))
             return
         image = screen.grab(found.x, found.y, found.width, found.height)
         ctx.set_output("screenshot", base64.b64encode(png(image)).decode())
@@ -274,13 +273,12 @@ class LaunchApp(NodeType):
                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                        env={**os.environ, "DISPLAY": screen.name})
         except (OSError, ValueError) as exc:
-            ctx.error(f"cannot start {path!r}: {exc}")
-            ctx.activate("exec_error")
+            routed(ctx, "exec_error", type(exc)(f"cannot start {path!r}: {exc}"))
             return
         await ctx.sleep(max(wait_ms, 0) / 1000)
         if process.poll() not in (None, 0):
-            ctx.error(f"{path!r} exited with status {process.returncode} within {wait_ms} ms")
-            ctx.activate("exec_error")
+            routed(ctx, "exec_error", RuntimeError(f"{path!r} exited with status {process.returncode} within "
+                                                   f"{wait_ms} ms"))
             return
         ctx.set_output("pid", process.pid)
         ctx.activate("exec_out")

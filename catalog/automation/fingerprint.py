@@ -216,6 +216,8 @@ class FromJson(NodeType):
             fingerprint = ElementFingerprint.model_validate_json(json)
         except ValidationError as error:
             problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or '(root)'}: {e['msg']}" for e in error.errors())
+            if not ctx.is_wired("exec_error"):  # a board must not go on past a failure nothing handles
+                raise ValueError(f"input 'json' is not an element fingerprint: {problems}") from None
             ctx.set_output("error_message", f"not an element fingerprint: {problems}")
             ctx.activate("exec_error")
             return

@@ -120,3 +120,11 @@ async def automation_stop_session(ctx: Context, session: SessionIn) -> None:
     live = live_session(ctx, session)
     ctx.cache.pop((KIND, session.session_ref), None)
     await live.close()
+
+
+def routed(ctx: Context, pin: str, exc: Exception) -> None:
+    """Fire the node's own error output `pin` with `exc` logged when it is wired; else fail the node with it."""
+    if not ctx.is_wired(pin):
+        raise exc
+    ctx.error(str(exc))
+    ctx.activate(pin)
