@@ -199,8 +199,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"{args.board}: the board has {len(problems)} problem(s); see `flowlike validate`:", file=sys.stderr)
         print(format_problems(board, problems), file=sys.stderr)
 
-    # placeholder nodes (keys no installed pack provides) stop only a run that would reach one: start_run says
-    if any(problem.code != "unknown-node-type" for problem in problems):
+    # placeholder nodes (keys no installed pack provides) and required inputs left empty stop only a run that would
+    # reach them (imported Flow-Like boards often have both off the path of the run): start_run says
+    if any(problem.code not in ("unknown-node-type", "required-input-empty") for problem in problems):
         show_problems()
         return EXIT_BAD_INPUT
     variables = dict(parse_var(board, text) for text in args.var)

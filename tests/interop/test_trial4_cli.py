@@ -77,3 +77,17 @@ def test_an_app_manifest_given_to_run_says_to_give_a_board(tmp_path, capsys):
     path.write_bytes(formats.write_app("app", ["b1", "b2"]))
     assert main(["run", str(path)]) == 2
     assert "an app manifest listing 2 board(s), not a board; give one of its .board files" in capsys.readouterr().err
+
+
+def test_an_empty_required_input_off_the_path_of_the_run_does_not_stop_it(tmp_path, capsys):
+    """Flow-Like boards often have nodes whose inputs are filled only when used; a run that never reaches them
+    goes ahead, one that would reach them is refused before anything runs, naming node and input."""
+    fl = fresh()
+    fl["nodes"]["pack-data"]["pins"]["pack-data.name"]["default_value"] = None
+    path = tmp_path / "empty.board"
+    path.write_bytes(board_bytes(fl))
+    assert main(["run", str(path), "--start", "start"]) == 0
+    assert "Success: board 'Trial four'" in capsys.readouterr().out
+    assert main(["run", str(path), "--start", "offline"]) == 2
+    err = capsys.readouterr().err
+    assert "[required-input-empty] input 'name' of 'Open Local Db' (pack-data) is required" in err

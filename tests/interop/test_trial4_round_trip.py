@@ -16,6 +16,7 @@ from trial4_boards import FLOWLIKE_ONLY_NODE, MISSING, PACK_NODES, VARIABLES, fr
 
 from flowlike_core import Board
 from flowlike_core.interop import export_board, open_board
+from flowlike_core.interop.api import clipboard_board
 from flowlike_core.interop.formats import read_document, write_board
 from flowlike_core.interop.mapping import board_to_flowlike
 
@@ -189,3 +190,16 @@ def test_variables_of_every_type_keep_their_defaults(imported):
         assert (variable.name, variable.data_type.value, variable.value_type.value) == (name, data_type, value_type)
         assert variable.default_value == default and variable.secret == extra.get("secret", False)
     assert board.variables["v-person"].schema_["required"] == ["name"]
+
+
+def test_the_clipboard_carries_nodes_wires_layers_comments_and_the_nodes_we_lack(registry):
+    fl = fresh()
+    copied = {"nodes": list(fl["nodes"].values()), "comments": list(fl["comments"].values()),
+              "layers": list(fl["layers"].values()), "variables": list(fl["variables"].values()),
+              "cursor_position": [10, 20]}
+    board, report = clipboard_board(json.dumps(copied), registry)
+    direct, _ = open_board(json.dumps(fl).encode(), registry)
+    assert report.format == "Flow-Like clipboard" and {e.node_id for e in report.placeholders} == set(MISSING)
+    assert {c.key() for c in board.connections} == {c.key() for c in direct.connections}
+    assert board.nodes["n-acme"] == direct.nodes["n-acme"] and board.layers == direct.layers
+    assert board.comments == direct.comments and board.variables == direct.variables
