@@ -8,10 +8,15 @@ else reaching a model-typed input is validated too (a model's own validators may
 the node naming the node, the pin and what is wrong; None passes, as everywhere. The plan decides once per input
 pin whether a conversion can be needed (`struct_shaper`); pins typed otherwise (Generic included: a model stays a
 model there) cost nothing.
+
+Date pins are shaped alike: Date is one pin type for `datetime.date` and `datetime.datetime`, and a default read
+from a board file, `--var` text or a node's output may be either. A node typing an input `date` gets a date (a
+datetime's day), one typing it `datetime` a datetime (a date at midnight); ISO text is read as such.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import types
 import typing
 from collections.abc import Callable
@@ -30,15 +35,15 @@ class StructShapeError(ValueError):
 
 
 def struct_shape(hint: Any) -> type | None:
-    """`dict` or the pydantic model a Struct input's type hint declares (through `Annotated` and `| None`); None
-    for every other hint."""
+    """`dict` or the pydantic model a Struct input's type hint declares, `date` or `datetime` a Date input's
+    (through `Annotated` and `| None`); None for every other hint."""
     origin = typing.get_origin(hint)
     if origin is typing.Annotated:
         return struct_shape(typing.get_args(hint)[0])
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(hint) if a is not type(None)]
         return struct_shape(args[0]) if len(args) == 1 else None
-    if hint is dict or isinstance(hint, type) and issubclass(hint, BaseModel):
+    if hint is dict or hint is dt.date or hint is dt.datetime or isinstance(hint, type) and issubclass(hint, BaseModel):
         return hint
     return None
 
@@ -46,6 +51,8 @@ def struct_shape(hint: Any) -> type | None:
 def struct_shaper(shape: type, source: Pin | None, node: str, pin: str) -> Shaper | None:
     """What turns the value reaching input `pin` of `node` (its label) into `shape`, given the output wired there
     (None: the input's own default, JSON-native); None when no value that can arrive needs it."""
+    if shape is dt.date or shape is dt.datetime:
+        return _to_date(shape, node, pin)
     if source is not None and source.data_type not in (DataType.STRUCT, DataType.GENERIC):
         return None
     if shape is dict:
@@ -55,6 +62,25 @@ def struct_shaper(shape: type, source: Pin | None, node: str, pin: str) -> Shape
 
 def _to_dict(value: Any) -> Any:
     return value.model_dump() if isinstance(value, BaseModel) else value
+
+
+def _to_date(shape: type[dt.date], node: str, pin: str) -> Shaper:
+    wanted = "a date" if shape is dt.date else "a datetime"
+
+    def to_date(value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                value = dt.datetime.fromisoformat(value)
+            except ValueError:
+                raise StructShapeError(f"node {node}: input {pin!r} needs {wanted}, got {value!r} (not an ISO "
+                                       f"date or time)") from None
+        if shape is dt.date and isinstance(value, dt.datetime):
+            return value.date()
+        if shape is dt.datetime and isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return dt.datetime.combine(value, dt.time())
+        return value
+
+    return to_date
 
 
 def _to_model(model: type[BaseModel], node: str, pin: str) -> Shaper:
