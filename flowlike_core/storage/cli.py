@@ -66,7 +66,7 @@ def run_runs_command(args: argparse.Namespace) -> int:
         return 0
     try:
         records = storage.runs.query(board=args.board, status=args.status, since=args.since, until=args.until,
-                                     level=args.level, limit=args.limit)
+                                     level=args.level, limit=args.limit, tables=False)
     except ImportError as exc:
         raise StorageError(f"the run history needs the vectors extra: pip install 'flowlike-nb[vectors]' "
                            f"(missing: {exc.name or exc})") from exc

@@ -9,6 +9,10 @@ them, and a process killed between the commit and the clean-up loses nothing. Ea
 own key (its run id), so appends never contend; it is written atomically and fsynced before `append`
 returns. Temporary files a killed append left behind are not records: listings skip them and a fold
 removes them once they are old.
+
+A run whose result is a pyarrow Table keeps it as a table: Parquet, content-addressed under `history/tables/`
+(secret values redacted, as everywhere in a record), the record's result naming it (`TABLE_RESULT`); reading
+the run back gives the Table again.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import sys
 import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -23,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from flowlike_core.board import LogLevel
 from flowlike_core.errors import StorageError
 from flowlike_core.run import LEVEL_ORDER, Run, RunRecord, RunStatus
+from flowlike_core.storage.blobs import BlobRef, BlobStore
 from flowlike_core.storage.bucket import Bucket, revision_of
 from flowlike_core.storage.lance import connect, lance_uri
 
@@ -33,6 +39,9 @@ TABLE = "runs"
 FOLD_EVERY = 100
 COMPACT_EVERY = 20
 """Folds between compactions, which merge the table's small fragments so that queries stay fast."""
+TABLE_RESULT = "arrow_table"
+"""A record's result `{"arrow_table": <BlobRef of its Parquet>, "rows": n, "columns": [...]}` is a pyarrow Table."""
+PARQUET = "application/vnd.apache.parquet"
 
 
 def _schema() -> pa.Schema:
@@ -61,6 +70,18 @@ def _row(record: RunRecord, app: str) -> dict[str, Any]:
     }
 
 
+def _is_table(value: Any) -> bool:
+    pyarrow = sys.modules.get("pyarrow")  # not imported: the value cannot be a Table
+    return pyarrow is not None and isinstance(value, pyarrow.Table)
+
+
+def _table_ref(result: Any) -> BlobRef | None:
+    """The Parquet blob a record's result stands for, if it is a table's."""
+    if isinstance(result, dict) and set(result) == {TABLE_RESULT, "rows", "columns"}:
+        return BlobRef.model_validate(result[TABLE_RESULT])
+    return None
+
+
 def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -79,6 +100,7 @@ class RunHistory:
         self.key = key
         self.uri = lance_uri(bucket, key)
         self.pending = f"{key}/pending"
+        self.tables = BlobStore(bucket, f"{key}/tables")
         self._options = options or {}
         self._table: Any = None
         self._unfolded = 0
@@ -104,6 +126,8 @@ class RunHistory:
     def append(self, run: Run | RunRecord, app: str = "") -> RunRecord:
         """Persist one run (a live `Run` is redacted of secret values first); returns the stored record."""
         record = redacted_record(run) if isinstance(run, Run) else run
+        if isinstance(run, Run) and _is_table(run.result):
+            record = record.model_copy(update={"result": self._keep_table(run)})
         row = json.dumps(_row(record, app)).encode("utf-8")
         self.bucket.write(f"{self.pending}/{revision_of(record.id.encode())}.json", row)
         with self._lock:
@@ -112,6 +136,30 @@ class RunHistory:
         if due:
             self.fold()
         return record
+
+    def _keep_table(self, run: Run) -> dict[str, Any]:
+        """The run's Table result as Parquet in the content bucket (its secrets redacted); what the record keeps."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = run.result
+        if run.redactor:
+            table = pa.Table.from_pylist(run.redactor.value(table.to_pylist()), schema=table.schema)
+        sink = pa.BufferOutputStream()
+        pq.write_table(table, sink)
+        ref = self.tables.put(sink.getvalue().to_pybytes(), PARQUET)
+        return {TABLE_RESULT: ref.model_dump(), "rows": table.num_rows, "columns": table.column_names}
+
+    def _read(self, text: str, tables: bool) -> RunRecord:
+        """A stored record; with `tables`, a result kept as Parquet comes back as the pyarrow Table."""
+        record = RunRecord.model_validate_json(text)
+        ref = _table_ref(record.result) if tables else None
+        if ref is None:
+            return record
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        return record.model_copy(update={"result": pq.read_table(pa.BufferReader(self.tables.get(ref)))})
 
     def append_many(self, records: Iterable[RunRecord], app: str = "") -> None:
         """Persist several records in one commit (imports, tests, benchmarks)."""
@@ -157,9 +205,11 @@ class RunHistory:
         level: LogLevel | str | None = None,
         app: str | None = None,
         limit: int | None = 100,
+        tables: bool = True,
     ) -> list[RunRecord]:
         """Runs, newest first. `board` matches a board name or id; `level` keeps runs that logged at that
-        level or above; `since`/`until` bound the start time (datetimes, or seconds since the epoch)."""
+        level or above; `since`/`until` bound the start time (datetimes, or seconds since the epoch). A result
+        kept as Parquet comes back as its pyarrow Table, or with `tables=False` as the JSON naming it."""
         where = self.where(board=board, status=status, since=since, until=until, level=level, app=app)
         if limit is not None and limit <= 0:
             return []
@@ -171,14 +221,15 @@ class RunHistory:
             return []
         rows = self._select(f"id IN ({', '.join(_quote(i) for i in ids)})", ["id", "record"])
         by_id = dict(zip(rows["id"].to_pylist(), rows["record"].to_pylist(), strict=True))
-        return [RunRecord.model_validate_json(by_id[i]) for i in ids]
+        return [self._read(by_id[i], tables) for i in ids]
 
-    def get(self, run_id: str) -> RunRecord:
+    def get(self, run_id: str, tables: bool = True) -> RunRecord:
+        """One run by id (`tables` as for `query`)."""
         self.fold()
         rows = self._select(f"id = {_quote(run_id)}", ["record"])["record"].to_pylist()
         if not rows:
             raise KeyError(f"no run {run_id!r} in the run history at {self.uri}")
-        return RunRecord.model_validate_json(rows[0])
+        return self._read(rows[0], tables)
 
     def count(self, **filters: Any) -> int:
         self.fold()

@@ -1,17 +1,21 @@
 """Run history: one answer to "does this store answer, and has it a run history", shared by `flowlike runs` and
-`flowlike run --store`."""
+`flowlike run --store`; a pyarrow Table result is kept as a table (Parquet) and comes back as one."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from test_history import board_saying
 
+import flowlike_nb as fnb
 from flowlike_core import Registry
 from flowlike_core.cli import main
 from flowlike_core.errors import StorageError
 from flowlike_core.storage import Storage, StorageConfig
+from flowlike_core.storage.history import TABLE_RESULT
 
 UNREACHABLE = "s3://flowlike-no-such-bucket/trial4"
 
@@ -46,3 +50,46 @@ def test_a_store_that_does_not_answer_is_one_error_for_both_commands(no_aws_cred
     assert len(listing) == 1
     assert listing[0].startswith(f"flowlike: error: cannot reach the run history in {UNREACHABLE}/")
     assert running[-1] == f"{listing[0]}; fix --store or pass --no-history"
+
+
+@fnb.node
+def trial4_people(secret: str = "") -> pa.Table:
+    """A small table with the secret in one cell."""
+    return pa.table({"n": [1, 2, 3], "who": ["ann", secret, "bob"]})
+
+
+def people_board() -> fnb.Board:
+    board = fnb.Board("people")
+    board.variable("token", str, "sk-live-4f9a2b", secret=True)
+    start = board.add("events_simple", "start")
+    token = board.add("variable_get", "token", var_ref="token")
+    people = board.add("trial4_people", "people")
+    done = board.add("events_generic_return_result", "return")
+    start.outputs.exec_out >> done.inputs.exec_in
+    token.outputs.value_ref >> people.inputs.secret
+    people.outputs.result >> done.inputs.response
+    return board
+
+
+def test_a_table_result_is_kept_as_a_table(store: Storage) -> None:
+    run = people_board().run()
+    assert isinstance(run.result, pa.Table)
+    store.record(run.core)
+    expected = pa.table({"n": [1, 2, 3], "who": ["ann", "***", "bob"]})
+    for record in (store.runs.get(run.id), store.runs.query(board="people")[0]):
+        assert isinstance(record.result, pa.Table) and record.result.equals(expected), "read back as the table"
+    stored = store.runs.get(run.id, tables=False).result
+    assert stored["rows"] == 3 and stored["columns"] == ["n", "who"]
+    assert store.content.exists(f"history/tables/{stored[TABLE_RESULT]['key'][:2]}/{stored[TABLE_RESULT]['key']}")
+    assert b"sk-live-4f9a2b" not in store.runs.tables.get(stored[TABLE_RESULT]["key"]), "secrets redacted"
+
+
+@pytest.mark.parametrize("store", ["local"], indirect=True)
+def test_runs_json_shows_a_table_result_as_its_reference(store: Storage, capsys: pytest.CaptureFixture[str]) -> None:
+    run = people_board().run()
+    store.record(run.core)
+    root = str(Path(store.config.content_url).parent)
+    assert main(["runs", "--store", root, "--json"]) == 0
+    [record] = json.loads(capsys.readouterr().out)
+    assert record["result"]["rows"] == 3
+    assert record["result"][TABLE_RESULT]["media_type"] == "application/vnd.apache.parquet"
