@@ -3,19 +3,32 @@
 from __future__ import annotations
 
 import difflib
+import importlib
+import inspect
+import os
 import re
 import threading
+import traceback
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
 from types import ModuleType
 
 from flowlike_core import pack_index
+from flowlike_core.board import PinDirection
 from flowlike_core.errors import UnknownNodeError
-from flowlike_core.node import NodeType
+from flowlike_core.node import NodeType, PinSpec
 from flowlike_core.policy import Capability
+from flowlike_core.types import DataType, ValueType, fits, to_json_native
 
 ENTRY_POINT_GROUP = "flowlike.packs"
+KEY = re.compile(r"[a-z0-9_]+")
+"""What a catalog key is made of (Flow-Like's keys, `int_clamp`): it is what board files store."""
+
+
+class PackWarning(UserWarning):
+    """An installed pack, or one of its node types, left out of the registry (the message says which and why)."""
 
 
 @dataclass
@@ -37,7 +50,16 @@ class Pack:
     nodes: list[type[NodeType]] = field(init=False)
 
     def __post_init__(self) -> None:
+        """Collect and check the node types: a mistake in one fails here, when the pack is built, naming the type
+        and where it is defined, not later in a board that uses it."""
         self.nodes = [node_type for module in self.modules for node_type in collect(module, self.category)]
+        keys: dict[str, type[NodeType]] = {}
+        for node_type in self.nodes:
+            check_node_type(node_type, pack=self.name)
+            other = keys.setdefault(node_type.name, node_type)
+            if other is not node_type:
+                raise TypeError(f"pack {self.name!r} defines node type {node_type.name!r} twice: in "
+                                f"{defined_at(other)} and in {defined_at(node_type)}; give one another key")
 
 
 def collect(module: ModuleType, category: str = "") -> list[type[NodeType]]:
@@ -47,6 +69,10 @@ def collect(module: ModuleType, category: str = "") -> list[type[NodeType]]:
     cacheable = getattr(module, "CACHEABLE", None)
     found: list[type[NodeType]] = []
     for value in vars(module).values():
+        if isinstance(value, type) and issubclass(value, NodeType) and value.__module__ == module.__name__ \
+                and "pins" in vars(value) and not hasattr(value, "name"):
+            raise TypeError(f"{defined_at(value)}: class {value.__qualname__} declares pins but no name (its "
+                            f"catalog key), so it is no node type; name it, or drop its pins if it is a base class")
         if (isinstance(value, type) and issubclass(value, NodeType) and value.__module__ == module.__name__
                 and hasattr(value, "name") and value not in found):
             if not value.category:
@@ -59,21 +85,106 @@ def collect(module: ModuleType, category: str = "") -> list[type[NodeType]]:
     return found
 
 
+def defined_at(node_type: type[NodeType]) -> str:
+    """Where a node type's code is: `file:line` of its function (function form) or class."""
+    code = getattr(getattr(node_type, "func", None), "__code__", None)
+    try:
+        if code is not None:
+            return f"{code.co_filename}:{code.co_firstlineno}"
+        return f"{inspect.getsourcefile(node_type)}:{inspect.getsourcelines(node_type)[1]}"
+    except (OSError, TypeError):
+        return f"module {node_type.__module__}"
+
+
+def check_node_type(node_type: type[NodeType], pack: str = "") -> None:
+    """Refuse a node type a board could not use as declared, with every reason at once and where the type is:
+    a key that is not snake_case, two pins of one name that are no variadic group, a default with no JSON form
+    (board files keep defaults) or outside its type, range or valid values, metadata that is not text."""
+    specs = node_type.pin_specs()
+    problems = [f"pin {spec.name!r}: {problem}" for spec in specs for problem in _pin_problems(spec)]
+    key = getattr(node_type, "name", None)
+    if not isinstance(key, str) or not KEY.fullmatch(key):
+        problems.insert(0, f"its key {key!r} is not snake_case (lowercase letters, digits, _): board files store "
+                           f"it; give name='my_node' (the title is friendly_name)")
+    problems += _name_clashes(node_type, specs)
+    if problems:
+        shipped = f" of pack {pack!r}" if pack else ""
+        raise TypeError(f"node type {key!r}{shipped} ({defined_at(node_type)}): " + "; ".join(problems))
+
+
+def _pin_problems(spec: PinSpec) -> list[str]:
+    problems = []
+    if not isinstance(spec.friendly_name, str) or not isinstance(spec.description, str):
+        problems.append(f"its friendly name {spec.friendly_name!r} and description {spec.description!r} must be "
+                        f"text (Pin's first argument is the friendly name; a range is Pin(range=(0, 100)))")
+    options = spec.options
+    if options is not None and (options.range or options.step) and spec.data_type not in (DataType.INTEGER,
+                                                                                          DataType.FLOAT):
+        problems.append(f"range and step are for Integer and Float pins, not {spec.data_type.value}")
+    if spec.direction is not PinDirection.INPUT or spec.default is None:
+        return problems
+    try:
+        default = to_json_native(spec.default, strict=True)
+    except TypeError as exc:
+        return [*problems, f"its default {spec.default!r} cannot be saved in a board file ({exc}); leave the "
+                           f"default out (= None) and bring such a value by a wire or a variable"]
+    if not fits(default, spec.data_type, spec.value_type):
+        problems.append(f"its default {spec.default!r} does not fit its type {_label(spec)}")
+    elif options is not None and spec.value_type is ValueType.NORMAL:
+        if options.valid_values is not None and default not in options.valid_values:
+            problems.append(f"its default {default!r} is not one of its valid values {options.valid_values!r}")
+        if options.range and isinstance(default, int | float) and not options.range[0] <= default <= options.range[1]:
+            problems.append(f"its default {default!r} is outside its range {tuple(options.range)!r}")
+    return problems
+
+
+def _name_clashes(node_type: type[NodeType], specs: tuple[PinSpec, ...]) -> list[str]:
+    """Pins of one direction share a name only as a variadic group (one type); a function's parameters and
+    outputs never do."""
+    problems = []
+    seen: dict[tuple[str, PinDirection], PinSpec] = {}
+    for spec in specs:
+        first = seen.setdefault((spec.name, spec.direction), spec)
+        if (first.data_type, first.value_type) != (spec.data_type, spec.value_type):
+            problems.append(f"two {spec.direction.value.lower()}s are named {spec.name!r} ({_label(first)} and "
+                            f"{_label(spec)}); rename one (Annotated[..., Pin(name='other')])")
+    if getattr(node_type, "func", None) is None:
+        return problems
+    for names, what in ((node_type.outputs, "outputs"), ([pin for _, pin in node_type.keywords], "inputs")):
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:
+            problems.append(f"two {what} are named {', '.join(map(repr, twice))}; rename one (Pin(name='other'))")
+    return problems
+
+
+def _label(spec: PinSpec) -> str:
+    if spec.value_type is ValueType.NORMAL:
+        return spec.data_type.value
+    return f"{spec.value_type.value}<{spec.data_type.value}>"
+
+
 class Registry:
     """Node types by catalog key. Packs given as entry points load on demand: the first lookup of a key that no
     loaded pack has loads the pack the pack index names for it (`flowlike_core.pack_index`), then the others one
     by one (std first) until one has it; listing loads them all. A board that uses std nodes alone never pays for
-    importing the domain packs, nor one with a web node for the packs before web."""
+    importing the domain packs, nor one with a web node for the packs before web.
+
+    Installed packs never break one another: a pack that fails to load is left out with a `PackWarning` (and
+    named when a key is unknown, in `failures`), and a key two packs define belongs to the first in load order
+    (std first), whichever loaded first, the other's type left out with a `PackWarning`."""
 
     def __init__(self, packs: Iterable[Pack] = (), entries: Iterable[EntryPoint] = ()) -> None:
         self._types: dict[str, type[NodeType]] = {}
         self._entries = sorted(entries, key=lambda e: (e.name != "std", e.name))
         self._installed = list(self._entries)
+        self._rank = {entry.name: rank for rank, entry in enumerate(self._entries)}
         self._hints: dict[str, str] | None = None
         """Key -> the entry point of the pack that had it when the index was made; read at the first miss."""
-        self._provided: dict[str, list[str]] = {}
-        """Keys of each entry-point pack loaded so far (what the index is made of once every pack is loaded)."""
-        self._loading = threading.Lock()
+        self._owners: dict[str, str] = {}
+        """Key -> the entry point of the pack whose type has it (what the index is made of once all have loaded)."""
+        self.failures: dict[str, str] = {}
+        """Entry point -> why that installed pack could not be loaded."""
+        self._loading = threading.RLock()
         self.generation = 0
         """Moves on with every registration, so that compiled plans see redefined node types."""
         for pack in packs:
@@ -83,23 +194,58 @@ class Registry:
         """Load pending entry-point packs, stopping early once one provides the key `until`."""
         with self._loading:
             if until is not None and until not in self._types:
-                if self._hints is None:
-                    self._hints = pack_index.read(self._installed)
-                hinted = next((e for e in self._entries if e.name == self._hints.get(until)), None)
+                hinted = self._pending(self._read_hints().get(until))
                 if hinted is not None:
                     self._load_entry(hinted)
             while self._entries and (until is None or until not in self._types):
                 self._load_entry(self._entries[0])
 
+    def _read_hints(self) -> dict[str, str]:
+        if self._hints is None:
+            self._hints = pack_index.read(self._installed)
+        return self._hints
+
+    def _pending(self, name: str | None) -> EntryPoint | None:
+        return next((entry for entry in self._entries if entry.name == name), None)
+
     def _load_entry(self, entry: EntryPoint) -> None:
         self._entries.remove(entry)
-        pack = load_pack(entry)
-        self.add_pack(pack)
-        self._provided[entry.name] = [node_type.name for node_type in pack.nodes]
-        if not self._entries:
-            found = {key: name for name, keys in self._provided.items() for key in keys}
-            if found != (self._hints if self._hints is not None else pack_index.read(self._installed)):
-                pack_index.write(self._installed, self._provided)
+        try:
+            pack = load_pack(entry)
+        except Exception as exc:  # a third party's broken pack: the others and their boards still work
+            self.failures[entry.name] = load_failure(entry, exc)
+            warnings.warn(self.failures[entry.name], PackWarning, stacklevel=2)
+        else:
+            for node_type in pack.nodes:
+                self._add_installed(entry.name, pack, node_type)
+        if not self._entries and not self.failures and self._owners != self._read_hints():
+            keys: dict[str, list[str]] = {entry.name: [] for entry in self._installed}
+            for key, owner in self._owners.items():
+                keys[owner].append(key)
+            pack_index.write(self._installed, keys)
+
+    def _add_installed(self, name: str, pack: Pack, node_type: type[NodeType]) -> None:
+        """Register a type of an installed pack, unless a pack first in load order has its key (loaded first if the
+        index says it has the key, so which type a key gives never depends on which board asked first)."""
+        key = node_type.name
+        rival = self._pending(self._read_hints().get(key))
+        if rival is not None and rival.name != name and self._rank[rival.name] < self._rank[name]:
+            self._load_entry(rival)
+        holder = self._owners.get(key)
+        if holder is not None and holder != name:
+            winner, loser = (holder, name) if self._rank[holder] < self._rank[name] else (name, holder)
+            dropped = node_type if winner == holder else self._types[key]
+            warnings.warn(f"pack {loser!r} also defines node type {key!r} ({defined_at(dropped)}), which pack "
+                          f"{winner!r} provides: boards get {winner!r}'s; give the other type another key "
+                          f"(@node(name=...))", PackWarning, stacklevel=2)
+            if winner == holder:
+                return
+        if not (isinstance(node_type.description, str) and node_type.description.strip()):
+            warnings.warn(f"node type {key!r} of pack {name!r} ({defined_at(node_type)}) has no description, which "
+                          f"the palette and `flowlike catalog` show: give the function a docstring (a class: "
+                          f"description = '...')", PackWarning, stacklevel=2)
+        self.register(node_type, pack=pack.name, replace=True, version=pack.version)
+        self._owners[key] = name
 
     def register(self, node_type: type[NodeType], *, pack: str = "", replace: bool = False,
                  version: str = "") -> type[NodeType]:
@@ -131,8 +277,9 @@ class Registry:
         alike = difflib.get_close_matches(key, list(self._types), n=3, cutoff=0.75)
         if alike:
             return f"did you mean {' or '.join(map(repr, alike))}?"
+        failed = "".join(f"; {failure}" for failure in self.failures.values())
         return ("a type defined in code (@node, @fnb.node) exists once that code has run in this process; "
-                "`flowlike catalog --search WORDS` lists the installed ones")
+                f"`flowlike catalog --search WORDS` lists the installed ones{failed}")
 
     def __contains__(self, key: object) -> bool:
         if key not in self._types and self._entries and isinstance(key, str):
@@ -173,6 +320,21 @@ def load_pack(entry: EntryPoint) -> Pack:
     if not pack.version and entry.dist is not None:
         pack.version = entry.dist.version
     return pack
+
+
+def load_failure(entry: EntryPoint, exc: Exception) -> str:
+    """What went wrong loading an installed pack, and where: the last line of the pack's own code it ran."""
+    where = ""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if not f.filename.startswith(("<", os.path.dirname(__file__), os.path.dirname(importlib.__file__)))]
+    if frames:  # the first is the pack's module; its package's files are the pack's code
+        first = frames[0].filename
+        root = os.path.dirname(first) + os.sep if first.endswith("__init__.py") else first
+        frame = [f for f in frames if f.filename == first or f.filename.startswith(root)][-1]
+        where = f" at {frame.filename}:{frame.lineno}"
+    shipped = f", distribution {entry.dist.name} {entry.dist.version}" if entry.dist is not None else ""
+    return (f"pack {entry.name!r} ({entry.value}{shipped}) could not be loaded, so its node types are missing: "
+            f"{type(exc).__name__}: {exc}{where}")
 
 
 def installed_packs() -> list[Pack]:
