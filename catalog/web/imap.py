@@ -24,6 +24,7 @@ from flowlike_catalog.web.mail import (
     parse,
     schema,
     session,
+    text,
 )
 
 from flowlike_core import Context, Pin, node
@@ -227,7 +228,7 @@ async def email_imap_connect(
             client.login(username, password)
         except imaplib.IMAP4.error as exc:
             client.shutdown()
-            raise PermissionError(f"IMAP login as {username!r} at {host}:{port} failed: {exc}") from None
+            raise PermissionError(f"IMAP login as {username!r} at {host}:{port} failed: {text(exc)}") from None
         return client
 
     connection = ImapConnection(id=uuid.uuid4().hex)

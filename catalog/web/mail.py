@@ -30,16 +30,32 @@ def check_encryption(encryption: str) -> None:
 def mail_client(kind: str, tls: Callable[..., Any], plain: Callable[..., Any], host: str, port: int, encryption: str,
                 timeout: float, errors: tuple[type[Exception], ...] = (OSError,)) -> Any:
     """An imaplib or smtplib client of the server: `tls` (its SSL class) for Tls, else `plain`, upgraded for
-    StartTls; ConnectionError, naming the `kind` of server, when it cannot be reached (one of `errors`)."""
+    StartTls; ConnectionError, naming the `kind` of server, when it cannot be reached (one of `errors`), when it
+    does not speak TLS on that port, or when it refuses StartTls."""
+    import ssl
+
+    where = f"{kind} server {host}:{port}"
     try:
-        if encryption == "Tls":
-            return tls(host, port, timeout=timeout)
-        client = plain(host, port, timeout=timeout)
-        if encryption == "StartTls":
-            client.starttls()
-        return client
+        client = tls(host, port, timeout=timeout) if encryption == "Tls" else plain(host, port, timeout=timeout)
+    except ssl.SSLError as exc:
+        raise ConnectionError(f"{where} answered, but no TLS connection came about ({exc.reason or exc}): does it "
+                              f"take Tls on this port, or StartTls or Plain?") from None
     except errors as exc:
-        raise ConnectionError(f"cannot reach {kind} server {host}:{port}: {exc}") from None
+        raise ConnectionError(f"cannot reach {where}: {exc}") from None
+    if encryption == "StartTls":
+        try:
+            client.starttls()
+        except Exception as exc:  # imaplib and smtplib each raise their own kinds when the server has no STARTTLS
+            client.sock.close()
+            raise ConnectionError(f"StartTls with {where} failed ({text(exc)}): use Tls (on its TLS port) or "
+                                  f"Plain (local servers only)") from None
+    return client
+
+
+def text(exc: Exception) -> str:
+    """An imaplib or smtplib error's message: imaplib's carry the server's answer as bytes."""
+    detail = exc.args[0] if len(exc.args) == 1 else exc
+    return detail.decode("utf-8", "replace") if isinstance(detail, bytes) else str(detail)
 
 
 class ImapConnection(BaseModel):
