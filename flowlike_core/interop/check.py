@@ -20,6 +20,9 @@ _NAMES = {str: "text", int: "an integer", float: "a number", dict: "an object", 
 class _Checker:
     def __init__(self, source: str) -> None:
         self.source = source
+        self.pin_owners: dict[str, tuple[str, str]] = {}
+        """The node (id, where) each pin id was seen on: a wire names a pin by id alone, so one id on the pins of
+        two nodes is ambiguous (one node listed twice, on the board and in its layer, is not)."""
 
     def fail(self, where: str, what: str) -> None:
         raise BoardFileError(f"{self.source}: {where}: {what}")
@@ -78,6 +81,9 @@ class _Checker:
         self.point(node, "coordinates", where)
         for pin_id, pin in self.table(node, "pins", f"{where}.").items():
             at = f"{where}.pins[{pin_id!r}]"
+            owner_id, owner = self.pin_owners.setdefault(pin_id, (node["id"], where))
+            if owner_id != node["id"]:
+                self.fail(at, f"the pin id is also the id of a pin of {owner}: a wire to it would be ambiguous")
             self.field(pin, "name", at, (str,), required=True)
             self.enum(pin, "pin_type", at, "PinType")
             self.typed(pin, at)

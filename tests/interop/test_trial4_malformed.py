@@ -56,6 +56,10 @@ BROKEN: dict[str, tuple[Edit, str]] = {
                                 "comments['c-text'].width: an integer or a number was expected, found str 'wide'"),
     "a layer that is null": (lambda b: b["layers"].update({"l-body": None}),
                              "layers['l-body']: an object was expected, found null"),
+    "one pin id on two nodes": (lambda b: b["nodes"]["say"]["pins"].update({"hello.message": {
+        **pin(b, "say", "message"), "id": "hello.message"}}),
+                                "nodes['say'].pins['hello.message']: the pin id is also the id of a pin of "
+                                "nodes['hello']: a wire to it would be ambiguous"),
     "a version as text": (lambda b: b.update(version="1.2"),
                           "board.version: [major, minor, patch] was expected, found '1.2'"),
 }
@@ -119,3 +123,10 @@ def test_a_board_whose_protobuf_is_damaged_names_the_message_and_field(registry)
     bad = payload + b"\x22" + bytes([len(node) + 6]) + b"\x0a\x02n1\x12" + bytes([len(node) + 4]) + node
     with pytest.raises(BoardFileError, match=r"<bytes>: the LZ4 payload is neither a Flow-Like board nor an app"):
         open_board(formats.compress(bad), registry)
+
+
+def test_a_node_listed_on_the_board_and_in_its_layer_is_one_node(registry):
+    board = fresh()
+    board["layers"]["l-body"]["nodes"] = {"say": json.loads(json.dumps(board["nodes"]["say"]))}
+    imported, _ = open_board(json.dumps(board).encode(), registry)
+    assert imported.nodes["say"].layer == "l-body" and imported.layers["l-body"].nodes == ["say"]
