@@ -15,6 +15,7 @@ entry point; the parsers they add set `handler=fn(args) -> int` with `set_defaul
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import importlib
 import json
 import os
@@ -79,12 +80,23 @@ def parse_value(board: Board, name: str, text: str) -> Any:
     The one reading of `flowlike run --var`, `flowlike notebook -p` and `%flowlike run --var`."""
     variable = board.lookup_variable(name)
     if variable.data_type in TEXT_TYPES and variable.value_type is ValueType.NORMAL:
+        if variable.data_type is DataType.DATE and not _is_iso(text):
+            raise BadInput(f"{name}={text}: not a Normal<Date> value (an ISO date or time: 2024-05-06, "
+                           f"2024-05-06T12:30)")
         return text
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise BadInput(f"{name}={text}: not a {variable.value_type.value}<{variable.data_type.value}> "
                        f"value (read as JSON: {exc.msg})") from exc
+
+
+def _is_iso(text: str) -> bool:
+    try:
+        dt.datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 class RunReporter(Listener):

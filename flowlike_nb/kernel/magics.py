@@ -1,6 +1,7 @@
 """`%load_ext flowlike_nb`: the `%flowlike` line magic.
 
-    %flowlike load boards/etl.board.json --as etl        # a handle in `etl` (shown as a picture)
+    %flowlike load boards/etl.board.json --as etl        # a handle in `etl` (shown as a picture; without --as:
+                                                         # the file's name, made a Python name)
     %flowlike run etl --var rows=1000 --bind summary.result=stats
     %flowlike show etl                                   # the picture again
     %flowlike code etl                                   # the cell that rebuilds it
@@ -12,6 +13,8 @@ A board is a notebook variable (a handle or an engine Board) or a board file pat
 from __future__ import annotations
 
 import argparse
+import keyword
+import re
 import shlex
 from pathlib import Path
 from typing import Any
@@ -60,6 +63,17 @@ def resolve(board: str) -> Board:
     raise BoardError(f"%flowlike: {board!r} is neither a notebook variable holding a board nor a board file")
 
 
+def _python_name(name: str) -> bool:
+    return name.isidentifier() and not keyword.iskeyword(name)
+
+
+def variable_name(path: str) -> str:
+    """The notebook variable `%flowlike load` puts a board file in, from its name: what Python cannot have in a name
+    becomes `_`, and a name that still cannot be one (`2024 sales`, `class`) gets the prefix `board_`."""
+    name = re.sub(r"\W", "_", Path(path).name.removesuffix(".board.json").removesuffix(".json"))
+    return name if _python_name(name) else f"board_{name}"
+
+
 def _pairs(items: list[str], flag: str) -> list[tuple[str, str]]:
     pairs = []
     for item in items:
@@ -77,9 +91,10 @@ class FlowlikeMagics(Magics):
         """Load, run, show boards: `%flowlike load|run|show|code|catalog ...` (see the module doc)."""
         args = _parser().parse_args(shlex.split(line))
         if args.command == "load":
+            if args.name is not None and not _python_name(args.name):
+                raise BoardError(f"%flowlike load --as {args.name!r}: not a Python variable name")
             board = Board.load(args.path)
-            name = args.name or Path(args.path).name.removesuffix(".board.json").removesuffix(".json")
-            namespace.assign(name.replace("-", "_").replace(".", "_"), board)
+            namespace.assign(args.name or variable_name(args.path), board)
             return board
         if args.command == "catalog":
             from flowlike_core.registry import default_registry
