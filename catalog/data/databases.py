@@ -1,7 +1,9 @@
 """Databases: SQLite, DuckDB files, PostgreSQL (psycopg) and MySQL/MariaDB (pymysql).
 
-Query nodes give Arrow tables; Execute runs statements. The `df_register_*` nodes (Flow-Like's DataFusion
-database nodes) make a database table a table of a SQL session: DuckDB files are attached and read live;
+Query nodes give Arrow tables; Execute runs statements; Write Table loads a table's rows (PostgreSQL through
+COPY, DuckDB from Arrow in place, SQLite and MySQL in batches), all or none. The `df_register_*` nodes
+(Flow-Like's DataFusion database nodes) make a database table a table of a SQL session: DuckDB files are
+attached and read live;
 SQLite, PostgreSQL and MySQL tables are copied into the session when the node runs (DuckDB's scanner
 extensions for them cannot be downloaded offline), which the descriptions say.
 
@@ -20,6 +22,7 @@ from urllib.parse import quote as url_quote
 from flowlike_catalog.data.handles import (
     SqlSession,
     arrow_column,
+    as_arrow,
     connection,
     duckdb_connect,
     literal,
@@ -245,6 +248,173 @@ def db_execute(ctx: Context, url: Url, statement: str, password: Password = "", 
     if not statement.strip():
         raise ValueError("the SQL statement is empty")
     return execute(open_database(ctx, url, password), statement, parameters)
+
+
+WRITE_ROWS = 10_000
+"""Rows sent per statement batch (SQLite, MySQL) or COPY chunk (PostgreSQL)."""
+SQL_TYPES = {
+    "postgres": {"int": "BIGINT", "float": "DOUBLE PRECISION", "bool": "BOOLEAN", "string": "TEXT", "date": "DATE",
+                 "timestamp": "TIMESTAMP", "timestamptz": "TIMESTAMPTZ", "time": "TIME", "decimal": "NUMERIC",
+                 "json": "JSONB", "binary": "BYTEA"},
+    "mysql": {"int": "BIGINT", "float": "DOUBLE", "bool": "BOOLEAN", "string": "LONGTEXT", "date": "DATE",
+              "timestamp": "DATETIME(6)", "timestamptz": "DATETIME(6)", "time": "TIME(6)", "decimal": "DECIMAL",
+              "json": "JSON", "binary": "LONGBLOB"},
+    "sqlite": {"int": "INTEGER", "float": "REAL", "bool": "INTEGER", "string": "TEXT", "date": "TEXT",
+               "timestamp": "TEXT", "timestamptz": "TEXT", "time": "TEXT", "decimal": "NUMERIC", "json": "TEXT",
+               "binary": "BLOB"},
+}
+"""The column type a new table gets for each kind of Arrow column, per database."""
+
+
+def column_kind(field: Any) -> str:
+    """The kind of an Arrow column that picks its SQL type (nested columns travel as JSON)."""
+    import pyarrow as pa
+
+    kind = field.type
+    checks = [("bool", pa.types.is_boolean), ("int", pa.types.is_integer), ("float", pa.types.is_floating),
+              ("decimal", pa.types.is_decimal), ("date", pa.types.is_date), ("time", pa.types.is_time),
+              ("string", lambda t: pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_dictionary(t)),
+              ("binary", lambda t: pa.types.is_binary(t) or pa.types.is_large_binary(t)),
+              ("json", lambda t: pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_struct(t)
+               or pa.types.is_fixed_size_list(t) or pa.types.is_map(t))]
+    if pa.types.is_timestamp(kind):
+        return "timestamptz" if kind.tz else "timestamp"
+    for name, check in checks:
+        if check(kind):
+            return name
+    raise TypeError(f"column {field.name!r} is {kind}, which Database Write Table cannot store: cast it first")
+
+
+def sql_type(dialect: str, field: Any) -> str:
+    kind = column_kind(field)
+    if kind not in SQL_TYPES[dialect]:
+        raise TypeError(f"column {field.name!r} is {field.type}, which {dialect} gets no column type for here: "
+                        f"cast it first")
+    name = SQL_TYPES[dialect][kind]
+    return f"{name}({field.type.precision},{field.type.scale})" if kind == "decimal" and dialect != "sqlite" else name
+
+
+def table_identifier(dialect: str, name: str) -> str:
+    """A table name as the dialect quotes it; `schema.table` names a table of another schema."""
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError("Table Name is needed")
+    if dialect == "mysql":
+        return ".".join("`" + part.replace("`", "``") + "`" for part in name.split("."))
+    return ".".join(quote(part) for part in name.split("."))
+
+
+def python_rows(dialect: str, batch: Any) -> list[tuple]:
+    """A batch's rows as DB-API parameters: nested values as JSON text, SQLite's dates and times as ISO text."""
+    import orjson
+
+    columns = []
+    for field, values in zip(batch.schema, batch.columns, strict=True):
+        kind, items = column_kind(field), values.to_pylist()
+        if kind == "json":
+            items = [None if v is None else orjson.dumps(v).decode() for v in items]
+        elif dialect == "sqlite" and kind in ("date", "time", "timestamp", "timestamptz"):
+            items = [None if v is None else v.isoformat() for v in items]
+        elif dialect == "sqlite" and kind == "decimal":
+            items = [None if v is None else str(v) for v in items]
+        columns.append(items)
+    return list(zip(*columns, strict=True))
+
+
+def copy_into_postgres(cursor: Any, target: str, arrow: Any) -> None:
+    """PostgreSQL's COPY from CSV written by Arrow (no Python row per value): nulls unquoted, text quoted, so an
+    empty text stays empty; nested columns as JSON text, bytes as bytea's hex text."""
+    import io
+
+    import orjson
+    import pyarrow as pa
+    from pyarrow import csv
+
+    names = ", ".join(quote(name) for name in arrow.column_names)
+    options = csv.WriteOptions(include_header=False, quoting_style="all_valid")
+    with cursor.copy(f"COPY {target} ({names}) FROM STDIN (FORMAT csv)") as copy:
+        for batch in arrow.to_batches(WRITE_ROWS):
+            encode = {"json": lambda v: orjson.dumps(v).decode(), "binary": lambda v: "\\x" + v.hex()}
+            columns = [pa.array([None if v is None else encode[kind](v) for v in values.to_pylist()], pa.string())
+                       if (kind := column_kind(field)) in encode else values
+                       for field, values in zip(batch.schema, batch.columns, strict=True)]
+            buffer = io.BytesIO()
+            csv.write_csv(pa.RecordBatch.from_arrays(columns, names=arrow.column_names), buffer, options)
+            copy.write(buffer.getvalue())
+
+
+def write_duckdb(con: Any, target: str, arrow: Any, mode: str) -> None:
+    create = {"replace": "CREATE OR REPLACE TABLE", "create": "CREATE TABLE"}.get(mode, "CREATE TABLE IF NOT EXISTS")
+    with sql_confined():
+        con.register("flowlike_write", arrow)
+        try:
+            con.execute(f"{create} {target} AS SELECT * FROM flowlike_write LIMIT 0")
+            con.execute(f"INSERT INTO {target} BY NAME SELECT * FROM flowlike_write")
+        finally:
+            con.unregister("flowlike_write")
+
+
+def write_table(con: Any, dialect: str, arrow: Any, table_name: str, mode: str) -> None:
+    """Make the table when needed (replace: drop it first; create: it must not exist), then add the rows, all or
+    none (MySQL commits its table statements at once, the rows together)."""
+    target = table_identifier(dialect, table_name)
+    if dialect == "duckdb":
+        write_duckdb(con, target, arrow, mode)
+        return
+    columns = ", ".join(f"{table_identifier(dialect, f.name)} {sql_type(dialect, f)}" for f in arrow.schema)
+    drop = f"DROP TABLE IF EXISTS {target}" if mode == "replace" else ""
+    create = f"CREATE TABLE {'' if mode == 'create' else 'IF NOT EXISTS '}{target} ({columns})"
+    if dialect == "mysql":  # any text, whatever the database's default character set
+        create += " DEFAULT CHARSET=utf8mb4"
+    if dialect == "postgres":
+        with con.transaction(), con.cursor() as cursor:
+            for statement in filter(None, (drop, create)):
+                cursor.execute(statement)
+            copy_into_postgres(cursor, target, arrow)
+        return
+    names = ", ".join(table_identifier(dialect, name) for name in arrow.column_names)
+    marks = ", ".join(["?" if dialect == "sqlite" else "%s"] * arrow.num_columns)
+    insert = f"INSERT INTO {target} ({names}) VALUES ({marks})"
+    cursor = con.cursor()
+    try:
+        if dialect == "sqlite":
+            cursor.execute("BEGIN")
+        for statement in filter(None, (drop, create)):
+            cursor.execute(statement)
+        if dialect == "mysql":
+            con.begin()
+        for batch in arrow.to_batches(WRITE_ROWS):
+            cursor.executemany(insert, python_rows(dialect, batch))
+        con.commit() if dialect == "mysql" else cursor.execute("COMMIT")
+    except BaseException:
+        con.rollback()
+        raise
+    finally:
+        cursor.close()
+
+
+@node(friendly_name="Database Write Table", exec_pins=True)
+def db_write_table(ctx: Context, url: Url, table: Annotated[Any, Pin(
+        description="A pyarrow Table, pandas or polars DataFrame, or rows")], table_name: Annotated[str, Pin(
+        description="The database table (schema.table for another schema)")], password: Password = "",
+                   mode: Annotated[str, Pin(valid_values=("append", "replace", "create"), description=(
+                       "append: add the rows (the table is made when missing); replace: drop and make it anew; "
+                       "create: make it, failing if it exists"))] = "append") -> Annotated[int, Pin(
+                           name="rows_written")]:
+    """Writes a table's rows into a database table, making it with column types from the table's when missing.
+    PostgreSQL loads through COPY, DuckDB from the Arrow data in place, SQLite and MySQL in batches of rows."""
+    if mode not in ("append", "replace", "create"):
+        raise ValueError(f"mode {mode!r}: use append, replace or create")
+    arrow = as_arrow(table)
+    dialect = kind_of(url)
+    con = open_database(ctx, url, password)
+    try:
+        write_table(con, dialect, arrow, table_name, mode)
+    except (TypeError, ValueError, CapabilityRefused):
+        raise
+    except Exception as exc:  # the driver's own error, with where it happened
+        raise RuntimeError(f"writing {arrow.num_rows} rows into {table_name!r} of the {dialect} database failed: "
+                           f"{type(exc).__name__}: {exc}") from exc
+    return arrow.num_rows
 
 
 def register_copy(ctx: Context, session: Any, url: str, password: str, source: str, table_name: str,
