@@ -20,14 +20,19 @@ class Polygon(BaseModel):
 
 def as_coordinate(value: Any, what: str = "coordinate") -> GeoCoordinate:
     """A GeoCoordinate from a struct, a model or a [latitude, longitude] pair; a clear error otherwise."""
+    from pydantic import ValidationError
+
     if value is None:
         raise TypeError(f"no {what} given")
     if isinstance(value, list | tuple) and len(value) == 2:
-        return GeoCoordinate(latitude=value[0], longitude=value[1])
+        value = {"latitude": value[0], "longitude": value[1]}
     try:
         return GeoCoordinate.model_validate(value)
-    except ValueError as exc:
-        raise ValueError(f"{what} is not a coordinate (latitude -90..90, longitude -180..180): {exc}") from None
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, error['loc'])) or 'value'}: {error['msg']}"
+                             for error in exc.errors())
+        raise ValueError(f"{what} {value!r} is not a coordinate (latitude -90..90, longitude -180..180): "
+                         f"{problems}") from None
 
 
 def as_coordinates(values: Any, what: str = "coordinates") -> list[GeoCoordinate]:

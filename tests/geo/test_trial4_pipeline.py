@@ -82,3 +82,14 @@ def test_an_html_answer_fails_the_run_saying_how_it_starts(board, html_server) -
     assert run.status is RunStatus.FAILED
     assert (f"ValueError: {html_server}/search did not answer with JSON: it starts '<html><body>Welcome to the "
             f"hotel Wi-Fi") in run.error
+
+
+def test_a_point_off_the_globe_is_named_in_one_line(board, geo_server) -> None:
+    reverse = board.add("geo_reverse_geocode", base_url=geo_server)
+    board.feed(reverse, coordinate=[95, 10])
+    board.chain(board.add("events_simple"), reverse)
+    run = board.board.run(registry=board.registry, variables=board.values)
+    assert run.status is RunStatus.FAILED
+    assert run.error.endswith("ValueError: coordinate {'latitude': 95, 'longitude': 10} is not a coordinate "
+                              "(latitude -90..90, longitude -180..180): latitude: Input should be less than or "
+                              "equal to 90")
