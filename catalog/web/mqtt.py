@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from flowlike_catalog.web.errors import routed
 from flowlike_catalog.web.sessions import (
+    Port,
     SessionIn,
     config_of,
     deadline_after,
@@ -30,7 +31,7 @@ QOS = {"AtMostOnce": 0, "AtLeastOnce": 1, "ExactlyOnce": 2}
 class MqttConfig(BaseModel):
     model_config = ConfigDict(frozen=True)
     host: str
-    port: int = 1883
+    port: Port = 1883
     client_id: str = Field(default_factory=lambda: f"flowlike-{uuid.uuid4().hex[:12]}")
     username: str | None = None
     keep_alive_seconds: int = 30

@@ -16,11 +16,13 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from flowlike_core import Context, DataType, Pin, PinSpec, data_in, data_out
 
 PAYLOAD_TYPES = ("Text", "Binary")
+Port = Annotated[int, Field(ge=0, le=65535)]
+"""A TCP or UDP port number in a config struct (0: any free port, where binding)."""
 class Session(BaseModel):
     """Names an open connection of the run."""
 

@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 from flowlike_catalog.web.errors import routed
 from flowlike_catalog.web.sessions import (
     MessageType,
+    Port,
     Session,
     SessionIn,
     config_of,
@@ -31,7 +32,7 @@ CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
 class TcpConfig(BaseModel):
     model_config = ConfigDict(frozen=True)
     host: str
-    port: int
+    port: Port
     timeout_seconds: float = 30.0
     """For connecting."""
 
@@ -39,7 +40,7 @@ class TcpConfig(BaseModel):
 class TcpListenConfig(BaseModel):
     model_config = ConfigDict(frozen=True)
     host: str = "127.0.0.1"
-    port: int
+    port: Port
     timeout_seconds: float = 0.0
     """Stop listening after this long (0: until max_connections)."""
     max_connections: int = 0

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from flowlike_catalog.web.errors import routed
 from flowlike_catalog.web.sessions import (
+    Port,
     SessionIn,
     config_of,
     deadline_after,
@@ -29,7 +30,7 @@ CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
 class UdpConfig(BaseModel):
     model_config = ConfigDict(frozen=True)
     host: str = "127.0.0.1"
-    port: int = 0
+    port: Port = 0
     """0 lets the system pick a free port (see the session's local_addr)."""
 
 

@@ -62,3 +62,15 @@ def test_a_bad_config_names_input_and_field_in_one_line(b, config, why) -> None:
     assert run.status is RunStatus.FAILED
     assert f"ValueError: input 'config' is not a valid MQTT config: {why}" in run.error
     assert "\n" not in run.error
+
+
+@pytest.mark.parametrize(("key", "what", "config"), [
+    ("udp_bind", "UDP", {"host": "127.0.0.1", "port": 70000}),
+    ("tcp_connect", "TCP", {"host": "127.0.0.1", "port": -1}),
+    ("mqtt_connect", "MQTT", {"host": "127.0.0.1", "port": 188300}),
+])
+def test_a_port_out_of_range_is_named_before_any_socket(b, key, what, config) -> None:
+    b.chain(b.add("events_simple"), b.add(key, config=config))
+    run = b.run()
+    assert run.status is RunStatus.FAILED
+    assert f"ValueError: input 'config' is not a valid {what} config: field 'port': Input should be" in run.error
