@@ -2,8 +2,9 @@
 
 Import keeps Flow-Like's node and pin ids, so that a board exported from here and read back is the same
 board. What cannot map is kept or told: unknown keys become placeholder nodes, pins our type lacks are
-dropped, pins Flow-Like's node lacked are added with our defaults, wires recorded on one pin only are
-repaired, and each of these lands in the `ImportReport`.
+dropped (kept aside, wires and all, for export), pins Flow-Like's node lacked are added with our defaults,
+wires recorded on one pin only are repaired, and each of these lands in the `ImportReport`. Fields our
+models have no place for ride in their `flowlike` dict, so that export writes back what it read.
 """
 
 from __future__ import annotations
@@ -251,8 +252,8 @@ def _node_kept(fl_node: dict[str, Any], defaults: dict[str, Any], dropped: list[
         kept["dropped_pins"] = {pin["id"]: pin for pin in dropped}
     flags = {}
     for pin_id, pin in (fl_node.get("pins") or {}).items():
-        options = pin.get("options") if isinstance(pin, dict) else None
-        if isinstance(options, dict) and any(options.get(flag) for flag in PIN_FLAGS):
+        options = pin.get("options") or {}
+        if any(options.get(flag) for flag in PIN_FLAGS):
             flags[pin_id] = {flag: True for flag in PIN_FLAGS if options.get(flag)}
     if flags:
         kept["pin_options"] = flags
