@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, NamedTuple
 
 from flowlike_catalog.ml.model import Features, MLModel, Source, remember, training_data
-from flowlike_catalog.ml.tables import as_table
+from flowlike_catalog.ml.tables import as_table, with_column
 
 from flowlike_core import Context, Pin, node
 
@@ -46,5 +46,5 @@ def fit_dbscan(epsilon: Annotated[float, Pin(description="Neighbourhood radius")
     dbscan = DBSCAN(eps=epsilon, min_samples=min_points)
     x, _, _ = training_data(source, feature_cols, estimator=dbscan)
     labels = dbscan.fit_predict(x)
-    table = as_table(source).append_column("cluster", pa.array(labels, pa.int64()))
+    table = with_column(as_table(source), "cluster", pa.array(labels, pa.int64()))
     return Clusters(len(set(labels.tolist()) - {-1}), int((labels == -1).sum()), table)

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from flowlike_catalog.content import App, Location, read_bytes, write_bytes
 from flowlike_catalog.ml.model import MLModel, Model, Source, estimator_of, remember
 from flowlike_catalog.ml.reduction import with_components
-from flowlike_catalog.ml.tables import as_table, check_missing, matrix
+from flowlike_catalog.ml.tables import as_table, check_missing, matrix, with_column
 
 from flowlike_core import Context, Pin, node
 from flowlike_core.storage import BlobRef
@@ -43,7 +43,6 @@ def ml_predict(ctx: Context, model: Model = None, source: Source = None,
                    "The source table with the prediction column (PCA: pc1, pc2... columns)"))]:
     """Runs the model over the table's feature columns in batches; adds what it predicts as a column."""
     import numpy as np
-    import pyarrow as pa
 
     handle = MLModel.model_validate(model)
     estimator = estimator_of(ctx, handle)
@@ -60,7 +59,7 @@ def ml_predict(ctx: Context, model: Model = None, source: Source = None,
     values = np.concatenate(parts) if parts else method(np.empty((0, len(handle.features))))
     if values.ndim == 2:
         return with_components(table, "pc", values)
-    return table.append_column(prediction_col, pa.array(values))
+    return with_column(table, prediction_col, values)
 
 
 @node(friendly_name="Save Model", exec_pins=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, NamedTuple
 
 from flowlike_catalog.ml.model import Features, MLModel, Source, remember, training_data
-from flowlike_catalog.ml.tables import as_table
+from flowlike_catalog.ml.tables import as_table, with_column
 
 from flowlike_core import Context, Pin, node
 
@@ -21,11 +21,9 @@ class Pca(NamedTuple):
 
 def with_components(source: Any, prefix: str, values: Any) -> Any:
     """The table with one column per component: prefix1, prefix2..."""
-    import pyarrow as pa
-
     table = as_table(source)
     for i in range(values.shape[1]):
-        table = table.append_column(f"{prefix}{i + 1}", pa.array(values[:, i]))
+        table = with_column(table, f"{prefix}{i + 1}", values[:, i])
     return table
 
 

@@ -75,6 +75,17 @@ def check_target(table: Any, name: str) -> None:
                          f"drop those rows first (Filter Rows: \"{name} IS NOT NULL\")")
 
 
+def with_column(table: Any, name: str, values: Any) -> Any:
+    """The table with a result column: a column of that name already there (an earlier Predict's) is replaced in
+    place, not doubled (two columns of one name break every node that reads it)."""
+    import pyarrow as pa
+
+    values = values if isinstance(values, pa.Array | pa.ChunkedArray) else pa.array(values)
+    if name in table.column_names:
+        return table.set_column(table.column_names.index(name), name, values)
+    return table.append_column(name, values)
+
+
 def python_values(values: Any) -> list[Any]:
     """numpy scalars to plain Python (JSON-clean struct fields)."""
     return [v.item() if hasattr(v, "item") else v for v in values]

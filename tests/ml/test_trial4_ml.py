@@ -72,3 +72,30 @@ def test_polars_and_column_dicts_train_as_tables_do() -> None:
     for source in (pl.DataFrame(columns), columns):
         model = fit_decision_tree.func(None, source, target_col="y")
         assert model.features == ["x"] and model.classes == [0, 1]
+
+
+def test_predicting_twice_replaces_the_prediction_column(board) -> None:
+    table = pa.table({"x": [0.0, 1.0, 5.0, 6.0], "target": [0, 0, 1, 1]})
+    fit = board.add("fit_decision_tree")
+    board.feed(fit, source=table)
+    first, again = board.add("ml_predict"), board.add("ml_predict")
+    for predict in (first, again):
+        board.wire(fit, "model", predict, "model")
+    board.feed(first, source=table)
+    board.wire(first, "predictions", again, "source")
+    accuracy = board.add("ml_eval_accuracy")
+    board.wire(again, "predictions", accuracy, "database")
+    run = board.steps(fit, first, again, accuracy)
+    assert run.output(again.id, "predictions").column_names == ["x", "target", "prediction"]
+    assert run.output(accuracy.id, "result").accuracy == 1.0
+
+
+def test_components_and_clusters_replace_their_columns_too() -> None:
+    from flowlike_catalog.ml.clustering import fit_dbscan
+    from flowlike_catalog.ml.reduction import fit_pca
+
+    table = pa.table({"a": [0.0, 0.1, 5.0, 5.1], "b": [1.0, 1.1, 3.0, 3.2]})
+    once = fit_pca.func(None, 1, table).reduced
+    assert fit_pca.func(None, 1, once, ["a", "b"]).reduced.column_names == ["a", "b", "pc1"]
+    clustered = fit_dbscan.func(1.0, 1, table).clustered
+    assert fit_dbscan.func(1.0, 1, clustered, ["a", "b"]).clustered.column_names == ["a", "b", "cluster"]
