@@ -213,8 +213,8 @@ class Registry:
         try:
             pack = load_pack(entry)
         except Exception as exc:  # a third party's broken pack: the others and their boards still work
-            self.failures[entry.name] = load_failure(entry, exc)
-            warnings.warn(self.failures[entry.name], PackWarning, stacklevel=2)
+            self.failures[entry.name], place = load_failure(entry, exc)
+            warn_at(self.failures[entry.name], place)
         else:
             for node_type in pack.nodes:
                 self._add_installed(entry.name, pack, node_type)
@@ -235,15 +235,15 @@ class Registry:
         if holder is not None and holder != name:
             winner, loser = (holder, name) if self._rank[holder] < self._rank[name] else (name, holder)
             dropped = node_type if winner == holder else self._types[key]
-            warnings.warn(f"pack {loser!r} also defines node type {key!r} ({defined_at(dropped)}), which pack "
-                          f"{winner!r} provides: boards get {winner!r}'s; give the other type another key "
-                          f"(@node(name=...))", PackWarning, stacklevel=2)
+            warn_at(f"pack {loser!r} also defines node type {key!r} ({defined_at(dropped)}), which pack {winner!r} "
+                    f"provides: boards get {winner!r}'s; give the other type another key (@node(name=...))",
+                    defined_at(dropped))
             if winner == holder:
                 return
         if not (isinstance(node_type.description, str) and node_type.description.strip()):
-            warnings.warn(f"node type {key!r} of pack {name!r} ({defined_at(node_type)}) has no description, which "
-                          f"the palette and `flowlike catalog` show: give the function a docstring (a class: "
-                          f"description = '...')", PackWarning, stacklevel=2)
+            warn_at(f"node type {key!r} of pack {name!r} ({defined_at(node_type)}) has no description, which the "
+                    f"palette and `flowlike catalog` show: give the function a docstring (a class: description = "
+                    f"'...')", defined_at(node_type))
         self.register(node_type, pack=pack.name, replace=True, version=pack.version)
         self._owners[key] = name
 
@@ -322,19 +322,29 @@ def load_pack(entry: EntryPoint) -> Pack:
     return pack
 
 
-def load_failure(entry: EntryPoint, exc: Exception) -> str:
-    """What went wrong loading an installed pack, and where: the last line of the pack's own code it ran."""
-    where = ""
+def load_failure(entry: EntryPoint, exc: Exception) -> tuple[str, str]:
+    """What went wrong loading an installed pack, and where (`file:line`, or ""): the last line of the pack's own
+    code it ran, or the line a SyntaxError names."""
+    place = f"{exc.filename}:{exc.lineno}" if isinstance(exc, SyntaxError) else ""
     frames = [f for f in traceback.extract_tb(exc.__traceback__)
               if not f.filename.startswith(("<", os.path.dirname(__file__), os.path.dirname(importlib.__file__)))]
     if frames:  # the first is the pack's module; its package's files are the pack's code
         first = frames[0].filename
         root = os.path.dirname(first) + os.sep if first.endswith("__init__.py") else first
         frame = [f for f in frames if f.filename == first or f.filename.startswith(root)][-1]
-        where = f" at {frame.filename}:{frame.lineno}"
+        place = f"{frame.filename}:{frame.lineno}"
     shipped = f", distribution {entry.dist.name} {entry.dist.version}" if entry.dist is not None else ""
     return (f"pack {entry.name!r} ({entry.value}{shipped}) could not be loaded, so its node types are missing: "
-            f"{type(exc).__name__}: {exc}{where}")
+            f"{type(exc).__name__}: {exc}{f' at {place}' if place else ''}", place)
+
+
+def warn_at(message: str, place: str) -> None:
+    """A `PackWarning` shown at the pack's line that it is about (`file:line`), not at the registry's."""
+    filename, _, line = place.rpartition(":")
+    if line.isdigit():
+        warnings.warn_explicit(message, PackWarning, filename, int(line))
+    else:
+        warnings.warn(message, PackWarning, stacklevel=3)
 
 
 def installed_packs() -> list[Pack]:

@@ -78,10 +78,18 @@ def test_a_pack_that_fails_to_load_is_left_out_and_named(site):
     message = str(caught[0].message)
     assert "pack 'tp_broken' (tp_broken:PACK, distribution tp_broken 0.1.0) could not be loaded" in message
     assert "JSONDecodeError: Expecting property name" in message and "tp_broken.py:4" in message
+    assert (Path(caught[0].filename).name, caught[0].lineno) == ("tp_broken.py", 4)  # shown at the pack's line
     with pytest.raises(UnknownNodeError, match="unknown node type 'tp_broken_node'.*pack 'tp_broken'.*JSONDecode"):
         registry.get("tp_broken_node")
     assert [t.name for t in registry] == ["tp_good_node"]
     assert not pack_index.index_path().exists()  # the index is made of every pack, once every pack loads
+
+
+def test_a_pack_with_a_syntax_error_is_named_at_its_line(site):
+    site("tp_typo", "import sys\nfrom flowlike_core import Pack\nPACK = Pack('tp_typo', modules=[]")
+    with pytest.warns(PackWarning, match=r"pack 'tp_typo' .* SyntaxError: .* at .*tp_typo.py:3") as caught:
+        assert len(Registry(entries=installed("tp_typo"))) == 0
+    assert (Path(caught[0].filename).name, caught[0].lineno) == ("tp_typo.py", 3)
 
 
 def test_a_key_two_packs_define_is_the_first_packs_whichever_board_asks_first(site):
