@@ -60,13 +60,18 @@ async def read_image_url(ctx: Context, signed_url: Annotated[str, Pin("URL", des
         async with httpx.AsyncClient(timeout=timeout, follow_redirects=True) as client:
             try:
                 response = await client.get(signed_url)
-                response.raise_for_status()
             except httpx.HTTPError as exc:
-                raise ConnectionError(f"could not download the image from {signed_url}: {exc}") from None
+                detail = str(exc) or (f"no answer within {timeout:g} s" if isinstance(exc, httpx.TimeoutException)
+                                      else type(exc).__name__)
+                raise ConnectionError(f"could not download the image from {signed_url}: {detail}") from None
+        if not response.is_success:
+            raise ConnectionError(f"could not download the image from {signed_url}: it answered status "
+                                  f"{response.status_code}")
         data = response.content
     else:
         raise ValueError(f"the image URL must be a data: or http(s) URL, got {signed_url[:40]!r}")
-    return keep_image(ctx, open_image(data, apply_exif, "the downloaded file"))
+    return keep_image(ctx, open_image(data, apply_exif, "the data URL" if signed_url.startswith("data:")
+                                      else f"the download of {signed_url}"))
 
 
 @node(exec_pins=True, capabilities=["files"])

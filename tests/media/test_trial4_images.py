@@ -5,6 +5,7 @@ decompression bomb, a file that is no image."""
 from __future__ import annotations
 
 import re
+import socket
 
 import pytest
 from PIL import Image
@@ -67,3 +68,20 @@ def test_a_decompression_bomb_and_a_file_that_is_no_image_are_named(board, tmp_p
     with pytest.raises(NodeFailed, match=r"notes.png' is not an image Pillow can read \(no format it knows\): "
                                            r"it starts b'just some notes'$"):
         board.fresh().one("read_image", path=str(tmp_path / "notes.png"))
+
+
+def test_an_image_url_that_fails_says_status_or_wait_in_one_line(board, http_files) -> None:
+    url, folder = http_files
+    (folder / "page.html").write_text("<html>not a picture</html>")
+    with pytest.raises(NodeFailed, match=rf"could not download the image from {url}/gone.png: it answered status "
+                                         r"404$"):
+        board.one("read_image_url", signed_url=f"{url}/gone.png")
+    with pytest.raises(NodeFailed, match=rf"the download of {url}/page.html is not an image Pillow can read \(no "
+                                         r"format it knows\): it starts b'<html>not a pict'$"):
+        board.fresh().one("read_image_url", signed_url=f"{url}/page.html")
+    with socket.socket() as silent:  # accepts connections (the backlog) and never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        quiet = f"http://127.0.0.1:{silent.getsockname()[1]}/cam.jpg"
+        with pytest.raises(NodeFailed, match=rf"could not download the image from {quiet}: no answer within 0.2 s$"):
+            board.fresh().one("read_image_url", signed_url=quiet, timeout=0.2)
