@@ -192,6 +192,7 @@ def board_from_proto(board: dict[str, Any]) -> dict[str, Any]:
         "execution_mode": _name("ExecutionMode", board["execution_mode"]), "refs": dict(board["refs"]),
         "layers": {k: layer_from_proto(v) for k, v in board["layers"].items()}, "page_ids": board["page_ids"],
         "created_at": _time_from_proto(board["created_at"]), "updated_at": _time_from_proto(board["updated_at"]),
+        **_unknown(board),
     }
 
 
@@ -220,7 +221,7 @@ def pin_from_proto(pin: dict[str, Any]) -> dict[str, Any]:
             "value_type": _name("ValueType", pin["value_type"]), "depends_on": sorted(pin["depends_on"]),
             "connected_to": sorted(pin["connected_to"]),
             "default_value": list(pin["default_value"]) if pin["default_value"] else None,
-            "index": pin["index"], "options": options}
+            "index": pin["index"], "options": options, **_unknown(pin)}
 
 
 def variable_from_proto(variable: dict[str, Any]) -> dict[str, Any]:
@@ -250,7 +251,13 @@ def layer_from_proto(layer: dict[str, Any]) -> dict[str, Any]:
             "comments": {k: comment_from_proto(v) for k, v in layer["comments"].items()},
             "coordinates": point(""), "in_coordinates": point("_in"), "out_coordinates": point("_out"),
             "pins": {k: pin_from_proto(v) for k, v in layer["pins"].items()},
-            "comment": layer["comment"], "error": layer["error"], "color": layer["color"], "hash": layer["hash"]}
+            "comment": layer["comment"], "error": layer["error"], "color": layer["color"], "hash": layer["hash"],
+            **_unknown(layer)}
+
+
+def _unknown(message: dict[str, Any]) -> dict[str, Any]:
+    """The fields of a newer Flow-Like a message came with (see `schema.UNKNOWN`), for an item built field by field."""
+    return {schema.UNKNOWN: message[schema.UNKNOWN]} if schema.UNKNOWN in message else {}
 
 
 def _time_from_proto(stamp: dict[str, Any] | None) -> dict[str, int]:
@@ -284,6 +291,7 @@ def board_to_proto(board: dict[str, Any]) -> dict[str, Any]:
         "created_at": _time_to_proto(board.get("created_at")), "updated_at": _time_to_proto(board.get("updated_at")),
         "layers": {k: layer_to_proto(v) for k, v in board.get("layers", {}).items()},
         "page_ids": board.get("page_ids", []), "execution_mode": _number("ExecutionMode", board.get("execution_mode")),
+        **_unknown(board),
     }
 
 
@@ -308,7 +316,7 @@ def pin_to_proto(pin: dict[str, Any]) -> dict[str, Any]:
             "data_type": _number("VariableType", pin["data_type"]), "schema": pin.get("schema") or "",
             "value_type": _number("ValueType", pin.get("value_type"), 1), "depends_on": pin.get("depends_on", []),
             "connected_to": pin.get("connected_to", []), "default_value": bytes(pin.get("default_value") or b""),
-            "index": pin.get("index", 0), "options": options}
+            "index": pin.get("index", 0), "options": options, **_unknown(pin)}
 
 
 def variable_to_proto(variable: dict[str, Any]) -> dict[str, Any]:
@@ -334,7 +342,7 @@ def layer_to_proto(layer: dict[str, Any]) -> dict[str, Any]:
            "comments": {k: comment_to_proto(v) for k, v in (layer.get("comments") or {}).items()},
            "pins": {k: pin_to_proto(v) for k, v in (layer.get("pins") or {}).items()},
            "comment": layer.get("comment"), "error": layer.get("error"), "color": layer.get("color"),
-           "hash": layer.get("hash")}
+           "hash": layer.get("hash"), **_unknown(layer)}
     out.update(_xyz("coord_", layer.get("coordinates")))
     for key, suffix in (("in_coordinates", "_in"), ("out_coordinates", "_out")):
         if layer.get(key):

@@ -86,8 +86,11 @@ COMMENT_DEFAULTS = {"comment_type": "Text"}
 LAYER_DEFAULTS = {"type": "Collapsed"}
 BOARD_DEFAULTS = {"viewport": [0.0, 0.0, 1.0], "stage": "Dev", "execution_mode": "Hybrid", "refs": {},
                   "page_ids": []}
+PIN_FIELDS = frozenset({"id", "name", "friendly_name", "description", "pin_type", "data_type", "schema", "value_type",
+                        "depends_on", "connected_to", "default_value", "index", "options"})
 PIN_FLAGS = ("enforce_schema", "enforce_generic_value_type")
-"""Pin options our PinOptions has no place for: kept per pin id under the node's `flowlike["pin_options"]`."""
+"""Pin options our PinOptions has no place for. They and a pin's fields our Pin lacks are kept per pin id under
+the node's `flowlike["pins"]`."""
 
 
 def _kept(item: dict[str, Any], modelled: frozenset[str], defaults: dict[str, Any] | None = None
@@ -250,13 +253,14 @@ def _node_kept(fl_node: dict[str, Any], defaults: dict[str, Any], dropped: list[
     kept = _kept(fl_node, NODE_FIELDS, defaults) or {}
     if dropped:
         kept["dropped_pins"] = {pin["id"]: pin for pin in dropped}
-    flags = {}
+    pins = {}
     for pin_id, pin in (fl_node.get("pins") or {}).items():
         options = pin.get("options") or {}
-        if any(options.get(flag) for flag in PIN_FLAGS):
-            flags[pin_id] = {flag: True for flag in PIN_FLAGS if options.get(flag)}
-    if flags:
-        kept["pin_options"] = flags
+        pin_kept = {**(_kept(pin, PIN_FIELDS) or {}), **{flag: True for flag in PIN_FLAGS if options.get(flag)}}
+        if pin_kept:
+            pins[pin_id] = pin_kept
+    if pins:
+        kept["pins"] = pins
     return kept or None
 
 
@@ -476,8 +480,8 @@ def board_to_flowlike(board: Board, registry: Registry) -> dict[str, Any]:
         node_type = registry.get(node.name) if node.name in registry else None
         key, renames = _export_key(node, node_type)
         kept = dict(node.flowlike or {})
-        flags = kept.pop("pin_options", {})
-        pins = {pin.id: _export_pin(pin, renames, connected_to, depends_on, flags.get(pin.id))
+        pins_kept = kept.pop("pins", {})
+        pins = {pin.id: _export_pin(pin, renames, connected_to, depends_on, pins_kept.get(pin.id))
                 for pin in node.pins.values()}
         dropped = copy.deepcopy(kept.pop("dropped_pins", {}))
         pins.update(dropped)
@@ -553,7 +557,7 @@ def _json_bytes(value: Any) -> list[int]:
 
 
 def _export_pin(pin: Pin, renames: dict[str, str], connected_to: dict[str, list[str]],
-                depends_on: dict[str, list[str]], flags: dict[str, bool] | None = None) -> dict[str, Any]:
+                depends_on: dict[str, list[str]], kept: dict[str, Any] | None = None) -> dict[str, Any]:
     schema = pin.schema_
     if schema is not None:
         schema = schema[RAW_SCHEMA] if set(schema) == {RAW_SCHEMA} else json.dumps(schema, sort_keys=True)
@@ -563,12 +567,14 @@ def _export_pin(pin: Pin, renames: dict[str, str], connected_to: dict[str, list[
         options = {"valid_values": [v if isinstance(v, str) else json.dumps(v) for v in values] if values else None,
                    "range": list(pin.options.range) if pin.options.range else None, "step": pin.options.step,
                    "sensitive": pin.options.sensitive or None}
+    kept = dict(kept or {})
+    flags = {flag: kept.pop(flag) for flag in PIN_FLAGS if flag in kept}
     if flags:
         options = {"valid_values": None, "range": None, "step": None, "sensitive": None, **(options or {}), **flags}
-    return {"id": pin.id, "name": renames.get(pin.name, pin.name), "friendly_name": pin.friendly_name,
-            "description": pin.description, "pin_type": pin.direction.value, "data_type": pin.data_type.value,
-            "schema": schema, "value_type": pin.value_type.value, "depends_on": sorted(depends_on.get(pin.id, [])),
-            "connected_to": sorted(connected_to.get(pin.id, [])),
+    return {**copy.deepcopy(kept), "id": pin.id, "name": renames.get(pin.name, pin.name),
+            "friendly_name": pin.friendly_name, "description": pin.description, "pin_type": pin.direction.value,
+            "data_type": pin.data_type.value, "schema": schema, "value_type": pin.value_type.value,
+            "depends_on": sorted(depends_on.get(pin.id, [])), "connected_to": sorted(connected_to.get(pin.id, [])),
             "default_value": None if pin.default_value is None else _json_bytes(pin.default_value),
             "index": pin.index, "options": options}
 

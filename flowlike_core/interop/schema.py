@@ -34,6 +34,10 @@ class F:
     optional: bool = False
 
 
+UNKNOWN = "unknown_fields"
+"""Where decoding puts the fields its tables do not name (a newer Flow-Like's): [number, wire type, value] each,
+a length-delimited value as hex text, so that the dict stays JSON."""
+
 SCALARS = {"string": "", "bytes": b"", "uint": 0, "int": 0, "int32": 0, "bool": False, "float": 0.0, "double": 0.0}
 
 ENUMS: dict[str, tuple[str, ...]] = {
@@ -135,10 +139,11 @@ def decode(data: bytes, message: str, layout: str = "current") -> dict[str, Any]
         out[name] = []
     for name in maps:
         out[name] = {}
-    for number, _, raw in wire.fields(data):
+    for number, wire_type, raw in wire.fields(data):
         reader = fields.get(number)
-        if reader is None:
-            continue  # a field of a newer schema: skipped, as protobuf does
+        if reader is None:  # a field of a newer schema: kept as it came, so that encoding writes it back
+            out.setdefault(UNKNOWN, []).append([number, wire_type, raw.hex() if isinstance(raw, bytes) else raw])
+            continue
         name, mode, convert = reader
         try:
             if mode is _SET:
@@ -269,7 +274,16 @@ def encode(values: dict[str, Any], message: str, layout: str = "current") -> byt
             parts.extend(_encode_one(number, item, spec.kind, layout, True) for item in value)
         else:
             parts.append(_encode_one(number, value, spec.kind, layout, spec.optional))
+    parts.extend(_encode_unknown(*field) for field in values.get(UNKNOWN) or ())
     return b"".join(parts)
+
+
+def _encode_unknown(number: int, wire_type: int, value: int | str) -> bytes:
+    if wire_type == wire.LEN:
+        return wire.put_len(number, bytes.fromhex(str(value)))
+    if wire_type == wire.VARINT:
+        return wire.put_varint(number, int(value))
+    return wire.key(number, wire_type) + int(value).to_bytes(8 if wire_type == wire.I64 else 4, "little")
 
 
 def _encode_one(number: int, value: Any, kind: str, layout: str, force: bool) -> bytes:
