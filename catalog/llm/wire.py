@@ -74,6 +74,13 @@ def _json(model: LanguageModel, url: str, text: str, what: str = "answer") -> An
                          f"{text[:120]!r}") from None
 
 
+def _message(error: Any) -> str:
+    """An error object's message (OpenAI's and the routers' `{"message": ..., "code": ...}`), else its JSON."""
+    if isinstance(error, dict) and error.get("message"):
+        return str(error["message"]) + (f" (code {error['code']})" if error.get("code") is not None else "")
+    return json.dumps(error)[:300]
+
+
 def _streams(model: LanguageModel, content_type: str) -> bool:
     """Whether a streaming request's answer is a stream: server-sent events (JSON lines from Ollama). A server that
     ignores `stream` answers with one JSON document, taken whole; so is anything else, which then fails as not
@@ -131,6 +138,8 @@ async def _stream(model: LanguageModel, url: str, lines: AsyncIterator[str]) -> 
         if data == "[DONE]":
             return
         event = _json(model, url, data, "event")
+        if model.provider == "openai" and isinstance(event, dict) and event.get("error"):
+            raise RuntimeError(f"{model.label} at {url} sent an error in its stream: {_message(event['error'])}")
         chunk = _openai_chunk(event) if model.provider == "openai" else state.chunk(event)
         if chunk is not None:
             yield chunk

@@ -102,3 +102,14 @@ def test_a_broken_stream_event_names_provider_url_and_the_event(server, provider
     server.expect(Raw(body, kind))
     with pytest.raises(ValueError, match=rf"^{provider} at {server.url}/\S+ sent an event that is not JSON "):
         ask(server, provider, stream=True)
+
+
+def test_an_error_event_in_an_openai_stream_fails_naming_it(server):
+    """OpenRouter and other routers report an upstream failure mid-stream as an event with an `error` object; it was
+    skipped, and the answer came back cut short as if complete."""
+    server.expect(Raw('data: {"choices": [{"index": 0, "delta": {"content": "Hal"}}]}\n\n'
+                      'data: {"error": {"message": "upstream provider timed out", "code": 502}}\n\n'
+                      'data: [DONE]\n\n', "text/event-stream"))
+    with pytest.raises(RuntimeError, match=rf"^openai at {server.url}/v1/chat/completions sent an error in its "
+                                           r"stream: upstream provider timed out \(code 502\)$"):
+        ask(server, "openai", stream=True)
