@@ -128,10 +128,19 @@ def _scalar_to_runtime(value: Any, data_type: DataType) -> Any:
     if data_type is DataType.FLOAT and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if data_type is DataType.DATE and isinstance(value, str):
-        return dt.datetime.fromisoformat(value)
+        return from_iso(value)
     if data_type is DataType.PATHBUF and isinstance(value, str):
         return pathlib.Path(value)
     return value
+
+
+def from_iso(text: str) -> dt.date:
+    """A Date's ISO text as what it says: a date (`2024-05-06`, the form a date is written in), else a datetime,
+    so that a date read back from a board file or a run record is a date again."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return dt.datetime.fromisoformat(text)
 
 
 def to_json_native(value: Any, *, strict: bool = False) -> Any:

@@ -91,3 +91,17 @@ def test_text_that_is_no_date_fails_the_node_naming_it() -> None:
     run = board.run()
     assert run.status is RunStatus.FAILED
     assert "input 'day' needs a date, got 'not a day'" in run.error and "what" in run.error
+
+
+def test_a_date_read_back_from_a_file_is_a_date_everywhere(tmp_path: Path) -> None:
+    """Not only at typed inputs: the variable's value (a Generic result here) and the run record keep the date."""
+    board = fnb.Board("plain day")
+    board.variable("day", dt.date, DAY, exposed=True)
+    start = board.add("events_simple", "start")
+    day = board.add("variable_get", "day", var_ref="day")
+    done = board.add("events_generic_return_result", "return")
+    start.outputs.exec_out >> done.inputs.exec_in
+    day.outputs.value_ref >> done.inputs.response
+    run = fnb.load(str(board.save(tmp_path / "plain.board.json"))).run()
+    assert type(run.result) is dt.date and run.result == DAY
+    assert run.core.record().variables == {"day": "2024-01-02"}
