@@ -476,6 +476,7 @@ def board_to_flowlike(board: Board, registry: Registry) -> dict[str, Any]:
     now = _now()
     nodes = {}
     dropped_pins: list[dict[str, Any]] = []
+    emitted: set[str] = set()
     for node in board.nodes.values():
         node_type = registry.get(node.name) if node.name in registry else None
         key, renames = _export_key(node, node_type)
@@ -483,7 +484,9 @@ def board_to_flowlike(board: Board, registry: Registry) -> dict[str, Any]:
         pins_kept = kept.pop("pins", {})
         pins = {pin.id: _export_pin(pin, renames, connected_to, depends_on, pins_kept.get(pin.id))
                 for pin in node.pins.values()}
-        dropped = copy.deepcopy(kept.pop("dropped_pins", {}))
+        dropped = {pin_id: copy.deepcopy(pin) for pin_id, pin in kept.pop("dropped_pins", {}).items()
+                   if pin_id not in emitted}  # a copy of the node (a paste) carries them too: they go back once
+        emitted.update(dropped)
         pins.update(dropped)
         dropped_pins.extend(dropped.values())
         layer = node.layer if node.layer in board.layers else member_of.get(node.id)

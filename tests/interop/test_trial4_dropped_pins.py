@@ -69,3 +69,16 @@ def test_a_dropped_pin_whose_other_end_was_deleted_here_keeps_no_dangling_wire(r
     back = board_to_flowlike(board, registry)
     assert pins_of(back, "break")["break.name"]["connected_to"] == []
     assert pins_of(back, "break")["break.struct"]["depends_on"] == ["make.struct"]
+
+
+def test_a_copy_of_a_node_with_dropped_pins_does_not_write_them_twice(registry):
+    """A paste copies a node with its `flowlike` dict; its dropped pins go back once, on the first node."""
+    board, _ = open_board(json.dumps(dynamic_board()).encode(), registry)
+    original = board.nodes["fmt"]
+    pins = {f"copy-{pin_id}": pin.model_copy(update={"id": f"copy-{pin_id}"}) for pin_id, pin in original.pins.items()}
+    twin = original.model_copy(deep=True, update={"id": "fmt-copy", "pins": pins})
+    board.apply(commands.AddNode(twin))
+    back = board_to_flowlike(board, registry)
+    assert "fmt.name" in pins_of(back, "fmt") and "fmt.name" not in pins_of(back, "fmt-copy")
+    again, _ = open_board(json.dumps(back).encode(), registry)  # no pin id on two nodes
+    assert set(again.nodes) == set(board.nodes)
