@@ -256,7 +256,7 @@ def client(ctx: Context) -> Any:
 
 
 def build(http: Any, request: HttpRequest, timeout: float) -> Any:
-    """The httpx request for a struct."""
+    """The httpx request for a struct; its query is merged into the URL's own (httpx would replace it)."""
     body, kwargs = request.body, {}
     if body is not None:
         if body.kind == "json":
@@ -270,8 +270,10 @@ def build(http: Any, request: HttpRequest, timeout: float) -> Any:
         else:
             kwargs["data"] = body.value or {}
             kwargs["files"] = {name: part for name, part in body.files.items()}
-    return http.build_request(request.method, request.url, headers=request.all_headers(),
-                              params=request.query or None, timeout=timeout, **kwargs)
+    import httpx
+
+    url = httpx.URL(request.url).copy_merge_params(request.query) if request.query else request.url
+    return http.build_request(request.method, url, headers=request.all_headers(), timeout=timeout, **kwargs)
 
 
 async def opened(ctx: Context, request: HttpRequest, timeout: float, retries: int) -> Any:

@@ -5,6 +5,7 @@ Header names are case-insensitive: setting `content-type` replaces a `Content-Ty
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any, NamedTuple
 
@@ -31,10 +32,25 @@ def without(headers: dict[str, Any], name: str) -> dict[str, Any]:
     return {k: v for k, v in headers.items() if k.lower() != name.lower()}
 
 
-def with_header(request: Any, name: str, value: str) -> HttpRequest:
-    request = as_request(request)
+HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+"""An HTTP field name: a token (RFC 9110 section 5.1)."""
+
+
+def checked_header(name: str, value: str) -> None:
+    """A header that can be sent: a token for a name, and a value of printable ASCII on one line (what httpx
+    sends; anything else failed later in API Call, without naming the header)."""
     if not name.strip():
         raise ValueError("header name is empty")
+    if not HEADER_NAME.fullmatch(name):
+        raise ValueError(f"header name {name!r} is not allowed: letters, digits and !#$%&'*+.^_`|~- only")
+    if not value.isascii() or any(ord(c) < 32 and c != "\t" or ord(c) == 127 for c in value):
+        raise ValueError(f"header {name!r}: its value must be printable ASCII on one line, got {value[:60]!r} "
+                         f"(percent-encode other text)")
+
+
+def with_header(request: Any, name: str, value: str) -> HttpRequest:
+    request = as_request(request)
+    checked_header(name, value)
     return request.model_copy(update={"headers": {**without(request.headers, name), name: value},
                                       "secret_headers": without(request.secret_headers, name)})
 
@@ -43,6 +59,9 @@ def with_secret_header(request: Any, name: str, value: str) -> HttpRequest:
     from pydantic import SecretStr
 
     request = as_request(request)
+    if not value.isascii() or not value.isprintable():
+        raise ValueError(f"header {name!r}: its value must be printable ASCII on one line (the secret is not "
+                         f"shown)")
     return request.model_copy(update={"headers": without(request.headers, name),
                                       "secret_headers": {**without(request.secret_headers, name),
                                                          name: SecretStr(value)}})

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from flowlike_core import RunStatus
 
 
@@ -47,3 +49,48 @@ def test_no_answer_in_time_says_how_long_it_waited(b, http_server) -> None:
     run = b.run()
     assert run.status is RunStatus.FAILED
     assert f"ConnectionError: GET {http_server}/slow failed: ReadTimeout: no answer within 0.2 s" in run.error
+
+
+def test_set_query_keeps_the_query_the_url_came_with(b, http_server) -> None:
+    """A URL pasted with its query (`?api_key=...&units=metric`) plus Set Query: httpx replaced the URL's query
+    with the node's, and the API answered without the key."""
+    start = b.add("events_simple")
+    made = b.add("http_make_request", url=f"{http_server}/echo?units=metric&city=Bern")
+    query = b.add("http_set_query", query={"city": "Zürich", "q": "a&b=c"})
+    fetch, to_json = b.add("http_fetch"), b.add("http_response_to_json")
+    b.chain(start, fetch)
+    b.wire(made, "request", query, "request")
+    b.wire(query, "request_out", fetch, "request")
+    b.wire(fetch, "exec_success", to_json, "exec_in")
+    b.wire(fetch, "response", to_json, "response")
+    seen = b.result_of(to_json, to_json, "struct")
+    assert seen["query"] == {"units": "metric", "city": "Zürich", "q": "a&b=c"}
+
+
+@pytest.mark.parametrize(("name", "value", "why"), [
+    ("X-Name", "Zoë ✓", "header 'X-Name': its value must be printable ASCII on one line, got 'Zoë ✓'"),
+    ("X-Token", "abc\n", "header 'X-Token': its value must be printable ASCII on one line, got 'abc\\n'"),
+    ("Bad Header", "x", "header name 'Bad Header' is not allowed"),
+])
+def test_a_header_that_cannot_be_sent_fails_at_set_header(b, http_server, name, value, why) -> None:
+    start, made = b.add("events_simple"), b.add("http_make_request", url=f"{http_server}/echo")
+    header, fetch = b.add("http_set_header", name=name, value=value), b.add("http_fetch", retries=0)
+    b.chain(start, fetch)
+    b.wire(made, "request", header, "request")
+    b.wire(header, "request_out", fetch, "request")
+    run = b.run()
+    assert run.status is RunStatus.FAILED
+    assert "node 'Set Header'" in run.error and why in run.error
+
+
+def test_a_bearer_token_with_a_line_break_is_refused_without_showing_it(b, http_server) -> None:
+    start, made = b.add("events_simple"), b.add("http_make_request", url=f"{http_server}/echo")
+    auth, fetch = b.add("http_set_bearer_auth", token="s3cret-token\n"), b.add("http_fetch")
+    b.chain(start, fetch)
+    b.wire(made, "request", auth, "request")
+    b.wire(auth, "request_out", fetch, "request")
+    run = b.run()
+    assert run.status is RunStatus.FAILED
+    assert "header 'Authorization': its value must be printable ASCII on one line (the secret is not shown)" \
+        in run.error
+    assert "s3cret" not in run.error
