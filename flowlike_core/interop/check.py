@@ -7,7 +7,7 @@ tables and optional fields are left to the importer's defaults (Flow-Like writes
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from flowlike_core.errors import BoardFileError
 from flowlike_core.interop.schema import ENUMS
@@ -24,7 +24,7 @@ class _Checker:
         """The node (id, where) each pin id was seen on: a wire names a pin by id alone, so one id on the pins of
         two nodes is ambiguous (one node listed twice, on the board and in its layer, is not)."""
 
-    def fail(self, where: str, what: str) -> None:
+    def fail(self, where: str, what: str) -> NoReturn:
         raise BoardFileError(f"{self.source}: {where}: {what}")
 
     def table(self, owner: dict[str, Any], field: str, where: str) -> dict[str, dict[str, Any]]:
