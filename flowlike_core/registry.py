@@ -199,6 +199,12 @@ class Registry:
                     self._load_entry(hinted)
             while self._entries and (until is None or until not in self._types):
                 self._load_entry(self._entries[0])
+            if self._installed and not self._entries and not self.failures and self._owners != self._read_hints():
+                keys: dict[str, list[str]] = {entry.name: [] for entry in self._installed}
+                for key, owner in self._owners.items():
+                    keys[owner].append(key)
+                pack_index.write(self._installed, keys)
+                self._hints = dict(self._owners)
 
     def _read_hints(self) -> dict[str, str]:
         if self._hints is None:
@@ -218,11 +224,6 @@ class Registry:
         else:
             for node_type in pack.nodes:
                 self._add_installed(entry.name, pack, node_type)
-        if not self._entries and not self.failures and self._owners != self._read_hints():
-            keys: dict[str, list[str]] = {entry.name: [] for entry in self._installed}
-            for key, owner in self._owners.items():
-                keys[owner].append(key)
-            pack_index.write(self._installed, keys)
 
     def _add_installed(self, name: str, pack: Pack, node_type: type[NodeType]) -> None:
         """Register a type of an installed pack, unless a pack first in load order has its key (loaded first if the
@@ -244,11 +245,15 @@ class Registry:
             warn_at(f"node type {key!r} of pack {name!r} ({defined_at(node_type)}) has no description, which the "
                     f"palette and `flowlike catalog` show: give the function a docstring (a class: description = "
                     f"'...')", defined_at(node_type))
-        self.register(node_type, pack=pack.name, replace=True, version=pack.version)
+        self.register(node_type, pack=pack.name, replace=True, version=pack.version, check=False)
         self._owners[key] = name
 
     def register(self, node_type: type[NodeType], *, pack: str = "", replace: bool = False,
-                 version: str = "") -> type[NodeType]:
+                 version: str = "", check: bool = True) -> type[NodeType]:
+        """Add a node type under its key, checked as `Pack` checks its types (`check_node_type`; a pack's types
+        were checked when it was built)."""
+        if check:
+            check_node_type(node_type)
         key = node_type.name
         if key in self._types and not replace and self._types[key] is not node_type:
             raise ValueError(f"node type {key!r} is already registered by pack {self._types[key].pack!r}")
@@ -261,7 +266,7 @@ class Registry:
 
     def add_pack(self, pack: Pack) -> None:
         for node_type in pack.nodes:
-            self.register(node_type, pack=pack.name, replace=True, version=pack.version)
+            self.register(node_type, pack=pack.name, replace=True, version=pack.version, check=False)
 
     def get(self, key: str) -> type[NodeType]:
         if key not in self._types and self._entries:

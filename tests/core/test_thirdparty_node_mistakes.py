@@ -126,3 +126,17 @@ def test_the_same_nodes_done_right_build_a_pack(tmp_path: Path, monkeypatch):
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.delitem(sys.modules, "done_right", raising=False)
     assert [t.name for t in importlib.import_module("done_right").PACK.nodes] == ["percent"]
+
+
+def test_registering_a_node_checks_it_too():
+    """`@fnb.node` and code that registers types itself get the same refusal as a pack (a default saved as its
+    repr in the board file was the old outcome)."""
+    from flowlike_core import Registry, node
+
+    @node
+    def due_date(due: object = object()) -> str:
+        "Says when."
+        return str(due)
+
+    with pytest.raises(TypeError, match=rf"node type 'due_date' \({__file__}:\d+\): pin 'due': its default <object"):
+        Registry().register(due_date)
