@@ -39,6 +39,16 @@ def _choice(enum: type[RunStatus] | type[LogLevel]):  # noqa: ANN202 - an argpar
     return parse
 
 
+def _count(text: str) -> int:
+    try:
+        count = int(text)
+    except ValueError:
+        count = -1
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number of runs, 1 or more")
+    return count
+
+
 def add_runs_command(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "runs", help="list past runs from the run history",
@@ -50,7 +60,7 @@ def add_runs_command(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--since", type=parse_when, help="started at or after (ISO time, or 30m, 2h, 7d ago)")
     parser.add_argument("--until", type=parse_when, help="started at or before (ISO time, or a span ago)")
     parser.add_argument("--level", type=_choice(LogLevel), help="runs that logged at this level or above")
-    parser.add_argument("--limit", type=int, default=20, help="at most this many runs (default 20)")
+    parser.add_argument("--limit", type=_count, default=20, help="at most this many runs (default 20)")
     parser.add_argument("--json", action="store_true", help="print full run records as a JSON list")
     parser.set_defaults(handler=run_runs_command)
 

@@ -93,3 +93,10 @@ def test_runs_json_shows_a_table_result_as_its_reference(store: Storage, capsys:
     [record] = json.loads(capsys.readouterr().out)
     assert record["result"]["rows"] == 3
     assert record["result"][TABLE_RESULT]["media_type"] == "application/vnd.apache.parquet"
+
+
+@pytest.mark.parametrize("limit", ["0", "-3", "many"])
+def test_runs_limit_takes_a_count(limit: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--limit -3` listed nothing and said "no runs match", as if the history held none."""
+    assert main(["runs", "--store", str(tmp_path), "--limit", limit]) == 2
+    assert f"argument --limit: {limit!r}: give a number of runs, 1 or more" in capsys.readouterr().err
