@@ -83,6 +83,10 @@ BOARD_FIELDS = frozenset({"id", "name", "description", "nodes", "variables", "co
 """`updated_at` is the time of the export."""
 VARIABLE_DEFAULTS = {"category": None, "hash": None, "runtime_configured": False}
 COMMENT_DEFAULTS = {"comment_type": "Text"}
+COMMENT_SIZE = {"width": 240.0, "height": 120.0}
+"""What a comment Flow-Like sizes by itself (no width or height) measures here."""
+AUTO_SIZE = "auto_size"
+"""In a comment's `flowlike`: the sides Flow-Like sized by itself; export leaves them out again unless resized."""
 LAYER_DEFAULTS = {"type": "Collapsed"}
 BOARD_DEFAULTS = {"viewport": [0.0, 0.0, 1.0], "stage": "Dev", "execution_mode": "Hybrid", "refs": {},
                   "page_ids": []}
@@ -423,9 +427,14 @@ def _variable(fl: dict[str, Any], text: Callable[[str | None], str], report: Imp
 
 def _comment(fl: dict[str, Any], exported: Any) -> Comment:
     x, y, z = (list(fl.get("coordinates") or ()) + [0.0, 0.0, 0.0])[:3]
+    kept = _kept(fl, COMMENT_FIELDS, {**COMMENT_DEFAULTS, "timestamp": exported}) or {}
+    auto = [side for side in COMMENT_SIZE if fl.get(side) is None]
+    if auto:
+        kept[AUTO_SIZE] = auto
     return Comment(id=fl["id"], content=fl.get("content") or "", coordinates=(x, y, z),
-                   width=_or(fl.get("width"), 240.0), height=_or(fl.get("height"), 120.0), color=fl.get("color"),
-                   flowlike=_kept(fl, COMMENT_FIELDS, {**COMMENT_DEFAULTS, "timestamp": exported}))
+                   width=_or(fl.get("width"), COMMENT_SIZE["width"]),
+                   height=_or(fl.get("height"), COMMENT_SIZE["height"]), color=fl.get("color"),
+                   flowlike=kept or None)
 
 
 def _or(value: float | None, default: float) -> float:
@@ -536,9 +545,12 @@ def _export_comment(comment: Comment, board: Board, now: dict[str, int]) -> dict
     kept = dict(comment.flowlike or {})
     if kept.get("layer") not in board.layers:  # the layer it was drawn in is gone: it is drawn on the board
         kept.pop("layer", None)
-    return _with_kept({"id": comment.id, "content": comment.content, "coordinates": list(comment.coordinates),
-                       "width": comment.width, "height": comment.height, "color": comment.color},
-                      kept, {**COMMENT_DEFAULTS, "timestamp": now})
+    ours = {"id": comment.id, "content": comment.content, "coordinates": list(comment.coordinates),
+            "width": comment.width, "height": comment.height, "color": comment.color}
+    for side in kept.pop(AUTO_SIZE, []):
+        if ours[side] == COMMENT_SIZE[side]:  # still the size we gave it: Flow-Like sizes it again
+            ours[side] = None
+    return _with_kept(ours, kept, {**COMMENT_DEFAULTS, "timestamp": now})
 
 
 def _now() -> dict[str, int]:

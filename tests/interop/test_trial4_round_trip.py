@@ -14,7 +14,7 @@ import pytest
 from flowlike_json import board_bytes
 from trial4_boards import FLOWLIKE_ONLY_NODE, MISSING, PACK_NODES, VARIABLES, fresh
 
-from flowlike_core import Board
+from flowlike_core import Board, commands
 from flowlike_core.interop import export_board, open_board
 from flowlike_core.interop.api import clipboard_board
 from flowlike_core.interop.formats import read_document, write_board
@@ -132,7 +132,6 @@ def test_export_then_import_loses_nothing(imported, registry):
     assert set(wires(theirs).values()) == {frozenset({"connected_to", "depends_on"})}
     for key, value in FLOWLIKE_ONLY_NODE.items():
         assert theirs["nodes"]["start"][key] == value
-    ours["comments"]["c-image"].update(width=240.0, height=120.0)  # Flow-Like's automatic size: ours has one
     assert theirs["comments"] == ours["comments"]
     assert theirs["variables"] == ours["variables"]
     assert theirs["layers"] == ours["layers"]
@@ -203,3 +202,12 @@ def test_the_clipboard_carries_nodes_wires_layers_comments_and_the_nodes_we_lack
     assert {c.key() for c in board.connections} == {c.key() for c in direct.connections}
     assert board.nodes["n-acme"] == direct.nodes["n-acme"] and board.layers == direct.layers
     assert board.comments == direct.comments and board.variables == direct.variables
+
+
+def test_a_comment_flowlike_sized_by_itself_stays_so_unless_resized_here(registry):
+    board, _ = open_board(json.dumps(fresh()).encode(), registry)
+    image = board.comments["c-image"]
+    assert (image.width, image.height) == (240.0, 120.0)
+    board.apply(commands.UpsertComment(image.model_copy(update={"width": 500.0})))
+    back = board_to_flowlike(board, registry)["comments"]["c-image"]
+    assert (back["width"], back["height"]) == (500.0, None)
