@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from flowlike_core.board import LogLevel
 from flowlike_core.errors import UnknownPinError, UnknownVariableError
 from flowlike_core.plan import CONST, VALUE, NodePlan, Target
-from flowlike_core.run import LEVEL_ORDER, MAX_EVENTS, LogLine, NodeTrace, RunEvent, json_copy, trace_of
+from flowlike_core.run import FULL_TRACES, LEVEL_ORDER, MAX_EVENTS, LogLine, NodeTrace, RunEvent, json_copy
 
 if TYPE_CHECKING:
     from flowlike_core.executor import Executor
@@ -21,13 +21,13 @@ class Context:
 
     __slots__ = ("_executor", "_values", "_plan", "record", "trigger_pin", "activated")
 
-    def __init__(self, executor: Executor, plan: NodePlan, record: list[Any] | None, trigger_pin: str | None) -> None:
+    def __init__(self, executor: Executor, plan: NodePlan, record: NodeTrace | None, trigger_pin: str | None) -> None:
         self._executor = executor
         self._values = executor.values
         """The run's values (the executor's, or a parallel iteration's own scope)."""
         self._plan = plan
-        self.record = record
-        """The execution's compact trace record (see `Run.records`)."""
+        self.record: NodeTrace | float | None = record
+        """The execution's trace, or on the executor's fast path its start time until it needs one (`trace`)."""
         self.trigger_pin = trigger_pin
         """Id of the exec input pin that started this execution (empty or None for events and pure nodes)."""
         self.activated: dict[str, list[Target]] = {}
@@ -35,8 +35,9 @@ class Context:
 
     @property
     def trace(self) -> NodeTrace:
-        """This execution's trace (made on first use: most executions never need the object)."""
-        return trace_of(self.record)  # type: ignore[arg-type]
+        """This execution's trace (on the fast path made on first use: most executions never need the object)."""
+        record = self.record
+        return record if type(record) is NodeTrace else self._executor.trace_now(self)  # type: ignore[return-value]
 
     @property
     def trigger(self) -> str | None:
@@ -246,11 +247,11 @@ class Context:
                 executor.results.quiet_line(self, level, str(message))
             return
         text = str(message)
-        line = LogLine(level, executor.redactor.text(text) if executor.redactor else text, time.time(),
-                       self._plan.node_id)
-        record = self.record
-        if record[6] and record[5] is None:  # an execution past the node's full traces: fold the line at once
-            executor.stats(record).add_log(line)
+        plan = self._plan
+        line = LogLine(level, executor.redactor.text(text) if executor.redactor else text, time.time(), plan.node_id)
+        if type(self.record) is float and executor.counts[plan.index] > FULL_TRACES:
+            # a fast-path execution past its node's full traces: the line is folded at once, no trace made
+            executor.stats(plan.node_id, plan.node_name, executor.step).add_log(line)
         else:
             trace = self.trace
             if not trace.logs:

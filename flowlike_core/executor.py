@@ -47,7 +47,7 @@ from flowlike_core.plan import NodePlan, Plan, Target, plan_for
 from flowlike_core.policy import Capability, Policy, refusal
 from flowlike_core.policy import active as active_policy
 from flowlike_core.registry import Registry, default_registry
-from flowlike_core.run import FULL_TRACES, LEVEL_ORDER, NodeStats, NodeStatus, Run, RunStatus, trace_of
+from flowlike_core.run import FULL_TRACES, LEVEL_ORDER, NodeStats, NodeStatus, NodeTrace, Run, RunStatus
 from flowlike_core.types import DataType, ValueType, fits, to_runtime
 
 if TYPE_CHECKING:
@@ -139,6 +139,7 @@ class Executor:
         self._shared: Context = Context(self, next(iter(plan.nodes.values()), None), None, None)  # type: ignore[arg-type]
         """The Context of every fast-path execution."""
         self._hot = self.hot_state()
+        run.running_quietly = self.running_quietly  # type: ignore[method-assign]  # (until the run ends)
         self.thread_id: int | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[None] | None = None
@@ -230,10 +231,11 @@ class Executor:
         """Run steps of one blocking exec node each, without a coroutine; returns what is left for `flow`.
 
         The hot path: tracing is written out here for the common case (no node listeners, within limits)
-        with a compact trace record and one shared Context (a plain function cannot be re-entered);
-        `execute` is the readable twin. The step counters live in locals while it runs (nothing a blocking
-        node can call reads them) and are written back before the careful path and on the way out. One clock
-        reading per node: an execution starts when the one before it ended.
+        with one shared Context (a plain function cannot be re-entered); `execute` is the readable twin. While
+        a node runs, its Context's `record` is its start time: its trace record, a compact tuple, is written when
+        it ends, unless the node made a `NodeTrace` meanwhile (it logged or failed: `Context.trace`). The step
+        counter lives in a local while it runs and is written back before the careful path and on the way out.
+        One clock reading per node: an execution starts when the one before it ended.
         """
         run, counts, ctx, folded, keep, pure_done, activated = self._hot
         steps, step, clock = run.steps, self.step, _now()
@@ -250,20 +252,18 @@ class Executor:
                     self.new_step()
                 if steps >= self.fast_steps:
                     run.steps, self.step = steps, step
+                    ctx.record = None
                     try:
                         frontier = self.execute_blocking(plan, trigger)
                     finally:
                         steps, step, clock = run.steps, self.step, _now()
                     continue
                 steps += 1
+                self.step = step
                 index = plan.index
                 count = counts[index]
                 counts[index] = count + 1
-                past_full = count >= FULL_TRACES
-                record = [plan.node_id, plan.node_name, step, clock, 0.0, None, past_full]
-                if not past_full:
-                    keep(record)
-                ctx._plan, ctx.record, ctx.trigger_pin = plan, record, trigger
+                ctx._plan, ctx.record, ctx.trigger_pin = plan, clock, trigger
                 try:
                     frontier = plan.run(ctx)
                 except BaseException as exc:
@@ -271,18 +271,20 @@ class Executor:
                     frontier = self._raised(plan, ctx, exc)
                     clock = _now()
                     continue
-                clock = record[4] = _now()
-                if past_full:  # (a traced execution needs nothing more: its record reads as finished now)
-                    if record[5] is None:  # `NodeStats.add`, written out: loop bodies spend their time here
-                        stats = folded.get(record[0]) or self.stats(record)
-                        duration = clock - record[3]
-                        stats.count += 1
-                        stats.total += duration
-                        stats.last_step = step
-                        if duration > stats.longest:
-                            stats.longest = duration
-                    else:
-                        self._ended(record)
+                end = _now()
+                if ctx.record is not clock:  # the node made its trace
+                    self._finished(ctx.record, end)
+                elif count < FULL_TRACES:
+                    keep((plan.ident, step, clock, end))
+                else:  # `NodeStats.add`, written out: loop bodies spend their time here
+                    stats = folded.get(plan.node_id) or self.stats(plan.node_id, plan.node_name, step)
+                    duration = end - clock
+                    stats.count += 1
+                    stats.total += duration
+                    stats.last_step = step
+                    if duration > stats.longest:
+                        stats.longest = duration
+                clock = end
                 if plan.routes:
                     continue
                 if len(activated) == 1:
@@ -293,6 +295,7 @@ class Executor:
             return frontier
         finally:
             run.steps, self.step = steps, step
+            ctx.record = None  # (no execution of the fast path is going on: see `running_quietly`)
 
     def execute_blocking(self, plan: NodePlan, trigger: str) -> list[Target]:
         """Run one blocking exec node the careful way (step limit, cancel, node listeners)."""
@@ -378,20 +381,36 @@ class Executor:
                 f"long"), plan.node_id)
         if self.cancelled:
             raise _Abort(RunCancelled("the run was cancelled"), plan.node_id)
-        ctx = Context(self, plan, self._record(plan), trigger)
+        ctx = Context(self, plan, self._trace(plan, _now()), trigger)
         if self.on_node_started:
             self.notify(self.on_node_started, ctx.trace)
         return ctx
 
-    def _record(self, plan: NodePlan) -> list[Any]:
-        """A trace record for a new execution of `plan`'s node: kept for its first executions, folded after."""
+    def _trace(self, plan: NodePlan, start: float, counted: bool = False) -> NodeTrace:
+        """The trace of a new execution of `plan`'s node (`counted`: already counted, by the fast path): kept in the
+        run's records for its node's first `FULL_TRACES` executions, folded after."""
         index = plan.index
         count = self.counts[index]
-        self.counts[index] = count + 1
-        record = [plan.node_id, plan.node_name, self.step, _now(), 0.0, None, count >= FULL_TRACES]
+        if counted:
+            count -= 1
+        else:
+            self.counts[index] = count + 1
+        trace = NodeTrace(plan.node_id, plan.node_name, self.step, start, folded=count >= FULL_TRACES)
         if count < FULL_TRACES:
-            self.run.records.append(record)
-        return record
+            self.run.records.append(trace)
+        return trace
+
+    def trace_now(self, ctx: Context) -> NodeTrace:
+        """The trace of a fast-path execution going on, made now (`Context.trace`): the node logged or failed."""
+        trace = ctx.record = self._trace(ctx._plan, ctx.record, counted=True)  # type: ignore[arg-type]
+        return trace
+
+    def running_quietly(self) -> NodeTrace | None:
+        """A copy of the trace of the fast-path execution going on, if it has not made its own (until it ends it has
+        no record): what `Run.traces` shows, and a remote run's live traces."""
+        ctx = self._shared
+        plan, start = ctx._plan, ctx.record
+        return NodeTrace(plan.node_id, plan.node_name, self.step, start) if type(start) is float else None
 
     def guard(self, plan: NodePlan, ctx: Context) -> None:
         """As a node starts, before it acts: fail it if its type needs what the run's policy refuses; make what
@@ -403,33 +422,35 @@ class Executor:
             self.redactor.add(ctx.get_input(name))
 
     def _end_trace(self, ctx: Context, status: NodeStatus, error: str | None = None, tb: str | None = None) -> None:
-        record = ctx.record
         trace = ctx.trace
-        trace.end = record[4] = _now()
+        trace.end = _now()
         trace.status = status
         if error is not None:
             redactor = self.redactor
             trace.error = redactor.text(error) if redactor else error
             trace.traceback = redactor.text(tb) if redactor and tb else tb
-        self._ended(record)
+        self._ended(trace)
 
-    def stats(self, record: list[Any]) -> NodeStats:
-        """The folded executions of a record's node."""
-        stats = self.run.folded.get(record[0])
+    def _finished(self, trace: NodeTrace, end: float) -> None:
+        """A fast-path execution that made its trace has succeeded (unless the run was given up on meanwhile)."""
+        trace.end = end
+        if trace.status is NodeStatus.RUNNING:
+            trace.status = SUCCESS
+        self._ended(trace)
+
+    def stats(self, node_id: str, node_name: str, step: int) -> NodeStats:
+        """The folded executions of a node (made at its first, at `step`)."""
+        stats = self.run.folded.get(node_id)
         if stats is None:
-            stats = self.run.folded[record[0]] = NodeStats(record[0], record[1], first_step=record[2])
+            stats = self.run.folded[node_id] = NodeStats(node_id, node_name, first_step=step)
         return stats
 
-    def _ended(self, record: list[Any]) -> None:
+    def _ended(self, trace: NodeTrace) -> None:
         """An execution ended: fold it if it is past its node's full traces; tell the listeners."""
-        if record[6]:
-            stats = self.stats(record)
-            if record[5] is None:
-                stats.add(record[2], record[4] - record[3])
-            else:
-                stats.fold(trace_of(record))
+        if trace.folded:
+            self.stats(trace.node_id, trace.node_name, trace.step).fold(trace)
         if self.on_node_finished:
-            self.notify(self.on_node_finished, trace_of(record))
+            self.notify(self.on_node_finished, trace)
 
     def new_step(self) -> None:
         """Forget the pure values computed in the last step: the next reads compute them again (callers check
@@ -508,7 +529,9 @@ class Executor:
     def _compute_pure(self, plan: NodePlan) -> tuple[Context, Any] | None:
         """Run a pure node whose inputs are ready; an async one is returned as (ctx, coroutine) to await."""
         self.pure_done.add(plan.node_id)
-        ctx = Context(self, plan, self._record(plan), None)
+        if type(self._shared.record) is float:  # pulled by a fast-path execution: its trace first, in start order
+            self.trace_now(self._shared)
+        ctx = Context(self, plan, self._trace(plan, _now()), None)
         if self.on_node_started:
             self.notify(self.on_node_started, ctx.trace)
         try:
@@ -556,15 +579,15 @@ def end(executor: Executor, status: RunStatus, error: RunError | None, node_id: 
             return False
         run.end = time.time()
         run.exception, run.error, run.error_node = error, run.redactor.text(str(error)) if error else None, node_id
-        for record in run.records if status is not RunStatus.SUCCESS else ():  # (a run that succeeded left none open)
-            if type(record) is list and record[4]:
-                continue
-            trace = trace_of(record) if type(record) is list else record
-            if trace.status is NodeStatus.RUNNING:
-                trace.status = NodeStatus.CANCELLED if status is RunStatus.CANCELLED else NodeStatus.FAILED
-                trace.end = run.end
-                if type(record) is list:
-                    record[4] = run.end
+        run.__dict__.pop("running_quietly", None)
+        if status is not RunStatus.SUCCESS:  # (a run that succeeded left none open)
+            shared = executor._shared
+            if type(shared.record) is float:  # given up on while a fast-path node runs: it gets its trace
+                executor.trace_now(shared)
+            for trace in run.records:
+                if type(trace) is NodeTrace and trace.status is NodeStatus.RUNNING:
+                    trace.status = NodeStatus.CANCELLED if status is RunStatus.CANCELLED else NodeStatus.FAILED
+                    trace.end = run.end
         run.status = status
     results = executor.results
     executor.notify(executor.on_finished if results is None else [results.ended, *executor.on_finished])
@@ -742,9 +765,9 @@ def refuse_unrunnable(board: Board, registry: Registry, plan: Plan, start: str) 
         return
     from flowlike_core.interop.placeholders import reachable, refuse_reached
 
-    if plan.placeholders:
-        refuse_reached(board, registry, start)
     touched = reachable(board, start)
+    if plan.placeholders:
+        refuse_reached(board, registry, start, touched)
     empty = [f"input {pin!r} of {board.nodes[node_id].label()}" for node_id, pin in plan.unfilled if node_id in touched]
     if empty:
         raise BoardError(f"board {board.name!r}: {'; '.join(empty)}: required, but with neither a wire nor a value")

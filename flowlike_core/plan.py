@@ -61,6 +61,8 @@ class NodePlan:
     """Nothing to await: the executor runs this node on its fast path, without a coroutine."""
     index: int = 0
     """Position in the plan: the executor keeps per-node counters in lists indexed by it."""
+    ident: tuple[str, str] = ("", "")
+    """(node id, node name): what a quiet execution's compact trace record names its node by (see `Run.records`)."""
     node_name: str = ""
     reads: dict[str, Source] = field(default_factory=dict)
     """Where each input is read from, by name (a group's first pin): what `ctx.get_input` looks up."""
@@ -172,7 +174,7 @@ def compile_plan(board: Board, registry: Registry) -> Plan:
             node=node, impl=impl, pure=pure[node_id], inputs=inputs, outputs=outputs, exec_next=exec_next,
             error_wired=bool(exec_next.get(ERROR_EXEC)), is_async=inspect.iscoroutinefunction(impl.run),
             index=index, exec_branches=exec_branches, exec_inputs=exec_inputs, wired_inputs=wired_inputs,
-            pure_sources=pure_sources, node_id=node_id, node_name=node.name,
+            pure_sources=pure_sources, node_id=node_id, node_name=node.name, ident=(node_id, node.name),
         )
         if type(impl).input_shapes:
             nodes[node_id].shapers = _shapers(board, node, type(impl).input_shapes, into)

@@ -291,20 +291,12 @@ class RunRecord(BaseModel):
     """Events emitted past `MAX_EVENTS`: told live, not kept."""
 
 
-def trace_of(record: list[Any]) -> NodeTrace:
-    """The NodeTrace of a compact trace record (made once, kept in the record), up to date with it."""
-    trace = record[5]
-    if trace is None:
-        trace = record[5] = NodeTrace(record[0], record[1], record[2], record[3], folded=record[6])
-    if record[4] and trace.status is NodeStatus.RUNNING:
-        trace.end, trace.status = record[4], NodeStatus.SUCCESS
-    return trace
-
-
-def snapshot(record: list[Any]) -> NodeTrace:
-    """A running execution as seen from another thread: a copy, so the executor's record stays its own."""
-    trace = record[5]
-    return NodeTrace(record[0], record[1], record[2], record[3]) if trace is None else trace
+def trace_of(record: NodeTrace | tuple[Any, ...]) -> NodeTrace:
+    """The NodeTrace of a trace record (see `Run.records`)."""
+    if type(record) is not tuple:
+        return record  # type: ignore[return-value]
+    (node_id, node_name), step, start, end = record
+    return NodeTrace(node_id, node_name, step, start, end, NodeStatus.SUCCESS)
 
 
 def value_key(node_id: str, pin_id: str) -> str:
@@ -341,9 +333,10 @@ class Run:
         self.start = 0.0
         self.end = 0.0
         self.records: list[Any] = []
-        """The first `FULL_TRACES` executions of every node, in the order they started: `NodeTrace`s, and
-        compact `[node_id, node_name, step, start, end, trace or None, folded]` lists that the executor's fast
-        path writes instead (a list costs a tenth of an object). Read them as `traces`."""
+        """The first `FULL_TRACES` executions of every node, in the order they started: `NodeTrace`s, and compact
+        `((node_id, node_name), step, start, end)` tuples, each a quiet execution that succeeded, which the
+        executor's fast path writes when it ends (a tuple costs a tenth of an object). Only ever appended to (a
+        remote run's are mirrored by index); read them as `traces`."""
         self.folded: dict[str, NodeStats] = {}
         """Per node id, its executions after those."""
         self.values: dict[str, Any] = {}
@@ -366,16 +359,19 @@ class Run:
 
     @property
     def traces(self) -> list[NodeTrace]:
-        """The first `FULL_TRACES` executions of every node as `NodeTrace`s, in the order they started."""
+        """The first `FULL_TRACES` executions of every node as `NodeTrace`s, in the order they started, with the
+        fast path's execution going on if there is one (`running_quietly`)."""
         records = self.records
-        live = False
         for index, record in enumerate(records):
-            if type(record) is list:
-                if record[4]:
-                    records[index] = trace_of(record)
-                else:
-                    live = True
-        return [r if type(r) is not list else snapshot(r) for r in records] if live else records
+            if type(record) is tuple:
+                records[index] = trace_of(record)
+        current = self.running_quietly()
+        return records if current is None else [*records, current]
+
+    def running_quietly(self) -> NodeTrace | None:
+        """The executor's fast-path execution going on, which has no record until it ends: None here. While the run
+        goes, whoever runs it (the executor, a remote run's mirror) puts its own function in its place."""
+        return None
 
     @property
     def ok(self) -> bool:

@@ -44,7 +44,7 @@ from flowlike_core.backends.remote import Channel, InOrder, Relay, Sender
 from flowlike_core.cache import SharedCache
 from flowlike_core.plan import targets_by_plan
 from flowlike_core.reasons import NO_CACHE, Change, Reason
-from flowlike_core.run import NodeStats, RunEvent
+from flowlike_core.run import NodeStats, RunEvent, trace_of
 
 if TYPE_CHECKING:
     from flowlike_core.backends.remote import Event
@@ -258,7 +258,7 @@ def _run_body(job: BodyJob, board: Any, plan: Any, body: Body, listeners: list[A
     own = {key: value for key, value in executor.values.items() if key not in values}
     reasons = run.reasons or {}
     if job.uncached:
-        ran = dict.fromkeys([*(record[0] if type(record) is list else record.node_id for record in run.records),
+        ran = dict.fromkeys([*(trace_of(record).node_id for record in run.records),
                              *run.folded])
         uncached = (Change(NO_CACHE, detail=job.uncached),)
         reasons = {node_id: Reason(node_id, board.nodes[node_id].label(), False, uncached) for node_id in ran}

@@ -221,8 +221,9 @@ def _picklable_items(values: dict[str, Any]) -> dict[str, Any]:
 class Tracker:
     """A run's trace records (`Run.records`), read while the executor writes them, from the thread that sends the
     events. An execution goes out once, as its record, when it has ended; one that has not when a batch goes out
-    goes first as an open copy. A record holding a `NodeTrace` goes a batch after its end: the executor writes
-    its status and error just after its end time (when the run is `over`, every record is settled)."""
+    goes first as an open copy. A `NodeTrace` goes a batch after its end: the executor writes its status and error
+    just after its end time (when the run is `over`, every record is settled). The fast path's execution going on,
+    which has no record until it ends (`current`), goes as an open copy at index -1 whenever it changes."""
 
     def __init__(self) -> None:
         self.records: list[Any] = []
@@ -231,6 +232,10 @@ class Tracker:
         self.pending: dict[int, bool] = {}
         """Index -> whether it was seen ended, of the records sent open and not yet sent finished."""
         self.over = False
+        self.current: Callable[[], NodeTrace | None] = lambda: None
+        """The executor's `running_quietly`."""
+        self.told: tuple[str, float] | None = None
+        """(node id, start) of the fast path's execution last sent as going on."""
 
     def poll(self) -> list[tuple[int, Any]]:
         """(index, record) of what changed since the last poll, new records in order."""
@@ -240,36 +245,34 @@ class Tracker:
         changed = []
         for index in [*pending, *range(seen, self.seen)]:
             record = records[index]
-            if type(record) is list:
-                ended, plain = record[4], record[5] is None  # in this order: the careful path makes the trace first
-            else:
-                ended, plain = record.status is not NodeStatus.RUNNING, False
+            plain = type(record) is tuple
+            ended = plain or record.status is not NodeStatus.RUNNING
             if ended and (plain or over or pending.get(index, False)):
                 changed.append((index, _settled(record)))
                 continue
             if index >= seen:
                 changed.append((index, _opened(record)))
-            self.pending[index] = bool(ended)
+            self.pending[index] = ended
+        current = None if over else self.current()
+        told = (current.node_id, current.start) if current is not None else None
+        if told != self.told:
+            self.told = told
+            changed.append((-1, current and _opened(current)))
         return changed
 
 
 def _settled(record: Any) -> Any:
-    """An ended execution's record as it goes out: compact unless its trace says more than that it succeeded (a
-    careful-path execution makes a trace for every record; a compact list pickles in a fraction of its time)."""
-    if type(record) is not list:
+    """An ended execution's record as it goes out: a compact tuple unless its trace says more than that it succeeded
+    (a tuple pickles in a fraction of a trace's time)."""
+    if type(record) is tuple or record.logs or record.error is not None or record.cached or \
+            record.status is not NodeStatus.SUCCESS:
         return record
-    trace = record[5]
-    if trace is None or trace.logs or trace.error is not None or trace.cached or \
-            trace.status not in (NodeStatus.RUNNING, NodeStatus.SUCCESS):
-        return record
-    return [record[0], record[1], record[2], record[3], record[4], None, record[6]]
+    return ((record.node_id, record.node_name), record.step, record.start, record.end)
 
 
-def _opened(record: Any) -> list[Any]:
-    """A running execution's record, as the caller keeps it until it ends (see `Run.records`)."""
-    if type(record) is list:
-        return [record[0], record[1], record[2], record[3], 0.0, None, record[6]]
-    return [record.node_id, record.node_name, record.step, record.start, 0.0, None, record.folded]
+def _opened(trace: NodeTrace) -> NodeTrace:
+    """A running execution's trace, as the caller keeps it until it ends (see `Run.records`)."""
+    return NodeTrace(trace.node_id, trace.node_name, trace.step, trace.start, folded=trace.folded)
 
 
 class Sender:
@@ -382,6 +385,7 @@ def execute(job: Job, sender: Sender, *, cancelled: Callable[[], bool] = lambda:
     handle = start_run(board, registry=registry, start=job.start, payload=job.payload, variables=job.variables,
                        max_steps=job.max_steps, listeners=[recorder], run_id=job.run_id,
                        policy=job.policy, cache=job.cache.open() if job.cache is not None else None)
+    sender.tracker.current = handle.executor.running_quietly
     while not handle.done():
         handle.wait(0.05)
         if cancelled() and not handle.executor.cancelled:
@@ -457,10 +461,6 @@ def _add_line(trace: NodeTrace, line: LogLine) -> None:
     trace.logs.append(line)  # type: ignore[union-attr]
 
 
-def _node_of(record: Any) -> str:
-    return record[0] if type(record) is list else record.node_id
-
-
 class Channel:
     """Caller side: live event batches of many jobs, each handed to the sink registered for its job's key
     (batches of keys nobody waits for any more are dropped)."""
@@ -509,8 +509,11 @@ class Mirror(Relay):
         super().__init__(run, {name: hooks(watchers, name) for name in
                                ("start", "node_started", "node_finished", "log", "event", "progress", "finished")})
         self.ended = threading.Event()
-        self.running: dict[int, Any] = {}
-        """Index in `run.records` -> record, of the executions the worker last reported running."""
+        self.running: dict[int, NodeTrace] = {}
+        """Index in `run.records` -> trace, of the executions the worker last reported running."""
+        self.current: NodeTrace | None = None
+        """The worker's fast-path execution going on, which has no record there until it ends (`Tracker`)."""
+        run.running_quietly = lambda: self.current  # type: ignore[method-assign]  # (until the run ends)
         self.indexes: dict[int, int] = {}
         """Sequence number of a watched run's execution going on -> the index of its trace in `run.records`."""
 
@@ -552,31 +555,31 @@ class Mirror(Relay):
         """Trace records the worker wrote or ended, at their index (new ones come in order)."""
         records, running = self.run.records, self.running
         for index, record in changed:
+            if index < 0:
+                self.current = record
+                continue
             if index < len(records):
                 records[index] = record
             else:
                 records.append(record)
-            if type(record) is list and not record[4]:
+            if type(record) is NodeTrace and record.status is NodeStatus.RUNNING:
                 running[index] = record
             else:
                 running.pop(index, None)
 
     def log_line(self, line: LogLine) -> None:
         """A line goes into the trace of its node's execution going on (its final record brings them all)."""
-        index = next((i for i in reversed(self.running) if _node_of(self.running[i]) == line.node_id), None)
-        if index is None:
-            return
-        trace = self.running[index]
-        if type(trace) is list:
-            trace = self.running[index] = self.run.records[index] = NodeTrace(trace[0], trace[1], trace[2], trace[3],
-                                                                              folded=trace[6])
-        _add_line(trace, line)
+        trace = next((t for t in reversed(self.running.values()) if t.node_id == line.node_id), None)
+        if trace is not None:
+            _add_line(trace, line)
 
     def running_node(self) -> str:
         """The node of the latest execution the worker reported going on ("" if none)."""
         if self.open:
             return self.open[next(reversed(self.open))].node_id
-        return _node_of(self.running[next(reversed(self.running))]) if self.running else ""
+        if self.running:
+            return self.running[next(reversed(self.running))].node_id
+        return self.current.node_id if self.current is not None else ""
 
     def finish(self, state: dict[str, Any]) -> None:
         """Take the remote run's final state; its status goes last, so whoever sees it settled sees it all."""
@@ -596,6 +599,8 @@ class Mirror(Relay):
         self.open.clear()
         self.running.clear()
         self.indexes.clear()
+        self.current = None
+        run.__dict__.pop("running_quietly", None)
         run.status = state["status"]
         self.ended.set()
         self.notify("finished")
@@ -622,21 +627,23 @@ class Mirror(Relay):
         run.start = run.start or run.end
         run.error, run.error_node, run.exception = str(error), node_id or None, error
         closing = NodeStatus.CANCELLED if status is RunStatus.CANCELLED else NodeStatus.FAILED
-        for index, record in self.running.items():
-            trace = record if type(record) is not list else NodeTrace(record[0], record[1], record[2], record[3],
-                                                                      folded=record[6])
-            run.records[index] = trace
+        if self.current is not None and not self.current.folded:
+            self.running[len(run.records)] = self.current
+            run.records.append(self.current)
+        for trace in self.running.values():
             trace.end, trace.status = run.end, closing
             if trace.node_id == node_id:
                 trace.error = str(error)
         for trace in self.open.values():
             trace.end, trace.status = run.end, closing
-        if node_id and not any(_node_of(record) == node_id for record in self.running.values()):
+        if node_id and not any(trace.node_id == node_id for trace in self.running.values()):
             run.records.append(NodeTrace(node_id, run.board.nodes[node_id].name if node_id in run.board.nodes
                                          else node_id, 0, run.end, run.end, closing, error=str(error)))
         self.open.clear()
         self.running.clear()
         self.indexes.clear()
+        self.current = None
+        run.__dict__.pop("running_quietly", None)
         run.status = status
         self.ended.set()
         self.notify("finished")

@@ -69,12 +69,13 @@ def reachable(board: Board, start: str) -> set[str]:
     return seen
 
 
-def refuse_reached(board: Board, registry: Registry, start: str) -> None:
-    """Raise, naming them, when a run from `start` could reach a placeholder; before anything runs."""
+def refuse_reached(board: Board, registry: Registry, start: str, touched: set[str]) -> None:
+    """Raise, naming them, when a run from `start` could reach (`touched`: see `reachable`) a placeholder; before
+    anything runs."""
     missing = set(placeholders(board, registry))
     if not missing:
         return
-    hit = sorted(missing & reachable(board, start))
+    hit = sorted(missing & touched)
     if hit:
         names = "; ".join(f"{board.nodes[n].label()}: missing {board.nodes[n].name} "
                           f"({provider_of(board.nodes[n].name, registry)})" for n in hit)

@@ -12,7 +12,7 @@ import pytest
 from scale_boards import DEADLINE, square_board, tripling_loop_board, until, waiting_board
 
 from catalog.std.loops import ParallelForEach
-from flowlike_core import Listener, Registry, commands, run_board
+from flowlike_core import Listener, LogLevel, Registry, commands, run_board
 from flowlike_core.backends.remote import BOARDS_KEPT, Mirror, Sender, execute, prepare
 from flowlike_core.cache import ResultCache
 from flowlike_core.executor import start_run
@@ -38,7 +38,7 @@ def states(run) -> list[tuple[str, str]]:
 
 
 def ended(record: Any) -> bool:
-    return bool(record[4]) if type(record) is list else record.status is not NodeStatus.RUNNING
+    return type(record) is tuple or record.status is not NodeStatus.RUNNING
 
 
 def test_each_execution_is_sent_once_and_the_caller_sees_it_running(loops, tmp_path):
@@ -66,9 +66,9 @@ def test_each_execution_is_sent_once_and_the_caller_sees_it_running(loops, tmp_p
     worker.join(DEADLINE)
     apply(sender.close()[1])
     assert run.ok, run.error
-    finals = sorted(index for index, record in sent if ended(record))
+    finals = sorted(index for index, record in sent if index >= 0 and ended(record))
     assert finals == list(range(len(run.records))) == [0, 1]  # every execution's final record, once
-    opened = [index for index, record in sent if not ended(record)]
+    opened = [index for index, record in sent if index >= 0 and not ended(record)]
     assert 1 in opened and len(opened) == len(set(opened)) and set(opened) <= {0, 1}
     assert outcome(run) == outcome(run_board(board, registry=loops))
 
@@ -132,6 +132,23 @@ def test_an_unwatched_remote_run_shows_its_traces_while_it_runs(loops, backend, 
     release.touch()
     run = handle.wait(DEADLINE)
     assert outcome(run) == outcome(run_board(board, registry=loops))
+
+
+@pytest.mark.parametrize("backend", ["process_backend", "dask_backend"])
+def test_a_quiet_node_going_on_on_a_worker_shows_running_to_the_caller(loops, backend, tmp_path, request):
+    """A node that neither logs nor fails has no trace record on the worker until it ends (the fast path writes it
+    then): the worker sends it as going on all the same."""
+    backend = request.getfixturevalue(backend)
+    release = tmp_path / "release"
+    board = waiting_board(loops, str(release))
+    board.log_level = LogLevel.WARN  # (its "waiting" line is held back: nothing makes its trace early)
+    handle = start_run(board, registry=loops, backend=backend)
+    until(lambda: states(handle.run) == [("start", "Success"), ("wait", "Running")], "the quiet node, running")
+    assert not handle.done()
+    release.touch()
+    run = handle.wait(DEADLINE)
+    assert run.ok, run.error
+    assert states(run) == [("start", "Success"), ("wait", "Success")]
 
 
 def test_a_board_edited_between_two_dask_runs_runs_as_edited(loops, dask_backend):

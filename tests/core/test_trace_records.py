@@ -1,0 +1,101 @@
+"""Trace records: a quiet execution on the executor's fast path has no record until it ends, yet `run.traces` reads the
+same as a watched run's (the careful path, which makes every trace as its node starts): executions in the order they
+started, a pulled pure node at the step of the node that pulled it, the execution going on shown as running."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from flowlike_core import (
+    DataType,
+    Listener,
+    LogLevel,
+    NodeType,
+    Registry,
+    ValueType,
+    Variable,
+    commands,
+    data_in,
+    data_out,
+    exec_in,
+    exec_out,
+    start_run,
+)
+from flowlike_core.run import NodeStatus, NodeTrace
+
+DEADLINE = 30.0
+
+
+class Watch(Listener):
+    """Any node listener turns the fast path off: every execution goes the careful way."""
+
+    def node_started(self, run, trace) -> None:
+        pass
+
+
+def shape(run) -> list[tuple[str, int, str]]:
+    return [(t.node_name, t.step, t.status.value) for t in run.traces]
+
+
+def test_a_pulled_pure_node_reads_after_its_puller_at_its_step_quiet_or_watched(build):
+    start, first, second = build.add("t_start"), build.add("t_add_one"), build.add("t_add_one")
+    count = build.add("t_counter")
+    build.chain(start, first, second)
+    build.wire(count, "count", first, "value")
+    build.wire(first, "value", second, "value")
+    quiet, watched = build.run(), build.run(listeners=[Watch()])
+    assert quiet.ok and watched.ok
+    # quiet: the puller made its trace as it pulled, so that it reads first; the others are compact records
+    assert [type(record) for record in quiet.records] == [tuple, NodeTrace, NodeTrace, tuple]
+    assert shape(quiet) == shape(watched) == [("t_start", 1, "Success"), ("t_add_one", 2, "Success"),
+                                              ("t_counter", 2, "Success"), ("t_add_one", 3, "Success")]
+
+
+def test_a_node_that_logs_keeps_its_place_and_its_lines(build):
+    build.board.apply(commands.UpsertVariable(
+        Variable(name="seen", data_type=DataType.GENERIC, value_type=ValueType.ARRAY, default_value=[])))
+    start, record, after = build.add("t_start"), build.add("t_record", value=7), build.add("t_add_one", value=1)
+    build.chain(start, record, after)
+    run = build.run()
+    assert run.ok, run.error
+    assert shape(run) == [("t_start", 1, "Success"), ("t_record", 2, "Success"), ("t_add_one", 3, "Success")]
+    assert [line.message for line in run.traces[1].logs] == ["saw 7"]
+
+
+class Hold(NodeType):
+    """Waits, saying nothing, until the test lets it go: a quiet execution going on."""
+
+    name = "t_hold"
+    pins = (exec_in(), data_in("value", DataType.INTEGER), exec_out(), data_out("value", DataType.INTEGER))
+    gate = threading.Event()
+
+    def run(self, ctx, *, value: int) -> None:
+        if not self.gate.wait(DEADLINE):
+            raise TimeoutError("the test never let the node go")
+        ctx.set_output("value", value)
+        ctx.activate("exec_out")
+
+
+def test_a_quiet_execution_going_on_shows_running_then_succeeded(build, registry):
+    local = Registry()
+    local.register(registry.get("t_start"))
+    local.register(Hold)
+    build.registry = local
+    build.board.log_level = LogLevel.WARN
+    start, hold = build.add("t_start"), build.add("t_hold", value=3)
+    build.chain(start, hold)
+    Hold.gate.clear()
+    handle = start_run(build.board, registry=local)
+    try:
+        deadline = time.monotonic() + DEADLINE
+        while shape(handle.run) != [("t_start", 1, "Success"), ("t_hold", 2, "Running")]:
+            assert time.monotonic() < deadline, shape(handle.run)
+            time.sleep(0.01)
+        assert len(handle.run.records) == 1  # the execution going on has no record until it ends
+    finally:
+        Hold.gate.set()
+    run = handle.wait(DEADLINE)
+    assert run.ok, run.error
+    assert shape(run) == [("t_start", 1, "Success"), ("t_hold", 2, "Success")]
+    assert run.traces[1].status is NodeStatus.SUCCESS and run.traces[1].end >= run.traces[1].start
