@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from flowlike_core import Context
 from flowlike_core.policy import CapabilityRefused, allowed_path, sql_roots
@@ -33,6 +33,12 @@ class FlowPath(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     path: str
     store: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        """A path's text (a String variable, a `--var`) is the path itself, so it may be wired into a path input."""
+        return {"path": os.fspath(value)} if isinstance(value, str | os.PathLike) else value
 
     @classmethod
     def of(cls, value: Any, what: str = "path") -> FlowPath:
