@@ -10,9 +10,9 @@ own key (its run id), so appends never contend; it is written atomically and fsy
 returns. Temporary files a killed append left behind are not records: listings skip them and a fold
 removes them once they are old.
 
-A run whose result is a pyarrow Table keeps it as a table: Parquet, content-addressed under `history/tables/`
-(secret values redacted, as everywhere in a record), the record's result naming it (`TABLE_RESULT`); reading
-the run back gives the Table again.
+A run whose result is a pyarrow Table keeps it as a table: an Arrow IPC file (zstd; every Arrow type, where
+Parquet has no unions), content-addressed under `history/tables/` (secret values redacted, as everywhere in a
+record), the record's result naming it (`TABLE_RESULT`); reading the run back gives the Table again.
 """
 
 from __future__ import annotations
@@ -40,8 +40,8 @@ FOLD_EVERY = 100
 COMPACT_EVERY = 20
 """Folds between compactions, which merge the table's small fragments so that queries stay fast."""
 TABLE_RESULT = "arrow_table"
-"""A record's result `{"arrow_table": <BlobRef of its Parquet>, "rows": n, "columns": [...]}` is a pyarrow Table."""
-PARQUET = "application/vnd.apache.parquet"
+"""A record's result `{"arrow_table": <BlobRef of its Arrow file>, "rows": n, "columns": [...]}` is a pyarrow Table."""
+ARROW_FILE = "application/vnd.apache.arrow.file"
 
 
 def _schema() -> pa.Schema:
@@ -76,7 +76,7 @@ def _is_table(value: Any) -> bool:
 
 
 def _table_ref(result: Any) -> BlobRef | None:
-    """The Parquet blob a record's result stands for, if it is a table's."""
+    """The Arrow file a record's result stands for, if it is a table's."""
     if isinstance(result, dict) and set(result) == {TABLE_RESULT, "rows", "columns"}:
         return BlobRef.model_validate(result[TABLE_RESULT])
     return None
@@ -138,28 +138,28 @@ class RunHistory:
         return record
 
     def _keep_table(self, run: Run) -> dict[str, Any]:
-        """The run's Table result as Parquet in the content bucket (its secrets redacted); what the record keeps."""
+        """The run's Table result as an Arrow file in the content bucket (its secrets redacted); what the record
+        keeps."""
         import pyarrow as pa
-        import pyarrow.parquet as pq
 
         table = run.result
         if run.redactor:
             table = pa.Table.from_pylist(run.redactor.value(table.to_pylist()), schema=table.schema)
         sink = pa.BufferOutputStream()
-        pq.write_table(table, sink)
-        ref = self.tables.put(sink.getvalue().to_pybytes(), PARQUET)
+        with pa.ipc.new_file(sink, table.schema, options=pa.ipc.IpcWriteOptions(compression="zstd")) as writer:
+            writer.write_table(table)
+        ref = self.tables.put(sink.getvalue().to_pybytes(), ARROW_FILE)
         return {TABLE_RESULT: ref.model_dump(), "rows": table.num_rows, "columns": table.column_names}
 
     def _read(self, text: str, tables: bool) -> RunRecord:
-        """A stored record; with `tables`, a result kept as Parquet comes back as the pyarrow Table."""
+        """A stored record; with `tables`, a result kept as an Arrow file comes back as the pyarrow Table."""
         record = RunRecord.model_validate_json(text)
         ref = _table_ref(record.result) if tables else None
         if ref is None:
             return record
         import pyarrow as pa
-        import pyarrow.parquet as pq
 
-        return record.model_copy(update={"result": pq.read_table(pa.BufferReader(self.tables.get(ref)))})
+        return record.model_copy(update={"result": pa.ipc.open_file(pa.BufferReader(self.tables.get(ref))).read_all()})
 
     def append_many(self, records: Iterable[RunRecord], app: str = "") -> None:
         """Persist several records in one commit (imports, tests, benchmarks)."""
@@ -209,7 +209,7 @@ class RunHistory:
     ) -> list[RunRecord]:
         """Runs, newest first. `board` matches a board name or id; `level` keeps runs that logged at that
         level or above; `since`/`until` bound the start time (datetimes, or seconds since the epoch). A result
-        kept as Parquet comes back as its pyarrow Table, or with `tables=False` as the JSON naming it."""
+        kept as an Arrow file comes back as its pyarrow Table, or with `tables=False` as the JSON naming it."""
         where = self.where(board=board, status=status, since=since, until=until, level=level, app=app)
         if limit is not None and limit <= 0:
             return []

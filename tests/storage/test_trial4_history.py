@@ -1,5 +1,5 @@
 """Run history: one answer to "does this store answer, and has it a run history", shared by `flowlike runs` and
-`flowlike run --store`; a pyarrow Table result is kept as a table (Parquet) and comes back as one."""
+`flowlike run --store`; a pyarrow Table result is kept as a table (an Arrow file) and comes back as one."""
 
 from __future__ import annotations
 
@@ -85,6 +85,26 @@ def test_a_table_result_is_kept_as_a_table(store: Storage) -> None:
 
 
 @pytest.mark.parametrize("store", ["local"], indirect=True)
+def test_a_table_of_any_arrow_type_comes_back_whole(store: Storage) -> None:
+    """Unions, dictionaries, unsigned and nanosecond types, schema metadata: what Parquet cannot hold, or changes."""
+    kinds = pa.UnionArray.from_sparse(pa.array([0, 1], type=pa.int8()), [pa.array([1, 2]), pa.array(["a", "b"])])
+    table = pa.table({"u": kinds, "d": pa.array(["x", "y"]).dictionary_encode(), "n": pa.array([1, 2], pa.uint32()),
+                      "t": pa.array([1, 2], pa.timestamp("ns"))}).replace_schema_metadata({"source": "trial"})
+    board = fnb.Board("any table")
+    board.variable("table", object, None, exposed=True)
+    start = board.add("events_simple", "start")
+    value = board.add("variable_get", "table", var_ref="table")
+    done = board.add("events_generic_return_result", "return")
+    start.outputs.exec_out >> done.inputs.exec_in
+    value.outputs.value_ref >> done.inputs.response
+    run = board.run({"table": table})
+    assert run.result is table
+    store.record(run.core)
+    back = store.runs.get(run.id).result
+    assert back.equals(table, check_metadata=True)
+
+
+@pytest.mark.parametrize("store", ["local"], indirect=True)
 def test_runs_json_shows_a_table_result_as_its_reference(store: Storage, capsys: pytest.CaptureFixture[str]) -> None:
     run = people_board().run()
     store.record(run.core)
@@ -92,7 +112,7 @@ def test_runs_json_shows_a_table_result_as_its_reference(store: Storage, capsys:
     assert main(["runs", "--store", root, "--json"]) == 0
     [record] = json.loads(capsys.readouterr().out)
     assert record["result"]["rows"] == 3
-    assert record["result"][TABLE_RESULT]["media_type"] == "application/vnd.apache.parquet"
+    assert record["result"][TABLE_RESULT]["media_type"] == "application/vnd.apache.arrow.file"
 
 
 @pytest.mark.parametrize("limit", ["0", "-3", "many"])
