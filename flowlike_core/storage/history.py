@@ -35,6 +35,8 @@ from flowlike_core.storage.lance import connect, lance_uri
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from flowlike_core.redaction import Redactor
+
 TABLE = "runs"
 FOLD_EVERY = 100
 COMPACT_EVERY = 20
@@ -73,6 +75,24 @@ def _row(record: RunRecord, app: str) -> dict[str, Any]:
 def _is_table(value: Any) -> bool:
     pyarrow = sys.modules.get("pyarrow")  # not imported: the value cannot be a Table
     return pyarrow is not None and isinstance(value, pyarrow.Table)
+
+
+def _redacted(column: pa.ChunkedArray, redactor: Redactor) -> pa.ChunkedArray | pa.Array:
+    """A column with its secrets masked; a column that holds no text as it is."""
+    import pyarrow as pa
+
+    if not _holds_text(column.type):
+        return column
+    return pa.array(redactor.value(column.to_pylist()), type=column.type)
+
+
+def _holds_text(kind: pa.DataType) -> bool:
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(kind):
+        return _holds_text(kind.value_type)
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind) \
+        or any(_holds_text(kind.field(i).type) for i in range(kind.num_fields))
 
 
 def _table_ref(result: Any) -> BlobRef | None:
@@ -127,7 +147,7 @@ class RunHistory:
         """Persist one run (a live `Run` is redacted of secret values first); returns the stored record."""
         record = redacted_record(run) if isinstance(run, Run) else run
         if isinstance(run, Run) and _is_table(run.result):
-            record = record.model_copy(update={"result": self._keep_table(run)})
+            record = record.model_copy(update={"result": self._keep_table(run, record.result)})
         row = json.dumps(_row(record, app)).encode("utf-8")
         self.bucket.write(f"{self.pending}/{revision_of(record.id.encode())}.json", row)
         with self._lock:
@@ -137,14 +157,19 @@ class RunHistory:
             self.fold()
         return record
 
-    def _keep_table(self, run: Run) -> dict[str, Any]:
+    def _keep_table(self, run: Run, text: str) -> dict[str, Any] | str:
         """The run's Table result as an Arrow file in the content bucket (its secrets redacted); what the record
-        keeps."""
+        keeps. A table whose text cannot be redacted column by column (a union holding text, with secrets in the
+        run) is kept as its redacted `text`, as any value without a JSON form."""
         import pyarrow as pa
 
         table = run.result
         if run.redactor:
-            table = pa.Table.from_pylist(run.redactor.value(table.to_pylist()), schema=table.schema)
+            try:
+                table = pa.Table.from_arrays([_redacted(column, run.redactor) for column in table.columns],
+                                             schema=table.schema)
+            except pa.ArrowException:
+                return text
         sink = pa.BufferOutputStream()
         with pa.ipc.new_file(sink, table.schema, options=pa.ipc.IpcWriteOptions(compression="zstd")) as writer:
             writer.write_table(table)

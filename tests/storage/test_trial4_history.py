@@ -120,3 +120,29 @@ def test_runs_limit_takes_a_count(limit: str, tmp_path: Path, capsys: pytest.Cap
     """`--limit -3` listed nothing and said "no runs match", as if the history held none."""
     assert main(["runs", "--store", str(tmp_path), "--limit", limit]) == 2
     assert f"argument --limit: {limit!r}: give a number of runs, 1 or more" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("store", ["local"], indirect=True)
+def test_secrets_are_redacted_in_every_column_that_holds_text(store: Storage) -> None:
+    """A dictionary column is redacted and the table kept; a union holding text cannot be rebuilt with its secret
+    masked, so that table is kept as its redacted text."""
+    secret = "sk-live-4f9a2b"
+    words = pa.array(["ann", secret]).dictionary_encode()
+    mixed = pa.UnionArray.from_sparse(pa.array([0, 1], type=pa.int8()), [pa.array([1, 2]), pa.array(["a", secret])])
+    for columns in ({"n": pa.array([1, 2]), "w": words}, {"m": mixed}):
+        board = fnb.Board("secret table")
+        board.variable("token", str, secret, secret=True)
+        board.variable("table", object, None, exposed=True)
+        start = board.add("events_simple", "start")
+        value = board.add("variable_get", "table", var_ref="table")
+        done = board.add("events_generic_return_result", "return")
+        start.outputs.exec_out >> done.inputs.exec_in
+        value.outputs.value_ref >> done.inputs.response
+        run = board.run({"table": pa.table(columns)})
+        store.record(run.core)
+        back = store.runs.get(run.id).result
+        assert secret not in str(back) and "***" in str(back)
+        if "w" in columns:
+            assert back.column("w").to_pylist() == ["ann", "***"] and back.column("n").to_pylist() == [1, 2]
+        else:
+            assert isinstance(back, str), "kept as its redacted text"
