@@ -112,7 +112,17 @@ def request(model: LanguageModel, history: History, stream: bool) -> tuple[str, 
     body["stream"] = stream
     if stream and model.provider == "openai":
         body["stream_options"] = {"include_usage": True}
-    return url, {**headers, **model.headers}, body
+    return url, _sendable(model, {**headers, **model.headers}), body
+
+
+def _sendable(model: LanguageModel, headers: dict[str, str]) -> dict[str, str]:
+    """The headers, each value printable ASCII on one line; else a ValueError naming the header but not its value
+    (an API key pasted with its line break made httpx fail with the key in its message, so in the run's error)."""
+    for name, value in headers.items():
+        if not value.isascii() or not value.isprintable():
+            raise ValueError(f"{model.label}: header {name!r} holds a line break or characters a header cannot "
+                             f"carry (a key pasted with a trailing newline?); its value is not shown")
+    return headers
 
 
 def parse(model: LanguageModel, data: dict[str, Any]) -> Response:
@@ -409,7 +419,7 @@ def embed(model: LanguageModel, texts: list[str], input_type: str) -> list[list[
     import httpx
 
     url = model.endpoint.rstrip("/") + "/embeddings"
-    headers = {"Authorization": f"Bearer {model.api_key.get_secret_value()}", **model.headers}
+    headers = _sendable(model, {"Authorization": f"Bearer {model.api_key.get_secret_value()}", **model.headers})
     body = {"input": texts, "model": model.model_id, "input_type": input_type}
     try:
         response = httpx.post(url, json=body, headers=headers, timeout=120)

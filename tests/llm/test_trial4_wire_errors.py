@@ -9,7 +9,7 @@ import re
 
 import pytest
 from flowlike_catalog.llm.structs import History, HistoryMessage, LanguageModel, ResponseChunk
-from flowlike_catalog.llm.testing import Raw
+from flowlike_catalog.llm.testing import Raw, Reply
 from flowlike_catalog.llm.wire import complete
 from pydantic import SecretStr
 
@@ -113,3 +113,25 @@ def test_an_error_event_in_an_openai_stream_fails_naming_it(server):
     with pytest.raises(RuntimeError, match=rf"^openai at {server.url}/v1/chat/completions sent an error in its "
                                            r"stream: upstream provider timed out \(code 502\)$"):
         ask(server, "openai", stream=True)
+
+
+@pytest.mark.parametrize("provider", ["openai", "anthropic", "ollama"])
+def test_an_api_key_with_a_line_break_is_refused_without_showing_it(b, server, provider):
+    """A key read from a file or pasted with its newline: httpx refused the header with the key in its message,
+    which became the run's error."""
+    server.always(Reply("never sent"))
+    model = b.provider(server, provider, api_key="sk-verysecret\n")
+    steps = [model]
+    if provider == "ollama":  # its builder takes no key: a proxy's header instead
+        steps.append(b.add("ai_generative_add_headers", header={"Authorization": "Bearer sk-verysecret\n"}))
+        b.wire(model, "model", steps[-1], "model")
+    history = b.add("ai_generative_history_from_string", message="Hi")
+    invoke = b.add("ai_generative_invoke")
+    b.wire(steps[-1], "model" if len(steps) == 1 else "model_out", invoke, "model")
+    b.wire(history, "history", invoke, "history")
+    b.chain(b.add("events_simple"), *steps, invoke)
+    run = b.run()
+    assert run.status is RunStatus.FAILED
+    assert "holds a line break or characters a header cannot carry" in run.error
+    assert "verysecret" not in run.error and not any("verysecret" in line for line in b.messages(run))
+    assert server.requests == []
