@@ -14,7 +14,7 @@ import json
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from flowlike_catalog.web.http import client
+from flowlike_catalog.web.http import client, unsendable_secret
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from flowlike_core import Context, Pin, node
@@ -83,6 +83,7 @@ async def discord_api(ctx: Context, session: DiscordSession, method: str, path: 
         request["files"] = [(f"files[{n}]", (name, content)) for n, (name, content) in enumerate(files)]
     elif body is not None:
         request["json"] = body
+    unsendable_secret("Authorization", session.bot_token.get_secret_value())
     headers = {"Authorization": f"Bot {session.bot_token.get_secret_value()}", "User-Agent": "DiscordBot "
                "(https://github.com/flowlike-nb, 1)"}
     url = session.api_url.rstrip("/") + path

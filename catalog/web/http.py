@@ -66,8 +66,20 @@ class HttpRequest(BaseModel):
         return method
 
     def all_headers(self) -> dict[str, str]:
-        """The headers to send, secrets revealed (only for the wire)."""
-        return {**self.headers, **{k: v.get_secret_value() for k, v in self.secret_headers.items()}}
+        """The headers to send, secrets revealed (only for the wire); a secret one that cannot be sent is refused
+        naming it, not showing it (httpx's refusal shows the value)."""
+        secrets = {k: v.get_secret_value() for k, v in self.secret_headers.items()}
+        for name, value in secrets.items():
+            unsendable_secret(name, value)
+        return {**self.headers, **secrets}
+
+
+def unsendable_secret(name: str, value: str) -> None:
+    """A ValueError when a secret header's value is not printable ASCII on one line (a token pasted with its line
+    break), naming the header and not the value."""
+    if not value.isascii() or not value.isprintable():
+        raise ValueError(f"header {name!r}: its value must be printable ASCII on one line, and this secret holds a "
+                         f"line break or other characters (a token pasted with a trailing newline?); it is not shown")
 
 
 class HttpResponse(BaseModel):

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, NamedTuple
 
-from flowlike_catalog.web.http import METHODS, REQUEST_SCHEMA, HttpBody, HttpRequest, as_request
+from flowlike_catalog.web.http import METHODS, REQUEST_SCHEMA, HttpBody, HttpRequest, as_request, unsendable_secret
 
 from flowlike_core import Pin, node
 from flowlike_core.policy import allowed_path
@@ -59,9 +59,7 @@ def with_secret_header(request: Any, name: str, value: str) -> HttpRequest:
     from pydantic import SecretStr
 
     request = as_request(request)
-    if not value.isascii() or not value.isprintable():
-        raise ValueError(f"header {name!r}: its value must be printable ASCII on one line (the secret is not "
-                         f"shown)")
+    unsendable_secret(name, value)
     return request.model_copy(update={"headers": without(request.headers, name),
                                       "secret_headers": {**without(request.secret_headers, name),
                                                          name: SecretStr(value)}})

@@ -91,6 +91,19 @@ def test_a_bearer_token_with_a_line_break_is_refused_without_showing_it(b, http_
     b.wire(auth, "request_out", fetch, "request")
     run = b.run()
     assert run.status is RunStatus.FAILED
-    assert "header 'Authorization': its value must be printable ASCII on one line (the secret is not shown)" \
+    assert "header 'Authorization': its value must be printable ASCII on one line, and this secret holds" \
         in run.error
     assert "s3cret" not in run.error
+
+
+def test_a_hosted_service_token_with_a_line_break_is_not_shown(b, github) -> None:
+    """A GitHub token pasted with its newline: API Call's httpx error showed `Bearer <token>` in the run's error."""
+    provider = b.add("data_github_provider_pat", token="ghp_verysecret\n", base_url=github.url)
+    user = b.add("data_github_get_user")
+    b.wire(provider, "provider", user, "provider")
+    b.chain(b.add("events_simple"), user)
+    run = b.run()
+    assert run.status is RunStatus.FAILED
+    assert "header 'Authorization': its value must be printable ASCII on one line, and this secret holds" in run.error
+    assert "verysecret" not in run.error and not any("verysecret" in line.message for line in run.logs())
+    assert github.state.requests == []
