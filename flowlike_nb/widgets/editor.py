@@ -16,7 +16,8 @@ cell's `board.run()`) shows on the canvas when its starter passes the editor a `
 `follow`s the run: `flowlike_nb.kernel.handles.Board` does both for the editors it opened.
 
 Kernel -> front end messages: `patch` (see DocumentTracker.patch), `reply` (the answer to one front-end
-message), `run_events` (a batch of run events; the last batch has a `summary`). A full resend (after a
+message), `run_events` (a batch of run events; the last batch has a `summary`), `stale` (the nodes, or all: None,
+whose statuses from the run shown an edit made out of date; see `staleness`). A full resend (after a
 `sync` request, e.g. from a view opened late) updates the `document` and `document_revision` traits.
 
 DOM hooks for browser tests (all stable `data-testid` attributes; ids are the board's ids):
@@ -25,8 +26,9 @@ DOM hooks for browser tests (all stable `data-testid` attributes; ids are the bo
     side-panel (inspector and variables), toolbar-side, toolbar-fullsize
     editor-canvas (data-scale, data-drawn = node boxes drawn: only those in or near view; class fl-wiring
           while a wire is dragged, fl-lite when zoomed far out), editor-viewport (the panned/zoomed layer)
-    node (data-node-id, data-node-type, data-status = queued|running|succeeded|cached|failed|skipped|cancelled,
-          class fl-selected when selected), node-header (drag handle), node-title,
+    node (data-node-id, data-node-type, data-status = queued|running|paused|succeeded|cached|failed|skipped|
+          cancelled, data-stale = true when an edit since made that status out of date, class fl-selected when
+          selected), node-header (drag handle), node-title,
     layer (a collapsed layer of the level shown: data-layer-id, data-status of its nodes, class fl-selected when
           selected), layer-header,
           layer-title, layer-count, layer-rename (the name being edited), layer-pin (a boundary pin:
@@ -35,17 +37,20 @@ DOM hooks for browser tests (all stable `data-testid` attributes; ids are the bo
           layer: breadcrumb-board, then a breadcrumb-layer per level, data-layer-id; all but the last lead
           back), boundary-stub (inside a layer: the end outside it of a wire that leaves it; data-direction = in|out,
           data-outer-node, data-outer-pin; stub-label names the node and pin; a click goes there),
-          status-legend (legend-item: data-status, count)
-    node-status (badge; data-status, text = duration), node-progress (bar inside a node)
+          status-legend (legend-item: data-status, or "stale" for statuses an edit made out of date; count)
+    node-status (badge; data-status, data-stale, text = duration, "stale · " first), node-progress (bar inside a node)
     pin (data-pin-id, data-pin-name, data-direction = in|out, data-kind = exec|data, data-type,
          data-value-type; class fl-fit while a dragged wire may end on it), error-marker (a node's On Error
          pins, drawn only when wired or selected), pin-tooltip (a pin's value after a run: value-preview,
          value-text, value-table, value-copy), wire (SVG path; data-from-node, data-from-pin, data-to-node,
          data-to-pin)
     comment (data-comment-id), comment-text
-    toolbar-run, toolbar-stop, toolbar-undo, toolbar-redo, toolbar-layout, toolbar-fit, toolbar-save
+    toolbar (always one line: narrower, buttons show their signs only; narrower still, the secondary ones move
+    into the menu of toolbar-more), toolbar-run, toolbar-stop, toolbar-undo, toolbar-redo, toolbar-layout,
+    toolbar-fit, toolbar-save
     (data-unsaved = true while the file at `path` does not hold the board shown), toolbar-comment, toolbar-palette
-    run-status (data-status = idle|running|Success|Failed|Cancelled), run-progress (value 0..1)
+    run-status (data-status = idle|running|paused|Success|Failed|Cancelled; a view opened late asks the kernel
+    for the run as it stands: `run_state`), run-progress (value 0..1)
     editor-message (data-kind = refused|error|info; text = the reason), message-close
     palette (the search popup), palette-search, palette-list (data-query: the search the kernel answered,
           data-pending), palette-entry (data-node-type, data-capabilities, best first), palette-filter
@@ -103,7 +108,8 @@ from flowlike_core.run import Run
 from flowlike_nb.widgets import clipboard, protocol, rules, values
 from flowlike_nb.widgets.catalog import CatalogIndex, used_entries
 from flowlike_nb.widgets.layout import auto_layout, free_spot
-from flowlike_nb.widgets.relay import RunRelay, replay
+from flowlike_nb.widgets.relay import RunRelay, event_json, replay
+from flowlike_nb.widgets.staleness import stale_nodes
 from flowlike_nb.widgets.sync import DocumentTracker, encode
 
 STATIC = Path(__file__).parent / "static"
@@ -199,6 +205,10 @@ class BoardEditor(anywidget.AnyWidget):
             self._used = used
             self.catalog = self._describe_catalog()
         self.send(patch)
+        if self.last_run is not None:
+            stale = stale_nodes(board, command)
+            if stale is None or stale:
+                self.send({"type": "stale", "nodes": None if stale is None else sorted(stale)})
         missing = self._missing()
         if missing != self.missing:
             self.missing = missing
@@ -430,7 +440,23 @@ class BoardEditor(anywidget.AnyWidget):
                 self._index.warm()
             case protocol.Simple(action="layout_engine"):
                 return {"source": ELK.read_text(encoding="utf-8")}
+            case protocol.Simple(action="run_state"):
+                return self._run_state()
         return None
+
+    def _run_state(self) -> dict[str, Any]:
+        """The run shown so far as one batch of events, ending where its debugger waits (if it does): a view opened
+        late (a page reloaded, the editor shown again) shows the run as the engine has it, paused included."""
+        run = self.last_run
+        if run is None:
+            return {"events": []}
+        shown = replay(run)
+        if self._handle is not None and self._handle.run is run and not self._handle.done():
+            del shown["summary"]  # still going: later batches tell the rest
+            paused = self.debugger.paused_at if self.debugger is not None else None
+            if paused is not None:
+                shown["events"].append(event_json("paused", node_id=paused.id))
+        return {"events": shown["events"], "summary": shown.get("summary")}
 
     def _debug(self, command: str) -> None:
         """Continue, step or step over the debug run shown; never waits for it (the kernel stays free)."""

@@ -175,7 +175,7 @@ class PasteFlowLike(_Message):
 
 
 class Simple(_Message):
-    action: Literal["undo", "redo", "layout", "stop", "save", "sync", "layout_engine", "warm_catalog"]
+    action: Literal["undo", "redo", "layout", "stop", "save", "sync", "layout_engine", "warm_catalog", "run_state"]
 
 
 class Run(_Message):

@@ -488,17 +488,22 @@ export class Canvas {
     const bar = el.querySelector(".fl-node-progress > div");
     if (!state) {
       el.removeAttribute("data-status");
+      el.removeAttribute("data-stale");
       badge.removeAttribute("data-status");
+      badge.removeAttribute("data-stale");
       badge.textContent = "";
       bar.style.width = "0";
       return;
     }
     el.dataset.status = state.status;
     badge.dataset.status = state.status;
+    el.dataset.stale = badge.dataset.stale = String(!!state.stale);
     const count = state.count > 1 ? ` ×${state.count}` : "";
     const cached = state.status === "cached"; // its time is the cache's look-up, not the node's: say where it came from
-    badge.textContent = state.duration !== undefined && !cached ? `${formatDuration(state.duration)}${count}` : state.status;
-    badge.title = state.error || (cached ? "served from the result cache" : state.status);
+    const shown = state.duration !== undefined && !cached ? `${formatDuration(state.duration)}${count}` : state.status;
+    badge.textContent = state.stale ? `stale · ${shown}` : shown;
+    badge.title = `${state.stale ? "from before the last edit (run again to update): " : ""}${
+      state.error || (cached ? "served from the result cache" : state.status)}`;
     bar.style.width = state.progress !== undefined && state.status === "running" ? `${state.progress * 100}%` : "0";
   }
 

@@ -17,7 +17,7 @@ import { VariablesPanel } from "./variables.js";
 
 const NODE_STATUS = { Running: "running", Success: "succeeded", Failed: "failed", Cancelled: "cancelled" };
 const MAX_LOGS = 200;
-const LEGEND = ["running", "succeeded", "cached", "failed", "skipped"];
+const LEGEND = ["running", "paused", "succeeded", "cached", "failed", "skipped"];
 const MESSAGE_SECONDS = { info: 4, refused: 6, error: 10 };
 const MIN_HEIGHT = 240;
 let clipboard = null;
@@ -113,6 +113,10 @@ class Editor {
     this.palette.render();
     this.updateToolbar();
     if (model.get("revision") !== this.store.revision) this.requestSync();
+    // A view opened late shows the run as the kernel has it (statuses, where the debugger waits), not "idle".
+    this.ask({ action: "run_state" }, (reply) => {
+      if (reply.events.length) this.onRunEvents(reply);
+    });
     this.fitted = false;
     this.resize = new ResizeObserver(() => {
       if (!this.fitted && this.canvas.el.clientWidth > 0) {
@@ -169,7 +173,8 @@ class Editor {
     this.root.classList.toggle("fl-fullsize", full);
     this.root.focus({ preventScroll: true });
     this.root.dataset.fullsize = String(full);
-    this.buttons.fullsize.textContent = full ? "⤡ Exit full size" : "▢ Full size";
+    this.buttons.fullsize.firstChild.textContent = full ? "⤡" : "▢";
+    this.buttons.fullsize.lastChild.textContent = full ? "Exit full size" : "Full size";
   }
 
   toggleSide(show) {
@@ -225,6 +230,18 @@ class Editor {
     if (message.type === "patch") this.onPatch(message);
     else if (message.type === "reply") this.onReply(message);
     else if (message.type === "run_events") this.onRunEvents(message);
+    else if (message.type === "stale") this.onStale(message.nodes);
+  }
+
+  /** The kernel says an edit made the statuses of these nodes (null: all) from the run shown out of date. */
+  onStale(nodes) {
+    for (const id of nodes || [...this.runState.keys()]) {
+      const state = this.runState.get(id);
+      if (!state || state.stale) continue;
+      state.stale = true;
+      this.canvas.showStatus(id);
+    }
+    this.showLegend();
   }
 
   onPatch(patch) {
@@ -292,7 +309,10 @@ class Editor {
     this.runGeneration += 1;
     const touched = new Set();
     for (const event of message.events) {
-      if (this.debug.onEvent(event)) continue;
+      if (this.debug.onEvent(event)) {
+        this.showPaused(event, touched);
+        continue;
+      }
       const id = event.node_id;
       if (event.kind === "run_started") {
         this.runState.clear();
@@ -309,6 +329,7 @@ class Editor {
       touched.add(id);
       if (event.kind === "node_started") {
         state.status = "running";
+        state.stale = false;
         state.count += 1;
       } else if (event.kind === "node_finished") {
         state.status = event.cached ? "cached" : NODE_STATUS[event.status] || event.status.toLowerCase();
@@ -329,10 +350,25 @@ class Editor {
     if (selected && (touched.has(selected) || message.summary)) this.inspector.render();
   }
 
+  /** The engine's debugger paused before a node (which has started, for the run, but waits): the node says
+   * "paused", not "running", until the run is resumed. */
+  showPaused(event, touched) {
+    if (event.kind === "paused" && this.store.nodes[event.node_id]) {
+      this.nodeState(event.node_id).status = "paused";
+      touched.add(event.node_id);
+    } else if (event.kind === "resumed") {
+      for (const [id, state] of this.runState) {
+        if (state.status !== "paused") continue;
+        state.status = "running";
+        touched.add(id);
+      }
+    }
+  }
+
   finishRun(summary, touched) {
     for (const [id, state] of this.runState) {
-      if (state.status === "queued") {
-        state.status = "skipped";
+      if (state.status === "queued" || state.status === "paused") {
+        state.status = state.status === "queued" ? "skipped" : "cancelled"; // stopped while it waited
         touched.add(id);
       }
     }
@@ -352,10 +388,15 @@ class Editor {
   /** How many nodes of the run shown are running, succeeded, came from the cache, failed (each in its colour). */
   showLegend() {
     const counts = new Map(LEGEND.map((status) => [status, 0]));
-    for (const state of this.runState.values()) if (counts.has(state.status)) counts.set(state.status, counts.get(state.status) + 1);
-    fill(this.legend, LEGEND.filter((status) => counts.get(status)).map((status) => h("span", {
+    let stale = 0;
+    for (const state of this.runState.values()) {
+      if (state.stale) stale += 1;
+      else if (counts.has(state.status)) counts.set(state.status, counts.get(state.status) + 1);
+    }
+    if (stale) counts.set("stale", stale);
+    fill(this.legend, [...LEGEND, "stale"].filter((status) => counts.get(status)).map((status) => h("span", {
       class: "fl-legend-item", "data-testid": "legend-item", "data-status": status, title: `${counts.get(status)} nodes ${status}`,
-    }, `${counts.get(status)} ${status}`)));
+    }, `${counts.get(status)}`, h("span", { class: "fl-label" }, ` ${status}`))));
   }
 
   setRunning(running, status, duration) {
@@ -430,27 +471,41 @@ class Editor {
 
   // ---- toolbar and keyboard --------------------------------------------------------------------------
 
+  /** One line of buttons, whatever the width: narrower, the buttons keep their signs only (their names in their
+   * tooltips); narrower still, the secondary ones move into the "More" menu (editor.css, container queries). */
   toolbar() {
-    const button = (name, label, title, onclick) => {
-      this.buttons[name] = h("button", { class: "fl-button", "data-testid": `toolbar-${name}`, title, onclick }, label);
+    const button = (name, sign, text, title, onclick, secondary = false) => {
+      this.buttons[name] = h("button", {
+        class: `fl-button${secondary ? " fl-secondary" : ""}`, "data-testid": `toolbar-${name}`, title,
+        "aria-label": text, onclick,
+      }, h("span", { class: "fl-sign" }, sign), h("span", { class: "fl-label" }, text));
       return this.buttons[name];
     };
-    return h("div", { class: "fl-toolbar" },
-      button("palette", "+ Node", "Add a node (double-click, Tab or Space on the canvas)", () => this.openPaletteHere()),
-      button("run", "▶ Run", "Run from the selected event node (or the board's only one)", () => this.run()),
-      button("stop", "■ Stop", "Cancel the run", () => this.send({ action: "stop" })),
-      button("undo", "↶ Undo", "Undo (Ctrl+Z)", () => this.send({ action: "undo" })),
-      button("redo", "↷ Redo", "Redo (Ctrl+Shift+Z)", () => this.send({ action: "redo" })),
-      button("layout", "⇶ Layout", "Arrange the selection (or every node) along the wires (L)", () => this.layout()),
-      button("fit", "⤢ Fit", "Show the whole board", () => this.canvas.fit()),
-      button("comment", "✎ Comment", "Add a comment", () => this.addComment()),
-      button("save", "⇩ Save", "Save the board file", () => this.send({ action: "save" })),
+    return h("div", { class: "fl-toolbar", "data-testid": "toolbar" },
+      button("palette", "+", "Node", "Add a node (double-click, Tab or Space on the canvas)", () => this.openPaletteHere()),
+      button("run", "▶", "Run", "Run from the selected event node (or the board's only one)", () => this.run()),
+      button("stop", "■", "Stop", "Cancel the run", () => this.send({ action: "stop" })),
+      button("undo", "↶", "Undo", "Undo (Ctrl+Z)", () => this.send({ action: "undo" }), true),
+      button("redo", "↷", "Redo", "Redo (Ctrl+Shift+Z)", () => this.send({ action: "redo" }), true),
+      button("layout", "⇶", "Layout", "Arrange the selection (or every node) along the wires (L)", () => this.layout(), true),
+      button("fit", "⤢", "Fit", "Show the whole board", () => this.canvas.fit(), true),
+      button("comment", "✎", "Comment", "Add a comment", () => this.addComment(), true),
+      button("save", "⇩", "Save", "Save the board file", () => this.send({ action: "save" })),
+      button("more", "⋯", "More", "More commands", (e) => this.moreMenu(e.currentTarget)),
       h("span", { class: "fl-spacer" }),
       this.progress,
       this.legend,
       this.runBadge,
-      button("side", "◨ Panel", "Show or hide the inspector and variables", () => this.toggleSide()),
-      button("fullsize", "▢ Full size", "Fill the browser window (Escape leaves)", () => this.toggleFullSize()));
+      button("side", "◨", "Panel", "Show or hide the inspector and variables", () => this.toggleSide(), true),
+      button("fullsize", "▢", "Full size", "Fill the browser window (Escape leaves)", () => this.toggleFullSize(), true));
+  }
+
+  /** The toolbar's secondary buttons as a menu (shown when the toolbar is too narrow to hold them). */
+  moreMenu(anchor) {
+    const box = anchor.getBoundingClientRect();
+    const items = Object.values(this.buttons).filter((b) => b.classList.contains("fl-secondary"))
+      .map((b) => [`${b.firstChild.textContent} ${b.lastChild.textContent}`, () => b.click(), !b.disabled]);
+    this.menu.open(items, [box.left, box.bottom]);
   }
 
   /** Enable the buttons that can act now. A focused button that gets disabled hands the focus to the editor, not
@@ -463,7 +518,7 @@ class Editor {
     const unsaved = !!path && this.model.get("revision") !== this.model.get("saved_revision");
     this.buttons.save.disabled = !path;
     this.buttons.save.dataset.unsaved = String(unsaved);
-    this.buttons.save.textContent = unsaved ? "⇩ Save •" : "⇩ Save";
+    this.buttons.save.lastChild.textContent = unsaved ? "Save •" : "Save";
     this.buttons.save.title = !path ? "No file: open the editor with path="
       : unsaved ? `Unsaved changes: save to ${path}` : `Saved in ${path}`;
     this.buttons.run.disabled = this.running;

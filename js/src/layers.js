@@ -128,11 +128,11 @@ export function layerPinPoint(layer, pins, nodeId, pinId) {
   return row >= 0 ? [x + NODE_WIDTH, y + HEADER + PIN_ROW * row + PIN_ROW / 2] : null;
 }
 
-/** The status a collapsed layer shows: failed, running or queued if one of its nodes is, succeeded if all ran. */
+/** The status a collapsed layer shows: paused, failed, running or queued if one of its nodes is, succeeded if all ran. */
 export function layerStatus(states) {
   const shown = states.filter(Boolean).map((state) => state.status);
   if (!shown.length) return null;
-  for (const status of ["failed", "running", "queued", "cancelled"]) if (shown.includes(status)) return status;
+  for (const status of ["paused", "failed", "running", "queued", "cancelled"]) if (shown.includes(status)) return status;
   return shown.includes("succeeded") ? "succeeded" : shown[0];
 }
 

@@ -65,3 +65,46 @@ def test_nodes_added_at_one_point_never_pile_up(board: Board, frontend: Recorder
         assert frontend("add_node", node_type="w_number", x=300, y=0)["ok"]
     ids = sorted(board.nodes)
     assert [(a, b) for i, a in enumerate(ids) for b in ids[i + 1:] if overlaps(board, a, b)] == []
+
+
+def stale_messages(frontend: Recorder) -> list[list[str] | None]:
+    return [message["nodes"] for message in frontend.of_type("stale")]
+
+
+def test_an_edit_that_changes_results_makes_the_statuses_after_it_stale(board: Board, frontend: Recorder) -> None:
+    """After a run, changing Say's default left its green "succeeded" on the canvas, as if it were still true."""
+    frontend("run", start="start")
+    frontend.editor.wait(30)
+    frontend("move", nodes={"say": [320, 20]}, comments={})
+    frontend("update_node", node_id="say", friendly_name="Speak")
+    frontend("toggle_breakpoint", nodes=["say"])
+    assert stale_messages(frontend) == []  # the picture changed, not what runs
+
+    assert frontend("update_node", node_id="say", defaults={"message": "hello"})["ok"]
+    assert stale_messages(frontend) == [["say"]]
+    assert frontend("disconnect", from_node="start", from_pin="exec_out", to_node="say", to_pin="exec_in")["ok"]
+    assert stale_messages(frontend)[-1] == ["say"]
+
+
+def test_before_any_run_an_edit_sends_no_staleness(frontend: Recorder) -> None:
+    assert frontend("update_node", node_id="say", defaults={"message": "hello"})["ok"]
+    assert stale_messages(frontend) == []
+
+
+def test_a_view_opened_late_asks_for_the_run_as_the_engine_has_it(board: Board, frontend: Recorder) -> None:
+    """A second view of the editor (the page reloaded, the editor shown again) said "idle" over a paused run."""
+    assert frontend("run_state")["events"] == []
+    frontend("toggle_breakpoint", nodes=["say"])
+    frontend("run", start="start")
+    debugger = frontend.editor.debugger
+    assert debugger is not None and debugger.wait_paused(30)
+    state = frontend("run_state")
+    assert state["events"][0] == {"kind": "run_started"} and state["summary"] is None
+    assert state["events"][-1] == {"kind": "paused", "node_id": "say"}
+    assert {"kind": "node_finished", "node_id": "start", "status": "Success"}.items() <= next(
+        e for e in state["events"] if e["kind"] == "node_finished" and e["node_id"] == "start").items()
+
+    frontend("debug", command="continue")
+    frontend.editor.wait(30)
+    state = frontend("run_state")
+    assert state["summary"]["status"] == "Success" and state["events"][-1]["kind"] == "node_finished"
