@@ -63,6 +63,8 @@ class Router:
             return None
         first = (self.xs.index(start[0] + STUB), self.ys.index(start[1]))
         last = (self.xs.index(end[0] - STUB), self.ys.index(end[1]))
+        if not (self._open(first) and self._open(last)):  # a stub's end shut in by nodes packed tight: no way out
+            return None
         path = self._search(first, last)
         if path is None:
             return None
@@ -71,6 +73,11 @@ class Router:
             self.used[key] = self.used.get(key, 0) + 1
         corners = [start, *(self._point(p) for p in _corners(path)), end]
         return corners
+
+    def _open(self, at: tuple[int, int]) -> bool:
+        """Whether a wire can leave (or reach) grid point `at`: one of its neighbours is free."""
+        return any(0 <= at[0] + dx < len(self.xs) and 0 <= at[1] + dy < len(self.ys)
+                   and (at[0] + dx, at[1] + dy) not in self.blocked for dx, dy in (RIGHT, LEFT, DOWN, UP))
 
     def _point(self, at: tuple[int, int]) -> Point:
         return (self.xs[at[0]], self.ys[at[1]])

@@ -97,3 +97,10 @@ def test_a_board_too_big_to_route_gets_curves(crossing: Board, monkeypatch: pyte
     paths = [g.find(f"{SVG}path").get("d") for g in ET.fromstring(board_svg(crossing)).iter(f"{SVG}g")
              if g.get("data-kind")]
     assert len(paths) == 4 and all(" C" in d for d in paths)
+
+
+def test_a_stub_shut_in_by_nodes_packed_tight_costs_no_search() -> None:
+    """Nodes 10 px apart leave no way out of a pin: the wire is a curve at once, the search budget kept for others."""
+    router = wire_routes.Router([(0, 0, 190, 80), (200, 0, 390, 80)], [(190, 40), (200, 40)])
+    assert router.route((190, 40), (200, 40)) is None
+    assert router.budget == wire_routes.BUDGET
