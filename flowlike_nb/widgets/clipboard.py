@@ -8,10 +8,11 @@ is made of `flowlike_core.commands`, so a delete or a paste is one undo step.
 
 from __future__ import annotations
 
+from copy import deepcopy
 from typing import Any
 
 from flowlike_core import commands
-from flowlike_core.board import Board, Layer, new_id
+from flowlike_core.board import Board, Layer, Node, new_id
 from flowlike_nb.widgets import protocol
 
 
@@ -57,18 +58,25 @@ def paste_commands(message: protocol.Paste) -> list[commands.Command]:
     layers around the copies of the nodes the pasted layers held; all land in `message.layer`."""
     pin_ids: dict[tuple[str, str], tuple[str, str]] = {}
     node_ids: dict[str, str] = {}
-    parts: list[commands.Command] = []
+    copies: list[tuple[Node, dict[str, str]]] = []  # each copy, with its pins' new ids by their old ones
     for node in message.nodes:
         fresh = node.model_copy(deep=True)
         fresh.id = node_ids[node.id] = new_id()
-        fresh.pins = {}
+        fresh.pins, own = {}, {}
         for old_id, pin in node.pins.items():
             copy = pin.model_copy(update={"id": new_id()})
-            fresh.pins[copy.id] = copy
+            fresh.pins[copy.id] = own[old_id] = copy
             pin_ids[(node.id, old_id)] = (fresh.id, copy.id)
         x, y, z = node.coordinates
         fresh.coordinates = (x + message.dx, y + message.dy, z)
         fresh.layer = message.layer
+        copies.append((fresh, {old: pin.id for old, pin in own.items()}))
+    renamed = {old: new for (_, old), (_, new) in pin_ids.items()}
+    renamed.update({pin_id: new_id() for node in message.nodes
+                    for pin_id in ((node.flowlike or {}).get("dropped_pins") or {})})
+    parts: list[commands.Command] = []
+    for fresh, own in copies:
+        fresh.flowlike = pasted_extras(fresh.flowlike, own, renamed)
         parts.append(commands.AddNode(fresh))
     for wire in message.wires:
         source, target = pin_ids.get((wire.from_node, wire.from_pin)), pin_ids.get((wire.to_node, wire.to_pin))
@@ -77,10 +85,31 @@ def paste_commands(message: protocol.Paste) -> list[commands.Command]:
     parts += _layer_commands(message, node_ids)
     for comment in message.comments:
         x, y, z = comment.coordinates
-        parts.append(commands.UpsertComment(comment.model_copy(update={"id": new_id(),
-                                                                       "coordinates": (x + message.dx,
-                                                                                       y + message.dy, z)})))
+        parts.append(commands.UpsertComment(comment.model_copy(update={
+            "id": new_id(), "coordinates": (x + message.dx, y + message.dy, z),
+            "flowlike": pasted_extras(comment.flowlike, {}, renamed)})))
     return parts
+
+
+def pasted_extras(extras: dict[str, Any] | None, own: dict[str, str], renamed: dict[str, str]
+                  ) -> dict[str, Any] | None:
+    """A pasted copy's Flow-Like fields (`flowlike`, kept by an import): what describes it (icon, docs, scores...)
+    as it is, not the original's `hash` (Flow-Like's fingerprint of that one element), the kept options of its pins
+    under the copy's pin ids (`own`: old pin id -> new), and the pins Flow-Like's node had that ours lacks under
+    new ids, wired only to other pasted pins (`renamed`, every pasted pin's; the copy's own wires are those too):
+    else export would write a second pin with the original's id, and Flow-Like would take the copy for the
+    original."""
+    if not extras:
+        return extras
+    copy = {key: value for key, value in deepcopy(extras).items() if key != "hash"}
+    if "pins" in copy:
+        copy["pins"] = {own.get(pin_id, pin_id): kept for pin_id, kept in copy["pins"].items()}
+    if "dropped_pins" in copy:
+        copy["dropped_pins"] = {renamed[pin_id]: {
+            **pin, "id": renamed[pin_id],
+            **{end: [renamed[other] for other in pin.get(end) or [] if other in renamed]
+               for end in ("connected_to", "depends_on")}} for pin_id, pin in copy["dropped_pins"].items()}
+    return copy or None
 
 
 def _layer_commands(message: protocol.Paste, node_ids: dict[str, str]) -> list[commands.Command]:
