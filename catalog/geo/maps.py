@@ -60,6 +60,11 @@ class MapImage(ServiceNode):
         if not tile_url and style not in STYLES:
             raise ValueError(f"unknown map style {style!r}: use one of {', '.join(STYLES)} or give a tile_url")
         template = tile_url or STYLES[style]
+        try:
+            template.format(z=0, x=0, y=0)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"tile_url {template!r} is not a template with {{z}}, {{x}} and {{y}} only (it has "
+                             f"{exc!r})") from None
         cx, cy = world_pixel(as_coordinate(coordinate), zoom)
         left, top = math.floor(cx - width / 2), math.floor(cy - height / 2)
         tiles = [(tx, ty) for tx in range(left // TILE, (left + width - 1) // TILE + 1)

@@ -93,3 +93,14 @@ def test_a_point_off_the_globe_is_named_in_one_line(board, geo_server) -> None:
     assert run.error.endswith("ValueError: coordinate {'latitude': 95, 'longitude': 10} is not a coordinate "
                               "(latitude -90..90, longitude -180..180): latitude: Input should be less than or "
                               "equal to 90")
+
+
+def test_a_tile_url_with_a_wrong_placeholder_is_named(board, geo_server) -> None:
+    image = board.add("geo_get_map_image", zoom=1, width=100, height=60,
+                      tile_url=geo_server + "/tiles/{zoom}/{x}/{y}.png")
+    board.feed(image, coordinate={"latitude": 0, "longitude": 0})
+    board.chain(board.add("events_simple"), image)
+    run = board.board.run(registry=board.registry, variables=board.values)
+    assert run.status is RunStatus.FAILED
+    assert (f"ValueError: tile_url '{geo_server}/tiles/{{zoom}}/{{x}}/{{y}}.png' is not a template with {{z}}, {{x}} "
+            f"and {{y}} only (it has KeyError('zoom'))") in run.error
