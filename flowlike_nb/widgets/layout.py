@@ -25,12 +25,22 @@ def box_height(node: Node) -> float:
     return HEADER + PIN_ROW * max(len(node.inputs), len(node.outputs), 1) + 8.0
 
 
+def layer_height(board: Board, layer_id: str) -> float:
+    """The height of a collapsed layer's box: a row per boundary pin on its busier side (`js/src/layers.js`)."""
+    pins = board.layer_pins(layer_id)
+    inputs = sum(pin.is_input for _, pin in pins)
+    return HEADER + PIN_ROW * max(inputs, len(pins) - inputs, 1) + 8.0
+
+
 def free_spot(board: Board, node: Node, at: tuple[float, float]) -> tuple[float, float]:
     """Where `node` goes when asked to go at `at` (its top-left corner): there if its box is free there, else the
-    nearest place where it overlaps no node of its level (with `GAP` around), found next to those in the way."""
+    nearest place where it overlaps no node or layer box of its level (with `GAP` around), found next to those in
+    the way."""
     height = box_height(node)
     boxes = [(other.coordinates[0], other.coordinates[1], box_height(other)) for other in board.nodes.values()
              if other.layer == node.layer and other.id != node.id]
+    boxes += [(layer.coordinates[0], layer.coordinates[1], layer_height(board, layer.id))
+              for layer in board.layers_in(node.layer)]
 
     def free(x: float, y: float) -> bool:
         return all(x + NODE_WIDTH + GAP <= bx or bx + NODE_WIDTH + GAP <= x or y + height + GAP <= by

@@ -8,7 +8,7 @@ import pytest
 from flowlike_core import Board
 from flowlike_core.registry import default_registry
 from flowlike_nb.widgets.catalog import KEYWORDS, CatalogIndex
-from flowlike_nb.widgets.layout import GAP, NODE_WIDTH, box_height
+from flowlike_nb.widgets.layout import GAP, NODE_WIDTH, box_height, layer_height
 
 from .conftest import Recorder
 
@@ -108,3 +108,13 @@ def test_a_view_opened_late_asks_for_the_run_as_the_engine_has_it(board: Board, 
     frontend.editor.wait(30)
     state = frontend("run_state")
     assert state["summary"]["status"] == "Success" and state["events"][-1]["kind"] == "node_finished"
+
+
+def test_a_node_added_over_a_layer_box_lands_next_to_it(board: Board, frontend: Recorder) -> None:
+    """A collapsed layer is drawn as a box as a node is: a node added on it hid it."""
+    assert frontend("create_layer", name="Greeting", nodes=["start", "say"], x=100, y=100)["ok"]
+    assert frontend("add_node", node_type="w_number", x=120, y=110)["ok"]
+    (added,) = set(board.nodes) - {"start", "say"}
+    ax, ay, _ = board.nodes[added].coordinates
+    assert ax + NODE_WIDTH <= 100 or ax >= 100 + NODE_WIDTH or ay + box_height(board.nodes[added]) <= 100 \
+        or ay >= 100 + layer_height(board, next(iter(board.layers)))
