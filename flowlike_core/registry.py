@@ -23,8 +23,8 @@ from flowlike_core.policy import Capability
 from flowlike_core.types import DataType, ValueType, fits, to_json_native
 
 ENTRY_POINT_GROUP = "flowlike.packs"
-KEY = re.compile(r"[a-z0-9_]+")
-"""What a catalog key is made of (Flow-Like's keys, `int_clamp`): it is what board files store."""
+KEY = re.compile(r"[A-Za-z0-9_]+")
+"""What a catalog key is made of (Flow-Like's are snake_case, `int_clamp`): board files store it, the CLI takes it."""
 
 
 class PackWarning(UserWarning):
@@ -98,14 +98,14 @@ def defined_at(node_type: type[NodeType]) -> str:
 
 def check_node_type(node_type: type[NodeType], pack: str = "") -> None:
     """Refuse a node type a board could not use as declared, with every reason at once and where the type is:
-    a key that is not snake_case, two pins of one name that are no variadic group, a default with no JSON form
-    (board files keep defaults) or outside its type, range or valid values, metadata that is not text."""
+    a key that is not a word (letters, digits, _), two pins of one name that are no variadic group, a default with
+    no JSON form (board files keep defaults) or outside its type, range or valid values, metadata that is not text."""
     specs = node_type.pin_specs()
     problems = [f"pin {spec.name!r}: {problem}" for spec in specs for problem in _pin_problems(spec)]
     key = getattr(node_type, "name", None)
     if not isinstance(key, str) or not KEY.fullmatch(key):
-        problems.insert(0, f"its key {key!r} is not snake_case (lowercase letters, digits, _): board files store "
-                           f"it; give name='my_node' (the title is friendly_name)")
+        problems.insert(0, f"its key {key!r} is not a word (letters, digits, _): board files store it; give "
+                           f"name='my_node' (the title is friendly_name)")
     problems += _name_clashes(node_type, specs)
     if problems:
         shipped = f" of pack {pack!r}" if pack else ""

@@ -76,12 +76,12 @@ def step(exec_in: int = 0) -> int:
     "A step."
     return exec_in
 """, "(FILE:8): two inputs are named 'exec_in' (Execution and Integer); rename one"),
-    "a key that is not snake_case": ("""
+    "a key that is not a word": ("""
 @node(name="Read CSV!")
 def read_csv() -> int:
     "Reads."
     return 1
-""", "node type 'Read CSV!' of pack 'mistakes' (FILE:8): its key 'Read CSV!' is not snake_case"),
+""", "node type 'Read CSV!' of pack 'mistakes' (FILE:8): its key 'Read CSV!' is not a word"),
     "a class with pins and no name": ("""
 class Forgot(NodeType):
     pins = (exec_in(), data_in("x", DataType.INTEGER))
