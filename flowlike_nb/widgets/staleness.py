@@ -1,17 +1,17 @@
 """Which node statuses of the run shown on the canvas an edit makes out of date (the canvas marks them stale).
 
 An edit of the picture only (moving, comments, layers, breakpoints, a node's name or comment) changes no result.
-Any other edit makes stale the nodes it changes (for a wire: the node it goes into) and every node after them along
-wires, exec and data alike: what they compute, or whether they run, may differ now. An edit that cannot be told
-apart (`None`: the board was replaced) makes every status stale.
-"""
+Any other edit makes stale the nodes it changes (for a wire: the node it goes into; for a variable: the nodes that
+name it) and every node after them along wires, exec and data alike: what they compute, or whether they run, may
+differ now. An edit that cannot be told apart (`None`: the board was replaced, a variable removed) makes every
+status stale."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
 from flowlike_core import commands
-from flowlike_core.board import Board
+from flowlike_core.board import Board, Variable
 
 PICTURE_ONLY = (commands.MoveNode, commands.UpsertComment, commands.RemoveComment, commands.UpdateLayer,
                 commands.ToggleBreakpoint, commands.CreateLayer, commands.RemoveLayer)
@@ -34,11 +34,25 @@ def stale_nodes(board: Board, command: commands.Command | None) -> set[str] | No
         if isinstance(part, commands.Connect | commands.Disconnect):
             changed.add(part.to_node)
             continue
+        if isinstance(part, commands.UpsertVariable):
+            changed |= _readers(board, part.variable)
+            continue
+        if isinstance(part, commands.RemoveVariable):  # its name is gone with it: any node may have read it
+            return None
         try:
             changed |= part.touches_nodes(board)
         except Exception:  # the command no longer fits the board (undone): say every result may be out of date
             return None
     return downstream(board, changed)
+
+
+def _readers(board: Board, variable: Variable) -> set[str]:
+    """Nodes that name the variable (by id or name, before or after the edit) in an input, as Get and Set do."""
+    now = board.variables.get(variable.id)
+    names = {variable.id, variable.name, *([now.name] if now is not None else [])}
+    return {node.id for node in board.nodes.values()
+            if any(pin.is_input and isinstance(pin.default_value, str) and pin.default_value in names
+                   for pin in node.pins.values())}
 
 
 def downstream(board: Board, nodes: set[str]) -> set[str]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from flowlike_core import Board
+from flowlike_core import Board, Variable, commands
 from flowlike_core.registry import default_registry
 from flowlike_nb.widgets.catalog import KEYWORDS, CatalogIndex
 from flowlike_nb.widgets.layout import GAP, NODE_WIDTH, box_height, layer_height
+from flowlike_nb.widgets.staleness import stale_nodes
 
 from .conftest import Recorder
 
@@ -118,3 +119,16 @@ def test_a_node_added_over_a_layer_box_lands_next_to_it(board: Board, frontend: 
     ax, ay, _ = board.nodes[added].coordinates
     assert ax + NODE_WIDTH <= 100 or ax >= 100 + NODE_WIDTH or ay + box_height(board.nodes[added]) <= 100 \
         or ay >= 100 + layer_height(board, next(iter(board.layers)))
+
+
+def test_a_variable_edit_makes_the_nodes_that_read_it_and_those_after_them_stale() -> None:
+    types, board = default_registry(), Board(name="vars")
+    items = board.apply(commands.UpsertVariable(Variable(name="items", default_value="red")))
+    for key, node_id, defaults in [("variable_get", "get", {"var_ref": "items"}), ("log_info", "say", {}),
+                                   ("log_info", "apart", {"message": "items?"})]:
+        board.apply(commands.AddNode(types.get(key).create(node_id=node_id, **defaults)))
+    board.apply(commands.Connect("get", "value_ref", "say", "message"))
+    edit = commands.UpsertVariable(items.model_copy(update={"default_value": "blue"}))
+    board.apply(edit)
+    assert stale_nodes(board, edit) == {"get", "say"}
+    assert stale_nodes(board, commands.RemoveVariable(items.id)) is None
