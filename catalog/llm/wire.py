@@ -262,6 +262,16 @@ def _anthropic_request(model: LanguageModel, history: History, name: str) -> tup
     return (base if base.endswith("/v1") else base + "/v1") + "/messages", headers, body
 
 
+def _tool_input(call: ToolCall) -> dict[str, Any]:
+    """A tool call's arguments as the object Anthropic and Ollama take back in a history. Arguments the model left
+    broken (its stream cut at max_tokens) go back as text, under `unparsed_arguments`, beside the tool's error: the
+    agent's next request failed on its own history instead of letting the model try again."""
+    try:
+        return call.parsed_arguments()
+    except ValueError:
+        return {"unparsed_arguments": call.function.arguments}
+
+
 def _anthropic_part(part: ContentPart) -> dict[str, Any]:
     if part.type == "text":
         return {"type": "text", "text": part.text}
@@ -285,7 +295,7 @@ def _anthropic_messages(messages: list[HistoryMessage]) -> list[dict[str, Any]]:
             content = message.content
             blocks = [{"type": "text", "text": content}] if isinstance(content, str) and content else \
                 [] if isinstance(content, str) else [_anthropic_part(p) for p in content]
-            blocks += [{"type": "tool_use", "id": c.id, "name": c.function.name, "input": c.parsed_arguments()}
+            blocks += [{"type": "tool_use", "id": c.id, "name": c.function.name, "input": _tool_input(c)}
                        for c in message.tool_calls]
         if out and out[-1]["role"] == role:
             out[-1]["content"].extend(blocks)
@@ -371,7 +381,7 @@ def _ollama_message(message: HistoryMessage) -> dict[str, Any]:
         if images:
             out["images"] = [url.partition(";base64,")[2] for url in images]
     if message.tool_calls:
-        out["tool_calls"] = [{"function": {"name": c.function.name, "arguments": c.parsed_arguments()}}
+        out["tool_calls"] = [{"function": {"name": c.function.name, "arguments": _tool_input(c)}}
                              for c in message.tool_calls]
     if message.role == "tool" and message.name:
         out["tool_name"] = message.name

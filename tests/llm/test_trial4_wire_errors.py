@@ -135,3 +135,46 @@ def test_an_api_key_with_a_line_break_is_refused_without_showing_it(b, server, p
     assert "holds a line break or characters a header cannot carry" in run.error
     assert "verysecret" not in run.error and not any("verysecret" in line for line in b.messages(run))
     assert server.requests == []
+
+
+def _sse(event: dict) -> str:
+    return f"event: {event['type']}\ndata: {json.dumps(event)}\n\n"
+
+
+CUT_TOOL_CALL = {
+    "anthropic": ("".join(_sse(event) for event in [
+        {"type": "message_start", "message": {"id": "m", "usage": {"input_tokens": 5}}},
+        {"type": "content_block_start", "index": 0,
+         "content_block": {"type": "tool_use", "id": "toolu_1", "name": "int_add", "input": {}}},
+        {"type": "content_block_delta", "index": 0,
+         "delta": {"type": "input_json_delta", "partial_json": '{"integer1": 2, "inte'}},
+        {"type": "content_block_stop", "index": 0},
+        {"type": "message_delta", "delta": {"stop_reason": "max_tokens"}, "usage": {"output_tokens": 8}},
+        {"type": "message_stop"}]), "text/event-stream"),
+    "openai": ('data: {"choices": [{"index": 0, "delta": {"tool_calls": [{"index": 0, "id": "c1", "function": '
+               '{"name": "int_add", "arguments": "{\\"integer1\\": 2, \\"inte"}}]}}]}\n\n'
+               'data: {"choices": [{"index": 0, "delta": {}, "finish_reason": "length"}]}\n\ndata: [DONE]\n\n',
+               "text/event-stream"),
+}
+
+
+@pytest.mark.parametrize("provider", ["anthropic", "openai"])
+def test_an_agent_goes_on_after_a_tool_call_cut_short(b, server, provider):
+    """A streamed tool call cut at max_tokens leaves its arguments broken: the tool's error goes back to the model,
+    and the history holding the broken call must still be sendable (Anthropic's failed: its input must be an
+    object)."""
+    server.expect(Raw(*CUT_TOOL_CALL[provider]), Reply("I will try again"))
+    model = b.provider(server, provider)
+    agent, tools = b.add("agent_from_model"), b.add("agent_register_function_tools", functions=["int_add"])
+    history, invoke = b.add("ai_generative_history_from_string", message="2 + 3?"), b.add("agent_stream_invoke")
+    b.wire(model, "model", agent, "model")
+    b.wire(agent, "agent_out", tools, "agent_in")
+    b.wire(tools, "agent_out", invoke, "agent")
+    b.wire(history, "history", invoke, "history")
+    content = b.add("ai_generative_llm_response_last_content")
+    b.wire(invoke, "response", content, "response")
+    assert b.result(content, "content", model, (invoke, "exec_done")) == "I will try again"
+    messages = server.requests[1].body["messages"]
+    assert "arguments are not JSON" in json.dumps(messages)
+    if provider == "anthropic":
+        assert messages[1]["content"][0]["input"] == {"unparsed_arguments": '{"integer1": 2, "inte'}
