@@ -18,8 +18,9 @@ def service_pins(default_url: str) -> tuple:
 
 
 def outcome_pins() -> tuple:
-    return (exec_out("exec_success", "Success"), exec_out("exec_error", "Error", "Fires when the service fails; "
-                                                                                "the error is logged"))
+    return (exec_out("exec_success", "Success"), exec_out("exec_error", "Error", "Fires when the service fails, "
+                                                                                "the error logged; left unwired, "
+                                                                                "the node fails instead"))
 
 
 class ServiceNode(NodeType):
