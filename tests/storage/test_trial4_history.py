@@ -29,10 +29,9 @@ def no_aws_credentials(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
 
 
-def test_exists_tells_a_store_with_history_from_one_without(tmp_path: Path, registry: Registry) -> None:
-    store = Storage(StorageConfig.at(str(tmp_path / "store")))
+def test_exists_tells_a_store_with_history_from_one_without(store: Storage, registry: Registry) -> None:
     assert store.runs.exists() is False
-    assert not (tmp_path / "store").exists(), "asking made nothing"
+    assert store.content.fs.find(store.content.root) == [], "asking made nothing"
     store.runs.append(board_saying("alpha").run(registry=registry).record())
     assert store.runs.exists() is True
 
