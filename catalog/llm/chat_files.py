@@ -43,7 +43,12 @@ async def fetch(url: str) -> tuple[bytes, str]:
     if url.startswith("data:"):
         header, _, payload = url.partition(",")
         media_type = header[5:].split(";")[0] or "application/octet-stream"
-        data = base64.b64decode(payload) if header.endswith(";base64") else unquote(payload).encode()
+        try:
+            data = base64.b64decode(payload, validate=True) if header.endswith(";base64") else \
+                unquote(payload).encode()
+        except ValueError as exc:  # binascii.Error
+            raise ValueError(f"Extract Attachments: the data: link ({media_type}) has a broken base64 payload: "
+                             f"{exc}") from None
         return data, "attachment." + media_type.rpartition("/")[2].split("+")[0]
     parsed = urlparse(url)
     name = posixpath.basename(unquote(parsed.path)) or "attachment"
@@ -54,8 +59,12 @@ async def fetch(url: str) -> tuple[bytes, str]:
         raise ValueError(f"Extract Attachments: cannot fetch {url[:80]!r} (use http(s), file:// or data: links)")
     import httpx
 
-    async with httpx.AsyncClient(follow_redirects=True, timeout=60) as client:
-        response = await client.get(url)
+    try:
+        async with httpx.AsyncClient(follow_redirects=True, timeout=60) as client:
+            response = await client.get(url)
+    except httpx.HTTPError as exc:  # the link's query (a signature) stays out of the message
+        raise ConnectionError(f"Extract Attachments: cannot fetch {parsed.netloc}{parsed.path}: "
+                              f"{str(exc) or type(exc).__name__}") from None
     if response.status_code >= 400:
         raise RuntimeError(f"Extract Attachments: {parsed.netloc}{parsed.path} answered {response.status_code}")
     return response.content, name

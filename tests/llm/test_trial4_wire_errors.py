@@ -178,3 +178,19 @@ def test_an_agent_goes_on_after_a_tool_call_cut_short(b, server, provider):
     assert "arguments are not JSON" in json.dumps(messages)
     if provider == "anthropic":
         assert messages[1]["content"][0]["input"] == {"unparsed_arguments": '{"integer1": 2, "inte'}
+
+
+def test_attachment_links_that_cannot_be_fetched_say_which() -> None:
+    import socket
+
+    from flowlike_catalog.llm.chat_files import ai_gen_llm_history_extract_attachments as extract
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # nothing listens there once closed
+    with pytest.raises(ConnectionError, match=rf"^Extract Attachments: cannot fetch 127.0.0.1:{port}/report.pdf: "
+                                              r"All connection attempts failed$"):
+        asyncio.run(extract.func(None, [f"http://127.0.0.1:{port}/report.pdf?signature=s3cret"]))
+    with pytest.raises(ValueError, match=r"^Extract Attachments: the data: link \(image/png\) has a broken base64 "
+                                         r"payload"):
+        asyncio.run(extract.func(None, ["data:image/png;base64,iVBOR*w0K"]))
