@@ -97,8 +97,18 @@ def _type_variable(hint: Any) -> str | None:
     return next(filter(None, (_type_variable(arg) for arg in typing.get_args(hint))), None)
 
 
+def _is_type(hint: Any) -> bool:
+    """Whether a hint names a type (a class, a generic alias such as `list[int]`, a TypeVar, `Any`, `None`), not a
+    value written where a type goes (`x: 5`)."""
+    return hint is Any or hint is None or isinstance(hint, type | typing.TypeVar | typing.NewType) or \
+        typing.get_origin(hint) is not None
+
+
 def _spec(name: str, direction: PinDirection, hint: Any, default: Any, where: str) -> PinSpec:
     base, pin = _split(hint)
+    if not _is_type(base):
+        raise TypeError(f"{where}: the hint of pin {name!r} is {base!r}, not a type (write `{name}: int`, "
+                        f"`Annotated[int, Pin(...)]`, a pydantic model...)")
     data_type, value_type, schema = pin_type_of(base)
     if pin.default is not _UNSET:
         if default is not _UNSET:
@@ -258,7 +268,13 @@ def node(
     """
 
     def make(func: Callable[..., Any]) -> type[FunctionNode]:
+        if not inspect.isfunction(func):
+            raise TypeError(f"@node decorates a function, not {func!r}" + (
+                f": options go by keyword, as in @node(friendly_name={func!r})" if isinstance(func, str) else ""))
         where = f"@node {func.__qualname__}"
+        if inspect.isgeneratorfunction(func) or inspect.isasyncgenfunction(func):
+            raise TypeError(f"{where}: a generator cannot be a node (its output would be the generator itself): "
+                            f"return a list")
         hints = _function_hints(func, where)
         inputs = _inputs(func, hints, where)
         outputs, fields = _outputs(hints.get("return", Any), where)

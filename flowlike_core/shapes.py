@@ -34,10 +34,14 @@ class StructShapeError(ValueError):
     """A dict arriving at a model-typed input does not validate: says the node, the pin and the fields."""
 
 
-def struct_shape(hint: Any) -> type | None:
-    """`dict` or the pydantic model a Struct input's type hint declares, `date` or `datetime` a Date input's
-    (through `Annotated` and `| None`); None for every other hint."""
+def struct_shape(hint: Any) -> Any:
+    """`dict` or the pydantic model a Struct input's type hint declares (also as the items of a `list[Model]` or
+    `dict[str, Model]`), `date` or `datetime` a Date input's (through `Annotated` and `| None`); None for every
+    other hint."""
     origin = typing.get_origin(hint)
+    if origin in (list, dict):
+        items = typing.get_args(hint)[-1:]
+        return hint if items and isinstance(items[0], type) and issubclass(items[0], BaseModel) else None
     if origin is typing.Annotated:
         return struct_shape(typing.get_args(hint)[0])
     if origin in (typing.Union, types.UnionType):
@@ -48,7 +52,7 @@ def struct_shape(hint: Any) -> type | None:
     return None
 
 
-def struct_shaper(shape: type, source: Pin | None, node: str, pin: str) -> Shaper | None:
+def struct_shaper(shape: Any, source: Pin | None, node: str, pin: str) -> Shaper | None:
     """What turns the value reaching input `pin` of `node` (its label) into `shape`, given the output wired there
     (None: the input's own default, JSON-native); None when no value that can arrive needs it."""
     if shape is dt.date or shape is dt.datetime:
@@ -57,6 +61,9 @@ def struct_shaper(shape: type, source: Pin | None, node: str, pin: str) -> Shape
         return None
     if shape is dict:
         return None if source is None else _to_dict
+    container = typing.get_origin(shape)
+    if container is not None:
+        return _to_models(container, typing.get_args(shape)[-1], node, pin)
     return _to_model(shape, node, pin)
 
 
@@ -93,6 +100,23 @@ def _to_model(model: type[BaseModel], node: str, pin: str) -> Shaper:
             raise StructShapeError(_explained(exc, model, node, pin, value)) from None
 
     return to_model
+
+
+def _to_models(container: type, model: type[BaseModel], node: str, pin: str) -> Shaper:
+    """Each item of a list, or each value of a dict, validated into `model`."""
+    to_model = _to_model(model, node, pin)
+
+    def to_models(value: Any) -> Any:
+        if value is None:
+            return None
+        if not isinstance(value, container):
+            raise StructShapeError(f"node {node}: input {pin!r} needs a {container.__name__} of {model.__name__} "
+                                   f"structs, got {type(value).__name__}")
+        if container is dict:
+            return {key: to_model(item) for key, item in value.items()}
+        return [to_model(item) for item in value]
+
+    return to_models
 
 
 def _explained(exc: ValidationError, model: type[BaseModel], node: str, pin: str, value: Any) -> str:

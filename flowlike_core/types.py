@@ -68,6 +68,8 @@ def pin_type_of(hint: Any) -> tuple[DataType, ValueType, dict | None]:
                   frozenset: ValueType.HASHSET, dict: ValueType.HASHMAP}
     if origin in containers and typing.get_args(hint):
         args = typing.get_args(hint)
+        if origin is tuple and args[-1] is not Ellipsis and len(set(args)) > 1:  # tuple[int, str]: mixed items
+            return DataType.GENERIC, ValueType.ARRAY, None
         element = args[-1] if origin is dict else args[0]
         data_type, value_type, schema = pin_type_of(element)
         if value_type is ValueType.NORMAL:
