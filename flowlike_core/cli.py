@@ -27,7 +27,7 @@ from typing import Any, TextIO
 
 from flowlike_core.board import Board, PinDirection
 from flowlike_core.cache_options import add_cache_options, cache_report, result_cache
-from flowlike_core.errors import BoardError, BoardFileError, FlowLikeError
+from flowlike_core.errors import BoardError, FlowLikeError
 from flowlike_core.events import Listener
 from flowlike_core.executor import DEFAULT_MAX_STEPS, start_run
 from flowlike_core.policy import Capability, Policy
@@ -193,14 +193,14 @@ def keep_runs_in(store: str | None) -> None:
 
 
 def load_board(path: str) -> Board:
-    """A board file of ours, else the Flow-Like board in it (`flowlike_core.interop`, imported only then; what the
-    import changed goes to stderr)."""
-    try:
-        return Board.load(path)
-    except BoardFileError as ours:
-        from flowlike_core.interop.api import board_for_command
+    """The board file given to a command, whichever form it is in (`flowlike_core.interop.open_board`); what
+    importing a Flow-Like board did goes to stderr."""
+    from flowlike_core.interop.api import imported, open_board
 
-        return board_for_command(path, ours, sys.stderr)
+    board, report = open_board(path)
+    if imported(report):
+        print(report, file=sys.stderr)
+    return board
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from flowlike_core.backends import BACKENDS
 from flowlike_core.board import Board
 from flowlike_core.cache_options import add_cache_options, result_cache
-from flowlike_core.cli import EXIT_FAILED, EXIT_OK, BadInput, parse_value, table
+from flowlike_core.cli import EXIT_FAILED, EXIT_OK, BadInput, load_board, parse_value, table
 from flowlike_core.executor import DEFAULT_MAX_STEPS
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ def parse_parameter(board: Board, text: str) -> tuple[str, list[Any]]:
 def cmd_sweep(args: argparse.Namespace) -> int:
     from flowlike_core.sweep import sweep
 
-    board = Board.load(args.board)
+    board = load_board(args.board)
     grid = dict(parse_parameter(board, text) for text in args.param)
     if not grid:
         raise BadInput("give at least one parameter: -p NAME=VALUE,VALUE,...")

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from flowlike_core.board import Board
-from flowlike_core.cli import EXIT_FAILED, EXIT_OK, BadInput, parse_value, shown
+from flowlike_core.cli import EXIT_FAILED, EXIT_OK, BadInput, load_board, parse_value, shown
 from flowlike_core.run import RunStatus
 from flowlike_core.sweep import combinations
 from flowlike_core.sweep_cli import parse_parameter, show
@@ -27,7 +27,8 @@ def add_notebook_command(subparsers: Any) -> None:
                     "placeholders (out_{alpha}.ipynb), else by number (out-1.ipynb, ...). Needs the notebook extra.",
         epilog="Exit status: 0 every run succeeded, 1 one failed or a cell failed, 2 bad input.",
     )
-    notebook.add_argument("board", metavar="BOARD", help="path of a .board.json file")
+    notebook.add_argument("board", metavar="BOARD",
+                          help="a board file: ours (.board.json) or Flow-Like's (.board, its board JSON)")
     notebook.add_argument("notebook", metavar="NOTEBOOK", help="the notebook to execute")
     notebook.add_argument("out", metavar="OUT", help="where to write the executed notebook")
     notebook.add_argument("-p", "--parameter", nargs=2, metavar=("NAME", "VALUE"), action="append", default=[],
@@ -54,7 +55,7 @@ def cmd_notebook(args: argparse.Namespace) -> int:
         raise BadInput(f"running through a notebook needs the notebook extra "
                        f"(pip install 'flowlike-nb[notebook]'): {exc}") from exc
 
-    board = Board.load(args.board)
+    board = load_board(args.board)
     exposed = {v.name for v in board.variables.values() if v.exposed}
     given = [*args.parameter, *args.parameter_raw]
     unknown = sorted({name for name, _ in given} - exposed)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import TextIO
 
 from flowlike_core.board import Board
 from flowlike_core.errors import BoardFileError
@@ -21,18 +20,19 @@ _KIND_NAMES = {"board": ".board", "serde": "Flow-Like board JSON", "export": "Fl
                "clipboard": "Flow-Like clipboard", "flowlike-nb": "flowlike-nb board"}
 
 
+OWN_FORMAT = _KIND_NAMES["flowlike-nb"]
+"""An `ImportReport`'s format when the file was a board of ours: nothing was imported, nothing to show."""
+
+
 def board_from_document(document: Document, source: str, registry: Registry | None = None
                         ) -> tuple[Board, ImportReport]:
     registry = registry if registry is not None else default_registry()
     fmt = _KIND_NAMES.get(document.kind, document.kind)
     if document.layout:
         fmt += f", {document.layout} pin layout"
-    report = ImportReport(source=source, format=fmt)
     if document.kind == "flowlike-nb":
-        board = Board.from_dict(document.boards[0], source)
-        report.board, report.nodes = board.name, len(board.nodes)
-        report.mapped, report.wires = len(board.nodes), len(board.connections)
-        return board, report
+        return _own(Board.from_dict(document.boards[0], source), source)
+    report = ImportReport(source=source, format=fmt)
     check_board(document.boards[0], source)
     try:
         board = board_from_flowlike(document.boards[0], registry, report)
@@ -42,42 +42,48 @@ def board_from_document(document: Document, source: str, registry: Registry | No
     return board, report
 
 
-def open_board(source: str | os.PathLike[str] | bytes, registry: Registry | None = None
-               ) -> tuple[Board, ImportReport]:
-    """One board from a file (a `.board`, Flow-Like JSON of any shape, or our own `.board.json`) or its bytes."""
-    if isinstance(source, bytes):
-        data, name = source, "<bytes>"
-    else:
-        data, name = read_bounded(source, "file"), str(source)
-    document = read_document(data, name)
-    if document.kind == "app":
-        raise BoardFileError(f"{name}: an app manifest listing {len(document.board_ids)} board(s); import its folder "
-                             f"with import_path() or `flowlike import FOLDER`")
-    board, report = board_from_document(document, name, registry)
-    if document.kind == "flowlike-nb" and not isinstance(source, bytes):
-        board.read_from(source)  # our own file: save() writes back to it (never over a Flow-Like file)
+def _own(board: Board, source: str) -> tuple[Board, ImportReport]:
+    report = ImportReport(source=source, format=OWN_FORMAT, board=board.name, nodes=len(board.nodes),
+                          mapped=len(board.nodes), wires=len(board.connections))
     return board, report
 
 
-def board_for_command(path: str | os.PathLike[str], failure: BoardFileError, notes: TextIO) -> Board:
-    """The Flow-Like board in a file given to a command (`flowlike run`, `validate`) that is no board of ours
-    (`failure` says why): imported, its report written to `notes`. A file that is neither raises `failure` when
-    it is JSON (ours says what a board needs) and the Flow-Like reader's error otherwise (a damaged `.board`)."""
-    data = read_bounded(path, "board file")
+def imported(report: ImportReport) -> bool:
+    """Whether opening the file imported a Flow-Like board: the report then says what the import did."""
+    return report.format != OWN_FORMAT
+
+
+def open_board(source: str | os.PathLike[str] | bytes, registry: Registry | None = None
+               ) -> tuple[Board, ImportReport]:
+    """The one way to open a board a user gives, whichever form it is in: our own `.board.json` (`Board.load`, so
+    `save()` writes back to it), else Flow-Like's (a `.board`, its board JSON, an editor export, clipboard JSON),
+    or the bytes of one. Entry points show the report where they show messages when `imported(report)`.
+
+    A file that is neither raises a `BoardFileError` naming it: our loader's when it is JSON (it says what a board
+    needs), else the Flow-Like reader's (a damaged `.board`); an app manifest says to give one of its boards."""
+    ours: BoardFileError | None = None
+    if isinstance(source, bytes):
+        data, name = source, "<bytes>"
+    else:
+        name = os.fspath(source)
+        try:
+            return _own(Board.load(source), name)
+        except BoardFileError as failure:
+            ours = failure
+        data = read_bounded(source, "board file")
     try:
-        document = read_document(data, str(path))
+        document = read_document(data, name)
     except BoardFileError:
-        if data.lstrip()[:1] in (b"{", b"["):
-            raise failure from None
+        if ours is not None and data.lstrip()[:1] in (b"{", b"["):
+            raise ours from None
         raise
-    if document.kind == "flowlike-nb":
-        raise failure
+    if document.kind == "flowlike-nb" and ours is not None:
+        raise ours
     if document.kind == "app":
-        raise BoardFileError(f"{path}: an app manifest listing {len(document.board_ids)} board(s), not a board; "
-                             f"give one of its .board files, or `flowlike import` its folder")
-    board, report = board_from_document(document, str(path))
-    print(report, file=notes)
-    return board
+        raise BoardFileError(f"{name}: an app manifest listing {len(document.board_ids)} board(s), not a board; "
+                             f"give one of its .board files, or import its folder (`flowlike import FOLDER`, "
+                             f"import_path())")
+    return board_from_document(document, name, registry)
 
 
 def clipboard_board(text: str, registry: Registry | None = None) -> tuple[Board, ImportReport]:

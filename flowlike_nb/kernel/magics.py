@@ -7,7 +7,8 @@
     %flowlike code etl                                   # the cell that rebuilds it
     %flowlike catalog math                               # node types matching "math"
 
-A board is a notebook variable (a handle or an engine Board) or a board file path.
+A board is a notebook variable (a handle or an engine Board) or a board file path: ours or Flow-Like's (`.board`,
+its board JSON), opened by `Board.open`, which shows what importing a Flow-Like board did.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="%flowlike", add_help=False)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    load = commands.add_parser("load", help="load a board file into a notebook variable")
+    load = commands.add_parser("load", help="load a board file (ours or Flow-Like's) into a notebook variable")
     load.add_argument("path")
     load.add_argument("--as", dest="name", help="variable name (default: the file name)")
     run = commands.add_parser("run", help="run a board")
@@ -59,7 +60,7 @@ def resolve(board: str) -> Board:
     if isinstance(value, CoreBoard):
         return Board(value)
     if Path(board).exists():
-        return Board.load(board)
+        return Board.open(board)
     raise BoardError(f"%flowlike: {board!r} is neither a notebook variable holding a board nor a board file")
 
 
@@ -70,7 +71,7 @@ def _python_name(name: str) -> bool:
 def variable_name(path: str) -> str:
     """The notebook variable `%flowlike load` puts a board file in, from its name: what Python cannot have in a name
     becomes `_`, and a name that still cannot be one (`2024 sales`, `class`) gets the prefix `board_`."""
-    name = re.sub(r"\W", "_", Path(path).name.removesuffix(".board.json").removesuffix(".json"))
+    name = re.sub(r"\W", "_", Path(path).name.removesuffix(".board.json").removesuffix(".json").removesuffix(".board"))
     return name if _python_name(name) else f"board_{name}"
 
 
@@ -93,7 +94,7 @@ class FlowlikeMagics(Magics):
         if args.command == "load":
             if args.name is not None and not _python_name(args.name):
                 raise BoardError(f"%flowlike load --as {args.name!r}: not a Python variable name")
-            board = Board.load(args.path)
+            board = Board.open(args.path)
             namespace.assign(args.name or variable_name(args.path), board)
             return board
         if args.command == "catalog":

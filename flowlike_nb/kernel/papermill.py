@@ -22,6 +22,7 @@ import nbformat
 
 from flowlike_core.board import Board as CoreBoard
 from flowlike_core.cli import parse_value
+from flowlike_core.interop import open_board
 from flowlike_core.run import RunRecord, RunStatus
 from flowlike_core.sweep import SweepResult, SweepRow, combinations
 from flowlike_core.types import DataType, ValueType
@@ -31,11 +32,13 @@ from flowlike_nb.kernel.runs import RUN_MIME
 
 
 def _core(board: Board | CoreBoard | str | Path) -> CoreBoard:
+    """The engine board of a handle, or of a board file (ours or Flow-Like's: `Board.open` shows what importing
+    it did in the cell)."""
     if isinstance(board, Board):
         return board.core
     if isinstance(board, CoreBoard):
         return board
-    return CoreBoard.load(board)
+    return Board.open(board).core
 
 
 def parameters(board: Board | CoreBoard | str | Path) -> dict[str, Any]:
@@ -89,7 +92,7 @@ def run_board_notebook(board_path: str | Path, notebook: str | Path, out: str | 
     """
     import papermill
 
-    board = CoreBoard.load(board_path)
+    board, _ = open_board(board_path)  # ours or Flow-Like's; the caller shows an import (flowlike notebook: stderr)
     values = {"board_path": str(Path(board_path).resolve()), **board_parameters(board), **(parameters or {})}
     papermill.execute_notebook(str(notebook), str(out), parameters=values, kernel_name=kernel_name,
                                cwd=str(cwd) if cwd else str(Path(notebook).resolve().parent),

@@ -140,7 +140,7 @@ def test_a_length_prefix_that_looks_like_json_is_still_a_board_file(registry):
 
 
 def test_missing_file(tmp_path, registry):
-    with pytest.raises(BoardFileError, match="no such file"):
+    with pytest.raises(BoardFileError, match="nope.board: no such board file"):
         open_board(tmp_path / "nope.board", registry)
 
 
