@@ -192,6 +192,10 @@ def keep_runs_in(store: str | None) -> None:
         raise BadInput(f"{exc}; fix --store or pass --no-history") from exc
 
 
+BOARD_HELP = "a board file: ours (.board.json) or Flow-Like's (.board, its board JSON; what the import did: stderr)"
+"""What a command's BOARD argument takes (`load_board` reads it)."""
+
+
 def load_board(path: str) -> Board:
     """The board file given to a command, whichever form it is in (`flowlike_core.interop.open_board`); what
     importing a Flow-Like board did goes to stderr."""
@@ -325,7 +329,7 @@ def build_parser(extensions: bool = True) -> argparse.ArgumentParser:
         epilog="Exit status: 0 the run succeeded, 1 it failed or was cancelled, 2 bad input (unreadable or "
                "invalid board, unknown variable or start node, a value that does not fit its variable).",
     )
-    run.add_argument("board", metavar="BOARD", help="path of a .board.json file")
+    run.add_argument("board", metavar="BOARD", help=BOARD_HELP)
     run.add_argument("--var", metavar="NAME=VALUE", action="append", default=[],
                      help="set an exposed variable; VALUE is the text itself for a String, PathBuf or Date "
                           "variable, JSON for the others (3, true, [1,2]). Repeat for several variables")
@@ -360,7 +364,7 @@ def build_parser(extensions: bool = True) -> argparse.ArgumentParser:
         epilog="Exit status: 0 no problems, 1 problems found, 2 the file cannot be read as a board, "
                "3 an internal error of the check.",
     )
-    validate.add_argument("board", metavar="BOARD", help="path of a .board.json file")
+    validate.add_argument("board", metavar="BOARD", help=BOARD_HELP)
     validate.set_defaults(handler=cmd_validate)
 
     catalog = subparsers.add_parser(

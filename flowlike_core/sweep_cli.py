@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from flowlike_core.backends import BACKENDS
 from flowlike_core.board import Board
 from flowlike_core.cache_options import add_cache_options, result_cache
-from flowlike_core.cli import EXIT_FAILED, EXIT_OK, BadInput, load_board, parse_value, table
+from flowlike_core.cli import BOARD_HELP, EXIT_FAILED, EXIT_OK, BadInput, load_board, parse_value, table
 from flowlike_core.executor import DEFAULT_MAX_STEPS
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ def add_sweep_command(subparsers: Any) -> None:
                     "(parameters, status, duration, chosen outputs).",
         epilog="Exit status: 0 every run succeeded, 1 some run failed, 2 bad input.",
     )
-    parser.add_argument("board", metavar="BOARD", help="path of a .board.json file")
+    parser.add_argument("board", metavar="BOARD", help=BOARD_HELP)
     parser.add_argument("-p", "--param", metavar="NAME=V1,V2", action="append", default=[],
                         help="an exposed variable and its values (comma-separated, or a JSON list); repeat")
     parser.add_argument("-o", "--output", metavar="OUTPUT", action="append", default=[],

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from flowlike_core.board import Board
-from flowlike_core.cli import EXIT_FAILED, EXIT_OK, BadInput, load_board, parse_value, shown
+from flowlike_core.cli import BOARD_HELP, EXIT_FAILED, EXIT_OK, BadInput, load_board, parse_value, shown
 from flowlike_core.run import RunStatus
 from flowlike_core.sweep import combinations
 from flowlike_core.sweep_cli import parse_parameter, show
@@ -27,8 +27,7 @@ def add_notebook_command(subparsers: Any) -> None:
                     "placeholders (out_{alpha}.ipynb), else by number (out-1.ipynb, ...). Needs the notebook extra.",
         epilog="Exit status: 0 every run succeeded, 1 one failed or a cell failed, 2 bad input.",
     )
-    notebook.add_argument("board", metavar="BOARD",
-                          help="a board file: ours (.board.json) or Flow-Like's (.board, its board JSON)")
+    notebook.add_argument("board", metavar="BOARD", help=BOARD_HELP)
     notebook.add_argument("notebook", metavar="NOTEBOOK", help="the notebook to execute")
     notebook.add_argument("out", metavar="OUT", help="where to write the executed notebook")
     notebook.add_argument("-p", "--parameter", nargs=2, metavar=("NAME", "VALUE"), action="append", default=[],
