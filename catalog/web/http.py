@@ -301,10 +301,7 @@ async def opened(ctx: Context, request: HttpRequest, timeout: float, retries: in
             response = await http.send(build(http, request, timeout), stream=True)
         except httpx.TransportError as exc:
             if last:
-                detail = str(exc) or (f"no answer within {timeout:g} s" if isinstance(exc, httpx.TimeoutException)
-                                      else "no detail")
-                raise ConnectionError(f"{request.method} {request.url} failed: {type(exc).__name__}: {detail}") \
-                    from None
+                raise failure(request, exc, timeout) from None
             ctx.warn(f"{request.method} {request.url}: {type(exc).__name__}, retrying ({attempt + 1}/{retries})")
         else:
             if last or response.status_code not in RETRY_STATUS:
@@ -320,6 +317,8 @@ async def send(ctx: Context, request: HttpRequest, *, timeout: float = 30.0, ret
                stream: bool = False, refresh: TokenRefresh | None = None) -> AsyncIterator[Any]:
     """Send a request and yield the httpx response (closed afterwards), retried as `opened` says. With `refresh`,
     the bearer token is the one the run renewed, if it did; a 401 answer renews it and sends the request again."""
+    import httpx
+
     if refresh is not None and (kept := ctx.cache.get(renewal_key(refresh))) is not None:
         request = with_token(request, kept.access_token)
     response = await opened(ctx, request, timeout, retries)
@@ -331,8 +330,20 @@ async def send(ctx: Context, request: HttpRequest, *, timeout: float = 30.0, ret
         if not stream:
             await response.aread()
         yield response
+    except httpx.TransportError as exc:  # the body broke off: read here, or by the caller streaming it
+        raise failure(request, exc, timeout, " while reading the answer") from None
     finally:
         await response.aclose()
+
+
+def failure(request: HttpRequest, exc: Exception, timeout: float, when: str = "") -> ConnectionError:
+    """A transport error of httpx as the ConnectionError the web nodes route to Error: method, URL, what happened
+    (a timeout's own text is empty: how long it waited instead)."""
+    import httpx
+
+    detail = str(exc) or (f"no answer within {timeout:g} s" if isinstance(exc, httpx.TimeoutException)
+                          else "no detail")
+    return ConnectionError(f"{request.method} {request.url} failed{when}: {type(exc).__name__}: {detail}")
 
 
 def to_response(response: Any, body: bytes) -> HttpResponse:

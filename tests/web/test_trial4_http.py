@@ -4,6 +4,7 @@ errors a misbehaving server gives (not JSON, an error status, no answer in time)
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 import pytest
 
@@ -107,3 +108,52 @@ def test_a_hosted_service_token_with_a_line_break_is_not_shown(b, github) -> Non
     assert "header 'Authorization': its value must be printable ASCII on one line, and this secret holds" in run.error
     assert "verysecret" not in run.error and not any("verysecret" in line.message for line in run.logs())
     assert github.state.requests == []
+
+
+@pytest.fixture(scope="module")
+def cut_short() -> Iterator[str]:
+    """A server that promises 1000 bytes of JSON, sends 12 and hangs up (a crashed backend, a dropped proxy)."""
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+
+    def serve() -> None:
+        while True:
+            try:
+                client, _ = server.accept()
+            except OSError:  # closed: the fixture is done
+                return
+            with client:
+                client.recv(65536)
+                client.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+                               b'{"partial": ')
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}"
+    server.close()
+    thread.join(10)
+
+
+def test_a_body_cut_short_fires_error_naming_the_url(b, cut_short) -> None:
+    start, made = b.add("events_simple"), b.add("http_make_request", url=f"{cut_short}/data")
+    fetch = b.add("http_fetch", retries=0)
+    b.chain(start, fetch)
+    b.wire(made, "request", fetch, "request")
+    message = b.result_of(fetch, fetch, "error_message", out="exec_error")
+    assert message == (f"GET {cut_short}/data failed while reading the answer: RemoteProtocolError: peer closed "
+                       f"connection without sending complete message body (received 12 bytes, expected 1000)")
+
+
+def test_a_download_cut_short_fails_and_leaves_no_file(b, cut_short, tmp_path) -> None:
+    start, made = b.add("events_simple"), b.add("http_make_request", url=f"{cut_short}/big.bin")
+    download = b.add("http_download", flow_path=str(tmp_path / "big.bin"), retries=0)
+    b.chain(start, download)
+    b.wire(made, "request", download, "request")
+    run = b.run()
+    assert run.status is RunStatus.FAILED
+    assert f"ConnectionError: GET {cut_short}/big.bin failed while reading the answer: RemoteProtocolError" in run.error
+    assert list(tmp_path.iterdir()) == []
