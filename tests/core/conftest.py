@@ -258,6 +258,7 @@ def one_node_packs(tmp_path, monkeypatch):
 
                 @node
                 def {name}_node() -> int:
+                    '''Answers one.'''
                     return 1
 
                 PACK = Pack("{name}", modules=[sys.modules[__name__]])
