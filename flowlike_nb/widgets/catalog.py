@@ -60,10 +60,13 @@ def friendly_name(node_type: type[NodeType]) -> str:
 
 
 def short_entry(node_type: type[NodeType]) -> dict[str, Any]:
-    """What the search popup shows of a node type (no pins: those come with the full entry when it is used)."""
+    """What the search popup shows of a node type (no pins: those come with the full entry when it is used), with
+    the `KEYWORDS` it is also found by, if any (the popup shows them: why "if" gives Branch)."""
+    words = KEYWORDS.get(node_type.name)
     return {"name": node_type.name, "friendly_name": friendly_name(node_type), "category": node_type.category,
             "pack": node_type.pack, "description": node_type.description, "event": node_type.is_event,
-            "pure": node_type.is_pure(), "capabilities": sorted(c.value for c in node_type.capabilities)}
+            "pure": node_type.is_pure(), "capabilities": sorted(c.value for c in node_type.capabilities),
+            **({"keywords": list(words)} if words else {})}
 
 
 @dataclass(frozen=True)

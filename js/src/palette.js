@@ -1,7 +1,7 @@
 // The palette: a search popup that opens where the user is (double-click, Tab or Space on the canvas, a
 // wire dropped on empty canvas). The kernel holds the catalog (flowlike_nb/widgets/catalog.py) and answers each
-// query with a ranked page of entries (name, then key, then category, then description; for a dropped wire only
-// node types that fit, best fit first). Choosing one adds it there (and wires it).
+// query with a ranked page of entries (name, then the words users bring for it, key, category, description; for a
+// dropped wire only node types that fit, best fit first). Choosing one adds it there (and wires it).
 
 import { fill, h } from "./dom.js";
 import { capabilityMarks } from "./capabilities.js";
@@ -19,7 +19,7 @@ export class Palette {
     this.active = 0;
     this.search = h("input", {
       type: "search", class: "fl-palette-search", "data-testid": "palette-search",
-      placeholder: "Search nodes: name, key, category, description",
+      placeholder: "Search nodes (or your word: if, print, loop…)",
     });
     this.search.addEventListener("input", () => {
       this.active = 0;
@@ -133,7 +133,9 @@ export class Palette {
       "data-capabilities": entry.capabilities.join(" "),
       onclick: () => this.choose(entry),
     }, h("span", { class: "fl-palette-name" }, entry.friendly_name, capabilityMarks(entry.capabilities)),
-    h("span", { class: "fl-palette-key" }, `${entry.name} · ${entry.category || "Other"}`)));
+    h("span", { class: "fl-palette-key" }, `${entry.name} · ${entry.category || "Other"}`,
+      entry.keywords ? h("span", { class: "fl-palette-keywords", "data-testid": "palette-keywords" },
+        ` · also: ${entry.keywords.join(", ")}`) : null)));
     if (!rows.length) rows.push(h("div", { class: "fl-empty" }, "No node matches."));
     if (total > entries.length) rows.push(h("div", { class: "fl-empty" }, `${total - entries.length} more: type to narrow`));
     fill(this.list, ...rows);

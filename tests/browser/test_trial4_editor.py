@@ -100,6 +100,7 @@ def test_the_search_popup_knows_words_from_other_tools(notebook_page: NotebookPa
     expect(entries.nth(0)).to_be_visible()
     shown = entries.evaluate_all("(rows) => rows.slice(0, 3).map((row) => row.dataset.nodeType)")
     assert wanted in shown, shown
+    expect(palette.locator(f"[data-node-type='{wanted}'] [data-testid='palette-keywords']")).to_contain_text(typed)
     palette.locator(f"[data-testid='palette-entry'][data-node-type='{wanted}']").click()
     expect(editor.locator(f"[data-testid='node'][data-node-type='{wanted}']")).to_have_count(1)
 

@@ -132,3 +132,10 @@ def test_a_variable_edit_makes_the_nodes_that_read_it_and_those_after_them_stale
     board.apply(edit)
     assert stale_nodes(board, edit) == {"get", "say"}
     assert stale_nodes(board, commands.RemoveVariable(items.id)) is None
+
+
+def test_an_entry_says_which_words_also_find_it(index: CatalogIndex) -> None:
+    (branch,) = [entry for entry in index.search("if")["entries"] if entry["name"] == "control_branch"]
+    assert "if" in branch["keywords"]
+    assert all("keywords" not in entry for entry in index.search("concatenate")["entries"]
+               if entry["name"] not in KEYWORDS)
