@@ -30,7 +30,7 @@ from flowlike_core.context import Context
 from flowlike_core.node import EXEC_OUT, NodeType, PinSpec, exec_in, exec_out
 from flowlike_core.plan import NodePlan
 from flowlike_core.policy import Capability
-from flowlike_core.shapes import struct_shape
+from flowlike_core.shapes import input_shape
 from flowlike_core.specialize import function_run
 from flowlike_core.types import pin_type_of
 
@@ -166,7 +166,7 @@ def _inputs(fn: Callable[..., Any], hints: dict[str, Any], where: str) -> _Input
         else:
             specs.append(spec)
             keywords.append((param.name, spec.name))
-            shape = struct_shape(hints.get(param.name))
+            shape = input_shape(hints.get(param.name))
             if shape is not None:
                 shapes[spec.name] = shape
     return _Inputs(tuple(specs), tuple(keywords), variadic, context, shapes)

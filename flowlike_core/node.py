@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from flowlike_core.board import Node, Pin, PinDirection, PinOptions, new_id
-from flowlike_core.shapes import struct_shape
+from flowlike_core.shapes import input_shape
 from flowlike_core.types import DataType, ValueType, fits, to_json_native
 
 if TYPE_CHECKING:
@@ -254,7 +254,7 @@ def _keyword_shapes(run: Callable[..., Any]) -> dict[str, type]:
                 hint = eval(hint, run.__globals__)  # a type hint of the module's own code
             except Exception:  # a name imported only for type checkers: not a shape to deliver
                 continue
-        shape = struct_shape(hint)
+        shape = input_shape(hint)
         if shape is not None:
             shapes[param.name] = shape
     return shapes

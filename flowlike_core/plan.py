@@ -19,7 +19,7 @@ from flowlike_core.errors import BoardError
 from flowlike_core.node import ERROR_EXEC, NodeType
 from flowlike_core.registry import Registry
 from flowlike_core.run import value_key
-from flowlike_core.shapes import Shaper, struct_shaper
+from flowlike_core.shapes import Shaper, input_shaper
 from flowlike_core.types import DataType, ValueType, to_json_native, to_runtime, zero_value
 
 CONST, VALUE, PURE = 0, 1, 2
@@ -219,13 +219,13 @@ def _secret_variable(node: Node, secret_variables: dict[str, Variable]) -> Varia
 
 def _shapers(board: Board, node: Node, shapes: dict[str, type], into: dict) -> dict[str, Shaper]:
     """For each input of a declared Struct shape (its group's first pin), what converts the values that can arrive
-    there, if any can need it (`flowlike_core.shapes.struct_shaper`)."""
+    there, if any can need it (`flowlike_core.shapes.input_shaper`)."""
     found: dict[str, Shaper] = {}
     for name, shape in shapes.items():
         pin = next((p for p in node.ordered_pins() if p.name == name and p.direction is PinDirection.INPUT), None)
         wired = into.get((node.id, pin.id)) if pin is not None else None
         source = board.nodes[wired[0]].pins[wired[1]] if wired is not None else None
-        shaper = struct_shaper(shape, source, node.label(), name)
+        shaper = input_shaper(shape, source, node.label(), name)
         if shaper is not None:
             found[name] = shaper
     return found

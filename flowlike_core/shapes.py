@@ -6,7 +6,7 @@ model gets a dict arriving there validated into that model; a node that types it
 there as its `model_dump()` (python mode: bytes stay bytes, dates stay dates, as the model held them). Anything
 else reaching a model-typed input is validated too (a model's own validators may accept other forms), and fails
 the node naming the node, the pin and what is wrong; None passes, as everywhere. The plan decides once per input
-pin whether a conversion can be needed (`struct_shaper`); pins typed otherwise (Generic included: a model stays a
+pin whether a conversion can be needed (`input_shaper`); pins typed otherwise (Generic included: a model stays a
 model there) cost nothing.
 
 Date pins are shaped alike: Date is one pin type for `datetime.date` and `datetime.datetime`, and a default read
@@ -34,7 +34,7 @@ class StructShapeError(ValueError):
     """A dict arriving at a model-typed input does not validate: says the node, the pin and the fields."""
 
 
-def struct_shape(hint: Any) -> Any:
+def input_shape(hint: Any) -> Any:
     """`dict` or the pydantic model a Struct input's type hint declares (also as the items of a `list[Model]` or
     `dict[str, Model]`), `date` or `datetime` a Date input's (through `Annotated` and `| None`); None for every
     other hint."""
@@ -43,16 +43,16 @@ def struct_shape(hint: Any) -> Any:
         items = typing.get_args(hint)[-1:]
         return hint if items and isinstance(items[0], type) and issubclass(items[0], BaseModel) else None
     if origin is typing.Annotated:
-        return struct_shape(typing.get_args(hint)[0])
+        return input_shape(typing.get_args(hint)[0])
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(hint) if a is not type(None)]
-        return struct_shape(args[0]) if len(args) == 1 else None
+        return input_shape(args[0]) if len(args) == 1 else None
     if hint is dict or hint is dt.date or hint is dt.datetime or isinstance(hint, type) and issubclass(hint, BaseModel):
         return hint
     return None
 
 
-def struct_shaper(shape: Any, source: Pin | None, node: str, pin: str) -> Shaper | None:
+def input_shaper(shape: Any, source: Pin | None, node: str, pin: str) -> Shaper | None:
     """What turns the value reaching input `pin` of `node` (its label) into `shape`, given the output wired there
     (None: the input's own default, JSON-native); None when no value that can arrive needs it."""
     if shape is dt.date or shape is dt.datetime:

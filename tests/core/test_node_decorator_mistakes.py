@@ -69,9 +69,9 @@ def test_list_and_dict_of_models_arrive_as_models():
 
 
 def test_a_list_item_that_is_not_the_model_fails_naming_node_pin_and_field():
-    from flowlike_core.shapes import struct_shaper
+    from flowlike_core.shapes import input_shaper
 
-    shaper = struct_shaper(list[Ingredient], None, "'total' (n1)", "items")
+    shaper = input_shaper(list[Ingredient], None, "'total' (n1)", "items")
     assert shaper is not None
     with pytest.raises(StructShapeError, match=r"node 'total' \(n1\): input 'items' is not a valid Ingredient: "
                                                r"field 'grams'"):
