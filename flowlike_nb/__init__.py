@@ -17,8 +17,8 @@ from flowlike_nb.kernel import Board, NodeHandle, PinHandle, RunView, node, regi
 
 
 def load(path: str, registry: Any = None) -> Board:
-    """A board file, as a kernel handle."""
-    return Board.load(path, registry)
+    """A board file, ours or Flow-Like's (`Board.open`), as a kernel handle."""
+    return Board.open(path, registry)
 
 
 def load_ipython_extension(ipython: Any) -> None:

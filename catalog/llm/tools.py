@@ -15,7 +15,7 @@ from typing import Any
 import pydantic_core
 from flowlike_catalog.llm.structs import AgentTool
 
-from flowlike_core import Board, Context, DataType, PinDirection, ValueType, default_registry, run_board
+from flowlike_core import Context, DataType, PinDirection, ValueType, default_registry, run_board
 
 _JSON_TYPES = {DataType.BOOLEAN: "boolean", DataType.INTEGER: "integer", DataType.FLOAT: "number",
                DataType.STRING: "string", DataType.DATE: "string", DataType.PATHBUF: "string",
@@ -57,8 +57,11 @@ def tool_from_node(key: str) -> AgentTool:
 
 
 def tool_from_board(path: str | Path) -> AgentTool:
-    """The tool that runs a board file: its exposed variables are the arguments, its result the answer."""
-    board = Board.load(path)
+    """The tool that runs a board file (ours or Flow-Like's): its exposed variables are the arguments, its result the
+    answer."""
+    from flowlike_core.interop import open_board
+
+    board = open_board(path)[0]
     exposed = [v for v in board.variables.values() if v.exposed]
     properties = {v.name: json_schema(v.data_type, v.value_type, v.schema_, v.description) for v in exposed}
     return AgentTool(name=tool_name(board.name), description=board.description or board.name, board=str(path),
@@ -77,7 +80,9 @@ async def call_tool(ctx: Context, tool: AgentTool, arguments: dict[str, Any]) ->
         ctx.info(f"thought: {arguments.get('thought', '')}")
         return "ok"
     if tool.board:
-        run = await asyncio.to_thread(run_board, Board.load(tool.board), variables=arguments)
+        from flowlike_core.interop import open_board
+
+        run = await asyncio.to_thread(run_board, open_board(tool.board)[0], variables=arguments)
         run.raise_for_status()
         return _as_text(run.result)
     node_type = default_registry().get(tool.node)

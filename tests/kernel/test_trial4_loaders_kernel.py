@@ -76,3 +76,10 @@ def test_a_file_that_is_no_board_names_itself(shell: InteractiveShell, tmp_path:
     assert "junk" not in shell.user_ns
     with pytest.raises(BoardFileError, match="not a Flow-Like file|not a board document"):
         papermill.parameters(path)
+
+
+def test_fnb_load_opens_a_flowlike_board_file(flowlike_board: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`fnb.load(board_path)` is how parameterized.ipynb opens the board papermill names."""
+    board = fnb.load(str(flowlike_board))
+    assert IMPORTED in capsys.readouterr().out
+    assert board.run(start="start", variables={"n": 4}).result == 4
