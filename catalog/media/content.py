@@ -43,7 +43,9 @@ def read_image(ctx: Context, path: Location = None, apply_exif: ApplyExif = Fals
 def read_image_bytes(ctx: Context, data: bytes = None, apply_exif: ApplyExif = False) -> ImageOut:
     """Decodes an image from its bytes."""
     if not isinstance(data, bytes | bytearray) or not data:
-        raise TypeError(f"data must be the bytes of an image, got {type(data).__name__}")
+        got = "nothing (the input is not wired)" if not data else type(data).__name__
+        raise TypeError(f"input 'data' needs the bytes of an image (To Bytes of an API Call's response, for one), got "
+                        f"{got}")
     return keep_image(ctx, open_image(data, apply_exif))
 
 
