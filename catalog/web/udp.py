@@ -79,9 +79,12 @@ class UdpBind(NodeType):
 
 
 @node(friendly_name="UDP Send To", exec_pins=True)
-async def udp_send_to(ctx: Context, session: SessionIn, target_host: str, target_port: int,
-                      payload: str = "") -> Annotated[int, Pin(name="bytes_sent")]:
+async def udp_send_to(ctx: Context, session: SessionIn, target_host: str,
+                      target_port: Annotated[int, Pin(range=(1, 65535))], payload: str = "") -> Annotated[
+        int, Pin(name="bytes_sent")]:
     """Sends one datagram with the payload as UTF-8."""
+    if not 1 <= target_port <= 65535:
+        raise ValueError(f"target_port must be 1..65535, got {target_port}")
     endpoint = resource(ctx, "udp", session)
     if endpoint.transport.is_closing():
         raise ConnectionError("the UDP session is closed")

@@ -74,3 +74,13 @@ def test_a_port_out_of_range_is_named_before_any_socket(b, key, what, config) ->
     run = b.run()
     assert run.status is RunStatus.FAILED
     assert f"ValueError: input 'config' is not a valid {what} config: field 'port': Input should be" in run.error
+
+
+def test_udp_send_to_a_port_out_of_range_names_it(b) -> None:
+    bind = b.add("udp_bind", config={"host": "127.0.0.1", "port": 0})
+    send = b.add("udp_send_to", target_host="127.0.0.1", target_port=70000, payload="hi")
+    b.chain(b.add("events_simple"), bind, send)
+    b.wire(bind, "session", send, "session")
+    run = b.run()
+    assert run.status is RunStatus.FAILED
+    assert "ValueError: target_port must be 1..65535, got 70000" in run.error
