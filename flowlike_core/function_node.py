@@ -254,6 +254,7 @@ def node(
     name: str | None = None,
     friendly_name: str | None = None,
     category: str = "",
+    synonyms: Iterable[str] = (),
     exec_pins: bool = False,
     capabilities: Iterable[str] = (),
     cacheable: bool | None = None,
@@ -261,7 +262,8 @@ def node(
     """Turn a typed function into a node type (see the module doc). Pure unless `exec_pins=True`.
 
     `name` is the catalog key (the function's name unless given); `category` left empty takes the
-    pack's or module's default when a `Pack` collects the type; `capabilities` (e.g. `["network"]`) are what
+    pack's or module's default when a `Pack` collects the type; `synonyms` are words searches find it by besides
+    its name (`NodeType.synonyms`); `capabilities` (e.g. `["network"]`) are what
     the node reaches (`flowlike_core.policy`), the module's `CAPABILITIES` when not given; `cacheable=False`
     makes it run every time (random, time, ids), `True` lets the result cache reuse even an exec node's results
     (`flowlike_core.cache`), the module's `CACHEABLE` when not given.
@@ -291,6 +293,7 @@ def node(
             "friendly_name": friendly_name or func.__name__.replace("_", " ").title(),
             "description": _description(func),
             "category": category,
+            "synonyms": tuple(synonyms),
             "pins": pins,
             "func": staticmethod(func),
             "exec_pins": exec_pins,

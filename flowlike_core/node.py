@@ -131,6 +131,9 @@ class NodeType:
     friendly_name: ClassVar[str] = ""
     description: ClassVar[str] = ""
     category: ClassVar[str] = ""
+    synonyms: ClassVar[tuple[str, ...]] = ()
+    """Words users type for this node that its name does not hold ("if" for Branch, "sleep" for Delay): searches
+    find it by them, just below a node so named. Lower case."""
     pins: ClassVar[tuple[PinSpec, ...]] = ()
     is_event: ClassVar[bool] = False
     """Event nodes are where runs start."""

@@ -299,18 +299,25 @@ class Registry:
         self._load()
         return len(self._types)
 
+    def __bool__(self) -> bool:
+        """Always true, even before any pack has loaded: `registry or default_registry()` must not load every pack
+        to count its types."""
+        return True
+
     def search(self, text: str = "") -> list[type[NodeType]]:
-        """Node types whose key, name, category, description or pin types mention every word of `text`; first those
-        named exactly so, then those whose key and name hold most of the words (whole, then in part), then those whose
-        category holds more (`branch` finds Control's Branch before GitHub's Create Branch), else in catalog order."""
+        """Node types whose key, name, synonyms, category, description or pin types mention every word of `text`;
+        first those named exactly so, then those whose key, name and synonyms hold most of the words (whole, then in
+        part), then those whose category holds more (`branch` finds Control's Branch before GitHub's Create Branch,
+        `if` Branch by its synonyms), else in catalog order."""
         words = text.lower().split()
 
         def haystack(t: type[NodeType]) -> str:
             pins = " ".join(f"{p.name} {p.data_type.value} {p.value_type.value}" for p in t.pin_specs())
-            return f"{t.name} {t.friendly_name} {t.category} {t.pack} {t.description} {pins}".lower()
+            named = f"{t.name} {t.friendly_name} {' '.join(t.synonyms)}"
+            return f"{named} {t.category} {t.pack} {t.description} {pins}".lower()
 
         def rank(t: type[NodeType]) -> tuple[bool, int, int, int]:
-            named, placed = f"{t.name} {t.friendly_name}".lower(), t.category.lower()
+            named, placed = f"{t.name} {t.friendly_name} {' '.join(t.synonyms)}".lower(), t.category.lower()
             tokens = set(re.split(r"[\W_]+", named))
             return (t.friendly_name.lower() != " ".join(words), -sum(w in tokens for w in words),
                     -sum(w in named for w in words), -sum(w in named or w in placed for w in words))

@@ -22,6 +22,7 @@ def milliseconds_in(name: str) -> PinSpec:
 class Branch(NodeType):
     name = "control_branch"
     friendly_name = "Branch"
+    synonyms = ("if", "else", "condition", "when")
     description = "Follows True or False depending on the condition."
     pins = (
         exec_in(),
@@ -37,6 +38,7 @@ class Branch(NodeType):
 class Sequence(NodeType):
     name = "control_sequence"
     friendly_name = "Sequence"
+    synonyms = ("then", "steps")
     description = "Runs each output branch to completion, one after another, in pin order."
     pins = (exec_in(), exec_out("exec_out", "Then 0"), exec_out("exec_out", "Then 1"), exec_out("exec_out", "Then 2"))
 
@@ -174,6 +176,7 @@ class FlipFlop(NodeType):
 
 class Gate(NodeType):
     name = "control_gate"
+    synonyms = ("open", "close", "allow")
     friendly_name = "Gate"
     category = "Control/Flow"
     description = "Passes Enter on to Exit while open; Open, Close and Toggle change it."
@@ -235,6 +238,7 @@ class RerouteData(NodeType):
 
 class Delay(NodeType):
     name = "delay"
+    synonyms = ("sleep", "wait", "pause")
     friendly_name = "Delay"
     description = "Waits, then goes on. Other branches keep running meanwhile; cancelling the run ends the wait."
     pins = (
@@ -252,6 +256,7 @@ class Delay(NodeType):
 
 class Timeout(NodeType):
     name = "control_timeout"
+    synonyms = ("time limit",)
     friendly_name = "Timeout"
     description = "Runs the body; if it is not finished in time, stops it and fires Timed Out instead of Completed."
     pins = (

@@ -28,19 +28,19 @@ def write(ctx: Context, level: LogLevel, message: Any, toast: bool) -> None:
     ctx.log(level, (NOTIFICATION if toast else "") + as_text(message))
 
 
-@node(exec_pins=True)
+@node(exec_pins=True, synonyms=("print", "console", "echo", "output"))
 def log_info(ctx: Context, message: Any = "", toast: Toast = False) -> None:
     """Logs the message at level Info; values that are not text are logged as JSON."""
     write(ctx, LogLevel.INFO, message, toast)
 
 
-@node(exec_pins=True)
+@node(exec_pins=True, synonyms=("print", "warn"))
 def log_warning(ctx: Context, message: Any = "", toast: Toast = False) -> None:
     """Logs the message at level Warn; values that are not text are logged as JSON."""
     write(ctx, LogLevel.WARN, message, toast)
 
 
-@node(exec_pins=True)
+@node(exec_pins=True, synonyms=("print", "stderr"))
 def log_error(ctx: Context, message: Any = "", toast: Toast = False) -> None:
     """Logs the message at level Error; values that are not text are logged as JSON."""
     write(ctx, LogLevel.ERROR, message, toast)

@@ -15,6 +15,7 @@ _INDEX = data_out("index", DataType.INTEGER, description="Position of the curren
 class ForEach(NodeType):
     name = "control_for_each"
     friendly_name = "For Each"
+    synonyms = ("loop", "foreach", "iterate", "for")
     category = "Control/Loop"
     description = "Runs the body once per item of the array, in order, then fires Completed."
     pins = (exec_in(), _ARRAY, exec_out("exec_out", "Loop Body"), _VALUE, _INDEX,

@@ -11,7 +11,7 @@ as generic. Among equals the shorter name comes first (more of it is what was as
 ">=") holds no word to find, so such a node's key counts as its name ("add" finds `int_add`).
 
 Users come from other tools and type their words, not ours: "if" for Branch, "print" for Log Info, "sleep" for
-Delay, "loop" for For Each. `KEYWORDS` gives such node types those words, matched just below their own name (a
+Delay, "loop" for For Each. A node type's `synonyms` (`NodeType.synonyms`) are matched just below its own name (a
 node named so comes first). The ranking is the kernel's alone: the popup shows the order it gets.
 """
 
@@ -27,29 +27,7 @@ from flowlike_core.node import NodeType, PinSpec
 from flowlike_core.registry import Registry
 from flowlike_core.types import ValueType
 
-FIELDS = (("friendly_name", 100), ("keywords", 90), ("name", 60), ("category", 30), ("description", 10))
-KEYWORDS: dict[str, tuple[str, ...]] = {
-    "control_branch": ("if", "else", "condition", "when"),
-    "control_sequence": ("then", "steps"),
-    "control_gate": ("open", "close", "allow"),
-    "delay": ("sleep", "wait", "pause"),
-    "control_timeout": ("time limit",),
-    "log_info": ("print", "console", "echo", "output"),
-    "log_warning": ("print", "warn"),
-    "log_error": ("print", "stderr"),
-    "control_for_each": ("loop", "foreach", "iterate", "for"),
-    "control_for_each_with_break": ("loop", "foreach", "iterate", "break"),
-    "control_par_for_each": ("loop", "foreach", "iterate", "parallel map"),
-    "control_while_loop": ("loop", "repeat", "until"),
-    "control_do_n": ("repeat", "times", "limit"),
-    "events_simple": ("start", "begin", "main", "entry"),
-    "string_concat": ("join", "append", "plus"),
-    "string_format": ("template", "f-string", "interpolate"),
-    "val_to_string": ("str", "stringify"),
-    "string_to_int": ("int", "parse"),
-    "string_to_float": ("float", "parse"),
-}
-"""Words users type for node types named otherwise (kept lower case, matched as a name is)."""
+FIELDS = (("friendly_name", 100), ("synonyms", 90), ("name", 60), ("category", 30), ("description", 10))
 PIN_MATCH = 5
 PAGE = 80
 WORD_START = re.compile(r"[\s_./-]")
@@ -61,12 +39,12 @@ def friendly_name(node_type: type[NodeType]) -> str:
 
 def short_entry(node_type: type[NodeType]) -> dict[str, Any]:
     """What the search popup shows of a node type (no pins: those come with the full entry when it is used), with
-    the `KEYWORDS` it is also found by, if any (the popup shows them: why "if" gives Branch)."""
-    words = KEYWORDS.get(node_type.name)
+    the `synonyms` it is also found by, if any (the popup shows them: why "if" gives Branch)."""
+    words = node_type.synonyms
     return {"name": node_type.name, "friendly_name": friendly_name(node_type), "category": node_type.category,
             "pack": node_type.pack, "description": node_type.description, "event": node_type.is_event,
             "pure": node_type.is_pure(), "capabilities": sorted(c.value for c in node_type.capabilities),
-            **({"keywords": list(words)} if words else {})}
+            **({"synonyms": list(words)} if words else {})}
 
 
 @dataclass(frozen=True)
@@ -82,7 +60,7 @@ def _type_label(spec: PinSpec) -> str:
 
 
 def _searchable(node_type: type[NodeType]) -> _Searchable:
-    texts = {"friendly_name": friendly_name(node_type), "keywords": " / ".join(KEYWORDS.get(node_type.name, ())),
+    texts = {"friendly_name": friendly_name(node_type), "synonyms": " / ".join(node_type.synonyms),
              "name": node_type.name,
              "category": node_type.category or "", "description": node_type.description or ""}
     weights = dict(FIELDS)

@@ -134,8 +134,8 @@ export class Palette {
       onclick: () => this.choose(entry),
     }, h("span", { class: "fl-palette-name" }, entry.friendly_name, capabilityMarks(entry.capabilities)),
     h("span", { class: "fl-palette-key" }, `${entry.name} · ${entry.category || "Other"}`,
-      entry.keywords ? h("span", { class: "fl-palette-keywords", "data-testid": "palette-keywords" },
-        ` · also: ${entry.keywords.join(", ")}`) : null)));
+      entry.synonyms ? h("span", { class: "fl-palette-keywords", "data-testid": "palette-keywords" },
+        ` · also: ${entry.synonyms.join(", ")}`) : null)));
     if (!rows.length) rows.push(h("div", { class: "fl-empty" }, "No node matches."));
     if (total > entries.length) rows.push(h("div", { class: "fl-empty" }, `${total - entries.length} more: type to narrow`));
     fill(this.list, ...rows);

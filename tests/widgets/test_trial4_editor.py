@@ -7,7 +7,7 @@ import pytest
 
 from flowlike_core import Board, Variable, commands
 from flowlike_core.registry import default_registry
-from flowlike_nb.widgets.catalog import KEYWORDS, CatalogIndex
+from flowlike_nb.widgets.catalog import CatalogIndex
 from flowlike_nb.widgets.layout import GAP, NODE_WIDTH, box_height, layer_height
 from flowlike_nb.widgets.staleness import stale_nodes
 
@@ -32,11 +32,6 @@ def test_words_from_other_tools_find_our_nodes(index: CatalogIndex, query: str, 
 def test_a_node_named_so_still_comes_before_one_with_the_word_as_a_keyword(index: CatalogIndex) -> None:
     found = [entry["name"] for entry in index.search("while loop")["entries"]]
     assert found[0] == "control_while_loop"
-
-
-def test_every_keyword_names_a_node_type_we_ship() -> None:
-    registry = default_registry()
-    assert [key for key in KEYWORDS if key not in registry] == []
 
 
 def overlaps(board: Board, first: str, second: str) -> bool:
@@ -136,6 +131,6 @@ def test_a_variable_edit_makes_the_nodes_that_read_it_and_those_after_them_stale
 
 def test_an_entry_says_which_words_also_find_it(index: CatalogIndex) -> None:
     (branch,) = [entry for entry in index.search("if")["entries"] if entry["name"] == "control_branch"]
-    assert "if" in branch["keywords"]
-    assert all("keywords" not in entry for entry in index.search("concatenate")["entries"]
-               if entry["name"] not in KEYWORDS)
+    assert "if" in branch["synonyms"]
+    assert all("synonyms" not in entry for entry in index.search("concatenate")["entries"]
+               if not default_registry().get(entry["name"]).synonyms)
