@@ -180,6 +180,8 @@ class Registry:
         self._rank = {entry.name: rank for rank, entry in enumerate(self._entries)}
         self._hints: dict[str, str] | None = None
         """Key -> the entry point of the pack that had it when the index was made; read at the first miss."""
+        self._packs_print: list[list[str]] = []
+        """The installed packs' `pack_index.fingerprint`, taken before the first of them loads."""
         self._owners: dict[str, str] = {}
         """Key -> the entry point of the pack whose type has it (what the index is made of once all have loaded)."""
         self.failures: dict[str, str] = {}
@@ -203,18 +205,20 @@ class Registry:
                 keys: dict[str, list[str]] = {entry.name: [] for entry in self._installed}
                 for key, owner in self._owners.items():
                     keys[owner].append(key)
-                pack_index.write(self._installed, keys)
+                pack_index.write(self._packs_print, keys)
                 self._hints = dict(self._owners)
 
     def _read_hints(self) -> dict[str, str]:
         if self._hints is None:
-            self._hints = pack_index.read(self._installed)
+            self._packs_print = pack_index.fingerprint(self._installed)
+            self._hints = pack_index.read(self._packs_print)
         return self._hints
 
     def _pending(self, name: str | None) -> EntryPoint | None:
         return next((entry for entry in self._entries if entry.name == name), None)
 
     def _load_entry(self, entry: EntryPoint) -> None:
+        self._read_hints()
         self._entries.remove(entry)
         try:
             pack = load_pack(entry)
@@ -267,6 +271,15 @@ class Registry:
     def add_pack(self, pack: Pack) -> None:
         for node_type in pack.nodes:
             self.register(node_type, pack=pack.name, replace=True, version=pack.version, check=False)
+
+    def provider(self, key: str) -> str | None:
+        """The pack whose type has `key`, or None: loads only the pack the index names for it, and none for a key a
+        valid index does not have (no installed pack provides it), e.g. a new `@fnb.node` key."""
+        if key not in self._types and self._entries:
+            hints = self._read_hints()
+            if key in hints or not hints:
+                self._load(until=key)
+        return self._types[key].pack if key in self._types else None
 
     def get(self, key: str) -> type[NodeType]:
         if key not in self._types and self._entries:

@@ -47,7 +47,7 @@ def register(node_type: type[NodeType], registry: Registry | None = None) -> typ
     quietly take it back."""
     registry = registry or default_registry()
     pack = node_type.pack or node_type.__module__
-    if node_type.name in registry and (taken := registry.get(node_type.name).pack) != pack:
+    if (taken := registry.provider(node_type.name)) is not None and taken != pack:
         raise ValueError(f"pack {taken!r} already has a node type {node_type.name!r}; give yours another key "
                          f"(another function name, or @fnb.node(name='my_{node_type.name}'))")
     registry.register(node_type, pack=pack, replace=True)
