@@ -318,24 +318,11 @@ class Registry:
         return True
 
     def search(self, text: str = "") -> list[type[NodeType]]:
-        """Node types whose key, name, synonyms, category, description or pin types mention every word of `text`;
-        first those named exactly so, then those whose key, name and synonyms hold most of the words (whole, then in
-        part), then those whose category holds more (`branch` finds Control's Branch before GitHub's Create Branch,
-        `if` Branch by its synonyms), else in catalog order."""
-        words = text.lower().split()
+        """Node types whose name, synonyms, key, category, pack, description or pins mention every word of `text`,
+        best first (`flowlike_core.search`); no words: all, in catalog order."""
+        from flowlike_core.search import ranked, searchable
 
-        def haystack(t: type[NodeType]) -> str:
-            pins = " ".join(f"{p.name} {p.data_type.value} {p.value_type.value}" for p in t.pin_specs())
-            named = f"{t.name} {t.friendly_name} {' '.join(t.synonyms)}"
-            return f"{named} {t.category} {t.pack} {t.description} {pins}".lower()
-
-        def rank(t: type[NodeType]) -> tuple[bool, int, int, int]:
-            named, placed = f"{t.name} {t.friendly_name} {' '.join(t.synonyms)}".lower(), t.category.lower()
-            tokens = set(re.split(r"[\W_]+", named))
-            return (t.friendly_name.lower() != " ".join(words), -sum(w in tokens for w in words),
-                    -sum(w in named for w in words), -sum(w in named or w in placed for w in words))
-
-        return sorted((t for t in self if all(w in haystack(t) for w in words)), key=rank)
+        return ranked(map(searchable, self), text)
 
 
 def load_pack(entry: EntryPoint) -> Pack:
