@@ -20,6 +20,7 @@ from flowlike_core.board import PinDirection
 from flowlike_core.errors import UnknownNodeError
 from flowlike_core.node import NodeType, PinSpec
 from flowlike_core.policy import Capability
+from flowlike_core.search import ranked, searchable
 from flowlike_core.types import DataType, ValueType, fits, to_json_native
 
 ENTRY_POINT_GROUP = "flowlike.packs"
@@ -320,8 +321,6 @@ class Registry:
     def search(self, text: str = "") -> list[type[NodeType]]:
         """Node types whose name, synonyms, key, category, pack, description or pins mention every word of `text`,
         best first (`flowlike_core.search`); no words: all, in catalog order."""
-        from flowlike_core.search import ranked, searchable
-
         return ranked(map(searchable, self), text)
 
 
