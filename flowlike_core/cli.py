@@ -217,7 +217,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     # placeholder nodes (keys no installed pack provides) and required inputs left empty stop only a run that would
     # reach them (imported Flow-Like boards often have both off the path of the run): start_run says
-    if any(problem.code not in ("unknown-node-type", "required-input-empty") for problem in problems):
+    # warnings (a read that gets None) never stop it
+    if any(p.severity == "error" and p.code not in ("unknown-node-type", "required-input-empty") for p in problems):
         show_problems()
         return EXIT_BAD_INPUT
     variables = dict(parse_var(board, text) for text in args.var)
@@ -254,7 +255,7 @@ def format_problems(board: Board, problems: Sequence[Any]) -> str:
         node = board.nodes.get(problem.node_id or "")
         pin = node.pins.get(problem.pin_id or "") if node else None
         rows.append((node.label() if node else problem.node_id or "-", pin.name if pin else problem.pin_id or "-",
-                     f"[{problem.code}] {problem.message}"))
+                     str(problem)))
     return table(("NODE", "PIN", "PROBLEM"), rows)
 
 
@@ -269,8 +270,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(f"{args.board}: no problems ({len(board.nodes)} nodes, {len(board.connections)} connections)")
         return EXIT_OK
     print(format_problems(board, problems))
-    print(f"{len(problems)} problem(s)")
-    return EXIT_FAILED
+    errors = sum(problem.severity == "error" for problem in problems)
+    warnings = len(problems) - errors
+    print(f"{errors} problem(s)" + (f", {warnings} warning(s)" if warnings else ""))
+    return EXIT_FAILED if errors else EXIT_OK
 
 
 def cmd_catalog(args: argparse.Namespace) -> int:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import graphlib
 import reprlib
-from collections import Counter
+from collections import Counter, deque
+from typing import Literal
 
 from pydantic import BaseModel
 
 from flowlike_core import wiring
 from flowlike_core.board import Board, Pin
 from flowlike_core.errors import BoardError
+from flowlike_core.node import ERROR_EXEC
 from flowlike_core.registry import Registry, default_registry
 from flowlike_core.types import DataType, ValueType, fits, to_runtime
 
@@ -20,9 +22,11 @@ class Problem(BaseModel):
     message: str
     node_id: str | None = None
     pin_id: str | None = None
+    severity: Literal["error", "warning"] = "error"
+    """A warning names a board that runs, but likely not as meant; only errors stop a run."""
 
     def __str__(self) -> str:
-        return f"[{self.code}] {self.message}"
+        return f"[{self.code}] {self.message}" if self.severity == "error" else f"[{self.code}] warning: {self.message}"
 
 
 def validate_board(board: Board, registry: Registry | None = None) -> list[Problem]:
@@ -78,6 +82,7 @@ def validate_board(board: Board, registry: Registry | None = None) -> list[Probl
                                             f"a wire nor a value"))
     problems.extend(_pure_cycles(board, good))
     problems.extend(_defaults_that_do_not_fit(board))
+    problems.extend(_reads_before_writes(board, good, registry))
     return problems
 
 
@@ -99,6 +104,111 @@ def _pure_cycles(board: Board, wires: list, limit: int = 20) -> list[Problem]:
             names = " -> ".join(board.nodes[n].label() for n in cycle)
             problems.append(Problem(code="pure-cycle", node_id=cycle[0], message=f"cycle among pure nodes: {names}"))
             edges[cycle[1]].discard(cycle[0])
+    return problems
+
+
+ONCE_SPLITS = frozenset({"control_branch", "control_sequence", "control_par_execution", "control_flip_flop",
+                         "control_timeout"})
+"""Node types with several exec outputs that fire each of them at most once per execution of the node. Any other
+node with several (a loop's body and done, a stream's chunk and end) may fire one again after another."""
+EXCLUSIVE = {"control_branch": frozenset({"true", "false"})}
+"""Exec outputs of which one execution fires only one: what runs after the one cannot have run after the other."""
+
+
+class _ExecFlow:
+    """The exec wires of a board, to answer "can node W have run before node R in one run?" without false alarms:
+    yes when R follows W, when both follow a node that may run or fire more than once, or when they follow two
+    different exec wires out of one node, unless those are the exclusive outputs of a node that runs once."""
+
+    def __init__(self, board: Board, wires: list, registry: Registry) -> None:
+        self.board = board
+        self.out: dict[str, list[tuple[str, str]]] = {}  # node -> [(exec output pin name, target node)]
+        self.into: dict[str, list[str]] = {}
+        for wire in wires:
+            pin = board.nodes[wire.from_node].pins[wire.from_pin]
+            if pin.data_type is DataType.EXECUTION and wire.from_node != wire.to_node:
+                self.out.setdefault(wire.from_node, []).append((pin.name, wire.to_node))
+                self.into.setdefault(wire.to_node, []).append(wire.from_node)
+        events = [n for n, node in board.nodes.items() if node.name in registry and registry.get(node.name).is_event]
+        self.from_events = self.closure(events)
+        self.repeats = self.closure([n for n in board.nodes if self._may_repeat(n)])
+
+    def _may_repeat(self, node_id: str) -> bool:
+        node = self.board.nodes[node_id]
+        if len(self.into.get(node_id, ())) > 1:  # reached by several wires (or on an exec cycle): it may run again
+            return True
+        names = {p.name for p in node.pins.values()
+                 if p.data_type is DataType.EXECUTION and not p.is_input and p.name != ERROR_EXEC}
+        return len(names) > 1 and node.name not in ONCE_SPLITS
+
+    def closure(self, starts: list[str], edges: dict[str, list] | None = None) -> set[str]:
+        """The nodes reached from `starts` (themselves included), downstream or, with `self.into`, upstream."""
+        edges = self.out if edges is None else edges
+        seen, queue = set(starts), deque(starts)
+        while queue:
+            for item in edges.get(queue.popleft(), ()):
+                target = item[1] if isinstance(item, tuple) else item
+                if target not in seen:
+                    seen.add(target)
+                    queue.append(target)
+        return seen
+
+    def follows(self, writer: str, reader: str) -> bool:
+        """Whether exec wires lead from `writer` to `reader`; stops there (a chain reading its neighbour costs one
+        step, so a long chain stays linear)."""
+        seen, queue = {writer}, deque([writer])
+        while queue:
+            for _, target in self.out.get(queue.popleft(), ()):
+                if target == reader:
+                    return True
+                if target not in seen:
+                    seen.add(target)
+                    queue.append(target)
+        return False
+
+    def may_precede(self, writer: str, reader: str) -> bool:
+        if self.follows(writer, reader):
+            return True
+        before_writer, before_reader = self.closure([writer], self.into), self.closure([reader], self.into)
+        for split in before_writer & before_reader:
+            if split in self.repeats:
+                return True
+            to_writer = [(name, target) for name, target in self.out.get(split, ()) if target in before_writer]
+            to_reader = [(name, target) for name, target in self.out.get(split, ()) if target in before_reader]
+            exclusive = EXCLUSIVE.get(self.board.nodes[split].name, frozenset())
+            if any(w != r and not (w[0] != r[0] and {w[0], r[0]} <= exclusive) for w in to_writer for r in to_reader):
+                return True
+        return False
+
+
+def _reads_before_writes(board: Board, wires: list, registry: Registry) -> list[Problem]:
+    """Data inputs wired to an exec node's output that no run can have set yet when they are read: the run gives
+    them None. A pure reader counts as read by the exec nodes that pull it; readers no event reaches are left out."""
+    flow = _ExecFlow(board, wires, registry)
+    readers: dict[str, list[str]] = {}  # pure node -> the pure nodes and exec nodes it feeds
+    reads: list = []
+    for wire in wires:
+        source, target = board.nodes[wire.from_node], board.nodes[wire.to_node]
+        if source.pins[wire.from_pin].data_type is DataType.EXECUTION or source.id == target.id:
+            continue
+        if source.is_pure:
+            readers.setdefault(source.id, []).append(target.id)
+        else:
+            reads.append(wire)
+    problems = []
+    for wire in reads:
+        target = board.nodes[wire.to_node]
+        pullers = [target.id] if not target.is_pure else \
+            [n for n in flow.closure([target.id], readers) if not board.nodes[n].is_pure]
+        pullers = [n for n in pullers if n in flow.from_events]
+        if not pullers or any(flow.may_precede(wire.from_node, n) for n in pullers):
+            continue
+        source = board.nodes[wire.from_node]
+        problems.append(Problem(
+            code="read-before-run", severity="warning", node_id=target.id, pin_id=wire.to_pin,
+            message=f"input {target.pins[wire.to_pin].name!r} of {target.label()} reads "
+                    f"{source.label()}.{source.pins[wire.from_pin].name}, which the run cannot have executed by then "
+                    f"(it is not upstream in the exec flow): it will read None unless {source.label()} runs first"))
     return problems
 
 
@@ -133,7 +243,7 @@ def _usable(value: object, data_type: DataType, value_type: ValueType) -> bool:
 
 
 def ensure_valid(board: Board, registry: Registry | None = None) -> None:
-    problems = validate_board(board, registry)
+    problems = [problem for problem in validate_board(board, registry) if problem.severity == "error"]
     if problems:
         raise BoardError(f"board {board.name!r} has {len(problems)} problem(s):\n" +
                          "\n".join(f"  {p}" for p in problems))
