@@ -12,7 +12,9 @@ removes them once they are old.
 
 A run whose result is a pyarrow Table keeps it as a table: an Arrow IPC file (zstd; every Arrow type, where
 Parquet has no unions), content-addressed under `history/tables/` (secret values redacted, as everywhere in a
-record), the record's result naming it (`TABLE_RESULT`); reading the run back gives the Table again.
+record), the record's result naming it (`TABLE_RESULT`); reading the run back gives the Table again. A pandas or
+polars DataFrame result is kept the same way, through Arrow: it comes back as a pyarrow Table
+(`Table.to_pandas()`, `polars.from_arrow` turn it back).
 """
 
 from __future__ import annotations
@@ -72,9 +74,24 @@ def _row(record: RunRecord, app: str) -> dict[str, Any]:
     }
 
 
-def _is_table(value: Any) -> bool:
+def _as_table(value: Any) -> pa.Table | None:
+    """The value as a pyarrow Table if it is one, or a pandas or polars DataFrame (converted through Arrow: pandas'
+    index kept as the Table's pandas metadata); None for any other value, and for a frame Arrow cannot hold (a
+    column of mixed Python objects), which is kept as its text. pandas and polars are never imported here: a value
+    from them says so in its type's module."""
     pyarrow = sys.modules.get("pyarrow")  # not imported: the value cannot be a Table
-    return pyarrow is not None and isinstance(value, pyarrow.Table)
+    if pyarrow is not None and isinstance(value, pyarrow.Table):
+        return value
+    kind = type(value)
+    library = kind.__module__.partition(".")[0]
+    if kind.__name__ != "DataFrame" or library not in ("pandas", "polars"):
+        return None
+    import pyarrow as pa
+
+    try:
+        return pa.Table.from_pandas(value) if library == "pandas" else value.to_arrow()
+    except (pa.ArrowException, TypeError, ValueError):
+        return None
 
 
 def _redacted(column: pa.ChunkedArray, redactor: Redactor) -> pa.ChunkedArray | pa.Array:
@@ -146,8 +163,9 @@ class RunHistory:
     def append(self, run: Run | RunRecord, app: str = "") -> RunRecord:
         """Persist one run (a live `Run` is redacted of secret values first); returns the stored record."""
         record = redacted_record(run) if isinstance(run, Run) else run
-        if isinstance(run, Run) and _is_table(run.result):
-            record = record.model_copy(update={"result": self._keep_table(run, record.result)})
+        table = _as_table(run.result) if isinstance(run, Run) else None
+        if table is not None:
+            record = record.model_copy(update={"result": self._keep_table(run, table, record.result)})
         row = json.dumps(_row(record, app)).encode("utf-8")
         self.bucket.write(f"{self.pending}/{revision_of(record.id.encode())}.json", row)
         with self._lock:
@@ -157,13 +175,12 @@ class RunHistory:
             self.fold()
         return record
 
-    def _keep_table(self, run: Run, text: str) -> dict[str, Any] | str:
-        """The run's Table result as an Arrow file in the content bucket (its secrets redacted); what the record
+    def _keep_table(self, run: Run, table: pa.Table, text: str) -> dict[str, Any] | str:
+        """The run's result as `table`, an Arrow file in the content bucket (its secrets redacted); what the record
         keeps. A table whose text cannot be redacted column by column (a union holding text, with secrets in the
         run) is kept as its redacted `text`, as any value without a JSON form."""
         import pyarrow as pa
 
-        table = run.result
         if run.redactor:
             try:
                 table = pa.Table.from_arrays([_redacted(column, run.redactor) for column in table.columns],
@@ -234,7 +251,8 @@ class RunHistory:
     ) -> list[RunRecord]:
         """Runs, newest first. `board` matches a board name or id; `level` keeps runs that logged at that
         level or above; `since`/`until` bound the start time (datetimes, or seconds since the epoch). A result
-        kept as an Arrow file comes back as its pyarrow Table, or with `tables=False` as the JSON naming it."""
+        kept as an Arrow file (a Table's, or a pandas or polars DataFrame's) comes back as a pyarrow Table, or with
+        `tables=False` as the JSON naming it."""
         where = self.where(board=board, status=status, since=since, until=until, level=level, app=app)
         if limit is not None and limit <= 0:
             return []
