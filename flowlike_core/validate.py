@@ -46,7 +46,7 @@ def validate_board(board: Board, registry: Registry | None = None) -> list[Probl
         if pin_ids[pin.id] > 1:
             problems.append(Problem(code="duplicate-pin-id", node_id=node.id, pin_id=pin.id,
                                     message=f"pin id {pin.id!r} of {node.label()} is used by several pins"))
-    good, data_in, exec_out = [], [], []
+    good, data_in, exec_out, exec_wires, data_wires = [], [], [], [], []
     for wire in board.connections:
         source, target = board.nodes.get(wire.from_node), board.nodes.get(wire.to_node)
         if source is None or target is None or wire.from_pin not in source.pins or wire.to_pin not in target.pins:
@@ -63,8 +63,10 @@ def validate_board(board: Board, registry: Registry | None = None) -> list[Probl
         good.append(wire)
         if out.data_type is DataType.EXECUTION:
             exec_out.append((wire.from_node, wire.from_pin))
+            exec_wires.append(wire)
         else:
             data_in.append((wire.to_node, wire.to_pin))
+            data_wires.append(wire)
     fan = Counter(data_in)
     fan.update(exec_out)
     for (node_id, pin_id), count in fan.items():
@@ -82,7 +84,7 @@ def validate_board(board: Board, registry: Registry | None = None) -> list[Probl
                                             f"a wire nor a value"))
     problems.extend(_pure_cycles(board, good))
     problems.extend(_defaults_that_do_not_fit(board))
-    problems.extend(_reads_before_writes(board, good, registry))
+    problems.extend(_reads_before_writes(board, exec_wires, data_wires, registry))
     return problems
 
 
@@ -120,18 +122,18 @@ class _ExecFlow:
     yes when R follows W, when both follow a node that may run or fire more than once, or when they follow two
     different exec wires out of one node, unless those are the exclusive outputs of a node that runs once."""
 
-    def __init__(self, board: Board, wires: list, registry: Registry) -> None:
+    def __init__(self, board: Board, exec_wires: list, registry: Registry) -> None:
         self.board = board
         self.out: dict[str, list[tuple[str, str]]] = {}  # node -> [(exec output pin name, target node)]
         self.into: dict[str, list[str]] = {}
-        for wire in wires:
-            pin = board.nodes[wire.from_node].pins[wire.from_pin]
-            if pin.data_type is DataType.EXECUTION and wire.from_node != wire.to_node:
-                self.out.setdefault(wire.from_node, []).append((pin.name, wire.to_node))
+        for wire in exec_wires:
+            if wire.from_node != wire.to_node:
+                name = board.nodes[wire.from_node].pins[wire.from_pin].name
+                self.out.setdefault(wire.from_node, []).append((name, wire.to_node))
                 self.into.setdefault(wire.to_node, []).append(wire.from_node)
         events = [n for n, node in board.nodes.items() if node.name in registry and registry.get(node.name).is_event]
         self.from_events = self.closure(events)
-        self.repeats = self.closure([n for n in board.nodes if self._may_repeat(n)])
+        self.repeats = self.closure([n for n in self.out if self._may_repeat(n)])  # (one that leads nowhere: moot)
 
     def _may_repeat(self, node_id: str) -> bool:
         node = self.board.nodes[node_id]
@@ -181,25 +183,26 @@ class _ExecFlow:
         return False
 
 
-def _reads_before_writes(board: Board, wires: list, registry: Registry) -> list[Problem]:
+def _reads_before_writes(board: Board, exec_wires: list, data_wires: list, registry: Registry) -> list[Problem]:
     """Data inputs wired to an exec node's output that no run can have set yet when they are read: the run gives
     them None. A pure reader counts as read by the exec nodes that pull it; readers no event reaches are left out."""
-    flow = _ExecFlow(board, wires, registry)
+    flow = _ExecFlow(board, exec_wires, registry)
+    pure = {node_id for node_id in board.nodes if node_id not in flow.into and node_id not in flow.out
+            and board.nodes[node_id].is_pure}
     readers: dict[str, list[str]] = {}  # pure node -> the pure nodes and exec nodes it feeds
     reads: list = []
-    for wire in wires:
-        source, target = board.nodes[wire.from_node], board.nodes[wire.to_node]
-        if source.pins[wire.from_pin].data_type is DataType.EXECUTION or source.id == target.id:
+    for wire in data_wires:
+        if wire.from_node == wire.to_node:
             continue
-        if source.is_pure:
-            readers.setdefault(source.id, []).append(target.id)
+        if wire.from_node in pure:
+            readers.setdefault(wire.from_node, []).append(wire.to_node)
         else:
             reads.append(wire)
     problems = []
     for wire in reads:
         target = board.nodes[wire.to_node]
-        pullers = [target.id] if not target.is_pure else \
-            [n for n in flow.closure([target.id], readers) if not board.nodes[n].is_pure]
+        pullers = [n for n in flow.closure([target.id], readers) if n not in pure] if target.id in pure \
+            else [target.id]
         pullers = [n for n in pullers if n in flow.from_events]
         if not pullers or any(flow.may_precede(wire.from_node, n) for n in pullers):
             continue
