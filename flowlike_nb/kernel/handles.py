@@ -145,10 +145,18 @@ class PinHandle:
         if parts:
             self.node.board.core.apply(commands.Batch(parts))
 
+    @property
+    def shown(self) -> Any:
+        """The value as tables and reprs show it: a sensitive pin's (a password, a token) masked, so that it never
+        lands in a saved notebook's output."""
+        options = self.core.options
+        value = self.value
+        return "***" if options is not None and options.sensitive and value not in (None, "") else value
+
     def describe(self) -> dict[str, Any]:
         wired = ", ".join(f"{_title(p.node.core)}.{p.name}" for p in self.wires)
         return {"node": _title(self.node.core), "pin": self.name, "direction": self.direction.value, "type": self.type,
-                "value": self.value, "wired to": wired}
+                "value": self.shown, "wired to": wired}
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, PinHandle) and (other.node, other.id) == (self.node, self.id)
@@ -158,7 +166,7 @@ class PinHandle:
 
     def __repr__(self) -> str:
         arrow = "in" if self.core.is_input else "out"
-        value = "" if self.core.is_exec else f" = {self.value!r}"
+        value = "" if self.core.is_exec else f" = {self.shown!r}"
         return f"<{arrow} pin {_title(self.node.core)}.{self.name}: {self.type}{value}>"
 
 
@@ -196,7 +204,7 @@ class Pins:
     def group(self, name: str) -> list[PinHandle]:
         return [PinHandle(self._node, p.id) for p in self._node.core.ordered_pins(self._direction) if p.name == name]
 
-    def names(self) -> list[str]:
+    def pin_names(self) -> list[str]:
         return list(dict.fromkeys(p.name for p in self._node.core.ordered_pins(self._direction)))
 
     def __getitem__(self, key: str | int | tuple[str, int]) -> PinHandle:
@@ -207,7 +215,7 @@ class Pins:
         if not found:
             side = "input" if self._direction is PinDirection.INPUT else "output"
             raise UnknownPinError(f"node {self._node.core.label()} has no {side} {name!r} "
-                                  f"({side}s: {', '.join(self.names()) or 'none'})")
+                                  f"({side}s: {', '.join(self.pin_names()) or 'none'})")
         if index >= len(found):
             raise UnknownPinError(f"node {self._node.core.label()} has {len(found)} pins called {name!r}, "
                                   f"not {index + 1}")
@@ -222,10 +230,10 @@ class Pins:
             raise AttributeError(str(exc)) from None
 
     def __dir__(self) -> list[str]:
-        return [n for n in self.names() if n.isidentifier()]
+        return [n for n in self.pin_names() if n.isidentifier()]
 
     def _ipython_key_completions_(self) -> list[str]:
-        return self.names()
+        return self.pin_names()
 
     def __iter__(self) -> Iterator[PinHandle]:
         return iter(PinHandle(self._node, p.id) for p in self._node.core.ordered_pins(self._direction))
@@ -234,7 +242,7 @@ class Pins:
         return len(self._node.core.ordered_pins(self._direction))
 
     def __contains__(self, name: object) -> bool:
-        return name in self.names()
+        return name in self.pin_names()
 
     def __repr__(self) -> str:
         return "\n".join(repr(p) for p in self) or "<no pins>"
@@ -324,8 +332,8 @@ class NodeHandle:
         return hash(self.id)
 
     def __repr__(self) -> str:
-        return (f"<node {_title(self.core)!r} ({self.name}, id {self.id}): in {self.inputs.names()}, "
-                f"out {self.outputs.names()}>")
+        return (f"<node {_title(self.core)!r} ({self.name}, id {self.id}): in {self.inputs.pin_names()}, "
+                f"out {self.outputs.pin_names()}>")
 
     def _repr_html_(self) -> str:
         title = (f"<b>{html.escape(_title(self.core))}</b> <code>{html.escape(self.name)}</code> "

@@ -41,14 +41,14 @@ def test_redefining_a_node_updates_boards_keeping_matching_wires() -> None:
     value_id = board.node("scale").inputs.value.id
     define_v2()
     scale = board.node("scale")
-    assert scale.inputs.names() == ["value", "offset"]
+    assert scale.inputs.pin_names() == ["value", "offset"]
     assert scale.inputs.value.id == value_id
     assert [p.node.friendly_name for p in scale.inputs.value.wires] == ["source"]
     assert [p.node.friendly_name for p in scale.outputs.result.wires] == ["say"]
     assert board.node("factor").outputs.sum.wires == []
     assert board.run().outputs.scale.result == 6.5
     board.undo()
-    assert board.node("scale").inputs.names() == ["value", "factor"]
+    assert board.node("scale").inputs.pin_names() == ["value", "factor"]
     assert [p.node.friendly_name for p in board.node("factor").outputs.sum.wires] == ["scale"]
 
 
