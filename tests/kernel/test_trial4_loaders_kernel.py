@@ -3,38 +3,21 @@ helpers open it with `Board.open`, which shows what the import did in the cell; 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
+from flowlike_files import IMPORTED
+from flowlike_files import flowlike_board as make_flowlike_board
 from IPython.core.interactiveshell import InteractiveShell
 
 import flowlike_nb as fnb
 from flowlike_core.errors import BoardFileError
-from flowlike_core.interop import export_board
-from flowlike_core.interop.formats import write_board
 from flowlike_nb.kernel import papermill
-
-IMPORTED = "counter.board (.board, current pin layout): board 'counter': 4 nodes, 3 mapped, 1 placeholder(s)"
 
 
 @pytest.fixture
 def flowlike_board(tmp_path: Path) -> Path:
-    """A Flow-Like `.board` written by our exporter: start -> return n (an exposed Integer), and off the run's
-    path a node whose key no pack provides (a placeholder)."""
-    board = fnb.Board("counter")
-    board.variable("n", int, 3, exposed=True)
-    start = board.add("events_simple", "start")
-    read = board.add("variable_get", "read n", var_ref="n")
-    done = board.add("events_generic_return_result", "return")
-    start.outputs.exec_out >> done.inputs.exec_in
-    read.outputs.value_ref >> done.inputs.response
-    board.add("log_info", "elsewhere")
-    data = json.loads(export_board(board.core, tmp_path / "counter.json", as_json=True).read_text())
-    next(node for node in data["nodes"].values() if node["friendly_name"] == "elsewhere")["name"] = "acme_frobnicate"
-    path = tmp_path / "counter.board"
-    path.write_bytes(write_board(data))
-    return path
+    return make_flowlike_board(tmp_path)
 
 
 def test_load_opens_a_flowlike_board_and_shows_the_import(shell: InteractiveShell, flowlike_board: Path,
