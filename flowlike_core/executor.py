@@ -529,8 +529,9 @@ class Executor:
     def _compute_pure(self, plan: NodePlan) -> tuple[Context, Any] | None:
         """Run a pure node whose inputs are ready; an async one is returned as (ctx, coroutine) to await."""
         self.pure_done.add(plan.node_id)
-        if type(self._shared.record) is float:  # pulled by a fast-path execution: its trace first, in start order
-            self.trace_now(self._shared)
+        puller = self._shared
+        if type(puller.record) is float and self.counts[puller._plan.index] <= FULL_TRACES:
+            self.trace_now(puller)  # pulled by a fast-path execution that is kept: its trace first, in start order
         ctx = Context(self, plan, self._trace(plan, _now()), None)
         if self.on_node_started:
             self.notify(self.on_node_started, ctx.trace)

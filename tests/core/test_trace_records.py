@@ -22,7 +22,7 @@ from flowlike_core import (
     exec_out,
     start_run,
 )
-from flowlike_core.run import NodeStatus, NodeTrace
+from flowlike_core.run import FULL_TRACES, NodeStatus, NodeTrace
 
 DEADLINE = 30.0
 
@@ -99,3 +99,18 @@ def test_a_quiet_execution_going_on_shows_running_then_succeeded(build, registry
     assert run.ok, run.error
     assert shape(run) == [("t_start", 1, "Success"), ("t_hold", 2, "Success")]
     assert run.traces[1].status is NodeStatus.SUCCESS and run.traces[1].end >= run.traces[1].start
+
+
+def test_a_loop_body_that_pulls_keeps_its_first_traces_in_order_and_folds_the_rest(build):
+    start, loop = build.add("t_start"), build.add("t_loop", items=list(range(30)))
+    body, double = build.add("t_add_one"), build.add("t_pass")
+    build.chain(start, loop)
+    build.wire(loop, "body", body, "exec_in")
+    build.wire(loop, "item", double, "value")
+    build.wire(double, "value", body, "value")
+    run = build.run()
+    assert run.ok, run.error
+    assert run.executions(body.id) == run.executions(double.id) == 30
+    assert len(run.traces_of(body.id)) == FULL_TRACES and run.folded[body.id].count == 30 - FULL_TRACES
+    names = [t.node_name for t in run.traces if t.node_name in ("t_add_one", "t_pass")]
+    assert names == ["t_add_one", "t_pass"] * FULL_TRACES  # each body execution, then the pure node it pulled
