@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import importlib.util
 import inspect
 import os
 import re
@@ -335,15 +336,17 @@ def load_pack(entry: EntryPoint) -> Pack:
 
 def load_failure(entry: EntryPoint, exc: Exception) -> tuple[str, str]:
     """What went wrong loading an installed pack, and where (`file:line`, or ""): the last line of the pack's own
-    code it ran, or the line a SyntaxError names."""
-    place = f"{exc.filename}:{exc.lineno}" if isinstance(exc, SyntaxError) else ""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__)
-              if not f.filename.startswith(("<", os.path.dirname(__file__), os.path.dirname(importlib.__file__)))]
-    if frames:  # the first is the pack's module; its package's files are the pack's code
-        first = frames[0].filename
-        root = os.path.dirname(first) + os.sep if first.endswith("__init__.py") else first
-        frame = [f for f in frames if f.filename == first or f.filename.startswith(root)][-1]
-        place = f"{frame.filename}:{frame.lineno}"
+    code it ran (its module, or its package's files), or the line a SyntaxError names."""
+    if isinstance(exc, SyntaxError):
+        return _failure(entry, exc, f"{exc.filename}:{exc.lineno}")
+    spec = importlib.util.find_spec(entry.module.partition(".")[0])
+    origin = spec.origin if spec is not None and spec.origin else ""
+    root = os.path.dirname(origin) + os.sep if origin.endswith("__init__.py") else origin
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if root and f.filename.startswith(root)]
+    return _failure(entry, exc, f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "")
+
+
+def _failure(entry: EntryPoint, exc: Exception, place: str) -> tuple[str, str]:
     shipped = f", distribution {entry.dist.name} {entry.dist.version}" if entry.dist is not None else ""
     return (f"pack {entry.name!r} ({entry.value}{shipped}) could not be loaded, so its node types are missing: "
             f"{type(exc).__name__}: {exc}{f' at {place}' if place else ''}", place)
