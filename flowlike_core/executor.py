@@ -276,7 +276,7 @@ class Executor:
                     self._finished(ctx.record, end)
                 elif count < FULL_TRACES:
                     keep((plan.ident, step, clock, end))
-                else:  # `NodeStats.add`, written out: loop bodies spend their time here
+                else:  # folded (`NodeStats.fold` of a plain success), written out: loop bodies spend their time here
                     stats = folded.get(plan.node_id) or self.stats(plan.node_id, plan.node_name, step)
                     duration = end - clock
                     stats.count += 1

@@ -162,16 +162,6 @@ class NodeStats:
     dropped_logs: int = 0
     """Log lines of folded executions beyond `FOLDED_LOGS`: counted, not kept."""
 
-    def add(self, step: int, duration: float) -> None:
-        """Fold a plain successful execution (no logs, no error): the executor's fast path."""
-        if not self.count:
-            self.first_step = step
-        self.count += 1
-        self.last_step = step
-        self.total += duration
-        if duration > self.longest:
-            self.longest = duration
-
     def add_log(self, line: LogLine) -> None:
         if len(self.logs) < FOLDED_LOGS:
             self.logs.append(line)
