@@ -581,6 +581,14 @@ class Mirror(Relay):
             return self.running[next(reversed(self.running))].node_id
         return self.current.node_id if self.current is not None else ""
 
+    def forget_executions(self) -> None:
+        """The run has ended here: no execution of the worker's goes on any more."""
+        self.open.clear()
+        self.running.clear()
+        self.indexes.clear()
+        self.current = None
+        self.run.__dict__.pop("running_quietly", None)
+
     def finish(self, state: dict[str, Any]) -> None:
         """Take the remote run's final state; its status goes last, so whoever sees it settled sees it all."""
         run = self.run
@@ -596,11 +604,7 @@ class Mirror(Relay):
         run.folded.clear()
         run.folded.update(state["folded"])
         run.reasons = state.get("reasons")
-        self.open.clear()
-        self.running.clear()
-        self.indexes.clear()
-        self.current = None
-        run.__dict__.pop("running_quietly", None)
+        self.forget_executions()
         run.status = state["status"]
         self.ended.set()
         self.notify("finished")
@@ -639,11 +643,7 @@ class Mirror(Relay):
         if node_id and not any(trace.node_id == node_id for trace in self.running.values()):
             run.records.append(NodeTrace(node_id, run.board.nodes[node_id].name if node_id in run.board.nodes
                                          else node_id, 0, run.end, run.end, closing, error=str(error)))
-        self.open.clear()
-        self.running.clear()
-        self.indexes.clear()
-        self.current = None
-        run.__dict__.pop("running_quietly", None)
+        self.forget_executions()
         run.status = status
         self.ended.set()
         self.notify("finished")
