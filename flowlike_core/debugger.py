@@ -249,11 +249,13 @@ class Debugger(Listener):
     @property
     def inputs(self) -> dict[str, Any]:
         """The data inputs of the node paused at, as far as they are known: the value its wire brought so far,
-        or its default when unwired (a pure source not computed yet is left out)."""
+        or its default when unwired. A pure source not computed yet in this step is left out: the value it left in
+        an earlier step (a loop's last iteration) is not the one this node will read."""
         node = self.paused_at
         if node is None:
             return {}
-        run, board = self.run, self.run.board
+        executor = self._attached()
+        run, board, plans = self.run, self.run.board, executor.plan.nodes
         known: dict[str, Any] = {}
         for pin in node.ordered_pins(PinDirection.INPUT):
             if pin.is_exec:
@@ -261,7 +263,11 @@ class Debugger(Listener):
             wires = board.wires_into(node.id, pin.id)
             if not wires:
                 known.setdefault(pin.name, pin.default_value)
-            elif (key := value_key(wires[0].from_node, wires[0].from_pin)) in run.values:
+                continue
+            source = wires[0].from_node
+            if source in plans and plans[source].pure and source not in executor.pure_done:
+                continue
+            if (key := value_key(source, wires[0].from_pin)) in run.values:
                 known.setdefault(pin.name, run.values[key])
         return known
 

@@ -262,3 +262,29 @@ def test_a_breakpoint_on_a_pure_node_pauses_when_an_exec_node_pulls_it(build):
     debugger.step()
     run = debugger.wait(WAIT)
     assert run.status is RunStatus.SUCCESS and run.output(add.id, "value") == run.output(counter.id, "count") + 1
+
+
+def test_inputs_leave_out_a_pure_value_of_the_last_iteration_until_this_one_computes_it() -> None:
+    """Paused before an exec node in a loop body, its input wired from a pure node is not yet computed for this
+    iteration: the debugger must not show the value the last iteration computed (a user took it for this one's)."""
+    from pack_builder import Builder
+
+    build = Builder()
+    start_node, loop, add, say = build.add("events_simple"), build.add("control_for_each", array=[1, 2, 3]), \
+        build.add("int_add", integer2=100), build.add("log_info")
+    build.chain(start_node, loop)
+    build.wire(loop, "exec_out", say, "exec_in")
+    build.wire(loop, "value", add, "integer1")
+    build.wire(add, "sum", say, "message")
+    build.board.apply(commands.UpdateNode(loop.id, friendly_name="loop"))
+    set_breakpoint(build, say.id)
+    debugger = debug(build)
+    shown = []
+    while debugger.wait_paused(WAIT):
+        shown.append((debugger.values["loop"]["value"],
+                      debugger.inputs.get("message", "not computed yet")))
+        debugger.resume()
+    run = debugger.wait(WAIT)
+    assert run.status is RunStatus.SUCCESS, run.error
+    assert [line.message for line in run.logs()] == ["101", "102", "103"]
+    assert shown == [(1, "not computed yet"), (2, "not computed yet"), (3, "not computed yet")]
