@@ -206,7 +206,7 @@ class BoardEditor(anywidget.AnyWidget):
             self.catalog = self._describe_catalog()
         self.send(patch)
         if self.last_run is not None:
-            stale = stale_nodes(board, command)
+            stale = stale_nodes(board, command, patch["wires_added"] + patch["wires_removed"])
             if stale is None or stale:
                 self.send({"type": "stale", "nodes": None if stale is None else sorted(stale)})
         missing = self._missing()

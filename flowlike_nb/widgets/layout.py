@@ -34,20 +34,23 @@ def layer_height(board: Board, layer_id: str) -> float:
 
 def free_spot(board: Board, node: Node, at: tuple[float, float]) -> tuple[float, float]:
     """Where `node` goes when asked to go at `at` (its top-left corner): there if its box is free there, else the
-    nearest place where it overlaps no node or layer box of its level (with `GAP` around), found next to those in
-    the way."""
+    nearest place where it overlaps no node, layer box or comment of its level (with `GAP` around), found next to
+    those in the way. Comments belong to the board's level (the canvas draws none inside a layer)."""
     height = box_height(node)
-    boxes = [(other.coordinates[0], other.coordinates[1], box_height(other)) for other in board.nodes.values()
-             if other.layer == node.layer and other.id != node.id]
-    boxes += [(layer.coordinates[0], layer.coordinates[1], layer_height(board, layer.id))
+    boxes = [(other.coordinates[0], other.coordinates[1], NODE_WIDTH, box_height(other))
+             for other in board.nodes.values() if other.layer == node.layer and other.id != node.id]
+    boxes += [(layer.coordinates[0], layer.coordinates[1], NODE_WIDTH, layer_height(board, layer.id))
               for layer in board.layers_in(node.layer)]
+    if node.layer is None:
+        boxes += [(note.coordinates[0], note.coordinates[1], note.width, note.height)
+                  for note in board.comments.values()]
 
     def free(x: float, y: float) -> bool:
-        return all(x + NODE_WIDTH + GAP <= bx or bx + NODE_WIDTH + GAP <= x or y + height + GAP <= by
-                   or by + bh + GAP <= y for bx, by, bh in boxes)
+        return all(x + NODE_WIDTH + GAP <= bx or bx + bw + GAP <= x or y + height + GAP <= by
+                   or by + bh + GAP <= y for bx, by, bw, bh in boxes)
 
-    xs = {at[0], *(bx + NODE_WIDTH + GAP for bx, _, _ in boxes), *(bx - NODE_WIDTH - GAP for bx, _, _ in boxes)}
-    ys = {at[1], *(by + bh + GAP for _, by, bh in boxes), *(by - height - GAP for _, by, _ in boxes)}
+    xs = {at[0], *(bx + bw + GAP for bx, _, bw, _ in boxes), *(bx - NODE_WIDTH - GAP for bx, _, _, _ in boxes)}
+    ys = {at[1], *(by + bh + GAP for _, by, _, bh in boxes), *(by - height - GAP for _, by, _, _ in boxes)}
     spots = sorted(product(xs, ys), key=lambda p: ((p[0] - at[0]) ** 2 + (p[1] - at[1]) ** 2, p))
     return next(spot for spot in spots if free(*spot))
 

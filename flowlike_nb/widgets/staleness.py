@@ -1,14 +1,17 @@
 """Which node statuses of the run shown on the canvas an edit makes out of date (the canvas marks them stale).
 
 An edit of the picture only (moving, comments, layers, breakpoints, a node's name or comment) changes no result.
-Any other edit makes stale the nodes it changes (for a wire: the node it goes into; for a variable: the nodes that
-name it) and every node after them along wires, exec and data alike: what they compute, or whether they run, may
-differ now. An edit that cannot be told apart (`None`: the board was replaced, a variable removed) makes every
-status stale."""
+Any other edit makes stale the nodes it changes and every node after them along wires, exec and data alike: what
+they compute, or whether they run, may differ now. A node changes when a wire into it comes or goes (a wire added,
+removed, replaced by another, or gone with a removed node: the patch sent to the canvas names them all), when its
+input defaults change, when it comes back (an undone removal), and, for a variable edit, when it names that
+variable. The nodes before a change keep their statuses: what feeds a removed node computes what it did. An edit
+that cannot be told apart (`None`: the board was replaced, a variable removed) makes every status stale."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 
 from flowlike_core import commands
 from flowlike_core.board import Board, Variable
@@ -23,27 +26,32 @@ def _parts(command: commands.Command) -> list[commands.Command]:
     return [command]
 
 
-def stale_nodes(board: Board, command: commands.Command | None) -> set[str] | None:
-    """Ids of the nodes whose last results `command` (just applied or undone) may have changed; None: all."""
+def stale_nodes(board: Board, command: commands.Command | None,
+                rewired: Iterable[Mapping[str, str]]) -> set[str] | None:
+    """Ids of the nodes whose last results `command` (just applied or undone) may have changed; None: all.
+    `rewired`: the wires the edit added or removed (`to_node` is the end that changes)."""
     if command is None:
         return None
-    changed: set[str] = set()
+    changed = {wire["to_node"] for wire in rewired}
     for part in _parts(command):
         if isinstance(part, PICTURE_ONLY) or (isinstance(part, commands.UpdateNode) and not part.defaults):
             continue
         if isinstance(part, commands.Connect | commands.Disconnect):
-            changed.add(part.to_node)
-            continue
-        if isinstance(part, commands.UpsertVariable):
+            continue  # its wires (and any it replaced) are in `rewired`
+        if isinstance(part, commands.AddNode):
+            changed.add(part.node.id)
+        elif isinstance(part, commands.RemoveNode | commands.UpdateNode):
+            changed.add(part.node_id)
+        elif isinstance(part, commands.UpsertVariable):
             changed |= _readers(board, part.variable)
-            continue
-        if isinstance(part, commands.RemoveVariable):  # its name is gone with it: any node may have read it
+        elif isinstance(part, commands.RemoveVariable):  # its name is gone with it: any node may have read it
             return None
-        try:
-            changed |= part.touches_nodes(board)
-        except Exception:  # the command no longer fits the board (undone): say every result may be out of date
-            return None
-    return downstream(board, changed)
+        else:
+            try:
+                changed |= part.touches_nodes(board)
+            except Exception:  # the command no longer fits the board (undone): say every result may be out of date
+                return None
+    return downstream(board, changed & board.nodes.keys())
 
 
 def _readers(board: Board, variable: Variable) -> set[str]:

@@ -125,8 +125,8 @@ def test_a_variable_edit_makes_the_nodes_that_read_it_and_those_after_them_stale
     board.apply(commands.Connect("get", "value_ref", "say", "message"))
     edit = commands.UpsertVariable(items.model_copy(update={"default_value": "blue"}))
     board.apply(edit)
-    assert stale_nodes(board, edit) == {"get", "say"}
-    assert stale_nodes(board, commands.RemoveVariable(items.id)) is None
+    assert stale_nodes(board, edit, []) == {"get", "say"}
+    assert stale_nodes(board, commands.RemoveVariable(items.id), []) is None
 
 
 def test_an_entry_says_which_words_also_find_it(index: CatalogIndex) -> None:
