@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from flowlike_core.board import LogLevel
 from flowlike_core.errors import UnknownPinError, UnknownVariableError
 from flowlike_core.plan import CONST, VALUE, NodePlan, Target
-from flowlike_core.run import FULL_TRACES, LEVEL_ORDER, MAX_EVENTS, LogLine, NodeTrace, RunEvent, json_copy
+from flowlike_core.run import LEVEL_ORDER, MAX_EVENTS, LogLine, NodeTrace, RunEvent, json_copy
 
 if TYPE_CHECKING:
     from flowlike_core.executor import Executor
@@ -249,7 +249,7 @@ class Context:
         text = str(message)
         plan = self._plan
         line = LogLine(level, executor.redactor.text(text) if executor.redactor else text, time.time(), plan.node_id)
-        if type(self.record) is float and executor.counts[plan.index] > FULL_TRACES:
+        if type(self.record) is float and executor.past_full_traces(self):
             # a fast-path execution past its node's full traces: the line is folded at once, no trace made
             executor.stats(plan.node_id, plan.node_name, executor.step).add_log(line)
         else:

@@ -139,7 +139,7 @@ class Executor:
         self._shared: Context = Context(self, next(iter(plan.nodes.values()), None), None, None)  # type: ignore[arg-type]
         """The Context of every fast-path execution."""
         self._hot = self.hot_state()
-        run.running_quietly = self.running_quietly  # type: ignore[method-assign]  # (until the run ends)
+        run.quiet = self.running_quietly
         self.thread_id: int | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[None] | None = None
@@ -405,6 +405,11 @@ class Executor:
         trace = ctx.record = self._trace(ctx._plan, ctx.record, counted=True)  # type: ignore[arg-type]
         return trace
 
+    def past_full_traces(self, ctx: Context) -> bool:
+        """Whether the execution going on in `ctx` is past its node's first `FULL_TRACES`: a quiet one of those is
+        folded as it goes and makes no `NodeTrace`."""
+        return self.counts[ctx._plan.index] > FULL_TRACES
+
     def running_quietly(self) -> NodeTrace | None:
         """A copy of the trace of the fast-path execution going on, if it has not made its own (until it ends it has
         no record): what `Run.traces` shows, and a remote run's live traces."""
@@ -530,7 +535,7 @@ class Executor:
         """Run a pure node whose inputs are ready; an async one is returned as (ctx, coroutine) to await."""
         self.pure_done.add(plan.node_id)
         puller = self._shared
-        if type(puller.record) is float and self.counts[puller._plan.index] <= FULL_TRACES:
+        if type(puller.record) is float and not self.past_full_traces(puller):
             self.trace_now(puller)  # pulled by a fast-path execution that is kept: its trace first, in start order
         ctx = Context(self, plan, self._trace(plan, _now()), None)
         if self.on_node_started:
@@ -580,7 +585,7 @@ def end(executor: Executor, status: RunStatus, error: RunError | None, node_id: 
             return False
         run.end = time.time()
         run.exception, run.error, run.error_node = error, run.redactor.text(str(error)) if error else None, node_id
-        run.__dict__.pop("running_quietly", None)
+        run.quiet = None
         if status is not RunStatus.SUCCESS:  # (a run that succeeded left none open)
             shared = executor._shared
             if type(shared.record) is float:  # given up on while a fast-path node runs: it gets its trace

@@ -18,7 +18,7 @@ import datetime as dt
 import json
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -341,6 +341,9 @@ class Run:
         """Exec node executions so far: what `max_steps` limits."""
         self.stuck: str | None = None
         """Set when a cancel could not stop a node in time: its thread may still be running it."""
+        self.quiet: Callable[[], NodeTrace | None] | None = None
+        """While the run goes: whoever runs it (the executor, a remote run's mirror) tells here the fast path's
+        execution going on, which has no record until it ends (`running_quietly`). None once the run has ended."""
         self.reasons: dict[str, Reason] | None = None
         """With a result cache: per node id, whether its last execution was cached or ran, and why (exec nodes
         that always run are left out: `why` says it of them). None without a cache."""
@@ -359,9 +362,9 @@ class Run:
         return records if current is None else [*records, current]
 
     def running_quietly(self) -> NodeTrace | None:
-        """The executor's fast-path execution going on, which has no record until it ends: None here. While the run
-        goes, whoever runs it (the executor, a remote run's mirror) puts its own function in its place."""
-        return None
+        """A copy of the trace of the fast-path execution going on, if there is one (see `quiet`)."""
+        quiet = self.quiet
+        return None if quiet is None else quiet()
 
     @property
     def ok(self) -> bool:

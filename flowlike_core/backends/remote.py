@@ -314,6 +314,16 @@ class Sender:
             self.tracker.over = True
             self.outbox.append(("finished", state))
 
+    def tell_all(self) -> None:
+        """Send now what the caller has not been told, ended executions settled (two polls: `Tracker` sends an
+        execution settled a poll after it saw it end): the worker is about to exit."""
+        if self.lock.acquire(timeout=1.0):
+            try:
+                self._flush()
+                self._flush()
+            finally:
+                self.lock.release()
+
     def _tick(self) -> None:
         while not self.stop.wait(self.every):
             with self.lock:
@@ -513,7 +523,7 @@ class Mirror(Relay):
         """Index in `run.records` -> trace, of the executions the worker last reported running."""
         self.current: NodeTrace | None = None
         """The worker's fast-path execution going on, which has no record there until it ends (`Tracker`)."""
-        run.running_quietly = lambda: self.current  # type: ignore[method-assign]  # (until the run ends)
+        run.quiet = lambda: self.current
         self.indexes: dict[int, int] = {}
         """Sequence number of a watched run's execution going on -> the index of its trace in `run.records`."""
 
@@ -587,7 +597,7 @@ class Mirror(Relay):
         self.running.clear()
         self.indexes.clear()
         self.current = None
-        self.run.__dict__.pop("running_quietly", None)
+        self.run.quiet = None
 
     def finish(self, state: dict[str, Any]) -> None:
         """Take the remote run's final state; its status goes last, so whoever sees it settled sees it all."""
