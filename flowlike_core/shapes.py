@@ -11,7 +11,9 @@ model there) cost nothing.
 
 Date pins are shaped alike: Date is one pin type for `datetime.date` and `datetime.datetime`, and a default read
 from a board file, `--var` text or a node's output may be either. A node typing an input `date` gets a date (a
-datetime's day), one typing it `datetime` a datetime (a date at midnight); ISO text is read as such.
+datetime's day), one typing it `datetime` a datetime (a date at midnight); ISO text is read as such. So does each
+item of a `list`, `tuple`, `set` or `frozenset` of dates and each value of a `dict` of them (Date Arrays, HashSets
+and HashMaps).
 """
 
 from __future__ import annotations
@@ -36,9 +38,13 @@ class StructShapeError(ValueError):
 
 def input_shape(hint: Any) -> Any:
     """`dict` or the pydantic model a Struct input's type hint declares (also as the items of a `list[Model]` or
-    `dict[str, Model]`), `date` or `datetime` a Date input's (through `Annotated` and `| None`); None for every
-    other hint."""
+    `dict[str, Model]`), `date` or `datetime` a Date input's (also as the items of a list, tuple, set or dict of
+    them: `list[date]`, `dict[str, datetime]`), through `Annotated` and `| None`; None for every other hint."""
     origin = typing.get_origin(hint)
+    if origin in DATE_CONTAINERS:
+        items = typing.get_args(hint)[-1:] if origin is dict else typing.get_args(hint)[:1]
+        if items and _date_shape(items[0]) is not None:
+            return origin[_date_shape(items[0])]
     if origin in (list, dict):
         items = typing.get_args(hint)[-1:]
         return hint if items and isinstance(items[0], type) and issubclass(items[0], BaseModel) else None
@@ -52,16 +58,28 @@ def input_shape(hint: Any) -> Any:
     return None
 
 
+DATE_CONTAINERS = (list, tuple, set, frozenset, dict)
+"""The containers whose items a Date Array, HashSet or HashMap input delivers as dates."""
+
+
+def _date_shape(hint: Any) -> type[dt.date] | None:
+    """`date` or `datetime` when the hint is one of them (through `Annotated` and `| None`)."""
+    shape = input_shape(hint)
+    return shape if shape is dt.date or shape is dt.datetime else None
+
+
 def input_shaper(shape: Any, source: Pin | None, node: str, pin: str) -> Shaper | None:
     """What turns the value reaching input `pin` of `node` (its label) into `shape`, given the output wired there
     (None: the input's own default, JSON-native); None when no value that can arrive needs it."""
     if shape is dt.date or shape is dt.datetime:
         return _to_date(shape, node, pin)
+    container = typing.get_origin(shape)
+    if container in DATE_CONTAINERS and _date_shape(typing.get_args(shape)[-1]) is not None:
+        return _to_dates(container, typing.get_args(shape)[-1], node, pin)
     if source is not None and source.data_type not in (DataType.STRUCT, DataType.GENERIC):
         return None
     if shape is dict:
         return None if source is None else _to_dict
-    container = typing.get_origin(shape)
     if container is not None:
         return _to_models(container, typing.get_args(shape)[-1], node, pin)
     return _to_model(shape, node, pin)
@@ -71,23 +89,56 @@ def _to_dict(value: Any) -> Any:
     return value.model_dump() if isinstance(value, BaseModel) else value
 
 
-def _to_date(shape: type[dt.date], node: str, pin: str) -> Shaper:
-    wanted = "a date" if shape is dt.date else "a datetime"
+def _as_date(value: Any, shape: type[dt.date]) -> Any:
+    """A date, a datetime or ISO text as `shape` (ValueError for text that is no ISO date or time); anything else
+    as it came."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if shape is dt.date and isinstance(value, dt.datetime):
+        return value.date()
+    if shape is dt.datetime and isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime.combine(value, dt.time())
+    return value
 
+
+def _no_date(shape: type[dt.date], node: str, where: str, value: Any) -> StructShapeError:
+    wanted = "a date" if shape is dt.date else "a datetime"
+    return StructShapeError(f"node {node}: input {where} needs {wanted}, got {value!r} (not an ISO date or time)")
+
+
+def _to_date(shape: type[dt.date], node: str, pin: str) -> Shaper:
     def to_date(value: Any) -> Any:
-        if isinstance(value, str):
-            try:
-                value = dt.datetime.fromisoformat(value)
-            except ValueError:
-                raise StructShapeError(f"node {node}: input {pin!r} needs {wanted}, got {value!r} (not an ISO "
-                                       f"date or time)") from None
-        if shape is dt.date and isinstance(value, dt.datetime):
-            return value.date()
-        if shape is dt.datetime and isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            return dt.datetime.combine(value, dt.time())
-        return value
+        try:
+            return _as_date(value, shape)
+        except ValueError:
+            raise _no_date(shape, node, repr(pin), value) from None
 
     return to_date
+
+
+def _to_dates(container: type, shape: type[dt.date], node: str, pin: str) -> Shaper:
+    """Each item of a list, tuple or set, or each value of a dict, made `shape` (`_as_date`); the container that
+    arrives is kept (an Array arrives as a list where the hint says tuple; a set stays a set)."""
+    wanted = f"{'a dict' if container is dict else 'a list'} of {'dates' if shape is dt.date else 'datetimes'}"
+
+    def to_dates(value: Any) -> Any:
+        if value is None:
+            return None
+        if container is dict and isinstance(value, dict):
+            items = value.items()
+        elif container is not dict and isinstance(value, list | tuple | set | frozenset):
+            items = enumerate(value)
+        else:
+            raise StructShapeError(f"node {node}: input {pin!r} needs {wanted}, got {type(value).__name__}")
+        done = {}
+        for key, item in items:
+            try:
+                done[key] = _as_date(item, shape)
+            except ValueError:
+                raise _no_date(shape, node, f"{pin!r} item {key!r}", item) from None
+        return done if container is dict else type(value)(done.values())
+
+    return to_dates
 
 
 def _to_model(model: type[BaseModel], node: str, pin: str) -> Shaper:
