@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from pathlib import Path
 from typing import Annotated
 
 from flowlike_catalog.content import App, Location, read_bytes, write_bytes
@@ -16,6 +17,9 @@ CATEGORY = "Image/Content"
 ApplyExif = Annotated[bool, Pin("Apply EXIF", description="Turn the image as its EXIF orientation says")]
 ImageOut = Annotated[ImageRef, Pin("Image", name="image_out")]
 Format = Annotated[str, Pin(valid_values=("PNG", "JPEG", "WEBP", "BMP", "GIF", "TIFF"))]
+EXTENSIONS = {"PNG": ".png", "JPEG": ".jpeg", "WEBP": ".webp", "BMP": ".bmp", "GIF": ".gif", "TIFF": ".tiff"}
+"""The extension a file written in a format gets when its path names another (Flow-Like's; other formats Pillow
+writes, Pillow's first)."""
 
 
 def decode_data_url(url: str) -> bytes:
@@ -80,9 +84,29 @@ async def read_image_url(ctx: Context, signed_url: Annotated[str, Pin("URL", des
 def write_image(ctx: Context, image_in: ImageIn = None, path: Location = "", type: Format = "JPEG",
                 quality: Annotated[int, Pin(range=(1, 100))] = 100, app: App = "default") -> Annotated[
         BlobRef | None, Pin(name="blob", description="The content-store reference when no path was given")]:
-    """Writes the image in a format (JPEG quality 1-100) to a path, or to the content store."""
-    data = encode(image_of(ctx, image_in), type, quality)
-    return write_bytes(data, path, app, MEDIA_TYPES.get(type.upper().replace("JPG", "JPEG"), "image/*"))
+    """Writes the image in a format (JPEG quality 1-100) to a path, or to the content store. The file gets the
+    format's extension (JPEG asked for `out.png` writes `out.jpeg`, as Flow-Like does); one that already names it
+    (`.jpg`, `.tif`) stays."""
+    kind = type.upper().replace("JPG", "JPEG")
+    data = encode(image_of(ctx, image_in), kind, quality)
+    if isinstance(path, str | Path) and str(path):
+        path = path_for_format(ctx, path, kind)
+    return write_bytes(data, path, app, MEDIA_TYPES.get(kind, "image/*"))
+
+
+def path_for_format(ctx: Context | None, path: str | Path, kind: str) -> str | Path:
+    """The path with an extension naming the format `kind`: its own when it does, else the format's (a warning
+    says so); so no file's name says another format than its bytes."""
+    from PIL import Image
+
+    target, known = Path(path), Image.registered_extensions()
+    if known.get(target.suffix.lower()) == kind:
+        return path
+    extension = EXTENSIONS.get(kind) or next(ext for ext, format in known.items() if format == kind)
+    renamed = target.with_suffix(extension)
+    if ctx is not None:
+        ctx.warn(f"wrote {renamed}: the image is {kind}, the path asked for {target}")
+    return renamed if isinstance(path, Path) else str(renamed)
 
 
 @node(friendly_name="Image to Bytes")
