@@ -16,8 +16,10 @@
    Target: under 5 s.
 
 Per-node figures are marginal: (time of the N-node chain - time of the bare start node) / N, so the fixed cost of
-a run (worker thread, event loop) is printed on its own and not spread over the nodes. Every time is the median
-of --reps repetitions, the contenders interleaved so that machine noise hits them alike.
+a run (worker thread, event loop) is printed on its own and not spread over the nodes. The contenders run
+interleaved, --reps rounds of one call each. Every time printed is a median over the rounds; every ratio is the
+median of the ratios within each round (paired: the two times of a round are milliseconds apart, so that a
+shared machine's bursts of other work, which move the times of separate rounds by up to 2x, hit both alike).
 
     .venv/bin/python benchmarks/bench_engine.py [--reps 7] [--profile] [--only 1,2,3,4,5]
 """
@@ -154,8 +156,9 @@ def for_each_board(reg: Registry, step: type[NodeType] = AddOne) -> Board:
     return board
 
 
-def medians(contenders: dict[str, Callable[[], Any]], reps: int) -> dict[str, float]:
-    """Median seconds of each contender over `reps` interleaved repetitions (after one warm-up call each).
+def rounds(contenders: dict[str, Callable[[], Any]], reps: int) -> dict[str, list[float]]:
+    """Seconds of each contender in each of `reps` rounds, a round calling every contender once (after one warm-up
+    call each).
 
     Each call starts from a collected heap, so that none pays for the garbage of the one before it. Times are
     CPU time of this process (all its threads), so that other work on a shared machine skews them less.
@@ -169,7 +172,12 @@ def medians(contenders: dict[str, Callable[[], Any]], reps: int) -> dict[str, fl
             start = time.process_time()
             fn()
             times[name].append(time.process_time() - start)
-    return {name: statistics.median(ts) for name, ts in times.items()}
+    return times
+
+
+def paired(ours: list[float], baseline: list[float]) -> float:
+    """The median over rounds of ours / baseline within a round."""
+    return statistics.median(a / b for a, b in zip(ours, baseline, strict=True))
 
 
 def peers(length: int) -> dict[str, Any]:
@@ -203,23 +211,26 @@ def bench_chain(reg: Registry, reps: int) -> None:
     def ours(board: Board) -> Callable[[], Any]:
         return lambda: run_board(board, registry=reg).raise_for_status().result
 
-    t = medians({
+    times = rounds({
         **{form: checked(form, ours(board), CHAIN_NODES) for form, board in forms.items()},
         "bare run": checked("bare run", ours(bare), 0),
         "plain": checked("plain", peer["plain"], CHAIN_NODES),
         "ryvencore": checked("ryvencore", peer["ryven"], CHAIN_NODES),
         "hamilton": checked("hamilton", peer["ham"], CHAIN_NODES),
     }, reps)
-    per_node = {name: t[name] / CHAIN_NODES for name in ("plain", "ryvencore", "hamilton")}
-    print(f"1. chain of {CHAIN_NODES:,} exec nodes (value + 1), median of {reps}")
+    t = {name: statistics.median(ts) for name, ts in times.items()}
+    peers_ = ("plain", "ryvencore", "hamilton")
+    print(f"1. chain of {CHAIN_NODES:,} exec nodes (value + 1), {reps} rounds")
     print(f"   fixed cost of a run (bare start node):     {t['bare run'] * 1e3:8.3f} ms")
-    for name in ("plain", "ryvencore", "hamilton"):
-        print(f"   {name:14s} {per_node[name] * 1e6:9.3f} us/node")
+    for name in peers_:
+        print(f"   {name:14s} {t[name] / CHAIN_NODES * 1e6:9.3f} us/node")
     for form in forms:
-        ours_per = (t[form] - t["bare run"]) / CHAIN_NODES
-        versus = "   ".join(f"/ {name} = {ours_per / per_node[name]:5.2f}x" for name in per_node)
-        print(f"   flowlike, {form:14s} {ours_per * 1e6:6.3f} us/node (whole run {t[form] * 1e3:.2f} ms)   {versus}")
-        versus_ryven, versus_plain = ours_per / per_node["ryvencore"], ours_per / per_node["plain"]
+        marginal = [whole - bare for whole, bare in zip(times[form], times["bare run"], strict=True)]
+        ratio = {name: paired(marginal, times[name]) for name in peers_}  # (both per CHAIN_NODES nodes)
+        versus = "   ".join(f"/ {name} = {ratio[name]:5.2f}x" for name in peers_)
+        print(f"   flowlike, {form:14s} {statistics.median(marginal) / CHAIN_NODES * 1e6:6.3f} us/node "
+              f"(whole run {t[form] * 1e3:.2f} ms)   {versus}")
+        versus_ryven, versus_plain = ratio["ryvencore"], ratio["plain"]
         print(f"     target <= {TARGET_RYVEN:.2f}x ryvencore: {versus_ryven:.2f} -> "
               f"{verdict(versus_ryven <= TARGET_RYVEN)};  target <= {TARGET_PLAIN:.0f}x plain: {versus_plain:.1f} -> "
               f"{verdict(versus_plain <= TARGET_PLAIN)}")
@@ -249,14 +260,14 @@ def bench_for_each(reg: Registry, reps: int) -> None:
             value = add_one(item)
         return value
 
-    t = medians({**{form: checked(form, ours(board), FOR_EACH_ITEMS) for form, board in forms.items()},
-                 "plain": checked("plain", plain, FOR_EACH_ITEMS)}, reps)
-    plain_per = t["plain"] / FOR_EACH_ITEMS
-    print(f"2. control_for_each over {FOR_EACH_ITEMS:,} items, body one exec node (value + 1), median of {reps}")
-    print(f"   plain                     {plain_per * 1e6:6.3f} us/iteration")
+    times = rounds({**{form: checked(form, ours(board), FOR_EACH_ITEMS) for form, board in forms.items()},
+                    "plain": checked("plain", plain, FOR_EACH_ITEMS)}, reps)
+    t = {name: statistics.median(ts) for name, ts in times.items()}
+    print(f"2. control_for_each over {FOR_EACH_ITEMS:,} items, body one exec node (value + 1), {reps} rounds")
+    print(f"   plain                     {t['plain'] / FOR_EACH_ITEMS * 1e6:6.3f} us/iteration")
     for form in forms:
         ours_per = t[form] / FOR_EACH_ITEMS
-        ratio = ours_per / plain_per
+        ratio = paired(times[form], times["plain"])
         print(f"   flowlike, {form:14s} {ours_per * 1e6:6.3f} us/iteration (whole run {t[form] * 1e3:.1f} ms)   "
               f"/ plain = {ratio:5.2f}x")
         print(f"     target <= {TARGET_FOR_EACH:.0f}x plain per iteration: {ratio:.1f} -> "
