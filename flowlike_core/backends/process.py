@@ -26,7 +26,7 @@ import threading
 import time
 import weakref
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from multiprocessing.connection import Connection
 from pathlib import Path
 from types import CodeType, FrameType
@@ -57,6 +57,8 @@ BY_VALUE = "<dynamic-code>"
 START_GRACE = 60.0
 """Seconds a worker may take to start a run (a cold one imports the engine and the node types' modules) before
 the run's `timeout` starts counting."""
+_before_exit: list[Callable[[], None]] = []
+"""In a worker: what `os._exit` does first (send what the run's events have not told yet)."""
 
 
 # ---- the child ---------------------------------------------------------------------------------------------
@@ -102,6 +104,9 @@ def _name_node_on_exit(crash: IO[str]) -> None:
         node = _running_node(sys._getframe(1))
         crash.write(f"{CRASH_EXIT}{code}\n" + (f"{CRASH_NODE}{node}\n" if node else ""))
         crash.flush()
+        for tell in _before_exit:
+            with contextlib.suppress(Exception):  # (exiting whatever happens)
+                tell()
         real_exit(code)
 
     os._exit = exit_naming_the_node
@@ -128,11 +133,13 @@ def _run_job(conn: Connection, job: Job) -> None:
             cancel.set()
 
     sender = Sender(conn.send, job.run_id, FLUSH, tick=read_cancel)
+    _before_exit.append(sender.tell_all)  # a node calling os._exit: the caller learns how the nodes before it ended
     try:
         execute(job, sender, cancelled=cancel.is_set)
     except BaseException as exc:  # noqa: BLE001 - whatever goes wrong here is reported as the run's failure
         sender.emit(("error", f"{type(exc).__name__}: {exc}"))
     finally:
+        _before_exit.remove(sender.tell_all)
         number, tail = sender.close()
         conn.send([job.run_id, number, pickle.dumps([*tail, ("done",)])])
 
@@ -251,8 +258,8 @@ class Worker:
         self.conn.close()
         _remove(self.crash_file)
 
-    def death(self) -> str:
-        """How the process ended, in words."""
+    def death(self, crash: Crash | None = None) -> str:
+        """How the process ended, in words (`crash`: what it wrote as it died)."""
         self.process.join(5)
         code = self.process.exitcode
         if code is None:
@@ -262,6 +269,8 @@ class Worker:
             cause = {"SIGSEGV": "a segmentation fault", "SIGKILL": "killed: out of memory, or by someone",
                      "SIGABRT": "aborted by native code", "SIGBUS": "a bus error"}.get(name, "a signal")
             return f"died from {name} ({cause})"
+        if crash is not None and crash.exit_code == code:
+            return f"exited with code {code} (os._exit({code}) called in a node)"
         return f"exited with code {code} (os._exit or sys.exit outside a node)"
 
 
@@ -428,7 +437,7 @@ class ProcessRunHandle:
         types = {node.name: registry.get(node.name) for node in board.nodes.values() if node.name in registry}
         reported = self.mirror.running_node()  # (not used to narrow: it may be a node that has ended since)
         nodes = crash.nodes(board, types) or ([reported] if reported else [])
-        self.mirror.fail(BackendError(f"the worker process running the board {worker.death()}{self._at(*nodes)}"
+        self.mirror.fail(BackendError(f"the worker process running the board {worker.death(crash)}{self._at(*nodes)}"
                                       f"{crash.where()}"), nodes[0] if len(nodes) == 1 else None)
 
     def _at(self, *node_ids: str) -> str:
