@@ -8,12 +8,14 @@ commit. Folding is an upsert on the run id, so two processes folding the same re
 them, and a process killed between the commit and the clean-up loses nothing. Each pending record has its
 own key (its run id), so appends never contend; it is written atomically and fsynced before `append`
 returns. Temporary files a killed append left behind are not records: listings skip them and a fold
-removes them once they are old.
+removes them once they are old. A pending record that is not one (torn, edited by hand) is moved aside to
+`history/corrupt/` with a warning naming it, and the others are folded: one bad file never hides the history.
 
 A run whose result is a pyarrow Table keeps it as a table: an Arrow IPC file (zstd; every Arrow type, where
 Parquet has no unions), content-addressed under `history/tables/` (secret values redacted, as everywhere in a
-record), the record's result naming it (`TABLE_RESULT`); reading the run back gives the Table again. A pandas or
-polars DataFrame result is kept the same way, through Arrow: it comes back as a pyarrow Table
+record), the record's result naming it (`TABLE_RESULT`); reading the run back gives the Table again. A table lost
+or damaged since: `get` says so naming the run, `query` warns and leaves that run's result as the reference. A
+pandas or polars DataFrame result is kept the same way, through Arrow: it comes back as a pyarrow Table
 (`Table.to_pandas()`, `polars.from_arrow` turn it back).
 """
 
@@ -24,6 +26,7 @@ import datetime as dt
 import json
 import sys
 import threading
+import warnings
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -63,15 +66,24 @@ def redacted_record(run: Run) -> RunRecord:
     return run.record()
 
 
-def _row(record: RunRecord, app: str) -> dict[str, Any]:
+def _row(record: RunRecord, app: str, text: str | None = None) -> dict[str, Any]:
+    """The table row of a record (`text`: its JSON, when already at hand)."""
     levels = [LEVEL_ORDER[log.level] for trace in record.traces for log in trace.logs]
     return {
         "id": record.id, "board_id": record.board_id, "board_name": record.board_name, "app": app,
         "status": record.status.value, "start": record.start.timestamp(),
         "end": record.end.timestamp() if record.end else None, "duration": record.duration,
         "steps": record.steps, "max_level": max(levels, default=-1), "error": record.error,
-        "record": record.model_dump_json(),
+        "record": text if text is not None else record.model_dump_json(),
     }
+
+
+def _pending_row(data: bytes) -> dict[str, Any]:
+    """The row a pending record holds, its columns rebuilt from its record; ValueError when it is not one."""
+    row = json.loads(data)
+    if not isinstance(row, dict) or not isinstance(row.get("record"), str) or not isinstance(row.get("app"), str):
+        raise ValueError("expected a JSON object with the run's record and app")
+    return _row(RunRecord.model_validate_json(row["record"]), row["app"], row["record"])
 
 
 def _as_table(value: Any) -> pa.Table | None:
@@ -193,15 +205,26 @@ class RunHistory:
         ref = self.tables.put(sink.getvalue().to_pybytes(), ARROW_FILE)
         return {TABLE_RESULT: ref.model_dump(), "rows": table.num_rows, "columns": table.column_names}
 
-    def _read(self, text: str, tables: bool) -> RunRecord:
-        """A stored record; with `tables`, a result kept as an Arrow file comes back as the pyarrow Table."""
+    def _read(self, text: str, tables: bool, *, strict: bool = True) -> RunRecord:
+        """A stored record; with `tables`, a result kept as an Arrow file comes back as the pyarrow Table. A table
+        that cannot be read (lost, damaged) is a StorageError naming the run; not `strict`, a warning, and the
+        record keeps the table's reference."""
         record = RunRecord.model_validate_json(text)
         ref = _table_ref(record.result) if tables else None
         if ref is None:
             return record
         import pyarrow as pa
 
-        return record.model_copy(update={"result": pa.ipc.open_file(pa.BufferReader(self.tables.get(ref))).read_all()})
+        try:
+            table = pa.ipc.open_file(pa.BufferReader(self.tables.get(ref))).read_all()
+        except (StorageError, pa.ArrowException) as exc:
+            problem = f"run {record.id}: its result table {ref.key} cannot be read ({exc})"
+            if strict:
+                raise StorageError(f"{problem}; store.runs.get({record.id!r}, tables=False) reads the rest of its "
+                                   f"record") from exc
+            warnings.warn(f"{problem}; its record keeps the table's reference", RuntimeWarning, stacklevel=3)
+            return record
+        return record.model_copy(update={"result": table})
 
     def append_many(self, records: Iterable[RunRecord], app: str = "") -> None:
         """Persist several records in one commit (imports, tests, benchmarks)."""
@@ -213,10 +236,15 @@ class RunHistory:
             rows, folded = [], []
             for key in self.bucket.list(self.pending):
                 try:
-                    rows.append(json.loads(self.bucket.read(key)))
-                    folded.append(key)
+                    data = self.bucket.read(key)
                 except FileNotFoundError:
                     continue  # another process folded it meanwhile
+                try:
+                    rows.append(_pending_row(data))
+                except ValueError as exc:  # JSON, or the record's validation
+                    self._set_aside(key, data, exc)
+                    continue
+                folded.append(key)
             self._commit(rows)
             for key in folded:
                 with contextlib.suppress(FileNotFoundError):
@@ -224,6 +252,16 @@ class RunHistory:
             self._unfolded = 0
             self.bucket.remove_stale(self.pending)
             return len(rows)
+
+    def _set_aside(self, key: str, data: bytes, problem: ValueError) -> None:
+        """Move a pending file that is not a run record to `<history>/corrupt/`, saying so."""
+        aside = f"{self.key}/corrupt/{key.rsplit('/', 1)[-1]}"
+        self.bucket.write(aside, data)
+        with contextlib.suppress(FileNotFoundError):
+            self.bucket.delete(key)
+        reason = str(problem).splitlines()[0][:200]
+        warnings.warn(f"{key} in {self.bucket.url} is not a run record ({type(problem).__name__}: {reason}); set "
+                      f"aside as {aside}, the other runs are kept", RuntimeWarning, stacklevel=4)
 
     def _commit(self, rows: list[dict[str, Any]]) -> None:
         import pyarrow as pa
@@ -264,7 +302,7 @@ class RunHistory:
             return []
         rows = self._select(f"id IN ({', '.join(_quote(i) for i in ids)})", ["id", "record"])
         by_id = dict(zip(rows["id"].to_pylist(), rows["record"].to_pylist(), strict=True))
-        return [self._read(by_id[i], tables) for i in ids]
+        return [self._read(by_id[i], tables, strict=False) for i in ids]
 
     def get(self, run_id: str, tables: bool = True) -> RunRecord:
         """One run by id (`tables` as for `query`)."""
