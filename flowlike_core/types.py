@@ -43,7 +43,6 @@ _SCALARS: dict[Any, DataType] = {
     dt.date: DataType.DATE,
     pathlib.Path: DataType.PATHBUF,
     pathlib.PurePath: DataType.PATHBUF,
-    bytes: DataType.BYTE,
     dict: DataType.STRUCT,
 }
 
@@ -51,9 +50,9 @@ _SCALARS: dict[Any, DataType] = {
 def pin_type_of(hint: Any) -> tuple[DataType, ValueType, dict | None]:
     """Map a Python type hint to (data type, value type, JSON schema); unknown hints are Generic.
 
-    `list[int]` is an Integer Array, `dict[str, float]` a Float HashMap, `set[str]` a String HashSet,
-    `Literal["a", "b"]` the type of its values, a pydantic model a Struct with its JSON Schema, `Any` and everything
-    else Generic.
+    `list[int]` is an Integer Array, `dict[str, float]` a Float HashMap, `set[str]` a String HashSet, `bytes` a
+    Byte Array (Flow-Like's `Vec<u8>`: one Byte is one value, 0 to 255), `Literal["a", "b"]` the type of its
+    values, a pydantic model a Struct with its JSON Schema, `Any` and everything else Generic.
     """
     origin = typing.get_origin(hint)
     if origin is typing.Annotated:
@@ -75,6 +74,8 @@ def pin_type_of(hint: Any) -> tuple[DataType, ValueType, dict | None]:
         if value_type is ValueType.NORMAL:
             return data_type, containers[origin], schema
         return DataType.GENERIC, containers[origin], None
+    if hint in (bytes, bytearray):
+        return DataType.BYTE, ValueType.ARRAY, None
     if hint in (list, tuple):
         return DataType.GENERIC, ValueType.ARRAY, None
     if hint in (set, frozenset):

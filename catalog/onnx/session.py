@@ -144,6 +144,8 @@ def load_onnx(ctx: Context, path: Location = None, app: App = "default", threads
 @node(friendly_name="Load ONNX Model (Bytes)", exec_pins=True)
 def load_onnx_bytes(ctx: Context, data: bytes = None, threads: Threads = 0) -> Loaded:
     """Loads an ONNX model from its bytes."""
+    if isinstance(data, list):  # a board's default: Flow-Like stores a Byte Array as a list of byte values
+        data = bytes(data)
     if not isinstance(data, bytes | bytearray) or not data:
         raise TypeError(f"data must be the bytes of an ONNX model, got {type(data).__name__}")
     return remember_session(ctx, open_session(data, "the bytes", threads))

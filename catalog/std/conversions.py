@@ -78,7 +78,7 @@ def float_to_int(value: Annotated[float, Pin(name="float")] = 0.0,
 
 @node(friendly_name="To Bytes")
 def val_to_bytes(value: Any = None, pretty: Annotated[bool, Pin(description="Indent the JSON")] = True) -> Annotated[
-        list[bytes], Pin("Bytes", name="bytes")]:
+        bytes, Pin("Bytes", name="bytes")]:
     """Any value as UTF-8 JSON bytes, with sorted keys so equal values give equal bytes."""
     native = to_json_native(value)
     text = json.dumps(native, indent=2, sort_keys=True, ensure_ascii=False) if pretty else \

@@ -18,8 +18,8 @@ CATEGORY = "Utils/String"
 MAX_TEXT = 10_000_000
 """The most characters a rendered template (or any string it builds) may have."""
 MAX_POWER_BITS = 100_000
-Bytes = list[bytes]
-"""A Byte Array pin (how a hint says Byte Array); the value is a bytes object or a list of 0..255 integers."""
+Bytes = bytes
+"""A Byte Array pin (for parameters named `bytes`); the value is a bytes object or a list of 0..255 integers."""
 _ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", '"': '\\"'}
 _UNESCAPES = {"n": "\n", "r": "\r", "t": "\t", "\\": "\\", '"': '"'}
 

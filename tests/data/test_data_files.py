@@ -41,6 +41,20 @@ def test_write_read_head_hash_range(flow: Flow, tmp_path: Path) -> None:
     assert (tmp_path / "c.bin").read_bytes() == bytes([0, 255, 7])
 
 
+def test_bytes_are_byte_arrays_as_in_flow_like(flow: Flow, tmp_path: Path) -> None:
+    """File bytes are Flow-Like's Array<Byte>: they wire to std's To/From Bytes, and a board's default is a list
+    of byte values (how a Flow-Like board stores one)."""
+    flow.step("write_bytes", path=p(tmp_path / "list.bin"), content=[104, 105])
+    as_bytes = flow.add("val_to_bytes", value={"a": 1}, pretty=False)
+    flow.step("write_bytes", path=p(tmp_path / "value.json"), content=(as_bytes, "bytes"))
+    got = flow.step("path_get", path=p(tmp_path / "value.json"))
+    text = flow.add("utf8_lossy", bytes=(got, "bytes"))
+    flow.step("write_string", path=p(tmp_path / "copy.json"), content=(text, "string"))
+    flow.run()
+    assert (tmp_path / "list.bin").read_bytes() == b"hi"
+    assert (tmp_path / "copy.json").read_text() == '{"a":1}'
+
+
 def tree(root: Path) -> None:
     for name in ("a.csv", "b.txt", "x/c.csv", "x/y/d.csv"):
         (root / name).parent.mkdir(parents=True, exist_ok=True)

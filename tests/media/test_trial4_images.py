@@ -4,6 +4,7 @@ decompression bomb, a file that is no image."""
 
 from __future__ import annotations
 
+import io
 import re
 import socket
 
@@ -93,3 +94,15 @@ def test_read_image_bytes_with_nothing_wired_says_what_it_needs(board) -> None:
         board.one("read_image_bytes")
     with pytest.raises(NodeFailed, match=r"input 'data' needs the bytes of an image .*, got str$"):
         board.fresh().one("read_image_bytes", {"data": "not bytes"})
+
+
+def test_read_image_bytes_takes_a_default_of_byte_values(board) -> None:
+    """Data is an Array<Byte> as in Flow-Like, whose boards store such a default as a list of byte values."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (3, 2), "red").save(buffer, "PNG")
+    read = board.add("read_image_bytes", data=list(buffer.getvalue()))
+    size = board.add("get_dimensions")
+    board.wire(read, "image_out", size, "image_in")
+    board.chain(read, size)
+    run = board.steps(read)
+    assert (run.output(size.id, "width"), run.output(size.id, "height")) == (3, 2)

@@ -36,6 +36,16 @@ def test_load_info_run_unload(board, tmp_path) -> None:
         onnx_session(run.output(load.id, "model"))
 
 
+def test_load_onnx_bytes_takes_a_default_of_byte_values(board) -> None:
+    """Data is an Array<Byte> as in Flow-Like, whose boards store such a default as a list of byte values."""
+    load = board.add("load_onnx_bytes", data=list(add_one()))
+    run_model = board.add("onnx_run")
+    board.wire(load, "model", run_model, "model")
+    board.feed(run_model, inputs={"x": [[1, 2, 3]]})
+    run = board.steps(load, run_model)
+    assert run.output(run_model.id, "outputs")["y"].tolist() == [[2, 3, 4]]
+
+
 def test_model_info_reads_the_file(board, tmp_path) -> None:
     path = tmp_path / "adder.onnx"
     path.write_bytes(add_one())

@@ -135,6 +135,23 @@ def test_bytes_body_from_another_response(b, http_server) -> None:
     assert seen["headers"]["content-type"] == "application/octet-stream"
 
 
+def test_bytes_body_takes_flow_likes_byte_arrays(b, http_server) -> None:
+    """The body is an Array<Byte> as in Flow-Like: std's To Bytes wires to it."""
+    made = with_request(b, http_server)
+    value = b.add("val_to_bytes", value={"n": 1}, pretty=False)
+    body = b.add("http_set_bytes_body")
+    b.wire(made, "request", body, "request")
+    b.wire(value, "bytes", body, "body")
+    assert send(b, body, http_server)["body"] == '{"n":1}'
+
+
+def test_bytes_body_default_is_a_list_of_byte_values(b, http_server) -> None:
+    made = with_request(b, http_server)
+    body = b.add("http_set_bytes_body", body=[104, 105])
+    b.wire(made, "request", body, "request")
+    assert send(b, body, http_server)["body"] == "hi"
+
+
 def test_form_body(b, http_server) -> None:
     made = with_request(b, http_server)
     body = b.add("http_set_form_body", fields={"name": "Ada L", "age": 36})
