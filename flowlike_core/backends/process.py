@@ -275,6 +275,14 @@ class Worker:
 
 
 
+def _size(count: int) -> str:
+    """Bytes in words: `1 GiB`, `1.5 MiB`, `512 bytes`."""
+    for unit, power in (("GiB", 30), ("MiB", 20), ("KiB", 10)):
+        if count >= 2**power:
+            return f"{count / 2**power:.3g} {unit}"
+    return f"{count} bytes"
+
+
 def _remove(path: str) -> None:
     with contextlib.suppress(OSError):
         os.unlink(path)
@@ -409,6 +417,8 @@ class ProcessRunHandle:
                         worker.boards.clear()  # it may not have parsed this one
                         self.mirror.fail(BackendError(f"the worker could not run the board: {event[1]}"), None)
                     else:
+                        if event[0] == "finished":
+                            self._name_the_limit(event[1])
                         self.mirror.apply(event)
                 continue
             if not worker.alive():
@@ -430,6 +440,13 @@ class ProcessRunHandle:
                     self.mirror.fail(RunCancelled(f"the run was cancelled{self._at(node)}; the node did not stop, "
                                                   f"so its worker process was killed"), node, RunStatus.CANCELLED)
                     return False
+
+    def _name_the_limit(self, state: dict[str, Any]) -> None:
+        """A run that failed with a MemoryError under a `memory_limit` says so (Python's MemoryError is often bare)."""
+        limit, error = self.backend.memory_limit, state["error"]
+        if limit and error and "MemoryError" in error:
+            state["error"] = f"{error.rstrip(': ')}; its process is limited to {_size(limit)} of address space " \
+                             f"(ProcessBackend(memory_limit=...))"
 
     def _died(self, worker: Worker) -> None:
         crash = read_crash(worker.crash_file)

@@ -144,6 +144,8 @@ def test_memory_exhaustion_fails_the_node_under_the_limit(registry, process_back
     run = run_board(misbehaving_board(registry, "memory"), registry=registry, backend=process_backend)
     assert run.status is RunStatus.FAILED
     assert "MemoryError" in run.error
+    assert "its process is limited to 1 GiB of address space (ProcessBackend(memory_limit=...))" in run.error, \
+        "a bare MemoryError: says nothing of the limit that caused it"
     assert run.error_node == "bad"
     assert run_board(misbehaving_board(registry, "nothing"), registry=registry, backend=process_backend).ok
 
