@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from flowlike_catalog.media.image import BoundingBox, ImageIn, ImageRef, UseRef, changed, image_of
+from flowlike_catalog.media.image import BoundingBox, ImageIn, ImageRef, UseRef, changed, converted, image_of
 
 from flowlike_core import Context, Pin, node
 
@@ -42,7 +42,7 @@ def draw_boxes(ctx: Context, image_in: ImageIn = None, bboxes: list[BoundingBox]
     from PIL import ImageDraw
 
     image = image_of(ctx, image_in)
-    result = image.convert("RGB") if image.mode != "RGB" else image.copy()
+    result = converted(image, "RGB")
     draw = ImageDraw.Draw(result)
     for raw in bboxes or []:
         box = BoundingBox.model_validate(raw)

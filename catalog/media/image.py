@@ -104,16 +104,55 @@ def within_limit(width: int, height: int) -> tuple[int, int]:
     return width, height
 
 
+DEEP_MODES = frozenset({"I", "F", "I;16", "I;16L", "I;16B", "I;16N"})
+"""Pixel modes of more than 8 bits a channel: 16- and 32-bit integers (depth maps, scientific and 16-bit PNGs) and
+floats."""
+
+
+def eight_bit(image: Any) -> Any:
+    """A deep image (`DEEP_MODES`) as 8-bit grey (L), scaled as Flow-Like's image crate scales it: integer pixels
+    are 0-65535, float pixels 0.0-1.0. Pillow's own conversion clips them instead (a 16-bit depth map turns
+    white). Other images as they are."""
+    if image.mode not in DEEP_MODES:
+        return image
+    if image.mode == "F":
+        return image.point(lambda value: value * 255 + 0.5).convert("L")
+    return image.convert("F").point(lambda value: value / 257 + 0.5).convert("L")
+
+
+def converted(image: Any, mode: str) -> Any:
+    """`image.convert(mode)`, a deep image scaled into 8 bits first (`eight_bit`) unless `mode` is deep too."""
+    return (image if mode in DEEP_MODES else eight_bit(image)).convert(mode)
+
+
+def has_alpha(image: Any) -> bool:
+    return "A" in image.mode or "transparency" in image.info
+
+
 def encode(image: Any, format: str, quality: int = 95) -> bytes:
-    """Image bytes in a format (PNG, JPEG, WEBP, BMP, GIF, TIFF); JPEG drops transparency."""
+    """Image bytes in a format (PNG, JPEG, WEBP, BMP, GIF, TIFF...). A pixel mode the format does not hold is
+    converted: deep pixels to 8 bits (`eight_bit`; PNG keeps 16-bit grey, TIFF every depth), then to RGB, or RGBA
+    for an image with transparency (JPEG drops it)."""
     format = format.upper().replace("JPG", "JPEG")
-    if format == "JPEG" and image.mode not in ("RGB", "L", "CMYK"):
+    if image.mode in DEEP_MODES and format != "TIFF" and not (format == "PNG" and image.mode == "I;16"):
+        image = eight_bit(image)
+    if format == "JPEG" and image.mode not in ("RGB", "L", "CMYK", "1"):
         image = image.convert("RGB")
-    out = io.BytesIO()
     try:
-        image.save(out, format, quality=quality)
+        try:
+            return _saved(image, format, quality)
+        except (OSError, ValueError):  # a mode the format does not hold (CMYK as PNG, LA as BMP): in colour then
+            colour = "RGBA" if has_alpha(image) else "RGB"
+            if image.mode == colour:
+                raise
+            return _saved(image.convert(colour), format, quality)
     except (KeyError, ValueError, OSError) as exc:
         raise ValueError(f"cannot write the image as {format}: {exc}") from None
+
+
+def _saved(image: Any, format: str, quality: int) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format, quality=quality)
     return out.getvalue()
 
 

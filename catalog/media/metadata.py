@@ -30,6 +30,11 @@ def _plain(value: Any) -> Any:
         return str(value)
 
 
+LEFT_OUT = {0x8825, 0x8769, 0xA005, 0x927C}
+"""EXIF tags that are no values: where the GPS, Exif and Interop sub-IFDs start, and MakerNote (a camera maker's
+binary block)."""
+
+
 @node(exec_pins=True)
 def get_dimensions(ctx: Context, image_in: ImageIn = None) -> Dimensions:
     """Width and height in pixels."""
@@ -40,12 +45,13 @@ def get_dimensions(ctx: Context, image_in: ImageIn = None) -> Dimensions:
 @node(friendly_name="Get EXIF", exec_pins=True)
 def image_exif(ctx: Context, image_in: ImageIn = None) -> Annotated[dict[str, Any], Pin(
         name="exif", description="Tag name -> value (camera, date, orientation, GPS...); empty without EXIF")]:
-    """The image's EXIF metadata by tag name, the GPS tags under "GPSInfo"."""
+    """The image's EXIF metadata by tag name (the camera's settings and the time taken with the rest), the GPS tags
+    under "GPSInfo"."""
     from PIL import ExifTags
 
     exif = image_of(ctx, image_in).getexif()
-    tags = {ExifTags.TAGS.get(tag, str(tag)): _plain(value) for tag, value in exif.items()
-            if tag != ExifTags.Base.GPSInfo}
+    found = {**exif, **exif.get_ifd(ExifTags.IFD.Exif)}  # exposure, aperture, ISO, DateTimeOriginal: a sub-IFD
+    tags = {ExifTags.TAGS.get(tag, str(tag)): _plain(value) for tag, value in found.items() if tag not in LEFT_OUT}
     gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
     if gps:
         tags["GPSInfo"] = {ExifTags.GPSTAGS.get(tag, str(tag)): _plain(value) for tag, value in gps.items()}

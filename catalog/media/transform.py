@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated, NamedTuple
+from typing import Annotated, Any, NamedTuple
 
-from flowlike_catalog.media.image import BoundingBox, ImageIn, ImageRef, UseRef, changed, image_of, within_limit
+from flowlike_catalog.media.image import (
+    DEEP_MODES,
+    BoundingBox,
+    ImageIn,
+    ImageRef,
+    UseRef,
+    changed,
+    converted,
+    has_alpha,
+    image_of,
+    within_limit,
+)
 
 from flowlike_core import Context, Pin, node
 
@@ -28,10 +39,22 @@ def contrast_image(ctx: Context, image_in: ImageIn = None, contrast: Annotated[f
         "Change in percent, as Flow-Like's: 0 keeps the image, -100 makes it flat grey, 100 doubles it"))] = 0.0,
         use_ref: UseRef = True) -> ImageOut:
     """Raises or lowers the contrast around the mean grey (Pillow's ImageEnhance.Contrast, factor 1 + contrast/100)."""
-    from PIL import ImageEnhance
+    return changed(ctx, image_in, contrasted(image_of(ctx, image_in), max(0.0, 1 + contrast / 100)), use_ref)
 
-    image = image_of(ctx, image_in)
-    return changed(ctx, image_in, ImageEnhance.Contrast(image).enhance(max(0.0, 1 + contrast / 100)), use_ref)
+
+def contrasted(image: Any, factor: float) -> Any:
+    """The image's contrast times `factor` around its mean: Pillow's ImageEnhance for 8-bit images (black and
+    white as grey, a palette in colour), the same sum for deep pixels in their own depth (`DEEP_MODES`)."""
+    from PIL import Image, ImageEnhance
+
+    if image.mode in DEEP_MODES:
+        mean = image.convert("F").resize((1, 1), Image.Resampling.BOX).getpixel((0, 0))
+        return image.point(lambda value: value * factor + mean * (1 - factor))
+    if image.mode == "1":
+        image = image.convert("L")
+    elif image.mode in ("P", "PA"):
+        image = image.convert("RGBA" if has_alpha(image) else "RGB")
+    return ImageEnhance.Contrast(image).enhance(factor)
 
 
 @node(exec_pins=True)
@@ -40,7 +63,7 @@ def convert_image(ctx: Context, image_in: ImageIn = None, pixel_type: Annotated[
     """Converts the pixels: Luma (grey), LumaA, Rgb, Rgba, CMYK or 1 (black and white)."""
     if pixel_type not in PIXEL_TYPES:
         raise ValueError(f"unknown pixel type {pixel_type!r}: use one of {', '.join(PIXEL_TYPES)}")
-    return changed(ctx, image_in, image_of(ctx, image_in).convert(PIXEL_TYPES[pixel_type]), use_ref)
+    return changed(ctx, image_in, converted(image_of(ctx, image_in), PIXEL_TYPES[pixel_type]), use_ref)
 
 
 @node(exec_pins=True)

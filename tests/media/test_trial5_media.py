@@ -1,0 +1,96 @@
+"""A tinkerer's images in real files, through boards: a phone photo's EXIF (the camera settings and the time it
+was taken live in the Exif sub-IFD), and pixel modes beyond 8-bit RGB (16-bit and float depth maps, CMYK scans,
+palette GIFs, black-and-white bitmaps, grey with alpha) through Contrast, Color Convert and Write Image."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import ExifTags, Image
+
+
+def written(board, source: Path, target: Path, kind: str, *steps: tuple[str, dict]):
+    """Read Image(source) -> steps... -> Write Image(target, kind), from Start; the run."""
+    read = board.add("read_image", path=str(source))
+    nodes, image = [read], read
+    for key, defaults in steps:
+        node = board.add(key, **defaults)
+        board.wire(image, "image_out", node, "image_in")
+        nodes.append(node)
+        image = node
+    write = board.add("write_image", path=str(target), type=kind)
+    board.wire(image, "image_out", write, "image_in")
+    return board.steps(*nodes, write)
+
+
+def test_exif_has_the_camera_settings_and_the_time_taken(board, tmp_path) -> None:
+    image = Image.new("RGB", (40, 30))
+    exif = image.getexif()
+    exif[ExifTags.Base.Make] = "Acme"
+    details = exif.get_ifd(ExifTags.IFD.Exif)
+    details[ExifTags.Base.DateTimeOriginal] = "2024:01:02 03:04:05"
+    details[ExifTags.Base.FNumber] = 2.8
+    details[ExifTags.Base.ISOSpeedRatings] = 200
+    exif.get_ifd(ExifTags.IFD.GPSInfo)[ExifTags.GPS.GPSLatitudeRef] = "N"
+    image.save(tmp_path / "photo.jpg", exif=exif)
+    read = board.add("read_image", path=str(tmp_path / "photo.jpg"))
+    tags = board.add("image_exif")
+    board.wire(read, "image_out", tags, "image_in")
+    run = board.steps(read, tags)
+    assert run.output(tags.id, "exif") == {"Make": "Acme", "DateTimeOriginal": "2024:01:02 03:04:05", "FNumber": 2.8,
+                    "ISOSpeedRatings": 200, "GPSInfo": {"GPSLatitudeRef": "N"}}
+
+
+SOURCES = {  # mode, value, file: what a tinkerer finds on disk
+    "depth16": ("I;16", 40000, "png"), "depth32": ("I", 40000, "tiff"), "float": ("F", 0.5, "tiff"),
+    "cmyk": ("CMYK", (0, 100, 100, 0), "jpg"), "palette": ("P", 1, "gif"), "bw": ("1", 1, "bmp"),
+    "grey_alpha": ("LA", (100, 50), "png"), "rgba": ("RGBA", (0, 255, 0, 100), "png")}
+EIGHT_BIT = {"depth16": 156, "depth32": 156, "float": 128}
+"""16- and 32-bit integer pixels are 0-65535 (40000 is 156 of 255), float pixels 0.0-1.0, as Flow-Like's image
+crate takes them; Pillow's own conversion clips them (every pixel white, or black)."""
+
+
+def source(tmp_path: Path, name: str) -> Path:
+    mode, value, suffix = SOURCES[name]
+    image = Image.new(mode, (64, 48), value)
+    if mode == "P":
+        image.putpalette([0, 0, 0, 255, 0, 0] * 128)
+    image.save(tmp_path / f"{name}.{suffix}")
+    return tmp_path / f"{name}.{suffix}"
+
+
+@pytest.mark.parametrize("kind", ["JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF"])
+@pytest.mark.parametrize("name", list(SOURCES))
+def test_every_pixel_mode_writes_to_every_format(board, tmp_path, name, kind) -> None:
+    target = tmp_path / f"out.{kind.lower()}"
+    written(board, source(tmp_path, name), target, kind)
+    with Image.open(target) as image:
+        assert image.format == kind and image.size == (64, 48)
+        if name in EIGHT_BIT and image.mode in ("L", "RGB", "P") and kind != "JPEG":
+            assert image.convert("L").getpixel((5, 5)) == EIGHT_BIT[name]
+        if name in EIGHT_BIT and kind == "JPEG":
+            assert abs(image.convert("L").getpixel((5, 5)) - EIGHT_BIT[name]) <= 2
+
+
+@pytest.mark.parametrize("name", list(SOURCES))
+def test_contrast_takes_every_pixel_mode(board, tmp_path, name) -> None:
+    written(board, source(tmp_path, name), tmp_path / "out.png", "PNG", ("contrast_image", {"contrast": 50}))
+    with Image.open(tmp_path / "out.png") as image:
+        assert image.size == (64, 48)
+
+
+def test_contrast_of_a_depth_map_spreads_its_values(board, tmp_path) -> None:
+    depth = Image.new("I;16", (2, 1))
+    depth.putpixel((0, 0), 20000)
+    depth.putpixel((1, 0), 40000)
+    depth.save(tmp_path / "depth.png")
+    written(board, tmp_path / "depth.png", tmp_path / "out.png", "PNG", ("contrast_image", {"contrast": 100}))
+    with Image.open(tmp_path / "out.png") as image:
+        assert image.mode == "I;16" and [image.getpixel((x, 0)) for x in (0, 1)] == [10000, 50000]
+
+
+def test_a_depth_map_converted_to_luma_keeps_its_shades(board, tmp_path) -> None:
+    written(board, source(tmp_path, "depth16"), tmp_path / "out.png", "PNG", ("convert_image", {"pixel_type": "Luma"}))
+    with Image.open(tmp_path / "out.png") as image:
+        assert image.mode == "L" and image.getpixel((5, 5)) == EIGHT_BIT["depth16"]
