@@ -1,6 +1,6 @@
 """Routing with an OSRM server (the Open Source Routing Machine's HTTP API, v1): routes, map matching of GPS
 traces, nearest roads, travel time tables, round trips and vector tiles. Coordinates go to OSRM as
-longitude,latitude; geometries come back as GeoCoordinate lists."""
+longitude,latitude; a geometry comes back as Flow-Like's RouteGeometry, `{"points": [GeoCoordinate...]}`."""
 
 from __future__ import annotations
 
@@ -26,12 +26,16 @@ class RouteLeg(BaseModel):
     summary: str = ""
 
 
+class RouteGeometry(BaseModel):
+    points: list[GeoCoordinate]
+
+
 class RouteResult(BaseModel):
     distance: float
     """Metres."""
     duration: float
     """Seconds."""
-    geometry: list[GeoCoordinate]
+    geometry: RouteGeometry
     legs: list[RouteLeg]
     confidence: float | None = None
     """Map matching only: how sure OSRM is of the match (0..1)."""
@@ -94,9 +98,10 @@ def path_of(points: list[GeoCoordinate]) -> str:
     return ";".join(f"{p.longitude:.6f},{p.latitude:.6f}" for p in points)
 
 
-def line(geometry: Any) -> list[GeoCoordinate]:
-    """GeoJSON LineString coordinates ([lon, lat] pairs) as GeoCoordinates."""
-    return [GeoCoordinate(latitude=lat, longitude=lon) for lon, lat in (geometry or {}).get("coordinates", [])]
+def line(geometry: Any) -> RouteGeometry:
+    """GeoJSON LineString coordinates ([lon, lat] pairs) as the points of a RouteGeometry."""
+    return RouteGeometry(points=[GeoCoordinate(latitude=lat, longitude=lon)
+                                 for lon, lat in (geometry or {}).get("coordinates", [])])
 
 
 def route(raw: dict[str, Any]) -> RouteResult:
@@ -150,7 +155,7 @@ class PlanRoute(ServiceNode):
                  friendly_name="Alternatives"),
         data_out("distance", DataType.FLOAT, description="Metres"),
         data_out("duration", DataType.FLOAT, description="Seconds"),
-        data_out("geometry", DataType.STRUCT, ValueType.ARRAY, schema=COORDINATE),
+        data_out("geometry", DataType.STRUCT, schema=schema(RouteGeometry)),
     )
 
     async def call(self, ctx: Context, *, base_url: str, start: Any, end: Any, waypoints: Any, profile: str,
@@ -275,7 +280,7 @@ class Trip(ServiceNode):
                  description="Per input point, where it comes in the trip (waypoint_index)"),
         data_out("distance", DataType.FLOAT),
         data_out("duration", DataType.FLOAT),
-        data_out("geometry", DataType.STRUCT, ValueType.ARRAY, schema=COORDINATE),
+        data_out("geometry", DataType.STRUCT, schema=schema(RouteGeometry)),
     )
 
     async def call(self, ctx: Context, *, base_url: str, coordinates: Any, profile: Any, roundtrip: bool,

@@ -60,8 +60,9 @@ def test_plan_route_with_waypoints_and_alternatives(board, geo_server, requests)
     assert path == "/route/v1/driving/13.377700,52.516300;13.199100,52.535100;13.064500,52.390600"
     assert query == {"overview": "full", "geometries": "geojson", "alternatives": "true"}
     assert (run.output(node.id, "distance"), run.output(node.id, "duration")) == (2000.0, 120.0)
-    assert [(p.latitude, p.longitude) for p in run.output(node.id, "geometry")] == [
+    assert [(p.latitude, p.longitude) for p in run.output(node.id, "geometry").points] == [
         (52.5163, 13.3777), (52.5351, 13.1991), (52.3906, 13.0645)]
+    assert run.output(node.id, "route").geometry == run.output(node.id, "geometry")
     assert [leg.summary for leg in run.output(node.id, "route").legs] == ["leg 0", "leg 1"]
     assert [r.distance for r in run.output(node.id, "alternatives_out")] == [3000.0]
 
@@ -117,7 +118,15 @@ def test_trip(board, geo_server, requests) -> None:
                               base_url=geo_server, roundtrip=True, source="first")
     assert requests[0][1]["roundtrip"] == "true" and requests[0][1]["source"] == "first"
     assert [w.waypoint_index for w in run.output(node.id, "waypoints")] == [2, 1, 0]
-    assert run.output(node.id, "distance") == 3000.0 and len(run.output(node.id, "geometry")) == 4
+    assert run.output(node.id, "distance") == 3000.0 and len(run.output(node.id, "geometry").points) == 4
+
+
+@pytest.mark.parametrize("key", ["geo_plan_route", "geo_osrm_trip"])
+def test_a_route_geometry_is_flow_likes_struct_of_points(board, key) -> None:
+    """Flow-Like gives a route's geometry as one RouteGeometry struct, `{"points": [coordinates]}`."""
+    pin = next(p for p in board.registry.get(key).describe()["pins"] if p["name"] == "geometry")
+    assert (pin["data_type"], pin["value_type"]) == ("Struct", "Normal")
+    assert list(pin["schema"]["properties"]) == ["points"]
 
 
 def test_tile_is_written(board, geo_server, requests, tmp_path) -> None:
