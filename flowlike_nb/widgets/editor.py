@@ -27,8 +27,12 @@ DOM hooks for browser tests (all stable `data-testid` attributes; ids are the bo
     editor-canvas (data-scale, data-drawn = node boxes drawn: only those in or near view; class fl-wiring
           while a wire is dragged, fl-lite when zoomed far out), editor-viewport (the panned/zoomed layer)
     node (data-node-id, data-node-type, data-status = queued|running|paused|succeeded|cached|failed|skipped|
-          cancelled, data-stale = true when an edit since made that status out of date, class fl-selected when
-          selected), node-header (drag handle), node-title,
+          cancelled, data-stale = true when an edit since made that status out of date, data-problem = error|warning:
+          the worst severity of the engine's problems with it, class fl-selected when selected), node-header (drag
+          handle), node-title, problem-marker (data-severity; its title lists the problems),
+    problems (toolbar button, shown while the board has problems: data-errors, data-warnings, data-severity = the
+          worst; problem-count per severity; a click selects the next problem's node and says it in editor-message,
+          data-kind = its severity), inspector-problem (data-severity, data-code: the selected node's problems),
     layer (a collapsed layer of the level shown: data-layer-id, data-status of its nodes, class fl-selected when
           selected), layer-header,
           layer-title, layer-count, layer-rename (the name being edited), layer-pin (a boundary pin:
@@ -40,10 +44,10 @@ DOM hooks for browser tests (all stable `data-testid` attributes; ids are the bo
           status-legend (legend-item: data-status, or "stale" for statuses an edit made out of date; count)
     node-status (badge; data-status, data-stale, text = duration, "stale · " first), node-progress (bar inside a node)
     pin (data-pin-id, data-pin-name, data-direction = in|out, data-kind = exec|data, data-type,
-         data-value-type; class fl-fit while a dragged wire may end on it), error-marker (a node's On Error
-         pins, drawn only when wired or selected), pin-tooltip (a pin's value after a run: value-preview,
-         value-text, value-table, value-copy), wire (SVG path; data-from-node, data-from-pin, data-to-node,
-         data-to-pin)
+         data-value-type, data-problem = error|warning when a problem names the pin; class fl-fit while a dragged
+         wire may end on it), error-marker (a node's On Error pins, drawn only when wired or selected),
+         pin-tooltip (a pin's value after a run: value-preview, value-text, value-table, value-copy), wire (SVG
+         path; data-from-node, data-from-pin, data-to-node, data-to-pin)
     comment (data-comment-id), comment-text
     toolbar (always one line: narrower, buttons show their signs only; narrower still, the secondary ones move
     into the menu of toolbar-more), toolbar-run, toolbar-stop, toolbar-undo, toolbar-redo, toolbar-layout,
@@ -51,7 +55,7 @@ DOM hooks for browser tests (all stable `data-testid` attributes; ids are the bo
     (data-unsaved = true while the file at `path` does not hold the board shown), toolbar-comment, toolbar-palette
     run-status (data-status = idle|running|paused|Success|Failed|Cancelled; a view opened late asks the kernel
     for the run as it stands: `run_state`), run-progress (value 0..1)
-    editor-message (data-kind = refused|error|info; text = the reason), message-close
+    editor-message (data-kind = refused|error|warning|info; text = the reason), message-close
     palette (the search popup), palette-search, palette-list (data-query: the search the kernel answered,
           data-pending), palette-entry (data-node-type, data-capabilities, best first), palette-filter
           (shown when a dropped wire filters the palette), palette-close, capability (data-capability)
@@ -108,6 +112,7 @@ from flowlike_core.run import Run
 from flowlike_nb.widgets import clipboard, protocol, rules, values
 from flowlike_nb.widgets.catalog import CatalogIndex, used_entries
 from flowlike_nb.widgets.layout import auto_layout, free_spot
+from flowlike_nb.widgets.problems import board_problems, may_change_problems
 from flowlike_nb.widgets.relay import RunRelay, event_json, replay
 from flowlike_nb.widgets.staleness import stale_nodes
 from flowlike_nb.widgets.sync import DocumentTracker, encode
@@ -158,6 +163,9 @@ class BoardEditor(anywidget.AnyWidget):
     can_redo = traitlets.Bool(False).tag(sync=True)
     missing = traitlets.Dict().tag(sync=True)
     """Node key -> `missing: KEY (pack)` for the keys on the board that no installed pack provides."""
+    problems = traitlets.List().tag(sync=True)
+    """The engine's problems with the board (`flowlike_nb.widgets.problems`: code, message, node_id, pin_id and
+    severity, "error" or "warning"), current after every edit; the canvas marks their nodes and pins."""
     path = traitlets.Unicode("").tag(sync=True)
     saved_revision = traitlets.Int(-1).tag(sync=True)
     """The board revision the file at `path` holds (-1: none yet): Save shows unsaved changes while they differ."""
@@ -182,6 +190,7 @@ class BoardEditor(anywidget.AnyWidget):
         super().__init__(document=encode(self._tracker.document()), document_revision=board.revision,
                          catalog=self._describe_catalog(), catalog_generation=self.registry.generation,
                          revision=board.revision, missing=self._missing(),
+                         problems=board_problems(board, self.registry),
                          path=str(path or ""), height=height, **kwargs)
         self._update_history()
         if path and _holds(Path(path), board):
@@ -212,6 +221,8 @@ class BoardEditor(anywidget.AnyWidget):
         missing = self._missing()
         if missing != self.missing:
             self.missing = missing
+        if may_change_problems(command):  # after the patch: the canvas shows the edit without waiting for the check
+            self.problems = board_problems(board, self.registry)
         self.revision = board.revision
 
     def _missing(self) -> dict[str, str]:
@@ -235,6 +246,7 @@ class BoardEditor(anywidget.AnyWidget):
         """Resend the entries of the board's node types, e.g. after `@node` redefined one in a cell."""
         self.catalog = self._describe_catalog()
         self.catalog_generation = self.registry.generation
+        self.problems = board_problems(self.board, self.registry)
 
     def close(self) -> None:
         self._unsubscribe()

@@ -20,9 +20,10 @@ PICTURE_ONLY = (commands.MoveNode, commands.UpsertComment, commands.RemoveCommen
                 commands.ToggleBreakpoint, commands.CreateLayer, commands.RemoveLayer)
 
 
-def _parts(command: commands.Command) -> list[commands.Command]:
+def parts(command: commands.Command) -> list[commands.Command]:
+    """The commands an edit is made of (a Batch opened, at any depth)."""
     if isinstance(command, commands.Batch):
-        return [part for inner in command.commands for part in _parts(inner)]
+        return [part for inner in command.commands for part in parts(inner)]
     return [command]
 
 
@@ -33,7 +34,7 @@ def stale_nodes(board: Board, command: commands.Command | None,
     if command is None:
         return None
     changed = {wire["to_node"] for wire in rewired}
-    for part in _parts(command):
+    for part in parts(command):
         if isinstance(part, PICTURE_ONLY) or (isinstance(part, commands.UpdateNode) and not part.defaults):
             continue
         if isinstance(part, commands.Connect | commands.Disconnect):

@@ -28,6 +28,16 @@ function preview(value) {
   return text.length > 18 ? `${text.slice(0, 17)}…` : text;
 }
 
+/** The mark in a node's header for the engine's problems with it: "✖" for an error, "⚠" for warnings only. */
+function problemMarker(problems) {
+  if (!problems) return null;
+  const label = { error: "Error", warning: "Warning" };
+  return h("span", {
+    class: "fl-problem-marker", "data-testid": "problem-marker", "data-severity": problems.severity,
+    title: problems.problems.map((p) => `${label[p.severity]}: ${p.message}`).join("\n"),
+  }, problems.severity === "error" ? "✖" : "⚠");
+}
+
 export class Canvas {
   /** `editor` gives: store, selection, runState, send(message), select(selection), openPalette(at, wire). */
   constructor(editor) {
@@ -358,9 +368,12 @@ export class Canvas {
     }
     const pure = !Object.values(node.pins).some(isExec);
     const missing = (this.editor.model.get("missing") || {})[node.name];
+    const problems = this.editor.problemsOf(node.id);
+    const troubled = new Map(); // pin id -> the severity of its worst problem
+    for (const p of problems?.problems || []) if (p.pin_id && troubled.get(p.pin_id) !== "error") troubled.set(p.pin_id, p.severity);
     const el = h("div", {
       class: `fl-node${pure ? " fl-pure" : ""}${missing ? " fl-missing" : ""}`, "data-testid": "node",
-      "data-node-id": node.id, "data-node-type": node.name,
+      "data-node-id": node.id, "data-node-type": node.name, "data-problem": problems?.severity,
       title: missing ? `${node.friendly_name || node.name}: ${missing}` : node.description || node.name,
       style: { transform: `translate(${x}px, ${y}px)`, height: `${nodeHeight(node, rows)}px`, width: `${NODE_WIDTH}px` },
     },
@@ -370,9 +383,10 @@ export class Canvas {
         class: "fl-error-marker", "data-testid": "error-marker",
         title: "On Error pins hidden: select the node to wire them",
       }) : null,
+      problemMarker(problems),
       h("span", { class: "fl-node-status", "data-testid": "node-status" })),
-    inputs.map((pin, row) => this.pinElement(pin, row, wired.has(pin.id))),
-    outputs.map((pin, row) => this.pinElement(pin, row, wired.has(pin.id))),
+    inputs.map((pin, row) => this.pinElement(pin, row, wired.has(pin.id), troubled.get(pin.id))),
+    outputs.map((pin, row) => this.pinElement(pin, row, wired.has(pin.id), troubled.get(pin.id))),
     node.comment ? h("div", { class: "fl-node-comment" }, node.comment) : null,
     h("div", { class: "fl-node-progress", "data-testid": "node-progress" }, h("div")));
     this.paintStatus(el, this.editor.runState.get(node.id));
@@ -389,6 +403,7 @@ export class Canvas {
     const el = h("div", {
       class: `fl-node fl-node-lite${pure ? " fl-pure" : ""}${missing ? " fl-missing" : ""}`, "data-testid": "node",
       "data-node-id": node.id, "data-node-type": node.name, title: node.friendly_name || node.name,
+      "data-problem": this.editor.problemsOf(node.id)?.severity,
       style: { transform: `translate(${x}px, ${y}px)`, height: `${nodeHeight(node, this.rows(node))}px`, width: `${NODE_WIDTH}px` },
     }, h("div", { class: "fl-node-header", "data-testid": "node-header" },
       h("span", { class: "fl-node-title", "data-testid": "node-title" }, missing || node.friendly_name || node.name)));
@@ -399,7 +414,8 @@ export class Canvas {
     return el;
   }
 
-  pinElement(pin, row, wired) {
+  /** A pin as a port and its label; `problem` is the severity of the engine's worst problem with it, if any. */
+  pinElement(pin, row, wired, problem) {
     const input = pin.direction === "Input";
     const exec = isExec(pin);
     const label = (pin.friendly_name || "").trim() || (exec ? "" : pin.name);
@@ -408,6 +424,7 @@ export class Canvas {
       class: `fl-pin fl-pin-${input ? "in" : "out"}`, "data-testid": "pin", "data-pin-id": pin.id,
       "data-pin-name": pin.name, "data-direction": input ? "in" : "out", "data-kind": exec ? "exec" : "data",
       "data-type": pin.data_type, "data-value-type": pin.value_type, "data-wired": wired ? "true" : "false",
+      "data-problem": problem,
       title: `${pin.name}: ${exec ? "exec" : typeLabel(pin)}${pin.description ? `\n${pin.description}` : ""}`,
       style: { top: `${HEADER + row * PIN_ROW}px` },
     },

@@ -18,7 +18,8 @@ import { VariablesPanel } from "./variables.js";
 const NODE_STATUS = { Running: "running", Success: "succeeded", Failed: "failed", Cancelled: "cancelled" };
 const MAX_LOGS = 200;
 const LEGEND = ["running", "paused", "succeeded", "cached", "failed", "skipped"];
-const MESSAGE_SECONDS = { info: 4, refused: 6, error: 10 };
+const MESSAGE_SECONDS = { info: 4, refused: 6, warning: 8, error: 10 };
+const SEVERITY_LABEL = { error: "Error", warning: "Warning" };
 const MIN_HEIGHT = 240;
 let clipboard = null;
 
@@ -77,6 +78,11 @@ class Editor {
       h("button", { class: "fl-icon-button", "data-testid": "message-close", onclick: () => this.hideMessage() }, "×"));
     this.runBadge = h("span", { class: "fl-run-status", "data-testid": "run-status", "data-status": "idle" }, "idle");
     this.legend = h("span", { class: "fl-legend", "data-testid": "status-legend" });
+    this.problemsByNode = new Map(); // node id -> {severity: the worst, problems}, from the kernel's `problems`
+    this.problemAt = -1; // the problem the problems button showed last
+    this.problemsButton = h("button", {
+      class: "fl-button fl-problems", "data-testid": "problems", hidden: true, onclick: () => this.nextProblem(),
+    });
     this.progress = h("progress", { class: "fl-progress", "data-testid": "run-progress", max: 1, value: 0 });
     this.side = h("div", { class: "fl-side", "data-testid": "side-panel" }, this.inspector.el, this.variables.el);
     this.side.hidden = remembered.get("side") === "closed";
@@ -103,12 +109,14 @@ class Editor {
       "msg:custom": (message) => this.onMessage(message),
       "change:can_undo change:can_redo change:path change:revision change:saved_revision": () => this.updateToolbar(),
       "change:catalog": () => this.palette.render(),
+      "change:problems": () => this.showProblems(),
       "change:missing": () => this.canvas.renderAll(),
       "change:document_revision": () => this.resetFromModel(),
       "change:height": () => { this.root.style.height = model.get("height"); },
     };
     for (const [event, handler] of Object.entries(this.handlers)) model.on(event, handler);
 
+    this.showProblems();
     this.redrawAll();
     this.palette.render();
     this.updateToolbar();
@@ -408,6 +416,62 @@ class Editor {
     this.updateToolbar();
   }
 
+  // ---- the engine's problems with the board ----------------------------------------------------------
+
+  /** Mark the nodes the engine finds problems with (errors and warnings apart: the severity is the engine's) and
+   * count them on the toolbar; a board-level problem (a variable's default) counts there only. */
+  showProblems() {
+    const problems = this.model.get("problems") || [];
+    const before = this.problemsByNode;
+    this.problemsByNode = new Map();
+    for (const problem of problems) {
+      if (!problem.node_id) continue;
+      const entry = this.problemsByNode.get(problem.node_id) || { severity: "warning", problems: [] };
+      entry.problems.push(problem);
+      if (problem.severity === "error") entry.severity = "error";
+      this.problemsByNode.set(problem.node_id, entry);
+    }
+    const same = (a, b) => JSON.stringify(a?.problems) === JSON.stringify(b?.problems);
+    for (const id of new Set([...before.keys(), ...this.problemsByNode.keys()])) {
+      if (!same(before.get(id), this.problemsByNode.get(id))) this.canvas.redrawNode(id);
+    }
+    const errors = problems.filter((p) => p.severity === "error").length;
+    const warnings = problems.length - errors;
+    // "✖ 2 errors ⚠ 1 warning"; at narrow widths the words go (.fl-label), the signs and counts stay
+    const count = (severity, sign, number) => (number ? h("span", {
+      class: "fl-problem-count", "data-testid": "problem-count", "data-severity": severity,
+    }, `${sign} ${number}`, h("span", { class: "fl-label" }, ` ${severity}${number === 1 ? "" : "s"}`)) : null);
+    const button = this.problemsButton;
+    button.hidden = !problems.length;
+    button.dataset.errors = String(errors);
+    button.dataset.warnings = String(warnings);
+    button.dataset.severity = errors ? "error" : "warning";
+    fill(button, count("error", "✖", errors), count("warning", "⚠", warnings));
+    button.title = `${problems.map((p) => `${SEVERITY_LABEL[p.severity]}: ${p.message}`).join("\n")}\n(click: go to the next)`;
+    if (this.problemAt >= problems.length) this.problemAt = -1;
+    const selected = this.selection.nodes.size === 1 ? [...this.selection.nodes][0] : null;
+    if (selected && !same(before.get(selected), this.problemsByNode.get(selected))) this.inspector.render();
+  }
+
+  /** The engine's problems with a node, worst first ({severity, problems}), or undefined. */
+  problemsOf(id) {
+    return this.problemsByNode.get(id);
+  }
+
+  /** The toolbar's problems button: go to the next problem's node (selected, its problems in the inspector);
+   * a board-level problem is said in the message bar. */
+  nextProblem() {
+    const problems = this.model.get("problems") || [];
+    if (!problems.length) return;
+    this.problemAt = (this.problemAt + 1) % problems.length;
+    const problem = problems[this.problemAt];
+    if (problem.node_id && this.store.nodes[problem.node_id]) {
+      this.canvas.centerOn(problem.node_id); // first: a node in a layer enters it, which clears the selection
+      this.select({ nodes: new Set([problem.node_id]), comments: new Set(), wire: null });
+    }
+    this.showMessage(problem.severity, `${SEVERITY_LABEL[problem.severity]}: ${problem.message}`);
+  }
+
   // ---- selection, panels, messages -------------------------------------------------------------------
 
   /** Select nodes, comments, layer boxes (none unless given) or a wire. */
@@ -495,6 +559,7 @@ class Editor {
       h("span", { class: "fl-spacer" }),
       this.progress,
       this.legend,
+      this.problemsButton,
       this.runBadge,
       button("side", "◨", "Panel", "Show or hide the inspector and variables", () => this.toggleSide(), true),
       button("fullsize", "▢", "Full size", "Fill the browser window (Escape leaves)", () => this.toggleFullSize(), true));

@@ -157,6 +157,7 @@ export class Inspector {
       h("div", { class: "fl-muted", "data-testid": "inspector-type" }, `${node.name}${node.category ? ` · ${node.category}` : ""} · ${node.id}`),
       this.capabilities(node),
       h("p", { class: "fl-description", "data-testid": "inspector-description" }, node.description || ""),
+      this.problemsSection(node.id),
       comment,
       defaults.length ? h("div", { class: "fl-panel-subtitle" }, "Inputs") : null,
       defaults,
@@ -177,6 +178,15 @@ export class Inspector {
   refuseDefault(pin, reason) {
     this.refused = { pin: pin.id, reason };
     this.editor.showMessage("error", reason);
+  }
+
+  /** The engine's problems with the node, each with its severity (a warning: the board runs, likely not as meant). */
+  problemsSection(nodeId) {
+    const problems = this.editor.problemsOf(nodeId)?.problems;
+    if (!problems) return null;
+    return h("div", { class: "fl-problems-list" }, problems.map((p) => h("div", {
+      class: "fl-problem", "data-testid": "inspector-problem", "data-severity": p.severity, "data-code": p.code,
+    }, h("strong", {}, p.severity === "error" ? "Error" : "Warning"), ` ${p.message}`)));
   }
 
   /** What the node's type reaches outside the run (network, files, processes, native code), from its catalog entry. */
