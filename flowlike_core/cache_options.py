@@ -3,10 +3,10 @@
     flowlike run board.json --cache-store .flowlike-cache --why   # a second run re-runs only what changed
     flowlike sweep board.json -p alpha=0.1,0.2 --no-cache
 
-`--cache-store STORE` keeps pure nodes' results in a store (a folder or URL), so that later commands, other
-processes and their workers reuse them; `--no-cache` runs every node; without either, `FLOWLIKE_CACHE_PERSIST=1`
-keeps them in the configured store (`--store`, else $FLOWLIKE_STORE), as notebook boards do. This module stays
-light: the cache itself is imported only when a command uses one.
+`--cache-store STORE` keeps pure nodes' results in a store (a folder, URL or storage config file), so that later
+commands, other processes and their workers reuse them; `--no-cache` runs every node; without either,
+`FLOWLIKE_CACHE_PERSIST=1` keeps them in the configured store (`--store`, else $FLOWLIKE_STORE), as notebook boards
+do. This module stays light: the cache itself is imported only when a command uses one.
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ def add_cache_options(parser: argparse.ArgumentParser, default: str, *, why: boo
     what the command does without them."""
     choice = parser.add_mutually_exclusive_group()
     choice.add_argument("--cache-store", metavar="STORE",
-                        help="keep pure nodes' results in this store (a folder or URL): later commands, their runs "
-                             f"and workers on any backend reuse them, and say why a node ran again ({default})")
+                        help="keep pure nodes' results in this store (a folder, URL or config file): later commands, "
+                             f"their runs and workers on any backend reuse them, and say why a node ran again "
+                             f"({default})")
     choice.add_argument("--no-cache", action="store_true",
                         help=f"run every node (also when {ENV_PERSIST}=1 asks for a cache)")
     if why:
@@ -48,7 +49,7 @@ def result_cache(args: argparse.Namespace) -> ResultCache | None:
         from flowlike_core.cache import ResultCache
         from flowlike_core.storage import Storage, StorageConfig
 
-        return ResultCache().persist(Storage(StorageConfig.at(args.cache_store)))
+        return ResultCache().persist(Storage(StorageConfig.load(args.cache_store)))
     if os.environ.get(ENV_PERSIST, "") not in ("", "0"):
         from flowlike_core.cache import ResultCache
 

@@ -65,10 +65,13 @@ class StorageConfig(BaseModel):
         return cls(meta_url=meta or default.meta_url, content_url=content or default.content_url)
 
     @classmethod
-    def load(cls, store: str | None = None) -> StorageConfig:
-        """`store` is a config file or a root URL; without it, the environment, else `~/.flowlike`."""
+    def load(cls, store: str | None = None, **options: Any) -> StorageConfig:
+        """`store` is a config file or a root URL (`options` added to the file's or the root's); without it, the
+        environment, else `~/.flowlike`. Whatever names a store (`--store`, `--cache-store`, `configure`) reads
+        it here."""
         if store is None:
             return cls.from_env() or cls()
-        if store.endswith((".toml", ".json")):
-            return cls.from_file(store)
-        return cls.at(store)
+        if not store.endswith((".toml", ".json")):
+            return cls.at(store, **options)
+        config = cls.from_file(store)
+        return config.model_copy(update={"options": {**config.options, **options}}) if options else config

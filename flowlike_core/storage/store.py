@@ -47,8 +47,9 @@ _lock = threading.Lock()
 
 def configure(root: str | StorageConfig | None = None, *, meta_url: str | None = None,
               content_url: str | None = None, record_runs: bool = True, **options: Any) -> Storage:
-    """Point this process at a store, e.g. `configure("memory://nb")` or `configure("s3://bucket/flowlike",
-    endpoint_url=...)`; with no argument, the environment's or the default one. Returns the Storage.
+    """Point this process at a store, e.g. `configure("memory://nb")`, `configure("s3://bucket/flowlike",
+    endpoint_url=...)` or `configure("flowlike.toml")` (a config file); with no argument, the environment's or the
+    default one. Returns the Storage.
 
     From then on every run of this process (cells, editor, CLI) is kept in the store's run history,
     unless `record_runs=False`."""
@@ -56,7 +57,7 @@ def configure(root: str | StorageConfig | None = None, *, meta_url: str | None =
     if isinstance(root, StorageConfig):
         config = root
     elif root is not None:
-        config = StorageConfig.at(root, **options)
+        config = StorageConfig.load(root, **options)
     elif meta_url or content_url:
         default = StorageConfig()
         config = StorageConfig(meta_url=meta_url or default.meta_url, content_url=content_url or default.content_url,
