@@ -31,6 +31,8 @@ from flowlike_core.board import SUFFIX, Board
 from flowlike_core.errors import BoardError, BoardFileError, FlowLikeError, UnknownNodeError, UnknownVariableError
 from flowlike_core.events import Listener
 from flowlike_core.executor import RunHandle, start_run
+from flowlike_core.interop.api import imported, open_board
+from flowlike_core.interop.report import ImportReport
 from flowlike_core.registry import Registry, default_registry
 from flowlike_core.run import LogLine, NodeTrace, Run, RunEvent, RunStatus
 from flowlike_core.types import to_json_native
@@ -53,12 +55,17 @@ class Refused(Exception):
         self.status = status
 
 
+BOARD_SUFFIXES = (SUFFIX, ".board")
+"""The files served as boards: ours, and Flow-Like's `.board` (read through `open_board`, like every entry point)."""
+
+
 def board_file(root: Path, relative: str) -> Path:
     """The board file `relative` names under `root`, resolved; Refused when it is not one to serve."""
     if "\x00" in relative:
         raise Refused(400, "a board path cannot contain a NUL byte")
-    if not relative.endswith(SUFFIX):
-        raise Refused(404, f"no board file {relative!r} under the server root (board files end in {SUFFIX})")
+    if not relative.endswith(BOARD_SUFFIXES):
+        raise Refused(404, f"no board file {relative!r} under the server root "
+                           f"(board files end in {' or '.join(BOARD_SUFFIXES)})")
     if any(part.startswith(".") for part in Path(relative).parts):
         raise Refused(404, f"no board file {relative!r} under the server root (hidden files are not served)")
     file = (root / relative).resolve()
@@ -67,8 +74,9 @@ def board_file(root: Path, relative: str) -> Path:
     return file
 
 
-def read_board(file: Path, name: str) -> Board:
-    """Load a regular file of at most MAX_BOARD_BYTES; a FIFO or device is refused without blocking on it."""
+def read_board(file: Path, name: str, registry: Registry | None = None) -> tuple[Board, ImportReport]:
+    """Open a regular file of at most MAX_BOARD_BYTES, ours or Flow-Like's (`open_board`, errors naming `name`,
+    its path under the root); a FIFO or device is refused without blocking on it."""
     try:
         fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
@@ -84,10 +92,8 @@ def read_board(file: Path, name: str) -> Board:
         data = handle.read(MAX_BOARD_BYTES + 1)
     if len(data) > MAX_BOARD_BYTES:
         raise Refused(413, f"{name}: over the {MAX_BOARD_BYTES:,} bytes a board may have")
-    try:
-        return Board.from_json(data.decode("utf-8"), name)
-    except UnicodeDecodeError as exc:
-        raise BoardFileError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    board, report = open_board(data, registry, name=name)
+    return (board, report) if imported(report) else (board.read_from(file), report)
 
 
 def record_of(run: Run) -> dict[str, Any]:
@@ -237,7 +243,7 @@ class RunManager:
             return cached[1]
         file = board_file(self.root, relative)
         try:
-            board = read_board(file, relative)
+            board, _ = read_board(file, relative, self.registry)
         except BoardFileError as exc:
             raise Refused(422, str(exc)) from None
         if version is not None:

@@ -53,31 +53,33 @@ def imported(report: ImportReport) -> bool:
     return report.format != OWN_FORMAT
 
 
-def open_board(source: str | os.PathLike[str] | bytes, registry: Registry | None = None
+def open_board(source: str | os.PathLike[str] | bytes, registry: Registry | None = None, *, name: str = "<bytes>"
                ) -> tuple[Board, ImportReport]:
-    """The one way to open a board a user gives, whichever form it is in: our own `.board.json` (`Board.load`, so
-    `save()` writes back to it), else Flow-Like's (a `.board`, its board JSON, an editor export, clipboard JSON),
-    or the bytes of one. Entry points show the report where they show messages when `imported(report)`.
+    """The one way to open a board a user gives, whichever form it is in: our own `.board.json` (a file read this
+    way is `Board.load`'s, so `save()` writes back to it), else Flow-Like's (a `.board`, its board JSON, an editor
+    export, clipboard JSON), or the bytes of one (`name` is what errors and the report call them: a server gives
+    the file's path under its root). Entry points show the report where they show messages when `imported(report)`.
 
     A file that is neither raises a `BoardFileError` naming it: our loader's when it is JSON (it says what a board
     needs), else the Flow-Like reader's (a damaged `.board`); an app manifest says to give one of its boards."""
-    ours: BoardFileError | None = None
-    if isinstance(source, bytes):
-        data, name = source, "<bytes>"
-    else:
+    if not isinstance(source, bytes):
         name = os.fspath(source)
-        try:
-            return _own(Board.load(source), name)
-        except BoardFileError as failure:
-            ours = failure
-        data = read_bounded(source, "board file")
+    data = source if isinstance(source, bytes) else read_bounded(source, "board file")
+    try:
+        board = Board.from_json(data.decode("utf-8"), name)
+    except UnicodeDecodeError as exc:
+        ours = BoardFileError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})")
+    except BoardFileError as failure:
+        ours = failure
+    else:
+        return _own(board if isinstance(source, bytes) else board.read_from(source), name)
     try:
         document = read_document(data, name)
     except BoardFileError:
-        if ours is not None and data.lstrip()[:1] in (b"{", b"["):
+        if data.lstrip()[:1] in (b"{", b"["):
             raise ours from None
         raise
-    if document.kind == "flowlike-nb" and ours is not None:
+    if document.kind == "flowlike-nb":
         raise ours
     if document.kind == "app":
         raise BoardFileError(f"{name}: an app manifest listing {len(document.board_ids)} board(s), not a board; "

@@ -1,15 +1,17 @@
 """The `flowlike_nb` jupyter_server extension: the catalog and the boards under the server root, as JSON.
 
     GET /flowlike/catalog              {"nodes": [catalog entries]}   (?q=text filters)
-    GET /flowlike/boards               {"boards": [{"path", "name", "nodes", "wires"}]}
-    GET /flowlike/boards/<path>        the board document
+    GET /flowlike/boards               {"boards": [{"path", "name", "nodes", "wires"}]}   (a Flow-Like file:
+                                       also "format" and "placeholders", what its import found)
+    GET /flowlike/boards/<path>        the board document (a Flow-Like file's as imported)
     POST /flowlike/runs                start a run of a board under the root (?wait=1: answer with its record)
     GET /flowlike/runs/<id>            a run's record, secrets redacted
     GET /flowlike/runs/<id>/events     its events as server-sent events
     DELETE /flowlike/runs/<id>         cancel it
 
-The run API is `flowlike serve`'s (see flowlike_core/serve.py), on the same `RunManager`, behind Jupyter's own
-authentication (token or login) like every Jupyter endpoint.
+Boards are our `.board.json` files and Flow-Like's `.board` files, each opened by `open_board` as every entry
+point opens them. The run API is `flowlike serve`'s (see flowlike_core/serve.py), on the same `RunManager`,
+behind Jupyter's own authentication (token or login) like every Jupyter endpoint.
 
 Only regular files inside the server root are served: no symlinks that lead out of it, no hidden files or
 folders, no FIFOs or devices (opening one would block), nothing over `MAX_BOARD_BYTES`. Files are read in
@@ -33,10 +35,11 @@ import tornado.web
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 
-from flowlike_core.board import SUFFIX
 from flowlike_core.errors import BoardFileError
+from flowlike_core.interop.api import imported
 from flowlike_core.registry import default_registry
 from flowlike_core.service import (
+    BOARD_SUFFIXES,
     MAX_BOARD_BYTES,
     Refused,
     RunManager,
@@ -50,15 +53,16 @@ from flowlike_core.service import (
 
 __all__ = ["MAX_BOARD_BYTES", "Refused", "board_file", "listing", "load_server_extension", "read_board"]
 
+
 def board_files(root: Path) -> list[Path]:
-    """Regular board files under `root`: hidden folders are not entered, symlinks out of the root and
-    special files (FIFOs, devices) are left out."""
+    """Regular board files (ours and Flow-Like's) under `root`: hidden folders are not entered, symlinks out of
+    the root and special files (FIFOs, devices) are left out."""
     found = []
     for folder, dirs, files in os.walk(root, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in files:
             file = Path(folder) / name
-            if name.endswith(SUFFIX) and not name.startswith(".") and file.resolve().is_relative_to(root):
+            if name.endswith(BOARD_SUFFIXES) and not name.startswith(".") and file.resolve().is_relative_to(root):
                 try:
                     if stat.S_ISREG(file.stat().st_mode):
                         found.append(file)
@@ -68,16 +72,20 @@ def board_files(root: Path) -> list[Path]:
 
 
 def summary(root: Path, file: Path) -> dict[str, Any]:
-    """One listing entry: name and size of the board, or why it cannot be read."""
+    """One listing entry: name and size of the board (of a Flow-Like file: its format and placeholders too), or
+    why it cannot be read."""
     relative = file.relative_to(root).as_posix()
     entry: dict[str, Any] = {"path": relative}
     try:
-        board = read_board(board_file(root, relative), relative)
+        board, report = read_board(board_file(root, relative), relative)
     except (Refused, BoardFileError) as exc:
         return {**entry, "error": str(exc)}
     except Exception as exc:  # noqa: BLE001 - one unreadable board must not fail the whole listing
         return {**entry, "error": f"{relative}: cannot be read ({type(exc).__name__}: {exc})"}
-    return {**entry, "name": board.name, "nodes": len(board.nodes), "wires": len(board.connections)}
+    entry |= {"name": board.name, "nodes": len(board.nodes), "wires": len(board.connections)}
+    if imported(report):
+        entry |= {"format": report.format, "placeholders": len(report.placeholders)}
+    return entry
 
 
 def listing(root: Path) -> list[dict[str, Any]]:
@@ -114,7 +122,7 @@ class BoardsHandler(_Handler):
             self.reply({"boards": await asyncio.to_thread(listing, root)})
             return
         try:
-            board = await asyncio.to_thread(lambda: read_board(board_file(root, path), path))
+            board, _ = await asyncio.to_thread(lambda: read_board(board_file(root, path), path))
         except Refused as exc:
             raise tornado.web.HTTPError(exc.status, str(exc)) from exc
         except BoardFileError as exc:

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flowlike_files import flowlike_board
 
 import flowlike_nb as fnb
 
@@ -57,6 +58,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with (root / "huge.board.json").open("wb") as huge:
         huge.truncate(21 * 1024 * 1024)  # sparse: over the limit without filling the disk
     (root / "latin1.board.json").write_bytes(b'{"name": "caf\xe9"}')
+    (root / "flow").mkdir()
+    flowlike_board(root / "flow")  # Flow-Like's own .board: counter.board
+    (root / "damaged.board").write_bytes(b"\xff\xff\x00\x00garbage-bytes")
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_DATA_DIR": str(home / "data"),
            "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "IPYTHONDIR": str(home / "ipython"),
            "JUPYTER_CONFIG_PATH": str(CONFIG.parent.parent)}
@@ -136,8 +140,28 @@ def test_listing_names_only_regular_visible_files_inside_the_root(server: str) -
     ("/flowlike/boards/bad%00name.board.json", 400), ("/flowlike/boards/pipe.board.json", 415),
     ("/flowlike/boards/huge.board.json", 413), ("/flowlike/boards/latin1.board.json", 422),
     ("/flowlike/boards/broken.board.json", 422), ("/flowlike/boards/missing.board.json", 404),
+    ("/flowlike/boards/damaged.board", 422), ("/flowlike/boards/flow/counter.json", 404),
 ])
 def test_refusals_are_json_4xx(server: str, path: str, status: int) -> None:
     code, body = status_of(server, path)
     assert (code, bool(body.get("message"))) == (status, True), body
     assert "outside" not in json.dumps(body), "nothing about files outside the root"
+
+
+def test_flowlike_board_files_are_listed_served_and_run_as_every_entry_point_opens_them(server: str) -> None:
+    listing = {b["path"]: b for b in get(server, "/flowlike/boards")["boards"]}
+    assert listing["flow/counter.board"] == {"path": "flow/counter.board", "name": "counter", "nodes": 4, "wires": 2,
+                                             "format": ".board, current pin layout", "placeholders": 1}
+    assert listing["damaged.board"]["error"].startswith("damaged.board: not a Flow-Like file")
+    assert listing["boards/served.board.json"]["nodes"] == 2, "one unreadable file does not fail the listing"
+    assert "flow/counter.json" not in listing, "only board files are listed"
+    document = get(server, "/flowlike/boards/flow/counter.board")
+    assert document["name"] == "counter" and len(document["nodes"]) == 4
+    code, body = status_of(server, "/flowlike/boards/damaged.board")
+    assert code == 422 and body["message"].startswith("damaged.board: not a Flow-Like file"), body
+    request = urllib.request.Request(
+        server + "/flowlike/runs?wait=1", method="POST", headers={"Authorization": f"token {TOKEN}"},
+        data=json.dumps({"board": "flow/counter.board", "start": "start", "variables": {"n": 5}}).encode())
+    with urllib.request.urlopen(request, timeout=60) as response:
+        record = json.loads(response.read())
+    assert (record["status"], record["result"]) == ("Success", 5)

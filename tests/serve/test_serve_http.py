@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
+from flowlike_files import flowlike_board
 from serve_boards import SECRET, Served
 
 
@@ -139,3 +140,15 @@ def test_runs_over_http_land_in_the_run_history(served: Served) -> None:
                             capture_output=True, text=True, timeout=120, check=True)
     kept = {record["id"]: record for record in json.loads(listed.stdout)}
     assert kept[run_id]["result"] == 102
+
+
+def test_a_flowlike_board_file_runs_and_one_that_cannot_be_read_is_named(served: Served) -> None:
+    folder = served.root / "flowlike"
+    folder.mkdir()
+    flowlike_board(folder)
+    answer = post(served, {"board": "flowlike/counter.board", "start": "start", "variables": {"n": 9}})
+    assert answer.status_code == 200 and (answer.json()["status"], answer.json()["result"]) == ("Success", 9)
+    (folder / "damaged.board").write_bytes(b"\xff\xff\x00\x00garbage-bytes")
+    answer = post(served, {"board": "flowlike/damaged.board"})
+    assert answer.status_code == 422
+    assert answer.json()["error"].startswith("flowlike/damaged.board: not a Flow-Like file"), answer.json()
