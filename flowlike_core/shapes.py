@@ -172,11 +172,12 @@ def _to_models(container: type, model: type[BaseModel], node: str, pin: str) -> 
 
 def _explained(exc: ValidationError, model: type[BaseModel], node: str, pin: str, value: Any) -> str:
     """The validation error in one line: which node, which input, which fields and why."""
+    article = "an" if model.__name__[:1] in "AEIOU" else "a"
     if not isinstance(value, dict | BaseModel):
-        return f"node {node}: input {pin!r} needs a {model.__name__} struct, got {type(value).__name__}"
+        return f"node {node}: input {pin!r} needs {article} {model.__name__} struct, got {type(value).__name__}"
     if not value:
-        return (f"node {node}: input {pin!r} got an empty struct where it needs a {model.__name__}: wire a node "
-                f"that makes one, or set its fields")
+        return (f"node {node}: input {pin!r} got an empty struct where it needs {article} {model.__name__}: wire a "
+                f"node that makes one, or set its fields")
     problems = "; ".join(f"field {'.'.join(map(str, error['loc'])) or '(whole)'!r}: {error['msg']}"
                          for error in exc.errors()[:5])
     more = f" (and {exc.error_count() - 5} more)" if exc.error_count() > 5 else ""

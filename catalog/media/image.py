@@ -146,7 +146,12 @@ def encode(image: Any, format: str, quality: int = 95) -> bytes:
             if image.mode == colour:
                 raise
             return _saved(image.convert(colour), format, quality)
-    except (KeyError, ValueError, OSError) as exc:
+    except KeyError:
+        from PIL import Image
+
+        raise ValueError(f"cannot write the image as {format}: Pillow writes no such format (it writes "
+                         f"{', '.join(sorted(Image.SAVE))})") from None
+    except (ValueError, OSError) as exc:
         raise ValueError(f"cannot write the image as {format}: {exc}") from None
 
 

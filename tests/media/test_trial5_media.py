@@ -94,3 +94,14 @@ def test_a_depth_map_converted_to_luma_keeps_its_shades(board, tmp_path) -> None
     written(board, source(tmp_path, "depth16"), tmp_path / "out.png", "PNG", ("convert_image", {"pixel_type": "Luma"}))
     with Image.open(tmp_path / "out.png") as image:
         assert image.mode == "L" and image.getpixel((5, 5)) == EIGHT_BIT["depth16"]
+
+
+def test_write_image_without_an_image_or_with_an_unknown_format_says_so(board, tmp_path) -> None:
+    from flowlike_core.errors import NodeFailed
+
+    with pytest.raises(NodeFailed, match=r"input 'image_in' got an empty struct where it needs an ImageRef: "):
+        board.one("write_image", path=str(tmp_path / "x.png"))
+    with pytest.raises(NodeFailed, match=r"cannot write the image as HEIC: Pillow writes no such format \(it writes "
+                                         r".*\bJPEG\b.*\bPNG\b.*\)$"):
+        written(board.fresh(), source(tmp_path, "rgba"), tmp_path / "x.heic", "HEIC")
+    assert not (tmp_path / "x.heic").exists()
