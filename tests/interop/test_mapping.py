@@ -179,3 +179,28 @@ def test_an_imported_board_runs_with_its_variables(registry):
     assert run.status.value == "Success", run.error
     assert "hello from Flow-Like" in [line.message for line in run.logs()]
     assert not report.of("wire-dropped") and not report.placeholders
+
+
+def test_flowlikes_byte_arrays_keep_their_type_default_and_wires(registry, tmp_path):
+    """Flow-Like's file bytes are Array<Byte> as ours are: the default writes, the wire holds, no disagreement."""
+    start_out, write_in, write_out = (exec_pin("so", "exec_out", "Output"), exec_pin("wi", "exec_in", "Input"),
+                                      exec_pin("wo", "exec_out", "Output"))
+    copy_in = exec_pin("ci", "exec_in", "Input")
+    path = fl_pin("wp", "path", data_type="Struct", default={"path": str(tmp_path / "hi.bin")}, index=1)
+    content = fl_pin("wc", "content", data_type="Byte", value_type="Array", default=[104, 105], index=2)
+    as_bytes = fl_pin("tb", "bytes", "Output", data_type="Byte", value_type="Array")
+    copied = fl_pin("cc", "content", data_type="Byte", value_type="Array", index=2)
+    link(start_out, write_in)
+    link(write_out, copy_in)
+    link(as_bytes, copied)
+    nodes = [fl_node("s", "events_simple", [start_out]), fl_node("w", "write_bytes", [write_in, path, content,
+                                                                                      write_out]),
+             fl_node("t", "val_to_bytes", [fl_pin("tv", "value", data_type="Generic", default=[1]), as_bytes]),
+             fl_node("c", "write_bytes", [copy_in, copied, fl_pin("cp", "path", data_type="Struct", index=1,
+                                                                  default={"path": str(tmp_path / "v.json")})])]
+    board, report = load(fl_board(*nodes), registry)
+    assert not report.of("type-kept") and not report.of("default-dropped") and not report.of("wire-dropped")
+    run = board.run(registry=registry)
+    assert run.status.value == "Success", run.error
+    assert (tmp_path / "hi.bin").read_bytes() == b"hi"
+    assert json.loads((tmp_path / "v.json").read_text()) == [1]
