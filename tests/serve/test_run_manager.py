@@ -4,12 +4,14 @@ checked again (a symlink re-pointed out of the root is refused)."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from pathlib import Path
 
 import pytest
 from serve_boards import make_boards
 
+from flowlike_core import Board
 from flowlike_core.service import Refused, RunManager
 
 
@@ -40,3 +42,13 @@ def test_a_changed_file_is_read_again_and_a_repointed_symlink_is_checked(tmp_pat
     with pytest.raises(Refused, match="no board file 'link.board.json'") as refused:
         runs.board("link.board.json")
     assert refused.value.status == 404
+
+
+def test_a_served_board_file_without_an_id_is_the_board_the_cli_loads(tmp_path: Path) -> None:
+    """Its runs join the CLI's in one run history: both derive the id from the file's path."""
+    make_boards(tmp_path)
+    echo = tmp_path / "hooks" / "echo.board.json"
+    document = json.loads(echo.read_text())
+    del document["id"]
+    echo.write_text(json.dumps(document))
+    assert RunManager(tmp_path).board("hooks/echo.board.json").id == Board.load(echo).id
