@@ -8,7 +8,16 @@ from pathlib import Path
 from typing import Annotated
 
 from flowlike_catalog.content import App, Location, read_bytes, write_bytes
-from flowlike_catalog.media.image import MEDIA_TYPES, ImageIn, ImageRef, encode, image_of, keep_image, open_image
+from flowlike_catalog.media.image import (
+    MEDIA_TYPES,
+    ImageIn,
+    ImageRef,
+    encode,
+    format_named,
+    image_of,
+    keep_image,
+    open_image,
+)
 
 from flowlike_core import Context, Pin, node
 from flowlike_core.storage import BlobRef
@@ -16,8 +25,11 @@ from flowlike_core.storage import BlobRef
 CATEGORY = "Image/Content"
 ApplyExif = Annotated[bool, Pin("Apply EXIF", description="Turn the image as its EXIF orientation says")]
 ImageOut = Annotated[ImageRef, Pin("Image", name="image_out")]
-Format = Annotated[str, Pin(valid_values=("PNG", "JPEG", "WEBP", "BMP", "GIF", "TIFF"))]
-EXTENSIONS = {"PNG": ".png", "JPEG": ".jpeg", "WEBP": ".webp", "BMP": ".bmp", "GIF": ".gif", "TIFF": ".tiff"}
+Format = Annotated[str, Pin(valid_values=("JPEG", "PNG", "TIFF", "WebP", "AVIF", "BMP", "GIF", "ICO", "PNM", "QOI",
+                                           "TGA"))]
+"""Flow-Like's image types Pillow writes (not its Farbfeld and HDR), and GIF; any case, JPG and TIF do too."""
+EXTENSIONS = {"PNG": ".png", "JPEG": ".jpeg", "WEBP": ".webp", "BMP": ".bmp", "GIF": ".gif", "TIFF": ".tiff",
+              "AVIF": ".avif", "ICO": ".ico", "PPM": ".pnm", "QOI": ".qoi", "TGA": ".tga"}
 """The extension a file written in a format gets when its path names another (Flow-Like's; other formats Pillow
 writes, Pillow's first)."""
 
@@ -89,7 +101,7 @@ def write_image(ctx: Context, image_in: ImageIn = None, path: Location = "", typ
     """Writes the image in a format (JPEG quality 1-100) to a path, or to the content store. The file gets the
     format's extension (JPEG asked for `out.png` writes `out.jpeg`, as Flow-Like does); one that already names it
     (`.jpg`, `.tif`) stays."""
-    kind = type.upper().replace("JPG", "JPEG")
+    kind = format_named(type)
     data = encode(image_of(ctx, image_in), kind, quality)
     if isinstance(path, str | Path) and str(path):
         path = path_for_format(ctx, path, kind)

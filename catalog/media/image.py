@@ -129,11 +129,21 @@ def has_alpha(image: Any) -> bool:
     return "A" in image.mode or "transparency" in image.info
 
 
+FORMAT_ALIASES = {"JPG": "JPEG", "TIF": "TIFF", "PNM": "PPM"}
+
+
+def format_named(text: str) -> str:
+    """Pillow's name of the image format a pin names in any case (Flow-Like's WebP is WEBP, its PNM Pillow's
+    PPM)."""
+    name = text.upper()
+    return FORMAT_ALIASES.get(name, name)
+
+
 def encode(image: Any, format: str, quality: int = 95) -> bytes:
     """Image bytes in a format (PNG, JPEG, WEBP, BMP, GIF, TIFF...). A pixel mode the format does not hold is
     converted: deep pixels to 8 bits (`eight_bit`; PNG keeps 16-bit grey, TIFF every depth), then to RGB, or RGBA
     for an image with transparency (JPEG drops it)."""
-    format = format.upper().replace("JPG", "JPEG")
+    format = format_named(format)
     if image.mode in DEEP_MODES and format != "TIFF" and not (format == "PNG" and image.mode == "I;16"):
         image = eight_bit(image)
     if format == "JPEG" and image.mode not in ("RGB", "L", "CMYK", "1"):
@@ -157,7 +167,9 @@ def encode(image: Any, format: str, quality: int = 95) -> bytes:
 
 def _saved(image: Any, format: str, quality: int) -> bytes:
     out = io.BytesIO()
-    image.save(out, format, quality=quality)
+    # an icon of the image's own size (up to ICO's 256), not Pillow's set of smaller ones
+    sizes = {"sizes": [(min(image.width, 256), min(image.height, 256))]} if format == "ICO" else {}
+    image.save(out, format, quality=quality, **sizes)
     return out.getvalue()
 
 

@@ -25,7 +25,7 @@ PIXEL_TYPES = {"Luma": "L", "LumaA": "LA", "Rgb": "RGB", "Rgba": "RGBA", "L": "L
                "RGBA": "RGBA", "CMYK": "CMYK", "1": "1"}
 FILTERS = {"Nearest": "NEAREST", "Triangle": "BILINEAR", "CatmullRom": "BICUBIC", "Gaussian": "BOX",
            "Lanczos3": "LANCZOS"}
-MODES = ("keep_aspect", "exact", "fill")
+MODES = ("keep_aspect", "exact", "to_fill")
 
 
 class Resized(NamedTuple):
@@ -82,7 +82,7 @@ def crop_image(ctx: Context, image_in: ImageIn = None, bbox: Annotated[BoundingB
 
 
 def target_size(width: int, height: int, mode: str, wanted_w: int, wanted_h: int) -> tuple[int, int]:
-    """The size a resize makes: exact and fill take the wanted size; keep_aspect fits inside it."""
+    """The size a resize makes: exact and to_fill take the wanted size; keep_aspect fits inside it."""
     if mode not in MODES:
         raise ValueError(f"unknown resize mode {mode!r}: use one of {', '.join(MODES)}")
     if wanted_w < 1 or wanted_h < 1:
@@ -97,7 +97,7 @@ def target_size(width: int, height: int, mode: str, wanted_w: int, wanted_h: int
 @node(exec_pins=True)
 def resize_image(ctx: Context, image_in: ImageIn = None, use_ref: UseRef = True,
                  mode: Annotated[str, Pin(valid_values=MODES, description=(
-                     "keep_aspect: fit inside the size; exact: stretch; fill: cover the size, crop the rest"))
+                     "keep_aspect: fit inside the size; exact: stretch; to_fill: cover the size, crop the rest"))
                  ] = "keep_aspect",
                  filter: Annotated[str, Pin(valid_values=tuple(FILTERS))] = "Lanczos3",
                  width_in: Annotated[int, Pin("Width")] = 512,
@@ -107,10 +107,11 @@ def resize_image(ctx: Context, image_in: ImageIn = None, use_ref: UseRef = True,
 
     if filter not in FILTERS:
         raise ValueError(f"unknown filter {filter!r}: use one of {', '.join(FILTERS)}")
+    mode = "to_fill" if mode == "fill" else mode  # (its name before it took Flow-Like's, in saved boards)
     image = image_of(ctx, image_in)
     size = target_size(image.width, image.height, mode, width_in, height_in)
     resample = getattr(Image.Resampling, FILTERS[filter])
-    result = ImageOps.fit(image, size, resample) if mode == "fill" else image.resize(size, resample)
+    result = ImageOps.fit(image, size, resample) if mode == "to_fill" else image.resize(size, resample)
     return Resized(changed(ctx, image_in, result, use_ref), result.width, result.height)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 from typing import Annotated
 
-from flowlike_catalog.media.image import MEDIA_TYPES, ImageIn, encode, image_of
+from flowlike_catalog.media.image import MEDIA_TYPES, ImageIn, encode, format_named, image_of
 
 from flowlike_core import Context, Pin, node
 
@@ -16,6 +16,6 @@ CATEGORY = "Web/Camera"
 def image_write_dataurl(ctx: Context, image: ImageIn = None, format: Annotated[str, Pin(
         valid_values=("png", "jpeg", "webp"))] = "png") -> Annotated[str, Pin(name="url")]:
     """The image encoded as a `data:image/...;base64,` URL."""
-    kind = format.upper().replace("JPG", "JPEG")
+    kind = format_named(format)
     data = encode(image_of(ctx, image), kind)
     return f"data:{MEDIA_TYPES.get(kind, 'image/png')};base64,{base64.b64encode(data).decode('ascii')}"

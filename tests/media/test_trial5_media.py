@@ -105,3 +105,23 @@ def test_write_image_without_an_image_or_with_an_unknown_format_says_so(board, t
                                          r".*\bJPEG\b.*\bPNG\b.*\)$"):
         written(board.fresh(), source(tmp_path, "rgba"), tmp_path / "x.heic", "HEIC")
     assert not (tmp_path / "x.heic").exists()
+
+
+def test_resize_to_fill_as_flow_like_names_it(board, tmp_path) -> None:
+    """Flow-Like's modes are keep_aspect, exact and to_fill (boards saved here before said fill)."""
+    for mode in ("to_fill", "fill"):
+        written(board.fresh(), source(tmp_path, "rgba"), tmp_path / f"{mode}.png", "PNG",
+                ("resize_image", {"mode": mode, "width_in": 10, "height_in": 30}))
+        with Image.open(tmp_path / f"{mode}.png") as image:
+            assert image.size == (10, 30)
+    assert "to_fill" in board.registry.get("resize_image").create().pin("mode").options.valid_values
+
+
+@pytest.mark.parametrize(("kind", "extension", "format"), [
+    ("WebP", ".webp", "WEBP"), ("AVIF", ".avif", "AVIF"), ("ICO", ".ico", "ICO"), ("PNM", ".pnm", "PPM"),
+    ("QOI", ".qoi", "QOI"), ("TGA", ".tga", "TGA")])
+def test_flow_likes_image_types_write_their_files(board, tmp_path, kind, extension, format) -> None:
+    written(board, source(tmp_path, "rgba"), tmp_path / "out.png", kind)
+    with Image.open(tmp_path / f"out{extension}") as image:
+        assert image.format == format and image.size == (64, 48)
+    assert kind in board.registry.get("write_image").create().pin("type").options.valid_values
