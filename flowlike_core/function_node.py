@@ -8,7 +8,8 @@
 Parameters become input pins (their Python default the pin default; no default makes the pin required),
 the return annotation the outputs (a NamedTuple or dataclass for several, `Annotated[T, Pin(name=...)]` to
 name a single one, `None` for none), the docstring the description, the function name the key. `Pin`
-carries what a type hint cannot say. `*name` is a variadic group (Flow-Like's repeated pin names), and a
+carries what a type hint cannot say. `*name` is a variadic group (Flow-Like's repeated pin names), `**name` takes
+the pins of any name a node carries (`NodeType.keyed_input`: one per key, as Flow-Like's per placeholder), and a
 `TypeVar` hint binds pins to one type variable (Generic pins that take the type of what is wired); a
 parameter typed `Context` receives the run's context (logs, progress, variables) instead of a pin.
 Decorating only defines the type: a `Pack` or a registry decides where it is used.
@@ -143,22 +144,24 @@ class _Inputs:
     """The parameter that receives the run's `Context` (logs, progress, state), if any."""
     shapes: dict[str, type]
     """The Struct shape (`dict` or a pydantic model) of the keyword inputs that declare one, by pin name."""
+    keyed: PinSpec | None
+    """What the pins the `**name` parameter takes are like, if there is one."""
 
 
 def _inputs(fn: Callable[..., Any], hints: dict[str, Any], where: str) -> _Inputs:
     specs: list[PinSpec] = []
     keywords: list[tuple[str, str]] = []
     shapes: dict[str, type] = {}
-    variadic = context = None
+    variadic = context = keyed = None
     for param in inspect.signature(fn).parameters.values():
         if hints.get(param.name) is Context:
             context = param.name
             continue
-        if param.kind is param.VAR_KEYWORD:
-            raise TypeError(f"{where}: **{param.name} cannot become pins")
         default = _UNSET if param.default is param.empty else param.default
         spec = _spec(param.name, PinDirection.INPUT, hints.get(param.name, Any), default, where)
-        if param.kind is param.VAR_POSITIONAL:
+        if param.kind is param.VAR_KEYWORD:
+            keyed = spec
+        elif param.kind is param.VAR_POSITIONAL:
             specs += [dataclasses.replace(spec, options=None)] * _split(hints.get(param.name, Any))[1].count
             variadic = spec.name
         elif param.kind is param.POSITIONAL_ONLY:
@@ -169,7 +172,7 @@ def _inputs(fn: Callable[..., Any], hints: dict[str, Any], where: str) -> _Input
             shape = input_shape(hints.get(param.name))
             if shape is not None:
                 shapes[spec.name] = shape
-    return _Inputs(tuple(specs), tuple(keywords), variadic, context, shapes)
+    return _Inputs(tuple(specs), tuple(keywords), variadic, context, shapes, keyed)
 
 
 def _outputs(returns: Any, where: str) -> tuple[tuple[PinSpec, ...], tuple[str, ...] | None]:
@@ -202,7 +205,7 @@ class FunctionNode(NodeType):
         """`run` without a dict of arguments per call (`flowlike_core.specialize`), for the plain case: an exec node
         with keyword inputs and plain outputs. Anything else keeps `run`."""
         if self.variadic is not None or self.context is not None or type(self)._call is not FunctionNode._call \
-                or not plan.plain_outputs or plan.is_async:
+                or plan.keyed_inputs or not plan.plain_outputs or plan.is_async:
             return self.run
         return function_run(plan, self.func, self.keywords, self.outputs, self.fields, self.exec_pins)
 
@@ -218,6 +221,8 @@ class FunctionNode(NodeType):
         arguments = {}
         for parameter, pin in self.keywords:
             arguments[parameter] = read(pin)
+        for pin in ctx._plan.keyed_inputs:
+            arguments[pin] = read(pin)
         if self.context is not None:
             arguments[self.context] = ctx
         if self.variadic is None:
@@ -299,6 +304,7 @@ def node(
             "exec_pins": exec_pins,
             "keywords": inputs.keywords,
             "variadic": inputs.variadic,
+            "keyed_input": inputs.keyed,
             "context": inputs.context,
             "fields": fields,
             "outputs": tuple(spec.name for spec in outputs),

@@ -13,6 +13,7 @@ Simple nodes are typed functions instead (`flowlike_core.function_node.node`).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 from collections.abc import Awaitable, Callable
@@ -48,6 +49,10 @@ class PinSpec:
     schema: dict[str, Any] | None = None
     options: PinOptions | None = None
     generic: str | None = None
+
+    def keyed(self, key: str) -> PinSpec:
+        """This pin as the pin of one key (`NodeType.keyed_input`): named and titled by the key."""
+        return dataclasses.replace(self, name=key, friendly_name=key)
 
     def to_pin(self, index: int, default: Any = None) -> Pin:
         value = self.default if default is None else default
@@ -148,6 +153,10 @@ class NodeType:
     True on an exec node: it is idempotent. A pack module's `CACHEABLE` is the default."""
     pack_version: ClassVar[str] = ""
     """Set by the registry: the version of the pack the type came from (a new one invalidates cached results)."""
+    keyed_input: ClassVar[PinSpec | None] = None
+    """What its nodes' input pins of any name are like: pins a node carries besides the declared ones, one per key
+    (Flow-Like's pins per placeholder of Format String). `@node` sets it from a `**name` parameter, which receives
+    them; `create(key=value)` makes one, and a Flow-Like board brings its own."""
     input_shapes: ClassVar[dict[str, type]] = {}
     """Inputs whose type hint declares a Struct shape (`dict` or a pydantic model), by pin name: the run delivers
     them in that shape (`flowlike_core.shapes`). Set from `run`'s keyword hints, or by `@node`."""
@@ -195,11 +204,14 @@ class NodeType:
     @classmethod
     def create(cls, *, node_id: str | None = None, coordinates: tuple[float, float, float] = (0, 0, 0),
                friendly_name: str | None = None, **defaults: Any) -> Node:
-        """A new board Node of this type; keyword arguments set input pin defaults by pin name."""
+        """A new board Node of this type; keyword arguments set input pin defaults by pin name (other names make pins
+        of those keys, for a type with a `keyed_input`; a default of None leaves one to be wired)."""
         specs = cls.pin_specs()
         inputs = {s.name for s in specs if s.direction is PinDirection.INPUT and s.data_type is not DataType.EXECUTION}
         unknown = set(defaults) - inputs
-        if unknown:
+        if unknown and cls.keyed_input is not None:
+            specs += tuple(cls.keyed_input.keyed(key) for key in defaults if key in unknown)
+        elif unknown:
             from flowlike_core.errors import UnknownPinError
 
             raise UnknownPinError(
@@ -242,6 +254,7 @@ class NodeType:
             "event": cls.is_event,
             "capabilities": sorted(c.value for c in cls.capabilities),
             "pins": [spec.describe() for spec in cls.pin_specs()],
+            **({"keyed_input": cls.keyed_input.describe()} if cls.keyed_input is not None else {}),
         }
 
 

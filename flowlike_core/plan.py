@@ -90,6 +90,8 @@ class NodePlan:
     secret_outputs: frozenset[str] = frozenset()
     """Outputs wired into a sensitive input or into a node that sets a secret variable: their values are secret as
     soon as they are set (a node that logs one before the value reaches its destination shows the mask)."""
+    keyed_inputs: tuple[str, ...] = ()
+    """The inputs this node carries besides those its type declares, one per key (`NodeType.keyed_input`)."""
     shapers: dict[str, Shaper] = field(default_factory=dict)
     """Inputs whose value may arrive in the other Struct shape than the node declared, by name: what turns it
     into that shape (`ctx.get_shaped_input`; `flowlike_core.shapes`)."""
@@ -168,6 +170,7 @@ def compile_plan(board: Board, registry: Registry) -> Plan:
                 elif marked:
                     sensitive_values.append(pin.default_value)
         impl = impls[node_id]
+        keyed = _keyed_inputs(type(impl), inputs)
         _add_gained_pins(type(impl), node, inputs, outputs)
         pure_sources = list(dict.fromkeys(s.node_id for group in inputs.values() for s in group if s.kind == PURE))
         nodes[node_id] = NodePlan(
@@ -175,6 +178,7 @@ def compile_plan(board: Board, registry: Registry) -> Plan:
             error_wired=bool(exec_next.get(ERROR_EXEC)), is_async=inspect.iscoroutinefunction(impl.run),
             index=index, exec_branches=exec_branches, exec_inputs=exec_inputs, wired_inputs=wired_inputs,
             pure_sources=pure_sources, node_id=node_id, node_name=node.name, ident=(node_id, node.name),
+            keyed_inputs=keyed,
         )
         if type(impl).input_shapes:
             nodes[node_id].shapers = _shapers(board, node, type(impl).input_shapes, into)
@@ -229,6 +233,14 @@ def _shapers(board: Board, node: Node, shapes: dict[str, type], into: dict) -> d
         if shaper is not None:
             found[name] = shaper
     return found
+
+
+def _keyed_inputs(node_type: type[NodeType], inputs: dict[str, list[Source]]) -> tuple[str, ...]:
+    """The node's inputs of keys (pins its type does not declare), for a type that takes them."""
+    if node_type.keyed_input is None:
+        return ()
+    declared = {spec.name for spec in node_type.pin_specs() if spec.direction is PinDirection.INPUT}
+    return tuple(name for name in inputs if name not in declared)
 
 
 def _add_gained_pins(node_type: type[NodeType], node: Node, inputs: dict[str, list[Source]],

@@ -62,10 +62,12 @@ def string_concat(*string: Annotated[str, Pin(default="")]) -> str:
 
 
 @node(friendly_name="Format String")
-def string_format(format_string: Annotated[str, Pin("Template")] = "", values: dict[str, T] = None) -> Annotated[
-        str, Pin("Text", name="formatted_string")]:
-    """Fills `{name}` placeholders of the template from a map of values; `{{` and `}}` are literal braces."""
-    return render(format_string, values)
+def string_format(format_string: Annotated[str, Pin("Template")] = "", values: dict[str, T] = None,
+                  **placeholders: Annotated[Any, Pin(description="The value of the placeholder of this name")]
+                  ) -> Annotated[str, Pin("Text", name="formatted_string")]:
+    """Fills `{name}` placeholders of the template from the pin of that name (one pin per placeholder, as in
+    Flow-Like) or else from the map of values; `{{` and `}}` are literal braces."""
+    return render(format_string, {**values, **placeholders})
 
 
 @node(friendly_name="Split String")

@@ -237,8 +237,14 @@ def _map_node(fl_node: dict[str, Any], registry: Registry, text: Callable[[str |
                 kept.add(pin.id)
             else:
                 dropped.append(_drop_pin(report, node_id, label, extra, f"{key} has one {extra['name']!r}"))
-    for leftover in saved_groups.values():
+    for (direction, name), leftover in saved_groups.items():
         for extra in leftover:
+            if direction == "Input" and node_type.keyed_input is not None and len(leftover) == 1:
+                pin = _merge(node_type.keyed_input.keyed(name).to_pin(next_index), extra, text, report, label, node_id)
+                next_index += 1
+                pins[pin.id] = pin
+                kept.add(pin.id)
+                continue
             why = f"{target.key} has no {extra.get('pin_type', '').lower()} of that name"
             dropped.append(_drop_pin(report, node_id, label, extra, why))
     node = fresh.model_copy(update={

@@ -156,6 +156,35 @@ def test_function_node_runs_in_a_board_with_its_context_and_redefinition_replace
     assert board.run(registry=registry).output(emitter.id, "result") == 400
 
 
+def test_a_keyword_parameter_takes_the_pins_of_keys_each_node_carries(registry):
+    @node(name="t_keyed", exec_pins=True)
+    def keyed(ctx: Context, sep: str = ",", **fields: Annotated[int, Pin(description="A field")]) -> str:
+        ctx.info("joining")
+        return sep.join(f"{key}={value}" for key, value in fields.items())
+
+    registry.register(keyed)
+    assert keyed.keyed_input.data_type is DataType.INTEGER and [s.name for s in keyed.pins] == [
+        "exec_in", "sep", "exec_out", "result"]
+    assert keyed.describe()["keyed_input"]["description"] == "A field"
+    board = Board()
+    start = board.apply(commands.AddNode(registry.get("t_start").create()))
+    joined = board.apply(commands.AddNode(keyed.create(sep=";", width=3, depth=None)))
+    assert [(p.name, p.friendly_name, p.default_value) for p in joined.ordered_pins("Input")][-2:] == [
+        ("width", "width", 3), ("depth", "depth", None)]
+    assert "depth" in str(board.validate(registry))  # required: neither wire nor value
+
+    @node(name="t_two")
+    def two() -> int:
+        return 2
+
+    registry.register(two)
+    pulled = board.apply(commands.AddNode(two.create()))
+    board.apply(commands.Batch([commands.Connect(start.id, "exec_out", joined.id, "exec_in"),
+                                commands.Connect(pulled.id, "result", joined.id, "depth")]))
+    run = board.run(registry=registry)
+    assert run.output(joined.id, "result") == "width=3;depth=2" and run.logs()[0].message == "joining"
+
+
 def test_class_form_receives_its_inputs_as_keyword_arguments(registry):
     class Describe(NodeType):
         name = "t_describe"
@@ -182,9 +211,6 @@ def test_class_form_receives_its_inputs_as_keyword_arguments(registry):
 
 
 def test_decorator_refuses_what_cannot_be_a_pin():
-    with pytest.raises(TypeError, match="cannot become pins"):
-        node(lambda **kwargs: 0)
-
     def positional(a: int, /) -> int:
         return a
 

@@ -1,6 +1,6 @@
-"""Pins Flow-Like's node has and ours lacks (the ones Flow-Like adds at edit time: a placeholder input per `{name}`
-of Format String, one per field of Make/Break Struct) are dropped here and reported, but go back to Flow-Like as
-they came, with their wires on both ends, unless the board here took their other end."""
+"""Pins Flow-Like's node has and ours lacks (the ones Flow-Like adds at edit time: one per field of Make/Break Struct)
+are dropped here and reported, but go back to Flow-Like as they came, with their wires on both ends, unless the
+board here took their other end. Format String's placeholder inputs are ours too (`NodeType.keyed_input`): kept."""
 
 from __future__ import annotations
 
@@ -41,9 +41,8 @@ def test_dropped_pins_are_reported_and_go_back_with_their_wires(registry, tmp_pa
     fl = dynamic_board()
     board, report = open_board(json.dumps(fl).encode(), registry)
     dropped = {(e.node_id, e.pin) for e in report.of("pin-dropped")}
-    assert dropped == {("fmt", "name"), ("fmt", "count"), ("make", "name"), ("make", "age"), ("break", "struct"),
-                       ("break", "name"), ("break", "age")}
-    assert "'String Format' (fmt): input 'name' (string_format has no input of that name; kept for export)" \
+    assert dropped == {("make", "name"), ("make", "age"), ("break", "struct"), ("break", "name"), ("break", "age")}
+    assert "'Struct Make' (make): input 'name' (struct_make has no input of that name; kept for export)" \
         in str(report)
     mine = Board.load(board.save(tmp_path / "dynamic.board.json"))  # through our own file too
     back = json.loads(export_board(mine, tmp_path / "back.json", as_json=True).read_text())
@@ -74,11 +73,11 @@ def test_a_dropped_pin_whose_other_end_was_deleted_here_keeps_no_dangling_wire(r
 def test_a_copy_of_a_node_with_dropped_pins_does_not_write_them_twice(registry):
     """A paste copies a node with its `flowlike` dict; its dropped pins go back once, on the first node."""
     board, _ = open_board(json.dumps(dynamic_board()).encode(), registry)
-    original = board.nodes["fmt"]
+    original = board.nodes["make"]
     pins = {f"copy-{pin_id}": pin.model_copy(update={"id": f"copy-{pin_id}"}) for pin_id, pin in original.pins.items()}
-    twin = original.model_copy(deep=True, update={"id": "fmt-copy", "pins": pins})
+    twin = original.model_copy(deep=True, update={"id": "make-copy", "pins": pins})
     board.apply(commands.AddNode(twin))
     back = board_to_flowlike(board, registry)
-    assert "fmt.name" in pins_of(back, "fmt") and "fmt.name" not in pins_of(back, "fmt-copy")
+    assert "make.name" in pins_of(back, "make") and "make.name" not in pins_of(back, "make-copy")
     again, _ = open_board(json.dumps(back).encode(), registry)  # no pin id on two nodes
     assert set(again.nodes) == set(board.nodes)

@@ -21,6 +21,15 @@ def test_format_fills_placeholders_from_a_map(b):
                      values={"name": "Ada", "count": 3}) == "Ada has 3 {items}"
 
 
+def test_format_takes_a_pin_per_placeholder_before_the_map(b):
+    """Flow-Like's way: a pin per placeholder (a pin of that key, `NodeType.keyed_input`), wired or typed in."""
+    fmt = b.add("string_format", format_string="{who} has {count}", values={"who": "map", "count": 1}, who="pin",
+                count=None)
+    upper = b.add("string_to_upper", string="two")
+    b.wire(upper, "uppercase_string", fmt, "count")
+    assert b.value(fmt, "formatted_string") == "pin has TWO"
+
+
 def test_format_names_a_missing_placeholder(b):
     with pytest.raises(NodeFailed, match=r"placeholder \{who\} has no value \(values given: name\)"):
         b.compute("string_format", "formatted_string", format_string="{who}", values={"name": "x"})
