@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any, NamedTuple
 
 from flowlike_catalog.media.image import (
@@ -36,25 +37,33 @@ class Resized(NamedTuple):
 
 @node(friendly_name="Contrast", exec_pins=True)
 def contrast_image(ctx: Context, image_in: ImageIn = None, contrast: Annotated[float, Pin(description=(
-        "Change in percent, as Flow-Like's: 0 keeps the image, -100 makes it flat grey, 100 doubles it"))] = 0.0,
-        use_ref: UseRef = True) -> ImageOut:
-    """Raises or lowers the contrast around the mean grey (Pillow's ImageEnhance.Contrast, factor 1 + contrast/100)."""
-    return changed(ctx, image_in, contrasted(image_of(ctx, image_in), max(0.0, 1 + contrast / 100)), use_ref)
+        "As Flow-Like's: 0 keeps the image, -100 makes it flat grey, 100 moves each channel four times as far from "
+        "mid-grey"))] = 0.0, use_ref: UseRef = True) -> ImageOut:
+    """Raises or lowers the contrast around mid-grey, as Flow-Like does (each colour channel times
+    ((100 + contrast) / 100) squared, clipped; alpha stays)."""
+    return changed(ctx, image_in, contrasted(image_of(ctx, image_in), contrast), use_ref)
 
 
-def contrasted(image: Any, factor: float) -> Any:
-    """The image's contrast times `factor` around its mean: Pillow's ImageEnhance for 8-bit images (black and
-    white as grey, a palette in colour), the same sum for deep pixels in their own depth (`DEEP_MODES`)."""
-    from PIL import Image, ImageEnhance
-
+def contrasted(image: Any, contrast: float) -> Any:
+    """The image crate's `adjust_contrast`, which Flow-Like's node calls: each colour channel moved from the middle of
+    its range by the factor, clipped to the range and cut to an integer. Black and white is taken as grey, a palette
+    as its colours; deep pixels stay deep (`DEEP_MODES`: integers 0-65535, floats 0.0-1.0)."""
+    factor = ((100 + contrast) / 100) ** 2
     if image.mode in DEEP_MODES:
-        mean = image.convert("F").resize((1, 1), Image.Resampling.BOX).getpixel((0, 0))
-        return image.point(lambda value: value * factor + mean * (1 - factor))
+        top = 1.0 if image.mode == "F" else 65535.0
+        moved = image.convert("F").point(lambda value: value * factor + top / 2 * (1 - factor))
+        if image.mode == "F":
+            from PIL import ImageMath
+
+            return ImageMath.lambda_eval(lambda ops: ops["min"](ops["max"](ops["im"], 0.0), 1.0), im=moved)
+        return moved.convert("I").convert("I;16").convert(image.mode)  # cut, then clipped to 0-65535
     if image.mode == "1":
         image = image.convert("L")
     elif image.mode in ("P", "PA"):
         image = image.convert("RGBA" if has_alpha(image) else "RGB")
-    return ImageEnhance.Contrast(image).enhance(factor)
+    curve = [min(255, max(0, math.floor(((value / 255 - 0.5) * factor + 0.5) * 255 + 1e-6))) for value in range(256)]
+    alpha = image.mode in ("LA", "RGBA")
+    return image.point(curve * (len(image.getbands()) - alpha) + [*range(256)] * alpha)
 
 
 @node(exec_pins=True)

@@ -58,13 +58,17 @@ def test_rotate_counter_clockwise() -> None:
     assert pil_image(rotate_image.func(None, ref, 180.0)).getpixel((0, 0)) == (255, 255, 255)
 
 
-def test_contrast_around_the_mean_grey() -> None:
-    image = Image.new("L", (2, 1))
-    image.putdata([0, 200])
+def test_contrast_as_flow_like_makes_it() -> None:
+    """Flow-Like's (the image crate's adjust_contrast): each colour channel moves away from mid-grey by
+    ((100 + contrast) / 100) squared, clipped and cut to an integer; alpha stays."""
+    image = Image.new("L", (3, 1))
+    image.putdata([0, 200, 128])
     ref = keep_image(None, image)
-    assert list(pil_image(contrast_image.func(None, ref, -100.0, False)).tobytes()) == [100, 100]
-    assert list(pil_image(contrast_image.func(None, ref, 100.0, False)).tobytes()) == [0, 255]
-    assert list(pil_image(contrast_image.func(None, ref, 0.0, False)).tobytes()) == [0, 200]
+    assert list(pil_image(contrast_image.func(None, ref, -100.0, False)).tobytes()) == [127, 127, 127]
+    assert list(pil_image(contrast_image.func(None, ref, 100.0, False)).tobytes()) == [0, 255, 129]
+    assert list(pil_image(contrast_image.func(None, ref, 0.0, False)).tobytes()) == [0, 200, 128]
+    colour = keep_image(None, Image.new("RGBA", (1, 1), (100, 200, 50, 77)))
+    assert pil_image(contrast_image.func(None, colour, 50.0, False)).getpixel((0, 0)) == (65, 255, 0, 77)
 
 
 def test_a_pipeline_on_a_board(board, tmp_path) -> None:

@@ -80,14 +80,23 @@ def test_contrast_takes_every_pixel_mode(board, tmp_path, name) -> None:
         assert image.size == (64, 48)
 
 
-def test_contrast_of_a_depth_map_spreads_its_values(board, tmp_path) -> None:
-    depth = Image.new("I;16", (2, 1))
-    depth.putpixel((0, 0), 20000)
-    depth.putpixel((1, 0), 40000)
+def test_contrast_of_a_depth_map_stays_deep(board, tmp_path) -> None:
+    """As Flow-Like's for 16-bit pixels: around mid-grey 32767.5, clipped to 0-65535, cut to an integer."""
+    depth = Image.new("I;16", (3, 1))
+    for x, value in enumerate((20000, 40000, 30000)):
+        depth.putpixel((x, 0), value)
     depth.save(tmp_path / "depth.png")
-    written(board, tmp_path / "depth.png", tmp_path / "out.png", "PNG", ("contrast_image", {"contrast": 100}))
+    written(board, tmp_path / "depth.png", tmp_path / "out.png", "PNG", ("contrast_image", {"contrast": 50}))
     with Image.open(tmp_path / "out.png") as image:
-        assert image.mode == "I;16" and [image.getpixel((x, 0)) for x in (0, 1)] == [10000, 50000]
+        assert image.mode == "I;16" and [image.getpixel((x, 0)) for x in range(3)] == [4040, 49040, 26540]
+    floats = Image.new("F", (3, 1))
+    for x, value in enumerate((0.25, 0.5, 0.9)):
+        floats.putpixel((x, 0), value)
+    floats.save(tmp_path / "floats.tiff")
+    written(board.fresh(), tmp_path / "floats.tiff", tmp_path / "out.tiff", "TIFF",
+            ("contrast_image", {"contrast": 50}))
+    with Image.open(tmp_path / "out.tiff") as image:
+        assert image.mode == "F" and [image.getpixel((x, 0)) for x in range(3)] == [0.0, 0.5, 1.0]
 
 
 def test_a_depth_map_converted_to_luma_keeps_its_shades(board, tmp_path) -> None:
