@@ -98,9 +98,9 @@ def target_size(width: int, height: int, mode: str, wanted_w: int, wanted_h: int
         raise ValueError(f"width and height must be at least 1, got {wanted_w}x{wanted_h}")
     if mode == "keep_aspect":
         scale = min(wanted_w / width, wanted_h / height)
-        wanted_w, wanted_h = max(1, round(width * scale)), max(1, round(height * scale))
+        # halves round up, as Flow-Like's image crate rounds (Python's round goes to even: 12.5 -> 12)
+        wanted_w, wanted_h = max(1, math.floor(width * scale + 0.5)), max(1, math.floor(height * scale + 0.5))
     return within_limit(wanted_w, wanted_h)
-
 
 
 @node(exec_pins=True)

@@ -41,6 +41,7 @@ def test_crop_is_clipped_to_the_image() -> None:
 def test_resize_modes() -> None:
     assert target_size(40, 20, "keep_aspect", 10, 10) == (10, 5)
     assert target_size(40, 20, "exact", 10, 10) == (10, 10)
+    assert target_size(5, 2, "keep_aspect", 50, 5) == (13, 5), "a half rounds up, as in Flow-Like (12.5 -> 13)"
     ref = keep_image(None, quadrants())
     out, width, height = resize_image.func(None, ref, False, "keep_aspect", "Nearest", 20, 20)
     assert (width, height) == (20, 10) and pil_image(out).getpixel((0, 0)) == (255, 0, 0)
