@@ -14,6 +14,7 @@ class SimpleEvent(NodeType):
     name = "events_simple"
     friendly_name = "Simple Event"
     description = "Starts a run with no input."
+    synonyms = ("start", "begin", "on start", "main", "entry point")
     is_event = True
     pins = (START,)
 

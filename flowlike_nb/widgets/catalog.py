@@ -5,7 +5,8 @@ the time an editor took to open. Now the document's `catalog` holds the full ent
 (the canvas needs their pins and flags), and the search popup asks `search` for a ranked page of short entries.
 
 The ranking is the engine's (`flowlike_core.search`), the one `flowlike catalog --search` uses; the popup shows
-the order it gets.
+the order it gets. Opened with no words it suggests what a board starts with: the event nodes (a run starts from
+one), the plainest first, then the std pack's, then the rest in catalog order.
 """
 
 from __future__ import annotations
@@ -60,6 +61,8 @@ class CatalogIndex:
         """The best `limit` matches as short entries (best first) and how many matched; `fits` (node key -> how
         well it takes a dropped wire) keeps only the types that fit, best fit first."""
         found = ranked(self._refresh(), query, fits)
+        if fits is None and not query.split():
+            found.sort(key=lambda t: (not t.is_event, t.pack != "std", len(t.pin_specs()) if t.is_event else 0))
         return {"entries": [short_entry(t) for t in found[:limit]], "total": len(found)}
 
 

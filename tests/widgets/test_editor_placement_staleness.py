@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flowlike_core import Board, Comment, commands
+from flowlike_core.registry import default_registry
+from flowlike_nb.widgets import BoardEditor
 from flowlike_nb.widgets.layout import NODE_WIDTH, box_height
 
 from .conftest import Recorder, Say, Tell
@@ -79,3 +81,13 @@ def test_a_default_changed_upstream_leaves_the_nodes_before_it_current(board: Bo
     assert stale_after(frontend, commands.UpdateNode("tell", defaults={"name": "class"})) == {
         "tell", "say", "second", "third"}
     assert stale_after(frontend, commands.UpdateNode("third", defaults={"times": 2})) == {"third"}
+
+
+def test_the_search_popup_opens_on_the_nodes_a_board_starts_from() -> None:
+    """Opened on an empty board, the popup listed browser automation first: a board runs from an event node."""
+    frontend = Recorder(BoardEditor(Board(name="empty")))
+    entries = frontend("search_catalog", query="", limit=10)["entries"]
+    assert entries[0]["name"] == "events_simple"
+    assert all(entry["event"] for entry in entries[:3]), entries[:3]
+    assert frontend("search_catalog", query="  ", limit=10)["entries"] == entries
+    assert frontend("search_catalog", query="", limit=500)["total"] == len(list(default_registry()))

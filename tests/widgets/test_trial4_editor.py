@@ -21,7 +21,8 @@ def index() -> CatalogIndex:
 
 @pytest.mark.parametrize(("query", "wanted", "within"), [
     ("if", "control_branch", 1), ("print", "log_info", 1), ("sleep", "delay", 1), ("loop", "control_for_each", 3),
-    ("else", "control_branch", 1), ("echo", "log_info", 1),
+    ("else", "control_branch", 1), ("echo", "log_info", 1), ("on start", "events_simple", 1),
+    ("begin", "events_simple", 2), ("entry point", "events_simple", 1),
 ])
 def test_words_from_other_tools_find_our_nodes(index: CatalogIndex, query: str, wanted: str, within: int) -> None:
     """A user typing "if", "print", "sleep" or "loop" found Jira sprints and iframes, never Branch or Delay."""
