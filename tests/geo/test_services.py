@@ -150,3 +150,32 @@ def test_map_image_is_stitched_around_the_point(board, geo_server, requests) -> 
     assert image.getpixel((10, 40)) == tile_colour(1, 0, 1)
     assert sorted(path for path, _ in requests) == ["/tiles/1/0/0.png", "/tiles/1/0/1.png", "/tiles/1/1/0.png",
                                                     "/tiles/1/1/1.png"]
+
+
+def test_a_flow_like_board_with_coordinates_in_a_struct_pin_runs(board, geo_server) -> None:
+    """Flow-Like declares OSRM's coordinate lists as one Struct pin holding a JSON array; here they are an
+    Array of GeoCoordinate structs: a Flow-Like board's list opens as that (the type noted, the list kept) and runs."""
+    import json
+
+    from flowlike_core.interop import open_board
+
+    def pin(pin_id, name, pin_type, data_type, default=None, value_type="Normal"):
+        return {"id": pin_id, "name": name, "pin_type": pin_type, "data_type": data_type, "value_type": value_type,
+                "depends_on": [], "connected_to": [], "index": 0, "schema": None, "options": None,
+                "default_value": None if default is None else list(json.dumps(default).encode())}
+
+    start_out, table_in = pin("so", "exec_out", "Output", "Execution"), pin("ti", "exec_in", "Input", "Execution")
+    start_out["connected_to"], table_in["depends_on"] = ["ti"], ["so"]
+    table = [table_in, pin("tc", "coordinates", "Input", "Struct", [BERLIN, SPANDAU, POTSDAM]),
+             pin("tb", "base_url", "Input", "String", geo_server), pin("ts", "exec_success", "Output", "Execution"),
+             pin("td", "durations", "Output", "Struct")]
+    nodes = {"s": {"id": "s", "name": "events_simple", "pins": {"so": start_out}},
+             "t": {"id": "t", "name": "geo_osrm_table", "pins": {p["id"]: p for p in table}}}
+    opened, report = open_board(json.dumps({"id": "b", "name": "from flow-like", "nodes": nodes}).encode(),
+                                board.registry)
+    assert [e.pin for e in report.of("type-kept")] == ["coordinates", "durations"]
+    assert not report.of("default-dropped")
+    run = opened.run(registry=board.registry)
+    assert run.status.value == "Success", run.error
+    assert [row.values for row in run.output("t", "durations")] == [[0.0, 60.0, 120.0], [60.0, 0.0, 60.0],
+                                                                     [120.0, 60.0, 0.0]]
