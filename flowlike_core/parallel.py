@@ -12,7 +12,9 @@ the record reads the same whatever order the iterations finished in.
 
 A failed iteration: with `cancel_rest` the iterations still going are cancelled at their next node, otherwise
 they finish; either way the run fails afterwards with the first failure, and an error log line on the loop
-node lists which iterations failed, finished and were cancelled.
+node lists which iterations failed, finished and were cancelled. Bodies on threads stuck in plain Python when
+cancelled (by a sibling's failure or the run's cancel) are interrupted after the run's cancel grace, as a run's own
+node is.
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import ctypes
 import dataclasses
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
@@ -111,8 +115,7 @@ async def run_concurrently(ctx: Context, bodies: Sequence[tuple[list[Target], di
     def ended(index: int, outcome: BaseException | None) -> None:
         outcomes[index] = outcome
         if outcome is not None and cancel_rest and not isinstance(outcome, asyncio.CancelledError):
-            for other in forks:
-                _stop(other)
+            _stop_all(forks)
 
     def ready(indexes: list[int]) -> list[int]:
         """Those of `indexes` still to run; the others end cancelled before they start."""
@@ -162,13 +165,13 @@ async def run_concurrently(ctx: Context, bodies: Sequence[tuple[list[Target], di
     try:
         await asyncio.gather(*runs)
     except asyncio.CancelledError:
-        for sub in forks:
-            _stop(sub)
+        _stop_all(forks)
         raise
     finally:
-        threads.shutdown(wait=True)
-        for sub in forks:
-            merge(executor, sub)
+        with _uninterrupted(executor):  # (no node code of its own runs here: the run's interrupt goes to the forks)
+            threads.shutdown(wait=True)
+            for sub in forks:
+                merge(executor, sub)
     failures = [(i, exc) for i, exc in enumerate(outcomes) if exc is not None and not _cancelled(exc)]
     if failures:
         cancelled = [i for i, exc in enumerate(outcomes) if exc is not None and _cancelled(exc)]
@@ -193,10 +196,61 @@ def _land(result: Any, sub: Executor) -> BaseException | None:
     return None if result.error is None else _Abort(result.error, result.error_node)
 
 
+_interrupting = threading.Lock()
+"""Held while a fork's thread is interrupted, and while it leaves its body: an interrupt never lands past it."""
+
+
 def _run_blocking(sub: Executor, targets: list[Target]) -> None:
-    left = sub.flow_blocking(targets)
-    if left:
-        asyncio.run(_flow_here(sub, left))
+    sub.thread_id = threading.get_ident()  # (interruptible from now on: `_interrupt_stuck`)
+    try:
+        left = sub.flow_blocking(targets)
+        if left:
+            asyncio.run(_flow_here(sub, left))
+    finally:
+        _leave(sub)
+
+
+def _leave(sub: Executor) -> None:
+    """The fork's body has ended on this pool thread: no interrupt may reach it any more, nor one sent as it ended
+    land in the pool's own code (it is cleared)."""
+    from flowlike_core.executor import _Interrupted
+
+    while True:
+        try:
+            with _interrupting:
+                sub.thread_id = None
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(threading.get_ident()), None)
+            return
+        except _Interrupted:  # sent as the body ended, landed here: the body is over anyway
+            continue
+
+
+def _stop_all(forks: list[Executor]) -> None:
+    """Cancel every fork; those still stuck in plain Python on their threads after the grace are interrupted."""
+    from flowlike_core.executor import CANCEL_GRACE
+
+    for sub in forks:
+        _stop(sub)
+    timer = threading.Timer(CANCEL_GRACE, _interrupt_stuck, (forks,))
+    timer.daemon = True
+    timer.start()
+
+
+def _interrupt_stuck(forks: list[Executor]) -> None:
+    for sub in forks:
+        with _interrupting:
+            if sub.thread_id is not None:
+                sub.interrupt()
+
+
+@contextlib.contextmanager
+def _uninterrupted(executor: Executor) -> Iterator[None]:
+    """While the forks are waited for and merged: the run's interrupt does not land in this machinery."""
+    thread_id, executor.thread_id = executor.thread_id, None
+    try:
+        yield
+    finally:
+        executor.thread_id = thread_id
 
 
 async def _flow_here(sub: Executor, targets: list[Target]) -> None:
