@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from flowlike_core import Board, DataType, NodeType, Registry, commands, data_in, exec_in, exec_out
+from flowlike_core import Board, DataType, NodeType, Registry, ValueType, commands, data_in, exec_in, exec_out
 from flowlike_core import node as node_type
 from flowlike_core.executor import run_board
 from flowlike_core.node import ERROR_EXEC, ERROR_MESSAGE
@@ -38,6 +38,17 @@ class Finish(NodeType):
 
     def run(self, ctx: Any) -> None:
         ctx.set_result(ctx.get_input("value"))
+
+
+class DayCount(NodeType):
+    """A class node whose keyword input declares `list[date]`: it gets dates, as a function node does."""
+
+    name = "dates_class_days"
+    pins = (exec_in(), data_in("days", DataType.DATE, value_type=ValueType.ARRAY), exec_out())
+
+    def run(self, ctx: Any, *, days: list[dt.date]) -> None:
+        ctx.set_result(kinds(days))
+        ctx.activate("exec_out")
 
 
 @node_type
@@ -74,7 +85,7 @@ def checked_days(days: list[dt.date]) -> int:
 @pytest.fixture(scope="module")
 def registry() -> Registry:
     reg = Registry()
-    for kind in (Start, Finish, anything, day_list, stamp_list, day_set, day_map, checked_days):
+    for kind in (Start, Finish, DayCount, anything, day_list, stamp_list, day_set, day_map, checked_days):
         reg.register(kind, pack="dates")
     return reg
 
@@ -147,3 +158,12 @@ def routed_error(registry: Registry, value: Any) -> str:
 def test_an_item_that_is_no_date_fails_the_node_naming_it(registry):
     assert "item 1 needs a date, got 'soon' (not an ISO date or time)" in routed_error(registry, ["2024-01-02", "soon"])
     assert "needs a list of dates, got str" in routed_error(registry, "2024-01-02")
+
+
+def test_a_class_nodes_keyword_input_gets_dates(registry):
+    board = Board(name="class days")
+    start, days = add(board, registry, "dates_start"), add(board, registry, "dates_class_days")
+    source = add(board, registry, "anything", value=TEXTS)
+    board.apply(commands.Batch([commands.Connect(start.id, "exec_out", days.id, "exec_in"),
+                                commands.Connect(source.id, "result", days.id, "days")]))
+    assert run_board(board, registry=registry).raise_for_status().result == ["date:2024-01-02", "date:2024-01-03"]
