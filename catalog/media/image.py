@@ -8,10 +8,11 @@ thumbnail, and `pil_image(ref)` gives the Pillow image back.
 from __future__ import annotations
 
 import io
-from typing import Annotated, Any
+import sys
+from typing import Annotated, Any, Self
 
 from flowlike_catalog.live import LiveHandle
-from pydantic import BaseModel
+from pydantic import BaseModel, ModelWrapValidatorHandler, model_validator
 
 from flowlike_core import Context, Pin
 
@@ -19,12 +20,21 @@ THUMBNAIL = (256, 256)
 
 
 class ImageRef(LiveHandle):
-    """Names a live image (Pillow) and says its size and pixel mode."""
+    """Names a live image (Pillow) and says its size and pixel mode. A Pillow image validates into its handle, so
+    one that a notebook's own node returns or a variable holds feeds any image input."""
 
     KIND = "image"
     width: int
     height: int
     mode: str
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _from_pillow(cls, value: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
+        pillow = sys.modules.get("PIL.Image")  # (a Pillow image exists only once PIL.Image was imported)
+        if pillow is not None and isinstance(value, pillow.Image):
+            return keep_image(None, value)
+        return handler(value)
 
     def _repr_png_(self) -> bytes | None:
         """A thumbnail, so that a notebook cell showing the handle shows the picture."""

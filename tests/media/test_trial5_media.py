@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from flowlike_catalog.media import ImageRef, pil_image
 from PIL import ExifTags, Image
 
 
@@ -134,3 +135,34 @@ def test_flow_likes_image_types_write_their_files(board, tmp_path, kind, extensi
     with Image.open(tmp_path / f"out{extension}") as image:
         assert image.format == format and image.size == (64, 48)
     assert kind in board.registry.get("write_image").create().pin("type").options.valid_values
+
+
+def test_a_pillow_image_feeds_any_image_input(board, tmp_path) -> None:
+    """What a notebook's own node returns, or a variable holds, can be a Pillow image: image inputs take it."""
+    import flowlike_nb as fnb
+
+    @fnb.node
+    def trial5_blurred(image: ImageRef, radius: float = 2.0) -> Image.Image:
+        """A tinkerer's filter: takes a handle (pil_image gives its Pillow image), returns a Pillow image."""
+        from PIL import ImageFilter
+
+        return pil_image(image).filter(ImageFilter.GaussianBlur(radius))
+
+    Image.new("RGB", (30, 20), (200, 10, 10)).save(tmp_path / "photo.png")
+    notebook = fnb.Board("tinkerer's filter")
+    start = notebook.add("events_simple", "start")
+    read = notebook.add("read_image", "read", path=tmp_path / "photo.png")
+    blur = notebook.add("trial5_blurred", "blur")
+    write = notebook.add("write_image", "write", path=tmp_path / "blurred.png", type="PNG")
+    start.outputs.exec_out >> read.inputs.exec_in
+    read.outputs.exec_out >> write.inputs.exec_in
+    read.outputs.image_out >> blur.inputs.image
+    blur.outputs.result >> write.inputs.image_in
+    notebook.run().raise_for_status()
+    with Image.open(tmp_path / "blurred.png") as image:
+        assert image.size == (30, 20) and image.getpixel((15, 10)) == (200, 10, 10)
+    resize = board.add("resize_image", width_in=10, height_in=10, mode="exact")
+    board.feed(resize, image_in=Image.new("RGB", (40, 40), (1, 2, 3)))
+    run = board.steps(resize)
+    assert (run.output(resize.id, "width_out"), pil_image(run.output(resize.id, "image_out")).getpixel((5, 5))) == (
+        10, (1, 2, 3))
