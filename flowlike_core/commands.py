@@ -6,13 +6,18 @@ Each command changes a few nodes and maybe the wire list. Before it runs, it sna
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from flowlike_core import wiring
 from flowlike_core.board import Board, Comment, Connection, Layer, Node, PinDirection, Variable
 from flowlike_core.errors import BoardError, NothingToUndo, UnknownNodeError, UnknownPinError
 from flowlike_core.types import fits, to_json_native
+
+if TYPE_CHECKING:
+    from flowlike_core.node import NodeType
+    from flowlike_core.registry import Registry
 
 
 @dataclass
@@ -203,6 +208,66 @@ class UpdateNode(Command):
             node.friendly_name = self.friendly_name
         if self.comment is not None:
             node.comment = self.comment or None
+
+
+@dataclass
+class SetKeys(Command):
+    """Make a node's pins of keys (`NodeType.keyed_input`) exactly `keys`, in order, or what its type derives from
+    its typed-in values when `keys` is None (Format String's placeholders: batched after an `UpdateNode`). Pins of
+    keys it keeps stay as they are (value, wires); new ones come from the type; the others go with their wires."""
+
+    node_id: str
+    node_type: type[NodeType]
+    keys: list[str] | None = None
+    touches_wires: ClassVar[bool] = True
+    label: ClassVar[str] = "set keys"
+
+    def touches_nodes(self, board: Board) -> set[str]:
+        sources = {c.from_node for c in board.connections if c.to_node == self.node_id}
+        return {self.node_id} | sources | wiring.generic_reach(board, {self.node_id} | sources)
+
+    def do(self, board: Board) -> None:
+        node, node_type = _node(board, self.node_id), self.node_type
+        template = node_type.keyed_input
+        if template is None:
+            raise BoardError(f"{node.label()} takes no pins of keys (its type {node_type.name!r} declares none)")
+        declared = {spec.name for spec in node_type.pin_specs() if spec.direction is PinDirection.INPUT}
+        keyed = {pin.name: pin for pin in node.pins.values() if pin.is_input and pin.name not in declared}
+        if self.keys is None:
+            values = {pin.name: pin.default_value for pin in node.pins.values() if pin.is_input}
+            keys = node_type.keys_for(values)
+            if keys is None:
+                return
+        else:
+            keys = self.keys
+        wrong = [key for key in keys if not re.fullmatch(r"\w+", key) or key in declared]
+        if wrong or len(set(keys)) != len(keys):
+            raise BoardError(f"keys {keys!r} of {node.label()}: each must be a word, once, and not a declared "
+                             f"input ({', '.join(sorted(declared))})")
+        gone = {pin.id for name, pin in keyed.items() if name not in keys}
+        pins = {pin_id: pin for pin_id, pin in node.pins.items() if pin_id not in gone}
+        index = max((pin.index for pin in node.pins.values()), default=-1) + 1
+        for key in keys:
+            if key not in keyed:
+                pin = template.keyed(key).to_pin(index)
+                pins[pin.id] = pin
+                index += 1
+        node.pins = pins
+        cut = [c for c in board.connections if c.to_node == node.id and c.to_pin in gone]
+        if cut:
+            board.connections = [c for c in board.connections if c not in cut]
+            wiring.settle_generics(board, {node.id} | {c.from_node for c in cut})
+
+
+def update_node(board: Board, registry: Registry, node_id: str, **changes: Any) -> Command:
+    """`UpdateNode(node_id, **changes)`, and after it, when the node's type derives its pins of keys from its values
+    (Format String's placeholders), `SetKeys` following them: one undo step. What an editor applies."""
+    update = UpdateNode(node_id, **changes)
+    key = board.nodes[node_id].name if node_id in board.nodes else ""
+    node_type = registry.get(key) if key in registry else None
+    if node_type is None or node_type.keyed_input is None or not update.defaults:
+        return update
+    return Batch([update, SetKeys(node_id, node_type)])
 
 
 @dataclass

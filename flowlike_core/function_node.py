@@ -263,6 +263,7 @@ def node(
     exec_pins: bool = False,
     capabilities: Iterable[str] = (),
     cacheable: bool | None = None,
+    keys: Callable[[dict[str, Any]], Iterable[str] | None] | None = None,
 ) -> Any:
     """Turn a typed function into a node type (see the module doc). Pure unless `exec_pins=True`.
 
@@ -271,7 +272,8 @@ def node(
     its name (`NodeType.synonyms`); `capabilities` (e.g. `["network"]`) are what
     the node reaches (`flowlike_core.policy`), the module's `CAPABILITIES` when not given; `cacheable=False`
     makes it run every time (random, time, ids), `True` lets the result cache reuse even an exec node's results
-    (`flowlike_core.cache`), the module's `CACHEABLE` when not given.
+    (`flowlike_core.cache`), the module's `CACHEABLE` when not given. `keys`, for a function with a `**name`
+    parameter, derives the keys of a node's pins from its typed-in input values (`NodeType.keys_for`).
     """
 
     def make(func: Callable[..., Any]) -> type[FunctionNode]:
@@ -292,6 +294,15 @@ def node(
             declared["cacheable"] = cacheable
         if inputs.shapes:
             declared |= {"input_shapes": inputs.shapes, "_call": FunctionNode._call_shaped}
+        if keys is not None:
+            if inputs.keyed is None:
+                raise TypeError(f"{where}: keys= derives the pins a **name parameter takes; it has none")
+
+            def keys_for(cls: type[NodeType], values: dict[str, Any]) -> list[str] | None:
+                found = keys(values)
+                return None if found is None else list(found)
+
+            declared["keys_for"] = classmethod(keys_for)
         return type(func.__name__, (base,), {
             **declared,
             "name": name or func.__name__,

@@ -161,6 +161,13 @@ class NodeType:
     """Inputs whose type hint declares a Struct shape (`dict` or a pydantic model), by pin name: the run delivers
     them in that shape (`flowlike_core.shapes`). Set from `run`'s keyword hints, or by `@node`."""
 
+    @classmethod
+    def keys_for(cls, values: dict[str, Any]) -> list[str] | None:
+        """The keys a node with these typed-in input values carries pins for (`keyed_input`), when the type derives
+        them, as Format String does from its template's placeholders; None: they are the user's to choose.
+        `create` and `commands.SetKeys` follow it."""
+        return None
+
     def run(self, ctx: Context) -> Awaitable[None] | None:
         raise NotImplementedError(f"node type {self.name!r} does not implement run()")
 
@@ -209,8 +216,11 @@ class NodeType:
         specs = cls.pin_specs()
         inputs = {s.name for s in specs if s.direction is PinDirection.INPUT and s.data_type is not DataType.EXECUTION}
         unknown = set(defaults) - inputs
-        if unknown and cls.keyed_input is not None:
-            specs += tuple(cls.keyed_input.keyed(key) for key in defaults if key in unknown)
+        if cls.keyed_input is not None:
+            keys = [key for key in defaults if key in unknown]
+            derived = cls.keys_for({**{s.name: s.default for s in specs}, **defaults})
+            keys += [key for key in derived or () if key not in unknown]
+            specs += tuple(cls.keyed_input.keyed(key) for key in keys)
         elif unknown:
             from flowlike_core.errors import UnknownPinError
 

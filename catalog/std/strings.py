@@ -61,13 +61,22 @@ def string_concat(*string: Annotated[str, Pin(default="")]) -> str:
     return "".join(string)
 
 
-@node(friendly_name="Format String")
+def placeholders(values: dict[str, Any]) -> list[str] | None:
+    """The placeholder names of a typed-in template, each once, in order (None for a template that is wired)."""
+    template = values.get("format_string")
+    if not isinstance(template, str):
+        return None
+    return list(dict.fromkeys(name for name in _PLACEHOLDER.findall(template) if name))
+
+
+@node(friendly_name="Format String", keys=placeholders)
 def string_format(format_string: Annotated[str, Pin("Template")] = "", values: dict[str, T] = None,
-                  **placeholders: Annotated[Any, Pin(description="The value of the placeholder of this name")]
+                  **placeholder: Annotated[Any, Pin(description="The value of the placeholder of this name",
+                                                    required=False)]
                   ) -> Annotated[str, Pin("Text", name="formatted_string")]:
-    """Fills `{name}` placeholders of the template from the pin of that name (one pin per placeholder, as in
-    Flow-Like) or else from the map of values; `{{` and `}}` are literal braces."""
-    return render(format_string, {**values, **placeholders})
+    """Fills `{name}` placeholders of the template from the pin of that name (a pin per placeholder, as in
+    Flow-Like, follows the template) or else from the map of values; `{{` and `}}` are literal braces."""
+    return render(format_string, {**values, **{name: v for name, v in placeholder.items() if v is not None}})
 
 
 @node(friendly_name="Split String")

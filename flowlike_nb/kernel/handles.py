@@ -122,7 +122,8 @@ class PinHandle:
 
     @value.setter
     def value(self, value: Any) -> None:
-        self.node.board.core.apply(commands.UpdateNode(self.node.id, defaults={self.id: value}))
+        board = self.node.board
+        board.core.apply(commands.update_node(board.core, board.registry, self.node.id, defaults={self.id: value}))
 
     def connect(self, other: PinHandle) -> PinHandle:
         """Wire this pin to `other` (either direction); returns `other` so chains read left to right."""
@@ -297,7 +298,8 @@ class NodeHandle:
     def set(self, **defaults: Any) -> NodeHandle:
         """Set input defaults by pin name (one undo step)."""
         if defaults:
-            self.board.core.apply(commands.UpdateNode(self.id, defaults=defaults))
+            self.board.core.apply(commands.update_node(self.board.core, self.board.registry, self.id,
+                                                       defaults=defaults))
         return self
 
     def rename(self, friendly_name: str) -> NodeHandle:

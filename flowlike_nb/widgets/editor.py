@@ -385,8 +385,9 @@ class BoardEditor(anywidget.AnyWidget):
             case protocol.UpdateLayer():
                 board.apply(commands.UpdateLayer(message.layer_id, name=message.name))
             case protocol.UpdateNode():
-                board.apply(commands.UpdateNode(message.node_id, friendly_name=message.friendly_name,
-                                                comment=message.comment, defaults=message.defaults))
+                board.apply(commands.update_node(board, self.registry, message.node_id,
+                                                 friendly_name=message.friendly_name, comment=message.comment,
+                                                 defaults=message.defaults))
             case protocol.Connect():
                 board.apply(commands.Connect(message.from_node, message.from_pin, message.to_node, message.to_pin))
             case protocol.Disconnect():

@@ -106,3 +106,35 @@ def test_a_default_with_no_json_form_is_refused_not_kept_as_its_repr(build):
     with pytest.raises(BoardError, match=r"pin 'value' of .*: a .*Frame has no JSON form, so it cannot be a default"):
         build.board.apply(commands.UpdateNode(add.id, defaults={"value": [1, Frame()]}))
     assert add.pin("value").default_value is None
+
+
+def test_set_keys_keeps_the_pins_it_keeps_follows_the_type_and_undoes(build):
+    """`SetKeys`: a node's pins of keys become exactly the keys given, or those its type derives from its values."""
+    from typing import Any
+
+    from flowlike_core import node
+
+    @node(name="t_fields", keys=lambda values: (values.get("names") or "").split() or None)
+    def fields(names: str = "", **field: int) -> int:
+        return sum(field.values())
+
+    board = build.board
+    made = board.apply(commands.AddNode(fields.create(names="a b")))
+    assert [p.name for p in made.ordered_pins("Input")] == ["names", "a", "b"], "create follows the type"
+    one = build.add("t_add_one")
+    board.apply(commands.Connect(one.id, "value", made.id, "a"))
+    before = board.to_json()
+    build.registry.register(fields)
+    board.apply(commands.update_node(board, build.registry, made.id, defaults={"names": "a c"}))
+    pins: dict[str, Any] = {p.name: p for p in board.nodes[made.id].ordered_pins("Input")}
+    assert list(pins) == ["names", "a", "c"] and board.wires_into(made.id, pins["a"].id), "a keeps its wire"
+    board.apply(commands.SetKeys(made.id, fields, ["c"]))
+    assert [p.name for p in board.nodes[made.id].ordered_pins("Input")] == ["names", "c"]
+    assert not [c for c in board.connections if c.to_node == made.id], "a's wire went with it"
+    board.undo()
+    board.undo()
+    assert board.to_json() == before
+    with pytest.raises(BoardError, match="each must be a word, once, and not a declared input"):
+        board.apply(commands.SetKeys(made.id, fields, ["names"]))
+    with pytest.raises(BoardError, match="takes no pins of keys"):
+        board.apply(commands.SetKeys(one.id, build.registry.get("t_add_one"), ["x"]))

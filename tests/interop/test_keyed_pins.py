@@ -10,7 +10,7 @@ import pytest
 from flowlike_json import fl_board
 from trial4_boards import SIG, sig_node, wire
 
-from flowlike_core import BoardError, run_board
+from flowlike_core import NodeFailed, run_board
 from flowlike_core.interop import open_board
 from flowlike_core.interop.mapping import board_to_flowlike
 
@@ -54,11 +54,16 @@ def test_the_placeholder_pins_go_back_to_flowlike_with_their_ids_and_wires(regis
     assert again == board and not report.of("pin-dropped")
 
 
-def test_a_placeholder_pin_with_no_value_refuses_the_run_naming_it(registry):
+def test_a_placeholder_pin_without_a_value_reads_as_any_input_does(registry):
+    """A typed one reads its type's zero, as every unwired input without a value here; a Generic one (made here
+    from the template) has none, and the node names the placeholder."""
     fl = greeting_board(count_default=4)
     board, _ = open_board(json.dumps(fl).encode(), registry)
     assert run_board(board, registry=registry).raise_for_status().logs()[0].message == "Hi Ada x4"
     fl["nodes"]["fmt"]["pins"]["fmt.count"]["default_value"] = None
     board, _ = open_board(json.dumps(fl).encode(), registry)
-    with pytest.raises(BoardError, match="count"):
+    assert run_board(board, registry=registry).raise_for_status().logs()[0].message == "Hi Ada x0"
+    fl["nodes"]["fmt"]["pins"]["fmt.count"]["data_type"] = "Generic"
+    board, _ = open_board(json.dumps(fl).encode(), registry)
+    with pytest.raises(NodeFailed, match=r"String Format.*placeholder \{count\} has no value"):
         run_board(board, registry=registry).raise_for_status()

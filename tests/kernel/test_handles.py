@@ -178,3 +178,17 @@ def test_save_without_a_path_writes_where_the_board_came_from(counter: fnb.Board
     assert loaded.save() == first and "saved in place" in first.read_text()
     assert fnb.Board.open(first).path == first
     assert loaded.editor().path == str(first)  # the editor's Save writes there too
+
+
+def test_format_string_gets_a_pin_per_placeholder_of_its_template() -> None:
+    """As in Flow-Like: the template's placeholders are the node's pins, when it is added and when it changes."""
+    board = fnb.Board("prompt")
+    fmt = board.add("string_format", "fmt", format_string="Dear {name}")
+    assert "name" in dir(fmt.inputs)
+    fmt.inputs.name.value = "Ada"
+    fmt.set(format_string="Dear {name}, {count} new")
+    assert [pin.name for pin in fmt.inputs][-2:] == ["name", "count"] and fmt.inputs.name.value == "Ada"
+    fmt.inputs.format_string.value = "{count} new"
+    assert "name" not in dir(fmt.inputs)
+    board.core.undo()
+    assert fmt.inputs.name.value == "Ada"
