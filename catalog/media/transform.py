@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Annotated, Any, NamedTuple
 
@@ -61,9 +62,14 @@ def contrasted(image: Any, contrast: float) -> Any:
         image = image.convert("L")
     elif image.mode in ("P", "PA"):
         image = image.convert("RGBA" if has_alpha(image) else "RGB")
-    curve = [min(255, max(0, math.floor(((value / 255 - 0.5) * factor + 0.5) * 255 + 1e-6))) for value in range(256)]
     alpha = image.mode in ("LA", "RGBA")
-    return image.point(curve * (len(image.getbands()) - alpha) + [*range(256)] * alpha)
+    return image.point(contrast_curve(factor) * (len(image.getbands()) - alpha) + [*range(256)] * alpha)
+
+
+@functools.lru_cache(maxsize=64)
+def contrast_curve(factor: float) -> list[int]:
+    """The 8-bit lookup table of a contrast factor, made once per factor (a board runs it per image)."""
+    return [min(255, max(0, math.floor(((value / 255 - 0.5) * factor + 0.5) * 255 + 1e-6))) for value in range(256)]
 
 
 @node(exec_pins=True)
