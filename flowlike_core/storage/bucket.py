@@ -63,8 +63,9 @@ def _precondition_failed(exc: BaseException) -> bool:
 class Bucket:
     def __init__(self, url: str, options: dict[str, Any] | None = None) -> None:
         self.url = url
-        try:
-            self.fs, root = url_to_fs(os.path.expanduser(url) if "://" not in url else url, **(options or {}))
+        try:  # a fresh filesystem: a cached one keeps the credentials (or their absence) of its first use
+            self.fs, root = url_to_fs(os.path.expanduser(url) if "://" not in url else url, skip_instance_cache=True,
+                                      **(options or {}))
         except (ImportError, ValueError) as exc:
             raise StorageError(f"cannot open store {url!r}: {exc}") from exc
         self.root = root.rstrip("/")
@@ -80,7 +81,7 @@ class Bucket:
         except FileNotFoundError:
             raise
         except OSError as exc:
-            raise StorageError(f"cannot read {key!r} from {self.url}: {exc}") from exc
+            raise StorageError(f"cannot read {key!r} from {self.url}: {self.failure(exc)}") from exc
 
     def exists(self, key: str) -> bool:
         path = self.path(key)
@@ -99,7 +100,8 @@ class Bucket:
             else:
                 self.fs.pipe_file(path, data)
         except OSError as exc:
-            raise StorageError(f"cannot write {key!r} to {self.url}: {exc}; the previous version is kept") from exc
+            raise StorageError(f"cannot write {key!r} to {self.url}: {self.failure(exc)}; the previous version is "
+                               f"kept") from exc
 
     def swap(self, key: str, data: bytes, check: Check | None = None) -> None:
         """Write atomically after `check(stored bytes or None)` passed, as one step against every other
@@ -126,7 +128,35 @@ class Bucket:
             raise SaveConflict(f"{key!r} in {self.url} is being written by another process ({exc}); "
                                f"nothing was written") from exc
         except OSError as exc:
-            raise StorageError(f"cannot write {key!r} to {self.url}: {exc}; the previous version is kept") from exc
+            raise StorageError(f"cannot write {key!r} to {self.url}: {self.failure(exc)}; the previous version is "
+                               f"kept") from exc
+
+    def missing_bucket(self) -> str | None:
+        """The bucket of this URL when its object store says there is no such bucket (a typo in the URL): a store
+        that keeps nothing. Local folders and `memory://` are made as they are written, so never."""
+        if self.local or self.memory:
+            return None
+        name = self.root.split("/", 1)[0]
+        self.fs.invalidate_cache(name)
+        try:
+            self.fs.info(name)
+        except FileNotFoundError:
+            return name
+        except Exception:  # noqa: BLE001 - any other answer (no permission to look, ...) is not "no such bucket"
+            return None
+        return None
+
+    def failure(self, exc: BaseException) -> str:
+        """What a failed call on the store means: that the bucket does not exist, where the store only said
+        "Access Denied" or "Not Found"."""
+        name = self.missing_bucket()
+        return f"bucket {name!r} does not exist ({exc})" if name else str(exc)
+
+    def _absent(self, folder: str) -> list[str]:
+        """An empty listing for a folder nothing was written to, after checking that its bucket is there."""
+        if name := self.missing_bucket():
+            raise StorageError(f"cannot list {folder!r} in {self.url}: bucket {name!r} does not exist")
+        return []
 
     def _check(self, key: str, check: Check | None) -> None:
         if check is not None:
@@ -292,7 +322,7 @@ class Bucket:
         try:
             entries = self.fs.ls(folder, detail=True)
         except FileNotFoundError:
-            return []
+            return self._absent(prefix)
         strip = len(self.root) + 1
         names = (e["name"].rstrip("/") for e in entries if e["type"] == "file")
         return sorted(name[strip:] for name in names  # S3 may list a folder's marker object
@@ -304,7 +334,7 @@ class Bucket:
         try:
             entries = self.fs.ls(folder, detail=True)
         except FileNotFoundError:
-            return []
+            return self._absent(prefix)
         names = (e["name"].rstrip("/").rsplit("/", 1)[-1] for e in entries if e["type"] == "directory")
         return sorted(name for name in names if not name.startswith("."))
 

@@ -27,7 +27,7 @@ import json
 import sys
 import threading
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from flowlike_core.board import LogLevel
@@ -131,6 +131,11 @@ def _table_ref(result: Any) -> BlobRef | None:
     return None
 
 
+def _lance_message(exc: BaseException) -> str:
+    """LanceDB's message without the Rust source locations it appends."""
+    return str(exc).splitlines()[0].split(", /rustc/")[0][:400]
+
+
 def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -159,18 +164,31 @@ class RunHistory:
     @property
     def table(self) -> Any:
         if self._table is None:
-            self._table = connect(self.uri, self._options).create_table(TABLE, schema=_schema(), exist_ok=True)
+            with self._lance("opened"):
+                self._table = connect(self.uri, self._options).create_table(TABLE, schema=_schema(), exist_ok=True)
         return self._table
+
+    @contextlib.contextmanager
+    def _lance(self, done: str) -> Iterator[None]:
+        """LanceDB's errors (a damaged table, a store it cannot reach) as a StorageError naming the history."""
+        try:
+            yield
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise StorageError(f"the run history table in {self.uri} cannot be {done}: {_lance_message(exc)}") from exc
 
     def exists(self) -> bool:
         """Whether the store holds a run history (False: it answers, but no run was ever recorded there; nothing
         is made). A store that does not answer (no credentials, no network, no such bucket) is a StorageError
         naming it: `flowlike runs` and `flowlike run --store` ask this before anything else."""
         try:
-            return self.bucket.exists(self.key)
+            found = self.bucket.exists(self.key)
+            missing = None if found else self.bucket.missing_bucket()
         except Exception as exc:  # noqa: BLE001 - whatever the store's client raises
             raise StorageError(f"cannot reach the run history in {self.bucket.url}: {type(exc).__name__}: "
                                f"{exc}") from exc
+        if missing:
+            raise StorageError(f"cannot keep a run history in {self.bucket.url}: bucket {missing!r} does not exist")
+        return found
 
     def append(self, run: Run | RunRecord, app: str = "") -> RunRecord:
         """Persist one run (a live `Run` is redacted of secret values first); returns the stored record."""
@@ -270,10 +288,11 @@ class RunHistory:
             return
         with self._lock:
             data = pa.Table.from_pylist(rows, schema=_schema())
-            self.table.merge_insert("id").when_not_matched_insert_all().execute(data)
-            self._folds += 1
-            if self._folds % COMPACT_EVERY == 0:
-                self.table.optimize(cleanup_older_than=dt.timedelta(minutes=10))
+            with self._lance("written"):
+                self.table.merge_insert("id").when_not_matched_insert_all().execute(data)
+                self._folds += 1
+                if self._folds % COMPACT_EVERY == 0:
+                    self.table.optimize(cleanup_older_than=dt.timedelta(minutes=10))
 
     def query(
         self,
@@ -314,7 +333,8 @@ class RunHistory:
 
     def count(self, **filters: Any) -> int:
         self.fold()
-        return self.table.count_rows(self.where(**filters))
+        with self._lance("read"):
+            return self.table.count_rows(self.where(**filters))
 
     @staticmethod
     def where(*, board: str | None = None, status: RunStatus | str | None = None,
@@ -337,7 +357,7 @@ class RunHistory:
         return " AND ".join(parts) or None
 
     def _select(self, where: str | None, columns: list[str]) -> pa.Table:
-        query = self.table.search().select(columns).limit(None)
-        if where:
-            query = query.where(where)
-        return query.to_arrow()
+        table = self.table
+        with self._lance("read"):
+            query = table.search().select(columns).limit(None)
+            return (query.where(where) if where else query).to_arrow()

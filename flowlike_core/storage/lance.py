@@ -10,6 +10,7 @@ memory filesystem, the data then lasts as long as the process.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -34,11 +35,13 @@ def lance_uri(bucket: Bucket, key: str) -> str:
 
 
 def lance_options(uri: str, options: dict[str, Any]) -> dict[str, str]:
-    """LanceDB storage options from fsspec (s3fs) ones; other stores read their usual environment."""
+    """LanceDB storage options from fsspec (s3fs) ones; other stores read their usual environment. An endpoint
+    given by the environment is passed on too, so that LanceDB may speak plain HTTP to it, as s3fs does."""
     if not uri.startswith(("s3://", "s3a://")):
         return {}
     client = options.get("client_kwargs") or {}
-    endpoint = options.get("endpoint_url") or client.get("endpoint_url")
+    endpoint = (options.get("endpoint_url") or client.get("endpoint_url") or os.environ.get("AWS_ENDPOINT_URL_S3")
+                or os.environ.get("AWS_ENDPOINT_URL"))  # as botocore (s3fs) reads them
     pairs = {
         "aws_access_key_id": options.get("key"),
         "aws_secret_access_key": options.get("secret"),
