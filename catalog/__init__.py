@@ -1,1 +1,24 @@
-"""flowlike_catalog: the node packs, one subpackage per domain. Each exposes a `PACK`."""
+"""flowlike_catalog: the node packs, one subpackage per domain. Each exposes a `PACK`.
+
+The packs whose modules other packs import for their helpers (web's HTTP layer, data's file handles, llm's
+histories, media's images) make their `PACK` in their `pack` module when it is first asked for (`lazy_pack`):
+another pack importing one of their modules imports that module alone, not every module of the pack.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+
+def lazy_pack(package: str) -> Callable[[str], Any]:
+    """The module `__getattr__` of a pack package whose `PACK` is made by its `pack` module on first use (the
+    `flowlike.packs` entry point `package:PACK` loads it then)."""
+
+    def __getattr__(name: str) -> Any:
+        if name == "PACK":
+            return importlib.import_module(f"{package}.pack").PACK
+        raise AttributeError(f"module {package!r} has no attribute {name!r}")
+
+    return __getattr__

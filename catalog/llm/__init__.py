@@ -1,23 +1,5 @@
 """The llm pack: chat models over three wire formats, histories, responses, agents, offline embeddings, chunking."""
 
-from flowlike_catalog.llm import (
-    agents,
-    chat_files,
-    chunking,
-    embedding,
-    generative,
-    history,
-    messages,
-    preferences,
-    providers,
-    responses,
-)
+from flowlike_catalog import lazy_pack
 
-from flowlike_core import Pack
-
-PACK = Pack(
-    "llm",
-    modules=[providers, preferences, history, messages, responses, generative, agents, embedding, chunking,
-             chat_files],
-    description="Language models (OpenAI-compatible, Anthropic, Ollama), agents with tools, offline embeddings",
-)
+__getattr__ = lazy_pack(__name__)

@@ -4,15 +4,9 @@ PDF pages as images, Flow-Like's Bit branching.
 Images travel as `ImageRef` handles; `pil_image(ref)` gives a notebook cell the Pillow image.
 """
 
-from flowlike_catalog.media import annotate, bits, codes, content, metadata, pdf, transform, web
+from flowlike_catalog import lazy_pack
 from flowlike_catalog.media.image import BoundingBox, ImageRef, pil_image
 
-from flowlike_core import Pack
-
-PACK = Pack(
-    "media",
-    modules=[content, transform, metadata, annotate, codes, pdf, web, bits],
-    description="Images, QR codes and barcodes, PDF pages (pip install 'flowlike-nb[media]')",
-)
+__getattr__ = lazy_pack(__name__)
 
 __all__ = ["PACK", "BoundingBox", "ImageRef", "pil_image"]
