@@ -44,7 +44,8 @@ def pdf_page_to_image(ctx: Context, pdf: Pdf = None, page: Annotated[int, Pin(de
     """Renders one page to an image."""
     document = open_pdf(pdf, app)
     if not 1 <= page <= len(document):
-        raise ValueError(f"page {page} is not in the PDF, which has {len(document)} pages")
+        pages = "its only page is 1" if len(document) == 1 else f"its pages are 1 to {len(document)}"
+        raise ValueError(f"page {page} is not in the PDF: {pages}{' (they count from 1)' if page == 0 else ''}")
     return keep_image(ctx, render(document, page - 1, scale))
 
 

@@ -41,8 +41,10 @@ def test_all_pages_in_order(board, pdf) -> None:
 def test_bad_pages_and_files(board, pdf, tmp_path) -> None:
     from flowlike_catalog.media.pdf import pdf_page_count
 
-    with pytest.raises(Exception, match="page 4 is not in the PDF, which has 3 pages"):
+    with pytest.raises(Exception, match=r"page 4 is not in the PDF: its pages are 1 to 3$"):
         board.one("pdf_page_to_image", {"pdf": str(pdf)}, page=4)
+    with pytest.raises(Exception, match=r"page 0 is not in the PDF: its pages are 1 to 3 \(they count from 1\)$"):
+        board.fresh().one("pdf_page_to_image", {"pdf": str(pdf)}, page=0)
     (tmp_path / "fake.pdf").write_bytes(b"hello")
     with pytest.raises(ValueError, match="fake.pdf' cannot be opened"):
         pdf_page_count.func(str(tmp_path / "fake.pdf"))
