@@ -1,6 +1,7 @@
 """`flowlike serve FOLDER`: the boards under FOLDER as an HTTP run API, without Jupyter (Starlette + Uvicorn).
 
-    POST   /flowlike/runs              {"board": "a/b.board.json", "start"?, "variables"?, "payload"?}
+    POST   /flowlike/runs              {"board": "a/b.board.json", "start"?, "variables"?, "payload"?} (a board
+                                       file of ours or Flow-Like's .board, opened as every entry point opens one)
                                        -> 201 {"id", "status", ...}; with ?wait=1 (and ?timeout=S) the run's
                                        record once it has ended: its `result` is what `events_generic_return_result`
                                        returned, so a board started from `events_generic` is a webhook
@@ -119,9 +120,10 @@ def create_app(root: str | os.PathLike[str], token: str | None, manager: RunMana
 def add_serve_command(subparsers: Any) -> None:
     serve = subparsers.add_parser(
         "serve", help="serve the boards under a folder as an HTTP run API",
-        description="Serve the boards under FOLDER over HTTP: POST /flowlike/runs starts a run (?wait=1 answers "
-                    "with its record and result), GET /flowlike/runs/ID reads it, GET .../events streams it "
-                    "as server-sent events, DELETE cancels it. Requests need 'Authorization: Bearer TOKEN'. "
+        description="Serve the boards under FOLDER (ours and Flow-Like's .board files) over HTTP: POST "
+                    "/flowlike/runs starts a run (?wait=1 answers with its record and result), GET "
+                    "/flowlike/runs/ID reads it, GET .../events streams it as server-sent events, DELETE cancels "
+                    "it. Requests need 'Authorization: Bearer TOKEN'. "
                     "Needs the serve extra (starlette, uvicorn).",
         epilog=f"Without --token (or ${TOKEN_ENV}) the server only binds to 127.0.0.1.",
     )
