@@ -403,12 +403,18 @@ class ProcessRunHandle:
         timeout = self.backend.timeout
         deadline = None if timeout is None else time.monotonic() + timeout + START_GRACE
         cancelled_at: float | None = None
+        started = False
+        """The run has started in the worker: a cancel's grace counts from then (a cold worker imports first)."""
         while True:
             if worker.conn.poll(0.05):
                 _, _, batch = worker.conn.recv()
                 for event in pickle.loads(batch):
-                    if event[0] == "start" and timeout is not None:
-                        deadline = time.monotonic() + timeout
+                    if event[0] == "start":
+                        started = True
+                        if timeout is not None:
+                            deadline = time.monotonic() + timeout
+                        if cancelled_at is not None:
+                            cancelled_at = time.monotonic()
                     if event[0] == "done":
                         if not self.mirror.ended.is_set():
                             self.mirror.fail(BackendError("the worker ended without finishing the run"), None)
@@ -435,7 +441,7 @@ class ProcessRunHandle:
                 if cancelled_at is None:
                     cancelled_at = now
                     worker.conn.send("cancel")
-                elif now - cancelled_at > CANCEL_GRACE:
+                elif now - cancelled_at > (CANCEL_GRACE if started else START_GRACE):
                     node = self.mirror.running_node()
                     self.mirror.fail(RunCancelled(f"the run was cancelled{self._at(node)}; the node did not stop, "
                                                   f"so its worker process was killed"), node, RunStatus.CANCELLED)

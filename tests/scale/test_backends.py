@@ -4,10 +4,11 @@ run with its cause and leaves this process (and the pool) working."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
-from scale_boards import crash_board, misbehaving_board, square_board
+from scale_boards import crash_board, misbehaving_board, square_board, waiting_board
 
 from flowlike_core import Board, Listener, Registry, RunStatus, commands, default_registry, run_board
 from flowlike_core.backends import BackendError
@@ -167,6 +168,28 @@ def test_cancel_reaches_the_worker(registry, process_backend):
     run = handle.wait(30)
     assert run.status is RunStatus.CANCELLED
     assert run_board(misbehaving_board(registry, "nothing"), registry=registry, backend=process_backend).ok
+
+
+def test_a_cancel_before_the_worker_started_the_run_gives_it_its_grace_from_its_start(registry, tmp_path, monkeypatch):
+    """A cold worker takes a while to import and start the run: a cancel sent meanwhile is not the node failing
+    to stop, so the worker is not killed for it (its grace counts once the run has started there)."""
+    from flowlike_core.backends import process
+    from flowlike_core.executor import start_run
+
+    monkeypatch.setattr(process, "CANCEL_GRACE", 0.05)  # far less than a cold worker takes to start a run
+    backend = ProcessBackend(1)
+    try:
+        handle = start_run(waiting_board(registry, str(tmp_path / "never")), registry=registry, backend=backend)
+        handle.cancel()
+        run = handle.wait(60)
+        assert run.status is RunStatus.CANCELLED, run.error
+        assert "killed" not in run.error
+        deadline = time.monotonic() + 30  # (it goes back to the pool once it has sent its last batch)
+        while not backend.pool.idle and time.monotonic() < deadline:
+            handle.wait(0.05)
+        assert backend.pool.idle and backend.pool.idle[0].alive(), "the worker stays in the pool"
+    finally:
+        backend.close()
 
 
 def test_a_node_type_that_cannot_be_pickled_is_refused_by_name(registry):
