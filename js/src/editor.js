@@ -140,6 +140,7 @@ class Editor {
   dispose() {
     for (const [event, handler] of Object.entries(this.handlers)) this.model.off(event, handler);
     this.resize.disconnect();
+    this.toolbarResize.disconnect();
     clearTimeout(this.messageTimer);
     if (this.placeholder) this.toggleFullSize(false);
   }
@@ -405,6 +406,7 @@ class Editor {
     fill(this.legend, [...LEGEND, "stale"].filter((status) => counts.get(status)).map((status) => h("span", {
       class: "fl-legend-item", "data-testid": "legend-item", "data-status": status, title: `${counts.get(status)} nodes ${status}`,
     }, `${counts.get(status)}`, h("span", { class: "fl-label" }, ` ${status}`))));
+    this.fitToolbar();
   }
 
   setRunning(running, status, duration) {
@@ -414,6 +416,7 @@ class Editor {
     this.runBadge.textContent = duration !== undefined && !running ? `${shown} · ${formatDuration(duration)}` : shown;
     this.root.dataset.runStatus = shown;
     this.updateToolbar();
+    this.fitToolbar();
   }
 
   // ---- the engine's problems with the board ----------------------------------------------------------
@@ -448,6 +451,7 @@ class Editor {
     button.dataset.severity = errors ? "error" : "warning";
     fill(button, count("error", "✖", errors), count("warning", "⚠", warnings));
     button.title = `${problems.map((p) => `${SEVERITY_LABEL[p.severity]}: ${p.message}`).join("\n")}\n(click: go to the next)`;
+    this.fitToolbar();
     if (this.problemAt >= problems.length) this.problemAt = -1;
     const selected = this.selection.nodes.size === 1 ? [...this.selection.nodes][0] : null;
     if (selected && !same(before.get(selected), this.problemsByNode.get(selected))) this.inspector.render();
@@ -536,7 +540,7 @@ class Editor {
   // ---- toolbar and keyboard --------------------------------------------------------------------------
 
   /** One line of buttons, whatever the width: narrower, the buttons keep their signs only (their names in their
-   * tooltips); narrower still, the secondary ones move into the "More" menu (editor.css, container queries). */
+   * tooltips); narrower still, the secondary ones move into the "More" menu (`fitToolbar`). */
   toolbar() {
     const button = (name, sign, text, title, onclick, secondary = false) => {
       this.buttons[name] = h("button", {
@@ -545,7 +549,7 @@ class Editor {
       }, h("span", { class: "fl-sign" }, sign), h("span", { class: "fl-label" }, text));
       return this.buttons[name];
     };
-    return h("div", { class: "fl-toolbar", "data-testid": "toolbar" },
+    this.toolbarEl = h("div", { class: "fl-toolbar", "data-testid": "toolbar" },
       button("palette", "+", "Node", "Add a node (double-click, Tab or Space on the canvas)", () => this.openPaletteHere()),
       button("run", "▶", "Run", "Run from the selected event node (or the board's only one)", () => this.run()),
       button("stop", "■", "Stop", "Cancel the run", () => this.send({ action: "stop" })),
@@ -563,6 +567,22 @@ class Editor {
       this.runBadge,
       button("side", "◨", "Panel", "Show or hide the inspector and variables", () => this.toggleSide(), true),
       button("fullsize", "▢", "Full size", "Fill the browser window (Escape leaves)", () => this.toggleFullSize(), true));
+    this.toolbarResize = new ResizeObserver(() => this.fitToolbar());
+    this.toolbarResize.observe(this.toolbarEl);
+    return this.toolbarEl;
+  }
+
+  /** Keep the toolbar on one line whatever it holds (its width, and what the legend, the problems and the run's
+   * status say now): signs only when the words do not fit, and the secondary buttons in the More menu when the
+   * signs do not fit either. Measured, as the width of what it holds changes with every run. */
+  fitToolbar() {
+    const bar = this.toolbarEl;
+    if (!bar?.isConnected || !bar.clientWidth) return;
+    bar.classList.remove("fl-compact", "fl-tight");
+    for (const step of ["fl-compact", "fl-tight"]) {
+      if (bar.scrollWidth <= bar.clientWidth) return;
+      bar.classList.add(step);
+    }
   }
 
   /** The toolbar's secondary buttons as a menu (shown when the toolbar is too narrow to hold them). */
@@ -583,7 +603,11 @@ class Editor {
     const unsaved = !!path && this.model.get("revision") !== this.model.get("saved_revision");
     this.buttons.save.disabled = !path;
     this.buttons.save.dataset.unsaved = String(unsaved);
-    this.buttons.save.lastChild.textContent = unsaved ? "Save •" : "Save";
+    const label = unsaved ? "Save •" : "Save";
+    if (this.buttons.save.lastChild.textContent !== label) {
+      this.buttons.save.lastChild.textContent = label;
+      this.fitToolbar();
+    }
     this.buttons.save.title = !path ? "No file: open the editor with path="
       : unsaved ? `Unsaved changes: save to ${path}` : `Saved in ${path}`;
     this.buttons.run.disabled = this.running;
