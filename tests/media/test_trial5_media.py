@@ -166,3 +166,25 @@ def test_a_pillow_image_feeds_any_image_input(board, tmp_path) -> None:
     run = board.steps(resize)
     assert (run.output(resize.id, "width_out"), pil_image(run.output(resize.id, "image_out")).getpixel((5, 5))) == (
         10, (1, 2, 3))
+
+
+def test_exif_comments_are_text(board, tmp_path) -> None:
+    """UserComment carries an 8-byte character code before its text; Windows' XP tags are UTF-16 text."""
+    image = Image.new("RGB", (8, 8))
+    exif = image.getexif()
+    exif[ExifTags.Base.XPComment] = "Grüße".encode("utf-16-le") + b"\0\0"
+    exif[ExifTags.Base.XPKeywords] = "sea;sun".encode("utf-16-le") + b"\0\0"
+    exif.get_ifd(ExifTags.IFD.Exif)[ExifTags.Base.UserComment] = b"ASCII\0\0\0Holiday"
+    image.save(tmp_path / "a.jpg", exif=exif)
+    exif.get_ifd(ExifTags.IFD.Exif)[ExifTags.Base.UserComment] = b"UNICODE\0" + "Fjörd".encode("utf-16-be")
+    image.save(tmp_path / "b.jpg", exif=exif)
+    found = []
+    for name in ("a.jpg", "b.jpg"):
+        read = board.add("read_image", path=str(tmp_path / name))
+        tags = board.add("image_exif")
+        board.wire(read, "image_out", tags, "image_in")
+        found.append(board.steps(read, tags).output(tags.id, "exif"))
+        board = board.fresh()
+    assert {key: found[0][key] for key in ("XPComment", "XPKeywords", "UserComment")} == {
+        "XPComment": "Grüße", "XPKeywords": "sea;sun", "UserComment": "Holiday"}
+    assert found[1]["UserComment"] == "Fjörd"
