@@ -114,17 +114,38 @@ def template_environment() -> Any:
     return BoundedEnvironment(undefined=extra("jinja2").StrictUndefined, autoescape=False, keep_trailing_newline=True)
 
 
-@node(friendly_name="Render Template")
+def template_variables(values: dict[str, Any]) -> list[str] | None:
+    """The variables a typed-in template uses without setting them, in the order they first appear (None for a
+    template that is wired, does not parse, or without Jinja2 installed: the pins stay as they are)."""
+    template = values.get("template")
+    if not isinstance(template, str):
+        return None
+    try:
+        meta = extra("jinja2.meta")
+    except ImportError:
+        return None
+    try:
+        found = meta.find_undeclared_variables(template_environment().parse(template))
+    except extra("jinja2").TemplateError:
+        return None
+    return sorted(found, key=lambda name: (template.find(name), name))
+
+
+@node(friendly_name="Render Template", keys=template_variables)
 def string_render_template(template: str = "",
-                           values: Annotated[dict[str, Any], Pin(description="The template's variables")] = None
+                           values: Annotated[dict[str, Any], Pin(description="The template's variables")] = None,
+                           **variable: Annotated[Any, Pin(description="The value of the variable of this name",
+                                                          required=False)]
                            ) -> Annotated[str, Pin(name="rendered")]:
-    """Renders a Jinja2 template ({{ name }}, {% for %}, filters) with the values, in a sandbox. A name the
+    """Renders a Jinja2 template ({{ name }}, {% for %}, filters) in a sandbox, each variable from the pin of its
+    name (a pin per variable, as in Flow-Like, follows the template) or else from the map of values. A name the
     template uses without a value is an error; the result may have at most 10 million characters."""
     TemplateError = extra("jinja2").TemplateError
+    given = {**(values or {}), **{name: value for name, value in variable.items() if value is not None}}
     try:
         compiled = template_environment().from_string(template)
         parts, size = [], 0
-        for part in compiled.generate(values or {}):
+        for part in compiled.generate(given):
             size += len(part)
             if size > MAX_TEXT:
                 raise ValueError(f"the rendered template exceeds {MAX_TEXT:,} characters")

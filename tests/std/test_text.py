@@ -57,6 +57,18 @@ def test_templates_render_loops_filters_and_values():
     assert string_render_template.func("{{ a }}\n", {"a": 1}) == "1\n"
 
 
+def test_a_template_has_a_pin_per_variable_it_uses_before_the_map(b):
+    """As in Flow-Like: the variables the template uses (not those it sets) are the node's pins, in order."""
+    template = "{% set unit = 'x' %}{{ greeting }}{% for n in items %} {{ n }}{{ unit }}{% endfor %}"
+    node = b.add("string_render_template", template=template, values={"greeting": "map", "items": [1]},
+                 greeting="pin")
+    assert [pin.name for pin in node.ordered_pins("Input")] == ["template", "values", "greeting", "items"]
+    numbers = b.add("string_split", string="1,2")
+    b.wire(numbers, "substrings", node, "items")
+    assert b.value(node, "rendered") == "pin 1x 2x"
+    assert string_render_template.keys_for({"template": "{% for %}"}) is None, "a broken template: pins stay"
+
+
 def test_a_missing_value_or_broken_template_is_a_clear_error():
     with pytest.raises(ValueError, match="template error.*'who' is undefined"):
         string_render_template.func("hi {{ who }}", {})
