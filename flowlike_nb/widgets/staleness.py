@@ -4,9 +4,10 @@ An edit of the picture only (moving, comments, layers, breakpoints, a node's nam
 Any other edit makes stale the nodes it changes and every node after them along wires, exec and data alike: what
 they compute, or whether they run, may differ now. A node changes when a wire into it comes or goes (a wire added,
 removed, replaced by another, or gone with a removed node: the patch sent to the canvas names them all), when its
-input defaults change, when it comes back (an undone removal), and, for a variable edit, when it names that
-variable. The nodes before a change keep their statuses: what feeds a removed node computes what it did. An edit
-that cannot be told apart (`None`: the board was replaced, a variable removed) makes every status stale."""
+input defaults or its pins (Format String's placeholders) change, when it comes back (an undone removal), and, for
+a variable edit, when it names that variable. The nodes before a change keep their statuses: what feeds a removed
+or changed node computes what it did. An edit that cannot be told apart (`None`: the board was replaced, a variable
+removed) makes every status stale."""
 
 from __future__ import annotations
 
@@ -41,8 +42,8 @@ def stale_nodes(board: Board, command: commands.Command | None,
             continue  # its wires (and any it replaced) are in `rewired`
         if isinstance(part, commands.AddNode):
             changed.add(part.node.id)
-        elif isinstance(part, commands.RemoveNode | commands.UpdateNode):
-            changed.add(part.node_id)
+        elif isinstance(part, commands.RemoveNode | commands.UpdateNode | commands.SetKeys):
+            changed.add(part.node_id)  # (what fed it is as it was: the wires that went are in `rewired`)
         elif isinstance(part, commands.UpsertVariable):
             changed |= _readers(board, part.variable)
         elif isinstance(part, commands.RemoveVariable):  # its name is gone with it: any node may have read it

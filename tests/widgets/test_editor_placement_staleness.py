@@ -91,3 +91,24 @@ def test_the_search_popup_opens_on_the_nodes_a_board_starts_from() -> None:
     assert all(entry["event"] for entry in entries[:3]), entries[:3]
     assert frontend("search_catalog", query="  ", limit=10)["entries"] == entries
     assert frontend("search_catalog", query="", limit=500)["total"] == len(list(default_registry()))
+
+
+def test_a_template_edit_that_changes_pins_leaves_the_nodes_feeding_it_current() -> None:
+    """Format String's template edit (its pins follow the placeholders) marked the node feeding it stale, and all
+    that node fed."""
+    registry = default_registry()
+    board = Board(name="prompt")
+    for key, node_id, defaults in [("events_simple", "start", {}), ("log_info", "say", {}), ("log_info", "also", {}),
+                                   ("string_to_upper", "up", {"string": "ada"}),
+                                   ("string_format", "fmt", {"format_string": "Hi {name}"})]:
+        board.apply(commands.AddNode(registry.get(key).create(node_id=node_id, **defaults)))
+    board.apply(commands.Connect("start", "exec_out", "say", "exec_in"))
+    board.apply(commands.Connect("say", "exec_out", "also", "exec_in"))
+    board.apply(commands.Connect("up", "uppercase_string", "fmt", "name"))
+    board.apply(commands.Connect("fmt", "formatted_string", "say", "message"))
+    board.apply(commands.Connect("up", "uppercase_string", "also", "message"))
+    frontend = Recorder(BoardEditor(board, registry=registry))
+    assert frontend("run", start="start")["ok"]
+    assert frontend.editor.wait(30).ok
+    assert frontend("update_node", node_id="fmt", defaults={"format_string": "Hi {name}, {count}"})["ok"]
+    assert frontend.of_type("stale")[-1]["nodes"] == ["also", "fmt", "say"]
