@@ -98,9 +98,9 @@ async def read_image_url(ctx: Context, signed_url: Annotated[str, Pin("URL", des
 def write_image(ctx: Context, image_in: ImageIn = None, path: Location = "", type: Format = "JPEG",
                 quality: Annotated[int, Pin(range=(1, 100))] = 100, app: App = "default") -> Annotated[
         BlobRef | None, Pin(name="blob", description="The content-store reference when no path was given")]:
-    """Writes the image in a format (JPEG quality 1-100) to a path, or to the content store. The file gets the
-    format's extension (JPEG asked for `out.png` writes `out.jpeg`, as Flow-Like does); one that already names it
-    (`.jpg`, `.tif`) stays."""
+    """Writes the image in a format (quality 1-100 for JPEG, AVIF and WebP, which is lossless at 100) to a path, or
+    to the content store. The file gets the format's extension (JPEG asked for `out.png` writes `out.jpeg`, as
+    Flow-Like does); one that already names it (`.jpg`, `.tif`) stays."""
     kind = format_named(type)
     data = encode(image_of(ctx, image_in), kind, quality)
     if isinstance(path, str | Path) and str(path):

@@ -177,9 +177,12 @@ def encode(image: Any, format: str, quality: int = 95) -> bytes:
 
 def _saved(image: Any, format: str, quality: int) -> bytes:
     out = io.BytesIO()
-    # an icon of the image's own size (up to ICO's 256), not Pillow's set of smaller ones
-    sizes = {"sizes": [(min(image.width, 256), min(image.height, 256))]} if format == "ICO" else {}
-    image.save(out, format, quality=quality, **sizes)
+    options: dict[str, Any] = {}
+    if format == "ICO":  # an icon of the image's own size (up to ICO's 256), not Pillow's set of smaller ones
+        options["sizes"] = [(min(image.width, 256), min(image.height, 256))]
+    elif format == "WEBP":  # lossless at 100, as Flow-Like always writes it
+        options["lossless"] = quality >= 100
+    image.save(out, format, quality=quality, **options)
     return out.getvalue()
 
 

@@ -188,3 +188,17 @@ def test_exif_comments_are_text(board, tmp_path) -> None:
     assert {key: found[0][key] for key in ("XPComment", "XPKeywords", "UserComment")} == {
         "XPComment": "Grüße", "XPKeywords": "sea;sun", "UserComment": "Holiday"}
     assert found[1]["UserComment"] == "Fjörd"
+
+
+def test_webp_at_quality_100_is_lossless_as_in_flow_like(board, tmp_path) -> None:
+    """Flow-Like writes WebP lossless; here quality 100 (the default) does, a lower quality writes it lossy."""
+    noise = Image.effect_noise((64, 48), 60).convert("RGB")
+    noise.save(tmp_path / "noise.png")
+    for quality in (100, 50):
+        read = board.add("read_image", path=str(tmp_path / "noise.png"))
+        write = board.add("write_image", path=str(tmp_path / f"q{quality}.webp"), type="WebP", quality=quality)
+        board.wire(read, "image_out", write, "image_in")
+        board.steps(read, write)
+        board = board.fresh()
+    with Image.open(tmp_path / "q100.webp") as exact, Image.open(tmp_path / "q50.webp") as lossy:
+        assert exact.convert("RGB").tobytes() == noise.tobytes() and lossy.convert("RGB").tobytes() != noise.tobytes()
