@@ -16,7 +16,8 @@ Parquet has no unions), content-addressed under `history/tables/` (secret values
 record), the record's result naming it (`TABLE_RESULT`); reading the run back gives the Table again. A table lost
 or damaged since: `get` says so naming the run, `query` warns and leaves that run's result as the reference. A
 pandas or polars DataFrame result is kept the same way, through Arrow: it comes back as a pyarrow Table
-(`Table.to_pandas()`, `polars.from_arrow` turn it back).
+(`Table.to_pandas()`, `polars.from_arrow` turn it back). A bytes result is kept as a blob under `history/blobs/`
+(`BYTES_RESULT`; secrets in it masked) and comes back as bytes, not as a JSON list of its byte values.
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ COMPACT_EVERY = 20
 TABLE_RESULT = "arrow_table"
 """A record's result `{"arrow_table": <BlobRef of its Arrow file>, "rows": n, "columns": [...]}` is a pyarrow Table."""
 ARROW_FILE = "application/vnd.apache.arrow.file"
+BYTES_RESULT = "bytes"
+"""A record's result `{"bytes": <BlobRef>, "size": n}` is bytes kept as a blob."""
 
 
 def _schema() -> pa.Schema:
@@ -124,6 +127,13 @@ def _holds_text(kind: pa.DataType) -> bool:
         or any(_holds_text(kind.field(i).type) for i in range(kind.num_fields))
 
 
+def _bytes_ref(result: Any) -> BlobRef | None:
+    """The blob a record's result stands for, if it is bytes kept as one."""
+    if isinstance(result, dict) and set(result) == {BYTES_RESULT, "size"}:
+        return BlobRef.model_validate(result[BYTES_RESULT])
+    return None
+
+
 def _table_ref(result: Any) -> BlobRef | None:
     """The Arrow file a record's result stands for, if it is a table's."""
     if isinstance(result, dict) and set(result) == {TABLE_RESULT, "rows", "columns"}:
@@ -155,6 +165,7 @@ class RunHistory:
         self.uri = lance_uri(bucket, key)
         self.pending = f"{key}/pending"
         self.tables = BlobStore(bucket, f"{key}/tables")
+        self.blobs = BlobStore(bucket, f"{key}/blobs")
         self._options = options or {}
         self._table: Any = None
         self._unfolded = 0
@@ -196,6 +207,8 @@ class RunHistory:
         table = _as_table(run.result) if isinstance(run, Run) else None
         if table is not None:
             record = record.model_copy(update={"result": self._keep_table(run, table, record.result)})
+        elif isinstance(run, Run) and isinstance(run.result, bytes | bytearray):
+            record = record.model_copy(update={"result": self._keep_bytes(run, bytes(run.result))})
         row = json.dumps(_row(record, app)).encode("utf-8")
         self.bucket.write(f"{self.pending}/{revision_of(record.id.encode())}.json", row)
         with self._lock:
@@ -223,26 +236,34 @@ class RunHistory:
         ref = self.tables.put(sink.getvalue().to_pybytes(), ARROW_FILE)
         return {TABLE_RESULT: ref.model_dump(), "rows": table.num_rows, "columns": table.column_names}
 
+    def _keep_bytes(self, run: Run, data: bytes) -> dict[str, Any]:
+        """The run's bytes result as a blob (secrets masked where they appear as text); what the record keeps."""
+        if run.redactor:
+            data = run.redactor.text(data.decode("latin-1")).encode("latin-1")  # one char per byte, both ways
+        return {BYTES_RESULT: self.blobs.put(data).model_dump(), "size": len(data)}
+
     def _read(self, text: str, tables: bool, *, strict: bool = True) -> RunRecord:
-        """A stored record; with `tables`, a result kept as an Arrow file comes back as the pyarrow Table. A table
-        that cannot be read (lost, damaged) is a StorageError naming the run; not `strict`, a warning, and the
-        record keeps the table's reference."""
+        """A stored record; with `tables`, a result kept as a file comes back as its value: an Arrow file as the
+        pyarrow Table, a blob as bytes. A file that cannot be read (lost, damaged) is a StorageError naming the
+        run; not `strict`, a warning, and the record keeps the file's reference."""
         record = RunRecord.model_validate_json(text)
-        ref = _table_ref(record.result) if tables else None
-        if ref is None:
+        table, blob = (_table_ref(record.result), _bytes_ref(record.result)) if tables else (None, None)
+        if table is None and blob is None:
             return record
         import pyarrow as pa
 
         try:
-            table = pa.ipc.open_file(pa.BufferReader(self.tables.get(ref))).read_all()
+            value = self.blobs.get(blob) if blob is not None else \
+                pa.ipc.open_file(pa.BufferReader(self.tables.get(table))).read_all()
         except (StorageError, pa.ArrowException) as exc:
-            problem = f"run {record.id}: its result table {ref.key} cannot be read ({exc})"
+            what = f"table {table.key}" if table is not None else f"bytes {blob.key}"
+            problem = f"run {record.id}: its result {what} cannot be read ({exc})"
             if strict:
                 raise StorageError(f"{problem}; store.runs.get({record.id!r}, tables=False) reads the rest of its "
                                    f"record") from exc
-            warnings.warn(f"{problem}; its record keeps the table's reference", RuntimeWarning, stacklevel=3)
+            warnings.warn(f"{problem}; its record keeps the reference", RuntimeWarning, stacklevel=3)
             return record
-        return record.model_copy(update={"result": table})
+        return record.model_copy(update={"result": value})
 
     def append_many(self, records: Iterable[RunRecord], app: str = "") -> None:
         """Persist several records in one commit (imports, tests, benchmarks)."""
@@ -308,8 +329,8 @@ class RunHistory:
     ) -> list[RunRecord]:
         """Runs, newest first. `board` matches a board name or id; `level` keeps runs that logged at that
         level or above; `since`/`until` bound the start time (datetimes, or seconds since the epoch). A result
-        kept as an Arrow file (a Table's, or a pandas or polars DataFrame's) comes back as a pyarrow Table, or with
-        `tables=False` as the JSON naming it."""
+        kept as an Arrow file (a Table's, or a pandas or polars DataFrame's) comes back as a pyarrow Table, bytes
+        kept as a blob as bytes, or with `tables=False` as the JSON naming them."""
         where = self.where(board=board, status=status, since=since, until=until, level=level, app=app)
         if limit is not None and limit <= 0:
             return []

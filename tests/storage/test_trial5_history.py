@@ -86,3 +86,49 @@ def test_a_run_whose_table_is_damaged_does_not_hide_the_others(store: Storage, d
     assert found[damaged.id].result == store.runs.get(damaged.id, tables=False).result, "its reference, as stored"
     with pytest.raises(StorageError, match=f"run {damaged.id}: its result table .* cannot be read.*tables=False"):
         store.runs.get(damaged.id)
+
+
+@fnb.node
+def trial5_bytes(size: int = 0) -> bytes:
+    """Bytes that are not text."""
+    return (bytes(range(256)) * (size // 256 + 1))[:size]
+
+
+def test_a_bytes_result_is_kept_as_a_blob_and_comes_back_as_bytes(store: Storage) -> None:
+    """It was kept as a JSON list of its byte values: 20 MB took 20 s to record and 72 s to read back, as a list."""
+    data = bytes(range(256)) * 8192  # 2 MB, not text
+    board = fnb.Board("bytes")
+    start = board.add("events_simple", "start")
+    made = board.add("trial5_bytes", "made", size=len(data))
+    done = board.add("events_generic_return_result", "return")
+    start.outputs.exec_out >> done.inputs.exec_in
+    made.outputs.result >> done.inputs.response
+    run = board.run()
+    assert run.result == data
+    store.record(run.core)
+    assert store.runs.get(run.id).result == data
+    assert store.runs.query(board="bytes")[0].result == data
+    kept = store.runs.get(run.id, tables=False)
+    assert kept.result["size"] == len(data) and len(kept.model_dump_json()) < 20_000, "the record names the blob"
+
+
+@fnb.node
+def trial5_encode(text: str = "") -> bytes:
+    """The text as UTF-8 bytes."""
+    return f"token={text};".encode()
+
+
+@pytest.mark.parametrize("store", ["local"], indirect=True)
+def test_a_secret_in_a_bytes_result_is_masked(store: Storage) -> None:
+    board = fnb.Board("secret bytes")
+    board.variable("token", str, "sk-live-4f9a2b", secret=True)
+    start = board.add("events_simple", "start")
+    token = board.add("variable_get", "token", var_ref="token")
+    encoded = board.add("trial5_encode", "encoded")
+    done = board.add("events_generic_return_result", "return")
+    start.outputs.exec_out >> done.inputs.exec_in
+    token.outputs.value_ref >> encoded.inputs.text
+    encoded.outputs.result >> done.inputs.response
+    run = board.run()
+    store.record(run.core)
+    assert store.runs.get(run.id).result == b"token=***;"
