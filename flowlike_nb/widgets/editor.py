@@ -105,7 +105,7 @@ from pydantic import ValidationError
 from flowlike_core import commands
 from flowlike_core.board import SUFFIX, Board, Layer, PinDirection, Variable
 from flowlike_core.debugger import Debugger
-from flowlike_core.errors import ConnectionRefused, FlowLikeError, RunError
+from flowlike_core.errors import ConnectionRefused, FlowLikeError, RunError, UnknownNodeError
 from flowlike_core.executor import RunHandle, start_run
 from flowlike_core.registry import Registry, default_registry
 from flowlike_core.run import Run
@@ -406,7 +406,13 @@ class BoardEditor(anywidget.AnyWidget):
             case protocol.PasteFlowLike():
                 return self._paste_flowlike(message)
             case protocol.Run():
-                handle = self.run(message.start)
+                try:
+                    handle = self.run(message.start)
+                except UnknownNodeError as exc:  # no start given, and the board has none or several to start from
+                    if message.start is not None or "event node" not in str(exc):
+                        raise
+                    raise UnknownNodeError(f"{exc}; on the canvas: select the event node to start from (or add one: "
+                                           f"Simple Event, from the search popup), then press Run") from None
                 return f"run {handle.run.id} started"
             case protocol.RunTo():
                 self.run_to(message.node_id)

@@ -7,7 +7,7 @@ from flowlike_core.registry import default_registry
 from flowlike_nb.widgets import BoardEditor
 from flowlike_nb.widgets.layout import NODE_WIDTH, box_height
 
-from .conftest import Recorder, Say, Tell
+from .conftest import REGISTRY, Recorder, Say, Tell
 
 
 def test_a_node_added_on_a_comment_lands_next_to_it(board: Board, frontend: Recorder) -> None:
@@ -112,3 +112,13 @@ def test_a_template_edit_that_changes_pins_leaves_the_nodes_feeding_it_current()
     assert frontend.editor.wait(30).ok
     assert frontend("update_node", node_id="fmt", defaults={"format_string": "Hi {name}, {count}"})["ok"]
     assert frontend.of_type("stale")[-1]["nodes"] == ["also", "fmt", "say"]
+
+
+def test_run_without_a_start_says_what_to_do_on_the_canvas(board: Board, frontend: Recorder) -> None:
+    """With two event nodes Run answered "say which: start= (flowlike run --start NODE)": advice for code."""
+    frontend("add_node", node_type="w_start", x=0, y=300)
+    reason = frontend("run")["reason"]
+    assert "several event nodes" in reason and "select the event node to start from" in reason
+    assert frontend("run", start="start")["ok"]
+    frontend.editor.wait(30)
+    assert "add one" in Recorder(BoardEditor(Board(name="empty"), registry=REGISTRY))("run")["reason"]
