@@ -108,6 +108,11 @@ class LiveHandle(BaseModel):
         handle = value if type(value) is cls else cls.model_validate(value)
         return find(ctx, cls.KIND, handle.id, handle._object)
 
+    def __live_object__(self) -> Any:
+        """The object itself, for an input typed as its class (`flowlike_core.shapes`): a node of one's own typed
+        `image: PIL.Image.Image` gets the image this handle names."""
+        return find(None, self.KIND, self.id, self._object)
+
     def release(self, ctx: Context | None) -> bool:
         """Drop the object everywhere (unload); whether it was there."""
         held = self._object is not None

@@ -14,6 +14,10 @@ from a board file, `--var` text or a node's output may be either. A node typing 
 datetime's day), one typing it `datetime` a datetime (a date at midnight); ISO text is read as such. So does each
 item of a `list`, `tuple`, `set` or `frozenset` of dates and each value of a `dict` of them (Date Arrays, HashSets
 and HashMaps).
+
+Live objects (a fitted model, an inference session, a Pillow image) travel as handle structs naming them; a handle
+arriving at an input typed as its object's own class (a Generic pin: `image: PIL.Image.Image`) gives the object,
+which it returns from `__live_object__()`. Anything else reaching such an input arrives as it was sent.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from flowlike_core.board import Pin
-from flowlike_core.types import DataType
+from flowlike_core.types import DataType, ValueType, pin_type_of
 
 Shaper = Callable[[Any], Any]
 
@@ -39,7 +43,8 @@ class StructShapeError(ValueError):
 def input_shape(hint: Any) -> Any:
     """`dict` or the pydantic model a Struct input's type hint declares (also as the items of a `list[Model]` or
     `dict[str, Model]`), `date` or `datetime` a Date input's (also as the items of a list, tuple, set or dict of
-    them: `list[date]`, `dict[str, datetime]`), through `Annotated` and `| None`; None for every other hint."""
+    them: `list[date]`, `dict[str, datetime]`), a class no pin type names (a live object's), through `Annotated`
+    and `| None`; None for every other hint."""
     origin = typing.get_origin(hint)
     if origin in DATE_CONTAINERS:
         items = typing.get_args(hint)[-1:] if origin is dict else typing.get_args(hint)[:1]
@@ -54,6 +59,9 @@ def input_shape(hint: Any) -> Any:
         args = [a for a in typing.get_args(hint) if a is not type(None)]
         return input_shape(args[0]) if len(args) == 1 else None
     if hint is dict or hint is dt.date or hint is dt.datetime or isinstance(hint, type) and issubclass(hint, BaseModel):
+        return hint
+    if isinstance(hint, type) and hint not in (Any, object, type(None)) and pin_type_of(hint)[:2] == (
+            DataType.GENERIC, ValueType.NORMAL):
         return hint
     return None
 
@@ -82,7 +90,20 @@ def input_shaper(shape: Any, source: Pin | None, node: str, pin: str) -> Shaper 
         return None if source is None else _to_dict
     if container is not None:
         return _to_models(container, typing.get_args(shape)[-1], node, pin)
-    return _to_model(shape, node, pin)
+    if issubclass(shape, BaseModel):
+        return _to_model(shape, node, pin)
+    return None if source is None else _to_object(shape)
+
+
+def _to_object(kind: type) -> Shaper:
+    """A handle's live object where the input is typed as the object's class; anything else as it came."""
+    def to_object(value: Any) -> Any:
+        if isinstance(value, kind) or not hasattr(value, "__live_object__"):
+            return value
+        live = value.__live_object__()
+        return live if isinstance(live, kind) else value
+
+    return to_object
 
 
 def _to_dict(value: Any) -> Any:

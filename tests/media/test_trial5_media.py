@@ -202,3 +202,29 @@ def test_webp_at_quality_100_is_lossless_as_in_flow_like(board, tmp_path) -> Non
         board = board.fresh()
     with Image.open(tmp_path / "q100.webp") as exact, Image.open(tmp_path / "q50.webp") as lossy:
         assert exact.convert("RGB").tobytes() == noise.tobytes() and lossy.convert("RGB").tobytes() != noise.tobytes()
+
+
+def test_a_notebook_node_typed_with_pillow_images_takes_and_gives_them(tmp_path) -> None:
+    """`image: Image.Image` gets the Pillow image an image node's handle names; the image it returns goes on."""
+    import flowlike_nb as fnb
+
+    @fnb.node
+    def trial5_sharpened(image: Image.Image, amount: int = 150) -> Image.Image:
+        """A tinkerer's filter on Pillow images."""
+        from PIL import ImageFilter
+
+        return image.filter(ImageFilter.UnsharpMask(percent=amount))
+
+    Image.new("RGB", (30, 20), (10, 200, 10)).save(tmp_path / "photo.png")
+    notebook = fnb.Board("pillow typed")
+    start = notebook.add("events_simple", "start")
+    read = notebook.add("read_image", "read", path=tmp_path / "photo.png")
+    sharpen = notebook.add("trial5_sharpened", "sharpen")
+    write = notebook.add("write_image", "write", path=tmp_path / "sharp.png", type="PNG")
+    start.outputs.exec_out >> read.inputs.exec_in
+    read.outputs.exec_out >> write.inputs.exec_in
+    read.outputs.image_out >> sharpen.inputs.image
+    sharpen.outputs.result >> write.inputs.image_in
+    notebook.run().raise_for_status()
+    with Image.open(tmp_path / "sharp.png") as image:
+        assert image.size == (30, 20) and image.getpixel((15, 10)) == (10, 200, 10)
