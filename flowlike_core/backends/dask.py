@@ -16,10 +16,12 @@ it, and the run fails with that cause. Cancel reaches the worker: the run stops 
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import queue
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -156,6 +158,8 @@ class DaskBackend:
                     self._cluster = LocalCluster(n_workers=self.n_workers, threads_per_worker=1, processes=True,
                                                  host="127.0.0.1", dashboard_address=None)
                     self._client = Client(self._cluster)
+                    # closed before the interpreter tears the cluster down: dask would log its scattered boards lost
+                    atexit.register(_close_at_exit, weakref.ref(self))
                     # every worker in before a board is scattered: one that joins later has no copy, and the tasks
                     # of runs and loop chunks, which go where their board is, would queue on the others
                     self._client.wait_for_workers(len(self._cluster.worker_spec))
@@ -185,6 +189,12 @@ class DaskBackend:
             if self._cluster is not None:
                 self._cluster.close()
             self._client = self._cluster = None
+
+
+def _close_at_exit(backend: weakref.ref[DaskBackend]) -> None:
+    found = backend()
+    if found is not None:
+        found.close()
 
 
 class DaskRunHandle:

@@ -176,7 +176,7 @@ def test_a_cancel_before_the_worker_started_the_run_gives_it_its_grace_from_its_
     from flowlike_core.backends import process
     from flowlike_core.executor import start_run
 
-    monkeypatch.setattr(process, "CANCEL_GRACE", 0.05)  # far less than a cold worker takes to start a run
+    monkeypatch.setattr(process, "CANCEL_GRACE", 0.5)  # less than a cold worker takes to start a run
     backend = ProcessBackend(1)
     try:
         handle = start_run(waiting_board(registry, str(tmp_path / "never")), registry=registry, backend=backend)

@@ -88,3 +88,21 @@ def test_loop_iterations_on_other_processes_report_while_they_run(loops, workers
     assert sorted(heard) == sorted(event.format(item) for item in (0, 1) for event in iteration)
     for item in ("0", "1"):  # each iteration's lines in its own order
         assert [e for e in heard if e.endswith(f" {item}")] == [f"log waiting {item}", f"log released {item}"]
+
+
+def test_flowlike_run_on_its_own_local_cluster_ends_without_dask_errors(tmp_path):
+    """The command leaves the LocalCluster it started: closed before the interpreter tears it down, dask has no
+    scattered board to mourn (it logged an ERROR about lost data after every successful run)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    pytest.importorskip("distributed")
+    board = Path(__file__).parents[2] / "notebooks" / "boards" / "loop_and_branch.board.json"
+    done = subprocess.run([sys.executable, "-m", "flowlike_core.cli", "run", str(board), "--backend", "dask",
+                           "--no-history"], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "DASK_TEMPORARY_DIRECTORY": str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    assert "result: 17" in done.stdout + done.stderr
+    assert " - ERROR - " not in done.stderr and "lose" not in done.stderr, done.stderr
