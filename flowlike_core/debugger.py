@@ -23,6 +23,7 @@ run at the same time (parallel execution) share that count, so step over is appr
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from enum import Enum
@@ -34,6 +35,8 @@ from flowlike_core.events import Listener
 from flowlike_core.run import NodeTrace, Run, RunStatus, value_key
 
 if TYPE_CHECKING:
+    from types import FrameType
+
     from flowlike_core.executor import Executor
 
 POLL = 0.1
@@ -73,6 +76,8 @@ class Debugger(Listener):
         self.pauses = 0
         """How many times the run paused so far."""
         self._executor: Executor | None = None
+        self._paused_in: Executor | None = None
+        """The executor running the paused node: a parallel body's fork, whose values are its iteration's own."""
         self._on_paused: list[Any] = []
         self._on_resumed: list[Any] = []
 
@@ -92,7 +97,7 @@ class Debugger(Listener):
         running = self._running
         level = (len(running) + 1, running[-1]) if pure else (len(running), running[-2] if len(running) > 1 else None)
         if self._should_pause(run, trace.node_id, pure, level):
-            self._pause(executor, trace, level)
+            self._pause(executor, trace, level, _executor_of(trace, sys._getframe(1)) or executor)
 
     def node_finished(self, run: Run, trace: NodeTrace) -> None:
         running = self._running
@@ -129,9 +134,10 @@ class Debugger(Listener):
         exec_next = self._attached().plan.nodes[outer].exec_next
         return any(target.node_id == node_id for targets in exec_next.values() for target, _ in targets)
 
-    def _pause(self, executor: Executor, trace: NodeTrace, level: tuple[int, str | None]) -> None:
+    def _pause(self, executor: Executor, trace: NodeTrace, level: tuple[int, str | None], running: Executor) -> None:
         with self._changed:
             self._paused, self._level, ticket = trace, level, self._releases
+            self._paused_in = running
             self.pauses += 1
             self._changed.notify_all()
         executor.notify(self._on_paused, trace)
@@ -238,7 +244,7 @@ class Debugger(Listener):
         board = self.run.board
         names = shown_names(board.nodes.values())
         found: dict[str, dict[str, Any]] = {}
-        for key, value in list(self.run.values.items()):
+        for key, value in _all_values(self._scope().run.values).items():
             node_id, _, pin_id = key.partition("/")
             node = board.nodes.get(node_id)
             pin = node.pins.get(pin_id) if node is not None else None
@@ -254,8 +260,8 @@ class Debugger(Listener):
         node = self.paused_at
         if node is None:
             return {}
-        executor = self._attached()
-        run, board, plans = self.run, self.run.board, executor.plan.nodes
+        executor = self._scope()
+        values, board, plans = _all_values(executor.run.values), self.run.board, executor.plan.nodes
         known: dict[str, Any] = {}
         for pin in node.ordered_pins(PinDirection.INPUT):
             if pin.is_exec:
@@ -267,9 +273,14 @@ class Debugger(Listener):
             source = wires[0].from_node
             if source in plans and plans[source].pure and source not in executor.pure_done:
                 continue
-            if (key := value_key(source, wires[0].from_pin)) in run.values:
-                known.setdefault(pin.name, run.values[key])
+            if (key := value_key(source, wires[0].from_pin)) in values:
+                known.setdefault(pin.name, values[key])
         return known
+
+    def _scope(self) -> Executor:
+        """Whose values there are to see: the paused node's executor (a parallel body's fork), else the run's."""
+        running = self._paused_in
+        return running if running is not None and self._paused is not None else self._attached()
 
     @property
     def variables(self) -> dict[str, Any]:
@@ -290,6 +301,27 @@ class Debugger(Listener):
         if self._executor is None:
             return "<Debugger: not started>"
         return f"<Debugger of {self.run.board.name!r} run {self.run.id}: {self.state()}, {self.pauses} pauses>"
+
+
+def _executor_of(trace: NodeTrace, frame: FrameType | None) -> Executor | None:
+    """The executor whose execution `trace` is: the Context of it on the stack of the hook's caller (a parallel
+    body's fork runs its nodes in a Context of its own executor). Looked for only when the run pauses."""
+    from flowlike_core.context import Context
+
+    while frame is not None:
+        for value in frame.f_locals.values():
+            if type(value) is Context and value.record is trace:
+                return value._executor
+        frame = frame.f_back
+    return None
+
+
+def _all_values(values: dict[str, Any]) -> dict[str, Any]:
+    """A run's values, or a fork's: its own writes over those of the scopes it falls back to (`parallel.Scope`)."""
+    parent = getattr(values, "parent", None)
+    if parent is None:
+        return dict(values)
+    return {**_all_values(parent), **dict(dict.items(values))}
 
 
 def shown_name(node: Node) -> str:

@@ -288,3 +288,26 @@ def test_inputs_leave_out_a_pure_value_of_the_last_iteration_until_this_one_comp
     assert run.status is RunStatus.SUCCESS, run.error
     assert [line.message for line in run.logs()] == ["101", "102", "103"]
     assert shown == [(1, "not computed yet"), (2, "not computed yet"), (3, "not computed yet")]
+
+
+def test_paused_in_a_parallel_iteration_the_values_and_inputs_are_that_iteration_s() -> None:
+    """A parallel for-each iteration runs in a fork with values of its own: paused in its body, the debugger shows
+    them (it showed none: not the loop's value, nor the input the paused node reads from it)."""
+    from pack_builder import Builder
+
+    build = Builder()
+    start_node, loop, say = build.add("events_simple"), build.add("control_par_for_each", array=[10, 20, 30],
+                                                                  max_concurrent=1), build.add("log_info")
+    build.chain(start_node, loop)
+    build.wire(loop, "exec_out", say, "exec_in")
+    build.wire(loop, "value", say, "message")
+    build.board.apply(commands.UpdateNode(loop.id, friendly_name="loop"))
+    set_breakpoint(build, say.id)
+    debugger = debug(build)
+    shown = []
+    while debugger.wait_paused(WAIT):
+        shown.append((debugger.values.get("loop", {}).get("value"), debugger.inputs.get("message")))
+        debugger.resume()
+    run = debugger.wait(WAIT)
+    assert run.status is RunStatus.SUCCESS, run.error
+    assert shown == [(10, 10), (20, 20), (30, 30)]
