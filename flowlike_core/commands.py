@@ -353,11 +353,12 @@ class UpsertVariable(Command):
         clash = [v for v in board.variables.values() if v.name == self.variable.name and v.id != self.variable.id]
         if clash:
             raise BoardError(f"board {board.name!r} already has a variable called {self.variable.name!r}")
-        json_default(self.variable.default_value, f"variable {self.variable.name!r}")
-        if not fits(self.variable.default_value, self.variable.data_type, self.variable.value_type):
-            raise BoardError(f"default {self.variable.default_value!r} of variable {self.variable.name!r} "
-                             f"does not fit its type {self.variable.value_type.value}<{self.variable.data_type.value}>")
-        board.variables[self.variable.id] = _copy(self.variable)
+        variable = self.variable
+        native = json_default(variable.default_value, f"variable {variable.name!r}")  # (bytes as byte values)
+        if not fits(native, variable.data_type, variable.value_type):
+            raise BoardError(f"default {variable.default_value!r} of variable {variable.name!r} "
+                             f"does not fit its type {variable.value_type.value}<{variable.data_type.value}>")
+        board.variables[variable.id] = variable.model_copy(update={"default_value": native})
         return board.variables[self.variable.id]
 
 

@@ -580,7 +580,8 @@ class Board:
             values = ValueType(value_type) if value_type else values
         current = next((v for v in self.core.variables.values() if v.name == name), None)
         variable_id = id or (current.id if current else None)
-        variable = Variable(name=name, data_type=data_type, value_type=values, default_value=default,
+        native = commands.json_default(default, f"variable {name!r}")  # as the board keeps it (bytes: byte values)
+        variable = Variable(name=name, data_type=data_type, value_type=values, default_value=native,
                             exposed=exposed, secret=secret, editable=editable, description=description,
                             schema=schema if schema is not None else found_schema,
                             **({"id": variable_id} if variable_id else {}))

@@ -192,3 +192,12 @@ def test_format_string_gets_a_pin_per_placeholder_of_its_template() -> None:
     assert "name" not in dir(fmt.inputs)
     board.core.undo()
     assert fmt.inputs.name.value == "Ada"
+
+
+def test_a_bytes_variable_default_is_kept_as_its_byte_values_and_redeclaring_it_changes_nothing() -> None:
+    board = fnb.Board("blobs")
+    blob = board.variable("blob", default=b"ab")
+    assert (blob.data_type.value, blob.value_type.value, blob.default_value) == ("Byte", "Array", [97, 98])
+    revision = board.core.revision
+    board.variable("blob", default=b"ab")
+    assert board.core.revision == revision, "a re-run cell is no edit"
