@@ -10,10 +10,11 @@ each other: `App` remembers the revision of every board it loaded or saved, and 
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from flowlike_core.board import SUFFIX, Board
-from flowlike_core.errors import BoardFileError, SaveConflict, StorageError
+from flowlike_core.errors import BoardFileError, SaveConflict, StorageError, UnsafePathError
 from flowlike_core.storage.blobs import BlobStore
 from flowlike_core.storage.bucket import Bucket, revision_of
 from flowlike_core.storage.diff import BoardChange, diff_boards
@@ -43,6 +44,15 @@ def bump(version: Version, part: Bump) -> Version:
     if part == "patch":
         return major, minor, patch + 1
     raise StorageError(f"cannot bump {part!r}: say 'major', 'minor' or 'patch'")
+
+
+def _storage_name(board_name: str) -> str:
+    """A board's own name as the name of its file, or an error suggesting one (board names may hold spaces)."""
+    try:
+        return check_name(board_name, "board name")
+    except UnsafePathError as exc:
+        suggestion = re.sub(r"[^A-Za-z0-9_-]+", "-", board_name).strip("-_")[:128] or "board"
+        raise UnsafePathError(f"{exc}; give it a name to save it under: app.save(board, {suggestion!r})") from None
 
 
 class App:
@@ -99,7 +109,7 @@ class App:
         or `based_on` when given. `force=True` overwrites whatever is stored. The check and the write are
         one step on every store (`Bucket.swap`): of two saves on the same base, one raises `SaveConflict`.
         """
-        name = check_name(board.name if name is None else name, "board name")
+        name = check_name(name, "board name") if name is not None else _storage_name(board.name)
         expected = based_on if based_on is not None else self._seen.get(name)
 
         checked = False

@@ -55,3 +55,17 @@ def test_the_cache_store_may_be_a_config_file(config_file: Path, tmp_path: Path,
         assert main(["run", str(board), "--no-history", "--cache-store", str(config_file)]) == 0
     expected = StorageConfig.load(str(config_file)).content_url
     assert f"result cache (kept in {expected}" in capsys.readouterr().out
+
+
+def test_a_board_whose_name_cannot_name_a_file_is_told_how_to_save_it(tmp_path: Path) -> None:
+    """The parameterized notebook's demo board is "numbers above a threshold": saving it said only what a name may
+    hold."""
+    from flowlike_core import Board
+    from flowlike_core.errors import UnsafePathError
+
+    app = Storage(StorageConfig.at(str(tmp_path))).app("demo")
+    with pytest.raises(UnsafePathError, match=r"give it a name to save it under: app.save\(board, "
+                                              r"'numbers-above-a-threshold'\)"):
+        app.save(Board(name="numbers above a threshold"))
+    app.save(Board(name="numbers above a threshold"), "numbers-above-a-threshold")
+    assert app.load("numbers-above-a-threshold").name == "numbers above a threshold"
