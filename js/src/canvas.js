@@ -680,6 +680,24 @@ export class Canvas {
     this.applyView();
   }
 
+  /** Pan (the zoom kept) just enough to show the nodes `ids` whole: a node added where there was no room lands
+   * next to what was in the way, which may be out of view. */
+  reveal(ids) {
+    const box = bounds(ids.map((id) => this.store.nodes[id]).filter((node) => node && this.shown(node)));
+    const { width, height } = this.el.getBoundingClientRect();
+    if (!box || !width || !height) return;
+    const { x, y, scale } = this.view;
+    const shift = (low, high, origin, size) => {
+      const [start, end] = [low * scale + origin, high * scale + origin]; // on screen, from the canvas' corner
+      if (start >= 0 && end <= size) return 0;
+      return start < 0 || end - start > size ? MARGIN - start : size - MARGIN - end;
+    };
+    const [dx, dy] = [shift(box.left, box.right, x, width), shift(box.top, box.bottom, y, height)];
+    if (!dx && !dy) return;
+    this.view = { ...this.view, x: x + dx, y: y + dy };
+    this.applyView();
+  }
+
   /** Bring a node to the middle of the view, at a readable zoom. */
   centerOn(id) {
     const node = this.store.nodes[id];

@@ -303,6 +303,7 @@ class Editor {
       const nodes = this.lastAdded.nodes.filter((id) => this.store.nodes[id] && this.canvas.shown(this.store.nodes[id]));
       if (nodes.length || this.lastAdded.layers.length) {
         this.select({ nodes: new Set(nodes), comments: new Set(), layers: new Set(this.lastAdded.layers), wire: null });
+        this.canvas.reveal(nodes);
       }
     }
   }
