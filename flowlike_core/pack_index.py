@@ -2,11 +2,13 @@
 that has its key instead of the packs before it in load order (a cold `flowlike run` of a board with a web node
 would otherwise import every pack).
 
-The index is only a hint. It is written once a process has loaded every pack, and read only if the installed
-packs are still the ones it was made from (entry point, distribution, version and the newest change to the source
-of the package each entry point names: an editable install changes keys without a new version); a key that moved
-to another pack costs the usual search, never a wrong answer. A key a valid index does not have is one no installed
-pack provides (what `@fnb.node` asks of a new key without loading a pack).
+The index is only a hint, kept per pack. It is written once a process has loaded every pack it did not know, and
+a pack's keys are read from it only while that pack is still the one they were taken from (entry point,
+distribution, version and the newest change to the source of the pack's package: an editable install changes keys
+without a new version). A pack changed since is searched as without an index, so editing one pack of a checkout
+costs loading that pack, not all of them; a key that moved to another pack costs the usual search, never a wrong
+answer. A key that no pack the index knows has and no changed pack has is one no installed pack provides (what
+`@fnb.node` asks of a new key without loading a pack).
 
     $XDG_CACHE_HOME/flowlike/pack-index.json   (default ~/.cache/flowlike/pack-index.json)
 """
@@ -19,7 +21,7 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable, Mapping
-from importlib.metadata import EntryPoint
+from importlib.metadata import Distribution, EntryPoint
 from pathlib import Path
 
 
@@ -29,16 +31,32 @@ def index_path() -> Path:
 
 
 def fingerprint(entries: Iterable[EntryPoint]) -> list[list[str]]:
-    """What an index holds for: each pack's entry point, the distribution (and version) that ships it, and when the
-    source of the package it names last changed (taken before the packs load, so an edit meanwhile is seen later)."""
+    """What an index holds for, one row a pack: its entry point, the distribution (and version) that ships it, and
+    when the source of its package last changed (taken before the packs load, so an edit meanwhile is seen later)."""
     entries = list(entries)
-    changed = {package: str(source_changed_at(package)) for package in map(_package, entries)}
-    return sorted([entry.name, entry.value, *((entry.dist.name, entry.dist.version) if entry.dist else ("", "")),
-                   changed[_package(entry)]] for entry in entries)
+    packages = {entry.name: _package(entry, entries) for entry in entries}
+    changed = {package: str(source_changed_at(package)) for package in packages.values()}
+    shipped = {id(entry.dist): _name_and_version(entry.dist) for entry in entries}  # (one parse per distribution)
+    return sorted([entry.name, entry.value, *shipped[id(entry.dist)], changed[packages[entry.name]]]
+                  for entry in entries)
 
 
-def _package(entry: EntryPoint) -> str:
-    return entry.value.partition(":")[0].partition(".")[0]
+def _name_and_version(dist: Distribution | None) -> tuple[str, str]:
+    """A distribution's name and version, from one read of its metadata (`dist.name` and `dist.version` each parse
+    all of it, a long description included)."""
+    if dist is None:
+        return "", ""
+    metadata = dist.metadata
+    return metadata["Name"], metadata["Version"]
+
+
+def _package(entry: EntryPoint, entries: list[EntryPoint]) -> str:
+    """The top-level package the entry point names; for packs sharing one (flowlike_catalog's), the module it names
+    (`flowlike_catalog.web`), so that an edit to one of them leaves the others' keys trusted."""
+    module = entry.value.partition(":")[0].strip()
+    top = module.partition(".")[0]
+    shared = sum(other.value.partition(":")[0].strip().partition(".")[0] == top for other in entries) > 1
+    return module if shared else top
 
 
 def source_changed_at(package: str) -> int:
@@ -61,16 +79,16 @@ def source_changed_at(package: str) -> int:
     return newest
 
 
-def read(packs: list[list[str]]) -> dict[str, str]:
-    """Key -> pack (entry point name), or nothing if there is no index or it was made for other packs (`packs`: the
-    installed packs' `fingerprint`)."""
+def read(packs: list[list[str]]) -> tuple[dict[str, str], set[str]]:
+    """Key -> pack (entry point name) for the packs the index still holds for, and their names (`packs`: the
+    installed packs' `fingerprint`); nothing without an index or with an unreadable one."""
     try:
         stored = json.loads(index_path().read_text())
-        if stored["packs"] == packs:
-            return {key: pack for pack, keys in stored["keys"].items() for key in keys}
+        rows = {tuple(row) for row in stored["packs"]}
+        known = {row[0] for row in packs if tuple(row) in rows and row[0] in stored["keys"]}
+        return {key: pack for pack in known for key in stored["keys"][pack]}, known
     except (OSError, ValueError, KeyError, TypeError):
-        pass  # (no index yet, or an unreadable one: the packs load in order, as without an index)
-    return {}
+        return {}, set()  # (no index yet, or an unreadable one: the packs load in order, as without an index)
 
 
 def write(packs: list[list[str]], keys_by_pack: Mapping[str, list[str]]) -> None:
