@@ -167,9 +167,11 @@ def _label(spec: PinSpec) -> str:
 
 class Registry:
     """Node types by catalog key. Packs given as entry points load on demand: the first lookup of a key that no
-    loaded pack has loads the pack the pack index names for it (`flowlike_core.pack_index`), then the others one
-    by one (std first) until one has it; listing loads them all. A board that uses std nodes alone never pays for
-    importing the domain packs, nor one with a web node for the packs before web.
+    loaded pack has loads the pack the pack index names for it (`flowlike_core.pack_index`), else the packs the
+    index does not know (changed since, or no index yet) one by one in load order (std first) until one has it;
+    listing loads them all. A pack loads after every pack before it in load order that the index does not know, so
+    a key two packs define is the first's whichever asks first. A board that uses std nodes alone never pays for
+    importing the domain packs, nor one with a web node for the packs the index knows.
 
     Installed packs never break one another: a pack that fails to load is left out with a `PackWarning` (and
     named when a key is unknown, in `failures`), and a key two packs define belongs to the first in load order
@@ -182,6 +184,8 @@ class Registry:
         self._rank = {entry.name: rank for rank, entry in enumerate(self._entries)}
         self._hints: dict[str, str] | None = None
         """Key -> the entry point of the pack that had it when the index was made; read at the first miss."""
+        self._known: set[str] = set()
+        """The packs whose keys the index holds (unchanged since it was made): one loads only for a key of its own."""
         self._packs_print: list[list[str]] = []
         """The installed packs' `pack_index.fingerprint`, taken before the first of them loads."""
         self._owners: dict[str, str] = {}
@@ -195,32 +199,54 @@ class Registry:
             self.add_pack(pack)
 
     def _load(self, until: str | None = None) -> None:
-        """Load pending entry-point packs, stopping early once one provides the key `until`."""
+        """Load pending entry-point packs (all of them, or those that may have the key `until`, until one has it)."""
         with self._loading:
-            if until is not None and until not in self._types:
-                hinted = self._pending(self._read_hints().get(until))
-                if hinted is not None:
-                    self._load_entry(hinted)
             while self._entries and (until is None or until not in self._types):
-                self._load_entry(self._entries[0])
-            if self._installed and not self._entries and not self.failures and self._owners != self._read_hints():
-                keys: dict[str, list[str]] = {entry.name: [] for entry in self._installed}
-                for key, owner in self._owners.items():
-                    keys[owner].append(key)
-                pack_index.write(self._packs_print, keys)
-                self._hints = dict(self._owners)
+                entry = self._entries[0] if until is None else self._searched_for(until)
+                if entry is None:
+                    break
+                self._load_entry(entry)
+            self._write_index()
+
+    def _searched_for(self, key: str) -> EntryPoint | None:
+        """The pack to load next in search of `key`: the one the index names for it, else the first pending pack
+        the index does not know; None when every pending pack is known not to have it."""
+        owner = self._pending(self._read_hints().get(key))
+        return owner or next((entry for entry in self._entries if entry.name not in self._known), None)
+
+    def _write_index(self) -> None:
+        """Once every pack the index did not know has loaded (none failing), write what each pack has."""
+        hints = self._read_hints() if self._installed else {}
+        if not self._installed or self.failures or any(entry.name not in self._known for entry in self._entries):
+            return
+        owners = {**{key: pack for key, pack in hints.items() if self._pending(pack)}, **self._owners}
+        if owners == hints and len(self._known) == len(self._installed):
+            return
+        keys: dict[str, list[str]] = {entry.name: [] for entry in self._installed}
+        for key, owner in owners.items():
+            keys[owner].append(key)
+        pack_index.write(self._packs_print, keys)
+        self._hints, self._known = owners, {entry.name for entry in self._installed}
 
     def _read_hints(self) -> dict[str, str]:
         if self._hints is None:
             self._packs_print = pack_index.fingerprint(self._installed)
-            self._hints = pack_index.read(self._packs_print)
+            self._hints, self._known = pack_index.read(self._packs_print)
         return self._hints
 
     def _pending(self, name: str | None) -> EntryPoint | None:
         return next((entry for entry in self._entries if entry.name == name), None)
 
     def _load_entry(self, entry: EntryPoint) -> None:
+        """Load a pack, after the pending packs before it in load order that the index does not know (one of them
+        may now have a key of this one, and the first in load order keeps a key)."""
         self._read_hints()
+        for earlier in [e for e in self._entries if e.name not in self._known and self._rank[e.name] < self._rank[
+                entry.name]]:
+            if earlier in self._entries:
+                self._load_entry(earlier)
+        if entry not in self._entries:
+            return
         self._entries.remove(entry)
         try:
             pack = load_pack(entry)
@@ -230,6 +256,13 @@ class Registry:
         else:
             for node_type in pack.nodes:
                 self._add_installed(entry.name, pack, node_type)
+        if entry.name in self._known and self._keys_of(self._owners, entry.name) != self._keys_of(self._hints or {},
+                                                                                                  entry.name):
+            self._hints, self._known = {}, set()  # the index was wrong about this pack: search in load order
+
+    @staticmethod
+    def _keys_of(owners: dict[str, str], pack: str) -> set[str]:
+        return {key for key, owner in owners.items() if owner == pack}
 
     def _add_installed(self, name: str, pack: Pack, node_type: type[NodeType]) -> None:
         """Register a type of an installed pack, unless a pack first in load order has its key (loaded first if the
@@ -275,12 +308,10 @@ class Registry:
             self.register(node_type, pack=pack.name, replace=True, version=pack.version, check=False)
 
     def provider(self, key: str) -> str | None:
-        """The pack whose type has `key`, or None: loads only the pack the index names for it, and none for a key a
-        valid index does not have (no installed pack provides it), e.g. a new `@fnb.node` key."""
+        """The pack whose type has `key`, or None: loads only the pack the index names for it, and for a key it does
+        not have only the packs it does not know (none when it knows them all), e.g. a new `@fnb.node` key."""
         if key not in self._types and self._entries:
-            hints = self._read_hints()
-            if key in hints or not hints:
-                self._load(until=key)
+            self._load(until=key)
         return self._types[key].pack if key in self._types else None
 
     def get(self, key: str) -> type[NodeType]:
@@ -294,7 +325,8 @@ class Registry:
 
     def hint(self, key: str) -> str:
         """What a user may have meant by an unknown key: installed keys spelled alike, else where types come from."""
-        alike = difflib.get_close_matches(key, list(self._types), n=3, cutoff=0.75)
+        alike = difflib.get_close_matches(key, list(self._types.keys() | (self._hints or {}).keys()), n=3,
+                                          cutoff=0.75)
         if alike:
             return f"did you mean {' or '.join(map(repr, alike))}?"
         failed = "".join(f"; {failure}" for failure in self.failures.values())

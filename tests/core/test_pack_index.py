@@ -3,9 +3,12 @@ only costs the search in load order."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
 import sys
 from importlib.metadata import EntryPoint
+from pathlib import Path
 
 import pytest
 
@@ -39,11 +42,38 @@ def test_once_every_pack_has_loaded_a_lookup_loads_only_the_pack_with_the_key(en
     assert loaded() == ["ix_gamma"]
 
 
-def test_an_index_made_for_other_packs_is_not_used(entries):
+def test_an_index_made_for_other_packs_holds_for_the_packs_it_knows(entries):
     len(Registry(entries=entries[:2]))  # an index of alpha and beta alone
     forget()
     assert Registry(entries=entries).get("ix_beta_node").pack == "ix_beta"
-    assert loaded() == ["ix_alpha", "ix_beta"]  # in order: the index was for another set of packs
+    assert loaded() == ["ix_beta"]  # gamma, which the index does not know, comes after beta in load order
+    forget()
+    assert "ix_nothing" not in Registry(entries=entries)
+    assert loaded() == ["ix_gamma"]  # the one pack that may have it
+
+
+def touch(pack: str) -> None:
+    """An edit of a pack's source (an editable install: same version), seen even where file times are coarse."""
+    module = Path(importlib.util.find_spec(pack).origin)
+    later = module.stat().st_mtime_ns + 10**9
+    os.utime(module, ns=(later, later))
+
+
+def test_a_changed_pack_is_searched_and_the_others_stay_known(entries):
+    len(Registry(entries=entries))
+    touch("ix_alpha")
+    forget()
+    assert Registry(entries=entries).get("ix_gamma_node").pack == "ix_gamma"
+    assert loaded() == ["ix_alpha", "ix_gamma"]  # alpha first: it comes first in load order and may have the key now
+
+    touch("ix_beta")
+    forget()
+    registry = Registry(entries=entries)
+    assert "ix_nothing" not in registry
+    assert loaded() == ["ix_beta"]  # only the changed pack may have a key the index has not
+    forget()
+    assert "ix_nothing" not in Registry(entries=entries)
+    assert loaded() == [], "the index knows beta again: no pack has the key"
 
 
 def test_a_stale_hint_costs_the_search_and_never_a_wrong_answer(entries):

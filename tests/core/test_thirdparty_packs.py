@@ -114,6 +114,23 @@ def test_a_key_two_packs_define_is_the_first_packs_whichever_board_asks_first(si
     assert json.loads(pack_index.index_path().read_text())["keys"] == index  # not remade while tp_second loaded
 
 
+def test_a_key_a_changed_pack_now_shares_is_still_the_first_packs(site, tmp_path):
+    """An edit gives tp_first a key the index names tp_second for: tp_first, first in load order, still gets it."""
+    site("tp_first", one_node("tp_first_only"))
+    site("tp_second", one_node("tp_shared", "return 2", own="tp_second_only"))
+    entries = installed("tp_first", "tp_second")
+    assert len(Registry(entries=entries)) == 3  # the index: tp_shared is tp_second's
+    module = tmp_path / "site" / "tp_first.py"
+    module.write_text(textwrap.dedent(one_node("tp_shared", "return 1", own="tp_first_only")))
+    later = module.stat().st_mtime_ns + 10**9
+    os.utime(module, ns=(later, later))  # an editable install: same version, newer source
+    for name in ("tp_first", "tp_second"):
+        sys.modules.pop(name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PackWarning)  # (tp_second's tp_shared is left out, as always)
+        assert Registry(entries=entries).get("tp_shared").pack == "tp_first"
+
+
 def test_std_keeps_its_keys(site):
     site("tp_clamp", one_node("int_clamp", "return -1"))
     registry = Registry(entries=installed("std", "tp_clamp"))
