@@ -29,7 +29,9 @@ def parse_when(text: str) -> dt.datetime:
     return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
-def _choice(enum: type[RunStatus] | type[LogLevel]):  # noqa: ANN202 - an argparse type function
+def choice(enum: type[RunStatus] | type[LogLevel]):  # noqa: ANN201 - an argparse type function
+    """Reads a member of `enum` by its value, in any case (`failed`, `warn`)."""
+
     def parse(text: str) -> str:
         for member in enum:
             if member.value.lower() == text.lower():
@@ -56,10 +58,10 @@ def add_runs_command(subparsers: argparse._SubParsersAction) -> None:
                     "else $FLOWLIKE_META_URL/$FLOWLIKE_CONTENT_URL, else ~/.flowlike.")
     parser.add_argument("--store", help=f"storage config file (.toml/.json) or root URL/directory (${ENV_STORE})")
     parser.add_argument("--board", help="board name or id")
-    parser.add_argument("--status", type=_choice(RunStatus), help="Success, Failed, Cancelled")
+    parser.add_argument("--status", type=choice(RunStatus), help="Success, Failed, Cancelled")
     parser.add_argument("--since", type=parse_when, help="started at or after (ISO time, or 30m, 2h, 7d ago)")
     parser.add_argument("--until", type=parse_when, help="started at or before (ISO time, or a span ago)")
-    parser.add_argument("--level", type=_choice(LogLevel), help="runs that logged at this level or above")
+    parser.add_argument("--level", type=choice(LogLevel), help="runs that logged at this level or above")
     parser.add_argument("--limit", type=_count, default=20, help="at most this many runs (default 20)")
     parser.add_argument("--json", action="store_true", help="print full run records as a JSON list")
     parser.set_defaults(handler=run_runs_command)

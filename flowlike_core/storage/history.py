@@ -22,13 +22,14 @@ pandas or polars DataFrame result is kept the same way, through Arrow: it comes 
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import datetime as dt
 import json
 import sys
 import threading
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from flowlike_core.board import LogLevel
@@ -36,6 +37,7 @@ from flowlike_core.errors import StorageError
 from flowlike_core.run import LEVEL_ORDER, Run, RunRecord, RunStatus
 from flowlike_core.storage.blobs import BlobRef, BlobStore
 from flowlike_core.storage.bucket import Bucket, revision_of
+from flowlike_core.storage.cli import choice, parse_when
 from flowlike_core.storage.lance import connect, lance_uri
 
 if TYPE_CHECKING:
@@ -146,11 +148,21 @@ def _lance_message(exc: BaseException) -> str:
     return str(exc).splitlines()[0].split(", /rustc/")[0][:400]
 
 
+def _as_cli_reads(parse: Callable[[str], Any], text: str) -> Any:
+    """Text read as `flowlike runs` reads it; its refusal as a ValueError."""
+    try:
+        return parse(text)
+    except argparse.ArgumentTypeError as exc:
+        raise ValueError(str(exc)) from None
+
+
 def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _seconds(when: dt.datetime | float) -> float:
+def _seconds(when: dt.datetime | float | str) -> float:
+    if isinstance(when, str):
+        when = _as_cli_reads(parse_when, when)
     if isinstance(when, dt.datetime):
         return (when if when.tzinfo else when.replace(tzinfo=dt.UTC)).timestamp()
     return float(when)
@@ -320,15 +332,16 @@ class RunHistory:
         *,
         board: str | None = None,
         status: RunStatus | str | None = None,
-        since: dt.datetime | float | None = None,
-        until: dt.datetime | float | None = None,
+        since: dt.datetime | float | str | None = None,
+        until: dt.datetime | float | str | None = None,
         level: LogLevel | str | None = None,
         app: str | None = None,
         limit: int | None = 100,
         tables: bool = True,
     ) -> list[RunRecord]:
         """Runs, newest first. `board` matches a board name or id; `level` keeps runs that logged at that
-        level or above; `since`/`until` bound the start time (datetimes, or seconds since the epoch). A result
+        level or above; `since`/`until` bound the start time (datetimes, seconds since the epoch, or text as for
+        `flowlike runs --since`: ISO, or a span back from now like `2h`). A result
         kept as an Arrow file (a Table's, or a pandas or polars DataFrame's) comes back as a pyarrow Table, bytes
         kept as a blob as bytes, or with `tables=False` as the JSON naming them."""
         where = self.where(board=board, status=status, since=since, until=until, level=level, app=app)
@@ -359,20 +372,21 @@ class RunHistory:
 
     @staticmethod
     def where(*, board: str | None = None, status: RunStatus | str | None = None,
-              since: dt.datetime | float | None = None, until: dt.datetime | float | None = None,
+              since: dt.datetime | float | str | None = None, until: dt.datetime | float | str | None = None,
               level: LogLevel | str | None = None, app: str | None = None) -> str | None:
-        """The SQL predicate for a query; values are quoted, so names cannot inject SQL."""
+        """The SQL predicate for a query; values are quoted, so names cannot inject SQL. Text is read as `flowlike
+        runs` reads it: a status or level in any case, a time as ISO or a span back from now (`2h`, `7d`)."""
         parts = []
         if board is not None:
             parts.append(f"(board_name = {_quote(board)} OR board_id = {_quote(board)})")
         if status is not None:
-            parts.append(f"status = {_quote(RunStatus(status).value)}")
+            parts.append(f"status = {_quote(_as_cli_reads(choice(RunStatus), status))}")
         if since is not None:
             parts.append(f"start >= {_seconds(since)!r}")
         if until is not None:
             parts.append(f"start <= {_seconds(until)!r}")
         if level is not None:
-            parts.append(f"max_level >= {LEVEL_ORDER[LogLevel(level)]}")
+            parts.append(f"max_level >= {LEVEL_ORDER[LogLevel(_as_cli_reads(choice(LogLevel), level))]}")
         if app is not None:
             parts.append(f"app = {_quote(app)}")
         return " AND ".join(parts) or None

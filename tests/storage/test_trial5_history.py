@@ -132,3 +132,19 @@ def test_a_secret_in_a_bytes_result_is_masked(store: Storage) -> None:
     run = board.run()
     store.record(run.core)
     assert store.runs.get(run.id).result == b"token=***;"
+
+
+@pytest.mark.parametrize("store", ["local"], indirect=True)
+def test_query_takes_the_words_flowlike_runs_takes(store: Storage, registry: Registry) -> None:
+    """`query(status="failed", since="2h")` in a notebook: "'failed' is not a valid RunStatus", "could not convert
+    string to float: '2h'", where `flowlike runs --status failed --since 2h` worked."""
+    failed = board_saying("beta", level="Warn", fail=True).run(registry=registry).record()
+    store.runs.append(failed)
+    store.runs.append(board_saying("alpha").run(registry=registry).record())
+    found = store.runs.query(status="failed", level="warn", since="2h", until="2099-01-01")
+    assert [r.id for r in found] == [failed.id]
+    assert store.runs.query(since="2099-01-01T00:00") == []
+    with pytest.raises(ValueError, match="'yesterday' is neither an ISO time .* nor a span like 30m"):
+        store.runs.query(since="yesterday")
+    with pytest.raises(ValueError, match="'broken': choose from Running, Success, Failed, Cancelled"):
+        store.runs.query(status="broken")
