@@ -14,8 +14,8 @@ from flowlike_core import Context, DataType, NodeType, PinOptions, PinSpec, data
 CATEGORY = "Control"
 
 
-def milliseconds_in(name: str) -> PinSpec:
-    return data_in(name, DataType.FLOAT, default=1000.0, friendly_name="Milliseconds",
+def milliseconds_in(name: str, default: float) -> PinSpec:
+    return data_in(name, DataType.FLOAT, default=default, friendly_name="Milliseconds",
                    options=PinOptions(range=(0, 86_400_000)))
 
 
@@ -132,18 +132,17 @@ class DoN(NodeType):
         exec_in(),
         data_in("n", DataType.INTEGER, default=1, options=PinOptions(range=(0, 1_000_000))),
         data_in("start_index", DataType.INTEGER, default=0),
-        exec_in("reset", "Reset", "Sets the counter back to Start Index"),
+        exec_in("reset", "Reset", "Sets the counter back to Start Index, then counts as an execution"),
         exec_out("then", "Then"),
         data_out("index", DataType.INTEGER, friendly_name="Count", description="Passes so far"),
         data_out("remaining", DataType.INTEGER),
     )
 
     def run(self, ctx: Context, *, n: int, start_index: int) -> None:
+        """Reset passes execution on when the reset counter allows it, as Flow-Like's Do N does."""
         n = max(0, n)
-        index = ctx.state.get("index", start_index)
-        if ctx.trigger == "reset":
-            index = start_index
-        elif index < n:
+        index = start_index if ctx.trigger == "reset" else ctx.state.get("index", start_index)
+        if index < n:
             index += 1
             ctx.activate("then")
         ctx.state["index"] = index
@@ -161,17 +160,17 @@ class FlipFlop(NodeType):
         data_in("start_on_a", DataType.BOOLEAN, default=True, friendly_name="Start on A"),
         exec_out("a", "A"),
         exec_out("b", "B"),
-        data_out("is_a", DataType.BOOLEAN),
+        data_out("is_a", DataType.BOOLEAN, description="Whether the next execution takes A (as in Flow-Like)"),
         data_out("tick", DataType.INTEGER, description="Executions so far"),
     )
 
     def run(self, ctx: Context, *, start_on_a: bool) -> None:
-        tick = ctx.state.get("tick", 0)
-        is_a = bool(start_on_a) == (tick % 2 == 0)
-        ctx.state["tick"] = tick + 1
-        ctx.set_output("is_a", is_a)
-        ctx.set_output("tick", tick + 1)
-        ctx.activate("a" if is_a else "b")
+        tick = ctx.state.get("tick", 0) + 1
+        takes_a = bool(start_on_a) == (tick % 2 == 1)
+        ctx.state["tick"] = tick
+        ctx.set_output("is_a", not takes_a)
+        ctx.set_output("tick", tick)
+        ctx.activate("a" if takes_a else "b")
 
 
 class Gate(NodeType):
@@ -243,7 +242,7 @@ class Delay(NodeType):
     description = "Waits, then goes on. Other branches keep running meanwhile; cancelling the run ends the wait."
     pins = (
         exec_in(),
-        milliseconds_in("time"),
+        milliseconds_in("time", 1000.0),
         exec_out("exec_out", "Done"),
     )
 
@@ -261,7 +260,7 @@ class Timeout(NodeType):
     description = "Runs the body; if it is not finished in time, stops it and fires Timed Out instead of Completed."
     pins = (
         exec_in(),
-        milliseconds_in("timeout_ms"),
+        milliseconds_in("timeout_ms", 5000.0),
         exec_out("exec_body", "Body"),
         exec_out("exec_completed", "Completed"),
         exec_out("exec_timed_out", "Timed Out"),

