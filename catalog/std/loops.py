@@ -88,7 +88,8 @@ class ParallelForEach(NodeType):
                    "sequential run, in item order.")
     pins = (exec_in(), _ARRAY,
             data_in("max_concurrent", DataType.INTEGER, default=30,
-                    options=PinOptions(range=(1, 10_000)), description="Iterations running at once"),
+                    options=PinOptions(range=(0, 10_000)),
+                    description="Iterations running at once (0: all of them, as in Flow-Like)"),
             data_in("cancel_on_failure", DataType.BOOLEAN, default=True,
                     description="When an iteration fails, cancel the others (else let them finish); the run "
                                 "fails either way, and an error line says which iterations failed, finished "
@@ -105,8 +106,9 @@ class ParallelForEach(NodeType):
         from flowlike_core.parallel import fire_each
 
         items = list(array or ())
+        limit = max_concurrent if max_concurrent > 0 else max(1, len(items))  # Flow-Like: 0 (or less) is no limit
         await fire_each(ctx, "exec_out", [{"value": item, "index": index} for index, item in enumerate(items)],
-                        max_concurrent=max_concurrent, cancel_rest=cancel_on_failure, workers=workers)
+                        max_concurrent=limit, cancel_rest=cancel_on_failure, workers=workers)
         ctx.set_output("value", items[-1] if items else None)
         ctx.set_output("index", len(items) - 1 if items else 0)
         ctx.progress(len(items), len(items))

@@ -174,3 +174,15 @@ def test_an_unknown_thread_model_fails_the_node(p):
 def test_no_branch_wired_fires_done(p):
     parallel(p)
     assert p.messages(p.run()) == ["all done"]
+
+
+def test_parallel_for_each_with_max_concurrent_0_runs_every_iteration_at_once(p):
+    """Flow-Like's Max Concurrent: 0 is unlimited."""
+    start, loop, meet = p.start(), p.add("control_par_for_each", array=["a", "b", "c"], max_concurrent=0), \
+        p.add("t_meet", expect=3)
+    p.chain(start, loop)
+    p.wire(loop, "exec_out", meet, "exec_in")
+    p.wire(loop, "value", meet, "who")
+    run = p.run()
+    assert run.ok, run.error
+    assert p.messages(run) == ["a met", "b met", "c met"]
