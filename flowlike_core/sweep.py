@@ -8,6 +8,7 @@ Parameters are the board's exposed variables. On a remote backend the runs go ou
 or the cluster decides how many run at once); on `thread` they run one after another, as one kernel can only
 run one Python thread at a time anyway, and share one result cache (`flowlike_core.cache`): a pure node whose
 inputs agree between two combinations (an expensive prefix that does not read the swept parameter) runs once.
+A cancelled run (Ctrl-C) stops the sweep: the runs after it are cancelled, or never start.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from flowlike_core.board import Board
 from flowlike_core.cache import ResultCache
 from flowlike_core.errors import BoardError, UnknownVariableError
 from flowlike_core.registry import Registry
-from flowlike_core.run import Run
+from flowlike_core.run import Run, RunStatus
 from flowlike_core.types import to_json_native
 
 
@@ -110,15 +111,25 @@ def sweep(board: Board, grid: Mapping[str, Sequence[Any]], *, outputs: Sequence[
     rows: list[SweepRow] = []
     shared = ResultCache() if cache is True and backend == "thread" else cache if isinstance(cache, ResultCache) \
         else None
+    runs: list[Run] = []
     if backend == "thread":
-        runs = [start_run(board, variables=point, registry=registry, start=start, cache=shared, **options).wait()
-                for point in points]
+        for point in points:
+            runs.append(start_run(board, variables=point, registry=registry, start=start, cache=shared,
+                                  **options).wait())
+            if runs[-1].status is RunStatus.CANCELLED:
+                break
     else:
         handles = [start_run(board, variables=point, registry=registry, start=start, backend=backend, cache=shared,
                              **options)
                    for point in points]
-        runs = [handle.wait() for handle in handles]
-    for point, run in zip(points, runs, strict=True):
+        for handle in handles:
+            runs.append(handle.wait())
+            if runs[-1].status is RunStatus.CANCELLED:
+                for other in handles:
+                    other.cancel()
+    for point, run in zip(points, runs, strict=False):
         rows.append(SweepRow(point, run.status.value, run.duration,
                              {name: read_output(run, name) for name in outputs}, run.error, run))
+    rows.extend(SweepRow(point, RunStatus.CANCELLED.value, 0.0, dict.fromkeys(outputs),
+                         "the sweep was cancelled before this run started") for point in points[len(runs):])
     return SweepResult(list(grid), list(outputs), rows)

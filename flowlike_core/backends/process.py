@@ -390,6 +390,10 @@ class ProcessRunHandle:
             self.mirror.fail(BackendError(f"no worker process could be started: {exc}"), None)
             return
         healthy = False
+        if self._cancel.is_set():  # while it waited for a worker: it never starts
+            self.mirror.fail(RunCancelled("the run was cancelled before it started"), None, RunStatus.CANCELLED)
+            pool.release(worker, True)
+            return
         try:
             worker.send(self._job, self.backend.memory_limit)
             healthy = self._relay(worker)

@@ -85,3 +85,48 @@ def test_a_long_value_is_cut_in_the_table_and_whole_in_json(capsys):
     assert first.startswith("[0, 1, 2, 3") and "…" in first and "39]" not in first
     assert main(["sweep", board, "-p", f"numbers=[{many},[1]]", "-o", "result", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)[0]["numbers"] == list(range(40))
+
+
+def _interrupt_when(heard: list[str], count: int) -> None:
+    """Ctrl-C (KeyboardInterrupt in the main thread) once `count` runs of the sweep have started waiting."""
+    import _thread
+    import threading
+
+    from scale_boards import until
+
+    def press() -> None:
+        until(lambda: len(heard) >= count, f"{count} runs waiting")
+        _thread.interrupt_main()
+
+    threading.Thread(target=press, daemon=True).start()
+
+
+@pytest.mark.parametrize("backend", ["thread", "process"])
+def test_ctrl_c_stops_the_whole_sweep(registry, process_backend, tmp_path, backend):
+    """Ctrl-C cancels the run going on and every run after it: none of them starts (on the thread backend the next
+    combinations ran one after another; on the process pool the run waiting for a worker ran to its end)."""
+    from pack_builder import Builder
+
+    from flowlike_core import DataType, Listener, Variable, commands
+
+    build = Builder()
+    build.registry.register(registry.get("s_wait_for"))
+    build.board.apply(commands.UpsertVariable(Variable(name="n", data_type=DataType.INTEGER, default_value=0,
+                                                       exposed=True)))
+    start, value, wait = build.add("events_simple"), build.add("variable_get", var_ref="n"), \
+        build.add("s_wait_for", path=str(tmp_path / "never"))
+    build.chain(start, wait)
+    build.wire(value, "value_ref", wait, "value")
+    heard: list[str] = []
+
+    class Heard(Listener):
+        def log(self, run, line):
+            heard.append(line.message)
+
+    going = 1 if backend == "thread" else 2  # (the pool has two workers: the third run waits for one)
+    _interrupt_when(heard, going)
+    result = sweep(build.board, {"n": [1, 2, 3]}, registry=build.registry, listeners=[Heard()],
+                   backend=process_backend if backend == "process" else "thread")
+    assert [row.status for row in result.rows] == ["Cancelled"] * 3
+    assert sorted(heard) == sorted(f"waiting {n}" for n in (1, 2, 3)[:going]), "a run after Ctrl-C started"
+    assert "cancelled before" in result.rows[2].error  # (thread: the sweep's row; process: the run's own)
