@@ -22,6 +22,7 @@ import nbformat
 
 from flowlike_core.board import Board as CoreBoard
 from flowlike_core.cli import parse_value
+from flowlike_core.errors import BoardError
 from flowlike_core.interop import open_board
 from flowlike_core.run import RunRecord, RunStatus
 from flowlike_core.sweep import SweepResult, SweepRow, combinations
@@ -74,9 +75,17 @@ def variables_from(board: Board | CoreBoard, values: dict[str, Any] | None = Non
     return {name: _typed(core, name, found[name]) for name in parameters(core) if found.get(name) is not None}
 
 
+TEXT_TYPES = (DataType.STRING, DataType.PATHBUF, DataType.DATE)
+"""Variables whose value is text: papermill's `-p` turns text that looks like a number into one."""
+
+
 def _typed(board: CoreBoard, name: str, value: Any) -> Any:
     variable = board.lookup_variable(name)
     anything = variable.data_type is DataType.GENERIC and variable.value_type is ValueType.NORMAL  # text is a value
+    if variable.value_type is ValueType.NORMAL and variable.data_type in TEXT_TYPES and isinstance(value, int | float):
+        raise BoardError(f"variable {name!r} holds text ({variable.data_type.value}), but papermill -p read {value!r} "
+                         f"as a number (the text cannot be told back: 007 is 7): pass the text with `papermill -r "
+                         f"{name} {value!r}` or `flowlike notebook BOARD NOTEBOOK OUT -p {name} {value!r}`")
     return parse_value(board, name, value) if isinstance(value, str) and not anything else value
 
 

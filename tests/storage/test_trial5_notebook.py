@@ -25,3 +25,19 @@ def test_papermill_runs_are_kept_in_the_store_the_environment_names(tmp_path: Pa
     newer, older = Storage(StorageConfig.at(str(store))).runs.query(board="numbers above a threshold")
     assert (older.variables, newer.variables) == ({"rows": 10, "threshold": 50}, {"rows": 1000, "threshold": 50})
     assert (older.result, newer.result) == (4, 495)
+
+
+@pytest.mark.parametrize("given", [123, 7.5, True])
+def test_a_number_papermill_made_of_a_text_parameter_says_how_to_pass_the_text(given: object) -> None:
+    """`papermill ... -p code 123` for a String variable: papermill reads 123 as a number, and the run failed with
+    "value 123 for variable 'code' does not fit its type Normal<String>" (the user had typed text)."""
+    import flowlike_nb as fnb
+    from flowlike_core.errors import BoardError
+    from flowlike_nb.kernel.papermill import variables_from
+
+    board = fnb.Board("codes")
+    board.variable("code", str, "abc", exposed=True)
+    with pytest.raises(BoardError, match=rf"variable 'code' holds text \(String\), but papermill -p read {given!r} as "
+                                         rf"a number.*papermill -r code {given!r}"):
+        variables_from(board, {"code": given})
+    assert variables_from(board, {"code": "123"}) == {"code": "123"}
