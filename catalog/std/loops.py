@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flowlike_core import Context, DataType, NodeType, PinOptions, ValueType, data_in, data_out, exec_in, exec_out
@@ -10,6 +11,16 @@ _ARRAY = data_in("array", DataType.GENERIC, ValueType.ARRAY, generic="T",
                  description="The items to loop over")
 _VALUE = data_out("value", DataType.GENERIC, generic="T", description="The current item")
 _INDEX = data_out("index", DataType.INTEGER, description="Position of the current item")
+
+
+def items_of(array: Any) -> list[Any]:
+    """The items a loop runs over (none for an unset Array). A text, bytes, a map or a single value is refused, as
+    Flow-Like refuses what is not an array: looping over a text's characters is never what the board meant."""
+    if array is None:
+        return []
+    if isinstance(array, str | bytes | bytearray | Mapping) or not isinstance(array, Iterable):
+        raise TypeError(f"Array: expected a list of items, got {type(array).__name__} {array!r:.80}")
+    return array if type(array) is list else list(array)
 
 
 class ForEach(NodeType):
@@ -22,7 +33,7 @@ class ForEach(NodeType):
             exec_out("done", "Completed"))
 
     async def run(self, ctx: Context, *, array: list[Any] | None) -> None:
-        await ctx.fire_for_each("exec_out", array or ())
+        await ctx.fire_for_each("exec_out", items_of(array))
         ctx.activate("done")
 
 
@@ -39,7 +50,7 @@ class ForEachWithBreak(NodeType):
 
     async def run(self, ctx: Context) -> None:
         if ctx.is_connected("break") or not ctx.get_input("break"):
-            items = list(ctx.get_input("array") or ())
+            items = items_of(ctx.get_input("array"))
             ran = await ctx.fire_for_each("exec_out", items, stop=lambda: bool(ctx.get_input("break")))
             if ran < len(items):
                 ctx.debug(f"broke out after item {ran - 1}")
@@ -105,7 +116,7 @@ class ParallelForEach(NodeType):
                   workers: str) -> None:
         from flowlike_core.parallel import fire_each
 
-        items = list(array or ())
+        items = items_of(array)
         limit = max_concurrent if max_concurrent > 0 else max(1, len(items))  # Flow-Like: 0 (or less) is no limit
         await fire_each(ctx, "exec_out", [{"value": item, "index": index} for index, item in enumerate(items)],
                         max_concurrent=limit, cancel_rest=cancel_on_failure, workers=workers)

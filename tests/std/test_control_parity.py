@@ -91,3 +91,18 @@ def test_for_each_over_an_empty_array_leaves_value_and_index_unset(b):
     for output in ("value", "index"):
         with pytest.raises(KeyError, match="was not set"):
             run.output(loop.id, output)
+
+
+@pytest.mark.parametrize("key", ["control_for_each", "control_for_each_with_break", "control_par_for_each"])
+@pytest.mark.parametrize("value", ["abc", {"a": 1}, 7])
+def test_a_loop_over_something_that_is_not_an_array_fails_saying_so(b, key, value):
+    """Flow-Like's loops fail with "Array value is not an array"; ours looped over a text's characters."""
+    b.variable("items", DataType.GENERIC, value)
+    body = b.log("item")
+    loop = b.loop(key, body)
+    b.wire(b.add("variable_get", var_ref="items"), "value_ref", loop, "array")
+    run = b.run()
+    assert run.status is RunStatus.FAILED
+    assert run.error_node == loop.id
+    assert f"Array: expected a list of items, got {type(value).__name__}" in run.error
+    assert not run.traces_of(body.id)
