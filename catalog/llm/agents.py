@@ -154,7 +154,7 @@ async def fit_context(ctx: Context, agent: Agent, messages: list[HistoryMessage]
     request = History(messages=[HistoryMessage(role="system", content="Summarise this conversation so far in a few "
                                                "sentences, keeping every fact needed to continue it."),
                                 HistoryMessage(role="user", content=transcript)])
-    summary = (await complete(agent.model, request)).content()
+    summary = (await complete(agent.model, request, warn=ctx.warn)).content()
     ctx.info(f"context: summarised the {len(old)} oldest messages")
     return [*system, HistoryMessage(role="system", content=f"Summary of the earlier conversation: {summary}"),
             *recent]
@@ -179,7 +179,7 @@ async def _loop(ctx: Context, agent: Agent, history: History, remote: McpTools,
     for step in range(1, agent.max_iter + 1):
         ctx.check_cancelled()
         messages = await fit_context(ctx, agent, messages)
-        response = await complete(agent.model, request.with_messages(messages), on_chunk)
+        response = await complete(agent.model, request.with_messages(messages), on_chunk, ctx.warn)
         messages.append(response.to_message())
         calls = response.tool_calls()
         ctx.info(f"step {step}: " + (f"calls {', '.join(c.function.name for c in calls)}" if calls

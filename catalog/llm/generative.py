@@ -66,7 +66,7 @@ class Invoke(NodeType):
         history = as_history(history)
         stream = ctx.is_wired("on_stream") or bool(history.stream)
         on_chunk = chunk_streamer(ctx, "on_stream", lambda c: ctx.set_output("chunk", c)) if stream else None
-        ctx.set_output("result", await complete(as_model(model), history, on_chunk))
+        ctx.set_output("result", await complete(as_model(model), history, on_chunk, ctx.warn))
         ctx.activate("done")
 
 
@@ -85,7 +85,7 @@ class InvokeSimple(NodeType):
         on_chunk = chunk_streamer(ctx, "on_stream", lambda c: ctx.set_output("token", c.content),
                                   text_only=True) \
             if ctx.is_wired("on_stream") else None
-        response = await complete(as_model(model), history, on_chunk)
+        response = await complete(as_model(model), history, on_chunk, ctx.warn)
         ctx.set_output("result", response.content())
         ctx.activate("done")
 
@@ -128,7 +128,7 @@ class InvokeWithTools(NodeType):
 
     async def run(self, ctx: Context, *, model: Any, history: Any, tools: str, tool_choice: str) -> None:
         request = as_history(history).model_copy(update={"tools": parse_tools(tools), "tool_choice": tool_choice})
-        response = await complete(as_model(model), request)
+        response = await complete(as_model(model), request, warn=ctx.warn)
         calls = [{"id": c.id, "name": c.function.name, "arguments": c.parsed_arguments()}
                  for c in response.tool_calls()]
         ctx.set_output("response", response)
@@ -151,7 +151,7 @@ class Branch(NodeType):
     async def run(self, ctx: Context, *, model: Any, prompt: str) -> None:
         history = History(messages=[HistoryMessage(role="user", content=prompt)])
         answer = await extract(as_model(model), history, DECISION, "Decide the question or statement: true or false.",
-                               name="decide")
+                               name="decide", warn=ctx.warn)
         ctx.info(f"the model decided {answer['decision']}")
         ctx.activate("true" if answer["decision"] else "false")
 
@@ -161,14 +161,15 @@ class Extracted(NamedTuple):
 
 
 @node(friendly_name="LLM Extractor", exec_pins=True)
-async def llm_extractor(model: ModelIn, schema: Schema, text: str, hint: Hint = "") -> Extracted:
+async def llm_extractor(ctx: Context, model: ModelIn, schema: Schema, text: str, hint: Hint = "") -> Extracted:
     """Extracts data that follows a JSON Schema from the text; invalid data is sent back for one repair."""
     history = History(messages=[HistoryMessage(role="user", content=text)])
-    return Extracted(await extract(as_model(model), history, parse_schema(schema), hint))
+    return Extracted(await extract(as_model(model), history, parse_schema(schema), hint, warn=ctx.warn))
 
 
 @node(friendly_name="LLM Extractor (History)", exec_pins=True)
-async def llm_extractor_history(model: ModelIn, schema: Schema, history: History,
+async def llm_extractor_history(ctx: Context, model: ModelIn, schema: Schema, history: History,
                                 hint: Hint = "") -> Extracted:
     """Extracts data that follows a JSON Schema from a conversation; invalid data is sent back for one repair."""
-    return Extracted(await extract(as_model(model), as_history(history), parse_schema(schema), hint))
+    return Extracted(await extract(as_model(model), as_history(history), parse_schema(schema), hint,
+                                   warn=ctx.warn))

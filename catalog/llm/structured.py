@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from flowlike_catalog.llm.structs import History, HistoryMessage, LanguageModel, Response
@@ -37,8 +38,8 @@ def parse_schema(schema: str | dict[str, Any]) -> dict[str, Any]:
 
 
 async def extract(model: LanguageModel, history: History, schema: dict[str, Any], hint: str = "",
-                  name: str = "extract") -> Any:
-    """The value the model gives for the conversation, valid under `schema`."""
+                  name: str = "extract", warn: Callable[[str], None] | None = None) -> Any:
+    """The value the model gives for the conversation, valid under `schema` (rate-limit waits told to `warn`)."""
     wrapped = schema.get("type") != "object"
     parameters = {"type": "object", "properties": {"value": schema}, "required": ["value"]} if wrapped else schema
     tool = {"type": "function", "function": {"name": name, "parameters": parameters,
@@ -48,7 +49,7 @@ async def extract(model: LanguageModel, history: History, schema: dict[str, Any]
     messages = [HistoryMessage(role="system", content=instruction), *history.messages]
     for attempt in (1, 2):
         request = history.model_copy(update={"messages": messages, "tools": [tool], "tool_choice": name})
-        response = await complete(model, request)
+        response = await complete(model, request, warn=warn)
         value, problem = _read(response, name, parameters)
         if problem is None:
             return value["value"] if wrapped else value

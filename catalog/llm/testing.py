@@ -41,11 +41,13 @@ class Recorded:
 
 @dataclass(frozen=True)
 class Reply:
-    """A scripted answer: text, tool calls (name, arguments), or an HTTP error when `status` is not 200."""
+    """A scripted answer: text, tool calls (name, arguments), or an HTTP error when `status` is not 200 (with
+    `headers`, e.g. a 429's Retry-After)."""
 
     text: str = ""
     tool_calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
 
     def pieces(self) -> list[str]:
         """The text in the pieces a stream sends: word by word, spaces kept."""
@@ -61,6 +63,7 @@ class Raw:
     body: str
     content_type: str = "application/json"
     status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 Script = Reply | Raw | Callable[[Recorded], Reply | Raw]
@@ -139,18 +142,22 @@ def _handler(server: ChatServer) -> type[BaseHTTPRequestHandler]:
                 return self._send(404, "application/json", [json.dumps({"error": f"no route {self.path}"})])
             reply = server._next(request)
             if isinstance(reply, Raw):
-                return self._send(reply.status, reply.content_type, [reply.body])
+                return self._send(reply.status, reply.content_type, [reply.body], reply.headers)
             if reply.status != 200:
-                return self._send(reply.status, "application/json", [json.dumps({"error": {"message": reply.text}})])
+                error = json.dumps({"error": {"message": reply.text}})
+                return self._send(reply.status, "application/json", [error], reply.headers)
             render = _RENDER[format_]
             if body.get("stream", format_ == "ollama"):
                 kind = "application/x-ndjson" if format_ == "ollama" else "text/event-stream"
                 return self._send(200, kind, render.stream(body, reply))
             return self._send(200, "application/json", [json.dumps(render.whole(body, reply))])
 
-        def _send(self, status: int, kind: str, parts: Iterator[str] | list[str]) -> None:
+        def _send(self, status: int, kind: str, parts: Iterator[str] | list[str],
+                  headers: dict[str, str] | None = None) -> None:
             self.send_response(status)
             self.send_header("Content-Type", kind)
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
             self.end_headers()
             for part in parts:
                 self.wfile.write(part.encode())

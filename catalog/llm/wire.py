@@ -8,6 +8,7 @@ the structs.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -33,35 +34,120 @@ ANTHROPIC_VERSION = "2023-06-01"
 ANTHROPIC_DEFAULT_MAX_TOKENS = 4096
 
 
-async def complete(model: LanguageModel, history: History, on_chunk: OnChunk | None = None) -> Response:
-    """One chat completion; streamed chunk by chunk to `on_chunk` when it is given."""
+async def complete(model: LanguageModel, history: History, on_chunk: OnChunk | None = None,
+                   warn: Callable[[str], None] | None = None) -> Response:
+    """One chat completion; streamed chunk by chunk to `on_chunk` when it is given. A rate limit with a Retry-After
+    is waited out (see `RateLimited`), each wait told to `warn`."""
     import httpx
 
     url, headers, body = request(model, history, stream=on_chunk is not None)
     timeout = httpx.Timeout(300.0, connect=10.0)
     try:
         async with httpx.AsyncClient(timeout=timeout) as client:
-            if on_chunk is None:
-                reply = await client.post(url, headers=headers, json=body)
-                _check(model, url, reply.status_code, reply.text)
-                return parse(model, _json(model, url, reply.text))
-            async with client.stream("POST", url, headers=headers, json=body) as reply:
-                if reply.status_code >= 400 or not _streams(model, reply.headers.get("content-type", "")):
-                    await reply.aread()
-                    _check(model, url, reply.status_code, reply.text)
-                    return await _answered_whole(model, parse(model, _json(model, url, reply.text)), on_chunk)
-                response = Response(model=body["model"])
-                async for chunk in _stream(model, url, reply.aiter_lines()):
-                    response = response.push_chunk(chunk)
-                    await on_chunk(chunk)
-                return response
+            for retry in range(1, RATE_LIMIT_RETRIES + 2):
+                try:
+                    return await _exchange(client, model, url, headers, body, on_chunk)
+                except RateLimited as limited:
+                    await asyncio.sleep(limited.wait_before(retry, warn))
     except httpx.TransportError as error:
         raise ConnectionError(f"cannot reach {model.label} at {url}: {error!r}") from None
+    raise AssertionError("unreachable")
 
 
-def _check(model: LanguageModel, url: str, status: int, text: str) -> None:
+async def _exchange(client: Any, model: LanguageModel, url: str, headers: dict[str, str], body: dict[str, Any],
+                    on_chunk: OnChunk | None) -> Response:
+    """One request and its answer."""
+    if on_chunk is None:
+        reply = await client.post(url, headers=headers, json=body)
+        _check(model, url, reply.status_code, reply.text, reply.headers)
+        return parse(model, _json(model, url, reply.text))
+    async with client.stream("POST", url, headers=headers, json=body) as reply:
+        if reply.status_code >= 400 or not _streams(model, reply.headers.get("content-type", "")):
+            await reply.aread()
+            _check(model, url, reply.status_code, reply.text, reply.headers)
+            return await _answered_whole(model, parse(model, _json(model, url, reply.text)), on_chunk)
+        response = Response(model=body["model"])
+        async for chunk in _stream(model, url, reply.aiter_lines()):
+            response = response.push_chunk(chunk)
+            await on_chunk(chunk)
+        return response
+
+
+RATE_LIMIT_RETRIES = 3
+"""How often a rate-limited request is sent again, each time after the wait its Retry-After asks for."""
+LONGEST_WAIT = 60.0
+LIMITED = {429: "rate limited", 503: "unavailable"}
+"""The longest Retry-After waited out, in seconds; a provider asking for more fails the node at once."""
+
+
+class RateLimited(RuntimeError):
+    """HTTP 429 (or 503: overloaded) with a Retry-After of at most LONGEST_WAIT seconds: the request may be sent
+    again after `wait` seconds."""
+
+    def __init__(self, where: str, status: int, text: str, wait: float) -> None:
+        super().__init__(f"{where} answered HTTP {status} ({LIMITED[status]}) still after {RATE_LIMIT_RETRIES} "
+                         f"retries: {text[:500]}")
+        self.where, self.status, self.text, self.wait = where, status, text, wait
+
+    def wait_before(self, retry: int, warn: Callable[[str], None] | None) -> float:
+        """The seconds to wait before retry number `retry`, told to `warn`; itself raised when retries are over."""
+        if retry > RATE_LIMIT_RETRIES:
+            raise self
+        if warn is not None:
+            warn(f"{self.where} answered HTTP {self.status} ({_error_text(self.text)}): waiting {_seconds(self.wait)} "
+                 f"s, as its Retry-After says, then asking again (retry {retry} of {RATE_LIMIT_RETRIES})")
+        return self.wait
+
+
+def _retry_after(headers: Any) -> float | None:
+    """The seconds a Retry-After header asks to wait (in seconds or as an HTTP date; OpenAI's retry-after-ms
+    first), None without one."""
+    import email.utils
+    import time
+
+    if headers.get("retry-after-ms"):
+        try:
+            return max(0.0, float(headers["retry-after-ms"]) / 1000)
+        except ValueError:
+            pass
+    value = (headers.get("retry-after") or "").strip()
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        try:
+            return max(0.0, email.utils.parsedate_to_datetime(value).timestamp() - time.time())
+        except (TypeError, ValueError):
+            return None
+
+
+def _seconds(wait: float) -> str:
+    return f"{wait:g}" if wait < 1000 else f"{wait:.0f}"
+
+
+def _error_text(text: str) -> str:
+    """The message of an error answer (OpenAI's and Anthropic's `{"error": {"message": ...}}`, Ollama's
+    `{"error": "..."}`), else its start."""
+    try:
+        error = json.loads(text).get("error")
+    except (ValueError, AttributeError):
+        return text[:200]
+    return error if isinstance(error, str) else _message(error) if error else text[:200]
+
+
+def _check(model: LanguageModel, url: str, status: int, text: str, headers: Any = None) -> None:
+    """Nothing for a success; RateLimited for a rate limit worth waiting out; else a RuntimeError with the answer."""
+    where = f"{model.label} at {url}"
+    if status in LIMITED and headers is not None:
+        wait = _retry_after(headers)
+        if wait is not None and wait <= LONGEST_WAIT:
+            raise RateLimited(where, status, text, wait)
+        why = "without saying when to retry (no Retry-After)" if wait is None else \
+            f"and asks to retry after {_seconds(wait)} s, longer than the {LONGEST_WAIT:g} s a node waits"
+        raise RuntimeError(f"{where} answered HTTP {status} ({LIMITED[status]}) {why}: {text[:500]}")
     if status >= 400:
-        raise RuntimeError(f"{model.label} at {url} answered HTTP {status}: {text[:500]}")
+        raise RuntimeError(f"{where} answered HTTP {status}: {text[:500]}")
 
 
 def _json(model: LanguageModel, url: str, text: str, what: str = "answer") -> Any:

@@ -150,13 +150,15 @@ def test_a_node_that_is_not_a_function_cannot_be_a_tool():
 
 
 class Ctx:
-    """What fit_context uses of a Context: info."""
+    """What fit_context uses of a Context: info and warn."""
 
     def __init__(self) -> None:
         self.lines: list[str] = []
 
     def info(self, message: str) -> None:
         self.lines.append(message)
+
+    warn = info
 
 
 def long_conversation() -> list[HistoryMessage]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from types import SimpleNamespace
 
 import pytest
 from flowlike_catalog.llm.generative import llm_extractor, parse_tools
@@ -11,6 +12,9 @@ from flowlike_catalog.llm.structs import LanguageModel
 from flowlike_catalog.llm.testing import Reply
 
 from flowlike_core import Listener
+
+QUIET = SimpleNamespace(warn=lambda message: None)
+"""What the extractor uses of a Context when called as a function: warn (of rate-limit waits)."""
 
 
 @pytest.mark.parametrize("provider", ["openai", "anthropic", "ollama"])
@@ -119,7 +123,8 @@ def model_for(server, provider: str = "openai") -> LanguageModel:
 
 def test_extractor_returns_valid_data_first_time(server):
     server.expect(Reply(tool_calls=[("extract", {"name": "Ada", "age": 36})]))
-    result = asyncio.run(llm_extractor.func(model_for(server), PERSON, "Ada Lovelace, 36.", hint="Use the full age."))
+    result = asyncio.run(llm_extractor.func(QUIET, model_for(server), PERSON, "Ada Lovelace, 36.",
+                                            hint="Use the full age."))
     assert result.response == {"name": "Ada", "age": 36}
     body = server.requests[0].body
     assert body["tools"][0]["function"]["parameters"] == json.loads(PERSON)
@@ -130,7 +135,7 @@ def test_extractor_returns_valid_data_first_time(server):
 def test_extractor_sends_the_errors_back_once_and_takes_the_repair(server, provider):
     server.expect(Reply(tool_calls=[("extract", {"name": "Ada", "age": "thirty-six"})]),
                   Reply(tool_calls=[("extract", {"name": "Ada", "age": 36})]))
-    result = asyncio.run(llm_extractor.func(model_for(server, provider), PERSON, "Ada Lovelace, 36."))
+    result = asyncio.run(llm_extractor.func(QUIET, model_for(server, provider), PERSON, "Ada Lovelace, 36."))
     assert result.response == {"name": "Ada", "age": 36}
     assert len(server.requests) == 2
     repair = server.requests[1].last_text()
@@ -140,20 +145,20 @@ def test_extractor_sends_the_errors_back_once_and_takes_the_repair(server, provi
 def test_extractor_fails_after_one_repair(server):
     server.always(Reply(tool_calls=[("extract", {"name": "Ada"})]))
     with pytest.raises(ValueError, match=r"even after a repair request: \(root\): 'age' is a required property"):
-        asyncio.run(llm_extractor.func(model_for(server), PERSON, "Ada"))
+        asyncio.run(llm_extractor.func(QUIET, model_for(server), PERSON, "Ada"))
     assert len(server.requests) == 2
 
 
 def test_extractor_takes_json_text_and_wraps_non_object_schemas(server):
     server.expect(Reply('```json\n{"value": ["a", "b"]}\n```'))
     schema = '{"type": "array", "items": {"type": "string"}}'
-    result = asyncio.run(llm_extractor.func(model_for(server, "ollama"), schema, "a and b"))
+    result = asyncio.run(llm_extractor.func(QUIET, model_for(server, "ollama"), schema, "a and b"))
     assert result.response == ["a", "b"]
 
 
 def test_extractor_refuses_a_bad_schema(server):
     with pytest.raises(ValueError, match="schema is not a valid JSON Schema"):
-        asyncio.run(llm_extractor.func(model_for(server), '{"type": 5}', "x"))
+        asyncio.run(llm_extractor.func(QUIET, model_for(server), '{"type": 5}', "x"))
     assert server.requests == []
 
 

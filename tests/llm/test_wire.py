@@ -161,7 +161,8 @@ def test_images_travel_as_parts_blocks_or_base64(server):
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_an_http_error_names_the_provider_status_and_body(server, provider):
     server.expect(Reply("model overloaded", status=429))
-    with pytest.raises(RuntimeError, match=r"answered HTTP 429: .*model overloaded"):
+    with pytest.raises(RuntimeError, match=r"answered HTTP 429 \(rate limited\) without saying when to retry "
+                                           r"\(no Retry-After\): .*model overloaded"):
         ask(server, provider, HISTORY)
 
 
