@@ -35,6 +35,9 @@ class SetVariable(NodeType):
     )
 
     def run(self, ctx: Context, *, var_ref: str, value_in: Any) -> None:
+        """Nothing given and nothing wired fails, as in Flow-Like; a wire that brings None sets None."""
+        if value_in is None and not ctx.is_connected("value_in"):
+            raise ValueError(f"Set Variable {var_ref!r}: Value is neither wired nor given")
         ctx.set_variable(var_ref, value_in)
         ctx.set_output("value_ref", value_in)
         ctx.activate("exec_out")

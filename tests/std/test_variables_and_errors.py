@@ -78,3 +78,27 @@ def test_variables_are_found_by_id_too(b):
     b.chain(start, store, back)
     b.wire(read, "value_ref", back, "response")
     assert b.run().result == 5
+
+
+def test_set_variable_with_no_value_given_or_wired_fails_naming_the_variable(b):
+    """Flow-Like fails it (its Value pin has no value); a variable silently set to nothing is never meant."""
+    b.variable("n", DataType.INTEGER, 3)
+    start, store, after = b.start(), b.add("variable_set", var_ref="n"), b.log("not reached")
+    b.chain(start, store, after)
+    run = b.run()
+    assert run.status is RunStatus.FAILED
+    assert run.error_node == store.id
+    assert "Set Variable 'n': Value is neither wired nor given" in run.error
+
+
+def test_set_variable_takes_a_wired_none(b):
+    b.variable("maybe", DataType.GENERIC, 1)
+    start, store, back = b.start(), b.add("variable_set", var_ref="maybe"), b.add("events_generic_return_result")
+    read, nothing = b.add("variable_get", var_ref="maybe"), b.add("variable_get", var_ref="nothing")
+    b.variable("nothing", DataType.GENERIC, None)
+    b.chain(start, store, back)
+    b.wire(nothing, "value_ref", store, "value_in")
+    b.wire(read, "value_ref", back, "response")
+    run = b.run()
+    assert run.ok, run.error
+    assert run.result is None
