@@ -106,3 +106,21 @@ def test_a_loop_over_something_that_is_not_an_array_fails_saying_so(b, key, valu
     assert run.error_node == loop.id
     assert f"Array: expected a list of items, got {type(value).__name__}" in run.error
     assert not run.traces_of(body.id)
+
+
+def test_a_failing_loop_body_fails_the_run_and_on_error_lets_the_loop_go_on(b):
+    """Deliberately not Flow-Like's way (it logs the error and goes on with the next item): a node that raises fails
+    the run here as everywhere; its On Error, wired, takes the error and the loop goes on."""
+    divide, show = b.add("int_divide", integer1=6), b.add("log_info")
+    loop = b.loop("control_for_each", show, b.log("done"), array=[1, 0, 2])
+    b.wire(loop, "value", divide, "integer2")
+    b.wire(divide, "result", show, "message")
+    run = b.run()
+    assert run.status is RunStatus.FAILED
+    assert run.error_node == divide.id
+    assert len(b.messages(run)) == 1
+    b.wire(show, "auto_handle_error", b.log("handled"), "exec_in")
+    run = b.run()
+    assert run.ok, run.error
+    messages = b.messages(run)
+    assert (len(messages), messages[1], messages[3]) == (4, "handled", "done")  # 6/1, handled, 6/2, done
