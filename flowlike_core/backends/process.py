@@ -66,9 +66,11 @@ _before_exit: list[Callable[[], None]] = []
 
 def _worker_main(conn: Connection, crash_file: str) -> None:
     """A pool worker: runs jobs one after another until its pipe closes. A fatal signal writes the Python stack of
-    the thread it hit to `crash_file` (faulthandler), for the caller to quote."""
+    the thread it hit to `crash_file` (faulthandler), for the caller to quote. Ctrl-C is ignored: a terminal sends
+    it to the whole process group, and the caller, which gets it too, cancels its runs through the pipe."""
     import resource
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     watch_crashes(crash_file)
     while True:
         try:
@@ -306,11 +308,18 @@ class ProcessPool:
                 self.count += 1
 
     def acquire(self) -> Worker:
+        """An idle live worker, or a new one; a worker that died while idle is left out (and replaced)."""
         with self.free:
-            while not self.idle and self.count >= self.size:
-                self.free.wait()
-            if self.idle:
-                return self.idle.pop()
+            while True:
+                while not self.idle and self.count >= self.size:
+                    self.free.wait()
+                if not self.idle:
+                    break
+                worker = self.idle.pop()
+                if worker.alive():
+                    return worker
+                self.count -= 1
+                worker.kill()
             self.count += 1
         try:
             return Worker(self.context)

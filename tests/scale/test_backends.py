@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from scale_boards import crash_board, misbehaving_board, square_board, waiting_board
+from scale_boards import crash_board, misbehaving_board, square_board, until, waiting_board
 
 from flowlike_core import Board, Listener, Registry, RunStatus, commands, default_registry, run_board
 from flowlike_core.backends import BackendError
@@ -188,6 +188,36 @@ def test_a_cancel_before_the_worker_started_the_run_gives_it_its_grace_from_its_
         while not backend.pool.idle and time.monotonic() < deadline:
             handle.wait(0.05)
         assert backend.pool.idle and backend.pool.idle[0].alive(), "the worker stays in the pool"
+    finally:
+        backend.close()
+
+
+def test_ctrl_c_in_a_terminal_leaves_the_pool_s_workers_alone(registry):
+    """A terminal's Ctrl-C goes to the whole process group, the pool's workers too: the caller cancels its runs, so
+    a worker ignores it (an idle one died of it with a traceback, and the next run failed on the dead worker)."""
+    import signal
+
+    backend = ProcessBackend(1)
+    try:
+        assert run_board(square_board(registry), registry=registry, variables={"n": 3}, backend=backend).ok
+        until(lambda: bool(backend.pool.idle), "the worker back in the pool")
+        worker = backend.pool.idle[0]
+        os.kill(worker.process.pid, signal.SIGINT)
+        assert run_board(square_board(registry), registry=registry, variables={"n": 4}, backend=backend).result == 16
+        assert worker.alive()
+    finally:
+        backend.close()
+
+
+def test_a_worker_that_died_while_idle_is_replaced_not_handed_a_run(registry):
+    """An idle worker killed meanwhile (the OOM killer, a signal while it still started) is left out of the pool:
+    the next run gets a live one (it was sent to the dead one and failed)."""
+    backend = ProcessBackend(1)
+    try:
+        backend.pool.warm()
+        backend.pool.idle[0].process.kill()
+        backend.pool.idle[0].process.join(30)
+        assert run_board(square_board(registry), registry=registry, variables={"n": 5}, backend=backend).result == 25
     finally:
         backend.close()
 
