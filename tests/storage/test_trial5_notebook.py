@@ -41,3 +41,17 @@ def test_a_number_papermill_made_of_a_text_parameter_says_how_to_pass_the_text(g
                                          rf"a number.*papermill -r code {given!r}"):
         variables_from(board, {"code": given})
     assert variables_from(board, {"code": "123"}) == {"code": "123"}
+
+
+def test_a_store_configuration_that_cannot_be_read_is_a_warning_at_import(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text("meta_url = 3\n")
+    done = subprocess.run([sys.executable, "-c", "import flowlike_nb; print('imported')"], capture_output=True,
+                          text=True, env={**os.environ, "FLOWLIKE_STORE": str(bad)}, timeout=120)
+    assert done.returncode == 0 and done.stdout == "imported\n"
+    told = f"RuntimeWarning: the kernel's runs are not kept in a run history: {bad}: not a usable storage"
+    assert told in done.stderr
