@@ -7,7 +7,7 @@ translates them for Anthropic and Ollama. Edits never change a struct in place: 
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
@@ -72,6 +72,12 @@ class HistoryMessage(BaseModel):
     def _lower(cls, role: Any) -> Any:
         return role.lower() if isinstance(role, str) else role
 
+    @field_validator("content", mode="before")
+    @classmethod
+    def _no_text(cls, content: Any) -> Any:
+        """A response message without text (only tool calls) has None: empty text here."""
+        return "" if content is None else content
+
     def text(self) -> str:
         """The message's text (the text parts joined by newlines for a multimodal message)."""
         if isinstance(self.content, str):
@@ -113,9 +119,18 @@ class Usage(BaseModel):
 
 
 class ResponseMessage(BaseModel):
-    role: str = "assistant"
+    """The model's answer; it wires into Push Message as it is (a HistoryMessage takes its role, text and calls)."""
+
+    role: Role = "assistant"
     content: str | None = None
     tool_calls: list[ToolCall] = []
+
+    @field_validator("role", mode="before")
+    @classmethod
+    def _assistant(cls, role: Any) -> Any:
+        """The answer's author, lower case; a server that leaves it out (null) or names another means the assistant."""
+        role = role.lower() if isinstance(role, str) else role
+        return role if role in get_args(Role) else "assistant"
 
 
 class Choice(BaseModel):
