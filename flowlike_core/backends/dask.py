@@ -40,6 +40,8 @@ FLUSH = 0.05
 """Seconds between two batches of events a task sends."""
 LATE_GRACE = 5.0
 """Seconds the caller waits, once a task has ended, for event batches still on their way, before going on."""
+QUIET = 0.5
+"""Seconds without a batch after which a task the cluster dropped is taken to have sent all it could."""
 SCATTERED = 8
 """Boards kept on the cluster (the ones run last), so that running one again ships only the run's options."""
 
@@ -56,6 +58,12 @@ class Packed:
 
 _cancelled: set[str] = set()
 """Worker side: ids of runs their caller cancelled (set by `Client.run` on the worker running them)."""
+
+
+def node_label(run: Run, node_id: str) -> str:
+    """How an error names a node of the run's board ("" for none)."""
+    node = run.board.nodes.get(node_id) if node_id else None
+    return node.label() if node is not None else node_id
 
 
 async def _cancel_here(run_id: str) -> None:
@@ -211,6 +219,8 @@ class DaskRunHandle:
         self.channel.sinks[key] = lambda number, events: self.inbox.put(("batch", number, events))
         self.future = client.submit(run_job, dataclasses.replace(job, board_json="", node_types=b""), packed,
                                     self.channel.topic, key, pure=False, key=key)
+        self._cancelled = False
+        """This process cancelled the run (the cluster drops the task of a worker that died, too)."""
         self.future.add_done_callback(lambda future: self.inbox.put(("landed", future)))
         self._thread = threading.Thread(target=self._follow, args=(key,), name=f"flowlike-dask-{run.id}",
                                         daemon=True)
@@ -233,8 +243,17 @@ class DaskRunHandle:
 
     def _landed(self, future: Any, order: InOrder) -> None:
         if future.cancelled():
-            order.skip_gaps()
-            self.mirror.fail(RunCancelled("the run was cancelled"), None, RunStatus.CANCELLED)
+            if self._cancelled:
+                order.skip_gaps()
+                self.mirror.fail(RunCancelled("the run was cancelled"), None, RunStatus.CANCELLED)
+                return
+            self._late(order)  # (the lines it logged before it died explain it)
+            node = self.mirror.running_node()
+            label = node_label(self.run, node)
+            self.mirror.fail(BackendError(
+                f"the dask worker running the board died{f' while node {label} was running' if label else ''}: the "
+                f"cluster dropped the run's task (a crash in node code, or out of memory; the worker's log says "
+                f"which)"), node or None)
             return
         try:
             last, tail = future.result()
@@ -254,11 +273,25 @@ class DaskRunHandle:
                 order.add(item[1], item[2])
         order.skip_gaps()
 
+    def _late(self, order: InOrder) -> None:
+        """Apply the batches still on their way from a task the cluster dropped: until none comes for `QUIET`
+        seconds (at most `LATE_GRACE`)."""
+        deadline = time.monotonic() + LATE_GRACE
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                item = self.inbox.get(timeout=min(QUIET, left))
+            except queue.Empty:
+                break
+            if item[0] == "batch":
+                order.add(item[1], item[2])
+        order.skip_gaps()
+
     def done(self) -> bool:
         return self.mirror.ended.is_set()
 
     def cancel(self) -> None:
         """Stop the run: it is dropped if it has not started, else its worker stops it at its next node."""
+        self._cancelled = True
         if self.future.status == "pending":
             workers = [worker for worker, keys in self.client.processing().items() if self.future.key in keys]
             if workers:

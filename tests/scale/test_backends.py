@@ -258,3 +258,12 @@ def test_flowlike_run_backend_process(capsys):
     assert main(["run", board, "--backend", "process", "--no-history", "--json"]) == 0
     out = capsys.readouterr()
     assert '"status": "Success"' in out.out and "INFO" in out.out + out.err
+
+
+def test_a_node_crashing_its_dask_worker_fails_the_run_with_the_cause(registry, dask_backend):
+    """The cluster drops the task of a worker that died (it showed Cancelled: the run was cancelled). (The lines the
+    node logged just before are lost with the worker's unsent event batch: dask sends log events in batches.)"""
+    run = run_board(misbehaving_board(registry, "segfault"), registry=registry, backend=dask_backend)
+    assert run.status is RunStatus.FAILED, run.error
+    assert "the dask worker running the board died" in run.error and "cluster dropped the run's task" in run.error
+    assert run_board(square_board(registry), registry=registry, variables={"n": 6}, backend=dask_backend).result == 36
