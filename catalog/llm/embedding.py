@@ -3,7 +3,8 @@
 Load Model names the model; the encoder is loaded once per process and shared by every run (the weights
 never change). The model struct on the pins is small and JSON-clean. Embed Document and Embed Query differ
 only by the prefixes some models want ('passage: ' / 'query: ' for E5); MiniLM wants none. The Embed nodes
-also take a hosted embedding model's handle (VoyageAI's builder), which embeds through the service's API.
+also take a provider's handle (an OpenAI-compatible builder, Ollama or VoyageAI, with an embedding model's name),
+which embeds through the service's embeddings API.
 """
 
 from __future__ import annotations
@@ -41,8 +42,8 @@ class CachedEmbeddingModel(BaseModel):
     document_prefix: str = ""
 
 
-ModelIn = Annotated[dict, Pin(description="From Load Model, or a hosted embedding model (VoyageAI's "
-                                                 "builder)")]
+ModelIn = Annotated[dict, Pin(description="From Load Model, or a provider naming an embedding model (OpenAI-"
+                                                 "compatible, Ollama, VoyageAI)")]
 """A Struct without a schema: both handles' structs wire into it."""
 Vector = Annotated[list[float], Pin(name="vector")]
 
@@ -69,7 +70,7 @@ async def load_model(bit: Annotated[EmbeddingBit, Pin("Model", description="Whic
 
 
 def vectors(model: Any, texts: list[str], kind: Literal["query", "document"]) -> list[list[float]]:
-    """The texts' vectors: from the hosted API of a provider handle (VoyageAI), else from the local encoder."""
+    """The texts' vectors: from the embeddings API of a provider's handle, else from the local encoder."""
     if isinstance(model, LanguageModel) or (isinstance(model, dict) and "provider" in model):
         from flowlike_catalog.llm.wire import embed
 

@@ -4,7 +4,8 @@ For testing boards without a model: queue the answers (`server.expect(Reply("hi"
 request), point a provider node at `server.url`, run, then read `server.requests` to see what was sent.
 The path picks the format (`/chat/completions`, `/v1/messages`, `/api/chat`) and the request's `stream`
 flag picks JSON or streaming (server-sent events; JSON lines for Ollama), so one script checks all three.
-`/embeddings` answers VoyageAI's embeddings format unscripted ([characters, words] per text).
+`/embeddings` (OpenAI's and VoyageAI's format) and `/api/embed` (Ollama's) answer unscripted ([characters, words]
+per text) unless an error (`Raw`, or a `Reply` with a status) is queued.
 
     with ChatServer() as server:
         server.expect(Reply("Paris"), Reply(tool_calls=[("add", {"a": 1, "b": 2})]))
@@ -133,24 +134,39 @@ def _handler(server: ChatServer) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers.get("content-length", 0))) or b"{}")
             request = Recorded(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
-            if self.path.split("?")[0].rstrip("/").endswith("/embeddings"):
-                with server._lock:
-                    server.requests.append(request)
-                return self._send(200, "application/json", [json.dumps(_embeddings(body))])
+            if self.path.split("?")[0].rstrip("/").endswith(("/embeddings", "/api/embed")):
+                return self._embeddings(request)
             format_ = _format(self.path)
             if format_ is None:
                 return self._send(404, "application/json", [json.dumps({"error": f"no route {self.path}"})])
             reply = server._next(request)
-            if isinstance(reply, Raw):
-                return self._send(reply.status, reply.content_type, [reply.body], reply.headers)
-            if reply.status != 200:
-                error = json.dumps({"error": {"message": reply.text}})
-                return self._send(reply.status, "application/json", [error], reply.headers)
+            if isinstance(reply, Raw) or reply.status != 200:
+                return self._refuse(reply)
             render = _RENDER[format_]
             if body.get("stream", format_ == "ollama"):
                 kind = "application/x-ndjson" if format_ == "ollama" else "text/event-stream"
                 return self._send(200, kind, render.stream(body, reply))
             return self._send(200, "application/json", [json.dumps(render.whole(body, reply))])
+
+        def _embeddings(self, request: Recorded) -> None:
+            """Vectors, unscripted; or the error queued first (a `Raw`, or a `Reply` with a status), used up."""
+            with server._lock:
+                server.requests.append(request)
+                first = server._script[0] if server._script else None
+                error = first if isinstance(first, Raw) or isinstance(first, Reply) and first.status != 200 else None
+                if error is not None:
+                    server._script.popleft()
+            if error is not None:
+                return self._refuse(error)
+            ollama = request.path.split("?")[0].rstrip("/").endswith("/api/embed")
+            answer = _ollama_embeddings(request.body) if ollama else _embeddings(request.body)
+            return self._send(200, "application/json", [json.dumps(answer)])
+
+        def _refuse(self, reply: Reply | Raw) -> None:
+            if isinstance(reply, Raw):
+                return self._send(reply.status, reply.content_type, [reply.body], reply.headers)
+            error = json.dumps({"error": {"message": reply.text}})
+            return self._send(reply.status, "application/json", [error], reply.headers)
 
         def _send(self, status: int, kind: str, parts: Iterator[str] | list[str],
                   headers: dict[str, str] | None = None) -> None:
@@ -182,6 +198,13 @@ def _embeddings(body: dict[str, Any]) -> dict[str, Any]:
             for i, t in enumerate(texts)]
     return {"object": "list", "data": data[::-1], "model": body.get("model", ""),
             "usage": {"total_tokens": sum(len(t.split()) for t in texts)}}
+
+
+def _ollama_embeddings(body: dict[str, Any]) -> dict[str, Any]:
+    """Ollama's `/api/embed` answer: the vectors ([characters, words] per text) in the order of the texts."""
+    texts = body.get("input") or []
+    texts = [texts] if isinstance(texts, str) else texts
+    return {"model": body.get("model", ""), "embeddings": [[float(len(t)), float(len(t.split()))] for t in texts]}
 
 
 def _prompt_tokens(body: dict[str, Any]) -> int:

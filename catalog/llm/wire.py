@@ -511,18 +511,35 @@ def data_url(data: bytes, media_type: str) -> str:
 
 
 def embed(model: LanguageModel, texts: list[str], input_type: str) -> list[list[float]]:
-    """Vectors of the texts from VoyageAI's `/embeddings` API (`input_type` is "query" or "document")."""
+    """Vectors of the texts from the model's embeddings API: OpenAI's `/embeddings` (VoyageAI's adds `input_type`,
+    "query" or "document"), Ollama's `/api/embed`. A rate limit with a Retry-After is waited out, as for chat."""
+    import time
+
     import httpx
 
-    url = model.endpoint.rstrip("/") + "/embeddings"
-    headers = _sendable(model, {"Authorization": f"Bearer {model.api_key.get_secret_value()}", **model.headers})
-    body = {"input": texts, "model": model.model_id, "input_type": input_type}
-    try:
-        response = httpx.post(url, json=body, headers=headers, timeout=120)
-    except httpx.HTTPError as error:
-        raise RuntimeError(f"{model.label} at {url}: {error}") from None
-    _check(model, url, response.status_code, response.text)
-    data = sorted(_json(model, url, response.text).get("data", []), key=lambda item: item["index"])
-    if len(data) != len(texts):
-        raise RuntimeError(f"{model.label} at {url} gave {len(data)} vectors for {len(texts)} texts")
-    return [[float(x) for x in item["embedding"]] for item in data]
+    if model.provider == "anthropic":
+        raise ValueError("Anthropic's API has no embeddings: wire an OpenAI-compatible, Ollama or VoyageAI model, or "
+                         "Load Model (offline), into the Embed node")
+    ollama = model.provider == "ollama"
+    url = model.endpoint.rstrip("/") + ("/api/embed" if ollama else "/embeddings")
+    key = model.api_key.get_secret_value()
+    headers = _sendable(model, {**({"Authorization": f"Bearer {key}"} if key else {}), **model.headers})
+    body: dict[str, Any] = {"input": texts, "model": model.model_id}
+    if model.provider == "voyageai":
+        body["input_type"] = input_type
+    for retry in range(1, RATE_LIMIT_RETRIES + 2):
+        try:
+            response = httpx.post(url, json=body, headers=headers, timeout=120)
+        except httpx.HTTPError as error:
+            raise RuntimeError(f"{model.label} at {url}: {error}") from None
+        try:
+            _check(model, url, response.status_code, response.text, response.headers)
+            break
+        except RateLimited as limited:
+            time.sleep(limited.wait_before(retry, None))
+    answer = _json(model, url, response.text)
+    found = answer.get("embeddings", []) if ollama else \
+        [item["embedding"] for item in sorted(answer.get("data", []), key=lambda item: item["index"])]
+    if len(found) != len(texts):
+        raise RuntimeError(f"{model.label} at {url} gave {len(found)} vectors for {len(texts)} texts")
+    return [[float(x) for x in vector] for vector in found]
