@@ -102,6 +102,8 @@ class Bucket:
         except OSError as exc:
             raise StorageError(f"cannot write {key!r} to {self.url}: {self.failure(exc)}; the previous version is "
                                f"kept") from exc
+        except Exception as exc:  # noqa: BLE001 - the store's client's own errors (botocore: a server that is down)
+            raise StorageError(f"cannot write {key!r} to {self.url}: {type(exc).__name__}: {exc}") from exc
 
     def swap(self, key: str, data: bytes, check: Check | None = None) -> None:
         """Write atomically after `check(stored bytes or None)` passed, as one step against every other

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from flowlike_core.errors import StorageError
 from flowlike_core.events import Listener
 from flowlike_core.run import Run, RunRecord
 from flowlike_core.storage.apps import App
@@ -82,8 +83,13 @@ class _Recorder(Listener):
     """Keeps every run that ends in the configured store's run history."""
 
     def finished(self, run: Run) -> None:
-        if _current is not None:
-            _current.record(run)
+        store = _current
+        if store is None:
+            return
+        try:
+            store.record(run)
+        except Exception as exc:
+            raise StorageError(f"run {run.id} was not kept in the run history at {store.content.url}: {exc}") from exc
 
 
 _recorder = _Recorder()

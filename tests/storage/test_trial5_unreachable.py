@@ -110,3 +110,31 @@ def test_a_damaged_run_history_table_is_named(store: Storage, registry: Registry
     assert main(["runs", "--store", str(Path(store.config.content_url).parent)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("flowlike: error: the run history table in")
+
+
+def test_a_run_the_store_could_not_keep_is_named_with_the_store(registry: Registry,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """An S3 server that is down, in a notebook: the warning said only "listener _Recorder.finished failed: Could not
+    connect to the endpoint URL ..." (botocore's error passed through the bucket unnamed)."""
+    from flowlike_core import storage
+    from flowlike_core.storage import store as store_module
+
+    monkeypatch.setattr(store_module, "_current", store_module._current)  # put back after the test
+
+    closed = _closed_port()
+    options = {"key": "k", "secret": "s", "client_kwargs": {"endpoint_url": f"http://127.0.0.1:{closed}"},
+               "config_kwargs": {"retries": {"max_attempts": 1}, "connect_timeout": 2}}
+    storage.configure("s3://flowlike-tests/down", **options)
+    with pytest.warns(RuntimeWarning, match=r"run (\w+) was not kept in the run history at s3://flowlike-tests/down/"
+                                            r"content: cannot write 'history/pending/\w+\.json' to s3://flowlike-tests/"
+                                            r"down/content: EndpointConnectionError"):
+        run = board_saying("alpha").run(registry=registry)
+    assert run.status == "Success"
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
