@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Collection
 from typing import Annotated, Any, NamedTuple, TypeVar
 
 from flowlike_catalog.std.log import as_text
@@ -40,8 +41,9 @@ def compile_regex(pattern: str) -> Any:
                          f"in linear time and so has no backreferences or lookaround)") from None
 
 
-def render(template: str, values: dict[str, Any]) -> str:
-    """Fill `{name}` placeholders from `values`; `{{` and `}}` stand for literal braces."""
+def render(template: str, values: dict[str, Any], pins: Collection[str] = ()) -> str:
+    """Fill `{name}` placeholders from `values`; `{{` and `}}` stand for literal braces. A placeholder without a
+    value names what to fill: its pin among `pins`, else the map of values."""
 
     def fill(match: re.Match[str]) -> str:
         name = match.group(1)
@@ -49,7 +51,9 @@ def render(template: str, values: dict[str, Any]) -> str:
             return match.group(0)[0]
         if name not in values:
             known = ", ".join(sorted(values)) or "none"
-            raise KeyError(f"placeholder {{{name}}} has no value (values given: {known})")
+            fix = f"wire or fill its pin '{name}'" if name in pins else \
+                f"add '{name}' to Values, or type the template into the node for a pin per placeholder"
+            raise ValueError(f"placeholder {{{name}}} has no value (values given: {known}): {fix}")
         return as_text(values[name])
 
     return _PLACEHOLDER.sub(fill, template)
@@ -76,7 +80,8 @@ def string_format(format_string: Annotated[str, Pin("Template")] = "", values: d
                   ) -> Annotated[str, Pin("Text", name="formatted_string")]:
     """Fills `{name}` placeholders of the template from the pin of that name (a pin per placeholder, as in
     Flow-Like, follows the template) or else from the map of values; `{{` and `}}` are literal braces."""
-    return render(format_string, {**values, **{name: v for name, v in placeholder.items() if v is not None}})
+    return render(format_string, {**values, **{name: v for name, v in placeholder.items() if v is not None}},
+                  placeholder)
 
 
 @node(friendly_name="Split String")

@@ -152,5 +152,8 @@ def string_render_template(template: str = "",
             parts.append(part)
     except TemplateError as exc:
         where = f" (line {exc.lineno})" if getattr(exc, "lineno", None) else ""
-        raise ValueError(f"template error{where}: {exc.message or exc}") from None
+        unset = next((name for name in template_variables({"template": template}) or ()
+                      if name not in given and exc.message == f"'{name}' is undefined"), None)
+        fix = f": give it a value (its pin '{unset}', or the key '{unset}' in Values)" if unset else ""
+        raise ValueError(f"template error{where}: {exc.message or exc}{fix}") from None
     return "".join(parts)
