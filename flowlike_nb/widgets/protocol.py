@@ -49,9 +49,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
 from flowlike_core.board import Comment, Layer, Node, Variable
+
+Whole = Annotated[float, AfterValidator(lambda value: float(round(value)))]
+"""A place on the canvas in whole units: the front end's pointer positions carry the zoom's fractions (a node double-
+clicked in at 119.078125), which board files, kept in git, would carry for ever."""
 
 
 class _Message(BaseModel):
@@ -74,8 +78,8 @@ class PinRef(BaseModel):
 class AddNode(_Message):
     action: Literal["add_node"]
     node_type: str
-    x: float = 0.0
-    y: float = 0.0
+    x: Whole = 0.0
+    y: Whole = 0.0
     wire: PinRef | None = None
     layer: str | None = None
 
@@ -90,9 +94,9 @@ class Remove(_Message):
 
 class Move(_Message):
     action: Literal["move"]
-    nodes: dict[str, tuple[float, float]] = Field(default_factory=dict)
-    comments: dict[str, tuple[float, float]] = Field(default_factory=dict)
-    layers: dict[str, tuple[float, float]] = Field(default_factory=dict)
+    nodes: dict[str, tuple[Whole, Whole]] = Field(default_factory=dict)
+    comments: dict[str, tuple[Whole, Whole]] = Field(default_factory=dict)
+    layers: dict[str, tuple[Whole, Whole]] = Field(default_factory=dict)
 
 
 class CreateLayer(_Message):
@@ -100,8 +104,8 @@ class CreateLayer(_Message):
     name: str = "Layer"
     nodes: list[str] = Field(default_factory=list)
     layers: list[str] = Field(default_factory=list)
-    x: float = 0.0
-    y: float = 0.0
+    x: Whole = 0.0
+    y: Whole = 0.0
     parent_id: str | None = None
 
 
@@ -145,6 +149,12 @@ class RemoveVariable(_Message):
 class UpsertComment(_Message):
     action: Literal["upsert_comment"]
     comment: Comment
+
+    @field_validator("comment")
+    @classmethod
+    def _whole(cls, comment: Comment) -> Comment:
+        x, y, z = comment.coordinates
+        return comment.model_copy(update={"coordinates": (float(round(x)), float(round(y)), z)})
 
 
 class Paste(_Message):

@@ -122,3 +122,15 @@ def test_run_without_a_start_says_what_to_do_on_the_canvas(board: Board, fronten
     assert frontend("run", start="start")["ok"]
     frontend.editor.wait(30)
     assert "add one" in Recorder(BoardEditor(Board(name="empty"), registry=REGISTRY))("run")["reason"]
+
+
+def test_places_from_the_canvas_are_kept_in_whole_units(board: Board, frontend: Recorder) -> None:
+    """A node double-clicked in at a zoom of 0.83 sat at 119.078125 in the board file (and so did every drag)."""
+    assert frontend("add_node", node_type="w_number", x=40.4, y=419.078125)["ok"]
+    (added,) = set(board.nodes) - {"start", "say"}
+    assert board.nodes[added].coordinates == (40, 419, 0)
+    assert frontend("move", nodes={"say": [300.5001, 12.25]}, comments={})["ok"]
+    assert board.nodes["say"].coordinates == (301, 12, 0)
+    note = Comment(content="note", coordinates=(10.7, 900.2, 0))
+    assert frontend("upsert_comment", comment=note.model_dump(mode="json"))["ok"]
+    assert board.comments[note.id].coordinates == (11, 900, 0)
