@@ -147,7 +147,17 @@ def _check(model: LanguageModel, url: str, status: int, text: str, headers: Any 
             f"and asks to retry after {_seconds(wait)} s, longer than the {LONGEST_WAIT:g} s a node waits"
         raise RuntimeError(f"{where} answered HTTP {status} ({LIMITED[status]}) {why}: {text[:500]}")
     if status >= 400:
-        raise RuntimeError(f"{where} answered HTTP {status}: {text[:500]}")
+        raise RuntimeError(f"{where} answered HTTP {status}: {text[:500]}{_keyless(model, status)}")
+
+
+def _keyless(model: LanguageModel, status: int) -> str:
+    """For a refusal of a request that carried no key: that it did (a secret variable has no value in a papermill or
+    CLI run, where secrets never travel)."""
+    headers = {name.lower() for name in model.headers}
+    if status not in (401, 403) or model.api_key.get_secret_value() or headers & {"authorization", "x-api-key"}:
+        return ""
+    return (" (no API key was sent: the model's API Key is empty; feed it from a secret variable with a value, or "
+            "from Get Environment Variable)")
 
 
 def _json(model: LanguageModel, url: str, text: str, what: str = "answer") -> Any:

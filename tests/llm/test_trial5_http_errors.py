@@ -1,6 +1,7 @@
 """A provider that rate-limits (HTTP 429, or 503 while overloaded) and says when to come back (Retry-After): the
 request is sent again after that wait, a few times, with a warning in the run's log; a wait longer than a node
-waits, or none given, fails at once saying so. They failed at once, as any other HTTP error."""
+waits, or none given, fails at once saying so. They failed at once, as any other HTTP error. A refusal (401, 403) of a
+request sent without a key says the key was empty."""
 
 from __future__ import annotations
 
@@ -81,3 +82,25 @@ def test_other_errors_are_not_retried(b, server):
     run = ask_board(b, server)
     assert run.status is RunStatus.FAILED
     assert len(server.requests) == 1
+
+
+@pytest.mark.parametrize("provider", ["openai", "anthropic"])
+def test_a_401_to_a_request_without_a_key_says_the_key_is_empty(b, server, provider):
+    """A secret variable has no value in a papermill or CLI run (it never reaches board files or notebooks): the
+    request went without a key and the run said only HTTP 401."""
+    server.expect(Reply("You didn't provide an API key.", status=401))
+    model = b.provider(server, provider, api_key="")
+    simple = b.add("ai_generative_invoke_simple", prompt="Hi")
+    b.wire(model, "model", simple, "model")
+    b.chain(b.add("events_simple"), model, simple)
+    run = b.run()
+    assert run.status is RunStatus.FAILED
+    assert "answered HTTP 401: " in run.error and "You didn't provide an API key." in run.error
+    assert run.error.endswith("(no API key was sent: the model's API Key is empty; feed it from a secret variable "
+                              "with a value, or from Get Environment Variable)"), run.error
+
+
+def test_a_401_to_a_request_with_a_key_does_not_blame_an_empty_key(b, server):
+    server.expect(Reply("Incorrect API key provided.", status=401))
+    run = ask_board(b, server)
+    assert "answered HTTP 401" in run.error and "no API key was sent" not in run.error
