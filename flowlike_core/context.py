@@ -112,19 +112,25 @@ class Context:
     def deactivate(self, name: str) -> None:
         self.activated.pop(name, None)
 
-    def fire(self, name: str, branch: int | None = None) -> Awaitable[None]:
+    def fire(self, name: str, branch: int | None = None, *, once: set[tuple[str, str]] | None = None
+             ) -> Awaitable[None]:
         """Run what is wired to this exec output now, to completion (loop bodies, sequences); await it.
 
         For a group of exec outputs sharing one name, `branch` picks one pin of the group (0-based);
         without it, every pin's targets run together. Inputs read afterwards see what the branch changed.
         A body of plain nodes runs right here (loops spend their time in this call), so what comes back is
-        then already done; otherwise it is the coroutine that finishes the body.
+        then already done; otherwise it is the coroutine that finishes the body. `once`, a set kept across
+        fires, leaves out the targets (node id, exec input) it holds and takes those that run: a node wired to
+        two branches of a Sequence runs once, as in Flow-Like.
         """
         plan = self._plan
         try:
             targets = plan.exec_next[name] if branch is None else plan.exec_branches[name][branch]
         except KeyError:
             raise UnknownPinError(f"node {plan.node.label()} has no exec output {name!r}") from None
+        if once is not None:
+            targets = [(target, pin) for target, pin in targets if (target.node_id, pin) not in once]
+            once.update((target.node_id, pin) for target, pin in targets)
         if not targets:
             return _DONE
         executor = self._executor

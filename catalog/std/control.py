@@ -43,8 +43,9 @@ class Sequence(NodeType):
     pins = (exec_in(), exec_out("exec_out", "Then 0"), exec_out("exec_out", "Then 1"), exec_out("exec_out", "Then 2"))
 
     async def run(self, ctx: Context) -> None:
+        ran: set[tuple[str, str]] = set()  # a node wired to several branches runs once, at the first
         for branch in range(ctx.branches("exec_out")):
-            await ctx.fire("exec_out", branch)
+            await ctx.fire("exec_out", branch, once=ran)
 
 
 THREAD_MODELS = ("tasks", "threads")

@@ -235,18 +235,19 @@ def test_timeout_stops_a_slow_body(b, body_ms, expected):
 
 
 def test_gather_waits_for_every_wired_input_not_for_a_count_of_firings(b):
-    start, sequence, twice = b.start(), b.add("control_sequence"), b.log("twice")
+    start, sequence, first, second = b.start(), b.add("control_sequence"), b.log("first"), b.log("second")
     never, last = b.add("control_branch", condition=True), b.log("last")
     gather, gathered = b.add("control_gather"), b.log("gathered")
     b.chain(start, sequence)
     then0, then1, then2 = b.pin_ids(sequence, "exec_out")
     in0, in1 = b.pin_ids(gather, "exec_in")
-    b.wire(sequence, then0, twice, "exec_in")
-    b.wire(sequence, then1, twice, "exec_in")
-    b.wire(twice, "exec_out", gather, in0)
+    b.wire(sequence, then0, first, "exec_in")
+    b.wire(sequence, then1, second, "exec_in")
+    b.wire(first, "exec_out", gather, in0)
+    b.wire(second, "exec_out", gather, in0)
     b.wire(never, "false", gather, in1)
     b.wire(gather, "exec_done", gathered, "exec_in")
-    assert b.messages(b.run()) == ["twice", "twice"], "In 0 fired twice, In 1 never: nothing is released"
+    assert b.messages(b.run()) == ["first", "second"], "In 0 fired twice, In 1 never: nothing is released"
     b.wire(sequence, then2, last, "exec_in")
     b.wire(last, "exec_out", gather, in1)
-    assert b.messages(b.run()) == ["twice", "twice", "last", "gathered"]
+    assert b.messages(b.run()) == ["first", "second", "last", "gathered"]
