@@ -92,9 +92,16 @@ def run_runs_command(args: argparse.Namespace) -> int:
 def format_table(records: list[RunRecord]) -> str:
     if not records:
         return "no runs match"
-    header = ("RUN", "BOARD", "STATUS", "STARTED (UTC)", "SECONDS", "STEPS", "ERROR")
+    header = ("RUN", "BOARD", "STATUS", "STARTED (UTC)", "SECONDS", "STEPS", "VARIABLES", "ERROR")
     rows = [(r.id, r.board_name, r.status.value, r.start.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
-             f"{r.duration:.3f}", str(r.steps), (r.error or "")[:60]) for r in records]
+             f"{r.duration:.3f}", str(r.steps), _variables(r), (r.error or "")[:60]) for r in records]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
                      for row in [header, *rows])
+
+
+def _variables(record: RunRecord, width: int = 50) -> str:
+    """The run's variables as `name=value` (values as JSON, secrets masked in the record), cut at `width`: what
+    tells two runs of one board apart."""
+    text = " ".join(f"{name}={json.dumps(value, separators=(',', ':'))}" for name, value in record.variables.items())
+    return text if len(text) <= width else text[:width - 3] + "..."

@@ -10,13 +10,14 @@ from pathlib import Path
 import papermill
 import pytest
 
+from flowlike_core.cli import main
 from flowlike_core.storage import Storage, StorageConfig
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "parameterized.ipynb"
 
 
-def test_papermill_runs_are_kept_in_the_store_the_environment_names(tmp_path: Path,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_papermill_runs_are_kept_in_the_store_the_environment_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
     store = tmp_path / "store"
     monkeypatch.setenv("FLOWLIKE_STORE", str(store))
     for rows in (10, 1000):
@@ -25,6 +26,10 @@ def test_papermill_runs_are_kept_in_the_store_the_environment_names(tmp_path: Pa
     newer, older = Storage(StorageConfig.at(str(store))).runs.query(board="numbers above a threshold")
     assert (older.variables, newer.variables) == ({"rows": 10, "threshold": 50}, {"rows": 1000, "threshold": 50})
     assert (older.result, newer.result) == (4, 495)
+    assert main(["runs", "--store", str(store)]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert "VARIABLES" in table[0].split(), "the parameters of each run, to compare them"
+    assert [line.split()[-2:] for line in table[1:]] == [["rows=1000", "threshold=50"], ["rows=10", "threshold=50"]]
 
 
 @pytest.mark.parametrize("given", [123, 7.5, True])
