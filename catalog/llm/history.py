@@ -6,6 +6,7 @@ penalties... Every node returns a new History and leaves its input as it was.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, NamedTuple
 
 from flowlike_catalog.llm.structs import History, HistoryMessage
@@ -196,5 +197,6 @@ def response_format_of(value: Any) -> dict[str, Any] | None:
     if isinstance(value, dict) and value.get("type") in ("json_schema", "json_object", "text"):
         return value
     if isinstance(value, dict):
-        return {"type": "json_schema", "json_schema": {"name": value.get("title", "response"), "schema": value}}
+        name = re.sub(r"[^A-Za-z0-9_-]", "_", str(value.get("title") or "response"))[:64]  # as OpenAI takes it
+        return {"type": "json_schema", "json_schema": {"name": name, "schema": value}}
     raise ValueError(f"response_format must be 'text', 'json' or a JSON Schema object, got {value!r}")
