@@ -638,8 +638,8 @@ class Board:
         `backend`: "thread" (in the kernel), "process" (a child process: a crashing node leaves the kernel
         alive), "dask", or a backend object (see `flowlike_core.backends`). A `debugger` pauses the run before
         nodes (see `debug`). `policy`: what nodes may reach
-        (`flowlike_core.policy`; None: everything). `cache`: serve unchanged pure nodes from `self.cache` (runs
-        on the thread backend).
+        (`flowlike_core.policy`; None: everything). `cache`: serve unchanged results from `self.cache` (on the
+        thread backend, and on the others once it is persisted: `self.cache.persist()`).
         """
         from flowlike_core.executor import start_run
 
@@ -655,7 +655,7 @@ class Board:
             options["max_steps"] = max_steps
         if backend != "thread":
             options["backend"] = backend
-        elif cache:
+        if cache and (backend == "thread" or self.cache.store is not None):  # (workers share a persisted one)
             options["cache"] = self.cache
         handle = start_run(self.core, variables=values, **options)
         for editor, relay in shown:

@@ -256,3 +256,23 @@ def test_a_global_a_notebook_node_reads_is_part_of_its_key(monkeypatch) -> None:
     run = board.run()
     assert run.outputs.times.result == 15 and RAN["factor"] == 2
     assert str(run.why("times")).endswith("ran: global 'FACTOR' changed (its code reads it)")
+
+
+def test_a_persisted_board_cache_serves_runs_on_a_worker_process(tmp_path) -> None:
+    from flowlike_core.backends.process import ProcessBackend
+
+    board = fnb.Board("plus")
+    start, say = board.add("events_simple", "start"), board.add("log_info", "say")
+    plus, text = board.add("int_add", "plus", integer1=2, integer2=1), board.add("val_to_string", "text")
+    start.outputs.exec_out >> say.inputs.exec_in
+    plus.outputs.sum >> text.inputs.value
+    text.outputs.string >> say.inputs.message
+    board.cache.persist(Bucket(str(tmp_path)))
+    backend = ProcessBackend(1, timeout=60)
+    try:
+        first = board.run(backend=backend)
+        again = board.run(backend=backend)
+    finally:
+        backend.close()
+    assert not first.why("plus").cached and again.why("plus").cached
+    assert [line.message for line in again.logs()] == ["3"]
