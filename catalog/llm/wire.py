@@ -238,9 +238,16 @@ def parse(model: LanguageModel, data: dict[str, Any]) -> Response:
     """A provider's JSON answer as a Response."""
     parsers = {"openai": _openai_response, "anthropic": _anthropic_response, "ollama": _ollama_response}
     try:
-        return parsers[model.provider](data)
-    except (KeyError, TypeError, IndexError) as error:
+        response = parsers[model.provider](data)
+        refusal = data["choices"][-1]["message"].get("refusal") if model.provider == "openai" and \
+            response.choices and not response.content() and not response.tool_calls() else None
+    except (KeyError, TypeError, IndexError, AttributeError) as error:
         raise ValueError(f"{model.label} answered in an unexpected shape ({error!r}): {str(data)[:300]}") from None
+    if not response.choices:
+        raise ValueError(f"{model.label} answered without a message (no choices): {str(data)[:300]}")
+    if refusal:
+        raise ValueError(f"{model.label} refused to answer: {refusal}")
+    return response
 
 
 async def _stream(model: LanguageModel, url: str, lines: AsyncIterator[str]) -> AsyncIterator[ResponseChunk]:

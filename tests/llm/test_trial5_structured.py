@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from flowlike_catalog.llm.testing import Reply
+from flowlike_catalog.llm.testing import Raw, Reply
 
 from flowlike_core import RunStatus
 
@@ -70,3 +70,18 @@ def test_the_extractor_fills_a_struct_variable(b, server):
     assert b.result(read, "value_ref", model, extractor, keep) == {"topic": "budget", "minutes": 25}
     repair = server.requests[1].body["messages"][-1]
     assert repair["role"] == "tool" and "(root): 'minutes' is a required property" in repair["content"]
+
+
+@pytest.mark.parametrize(("answer", "error"), [
+    ({"choices": [{"index": 0, "finish_reason": "stop", "message": {
+        "role": "assistant", "content": None, "refusal": "I'm sorry, I cannot help with that."}}]},
+     "OpenAI refused to answer: I'm sorry, I cannot help with that."),
+    ({"id": "x", "choices": []}, "OpenAI answered without a message (no choices): "),
+], ids=["refusal", "no-choices"])
+def test_a_refusal_or_an_answer_without_a_message_fails_saying_so(b, server, answer, error):
+    """OpenAI's structured outputs put a refusal beside a null content: the run went on with an empty answer and
+    failed later at the parse (the data is not valid JSON); an answer without choices was an empty text."""
+    server.expect(Raw(json.dumps(answer)))
+    run = json_mode_board(b, server)
+    assert run.status is RunStatus.FAILED
+    assert f"node 'Invoke Model' ({run.error_node}) failed: ValueError: {error}" in run.error, run.error
