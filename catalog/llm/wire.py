@@ -89,12 +89,12 @@ def tls() -> ssl.SSLContext:
 RATE_LIMIT_RETRIES = 3
 """How often a rate-limited request is sent again, each time after the wait its Retry-After asks for."""
 LONGEST_WAIT = 60.0
-LIMITED = {429: "rate limited", 503: "unavailable"}
+LIMITED = {429: "rate limited", 503: "unavailable", 529: "overloaded"}  # 529: Anthropic's overloaded_error
 """The longest Retry-After waited out, in seconds; a provider asking for more fails the node at once."""
 
 
 class RateLimited(RuntimeError):
-    """HTTP 429 (or 503: overloaded) with a Retry-After of at most LONGEST_WAIT seconds: the request may be sent
+    """HTTP 429 (or 503, 529: overloaded) with a Retry-After of at most LONGEST_WAIT seconds: the request may be sent
     again after `wait` seconds."""
 
     def __init__(self, where: str, status: int, text: str, wait: float) -> None:

@@ -36,16 +36,17 @@ def ask_board(b, server, provider: str = "openai", stream: bool = False):
 @pytest.mark.parametrize("provider", ["openai", "anthropic", "ollama"])
 @pytest.mark.parametrize("stream", [False, True], ids=["whole", "stream"])
 def test_a_429_with_retry_after_is_waited_out_and_sent_again(b, server, provider, stream):
-    server.expect(limited("0"), limited("0.01", status=503), Reply("Hello"))
+    server.expect(limited("0"), limited("0.01", status=503), limited("0", status=529), Reply("Hello"))
     run = ask_board(b, server, provider, stream)
     run.raise_for_status()
     assert run.result == "Hello"
-    assert len(server.requests) == 3
+    assert len(server.requests) == 4
     waits = [line.message for line in run.logs() if line.level.value == "Warn"]
-    assert len(waits) == 2, waits
+    assert len(waits) == 3, waits
     assert "answered HTTP 429 (Rate limit reached for requests (code rate_limit_exceeded)): waiting 0 s, as its " \
         f"Retry-After says, then asking again (retry 1 of {RATE_LIMIT_RETRIES})" in waits[0]
     assert "answered HTTP 503" in waits[1] and "retry 2 of" in waits[1]
+    assert "answered HTTP 529" in waits[2] and "retry 3 of" in waits[2]  # Anthropic's overloaded_error
 
 
 def test_openais_retry_after_ms_is_read_too(b, server):
