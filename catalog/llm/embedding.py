@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal, NamedTuple
 from flowlike_catalog.llm.structs import LanguageModel
 from pydantic import BaseModel, ConfigDict
 
-from flowlike_core import Pin, node
+from flowlike_core import Context, Pin, node
 
 CATEGORY = "AI/Embedding"
 
@@ -69,12 +69,13 @@ async def load_model(bit: Annotated[EmbeddingBit, Pin("Model", description="Whic
                                 document_prefix=bit.document_prefix)
 
 
-def vectors(model: Any, texts: list[str], kind: Literal["query", "document"]) -> list[list[float]]:
-    """The texts' vectors: from the embeddings API of a provider's handle, else from the local encoder."""
+def vectors(ctx: Context, model: Any, texts: list[str], kind: Literal["query", "document"]) -> list[list[float]]:
+    """The texts' vectors: from the embeddings API of a provider's handle (rate-limit waits told as warnings), else
+    from the local encoder."""
     if isinstance(model, LanguageModel) or (isinstance(model, dict) and "provider" in model):
         from flowlike_catalog.llm.wire import embed
 
-        return embed(LanguageModel.model_validate(model), texts, kind)
+        return embed(LanguageModel.model_validate(model), texts, kind, ctx.warn)
     encoder = encoder_of(model)
     local = CachedEmbeddingModel.model_validate(model)
     prefix = local.query_prefix if kind == "query" else local.document_prefix
@@ -82,15 +83,15 @@ def vectors(model: Any, texts: list[str], kind: Literal["query", "document"]) ->
 
 
 @node(exec_pins=True, capabilities=["files", "network"])
-def embed_document(query_string: Annotated[str, Pin("Text")], model: ModelIn) -> Vector:
+def embed_document(ctx: Context, query_string: Annotated[str, Pin("Text")], model: ModelIn) -> Vector:
     """The unit-length vector of a document or chunk (texts past the model's token limit are cut)."""
-    return vectors(model, [query_string], "document")[0]
+    return vectors(ctx, model, [query_string], "document")[0]
 
 
 @node(exec_pins=True, capabilities=["files", "network"])
-def embed_query(query_string: Annotated[str, Pin("Query")], model: ModelIn) -> Vector:
+def embed_query(ctx: Context, query_string: Annotated[str, Pin("Query")], model: ModelIn) -> Vector:
     """The unit-length vector of a search query, to compare with document vectors (cosine = dot product)."""
-    return vectors(model, [query_string], "query")[0]
+    return vectors(ctx, model, [query_string], "query")[0]
 
 
 class Embedded(NamedTuple):
@@ -99,9 +100,9 @@ class Embedded(NamedTuple):
 
 
 @node(exec_pins=True, capabilities=["files", "network"])
-def embed_documents(texts: list[str], model: ModelIn) -> Embedded:
+def embed_documents(ctx: Context, texts: list[str], model: ModelIn) -> Embedded:
     """One vector per text, computed in batches (much faster than one Embed Document per text), also as rows
     ready to insert into a vector table."""
     texts = list(texts or ())
-    found = vectors(model, texts, "document") if texts else []
+    found = vectors(ctx, model, texts, "document") if texts else []
     return Embedded(found, [{"text": t, "vector": v} for t, v in zip(texts, found, strict=True)])

@@ -540,9 +540,11 @@ def data_url(data: bytes, media_type: str) -> str:
     return f"data:{media_type};base64,{base64.b64encode(data).decode()}"
 
 
-def embed(model: LanguageModel, texts: list[str], input_type: str) -> list[list[float]]:
+def embed(model: LanguageModel, texts: list[str], input_type: str, warn: Callable[[str], None] | None = None
+          ) -> list[list[float]]:
     """Vectors of the texts from the model's embeddings API: OpenAI's `/embeddings` (VoyageAI's adds `input_type`,
-    "query" or "document"), Ollama's `/api/embed`. A rate limit with a Retry-After is waited out, as for chat."""
+    "query" or "document"), Ollama's `/api/embed`. A rate limit with a Retry-After is waited out, as for chat (each
+    wait told to `warn`)."""
     import time
 
     import httpx
@@ -566,7 +568,7 @@ def embed(model: LanguageModel, texts: list[str], input_type: str) -> list[list[
             _check(model, url, response.status_code, response.text, response.headers)
             break
         except RateLimited as limited:
-            time.sleep(limited.wait_before(retry, None))
+            time.sleep(limited.wait_before(retry, warn))
     answer = _json(model, url, response.text)
     found = answer.get("embeddings", []) if ollama else \
         [item["embedding"] for item in sorted(answer.get("data", []), key=lambda item: item["index"])]

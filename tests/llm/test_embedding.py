@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 from flowlike_catalog.llm import chunking, embedding
 from flowlike_catalog.llm.encoder import load_encoder
 
 from flowlike_core import storage
+
+QUIET = SimpleNamespace(warn=lambda message: None)
+"""What the Embed nodes use of a Context when called as functions: warn (of rate-limit waits)."""
+
 
 MODEL = embedding.CachedEmbeddingModel(model_id="all-MiniLM-L6-v2", path="", dimensions=384, max_tokens=256)
 
@@ -27,24 +33,25 @@ def test_the_encoder_matches_sentence_transformers_published_similarities():
 
 
 def test_a_paraphrase_scores_closer_than_an_unrelated_sentence():
-    query = embedding.embed_query.func("How do I reset my password?", MODEL)
-    paraphrase = embedding.embed_document.func("Steps to change a forgotten login password", MODEL)
-    unrelated = embedding.embed_document.func("The recipe needs two cups of flour and an egg", MODEL)
+    query = embedding.embed_query.func(QUIET, "How do I reset my password?", MODEL)
+    paraphrase = embedding.embed_document.func(QUIET, "Steps to change a forgotten login password", MODEL)
+    unrelated = embedding.embed_document.func(QUIET, "The recipe needs two cups of flour and an egg", MODEL)
     assert len(query) == 384 and np.linalg.norm(query) == pytest.approx(1.0, abs=1e-5)
     assert cosine(query, paraphrase) > 0.5 > 0.1 > cosine(query, unrelated)
 
 
 def test_batches_give_the_same_vectors_as_single_texts():
     texts = ["short", "a somewhat longer sentence with more tokens in it", "medium length text"]
-    batch = embedding.embed_documents.func(texts, MODEL)
+    batch = embedding.embed_documents.func(QUIET, texts, MODEL)
     for text, vector, record in zip(texts, batch.vectors, batch.records, strict=True):
-        assert np.allclose(vector, embedding.embed_document.func(text, MODEL), atol=1e-5)
+        assert np.allclose(vector, embedding.embed_document.func(QUIET, text, MODEL), atol=1e-5)
         assert record == {"text": text, "vector": vector}
 
 
 def test_prefixes_of_the_model_are_applied():
     prefixed = MODEL.model_copy(update={"query_prefix": "query: "})
-    assert np.allclose(embedding.embed_query.func("cats", prefixed), embedding.embed_query.func("query: cats", MODEL))
+    assert np.allclose(embedding.embed_query.func(QUIET, "cats", prefixed),
+                       embedding.embed_query.func(QUIET, "query: cats", MODEL))
 
 
 def test_load_model_describes_the_packaged_model_and_refuses_a_wrong_folder(b, tmp_path):

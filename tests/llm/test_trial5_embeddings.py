@@ -6,6 +6,8 @@ Retry-After is waited out as for chat."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from flowlike_catalog.llm.embedding import embed_documents
 from flowlike_catalog.llm.structs import LanguageModel
@@ -13,6 +15,9 @@ from flowlike_catalog.llm.testing import Raw
 from pydantic import SecretStr
 
 from flowlike_core import storage
+
+QUIET = SimpleNamespace(warn=lambda message: None)
+"""What the Embed nodes use of a Context when called as functions: warn (of rate-limit waits)."""
 
 
 def hosted(server, provider: str, key: str = "sk-test") -> LanguageModel:
@@ -22,7 +27,7 @@ def hosted(server, provider: str, key: str = "sk-test") -> LanguageModel:
 
 
 def test_an_openai_compatible_model_gets_openais_embeddings_request(server):
-    vectors = embed_documents.func(["one", "two words"], hosted(server, "openai")).vectors
+    vectors = embed_documents.func(QUIET, ["one", "two words"], hosted(server, "openai")).vectors
     assert vectors == [[3.0, 1.0], [9.0, 2.0]]
     request = server.requests[-1]
     assert (request.path, request.body) == ("/v1/embeddings", {"input": ["one", "two words"], "model": "embedder"})
@@ -30,12 +35,12 @@ def test_an_openai_compatible_model_gets_openais_embeddings_request(server):
 
 
 def test_voyageai_keeps_its_input_type(server):
-    embed_documents.func(["one"], hosted(server, "voyageai"))
+    embed_documents.func(QUIET, ["one"], hosted(server, "voyageai"))
     assert server.requests[-1].body["input_type"] == "document"
 
 
 def test_ollama_embeds_through_its_own_api(server):
-    vectors = embed_documents.func(["one", "two words"], hosted(server, "ollama", key="")).vectors
+    vectors = embed_documents.func(QUIET, ["one", "two words"], hosted(server, "ollama", key="")).vectors
     assert vectors == [[3.0, 1.0], [9.0, 2.0]]
     request = server.requests[-1]
     assert (request.path, request.body) == ("/api/embed", {"model": "embedder", "input": ["one", "two words"]})
@@ -45,14 +50,18 @@ def test_ollama_embeds_through_its_own_api(server):
 def test_anthropic_is_refused_naming_what_embeds(server):
     with pytest.raises(ValueError, match=r"^Anthropic's API has no embeddings: wire an OpenAI-compatible, Ollama "
                                          r"or VoyageAI model, or Load Model \(offline\), into the Embed node$"):
-        embed_documents.func(["one"], hosted(server, "anthropic"))
+        embed_documents.func(QUIET, ["one"], hosted(server, "anthropic"))
     assert server.requests == []
 
 
 def test_a_rate_limited_embedding_is_waited_out(server):
     server.expect(Raw('{"error": {"message": "slow down"}}', status=429, headers={"Retry-After": "0"}))
-    assert embed_documents.func(["one"], hosted(server, "openai")).vectors == [[3.0, 1.0]]
+    warnings: list[str] = []
+    assert embed_documents.func(SimpleNamespace(warn=warnings.append), ["one"], hosted(server, "openai")).vectors \
+        == [[3.0, 1.0]]
     assert len(server.requests) == 2
+    assert warnings == [f"openai at {server.url}/v1/embeddings answered HTTP 429 (slow down): waiting 0 s, as its "
+                        "Retry-After says, then asking again (retry 1 of 3)"]
 
 
 @pytest.fixture

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import socket
+from types import SimpleNamespace
 
 import pytest
 from flowlike_catalog.llm.embedding import embed_documents
 from flowlike_catalog.llm.providers import ai_generative_build_voyageai
+
+QUIET = SimpleNamespace(warn=lambda message: None)
+"""What the Embed nodes use of a Context when called as functions: warn (of rate-limit waits)."""
 
 
 def voyage(b, server, key: str, **inputs):
@@ -44,4 +48,4 @@ def test_voyageai_refuses_chat_and_a_down_server_is_named(b):
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     with pytest.raises(RuntimeError, match=f"VoyageAI at http://127.0.0.1:{port}/v1/embeddings"):
-        embed_documents.func(["x"], ai_generative_build_voyageai.func(endpoint=f"http://127.0.0.1:{port}/v1"))
+        embed_documents.func(QUIET, ["x"], ai_generative_build_voyageai.func(endpoint=f"http://127.0.0.1:{port}/v1"))
