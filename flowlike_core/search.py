@@ -5,10 +5,11 @@
 
 Every word of the query must match. A word scores by where it matches: the name, then the type's `synonyms`
 (words users type that its name does not hold: "if" for Branch), then the key, the category and pack, the
-description; a match at the start of a word counts double, a whole word triple; a pin's name or type is a last
-resort. Among equals the shorter name comes first (more of it is what was asked for). A name of symbols ("+",
-">=") holds no word to find, so such a node's key counts as its name ("add" finds `int_add`). With `fits` (how well
-each type takes a dropped wire) only the types that fit are kept, best fit first. No words: catalog order.
+description; a match at the start of a word counts double, a whole word triple, the whole text (a name or one
+synonym that is the word) four times; a pin's name or type is a last resort. Among equals the shorter name comes
+first (more of it is what was asked for). A name of symbols ("+", ">=") holds no word to find, so such a node's key
+counts as its name ("add" finds `int_add`). With `fits` (how well each type takes a dropped wire) only the types
+that fit are kept, best fit first. No words: catalog order.
 """
 
 from __future__ import annotations
@@ -49,18 +50,22 @@ def _type_label(spec: PinSpec) -> str:
 
 def searchable(node_type: type[NodeType]) -> Searchable:
     name = friendly_name(node_type)
-    texts = {"friendly_name": name, "synonyms": " / ".join(node_type.synonyms), "name": node_type.name,
+    texts = {"friendly_name": name, "name": node_type.name,
              "category": node_type.category, "pack": node_type.pack, "description": node_type.description}
     weights = dict(FIELDS)
     if not any(c.isalnum() for c in name):
         weights["name"] = weights["friendly_name"]
     pins = " ".join(f"{spec.name} {_type_label(spec)}" for spec in node_type.pin_specs())
-    return Searchable(node_type, tuple((texts[field].lower(), weights[field]) for field, _ in FIELDS), pins.lower(),
-                      name.lower())
+    fields = tuple((text.lower(), weights[field]) for field, _ in FIELDS
+                   for text in (node_type.synonyms if field == "synonyms" else (texts[field],)))
+    return Searchable(node_type, fields, pins.lower(), name.lower())
 
 
 def _match(text: str, word: str, weight: int) -> int:
-    """The best place `word` is in `text`: inside a word (weight), at a word's start (double), a whole word (triple)."""
+    """The best place `word` is in `text`: inside a word (weight), at a word's start (double), a whole word (triple),
+    the whole text (four times)."""
+    if text == word:
+        return weight * 4
     best, at = 0, text.find(word)
     while at >= 0 and best < weight * 3:
         end = at + len(word)
