@@ -457,7 +457,7 @@ class Run:
             end=_when(self.end) if self.end else None,
             duration=self.duration,
             variables=self.start_variables,
-            result=to_json_native(self.result),
+            result=json_copy(self.result),
             error=self.error,
             error_node=self.error_node,
             steps=self.steps,
