@@ -77,11 +77,17 @@ def validate_board(board: Board, registry: Registry | None = None) -> list[Probl
                                             f"it takes one"))
     wired_inputs = {(w.to_node, w.to_pin) for w in good}
     for node, pin in board.iter_pins():
-        required = pin.options is not None and pin.options.required
-        if required and pin.is_input and pin.default_value is None and (node.id, pin.id) not in wired_inputs:
+        if pin.options is None or not pin.is_input:
+            continue
+        if pin.options.required and pin.default_value is None and (node.id, pin.id) not in wired_inputs:
             problems.append(Problem(code="required-input-empty", node_id=node.id, pin_id=pin.id,
                                     message=f"input {pin.name!r} of {node.label()} is required but has neither "
                                             f"a wire nor a value"))
+        if pin.options.sensitive and pin.default_value not in (None, ""):
+            problems.append(Problem(code="secret-in-file", severity="warning", node_id=node.id, pin_id=pin.id,
+                                    message=f"input {pin.name!r} of {node.label()} holds a typed-in secret, which "
+                                            f"the board file keeps as it is (runs mask it): wire a secret variable "
+                                            f"into it instead"))
     problems.extend(_pure_cycles(board, good))
     problems.extend(_defaults_that_do_not_fit(board))
     problems.extend(_reads_before_writes(board, exec_wires, data_wires, registry))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import pytest
 
-from flowlike_core import Board, Connection
+from flowlike_core import Board, Connection, Pin, commands, node
 
 
 def test_clean_board_has_no_problems(build):
@@ -83,3 +85,17 @@ def test_a_required_input_left_empty_where_the_run_does_not_go_is_no_reason_to_r
     build.add("t_start")
     build.add("t_needs_x")  # nothing wired to it: a run from start never reaches it
     assert run_board(build.board, registry=build.registry).ok
+
+
+def test_a_secret_typed_into_a_sensitive_input_is_a_warning_that_names_the_way_out(build):
+    """The board file keeps what is typed into an input, sensitive or not; a secret variable keeps none."""
+    @node(name="t_keyed_call")
+    def call(api_key: Annotated[str, Pin(sensitive=True)] = "") -> str:
+        return api_key[:0]
+
+    build.registry.register(call)
+    typed = build.board.apply(commands.AddNode(call.create(api_key="sk-123")))
+    build.board.apply(commands.AddNode(call.create()))
+    (problem,) = build.board.validate(build.registry)
+    assert (problem.code, problem.severity, problem.node_id) == ("secret-in-file", "warning", typed.id)
+    assert "wire a secret variable into it" in problem.message
