@@ -260,12 +260,17 @@ class SetKeys(Command):
 
 
 def update_node(board: Board, registry: Registry, node_id: str, **changes: Any) -> Command:
-    """`UpdateNode(node_id, **changes)`, and after it, when the node's type derives its pins of keys from its values
-    (Format String's placeholders), `SetKeys` following them: one undo step. What an editor applies."""
-    update = UpdateNode(node_id, **changes)
-    key = board.nodes[node_id].name if node_id in board.nodes else ""
-    node_type = registry.get(key) if key in registry else None
-    if node_type is None or node_type.keyed_input is None or not update.defaults:
+    """`UpdateNode(node_id, **changes)`, its defaults as the node's type keeps them (`NodeType.typed_default`: a path
+    typed as text for a path input), and after it, when the type derives its pins of keys from its values (Format
+    String's placeholders), `SetKeys` following them: one undo step. What an editor applies."""
+    node = board.nodes.get(node_id)
+    node_type = registry.get(node.name) if node is not None and node.name in registry else None
+    if node_type is None:
+        return UpdateNode(node_id, **changes)
+    update = UpdateNode(node_id, **{**changes, "defaults": {
+        key: node_type.typed_default(node.pin(key).name if key in node.pins else key, value)
+        for key, value in changes.get("defaults", {}).items()}})
+    if node_type.keyed_input is None or not update.defaults:
         return update
     return Batch([update, SetKeys(node_id, node_type)])
 

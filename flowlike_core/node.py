@@ -20,6 +20,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from pydantic import BaseModel, ValidationError
+
 from flowlike_core.board import Node, Pin, PinDirection, PinOptions, new_id
 from flowlike_core.shapes import input_shape
 from flowlike_core.types import DataType, ValueType, fits, to_json_native
@@ -162,6 +164,18 @@ class NodeType:
     them in that shape (`flowlike_core.shapes`). Set from `run`'s keyword hints, or by `@node`."""
 
     @classmethod
+    def typed_default(cls, name: str, value: Any) -> Any:
+        """`value` as input `name` keeps it: what the input's declared Struct model takes (a path typed as text for a
+        FlowPath) in that model's JSON form; anything else as it is (the pin's type check then judges it)."""
+        shape = cls.input_shapes.get(name)
+        if value is None or isinstance(value, dict) or not (isinstance(shape, type) and issubclass(shape, BaseModel)):
+            return value
+        try:
+            return shape.model_validate(value).model_dump(mode="json")
+        except ValidationError:
+            return value
+
+    @classmethod
     def keys_for(cls, values: dict[str, Any]) -> list[str] | None:
         """The keys a node with these typed-in input values carries pins for (`keyed_input`), when the type derives
         them, as Format String does from its template's placeholders; None: they are the user's to choose.
@@ -231,7 +245,8 @@ class NodeType:
         if defaults:
             from flowlike_core.commands import json_default
 
-            defaults = {name: json_default(value, f"the default of input {name!r} of {cls.name!r}")
+            defaults = {name: json_default(cls.typed_default(name, value), f"the default of input {name!r} of "
+                                                                           f"{cls.name!r}")
                         for name, value in defaults.items()}
         pins = [spec.to_pin(i, defaults.get(spec.name) if spec.direction is PinDirection.INPUT else None)
                 for i, spec in enumerate(specs)]

@@ -201,3 +201,20 @@ def test_a_bytes_variable_default_is_kept_as_its_byte_values_and_redeclaring_it_
     revision = board.core.revision
     board.variable("blob", default=b"ab")
     assert board.core.revision == revision, "a re-run cell is no edit"
+
+
+def test_a_path_typed_as_text_is_kept_as_the_path_input_takes_it(tmp_path) -> None:
+    """A FlowPath input takes a path as text when it runs; typed in as a default, it is kept in the pin's JSON form."""
+    note = tmp_path / "prompt.txt"
+    note.write_text("Summarize this", encoding="utf-8")
+    board = fnb.Board("read a prompt")
+    start, read, say = board.add("events_simple", "start"), board.add("read_to_string", "read", path=str(note)), \
+        board.add("log_info", "say")
+    assert read.inputs.path.value == {"path": str(note), "store": ""}
+    start.outputs.exec_out >> read.inputs.exec_in
+    read.outputs.exec_out >> say.inputs.exec_in
+    read.outputs.content >> say.inputs.message
+    assert [line.message for line in board.run().logs()] == ["Summarize this"]
+    read.inputs.path.value = str(tmp_path / "other.txt")
+    assert read.inputs.path.value == {"path": str(tmp_path / "other.txt"), "store": ""}
+    assert board.core.validate(board.registry) == []
