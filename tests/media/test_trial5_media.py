@@ -137,6 +137,25 @@ def test_flow_likes_image_types_write_their_files(board, tmp_path, kind, extensi
     assert kind in board.registry.get("write_image").create().pin("type").options.valid_values
 
 
+def filtered(tmp_path: Path, key: str, colour: tuple[int, int, int]) -> Image.Image:
+    """A notebook board that reads a 30x20 picture of one colour, puts it through the node `key` (its `image` input,
+    its `result`) and writes it: the picture written, opened."""
+    import flowlike_nb as fnb
+
+    Image.new("RGB", (30, 20), colour).save(tmp_path / "photo.png")
+    notebook = fnb.Board(f"filter {key}")
+    start = notebook.add("events_simple", "start")
+    read = notebook.add("read_image", "read", path=tmp_path / "photo.png")
+    step = notebook.add(key, "filter")
+    write = notebook.add("write_image", "write", path=tmp_path / "filtered.png", type="PNG")
+    start.outputs.exec_out >> read.inputs.exec_in
+    read.outputs.exec_out >> write.inputs.exec_in
+    read.outputs.image_out >> step.inputs.image
+    step.outputs.result >> write.inputs.image_in
+    notebook.run().raise_for_status()
+    return Image.open(tmp_path / "filtered.png")
+
+
 def test_a_pillow_image_feeds_any_image_input(board, tmp_path) -> None:
     """What a notebook's own node returns, or a variable holds, can be a Pillow image: image inputs take it."""
     import flowlike_nb as fnb
@@ -148,18 +167,7 @@ def test_a_pillow_image_feeds_any_image_input(board, tmp_path) -> None:
 
         return pil_image(image).filter(ImageFilter.GaussianBlur(radius))
 
-    Image.new("RGB", (30, 20), (200, 10, 10)).save(tmp_path / "photo.png")
-    notebook = fnb.Board("tinkerer's filter")
-    start = notebook.add("events_simple", "start")
-    read = notebook.add("read_image", "read", path=tmp_path / "photo.png")
-    blur = notebook.add("trial5_blurred", "blur")
-    write = notebook.add("write_image", "write", path=tmp_path / "blurred.png", type="PNG")
-    start.outputs.exec_out >> read.inputs.exec_in
-    read.outputs.exec_out >> write.inputs.exec_in
-    read.outputs.image_out >> blur.inputs.image
-    blur.outputs.result >> write.inputs.image_in
-    notebook.run().raise_for_status()
-    with Image.open(tmp_path / "blurred.png") as image:
+    with filtered(tmp_path, "trial5_blurred", (200, 10, 10)) as image:
         assert image.size == (30, 20) and image.getpixel((15, 10)) == (200, 10, 10)
     resize = board.add("resize_image", width_in=10, height_in=10, mode="exact")
     board.feed(resize, image_in=Image.new("RGB", (40, 40), (1, 2, 3)))
@@ -215,16 +223,5 @@ def test_a_notebook_node_typed_with_pillow_images_takes_and_gives_them(tmp_path)
 
         return image.filter(ImageFilter.UnsharpMask(percent=amount))
 
-    Image.new("RGB", (30, 20), (10, 200, 10)).save(tmp_path / "photo.png")
-    notebook = fnb.Board("pillow typed")
-    start = notebook.add("events_simple", "start")
-    read = notebook.add("read_image", "read", path=tmp_path / "photo.png")
-    sharpen = notebook.add("trial5_sharpened", "sharpen")
-    write = notebook.add("write_image", "write", path=tmp_path / "sharp.png", type="PNG")
-    start.outputs.exec_out >> read.inputs.exec_in
-    read.outputs.exec_out >> write.inputs.exec_in
-    read.outputs.image_out >> sharpen.inputs.image
-    sharpen.outputs.result >> write.inputs.image_in
-    notebook.run().raise_for_status()
-    with Image.open(tmp_path / "sharp.png") as image:
+    with filtered(tmp_path, "trial5_sharpened", (10, 200, 10)) as image:
         assert image.size == (30, 20) and image.getpixel((15, 10)) == (10, 200, 10)
