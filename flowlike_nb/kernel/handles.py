@@ -460,11 +460,13 @@ class Board:
     # ---- nodes ---------------------------------------------------------------------------------------
 
     def add(self, type_key: str, friendly_name: str | None = None, /, *, node_id: str | None = None,
-            at: tuple[float, ...] = (0.0, 0.0), pin_ids: list[str] | None = None, **defaults: Any) -> NodeHandle:
+            at: tuple[float, ...] | None = None, pin_ids: list[str] | None = None, **defaults: Any) -> NodeHandle:
         """Add a node by catalog key with input defaults as keyword arguments.
 
         Idempotent for re-run cells: if a node with this id, or this friendly name, is already there, its
         defaults are updated instead (and a node of another type is replaced, keeping the wires that fit).
+        Without `at`, a node goes to (0, 0), where the editor lays out a board built in cells when it opens; once
+        an editor of this board is open, to the free spot nearest there, clear of the nodes it shows.
         """
         existing = self._existing(node_id, friendly_name)
         node_type = self.registry.get(type_key)
@@ -473,10 +475,14 @@ class Board:
             return handle.set(**defaults)
         for pin, value in defaults.items():
             commands.json_default(value, f"input {pin!r} of a new {type_key!r} node")
-        x, y, *z = at
+        x, y, *z = at or (0.0, 0.0)
         node = node_type.create(node_id=node_id or (existing.id if existing else None), coordinates=(x, y, *(z or [0])),
                                 friendly_name=friendly_name, **defaults)
         node = with_pin_ids(node, pin_ids or stable_pin_ids(node))
+        if at is None and existing is None and len(self._editors):
+            from flowlike_nb.widgets.layout import free_spot
+
+            node.coordinates = (*free_spot(self.core, node, (0.0, 0.0)), 0.0)
         if existing is not None:
             from flowlike_nb.kernel.functions import replace_node
 

@@ -218,3 +218,19 @@ def test_a_path_typed_as_text_is_kept_as_the_path_input_takes_it(tmp_path) -> No
     read.inputs.path.value = str(tmp_path / "other.txt")
     assert read.inputs.path.value == {"path": str(tmp_path / "other.txt"), "store": ""}
     assert board.core.validate(board.registry) == []
+
+
+def test_a_node_added_in_a_cell_while_an_editor_is_open_lands_clear_of_the_others() -> None:
+    """Without an editor, nodes added in cells stack at (0, 0), and the editor lays them out when it opens; with one
+    open, a new node landed on top of the node there."""
+    from flowlike_nb.kernel.render import needs_layout
+
+    board = fnb.Board("open")
+    first = board.add("events_simple", "start")
+    assert first.core.coordinates[:2] == (0.0, 0.0)
+    editor = board.editor()
+    board.add("log_info", "say")
+    board.add("string_format", "fmt", format_string="{a}{b}")
+    assert not needs_layout(board.core), [node.coordinates for node in board.core.nodes.values()]
+    assert board.add("log_info", "again", at=(5, 5)).core.coordinates[:2] == (5.0, 5.0), "at= is where it goes"
+    del editor
