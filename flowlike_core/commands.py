@@ -231,7 +231,7 @@ class SetKeys(Command):
         template = node_type.keyed_input
         if template is None:
             raise BoardError(f"{node.label()} takes no pins of keys (its type {node_type.name!r} declares none)")
-        declared = {spec.name for spec in node_type.pin_specs() if spec.direction is PinDirection.INPUT}
+        declared = node_type.input_names()
         keyed = {pin.name: pin for pin in node.pins.values() if pin.is_input and pin.name not in declared}
         if self.keys is None:
             values = {pin.name: pin.default_value for pin in node.pins.values() if pin.is_input}
@@ -268,7 +268,7 @@ def update_node(board: Board, registry: Registry, node_id: str, **changes: Any) 
     if node_type is None:
         return UpdateNode(node_id, **changes)
     update = UpdateNode(node_id, **{**changes, "defaults": {
-        key: node_type.typed_default(node.pin(key).name if key in node.pins else key, value)
+        key: node_type.typed_default(node.pins[key].name if key in node.pins else key, value)
         for key, value in changes.get("defaults", {}).items()}})
     if node_type.keyed_input is None or not update.defaults:
         return update

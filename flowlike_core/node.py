@@ -219,6 +219,11 @@ class NodeType:
         return declared
 
     @classmethod
+    def input_names(cls) -> frozenset[str]:
+        """The names of the inputs it declares, exec inputs too: a node's other inputs are its pins of keys."""
+        return frozenset(spec.name for spec in cls.pin_specs() if spec.direction is PinDirection.INPUT)
+
+    @classmethod
     def is_pure(cls) -> bool:
         return not any(p.data_type is DataType.EXECUTION for p in cls.pin_specs())
 

@@ -239,7 +239,7 @@ def _keyed_inputs(node_type: type[NodeType], inputs: dict[str, list[Source]]) ->
     """The node's inputs of keys (pins its type does not declare), for a type that takes them."""
     if node_type.keyed_input is None:
         return ()
-    declared = {spec.name for spec in node_type.pin_specs() if spec.direction is PinDirection.INPUT}
+    declared = node_type.input_names()
     return tuple(name for name in inputs if name not in declared)
 
 
