@@ -9,29 +9,32 @@ from flowlike_catalog.media.image import BoundingBox, ImageIn, ImageRef, UseRef,
 from flowlike_core import Context, Pin, node
 
 CATEGORY = "Image/Annotate"
-DEFINITIONS = ("xyxy", "xywh", "cxcywh")
+DEFINITIONS = ("xyxy", "x1y1wh", "cxcywh")
 PALETTE = ((230, 25, 75), (60, 180, 75), (0, 130, 200), (245, 130, 48), (145, 30, 180), (70, 240, 240),
            (240, 50, 230), (210, 245, 60), (250, 190, 212), (0, 128, 128))
+Size = Annotated[float, Pin(description="Width or height of the box (x1y1wh and cxcywh)")]
 
 
-def box_from(definition: str, a: float, b: float, c: float, d: float) -> tuple[float, float, float, float]:
-    """(x1, y1, x2, y2) from corners (xyxy), corner and size (xywh) or centre and size (cxcywh)."""
+def box_from(definition: str, x1: float, y1: float, x2: float, y2: float, w: float, h: float
+             ) -> tuple[float, float, float, float]:
+    """(x1, y1, x2, y2) from corners (xyxy), top-left corner and size (x1y1wh) or centre and size (cxcywh)."""
     if definition == "xyxy":
-        return a, b, c, d
-    if definition == "xywh":
-        return a, b, a + c, b + d
+        return x1, y1, x2, y2
+    if definition == "x1y1wh":
+        return x1, y1, x1 + w, y1 + h
     if definition == "cxcywh":
-        return a - c / 2, b - d / 2, a + c / 2, b + d / 2
+        return x1 - w / 2, y1 - h / 2, x1 + w / 2, y1 + h / 2
     raise ValueError(f"unknown box definition {definition!r}: use one of {', '.join(DEFINITIONS)}")
 
 
 @node(name="make_boxe", friendly_name="Make Bounding Box", exec_pins=True)
 def make_box(definition: Annotated[str, Pin(valid_values=DEFINITIONS, description=(
-        "How x1..y2 are meant: corners (xyxy), top-left corner and size (xywh), centre and size (cxcywh)"))
-        ] = "xyxy", class_idx: int = 0, score: float = 1.0, x1: float = 0.0, y1: float = 0.0, x2: float = 0.0,
-        y2: float = 0.0, label: str = "") -> Annotated[BoundingBox, Pin(name="bbox")]:
+        "What the numbers are: corners x1, y1, x2, y2 (xyxy); top-left corner x1, y1 and size w, h (x1y1wh, "
+        "Flow-Like's); centre x1, y1 and size w, h (cxcywh)"))] = "xyxy", class_idx: int = 0, score: float = 1.0,
+        x1: float = 0.0, y1: float = 0.0, x2: float = 0.0, y2: float = 0.0, label: str = "", w: Size = 0.0,
+        h: Size = 0.0) -> Annotated[BoundingBox, Pin(name="bbox")]:
     """A bounding box in corner form from any of the three usual definitions."""
-    left, top, right, bottom = box_from(definition, x1, y1, x2, y2)
+    left, top, right, bottom = box_from(definition, x1, y1, x2, y2, w, h)
     return BoundingBox(x1=left, y1=top, x2=right, y2=bottom, class_idx=class_idx, score=score, label=label)
 
 

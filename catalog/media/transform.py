@@ -83,13 +83,16 @@ def convert_image(ctx: Context, image_in: ImageIn = None, pixel_type: Annotated[
 
 @node(exec_pins=True)
 def crop_image(ctx: Context, image_in: ImageIn = None, bbox: Annotated[BoundingBox, Pin(
-        description="The part to keep (pixels, rounded; clipped to the image)")] = None,
+        description="The part to keep (pixels, cut to whole ones; clipped to the image)")] = None,
         use_ref: UseRef = False) -> ImageOut:
-    """Cuts out the part of the image inside the box."""
+    """Cuts out the part of the image inside the box: from its top-left corner cut to whole pixels, as wide and
+    high as the box's width and height cut to whole pixels (as Flow-Like crops)."""
     image = image_of(ctx, image_in)
     box = BoundingBox.model_validate(bbox)
-    left, top = max(0, round(box.x1)), max(0, round(box.y1))
-    right, bottom = min(image.width, round(box.x2)), min(image.height, round(box.y2))
+    x, y = math.floor(box.x1), math.floor(box.y1)
+    left, top = max(0, x), max(0, y)
+    right = min(image.width, x + math.trunc(box.x2 - box.x1))
+    bottom = min(image.height, y + math.trunc(box.y2 - box.y1))
     if right <= left or bottom <= top:
         raise ValueError(f"the box ({box.x1}, {box.y1})-({box.x2}, {box.y2}) leaves nothing of a "
                          f"{image.width}x{image.height} image")

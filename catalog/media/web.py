@@ -15,7 +15,8 @@ CATEGORY = "Web/Camera"
 @node(friendly_name="Image to Data URL", exec_pins=True)
 def image_write_dataurl(ctx: Context, image: ImageIn = None, format: Annotated[str, Pin(
         valid_values=("png", "jpeg", "webp"))] = "png") -> Annotated[str, Pin(name="url")]:
-    """The image encoded as a `data:image/...;base64,` URL."""
+    """The image encoded as a `data:image/...;base64,` URL: WebP lossless and JPEG at quality 75, as Flow-Like's
+    image crate writes them."""
     kind = format_named(format)
-    data = encode(image_of(ctx, image), kind)
+    data = encode(image_of(ctx, image), kind, 75 if kind == "JPEG" else 100)
     return f"data:{MEDIA_TYPES.get(kind, 'image/png')};base64,{base64.b64encode(data).decode('ascii')}"

@@ -10,8 +10,9 @@ from PIL import Image
 def test_make_box_from_each_definition() -> None:
     corners = (10.0, 20.0, 30.0, 60.0)
     assert make_box.func("xyxy", 1, 0.5, *corners) == BoundingBox(x1=10, y1=20, x2=30, y2=60, class_idx=1, score=0.5)
-    assert make_box.func("xywh", 0, 1.0, 10, 20, 20, 40).model_dump()["x2"] == 30
-    box = make_box.func("cxcywh", 0, 1.0, 20, 40, 20, 40)
+    sized = make_box.func("x1y1wh", 0, 1.0, 10, 20, w=20, h=40)  # Flow-Like's corner and size, in its w and h pins
+    assert (sized.x1, sized.y1, sized.x2, sized.y2) == corners
+    box = make_box.func("cxcywh", 0, 1.0, 20, 40, w=20, h=40)
     assert (box.x1, box.y1, box.x2, box.y2) == corners
     with pytest.raises(ValueError, match="unknown box definition 'yxyx'"):
         make_box.func("yxyx")

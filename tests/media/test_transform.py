@@ -38,6 +38,16 @@ def test_crop_is_clipped_to_the_image() -> None:
         crop_image.func(None, ref, BoundingBox(x1=50, y1=0, x2=60, y2=10))
 
 
+def test_crop_truncates_as_flow_like() -> None:
+    """Flow-Like crops at the box's corner cut to whole pixels and its width and height cut, not rounded."""
+    ref = keep_image(None, Image.linear_gradient("L").resize((40, 20)))
+    image = pil_image(crop_image.func(None, ref, BoundingBox(x1=1.6, y1=2.7, x2=5.4, y2=9.9)))
+    assert image.size == (3, 7)  # from (1, 2): width 5.4 - 1.6 = 3.8 cut to 3, height 7.2 cut to 7
+    assert image.tobytes() == pil_image(ref).crop((1, 2, 4, 9)).tobytes()
+    left = pil_image(crop_image.func(None, ref, BoundingBox(x1=-3.5, y1=0, x2=4.9, y2=20)))
+    assert left.size == (4, 20), "a box past the left edge keeps what lies inside the image"
+
+
 def test_resize_modes() -> None:
     assert target_size(40, 20, "keep_aspect", 10, 10) == (10, 5)
     assert target_size(40, 20, "exact", 10, 10) == (10, 10)
