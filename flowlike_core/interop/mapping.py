@@ -78,6 +78,10 @@ COMMENT_FIELDS = frozenset({"id", "content", "coordinates", "width", "height", "
 LAYER_FIELDS = frozenset({"id", "parent_id", "name", "coordinates", "comment", "nodes", "variables", "comments",
                           "pins"})
 """A layer's bridge pins are not kept: Flow-Like adds them again when it loads the board."""
+SAVED_SINGLE = {"value_type": ValueType.NORMAL.value}
+"""Kept on a variable (and the pins reading it whole) that Flow-Like saved as a single Struct holding a JSON array:
+Flow-Like edits a single Struct as free JSON, so that is how it keeps a list of records; here it is Array<Struct>."""
+WHOLE_VALUE_PINS = {"variable_get": ("value_ref",), "variable_set": ("value_in", "value_ref")}
 BOARD_FIELDS = frozenset({"id", "name", "description", "nodes", "variables", "comments", "version", "log_level",
                           "layers", "updated_at"})
 """`updated_at` is the time of the export."""
@@ -141,6 +145,7 @@ def board_from_flowlike(fl: dict[str, Any], registry: Registry, report: ImportRe
     layer_pins = {pin_id: pin for layer in layers.values() for pin_id, pin in (layer.get("pins") or {}).items()}
     connections = _wires(fl_nodes, layer_pins, pin_ids, nodes, report)
     variables = {v["id"]: _variable(v, text, report) for v in _with_layers(fl, "variables")}
+    _retype_record_lists(variables, nodes)
     exported = fl.get("updated_at")  # an export writes its time here and in fields it had no value for
     comments = {c["id"]: _comment(c, exported) for c in _with_layers(fl, "comments")}
     board = Board(
@@ -421,14 +426,44 @@ def _wires(fl_nodes: dict[str, dict[str, Any]], layer_pins: dict[str, dict[str, 
 def _variable(fl: dict[str, Any], text: Callable[[str | None], str], report: ImportReport) -> Variable:
     data_type, value_type = _types(fl)
     default = _default(fl, report, f"variable {fl.get('name')!r}")
+    kept = _kept(fl, VARIABLE_FIELDS, VARIABLE_DEFAULTS)
+    if (data_type, value_type) == (DataType.STRUCT, ValueType.NORMAL) and isinstance(default, list) \
+            and fits(default, DataType.STRUCT, ValueType.ARRAY):
+        value_type, kept = ValueType.ARRAY, {**(kept or {}), **SAVED_SINGLE}
+        report.add("note", f"variable {fl.get('name')!r}: a Struct holding a JSON array opens as Array<Struct> "
+                           f"(export writes it back as Flow-Like's single Struct)")
     if default is not _MISSING and not fits(default, data_type, value_type):
         report.add("default-dropped", f"variable {fl.get('name')!r}: default {default!r} does not fit its type")
         default = _MISSING
     return Variable(id=fl["id"], name=fl["name"], description=text(fl.get("description")),
                          data_type=data_type, value_type=value_type, schema=_schema(fl.get("schema"), text),
                          default_value=None if default is _MISSING else default, exposed=bool(fl.get("exposed")),
-                         secret=bool(fl.get("secret")), editable=bool(fl.get("editable", True)),
-                         flowlike=_kept(fl, VARIABLE_FIELDS, VARIABLE_DEFAULTS))
+                         secret=bool(fl.get("secret")), editable=bool(fl.get("editable", True)), flowlike=kept)
+
+
+def _retype_record_lists(variables: dict[str, Variable], nodes: dict[str, Node]) -> None:
+    """The pins carrying a whole variable (Get and Set Variable's), saved as the single Struct of a variable that
+    opened as Array<Struct> (see `_variable`), take its type; export writes the single Struct back for them too."""
+    retyped = {key for v in variables.values() if v.flowlike and v.flowlike.get("value_type") for key in (v.id, v.name)}
+    for node in nodes.values():
+        if node.name not in WHOLE_VALUE_PINS:
+            continue
+        ref = next((p.default_value for p in node.pins.values() if p.name == "var_ref"), None)
+        if ref not in retyped:
+            continue
+        kept_pins = (node.flowlike or {}).get("pins", {})
+        for pin_id, pin in list(node.pins.items()):
+            if pin.name in WHOLE_VALUE_PINS[node.name] and pin.type_label() == "Struct":
+                node.pins[pin_id] = pin.model_copy(update={"value_type": ValueType.ARRAY})
+                kept_pins[pin_id] = {**kept_pins.get(pin_id, {}), **SAVED_SINGLE}
+        node.flowlike = {**(node.flowlike or {}), "pins": kept_pins}
+
+
+def _saved_value_type(data_type: DataType, value_type: ValueType, kept: dict[str, Any] | None) -> str:
+    """The value type to write: Flow-Like's single Struct where import opened one as Array<Struct>."""
+    if (data_type, value_type) == (DataType.STRUCT, ValueType.ARRAY) and (kept or {}).get("value_type"):
+        return kept["value_type"]
+    return value_type.value
 
 
 def _comment(fl: dict[str, Any], exported: Any) -> Comment:
@@ -594,7 +629,8 @@ def _export_pin(pin: Pin, renames: dict[str, str], connected_to: dict[str, list[
         options = {"valid_values": None, "range": None, "step": None, "sensitive": None, **(options or {}), **flags}
     return {**copy.deepcopy(kept), "id": pin.id, "name": renames.get(pin.name, pin.name),
             "friendly_name": pin.friendly_name, "description": pin.description, "pin_type": pin.direction.value,
-            "data_type": pin.data_type.value, "schema": schema, "value_type": pin.value_type.value,
+            "data_type": pin.data_type.value, "schema": schema,
+            "value_type": _saved_value_type(pin.data_type, pin.value_type, kept),
             "depends_on": sorted(depends_on.get(pin.id, [])), "connected_to": sorted(connected_to.get(pin.id, [])),
             "default_value": None if pin.default_value is None else _json_bytes(pin.default_value),
             "index": pin.index, "options": options}
@@ -607,5 +643,6 @@ def _export_variable(variable: Variable) -> dict[str, Any]:
         schema = schema[RAW_SCHEMA] if set(schema) == {RAW_SCHEMA} else json.dumps(schema, sort_keys=True)
     return _with_kept({"id": variable.id, "name": variable.name, "description": variable.description or None,
                        "default_value": value, "data_type": variable.data_type.value,
-                       "value_type": variable.value_type.value, "exposed": variable.exposed, "secret": variable.secret,
+                       "value_type": _saved_value_type(variable.data_type, variable.value_type, variable.flowlike),
+                       "exposed": variable.exposed, "secret": variable.secret,
                        "editable": variable.editable, "schema": schema}, variable.flowlike, VARIABLE_DEFAULTS)

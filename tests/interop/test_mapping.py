@@ -204,3 +204,40 @@ def test_flowlikes_byte_arrays_keep_their_type_default_and_wires(registry, tmp_p
     assert run.status.value == "Success", run.error
     assert (tmp_path / "hi.bin").read_bytes() == b"hi"
     assert json.loads((tmp_path / "v.json").read_text()) == [1]
+
+
+def test_a_struct_variable_holding_a_json_array_opens_as_array_of_struct_and_goes_back_single(registry):
+    """Flow-Like edits a single Struct variable as free JSON, so an array of objects is how it keeps a list of
+    records: here that is Array<Struct> (the variable and the pins of the nodes reading it), and export writes the
+    single Struct it read, with the same JSON."""
+    records = [{"name": "ada"}, {"name": "alan"}]
+    start_out, loop_in = exec_pin("so", "exec_out", "Output"), exec_pin("fi", "exec_in", "Input")
+    array = fl_pin("fa", "array", data_type="Generic", value_type="Array", index=1)
+    body, item = exec_pin("fb", "exec_out", "Output", 2), fl_pin("fv", "value", "Output", data_type="Generic", index=3)
+    log_in, message = exec_pin("li", "exec_in", "Input"), fl_pin("lm", "message", data_type="Generic", index=1)
+    var_ref = fl_pin("vr", "var_ref", default="var-1")
+    value = fl_pin("vv", "value_ref", "Output", data_type="Struct", index=1)
+    for out_pin, in_pin in ((start_out, loop_in), (value, array), (body, log_in), (item, message)):
+        link(out_pin, in_pin)
+    variables = {"var-1": {"id": "var-1", "name": "people", "data_type": "Struct", "value_type": "Normal",
+                           "default_value": list(json.dumps(records).encode()), "exposed": False, "secret": False,
+                           "editable": True}}
+    nodes = [fl_node("s", "events_simple", [start_out]), fl_node("f", "control_for_each", [loop_in, array, body, item]),
+             fl_node("l", "log_info", [log_in, message]), fl_node("g", "variable_get", [var_ref, value])]
+    board, report = load(fl_board(*nodes, variables=variables), registry)
+    variable = board.variables["var-1"]
+    assert (variable.data_type.value, variable.value_type.value, variable.default_value) == ("Struct", "Array", records)
+    assert board.nodes["g"].pin("value_ref").type_label() == "Array<Struct>"
+    assert not report.of("default-dropped")
+    assert any("people" in entry.message and "Array<Struct>" in entry.message for entry in report.of("note"))
+    assert [p for p in board.validate(registry) if p.severity == "error"] == []
+    run = board.run(registry=registry)
+    assert run.status.value == "Success", run.error
+    logged = " ".join(line.message for line in run.logs())
+    assert logged.index("ada") < logged.index("alan")
+    back = board_to_flowlike(board, registry)
+    assert back["variables"]["var-1"]["value_type"] == "Normal"
+    assert json.loads(bytes(back["variables"]["var-1"]["default_value"])) == records
+    assert back["nodes"]["g"]["pins"]["vv"]["value_type"] == "Normal"
+    again, _ = load(back, registry)
+    assert again.variables["var-1"].value_type.value == "Array"
