@@ -16,6 +16,12 @@ from flowlike_core.node import ERROR_EXEC
 from flowlike_core.registry import Registry, default_registry
 from flowlike_core.types import DataType, ValueType, fits, to_runtime
 
+WIRED_CODES = frozenset({"pure-cycle", "read-before-run"})
+"""Problems that follow wires beyond a node's neighbours (over its whole wired part of the board). Every other
+problem is a node's own: it depends on the node, its pins, the wires at it and their other ends, the nodes that
+share a pin id with it, and for a variable (no node) on the variables alone. An editor that checks again only what
+an edit touched relies on this (`flowlike_nb.widgets.problems`): a new check that looks further adds its code here."""
+
 
 class Problem(BaseModel):
     code: str
@@ -88,13 +94,13 @@ def validate_board(board: Board, registry: Registry | None = None) -> list[Probl
                                     message=f"input {pin.name!r} of {node.label()} holds a typed-in secret, which "
                                             f"the board file keeps as it is (runs mask it): wire a secret variable "
                                             f"into it instead"))
-    problems.extend(_pure_cycles(board, good))
+    problems.extend(pure_cycles(board, good))
     problems.extend(_defaults_that_do_not_fit(board))
     problems.extend(_reads_before_writes(board, exec_wires, data_wires, registry))
     return problems
 
 
-def _pure_cycles(board: Board, wires: list, limit: int = 20) -> list[Problem]:
+def pure_cycles(board: Board, wires: list, limit: int = 20) -> list[Problem]:
     """Cycles among pure nodes, found by graphlib (linear, no recursion); each found cycle is cut at one wire
     and the search goes on, so that several are named (up to `limit`)."""
     pure = {node_id for node_id, node in board.nodes.items() if node.is_pure}
