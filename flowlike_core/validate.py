@@ -152,6 +152,20 @@ class _ExecFlow:
         if len(self.into.get(node_id, ())) > 1:  # reached by several wires (or on an exec cycle): it may run again
             return True
         names = {p.name for p in node.pins.values()
+def wired_problems(board: Board, registry: Registry | None = None) -> list[Problem]:
+    """The problems of `WIRED_CODES` alone, as `validate_board` finds them: an editor checks them again on the wired
+    part of a board an edit touched, without the checks of every node there."""
+    registry = registry if registry is not None else default_registry()
+    nodes = board.nodes
+    good = [wire for wire in board.connections if wire.from_node in nodes and wire.to_node in nodes
+            and wire.from_pin in nodes[wire.from_node].pins and wire.to_pin in nodes[wire.to_node].pins]
+    exec_wires, data_wires = [], []
+    for wire in good:
+        is_exec = nodes[wire.from_node].pins[wire.from_pin].data_type is DataType.EXECUTION
+        (exec_wires if is_exec else data_wires).append(wire)
+    return _pure_cycles(board, good) + _reads_before_writes(board, exec_wires, data_wires, registry)
+
+
                  if p.data_type is DataType.EXECUTION and not p.is_input and p.name != ERROR_EXEC}
         return len(names) > 1 and node.name not in ONCE_SPLITS
 
