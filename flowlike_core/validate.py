@@ -94,13 +94,13 @@ def validate_board(board: Board, registry: Registry | None = None) -> list[Probl
                                     message=f"input {pin.name!r} of {node.label()} holds a typed-in secret, which "
                                             f"the board file keeps as it is (runs mask it): wire a secret variable "
                                             f"into it instead"))
-    problems.extend(pure_cycles(board, good))
+    problems.extend(_pure_cycles(board, good))
     problems.extend(_defaults_that_do_not_fit(board))
     problems.extend(_reads_before_writes(board, exec_wires, data_wires, registry))
     return problems
 
 
-def pure_cycles(board: Board, wires: list, limit: int = 20) -> list[Problem]:
+def _pure_cycles(board: Board, wires: list, limit: int = 20) -> list[Problem]:
     """Cycles among pure nodes, found by graphlib (linear, no recursion); each found cycle is cut at one wire
     and the search goes on, so that several are named (up to `limit`)."""
     pure = {node_id for node_id, node in board.nodes.items() if node.is_pure}
