@@ -157,6 +157,10 @@ class ResponseChunk(BaseModel):
     finish_reason: str | None = None
     usage: Usage | None = None
 
+    def is_empty(self) -> bool:
+        """Carries nothing: a stream's opening role delta, a keep-alive; On Stream does not fire for it."""
+        return not (self.content or self.tool_calls or self.finish_reason or self.usage)
+
 
 class Response(BaseModel):
     id: str = ""

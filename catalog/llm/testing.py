@@ -175,9 +175,12 @@ def _handler(server: ChatServer) -> type[BaseHTTPRequestHandler]:
             for name, value in (headers or {}).items():
                 self.send_header(name, value)
             self.end_headers()
-            for part in parts:
-                self.wfile.write(part.encode())
-                self.wfile.flush()
+            try:
+                for part in parts:
+                    self.wfile.write(part.encode())
+                    self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                return  # the client left (it timed out, or was cancelled): nobody to answer
 
     return Handler
 

@@ -36,6 +36,10 @@ if TYPE_CHECKING:
 OnChunk = Callable[[ResponseChunk], Awaitable[None]]
 ANTHROPIC_VERSION = "2023-06-01"
 ANTHROPIC_DEFAULT_MAX_TOKENS = 4096
+READ_TIMEOUT = 300.0
+"""Seconds a model call waits for the next bytes of the answer (between stream pieces, or for a whole answer)
+before it fails; Flow-Like has no such limit and no setting for one."""
+CONNECT_TIMEOUT = 10.0
 
 
 async def complete(model: LanguageModel, history: History, on_chunk: OnChunk | None = None,
@@ -45,7 +49,7 @@ async def complete(model: LanguageModel, history: History, on_chunk: OnChunk | N
     import httpx
 
     url, headers, body = request(model, history, stream=on_chunk is not None)
-    timeout = httpx.Timeout(300.0, connect=10.0)
+    timeout = httpx.Timeout(READ_TIMEOUT, connect=CONNECT_TIMEOUT)
     try:
         async with httpx.AsyncClient(timeout=timeout, verify=tls()) as client:
             for retry in range(1, RATE_LIMIT_RETRIES + 2):
@@ -53,6 +57,10 @@ async def complete(model: LanguageModel, history: History, on_chunk: OnChunk | N
                     return await _exchange(client, model, url, headers, body, on_chunk)
                 except RateLimited as limited:
                     await asyncio.sleep(limited.wait_before(retry, warn))
+    except httpx.ReadTimeout:
+        advice = "" if on_chunk else ": a long answer arrives in time when streamed (wire On Stream, or Set Stream)"
+        raise TimeoutError(f"{model.label} at {url} sent nothing for {READ_TIMEOUT:g} s (the read timeout of a model "
+                           f"call){advice}") from None
     except httpx.TransportError as error:
         raise ConnectionError(f"cannot reach {model.label} at {url}: {error!r}") from None
     raise AssertionError("unreachable")
@@ -251,10 +259,12 @@ def parse(model: LanguageModel, data: dict[str, Any]) -> Response:
 
 
 async def _stream(model: LanguageModel, url: str, lines: AsyncIterator[str]) -> AsyncIterator[ResponseChunk]:
+    """The chunks of a streamed answer that carry something (not the keep-alives and empty deltas between)."""
     if model.provider == "ollama":
         async for line in lines:
-            if line.strip():
-                yield _ollama_chunk(_json(model, url, line, "event"))
+            chunk = _ollama_chunk(_json(model, url, line, "event")) if line.strip() else None
+            if chunk is not None and not chunk.is_empty():
+                yield chunk
         return
     state = _AnthropicStream()
     async for line in lines:
@@ -267,7 +277,7 @@ async def _stream(model: LanguageModel, url: str, lines: AsyncIterator[str]) -> 
         if model.provider == "openai" and isinstance(event, dict) and event.get("error"):
             raise RuntimeError(f"{model.label} at {url} sent an error in its stream: {_message(event['error'])}")
         chunk = _openai_chunk(event) if model.provider == "openai" else state.chunk(event)
-        if chunk is not None:
+        if chunk is not None and not chunk.is_empty():
             yield chunk
 
 
