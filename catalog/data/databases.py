@@ -22,6 +22,7 @@ from urllib.parse import quote as url_quote
 from flowlike_catalog.data.handles import (
     SqlSession,
     arrow_column,
+    arrow_result,
     as_arrow,
     connection,
     duckdb_connect,
@@ -195,7 +196,7 @@ def fetch_table(con: Any, query: str, parameters: list | None = None) -> Any:
     if hasattr(con, "register"):  # DuckDB gives Arrow directly
         with sql_confined():
             relation = con.sql(query, params=parameters or None)
-            return pa.table({}) if relation is None else relation.to_arrow_table()
+            return pa.table({}) if relation is None else arrow_result(relation)
     cursor = con.cursor()
     try:
         with sql_confined():

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, model_validator
@@ -208,6 +208,20 @@ def arrow_column(values: list[Any], name: str, what: str, arrow_type: Any = None
         kinds = sorted({type(v).__name__ for v in values if v is not None})
         found = f"holds values of mixed types ({', '.join(kinds)})" if len(kinds) > 1 else "cannot be an Arrow column"
         raise TypeError(f"column {name!r} of the {what} {found}: {exc}; {fix}") from None
+
+
+def arrow_result(relation: duckdb.DuckDBPyRelation) -> pa.Table:
+    """A DuckDB result as an Arrow table, its HUGEINT columns (what DuckDB's sum of integers gives) as int64 when
+    every value fits: Arrow has no 128-bit integer, so they would arrive as decimal128(38, 0), Decimal objects in
+    pandas."""
+    import pyarrow as pa
+
+    table = relation.to_arrow_table()
+    for index, kind in enumerate(relation.types):
+        if str(kind) == "HUGEINT":
+            with suppress(pa.ArrowInvalid):  # beyond int64: the decimal keeps the exact value
+                table = table.set_column(index, table.field(index).name, table.column(index).cast(pa.int64()))
+    return table
 
 
 def module_name(value: Any) -> str:

@@ -13,6 +13,7 @@ from flowlike_catalog.data.handles import (
     SESSION,
     FlowPath,
     SqlSession,
+    arrow_result,
     as_arrow,
     connection,
     duckdb_connect,
@@ -42,7 +43,7 @@ def run_query(con: Any, query: str) -> Any:
         raise ValueError("the SQL query is empty")
     with sql_confined():
         relation = con.sql(query)
-        return pa.table({}) if relation is None else relation.to_arrow_table()
+        return pa.table({}) if relation is None else arrow_result(relation)
 
 
 def open_session(ctx: Context, name: str, threads: int = 0) -> SqlSession:

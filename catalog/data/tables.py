@@ -7,9 +7,19 @@ writes; results are new Arrow tables (columns a node does not change are shared,
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
-from flowlike_catalog.data.handles import FlowPath, as_arrow, duckdb_connect, filesystem, quote, sql_confined
+from flowlike_catalog.data.handles import (
+    FlowPath,
+    arrow_result,
+    as_arrow,
+    duckdb_connect,
+    filesystem,
+    quote,
+    sql_confined,
+)
 
 from flowlike_core import Context, Pin, node
 
@@ -32,7 +42,7 @@ def sql_over(ctx: Context | None, table: Any, query: str) -> Any:
     con.register("t", as_arrow(table))
     try:
         with sql_confined():
-            return con.sql(query).to_arrow_table()
+            return arrow_result(con.sql(query))
     finally:
         con.unregister("t")
 
@@ -51,23 +61,75 @@ def opened(ctx: Context, path: Any, mode: str = "rb") -> Any:
     return fs.open(inner, mode)
 
 
+@contextmanager
+def reading(path: Any, kind: str) -> Iterator[None]:
+    """pyarrow's parse errors (an empty file, a short row, broken JSON) name the file they are about."""
+    import pyarrow as pa
+
+    try:
+        yield
+    except pa.ArrowInvalid as exc:
+        raise ValueError(f"cannot read {FlowPath.of(path).path} as {kind}: {exc}") from None
+
+
+def json_text(column: Any) -> Any:
+    """A column of lists or structs as their JSON text (for files whose cells hold text)."""
+    import orjson
+    import pyarrow as pa
+
+    return pa.array([None if v is None else orjson.dumps(v, default=str).decode() for v in column.to_pylist()],
+                    pa.string())
+
+
+def flat_cells(arrow: Any, file_kind: str, wall_time: bool = False) -> Any:
+    """The table with cells a CSV file or workbook can hold: lists and structs as JSON text, bytes as UTF-8 text
+    (bytes that are not text fail naming their column, before any file is opened), and with `wall_time` zoned
+    timestamps as the clock reads in their zone (a workbook has no time zones)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for index, field in enumerate(arrow.schema):
+        kind, column = field.type, arrow.column(index)
+        if pa.types.is_nested(kind):
+            column = json_text(column)
+        elif pa.types.is_binary(kind) or pa.types.is_large_binary(kind) or pa.types.is_fixed_size_binary(kind):
+            if wall_time:
+                raise TypeError(f"column {field.name!r} is {kind}: a workbook cell cannot hold bytes "
+                                f"(leave the column out, or make it text first)")
+            try:
+                column = column.cast(pa.string())
+            except pa.ArrowInvalid:
+                raise ValueError(f"column {field.name!r} holds bytes that are not UTF-8 text: a {file_kind} holds "
+                                 f"text (leave the column out, or encode it, e.g. as base64)") from None
+        elif wall_time and pa.types.is_timestamp(kind) and kind.tz:
+            column = pc.local_timestamp(column)
+        else:
+            continue
+        arrow = arrow.set_column(index, field.name, column)
+    return arrow
+
+
 @node(friendly_name="Read CSV", exec_pins=True, capabilities=["files"])
 def table_read_csv(ctx: Context, path: FilePath, delimiter: str = ",", has_header: bool = True) -> TableOut:
-    """Reads a CSV file into a table (types inferred, multi-threaded)."""
+    """Reads a CSV file into a table (types inferred, multi-threaded). An empty cell is null, a quoted empty
+    one (`""`) an empty text, as DuckDB's Mount CSV reads them."""
     from pyarrow import csv
 
-    with opened(ctx, path) as handle:
+    with opened(ctx, path) as handle, reading(path, "CSV"):
         return csv.read_csv(handle, parse_options=csv.ParseOptions(delimiter=delimiter),
-                            read_options=csv.ReadOptions(autogenerate_column_names=not has_header))
+                            read_options=csv.ReadOptions(autogenerate_column_names=not has_header),
+                            convert_options=csv.ConvertOptions(strings_can_be_null=True,
+                                                               quoted_strings_can_be_null=False))
 
 
 @node(friendly_name="Write CSV", exec_pins=True, capabilities=["files"])
 def table_write_csv(ctx: Context, table: Table, path: FilePath, delimiter: str = ",") -> None:
-    """Writes the table as a CSV file with a header row."""
+    """Writes the table as a CSV file with a header row (lists and structs as JSON text)."""
     from pyarrow import csv
 
+    arrow = flat_cells(as_arrow(table), "CSV file")
     with opened(ctx, path, "wb") as handle:
-        csv.write_csv(as_arrow(table), handle, csv.WriteOptions(delimiter=delimiter))
+        csv.write_csv(arrow, handle, csv.WriteOptions(delimiter=delimiter))
 
 
 @node(friendly_name="Read JSON Lines", exec_pins=True, capabilities=["files"])
@@ -75,7 +137,7 @@ def table_read_json_lines(ctx: Context, path: FilePath) -> TableOut:
     """Reads a JSON Lines file (one object per line) into a table."""
     from pyarrow import json
 
-    with opened(ctx, path) as handle:
+    with opened(ctx, path) as handle, reading(path, "JSON Lines"):
         return json.read_json(handle)
 
 
@@ -98,7 +160,10 @@ def table_read_parquet(ctx: Context, path: FilePath, columns: Annotated[list[str
     fs, inner = located(ctx, path)
     if not fs.exists(inner):
         raise FileNotFoundError(f"no file at {FlowPath.of(path).path}")
-    return pq.read_table(inner, columns=columns or None, filesystem=None if "file" in fs.protocol else fs)
+    with reading(path, "Parquet"):
+        dataset = pq.ParquetDataset(inner, filesystem=None if "file" in fs.protocol else fs)
+    check_columns(dataset.schema, columns or [], FlowPath.of(path).path)
+    return dataset.read(columns=columns or None)
 
 
 @node(friendly_name="Write Parquet", exec_pins=True, capabilities=["files"])
@@ -135,10 +200,12 @@ def table_read_excel(ctx: Context, path: FilePath, sheet: Annotated[str, Pin(
 
 @node(friendly_name="Write Excel", exec_pins=True, capabilities=["files"])
 def table_write_excel(ctx: Context, table: Table, path: FilePath, sheet: str = "Sheet1") -> None:
-    """Writes the table to a new workbook with one sheet: a header row, then one row per table row."""
+    """Writes the table to a new workbook with one sheet: a header row, then one row per table row. Zoned
+    timestamps are written as the clock reads in their zone (cells have no time zone), lists and structs as JSON
+    text."""
     import openpyxl
 
-    arrow = as_arrow(table)
+    arrow = flat_cells(as_arrow(table), "workbook", wall_time=True)
     book = openpyxl.Workbook(write_only=True)
     worksheet = book.create_sheet(sheet)
     worksheet.append(arrow.column_names)
@@ -149,12 +216,13 @@ def table_write_excel(ctx: Context, table: Table, path: FilePath, sheet: str = "
         book.save(handle)
 
 
-def check_columns(arrow: Any, columns: list[str], what: str = "table") -> None:
-    """A KeyError naming the columns the table lacks, and those it has (pyarrow's own says neither plainly)."""
-    missing = [c for c in columns if c not in arrow.column_names]
+def check_columns(arrow: Any, columns: list[str], what: str = "the table") -> None:
+    """A KeyError naming the columns a table (or schema) lacks, and those it has (pyarrow's own says neither
+    plainly)."""
+    names = getattr(arrow, "schema", arrow).names
+    missing = [c for c in columns if c not in names]
     if missing:
-        raise KeyError(f"no column {', '.join(map(repr, missing))} in the {what} "
-                       f"(columns: {', '.join(arrow.column_names) or 'none'})")
+        raise KeyError(f"no column {', '.join(map(repr, missing))} in {what} (columns: {', '.join(names) or 'none'})")
 
 
 @node(friendly_name="Select Columns")
@@ -206,9 +274,31 @@ def table_join(left: Table, right: Table, on: list[str], how: Annotated[str, Pin
     if not on:
         raise ValueError("a join needs at least one key column in On")
     left_table, right_table = as_arrow(left, "left"), as_arrow(right, "right")
-    check_columns(left_table, on, "left table")
-    check_columns(right_table, on, "right table")
+    check_columns(left_table, on, "the left table")
+    check_columns(right_table, on, "the right table")
+    left_table, right_table = same_key_types(left_table, right_table, on)
     return left_table.join(right_table, keys=on, join_type=kinds[how], right_suffix="_right")
+
+
+def same_key_types(left: Any, right: Any, keys: list[str]) -> tuple[Any, Any]:
+    """Both tables with each key column in one type where the two types widen to one (int32 and int64, the
+    string that pyarrow's CSV reader gives and the large_string of a Parquet file pandas wrote); keys of types
+    that do not (a number and a text) fail naming both."""
+    import pyarrow as pa
+
+    for key in keys:
+        left_type, right_type = left.schema.field(key).type, right.schema.field(key).type
+        if left_type == right_type:
+            continue
+        try:
+            common = pa.unify_schemas([pa.schema([(key, left_type)]), pa.schema([(key, right_type)])],
+                                      promote_options="permissive").field(key).type
+        except (pa.ArrowTypeError, pa.ArrowInvalid):
+            raise TypeError(f"key column {key!r} is {left_type} in the left table and {right_type} in the right: "
+                            f"make them one type first (CAST one in SQL)") from None
+        left = left.set_column(left.schema.get_field_index(key), key, left.column(key).cast(common))
+        right = right.set_column(right.schema.get_field_index(key), key, right.column(key).cast(common))
+    return left, right
 
 
 @node(friendly_name="Head")

@@ -1,0 +1,127 @@
+"""A data scientist's round of files and tables (trial 6): a Parquet file pandas wrote joined to a CSV, empty
+cells, sums of integers, time zones in a workbook, columns a CSV cannot hold, a misspelt Parquet column, and
+broken files; each either works as the user meant or fails naming the file or column."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from data_boards import Flow
+from flowlike_catalog.data.tables import (
+    table_group_by,
+    table_join,
+    table_read_csv,
+    table_read_excel,
+    table_read_json_lines,
+    table_read_parquet,
+    table_write_csv,
+    table_write_excel,
+)
+
+CSV = "id,city,amount\n1,Oslo,10\n2,,5\n3,\"\",7\n4,Zürich,\n"
+
+
+@pytest.fixture
+def orders(tmp_path: Path) -> Path:
+    path = tmp_path / "orders.csv"
+    path.write_text(CSV, encoding="utf-8")
+    return path
+
+
+def test_a_csv_joins_a_parquet_file_that_pandas_wrote(tmp_path: Path, orders: Path) -> None:
+    """pandas writes text as large_string, pyarrow's CSV reader gives string: the keys still match."""
+    pd.DataFrame({"city": ["Oslo", "Zürich"], "country": ["NO", "CH"]}).to_parquet(tmp_path / "cities.parquet")
+    flow = Flow()
+    read = flow.step("table_read_csv", path={"path": str(orders)})
+    cities = flow.step("table_read_parquet", path={"path": str(tmp_path / "cities.parquet")})
+    join = flow.add("table_join", left=(read, "table"), right=(cities, "table"), on=["city"])
+    back = flow.step("events_generic_return_result")
+    flow.wire(join, "table", back, "response")
+    joined = flow.run().result.sort_by("id")
+    assert joined.select(["id", "country"]).to_pylist() == [{"id": 1, "country": "NO"}, {"id": 4, "country": "CH"}]
+
+
+def test_join_keys_of_incompatible_types_are_named_with_both_types() -> None:
+    with pytest.raises(TypeError, match=r"key column 'k' is int64 in the left table and string in the right"):
+        table_join.func(pa.table({"k": [1]}), pa.table({"k": ["1"]}), ["k"])
+
+
+def test_join_keys_of_two_integer_widths_match() -> None:
+    left = pa.table({"k": pa.array([1, 2], pa.int32()), "a": ["x", "y"]})
+    right = pa.table({"k": pa.array([2, 3], pa.int64()), "b": [True, False]})
+    assert table_join.func(left, right, ["k"]).to_pylist() == [{"k": 2, "a": "y", "b": True}]
+
+
+def test_an_empty_csv_cell_is_null_and_a_quoted_empty_one_is_empty_text(orders: Path) -> None:
+    """As DuckDB's Mount CSV and pandas read it: an empty cell is missing, `""` is an empty text."""
+    table = table_read_csv.func(None, str(orders))
+    assert table.column("city").to_pylist() == ["Oslo", None, "", "Zürich"]
+    assert table.column("amount").to_pylist() == [10, 5, 7, None]
+
+
+def test_a_sum_of_integers_stays_an_integer_column(orders: Path) -> None:
+    """DuckDB sums integers as HUGEINT, which reaches Arrow as decimal128(38, 0) and pandas as Decimal objects."""
+    table = table_read_csv.func(None, str(orders))
+    summed = table_group_by.func(None, table, [], "sum(amount) AS total, sum(id) * 2 AS twice, avg(amount) AS mean")
+    assert summed.schema.types == [pa.int64(), pa.int64(), pa.float64()]
+    assert summed.to_pylist() == [{"total": 22, "twice": 20, "mean": 22 / 3}]
+
+
+def test_a_sum_beyond_int64_keeps_its_exact_value() -> None:
+    big = pa.table({"n": pa.array([2**62, 2**62, 2**62], pa.int64())})
+    summed = table_group_by.func(None, big, [], "sum(n) AS total")
+    assert summed.column("total").to_pylist()[0] == 3 * 2**62
+
+
+def test_time_zones_reach_a_workbook_as_the_wall_time_of_their_zone(tmp_path: Path) -> None:
+    """Excel has no time zones: a zoned timestamp is written as the clock reads in its own zone; lists and
+    structs as their JSON text."""
+    oslo = pa.array([dt.datetime(2024, 3, 31, 0, 30, tzinfo=dt.UTC), None], pa.timestamp("us", "Europe/Oslo"))
+    table = pa.table({"when": oslo, "tags": [["a", "ø"], None], "meta": [{"k": 1}, None], "name": ["東京", None]})
+    table_write_excel.func(None, table, str(tmp_path / "out.xlsx"))
+    back = table_read_excel.func(None, str(tmp_path / "out.xlsx"))
+    assert back.to_pylist() == [
+        {"when": dt.datetime(2024, 3, 31, 1, 30), "tags": '["a","ø"]', "meta": '{"k":1}', "name": "東京"},
+        {"when": None, "tags": None, "meta": None, "name": None}]
+
+
+def test_bytes_for_a_workbook_are_refused_naming_the_column(tmp_path: Path) -> None:
+    with pytest.raises(TypeError, match=r"column 'blob' is binary: a workbook cell cannot hold bytes"):
+        table_write_excel.func(None, pa.table({"blob": [b"\x00"]}), str(tmp_path / "out.xlsx"))
+    assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_a_list_column_goes_into_a_csv_as_json_text(tmp_path: Path) -> None:
+    table = pa.table({"id": [1, 2], "tags": [["a", "b"], None], "meta": [{"k": "ü"}, None]})
+    table_write_csv.func(None, table, str(tmp_path / "out.csv"))
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8") == \
+        '"id","tags","meta"\n1,"[""a"",""b""]","{""k"":""ü""}"\n2,,\n'
+
+
+def test_bytes_that_are_not_text_are_refused_for_a_csv_naming_the_column(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=r"column 'blob' holds bytes that are not UTF-8 text"):
+        table_write_csv.func(None, pa.table({"id": [1], "blob": [b"\xff\x00"]}), str(tmp_path / "out.csv"))
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_misspelt_parquet_column_is_named_with_the_file_columns(tmp_path: Path) -> None:
+    pq.write_table(pa.table({"id": [1], "city": ["Oslo"]}), tmp_path / "t.parquet")
+    with pytest.raises(KeyError, match=r"no column 'cty' in .*t\.parquet \(columns: id, city\)"):
+        table_read_parquet.func(None, str(tmp_path / "t.parquet"), ["id", "cty"])
+
+
+@pytest.mark.parametrize(("name", "text", "reader", "what"), [
+    ("empty.csv", "", table_read_csv, "Empty CSV file"),
+    ("ragged.csv", "a,b\n1,2\n3\n", table_read_csv, "Expected 2 columns, got 1"),
+    ("broken.jsonl", '{"a": 1}\n{"a": \n', table_read_json_lines, "JSON"),
+])
+def test_a_file_that_cannot_be_read_is_named(tmp_path: Path, name: str, text: str, reader: object, what: str) -> None:
+    (tmp_path / name).write_text(text)
+    with pytest.raises(ValueError, match=rf"cannot read .*/{name} as .*: .*{what}") as error:
+        reader.func(None, str(tmp_path / name))
+    assert str(error.value).startswith(f"cannot read {tmp_path / name} as ")
