@@ -103,5 +103,13 @@ def format_table(records: list[RunRecord]) -> str:
 def _variables(record: RunRecord, width: int = 50) -> str:
     """The run's variables as `name=value` (values as JSON, secrets masked in the record), cut at `width`: what
     tells two runs of one board apart."""
-    text = " ".join(f"{name}={json.dumps(value, separators=(',', ':'))}" for name, value in record.variables.items())
+    text = " ".join(f"{name}={_shown(value)}" for name, value in record.variables.items())
     return text if len(text) <= width else text[:width - 3] + "..."
+
+
+def _shown(value: object) -> str:
+    """A variable's value in the table: a value kept as a blob by its size (`<1,048,576 bytes>`, `<JSON, 2,400,000
+    characters>`), anything else as JSON."""
+    if isinstance(value, dict) and set(value) in ({"bytes", "size"}, {"json", "size"}):
+        return f"<{value['size']:,} bytes>" if "bytes" in value else f"<JSON, {value['size']:,} characters>"
+    return json.dumps(value, separators=(",", ":"))

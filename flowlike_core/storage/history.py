@@ -17,7 +17,10 @@ record), the record's result naming it (`TABLE_RESULT`); reading the run back gi
 or damaged since: `get` says so naming the run, `query` warns and leaves that run's result as the reference. A
 pandas or polars DataFrame result is kept the same way, through Arrow: it comes back as a pyarrow Table
 (`Table.to_pandas()`, `polars.from_arrow` turn it back). A bytes result is kept as a blob under `history/blobs/`
-(`BYTES_RESULT`; secrets in it masked) and comes back as bytes, not as a JSON list of its byte values.
+(`BYTES_RESULT`; secrets in it masked) and comes back as bytes, not as a JSON list of its byte values. So are the
+run's variables holding bytes (a Byte Array variable, or bytes in a Generic one), and any other variable or result
+whose JSON is longer than `INLINE_LIMIT` goes to a JSON blob (`JSON_VALUE`): a record stays a few kilobytes whatever
+the run held, and reading it back (`get`, `query`) gives the values again (`tables=False`: the references).
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from flowlike_core.board import LogLevel
 from flowlike_core.errors import StorageError
 from flowlike_core.run import LEVEL_ORDER, Run, RunRecord, RunStatus
@@ -39,6 +44,7 @@ from flowlike_core.storage.blobs import BlobRef, BlobStore
 from flowlike_core.storage.bucket import Bucket, revision_of
 from flowlike_core.storage.cli import choice, parse_when
 from flowlike_core.storage.lance import connect, lance_uri
+from flowlike_core.types import DataType, ValueType
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -53,7 +59,11 @@ TABLE_RESULT = "arrow_table"
 """A record's result `{"arrow_table": <BlobRef of its Arrow file>, "rows": n, "columns": [...]}` is a pyarrow Table."""
 ARROW_FILE = "application/vnd.apache.arrow.file"
 BYTES_RESULT = "bytes"
-"""A record's result `{"bytes": <BlobRef>, "size": n}` is bytes kept as a blob."""
+"""A record's result or variable `{"bytes": <BlobRef>, "size": n}` is bytes kept as a blob."""
+JSON_VALUE = "json"
+"""A record's result or variable `{"json": <BlobRef>, "size": n}` is a JSON value kept as a blob (n: its length)."""
+INLINE_LIMIT = 16 * 1024
+"""A value whose JSON text is longer than this many characters is kept as a blob, not in the record."""
 
 
 def _schema() -> pa.Schema:
@@ -136,6 +146,13 @@ def _bytes_ref(result: Any) -> BlobRef | None:
     return None
 
 
+def _json_ref(value: Any) -> BlobRef | None:
+    """The blob a record's value stands for, if it is a large JSON value kept as one."""
+    if isinstance(value, dict) and set(value) == {JSON_VALUE, "size"}:
+        return BlobRef.model_validate(value[JSON_VALUE])
+    return None
+
+
 def _table_ref(result: Any) -> BlobRef | None:
     """The Arrow file a record's result stands for, if it is a table's."""
     if isinstance(result, dict) and set(result) == {TABLE_RESULT, "rows", "columns"}:
@@ -179,6 +196,8 @@ class RunHistory:
         self.tables = BlobStore(bucket, f"{key}/tables")
         self.blobs = BlobStore(bucket, f"{key}/blobs")
         self._options = options or {}
+        self.folds = True
+        """Whether every FOLD_EVERY appends fold the pending records (a spool has no table: it never does)."""
         self._table: Any = None
         self._unfolded = 0
         self._folds = 0
@@ -215,20 +234,51 @@ class RunHistory:
 
     def append(self, run: Run | RunRecord, app: str = "") -> RunRecord:
         """Persist one run (a live `Run` is redacted of secret values first); returns the stored record."""
-        record = redacted_record(run) if isinstance(run, Run) else run
-        table = _as_table(run.result) if isinstance(run, Run) else None
-        if table is not None:
-            record = record.model_copy(update={"result": self._keep_table(run, table, record.result)})
-        elif isinstance(run, Run) and isinstance(run.result, bytes | bytearray):
-            record = record.model_copy(update={"result": self._keep_bytes(run, bytes(run.result))})
+        record = self._slim(run, redacted_record(run) if isinstance(run, Run) else run)
         row = json.dumps(_row(record, app)).encode("utf-8")
         self.bucket.write(f"{self.pending}/{revision_of(record.id.encode())}.json", row)
         with self._lock:
             self._unfolded += 1
-            due = self._unfolded >= FOLD_EVERY
+            due = self.folds and self._unfolded >= FOLD_EVERY
         if due:
             self.fold()
         return record
+
+    def _slim(self, run: Run | RunRecord, record: RunRecord) -> RunRecord:
+        """The record with its large values kept apart as files in the content bucket, so that it stays small: a
+        Table result (or DataFrame) as an Arrow file, bytes as blobs (a Byte Array variable's too), any other value
+        whose JSON is longer than INLINE_LIMIT as a JSON blob."""
+        live = run if isinstance(run, Run) else None
+        table = _as_table(live.result) if live is not None else None
+        if table is not None:
+            result = self._keep_table(live, table, record.result)
+        elif live is not None and isinstance(live.result, bytes | bytearray):
+            result = self._keep_bytes(live, bytes(live.result))
+        else:
+            result = self._keep_json(record.result)
+        variables = {name: self._keep_variable(live, name, value) for name, value in record.variables.items()}
+        return record.model_copy(update={"result": result, "variables": variables})
+
+    def _keep_variable(self, live: Run | None, name: str, value: Any) -> Any:
+        """A variable's value as the record keeps it: bytes (a Byte Array, or a variable holding bytes when the run
+        started) as a blob, a large JSON value as a JSON blob, anything else as it is."""
+        if live is not None and isinstance(value, list):
+            declared = next((v for v in live.board.variables.values() if v.name == name), None)
+            held = live.variables.get(name)  # its value now: bytes still, when no node set it
+            if declared is not None and (declared.data_type, declared.value_type) == (DataType.BYTE, ValueType.ARRAY) \
+                    or isinstance(held, bytes | bytearray) and len(held) == len(value) and list(held) == value:
+                with contextlib.suppress(TypeError, ValueError):  # not byte values after all: kept as JSON
+                    return self._keep_bytes(live, bytes(value))
+        return self._keep_json(value)
+
+    def _keep_json(self, value: Any) -> Any:
+        """A JSON value as it is, or as a JSON blob when its text is longer than INLINE_LIMIT."""
+        if not isinstance(value, list | dict | str):
+            return value
+        text = orjson.dumps(value)
+        if len(text) <= INLINE_LIMIT:
+            return value
+        return {JSON_VALUE: self.blobs.put(text, "application/json").model_dump(), "size": len(text)}
 
     def _keep_table(self, run: Run, table: pa.Table, text: str) -> dict[str, Any] | str:
         """The run's result as `table`, an Arrow file in the content bucket (its secrets redacted); what the record
@@ -255,27 +305,42 @@ class RunHistory:
         return {BYTES_RESULT: self.blobs.put(data).model_dump(), "size": len(data)}
 
     def _read(self, text: str, tables: bool, *, strict: bool = True) -> RunRecord:
-        """A stored record; with `tables`, a result kept as a file comes back as its value: an Arrow file as the
-        pyarrow Table, a blob as bytes. A file that cannot be read (lost, damaged) is a StorageError naming the
-        run; not `strict`, a warning, and the record keeps the file's reference."""
+        """A stored record; with `tables`, a value kept as a file comes back as its value: an Arrow file as the
+        pyarrow Table, a bytes blob as bytes, a JSON blob as its JSON value. A file that cannot be read (lost,
+        damaged) is a StorageError naming the run; not `strict`, a warning, and the record keeps the reference."""
         record = RunRecord.model_validate_json(text)
-        table, blob = (_table_ref(record.result), _bytes_ref(record.result)) if tables else (None, None)
-        if table is None and blob is None:
+        if not tables:
             return record
-        import pyarrow as pa
-
         try:
-            value = self.blobs.get(blob) if blob is not None else \
-                pa.ipc.open_file(pa.BufferReader(self.tables.get(table))).read_all()
-        except (StorageError, pa.ArrowException) as exc:
-            what = f"table {table.key}" if table is not None else f"bytes {blob.key}"
-            problem = f"run {record.id}: its result {what} cannot be read ({exc})"
+            result = self._resolve(record.result, "result")
+            variables = {name: self._resolve(value, f"variable {name!r}") for name, value in record.variables.items()}
+        except StorageError as exc:
+            problem = f"run {record.id}: {exc}"
             if strict:
                 raise StorageError(f"{problem}; store.runs.get({record.id!r}, tables=False) reads the rest of its "
                                    f"record") from exc
             warnings.warn(f"{problem}; its record keeps the reference", RuntimeWarning, stacklevel=3)
             return record
-        return record.model_copy(update={"result": value})
+        return record.model_copy(update={"result": result, "variables": variables})
+
+    def _resolve(self, value: Any, what: str) -> Any:
+        """The value a reference in a record stands for (any other value as it is); a StorageError naming `what`
+        and the file when that file cannot be read."""
+        table, blob, kept = _table_ref(value), _bytes_ref(value), _json_ref(value)
+        if table is None and blob is None and kept is None:
+            return value
+        import pyarrow as pa
+
+        try:
+            if table is not None:
+                return pa.ipc.open_file(pa.BufferReader(self.tables.get(table))).read_all()
+            if blob is not None:
+                return self.blobs.get(blob)
+            return orjson.loads(self.blobs.get(kept))
+        except (StorageError, pa.ArrowException, orjson.JSONDecodeError) as exc:
+            kind, ref = ("table", table) if table is not None else ("bytes", blob) if blob is not None \
+                else ("JSON", kept)
+            raise StorageError(f"its {what} {kind} {ref.key} cannot be read ({exc})") from exc
 
     def append_many(self, records: Iterable[RunRecord], app: str = "") -> None:
         """Persist several records in one commit (imports, tests, benchmarks)."""
