@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from flowlike_catalog.ml.tables import as_table, column, python_values
+from flowlike_catalog.ml.tables import as_table, check_complete, column, is_numeric, python_values
 from pydantic import BaseModel
 
 from flowlike_core import Pin, node
@@ -36,10 +36,27 @@ class RegressionMetrics(BaseModel):
     count: int
 
 
-def pairs(database: Any, predictions_col: str, actuals_col: str) -> tuple[Any, Any]:
+def pairs(database: Any, predictions_col: str, actuals_col: str, *, complete: bool = False, numbers: bool = False
+          ) -> tuple[Any, Any]:
+    """The predicted and actual values as arrays. Columns of a number and a text fail naming both (every row
+    would differ); with `complete` a missing value, with `numbers` a column that is not numeric, fails naming it."""
+    import pyarrow as pa
+
     table = as_table(database, "database")
-    predicted = column(table, predictions_col, "predictions column")
-    actual = column(table, actuals_col, "actuals column")
+    named = {predictions_col: "predictions column", actuals_col: "actuals column"}
+    predicted = column(table, predictions_col, named[predictions_col])
+    actual = column(table, actuals_col, named[actuals_col])
+    kinds = {name: table.schema.field(name).type for name in named}
+    for name, what in named.items():
+        if numbers and not is_numeric(kinds[name]):
+            raise TypeError(f"{what} {name!r} is {kinds[name]}: regression metrics need numbers")
+        if complete:
+            check_complete(table, name, what)
+    typed = [is_numeric(kind) for kind in kinds.values() if not pa.types.is_null(kind)]
+    if len(set(typed)) > 1:
+        raise TypeError(f"predictions column {predictions_col!r} is {kinds[predictions_col]} and actuals column "
+                        f"{actuals_col!r} is {kinds[actuals_col]}: no value of one can equal a value of the other "
+                        f"(CAST one to the other's type in SQL)")
     if len(actual) == 0:
         raise ValueError("no rows to evaluate")
     return predicted, actual
@@ -61,7 +78,7 @@ def ml_eval_confusion_matrix(database: Database = None, predictions_col: str = "
     precision, recall and F1 (0 where undefined)."""
     from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
-    predicted, actual = pairs(database, predictions_col, actuals_col)
+    predicted, actual = pairs(database, predictions_col, actuals_col, complete=True)
     import numpy as np
 
     labels = np.unique(np.concatenate([actual, predicted]))
@@ -78,7 +95,8 @@ def ml_eval_regression(database: Database = None, predictions_col: str = "predic
     import numpy as np
     from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
 
-    predicted, actual = (np.asarray(v, dtype=np.float64) for v in pairs(database, predictions_col, actuals_col))
+    predicted, actual = (np.asarray(v, dtype=np.float64) for v in pairs(database, predictions_col, actuals_col,
+                                                                               complete=True, numbers=True))
     mse = float(mean_squared_error(actual, predicted))
     return RegressionMetrics(mse=mse, rmse=mse ** 0.5, mae=float(mean_absolute_error(actual, predicted)),
                              r2=float(r2_score(actual, predicted)) if len(actual) > 1 else float("nan"),

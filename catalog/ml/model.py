@@ -63,7 +63,7 @@ def training_data(source: Any, feature_cols: list[str], target_col: str = "", *,
     features = feature_names(table, feature_cols, *([target_col] if target_col else []))
     y = column(table, target_col, "target column") if target_col else None
     if y is not None:
-        check_target(table, target_col)
+        check_target(table, target_col, estimator)
     x = matrix(table, features)
     check_missing(table, features, estimator)
     return x, y, features

@@ -43,6 +43,7 @@ def ml_predict(ctx: Context, model: Model = None, source: Source = None,
                    "The source table with the prediction column (PCA: pc1, pc2... columns)"))]:
     """Runs the model over the table's feature columns in batches; adds what it predicts as a column."""
     import numpy as np
+    import pyarrow as pa
 
     handle = MLModel.model_validate(model)
     estimator = estimator_of(ctx, handle)
@@ -56,10 +57,11 @@ def ml_predict(ctx: Context, model: Model = None, source: Source = None,
     for start in range(0, len(x), batch_size):
         ctx.check_cancelled()
         parts.append(method(x[start:start + batch_size]))
-    values = np.concatenate(parts) if parts else method(np.empty((0, len(handle.features))))
+    # no rows (a filter upstream kept none): the model's answer to one row, cut to none, gives the column's type
+    values = np.concatenate(parts) if parts else method(np.zeros((1, len(handle.features))))
     if values.ndim == 2:
-        return with_components(table, "pc", values)
-    return with_column(table, prediction_col, values)
+        return with_components(table, "pc", values[:table.num_rows])
+    return with_column(table, prediction_col, pa.array(values)[:table.num_rows])
 
 
 @node(friendly_name="Save Model", exec_pins=True)

@@ -36,8 +36,7 @@ def matrix(table: Any, features: list[str]) -> Any:
     columns = [column(table, name, "feature column") for name in features]
     for name in features:
         kind = table.schema.field(name).type
-        if not (pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_boolean(kind)
-                or pa.types.is_decimal(kind) or pa.types.is_null(kind)):
+        if not (is_numeric(kind) or pa.types.is_null(kind)):
             raise TypeError(f"feature column {name!r} is {kind}, not numeric: leave it out of the feature columns or "
                             f"encode it as numbers first")
     return np.column_stack(columns).astype(np.float64) if columns else np.empty((table.num_rows, 0))
@@ -67,12 +66,31 @@ def check_missing(table: Any, features: list[str], estimator: Any) -> None:
                          f"{found}: drop or fill those rows first (Filter Rows: \"{next(iter(counts))} IS NOT NULL\")")
 
 
-def check_target(table: Any, name: str) -> None:
-    """A target column with missing values fails naming it: no estimator learns from a missing answer."""
+def is_numeric(kind: Any) -> bool:
+    import pyarrow as pa
+
+    return pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind) \
+        or pa.types.is_boolean(kind)
+
+
+def check_complete(table: Any, name: str, what: str) -> None:
+    """A column with missing values (null or NaN) fails naming it and how many."""
     count = missing(table, name)
     if count:
-        raise ValueError(f"target column {name!r} has {count} missing value{'s' if count > 1 else ''} (null or NaN): "
+        raise ValueError(f"{what} {name!r} has {count} missing value{'s' if count > 1 else ''} (null or NaN): "
                          f"drop those rows first (Filter Rows: \"{name} IS NOT NULL\")")
+
+
+def check_target(table: Any, name: str, estimator: Any) -> None:
+    """A target column with missing values fails naming it: no estimator learns from a missing answer; nor does a
+    regression from text."""
+    from sklearn.base import is_regressor
+
+    kind = table.schema.field(name).type
+    if is_regressor(estimator) and not is_numeric(kind):
+        raise TypeError(f"target column {name!r} is {kind}: a regression learns numbers (train a classifier for "
+                        f"labels, or encode the column as numbers first)")
+    check_complete(table, name, "target column")
 
 
 def with_column(table: Any, name: str, values: Any) -> Any:
