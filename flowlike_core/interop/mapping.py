@@ -224,6 +224,8 @@ def _map_node(fl_node: dict[str, Any], registry: Registry, text: Callable[[str |
     next_index = max((p.index for p in fresh.pins.values()), default=-1) + 1
     for group, ours in our_groups.items():
         saved = saved_groups.pop(group, [])
+        if len(ours) > 1 and saved:  # a variadic group: as many pins as Flow-Like's node had (Sequence: 2, ours 3)
+            ours = ours[:len(saved)]
         for i, pin in enumerate(ours):
             if i < len(saved):
                 pin = _merge(pin, saved[i], text, report, label, node_id)

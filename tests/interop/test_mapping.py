@@ -38,6 +38,27 @@ def test_variadic_group_takes_every_saved_pin(registry):
     assert board.validate(registry) == []
 
 
+def test_variadic_group_saved_with_fewer_pins_than_ours_keeps_flowlikes_count(registry):
+    """Flow-Like's Sequence has two outputs, ours three: the board keeps two, runs both, and exports two."""
+    start_out, seq_in = exec_pin("so", "exec_out", "Output"), exec_pin("si", "exec_in", "Input")
+    then = [exec_pin(f"t{i}", "exec_out", "Output", i + 1) for i in range(2)]
+    says = [(exec_pin(f"l{i}", "exec_in", "Input"), fl_pin(f"m{i}", "message", default=f"step {i}", index=1))
+            for i in range(2)]
+    link(start_out, seq_in)
+    for out_pin, (log_in, _) in zip(then, says, strict=True):
+        link(out_pin, log_in)
+    nodes = [fl_node("s", "events_simple", [start_out]), fl_node("seq", "control_sequence", [seq_in, *then]),
+             *(fl_node(f"log{i}", "log_info", list(pins)) for i, pins in enumerate(says))]
+    board, report = load(fl_board(*nodes), registry)
+    assert [p.id for p in board.nodes["seq"].ordered_pins() if p.name == "exec_out"] == ["t0", "t1"]
+    assert not [entry for entry in report.of("pin-added") if entry.node_id == "seq"]
+    run = board.run(registry=registry)
+    assert run.status.value == "Success", run.error
+    assert [line.message for line in run.logs()] == ["step 0", "step 1"]
+    back = board_to_flowlike(board, registry)["nodes"]["seq"]["pins"]
+    assert sorted(p["id"] for p in back.values() if p["name"] == "exec_out") == ["t0", "t1"]
+
+
 def test_unknown_pins_dropped_missing_ones_added_both_reported(registry):
     pins = [exec_pin("i", "exec_in", "Input"), fl_pin("m", "text", default="old name", index=1),
             exec_pin("o", "exec_out", "Output", 2)]
