@@ -128,10 +128,13 @@ def duckdb_connect(database: str = ":memory:", read_only: bool = False, threads:
     """A DuckDB connection that opens only what the run's policy allows: its SQL names files and URLs itself
     (read_csv, COPY, ATTACH, httpfs), so DuckDB is told the allowed roots, refuses the rest and locks its
     configuration against a SET that would undo it. A notebook's run (no policy) reaches everything. DuckDB
-    compares paths as text: a symbolic link inside an allowed root is followed (file nodes resolve links first)."""
+    compares paths as text: a symbolic link inside an allowed root is followed (file nodes resolve links first).
+    Time is UTC, as in Flow-Like's DataFusion sessions and the literals the time nodes write: in the machine's
+    zone, day buckets and time filters would move with the machine a board runs on."""
     import duckdb
 
     con = duckdb.connect(database, read_only=read_only)
+    con.execute("SET TimeZone = 'UTC'")
     if threads > 0:
         con.execute(f"SET threads = {int(threads)}")
     roots = sql_roots()
