@@ -112,7 +112,7 @@ from flowlike_core.run import Run
 from flowlike_nb.widgets import clipboard, protocol, rules, values
 from flowlike_nb.widgets.catalog import CatalogIndex, used_entries
 from flowlike_nb.widgets.layout import auto_layout, free_spot
-from flowlike_nb.widgets.problems import board_problems, may_change_problems
+from flowlike_nb.widgets.problems import ProblemTracker, may_change_problems
 from flowlike_nb.widgets.relay import RunRelay, event_json, replay
 from flowlike_nb.widgets.staleness import stale_nodes
 from flowlike_nb.widgets.sync import DocumentTracker, encode
@@ -187,10 +187,11 @@ class BoardEditor(anywidget.AnyWidget):
         self._tracker = DocumentTracker(board)
         self._index = CatalogIndex(self.registry)
         self._used = self._used_keys()
+        self._problems = ProblemTracker(board, self.registry)
         super().__init__(document=encode(self._tracker.document()), document_revision=board.revision,
                          catalog=self._describe_catalog(), catalog_generation=self.registry.generation,
                          revision=board.revision, missing=self._missing(),
-                         problems=board_problems(board, self.registry),
+                         problems=self._problems.problems,
                          path=str(path or ""), height=height, **kwargs)
         self._update_history()
         if path and _holds(Path(path), board):
@@ -209,7 +210,9 @@ class BoardEditor(anywidget.AnyWidget):
     def _board_changed(self, board: Board, command: commands.Command | None) -> None:
         patch = self._tracker.patch(command)
         self._update_history()
-        used = self._used_keys()
+        retyped = command is None or bool(patch["removed_nodes"]) or any(
+            node["name"] not in self._used for node in patch["nodes"].values())  # the node types on the board may
+        used = self._used_keys() if retyped else self._used  # have changed: looked at again
         if used != self._used:  # before the patch: the canvas finds the entries of the node types it draws
             self._used = used
             self.catalog = self._describe_catalog()
@@ -218,11 +221,11 @@ class BoardEditor(anywidget.AnyWidget):
             stale = stale_nodes(board, command, patch["wires_added"] + patch["wires_removed"])
             if stale is None or stale:
                 self.send({"type": "stale", "nodes": None if stale is None else sorted(stale)})
-        missing = self._missing()
+        missing = self._missing() if retyped else self.missing
         if missing != self.missing:
             self.missing = missing
         if may_change_problems(command):  # after the patch: the canvas shows the edit without waiting for the check
-            self.problems = board_problems(board, self.registry)
+            self.problems = self._problems.update(command, patch)
         self.revision = board.revision
 
     def _missing(self) -> dict[str, str]:
@@ -246,7 +249,7 @@ class BoardEditor(anywidget.AnyWidget):
         """Resend the entries of the board's node types, e.g. after `@node` redefined one in a cell."""
         self.catalog = self._describe_catalog()
         self.catalog_generation = self.registry.generation
-        self.problems = board_problems(self.board, self.registry)
+        self.problems = self._problems.refresh()
 
     def close(self) -> None:
         self._unsubscribe()

@@ -8,6 +8,7 @@ fields when those changed. Moving one node of a 1,000-node board thus sends one 
 from __future__ import annotations
 
 import json
+import operator
 from typing import Any
 
 import orjson
@@ -57,6 +58,7 @@ class DocumentTracker:
         self.revision = board.revision
         self._nodes: dict[str, dict[str, Any]] = {}
         self._wires: set[WireKey] = set()
+        self._connections: list = []  # the board's wires as last sent (the same objects: wires are frozen)
         self._variables: dict[str, Any] = {}
         self._comments: dict[str, Any] = {}
         self._meta: dict[str, Any] = {}
@@ -66,6 +68,7 @@ class DocumentTracker:
         document = self.board.to_dict()
         self._nodes = dict(document["nodes"])  # patch() replaces entries, never edits one: a shallow copy will do
         self._wires = {wire_key(w) for w in document["connections"]}
+        self._connections = list(self.board.connections)
         self._variables = document["variables"]
         self._comments = document["comments"]
         self._meta = {key: document[key] for key in META_FIELDS}
@@ -77,8 +80,14 @@ class DocumentTracker:
         board = self.board
         candidates = touched_nodes(board, command)
         live = board.nodes.keys()
-        removed = [node_id for node_id in self._nodes if node_id not in live]
-        looked_at = live if candidates is None else (candidates & live) | (live - self._nodes.keys())
+        if candidates is not None:  # edits name the nodes they add and remove; a count that does not add up: look
+            removed = [node_id for node_id in candidates if node_id in self._nodes and node_id not in live]
+            new = [node_id for node_id in candidates if node_id in live and node_id not in self._nodes]
+            if len(live) != len(self._nodes) - len(removed) + len(new):
+                candidates = None
+        if candidates is None:
+            removed = [node_id for node_id in self._nodes if node_id not in live]
+        looked_at = live if candidates is None else candidates & live
         nodes: dict[str, Any] = {}
         for node_id in looked_at:
             dumped = board.nodes[node_id].model_dump(mode="json", by_alias=True)
@@ -87,9 +96,8 @@ class DocumentTracker:
         for node_id in removed:
             del self._nodes[node_id]
 
-        wires = {c.key() for c in board.connections}
-        added, dropped = wires - self._wires, self._wires - wires
-        self._wires = wires
+        added, dropped = self._rewired()
+        self._wires = (self._wires - dropped) | added
 
         variables = self._changed("_variables", _variables(board))
         comments = self._changed("_comments", {k: c.model_dump(mode="json") for k, c in board.comments.items()})
@@ -109,11 +117,28 @@ class DocumentTracker:
             "meta": meta,
         }
 
+    def _rewired(self) -> tuple[set[WireKey], set[WireKey]]:
+        """The wires added and removed since the last patch: edits add, remove or replace a few wires of the list,
+        so only the stretch between the unchanged start and end (same objects) is compared."""
+        before, now = self._connections, list(self.board.connections)
+        self._connections = now
+        start = _same_up_to(before, now)
+        end = _same_up_to(before[start:][::-1], now[start:][::-1])
+        old = {c.key() for c in before[start:len(before) - end]}
+        new = {c.key() for c in now[start:len(now) - end]}
+        return new - old - self._wires, old - new
+
     def _changed(self, attribute: str, current: dict[str, Any]) -> dict[str, Any] | None:
         if getattr(self, attribute) == current:
             return None
         setattr(self, attribute, current)
         return current
+
+
+def _same_up_to(first: list, second: list) -> int:
+    """How many leading items of two lists are the very same objects (compared at C speed)."""
+    same = list(map(operator.is_, first, second))
+    return same.index(False) if False in same else len(same)
 
 
 def encode(document: dict[str, Any]) -> bytes:
