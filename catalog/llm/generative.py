@@ -16,7 +16,19 @@ from flowlike_catalog.llm.structs import History, HistoryMessage, LanguageModel,
 from flowlike_catalog.llm.structured import extract, parse_schema
 from flowlike_catalog.llm.wire import complete
 
-from flowlike_core import Context, DataType, NodeType, Pin, PinSpec, data_in, data_out, exec_in, exec_out, node
+from flowlike_core import (
+    Context,
+    DataType,
+    NodeType,
+    Pin,
+    PinSpec,
+    ValueType,
+    data_in,
+    data_out,
+    exec_in,
+    exec_out,
+    node,
+)
 
 CATEGORY = "AI/Generative"
 CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
@@ -111,6 +123,11 @@ def parse_tools(tools: str | list[Any]) -> list[dict[str, Any]]:
     return out
 
 
+CALL_SCHEMA = {"type": "object", "required": ["id", "name", "arguments"], "properties": {
+    "id": {"type": "string", "description": "What a Tool message answering the call names (Tool Call Id)"},
+    "name": {"type": "string"}, "arguments": {"type": "object"}}}
+
+
 class InvokeWithTools(NodeType):
     name = "invoke_llm_with_tools"
     friendly_name = "Invoke With Tools"
@@ -124,7 +141,8 @@ class InvokeWithTools(NodeType):
                     description="Auto, Required, None, or the name of the tool to call"),
             exec_out("exec_done", "Done"), data_out("response", DataType.STRUCT, schema=Response.model_json_schema()),
             data_out("tool_call_args", DataType.STRUCT),
-            data_out("tool_calls", DataType.STRUCT, description="Every call: {id, name, arguments}"))
+            data_out("tool_calls", DataType.STRUCT, ValueType.ARRAY, schema=CALL_SCHEMA,
+                     description="Every call: {id, name, arguments}"))
 
     async def run(self, ctx: Context, *, model: Any, history: Any, tools: str, tool_choice: str) -> None:
         request = as_history(history).model_copy(update={"tools": parse_tools(tools), "tool_choice": tool_choice})

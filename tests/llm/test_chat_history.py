@@ -100,7 +100,7 @@ def test_pop_gives_the_last_message_and_the_rest(b):
 def test_messages_with_text_and_image_parts():
     text = m.ai_generative_make_history_message.func("Assistant", "Text", "hello")
     assert (text.role, text.content) == ("assistant", "hello")
-    mixed = m.ai_generative_push_content.func(text, "Image", "data:image/png;base64,AA==")
+    mixed = m.ai_generative_push_content.func(text, "Image", image="data:image/png;base64,AA==")
     assert mixed.content == [ContentPart(type="text", text="hello"),
                              ContentPart(type="image_url", image_url="data:image/png;base64,AA==")]
     more = m.ai_generative_push_content.func(mixed, "Text", "again")

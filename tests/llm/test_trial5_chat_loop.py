@@ -22,7 +22,7 @@ def test_each_answer_goes_back_into_the_history_over_a_loop(b, server):
     read, push = b.add("variable_get", var_ref="history"), b.add("ai_generative_add_history_message")
     invoke, last = b.add("ai_generative_invoke"), b.add("ai_generative_llm_response_last_message")
     push_answer, write = b.add("ai_generative_add_history_message"), b.add("variable_set", var_ref="history")
-    b.wire(loop, "value", question, "content")
+    b.wire(loop, "value", question, "text")
     b.wire(read, "value_ref", push, "history")
     b.wire(question, "message", push, "message")
     b.wire(model, "model", invoke, "model")
