@@ -262,6 +262,23 @@ def table_group_by(ctx: Context, table: Table, by: list[str], aggregations: Anno
     return sql_over(ctx, table, f"SELECT {select} FROM t{grouping}")
 
 
+@node(friendly_name="Pivot")
+def table_pivot(ctx: Context, table: Table, index: Annotated[list[str], Pin(
+        description="Columns whose values make the rows (empty: every column but Columns and Values)")],
+                columns: Annotated[str, Pin(description="The column whose distinct values become columns")],
+                values: Annotated[str, Pin(description="The column aggregated into the cells")],
+                aggregate: Annotated[str, Pin(valid_values=("sum", "count", "avg", "min", "max", "first", "last",
+                                                            "median"))] = "sum") -> TableOut:
+    """A wide table: one row per group of the Index columns, one column per distinct value of Columns (sorted),
+    each cell the aggregate of Values over the rows of that group and value (null where none; a null in Columns
+    makes no column)."""
+    arrow = as_arrow(table)
+    check_columns(arrow, [*index, columns, values])
+    keys = ", ".join(map(quote, index))
+    grouping = f" GROUP BY {keys} ORDER BY {keys}" if index else ""
+    return sql_over(ctx, arrow, f"PIVOT t ON {quote(columns)} USING {aggregate}({quote(values)}){grouping}")
+
+
 @node(friendly_name="Join")
 def table_join(left: Table, right: Table, on: list[str], how: Annotated[str, Pin(
         valid_values=("inner", "left", "right", "full", "semi", "anti"))] = "inner") -> TableOut:

@@ -15,6 +15,7 @@ from data_boards import Flow
 from flowlike_catalog.data.tables import (
     table_group_by,
     table_join,
+    table_pivot,
     table_read_csv,
     table_read_excel,
     table_read_json_lines,
@@ -125,3 +126,22 @@ def test_a_file_that_cannot_be_read_is_named(tmp_path: Path, name: str, text: st
     with pytest.raises(ValueError, match=rf"cannot read .*/{name} as .*: .*{what}") as error:
         reader.func(None, str(tmp_path / name))
     assert str(error.value).startswith(f"cannot read {tmp_path / name} as ")
+
+
+SALES = pa.table({"day": ["d2", "d1", "d1", "d2", "d2"], "city": ["Oslo", "Oslo", "Zürich", None, "Oslo"],
+                  "units": [3, 1, 2, 4, 5], "shop": ["a", "a", "b", "b", "a"]})
+
+
+def test_pivot_makes_one_column_per_value_with_integer_sums() -> None:
+    wide = table_pivot.func(None, SALES, ["day"], "city", "units")
+    assert wide.column_names == ["day", "Oslo", "Zürich"]
+    assert wide.schema.field("Oslo").type == pa.int64()
+    assert wide.to_pylist() == [{"day": "d1", "Oslo": 1, "Zürich": 2}, {"day": "d2", "Oslo": 8, "Zürich": None}]
+    assert table_pivot.func(None, SALES, ["day", "shop"], "city", "units", "count").to_pylist() == [
+        {"day": "d1", "shop": "a", "Oslo": 1, "Zürich": 0}, {"day": "d1", "shop": "b", "Oslo": 0, "Zürich": 1},
+        {"day": "d2", "shop": "a", "Oslo": 2, "Zürich": 0}, {"day": "d2", "shop": "b", "Oslo": 0, "Zürich": 0}]
+
+
+def test_pivot_names_a_missing_column() -> None:
+    with pytest.raises(KeyError, match=r"no column 'town' in the table \(columns: day, city, units, shop\)"):
+        table_pivot.func(None, SALES, ["day"], "town", "units")
