@@ -11,6 +11,12 @@ answer. A key that no pack the index knows has and no changed pack has is one no
 `@fnb.node` asks of a new key without loading a pack).
 
     $XDG_CACHE_HOME/flowlike/pack-index.json   (default ~/.cache/flowlike/pack-index.json)
+
+A distribution also ships the index of its own packs, made when its wheel is built (`ship`, called by setup.py):
+`pack-index.json` in the top-level package its entry points name. It holds for a pack while that pack comes from
+the same entry point, distribution and version, installed from a wheel (an editable install's sources change under
+one version), so the first command after an install loads only the packs it needs. The user's index, which also
+knows third-party packs installed since, comes first.
 """
 
 from __future__ import annotations
@@ -19,15 +25,30 @@ import contextlib
 import importlib.util
 import json
 import os
+import re
 import tempfile
+import warnings
 from collections.abc import Iterable, Mapping
 from importlib.metadata import Distribution, EntryPoint
 from pathlib import Path
+from typing import Any
+
+SHIPPED = "pack-index.json"
+"""The name of the index a distribution ships in the top-level package of its packs."""
+
+
+class PackIndexWarning(UserWarning):
+    """A pack index that cannot be read or written: lookups load the packs it would have spared, nothing more."""
 
 
 def index_path() -> Path:
     cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(cache) / "flowlike" / "pack-index.json"
+
+
+def load_order(entry: EntryPoint) -> tuple[bool, str]:
+    """Where a pack comes in load order (std first, then by name): of two packs with one key, the first keeps it."""
+    return entry.name != "std", entry.name
 
 
 def fingerprint(entries: Iterable[EntryPoint]) -> list[list[str]]:
@@ -42,21 +63,28 @@ def fingerprint(entries: Iterable[EntryPoint]) -> list[list[str]]:
 
 
 def _name_and_version(dist: Distribution | None) -> tuple[str, str]:
-    """A distribution's name and version, from one read of its metadata (`dist.name` and `dist.version` each parse
-    all of it, a long description included)."""
+    """A distribution's name (as pip compares them) and version, from one read of its metadata (`dist.name` and
+    `dist.version` each parse all of it, a long description included)."""
     if dist is None:
         return "", ""
     metadata = dist.metadata
-    return metadata["Name"], metadata["Version"]
+    return canonical(metadata["Name"]), metadata["Version"]
+
+
+def canonical(name: str) -> str:
+    """A distribution's name as pip compares them: `Flowlike_NB` is `flowlike-nb`."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _top(entry: EntryPoint) -> str:
+    return entry.value.partition(":")[0].strip().partition(".")[0]
 
 
 def _package(entry: EntryPoint, entries: list[EntryPoint]) -> str:
     """The top-level package the entry point names; for packs sharing one (flowlike_catalog's), the module it names
     (`flowlike_catalog.web`), so that an edit to one of them leaves the others' keys trusted."""
-    module = entry.value.partition(":")[0].strip()
-    top = module.partition(".")[0]
-    shared = sum(other.value.partition(":")[0].strip().partition(".")[0] == top for other in entries) > 1
-    return module if shared else top
+    shared = sum(_top(other) == _top(entry) for other in entries) > 1
+    return entry.value.partition(":")[0].strip() if shared else _top(entry)
 
 
 def source_changed_at(package: str) -> int:
@@ -79,23 +107,95 @@ def source_changed_at(package: str) -> int:
     return newest
 
 
-def read(packs: list[list[str]]) -> tuple[dict[str, str], set[str]]:
-    """Key -> pack (entry point name) for the packs the index still holds for, and their names (`packs`: the
-    installed packs' `fingerprint`); nothing without an index or with an unreadable one."""
+def read(packs: list[list[str]], entries: Iterable[EntryPoint]) -> tuple[dict[str, str], set[str]]:
+    """Key -> pack (entry point name) for the packs an index still holds for, and their names (`packs`: the
+    installed packs' `fingerprint`, `entries` their entry points): the user's index first, then for the packs it
+    does not know the indexes their distributions ship. An unreadable index is left aside with a warning."""
+    rows = {row[0]: tuple(row) for row in packs}
+    keys: dict[str, list[str]] = {}
+    stored = _document(index_path(), removable=True)
+    if stored is not None:
+        keys = {pack: stored["keys"][pack] for pack, row in rows.items() if row in stored["rows"]
+                and pack in stored["keys"]}
+    for path, names in _shipped_indexes([entry for entry in entries if entry.name not in keys]).items():
+        shipped = _document(path)
+        if shipped is not None:
+            keys.update({name: shipped["keys"][name] for name in names if rows[name][:4] in shipped["rows"]
+                         and name in shipped["keys"]})
+    return {key: pack for pack, pack_keys in keys.items() for key in pack_keys}, set(keys)
+
+
+def _document(path: Path, removable: bool = False) -> dict[str, Any] | None:
+    """An index file's rows (as tuples) and keys by pack; None without one or with an unreadable one, which is
+    said in a `PackIndexWarning` (and the user's removed: it is made again when needed)."""
     try:
-        stored = json.loads(index_path().read_text())
-        rows = {tuple(row) for row in stored["packs"]}
-        known = {row[0] for row in packs if tuple(row) in rows and row[0] in stored["keys"]}
-        return {key: pack for pack in known for key in stored["keys"][pack]}, known
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}, set()  # (no index yet, or an unreadable one: the packs load in order, as without an index)
+        document = json.loads(path.read_text())
+        rows = {tuple(row) for row in document["packs"]}
+        keys = _keys_by_pack(document["keys"])
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        removed = False
+        if removable:
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed = True
+        what = "removed, to be made again" if removed else ("left aside" if removable else
+                                                           "left aside; reinstall the distribution that ships it")
+        warnings.warn(f"the pack index {path} cannot be read ({type(exc).__name__}: {exc}): {what}; until then "
+                      f"lookups load the packs it would have spared", PackIndexWarning, stacklevel=4)
+        return None
+    return {"rows": rows, "keys": keys}
+
+
+def _keys_by_pack(keys: Any) -> dict[str, list[str]]:
+    if isinstance(keys, dict) and all(isinstance(found, list) and all(isinstance(key, str) for key in found)
+                                      for found in keys.values()):
+        return keys
+    raise ValueError("its keys are not lists of node keys by pack")
+
+
+def _shipped_indexes(entries: list[EntryPoint]) -> dict[Path, list[str]]:
+    """The index each distribution ships (`SHIPPED`), with the packs it may speak for: those whose entry point
+    names its package, installed from a wheel (an editable install's sources change under one version)."""
+    editable: dict[int, bool] = {}
+    folders: dict[str, Path | None] = {}
+    found: dict[Path, list[str]] = {}
+    for entry in entries:
+        if id(entry.dist) not in editable:
+            editable[id(entry.dist)] = _editable(entry.dist)
+        top = _top(entry)
+        if top not in folders:
+            folders[top] = _package_folder(top)
+        if not editable[id(entry.dist)] and folders[top] is not None:
+            found.setdefault(folders[top] / SHIPPED, []).append(entry.name)
+    return found
+
+
+def _editable(dist: Distribution | None) -> bool:
+    """Whether a distribution's sources may change under one version: an editable install (PEP 660's
+    direct_url.json says so; a legacy one has no RECORD of installed files), or none at all."""
+    try:
+        direct = json.loads((dist.read_text("direct_url.json") or "{}") if dist is not None else "{}")
+        return dist is None or dist.read_text("RECORD") is None or bool(direct.get("dir_info", {}).get("editable"))
+    except (ValueError, AttributeError):
+        return True  # (a record that cannot be read: its sources may change)
+
+
+def _package_folder(top: str) -> Path | None:
+    with contextlib.suppress(ImportError, ValueError):
+        spec = importlib.util.find_spec(top)
+        if spec is not None and spec.submodule_search_locations:
+            return Path(next(iter(spec.submodule_search_locations)))
+    return None
 
 
 def write(packs: list[list[str]], keys_by_pack: Mapping[str, list[str]]) -> None:
-    """Replace the index at once (another process may read it meanwhile); a cache that cannot be written is skipped."""
+    """Replace the index at once (another process may read it meanwhile); one that cannot be written is skipped,
+    with a warning (every command will load again the packs no shipped index knows)."""
     path = index_path()
     document = {"packs": packs, "keys": {pack: sorted(keys) for pack, keys in keys_by_pack.items()}}
-    with contextlib.suppress(OSError):
+    try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".pack-index-", suffix=".json")
         try:
@@ -105,3 +205,34 @@ def write(packs: list[list[str]], keys_by_pack: Mapping[str, list[str]]) -> None
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
+    except OSError as exc:
+        warnings.warn(f"the pack index cannot be written to {path} ({type(exc).__name__}: {exc}): every command "
+                      f"loads again the packs no shipped index knows (third-party or changed ones) to find a key; "
+                      f"set XDG_CACHE_HOME to a writable folder", PackIndexWarning, stacklevel=4)
+
+
+def ship(folder: Path, entries: Iterable[EntryPoint], distribution: str, version: str) -> list[Path]:
+    """Write the index of a distribution's packs into its top-level packages under `folder` (a wheel's build
+    folder, by setup.py), loading every pack in load order. A pack that fails to load fails the build, naming it:
+    a wheel never ships an index that leaves one of its packs out."""
+    from flowlike_core.registry import load_pack  # (the registry imports this module)
+
+    entries = sorted(entries, key=load_order)
+    keys: dict[str, list[str]] = {}
+    for entry in entries:
+        try:
+            pack = load_pack(entry)
+        except Exception as exc:
+            raise RuntimeError(f"pack {entry.name!r} ({entry.value}) could not be loaded to index it: "
+                               f"{type(exc).__name__}: {exc}") from exc
+        taken = {key for pack_keys in keys.values() for key in pack_keys}
+        keys[entry.name] = sorted({node_type.name for node_type in pack.nodes} - taken)
+    written = []
+    for top in dict.fromkeys(map(_top, entries)):
+        mine = [entry for entry in entries if _top(entry) == top]
+        document = {"packs": [[entry.name, entry.value, canonical(distribution), version] for entry in mine],
+                    "keys": {entry.name: keys[entry.name] for entry in mine}}
+        path = folder / top / SHIPPED
+        path.write_text(json.dumps(document, indent=0) + "\n")
+        written.append(path)
+    return written

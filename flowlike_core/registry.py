@@ -179,7 +179,7 @@ class Registry:
 
     def __init__(self, packs: Iterable[Pack] = (), entries: Iterable[EntryPoint] = ()) -> None:
         self._types: dict[str, type[NodeType]] = {}
-        self._entries = sorted(entries, key=lambda e: (e.name != "std", e.name))
+        self._entries = sorted(entries, key=pack_index.load_order)
         self._installed = list(self._entries)
         self._rank = {entry.name: rank for rank, entry in enumerate(self._entries)}
         self._hints: dict[str, str] | None = None
@@ -231,7 +231,7 @@ class Registry:
     def _read_hints(self) -> dict[str, str]:
         if self._hints is None:
             self._packs_print = pack_index.fingerprint(self._installed)
-            self._hints, self._known = pack_index.read(self._packs_print)
+            self._hints, self._known = pack_index.read(self._packs_print, self._installed)
         return self._hints
 
     def _pending(self, name: str | None) -> EntryPoint | None:
@@ -256,8 +256,8 @@ class Registry:
         else:
             for node_type in pack.nodes:
                 self._add_installed(entry.name, pack, node_type)
-        if entry.name in self._known and self._keys_of(self._owners, entry.name) != self._keys_of(self._hints or {},
-                                                                                                  entry.name):
+        if entry.name in self._known and entry.name not in self.failures and self._keys_of(
+                self._owners, entry.name) != self._keys_of(self._hints or {}, entry.name):
             self._hints, self._known = {}, set()  # the index was wrong about this pack: search in load order
 
     @staticmethod
@@ -324,7 +324,11 @@ class Registry:
                                    f"{self.hint(key)}") from None
 
     def hint(self, key: str) -> str:
-        """What a user may have meant by an unknown key: installed keys spelled alike, else where types come from."""
+        """What a user may have meant by an unknown key: why the pack the index names for it is missing, else
+        installed keys spelled alike, else where types come from."""
+        owner = (self._hints or {}).get(key)
+        if owner in self.failures:
+            return self.failures[owner]
         alike = difflib.get_close_matches(key, list(self._types.keys() | (self._hints or {}).keys()), n=3,
                                           cutoff=0.75)
         if alike:

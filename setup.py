@@ -1,0 +1,44 @@
+"""The wheel ships the index of its packs (`flowlike_core.pack_index.ship`): made here, from the packages just
+built, so that the first command after an install loads only the packs it needs. Everything else is in
+pyproject.toml."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from setuptools import setup
+from setuptools.command.build_py import build_py
+
+SHIP = """
+import json, sys
+from importlib.metadata import EntryPoint
+from pathlib import Path
+from flowlike_core.pack_index import ship
+folder, distribution, version, entries = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
+for path in ship(Path(folder), [EntryPoint(name, value, "flowlike.packs") for name, value in entries],
+                 distribution, version):
+    print(f"pack index: {path}")
+"""
+
+
+class BuildPyWithPackIndex(build_py):
+    """build_py, then the pack index of the built packs (imported in a process of their own, from the build folder;
+    an editable install ships none: its sources change under one version)."""
+
+    def run(self) -> None:
+        super().run()
+        if getattr(self, "editable_mode", False):
+            return
+        entries = self.distribution.entry_points.get("flowlike.packs", [])
+        pairs = [[part.strip() for part in line.split("=", 1)] for line in entries]
+        folder = os.path.abspath(self.build_lib)
+        path = os.pathsep.join(filter(None, (folder, os.environ.get("PYTHONPATH"))))
+        subprocess.run([sys.executable, "-c", SHIP, folder, self.distribution.get_name(),
+                        self.distribution.get_version(), json.dumps(pairs)],
+                       cwd=folder, env={**os.environ, "PYTHONPATH": path}, check=True)
+
+
+setup(cmdclass={"build_py": BuildPyWithPackIndex})
