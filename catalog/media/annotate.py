@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from flowlike_catalog.media.image import BoundingBox, ImageIn, ImageRef, UseRef, changed, converted, image_of
+from flowlike_catalog.media.image import (
+    BoundingBox,
+    ImageIn,
+    ImageRef,
+    UseRef,
+    changed,
+    converted,
+    has_alpha,
+    image_of,
+)
 
 from flowlike_core import Context, Pin, node
 
@@ -45,7 +54,7 @@ def draw_boxes(ctx: Context, image_in: ImageIn = None, bboxes: list[BoundingBox]
     from PIL import ImageDraw
 
     image = image_of(ctx, image_in)
-    result = converted(image, "RGB")
+    result = converted(image, "RGBA" if has_alpha(image) else "RGB")  # transparency kept, as Flow-Like draws
     draw = ImageDraw.Draw(result)
     for raw in bboxes or []:
         box = BoundingBox.model_validate(raw)

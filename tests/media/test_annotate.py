@@ -29,3 +29,11 @@ def test_draw_boxes_outlines_in_the_class_colour() -> None:
     assert drawn.getpixel((59, 79)) == PALETTE[1] and drawn.getpixel((80, 20)) == PALETTE[2]
     assert PALETTE[1] in {drawn.getpixel((x, y)) for x in range(20, 60) for y in range(18, 30)}  # the label band
     assert pil_image(ref).getpixel((20, 50)) == 0  # the input stays as it was
+
+
+def test_draw_boxes_keeps_transparency() -> None:
+    """Flow-Like draws on the image as it is: a transparent PNG stays transparent outside the boxes."""
+    ref = keep_image(None, Image.new("RGBA", (40, 40), (0, 0, 0, 0)))
+    drawn = pil_image(draw_boxes.func(None, ref, [BoundingBox(x1=10, y1=20, x2=30, y2=35)], show_labels=False))
+    assert drawn.mode == "RGBA"
+    assert drawn.getpixel((0, 0)) == (0, 0, 0, 0) and drawn.getpixel((10, 25)) == (*PALETTE[0], 255)
