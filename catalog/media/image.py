@@ -12,7 +12,7 @@ import sys
 from typing import Annotated, Any, Self
 
 from flowlike_catalog.live import LiveHandle
-from pydantic import BaseModel, ModelWrapValidatorHandler, model_validator
+from pydantic import AliasChoices, BaseModel, Field, ModelWrapValidatorHandler, field_validator, model_validator
 
 from flowlike_core import Context, Pin
 
@@ -57,7 +57,13 @@ class BoundingBox(BaseModel):
     y2: float
     class_idx: int = 0
     score: float = 1.0
-    label: str = ""
+    label: str = Field("", validation_alias=AliasChoices("label", "class_name"))
+    """The class's name; Flow-Like's boxes call it class_name (null when unnamed)."""
+
+    @field_validator("label", mode="before")
+    @classmethod
+    def _unnamed(cls, label: Any) -> Any:
+        return "" if label is None else label
 
 
 ImageIn = Annotated[ImageRef, Pin("Image", description="An image, from Read Image or another image node")]

@@ -37,3 +37,13 @@ def test_draw_boxes_keeps_transparency() -> None:
     drawn = pil_image(draw_boxes.func(None, ref, [BoundingBox(x1=10, y1=20, x2=30, y2=35)], show_labels=False))
     assert drawn.mode == "RGBA"
     assert drawn.getpixel((0, 0)) == (0, 0, 0, 0) and drawn.getpixel((10, 25)) == (*PALETTE[0], 255)
+
+
+def test_a_flow_like_box_brings_its_class_name() -> None:
+    """Flow-Like's BoundingBox names the class in class_name (null when unnamed): a box of an imported board or
+    a Flow-Like service keeps its name as the label."""
+    named = BoundingBox.model_validate({"x1": 1, "y1": 2, "x2": 3, "y2": 4, "score": 0.5, "class_idx": 3,
+                                        "class_name": "cat"})
+    assert (named.label, named.class_idx) == ("cat", 3)
+    assert BoundingBox.model_validate({"x1": 1, "y1": 2, "x2": 3, "y2": 4, "class_name": None}).label == ""
+    assert BoundingBox(x1=0, y1=0, x2=1, y2=1, label="dog").model_dump()["label"] == "dog"
