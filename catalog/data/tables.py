@@ -143,12 +143,33 @@ def table_read_json_lines(ctx: Context, path: FilePath) -> TableOut:
 
 @node(friendly_name="Write JSON Lines", exec_pins=True, capabilities=["files"])
 def table_write_json_lines(ctx: Context, table: Table, path: FilePath) -> None:
-    """Writes the table as JSON Lines, one object per row (dates as ISO text)."""
+    """Writes the table as JSON Lines, one object per row (dates and times as ISO text, with their zone's
+    offset)."""
     import orjson
 
+    arrow = iso_text(as_arrow(table))
     with opened(ctx, path, "wb") as handle:
-        for batch in as_arrow(table).to_batches(65536):
+        for batch in arrow.to_batches(65536):
             handle.write(b"".join(orjson.dumps(row, default=str) + b"\n" for row in batch.to_pylist()))
+
+
+def iso_text(arrow: Any) -> Any:
+    """The table with its date, time and timestamp columns as ISO 8601 text, formatted by Arrow: a zoned
+    timestamp made into a Python datetime costs a time-zone lookup per value (20 times the rest of a row)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for index, field in enumerate(arrow.schema):
+        kind = field.type
+        if pa.types.is_timestamp(kind):
+            text = pc.strftime(arrow.column(index), "%Y-%m-%dT%H:%M:%S%Ez" if kind.tz else "%Y-%m-%dT%H:%M:%S")
+        elif pa.types.is_date(kind) or pa.types.is_time(kind):
+            text = arrow.column(index).cast(pa.string())
+        else:
+            continue
+        whole = pc.replace_substring_regex(text, r"\.0+($|[+-])", r"\1")  # whole seconds end there, as isoformat
+        arrow = arrow.set_column(index, field.name, whole)
+    return arrow
 
 
 @node(friendly_name="Read Parquet", exec_pins=True, capabilities=["files"])

@@ -5,6 +5,7 @@ broken files; each either works as the user meant or fails naming the file or co
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -22,6 +23,7 @@ from flowlike_catalog.data.tables import (
     table_read_parquet,
     table_write_csv,
     table_write_excel,
+    table_write_json_lines,
 )
 
 CSV = "id,city,amount\n1,Oslo,10\n2,,5\n3,\"\",7\n4,Zürich,\n"
@@ -145,3 +147,19 @@ def test_pivot_makes_one_column_per_value_with_integer_sums() -> None:
 def test_pivot_names_a_missing_column() -> None:
     with pytest.raises(KeyError, match=r"no column 'town' in the table \(columns: day, city, units, shop\)"):
         table_pivot.func(None, SALES, ["day"], "town", "units")
+
+
+def test_json_lines_write_dates_and_times_as_iso_text_with_the_offset_of_their_zone(tmp_path: Path) -> None:
+    """Arrow formats them (fast); the text is what Python's isoformat gives."""
+    oslo = [dt.datetime(2024, 3, 31, 0, 30, tzinfo=dt.UTC), dt.datetime(2024, 3, 31, 0, 30, 5, 120000, tzinfo=dt.UTC)]
+    table = pa.table({"oslo": pa.array([*oslo, None], pa.timestamp("us", "Europe/Oslo")),
+                      "naive": pa.array([dt.datetime(2024, 1, 1), dt.datetime(2024, 1, 1, 0, 0, 0, 5), None]),
+                      "seconds": pa.array([dt.datetime(2024, 1, 1)] * 2 + [None], pa.timestamp("s")),
+                      "day": pa.array([dt.date(2024, 1, 1)] * 2 + [None]),
+                      "time": pa.array([dt.time(1, 2, 3), dt.time(1, 2, 3, 400), None]), "x": [1.5, None, 2.0]})
+    table_write_json_lines.func(None, table, str(tmp_path / "out.jsonl"))
+    expected = [{name: None if value is None else value if name == "x" else value.isoformat()
+                 for name, value in row.items()} for row in table.to_pylist()]
+    written = (tmp_path / "out.jsonl").read_text().splitlines()
+    assert [json.loads(line) for line in written] == expected
+    assert written[0].startswith('{"oslo":"2024-03-31T01:30:00+01:00","naive":"2024-01-01T00:00:00",')
