@@ -9,7 +9,13 @@ crash keeps the lines before it and names the node that was running, at no cost 
 the worker reported anything of it: `os._exit` in a worker first writes the node of the Context on its stack
 (`CRASH_NODE`); a fatal signal writes the Python frames of the thread it hit (faulthandler), which the caller
 quotes and matches against the code of the board's node types (a type used by several nodes: all of them are
-named); else the node the worker last reported running.
+named); else the node the worker last reported running. Only that node fails: the executions the worker reported
+going on and whose end it had not told yet (it tells every `FLUSH` seconds) are settled by the stacks of all the
+worker's threads, which faulthandler writes too (`Crash.outcome`): one that was reading the crashed node's output
+failed with it, as in a thread run; one on another thread's stack, or of a node that awaits (it may be waiting at
+an await, on no stack), was stopped by the death (Cancelled); one of a blocking node whose code is on no stack had
+ended and succeeded (unless its On Error is wired: then whether it failed is unknown, and it shows Cancelled, saying
+so).
 """
 
 from __future__ import annotations
@@ -38,9 +44,10 @@ from flowlike_core.board import Board
 from flowlike_core.cache import ResultCache
 from flowlike_core.errors import RunCancelled
 from flowlike_core.events import Listener
+from flowlike_core.plan import Plan, plan_for
 from flowlike_core.policy import Policy
 from flowlike_core.registry import Registry
-from flowlike_core.run import Run, RunStatus
+from flowlike_core.run import NodeStatus, NodeTrace, Run, RunStatus
 
 FLUSH = 0.02
 """Seconds between two batches of events sent by a worker."""
@@ -90,11 +97,12 @@ def _worker_main(conn: Connection, crash_file: str) -> None:
 
 def watch_crashes(crash_file: str) -> None:
     """In a worker process: how it dies goes to `crash_file`, for the caller to read (`read_crash`): a fatal signal
-    writes the Python stack of the thread it hit (faulthandler), `os._exit` the node calling it and its code."""
+    writes the Python stacks of its threads, the one it hit marked (faulthandler), `os._exit` the node calling it
+    and its code."""
     import faulthandler
 
     crash = open(crash_file, "w")  # noqa: SIM115 - open for the life of the process
-    faulthandler.enable(crash, all_threads=False)
+    faulthandler.enable(crash, all_threads=True)
     _name_node_on_exit(crash)
 
 
@@ -158,14 +166,51 @@ class Crash:
     """The fatal error faulthandler reported ("Segmentation fault"...)."""
     frames: list[str] = dataclasses.field(default_factory=list)
     """The frames of the thread a fatal signal hit, innermost first, as faulthandler wrote them."""
+    others: list[list[str]] = dataclasses.field(default_factory=list)
+    """The frames of each of the worker's other threads."""
 
     def nodes(self, board: Board, types: dict[str, type]) -> list[str]:
         """The node it was running: the one that called `os._exit`, else the nodes of the board whose type's code
         the fatal signal hit (all the nodes of that type)."""
         return [self.node] if self.node else nodes_of_frames(board, types, self.frames)
 
+    def outcome(self, board: Board, plan: Plan, types: dict[str, type],
+                crashed: list[str]) -> Callable[[NodeTrace], tuple[NodeStatus, str | None]] | None:
+        """How an execution the worker reported going on (whose end it had not told) ended, as (status, error),
+        judged by the stacks a fatal signal left; None without them (nothing to judge by)."""
+        if not self.fatal:
+            return None
+        hit = set(nodes_of_frames(board, types, self.frames, every=True))
+        elsewhere = {node for frames in self.others for node in nodes_of_frames(board, types, frames, every=True)}
+
+        def judged(trace: NodeTrace) -> tuple[NodeStatus, str | None]:
+            node = trace.node_id
+            if node in crashed or node in hit or not _reads(plan, node).isdisjoint(crashed):
+                return NodeStatus.FAILED, None  # the crash, a node it ran inside, or one reading its output
+            if node in elsewhere or (node in plan.nodes and plan.nodes[node].is_async):  # (awaiting: on no stack)
+                return NodeStatus.CANCELLED, "stopped: its worker process died"
+            if node in plan.nodes and plan.nodes[node].error_wired:
+                return NodeStatus.CANCELLED, "its worker process died before it told whether this node failed"
+            return NodeStatus.SUCCESS, None  # it had ended (its code was on no stack); a failure would have
+            # ended the run there, without its On Error
+
+        return judged
+
     def where(self) -> str:
         return f"; at {' <- '.join(self.frames[:CRASH_FRAMES])}" if self.frames else ""
+
+
+def _reads(plan: Plan, node_id: str) -> set[str]:
+    """The pure nodes whose outputs a node reads, directly or through other pure nodes."""
+    found: set[str] = set()
+    waiting = [node_id]
+    while waiting:
+        node = plan.nodes.get(waiting.pop())
+        for source in node.pure_sources if node is not None else ():
+            if source not in found:
+                found.add(source)
+                waiting.append(source)
+    return found
 
 
 def read_crash(crash_file: str) -> Crash:
@@ -173,9 +218,17 @@ def read_crash(crash_file: str) -> Crash:
         lines = Path(crash_file).read_text(errors="replace").splitlines()
     except OSError:
         return Crash()
-    crash = Crash(frames=[line.strip() for line in lines if line.startswith("  File ")])
+    crash = Crash()
+    frames: list[str] = crash.frames
     for line in lines:
-        if line.startswith(CRASH_NODE):
+        if line.startswith("  File "):
+            frames.append(line.strip())
+        elif line.startswith("Thread 0x"):  # (faulthandler's header of a thread the signal did not hit)
+            frames = []
+            crash.others.append(frames)
+        elif line.startswith("Current thread "):
+            frames = crash.frames
+        elif line.startswith(CRASH_NODE):
             crash.node = line.removeprefix(CRASH_NODE)
         elif line.startswith(CRASH_EXIT) and line.removeprefix(CRASH_EXIT).lstrip("-").isdigit():
             crash.exit_code = int(line.removeprefix(CRASH_EXIT))
@@ -184,14 +237,15 @@ def read_crash(crash_file: str) -> Crash:
     return crash
 
 
-def nodes_of_frames(board: Board, types: dict[str, type], frames: list[str]) -> list[str]:
+def nodes_of_frames(board: Board, types: dict[str, type], frames: list[str], every: bool = False) -> list[str]:
     """The nodes whose type's code is the innermost of `frames` (faulthandler's lines, innermost first) that is
     code of one of the board's node types (`types`, by type key): the node a fatal signal hit, or the nodes
-    sharing its type."""
+    sharing its type; `every`: the nodes of all the types whose code is in the frames."""
     by_type: dict[str, list[str]] = {}
     for node in board.nodes.values():
         by_type.setdefault(node.name, []).append(node.id)
     spans = [(code, name) for name in by_type if name in types for code in _codes(types[name])]
+    found: list[str] = []
     for frame in frames:
         where = _frame_place(frame)
         if where is None:
@@ -200,14 +254,18 @@ def nodes_of_frames(board: Board, types: dict[str, type], frames: list[str]) -> 
         for code, name in spans:
             if code.co_name == function and path in (code.co_filename, BY_VALUE) and \
                     any(line == number for _, _, line in code.co_lines()):
-                return by_type[name]
-    return []
+                if not every:
+                    return by_type[name]
+                found.extend(node for node in by_type[name] if node not in found)
+    return found
 
 
 def _codes(node_type: type) -> list[CodeType]:
-    """The code of a node type's own functions (its `run`, an `@node` function, the functions nested in them)."""
-    found = [value.__code__ for value in [*vars(node_type).values(), getattr(node_type, "func", None)]
-             if hasattr(value, "__code__")]
+    """The code of a node type's own functions (its `run`, also one it inherits from a class outside the engine; an
+    `@node` function; the functions nested in them)."""
+    own = [value for kind in node_type.__mro__ if kind is node_type or not kind.__module__.startswith("flowlike_core")
+           for value in vars(kind).values()]
+    found = [value.__code__ for value in [*own, getattr(node_type, "func", None)] if hasattr(value, "__code__")]
     for code in found:
         found.extend(const for const in code.co_consts if isinstance(const, CodeType))
     return found
@@ -269,8 +327,8 @@ class Worker:
         if code < 0:
             name = signal.Signals(-code).name
             cause = {"SIGSEGV": "a segmentation fault", "SIGKILL": "killed: out of memory, or by someone",
-                     "SIGABRT": "aborted by native code", "SIGBUS": "a bus error"}.get(name, "a signal")
-            return f"died from {name} ({cause})"
+                     "SIGABRT": "aborted by native code", "SIGBUS": "a bus error"}.get(name)
+            return f"died from {name} (signal {-code}{f', {cause}' if cause else ''})"
         if crash is not None and crash.exit_code == code:
             return f"exited with code {code} (os._exit({code}) called in a node)"
         return f"exited with code {code} (os._exit or sys.exit outside a node)"
@@ -474,7 +532,8 @@ class ProcessRunHandle:
         reported = self.mirror.running_node()  # (not used to narrow: it may be a node that has ended since)
         nodes = crash.nodes(board, types) or ([reported] if reported else [])
         self.mirror.fail(BackendError(f"the worker process running the board {worker.death(crash)}{self._at(*nodes)}"
-                                      f"{crash.where()}"), nodes[0] if len(nodes) == 1 else None)
+                                      f"{crash.where()}"), nodes[0] if len(nodes) == 1 else None,
+                         outcome=crash.outcome(board, plan_for(board, registry), types, nodes))
 
     def _at(self, *node_ids: str) -> str:
         labels = [node.label() if (node := self.run.board.nodes.get(node_id)) else node_id for node_id in node_ids

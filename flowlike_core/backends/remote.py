@@ -632,8 +632,11 @@ class Mirror(Relay):
             self.ended.wait(grace)
         return self.run
 
-    def fail(self, error: RunError, node_id: str | None, status: RunStatus = RunStatus.FAILED) -> None:
-        """The worker went away (died, hung, cancelled) before the run ended there: settle it here."""
+    def fail(self, error: RunError, node_id: str | None, status: RunStatus = RunStatus.FAILED,
+             outcome: Callable[[NodeTrace], tuple[NodeStatus, str | None]] | None = None) -> None:
+        """The worker went away (died, hung, cancelled) before the run ended there: settle it here. The executions
+        it reported going on end with the run's status, or as `outcome` judges them (status, error); the one of
+        `node_id` says `error`."""
         run = self.run
         if self.ended.is_set():
             return
@@ -644,12 +647,14 @@ class Mirror(Relay):
         if self.current is not None and not self.current.folded:
             self.running[len(run.records)] = self.current
             run.records.append(self.current)
-        for trace in self.running.values():
+        for trace in [*self.running.values(), *self.open.values()]:
             trace.end, trace.status = run.end, closing
+            if outcome is not None:
+                trace.status, trace.error = outcome(trace)
+                if trace.status is NodeStatus.FAILED and trace.node_id != node_id:
+                    trace.error = f"an input failed: {error}"
             if trace.node_id == node_id:
                 trace.error = str(error)
-        for trace in self.open.values():
-            trace.end, trace.status = run.end, closing
         if node_id and not any(trace.node_id == node_id for trace in self.running.values()):
             run.records.append(NodeTrace(node_id, run.board.nodes[node_id].name if node_id in run.board.nodes
                                          else node_id, 0, run.end, run.end, closing, error=str(error)))

@@ -62,7 +62,7 @@ def test_notebook_node_types_travel_by_value_and_listeners_hear_everything(regis
 
 
 @pytest.mark.parametrize(("how", "cause"), [
-    ("segfault", "died from SIGSEGV (a segmentation fault) while node 's_misbehave' (bad) was running"),
+    ("segfault", "died from SIGSEGV (signal 11, a segmentation fault) while node 's_misbehave' (bad) was running"),
     ("exit", "exited with code 7"),
 ])
 def test_a_crashing_node_fails_the_run_and_leaves_us_alive(registry, process_backend, how, cause):
@@ -80,19 +80,52 @@ def test_a_crashing_node_fails_the_run_and_leaves_us_alive(registry, process_bac
 
 
 @pytest.mark.parametrize(("how", "cause"), [
-    ("segfault", "died from SIGSEGV (a segmentation fault) while node 's_crash' (crash) was running; at File "),
+    ("segfault", "died from SIGSEGV (signal 11, a segmentation fault) while node 's_crash' (crash) was running; "
+                 "at File "),
     ("exit", "exited with code 9 (os._exit(9) called in a node) while node 's_crash' (crash) was running"),
 ])
 def test_a_node_crashing_as_it_starts_is_named(registry, process_backend, how, cause):
-    """It crashes before the worker reports it (the node before it was the last one reported running)."""
+    """It crashes before the worker reports it (the node before it was the last one reported running, and its end
+    was not reported yet: it logged, so the caller saw it start, and the crash came within the worker's next batch).
+    Only the crashing node fails; the node before it, which had ended, succeeded."""
     run = run_board(crash_board(registry, how), registry=registry, backend=process_backend)
     assert run.status is RunStatus.FAILED
     assert cause in run.error
     assert run.error_node == "crash"
     assert run.traces_of("crash")[-1].status.value == "Failed"
     assert [line.message for line in run.logs()] == ["going to do nothing"]
-    if how == "exit":  # the worker tells what it has not yet as it exits: the node before had ended, it succeeded
-        assert [t.status.value for t in run.traces_of("calm")] == ["Success"]
+    assert [(t.node_id, t.status.value) for t in run.traces] == [("start", "Success"), ("calm", "Success"),
+                                                                 ("crash", "Failed")]
+    assert run.traces_of("calm")[0].error is None and cause in run.traces_of("crash")[0].error
+
+
+def test_a_segfault_in_a_parallel_branch_fails_that_node_and_stops_the_node_awaiting_the_branches(registry, tmp_path,
+                                                                                                  process_backend):
+    """Parallel Execution awaits its branches (on no thread's stack) when a branch's node segfaults: it was stopped
+    by the death, it did not succeed."""
+    from catalog.std.control import ParallelExecution
+
+    local = Registry()
+    for key in ("s_start", "s_wait_for", "s_misbehave"):
+        local.register(registry.get(key))
+    local.register(ParallelExecution)
+    board = Board(name="branches-crash")
+    add = lambda key, node_id, **d: board.apply(commands.AddNode(local.get(key).create(node_id=node_id, **d)))  # noqa: E731
+    add("s_start", "start")
+    add("control_par_execution", "par", thread_model="threads")
+    add("s_wait_for", "wait", path=str(tmp_path / "never"))
+    add("s_misbehave", "bad", how="segfault")
+    branches = [pin.id for pin in board.nodes["par"].pins.values() if pin.name == "exec_out"]
+    for wire in [("start", "exec_out", "par", "exec_in"), ("par", branches[0], "wait", "exec_in"),
+                 ("par", branches[1], "bad", "exec_in")]:
+        board.apply(commands.Connect(*wire))
+    run = run_board(board, registry=local, backend=process_backend)
+    assert run.status is RunStatus.FAILED and run.error_node == "bad"
+    assert "died from SIGSEGV (signal 11, a segmentation fault) while node 's_misbehave' (bad)" in run.error
+    states = {t.node_id: (t.status.value, t.error) for t in run.traces}
+    assert states["start"] == ("Success", None)
+    assert states["par"] == ("Cancelled", "stopped: its worker process died")
+    assert states["bad"][0] == "Failed" and "signal 11" in states["bad"][1]
 
 
 def test_a_segfault_in_a_type_used_by_several_nodes_names_them_all(registry, process_backend):
