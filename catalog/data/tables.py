@@ -201,22 +201,60 @@ def table_write_parquet(ctx: Context, table: Table, path: FilePath, compression:
 def table_read_excel(ctx: Context, path: FilePath, sheet: Annotated[str, Pin(
         description="Sheet name (the first sheet when empty)")] = "", has_header: bool = True) -> TableOut:
     """Reads a worksheet into a table: the first row names the columns (stored values; formulas are not
-    recalculated)."""
+    recalculated). A repeated column name gets _1, _2 (as DuckDB reads a CSV); a column of numbers and texts
+    (as sheets often are) is read as text; blank rows after the last value are left out (a sheet's formatting
+    alone makes rows that a reader cannot tell from blank data)."""
     import io
+    import zipfile
 
     import openpyxl
-    import pyarrow as pa
+    from openpyxl.utils.exceptions import InvalidFileException
 
-    with opened(ctx, path) as handle:
-        book = openpyxl.load_workbook(io.BytesIO(handle.read()), read_only=True, data_only=True)
+    where = FlowPath.of(path).path
+    try:
+        with opened(ctx, path) as handle:
+            book = openpyxl.load_workbook(io.BytesIO(handle.read()), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException) as exc:
+        raise ValueError(f"cannot read {where} as an Excel workbook (.xlsx): {exc}") from None
     if sheet and sheet not in book.sheetnames:
-        raise KeyError(f"no sheet {sheet!r} in {FlowPath.of(path).path} (sheets: {', '.join(book.sheetnames)})")
+        raise KeyError(f"no sheet {sheet!r} in {where} (sheets: {', '.join(book.sheetnames)})")
     rows = [list(row) for row in (book[sheet] if sheet else book.worksheets[0]).iter_rows(values_only=True)]
+    while rows and all(value is None for value in rows[-1]):
+        rows.pop()
     width = max((len(r) for r in rows), default=0)
     header = [str(h) if h is not None else f"column_{i + 1}" for i, h in enumerate(rows[0])] if has_header and rows \
         else [f"column_{i + 1}" for i in range(width)]
     body = rows[1:] if has_header else rows
-    return pa.table({name: [row[i] if i < len(row) else None for row in body] for i, name in enumerate(header)})
+    return sheet_table(distinct_names(header), body)
+
+
+def distinct_names(names: list[str]) -> list[str]:
+    """Column names made unique as DuckDB does: the second `name` becomes `name_1`, the third `name_2`."""
+    taken = set(names)
+    seen: set[str] = set()
+    unique = []
+    for name in names:
+        candidate, number = name, 0
+        while candidate in seen or (number and candidate in taken):
+            number += 1
+            candidate = f"{name}_{number}"
+        seen.add(candidate)
+        unique.append(candidate)
+    return unique
+
+
+def sheet_table(header: list[str], body: list[list[Any]]) -> Any:
+    """A table from a sheet's rows; a column whose cells Arrow cannot hold in one type is read as text."""
+    import pyarrow as pa
+
+    columns = {}
+    for index, name in enumerate(header):
+        values = [row[index] if index < len(row) else None for row in body]
+        try:
+            columns[name] = pa.array(values)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            columns[name] = pa.array([None if v is None else str(v) for v in values], pa.string())
+    return pa.table(columns)
 
 
 @node(friendly_name="Write Excel", exec_pins=True, capabilities=["files"])

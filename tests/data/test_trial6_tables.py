@@ -85,12 +85,12 @@ def test_time_zones_reach_a_workbook_as_the_wall_time_of_their_zone(tmp_path: Pa
     """Excel has no time zones: a zoned timestamp is written as the clock reads in its own zone; lists and
     structs as their JSON text."""
     oslo = pa.array([dt.datetime(2024, 3, 31, 0, 30, tzinfo=dt.UTC), None], pa.timestamp("us", "Europe/Oslo"))
-    table = pa.table({"when": oslo, "tags": [["a", "ø"], None], "meta": [{"k": 1}, None], "name": ["東京", None]})
+    table = pa.table({"when": oslo, "tags": [["a", "ø"], None], "meta": [{"k": 1}, None], "id": [1, 2]})
     table_write_excel.func(None, table, str(tmp_path / "out.xlsx"))
     back = table_read_excel.func(None, str(tmp_path / "out.xlsx"))
     assert back.to_pylist() == [
-        {"when": dt.datetime(2024, 3, 31, 1, 30), "tags": '["a","ø"]', "meta": '{"k":1}', "name": "東京"},
-        {"when": None, "tags": None, "meta": None, "name": None}]
+        {"when": dt.datetime(2024, 3, 31, 1, 30), "tags": '["a","ø"]', "meta": '{"k":1}', "id": 1},
+        {"when": None, "tags": None, "meta": None, "id": 2}]
 
 
 def test_bytes_for_a_workbook_are_refused_naming_the_column(tmp_path: Path) -> None:
@@ -163,3 +163,29 @@ def test_json_lines_write_dates_and_times_as_iso_text_with_the_offset_of_their_z
     written = (tmp_path / "out.jsonl").read_text().splitlines()
     assert [json.loads(line) for line in written] == expected
     assert written[0].startswith('{"oslo":"2024-03-31T01:30:00+01:00","naive":"2024-01-01T00:00:00",')
+
+
+def test_a_messy_sheet_reads_whole(tmp_path: Path) -> None:
+    """Two columns of one name, a column of numbers and texts, blank formatted rows below the data."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (["name", "name", "name_1", "count"], ["Åsa", "x", "p", 1], ["Bob", "y", "q", "zwei"],
+                [None, None, None, None], ["Eve", None, None, 3], [None] * 4, [None] * 4):
+        sheet.append(row)
+    sheet["D12"].number_format = "0.00"  # formatting alone makes openpyxl report rows down to here
+    book.save(tmp_path / "messy.xlsx")
+    table = table_read_excel.func(None, str(tmp_path / "messy.xlsx"))
+    assert table.column_names == ["name", "name_2", "name_1", "count"]
+    assert table.to_pylist() == [
+        {"name": "Åsa", "name_2": "x", "name_1": "p", "count": "1"},
+        {"name": "Bob", "name_2": "y", "name_1": "q", "count": "zwei"},
+        {"name": None, "name_2": None, "name_1": None, "count": None},
+        {"name": "Eve", "name_2": None, "name_1": None, "count": "3"}]
+
+
+def test_a_file_that_is_not_a_workbook_is_named(tmp_path: Path) -> None:
+    (tmp_path / "report.xlsx").write_text("name,count\n")
+    with pytest.raises(ValueError, match=r"cannot read .*/report\.xlsx as an Excel workbook \(\.xlsx\)"):
+        table_read_excel.func(None, str(tmp_path / "report.xlsx"))
