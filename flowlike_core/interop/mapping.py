@@ -96,6 +96,10 @@ BOARD_DEFAULTS = {"viewport": [0.0, 0.0, 1.0], "stage": "Dev", "execution_mode":
                   "page_ids": []}
 PIN_FIELDS = frozenset({"id", "name", "friendly_name", "description", "pin_type", "data_type", "schema", "value_type",
                         "depends_on", "connected_to", "default_value", "index", "options"})
+ADDED_PINS = "added_pins"
+"""In a node's `flowlike`: the pins Flow-Like's node lacked, by id (`NODE:NAME`, the same at every import), with the
+default they got. Export leaves out those still unwired and at that default: Flow-Like gets back the node it had
+(an On Error pair it saw would switch its error handling on in its editor)."""
 PIN_FLAGS = ("enforce_schema", "enforce_generic_value_type")
 """Pin options our PinOptions has no place for. They and a pin's fields our Pin lacks are kept per pin id under
 the node's `flowlike["pins"]`."""
@@ -221,6 +225,7 @@ def _map_node(fl_node: dict[str, Any], registry: Registry, text: Callable[[str |
     pins: dict[str, Pin] = {}
     kept: set[str] = set()
     dropped: list[dict[str, Any]] = []
+    added: dict[str, Any] = {}
     next_index = max((p.index for p in fresh.pins.values()), default=-1) + 1
     for group, ours in our_groups.items():
         saved = saved_groups.pop(group, [])
@@ -231,7 +236,9 @@ def _map_node(fl_node: dict[str, Any], registry: Registry, text: Callable[[str |
                 pin = _merge(pin, saved[i], text, report, label, node_id)
                 kept.add(pin.id)
             else:
-                pin = pin.model_copy(update={"id": new_id()})
+                pin_id = f"{node_id}:{pin.name}" + (f":{i}" if i else "")
+                pin = pin.model_copy(update={"id": new_id() if pin_id in fl_node.get("pins", {}) else pin_id})
+                added[pin.id] = pin.default_value
                 if pin.name not in (ERROR_EXEC, ERROR_MESSAGE):  # Flow-Like adds the error pins on demand
                     report.add("pin-added", f"{label}: {pin.direction.value.lower()} {pin.name!r} "
                                             f"({pin.type_label()})", node_id=node_id, node=label, pin=pin.name)
@@ -259,17 +266,20 @@ def _map_node(fl_node: dict[str, Any], registry: Registry, text: Callable[[str |
         "description": text(fl_node.get("description")) or fresh.description,
         "category": fl_node.get("category") or fresh.category, "pins": pins, **common,
         "flowlike": _node_kept(fl_node, {"start": fl_node.get("start"),  # the start flag follows our node type
-                                         "version": flowlike_catalog().get(key, ("", None))[1]}, dropped)})
+                                         "version": flowlike_catalog().get(key, ("", None))[1]}, dropped, added)})
     return node, kept
 
 
-def _node_kept(fl_node: dict[str, Any], defaults: dict[str, Any], dropped: list[dict[str, Any]] | None = None
-               ) -> dict[str, Any] | None:
-    """A node's own Flow-Like fields (icon, scores, docs, version...), its pins' options we have no place for, and
-    the pins our node type lacks (`dropped_pins`, as read, wires included: export writes them back)."""
+def _node_kept(fl_node: dict[str, Any], defaults: dict[str, Any], dropped: list[dict[str, Any]] | None = None,
+               added: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """A node's own Flow-Like fields (icon, scores, docs, version...), its pins' options we have no place for, the
+    pins our node type lacks (`dropped_pins`, as read, wires included: export writes them back), and the pins
+    Flow-Like's node lacked (`ADDED_PINS`, with the default they got)."""
     kept = _kept(fl_node, NODE_FIELDS, defaults) or {}
     if dropped:
         kept["dropped_pins"] = {pin["id"]: pin for pin in dropped}
+    if added:
+        kept[ADDED_PINS] = added
     pins = {}
     for pin_id, pin in (fl_node.get("pins") or {}).items():
         options = pin.get("options") or {}
@@ -534,8 +544,9 @@ def board_to_flowlike(board: Board, registry: Registry) -> dict[str, Any]:
         key, renames = _export_key(node, node_type)
         kept = dict(node.flowlike or {})
         pins_kept = kept.pop("pins", {})
+        unused = _unused_additions(node, kept.pop(ADDED_PINS, {}), connected_to.keys() | depends_on.keys())
         pins = {pin.id: _export_pin(pin, renames, connected_to, depends_on, pins_kept.get(pin.id))
-                for pin in node.pins.values()}
+                for pin in node.pins.values() if pin.id not in unused}
         dropped = {pin_id: copy.deepcopy(pin) for pin_id, pin in kept.pop("dropped_pins", {}).items()
                    if pin_id not in emitted}  # a copy of the node (a paste) carries them too: they go back once
         emitted.update(dropped)
@@ -562,6 +573,15 @@ def board_to_flowlike(board: Board, registry: Registry) -> dict[str, Any]:
             "variables": variables, "comments": comments, "version": list(board.version),
             "log_level": board.log_level.value, "layers": layers, "updated_at": now}
     return _with_kept(ours, board.flowlike, {**BOARD_DEFAULTS, "created_at": now})
+
+
+def _unused_additions(node: Node, added: dict[str, Any], wired: set[str]) -> set[str]:
+    """The pins import added to a Flow-Like node that are still unwired and at the default they got; the On Error
+    pair goes back whole when either is used."""
+    unused = {pin_id for pin_id, default in added.items()
+              if pin_id in node.pins and pin_id not in wired and node.pins[pin_id].default_value == default}
+    errors = {pin.id for pin in node.pins.values() if pin.name in (ERROR_EXEC, ERROR_MESSAGE) and not pin.is_input}
+    return unused - errors if errors - unused else unused
 
 
 def _relink(dropped_pins: list[dict[str, Any]], nodes: dict[str, dict[str, Any]]) -> None:

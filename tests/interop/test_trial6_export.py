@@ -1,0 +1,68 @@
+"""Trial 6: a Flow-Like board opened here and exported goes back with the pins it had, and no more."""
+
+from __future__ import annotations
+
+import json
+
+from flowlike_json import exec_pin, fl_board, fl_node, fl_pin, link
+
+from flowlike_core import commands
+from flowlike_core.interop import open_board
+from flowlike_core.interop.formats import write_board
+from flowlike_core.interop.mapping import board_to_flowlike
+
+
+def greeting() -> dict:
+    """start -> log_info(Format String "{who}!") : Flow-Like's nodes without our extra pins (no On Error pair, no
+    Values map on Format String)."""
+    start_out, log_in, log_out = (exec_pin("so", "exec_out", "Output"), exec_pin("li", "exec_in", "Input"),
+                                  exec_pin("lo", "exec_out", "Output", 3))
+    message = fl_pin("lm", "message", data_type="Generic", index=1)
+    toast = fl_pin("lt", "toast", data_type="Boolean", default=False, index=2)
+    template = fl_pin("ft", "format_string", default="{who}!")
+    who = fl_pin("fw", "who", data_type="Generic", default="ada", index=1)
+    text = fl_pin("fo", "formatted_string", "Output", index=2)
+    link(start_out, log_in)
+    link(text, message)
+    return fl_board(fl_node("s", "events_simple", [start_out]), fl_node("l", "log_info", [log_in, message, toast,
+                                                                                           log_out]),
+                    fl_node("f", "string_format", [template, who, text]))
+
+
+def pin_ids(fl: dict, node_id: str) -> set[str]:
+    return set(fl["nodes"][node_id]["pins"])
+
+
+def test_pins_flowlikes_node_lacked_do_not_go_back_while_unused(registry):
+    """Ours adds On Error and Error to every exec node and a Values map to Format String: written back, Flow-Like
+    would show every node with its error pins switched on (its toggle is their presence)."""
+    fl = greeting()
+    board, report = open_board(json.dumps(fl).encode(), registry)
+    assert {p.name for p in board.nodes["l"].pins.values()} >= {"auto_handle_error", "auto_handle_error_string"}
+    assert board.run(registry=registry).ok
+    back = board_to_flowlike(board, registry)
+    for node_id in ("s", "l", "f"):
+        assert pin_ids(back, node_id) == pin_ids(fl, node_id), node_id
+    assert "added_pins" not in back["nodes"]["f"]
+    again, report_again = open_board(write_board(back), registry)
+    assert again == board  # the pins added again take the same ids
+    assert [e.message for e in report_again.of("pin-added")] == [e.message for e in report.of("pin-added")]
+
+
+def test_pins_used_here_go_back(registry):
+    fl = greeting()
+    board, _ = open_board(json.dumps(fl).encode(), registry)
+    warn = board.apply(commands.AddNode(registry.get("log_warning").create(node_id="w")))
+    board.apply(commands.Connect("l", "auto_handle_error", warn.id, "exec_in"))
+    board.apply(commands.UpdateNode("f", defaults={"values": {"x": 1}}))
+    back = board_to_flowlike(board, registry)
+    names = {pin["name"] for pin in back["nodes"]["l"]["pins"].values()}
+    assert {"auto_handle_error", "auto_handle_error_string"} <= names  # the pair goes together
+    assert "values" in {pin["name"] for pin in back["nodes"]["f"]["pins"].values()}
+
+
+def test_a_board_made_here_exports_every_pin(registry):
+    board = open_board(json.dumps(greeting()).encode(), registry)[0]
+    made = registry.get("log_info").create(node_id="new")
+    board.apply(commands.AddNode(made))
+    assert pin_ids(board_to_flowlike(board, registry), "new") == set(made.pins)
