@@ -18,6 +18,9 @@ A script that prints figures, not a test. Each figure has a baseline measured in
 Show waits for every node box for the static baselines, and for the editor until the canvas has drawn every node
 in view (`data-drawn`: it draws only what is in or near the view). Figures are medians of --reps repetitions; the
 contenders are interleaved so that noise hits them alike. --big N also opens a board of N nodes and pans it.
+5. Kernel side of an edit (first, no browser; --only-kernel: alone): with an editor open, a default edit, a rename
+   and a data wire removed and put back, on the chains; baselines: the same edits with no editor open, and one
+   whole `validate_board` of the board (what each edit cost before the editor checked only what an edit touches).
 
     .venv/bin/python benchmarks/bench_editor.py [--reps 3] [--sizes 200 500 1000]
 """
@@ -342,13 +345,64 @@ def big_board(bench: Bench, n: int) -> None:
     bench.page.evaluate(CLEAR_CELLS_AFTER, bench.setup_cells)
 
 
+def kernel_edits(sizes: list[int], reps: int) -> None:
+    """The kernel's share of one edit with an editor open (the patch for the canvas and the problems check again),
+    in this process: no browser. Baselines: the edit with no editor open, and one whole `validate_board`."""
+    from flowlike_core import validate
+    from flowlike_nb.widgets import BoardEditor
+
+    namespace: dict = {}
+    exec(SETUP.split("def static_boxes")[0], namespace)  # bench_step and chain(n), as the notebook has them
+    chain, commands = namespace["chain"], namespace["commands"]
+
+    def per_edit(board, edits: list) -> float:
+        started = time.perf_counter()
+        for edit in edits:
+            board.apply(edit)
+        return (time.perf_counter() - started) * 1000 / len(edits)
+
+    def edits(n: int, rep: int) -> dict[str, list]:
+        middle = f"n{n // 2}"
+        return {"default": [commands.UpdateNode(middle, defaults={"x": rep * 10 + i}) for i in range(10)],
+                "rename": [commands.UpdateNode(middle, friendly_name=f"step {rep} {i}") for i in range(10)],
+                "rewire": [commands.Disconnect(f"n{n // 2 - 1}", "result", middle, "x"),
+                           commands.Connect(f"n{n // 2 - 1}", "result", middle, "x")] * 5}
+
+    print(f"\nKernel side of one edit with an editor open (ms, median of {reps} x 10 edits), vs the same edit "
+          f"with no editor and one whole validate_board")
+    print(f"{'nodes':>6} {'edit':>8} {'editor':>8} {'no editor':>10} {'validate':>9} {'editor/validate':>16}")
+    for n in sizes:
+        board = chain(n)
+        editor = BoardEditor(board)
+        editor.send = lambda content, buffers=None: None  # no front end: the kernel's work alone
+        checks = []
+        for _ in range(reps):
+            started = time.perf_counter()
+            validate.validate_board(board)
+            checks.append((time.perf_counter() - started) * 1000)
+        whole = statistics.median(checks)
+        for kind in ("default", "rename", "rewire"):
+            shown = [per_edit(board, edits(n, rep)[kind]) for rep in range(reps)]
+            editor.close()
+            bare = [per_edit(board, edits(n, rep)[kind]) for rep in range(reps)]
+            editor = BoardEditor(board)
+            editor.send = lambda content, buffers=None: None
+            print(f"{n:>6} {kind:>8} {statistics.median(shown):>8.2f} {statistics.median(bare):>10.2f} "
+                  f"{whole:>9.2f} {statistics.median(shown) / whole:>16.3f}")
+        editor.close()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--sizes", type=int, nargs="+", default=[200, 500, 1000])
     parser.add_argument("--big", type=int, default=5000, help="nodes of the board that must open and pan (0: skip)")
     parser.add_argument("--only-interact", action="store_true", help="skip the show and edit figures")
+    parser.add_argument("--only-kernel", action="store_true", help="only the kernel's share of an edit (no browser)")
     args = parser.parse_args(argv)
+    kernel_edits(args.sizes, args.reps)
+    if args.only_kernel:
+        return
 
     with tempfile.TemporaryDirectory(prefix="bench-editor-") as workdir:
         server = JupyterServer.start(Path(workdir))

@@ -20,9 +20,9 @@ from typing import Any
 from flowlike_core import commands
 from flowlike_core.board import Board, Connection, Node
 from flowlike_core.registry import Registry
+from flowlike_core.types import DataType
 from flowlike_core.validate import WIRED_CODES, validate_board, wired_problems
 from flowlike_nb.widgets.staleness import PICTURE_ONLY, parts
-from flowlike_nb.widgets.sync import WireKey, wire_dict, wire_key
 
 log = logging.getLogger(__name__)
 JSON = dict[str, Any]
@@ -60,10 +60,10 @@ class ProblemTracker:
     def refresh(self) -> list[JSON]:
         """Check the whole board: on opening, after an edit that cannot be told apart, after the catalog changed."""
         board = self.board
-        self._wires: dict[str, set[WireKey]] = defaultdict(set)  # node id -> the wires at it
+        self._wires: dict[str, set[Connection]] = defaultdict(set)  # node id -> the wires at it
         for wire in board.connections:
-            self._wires[wire.from_node].add(wire.key())
-            self._wires[wire.to_node].add(wire.key())
+            self._wires[wire.from_node].add(wire)
+            self._wires[wire.to_node].add(wire)
         self._holders: dict[str, set[str]] = defaultdict(set)  # pin id -> the nodes with a pin of that id
         self._pins: dict[str, frozenset[str]] = {}
         self._shapes: dict[str, tuple] = {}
@@ -112,15 +112,15 @@ class ProblemTracker:
 
     def _update(self, patch: JSON) -> None:
         board = self.board
-        added = [wire_key(w) for w in patch["wires_added"]]
-        dropped = [wire_key(w) for w in patch["wires_removed"]]
-        for key in dropped:
-            self._wires[key[0]].discard(key)
-            self._wires[key[2]].discard(key)
-        for key in added:
-            self._wires[key[0]].add(key)
-            self._wires[key[2]].add(key)
-        rewired = {end for key in added + dropped for end in (key[0], key[2])}
+        added = [Connection.model_construct(**wire) for wire in patch["wires_added"]]
+        dropped = [Connection.model_construct(**wire) for wire in patch["wires_removed"]]
+        for wire in dropped:
+            self._wires[wire.from_node].discard(wire)
+            self._wires[wire.to_node].discard(wire)
+        for wire in added:
+            self._wires[wire.from_node].add(wire)
+            self._wires[wire.to_node].add(wire)
+        rewired = {end for wire in added + dropped for end in (wire.from_node, wire.to_node)}
 
         own = set(rewired)  # nodes whose own problems may have changed
         wired = set(rewired)  # nodes whose wired part must be checked again
@@ -142,15 +142,23 @@ class ProblemTracker:
             elif self._labels.get(node_id) != before_label:
                 relabelled.add(node_id)
         for node_id in reshaped | relabelled:  # their neighbours' wires name them and read their pins
-            own |= {end for key in self._wires.get(node_id, ()) for end in (key[0], key[2])}
-        wired |= reshaped | {n for n in relabelled if self._named(n, self._wired)}
+            own |= {end for wire in self._wires.get(node_id, ()) for end in (wire.from_node, wire.to_node)}
+        named = {n for n in relabelled if self._named(n, self._wired)}
 
         self._check_own(own, with_variables=patch["variables"] is not None)
-        self._check_wired(wired)
+        clear = None if reshaped or named else self._reads_clear(added + dropped)
+        if clear is None:
+            self._check_wired(wired | reshaped | named)
+        else:  # none of the reads the rewiring changed comes too early: their warnings go, the others stay
+            for node_id in {node_id for node_id, _ in clear}:
+                kept = [p for p in self._wired.pop(node_id, []) if (node_id, p["pin_id"]) not in clear]
+                if kept:
+                    self._wired[node_id] = kept
+
         def pure(node_id: str) -> bool:  # before or after the edit
             return was_pure.get(node_id, False) or self._pure.get(node_id, False)
 
-        if (any(pure(key[0]) and pure(key[2]) for key in added + dropped) or any(pure(n) for n in reshaped)
+        if (any(pure(w.from_node) and pure(w.to_node) for w in added + dropped) or any(pure(n) for n in reshaped)
                 or any(self._named(n, {None: self._cycles}) for n in relabelled)):
             self._check_cycles()
 
@@ -159,24 +167,100 @@ class ProblemTracker:
         mark = f"({node_id})"
         return node_id in problems or any(mark in p["message"] for group in problems.values() for p in group)
 
+    # ---- the reads of data wires (read-before-run), told cheaply when they are fine ------------------
+
+    def _good(self, wire: Connection) -> bool:
+        """Whether the checks follow a wire: both its nodes and pins exist, and it is no loop on one node."""
+        nodes = self.board.nodes
+        source, target = nodes.get(wire.from_node), nodes.get(wire.to_node)
+        return (source is not None and target is not None and wire.from_node != wire.to_node
+                and wire.from_pin in source.pins and wire.to_pin in target.pins)
+
+    def _is_exec(self, wire: Connection) -> bool:
+        return self.board.nodes[wire.from_node].pins[wire.from_pin].data_type is DataType.EXECUTION
+
+    def _wires_into(self, node_id: str) -> list[Connection]:
+        return [w for w in self._wires.get(node_id, ()) if w.to_node == node_id and self._good(w)]
+
+    def _reads_clear(self, rewired: list[Connection]) -> set[tuple[str, str]] | None:
+        """The inputs (node id, pin id) whose reads these added or removed data wires change, when none of them now
+        reads before its node runs; None when that cannot be told cheaply (an exec wire, a read that may be early):
+        then the wired parts are checked again. A wire from an exec node is one read; one from a pure node changes
+        which exec nodes pull the pure nodes before it, and so the reads into those."""
+        inputs: set[tuple[str, str]] = set()
+        for wire in rewired:
+            if not self._good(wire) or self._is_exec(wire):
+                return None
+            if not self._pure[wire.from_node]:
+                inputs.add((wire.to_node, wire.to_pin))
+                continue
+            for node_id in self._pure_upstream(wire.from_node):
+                inputs |= {(node_id, w.to_pin) for w in self._wires_into(node_id) if not self._pure[w.from_node]}
+        for node_id, pin_id in inputs:
+            reads = [w for w in self._wires_into(node_id) if w.to_pin == pin_id]
+            if len(reads) > 1:
+                return None
+            if reads and not self._pure[reads[0].from_node] and not self._follows(reads[0].from_node,
+                                                                                  self._pullers(node_id)):
+                return None
+        return inputs
+
+    def _pure_upstream(self, node_id: str) -> set[str]:
+        """The pure node and the pure nodes that feed it, directly or through others."""
+        found, todo = {node_id}, [node_id]
+        while todo:
+            for wire in self._wires_into(todo.pop()):
+                if self._pure[wire.from_node] and wire.from_node not in found:
+                    found.add(wire.from_node)
+                    todo.append(wire.from_node)
+        return found
+
+    def _pullers(self, node_id: str) -> set[str]:
+        """The exec nodes that read a node's inputs: itself, or for a pure node those its value reaches."""
+        if not self._pure[node_id]:
+            return {node_id}
+        pullers, seen, todo = set(), {node_id}, [node_id]
+        while todo:
+            current = todo.pop()
+            for wire in self._wires.get(current, ()):
+                if wire.from_node == current and wire.to_node not in seen and self._good(wire):
+                    seen.add(wire.to_node)
+                    if self._pure[wire.to_node]:
+                        todo.append(wire.to_node)
+                    else:
+                        pullers.add(wire.to_node)
+        return pullers
+
+    def _follows(self, writer: str, readers: set[str]) -> bool:
+        """Whether exec wires lead from `writer` to every one of `readers` (then it may run before each reads)."""
+        left, seen, todo = set(readers), {writer}, [writer]
+        while todo and left:
+            current = todo.pop()
+            for wire in self._wires.get(current, ()):
+                if (wire.from_node == current and wire.to_node not in seen and self._good(wire)
+                        and self._is_exec(wire)):
+                    seen.add(wire.to_node)
+                    left.discard(wire.to_node)
+                    todo.append(wire.to_node)
+        return not left
+
     # ---- checking again ----------------------------------------------------------------------------
 
-    def _part(self, node_ids: set[str], wires: set[WireKey] | list[WireKey], variables: bool = False) -> Board:
+    def _part(self, node_ids: set[str], wires: list[Connection], variables: bool = False) -> Board:
         """A board of some of the nodes and wires (shared, not copied) for `validate_board` to look at."""
         nodes = {n: self.board.nodes[n] for n in node_ids if n in self.board.nodes}
-        return Board.model_construct(name=self.board.name, nodes=nodes,
-                                     connections=[Connection.model_construct(**wire_dict(k)) for k in wires],
+        return Board.model_construct(name=self.board.name, nodes=nodes, connections=wires,
                                      variables=self.board.variables if variables else {})
 
     def _check_own(self, node_ids: set[str], with_variables: bool) -> None:
         wires = {key for node_id in node_ids for key in self._wires.get(node_id, ())}
-        around = {end for key in wires for end in (key[0], key[2])}
+        around = {end for wire in wires for end in (wire.from_node, wire.to_node)}
         sharing = {other for node_id in node_ids for pin_id in self._pins.get(node_id, ())
                    for other in self._holders[pin_id]}
         keys = (node_ids | ({None} if with_variables else set()))
         for key in keys:
             self._own.pop(key, None)
-        part = self._part(node_ids | around | sharing, sorted(wires), variables=with_variables)
+        part = self._part(node_ids | around | sharing, list(wires), variables=with_variables)
         for problem in board_problems(part, self.registry):
             if problem["code"] not in WIRED_CODES and problem["node_id"] in keys:
                 self._own[problem["node_id"]].append(problem)
@@ -185,9 +269,9 @@ class ProblemTracker:
         """Check the wired problems again on the wired parts of the board that hold `seeds` (they reach no further)."""
         reached, wires, todo = set(seeds), set(), list(seeds)
         while todo:
-            for key in self._wires.get(todo.pop(), ()):
-                wires.add(key)
-                for end in (key[0], key[2]):
+            for wire in self._wires.get(todo.pop(), ()):
+                wires.add(wire)
+                for end in (wire.from_node, wire.to_node):
                     if end not in reached:
                         reached.add(end)
                         todo.append(end)
@@ -195,7 +279,7 @@ class ProblemTracker:
             self._wired.pop(node_id, None)
         if not reached & self.board.nodes.keys():
             return
-        for problem in wired_problems(self._part(reached, sorted(wires)), self.registry):
+        for problem in wired_problems(self._part(reached, list(wires)), self.registry):
             if problem.code != CYCLE:
                 self._wired[problem.node_id].append(problem.model_dump())
 
@@ -203,7 +287,7 @@ class ProblemTracker:
         """Pure cycles over the whole board (how many are named, and which, depends on all of them): its pure
         nodes and the wires between them, in the board's order."""
         pure = {node_id for node_id, is_pure in self._pure.items() if is_pure}
-        wires = [w.key() for w in self.board.connections if w.from_node in pure and w.to_node in pure]
+        wires = [w for w in self.board.connections if w.from_node in pure and w.to_node in pure]
         self._cycles = [p.model_dump() for p in wired_problems(self._part(pure, wires), self.registry)
                         if p.code == CYCLE]
 
