@@ -40,6 +40,9 @@ READ_TIMEOUT = 300.0
 """Seconds a model call waits for the next bytes of the answer (between stream pieces, or for a whole answer)
 before it fails; Flow-Like has no such limit and no setting for one."""
 CONNECT_TIMEOUT = 10.0
+EMBED_BATCH = 128
+"""Texts per embeddings request: within every provider's limit (OpenAI 2,048 inputs, VoyageAI 1,000) and, for
+chunks of a few hundred tokens, within their tokens per request."""
 
 
 async def complete(model: LanguageModel, history: History, on_chunk: OnChunk | None = None,
@@ -553,8 +556,8 @@ def data_url(data: bytes, media_type: str) -> str:
 def embed(model: LanguageModel, texts: list[str], input_type: str, warn: Callable[[str], None] | None = None
           ) -> list[list[float]]:
     """Vectors of the texts from the model's embeddings API: OpenAI's `/embeddings` (VoyageAI's adds `input_type`,
-    "query" or "document"), Ollama's `/api/embed`. A rate limit with a Retry-After is waited out, as for chat (each
-    wait told to `warn`)."""
+    "query" or "document"), Ollama's `/api/embed`, `EMBED_BATCH` texts a request. A rate limit with a Retry-After is
+    waited out, as for chat (each wait told to `warn`)."""
     import time
 
     import httpx
@@ -569,19 +572,24 @@ def embed(model: LanguageModel, texts: list[str], input_type: str, warn: Callabl
     body: dict[str, Any] = {"input": texts, "model": model.model_id}
     if model.provider == "voyageai":
         body["input_type"] = input_type
-    for retry in range(1, RATE_LIMIT_RETRIES + 2):
-        try:
-            response = httpx.post(url, json=body, headers=headers, timeout=120, verify=tls())
-        except httpx.HTTPError as error:
-            raise RuntimeError(f"{model.label} at {url}: {error}") from None
-        try:
-            _check(model, url, response.status_code, response.text, response.headers)
-            break
-        except RateLimited as limited:
-            time.sleep(limited.wait_before(retry, warn))
-    answer = _json(model, url, response.text)
-    found = answer.get("embeddings", []) if ollama else \
-        [item["embedding"] for item in sorted(answer.get("data", []), key=lambda item: item["index"])]
-    if len(found) != len(texts):
-        raise RuntimeError(f"{model.label} at {url} gave {len(found)} vectors for {len(texts)} texts")
-    return [[float(x) for x in vector] for vector in found]
+    vectors: list[list[float]] = []
+    for start in range(0, len(texts), EMBED_BATCH):
+        batch = texts[start:start + EMBED_BATCH]
+        body["input"] = batch
+        for retry in range(1, RATE_LIMIT_RETRIES + 2):
+            try:
+                response = httpx.post(url, json=body, headers=headers, timeout=120, verify=tls())
+            except httpx.HTTPError as error:
+                raise RuntimeError(f"{model.label} at {url}: {error}") from None
+            try:
+                _check(model, url, response.status_code, response.text, response.headers)
+                break
+            except RateLimited as limited:
+                time.sleep(limited.wait_before(retry, warn))
+        answer = _json(model, url, response.text)
+        found = answer.get("embeddings", []) if ollama else \
+            [item["embedding"] for item in sorted(answer.get("data", []), key=lambda item: item["index"])]
+        if len(found) != len(batch):
+            raise RuntimeError(f"{model.label} at {url} gave {len(found)} vectors for {len(batch)} texts")
+        vectors += [[float(x) for x in vector] for vector in found]
+    return vectors
