@@ -94,9 +94,40 @@ def validate_board(board: Board, registry: Registry | None = None) -> list[Probl
                                     message=f"input {pin.name!r} of {node.label()} holds a typed-in secret, which "
                                             f"the board file keeps as it is (runs mask it): wire a secret variable "
                                             f"into it instead"))
+    problems.extend(_empty_placeholders(board, wired_inputs, registry))
     problems.extend(_pure_cycles(board, good))
     problems.extend(_defaults_that_do_not_fit(board))
     problems.extend(_reads_before_writes(board, exec_wires, data_wires, registry))
+    return problems
+
+
+KEYS_MAP = "values"
+"""The map input of the types whose keys their typed-in values derive (Format String, Render Template): a key it holds,
+or may hold when wired, needs no pin of its own."""
+
+
+def _empty_placeholders(board: Board, wired: set[tuple[str, str]], registry: Registry) -> list[Problem]:
+    """The placeholders of a typed-in template (the keys its node type derives, `NodeType.keys_for`) that neither a
+    wire, a typed-in value nor the values map fills: the run fails at the node, as Flow-Like's does."""
+    problems = []
+    for node in board.nodes.values():
+        node_type = registry.get(node.name) if node.name in registry else None
+        if node_type is None or node_type.keyed_input is None:
+            continue
+        inputs = {pin.name: pin for pin in node.pins.values() if pin.is_input}
+        keys = node_type.keys_for({name: pin.default_value for name, pin in inputs.items()})
+        given = inputs.get(KEYS_MAP)
+        if not keys or given is not None and (node.id, given.id) in wired:
+            continue
+        in_map = given.default_value if given is not None and isinstance(given.default_value, dict) else {}
+        for key in keys:
+            pin = inputs.get(key)
+            if key in in_map or pin is not None and (pin.default_value is not None or (node.id, pin.id) in wired):
+                continue
+            problems.append(Problem(code="placeholder-empty", severity="warning", node_id=node.id,
+                                    pin_id=pin.id if pin is not None else None,
+                                    message=f"placeholder {{{key}}} of {node.label()} has no value: wire or fill "
+                                            f"its pin {key!r}, or the run fails there"))
     return problems
 
 
@@ -119,6 +150,20 @@ def _pure_cycles(board: Board, wires: list, limit: int = 20) -> list[Problem]:
             problems.append(Problem(code="pure-cycle", node_id=cycle[0], message=f"cycle among pure nodes: {names}"))
             edges[cycle[1]].discard(cycle[0])
     return problems
+
+
+def wired_problems(board: Board, registry: Registry | None = None) -> list[Problem]:
+    """The problems of `WIRED_CODES` alone, as `validate_board` finds them: an editor checks them again on the wired
+    part of a board an edit touched, without the checks of every node there."""
+    registry = registry if registry is not None else default_registry()
+    nodes = board.nodes
+    good = [wire for wire in board.connections if wire.from_node in nodes and wire.to_node in nodes
+            and wire.from_pin in nodes[wire.from_node].pins and wire.to_pin in nodes[wire.to_node].pins]
+    exec_wires, data_wires = [], []
+    for wire in good:
+        is_exec = nodes[wire.from_node].pins[wire.from_pin].data_type is DataType.EXECUTION
+        (exec_wires if is_exec else data_wires).append(wire)
+    return _pure_cycles(board, good) + _reads_before_writes(board, exec_wires, data_wires, registry)
 
 
 ONCE_SPLITS = frozenset({"control_branch", "control_sequence", "control_par_execution", "control_flip_flop",
@@ -152,20 +197,6 @@ class _ExecFlow:
         if len(self.into.get(node_id, ())) > 1:  # reached by several wires (or on an exec cycle): it may run again
             return True
         names = {p.name for p in node.pins.values()
-def wired_problems(board: Board, registry: Registry | None = None) -> list[Problem]:
-    """The problems of `WIRED_CODES` alone, as `validate_board` finds them: an editor checks them again on the wired
-    part of a board an edit touched, without the checks of every node there."""
-    registry = registry if registry is not None else default_registry()
-    nodes = board.nodes
-    good = [wire for wire in board.connections if wire.from_node in nodes and wire.to_node in nodes
-            and wire.from_pin in nodes[wire.from_node].pins and wire.to_pin in nodes[wire.to_node].pins]
-    exec_wires, data_wires = [], []
-    for wire in good:
-        is_exec = nodes[wire.from_node].pins[wire.from_pin].data_type is DataType.EXECUTION
-        (exec_wires if is_exec else data_wires).append(wire)
-    return _pure_cycles(board, good) + _reads_before_writes(board, exec_wires, data_wires, registry)
-
-
                  if p.data_type is DataType.EXECUTION and not p.is_input and p.name != ERROR_EXEC}
         return len(names) > 1 and node.name not in ONCE_SPLITS
 
