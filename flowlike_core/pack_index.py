@@ -31,7 +31,7 @@ import warnings
 from collections.abc import Iterable, Mapping
 from importlib.metadata import Distribution, EntryPoint
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 SHIPPED = "pack-index.json"
 """The name of the index a distribution ships in the top-level package of its packs."""
@@ -107,22 +107,38 @@ def source_changed_at(package: str) -> int:
     return newest
 
 
-def read(packs: list[list[str]], entries: Iterable[EntryPoint]) -> tuple[dict[str, str], set[str]]:
-    """Key -> pack (entry point name) for the packs an index still holds for, and their names (`packs`: the
-    installed packs' `fingerprint`, `entries` their entry points): the user's index first, then for the packs it
-    does not know the indexes their distributions ship. An unreadable index is left aside with a warning."""
+class Index(NamedTuple):
+    """What the indexes say of the installed packs."""
+
+    hints: dict[str, str]
+    """Key -> the pack (entry point name) that has it, for the packs an index still holds for."""
+    known: set[str]
+    """Those packs."""
+    gone: dict[str, str]
+    """Key -> the pack (and distribution) that had it when the user's index was made, no longer installed."""
+
+
+def read(packs: list[list[str]], entries: Iterable[EntryPoint]) -> Index:
+    """The `Index` of the installed packs (`packs`: their `fingerprint`, `entries`: their entry points): the user's
+    index first, then for the packs it does not know the indexes their distributions ship. An unreadable index is
+    left aside with a warning."""
     rows = {row[0]: tuple(row) for row in packs}
     keys: dict[str, list[str]] = {}
+    gone: dict[str, str] = {}
     stored = _document(index_path(), removable=True)
     if stored is not None:
         keys = {pack: stored["keys"][pack] for pack, row in rows.items() if row in stored["rows"]
                 and pack in stored["keys"]}
+        for row in stored["rows"]:
+            if len(row) == 5 and row[0] not in rows:
+                gone.update(dict.fromkeys(stored["keys"].get(row[0], []), f"pack {row[0]!r} (distribution {row[2]} "
+                                                                          f"{row[3]})"))
     for path, names in _shipped_indexes([entry for entry in entries if entry.name not in keys]).items():
         shipped = _document(path)
         if shipped is not None:
             keys.update({name: shipped["keys"][name] for name in names if rows[name][:4] in shipped["rows"]
                          and name in shipped["keys"]})
-    return {key: pack for pack, pack_keys in keys.items() for key in pack_keys}, set(keys)
+    return Index({key: pack for pack, pack_keys in keys.items() for key in pack_keys}, set(keys), gone)
 
 
 def _document(path: Path, removable: bool = False) -> dict[str, Any] | None:

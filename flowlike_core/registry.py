@@ -185,6 +185,8 @@ class Registry:
         self._hints: dict[str, str] | None = None
         """Key -> the entry point of the pack that had it when the index was made; read at the first miss."""
         self._known: set[str] = set()
+        self._gone: dict[str, str] = {}
+        """Key -> the pack that had it when the index was made, since uninstalled (said when the key is unknown)."""
         """The packs whose keys the index holds (unchanged since it was made): one loads only for a key of its own."""
         self._packs_print: list[list[str]] = []
         """The installed packs' `pack_index.fingerprint`, taken before the first of them loads."""
@@ -231,7 +233,7 @@ class Registry:
     def _read_hints(self) -> dict[str, str]:
         if self._hints is None:
             self._packs_print = pack_index.fingerprint(self._installed)
-            self._hints, self._known = pack_index.read(self._packs_print, self._installed)
+            self._hints, self._known, self._gone = pack_index.read(self._packs_print, self._installed)
         return self._hints
 
     def _pending(self, name: str | None) -> EntryPoint | None:
@@ -324,11 +326,13 @@ class Registry:
                                    f"{self.hint(key)}") from None
 
     def hint(self, key: str) -> str:
-        """What a user may have meant by an unknown key: why the pack the index names for it is missing, else
-        installed keys spelled alike, else where types come from."""
+        """What a user may have meant by an unknown key: why the pack the index names for it is missing (it failed
+        to load, or was uninstalled), else installed keys spelled alike, else where types come from."""
         owner = (self._hints or {}).get(key)
         if owner in self.failures:
             return self.failures[owner]
+        if key in self._gone:
+            return f"{self._gone[key]}, which had it, is no longer installed"
         alike = difflib.get_close_matches(key, list(self._types.keys() | (self._hints or {}).keys()), n=3,
                                           cutoff=0.75)
         if alike:
