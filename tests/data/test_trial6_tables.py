@@ -189,3 +189,18 @@ def test_a_file_that_is_not_a_workbook_is_named(tmp_path: Path) -> None:
     (tmp_path / "report.xlsx").write_text("name,count\n")
     with pytest.raises(ValueError, match=r"cannot read .*/report\.xlsx as an Excel workbook \(\.xlsx\)"):
         table_read_excel.func(None, str(tmp_path / "report.xlsx"))
+
+
+def test_a_pandas_group_result_keeps_its_keys_in_a_board() -> None:
+    """`groupby(...).sum()` puts the keys in the index: a named index is data, an unnamed one (a filtered frame's
+    row numbers) is not."""
+    frame = pd.DataFrame({"city": ["Oslo", "Oslo", "Bern"], "shop": ["a", "b", "a"], "units": [1, 2, 3]})
+    flow = Flow()
+    rows = flow.feed("frame")
+    head = flow.add("table_sort", table=(rows, "value_ref"), by=["city"])
+    back = flow.step("events_generic_return_result")
+    flow.wire(head, "table", back, "response")
+    assert flow.run(frame=frame.groupby("city").sum(numeric_only=True)).result.to_pylist() == [
+        {"city": "Bern", "units": 3}, {"city": "Oslo", "units": 3}]
+    assert flow.run(frame=frame.groupby(["city", "shop"]).sum()).result.column_names == ["city", "shop", "units"]
+    assert flow.run(frame=frame[frame["units"] > 1]).result.column_names == ["city", "shop", "units"]
