@@ -208,6 +208,14 @@ def test_a_cache_that_cannot_be_written_is_said_when_it_had_something_to_keep(si
     assert len(registry) == 4
 
 
+def test_a_wheel_is_not_built_with_an_index_that_leaves_a_pack_out(site, tmp_path):
+    (site.folder / "acme" / "beta.py").write_text("raise ImportError('beta needs acme_missing_library')\n")
+    with pytest.raises(RuntimeError, match=r"pack 'acme_beta' \(acme.beta:PACK\) could not be loaded to index it: "
+                                           "ImportError: beta needs acme_missing_library"):
+        pack_index.ship(site.folder, [EntryPoint(f"acme_{name}", f"acme.{name}:PACK", ENTRY_POINT_GROUP)
+                                      for name in PACKS], "acme-tools", "2.1")
+
+
 def test_the_wheel_builds_with_what_the_packs_import():
     """setup.py loads every pack in the wheel's isolated build: the build needs what the core needs."""
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())
