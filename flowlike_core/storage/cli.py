@@ -71,7 +71,10 @@ def run_runs_command(args: argparse.Namespace) -> int:
     from flowlike_core.storage.store import Storage
 
     storage = Storage(StorageConfig.load(args.store))
-    if not storage.runs.exists():  # a mistyped --store: say so, and make nothing there
+    found = storage.runs.exists()  # a store that does not answer: a StorageError naming it
+    if storage.runs.upload_spooled():  # runs that ended while it was down are part of its history
+        found = True
+    if not found:  # a mistyped --store: say so, and make nothing there
         print(f"no run history in {storage.content.url}: no run has been recorded there", file=sys.stderr)
         if args.json:
             print("[]")

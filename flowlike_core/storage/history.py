@@ -33,6 +33,7 @@ import sys
 import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -44,6 +45,7 @@ from flowlike_core.storage.blobs import BlobRef, BlobStore
 from flowlike_core.storage.bucket import Bucket, revision_of
 from flowlike_core.storage.cli import choice, parse_when
 from flowlike_core.storage.lance import connect, lance_uri
+from flowlike_core.storage.spool import Spool
 from flowlike_core.types import DataType, ValueType
 
 if TYPE_CHECKING:
@@ -188,7 +190,8 @@ def _seconds(when: dt.datetime | float | str) -> float:
 class RunHistory:
     """The run history in a content bucket. `append` after a run; `query` to find runs again."""
 
-    def __init__(self, bucket: Bucket, key: str = "history", options: dict[str, Any] | None = None) -> None:
+    def __init__(self, bucket: Bucket, key: str = "history", options: dict[str, Any] | None = None, *,
+                 spool: bool = True) -> None:
         self.bucket = bucket
         self.key = key
         self.uri = lance_uri(bucket, key)
@@ -196,8 +199,10 @@ class RunHistory:
         self.tables = BlobStore(bucket, f"{key}/tables")
         self.blobs = BlobStore(bucket, f"{key}/blobs")
         self._options = options or {}
-        self.folds = True
+        self.folds = spool
         """Whether every FOLD_EVERY appends fold the pending records (a spool has no table: it never does)."""
+        self.spool = Spool(bucket) if spool else None
+        """Where a run waits when this store cannot be reached as it ends (`keep_in_spool`)."""
         self._table: Any = None
         self._unfolded = 0
         self._folds = 0
@@ -237,12 +242,41 @@ class RunHistory:
         record = self._slim(run, redacted_record(run) if isinstance(run, Run) else run)
         row = json.dumps(_row(record, app)).encode("utf-8")
         self.bucket.write(f"{self.pending}/{revision_of(record.id.encode())}.json", row)
+        with contextlib.suppress(StorageError):  # the store answers again: the runs that waited for it go up
+            self.upload_spooled()
         with self._lock:
             self._unfolded += 1
             due = self.folds and self._unfolded >= FOLD_EVERY
         if due:
             self.fold()
         return record
+
+    def keep_in_spool(self, run: Run | RunRecord, problem: BaseException, app: str = "") -> Path:
+        """Keep a run this store could not take in the local spool (`flowlike_core.storage.spool`), saying so; the
+        next command reaching the store uploads it. Returns the spool folder. A spool that cannot be written either
+        is a StorageError naming both failures."""
+        if self.spool is None:
+            raise StorageError(f"run {run.id} was not kept in the run history at {self.bucket.url}: {problem}")
+        try:
+            spooled = RunHistory(self.spool.bucket, self.key, spool=False)
+            spooled.append(run, app)
+        except (OSError, StorageError) as exc:
+            raise StorageError(f"run {run.id} was not kept in the run history at {self.bucket.url} ({problem}), nor "
+                               f"in the spool {self.spool.folder} ({exc}): its record is lost") from exc
+        warnings.warn(f"run {run.id} was not kept in the run history at {self.bucket.url} ({problem}); it waits in "
+                      f"{self.spool.folder} and goes up the next time a run or command reaches that store",
+                      RuntimeWarning, stacklevel=2)
+        return self.spool.folder
+
+    def upload_spooled(self) -> int:
+        """Upload the runs that waited in the spool for this store (see `keep_in_spool`), saying so; how many."""
+        if self.spool is None or not self.spool.files():
+            return 0
+        uploaded = self.spool.upload()
+        if uploaded:
+            warnings.warn(f"{uploaded} run(s) that waited in {self.spool.folder} while {self.bucket.url} could not "
+                          f"be reached are now in its run history", RuntimeWarning, stacklevel=2)
+        return uploaded
 
     def _slim(self, run: Run | RunRecord, record: RunRecord) -> RunRecord:
         """The record with its large values kept apart as files in the content bucket, so that it stays small: a
@@ -347,7 +381,9 @@ class RunHistory:
         self._commit([_row(record, app) for record in records])
 
     def fold(self) -> int:
-        """Move pending records into the table in one commit; returns how many were pending."""
+        """Move pending records into the table in one commit (runs waiting in the spool for this store first go
+        up); returns how many were pending."""
+        self.upload_spooled()
         with self._lock:
             rows, folded = [], []
             for key in self.bucket.list(self.pending):

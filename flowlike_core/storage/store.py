@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from flowlike_core.errors import StorageError
 from flowlike_core.events import Listener
 from flowlike_core.run import Run, RunRecord
 from flowlike_core.storage.apps import App
@@ -88,8 +87,8 @@ class _Recorder(Listener):
             return
         try:
             store.record(run)
-        except Exception as exc:
-            raise StorageError(f"run {run.id} was not kept in the run history at {store.content.url}: {exc}") from exc
+        except Exception as exc:  # noqa: BLE001 - whatever the store's client raises: the run waits in the spool
+            store.runs.keep_in_spool(run, exc)
 
 
 _recorder = _Recorder()

