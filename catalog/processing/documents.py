@@ -70,13 +70,24 @@ def read_document(path: Path, extract_images: bool) -> list[DocumentPage]:
     elif suffix == ".docx":
         pages = _docx(path, extract_images)
     elif suffix in (".html", ".htm", ".xhtml"):
-        pages = [DocumentPage(page_number=1, text=html_to_markdown(path.read_text(errors="replace")))]
+        pages = [DocumentPage(page_number=1, text=html_to_markdown(path.read_bytes()))]  # its <meta charset>
     elif suffix in TEXT_SUFFIXES:
-        pages = [DocumentPage(page_number=1, text=path.read_text(errors="replace").strip())]
+        pages = [DocumentPage(page_number=1, text=decoded(path.read_bytes()).strip())]
     else:
         raise ValueError(f"{path.name}: cannot extract {suffix or 'suffix-less'} files (PDF, DOCX, HTML, Markdown "
                          "and text can be); images need Extract Document (AI)")
     return [page.model_copy(update={"source": str(path)}) for page in pages]
+
+
+def decoded(data: bytes) -> str:
+    """A text file's text in its own encoding: UTF-8 (a byte-order mark dropped), else what Beautiful Soup's
+    detector finds (an old editor's windows-1252)."""
+    from bs4 import UnicodeDammit
+
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return UnicodeDammit(data, ["utf-8", "windows-1252"]).unicode_markup or data.decode("utf-8", "replace")
 
 
 def _media_type(name: str) -> str:
@@ -151,8 +162,9 @@ def _docx_table(table: Any) -> str:
     return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows[1:]])
 
 
-def html_to_markdown(html: str) -> str:
-    """HTML as Markdown (ATX headings); scripts, styles and the head are dropped."""
+def html_to_markdown(html: str | bytes) -> str:
+    """HTML as Markdown (ATX headings); scripts, styles and the head are dropped. Bytes are decoded as the page
+    declares (`<meta charset>`), else as detected."""
     from bs4 import BeautifulSoup
     from markdownify import MarkdownConverter
 
