@@ -6,6 +6,7 @@ penalties... Every node returns a new History and leaves its input as it was.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Annotated, Any, NamedTuple
 
@@ -182,14 +183,21 @@ def ai_generative_set_history_stream(history: HistoryIn, stream: bool = True) ->
 def ai_generative_set_history_response_format(
     history: HistoryIn,
     response_format: Annotated[Any, Pin(description="'text', 'json', a JSON Schema, or OpenAI's response_format "
-                                                    "object ({'type': 'json_schema', ...})")] = "json",
+                                                    "object ({'type': 'json_schema', ...}); either also as JSON "
+                                                    "text")] = "json",
 ) -> HistoryOut:
     """Asks for JSON, or JSON that follows a schema (OpenAI-compatible and Ollama; Anthropic has no such option)."""
     return _set(history, response_format=response_format_of(response_format))
 
 
 def response_format_of(value: Any) -> dict[str, Any] | None:
-    """OpenAI's response_format object from 'text', 'json', a JSON Schema or the object itself."""
+    """OpenAI's response_format object from 'text', 'json', a JSON Schema or the object itself (either also as
+    JSON text, as read from a schema file)."""
+    if isinstance(value, str) and value.lstrip().startswith("{"):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"response_format looks like a JSON object but is not JSON: {error}") from None
     if value in (None, "", "text"):
         return None
     if value in ("json", "json_object"):
