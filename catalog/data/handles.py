@@ -89,7 +89,9 @@ def filesystem(ctx: Context | None, path: FlowPath) -> tuple[AbstractFileSystem,
 def csv_batches(ctx: Context, csv: Any, chunk_size: int, delimiter: str, block_size: int | None = None
                 ) -> Iterator[Any]:
     """pyarrow's streaming reader of a CSV file (its record batches, read while iterated), for the nodes that take
-    it in chunks of `chunk_size` rows; clear errors for a chunk size below 1 and a missing file."""
+    it in chunks of `chunk_size` rows; clear errors for a chunk size below 1, a missing file and a value that does
+    not fit its column. Empty cells are null, as Read CSV and Mount CSV read them."""
+    import pyarrow as pa
     from pyarrow import csv as pacsv
 
     if chunk_size < 1:
@@ -98,9 +100,24 @@ def csv_batches(ctx: Context, csv: Any, chunk_size: int, delimiter: str, block_s
     fs, inner = filesystem(ctx, path)
     if not fs.exists(inner):
         raise FileNotFoundError(f"no file at {path.path}")
+
+    def batches(reader: Any) -> Iterator[Any]:
+        try:
+            yield from reader
+        except pa.ArrowInvalid as exc:
+            hint = " (a streamed CSV takes each column's type from its first rows: a later value of another type " \
+                   "fails; clean or quote that column)" if "conversion error" in str(exc) else ""
+            raise ValueError(f"cannot read {path.path} as CSV: {exc}{hint}") from None
+
     with fs.open(inner, "rb") as handle:
-        yield pacsv.open_csv(handle, parse_options=pacsv.ParseOptions(delimiter=delimiter),
-                             read_options=pacsv.ReadOptions(block_size=block_size) if block_size else None)
+        try:
+            reader = pacsv.open_csv(handle, parse_options=pacsv.ParseOptions(delimiter=delimiter),
+                                    read_options=pacsv.ReadOptions(block_size=block_size) if block_size else None,
+                                    convert_options=pacsv.ConvertOptions(strings_can_be_null=True,
+                                                                         quoted_strings_can_be_null=False))
+        except pa.ArrowInvalid as exc:
+            raise ValueError(f"cannot read {path.path} as CSV: {exc}") from None
+        yield batches(reader)
 
 
 def url(fs: AbstractFileSystem, inner: str) -> str:

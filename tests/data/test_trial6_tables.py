@@ -204,3 +204,21 @@ def test_a_pandas_group_result_keeps_its_keys_in_a_board() -> None:
         {"city": "Bern", "units": 3}, {"city": "Oslo", "units": 3}]
     assert flow.run(frame=frame.groupby(["city", "shop"]).sum()).result.column_names == ["city", "shop", "units"]
     assert flow.run(frame=frame[frame["units"] > 1]).result.column_names == ["city", "shop", "units"]
+
+
+def test_a_streamed_csv_names_the_file_and_a_late_value_of_another_type(tmp_path: Path) -> None:
+    rows = "\n".join(f"{i},{i * i}," for i in range(120_000))  # past the reader's first block of 1 MB
+    (tmp_path / "big.csv").write_text(f"i,sq,note\n{rows}\n120000,unknown,x\n")
+    flow = Flow()
+    reader = flow.step("csv_buffered_reader", csv={"path": str(tmp_path / "big.csv")}, chunk_size=100_000)
+    message = flow.failure()
+    assert reader.id in message
+    assert f"cannot read {tmp_path / 'big.csv'} as CSV: In CSV column #1: CSV conversion error to int64: invalid " \
+           f"value 'unknown' (a streamed CSV takes each column's type from its first rows" in message
+
+
+def test_a_streamed_csv_reads_empty_cells_as_null(tmp_path: Path) -> None:
+    (tmp_path / "small.csv").write_text('id,city\n1,\n2,""\n')
+    flow = Flow()
+    reader = flow.step("csv_buffered_reader", csv={"path": str(tmp_path / "small.csv")}, chunk_size=10)
+    assert flow.run().output(reader.id, "chunk") == [{"id": 1, "city": None}, {"id": 2, "city": ""}]
