@@ -155,11 +155,20 @@ def format_named(text: str) -> str:
     return FORMAT_ALIASES.get(name, name)
 
 
+LEFT_OUT = {"FARBFELD": ("Farbfeld", "PNG keeps 16-bit pixels, losslessly"),
+            "HDR": ("HDR", "TIFF keeps float pixels (mode F)")}
+"""Flow-Like's image types Pillow cannot write, and what to write instead."""
+
+
 def encode(image: Any, format: str, quality: int = 95) -> bytes:
     """Image bytes in a format (PNG, JPEG, WEBP, BMP, GIF, TIFF...). A pixel mode the format does not hold is
     converted: deep pixels to 8 bits (`eight_bit`; PNG keeps 16-bit grey, TIFF every depth), then to RGB, or RGBA
     for an image with transparency (JPEG drops it)."""
     format = format_named(format)
+    if format in LEFT_OUT:
+        name, instead = LEFT_OUT[format]
+        raise ValueError(f"cannot write the image as {name}: Flow-Like's {name} type is left out here (Pillow writes "
+                         f"no {name}); {instead}")
     if image.mode in DEEP_MODES and format != "TIFF" and not (format == "PNG" and image.mode == "I;16"):
         image = eight_bit(image)
     if format == "JPEG" and image.mode not in ("RGB", "L", "CMYK", "1"):

@@ -76,6 +76,16 @@ def test_bad_inputs_fail_clearly(tmp_path) -> None:
         write_image.func(None, ref, str(tmp_path / "x.psd"), "PSD")
 
 
+@pytest.mark.parametrize("kind", ["Farbfeld", "HDR"])
+def test_flow_likes_types_pillow_cannot_write_are_named_as_left_out(tmp_path, kind) -> None:
+    """An imported Flow-Like board may ask for its Farbfeld or HDR type: the error says why and what to use."""
+    ref = read_image_bytes.func(None, png(quadrants()))
+    with pytest.raises(ValueError, match=rf"cannot write the image as {kind}: Flow-Like's {kind} type is left out "
+                                         rf"here \(Pillow writes no {kind}\); (PNG|TIFF) keeps"):
+        write_image.func(None, ref, str(tmp_path / "x"), kind)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_handle_shows_as_a_thumbnail() -> None:
     ref = read_image_bytes.func(None, png(quadrants(800, 400)))
     thumbnail = Image.open(io.BytesIO(ref._repr_png_()))
