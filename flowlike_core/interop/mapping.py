@@ -150,6 +150,7 @@ def board_from_flowlike(fl: dict[str, Any], registry: Registry, report: ImportRe
     connections = _wires(fl_nodes, layer_pins, pin_ids, nodes, report)
     variables = {v["id"]: _variable(v, text, report) for v in _with_layers(fl, "variables")}
     _retype_record_lists(variables, nodes)
+    _report_missing_variables(variables, nodes, report)
     exported = fl.get("updated_at")  # an export writes its time here and in fields it had no value for
     comments = {c["id"]: _comment(c, exported) for c in _with_layers(fl, "comments")}
     board = Board(
@@ -471,6 +472,17 @@ def _retype_record_lists(variables: dict[str, Variable], nodes: dict[str, Node])
         node.flowlike = {**(node.flowlike or {}), "pins": kept_pins}
 
 
+def _report_missing_variables(variables: dict[str, Variable], nodes: dict[str, Node], report: ImportReport) -> None:
+    """The nodes whose typed-in `var_ref` (a variable's id, as Flow-Like stores it, or its name) names no variable of
+    the board: their run would fail there."""
+    known = {key for v in variables.values() for key in (v.id, v.name)}
+    for node in nodes.values():
+        ref = next((p.default_value for p in node.pins.values() if p.name == "var_ref" and p.is_input), None)
+        if isinstance(ref, str) and ref and ref not in known:
+            report.add("variable-missing", f"{node.label()}: refers to variable {ref!r}, which the file does not hold",
+                       node_id=node.id, node=node.label(), pin="var_ref")
+
+
 def _saved_value_type(data_type: DataType, value_type: ValueType, kept: dict[str, Any] | None) -> str:
     """The value type to write: Flow-Like's single Struct where import opened one as Array<Struct>."""
     if (data_type, value_type) == (DataType.STRUCT, ValueType.ARRAY) and (kept or {}).get("value_type"):
@@ -640,7 +652,8 @@ def _export_pin(pin: Pin, renames: dict[str, str], connected_to: dict[str, list[
     if schema is not None:
         schema = schema[RAW_SCHEMA] if set(schema) == {RAW_SCHEMA} else json.dumps(schema, sort_keys=True)
     options = None
-    if pin.options is not None:
+    if pin.options is not None and (pin.options.valid_values or pin.options.range or pin.options.step
+                                    or pin.options.sensitive):  # `required` is ours alone
         values = pin.options.valid_values
         options = {"valid_values": [v if isinstance(v, str) else json.dumps(v) for v in values] if values else None,
                    "range": list(pin.options.range) if pin.options.range else None, "step": pin.options.step,

@@ -14,6 +14,7 @@ KINDS = {
     "default-dropped": "defaults dropped (the saved value does not fit the pin)",
     "wire-repaired": "wires repaired (stored on one pin only)",
     "wire-dropped": "wires dropped",
+    "variable-missing": "variables the board refers to but does not hold (an editor export or a copy carries none)",
     "note": "notes",
 }
 """Every kind of entry, in the order the text report lists them."""

@@ -98,7 +98,7 @@ def test_board_file_round_trip_is_the_identity(board: Board) -> None:
     data = write_board(board_to_flowlike(board, REGISTRY))
     again, report = open_board(data, REGISTRY)
     assert again == board
-    assert not report.entries, str(report)
+    assert not lost(report), str(report)
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -106,4 +106,9 @@ def test_board_file_round_trip_is_the_identity(board: Board) -> None:
 def test_serde_json_round_trip_is_the_identity(tmp_path_factory, board: Board) -> None:
     path = export_board(board, tmp_path_factory.mktemp("json") / "b.json", as_json=True, registry=REGISTRY)
     again, report = open_board(path, REGISTRY)
-    assert again == board and not report.entries
+    assert again == board and not lost(report)
+
+
+def lost(report) -> list:
+    """What the report tells beyond the board itself (a random board may name a variable it lacks: that is said)."""
+    return [entry for entry in report.entries if entry.kind != "variable-missing"]

@@ -66,3 +66,38 @@ def test_a_board_made_here_exports_every_pin(registry):
     made = registry.get("log_info").create(node_id="new")
     board.apply(commands.AddNode(made))
     assert pin_ids(board_to_flowlike(board, registry), "new") == set(made.pins)
+
+
+def test_nodes_naming_a_variable_the_file_does_not_hold_are_reported(registry):
+    """Flow-Like's editor export and clipboard carry no variables (or only the copied ones): the import names each
+    node whose variable is not there, instead of a run failing at the first of them."""
+    start_out, push_in = exec_pin("so", "exec_out", "Output"), exec_pin("pi", "exec_in", "Input")
+    link(start_out, push_in)
+    nodes = [fl_node("s", "events_simple", [start_out]),
+             fl_node("push", "array_push_ref", [push_in, fl_pin("pr", "var_ref", default="v-log", index=1),
+                                                fl_pin("pv", "value", data_type="Generic", default="x", index=2)],
+                     friendly_name="Remember"),
+             fl_node("get", "variable_get", [fl_pin("gr", "var_ref", default="greeting"),
+                                             fl_pin("gv", "value_ref", "Output", data_type="Generic", index=1)]),
+             fl_node("got", "variable_get", [fl_pin("hr", "var_ref", default="v-here"),
+                                             fl_pin("hv", "value_ref", "Output", data_type="Generic", index=1)])]
+    variables = {"v-here": {"id": "v-here", "name": "here", "data_type": "String", "value_type": "Normal",
+                            "default_value": list(b'"yes"'), "exposed": False, "secret": False, "editable": True}}
+    export = {"nodes": [{"id": n["id"], "type": "node", "position": {"x": 0, "y": 0}, "data": {"node": n}}
+                        for n in nodes], "edges": [{"id": "so-pi", "source": "s", "target": "push"}]}
+    board, report = open_board(json.dumps(export).encode(), registry)
+    missing = {entry.node_id: entry.message for entry in report.of("variable-missing")}
+    assert set(missing) == {"push", "get", "got"}
+    assert "'Remember' (push)" in missing["push"] and "'v-log'" in missing["push"]
+    _, report = open_board(json.dumps(fl_board(*nodes, variables=variables)).encode(), registry)
+    assert {entry.node_id for entry in report.of("variable-missing")} == {"push", "get"}
+    assert "variables the board refers to" in str(report)
+
+
+def test_a_pin_whose_options_flowlike_has_no_field_for_goes_back_without_options(registry):
+    """Ours marks Get Variable's name as required, which Flow-Like's options cannot say: no empty options go back."""
+    fl = fl_board(fl_node("g", "variable_get", [fl_pin("gr", "var_ref", default="x"),
+                                                fl_pin("gv", "value_ref", "Output", data_type="Generic", index=1)]))
+    board, _ = open_board(json.dumps(fl).encode(), registry)
+    assert board.nodes["g"].pin("var_ref").options.required
+    assert board_to_flowlike(board, registry)["nodes"]["g"]["pins"]["gr"]["options"] is None
