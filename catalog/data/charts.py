@@ -34,6 +34,10 @@ def table_chart(table: Annotated[Any, Pin(description="A table")], x: str, y: li
         raise KeyError(f"no column {', '.join(map(repr, missing))} (columns: {', '.join(arrow.column_names)})")
     if kind not in KINDS or not y:
         raise ValueError(f"chart kind {kind!r} with y {y!r}: use one of {', '.join(KINDS)} and at least one column")
+    for column in y:
+        if not numeric(arrow.schema.field(column).type):
+            raise TypeError(f"y column {column!r} is {arrow.schema.field(column).type}: a chart plots numbers "
+                            f"against X")
     xs = arrow.column(x).to_pylist()
     figure = Figure(figsize=(width / 100, height / 100), dpi=100)
     axes = figure.subplots()
@@ -54,9 +58,38 @@ def table_chart(table: Annotated[Any, Pin(description="A table")], x: str, y: li
     mark = {"line": "line", "bar": "bar", "scatter": "point"}[kind]
     spec = {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json", "title": title, "width": width,
-        "height": height, "data": {"values": arrow.select([x, *y]).to_pylist()},
+        "height": height, "data": {"values": json_values(arrow.select([x, *y]))},
         "transform": [{"fold": y, "as": ["series", "value"]}], "mark": mark,
-        "encoding": {"x": {"field": x, "type": "ordinal" if kind == "bar" else "quantitative"},
+        "encoding": {"x": {"field": x, "type": x_type(arrow.schema.field(x).type, kind)},
                      "y": {"field": "value", "type": "quantitative"}, "color": {"field": "series", "type": "nominal"}},
     }
     return Chart(buffer.getvalue(), spec)
+
+
+def numeric(kind: Any) -> bool:
+    import pyarrow as pa
+
+    return pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind) \
+        or pa.types.is_null(kind)
+
+
+def x_type(kind: Any, chart: str) -> str:
+    """Vega-Lite's type of the X field: bars are ordinal; dates and times temporal, texts nominal."""
+    import pyarrow as pa
+
+    if chart == "bar":
+        return "ordinal"
+    if pa.types.is_temporal(kind):
+        return "temporal"
+    return "quantitative" if numeric(kind) else "nominal"
+
+
+def json_values(arrow: Any) -> list[dict[str, Any]]:
+    """The rows as JSON values, as a Vega-Lite spec holds them: dates and times as ISO text, decimals as numbers."""
+    import pyarrow as pa
+    from flowlike_catalog.data.tables import iso_text
+
+    for index, field in enumerate(arrow.schema):
+        if pa.types.is_decimal(field.type):
+            arrow = arrow.set_column(index, field.name, arrow.column(index).cast(pa.float64()))
+    return iso_text(arrow).to_pylist()

@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from data_boards import Flow
+from flowlike_catalog.data.charts import table_chart
 from flowlike_catalog.data.tables import (
     table_group_by,
     table_join,
@@ -222,3 +223,20 @@ def test_a_streamed_csv_reads_empty_cells_as_null(tmp_path: Path) -> None:
     flow = Flow()
     reader = flow.step("csv_buffered_reader", csv={"path": str(tmp_path / "small.csv")}, chunk_size=10)
     assert flow.run().output(reader.id, "chunk") == [{"id": 1, "city": None}, {"id": 2, "city": ""}]
+
+
+def test_a_chart_over_time_gives_a_json_vega_lite_spec_with_a_temporal_axis() -> None:
+    when = pa.array([dt.datetime(2024, 1, d, tzinfo=dt.UTC) for d in (1, 2)], pa.timestamp("us", "UTC"))
+    table = pa.table({"when": when, "total": pa.array([1, 2], pa.decimal128(38, 0)), "n": [3, None]})
+    spec = table_chart.func(table, "when", ["total", "n"], "line").spec
+    assert json.loads(json.dumps(spec))["data"]["values"] == [
+        {"when": "2024-01-01T00:00:00+00:00", "total": 1.0, "n": 3}, {"when": "2024-01-02T00:00:00+00:00",
+                                                                      "total": 2.0, "n": None}]
+    assert spec["encoding"]["x"] == {"field": "when", "type": "temporal"}
+    assert table_chart.func(pa.table({"city": ["Oslo"], "n": [1]}), "city", ["n"], "scatter").spec[
+        "encoding"]["x"]["type"] == "nominal"
+
+
+def test_a_chart_of_a_text_column_is_refused_naming_it() -> None:
+    with pytest.raises(TypeError, match=r"y column 'city' is string: a chart plots numbers"):
+        table_chart.func(pa.table({"day": [1, 2], "city": ["Oslo", "Bern"]}), "day", ["city"])
