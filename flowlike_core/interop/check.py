@@ -61,16 +61,34 @@ class _Checker:
                                       and all(isinstance(v, _NUMBER) and not isinstance(v, bool) for v in value)):
             self.fail(f"{where}.{name}", f"[x, y, z] numbers were expected, found {value!r:.60}")
 
-    def ids(self, item: dict[str, Any], name: str, where: str) -> None:
+    def ids(self, item: dict[str, Any], name: str, where: str, what: str = "pin ids") -> None:
         value = item.get(name)
         if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-            self.fail(f"{where}.{name}", f"a list of pin ids was expected, found {value!r:.60}")
+            self.fail(f"{where}.{name}", f"a list of {what} was expected, found {value!r:.60}")
+
+    def flags(self, item: dict[str, Any], where: str, *names: str) -> None:
+        for name in names:
+            value = item.get(name)
+            if value is not None and not isinstance(value, bool):
+                self.fail(f"{where}.{name}", f"true or false was expected, found {_kind(value)}")
+
+    def time(self, item: dict[str, Any], name: str, where: str) -> None:
+        value = item.get(name)
+        if value is not None and not (isinstance(value, dict) and all(
+                isinstance(value.get(part, 0), int) for part in ("secs_since_epoch", "nanos_since_epoch"))):
+            self.fail(f"{where}.{name}", f"{{secs_since_epoch, nanos_since_epoch}} was expected, found {_kind(value)}")
 
     def typed(self, item: dict[str, Any], where: str) -> None:
         """A pin's or variable's type fields and default (JSON text as a list of byte values)."""
         self.enum(item, "data_type", where, "VariableType")
         self.enum(item, "value_type", where, "ValueType")
         self.field(item, "schema", where, _TEXT)
+        self.field(item, "description", where, _TEXT)
+        value = item.get("default_value")
+        if value is not None and not (isinstance(value, list) and all(
+                isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 255 for v in value)):
+            self.fail(f"{where}.default_value", f"JSON text as a list of byte values (0-255) was expected, found "
+                                                f"{_kind(value)}")
 
     def node(self, node: dict[str, Any], where: str) -> None:
         self.field(node, "name", where, (str,), required=True)
@@ -85,6 +103,7 @@ class _Checker:
             if owner_id != node["id"]:
                 self.fail(at, f"the pin id is also the id of a pin of {owner}: a wire to it would be ambiguous")
             self.field(pin, "name", at, (str,), required=True)
+            self.field(pin, "friendly_name", at, _TEXT)
             self.enum(pin, "pin_type", at, "PinType")
             self.typed(pin, at)
             self.field(pin, "index", at, (int, type(None)))
@@ -102,11 +121,24 @@ class _Checker:
         if version is not None and not (isinstance(version, list) and len(version) == 3
                                         and all(isinstance(v, int) and v >= 0 for v in version)):
             self.fail("board.version", f"[major, minor, patch] was expected, found {version!r:.60}")
+        for name, enum in (("log_level", "LogLevel"), ("stage", "ExecutionStage"), ("execution_mode", "ExecutionMode")):
+            self.enum(board, name, "board", enum)
+        self.point(board, "viewport", "board")
+        self.time(board, "created_at", "board")
+        self.time(board, "updated_at", "board")
+        self.ids(board, "page_ids", "board", "ids")
+        refs = board.get("refs")
+        if refs is not None and not isinstance(refs, dict):
+            self.fail("board.refs", f"a map from hashes to texts was expected, found {_kind(refs)}")
+        for key, text in (refs or {}).items():
+            if not isinstance(text, str):
+                self.fail(f"board.refs[{key!r}]", f"text was expected, found {_kind(text)}")
         layers = self.table(board, "layers", "")
         for layer_id, layer in layers.items():
             where = f"layers[{layer_id!r}]"
             for name in ("name", "parent_id", "comment", "color"):
                 self.field(layer, name, where, _TEXT)
+            self.enum(layer, "type", where, "LayerType")
             self.point(layer, "coordinates", where)
             self.table(layer, "pins", f"{where}.")
         for owner, prefix in [(board, ""), *((layer, f"layers[{k!r}].") for k, layer in layers.items())]:
@@ -115,10 +147,15 @@ class _Checker:
             for variable_id, variable in self.table(owner, "variables", prefix).items():
                 where = f"{prefix}variables[{variable_id!r}]"
                 self.field(variable, "name", where, (str,), required=True)
+                self.field(variable, "category", where, _TEXT)
                 self.typed(variable, where)
+                self.flags(variable, where, "exposed", "secret", "editable", "runtime_configured")
             for comment_id, comment in self.table(owner, "comments", prefix).items():
                 where = f"{prefix}comments[{comment_id!r}]"
-                self.field(comment, "content", where, _TEXT)
+                for name in ("content", "author", "color", "layer"):
+                    self.field(comment, name, where, _TEXT)
+                self.enum(comment, "comment_type", where, "CommentType")
+                self.time(comment, "timestamp", where)
                 self.point(comment, "coordinates", where)
                 for name in ("width", "height"):
                     self.field(comment, name, where, (*_NUMBER, type(None)))

@@ -1,0 +1,68 @@
+"""Trial 6: more malformed Flow-Like board JSON, each an error naming the field and where, never a crash or a value
+that breaks later (a board opened with a text viewport failed only at export, with an IndexError)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from trial4_boards import fresh
+
+from flowlike_core import BoardFileError
+from flowlike_core.interop import open_board
+
+
+def pin(board: dict[str, Any], node_id: str, name: str) -> dict[str, Any]:
+    return board["nodes"][node_id]["pins"][f"{node_id}.{name}"]
+
+
+BROKEN: dict[str, tuple[Callable[[dict[str, Any]], Any], str]] = {
+    "refs as a list": (lambda b: b.update(refs=["x"]),
+                       "board.refs: a map from hashes to texts was expected, found list"),
+    "a ref that is no text": (lambda b: b.update(refs={"1234567": 5}), "board.refs['1234567']: text was expected"),
+    "a log level Flow-Like lacks": (lambda b: b.update(log_level="Loud"),
+                                    "board.log_level: 'Loud' is not one of Debug, Info"),
+    "a stage Flow-Like lacks": (lambda b: b.update(stage="Staging"), "board.stage: 'Staging' is not one of Dev"),
+    "an execution mode Flow-Like lacks": (lambda b: b.update(execution_mode="Cloud"),
+                                          "board.execution_mode: 'Cloud' is not one of Hybrid"),
+    "a viewport as text": (lambda b: b.update(viewport="x"), "board.viewport: [x, y, z] numbers were expected"),
+    "a time as text": (lambda b: b.update(created_at="2024"),
+                       "board.created_at: {secs_since_epoch, nanos_since_epoch} was expected, found str '2024'"),
+    "page ids as text": (lambda b: b.update(page_ids="p1"), "board.page_ids: a list of ids was expected"),
+    "a default as text": (lambda b: pin(b, "hello", "message").update(default_value="begin"),
+                          "nodes['hello'].pins['hello.message'].default_value: JSON text as a list of byte values "
+                          "(0-255) was expected, found str 'begin'"),
+    "a default byte out of range": (lambda b: pin(b, "hello", "message").update(default_value=[34, 300, 34]),
+                                    "pins['hello.message'].default_value: JSON text as a list of byte values"),
+    "a variable default as text": (lambda b: b["variables"]["v-items"].update(default_value="[1]"),
+                                   "variables['v-items'].default_value: JSON text as a list of byte values"),
+    "a pin title that is a number": (lambda b: pin(b, "hello", "message").update(friendly_name=5),
+                                     "pins['hello.message'].friendly_name: text was expected, found int 5"),
+    "a flag as text": (lambda b: b["variables"]["v-items"].update(exposed="yes"),
+                       "variables['v-items'].exposed: true or false was expected, found str 'yes'"),
+    "a comment of an unknown type": (lambda b: b["comments"]["c-text"].update(comment_type="Audio"),
+                                     "comments['c-text'].comment_type: 'Audio' is not one of Text, Image, Video"),
+    "a layer of an unknown type": (lambda b: b["layers"]["l-body"].update(type="Folder"),
+                                   "layers['l-body'].type: 'Folder' is not one of Function, Macro, Collapsed"),
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN))
+def test_a_malformed_field_is_named_with_where_it_is(case, registry):
+    edit, message = BROKEN[case]
+    board = fresh()
+    edit(board)
+    with pytest.raises(BoardFileError) as caught:
+        open_board(json.dumps(board).encode(), registry)
+    assert str(caught.value).startswith("<bytes>: ") and message in str(caught.value)
+
+
+def test_what_flowlike_writes_as_null_still_opens(registry):
+    board = fresh()
+    board.update(log_level=None, stage=None, execution_mode=None, viewport=None, created_at=None, page_ids=None)
+    pin(board, "hello", "message").update(friendly_name=None, description=None)
+    board["variables"]["v-items"].update(exposed=None, default_value=None)
+    imported, _ = open_board(json.dumps(board).encode(), registry)
+    assert imported.variables["v-items"].exposed is False and imported.variables["v-items"].default_value is None
