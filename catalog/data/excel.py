@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 from typing import Annotated, Any, NamedTuple
 
 from flowlike_catalog.data.handles import FlowPath, filesystem
+from flowlike_catalog.data.tables import distinct_names, sheet_table
 from pydantic import BaseModel, ConfigDict
 
 from flowlike_core import Context, Pin, node
@@ -86,14 +87,17 @@ def column_number(text: str | int) -> int:
         raise ValueError(f"column {text!r} is not a column letter (A, B, ... XFD) or number") from None
 
 
+PLAIN_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?")
+
+
 def cell_value(text: str) -> Any:
-    """A number when the text is one, else the text (a leading '=' makes it a formula)."""
-    for kind in (int, float):
-        try:
-            return kind(text)
-        except ValueError:
-            pass
-    return text
+    """A number when the text is a plain one (`12`, `-3.5`, `1e3`), else the text: Python would also read 'Nan',
+    'Infinity', '1_000' and ' 7' as numbers, and an id's leading zeros ('0012') would be lost. A leading '='
+    makes a formula."""
+    found = PLAIN_NUMBER.fullmatch(text)
+    if not found:
+        return text
+    return float(text) if found.group(1) or found.group(2) else int(text)
 
 
 class SheetNames(NamedTuple):
@@ -386,7 +390,6 @@ def data_excel_extract_tables(ctx: Context, file: File, sheet: Annotated[str, Pi
         description="Sheet name (the first sheet when empty)")] = "", extract_config: ExtractConfig = None
                               ) -> Extracted:
     """Finds the tables in a sheet (blocks of filled cells with empty rows and columns around them)."""
-    import pyarrow as pa
     from openpyxl.utils import get_column_letter
 
     config = ExtractConfig.model_validate(extract_config or {})
@@ -401,8 +404,7 @@ def data_excel_extract_tables(ctx: Context, file: File, sheet: Annotated[str, Pi
         grid = [[worksheet.cell(r, c).value for c in range(left, right + 1)] for r in range(top, bottom + 1)]
         header = [str(h) if h is not None else f"column_{i + 1}" for i, h in enumerate(grid[0])] \
             if config.header else [f"column_{i + 1}" for i in range(right - left + 1)]
-        body = grid[1:] if config.header else grid
-        tables.append(pa.table({name: [row[i] for row in body] for i, name in enumerate(header)}))
+        tables.append(sheet_table(distinct_names(header), grid[1:] if config.header else grid))
         ranges.append(f"{get_column_letter(left)}{top}:{get_column_letter(right)}{bottom}")
     return Extracted(tables, ranges)
 
