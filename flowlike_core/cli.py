@@ -192,6 +192,23 @@ def keep_runs_in(store: str | None) -> None:
         raise BadInput(f"{exc}; fix --store or pass --no-history") from exc
 
 
+def keep_history(args: argparse.Namespace) -> None:
+    """`--store` and `--no-history` (`add_history_options`): keep this process's runs in the store's run history, or
+    keep none of them."""
+    if not args.no_history:
+        keep_runs_in(args.store)
+    elif "flowlike_core.storage" in sys.modules:  # recording set up earlier in this process: not for these runs
+        sys.modules["flowlike_core.storage"].stop_recording()
+
+
+def add_history_options(parser: argparse.ArgumentParser) -> None:
+    """`--store` and `--no-history`, the same for every command that runs boards (`keep_history` reads them)."""
+    parser.add_argument("--store", metavar="STORE",
+                        help="where the run history is kept: a root URL (a directory, memory://, s3://...) or a "
+                             "storage config file; default $FLOWLIKE_STORE, else ~/.flowlike")
+    parser.add_argument("--no-history", action="store_true", help="do not keep the runs in the run history")
+
+
 BOARD_HELP = "a board file: ours (.board.json) or Flow-Like's (.board, its board JSON; what the import did: stderr)"
 """What a command's BOARD argument takes (`load_board` reads it)."""
 
@@ -223,10 +240,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     variables = dict(parse_var(board, text) for text in args.var)
     human = sys.stderr if args.json else sys.stdout
-    if not args.no_history:
-        keep_runs_in(args.store)
-    elif "flowlike_core.storage" in sys.modules:  # recording set up earlier in this process: not for this run
-        sys.modules["flowlike_core.storage"].stop_recording()
+    keep_history(args)
     try:
         policy = Policy.of(args.allow, args.allow_path)  # the store only, unless told
         cache = result_cache(args)  # (none by default: a single run gains nothing from a cache in memory)
@@ -340,10 +354,7 @@ def build_parser(extensions: bool = True) -> argparse.ArgumentParser:
                                                      "the board has several event nodes")
     run.add_argument("--json", action="store_true",
                      help="print the run record (status, per-node traces) as JSON on stdout; logs go to stderr")
-    run.add_argument("--store", metavar="STORE",
-                     help="where the run history is kept: a root URL (a directory, memory://, s3://...) or a "
-                          "storage config file; default $FLOWLIKE_STORE, else ~/.flowlike")
-    run.add_argument("--no-history", action="store_true", help="do not keep this run in the run history")
+    add_history_options(run)
     run.add_argument("--allow", metavar="CAPABILITY", action="append", default=[],
                      choices=[c.value for c in Capability],
                      help="let the nodes reach this (network, files, processes, native); repeat for several. "

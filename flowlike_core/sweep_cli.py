@@ -10,7 +10,17 @@ from typing import TYPE_CHECKING, Any
 from flowlike_core.backends import BACKENDS
 from flowlike_core.board import Board
 from flowlike_core.cache_options import add_cache_options, result_cache
-from flowlike_core.cli import BOARD_HELP, EXIT_FAILED, EXIT_OK, BadInput, load_board, parse_value, table
+from flowlike_core.cli import (
+    BOARD_HELP,
+    EXIT_FAILED,
+    EXIT_OK,
+    BadInput,
+    add_history_options,
+    keep_history,
+    load_board,
+    parse_value,
+    table,
+)
 from flowlike_core.executor import DEFAULT_MAX_STEPS
 
 if TYPE_CHECKING:
@@ -40,6 +50,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     grid = dict(parse_parameter(board, text) for text in args.param)
     if not grid:
         raise BadInput("give at least one parameter: -p NAME=VALUE,VALUE,...")
+    keep_history(args)
     stored = result_cache(args)
     result = sweep(board, grid, outputs=args.output, backend=args.backend, start=args.start,
                    max_steps=args.max_steps, cache=stored if stored is not None else not args.no_cache)
@@ -88,5 +99,6 @@ def add_sweep_command(subparsers: Any) -> None:
     parser.add_argument("--json", action="store_true", help="print the rows as a JSON list")
     parser.add_argument("--max-steps", metavar="N", type=int, default=DEFAULT_MAX_STEPS,
                         help="stop each run after N steps (executions of exec nodes, as flowlike run --max-steps)")
+    add_history_options(parser)
     add_cache_options(parser, "default: the runs share one cache in memory on the thread backend")
     parser.set_defaults(handler=cmd_sweep)
