@@ -55,10 +55,10 @@ def read_to_bytes(ctx: Context, path: Path) -> Annotated[bytes, Pin(name="conten
 
 @node(friendly_name="Read to String", category=CONTENT, exec_pins=True)
 def read_to_string(ctx: Context, path: Path) -> Annotated[str, Pin(name="content")]:
-    """The whole file as UTF-8 text."""
+    """The whole file as UTF-8 text (a byte-order mark dropped)."""
     data = read(ctx, path)
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ValueError(f"{FlowPath.of(path).path} is not UTF-8 text ({exc})") from None
 

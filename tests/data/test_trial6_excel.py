@@ -1,5 +1,5 @@
-"""Spreadsheet nodes on what people type and what sheets hold (trial 6): a name that reads as a number to
-Python, an id with leading zeros, a found table with a repeated header and a mixed column."""
+"""Spreadsheet and file nodes on what people type and what files hold (trial 6): a name that reads as a number to
+Python, an id with leading zeros, a found table with a repeated header and a mixed column, a byte-order mark."""
 
 from __future__ import annotations
 
@@ -30,3 +30,13 @@ def test_a_found_table_keeps_repeated_headers_and_mixed_columns(tmp_path: Path) 
     found = data_excel_extract_tables.func(None, str(tmp_path / "book.xlsx"))
     assert found.tables[0].to_pylist() == [{"name": "Åsa", "name_1": "x", "count": "1"},
                                            {"name": "Bob", "name_1": "y", "count": "zwei"}]
+
+
+def test_read_to_string_drops_a_byte_order_mark(tmp_path: Path) -> None:
+    """Notepad's UTF-8 starts with one; left in, json.loads of the text fails ('Unexpected UTF-8 BOM')."""
+    import json
+
+    from flowlike_catalog.data.files import read_to_string
+
+    (tmp_path / "settings.json").write_bytes('{"stadt": "Zürich"}'.encode("utf-8-sig"))
+    assert json.loads(read_to_string.func(None, str(tmp_path / "settings.json"))) == {"stadt": "Zürich"}
