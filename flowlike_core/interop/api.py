@@ -76,7 +76,7 @@ def open_board(source: str | os.PathLike[str] | bytes, registry: Registry | None
     try:
         document = read_document(data, name)
     except BoardFileError:
-        if data.lstrip()[:1] in (b"{", b"["):
+        if data.lstrip()[:1] in (b"{", b"[") and not _flowlike_json(data):
             raise ours from None
         raise
     if document.kind == "flowlike-nb":
@@ -86,6 +86,16 @@ def open_board(source: str | os.PathLike[str] | bytes, registry: Registry | None
                              f"give one of its .board files, or import its folder (`flowlike import FOLDER`, "
                              f"import_path())")
     return board_from_document(document, name, registry)
+
+
+def _flowlike_json(data: bytes) -> bool:
+    """Whether JSON that neither loader took is Flow-Like's (a `nodes` field, no `format`): its reader's error then
+    names the field that is wrong, where ours would list every field our own format wants."""
+    try:
+        parsed = json.loads(data)
+    except ValueError:
+        return False
+    return isinstance(parsed, dict) and "nodes" in parsed and "format" not in parsed
 
 
 def clipboard_board(text: str, registry: Registry | None = None) -> tuple[Board, ImportReport]:

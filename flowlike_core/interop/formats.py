@@ -111,6 +111,9 @@ def read_json(data: Any, source: str) -> Document:
         return Document("export", [_from_editor_export(data, source)])
     if isinstance(nodes, list):
         return Document("clipboard", [_from_clipboard(data, source)])
+    if "nodes" in data:
+        raise BoardFileError(f"{source}: nodes: a map from ids to objects (a board) or a list (an editor export or a "
+                             f"clipboard) was expected, found {'null' if nodes is None else type(nodes).__name__}")
     raise BoardFileError(f"{source}: JSON without a `nodes` map or list: not a Flow-Like board, editor export "
                          f"or clipboard")
 

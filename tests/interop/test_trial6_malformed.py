@@ -66,3 +66,17 @@ def test_what_flowlike_writes_as_null_still_opens(registry):
     board["variables"]["v-items"].update(exposed=None, default_value=None)
     imported, _ = open_board(json.dumps(board).encode(), registry)
     assert imported.variables["v-items"].exposed is False and imported.variables["v-items"].default_value is None
+
+
+@pytest.mark.parametrize("nodes", [None, "n1", 5])
+def test_flowlike_json_whose_nodes_are_neither_map_nor_list_gets_flowlikes_error(nodes, registry, tmp_path):
+    """Not our loader's list of every field our own format wants: the one field that is wrong in Flow-Like's."""
+    board = fresh()
+    board["nodes"] = nodes
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(board))
+    with pytest.raises(BoardFileError) as caught:
+        open_board(path, registry)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: nodes: a map from ids to objects (a board) or a list (an editor export or "
+                              f"a clipboard) was expected, found ") and "variables" not in message
