@@ -124,6 +124,8 @@ class ResponseMessage(BaseModel):
     role: Role = "assistant"
     content: str | None = None
     tool_calls: list[ToolCall] = []
+    reasoning: str | None = None
+    """A reasoning model's thinking, as its server gives it (not sent back with the history)."""
 
     @field_validator("role", mode="before")
     @classmethod
@@ -149,17 +151,19 @@ class ToolCallDelta(BaseModel):
 
 
 class ResponseChunk(BaseModel):
-    """One streamed piece of a response: a token (or a few), tool-call pieces, or the finish reason."""
+    """One streamed piece of a response: a token (or a few), thinking, tool-call pieces, or the finish reason."""
 
     index: int = 0
     content: str = ""
     tool_calls: list[ToolCallDelta] = []
     finish_reason: str | None = None
     usage: Usage | None = None
+    reasoning: str = ""
+    """A piece of a reasoning model's thinking."""
 
     def is_empty(self) -> bool:
         """Carries nothing: a stream's opening role delta, a keep-alive; On Stream does not fire for it."""
-        return not (self.content or self.tool_calls or self.finish_reason or self.usage)
+        return not (self.content or self.reasoning or self.tool_calls or self.finish_reason or self.usage)
 
 
 class Response(BaseModel):
@@ -188,6 +192,8 @@ class Response(BaseModel):
         message = choice.message
         if chunk.content:
             message.content = (message.content or "") + chunk.content
+        if chunk.reasoning:
+            message.reasoning = (message.reasoning or "") + chunk.reasoning
         for piece in chunk.tool_calls:
             while len(message.tool_calls) <= piece.index:
                 message.tool_calls.append(ToolCall())

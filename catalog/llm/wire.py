@@ -213,7 +213,8 @@ async def _answered_whole(model: LanguageModel, response: Response, on_chunk: On
     for choice in response.choices:
         message = choice.message
         await on_chunk(ResponseChunk(
-            index=choice.index, content=message.content or "", finish_reason=choice.finish_reason,
+            index=choice.index, content=message.content or "", reasoning=message.reasoning or "",
+            finish_reason=choice.finish_reason,
             tool_calls=[ToolCallDelta(index=i, id=call.id, name=call.function.name, arguments=call.function.arguments)
                         for i, call in enumerate(message.tool_calls)],
             usage=response.usage if choice is response.choices[-1] else None))
@@ -340,7 +341,8 @@ def _openai_response(data: dict[str, Any]) -> Response:
                  for c in message.get("tool_calls") or ()]
         choices.append(Choice(index=choice.get("index", 0), finish_reason=choice.get("finish_reason"),
                               message=ResponseMessage(role=message.get("role", "assistant"),
-                                                      content=message.get("content"), tool_calls=calls)))
+                                                      content=message.get("content"), tool_calls=calls,
+                                                      reasoning=_openai_reasoning(message) or None)))
     return Response(id=data.get("id", ""), model=data.get("model", ""), choices=choices,
                     usage=_openai_usage(data.get("usage")))
 
@@ -356,7 +358,13 @@ def _openai_chunk(event: dict[str, Any]) -> ResponseChunk | None:
                            arguments=(c.get("function") or {}).get("arguments") or "")
              for c in delta.get("tool_calls") or ()]
     return ResponseChunk(index=choice.get("index", 0), content=delta.get("content") or "", tool_calls=calls,
-                         finish_reason=choice.get("finish_reason"), usage=usage)
+                         finish_reason=choice.get("finish_reason"), usage=usage, reasoning=_openai_reasoning(delta))
+
+
+def _openai_reasoning(message: dict[str, Any]) -> str:
+    """The thinking in an OpenAI-compatible message or delta: DeepSeek's and vLLM's reasoning_content, OpenRouter's
+    and Ollama's (compatibility endpoint) reasoning."""
+    return message.get("reasoning_content") or message.get("reasoning") or ""
 
 
 # ---- Anthropic Messages API ---------------------------------------------------------------------------
@@ -435,13 +443,15 @@ def _anthropic_messages(messages: list[HistoryMessage]) -> list[dict[str, Any]]:
 
 def _anthropic_response(data: dict[str, Any]) -> Response:
     text = "".join(b["text"] for b in data["content"] if b["type"] == "text")
+    thinking = "".join(b.get("thinking", "") for b in data["content"] if b["type"] == "thinking")
     calls = [ToolCall(id=b["id"], function=ToolFunction(name=b["name"], arguments=json.dumps(b["input"])))
              for b in data["content"] if b["type"] == "tool_use"]
     usage = data.get("usage") or {}
     prompt, completion = usage.get("input_tokens", 0), usage.get("output_tokens", 0)
     return Response(id=data.get("id", ""), model=data.get("model", ""),
                     choices=[Choice(finish_reason=data.get("stop_reason"),
-                                    message=ResponseMessage(content=text or None, tool_calls=calls))],
+                                    message=ResponseMessage(content=text or None, tool_calls=calls,
+                                                            reasoning=thinking or None))],
                     usage=Usage(prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion))
 
 
@@ -467,6 +477,8 @@ class _AnthropicStream:
             delta = event["delta"]
             if delta["type"] == "text_delta":
                 return ResponseChunk(content=delta["text"])
+            if delta["type"] == "thinking_delta":
+                return ResponseChunk(reasoning=delta["thinking"])
             if delta["type"] == "input_json_delta":
                 return ResponseChunk(tool_calls=[ToolCallDelta(index=self.tools[event["index"]],
                                                                arguments=delta["partial_json"])])
@@ -533,7 +545,8 @@ def _ollama_response(data: dict[str, Any]) -> Response:
     return Response(model=data.get("model", ""), usage=_ollama_usage(data),
                     choices=[Choice(finish_reason=data.get("done_reason"),
                                     message=ResponseMessage(role=message.get("role", "assistant"),
-                                                            content=message.get("content"), tool_calls=calls))])
+                                                            content=message.get("content"), tool_calls=calls,
+                                                            reasoning=message.get("thinking") or None))])
 
 
 def _ollama_chunk(data: dict[str, Any]) -> ResponseChunk:
@@ -545,7 +558,7 @@ def _ollama_chunk(data: dict[str, Any]) -> ResponseChunk:
     done = data.get("done", False)
     return ResponseChunk(content=message.get("content") or "", tool_calls=calls,
                          finish_reason=data.get("done_reason") if done else None,
-                         usage=_ollama_usage(data) if done else None)
+                         usage=_ollama_usage(data) if done else None, reasoning=message.get("thinking") or "")
 
 
 def data_url(data: bytes, media_type: str) -> str:
