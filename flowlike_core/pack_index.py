@@ -57,18 +57,17 @@ def fingerprint(entries: Iterable[EntryPoint]) -> list[list[str]]:
     entries = list(entries)
     packages = {entry.name: _package(entry, entries) for entry in entries}
     changed = {package: str(source_changed_at(package)) for package in packages.values()}
-    shipped = {id(entry.dist): _name_and_version(entry.dist) for entry in entries}  # (one parse per distribution)
-    return sorted([entry.name, entry.value, *shipped[id(entry.dist)], changed[packages[entry.name]]]
+    return sorted([entry.name, entry.value, *name_and_version(entry.dist), changed[packages[entry.name]]]
                   for entry in entries)
 
 
-def _name_and_version(dist: Distribution | None) -> tuple[str, str]:
-    """A distribution's name (as pip compares them) and version, from one read of its metadata (`dist.name` and
-    `dist.version` each parse all of it, a long description included)."""
-    if dist is None:
-        return "", ""
-    metadata = dist.metadata
-    return canonical(metadata["Name"]), metadata["Version"]
+def name_and_version(dist: Distribution | None) -> tuple[str, str]:
+    """A distribution's name (as pip compares them) and version, from the header of its metadata: `dist.name` and
+    `dist.version` each parse all of it, a long description included (2 ms for ours, and every entry point has a
+    distribution object of its own)."""
+    text = (dist.read_text("METADATA") or dist.read_text("PKG-INFO") or "") if dist is not None else ""
+    fields = dict(line.split(":", 1) for line in text.partition("\n\n")[0].splitlines() if ":" in line)
+    return canonical(fields.get("Name", "").strip()), fields.get("Version", "").strip()
 
 
 def canonical(name: str) -> str:
@@ -133,7 +132,7 @@ def read(packs: list[list[str]], entries: Iterable[EntryPoint]) -> Index:
             if len(row) == 5 and row[0] not in rows:
                 gone.update(dict.fromkeys(stored["keys"].get(row[0], []), f"pack {row[0]!r} (distribution {row[2]} "
                                                                           f"{row[3]})"))
-    for path, names in _shipped_indexes([entry for entry in entries if entry.name not in keys]).items():
+    for path, names in _shipped_indexes([entry for entry in entries if entry.name not in keys], rows).items():
         shipped = _document(path)
         if shipped is not None:
             keys.update({name: shipped["keys"][name] for name in names if rows[name][:4] in shipped["rows"]
@@ -171,19 +170,20 @@ def _keys_by_pack(keys: Any) -> dict[str, list[str]]:
     raise ValueError("its keys are not lists of node keys by pack")
 
 
-def _shipped_indexes(entries: list[EntryPoint]) -> dict[Path, list[str]]:
+def _shipped_indexes(entries: list[EntryPoint], rows: Mapping[str, tuple[str, ...]]) -> dict[Path, list[str]]:
     """The index each distribution ships (`SHIPPED`), with the packs it may speak for: those whose entry point
     names its package, installed from a wheel (an editable install's sources change under one version)."""
-    editable: dict[int, bool] = {}
+    editable: dict[tuple[str, ...], bool] = {}
     folders: dict[str, Path | None] = {}
     found: dict[Path, list[str]] = {}
     for entry in entries:
-        if id(entry.dist) not in editable:
-            editable[id(entry.dist)] = _editable(entry.dist)
+        shipped_by = rows[entry.name][2:4]  # (one look a distribution, whose entry points each have an object)
+        if shipped_by not in editable:
+            editable[shipped_by] = _editable(entry.dist)
         top = _top(entry)
         if top not in folders:
             folders[top] = _package_folder(top)
-        if not editable[id(entry.dist)] and folders[top] is not None:
+        if not editable[shipped_by] and folders[top] is not None:
             found.setdefault(folders[top] / SHIPPED, []).append(entry.name)
     return found
 

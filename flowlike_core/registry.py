@@ -370,7 +370,7 @@ def load_pack(entry: EntryPoint) -> Pack:
     pack = entry.load()
     pack = pack() if callable(pack) and not isinstance(pack, Pack) else pack
     if not pack.version and entry.dist is not None:
-        pack.version = entry.dist.version
+        pack.version = pack_index.name_and_version(entry.dist)[1]
     return pack
 
 
