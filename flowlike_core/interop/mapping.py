@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from flowlike_core import wiring
 from flowlike_core.board import (
     Board,
     Comment,
@@ -149,7 +150,7 @@ def board_from_flowlike(fl: dict[str, Any], registry: Registry, report: ImportRe
     layer_pins = {pin_id: pin for layer in layers.values() for pin_id, pin in (layer.get("pins") or {}).items()}
     connections = _wires(fl_nodes, layer_pins, pin_ids, nodes, report)
     variables = {v["id"]: _variable(v, text, report) for v in _with_layers(fl, "variables")}
-    _retype_record_lists(variables, nodes)
+    _retype_record_lists(variables, nodes, connections)
     _report_missing_variables(variables, nodes, report)
     exported = fl.get("updated_at")  # an export writes its time here and in fields it had no value for
     comments = {c["id"]: _comment(c, exported) for c in _with_layers(fl, "comments")}
@@ -454,10 +455,17 @@ def _variable(fl: dict[str, Any], text: Callable[[str | None], str], report: Imp
                          secret=bool(fl.get("secret")), editable=bool(fl.get("editable", True)), flowlike=kept)
 
 
-def _retype_record_lists(variables: dict[str, Variable], nodes: dict[str, Node]) -> None:
+def _retype_record_lists(variables: dict[str, Variable], nodes: dict[str, Node], connections: list[Connection]
+                         ) -> None:
     """The pins carrying a whole variable (Get and Set Variable's), saved as the single Struct of a variable that
-    opened as Array<Struct> (see `_variable`), take its type; export writes the single Struct back for them too."""
+    opened as Array<Struct> (see `_variable`), take its type, unless a wire joins one to a pin that takes a single
+    struct (Flow-Like's loose single Struct allowed it: the wire stays valid); export writes the single Struct back."""
     retyped = {key for v in variables.values() if v.flowlike and v.flowlike.get("value_type") for key in (v.id, v.name)}
+    ends: dict[str, list[tuple[Pin, bool]]] = {}  # pin id -> (the pin at a wire's other end, whether it is its source)
+    for wire in connections:
+        source, target = nodes[wire.from_node].pins[wire.from_pin], nodes[wire.to_node].pins[wire.to_pin]
+        ends.setdefault(wire.from_pin, []).append((target, False))
+        ends.setdefault(wire.to_pin, []).append((source, True))
     for node in nodes.values():
         if node.name not in WHOLE_VALUE_PINS:
             continue
@@ -466,8 +474,12 @@ def _retype_record_lists(variables: dict[str, Variable], nodes: dict[str, Node])
             continue
         kept_pins = (node.flowlike or {}).get("pins", {})
         for pin_id, pin in list(node.pins.items()):
-            if pin.name in WHOLE_VALUE_PINS[node.name] and pin.type_label() == "Struct":
-                node.pins[pin_id] = pin.model_copy(update={"value_type": ValueType.ARRAY})
+            if pin.name not in WHOLE_VALUE_PINS[node.name] or pin.type_label() != "Struct":
+                continue
+            as_array = pin.model_copy(update={"value_type": ValueType.ARRAY})
+            if not any(wiring.mismatch(other, as_array) if is_source else wiring.mismatch(as_array, other)
+                       for other, is_source in ends.get(pin_id, ())):
+                node.pins[pin_id] = as_array
                 kept_pins[pin_id] = {**kept_pins.get(pin_id, {}), **SAVED_SINGLE}
         node.flowlike = {**(node.flowlike or {}), "pins": kept_pins}
 

@@ -262,3 +262,20 @@ def test_a_struct_variable_holding_a_json_array_opens_as_array_of_struct_and_goe
     assert back["nodes"]["g"]["pins"]["vv"]["value_type"] == "Normal"
     again, _ = load(back, registry)
     assert again.variables["var-1"].value_type.value == "Array"
+
+
+def test_a_pin_reading_the_record_list_wired_to_a_single_struct_input_stays_single(registry):
+    """Flow-Like's loose single Struct let its Get Variable feed a node taking one struct: that pin keeps Struct (the
+    wire stays valid, as in Flow-Like), while the variable opens as Array<Struct>."""
+    value = fl_pin("vv", "value_ref", "Output", data_type="Struct", index=1)
+    field = fl_pin("sf", "struct", data_type="Struct")
+    link(value, field)
+    variables = {"var-1": {"id": "var-1", "name": "people", "data_type": "Struct", "value_type": "Normal",
+                           "default_value": list(b'[{"name": "ada"}]'), "exposed": False, "secret": False,
+                           "editable": True}}
+    nodes = [fl_node("g", "variable_get", [fl_pin("vr", "var_ref", default="var-1"), value]),
+             fl_node("s", "struct_get", [field, fl_pin("sn", "field", default="name", index=1)])]
+    board, _ = load(fl_board(*nodes, variables=variables), registry)
+    assert board.variables["var-1"].value_type.value == "Array"
+    assert board.nodes["g"].pin("value_ref").type_label() == "Struct"
+    assert [p for p in board.validate(registry) if p.code == "type-mismatch"] == []
