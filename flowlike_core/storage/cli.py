@@ -7,11 +7,16 @@ import datetime as dt
 import json
 import re
 import sys
+from typing import TYPE_CHECKING, Any
 
 from flowlike_core.board import LogLevel
 from flowlike_core.errors import StorageError
 from flowlike_core.run import RunRecord, RunStatus
 from flowlike_core.storage.config import ENV_STORE, StorageConfig
+from flowlike_core.storage.run_diff import diff_runs, shown
+
+if TYPE_CHECKING:
+    from flowlike_core.storage.history import RunHistory
 
 _RELATIVE = re.compile(r"(\d+(?:\.\d+)?)([smhdw])")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -53,9 +58,12 @@ def _count(text: str) -> int:
 
 def add_runs_command(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "runs", help="list past runs from the run history",
-        description="List runs from the run history, newest first. The store is --store, else $FLOWLIKE_STORE, "
-                    "else $FLOWLIKE_META_URL/$FLOWLIKE_CONTENT_URL, else ~/.flowlike.")
+        "runs", help="list past runs from the run history, show one, or compare two",
+        description="List runs from the run history, newest first; `flowlike runs RUN` shows one run (variables, "
+                    "result, each node's executions, its log), `flowlike runs RUN RUN` what differs between two. The "
+                    "store is --store, else $FLOWLIKE_STORE, else $FLOWLIKE_META_URL/$FLOWLIKE_CONTENT_URL, else "
+                    "~/.flowlike.")
+    parser.add_argument("run", metavar="RUN", nargs="*", help="a run id: one to show it, two to compare them")
     parser.add_argument("--store", help=f"storage config file (.toml/.json) or root URL/directory (${ENV_STORE})")
     parser.add_argument("--board", help="board name or id")
     parser.add_argument("--status", type=choice(RunStatus), help="Success, Failed, Cancelled")
@@ -63,7 +71,8 @@ def add_runs_command(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--until", type=parse_when, help="started at or before (ISO time, or a span ago)")
     parser.add_argument("--level", type=choice(LogLevel), help="runs that logged at this level or above")
     parser.add_argument("--limit", type=_count, default=20, help="at most this many runs (default 20)")
-    parser.add_argument("--json", action="store_true", help="print full run records as a JSON list")
+    parser.add_argument("--json", action="store_true",
+                        help="print full run records as a JSON list (one run: its record; two: the changes)")
     parser.set_defaults(handler=run_runs_command)
 
 
@@ -75,10 +84,14 @@ def run_runs_command(args: argparse.Namespace) -> int:
     if storage.runs.upload_spooled():  # runs that ended while it was down are part of its history
         found = True
     if not found:  # a mistyped --store: say so, and make nothing there
+        if args.run:
+            raise StorageError(f"no run {args.run[0]!r}: there is no run history in {storage.content.url}")
         print(f"no run history in {storage.content.url}: no run has been recorded there", file=sys.stderr)
         if args.json:
             print("[]")
         return 0
+    if args.run:
+        return show_runs(storage.runs, args.run, as_json=args.json)
     try:
         records = storage.runs.query(board=args.board, status=args.status, since=args.since, until=args.until,
                                      level=args.level, limit=args.limit, tables=False)
@@ -92,27 +105,77 @@ def run_runs_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def show_runs(history: RunHistory, run_ids: list[str], *, as_json: bool) -> int:
+    """`flowlike runs RUN` (one run, in full) and `flowlike runs RUN RUN` (what differs)."""
+    if len(run_ids) > 2:
+        raise StorageError(f"give one run to show it or two to compare them, not {len(run_ids)}")
+    records = []
+    for run_id in run_ids:
+        try:
+            records.append(history.get(run_id, tables=False))
+        except KeyError as exc:
+            raise StorageError(exc.args[0]) from None
+    if len(records) == 1:
+        print(records[0].model_dump_json(indent=2) if as_json else format_run(records[0]))
+        return 0
+    old, new = records
+    changes = diff_runs(old, new)
+    if as_json:
+        print(json.dumps([{**vars(c), "detail": {k: list(v) for k, v in c.detail.items()}} for c in changes],
+                         indent=2, default=str))
+        return 0
+    print(f"run {old.id} -> run {new.id} (board {new.board_name!r}; {old.duration:.3f}s -> {new.duration:.3f}s)")
+    print("\n".join(str(change) for change in changes) or "no difference but their times")
+    return 0
+
+
+def format_run(record: RunRecord) -> str:
+    """One run for a terminal: what it was given and returned, each node's executions, its log lines."""
+    started = record.start.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+    lines = [f"run {record.id}: board {record.board_name!r} {'.'.join(map(str, record.board_version))}, "
+             f"{record.status.value}, started {started} UTC, {record.duration:.3f}s, {record.steps} steps"]
+    lines += [f"  {name} = {shown(value)}" for name, value in record.variables.items()]
+    lines.append(f"result: {shown(record.result)}")
+    if record.error:
+        lines.append(f"error: {record.error}")
+    runs: dict[str, list[Any]] = {}
+    for trace in record.traces:
+        node = runs.setdefault(trace.node_id, [trace.node_name, 0, 0.0, "", ""])
+        node[1] += 1
+        node[2] += trace.duration
+        node[3], node[4] = trace.status.value, trace.error or node[4]
+    for folded in record.folded:
+        node = runs.setdefault(folded.node_id, [folded.node_name, 0, 0.0, "", ""])
+        node[1] += folded.count
+        node[2] += folded.total
+        node[4] = folded.last_error or node[4]
+    rows = [(f"{name} ({node_id})", str(count), status, f"{seconds:.4f}", error[:60])
+            for node_id, (name, count, seconds, status, error) in runs.items()]
+    lines += ["", _columns(("NODE", "RUNS", "LAST STATUS", "SECONDS", "ERROR"), rows)]
+    logs = [log for trace in record.traces for log in trace.logs] + \
+        [log for folded in record.folded for log in folded.logs]
+    if logs:
+        lines += ["", *(f"{log.level.value:<5} {log.node_id:<12} {log.message}" for log in logs)]
+    return "\n".join(lines)
+
+
+def _columns(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+                     for row in [header, *rows])
+
+
 def format_table(records: list[RunRecord]) -> str:
     if not records:
         return "no runs match"
     header = ("RUN", "BOARD", "STATUS", "STARTED (UTC)", "SECONDS", "STEPS", "VARIABLES", "ERROR")
     rows = [(r.id, r.board_name, r.status.value, r.start.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
              f"{r.duration:.3f}", str(r.steps), _variables(r), (r.error or "")[:60]) for r in records]
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-                     for row in [header, *rows])
+    return _columns(header, rows)
 
 
 def _variables(record: RunRecord, width: int = 50) -> str:
     """The run's variables as `name=value` (values as JSON, secrets masked in the record), cut at `width`: what
     tells two runs of one board apart."""
-    text = " ".join(f"{name}={_shown(value)}" for name, value in record.variables.items())
+    text = " ".join(f"{name}={shown(value, width)}" for name, value in record.variables.items())
     return text if len(text) <= width else text[:width - 3] + "..."
-
-
-def _shown(value: object) -> str:
-    """A variable's value in the table: a value kept as a blob by its size (`<1,048,576 bytes>`, `<JSON, 2,400,000
-    characters>`), anything else as JSON."""
-    if isinstance(value, dict) and set(value) in ({"bytes", "size"}, {"json", "size"}):
-        return f"<{value['size']:,} bytes>" if "bytes" in value else f"<JSON, {value['size']:,} characters>"
-    return json.dumps(value, separators=(",", ":"))

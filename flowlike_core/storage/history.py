@@ -45,6 +45,7 @@ from flowlike_core.storage.blobs import BlobRef, BlobStore
 from flowlike_core.storage.bucket import Bucket, revision_of
 from flowlike_core.storage.cli import choice, parse_when
 from flowlike_core.storage.lance import connect, lance_uri
+from flowlike_core.storage.run_diff import RunChange, diff_runs
 from flowlike_core.storage.spool import Spool
 from flowlike_core.types import DataType, ValueType
 
@@ -465,6 +466,24 @@ class RunHistory:
         if not rows:
             raise KeyError(f"no run {run_id!r} in the run history at {self.uri}")
         return self._read(rows[0], tables)
+
+    def diff(self, old: str, new: str) -> list[RunChange]:
+        """What differs from run `old` to run `new` (ids): see `flowlike_core.storage.run_diff`."""
+        return diff_runs(self.get(old, tables=False), self.get(new, tables=False))
+
+    def frame(self, **filters: Any) -> Any:
+        """The runs `query(**filters)` finds as a pandas DataFrame, newest first: one row per run, a column per
+        variable (named as the variable) beside id, board, status, start, duration, steps, result and error, so
+        that runs of one board with different parameters compare side by side."""
+        import pandas as pd
+
+        records = self.query(**filters)
+        names = list(dict.fromkeys(name for record in records for name in record.variables))
+        return pd.DataFrame(
+            [{"id": r.id, "board": r.board_name, "status": r.status.value, "start": r.start, "duration": r.duration,
+              "steps": r.steps, **{name: r.variables.get(name) for name in names}, "result": r.result,
+              "error": r.error} for r in records],
+            columns=["id", "board", "status", "start", "duration", "steps", *names, "result", "error"])
 
     def count(self, **filters: Any) -> int:
         self.fold()

@@ -1,0 +1,84 @@
+"""Trial 6, as a data scientist: two runs of one board with different parameters, then the history. `flowlike runs`
+listed runs and nothing more: no way to see one run's nodes and log, or what differed between two, short of reading
+`--json` of every run; in a notebook `store.runs.query()` gave a list of records whose repr filled the screen."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from test_trial6_large_values import DATA, VALUES, big_variables_board
+
+from flowlike_core.cli import main
+from flowlike_core.storage import Storage, StorageConfig
+
+LOOP = Path(__file__).parents[2] / "notebooks" / "boards" / "loop_and_branch.board.json"
+
+
+@pytest.fixture
+def two_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, str, str]:
+    """The store, and the ids of two runs of the example loop with threshold 2 (result 24) and 5 (result 17)."""
+    board = shutil.copy(LOOP, tmp_path / "loop.board.json")
+    ids = []
+    for threshold in (2, 5):
+        assert main(["run", str(board), "--var", f"threshold={threshold}", "--store", str(tmp_path / "s"),
+                     "--json"]) == 0
+        ids.append(json.loads(capsys.readouterr().out)["id"])
+    return tmp_path / "s", ids[0], ids[1]
+
+
+def test_flowlike_runs_shows_one_run(two_runs: tuple[Path, str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    store, first, _ = two_runs
+    assert main(["runs", first, "--store", str(store)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"run {first}: board 'loop-and-branch' 0.1.0, Success, started ")
+    assert "  threshold = 2" in out and "result: 24" in out
+    assert [line.split()[:3] for line in out.splitlines() if line.startswith("log_info (log_total)")] == [
+        ["log_info", "(log_total)", "4"]]
+    assert out.rstrip().endswith("log_total    24"), "its log lines, last"
+    assert main(["runs", first, "--store", str(store), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["id"] == first
+
+
+def test_flowlike_runs_compares_two_runs(two_runs: tuple[Path, str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    store, first, second = two_runs
+    assert main(["runs", first, second, "--store", str(store)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(f"run {first} -> run {second} (board 'loop-and-branch'; ")
+    assert lines[1:5] == ["~ run result: 24 -> 17", "~ run steps: 17 -> 15", "~ variable threshold: 2 -> 5",
+                          "~ node variable_set (set_total): executions: 4 -> 2"]
+    assert "~ node log_info (log_skip): executions: 1 -> 3, logs: 1 -> 3" in lines
+    assert main(["runs", first, first, "--store", str(store)]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == "no difference but their times"
+    assert main(["runs", first, second, "--store", str(store), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0] == {"kind": "changed", "item": "run", "label": "result", "old": 24,
+                                                      "new": 17, "detail": {}}
+
+
+def test_a_run_that_is_not_there_is_named(two_runs: tuple[Path, str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    store, first, _ = two_runs
+    assert main(["runs", first, "nope", "--store", str(store)]) == 2
+    assert f"no run 'nope' in the run history at {store}" in capsys.readouterr().err
+    assert main(["runs", first, first, first, "--store", str(store)]) == 2
+    assert "give one run to show it or two to compare them, not 3" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("store", ["local"], indirect=True)
+def test_large_values_are_compared_by_their_blobs(store: Storage) -> None:
+    board = big_variables_board()
+    first, second = (board.run({"payload": DATA, "values": values}) for values in (VALUES, [1, 2]))
+    for run in (first, second):
+        store.record(run.core)
+    changes = [str(change) for change in store.runs.diff(first.id, second.id)]
+    assert changes == ["~ variable values: <JSON, 1,288,891 characters> -> [1,2]"], "the same payload: no change"
+    assert repr(store.runs.diff(first.id, second.id)) == f"[{changes[0]}]"
+
+
+def test_a_notebook_compares_runs_in_one_frame(two_runs: tuple[Path, str, str]) -> None:
+    store, first, second = two_runs
+    frame = Storage(StorageConfig.at(str(store))).runs.frame(board="loop-and-branch")
+    assert list(frame.columns) == ["id", "board", "status", "start", "duration", "steps", "numbers", "threshold",
+                                   "total", "result", "error"]
+    assert frame[["id", "threshold", "result"]].values.tolist() == [[second, 5, 17], [first, 2, 24]]
