@@ -177,7 +177,7 @@ def _shipped_indexes(entries: list[EntryPoint], rows: Mapping[str, tuple[str, ..
     folders: dict[str, Path | None] = {}
     found: dict[Path, list[str]] = {}
     for entry in entries:
-        shipped_by = rows[entry.name][2:4]  # (one look a distribution, whose entry points each have an object)
+        shipped_by = rows[entry.name][2:4]  # (one look per distribution: each entry point has its own object)
         if shipped_by not in editable:
             editable[shipped_by] = _editable(entry.dist)
         top = _top(entry)
@@ -191,9 +191,10 @@ def _shipped_indexes(entries: list[EntryPoint], rows: Mapping[str, tuple[str, ..
 def _editable(dist: Distribution | None) -> bool:
     """Whether a distribution's sources may change under one version: an editable install (PEP 660's
     direct_url.json says so; a legacy one has no RECORD of installed files), or none at all."""
+    if dist is None or dist.read_text("RECORD") is None:
+        return True
     try:
-        direct = json.loads((dist.read_text("direct_url.json") or "{}") if dist is not None else "{}")
-        return dist is None or dist.read_text("RECORD") is None or bool(direct.get("dir_info", {}).get("editable"))
+        return bool(json.loads(dist.read_text("direct_url.json") or "{}").get("dir_info", {}).get("editable"))
     except (ValueError, AttributeError):
         return True  # (a record that cannot be read: its sources may change)
 
