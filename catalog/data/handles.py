@@ -245,6 +245,26 @@ def arrow_result(relation: duckdb.DuckDBPyRelation) -> pa.Table:
     return table
 
 
+def python_rows(data: pa.Table | pa.RecordBatch) -> list[dict[str, Any]]:
+    """`data.to_pylist()`, made column by column: Arrow makes a date or a datetime one value at a time, 20 times
+    slower than numpy makes a whole column of them, and tables are mostly dates, numbers and texts."""
+    names = data.schema.names
+    if len(set(names)) < len(names) or not names:
+        return data.to_pylist()
+    columns = [python_values(data.column(index)) for index in range(len(names))]
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+def python_values(column: pa.Array | pa.ChunkedArray) -> list[Any]:
+    """One column's values as Python objects, as `to_pylist()` gives them."""
+    import pyarrow as pa
+
+    kind = column.type
+    if pa.types.is_date32(kind) or (pa.types.is_timestamp(kind) and kind.tz is None and kind.unit != "ns"):
+        return column.to_numpy(zero_copy_only=False).astype(object).tolist()  # datetime.date / datetime, None
+    return column.to_pylist()
+
+
 def module_name(value: Any) -> str:
     return type(value).__module__.split(".", 1)[0]
 

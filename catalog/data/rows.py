@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, NamedTuple
 
-from flowlike_catalog.data.handles import FlowPath, as_arrow, csv_batches
+from flowlike_catalog.data.handles import FlowPath, as_arrow, csv_batches, python_rows
 
 from flowlike_core import Context, DataType, NodeType, Pin, ValueType, data_in, data_out, exec_in, exec_out, node
 from flowlike_core.policy import Capability
@@ -29,7 +29,7 @@ class ForEachRow(NodeType):
         arrow = as_arrow(table)
         index = 0
         for batch in arrow.to_batches(4096):
-            for row in batch.to_pylist():
+            for row in python_rows(batch):
                 ctx.check_cancelled()
                 ctx.set_output("value", row)
                 ctx.set_output("index", index)
@@ -72,7 +72,7 @@ class BufferedCsvReader(NodeType):
             pending: list[dict] = []
             index = 0
             for batch in reader:
-                pending += batch.to_pylist()
+                pending += python_rows(batch)
                 while len(pending) >= chunk_size:
                     index = await self.emit(ctx, pending[:chunk_size], index)
                     pending = pending[chunk_size:]

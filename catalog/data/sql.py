@@ -20,6 +20,7 @@ from flowlike_catalog.data.handles import (
     filesystem,
     literal,
     mount_filesystem,
+    python_rows,
     quote,
     sql_confined,
 )
@@ -148,7 +149,7 @@ class QueryResult(NamedTuple):
 def df_sql_query(ctx: Context, session: Session, query: str = "SELECT * FROM data LIMIT 100") -> QueryResult:
     """Runs a SQL query in the session."""
     table = run_query(connection(ctx, session), query)
-    return QueryResult(table, table.to_pylist(), table.num_rows)
+    return QueryResult(table, python_rows(table), table.num_rows)
 
 
 class ExecuteResult(NamedTuple):

@@ -17,6 +17,7 @@ from flowlike_catalog.data.handles import (
     as_arrow,
     duckdb_connect,
     filesystem,
+    python_rows,
     quote,
     sql_confined,
 )
@@ -269,7 +270,7 @@ def table_write_excel(ctx: Context, table: Table, path: FilePath, sheet: str = "
     worksheet = book.create_sheet(sheet)
     worksheet.append(arrow.column_names)
     for batch in arrow.to_batches(65536):
-        for row in batch.to_pylist():
+        for row in python_rows(batch):
             worksheet.append(list(row.values()))
     with opened(ctx, path, "wb") as handle:
         book.save(handle)
@@ -404,7 +405,7 @@ def table_describe(ctx: Context, table: Table) -> TableOut:
 @node(friendly_name="To Records")
 def table_to_records(table: Table) -> Annotated[list[dict], Pin(name="records")]:
     """The rows as a list of dicts."""
-    return as_arrow(table).to_pylist()
+    return python_rows(as_arrow(table))
 
 
 @node(friendly_name="From Records")

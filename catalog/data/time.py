@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any, NamedTuple
 
-from flowlike_catalog.data.handles import SqlSession, connection, literal, quote
+from flowlike_catalog.data.handles import SqlSession, connection, literal, python_rows, quote
 from flowlike_catalog.data.sql import Session, run_query
 
 from flowlike_core import Context, Pin, node
@@ -88,7 +88,7 @@ def aggregate(ctx: Context, session: Any, sql: str, output_table: str = "") -> A
         table = run_query(con, f"SELECT * FROM {quote(output_table)}")
     else:
         table = run_query(con, sql)
-    return Aggregated(SqlSession.model_validate(session), table.to_pylist(), sql, table.num_rows)
+    return Aggregated(SqlSession.model_validate(session), python_rows(table), sql, table.num_rows)
 
 
 class Truncated(NamedTuple):

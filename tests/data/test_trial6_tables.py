@@ -240,3 +240,26 @@ def test_a_chart_over_time_gives_a_json_vega_lite_spec_with_a_temporal_axis() ->
 def test_a_chart_of_a_text_column_is_refused_naming_it() -> None:
     with pytest.raises(TypeError, match=r"y column 'city' is string: a chart plots numbers"):
         table_chart.func(pa.table({"day": [1, 2], "city": ["Oslo", "Bern"]}), "day", ["city"])
+
+
+def test_rows_made_column_by_column_are_what_to_pylist_gives() -> None:
+    """python_rows makes dates and datetimes with numpy (20 times faster); every type comes out as Arrow's own."""
+    from decimal import Decimal
+
+    from flowlike_catalog.data.handles import python_rows
+
+    table = pa.table({
+        "day": pa.array([dt.date(2024, 1, 1), None, dt.date(1, 1, 1), dt.date(9999, 12, 31)]),
+        "s": pa.array([dt.datetime(2024, 1, 1, 1, 2, 3), None, dt.datetime(1, 1, 1), dt.datetime(9999, 12, 31)],
+                      pa.timestamp("s")),
+        "ms": pa.array([dt.datetime(2024, 1, 1, 0, 0, 0, 4000), None, dt.datetime(1970, 1, 1),
+                        dt.datetime(1969, 12, 31, 23, 59, 59, 999000)], pa.timestamp("ms")),
+        "us": pa.array([dt.datetime(2024, 1, 1, 1, 2, 3, 4), None, dt.datetime(1900, 1, 1), dt.datetime(2262, 1, 1)]),
+        "zoned": pa.array([dt.datetime(2024, 3, 31, tzinfo=dt.UTC), None] * 2, pa.timestamp("us", "Europe/Oslo")),
+        "ns": pa.array([1, None, 3, 4], pa.timestamp("ns")), "dec": pa.array([Decimal("1.1"), None] * 2),
+        "text": ["a", None, "ü", ""], "bytes": [b"x", None, b"", b"\x00"], "list": [[1], None, [], [None]],
+        "struct": [{"a": 1}, None, {"a": None}, {"a": 2}], "int": [1, None, 3, 4], "float": [1.5, None, -0.0, 2.0],
+        "bool": [True, None, False, True], "time": pa.array([dt.time(1), None, dt.time(23, 59), dt.time(0)])})
+    for data in (table, pa.concat_tables([table, table]), table.to_batches()[0], table.slice(0, 0), pa.table({}),
+                 pa.Table.from_arrays([pa.array([1]), pa.array([2])], names=["x", "x"])):
+        assert repr(python_rows(data)) == repr(data.to_pylist())
