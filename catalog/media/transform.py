@@ -86,7 +86,8 @@ def crop_image(ctx: Context, image_in: ImageIn = None, bbox: Annotated[BoundingB
         description="The part to keep (pixels, cut to whole ones; clipped to the image)")] = None,
         use_ref: UseRef = False) -> ImageOut:
     """Cuts out the part of the image inside the box: from its top-left corner cut to whole pixels, as wide and
-    high as the box's width and height cut to whole pixels (as Flow-Like crops)."""
+    high as the box's width and height cut to whole pixels (as Flow-Like crops). A box reaching past the left or top
+    edge keeps what lies inside the image (Flow-Like moves it inside, widening the crop by the part outside)."""
     image = image_of(ctx, image_in)
     box = BoundingBox.model_validate(bbox)
     x, y = math.floor(box.x1), math.floor(box.y1)
