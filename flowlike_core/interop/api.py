@@ -39,6 +39,11 @@ def board_from_document(document: Document, source: str, registry: Registry | No
     except (KeyError, TypeError, ValueError) as exc:
         raise BoardFileError(f"{source}: not a Flow-Like board this importer understands: "
                              f"{type(exc).__name__}: {exc}") from exc
+    if document.kind == "export":
+        for layer in board.layers.values():
+            if not layer.nodes and not any(other.parent_id == layer.id for other in board.layers.values()):
+                report.add("note", f"layer {layer.name!r} ({layer.id}): the nodes inside it are not in the editor "
+                                   f"export (it holds the open layer's); export the board file for them")
     return board, report
 
 

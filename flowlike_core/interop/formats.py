@@ -120,18 +120,18 @@ def read_json(data: Any, source: str) -> Document:
 
 def _from_editor_export(data: dict[str, Any], source: str) -> dict[str, Any]:
     """React Flow's `{nodes, edges}`: nodes carry full Flow-Like nodes; an edge `OUT-IN` joins two pin ids."""
-    nodes: dict[str, Any] = {}
-    comments: dict[str, Any] = {}
+    tables: dict[str, dict[str, Any]] = {"node": {}, "comment": {}, "layer": {}}
     for index, item in enumerate(data["nodes"]):
         inner = item.get("data") if isinstance(item, dict) else None
         if not isinstance(inner, dict):
             raise BoardFileError(f"{source}: nodes[{index}] has no `data` object")
-        if isinstance(inner.get("node"), dict):
-            node = inner["node"]
-            nodes[node["id"]] = node
-        elif isinstance(inner.get("comment"), dict):
-            comment = inner["comment"]
-            comments[comment["id"]] = comment
+        for kind, table in tables.items():  # a node, a comment, or a collapsed layer (`layerNode`)
+            if isinstance(inner.get(kind), dict):
+                if not isinstance(inner[kind].get("id"), str):
+                    raise BoardFileError(f"{source}: nodes[{index}].data.{kind}.id: missing")
+                table[inner[kind]["id"]] = inner[kind]
+                break
+    nodes = tables["node"]
     pins = {pin_id: pin for node in nodes.values() for pin_id, pin in (node.get("pins") or {}).items()}
     for edge in data["edges"]:
         ends = _edge_ends(edge, pins)
@@ -139,7 +139,7 @@ def _from_editor_export(data: dict[str, Any], source: str) -> dict[str, Any]:
             out_pin, in_pin = (pins[end] for end in ends)
             out_pin["connected_to"] = sorted({*out_pin.get("connected_to", []), ends[1]})
             in_pin["depends_on"] = sorted({*in_pin.get("depends_on", []), ends[0]})
-    return {"id": "", "name": "", "nodes": nodes, "comments": comments}
+    return {"id": "", "name": "", "nodes": nodes, "comments": tables["comment"], "layers": tables["layer"]}
 
 
 def _edge_ends(edge: Any, pins: dict[str, Any]) -> tuple[str, str] | None:

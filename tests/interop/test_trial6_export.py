@@ -101,3 +101,27 @@ def test_a_pin_whose_options_flowlike_has_no_field_for_goes_back_without_options
     board, _ = open_board(json.dumps(fl).encode(), registry)
     assert board.nodes["g"].pin("var_ref").options.required
     assert board_to_flowlike(board, registry)["nodes"]["g"]["pins"]["gr"]["options"] is None
+
+
+def test_an_editor_export_keeps_its_layers_and_says_their_nodes_are_not_in_it(registry):
+    """Flow-Like's canvas lists a collapsed layer as a `layerNode` entry (the layer under `data.layer`); the nodes
+    inside it are not on the canvas, so not in the export: the layer is kept and the report says so."""
+    start_out, log_in = exec_pin("so", "exec_out", "Output"), exec_pin("li", "exec_in", "Input")
+    bridge = exec_pin("bridge", "exec_in", "Input")
+    link(start_out, bridge)
+    bridge["connected_to"].append("hidden-in")
+    layer = {"id": "grp", "parent_id": None, "name": "Greeting", "type": "Collapsed", "nodes": {}, "variables": {},
+             "comments": {}, "coordinates": [300.0, 40.0, 0.0], "in_coordinates": None, "out_coordinates": None,
+             "pins": {"bridge": bridge}, "comment": "says hello", "error": None, "color": "#00aa00", "hash": None}
+    export = {"nodes": [
+        {"id": "s", "type": "node", "position": {"x": 0, "y": 0}, "data": {"node": fl_node("s", "events_simple",
+                                                                                           [start_out])}},
+        {"id": "l", "type": "node", "position": {"x": 0, "y": 0}, "data": {"node": fl_node("l", "log_info",
+                                                                                           [log_in])}},
+        {"id": "grp", "type": "layerNode", "position": {"x": 300, "y": 40}, "data": {"label": "grp", "layer": layer}},
+    ], "edges": []}
+    board, report = open_board(json.dumps(export).encode(), registry)
+    assert board.layers["grp"].name == "Greeting" and board.layers["grp"].coordinates == (300.0, 40.0, 0.0)
+    assert any("'Greeting'" in e.message and "not in the editor export" in e.message for e in report.of("note"))
+    assert [e.message for e in report.of("wire-dropped")] == [
+        "'events_simple' (s).exec_out -> pin hidden-in: that pin is not on the board"]
