@@ -36,9 +36,12 @@ class BuildPyWithPackIndex(build_py):
         pairs = [[part.strip() for part in line.split("=", 1)] for line in entries]
         folder = os.path.abspath(self.build_lib)
         path = os.pathsep.join(filter(None, (folder, os.environ.get("PYTHONPATH"))))
-        subprocess.run([sys.executable, "-c", SHIP, folder, self.distribution.get_name(),
-                        self.distribution.get_version(), json.dumps(pairs)],
-                       cwd=folder, env={**os.environ, "PYTHONPATH": path}, check=True)
+        made = subprocess.run([sys.executable, "-c", SHIP, folder, self.distribution.get_name(),
+                               self.distribution.get_version(), json.dumps(pairs)],
+                              cwd=folder, env={**os.environ, "PYTHONPATH": path}, check=False)
+        if made.returncode:
+            raise SystemExit("the wheel's pack index could not be made (see above): every pack must load with the "
+                             "core's dependencies alone, which pyproject.toml's build-system requires")
 
 
 setup(cmdclass={"build_py": BuildPyWithPackIndex})
