@@ -124,10 +124,13 @@ def _empty_placeholders(board: Board, wired: set[tuple[str, str]], registry: Reg
             pin = inputs.get(key)
             if key in in_map or pin is not None and (pin.default_value is not None or (node.id, pin.id) in wired):
                 continue
+            fix = f"wire or fill its pin {key!r}" if pin is not None else \
+                f"the node has no pin {key!r} (commands.SetKeys makes the pins follow the template), nor the key " \
+                f"in Values"
             problems.append(Problem(code="placeholder-empty", severity="warning", node_id=node.id,
                                     pin_id=pin.id if pin is not None else None,
-                                    message=f"placeholder {{{key}}} of {node.label()} has no value: wire or fill "
-                                            f"its pin {key!r}, or the run fails there"))
+                                    message=f"placeholder {{{key}}} of {node.label()} has no value: {fix}, or the "
+                                            f"run fails there"))
     return problems
 
 

@@ -7,6 +7,7 @@ import json
 from flowlike_json import exec_pin, fl_board, fl_node, fl_pin, link
 
 import flowlike_nb as fnb
+from flowlike_core import commands
 from flowlike_core.interop import open_board
 
 
@@ -66,3 +67,15 @@ def test_a_flowlike_format_string_with_an_unwired_placeholder_pin(registry):
     board, _ = open_board(json.dumps(fl_board(*nodes)).encode(), registry)
     (found,) = warnings(board, registry)
     assert (found.node_id, found.pin_id) == ("f", "i") and "'Receipt'" in found.message
+
+
+def test_a_placeholder_without_a_pin_says_how_to_get_one(registry):
+    """A template changed without its pins following (a plain UpdateNode): the placeholder is named, and the fix."""
+    board = fnb.Board("edited")
+    fmt = board.add("string_format", "note", format_string="{a}", a=1)
+    board.core.apply(commands.UpdateNode(fmt.id, defaults={"format_string": "{a} {b}"}))
+    (found,) = warnings(board.core, registry)
+    assert found.pin_id is None and "{b}" in found.message and "SetKeys" in found.message
+    board.core.apply(commands.SetKeys(fmt.id, registry.get("string_format")))
+    (found,) = warnings(board.core, registry)
+    assert found.pin_id == fmt.core.pin("b").id
