@@ -256,12 +256,18 @@ def python_rows(data: pa.Table | pa.RecordBatch) -> list[dict[str, Any]]:
 
 
 def python_values(column: pa.Array | pa.ChunkedArray) -> list[Any]:
-    """One column's values as Python objects, as `to_pylist()` gives them."""
+    """One column's values as Python objects, as `to_pylist()` gives them (a zoned timestamp in its own zone)."""
+    import datetime as dt
+
     import pyarrow as pa
 
     kind = column.type
     if pa.types.is_date32(kind) or (pa.types.is_timestamp(kind) and kind.tz is None and kind.unit != "ns"):
         return column.to_numpy(zero_copy_only=False).astype(object).tolist()  # datetime.date / datetime, None
+    if pa.types.is_timestamp(kind) and kind.unit != "ns":
+        zone = pa.lib.string_to_tzinfo(kind.tz)  # the tzinfo Arrow's own conversion gives
+        utc = column.cast(pa.timestamp(kind.unit)).to_numpy(zero_copy_only=False).astype(object).tolist()
+        return [None if value is None else value.replace(tzinfo=dt.UTC).astimezone(zone) for value in utc]
     return column.to_pylist()
 
 

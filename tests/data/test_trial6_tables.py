@@ -256,6 +256,10 @@ def test_rows_made_column_by_column_are_what_to_pylist_gives() -> None:
                         dt.datetime(1969, 12, 31, 23, 59, 59, 999000)], pa.timestamp("ms")),
         "us": pa.array([dt.datetime(2024, 1, 1, 1, 2, 3, 4), None, dt.datetime(1900, 1, 1), dt.datetime(2262, 1, 1)]),
         "zoned": pa.array([dt.datetime(2024, 3, 31, tzinfo=dt.UTC), None] * 2, pa.timestamp("us", "Europe/Oslo")),
+        "utc": pa.array([dt.datetime(2024, 10, 27, 1, 30, tzinfo=dt.UTC), None] * 2, pa.timestamp("s", "UTC")),
+        "offset": pa.array([dt.datetime(1, 1, 1, 5, tzinfo=dt.UTC), None] * 2, pa.timestamp("ms", "+01:00")),
+        "autumn": pa.array([dt.datetime(2024, 10, 27, 0, 30, tzinfo=dt.UTC), dt.datetime(2024, 10, 27, 1, 30,
+                            tzinfo=dt.UTC)] * 2, pa.timestamp("us", "Europe/Oslo")),  # 02:30 twice: fold 0, 1
         "ns": pa.array([1, None, 3, 4], pa.timestamp("ns")), "dec": pa.array([Decimal("1.1"), None] * 2),
         "text": ["a", None, "ü", ""], "bytes": [b"x", None, b"", b"\x00"], "list": [[1], None, [], [None]],
         "struct": [{"a": 1}, None, {"a": None}, {"a": 2}], "int": [1, None, 3, 4], "float": [1.5, None, -0.0, 2.0],
@@ -263,3 +267,5 @@ def test_rows_made_column_by_column_are_what_to_pylist_gives() -> None:
     for data in (table, pa.concat_tables([table, table]), table.to_batches()[0], table.slice(0, 0), pa.table({}),
                  pa.Table.from_arrays([pa.array([1]), pa.array([2])], names=["x", "x"])):
         assert repr(python_rows(data)) == repr(data.to_pylist())
+        assert [row.get("autumn") and row["autumn"].fold for row in python_rows(data)] == \
+            [row.get("autumn") and row["autumn"].fold for row in data.to_pylist()]
