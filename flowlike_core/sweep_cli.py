@@ -70,14 +70,18 @@ def cell(value: Any) -> str:
 
 
 def show(result: SweepResult, *, as_json: bool) -> int:
-    """Print a sweep's rows as a table (or a JSON list); the exit status: 0 when every run succeeded."""
+    """Print a sweep's rows as a table (or a JSON list); the exit status: 0 when every run succeeded. Rows of board
+    runs name their run first (`run`: the id `flowlike runs RUN` shows, and compares with another)."""
+    ids = [{"run": row.run.id} if row.run is not None else {} for row in result.rows]
+    records = [{**run_id, **record} for run_id, record in zip(ids, result.records(), strict=True)]
     if as_json:
-        print(result.to_json())
+        print(json.dumps(records, indent=2))
     else:
-        rows = [[*(cell(r[p]) for p in result.parameters), r["status"], f"{r['duration']:.3f}s",
-                 *(cell(r[o]) for o in result.outputs), r["error"] or ""]
-                for r in result.records()]
-        print(table([*result.parameters, "status", "duration", *result.outputs, "error"], rows))
+        named = ["run"] if any(ids) else []
+        rows = [[*(r.get(n, "") for n in named), *(cell(r[p]) for p in result.parameters), r["status"],
+                 f"{r['duration']:.3f}s", *(cell(r[o]) for o in result.outputs), r["error"] or ""]
+                for r in records]
+        print(table([*named, *result.parameters, "status", "duration", *result.outputs, "error"], rows))
         print(f"{len(rows)} run(s), {sum(r.status == 'Success' for r in result.rows)} succeeded", file=sys.stderr)
     return EXIT_OK if result.ok else EXIT_FAILED
 

@@ -54,10 +54,11 @@ def test_cli_sweep_prints_a_table_and_json(capsys):
     rows = json.loads(capsys.readouterr().out)
     assert [(r["threshold"], r["numbers"], r["status"], r["total"]) for r in rows] == [
         (1, [1, 2], "Success", 2), (1, [9], "Success", 9), (5, [1, 2], "Success", 0), (5, [9], "Success", 9)]
+    assert all(len(r["run"]) == 12 for r in rows) and len({r["run"] for r in rows}) == 4
     assert main(["sweep", board, "-p", "threshold=1,5", "-o", "total"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split() == ["threshold", "status", "duration", "total", "error"]
-    assert [line.split()[:2] for line in lines[1:]] == [["1", "Success"], ["5", "Success"]]
+    assert lines[0].split() == ["run", "threshold", "status", "duration", "total", "error"]
+    assert [line.split()[1:3] for line in lines[1:]] == [["1", "Success"], ["5", "Success"]]
 
 
 def test_cli_sweep_fails_when_a_run_fails_and_refuses_bad_parameters(capsys):
@@ -82,7 +83,7 @@ def test_a_long_value_is_cut_in_the_table_and_whole_in_json(capsys):
     many = json.dumps(list(range(40)))
     assert main(["sweep", board, "-p", f"numbers=[{many},[1]]", "-o", "result"]) == 0
     first = capsys.readouterr().out.splitlines()[1]
-    assert first.startswith("[0, 1, 2, 3") and "…" in first and "39]" not in first
+    assert first.split(maxsplit=1)[1].startswith("[0, 1, 2, 3") and "…" in first and "39]" not in first
     assert main(["sweep", board, "-p", f"numbers=[{many},[1]]", "-o", "result", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)[0]["numbers"] == list(range(40))
 
@@ -149,6 +150,8 @@ def test_cli_sweep_keeps_every_run_in_the_store_a_config_file_names(tmp_path, ca
                  "--store", str(config)]) == 0
     kept = Storage(StorageConfig.load(str(config))).runs.query()
     assert sorted((r.variables["threshold"], r.status.value) for r in kept) == [(1, "Success"), (5, "Success")]
+    shown = [line.split()[0] for line in capsys.readouterr().out.splitlines()[1:]]
+    assert shown == [r.id for r in sorted(kept, key=lambda r: r.variables["threshold"])], "the ids flowlike runs takes"
     assert main(["sweep", board, "-p", "threshold=2", "--store", str(config), "--no-history"]) == 0
     assert len(Storage(StorageConfig.load(str(config))).runs.query()) == 2
     capsys.readouterr()
