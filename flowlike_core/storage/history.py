@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from flowlike_core.board import LogLevel
+from flowlike_core.board import Board, LogLevel
 from flowlike_core.errors import StorageError
 from flowlike_core.run import LEVEL_ORDER, Run, RunRecord, RunStatus
 from flowlike_core.storage.blobs import BlobRef, BlobStore
@@ -470,6 +470,21 @@ class RunHistory:
     def diff(self, old: str, new: str) -> list[RunChange]:
         """What differs from run `old` to run `new` (ids): see `flowlike_core.storage.run_diff`."""
         return diff_runs(self.get(old, tables=False), self.get(new, tables=False))
+
+    def parameters(self, run_id: str, board: Board | Any) -> dict[str, Any]:
+        """The values run `run_id` gave the board's exposed variables, to run it again as it ran:
+        `board.run(store.runs.parameters(run_id, board))`. A record keeps every variable, and a run refuses the ones
+        that are not exposed; secret ones are masked in it, so they are left out (the board's own value serves)."""
+        board = getattr(board, "core", board)  # the notebook's handle, or the engine's Board
+        record = self.get(run_id)
+        given = {}
+        for variable in board.variables.values():
+            if not variable.exposed or variable.secret or variable.name not in record.variables:
+                continue
+            value = record.variables[variable.name]
+            byte_array = (variable.data_type, variable.value_type) == (DataType.BYTE, ValueType.ARRAY)
+            given[variable.name] = list(value) if byte_array and isinstance(value, bytes) else value
+        return given
 
     def frame(self, **filters: Any) -> Any:
         """The runs `query(**filters)` finds as a pandas DataFrame, newest first: one row per run, a column per

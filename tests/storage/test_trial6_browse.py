@@ -82,3 +82,26 @@ def test_a_notebook_compares_runs_in_one_frame(two_runs: tuple[Path, str, str]) 
     assert list(frame.columns) == ["id", "board", "status", "start", "duration", "steps", "numbers", "threshold",
                                    "total", "result", "error"]
     assert frame[["id", "threshold", "result"]].values.tolist() == [[second, 5, 17], [first, 2, 24]]
+
+
+def test_an_old_run_runs_again_with_the_parameters_it_had(two_runs: tuple[Path, str, str]) -> None:
+    """`board.run(old.variables)` in a notebook: "variable 'total' of board 'loop-and-branch' is not exposed" (a
+    record keeps every variable, a run takes only the exposed ones)."""
+    import flowlike_nb as fnb
+
+    store, first, _ = two_runs
+    history = Storage(StorageConfig.at(str(store))).runs
+    board = fnb.Board.open(str(LOOP))
+    assert history.parameters(first, board) == {"numbers": [3, 8, 1, 9, 4], "threshold": 2}
+    assert board.run(history.parameters(first, board)).result == history.get(first).result == 24
+
+
+@pytest.mark.parametrize("store", ["local"], indirect=True)
+def test_parameters_kept_as_blobs_and_secrets(store: Storage) -> None:
+    board = big_variables_board()
+    board.variable("token", str, "sk-live-4f9a2b", secret=True, exposed=True)
+    run = board.run({"payload": DATA, "values": VALUES})
+    store.record(run.core)
+    given = store.runs.parameters(run.id, board)
+    assert given == {"payload": DATA, "values": VALUES, "label": "small"}, "no secret: the record masks it"
+    assert board.run(given).status == "Success"
