@@ -61,6 +61,9 @@ CRASH_EXIT = "flowlike-exit: "
 """How a worker's crash file gives the code `os._exit` was called with."""
 BY_VALUE = "<dynamic-code>"
 """The file name a worker's frames give the code of node types sent by value (cloudpickle's)."""
+READY = "ready"
+"""What a worker sends once it has started (imported the engine): before that, a cancelled run can be settled
+at once, since the worker cannot have started it."""
 START_GRACE = 60.0
 """Seconds a worker may take to start a run (a cold one imports the engine and the node types' modules) before
 the run's `timeout` starts counting."""
@@ -72,13 +75,16 @@ _before_exit: list[Callable[[], None]] = []
 
 
 def _worker_main(conn: Connection, crash_file: str) -> None:
-    """A pool worker: runs jobs one after another until its pipe closes. A fatal signal writes the Python stack of
-    the thread it hit to `crash_file` (faulthandler), for the caller to quote. Ctrl-C is ignored: a terminal sends
-    it to the whole process group, and the caller, which gets it too, cancels its runs through the pipe."""
+    """A pool worker: says it is ready, then runs jobs one after another until its pipe closes. A fatal signal
+    writes the Python stacks of its threads to `crash_file` (faulthandler), for the caller to quote. Ctrl-C is
+    ignored: a terminal sends it to the whole process group, and the caller, which gets it too, cancels its runs
+    through the pipe (the worker starts with it blocked, so one sent while it imports is dropped here)."""
     import resource
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     watch_crashes(crash_file)
+    conn.send(READY)
     while True:
         try:
             message = conn.recv()
@@ -142,10 +148,14 @@ def _run_job(conn: Connection, job: Job) -> None:
         if conn.poll() and conn.recv() == "cancel":
             cancel.set()
 
+    read_cancel()  # (one sent with the job, while this worker was starting: the run never starts)
     sender = Sender(conn.send, job.run_id, FLUSH, tick=read_cancel)
     _before_exit.append(sender.tell_all)  # a node calling os._exit: the caller learns how the nodes before it ended
     try:
-        execute(job, sender, cancelled=cancel.is_set)
+        if cancel.is_set():
+            sender.emit(("refused",))
+        else:
+            execute(job, sender, cancelled=cancel.is_set)
     except BaseException as exc:  # noqa: BLE001 - whatever goes wrong here is reported as the run's failure
         sender.emit(("error", f"{type(exc).__name__}: {exc}"))
     finally:
@@ -291,8 +301,17 @@ class Worker:
         weakref.finalize(self, _remove, self.crash_file)  # at the latest when this process exits
         self.process = context.Process(target=_worker_main, args=(child_conn, self.crash_file),
                                        name="flowlike-process-worker", daemon=True)
-        self.process.start()
+        from multiprocessing import resource_tracker
+
+        resource_tracker.ensure_running()  # (starting it, as the first spawn does, unblocks SIGINT in this thread)
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # (the child inherits the mask)
+        try:
+            self.process.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         child_conn.close()
+        self.ready = False
+        """It has sent `READY`."""
         self.boards: OrderedDict[str, None] = OrderedDict()
         """Keys of the boards it keeps (`BOARDS_KEPT`), in the order it keeps them: their jobs go without them."""
 
@@ -478,18 +497,27 @@ class ProcessRunHandle:
         """The run has started in the worker: a cancel's grace counts from then (a cold worker imports first)."""
         while True:
             if worker.conn.poll(0.05):
-                _, _, batch = worker.conn.recv()
-                for event in pickle.loads(batch):
+                message = worker.conn.recv()
+                if message == READY:
+                    worker.ready = True
+                    continue
+                for event in pickle.loads(message[2]):
+                    if event[0] == "done":
+                        if not self.mirror.ended.is_set():
+                            self.mirror.fail(BackendError("the worker ended without finishing the run"), None)
+                        return True
+                    if self.mirror.ended.is_set():  # (settled here: a cancel before the worker was ready)
+                        continue
+                    if event[0] == "refused":
+                        self.mirror.fail(RunCancelled("the run was cancelled before it started"), None,
+                                         RunStatus.CANCELLED)
+                        continue
                     if event[0] == "start":
                         started = True
                         if timeout is not None:
                             deadline = time.monotonic() + timeout
                         if cancelled_at is not None:
                             cancelled_at = time.monotonic()
-                    if event[0] == "done":
-                        if not self.mirror.ended.is_set():
-                            self.mirror.fail(BackendError("the worker ended without finishing the run"), None)
-                        return True
                     if event[0] == "error":
                         worker.boards.clear()  # it may not have parsed this one
                         self.mirror.fail(BackendError(f"the worker could not run the board: {event[1]}"), None)
@@ -499,7 +527,8 @@ class ProcessRunHandle:
                         self.mirror.apply(event)
                 continue
             if not worker.alive():
-                self._died(worker)
+                if not self.mirror.ended.is_set():
+                    self._died(worker)
                 return False
             now = time.monotonic()
             if deadline is not None and now >= deadline:
@@ -512,6 +541,9 @@ class ProcessRunHandle:
                 if cancelled_at is None:
                     cancelled_at = now
                     worker.conn.send("cancel")
+                    if not worker.ready and not worker.conn.poll(0):  # it will see the cancel before the job
+                        self.mirror.fail(RunCancelled("the run was cancelled before it started (its worker process "
+                                                      "was still starting)"), None, RunStatus.CANCELLED)
                 elif now - cancelled_at > (CANCEL_GRACE if started else START_GRACE):
                     node = self.mirror.running_node()
                     self.mirror.fail(RunCancelled(f"the run was cancelled{self._at(node)}; the node did not stop, "
