@@ -97,6 +97,9 @@ BOARD_DEFAULTS = {"viewport": [0.0, 0.0, 1.0], "stage": "Dev", "execution_mode":
                   "page_ids": []}
 PIN_FIELDS = frozenset({"id", "name", "friendly_name", "description", "pin_type", "data_type", "schema", "value_type",
                         "depends_on", "connected_to", "default_value", "index", "options"})
+SAVED_DEFAULT = "saved_default"
+"""In a pin's kept fields: the default Flow-Like saved that our pin could not hold (Flow-Like's Struct is any JSON,
+ours an object), as its bytes, and the value our pin took instead: export writes the bytes back while it holds that."""
 ADDED_PINS = "added_pins"
 """In a node's `flowlike`: the pins Flow-Like's node lacked, by id (`NODE:NAME`, the same at every import), with the
 default they got. Export leaves out those still unwired and at that default: Flow-Like gets back the node it had
@@ -263,20 +266,34 @@ def _map_node(fl_node: dict[str, Any], registry: Registry, text: Callable[[str |
                 continue
             why = f"{target.key} has no {extra.get('pin_type', '').lower()} of that name"
             dropped.append(_drop_pin(report, node_id, label, extra, why))
+    replaced = {saved["id"]: {"bytes": list(saved["default_value"]), "ours": pins[saved["id"]].default_value}
+                for saved in fl_pins if saved.get("default_value") and saved["id"] in pins
+                and _decoded(saved["default_value"]) != pins[saved["id"]].default_value}
     node = fresh.model_copy(update={
         "friendly_name": fl_node.get("friendly_name") or fresh.friendly_name,
         "description": text(fl_node.get("description")) or fresh.description,
         "category": fl_node.get("category") or fresh.category, "pins": pins, **common,
         "flowlike": _node_kept(fl_node, {"start": fl_node.get("start"),  # the start flag follows our node type
-                                         "version": flowlike_catalog().get(key, ("", None))[1]}, dropped, added)})
+                                         "version": flowlike_catalog().get(key, ("", None))[1]}, dropped, added,
+                               replaced)})
     return node, kept
 
 
+def _decoded(raw: list[int]) -> Any:
+    try:
+        return json.loads(bytes(raw))
+    except (ValueError, TypeError):
+        return _MISSING
+
+
 def _node_kept(fl_node: dict[str, Any], defaults: dict[str, Any], dropped: list[dict[str, Any]] | None = None,
-               added: dict[str, Any] | None = None) -> dict[str, Any] | None:
-    """A node's own Flow-Like fields (icon, scores, docs, version...), its pins' options we have no place for, the
-    pins our node type lacks (`dropped_pins`, as read, wires included: export writes them back), and the pins
-    Flow-Like's node lacked (`ADDED_PINS`, with the default they got)."""
+               added: dict[str, Any] | None = None, replaced: dict[str, dict[str, Any]] | None = None
+               ) -> dict[str, Any] | None:
+    """A node's own Flow-Like fields (icon, scores, docs, version...), its pins' options we have no place for and
+    the saved defaults they could not hold (`SAVED_DEFAULT`), the pins our node type lacks (`dropped_pins`, as
+    read, wires included: export writes them back), and the pins Flow-Like's node lacked (`ADDED_PINS`, with the
+    default they got)."""
+    replaced = replaced or {}
     kept = _kept(fl_node, NODE_FIELDS, defaults) or {}
     if dropped:
         kept["dropped_pins"] = {pin["id"]: pin for pin in dropped}
@@ -286,6 +303,8 @@ def _node_kept(fl_node: dict[str, Any], defaults: dict[str, Any], dropped: list[
     for pin_id, pin in (fl_node.get("pins") or {}).items():
         options = pin.get("options") or {}
         pin_kept = {**(_kept(pin, PIN_FIELDS) or {}), **{flag: True for flag in PIN_FLAGS if options.get(flag)}}
+        if pin_id in replaced:
+            pin_kept[SAVED_DEFAULT] = replaced[pin_id]
         if pin_kept:
             pins[pin_id] = pin_kept
     if pins:
@@ -671,6 +690,10 @@ def _export_pin(pin: Pin, renames: dict[str, str], connected_to: dict[str, list[
                    "range": list(pin.options.range) if pin.options.range else None, "step": pin.options.step,
                    "sensitive": pin.options.sensitive or None}
     kept = dict(kept or {})
+    saved = kept.pop(SAVED_DEFAULT, None)
+    default = None if pin.default_value is None else _json_bytes(pin.default_value)
+    if saved is not None and pin.default_value == saved["ours"]:
+        default = list(saved["bytes"])
     flags = {flag: kept.pop(flag) for flag in PIN_FLAGS if flag in kept}
     if flags:
         options = {"valid_values": None, "range": None, "step": None, "sensitive": None, **(options or {}), **flags}
@@ -679,8 +702,7 @@ def _export_pin(pin: Pin, renames: dict[str, str], connected_to: dict[str, list[
             "data_type": pin.data_type.value, "schema": schema,
             "value_type": _saved_value_type(pin.data_type, pin.value_type, kept),
             "depends_on": sorted(depends_on.get(pin.id, [])), "connected_to": sorted(connected_to.get(pin.id, [])),
-            "default_value": None if pin.default_value is None else _json_bytes(pin.default_value),
-            "index": pin.index, "options": options}
+            "default_value": default, "index": pin.index, "options": options}
 
 
 def _export_variable(variable: Variable) -> dict[str, Any]:

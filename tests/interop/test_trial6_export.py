@@ -125,3 +125,20 @@ def test_an_editor_export_keeps_its_layers_and_says_their_nodes_are_not_in_it(re
     assert any("'Greeting'" in e.message and "not in the editor export" in e.message for e in report.of("note"))
     assert [e.message for e in report.of("wire-dropped")] == [
         "'events_simple' (s).exec_out -> pin hidden-in: that pin is not on the board"]
+
+
+def test_a_default_our_pin_cannot_hold_goes_back_to_flowlike_as_it_was(registry):
+    """Flow-Like's Struct is any JSON (here a list), ours an object: the import drops the value (reported), and
+    export writes Flow-Like's bytes back while the pin still holds ours; a value set here wins."""
+    saved = list(b'[{"a": 1}, {"a": 2}]')
+    struct = fl_pin("ss", "struct", data_type="Struct")
+    struct["default_value"] = saved
+    fl = fl_board(fl_node("g", "struct_get", [struct, fl_pin("sf", "field", default="a", index=1)]))
+    board, report = open_board(json.dumps(fl).encode(), registry)
+    assert [e.pin for e in report.of("default-dropped")] == ["struct"]
+    assert board_to_flowlike(board, registry)["nodes"]["g"]["pins"]["ss"]["default_value"] == saved
+    again, _ = open_board(write_board(board_to_flowlike(board, registry)), registry)
+    assert again == board
+    board.apply(commands.UpdateNode("g", defaults={"struct": {"a": 3}}))
+    assert json.loads(bytes(board_to_flowlike(board, registry)["nodes"]["g"]["pins"]["ss"]["default_value"])) == \
+        {"a": 3}
