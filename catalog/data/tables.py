@@ -31,8 +31,9 @@ TableOut = Annotated[Any, Pin(name="table", description="A pyarrow Table")]
 FilePath = Annotated[FlowPath, Pin(description="A file: local path or fsspec URL")]
 
 
-def sql_over(ctx: Context | None, table: Any, query: str) -> Any:
-    """Runs `query` with the table as `t` in DuckDB (scanned in place) and gives the result as Arrow."""
+def sql_over(ctx: Context | None, table: Any, query: str, **more: Any) -> Any:
+    """Runs `query` with the table as `t` (and `more` tables by their names) in DuckDB, scanned in place, and
+    gives the result as Arrow."""
     key = ("tables-duckdb",)
     cache = ctx.cache if ctx is not None else {}
     con = cache.get(key)
@@ -40,12 +41,15 @@ def sql_over(ctx: Context | None, table: Any, query: str) -> Any:
         con = cache[key] = duckdb_connect()
         if ctx is not None:
             ctx.close_at_end(con.close)
-    con.register("t", as_arrow(table))
+    tables = {"t": table, **more}
+    for name, value in tables.items():
+        con.register(name, as_arrow(value))
     try:
         with sql_confined():
             return arrow_result(con.sql(query))
     finally:
-        con.unregister("t")
+        for name in tables:
+            con.unregister(name)
 
 
 def located(ctx: Context, path: Any) -> tuple[Any, str]:
@@ -340,12 +344,14 @@ def table_pivot(ctx: Context, table: Table, index: Annotated[list[str], Pin(
 
 
 @node(friendly_name="Join")
-def table_join(left: Table, right: Table, on: list[str], how: Annotated[str, Pin(
+def table_join(ctx: Context, left: Table, right: Table, on: list[str], how: Annotated[str, Pin(
         valid_values=("inner", "left", "right", "full", "semi", "anti"))] = "inner") -> TableOut:
-    """Joins two tables on equal key columns. A column both tables have besides the keys keeps its name from
-    the left table and gets `_right` from the right one."""
-    kinds = {"inner": "inner", "left": "left outer", "right": "right outer", "full": "full outer",
-             "semi": "left semi", "anti": "left anti"}
+    """Joins two tables on equal key columns (null keys match nothing), in DuckDB. A column both tables have
+    besides the keys keeps its name from the left table and gets `_right` from the right one. Rows keep their
+    tables' order: left rows in order, each with its matches in the right table's order (a right join follows
+    the right table; a full join puts right rows without a match last)."""
+    kinds = {"inner": "JOIN", "left": "LEFT JOIN", "right": "RIGHT JOIN", "full": "FULL JOIN", "semi": "SEMI JOIN",
+             "anti": "ANTI JOIN"}
     if how not in kinds:
         raise ValueError(f"join kind {how!r}: use {', '.join(kinds)}")
     if not on:
@@ -354,7 +360,26 @@ def table_join(left: Table, right: Table, on: list[str], how: Annotated[str, Pin
     check_columns(left_table, on, "the left table")
     check_columns(right_table, on, "the right table")
     left_table, right_table = same_key_types(left_table, right_table, on)
-    return left_table.join(right_table, keys=on, join_type=kinds[how], right_suffix="_right")
+    order = ["l.__left_row", "r.__right_row"] if how != "right" else ["r.__right_row", "l.__left_row"]
+    keys = [quote(key) for key in on]  # USING gives each key once (a full join's from either side)
+    if how in ("semi", "anti"):
+        columns, order = [f"l.{quote(name)}" for name in left_table.column_names], order[:1]
+    else:
+        columns = keys + [f"l.{quote(name)}" for name in left_table.column_names if name not in on] + [
+            f"r.{quote(name)}" + (f" AS {quote(name + '_right')}" if name in left_table.column_names else "")
+            for name in right_table.column_names if name not in on]
+    return sql_over(ctx, numbered(left_table, "__left_row"),
+                    f"SELECT {', '.join(columns)} FROM t AS l {kinds[how]} joined AS r USING ({', '.join(keys)}) "
+                    f"ORDER BY {' NULLS LAST, '.join(order)} NULLS LAST",
+                    joined=numbered(right_table, "__right_row"))
+
+
+def numbered(table: Any, name: str) -> Any:
+    """The table with a column of its row numbers (the other columns shared, not copied)."""
+    import numpy as np
+    import pyarrow as pa
+
+    return table.append_column(name, pa.array(np.arange(table.num_rows, dtype=np.int64)))
 
 
 def same_key_types(left: Any, right: Any, keys: list[str]) -> tuple[Any, Any]:

@@ -82,9 +82,9 @@ def test_operations() -> None:
     assert table_sort.func(SALES, ["amount"], True).column("amount").to_pylist() == [30, 20, 10, 5, 1]
     assert table_group_by.func(None, SALES, [], "max(amount) AS top").to_pylist() == [{"top": 30}]
     names = pa.table({"city": ["Oslo", "Rome", "Paris"], "country": ["NO", "IT", "FR"]})
-    joined = table_join.func(SALES, names, ["city"], "left").sort_by("amount")
+    joined = table_join.func(None, SALES, names, ["city"], "left").sort_by("amount")
     assert joined.column("country").to_pylist() == ["IT", None, "NO", "IT", "NO"]
-    assert table_join.func(names, SALES, ["city"], "anti").to_pylist() == [{"city": "Paris", "country": "FR"}]
+    assert table_join.func(None, names, SALES, ["city"], "anti").to_pylist() == [{"city": "Paris", "country": "FR"}]
     assert table_head.func(SALES, 2).column("amount").to_pylist() == [10, 20]
     first, again = table_sample.func(SALES, 3, 7), table_sample.func(SALES, 3, 7)
     assert first.num_rows == 3 and first.equals(again)
@@ -106,7 +106,7 @@ def test_bad_input_is_named() -> None:
     with pytest.raises(TypeError, match="table must be a table"):
         table_head.func(42, 1)
     with pytest.raises(ValueError, match="join kind 'cross'"):
-        table_join.func(SALES, SALES, ["city"], "cross")
+        table_join.func(None, SALES, SALES, ["city"], "cross")
 
 
 def test_rows(flow: Flow, tmp_path: Path) -> None:

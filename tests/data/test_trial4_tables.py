@@ -14,15 +14,15 @@ CUSTOMERS = pa.table({"id": [1, 2], "city": ["Oslo", "東京"], "name": ["Åsa",
 
 def test_join_names_a_missing_key_and_the_side_lacking_it() -> None:
     with pytest.raises(KeyError, match=r"no column 'ID' in the left table \(columns: id, city, amount\)"):
-        table_join.func(ORDERS, CUSTOMERS, ["ID"])
+        table_join.func(None, ORDERS, CUSTOMERS, ["ID"])
     with pytest.raises(KeyError, match=r"no column 'amount' in the right table \(columns: id, city, name\)"):
-        table_join.func(ORDERS, CUSTOMERS, ["amount"])
+        table_join.func(None, ORDERS, CUSTOMERS, ["amount"])
     with pytest.raises(ValueError, match="at least one key"):
-        table_join.func(ORDERS, CUSTOMERS, [])
+        table_join.func(None, ORDERS, CUSTOMERS, [])
 
 
 def test_join_keeps_both_columns_of_a_shared_name() -> None:
-    joined = table_join.func(ORDERS, CUSTOMERS, ["id"], "left").sort_by("id")
+    joined = table_join.func(None, ORDERS, CUSTOMERS, ["id"], "left").sort_by("id")
     assert joined.column_names == ["id", "city", "amount", "city_right", "name"]
     assert joined.select(["city_right"]).to_pylist() == [{"city_right": "Oslo"}, {"city_right": "東京"},
                                                           {"city_right": None}]

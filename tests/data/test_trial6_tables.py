@@ -52,13 +52,13 @@ def test_a_csv_joins_a_parquet_file_that_pandas_wrote(tmp_path: Path, orders: Pa
 
 def test_join_keys_of_incompatible_types_are_named_with_both_types() -> None:
     with pytest.raises(TypeError, match=r"key column 'k' is int64 in the left table and string in the right"):
-        table_join.func(pa.table({"k": [1]}), pa.table({"k": ["1"]}), ["k"])
+        table_join.func(None, pa.table({"k": [1]}), pa.table({"k": ["1"]}), ["k"])
 
 
 def test_join_keys_of_two_integer_widths_match() -> None:
     left = pa.table({"k": pa.array([1, 2], pa.int32()), "a": ["x", "y"]})
     right = pa.table({"k": pa.array([2, 3], pa.int64()), "b": [True, False]})
-    assert table_join.func(left, right, ["k"]).to_pylist() == [{"k": 2, "a": "y", "b": True}]
+    assert table_join.func(None, left, right, ["k"]).to_pylist() == [{"k": 2, "a": "y", "b": True}]
 
 
 def test_an_empty_csv_cell_is_null_and_a_quoted_empty_one_is_empty_text(orders: Path) -> None:
@@ -269,3 +269,29 @@ def test_rows_made_column_by_column_are_what_to_pylist_gives() -> None:
         assert repr(python_rows(data)) == repr(data.to_pylist())
         assert [row.get("autumn") and row["autumn"].fold for row in python_rows(data)] == \
             [row.get("autumn") and row["autumn"].fold for row in data.to_pylist()]
+
+
+def test_join_carries_list_and_struct_columns() -> None:
+    """Tables read from JSON have them; pyarrow's hash join refused them as non-key fields."""
+    left = pa.table({"k": [1, 2], "tags": [[1], [2, 3]]})
+    right = pa.table({"k": [1], "meta": [{"a": 1}]})
+    assert table_join.func(None, left, right, ["k"], "left").to_pylist() == [
+        {"k": 1, "tags": [1], "meta": {"a": 1}}, {"k": 2, "tags": [2, 3], "meta": None}]
+
+
+@pytest.mark.parametrize(("how", "expected"), [
+    ("inner", [(3, "c", "x"), (1, "a", "y"), (1, "a", "z")]),
+    ("left", [(3, "c", "x"), (2, "b", None), (1, "a", "y"), (1, "a", "z")]),
+    ("right", [(1, "a", "y"), (3, "c", "x"), (4, None, "w"), (1, "a", "z")]),
+    ("full", [(3, "c", "x"), (2, "b", None), (1, "a", "y"), (1, "a", "z"), (4, None, "w")]),
+    ("semi", [(3, "c"), (1, "a")]),
+    ("anti", [(2, "b")]),
+])
+def test_join_keeps_the_row_order_of_its_tables(how: str, expected: list[tuple]) -> None:
+    """Left rows in their order, each one's matches in the right table's order (pandas' merge order); a right
+    join follows the right table; a full join puts the right rows without a match last."""
+    left = pa.table({"k": [3, 2, 1], "v": ["c", "b", "a"]})
+    right = pa.table({"k": [1, 3, 4, 1], "w": ["y", "x", "w", "z"]})
+    for _ in range(5):  # a parallel hash join gives any order; this one never does
+        joined = table_join.func(None, left, right, ["k"], how)
+        assert [tuple(row.values()) for row in joined.to_pylist()] == expected
