@@ -168,9 +168,10 @@ def _columns(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
 def format_table(records: list[RunRecord]) -> str:
     if not records:
         return "no runs match"
-    header = ("RUN", "BOARD", "STATUS", "STARTED (UTC)", "SECONDS", "STEPS", "VARIABLES", "ERROR")
+    header = ("RUN", "BOARD", "STATUS", "STARTED (UTC)", "SECONDS", "STEPS", "RESULT", "VARIABLES", "ERROR")
     rows = [(r.id, r.board_name, r.status.value, r.start.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
-             f"{r.duration:.3f}", str(r.steps), _variables(r), (r.error or "")[:60]) for r in records]
+             f"{r.duration:.3f}", str(r.steps), "-" if r.result is None else shown(r.result, 30), _variables(r),
+             (r.error or "")[:60]) for r in records]
     return _columns(header, rows)
 
 

@@ -29,6 +29,14 @@ def two_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, 
     return tmp_path / "s", ids[0], ids[1]
 
 
+def test_flowlike_runs_lists_each_result(two_runs: tuple[Path, str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    store, first, second = two_runs
+    assert main(["runs", "--store", str(store)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split()[7:] == ["RESULT", "VARIABLES", "ERROR"]
+    assert [line.split()[7:9] for line in lines[1:]] == [["17", "numbers=[3,8,1,9,4]"], ["24", "numbers=[3,8,1,9,4]"]]
+
+
 def test_flowlike_runs_shows_one_run(two_runs: tuple[Path, str, str], capsys: pytest.CaptureFixture[str]) -> None:
     store, first, _ = two_runs
     assert main(["runs", first, "--store", str(store)]) == 0
