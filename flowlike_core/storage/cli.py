@@ -138,6 +138,11 @@ def format_run(record: RunRecord) -> str:
     lines.append(f"result: {shown(record.result)}")
     if record.error:
         lines.append(f"error: {record.error}")
+        from flowlike_core.cli import TRACEBACK_LINES
+
+        failed = next((t for t in record.traces if t.node_id == record.error_node and t.traceback), None)
+        if failed is not None:  # where it failed, as `flowlike run` prints it
+            lines += ["  " + line for line in failed.traceback.rstrip().splitlines()[-TRACEBACK_LINES:]]
     runs: dict[str, list[Any]] = {}
     for trace in record.traces:
         node = runs.setdefault(trace.node_id, [trace.node_name, 0, 0.0, "", ""])

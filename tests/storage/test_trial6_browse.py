@@ -113,3 +113,13 @@ def test_parameters_kept_as_blobs_and_secrets(store: Storage) -> None:
     given = store.runs.parameters(run.id, board)
     assert given == {"payload": DATA, "values": VALUES, "label": "small"}, "no secret: the record masks it"
     assert board.run(given).status == "Success"
+
+
+def test_a_failed_run_shows_where_it_failed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    board = shutil.copy(LOOP.with_name("fails_on_purpose.board.json"), tmp_path / "fails.board.json")
+    assert main(["run", str(board), "--store", str(tmp_path / "s"), "--json"]) == 1
+    run_id = json.loads(capsys.readouterr().out)["id"]
+    assert main(["runs", run_id, "--store", str(tmp_path / "s")]) == 0
+    out = capsys.readouterr().out
+    assert "error: node '10 / divisor' (divide) failed: ZeroDivisionError: cannot divide 10.0 by zero" in out
+    assert 'raise ZeroDivisionError(f"cannot divide {a} by zero")' in out, "the end of its traceback"
