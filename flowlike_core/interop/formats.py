@@ -91,6 +91,8 @@ def _read_protobuf(payload: bytes, source: str) -> Document:
         if not app["boards"] and app_layout == "current":  # only an id and a list at 5: the old manifest's boards
             app, app_layout = schema.decode(payload, "App", "legacy"), "legacy"
     except WireError as exc:
+        if board is not None and board["id"]:  # a board without nodes (one just made)
+            return Document("board", [board_from_proto(board)], layout=layout)
         raise BoardFileError(f"{source}: the LZ4 payload is neither a Flow-Like board nor an app: {exc}") from exc
     if app["boards"]:
         return Document("app", board_ids=list(app["boards"]), layout=app_layout)

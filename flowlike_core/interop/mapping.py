@@ -468,6 +468,8 @@ def _variable(fl: dict[str, Any], text: Callable[[str | None], str], report: Imp
     if default is not _MISSING and not fits(default, data_type, value_type):
         report.add("default-dropped", f"variable {fl.get('name')!r}: default {default!r} does not fit its type")
         default = _MISSING
+    if default is _MISSING and fl.get("default_value"):  # export writes it back while the variable holds none
+        kept = {**(kept or {}), SAVED_DEFAULT: {"bytes": list(fl["default_value"]), "ours": None}}
     return Variable(id=fl["id"], name=fl["name"], description=text(fl.get("description")),
                          data_type=data_type, value_type=value_type, schema=_schema(fl.get("schema"), text),
                          default_value=None if default is _MISSING else default, exposed=bool(fl.get("exposed")),
@@ -707,6 +709,10 @@ def _export_pin(pin: Pin, renames: dict[str, str], connected_to: dict[str, list[
 
 def _export_variable(variable: Variable) -> dict[str, Any]:
     value = None if variable.secret or variable.default_value is None else _json_bytes(variable.default_value)
+    kept = dict(variable.flowlike or {})
+    saved = kept.pop(SAVED_DEFAULT, None)
+    if saved is not None and variable.default_value == saved["ours"] and not variable.secret:
+        value = list(saved["bytes"])
     schema = variable.schema_
     if schema is not None:
         schema = schema[RAW_SCHEMA] if set(schema) == {RAW_SCHEMA} else json.dumps(schema, sort_keys=True)
@@ -714,4 +720,4 @@ def _export_variable(variable: Variable) -> dict[str, Any]:
                        "default_value": value, "data_type": variable.data_type.value,
                        "value_type": _saved_value_type(variable.data_type, variable.value_type, variable.flowlike),
                        "exposed": variable.exposed, "secret": variable.secret,
-                       "editable": variable.editable, "schema": schema}, variable.flowlike, VARIABLE_DEFAULTS)
+                       "editable": variable.editable, "schema": schema}, kept, VARIABLE_DEFAULTS)

@@ -142,3 +142,23 @@ def test_a_default_our_pin_cannot_hold_goes_back_to_flowlike_as_it_was(registry)
     board.apply(commands.UpdateNode("g", defaults={"struct": {"a": 3}}))
     assert json.loads(bytes(board_to_flowlike(board, registry)["nodes"]["g"]["pins"]["ss"]["default_value"])) == \
         {"a": 3}
+
+
+def test_a_variable_default_our_type_cannot_hold_goes_back_as_it_was(registry):
+    saved = list(b'"just text"')
+    variables = {"v": {"id": "v", "name": "note", "data_type": "Struct", "value_type": "Normal",
+                       "default_value": saved, "exposed": False, "secret": False, "editable": True}}
+    board, report = open_board(json.dumps(fl_board(variables=variables)).encode(), registry)
+    assert board.variables["v"].default_value is None and report.of("default-dropped")
+    assert board_to_flowlike(board, registry)["variables"]["v"]["default_value"] == saved
+    assert open_board(write_board(board_to_flowlike(board, registry)), registry)[0] == board
+
+
+def test_a_board_file_without_nodes_opens(registry):
+    """A board just made in Flow-Like has no nodes (maybe variables): its `.board` opens as an empty board (it was
+    refused as neither a board nor an app)."""
+    variables = {"v": {"id": "v", "name": "note", "data_type": "String", "value_type": "Normal",
+                       "default_value": list(b'"x"'), "exposed": True, "secret": False, "editable": True}}
+    for fl in (fl_board(), fl_board(variables=variables)):
+        board, _ = open_board(write_board(fl), registry)
+        assert (board.id, board.nodes) == ("fl-board", {}) and len(board.variables) == len(fl["variables"])
