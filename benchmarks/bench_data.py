@@ -16,7 +16,7 @@
 5. Join (left) of 1,000,000 rows with 100,000, in the order of the left rows: the node against the same DuckDB
    query (row numbers, USING, ORDER BY) made directly, and against pyarrow's hash join, which keeps no order and
    refuses list and struct columns (the node's engine before trial 6). Target: at most 1.3x the direct query
-   (opening DuckDB costs each run 26 ms: 1.73x measured at 200,000 rows).
+   (1.08x measured at 200,000 rows; 1.73x before the table nodes kept one DuckDB database for the process).
 
 Every time is the median of --reps repetitions, board and baseline interleaved so that machine noise hits them
 alike.

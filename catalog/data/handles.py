@@ -151,7 +151,7 @@ def duckdb_connect(database: str = ":memory:", read_only: bool = False, threads:
     import duckdb
 
     con = duckdb.connect(database, read_only=read_only)
-    con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET GLOBAL TimeZone = 'UTC'")  # GLOBAL: the connections `cursor()` makes from it too
     if threads > 0:
         con.execute(f"SET threads = {int(threads)}")
     roots = sql_roots()

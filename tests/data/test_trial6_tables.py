@@ -295,3 +295,30 @@ def test_join_keeps_the_row_order_of_its_tables(how: str, expected: list[tuple])
     for _ in range(5):  # a parallel hash join gives any order; this one never does
         joined = table_join.func(None, left, right, ["k"], how)
         assert [tuple(row.values()) for row in joined.to_pylist()] == expected
+
+
+def test_table_nodes_share_one_database_per_policy_and_never_each_others_tables(tmp_path: Path) -> None:
+    """Opening DuckDB costs a run 26 ms; the table nodes connect to a database kept for the process instead."""
+    from flowlike_catalog.data import tables
+
+    from flowlike_core.policy import Policy, active, sql_roots
+
+    flow = Flow()
+    rows = flow.feed("rows")
+    kept = flow.add("table_filter", table=(rows, "value_ref"), condition="n > 1")
+    back = flow.step("events_generic_return_result")
+    flow.wire(kept, "table", back, "response")
+    assert flow.run(rows=[{"n": 1}, {"n": 2}]).result.to_pylist() == [{"n": 2}]
+    database = tables.DATABASES[None]
+    assert flow.run(rows=[{"n": 3}]).result.to_pylist() == [{"n": 3}]
+    assert tables.DATABASES[None] is database
+    with pytest.raises(Exception, match="Table with name t does not exist"):
+        database.cursor().sql("SELECT * FROM t")
+    token = active.set(Policy.of(paths=[str(tmp_path)]))
+    try:
+        tables.tables_connection(None)
+        confined = tables.DATABASES[tuple(sql_roots())]
+    finally:
+        active.reset(token)
+    assert confined is not database
+    assert confined.sql("SELECT current_setting('allowed_directories')").fetchall()[0][0]
