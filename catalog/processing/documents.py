@@ -75,7 +75,7 @@ def read_document(path: Path, extract_images: bool) -> list[DocumentPage]:
         pages = [DocumentPage(page_number=1, text=decoded(path.read_bytes()).strip())]
     else:
         raise ValueError(f"{path.name}: cannot extract {suffix or 'suffix-less'} files (PDF, DOCX, HTML, Markdown "
-                         "and text can be); images need Extract Document (AI)")
+                         "and text can be); images need AI Extract Document")
     return [page.model_copy(update={"source": str(path)}) for page in pages]
 
 

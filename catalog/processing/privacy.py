@@ -204,7 +204,7 @@ def processing_pii_detection_options(
     svnr_austria: bool = True, passport: bool = True, drivers_license: bool = True, address_us: bool = True,
     address_de: bool = True, postcode_uk: bool = True, postcode_de: bool = True, date: bool = True,
 ) -> Annotated[PiiDetectionOptions, Pin(name="options")]:
-    """Which kinds of PII Mask PII looks for."""
+    """Which kinds of PII the PII Mask (Regex) node looks for."""
     return PiiDetectionOptions(**{k: v for k, v in locals().items()})
 
 
@@ -213,7 +213,7 @@ SWITCHES = {"email": "email", "phone": "phone", "credit_card": "credit_card", "i
             "postcode_uk": "address", "postcode_de": "address"}
 
 
-@node(friendly_name="Mask PII", exec_pins=True)
+@node(friendly_name="PII Mask (Regex)", exec_pins=True)
 def processing_pii_mask_regex(
     text: str = "", options: Annotated[PiiDetectionOptions, Pin(description="Kinds to look for (all)")] = None,
     detect_email: bool = True, detect_phone: bool = True, detect_credit_card: bool = True, detect_iban: bool = True,
@@ -247,7 +247,7 @@ FINDINGS = {"type": "object", "required": ["detections"], "properties": {"detect
                    "kind": {"type": "string"}}}}}}
 
 
-@node(friendly_name="Mask PII (AI)", category="AI/Processing", exec_pins=True, capabilities=["network"])
+@node(friendly_name="PII Mask (AI)", category="AI/Processing", exec_pins=True, capabilities=["network"])
 async def processing_pii_mask_ai(
     ctx: Context, model: LanguageModel, text: str = "", mask_text: str = "[REDACTED]",
     additional_context: Annotated[str, Pin(description="What else counts as sensitive here")] = "",

@@ -156,7 +156,7 @@ PagesPerBatch = Annotated[int, Pin(range=(1, 100), description="Pages per reques
 MaxTokens = Annotated[int, Pin(description="Longest answer per request (0: the provider's default)")]
 
 
-@node(friendly_name="Extract Document (AI)", exec_pins=True)
+@node(friendly_name="AI Extract Document", exec_pins=True)
 async def ai_processing_extract_document_ai(
     ctx: Context, file: Annotated[FlowPath, Pin(description="A PDF or an image")], model: ModelIn,
     extract_images: bool = True, images_per_message: ImagesPerMessage = 1, pages_per_batch: PagesPerBatch = 4,
@@ -168,13 +168,13 @@ async def ai_processing_extract_document_ai(
                             images_per_message, pages_per_batch, temperature, max_tokens)
 
 
-@node(friendly_name="Extract Documents (AI)", exec_pins=True)
+@node(friendly_name="AI Extract Documents", exec_pins=True)
 async def ai_processing_extract_documents_ai(
     ctx: Context, files: list[FlowPath], model: ModelIn, extract_images: bool = True,
     images_per_message: ImagesPerMessage = 2, pages_per_batch: PagesPerBatch = 2, temperature: float = 0.1,
     max_tokens: MaxTokens = 4096,
 ) -> Annotated[list[DocumentPage], Pin(name="results")]:
-    """Extract Document (AI) for several files, one after the other; each page names its source."""
+    """AI Extract Document for several files, one after the other; each page names its source."""
     pages: list[DocumentPage] = []
     for file in files or ():
         pages += await transcribe(ctx, FlowPath.model_validate(file).local(), as_model(model), extract_images,
@@ -250,7 +250,7 @@ async def ai_processing_summarize_document(
                            table_of_contents=toc)
 
 
-@node(friendly_name="AI Keyword Extraction", exec_pins=True)
+@node(friendly_name="AI Keywords", exec_pins=True)
 async def ai_processing_ai_keyword_extraction(
     model: ModelIn, text: str = "", max_keywords: Annotated[int, Pin(range=(1, 1000))] = 10,
     context: Annotated[str, Pin(description="What the keywords are for, to guide the model")] = "",
