@@ -345,13 +345,27 @@ def _merge(pin: Pin, saved: dict[str, Any], text: Callable[[str | None], str], r
                                 f"{pin.type_label()}", node_id=node_id, node=label, pin=pin.name)
         data_type, value_type = pin.data_type, pin.value_type
     if pin.is_input and not pin.is_exec:
-        value = _default(saved, report, label)
+        value = _trimmed(_default(saved, report, label), pin, report, label, node_id)
         if value is not _MISSING and fits(value, data_type, value_type):
             update["default_value"] = value
         elif value is not _MISSING:
             report.add("default-dropped", f"{label}: default {value!r} of {pin.name!r} does not fit "
                                           f"{pin.type_label()}; ours kept", node_id=node_id, node=label, pin=pin.name)
     return pin.model_copy(update=update)
+
+
+def _trimmed(value: Any, pin: Pin, report: ImportReport, label: str, node_id: str) -> Any:
+    """A saved struct without the fields our pin's closed schema lacks (Flow-Like's FlowPath carries its runtime's
+    store keys, which ours refuses); export writes the saved value back while the pin holds the trimmed one."""
+    schema = pin.schema_ or {}
+    known = schema.get("properties")
+    if not isinstance(value, dict) or schema.get("additionalProperties") is not False or not isinstance(known, dict):
+        return value
+    extra = sorted(set(value) - set(known))
+    if extra:
+        report.add("note", f"{label}: default of {pin.name!r} leaves out {', '.join(extra)} (no such field here; "
+                           f"export writes Flow-Like's value back)", node_id=node_id, node=label, pin=pin.name)
+    return {key: item for key, item in value.items() if key in known}
 
 
 def _default(saved: dict[str, Any], report: ImportReport, label: str) -> Any:

@@ -162,3 +162,28 @@ def test_a_board_file_without_nodes_opens(registry):
     for fl in (fl_board(), fl_board(variables=variables)):
         board, _ = open_board(write_board(fl), registry)
         assert (board.id, board.nodes) == ("fl-board", {}) and len(board.variables) == len(fl["variables"])
+
+
+def test_a_flowlike_struct_value_with_fields_our_model_lacks_runs_and_goes_back_whole(registry, tmp_path):
+    """Flow-Like's FlowPath also carries the keys of its runtime's object stores (store_ref, cache_store_ref), which
+    ours has no field for and refuses: the import leaves them out (noted), export writes Flow-Like's value back."""
+    (tmp_path / "hi.txt").write_text("hello file")
+    saved = {"path": str(tmp_path / "hi.txt"), "store_ref": "upload_dir", "cache_store_ref": None}
+    start_out, read_in, read_out = (exec_pin("so", "exec_out", "Output"), exec_pin("ri", "exec_in", "Input"),
+                                    exec_pin("ro", "exec_out", "Output", 2))
+    path = fl_pin("rp", "path", data_type="Struct", default=saved, index=1, schema="FlowPath")
+    content = fl_pin("rc", "content", "Output", index=3)
+    log_in, message = exec_pin("li", "exec_in", "Input"), fl_pin("lm", "message", data_type="Generic", index=1)
+    for out_pin, in_pin in ((start_out, read_in), (read_out, log_in), (content, message)):
+        link(out_pin, in_pin)
+    fl = fl_board(fl_node("s", "events_simple", [start_out]),
+                  fl_node("r", "read_to_string", [read_in, path, read_out, content]),
+                  fl_node("l", "log_info", [log_in, message]))
+    board, report = open_board(json.dumps(fl).encode(), registry)
+    assert board.nodes["r"].pin("path").default_value == {"path": saved["path"]}
+    assert any("store_ref" in e.message and "'path'" in e.message for e in report.of("note"))
+    run = board.run(registry=registry)
+    assert run.ok, run.error
+    assert "hello file" in [line.message for line in run.logs()]
+    back = board_to_flowlike(board, registry)["nodes"]["r"]["pins"]["rp"]["default_value"]
+    assert json.loads(bytes(back)) == saved
