@@ -1,12 +1,15 @@
 """Auto-layout: arrange a board left to right in columns that follow its wires.
 
 A node's column is the length of the longest wire path that reaches it (nodes on a cycle go after what
-they depend on); inside a column nodes are ordered by where their sources sit, so wires cross less.
+they depend on), then as late as the nodes it feeds allow: a value a chain's 400th step reads stands next to
+that step, not with the chain's start (a board built in cells had all 400 in the first column); inside a
+column nodes are ordered by where their sources sit, so wires cross less.
 The box sizes match the front end's drawing (`js/src/geometry.js`).
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict, deque
 from itertools import product
 
@@ -19,6 +22,12 @@ PIN_ROW = 20.0
 NODE_WIDTH = 200.0
 GAP = 20.0
 """Room kept free around a node placed by `free_spot`."""
+ASPECT = 1.6
+"""Width over height that `auto_layout` aims at for a board of many columns."""
+MIN_BAND = 6
+"""Columns a band holds at least: a board of fewer stays one row."""
+BAND_GAP = 90.0
+"""Room between two bands: the wire from a band's last column to the next band's first runs there."""
 
 
 def box_height(node: Node) -> float:
@@ -66,15 +75,15 @@ def columns(board: Board) -> dict[str, int]:
     waiting = {node_id: len(sources[node_id]) for node_id in board.nodes}
     column = dict.fromkeys(board.nodes, 0)
     ready = deque(sorted((n for n, count in waiting.items() if count == 0), key=lambda n: board.nodes[n].coordinates))
-    placed: set[str] = set()
+    placed: dict[str, None] = {}  # in the order placed
     while len(placed) < len(board.nodes):
         if not ready:  # only cycles are left: break one at the node with the most placed sources
             rest = [n for n in board.nodes if n not in placed]
-            ready.append(max(rest, key=lambda n: len(sources[n] & placed)))
+            ready.append(max(rest, key=lambda n: len(sources[n] & placed.keys())))
         node_id = ready.popleft()
         if node_id in placed:
             continue
-        placed.add(node_id)
+        placed[node_id] = None
         for target in targets[node_id]:
             if target in placed:
                 continue
@@ -82,6 +91,10 @@ def columns(board: Board) -> dict[str, int]:
             waiting[target] -= 1
             if waiting[target] == 0:
                 ready.append(target)
+    for node_id in reversed(placed):  # then each node as late as what it feeds allows: next to its readers
+        later = [column[target] for target in targets[node_id] if column[target] > column[node_id]]
+        if later:
+            column[node_id] = min(later) - 1
     return column
 
 
@@ -93,7 +106,9 @@ def place_unrecorded(board: Board) -> None:
 
 
 def auto_layout(board: Board, origin: tuple[float, float] = (40.0, 40.0)) -> dict[str, tuple[float, float]]:
-    """New (x, y) of every node."""
+    """New (x, y) of every node. A board of many columns is wrapped into bands of columns, one below the other,
+    about `ASPECT` times as wide as tall (as the editor's Layout wraps long chains): a 400-step chain was one
+    row 120,000 px wide, which Fit showed as a line."""
     column = columns(board)
     by_column: dict[int, list[str]] = defaultdict(list)
     for node_id, index in column.items():
@@ -102,15 +117,24 @@ def auto_layout(board: Board, origin: tuple[float, float] = (40.0, 40.0)) -> dic
     for wire in board.connections:
         sources[wire.to_node].append(wire.from_node)
     rank: dict[str, float] = {}
-    positions: dict[str, tuple[float, float]] = {}
+    offsets: dict[str, float] = {}
+    heights: dict[int, float] = {}
     for index in sorted(by_column):
         def key(node_id: str) -> tuple[float, float]:
             placed = [rank[s] for s in sources[node_id] if s in rank]
             return (sum(placed) / len(placed) if placed else float("inf"), board.nodes[node_id].coordinates[1])
 
-        y = origin[1]
+        y = 0.0
         for order, node_id in enumerate(sorted(by_column[index], key=key)):
-            rank[node_id] = order
-            positions[node_id] = (origin[0] + index * COLUMN_WIDTH, y)
+            rank[node_id], offsets[node_id] = order, y
             y += box_height(board.nodes[node_id]) + ROW_GAP
-    return positions
+        heights[index] = y
+    count = max(by_column, default=0) + 1
+    tallest = max(heights.values(), default=0.0) + BAND_GAP
+    per_band = max(MIN_BAND, round(math.sqrt(ASPECT * count * tallest / COLUMN_WIDTH)))
+    band_tops, top = [], origin[1]
+    for first in range(0, count, per_band):
+        band_tops.append(top)
+        top += max(heights.get(index, 0.0) for index in range(first, first + per_band)) + BAND_GAP
+    return {node_id: (origin[0] + (column[node_id] % per_band) * COLUMN_WIDTH,
+                      band_tops[column[node_id] // per_band] + offset) for node_id, offset in offsets.items()}
