@@ -378,8 +378,9 @@ class RunHistory:
             raise StorageError(f"its {what} {kind} {ref.key} cannot be read ({exc})") from exc
 
     def append_many(self, records: Iterable[RunRecord], app: str = "") -> None:
-        """Persist several records in one commit (imports, tests, benchmarks)."""
-        self._commit([_row(record, app) for record in records])
+        """Persist several records in one commit (imports, tests, benchmarks), large values kept apart as `append`
+        keeps them."""
+        self._commit([_row(self._slim(record, record), app) for record in records])
 
     def fold(self) -> int:
         """Move pending records into the table in one commit (runs waiting in the spool for this store first go

@@ -73,3 +73,11 @@ def test_flowlike_runs_names_a_value_kept_apart_by_its_size(store: Storage,
     assert main(["runs", "--store", store.config.content_url.rsplit("/", 1)[0]]) == 0
     row = capsys.readouterr().out.splitlines()[1]
     assert "payload=<1,048,576 bytes>" in row, row
+
+
+@pytest.mark.parametrize("store", ["local"], indirect=True)
+def test_records_appended_in_a_batch_keep_large_values_apart_too(store: Storage) -> None:
+    record = big_variables_board().run({"values": VALUES}).core.record()
+    store.runs.append_many([record])
+    assert len(store.runs.get(record.id, tables=False).model_dump_json()) < 10_000
+    assert store.runs.get(record.id).variables["values"] == VALUES
