@@ -100,6 +100,9 @@ PIN_FIELDS = frozenset({"id", "name", "friendly_name", "description", "pin_type"
 SAVED_DEFAULT = "saved_default"
 """In a pin's kept fields: the default Flow-Like saved that our pin could not hold (Flow-Like's Struct is any JSON,
 ours an object), as its bytes, and the value our pin took instead: export writes the bytes back while it holds that."""
+SAVED_SCHEMA = "saved_schema"
+"""In a pin's kept fields: the schema Flow-Like saved (text, or a hash into the board's refs) where our pin's type
+has its own, and ours: export writes Flow-Like's back while the pin has ours (Flow-Like checks and edits by it)."""
 ADDED_PINS = "added_pins"
 """In a node's `flowlike`: the pins Flow-Like's node lacked, by id (`NODE:NAME`, the same at every import), with the
 default they got. Export leaves out those still unwired and at that default: Flow-Like gets back the node it had
@@ -266,9 +269,16 @@ def _map_node(fl_node: dict[str, Any], registry: Registry, text: Callable[[str |
                 continue
             why = f"{target.key} has no {extra.get('pin_type', '').lower()} of that name"
             dropped.append(_drop_pin(report, node_id, label, extra, why))
-    replaced = {saved["id"]: {"bytes": list(saved["default_value"]), "ours": pins[saved["id"]].default_value}
-                for saved in fl_pins if saved.get("default_value") and saved["id"] in pins
-                and _decoded(saved["default_value"]) != pins[saved["id"]].default_value}
+    replaced: dict[str, dict[str, Any]] = {}
+    for saved in fl_pins:
+        pin = pins.get(saved["id"])
+        if pin is None:
+            continue
+        if saved.get("default_value") and _decoded(saved["default_value"]) != pin.default_value:
+            replaced.setdefault(pin.id, {})[SAVED_DEFAULT] = {"bytes": list(saved["default_value"]),
+                                                              "ours": pin.default_value}
+        if saved.get("schema") and _schema(saved["schema"], text) != pin.schema_:
+            replaced.setdefault(pin.id, {})[SAVED_SCHEMA] = {"text": saved["schema"], "ours": pin.schema_}
     node = fresh.model_copy(update={
         "friendly_name": fl_node.get("friendly_name") or fresh.friendly_name,
         "description": text(fl_node.get("description")) or fresh.description,
@@ -290,9 +300,9 @@ def _node_kept(fl_node: dict[str, Any], defaults: dict[str, Any], dropped: list[
                added: dict[str, Any] | None = None, replaced: dict[str, dict[str, Any]] | None = None
                ) -> dict[str, Any] | None:
     """A node's own Flow-Like fields (icon, scores, docs, version...), its pins' options we have no place for and
-    the saved defaults they could not hold (`SAVED_DEFAULT`), the pins our node type lacks (`dropped_pins`, as
-    read, wires included: export writes them back), and the pins Flow-Like's node lacked (`ADDED_PINS`, with the
-    default they got)."""
+    the saved defaults and schemas ours replaced (`SAVED_DEFAULT`, `SAVED_SCHEMA`), the pins our node type lacks
+    (`dropped_pins`, as read, wires included: export writes them back), and the pins Flow-Like's node lacked
+    (`ADDED_PINS`, with the default they got)."""
     replaced = replaced or {}
     kept = _kept(fl_node, NODE_FIELDS, defaults) or {}
     if dropped:
@@ -303,8 +313,7 @@ def _node_kept(fl_node: dict[str, Any], defaults: dict[str, Any], dropped: list[
     for pin_id, pin in (fl_node.get("pins") or {}).items():
         options = pin.get("options") or {}
         pin_kept = {**(_kept(pin, PIN_FIELDS) or {}), **{flag: True for flag in PIN_FLAGS if options.get(flag)}}
-        if pin_id in replaced:
-            pin_kept[SAVED_DEFAULT] = replaced[pin_id]
+        pin_kept.update(replaced.get(pin_id, {}))
         if pin_kept:
             pins[pin_id] = pin_kept
     if pins:
@@ -710,6 +719,9 @@ def _export_pin(pin: Pin, renames: dict[str, str], connected_to: dict[str, list[
     default = None if pin.default_value is None else _json_bytes(pin.default_value)
     if saved is not None and pin.default_value == saved["ours"]:
         default = list(saved["bytes"])
+    saved_schema = kept.pop(SAVED_SCHEMA, None)
+    if saved_schema is not None and pin.schema_ == saved_schema["ours"]:
+        schema = saved_schema["text"]
     flags = {flag: kept.pop(flag) for flag in PIN_FLAGS if flag in kept}
     if flags:
         options = {"valid_values": None, "range": None, "step": None, "sensitive": None, **(options or {}), **flags}

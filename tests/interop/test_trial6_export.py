@@ -187,3 +187,19 @@ def test_a_flowlike_struct_value_with_fields_our_model_lacks_runs_and_goes_back_
     assert "hello file" in [line.message for line in run.logs()]
     back = board_to_flowlike(board, registry)["nodes"]["r"]["pins"]["rp"]["default_value"]
     assert json.loads(bytes(back)) == saved
+
+
+def test_flowlikes_schema_of_a_pin_goes_back_in_place_of_ours(registry):
+    """Flow-Like checks and edits a struct pin by its own schema (here its FlowPath's, stored through the board's
+    refs): export writes that back, not our model's."""
+    theirs = json.dumps({"title": "FlowPath", "type": "object", "properties": {
+        "path": {"type": "string"}, "store_ref": {"type": "string"}, "cache_store_ref": {"type": ["string", "null"]}},
+        "required": ["path", "store_ref"]})
+    read_in = exec_pin("ri", "exec_in", "Input")
+    path = fl_pin("rp", "path", data_type="Struct", index=1, schema="4242424242")
+    fl = fl_board(fl_node("r", "read_to_string", [read_in, path]), refs={"4242424242": theirs})
+    board, _ = open_board(json.dumps(fl).encode(), registry)
+    assert board.nodes["r"].pin("path").schema_["title"] == "FlowPath"  # ours, which our node checks
+    back = board_to_flowlike(board, registry)
+    assert back["nodes"]["r"]["pins"]["rp"]["schema"] == "4242424242" and back["refs"] == {"4242424242": theirs}
+    assert open_board(write_board(back), registry)[0] == board
