@@ -72,7 +72,8 @@ def add_runs_command(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--level", type=choice(LogLevel), help="runs that logged at this level or above")
     parser.add_argument("--limit", type=_count, default=20, help="at most this many runs (default 20)")
     parser.add_argument("--json", action="store_true",
-                        help="print full run records as a JSON list (one run: its record; two: the changes)")
+                        help="print full run records as a JSON list (one run: its record; two: the changes); "
+                             "a value kept as a blob appears as its reference")
     parser.set_defaults(handler=run_runs_command)
 
 
@@ -80,7 +81,14 @@ def run_runs_command(args: argparse.Namespace) -> int:
     from flowlike_core.storage.store import Storage
 
     storage = Storage(StorageConfig.load(args.store))
-    found = storage.runs.exists()  # a store that does not answer: a StorageError naming it
+    try:
+        found = storage.runs.exists()  # a store that does not answer: a StorageError naming it
+    except StorageError as exc:
+        waiting = storage.runs.spool.records() if storage.runs.spool is not None else 0
+        if waiting:
+            raise StorageError(f"{exc}; {waiting} run(s) that ended while it was down wait in "
+                               f"{storage.runs.spool.folder} and go up once it answers") from exc
+        raise
     if storage.runs.upload_spooled():  # runs that ended while it was down are part of its history
         found = True
     if not found:  # a mistyped --store: say so, and make nothing there

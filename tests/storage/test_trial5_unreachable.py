@@ -157,3 +157,23 @@ def test_a_run_neither_the_store_nor_the_spool_could_keep_says_it_is_lost(regist
                                             r"record is lost"):
         run = board_saying("alpha").run(registry=registry)
     assert run.status == "Success"
+
+
+def test_flowlike_runs_of_a_store_that_is_down_names_the_runs_waiting_for_it(
+        registry: Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from flowlike_core import storage
+    from flowlike_core.storage import store as store_module
+
+    monkeypatch.setattr(store_module, "_current", store_module._current)
+    options = {"key": "k", "secret": "s", "client_kwargs": {"endpoint_url": f"http://127.0.0.1:{_closed_port()}"},
+               "config_kwargs": {"retries": {"max_attempts": 1}, "connect_timeout": 2}}
+    config = tmp_path / "down.json"
+    root = "s3://flowlike-tests/down"
+    config.write_text(json.dumps({"meta_url": f"{root}/meta", "content_url": f"{root}/content", "options": options}))
+    storage.configure(str(config))
+    with pytest.warns(RuntimeWarning, match="waits in"):
+        board_saying("alpha").run(registry=registry)
+    assert main(["runs", "--store", str(config)]) == 2
+    assert "EndpointConnectionError" in (err := capsys.readouterr().err)
+    assert "; 1 run(s) that ended while it was down wait in " in err and "go up once it answers" in err
