@@ -21,7 +21,8 @@ whose statuses from the run shown an edit made out of date; see `staleness`). A 
 `sync` request, e.g. from a view opened late) updates the `document` and `document_revision` traits.
 
 DOM hooks for browser tests (all stable `data-testid` attributes; ids are the board's ids):
-    flowlike-editor (root, data-revision = board revision applied, data-fullsize, data-layer = the layer entered),
+    flowlike-editor (root, data-revision = board revision applied, data-fullsize, data-layer = the layer entered,
+                     data-laying-out = how many boxes Layout is arranging while it works),
     editor-resize (the grip),
     side-panel (inspector and variables), toolbar-side, toolbar-fullsize
     editor-canvas (data-scale, data-drawn = node boxes drawn: only those in or near view; class fl-wiring
@@ -55,7 +56,7 @@ DOM hooks for browser tests (all stable `data-testid` attributes; ids are the bo
     (data-unsaved = true while the file at `path` does not hold the board shown), toolbar-comment, toolbar-palette
     run-status (data-status = idle|running|paused|Success|Failed|Cancelled; a view opened late asks the kernel
     for the run as it stands: `run_state`), run-progress (value 0..1)
-    editor-message (data-kind = refused|error|warning|info; text = the reason), message-close
+    editor-message (data-kind = refused|error|warning|info|progress; text = the reason), message-close
     palette (the search popup), palette-search, palette-list (data-query: the search the kernel answered,
           data-pending), palette-entry (data-node-type, data-capabilities, best first), palette-filter
           (shown when a dropped wire filters the palette), palette-close, capability (data-capability)

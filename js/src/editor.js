@@ -18,7 +18,8 @@ import { VariablesPanel } from "./variables.js";
 const NODE_STATUS = { Running: "running", Success: "succeeded", Failed: "failed", Cancelled: "cancelled" };
 const MAX_LOGS = 200;
 const LEGEND = ["running", "paused", "succeeded", "cached", "failed", "skipped"];
-const MESSAGE_SECONDS = { info: 4, refused: 6, warning: 8, error: 10 };
+const LAYOUT_SAYS_ABOVE = 100; // nodes: a layout of more says that it is going (it takes a second or more)
+const MESSAGE_SECONDS = { info: 4, refused: 6, warning: 8, error: 10, progress: 120 }; // progress: until taken away
 const SEVERITY_LABEL = { error: "Error", warning: "Warning" };
 const MIN_HEIGHT = 240;
 let clipboard = null;
@@ -662,6 +663,10 @@ class Editor {
     const aspect = Math.max(0.6, rect.width / Math.max(1, rect.height));
     const { blocks, wires } = this.canvas.layoutBlocks(chosen.filter((id) => this.store.nodes[id]),
       chosen.filter((id) => !this.store.nodes[id]));
+    if (this.layingOut) return;  // one at a time: a big board takes seconds
+    this.layingOut = true;
+    this.root.dataset.layingOut = String(blocks.length);
+    if (blocks.length > LAYOUT_SAYS_ABOVE) this.showMessage("progress", `Laying out ${blocks.length} nodes…`);
     let places;
     try {
       places = await layered(blocks, wires, aspect, corner,
@@ -669,7 +674,11 @@ class Editor {
     } catch (error) {
       this.showMessage("error", `layout failed: ${error.message}`);
       return;
+    } finally {
+      this.layingOut = false;
+      delete this.root.dataset.layingOut;
     }
+    if (blocks.length > LAYOUT_SAYS_ABOVE) this.hideMessage();
     const split = (table) => Object.fromEntries(Object.entries(places).filter(([id]) => table[id]));
     this.fitAfterPatch = whole;
     this.send({ action: "move", nodes: split(this.store.nodes), layers: split(this.store.document.layers || {}), comments: {} });
