@@ -39,7 +39,7 @@ def matrix(table: Any, features: list[str]) -> Any:
         if not (is_numeric(kind) or pa.types.is_null(kind)):
             raise TypeError(f"feature column {name!r} is {kind}, not numeric: leave it out of the feature columns or "
                             f"encode it as numbers first")
-    return np.column_stack(columns).astype(np.float64) if columns else np.empty((table.num_rows, 0))
+    return np.column_stack(columns).astype(np.float64, copy=False) if columns else np.empty((table.num_rows, 0))
 
 
 def missing(table: Any, name: str) -> int:
