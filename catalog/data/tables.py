@@ -346,16 +346,20 @@ def table_group_by(ctx: Context, table: Table, by: list[str], aggregations: Anno
     return sql_over(ctx, table, f"SELECT {select} FROM t{grouping}")
 
 
+PIVOT_AGGREGATES = ("sum", "count", "avg", "min", "max", "first", "last", "median")
+
+
 @node(friendly_name="Pivot")
 def table_pivot(ctx: Context, table: Table, index: Annotated[list[str], Pin(
         description="Columns whose values make the rows (empty: every column but Columns and Values)")],
                 columns: Annotated[str, Pin(description="The column whose distinct values become columns")],
                 values: Annotated[str, Pin(description="The column aggregated into the cells")],
-                aggregate: Annotated[str, Pin(valid_values=("sum", "count", "avg", "min", "max", "first", "last",
-                                                            "median"))] = "sum") -> TableOut:
+                aggregate: Annotated[str, Pin(valid_values=PIVOT_AGGREGATES)] = "sum") -> TableOut:
     """A wide table: one row per group of the Index columns, one column per distinct value of Columns (sorted),
     each cell the aggregate of Values over the rows of that group and value (null where none; a null in Columns
     makes no column)."""
+    if aggregate not in PIVOT_AGGREGATES:
+        raise ValueError(f"aggregate {aggregate!r}: use one of {', '.join(PIVOT_AGGREGATES)}")
     arrow = as_arrow(table)
     check_columns(arrow, [*index, columns, values])
     keys = ", ".join(map(quote, index))
@@ -376,6 +380,7 @@ def table_join(ctx: Context, left: Table, right: Table, on: list[str], how: Anno
         raise ValueError(f"join kind {how!r}: use {', '.join(kinds)}")
     if not on:
         raise ValueError("a join needs at least one key column in On")
+    on = list(dict.fromkeys(on))
     left_table, right_table = as_arrow(left, "left"), as_arrow(right, "right")
     check_columns(left_table, on, "the left table")
     check_columns(right_table, on, "the right table")

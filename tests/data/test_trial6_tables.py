@@ -145,9 +145,11 @@ def test_pivot_makes_one_column_per_value_with_integer_sums() -> None:
         {"day": "d2", "shop": "a", "Oslo": 2, "Zürich": 0}, {"day": "d2", "shop": "b", "Oslo": 0, "Zürich": 0}]
 
 
-def test_pivot_names_a_missing_column() -> None:
+def test_pivot_names_a_missing_column_and_an_unknown_aggregate() -> None:
     with pytest.raises(KeyError, match=r"no column 'town' in the table \(columns: day, city, units, shop\)"):
         table_pivot.func(None, SALES, ["day"], "town", "units")
+    with pytest.raises(ValueError, match=r"aggregate 'sum\(units\); DROP': use one of sum, count"):
+        table_pivot.func(None, SALES, ["day"], "city", "units", "sum(units); DROP")
 
 
 def test_json_lines_write_dates_and_times_as_iso_text_with_the_offset_of_their_zone(tmp_path: Path) -> None:
