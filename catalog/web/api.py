@@ -117,6 +117,9 @@ class HttpDownload(NodeType):
         import tempfile
 
         target = local_path(flow_path)
+        if target is not None and target.is_dir():
+            raise IsADirectoryError(f"HTTP Download of {request.url}: {target} is a folder; give the file's path "
+                                    f"in it (e.g. {target / 'download.bin'})")
         folder = target.parent if target is not None else Path(tempfile.gettempdir())
         folder.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(dir=folder, prefix=".download-", suffix=".tmp")

@@ -290,7 +290,8 @@ def build(http: Any, request: HttpRequest, timeout: float) -> Any:
 
 async def opened(ctx: Context, request: HttpRequest, timeout: float, retries: int) -> Any:
     """The httpx response to a request, its body not read yet. Idempotent methods are retried `retries` times on
-    connection errors, timeouts and 429/502/503/504, waiting 0.25 s, 0.5 s, 1 s..."""
+    connection errors, timeouts and 429/502/503/504, waiting 0.25 s, 0.5 s, 1 s...; what no retry mends (a
+    redirect loop, a URL httpx cannot parse) fails at once."""
     import httpx
 
     http = client(ctx)
@@ -299,8 +300,8 @@ async def opened(ctx: Context, request: HttpRequest, timeout: float, retries: in
         last = attempt == attempts - 1
         try:
             response = await http.send(build(http, request, timeout), stream=True)
-        except httpx.TransportError as exc:
-            if last:
+        except (httpx.RequestError, httpx.InvalidURL) as exc:
+            if last or not isinstance(exc, httpx.TransportError):
                 raise failure(request, exc, timeout) from None
             ctx.warn(f"{request.method} {request.url}: {type(exc).__name__}, retrying ({attempt + 1}/{retries})")
         else:
@@ -330,7 +331,7 @@ async def send(ctx: Context, request: HttpRequest, *, timeout: float = 30.0, ret
         if not stream:
             await response.aread()
         yield response
-    except httpx.TransportError as exc:  # the body broke off: read here, or by the caller streaming it
+    except httpx.RequestError as exc:  # the body broke off or did not decode: read here, or by the caller streaming
         raise failure(request, exc, timeout, " while reading the answer") from None
     finally:
         await response.aclose()

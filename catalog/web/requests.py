@@ -177,11 +177,23 @@ def http_set_bytes_body(request: Request, body: bytes) -> RequestOut:
                      None if has_type else "application/octet-stream")
 
 
+def form_text(value: Any) -> str:
+    """A form field's text: a string as it is, anything else as its JSON text (true, 2, ["a"], null), as
+    Flow-Like writes it (Python's str gave True and None, which no server reads as a boolean or nothing)."""
+    import json
+
+    return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
 @node(friendly_name="Set Form Body")
 def http_set_form_body(request: Request, fields: dict = None, set_content_type: bool = True) -> RequestOut:
-    """The request with URL-encoded form fields (`a=1&b=two`), as an HTML form posts them."""
-    body = HttpBody(kind="form", value={str(k): str(v) for k, v in (fields or {}).items()})
-    return with_body(request, body, "application/x-www-form-urlencoded" if set_content_type else None)
+    """The request with URL-encoded form fields (`a=1&b=two`), as an HTML form posts them; Set Content-Type adds
+    application/x-www-form-urlencoded unless the request has a Content-Type already."""
+    request = as_request(request)
+    body = HttpBody(kind="form", value={str(k): form_text(v) for k, v in (fields or {}).items()})
+    has_type = any(k.lower() == "content-type" for k in request.headers)
+    return with_body(request, body, "application/x-www-form-urlencoded" if set_content_type and not has_type
+                     else None)
 
 
 @node(friendly_name="Set Multipart Body", capabilities=["files"])

@@ -1,0 +1,115 @@
+"""A user's HTTP boards against a server that misbehaves in the ways real ones do: a redirect loop, a body that
+is not the gzip it claims, a form with numbers and booleans, a download onto a folder."""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from flowlike_core import RunStatus
+
+
+def odd_app() -> Any:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse, RedirectResponse, Response
+    from starlette.routing import Route
+
+    async def loop(request: Request) -> RedirectResponse:
+        return RedirectResponse("/loop", status_code=302)
+
+    async def broken_gzip(request: Request) -> Response:
+        return Response(b"this is not gzip", headers={"Content-Encoding": "gzip"}, media_type="text/plain")
+
+    async def good_gzip(request: Request) -> Response:
+        return Response(gzip.compress(b'{"ok": true}'), headers={"Content-Encoding": "gzip"},
+                        media_type="application/json")
+
+    async def form(request: Request) -> JSONResponse:
+        return JSONResponse({"body": (await request.body()).decode(), "type": request.headers.get("content-type")})
+
+    return Starlette(routes=[Route("/loop", loop), Route("/broken-gzip", broken_gzip), Route("/gzip", good_gzip),
+                             Route("/form", form, methods=["POST"])])
+
+
+@pytest.fixture(scope="module")
+def odd_server() -> Iterator[str]:
+    from fake_server import serve
+
+    with serve(odd_app()) as url:
+        yield url
+
+
+def fetch_board(b, url: str, method: str = "GET"):
+    start, made = b.add("events_simple"), b.add("http_make_request", method=method, url=url)
+    fetch = b.add("http_fetch", retries=0)
+    b.chain(start, fetch)
+    b.wire(made, "request", fetch, "request")
+    return made, fetch
+
+
+@pytest.mark.parametrize(("path", "why"), [
+    ("/loop", "TooManyRedirects: Exceeded maximum allowed redirects."),
+    ("/broken-gzip", "DecodingError: Error -3 while decompressing data: incorrect header check"),
+])
+def test_a_bad_answer_goes_to_error_saying_what_and_where(b, odd_server, path, why) -> None:
+    made, fetch = fetch_board(b, f"{odd_server}{path}")
+    said = b.add("log_info")
+    b.wire(fetch, "exec_error", said, "exec_in")
+    b.wire(fetch, "error_message", said, "message")
+    message = b.result_of(said, fetch, "error_message")
+    assert message.startswith(f"GET {odd_server}{path} failed")
+    assert why in message
+
+
+def test_a_gzipped_answer_is_read_as_sent(b, odd_server) -> None:
+    made, fetch = fetch_board(b, f"{odd_server}/gzip")
+    to_json = b.add("http_response_to_json")
+    b.wire(fetch, "exec_success", to_json, "exec_in")
+    b.wire(fetch, "response", to_json, "response")
+    assert b.result_of(to_json, to_json, "struct") == {"ok": True}
+
+
+def test_form_fields_that_are_not_text_are_sent_as_json_text_like_flow_like(b, odd_server) -> None:
+    """{"subscribe": true, "n": 2, "tags": ["a", "b"], "note": null} was posted as subscribe=True&...&note=None:
+    Python's spelling, which no server reads as a boolean; Flow-Like writes each as its JSON text."""
+    made, fetch = fetch_board(b, f"{odd_server}/form", "POST")
+    form = b.add("http_set_form_body", fields={"subscribe": True, "n": 2, "tags": ["a", "b"], "note": None,
+                                               "name": "Zoë & co"})
+    b.wire(made, "request", form, "request")
+    b.wire(form, "request_out", fetch, "request")
+    to_json = b.add("http_response_to_json")
+    b.wire(fetch, "exec_success", to_json, "exec_in")
+    b.wire(fetch, "response", to_json, "response")
+    seen = b.result_of(to_json, to_json, "struct")
+    from urllib.parse import parse_qs
+
+    assert parse_qs(seen["body"], keep_blank_values=True) == {
+        "subscribe": ["true"], "n": ["2"], "tags": ['["a","b"]'], "note": ["null"], "name": ["Zoë & co"]}
+
+
+def test_set_form_body_keeps_a_content_type_set_before_like_flow_like(b, odd_server) -> None:
+    made, fetch = fetch_board(b, f"{odd_server}/form", "POST")
+    kind = b.add("http_set_content_type", content_type="application/x-www-form-urlencoded; charset=utf-8")
+    form = b.add("http_set_form_body", fields={"a": "1"})
+    b.wire(made, "request", kind, "request")
+    b.wire(kind, "request_out", form, "request")
+    b.wire(form, "request_out", fetch, "request")
+    to_json = b.add("http_response_to_json")
+    b.wire(fetch, "exec_success", to_json, "exec_in")
+    b.wire(fetch, "response", to_json, "response")
+    assert b.result_of(to_json, to_json, "struct")["type"] == "application/x-www-form-urlencoded; charset=utf-8"
+
+
+def test_a_download_onto_a_folder_says_so_and_leaves_nothing(b, http_server, tmp_path) -> None:
+    start, made = b.add("events_simple"), b.add("http_make_request", url=f"{http_server}/bytes/1000")
+    download = b.add("http_download", flow_path=str(tmp_path))
+    b.chain(start, download)
+    b.wire(made, "request", download, "request")
+    run = b.run()
+    assert run.status is RunStatus.FAILED
+    assert f"{tmp_path} is a folder" in run.error
+    assert list(tmp_path.iterdir()) == []
