@@ -1,4 +1,4 @@
-"""`%load_ext flowlike_nb`: the `%flowlike` line magic.
+"""`%load_ext flowlike_nb`: the `%flowlike` line magic (`%flowlike --help`, `%flowlike run --help`, ...).
 
     %flowlike load boards/etl.board.json --as etl        # a handle in `etl` (shown as a picture; without --as:
                                                          # the file's name, made a Python name)
@@ -8,7 +8,8 @@
     %flowlike catalog math                               # node types matching "math"
 
 A board is a notebook variable (a handle or an engine Board) or a board file path: ours or Flow-Like's (`.board`,
-its board JSON), opened by `Board.open`, which shows what importing a Flow-Like board did.
+its board JSON), opened by `Board.open`, which shows what importing a Flow-Like board did. A line the magic cannot
+read is a `UsageError` (one line, with the usage); a board or value it cannot use is a `BoardError`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import shlex
 from pathlib import Path
 from typing import Any
 
+from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_magic, magics_class
 
 from flowlike_core.board import Board as CoreBoard
@@ -28,27 +30,46 @@ from flowlike_core.errors import BoardError
 from flowlike_nb.kernel import namespace
 from flowlike_nb.kernel.handles import Board
 
+BOARD_HELP = "a notebook variable holding a board, or a board file (ours or Flow-Like's)"
+EXAMPLES = """examples:
+  %flowlike load boards/etl.board.json --as etl
+  %flowlike run etl --var rows=1000 --bind summary.result=stats
+  %flowlike show etl
+  %flowlike code etl
+  %flowlike catalog math"""
+
+
+class _HelpShown(Exception):
+    """--help printed its text: the magic ends there (argparse would exit the kernel's process)."""
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> Any:
         hint = " (quote a value with spaces: --var 'items=[1, 2]')" if "unrecognized arguments" in message else ""
-        raise BoardError(f"%flowlike: {message}{hint}\n{self.format_usage()}")
+        raise UsageError(f"{self.prog}: {message}{hint}\n{self.format_usage()}")
+
+    def exit(self, status: int = 0, message: str | None = None) -> Any:
+        raise _HelpShown
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="%flowlike", add_help=False)
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    parser = _Parser(prog="%flowlike", description="Load, run, show and list boards from a cell.", epilog=EXAMPLES,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     load = commands.add_parser("load", help="load a board file (ours or Flow-Like's) into a notebook variable")
-    load.add_argument("path")
+    load.add_argument("path", help="the board file: NAME.board.json, or Flow-Like's .board or board JSON")
     load.add_argument("--as", dest="name", help="variable name (default: the file name)")
-    run = commands.add_parser("run", help="run a board")
-    run.add_argument("board")
-    run.add_argument("--var", action="append", default=[], metavar="NAME=VALUE", help="set an exposed variable")
-    run.add_argument("--bind", action="append", default=[], metavar="NODE.PIN=NAME", help="output to variable")
+    run = commands.add_parser("run", help="run a board; shows the run (traces, timeline) and returns it")
+    run.add_argument("board", help=BOARD_HELP)
+    run.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
+                     help="set an exposed variable (the text for String, PathBuf, Date; JSON for the others)")
+    run.add_argument("--bind", action="append", default=[], metavar="NODE.PIN=NAME",
+                     help="after the run, assign the pin's value to the notebook variable NAME")
     run.add_argument("--start", help="start node (when the board has several events)")
-    for name in ("show", "code"):
-        commands.add_parser(name).add_argument("board")
-    commands.add_parser("catalog").add_argument("text", nargs="*")
+    commands.add_parser("show", help="show the board's picture").add_argument("board", help=BOARD_HELP)
+    commands.add_parser("code", help="print the cell that rebuilds the board").add_argument("board", help=BOARD_HELP)
+    commands.add_parser("catalog", help="list the node types matching words (all of them without words)") \
+        .add_argument("text", nargs="*", help="words to find in keys, names, categories and pin types")
     return parser
 
 
@@ -89,8 +110,17 @@ def _pairs(items: list[str], flag: str) -> list[tuple[str, str]]:
 class FlowlikeMagics(Magics):
     @line_magic
     def flowlike(self, line: str) -> Any:
-        """Load, run, show boards: `%flowlike load|run|show|code|catalog ...` (see the module doc)."""
-        args = _parser().parse_args(shlex.split(line))
+        """Load, run, show boards: `%flowlike load|run|show|code|catalog ...`; `%flowlike --help` says more."""
+        parser = _parser()
+        try:
+            args = parser.parse_args(shlex.split(line))
+        except _HelpShown:
+            return None
+        except ValueError as error:  # shlex: an unclosed quote
+            raise UsageError(f"%flowlike: {error} in {line!r}\n{parser.format_usage()}") from None
+        if args.command is None:
+            parser.print_help()
+            return None
         if args.command == "load":
             if args.name is not None and not _python_name(args.name):
                 raise BoardError(f"%flowlike load --as {args.name!r}: not a Python variable name")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
 
 import flowlike_nb as fnb
@@ -43,7 +44,7 @@ def test_bad_lines_say_what_is_wrong(shell: InteractiveShell, counter: fnb.Board
         shell.run_line_magic("flowlike", "run c --var n")
     with pytest.raises(BoardError, match="not a Normal<Integer> value"):
         shell.run_line_magic("flowlike", "run c --var n=abc")
-    with pytest.raises(BoardError, match="invalid choice"):
+    with pytest.raises(UsageError, match="invalid choice"):
         shell.run_line_magic("flowlike", "explode c")
-    with pytest.raises(BoardError, match=r"unrecognized arguments: 2\] \(quote a value with spaces"):
+    with pytest.raises(UsageError, match=r"unrecognized arguments: 2\] \(quote a value with spaces"):
         shell.run_line_magic("flowlike", "run c --var n=[1, 2]")
