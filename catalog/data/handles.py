@@ -204,8 +204,8 @@ def as_arrow(value: Any, what: str = "table") -> pa.Table:
     if isinstance(value, pa.RecordBatch):
         return pa.Table.from_batches([value])
     if module_name(value) == "pandas":  # a named index is data (`groupby("city").sum()` keeps the city there)
-        named = any(name is not None for name in value.index.names)
-        return pa.Table.from_pandas(value.reset_index() if named else value, preserve_index=False)
+        levels = [name for name in value.index.names if name is not None and name not in value.columns]
+        return pa.Table.from_pandas(value.reset_index(level=levels) if levels else value, preserve_index=False)
     if hasattr(value, "__arrow_c_stream__"):
         return pa.table(value)
     if isinstance(value, list) and all(isinstance(row, dict) for row in value):

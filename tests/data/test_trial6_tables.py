@@ -207,6 +207,7 @@ def test_a_pandas_group_result_keeps_its_keys_in_a_board() -> None:
         {"city": "Bern", "units": 3}, {"city": "Oslo", "units": 3}]
     assert flow.run(frame=frame.groupby(["city", "shop"]).sum()).result.column_names == ["city", "shop", "units"]
     assert flow.run(frame=frame[frame["units"] > 1]).result.column_names == ["city", "shop", "units"]
+    assert flow.run(frame=frame.set_index("city", drop=False)).result.column_names == ["city", "shop", "units"]
 
 
 def test_a_streamed_csv_names_the_file_and_a_late_value_of_another_type(tmp_path: Path) -> None:
