@@ -184,7 +184,7 @@ def format_table(records: list[RunRecord]) -> str:
     header = ("RUN", "BOARD", "STATUS", "STARTED (UTC)", "SECONDS", "STEPS", "RESULT", "VARIABLES", "ERROR")
     rows = [(r.id, r.board_name, r.status.value, r.start.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
              f"{r.duration:.3f}", str(r.steps), "-" if r.result is None else shown(r.result, 30), _variables(r),
-             (r.error or "")[:60]) for r in records]
+             " ".join((r.error or "").split())[:60]) for r in records]  # one line, whatever the error's
     return _columns(header, rows)
 
 

@@ -12,6 +12,7 @@ import pytest
 from test_trial6_large_values import DATA, VALUES, big_variables_board
 
 from flowlike_core.cli import main
+from flowlike_core.run import RunStatus
 from flowlike_core.storage import Storage, StorageConfig
 
 LOOP = Path(__file__).parents[2] / "notebooks" / "boards" / "loop_and_branch.board.json"
@@ -123,3 +124,15 @@ def test_a_failed_run_shows_where_it_failed(tmp_path: Path, capsys: pytest.Captu
     out = capsys.readouterr().out
     assert "error: node '10 / divisor' (divide) failed: ZeroDivisionError: cannot divide 10.0 by zero" in out
     assert 'raise ZeroDivisionError(f"cannot divide {a} by zero")' in out, "the end of its traceback"
+
+
+@pytest.mark.parametrize("store", ["local"], indirect=True)
+def test_an_error_of_several_lines_stays_on_its_row(store: Storage, capsys: pytest.CaptureFixture[str]) -> None:
+    """A process-backend run refused by its worker ("An attempt has been made to start a new process before the
+    current process has finished its bootstrapping phase.\\n\\n        This probably means...") broke the table."""
+    record = big_variables_board().run({"values": [1]}).core.record()
+    failed = {"status": RunStatus.FAILED, "error": "it broke:\n\n    here\n    and there"}
+    store.runs.append(record.model_copy(update=failed))
+    assert main(["runs", "--store", store.config.content_url.rsplit("/", 1)[0]]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and lines[1].endswith("it broke: here and there")
