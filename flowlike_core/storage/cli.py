@@ -58,7 +58,7 @@ def _count(text: str) -> int:
 
 def add_runs_command(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "runs", help="list past runs from the run history, show one, or compare two",
+        "runs", aliases=["history"], help="list past runs from the run history, show one, or compare two",
         description="List runs from the run history, newest first; `flowlike runs RUN` shows one run (variables, "
                     "result, each node's executions, its log), `flowlike runs RUN RUN` what differs between two. The "
                     "store is --store, else $FLOWLIKE_STORE, else $FLOWLIKE_META_URL/$FLOWLIKE_CONTENT_URL, else "

@@ -38,6 +38,16 @@ def test_flowlike_runs_lists_each_result(two_runs: tuple[Path, str, str], capsys
     assert [line.split()[7:9] for line in lines[1:]] == [["17", "numbers=[3,8,1,9,4]"], ["24", "numbers=[3,8,1,9,4]"]]
 
 
+def test_flowlike_history_is_flowlike_runs(two_runs: tuple[Path, str, str],
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """`flowlike history` (the word the README uses: "the run history") said "invalid choice: 'history'"."""
+    store, first, second = two_runs
+    assert main(["history", "--store", str(store)]) == 0
+    listed = capsys.readouterr().out
+    assert main(["runs", "--store", str(store)]) == 0
+    assert listed == capsys.readouterr().out and first in listed and second in listed
+
+
 def test_flowlike_runs_shows_one_run(two_runs: tuple[Path, str, str], capsys: pytest.CaptureFixture[str]) -> None:
     store, first, _ = two_runs
     assert main(["runs", first, "--store", str(store)]) == 0
