@@ -103,6 +103,9 @@ ours an object), as its bytes, and the value our pin took instead: export writes
 SAVED_SCHEMA = "saved_schema"
 """In a pin's kept fields: the schema Flow-Like saved (text, or a hash into the board's refs) where our pin's type
 has its own, and ours: export writes Flow-Like's back while the pin has ours (Flow-Like checks and edits by it)."""
+SAVED_TYPE = "saved_type"
+"""In a pin's kept fields: the type Flow-Like saved where ours won (reported as type-kept), and ours: export writes
+Flow-Like's back while the pin has ours."""
 ADDED_PINS = "added_pins"
 """In a node's `flowlike`: the pins Flow-Like's node lacked, by id (`NODE:NAME`, the same at every import), with the
 default they got. Export leaves out those still unwired and at that default: Flow-Like gets back the node it had
@@ -279,6 +282,10 @@ def _map_node(fl_node: dict[str, Any], registry: Registry, text: Callable[[str |
                                                               "ours": pin.default_value}
         if saved.get("schema") and _schema(saved["schema"], text) != pin.schema_:
             replaced.setdefault(pin.id, {})[SAVED_SCHEMA] = {"text": saved["schema"], "ours": pin.schema_}
+        if _types(saved) != (pin.data_type, pin.value_type):  # our type won (type-kept)
+            replaced.setdefault(pin.id, {})[SAVED_TYPE] = {
+                "data_type": _types(saved)[0].value, "value_type": _types(saved)[1].value,
+                "ours": [pin.data_type.value, pin.value_type.value]}
     node = fresh.model_copy(update={
         "friendly_name": fl_node.get("friendly_name") or fresh.friendly_name,
         "description": text(fl_node.get("description")) or fresh.description,
@@ -722,13 +729,16 @@ def _export_pin(pin: Pin, renames: dict[str, str], connected_to: dict[str, list[
     saved_schema = kept.pop(SAVED_SCHEMA, None)
     if saved_schema is not None and pin.schema_ == saved_schema["ours"]:
         schema = saved_schema["text"]
+    data_type, value_type = pin.data_type.value, _saved_value_type(pin.data_type, pin.value_type, kept)
+    saved_type = kept.pop(SAVED_TYPE, None)
+    if saved_type is not None and [pin.data_type.value, pin.value_type.value] == saved_type["ours"]:
+        data_type, value_type = saved_type["data_type"], saved_type["value_type"]
     flags = {flag: kept.pop(flag) for flag in PIN_FLAGS if flag in kept}
     if flags:
         options = {"valid_values": None, "range": None, "step": None, "sensitive": None, **(options or {}), **flags}
     return {**copy.deepcopy(kept), "id": pin.id, "name": renames.get(pin.name, pin.name),
             "friendly_name": pin.friendly_name, "description": pin.description, "pin_type": pin.direction.value,
-            "data_type": pin.data_type.value, "schema": schema,
-            "value_type": _saved_value_type(pin.data_type, pin.value_type, kept),
+            "data_type": data_type, "schema": schema, "value_type": value_type,
             "depends_on": sorted(depends_on.get(pin.id, [])), "connected_to": sorted(connected_to.get(pin.id, [])),
             "default_value": default, "index": pin.index, "options": options}
 

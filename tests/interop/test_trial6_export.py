@@ -203,3 +203,13 @@ def test_flowlikes_schema_of_a_pin_goes_back_in_place_of_ours(registry):
     back = board_to_flowlike(board, registry)
     assert back["nodes"]["r"]["pins"]["rp"]["schema"] == "4242424242" and back["refs"] == {"4242424242": theirs}
     assert open_board(write_board(back), registry)[0] == board
+
+
+def test_a_pin_type_ours_overrode_goes_back_as_flowlike_saved_it(registry):
+    toast = fl_pin("lt", "toast", data_type="String", default="yes", index=1)
+    fl = fl_board(fl_node("l", "log_info", [exec_pin("li", "exec_in", "Input"), toast]))
+    board, report = open_board(json.dumps(fl).encode(), registry)
+    assert board.nodes["l"].pin("toast").data_type.value == "Boolean" and report.of("type-kept")
+    out = board_to_flowlike(board, registry)["nodes"]["l"]["pins"]["lt"]
+    assert (out["data_type"], out["value_type"], json.loads(bytes(out["default_value"]))) == ("String", "Normal", "yes")
+    assert open_board(write_board(board_to_flowlike(board, registry)), registry)[0] == board
