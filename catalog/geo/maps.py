@@ -69,7 +69,7 @@ class MapImage(ServiceNode):
         left, top = math.floor(cx - width / 2), math.floor(cy - height / 2)
         tiles = [(tx, ty) for tx in range(left // TILE, (left + width - 1) // TILE + 1)
                  for ty in range(top // TILE, (top + height - 1) // TILE + 1) if 0 <= ty < 2 ** zoom]
-        responses = await asyncio.gather(*(get(template.format(z=zoom, x=tx % 2 ** zoom, y=ty))
+        responses = await asyncio.gather(*(get(ctx, template.format(z=zoom, x=tx % 2 ** zoom, y=ty))
                                            for tx, ty in tiles))
         canvas = Image.new("RGB", (width, height), (221, 221, 221))
         for (tx, ty), response in zip(tiles, responses, strict=True):

@@ -117,13 +117,13 @@ def location(raw: dict[str, Any]) -> dict[str, Any]:
             "distance": raw.get("distance", 0.0)}
 
 
-async def osrm(base_url: str, service: str, profile: Any, points: list[GeoCoordinate],
+async def osrm(ctx: Context, base_url: str, service: str, profile: Any, points: list[GeoCoordinate],
                params: dict[str, Any]) -> dict[str, Any]:
     """Call an OSRM service; its error codes (NoRoute, NoMatch...) become clear errors."""
     if not points:
         raise ValueError(f"OSRM {service} needs at least one coordinate")
     url = f"{base_url.rstrip('/')}/{service}/v1/{profile_of(profile)}/{path_of(points)}"
-    answer = await get_json(url, {k: v for k, v in params.items() if v not in (None, "")})
+    answer = await get_json(ctx, url, {k: v for k, v in params.items() if v not in (None, "")})
     if not isinstance(answer, dict) or answer.get("code") != "Ok":
         raise LookupError(f"OSRM {service}: {answer.get('code') if isinstance(answer, dict) else answer}: "
                           f"{answer.get('message', '') if isinstance(answer, dict) else ''}")
@@ -161,7 +161,7 @@ class PlanRoute(ServiceNode):
     async def call(self, ctx: Context, *, base_url: str, start: Any, end: Any, waypoints: Any, profile: str,
                    alternatives: bool) -> dict[str, Any]:
         points = [as_coordinate(start, "start"), *as_coordinates(waypoints, "waypoints"), as_coordinate(end, "end")]
-        answer = await osrm(base_url, "route", profile, points, {
+        answer = await osrm(ctx, base_url, "route", profile, points, {
             "overview": "full", "geometries": "geojson", "alternatives": flag(alternatives)})
         routes = [route(r) for r in answer["routes"]]
         best = routes[0]
@@ -194,7 +194,7 @@ class MatchTrace(ServiceNode):
         for what, values in (("timestamps", timestamps), ("radiuses", radiuses)):
             if values and len(values) != len(points):
                 raise ValueError(f"{what} needs one value per coordinate ({len(points)}), got {len(values)}")
-        answer = await osrm(base_url, "match", profile, points, {
+        answer = await osrm(ctx, base_url, "match", profile, points, {
             "overview": "full", "geometries": "geojson", "timestamps": joined(timestamps),
             "radiuses": joined(radiuses), "gaps": gaps, "tidy": flag(tidy)})
         matchings = [route(m) for m in answer["matchings"]]
@@ -221,7 +221,7 @@ class Nearest(ServiceNode):
 
     async def call(self, ctx: Context, *, base_url: str, coordinate: Any, profile: Any, number: int
                    ) -> dict[str, Any]:
-        answer = await osrm(base_url, "nearest", profile, [as_coordinate(coordinate)], {"number": number})
+        answer = await osrm(ctx, base_url, "nearest", profile, [as_coordinate(coordinate)], {"number": number})
         waypoints = [NearestWaypoint(**location(w), nodes=w.get("nodes", [])) for w in answer["waypoints"]]
         return {"nearest": waypoints[0] if waypoints else None, "waypoints": waypoints}
 
@@ -250,7 +250,7 @@ class Table(ServiceNode):
                                                           ("distance", include_distances)) if wanted)
         if not annotations:
             raise ValueError("ask for durations, distances or both")
-        answer = await osrm(base_url, "table", profile, as_coordinates(coordinates), {
+        answer = await osrm(ctx, base_url, "table", profile, as_coordinates(coordinates), {
             "sources": joined(sources), "destinations": joined(destinations), "annotations": annotations})
 
         def rows(name: str) -> list[TableMatrixRow]:
@@ -285,7 +285,7 @@ class Trip(ServiceNode):
 
     async def call(self, ctx: Context, *, base_url: str, coordinates: Any, profile: Any, roundtrip: bool,
                    source: str, destination: str) -> dict[str, Any]:
-        answer = await osrm(base_url, "trip", profile, as_coordinates(coordinates), {
+        answer = await osrm(ctx, base_url, "trip", profile, as_coordinates(coordinates), {
             "roundtrip": flag(roundtrip), "source": source, "destination": destination, "overview": "full",
             "geometries": "geojson"})
         trips = [route(t) for t in answer["trips"]]
@@ -317,7 +317,7 @@ class Tile(ServiceNode):
         if not isinstance(path, str | Path) or not str(path):
             raise TypeError(f"path must be a file path, got {path!r}")
         url = f"{base_url.rstrip('/')}/tile/v1/{profile_of(profile)}/tile({x},{y},{z}).mvt"
-        response = await get(url)
+        response = await get(ctx, url)
         target = Path(allowed_path(path))
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(response.content)

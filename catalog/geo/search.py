@@ -76,7 +76,7 @@ class SearchLocation(ServiceNode):
         params = {"q": query, "format": "jsonv2", "limit": limit, "addressdetails": 1}
         if country_codes:
             params["countrycodes"] = country_codes.replace(" ", "").lower()
-        found = await get_json(f"{base_url.rstrip('/')}/search", params)
+        found = await get_json(ctx, f"{base_url.rstrip('/')}/search", params)
         if not isinstance(found, list):
             raise ValueError(f"the geocoder answered {str(found)[:200]} instead of a list of places")
         results = [SearchResult(**place_fields(item), importance=float(item.get("importance", 0.0)))
@@ -99,7 +99,7 @@ class ReverseGeocode(ServiceNode):
 
     async def call(self, ctx: Context, *, base_url: str, coordinate: Any, zoom: int) -> dict[str, Any]:
         point = as_coordinate(coordinate)
-        found = await get_json(f"{base_url.rstrip('/')}/reverse", {
+        found = await get_json(ctx, f"{base_url.rstrip('/')}/reverse", {
             "lat": point.latitude, "lon": point.longitude, "zoom": zoom, "format": "jsonv2", "addressdetails": 1})
         if not isinstance(found, dict) or "error" in found:
             raise LookupError(f"no address at {point.latitude}, {point.longitude}: "

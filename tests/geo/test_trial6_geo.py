@@ -1,0 +1,37 @@
+"""A user's geo boards: many look-ups in one run, and the look-ups of several runs."""
+
+from __future__ import annotations
+
+import pytest
+
+BERLIN = {"latitude": 52.5163, "longitude": 13.3777}
+
+
+@pytest.fixture
+def ca_loads(monkeypatch) -> list[object]:
+    """Each time a TLS context loads its certificate authorities (certifi's bundle: 170 ms on a busy machine)."""
+    import ssl
+
+    loads: list[object] = []
+    original = ssl.SSLContext.load_verify_locations
+
+    def counted(self, *args, **kwargs):
+        loads.append(args or kwargs)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(ssl.SSLContext, "load_verify_locations", counted)
+    return loads
+
+
+def test_reverse_geocoding_a_track_builds_one_client(board, geo_server, requests, ca_loads) -> None:
+    """Reverse Geocode in a For Each over a GPS track made a new httpx client (and TLS context) per point."""
+    points = [{"latitude": 52.5 + i / 100, "longitude": 13.4} for i in range(5)]
+    for_each = board.add("control_for_each", array=points)
+    geocode = board.add("geo_reverse_geocode", base_url=geo_server)
+    board.wire(for_each, "exec_out", geocode, "exec_in")
+    board.wire(for_each, "value", geocode, "coordinate")
+    run = board.steps(for_each)
+    run.raise_for_status()
+    assert [query["lat"] for path, query in requests if path == "/reverse"] == [
+        str(p["latitude"]) for p in points]
+    assert len(ca_loads) <= 1
