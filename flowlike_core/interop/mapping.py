@@ -80,8 +80,9 @@ LAYER_FIELDS = frozenset({"id", "parent_id", "name", "coordinates", "comment", "
                           "pins"})
 """A layer's bridge pins are not kept: Flow-Like adds them again when it loads the board."""
 SAVED_SINGLE = {"value_type": ValueType.NORMAL.value}
-"""Kept on a variable (and the pins reading it whole) that Flow-Like saved as a single Struct holding a JSON array:
-Flow-Like edits a single Struct as free JSON, so that is how it keeps a list of records; here it is Array<Struct>."""
+"""Kept on a variable that Flow-Like saved as a single Struct holding a JSON array (the pins reading it whole keep a
+`SAVED_TYPE`): Flow-Like edits a single Struct as free JSON, so that is how it keeps a list of records; here it is
+Array<Struct>."""
 WHOLE_VALUE_PINS = {"variable_get": ("value_ref",), "variable_set": ("value_in", "value_ref")}
 BOARD_FIELDS = frozenset({"id", "name", "description", "nodes", "variables", "comments", "version", "log_level",
                           "layers", "updated_at"})
@@ -282,10 +283,9 @@ def _map_node(fl_node: dict[str, Any], registry: Registry, text: Callable[[str |
                                                               "ours": pin.default_value}
         if saved.get("schema") and _schema(saved["schema"], text) != pin.schema_:
             replaced.setdefault(pin.id, {})[SAVED_SCHEMA] = {"text": saved["schema"], "ours": pin.schema_}
-        if _types(saved) != (pin.data_type, pin.value_type):  # our type won (type-kept)
-            replaced.setdefault(pin.id, {})[SAVED_TYPE] = {
-                "data_type": _types(saved)[0].value, "value_type": _types(saved)[1].value,
-                "ours": [pin.data_type.value, pin.value_type.value]}
+        data_type, value_type = _types(saved)
+        if (data_type, value_type) != (pin.data_type, pin.value_type):  # our type won (type-kept)
+            replaced.setdefault(pin.id, {})[SAVED_TYPE] = _saved_type(data_type, value_type, pin)
     node = fresh.model_copy(update={
         "friendly_name": fl_node.get("friendly_name") or fresh.friendly_name,
         "description": text(fl_node.get("description")) or fresh.description,
@@ -307,9 +307,9 @@ def _node_kept(fl_node: dict[str, Any], defaults: dict[str, Any], dropped: list[
                added: dict[str, Any] | None = None, replaced: dict[str, dict[str, Any]] | None = None
                ) -> dict[str, Any] | None:
     """A node's own Flow-Like fields (icon, scores, docs, version...), its pins' options we have no place for and
-    the saved defaults and schemas ours replaced (`SAVED_DEFAULT`, `SAVED_SCHEMA`), the pins our node type lacks
-    (`dropped_pins`, as read, wires included: export writes them back), and the pins Flow-Like's node lacked
-    (`ADDED_PINS`, with the default they got)."""
+    the saved defaults, schemas and types ours replaced (`SAVED_DEFAULT`, `SAVED_SCHEMA`, `SAVED_TYPE`), the pins our
+    node type lacks (`dropped_pins`, as read, wires included: export writes them back), and the pins Flow-Like's
+    node lacked (`ADDED_PINS`, with the default they got)."""
     replaced = replaced or {}
     kept = _kept(fl_node, NODE_FIELDS, defaults) or {}
     if dropped:
@@ -531,7 +531,8 @@ def _retype_record_lists(variables: dict[str, Variable], nodes: dict[str, Node],
             if not any(wiring.mismatch(other, as_array) if is_source else wiring.mismatch(as_array, other)
                        for other, is_source in ends.get(pin_id, ())):
                 node.pins[pin_id] = as_array
-                kept_pins[pin_id] = {**kept_pins.get(pin_id, {}), **SAVED_SINGLE}
+                kept_pins[pin_id] = {**kept_pins.get(pin_id, {}),
+                                     SAVED_TYPE: _saved_type(DataType.STRUCT, ValueType.NORMAL, as_array)}
         node.flowlike = {**(node.flowlike or {}), "pins": kept_pins}
 
 
@@ -546,8 +547,14 @@ def _report_missing_variables(variables: dict[str, Variable], nodes: dict[str, N
                        node_id=node.id, node=node.label(), pin="var_ref")
 
 
+def _saved_type(data_type: DataType, value_type: ValueType, pin: Pin) -> dict[str, Any]:
+    """A pin's `SAVED_TYPE`: the type Flow-Like saved, and ours, which export replaces while the pin keeps it."""
+    return {"data_type": data_type.value, "value_type": value_type.value,
+            "ours": [pin.data_type.value, pin.value_type.value]}
+
+
 def _saved_value_type(data_type: DataType, value_type: ValueType, kept: dict[str, Any] | None) -> str:
-    """The value type to write: Flow-Like's single Struct where import opened one as Array<Struct>."""
+    """A variable's value type to write: Flow-Like's single Struct where import opened one as Array<Struct>."""
     if (data_type, value_type) == (DataType.STRUCT, ValueType.ARRAY) and (kept or {}).get("value_type"):
         return kept["value_type"]
     return value_type.value
@@ -729,7 +736,7 @@ def _export_pin(pin: Pin, renames: dict[str, str], connected_to: dict[str, list[
     saved_schema = kept.pop(SAVED_SCHEMA, None)
     if saved_schema is not None and pin.schema_ == saved_schema["ours"]:
         schema = saved_schema["text"]
-    data_type, value_type = pin.data_type.value, _saved_value_type(pin.data_type, pin.value_type, kept)
+    data_type, value_type = pin.data_type.value, pin.value_type.value
     saved_type = kept.pop(SAVED_TYPE, None)
     if saved_type is not None and [pin.data_type.value, pin.value_type.value] == saved_type["ours"]:
         data_type, value_type = saved_type["data_type"], saved_type["value_type"]
