@@ -224,9 +224,9 @@ def run_bodies(job: BodyJob, packed: Any = None) -> ChunkResult:
     if job.topic == POOL:
         sender = Sender(_events.put, job.key)
     elif job.topic is not None:
-        from flowlike_core.backends.dask import poster
+        from flowlike_core.backends.dask import poster, sure_poster
 
-        sender = Sender(poster(job.topic), job.key)
+        sender = Sender(poster(job.topic), job.key, post_log=sure_poster(job.topic))
     listeners = [(NodeRecorder if job.watched else Recorder)(sender)] if sender else []
     results: list[BodyResult] = []
     try:

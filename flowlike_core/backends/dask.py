@@ -7,11 +7,13 @@
 The worker runs the board with the engine installed there, as a thread run goes (`flowlike_core.backends.remote`).
 A board goes to the cluster once (`Client.scatter`, kept for the `SCATTERED` boards run last): a run of it ships
 its options only. Its traces and events (logs, progress) come back while it runs: the task logs them in numbered
-batches (every `FLUSH` seconds, log lines at once) under its client's topic
-(`Worker.log_event`); the scheduler passes them to the client (`Client.subscribe_topic`), whose `Channel` hands
-them to the run's handle, which replays them in order into the local `Run` and its listeners. What was not sent
-yet (the final state) comes back as the task's result. A worker that dies takes the task with it: dask reports
-it, and the run fails with that cause. Cancel reaches the worker: the run stops at its next node.
+batches (every `FLUSH` seconds, log lines at once) under its client's topic (`Worker.log_event`; a batch holding
+a log line goes straight to the scheduler, and the task waits until it has it, so the lines a node logs before it
+kills its worker reach the run: `sure_poster`); the scheduler passes them to the client (`Client.subscribe_topic`),
+whose `Channel` hands them to the run's handle, which replays them in order into the local `Run` and its
+listeners. What was not sent yet (the final state) comes back as the task's result. A worker that dies takes the
+task with it: dask reports it, and the run fails with that cause. Cancel reaches the worker: the run stops at its
+next node.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ LATE_GRACE = 5.0
 """Seconds the caller waits, once a task has ended, for event batches still on their way, before going on."""
 QUIET = 0.5
 """Seconds without a batch after which a task the cluster dropped is taken to have sent all it could."""
+LOG_WAIT = 5.0
+"""Seconds a task waits for the scheduler to take a batch holding a log line (`sure_poster`)."""
 SCATTERED = 8
 """Boards kept on the cluster (the ones run last), so that running one again ships only the run's options."""
 
@@ -74,7 +78,7 @@ async def _cancel_here(run_id: str) -> None:
 def run_job(job: Job, packed: Packed, topic: str, key: str) -> tuple[int, list[Event]]:
     """The task a dask worker runs: the job of the board `packed`; its events live under `topic`; returns the last
     batch's number and events."""
-    sender = Sender(poster(topic), key, FLUSH)
+    sender = Sender(poster(topic), key, FLUSH, post_log=sure_poster(topic))
     job = dataclasses.replace(job, board_json=packed.board_json, node_types=packed.node_types)
     try:
         execute(job, sender, cancelled=lambda: job.run_id in _cancelled)
@@ -90,6 +94,44 @@ def poster(topic: str) -> Callable[[list[Any]], None]:
 
     worker = get_worker()
     return lambda message: worker.log_event(topic, message)
+
+
+def sure_poster(topic: str) -> Callable[[list[Any]], None]:
+    """Worker side: how a task sends a batch holding a log line: straight to the scheduler on a connection of its
+    own, waiting (at most `LOG_WAIT` seconds) until the batch has left this process. `Worker.log_event` leaves it in
+    the worker's batched stream for a few milliseconds: a node that crashes its worker just after logging took the
+    lines that explain the crash with it."""
+    from distributed import get_worker
+    from distributed.utils import sync
+
+    worker = get_worker()
+
+    def post(message: list[Any]) -> None:
+        try:
+            sync(worker.loop, _write_now, worker, topic, message, callback_timeout=LOG_WAIT)
+        except Exception:  # noqa: BLE001 - no connection to the scheduler: the batched way (sent twice at worst)
+            worker.log_event(topic, message)
+
+    return post
+
+
+_log_comms: dict[str, Any] = {}
+"""Worker side: by scheduler address, this worker's connection for log batches (`sure_poster`)."""
+
+
+async def _write_now(worker: Any, topic: str, message: list[Any]) -> None:
+    """On the worker's event loop: log `message` under `topic` on the scheduler; returns once it is written."""
+    from distributed.comm import connect
+
+    address = worker.scheduler.address
+    comm = _log_comms.get(address)
+    if comm is None or comm.closed():
+        comm = _log_comms[address] = await connect(address)
+    try:
+        await comm.write({"op": "log_event", "topic": topic, "msg": message, "reply": False})
+    except Exception:
+        _log_comms.pop(address, None)
+        raise
 
 
 # ---- client side -------------------------------------------------------------------------------------------

@@ -279,11 +279,14 @@ class Sender:
     """A job's events, sent while it runs: numbered batches `[key, number, pickled events]` handed to `post` every
     `every` seconds, and at once after a log line (the lines before a crash are the ones that explain it). A batch
     starts with the trace records the run wrote since the last one (`Tracker`). `tick` is called after each
-    periodic batch (a process worker reads its pipe for a cancel there)."""
+    periodic batch (a process worker reads its pipe for a cancel there). `post_log` sends a batch holding a log line
+    (default: `post`): a dask worker's waits until the batch has left it, since the node may crash it next."""
 
     def __init__(self, post: Callable[[list[Any]], None], key: str, every: float = 0.05,
-                 tick: Callable[[], None] = lambda: None) -> None:
+                 tick: Callable[[], None] = lambda: None,
+                 post_log: Callable[[list[Any]], None] | None = None) -> None:
         self.post, self.key, self.every, self.tick = post, key, every, tick
+        self.post_log = post_log or post
         self.tracker = Tracker()
         self.outbox: list[Event] = []
         self.sent = 0
@@ -296,7 +299,7 @@ class Sender:
         with self.lock:
             self.outbox.append(event)
             if event[0] == "log":
-                self._flush()
+                self._flush(self.post_log)
 
     def end_node(self, started: list[Any], end: tuple[Any, ...]) -> None:
         """An execution told by its `node` event has ended: its end joins that event if it is the last one waiting
@@ -335,12 +338,12 @@ class Sender:
         events, self.outbox = self.outbox, []
         return [("traces", traces), *events] if traces else events
 
-    def _flush(self) -> None:
+    def _flush(self, post: Callable[[list[Any]], None] | None = None) -> None:
         events = self._take()
         if events:
             import cloudpickle
 
-            self.post([self.key, self.sent, cloudpickle.dumps(events)])
+            (post or self.post)([self.key, self.sent, cloudpickle.dumps(events)])
             self.sent += 1
 
     def close(self) -> tuple[int, list[Event]]:
@@ -495,6 +498,8 @@ class InOrder:
         self.waiting: dict[int, list[Event]] = {}
 
     def add(self, number: int, events: list[Event]) -> None:
+        if number < self.next:  # (a batch sent twice: see `dask.sure_poster`)
+            return
         self.waiting[number] = events
         while self.next in self.waiting:
             for event in self.waiting.pop(self.next):

@@ -294,9 +294,11 @@ def test_flowlike_run_backend_process(capsys):
 
 
 def test_a_node_crashing_its_dask_worker_fails_the_run_with_the_cause(registry, dask_backend):
-    """The cluster drops the task of a worker that died (it showed Cancelled: the run was cancelled). (The lines the
-    node logged just before are lost with the worker's unsent event batch: dask sends log events in batches.)"""
+    """The cluster drops the task of a worker that died (it showed Cancelled: the run was cancelled). The line the
+    node logged just before it crashed reaches the run (it was lost with the worker's unsent batch of events)."""
     run = run_board(misbehaving_board(registry, "segfault"), registry=registry, backend=dask_backend)
     assert run.status is RunStatus.FAILED, run.error
     assert "the dask worker running the board died" in run.error and "cluster dropped the run's task" in run.error
+    assert [line.message for line in run.logs()] == ["going to do segfault"]
+    assert run.error_node == "bad" and [t.status.value for t in run.traces_of("bad")] == ["Failed"]
     assert run_board(square_board(registry), registry=registry, variables={"n": 6}, backend=dask_backend).result == 36
