@@ -37,7 +37,10 @@ def document(html: str) -> Any:
 def page_links(html: str, base_url: str) -> list[str]:
     """Absolute http(s) links of a page, in order, without fragments or repeats."""
     found: dict[str, None] = {}
-    for href in document(html).xpath("//a/@href"):
+    page = document(html)
+    if declared := page.xpath("//base/@href"):  # <base href>: where the page's relative links start
+        base_url = urljoin(base_url, declared[0].strip())
+    for href in page.xpath("//a/@href"):
         url = urldefrag(urljoin(base_url, href.strip()))[0]
         if urlparse(url).scheme in ("http", "https"):
             found[url] = None
@@ -80,18 +83,67 @@ def web_scrape_page_links(html: Html, base_url: BaseUrl = "", same_domain: bool 
     return links
 
 
+def cell_text(cell: Any) -> str:
+    """A cell's text on one line: a line break is a space; a table inside the cell is left out (it is a table
+    of its own)."""
+    parts: list[str] = []
+
+    def walk(element: Any) -> None:
+        parts.append(element.text or "")
+        for child in element:
+            if child.tag == "br":
+                parts.append(" ")
+            elif isinstance(child.tag, str) and child.tag != "table":  # not a comment, not a nested table
+                walk(child)
+            parts.append(child.tail or "")
+
+    walk(cell)
+    return " ".join("".join(parts).split())
+
+
+def span(cell: Any, attribute: str) -> int:
+    """A cell's colspan or rowspan (1 when missing or not a number; at most 1,000 as browsers cap it)."""
+    try:
+        return min(max(int(cell.get(attribute, "1")), 1), 1000)
+    except ValueError:
+        return 1
+
+
+def table_rows(table: Any) -> list[list[str]]:
+    """A table's rows of cell texts, a merged cell repeated in every column and row it spans (as pandas'
+    read_html does); rows of tables nested in its cells are not its rows."""
+    rows, spanned = [], {}  # spanned: column -> [rows still covered, text] of a rowspan from above
+    for row in table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr"):
+        cells, out = list(row.xpath("./th|./td")), []
+        while cells or any(column >= len(out) for column in spanned):
+            if (above := spanned.get(len(out))) is not None:
+                out.append(above[1])
+                above[0] -= 1
+                if above[0] == 0:
+                    del spanned[len(out) - 1]
+            elif cells:
+                cell = cells.pop(0)
+                text, rowspan = cell_text(cell), span(cell, "rowspan")
+                for _ in range(span(cell, "colspan")):
+                    if rowspan > 1:
+                        spanned[len(out)] = [rowspan - 1, text]
+                    out.append(text)
+            else:
+                out.append("")
+        rows.append(out)
+    return [row for row in rows if row]
+
+
 @node(friendly_name="Page Tables")
 def web_scrape_tables(html: Html) -> Annotated[list[Any], Pin(name="tables", description="One Arrow table per "
                                                                                           "<table>, text cells")]:
-    """The page's tables as Arrow tables: the first row names the columns (made unique), cells are text;
-    short rows are padded with empty cells."""
+    """The page's tables as Arrow tables: the first row names the columns (made unique), cells are text; a merged
+    cell fills every column and row it spans, short rows are padded with empty cells."""
     import pyarrow as pa
 
     tables = []
     for element in document(html).xpath("//table"):
-        rows = [[" ".join(cell.text_content().split()) for cell in row.xpath("./th|./td")]
-                for row in element.xpath(".//tr")]
-        rows = [row for row in rows if row]
+        rows = table_rows(element)
         if not rows:
             continue
         width = max(map(len, rows))
@@ -107,11 +159,12 @@ def web_scrape_tables(html: Html) -> Annotated[list[Any], Pin(name="tables", des
 
 async def links_of(ctx: Context, url: str) -> list[str]:
     """The links of one page; none (with a warning) for an error status or a page that is not HTML."""
-    async with send(ctx, HttpRequest(url=url)) as response:
+    async with send(ctx, HttpRequest(url=url), stream=True) as response:  # a linked file is skipped unread
         kind = response.headers.get("content-type", "no content type")
         if response.status_code >= 400 or "html" not in kind:
             ctx.warn(f"skipped {url}: status {response.status_code}, {kind}")
             return []
+        await response.aread()
         return page_links(response.text, str(response.url))
 
 
