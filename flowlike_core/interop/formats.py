@@ -175,10 +175,10 @@ def _from_clipboard(data: dict[str, Any], source: str) -> dict[str, Any]:
 
 
 def _name(enum: str, value: int) -> str:
+    """An enum number's name; a number the enum lacks (damage, or a newer Flow-Like's value) comes through as
+    `ENUM#N`, which `check_board` refuses naming the field and where."""
     names = schema.ENUMS[enum]
-    if not 0 <= value < len(names):
-        raise WireError(f"{enum} has no value {value}")
-    return names[value]
+    return names[value] if 0 <= value < len(names) else f"{enum}#{value}"
 
 
 def _number(enum: str, name: str | None, default: int = 0) -> int:

@@ -11,7 +11,7 @@ import pytest
 from trial4_boards import fresh
 
 from flowlike_core import BoardFileError
-from flowlike_core.interop import open_board
+from flowlike_core.interop import formats, open_board, schema
 
 
 def pin(board: dict[str, Any], node_id: str, name: str) -> dict[str, Any]:
@@ -80,3 +80,19 @@ def test_flowlike_json_whose_nodes_are_neither_map_nor_list_gets_flowlikes_error
     message = str(caught.value)
     assert message.startswith(f"{path}: nodes: a map from ids to objects (a board) or a list (an editor export or "
                               f"a clipboard) was expected, found ") and "variables" not in message
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (lambda m: m["nodes"]["hello"]["pins"]["hello.message"].update(data_type=42),
+     "nodes['hello'].pins['hello.message'].data_type: 'VariableType#42' is not one of Execution"),
+    (lambda m: m.update(log_level=9), "board.log_level: 'LogLevel#9' is not one of Debug"),
+    (lambda m: m["layers"]["l-body"].update(type=7), "layers['l-body'].type: 'LayerType#7' is not one of Function"),
+])
+def test_a_board_file_with_an_enum_number_flowlike_lacks_names_the_field(edit, message, registry):
+    """A `.board` holding a number an enum lacks (damage, or a newer Flow-Like's value): an error naming the field and
+    where (it was a bare WireError: 'VariableType has no value 42')."""
+    proto = formats.board_to_proto(fresh())
+    edit(proto)
+    with pytest.raises(BoardFileError) as caught:
+        open_board(formats.compress(schema.encode(proto, "Board")), registry)
+    assert str(caught.value).startswith("<bytes>: ") and message in str(caught.value)
