@@ -137,14 +137,15 @@ def flat_cells(arrow: Any, file_kind: str, wall_time: bool = False) -> Any:
 @node(friendly_name="Read CSV", exec_pins=True, capabilities=["files"])
 def table_read_csv(ctx: Context, path: FilePath, delimiter: str = ",", has_header: bool = True) -> TableOut:
     """Reads a CSV file into a table (types inferred, multi-threaded). An empty cell is null, a quoted empty
-    one (`""`) an empty text, as DuckDB's Mount CSV reads them."""
+    one (`""`) an empty text, as DuckDB's Mount CSV reads them; a repeated column name gets _1, _2."""
     from pyarrow import csv
 
     with opened(ctx, path) as handle, reading(path, "CSV"):
-        return csv.read_csv(handle, parse_options=csv.ParseOptions(delimiter=delimiter),
-                            read_options=csv.ReadOptions(autogenerate_column_names=not has_header),
-                            convert_options=csv.ConvertOptions(strings_can_be_null=True,
-                                                               quoted_strings_can_be_null=False))
+        table = csv.read_csv(handle, parse_options=csv.ParseOptions(delimiter=delimiter),
+                             read_options=csv.ReadOptions(autogenerate_column_names=not has_header),
+                             convert_options=csv.ConvertOptions(strings_can_be_null=True,
+                                                                quoted_strings_can_be_null=False))
+    return table.rename_columns(distinct_names(table.column_names))
 
 
 @node(friendly_name="Write CSV", exec_pins=True, capabilities=["files"])
@@ -254,7 +255,8 @@ def table_read_excel(ctx: Context, path: FilePath, sheet: Annotated[str, Pin(
 
 
 def distinct_names(names: list[str]) -> list[str]:
-    """Column names made unique as DuckDB does: the second `name` becomes `name_1`, the third `name_2`."""
+    """Column names made unique as DuckDB does (the second `name` becomes `name_1`, the third `name_2`), skipping
+    the names the header has already."""
     taken = set(names)
     seen: set[str] = set()
     unique = []

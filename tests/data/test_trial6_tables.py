@@ -325,3 +325,9 @@ def test_table_nodes_share_one_database_per_policy_and_never_each_others_tables(
         active.reset(token)
     assert confined is not database
     assert confined.sql("SELECT current_setting('allowed_directories')").fetchall()[0][0]
+
+
+def test_a_csv_header_naming_a_column_twice_gets_distinct_names(tmp_path: Path) -> None:
+    """pyarrow kept both `name` columns: Filter Rows renamed the second, Group and Aggregate took the first."""
+    (tmp_path / "dup.csv").write_text("name,name,v,name_1\na,b,1,c\n")
+    assert table_read_csv.func(None, str(tmp_path / "dup.csv")).column_names == ["name", "name_2", "v", "name_1"]
