@@ -22,6 +22,8 @@ PIN_ROW = 20.0
 NODE_WIDTH = 200.0
 GAP = 20.0
 """Room kept free around a node placed by `free_spot`."""
+SPOT_REACH = 600.0
+"""How far around the asked place `free_spot` looks first (further only when nothing is free there)."""
 ASPECT = 1.6
 """Width over height that `auto_layout` aims at for a board of many columns."""
 MIN_BAND = 6
@@ -58,10 +60,18 @@ def free_spot(board: Board, node: Node, at: tuple[float, float]) -> tuple[float,
         return all(x + NODE_WIDTH + GAP <= bx or bx + bw + GAP <= x or y + height + GAP <= by
                    or by + bh + GAP <= y for bx, by, bw, bh in boxes)
 
-    xs = {at[0], *(bx + bw + GAP for bx, _, bw, _ in boxes), *(bx - NODE_WIDTH - GAP for bx, _, _, _ in boxes)}
-    ys = {at[1], *(by + bh + GAP for _, by, _, bh in boxes), *(by - height - GAP for _, by, _, _ in boxes)}
-    spots = sorted(product(xs, ys), key=lambda p: ((p[0] - at[0]) ** 2 + (p[1] - at[1]) ** 2, p))
-    return next(spot for spot in spots if free(*spot))
+    reach = SPOT_REACH  # the spots next to the boxes near `at` first: all of a big board's are millions
+    while True:
+        near = [(bx, by, bw, bh) for bx, by, bw, bh in boxes
+                if bx - reach <= at[0] + NODE_WIDTH and at[0] - reach <= bx + bw
+                and by - reach <= at[1] + height and at[1] - reach <= by + bh]
+        xs = {at[0], *(bx + bw + GAP for bx, _, bw, _ in near), *(bx - NODE_WIDTH - GAP for bx, _, _, _ in near)}
+        ys = {at[1], *(by + bh + GAP for _, by, _, bh in near), *(by - height - GAP for _, by, _, _ in near)}
+        spots = sorted(product(xs, ys), key=lambda p: ((p[0] - at[0]) ** 2 + (p[1] - at[1]) ** 2, p))
+        found = next((spot for spot in spots if free(*spot)), None)
+        if found is not None and (len(near) == len(boxes) or math.dist(found, at) <= reach):
+            return found
+        reach *= 2
 
 
 def columns(board: Board) -> dict[str, int]:
