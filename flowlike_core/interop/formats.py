@@ -77,12 +77,12 @@ def read_document(data: bytes, source: str) -> Document:
 
 def _read_protobuf(payload: bytes, source: str) -> Document:
     """A `Board` when the payload decodes as one whose nodes sit under their ids, else an `App` manifest."""
-    board, layout = None, "current"
+    board, layout, as_board = None, "current", ""
     try:
         layout = schema.pin_layout(payload)
         board = schema.decode(payload, "Board", layout)
-    except WireError:
-        pass
+    except WireError as exc:
+        as_board = f"as a board: {exc}; "
     if board is not None and board["nodes"] and all(k == n["id"] for k, n in board["nodes"].items()):
         return Document("board", [board_from_proto(board)], layout=layout)
     try:
@@ -93,7 +93,8 @@ def _read_protobuf(payload: bytes, source: str) -> Document:
     except WireError as exc:
         if board is not None and board["id"]:  # a board without nodes (one just made)
             return Document("board", [board_from_proto(board)], layout=layout)
-        raise BoardFileError(f"{source}: the LZ4 payload is neither a Flow-Like board nor an app: {exc}") from exc
+        raise BoardFileError(f"{source}: the LZ4 payload is neither a Flow-Like board nor an app: {as_board}"
+                             f"as an app: {exc}") from exc
     if app["boards"]:
         return Document("app", board_ids=list(app["boards"]), layout=app_layout)
     if board is not None and board["id"]:

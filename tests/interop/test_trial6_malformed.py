@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from flowlike_json import board_bytes
 from trial4_boards import fresh
 
 from flowlike_core import BoardFileError
@@ -96,3 +97,13 @@ def test_a_board_file_with_an_enum_number_flowlike_lacks_names_the_field(edit, m
     with pytest.raises(BoardFileError) as caught:
         open_board(formats.compress(schema.encode(proto, "Board")), registry)
     assert str(caught.value).startswith("<bytes>: ") and message in str(caught.value)
+
+
+def test_a_board_file_whose_protobuf_is_damaged_says_where_as_a_board(registry):
+    """Damage inside a node: the error says what reading it as a board met (and as an app), not only the latter."""
+    payload = formats.decompress(board_bytes(fresh()), "t")
+    node = schema.encode({"id": "n1", "name": "log_info", "pins": {}}, "Node")
+    bad = payload + b"\x22" + bytes([len(node) + 6]) + b"\x0a\x02n1\x12" + bytes([len(node) + 4]) + node
+    with pytest.raises(BoardFileError) as caught:
+        open_board(formats.compress(bad), registry)
+    assert "as a board: Board." in str(caught.value) and "as an app: App." in str(caught.value)
