@@ -138,3 +138,95 @@ def test_runs_that_call_an_api_share_one_tls_context(b, http_server, ca_loads) -
     for _ in range(3):
         b.run().raise_for_status()
     assert len(ca_loads) <= 1
+
+
+def cut_app() -> Any:
+    """A raw ASGI app that promises 1,000,000 bytes and stops after 300,000 (a server that died mid-download)."""
+
+    async def app(scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-length", b"1000000"), (b"content-type", b"application/zip")]})
+        for _ in range(3):
+            await send({"type": "http.response.body", "body": b"\1" * 100_000, "more_body": True})
+        raise RuntimeError("the server died")
+
+    return app
+
+
+def test_a_download_cut_short_fails_naming_the_url_and_leaves_no_file(b, tmp_path) -> None:
+    from fake_server import serve
+
+    target = tmp_path / "archive.zip"
+    with serve(cut_app()) as url:
+        start, made = b.add("events_simple"), b.add("http_make_request", url=f"{url}/archive.zip")
+        download = b.add("http_download", flow_path=str(target), retries=0)
+        b.chain(start, download)
+        b.wire(made, "request", download, "request")
+        run = b.run()
+    assert run.status is RunStatus.FAILED
+    assert f"GET {url}/archive.zip failed while reading the answer" in run.error
+    assert list(tmp_path.iterdir()) == []
+
+
+def gzip_app() -> Any:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    body = gzip.compress(b"0123456789" * 200_000)  # 2 MB of text, a few KB on the wire
+
+    async def log(request: Request) -> Response:
+        return Response(body, headers={"Content-Encoding": "gzip"}, media_type="text/plain")
+
+    return Starlette(routes=[Route("/server.log", log)])
+
+
+@pytest.mark.parametrize("key", ["http_download", "streaming_http_fetch"])
+def test_progress_of_a_gzipped_answer_stays_within_its_length(b, tmp_path, key) -> None:
+    """Content-Length counts the gzipped bytes; progress counted the unpacked ones: 'downloaded 9,000%'."""
+    from fake_server import serve
+
+    from flowlike_core import Listener
+
+    class Progress(Listener):
+        def __init__(self) -> None:
+            self.fractions: list[float] = []
+
+        def progress(self, run, node_id, fraction, message) -> None:
+            self.fractions.append(fraction)
+
+    watcher = Progress()
+    with serve(gzip_app()) as url:
+        start, made = b.add("events_simple"), b.add("http_make_request", url=f"{url}/server.log")
+        options = {"flow_path": str(tmp_path / "server.log")} if key == "http_download" else {}
+        node = b.add(key, **options)
+        b.chain(start, node)
+        b.wire(made, "request", node, "request")
+        b.run(listeners=[watcher]).raise_for_status()
+    assert watcher.fractions and max(watcher.fractions) <= 1.0 and watcher.fractions[-1] == 1.0
+    if key == "http_download":
+        assert (tmp_path / "server.log").read_bytes() == b"0123456789" * 200_000
+
+
+@pytest.mark.parametrize("key", ["http_download", "streaming_http_fetch"])
+def test_progress_of_an_answer_of_unknown_length_is_a_fraction(b, http_server, tmp_path, key) -> None:
+    """A chunked answer has no Content-Length: progress gave the byte count as the fraction (1,234.0 = 123,400 %)."""
+    from flowlike_core import Listener
+
+    class Progress(Listener):
+        def __init__(self) -> None:
+            self.fractions: list[float] = []
+
+        def progress(self, run, node_id, fraction, message) -> None:
+            self.fractions.append(fraction)
+
+    watcher = Progress()
+    start, made = b.add("events_simple"), b.add("http_make_request", url=f"{http_server}/stream/200")
+    node = b.add(key, **({"flow_path": str(tmp_path / "out.txt")} if key == "http_download" else {}))
+    b.chain(start, node)
+    b.wire(made, "request", node, "request")
+    b.run(listeners=[watcher]).raise_for_status()
+    assert watcher.fractions and all(0.0 <= f <= 1.0 for f in watcher.fractions) and watcher.fractions[-1] == 1.0
