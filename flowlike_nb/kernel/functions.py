@@ -2,16 +2,21 @@
 
 Redefining a node type (re-running its cell) updates every live board that uses it, in place and through
 commands: pins whose name is still there keep their id, default and wires; new pins appear; pins that
-went away leave with their wires; wires the new types refuse are dropped.
+went away leave with their wires; wires the new types refuse are dropped. A warning names the wires dropped, why, and
+on which board: the next run would otherwise fail at an input left empty, with no trace of the wire it had.
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
+import sys
+import warnings
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import flowlike_core
 from flowlike_core import commands
 from flowlike_core import node as core_node
 from flowlike_core.board import Board as CoreBoard
@@ -58,20 +63,40 @@ def refresh_boards(node_type: type[NodeType], registry: Registry | None = None) 
     from flowlike_nb.kernel.handles import live_boards, stable_pin_ids, with_pin_ids
 
     for board in live_boards():
+        dropped = []
         for old in [n for n in board.nodes.values() if n.name == node_type.name]:
             fresh = node_type.create(node_id=old.id, coordinates=old.coordinates, friendly_name=old.friendly_name)
             fresh = with_pin_ids(fresh, stable_pin_ids(fresh))
             if _layout(fresh) != _layout(old) or fresh.description != old.description:
-                replace_node(board, old.id, fresh)
+                dropped += replace_node(board, old.id, fresh)
+        warn_dropped(f"redefining {node_type.name!r}", board, dropped)
     return node_type
+
+
+def warn_dropped(what: str, board: CoreBoard, dropped: list[str]) -> None:
+    """Say which wires `what` dropped from `board`, and why (nothing when it dropped none), pointing at the cell."""
+    if dropped:
+        ours = (str(Path(__file__).parents[1]), str(Path(flowlike_core.__file__).parent))
+        frame, level = sys._getframe(1), 2
+        while frame.f_back is not None and frame.f_code.co_filename.startswith(ours):
+            frame, level = frame.f_back, level + 1
+        warnings.warn(f"{what} dropped {len(dropped)} wire{'s' * (len(dropped) > 1)} of board {board.name!r}: "
+                      f"{'; '.join(dropped)}", UserWarning, stacklevel=level)
 
 
 def _layout(node: Node) -> list[tuple[Any, ...]]:
     return [(p.name, p.direction, p.data_type, p.value_type, p.schema_, p.generic) for p in node.ordered_pins()]
 
 
-def replace_node(board: CoreBoard, node_id: str, fresh: Node) -> None:
-    """Swap a node for a new version as one undo step, keeping what still fits (see the module doc)."""
+def _wire_text(board: CoreBoard, wire: Any) -> str:
+    ends = [(board.nodes[node], board.nodes[node].pins[pin]) for node, pin in
+            ((wire.from_node, wire.from_pin), (wire.to_node, wire.to_pin))]
+    return " -> ".join(f"{node.friendly_name or node.name}.{pin.name}" for node, pin in ends)
+
+
+def replace_node(board: CoreBoard, node_id: str, fresh: Node) -> list[str]:
+    """Swap a node for a new version as one undo step, keeping what still fits (see the module doc); the wires
+    dropped, each with why."""
     old = board.nodes[node_id]
     fresh = fresh.model_copy(deep=True)
     fresh.comment, fresh.layer = old.comment, old.layer
@@ -92,8 +117,16 @@ def replace_node(board: CoreBoard, node_id: str, fresh: Node) -> None:
             pin = pin.model_copy(update={"id": match.id})
         pins[pin.id] = pin
     fresh.pins = pins
-    wires = [c for c in board.wires_of(node_id)
-             if (c.from_node != node_id or c.from_pin in kept) and (c.to_node != node_id or c.to_pin in kept)]
+    label = old.friendly_name or old.name
+    dropped, wires = [], []
+    for wire in board.wires_of(node_id):
+        gone = [old.pins[pin] for node, pin in ((wire.from_node, wire.from_pin), (wire.to_node, wire.to_pin))
+                if node == node_id and pin not in kept]
+        if gone:
+            side = "input" if gone[0].is_input else "output"
+            dropped.append(f"{_wire_text(board, wire)} ({label} has no {side} {gone[0].name!r} now)")
+        else:
+            wires.append(wire)
     trial = board.copy_board()
     trial.apply(commands.RemoveNode(node_id))
     trial.apply(commands.AddNode(fresh))
@@ -102,10 +135,12 @@ def replace_node(board: CoreBoard, node_id: str, fresh: Node) -> None:
         step = commands.Connect(*wire.key())
         try:
             trial.apply(step)
-        except ConnectionRefused:
+        except ConnectionRefused as refused:
+            dropped.append(f"{_wire_text(board, wire)} ({str(refused).partition(']: ')[2] or refused})")
             continue
         surviving.append(step)
     board.apply(commands.Batch([commands.RemoveNode(node_id), commands.AddNode(fresh), *surviving]))
+    return dropped
 
 
 # ---- boards as nodes -------------------------------------------------------------------------------------

@@ -484,9 +484,10 @@ class Board:
 
             node.coordinates = (*free_spot(self.core, node, (0.0, 0.0)), 0.0)
         if existing is not None:
-            from flowlike_nb.kernel.functions import replace_node
+            from flowlike_nb.kernel.functions import replace_node, warn_dropped
 
-            replace_node(self.core, existing.id, node)
+            dropped = replace_node(self.core, existing.id, node)
+            warn_dropped(f"replacing {existing.label()} ({existing.name}) by a {type_key!r} node", self.core, dropped)
         else:
             self.core.apply(commands.AddNode(node))
         return NodeHandle(self, node.id)
