@@ -15,6 +15,9 @@ LENGTH_UNITS = {"Meters": "m", "Kilometers": "km", "Radians": "rads"}
 Cell = Annotated[str, Pin(description="An H3 cell id, e.g. 891f1d48947ffff")]
 Cells = Annotated[list[str], Pin(description="H3 cell ids")]
 Resolution = Annotated[int, Pin(range=(0, 15))]
+MOST_CELLS = 1_000_000
+"""The most cells one node gives: a resolution-0 cell's children at resolution 10 are 282 million ids (minutes and
+gigabytes), at 15 a bare MemoryError."""
 
 
 class Area(NamedTuple):
@@ -108,6 +111,10 @@ def h3_cell_to_children(cell: Cell = "", child_resolution: Resolution = 10) -> C
 
     if check_resolution(child_resolution) < h3.get_resolution(valid(cell)):
         raise ValueError(f"child resolution {child_resolution} is coarser than the cell's {h3.get_resolution(cell)}")
+    count = h3.cell_to_children_size(cell, child_resolution)
+    if count > MOST_CELLS:
+        raise ValueError(f"cell {cell} has {count:,} children at resolution {child_resolution}, more than a board "
+                         f"can hold (at most {MOST_CELLS:,}): pick a coarser child resolution")
     children = sorted(h3.cell_to_children(cell, child_resolution))
     return Children(children, len(children))
 
@@ -178,6 +185,9 @@ def h3_grid_disk(cell: Cell = "", k: Annotated[int, Pin(description="Rings aroun
 
     if k < 0:
         raise ValueError(f"k must not be negative, got {k}")
+    if (count := 1 + 3 * k * (k + 1)) > MOST_CELLS:
+        raise ValueError(f"a disk of k={k} has {count:,} cells, more than a board can hold (at most {MOST_CELLS:,}: "
+                         f"k up to 576)")
     cells = sorted(h3.grid_disk(valid(cell), k))
     return Disk(cells, len(cells))
 
