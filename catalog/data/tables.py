@@ -86,6 +86,9 @@ def opened(ctx: Context, path: Any, mode: str = "rb") -> Any:
     return fs.open(inner, mode)
 
 
+ENCODING_HINT = ": give its Encoding (e.g. cp1252 for a CSV saved by Excel on Windows)"
+
+
 @contextmanager
 def reading(path: Any, kind: str) -> Iterator[None]:
     """pyarrow's parse errors (an empty file, a short row, broken JSON) name the file they are about."""
@@ -93,8 +96,10 @@ def reading(path: Any, kind: str) -> Iterator[None]:
 
     try:
         yield
-    except pa.ArrowInvalid as exc:
-        raise ValueError(f"cannot read {FlowPath.of(path).path} as {kind}: {exc}") from None
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        text = isinstance(exc, UnicodeDecodeError) or "invalid UTF8" in str(exc)
+        raise ValueError(f"cannot read {FlowPath.of(path).path} as {kind}: {exc}"
+                         f"{ENCODING_HINT if text and kind == 'CSV' else ''}") from None
 
 
 def json_text(column: Any) -> Any:
@@ -135,17 +140,28 @@ def flat_cells(arrow: Any, file_kind: str, wall_time: bool = False) -> Any:
 
 
 @node(friendly_name="Read CSV", exec_pins=True, capabilities=["files"])
-def table_read_csv(ctx: Context, path: FilePath, delimiter: str = ",", has_header: bool = True) -> TableOut:
+def table_read_csv(ctx: Context, path: FilePath, delimiter: str = ",", has_header: bool = True,
+                   encoding: Annotated[str, Pin(description="The file's text encoding, e.g. cp1252 for a CSV "
+                                                            "saved by Excel on Windows")] = "utf-8") -> TableOut:
     """Reads a CSV file into a table (types inferred, multi-threaded). An empty cell is null, a quoted empty
     one (`""`) an empty text, as DuckDB's Mount CSV reads them; a repeated column name gets _1, _2."""
+    import codecs
+
+    import pyarrow as pa
     from pyarrow import csv
 
+    transcode = {} if codecs.lookup(encoding).name == "utf-8" else {"encoding": encoding}  # UTF-8: Arrow's own
     with opened(ctx, path) as handle, reading(path, "CSV"):
         table = csv.read_csv(handle, parse_options=csv.ParseOptions(delimiter=delimiter),
-                             read_options=csv.ReadOptions(autogenerate_column_names=not has_header),
+                             read_options=csv.ReadOptions(autogenerate_column_names=not has_header, **transcode),
                              convert_options=csv.ConvertOptions(strings_can_be_null=True,
                                                                 quoted_strings_can_be_null=False))
-    return table.rename_columns(distinct_names(table.column_names))
+        names = distinct_names(table.column_names)  # a header that is not UTF-8 fails here
+    undecoded = [name for name, field in zip(names, table.schema, strict=True) if pa.types.is_binary(field.type)]
+    if undecoded:  # Arrow gives text it cannot decode as bytes
+        raise ValueError(f"cannot read {FlowPath.of(path).path} as CSV: column {undecoded[0]!r} is not {encoding} "
+                         f"text{ENCODING_HINT}")
+    return table.rename_columns(names)
 
 
 @node(friendly_name="Write CSV", exec_pins=True, capabilities=["files"])

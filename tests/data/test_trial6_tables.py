@@ -331,3 +331,14 @@ def test_a_csv_header_naming_a_column_twice_gets_distinct_names(tmp_path: Path) 
     """pyarrow kept both `name` columns: Filter Rows renamed the second, Group and Aggregate took the first."""
     (tmp_path / "dup.csv").write_text("name,name,v,name_1\na,b,1,c\n")
     assert table_read_csv.func(None, str(tmp_path / "dup.csv")).column_names == ["name", "name_2", "v", "name_1"]
+
+
+def test_a_csv_saved_by_excel_in_windows_1252_reads_with_its_encoding(tmp_path: Path) -> None:
+    (tmp_path / "excel.csv").write_bytes("Stadt;Straße\nZürich;Bahnhofstraße\n".encode("cp1252"))
+    with pytest.raises(ValueError, match=r"excel\.csv as CSV: .*: give its Encoding \(e\.g\. cp1252"):
+        table_read_csv.func(None, str(tmp_path / "excel.csv"), ";")
+    (tmp_path / "body.csv").write_bytes("Stadt;Strasse\nZürich;x\n".encode("cp1252"))  # a header in ASCII
+    with pytest.raises(ValueError, match=r"body\.csv as CSV: column 'Stadt' is not utf-8 text: give its Encoding"):
+        table_read_csv.func(None, str(tmp_path / "body.csv"), ";")
+    table = table_read_csv.func(None, str(tmp_path / "excel.csv"), ";", True, "cp1252")
+    assert table.to_pylist() == [{"Stadt": "Zürich", "Straße": "Bahnhofstraße"}]
