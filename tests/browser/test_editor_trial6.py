@@ -49,11 +49,14 @@ def test_laying_out_a_big_board_says_so_and_leaves_the_notebook_responsive(noteb
     editor.scroll_into_view_if_needed()
     where = "print(board.core.nodes['say200'].coordinates)"
     before = notebook_page.run_code(where)
-    editor.get_by_test_id("toolbar-layout").click()
+    editor.get_by_test_id("toolbar-layout").click()  # the first one also fetches ELK from the kernel
     expect(editor).to_have_attribute("data-laying-out", "801", timeout=30_000)
     expect(editor.get_by_test_id("editor-message")).to_contain_text("Laying out 801 nodes")
-    frames = editor.evaluate(FRAMES_WHILE_LAYING_OUT)
-    assert frames >= 10, f"the page drew {frames} frames while laying out: it froze"
-    expect(editor.get_by_test_id("editor-message")).to_be_hidden(timeout=60_000)
+    expect(editor.get_by_test_id("editor-message")).to_be_hidden(timeout=120_000)
     notebook_page.wait_until(lambda: notebook_page.run_code(where) != before, 60, "the kernel to get the layout")
     assert notebook_page.run_code("print(board.core.history.can_undo)") == "True"
+    editor.get_by_test_id("toolbar-layout").click()  # ELK loaded: all the time goes to laying out
+    expect(editor).to_have_attribute("data-laying-out", "801", timeout=30_000)
+    frames = editor.evaluate(FRAMES_WHILE_LAYING_OUT)
+    assert frames >= 10, f"the page drew {frames} frames while laying out: it froze"
+    expect(editor.get_by_test_id("editor-message")).to_be_hidden(timeout=120_000)
