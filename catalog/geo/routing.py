@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flowlike_catalog.geo.coordinates import GeoCoordinate, as_coordinate, as_coordinates
-from flowlike_catalog.geo.service import ServiceNode, get, get_json, outcome_pins, service_pins
+from flowlike_catalog.geo.service import ServiceNode, get, outcome_pins, service_pins
 from pydantic import BaseModel
 
 from flowlike_core import Context, DataType, PinOptions, ValueType, data_in, data_out
@@ -119,15 +119,21 @@ def location(raw: dict[str, Any]) -> dict[str, Any]:
 
 async def osrm(ctx: Context, base_url: str, service: str, profile: Any, points: list[GeoCoordinate],
                params: dict[str, Any]) -> dict[str, Any]:
-    """Call an OSRM service; its error codes (NoRoute, NoMatch...) become clear errors."""
+    """Call an OSRM service; its refusals (NoRoute, NoMatch..., sent with status 400) become clear errors."""
     if not points:
         raise ValueError(f"OSRM {service} needs at least one coordinate")
     url = f"{base_url.rstrip('/')}/{service}/v1/{profile_of(profile)}/{path_of(points)}"
-    answer = await get_json(ctx, url, {k: v for k, v in params.items() if v not in (None, "")})
-    if not isinstance(answer, dict) or answer.get("code") != "Ok":
-        raise LookupError(f"OSRM {service}: {answer.get('code') if isinstance(answer, dict) else answer}: "
-                          f"{answer.get('message', '') if isinstance(answer, dict) else ''}")
-    return answer
+    response = await get(ctx, url, {k: v for k, v in params.items() if v not in (None, "")}, refusals=True)
+    try:
+        answer = response.json()
+    except ValueError:
+        answer = None
+    if isinstance(answer, dict) and answer.get("code") == "Ok":
+        return answer
+    if isinstance(answer, dict) and answer.get("code"):
+        raise LookupError(f"OSRM {service}: {answer['code']}: {answer.get('message', '')} "
+                          f"(status {response.status_code})")
+    raise ConnectionError(f"{url} answered {response.status_code} without OSRM's code: {response.text[:200]!r}")
 
 
 def flag(value: bool) -> str:

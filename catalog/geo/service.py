@@ -71,7 +71,9 @@ def client(ctx: Context) -> Any:
     return found
 
 
-async def get(ctx: Context, url: str, params: dict[str, Any] | None = None) -> Any:
+async def get(ctx: Context, url: str, params: dict[str, Any] | None = None, *, refusals: bool = False) -> Any:
+    """The answer to a GET; an error status raises ConnectionError unless `refusals` (the service explains its
+    refusals in the body, as OSRM does)."""
     import httpx
 
     try:
@@ -80,6 +82,6 @@ async def get(ctx: Context, url: str, params: dict[str, Any] | None = None) -> A
         detail = str(exc) or (f"no answer within {TIMEOUT:g} s" if isinstance(exc, httpx.TimeoutException)
                               else type(exc).__name__)
         raise ConnectionError(f"cannot reach {url}: {detail}") from None
-    if response.status_code >= 400:
+    if response.status_code >= 400 and not refusals:
         raise ConnectionError(f"{url} answered {response.status_code}: {response.text[:200]}")
     return response

@@ -35,3 +35,13 @@ def test_reverse_geocoding_a_track_builds_one_client(board, geo_server, requests
     assert [query["lat"] for path, query in requests if path == "/reverse"] == [
         str(p["latitude"]) for p in points]
     assert len(ca_loads) <= 1
+
+
+def test_osrm_s_refusal_reads_as_its_code_and_message(board, geo_server) -> None:
+    """OSRM answers NoRoute with status 400: the error was the raw JSON after 'answered 400'."""
+    many = [BERLIN] * 5
+    node = board.add("geo_plan_route", base_url=geo_server)
+    board.feed(node, start=BERLIN, end=BERLIN, waypoints=many)
+    board.chain(board.add("events_simple"), node)
+    run = board.board.run(registry=board.registry, variables=board.values)
+    assert "OSRM route: NoRoute: Impossible route between points (status 400)" in run.error
