@@ -648,10 +648,17 @@ class Board:
         (`flowlike_core.policy`; None: everything). `cache`: serve unchanged results from `self.cache` (on the
         thread backend, and on the others once it is persisted: `self.cache.persist()`).
         """
-        from flowlike_core.executor import start_run
+        from flowlike_core.executor import prepare_variables, start_run
 
-        values = {name: namespace.lookup(source) for name, source in self.feeds.items()}
-        values.update(variables or {})
+        given = variables or {}
+        values = {name: namespace.lookup(source) for name, source in self.feeds.items() if name not in given}
+        for name, value in values.items():  # a value that does not fit is the notebook variable's fault: say which
+            try:
+                prepare_variables(self.core, {name: value})
+            except BoardError as error:
+                raise type(error)(f"notebook variable {self.feeds[name]!r} (fed to the board variable {name!r} by "
+                                  f"board.feed): {error}") from None
+        values.update(given)
         shown = [(editor, editor.new_relay()) for editor in list(self._editors)
                  if editor.comm is not None and not editor.busy]
         options: dict[str, Any] = {"start": start, "payload": payload, "registry": registry or self.registry,
