@@ -331,6 +331,8 @@ async def send(ctx: Context, request: HttpRequest, *, timeout: float = 30.0, ret
     the bearer token is the one the run renewed, if it did; a 401 answer renews it and sends the request again."""
     import httpx
 
+    if not timeout > 0:  # 0 or less made every call fail as a timeout, routed to Error like a server that is down
+        raise ValueError(f"timeout_seconds must be more than 0 s (per attempt), got {timeout:g}")
     if refresh is not None and (kept := ctx.cache.get(renewal_key(refresh))) is not None:
         request = with_token(request, kept.access_token)
     response = await opened(ctx, request, timeout, retries)

@@ -230,3 +230,18 @@ def test_progress_of_an_answer_of_unknown_length_is_a_fraction(b, http_server, t
     b.wire(made, "request", node, "request")
     b.run(listeners=[watcher]).raise_for_status()
     assert watcher.fractions and all(0.0 <= f <= 1.0 for f in watcher.fractions) and watcher.fractions[-1] == 1.0
+
+
+
+@pytest.mark.parametrize("timeout", [0, -1])
+def test_a_timeout_that_is_not_positive_is_refused_before_sending(b, http_server, timeout) -> None:
+    """Timeout 0 (meant as 'no limit') failed every call as 'ConnectTimeout: no answer within 0 s', -1 as
+    'no answer within -1 s', both routed to Error as if the server were down."""
+    start, made = b.add("events_simple"), b.add("http_make_request", url=f"{http_server}/echo")
+    fetch, failed = b.add("http_fetch", timeout_seconds=timeout), b.add("log_info", message="server down")
+    b.chain(start, fetch)
+    b.wire(made, "request", fetch, "request")
+    b.wire(fetch, "exec_error", failed, "exec_in")
+    run = b.run()
+    assert run.status is RunStatus.FAILED
+    assert f"timeout_seconds must be more than 0 s (per attempt), got {timeout}" in run.error
