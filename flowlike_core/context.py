@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from flowlike_core.board import LogLevel
 from flowlike_core.errors import UnknownPinError, UnknownVariableError
-from flowlike_core.plan import CONST, VALUE, NodePlan, Target
+from flowlike_core.plan import CONST, VALUE, NodePlan, Targets
 from flowlike_core.run import LEVEL_ORDER, MAX_EVENTS, LogLine, NodeTrace, RunEvent, json_copy
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ class Context:
         """The execution's trace, or on the executor's fast path its start time until it needs one (`trace`)."""
         self.trigger_pin = trigger_pin
         """Id of the exec input pin that started this execution (empty or None for events and pure nodes)."""
-        self.activated: dict[str, list[Target]] = {}
+        self.activated: dict[str, Targets] = {}
         """The exec outputs this execution activated, in order, with what is wired to each."""
 
     @property

@@ -43,7 +43,7 @@ from flowlike_core.errors import (
 )
 from flowlike_core.events import Listener, hooks
 from flowlike_core.node import ERROR_EXEC, ERROR_MESSAGE, EXEC_OUT
-from flowlike_core.plan import NodePlan, Plan, Target, plan_for
+from flowlike_core.plan import NodePlan, Plan, Targets, plan_for
 from flowlike_core.policy import Capability, Policy, refusal
 from flowlike_core.policy import active as active_policy
 from flowlike_core.registry import Registry, default_registry
@@ -208,7 +208,7 @@ class Executor:
                 warnings.warn(f"closing a resource at the end of run {self.run.id} failed: {exc!r}", RuntimeWarning,
                               stacklevel=1)
 
-    async def flow(self, frontier: list[Target]) -> None:
+    async def flow(self, frontier: Targets) -> None:
         """Run steps until no exec output is active: each step runs the nodes the last one activated."""
         while True:
             frontier = self.flow_blocking(frontier)
@@ -227,7 +227,7 @@ class Executor:
                 raise next((e for e in errors.exceptions if isinstance(e, _Abort)), errors.exceptions[0]) from None
             frontier = [target for task in tasks for target in task.result()]
 
-    def flow_blocking(self, frontier: list[Target]) -> list[Target]:
+    def flow_blocking(self, frontier: Targets) -> Targets:
         """Run steps of one blocking exec node each, without a coroutine; returns what is left for `flow`.
 
         The hot path: tracing is written out here for the common case (no node listeners, within limits)
@@ -242,9 +242,10 @@ class Executor:
         try:
             while frontier:
                 try:
-                    (plan, trigger), = frontier
+                    target, = frontier
                 except ValueError:  # several targets: a wavefront, which `flow` runs
                     return frontier
+                plan = target[0]
                 if not plan.blocking:
                     return frontier
                 step += 1
@@ -254,7 +255,7 @@ class Executor:
                     run.steps, self.step = steps, step
                     ctx.record = None
                     try:
-                        frontier = self.execute_blocking(plan, trigger)
+                        frontier = self.execute_blocking(plan, target[1])
                     finally:
                         steps, step, clock = run.steps, self.step, _now()
                     continue
@@ -263,7 +264,10 @@ class Executor:
                 index = plan.index
                 count = counts[index]
                 counts[index] = count + 1
-                ctx._plan, ctx.record, ctx.trigger_pin = plan, clock, trigger
+                if plan.routes:  # (its trigger is read by no one: left untouched, as memory a long chain need not load)
+                    ctx._plan, ctx.record = plan, clock
+                else:
+                    ctx._plan, ctx.record, ctx.trigger_pin = plan, clock, target[1]
                 try:
                     frontier = plan.run(ctx)
                 except BaseException as exc:
@@ -297,7 +301,7 @@ class Executor:
             run.steps, self.step = steps, step
             ctx.record = None  # (no execution of the fast path is going on: see `running_quietly`)
 
-    def execute_blocking(self, plan: NodePlan, trigger: str) -> list[Target]:
+    def execute_blocking(self, plan: NodePlan, trigger: str) -> Targets:
         """Run one blocking exec node the careful way (step limit, cancel, node listeners)."""
         ctx = self._begin(plan, trigger)
         try:
@@ -315,7 +319,7 @@ class Executor:
         self._end_trace(ctx, SUCCESS)
         return self._next(ctx.activated)
 
-    async def execute(self, plan: NodePlan, trigger: str) -> list[Target]:
+    async def execute(self, plan: NodePlan, trigger: str) -> Targets:
         """Run one exec node that awaits (its own `run`, or async pure nodes it reads)."""
         ctx = self._begin(plan, trigger)
         try:
@@ -341,13 +345,13 @@ class Executor:
         return self._next(ctx.activated)
 
     @staticmethod
-    def _next(activated: dict[str, list[Target]]) -> list[Target]:
+    def _next(activated: dict[str, Targets]) -> Targets:
         """The targets of the activated exec outputs (the plan's lists are shared, never changed)."""
         if len(activated) == 1:
             return next(iter(activated.values()))
         return [target for targets in activated.values() for target in targets]
 
-    def _raised(self, plan: NodePlan, ctx: Context, exc: BaseException) -> list[Target]:
+    def _raised(self, plan: NodePlan, ctx: Context, exc: BaseException) -> Targets:
         """An exec node raised: route it to On Error, or unwind the run."""
         if isinstance(exc, _PureFailed):
             self._end_trace(ctx, NodeStatus.FAILED, f"an input failed: {exc.error}")
@@ -364,7 +368,7 @@ class Executor:
             return self._handled(plan, ctx.trace.error or "")
         raise _Abort(NodeFailed(f"node {plan.node.label()} failed: {ctx.trace.error}"), plan.node_id) from exc
 
-    def _handled(self, plan: NodePlan, message: str) -> list[Target]:
+    def _handled(self, plan: NodePlan, message: str) -> Targets:
         key = plan.outputs.get(ERROR_MESSAGE)
         if key:
             self.values[key] = message

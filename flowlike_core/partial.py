@@ -55,11 +55,11 @@ def run_to(board: Board, node: str, *, cache: ResultCache | None = None, registr
 
 def _stopping_after(plan: Plan, node_id: str) -> Plan:
     """A plan of its own (not the board's shared one) changed to have nothing wired after `node_id`'s exec outputs: a
-    run ends once it has run. Its target lists are emptied in place, as the plans before it and its own specialized
-    run hold them."""
+    run ends once it has run. Its run is specialized again, as the one it had holds the targets it goes on to."""
     node = plan.nodes[node_id]
-    for targets in [*node.exec_next.values(), *(t for group in node.exec_branches.values() for t in group)]:
-        targets.clear()
+    node.exec_next = dict.fromkeys(node.exec_next, ())
+    node.exec_branches = {name: [() for _ in group] for name, group in node.exec_branches.items()}
+    node.run = node.impl.specialize(node)
     return plan
 
 

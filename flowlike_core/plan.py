@@ -11,6 +11,7 @@ import copy
 import graphlib
 import inspect
 import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +30,9 @@ VAR_REF = "var_ref"
 Target = tuple["NodePlan", str]
 """An exec input to start: (its node's plan, pin id). Plans hold each other, so going on costs no lookup; what
 leaves the process (a loop body for another worker) names nodes by id instead (`targets_by_id`)."""
+Targets = Sequence[Target]
+"""Exec inputs to start together. The plan's own are tuples (a tuple is one block of memory, a list two: a long
+chain of nodes, bound by memory, loads one less per node)."""
 
 
 @dataclass(slots=True)
@@ -50,7 +54,7 @@ class NodePlan:
     """A node as a run needs it. The fields a fast-path execution reads come first: a long chain of distinct
     nodes is bound by memory, and neighbouring fields share cache lines."""
 
-    exec_next: dict[str, list[Target]]
+    exec_next: dict[str, tuple[Target, ...]]
     run: Any = None
     """What runs the node: its type's `run`, or the equivalent the type specialized to this wiring
     (`NodeType.specialize`), looked up once here instead of once per execution."""
@@ -76,7 +80,7 @@ class NodePlan:
     inputs: dict[str, list[Source]]
     error_wired: bool
     is_async: bool
-    exec_branches: dict[str, list[list[Target]]] = field(default_factory=dict)
+    exec_branches: dict[str, list[tuple[Target, ...]]] = field(default_factory=dict)
     """Targets of each pin of an exec output group (pins sharing a name), in pin order."""
     exec_inputs: dict[str, str] = field(default_factory=dict)
     """Exec input pin id -> its name (several pins may share one, as gather's do)."""
@@ -205,12 +209,12 @@ def compile_plan(board: Board, registry: Registry) -> Plan:
                 unfilled=unfilled, sensitive=sensitive, sensitive_values=sensitive_values)
 
 
-def targets_by_plan(nodes: dict[str, NodePlan], targets: list[tuple[str, str]]) -> list[Target]:
+def targets_by_plan(nodes: dict[str, NodePlan], targets: Sequence[tuple[str, str]]) -> tuple[Target, ...]:
     """Targets named by node id (as a loop body arrives on a worker) as the plan's own targets."""
-    return [(nodes[node_id], pin) for node_id, pin in targets]
+    return tuple((nodes[node_id], pin) for node_id, pin in targets)
 
 
-def targets_by_id(targets: list[Target]) -> list[tuple[str, str]]:
+def targets_by_id(targets: Targets) -> list[tuple[str, str]]:
     """Targets as they travel to another process: by node id."""
     return [(plan.node_id, pin) for plan, pin in targets]
 

@@ -47,7 +47,7 @@ def function_run(plan: NodePlan, func: Callable[..., Any], keywords: tuple[tuple
     keys = tuple(plan.outputs[name] for name in outputs)
     code = _code(kinds, fields if fields is not None else len(keys), exec_pins, method=False,
                  positional=_positional(func))
-    targets = (plan.exec_next.get(EXEC_OUT, []),) if exec_pins else ()
+    targets = (plan.exec_next.get(EXEC_OUT, ()),) if exec_pins else ()
     run = types.FunctionType(code, {}, f"run_{plan.node_name}", (func, *bound, *keys, *targets))
     run.routes = exec_pins  # type: ignore[attr-defined]
     return run
