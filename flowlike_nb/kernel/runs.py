@@ -13,14 +13,31 @@ A failed run is displayed with its error at the failing node; nothing is raised 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import flowlike_core
 from flowlike_core.board import LogLevel, PinDirection
-from flowlike_core.errors import UnknownNodeError
+from flowlike_core.errors import NodeFailed, UnknownNodeError
 from flowlike_core.reasons import Reason
 from flowlike_core.run import Run, RunStatus, value_key
 from flowlike_nb.kernel import namespace
+
+ENGINE = str(Path(flowlike_core.__file__).parent)
+
+
+def node_frames(traceback: str) -> str:
+    """A node's traceback without the engine's frames around the call: what is left is the node's own code (all of
+    it when every frame is the engine's), then the error."""
+    lines = traceback.rstrip("\n").split("\n")
+    last = max((i for i, line in enumerate(lines) if line.startswith("  File ")), default=0)
+    error = next((i for i in range(last + 1, len(lines)) if not lines[i].startswith(" ")), len(lines))
+    head, *frames = re.split(r"(?m)^(?=  File )", "\n".join(lines[:error]) + "\n")
+    own = [frame for frame in frames if not frame.startswith(f'  File "{ENGINE}')] or frames
+    return head + "".join(own) + "\n".join(lines[error:])
+
 
 if TYPE_CHECKING:
     from flowlike_nb.kernel.handles import Board
@@ -151,7 +168,14 @@ class RunView:
         return self.core.why(node)
 
     def raise_for_status(self) -> RunView:
-        self.core.raise_for_status()
+        """Raise if the run did not succeed; a node that raised adds its own traceback (where in its code) as a note."""
+        try:
+            self.core.raise_for_status()
+        except NodeFailed as error:
+            failed = self.core.failed_trace()
+            if failed is not None and failed.traceback:
+                error.add_note(f"node {self._node_label(failed.node_id)!r} raised:\n{node_frames(failed.traceback)}")
+            raise
         return self
 
     def _node_label(self, node_id: str) -> str:
