@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, NamedTuple
 
 from flowlike_catalog.web.http import RESPONSE_SCHEMA, HttpResponse
@@ -18,13 +19,30 @@ class HeaderLookup(NamedTuple):
     value: Annotated[str, Pin(description="The header's value, empty when not found")]
 
 
+MARKUP_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([-\w.:]+)|<\?xml[^>]+encoding\s*=\s*["']([-\w.:]+)""",
+                            re.IGNORECASE)
+"""`<meta charset=...>`, `<meta http-equiv=Content-Type content="...; charset=...">` or an XML declaration's
+encoding: where a page without a charset in its Content-Type names it (the HTML standard's prescan reads the
+first 1,024 bytes)."""
+
+
 def charset(response: HttpResponse) -> str:
-    """The body's text encoding from Content-Type, UTF-8 when it names none."""
+    """The body's text encoding: from Content-Type, else from the markup of an HTML or XML body, else UTF-8."""
+    import codecs
     from email.message import Message
 
     message = Message()
     message["content-type"] = response.headers.get("content-type", "")
-    return message.get_content_charset() or "utf-8"
+    if declared := message.get_content_charset():
+        return declared
+    if (found := MARKUP_CHARSET.search(response.body[:1024])) is not None:
+        name = (found.group(1) or found.group(2)).decode("ascii")
+        try:
+            codecs.lookup(name)
+        except LookupError:
+            return "utf-8"
+        return name
+    return "utf-8"
 
 
 def decoded(response: HttpResponse) -> str:

@@ -31,8 +31,21 @@ def odd_app() -> Any:
     async def form(request: Request) -> JSONResponse:
         return JSONResponse({"body": (await request.body()).decode(), "type": request.headers.get("content-type")})
 
+    async def legacy(request: Request) -> Response:
+        """A page whose charset only its markup names (the Content-Type says text/html, nothing more)."""
+        kind = request.path_params["kind"]
+        if kind == "meta":
+            body = '<html><head><meta charset="windows-1252"><title>Café</title></head><body>Café</body></html>'
+        elif kind == "http-equiv":
+            body = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1">'
+                    '</head><body>Café</body></html>')
+        else:
+            body = '<?xml version="1.0" encoding="ISO-8859-1"?><feed><title>Café</title></feed>'
+        media = "application/xml" if kind == "xml" else "text/html"
+        return Response(body.encode("cp1252"), headers={"Content-Type": media})
+
     return Starlette(routes=[Route("/loop", loop), Route("/broken-gzip", broken_gzip), Route("/gzip", good_gzip),
-                             Route("/form", form, methods=["POST"])])
+                             Route("/form", form, methods=["POST"]), Route("/legacy/{kind}", legacy)])
 
 
 @pytest.fixture(scope="module")
@@ -245,3 +258,14 @@ def test_a_timeout_that_is_not_positive_is_refused_before_sending(b, http_server
     run = b.run()
     assert run.status is RunStatus.FAILED
     assert f"timeout_seconds must be more than 0 s (per attempt), got {timeout}" in run.error
+
+
+@pytest.mark.parametrize("kind", ["meta", "http-equiv", "xml"])
+def test_a_page_whose_markup_names_its_charset_reads_as_text(b, odd_server, kind) -> None:
+    """A legacy page in windows-1252 that says so only in <meta charset> (or its XML declaration): To Text failed
+    with 'not text in utf-8'; browsers, and the HTML standard's prescan, read the charset from the markup."""
+    made, fetch = fetch_board(b, f"{odd_server}/legacy/{kind}")
+    text = b.add("http_response_to_text")
+    b.wire(fetch, "exec_success", text, "exec_in")
+    b.wire(fetch, "response", text, "response")
+    assert "Café" in b.result_of(text, text, "text")
