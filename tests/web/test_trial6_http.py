@@ -269,3 +269,12 @@ def test_a_page_whose_markup_names_its_charset_reads_as_text(b, odd_server, kind
     b.wire(fetch, "exec_success", text, "exec_in")
     b.wire(fetch, "response", text, "response")
     assert "Café" in b.result_of(text, text, "text")
+
+
+def test_a_url_httpx_cannot_parse_goes_to_error_naming_it(b) -> None:
+    """'http://[::1' (a bracket left open) failed the node with 'InvalidURL: Invalid port: ':1'', no URL."""
+    made, fetch = fetch_board(b, "http://[::1/status")
+    said = b.add("log_info")
+    b.wire(fetch, "exec_error", said, "exec_in")
+    b.wire(fetch, "error_message", said, "message")
+    assert b.result_of(said, fetch, "error_message") == "GET http://[::1/status failed: InvalidURL: Invalid port: ':1'"
