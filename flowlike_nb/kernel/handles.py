@@ -26,7 +26,7 @@ from flowlike_core import commands
 from flowlike_core.board import Board as CoreBoard
 from flowlike_core.board import Comment, Node, Pin, PinDirection, Variable
 from flowlike_core.cache import ResultCache
-from flowlike_core.errors import BoardError, UnknownNodeError, UnknownPinError
+from flowlike_core.errors import BoardError, ConnectionRefused, UnknownNodeError, UnknownPinError
 from flowlike_core.events import Listener
 from flowlike_core.redaction import MASK
 from flowlike_core.registry import Registry, default_registry
@@ -130,6 +130,11 @@ class PinHandle:
         if not isinstance(other, PinHandle):
             raise TypeError(f"a wire joins two pins (node.inputs.NAME, node.outputs.NAME); {self!r} cannot be wired "
                             f"to {other!r}")
+        if self.core.is_input == other.core.is_input:
+            side = "inputs" if self.core.is_input else "outputs"
+            raise ConnectionRefused(f"cannot wire {self.node.core.label()}.{self.name} to {other.node.core.label()}."
+                                    f"{other.name}: both are {side}; a wire goes from an output (node.outputs.NAME) "
+                                    f"to an input (node.inputs.NAME)")
         source, target = (self, other) if not self.core.is_input else (other, self)
         self.node.board.core.apply(commands.Connect(source.node.id, source.id, target.node.id, target.id))
         return other
