@@ -41,15 +41,16 @@ def fixed_batch(session: Any, name: str) -> int | None:
 def onnx_batch_image_inference(ctx: Context, model: Model = None, images: Annotated[list[Any], Pin(
         description="Image handles")] = None, batch_size: int = 8, input_size: int = 224,
         normalize: Annotated[bool, Pin(description="ImageNet mean and std after scaling to [0, 1]")] = True) -> Batched:
-    """Resizes every image to the model's input and runs them `batch_size` at a time (one at a time when the
-    model's batch size is fixed to 1)."""
+    """Resizes every image to the model's input and runs them `batch_size` at a time (as many as the model's
+    batch size when it is fixed, the last batch padded)."""
     import numpy as np
 
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
     session = session_of(ctx, model)
     spec = image_input(session, input_size)
-    step = fixed_batch(session, spec.name) or batch_size
+    fixed = fixed_batch(session, spec.name)
+    step = fixed or batch_size
     mean, std = (IMAGENET_MEAN, IMAGENET_STD) if normalize else (None, None)
     images = list(images or [])
     results: list[dict[str, Any]] = []
@@ -58,7 +59,9 @@ def onnx_batch_image_inference(ctx: Context, model: Model = None, images: Annota
         ctx.check_cancelled()
         chunk = [image_tensor(resized(image_of(ctx, ref), spec), spec, mean, std)
                  for ref in images[start:start + step]]
-        outputs = run_session(session, {spec.name: np.concatenate(chunk)})
+        # a model fixed to a batch of N takes a short last batch padded to N; the padding's answers are dropped
+        padding = [chunk[-1]] * ((fixed or len(chunk)) - len(chunk))
+        outputs = run_session(session, {spec.name: np.concatenate(chunk + padding)})
         results += [{name: value[i] for name, value in outputs.items()} for i in range(len(chunk))]
         batches += 1
         ctx.progress(min(start + step, len(images)), len(images))
