@@ -235,6 +235,20 @@ class Pins:
         except UnknownPinError as exc:
             raise AttributeError(str(exc)) from None
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        """`node.inputs.message = 5` sets the input's value (`.value = 5`); a wire is drawn with `>>`."""
+        if name.startswith("_"):
+            return object.__setattr__(self, name, value)
+        pin = self[name]
+        if isinstance(value, PinHandle):
+            ends = (value, pin) if pin.core.is_input else (pin, value)
+            written = (f"{p.node.core.friendly_name}.{'inputs' if p.core.is_input else 'outputs'}.{p.name}"
+                       for p in ends)
+            raise BoardError(f"to wire a pin, write {' >> '.join(written)}")
+        if not pin.core.is_input:
+            raise BoardError(f"{self._node.core.label()}.{name}: an output's value comes from runs; set an input")
+        pin.value = value
+
     def __dir__(self) -> list[str]:
         return [n for n in self.pin_names() if n.isidentifier()]
 
