@@ -38,7 +38,7 @@ import threading
 import time
 import warnings
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -65,7 +65,7 @@ from flowlike_core.reasons import (
     Change,
     Reason,
 )
-from flowlike_core.run import FOLDED_LOGS, LEVEL_ORDER, LogLine
+from flowlike_core.run import FOLDED_LOGS, LEVEL_ORDER, LogLine, NodeStatus
 
 if TYPE_CHECKING:
     from flowlike_core.context import Context
@@ -228,6 +228,11 @@ class ResultCache:
         """Boards whose "why" file this cache has read (again once per run: `RunCache`)."""
         self.evictions = 0
         self._lock = threading.RLock()
+        self._making: dict[str, tuple[int, Any, threading.Event]] = {}
+        """Key -> (thread, trace, done) of a pure node's result being made now: a parallel branch or run that needs
+        the same result on another thread waits for it instead of making it again (`RunCache.replayed`)."""
+        self.waiting = 0
+        """Threads waiting now for a result another one is making."""
 
     @classmethod
     def from_env(cls) -> ResultCache:
@@ -424,6 +429,35 @@ class ResultCache:
                 for path in self.store.list(f"{self.prefix}/{folder}"):  # ("why" files)
                     self.store.delete(path)
 
+    def claim(self, key: str, trace: Any) -> tuple[int, Any, threading.Event] | None:
+        """This thread (making a pure node's result of `key`, its `trace`) is to make it: None; or the claim of another
+        thread making it now, to wait for (`wait_for`). Called with the lock held, after a lookup that missed."""
+        me = threading.get_ident()
+        found = self._making.get(key)
+        if found is None or found[0] == me or found[1].status is not NodeStatus.RUNNING:
+            self._making[key] = (me, trace, threading.Event())
+            return None
+        return found
+
+    def wait_for(self, claim: tuple[int, Any, threading.Event], cancelled: Callable[[], bool]) -> None:
+        """Wait until another thread's claim is made (or it failed, or `cancelled()`)."""
+        with self._lock:
+            self.waiting += 1
+        try:
+            while not claim[2].wait(0.05) and claim[1].status is NodeStatus.RUNNING and not cancelled():
+                pass
+        finally:
+            with self._lock:
+                self.waiting -= 1
+
+    def made(self, key: str) -> None:
+        """The result of `key` is kept (or its maker gave up): whoever waits for it looks again."""
+        with self._lock:
+            found = self._making.get(key)
+            if found is not None and found[0] == threading.get_ident():
+                del self._making[key]
+                found[2].set()
+
     def __len__(self) -> int:
         return len(self._entries)
 
@@ -555,16 +589,7 @@ class RunCache:
                 self.reasons[node_id] = Reason(node_id, self._label(node_id), False, (Change(ALWAYS, detail=refusal),))
             return False
         key, signature, notes, held = self._key(plan)
-        changes: tuple[Change, ...] = ()
-        entry = None
-        for found in self.cache.results(key):
-            stale = self._stale(found)
-            if stale and any(c.kind == MUTATED for c in stale):
-                self.cache.discard(key, found)
-            if not stale:
-                entry = found
-                break
-            changes = changes or stale  # (the most recently used result's: what changed since it)
+        entry, changes = self._claimed(key, plan, ctx)
         if entry is not None:
             self.cache.used(key, entry)
             for name, value in entry.outputs.items():
@@ -589,6 +614,30 @@ class RunCache:
         self.pending[node_id] = _Pending(key, signature, changes, notes, held, _reading.set({}))
         self.reasons[node_id] = Reason(node_id, self._label(node_id), False, changes, notes)
         return False
+
+    def _claimed(self, key: str, plan: NodePlan, ctx: Context) -> tuple[Entry | None, tuple[Change, ...]]:
+        """A result of `key` to serve; else, for a pure node, this thread makes it, after waiting for another that
+        is making it now (a parallel branch or run: the result it makes is looked up again)."""
+        for _ in range(2):
+            with self.cache._lock:
+                entry, changes = self._lookup(key)
+                claim = None if entry is not None or not plan.pure else self.cache.claim(key, ctx.trace)
+            if claim is None:
+                break
+            self.cache.wait_for(claim, lambda: ctx._executor.cancelled)
+        return entry, changes
+
+    def _lookup(self, key: str) -> tuple[Entry | None, tuple[Change, ...]]:
+        """A result of `key` that is not stale, or what changed since the most recently used one."""
+        changes: tuple[Change, ...] = ()
+        for found in self.cache.results(key):
+            stale = self._stale(found)
+            if stale and any(c.kind == MUTATED for c in stale):
+                self.cache.discard(key, found)
+            if not stale:
+                return found, ()
+            changes = changes or stale  # (the most recently used result's: what changed since it)
+        return None, changes
 
     def _pending_for(self, ctx: Context) -> _Pending | None:
         """The result being made by the node `ctx` runs (in its fork of the run), if it is to be kept."""
@@ -644,7 +693,9 @@ class RunCache:
                       pending.held + tuple(held for p in prints.values() for held in p.held),
                       {name: p for name, p in prints.items() if p.identity}, logs, dropped, tuple(pending.events),
                       variant_of(reads))
-        note = self.cache.put(pending.key, entry)
+        with self.cache._lock:  # (a lookup and a claim see it kept and its claim gone at once)
+            note = self.cache.put(pending.key, entry)
+            self.cache.made(pending.key)
         if note is not None and self.cache.store is not None:
             notes.append(note)
         signature = pending.signature
