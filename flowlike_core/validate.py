@@ -13,14 +13,16 @@ from flowlike_core import wiring
 from flowlike_core.board import Board, Pin
 from flowlike_core.errors import BoardError
 from flowlike_core.node import ERROR_EXEC
+from flowlike_core.plan import VAR_REF
 from flowlike_core.registry import Registry, default_registry
 from flowlike_core.types import DataType, ValueType, fits, to_runtime
 
 WIRED_CODES = frozenset({"pure-cycle", "read-before-run"})
 """Problems that follow wires beyond a node's neighbours (over its whole wired part of the board). Every other
 problem is a node's own: it depends on the node, its pins, the wires at it and their other ends, the nodes that
-share a pin id with it, and for a variable (no node) on the variables alone. An editor that checks again only what
-an edit touched relies on this (`flowlike_nb.widgets.problems`): a new check that looks further adds its code here."""
+share a pin id with it, the board's variables (a node naming one), and for a variable (no node) on the variables
+alone. An editor that checks again only what an edit touched relies on this (`flowlike_nb.widgets.problems`): a
+new check that looks further adds its code here."""
 
 
 class Problem(BaseModel):
@@ -95,6 +97,8 @@ def validate_board(board: Board, registry: Registry | None = None) -> list[Probl
                                             f"the board file keeps as it is (runs mask it): wire a secret variable "
                                             f"into it instead"))
     problems.extend(_empty_placeholders(board, wired_inputs, registry))
+    problems.extend(_undeclared_pins(board, registry))
+    problems.extend(_unknown_variables(board, wired_inputs))
     problems.extend(_pure_cycles(board, good))
     problems.extend(_defaults_that_do_not_fit(board))
     problems.extend(_reads_before_writes(board, exec_wires, data_wires, registry))
@@ -131,6 +135,50 @@ def _empty_placeholders(board: Board, wired: set[tuple[str, str]], registry: Reg
                                     pin_id=pin.id if pin is not None else None,
                                     message=f"placeholder {{{key}}} of {node.label()} has no value: {fix}, or the "
                                             f"run fails there"))
+    return problems
+
+
+def _undeclared_pins(board: Board, registry: Registry) -> list[Problem]:
+    """Pins a board file holds that the node's type no longer declares (renamed or removed in a newer version of its
+    pack): the run neither fills nor reads them, so what was typed or wired there is lost. A type's input of the same
+    type that the node lacks is named: likely the pin's new name."""
+    problems = []
+    for node in board.nodes.values():
+        node_type = registry.get(node.name) if node.name in registry else None
+        if node_type is None:
+            continue
+        specs = node_type.pin_specs()
+        declared = {(spec.name, spec.direction) for spec in specs}
+        present = {(pin.name, pin.direction) for pin in node.pins.values()}
+        for pin in node.ordered_pins():
+            if (pin.name, pin.direction) in declared or pin.is_input and node_type.keyed_input is not None:
+                continue
+            alike = [spec.name for spec in specs if spec.direction is pin.direction and spec.data_type is pin.data_type
+                     and spec.value_type is pin.value_type and (spec.name, spec.direction) not in present]
+            hint = f"; its type has {' or '.join(map(repr, alike))} of the same type, which the node lacks " \
+                   f"(likely its new name)" if alike else ""
+            kind = "input" if pin.is_input else "output"
+            version = f" {node_type.pack_version}" if node_type.pack_version else ""
+            problems.append(Problem(code="unknown-pin", severity="warning", node_id=node.id, pin_id=pin.id,
+                                    message=f"{kind} {pin.name!r} of {node.label()} is not a pin of its type "
+                                            f"{node.name!r} (pack {node_type.pack!r}{version}): the run ignores it"
+                                            f"{hint}"))
+    return problems
+
+
+def _unknown_variables(board: Board, wired: set[tuple[str, str]]) -> list[Problem]:
+    """Variable nodes whose typed-in `var_ref` names no variable of the board (by id or name): the run fails there."""
+    known = {key for variable in board.variables.values() for key in (variable.id, variable.name)}
+    problems = []
+    for node in board.nodes.values():
+        for pin in node.pins.values():
+            if (pin.name != VAR_REF or not pin.is_input or not isinstance(pin.default_value, str)
+                    or not pin.default_value or pin.default_value in known or (node.id, pin.id) in wired):
+                continue
+            names = ", ".join(sorted(repr(v.name) for v in board.variables.values())) or "none"
+            problems.append(Problem(code="unknown-variable", node_id=node.id, pin_id=pin.id,
+                                    message=f"{node.label()} names variable {pin.default_value!r}, which the board "
+                                            f"does not hold (its variables: {names})"))
     return problems
 
 

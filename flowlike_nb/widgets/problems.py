@@ -21,7 +21,7 @@ from flowlike_core import commands
 from flowlike_core.board import Board, Connection, Node
 from flowlike_core.registry import Registry
 from flowlike_core.types import DataType
-from flowlike_core.validate import WIRED_CODES, validate_board, wired_problems
+from flowlike_core.validate import VAR_REF, WIRED_CODES, validate_board, wired_problems
 from flowlike_nb.widgets.staleness import PICTURE_ONLY, parts
 
 log = logging.getLogger(__name__)
@@ -70,6 +70,7 @@ class ProblemTracker:
         self._pure: dict[str, bool] = {}
         self._labels: dict[str, str] = {}
         self._order: dict[str, int] = {}
+        self._naming: set[str] = set()  # the nodes that name a variable (`VAR_REF`): the variables' edits touch them
         for node in board.nodes.values():
             self._remember(node)
         self._own: dict[str | None, list[JSON]] = defaultdict(list)  # node id (None: the variables) -> problems
@@ -101,6 +102,8 @@ class ProblemTracker:
             self._holders[pin_id].add(node.id)
         self._pins[node.id], self._shapes[node.id], self._labels[node.id] = pins, _shape(node), node.label()
         self._pure[node.id] = node.is_pure
+        if any(pin.name == VAR_REF for pin in node.pins.values()):
+            self._naming.add(node.id)
         self._order.setdefault(node.id, len(self._order))
 
     def _forget(self, node_id: str) -> None:
@@ -109,6 +112,7 @@ class ProblemTracker:
         self._shapes.pop(node_id, None)
         self._labels.pop(node_id, None)
         self._pure.pop(node_id, None)
+        self._naming.discard(node_id)
 
     def _update(self, patch: JSON) -> None:
         board = self.board
@@ -144,6 +148,8 @@ class ProblemTracker:
         for node_id in reshaped | relabelled:  # their neighbours' wires name them and read their pins
             own |= {end for wire in self._wires.get(node_id, ()) for end in (wire.from_node, wire.to_node)}
         named = {n for n in relabelled if self._named(n, self._wired)}
+        if patch["variables"] is not None:  # a variable came, went or was renamed: the nodes naming one see it
+            own |= self._naming
 
         self._check_own(own, with_variables=patch["variables"] is not None)
         clear = None if reshaped or named else self._reads_clear(added + dropped)
@@ -246,11 +252,12 @@ class ProblemTracker:
 
     # ---- checking again ----------------------------------------------------------------------------
 
-    def _part(self, node_ids: set[str], wires: list[Connection], variables: bool = False) -> Board:
-        """A board of some of the nodes and wires (shared, not copied) for `validate_board` to look at."""
+    def _part(self, node_ids: set[str], wires: list[Connection]) -> Board:
+        """A board of some of the nodes and wires (shared, not copied), with the board's variables (the nodes that
+        name one are checked against them), for `validate_board` to look at."""
         nodes = {n: self.board.nodes[n] for n in node_ids if n in self.board.nodes}
         return Board.model_construct(name=self.board.name, nodes=nodes, connections=wires,
-                                     variables=self.board.variables if variables else {})
+                                     variables=self.board.variables)
 
     def _check_own(self, node_ids: set[str], with_variables: bool) -> None:
         wires = {key for node_id in node_ids for key in self._wires.get(node_id, ())}
@@ -260,7 +267,7 @@ class ProblemTracker:
         keys = (node_ids | ({None} if with_variables else set()))
         for key in keys:
             self._own.pop(key, None)
-        part = self._part(node_ids | around | sharing, list(wires), variables=with_variables)
+        part = self._part(node_ids | around | sharing, list(wires))
         for problem in board_problems(part, self.registry):
             if problem["code"] not in WIRED_CODES and problem["node_id"] in keys:
                 self._own[problem["node_id"]].append(problem)
