@@ -8,8 +8,10 @@ board's size and recursion-free, so a chain of 100,000 pure nodes plans like a s
 from __future__ import annotations
 
 import copy
+import datetime
 import graphlib
 import inspect
+import pathlib
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,7 +23,7 @@ from flowlike_core.node import ERROR_EXEC, NodeType
 from flowlike_core.registry import Registry
 from flowlike_core.run import value_key
 from flowlike_core.shapes import Shaper, input_shaper
-from flowlike_core.types import DataType, ValueType, to_json_native, to_runtime, zero_value
+from flowlike_core.types import DataType, to_json_native, to_runtime, zero_value
 
 CONST, VALUE, PURE = 0, 1, 2
 VAR_REF = "var_ref"
@@ -257,10 +259,19 @@ def _add_gained_pins(node_type: type[NodeType], node: Node, inputs: dict[str, li
             continue
         if spec.direction is PinDirection.INPUT and spec.name not in inputs:
             default = spec.default if spec.default is not None else zero_value(spec.data_type, spec.value_type)
-            value = to_runtime(to_json_native(default), spec.data_type, spec.value_type)
-            inputs[spec.name] = [Source(CONST, value=value, mutable=not isinstance(value, str | int | float | bool))]
+            inputs[spec.name] = [_constant(to_runtime(to_json_native(default), spec.data_type, spec.value_type))]
         elif spec.direction is PinDirection.OUTPUT and spec.name not in outputs:
             outputs[spec.name] = value_key(node.id, f"{spec.name}:gained")
+
+
+_IMMUTABLE = (str, int, float, bytes, datetime.date, datetime.time, datetime.timedelta, pathlib.PurePath, type(None))
+"""Values a node cannot change in place: a constant of these is read as it is, any other copied per read."""
+
+
+def _constant(value: Any) -> Source:
+    """A typed-in value: copied per read only if a node could change it in place (a Generic or Struct holding text
+    is read as it is: a Run ONNX Model in a loop deep-copied its constants on every read)."""
+    return Source(CONST, value=value, mutable=not isinstance(value, _IMMUTABLE))
 
 
 def _source(node: Node, pin_id: str, into: dict, pure: dict[str, bool]) -> Source:
@@ -270,9 +281,7 @@ def _source(node: Node, pin_id: str, into: dict, pure: dict[str, bool]) -> Sourc
         default = pin.default_value
         if default is None:
             default = zero_value(pin.data_type, pin.value_type)
-        value = to_runtime(default, pin.data_type, pin.value_type)
-        mutable = pin.value_type is not ValueType.NORMAL or pin.data_type in (DataType.STRUCT, DataType.GENERIC)
-        return Source(CONST, value=value, mutable=mutable and value is not None)
+        return _constant(to_runtime(default, pin.data_type, pin.value_type))
     source_node, source_pin = wired
     key = value_key(source_node, source_pin)
     if pure[source_node]:
