@@ -116,8 +116,8 @@ def zero_value(data_type: DataType, value_type: ValueType) -> Any:
 
 def to_runtime(value: Any, data_type: DataType, value_type: ValueType) -> Any:
     """Turn a JSON-native default (as stored in a board file) into the Python value a node reads."""
-    if value is None:
-        return None
+    if value is None or _byte_string(value, data_type, value_type):
+        return value
     if value_type is ValueType.HASHSET:
         return {_scalar_to_runtime(v, data_type) for v in value}
     if value_type is ValueType.ARRAY:
@@ -187,13 +187,20 @@ _CHECKS: dict[DataType, tuple[type, ...]] = {
 
 def fits(value: Any, data_type: DataType, value_type: ValueType) -> bool:
     """Whether a JSON-native value has the shape a pin of this type expects (None always fits)."""
-    if value is None or data_type in (DataType.GENERIC, DataType.EXECUTION):
+    if value is None or data_type in (DataType.GENERIC, DataType.EXECUTION) or _byte_string(value, data_type,
+                                                                                              value_type):
         return True
     if value_type is ValueType.HASHMAP:
         return isinstance(value, dict) and all(_fits_scalar(v, data_type) for v in value.values())
     if value_type in (ValueType.ARRAY, ValueType.HASHSET):
         return isinstance(value, list | set | tuple) and all(_fits_scalar(v, data_type) for v in value)
     return _fits_scalar(value, data_type)
+
+
+def _byte_string(value: Any, data_type: DataType, value_type: ValueType) -> bool:
+    """Python's bytes for a Byte Array (Flow-Like's `Vec<u8>`): its runtime form as nodes of `bytes` make and read it;
+    the board file stores it as the list of its byte values (`to_json_native`)."""
+    return data_type is DataType.BYTE and value_type is ValueType.ARRAY and isinstance(value, bytes | bytearray)
 
 
 def _fits_scalar(value: Any, data_type: DataType) -> bool:
