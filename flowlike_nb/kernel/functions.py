@@ -9,6 +9,7 @@ on which board: the next run would otherwise fail at an input left empty, with n
 from __future__ import annotations
 
 import asyncio
+import inspect
 import re
 import sys
 import warnings
@@ -41,6 +42,12 @@ def node(fn: Callable[..., Any] | None = None, *, registry: Registry | None = No
     def make(func: Callable[..., Any]) -> type[NodeType]:
         node_type = core_node(func, **{"category": "Custom", **options})
         node_type.pack = func.__module__
+        untyped = [p.name for p in inspect.signature(func).parameters.values() if p.annotation is p.empty]
+        if untyped:
+            one = len(untyped) == 1
+            _warn(f"node {node_type.name!r}: {', '.join(untyped)} {'has' if one else 'have'} no type hint, so "
+                  f"{'its pin takes' if one else 'their pins take'} any value (Generic); annotate "
+                  f"{'it' if one else 'them'} ({untyped[0]}: int), or {untyped[0]}: Any for any value")
         return register(node_type, registry)
 
     return make(fn) if fn is not None else make
@@ -74,14 +81,19 @@ def refresh_boards(node_type: type[NodeType], registry: Registry | None = None) 
 
 
 def warn_dropped(what: str, board: CoreBoard, dropped: list[str]) -> None:
-    """Say which wires `what` dropped from `board`, and why (nothing when it dropped none), pointing at the cell."""
+    """Say which wires `what` dropped from `board`, and why (nothing when it dropped none)."""
     if dropped:
-        ours = (str(Path(__file__).parents[1]), str(Path(flowlike_core.__file__).parent))
-        frame, level = sys._getframe(1), 2
-        while frame.f_back is not None and frame.f_code.co_filename.startswith(ours):
-            frame, level = frame.f_back, level + 1
-        warnings.warn(f"{what} dropped {len(dropped)} wire{'s' * (len(dropped) > 1)} of board {board.name!r}: "
-                      f"{'; '.join(dropped)}", UserWarning, stacklevel=level)
+        _warn(f"{what} dropped {len(dropped)} wire{'s' * (len(dropped) > 1)} of board {board.name!r}: "
+              f"{'; '.join(dropped)}")
+
+
+def _warn(message: str) -> None:
+    """A UserWarning pointing at the cell: the first frame outside flowlike_nb and flowlike_core."""
+    ours = (str(Path(__file__).parents[1]), str(Path(flowlike_core.__file__).parent))
+    frame, level = sys._getframe(1), 2
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(ours):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, UserWarning, stacklevel=level)
 
 
 def _layout(node: Node) -> list[tuple[Any, ...]]:
