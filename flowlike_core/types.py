@@ -163,6 +163,9 @@ def to_json_native(value: Any, *, strict: bool = False) -> Any:
         return sorted((to_json_native(v, strict=strict) for v in value), key=repr)
     if isinstance(value, list | tuple):
         return [to_json_native(v, strict=strict) for v in value]
+    rows = _table_rows(value)
+    if rows is not None:
+        return to_json_native(rows, strict=strict)
     model_dump = getattr(value, "model_dump", None)
     if callable(model_dump):
         return model_dump(mode="json")
@@ -171,6 +174,19 @@ def to_json_native(value: Any, *, strict: bool = False) -> Any:
     if strict:
         raise TypeError(f"a {type(value).__module__}.{type(value).__qualname__} has no JSON form")
     return repr(value)
+
+
+_TABLES = {("pyarrow", "Table"), ("pyarrow", "RecordBatch"), ("pandas", "DataFrame")}
+"""Table types (top module, class name) whose JSON form is their rows: told by name, so that neither library is
+imported to turn a value into JSON."""
+
+
+def _table_rows(value: Any) -> list[dict[str, Any]] | None:
+    """A pyarrow Table or RecordBatch, or a pandas DataFrame, as a list of row dicts; anything else None."""
+    kind = type(value)
+    if (kind.__module__.partition(".")[0], kind.__name__) not in _TABLES:
+        return None
+    return value.to_dict("records") if kind.__name__ == "DataFrame" else value.to_pylist()
 
 
 _CHECKS: dict[DataType, tuple[type, ...]] = {
