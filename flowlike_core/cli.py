@@ -87,8 +87,9 @@ def parse_value(board: Board, name: str, text: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise BadInput(f"{name}={text}: not a {variable.value_type.value}<{variable.data_type.value}> "
-                       f"value (read as JSON: {exc.msg})") from exc
+        kind = f"{variable.value_type.value}<{variable.data_type.value}>"
+        article = "an" if kind[0] in "AEIOU" else "a"
+        raise BadInput(f"{name}={text}: not {article} {kind} value (read as JSON: {exc.msg})") from exc
 
 
 def _is_iso(text: str) -> bool:
