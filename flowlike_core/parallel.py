@@ -69,7 +69,7 @@ def fork(executor: Executor, values: dict[str, Any]) -> Executor:
     sub.run.values = sub.values = Scope(executor.values)
     sub.values.update(values)
     sub.pure_cache, sub.pure_done = {}, set()
-    sub.counts = [0] * len(executor.counts)
+    sub.counts = dict.fromkeys(executor.counts, 0)
     sub._shared = Context(sub, executor._shared._plan, None, None)
     sub._loop = sub._task = None
     sub.thread_id = None
@@ -286,7 +286,7 @@ def merge(executor: Executor, sub: Executor) -> None:
         trace = record if isinstance(record, NodeTrace) else trace_of(record)
         if trace.status is NodeStatus.RUNNING:
             continue
-        index = executor.plan.nodes[trace.node_id].index
+        index = executor.plan.nodes[trace.node_id]
         if executor.counts[index] < FULL_TRACES:
             executor.counts[index] += 1
             run.records.append(trace)
@@ -294,7 +294,7 @@ def merge(executor: Executor, sub: Executor) -> None:
             executor.counts[index] += 1
             _stats(run.folded, trace).fold(trace)
     for node_id, stats in sub.run.folded.items():
-        executor.counts[executor.plan.nodes[node_id].index] += stats.count
+        executor.counts[executor.plan.nodes[node_id]] += stats.count
         _absorb(_stats(run.folded, stats), stats)
 
 

@@ -65,8 +65,6 @@ class NodePlan:
     exec pins: the fast path takes them as they come; the careful path records `exec_out` as activated."""
     blocking: bool = False
     """Nothing to await: the executor runs this node on its fast path, without a coroutine."""
-    index: int = 0
-    """Position in the plan: the executor keeps per-node counters in lists indexed by it."""
     ident: tuple[str, str] = ("", "")
     """(node id, node name): what a quiet execution's compact trace record names its node by (see `Run.records`)."""
     node_name: str = ""
@@ -144,7 +142,7 @@ def compile_plan(board: Board, registry: Registry) -> Plan:
     sensitive_values: list[Any] = []
     secret_outputs: dict[str, set[str]] = {}
     secret_variables = {key: v for v in board.variables.values() if v.secret for key in (v.name, v.id)}
-    for index, (node_id, node) in enumerate(known.items()):
+    for node_id, node in known.items():
         feeds = _secret_variable(node, secret_variables) if secret_variables else None
         inputs: dict[str, list[Source]] = {}
         outputs: dict[str, str] = {}
@@ -182,7 +180,7 @@ def compile_plan(board: Board, registry: Registry) -> Plan:
         nodes[node_id] = NodePlan(
             node=node, impl=impl, pure=pure[node_id], inputs=inputs, outputs=outputs, exec_next=exec_next,
             error_wired=bool(exec_next.get(ERROR_EXEC)), is_async=inspect.iscoroutinefunction(impl.run),
-            index=index, exec_branches=exec_branches, exec_inputs=exec_inputs, wired_inputs=wired_inputs,
+            exec_branches=exec_branches, exec_inputs=exec_inputs, wired_inputs=wired_inputs,
             pure_sources=pure_sources, node_id=node_id, node_name=node.name, ident=(node_id, node.name),
             keyed_inputs=keyed,
         )
