@@ -95,15 +95,18 @@ def pasted_extras(extras: dict[str, Any] | None, own: dict[str, str], renamed: d
                   ) -> dict[str, Any] | None:
     """A pasted copy's Flow-Like fields (`flowlike`, kept by an import): what describes it (icon, docs, scores...)
     as it is, not the original's `hash` (Flow-Like's fingerprint of that one element), the kept options of its pins
-    under the copy's pin ids (`own`: old pin id -> new), and the pins Flow-Like's node had that ours lacks under
-    new ids, wired only to other pasted pins (`renamed`, every pasted pin's; the copy's own wires are those too):
-    else export would write a second pin with the original's id, and Flow-Like would take the copy for the
-    original."""
+    and the pins import added (`ADDED_PINS`, left out of the export while unused) under the copy's pin ids (`own`:
+    old pin id -> new), and the pins Flow-Like's node had that ours lacks under new ids, wired only to other pasted
+    pins (`renamed`, every pasted pin's; the copy's own wires are those too): else export would write a second pin
+    with the original's id, and Flow-Like would take the copy for the original."""
     if not extras:
         return extras
+    from flowlike_core.interop.mapping import ADDED_PINS  # (only imported boards have them; the module is heavy)
+
     copy = {key: value for key, value in deepcopy(extras).items() if key != "hash"}
-    if "pins" in copy:
-        copy["pins"] = {own.get(pin_id, pin_id): kept for pin_id, kept in copy["pins"].items()}
+    for key in ("pins", ADDED_PINS):
+        if key in copy:
+            copy[key] = {own.get(pin_id, pin_id): kept for pin_id, kept in copy[key].items()}
     if "dropped_pins" in copy:
         copy["dropped_pins"] = {renamed[pin_id]: {
             **pin, "id": renamed[pin_id],
