@@ -280,7 +280,7 @@ class DaskRunHandle:
             self._landed(item[1], order)
         finally:
             self.channel.sinks.pop(key, None)
-            if not self.mirror.ended.is_set():
+            if not self.mirror.settled:
                 self.mirror.fail(BackendError("the dask task ended without finishing the run"), None)
 
     def _landed(self, future: Any, order: InOrder) -> None:

@@ -503,10 +503,10 @@ class ProcessRunHandle:
                     continue
                 for event in pickle.loads(message[2]):
                     if event[0] == "done":
-                        if not self.mirror.ended.is_set():
+                        if not self.mirror.settled:
                             self.mirror.fail(BackendError("the worker ended without finishing the run"), None)
                         return True
-                    if self.mirror.ended.is_set():  # (settled here: a cancel before the worker was ready)
+                    if self.mirror.settled:  # (here: a cancel before the worker was ready)
                         continue
                     if event[0] == "refused":
                         self.mirror.fail(RunCancelled("the run was cancelled before it started"), None,
@@ -527,7 +527,7 @@ class ProcessRunHandle:
                         self.mirror.apply(event)
                 continue
             if not worker.alive():
-                if not self.mirror.ended.is_set():
+                if not self.mirror.settled:
                     self._died(worker)
                 return False
             now = time.monotonic()

@@ -524,6 +524,10 @@ class Mirror(Relay):
         super().__init__(run, {name: hooks(watchers, name) for name in
                                ("start", "node_started", "node_finished", "log", "event", "progress", "finished")})
         self.ended = threading.Event()
+        """Set once the run is settled here and its finished listeners have run (a run history has its record): what
+        waiting returns on."""
+        self._settled = False
+        self._settling = threading.Lock()
         self.running: dict[int, NodeTrace] = {}
         """Index in `run.records` -> trace, of the executions the worker last reported running."""
         self.current: NodeTrace | None = None
@@ -607,7 +611,7 @@ class Mirror(Relay):
     def finish(self, state: dict[str, Any]) -> None:
         """Take the remote run's final state; its status goes last, so whoever sees it settled sees it all."""
         run = self.run
-        if self.ended.is_set():
+        if not self._settle():
             return
         run.start = state["start"] or run.start
         run.end, run.steps = state["end"], state["steps"]
@@ -621,8 +625,20 @@ class Mirror(Relay):
         run.reasons = state.get("reasons")
         self.forget_executions()
         run.status = state["status"]
-        self.ended.set()
         self.notify("finished")
+        self.ended.set()
+
+    @property
+    def settled(self) -> bool:
+        """The run has ended here (its listeners may still be running: `ended` waits for them)."""
+        return self._settled
+
+    def _settle(self) -> bool:
+        """True for the first of `finish` and `fail` (the worker's end and a watchdog's may race), which settles the
+        run; its listeners run before `ended` is set, so a caller that stops waiting finds its record kept."""
+        with self._settling:
+            first, self._settled = not self._settled, True
+            return first
 
     def wait(self, timeout: float | None, cancel: Callable[[], None], grace: float) -> Run:
         """Wait for the run to end, in short slices so that Ctrl-C is seen; Ctrl-C cancels it and gives the cancel
@@ -643,7 +659,7 @@ class Mirror(Relay):
         it reported going on end with the run's status, or as `outcome` judges them (status, error); the one of
         `node_id` says `error`."""
         run = self.run
-        if self.ended.is_set():
+        if not self._settle():
             return
         run.end = time.time()
         run.start = run.start or run.end
@@ -665,5 +681,5 @@ class Mirror(Relay):
                                          else node_id, 0, run.end, run.end, closing, error=str(error)))
         self.forget_executions()
         run.status = status
-        self.ended.set()
         self.notify("finished")
+        self.ended.set()

@@ -135,10 +135,7 @@ def test_ctrl_c_stops_the_whole_sweep(registry, process_backend, tmp_path, backe
     # (process: the run waiting for a worker is cancelled when one frees up; it may have started by then)
 
 
-@pytest.mark.parametrize("backend", ["thread", pytest.param("process", marks=pytest.mark.xfail(
-    strict=True, reason="backends.remote.Mirror.finish sets `ended` before it calls the finished listeners, so wait() "
-                        "returns before the run history has the run: flowlike run --backend process --store kept 2 "
-                        "runs of 5"))])
+@pytest.mark.parametrize("backend", ["thread", "process"])
 def test_cli_sweep_keeps_every_run_in_the_store_a_config_file_names(tmp_path, capsys, backend):
     """`flowlike sweep --store` was refused (flowlike run has it): a sweep's runs could not be found again."""
     from flowlike_core.storage import Storage, StorageConfig
