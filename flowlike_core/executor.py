@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import ctypes
 import inspect
+import reprlib
 import threading
 import time
 import traceback
@@ -624,7 +625,7 @@ def prepare_variables(board: Board, overrides: Mapping[str, Any] | None) -> dict
             values[variable.name] = list(native)  # fits, and is its runtime form already: checked at C speed
             continue
         if not fits(native, variable.data_type, variable.value_type):
-            raise BoardError(f"value {value!r} for variable {name!r} does not fit its type "
+            raise BoardError(f"value {reprlib.repr(value)} for variable {name!r} does not fit its type "
                              f"{variable.value_type.value}<{variable.data_type.value}>")
         values[variable.name] = to_runtime(native, variable.data_type, variable.value_type) \
             if isinstance(native, str | int | float | list | dict) else value

@@ -45,8 +45,6 @@ def test_a_run_takes_bytes_for_a_byte_array_variable(build) -> None:
     assert run.variables["seen"] == [data]
 
 
-@pytest.mark.xfail(strict=True, reason="proposed for executor.prepare_variables (an engine file): reprlib.repr(value) "
-                                       "in its refusal; 1 MB of bytes gave a 1 MB message")
 def test_a_refused_value_is_shortened_in_the_message(build) -> None:
     board = _board(build)
     board.apply(commands.UpsertVariable(Variable(id=board.lookup_variable("payload").id, name="payload",
