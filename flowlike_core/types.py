@@ -13,6 +13,8 @@ import typing
 from enum import StrEnum
 from typing import Any
 
+import orjson
+
 
 class DataType(StrEnum):
     EXECUTION = "Execution"
@@ -147,8 +149,9 @@ def from_iso(text: str) -> dt.date:
 
 
 def to_json_native(value: Any, *, strict: bool = False) -> Any:
-    """Turn a runtime value into a JSON-native one, for board files and run records. A value with no JSON form
-    becomes its repr, or, `strict` (for what must come back as it was, such as a pin default), a TypeError."""
+    """Turn a runtime value into a JSON-native one, for board files and run records. A table (pyarrow, pandas)
+    becomes its rows. A value with no JSON form becomes its repr, or, `strict` (for what must come back as it was,
+    such as a pin default: a table too), a TypeError."""
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, dt.date):
@@ -163,9 +166,12 @@ def to_json_native(value: Any, *, strict: bool = False) -> Any:
         return sorted((to_json_native(v, strict=strict) for v in value), key=repr)
     if isinstance(value, list | tuple):
         return [to_json_native(v, strict=strict) for v in value]
-    rows = _table_rows(value)
+    rows = None if strict else _table_rows(value)  # (a table typed into a pin would be kept whole in the file)
     if rows is not None:
-        return to_json_native(rows, strict=strict)
+        try:  # through orjson at C speed (dates, datetimes and numbers as `to_json_native` writes them)
+            return orjson.loads(orjson.dumps(rows))
+        except (TypeError, orjson.JSONEncodeError):
+            return to_json_native(rows)
     model_dump = getattr(value, "model_dump", None)
     if callable(model_dump):
         return model_dump(mode="json")
