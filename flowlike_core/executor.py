@@ -552,8 +552,8 @@ class Executor:
             outcome = plan.run(ctx)
             if plan.is_async:
                 return ctx, outcome
-        except _Abort:
-            self._end_trace(ctx, NodeStatus.FAILED, "stopped: an input failed or the run ended")
+        except _Abort as abort:  # an input failed, or the run was cancelled or failed meanwhile
+            self._end_trace(ctx, _abort_status(abort), "stopped: " + str(abort.error))
             raise
         except NODE_ERRORS as exc:
             self._pure_raised(plan, ctx, exc)
