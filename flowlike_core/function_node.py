@@ -184,6 +184,10 @@ def _outputs(returns: Any, where: str) -> tuple[tuple[PinSpec, ...], tuple[str, 
         fields = typing.get_type_hints(base, include_extras=True)
         specs = tuple(_spec(field, PinDirection.OUTPUT, hint, _UNSET, where) for field, hint in fields.items())
         return specs, tuple(fields)
+    items = typing.get_args(base)
+    if typing.get_origin(base) is tuple and len(items) > 1 and Ellipsis not in items:
+        raise TypeError(f"{where}: it returns {returns!r}, which would be one Array output; for an output per item, "
+                        f"return a NamedTuple (class Out(NamedTuple): a: int; b: str)")
     return (_spec(pin.name or "result", PinDirection.OUTPUT, returns, _UNSET, where),), None
 
 
