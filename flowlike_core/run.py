@@ -30,7 +30,7 @@ from flowlike_core.board import Board, LogLevel, PinDirection
 from flowlike_core.errors import NodeFailed, RunCancelled, RunError, StepLimitExceeded
 from flowlike_core.reasons import ALWAYS, EXEC_RUNS, NO_CACHE, NOT_RUN, Change, Reason
 from flowlike_core.redaction import Redactor, secret_values
-from flowlike_core.types import to_json_native
+from flowlike_core.types import is_table, to_json_native
 
 
 class RunStatus(StrEnum):
@@ -444,8 +444,10 @@ class Run:
 
     # ---- record --------------------------------------------------------------------------------------
 
-    def record(self) -> RunRecord:
-        """Everything the run leaves, as plain data, with every secret redacted (`flowlike_core.redaction`)."""
+    def record(self, *, tables: bool = True) -> RunRecord:
+        """Everything the run leaves, as plain data, with every secret redacted (`flowlike_core.redaction`). A table
+        result (`types.is_table`) is its rows, or with `tables=False` its short text: for a caller that keeps the table
+        itself (the run history keeps it as an Arrow file), which a million rows as JSON would only slow down."""
         record = RunRecord(
             id=self.id,
             board_id=self.board.id,
@@ -457,7 +459,7 @@ class Run:
             end=_when(self.end) if self.end else None,
             duration=self.duration,
             variables=self.start_variables,
-            result=json_copy(self.result),
+            result=json_copy(self.result) if tables or not is_table(self.result) else repr(self.result),
             error=self.error,
             error_node=self.error_node,
             steps=self.steps,

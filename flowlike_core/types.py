@@ -187,12 +187,17 @@ _TABLES = {("pyarrow", "Table"), ("pyarrow", "RecordBatch"), ("pandas", "DataFra
 imported to turn a value into JSON."""
 
 
-def _table_rows(value: Any) -> list[dict[str, Any]] | None:
-    """A pyarrow Table or RecordBatch, or a pandas DataFrame, as a list of row dicts; anything else None."""
+def is_table(value: Any) -> bool:
+    """Whether `value` is a pyarrow Table or RecordBatch, or a pandas DataFrame (neither library imported)."""
     kind = type(value)
-    if (kind.__module__.partition(".")[0], kind.__name__) not in _TABLES:
+    return (kind.__module__.partition(".")[0], kind.__name__) in _TABLES
+
+
+def _table_rows(value: Any) -> list[dict[str, Any]] | None:
+    """A table (`is_table`) as a list of row dicts; anything else None."""
+    if not is_table(value):
         return None
-    return value.to_dict("records") if kind.__name__ == "DataFrame" else value.to_pylist()
+    return value.to_dict("records") if type(value).__name__ == "DataFrame" else value.to_pylist()
 
 
 _CHECKS: dict[DataType, tuple[type, ...]] = {

@@ -10,7 +10,7 @@ import json
 from typing import Annotated, Any
 
 from flowlike_core import Context, LogLevel, Pin, node
-from flowlike_core.types import to_json_native
+from flowlike_core.types import is_table, to_json_native
 
 CATEGORY = "Logging"
 
@@ -20,8 +20,10 @@ Toast = Annotated[bool, Pin(description="Also show it as a notification (a log l
 
 
 def as_text(value: object) -> str:
-    """Strings as they are, everything else as compact JSON."""
-    return value if isinstance(value, str) else json.dumps(to_json_native(value), ensure_ascii=False)
+    """Strings as they are, a table as its preview (not a line per row), everything else as compact JSON."""
+    if isinstance(value, str):
+        return value
+    return repr(value) if is_table(value) else json.dumps(to_json_native(value), ensure_ascii=False)
 
 
 def write(ctx: Context, level: LogLevel, message: Any, toast: bool) -> None:

@@ -47,7 +47,7 @@ from flowlike_core.storage.cli import choice, parse_when
 from flowlike_core.storage.lance import connect, lance_uri
 from flowlike_core.storage.run_diff import RunChange, diff_runs
 from flowlike_core.storage.spool import Spool
-from flowlike_core.types import DataType, ValueType
+from flowlike_core.types import DataType, ValueType, is_table
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -80,8 +80,9 @@ def _schema() -> pa.Schema:
 
 
 def redacted_record(run: Run) -> RunRecord:
-    """The run's record, every secret redacted (as `Run.record()` always does; see `flowlike_core.redaction`)."""
-    return run.record()
+    """The run's record, every secret redacted (as `Run.record()` always does; see `flowlike_core.redaction`); a table
+    result as its text, as the history keeps the table itself (`_slim`)."""
+    return run.record(tables=False)
 
 
 def _row(record: RunRecord, app: str, text: str | None = None) -> dict[str, Any]:
@@ -289,6 +290,8 @@ class RunHistory:
             result = self._keep_table(live, table, record.result)
         elif live is not None and isinstance(live.result, bytes | bytearray):
             result = self._keep_bytes(live, bytes(live.result))
+        elif live is not None and is_table(live.result):  # a frame Arrow cannot hold: its rows
+            result = self._keep_json(live.record().result)
         else:
             result = self._keep_json(record.result)
         variables = {name: self._keep_variable(live, name, value) for name, value in record.variables.items()}

@@ -16,7 +16,7 @@ from typing import Any
 
 from flowlike_core.events import Listener
 from flowlike_core.run import LogLine, NodeTrace, Run
-from flowlike_core.types import to_json_native
+from flowlike_core.types import is_table, to_json_native
 
 PREVIEW_CHARS = 200
 MAX_LOGS = 200
@@ -54,7 +54,8 @@ def replay(run: Run) -> dict[str, Any]:
 
 def run_summary(run: Run) -> dict[str, Any]:
     """The end of a run as the front end shows it: status, duration, error and failed node, result preview."""
-    result = None if run.result is None else run.redactor.text(repr(to_json_native(run.result)))[:PREVIEW_CHARS]
+    shown = repr(run.result) if is_table(run.result) else repr(to_json_native(run.result))  # (a table: not its rows)
+    result = None if run.result is None else run.redactor.text(shown)[:PREVIEW_CHARS]
     return {"run_id": run.id, "status": run.status.value, "duration": run.duration, "error": run.error,
             "error_node": run.error_node, "result": result, "steps": run.steps}
 
