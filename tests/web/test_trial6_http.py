@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from flowlike_core import RunStatus
+from flowlike_core import Listener, RunStatus
 
 
 def odd_app() -> Any:
@@ -197,19 +197,20 @@ def gzip_app() -> Any:
     return Starlette(routes=[Route("/server.log", log)])
 
 
+class Progress(Listener):
+    """The progress fractions a run reports."""
+
+    def __init__(self) -> None:
+        self.fractions: list[float] = []
+
+    def progress(self, run, node_id, fraction, message) -> None:
+        self.fractions.append(fraction)
+
+
 @pytest.mark.parametrize("key", ["http_download", "streaming_http_fetch"])
 def test_progress_of_a_gzipped_answer_stays_within_its_length(b, tmp_path, key) -> None:
     """Content-Length counts the gzipped bytes; progress counted the unpacked ones: 'downloaded 9,000%'."""
     from fake_server import serve
-
-    from flowlike_core import Listener
-
-    class Progress(Listener):
-        def __init__(self) -> None:
-            self.fractions: list[float] = []
-
-        def progress(self, run, node_id, fraction, message) -> None:
-            self.fractions.append(fraction)
 
     watcher = Progress()
     with serve(gzip_app()) as url:
@@ -227,15 +228,6 @@ def test_progress_of_a_gzipped_answer_stays_within_its_length(b, tmp_path, key) 
 @pytest.mark.parametrize("key", ["http_download", "streaming_http_fetch"])
 def test_progress_of_an_answer_of_unknown_length_is_a_fraction(b, http_server, tmp_path, key) -> None:
     """A chunked answer has no Content-Length: progress gave the byte count as the fraction (1,234.0 = 123,400 %)."""
-    from flowlike_core import Listener
-
-    class Progress(Listener):
-        def __init__(self) -> None:
-            self.fractions: list[float] = []
-
-        def progress(self, run, node_id, fraction, message) -> None:
-            self.fractions.append(fraction)
-
     watcher = Progress()
     start, made = b.add("events_simple"), b.add("http_make_request", url=f"{http_server}/stream/200")
     node = b.add(key, **({"flow_path": str(tmp_path / "out.txt")} if key == "http_download" else {}))
