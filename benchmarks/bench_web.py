@@ -145,14 +145,20 @@ def raw_download(url: str, target: Path) -> Callable[[], Any]:
     return lambda: asyncio.run(download())
 
 
-def download_board(url: str, target: Path) -> Callable[[], Any]:
+def request_board(url: str, key: str, **values: Any) -> tuple[Board, Registry]:
+    """start -> `key` (a node taking a request), its request made for `url`."""
     registry = Registry([WEB_PACK, STD_PACK])
-    board = Board(name="bench-download")
+    board = Board(name=f"bench-{key}")
     start = board.apply(commands.AddNode(registry.get("events_simple").create()))
     made = board.apply(commands.AddNode(registry.get("http_make_request").create(url=url)))
-    download = board.apply(commands.AddNode(registry.get("http_download").create(flow_path=str(target))))
-    board.apply(commands.Batch([commands.Connect(start.id, "exec_out", download.id, "exec_in"),
-                                commands.Connect(made.id, "request", download.id, "request")]))
+    call = board.apply(commands.AddNode(registry.get(key).create(**values)))
+    board.apply(commands.Batch([commands.Connect(start.id, "exec_out", call.id, "exec_in"),
+                                commands.Connect(made.id, "request", call.id, "request")]))
+    return board, registry
+
+
+def download_board(url: str, target: Path) -> Callable[[], Any]:
+    board, registry = request_board(url, "http_download", flow_path=str(target))
     return lambda: board.run(registry=registry).raise_for_status()
 
 
@@ -168,13 +174,7 @@ def raw_client_per_request(url: str, count: int) -> Callable[[], Any]:
 
 
 def runs_of_one_call(url: str, count: int) -> Callable[[], Any]:
-    registry = Registry([WEB_PACK, STD_PACK])
-    board = Board(name="bench-webhook")
-    start = board.apply(commands.AddNode(registry.get("events_simple").create()))
-    made = board.apply(commands.AddNode(registry.get("http_make_request").create(url=url)))
-    fetch = board.apply(commands.AddNode(registry.get("http_fetch").create()))
-    board.apply(commands.Batch([commands.Connect(start.id, "exec_out", fetch.id, "exec_in"),
-                                commands.Connect(made.id, "request", fetch.id, "request")]))
+    board, registry = request_board(url, "http_fetch")
 
     def runs() -> None:
         for _ in range(count):
