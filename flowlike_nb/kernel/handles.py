@@ -100,6 +100,13 @@ class PinHandle:
         return self.core.direction
 
     @property
+    def key(self) -> str:
+        """How `inputs[...]`/`outputs[...]` reach it: its name, or for a pin of a group (pins sharing a name, as
+        Parallel Execution's branches) its name and place, `exec_out, 1` (the name alone reaches the first)."""
+        group = [p.id for p in self.node.core.ordered_pins(self.direction) if p.name == self.name]
+        return self.name if len(group) == 1 else f"{self.name}, {group.index(self.id)}"
+
+    @property
     def type(self) -> str:
         return self.core.type_label()
 
@@ -161,7 +168,7 @@ class PinHandle:
 
     def describe(self) -> dict[str, Any]:
         wired = ", ".join(f"{_title(p.node.core)}.{p.name}" for p in self.wires)
-        return {"node": _title(self.node.core), "pin": self.name, "direction": self.direction.value, "type": self.type,
+        return {"node": _title(self.node.core), "pin": self.key, "direction": self.direction.value, "type": self.type,
                 "value": self.shown, "wired to": wired}
 
     def __eq__(self, other: object) -> bool:
@@ -173,7 +180,7 @@ class PinHandle:
     def __repr__(self) -> str:
         arrow = "in" if self.core.is_input else "out"
         value = "" if self.core.is_exec else f" = {self.shown!r}"
-        return f"<{arrow} pin {_title(self.node.core)}.{self.name}: {self.type}{value}>"
+        return f"<{arrow} pin {_title(self.node.core)}.{self.key}: {self.type}{value}>"
 
 
 class NodePins(Mapping[str, PinHandle]):

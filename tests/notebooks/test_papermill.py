@@ -101,7 +101,7 @@ def test_text_from_papermill_p_is_read_as_the_variables_type() -> None:
     board.variable("anything", object, None, exposed=True)
     found = variables_from(board, {"numbers": "[1, 20, 30]", "code": "123", "anything": "[1]"})
     assert found == {"numbers": [1, 20, 30], "code": "123", "anything": "[1]"}
-    with pytest.raises(BoardError, match=r"numbers=\[1, oops\]: not a Array<Integer> value \(read as JSON"):
+    with pytest.raises(BoardError, match=r"numbers=\[1, oops\]: not an Array<Integer> value \(read as JSON"):
         variables_from(board, {"numbers": "[1, oops]"})
 
 
