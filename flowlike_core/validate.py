@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from flowlike_core import wiring
-from flowlike_core.board import Board, Pin
+from flowlike_core.board import Board, Pin, PinDirection
 from flowlike_core.errors import BoardError
 from flowlike_core.node import ERROR_EXEC
 from flowlike_core.plan import VAR_REF
@@ -99,9 +99,10 @@ def validate_board(board: Board, registry: Registry | None = None) -> list[Probl
     problems.extend(_empty_placeholders(board, wired_inputs, registry))
     problems.extend(_undeclared_pins(board, registry))
     problems.extend(_unknown_variables(board, wired_inputs))
-    problems.extend(_pure_cycles(board, good))
+    pure = _pure_nodes(board)
+    problems.extend(_pure_cycles(board, good, pure))
     problems.extend(_defaults_that_do_not_fit(board))
-    problems.extend(_reads_before_writes(board, exec_wires, data_wires, registry))
+    problems.extend(_reads_before_writes(board, exec_wires, data_wires, registry, pure))
     return problems
 
 
@@ -143,12 +144,17 @@ def _undeclared_pins(board: Board, registry: Registry) -> list[Problem]:
     pack): the run neither fills nor reads them, so what was typed or wired there is lost. A type's input of the same
     type that the node lacks is named: likely the pin's new name."""
     problems = []
+    declared_by_type: dict[str, set[tuple[str, PinDirection]]] = {}
     for node in board.nodes.values():
         node_type = registry.get(node.name) if node.name in registry else None
         if node_type is None:
             continue
         specs = node_type.pin_specs()
-        declared = {(spec.name, spec.direction) for spec in specs}
+        declared = declared_by_type.get(node.name)
+        if declared is None:
+            declared = declared_by_type[node.name] = {(spec.name, spec.direction) for spec in specs}
+        if all((pin.name, pin.direction) in declared for pin in node.pins.values()):
+            continue  # (most nodes: checked without sorting their pins)
         present = {(pin.name, pin.direction) for pin in node.pins.values()}
         for pin in node.ordered_pins():
             if (pin.name, pin.direction) in declared or pin.is_input and node_type.keyed_input is not None:
@@ -182,10 +188,14 @@ def _unknown_variables(board: Board, wired: set[tuple[str, str]]) -> list[Proble
     return problems
 
 
-def _pure_cycles(board: Board, wires: list, limit: int = 20) -> list[Problem]:
-    """Cycles among pure nodes, found by graphlib (linear, no recursion); each found cycle is cut at one wire
+def _pure_nodes(board: Board) -> set[str]:
+    """The ids of the board's pure nodes (asked once: two checks need them, and each asks every pin of a node)."""
+    return {node_id for node_id, node in board.nodes.items() if node.is_pure}
+
+
+def _pure_cycles(board: Board, wires: list, pure: set[str], limit: int = 20) -> list[Problem]:
+    """Cycles among the `pure` nodes, found by graphlib (linear, no recursion); each found cycle is cut at one wire
     and the search goes on, so that several are named (up to `limit`)."""
-    pure = {node_id for node_id, node in board.nodes.items() if node.is_pure}
     edges: dict[str, set[str]] = {}
     for wire in wires:
         if wire.from_node in pure and wire.to_node in pure:
@@ -214,7 +224,8 @@ def wired_problems(board: Board, registry: Registry | None = None) -> list[Probl
     for wire in good:
         is_exec = nodes[wire.from_node].pins[wire.from_pin].data_type is DataType.EXECUTION
         (exec_wires if is_exec else data_wires).append(wire)
-    return _pure_cycles(board, good) + _reads_before_writes(board, exec_wires, data_wires, registry)
+    pure = _pure_nodes(board)
+    return _pure_cycles(board, good, pure) + _reads_before_writes(board, exec_wires, data_wires, registry, pure)
 
 
 ONCE_SPLITS = frozenset({"control_branch", "control_sequence", "control_par_execution", "control_flip_flop",
@@ -291,12 +302,12 @@ class _ExecFlow:
         return False
 
 
-def _reads_before_writes(board: Board, exec_wires: list, data_wires: list, registry: Registry) -> list[Problem]:
+def _reads_before_writes(board: Board, exec_wires: list, data_wires: list, registry: Registry,
+                         pure_nodes: set[str]) -> list[Problem]:
     """Data inputs wired to an exec node's output that no run can have set yet when they are read: the run gives
     them None. A pure reader counts as read by the exec nodes that pull it; readers no event reaches are left out."""
     flow = _ExecFlow(board, exec_wires, registry)
-    pure = {node_id for node_id in board.nodes if node_id not in flow.into and node_id not in flow.out
-            and board.nodes[node_id].is_pure}
+    pure = {node_id for node_id in pure_nodes if node_id not in flow.into and node_id not in flow.out}
     readers: dict[str, list[str]] = {}  # pure node -> the pure nodes and exec nodes it feeds
     reads: list = []
     for wire in data_wires:
