@@ -7,6 +7,7 @@ Each command changes a few nodes and maybe the wire list. Before it runs, it sna
 from __future__ import annotations
 
 import re
+import reprlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -198,10 +199,10 @@ class UpdateNode(Command):
             if not pin.is_input or pin.is_exec:
                 raise BoardError(f"pin {pin.name!r} of {node.label()} is not a data input; it has no default")
             if not fits(native, pin.data_type, pin.value_type):
-                raise BoardError(f"value {value!r} does not fit pin {pin.name!r} of {node.label()}, "
+                raise BoardError(f"value {reprlib.repr(value)} does not fit pin {pin.name!r} of {node.label()}, "
                                  f"which takes {pin.type_label()}")
             if pin.options and pin.options.valid_values is not None and native not in pin.options.valid_values:
-                raise BoardError(f"value {value!r} is not one of the valid values of pin {pin.name!r} of "
+                raise BoardError(f"value {reprlib.repr(value)} is not one of the valid values of pin {pin.name!r} of "
                                  f"{node.label()}: {pin.options.valid_values!r}")
             pin.default_value = native
         if self.friendly_name is not None:
@@ -361,7 +362,7 @@ class UpsertVariable(Command):
         variable = self.variable
         native = json_default(variable.default_value, f"variable {variable.name!r}")  # (bytes as byte values)
         if not fits(native, variable.data_type, variable.value_type):
-            raise BoardError(f"default {variable.default_value!r} of variable {variable.name!r} "
+            raise BoardError(f"default {reprlib.repr(variable.default_value)} of variable {variable.name!r} "
                              f"does not fit its type {variable.value_type.value}<{variable.data_type.value}>")
         board.variables[variable.id] = variable.model_copy(update={"default_value": native})
         return board.variables[self.variable.id]

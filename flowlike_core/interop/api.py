@@ -124,7 +124,7 @@ def import_path(path: str | os.PathLike[str], registry: Registry | None = None) 
     if manifest.exists():
         document = read_document(read_bounded(manifest, "file"), str(manifest))
         if document.kind != "app":
-            raise BoardFileError(f"{manifest}: not an app manifest (it holds a {document.kind})")
+            raise BoardFileError(f"{manifest}: not an app manifest (it holds a document of kind {document.kind!r})")
         return _app_boards(path, document.board_ids, registry)
     files = sorted(p for p in path.iterdir() if p.suffix == ".board")
     if not files:
