@@ -280,6 +280,12 @@ class RunRecord(BaseModel):
     dropped_events: int = 0
     """Events emitted past `MAX_EVENTS`: told live, not kept."""
 
+    def __repr__(self) -> str:
+        """One line (the fields of a 13-node run made 14,000 characters); `flowlike runs RUN` shows it all."""
+        error = f", error {self.error.splitlines()[0][:80]!r}" if self.error else ""
+        return (f"<RunRecord {self.id} of board {self.board_name!r}: {self.status.value}, {self.steps} steps, "
+                f"{len(self.traces)} traces{error}>")
+
 
 def trace_of(record: NodeTrace | tuple[Any, ...]) -> NodeTrace:
     """The NodeTrace of a trace record (see `Run.records`)."""
