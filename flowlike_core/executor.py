@@ -346,7 +346,7 @@ class Executor:
 
     @staticmethod
     def _next(activated: dict[str, Targets]) -> Targets:
-        """The targets of the activated exec outputs (the plan's lists are shared, never changed)."""
+        """The targets of the activated exec outputs (the plan's own tuples, shared, never changed)."""
         if len(activated) == 1:
             return next(iter(activated.values()))
         return [target for targets in activated.values() for target in targets]
