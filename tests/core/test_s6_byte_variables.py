@@ -32,7 +32,7 @@ def _board(build) -> Board:
 
 
 def _get_variable():
-    from catalog.std.variables import GetVariable
+    from flowlike_catalog.std.variables import GetVariable
 
     return GetVariable
 

@@ -4,8 +4,8 @@ and a log line do not turn a million rows into JSON: the record takes its short 
 from __future__ import annotations
 
 import pyarrow as pa
+from flowlike_catalog.std.log import as_text
 
-from catalog.std.log import as_text
 from flowlike_core import Board
 from flowlike_core.run import Run
 from flowlike_core.storage.history import redacted_record

@@ -21,7 +21,7 @@ class MakeMessage(NodeType):
 
 
 def _registry() -> Registry:
-    from catalog.std import variables
+    from flowlike_catalog.std import variables
 
     registry = Registry()
     for node_type in (MakeMessage, variables.GetVariable, variables.SetVariable):
@@ -69,7 +69,7 @@ def test_a_current_board_has_no_unknown_pins():
 
 
 def _variable_nodes(var_ref: str) -> Board:
-    from catalog.std import variables
+    from flowlike_catalog.std import variables
 
     board = Board(name="vars")
     board.apply(commands.UpsertVariable(Variable(id="v1", name="limit", data_type=DataType.INTEGER, default_value=3)))
