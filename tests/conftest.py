@@ -19,3 +19,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     of the session, and `asyncio.run()` (which nodes use when a test calls them directly) refuses to start
     beside it."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture
+def ca_loads(monkeypatch) -> list[object]:
+    """Each time a TLS context loads its certificate authorities (certifi's bundle: 170 ms on a busy machine)."""
+    import ssl
+
+    loads: list[object] = []
+    original = ssl.SSLContext.load_verify_locations
+
+    def counted(self, *args, **kwargs):
+        loads.append(args or kwargs)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(ssl.SSLContext, "load_verify_locations", counted)
+    return loads

@@ -2,25 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
 BERLIN = {"latitude": 52.5163, "longitude": 13.3777}
-
-
-@pytest.fixture
-def ca_loads(monkeypatch) -> list[object]:
-    """Each time a TLS context loads its certificate authorities (certifi's bundle: 170 ms on a busy machine)."""
-    import ssl
-
-    loads: list[object] = []
-    original = ssl.SSLContext.load_verify_locations
-
-    def counted(self, *args, **kwargs):
-        loads.append(args or kwargs)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(ssl.SSLContext, "load_verify_locations", counted)
-    return loads
 
 
 def test_reverse_geocoding_a_track_builds_one_client(board, geo_server, requests, ca_loads) -> None:

@@ -128,22 +128,6 @@ def test_a_download_onto_a_folder_says_so_and_leaves_nothing(b, http_server, tmp
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.fixture
-def ca_loads(monkeypatch) -> list[object]:
-    """Each time a TLS context loads its certificate authorities (certifi's bundle: 170 ms on a busy machine)."""
-    import ssl
-
-    loads: list[object] = []
-    original = ssl.SSLContext.load_verify_locations
-
-    def counted(self, *args, **kwargs):
-        loads.append(args or kwargs)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(ssl.SSLContext, "load_verify_locations", counted)
-    return loads
-
-
 def test_runs_that_call_an_api_share_one_tls_context(b, http_server, ca_loads) -> None:
     """A board called as a function (a webhook served by `flowlike serve`) built a new client each run, and with it
     a TLS context reading certifi's CA bundle: 170 ms a run before the first byte, even for plain http."""
