@@ -192,10 +192,13 @@ class Entry:
     """(event type, payload) of the first `FOLDED_LOGS` events it emitted (`ctx.emit`): emitted again when served."""
     variant: str = ""
     """Names the variables' values it read (`variant_of`): one of the results kept under its key."""
+    secret: bool = False
+    """Made from a secret (it read a secret variable, or an input holds or was made from one): kept in memory only,
+    so that no secret reaches a disk."""
 
     @property
     def persistable(self) -> bool:
-        return not self.held
+        return not self.held and not self.secret
 
 
 def variant_of(variables: dict[str, str]) -> str:
@@ -276,11 +279,11 @@ class ResultCache:
                      stored["size"], tuple(stored["checks"]), logs=tuple(stored["logs"]),
                      dropped_logs=stored["dropped_logs"], events=tuple(stored.get("events", ())), variant=variant)
 
-    def remember(self, board_id: str, node_id: str, signature: Signature) -> None:
+    def remember(self, board_id: str, node_id: str, signature: Signature, *, secret: bool = False) -> None:
         """What a node ran with, for the next "why" (kept in the store too when the run ends, for the next kernel
-        to explain: `flush`)."""
+        to explain: `flush`; in memory only when it was made from a secret, whose hash is no business of a disk)."""
         self.last[(board_id, node_id)] = signature
-        if self.store is not None:
+        if self.store is not None and not secret:
             with self._lock:
                 self._unsaved.setdefault(board_id, {})[node_id] = signature
 
@@ -318,6 +321,8 @@ class ResultCache:
 
     def _save(self, key: str, entry: Entry) -> str | None:
         """Write a result to the store; a note saying why not when it cannot be."""
+        if entry.secret:
+            return "its result is made from a secret, so it is kept in memory only"
         if not entry.persistable:
             return "its result holds values compared by identity, so it is kept in memory only"
         try:
@@ -527,6 +532,8 @@ class _Pending:
     changes: tuple[Change, ...]
     notes: tuple[str, ...]
     held: tuple[Any, ...]
+    secret: bool
+    """An input holds or was made from a secret."""
     reading: Token[dict[str, str] | None] | None = None
     quiet: list[tuple[LogLevel, str, float]] = field(default_factory=list)
     """Lines it logged below its run's log level (the first `FOLDED_LOGS`): kept with its result."""
@@ -548,6 +555,8 @@ class RunCache:
         """Content hash of the value now under a pure output's value key."""
         self.opaque: dict[str, Fingerprint] = {}
         """The fingerprints among those made by identity: a node reading one says so."""
+        self.secret: set[str] = set()
+        """Value keys of pure outputs made from a secret: what reads them is made from one too (shared by forks)."""
         self.pending: dict[str, _Pending] = {}
         self.refusals: dict[str, str | None] = {}
         executor.variables = run.variables = _ReadVariables(run.variables)
@@ -588,13 +597,15 @@ class RunCache:
             if plan.pure or type(plan.impl).cacheable is False:  # (the run says it of other exec nodes by itself)
                 self.reasons[node_id] = Reason(node_id, self._label(node_id), False, (Change(ALWAYS, detail=refusal),))
             return False
-        key, signature, notes, held = self._key(plan)
+        key, signature, notes, held, secret = self._key(plan)
         entry, changes = self._claimed(key, plan, ctx)
         if entry is not None:
             self.cache.used(key, entry)
             for name, value in entry.outputs.items():
                 ctx.set_output(name, value)
                 self._printed(plan.outputs[name], entry.prints[name], entry.opaque.get(name))
+            if entry.secret:
+                self.secret.update(plan.outputs.values())
             ctx.activated.clear()
             for name in entry.activated:
                 ctx.activate(name)
@@ -611,7 +622,7 @@ class RunCache:
             return True
         changes = changes or self._explain(plan, signature)
         ctx.trace  # noqa: B018 - made now, so that an execution past the node's full traces logs into it, to be kept
-        self.pending[node_id] = _Pending(key, signature, changes, notes, held, _reading.set({}))
+        self.pending[node_id] = _Pending(key, signature, changes, notes, held, secret, _reading.set({}))
         self.reasons[node_id] = Reason(node_id, self._label(node_id), False, changes, notes)
         return False
 
@@ -687,12 +698,15 @@ class RunCache:
                 notes.append(f"output {name!r} ({', '.join(found.identity)}) is compared by identity: it cannot be "
                              f"hashed by content")
         logs, dropped = kept_logs(ctx, pending.quiet)
+        secret = pending.secret or not self.executor.run.secret_variables.isdisjoint(reads)
+        if secret:
+            self.secret.update(plan.outputs.values())
         entry = Entry(outputs, {name: p.digest for name, p in prints.items()}, reads, tuple(ctx.activated),
                       ENTRY_OVERHEAD + sum(p.size for p in prints.values()) + sum(len(m) + 64 for _, m, _ in logs),
                       tuple(name for name, p in prints.items() if p.mutable),
                       pending.held + tuple(held for p in prints.values() for held in p.held),
                       {name: p for name, p in prints.items() if p.identity}, logs, dropped, tuple(pending.events),
-                      variant_of(reads))
+                      variant_of(reads), secret)
         with self.cache._lock:  # (a lookup and a claim see it kept and its claim gone at once)
             note = self.cache.put(pending.key, entry)
             self.cache.made(pending.key)
@@ -700,19 +714,22 @@ class RunCache:
             notes.append(note)
         signature = pending.signature
         self.cache.remember(self.board_id, plan.node_id, dataclasses.replace(
-            signature, variables=tuple(sorted(reads.items()))))
+            signature, variables=tuple(sorted(reads.items()))), secret=secret)
         self.reasons[plan.node_id] = Reason(plan.node_id, self._label(plan.node_id), False, pending.changes,
                                             tuple(notes))
 
     # ---- keys ----------------------------------------------------------------------------------------
 
-    def _key(self, plan: NodePlan) -> tuple[str, Signature, tuple[str, ...], tuple[Any, ...]]:
+    def _key(self, plan: NodePlan) -> tuple[str, Signature, tuple[str, ...], tuple[Any, ...], bool]:
+        """The node's key, signature, notes on its inputs, what they hold by identity, and whether one of them holds
+        or was made from a secret."""
         node_type = type(plan.impl)
         code, catalog = code_version(node_type), catalog_version(node_type)
         inputs: list[tuple[str, str, str, str]] = []
         notes: list[str] = []
         held: list[Any] = []
         executor = self.executor
+        secret = plan.node_id in executor.sensitive
         for name, sources in plan.inputs.items():
             for source in sources:
                 if source.kind == PURE:
@@ -726,14 +743,20 @@ class RunCache:
                     opaque = self.opaque.get(source.key)
                     if opaque is not None:
                         self._note(name, opaque, notes, held)
+                    secret = secret or source.key in self.secret or (  # (a node that always runs is not tracked)
+                        self.refusals.get(source.node_id) is not None and
+                        self._holds_secret(executor.pure_cache.get(source.key)))
                     inputs.append((name, found, UPSTREAM, source.node_id))
                 elif source.kind == CONST:
                     print_ = fingerprint(source.value)
                     self._note(name, print_, notes, held)
+                    secret = secret or self._holds_secret(source.value)
                     inputs.append((name, print_.digest, DEFAULT, ""))
                 else:
-                    print_ = fingerprint(executor.values.get(source.key))
+                    value = executor.values.get(source.key)
+                    print_ = fingerprint(value)
                     self._note(name, print_, notes, held)
+                    secret = secret or self._holds_secret(value)
                     inputs.append((name, print_.digest, EXEC_VALUE, source.key.partition("/")[0]))
         read: list[tuple[str, str]] = []
         if not catalog[1]:  # a type of a notebook or script, not of a versioned pack: the data its code reads counts
@@ -744,7 +767,14 @@ class RunCache:
         text = "\0".join((node_type.name, code, *catalog, *(f"{name}={found}" for name, found, _, _ in inputs),
                           *(f"global {name}={found}" for name, found in read)))
         key = hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
-        return key, Signature(code, catalog, tuple(inputs), globals=tuple(read)), tuple(notes), tuple(held)
+        return key, Signature(code, catalog, tuple(inputs), globals=tuple(read)), tuple(notes), tuple(held), secret
+
+    def _holds_secret(self, value: Any) -> bool:
+        """Whether a text (or a list or map of them) holds one of the run's secrets."""
+        redactor = self.executor.redactor
+        if not redactor or not isinstance(value, str | list | tuple | dict):
+            return False
+        return redactor.value(value) != (list(value) if isinstance(value, tuple) else value)
 
     def _printed(self, key: str, digest: str | None, opaque: Fingerprint | None) -> None:
         """The value under a value key now hashes to `digest` (None: not known until read)."""
