@@ -85,38 +85,70 @@ def filesystem(ctx: Context | None, path: FlowPath) -> tuple[AbstractFileSystem,
     return url_to_fs(path.path, **storage_options(path.path))
 
 
+ENCODING_HINT = ": give its Encoding (e.g. cp1252 for a CSV saved by Excel on Windows)"
+
+
+def transcoding(encoding: str) -> dict[str, str]:
+    """pyarrow's ReadOptions for a text encoding: none for UTF-8 (Arrow's own, no transcoding pass), a clear
+    error for a name Python does not know."""
+    import codecs
+
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        raise ValueError(f"unknown encoding {encoding!r} (e.g. utf-8, cp1252, latin-1, utf-16)") from None
+    return {} if name == "utf-8" else {"encoding": encoding}
+
+
 @contextmanager
-def csv_batches(ctx: Context, csv: Any, chunk_size: int, delimiter: str, block_size: int | None = None
-                ) -> Iterator[Any]:
+def csv_batches(ctx: Context, csv: Any, chunk_size: int, delimiter: str, block_size: int | None = None,
+                encoding: str = "utf-8") -> Iterator[Any]:
     """pyarrow's streaming reader of a CSV file (its record batches, read while iterated), for the nodes that take
-    it in chunks of `chunk_size` rows; clear errors for a chunk size below 1, a missing file and a value that does
-    not fit its column. Empty cells are null, as Read CSV and Mount CSV read them."""
+    it in chunks of `chunk_size` rows; clear errors for a chunk size below 1, a missing file, text that is not in
+    `encoding` and a value that does not fit its column. Empty cells are null, as Read CSV and Mount CSV read
+    them."""
     import pyarrow as pa
     from pyarrow import csv as pacsv
 
     if chunk_size < 1:
         raise ValueError(f"chunk size must be at least 1, got {chunk_size}")
+    transcode = transcoding(encoding)
     path = FlowPath.of(csv, "csv")
     fs, inner = filesystem(ctx, path)
     if not fs.exists(inner):
         raise FileNotFoundError(f"no file at {path.path}")
 
+    def not_text(exc: object) -> ValueError:
+        return ValueError(f"cannot read {path.path} as CSV: it is not {encoding} text ({exc}){ENCODING_HINT}")
+
+    def refused(exc: Exception) -> ValueError:
+        if isinstance(exc, UnicodeDecodeError) or "invalid UTF8" in str(exc):
+            return not_text(exc)
+        hint = " (a streamed CSV takes each column's type from its first rows: a later value of another type " \
+               "fails; clean or quote that column)" if "conversion error" in str(exc) else ""
+        return ValueError(f"cannot read {path.path} as CSV: {exc}{hint}")
+
     def batches(reader: Any) -> Iterator[Any]:
+        undecoded = [field.name for field in reader.schema if pa.types.is_binary(field.type)]
+        if undecoded:  # Arrow gives text it cannot decode as bytes
+            raise not_text(f"column {undecoded[0]!r}")
         try:
             yield from reader
-        except pa.ArrowInvalid as exc:
-            hint = " (a streamed CSV takes each column's type from its first rows: a later value of another type " \
-                   "fails; clean or quote that column)" if "conversion error" in str(exc) else ""
-            raise ValueError(f"cannot read {path.path} as CSV: {exc}{hint}") from None
+        except (UnicodeDecodeError, pa.ArrowInvalid) as exc:
+            raise refused(exc) from None
 
     with fs.open(inner, "rb") as handle:
+        if not transcode and b"\x00" in handle.read(4096):  # UTF-16's newlines split its rows into broken ones
+            raise not_text("it holds NUL bytes, as UTF-16 text does")
+        handle.seek(0)
+        read_options = {"block_size": block_size} if block_size else {}
         try:
             reader = pacsv.open_csv(handle, parse_options=pacsv.ParseOptions(delimiter=delimiter),
-                                    read_options=pacsv.ReadOptions(block_size=block_size) if block_size else None,
+                                    read_options=pacsv.ReadOptions(**read_options, **transcode),
                                     convert_options=pacsv.ConvertOptions(strings_can_be_null=True,
                                                                          quoted_strings_can_be_null=False))
-        except pa.ArrowInvalid as exc:
-            raise ValueError(f"cannot read {path.path} as CSV: {exc}") from None
+        except (UnicodeDecodeError, pa.ArrowInvalid) as exc:
+            raise refused(exc) from None
         yield batches(reader)
 
 

@@ -64,11 +64,13 @@ class BufferedCsvReader(NodeType):
                    "then Done. The file streams: only one chunk is in memory at a time.")
     pins = (exec_in(), data_in("csv", DataType.STRUCT, schema=PATH_SCHEMA, required=True),
             data_in("chunk_size", DataType.INTEGER, default=10_000), data_in("delimiter", DataType.STRING, default=","),
+            data_in("encoding", DataType.STRING, default="utf-8",
+                    description="The file's text encoding, e.g. cp1252 for a CSV saved by Excel on Windows"),
             exec_out("for_chunk", "For Chunk"), data_out("chunk", DataType.STRUCT, ValueType.ARRAY),
             data_out("chunk_index", DataType.INTEGER), exec_out("exec_done", "Done"))
 
-    async def run(self, ctx: Context, *, csv: Any, chunk_size: int, delimiter: str) -> None:
-        with csv_batches(ctx, csv, chunk_size, delimiter, block_size=1 << 20) as reader:
+    async def run(self, ctx: Context, *, csv: Any, chunk_size: int, delimiter: str, encoding: str) -> None:
+        with csv_batches(ctx, csv, chunk_size, delimiter, block_size=1 << 20, encoding=encoding) as reader:
             pending: list[dict] = []
             index = 0
             for batch in reader:

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from typing import Annotated, Any
 
 from flowlike_catalog.data.handles import (
+    ENCODING_HINT,
     FlowPath,
     arrow_result,
     as_arrow,
@@ -21,6 +22,7 @@ from flowlike_catalog.data.handles import (
     python_rows,
     quote,
     sql_confined,
+    transcoding,
 )
 
 from flowlike_core import Context, Pin, node
@@ -86,9 +88,6 @@ def opened(ctx: Context, path: Any, mode: str = "rb") -> Any:
     return fs.open(inner, mode)
 
 
-ENCODING_HINT = ": give its Encoding (e.g. cp1252 for a CSV saved by Excel on Windows)"
-
-
 @contextmanager
 def reading(path: Any, kind: str) -> Iterator[None]:
     """pyarrow's parse errors (an empty file, a short row, broken JSON) name the file they are about."""
@@ -145,12 +144,10 @@ def table_read_csv(ctx: Context, path: FilePath, delimiter: str = ",", has_heade
                                                             "saved by Excel on Windows")] = "utf-8") -> TableOut:
     """Reads a CSV file into a table (types inferred, multi-threaded). An empty cell is null, a quoted empty
     one (`""`) an empty text, as DuckDB's Mount CSV reads them; a repeated column name gets _1, _2."""
-    import codecs
-
     import pyarrow as pa
     from pyarrow import csv
 
-    transcode = {} if codecs.lookup(encoding).name == "utf-8" else {"encoding": encoding}  # UTF-8: Arrow's own
+    transcode = transcoding(encoding)
     with opened(ctx, path) as handle, reading(path, "CSV"):
         table = csv.read_csv(handle, parse_options=csv.ParseOptions(delimiter=delimiter),
                              read_options=csv.ReadOptions(autogenerate_column_names=not has_header, **transcode),
