@@ -28,7 +28,6 @@ behind "why") goes in one file per board, written when the run ends (`flush`).
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import dataclasses
 import hashlib
@@ -44,7 +43,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from flowlike_core.board import LogLevel
-from flowlike_core.errors import RunError
+from flowlike_core.errors import RunError, StorageError
 from flowlike_core.fingerprint import Fingerprint, code_version, fingerprint, global_reads
 from flowlike_core.plan import CONST, PURE, NodePlan
 from flowlike_core.policy import Capability
@@ -236,6 +235,8 @@ class ResultCache:
         the same result on another thread waits for it instead of making it again (`RunCache.replayed`)."""
         self.waiting = 0
         """Threads waiting now for a result another one is making."""
+        self._failures: set[str] = set()
+        """What the store refused ("read", "write"): said once each, then the results stay in memory."""
 
     @classmethod
     def from_env(cls) -> ResultCache:
@@ -262,10 +263,24 @@ class ResultCache:
     def _path(self, key: str, variant: str = "") -> str:
         return f"{self.prefix}/{key[:2]}/{key}" + (f"/{variant}" if variant else "")
 
+    def _refused(self, doing: str, exc: Exception) -> None:
+        """The store failed to `doing` ("read", "write"): warn once for each (a run goes on: what it cannot read
+        runs, what it cannot write stays in memory)."""
+        if doing in self._failures:
+            return
+        self._failures.add(doing)
+        then = "what it cannot read runs again, and its results are kept in memory" if doing == "read" else \
+            "results are kept in memory only, for this process"
+        warnings.warn(f"the result cache cannot {doing} its store {self.store.url} ({exc}): {then}; the runs go "  # type: ignore[union-attr]
+                      f"on", RuntimeWarning, stacklevel=2)
+
     def _load(self, key: str, variant: str) -> Entry | None:
         try:
             data = self.store.read(self._path(key, variant))  # type: ignore[union-attr]
         except FileNotFoundError:
+            return None
+        except (StorageError, OSError) as exc:
+            self._refused("read", exc)
             return None
         try:
             stored = pickle.loads(data)
@@ -306,7 +321,10 @@ class ResultCache:
         for board_id, signatures in unsaved.items():
             kept = self._read_why(board_id)
             kept.update(signatures)
-            self.store.write(self._why_path(board_id), pickle.dumps(kept), sync=False)  # type: ignore[union-attr]
+            try:
+                self.store.write(self._why_path(board_id), pickle.dumps(kept), sync=False)  # type: ignore[union-attr]
+            except (StorageError, OSError) as exc:
+                self._refused("write", exc)
 
     def _read_why(self, board_id: str) -> dict[str, Signature]:
         try:
@@ -333,7 +351,11 @@ class ResultCache:
                                 protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as exc:
             return f"its result cannot be pickled ({type(exc).__name__}: {exc}), so it is kept in memory only"
-        self.store.write(self._path(key, entry.variant), data, sync=False)  # type: ignore[union-attr]
+        try:
+            self.store.write(self._path(key, entry.variant), data, sync=False)  # type: ignore[union-attr]
+        except (StorageError, OSError) as exc:
+            self._refused("write", exc)
+            return "its result could not be written to the store (the warning says why), so it is kept in memory only"
         return None
 
     # ---- entries -------------------------------------------------------------------------------------
@@ -354,7 +376,12 @@ class ResultCache:
             if entry is not None:
                 self._keep(key, entry, newest=False)
                 yield entry
-        for path in self.store.list(self._path(key)):
+        try:
+            paths = self.store.list(self._path(key))
+        except (StorageError, OSError) as exc:
+            self._refused("read", exc)
+            return
+        for path in paths:
             variant = path.rsplit("/", 1)[-1]
             if variant not in variants and variant != PLAIN:
                 entry = self._load(key, variant)
@@ -381,8 +408,12 @@ class ResultCache:
         if self.store is None:
             return None
         for variant in pushed_out:
-            with contextlib.suppress(FileNotFoundError):
+            try:
                 self.store.delete(self._path(key, variant))
+            except FileNotFoundError:
+                pass
+            except (StorageError, OSError) as exc:
+                self._refused("write", exc)
         return self._save(key, entry)
 
     def _keep(self, key: str, entry: Entry, *, newest: bool = True) -> list[str]:
