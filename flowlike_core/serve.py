@@ -19,9 +19,13 @@ Needs the serve extra (starlette, uvicorn); the engine never imports this module
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import hmac
 import json
 import os
+import threading
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -105,13 +109,18 @@ def create_app(root: str | os.PathLike[str], token: str | None, manager: RunMana
 
         return check
 
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await asyncio.to_thread(runs.close)  # the runs still going end Cancelled, recorded, before the exit
+
     routes = [
         Route("/flowlike/runs", guarded(post_run), methods=["POST"]),
         Route("/flowlike/runs/{run_id}", guarded(get_run), methods=["GET"]),
         Route("/flowlike/runs/{run_id}", guarded(delete_run), methods=["DELETE"]),
         Route("/flowlike/runs/{run_id}/events", guarded(run_events), methods=["GET"]),
     ]
-    return Starlette(routes=routes)
+    return Starlette(routes=routes, lifespan=lifespan)
 
 
 # ---- the subcommand ------------------------------------------------------------------------------------
@@ -154,5 +163,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise BadInput(f"flowlike serve needs the serve extra (pip install 'flowlike-nb[serve]'): {exc}") from exc
     if not args.no_history:
         keep_runs_in(args.store)
-    uvicorn.run(create_app(folder, token), host=args.host, port=args.port, log_level="warning")
+    runs = RunManager(folder)
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            """Ctrl-C or SIGTERM: cancel the runs at once, so the requests waiting on them (?wait=1, event
+            streams) end and the shutdown does not wait for a long board; a thread, as a signal handler must
+            not take the locks the interrupted code may hold."""
+            threading.Thread(target=runs.cancel_all, name="flowlike-serve-stop").start()
+            super().handle_exit(sig, frame)
+
+    server = Server(uvicorn.Config(create_app(folder, token, runs), host=args.host, port=args.port,
+                                   log_level="warning"))
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C: the runs are cancelled and recorded by now
+        server.run()
     return EXIT_OK

@@ -224,6 +224,7 @@ class RunManager:
         self.runs: OrderedDict[str, ServiceRun] = OrderedDict()
         self._boards: dict[str, tuple[tuple[int, int, int, int], Board]] = {}
         self._lock = threading.Lock()
+        self.closing = False
 
     def board(self, relative: str) -> Board:
         """The board at `relative` under the root, loaded once per version of its file.
@@ -253,6 +254,8 @@ class RunManager:
     def start(self, request: Any) -> ServiceRun:
         """Start the run a request body asks for: `{"board": path, "start"?, "variables"?, "payload"?}`."""
         relative, start, variables, payload = parse_request(request)
+        if self.closing:
+            raise Refused(503, "the server is shutting down: it starts no more runs")
         board = self.board(relative)
         entry = ServiceRun("", relative)
         try:
@@ -292,6 +295,23 @@ class RunManager:
             assert entry.handle is not None
             entry.handle.cancel()
         return entry
+
+    def cancel_all(self) -> list[ServiceRun]:
+        """Stop starting runs and cancel those going (the server is stopping); returns them."""
+        self.closing = True
+        with self._lock:
+            going = [entry for entry in self.runs.values() if not entry.ended.is_set()]
+        for entry in going:
+            self.cancel(entry.id)
+        return going
+
+    def close(self) -> None:
+        """Cancel the runs still going and wait until each has ended, so that its listeners (the run history)
+        have it as Cancelled before the process exits: run threads are daemons, killed at exit mid-run. A node
+        that ignores the cancel (native code) is given up on after a grace, the run recorded Cancelled."""
+        for entry in self.cancel_all():
+            assert entry.handle is not None
+            entry.handle.wait()
 
 
 def parse_request(request: Any) -> tuple[str, str | None, dict[str, Any], Any]:
