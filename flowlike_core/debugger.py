@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from flowlike_core.board import Node, PinDirection
 from flowlike_core.errors import RunError
 from flowlike_core.events import Listener
+from flowlike_core.executor import CANCEL_GRACE
 from flowlike_core.run import NodeTrace, Run, RunStatus, value_key
 
 if TYPE_CHECKING:
@@ -188,11 +189,25 @@ class Debugger(Listener):
             self.wait_paused(wait)
         return self
 
-    def stop(self) -> None:
-        """Cancel the run (paused or not): it ends Cancelled. See `wait` to wait for its end."""
-        self._attached().cancel()
+    def stop(self, wait: float | None = None) -> Debugger:
+        """Cancel the run (paused or not): it ends Cancelled. Node code that ignores the cancel (a plain-Python
+        loop stepped into) is interrupted after `CANCEL_GRACE` seconds, as a run handle's cancel does. `wait`:
+        seconds to wait for the end (None: `settle`; see `wait`)."""
+        executor = self._attached()
+        executor.cancel()
         with self._changed:
+            self._paused = None  # (the run's thread sees the cancel and unwinds: paused no longer)
             self._changed.notify_all()
+        if not self._ended:
+            threading.Timer(CANCEL_GRACE, self._interrupt).start()
+        wait = self.settle if wait is None else wait
+        if wait:
+            self.wait(wait)
+        return self
+
+    def _interrupt(self) -> None:
+        if not self._ended:
+            self._attached().interrupt()
 
     def wait_paused(self, timeout: float | None = None) -> bool:
         """Wait until the run pauses: True when it is paused, False when it ended or `timeout` passed first."""
@@ -288,14 +303,17 @@ class Debugger(Listener):
         return dict(self.run.variables)
 
     def state(self) -> str:
-        """`paused before 'Double' (id)`, `running`, or how the run ended."""
+        """`paused before 'Double' (id)`, `running`, or how the run ended (a failed run: which node, and why)."""
         if self._executor is None:
             return "not started"
         node = self.paused_at
         if node is not None:
             return f"paused before {node.label()}"
-        status = self.run.status
-        return "running" if status is RunStatus.RUNNING else f"ended: {status.value}"
+        run = self.run
+        if run.status is RunStatus.RUNNING:
+            return "running"
+        failed = f" ({run.error})" if run.status is RunStatus.FAILED and run.error else ""
+        return f"ended: {run.status.value}{failed}"
 
     def __repr__(self) -> str:
         if self._executor is None:

@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
-from flowlike_core import Board, DataType, Listener, NodeStatus, Run, RunError, RunStatus, ValueType, Variable, commands
+from flowlike_core import (
+    Board,
+    DataType,
+    Listener,
+    NodeStatus,
+    NodeType,
+    Run,
+    RunError,
+    RunStatus,
+    ValueType,
+    Variable,
+    commands,
+    exec_in,
+    exec_out,
+)
 from flowlike_core import start_run as start
 from flowlike_core.debugger import Debugger
 
@@ -311,3 +327,65 @@ def test_paused_in_a_parallel_iteration_the_values_and_inputs_are_that_iteration
     run = debugger.wait(WAIT)
     assert run.status is RunStatus.SUCCESS, run.error
     assert shown == [(10, 10), (20, 20), (30, 30)]
+
+
+def test_stop_while_paused_shows_the_run_stopping_at_once_and_waits_for_its_end_when_asked(loop_board):
+    """Stopped while paused, the debugger said it was still paused before the node (a cell's next line read
+    `paused before 'bump'`); `stop(wait=)` waits for the run's end, as the other commands wait for a pause."""
+    debugger = paused_before(loop_board, "bump")
+    debugger.stop()
+    assert debugger.paused_at is None and not debugger.is_paused
+    assert not debugger.state().startswith("paused")
+
+    debugger = debug(loop_board[0])
+    assert paused_at(debugger) == "bump"
+    debugger.stop(wait=WAIT)
+    assert debugger.ended and debugger.run.status is RunStatus.CANCELLED
+    assert debugger.state() == "ended: Cancelled"
+
+
+class Spin(NodeType):
+    """Stuck in plain Python: never awaits, never checks for a cancel."""
+
+    name = "t_debug_spin"
+    pins = (exec_in(), exec_out())
+    spinning = threading.Event()
+
+    def run(self, ctx):
+        Spin.spinning.set()
+        while True:
+            pass
+
+
+def test_stop_ends_a_run_stepped_into_a_node_that_ignores_the_cancel(build):
+    """Stepped into a node stuck in plain Python, stop left the run going (a run handle's cancel interrupts it):
+    `wait` after `stop` waited forever."""
+    build.registry.register(Spin, pack="test")
+    start_node, spin = build.add("t_start"), build.add("t_debug_spin")
+    build.chain(start_node, spin)
+    debugger = debug(build, step=True)
+    assert debugger.wait_paused(WAIT)
+    debugger.step()
+    assert debugger.wait_paused(WAIT) and debugger.paused_at is not None and debugger.paused_at.id == spin.id
+    Spin.spinning.clear()
+    debugger.step()
+    assert Spin.spinning.wait(WAIT), "the spinning node did not start"
+    debugger.stop()
+    run = debugger.wait(WAIT)
+    assert run.status is RunStatus.CANCELLED, "the stuck node was never interrupted"
+    assert run.traces_of(spin.id)[-1].status is NodeStatus.CANCELLED
+
+
+def test_a_run_failing_while_stepped_says_which_node_failed_and_why(build):
+    """A node raising under the debugger ended the run; the debugger said only `ended: Failed`."""
+    start_node, fail = build.add("t_start"), build.add("t_fail")
+    build.chain(start_node, fail)
+    set_breakpoint(build, fail.id)
+    debugger = debug(build)
+    assert debugger.wait_paused(WAIT)
+    debugger.step()
+    run = debugger.wait(WAIT)
+    assert run.status is RunStatus.FAILED
+    state = debugger.state()
+    assert state.startswith("ended: Failed") and run.error is not None and run.error in state, state
+    assert run.error in repr(debugger)
