@@ -26,8 +26,7 @@ export class Minimap {
   }
 
   /** Board coordinates -> minimap pixels: the board's box, centred (the view's frame may reach past it). */
-  mapping() {
-    const box = this.canvas.shownBounds();
+  mapping(box = this.canvas.shownBounds()) {
     if (!box) return null;
     const [width, height] = [box.right - box.left, box.bottom - box.top];
     const ratio = Math.min((WIDTH - 2 * PAD) / width, (HEIGHT - 2 * PAD) / height);
@@ -38,12 +37,16 @@ export class Minimap {
     if (!this.frame) this.frame = requestAnimationFrame(() => this.draw());
   }
 
+  /** Drawn only while part of the board is out of view: with all of it shown (after Fit) the minimap has nothing
+   * to lead to, and it covered the nodes of the bottom-right corner. */
   draw() {
     this.frame = null;
     const context = this.el.getContext("2d");
     context.clearRect(0, 0, WIDTH, HEIGHT);
-    const map = this.mapping();
-    if (!map) return;
+    const box = this.canvas.shownBounds();
+    this.el.hidden = !box || this.allInView(box);
+    if (this.el.hidden) return;
+    const map = this.mapping(box);
     const at = (cx, cy) => [(cx - map.left) * map.ratio, (cy - map.top) * map.ratio];
     context.fillStyle = getComputedStyle(this.el).color || "#888";
     const side = Math.max(1.5, NODE_WIDTH * map.ratio);
@@ -59,6 +62,16 @@ export class Minimap {
     context.lineWidth = 1.5;
     context.strokeRect(vx, vy, (rect.width / scale) * map.ratio, (rect.height / scale) * map.ratio);
     this.el.dataset.ratio = map.ratio.toFixed(5);
+  }
+
+  /** Whether the board's box (board coordinates) lies inside the canvas's view. */
+  allInView(box) {
+    const rect = this.canvas.el.getBoundingClientRect();
+    const { x, y, scale } = this.canvas.view;
+    const [left, top] = [-x / scale, -y / scale];
+    const slack = 1 / scale; // a pixel, for rounding
+    return box.left >= left - slack && box.top >= top - slack && box.right <= left + rect.width / scale + slack
+      && box.bottom <= top + rect.height / scale + slack;
   }
 
   /** Center the view on the board point under the pointer. */
