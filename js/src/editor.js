@@ -22,7 +22,13 @@ const LAYOUT_SAYS_ABOVE = 100; // nodes: a layout of more says that it is going 
 const MESSAGE_SECONDS = { info: 4, refused: 6, warning: 8, error: 10, progress: 120 }; // progress: until taken away
 const SEVERITY_LABEL = { error: "Error", warning: "Warning" };
 const MIN_HEIGHT = 240;
-let clipboard = null;
+// What Ctrl+C copied (a promise of the kernel's answer), one for every editor of the page: anywidget evaluates this
+// module once per widget, so a module variable was each editor's own and a copy never reached another board.
+const CLIPBOARD = Symbol.for("flowlike-nb.editor.clipboard");
+const clipboard = {
+  get: () => globalThis[CLIPBOARD] ?? null,
+  set: (content) => { globalThis[CLIPBOARD] = content; },
+};
 
 /** The `document` trait: the board's JSON as bytes (one binary buffer from the kernel, a DataView here). */
 function readDocument(bytes) {
@@ -850,7 +856,7 @@ class Editor {
       items = [
         this.layer ? ["Leave layer", () => this.leaveLayer()] : null,
         ["Add node here…", () => this.openPalette(this.canvas.toCanvas(...at), null, at)],
-        ["Paste", () => this.paste(), !!clipboard],
+        ["Paste", () => this.paste(), !!clipboard.get()],
         ["Select all", () => this.selectAll()],
         ["Layout board", () => this.layout()],
         ["Fit", () => this.canvas.fit()],
@@ -864,12 +870,12 @@ class Editor {
   copy() {
     const content = this.copied();
     if (!content) return;
-    clipboard = content.catch(() => null); // a failed copy was shown as a message; it pastes nothing
+    clipboard.set(content.catch(() => null)); // a failed copy was shown as a message; it pastes nothing
     this.pastes = 0;
   }
 
   async paste() {
-    const content = await clipboard;
+    const content = await clipboard.get();
     if (!content) return;
     this.pastes += 1;
     this.send({ action: "paste", ...content, dx: 40 * this.pastes, dy: 40 * this.pastes, layer: this.layer });

@@ -1,0 +1,137 @@
+"""Rough edges a teacher met building a board from scratch with the mouse and keyboard, each kept fixed here.
+
+The notebook registers one node type with a default of every kind of pin (bool, int with a range, float, text,
+a choice, a path, a struct) and shows two editors: `board` (a start node and a Lesson node) and the empty `other`.
+"""
+
+from __future__ import annotations
+
+import pytest
+from jupyter_harness import NotebookPage
+from playwright.sync_api import Locator, expect
+
+pytestmark = pytest.mark.browser
+
+SETUP = '''
+from flowlike_core import Board, DataType, NodeType, commands, data_in, data_out, default_registry, exec_in, exec_out
+from flowlike_core.board import PinOptions
+from flowlike_nb.widgets import BoardEditor
+
+class Lesson(NodeType):
+    name = "tt_lesson"
+    friendly_name = "Lesson Settings"
+    category = "Teacher"
+    pins = (exec_in(), exec_out(),
+            data_in("show", DataType.BOOLEAN, default=False),
+            data_in("pupils", DataType.INTEGER, default=20, options=PinOptions(range=(1, 40))),
+            data_in("ratio", DataType.FLOAT, default=0.5),
+            data_in("title", DataType.STRING, default="Fractions and decimals"),
+            data_in("level", DataType.STRING, default="easy", options=PinOptions(valid_values=["easy", "hard"])),
+            data_in("folder", DataType.PATHBUF, default="lessons/week-two/fractions"),
+            data_in("extra", DataType.STRUCT, default={"room": 4, "projector": True}),
+            data_out("summary", DataType.STRING))
+    def run(self, ctx):
+        ctx.set_output("summary", f"{ctx.get_input('title')} for {ctx.get_input('pupils')}")
+        ctx.activate("exec_out")
+
+types = default_registry()
+types.register(Lesson, pack="teacher", replace=True)
+board = Board(name="lesson")
+board.apply(commands.AddNode(types.get("events_simple").create(node_id="start", coordinates=(40, 40, 0))))
+board.apply(commands.AddNode(Lesson.create(node_id="lesson", coordinates=(340, 40, 0))))
+board.apply(commands.Connect("start", "exec_out", "lesson", "exec_in"))
+other = Board(name="other")
+BoardEditor(board, height='480px')
+'''
+OTHER = "BoardEditor(other, height='360px')"
+
+
+def open_both(notebook: NotebookPage, test_name: str) -> tuple[Locator, Locator]:
+    """The lesson board's editor and the empty board's, both drawn."""
+    notebook.open(notebook.server.write_notebook(f"{test_name}.ipynb", [SETUP, OTHER]))
+    notebook.run_all()
+    editors = notebook.page.get_by_test_id("flowlike-editor")
+    expect(editors).to_have_count(2, timeout=30_000)
+    first, second = editors.nth(0), editors.nth(1)
+    expect(first.get_by_test_id("node")).to_have_count(2, timeout=30_000)
+    expect(second.get_by_test_id("editor-canvas")).to_be_visible()
+    first.scroll_into_view_if_needed()
+    return first, second
+
+
+def lesson(editor: Locator) -> Locator:
+    return editor.locator("[data-testid='node'][data-node-id='lesson']")
+
+
+@pytest.mark.parametrize("frontend", ["lab"])
+def test_a_node_copied_in_one_editor_pastes_into_another(notebook_page: NotebookPage) -> None:
+    """Ctrl+C in one board's editor and Ctrl+V in another's did nothing: each editor kept its own clipboard."""
+    first, second = open_both(notebook_page, "copy-between")
+    lesson(first).get_by_test_id("node-header").click()
+    notebook_page.page.keyboard.press("Control+c")
+    second.scroll_into_view_if_needed()
+    second.get_by_test_id("editor-canvas").click(position={"x": 60, "y": 60})
+    notebook_page.page.keyboard.press("Control+v")  # waits for the copy, the kernel's answer
+    pasted = second.locator("[data-testid='node'][data-node-type='tt_lesson']")
+    expect(pasted).to_have_count(1, timeout=30_000)
+    notebook_page.wait_until(
+        lambda: notebook_page.run_code("print(sorted(n.name for n in other.nodes.values()), len(board.nodes))")
+        == "['tt_lesson'] 2", 30, "the copy on the other board in the kernel, the first board as it was")
+
+
+@pytest.mark.parametrize("frontend", ["lab"])
+def test_pin_names_stay_readable_beside_their_defaults(notebook_page: NotebookPage) -> None:
+    """A long default shown beside its pin cut the pin's own name to 'Fol…' and 'E…' (Folder, Extra): the
+    value shown gives way first, the name stays whole."""
+    first, _ = open_both(notebook_page, "pin-names")
+    labels = lesson(first).locator("[data-testid='pin'][data-direction='in'] .fl-pin-label")
+    expect(labels).to_have_count(8)
+    cut = labels.evaluate_all("(ls) => ls.filter((l) => l.scrollWidth > l.clientWidth).map((l) => l.textContent)")
+    assert cut == [], f"pin names cut short: {cut}"
+    shown = lesson(first).locator("[data-testid='pin'][data-pin-name='title'] .fl-pin-default")
+    expect(shown).to_be_visible()  # the default still shows, shortened
+
+
+def overlapping_minimap(editor: Locator) -> list[str]:
+    """The node boxes that the minimap, where it shows, covers."""
+    return editor.evaluate("""(root) => {
+        const map = root.querySelector("[data-testid='minimap']");
+        if (!map || !map.checkVisibility()) return [];
+        const m = map.getBoundingClientRect();
+        return [...root.querySelectorAll("[data-testid='node']")].filter((n) => {
+            const b = n.getBoundingClientRect();
+            return b.left < m.right && m.left < b.right && b.top < m.bottom && m.top < b.bottom;
+        }).map((n) => n.dataset.nodeId);
+    }""")
+
+
+BIG = '''
+big = Board(name="big")
+places = [(320 * (i % 12), 300 * (i // 12), 0) for i in range(96)]
+big.apply(commands.Batch([commands.AddNode(Lesson.create(node_id=f"n{i}", coordinates=xyz))
+                          for i, xyz in enumerate(places)]))
+BoardEditor(big, height='480px')
+'''
+
+
+@pytest.mark.parametrize("frontend", ["lab"])
+def test_fit_shows_the_whole_board_with_no_node_under_the_minimap(notebook_page: NotebookPage) -> None:
+    """Fit ('Show the whole board') left the nodes of the bottom-right corner under the minimap; with the whole
+    board in view the minimap has nothing to show and steps aside, and it comes back when part is out of view."""
+    notebook_page.open(notebook_page.server.write_notebook("fit-minimap.ipynb", [SETUP, BIG]))
+    notebook_page.run_all()
+    editor = notebook_page.page.get_by_test_id("flowlike-editor").nth(1)
+    expect(editor.get_by_test_id("editor-canvas")).to_be_visible(timeout=30_000)
+    editor.scroll_into_view_if_needed()
+    minimap = editor.get_by_test_id("minimap")
+    expect(minimap).to_be_visible(timeout=30_000)  # opened at a readable zoom: most of the board is out of view
+    editor.get_by_test_id("toolbar-fit").click()
+    expect(editor.get_by_test_id("node")).to_have_count(96, timeout=30_000)
+    notebook_page.wait_until(lambda: overlapping_minimap(editor) == [], 10, "no node under the minimap")
+    editor.get_by_test_id("toolbar-fit").click()  # a second Fit changes nothing
+    assert overlapping_minimap(editor) == []
+    box = editor.get_by_test_id("editor-canvas").bounding_box()
+    assert box
+    notebook_page.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    notebook_page.page.mouse.wheel(0, -600)
+    expect(minimap).to_be_visible()
