@@ -85,13 +85,25 @@ def unsendable_secret(name: str, value: str) -> None:
 
 
 class HttpResponse(BaseModel):
-    """A finished response: status, headers (lower-case names) and the whole body."""
+    """A finished response: status, headers (lower-case names) and the whole body.
+
+    `headers` holds one text per name, as Flow-Like's map does: a header sent several times has its values joined
+    with ", ", as HTTP allows for every header but Set-Cookie (whose Expires dates hold commas), so
+    `repeated_headers` keeps the values of each such header apart, in order."""
 
     model_config = ConfigDict(frozen=True)
     status_code: int
     headers: dict[str, str] = Field(default_factory=dict)
+    repeated_headers: dict[str, list[str]] = Field(default_factory=dict)
     body: bytes = b""
     url: str = ""
+
+    def header_values(self, name: str) -> list[str]:
+        """Every value of a header (case-insensitive name), in the order sent; none when it was not sent."""
+        name = name.lower()
+        if name in self.repeated_headers:
+            return list(self.repeated_headers[name])
+        return [self.headers[name]] if name in self.headers else []
 
     @property
     def is_success(self) -> bool:
@@ -361,7 +373,11 @@ def failure(request: HttpRequest, exc: Exception, timeout: float, when: str = ""
 
 
 def to_response(response: Any, body: bytes) -> HttpResponse:
+    values: dict[str, list[str]] = {}
+    for name, value in response.headers.multi_items():
+        values.setdefault(name.lower(), []).append(value)
     return HttpResponse(status_code=response.status_code, headers={k.lower(): v for k, v in response.headers.items()},
+                        repeated_headers={name: sent for name, sent in values.items() if len(sent) > 1},
                         body=body, url=str(response.url))
 
 

@@ -19,6 +19,11 @@ class HeaderLookup(NamedTuple):
     value: Annotated[str, Pin(description="The header's value, empty when not found")]
 
 
+class HeaderValues(NamedTuple):
+    found: bool
+    values: Annotated[list[str], Pin(description="Each value the header was sent with, in order")]
+
+
 MARKUP_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([-\w.:]+)|<\?xml[^>]+encoding\s*=\s*["']([-\w.:]+)""",
                             re.IGNORECASE)
 """`<meta charset=...>`, `<meta http-equiv=Content-Type content="...; charset=...">` or an XML declaration's
@@ -73,9 +78,18 @@ def http_response_get_headers(response: Response) -> Annotated[dict[str, str], P
 
 @node(friendly_name="Get Header")
 def http_response_get_header(response: Response, header: str) -> HeaderLookup:
-    """One response header, by case-insensitive name."""
+    """One response header, by case-insensitive name (a header sent several times: its values joined with ", ";
+    Get Header Values gives them apart)."""
     value = response.headers.get(header.lower())
     return HeaderLookup(value is not None, value or "")
+
+
+@node(friendly_name="Get Header Values")
+def http_response_get_header_values(response: Response, header: str) -> HeaderValues:
+    """Every value of a response header sent several times, by case-insensitive name: each Set-Cookie whole (Get
+    Header joins them with commas, which their Expires dates also hold)."""
+    values = response.header_values(header)
+    return HeaderValues(bool(values), values)
 
 
 @node(friendly_name="To Text", exec_pins=True)
