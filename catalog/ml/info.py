@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, NamedTuple
 
-from flowlike_catalog.ml.model import MLModel, Model, estimator_of
+from flowlike_catalog.ml.model import MLModel, Model, estimator_of, handle_of
 from pydantic import BaseModel
 
 from flowlike_core import Context, Pin, node
@@ -42,7 +42,7 @@ def _plain(value: Any) -> Any:
 
 
 def _of_type(ctx: Context, model: Any, attribute: str, what: str) -> tuple[MLModel, Any]:
-    handle = MLModel.model_validate(model)
+    handle = handle_of(model)
     estimator = estimator_of(ctx, handle)
     if not hasattr(estimator, attribute):
         raise TypeError(f"a {handle.model_type} model has no {what}")
@@ -52,7 +52,7 @@ def _of_type(ctx: Context, model: Any, attribute: str, what: str) -> tuple[MLMod
 @node(friendly_name="Model Info", exec_pins=True)
 def ml_model_info(ctx: Context, model: Model = None) -> Info:
     """The model's type, scikit-learn class, columns, classes and hyper-parameters."""
-    handle = MLModel.model_validate(model)
+    handle = handle_of(model)
     estimator = estimator_of(ctx, handle)
     params = {key: _plain(value) for key, value in estimator.get_params(deep=False).items()}
     info = ModelInfo(model_type=handle.model_type, estimator=type(estimator).__name__, features=handle.features,

@@ -45,9 +45,17 @@ def remember(ctx: Context | None, estimator: Any, model_type: str, features: lis
     return MLModel.make(ctx, estimator, model_type=model_type, features=features, target=target, classes=classes)
 
 
+def handle_of(model: Any) -> MLModel:
+    """The handle on a `model` input; None (what a Train node's output reads before it ran) fails saying so."""
+    if model is None:
+        raise TypeError("input 'model' got no model (None): the Train or Load node that makes it has not run yet "
+                        "(wire its exec flow before this node), or the variable wired here holds none")
+    return MLModel.model_validate(model)
+
+
 def estimator_of(ctx: Context | None, model: Any) -> Any:
     """The live estimator a handle names."""
-    return MLModel.resolve(ctx, model)
+    return MLModel.resolve(ctx, handle_of(model))
 
 
 def sklearn_model(model: MLModel | dict[str, Any]) -> Any:

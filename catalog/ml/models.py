@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from flowlike_catalog.content import App, Location, read_bytes, write_bytes
-from flowlike_catalog.ml.model import MLModel, Model, Source, estimator_of, remember
+from flowlike_catalog.ml.model import MLModel, Model, Source, estimator_of, handle_of, remember
 from flowlike_catalog.ml.reduction import with_components
 from flowlike_catalog.ml.tables import as_table, check_missing, matrix, with_column
 
@@ -22,10 +22,22 @@ CAPABILITIES = ("files",)  # what its nodes reach (flowlike_core.policy)
 Saved = Annotated[BlobRef | None, Pin(name="blob", description="The content-store reference when no path was given")]
 Loaded = Annotated[MLModel, Pin(name="model")]
 TRUSTED_MODULES = ("sklearn.", "numpy.", "scipy.")
+SKOPS, PICKLE = "a skops file (Save Model)", "a pickle (Save Model (Binary))"
+
+
+def check_format(data: bytes, wanted: str, where: str) -> None:
+    """A file of the other form (or none) fails naming the Load node that reads it; the libraries' own errors
+    ('File is not a zip file', 'A load persistent id instruction...') do not say."""
+    found = SKOPS if data[:4] == b"PK\x03\x04" else PICKLE if data[:1] == b"\x80" else None
+    if found is None:
+        raise ValueError(f"{where} is neither {SKOPS} nor {PICKLE}")
+    if found != wanted:
+        reader = "Load Model" if found == SKOPS else "Load Model (Binary), and only if you trust the file"
+        raise ValueError(f"{where} is {found}: load it with {reader}")
 
 
 def _payload(ctx: Context, model: Any) -> dict[str, Any]:
-    handle = MLModel.model_validate(model)
+    handle = handle_of(model)
     return {"model": estimator_of(ctx, handle), "meta": handle.model_dump(exclude={"id"})}
 
 
@@ -45,7 +57,7 @@ def ml_predict(ctx: Context, model: Model = None, source: Source = None,
     import numpy as np
     import pyarrow as pa
 
-    handle = MLModel.model_validate(model)
+    handle = handle_of(model)
     estimator = estimator_of(ctx, handle)
     table = as_table(source)
     if batch_size < 1:
@@ -79,6 +91,7 @@ def load_ml_model(ctx: Context, path: Location = None, app: App = "default") -> 
     import skops.io
 
     data = read_bytes(path, app, "model")
+    check_format(data, SKOPS, f"model {path!r}")
     untrusted = skops.io.get_untrusted_types(data=data)
     refused = [name for name in untrusted if not name.startswith(TRUSTED_MODULES)]
     if refused:
@@ -101,4 +114,5 @@ def load_ml_model_binary(ctx: Context, path: Location = None, app: App = "defaul
     import pickle
 
     data = read_bytes(path, app, "model")
+    check_format(data, PICKLE, f"model {path!r}")
     return _unpack(ctx, pickle.loads(data), f"model {path!r}")  # noqa: S301 - documented: trusted files only
