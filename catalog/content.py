@@ -27,7 +27,8 @@ def _blob(location: Any) -> BlobRef | None:
 
 
 def read_bytes(location: Any, app: str = "default", what: str = "file") -> bytes:
-    """The bytes at a path or behind a BlobRef; a clear error naming what is missing."""
+    """The bytes at a path or behind a BlobRef; a clear error naming what is missing, or a folder given for a
+    file."""
     from flowlike_core.storage import current
 
     blob = _blob(location)
@@ -36,6 +37,8 @@ def read_bytes(location: Any, app: str = "default", what: str = "file") -> bytes
     if not isinstance(location, str | Path) or not str(location):
         raise TypeError(f"the {what} location must be a path or a BlobRef, got {location!r}")
     path = Path(allowed_path(location, what))
+    if path.is_dir():
+        raise IsADirectoryError(f"{what} {str(path)!r} is a folder, not a file: give the path of a file in it")
     if not path.is_file():
         raise FileNotFoundError(f"{what} {str(path)!r} does not exist")
     return path.read_bytes()
@@ -43,7 +46,8 @@ def read_bytes(location: Any, app: str = "default", what: str = "file") -> bytes
 
 def write_bytes(data: bytes, path: Any, app: str = "default", media_type: str = "application/octet-stream"
                 ) -> BlobRef | None:
-    """Write to a file path (parent folders made); with an empty path, into the content store (returns its ref)."""
+    """Write to a file path (parent folders made); with an empty path, into the content store (returns its ref).
+    A folder at the path, or a file where a parent folder should be, is refused by name."""
     from flowlike_core.storage import current
 
     if path is None or str(path) == "":
@@ -51,6 +55,12 @@ def write_bytes(data: bytes, path: Any, app: str = "default", media_type: str = 
     if not isinstance(path, str | Path):
         raise TypeError(f"path must be a file path (or empty for the content store), got {type(path).__name__}")
     target = Path(allowed_path(path))
+    if target.is_dir():
+        raise IsADirectoryError(f"cannot write {str(target)!r}: it is a folder; give a file path (e.g. "
+                                f"{str(target / 'out.bin')!r})")
+    in_the_way = next((parent for parent in target.parents if parent.exists()), None)
+    if in_the_way is not None and not in_the_way.is_dir():
+        raise NotADirectoryError(f"cannot write {str(target)!r}: {str(in_the_way)!r} is a file, not a folder")
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
     return None
