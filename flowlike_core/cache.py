@@ -590,6 +590,8 @@ class RunCache:
         """Value keys of pure outputs made from a secret: what reads them is made from one too (shared by forks)."""
         self.pending: dict[str, _Pending] = {}
         self.refusals: dict[str, str | None] = {}
+        self.codes: dict[type, str] = {}
+        """Code version per node type, made (or checked) once per run."""
         executor.variables = run.variables = _ReadVariables(run.variables)
         if cache.store is not None:
             cache._why_read.discard(self.board_id)  # (another process may have run the board since)
@@ -755,7 +757,10 @@ class RunCache:
         """The node's key, signature, notes on its inputs, what they hold by identity, and whether one of them holds
         or was made from a secret."""
         node_type = type(plan.impl)
-        code, catalog = code_version(node_type), catalog_version(node_type)
+        code = self.codes.get(node_type)
+        if code is None:
+            code = self.codes[node_type] = code_version(node_type)
+        catalog = catalog_version(node_type)
         inputs: list[tuple[str, str, str, str]] = []
         notes: list[str] = []
         held: list[Any] = []

@@ -12,6 +12,7 @@ says so, so a record can tell the user why a node re-ran.
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 import datetime as dt
 import decimal
@@ -207,64 +208,94 @@ class _Feeder:
 # ---- code ------------------------------------------------------------------------------------------------
 
 
-_versions: weakref.WeakKeyDictionary[type, tuple[str, tuple[tuple[dict[str, Any], str], ...]]] = \
-    weakref.WeakKeyDictionary()
-"""Per node type: its code version, and the module-level data names its functions read (globals dict, name)."""
+class _Study(NamedTuple):
+    """What a node type's code version was made of, to tell when it no longer holds."""
+
+    version: str
+    reads: tuple[tuple[dict[str, Any], str], ...]
+    """The module-level data names its functions read: (globals dict, name)."""
+    bindings: tuple[tuple[dict[str, Any], str, Any], ...]
+    """(globals dict, name, what it named) for each function (or missing name) its functions name: a cell that
+    redefines a helper binds the name to another function."""
+    codes: tuple[tuple[types.FunctionType, types.CodeType], ...]
+    """Each function hashed and the code it had: autoreload swaps a function's code in place."""
+
+    def holds(self) -> bool:
+        return all(scope.get(name, _ABSENT) is named for scope, name, named in self.bindings) and \
+            all(function.__code__ is code for function, code in self.codes)
+
+
+_versions: weakref.WeakKeyDictionary[type, _Study] = weakref.WeakKeyDictionary()
+"""Per node type: what its code version was made of (studied again when a function it calls is redefined)."""
 _ABSENT = object()
+_BUILTINS = frozenset(vars(builtins))
+"""Names a function finds in builtins when its module does not define them."""
 
 
 def code_version(node_type: type) -> str:
     """A hash of a node type's implementation: the bytecode, constants and names of its functions (its `run`,
-    the function of an `@node`, its helper methods, and the module-level functions of its own module they
-    call), its pins and the Python version. Redefining a type with another body changes it."""
-    return _studied(node_type)[0]
+    the function of an `@node`, its helper methods, and the functions they call by a global name, with those
+    these call in their own module), its pins and the Python version. Redefining a type with another body, or a
+    function it calls (a notebook cell run again, a module autoreloaded), changes it."""
+    return _studied(node_type).version
 
 
 def global_reads(node_type: type) -> list[tuple[str, Any]]:
     """(name, value now) of the module-level data (not functions, classes or modules) that a node type's functions
     read: `threshold` in `return x > threshold`. Their values are part of a result as much as the inputs are."""
-    return [(name, scope.get(name)) for scope, name in _studied(node_type)[1]]
+    return [(name, scope.get(name)) for scope, name in _studied(node_type).reads]
 
 
-def _studied(node_type: type) -> tuple[str, tuple[tuple[dict[str, Any], str], ...]]:
+def _studied(node_type: type) -> _Study:
     found = _versions.get(node_type)
-    if found is None:
-        feeder = _Feeder()
-        feeder.put("python", f"{sys.version_info[0]}.{sys.version_info[1]}".encode())
-        seen: set[int] = set()
-        reads: dict[tuple[int, str], tuple[dict[str, Any], str]] = {}
+    if found is None or not found.holds():
+        study = _Studying()
+        study.feeder.put("python", f"{sys.version_info[0]}.{sys.version_info[1]}".encode())
         for cls in node_type.__mro__:
             if cls.__module__.startswith("flowlike_core.") or cls is object:
                 continue
             for attribute, member in sorted(vars(cls).items()):
                 if attribute.startswith("__") or attribute in ("pack", "pack_version", "category"):
                     continue
-                _feed_member(feeder, attribute, member, seen, reads)
-        found = _versions[node_type] = (feeder.hash.hexdigest(), tuple(reads.values()))
+                _feed_member(study, attribute, member)
+        found = _versions[node_type] = _Study(study.feeder.hash.hexdigest(), tuple(study.reads.values()),
+                                              tuple(study.bindings.values()), tuple(study.codes))
     return found
 
 
-def _feed_member(feeder: _Feeder, attribute: str, member: Any, seen: set[int],
-                 reads: dict[tuple[int, str], tuple[dict[str, Any], str]]) -> None:
+class _Studying:
+    """A node type's code version being made."""
+
+    def __init__(self) -> None:
+        self.feeder = _Feeder()
+        self.seen: set[int] = set()
+        self.reads: dict[tuple[int, str], tuple[dict[str, Any], str]] = {}
+        self.bindings: dict[tuple[int, str], tuple[dict[str, Any], str, Any]] = {}
+        self.codes: list[tuple[types.FunctionType, types.CodeType]] = []
+
+
+def _feed_member(study: _Studying, attribute: str, member: Any) -> None:
     if isinstance(member, staticmethod | classmethod):
         member = member.__func__
     if isinstance(member, property):
         member = member.fget
     if isinstance(member, types.FunctionType):
-        feeder.put("def", attribute.encode())
-        _feed_function(feeder, member, seen, reads)
+        study.feeder.put("def", attribute.encode())
+        _feed_function(study, member, member.__module__)
     else:
-        feeder.put("attr", f"{attribute}={member!r}".encode())
+        study.feeder.put("attr", f"{attribute}={member!r}".encode())
 
 
-def _feed_function(feeder: _Feeder, function: types.FunctionType, seen: set[int],
-                   reads: dict[tuple[int, str], tuple[dict[str, Any], str]]) -> None:
-    """A function's code, defaults and closure, then the functions of its own module that it names; the data of
-    its module that it names goes into `reads`."""
-    if id(function) in seen:
+def _feed_function(study: _Studying, function: types.FunctionType, home: str) -> None:
+    """A function's code, defaults and closure, then the functions that it names: any, from the node type's own
+    module (`home`: a notebook's helpers and those it imported from a module of its own); elsewhere those of the
+    same module. The data of `home` that it names goes into `reads`."""
+    if id(function) in study.seen:
         return
-    seen.add(id(function))
+    study.seen.add(id(function))
     function = getattr(function, "__wrapped__", function)
+    feeder = study.feeder
+    study.codes.append((function, function.__code__))
     _feed_code(feeder, function.__code__)
     feeder.feed(function.__defaults__, 0)
     feeder.feed(function.__kwdefaults__, 0)
@@ -274,18 +305,21 @@ def _feed_function(feeder: _Feeder, function: types.FunctionType, seen: set[int]
         except ValueError:  # an empty cell
             continue
         if isinstance(contents, types.FunctionType):
-            _feed_function(feeder, contents, seen, reads)
+            _feed_function(study, contents, home)
         elif not isinstance(contents, type):
             feeder.feed(contents, 0)
     scope = function.__globals__
     for name in _global_names(function.__code__):
         helper = scope.get(name, _ABSENT)
-        if isinstance(helper, types.FunctionType):
-            if helper.__module__ == function.__module__:
-                _feed_function(feeder, helper, seen, reads)
-        elif helper is not _ABSENT and not isinstance(helper, type | types.ModuleType | types.BuiltinFunctionType) \
-                and not callable(helper):
-            reads[(id(scope), name)] = (scope, name)
+        if helper is _ABSENT and name in _BUILTINS:
+            continue
+        if isinstance(helper, types.FunctionType) or helper is _ABSENT:
+            study.bindings[(id(scope), name)] = (scope, name, helper)
+            if helper is not _ABSENT and function.__module__ in (home, helper.__module__):
+                _feed_function(study, helper, home)
+        elif function.__module__ == home and not callable(helper) and \
+                not isinstance(helper, type | types.ModuleType | types.BuiltinFunctionType):
+            study.reads[(id(scope), name)] = (scope, name)
 
 
 def _feed_code(feeder: _Feeder, code: types.CodeType) -> None:

@@ -276,3 +276,47 @@ def test_a_persisted_board_cache_serves_runs_on_a_worker_process(tmp_path) -> No
         backend.close()
     assert not first.why("plus").cached and again.why("plus").cached
     assert [line.message for line in again.logs()] == ["3"]
+
+
+NOTEBOOK_CELLS = '''
+import cache_boards
+import flowlike_nb as fnb
+
+def helper(x):
+    return x * 2
+
+@fnb.node(name="cache_test_uses_helper")
+def uses_helper(x: int = 0) -> int:
+    cache_boards.RAN["helper"] += 1
+    return helper(x)
+'''
+
+
+def test_a_helper_function_redefined_in_the_notebook_reruns_the_nodes_calling_it() -> None:
+    """A cell redefining `helper` (or autoreload changing its code in place) changes the result of a node calling
+    it: its cached result must not be served."""
+    import types
+
+    notebook = types.ModuleType("cache_test_notebook")  # (a notebook's namespace, as `__main__` is in a kernel)
+    sys.modules[notebook.__name__] = notebook
+    try:
+        exec(NOTEBOOK_CELLS, notebook.__dict__)
+        board = fnb.Board("helper")
+        start = board.add("events_simple", "start")
+        uses = board.add("cache_test_uses_helper", "uses", x=3)
+        text = board.add("val_to_string", "text")
+        say = board.add("log_info", "say")
+        start.outputs.exec_out >> say.inputs.exec_in
+        uses.outputs.result >> text.inputs.value
+        text.outputs.string >> say.inputs.message
+        assert board.run().outputs.uses.result == 6 and board.run().why("uses").cached and RAN["helper"] == 1
+        exec("def helper(x):\n    return x * 10\n", notebook.__dict__)  # the helper's cell, edited and run again
+        run = board.run()
+        assert run.outputs.uses.result == 30 and RAN["helper"] == 2 and "code changed" in run.why("uses").text
+        assert board.run().why("uses").cached and RAN["helper"] == 2
+        exec("def other(x):\n    return x + 1\n", namespace := {})
+        notebook.helper.__code__ = namespace["other"].__code__  # what %autoreload does to a function it reloads
+        run = board.run()
+        assert run.outputs.uses.result == 4 and RAN["helper"] == 3 and "code changed" in run.why("uses").text
+    finally:
+        del sys.modules[notebook.__name__]
