@@ -8,7 +8,8 @@
 
 The run goes on its own thread, so other cells run while it is paused; editors opened with `board.editor()`
 follow it (the paused node is marked and their toolbar's Continue, Step, Step over and Stop drive this same
-debugger). Commands wait a little for the run to pause again, so the next line of a cell sees where it stopped.
+debugger). Commands wait a little for the run to pause again (stop: to end), so the next line of a cell sees where
+it stopped; interrupting the kernel while a cell waits stops the run.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 from flowlike_core.debugger import Debugger
 from flowlike_core.redaction import MASK
+from flowlike_core.run import Run
 
 VALUE_CHARS = 120
 
@@ -26,6 +28,22 @@ class NotebookDebugger(Debugger):
     """A Debugger that waits up to `settle` seconds after each command and shows itself as a small report."""
 
     settle = 10.0
+
+    def wait_paused(self, timeout: float | None = None) -> bool:
+        """Interrupting the kernel meanwhile stops the run, as it cancels a plain run (the cell raised, leaving
+        the run going with no debugger to stop it): False then."""
+        try:
+            return super().wait_paused(timeout)
+        except KeyboardInterrupt:
+            self.stop()
+            return False
+
+    def wait(self, timeout: float | None = None) -> Run:
+        """Interrupting the kernel meanwhile stops the run."""
+        try:
+            return super().wait(timeout)
+        except KeyboardInterrupt:
+            return self.stop().run
 
     def _shown(self, value: Any) -> str:
         text = self.run.redactor.text(repr(value))

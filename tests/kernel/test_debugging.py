@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import _thread
+import asyncio
+import sys
+import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -10,7 +15,7 @@ from jupyter_client.manager import KernelManager, start_new_kernel
 from test_kernel_safety import execute
 
 import flowlike_nb as fnb
-from flowlike_core import RunStatus
+from flowlike_core import Context, NodeStatus, RunStatus
 
 
 @pytest.fixture
@@ -71,6 +76,59 @@ def test_a_new_debug_run_stops_the_one_still_paused(doubled: fnb.Board) -> None:
     assert second.is_paused and second.paused_at is not None and second.paused_at.friendly_name == "say"
     second.stop()
     assert second.wait(30).status is RunStatus.CANCELLED
+
+
+def test_stop_from_a_cell_waits_for_the_cancelled_end(doubled: fnb.Board) -> None:
+    """`dbg.stop(); dbg` showed the run still paused before the node: the next line of a cell must see it ended."""
+    doubled.node("say").breakpoint = True
+    dbg = doubled.debug()
+    assert dbg.is_paused
+    dbg.stop()
+    assert dbg.ended and dbg.state() == "ended: Cancelled"
+    assert doubled.last_run is not None and doubled.last_run.core is dbg.run
+
+
+def main_thread_waits_in(function: str) -> bool:
+    frame = sys._current_frames().get(threading.main_thread().ident or 0)
+    while frame is not None:
+        if frame.f_code.co_name == function:
+            return True
+        frame = frame.f_back
+    return False
+
+
+@fnb.node(exec_pins=True)
+async def interrupts_the_kernel(ctx: Context) -> None:
+    """Interrupts the main thread (as Jupyter's Interrupt does) once it waits for the debug run to pause, then
+    naps (a cancel ends the nap)."""
+    deadline = time.monotonic() + 60
+    while not main_thread_waits_in("wait_paused"):
+        assert time.monotonic() < deadline, "the cell never waited for a pause"
+        await asyncio.sleep(0.01)
+    _thread.interrupt_main()
+    await ctx.sleep(120)
+
+
+@pytest.mark.parametrize("command", ["debug", "step"])
+def test_interrupting_a_cell_that_waits_for_a_pause_stops_the_debug_run(command: str) -> None:
+    """Interrupted while `board.debug()` (or `dbg.step()`) waited for the run to pause, the cell raised and the
+    run went on in the background, its debugger never assigned: the run must be cancelled, as a plain run is."""
+    board = fnb.Board("interrupted")
+    start = board.add("events_simple", "start")
+    nap = board.add("interrupts_the_kernel", "nap")
+    say = board.add("log_info", "say")
+    start.outputs.exec_out >> nap.inputs.exec_in
+    nap.outputs.exec_out >> say.inputs.exec_in
+    say.breakpoint = True
+    if command == "step":
+        nap.breakpoint = True
+        dbg = board.debug()
+        assert dbg.paused_at is not None and dbg.paused_at.id == nap.id
+        dbg.step()
+    else:
+        dbg = board.debug()
+    assert dbg.wait(30).status is RunStatus.CANCELLED and dbg.ended
+    assert dbg.run.traces_of(nap.id)[-1].status is NodeStatus.CANCELLED
 
 
 @pytest.fixture(scope="module")
