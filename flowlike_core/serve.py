@@ -7,7 +7,9 @@
                                        returned, so a board started from `events_generic` is a webhook
     GET    /flowlike/runs/<id>         the run's record, secrets redacted
     GET    /flowlike/runs/<id>/events  server-sent events: start, node_started, node_finished, log, event (what a
-                                       node emitted: event_type, payload, node_id), progress, finished
+                                       node emitted: event_type, payload, node_id), progress, finished;
+                                       `dropped` {"count"} where events were not kept for this client (a
+                                       client reading slower than the run emits, a late one after 10,000)
     DELETE /flowlike/runs/<id>         cancel; answers with the record
 
 Every request needs `Authorization: Bearer <token>`; without a token the server only binds to loopback.

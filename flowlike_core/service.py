@@ -43,7 +43,11 @@ KEEP_FINISHED = 1000
 """Ended runs kept for `GET /flowlike/runs/<id>` (once more than twice as many are kept, the oldest ended ones
 are forgotten down to this many; the run history keeps them all)."""
 MAX_EVENTS = 10_000
-"""Events of one run kept for late subscribers; beyond, only subscribers already listening get them."""
+"""Events of one run kept for late subscribers; beyond, only subscribers already listening get them (a late one
+gets a `dropped` event counting the rest)."""
+MAX_QUEUED = 1000
+"""Events waiting for one subscriber that reads slower than its run emits (a slow client); beyond, its events are
+dropped, counted in one `dropped` event in their place, rather than kept in memory without bound."""
 REQUEST_KEYS = {"board", "start", "variables", "payload"}
 
 
@@ -109,7 +113,8 @@ class ServiceRun(Listener):
     board_path: str
     handle: RunHandle | None = None
     buffer: list[tuple[str, Any]] = field(default_factory=list)
-    subscribers: list[tuple[asyncio.AbstractEventLoop, asyncio.Queue[tuple[str, Any]]]] = field(default_factory=list)
+    unbuffered: int = 0
+    subscribers: list[Subscriber] = field(default_factory=list)
     waiters: list[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = field(default_factory=list)
     ended: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -150,32 +155,38 @@ class ServiceRun(Listener):
         with self.lock:
             if len(self.buffer) < MAX_EVENTS or last:
                 self.buffer.append(event)
+            else:
+                self.unbuffered += 1
             subscribers = list(self.subscribers)
             waiters = list(self.waiters) if last else []
             if last:
                 self.ended.set()
-        for loop, queue in subscribers:
-            _call_in(loop, queue.put_nowait, event)
+        for subscriber in subscribers:
+            _call_in(subscriber.loop, subscriber.offer, event)
         for loop, future in waiters:
             _call_in(loop, _resolve, future)
 
     # ---- consumers (on an event loop) ----------------------------------------------------------------
 
     async def events(self) -> AsyncIterator[tuple[str, Any]]:
-        """Every event of the run from its start (the ones already past first), ending with `finished`."""
-        queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
-        subscriber = (asyncio.get_running_loop(), queue)
+        """Every event of the run from its start (the ones already past first), ending with `finished`; where
+        events were not kept for this consumer (`MAX_EVENTS`, `MAX_QUEUED`), a `dropped` event counts them."""
+        subscriber = Subscriber(asyncio.get_running_loop())
         with self.lock:
-            past = list(self.buffer)
+            past, missed = list(self.buffer), self.unbuffered
             if not self.ended.is_set():
                 self.subscribers.append(subscriber)
         try:
             for kind, data in past:
+                if kind == "finished" and missed:
+                    yield "dropped", {"count": missed}
                 yield (kind, data) if kind != "finished" else (kind, record_of(self.run))
             if past and past[-1][0] == "finished":
                 return
+            if missed:
+                yield "dropped", {"count": missed}
             while True:
-                kind, data = await queue.get()
+                kind, data = await subscriber.next()
                 if kind == "finished":
                     yield kind, record_of(self.run)
                     return
@@ -203,6 +214,33 @@ class ServiceRun(Listener):
                 if waiter in self.waiters:
                     self.waiters.remove(waiter)
         return True
+
+
+@dataclass(eq=False)
+class Subscriber:
+    """One consumer of a run's events, on its event loop: what waits for it, at most `MAX_QUEUED` events."""
+
+    loop: asyncio.AbstractEventLoop
+    queue: asyncio.Queue[tuple[str, Any]] = field(default_factory=asyncio.Queue)
+    gap: dict[str, int] | None = None
+    """The data of the `dropped` event last queued, counting on while it waits at the end of the queue."""
+
+    def offer(self, event: tuple[str, Any]) -> None:
+        """Queue an event (on the loop); when too many wait, count it in the `dropped` event at the end instead."""
+        if event[0] == "finished" or self.queue.qsize() < MAX_QUEUED:
+            self.gap = None
+            self.queue.put_nowait(event)
+            return
+        if self.gap is None:
+            self.gap = {"count": 0}
+            self.queue.put_nowait(("dropped", self.gap))
+        self.gap["count"] += 1
+
+    async def next(self) -> tuple[str, Any]:
+        kind, data = await self.queue.get()
+        if data is self.gap:  # taken out: later drops start a new gap
+            self.gap = None
+        return kind, data
 
 
 def _call_in(loop: asyncio.AbstractEventLoop, function: Any, *args: Any) -> None:
