@@ -317,6 +317,14 @@ def _feed_function(study: _Studying, function: types.FunctionType, home: str) ->
             study.bindings[(id(scope), name)] = (scope, name, helper)
             if helper is not _ABSENT and function.__module__ in (home, helper.__module__):
                 _feed_function(study, helper, home)
+        elif isinstance(helper, type) and helper.__module__ == home == function.__module__:
+            study.bindings[(id(scope), name)] = (scope, name, helper)  # (a class of the notebook: its methods)
+            if id(helper) not in study.seen:
+                study.seen.add(id(helper))
+                for attribute, member in sorted(vars(helper).items()):
+                    if (not attribute.startswith("__") or attribute in ("__init__", "__call__")) and \
+                            isinstance(member, types.FunctionType | staticmethod | classmethod | property):
+                        _feed_member(study, attribute, member)
         elif function.__module__ == home and not callable(helper) and \
                 not isinstance(helper, type | types.ModuleType | types.BuiltinFunctionType):
             study.reads[(id(scope), name)] = (scope, name)

@@ -285,10 +285,14 @@ import flowlike_nb as fnb
 def helper(x):
     return x * 2
 
+class Offset:
+    def apply(self, x):
+        return x
+
 @fnb.node(name="cache_test_uses_helper")
 def uses_helper(x: int = 0) -> int:
     cache_boards.RAN["helper"] += 1
-    return helper(x)
+    return Offset().apply(helper(x))
 '''
 
 
@@ -318,5 +322,8 @@ def test_a_helper_function_redefined_in_the_notebook_reruns_the_nodes_calling_it
         notebook.helper.__code__ = namespace["other"].__code__  # what %autoreload does to a function it reloads
         run = board.run()
         assert run.outputs.uses.result == 4 and RAN["helper"] == 3 and "code changed" in run.why("uses").text
+        exec("class Offset:\n    def apply(self, x):\n        return x + 100\n", notebook.__dict__)  # a class too
+        run = board.run()
+        assert run.outputs.uses.result == 104 and RAN["helper"] == 4 and "code changed" in run.why("uses").text
     finally:
         del sys.modules[notebook.__name__]
