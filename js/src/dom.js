@@ -33,3 +33,10 @@ export const svg = (tag, attrs, ...children) => build(document.createElementNS(S
 export function inField(target) {
   return target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
 }
+
+const NOT_TEXT = new Set(["checkbox", "radio", "button", "submit", "reset", "range", "color", "file"]);
+
+/** Whether a field takes typed text, and so has an undo of its own (a checkbox or a drop-down has none). */
+export function takesText(target) {
+  return inField(target) && target.tagName !== "SELECT" && !(target.tagName === "INPUT" && NOT_TEXT.has(target.type));
+}

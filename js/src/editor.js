@@ -5,7 +5,7 @@
 import "./editor.css";
 import { Canvas, formatDuration } from "./canvas.js";
 import { Debugger } from "./debugger.js";
-import { fill, h, inField } from "./dom.js";
+import { fill, h, inField, takesText } from "./dom.js";
 import { NODE_WIDTH, nodeHeight } from "./geometry.js";
 import { Inspector } from "./inspector.js";
 import { breadcrumb, layerPath, layersAt, parentOf } from "./layers.js";
@@ -895,13 +895,14 @@ class Editor {
 
   onKey(e) {
     e.stopPropagation();
-    if (inField(e.target)) return;
+    const mod = e.ctrlKey || e.metaKey;
+    const key = e.key.toLowerCase();
+    // A field keeps its keys, except undo and redo in one without text (a ticked box, a choice): they undo the edit.
+    if (inField(e.target) && (takesText(e.target) || !(mod && (key === "z" || key === "y")))) return;
     if (this.debug.onKey(e)) {
       e.preventDefault();
       return;
     }
-    const mod = e.ctrlKey || e.metaKey;
-    const key = e.key.toLowerCase();
     let handled = true;
     if (e.key === "Delete" || e.key === "Backspace") this.deleteSelection();
     else if (mod && key === "z" && e.shiftKey) this.send({ action: "redo" });

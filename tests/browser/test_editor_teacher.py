@@ -135,3 +135,35 @@ def test_fit_shows_the_whole_board_with_no_node_under_the_minimap(notebook_page:
     notebook_page.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     notebook_page.page.mouse.wheel(0, -600)
     expect(minimap).to_be_visible()
+
+
+def kernel_default(notebook: NotebookPage, pin: str) -> str:
+    return notebook.run_code(f"print(repr(board.nodes['lesson'].pin('{pin}').default_value))")
+
+
+@pytest.mark.parametrize("frontend", ["lab"])
+def test_undo_keys_work_from_a_checkbox_or_a_choice(notebook_page: NotebookPage) -> None:
+    """After ticking a Boolean default or choosing a value, the focus stays on that field, where Ctrl+Z did nothing
+    at all: the editor left the key to the field, and a checkbox or a drop-down has no undo of its own."""
+    first, _ = open_both(notebook_page, "undo-from-fields")
+    lesson(first).get_by_test_id("node-header").click()
+    inspector = first.get_by_test_id("inspector")
+    show = inspector.locator("[data-testid='inspector-default'][data-pin-name='show']")
+    level = inspector.locator("[data-testid='inspector-default'][data-pin-name='level']")
+    show.check()
+    notebook_page.wait_until(lambda: kernel_default(notebook_page, "show") == "True", 30, "show ticked in the kernel")
+    first.scroll_into_view_if_needed()
+    level.select_option(label="hard")
+    notebook_page.wait_until(lambda: kernel_default(notebook_page, "level") == "'hard'", 30, "the choice in the kernel")
+    first.scroll_into_view_if_needed()
+
+    level.focus()
+    notebook_page.page.keyboard.press("Control+z")
+    expect(level).to_have_value("0", timeout=30_000)  # "easy", the first choice
+    show.focus()
+    notebook_page.page.keyboard.press("Control+z")
+    expect(show).not_to_be_checked(timeout=30_000)
+    notebook_page.page.keyboard.press("Control+Shift+z")
+    expect(show).to_be_checked(timeout=30_000)
+    assert kernel_default(notebook_page, "show") == "True"
+    assert kernel_default(notebook_page, "level") == "'easy'"
