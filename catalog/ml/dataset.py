@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any, NamedTuple
 
 from flowlike_catalog.ml.model import Source
-from flowlike_catalog.ml.tables import as_table, column
+from flowlike_catalog.ml.tables import as_table, require
 from pydantic import BaseModel
 
 from flowlike_core import Context, DataType, NodeType, Pin, data_in, data_out, exec_in, exec_out, node
@@ -85,17 +85,31 @@ def ai_ml_dataset_split(split: Split = 0.8, source: Source = None, train: Base =
     return TrainTest(_append(train, table.take(train_rows), "train"), _append(test, table.take(test_rows), "test"))
 
 
+def label_groups(table: Any, name: str) -> Any:
+    """Each row's label as a group number (0, 1, ... in order of first appearance); a missing label (null, or NaN:
+    which equals nothing, itself included) is one group too, so no row is lost."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    require(table, name, "label column")
+    labels = table.column(name).combine_chunks()
+    if pa.types.is_floating(labels.type):
+        labels = pc.if_else(pc.is_nan(labels), pa.scalar(None, labels.type), labels)
+    return labels.dictionary_encode(null_encoding="encode").indices.to_numpy(zero_copy_only=False)
+
+
 @node(friendly_name="Stratified Split", exec_pins=True)
 def ai_ml_dataset_stratified_split(split: Split = 0.8, label_column: str = "label", source: Source = None,
                                    train: Base = None, test: Base = None, seed: Seed = 42) -> TrainTest:
-    """Splits the rows so that each label keeps its share: round(count x split) rows of every label go to train."""
+    """Splits the rows so that each label keeps its share: round(count x split) rows of every label go to train.
+    Rows without a label (null or NaN) are one group of their own."""
     import numpy as np
 
     table = as_table(source)
-    labels = column(table, label_column, "label column")
+    groups = label_groups(table, label_column)
     train_parts, test_parts = [], []
-    for i, label in enumerate(dict.fromkeys(labels.tolist())):
-        rows = np.flatnonzero(labels == label)
+    for i in range(groups.max() + 1 if len(groups) else 0):
+        rows = np.flatnonzero(groups == i)
         picked, rest = split_indices(len(rows), split, True, seed + i)
         train_parts.append(rows[picked])
         test_parts.append(rows[rest])

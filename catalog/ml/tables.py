@@ -13,10 +13,15 @@ def as_table(value: Any, what: str = "source") -> Any:
     return as_arrow(value, what)
 
 
-def column(table: Any, name: str, what: str = "column") -> Any:
-    """One column as a numpy array."""
+def require(table: Any, name: str, what: str = "column") -> None:
+    """A column the table lacks fails naming it and the columns there are."""
     if name not in table.column_names:
         raise KeyError(f"{what} {name!r} is not in the table (columns: {', '.join(table.column_names)})")
+
+
+def column(table: Any, name: str, what: str = "column") -> Any:
+    """One column as a numpy array."""
+    require(table, name, what)
     return table.column(name).to_numpy(zero_copy_only=False)
 
 

@@ -166,3 +166,29 @@ def test_a_table_variable_is_not_listed_into_rows_when_a_run_starts() -> None:
     run.raise_for_status()
     assert not isinstance(run.core.start_variables["data"], list)
 
+
+
+@pytest.mark.parametrize("labels", [
+    pa.array([1.0, 2.0, float("nan"), 1.0, 2.0, float("nan"), 1.0, 2.0]),
+    pa.array([1, 2, None, 1, 2, None, 1, 2]),
+    pa.array(["a", "b", None, "a", "b", None, "a", "b"]),
+], ids=["nan", "int-null", "text-null"])
+def test_stratified_split_keeps_the_rows_without_a_label(labels: pa.Array) -> None:
+    """Rows whose label is missing (null, NaN) are a group of their own: split like the others, never dropped."""
+    from flowlike_catalog.ml.dataset import ai_ml_dataset_stratified_split
+    from flowlike_catalog.ml.tables import missing
+
+    table = pa.table({"x": np.arange(8.0), "label": labels})
+    train, test = ai_ml_dataset_stratified_split.func(0.5, "label", table)
+    assert sorted(train.column("x").to_pylist() + test.column("x").to_pylist()) == list(range(8))
+    assert missing(train, "label") == missing(test, "label") == 1
+
+
+def test_stratified_split_of_the_wine_keeps_its_rows_as_before() -> None:
+    """Which rows go to train depends only on the seed and each label's rows (the notebook's 18 + 21 + 14)."""
+    from flowlike_catalog.ml.dataset import ai_ml_dataset_stratified_split
+
+    wine = sklearn_table("load_wine")
+    train, test = ai_ml_dataset_stratified_split.func(0.7, "target", wine, seed=7)
+    counts = {label: test.column("target").to_pylist().count(label) for label in (0, 1, 2)}
+    assert counts == {0: 18, 1: 21, 2: 14} and train.num_rows == 178 - 53
