@@ -67,6 +67,8 @@ at once, since the worker cannot have started it."""
 START_GRACE = 60.0
 """Seconds a worker may take to start a run (a cold one imports the engine and the node types' modules) before
 the run's `timeout` starts counting."""
+GUARD = 'a script that runs boards on the process backend must do so under `if __name__ == "__main__":`'
+"""What to do when a worker, importing the main module, runs the script's boards too."""
 _before_exit: list[Callable[[], None]] = []
 """In a worker: what `os._exit` does first (send what the run's events have not told yet)."""
 
@@ -343,6 +345,9 @@ class Worker:
         code = self.process.exitcode
         if code is None:
             return "stopped answering"
+        if code == 1 and not self.ready:
+            return (f"exited with code 1 before it was ready: a spawned worker first imports {_main_file()} "
+                    f"again, and that failed (its error is on stderr); {GUARD}")
         if code < 0:
             name = signal.Signals(-code).name
             cause = {"SIGSEGV": "a segmentation fault", "SIGKILL": "killed: out of memory, or by someone",
@@ -352,6 +357,12 @@ class Worker:
             return f"exited with code {code} (os._exit({code}) called in a node)"
         return f"exited with code {code} (os._exit or sys.exit outside a node)"
 
+
+
+def _main_file() -> str:
+    """The program's main module, as a spawned worker imports it again."""
+    path = getattr(sys.modules.get("__main__"), "__file__", None)
+    return repr(path) if path else "the main module"
 
 
 def _size(count: int) -> str:
@@ -445,6 +456,9 @@ class ProcessBackend:
               variables: dict[str, Any] | None = None, max_steps: int, listeners: Iterable[Listener] = (),
               run_id: str | None = None, policy: Policy | None = None,
               cache: ResultCache | None = None) -> ProcessRunHandle:
+        if getattr(multiprocessing.current_process(), "_inheriting", False):  # as multiprocessing's own check
+            raise BackendError(f"a process run was started while a worker process imported the program's main "
+                               f"module again (as spawned workers do): {GUARD}")
         run, job = prepare(board, registry=registry, start=start, payload=payload, variables=variables,
                            max_steps=max_steps, run_id=run_id, backend=self.name, policy=policy, cache=cache)
         mirror = Mirror(run, listeners)
