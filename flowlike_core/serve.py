@@ -40,11 +40,13 @@ if TYPE_CHECKING:
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 TOKEN_ENV = "FLOWLIKE_SERVE_TOKEN"
+ROUTES = ("the run API is POST /flowlike/runs, GET or DELETE /flowlike/runs/ID, GET /flowlike/runs/ID/events")
 
 
 def create_app(root: str | os.PathLike[str], token: str | None, manager: RunManager | None = None) -> Starlette:
     """The ASGI app serving the boards under `root`; `token` None means no authentication (loopback only)."""
     from starlette.applications import Starlette
+    from starlette.exceptions import HTTPException
     from starlette.responses import JSONResponse, StreamingResponse
     from starlette.routing import Route
 
@@ -52,6 +54,12 @@ def create_app(root: str | os.PathLike[str], token: str | None, manager: RunMana
 
     def refused(exc: Refused) -> Response:
         return JSONResponse({"error": str(exc)}, status_code=exc.status)
+
+    async def no_route(request: Request, exc: Exception) -> Response:
+        """A path or method the API does not have (Starlette's 404, 405), as JSON naming the routes there are."""
+        assert isinstance(exc, HTTPException)
+        return JSONResponse({"error": f"{request.method} {request.url.path}: {exc.detail.lower()}; {ROUTES}"},
+                            status_code=exc.status_code, headers=exc.headers)
 
     async def post_run(request: Request) -> Response:
         try:
@@ -122,7 +130,7 @@ def create_app(root: str | os.PathLike[str], token: str | None, manager: RunMana
         Route("/flowlike/runs/{run_id}", guarded(delete_run), methods=["DELETE"]),
         Route("/flowlike/runs/{run_id}/events", guarded(run_events), methods=["GET"]),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    return Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: no_route})
 
 
 # ---- the subcommand ------------------------------------------------------------------------------------

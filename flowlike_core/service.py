@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import math
 import os
 import stat
 import threading
@@ -67,6 +68,10 @@ def board_file(root: Path, relative: str) -> Path:
     """The board file `relative` names under `root`, resolved; Refused when it is not one to serve."""
     if "\x00" in relative:
         raise Refused(400, "a board path cannot contain a NUL byte")
+    if Path(relative).is_absolute():
+        raise Refused(400, f"{relative!r} is absolute: board paths are relative to the server root")
+    if ".." in Path(relative).parts:
+        raise Refused(400, f"{relative!r} goes up a folder ('..'): board paths lead down from the server root")
     if not relative.endswith(BOARD_SUFFIXES):
         raise Refused(404, f"no board file {relative!r} under the server root "
                            f"(board files end in {' or '.join(BOARD_SUFFIXES)})")
@@ -383,7 +388,9 @@ def wait_timeout(query: Mapping[str, str]) -> float | None:
     try:
         timeout = float(raw)
     except ValueError:
-        raise Refused(400, f"?timeout={raw}: not a number of seconds") from None
+        timeout = math.nan
+    if math.isnan(timeout):
+        raise Refused(400, f"?timeout={raw}: not a number of seconds")
     if timeout <= 0:
         raise Refused(400, f"?timeout={raw}: must be positive")
     return timeout

@@ -109,9 +109,8 @@ def test_boards_are_listed_and_served(server: str) -> None:
 
 
 def test_outside_the_root_and_without_a_token_is_refused(server: str) -> None:
-    with pytest.raises(urllib.error.HTTPError) as refused:
-        get(server, "/flowlike/boards/..%2F..%2Fetc%2Fpasswd.board.json")
-    assert refused.value.code == 404
+    code, body = status_of(server, "/flowlike/boards/..%2F..%2Fetc%2Fpasswd.board.json")
+    assert code == 400 and "'../../etc/passwd.board.json' goes up a folder ('..')" in body["message"]
     with pytest.raises(urllib.error.HTTPError) as anonymous:
         get(server, "/flowlike/catalog", token=None)
     assert anonymous.value.code == 403

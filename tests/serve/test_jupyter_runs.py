@@ -78,6 +78,8 @@ def test_bad_input_failures_and_secrets(jupyter: httpx.Client) -> None:
     wrong = jupyter.post("/flowlike/runs", json={"board": "hooks/echo.board.json", "variables": {"offset": "x"}})
     assert wrong.status_code == 422 and "does not fit" in wrong.json()["error"]
     assert jupyter.post("/flowlike/runs", json={"board": "gone.board.json"}).status_code == 404
+    up = jupyter.post("/flowlike/runs", json={"board": "../x.board.json"})
+    assert up.status_code == 400 and "'../x.board.json' goes up a folder ('..')" in up.json()["error"]
     failed = jupyter.post("/flowlike/runs?wait=1", json={"board": "fails.board.json", "payload": "{"})
     assert failed.status_code == 200 and failed.json()["status"] == "Failed"
     secret = jupyter.post("/flowlike/runs?wait=1", json={"board": "secret.board.json",

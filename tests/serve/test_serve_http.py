@@ -90,7 +90,9 @@ def test_secrets_are_redacted_from_the_record_and_the_events(served: Served) -> 
 def test_bad_input_is_a_4xx_that_says_what(served: Served) -> None:
     cases = [
         ({"board": "nowhere.board.json"}, 404, "no board file 'nowhere.board.json'"),
-        ({"board": "../etc/passwd.board.json"}, 404, "no board file"),
+        ({"board": "../etc/passwd.board.json"}, 400, "'../etc/passwd.board.json' goes up a folder ('..')"),
+        ({"board": "hooks/../../x.board.json"}, 400, "goes up a folder ('..')"),
+        ({"board": "/etc/passwd.board.json"}, 400, "'/etc/passwd.board.json' is absolute: board paths are relative"),
         ({"board": "hooks/echo.board.json", "variables": {"nope": 1}}, 400, "nope"),
         ({"board": "hooks/echo.board.json", "variables": {"offset": "seven"}}, 422, "does not fit"),
         ({"board": "hooks/echo.board.json", "start": "no such node"}, 400, "no such node"),
@@ -105,6 +107,17 @@ def test_bad_input_is_a_4xx_that_says_what(served: Served) -> None:
     assert not_json.status_code == 400 and "not JSON" in not_json.json()["error"]
     missing = served.client.get("/flowlike/runs/nope")
     assert missing.status_code == 404 and "no run 'nope'" in missing.json()["error"]
+    for timeout in ("nan", "soon"):
+        answer = served.client.post(f"/flowlike/runs?wait=1&timeout={timeout}", json={"board": "slow.board.json"})
+        assert answer.status_code == 400 and f"?timeout={timeout}: not a number" in answer.json()["error"]
+
+
+def test_unknown_routes_and_methods_answer_json_naming_what_exists(served: Served) -> None:
+    for method, path, status in [("GET", "/flowlike/nothing", 404), ("GET", "/flowlike/runs/a/b/c", 404),
+                                 ("PUT", "/flowlike/runs", 405), ("POST", "/flowlike/runs/x", 405)]:
+        answer = served.client.request(method, path)
+        assert answer.status_code == status, (method, path, answer.text)
+        assert f"{method} {path}" in answer.json()["error"] and "/flowlike/runs" in answer.json()["error"]
 
 
 def test_requests_without_the_token_are_refused(served: Served) -> None:
