@@ -34,6 +34,8 @@ class FlowPath(BaseModel):
         return {"path": str(value)} if isinstance(value, str | Path) else value
 
     def local(self) -> Path:
+        if not self.path:  # Path("") is the working folder: 'no file at /home/me' would not say what is wrong
+            raise ValueError("no file given: set the file pin or wire a path")
         path = Path(allowed_path(self.path, "document"))
         if not path.is_file():
             raise FileNotFoundError(f"no file at {path}")
