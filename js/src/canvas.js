@@ -80,7 +80,9 @@ export class Canvas {
     this.found = new Set();
     this.tooltip = h("div", { class: "fl-tooltip", "data-testid": "pin-tooltip", hidden: true });
     this.minimap = new Minimap(this);
-    this.el.append(this.tooltip, this.minimap.el);
+    this.emptyHint = h("div", { class: "fl-empty-hint", "data-testid": "empty-hint", hidden: true },
+      "An empty board: double-click the canvas, or press Tab, to add a node");
+    this.el.append(this.tooltip, this.minimap.el, this.emptyHint);
     this.el.addEventListener("pointerover", (e) => this.onPinHover(e));
     this.el.addEventListener("pointerout", (e) => {
       if (e.target.closest?.("[data-pin-id]") && !e.relatedTarget?.closest?.("[data-pin-id]")) this.hideTooltip();
@@ -106,6 +108,14 @@ export class Canvas {
     this.cull();
     this.renderComments();
     this.showSelection();
+    this.showEmptyHint();
+  }
+
+  /** Say how to start on a board with nothing on it (shown again when an undo takes its last node away). */
+  showEmptyHint() {
+    const { nodes, comments, layers } = this.store.document;
+    this.emptyHint.hidden = Object.keys(nodes).length > 0 || Object.keys(comments).length > 0
+      || Object.keys(layers || {}).length > 0;
   }
 
   /** Whether a node is drawn at the level the canvas shows (the board, or the layer entered). */
@@ -310,6 +320,7 @@ export class Canvas {
     if (change.comments) this.renderComments();
     this.showSelection();
     this.minimap.schedule();
+    if (change.addedNodes.length || change.removedNodes.length || change.comments) this.showEmptyHint();
   }
 
   redrawNode(id) {

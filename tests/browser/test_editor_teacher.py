@@ -167,3 +167,26 @@ def test_undo_keys_work_from_a_checkbox_or_a_choice(notebook_page: NotebookPage)
     expect(show).to_be_checked(timeout=30_000)
     assert kernel_default(notebook_page, "show") == "True"
     assert kernel_default(notebook_page, "level") == "'easy'"
+
+
+@pytest.mark.parametrize("frontend", ["lab"])
+def test_an_empty_board_says_how_to_add_a_node(notebook_page: NotebookPage) -> None:
+    """A new board opened on a bare dotted canvas that said nothing about how to start."""
+    _, second = open_both(notebook_page, "empty-board")
+    second.scroll_into_view_if_needed()
+    hint = second.get_by_test_id("empty-hint")
+    expect(hint).to_be_visible()
+    expect(hint).to_contain_text("double-click")
+    box = hint.bounding_box()
+    assert box
+    notebook_page.page.mouse.dblclick(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # on the hint itself
+    search = second.get_by_test_id("palette-search")
+    expect(search).to_be_focused()
+    search.fill("simple event")
+    expect(second.get_by_test_id("palette-list")).to_have_attribute("data-query", "simple event", timeout=30_000)
+    search.press("Enter")
+    expect(second.get_by_test_id("node")).to_have_count(1, timeout=30_000)
+    expect(hint).to_be_hidden()
+    second.get_by_test_id("toolbar-undo").click()
+    expect(second.get_by_test_id("node")).to_have_count(0, timeout=30_000)
+    expect(hint).to_be_visible()
