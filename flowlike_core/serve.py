@@ -24,14 +24,23 @@ import argparse
 import asyncio
 import contextlib
 import hmac
-import json
 import os
 import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from flowlike_core.service import Refused, RunManager, sse, started, wait_timeout, wants_wait
+from flowlike_core.service import (
+    MAX_REQUEST_BYTES,
+    Refused,
+    RunManager,
+    parse_body,
+    request_too_big,
+    sse,
+    started,
+    wait_timeout,
+    wants_wait,
+)
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -63,11 +72,7 @@ def create_app(root: str | os.PathLike[str], token: str | None, manager: RunMana
 
     async def post_run(request: Request) -> Response:
         try:
-            body = await request.body()
-            try:
-                data = json.loads(body or b"null")
-            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                raise Refused(400, f"the request body is not JSON: {exc}") from None
+            data = parse_body(await read_body(request))
             wait, timeout = wants_wait(request.query_params), wait_timeout(request.query_params)
             entry = runs.start(data)
         except Refused as exc:
@@ -76,6 +81,19 @@ def create_app(root: str | os.PathLike[str], token: str | None, manager: RunMana
             return JSONResponse(started(entry), status_code=201)
         ended = await entry.wait(timeout)
         return JSONResponse(runs.record(entry.id), status_code=200 if ended else 202)
+
+    async def read_body(request: Request) -> bytes:
+        """The body, read no further than `MAX_REQUEST_BYTES` (whatever Content-Length says, or without one)."""
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > MAX_REQUEST_BYTES:
+            raise request_too_big(int(declared))
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_REQUEST_BYTES:
+                raise request_too_big()
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     async def get_run(request: Request) -> Response:
         try:

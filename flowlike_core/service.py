@@ -49,6 +49,8 @@ gets a `dropped` event counting the rest)."""
 MAX_QUEUED = 1000
 """Events waiting for one subscriber that reads slower than its run emits (a slow client); beyond, its events are
 dropped, counted in one `dropped` event in their place, rather than kept in memory without bound."""
+MAX_REQUEST_BYTES = 32 * 1024 * 1024
+"""Larger run requests are refused (413), before more is read: a body is held in memory whole, then parsed."""
 REQUEST_KEYS = {"board", "start", "variables", "payload"}
 
 
@@ -355,6 +357,21 @@ class RunManager:
         for entry in self.cancel_all():
             assert entry.handle is not None
             entry.handle.wait()
+
+
+def request_too_big(size: int | None = None) -> Refused:
+    said = f"{size:,} bytes, " if size is not None else ""
+    return Refused(413, f"the request body is {said}over the {MAX_REQUEST_BYTES:,} bytes a run request may have")
+
+
+def parse_body(body: bytes) -> Any:
+    """The JSON of a run request's body; Refused when it is too big (413) or not JSON (400)."""
+    if len(body) > MAX_REQUEST_BYTES:
+        raise request_too_big(len(body))
+    try:
+        return json.loads(body or b"null")
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise Refused(400, f"the request body is not JSON: {exc}") from None
 
 
 def parse_request(request: Any) -> tuple[str, str | None, dict[str, Any], Any]:

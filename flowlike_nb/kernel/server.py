@@ -44,6 +44,7 @@ from flowlike_core.service import (
     Refused,
     RunManager,
     board_file,
+    parse_body,
     read_board,
     sse,
     started,
@@ -147,10 +148,7 @@ class RunsHandler(_RunHandler):
     async def post(self) -> None:
         query = {name: self.get_argument(name) for name in self.request.arguments}
         try:
-            try:
-                data = json.loads(self.request.body or b"null")
-            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                raise Refused(400, f"the request body is not JSON: {exc}") from None
+            data = parse_body(self.request.body)
             wait, timeout = wants_wait(query), wait_timeout(query)
             entry = self.runs.start(data)
         except Refused as exc:

@@ -100,3 +100,12 @@ def test_a_client_leaving_an_event_stream_early_leaves_the_run_and_server_well(j
     assert jupyter.get(f"/flowlike/runs/{run_id}").json()["status"] == "Running"
     assert jupyter.delete(f"/flowlike/runs/{run_id}").json()["status"] == "Cancelled"
     assert jupyter.get("/api/status").status_code == 200
+
+
+def test_a_request_body_over_the_limit_is_refused_as_by_flowlike_serve(jupyter: httpx.Client) -> None:
+    from flowlike_core.service import MAX_REQUEST_BYTES
+
+    big = b'{"board": "hooks/echo.board.json", "payload": "' + b"x" * MAX_REQUEST_BYTES + b'"}'
+    answer = jupyter.post("/flowlike/runs", content=big, headers={"Content-Type": "application/json"})
+    assert answer.status_code == 413
+    assert f"over the {MAX_REQUEST_BYTES:,} bytes a run request may have" in answer.json()["error"]

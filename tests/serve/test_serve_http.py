@@ -165,3 +165,19 @@ def test_a_flowlike_board_file_runs_and_one_that_cannot_be_read_is_named(served:
     answer = post(served, {"board": "flowlike/damaged.board"})
     assert answer.status_code == 422
     assert answer.json()["error"].startswith("flowlike/damaged.board: not a Flow-Like file"), answer.json()
+
+
+def test_a_request_body_over_the_limit_is_refused_without_reading_it_all(served: Served) -> None:
+    from flowlike_core.service import MAX_REQUEST_BYTES
+
+    big = b'{"board": "hooks/echo.board.json", "payload": "' + b"x" * MAX_REQUEST_BYTES + b'"}'
+    answer = served.client.post("/flowlike/runs", content=big, headers={"Content-Type": "application/json"})
+    assert answer.status_code == 413
+    assert f"over the {MAX_REQUEST_BYTES:,} bytes a run request may have" in answer.json()["error"]
+
+    def chunks() -> Any:  # no Content-Length: the limit holds while reading
+        yield big[:1000]
+        yield big[1000:]
+
+    answer = served.client.post("/flowlike/runs", content=chunks(), headers={"Content-Type": "application/json"})
+    assert answer.status_code == 413 and "a run request may have" in answer.json()["error"]
