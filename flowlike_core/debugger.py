@@ -18,7 +18,9 @@ node, so one set or cleared while paused counts at once. A run without a debugge
 only calls the hooks of listeners it was given.
 
 Step over counts levels by exec nodes running inside others (a loop's body runs inside the loop). Branches that
-run at the same time (parallel execution) share that count, so step over is approximate among them.
+run at the same time (parallel execution) share that count, so step over is approximate among them. A parallel
+loop's body on worker processes (`workers="processes"` or "dask") runs there as one step: its nodes are told here
+after they ran, so they are never paused at (a breakpoint among them says so once, as a RuntimeWarning).
 """
 
 from __future__ import annotations
@@ -26,22 +28,26 @@ from __future__ import annotations
 import sys
 import threading
 import time
+import warnings
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from flowlike_core.board import Node, PinDirection
 from flowlike_core.errors import RunError
 from flowlike_core.events import Listener
-from flowlike_core.executor import CANCEL_GRACE
+from flowlike_core.executor import CANCEL_GRACE, Executor
 from flowlike_core.run import NodeTrace, Run, RunStatus, value_key
 
 if TYPE_CHECKING:
     from types import FrameType
 
-    from flowlike_core.executor import Executor
-
 POLL = 0.1
 """Seconds between looks at the run's cancel flag while paused (a cancel from the run's handle, not `stop`)."""
+
+
+_NOTIFY = Executor.notify.__code__
+"""The code that tells listeners of the nodes of this process (a fork's too): a node told by other code (the relay
+of a body on worker processes) ran elsewhere, already."""
 
 
 class Mode(Enum):
@@ -79,6 +85,8 @@ class Debugger(Listener):
         self._executor: Executor | None = None
         self._paused_in: Executor | None = None
         """The executor running the paused node: a parallel body's fork, whose values are its iteration's own."""
+        self._told_elsewhere = False
+        """Whether a breakpoint in a body on worker processes has been said not to pause (said once)."""
         self._on_paused: list[Any] = []
         self._on_resumed: list[Any] = []
 
@@ -92,13 +100,30 @@ class Debugger(Listener):
 
     def node_started(self, run: Run, trace: NodeTrace) -> None:
         executor = self._attached()
+        caller = sys._getframe(1)
+        if caller.f_code is not _NOTIFY:  # told by a relay of a body on worker processes, after the node ran there
+            self._ran_elsewhere(run, trace)
+            return
         pure = executor.plan.nodes[trace.node_id].pure
         if not pure:
             self._running.append(trace.node_id)
         running = self._running
         level = (len(running) + 1, running[-1]) if pure else (len(running), running[-2] if len(running) > 1 else None)
         if self._should_pause(run, trace.node_id, pure, level):
-            self._pause(executor, trace, level, _executor_of(trace, sys._getframe(1)) or executor)
+            self._pause(executor, trace, level, _executor_of(trace, caller) or executor)
+
+    def _ran_elsewhere(self, run: Run, trace: NodeTrace) -> None:
+        """A node of a body on worker processes (a parallel loop's `workers`): its events come here after it ran
+        there, so it cannot be paused at; a breakpoint on it (or stepping into it) says so, once a run."""
+        node = run.board.nodes.get(trace.node_id)
+        if self._told_elsewhere or node is None or not (node.breakpoint or self._mode is Mode.STEP):
+            return
+        self._told_elsewhere = True
+        loop = run.board.nodes.get(self._running[-1]) if self._running else None
+        body = f"the body of {loop.label()}" if loop is not None else "a body"
+        warnings.warn(f"run {run.id}: node {node.label()} runs on worker processes ({body}), where the debugger "
+                      f"cannot pause: it ran there before the debugger heard of it. Set the loop's "
+                      f"workers='threads' to step through its body", RuntimeWarning, stacklevel=2)
 
     def node_finished(self, run: Run, trace: NodeTrace) -> None:
         running = self._running

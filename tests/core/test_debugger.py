@@ -389,3 +389,27 @@ def test_a_run_failing_while_stepped_says_which_node_failed_and_why(build):
     state = debugger.state()
     assert state.startswith("ended: Failed") and run.error is not None and run.error in state, state
     assert run.error in repr(debugger)
+
+
+def test_a_body_on_worker_processes_runs_as_one_and_says_its_breakpoints_cannot_pause() -> None:
+    """A parallel for-each body on worker processes runs there: its node events reach the debugger after the nodes
+    ran. It paused on them anyway (on the run's event loop, the nodes long done), and a stop there raised inside
+    an asyncio callback. Those nodes are not paused at; a breakpoint among them says why, once."""
+    from pack_builder import Builder
+
+    build = Builder()
+    start_node, loop = build.add("events_simple"), build.add("control_par_for_each", array=[1, 2, 3],
+                                                             workers="processes")
+    say, after = build.add("log_info"), build.add("log_info", message="after")
+    build.chain(start_node, loop)
+    build.wire(loop, "exec_out", say, "exec_in")
+    build.wire(loop, "value", say, "message")
+    build.wire(loop, "done", after, "exec_in")
+    for node in (say, after):
+        set_breakpoint(build, node.id)
+    with pytest.warns(RuntimeWarning, match=r"runs on worker processes.*cannot pause.*workers='threads'"):
+        debugger = debug(build)
+        assert debugger.wait_paused(WAIT) and debugger.paused_at is not None
+        assert debugger.paused_at.id == after.id, "the body's nodes ran on the workers: nothing to pause there"
+    assert sorted(line.message for line in debugger.run.logs()) == ["1", "2", "3"]
+    assert finish(debugger).executions(say.id) == 3 and debugger.pauses == 1
