@@ -35,6 +35,8 @@ export function defaultEditor(pin, commit, fail, suggestions = []) {
     const step = options.step ?? (pin.data_type === "Float" ? "any" : 1);
     const input = h("input", { ...hooks, type: "number", min, max, step, value: value ?? "" });
     input.addEventListener("change", () => {
+      // text that is no number ("1e", "1,5") reads as "" too: refuse it rather than clear the default
+      if (input.validity.badInput) return fail(`${pin.name}: not a number`);
       if (input.value === "") return commit(null);
       const number = pin.data_type === "Float" ? Number.parseFloat(input.value) : Number.parseInt(input.value, 10);
       return Number.isNaN(number) ? fail(`${pin.name}: ${input.value} is not a number`) : commit(number);

@@ -190,3 +190,25 @@ def test_an_empty_board_says_how_to_add_a_node(notebook_page: NotebookPage) -> N
     second.get_by_test_id("toolbar-undo").click()
     expect(second.get_by_test_id("node")).to_have_count(0, timeout=30_000)
     expect(hint).to_be_visible()
+
+
+@pytest.mark.parametrize("frontend", ["lab"])
+def test_half_typed_number_is_refused_and_keeps_the_default(notebook_page: NotebookPage) -> None:
+    """'1e' (or '1,5') in a number field reads as an empty field to the page: the Float default was silently set
+    to None. Now the message says the text is not a number, and the board keeps its value."""
+    first, _ = open_both(notebook_page, "half-number")
+    lesson(first).get_by_test_id("node-header").click()
+    ratio = first.locator("[data-testid='inspector-default'][data-pin-name='ratio']")
+    ratio.click()
+    notebook_page.page.keyboard.press("Control+a")
+    notebook_page.page.keyboard.type("1e")
+    ratio.press("Enter")
+    message = first.get_by_test_id("editor-message")
+    expect(message).to_have_attribute("data-kind", "error")
+    expect(message).to_contain_text("ratio: not a number")
+    assert kernel_default(notebook_page, "ratio") == "0.5"
+    first.scroll_into_view_if_needed()
+    ratio.fill("0.75")
+    ratio.press("Enter")
+    expect(message).to_be_hidden()
+    notebook_page.wait_until(lambda: kernel_default(notebook_page, "ratio") == "0.75", 30, "the corrected ratio")
