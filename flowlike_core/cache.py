@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from flowlike_core.board import LogLevel
 from flowlike_core.errors import RunError, StorageError
-from flowlike_core.fingerprint import Fingerprint, code_version, fingerprint, global_reads
+from flowlike_core.fingerprint import Fingerprint, chance_calls, code_version, fingerprint, global_reads
 from flowlike_core.plan import CONST, PURE, NodePlan
 from flowlike_core.policy import Capability
 from flowlike_core.reasons import (
@@ -102,6 +102,11 @@ def always_runs(node_type: type[NodeType], pure: bool) -> str | None:
     reaches = sorted(c.value for c in node_type.capabilities if c in _REACHING)
     if reaches:
         return f"it reaches {' and '.join(reaches)}, which can change between runs"
+    if not node_type.pack_version:  # (a notebook's or script's: a pack's types say it themselves)
+        calls = chance_calls(node_type)
+        if calls:
+            return (f"its code calls {', '.join(calls)}, whose result changes between runs (a node whose result "
+                    f"should be kept anyway, seeded for instance, declares cacheable=True)")
     return None
 
 

@@ -19,9 +19,12 @@ import decimal
 import dis
 import enum
 import hashlib
+import os
 import pathlib
+import random
 import re
 import sys
+import time
 import types
 import uuid
 import weakref
@@ -219,6 +222,8 @@ class _Study(NamedTuple):
     redefines a helper binds the name to another function."""
     codes: tuple[tuple[types.FunctionType, types.CodeType], ...]
     """Each function hashed and the code it had: autoreload swaps a function's code in place."""
+    own: tuple[types.FunctionType, ...]
+    """Its functions of its own module (a notebook's): those `chance_calls` reads."""
 
     def holds(self) -> bool:
         return all(scope.get(name, _ABSENT) is named for scope, name, named in self.bindings) and \
@@ -227,6 +232,8 @@ class _Study(NamedTuple):
 
 _versions: weakref.WeakKeyDictionary[type, _Study] = weakref.WeakKeyDictionary()
 """Per node type: what its code version was made of (studied again when a function it calls is redefined)."""
+_chances: weakref.WeakKeyDictionary[type, tuple[_Study, tuple[str, ...]]] = weakref.WeakKeyDictionary()
+"""Per node type: `chance_calls` of the study it was read from."""
 _ABSENT = object()
 _BUILTINS = frozenset(vars(builtins))
 """Names a function finds in builtins when its module does not define them."""
@@ -234,10 +241,23 @@ _BUILTINS = frozenset(vars(builtins))
 
 def code_version(node_type: type) -> str:
     """A hash of a node type's implementation: the bytecode, constants and names of its functions (its `run`,
-    the function of an `@node`, its helper methods, and the functions they call by a global name, with those
-    these call in their own module), its pins and the Python version. Redefining a type with another body, or a
-    function it calls (a notebook cell run again, a module autoreloaded), changes it."""
+    the function of an `@node`, its helper methods, and the functions of its module they call; for a notebook's
+    type, any function they call by a global name and the methods of the notebook's classes they use), its pins
+    and the Python version. Redefining a type with another body, or a function it calls (a notebook cell run
+    again, a module autoreloaded), changes it."""
     return _studied(node_type).version
+
+
+def chance_calls(node_type: type) -> tuple[str, ...]:
+    """The calls in a node type's code (its module's functions) whose result changes from run to run, as written:
+    `random.random`, `np.random.rand`, `datetime.now`, `time.time`, `uuid.uuid4`, `os.urandom`, `secrets.*`. A
+    seeded generator (`np.random.default_rng(7)`, `random.Random(7)`) is none."""
+    study = _studied(node_type)
+    found = _chances.get(node_type)
+    if found is None or found[0] is not study:
+        calls = [call for function in study.own for call in _chance_calls(function.__code__, function.__globals__)]
+        found = _chances[node_type] = (study, tuple(dict.fromkeys(calls)))
+    return found[1]
 
 
 def global_reads(node_type: type) -> list[tuple[str, Any]]:
@@ -249,7 +269,7 @@ def global_reads(node_type: type) -> list[tuple[str, Any]]:
 def _studied(node_type: type) -> _Study:
     found = _versions.get(node_type)
     if found is None or not found.holds():
-        study = _Studying()
+        study = _Studying(wide=not getattr(node_type, "pack_version", ""))
         study.feeder.put("python", f"{sys.version_info[0]}.{sys.version_info[1]}".encode())
         for cls in node_type.__mro__:
             if cls.__module__.startswith("flowlike_core.") or cls is object:
@@ -259,19 +279,23 @@ def _studied(node_type: type) -> _Study:
                     continue
                 _feed_member(study, attribute, member)
         found = _versions[node_type] = _Study(study.feeder.hash.hexdigest(), tuple(study.reads.values()),
-                                              tuple(study.bindings.values()), tuple(study.codes))
+                                              tuple(study.bindings.values()), tuple(study.codes), tuple(study.own))
     return found
 
 
 class _Studying:
     """A node type's code version being made."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, wide: bool) -> None:
+        self.wide = wide
+        """Follow the calls of its own module into other modules: a notebook's or script's type (a pack's version
+        stands for the code of the pack)."""
         self.feeder = _Feeder()
         self.seen: set[int] = set()
         self.reads: dict[tuple[int, str], tuple[dict[str, Any], str]] = {}
         self.bindings: dict[tuple[int, str], tuple[dict[str, Any], str, Any]] = {}
         self.codes: list[tuple[types.FunctionType, types.CodeType]] = []
+        self.own: list[types.FunctionType] = []
 
 
 def _feed_member(study: _Studying, attribute: str, member: Any) -> None:
@@ -287,9 +311,9 @@ def _feed_member(study: _Studying, attribute: str, member: Any) -> None:
 
 
 def _feed_function(study: _Studying, function: types.FunctionType, home: str) -> None:
-    """A function's code, defaults and closure, then the functions that it names: any, from the node type's own
-    module (`home`: a notebook's helpers and those it imported from a module of its own); elsewhere those of the
-    same module. The data of `home` that it names goes into `reads`."""
+    """A function's code, defaults and closure, then the functions of its module that it names and, for a type
+    of a notebook or script (`study.wide`), any function its own module (`home`) names (helpers imported from a
+    module of the user's). The data of `home` that it names goes into `reads`."""
     if id(function) in study.seen:
         return
     study.seen.add(id(function))
@@ -297,6 +321,8 @@ def _feed_function(study: _Studying, function: types.FunctionType, home: str) ->
     feeder = study.feeder
     study.codes.append((function, function.__code__))
     _feed_code(feeder, function.__code__)
+    if function.__module__ == home:  # (a library timing itself is no reason to run again: the node's own code is)
+        study.own.append(function)
     feeder.feed(function.__defaults__, 0)
     feeder.feed(function.__kwdefaults__, 0)
     for cell in function.__closure__ or ():
@@ -315,9 +341,10 @@ def _feed_function(study: _Studying, function: types.FunctionType, home: str) ->
             continue
         if isinstance(helper, types.FunctionType) or helper is _ABSENT:
             study.bindings[(id(scope), name)] = (scope, name, helper)
-            if helper is not _ABSENT and function.__module__ in (home, helper.__module__):
+            if helper is not _ABSENT and (helper.__module__ == function.__module__ or
+                                          study.wide and function.__module__ == home):
                 _feed_function(study, helper, home)
-        elif isinstance(helper, type) and helper.__module__ == home == function.__module__:
+        elif study.wide and isinstance(helper, type) and helper.__module__ == home == function.__module__:
             study.bindings[(id(scope), name)] = (scope, name, helper)  # (a class of the notebook: its methods)
             if id(helper) not in study.seen:
                 study.seen.add(id(helper))
@@ -338,6 +365,52 @@ def _feed_code(feeder: _Feeder, code: types.CodeType) -> None:
             _feed_code(feeder, const)
         else:
             feeder.put("const", repr(const).encode())
+
+
+_CLOCKS = (os.urandom, time.time, time.time_ns, time.perf_counter, time.perf_counter_ns, time.monotonic,
+           time.monotonic_ns, uuid.uuid1, uuid.uuid4)
+_NOW = frozenset({("datetime", "datetime", "now"), ("datetime", "datetime", "today"),
+                  ("datetime", "datetime", "utcnow"), ("datetime", "date", "today")})
+
+
+def _by_chance(value: Any) -> bool:
+    """Whether calling `value` gives another result every time: a method of a shared random generator (Python's,
+    numpy's legacy one), the clock, a fresh id, the system's random bytes."""
+    owner = getattr(value, "__self__", None)
+    if owner is not None and not isinstance(owner, types.ModuleType):
+        if isinstance(owner, random.Random) or type(owner).__name__ == "RandomState":
+            return True
+        if isinstance(owner, type) and (owner.__module__, owner.__name__, getattr(value, "__name__", "")) in _NOW:
+            return True
+    return getattr(value, "__module__", None) == "secrets" or any(value is clock for clock in _CLOCKS)
+
+
+def _chance_calls(code: types.CodeType, scope: dict[str, Any]) -> list[str]:
+    """The names, as written (`np.random.rand`), of what a function's code loads from its module's globals (through
+    modules and classes) that gives another result every time it is called (`_by_chance`); nested code too."""
+    found: list[str] = []
+    current, written = _ABSENT, ""
+    for instruction in dis.get_instructions(code):
+        if instruction.opname in ("LOAD_GLOBAL", "LOAD_NAME"):
+            current, written = scope.get(instruction.argval, _ABSENT), instruction.argval
+        elif instruction.opname in ("LOAD_ATTR", "LOAD_METHOD") and isinstance(current, types.ModuleType | type):
+            try:  # (a module's own __getattr__ may import, or refuse)
+                current = getattr(current, instruction.argval, _ABSENT)
+            except Exception:  # noqa: BLE001 - nothing to learn from it
+                current = _ABSENT
+            written = f"{written}.{instruction.argval}"
+        else:
+            current = _ABSENT
+            continue
+        try:
+            if current is not _ABSENT and _by_chance(current):
+                found.append(written)
+        except Exception:  # noqa: BLE001 - an object whose attributes cannot be read is no clock
+            pass
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            found += _chance_calls(const, scope)
+    return found
 
 
 def _global_names(code: types.CodeType) -> list[str]:
