@@ -100,6 +100,19 @@ def transcoding(encoding: str) -> dict[str, str]:
     return {} if name == "utf-8" else {"encoding": encoding}
 
 
+def not_csv_text(path: str, encoding: str, why: object) -> ValueError:
+    """A CSV file whose text is not in the encoding it is read with: which file, which encoding, the pin to set."""
+    return ValueError(f"cannot read {path} as CSV: it is not {encoding} text ({why}){ENCODING_HINT}")
+
+
+def holds_nul(handle: Any) -> bool:
+    """Whether a file's first 4 KiB hold a NUL byte, as UTF-16 text does (its newlines would split its rows into
+    broken ones read as UTF-8); the handle is left at the start."""
+    head = handle.read(4096)
+    handle.seek(0)
+    return b"\x00" in head
+
+
 @contextmanager
 def csv_batches(ctx: Context, csv: Any, chunk_size: int, delimiter: str, block_size: int | None = None,
                 encoding: str = "utf-8") -> Iterator[Any]:
@@ -118,8 +131,8 @@ def csv_batches(ctx: Context, csv: Any, chunk_size: int, delimiter: str, block_s
     if not fs.exists(inner):
         raise FileNotFoundError(f"no file at {path.path}")
 
-    def not_text(exc: object) -> ValueError:
-        return ValueError(f"cannot read {path.path} as CSV: it is not {encoding} text ({exc}){ENCODING_HINT}")
+    def not_text(why: object) -> ValueError:
+        return not_csv_text(path.path, encoding, why)
 
     def refused(exc: Exception) -> ValueError:
         if isinstance(exc, UnicodeDecodeError) or "invalid UTF8" in str(exc):
@@ -138,9 +151,8 @@ def csv_batches(ctx: Context, csv: Any, chunk_size: int, delimiter: str, block_s
             raise refused(exc) from None
 
     with fs.open(inner, "rb") as handle:
-        if not transcode and b"\x00" in handle.read(4096):  # UTF-16's newlines split its rows into broken ones
+        if not transcode and holds_nul(handle):
             raise not_text("it holds NUL bytes, as UTF-16 text does")
-        handle.seek(0)
         read_options = {"block_size": block_size} if block_size else {}
         try:
             reader = pacsv.open_csv(handle, parse_options=pacsv.ParseOptions(delimiter=delimiter),

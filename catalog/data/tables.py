@@ -19,6 +19,8 @@ from flowlike_catalog.data.handles import (
     as_arrow,
     duckdb_connect,
     filesystem,
+    holds_nul,
+    not_csv_text,
     python_rows,
     quote,
     sql_confined,
@@ -149,6 +151,8 @@ def table_read_csv(ctx: Context, path: FilePath, delimiter: str = ",", has_heade
 
     transcode = transcoding(encoding)
     with opened(ctx, path) as handle, reading(path, "CSV"):
+        if not transcode and holds_nul(handle):
+            raise not_csv_text(FlowPath.of(path).path, encoding, "it holds NUL bytes, as UTF-16 text does")
         table = csv.read_csv(handle, parse_options=csv.ParseOptions(delimiter=delimiter),
                              read_options=csv.ReadOptions(autogenerate_column_names=not has_header, **transcode),
                              convert_options=csv.ConvertOptions(strings_can_be_null=True,

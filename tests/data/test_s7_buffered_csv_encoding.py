@@ -52,3 +52,12 @@ def test_undecodable_text_past_the_first_block_names_file_and_encoding(tmp_path:
     flow, _ = read_chunks(tmp_path, b"name,city\n" + head + "Zoë,Malmö\n".encode("latin-1"))
     message = flow.failure()
     assert "people.csv" in message and "not utf-8 text" in message and "Encoding" in message, message
+
+
+def test_read_csv_names_the_encoding_of_a_utf16_file(tmp_path: Path) -> None:
+    from flowlike_catalog.data.tables import table_read_csv
+
+    (tmp_path / "people.csv").write_bytes(TEXT.encode("utf-16"))
+    with pytest.raises(ValueError, match=r"cannot read .*people\.csv as CSV: it is not utf-8 text .*give its Encoding"):
+        table_read_csv.func(None, str(tmp_path / "people.csv"))
+    assert table_read_csv.func(None, str(tmp_path / "people.csv"), encoding="utf-16").to_pylist() == ROWS
