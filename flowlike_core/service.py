@@ -185,6 +185,7 @@ class ServiceRun(Listener):
                 self.subscribers.append(subscriber)
         try:
             for kind, data in past:
+                await asyncio.sleep(0)  # a turn of the loop per event, as in Subscriber.next
                 if kind == "finished" and missed:
                     yield "dropped", {"count": missed}
                 yield (kind, data) if kind != "finished" else (kind, record_of(self.run))
@@ -244,6 +245,11 @@ class Subscriber:
         self.gap["count"] += 1
 
     async def next(self) -> tuple[str, Any]:
+        """The next event. The loop gets a turn even when one is waiting (a queue's get would not yield): the
+        other requests are served meanwhile, and a client gone is noticed (ends the stream) before more is
+        written to its closed socket."""
+        if not self.queue.empty():
+            await asyncio.sleep(0)
         kind, data = await self.queue.get()
         if data is self.gap:  # taken out: later drops start a new gap
             self.gap = None

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 from flowlike_catalog.std import PACK
 
-from flowlike_core import Board, DataType, Node, Registry, Variable, commands
+from flowlike_core import Board, DataType, Node, Registry, ValueType, Variable, commands
 
 TOKEN = "serve-test-token"
 SECRET = "s3cr3t-api-key-value"
@@ -76,6 +76,20 @@ def make_boards(root: Path) -> None:
     secret.wire(start, "exec_out", say, "exec_in")
     secret.wire(key, "value_ref", say, "message")
     secret.save(root / "secret.board.json")
+
+
+def chatty_board(folder: Path) -> None:
+    """One log line per item of its exposed Integer array `items`."""
+    chatty = Builder("chatty")
+    chatty.board.apply(commands.UpsertVariable(Variable(name="items", data_type=DataType.INTEGER, exposed=True,
+                                                        value_type=ValueType.ARRAY, default_value=[])))
+    start, items, loop = chatty.add("events_simple"), chatty.add("variable_get", var_ref="items"), chatty.add(
+        "control_for_each")
+    say = chatty.add("log_info", message="item")
+    chatty.wire(start, "exec_out", loop, "exec_in")
+    chatty.wire(items, "value_ref", loop, "array")
+    chatty.wire(loop, "exec_out", say, "exec_in")
+    chatty.save(folder / "chatty.board.json")
 
 
 def free_port() -> int:

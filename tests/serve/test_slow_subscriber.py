@@ -7,25 +7,10 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from serve_boards import Builder
+from serve_boards import chatty_board
 
-from flowlike_core import DataType, ValueType, Variable, commands
 from flowlike_core.events import Listener
 from flowlike_core.service import MAX_EVENTS, MAX_QUEUED, RunManager
-
-
-def chatty_board(folder: Path) -> None:
-    """One log line per item of its exposed Integer array `items`."""
-    chatty = Builder("chatty")
-    chatty.board.apply(commands.UpsertVariable(Variable(name="items", data_type=DataType.INTEGER, exposed=True,
-                                                        value_type=ValueType.ARRAY, default_value=[])))
-    start, items, loop = chatty.add("events_simple"), chatty.add("variable_get", var_ref="items"), chatty.add(
-        "control_for_each")
-    say = chatty.add("log_info", message="item")
-    chatty.wire(start, "exec_out", loop, "exec_in")
-    chatty.wire(items, "value_ref", loop, "array")
-    chatty.wire(loop, "exec_out", say, "exec_in")
-    chatty.save(folder / "chatty.board.json")
 
 
 def test_a_subscriber_that_does_not_read_keeps_a_bounded_backlog_and_learns_what_it_missed(tmp_path: Path) -> None:
