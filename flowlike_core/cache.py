@@ -86,6 +86,8 @@ VARIANTS = 8
 """Results kept per key: one per value of the variables the node read, the last used."""
 PLAIN = "plain"
 """The variant of a result whose execution read no variable."""
+UNREADABLE = "unreadable"
+"""A `Change` kind: the kept result of the node's key was in the store, damaged."""
 _REACHING = frozenset({Capability.NETWORK, Capability.FILES, Capability.PROCESSES})
 """What a node may reach that can change between two runs with the same inputs."""
 
@@ -241,6 +243,8 @@ class ResultCache:
         self.waiting = 0
         """Threads waiting now for a result another one is making."""
         self._failures: set[str] = set()
+        self.unreadable: set[str] = set()
+        """Keys whose kept result the store gave back damaged (or not at all): why their nodes run again."""
         """What the store refused ("read", "write"): said once each, then the results stay in memory."""
 
     @classmethod
@@ -286,12 +290,14 @@ class ResultCache:
             return None
         except (StorageError, OSError) as exc:
             self._refused("read", exc)
+            self.unreadable.add(key)
             return None
         try:
             stored = pickle.loads(data)
-        except Exception as exc:  # written by another version of a node's output type
-            warnings.warn(f"result {key} in {self.store.url} cannot be read back: {exc}",  # type: ignore[union-attr]
-                          RuntimeWarning, stacklevel=3)
+        except Exception as exc:  # written by another version of a node's output type, or damaged
+            warnings.warn(f"result {key} in {self.store.url} cannot be read back ({exc}): its node runs again and "  # type: ignore[union-attr]
+                          f"its result replaces it", RuntimeWarning, stacklevel=3)
+            self.unreadable.add(key)
             return None
         if not isinstance(stored, dict) or stored.get("format") != FORMAT:
             return None
@@ -652,13 +658,14 @@ class RunCache:
                 replay_logs(ctx, entry)
             for event_type, payload in entry.events:
                 ctx.emit(event_type, payload)
-            self.cache.last[(self.board_id, node_id)] = dataclasses.replace(
-                signature, variables=tuple(sorted(entry.variables.items())))
+            served = dataclasses.replace(signature, variables=tuple(sorted(entry.variables.items())))
+            if self.cache.recall(self.board_id, node_id) != served:  # (into the store's why file too, which may
+                self.cache.remember(self.board_id, node_id, served, secret=entry.secret)  # have lost it)
             told = self.reasons.get(node_id)
             if told is None or told.cached:  # (a node that ran earlier in this run: why it ran says more)
                 self.reasons[node_id] = Reason(node_id, self._label(node_id), True, notes=notes)
             return True
-        changes = changes or self._explain(plan, signature)
+        changes = changes or self._explain(plan, signature, key)
         ctx.trace  # noqa: B018 - made now, so that an execution past the node's full traces logs into it, to be kept
         self.pending[node_id] = _Pending(key, signature, changes, notes, held, secret, _reading.set({}))
         self.reasons[node_id] = Reason(node_id, self._label(node_id), False, changes, notes)
@@ -847,8 +854,11 @@ class RunCache:
                     if fingerprint(entry.outputs[name]).digest != entry.prints[name]]
         return tuple(changes)
 
-    def _explain(self, plan: NodePlan, signature: Signature) -> tuple[Change, ...]:
+    def _explain(self, plan: NodePlan, signature: Signature, key: str) -> tuple[Change, ...]:
         """Why a node missed the cache: what differs from the last time it ran or was served here."""
+        if key in self.cache.unreadable:
+            return (Change(UNREADABLE, detail=f"its kept result in {self.cache.store.url} could not be read back "  # type: ignore[union-attr]
+                                              f"(the warning says why)"),)
         last = self.cache.recall(self.board_id, plan.node_id)
         if last is None:
             return (Change(NEW),)

@@ -57,3 +57,25 @@ def test_a_store_that_refuses_writes_still_serves_what_it_has(tmp_path: Path, mo
     assert run.ok and run.result == 16 and again.result == 16 and again.why("total").cached
     assert len(told) == 1 and "Read-only" in told[0] and "memory" in told[0], told
     assert "could not be written" in run.why("total").text
+
+
+def test_a_damaged_result_and_a_lost_why_file_still_say_the_true_reason(tmp_path: Path) -> None:
+    from cache_boards import set_default
+
+    reg = registry()
+    board = sum_board(reg)
+    run_board(board, cache=ResultCache(store=Bucket(str(tmp_path))), registry=reg)
+    why_files = list((tmp_path / "cache" / "why").iterdir())
+    results = [path for path in (tmp_path / "cache").rglob("*") if path.is_file() and path not in why_files]
+    for path in results:
+        path.write_bytes(b"damaged")
+    (run, _), told = runs_warned(board, ResultCache(store=Bucket(str(tmp_path))), reg)
+    assert run.ok and run.result == 10 and told and "cannot be read back" in told[0], told
+    assert "could not be read back" in run.why("total").text, run.why("total").text
+    for path in why_files:
+        path.unlink()  # the memory behind "why" lost; the results, made again, are whole
+    served = run_board(board, cache=ResultCache(store=Bucket(str(tmp_path))), registry=reg)
+    assert served.why("total").cached
+    set_default(board, "right", b=10)
+    run = run_board(board, cache=ResultCache(store=Bucket(str(tmp_path))), registry=reg)
+    assert run.why("right").text.endswith("ran: input 'b' changed (default edited)"), run.why("right").text
