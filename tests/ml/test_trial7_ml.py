@@ -192,3 +192,16 @@ def test_stratified_split_of_the_wine_keeps_its_rows_as_before() -> None:
     train, test = ai_ml_dataset_stratified_split.func(0.7, "target", wine, seed=7)
     counts = {label: test.column("target").to_pylist().count(label) for label in (0, 1, 2)}
     assert counts == {0: 18, 1: 21, 2: 14} and train.num_rows == 178 - 53
+
+
+def test_decimal_boolean_and_null_features_are_read_as_floats() -> None:
+    """DuckDB's SUM and AVG give decimal columns: the matrix holds their values as floats, nulls as NaN."""
+    from flowlike_catalog.ml.tables import matrix
+
+    table = pa.table({"count": pa.array([1, 2, 3]).cast(pa.decimal128(38, 0)),
+                      "price": pa.array(["1.25", "2.50", None]).cast(pa.decimal128(10, 2)),
+                      "flag": [True, None, False], "n": pa.chunked_array([[1], [None, 3]])})
+    x = matrix(table, table.column_names)
+    assert x.dtype == np.float64 and x.flags["C_CONTIGUOUS"]
+    assert np.array_equal(x, [[1.0, 1.25, 1.0, 1.0], [2.0, 2.5, np.nan, np.nan], [3.0, np.nan, 0.0, 3.0]],
+                          equal_nan=True)
