@@ -7,11 +7,15 @@
    chain of 10 re-runs), and against `--no-cache`. Each is a call of the command's `main`, timed end to end.
 2. `flowlike notebook BOARD NB OUT -p threshold 1,...,6`: the papermill runs one after another against
    `--workers 2` (each run is a kernel start, a board load and a run). Target: close to 2x on 2 idle cores.
+3. What a cache hit costs, in memory (`run_board(board, cache=...)`), against running the node: a chain of 1,000
+   cheap pure nodes (x + 1), without a cache, filling one and all served; and one node making a large value (1M
+   rows: a pyarrow table, a pandas frame, a numpy array, a list) that a cheap node reads, run against served (a
+   value that can change in place, unlike a table, is hashed again before it is served).
 
 Every time is the median of --reps repetitions, the cases taking turns; the load average is printed with the
 figures (the machine may be shared).
 
-    .venv/bin/python benchmarks/bench_cache_cli.py [--reps 3] [--work 20] [--only 1]
+    .venv/bin/python benchmarks/bench_cache_cli.py [--reps 3] [--work 20] [--only 1,3]
 """
 
 from __future__ import annotations
@@ -137,6 +141,104 @@ def cli_cache(args: argparse.Namespace) -> None:
     print(f"   after editing one leaf (10 of 40 re-run): {one_chain:.3f}s = {cold / one_chain:.1f}x faster")
 
 
+class Increment(NodeType):
+    """Pure and cheap: x + 1."""
+
+    name = "bench_cli_increment"
+    pins = (data_in("x", DataType.INTEGER), data_out("y", DataType.INTEGER))
+
+    def run(self, ctx):
+        ctx.set_output("y", ctx.get_input("x") + 1)
+
+
+class Large(NodeType):
+    """Pure: a value of `rows` rows of the kind asked for."""
+
+    name = "bench_cli_large"
+    pins = (data_in("rows", DataType.INTEGER), data_in("kind", DataType.STRING), data_out("value", DataType.GENERIC))
+
+    def run(self, ctx):
+        import numpy as np
+        import pandas as pd
+        import pyarrow as pa
+
+        rows = ctx.get_input("rows")
+        numbers = np.arange(rows)
+        makers = {"pyarrow table": lambda: pa.table({"n": numbers, "x": numbers * 0.5}),
+                  "pandas frame": lambda: pd.DataFrame({"n": numbers, "x": numbers * 0.5}),
+                  "numpy array": lambda: numbers * 0.5, "list": numbers.tolist}
+        ctx.set_output("value", makers[ctx.get_input("kind")]())
+
+
+class Length(NodeType):
+    """Exec: the run's result is the length of its input."""
+
+    name = "bench_cli_length"
+    pins = (exec_in(), data_in("value", DataType.GENERIC), exec_out())
+
+    def run(self, ctx):
+        ctx.set_result(len(ctx.get_input("value")))
+        ctx.activate("exec_out")
+
+
+for node_type in (Increment, Large, Length):
+    default_registry().register(node_type, pack="bench-cli", replace=True)
+
+
+def hit_cost(args: argparse.Namespace) -> None:
+    from flowlike_core.cache import ResultCache
+    from flowlike_core.executor import run_board
+
+    print(f"\n3. What a cache hit costs, in memory, against running the node (load {os.getloadavg()[0]:.1f})")
+    chain = Board(name="increments")
+    begin = chain.apply(commands.AddNode(Begin.create()))
+    gather = chain.apply(commands.AddNode(Gather.create(v1=0, v2=0, v3=0)))
+    chain.apply(commands.Connect(begin.id, "exec_out", gather.id, "exec_in"))
+    previous = None
+    for _ in range(1000):
+        node = chain.apply(commands.AddNode(Increment.create(x=0)))
+        if previous is not None:
+            chain.apply(commands.Connect(previous.id, "y", node.id, "x"))
+        previous = node
+    chain.apply(commands.Connect(previous.id, "y", gather.id, "v0"))  # type: ignore[union-attr]
+    warm = ResultCache()
+    run_board(chain, cache=warm)
+
+    def timed(board: Board, **options: object) -> float:
+        started = time.perf_counter()
+        run = run_board(board, **options)
+        took = time.perf_counter() - started
+        if not run.ok:
+            raise SystemExit(f"the {board.name} board failed: {run.error}")
+        return took
+
+    cases: dict[str, Callable[[], float]] = {"bare": lambda: timed(chain), "filling": lambda: timed(
+        chain, cache=ResultCache()), "served": lambda: timed(chain, cache=warm)}
+    times: dict[str, list[float]] = {name: [] for name in cases}
+    for _ in range(args.reps * 3):
+        for name, measure in cases.items():
+            times[name].append(measure())
+    bare, filling, served = (statistics.median(times[name]) / 1000 * 1e6 for name in cases)
+    print(f"   1,000 cheap pure nodes, per node: run {bare:.0f} us; filling a cache {filling:.0f} us "
+          f"({filling / bare:.1f}x); served {served:.0f} us ({served / bare:.1f}x of running it)")
+    for kind in ("pyarrow table", "pandas frame", "numpy array", "list"):
+        board = Board(name="large")
+        begin = board.apply(commands.AddNode(Begin.create()))
+        large = board.apply(commands.AddNode(Large.create(rows=1_000_000, kind=kind)))
+        length = board.apply(commands.AddNode(Length.create()))
+        board.apply(commands.Connect(begin.id, "exec_out", length.id, "exec_in"))
+        board.apply(commands.Connect(large.id, "value", length.id, "value"))
+        cache = ResultCache()
+        run_board(board, cache=cache)
+        ran: list[float] = []
+        hits: list[float] = []
+        for _ in range(args.reps):
+            ran.append(timed(board))
+            hits.append(timed(board, cache=cache))
+        made, hit = statistics.median(ran), statistics.median(hits)
+        print(f"   1M-row {kind}: made {made * 1000:.1f} ms; served {hit * 1000:.1f} ms ({hit / made:.2f}x)")
+
+
 def notebook_workers(args: argparse.Namespace) -> None:
     print(f"\n2. flowlike notebook, 6 combinations: one after another vs --workers 2 "
           f"(load {os.getloadavg()[0]:.1f})")
@@ -164,7 +266,7 @@ def main_() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--work", type=float, default=WORK_MS, help="ms each pure node waits")
-    parser.add_argument("--only", default="1,2", help="sections to run (1, 2)")
+    parser.add_argument("--only", default="1,2,3", help="sections to run (1, 2, 3)")
     args = parser.parse_args()
     WORK_MS = args.work
     sections = set(args.only.split(","))
@@ -172,6 +274,8 @@ def main_() -> None:
         cli_cache(args)
     if "2" in sections:
         notebook_workers(args)
+    if "3" in sections:
+        hit_cost(args)
 
 
 if __name__ == "__main__":
