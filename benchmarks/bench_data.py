@@ -9,7 +9,7 @@
 3. A 200,000-row table with a zoned timestamp and a date written by Write JSON Lines, against DuckDB's
    `COPY ... (FORMAT json)` of the same table. Target: at most 2x (the node's text is Python's isoformat, with
    each zone's offset; before trial 6 it made a Python datetime per value: 9.1x; rows through orjson: 4-5.5x;
-   DuckDB's to_json, timestamps cast by Arrow: 1.1-1.3x, session 7, 9 agents on 2 cores).
+   DuckDB's to_json, timestamps cast by Arrow: 1.0-1.4x, 1.95x once, session 7, 9 agents on 2 cores).
 4. SQL Query (`df_sql_query`) of 500,000 rows with a date column: the node (its Rows pin holds every row as a
    dict) against DuckDB's Arrow result turned into rows by `to_pylist()` in the same run. Target: at most 0.9x
    (the node makes dates column by column, with numpy); its ratio to the bare Arrow result is printed too: the

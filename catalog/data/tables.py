@@ -191,9 +191,13 @@ def table_write_json_lines(ctx: Context, table: Table, path: FilePath) -> None:
     from flowlike_catalog.data.json_lines import json_lines
 
     arrow = iso_text(as_arrow(table))
-    with opened(ctx, path, "wb") as handle:
-        for chunk in json_lines(tables_connection(ctx), arrow):
-            handle.write(chunk)
+    con = tables_connection(ctx).cursor()  # its own: the lines stream from an open result while the file is written
+    try:
+        with opened(ctx, path, "wb") as handle:
+            for chunk in json_lines(con, arrow):
+                handle.write(chunk)
+    finally:
+        con.close()
 
 
 def iso_text(arrow: Any) -> Any:
