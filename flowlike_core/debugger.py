@@ -294,28 +294,44 @@ class Debugger(Listener):
 
     @property
     def inputs(self) -> dict[str, Any]:
-        """The data inputs of the node paused at, as far as they are known: the value its wire brought so far,
-        or its default when unwired. A pure source not computed yet in this step is left out: the value it left in
-        an earlier step (a loop's last iteration) is not the one this node will read."""
+        """The data inputs of the node paused at, as far as they are known (see `pin_value`), by pin name."""
         node = self.paused_at
         if node is None:
             return {}
         executor = self._scope()
-        values, board, plans = _all_values(executor.run.values), self.run.board, executor.plan.nodes
+        values = _all_values(executor.run.values)
         known: dict[str, Any] = {}
         for pin in node.ordered_pins(PinDirection.INPUT):
-            if pin.is_exec:
-                continue
-            wires = board.wires_into(node.id, pin.id)
-            if not wires:
-                known.setdefault(pin.name, pin.default_value)
-                continue
-            source = wires[0].from_node
-            if source in plans and plans[source].pure and source not in executor.pure_done:
-                continue
-            if (key := value_key(source, wires[0].from_pin)) in values:
-                known.setdefault(pin.name, values[key])
+            if not pin.is_exec:
+                found, value = self._pin_value(executor, values, node, pin.id)
+                if found:
+                    known.setdefault(pin.name, value)
         return known
+
+    def pin_value(self, node_id: str, pin_id: str) -> tuple[bool, Any]:
+        """(found, value) of a pin as the run stands, for views of a paused run (the editor's hover and inspector):
+        an output's value so far, in the paused node's scope (a parallel iteration's own); an input's from its
+        wire, or its default when unwired. An input of the paused node whose pure source is not computed yet in
+        this step is not found: the value it left in an earlier step (a loop's last iteration) is not the one the
+        node will read."""
+        executor = self._scope()
+        return self._pin_value(executor, _all_values(executor.run.values), self.run.board.node(node_id), pin_id)
+
+    def _pin_value(self, executor: Executor, values: dict[str, Any], node: Node, pin_id: str) -> tuple[bool, Any]:
+        pin = node.pin(pin_id)
+        source, source_pin = node.id, pin.id
+        if pin.is_input:
+            wires = self.run.board.wires_into(node.id, pin.id)
+            if not wires:
+                return True, pin.default_value
+            source, source_pin = wires[0].from_node, wires[0].from_pin
+            plan = executor.plan.nodes.get(source)
+            paused = self._paused
+            if plan is not None and plan.pure and source not in executor.pure_done and paused is not None \
+                    and paused.node_id == node.id:
+                return False, None
+        key = value_key(source, source_pin)
+        return (True, values[key]) if key in values else (False, None)
 
     def _scope(self) -> Executor:
         """Whose values there are to see: the paused node's executor (a parallel body's fork), else the run's."""

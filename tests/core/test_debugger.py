@@ -23,6 +23,7 @@ from flowlike_core import (
 )
 from flowlike_core import start_run as start
 from flowlike_core.debugger import Debugger
+from flowlike_core.errors import UnknownPinError
 
 WAIT = 30.0
 
@@ -413,3 +414,32 @@ def test_a_body_on_worker_processes_runs_as_one_and_says_its_breakpoints_cannot_
         assert debugger.paused_at.id == after.id, "the body's nodes ran on the workers: nothing to pause there"
     assert sorted(line.message for line in debugger.run.logs()) == ["1", "2", "3"]
     assert finish(debugger).executions(say.id) == 3 and debugger.pauses == 1
+
+
+@pytest.mark.parametrize("loop_type", ["control_for_each", "control_par_for_each"])
+def test_pin_values_of_a_paused_run_are_those_the_paused_node_sees(loop_type: str) -> None:
+    """What a view of the paused run shows (the editor's hover asks pin by pin): the paused node's input from a
+    pure node not computed yet is unknown (the editor showed the last iteration's sum as this one's), the loop's
+    value is this iteration's (in a parallel body, its fork's), an unwired input is its default."""
+    from pack_builder import Builder
+
+    build = Builder()
+    start_node, add, say = build.add("events_simple"), build.add("int_add", integer2=100), build.add("log_info")
+    loop = build.add(loop_type, array=[1, 2, 3], **({"max_concurrent": 1} if loop_type == "control_par_for_each"
+                                                     else {}))
+    build.chain(start_node, loop)
+    build.wire(loop, "exec_out", say, "exec_in")
+    build.wire(loop, "value", add, "integer1")
+    build.wire(add, "sum", say, "message")
+    set_breakpoint(build, say.id)
+    debugger = debug(build)
+    seen = []
+    while debugger.wait_paused(WAIT):
+        seen.append((debugger.pin_value(loop.id, "value"), debugger.pin_value(say.id, "message"),
+                     debugger.pin_value(say.id, "toast"), debugger.pin_value(add.id, "integer2")))
+        debugger.resume()
+    assert debugger.wait(WAIT).status is RunStatus.SUCCESS
+    unknown, default, hundred = (False, None), (True, False), (True, 100)
+    assert seen == [((True, item), unknown, default, hundred) for item in (1, 2, 3)]
+    with pytest.raises(UnknownPinError, match="nowhere"):
+        debugger.pin_value(say.id, "nowhere")
