@@ -212,3 +212,19 @@ def test_half_typed_number_is_refused_and_keeps_the_default(notebook_page: Noteb
     ratio.press("Enter")
     expect(message).to_be_hidden()
     notebook_page.wait_until(lambda: kernel_default(notebook_page, "ratio") == "0.75", 30, "the corrected ratio")
+
+
+@pytest.mark.parametrize("frontend", ["lab"])
+def test_a_fraction_typed_for_a_whole_number_is_refused_by_the_engine(notebook_page: NotebookPage) -> None:
+    """2.5 typed into an Integer field became 2 on the page (parseInt) and reached the board as 2, unsaid; now the
+    engine gets 2.5, refuses it, and says why."""
+    first, _ = open_both(notebook_page, "fraction-for-int")
+    lesson(first).get_by_test_id("node-header").click()
+    pupils = first.locator("[data-testid='inspector-default'][data-pin-name='pupils']")
+    pupils.fill("2.5")
+    pupils.press("Enter")
+    message = first.get_by_test_id("editor-message")
+    expect(message).to_contain_text("does not fit pin 'pupils'", timeout=30_000)
+    assert kernel_default(notebook_page, "pupils") == "20"
+    first.scroll_into_view_if_needed()
+    expect(pupils).to_have_value("20")
