@@ -23,6 +23,7 @@ Language = Annotated[str, Pin(description="Two-letter code (en, de, fr, es, it, 
 Keywords = Annotated[list[str], Pin(name="keywords", description="Most relevant first")]
 
 
+@functools.cache
 def _lists() -> dict[str, str]:
     folder = resources.files("yake.core") / "StopwordsList"
     return {entry.name[10:12]: entry.name for entry in folder.iterdir()
@@ -33,8 +34,6 @@ def _lists() -> dict[str, str]:
 def language_stop_words(language: str) -> frozenset[str]:
     """yake's stop-word list for a two-letter language code."""
     files = _lists()
-    if language not in files:
-        raise ValueError(f"no stop words for language {language!r}; known: auto, {', '.join(sorted(files))}")
     raw = (resources.files("yake.core") / "StopwordsList" / files[language]).read_bytes()
     try:
         text = raw.decode("utf-8")
@@ -52,8 +51,14 @@ def detect_language(text: str) -> str:
 
 
 def _language(language: str, text: str) -> str:
+    """The two-letter code of the language pin ('english' reads as 'en'); one without a stop-word list fails naming
+    the known ones (yake would take it silently, with no stop words: 'science and' came out as a keyword)."""
     code = (language or "auto").strip().lower()
-    return detect_language(text) if code == "auto" else code[:2]
+    if code == "auto":
+        return detect_language(text)
+    if code[:2] not in _lists():
+        raise ValueError(f"language {language!r} has no stop-word list; known: auto, {', '.join(sorted(_lists()))}")
+    return code[:2]
 
 
 def rake(text: str, stops: frozenset[str] | set[str], min_score: float = 0.0, max_keywords: int = 0) -> list[str]:

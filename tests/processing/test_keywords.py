@@ -37,7 +37,7 @@ def test_auto_detects_the_language_from_stop_words():
 
 
 def test_unknown_language_is_a_clear_error():
-    with pytest.raises(ValueError, match="no stop words for language 'xx'"):
+    with pytest.raises(ValueError, match=r"language 'xx' has no stop-word list; known: auto, "):
         k.ai_processing_rake_extraction.func("text", "xx", None, 0.0, 0)
 
 

@@ -17,3 +17,17 @@ def test_an_empty_path_asks_for_a_file(key: str, pin: str, value: object) -> Non
     run = board.run()
     assert run.status == "Failed"
     assert "node 'extract'" in run.error and "no file given: set the file pin or wire a path" in run.error
+
+
+@pytest.mark.parametrize("key", ["ai_processing_yake_extraction", "ai_processing_rake_extraction"])
+def test_an_unknown_language_is_named_with_the_known_ones(key: str) -> None:
+    """YAKE took 'klingon' silently (yake falls back to no stop words: 'science and' came out as a keyword)."""
+    board = fnb.Board(f"keywords in klingon {key}")
+    start, log = board.add("events_simple", "start"), board.add("log_info", "log")
+    keywords = board.add(key, "keywords", text="hello world of data science and machine learning",
+                         language="klingon")
+    start.outputs.exec_out >> log.inputs.exec_in
+    keywords.outputs.keywords >> log.inputs.message
+    run = board.run()
+    assert run.status == "Failed"
+    assert "language 'klingon' has no stop-word list; known: auto, " in run.error and ", en, " in run.error
