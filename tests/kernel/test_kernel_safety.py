@@ -6,6 +6,7 @@ import queue
 import textwrap
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from jupyter_client.blocking.client import BlockingKernelClient
@@ -32,14 +33,17 @@ def kernel() -> Iterator[tuple[KernelManager, BlockingKernelClient]]:
         km.shutdown_kernel(now=True)
 
 
-def execute(kc: BlockingKernelClient, code: str, *, interrupt: KernelManager | None = None,
+def execute(kc: BlockingKernelClient, code: str, *, interrupt: tuple[KernelManager, Path] | None = None,
             timeout: float = 60) -> tuple[dict, str]:
-    """Run a cell; with `interrupt`, interrupt the kernel once the cell printed `started`."""
+    """Run a cell; with `interrupt` (a kernel, a file), interrupt the kernel once the cell made that file."""
     msg_id = kc.execute(textwrap.dedent(code))
     text, deadline, interrupted = "", time.monotonic() + timeout, False
     while time.monotonic() < deadline:
+        if interrupt is not None and not interrupted and interrupt[1].exists():
+            interrupt[0].interrupt_kernel()
+            interrupted = True
         try:
-            msg = kc.get_iopub_msg(timeout=1)
+            msg = kc.get_iopub_msg(timeout=0.05 if interrupt is not None and not interrupted else 1)
         except queue.Empty:
             continue
         if msg["parent_header"].get("msg_id") != msg_id:
@@ -47,10 +51,6 @@ def execute(kc: BlockingKernelClient, code: str, *, interrupt: KernelManager | N
         kind, content = msg["msg_type"], msg["content"]
         if kind == "stream":
             text += content["text"]
-            if interrupt is not None and not interrupted and "started" in text:
-                time.sleep(0.5)
-                interrupt.interrupt_kernel()
-                interrupted = True
         elif kind == "error":
             text += "\n".join(content["traceback"])
         elif kind == "status" and content["execution_state"] == "idle":
@@ -70,15 +70,26 @@ def shell_reply(kc: BlockingKernelClient, msg_id: str, deadline: float) -> dict:
     raise TimeoutError(f"no shell reply to {msg_id} before the deadline")
 
 
-def test_interrupting_the_kernel_cancels_the_run(kernel: tuple[KernelManager, BlockingKernelClient]) -> None:
+def test_interrupting_the_kernel_cancels_the_run(kernel: tuple[KernelManager, BlockingKernelClient],
+                                                  tmp_path: Path) -> None:
     km, kc = kernel
+    started = tmp_path / "started"
     reply, text = execute(kc, SLOW_BOARD)
     assert reply["status"] == "ok", text
-    reply, text = execute(kc, """
-        print("started", flush=True)
-        run = board.run()
+    # The interrupt goes once the delay has begun: the run is under way and the cell waits for it (an interrupt a
+    # fixed time after the cell began could land before the run, in a busy machine's slow start).
+    reply, text = execute(kc, f"""
+        from pathlib import Path
+        from flowlike_core import Listener
+
+        class Started(Listener):
+            def node_started(self, run, trace):
+                if trace.node_id == wait.id:
+                    Path({str(started)!r}).touch()
+
+        run = board.run(listeners=[Started()])
         print("STATUS", run.status.value, len(run.traces))
-    """, interrupt=km)
+    """, interrupt=(km, started))
     assert reply["status"] == "ok", text
     assert "STATUS Cancelled" in text
     reply, text = execute(kc, "print(run.summary()); print(6 * 7)")
