@@ -368,7 +368,7 @@ async def submit(workers: str, job: BodyJob, executor: Executor) -> list[BodyRes
         packed = on_cluster(client, job.board_key, job.board_json, job.node_types)
         return await _live(job, executor.run, hooks, lines, lines.topic, lambda chunk: loop.run_in_executor(
             None, client.submit(run_bodies, dataclasses.replace(chunk, board_json="", node_types=b""), packed,
-                                pure=False, workers=_next_worker(client), allow_other_workers=True).result))
+                                pure=False, **_next_worker(client)).result))
     raise BackendError(f"unknown workers {workers!r}: choose one of {', '.join(WORKERS)}")
 
 
@@ -409,12 +409,14 @@ async def _live(job: BodyJob, run: Any, hooks: dict[str, list[Any]], lines: Chan
 _turns = itertools.count()
 
 
-def _next_worker(client: Any) -> list[str] | None:
-    """The worker a chunk should go to, in turn: a chunk's task depends on the board, and dask sends a task where
-    its data is (its memory manager keeps one copy of a broadcast), so without this the chunks queue on one worker.
-    Any other worker may still take it (`allow_other_workers`)."""
-    workers = sorted(client.scheduler_info().get("workers", ()))
-    return [workers[next(_turns) % len(workers)]] if workers else None
+def _next_worker(client: Any) -> dict[str, Any]:
+    """The worker a chunk should go to, in turn (`submit`'s options): a chunk's task depends on the board, and dask
+    sends a task where its data is (its memory manager keeps one copy of a broadcast), so without this the chunks
+    queue on one worker. Any other worker may still take it (`allow_other_workers`); with no worker yet (a cluster
+    that scales up), the scheduler places it. The workers come from the scheduler (`nthreads`): the client's
+    cached `scheduler_info` is refreshed every few seconds without them."""
+    workers = sorted(client.nthreads())
+    return {"workers": [workers[next(_turns) % len(workers)]], "allow_other_workers": True} if workers else {}
 
 
 def _dask_client() -> Any:

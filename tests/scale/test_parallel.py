@@ -95,6 +95,20 @@ def test_iterations_on_other_processes_read_like_a_sequential_run(loops, workers
     assert record(parallel) == record(run_board(loop_board(loops, "control_for_each", items), registry=loops))
 
 
+def test_dask_iterations_run_when_the_clients_cached_identity_lists_no_workers(loops, dask_backend, monkeypatch):
+    """The client refreshes its cached scheduler identity every few seconds without the per-worker part: a chunk
+    sent just after got no worker to go to, and the loop failed with dask's 'Only use allow_other_workers= if
+    using workers=' (1 run in 3 on a busy machine)."""
+    client = dask_backend.client
+    refreshed = client.sync(client.scheduler.identity, n_workers=0)  # what the client's periodic refresh caches
+    monkeypatch.setattr(client, "scheduler_info", lambda *args, **kwargs: refreshed)
+    assert refreshed["workers"] == {}
+    items = list(range(5))
+    parallel = run_board(loop_board(loops, "control_par_for_each", items, workers="dask"), registry=loops)
+    assert parallel.ok, parallel.error
+    assert record(parallel) == record(run_board(loop_board(loops, "control_for_each", items), registry=loops))
+
+
 @pytest.mark.parametrize("cancel", [False, True])
 @pytest.mark.parametrize("workers", ["processes", "dask"])
 def test_a_failing_iteration_on_other_processes_fails_the_run(loops, workers, cancel, request):
