@@ -110,6 +110,12 @@ def ai_processing_yake_extraction(
     """Keywords by YAKE (statistical features of one text: position, frequency, casing, context)."""
     import yake
 
+    if ngrams < 1:
+        raise ValueError(f"ngrams must be at least 1 (words in the longest phrase), got {ngrams}")
+    if max_keywords < 1:
+        raise ValueError(f"max_keywords must be at least 1, got {max_keywords}")
+    if not 0.0 <= dedup_threshold <= 1.0:
+        raise ValueError(f"dedup_threshold must be between 0 and 1, got {dedup_threshold}")
     if not text.strip():
         return []
     extractor = yake.KeywordExtractor(lan=_language(language, text), n=ngrams, dedup_lim=dedup_threshold,

@@ -31,3 +31,20 @@ def test_an_unknown_language_is_named_with_the_known_ones(key: str) -> None:
     run = board.run()
     assert run.status == "Failed"
     assert "language 'klingon' has no stop-word list; known: auto, " in run.error and ", en, " in run.error
+
+
+@pytest.mark.parametrize(("pin", "value", "message"), [
+    ("ngrams", 0, "ngrams must be at least 1 (words in the longest phrase), got 0"),
+    ("max_keywords", 0, "max_keywords must be at least 1, got 0"),
+    ("dedup_threshold", 1.5, "dedup_threshold must be between 0 and 1, got 1.5"),
+])
+def test_yake_settings_out_of_their_range_are_named(pin: str, value: object, message: str) -> None:
+    """Pin ranges are not enforced on typed or wired values: ngrams=0 gave single words as if it were 1."""
+    board = fnb.Board(f"yake {pin}")
+    start, log = board.add("events_simple", "start"), board.add("log_info", "log")
+    keywords = board.add("ai_processing_yake_extraction", "keywords", text="data science and machine learning",
+                         **{pin: value})
+    start.outputs.exec_out >> log.inputs.exec_in
+    keywords.outputs.keywords >> log.inputs.message
+    run = board.run()
+    assert run.status == "Failed" and message in run.error
