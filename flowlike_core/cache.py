@@ -33,6 +33,7 @@ import dataclasses
 import hashlib
 import os
 import pickle
+import stat
 import threading
 import time
 import warnings
@@ -86,6 +87,8 @@ VARIANTS = 8
 """Results kept per key: one per value of the variables the node read, the last used."""
 PLAIN = "plain"
 """The variant of a result whose execution read no variable."""
+FILE = "file"
+"""A `Change` kind: a file an input names changed on disk (its path did not)."""
 UNREADABLE = "unreadable"
 """A `Change` kind: the kept result of the node's key was in the store, damaged."""
 _REACHING = frozenset({Capability.NETWORK, Capability.FILES, Capability.PROCESSES})
@@ -112,6 +115,22 @@ def always_runs(node_type: type[NodeType], pure: bool) -> str | None:
     return None
 
 
+def file_state(value: Any) -> tuple[str, str] | None:
+    """(path, modified time and size) of the local file or folder a text or path names, if one is there: a node of
+    a notebook reading it gives another result when it changes, though the text is the same."""
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    if not isinstance(value, str) or not value or len(value) > 4096 or "\n" in value or "://" in value:
+        return None
+    try:
+        found = os.stat(value)
+    except (OSError, ValueError):
+        return None
+    if not stat.S_ISREG(found.st_mode) and not stat.S_ISDIR(found.st_mode):
+        return None
+    return value, f"{found.st_mtime_ns}:{found.st_size}"
+
+
 def catalog_version(node_type: type[NodeType]) -> tuple[str, str]:
     """(pack, pack version) of a registered node type."""
     return node_type.pack, node_type.pack_version
@@ -129,6 +148,8 @@ class Signature:
     """(variable name, content hash) of the variables it read."""
     globals: tuple[tuple[str, str], ...] = ()
     """(name, content hash) of the module-level data its code reads (types from a notebook or script)."""
+    files: tuple[tuple[str, str, str], ...] = ()
+    """(input pin, path, modified time and size) of the files its inputs name (types from a notebook or script)."""
 
 
 @dataclass(slots=True)
@@ -807,15 +828,25 @@ class RunCache:
                     secret = secret or self._holds_secret(value)
                     inputs.append((name, print_.digest, EXEC_VALUE, source.key.partition("/")[0]))
         read: list[tuple[str, str]] = []
-        if not catalog[1]:  # a type of a notebook or script, not of a versioned pack: the data its code reads counts
-            for name, value in global_reads(node_type):
+        files: list[tuple[str, str, str]] = []
+        if not catalog[1]:  # a type of a notebook or script, not of a versioned pack: the data its code reads counts,
+            for name, value in global_reads(node_type):  # and the files its inputs name
                 print_ = fingerprint(value)
                 held.extend(print_.held)  # (by identity, quietly: a logger or a client is no data to explain)
                 read.append((name, print_.digest))
+            for name, sources in plan.inputs.items():
+                for source in sources:
+                    value = source.value if source.kind == CONST else \
+                        (executor.pure_cache if source.kind == PURE else executor.values).get(source.key)
+                    found_file = file_state(value)
+                    if found_file is not None:
+                        files.append((name, *found_file))
         text = "\0".join((node_type.name, code, *catalog, *(f"{name}={found}" for name, found, _, _ in inputs),
-                          *(f"global {name}={found}" for name, found in read)))
+                          *(f"global {name}={found}" for name, found in read),
+                          *(f"file {name}={path}={state}" for name, path, state in files)))
         key = hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
-        return key, Signature(code, catalog, tuple(inputs), globals=tuple(read)), tuple(notes), tuple(held), secret
+        return key, Signature(code, catalog, tuple(inputs), globals=tuple(read), files=tuple(files)), tuple(notes), \
+            tuple(held), secret
 
     def _holds_secret(self, value: Any) -> bool:
         """Whether a text (or a list or map of them) holds one of the run's secrets."""
@@ -877,4 +908,7 @@ class RunCache:
         changes += [Change(VARIABLE, name) for name, digest in last.variables if self._current(name) != digest]
         before_globals = dict(last.globals)
         changes += [Change(GLOBAL, name) for name, digest in signature.globals if before_globals.get(name) != digest]
+        before_files = {(name, path): state for name, path, state in getattr(last, "files", ())}  # (older why files)
+        changes += [Change(FILE, name, detail=f"file {path!r} (input {name!r}) changed on disk")
+                    for name, path, state in signature.files if before_files.get((name, path), state) != state]
         return tuple(changes) or (Change(EVICTED),)
