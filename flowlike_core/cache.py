@@ -622,8 +622,10 @@ class RunCache:
         """Value keys of pure outputs made from a secret: what reads them is made from one too (shared by forks)."""
         self.pending: dict[str, _Pending] = {}
         self.refusals: dict[str, str | None] = {}
-        self.codes: dict[type, str] = {}
-        """Code version per node type, made (or checked) once per run."""
+        self.codes: dict[type, tuple[str, tuple[tuple[dict[str, Any], str], ...]]] = {}
+        """Code version and module data read (`global_reads`) per node type, made (or checked) once per run."""
+        self.kinds: dict[tuple[type, bool], str | None] = {}
+        """`always_runs` per node type (and whether its nodes are pure), asked once per run."""
         executor.variables = run.variables = _ReadVariables(run.variables)
         if cache.store is not None:
             cache._why_read.discard(self.board_id)  # (another process may have run the board since)
@@ -657,7 +659,11 @@ class RunCache:
         node_id = plan.node_id
         refusal = self.refusals.get(node_id, "")
         if refusal == "":
-            refusal = self.refusals[node_id] = always_runs(type(plan.impl), plan.pure)
+            kind = (type(plan.impl), plan.pure)
+            refusal = self.kinds.get(kind, "")
+            if refusal == "":
+                refusal = self.kinds[kind] = always_runs(*kind)
+            self.refusals[node_id] = refusal
         if refusal is not None:
             if plan.pure or type(plan.impl).cacheable is False:  # (the run says it of other exec nodes by itself)
                 self.reasons[node_id] = Reason(node_id, self._label(node_id), False, (Change(ALWAYS, detail=refusal),))
@@ -790,9 +796,10 @@ class RunCache:
         """The node's key, signature, notes on its inputs, what they hold by identity, and whether one of them holds
         or was made from a secret."""
         node_type = type(plan.impl)
-        code = self.codes.get(node_type)
-        if code is None:
-            code = self.codes[node_type] = code_version(node_type)
+        studied = self.codes.get(node_type)
+        if studied is None:
+            studied = self.codes[node_type] = (code_version(node_type), global_reads(node_type))
+        code, reads = studied
         catalog = catalog_version(node_type)
         inputs: list[tuple[str, str, str, str]] = []
         notes: list[str] = []
@@ -830,8 +837,8 @@ class RunCache:
         read: list[tuple[str, str]] = []
         files: list[tuple[str, str, str]] = []
         if not catalog[1]:  # a type of a notebook or script, not of a versioned pack: the data its code reads counts,
-            for name, value in global_reads(node_type):  # and the files its inputs name
-                print_ = fingerprint(value)
+            for scope, name in reads:  # and the files its inputs name
+                print_ = fingerprint(scope.get(name))
                 held.extend(print_.held)  # (by identity, quietly: a logger or a client is no data to explain)
                 read.append((name, print_.digest))
             for name, sources in plan.inputs.items():

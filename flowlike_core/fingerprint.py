@@ -260,10 +260,11 @@ def chance_calls(node_type: type) -> tuple[str, ...]:
     return found[1]
 
 
-def global_reads(node_type: type) -> list[tuple[str, Any]]:
-    """(name, value now) of the module-level data (not functions, classes or modules) that a node type's functions
-    read: `threshold` in `return x > threshold`. Their values are part of a result as much as the inputs are."""
-    return [(name, scope.get(name)) for scope, name in _studied(node_type).reads]
+def global_reads(node_type: type) -> tuple[tuple[dict[str, Any], str], ...]:
+    """(module globals, name) of the module-level data (not functions, classes or modules) that a node type's
+    functions read: `threshold` in `return x > threshold`. Their values (`scope.get(name)`, read when a result is
+    looked up) are part of a result as much as the inputs are."""
+    return _studied(node_type).reads
 
 
 def _studied(node_type: type) -> _Study:
