@@ -110,8 +110,8 @@ def always_runs(node_type: type[NodeType], pure: bool) -> str | None:
     if not node_type.pack_version:  # (a notebook's or script's: a pack's types say it themselves)
         calls = chance_calls(node_type)
         if calls:
-            return (f"its code calls {', '.join(calls)}, whose result changes between runs (a node whose result "
-                    f"should be kept anyway, seeded for instance, declares cacheable=True)")
+            return (f"its code uses {', '.join(calls)}, which changes between runs (a node whose result should be "
+                    f"kept anyway, seeded for instance, declares cacheable=True)")
     return None
 
 

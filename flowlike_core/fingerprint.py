@@ -249,9 +249,9 @@ def code_version(node_type: type) -> str:
 
 
 def chance_calls(node_type: type) -> tuple[str, ...]:
-    """The calls in a node type's code (its module's functions) whose result changes from run to run, as written:
-    `random.random`, `np.random.rand`, `datetime.now`, `time.time`, `uuid.uuid4`, `os.urandom`, `secrets.*`. A
-    seeded generator (`np.random.default_rng(7)`, `random.Random(7)`) is none."""
+    """What a node type's code (its module's functions) uses that changes from run to run, as written: calls of
+    `random.random`, `np.random.rand`, `datetime.now`, `time.time`, `uuid.uuid4`, `os.urandom`, `secrets.*`, and
+    the run's `ctx.payload`. A seeded generator (`np.random.default_rng(7)`, `random.Random(7)`) is none."""
     study = _studied(node_type)
     found = _chances.get(node_type)
     if found is None or found[0] is not study:
@@ -394,6 +394,10 @@ def _chance_calls(code: types.CodeType, scope: dict[str, Any]) -> list[str]:
     for instruction in dis.get_instructions(code):
         if instruction.opname in ("LOAD_GLOBAL", "LOAD_NAME"):
             current, written = scope.get(instruction.argval, _ABSENT), instruction.argval
+        elif instruction.opname == "LOAD_ATTR" and instruction.argval == "payload":  # the run's (`ctx.payload`)
+            found.append("ctx.payload")
+            current = _ABSENT
+            continue
         elif instruction.opname in ("LOAD_ATTR", "LOAD_METHOD") and isinstance(current, types.ModuleType | type):
             try:  # (a module's own __getattr__ may import, or refuse)
                 current = getattr(current, instruction.argval, _ABSENT)

@@ -74,3 +74,32 @@ def test_notebook_nodes_drawing_random_numbers_or_reading_the_clock_always_run()
         assert "datetime.now" in second.why("stamp").text
     finally:
         del sys.modules[notebook.__name__]
+
+
+PAYLOAD_CELL = '''
+import flowlike_nb as fnb
+from flowlike_core import Context
+
+@fnb.node(name="cache_test_greet")
+def greet(ctx: Context, greeting: str = "hi") -> str:
+    return f"{greeting} {ctx.payload}"
+'''
+
+
+def test_a_notebook_node_reading_the_run_payload_always_runs() -> None:
+    notebook = types.ModuleType("cache_test_payload_notebook")
+    sys.modules[notebook.__name__] = notebook
+    try:
+        exec(PAYLOAD_CELL, notebook.__dict__)
+        board = fnb.Board("payload")
+        start = board.add("events_simple", "start")
+        greet = board.add("cache_test_greet", "greet")
+        say = board.add("log_info", "say")
+        start.outputs.exec_out >> say.inputs.exec_in
+        greet.outputs.result >> say.inputs.message
+        assert board.run(payload="Ada").outputs.greet.result == "hi Ada"
+        run = board.run(payload="Bob")
+        assert run.outputs.greet.result == "hi Bob" and not run.why("greet").cached
+        assert "payload" in run.why("greet").text
+    finally:
+        del sys.modules[notebook.__name__]
