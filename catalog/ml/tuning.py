@@ -3,7 +3,10 @@ cross-validation (scikit-learn's GridSearchCV and cross_val_score, stratified fo
 
 from __future__ import annotations
 
-from typing import Annotated, Any, NamedTuple
+import math
+import warnings
+from collections.abc import Callable
+from typing import Annotated, Any, NamedTuple, TypeVar
 
 from flowlike_catalog.ml.model import (
     Features,
@@ -19,6 +22,7 @@ from pydantic import BaseModel
 from flowlike_core import Context, Pin, node
 
 CATEGORY = "AI/ML/Tuning"
+T = TypeVar("T")
 DEFAULT_GRIDS: dict[str, dict[str, list[Any]]] = {
     "DecisionTree": {"max_depth": [2, 4, 8, None], "min_samples_split": [2, 5]},
     "NaiveBayes": {"var_smoothing": [1e-9, 1e-6, 1e-3]},
@@ -61,6 +65,20 @@ class Chosen(NamedTuple):
     best_model_type: str
 
 
+def cross_validated(work: Callable[[], T]) -> tuple[T, str]:
+    """Run scikit-learn's cross-validation, keeping why a fit or a scoring failed as one line (scikit-learn scores
+    it NaN and prints a warning holding the whole traceback to stderr): the last of the first such warning's."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = work()
+    failures = [w for w in caught if "Traceback (most recent call last)" in str(w.message)]
+    for w in caught:
+        if w not in failures:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    lines = [line.strip() for line in str(failures[0].message).splitlines() if line.strip()] if failures else []
+    return result, lines[-1] if lines else ""
+
+
 @node(friendly_name="Grid Search", exec_pins=True)
 def ai_ml_tuning_grid_search(
         ctx: Context, model_type: Annotated[str, Pin(valid_values=tuple(DEFAULT_GRIDS))] = "DecisionTree",
@@ -72,7 +90,10 @@ def ai_ml_tuning_grid_search(
 
     grid = param_grid or DEFAULT_GRIDS.get(model_type, {})
     x, y, features = training_data(source, feature_cols, target_col, estimator=classifier(model_type))
-    search = GridSearchCV(classifier(model_type), grid, cv=cv_folds, scoring=metric).fit(x, y)
+    search, failure = cross_validated(lambda: GridSearchCV(classifier(model_type), grid, cv=cv_folds,
+                                                           scoring=metric).fit(x, y))
+    if math.isnan(search.best_score_):
+        raise ValueError(f"every setting of {model_type} failed in cross-validation: {failure}")
     cv = search.cv_results_
     candidates = [Candidate(params=params, mean_score=float(mean), std_score=float(std))
                   for params, mean, std in zip(cv["params"], cv["mean_test_score"], cv["std_test_score"], strict=True)]
@@ -96,9 +117,16 @@ def ai_ml_tuning_auto_classifier(ctx: Context, cv_folds: Folds = 5, metric: Metr
     scores = {}
     for i, model_type in enumerate(types):
         ctx.check_cancelled()
-        scores[model_type] = float(cross_val_score(classifier(model_type), x, y, cv=cv_folds, scoring=metric).mean())
+        folds, failure = cross_validated(lambda t=model_type: cross_val_score(classifier(t), x, y, cv=cv_folds,
+                                                                              scoring=metric))
+        scores[model_type] = float(folds.mean())
+        if failure:
+            ctx.warn(f"{model_type} failed in cross-validation: {failure}")
         ctx.progress(i + 1, len(types), model_type)
-    best = max(types, key=lambda t: scores[t])
+    scored = [t for t in types if not math.isnan(scores[t])]
+    if not scored:
+        raise ValueError(f"every classifier failed in cross-validation (see the warnings): {', '.join(types)}")
+    best = max(scored, key=lambda t: scores[t])
     results = AutoMLResult(metric=metric, scores=scores, best_model_type=best, best_score=scores[best])
     model = remember(ctx, classifier(best).fit(x, y), best, features, target_col)
     return Chosen(results, model, best)

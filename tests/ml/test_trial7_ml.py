@@ -15,6 +15,7 @@ from flowlike_catalog.ml import sklearn_model
 from flowlike_catalog.ml.models import load_ml_model, load_ml_model_binary
 
 import flowlike_nb as fnb
+from flowlike_core.board import LogLevel
 
 
 def sklearn_table(loader: str) -> pa.Table:
@@ -205,3 +206,37 @@ def test_decimal_boolean_and_null_features_are_read_as_floats() -> None:
     assert x.dtype == np.float64 and x.flags["C_CONTIGUOUS"]
     assert np.array_equal(x, [[1.0, 1.25, 1.0, 1.0], [2.0, 2.5, np.nan, np.nan], [3.0, np.nan, 0.0, 3.0]],
                           equal_nan=True)
+
+
+TINY = pa.table({"x": np.arange(12.0), "target": [0] * 11 + [1]})
+"""One row of class 1: a fold trained without it has one class, which an SVM cannot learn."""
+
+
+@pytest.mark.parametrize(("data", "metric", "why"), [
+    ("tiny", "accuracy", "ValueError: The number of classes has to be greater than one; got 1 class"),
+    ("iris", "roc_auc", "ValueError: multi_class must be in ('ovo', 'ovr')"),
+])
+def test_a_grid_search_whose_every_setting_fails_says_why(data: str, metric: str, why: str) -> None:
+    """It succeeded with best_score NaN and an arbitrary 'best' setting; scikit-learn's warning went to stderr."""
+    table = TINY if data == "tiny" else sklearn_table("load_iris")
+    run = one_node("ai_ml_tuning_grid_search", model_type="SVM", cv_folds=3, metric=metric).run({"data": table})
+    assert run.status == "Failed"
+    assert f"every setting of SVM failed in cross-validation: {why}" in run.error
+
+
+def test_auto_classifier_leaves_out_a_type_that_failed_and_logs_why() -> None:
+    run = one_node("ai_ml_tuning_auto_classifier", cv_folds=3).run({"data": TINY})
+    run.raise_for_status()
+    results = run.outputs.node.results
+    assert results.best_model_type == "DecisionTree" and np.isnan(results.scores["SVM"])
+    assert [line.message for line in run.logs(LogLevel.WARN)] == [
+        "SVM failed in cross-validation: ValueError: The number of classes has to be greater than one; got 1 class"]
+
+
+def test_auto_classifier_whose_every_type_fails_says_so() -> None:
+    """A metric that does not suit the data (ROC AUC of three classes) failed every type: max() of nothing."""
+    run = one_node("ai_ml_tuning_auto_classifier", cv_folds=3, metric="roc_auc").run(
+        {"data": sklearn_table("load_iris")})
+    assert "every classifier failed in cross-validation (see the warnings): DecisionTree, NaiveBayes, SVM" \
+        in run.error
+    assert len(run.logs(LogLevel.WARN)) == 3
