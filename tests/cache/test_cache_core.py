@@ -295,3 +295,16 @@ def test_runs_on_a_worker_process_share_results_through_the_store(tmp_path) -> N
         backend.close()
     here = ran_again(board, ResultCache(store=Bucket(str(tmp_path))), registry=reg)  # what the worker kept
     assert RAN == {"c_emit": 1} and here.why("left").cached
+
+
+def test_a_value_counts_its_memory_against_the_cache_bound() -> None:
+    """What `max_bytes` bounds is memory: a frame of 10 float columns holds 8 bytes per cell, not per row (pandas
+    hashes a row into 8 bytes); a table and an array count what they hold."""
+    np = pytest.importorskip("numpy")
+    pd = pytest.importorskip("pandas")
+    pa = pytest.importorskip("pyarrow")
+    numbers = np.arange(10_000, dtype=float)
+    frame = pd.DataFrame({f"c{i}": numbers for i in range(10)})
+    for value, held in ((frame, 800_000), (frame["c0"], 80_000), (pa.Table.from_pandas(frame), 800_000),
+                        (numbers, 80_000)):
+        assert fingerprint(value).size >= held, type(value)
