@@ -34,6 +34,6 @@ def dask_backend(tmp_path_factory):
     from flowlike_core.backends.dask import DaskBackend
 
     backend = DaskBackend(n_workers=2)
-    assert len(backend.client.scheduler_info()["workers"]) == 2
+    assert len(backend.client.nthreads()) == 2  # (scheduler_info is a cache its refresh leaves without workers)
     yield backend
     backend.close()
