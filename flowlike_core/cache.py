@@ -265,6 +265,9 @@ class ResultCache:
         """Threads waiting now for a result another one is making."""
         self._failures: set[str] = set()
         self.unreadable: set[str] = set()
+        self.mutators: dict[tuple[str, str], str] = {}
+        """(node type, code version) -> why its nodes always run: one changed an input in place as it ran, which a
+        result served from the cache would not do."""
         """Keys whose kept result the store gave back damaged (or not at all): why their nodes run again."""
         """What the store refused ("read", "write"): said once each, then the results stay in memory."""
 
@@ -597,6 +600,8 @@ class _Pending:
     held: tuple[Any, ...]
     secret: bool
     """An input holds or was made from a secret."""
+    watched: tuple[tuple[str, Any, str], ...]
+    """(pin, value, content hash) of the inputs that can change in place: hashed again once it ran."""
     reading: Token[dict[str, str] | None] | None = None
     quiet: list[tuple[LogLevel, str, float]] = field(default_factory=list)
     """Lines it logged below its run's log level (the first `FOLDED_LOGS`): kept with its result."""
@@ -625,6 +630,9 @@ class RunCache:
         self.codes: dict[type, tuple[str, tuple[tuple[dict[str, Any], str], ...]]] = {}
         """Code version and module data read (`global_reads`) per node type, made (or checked) once per run."""
         self.kinds: dict[tuple[type, bool], str | None] = {}
+        self.changeable: set[str] = set()
+        """Value keys of pure outputs that can change in place (lists, arrays, frames): a node reading one is
+        watched for changing it."""
         """`always_runs` per node type (and whether its nodes are pure), asked once per run."""
         executor.variables = run.variables = _ReadVariables(run.variables)
         if cache.store is not None:
@@ -663,12 +671,14 @@ class RunCache:
             refusal = self.kinds.get(kind, "")
             if refusal == "":
                 refusal = self.kinds[kind] = always_runs(*kind)
+            if refusal is None and self.cache.mutators:
+                refusal = self.cache.mutators.get((kind[0].name, self._studied(kind[0])[0]))
             self.refusals[node_id] = refusal
         if refusal is not None:
             if plan.pure or type(plan.impl).cacheable is False:  # (the run says it of other exec nodes by itself)
                 self.reasons[node_id] = Reason(node_id, self._label(node_id), False, (Change(ALWAYS, detail=refusal),))
             return False
-        key, signature, notes, held, secret = self._key(plan)
+        key, signature, notes, held, secret, watched = self._key(plan)
         entry, changes = self._claimed(key, plan, ctx)
         if entry is not None:
             self.cache.used(key, entry)
@@ -677,6 +687,8 @@ class RunCache:
                 self._printed(plan.outputs[name], entry.prints[name], entry.opaque.get(name))
             if entry.secret:
                 self.secret.update(plan.outputs.values())
+            for name, value_key in plan.outputs.items():
+                (self.changeable.add if name in entry.checks else self.changeable.discard)(value_key)
             ctx.activated.clear()
             for name in entry.activated:
                 ctx.activate(name)
@@ -694,7 +706,7 @@ class RunCache:
             return True
         changes = changes or self._explain(plan, signature, key)
         ctx.trace  # noqa: B018 - made now, so that an execution past the node's full traces logs into it, to be kept
-        self.pending[node_id] = _Pending(key, signature, changes, notes, held, secret, _reading.set({}))
+        self.pending[node_id] = _Pending(key, signature, changes, notes, held, secret, watched, _reading.set({}))
         self.reasons[node_id] = Reason(node_id, self._label(node_id), False, changes, notes)
         return False
 
@@ -763,6 +775,12 @@ class RunCache:
         values = self.executor.pure_cache if plan.pure else self.executor.values  # (this step's, for a pure node)
         outputs = {name: values[key] for name, key in plan.outputs.items() if key in values}
         prints = {name: fingerprint(value) for name, value in outputs.items()}
+        for name, found in prints.items():
+            (self.changeable.add if found.mutable else self.changeable.discard)(plan.outputs[name])
+        changed = [name for name, value, digest in pending.watched if fingerprint(value).digest != digest]
+        if changed:
+            self._changed_inputs(plan, pending, changed)
+            return
         notes = list(pending.notes)
         for name, found in prints.items():
             self._printed(plan.outputs[name], found.digest, found if found.identity else None)
@@ -790,16 +808,37 @@ class RunCache:
         self.reasons[plan.node_id] = Reason(plan.node_id, self._label(plan.node_id), False, pending.changes,
                                             tuple(notes))
 
+    def _changed_inputs(self, plan: NodePlan, pending: _Pending, changed: list[str]) -> None:
+        """The node changed inputs in place as it ran: a result served would not, so it is not kept, and nodes of
+        its type (and code) run every time from now on."""
+        for key in plan.outputs.values():
+            self._printed(key, None, None)
+        with self.cache._lock:
+            self.cache.made(pending.key)
+        node_type = type(plan.impl)
+        why = (f"it changes its input {' and '.join(map(repr, changed))} in place as it runs, which a result served "
+               f"from the cache would not do, so its nodes run every time (a node should copy what it changes)")
+        self.cache.mutators[(node_type.name, self._studied(node_type)[0])] = why
+        self.refusals[plan.node_id] = why
+        self.reasons[plan.node_id] = Reason(plan.node_id, self._label(plan.node_id), False,
+                                            (Change(ALWAYS, detail=why),), pending.notes)
+
     # ---- keys ----------------------------------------------------------------------------------------
 
-    def _key(self, plan: NodePlan) -> tuple[str, Signature, tuple[str, ...], tuple[Any, ...], bool]:
-        """The node's key, signature, notes on its inputs, what they hold by identity, and whether one of them holds
-        or was made from a secret."""
-        node_type = type(plan.impl)
+    def _studied(self, node_type: type[NodeType]) -> tuple[str, tuple[tuple[dict[str, Any], str], ...]]:
+        """A type's code version and the module data its code reads, asked once per run."""
         studied = self.codes.get(node_type)
         if studied is None:
             studied = self.codes[node_type] = (code_version(node_type), global_reads(node_type))
-        code, reads = studied
+        return studied
+
+    def _key(self, plan: NodePlan) -> tuple[str, Signature, tuple[str, ...], tuple[Any, ...], bool,
+                                            tuple[tuple[str, Any, str], ...]]:
+        """The node's key, signature, notes on its inputs, what they hold by identity, whether one of them holds
+        or was made from a secret, and those that can change in place (pin, value, content hash)."""
+        node_type = type(plan.impl)
+        code, reads = self._studied(node_type)
+        watched: list[tuple[str, Any, str]] = []
         catalog = catalog_version(node_type)
         inputs: list[tuple[str, str, str, str]] = []
         notes: list[str] = []
@@ -822,17 +861,23 @@ class RunCache:
                     secret = secret or source.key in self.secret or (  # (a node that always runs is not tracked)
                         self.refusals.get(source.node_id) is not None and
                         self._holds_secret(executor.pure_cache.get(source.key)))
+                    if source.key in self.changeable:
+                        watched.append((name, executor.pure_cache.get(source.key), found))
                     inputs.append((name, found, UPSTREAM, source.node_id))
                 elif source.kind == CONST:
                     print_ = fingerprint(source.value)
                     self._note(name, print_, notes, held)
                     secret = secret or self._holds_secret(source.value)
+                    if print_.mutable and not print_.identity:
+                        watched.append((name, source.value, print_.digest))
                     inputs.append((name, print_.digest, DEFAULT, ""))
                 else:
                     value = executor.values.get(source.key)
                     print_ = fingerprint(value)
                     self._note(name, print_, notes, held)
                     secret = secret or self._holds_secret(value)
+                    if print_.mutable and not print_.identity:
+                        watched.append((name, value, print_.digest))
                     inputs.append((name, print_.digest, EXEC_VALUE, source.key.partition("/")[0]))
         read: list[tuple[str, str]] = []
         files: list[tuple[str, str, str]] = []
@@ -853,7 +898,7 @@ class RunCache:
                           *(f"file {name}={path}={state}" for name, path, state in files)))
         key = hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
         return key, Signature(code, catalog, tuple(inputs), globals=tuple(read), files=tuple(files)), tuple(notes), \
-            tuple(held), secret
+            tuple(held), secret, tuple(watched)
 
     def _holds_secret(self, value: Any) -> bool:
         """Whether a text (or a list or map of them) holds one of the run's secrets."""

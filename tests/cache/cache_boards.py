@@ -7,7 +7,19 @@ import sys
 from collections import Counter
 from typing import Any
 
-from flowlike_core import Board, DataType, NodeType, Pack, Registry, commands, data_in, data_out, exec_in, exec_out
+from flowlike_core import (
+    Board,
+    DataType,
+    NodeType,
+    Pack,
+    Registry,
+    ValueType,
+    commands,
+    data_in,
+    data_out,
+    exec_in,
+    exec_out,
+)
 from flowlike_core.policy import Capability
 
 RAN: Counter[str] = Counter()
@@ -148,7 +160,42 @@ class Tell(NodeType):
         ctx.set_output("square", lines * lines)
 
 
-TYPES = (Start, Add, Shout, Dice, Wrap, Unwrap, Emit, Double, Bump, Fetch, Tell)
+class Numbers(NodeType):
+    """Pure: the list 0 .. n - 1."""
+
+    name = "c_numbers"
+    pins = (data_in("n", DataType.INTEGER), data_out("items", DataType.INTEGER, value_type=ValueType.ARRAY))
+
+    def run(self, ctx):
+        RAN[self.name] += 1
+        ctx.set_output("items", list(range(ctx.get_input("n"))))
+
+
+class Push(NodeType):
+    """Pure, but changes its input in place: appends 99 to the list and gives its new length."""
+
+    name = "c_push"
+    pins = (data_in("items", DataType.INTEGER, value_type=ValueType.ARRAY), data_out("length", DataType.INTEGER))
+
+    def run(self, ctx):
+        RAN[self.name] += 1
+        items = ctx.get_input("items")
+        items.append(99)
+        ctx.set_output("length", len(items))
+
+
+class Pair(NodeType):
+    """Exec: the run's result is [first, second]."""
+
+    name = "c_pair"
+    pins = (exec_in(), data_in("first", DataType.GENERIC), data_in("second", DataType.GENERIC), exec_out())
+
+    def run(self, ctx):
+        ctx.set_result([ctx.get_input("first"), list(ctx.get_input("second"))])
+        ctx.activate("exec_out")
+
+
+TYPES = (Start, Add, Shout, Dice, Wrap, Unwrap, Emit, Double, Bump, Fetch, Tell, Numbers, Push, Pair)
 
 
 def registry(version: str = "1.0") -> Registry:

@@ -308,3 +308,24 @@ def test_a_value_counts_its_memory_against_the_cache_bound() -> None:
     for value, held in ((frame, 800_000), (frame["c0"], 80_000), (pa.Table.from_pandas(frame), 800_000),
                         (numbers, 80_000)):
         assert fingerprint(value).size >= held, type(value)
+
+
+def test_a_node_that_changes_its_input_in_place_is_not_served() -> None:
+    """`push` appends to the list `numbers` made; `pair` reads both in the same step, so it sees the list with 99.
+    Served, `push` would not append: the result would differ from a run without a cache."""
+    reg = registry()
+    board = Board(name="mutating")
+    add(board, reg, "c_start", "start")
+    add(board, reg, "c_numbers", "numbers", n=3)
+    add(board, reg, "c_push", "push")
+    add(board, reg, "c_pair", "pair")
+    wire(board, "start", "exec_out", "pair", "exec_in")
+    wire(board, "numbers", "items", "push", "items")
+    wire(board, "push", "length", "pair", "first")
+    wire(board, "numbers", "items", "pair", "second")
+    expected = run_board(board, registry=reg).result
+    assert expected == [4, [0, 1, 2, 99]]
+    cache = ResultCache()
+    runs = [run_board(board, cache=cache, registry=reg) for _ in range(3)]
+    assert [run.result for run in runs] == [expected] * 3
+    assert not runs[-1].why("push").cached and "in place" in runs[-1].why("push").text
