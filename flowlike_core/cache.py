@@ -655,7 +655,7 @@ class RunCache:
             return executor.results
         fork = copy.copy(self)
         fork.executor = executor
-        fork.prints, fork.opaque, fork.pending = {}, {}, {}
+        fork.prints, fork.opaque, fork.pending, fork.changeable = {}, {}, {}, set()
         executor.results = fork
         return fork
 
@@ -855,6 +855,7 @@ class RunCache:
                         print_ = fingerprint(executor.pure_cache.get(source.key))
                         self._printed(source.key, print_.digest, print_ if print_.identity else None)
                         found = print_.digest
+                        (self.changeable.add if print_.mutable else self.changeable.discard)(source.key)
                     opaque = self.opaque.get(source.key)
                     if opaque is not None:
                         self._note(name, opaque, notes, held)

@@ -310,16 +310,25 @@ def test_a_value_counts_its_memory_against_the_cache_bound() -> None:
         assert fingerprint(value).size >= held, type(value)
 
 
-def test_a_node_that_changes_its_input_in_place_is_not_served() -> None:
+@pytest.mark.parametrize("loop", ["", "control_for_each", "control_par_for_each"])
+def test_a_node_that_changes_its_input_in_place_is_not_served(loop: str) -> None:
     """`push` appends to the list `numbers` made; `pair` reads both in the same step, so it sees the list with 99.
-    Served, `push` would not append: the result would differ from a run without a cache."""
+    Served, `push` would not append: the result would differ from a run without a cache. In a loop's body too."""
+    from flowlike_core import default_registry
+
     reg = registry()
     board = Board(name="mutating")
     add(board, reg, "c_start", "start")
     add(board, reg, "c_numbers", "numbers", n=3)
     add(board, reg, "c_push", "push")
     add(board, reg, "c_pair", "pair")
-    wire(board, "start", "exec_out", "pair", "exec_in")
+    if loop:
+        reg.register(default_registry().get(loop))
+        add(board, reg, loop, "loop", array=[1, 2])
+        wire(board, "start", "exec_out", "loop", "exec_in")
+        wire(board, "loop", "exec_out", "pair", "exec_in")
+    else:
+        wire(board, "start", "exec_out", "pair", "exec_in")
     wire(board, "numbers", "items", "push", "items")
     wire(board, "push", "length", "pair", "first")
     wire(board, "numbers", "items", "pair", "second")
