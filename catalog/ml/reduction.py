@@ -33,12 +33,13 @@ def fit_pca(ctx: Context, n_components: int = 2, source: Source = None, feature_
     from sklearn.decomposition import PCA
 
     pca = PCA(n_components=n_components)
-    x, _, features = training_data(source, feature_cols, estimator=pca)
+    table = as_table(source)
+    x, _, features = training_data(table, feature_cols, estimator=pca)
     if not 1 <= n_components <= min(x.shape):
         raise ValueError(f"PCA needs 1 <= n_components <= min(rows, features) = {min(x.shape)}, got {n_components}")
     pca.fit(x)
     return Pca(pca.explained_variance_ratio_.tolist(), remember(ctx, pca, "PCA", features),
-               with_components(source, "pc", pca.transform(x)))
+               with_components(table, "pc", pca.transform(x)))
 
 
 @node(friendly_name="t-SNE Reduction", exec_pins=True)
@@ -50,8 +51,9 @@ def fit_tsne(n_components: int = 2, perplexity: float = 30.0, source: Source = N
 
     tsne = TSNE(n_components=n_components, perplexity=perplexity, random_state=seed,
                 method="exact" if n_components > 3 else "barnes_hut")
-    x, _, _ = training_data(source, feature_cols, estimator=tsne)
+    table = as_table(source)
+    x, _, _ = training_data(table, feature_cols, estimator=tsne)
     if not 0 < perplexity < len(x):
         raise ValueError(f"t-SNE needs 0 < perplexity < rows ({len(x)}), got {perplexity}")
     embedded = tsne.fit_transform(x)
-    return with_components(source, "tsne", embedded)
+    return with_components(table, "tsne", embedded)

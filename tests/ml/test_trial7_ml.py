@@ -240,3 +240,25 @@ def test_auto_classifier_whose_every_type_fails_says_so() -> None:
     assert "every classifier failed in cross-validation (see the warnings): DecisionTree, NaiveBayes, SVM" \
         in run.error
     assert len(run.logs(LogLevel.WARN)) == 3
+
+
+@pytest.mark.parametrize(("key", "defaults"), [("fit_pca", {}), ("fit_dbscan", {}), ("fit_tsne", {"perplexity": 2.0})])
+def test_a_data_frame_source_is_turned_into_a_table_once(monkeypatch: pytest.MonkeyPatch, key: str,
+                                                         defaults: dict[str, object]) -> None:
+    """PCA, DBSCAN and t-SNE converted a pandas source twice: for the matrix, then for the result's columns."""
+    import pandas as pd
+    from flowlike_catalog.data import handles
+
+    conversions = []
+    as_arrow = handles.as_arrow
+
+    def counted(value: object, what: str = "table") -> pa.Table:
+        if not isinstance(value, pa.Table):
+            conversions.append(what)
+        return as_arrow(value, what)
+
+    monkeypatch.setattr(handles, "as_arrow", counted)
+    frame = pd.DataFrame({"a": np.arange(8.0), "b": np.arange(8.0) ** 2})
+    run = one_node(key, **defaults).run({"data": frame})
+    run.raise_for_status()
+    assert conversions == ["source"]
