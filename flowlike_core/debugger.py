@@ -17,8 +17,10 @@ call (`ctx.fire`), where there is nothing to await. Breakpoints are read from th
 node, so one set or cleared while paused counts at once. A run without a debugger costs nothing: the executor
 only calls the hooks of listeners it was given.
 
-Step over counts levels by exec nodes running inside others (a loop's body runs inside the loop). Branches that
-run at the same time (parallel execution) share that count, so step over is approximate among them. A parallel
+Branches that run at the same time (parallel execution, parallel for-each iterations) may pause at once: the
+oldest pause is the one shown (`paused_at`, what listeners last heard), and each command lets that one go, so
+every pause is seen in turn. Step over counts levels by exec nodes running inside others (a loop's body runs
+inside the loop); branches running at once share that count, so step over is approximate among them. A parallel
 loop's body on worker processes (`workers="processes"` or "dask") runs there as one step: its nodes are told here
 after they ran, so they are never paused at (a breakpoint among them says so once, as a RuntimeWarning).
 """
@@ -29,6 +31,7 @@ import sys
 import threading
 import time
 import warnings
+from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
@@ -69,13 +72,10 @@ class Debugger(Listener):
     def __init__(self, *, step: bool = False) -> None:
         self._mode = Mode.STEP if step else Mode.CONTINUE
         self._changed = threading.Condition()
-        self._paused: NodeTrace | None = None
+        self._waiting: list[_Pause] = []
+        """The pauses waiting for a command, oldest first: branches that run at the same time (parallel execution,
+        parallel for-each iterations) may pause at once. The oldest is the one shown; a command lets it go."""
         self._ended = False
-        self._releases = 0
-        """Counts commands that let a paused run go on: a pause waits for it to move (branches on threads of their
-        own, as parallel for-each iterations are, may wait at once: one command lets them all go)."""
-        self._level: tuple[int, str | None] = (0, None)
-        """Where the run paused: (exec nodes running, counting the paused one; the one it runs inside)."""
         self._over: tuple[int, str | None] = (0, None)
         self._running: list[str] = []
         """Exec nodes that started and have not finished, outermost first (branches on threads of their own share
@@ -83,8 +83,6 @@ class Debugger(Listener):
         self.pauses = 0
         """How many times the run paused so far."""
         self._executor: Executor | None = None
-        self._paused_in: Executor | None = None
-        """The executor running the paused node: a parallel body's fork, whose values are its iteration's own."""
         self._told_elsewhere = False
         """Whether a breakpoint in a body on worker processes has been said not to pause (said once)."""
         self._on_paused: list[Any] = []
@@ -136,7 +134,7 @@ class Debugger(Listener):
     def finished(self, run: Run) -> None:
         with self._changed:
             self._ended = True
-            self._paused = None
+            self._waiting.clear()
             self._changed.notify_all()
 
     def _should_pause(self, run: Run, node_id: str, pure: bool, level: tuple[int, str | None]) -> bool:
@@ -161,19 +159,20 @@ class Debugger(Listener):
         return any(target.node_id == node_id for targets in exec_next.values() for target, _ in targets)
 
     def _pause(self, executor: Executor, trace: NodeTrace, level: tuple[int, str | None], running: Executor) -> None:
+        """Wait for a command. Listeners hear of a pause when it becomes the one shown (at once, or when the one
+        before it goes on), under the lock, so that they hear pauses and resumes in the order they happen."""
+        pause = _Pause(trace, level, running)
         with self._changed:
-            self._paused, self._level, ticket = trace, level, self._releases
-            self._paused_in = running
+            self._waiting.append(pause)
             self.pauses += 1
+            if len(self._waiting) == 1:
+                executor.notify(self._on_paused, trace)
             self._changed.notify_all()
-        executor.notify(self._on_paused, trace)
-        with self._changed:
-            while self._releases == ticket and not executor.cancelled:
+            while pause in self._waiting and not executor.cancelled:
                 self._changed.wait(POLL)
-            if self._paused is trace:
-                self._paused = None
+            if pause in self._waiting:
+                self._waiting.remove(pause)
         executor.check_cancelled()  # stopped while paused: unwinds the run as cancelled
-        executor.notify(self._on_resumed)
         trace.start = time.time()  # the pause is not the node's time
 
     def _attached(self) -> Executor:
@@ -196,7 +195,7 @@ class Debugger(Listener):
         up to the start of its next iteration, or past the loop when it ends; on a node that runs a body (a loop
         node), the node with its whole body. Breakpoints on the way still pause."""
         with self._changed:
-            if self._paused is None:
+            if not self._waiting:
                 raise RunError(f"run {self.run.id} is not paused: step over needs a node to step over")
         return self._go_on(Mode.OVER, wait)
 
@@ -205,9 +204,13 @@ class Debugger(Listener):
             if self._ended:
                 raise RunError(f"run {self.run.id} of board {self.run.board.name!r} has ended "
                                f"({self.run.status.value}); start another to debug again")
-            self._mode, self._over = mode, self._level
-            if self._paused is not None:
-                self._paused, self._releases = None, self._releases + 1
+            self._mode = mode
+            if self._waiting:
+                self._over = self._waiting.pop(0).level
+                executor = self._attached()
+                executor.notify(self._on_resumed)
+                if self._waiting:  # a branch that paused meanwhile is the one shown now
+                    executor.notify(self._on_paused, self._waiting[0].trace)
                 self._changed.notify_all()
         wait = self.settle if wait is None else wait
         if wait:
@@ -221,7 +224,7 @@ class Debugger(Listener):
         executor = self._attached()
         executor.cancel()
         with self._changed:
-            self._paused = None  # (the run's thread sees the cancel and unwinds: paused no longer)
+            self._waiting.clear()  # (the run's threads see the cancel and unwind: paused no longer)
             self._changed.notify_all()
         if not self._ended:
             threading.Timer(CANCEL_GRACE, self._interrupt).start()
@@ -238,12 +241,12 @@ class Debugger(Listener):
         """Wait until the run pauses: True when it is paused, False when it ended or `timeout` passed first."""
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._changed:
-            while self._paused is None and not self._ended:
+            while not self._waiting and not self._ended:
                 left = None if deadline is None else deadline - time.monotonic()
                 if left is not None and left <= 0:
                     break
                 self._changed.wait(POLL if left is None else min(left, POLL))
-            return self._paused is not None
+            return bool(self._waiting)
 
     def wait(self, timeout: float | None = None) -> Run:
         """Wait until the run ends (a paused run waits for a command from another thread), at most `timeout`."""
@@ -265,7 +268,7 @@ class Debugger(Listener):
 
     @property
     def is_paused(self) -> bool:
-        return self._paused is not None
+        return bool(self._waiting)
 
     @property
     def ended(self) -> bool:
@@ -274,8 +277,8 @@ class Debugger(Listener):
     @property
     def paused_at(self) -> Node | None:
         """The node the run is paused before (its code has not run yet), None when not paused."""
-        trace = self._paused
-        return None if trace is None else self.run.board.nodes.get(trace.node_id)
+        pause = self._front()
+        return None if pause is None else self.run.board.nodes.get(pause.trace.node_id)
 
     @property
     def values(self) -> dict[str, dict[str, Any]]:
@@ -326,17 +329,25 @@ class Debugger(Listener):
                 return True, pin.default_value
             source, source_pin = wires[0].from_node, wires[0].from_pin
             plan = executor.plan.nodes.get(source)
-            paused = self._paused
+            paused = self._front()
             if plan is not None and plan.pure and source not in executor.pure_done and paused is not None \
-                    and paused.node_id == node.id:
+                    and paused.trace.node_id == node.id:
                 return False, None
         key = value_key(source, source_pin)
         return (True, values[key]) if key in values else (False, None)
 
     def _scope(self) -> Executor:
         """Whose values there are to see: the paused node's executor (a parallel body's fork), else the run's."""
-        running = self._paused_in
-        return running if running is not None and self._paused is not None else self._attached()
+        pause = self._front()
+        return pause.running if pause is not None else self._attached()
+
+    def _front(self) -> _Pause | None:
+        """The pause shown (and commanded): the oldest waiting."""
+        waiting = self._waiting
+        try:
+            return waiting[0]
+        except IndexError:  # (let go meanwhile)
+            return None
 
     @property
     def variables(self) -> dict[str, Any]:
@@ -360,6 +371,17 @@ class Debugger(Listener):
         if self._executor is None:
             return "<Debugger: not started>"
         return f"<Debugger of {self.run.board.name!r} run {self.run.id}: {self.state()}, {self.pauses} pauses>"
+
+
+@dataclass(eq=False)
+class _Pause:
+    """One execution waiting for a command."""
+
+    trace: NodeTrace
+    level: tuple[int, str | None]
+    """Where: (exec nodes running, counting the paused one; the one it runs inside)."""
+    running: Executor
+    """The executor running the paused node: a parallel body's fork, whose values are its iteration's own."""
 
 
 def _executor_of(trace: NodeTrace, frame: FrameType | None) -> Executor | None:

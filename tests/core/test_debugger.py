@@ -443,3 +443,43 @@ def test_pin_values_of_a_paused_run_are_those_the_paused_node_sees(loop_type: st
     assert seen == [((True, item), unknown, default, hundred) for item in (1, 2, 3)]
     with pytest.raises(UnknownPinError, match="nowhere"):
         debugger.pin_value(say.id, "nowhere")
+
+
+@pytest.mark.parametrize("thread_model", ["tasks", "threads"])
+def test_stepping_parallel_branches_shows_every_pause_one_command_each(thread_model: str) -> None:
+    """Both branches of a Parallel Execution paused at once, the debugger showed one, and one step let both go:
+    stepping, a user never saw a branch's first nodes although they ran. Each pause is shown in turn (the oldest
+    first) and a command lets that one go; listeners hear each shown pause."""
+    from pack_builder import Builder
+
+    build = Builder()
+    start_node, par, done = build.add("events_simple"), build.add("control_par_execution",
+                                                                  thread_model=thread_model), \
+        build.add("log_info", message="done")
+    a1, a2, b1, b2 = (build.add("log_info", message=name) for name in ("a1", "a2", "b1", "b2"))
+    for node, name in ((par, "par"), (done, "done"), (a1, "a1"), (a2, "a2"), (b1, "b1"), (b2, "b2")):
+        build.board.apply(commands.UpdateNode(node.id, friendly_name=name))
+    build.chain(start_node, par)
+    branches = [pin.id for pin in par.ordered_pins() if pin.name == "exec_out"]
+    build.wire(par, branches[0], a1, "exec_in")
+    build.wire(par, branches[1], b1, "exec_in")
+    build.wire(a1, "exec_out", a2, "exec_in")
+    build.wire(b1, "exec_out", b2, "exec_in")
+    build.wire(par, "exec_done", done, "exec_in")
+    shown = []
+
+    class Ear(Listener):
+        def paused(self, run, trace):
+            shown.append(run.board.nodes[trace.node_id].friendly_name)
+
+    debugger = debug(build, listeners=(Ear(),), step=True)
+    stepped = []
+    while debugger.wait_paused(WAIT):
+        stepped.append(paused_at(debugger))
+        debugger.step()
+    run = debugger.wait(WAIT)
+    assert run.status is RunStatus.SUCCESS, run.error
+    assert stepped[:2] == ["Simple Event", "par"] and stepped[-1] == "done"
+    assert sorted(stepped[2:-1]) == ["a1", "a2", "b1", "b2"], stepped
+    assert stepped.index("a1") < stepped.index("a2") and stepped.index("b1") < stepped.index("b2")
+    assert shown == stepped and debugger.pauses == 7
