@@ -30,9 +30,11 @@ from flowlike_core.cache_options import add_cache_options, cache_report, result_
 from flowlike_core.errors import BoardError, FlowLikeError
 from flowlike_core.events import Listener
 from flowlike_core.executor import DEFAULT_MAX_STEPS, start_run
+from flowlike_core.node import ERROR_MESSAGE
 from flowlike_core.policy import Capability, Policy
 from flowlike_core.registry import default_registry
 from flowlike_core.run import LogLine, Run, RunStatus
+from flowlike_core.search import as_json
 from flowlike_core.types import DataType, ValueType
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
@@ -292,21 +294,23 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_catalog(args: argparse.Namespace) -> int:
-    node_types = default_registry().search(args.search or "")
+    """The node types from their kept descriptions (`Registry.described`): only packs changed since are imported."""
+    found = default_registry().described(args.search or "")
     if args.json:
-        print(json.dumps([t.describe() for t in node_types], indent=2))
+        print(as_json(found))
         return EXIT_OK
-    rows = [(t.name, t.friendly_name or t.name, t.category, t.pack, pin_summary(t)) for t in node_types]
+    rows = [(entry.name, entry.description["friendly_name"], entry.category, entry.pack,
+             pin_summary(entry.description["pins"])) for entry in found]
     print(table(("KEY", "NAME", "CATEGORY", "PACK", "DATA PINS (IN -> OUT)"), rows))
     print(f"{len(rows)} node type(s)")
     return EXIT_OK
 
 
-def pin_summary(node_type: Any) -> str:
-    """`in1, in2 -> out1` over the declared data pins (exec and error pins are on most nodes: noise here)."""
-    data = [p for p in node_type.pins if p.data_type is not DataType.EXECUTION]
-    inputs = ", ".join(p.name for p in data if p.direction is PinDirection.INPUT)
-    outputs = ", ".join(p.name for p in data if p.direction is PinDirection.OUTPUT)
+def pin_summary(pins: Sequence[dict[str, Any]]) -> str:
+    """`in1, in2 -> out1` over the described data pins (exec and error pins are on most nodes: noise here)."""
+    data = [p for p in pins if p["data_type"] != DataType.EXECUTION.value and p["name"] != ERROR_MESSAGE]
+    inputs = ", ".join(p["name"] for p in data if p["direction"] == PinDirection.INPUT.value)
+    outputs = ", ".join(p["name"] for p in data if p["direction"] == PinDirection.OUTPUT.value)
     return f"{inputs} -> {outputs}".strip() if inputs or outputs else ""
 
 

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
 from types import ModuleType
 
-from flowlike_core import pack_index
+from flowlike_core import pack_descriptions, pack_index
 from flowlike_core.board import PinDirection
 from flowlike_core.errors import UnknownNodeError
 from flowlike_core.node import NodeType, PinSpec
 from flowlike_core.policy import Capability
-from flowlike_core.search import ranked, searchable
+from flowlike_core.search import Described, described, ranked, searchable, searchable_description
 from flowlike_core.types import DataType, ValueType, fits, to_json_native
 
 ENTRY_POINT_GROUP = "flowlike.packs"
@@ -194,6 +194,10 @@ class Registry:
         """Key -> the entry point of the pack whose type has it (what the index is made of once all have loaded)."""
         self.failures: dict[str, str] = {}
         """Entry point -> why that installed pack could not be loaded."""
+        self._packs: dict[str, Pack] = {}
+        """Entry point -> its pack, once loaded."""
+        self._kept: dict[str, tuple[list[str], list[Described]]] = {}
+        """Entry point -> the key and node descriptions kept for its pack (`pack_descriptions`), as last read."""
         self._loading = threading.RLock()
         self.generation = 0
         """Moves on with every registration, so that compiled plans see redefined node types."""
@@ -256,6 +260,7 @@ class Registry:
             self.failures[entry.name], place = load_failure(entry, exc)
             warn_at(self.failures[entry.name], place)
         else:
+            self._packs[entry.name] = pack
             for node_type in pack.nodes:
                 self._add_installed(entry.name, pack, node_type)
         if entry.name in self._known and entry.name not in self.failures and self._keys_of(
@@ -363,6 +368,53 @@ class Registry:
         """Node types whose name, synonyms, key, category, pack, description or pins mention every word of `text`,
         best first (`flowlike_core.search`); no words: all, in catalog order."""
         return ranked(map(searchable, self), text)
+
+    def described(self, text: str = "") -> list[Described]:
+        """`search`, as the catalog shows the types (`flowlike catalog`, the palette): from `descriptions`, so a pack
+        unchanged since its descriptions were kept is not imported."""
+        found = self.descriptions()
+        return ranked(map(searchable_description, found), text) if text.split() else found
+
+    def descriptions(self) -> list[Described]:
+        """Every node type as the catalog shows it, in catalog order: a pending pack's kept descriptions while its
+        key holds (`flowlike_core.pack_descriptions`), else the pack loads (and its descriptions are kept); loaded
+        types are described. A key two packs define is the first's in load order, as when both load."""
+        with self._loading:
+            pending = list(self._entries)
+            wanted = pack_descriptions.keys(pending)
+            unread = {pack: key for pack, key in wanted.items() if self._kept.get(pack, ([], []))[0] != key}
+            self._kept.update({pack: (unread[pack], found) for pack, found in pack_descriptions.read(unread).items()})
+            cached = {pack: found for pack, (key, found) in self._kept.items() if wanted.get(pack) == key}
+            for entry in pending:
+                if entry.name not in cached and entry in self._entries:
+                    self._load_entry(entry)
+            self._write_index()
+            made = {entry.name: (wanted[entry.name], self._described_pack(entry.name)) for entry in pending
+                    if entry.name not in cached and entry.name in self._packs
+                    and pack_descriptions.kept(wanted[entry.name])}
+            pack_descriptions.write(made)
+            self._kept.update(made)
+            return self._merged({pack: found for pack, found in cached.items() if self._pending(pack)})
+
+    def _described_pack(self, name: str) -> list[Described]:
+        """Every type of a loaded pack, those whose key an earlier pack took included (kept for when that one no
+        longer has it)."""
+        pack = self._packs[name]
+        return [Described.of({**node_type.describe(), "pack": pack.name}, node_type.synonyms)
+                for node_type in pack.nodes]
+
+    def _merged(self, cached: dict[str, list[Described]]) -> list[Described]:
+        """The loaded types and the pending packs' kept descriptions, each key the first's in load order (a type
+        defined in code loses to a pack's, as when the pack loads)."""
+        best: dict[str, tuple[int, Described]] = {}
+        for key, node_type in self._types.items():
+            owner = self._owners.get(key)
+            best[key] = (self._rank[owner] if owner is not None else len(self._rank), described(node_type))
+        for pack, found in cached.items():
+            for entry in found:
+                if entry.name not in best or self._rank[pack] < best[entry.name][0]:
+                    best[entry.name] = (self._rank[pack], entry)
+        return sorted((entry for _, entry in best.values()), key=lambda e: (e.pack, e.category, e.name))
 
 
 def load_pack(entry: EntryPoint) -> Pack:

@@ -2,6 +2,7 @@
 `%flowlike catalog`, the server's catalog and the editor's palette.
 
     ranked([searchable(t) for t in registry], "if")   # [Branch, ...]
+    ranked(map(searchable_description, registry.descriptions()), "if")   # [Branch's Described, ...]: no pack imported
 
 Every word of the query must match. A word scores by where it matches: the name, then the type's `synonyms`
 (words users type that its name does not hold: "if" for Branch), then the key, the category and pack, the
@@ -14,11 +15,13 @@ that fit are kept, best fit first. No words: catalog order.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
-from flowlike_core.node import NodeType, PinSpec
+from flowlike_core.node import NodeType
 from flowlike_core.types import ValueType
 
 FIELDS = (("friendly_name", 100), ("synonyms", 90), ("name", 60), ("category", 30), ("pack", 30),
@@ -26,13 +29,61 @@ FIELDS = (("friendly_name", 100), ("synonyms", 90), ("name", 60), ("category", 3
 """What a word is looked for in, with the weight of a match there."""
 PIN_MATCH = 5
 WORD_START = re.compile(r"[\s_./-]")
+Subject = TypeVar("Subject")
+
+
+class Described:
+    """A node type as the catalog shows it, without its class (a pack's kept descriptions spare importing it): its
+    `describe()`, its synonyms, and the JSON text `flowlike catalog --json` prints of it (an item of an indented
+    list), each made from the other when first asked for (indenting JSON is slow; reading it is not)."""
+
+    __slots__ = ("pack", "category", "name", "synonyms", "_description", "_text")
+
+    def __init__(self, pack: str, category: str, name: str, synonyms: Iterable[str] = (), *,
+                 description: dict[str, Any] | None = None, text: str | None = None) -> None:
+        self.pack, self.category, self.name, self.synonyms = pack, category, name, tuple(synonyms)
+        self._description, self._text = description, text
+
+    @classmethod
+    def of(cls, description: dict[str, Any], synonyms: Iterable[str] = ()) -> Described:
+        return cls(description["pack"], description["category"], description["name"], synonyms,
+                   description=description)
+
+    @property
+    def description(self) -> dict[str, Any]:
+        """`NodeType.describe()`."""
+        if self._description is None:
+            self._description = json.loads(self._text or "")
+        return self._description
+
+    @property
+    def text(self) -> str:
+        """The description as an item of `json.dumps(descriptions, indent=2)`."""
+        if self._text is None:
+            self._text = LIST_ITEM + json.dumps(self._description, indent=2).replace("\n", "\n" + LIST_ITEM)
+        return self._text
+
+
+LIST_ITEM = "  "
+
+
+def as_json(entries: Iterable[Described]) -> str:
+    """`json.dumps([entry.description for entry in entries], indent=2)`, from the entries' texts."""
+    texts = [entry.text for entry in entries]
+    return "[\n" + ",\n".join(texts) + "\n]" if texts else "[]"
+
+
+def described(node_type: type[NodeType]) -> Described:
+    return Described.of(node_type.describe(), node_type.synonyms)
 
 
 @dataclass(frozen=True)
-class Searchable:
-    """A node type's texts, lower-cased once (an index keeps these for the catalog it serves)."""
+class Searchable(Generic[Subject]):
+    """A node type's texts, lower-cased once (an index keeps these for the catalog it serves), and what a search
+    gives back for it: its class or its `Described`."""
 
-    node_type: type[NodeType]
+    subject: Subject
+    key: str
     fields: tuple[tuple[str, int], ...]
     pins: str
     name: str
@@ -43,22 +94,36 @@ def friendly_name(node_type: type[NodeType]) -> str:
     return node_type.friendly_name or node_type.name
 
 
-def _type_label(spec: PinSpec) -> str:
-    data, value = spec.data_type.value, spec.value_type.value
-    return data if spec.value_type is ValueType.NORMAL else f"{value}<{data}>"
+def _type_label(data: str, value: str) -> str:
+    return data if value == ValueType.NORMAL.value else f"{value}<{data}>"
 
 
-def searchable(node_type: type[NodeType]) -> Searchable:
-    name = friendly_name(node_type)
-    texts = {"friendly_name": name, "name": node_type.name,
-             "category": node_type.category, "pack": node_type.pack, "description": node_type.description}
+def searchable(node_type: type[NodeType]) -> Searchable[type[NodeType]]:
+    pins = " ".join(f"{spec.name} {_type_label(spec.data_type.value, spec.value_type.value)}"
+                    for spec in node_type.pin_specs())
+    return _searchable(node_type, node_type.name, friendly_name(node_type), node_type.synonyms,
+                       {"category": node_type.category, "pack": node_type.pack, "description": node_type.description},
+                       pins)
+
+
+def searchable_description(entry: Described) -> Searchable[Described]:
+    """The same texts, read from a description (whose friendly name is already the key when it has none)."""
+    description = entry.description
+    pins = " ".join(f"{pin['name']} {_type_label(pin['data_type'], pin['value_type'])}"
+                    for pin in description["pins"])
+    return _searchable(entry, description["name"], description["friendly_name"], entry.synonyms,
+                       {field: description[field] for field in ("category", "pack", "description")}, pins)
+
+
+def _searchable(subject: Subject, key: str, name: str, synonyms: Iterable[str], texts: dict[str, str],
+                pins: str) -> Searchable[Subject]:
+    texts = {**texts, "friendly_name": name, "name": key}
     weights = dict(FIELDS)
     if not any(c.isalnum() for c in name):
         weights["name"] = weights["friendly_name"]
-    pins = " ".join(f"{spec.name} {_type_label(spec)}" for spec in node_type.pin_specs())
     fields = tuple((text.lower(), weights[field]) for field, _ in FIELDS
-                   for text in (node_type.synonyms if field == "synonyms" else (texts[field],)))
-    return Searchable(node_type, fields, pins.lower(), name.lower())
+                   for text in (synonyms if field == "synonyms" else (texts[field],)))
+    return Searchable(subject, key, fields, pins.lower(), name.lower())
 
 
 def _match(text: str, word: str, weight: int) -> int:
@@ -76,7 +141,7 @@ def _match(text: str, word: str, weight: int) -> int:
     return best
 
 
-def score(item: Searchable, words: list[str]) -> int:
+def score(item: Searchable[Any], words: list[str]) -> int:
     """How well a node type matches every word (0: it does not)."""
     total = 0
     for word in words:
@@ -89,14 +154,16 @@ def score(item: Searchable, words: list[str]) -> int:
     return total
 
 
-def ranked(items: Iterable[Searchable], query: str, fits: dict[str, int] | None = None) -> list[type[NodeType]]:
-    """The node types that match `query` (and fit, given `fits`: node key -> how well), best first."""
+def ranked(items: Iterable[Searchable[Subject]], query: str,
+           fits: dict[str, int] | None = None) -> list[Subject]:
+    """What the node types that match `query` (and fit, given `fits`: node key -> how well) are searched for,
+    best first."""
     words = query.lower().split()
-    scored: list[tuple[int, int, int, str, type[NodeType]]] = []
+    scored: list[tuple[int, int, int, str, Subject]] = []
     for item in items:
-        fit = 1 if fits is None else fits.get(item.node_type.name, 0)
+        fit = 1 if fits is None else fits.get(item.key, 0)
         points = score(item, words) if words else 1
         if fit and points:
-            scored.append((-fit, -points, len(item.name), item.name, item.node_type))
+            scored.append((-fit, -points, len(item.name), item.name, item.subject))
     scored.sort(key=(lambda s: s[:4]) if words else (lambda s: s[0]))
     return [s[4] for s in scored]

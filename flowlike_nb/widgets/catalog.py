@@ -15,55 +15,52 @@ import threading
 from typing import Any
 
 from flowlike_core.board import Board
-from flowlike_core.node import NodeType
 from flowlike_core.registry import Registry
-from flowlike_core.search import Searchable, friendly_name, ranked, searchable
+from flowlike_core.search import Described, Searchable, ranked, searchable_description
 
 PAGE = 80
+SHORT = ("name", "friendly_name", "category", "pack", "description", "event", "pure", "capabilities")
+"""What the search popup shows of a node type (no pins: those come with the full entry when it is used)."""
 
 
-def short_entry(node_type: type[NodeType]) -> dict[str, Any]:
-    """What the search popup shows of a node type (no pins: those come with the full entry when it is used), with
-    the `synonyms` it is also found by, if any (the popup shows them: why "if" gives Branch)."""
-    words = node_type.synonyms
-    return {"name": node_type.name, "friendly_name": friendly_name(node_type), "category": node_type.category,
-            "pack": node_type.pack, "description": node_type.description, "event": node_type.is_event,
-            "pure": node_type.is_pure(), "capabilities": sorted(c.value for c in node_type.capabilities),
-            **({"synonyms": list(words)} if words else {})}
+def short_entry(entry: Described) -> dict[str, Any]:
+    """A node type's `SHORT` fields, with the `synonyms` it is also found by, if any (the popup shows them: why "if"
+    gives Branch)."""
+    return {**{field: entry.description[field] for field in SHORT},
+            **({"synonyms": list(entry.synonyms)} if entry.synonyms else {})}
 
 
 class CatalogIndex:
-    """The registry's node types, lower-cased once per registry generation, ranked per query."""
+    """The registry's node types (`Registry.descriptions`: a pack unchanged since its descriptions were kept is not
+    imported), lower-cased once per registry generation, ranked per query."""
 
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
         self._generation = -1
-        self._items: list[Searchable] = []
+        self._items: list[Searchable[Described]] = []
         self._lock = threading.Lock()
 
     def warm(self) -> None:
-        """Build the index on a thread of its own (importing every pack takes seconds), so that the kernel stays
-        free; a search meanwhile waits for it. Started once the canvas has drawn, when the user looks at it."""
+        """Build the index on a thread of its own (importing the packs whose descriptions are not kept takes
+        seconds), so that the kernel stays free; a search meanwhile waits for it. Started once the canvas has drawn,
+        when the user looks at it."""
         threading.Thread(target=self._refresh, name="flowlike-editor-catalog", daemon=True).start()
 
-    def _refresh(self) -> list[Searchable]:
+    def _refresh(self) -> list[Searchable[Described]]:
         with self._lock:
-            return self._refreshed()
-
-    def _refreshed(self) -> list[Searchable]:
-        types = list(self.registry)  # loads every pack the first time
-        if self._generation != self.registry.generation:
-            self._items = [searchable(t) for t in types]
-            self._generation = self.registry.generation
-        return self._items
+            if self._generation != self.registry.generation:
+                self._items = [searchable_description(entry) for entry in self.registry.descriptions()]
+                self._generation = self.registry.generation
+            return self._items
 
     def search(self, query: str, fits: dict[str, int] | None = None, limit: int = PAGE) -> dict[str, Any]:
         """The best `limit` matches as short entries (best first) and how many matched; `fits` (node key -> how
         well it takes a dropped wire) keeps only the types that fit, best fit first."""
         found = ranked(self._refresh(), query, fits)
         if fits is None and not query.split():
-            found.sort(key=lambda t: (not t.is_event, t.pack != "std", len(t.pin_specs()) if t.is_event else 0))
-        return {"entries": [short_entry(t) for t in found[:limit]], "total": len(found)}
+            found.sort(key=lambda entry: (not entry.description["event"], entry.description["pack"] != "std",
+                                          len(entry.description["pins"]) if entry.description["event"] else 0))
+        return {"entries": [short_entry(entry) for entry in found[:limit]], "total": len(found)}
 
 
 def used_entries(board: Board, registry: Registry) -> list[dict[str, Any]]:

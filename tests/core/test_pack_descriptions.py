@@ -1,0 +1,192 @@
+"""The packs' node descriptions kept beside the pack index: `flowlike catalog` and the palette read them instead of
+importing every pack, and what they show is what importing the packs shows, whatever changed since (a pack edited
+on disk, the engine, a corrupt or unwritable cache)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import textwrap
+from importlib.metadata import EntryPoint, entry_points
+from pathlib import Path
+
+import pytest
+
+from flowlike_core import pack_descriptions
+from flowlike_core.pack_index import PackIndexWarning
+from flowlike_core.registry import ENTRY_POINT_GROUP, Registry
+from flowlike_core.search import as_json
+
+PACKS = ("dx_alpha", "dx_beta", "dx_gamma")
+MODULE = """
+    import sys
+    from typing import Annotated
+    from flowlike_core import Pack, Pin, node
+
+    @node(synonyms=("{name} word",))
+    def {name}_node(times: Annotated[int, Pin(description="How often.")] = 2) -> int:
+        '''{text}'''
+        return times
+
+    @node
+    def dx_shared() -> int:
+        '''Defined by every pack: the first in load order keeps it.'''
+        return 1
+
+    PACK = Pack("{name}", modules=[sys.modules[__name__]])
+"""
+BETA_LOADED = ["dx_alpha", "dx_beta"]
+"""What loading beta imports: alpha too, which comes first in load order and has beta's `dx_shared`."""
+
+
+@pytest.fixture
+def entries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[EntryPoint]:
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(pack_descriptions, "STARTED", 2**62)  # (sources written by the test itself count as old)
+    for name in PACKS:
+        write(tmp_path, name, "Answers.")
+    yield [EntryPoint(name, f"{name}:PACK", ENTRY_POINT_GROUP) for name in PACKS]
+    forget()
+
+
+def write(folder: Path, name: str, text: str, pins: str = "") -> None:
+    module = folder / f"{name}.py"
+    source = textwrap.dedent(MODULE.format(name=name, text=text))
+    module.write_text(source.replace("= 2)", f"= 2{pins})") if pins else source)
+    later = module.stat().st_mtime_ns + 10**9  # (seen even where file times are coarse)
+    os.utime(module, ns=(later, later))
+
+
+def loaded() -> list[str]:
+    return [name for name in PACKS if name in sys.modules]
+
+
+def forget() -> None:
+    for name in PACKS:
+        sys.modules.pop(name, None)
+
+
+def catalog_json(registry: Registry, text: str = "") -> str:
+    """What `flowlike catalog --json` prints, from the cached descriptions where they hold."""
+    return as_json(registry.described(text))
+
+
+def imported_json(entries: list[EntryPoint], text: str = "") -> str:
+    """The same, from the imported packs' types."""
+    return json.dumps([node_type.describe() for node_type in Registry(entries=entries).search(text)], indent=2)
+
+
+def test_the_catalog_read_from_the_cache_is_the_one_the_imported_packs_give(entries):
+    expected, searched = imported_json(entries), imported_json(entries, "alpha word")
+    forget()
+    assert catalog_json(Registry(entries=entries)) == expected  # no cache yet: the packs load, and are kept
+    assert loaded() == list(PACKS)
+    forget()
+    registry = Registry(entries=entries)
+    assert catalog_json(registry) == expected
+    assert catalog_json(registry, "alpha word") == searched
+    assert catalog_json(registry, "no such word") == "[]"
+    assert loaded() == [], "every pack unchanged: none is imported"
+    shared = [entry.description for entry in registry.described("shared")]
+    assert [entry["pack"] for entry in shared] == ["dx_alpha"]
+    assert registry.get("dx_beta_node").pack == "dx_beta" and "dx_gamma" not in loaded()  # a board gets its types
+
+
+def test_the_real_packs_catalog_is_the_same_from_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(pack_descriptions, "STARTED", 2**62)
+    installed = list(entry_points(group=ENTRY_POINT_GROUP))
+    expected = imported_json(installed)
+    first = Registry(entries=installed)
+    assert catalog_json(first) == expected
+    again = Registry(entries=installed)
+    assert catalog_json(again) == expected
+    assert catalog_json(again, "branch") == imported_json(installed, "branch")
+
+
+def test_a_pack_edited_on_disk_shows_the_change_at_once(entries, tmp_path):
+    catalog_json(Registry(entries=entries))
+    write(tmp_path, "dx_beta", "Answers, edited.")
+    forget()
+    registry = Registry(entries=entries)
+    (beta,) = [entry.description for entry in registry.described("dx_beta_node")]
+    assert beta["description"] == "Answers, edited." and loaded() == BETA_LOADED
+    write(tmp_path, "dx_gamma", "Answers.", pins=", more: str = ''")
+    forget()
+    assert catalog_json(Registry(entries=entries)) == imported_json(entries)
+    (gamma,) = [entry.description for entry in Registry(entries=entries).described("dx_gamma_node")]
+    assert "more" in [pin["name"] for pin in gamma["pins"]]
+
+
+def test_a_corrupt_cache_is_said_and_the_catalog_is_right(entries):
+    expected = imported_json(entries)
+    forget()
+    catalog_json(Registry(entries=entries))
+    path = pack_descriptions.path_of("dx_beta")
+    path.write_text('{"key": [')
+    forget()
+    with pytest.warns(PackIndexWarning, match="dx_beta.*cannot be read"):
+        assert catalog_json(Registry(entries=entries)) == expected
+    assert loaded() == BETA_LOADED
+    forget()
+    assert catalog_json(Registry(entries=entries)) == expected and loaded() == [], "made again"
+
+
+def test_an_unwritable_cache_is_said_and_the_catalog_is_right(entries, tmp_path, monkeypatch):
+    expected = imported_json(entries)
+    forget()
+    (tmp_path / "not-a-dir").write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "not-a-dir"))
+    with pytest.warns(PackIndexWarning, match="descriptions cannot be written .*not-a-dir"):
+        assert catalog_json(Registry(entries=entries)) == expected
+
+
+def test_a_change_of_the_engine_makes_every_pack_load_again(entries, monkeypatch):
+    catalog_json(Registry(entries=entries))
+    forget()
+    monkeypatch.setattr(pack_descriptions, "engine", lambda: ["another engine"])
+    assert catalog_json(Registry(entries=entries)) == imported_json(entries)
+    assert loaded() == list(PACKS)
+
+
+def test_the_engine_changes_with_its_source(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(tmp_path))
+    package = tmp_path / "dx_engine"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    before = pack_descriptions.engine(packages=("dx_engine",))
+    later = (package / "__init__.py").stat().st_mtime_ns + 10**9
+    os.utime(package / "__init__.py", ns=(later, later))
+    assert pack_descriptions.engine(packages=("dx_engine",)) != before
+    assert pack_descriptions.engine() == pack_descriptions.engine()
+
+
+def test_a_source_changed_since_the_process_started_is_not_kept(entries, monkeypatch):
+    monkeypatch.setattr(pack_descriptions, "STARTED", 0)  # the code in memory may predate the edit
+    assert catalog_json(Registry(entries=entries)) == imported_json(entries)
+    assert not pack_descriptions.path_of("dx_alpha").exists()
+
+
+def test_a_type_defined_in_code_is_listed_and_a_pack_keeps_its_key(entries):
+    catalog_json(Registry(entries=entries))
+    forget()
+    from flowlike_core import node
+
+    @node
+    def dx_mine() -> int:
+        """Mine."""
+        return 3
+
+    @node(name="dx_alpha_node")
+    def not_alphas() -> int:
+        """Loses to the pack's."""
+        return 4
+
+    registry = Registry(entries=entries)
+    registry.register(dx_mine)
+    registry.register(not_alphas)
+    found = {entry.description["name"]: entry.description for entry in registry.described()}
+    assert found["dx_mine"]["description"] == "Mine."
+    assert found["dx_alpha_node"]["description"] == "Answers."
