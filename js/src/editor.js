@@ -835,7 +835,7 @@ class Editor {
         ["Distribute horizontally", () => this.distribute("x"), count > 2],
         ["Distribute vertically", () => this.distribute("y"), count > 2],
         ["Collapse into a layer", () => this.collapse()],
-      ].filter((item, i) => item || i > 0);
+      ];
     } else if (layerEl) {
       const id = layerEl.dataset.layerId;
       if (!this.selection.layers.has(id)) this.select({ nodes: new Set(), comments: new Set(), layers: new Set([id]), wire: null });

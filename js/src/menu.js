@@ -29,9 +29,11 @@ export class ContextMenu {
     this.el.addEventListener("pointerdown", (e) => e.stopPropagation());
   }
 
-  /** Show `items` ([label, action, enabled?] or null for a separator) at a screen point. */
+  /** Show `items` ([label, action, enabled?] or null for a separator) at a screen point; a separator shows only
+   * between two commands (an item left out by its condition is null too). */
   open(items, [x, y]) {
-    fill(this.el, items.map((item) => {
+    const shown = items.filter((item, i) => item || (items[i - 1] && items.slice(i + 1).some(Boolean)));
+    fill(this.el, shown.map((item) => {
       if (!item) return h("div", { class: "fl-menu-separator" });
       const [label, action, enabled = true] = item;
       return h("button", {

@@ -228,3 +228,62 @@ def test_a_fraction_typed_for_a_whole_number_is_refused_by_the_engine(notebook_p
     assert kernel_default(notebook_page, "pupils") == "20"
     first.scroll_into_view_if_needed()
     expect(pupils).to_have_value("20")
+
+
+@pytest.mark.parametrize("frontend", ["lab"])
+def test_the_canvas_menu_starts_with_a_command(notebook_page: NotebookPage) -> None:
+    """Right-click on the board's empty canvas opened a menu whose first line was an empty separator (the place of
+    "Leave layer", shown only inside a layer)."""
+    first, _ = open_both(notebook_page, "canvas-menu")
+    first.get_by_test_id("editor-canvas").click(position={"x": 30, "y": 300}, button="right")
+    menu = first.get_by_test_id("context-menu")
+    expect(menu).to_be_visible()
+    lines = menu.evaluate("(m) => [...m.children].map((c) => c.dataset.label || c.className)")
+    assert lines[0] == "Add node here…", lines
+    assert lines[-1] != "fl-menu-separator", lines
+    assert "fl-menu-separator fl-menu-separator" not in " ".join(lines), lines
+
+
+@pytest.mark.parametrize("frontend", ["lab"])
+def test_a_saved_board_looks_the_same_after_the_page_is_reloaded(notebook_page: NotebookPage) -> None:
+    """Edit, run and save in the editor, reload the browser page: the same board, the run's statuses, nothing
+    unsaved, and the kernel's board and the board file agree with what the page shows."""
+    page = notebook_page.page
+    with_path = SETUP.replace("BoardEditor(board, height='480px')",
+                              "BoardEditor(board, height='480px', path='lesson.board.json')")
+    notebook_page.open(notebook_page.server.write_notebook("reload.ipynb", [with_path]))
+    notebook_page.run_all()
+    editor = page.get_by_test_id("flowlike-editor")
+    expect(editor.get_by_test_id("node")).to_have_count(2, timeout=30_000)
+    editor.scroll_into_view_if_needed()
+    lesson(editor).get_by_test_id("node-header").click()
+    title = editor.locator("[data-testid='inspector-default'][data-pin-name='title']")
+    title.fill("Decimals")
+    title.press("Enter")
+    shown_title = lesson(editor).locator("[data-testid='pin'][data-pin-name='title'] .fl-pin-default")
+    expect(shown_title).to_have_text('"Decimals"', timeout=30_000)
+    editor.get_by_test_id("toolbar-run").click()
+    expect(editor.get_by_test_id("run-status")).to_have_attribute("data-status", "Success", timeout=30_000)
+    save = editor.get_by_test_id("toolbar-save")
+    save.click()
+    expect(save).to_have_attribute("data-unsaved", "false", timeout=30_000)
+    page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+    dirty = "() => window.jupyterapp.shell.currentWidget.context.model.dirty"
+    notebook_page.wait_until(lambda: not page.evaluate(dirty), 30, "the notebook saved")
+
+    page.reload()
+    editor = page.get_by_test_id("flowlike-editor")
+    expect(editor.get_by_test_id("node")).to_have_count(2, timeout=60_000)
+    editor.scroll_into_view_if_needed()
+    expect(shown_title).to_have_text('"Decimals"')
+    expect(lesson(editor)).to_have_attribute("data-status", "succeeded")
+    expect(editor.get_by_test_id("toolbar-save")).to_have_attribute("data-unsaved", "false")
+    expect(editor.get_by_test_id("wire")).to_have_count(1)
+    notebook_page.wait_until(lambda: page.evaluate("""() => {
+        const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session?.kernel;
+        return !!kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
+    }"""), 60, "the kernel connected again")
+    assert notebook_page.run_code(
+        "from flowlike_core import Board as B; saved = B.load('lesson.board.json')\n"
+        "print(board.nodes['lesson'].pin('title').default_value, saved.nodes['lesson'].pin('title').default_value,"
+        " len(board.connections), len(saved.connections))") == "Decimals Decimals 1 1"
