@@ -5,6 +5,8 @@
                                        -> 201 {"id", "status", ...}; with ?wait=1 (and ?timeout=S) the run's
                                        record once it has ended: its `result` is what `events_generic_return_result`
                                        returned, so a board started from `events_generic` is a webhook
+    GET    /flowlike/runs              {"runs": [{"id", "board", "status", "steps", "start", ...}]}: the runs the
+                                       server keeps, oldest first (?status=Running: those going)
     GET    /flowlike/runs/<id>         the run's record, secrets redacted
     GET    /flowlike/runs/<id>/events  server-sent events: start, node_started, node_finished, log, event (what a
                                        node emitted: event_type, payload, node_id), progress, finished;
@@ -36,8 +38,8 @@ from flowlike_core.service import (
     RunManager,
     parse_body,
     request_too_big,
+    run_summary,
     sse,
-    started,
     wait_timeout,
     wants_wait,
 )
@@ -49,7 +51,7 @@ if TYPE_CHECKING:
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 TOKEN_ENV = "FLOWLIKE_SERVE_TOKEN"
-ROUTES = ("the run API is POST /flowlike/runs, GET or DELETE /flowlike/runs/ID, GET /flowlike/runs/ID/events")
+ROUTES = ("the run API is POST or GET /flowlike/runs, GET or DELETE /flowlike/runs/ID, GET /flowlike/runs/ID/events")
 
 
 def create_app(root: str | os.PathLike[str], token: str | None, manager: RunManager | None = None) -> Starlette:
@@ -78,7 +80,7 @@ def create_app(root: str | os.PathLike[str], token: str | None, manager: RunMana
         except Refused as exc:
             return refused(exc)
         if not wait:
-            return JSONResponse(started(entry), status_code=201)
+            return JSONResponse(run_summary(entry), status_code=201)
         ended = await entry.wait(timeout)
         return JSONResponse(runs.record(entry.id), status_code=200 if ended else 202)
 
@@ -94,6 +96,12 @@ def create_app(root: str | os.PathLike[str], token: str | None, manager: RunMana
                 raise request_too_big()
             chunks.append(chunk)
         return b"".join(chunks)
+
+    async def list_runs(request: Request) -> Response:
+        try:
+            return JSONResponse(runs.listing(request.query_params))
+        except Refused as exc:
+            return refused(exc)
 
     async def get_run(request: Request) -> Response:
         try:
@@ -144,6 +152,7 @@ def create_app(root: str | os.PathLike[str], token: str | None, manager: RunMana
 
     routes = [
         Route("/flowlike/runs", guarded(post_run), methods=["POST"]),
+        Route("/flowlike/runs", guarded(list_runs), methods=["GET"]),
         Route("/flowlike/runs/{run_id}", guarded(get_run), methods=["GET"]),
         Route("/flowlike/runs/{run_id}", guarded(delete_run), methods=["DELETE"]),
         Route("/flowlike/runs/{run_id}/events", guarded(run_events), methods=["GET"]),

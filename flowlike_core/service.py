@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import json
 import math
 import os
@@ -347,6 +348,16 @@ class RunManager:
             entry.handle.cancel()
         return entry
 
+    def listing(self, query: Mapping[str, str]) -> dict[str, Any]:
+        """The runs this server keeps, oldest first, in a few fields each (`run_summary`); `?status=` keeps those in
+        that status."""
+        wanted = query.get("status")
+        if wanted is not None and wanted not in set(RunStatus):
+            raise Refused(400, f"?status={wanted}: not a run status ({', '.join(RunStatus)})")
+        with self._lock:
+            entries = list(self.runs.values())
+        return {"runs": [run_summary(entry) for entry in entries if wanted is None or entry.run.status == wanted]}
+
     def cancel_all(self) -> list[ServiceRun]:
         """Stop starting runs and cancel those going (the server is stopping); returns them."""
         self.closing = True
@@ -423,10 +434,17 @@ def wants_wait(query: Mapping[str, str]) -> bool:
     return query.get("wait", "0").lower() in {"1", "true", "yes"}
 
 
-def started(entry: ServiceRun) -> dict[str, Any]:
-    """What a POST that does not wait answers: the run id, where to find it, its status so far."""
-    return {"id": entry.id, "board": entry.board_path, "status": entry.run.status.value,
+def run_summary(entry: ServiceRun) -> dict[str, Any]:
+    """A run in a few fields (what a POST that does not wait answers, and each entry of the listing): its id,
+    board, status so far, and where to find its record and events."""
+    run = entry.run
+    return {"id": entry.id, "board": entry.board_path, "board_name": run.board.name, "status": run.status.value,
+            "steps": run.steps, "start": _iso(run.start), "end": _iso(run.end) if run.end else None,
             "links": {"record": f"/flowlike/runs/{entry.id}", "events": f"/flowlike/runs/{entry.id}/events"}}
+
+
+def _iso(seconds: float) -> str:
+    return dt.datetime.fromtimestamp(seconds, tz=dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 def sse(kind: str, data: Any) -> str:

@@ -5,6 +5,7 @@
                                        also "format" and "placeholders", what its import found)
     GET /flowlike/boards/<path>        the board document (a Flow-Like file's as imported)
     POST /flowlike/runs                start a run of a board under the root (?wait=1: answer with its record)
+    GET /flowlike/runs                 the runs started here, in a few fields each (?status=Running filters)
     GET /flowlike/runs/<id>            a run's record, secrets redacted
     GET /flowlike/runs/<id>/events     its events as server-sent events
     DELETE /flowlike/runs/<id>         cancel it
@@ -46,8 +47,8 @@ from flowlike_core.service import (
     board_file,
     parse_body,
     read_board,
+    run_summary,
     sse,
-    started,
     wait_timeout,
     wants_wait,
 )
@@ -145,6 +146,13 @@ class _RunHandler(_Handler):
 
 class RunsHandler(_RunHandler):
     @tornado.web.authenticated
+    def get(self) -> None:
+        try:
+            self.reply(self.runs.listing({name: self.get_argument(name) for name in self.request.arguments}))
+        except Refused as exc:
+            self.refuse(exc)
+
+    @tornado.web.authenticated
     async def post(self) -> None:
         query = {name: self.get_argument(name) for name in self.request.arguments}
         try:
@@ -156,7 +164,7 @@ class RunsHandler(_RunHandler):
             return
         if not wait:
             self.set_status(201)
-            self.reply(started(entry))
+            self.reply(run_summary(entry))
             return
         ended = await entry.wait(timeout)
         self.set_status(200 if ended else 202)

@@ -109,3 +109,11 @@ def test_a_request_body_over_the_limit_is_refused_as_by_flowlike_serve(jupyter: 
     answer = jupyter.post("/flowlike/runs", content=big, headers={"Content-Type": "application/json"})
     assert answer.status_code == 413
     assert f"over the {MAX_REQUEST_BYTES:,} bytes a run request may have" in answer.json()["error"]
+
+
+def test_the_runs_are_listed_as_by_flowlike_serve(jupyter: httpx.Client) -> None:
+    run_id = jupyter.post("/flowlike/runs?wait=1", json={"board": "hooks/echo.board.json", "payload": 1}).json()["id"]
+    listed = {run["id"]: run for run in jupyter.get("/flowlike/runs", params={"status": "Success"}).json()["runs"]}
+    assert (listed[run_id]["board"], listed[run_id]["status"]) == ("hooks/echo.board.json", "Success")
+    wrong = jupyter.get("/flowlike/runs", params={"status": "Sleeping"})
+    assert wrong.status_code == 400 and "?status=Sleeping: not a run status" in wrong.json()["error"]

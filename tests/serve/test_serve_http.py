@@ -181,3 +181,23 @@ def test_a_request_body_over_the_limit_is_refused_without_reading_it_all(served:
 
     answer = served.client.post("/flowlike/runs", content=chunks(), headers={"Content-Type": "application/json"})
     assert answer.status_code == 413 and "a run request may have" in answer.json()["error"]
+
+
+def test_the_runs_of_the_server_are_listed_newest_last_and_filtered_by_status(served: Served) -> None:
+    done = post(served, {"board": "hooks/echo.board.json", "payload": 3}).json()["id"]
+    going = post(served, {"board": "slow.board.json"}, wait=False).json()["id"]
+    try:
+        listed = served.client.get("/flowlike/runs").json()["runs"]
+        by_id = {run["id"]: run for run in listed}
+        assert by_id[done] | {"start": None, "end": None} == {
+            "id": done, "board": "hooks/echo.board.json", "board_name": "echo", "status": "Success", "steps": 2,
+            "start": None, "end": None, "links": {"record": f"/flowlike/runs/{done}",
+                                                  "events": f"/flowlike/runs/{done}/events"}}
+        assert [run["id"] for run in listed].index(done) < [run["id"] for run in listed].index(going)
+        running = served.client.get("/flowlike/runs", params={"status": "Running"}).json()["runs"]
+        assert going in {run["id"] for run in running} and done not in {run["id"] for run in running}
+        wrong = served.client.get("/flowlike/runs", params={"status": "Sleeping"})
+        assert wrong.status_code == 400 and "?status=Sleeping" in wrong.json()["error"]
+        assert "Running" in wrong.json()["error"]
+    finally:
+        served.client.delete(f"/flowlike/runs/{going}")

@@ -57,14 +57,23 @@ def test_stopping_the_server_cancels_its_runs_records_them_and_exits(tmp_path: P
         def waiting_post() -> None:
             answers["waited"] = client.post("/flowlike/runs?wait=1", json={"board": "endless.board.json"})
 
+        streaming_began = threading.Event()
+
         def streaming() -> None:
             with client.stream("GET", f"/flowlike/runs/{streamed}/events") as stream:
+                streaming_began.set()
                 answers["events"] = list(stream.iter_lines())
 
         clients = [threading.Thread(target=waiting_post), threading.Thread(target=streaming)]
         for thread in clients:
             thread.start()
-        wait_for(lambda: client.get(f"/flowlike/runs/{alone}").json()["steps"] >= 3, "the run reaches its delay")
+
+        def all_waiting() -> bool:
+            going = client.get("/flowlike/runs", params={"status": "Running"}).json()["runs"]
+            return len(going) == 3 and all(run["steps"] >= 3 for run in going)
+
+        wait_for(all_waiting, "the three runs reach their delay")
+        wait_for(streaming_began.is_set, "the event stream begins")
         process.send_signal(stop)
         try:
             process.wait(EXIT_DEADLINE)
