@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from flowlike_core.board import LogLevel
 from flowlike_core.errors import RunError, StorageError
-from flowlike_core.fingerprint import Fingerprint, chance_calls, code_version, fingerprint, global_reads
+from flowlike_core.fingerprint import Fingerprint, chance_calls, code_version, fingerprint, global_reads, quick_check
 from flowlike_core.plan import CONST, PURE, NodePlan
 from flowlike_core.policy import Capability
 from flowlike_core.reasons import (
@@ -222,6 +222,9 @@ class Entry:
     secret: bool = False
     """Made from a secret (it read a secret variable, or an input holds or was made from one): kept in memory only,
     so that no secret reaches a disk."""
+    quick: dict[str, str] = field(default_factory=dict, repr=False)
+    """`quick_check` of the outputs in `checks` that have one (arrays, frames of numbers): what tells cheaply that
+    they were not changed in place."""
 
     @property
     def persistable(self) -> bool:
@@ -600,8 +603,9 @@ class _Pending:
     held: tuple[Any, ...]
     secret: bool
     """An input holds or was made from a secret."""
-    watched: tuple[tuple[str, Any, str], ...]
-    """(pin, value, content hash) of the inputs that can change in place: hashed again once it ran."""
+    watched: tuple[tuple[str, Any, str, str | None], ...]
+    """(pin, value, content hash, `quick_check`) of the inputs that can change in place: checked again once it
+    ran."""
     reading: Token[dict[str, str] | None] | None = None
     quiet: list[tuple[LogLevel, str, float]] = field(default_factory=list)
     """Lines it logged below its run's log level (the first `FOLDED_LOGS`): kept with its result."""
@@ -777,7 +781,8 @@ class RunCache:
         prints = {name: fingerprint(value) for name, value in outputs.items()}
         for name, found in prints.items():
             (self.changeable.add if found.mutable else self.changeable.discard)(plan.outputs[name])
-        changed = [name for name, value, digest in pending.watched if fingerprint(value).digest != digest]
+        changed = [name for name, value, digest, quick in pending.watched
+                   if (quick_check(value) != quick if quick is not None else fingerprint(value).digest != digest)]
         if changed:
             self._changed_inputs(plan, pending, changed)
             return
@@ -797,6 +802,10 @@ class RunCache:
                       pending.held + tuple(held for p in prints.values() for held in p.held),
                       {name: p for name, p in prints.items() if p.identity}, logs, dropped, tuple(pending.events),
                       variant_of(reads), secret)
+        for name in entry.checks:
+            quick = quick_check(outputs[name])
+            if quick is not None:
+                entry.quick[name] = quick
         with self.cache._lock:  # (a lookup and a claim see it kept and its claim gone at once)
             note = self.cache.put(pending.key, entry)
             self.cache.made(pending.key)
@@ -833,12 +842,12 @@ class RunCache:
         return studied
 
     def _key(self, plan: NodePlan) -> tuple[str, Signature, tuple[str, ...], tuple[Any, ...], bool,
-                                            tuple[tuple[str, Any, str], ...]]:
+                                            tuple[tuple[str, Any, str, str | None], ...]]:
         """The node's key, signature, notes on its inputs, what they hold by identity, whether one of them holds
         or was made from a secret, and those that can change in place (pin, value, content hash)."""
         node_type = type(plan.impl)
         code, reads = self._studied(node_type)
-        watched: list[tuple[str, Any, str]] = []
+        watched: list[tuple[str, Any, str, str | None]] = []
         catalog = catalog_version(node_type)
         inputs: list[tuple[str, str, str, str]] = []
         notes: list[str] = []
@@ -863,14 +872,15 @@ class RunCache:
                         self.refusals.get(source.node_id) is not None and
                         self._holds_secret(executor.pure_cache.get(source.key)))
                     if source.key in self.changeable:
-                        watched.append((name, executor.pure_cache.get(source.key), found))
+                        value = executor.pure_cache.get(source.key)
+                        watched.append((name, value, found, quick_check(value)))
                     inputs.append((name, found, UPSTREAM, source.node_id))
                 elif source.kind == CONST:
                     print_ = fingerprint(source.value)
                     self._note(name, print_, notes, held)
                     secret = secret or self._holds_secret(source.value)
                     if print_.mutable and not print_.identity:
-                        watched.append((name, source.value, print_.digest))
+                        watched.append((name, source.value, print_.digest, quick_check(source.value)))
                     inputs.append((name, print_.digest, DEFAULT, ""))
                 else:
                     value = executor.values.get(source.key)
@@ -878,7 +888,7 @@ class RunCache:
                     self._note(name, print_, notes, held)
                     secret = secret or self._holds_secret(value)
                     if print_.mutable and not print_.identity:
-                        watched.append((name, value, print_.digest))
+                        watched.append((name, value, print_.digest, quick_check(value)))
                     inputs.append((name, print_.digest, EXEC_VALUE, source.key.partition("/")[0]))
         read: list[tuple[str, str]] = []
         files: list[tuple[str, str, str]] = []
@@ -934,9 +944,22 @@ class RunCache:
         """What keeps a kept result from being reused: variables it read have changed, or an output of it was
         changed in place since."""
         changes = [Change(VARIABLE, name) for name, digest in entry.variables.items() if self._current(name) != digest]
-        changes += [Change(MUTATED, name) for name in entry.checks
-                    if fingerprint(entry.outputs[name]).digest != entry.prints[name]]
+        changes += [Change(MUTATED, name) for name in entry.checks if self._changed(entry, name)]
         return tuple(changes)
+
+    @staticmethod
+    def _changed(entry: Entry, name: str) -> bool:
+        """Whether a kept output was changed in place: its quick check when it has one (hashed in full once, for a
+        result read from the store)."""
+        value, quick = entry.outputs[name], entry.quick.get(name)
+        if quick is not None:
+            return quick_check(value) != quick
+        if fingerprint(value).digest != entry.prints[name]:
+            return True
+        quick = quick_check(value)
+        if quick is not None:
+            entry.quick[name] = quick
+        return False
 
     def _explain(self, plan: NodePlan, signature: Signature, key: str) -> tuple[Change, ...]:
         """Why a node missed the cache: what differs from the last time it ran or was served here."""

@@ -28,6 +28,7 @@ import time
 import types
 import uuid
 import weakref
+import zlib
 from typing import Any, NamedTuple
 
 import orjson
@@ -67,6 +68,43 @@ def fingerprint(value: Any) -> Fingerprint:
     feeder.feed(value, 0)
     return Fingerprint(feeder.hash.hexdigest(), feeder.size, feeder.mutable, tuple(feeder.identity),
                        tuple(feeder.held))
+
+
+def quick_check(value: Any) -> str | None:
+    """A cheap checksum (CRC-32 of the buffers) of a numpy array or a pandas frame or series of numbers, dates and
+    booleans, to tell whether it changed in place since (not a content hash: keys use `fingerprint`); None when
+    it has no cheap one (text columns, other types)."""
+    module = type(value).__module__.partition(".")[0]
+    if module not in ("numpy", "pandas"):
+        return None
+    import numpy as np
+
+    if isinstance(value, np.ndarray):
+        if value.dtype.hasobject:
+            return None
+        return f"{value.dtype.str}{value.shape}:{zlib.crc32(_bytes_of(value))}"
+    if module != "pandas" or not hasattr(value, "index"):
+        return None
+    columns = list(value.items()) if hasattr(value, "columns") else [(value.name, value)]
+    parts = [repr(tuple(str(name) for name, _ in columns)), repr(value.shape)]
+    index = value.index
+    if type(index).__name__ == "RangeIndex":
+        parts.append(repr((index.start, index.stop, index.step, index.name)))
+    else:
+        columns.append(("index", index))
+    for _, column in columns:
+        if column.dtype.kind not in "biufcmM" or not isinstance(column.dtype, np.dtype):
+            return None
+        parts.append(f"{column.dtype.str}:{zlib.crc32(_bytes_of(column.to_numpy()))}")
+    return " ".join(parts)
+
+
+def _bytes_of(array: Any) -> Any:
+    """The bytes of a numpy array of plain values, without a copy when it is contiguous (dates and durations too,
+    which a memoryview refuses)."""
+    import numpy as np
+
+    return np.ascontiguousarray(array).reshape(-1).view(np.uint8)
 
 
 class _Feeder:
@@ -171,7 +209,7 @@ class _Feeder:
                 self.put(name + str(value.shape))
                 self.feed(value.tolist(), depth + 1)
             else:
-                self.put(f"{name}{value.dtype.str}{value.shape}", memoryview(np.ascontiguousarray(value)).cast("B"))
+                self.put(f"{name}{value.dtype.str}{value.shape}", _bytes_of(value))
         else:
             self.by_identity(value)
 
