@@ -10,11 +10,14 @@ from flowlike_core import Context, Pin, node
 
 CATEGORY = "AI/ML/Classification"
 Fitted = Annotated[MLModel, Pin(name="model")]
+Seed = Annotated[int, Pin(description="Seed of the estimator's random choices: the same seed fits the same model")]
 
 
 @node(friendly_name="Train Classifier (Decision Tree)", exec_pins=True)
-def fit_decision_tree(ctx: Context, source: Source = None, max_depth: int = 10, min_samples_split: int = 2,
-                      feature_cols: Features = None, target_col: Target = "target", seed: int = 0) -> Fitted:
+def fit_decision_tree(ctx: Context, source: Source = None,
+                      max_depth: Annotated[int, Pin(description="Deepest level of splits; 0: no limit")] = 10,
+                      min_samples_split: Annotated[int, Pin(description="Rows a node needs to be split")] = 2,
+                      feature_cols: Features = None, target_col: Target = "target", seed: Seed = 0) -> Fitted:
     """Fits a decision tree classifier (scikit-learn's DecisionTreeClassifier, gini splits)."""
     from sklearn.tree import DecisionTreeClassifier
 
@@ -34,8 +37,9 @@ def fit_naive_bayes(ctx: Context, source: Source = None, feature_cols: Features 
 
 @node(friendly_name="Train Classifier (SVM)", exec_pins=True)
 def fit_svm_multi_class(ctx: Context, source: Source = None, kernel: Annotated[str, Pin(valid_values=(
-        "rbf", "linear", "poly", "sigmoid"))] = "rbf", c: float = 1.0,
-        feature_cols: Features = None, target_col: Target = "target", seed: int = 0) -> Fitted:
+        "rbf", "linear", "poly", "sigmoid"))] = "rbf",
+        c: Annotated[float, Pin(description="Inverse regularization strength: higher fits the training rows closer")]
+        = 1.0, feature_cols: Features = None, target_col: Target = "target", seed: Seed = 0) -> Fitted:
     """Fits a support vector classifier for any number of classes (scikit-learn's SVC, one-vs-one)."""
     from sklearn.svm import SVC
 

@@ -262,3 +262,14 @@ def test_a_data_frame_source_is_turned_into_a_table_once(monkeypatch: pytest.Mon
     run = one_node(key, **defaults).run({"data": frame})
     run.raise_for_status()
     assert conversions == ["source"]
+
+
+def test_the_classifier_settings_say_what_they_do() -> None:
+    """A teacher could not tell from the editor that max_depth 0 means no limit, or what C does."""
+    from flowlike_catalog.ml.classification import fit_decision_tree, fit_svm_multi_class
+
+    described = {(node.name, pin.name): pin.description for node in (fit_decision_tree, fit_svm_multi_class)
+                 for pin in node.pins}
+    assert "0: no limit" in described["fit_decision_tree", "max_depth"]
+    assert "regularization" in described["fit_svm_multi_class", "c"]
+    assert all(described[key, "seed"] for key in ("fit_decision_tree", "fit_svm_multi_class"))
