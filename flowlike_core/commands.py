@@ -53,6 +53,14 @@ class _Snapshot:
         if self.connections is not None:
             board.connections = list(self.connections)
 
+    def holds(self, board: Board) -> bool:
+        """Whether the board is still as taken here: an edit that changed nothing (a wire dragged again, a value
+        typed again) is no undo step and no new revision."""
+        return all(target.get(key) == item
+                   for target, saved in ((board.nodes, self.nodes), (board.variables, self.variables),
+                                         (board.comments, self.comments), (board.layers, self.layers))
+                   for key, item in saved.items()) and self.connections in (None, board.connections)
+
 
 def _copy(item: Node | Variable | Comment | Layer) -> Any:
     """Copy deep enough for undo: commands replace field values and never change them in place, so copying
@@ -204,11 +212,20 @@ class UpdateNode(Command):
             if pin.options and pin.options.valid_values is not None and native not in pin.options.valid_values:
                 raise BoardError(f"value {reprlib.repr(value)} is not one of the valid values of pin {pin.name!r} of "
                                  f"{node.label()}: {pin.options.valid_values!r}")
+            if pin.options and pin.options.range is not None and _outside(native, pin.options.range):
+                low, high = (int(end) if float(end).is_integer() else end for end in pin.options.range)
+                raise BoardError(f"value {reprlib.repr(value)} is outside the range of pin {pin.name!r} of "
+                                 f"{node.label()}: {low} to {high}")
             pin.default_value = native
         if self.friendly_name is not None:
             node.friendly_name = self.friendly_name
         if self.comment is not None:
             node.comment = self.comment or None
+
+
+def _outside(value: Any, bounds: tuple[float, float]) -> bool:
+    """A typed-in number beyond a pin's range (the editor's slider keeps to it; a typed value must too)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and not bounds[0] <= value <= bounds[1]
 
 
 @dataclass
@@ -564,6 +581,8 @@ class History:
 
     def apply(self, command: Command) -> Any:
         result, snapshots = self._run(command)
+        if all(snapshot.holds(self.board) for snapshot in snapshots):
+            return result
         self.done.append((command, snapshots))
         del self.done[: -self.limit]
         self.undone.clear()

@@ -30,6 +30,10 @@ def boards(draw: st.DrawFn) -> Board:
         for pin in node.inputs:
             choices = pin.options.valid_values if pin.options else None
             strategy = st.sampled_from(choices) if choices else SCALARS.get(pin.data_type)
+            if not choices and pin.options and pin.options.range:  # (a value beyond it is refused)
+                low, high = pin.options.range
+                strategy = (st.integers(int(low), int(high)) if pin.data_type is DataType.INTEGER
+                            else st.floats(low, high) if pin.data_type is DataType.FLOAT else strategy)
             if strategy is not None and pin.value_type is ValueType.NORMAL and draw(st.booleans()):
                 board.apply(commands.UpdateNode(node.id, defaults={pin.name: draw(strategy)}))
     for _ in range(draw(st.integers(0, 10))):
