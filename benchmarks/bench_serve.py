@@ -10,6 +10,15 @@ POSTs from --concurrency threads over keep-alive connections. Figures: requests 
 percentiles; target: serve's median latency and its throughput at most 2x the bare endpoint's.
 
     .venv/bin/python benchmarks/bench_serve.py [--requests 2000] [--concurrency 8] [--reps 3]
+
+Figures (2 cpus shared with 8 other jobs, load average 21-23: ratios only, each from one paired run):
+- 8 at a time (session 5): 1.55x throughput cost, 1.61x median latency.
+- 50 at a time, 1000 POSTs x 3 reps (session 7): serve 63 requests/s, p50 450 ms, p99 3.2 s; bare 111
+  requests/s, p50 65 ms, p99 2.8 s: 1.76x throughput cost, 6.9x median latency. Again with 600 x 2: 1.28x and
+  3.4x; the code before session 7's changes measured 1.52x and 9.0x in the same conditions. The median differs
+  by design more than by cost: the bare endpoint waits in asyncio's default thread pool (6 workers here), so
+  at most 6 of its runs go at once and the rest queue (a low median, a long tail), while serve starts all 50
+  runs at once and they share the GIL (every one slower, the tail alike).
 """
 
 from __future__ import annotations
