@@ -8,6 +8,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from jupyter_client.blocking.client import BlockingKernelClient
@@ -76,6 +77,32 @@ def test_a_new_debug_run_stops_the_one_still_paused(doubled: fnb.Board) -> None:
     assert second.is_paused and second.paused_at is not None and second.paused_at.friendly_name == "say"
     second.stop()
     assert second.wait(30).status is RunStatus.CANCELLED
+
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def test_the_readme_debugging_example_runs_as_written() -> None:
+    """The README's "Debugging a board" block, run on the board it describes (a For Each "loop" whose body is
+    "say"), pauses where its comments say."""
+    section = README.read_text(encoding="utf-8").split("## Debugging a board", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```python\n", 1)[1].split("```", 1)[0]
+    board = fnb.Board("readme")
+    start = board.add("events_simple", "start")
+    loop = board.add("control_for_each", "loop", array=["a", "b", "c"])
+    say = board.add("log_info", "say")
+    start.outputs.exec_out >> loop.inputs.exec_in
+    loop.outputs.exec_out >> say.inputs.exec_in
+    loop.outputs.value >> say.inputs.message
+    seen: list[str] = []
+    namespace = {"board": board, "seen": seen}
+    for line in block.splitlines():  # each line, then where the run stands
+        exec(compile(line, "README.md", "exec"), namespace)
+        dbg = namespace.get("dbg")
+        if dbg is not None:
+            seen.append(dbg.state().split(" (")[0] + (f" {dbg.values['loop']['value']}" if dbg.is_paused else ""))
+    assert seen == ["paused before 'say' a", "paused before 'say' a", "paused before 'say' c", "ended: Success"]
+    assert [line.message for line in namespace["dbg"].run.logs()] == ["a", "b", "c"]
 
 
 def test_stop_from_a_cell_waits_for_the_cancelled_end(doubled: fnb.Board) -> None:
