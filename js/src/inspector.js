@@ -63,6 +63,12 @@ export function defaultEditor(pin, commit, fail, suggestions = []) {
   return area;
 }
 
+/** ", 1 to 40" for a pin whose type declares a range: the field says it (checking values is the engine's job). */
+function rangeText(pin) {
+  const range = pin.options?.range;
+  return range ? `, ${range[0]} to ${range[1]}` : "";
+}
+
 /** The selector that finds a field again after a redraw: its test id, and its pin for defaults (by id: the pins of
  * a variadic group share their name). */
 function fieldSelector(field) {
@@ -151,7 +157,8 @@ export class Inspector {
         : defaultEditor(pin, (value) => this.commitDefault(send, pin, value),
           (reason) => this.refuseDefault(pin, reason), pin.name === "var_ref" ? variableNames : []);
       return h("label", { class: "fl-default", title: pin.description || "" },
-        h("span", { class: "fl-default-name" }, pin.friendly_name || pin.name, h("small", {}, ` ${typeLabel(pin)}`)), editor);
+        h("span", { class: "fl-default-name" }, pin.friendly_name || pin.name, h("small", {}, ` ${typeLabel(pin)}${rangeText(pin)}`)),
+        editor);
     });
     return [
       h("div", { class: "fl-panel-title" }, "Node"),

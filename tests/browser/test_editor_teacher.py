@@ -287,3 +287,13 @@ def test_a_saved_board_looks_the_same_after_the_page_is_reloaded(notebook_page: 
         "from flowlike_core import Board as B; saved = B.load('lesson.board.json')\n"
         "print(board.nodes['lesson'].pin('title').default_value, saved.nodes['lesson'].pin('title').default_value,"
         " len(board.connections), len(saved.connections))") == "Decimals Decimals 1 1"
+
+
+@pytest.mark.parametrize("frontend", ["lab"])
+def test_the_inspector_says_a_numbers_range(notebook_page: NotebookPage) -> None:
+    """Pupils takes 1 to 40, but its field said only 'Integer': a teacher learnt the range by typing 99."""
+    first, _ = open_both(notebook_page, "range-label")
+    lesson(first).get_by_test_id("node-header").click()
+    name = "label.fl-default:has([data-testid='inspector-default'][data-pin-name='{}']) .fl-default-name"
+    expect(first.locator(name.format("pupils"))).to_have_text("Pupils Integer, 1 to 40")
+    expect(first.locator(name.format("ratio"))).to_have_text("Ratio Float")
