@@ -14,7 +14,6 @@ from typing import Any
 
 from flowlike_catalog.llm.structs import History, HistoryMessage, LanguageModel, Response
 from flowlike_catalog.llm.wire import complete
-from flowlike_catalog.std.structs import local_validator, schema_errors
 
 FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL)
 
@@ -66,6 +65,8 @@ def _read(response: Response, name: str, schema: dict[str, Any]) -> tuple[Any, s
         value = calls[0].parsed_arguments() if calls else _json_in(response.content())
     except ValueError as error:
         return None, str(error)
+    from flowlike_catalog.std.structs import local_validator, schema_errors  # (imports the std pack: when used)
+
     errors = schema_errors(local_validator(schema), value)
     if errors:
         return value, "; ".join(f"{'/'.join(map(str, e.path)) or '(root)'}: {e.message}" for e in errors[:10])
