@@ -12,7 +12,7 @@ percentiles; target: serve's median latency and its throughput at most 2x the ba
     .venv/bin/python benchmarks/bench_serve.py [--requests 2000] [--concurrency 8] [--reps 3]
 
 Figures (2 cpus shared with 8 other jobs, load average 21-23: ratios only, each from one paired run):
-- 8 at a time (session 5): 1.55x throughput cost, 1.61x median latency.
+- 8 at a time (commit 7dfc637): 1.55x throughput cost, 1.61x median latency.
 - 50 at a time, 1000 POSTs x 3 reps (session 7): serve 63 requests/s, p50 450 ms, p99 3.2 s; bare 111
   requests/s, p50 65 ms, p99 2.8 s: 1.76x throughput cost, 6.9x median latency. Again with 600 x 2: 1.28x and
   3.4x; the code before session 7's changes measured 1.52x and 9.0x in the same conditions. The median differs

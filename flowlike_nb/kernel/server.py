@@ -12,7 +12,8 @@
 
 Boards are our `.board.json` files and Flow-Like's `.board` files, each opened by `open_board` as every entry
 point opens them. The run API is `flowlike serve`'s (see flowlike_core/serve.py), on the same `RunManager`,
-behind Jupyter's own authentication (token or login) like every Jupyter endpoint.
+behind Jupyter's own authentication (token or login) like every Jupyter endpoint. When the server stops, the runs
+still going are cancelled and, with a run history configured (`$FLOWLIKE_STORE`), kept there as Cancelled.
 
 Only regular files inside the server root are served: no symlinks that lead out of it, no hidden files or
 folders, no FIFOs or devices (opening one would block), nothing over `MAX_BOARD_BYTES`. Files are read in
@@ -25,6 +26,7 @@ Enabled on install by `jupyter-config/jupyter_server_config.d/flowlike_nb.json`.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import json
 import os
 import stat
@@ -212,7 +214,8 @@ class RunEventsHandler(_RunHandler):
 def load_server_extension(server_app: Any) -> None:
     web_app = server_app.web_app
     root = Path(web_app.settings.get("server_root_dir", ".")).expanduser()
-    web_app.settings["flowlike_runs"] = RunManager(root)
+    runs = web_app.settings["flowlike_runs"] = RunManager(root)
+    atexit.register(runs.close)  # the server stopping: the runs still going end Cancelled, kept in the run history
     base = url_path_join(web_app.settings["base_url"], "flowlike")
     web_app.add_handlers(".*$", [
         (url_path_join(base, "runs"), RunsHandler),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -18,14 +21,14 @@ CONFIG = ROOT / "jupyter-config" / "jupyter_server_config.d" / "flowlike_nb.json
 TOKEN = "jupyter-runs-token"
 
 
-@pytest.fixture(scope="module")
-def jupyter(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
-    home = tmp_path_factory.mktemp("jupyter-runs")
+@contextlib.contextmanager
+def jupyter_server(home: Path, **env: str) -> Iterator[tuple[httpx.Client, subprocess.Popen[bytes]]]:
+    """A Jupyter server on 127.0.0.1 serving `home/root` (make_boards), with the flowlike_nb extension."""
     root = home / "root"
     make_boards(root)
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_DATA_DIR": str(home / "data"),
            "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "IPYTHONDIR": str(home / "ipython"),
-           "JUPYTER_CONFIG_PATH": str(CONFIG.parent.parent)}
+           "JUPYTER_CONFIG_PATH": str(CONFIG.parent.parent), **env}
     port = free_port()
     log = (home / "server.log").open("w")
     process = subprocess.Popen(
@@ -44,11 +47,18 @@ def jupyter(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
                     if process.poll() is not None or time.monotonic() > deadline:
                         raise RuntimeError((home / "server.log").read_text()) from None
                     time.sleep(0.25)
-            yield client
+            yield client, process
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=20)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def jupyter(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+    with jupyter_server(tmp_path_factory.mktemp("jupyter-runs")) as (client, _):
+        yield client
 
 
 def test_a_waiting_post_answers_with_the_result(jupyter: httpx.Client) -> None:
@@ -117,3 +127,18 @@ def test_the_runs_are_listed_as_by_flowlike_serve(jupyter: httpx.Client) -> None
     assert (listed[run_id]["board"], listed[run_id]["status"]) == ("hooks/echo.board.json", "Success")
     wrong = jupyter.get("/flowlike/runs", params={"status": "Sleeping"})
     assert wrong.status_code == 400 and "?status=Sleeping: not a run status" in wrong.json()["error"]
+
+
+def test_stopping_jupyter_cancels_the_runs_going_and_keeps_them_in_the_run_history(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    with jupyter_server(tmp_path, FLOWLIKE_STORE=str(store)) as (client, process):
+        run_id = client.post("/flowlike/runs", json={"board": "slow.board.json"}).json()["id"]
+        deadline = time.monotonic() + 60
+        while client.get(f"/flowlike/runs/{run_id}").json()["steps"] < 3:
+            assert time.monotonic() < deadline, "the run reaches its delay"
+            time.sleep(0.05)
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=25)  # the board's delay is 30 s: not waited for
+    listed = subprocess.run([sys.executable, "-m", "flowlike_core.cli", "runs", "--store", str(store), "--json"],
+                            capture_output=True, text=True, timeout=120, check=True)
+    assert {record["id"]: record["status"] for record in json.loads(listed.stdout)} == {run_id: "Cancelled"}
