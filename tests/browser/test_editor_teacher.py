@@ -297,3 +297,18 @@ def test_the_inspector_says_a_numbers_range(notebook_page: NotebookPage) -> None
     name = "label.fl-default:has([data-testid='inspector-default'][data-pin-name='{}']) .fl-default-name"
     expect(first.locator(name.format("pupils"))).to_have_text("Pupils Integer, 1 to 40")
     expect(first.locator(name.format("ratio"))).to_have_text("Ratio Float")
+
+
+@pytest.mark.parametrize("frontend", ["lab"])
+def test_a_number_beyond_its_pins_bounds_is_refused_in_the_page(notebook_page: NotebookPage) -> None:
+    """99 typed for Pupils (1 to 40) was taken; the engine now refuses it, the page says why and shows 20 again."""
+    first, _ = open_both(notebook_page, "beyond-bounds")
+    lesson(first).get_by_test_id("node-header").click()
+    pupils = first.locator("[data-testid='inspector-default'][data-pin-name='pupils']")
+    pupils.fill("99")
+    pupils.press("Enter")
+    message = first.get_by_test_id("editor-message")
+    expect(message).to_contain_text("pupils", timeout=30_000)
+    expect(message).to_contain_text("40")
+    expect(pupils).to_have_value("20")
+    assert kernel_default(notebook_page, "pupils") == "20"
