@@ -389,6 +389,8 @@ def parse_body(body: bytes) -> Any:
         return json.loads(body or b"null")
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise Refused(400, f"the request body is not JSON: {exc}") from None
+    except RecursionError:
+        raise Refused(400, "the request body is JSON nested too deeply to read") from None
 
 
 def parse_request(request: Any) -> tuple[str, str | None, dict[str, Any], Any]:

@@ -107,6 +107,10 @@ def test_bad_input_is_a_4xx_that_says_what(served: Served) -> None:
     assert not_json.status_code == 400 and "not JSON" in not_json.json()["error"]
     missing = served.client.get("/flowlike/runs/nope")
     assert missing.status_code == 404 and "no run 'nope'" in missing.json()["error"]
+    for depth in (990, 100_000):  # near Python's recursion limit, and far over it
+        deep = b'{"board": "hooks/echo.board.json", "payload": ' + b"[" * depth + b"]" * depth + b"}"
+        answer = served.client.post("/flowlike/runs", content=deep)
+        assert answer.status_code == 400 and "nested too deeply" in answer.json()["error"], answer.text
     for timeout in ("nan", "soon"):
         answer = served.client.post(f"/flowlike/runs?wait=1&timeout={timeout}", json={"board": "slow.board.json"})
         assert answer.status_code == 400 and f"?timeout={timeout}: not a number" in answer.json()["error"]
