@@ -299,7 +299,7 @@ def cmd_catalog(args: argparse.Namespace) -> int:
     if args.json:
         print(as_json(found))
         return EXIT_OK
-    rows = [(entry.name, entry.description["friendly_name"], entry.category, entry.pack,
+    rows = [(entry.name, entry.friendly_name, entry.category, entry.pack,
              pin_summary(entry.description["pins"])) for entry in found]
     print(table(("KEY", "NAME", "CATEGORY", "PACK", "DATA PINS (IN -> OUT)"), rows))
     print(f"{len(rows)} node type(s)")

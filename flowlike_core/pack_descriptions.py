@@ -27,6 +27,7 @@ import warnings
 from collections.abc import Iterable, Mapping
 from importlib.metadata import EntryPoint
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from flowlike_core import pack_index
@@ -90,10 +91,13 @@ def read(wanted: Mapping[str, list[str]]) -> dict[str, list[Described]]:
     return found
 
 
-def _described(pack: str, category: str, name: str, synonyms: list[str], text: str) -> Described:
-    if not all(isinstance(field, str) for field in (pack, category, name, text, *synonyms)):
-        raise TypeError(f"a node type's fields are not text: {[pack, category, name, synonyms]!r}")
-    return Described(pack, category, name, synonyms, text=text)
+def _described(*row: Any) -> Described:
+    """A kept node type (`Described.ROW`, then its text), checked now: a bad file must not fail a search later."""
+    fields = dict(zip((*Described.ROW, "text"), row, strict=True))
+    synonyms = fields.pop("synonyms")
+    if not isinstance(synonyms, list) or not all(isinstance(text, str) for text in (*synonyms, *fields.values())):
+        raise TypeError(f"a kept node type's fields are not text: {row[:len(Described.ROW)]!r}")
+    return Described(**fields, synonyms=synonyms)
 
 
 def kept(key: list[str]) -> bool:
@@ -107,8 +111,7 @@ def write(made: Mapping[str, tuple[list[str], list[Described]]]) -> None:
     written is skipped with a warning."""
     for pack, (key, described) in made.items():
         path = path_of(pack)
-        document = {"key": key, "types": [[entry.pack, entry.category, entry.name, list(entry.synonyms), entry.text]
-                                          for entry in described]}
+        document = {"key": key, "types": [[*entry.row(), entry.text] for entry in described]}
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".descriptions-", suffix=".json")

@@ -33,21 +33,31 @@ Subject = TypeVar("Subject")
 
 
 class Described:
-    """A node type as the catalog shows it, without its class (a pack's kept descriptions spare importing it): its
-    `describe()`, its synonyms, and the JSON text `flowlike catalog --json` prints of it (an item of an indented
-    list), each made from the other when first asked for (indenting JSON is slow; reading it is not)."""
+    """A node type as the catalog shows it, without its class (a pack's kept descriptions spare importing it): the
+    texts a search looks at, its `describe()`, and the JSON text `flowlike catalog --json` prints of it (an item of
+    an indented list); the last two each made from the other when first asked for (indenting JSON is slow, reading
+    it less so, and a search reads only the descriptions it shows)."""
 
-    __slots__ = ("pack", "category", "name", "synonyms", "_description", "_text")
+    __slots__ = ("pack", "category", "name", "synonyms", "friendly_name", "about", "pins", "_description", "_text")
+    ROW = ("pack", "category", "name", "synonyms", "friendly_name", "about", "pins")
+    """What is kept of one besides its text, in this order."""
 
-    def __init__(self, pack: str, category: str, name: str, synonyms: Iterable[str] = (), *,
-                 description: dict[str, Any] | None = None, text: str | None = None) -> None:
+    def __init__(self, pack: str, category: str, name: str, synonyms: Iterable[str], friendly_name: str, about: str,
+                 pins: str, *, description: dict[str, Any] | None = None, text: str | None = None) -> None:
         self.pack, self.category, self.name, self.synonyms = pack, category, name, tuple(synonyms)
+        self.friendly_name, self.about, self.pins = friendly_name, about, pins
+        """The friendly name (the key when it has none), the description and the pins' names and types."""
         self._description, self._text = description, text
 
     @classmethod
     def of(cls, description: dict[str, Any], synonyms: Iterable[str] = ()) -> Described:
+        pins = " ".join(f"{pin['name']} {_type_label(pin['data_type'], pin['value_type'])}"
+                        for pin in description["pins"])
         return cls(description["pack"], description["category"], description["name"], synonyms,
-                   description=description)
+                   description["friendly_name"], description["description"], pins, description=description)
+
+    def row(self) -> list[Any]:
+        return [getattr(self, field) if field != "synonyms" else list(self.synonyms) for field in self.ROW]
 
     @property
     def description(self) -> dict[str, Any]:
@@ -107,12 +117,9 @@ def searchable(node_type: type[NodeType]) -> Searchable[type[NodeType]]:
 
 
 def searchable_description(entry: Described) -> Searchable[Described]:
-    """The same texts, read from a description (whose friendly name is already the key when it has none)."""
-    description = entry.description
-    pins = " ".join(f"{pin['name']} {_type_label(pin['data_type'], pin['value_type'])}"
-                    for pin in description["pins"])
-    return _searchable(entry, description["name"], description["friendly_name"], entry.synonyms,
-                       {field: description[field] for field in ("category", "pack", "description")}, pins)
+    """The same texts, as a description has them."""
+    return _searchable(entry, entry.name, entry.friendly_name, entry.synonyms,
+                       {"category": entry.category, "pack": entry.pack, "description": entry.about}, entry.pins)
 
 
 def _searchable(subject: Subject, key: str, name: str, synonyms: Iterable[str], texts: dict[str, str],

@@ -120,12 +120,14 @@ def test_a_pack_edited_on_disk_shows_the_change_at_once(entries, tmp_path):
     assert "more" in [pin["name"] for pin in gamma["pins"]]
 
 
-def test_a_corrupt_cache_is_said_and_the_catalog_is_right(entries):
+@pytest.mark.parametrize("corrupt", [lambda document: '{"key": [',
+                                     lambda document: json.dumps({**document, "types": [[1, "x"]]})])
+def test_a_corrupt_cache_is_said_and_the_catalog_is_right(entries, corrupt):
     expected = imported_json(entries)
     forget()
     catalog_json(Registry(entries=entries))
     path = pack_descriptions.path_of("dx_beta")
-    path.write_text('{"key": [')
+    path.write_text(corrupt(json.loads(path.read_text())))
     forget()
     with pytest.warns(PackIndexWarning, match="dx_beta.*cannot be read"):
         assert catalog_json(Registry(entries=entries)) == expected
