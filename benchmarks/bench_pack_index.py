@@ -10,7 +10,10 @@ shipped one: every pack a lookup might need loads in order). Commands:
    it never needed an index);
 2. `flowlike validate` of a board with one web node (without an index every pack before web in load order loads);
 3. the first `@fnb.node` of a notebook (it asks whether an installed pack has its key: without an index every pack
-   loads to answer no).
+   loads to answer no);
+4. `flowlike catalog --json` and 5. `flowlike catalog --search branch`, each once after a command that kept the
+   packs' node descriptions (`flowlike_core.pack_descriptions`: no pack is imported) against an empty cache (every
+   pack is imported, as before descriptions were kept).
 
 Each figure is the median of --reps, wall and CPU (user + system of the child), against `python -c pass` of the
 same venv in the same run. The load average is printed (the machine may be shared).
@@ -67,12 +70,15 @@ def web_board(path: Path) -> Path:
     return path
 
 
-def cost(command: list[str], reps: int, cwd: Path) -> tuple[float, float]:
-    """Median wall and CPU seconds of the command, each run with an empty cache folder."""
+def cost(command: list[str], reps: int, cwd: Path, kept: bool = False) -> tuple[float, float]:
+    """Median wall and CPU seconds of the command, each run with an empty cache folder (`kept`: one the command
+    has filled before)."""
     walls, cpus = [], []
     for _ in range(reps):
         with tempfile.TemporaryDirectory() as cache:
             env = {**os.environ, "XDG_CACHE_HOME": cache}
+            if kept:
+                subprocess.run(command, capture_output=True, check=False, cwd=cwd, env=env)
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             began = time.perf_counter()
             subprocess.run(command, capture_output=True, check=False, cwd=cwd, env=env)
@@ -117,6 +123,15 @@ def main() -> None:
                 print(f"   {label:14}                        {wall:6.3f} s wall {cpu:6.3f} s cpu   "
                       f"{cpu / baseline[1]:5.1f}x python (cpu)")
             print(f"   shipped / none = {ours[1] / without[1]:.2f} (cpu)")
+        for name, command in {"4. flowlike catalog --json": [str(flowlike), "catalog", "--json"],
+                              "5. flowlike catalog --search branch": [str(flowlike), "catalog", "--search",
+                                                                      "branch"]}.items():
+            kept, none = cost(command, reps, folder, kept=True), cost(command, reps, folder)
+            print(f"{name}")
+            for label, (wall, cpu) in (("descriptions kept", kept), ("none kept", none)):
+                print(f"   {label:17}                     {wall:6.3f} s wall {cpu:6.3f} s cpu   "
+                      f"{cpu / baseline[1]:5.1f}x python (cpu)")
+            print(f"   kept / none = {kept[1] / none[1]:.2f} (cpu)")
 
 
 if __name__ == "__main__":
