@@ -115,3 +115,28 @@ def test_a_whole_word_ranks_before_a_word_it_begins_and_a_symbol_name_is_found_b
     assert names(index.search("log")) == ["c_log_info", "c_clear_console_logs"]
     assert names(index.search("add"))[0] == "c_int_add"
     assert names(index.search("+")) == ["c_int_add"]
+
+
+def test_the_palette_lists_a_pack_from_its_kept_descriptions_without_importing_it(tmp_path, monkeypatch) -> None:
+    import sys
+    from importlib.metadata import EntryPoint
+
+    from flowlike_core import pack_descriptions
+
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(pack_descriptions, "STARTED", 2**62)  # (the module written below counts as old)
+    (tmp_path / "kept_palette_pack.py").write_text(
+        "import sys\nfrom flowlike_core import Pack, node\n\n@node(synonyms=('holler',))\n"
+        "def kept_shout(words: str) -> str:\n    'Says the text louder.'\n    return words.upper()\n\n"
+        "PACK = Pack('kept', modules=[sys.modules[__name__]])\n")
+    entries = [EntryPoint("kept", "kept_palette_pack:PACK", "flowlike.packs")]
+    try:
+        first = CatalogIndex(Registry(entries=entries)).search("holler")
+        del sys.modules["kept_palette_pack"]
+        again = CatalogIndex(Registry(entries=entries)).search("holler")
+        assert "kept_palette_pack" not in sys.modules
+    finally:
+        sys.modules.pop("kept_palette_pack", None)
+    assert again == first and names(again) == ["kept_shout"]
+    assert again["entries"][0]["synonyms"] == ["holler"] and again["entries"][0]["pack"] == "kept"
