@@ -321,7 +321,8 @@ class Run:
         self.variables = variables
         """Variable values, live: after the run, what the nodes left in them."""
         self.start_variables = _public_variables(board, variables)
-        """JSON-native copy of the values the run started with (defaults and overrides), secrets masked."""
+        """The values the run started with (defaults and overrides), secrets masked: a JSON-native copy, but for a
+        table (`types.is_table`), kept as it is (a pandas frame copied), which `record` lists or the history keeps."""
         self.secret_variables = frozenset(v.name for v in board.variables.values() if v.secret)
         self.redactor = Redactor(secret_values(board, variables))
         """Blanks the run's secrets in every text it lets out; grows as nodes set secret variables."""
@@ -452,8 +453,9 @@ class Run:
 
     def record(self, *, tables: bool = True) -> RunRecord:
         """Everything the run leaves, as plain data, with every secret redacted (`flowlike_core.redaction`). A table
-        result (`types.is_table`) is its rows, or with `tables=False` its short text: for a caller that keeps the table
-        itself (the run history keeps it as an Arrow file), which a million rows as JSON would only slow down."""
+        result or variable (`types.is_table`) is its rows, or with `tables=False` its short text: for a caller that
+        keeps the table itself (the run history keeps it as an Arrow file), which a million rows as JSON would only
+        slow down."""
         record = RunRecord(
             id=self.id,
             board_id=self.board.id,
@@ -464,8 +466,9 @@ class Run:
             start=_when(self.start),
             end=_when(self.end) if self.end else None,
             duration=self.duration,
-            variables=self.start_variables,
-            result=json_copy(self.result) if tables or not is_table(self.result) else repr(self.result),
+            variables={name: _recorded(value, tables) if is_table(value) else value
+                       for name, value in self.start_variables.items()},
+            result=_recorded(self.result, tables),
             error=self.error,
             error_node=self.error_node,
             steps=self.steps,
@@ -502,9 +505,19 @@ class Run:
 
 
 def _public_variables(board: Board, values: dict[str, Any]) -> dict[str, Any]:
-    """Variable values for a record: secrets are masked, never written."""
+    """Variable values for a record: secrets are masked, never written. A table is not listed into rows here, at
+    every run's start (1.2 s for 100,000 rows), but when a record asks for them: Arrow's cannot change, a pandas
+    frame is copied."""
     secret = {v.name for v in board.variables.values() if v.secret}
-    return {name: "***" if name in secret else json_copy(value) for name, value in values.items()}
+    return {name: "***" if name in secret else value.copy() if type(value).__name__ == "DataFrame" and is_table(value)
+            else value if is_table(value) else json_copy(value) for name, value in values.items()}
+
+
+def _recorded(value: Any, tables: bool) -> Any:
+    """A value as a record holds it: JSON-native; a table its rows, or not `tables`, its short text."""
+    if is_table(value):
+        return json_copy(value) if tables else repr(value)
+    return json_copy(value)
 
 
 def json_copy(value: Any) -> Any:

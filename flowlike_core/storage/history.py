@@ -40,7 +40,7 @@ import orjson
 
 from flowlike_core.board import Board, LogLevel
 from flowlike_core.errors import StorageError
-from flowlike_core.run import LEVEL_ORDER, Run, RunRecord, RunStatus
+from flowlike_core.run import LEVEL_ORDER, Run, RunRecord, RunStatus, json_copy
 from flowlike_core.storage.blobs import BlobRef, BlobStore
 from flowlike_core.storage.bucket import Bucket, revision_of
 from flowlike_core.storage.cli import choice, parse_when
@@ -298,8 +298,13 @@ class RunHistory:
         return record.model_copy(update={"result": result, "variables": variables})
 
     def _keep_variable(self, live: Run | None, name: str, value: Any) -> Any:
-        """A variable's value as the record keeps it: bytes (a Byte Array, or a variable holding bytes when the run
-        started) as a blob, a large JSON value as a JSON blob, anything else as it is."""
+        """A variable's value as the record keeps it: a table it started with as an Arrow file (as a table result),
+        bytes (a Byte Array, or a variable holding bytes when the run started) as a blob, a large JSON value as a
+        JSON blob, anything else as it is."""
+        started = live.start_variables.get(name) if live is not None else None
+        if live is not None and is_table(started):
+            table = _as_table(started)
+            return self._keep_table(live, table, value) if table is not None else self._keep_json(json_copy(started))
         if live is not None and isinstance(value, list):
             declared = next((v for v in live.board.variables.values() if v.name == name), None)
             held = live.variables.get(name)  # its value now: bytes still, when no node set it
@@ -319,9 +324,10 @@ class RunHistory:
         return {JSON_VALUE: self.blobs.put(text, "application/json").model_dump(), "size": len(text)}
 
     def _keep_table(self, run: Run, table: pa.Table, text: str) -> dict[str, Any] | str:
-        """The run's result as `table`, an Arrow file in the content bucket (its secrets redacted); what the record
-        keeps. A table whose text cannot be redacted column by column (a union holding text, with secrets in the
-        run) is kept as its redacted `text`, as any value without a JSON form."""
+        """A table of the run (its result, or a variable's value at its start) as an Arrow file in the content bucket
+        (its secrets redacted); what the record keeps. A table whose text cannot be redacted column by column (a
+        union holding text, with secrets in the run) is kept as its redacted `text`, as any value without a JSON
+        form."""
         import pyarrow as pa
 
         if run.redactor:

@@ -158,15 +158,11 @@ def test_a_model_saved_here_predicts_alike_in_a_fresh_process(tmp_path: Path) ->
     assert np.array_equal(predicted, sklearn_model(model).predict(features))
 
 
-@pytest.mark.xfail(strict=True, reason="flowlike_core/run.py (_public_variables) lists a table variable's rows "
-                                       "into Run.start_variables at every run start (since to_json_native lists "
-                                       "tables, 9495af0): 1.1-1.4 s per run for 100,000 rows x 11 columns")
 def test_a_table_variable_is_not_listed_into_rows_when_a_run_starts() -> None:
     table = pa.table({"x": np.arange(1000, dtype=np.float64), "target": np.arange(1000) % 2})
     run = one_node("ai_ml_dataset_shuffle").run({"data": table})
     run.raise_for_status()
     assert not isinstance(run.core.start_variables["data"], list)
-
 
 
 @pytest.mark.parametrize("labels", [
