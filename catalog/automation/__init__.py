@@ -4,6 +4,7 @@ vision, RPA steps, element fingerprints and selectors, as in Flow-Like's automat
 from flowlike_catalog.automation import (
     browser,
     browser_actions,
+    browser_dialogs,
     browser_extract,
     browser_files,
     browser_observe,
@@ -29,7 +30,7 @@ from flowlike_core import Pack
 PACK = Pack(
     "automation",
     modules=[session, browser, browser_actions, browser_extract, browser_storage, browser_files, browser_observe,
-             selector, fingerprint, fingerprint_match, rpa, llm_vision, llm_healing, computer, computer_input,
-             computer_windows, computer_clipboard, computer_accessibility, vision, rpa_screen],
+             browser_dialogs, selector, fingerprint, fingerprint_match, rpa, llm_vision, llm_healing, computer,
+             computer_input, computer_windows, computer_clipboard, computer_accessibility, vision, rpa_screen],
     description="Browser and desktop automation, screen vision, RPA (pip install 'flowlike-nb[automation]')",
 )

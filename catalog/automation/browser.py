@@ -17,7 +17,7 @@ import re
 import shutil
 import time
 import uuid
-from collections.abc import Awaitable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -28,7 +28,7 @@ from pydantic import BaseModel
 from flowlike_core import Context, Pin, node
 
 if TYPE_CHECKING:
-    from playwright.async_api import Browser, BrowserContext, Download, Locator, Page, Playwright, Request
+    from playwright.async_api import Browser, BrowserContext, Dialog, Download, Locator, Page, Playwright, Request
     from playwright.async_api import ConsoleMessage as PlaywrightConsole
 
 CATEGORY = "Automation/Browser"
@@ -67,6 +67,21 @@ class NetworkRequest(BaseModel):
     resource_type: str | None = None
 
 
+class BrowserDialog(BaseModel):
+    """A JavaScript dialog a page opened (alert, confirm, prompt or beforeunload) and how it was answered."""
+
+    type: str
+    message: str
+    default_value: str
+    """What a prompt shows filled in (empty for the others)."""
+    accepted: bool
+    prompt_text: str | None = None
+    """What an accepted prompt returned to the page."""
+    url: str
+    timestamp: int
+    """Milliseconds since the Unix epoch."""
+
+
 @dataclass
 class LiveBrowser:
     """A Playwright browser context of a session and what it reported."""
@@ -90,6 +105,11 @@ class LiveBrowser:
     """The names of downloads being written."""
     claimed: set[Path] = field(default_factory=set)
     download_errors: list[str] = field(default_factory=list)
+    dialogs: list[BrowserDialog] = field(default_factory=list)
+    accept_dialogs: bool = False
+    """How dialogs are answered (Handle Dialogs): dismissed by default, as Playwright does (beforeunload accepted)."""
+    prompt_text: str = ""
+    """What an accepted prompt returns; empty: its default value."""
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
 
     def watch(self) -> None:
@@ -101,6 +121,7 @@ class LiveBrowser:
         self.context.on("requestfinished", self._request_ended)
         self.context.on("requestfailed", self._request_ended)
         self.context.on("page", lambda page: page.on("download", self._download))
+        self.context.on("dialog", lambda dialog: self.track(self._answer(dialog)))
 
     def add_page(self, page: Page) -> str:
         ref = uuid.uuid4().hex
@@ -138,6 +159,18 @@ class LiveBrowser:
         entry = (self.observed or {}).get(request)
         if entry is not None:
             self.track(_finish(request, entry))
+
+    async def _answer(self, dialog: Dialog) -> None:
+        """Answer a dialog as the session says (the page waits until it is) and keep what it asked."""
+        from playwright.async_api import Error
+
+        accept = self.accept_dialogs or dialog.type == "beforeunload"  # as Playwright: dismissed, it keeps the page
+        text = (self.prompt_text or dialog.default_value) if accept and dialog.type == "prompt" else None
+        self.dialogs.append(BrowserDialog(type=dialog.type, message=dialog.message, default_value=dialog.default_value,
+                                          accepted=accept, prompt_text=text, url=dialog.page.url if dialog.page else "",
+                                          timestamp=int(time.time() * 1000)))
+        with contextlib.suppress(Error):  # its page closed meanwhile
+            await (dialog.accept(text) if accept else dialog.dismiss())
 
     def _download(self, download: Download) -> None:
         if self.download_dir is None:
@@ -233,6 +266,23 @@ async def launch(playwright: Playwright, browser_type: str, headless: bool, endp
         raise RuntimeError(f"cannot start {browser_type} here: {first_line(exc)}") from None
 
 
+async def start_playwright() -> Playwright:
+    """Playwright's driver process, started whole: a start cut short by a cancelled run would leave it running, so
+    it finishes and is stopped again before the cancel goes on."""
+    try:
+        from playwright.async_api import async_playwright
+    except ImportError as exc:
+        raise ImportError("Playwright is not installed: pip install 'flowlike-nb[automation]'", name=exc.name) from None
+
+    starting = asyncio.ensure_future(async_playwright().start())
+    try:
+        return await asyncio.shield(starting)
+    except asyncio.CancelledError:
+        with contextlib.suppress(Exception):  # it failed to start: nothing to stop
+            await (await starting).stop()
+        raise
+
+
 def browser_of(ctx: Context, session: AutomationSession) -> LiveBrowser:
     """The session's open browser, with a clear error when it has none."""
     found = live_session(ctx, session).parts.get(PART)
@@ -275,6 +325,23 @@ async def acting(work: Awaitable[T], what: str, expected: type[Exception] | None
         raise RuntimeError(f"{what} failed: {first_line(exc)}") from None
 
 
+async def on_element(page: Page, selector: str, act: Callable[[Locator], Awaitable[T]], what: str) -> T:
+    """`act` on the first element the selector finds, once it is there and ready; when the wait runs out, the error
+    says whether nothing on the page matched or the element was not ready, and which timeout gives more time."""
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        return await acting(act(element(page, selector)), what, PlaywrightTimeout)
+    except PlaywrightTimeout as exc:
+        waited = re.search(r"Timeout (\d+)ms", str(exc))
+        after = f"{int(waited[1]) / 1000:g} s" if waited else "the time allowed"
+        if not await acting(page.locator(selector).count(), f"looking for {selector!r}"):
+            raise RuntimeError(f"{what} failed: nothing on {page.url} matches {selector!r} (waited {after}: Open "
+                               f"Browser's Timeout)") from None
+        raise RuntimeError(f"{what} failed: {selector!r} is on the page but was not ready to act on (hidden, "
+                           f"disabled or covered) after {after} (Open Browser's Timeout)") from None
+
+
 def first_line(exc: Exception) -> str:
     """The first line of a Playwright error, without the name of the Playwright call (`Locator.click: `)."""
     return re.sub(r"^\w+\.\w+: ", "", str(getattr(exc, "message", exc)).strip().splitlines()[0])
@@ -297,18 +364,13 @@ async def browser_open(
         "How long a page load, or a wait for an element to act on, may take"))] = 30,
 ) -> SessionOut:
     """Opens a browser with one page in the session (closed with the session)."""
-    try:
-        from playwright.async_api import async_playwright
-    except ImportError as exc:
-        raise ImportError("Playwright is not installed: pip install 'flowlike-nb[automation]'", name=exc.name) from None
-
     if viewport_width < 1 or viewport_height < 1 or page_load_timeout < 1:
         raise ValueError(f"viewport and timeout must be positive, got {viewport_width}x{viewport_height} and "
                          f"{page_load_timeout} s")
     held = live_session(ctx, session)
     if PART in held.parts:
         raise RuntimeError("this session has a browser open already: close it first (Close Browser)")
-    playwright = await async_playwright().start()
+    playwright = await start_playwright()
     try:
         browser = await launch(playwright, browser_type, headless, webdriver_url.strip())
         browser_context = await browser.new_context(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, NamedTuple
 
-from flowlike_catalog.automation.browser import Selector, acting, element, page_of
+from flowlike_catalog.automation.browser import Selector, acting, element, on_element, page_of
 from flowlike_catalog.automation.session import SessionIn, SessionOut
 
 from flowlike_core import Context, Pin, node
@@ -71,7 +71,7 @@ async def browser_reload(ctx: Context, session: SessionIn) -> SessionOut:
 async def browser_click(ctx: Context, session: SessionIn, selector: Selector = "") -> SessionOut:
     """Clicks the element (once it is visible, still and enabled)."""
     page = page_of(ctx, session, f"click {selector}")
-    await acting(element(page, selector).click(), f"clicking {selector!r}")
+    await on_element(page, selector, lambda found: found.click(), f"clicking {selector!r}")
     return session
 
 
@@ -79,7 +79,7 @@ async def browser_click(ctx: Context, session: SessionIn, selector: Selector = "
 async def browser_double_click(ctx: Context, session: SessionIn, selector: Selector = "") -> SessionOut:
     """Double-clicks the element."""
     page = page_of(ctx, session, f"double-click {selector}")
-    await acting(element(page, selector).dblclick(), f"double-clicking {selector!r}")
+    await on_element(page, selector, lambda found: found.dblclick(), f"double-clicking {selector!r}")
     return session
 
 
@@ -87,7 +87,7 @@ async def browser_double_click(ctx: Context, session: SessionIn, selector: Selec
 async def browser_hover(ctx: Context, session: SessionIn, selector: Selector = "") -> SessionOut:
     """Moves the mouse over the element's centre."""
     page = page_of(ctx, session, f"hover {selector}")
-    await acting(element(page, selector).hover(), f"hovering {selector!r}")
+    await on_element(page, selector, lambda found: found.hover(), f"hovering {selector!r}")
     return session
 
 
@@ -95,7 +95,8 @@ async def browser_hover(ctx: Context, session: SessionIn, selector: Selector = "
 async def browser_scroll_into_view(ctx: Context, session: SessionIn, selector: Selector = "") -> SessionOut:
     """Scrolls the page until the element is visible."""
     page = page_of(ctx, session, f"scroll to {selector}")
-    await acting(element(page, selector).scroll_into_view_if_needed(), f"scrolling to {selector!r}")
+    await on_element(page, selector, lambda found: found.scroll_into_view_if_needed(),
+                     f"scrolling to {selector!r}")
     return session
 
 
@@ -105,12 +106,11 @@ async def browser_type_text(ctx: Context, session: SessionIn, selector: Selector
                             ) -> SessionOut:
     """Types text into a field key by key (the page sees each key, as from a keyboard), after what it holds."""
     page = page_of(ctx, session, f"type into {selector}")
-    field = element(page, selector)
     if clear_first:
-        await acting(field.clear(), f"clearing {selector!r}")
+        await on_element(page, selector, lambda field: field.clear(), f"clearing {selector!r}")
     else:
-        await acting(field.evaluate(CARET_TO_END), f"focusing {selector!r}")
-    await acting(field.press_sequentially(text), f"typing into {selector!r}")
+        await on_element(page, selector, lambda field: field.evaluate(CARET_TO_END), f"focusing {selector!r}")
+    await on_element(page, selector, lambda field: field.press_sequentially(text), f"typing into {selector!r}")
     return session
 
 
@@ -125,8 +125,10 @@ async def browser_press_key(
     if not key.strip():
         raise ValueError("the key is empty: give a key name such as Enter")
     page = page_of(ctx, session, f"press {key}")
-    target = element(page, selector) if selector.strip() else page.keyboard
-    await acting(target.press(key), f"pressing {key!r}")
+    if selector.strip():
+        await on_element(page, selector, lambda found: found.press(key), f"pressing {key!r} on {selector!r}")
+    else:
+        await acting(page.keyboard.press(key), f"pressing {key!r}")
     return session
 
 
@@ -136,7 +138,8 @@ async def browser_select_option(ctx: Context, session: SessionIn, selector: Sele
                                 ) -> SessionOut:
     """Selects the option with this value in a <select> element."""
     page = page_of(ctx, session, f"select {value!r} in {selector}")
-    await acting(element(page, selector).select_option(value=value), f"selecting {value!r} in {selector!r}")
+    await on_element(page, selector, lambda found: found.select_option(value=value),
+                     f"selecting {value!r} in {selector!r}")
     return session
 
 

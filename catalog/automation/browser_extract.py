@@ -12,7 +12,7 @@ import base64
 import json
 from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
-from flowlike_catalog.automation.browser import Selector, acting, browser_of, element, page_of
+from flowlike_catalog.automation.browser import Selector, acting, browser_of, element, on_element, page_of
 from flowlike_catalog.automation.session import AutomationSession, SessionIn, SessionOut, session_in, session_out
 from flowlike_catalog.media.image import ImageRef, keep_image, open_image
 from pydantic import BaseModel
@@ -37,7 +37,8 @@ class Text(NamedTuple):
 async def browser_get_text(ctx: Context, session: SessionIn, selector: Selector = "") -> Text:
     """The visible text of the element."""
     page = page_of(ctx, session, f"read the text of {selector}")
-    return Text(session, await acting(element(page, selector).inner_text(), f"reading the text of {selector!r}"))
+    return Text(session, await on_element(page, selector, lambda found: found.inner_text(),
+                                         f"reading the text of {selector!r}"))
 
 
 class Html(NamedTuple):
@@ -55,9 +56,9 @@ async def browser_get_html(
     page = page_of(ctx, session, f"read the HTML of {selector or 'the page'}")
     if not selector.strip():
         return Html(session, await acting(page.content(), "reading the page's HTML"))
-    found = element(page, selector)
-    html = found.evaluate("e => e.outerHTML") if outer_html else found.inner_html()
-    return Html(session, await acting(html, f"reading the HTML of {selector!r}"))
+    html = await on_element(page, selector, lambda found: found.evaluate("e => e.outerHTML") if outer_html
+                            else found.inner_html(), f"reading the HTML of {selector!r}")
+    return Html(session, html)
 
 
 class Attribute(NamedTuple):
@@ -73,7 +74,8 @@ async def browser_get_attribute(ctx: Context, session: SessionIn, selector: Sele
     if not attribute.strip():
         raise ValueError("the attribute name is empty")
     page = page_of(ctx, session, f"read {attribute} of {selector}")
-    value = await acting(element(page, selector).get_attribute(attribute), f"reading {attribute!r} of {selector!r}")
+    value = await on_element(page, selector, lambda found: found.get_attribute(attribute),
+                             f"reading {attribute!r} of {selector!r}")
     return Attribute(session, value or "")
 
 
@@ -117,7 +119,7 @@ async def browser_screenshot(
 async def browser_screenshot_element(ctx: Context, session: SessionIn, selector: Selector = "") -> Screenshot:
     """A PNG of one element (scrolled into view first)."""
     page = page_of(ctx, session, f"take a screenshot of {selector}")
-    png = await acting(element(page, selector).screenshot(), f"the screenshot of {selector!r}")
+    png = await on_element(page, selector, lambda found: found.screenshot(), f"the screenshot of {selector!r}")
     return screenshot(ctx, session, png)
 
 

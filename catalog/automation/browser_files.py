@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Annotated, Any
 
-from flowlike_catalog.automation.browser import LiveBrowser, acting, browser_of, element, page_of
+from flowlike_catalog.automation.browser import LiveBrowser, browser_of, on_element, page_of
 from flowlike_catalog.automation.session import (
     AutomationSession,
     SessionIn,
@@ -72,7 +72,7 @@ class TriggerDownload(NodeType):
         ctx.set_output("session_out", session)
         page = page_of(ctx, session, f"download from {selector}")
         try:
-            await acting(element(page, selector).click(), f"clicking {selector!r}")
+            await on_element(page, selector, lambda found: found.click(), f"clicking {selector!r}")
         except (ValueError, RuntimeError) as exc:
             routed(ctx, "exec_error", exc)
             return
@@ -149,7 +149,8 @@ class UploadFiles(NodeType):
             missing = [str(f) for f in files if not f.is_file()]
             if missing:
                 raise FileNotFoundError(f"no file at {', '.join(missing)}")
-            await acting(element(page, selector).set_input_files(files), f"setting files on {selector!r}")
+            await on_element(page, selector, lambda found: found.set_input_files(files),
+                             f"setting files on {selector!r}")
         except (ValueError, RuntimeError, OSError) as exc:
             routed(ctx, "exec_error", exc)
             return False

@@ -9,6 +9,7 @@ import contextlib
 import subprocess
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -17,7 +18,7 @@ import pytest
 from flowlike_catalog.automation import PACK as AUTOMATION
 from pack_builder import Builder
 
-from flowlike_core import LogLevel, Node, Run
+from flowlike_core import LogLevel, Node, Pack, Run
 from flowlike_core.policy import Policy
 
 CHROMIUM = "/usr/bin/chromium"
@@ -98,7 +99,19 @@ console.log('plain', 1); console.warn('careful'); console.error('broken');</scri
   for (const f of input.files) parts.push(f.name + '=' + await f.text());
   names.textContent = parts.join(';');
 });</script>""",
+    "/login": """<!doctype html><title>Log in</title><form method="post" action="/login">
+<input name="user" id="user"><input name="password" id="password" type="password">
+<button id="log-in" type="submit">Log in</button></form>""",
+    "/dialogs": """<!doctype html><title>Dialogs</title><div id="answer"></div>
+<button id="confirm" onclick="answer.textContent = confirm('Delete all?') ? 'deleted' : 'kept'">Delete</button>
+<button id="prompt" onclick="answer.textContent = prompt('Your name?', 'nobody')">Name</button>
+<button id="alert" onclick="alert('Saved'); answer.textContent = 'after alert'">Save</button>""",
 }
+ACCOUNT = """<!doctype html><title>Account</title><p id="who">{user}</p><a id="orders" href="/orders">Orders</a>"""
+ORDERS = """<!doctype html><title>Orders</title><table id="orders"><thead><tr><th>id</th><th>item</th><th>qty</th></tr>
+</thead><tbody><tr><td>1</td><td>apple</td><td>3</td></tr><tr><td>2</td><td>pear</td><td>5</td></tr></tbody></table>
+<a id="export" href="/download/report.csv">Export</a>"""
+LOGIN = {"user": ["ada"], "password": ["lovelace"]}
 BASIC_AUTH = "Basic " + base64.b64encode(b"ada:lovelace").decode()
 SLOW_SECONDS = 0.4
 HANG_SECONDS = 5.0
@@ -110,11 +123,31 @@ class Site(BaseHTTPRequestHandler):
 
     late_download = threading.Event()
     """`/download/late.txt` answers once this is set (`late_download` fixture): after a wait for it began."""
+    stalled = threading.Event()
+    """Set when `/stalled` was asked for: a page that never loads (it answers at the session's end)."""
+    unstall = threading.Event()
+
+    def do_POST(self) -> None:  # noqa: N802 - the http.server hook's name
+        form = urllib.parse.parse_qs(self.rfile.read(int(self.headers.get("Content-Length", 0))).decode())
+        if self.path == "/login" and form == LOGIN:
+            self.reply(303, "", [("Location", "/account"), ("Set-Cookie", "user=ada; Path=/")])
+        else:
+            self.reply(401, "<title>Denied</title><p id='error'>wrong user or password</p>")
 
     def do_GET(self) -> None:  # noqa: N802 - the http.server hook's name
         path = self.path.split("?")[0]
         if path in PAGES:
             self.reply(200, PAGES[path])
+        elif path in ("/account", "/orders"):
+            user = self.headers.get("Cookie", "").removeprefix("user=")
+            if user:
+                self.reply(200, ACCOUNT.format(user=user) if path == "/account" else ORDERS)
+            else:
+                self.reply(303, "", [("Location", "/login")])
+        elif path == "/stalled":
+            self.stalled.set()
+            self.unstall.wait(HANG_SECONDS * 12)
+            self.reply(200, "<title>Stalled</title>at last")
         elif path == "/set-cookie":
             self.reply(200, "<title>Cookie</title>set", [("Set-Cookie", "flavour=oat; Path=/")])
         elif path == "/cookies":
@@ -181,16 +214,18 @@ def site() -> Iterator[str]:
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
+        Site.unstall.set()
         server.shutdown()
         server.server_close()
 
 
 class Steps(Builder):
     """A board: Start -> Start Automation Session -> Open Browser (on the shared Chromium) -> the steps added,
-    each taking the session the step before handed on."""
+    each taking the session the step before handed on (`packs`: more packs than automation and std)."""
 
-    def __init__(self, endpoint: str, session: dict[str, Any] | None = None, **open_defaults: Any) -> None:
-        super().__init__(AUTOMATION)
+    def __init__(self, endpoint: str, session: dict[str, Any] | None = None, packs: tuple[Pack, ...] = (),
+                 **open_defaults: Any) -> None:
+        super().__init__(AUTOMATION, *packs)
         self.start = self.add("automation_start_session", **(session or {}))
         self.chain(self.add("events_simple"), self.start)
         self.last, self.session = self.start, (self.start, "session")
@@ -236,6 +271,13 @@ def late_download() -> Iterator[threading.Event]:
 
 @pytest.fixture
 def steps(chromium_endpoint: str) -> Callable[..., Steps]:
-    """`steps(session={...}, **open_defaults)`: a new board on the shared Chromium, with these defaults on Start
-    Automation Session and Open Browser."""
-    return lambda session=None, **open_defaults: Steps(chromium_endpoint, session, **open_defaults)
+    """`steps(session={...}, packs=(...), **open_defaults)`: a new board on the shared Chromium, with these defaults
+    on Start Automation Session and Open Browser."""
+    return lambda session=None, packs=(), **open_defaults: Steps(chromium_endpoint, session, packs, **open_defaults)
+
+
+@pytest.fixture
+def stalled_page(site: str) -> tuple[str, threading.Event]:
+    """`/stalled`'s URL, a page that does not load during the test, and an event set once a browser asked for it."""
+    Site.stalled.clear()
+    return f"{site}/stalled", Site.stalled

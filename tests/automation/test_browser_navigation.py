@@ -110,14 +110,6 @@ def test_the_session_from_before_open_names_no_page(steps, site) -> None:
         s.ok()
 
 
-def test_a_failed_action_says_what_failed(steps, site) -> None:
-    s = steps(page_load_timeout=1)
-    s.step("browser_goto", url=f"{site}/")
-    s.step("browser_click", selector="#nowhere")
-    with pytest.raises(NodeFailed, match=r"clicking '#nowhere' failed: Timeout 1000ms exceeded"):
-        s.ok()
-
-
 def test_browser_nodes_need_a_session_and_an_open_browser(site) -> None:
     b = Builder(AUTOMATION)
     start = b.add("automation_start_session")
