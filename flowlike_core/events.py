@@ -52,10 +52,12 @@ class Listener:
 
     def paused(self, run: Run, trace: NodeTrace) -> None:
         """A debug run stopped before the node of `trace` runs its code (`flowlike_core.debugger`); the run's
-        thread waits until the debugger goes on, the caller's threads do not."""
+        thread waits until the debugger goes on, the caller's threads do not. Pauses of parallel branches queue up:
+        the next one is told from the thread giving the command that released the one before, so a listener
+        hearing `paused` and `resumed` must be thread-safe (they come in order)."""
 
     def resumed(self, run: Run) -> None:
-        """A paused debug run goes on (continue, step, step over)."""
+        """A paused debug run goes on (continue, step, step over); told from the thread giving the command."""
 
     def finished(self, run: Run) -> None:
         """The run ended, whatever the outcome: `run.status` is final and every trace is closed."""

@@ -300,9 +300,13 @@ def test_an_unexpected_failure_is_reported_to_the_canvas_and_logged(
     assert "disk on fire" in caplog.text
 
 
-def test_an_edit_that_changes_nothing_still_moves_the_revision_on(editor: BoardEditor, frontend: Recorder) -> None:
+def test_an_edit_that_changes_nothing_leaves_the_revision_and_the_chain_of_patches(
+        editor: BoardEditor, frontend: Recorder) -> None:
+    """A value typed again is no edit (`commands.History`): no new revision, no patch, and the next edit's patch
+    follows the revision the front end has."""
     revision = editor.board.revision
     assert frontend("update_node", node_id="say", defaults={"message": "hi"})["ok"]
+    assert frontend.of_type("patch") == [] and editor.board.revision == revision
+    assert frontend("update_node", node_id="say", defaults={"message": "hello"})["ok"]
     (patch,) = frontend.of_type("patch")
     assert (patch["base"], patch["revision"]) == (revision, revision + 1)
-    assert patch["nodes"] == {} and patch["variables"] is None
