@@ -130,12 +130,12 @@ class FlowlikeMagics(Magics):
         if args.command == "catalog":
             from flowlike_core.registry import default_registry
 
-            found = default_registry().search(" ".join(args.text))
+            found = default_registry().described(" ".join(args.text))  # (kept descriptions: packs not imported)
             if not found:
                 print(f"no node type matches {' '.join(args.text)!r}")
                 return None
-            return namespace.table([{"key": t.name, "name": t.friendly_name or t.name, "category": t.category,
-                                     "pack": t.pack, "description": t.description} for t in found])
+            return namespace.table([{"key": t.name, "name": t.friendly_name, "category": t.category,
+                                     "pack": t.pack, "description": t.about} for t in found])
         board = resolve(args.board)
         if args.command == "show":
             return board

@@ -97,8 +97,9 @@ def listing(root: Path) -> list[dict[str, Any]]:
 
 
 def describe_catalog(query: str) -> list[dict[str, Any]]:
-    """The node types matching `query` (loading the packs the first time takes a while: not on the event loop)."""
-    return [node_type.describe() for node_type in default_registry().search(query)]
+    """The node types matching `query`, from the packs' kept descriptions (`Registry.described`: a pack changed
+    since loads, which takes a while: not on the event loop)."""
+    return [found.description for found in default_registry().described(query)]
 
 
 class _Handler(APIHandler):
