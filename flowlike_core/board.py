@@ -79,6 +79,16 @@ class PinOptions(_Model):
 
     _plain = field_validator("valid_values")(check_value)
 
+    def outside(self, value: Any) -> bool:
+        """Whether `value` is a number beyond `range` (the editor's slider keeps to it; a typed value must too)."""
+        return self.range is not None and isinstance(value, int | float) and not isinstance(value, bool) \
+            and not self.range[0] <= value <= self.range[1]
+
+    def range_text(self) -> str:
+        """`range` as a message says it: "0 to 10"."""
+        low, high = (int(end) if float(end).is_integer() else end for end in self.range or ())
+        return f"{low} to {high}"
+
 
 class Pin(_Model):
     id: str = Field(default_factory=new_id)

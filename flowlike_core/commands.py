@@ -212,20 +212,14 @@ class UpdateNode(Command):
             if pin.options and pin.options.valid_values is not None and native not in pin.options.valid_values:
                 raise BoardError(f"value {reprlib.repr(value)} is not one of the valid values of pin {pin.name!r} of "
                                  f"{node.label()}: {pin.options.valid_values!r}")
-            if pin.options and pin.options.range is not None and _outside(native, pin.options.range):
-                low, high = (int(end) if float(end).is_integer() else end for end in pin.options.range)
+            if pin.options and pin.options.outside(native):
                 raise BoardError(f"value {reprlib.repr(value)} is outside the range of pin {pin.name!r} of "
-                                 f"{node.label()}: {low} to {high}")
+                                 f"{node.label()}: {pin.options.range_text()}")
             pin.default_value = native
         if self.friendly_name is not None:
             node.friendly_name = self.friendly_name
         if self.comment is not None:
             node.comment = self.comment or None
-
-
-def _outside(value: Any, bounds: tuple[float, float]) -> bool:
-    """A typed-in number beyond a pin's range (the editor's slider keeps to it; a typed value must too)."""
-    return isinstance(value, int | float) and not isinstance(value, bool) and not bounds[0] <= value <= bounds[1]
 
 
 @dataclass

@@ -335,7 +335,8 @@ def _reads_before_writes(board: Board, exec_wires: list, data_wires: list, regis
 
 
 def _defaults_that_do_not_fit(board: Board) -> list[Problem]:
-    """Stored values a run could not turn into their pin's or variable's type (Array=5, Date="yesterday")."""
+    """Stored values a run could not turn into their pin's or variable's type (Array=5, Date="yesterday"), and
+    numbers beyond their pin's range, which an edit refuses (a warning: a file may hold one, and its node decides)."""
     problems = []
     for node, pin in board.iter_pins():
         if pin.is_input and not _usable(pin.default_value, pin.data_type, pin.value_type):
@@ -343,6 +344,10 @@ def _defaults_that_do_not_fit(board: Board) -> list[Problem]:
             problems.append(Problem(code="bad-default", node_id=node.id, pin_id=pin.id,
                                     message=f"input {pin.name!r} of {node.label()} holds {value}, "
                                             f"which does not fit its type {pin.type_label()}"))
+        elif pin.options is not None and pin.is_input and pin.options.outside(pin.default_value):
+            problems.append(Problem(code="default-out-of-range", severity="warning", node_id=node.id, pin_id=pin.id,
+                                    message=f"input {pin.name!r} of {node.label()} holds {pin.default_value!r}, "
+                                            f"outside its range {pin.options.range_text()}"))
     for variable in board.variables.values():
         if not _usable(variable.default_value, variable.data_type, variable.value_type):
             value = reprlib.repr(variable.default_value)
