@@ -429,9 +429,10 @@ class BoardEditor(anywidget.AnyWidget):
             case protocol.PinFits():
                 return {"fits": rules.pin_fits(board, message.node_id, message.pin_id)}
             case protocol.PinValue():
-                return {"value": values.pin_preview(self.last_run, board, message.node_id, message.pin_id)}
+                return {"value": values.pin_preview(self.last_run, board, message.node_id, message.pin_id,
+                                                    self.debugger)}
             case protocol.NodeValues():
-                return {"values": values.node_previews(self.last_run, board, message.node_id)}
+                return {"values": values.node_previews(self.last_run, board, message.node_id, self.debugger)}
             case protocol.BindValue():
                 return self._bind_value(message)
             case protocol.RefreshCatalog():
@@ -494,7 +495,7 @@ class BoardEditor(anywidget.AnyWidget):
 
         node = self.board.node(message.node_id)
         pin = node.pin(message.pin_id)
-        found, value = values.pin_value(self.last_run, self.board, node.id, pin.id)
+        found, value = values.pin_value(self.last_run, self.board, node.id, pin.id, self.debugger)
         if not found:
             raise FlowLikeError(f"{rules.shown_name(node)}.{pin.name} has no value yet: run the board first")
         shell = get_ipython()

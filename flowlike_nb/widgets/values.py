@@ -9,12 +9,15 @@ An input pin shows the value its wire brought (the source output's), or its defa
 from __future__ import annotations
 
 import keyword
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flowlike_core.board import Board
 from flowlike_core.errors import FlowLikeError
 from flowlike_core.run import Run, value_key
 from flowlike_nb.widgets.thumbnails import thumbnail
+
+if TYPE_CHECKING:
+    from flowlike_core.debugger import Debugger
 
 TEXT_CHARS = 300
 TABLE_ROWS = 5
@@ -65,8 +68,13 @@ def preview(value: Any) -> dict[str, Any]:
     return shown
 
 
-def pin_value(run: Run | None, board: Board, node_id: str, pin_id: str) -> tuple[bool, Any]:
-    """(found, value) of a pin in `run`: an output's last value; an input's from its wire, else its default."""
+def pin_value(run: Run | None, board: Board, node_id: str, pin_id: str,
+              debugger: Debugger | None = None) -> tuple[bool, Any]:
+    """(found, value) of a pin in `run`: an output's last value; an input's from its wire, else its default. While
+    `debugger` holds the run paused, as the paused node sees it (`Debugger.pin_value`: a loop's last iteration left
+    values the paused one has not made yet)."""
+    if debugger is not None and debugger.is_paused:
+        return debugger.pin_value(node_id, pin_id)
     node = board.node(node_id)
     pin = node.pin(pin_id)
     if pin.is_input:
@@ -81,20 +89,22 @@ def pin_value(run: Run | None, board: Board, node_id: str, pin_id: str) -> tuple
     return (key in run.values, run.values.get(key))
 
 
-def pin_preview(run: Run | None, board: Board, node_id: str, pin_id: str) -> dict[str, Any] | None:
+def pin_preview(run: Run | None, board: Board, node_id: str, pin_id: str,
+                debugger: Debugger | None = None) -> dict[str, Any] | None:
     """The preview of a pin's value in `run` (None: it has none), with the run's secrets masked."""
-    has, value = pin_value(run, board, node_id, pin_id)
+    has, value = pin_value(run, board, node_id, pin_id, debugger)
     if not has:
         return None
     shown = preview(value)
     return run.redactor.value(shown) if run is not None and run.redactor else shown
 
 
-def node_previews(run: Run | None, board: Board, node_id: str) -> dict[str, dict[str, Any]]:
+def node_previews(run: Run | None, board: Board, node_id: str,
+                  debugger: Debugger | None = None) -> dict[str, dict[str, Any]]:
     """Pin id -> preview, for every data pin of the node that has a value in `run` (inputs: wired or default)."""
     found: dict[str, dict[str, Any]] = {}
     for pin in board.node(node_id).pins.values():
-        if not pin.is_exec and (shown := pin_preview(run, board, node_id, pin.id)) is not None:
+        if not pin.is_exec and (shown := pin_preview(run, board, node_id, pin.id, debugger)) is not None:
             found[pin.id] = shown
     return found
 
