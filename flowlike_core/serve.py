@@ -76,7 +76,7 @@ def create_app(root: str | os.PathLike[str], token: str | None, manager: RunMana
         try:
             data = parse_body(await read_body(request))
             wait, timeout = wants_wait(request.query_params), wait_timeout(request.query_params)
-            entry = runs.start(data)
+            entry = await runs.start_async(data)
         except Refused as exc:
             return refused(exc)
         if not wait:

@@ -2,12 +2,13 @@
 
     runs = RunManager(root)
     entry = runs.start({"board": "hooks/echo.board.json", "payload": {"x": 1}})   # Refused on bad input
+    entry = await runs.start_async(request)                  # the same on an event loop: files read off it
     await entry.wait()                                       # the run has ended
     runs.record(entry.id)                                    # its record, secrets redacted
     async for kind, data in entry.events(): ...              # start, node_started, ..., finished
     runs.cancel(entry.id)
 
-Both servers are thin shells over this module: they turn a request into `start`/`record`/`cancel`/`events`
+Both servers are thin shells over this module: they turn a request into `start_async`/`record`/`cancel`/`events`
 and a `Refused` into its HTTP status. Runs go through `start_run`, so every process-wide listener (the run
 history among them) sees them as it sees runs from cells. Events reach asyncio consumers through
 `call_soon_threadsafe`, so any event loop (uvicorn's, tornado's) can wait for a run without a thread.
@@ -279,21 +280,24 @@ class RunManager:
         self.closing = False
 
     def board(self, relative: str) -> Board:
-        """The board at `relative` under the root, loaded once per version of its file.
+        """The board at `relative` under the root, loaded once per version of its file (`cached`, else `load`)."""
+        board = self.cached(relative)
+        return board if board is not None else self.load(relative)
 
-        A path seen before costs one stat: while it still leads to the same file (device, inode, mtime, size),
-        the checks it passed (`board_file`: no way out of the root, nothing hidden) still hold; when it leads
-        elsewhere (a file replaced, a symlink re-pointed) it is checked and read again."""
-        try:
-            info = os.stat(self.root / relative) if "\x00" not in relative else None
-        except (FileNotFoundError, NotADirectoryError):
-            info = None
-        except OSError as exc:
-            raise Refused(403, f"{relative}: cannot be read ({exc.strerror})") from None
-        version = (info.st_dev, info.st_ino, info.st_mtime_ns, info.st_size) if info else None
+    def cached(self, relative: str) -> Board | None:
+        """The board loaded before from `relative`, while the path leads to the same file (device, inode, mtime,
+        size); None when it must be loaded. One stat: cheap enough for an event loop. The checks the path passed
+        (`board_file`: no way out of the root, nothing hidden) still hold for the same file; a path that leads
+        elsewhere (a file replaced, a symlink re-pointed) is checked and read again by `load`."""
         cached = self._boards.get(relative)
-        if cached is not None and version is not None and cached[0] == version:
+        if cached is not None and cached[0] == self._version(relative):
             return cached[1]
+        return None
+
+    def load(self, relative: str) -> Board:
+        """Check the path, read and parse its file (up to `MAX_BOARD_BYTES`), and keep the board for `cached`.
+        Slow for a big board: an event loop calls it in a worker thread (`start_async`)."""
+        version = self._version(relative)  # before reading: a change while reading is read again next time
         file = board_file(self.root, relative)
         try:
             board, _ = read_board(file, relative, self.registry)
@@ -303,12 +307,38 @@ class RunManager:
             self._boards[relative] = (version, board)
         return board
 
+    def _version(self, relative: str) -> tuple[int, int, int, int] | None:
+        try:
+            info = os.stat(self.root / relative) if "\x00" not in relative else None
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except OSError as exc:
+            raise Refused(403, f"{relative}: cannot be read ({exc.strerror})") from None
+        return (info.st_dev, info.st_ino, info.st_mtime_ns, info.st_size) if info else None
+
     def start(self, request: Any) -> ServiceRun:
         """Start the run a request body asks for: `{"board": path, "start"?, "variables"?, "payload"?}`."""
         relative, start, variables, payload = parse_request(request)
+        self._refuse_when_closing()
+        return self._launch(relative, self.board(relative), start, variables, payload)
+
+    async def start_async(self, request: Any) -> ServiceRun:
+        """`start` on an event loop (the servers'): a board file new or changed on disk is read and parsed in a
+        worker thread, so the loop goes on serving the other requests meanwhile."""
+        relative, start, variables, payload = parse_request(request)
+        self._refuse_when_closing()
+        board = self.cached(relative)
+        if board is None:
+            board = await asyncio.to_thread(self.load, relative)
+        self._refuse_when_closing()
+        return self._launch(relative, board, start, variables, payload)
+
+    def _refuse_when_closing(self) -> None:
         if self.closing:
             raise Refused(503, "the server is shutting down: it starts no more runs")
-        board = self.board(relative)
+
+    def _launch(self, relative: str, board: Board, start: str | None, variables: dict[str, Any],
+                payload: Any) -> ServiceRun:
         entry = ServiceRun("", relative)
         try:
             entry.handle = start_run(board, start=start, variables=variables, payload=payload,

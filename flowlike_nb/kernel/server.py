@@ -161,7 +161,7 @@ class RunsHandler(_RunHandler):
         try:
             data = parse_body(self.request.body)
             wait, timeout = wants_wait(query), wait_timeout(query)
-            entry = self.runs.start(data)
+            entry = await self.runs.start_async(data)
         except Refused as exc:
             self.refuse(exc)
             return
