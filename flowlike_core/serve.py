@@ -14,7 +14,8 @@
                                        client reading slower than the run emits, a late one after 10,000)
     DELETE /flowlike/runs/<id>         cancel; answers with the record
 
-Every request needs `Authorization: Bearer <token>`; without a token the server only binds to loopback.
+Every path may end in a slash. Every request needs `Authorization: Bearer <token>`; without a token the server
+only binds to loopback.
 Bad input is a 4xx with {"error": message}; a failed run is a 200 with its record (status "Failed", error).
 The routes are a thin shell over `flowlike_core.service.RunManager`, which the Jupyter server extension shares.
 Needs the serve extra (starlette, uvicorn); the engine never imports this module by itself.
@@ -150,13 +151,16 @@ def create_app(root: str | os.PathLike[str], token: str | None, manager: RunMana
         yield
         await asyncio.to_thread(runs.close)  # the runs still going end Cancelled, recorded, before the exit
 
-    routes = [
-        Route("/flowlike/runs", guarded(post_run), methods=["POST"]),
-        Route("/flowlike/runs", guarded(list_runs), methods=["GET"]),
-        Route("/flowlike/runs/{run_id}", guarded(get_run), methods=["GET"]),
-        Route("/flowlike/runs/{run_id}", guarded(delete_run), methods=["DELETE"]),
-        Route("/flowlike/runs/{run_id}/events", guarded(run_events), methods=["GET"]),
+    endpoints = [
+        ("/flowlike/runs", post_run, "POST"),
+        ("/flowlike/runs", list_runs, "GET"),
+        ("/flowlike/runs/{run_id}", get_run, "GET"),
+        ("/flowlike/runs/{run_id}", delete_run, "DELETE"),
+        ("/flowlike/runs/{run_id}/events", run_events, "GET"),
     ]
+    # each with a trailing slash too, as in Jupyter: Starlette would redirect it, and a client does not follow a POST
+    routes = [Route(path + slash, guarded(endpoint), methods=[method])
+              for path, endpoint, method in endpoints for slash in ("", "/")]
     return Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: no_route})
 
 

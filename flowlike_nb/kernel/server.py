@@ -8,7 +8,7 @@
     GET /flowlike/runs                 the runs started here, in a few fields each (?status=Running filters)
     GET /flowlike/runs/<id>            a run's record, secrets redacted
     GET /flowlike/runs/<id>/events     its events as server-sent events
-    DELETE /flowlike/runs/<id>         cancel it
+    DELETE /flowlike/runs/<id>         cancel it   (each run route also with a trailing slash)
 
 Boards are our `.board.json` files and Flow-Like's `.board` files, each opened by `open_board` as every entry
 point opens them. The run API is `flowlike serve`'s (see flowlike_core/serve.py), on the same `RunManager`,
@@ -219,9 +219,9 @@ def load_server_extension(server_app: Any) -> None:
     atexit.register(runs.close)  # the server stopping: the runs still going end Cancelled, kept in the run history
     base = url_path_join(web_app.settings["base_url"], "flowlike")
     web_app.add_handlers(".*$", [
-        (url_path_join(base, "runs"), RunsHandler),
-        (url_path_join(base, "runs", "([^/]+)"), RunHandler),
-        (url_path_join(base, "runs", "([^/]+)", "events"), RunEventsHandler),
+        (url_path_join(base, "runs/?"), RunsHandler),  # a trailing slash as in `flowlike serve`
+        (url_path_join(base, "runs", "([^/]+)/?"), RunHandler),
+        (url_path_join(base, "runs", "([^/]+)", "events/?"), RunEventsHandler),
         (url_path_join(base, "catalog"), CatalogHandler),
         (url_path_join(base, "boards"), BoardsHandler),
         (url_path_join(base, "boards", "(.+)"), BoardsHandler),

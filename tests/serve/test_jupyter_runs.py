@@ -142,3 +142,15 @@ def test_stopping_jupyter_cancels_the_runs_going_and_keeps_them_in_the_run_histo
     listed = subprocess.run([sys.executable, "-m", "flowlike_core.cli", "runs", "--store", str(store), "--json"],
                             capture_output=True, text=True, timeout=120, check=True)
     assert {record["id"]: record["status"] for record in json.loads(listed.stdout)} == {run_id: "Cancelled"}
+
+
+def test_the_routes_take_a_trailing_slash_as_in_flowlike_serve(jupyter: httpx.Client) -> None:
+    """POST /flowlike/runs/ starts a run as /flowlike/runs does (it was Jupyter's HTML 403 page)."""
+    answer = jupyter.post("/flowlike/runs/", params={"wait": "1"}, json={"board": "hooks/echo.board.json",
+                                                                        "payload": 2})
+    assert answer.status_code == 200 and answer.json()["result"] == 102, answer.text
+    run_id = answer.json()["id"]
+    assert run_id in {run["id"] for run in jupyter.get("/flowlike/runs/").json()["runs"]}
+    assert jupyter.get(f"/flowlike/runs/{run_id}/").json()["result"] == 102
+    assert jupyter.get(f"/flowlike/runs/{run_id}/events/").text.endswith("\n\n")
+    assert jupyter.delete(f"/flowlike/runs/{run_id}/").json()["status"] == "Success"

@@ -205,3 +205,15 @@ def test_the_runs_of_the_server_are_listed_newest_last_and_filtered_by_status(se
         assert "Running" in wrong.json()["error"]
     finally:
         served.client.delete(f"/flowlike/runs/{going}")
+
+
+def test_the_routes_take_a_trailing_slash(served: Served) -> None:
+    """POST /flowlike/runs/ starts a run as /flowlike/runs does (it was a 307 redirect a POST does not follow)."""
+    answer = served.client.post("/flowlike/runs/", params={"wait": "1"}, json={"board": "hooks/echo.board.json",
+                                                                              "payload": 2})
+    assert answer.status_code == 200 and answer.json()["result"] == 102, answer.text
+    run_id = answer.json()["id"]
+    assert run_id in {run["id"] for run in served.client.get("/flowlike/runs/").json()["runs"]}
+    assert served.client.get(f"/flowlike/runs/{run_id}/").json()["result"] == 102
+    assert served.client.get(f"/flowlike/runs/{run_id}/events/").text.endswith("\n\n")
+    assert served.client.delete(f"/flowlike/runs/{run_id}/").json()["status"] == "Success"
