@@ -21,7 +21,6 @@ import json
 import os
 import sys
 import sysconfig
-import tempfile
 import time
 import warnings
 from collections.abc import Iterable, Mapping
@@ -31,6 +30,7 @@ from typing import Any
 from urllib.parse import quote
 
 from flowlike_core import pack_index
+from flowlike_core.files import atomic_write
 from flowlike_core.pack_index import PackIndexWarning
 from flowlike_core.search import Described
 
@@ -113,15 +113,7 @@ def write(made: Mapping[str, tuple[list[str], list[Described]]]) -> None:
         path = path_of(pack)
         document = {"key": key, "types": [[*entry.row(), entry.text] for entry in described]}
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".descriptions-", suffix=".json")
-            try:
-                with os.fdopen(handle, "w") as file:
-                    json.dump(document, file)
-                os.replace(temporary, path)
-            finally:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(temporary)
+            atomic_write(path, json.dumps(document).encode(), sync=False)
         except OSError as exc:
             warnings.warn(f"node descriptions cannot be written to {path} ({type(exc).__name__}: {exc}): "
                           f"`flowlike catalog` and the palette import the packs every time; set XDG_CACHE_HOME to a "

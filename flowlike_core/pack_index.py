@@ -26,12 +26,13 @@ import importlib.util
 import json
 import os
 import re
-import tempfile
 import warnings
 from collections.abc import Iterable, Mapping
 from importlib.metadata import Distribution, EntryPoint
 from pathlib import Path
 from typing import Any, NamedTuple
+
+from flowlike_core.files import atomic_write
 
 SHIPPED = "pack-index.json"
 """The name of the index a distribution ships in the top-level package of its packs."""
@@ -213,15 +214,7 @@ def write(packs: list[list[str]], keys_by_pack: Mapping[str, list[str]]) -> None
     path = index_path()
     document = {"packs": packs, "keys": {pack: sorted(keys) for pack, keys in keys_by_pack.items()}}
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".pack-index-", suffix=".json")
-        try:
-            with os.fdopen(handle, "w") as file:
-                json.dump(document, file)
-            os.replace(temporary, path)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temporary)
+        atomic_write(path, json.dumps(document).encode(), sync=False)
     except OSError as exc:
         warnings.warn(f"the pack index cannot be written to {path} ({type(exc).__name__}: {exc}): every command "
                       f"loads again the packs no shipped index knows (third-party or changed ones) to find a key; "

@@ -143,17 +143,11 @@ def _app_boards(folder: Path, board_ids: list[str], registry: Registry | None) -
 def export_board(board: Board, path: str | os.PathLike[str], *, as_json: bool = False,
                  registry: Registry | None = None) -> Path:
     """Write `board` for Flow-Like: a `.board` file (LZ4 + protobuf), or its serde JSON with `as_json`."""
-    from flowlike_core.board import atomic_write_text
+    from flowlike_core.files import atomic_write
 
     path = Path(path)
     data = board_to_flowlike(board, registry if registry is not None else default_registry())
-    if as_json:
-        atomic_write_text(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-        return path
-    payload = write_board(data)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(payload)
-    os.replace(tmp, path)
+    atomic_write(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode() if as_json
+                 else write_board(data))
     return path
 
