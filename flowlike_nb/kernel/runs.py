@@ -47,10 +47,11 @@ RUN_MIME = "application/vnd.flowlike.run+json"
 
 
 class NodeOutputs:
-    """The outputs one node set in a run: `run.outputs.add.result`."""
+    """The outputs one node set in a run: `run.outputs.add.result` (read as `RunView.output` reads them)."""
 
-    def __init__(self, run: Run, node_id: str) -> None:
-        self._run = run
+    def __init__(self, view: RunView, node_id: str) -> None:
+        self._view = view
+        self._run = view.core
         self._node_id = node_id
 
     def _values(self) -> dict[str, Any]:
@@ -63,13 +64,13 @@ class NodeOutputs:
         return values
 
     def __getitem__(self, pin: str) -> Any:
-        return self._run.output(self._node_id, pin)
+        return self._view.output(self._node_id, pin)
 
     def __getattr__(self, pin: str) -> Any:
         if pin.startswith("_"):
             raise AttributeError(pin)
         try:
-            return self._run.output(self._node_id, pin)
+            return self._view.output(self._node_id, pin)
         except (KeyError, LookupError) as exc:
             raise AttributeError(str(exc)) from None
 
@@ -86,11 +87,12 @@ class NodeOutputs:
 class Outputs:
     """Every node's outputs in a run, by friendly name or id: `run.outputs.add`, `run.outputs["add"]`."""
 
-    def __init__(self, run: Run) -> None:
-        self._run = run
+    def __init__(self, view: RunView) -> None:
+        self._view = view
+        self._run = view.core
 
     def __getitem__(self, node: str) -> NodeOutputs:
-        return NodeOutputs(self._run, self._run.board.node(node).id)
+        return NodeOutputs(self._view, self._run.board.node(node).id)
 
     def __getattr__(self, node: str) -> NodeOutputs:
         if node.startswith("_"):
@@ -115,7 +117,7 @@ class Outputs:
     def __repr__(self) -> str:
         """The nodes that set outputs (the first 20), and how to read one."""
         nodes = self._run.board.nodes.values()
-        named = [node.friendly_name or node.id for node in nodes if NodeOutputs(self._run, node.id)._values()]
+        named = [node.friendly_name or node.id for node in nodes if NodeOutputs(self._view, node.id)._values()]
         shown = ", ".join(map(repr, named[:20])) + (f" and {len(named) - 20} more" if len(named) > 20 else "")
         return f"<outputs of {len(named)} node(s): {shown or 'none'}; read one as outputs.NODE.PIN or outputs['NODE']>"
 
@@ -152,15 +154,17 @@ class RunView:
 
     @property
     def outputs(self) -> Outputs:
-        return Outputs(self.core)
+        return Outputs(self)
 
     def output(self, node: str, pin: str) -> Any:
-        return self.core.output(node, pin)
+        """The Run's `output`; a pure node that no node read during the run (so never computed) is computed now
+        from the values the run left (see `Board._run_output`)."""
+        return self.board._run_output(self.core, node, pin)
 
     def __getitem__(self, key: tuple[str, str] | str) -> Any:
         """`run["node", "pin"]` or `run["node.pin"]`."""
         node, pin = key if isinstance(key, tuple) else key.rsplit(".", 1)
-        return self.core.output(node, pin)
+        return self.output(node, pin)
 
     def why(self, node: str) -> Reason:
         """Why a node ran in this run, or was served from the board's result cache (`flowlike_core.reasons`): it
