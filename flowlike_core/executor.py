@@ -619,10 +619,6 @@ def prepare_variables(board: Board, overrides: Mapping[str, Any] | None) -> dict
         if not variable.exposed:
             raise UnknownVariableError(f"variable {name!r} of board {board.name!r} is not exposed; "
                                        f"only exposed variables can be set from outside a run")
-        if value is None and variable.data_type is not DataType.GENERIC:
-            raise BoardError(f"value None for variable {name!r} does not fit its type "
-                             f"{variable.value_type.value}<{variable.data_type.value}>; leave it out to use its "
-                             f"default")
         native = value if not isinstance(value, set | tuple) else list(value)
         if variable.value_type is ValueType.ARRAY and type(native) is list and \
                 set(map(type, native)) <= _PLAIN.get(variable.data_type, set()):
