@@ -392,7 +392,10 @@ class Run:
         pin_model = node_model.pin(pin, PinDirection.OUTPUT)
         key = value_key(node_model.id, pin_model.id)
         if key not in self.values:
-            raise KeyError(f"output {pin!r} of node {node_model.label()} was not set in run {self.id}")
+            unread = "" if any(p.is_exec for p in node_model.pins.values()) else (
+                ": a node without exec pins runs only when a node reads it (flowlike_core.partial.run_to(board, "
+                f"{node_model.id!r}) runs what it needs, and it)")
+            raise KeyError(f"output {pin!r} of node {node_model.label()} was not set in run {self.id}{unread}")
         return self.values[key]
 
     def traces_of(self, node: str) -> list[NodeTrace]:
