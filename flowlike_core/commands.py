@@ -274,11 +274,14 @@ class SetKeys(Command):
 def update_node(board: Board, registry: Registry, node_id: str, **changes: Any) -> Command:
     """`UpdateNode(node_id, **changes)`, its defaults as the node's type keeps them (`NodeType.typed_default`: a path
     typed as text for a path input), and after it, when the type derives its pins of keys from its values (Format
-    String's placeholders), `SetKeys` following them: one undo step. What an editor applies."""
+    String's placeholders), `SetKeys` following them: one undo step. A name cleared to blank gives the node its
+    type's friendly name back, as a fresh node of the type has. What an editor applies."""
     node = board.nodes.get(node_id)
     node_type = registry.get(node.name) if node is not None and node.name in registry else None
     if node_type is None:
         return UpdateNode(node_id, **changes)
+    if changes.get("friendly_name") is not None and not changes["friendly_name"].strip():
+        changes = {**changes, "friendly_name": node_type.friendly_name or node_type.name}  # cleared: the type's name
     update = UpdateNode(node_id, **{**changes, "defaults": {
         key: node_type.typed_default(node.pins[key].name if key in node.pins else key, value)
         for key, value in changes.get("defaults", {}).items()}})

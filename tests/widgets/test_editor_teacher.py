@@ -24,3 +24,15 @@ def test_dragging_a_wire_that_is_there_again_is_no_edit(frontend, board: Board) 
     assert frontend("connect", from_node="start", from_pin="exec_out", to_node="say", to_pin="exec_in")["ok"]
     assert len(board.connections) == 1
     assert (board.revision, len(board.history.done)) == (revision, steps)
+
+
+def test_clearing_a_nodes_name_gives_it_its_types_name_again(frontend, board: Board) -> None:
+    """A name cleared in the inspector was kept as "", and the canvas then titled the node with its type's key
+    (w_say); a cleared name means no name of one's own: the node reads as a fresh node of its type does."""
+    assert frontend("update_node", node_id="say", friendly_name="Greet the class")["ok"]
+    assert frontend("update_node", node_id="say", friendly_name="")["ok"]
+    assert board.nodes["say"].friendly_name == "Say"
+    board.undo()
+    assert board.nodes["say"].friendly_name == "Greet the class"
+    assert frontend("update_node", node_id="say", friendly_name="   ")["ok"]
+    assert board.nodes["say"].friendly_name == "Say"
