@@ -318,27 +318,22 @@ class RunManager:
 
     def start(self, request: Any) -> ServiceRun:
         """Start the run a request body asks for: `{"board": path, "start"?, "variables"?, "payload"?}`."""
-        relative, start, variables, payload = parse_request(request)
-        self._refuse_when_closing()
-        return self._launch(relative, self.board(relative), start, variables, payload)
+        return self._launch(*parse_request(request))
 
     async def start_async(self, request: Any) -> ServiceRun:
-        """`start` on an event loop (the servers'): a board file new or changed on disk is read and parsed in a
-        worker thread, so the loop goes on serving the other requests meanwhile."""
+        """`start` on an event loop (the servers'): a board file new or changed on disk is read, parsed and its plan
+        compiled (its first run's start) in a worker thread, so the loop goes on serving the other requests."""
         relative, start, variables, payload = parse_request(request)
-        self._refuse_when_closing()
         board = self.cached(relative)
         if board is None:
-            board = await asyncio.to_thread(self.load, relative)
-        self._refuse_when_closing()
-        return self._launch(relative, board, start, variables, payload)
+            return await asyncio.to_thread(self._launch, relative, start, variables, payload)
+        return self._launch(relative, start, variables, payload, board)
 
-    def _refuse_when_closing(self) -> None:
+    def _launch(self, relative: str, start: str | None, variables: dict[str, Any], payload: Any,
+                board: Board | None = None) -> ServiceRun:
         if self.closing:
             raise Refused(503, "the server is shutting down: it starts no more runs")
-
-    def _launch(self, relative: str, board: Board, start: str | None, variables: dict[str, Any],
-                payload: Any) -> ServiceRun:
+        board = board if board is not None else self.board(relative)
         entry = ServiceRun("", relative)
         try:
             entry.handle = start_run(board, start=start, variables=variables, payload=payload,

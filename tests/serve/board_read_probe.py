@@ -1,5 +1,6 @@
 """A jupyter_server extension for tests: notes, in the file $BOARD_READ_PROBE, where each board file the run API
-reads is read: "loop" on a thread running an event loop (the server's), "worker" elsewhere."""
+reads ("read") and each plan compiled ("plan") is made: "loop" on a thread running an event loop (the server's),
+"worker" elsewhere."""
 
 from __future__ import annotations
 
@@ -7,20 +8,27 @@ import asyncio
 import os
 from typing import Any
 
+import flowlike_core.plan
 import flowlike_core.service
 
 
-def _load_jupyter_server_extension(server_app: Any) -> None:
-    read_board = flowlike_core.service.read_board
+def where() -> str:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return "worker"
+    return "loop"
 
+
+def noting(name: str, function: Any) -> Any:
     def noted(*args: Any, **kwargs: Any) -> Any:
-        try:
-            asyncio.get_running_loop()
-            where = "loop"
-        except RuntimeError:
-            where = "worker"
         with open(os.environ["BOARD_READ_PROBE"], "a") as log:
-            log.write(where + "\n")
-        return read_board(*args, **kwargs)
+            log.write(f"{name}:{where()}\n")
+        return function(*args, **kwargs)
 
-    flowlike_core.service.read_board = noted
+    return noted
+
+
+def _load_jupyter_server_extension(server_app: Any) -> None:
+    flowlike_core.service.read_board = noting("read", flowlike_core.service.read_board)
+    flowlike_core.plan.compile_plan = noting("plan", flowlike_core.plan.compile_plan)
