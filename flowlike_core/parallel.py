@@ -3,12 +3,13 @@
 Each iteration (or branch) runs in a fork of the executor: the same plan, variables, node memory and open
 resources, but its own value scope (the loop's `value` and `index`, and every output its body sets, are the
 iteration's own), its own pure-node cache and its own trace records (its events go to the run's as they are
-emitted). A body whose first node is blocking runs on a thread of its own (`max_concurrent` at a time); one whose
-first node awaits runs as a task on the run's event loop; with `own_threads` every body runs on a thread, its
-awaits on that thread's own event loop; with workers "processes" or "dask" the bodies go out in chunks
-(`flowlike_core.backends.bodies`). When all are done the forks are merged in iteration order: their values into
-the run's (the last iteration's win, as in a sequential loop), their traces and folded counts into the run's, so
-the record reads the same whatever order the iterations finished in.
+emitted; the run's `traces` show its records while it goes: `Run.forks`). A body whose first node is blocking
+runs on a thread of its own (`max_concurrent` at a time); one whose first node awaits runs as a task on the
+run's event loop; with `own_threads` every body runs on a thread, its awaits on that thread's own event loop; with
+workers "processes" or "dask" the bodies go out in chunks (`flowlike_core.backends.bodies`). When all are done
+the forks are merged in iteration order: their values into the run's (the last iteration's win, as in a
+sequential loop), their traces and folded counts into the run's, so the record reads the same whatever order the
+iterations finished in.
 
 A failed iteration: with `cancel_rest` the iterations still going are cancelled at their next node, otherwise
 they finish; either way the run fails afterwards with the first failure, and an error log line on the loop
@@ -74,6 +75,8 @@ def fork(executor: Executor, values: dict[str, Any]) -> Executor:
     sub._loop = sub._task = None
     sub.thread_id = None
     sub.notify = executor.notify  # type: ignore[method-assign]  # listeners see the run itself, not the fork
+    sub.run.forks, sub.run.forking = [], threading.Lock()
+    sub.run.quiet = sub.running_quietly  # (what `traces` shows of its fast path, while the run shows the fork's)
     sub._hot = sub.hot_state()
     return sub
 
@@ -107,6 +110,9 @@ async def run_concurrently(ctx: Context, bodies: Sequence[tuple[list[Target], di
     ("processes", "dask"); merge them in order; raise the first failure once all have ended."""
     executor: Executor = ctx._executor
     forks = [fork(executor, values) for _, values in bodies]
+    run = executor.run
+    with run.forking:
+        run.forks = [*run.forks, *(sub.run for sub in forks)]  # (a new list: a reader iterates the one it took)
     limit = asyncio.Semaphore(max(1, max_concurrent))
     threads = ThreadPoolExecutor(max_workers=max(1, min(max_concurrent, len(bodies))),
                                  thread_name_prefix=f"flowlike-par-{executor.run.id}")
@@ -170,8 +176,11 @@ async def run_concurrently(ctx: Context, bodies: Sequence[tuple[list[Target], di
     finally:
         with _uninterrupted(executor):  # (no node code of its own runs here: the run's interrupt goes to the forks)
             threads.shutdown(wait=True)
-            for sub in forks:
-                merge(executor, sub)
+            with run.forking:  # (a reader of the run's traces sees the forks' traces in its records or in the forks)
+                for sub in forks:
+                    merge(executor, sub)
+                merged = {id(sub.run) for sub in forks}
+                run.forks = [live for live in run.forks if id(live) not in merged]
     failures = [(i, exc) for i, exc in enumerate(outcomes) if exc is not None and not _cancelled(exc)]
     if failures:
         cancelled = [i for i, exc in enumerate(outcomes) if exc is not None and _cancelled(exc)]

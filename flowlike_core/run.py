@@ -351,6 +351,10 @@ class Run:
         self.quiet: Callable[[], NodeTrace | None] | None = None
         """While the run goes: whoever runs it (the executor, a remote run's mirror) tells here the fast path's
         execution going on, which has no record until it ends (`running_quietly`). None once the run has ended."""
+        self.forks: list[Run] = []
+        """The runs of the parallel bodies going on (`flowlike_core.parallel`), in body order: their traces show in
+        `traces` until they are merged into this run's. Changed, and read with this run's records, under `forking`."""
+        self.forking = threading.Lock()
         self.reasons: dict[str, Reason] | None = None
         """With a result cache: per node id, whether its last execution was cached or ran, and why (exec nodes
         that always run are left out: `why` says it of them). None without a cache."""
@@ -360,13 +364,49 @@ class Run:
     @property
     def traces(self) -> list[NodeTrace]:
         """The first `FULL_TRACES` executions of every node as `NodeTrace`s, in the order they started, with the
-        fast path's execution going on if there is one (`running_quietly`)."""
+        fast path's execution going on if there is one (`running_quietly`), then those of the parallel bodies going
+        on (`forked`)."""
+        if self.forks:
+            with self.forking:  # (a merge lands wholly in the records or is still wholly in the forks)
+                return self._traces(self.forked())
+        return self._traces([])
+
+    def _traces(self, forked: list[NodeTrace]) -> list[NodeTrace]:
         records = self.records
         for index, record in enumerate(records):
             if type(record) is tuple:
                 records[index] = trace_of(record)
         current = self.running_quietly()
-        return records if current is None else [*records, current]
+        if current is None and not forked:
+            return records
+        return [*records, *([] if current is None else [current]), *forked]
+
+    def forked(self) -> list[NodeTrace]:
+        """The traces of the parallel bodies going on (`forks`), body after body, at most `FULL_TRACES` of a node
+        with this run's own (as the merge keeps them). Call it holding `forking`."""
+        kept: dict[str, int] = {}
+        for record in list(self.records):
+            node_id = record[0][0] if type(record) is tuple else record.node_id
+            kept[node_id] = kept.get(node_id, 0) + 1
+        forked: list[NodeTrace] = []
+        for fork in list(self.forks):
+            fork._show(kept, forked)
+        return forked
+
+    def _show(self, kept: dict[str, int], into: list[NodeTrace]) -> None:
+        """Add this fork's traces to `into` (its records, its fast path's execution going on, its own forks'), but
+        those of a node already shown `FULL_TRACES` times (`kept` counts them)."""
+        with self.forking:
+            records = list(self.records)
+            current = self.running_quietly()  # (after the records: one ending meanwhile is not shown twice)
+            for record in records if current is None else [*records, current]:
+                node_id = record[0][0] if type(record) is tuple else record.node_id
+                count = kept.get(node_id, 0)
+                if count < FULL_TRACES:
+                    kept[node_id] = count + 1
+                    into.append(trace_of(record))
+            for fork in list(self.forks):
+                fork._show(kept, into)
 
     def running_quietly(self) -> NodeTrace | None:
         """A copy of the trace of the fast-path execution going on, if there is one (see `quiet`)."""
