@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from flowlike_core.service import (
     MAX_REQUEST_BYTES,
+    ROUTES,
     Refused,
     RunManager,
     parse_body,
@@ -52,7 +53,6 @@ if TYPE_CHECKING:
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 TOKEN_ENV = "FLOWLIKE_SERVE_TOKEN"
-ROUTES = ("the run API is POST or GET /flowlike/runs, GET or DELETE /flowlike/runs/ID, GET /flowlike/runs/ID/events")
 
 
 def create_app(root: str | os.PathLike[str], token: str | None, manager: RunManager | None = None) -> Starlette:

@@ -54,6 +54,8 @@ dropped, counted in one `dropped` event in their place, rather than kept in memo
 MAX_REQUEST_BYTES = 32 * 1024 * 1024
 """Larger run requests are refused (413), before more is read: a body is held in memory whole, then parsed."""
 REQUEST_KEYS = {"board", "start", "variables", "payload"}
+ROUTES = ("the run API is POST or GET /flowlike/runs, GET or DELETE /flowlike/runs/ID, GET /flowlike/runs/ID/events")
+"""What both servers answer to a path or method the run API does not have."""
 
 
 class Refused(Exception):

@@ -44,6 +44,7 @@ from flowlike_core.registry import default_registry
 from flowlike_core.service import (
     BOARD_SUFFIXES,
     MAX_BOARD_BYTES,
+    ROUTES,
     Refused,
     RunManager,
     board_file,
@@ -146,6 +147,25 @@ class _RunHandler(_Handler):
         self.set_status(exc.status)
         self.reply({"error": str(exc)})
 
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        """A method the run API does not have at this path: JSON naming the routes, as `flowlike serve` answers."""
+        if status_code == 405:
+            self.no_route("method not allowed")
+        else:
+            super().write_error(status_code, **kwargs)
+
+    def no_route(self, why: str) -> None:
+        self.reply({"error": f"{self.request.method} {self.request.path}: {why}; {ROUTES}"})
+
+
+class NoRunRoute(_RunHandler):
+    """A path under /flowlike/runs the run API does not have: a JSON 404 naming the routes (not Jupyter's page)."""
+
+    async def prepare(self) -> None:
+        await super().prepare()  # Jupyter's checks (origin, XSRF) first
+        self.set_status(404)
+        self.no_route("not found")
+
 
 class RunsHandler(_RunHandler):
     @tornado.web.authenticated
@@ -222,6 +242,7 @@ def load_server_extension(server_app: Any) -> None:
         (url_path_join(base, "runs/?"), RunsHandler),  # a trailing slash as in `flowlike serve`
         (url_path_join(base, "runs", "([^/]+)/?"), RunHandler),
         (url_path_join(base, "runs", "([^/]+)", "events/?"), RunEventsHandler),
+        (url_path_join(base, "runs", ".*"), NoRunRoute),
         (url_path_join(base, "catalog"), CatalogHandler),
         (url_path_join(base, "boards"), BoardsHandler),
         (url_path_join(base, "boards", "(.+)"), BoardsHandler),

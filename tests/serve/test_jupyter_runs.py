@@ -154,3 +154,14 @@ def test_the_routes_take_a_trailing_slash_as_in_flowlike_serve(jupyter: httpx.Cl
     assert jupyter.get(f"/flowlike/runs/{run_id}/").json()["result"] == 102
     assert jupyter.get(f"/flowlike/runs/{run_id}/events/").text.endswith("\n\n")
     assert jupyter.delete(f"/flowlike/runs/{run_id}/").json()["status"] == "Success"
+
+
+def test_unknown_run_routes_and_methods_answer_json_naming_what_exists_as_in_flowlike_serve(
+        jupyter: httpx.Client) -> None:
+    """They were Jupyter's HTML 404 page, and a 405 {"message": "Method Not Allowed"}."""
+    for method, path, status in [("GET", "/flowlike/runs/a/b/c", 404), ("POST", "/flowlike/runs/a/b", 404),
+                                 ("PUT", "/flowlike/runs", 405), ("POST", "/flowlike/runs/x", 405)]:
+        answer = jupyter.request(method, path)
+        assert answer.status_code == status, (method, path, answer.text)
+        assert answer.headers["content-type"].startswith("application/json"), (method, path, answer.text)
+        assert f"{method} {path}" in answer.json()["error"] and "/flowlike/runs" in answer.json()["error"]
