@@ -59,6 +59,9 @@ DEFAULT_MAX_STEPS = 1_000_000
 CANCEL_GRACE = 0.5
 """Seconds a cancelled run gets to stop by itself before node code is interrupted, and again before the
 caller stops waiting for a node stuck where no interrupt reaches (native code)."""
+CLEANUP_LIMIT = 30.0
+"""Seconds a cancelled run that still cooperates (its event loop answers: it awaits, say a node's close; or it
+closes its resources) is waited for before it is given up on as stuck. Cooperating code is never interrupted."""
 _now = time.time
 SUCCESS = NodeStatus.SUCCESS
 NODE_ERRORS = (Exception, SystemExit, KeyboardInterrupt)
@@ -88,6 +91,9 @@ class _Interrupted(_Abort):
 
 class Executor:
     """One run of one plan: the run's scratch state and the functions that move it on."""
+
+    closing = False
+    """Set when the run's node code is over and it closes its resources, then ends: no interrupt from then on."""
 
     def __init__(self, plan: Plan, run: Run, *, payload: Any = None, max_steps: int = DEFAULT_MAX_STEPS,
                  listeners: Iterable[Listener] = (), policy: Policy | None = None,
@@ -199,6 +205,7 @@ class Executor:
 
     async def close_resources(self) -> None:
         """Close what nodes opened for this run, newest first; a close that fails is a warning, not a failure."""
+        self.closing = True  # however long a close takes (a browser's, on a busy machine), it is not cut short
         while self.closers:
             close = self.closers.pop()
             try:
@@ -479,8 +486,9 @@ class Executor:
 
     def interrupt(self) -> bool:
         """Raise `_Interrupted` in the worker thread, stuck in node code that ignores a cancel (a plain-Python
-        loop): True if sent. Wherever it lands in the run, it unwinds it as cancelled."""
-        if self.thread_id is None:
+        loop): True if sent. Wherever it lands in the run, it unwinds it as cancelled; never sent once the run
+        closes its resources (`closing`)."""
+        if self.thread_id is None or self.closing:
             return False
         return ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread_id),
                                                           ctypes.py_object(_Interrupted)) == 1
@@ -652,6 +660,13 @@ def find_start(board: Board, plan: Plan, start: str | None) -> str:
 class RunHandle:
     """A run going on in a worker thread: wait for it, or cancel it."""
 
+    _cancelled_at: float | None = None
+    """When `cancel` was first called (monotonic)."""
+    _interrupting = False
+    """True while a cancel watches the run's thread, to interrupt it when it is held in node code."""
+    _interrupted_at: float | None = None
+    """When that interrupt was sent (monotonic): it may take a moment to land."""
+
     def __init__(self, executor: Executor) -> None:
         self.executor = executor
         self.run = executor.run
@@ -672,15 +687,47 @@ class RunHandle:
             self._ended.set()
 
     def cancel(self) -> None:
-        """Stop the run: at once where it awaits; node code that ignores the cancel is interrupted after
-        `CANCEL_GRACE` seconds (plain Python only: native code cannot be, see `wait`)."""
+        """Stop the run: at once where it awaits. Node code that ignores the cancel is interrupted once the run's
+        event loop has not answered for `CANCEL_GRACE` seconds (plain Python only: native code cannot be, see
+        `wait`); cleanup that cooperates (a cancelled node awaiting its close, the run closing its resources) is
+        left to finish."""
         self.executor.cancel()
-        if not self.done():
-            threading.Timer(CANCEL_GRACE, self._interrupt).start()
+        if self._cancelled_at is None and not self.done():
+            self._cancelled_at = time.monotonic()
+            self._interrupting = True
+            threading.Thread(target=self._interrupt_when_stuck, name=f"{self._thread.name}-cancel",
+                             daemon=True).start()
 
-    def _interrupt(self) -> None:
-        if not self.done():
-            self.executor.interrupt()
+    def _interrupt_when_stuck(self) -> None:
+        """Interrupt the run's thread once, when it is busy in node code; stop watching at `CLEANUP_LIMIT`."""
+        try:
+            while not self._ended.wait(CANCEL_GRACE) and not self.done():
+                if self._cooperating() is None:
+                    self._interrupted_at = time.monotonic()
+                    self.executor.interrupt()
+                    return
+                if time.monotonic() - self._since_cancel() >= CLEANUP_LIMIT:
+                    return  # `wait` gives up on it
+        finally:
+            self._interrupting = False
+
+    def _cooperating(self) -> str | None:
+        """What a cancelled run is busy with while it cooperates, or None when its thread is held in node code
+        (its event loop does not answer within `CANCEL_GRACE`)."""
+        if self.executor.closing:
+            return "closing its resources"
+        loop = self.executor._loop
+        if loop is None or loop.is_closed():
+            return None
+        answered = threading.Event()
+        try:
+            loop.call_soon_threadsafe(answered.set)
+        except RuntimeError:  # the loop closed meanwhile
+            return None
+        return "awaiting" if answered.wait(CANCEL_GRACE) else None
+
+    def _since_cancel(self) -> float:
+        return self._cancelled_at if self._cancelled_at is not None else time.monotonic()
 
     def done(self) -> bool:
         return self._ended.is_set() or self.run.stuck is not None
@@ -694,7 +741,8 @@ class RunHandle:
 
         Waits in short slices so that an interrupt (SIGINT, or a kernel interrupt) is seen promptly. A
         cancelled run whose node cannot be stopped (stuck in native code) is given up on after a grace: it
-        shows Cancelled at once, with `run.stuck` naming the node still running in its thread.
+        shows Cancelled at once, with `run.stuck` naming the node still running in its thread. One that still
+        cooperates (awaits, or closes its resources) is waited for, up to `CLEANUP_LIMIT` seconds.
         """
         deadline = None if timeout is None else time.monotonic() + timeout
         try:
@@ -702,26 +750,42 @@ class RunHandle:
                 if deadline is not None and time.monotonic() >= deadline:
                     break
                 if self.executor.cancelled:
-                    self._give_up_after(2 * CANCEL_GRACE)
+                    self._give_up_when_stuck()
                     break
         except KeyboardInterrupt:
             self.cancel()
-            self._give_up_after(2 * CANCEL_GRACE)
+            self._give_up_when_stuck()
         return self.run
 
     def _joined(self, seconds: float) -> bool:
         return self._ended.wait(seconds)
 
-    def _give_up_after(self, grace: float) -> None:
-        deadline = time.monotonic() + grace
+    def _give_up_when_stuck(self) -> None:
+        """Wait for a cancelled run to end; give up on it (with `run.stuck`) when its thread is held in node code
+        an interrupt did not stop within `CANCEL_GRACE`, or it still cooperates after `CLEANUP_LIMIT`."""
+        cancelled_at = self._since_cancel()
+        check_at = time.monotonic() + 2 * CANCEL_GRACE
         while not self._joined(0.02):
-            if time.monotonic() >= deadline:
-                running = [t for t in self.run.traces if t.status is NodeStatus.RUNNING]
-                where = running[-1].node_name if running else "a node"
-                self.run.stuck = (f"{where} did not stop when cancelled; its thread {self._thread.name} "
-                                  f"is still running it")
-                end(self.executor, RunStatus.CANCELLED, RunCancelled(f"the run was cancelled; {self.run.stuck}"))
+            now = time.monotonic()
+            if now < check_at:
+                continue
+            doing = self._cooperating()
+            watching, interrupted = self._interrupting, self._interrupted_at  # (in this order: it is sent, then not)
+            if self._joined(0):
                 return
+            if doing is not None and now - cancelled_at >= CLEANUP_LIMIT:
+                self._stuck(f"was still {doing} {CLEANUP_LIMIT:g} s after the cancel")
+                return
+            if doing is None and not watching and (interrupted is None or now - interrupted >= CANCEL_GRACE):
+                self._stuck("did not stop when cancelled")
+                return
+            check_at = time.monotonic() + CANCEL_GRACE
+
+    def _stuck(self, why: str) -> None:
+        running = [t for t in self.run.traces if t.status is NodeStatus.RUNNING]
+        where = "the run" if self.executor.closing else running[-1].node_name if running else "a node"
+        self.run.stuck = f"{where} {why}; its thread {self._thread.name} is still running it"
+        end(self.executor, RunStatus.CANCELLED, RunCancelled(f"the run was cancelled; {self.run.stuck}"))
 
 
 def start_run(
