@@ -1,10 +1,15 @@
-"""Boards for the run API tests: small std boards saved into a folder, and how to wait for a server."""
+"""Boards for the run API tests: small std boards saved into a folder, how to wait for a server, and a Jupyter
+server with the flowlike_nb extension serving them."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import socket
 import subprocess
+import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -115,3 +120,42 @@ class Served:
     url: str
     root: Path
     client: httpx.Client
+
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG = ROOT / "jupyter-config" / "jupyter_server_config.d" / "flowlike_nb.json"
+JUPYTER_TOKEN = "jupyter-runs-token"
+
+
+@contextlib.contextmanager
+def jupyter_server(home: Path, **env: str) -> Iterator[tuple[httpx.Client, subprocess.Popen[bytes]]]:
+    """A Jupyter server on 127.0.0.1 serving `home/root` (make_boards), with the flowlike_nb extension."""
+    root = home / "root"
+    make_boards(root)
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_DATA_DIR": str(home / "data"),
+           "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "IPYTHONDIR": str(home / "ipython"),
+           "JUPYTER_CONFIG_PATH": str(CONFIG.parent.parent), **env}
+    port = free_port()
+    log = (home / "server.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jupyter_server", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+         f"--IdentityProvider.token={JUPYTER_TOKEN}", f"--ServerApp.root_dir={root}", "--allow-root"],
+        env=env, stdout=subprocess.DEVNULL, stderr=log)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        with httpx.Client(base_url=url, headers={"Authorization": f"token {JUPYTER_TOKEN}"}, timeout=60) as client:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    client.get("/api/status").raise_for_status()
+                    break
+                except httpx.HTTPError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError((home / "server.log").read_text()) from None
+                    time.sleep(0.25)
+            yield client, process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=20)
+        log.close()

@@ -11,8 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 from board_read_probe import noting
-from serve_boards import make_boards
-from test_jupyter_runs import jupyter_server
+from serve_boards import jupyter_server, make_boards
 
 import flowlike_core.plan
 import flowlike_core.service

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -14,45 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from serve_boards import SECRET, free_port, make_boards
-
-ROOT = Path(__file__).resolve().parents[2]
-CONFIG = ROOT / "jupyter-config" / "jupyter_server_config.d" / "flowlike_nb.json"
-TOKEN = "jupyter-runs-token"
-
-
-@contextlib.contextmanager
-def jupyter_server(home: Path, **env: str) -> Iterator[tuple[httpx.Client, subprocess.Popen[bytes]]]:
-    """A Jupyter server on 127.0.0.1 serving `home/root` (make_boards), with the flowlike_nb extension."""
-    root = home / "root"
-    make_boards(root)
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_DATA_DIR": str(home / "data"),
-           "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "IPYTHONDIR": str(home / "ipython"),
-           "JUPYTER_CONFIG_PATH": str(CONFIG.parent.parent), **env}
-    port = free_port()
-    log = (home / "server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "jupyter_server", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
-         f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}", "--allow-root"],
-        env=env, stdout=subprocess.DEVNULL, stderr=log)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        with httpx.Client(base_url=url, headers={"Authorization": f"token {TOKEN}"}, timeout=60) as client:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    client.get("/api/status").raise_for_status()
-                    break
-                except httpx.HTTPError:
-                    if process.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError((home / "server.log").read_text()) from None
-                    time.sleep(0.25)
-            yield client, process
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            process.wait(timeout=20)
-        log.close()
+from serve_boards import SECRET, jupyter_server
 
 
 @pytest.fixture(scope="module")
