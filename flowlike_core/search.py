@@ -8,9 +8,10 @@ Every word of the query must match. A word scores by where it matches: the name,
 (words users type that its name does not hold: "if" for Branch), then the key, the category and pack, the
 description; a match at the start of a word counts double, a whole word triple, the whole text (a name or one
 synonym that is the word) four times; a pin's name or type is a last resort. Among equals the shorter name comes
-first (more of it is what was asked for). A name of symbols ("+", ">=") holds no word to find, so such a node's key
-counts as its name ("add" finds `int_add`). With `fits` (how well each type takes a dropped wire) only the types
-that fit are kept, best fit first. No words: catalog order.
+first (more of it is what was asked for), then the std pack's (its Delay before the automation pack's). A name of
+symbols ("+", ">=") holds no word to find, so such a node's key counts as its name ("add" finds `int_add`). With
+`fits` (how well each type takes a dropped wire) only the types that fit are kept, best fit first. No words: catalog
+order.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ FIELDS = (("friendly_name", 100), ("synonyms", 90), ("name", 60), ("category", 3
           ("description", 10))
 """What a word is looked for in, with the weight of a match there."""
 PIN_MATCH = 5
+STD_PACK = "std"
 WORD_START = re.compile(r"[\s_./-]")
 Subject = TypeVar("Subject")
 
@@ -97,7 +99,8 @@ class Searchable(Generic[Subject]):
     fields: tuple[tuple[str, int], ...]
     pins: str
     name: str
-    """The friendly name, lower case: what breaks ties."""
+    """The friendly name, lower case: what breaks ties, after whether the pack is std."""
+    std: bool
 
 
 def friendly_name(node_type: type[NodeType]) -> str:
@@ -130,7 +133,7 @@ def _searchable(subject: Subject, key: str, name: str, synonyms: Iterable[str], 
         weights["name"] = weights["friendly_name"]
     fields = tuple((text.lower(), weights[field]) for field, _ in FIELDS
                    for text in (synonyms if field == "synonyms" else (texts[field],)))
-    return Searchable(subject, key, fields, pins.lower(), name.lower())
+    return Searchable(subject, key, fields, pins.lower(), name.lower(), texts["pack"] == STD_PACK)
 
 
 def _match(text: str, word: str, weight: int) -> int:
@@ -166,11 +169,11 @@ def ranked(items: Iterable[Searchable[Subject]], query: str,
     """What the node types that match `query` (and fit, given `fits`: node key -> how well) are searched for,
     best first."""
     words = query.lower().split()
-    scored: list[tuple[int, int, int, str, Subject]] = []
+    scored: list[tuple[int, int, int, bool, str, Subject]] = []
     for item in items:
         fit = 1 if fits is None else fits.get(item.key, 0)
         points = score(item, words) if words else 1
         if fit and points:
-            scored.append((-fit, -points, len(item.name), item.name, item.subject))
-    scored.sort(key=(lambda s: s[:4]) if words else (lambda s: s[0]))
-    return [s[4] for s in scored]
+            scored.append((-fit, -points, len(item.name), not item.std, item.name, item.subject))
+    scored.sort(key=(lambda s: s[:5]) if words else (lambda s: s[0]))
+    return [s[5] for s in scored]

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from importlib.metadata import entry_points
+
+import pytest
+
 from flowlike_core import NodeType, Registry, default_registry
+from flowlike_core.registry import ENTRY_POINT_GROUP
 
 
 def _type(key: str, friendly: str, category: str, description: str = "") -> type[NodeType]:
@@ -32,3 +37,21 @@ def test_a_node_is_found_by_its_synonyms_just_below_one_so_named():
     assert registry.search("if")[0].name == "control_branch"
     assert registry.search("sleep")[0].name == "delay"
     assert {t.name for t in registry.search("print")[:3]} == {"log_info", "log_warning", "log_error"}
+
+
+@pytest.fixture(scope="module")
+def installed() -> Registry:
+    """The installed packs as a user has them (the default registry of a test session also holds test nodes)."""
+    return Registry(entries=entry_points(group=ENTRY_POINT_GROUP))
+
+
+@pytest.mark.parametrize(("query", "first"), [
+    ("delay", "delay"), ("split", "string_split"), ("print", "log_info"), ("if", "control_branch"),
+    ("read csv", "table_read_csv"), ("concat", "string_concat"), ("add", "float_add"),
+])
+def test_of_names_that_match_alike_and_are_as_long_the_std_packs_comes_first(installed: Registry, query: str,
+                                                                              first: str) -> None:
+    """"delay" put the automation pack's Delay above the std one, "split" ML's K-Fold Split above Split String
+    (equal matches, equal lengths: the name's letters decided); from the kept descriptions as from the classes."""
+    assert [t.name for t in installed.search(query)][:1] == [first]
+    assert [d.name for d in installed.described(query)][:1] == [first]
