@@ -16,6 +16,8 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import pickle
 import threading
 import time
@@ -139,6 +141,7 @@ class Recorder(Listener):
 
     def start(self, run: Run) -> None:
         self.sender.tracker.records = run.records
+        self.sender.tracker.run = run
         self.sender.emit(("start", run.start))
 
     def log(self, run: Run, line: LogLine) -> None:
@@ -223,7 +226,9 @@ class Tracker:
     events. An execution goes out once, as its record, when it has ended; one that has not when a batch goes out
     goes first as an open copy. A `NodeTrace` goes a batch after its end: the executor writes its status and error
     just after its end time (when the run is `over`, every record is settled). The fast path's execution going on,
-    which has no record until it ends (`current`), goes as an open copy at index -1 whenever it changes."""
+    which has no record until it ends (`current`), goes as an open copy at index -1 whenever it changes. The traces
+    of the run's parallel bodies going on (`Run.forked`), which join its records when they are merged, go as copies
+    at index -2 whenever they change."""
 
     def __init__(self) -> None:
         self.records: list[Any] = []
@@ -236,12 +241,21 @@ class Tracker:
         """The executor's `running_quietly`."""
         self.told: tuple[str, float] | None = None
         """(node id, start) of the fast path's execution last sent as going on."""
+        self.run: Run | None = None
+        """The run of `records`, whose parallel bodies going on are followed too (`Run.forks`)."""
+        self.told_forked: list[tuple[Any, ...]] = []
+        """What the parallel bodies' traces last sent said (`_said`)."""
 
     def poll(self) -> list[tuple[int, Any]]:
         """(index, record) of what changed since the last poll, new records in order."""
         records, over, seen = self.records, self.over, self.seen
         pending, self.pending = self.pending, {}
-        self.seen = len(records)
+        run = self.run
+        if run is not None and run.forks:
+            with run.forking:  # (a merge is wholly in the records seen or wholly in the forks)
+                self.seen, forked = len(records), run.forked()
+        else:
+            self.seen, forked = len(records), []
         changed = []
         for index in [*pending, *range(seen, self.seen)]:
             record = records[index]
@@ -258,7 +272,17 @@ class Tracker:
         if told != self.told:
             self.told = told
             changed.append((-1, current and _opened(current)))
+        said = [_said(trace) for trace in forked]
+        if said != self.told_forked:
+            self.told_forked = said
+            changed.append((-2, [_settled(dataclasses.replace(trace, logs=list(trace.logs)) if trace.logs else
+                                          copy.copy(trace)) for trace in forked]))
         return changed
+
+
+def _said(trace: NodeTrace) -> tuple[Any, ...]:
+    """What of a trace the caller sees change."""
+    return trace.node_id, trace.step, trace.start, trace.end, trace.status, len(trace.logs), trace.error
 
 
 def _settled(record: Any) -> Any:
@@ -535,6 +559,10 @@ class Mirror(Relay):
         run.quiet = lambda: self.current
         self.indexes: dict[int, int] = {}
         """Sequence number of a watched run's execution going on -> the index of its trace in `run.records`."""
+        self.forked = copy.copy(run)
+        """The worker's parallel bodies going on, as one fork of the run here (in `run.forks` while there are any):
+        their traces, which the worker sends until it merges them into its records."""
+        self.forked.records, self.forked.forks, self.forked.forking, self.forked.quiet = [], [], threading.Lock(), None
 
     @property
     def watched(self) -> bool:
@@ -571,9 +599,18 @@ class Mirror(Relay):
             self.running.pop(index, None)
 
     def records(self, changed: list[tuple[int, Any]]) -> None:
-        """Trace records the worker wrote or ended, at their index (new ones come in order)."""
+        """Trace records the worker wrote or ended, at their index (new ones come in order), and its parallel bodies'
+        traces; at once for a reader of the run's traces (a merge there is wholly in the records or in the forks)."""
+        with self.run.forking:
+            self._records(changed)
+
+    def _records(self, changed: list[tuple[int, Any]]) -> None:
         records, running = self.run.records, self.running
         for index, record in changed:
+            if index == -2:
+                self.forked.records = record
+                self.run.forks = [self.forked] if record else []
+                continue
             if index < 0:
                 self.current = record
                 continue
@@ -607,6 +644,7 @@ class Mirror(Relay):
         self.indexes.clear()
         self.current = None
         self.run.quiet = None
+        self.run.forks = []
 
     def finish(self, state: dict[str, Any]) -> None:
         """Take the remote run's final state; its status goes last, so whoever sees it settled sees it all."""

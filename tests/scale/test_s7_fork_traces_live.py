@@ -1,0 +1,99 @@
+"""A parallel loop's iterations show in `run.traces` and `run.logs()` while they run, with no node listener (the
+notebook's run view polls the run), on the thread backend and through a process worker's trace poller; once the
+loop has merged them the traces are those of a run nobody polled."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from flowlike_catalog.std.loops import ParallelForEach
+from scale_boards import DEADLINE, until, waiting_board
+
+from flowlike_core import DataType, NodeType, Registry, commands, data_in, exec_in, exec_out, run_board
+from flowlike_core.board import Board
+from flowlike_core.executor import start_run
+
+released = threading.Event()
+"""What the waiting nodes of the thread test wait for (the test holds it)."""
+
+
+class WaitForEvent(NodeType):
+    """Logs, then waits until the test sets `released` (stopping when cancelled, failing after two minutes)."""
+
+    name = "s7_wait_for_event"
+    pins = (exec_in(), data_in("value", DataType.INTEGER, default=0), exec_out())
+
+    def run(self, ctx):
+        ctx.info(f"waiting {ctx.get_input('value')}")
+        deadline = time.monotonic() + 120
+        while not released.wait(0.01):
+            ctx.check_cancelled()
+            if time.monotonic() > deadline:
+                raise TimeoutError("never released")
+        ctx.activate("exec_out")
+
+
+def loop_registry(registry: Registry) -> Registry:
+    loops = Registry()
+    for key in ("s_start", "s_wait_for"):
+        loops.register(registry.get(key))
+    loops.register(ParallelForEach)
+    loops.register(WaitForEvent)
+    return loops
+
+
+def event_board(loops: Registry) -> Board:
+    """start -> parallel for-each([1, 2, 3]) -> wait for the test's event (value: item)."""
+    board = Board(name="waiting-for-event")
+    add = lambda key, node_id, **d: board.apply(commands.AddNode(loops.get(key).create(node_id=node_id, **d)))  # noqa: E731
+    add("s_start", "start")
+    add("control_par_for_each", "loop", array=[1, 2, 3])
+    add("s7_wait_for_event", "wait")
+    for wire in [("start", "exec_out", "loop", "exec_in"), ("loop", "exec_out", "wait", "exec_in"),
+                 ("loop", "value", "wait", "value")]:
+        board.apply(commands.Connect(*wire))
+    return board
+
+
+def states(run) -> list[tuple[str, str]]:
+    return [(t.node_id, t.status.value) for t in run.traces]
+
+
+def final(run) -> list[tuple[str, str, list[str]]]:
+    return [(t.node_id, t.status.value, [line.message for line in t.logs]) for t in run.traces]
+
+
+def test_iterations_show_in_traces_while_they_run_on_threads(registry) -> None:
+    loops = loop_registry(registry)
+    board = event_board(loops)
+    released.clear()
+    handle = start_run(board, registry=loops)
+    try:
+        until(lambda: states(handle.run).count(("wait", "Running")) == 3, "the 3 iterations, running")
+        assert states(handle.run)[:2] == [("start", "Success"), ("loop", "Running")]
+        assert not handle.done()
+    finally:
+        released.set()
+    run = handle.wait(DEADLINE)
+    assert run.ok, run.error
+    assert final(run) == final(run_board(board, registry=loops))
+    assert [t.node_id for t in run.traces] == ["start", "loop", "wait", "wait", "wait"]
+
+
+def test_iterations_show_in_traces_and_logs_while_they_run_on_a_process_worker(registry, process_backend,
+                                                                                tmp_path) -> None:
+    loops = loop_registry(registry)
+    release = tmp_path / "release"
+    board = waiting_board(loops, str(release), items=[1, 2, 3])
+    handle = start_run(board, registry=loops, backend=process_backend)
+    try:
+        until(lambda: states(handle.run).count(("wait", "Running")) == 3, "the 3 iterations, running")
+        until(lambda: {"waiting 1", "waiting 2", "waiting 3"} <= {line.message for line in handle.run.logs()},
+              "the 3 iterations' first lines")
+        assert not handle.done()
+    finally:
+        release.touch()
+    run = handle.wait(DEADLINE)
+    assert run.ok, run.error
+    assert final(run) == final(run_board(board, registry=loops))
