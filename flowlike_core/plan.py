@@ -311,12 +311,14 @@ _plans: dict[int, tuple[weakref.ref[Board], tuple[int, int, int], Plan]] = {}
 
 
 def plan_for(board: Board, registry: Registry) -> Plan:
-    """The board's plan, compiled at most once per board revision and registry state."""
-    key = (board.revision, id(registry), registry.generation)
+    """The board's plan, compiled at most once per board revision and registry state (read once compiled: compiling
+    may load packs, which moves the registry's generation on)."""
     cached = _plans.get(id(board))
-    if cached is not None and cached[0]() is board and cached[1] == key:
+    if cached is not None and cached[0]() is board and cached[1] == (board.revision, id(registry),
+                                                                      registry.generation):
         return cached[2]
     plan = compile_plan(board, registry)
+    key = (board.revision, id(registry), registry.generation)
     board_id = id(board)
     _plans[board_id] = (weakref.ref(board, lambda _: _plans.pop(board_id, None)), key, plan)
     return plan
