@@ -980,7 +980,10 @@ class RunCache:
         for index, (name, digest, where, upstream) in enumerate(signature.inputs):
             previous = before.get((name, index))
             if previous is None or previous[0] != digest:
-                changes.append(Change(INPUT, name, where, upstream, self._label(upstream) if upstream else ""))
+                was = previous[2] if previous is not None else upstream  # (the node it was wired from, if any)
+                rewired = bool(upstream) and was != upstream
+                changes.append(Change(INPUT, name, where, upstream, self._label(upstream) if upstream else "",
+                                      before=self._label(was) if rewired and was else "", rewired=rewired))
         changes += [Change(VARIABLE, name) for name, digest in last.variables if self._current(name) != digest]
         before_globals = dict(last.globals)
         changes += [Change(GLOBAL, name) for name, digest in signature.globals if before_globals.get(name) != digest]

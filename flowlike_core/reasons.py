@@ -34,11 +34,18 @@ class Change:
     node: str = ""
     """The upstream node's label, for an input that comes from one."""
     before: str = ""
+    """For an input: the node it was wired from before, if any; for a catalog change: the pack's version before."""
     after: str = ""
     detail: str = ""
+    rewired: bool = False
+    """For an input from a node: it is wired from another node than the last time (`node`; `before`: the last
+    one, if it was wired)."""
 
     def text(self) -> str:
         if self.kind == INPUT:
+            if self.rewired:
+                instead = f" instead of node {self.before}" if self.before else ""
+                return f"input {self.name!r} changed (now wired from node {self.node}{instead})"
             where = {DEFAULT: "default edited", UPSTREAM: f"upstream node {self.node} changed",
                      EXEC_VALUE: f"value from node {self.node} changed"}.get(self.source, self.source)
             return f"input {self.name!r} changed ({where})"

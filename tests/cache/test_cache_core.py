@@ -56,6 +56,27 @@ def test_an_upstream_edit_reruns_only_what_it_affects_and_says_why() -> None:
     assert "exec node" in str(run.why("emit")) and not run.why("emit").cached
 
 
+def test_an_input_wired_from_another_node_says_so() -> None:
+    """`why` said "upstream node 'other' changed" of an input now wired from 'other': nothing of 'other' changed."""
+    reg = registry()
+    board = sum_board(reg)
+    cache = ResultCache()
+    ran_again(board, cache, registry=reg)
+    add(board, reg, "c_add", "other", a=5, b=6)
+    wire(board, "other", "sum", "total", "b")
+    wire(board, "other", "sum", "left", "a")
+    run = ran_again(board, cache, registry=reg)
+    assert run.result == (11 + 2) + 11
+    assert str(run.why("total")) == ("'total' (total) ran: input 'a' changed (upstream node 'left' (left) changed); "
+                                     "input 'b' changed (now wired from node 'other' (other) instead of node "
+                                     "'right' (right))")
+    assert run.why("total").changes[1].before == "'right' (right)"
+    assert str(run.why("left")) == "'left' (left) ran: input 'a' changed (now wired from node 'other' (other))"
+    set_default(board, "other", a=7)
+    run = ran_again(board, cache, registry=reg)
+    assert str(run.why("left")) == "'left' (left) ran: input 'a' changed (upstream node 'other' (other) changed)"
+
+
 def test_an_edit_back_to_an_earlier_value_is_served_again() -> None:
     reg = registry()
     board = sum_board(reg)
