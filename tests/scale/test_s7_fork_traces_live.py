@@ -7,6 +7,8 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
+from flowlike_catalog.std.control import ParallelExecution
 from flowlike_catalog.std.loops import ParallelForEach
 from scale_boards import DEADLINE, until, waiting_board
 
@@ -40,6 +42,7 @@ def loop_registry(registry: Registry) -> Registry:
         loops.register(registry.get(key))
     loops.register(ParallelForEach)
     loops.register(WaitForEvent)
+    loops.register(ParallelExecution)
     return loops
 
 
@@ -79,6 +82,33 @@ def test_iterations_show_in_traces_while_they_run_on_threads(registry) -> None:
     assert run.ok, run.error
     assert final(run) == final(run_board(board, registry=loops))
     assert [t.node_id for t in run.traces] == ["start", "loop", "wait", "wait", "wait"]
+
+
+@pytest.mark.parametrize("model", ["tasks", "threads"])
+def test_branches_show_in_traces_and_logs_while_they_run(registry, model) -> None:
+    loops = loop_registry(registry)
+    board = Board(name="waiting-branches")
+    add = lambda key, node_id, **d: board.apply(commands.AddNode(loops.get(key).create(node_id=node_id, **d)))  # noqa: E731
+    add("s_start", "start")
+    branches = add("control_par_execution", "branches", thread_model=model)
+    board.apply(commands.Connect("start", "exec_out", "branches", "exec_in"))
+    pins = [pin.id for pin in board.nodes[branches.id].ordered_pins() if pin.name == "exec_out"]
+    for value, pin in enumerate(pins, 1):
+        add("s7_wait_for_event", f"wait{value}", value=value)
+        board.apply(commands.Connect("branches", pin, f"wait{value}", "exec_in"))
+    released.clear()
+    handle = start_run(board, registry=loops)
+    try:
+        until(lambda: ("wait1", "Running") in states(handle.run) and ("wait2", "Running") in states(handle.run),
+              "both branches, running")
+        until(lambda: {"waiting 1", "waiting 2"} <= {line.message for line in handle.run.logs()},
+              "both branches' first lines")
+        assert not handle.done()
+    finally:
+        released.set()
+    run = handle.wait(DEADLINE)
+    assert run.ok, run.error
+    assert final(run) == final(run_board(board, registry=loops))
 
 
 def test_iterations_show_in_traces_and_logs_while_they_run_on_a_process_worker(registry, process_backend,
