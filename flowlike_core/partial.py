@@ -2,6 +2,7 @@
 
     run = run_to(board, "total", cache=cache)       # the node and the pure nodes it reads
     run.output("total", "sum")
+    output_after(run, "unread", "sum")              # a pure node no node read during `run`, computed now
 
 A pure node whose inputs come from pure nodes and defaults runs alone: the run starts at it and pulls what it
 reads (from the cache when given). A pure node that reads an exec node's output first needs a run of the board
@@ -15,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from flowlike_core.board import Board, new_id
-from flowlike_core.errors import UnknownNodeError
+from flowlike_core.errors import NodeFailed, UnknownNodeError
 from flowlike_core.events import Listener
 from flowlike_core.executor import Executor, RunHandle, find_start, prepare_variables, start_run
 from flowlike_core.plan import VALUE, Plan, compile_plan, plan_for
@@ -63,16 +64,56 @@ def _stopping_after(plan: Plan, node_id: str) -> Plan:
     return plan
 
 
+def output_after(run: Run, node: str, pin: str, *, registry: Registry | None = None,
+                 cache: ResultCache | None = None) -> Any:
+    """`run.output(node, pin)`; for a pure node no node read during the run (so never computed), computed now from
+    the values and variables the run left, with the pure nodes it reads, and kept in `run.values` (the steps before
+    do not run again). A KeyError says why it cannot be: the run did not succeed, or the node reads an exec node's
+    output the run did not set; a NodeFailed, that computing it failed."""
+    try:
+        return run.output(node, pin)
+    except KeyError:
+        plan = plan_for(run.board, registry if registry is not None else default_registry())
+        node_id = run.board.node(node).id
+        if node_id not in plan.nodes or not plan.nodes[node_id].pure:
+            raise
+    label = run.board.nodes[node_id].label()
+    name = run.board.nodes[node_id].friendly_name or node_id
+    instead = f"partial.run_to(board, {name!r}), or board.run_to({name!r}) in a notebook, runs what it needs, and it"
+    if not run.ok:
+        raise KeyError(f"output {pin!r} of node {label} was not set in run {run.id}: no node read it, and a pure "
+                       f"node is computed after a run only when the run succeeded (this one is {run.status.value}); "
+                       f"{instead}") from None
+    unset = [key for key in _exec_reads(plan, node_id) if key not in run.values]
+    if unset:
+        source_node, _, source_pin = unset[0].partition("/")
+        source = run.board.nodes[source_node]
+        raise KeyError(f"output {pin!r} of node {label} was not set in run {run.id}: no node read it, and it cannot "
+                       f"be computed now, as it reads output {source.pins[source_pin].name!r} of node "
+                       f"{source.label()}, which the run did not set (that node did not run); {instead}") from None
+    after = Run(new_id(), run.board, node_id, dict(run.variables))
+    after.values.update(run.values)
+    RunHandle(Executor(plan, after, cache=cache)).wait()
+    if not after.ok:
+        raise NodeFailed(f"output {pin!r} of node {label}, computed after run {run.id} as no node read it during "
+                         f"the run, failed: {after.error}")
+    run.values.update({key: value for key, value in after.values.items() if key not in run.values})
+    return run.output(node_id, pin)
+
+
 def _reads_exec_values(plan: Plan, node_id: str) -> bool:
     """Whether a pure node, or a pure node it reads (transitively), reads an exec node's output."""
-    seen: set[str] = set()
-    stack = [node_id]
+    return bool(_exec_reads(plan, node_id))
+
+
+def _exec_reads(plan: Plan, node_id: str) -> list[str]:
+    """The exec nodes' outputs (value keys) a pure node reads, itself or through the pure nodes it reads."""
+    keys, seen, stack = [], {node_id}, [node_id]
     while stack:
         current = plan.nodes[stack.pop()]
-        if any(source.kind == VALUE for group in current.inputs.values() for source in group):
-            return True
+        keys += [source.key for group in current.inputs.values() for source in group if source.kind == VALUE]
         for upstream in current.pure_sources:
             if upstream not in seen:
                 seen.add(upstream)
                 stack.append(upstream)
-    return False
+    return keys

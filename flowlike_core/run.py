@@ -433,8 +433,8 @@ class Run:
         key = value_key(node_model.id, pin_model.id)
         if key not in self.values:
             unread = "" if any(p.is_exec for p in node_model.pins.values()) else (
-                ": a node without exec pins runs only when a node reads it (flowlike_core.partial.run_to(board, "
-                f"{node_model.id!r}) runs what it needs, and it)")
+                ": a node without exec pins runs only when a node reads it (flowlike_core.partial.output_after(run, "
+                f"{node!r}, {pin!r}) computes it from this run)")
             raise KeyError(f"output {pin!r} of node {node_model.label()} was not set in run {self.id}{unread}")
         return self.values[key]
 

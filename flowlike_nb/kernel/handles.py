@@ -31,12 +31,10 @@ from flowlike_core.errors import (
     BoardError,
     ConnectionRefused,
     FlowLikeError,
-    NodeFailed,
     UnknownNodeError,
     UnknownPinError,
 )
 from flowlike_core.events import Listener
-from flowlike_core.plan import VALUE, Plan, plan_for
 from flowlike_core.redaction import MASK
 from flowlike_core.registry import Registry, default_registry
 from flowlike_core.run import value_key
@@ -773,76 +771,22 @@ class Board:
         self.last_run = RunView(run, self)
         for name, (node_id, pin_id) in self.bindings.items():
             key = value_key(node_id, pin_id)
-            if key not in run.values and run.ok and self._computable(run, node_id):
+            if key not in run.values and run.ok and node_id in run.board.nodes:
                 try:  # a pure node no node read: computed now, as reading `run.output` would
                     self._run_output(run, node_id, run.board.nodes[node_id].pins[pin_id].name)
-                except (LookupError, FlowLikeError) as error:
+                except KeyError:
+                    pass  # not from what the run left (an exec node, or one it reads, did not run): as unbound
+                except FlowLikeError as error:
                     warnings.warn(f"board.bind: {name!r} was not assigned: {error}", stacklevel=1)
             if key in run.values:
                 namespace.assign(name, run.values[key])
 
     def _run_output(self, run: Run, node: str, pin: str) -> Any:
-        """The value `pin` of `node` took in `run` (a run of this board): what the run set, or for a pure node that no
-        node read during the run (so never computed), computed now from the values and variables the run left,
-        with the pure nodes it reads, and kept in `run.values`. `run.output(...)` of a run view reads through here.
-        """
-        try:
-            return run.output(node, pin)
-        except KeyError:
-            node_id = run.board.node(node).id
-            plan = plan_for(run.board, self.registry)
-            if node_id not in plan.nodes or not plan.nodes[node_id].pure:
-                raise
-        label = run.board.nodes[node_id].label()
-        then = f"board.run_to({run.board.nodes[node_id].friendly_name or node_id!r}) runs what it needs, and it"
-        if not run.ok:
-            raise KeyError(f"output {pin!r} of node {label} was not set in run {run.id}: no node read it, and a pure "
-                           f"node is computed after a run only when the run succeeded (this one is "
-                           f"{run.status.value}); {then}") from None
-        unset = self._unset_reads(run, node_id)
-        if unset:
-            source_node, _, source_pin = unset[0].partition("/")
-            source = run.board.nodes[source_node]
-            raise KeyError(f"output {pin!r} of node {label} was not set in run {run.id}: no node read it, and it "
-                           f"cannot be computed now, as it reads output {source.pins[source_pin].name!r} of node "
-                           f"{source.label()}, which the run did not set (that node did not run); {then}")
-        return self._compute_after(run, plan, node_id, pin, label)
+        """`partial.output_after` with this board's registry and cache: what the run set, or a pure node no node
+        read during the run, computed now. `run.output(...)` of a run view reads through here."""
+        from flowlike_core.partial import output_after
 
-    def _computable(self, run: Run, node_id: str) -> bool:
-        """Whether a node is pure and every exec-node output it reads was set in `run`."""
-        plan = plan_for(run.board, self.registry).nodes.get(node_id)
-        return plan is not None and plan.pure and not self._unset_reads(run, node_id)
-
-    def _unset_reads(self, run: Run, node_id: str) -> list[str]:
-        """The exec-node outputs a pure node reads (itself or through the pure nodes it reads) that `run` did not
-        set (value keys): computing the node from the run's values would read nothing there."""
-        plan = plan_for(run.board, self.registry)
-        unset, seen, stack = [], {node_id}, [node_id]
-        while stack:
-            current = plan.nodes[stack.pop()]
-            unset += [source.key for group in current.inputs.values() for source in group
-                      if source.kind == VALUE and source.key not in run.values]
-            for upstream in current.pure_sources:
-                if upstream not in seen:
-                    seen.add(upstream)
-                    stack.append(upstream)
-        return unset
-
-    def _compute_after(self, run: Run, plan: Plan, node_id: str, pin: str, label: str) -> Any:
-        """Run a pure node alone, after `run`, on a run of its own that starts with the values `run` left (as
-        `flowlike_core.partial.run_to` runs one after a run of the board), and keep what it computed in `run`."""
-        from flowlike_core.board import new_id
-        from flowlike_core.executor import Executor, RunHandle
-        from flowlike_core.run import Run
-
-        after = Run(new_id(), run.board, node_id, dict(run.variables))
-        after.values.update(run.values)
-        RunHandle(Executor(plan, after, cache=self.cache)).wait()
-        if not after.ok:
-            raise NodeFailed(f"output {pin!r} of node {label}, computed after run {run.id} as no node read it "
-                             f"during the run, failed: {after.error}")
-        run.values.update({key: value for key, value in after.values.items() if key not in run.values})
-        return run.output(node_id, pin)
+        return output_after(run, node, pin, registry=self.registry, cache=self.cache)
 
     def __call__(self, **variables: Any) -> Any:
         """The board as a function: keyword arguments set exposed variables, the run's result comes back."""

@@ -158,7 +158,7 @@ class RunView:
 
     def output(self, node: str, pin: str) -> Any:
         """The Run's `output`; a pure node that no node read during the run (so never computed) is computed now
-        from the values the run left (see `Board._run_output`)."""
+        from the values the run left (`flowlike_core.partial.output_after`)."""
         return self.board._run_output(self.core, node, pin)
 
     def __getitem__(self, key: tuple[str, str] | str) -> Any:

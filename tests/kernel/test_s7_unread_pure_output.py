@@ -75,7 +75,7 @@ def test_a_pure_node_reading_an_exec_output_the_run_never_set_says_so() -> None:
     board.node("start").outputs.exec_out.disconnect()
     run = board.run().raise_for_status()
     with pytest.raises(KeyError, match=r"'result' of node 'double'.*reads output 'result' of node 'make'.*"
-                                       r"did not set.*board.run_to\('double'\) runs what it needs"):
+                                       r"did not set.*board.run_to\('double'\) in a notebook, runs what it needs"):
         run.output("double", "result")
 
 
