@@ -45,7 +45,15 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from flowlike_core.board import LogLevel
 from flowlike_core.errors import RunError, StorageError
-from flowlike_core.fingerprint import Fingerprint, chance_calls, code_version, fingerprint, global_reads, quick_check
+from flowlike_core.fingerprint import (
+    Fingerprint,
+    chance_calls,
+    code_parts,
+    code_version,
+    fingerprint,
+    global_reads,
+    quick_check,
+)
 from flowlike_core.plan import CONST, PURE, NodePlan
 from flowlike_core.policy import Capability
 from flowlike_core.reasons import (
@@ -150,6 +158,26 @@ class Signature:
     """(name, content hash) of the module-level data its code reads (types from a notebook or script)."""
     files: tuple[tuple[str, str, str], ...] = ()
     """(input pin, path, modified time and size) of the files its inputs name (types from a notebook or script)."""
+    code_parts: tuple[tuple[str, str, bool], ...] = ()
+    """`fingerprint.code_parts` of its type (types from a notebook or script): which function was redefined."""
+
+
+Studied = tuple[str, tuple[tuple[dict[str, Any], str], ...], tuple[tuple[str, str, bool], ...]]
+"""A type's code version, the module data its code reads and the parts of its code (`RunCache._studied`)."""
+
+
+def redefined(last: Signature, now: Signature) -> str:
+    """Which functions of a type of a notebook or script were redefined since `last`, said for `why` ("" when
+    not known: a pack's type, or a signature kept before they were)."""
+    before = {name: digest for name, digest, _ in getattr(last, "code_parts", ())}  # (older why files)
+    if not before:
+        return ""
+    changed = [(name, own) for name, digest, own in now.code_parts if before.get(name, digest) != digest]
+    if not changed or any(own for _, own in changed):
+        return ""
+    return ", ".join(f"{'method' if '.' in name.replace('.<locals>.', '') else 'helper'} {name!r}"
+                     for name, _ in changed) + \
+        (" were" if len(changed) > 1 else " was") + " redefined"
 
 
 @dataclass(slots=True)
@@ -631,8 +659,9 @@ class RunCache:
         """Value keys of pure outputs made from a secret: what reads them is made from one too (shared by forks)."""
         self.pending: dict[str, _Pending] = {}
         self.refusals: dict[str, str | None] = {}
-        self.codes: dict[type, tuple[str, tuple[tuple[dict[str, Any], str], ...]]] = {}
-        """Code version and module data read (`global_reads`) per node type, made (or checked) once per run."""
+        self.codes: dict[type, Studied] = {}
+        """Code version, module data read (`global_reads`) and code parts per node type, made (or checked) once per
+        run."""
         self.kinds: dict[tuple[type, bool], str | None] = {}
         self.changeable: set[str] = set()
         """Value keys of pure outputs that can change in place (lists, arrays, frames): a node reading one is
@@ -834,11 +863,13 @@ class RunCache:
 
     # ---- keys ----------------------------------------------------------------------------------------
 
-    def _studied(self, node_type: type[NodeType]) -> tuple[str, tuple[tuple[dict[str, Any], str], ...]]:
-        """A type's code version and the module data its code reads, asked once per run."""
+    def _studied(self, node_type: type[NodeType]) -> Studied:
+        """A type's code version, the module data its code reads and the parts of its code (of a notebook's or
+        script's type), asked once per run."""
         studied = self.codes.get(node_type)
         if studied is None:
-            studied = self.codes[node_type] = (code_version(node_type), global_reads(node_type))
+            studied = self.codes[node_type] = (code_version(node_type), global_reads(node_type),
+                                               () if catalog_version(node_type)[1] else code_parts(node_type))
         return studied
 
     def _key(self, plan: NodePlan) -> tuple[str, Signature, tuple[str, ...], tuple[Any, ...], bool,
@@ -846,7 +877,7 @@ class RunCache:
         """The node's key, signature, notes on its inputs, what they hold by identity, whether one of them holds
         or was made from a secret, and those that can change in place (pin, value, content hash)."""
         node_type = type(plan.impl)
-        code, reads = self._studied(node_type)
+        code, reads, parts = self._studied(node_type)
         watched: list[tuple[str, Any, str, str | None]] = []
         catalog = catalog_version(node_type)
         inputs: list[tuple[str, str, str, str]] = []
@@ -908,7 +939,8 @@ class RunCache:
                           *(f"global {name}={found}" for name, found in read),
                           *(f"file {name}={path}={state}" for name, path, state in files)))
         key = hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
-        return key, Signature(code, catalog, tuple(inputs), globals=tuple(read), files=tuple(files)), tuple(notes), \
+        return key, Signature(code, catalog, tuple(inputs), globals=tuple(read), files=tuple(files),
+                              code_parts=parts), tuple(notes), \
             tuple(held), secret, tuple(watched)
 
     def _holds_secret(self, value: Any) -> bool:
@@ -971,7 +1003,7 @@ class RunCache:
             return (Change(NEW),)
         changes: list[Change] = []
         if last.code != signature.code:
-            changes.append(Change(CODE, type(plan.impl).name))
+            changes.append(Change(CODE, type(plan.impl).name, detail=redefined(last, signature)))
         if last.catalog != signature.catalog:
             changes.append(Change(CATALOG, signature.catalog[0] or last.catalog[0], before=last.catalog[1],
                                   after=signature.catalog[1]))

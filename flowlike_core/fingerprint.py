@@ -274,6 +274,9 @@ _versions: weakref.WeakKeyDictionary[type, _Study] = weakref.WeakKeyDictionary()
 """Per node type: what its code version was made of (studied again when a function it calls is redefined)."""
 _chances: weakref.WeakKeyDictionary[type, tuple[_Study, tuple[str, ...]]] = weakref.WeakKeyDictionary()
 """Per node type: `chance_calls` of the study it was read from."""
+_parts: weakref.WeakKeyDictionary[type, tuple[_Study, tuple[tuple[str, str, bool], ...]]] = \
+    weakref.WeakKeyDictionary()
+"""Per node type: `code_parts` of the study it was read from."""
 _ABSENT = object()
 _BUILTINS = frozenset(vars(builtins))
 """Names a function finds in builtins when its module does not define them."""
@@ -286,6 +289,26 @@ def code_version(node_type: type) -> str:
     and the Python version. Redefining a type with another body, or a function it calls (a notebook cell run
     again, a module autoreloaded), changes it."""
     return _studied(node_type).version
+
+
+def code_parts(node_type: type) -> tuple[tuple[str, str, bool], ...]:
+    """(qualified name, hash of its code, whether it is the type's own) of each function a node type's code version
+    was made of: its own members, and the functions and methods of the user's that they call. What two versions
+    differ in tells which helper was redefined."""
+    study = _studied(node_type)
+    found = _parts.get(node_type)
+    if found is None or found[0] is not study:
+        members = [getattr(member, "__func__", member) for cls in node_type.__mro__
+                   if not cls.__module__.startswith("flowlike_core.") and cls is not object
+                   for member in vars(cls).values() if isinstance(member, types.FunctionType | staticmethod)]
+        own = {id(getattr(member, "__wrapped__", member)) for member in members} | {id(member) for member in members}
+        parts = []
+        for function, code in study.codes:
+            feeder = _Feeder()
+            _feed_code(feeder, code)
+            parts.append((function.__qualname__, feeder.hash.hexdigest(), id(function) in own))
+        found = _parts[node_type] = (study, tuple(parts))
+    return found[1]
 
 
 def chance_calls(node_type: type) -> tuple[str, ...]:

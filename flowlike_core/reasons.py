@@ -54,7 +54,7 @@ class Change:
         if self.kind == GLOBAL:
             return f"global {self.name!r} changed (its code reads it)"
         if self.kind == CODE:
-            return f"its code changed (node type {self.name!r} was redefined)"
+            return f"its code changed ({self.detail or f'node type {self.name!r} was redefined'})"
         if self.kind == CATALOG:
             return f"catalog version changed (pack {self.name!r} {self.before or '?'} -> {self.after or '?'})"
         if self.kind == NEW:

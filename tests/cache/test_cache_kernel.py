@@ -316,14 +316,20 @@ def test_a_helper_function_redefined_in_the_notebook_reruns_the_nodes_calling_it
         assert board.run().outputs.uses.result == 6 and board.run().why("uses").cached and RAN["helper"] == 1
         exec("def helper(x):\n    return x * 10\n", notebook.__dict__)  # the helper's cell, edited and run again
         run = board.run()
-        assert run.outputs.uses.result == 30 and RAN["helper"] == 2 and "code changed" in run.why("uses").text
+        assert run.outputs.uses.result == 30 and RAN["helper"] == 2
+        assert run.why("uses").text.endswith("ran: its code changed (helper 'helper' was redefined)")
         assert board.run().why("uses").cached and RAN["helper"] == 2
         exec("def other(x):\n    return x + 1\n", namespace := {})
         notebook.helper.__code__ = namespace["other"].__code__  # what %autoreload does to a function it reloads
         run = board.run()
-        assert run.outputs.uses.result == 4 and RAN["helper"] == 3 and "code changed" in run.why("uses").text
+        assert run.outputs.uses.result == 4 and RAN["helper"] == 3
+        assert run.why("uses").text.endswith("ran: its code changed (helper 'helper' was redefined)")
         exec("class Offset:\n    def apply(self, x):\n        return x + 100\n", notebook.__dict__)  # a class too
         run = board.run()
-        assert run.outputs.uses.result == 104 and RAN["helper"] == 4 and "code changed" in run.why("uses").text
+        assert run.outputs.uses.result == 104 and RAN["helper"] == 4
+        assert run.why("uses").text.endswith("ran: its code changed (method 'Offset.apply' was redefined)")
+        exec(NOTEBOOK_CELLS.replace("return Offset()", "return 1 + Offset()"), notebook.__dict__)  # the node's own
+        assert board.run().why("uses").text.endswith(
+            "ran: its code changed (node type 'cache_test_uses_helper' was redefined)")
     finally:
         del sys.modules[notebook.__name__]
