@@ -7,11 +7,12 @@
 Every word of the query must match. A word scores by where it matches: the name, then the type's `synonyms`
 (words users type that its name does not hold: "if" for Branch), then the key, the category and pack, the
 description; a match at the start of a word counts double, a whole word triple, the whole text (a name or one
-synonym that is the word) four times; a pin's name or type is a last resort. Among equals the shorter name comes
-first (more of it is what was asked for), then the std pack's (its Delay before the automation pack's). A name of
-symbols ("+", ">=") holds no word to find, so such a node's key counts as its name ("add" finds `int_add`). With
-`fits` (how well each type takes a dropped wire) only the types that fit are kept, best fit first. No words: catalog
-order.
+synonym that is the word) four times; a pin's name or type is a last resort. Among equals a std type whose name
+starts with the first word and whose section (a category of one part) the words name comes first ("log": Log Info,
+in Logging, before Telegram's Log Out), then the shorter name (more of it is what was asked for), then the std
+pack's (its Delay before the automation pack's). A name of symbols ("+", ">=") holds no word to find, so such a
+node's key counts as its name ("add" finds `int_add`). With `fits` (how well each type takes a dropped wire) only the
+types that fit are kept, best fit first. No words: catalog order.
 """
 
 from __future__ import annotations
@@ -99,8 +100,10 @@ class Searchable(Generic[Subject]):
     fields: tuple[tuple[str, int], ...]
     pins: str
     name: str
-    """The friendly name, lower case: what breaks ties, after whether the pack is std."""
+    """The friendly name, lower case: what breaks ties, with whether the pack is std and its section."""
     std: bool
+    section: str
+    """The category when it has one part ("logging"), else ""."""
 
 
 def friendly_name(node_type: type[NodeType]) -> str:
@@ -133,7 +136,9 @@ def _searchable(subject: Subject, key: str, name: str, synonyms: Iterable[str], 
         weights["name"] = weights["friendly_name"]
     fields = tuple((text.lower(), weights[field]) for field, _ in FIELDS
                    for text in (synonyms if field == "synonyms" else (texts[field],)))
-    return Searchable(subject, key, fields, pins.lower(), name.lower(), texts["pack"] == STD_PACK)
+    category = texts["category"].lower()
+    return Searchable(subject, key, fields, pins.lower(), name.lower(), texts["pack"] == STD_PACK,
+                      "" if "/" in category else category)
 
 
 def _match(text: str, word: str, weight: int) -> int:
@@ -169,11 +174,18 @@ def ranked(items: Iterable[Searchable[Subject]], query: str,
     """What the node types that match `query` (and fit, given `fits`: node key -> how well) are searched for,
     best first."""
     words = query.lower().split()
-    scored: list[tuple[int, int, int, bool, str, Subject]] = []
+    scored: list[tuple[int, int, bool, int, bool, str, Subject]] = []
     for item in items:
         fit = 1 if fits is None else fits.get(item.key, 0)
         points = score(item, words) if words else 1
         if fit and points:
-            scored.append((-fit, -points, len(item.name), not item.std, item.name, item.subject))
-    scored.sort(key=(lambda s: s[:5]) if words else (lambda s: s[0]))
-    return [s[5] for s in scored]
+            scored.append((-fit, -points, not _at_home(item, words), len(item.name), not item.std, item.name,
+                           item.subject))
+    scored.sort(key=(lambda s: s[:6]) if words else (lambda s: s[0]))
+    return [s[6] for s in scored]
+
+
+def _at_home(item: Searchable[Any], words: list[str]) -> bool:
+    """Whether a std type is the words' own: its name starts with the first and its section starts with one."""
+    return bool(words) and item.std and item.name.startswith(words[0]) and \
+        any(_match(item.section, word, 1) > 1 for word in words)

@@ -55,3 +55,12 @@ def test_of_names_that_match_alike_and_are_as_long_the_std_packs_comes_first(ins
     (equal matches, equal lengths: the name's letters decided); from the kept descriptions as from the classes."""
     assert [t.name for t in installed.search(query)][:1] == [first]
     assert [d.name for d in installed.described(query)][:1] == [first]
+
+
+def test_log_finds_the_std_logs_before_other_packs_log_this_or_that(installed: Registry) -> None:
+    """"log" put the web pack's Telegram "Log Out" first (its name is one letter shorter than "Log Info"): a std
+    type whose name starts with the word, in the section the word names (Logging), comes first among equals."""
+    for found in ([t.name for t in installed.search("log")], [d.name for d in installed.described("log")]):
+        assert found[:3] == ["log_info", "log_error", "log_warning"]
+        assert found.index("telegram_log_out") == 3
+    assert [t.name for t in installed.search("log out")][:1] == ["telegram_log_out"]
