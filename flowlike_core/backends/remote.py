@@ -245,17 +245,26 @@ class Tracker:
         """The run of `records`, whose parallel bodies going on are followed too (`Run.forks`)."""
         self.told_forked: list[tuple[Any, ...]] = []
         """What the parallel bodies' traces last sent said (`_said`)."""
+        self.scanned: list[Run] | None = None
+        """The run's forks as they were when their traces were last read (a merge or a new loop replaces the list)."""
+        self.scan_after = 0.0
+        """Until then (monotonic) the same forks' traces are not read again: 30 times what reading them took, so a
+        loop of many iterations costs this thread a thirtieth of its time at most."""
 
     def poll(self) -> list[tuple[int, Any]]:
         """(index, record) of what changed since the last poll, new records in order."""
         records, over, seen = self.records, self.over, self.seen
         pending, self.pending = self.pending, {}
-        run = self.run
-        if run is not None and run.forks:
+        run, forked = self.run, None
+        if run is not None and (run.forks or self.told_forked):
             with run.forking:  # (a merge is wholly in the records seen or wholly in the forks)
-                self.seen, forked = len(records), run.forked()
+                self.seen = len(records)
+                now = time.monotonic()
+                if run.forks is not self.scanned or now >= self.scan_after:
+                    self.scanned, forked = run.forks, run.forked()
+                    self.scan_after = now + 30 * (time.monotonic() - now)
         else:
-            self.seen, forked = len(records), []
+            self.seen = len(records)
         changed = []
         for index in [*pending, *range(seen, self.seen)]:
             record = records[index]
@@ -272,8 +281,7 @@ class Tracker:
         if told != self.told:
             self.told = told
             changed.append((-1, current and _opened(current)))
-        said = [_said(trace) for trace in forked]
-        if said != self.told_forked:
+        if forked is not None and (said := [_said(trace) for trace in forked]) != self.told_forked:
             self.told_forked = said
             changed.append((-2, [_settled(dataclasses.replace(trace, logs=list(trace.logs)) if trace.logs else
                                           copy.copy(trace)) for trace in forked]))
