@@ -15,9 +15,12 @@ from scale_boards import DEADLINE, until, waiting_board
 from flowlike_core import DataType, NodeType, Registry, commands, data_in, exec_in, exec_out, run_board
 from flowlike_core.board import Board
 from flowlike_core.executor import start_run
+from flowlike_core.run import FULL_TRACES
 
 released = threading.Event()
 """What the waiting nodes of the thread test wait for (the test holds it)."""
+arrived: list[int] = []
+"""The values of the waiting nodes that have started waiting."""
 
 
 class WaitForEvent(NodeType):
@@ -28,6 +31,7 @@ class WaitForEvent(NodeType):
 
     def run(self, ctx):
         ctx.info(f"waiting {ctx.get_input('value')}")
+        arrived.append(ctx.get_input("value"))
         deadline = time.monotonic() + 120
         while not released.wait(0.01):
             ctx.check_cancelled()
@@ -46,12 +50,12 @@ def loop_registry(registry: Registry) -> Registry:
     return loops
 
 
-def event_board(loops: Registry) -> Board:
-    """start -> parallel for-each([1, 2, 3]) -> wait for the test's event (value: item)."""
+def event_board(loops: Registry, items: int = 3) -> Board:
+    """start -> parallel for-each([1 .. items], all at once) -> wait for the test's event (value: item)."""
     board = Board(name="waiting-for-event")
     add = lambda key, node_id, **d: board.apply(commands.AddNode(loops.get(key).create(node_id=node_id, **d)))  # noqa: E731
     add("s_start", "start")
-    add("control_par_for_each", "loop", array=[1, 2, 3])
+    add("control_par_for_each", "loop", array=list(range(1, items + 1)), max_concurrent=items)
     add("s7_wait_for_event", "wait")
     for wire in [("start", "exec_out", "loop", "exec_in"), ("loop", "exec_out", "wait", "exec_in"),
                  ("loop", "value", "wait", "value")]:
@@ -82,6 +86,23 @@ def test_iterations_show_in_traces_while_they_run_on_threads(registry) -> None:
     assert run.ok, run.error
     assert final(run) == final(run_board(board, registry=loops))
     assert [t.node_id for t in run.traces] == ["start", "loop", "wait", "wait", "wait"]
+
+
+def test_a_node_shows_at_most_its_full_traces_while_the_iterations_run(registry) -> None:
+    loops = loop_registry(registry)
+    board = event_board(loops, FULL_TRACES + 5)
+    released.clear()
+    arrived.clear()
+    handle = start_run(board, registry=loops)
+    try:
+        until(lambda: len(arrived) == FULL_TRACES + 5, "every iteration, waiting")
+        assert states(handle.run).count(("wait", "Running")) == FULL_TRACES  # (as the merge will keep them)
+    finally:
+        released.set()
+    run = handle.wait(DEADLINE)
+    assert run.ok, run.error
+    assert [t.node_id for t in run.traces].count("wait") == FULL_TRACES
+    assert run.executions("wait") == FULL_TRACES + 5
 
 
 @pytest.mark.parametrize("model", ["tasks", "threads"])
