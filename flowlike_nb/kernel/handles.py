@@ -336,7 +336,9 @@ class NodeHandle:
         return self
 
     def rename(self, friendly_name: str) -> NodeHandle:
-        self.board.core.apply(commands.UpdateNode(self.id, friendly_name=friendly_name))
+        """A blank name gives the node its type's name back, as in the editor (`commands.update_node`)."""
+        self.board.core.apply(commands.update_node(self.board.core, self.board.registry, self.id,
+                                                   friendly_name=friendly_name))
         return self
 
     def set_comment(self, text: str) -> NodeHandle:
