@@ -713,7 +713,7 @@ class RunHandle:
 
     def _cooperating(self) -> str | None:
         """What a cancelled run is busy with while it cooperates, or None when its thread is held in node code
-        (its event loop does not answer within `CANCEL_GRACE`)."""
+        (its event loop does not answer within twice `CANCEL_GRACE`: a busy machine may delay an answer)."""
         if self.executor.closing:
             return "closing its resources"
         loop = self.executor._loop
@@ -724,7 +724,7 @@ class RunHandle:
             loop.call_soon_threadsafe(answered.set)
         except RuntimeError:  # the loop closed meanwhile
             return None
-        return "awaiting" if answered.wait(CANCEL_GRACE) else None
+        return "awaiting" if answered.wait(2 * CANCEL_GRACE) else None
 
     def _since_cancel(self) -> float:
         return self._cancelled_at if self._cancelled_at is not None else time.monotonic()

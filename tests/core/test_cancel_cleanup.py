@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from flowlike_core import NodeType, RunStatus, exec_in, exec_out, start_run
+from flowlike_core import NodeType, RunStatus, exec_in, exec_out, executor, start_run
 from flowlike_core.executor import CANCEL_GRACE
 
 DEADLINE = 60.0
@@ -102,9 +102,26 @@ class SpinsInItsCleanup(Cleanup):
         pass
 
 
+class AwaitsInItsCleanup(Cleanup):
+    """Ignores the cancel while awaiting: its cleanup awaits until the test lets it go."""
+
+    name = "t_awaits_in_its_cleanup"
+    release = threading.Event()
+
+    async def run(self, ctx):
+        try:
+            await super().run(ctx)
+        except asyncio.CancelledError:
+            await asyncio.to_thread(AwaitsInItsCleanup.release.wait, DEADLINE)
+            raise
+
+    def open(self, ctx) -> None:
+        pass
+
+
 @pytest.fixture
 def cleaning(build):
-    for node_type in (AwaitsItsClose, ClosesInAThread, ClosesInPlainPython, SpinsInItsCleanup):
+    for node_type in (AwaitsItsClose, ClosesInAThread, ClosesInPlainPython, SpinsInItsCleanup, AwaitsInItsCleanup):
         build.registry.register(node_type, pack="test")
     Cleanup.started.clear()
     Cleanup.cleaned.clear()
@@ -132,3 +149,16 @@ def test_a_cancelled_node_spinning_in_its_cleanup_is_still_interrupted(cleaning)
     handle, run = cancelled_run(cleaning, "t_spins_in_its_cleanup")
     assert run.status is RunStatus.CANCELLED and handle.done()
     assert handle._ended.wait(DEADLINE), "the spinning thread was never stopped"
+
+
+def test_a_cancelled_run_still_awaiting_after_the_cleanup_limit_is_given_up_on_and_says_so(cleaning, monkeypatch):
+    monkeypatch.setattr(executor, "CLEANUP_LIMIT", 4 * CANCEL_GRACE)
+    AwaitsInItsCleanup.release.clear()
+    try:
+        handle, run = cancelled_run(cleaning, "t_awaits_in_its_cleanup")
+        assert not handle._ended.is_set(), "the node still awaits: the caller was released by the run's end"
+        assert run.status is RunStatus.CANCELLED and handle.done()
+        assert run.stuck is not None and "t_awaits_in_its_cleanup was still awaiting" in run.stuck, run.stuck
+    finally:
+        AwaitsInItsCleanup.release.set()
+    assert handle._ended.wait(DEADLINE)
