@@ -92,9 +92,6 @@ class _Interrupted(_Abort):
 class Executor:
     """One run of one plan: the run's scratch state and the functions that move it on."""
 
-    closing = False
-    """Set when the run's node code is over and it closes its resources, then ends: no interrupt from then on."""
-
     def __init__(self, plan: Plan, run: Run, *, payload: Any = None, max_steps: int = DEFAULT_MAX_STEPS,
                  listeners: Iterable[Listener] = (), policy: Policy | None = None,
                  debugger: Debugger | None = None, cache: ResultCache | None = None) -> None:
@@ -128,6 +125,8 @@ class Executor:
         """Steps so far: a step runs the nodes the one before activated (branches of a fork share one)."""
         self.cancelled = False
         """Set (from any thread) to stop the run; checked before every node and by `ctx.check_cancelled()`."""
+        self.closing = False
+        """Set when the run's node code is over and it closes its resources, then ends: no interrupt from then on."""
         self.fast_steps = 0 if self.on_node_started or self.on_node_finished else max_steps
         """Below this many steps a blocking node takes the fast path; 0 once cancelled or when watched."""
         self.policy = policy
