@@ -27,13 +27,7 @@ from flowlike_core import commands
 from flowlike_core.board import Board as CoreBoard
 from flowlike_core.board import Comment, Node, Pin, PinDirection, Variable
 from flowlike_core.cache import ResultCache
-from flowlike_core.errors import (
-    BoardError,
-    ConnectionRefused,
-    FlowLikeError,
-    UnknownNodeError,
-    UnknownPinError,
-)
+from flowlike_core.errors import BoardError, ConnectionRefused, FlowLikeError, UnknownNodeError, UnknownPinError
 from flowlike_core.events import Listener
 from flowlike_core.redaction import MASK
 from flowlike_core.registry import Registry, default_registry
