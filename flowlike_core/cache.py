@@ -151,7 +151,8 @@ class Signature:
     code: str
     catalog: tuple[str, str]
     inputs: tuple[tuple[str, str, str, str], ...]
-    """(pin name, content hash, where it came from, upstream node id) per input pin, in pin order."""
+    """(pin name, content hash, where it came from, the upstream output's value key "node id/pin id") per input pin,
+    in pin order (a node id alone in signatures kept before the pin was)."""
     variables: tuple[tuple[str, str], ...] = ()
     """(variable name, content hash) of the variables it read."""
     globals: tuple[tuple[str, str], ...] = ()
@@ -905,7 +906,7 @@ class RunCache:
                     if source.key in self.changeable:
                         value = executor.pure_cache.get(source.key)
                         watched.append((name, value, found, quick_check(value)))
-                    inputs.append((name, found, UPSTREAM, source.node_id))
+                    inputs.append((name, found, UPSTREAM, source.key))
                 elif source.kind == CONST:
                     print_ = fingerprint(source.value)
                     self._note(name, print_, notes, held)
@@ -920,7 +921,7 @@ class RunCache:
                     secret = secret or self._holds_secret(value)
                     if print_.mutable and not print_.identity:
                         watched.append((name, value, print_.digest, quick_check(value)))
-                    inputs.append((name, print_.digest, EXEC_VALUE, source.key.partition("/")[0]))
+                    inputs.append((name, print_.digest, EXEC_VALUE, source.key))
         read: list[tuple[str, str]] = []
         files: list[tuple[str, str, str]] = []
         if not catalog[1]:  # a type of a notebook or script, not of a versioned pack: the data its code reads counts,
@@ -993,6 +994,30 @@ class RunCache:
             entry.quick[name] = quick
         return False
 
+    def _input_change(self, name: str, where: str, upstream: str, was: str) -> Change:
+        """An input whose value changed, read now from the output `upstream` ("node id/pin id", "" for a default)
+        and before from `was`: the upstream node changed, or the input is wired from another node, from another
+        output of the same node, or no longer wired."""
+        node_id, _, pin_id = upstream.partition("/")
+        was_node, _, was_pin = was.partition("/")
+        if not upstream:
+            if not was:
+                return Change(INPUT, name, where)
+            return Change(INPUT, name, where, before=self._label(was_node), rewired=True)
+        label = self._label(node_id)
+        if was_node != node_id:
+            return Change(INPUT, name, where, node_id, label, before=self._label(was_node) if was else "",
+                          rewired=True)
+        if was_pin and pin_id and was_pin != pin_id:  # (a signature kept before pins were names no pin)
+            return Change(INPUT, name, where, node_id, label, rewired=True, pin=self._pin(node_id, pin_id),
+                          pin_before=self._pin(node_id, was_pin))
+        return Change(INPUT, name, where, node_id, label)
+
+    def _pin(self, node_id: str, pin_id: str) -> str:
+        node = self.executor.run.board.nodes.get(node_id)
+        pin = node.pins.get(pin_id) if node is not None else None
+        return pin.name if pin is not None else pin_id
+
     def _explain(self, plan: NodePlan, signature: Signature, key: str) -> tuple[Change, ...]:
         """Why a node missed the cache: what differs from the last time it ran or was served here."""
         if key in self.cache.unreadable:
@@ -1012,10 +1037,7 @@ class RunCache:
         for index, (name, digest, where, upstream) in enumerate(signature.inputs):
             previous = before.get((name, index))
             if previous is None or previous[0] != digest:
-                was = previous[2] if previous is not None else upstream  # (the node it was wired from, if any)
-                rewired = bool(upstream) and was != upstream
-                changes.append(Change(INPUT, name, where, upstream, self._label(upstream) if upstream else "",
-                                      before=self._label(was) if rewired and was else "", rewired=rewired))
+                changes.append(self._input_change(name, where, upstream, previous[2] if previous else upstream))
         changes += [Change(VARIABLE, name) for name, digest in last.variables if self._current(name) != digest]
         before_globals = dict(last.globals)
         changes += [Change(GLOBAL, name) for name, digest in signature.globals if before_globals.get(name) != digest]

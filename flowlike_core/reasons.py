@@ -38,11 +38,21 @@ class Change:
     after: str = ""
     detail: str = ""
     rewired: bool = False
-    """For an input from a node: it is wired from another node than the last time (`node`; `before`: the last
-    one, if it was wired)."""
+    """For an input: its wire changed since the last time: from another node (`node`; `before`: the last one, if
+    it was wired), from another output of the same node (`pin`, `pin_before`), or removed (`node` empty, `before`
+    the node it was wired from)."""
+    pin: str = ""
+    """For an input wired from another output of the same node: that output's name."""
+    pin_before: str = ""
+    """For an input wired from another output of the same node: the output it was wired from."""
 
     def text(self) -> str:
         if self.kind == INPUT:
+            if self.rewired and not self.node:
+                return f"input {self.name!r} changed (no longer wired from node {self.before}: its default is read)"
+            if self.rewired and self.pin:
+                return (f"input {self.name!r} changed (now wired from output {self.pin!r} of node {self.node} instead "
+                        f"of its output {self.pin_before!r})")
             if self.rewired:
                 instead = f" instead of node {self.before}" if self.before else ""
                 return f"input {self.name!r} changed (now wired from node {self.node}{instead})"

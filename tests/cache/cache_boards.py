@@ -46,6 +46,20 @@ class Add(NodeType):
         ctx.set_output("sum", ctx.get_input("a") + ctx.get_input("b"))
 
 
+class SumDifference(NodeType):
+    """Pure: a + b and a - b, two outputs of one node."""
+
+    name = "c_sum_difference"
+    pins = (data_in("a", DataType.INTEGER), data_in("b", DataType.INTEGER), data_out("sum", DataType.INTEGER),
+            data_out("difference", DataType.INTEGER))
+
+    def run(self, ctx):
+        RAN[self.name] += 1
+        a, b = ctx.get_input("a"), ctx.get_input("b")
+        ctx.set_output("sum", a + b)
+        ctx.set_output("difference", a - b)
+
+
 class Shout(NodeType):
     """Pure: the text, upper case, with the variable `suffix` read through the context."""
 
@@ -195,7 +209,7 @@ class Pair(NodeType):
         ctx.activate("exec_out")
 
 
-TYPES = (Start, Add, Shout, Dice, Wrap, Unwrap, Emit, Double, Bump, Fetch, Tell, Numbers, Push, Pair)
+TYPES = (Start, Add, SumDifference, Shout, Dice, Wrap, Unwrap, Emit, Double, Bump, Fetch, Tell, Numbers, Push, Pair)
 
 
 def registry(version: str = "1.0") -> Registry:
