@@ -1,6 +1,6 @@
-"""The wheel ships the index of its packs (`flowlike_core.pack_index.ship`): made here, from the packages just
-built, so that the first command after an install loads only the packs it needs. Everything else is in
-pyproject.toml."""
+"""The wheel ships the index of its packs (`flowlike_core.pack_index.ship`) and their node descriptions
+(`flowlike_core.pack_descriptions.ship`): made here, from the packages just built, so that the first command after
+an install loads only the packs it needs, and `flowlike catalog` none. Everything else is in pyproject.toml."""
 
 from __future__ import annotations
 
@@ -16,17 +16,19 @@ SHIP = """
 import json, sys
 from importlib.metadata import EntryPoint
 from pathlib import Path
-from flowlike_core.pack_index import ship
+from flowlike_core import pack_descriptions, pack_index
 folder, distribution, version, entries = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
-for path in ship(Path(folder), [EntryPoint(name, value, "flowlike.packs") for name, value in entries],
-                 distribution, version):
+entries = [EntryPoint(name, value, "flowlike.packs") for name, value in entries]
+for path in pack_index.ship(Path(folder), entries, distribution, version):
     print(f"pack index: {path}")
+for path in pack_descriptions.ship(Path(folder), entries, distribution, version):
+    print(f"node descriptions: {path}")
 """
 
 
 class BuildPyWithPackIndex(build_py):
-    """build_py, then the pack index of the built packs (imported in a process of their own, from the build folder;
-    an editable install ships none: its sources change under one version)."""
+    """build_py, then the pack index and node descriptions of the built packs (imported in a process of their own,
+    from the build folder; an editable install ships none: its sources change under one version)."""
 
     def run(self) -> None:
         super().run()
@@ -40,8 +42,9 @@ class BuildPyWithPackIndex(build_py):
                                self.distribution.get_version(), json.dumps(pairs)],
                               cwd=folder, env={**os.environ, "PYTHONPATH": path}, check=False)
         if made.returncode:
-            raise SystemExit("the wheel's pack index could not be made (see above): every pack must load with the "
-                             "core's dependencies alone, which pyproject.toml's build-system requires")
+            raise SystemExit("the wheel's pack index or node descriptions could not be made (see above): every pack "
+                             "must load with the core's dependencies alone, which pyproject.toml's build-system "
+                             "requires")
 
 
 setup(cmdclass={"build_py": BuildPyWithPackIndex})

@@ -12,11 +12,19 @@ an edit would keep the old code's descriptions under the new key.
 
 A file that cannot be read is removed with a `PackIndexWarning` (its pack is imported); one that cannot be written
 is skipped with one.
+
+A distribution also ships the descriptions of its own packs, made when its wheel is built (`ship`, called by
+setup.py, from the very sources it packs): `pack-descriptions.json.gz` in the top-level package its entry points
+name, read for a pack the user's cache has none for (after an install, and after every pip install, which changes a
+kept description's key). They hold while the pack comes from the same entry point, distribution and version,
+installed from a wheel (as the shipped pack index), and the engine is still the one they were made with
+(`shipped_engine`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import gzip
 import json
 import os
 import sys
@@ -24,21 +32,28 @@ import sysconfig
 import time
 import warnings
 from collections.abc import Iterable, Mapping
-from importlib.metadata import EntryPoint
+from importlib.metadata import EntryPoint, PackageNotFoundError, distribution
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from flowlike_core import pack_index
 from flowlike_core.files import atomic_write
-from flowlike_core.pack_index import PackIndexWarning
+from flowlike_core.pack_index import PackIndexWarning, canonical, editable_install, top_package
 from flowlike_core.search import Described
+
+if TYPE_CHECKING:
+    from flowlike_core.registry import Pack
 
 STARTED = time.time_ns()
 """When this process began importing the engine (before any pack): sources changed since are not trusted to be the
 code in memory."""
 ENGINE = ("flowlike_core",)
 """The packages whose code makes a description."""
+ENGINE_DISTRIBUTION = "flowlike-nb"
+"""The distribution that ships the engine (`ENGINE`)."""
+SHIPPED = "pack-descriptions.json.gz"
+"""The name of the descriptions a distribution ships in the top-level package of its packs."""
 
 
 def folder() -> Path:
@@ -119,3 +134,72 @@ def write(made: Mapping[str, tuple[list[str], list[Described]]]) -> None:
                           f"`flowlike catalog` and the palette import the packs every time; set XDG_CACHE_HOME to a "
                           f"writable folder", PackIndexWarning, stacklevel=3)
             return
+
+
+def of_pack(pack: Pack) -> list[Described]:
+    """Every type of a pack as the catalog shows it (those whose key a pack first in load order takes included: kept
+    for when that one no longer has it)."""
+    return [Described.of({**node_type.describe(), "pack": pack.name}, node_type.synonyms) for node_type in pack.nodes]
+
+
+def shipped_engine(distribution_name: str = "", version: str = "") -> list[str] | None:
+    """What shipped descriptions also depend on besides their packs' sources: the platform and the Python (a default
+    may be a path, a choice may come from the standard library), pydantic (a pin's JSON Schema) and the engine's
+    distribution and version: the one being built (`distribution_name`, `version`) if it is the engine's, else the
+    installed one. None when the engine is not installed from a wheel (its code changes under one version)."""
+    from pydantic.version import VERSION
+
+    if canonical(distribution_name) != ENGINE_DISTRIBUTION:
+        try:
+            engine_dist = distribution(ENGINE_DISTRIBUTION)
+        except PackageNotFoundError:
+            return None
+        if editable_install(engine_dist):
+            return None
+        version = pack_index.name_and_version(engine_dist)[1]
+    return [sys.platform, f"{sys.version_info.major}.{sys.version_info.minor}", VERSION, ENGINE_DISTRIBUTION,
+            version]
+
+
+def shipped(wanted: Mapping[str, list[str]], entries: Iterable[EntryPoint]) -> dict[str, list[Described]]:
+    """The descriptions the distributions ship (`SHIPPED`) of the packs (`entries`, each with its key in `wanted`)
+    that they still hold for. One that cannot be read is left aside with a `PackIndexWarning` (its packs imported)."""
+    found: dict[str, list[Described]] = {}
+    engine_now: list[str] | None = None
+    for path, names in pack_index.shipped_files(entries, wanted, SHIPPED).items():
+        try:
+            document = json.loads(gzip.decompress(path.read_bytes()))
+            engine_now = engine_now or shipped_engine()
+            if engine_now is None or document["engine"] != engine_now:
+                continue
+            rows = {tuple(row) for row in document["packs"]}
+            found.update({name: [_described(*row) for row in document["types"][name]] for name in names
+                          if tuple(wanted[name][:4]) in rows and name in document["types"]})
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        except (OSError, EOFError, ValueError, KeyError, TypeError) as exc:
+            warnings.warn(f"the node descriptions shipped in {path} cannot be read ({type(exc).__name__}: {exc}): "
+                          f"left aside; reinstall the distribution that ships them; until then its packs are "
+                          f"imported to list their node types", PackIndexWarning, stacklevel=3)
+    return found
+
+
+def ship(folder: Path, entries: Iterable[EntryPoint], distribution_name: str, version: str) -> list[Path]:
+    """Write the descriptions of a distribution's packs into their top-level packages under `folder` (a wheel's
+    build folder, by setup.py, after `pack_index.ship` has loaded them). Compressed (a tenth of the size) and
+    reproducible (no time in the header)."""
+    from flowlike_core.registry import load_pack  # (the registry imports this module)
+
+    entries = sorted(entries, key=pack_index.load_order)
+    engine_then = shipped_engine(distribution_name, version)
+    written = []
+    for top in dict.fromkeys(map(top_package, entries)):
+        mine = [entry for entry in entries if top_package(entry) == top]
+        document = {"packs": [[entry.name, entry.value, canonical(distribution_name), version] for entry in mine],
+                    "engine": engine_then,
+                    "types": {entry.name: [[*found.row(), found.text] for found in of_pack(load_pack(entry))]
+                              for entry in mine}}
+        path = folder / top / SHIPPED
+        path.write_bytes(gzip.compress(json.dumps(document).encode(), mtime=0))
+        written.append(path)
+    return written

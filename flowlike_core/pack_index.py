@@ -27,7 +27,7 @@ import json
 import os
 import re
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from importlib.metadata import Distribution, EntryPoint
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -76,15 +76,15 @@ def canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def _top(entry: EntryPoint) -> str:
+def top_package(entry: EntryPoint) -> str:
     return entry.value.partition(":")[0].strip().partition(".")[0]
 
 
 def _package(entry: EntryPoint, entries: list[EntryPoint]) -> str:
     """The top-level package the entry point names; for packs sharing one (flowlike_catalog's), the module it names
     (`flowlike_catalog.web`), so that an edit to one of them leaves the others' keys trusted."""
-    shared = sum(_top(other) == _top(entry) for other in entries) > 1
-    return entry.value.partition(":")[0].strip() if shared else _top(entry)
+    shared = sum(top_package(other) == top_package(entry) for other in entries) > 1
+    return entry.value.partition(":")[0].strip() if shared else top_package(entry)
 
 
 def source_changed_at(package: str) -> int:
@@ -133,7 +133,7 @@ def read(packs: list[list[str]], entries: Iterable[EntryPoint]) -> Index:
             if len(row) == 5 and row[0] not in rows:
                 gone.update(dict.fromkeys(stored["keys"].get(row[0], []), f"pack {row[0]!r} (distribution {row[2]} "
                                                                           f"{row[3]})"))
-    for path, names in _shipped_indexes([entry for entry in entries if entry.name not in keys], rows).items():
+    for path, names in shipped_files([entry for entry in entries if entry.name not in keys], rows, SHIPPED).items():
         shipped = _document(path)
         if shipped is not None:
             keys.update({name: shipped["keys"][name] for name in names if rows[name][:4] in shipped["rows"]
@@ -171,25 +171,26 @@ def _keys_by_pack(keys: Any) -> dict[str, list[str]]:
     raise ValueError("its keys are not lists of node keys by pack")
 
 
-def _shipped_indexes(entries: list[EntryPoint], rows: Mapping[str, tuple[str, ...]]) -> dict[Path, list[str]]:
-    """The index each distribution ships (`SHIPPED`), with the packs it may speak for: those whose entry point
-    names its package, installed from a wheel (an editable install's sources change under one version)."""
+def shipped_files(entries: Iterable[EntryPoint], rows: Mapping[str, Sequence[str]], name: str) -> dict[Path, list[str]]:
+    """The file `name` each distribution ships beside its packs (`SHIPPED`: the index), with the packs it may speak
+    for: those whose entry point names its package, installed from a wheel (an editable install's sources change
+    under one version). `rows`: each pack's `fingerprint` (its distribution and version at 2:4)."""
     editable: dict[tuple[str, ...], bool] = {}
     folders: dict[str, Path | None] = {}
     found: dict[Path, list[str]] = {}
     for entry in entries:
-        shipped_by = rows[entry.name][2:4]  # (one look per distribution: each entry point has its own object)
+        shipped_by = tuple(rows[entry.name][2:4])  # (one look per distribution: each entry point has its own object)
         if shipped_by not in editable:
-            editable[shipped_by] = _editable(entry.dist)
-        top = _top(entry)
+            editable[shipped_by] = editable_install(entry.dist)
+        top = top_package(entry)
         if top not in folders:
             folders[top] = _package_folder(top)
         if not editable[shipped_by] and folders[top] is not None:
-            found.setdefault(folders[top] / SHIPPED, []).append(entry.name)
+            found.setdefault(folders[top] / name, []).append(entry.name)
     return found
 
 
-def _editable(dist: Distribution | None) -> bool:
+def editable_install(dist: Distribution | None) -> bool:
     """Whether a distribution's sources may change under one version: an editable install (PEP 660's
     direct_url.json says so; a legacy one has no RECORD of installed files), or none at all."""
     if dist is None or dist.read_text("RECORD") is None:
@@ -238,8 +239,8 @@ def ship(folder: Path, entries: Iterable[EntryPoint], distribution: str, version
         taken = {key for pack_keys in keys.values() for key in pack_keys}
         keys[entry.name] = sorted({node_type.name for node_type in pack.nodes} - taken)
     written = []
-    for top in dict.fromkeys(map(_top, entries)):
-        mine = [entry for entry in entries if _top(entry) == top]
+    for top in dict.fromkeys(map(top_package, entries)):
+        mine = [entry for entry in entries if top_package(entry) == top]
         document = {"packs": [[entry.name, entry.value, canonical(distribution), version] for entry in mine],
                     "keys": {entry.name: keys[entry.name] for entry in mine}}
         path = folder / top / SHIPPED

@@ -377,31 +377,29 @@ class Registry:
 
     def descriptions(self) -> list[Described]:
         """Every node type as the catalog shows it, in catalog order: a pending pack's kept descriptions while its
-        key holds (`flowlike_core.pack_descriptions`), else the pack loads (and its descriptions are kept); loaded
-        types are described. A key two packs define is the first's in load order, as when both load."""
+        key holds (`flowlike_core.pack_descriptions`), else those its wheel ships while they hold, else the pack
+        loads (and its descriptions are kept); loaded types are described. A key two packs define is the first's in
+        load order, as when both load."""
         with self._loading:
             pending = list(self._entries)
             wanted = pack_descriptions.keys(pending)
             unread = {pack: key for pack, key in wanted.items() if self._kept.get(pack, ([], []))[0] != key}
             self._kept.update({pack: (unread[pack], found) for pack, found in pack_descriptions.read(unread).items()})
+            unkept = {pack: key for pack, key in wanted.items() if self._kept.get(pack, ([], []))[0] != key}
+            self._kept.update({pack: (unkept[pack], found) for pack, found in pack_descriptions.shipped(
+                unkept, [entry for entry in pending if entry.name in unkept]).items()})
             cached = {pack: found for pack, (key, found) in self._kept.items() if wanted.get(pack) == key}
             for entry in pending:
                 if entry.name not in cached and entry in self._entries:
                     self._load_entry(entry)
             self._write_index()
-            made = {entry.name: (wanted[entry.name], self._described_pack(entry.name)) for entry in pending
+            made = {entry.name: (wanted[entry.name], pack_descriptions.of_pack(self._packs[entry.name]))
+                    for entry in pending
                     if entry.name not in cached and entry.name in self._packs
                     and pack_descriptions.kept(wanted[entry.name])}
             pack_descriptions.write(made)
             self._kept.update(made)
             return self._merged({pack: found for pack, found in cached.items() if self._pending(pack)})
-
-    def _described_pack(self, name: str) -> list[Described]:
-        """Every type of a loaded pack, those whose key an earlier pack took included (kept for when that one no
-        longer has it)."""
-        pack = self._packs[name]
-        return [Described.of({**node_type.describe(), "pack": pack.name}, node_type.synonyms)
-                for node_type in pack.nodes]
 
     def _merged(self, cached: dict[str, list[Described]]) -> list[Described]:
         """The loaded types and the pending packs' kept descriptions, each key the first's in load order (a type

@@ -4,13 +4,16 @@ on disk, the engine, a corrupt or unwritable cache)."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
+import subprocess
 import sys
 import textwrap
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 
+import flowlike_catalog
 import pytest
 
 from flowlike_core import pack_descriptions
@@ -192,3 +195,136 @@ def test_a_type_defined_in_code_is_listed_and_a_pack_keeps_its_key(entries):
     found = {entry.description["name"]: entry.description for entry in registry.described()}
     assert found["dx_mine"]["description"] == "Mine."
     assert found["dx_alpha_node"]["description"] == "Answers."
+
+
+ROOT = Path(__file__).resolve().parents[2]
+INSTALLED_FROM_WHEEL = Path(flowlike_catalog.__file__).parent != ROOT / "catalog"
+LIST_THE_CATALOG = """
+import json, sys
+from flowlike_core.cli import main
+status = main(["catalog", "--json"])
+print(json.dumps(sorted(name for name in sys.modules if name.startswith("flowlike_catalog."))), file=sys.stderr)
+sys.exit(status)
+"""
+
+
+@pytest.mark.skipif(not INSTALLED_FROM_WHEEL, reason="flowlike-nb is installed editable: its wheel's descriptions "
+                                                     "are tested where CI installs the wheel")
+def test_the_installed_wheel_lists_its_catalog_without_importing_a_pack(tmp_path):
+    """The first `flowlike catalog` after an install (or after any pip install, which a kept description's key
+    holds) reads the descriptions the wheel ships: no pack module is imported (their package's `__init__` is, to
+    find where the packs are), and what it prints is what importing them gives."""
+    listed = subprocess.run([sys.executable, "-c", LIST_THE_CATALOG], capture_output=True, text=True, check=True,
+                            cwd=tmp_path, env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "fresh-cache")})
+    assert json.loads(listed.stderr.splitlines()[-1]) == []
+    assert listed.stdout.rstrip("\n") == imported_json(list(entry_points(group=ENTRY_POINT_GROUP)))
+
+
+class ShippedSite:
+    """A folder on sys.path laid out as pip installs two wheels: dx-tools 1.0, whose package `dx_shipped` holds the
+    packs dx_alpha, dx_beta, dx_gamma and the descriptions `pack_descriptions.ship` made of them, and the engine's
+    distribution (dx-engine 3.0, standing for flowlike-nb, which is editable here)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        package = folder / "dx_shipped"
+        package.mkdir()
+        (package / "__init__.py").write_text("")
+        for name in PACKS:
+            (package / f"{name}.py").write_text(textwrap.dedent(MODULE.format(name=name, text="Answers.")))
+        self.tools = self.dist_info("dx_tools", "1.0", "".join(f"{name} = dx_shipped.{name}:PACK\n"
+                                                                for name in PACKS))
+        self.engine = self.dist_info("dx_engine", "3.0", "")
+        self.paths = pack_descriptions.ship(folder, self.entries(), "dx-tools", "1.0")
+        self.forget()
+
+    def dist_info(self, name: str, version: str, packs: str) -> Path:
+        info = self.folder / f"{name}-{version}.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name.replace('_', '-')}\nVersion: {version}\n")
+        (info / "entry_points.txt").write_text(f"[{ENTRY_POINT_GROUP}]\n{packs}")
+        (info / "RECORD").write_text("")  # (pip lists the installed files there)
+        return info
+
+    def entries(self) -> list[EntryPoint]:
+        return [entry for entry in entry_points(group=ENTRY_POINT_GROUP) if entry.value.startswith("dx_shipped.")]
+
+    def loaded(self) -> list[str]:
+        return sorted(name for name in sys.modules if name.startswith("dx_shipped."))
+
+    def forget(self) -> None:
+        for name in [name for name in sys.modules if name.partition(".")[0] == "dx_shipped"]:
+            del sys.modules[name]
+
+    def imported_json(self) -> str:
+        expected = imported_json(self.entries())
+        self.forget()
+        return expected
+
+
+@pytest.fixture
+def shipped_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    folder = tmp_path / "site"
+    folder.mkdir()
+    monkeypatch.syspath_prepend(str(folder))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(pack_descriptions, "ENGINE_DISTRIBUTION", "dx-engine")
+    made = ShippedSite(folder)
+    yield made
+    made.forget()
+
+
+def test_the_descriptions_a_wheel_ships_list_its_packs_without_importing_them(shipped_site):
+    expected = shipped_site.imported_json()
+    assert catalog_json(Registry(entries=shipped_site.entries())) == expected
+    assert shipped_site.loaded() == []
+    registry = Registry(entries=shipped_site.entries())
+    assert catalog_json(registry, "alpha word") == imported_json(shipped_site.entries(), "alpha word")
+    assert [entry.description["pack"] for entry in registry.described("shared")] == ["dx_alpha"]
+
+
+def set_version(info: Path, version: str) -> None:
+    """Another version of a distribution over the same files (a hand-made upgrade: the shipped files are stale)."""
+    metadata = info / "METADATA"
+    metadata.write_text(metadata.read_text().replace("Version: ", f"Version: {version}\nOld-Version: "))
+
+
+@pytest.mark.parametrize("change", ["packs upgraded", "packs editable", "engine upgraded", "engine editable",
+                                    "engine not installed", "built with another Python"])
+def test_shipped_descriptions_are_not_trusted_for_other_sources(shipped_site, change, monkeypatch):
+    edited = textwrap.dedent(MODULE.format(name="dx_beta", text="Answers, edited."))
+    (shipped_site.folder / "dx_shipped" / "dx_beta.py").write_text(edited)  # (what was shipped is stale)
+    editable = json.dumps({"url": "file:///src", "dir_info": {"editable": True}})
+    if change == "packs upgraded":
+        set_version(shipped_site.tools, "1.1")
+    elif change == "packs editable":
+        (shipped_site.tools / "direct_url.json").write_text(editable)
+    elif change == "engine upgraded":
+        set_version(shipped_site.engine, "3.1")
+    elif change == "engine editable":
+        (shipped_site.engine / "direct_url.json").write_text(editable)
+    elif change == "engine not installed":
+        monkeypatch.setattr(pack_descriptions, "ENGINE_DISTRIBUTION", "dx-no-such-engine")
+    else:  # (a wheel built with another Python)
+        (path,) = shipped_site.paths
+        document = json.loads(gzip.decompress(path.read_bytes()))
+        document["engine"][1] = "3.99"
+        path.write_bytes(gzip.compress(json.dumps(document).encode()))
+    (beta,) = [entry.description for entry in Registry(entries=shipped_site.entries()).described("dx_beta_node")]
+    assert beta["description"] == "Answers, edited."
+    assert "dx_shipped.dx_beta" in shipped_site.loaded()
+
+
+def test_corrupt_shipped_descriptions_are_said_and_the_catalog_is_right(shipped_site):
+    expected = shipped_site.imported_json()
+    (path,) = shipped_site.paths
+    path.write_bytes(path.read_bytes()[:100])
+    with pytest.warns(PackIndexWarning, match=f"shipped in {path} cannot be read .*reinstall the distribution"):
+        assert catalog_json(Registry(entries=shipped_site.entries())) == expected
+    assert shipped_site.loaded() == [f"dx_shipped.{name}" for name in PACKS]
+
+
+def test_shipped_descriptions_are_reproducible(shipped_site, tmp_path):
+    """Two builds of one source ship the same bytes (no time in the compressed file's header)."""
+    (again,) = pack_descriptions.ship(tmp_path / "site", shipped_site.entries(), "dx-tools", "1.0")
+    assert again.read_bytes() == shipped_site.paths[0].read_bytes()
