@@ -175,13 +175,15 @@ async def batch_upsert_local_db(ctx: Context, database: Database, id_row: str, v
 
 @node(friendly_name="Batch Insert (CSV)", category=INSERT, exec_pins=True)
 async def csv_insert_local_db(ctx: Context, database: Database, csv: Annotated[FlowPath, Pin(
-        description="The CSV file (header row first)")], chunk_size: int = 10_000, delimiter: str = ","
+        description="The CSV file (header row first)")], chunk_size: int = 10_000, delimiter: str = ",",
+                              encoding: Annotated[str, Pin(description="The file's text encoding, e.g. cp1252 for a "
+                                                                       "CSV saved by Excel on Windows")] = "utf-8"
                               ) -> Annotated[int, Pin(name="inserted")]:
     """Streams a CSV file into the table in chunks of rows (the file never sits whole in memory)."""
     import pyarrow as pa
 
     total = 0
-    with csv_batches(ctx, csv, chunk_size, delimiter) as reader:
+    with csv_batches(ctx, csv, chunk_size, delimiter, encoding=encoding) as reader:
         pending: list[Any] = []
         for batch in reader:
             pending.append(batch)

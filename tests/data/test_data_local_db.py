@@ -120,6 +120,19 @@ def test_csv_insert_streams_chunks_and_tables_go_in_whole(flow: Flow, tmp_path: 
     assert run.output(count.id, "count") == 26
 
 
+def test_csv_insert_reads_a_csv_in_another_encoding(flow: Flow, tmp_path: Path) -> None:
+    """A CSV saved by Excel on Windows (cp1252/latin-1) goes in with its Encoding; without it, the error names it."""
+    (tmp_path / "people.csv").write_bytes("id,name\n1,José\n2,Zoë\n".encode("latin-1"))
+    opened(flow, "people")
+    flow.step("csv_insert_local_db", csv={"path": str(tmp_path / "people.csv")}, encoding="latin-1")
+    rows = flow.step("filter_local_db")
+    assert sorted(row["name"] for row in flow.run().output(rows.id, "values")) == ["José", "Zoë"]
+    default = Flow()
+    opened(default, "people")
+    default.step("csv_insert_local_db", csv={"path": str(tmp_path / "people.csv")})
+    assert "people.csv as CSV: it is not utf-8 text" in default.failure() and "give its Encoding" in default.failure()
+
+
 def test_user_scoped_tables_are_separate(flow: Flow) -> None:
     opened(flow, "mine", user_scoped=True)
     flow.step("insert_local_db", value={"id": 1})
