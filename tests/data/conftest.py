@@ -103,7 +103,7 @@ def postgres() -> Any:
         wait_for_port(port, None, log, "PostgreSQL")
         yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
     finally:
-        subprocess.run(as_postgres([f"{bindir}/pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop"]),
+        subprocess.run(as_postgres([f"{bindir}/pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop"]),
                        capture_output=True)
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -164,7 +164,8 @@ def azurite(tmp_path_factory: pytest.TempPathFactory) -> Any:
                                   skip_instance_cache=True).mkdir("tests")
         yield {"endpoint": endpoint, "account": AZURITE_ACCOUNT, "key": AZURITE_KEY, "container": "tests"}
     finally:
-        stop(process, grace=5)  # Azurite lingers on open client connections: give it a few seconds, then kill
+        process.kill()  # its SIGTERM waits for the clients' idle keep-alive connections to close; the data goes anyway
+        process.wait()
 
 
 @pytest.fixture(scope="session")

@@ -39,7 +39,7 @@ class StopTheStore(Listener):
         self.server = server
 
     def start(self, run: Run) -> None:
-        self.server.stop(graceful=False)
+        self.server.stop()
 
 
 def waiting(spool: Path) -> list[Path]:

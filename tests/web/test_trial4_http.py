@@ -134,8 +134,10 @@ def cut_short() -> Iterator[str]:
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.getsockname()[1]}"
+    server.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept(); a bare close() leaves it blocked
     server.close()
     thread.join(10)
+    assert not thread.is_alive(), "the cut-short server did not stop"
 
 
 def test_a_body_cut_short_fires_error_naming_the_url(b, cut_short) -> None:
