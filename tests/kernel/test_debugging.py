@@ -79,14 +79,13 @@ def test_a_new_debug_run_stops_the_one_still_paused(doubled: fnb.Board) -> None:
     assert second.wait(30).status is RunStatus.CANCELLED
 
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+GUIDE = Path(__file__).resolve().parents[2] / "docs" / "debugging.md"
 
 
-def test_the_readme_debugging_example_runs_as_written() -> None:
-    """The README's "Debugging a board" block, run on the board it describes (a For Each "loop" whose body is
-    "say"), pauses where its comments say."""
-    section = README.read_text(encoding="utf-8").split("## Debugging a board", 1)[1].split("\n## ", 1)[0]
-    block = section.split("```python\n", 1)[1].split("```", 1)[0]
+def test_the_debugging_guide_example_runs_as_written() -> None:
+    """The debugging guide's block (docs/debugging.md), run on the board it describes (a For Each "loop" whose body
+    is "say"), pauses where its comments say."""
+    block = GUIDE.read_text(encoding="utf-8").split("```python\n", 1)[1].split("```", 1)[0]
     board = fnb.Board("readme")
     start = board.add("events_simple", "start")
     loop = board.add("control_for_each", "loop", array=["a", "b", "c"])
@@ -97,7 +96,7 @@ def test_the_readme_debugging_example_runs_as_written() -> None:
     seen: list[str] = []
     namespace = {"board": board, "seen": seen}
     for line in block.splitlines():  # each line, then where the run stands
-        exec(compile(line, "README.md", "exec"), namespace)
+        exec(compile(line, "debugging.md", "exec"), namespace)
         dbg = namespace.get("dbg")
         if dbg is not None:
             seen.append(dbg.state().split(" (")[0] + (f" {dbg.values['loop']['value']}" if dbg.is_paused else ""))
