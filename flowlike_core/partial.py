@@ -43,8 +43,10 @@ def run_to(board: Board, node: str, *, cache: ResultCache | None = None, registr
         stopped = _stopping_after(compile_plan(board, registry), target)
         start_id = find_start(board, plan, start)
         run = Run(new_id(), board, start_id, prepare_variables(board, variables))
+        run.policy = policy
         return RunHandle(Executor(stopped, run, cache=cache, **options)).wait()
     run = Run(new_id(), board, target, prepare_variables(board, variables))
+    run.policy = policy
     if _reads_exec_values(plan, target):
         before = start_run(board, cache=cache, registry=registry, variables=variables, start=start, **options).wait()
         if not before.ok:
@@ -65,11 +67,12 @@ def _stopping_after(plan: Plan, node_id: str) -> Plan:
 
 
 def output_after(run: Run, node: str, pin: str, *, registry: Registry | None = None,
-                 cache: ResultCache | None = None) -> Any:
+                 cache: ResultCache | None = None, policy: Policy | None = None) -> Any:
     """`run.output(node, pin)`; for a pure node no node read during the run (so never computed), computed now from
     the values and variables the run left, with the pure nodes it reads, and kept in `run.values` (the steps before
-    do not run again). A KeyError says why it cannot be: the run did not succeed, or the node reads an exec node's
-    output the run did not set; a NodeFailed, that computing it failed."""
+    do not run again), under `policy`, by default the run's (`run.policy`): what the run could not reach, this
+    cannot either. A KeyError says why it cannot be: the run did not succeed, or the node reads an exec node's
+    output the run did not set; a NodeFailed, that computing it failed (or the policy refused it)."""
     try:
         return run.output(node, pin)
     except KeyError:
@@ -92,8 +95,9 @@ def output_after(run: Run, node: str, pin: str, *, registry: Registry | None = N
                        f"be computed now, as it reads output {source.pins[source_pin].name!r} of node "
                        f"{source.label()}, which the run did not set (that node did not run); {instead}") from None
     after = Run(new_id(), run.board, node_id, dict(run.variables))
+    after.policy = policy if policy is not None else run.policy
     after.values.update(run.values)
-    RunHandle(Executor(plan, after, cache=cache)).wait()
+    RunHandle(Executor(plan, after, cache=cache, policy=after.policy)).wait()
     if not after.ok:
         raise NodeFailed(f"output {pin!r} of node {label}, computed after run {run.id} as no node read it during "
                          f"the run, failed: {after.error}")

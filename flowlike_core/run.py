@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from pydantic import BaseModel, Field
@@ -31,6 +31,9 @@ from flowlike_core.errors import NodeFailed, RunCancelled, RunError, StepLimitEx
 from flowlike_core.reasons import ALWAYS, EXEC_RUNS, NO_CACHE, NOT_RUN, Change, Reason
 from flowlike_core.redaction import Redactor, secret_values
 from flowlike_core.types import is_table, to_json_native
+
+if TYPE_CHECKING:
+    from flowlike_core.policy import Policy
 
 
 class RunStatus(StrEnum):
@@ -358,6 +361,9 @@ class Run:
         self.reasons: dict[str, Reason] | None = None
         """With a result cache: per node id, whether its last execution was cached or ran, and why (exec nodes
         that always run are left out: `why` says it of them). None without a cache."""
+        self.policy: Policy | None = None
+        """What its nodes may reach (`flowlike_core.policy`; None: everything), set by whoever starts it: a node
+        computed after the run from its values (`partial.output_after`) keeps to it too."""
 
     # ---- reading -------------------------------------------------------------------------------------
 

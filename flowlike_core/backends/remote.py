@@ -81,6 +81,7 @@ def prepare(board: Board, *, registry: Registry, start: str | None, payload: Any
     start_id = find_start(board, plan, start)
     refuse_unrunnable(board, registry, plan, start_id)
     run = Run(run_id or new_id(), board, start_id, prepare_variables(board, variables))
+    run.policy = policy
     board_json, node_types, board_key = _packed(board, registry, backend)
     job = Job(run.id, board_json, node_types, start_id, dict(variables or {}), payload, max_steps, policy,
               cache.shared(backend) if cache is not None else None, catalog_of(plan), board_key=board_key)
