@@ -14,13 +14,20 @@ whose `Channel` hands them to the run's handle, which replays them in order into
 listeners. What was not sent yet (the final state) comes back as the task's result. A worker that dies takes the
 task with it: dask reports it, and the run fails with that cause. Cancel reaches the worker: the run stops at its
 next node.
+
+A LocalCluster's workers are spawned processes, each of which first imports the program's main module again: a
+script that runs boards on it (or a Parallel For Each with workers "dask") must do so under
+`if __name__ == "__main__":`. One that does not is told so (`GUARD`) by the workers and by the run that started the
+cluster, instead of multiprocessing's bootstrapping text.
 """
 
 from __future__ import annotations
 
 import atexit
 import dataclasses
+import multiprocessing
 import queue
+import sys
 import threading
 import time
 import weakref
@@ -48,6 +55,8 @@ LOG_WAIT = 5.0
 """Seconds a task waits for the scheduler to take a batch holding a log line (`sure_poster`)."""
 SCATTERED = 8
 """Boards kept on the cluster (the ones run last), so that running one again ships only the run's options."""
+GUARD = 'a script that runs boards on the dask backend\'s LocalCluster must do so under `if __name__ == "__main__":`'
+"""What to do when the LocalCluster's workers, importing the main module (they are spawned), run its boards too."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -200,13 +209,12 @@ class DaskBackend:
         with self._lock:
             if self._client is None:
                 try:
-                    from distributed import Client, LocalCluster
+                    from distributed import Client
                 except ImportError as exc:
                     raise BackendError("the dask backend needs dask.distributed: pip install "
                                        "'flowlike-nb[scale]'") from exc
                 if self.address is None:
-                    self._cluster = LocalCluster(n_workers=self.n_workers, threads_per_worker=1, processes=True,
-                                                 host="127.0.0.1", dashboard_address=None)
+                    self._cluster = local_cluster(self.n_workers)
                     self._client = Client(self._cluster)
                     # closed before the interpreter tears the cluster down: dask would log its scattered boards lost
                     atexit.register(_close_at_exit, weakref.ref(self))
@@ -239,6 +247,26 @@ class DaskBackend:
             if self._cluster is not None:
                 self._cluster.close()
             self._client = self._cluster = None
+
+
+def local_cluster(n_workers: int | None) -> Any:
+    """A LocalCluster of `n_workers` spawned processes, one thread each. Each worker first imports the program's
+    main module again: one that runs a board there (a script without the `__main__` guard) fails at once with
+    `GUARD`, not with multiprocessing's text, and the cluster that could not start says the same."""
+    from distributed import LocalCluster
+
+    if getattr(multiprocessing.current_process(), "_inheriting", False):  # (as multiprocessing's own check)
+        raise BackendError(f"a dask run was started while a LocalCluster worker imported the program's main module "
+                           f"again (as spawned workers do): {GUARD}")
+    try:
+        return LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                    dashboard_address=None)
+    except Exception as exc:
+        script = getattr(sys.modules.get("__main__"), "__file__", None)
+        why = f": each first imports {script!r} again, and that failed if it runs a board (its error is on " \
+              f"stderr); {GUARD}" if script else ""
+        raise BackendError(f"the dask LocalCluster's worker processes did not start ({type(exc).__name__}: "
+                           f"{exc}){why}") from exc
 
 
 def _close_at_exit(backend: weakref.ref[DaskBackend]) -> None:
