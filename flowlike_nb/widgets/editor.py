@@ -175,6 +175,10 @@ class BoardEditor(anywidget.AnyWidget):
     def __init__(self, board: Board, *, path: str | Path | None = None, registry: Registry | None = None,
                  height: str = "600px", starter: Starter = start_run, run_to: RunTo | None = None,
                  **kwargs: Any) -> None:
+        if not isinstance(board, Board):
+            what = ("a notebook board: call board.editor(...), which also applies its feeds and bindings"
+                    if isinstance(getattr(board, "core", None), Board) else type(board).__name__)
+            raise TypeError(f"BoardEditor opens an engine Board (flowlike_core.board.Board), not {what}")
         self.board = board
         self.registry = registry or default_registry()
         self.starter = starter
@@ -253,7 +257,8 @@ class BoardEditor(anywidget.AnyWidget):
         self.problems = self._problems.refresh()
 
     def close(self) -> None:
-        self._unsubscribe()
+        if hasattr(self, "_unsubscribe"):  # (not when __init__ refused its board)
+            self._unsubscribe()
         super().close()
 
     # ---- running -----------------------------------------------------------------------------------
