@@ -1,5 +1,10 @@
 """flowlike_catalog: the node packs, one subpackage per domain. Each exposes a `PACK`.
 
+    from flowlike_catalog.std import PACK
+    from flowlike_core import Registry
+    registry = Registry([PACK])                      # a registry of the std pack alone
+    registry.get("control_branch").friendly_name     # 'Branch'
+
 The packs whose modules other packs import for their helpers (web's HTTP layer, data's file handles, llm's
 histories, media's images) make their `PACK` in their `pack` module when it is first asked for (`lazy_pack`):
 another pack importing one of their modules imports that module alone, not every module of the pack.

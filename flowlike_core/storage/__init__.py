@@ -1,13 +1,12 @@
 """Storage: boards, versions, blobs, run history and vectors over fsspec (local, memory, S3, GCS, Azure).
 
-    from flowlike_core import storage
+    from flowlike_core import Board, storage
     store = storage.configure("memory://nb")          # or a directory, or s3://bucket/prefix
     app = store.app("demo")
-    app.save(board)                                    # atomic, refuses to overwrite a newer save
+    app.save(Board(name="hello"))                      # atomic, refuses to overwrite a newer save
     app.create_version("hello", "minor")
     app.diff("hello", "0.1.0")                         # working copy against a version
-    board.run()                                        # every run is kept once a store is configured:
-    store.runs.query(status="Failed")                  # the run history
+    store.runs.query(status="Failed")                  # every run since configure(): the run history
 """
 
 from flowlike_core.errors import SaveConflict, StorageError, UnsafePathError

@@ -11,6 +11,7 @@ from pathlib import Path
 import fsspec
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
+from module_examples import run_module_example
 
 from flowlike_core.cli import main
 
@@ -117,3 +118,11 @@ def test_the_readme_links_lead_to_files() -> None:
         text = (ROOT / document).read_text(encoding="utf-8")
         for target in re.findall(r"\]\((?!https?:)([^)#]+)\)", text):
             assert ((ROOT / document).parent / target).exists(), f"{document}: {target}"
+
+
+def test_the_notebook_modules_open_with_examples_that_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run_module_example("flowlike_nb")["board"].last_run.ok
+    assert list(run_module_example("flowlike_nb.kernel")["board"].last_run.log_table()["message"]) == ["HI!"]
+    board = run_module_example("flowlike_nb.widgets")["board"]
+    assert board.core.nodes and board.editor().board is board.core
