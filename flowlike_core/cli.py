@@ -390,8 +390,9 @@ def build_parser(extensions: bool = True) -> argparse.ArgumentParser:
         "catalog", help="list the installed node types",
         description="List the node types of every installed pack (key, name, category, pack, data pins).",
     )
-    catalog.add_argument("--search", metavar="TEXT", help="only types whose key, name, category, pack, "
-                                                          "description or pins mention every word of TEXT")
+    catalog.add_argument("--search", metavar="TEXT", help="only types whose name, synonyms ('if' finds Branch), "
+                                                          "key, category, pack, description or pins mention every "
+                                                          "word of TEXT, best match first")
     catalog.add_argument("--json", action="store_true", help="print the full descriptions as a JSON list")
     catalog.set_defaults(handler=cmd_catalog)
 
