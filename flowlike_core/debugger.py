@@ -38,8 +38,9 @@ from typing import TYPE_CHECKING, Any
 from flowlike_core.board import Node, PinDirection
 from flowlike_core.errors import RunError
 from flowlike_core.events import Listener
-from flowlike_core.executor import CANCEL_GRACE, Executor
+from flowlike_core.executor import Executor
 from flowlike_core.run import NodeTrace, Run, RunStatus, value_key
+from flowlike_core.stopping import watch
 
 if TYPE_CHECKING:
     from types import FrameType
@@ -163,6 +164,9 @@ class Debugger(Listener):
         before it goes on), under the lock, so that they hear pauses and resumes in the order they happen."""
         pause = _Pause(trace, level, running)
         with self._changed:
+            if executor.cancelled or self._ended:  # stopped: a node still going on (pulling an input, a sibling
+                executor.check_cancelled()  # branch) is not paused at, nor a pause told after the stop
+                return
             self._waiting.append(pause)
             self.pauses += 1
             if len(self._waiting) == 1:
@@ -219,23 +223,20 @@ class Debugger(Listener):
 
     def stop(self, wait: float | None = None) -> Debugger:
         """Cancel the run (paused or not): it ends Cancelled. Node code that ignores the cancel (a plain-Python
-        loop stepped into) is interrupted after `CANCEL_GRACE` seconds, as a run handle's cancel does. `wait`:
-        seconds to wait for the end (None: `settle`; see `wait`)."""
+        loop stepped into) is interrupted, as a run handle's cancel does: cleanup that cooperates (a node awaiting
+        its close) never is (`flowlike_core.stopping`). `wait`: seconds to wait for the end (None: `settle`; see
+        `wait`)."""
         executor = self._attached()
         executor.cancel()
         with self._changed:
             self._waiting.clear()  # (the run's threads see the cancel and unwind: paused no longer)
             self._changed.notify_all()
-        if not self._ended:
-            threading.Timer(CANCEL_GRACE, self._interrupt).start()
+            if not self._ended:
+                watch(executor, lambda: self._ended)
         wait = self.settle if wait is None else wait
         if wait:
             self.wait(wait)
         return self
-
-    def _interrupt(self) -> None:
-        if not self._ended:
-            self._attached().interrupt()
 
     def wait_paused(self, timeout: float | None = None) -> bool:
         """Wait until the run pauses: True when it is paused, False when it ended or `timeout` passed first."""
