@@ -15,7 +15,8 @@ A failed iteration: with `cancel_rest` the iterations still going are cancelled 
 they finish; either way the run fails afterwards with the first failure, and an error log line on the loop
 node lists which iterations failed, finished and were cancelled. Bodies on threads stuck in plain Python when
 cancelled (by a sibling's failure or the run's cancel) are interrupted after the run's cancel grace, as a run's own
-node is.
+node is; one that cooperates (a node awaiting its close) is left to finish, as a run is
+(`flowlike_core.stopping`).
 """
 
 from __future__ import annotations
@@ -168,19 +169,25 @@ async def run_concurrently(ctx: Context, bodies: Sequence[tuple[list[Target], di
 
         job = body_job(executor, cancel_rest)
         runs = [chunk(job, indexes) for indexes in chunks(len(bodies), min(max_concurrent, slots(workers)))]
+    cancelled = False
     try:
         await asyncio.gather(*runs)
     except asyncio.CancelledError:
+        cancelled = True
         _stop_all(forks)
         raise
     finally:
-        with _uninterrupted(executor):  # (no node code of its own runs here: the run's interrupt goes to the forks)
-            threads.shutdown(wait=True)
-            with run.forking:  # (a reader of the run's traces sees the forks' traces in its records or in the forks)
-                for sub in forks:
-                    merge(executor, sub)
-                merged = {id(sub.run) for sub in forks}
-                run.forks = [live for live in run.forks if id(live) not in merged]
+        try:
+            if cancelled:  # (bodies may still go on on their threads, cooperating: awaiting their close)
+                await _threads_ended(threads)
+        finally:
+            with _uninterrupted(executor):  # (no node code of its own runs here: the run's interrupt goes to the forks)
+                threads.shutdown(wait=True)
+                with run.forking:  # (a reader of the run's traces sees the forks' traces in its records or the forks)
+                    for sub in forks:
+                        merge(executor, sub)
+                    merged = {id(sub.run) for sub in forks}
+                    run.forks = [live for live in run.forks if id(live) not in merged]
     failures = [(i, exc) for i, exc in enumerate(outcomes) if exc is not None and not _cancelled(exc)]
     if failures:
         cancelled = [i for i, exc in enumerate(outcomes) if exc is not None and _cancelled(exc)]
@@ -190,6 +197,21 @@ async def run_concurrently(ctx: Context, bodies: Sequence[tuple[list[Target], di
         raise failures[0][1]
     if executor.cancelled:
         raise RunCancelled("the run was cancelled")
+
+
+async def _threads_ended(threads: ThreadPoolExecutor) -> None:
+    """Wait for the bodies on the pool's threads to end without holding the run's event loop: it answers the
+    cancel's probe meanwhile (`flowlike_core.stopping`), so a run whose bodies cooperate is not taken for stuck. A
+    cancel meanwhile does not cut the wait short: it is raised once they have ended."""
+    ended = asyncio.ensure_future(asyncio.to_thread(threads.shutdown, True))
+    cancelled = False
+    while not ended.done():
+        try:
+            await asyncio.shield(ended)
+        except asyncio.CancelledError:
+            cancelled = True
+    if cancelled:
+        raise asyncio.CancelledError
 
 
 def _land(result: Any, sub: Executor) -> BaseException | None:
@@ -210,7 +232,7 @@ _interrupting = threading.Lock()
 
 
 def _run_blocking(sub: Executor, targets: list[Target]) -> None:
-    sub.thread_id = threading.get_ident()  # (interruptible from now on: `_interrupt_stuck`)
+    sub.thread_id = threading.get_ident()  # (interruptible from now on: `_interrupt`)
     try:
         left = sub.flow_blocking(targets)
         if left:
@@ -235,21 +257,21 @@ def _leave(sub: Executor) -> None:
 
 
 def _stop_all(forks: list[Executor]) -> None:
-    """Cancel every fork; those still stuck in plain Python on their threads after the grace are interrupted."""
-    from flowlike_core.executor import CANCEL_GRACE
+    """Cancel every fork; one on a thread of its own is watched, and interrupted when held in plain Python there
+    (not while it cooperates: its loop answers, say a node awaiting its close; `flowlike_core.stopping`)."""
+    from flowlike_core.stopping import watch
 
     for sub in forks:
         _stop(sub)
-    timer = threading.Timer(CANCEL_GRACE, _interrupt_stuck, (forks,))
-    timer.daemon = True
-    timer.start()
+        if sub.thread_id is not None:
+            watch(sub, lambda sub=sub: sub.thread_id is None, lambda sub=sub: _interrupt(sub))
 
 
-def _interrupt_stuck(forks: list[Executor]) -> None:
-    for sub in forks:
-        with _interrupting:
-            if sub.thread_id is not None:
-                sub.interrupt()
+def _interrupt(sub: Executor) -> None:
+    """Interrupt a fork's thread while its body is still on it (`_leave` clears `thread_id` under the same lock)."""
+    with _interrupting:
+        if sub.thread_id is not None:
+            sub.interrupt()
 
 
 @contextlib.contextmanager

@@ -1,0 +1,92 @@
+"""A parallel body stopped (a sibling failed, or the run was cancelled) is left to finish cleanup that cooperates (a
+node awaiting its close on the body's own thread), as a run is (its thread was interrupted on a blind timer); a body
+stuck in plain Python is still interrupted (tests/scale/test_parallel_interrupt.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+import pytest
+from pack_builder import Builder
+
+from flowlike_core import NodeStatus, NodeType, RunStatus, commands, exec_in, exec_out, start_run
+from flowlike_core.executor import CANCEL_GRACE
+
+DEADLINE = 60.0
+"""For what a busy machine may delay (a node starting, a thread ending)."""
+SLOW = 8 * CANCEL_GRACE
+"""How long a cleanup here takes: longer than the grace after which a body stuck in plain Python is interrupted,
+and than a cancelled run whose loop does not answer is given up on (its loop held while it waited for its bodies)."""
+
+
+def spin_for(seconds: float) -> None:
+    """Plain-Python work that takes a while (no await, no native wait)."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+
+
+class AwaitsItsClose(NodeType):
+    """Waits to be cancelled, then awaits its own slow close (as a browser page's is); `closed` once it is done."""
+
+    name = "t_par_awaits_its_close"
+    pins = (exec_in(), exec_out())
+    started = threading.Event()
+    closed = threading.Event()
+
+    async def run(self, ctx):
+        AwaitsItsClose.started.set()
+        try:
+            await asyncio.Event().wait()  # until cancelled
+        except asyncio.CancelledError:
+            await asyncio.to_thread(spin_for, SLOW)
+            AwaitsItsClose.closed.set()
+            raise
+
+
+class FailsOnceStarted(NodeType):
+    """Fails once its sibling awaits."""
+
+    name = "t_par_fails_once_started"
+    pins = (exec_in(), exec_out())
+
+    def run(self, ctx):
+        assert AwaitsItsClose.started.wait(DEADLINE), "the sibling never started"
+        raise RuntimeError("branch broke")
+
+
+@pytest.fixture
+def build() -> Builder:
+    build = Builder()
+    for node_type in (AwaitsItsClose, FailsOnceStarted):
+        build.registry.register(node_type)
+    AwaitsItsClose.started, AwaitsItsClose.closed = threading.Event(), threading.Event()
+    return build
+
+
+@pytest.mark.parametrize("model", ["threads", "tasks"])
+@pytest.mark.parametrize("stopped_by", ["a failing sibling", "the run's cancel"])
+def test_a_branch_awaiting_its_close_when_stopped_finishes_it(build, model, stopped_by):
+    start, parallel = build.add("events_simple"), build.add("control_par_execution", thread_model=model)
+    closes = build.add("t_par_awaits_its_close")
+    build.chain(start, parallel)
+    left, right = [pin.id for pin in parallel.ordered_pins() if pin.name == "exec_out"]
+    build.board.apply(commands.Connect(parallel.id, left, closes.id, "exec_in"))
+    if stopped_by == "a failing sibling":
+        broken = build.add("t_par_fails_once_started")
+        build.board.apply(commands.Connect(parallel.id, right, broken.id, "exec_in"))
+    handle = start_run(build.board, registry=build.registry)
+    assert AwaitsItsClose.started.wait(DEADLINE), "the branch never started"
+    if stopped_by == "the run's cancel":
+        handle.cancel()
+    run = handle.wait(DEADLINE)
+    assert handle.done(), "the run did not end"
+    assert AwaitsItsClose.closed.is_set(), "the branch's close was interrupted"
+    assert run.stuck is None, run.stuck
+    if stopped_by == "a failing sibling":
+        assert run.status is RunStatus.FAILED and "branch broke" in (run.error or "")
+    else:
+        assert run.status is RunStatus.CANCELLED
+    assert [t.status for t in run.traces_of(closes.id)] == [NodeStatus.CANCELLED]
