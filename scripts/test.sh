@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up everything the tests need, then run all of them: lint, engine, catalog, storage (with a local
-# SeaweedFS S3 server), kernel API, every example notebook (papermill + nbval), and the real-browser tests.
+# SeaweedFS S3 server), kernel API, every example notebook (papermill), and the real-browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
