@@ -15,7 +15,8 @@
     DELETE /flowlike/runs/<id>         cancel; answers with the record
 
 Every path may end in a slash. Every request needs `Authorization: Bearer <token>`; without a token the server
-only binds to loopback.
+only binds to loopback. At most `--max-runs` runs go at once (default `DEFAULT_MAX_RUNS`): one more is a 429
+{"error", "running", "max_runs"}, the runs going left as they are.
 Bad input is a 4xx with {"error": message}; a failed run is a 200 with its record (status "Failed", error).
 The routes are a thin shell over `flowlike_core.service.RunManager`, which the Jupyter server extension shares.
 Needs the serve extra (starlette, uvicorn); the engine never imports this module by itself.
@@ -34,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flowlike_core.service import (
+    DEFAULT_MAX_RUNS,
     MAX_REQUEST_BYTES,
     ROUTES,
     Refused,
@@ -65,7 +67,7 @@ def create_app(root: str | os.PathLike[str], token: str | None, manager: RunMana
     runs = manager or RunManager(root)
 
     def refused(exc: Refused) -> Response:
-        return JSONResponse({"error": str(exc)}, status_code=exc.status)
+        return JSONResponse(exc.answer, status_code=exc.status)
 
     async def no_route(request: Request, exc: Exception) -> Response:
         """A path or method the API does not have (Starlette's 404, 405), as JSON naming the routes there are."""
@@ -185,6 +187,9 @@ def add_serve_command(subparsers: Any) -> None:
                        help="where the run history is kept: a root URL (a directory, memory://, s3://...) or a "
                             "storage config file; default $FLOWLIKE_STORE, else ~/.flowlike")
     serve.add_argument("--no-history", action="store_true", help="do not keep the runs in the run history")
+    serve.add_argument("--max-runs", type=int, default=DEFAULT_MAX_RUNS, metavar="N",
+                       help=f"runs going at once, at most (default {DEFAULT_MAX_RUNS}): one more is refused with "
+                            f"a 429, the runs going left as they are")
     serve.set_defaults(handler=cmd_serve)
 
 
@@ -195,6 +200,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if token is None and args.host not in LOOPBACK:
         raise BadInput(f"refusing to serve on {args.host} without a token: pass --token (or set ${TOKEN_ENV}), "
                        f"or bind to 127.0.0.1")
+    if args.max_runs < 1:
+        raise BadInput(f"--max-runs {args.max_runs}: the server must be able to run at least one board at once")
     folder = Path(args.folder)
     if not folder.is_dir():
         raise BadInput(f"{args.folder}: no such folder")
@@ -204,7 +211,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise BadInput(f"flowlike serve needs the serve extra (pip install 'flowlike-nb[serve]'): {exc}") from exc
     if not args.no_history:
         keep_runs_in(args.store)
-    runs = RunManager(folder)
+    runs = RunManager(folder, max_runs=args.max_runs)
 
     class Server(uvicorn.Server):
         def handle_exit(self, sig: int, frame: Any) -> None:

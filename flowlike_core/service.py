@@ -53,17 +53,23 @@ MAX_QUEUED = 1000
 dropped, counted in one `dropped` event in their place, rather than kept in memory without bound."""
 MAX_REQUEST_BYTES = 32 * 1024 * 1024
 """Larger run requests are refused (413), before more is read: a body is held in memory whole, then parsed."""
+DEFAULT_MAX_RUNS = 64
+"""Runs going at once on one server (`flowlike serve --max-runs`, Jupyter's `FlowlikeRuns.max_runs`): each is a
+thread and its state, so a client starting runs without end would exhaust the process; beyond, a run is refused
+(429) and the runs going are left as they are."""
 REQUEST_KEYS = {"board", "start", "variables", "payload"}
 ROUTES = ("the run API is POST or GET /flowlike/runs, GET or DELETE /flowlike/runs/ID, GET /flowlike/runs/ID/events")
 """What both servers answer to a path or method the run API does not have."""
 
 
 class Refused(Exception):
-    """A request the server will not carry out; `status` is the HTTP status to answer with."""
+    """A request the server will not carry out; `status` is the HTTP status to answer with, `answer` its JSON
+    body: the message as "error", and `fields` a client may read instead of parsing it."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, **fields: Any) -> None:
         super().__init__(message)
         self.status = status
+        self.answer: dict[str, Any] = {"error": message, **fields}
 
 
 BOARD_SUFFIXES = (SUFFIX, ".board")
@@ -112,8 +118,10 @@ def read_board(file: Path, name: str, registry: Registry | None = None) -> tuple
 
 
 def record_of(run: Run) -> dict[str, Any]:
-    """The run's JSON record (secrets redacted, as every record is)."""
-    return run.record().model_dump(mode="json")
+    """The run's JSON record (secrets redacted, as every record is); `start` is null until its thread has started
+    it (not 1970's first second)."""
+    record = run.record().model_dump(mode="json")
+    return record if run.start else record | {"start": None}
 
 
 @dataclass(eq=False)
@@ -273,10 +281,16 @@ def _resolve(future: asyncio.Future[None]) -> None:
 class RunManager:
     """Starts runs of the boards under `root` on request, and keeps them for reading, streaming, cancelling."""
 
-    def __init__(self, root: str | os.PathLike[str], registry: Registry | None = None) -> None:
+    def __init__(self, root: str | os.PathLike[str], registry: Registry | None = None,
+                 max_runs: int = DEFAULT_MAX_RUNS) -> None:
+        if max_runs < 1:
+            raise ValueError(f"max_runs is {max_runs}: a server must be able to run at least one board at once")
         self.root = Path(root).expanduser().resolve()
         self.registry = registry
+        self.max_runs = max_runs
         self.runs: OrderedDict[str, ServiceRun] = OrderedDict()
+        self._starting = 0
+        """Runs counted against `max_runs` while they start (outside the lock), before they are in `runs`."""
         self._boards: dict[str, tuple[tuple[int, int, int, int], Board]] = {}
         self._lock = threading.Lock()
         self.closing = False
@@ -335,6 +349,26 @@ class RunManager:
                 board: Board | None = None) -> ServiceRun:
         if self.closing:
             raise Refused(503, "the server is shutting down: it starts no more runs")
+        self._take_slot()
+        try:
+            entry = self._start(relative, start, variables, payload, board)
+        finally:
+            with self._lock:
+                self._starting -= 1
+        return entry
+
+    def _take_slot(self) -> None:
+        """Count a run about to start against `max_runs`, or refuse it (429) when that many go already."""
+        with self._lock:
+            going = self._starting + sum(not entry.ended.is_set() for entry in self.runs.values())
+            if going >= self.max_runs:
+                raise Refused(429, f"{going} runs are going on this server, its limit (max runs) is "
+                                   f"{self.max_runs}: start this one once one of them has ended (or cancel one)",
+                              running=going, max_runs=self.max_runs)
+            self._starting += 1
+
+    def _start(self, relative: str, start: str | None, variables: dict[str, Any], payload: Any,
+               board: Board | None) -> ServiceRun:
         board = board if board is not None else self.board(relative)
         entry = ServiceRun("", relative)
         try:
@@ -409,15 +443,31 @@ def request_too_big(size: int | None = None) -> Refused:
 
 
 def parse_body(body: bytes) -> Any:
-    """The JSON of a run request's body; Refused when it is too big (413) or not JSON (400)."""
+    """The JSON of a run request's body; Refused when it is too big (413) or not JSON (400), which includes NaN,
+    Infinity and a number too big for a float (Python reads them, and a board would get a NaN or inf)."""
     if len(body) > MAX_REQUEST_BYTES:
         raise request_too_big(len(body))
     try:
-        return json.loads(body or b"null")
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return json.loads(body or b"null", parse_constant=_not_a_json_number, parse_float=_finite_float)
+    except (json.JSONDecodeError, UnicodeDecodeError, NotJSON) as exc:
         raise Refused(400, f"the request body is not JSON: {exc}") from None
     except RecursionError:
         raise Refused(400, "the request body is JSON nested too deeply to read") from None
+
+
+class NotJSON(ValueError):
+    """A number the JSON grammar does not have, which Python's reader takes."""
+
+
+def _not_a_json_number(text: str) -> Any:
+    raise NotJSON(f"{text} is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if math.isinf(number):
+        raise NotJSON(f"{text} is a number too big for a float")
+    return number
 
 
 def parse_request(request: Any) -> tuple[str, str | None, dict[str, Any], Any]:
@@ -468,7 +518,8 @@ def run_summary(entry: ServiceRun) -> dict[str, Any]:
     board, status so far, and where to find its record and events."""
     run = entry.run
     return {"id": entry.id, "board": entry.board_path, "board_name": run.board.name, "status": run.status.value,
-            "steps": run.steps, "start": _iso(run.start), "end": _iso(run.end) if run.end else None,
+            "steps": run.steps, "start": _iso(run.start) if run.start else None,
+            "end": _iso(run.end) if run.end else None,
             "links": {"record": f"/flowlike/runs/{entry.id}", "events": f"/flowlike/runs/{entry.id}/events"}}
 
 

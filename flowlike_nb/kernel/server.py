@@ -8,12 +8,20 @@
     GET /flowlike/runs                 the runs started here, in a few fields each (?status=Running filters)
     GET /flowlike/runs/<id>            a run's record, secrets redacted
     GET /flowlike/runs/<id>/events     its events as server-sent events
-    DELETE /flowlike/runs/<id>         cancel it   (each run route also with a trailing slash)
+    DELETE /flowlike/runs/<id>         cancel it   (each route also with a trailing slash)
+
+Any other path under /flowlike/ is a JSON 404 naming the path and the routes there are (not Jupyter's HTML page),
+and a method a route does not have a JSON 405.
 
 Boards are our `.board.json` files and Flow-Like's `.board` files, each opened by `open_board` as every entry
 point opens them. The run API is `flowlike serve`'s (see flowlike_core/serve.py), on the same `RunManager`,
-behind Jupyter's own authentication (token or login) like every Jupyter endpoint. When the server stops, the runs
-still going are cancelled and, with a run history configured (`$FLOWLIKE_STORE`), kept there as Cancelled.
+behind Jupyter's own authentication (token or login) like every Jupyter endpoint. Its settings are
+`FlowlikeRuns`'s, in a Jupyter config file or on the command line as any server extension's:
+
+    c.FlowlikeRuns.store = "s3://bucket/flowlike"   # the run history (`flowlike serve --store`), else $FLOWLIKE_STORE
+    c.FlowlikeRuns.max_runs = 16                    # runs going at once (`flowlike serve --max-runs`), then 429
+
+When the server stops, the runs still going are cancelled and, with a run history, kept there as Cancelled.
 
 Only regular files inside the server root are served: no symlinks that lead out of it, no hidden files or
 folders, no FIFOs or devices (opening one would block), nothing over `MAX_BOARD_BYTES`. Files are read in
@@ -37,12 +45,15 @@ import tornado.iostream
 import tornado.web
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
+from traitlets import Int, TraitError, Unicode, validate
+from traitlets.config import Configurable
 
 from flowlike_core.errors import BoardFileError
 from flowlike_core.interop.api import imported
 from flowlike_core.registry import default_registry
 from flowlike_core.service import (
     BOARD_SUFFIXES,
+    DEFAULT_MAX_RUNS,
     MAX_BOARD_BYTES,
     ROUTES,
     Refused,
@@ -56,7 +67,30 @@ from flowlike_core.service import (
     wants_wait,
 )
 
-__all__ = ["MAX_BOARD_BYTES", "Refused", "board_file", "listing", "load_server_extension", "read_board"]
+__all__ = ["MAX_BOARD_BYTES", "FlowlikeRuns", "Refused", "board_file", "listing", "load_server_extension",
+           "read_board"]
+
+JUPYTER_ROUTES = ("the flowlike routes are GET /flowlike/catalog, GET /flowlike/boards, GET /flowlike/boards/PATH; "
+                  + ROUTES)
+"""What a path under /flowlike/ that no route serves is answered with."""
+
+
+class FlowlikeRuns(Configurable):
+    """The run API's settings in the Jupyter server: `flowlike serve`'s `--store` and `--max-runs`."""
+
+    store = Unicode(None, allow_none=True, config=True,
+                    help="Where the runs started through /flowlike/runs are kept, as `flowlike serve --store`: a "
+                         "root URL (a directory, memory://, s3://...) or a storage config file. Unset: "
+                         "$FLOWLIKE_STORE (or $FLOWLIKE_META_URL/$FLOWLIKE_CONTENT_URL) if set, else no history.")
+    max_runs = Int(DEFAULT_MAX_RUNS, config=True,
+                   help="Runs going at once, at most, as `flowlike serve --max-runs`: one more is refused with a 429.")
+
+    @validate("max_runs")
+    def _at_least_one(self, proposal: dict[str, Any]) -> int:
+        if proposal["value"] < 1:
+            raise TraitError(f"FlowlikeRuns.max_runs is {proposal['value']}: the server must be able to run at "
+                             f"least one board at once")
+        return proposal["value"]
 
 
 def board_files(root: Path) -> list[Path]:
@@ -112,6 +146,16 @@ class _Handler(APIHandler):
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(data))
 
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        """A method a route does not have: JSON naming the routes, as `flowlike serve` answers."""
+        if status_code == 405:
+            self.no_route("method not allowed")
+        else:
+            super().write_error(status_code, **kwargs)
+
+    def no_route(self, why: str) -> None:
+        self.reply({"error": f"{self.request.method} {self.request.path}: {why}; {JUPYTER_ROUTES}"})
+
 
 class CatalogHandler(_Handler):
     @tornado.web.authenticated
@@ -145,21 +189,11 @@ class _RunHandler(_Handler):
 
     def refuse(self, exc: Refused) -> None:
         self.set_status(exc.status)
-        self.reply({"error": str(exc)})
-
-    def write_error(self, status_code: int, **kwargs: Any) -> None:
-        """A method the run API does not have at this path: JSON naming the routes, as `flowlike serve` answers."""
-        if status_code == 405:
-            self.no_route("method not allowed")
-        else:
-            super().write_error(status_code, **kwargs)
-
-    def no_route(self, why: str) -> None:
-        self.reply({"error": f"{self.request.method} {self.request.path}: {why}; {ROUTES}"})
+        self.reply(exc.answer)
 
 
-class NoRunRoute(_RunHandler):
-    """A path under /flowlike/runs the run API does not have: a JSON 404 naming the routes (not Jupyter's page)."""
+class NoRoute(_Handler):
+    """A path under /flowlike/ no route serves: a JSON 404 naming the path and the routes (not Jupyter's page)."""
 
     async def prepare(self) -> None:
         await super().prepare()  # Jupyter's checks (origin, XSRF) first
@@ -232,19 +266,36 @@ class RunEventsHandler(_RunHandler):
         self.finish()
 
 
+def keep_runs_in(store: str) -> None:
+    """Keep this server's runs in the run history of `store` (`FlowlikeRuns.store`), once it answers: one that
+    cannot (no credentials, no network) stops the extension from loading, rather than lose each run's record."""
+    from flowlike_core import storage
+
+    configured = storage.configure(store)
+    try:
+        configured.runs.exists()
+    except storage.StorageError as exc:
+        storage.stop_recording()
+        raise storage.StorageError(f"FlowlikeRuns.store={store}: {exc}") from exc
+
+
 def load_server_extension(server_app: Any) -> None:
+    settings = FlowlikeRuns(parent=server_app)
+    if settings.store is not None:
+        keep_runs_in(settings.store)
     web_app = server_app.web_app
     root = Path(web_app.settings.get("server_root_dir", ".")).expanduser()
-    runs = web_app.settings["flowlike_runs"] = RunManager(root)
+    runs = web_app.settings["flowlike_runs"] = RunManager(root, max_runs=settings.max_runs)
     atexit.register(runs.close)  # the server stopping: the runs still going end Cancelled, kept in the run history
     base = url_path_join(web_app.settings["base_url"], "flowlike")
-    web_app.add_handlers(".*$", [
-        (url_path_join(base, "runs/?"), RunsHandler),  # a trailing slash as in `flowlike serve`
+    web_app.add_handlers(".*$", [  # each with a trailing slash, as in `flowlike serve` (not Jupyter's redirect)
+        (url_path_join(base, "runs/?"), RunsHandler),
         (url_path_join(base, "runs", "([^/]+)/?"), RunHandler),
         (url_path_join(base, "runs", "([^/]+)", "events/?"), RunEventsHandler),
-        (url_path_join(base, "runs", ".*"), NoRunRoute),
-        (url_path_join(base, "catalog"), CatalogHandler),
-        (url_path_join(base, "boards"), BoardsHandler),
+        (url_path_join(base, "catalog/?"), CatalogHandler),
+        (url_path_join(base, "boards/?"), BoardsHandler),
         (url_path_join(base, "boards", "(.+)"), BoardsHandler),
+        (base + "(?:/.*)?", NoRoute),
     ])
-    server_app.log.info("flowlike_nb: serving the catalog, boards and runs under %s", base)
+    server_app.log.info("flowlike_nb: serving the catalog, boards and runs under %s (at most %d runs at once)",
+                        base, settings.max_runs)

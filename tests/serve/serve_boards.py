@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -115,6 +116,28 @@ def wait_until_listening(port: int, process: subprocess.Popen[bytes], deadline: 
     raise TimeoutError(f"flowlike serve did not listen on port {port} within {deadline} s")
 
 
+@contextlib.contextmanager
+def flowlike_serve(root: Path, *args: str, **env: str) -> Iterator[tuple[httpx.Client, subprocess.Popen[bytes]]]:
+    """`flowlike serve root --token TOKEN *args` on a free port of 127.0.0.1, and a client holding the token;
+    stopped with Ctrl-C (the runs still going are cancelled) at the end."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flowlike_core.cli", "serve", str(root), "--port", str(port), "--token", TOKEN, *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, **env})
+    try:
+        wait_until_listening(port, process)
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {TOKEN}"},
+                          timeout=60) as client:
+            yield client, process
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 @dataclass
 class Served:
     url: str
@@ -128,8 +151,9 @@ JUPYTER_TOKEN = "jupyter-runs-token"
 
 
 @contextlib.contextmanager
-def jupyter_server(home: Path, **env: str) -> Iterator[tuple[httpx.Client, subprocess.Popen[bytes]]]:
-    """A Jupyter server on 127.0.0.1 serving `home/root` (make_boards), with the flowlike_nb extension."""
+def jupyter_server(home: Path, *args: str, **env: str) -> Iterator[tuple[httpx.Client, subprocess.Popen[bytes]]]:
+    """A Jupyter server on 127.0.0.1 serving `home/root` (make_boards), with the flowlike_nb extension; `args`
+    are more options of its command line (`--FlowlikeRuns.max_runs=1`)."""
     root = home / "root"
     make_boards(root)
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_DATA_DIR": str(home / "data"),
@@ -139,7 +163,7 @@ def jupyter_server(home: Path, **env: str) -> Iterator[tuple[httpx.Client, subpr
     log = (home / "server.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "jupyter_server", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
-         f"--IdentityProvider.token={JUPYTER_TOKEN}", f"--ServerApp.root_dir={root}", "--allow-root"],
+         f"--IdentityProvider.token={JUPYTER_TOKEN}", f"--ServerApp.root_dir={root}", "--allow-root", *args],
         env=env, stdout=subprocess.DEVNULL, stderr=log)
     url = f"http://127.0.0.1:{port}"
     try:

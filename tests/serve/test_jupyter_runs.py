@@ -125,3 +125,48 @@ def test_unknown_run_routes_and_methods_answer_json_naming_what_exists_as_in_flo
         assert answer.status_code == status, (method, path, answer.text)
         assert answer.headers["content-type"].startswith("application/json"), (method, path, answer.text)
         assert f"{method} {path}" in answer.json()["error"] and "/flowlike/runs" in answer.json()["error"]
+
+
+def test_runs_through_the_routes_land_in_the_store_its_setting_names(tmp_path: Path) -> None:
+    """`FlowlikeRuns.store` is `flowlike serve --store`: it wins over $FLOWLIKE_STORE, as --store does."""
+    store, other = tmp_path / "store", tmp_path / "env-store"
+    with jupyter_server(tmp_path, f"--FlowlikeRuns.store={store}", FLOWLIKE_STORE=str(other)) as (client, _):
+        answer = client.post("/flowlike/runs?wait=1", json={"board": "hooks/echo.board.json", "payload": 3})
+        assert answer.status_code == 200 and answer.json()["result"] == 103, answer.text
+        run_id = answer.json()["id"]
+        deadline = time.monotonic() + 120
+        while run_id not in (kept := kept_runs(store)):
+            assert time.monotonic() < deadline, f"run {run_id} is not in the run history at {store}"
+        assert kept[run_id] == 103 and run_id not in kept_runs(other)
+
+
+def kept_runs(store: Path) -> dict[str, object]:
+    """The run history at `store`, read by `flowlike runs`: run ids to results."""
+    listed = subprocess.run([sys.executable, "-m", "flowlike_core.cli", "runs", "--store", str(store), "--json"],
+                            capture_output=True, text=True, timeout=120, check=True)
+    return {record["id"]: record["result"] for record in json.loads(listed.stdout)}
+
+
+def test_a_path_under_flowlike_no_route_serves_is_a_json_404_naming_it_and_the_routes(
+        jupyter: httpx.Client) -> None:
+    """They were Jupyter's HTML 404 page (and /flowlike/ a redirect to it)."""
+    for method, path in [("GET", "/flowlike/nothing"), ("GET", "/flowlike"), ("GET", "/flowlike/"),
+                         ("GET", "/flowlike/catalog/x"), ("POST", "/flowlike/boardsx"), ("DELETE", "/flowlike/a/b")]:
+        answer = jupyter.request(method, path)
+        assert answer.status_code == 404, (method, path, answer.text)
+        assert answer.headers["content-type"].startswith("application/json"), (method, path, answer.text)
+        error = answer.json()["error"]
+        assert error.startswith(f"{method} {path}: not found; "), error
+        assert all(route in error for route in ("GET /flowlike/catalog", "GET /flowlike/boards/PATH",
+                                                "POST or GET /flowlike/runs", "GET /flowlike/runs/ID/events")), error
+
+
+def test_the_catalog_and_boards_take_a_trailing_slash_and_name_the_routes_for_a_wrong_method(
+        jupyter: httpx.Client) -> None:
+    """/flowlike/boards/ was a 302 redirect, POST /flowlike/catalog a {"message": "Method Not Allowed"}."""
+    boards = jupyter.get("/flowlike/boards/")
+    assert boards.status_code == 200 and "hooks/echo.board.json" in {b["path"] for b in boards.json()["boards"]}
+    assert jupyter.get("/flowlike/catalog/", params={"q": "int_add"}).status_code == 200
+    wrong = jupyter.post("/flowlike/catalog")
+    assert wrong.status_code == 405 and wrong.json()["error"].startswith("POST /flowlike/catalog: method not allowed")
+    assert "GET /flowlike/boards" in wrong.json()["error"]
