@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -27,12 +28,16 @@ for path in pack_descriptions.ship(Path(folder), entries, distribution, version)
 
 
 class BuildPyWithPackIndex(build_py):
-    """build_py, then the pack index and node descriptions of the built packs (imported in a process of their own,
-    from the build folder; an editable install ships none: its sources change under one version)."""
+    """build_py into an emptied build folder, then the pack index and node descriptions of the built packs (imported
+    in a process of their own, from the build folder; an editable install ships none: its sources change under one
+    version)."""
 
     def run(self) -> None:
+        editable = getattr(self, "editable_mode", False)
+        if not editable:  # a module renamed or removed since the last build would stay in build/lib, and ship
+            shutil.rmtree(self.build_lib, ignore_errors=True)
         super().run()
-        if getattr(self, "editable_mode", False):
+        if editable:
             return
         entries = self.distribution.entry_points.get("flowlike.packs", [])
         pairs = [[part.strip() for part in line.split("=", 1)] for line in entries]
