@@ -24,12 +24,20 @@ switched back to a value it had is served. The cache is bounded by bytes (least 
 and can keep results in the content store (`persist()`), keyed by their content hash, so that another kernel or a
 papermill run reuses them: one file per result, written as it is kept; what each node last ran with (the memory
 behind "why") goes in one file per board, written when the run ends (`flush`).
+
+A kept result is read back with pickle, which runs code: whoever can write the store could run code in the process
+that reads it. So in a local store the cache keeps its files in a folder of its own (`<store>/cache`, made readable
+and writable by its user only) and refuses a folder another user owns or others (its group too) can write; and it
+loads only plain files (not links) of its user (or root) that nobody else can write: another is skipped with a
+warning naming it, and its node runs again, its result replacing the file. A store that is not a local folder (S3,
+GCS, a server) cannot be checked so: persist to one only if you would run code from whoever can write it.
 """
 
 from __future__ import annotations
 
 import copy
 import dataclasses
+import errno
 import hashlib
 import os
 import pickle
@@ -99,6 +107,8 @@ FILE = "file"
 """A `Change` kind: a file an input names changed on disk (its path did not)."""
 UNREADABLE = "unreadable"
 """A `Change` kind: the kept result of the node's key was in the store, damaged."""
+_POSIX = hasattr(os, "getuid")
+"""Files have owners and modes to check (`untrusted`)."""
 _REACHING = frozenset({Capability.NETWORK, Capability.FILES, Capability.PROCESSES})
 """What a node may reach that can change between two runs with the same inputs."""
 
@@ -137,6 +147,58 @@ def file_state(value: Any) -> tuple[str, str] | None:
     if not stat.S_ISREG(found.st_mode) and not stat.S_ISDIR(found.st_mode):
         return None
     return value, f"{found.st_mtime_ns}:{found.st_size}"
+
+
+class Untrusted(StorageError):
+    """A stored result or folder someone other than the cache's user could have written: not to be unpickled."""
+
+
+def untrusted(found: os.stat_result, kind: Callable[[int], bool] = stat.S_ISREG) -> str | None:
+    """Why what `found` describes (a kept result's file, or the cache's folder, with `kind=stat.S_ISDIR`) could
+    hold what another user wrote, or None: not of that kind (a link), owned by another user than this one and root,
+    or writable by its group or others."""
+    if not kind(found.st_mode):
+        return "it is a link or not a plain " + ("folder" if kind is stat.S_ISDIR else "file")
+    if found.st_uid not in (os.getuid(), 0):
+        return f"it belongs to another user (uid {found.st_uid})"
+    writers = [who for bit, who in ((stat.S_IWGRP, "its group"), (stat.S_IWOTH, "others")) if found.st_mode & bit]
+    if writers:
+        return f"{' and '.join(writers)} can write it (mode {stat.S_IMODE(found.st_mode):o})"
+    return None
+
+
+def read_own(path: str) -> bytes:
+    """The bytes of a local file the cache may unpickle (opened once: checked and read through the same handle);
+    Untrusted saying why not, FileNotFoundError when there is none."""
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)  # (a pipe planted there does not block)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise Untrusted("it is a link or not a plain file") from None
+        raise
+    with os.fdopen(handle, "rb") as file:
+        why = untrusted(os.fstat(file.fileno()))
+        if why:
+            raise Untrusted(why)
+        return file.read()
+
+
+def own_folder(store: Bucket, prefix: str) -> None:
+    """Make the cache's folder in a local store for its user only, if it is not there; StorageError when it is there
+    and someone else could write it (`untrusted`). A folder that cannot be made or is no folder is left to the
+    reads and writes, which warn."""
+    folder = store.path(prefix)
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        found = os.stat(folder)
+    except OSError:
+        return
+    why = untrusted(found, stat.S_ISDIR) if stat.S_ISDIR(found.st_mode) else None
+    if why:
+        raise StorageError(f"the result cache will not use {folder}: {why}. It reads the results it keeps there with "
+                           f"pickle, which runs code, so whoever can write the folder could run code in this process; "
+                           f"make it yours and writable by you only (chown, then chmod go-w {folder}), or keep the "
+                           f"cache in a store of your own")
 
 
 def catalog_version(node_type: type[NodeType]) -> tuple[str, str]:
@@ -274,6 +336,8 @@ class ResultCache:
     def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES, *, store: Bucket | None = None,
                  prefix: str = "cache") -> None:
         self.max_bytes = max_bytes
+        if store is not None and store.local and _POSIX:
+            own_folder(store, prefix)
         self.store = store
         """Where results are also kept (a content bucket), or None for memory only."""
         self.prefix = prefix
@@ -312,17 +376,27 @@ class ResultCache:
             cache = cls(int(limit) if limit else DEFAULT_MAX_BYTES)
         except ValueError:
             raise ValueError(f"{ENV_MAX_BYTES}={limit!r} is not a number of bytes") from None
-        return cache.persist() if os.environ.get(ENV_PERSIST, "") not in ("", "0") else cache
+        if os.environ.get(ENV_PERSIST, "") in ("", "0"):
+            return cache
+        try:
+            return cache.persist()
+        except StorageError as exc:
+            warnings.warn(f"{ENV_PERSIST}=1: {exc}; results are kept in memory only", RuntimeWarning, stacklevel=2)
+            return cache
 
     # ---- the store -----------------------------------------------------------------------------------
 
     def persist(self, store: Storage | Bucket | None = None) -> ResultCache:
-        """Keep results in a store's content bucket too (the configured store's when none is given)."""
+        """Keep results in a store's content bucket too (the configured store's when none is given); StorageError
+        when the cache's folder there could hold what another user wrote (see the module doc)."""
         from flowlike_core.storage import Storage, current
 
         if store is None:
             store = current()
-        self.store = store.content if isinstance(store, Storage) else store
+        bucket = store.content if isinstance(store, Storage) else store
+        if bucket.local and _POSIX:
+            own_folder(bucket, self.prefix)
+        self.store = bucket
         return self
 
     def _path(self, key: str, variant: str = "") -> str:
@@ -339,10 +413,36 @@ class ResultCache:
         warnings.warn(f"the result cache cannot {doing} its store {self.store.url} ({exc}): {then}; the runs go "  # type: ignore[union-attr]
                       f"on", RuntimeWarning, stacklevel=2)
 
+    def _read(self, path: str) -> bytes:
+        """A stored file's bytes, to unpickle: from a local store only a file no other user could have written
+        (Untrusted)."""
+        store: Bucket = self.store  # type: ignore[assignment]
+        return read_own(store.path(path)) if store.local and _POSIX else store.read(path)
+
+    def _write(self, path: str, data: bytes) -> None:
+        """Write a stored file: in a local store, readable and writable by this user only (`read_own` loads no
+        other)."""
+        self.store.write(path, data, sync=False, mode=0o600)  # type: ignore[union-attr]
+
+    def _untrusted(self, path: str, exc: Untrusted) -> None:
+        """Say once that a stored file was not loaded, as another user could have written it."""
+        if "untrusted" in self._failures:
+            return
+        self._failures.add("untrusted")
+        warnings.warn(f"the result cache did not load {self.store.path(path)}: {exc}. It reads kept results with "  # type: ignore[union-attr]
+                      f"pickle, which runs code, so it loads only plain files of its user that nobody else can write; "
+                      f"the node runs again and its result replaces the file (other such files are skipped too, "
+                      f"without another warning)", RuntimeWarning, stacklevel=3)
+
     def _load(self, key: str, variant: str) -> Entry | None:
+        path = self._path(key, variant)
         try:
-            data = self.store.read(self._path(key, variant))  # type: ignore[union-attr]
+            data = self._read(path)
         except FileNotFoundError:
+            return None
+        except Untrusted as exc:
+            self._untrusted(path, exc)
+            self.unreadable.add(key)
             return None
         except (StorageError, OSError) as exc:
             self._refused("read", exc)
@@ -389,13 +489,17 @@ class ResultCache:
             kept = self._read_why(board_id)
             kept.update(signatures)
             try:
-                self.store.write(self._why_path(board_id), pickle.dumps(kept), sync=False)  # type: ignore[union-attr]
+                self._write(self._why_path(board_id), pickle.dumps(kept))
             except (StorageError, OSError) as exc:
                 self._refused("write", exc)
 
     def _read_why(self, board_id: str) -> dict[str, Signature]:
+        path = self._why_path(board_id)
         try:
-            found = pickle.loads(self.store.read(self._why_path(board_id)))  # type: ignore[union-attr]
+            found = pickle.loads(self._read(path))
+        except Untrusted as exc:
+            self._untrusted(path, exc)
+            return {}
         except Exception:  # none yet, or written by another version: no memory, as for nodes never run
             return {}
         return found if isinstance(found, dict) else {}
@@ -419,7 +523,7 @@ class ResultCache:
         except Exception as exc:
             return f"its result cannot be pickled ({type(exc).__name__}: {exc}), so it is kept in memory only"
         try:
-            self.store.write(self._path(key, entry.variant), data, sync=False)  # type: ignore[union-attr]
+            self._write(self._path(key, entry.variant), data)
         except (StorageError, OSError) as exc:
             self._refused("write", exc)
             return "its result could not be written to the store (the warning says why), so it is kept in memory only"

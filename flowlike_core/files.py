@@ -3,7 +3,8 @@
 A write goes to a hidden temporary file beside the target (`.<name>.<random>.tmp`), is fsynced, then
 `os.replace`d over it: a rename within one directory is atomic, so a reader sees the old file or the new
 one. The temporary file is created like any new file (mode 0666 less the umask); when the target exists,
-it takes the target's permissions, so a save never changes who may read a file. Temporary files left by
+it takes the target's permissions, so a save never changes who may read a file (unless the writer names the
+mode: the result cache's files are its user's only). Temporary files left by
 a killed writer are skipped by listings (`is_temporary`) and removed by the next locked write.
 """
 
@@ -31,15 +32,16 @@ def is_temporary(name: str) -> bool:
     return name.startswith(".") or name.endswith((TEMPORARY_SUFFIX, LOCK_SUFFIX))
 
 
-def atomic_write(path: Path, data: bytes, *, sync: bool = True) -> None:
+def atomic_write(path: Path, data: bytes, *, sync: bool = True, mode: int | None = None) -> None:
     """Replace `path` with `data` atomically. `sync=False` skips the fsync (survives a killed process,
-    not an operating-system crash)."""
+    not an operating-system crash). `mode`: the new file's permissions (less the umask), whatever the old one's."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}{TEMPORARY_SUFFIX}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies, as for any new file
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 if mode is None else mode)  # (less the umask)
     try:
-        with contextlib.suppress(FileNotFoundError):
-            os.chmod(fd, stat.S_IMODE(os.stat(path).st_mode))
+        if mode is None:
+            with contextlib.suppress(FileNotFoundError):
+                os.chmod(fd, stat.S_IMODE(os.stat(path).st_mode))
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

@@ -88,15 +88,16 @@ class Bucket:
         self.fs.invalidate_cache(path)  # another process may have written it: ask the store, not a cache
         return self.fs.exists(path)
 
-    def write(self, key: str, data: bytes, *, sync: bool = True) -> None:
+    def write(self, key: str, data: bytes, *, sync: bool = True, mode: int | None = None) -> None:
         """Write atomically (see the module docstring); on failure the previous object is untouched.
 
         `sync=False` skips the local fsync: the write still survives the process being killed, but an
-        operating-system crash may lose it (for logs written often, where that is the right trade)."""
+        operating-system crash may lose it (for logs written often, where that is the right trade). `mode`: a
+        local file's permissions, whatever the umask and the file it replaces (`files.atomic_write`)."""
         path = self.path(key)
         try:
             if self.local:
-                atomic_write(Path(path), data, sync=sync)
+                atomic_write(Path(path), data, sync=sync, mode=mode)
             else:
                 self.fs.pipe_file(path, data)
         except OSError as exc:

@@ -44,7 +44,7 @@ def test_a_store_that_refuses_writes_still_serves_what_it_has(tmp_path: Path, mo
     board = sum_board(reg)
     run_board(board, cache=ResultCache(store=Bucket(str(tmp_path))), registry=reg)
 
-    def refused(self, key, data, *, sync=True):
+    def refused(self, key, data, **options):
         raise StorageError(f"cannot write {key!r} to {self.url}: [Errno 30] Read-only file system")
 
     monkeypatch.setattr(Bucket, "write", refused)
