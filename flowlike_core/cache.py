@@ -360,12 +360,13 @@ class ResultCache:
         self.waiting = 0
         """Threads waiting now for a result another one is making."""
         self._failures: set[str] = set()
+        """What the store refused ("read", "write", "untrusted" files): said once each, then the results stay in
+        memory."""
         self.unreadable: set[str] = set()
+        """Keys whose kept result the store gave back damaged (or not at all): why their nodes run again."""
         self.mutators: dict[tuple[str, str], str] = {}
         """(node type, code version) -> why its nodes always run: one changed an input in place as it ran, which a
         result served from the cache would not do."""
-        """Keys whose kept result the store gave back damaged (or not at all): why their nodes run again."""
-        """What the store refused ("read", "write"): said once each, then the results stay in memory."""
 
     @classmethod
     def from_env(cls) -> ResultCache:
@@ -768,10 +769,10 @@ class RunCache:
         """Code version, module data read (`global_reads`) and code parts per node type, made (or checked) once per
         run."""
         self.kinds: dict[tuple[type, bool], str | None] = {}
+        """`always_runs` per node type (and whether its nodes are pure), asked once per run."""
         self.changeable: set[str] = set()
         """Value keys of pure outputs that can change in place (lists, arrays, frames): a node reading one is
         watched for changing it."""
-        """`always_runs` per node type (and whether its nodes are pure), asked once per run."""
         executor.variables = run.variables = _ReadVariables(run.variables)
         if cache.store is not None:
             cache._why_read.discard(self.board_id)  # (another process may have run the board since)
