@@ -293,7 +293,8 @@ class RunManager:
         """Runs counted against `max_runs` while they start (outside the lock), before they are in `runs`."""
         self._boards: dict[str, tuple[tuple[int, int, int, int], Board]] = {}
         self._lock = threading.Lock()
-        self.closing = False
+        self.refusing: str | None = None
+        """Why no run is started (the server stops, its run history cannot be used), answered with a 503."""
 
     def board(self, relative: str) -> Board:
         """The board at `relative` under the root, loaded once per version of its file (`cached`, else `load`)."""
@@ -347,8 +348,8 @@ class RunManager:
 
     def _launch(self, relative: str, start: str | None, variables: dict[str, Any], payload: Any,
                 board: Board | None = None) -> ServiceRun:
-        if self.closing:
-            raise Refused(503, "the server is shutting down: it starts no more runs")
+        if self.refusing is not None:
+            raise Refused(503, self.refusing)
         self._take_slot()
         try:
             entry = self._start(relative, start, variables, payload, board)
@@ -421,7 +422,7 @@ class RunManager:
 
     def cancel_all(self) -> list[ServiceRun]:
         """Stop starting runs and cancel those going (the server is stopping); returns them."""
-        self.closing = True
+        self.refusing = "the server is shutting down: it starts no more runs"
         with self._lock:
             going = [entry for entry in self.runs.values() if not entry.ended.is_set()]
         for entry in going:

@@ -48,7 +48,7 @@ from jupyter_server.utils import url_path_join
 from traitlets import Int, TraitError, Unicode, validate
 from traitlets.config import Configurable
 
-from flowlike_core.errors import BoardFileError
+from flowlike_core.errors import BoardFileError, StorageError
 from flowlike_core.interop.api import imported
 from flowlike_core.registry import default_registry
 from flowlike_core.service import (
@@ -266,26 +266,28 @@ class RunEventsHandler(_RunHandler):
         self.finish()
 
 
-def keep_runs_in(store: str) -> None:
-    """Keep this server's runs in the run history of `store` (`FlowlikeRuns.store`), once it answers: one that
-    cannot (no credentials, no network) stops the extension from loading, rather than lose each run's record."""
+def unusable_store(store: str) -> str | None:
+    """Keep this server's runs in the run history of `store` (`FlowlikeRuns.store`), once it answers; else why
+    not (a config that cannot be read, no credentials, no network), and nothing is recorded."""
     from flowlike_core import storage
 
-    configured = storage.configure(store)
     try:
-        configured.runs.exists()
-    except storage.StorageError as exc:
+        storage.configure(store).runs.exists()
+    except StorageError as exc:
         storage.stop_recording()
-        raise storage.StorageError(f"FlowlikeRuns.store={store}: {exc}") from exc
+        return f"FlowlikeRuns.store={store}: {exc}"
+    return None
 
 
 def load_server_extension(server_app: Any) -> None:
     settings = FlowlikeRuns(parent=server_app)
-    if settings.store is not None:
-        keep_runs_in(settings.store)
     web_app = server_app.web_app
     root = Path(web_app.settings.get("server_root_dir", ".")).expanduser()
     runs = web_app.settings["flowlike_runs"] = RunManager(root, max_runs=settings.max_runs)
+    problem = unusable_store(settings.store) if settings.store is not None else None
+    if problem is not None:  # runs refused, not run without their records; the catalog and boards still served
+        runs.refusing = f"{problem}; no run is started until it can be (fix the setting, restart the server)"
+        server_app.log.error("flowlike_nb: %s", runs.refusing)
     atexit.register(runs.close)  # the server stopping: the runs still going end Cancelled, kept in the run history
     base = url_path_join(web_app.settings["base_url"], "flowlike")
     web_app.add_handlers(".*$", [  # each with a trailing slash, as in `flowlike serve` (not Jupyter's redirect)

@@ -170,3 +170,18 @@ def test_the_catalog_and_boards_take_a_trailing_slash_and_name_the_routes_for_a_
     wrong = jupyter.post("/flowlike/catalog")
     assert wrong.status_code == 405 and wrong.json()["error"].startswith("POST /flowlike/catalog: method not allowed")
     assert "GET /flowlike/boards" in wrong.json()["error"]
+
+
+def test_a_store_setting_that_cannot_be_used_refuses_runs_naming_it_and_keeps_the_other_routes(
+        tmp_path: Path) -> None:
+    """The extension failed to load: every /flowlike/ path was Jupyter's HTML 404, the log alone said why."""
+    config = tmp_path / "broken.toml"
+    config.write_text("meta_url = [unclosed\n")
+    with jupyter_server(tmp_path, f"--FlowlikeRuns.store={config}") as (client, _):
+        answer = client.post("/flowlike/runs", json={"board": "hooks/echo.board.json"})
+        assert answer.status_code == 503, answer.text
+        assert answer.json()["error"].startswith(f"FlowlikeRuns.store={config}: {config}: not a usable storage "
+                                                 f"configuration"), answer.text
+        assert "no run is started until it can be" in answer.json()["error"]
+        assert client.get("/flowlike/runs").json() == {"runs": []}
+        assert "hooks/echo.board.json" in {board["path"] for board in client.get("/flowlike/boards").json()["boards"]}
