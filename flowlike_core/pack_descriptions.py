@@ -146,7 +146,8 @@ def shipped_engine(distribution_name: str = "", version: str = "") -> list[str] 
     """What shipped descriptions also depend on besides their packs' sources: the platform and the Python (a default
     may be a path, a choice may come from the standard library), pydantic (a pin's JSON Schema) and the engine's
     distribution and version: the one being built (`distribution_name`, `version`) if it is the engine's, else the
-    installed one. None when the engine is not installed from a wheel (its code changes under one version)."""
+    installed one. None when the engine is not that installed from a wheel (an editable install's code changes under
+    one version; a checkout on sys.path may shadow the installed one)."""
     from pydantic.version import VERSION
 
     if canonical(distribution_name) != ENGINE_DISTRIBUTION:
@@ -154,7 +155,8 @@ def shipped_engine(distribution_name: str = "", version: str = "") -> list[str] 
             engine_dist = distribution(ENGINE_DISTRIBUTION)
         except PackageNotFoundError:
             return None
-        if editable_install(engine_dist):
+        installed = Path(engine_dist.locate_file(f"{ENGINE[0]}/__init__.py"))
+        if editable_install(engine_dist) or installed.resolve() != Path(sys.modules[ENGINE[0]].__file__).resolve():
             return None
         version = pack_index.name_and_version(engine_dist)[1]
     return [sys.platform, f"{sys.version_info.major}.{sys.version_info.minor}", VERSION, ENGINE_DISTRIBUTION,
@@ -165,12 +167,14 @@ def shipped(wanted: Mapping[str, list[str]], entries: Iterable[EntryPoint]) -> d
     """The descriptions the distributions ship (`SHIPPED`) of the packs (`entries`, each with its key in `wanted`)
     that they still hold for. One that cannot be read is left aside with a `PackIndexWarning` (its packs imported)."""
     found: dict[str, list[Described]] = {}
-    engine_now: list[str] | None = None
-    for path, names in pack_index.shipped_files(entries, wanted, SHIPPED).items():
+    files = pack_index.shipped_files(entries, wanted, SHIPPED)
+    engine_now = shipped_engine() if files else None
+    if engine_now is None:
+        return found
+    for path, names in files.items():
         try:
             document = json.loads(gzip.decompress(path.read_bytes()))
-            engine_now = engine_now or shipped_engine()
-            if engine_now is None or document["engine"] != engine_now:
+            if document["engine"] != engine_now:
                 continue
             rows = {tuple(row) for row in document["packs"]}
             found.update({name: [_described(*row) for row in document["types"][name]] for name in names

@@ -16,6 +16,7 @@ from pathlib import Path
 import flowlike_catalog
 import pytest
 
+import flowlike_core
 from flowlike_core import pack_descriptions
 from flowlike_core.pack_index import PackIndexWarning
 from flowlike_core.registry import ENTRY_POINT_GROUP, Registry
@@ -223,7 +224,8 @@ def test_the_installed_wheel_lists_its_catalog_without_importing_a_pack(tmp_path
 class ShippedSite:
     """A folder on sys.path laid out as pip installs two wheels: dx-tools 1.0, whose package `dx_shipped` holds the
     packs dx_alpha, dx_beta, dx_gamma and the descriptions `pack_descriptions.ship` made of them, and the engine's
-    distribution (dx-engine 3.0, standing for flowlike-nb, which is editable here)."""
+    distribution (dx-engine 3.0, standing for flowlike-nb, which is editable here), whose flowlike_core is the one
+    imported."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -235,6 +237,7 @@ class ShippedSite:
         self.tools = self.dist_info("dx_tools", "1.0", "".join(f"{name} = dx_shipped.{name}:PACK\n"
                                                                 for name in PACKS))
         self.engine = self.dist_info("dx_engine", "3.0", "")
+        (folder / "flowlike_core").symlink_to(Path(flowlike_core.__file__).parent)  # (the engine it installed)
         self.paths = pack_descriptions.ship(folder, self.entries(), "dx-tools", "1.0")
         self.forget()
 
@@ -290,7 +293,7 @@ def set_version(info: Path, version: str) -> None:
 
 
 @pytest.mark.parametrize("change", ["packs upgraded", "packs editable", "engine upgraded", "engine editable",
-                                    "engine not installed", "built with another Python"])
+                                    "engine not installed", "engine shadowed", "built with another Python"])
 def test_shipped_descriptions_are_not_trusted_for_other_sources(shipped_site, change, monkeypatch):
     edited = textwrap.dedent(MODULE.format(name="dx_beta", text="Answers, edited."))
     (shipped_site.folder / "dx_shipped" / "dx_beta.py").write_text(edited)  # (what was shipped is stale)
@@ -305,6 +308,10 @@ def test_shipped_descriptions_are_not_trusted_for_other_sources(shipped_site, ch
         (shipped_site.engine / "direct_url.json").write_text(editable)
     elif change == "engine not installed":
         monkeypatch.setattr(pack_descriptions, "ENGINE_DISTRIBUTION", "dx-no-such-engine")
+    elif change == "engine shadowed":  # (a checkout on sys.path: the engine imported is not the one installed)
+        (shipped_site.folder / "flowlike_core").unlink()
+        (shipped_site.folder / "flowlike_core").mkdir()
+        (shipped_site.folder / "flowlike_core" / "__init__.py").write_text("")
     else:  # (a wheel built with another Python)
         (path,) = shipped_site.paths
         document = json.loads(gzip.decompress(path.read_bytes()))
