@@ -1,4 +1,10 @@
-"""The registry: node types by catalog key. Packs register through the `flowlike.packs` entry-point group."""
+"""The registry: node types by catalog key. Packs register through the `flowlike.packs` entry-point group.
+
+    from flowlike_core import default_registry
+    registry = default_registry()                         # every installed pack, loaded as boards need them
+    registry.get("control_branch").friendly_name          # 'Branch'
+    [found.name for found in registry.described("array length")][:2]  # ['array_length', 'array_slice']
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,10 @@
 """papermill glue: a board's exposed variables are a notebook's parameters.
 
+    import flowlike_nb as fnb
+    from flowlike_nb.kernel.papermill import parameters
+    board = fnb.load("notebooks/boards/loop_and_branch.board.json")
+    parameters(board)                      # {'numbers': [3, 8, 1, 9, 4], 'threshold': 5}: each one a `-p`
+
 In the notebook, a cell tagged `parameters` holds `board_path` and one assignment per exposed variable (None: the
 board's default); `papermill nb.ipynb out.ipynb -p rows 1000` overrides them and the notebook runs the board with
 `board.run(variables_from(board))`. The run's record rides in the output notebook (see `RUN_MIME`),

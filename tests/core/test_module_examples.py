@@ -25,3 +25,9 @@ def test_the_storage_example_saves_and_versions_a_board() -> None:
 
 def test_the_catalog_example_finds_branch_in_the_std_pack() -> None:
     assert run_module_example("flowlike_catalog")["registry"].get("control_branch").friendly_name == "Branch"
+
+
+def test_the_registry_example_finds_types_by_key_and_by_words() -> None:
+    namespace = run_module_example("flowlike_core.registry")
+    assert [found.name for found in namespace["registry"].described("array length")][:2] == ["array_length",
+                                                                                                "array_slice"]

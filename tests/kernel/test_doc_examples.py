@@ -126,3 +126,8 @@ def test_the_notebook_modules_open_with_examples_that_run(tmp_path: Path, monkey
     assert list(run_module_example("flowlike_nb.kernel")["board"].last_run.log_table()["message"]) == ["HI!"]
     board = run_module_example("flowlike_nb.widgets")["board"]
     assert board.core.nodes and board.editor().board is board.core
+    monkeypatch.chdir(ROOT)
+    from flowlike_nb.kernel import papermill
+
+    shown = papermill.parameters(run_module_example("flowlike_nb.kernel.papermill")["board"])
+    assert f"# {shown}: each one a" in (papermill.__doc__ or "")
