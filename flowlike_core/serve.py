@@ -15,8 +15,10 @@
     DELETE /flowlike/runs/<id>         cancel; answers with the record
 
 Every path may end in a slash. Every request needs `Authorization: Bearer <token>`; without a token the server
-only binds to loopback. At most `--max-runs` runs go at once (default `DEFAULT_MAX_RUNS`): one more is a 429
-{"error", "running", "max_runs"}, the runs going left as they are.
+only binds to loopback, and refuses (403) a request a web page could send from the user's browser: a Host that is
+not loopback (DNS rebinding), an Origin other than this server (a page on another site or port).
+At most `--max-runs` runs go at once (default `DEFAULT_MAX_RUNS`): one more is a 429 {"error", "running",
+"max_runs"}, the runs going left as they are.
 Bad input is a 4xx with {"error": message}; a failed run is a 200 with its record (status "Failed", error).
 The routes are a thin shell over `flowlike_core.service.RunManager`, which the Jupyter server extension shares.
 Needs the serve extra (starlette, uvicorn); the engine never imports this module by itself.
@@ -33,6 +35,7 @@ import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from flowlike_core.service import (
     DEFAULT_MAX_RUNS,
@@ -134,9 +137,19 @@ def create_app(root: str | os.PathLike[str], token: str | None, manager: RunMana
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
     def guarded(endpoint: Any) -> Any:
-        """The endpoint behind the Bearer token check (a plain wrapper: cheaper than a middleware)."""
+        """The endpoint behind the Bearer token check (a plain wrapper: cheaper than a middleware); without a
+        token, behind the check that the request is not one a web page could forge (`forged`)."""
         if token is None:
-            return endpoint
+            async def local(request: Request) -> Response:
+                why = forged(request)
+                if why is not None:
+                    return JSONResponse({"error": f"{why}: a server without a token answers only this machine's "
+                                                  f"own clients (a web page could send this request from the "
+                                                  f"user's browser); serve with --token to take others"},
+                                        status_code=403)
+                return await endpoint(request)
+
+            return local
         expected = token.encode()
 
         async def check(request: Request) -> Response:
@@ -166,6 +179,28 @@ def create_app(root: str | os.PathLike[str], token: str | None, manager: RunMana
     return Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: no_route})
 
 
+def forged(request: Request) -> str | None:
+    """Why a request to a server without a token may come from a web page rather than a client of this machine:
+    a Host that is not loopback (a DNS name rebound to 127.0.0.1), or an Origin other than this server (a page on
+    another site or port; a browser sends it with every cross-site POST); None when it is neither."""
+    host, origin = request.headers.get("host"), request.headers.get("origin")
+    if host is not None and _address(f"//{host}")[0] not in LOOPBACK:  # a browser always sends Host
+        return f"Host {host!r} is not this machine"
+    if origin is not None and _address(origin) not in {(name, (request.scope.get("server") or ("", 0))[1])
+                                                       for name in LOOPBACK}:
+        return f"Origin {origin!r} is another site"
+    return None
+
+
+def _address(url: str) -> tuple[str | None, int | None]:
+    """Host name and port of a URL (the scheme's port when it names none); (None, None) when it has none."""
+    try:
+        parsed = urlsplit(url)
+        return parsed.hostname, parsed.port or {"http": 80, "https": 443}.get(parsed.scheme)
+    except ValueError:
+        return None, None
+
+
 # ---- the subcommand ------------------------------------------------------------------------------------
 
 
@@ -177,7 +212,8 @@ def add_serve_command(subparsers: Any) -> None:
                     "/flowlike/runs/ID reads it, GET .../events streams it as server-sent events, DELETE cancels "
                     "it. Requests need 'Authorization: Bearer TOKEN'. "
                     "Needs the serve extra (starlette, uvicorn).",
-        epilog=f"Without --token (or ${TOKEN_ENV}) the server only binds to 127.0.0.1.",
+        epilog=f"Without --token (or ${TOKEN_ENV}) the server only binds to 127.0.0.1, and refuses requests "
+               f"from web pages (an Origin other than its own, a Host that is not loopback).",
     )
     serve.add_argument("folder", metavar="FOLDER", help="the folder whose boards are served")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")

@@ -117,17 +117,20 @@ def wait_until_listening(port: int, process: subprocess.Popen[bytes], deadline: 
 
 
 @contextlib.contextmanager
-def flowlike_serve(root: Path, *args: str, **env: str) -> Iterator[tuple[httpx.Client, subprocess.Popen[bytes]]]:
-    """`flowlike serve root --token TOKEN *args` on a free port of 127.0.0.1, and a client holding the token;
-    stopped with Ctrl-C (the runs still going are cancelled) at the end."""
+def flowlike_serve(root: Path, *args: str, token: str | None = TOKEN,
+                   **env: str) -> Iterator[tuple[httpx.Client, subprocess.Popen[bytes]]]:
+    """`flowlike serve root --token TOKEN *args` (`token` None: without one) on a free port of 127.0.0.1, and a
+    client holding the token; stopped with Ctrl-C (the runs still going are cancelled) at the end."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "flowlike_core.cli", "serve", str(root), "--port", str(port), "--token", TOKEN, *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, **env})
+        [sys.executable, "-m", "flowlike_core.cli", "serve", str(root), "--port", str(port), *args,
+         *(["--token", token] if token else [])],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env={key: value for key, value in {**os.environ, **env}.items() if key != "FLOWLIKE_SERVE_TOKEN"})
     try:
         wait_until_listening(port, process)
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {TOKEN}"},
-                          timeout=60) as client:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60,
+                          headers={"Authorization": f"Bearer {token}"} if token else {}) as client:
             yield client, process
     finally:
         process.send_signal(signal.SIGINT)
