@@ -253,7 +253,8 @@ class _Feeder:
         columns = list(value.columns) if hasattr(value, "columns") else [value.name]
         self.put(name, orjson.dumps([str(c) for c in columns] + [str(d) for d in getattr(value, "dtypes", [])]))
         self.put("rows", pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes())
-        held = value.memory_usage(index=True)  # (the hash is 8 bytes a row: what the cache's bound counts is memory)
+        held = value.memory_usage(index=True, deep=True)  # (the hash is 8 bytes a row: the bound counts memory,
+        # with the texts and objects of columns of Python objects: deep costs a walk of those columns alone)
         self.size += int(held.sum() if hasattr(held, "sum") else held)
 
     def arrow(self, value: Any, name: str) -> None:

@@ -68,3 +68,15 @@ def test_a_cache_of_lists_keeps_no_more_memory_than_its_bound() -> None:
         assert run.ok, run.error
     one = held(list(range(20_000)))
     assert len(cache) >= 1 and len(cache) * one <= cache.max_bytes, (len(cache), one)
+
+
+def test_a_frame_of_python_objects_counts_them_too() -> None:
+    """A frame's text column of Python objects (dtype object) counted 8 bytes a cell, its pointers: the texts it
+    holds are 7 times that."""
+    np = pytest.importorskip("numpy")
+    pd = pytest.importorskip("pandas")
+    texts = pd.Series([f"name {i}" for i in range(20_000)], dtype=object)
+    frame = pd.DataFrame({"name": texts, "score": range(20_000)})
+    for value in (frame, texts):
+        memory = int(np.sum(value.memory_usage(index=True, deep=True)))
+        assert 0.7 * memory <= fingerprint(value).size <= 1.5 * memory, type(value)
