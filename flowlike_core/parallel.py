@@ -27,6 +27,7 @@ import copy
 import ctypes
 import dataclasses
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
@@ -118,6 +119,8 @@ async def run_concurrently(ctx: Context, bodies: Sequence[tuple[list[Target], di
     threads = ThreadPoolExecutor(max_workers=max(1, min(max_concurrent, len(bodies))),
                                  thread_name_prefix=f"flowlike-par-{executor.run.id}")
     outcomes: list[BaseException | None] = [None] * len(bodies)
+    lost: list[int] = []
+    """Iterations whose job failed as a whole (its worker died): what they did there went with it."""
 
     def ended(index: int, outcome: BaseException | None) -> None:
         outcomes[index] = outcome
@@ -156,6 +159,8 @@ async def run_concurrently(ctx: Context, bodies: Sequence[tuple[list[Target], di
                 shipped = [(targets_by_id(bodies[i][0]), bodies[i][1]) for i in going]
                 results = await submit(workers, dataclasses.replace(job, bodies=shipped), executor)
             except BaseException as exc:  # noqa: BLE001 - the job itself failed (its worker died): all of it did
+                if not _cancelled(exc):
+                    lost.extend(going)
                 for index in going:
                     ended(index, exc)
                 return
@@ -184,8 +189,8 @@ async def run_concurrently(ctx: Context, bodies: Sequence[tuple[list[Target], di
             with _uninterrupted(executor):  # (no node code of its own runs here: the run's interrupt goes to the forks)
                 threads.shutdown(wait=True)
                 with run.forking:  # (a reader of the run's traces sees the forks' traces in its records or the forks)
-                    for sub in forks:
-                        merge(executor, sub)
+                    for sub, outcome in zip(forks, outcomes, strict=True):
+                        merge(executor, sub, outcome)
                     merged = {id(sub.run) for sub in forks}
                     run.forks = [live for live in run.forks if id(live) not in merged]
     failures = [(i, exc) for i, exc in enumerate(outcomes) if exc is not None and not _cancelled(exc)]
@@ -194,6 +199,9 @@ async def run_concurrently(ctx: Context, bodies: Sequence[tuple[list[Target], di
         finished = [i for i, exc in enumerate(outcomes) if exc is None]
         ctx.error(f"{what} {_list(i for i, _ in failures)} failed; {_list(finished)} finished; "
                   f"{_list(cancelled)} cancelled")
+        if lost:
+            ctx.error(f"{what} {_list(sorted(lost))} were on a worker that died: what their nodes did there, if "
+                      f"anything, is not in this run's record")
         raise failures[0][1]
     if executor.cancelled:
         raise RunCancelled("the run was cancelled")
@@ -306,17 +314,20 @@ def _list(indexes: Any) -> str:
     return "none" if not found else ", ".join(map(str, found))
 
 
-def merge(executor: Executor, sub: Executor) -> None:
-    """Fold an iteration's values, traces and counts into the run, as if it had run there."""
+def merge(executor: Executor, sub: Executor, outcome: BaseException | None) -> None:
+    """Fold an iteration's values, traces and counts into the run, as if it had run there. An execution its body
+    left going (a node paused at when the run was stopped; `outcome`: how the body ended) ended with it: it is kept,
+    cancelled (or failed, when the body failed), as a run's own are when it ends."""
     run = executor.run
     executor.values.update(dict.items(sub.values))
     run.steps += sub.run.steps
     if sub.run.result is not None:
         run.result = sub.run.result
+    cut = NodeStatus.FAILED if outcome is not None and not _cancelled(outcome) else NodeStatus.CANCELLED
     for record in sub.run.records:
         trace = record if isinstance(record, NodeTrace) else trace_of(record)
         if trace.status is NodeStatus.RUNNING:
-            continue
+            trace.status, trace.end = cut, time.time()
         index = executor.plan.nodes[trace.node_id]
         if executor.counts[index] < FULL_TRACES:
             executor.counts[index] += 1

@@ -90,3 +90,23 @@ def test_a_branch_awaiting_its_close_when_stopped_finishes_it(build, model, stop
     else:
         assert run.status is RunStatus.CANCELLED
     assert [t.status for t in run.traces_of(closes.id)] == [NodeStatus.CANCELLED]
+
+
+def test_an_iteration_stopped_while_paused_keeps_the_trace_of_the_node_it_paused_at(build):
+    """A parallel iteration's node paused at by the debugger, then stopped, never ran: the run ended Cancelled with
+    no trace of it (its fork's trace was still Running when the iterations were merged, and the merge dropped it)."""
+    from flowlike_core.debugger import Debugger
+
+    start, loop, say = build.add("events_simple"), build.add("control_par_for_each", array=[1, 2, 3],
+                                                             max_concurrent=1), build.add("log_info")
+    build.chain(start, loop)
+    build.wire(loop, "exec_out", say, "exec_in")
+    build.wire(loop, "value", say, "message")
+    build.board.apply(commands.ToggleBreakpoint(say.id))
+    debugger = Debugger()
+    start_run(build.board, registry=build.registry, debugger=debugger)
+    assert debugger.wait_paused(DEADLINE) and debugger.paused_at is not None and debugger.paused_at.id == say.id
+    run = debugger.stop(wait=DEADLINE).run
+    assert debugger.ended and run.status is RunStatus.CANCELLED
+    assert [(t.status, t.end is not None) for t in run.traces_of(say.id)] == [(NodeStatus.CANCELLED, True)]
+    assert run.logs() == [] and debugger.pauses == 1
