@@ -26,6 +26,7 @@ from __future__ import annotations
 import atexit
 import dataclasses
 import multiprocessing
+import os
 import queue
 import sys
 import threading
@@ -251,13 +252,18 @@ class DaskBackend:
 
 def local_cluster(n_workers: int | None) -> Any:
     """A LocalCluster of `n_workers` spawned processes, one thread each. Each worker first imports the program's
-    main module again: one that runs a board there (a script without the `__main__` guard) fails at once with
-    `GUARD`, not with multiprocessing's text, and the cluster that could not start says the same."""
+    main module again: one that starts a dask run there (a script without the `__main__` guard) ends at once,
+    saying `GUARD` on stderr, not with multiprocessing's text, and the cluster that could not start says the
+    same."""
     from distributed import LocalCluster
 
     if getattr(multiprocessing.current_process(), "_inheriting", False):  # (as multiprocessing's own check)
-        raise BackendError(f"a dask run was started while a LocalCluster worker imported the program's main module "
-                           f"again (as spawned workers do): {GUARD}")
+        # A worker still importing the script: it ends here, whichever thread asks (an error in a Parallel For Each
+        # node would fail only that node, and the worker would go on running the script's body, then serve).
+        sys.stderr.write(f"flowlike: a LocalCluster worker stopped: importing the program's main module again (as "
+                         f"spawned workers do), it started a dask run itself: {GUARD}\n")
+        sys.stderr.flush()
+        os._exit(1)
     try:
         return LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, host="127.0.0.1",
                     dashboard_address=None)

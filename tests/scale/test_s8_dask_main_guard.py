@@ -47,3 +47,37 @@ def test_a_script_without_the_guard_is_told_to_add_it(tmp_path: Path) -> None:
 def test_a_script_with_the_guard_runs(tmp_path: Path) -> None:
     done = script(tmp_path, guarded=True)
     assert done.stdout.strip() == "STATUS Success None", (done.stdout, done.stderr[-3000:])
+
+
+LOOP_BODY = """\
+from flowlike_catalog.std import PACK
+
+from flowlike_core import Board, Registry, commands
+
+def main():
+    registry = Registry([PACK])
+    board = Board(name="guard")
+    add = lambda key, node_id, **d: board.apply(commands.AddNode(registry.get(key).create(node_id=node_id, **d)))
+    add("events_simple", "start")
+    add("control_par_for_each", "loop", array=[1, 2, 3], workers="dask")
+    add("log_info", "log")
+    for wire in [("start", "exec_out", "loop", "exec_in"), ("loop", "exec_out", "log", "exec_in"),
+                 ("loop", "value", "log", "message")]:
+        board.apply(commands.Connect(*wire))
+    run = board.run(registry=registry)
+    print("STATUS", run.status.value, run.error)
+
+main()
+"""
+
+
+def test_a_parallel_loop_on_dask_in_a_script_without_the_guard_is_told_to_add_it(tmp_path: Path) -> None:
+    """The loop's LocalCluster is started by a node: a worker that ran the script's body failed only that node, so
+    each worker went on with the script (its output and files once per worker) and then served the loop."""
+    path = tmp_path / "loop_board.py"
+    path.write_text(LOOP_BODY)
+    done = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=240, cwd=tmp_path,
+                          env={**os.environ, "DASK_TEMPORARY_DIRECTORY": str(tmp_path)})
+    assert done.stdout.count("STATUS") == 1, done.stdout  # the script's body ran once: in the script's process
+    assert done.stdout.startswith("STATUS Failed"), done.stdout
+    assert GUARD in done.stdout and "loop_board.py" in done.stdout, done.stdout
