@@ -100,14 +100,18 @@ def run_board_notebook(board_path: str | Path, notebook: str | Path, out: str | 
     """Execute `notebook` with papermill for a board file; returns the record of the last run of that board it
     showed (not one of another board, such as a demo board the notebook builds itself).
 
-    `parameters` set exposed variables (papermill injects them after the `parameters` cell); the others are
-    injected with the board's defaults, so that the notebook's own (made for its demo board) never stand in for
-    them. `board_path` is passed as a parameter too. A failing cell raises papermill's execution error.
+    `parameters` set exposed variables (papermill injects them after the `parameters` cell); the others that cell
+    names are injected with the board's defaults, so that the notebook's own (made for its demo board) never stand
+    in for them (one it does not name takes the board's default in `variables_from` anyway; passed, papermill
+    would warn of an unknown parameter). `board_path` is passed as a parameter too. A failing cell raises
+    papermill's execution error.
     """
     import papermill
 
     board, _ = open_board(board_path)  # ours or Flow-Like's; the caller shows an import (flowlike notebook: stderr)
-    values = {"board_path": str(Path(board_path).resolve()), **board_parameters(board), **(parameters or {})}
+    named = papermill.inspect_notebook(str(notebook))
+    defaults = {name: value for name, value in board_parameters(board).items() if name in named}
+    values = {"board_path": str(Path(board_path).resolve()), **defaults, **(parameters or {})}
     papermill.execute_notebook(str(notebook), str(out), parameters=values, kernel_name=kernel_name,
                                cwd=str(cwd) if cwd else str(Path(notebook).resolve().parent),
                                progress_bar=False, log_output=False)
