@@ -60,6 +60,7 @@ from flowlike_core.fingerprint import (
     code_version,
     fingerprint,
     global_reads,
+    held_bytes,
     quick_check,
 )
 from flowlike_core.plan import CONST, PURE, NodePlan
@@ -199,6 +200,11 @@ def own_folder(store: Bucket, prefix: str) -> None:
                            f"pickle, which runs code, so whoever can write the folder could run code in this process; "
                            f"make it yours and writable by you only (chown, then chmod go-w {folder}), or keep the "
                            f"cache in a store of your own")
+
+
+def held(value: Any, found: Fingerprint) -> int:
+    """Bytes a kept output counts against the cache's bound: what it holds in memory."""
+    return held_bytes(value) if type(value) in (list, tuple, dict) else found.size
 
 
 def catalog_version(node_type: type[NodeType]) -> tuple[str, str]:
@@ -932,7 +938,8 @@ class RunCache:
         if secret:
             self.secret.update(plan.outputs.values())
         entry = Entry(outputs, {name: p.digest for name, p in prints.items()}, reads, tuple(ctx.activated),
-                      ENTRY_OVERHEAD + sum(p.size for p in prints.values()) + sum(len(m) + 64 for _, m, _ in logs),
+                      ENTRY_OVERHEAD + sum(map(held, outputs.values(), prints.values())) +
+                      sum(len(m) + 64 for _, m, _ in logs),
                       tuple(name for name, p in prints.items() if p.mutable),
                       pending.held + tuple(held for p in prints.values() for held in p.held),
                       {name: p for name, p in prints.items() if p.identity}, logs, dropped, tuple(pending.events),

@@ -19,6 +19,7 @@ import decimal
 import dis
 import enum
 import hashlib
+import itertools
 import os
 import pathlib
 import random
@@ -40,24 +41,15 @@ _BY_REPR = (dt.datetime, dt.date, dt.time, dt.timedelta, decimal.Decimal, uuid.U
 """Types whose repr is their content, the same in every process."""
 _IMMUTABLE = (type(None), bool, int, float, str, bytes, *_BY_REPR)
 MAX_DEPTH = 64
-_POINTER = 8
-_NUMBER = 24
-"""Bytes of a float (an int takes 28) in memory."""
-_TEXT = 49
-"""Bytes of a text object in memory besides its characters (`sys.getsizeof("")`)."""
-_CONTAINER = 64
-"""Bytes of an empty list or dict in memory, and the pointer to it."""
-_SAMPLE = 1 << 16
-"""Bytes of a container's JSON text read to tell what it holds in memory (`_json_held`)."""
-_DIGITS = 8
-"""What the text of a float in JSON (up to 17 digits) takes beyond the 8 bytes of its value, on the average."""
+_CONTAINERS = (list, tuple, dict)
 
 
 class Fingerprint(NamedTuple):
     digest: str
     """blake2b of the content, 32 hex digits."""
     size: int
-    """Bytes hashed: an estimate of the value's size in memory (what the cache's byte bound counts)."""
+    """Bytes hashed: an estimate of the value's size in memory for text, bytes, arrays, frames and tables (what the
+    cache's byte bound counts); for a list, tuple or dict, the cache counts `held_bytes` instead."""
     mutable: bool
     """The value could change in place after it was hashed (a list, an array, a frame)."""
     identity: tuple[str, ...] = ()
@@ -110,23 +102,26 @@ def quick_check(value: Any) -> str | None:
     return " ".join(parts)
 
 
-def _json_held(data: bytes) -> int:
-    """What a container of JSON-native values holds in memory beyond its JSON text, told from that text (a walk of
-    the items would cost more than hashing them; a long text from four samples of it): per item a pointer and an
-    object, per text its header, per nested list or dict its own, less the digits a float writes beyond its 8 bytes.
-    Near `sys.getsizeof` summed over every object; above it for items shared (small ints, one object repeated)."""
-    sample, scale = data, 1.0
-    if len(data) > _SAMPLE:
-        step = len(data) // 4
-        sample = b"".join(data[at:at + _SAMPLE // 4] for at in range(0, 4 * step, step))
-        scale = len(data) / len(sample)
-    keys = sample.count(b":")  # (a dict's keys: in records, one text object shared by every row)
-    items = sample.count(b",") + keys
-    texts = sample.count(b'"') // 2 - keys
-    nested = sample.count(b"[") + sample.count(b"{")
-    held = (_POINTER + _NUMBER) * items + (_TEXT - _NUMBER) * texts + 8 * keys + _CONTAINER * nested - \
-        _DIGITS * sample.count(b".")
-    return max(int(held * scale) + _POINTER + _NUMBER - _CONTAINER, 0)  # (n items have n-1 commas; the top holds)
+def held_bytes(value: Any, budget: int = 64, depth: int = 0) -> int:
+    """Bytes a list, tuple or dict holds in memory, near `sys.getsizeof` summed over it and every object in it: its
+    own, and its items' from `budget` of them spread evenly (nested containers sampled in turn), scaled to all. An
+    object sampled twice counts once (a value repeated, a key every row shares). What the cache's byte bound counts
+    for one: `Fingerprint.size` is its JSON text, 4 to 6 times less, and a walk of every item would cost more than
+    hashing it (so the cache asks this only of the results it keeps)."""
+    size = sys.getsizeof(value)
+    count = len(value)
+    if not count or depth > MAX_DEPTH:
+        return size
+    taken = min(count, budget)
+    if type(value) is dict:
+        items = [part for pair in itertools.islice(value.items(), taken) for part in pair]
+    else:
+        items = value[::count // taken][:taken]
+    unique = dict(zip(map(id, items), items, strict=True)).values()
+    inner = max(budget // taken, 1)
+    held = sum(map(sys.getsizeof, unique)) + sum(held_bytes(item, inner, depth + 1) - sys.getsizeof(item)
+                                                 for item in unique if type(item) in _CONTAINERS)
+    return size + held * count // taken
 
 
 def _bytes_of(array: Any) -> Any:
@@ -162,7 +157,6 @@ class _Feeder:
             self.put("f", value.hex().encode())
         elif kind is str:
             self.put("s", value.encode("utf-8", "surrogatepass"))
-            self.size += _TEXT - 8  # (`put` counted 8)
         elif kind is bytes:
             self.put("b", value)
         elif depth > MAX_DEPTH:
@@ -187,12 +181,10 @@ class _Feeder:
             data = orjson.dumps(value, option=_JSON_OPTIONS)
             if b"null" not in data:  # (orjson writes NaN and infinities as null too: those are walked)
                 self.put(type(value).__name__, data)
-                self.size += _json_held(data)
                 return
         except (TypeError, orjson.JSONEncodeError):
             pass
         self.put(type(value).__name__, str(len(value)).encode())
-        self.size += sys.getsizeof(value)
         items = value.items() if isinstance(value, dict) else enumerate(value)
         for key, item in items:
             if isinstance(value, dict):

@@ -12,7 +12,7 @@ from cache_boards import add, registry, set_default, wire
 from flowlike_core import Board
 from flowlike_core.cache import ResultCache
 from flowlike_core.executor import run_board
-from flowlike_core.fingerprint import fingerprint
+from flowlike_core.fingerprint import fingerprint, held_bytes
 
 
 def held(value: Any, seen: set[int] | None = None) -> int:
@@ -41,15 +41,26 @@ VALUES = {
     "texts with a None": [None, *(f"name {i}" for i in range(20_000))],
     "mixed": [*range(1000, 11_000), *(f"t{i}" for i in range(10_000)), *(numbers.random() for _ in range(10_000))],
     "short": [1.5, "a few words", 12345],
+    "text lines": [f"{i},{i * 2.5},foo,bar,2020-01-01" for i in range(20_000)],
+    "one value repeated": [0.5] * 50_000,
+    "a map of many keys": {f"key {i}": i * 1.5 for i in range(20_000)},
+    "nested records": [{"id": i, "tags": [f"t{i}", "x"], "where": {"x": i / 3, "y": -i / 3}} for i in range(5_000)],
 }
+
+
+def test_a_deeply_nested_container_is_sized_without_a_recursion_error() -> None:
+    value: list = []
+    for _ in range(5_000):
+        value = [value]
+    assert held_bytes(value) >= sys.getsizeof(value)
 
 
 @pytest.mark.parametrize("name", VALUES)
 def test_the_size_of_a_container_is_near_the_memory_it_holds(name: str) -> None:
-    """A list of numbers or texts counted its JSON text: 4 to 6 times less than it holds, so `max_bytes` was
-    exceeded that many times over."""
+    """A list of numbers or texts counted its JSON text (`Fingerprint.size`): 4 to 6 times less than it holds, so
+    `max_bytes` was exceeded that many times over. The cache counts `held_bytes` of a container it keeps."""
     value = VALUES[name]
-    size, memory = fingerprint(value).size, held(value)
+    size, memory = held_bytes(value), held(value)
     assert 0.7 * memory <= size <= 1.5 * memory, (name, size, memory)
 
 
