@@ -13,6 +13,8 @@ listeners (`flowlike_core.backends.remote`). dask and cloudpickle are imported o
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterable
 from typing import Any, Protocol
 
@@ -27,6 +29,25 @@ BACKENDS = ("thread", "process", "dask")
 
 class BackendError(RunError):
     """A backend could not run a board: a node type that cannot be shipped, a worker that died or hung."""
+
+
+def stop_if_importing_main(what: str, guard: str) -> None:
+    """End this process if it is a spawned worker still importing the program's main module (as spawned workers do)
+    that starts `what` itself: the script runs boards without the `__main__` guard (`guard` says what to do). An
+    error would fail only the node asking (a Parallel For Each), and the worker would go on with the script's body,
+    then serve; its end is what its parent reports."""
+    import multiprocessing
+
+    if getattr(multiprocessing.current_process(), "_inheriting", False):  # (as multiprocessing's own check)
+        sys.stderr.write(f"flowlike: a spawned worker stopped: importing the program's main module again, it "
+                         f"started {what} itself: {guard}\n")
+        sys.stderr.flush()
+        os._exit(1)
+
+
+def main_script() -> str | None:
+    """The program's main module's file, which a spawned worker imports again (None in a notebook or a REPL)."""
+    return getattr(sys.modules.get("__main__"), "__file__", None)
 
 
 class Handle(Protocol):

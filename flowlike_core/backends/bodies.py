@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from flowlike_core.backends import BackendError
+from flowlike_core.backends import BackendError, main_script, stop_if_importing_main
 from flowlike_core.backends.remote import Channel, InOrder, Relay, Sender
 from flowlike_core.cache import SharedCache
 from flowlike_core.plan import targets_by_plan
@@ -51,6 +51,9 @@ if TYPE_CHECKING:
     from flowlike_core.executor import Executor
 
 WORKERS = ("threads", "processes", "dask")
+GUARD = 'a script that runs boards with a Parallel For Each on workers "processes" must do so under ' \
+        '`if __name__ == "__main__":`'
+"""What to do when the pool's workers, importing the main module (they are spawned), run its boards too."""
 POOL = "<pool>"
 """The topic of a chunk on the process pool: its live events go on the pool's queue."""
 UNCACHED = ("the run's result cache keeps its results in memory, which the loop's worker processes cannot reach, so "
@@ -309,6 +312,7 @@ def process_pool() -> tuple[ProcessPoolExecutor, PoolChannel, str]:
             if multiprocessing.current_process().daemon:
                 raise BackendError("a parallel loop cannot start worker processes from inside a process-backend "
                                    "worker; use workers='threads' or 'dask' there")
+            stop_if_importing_main("a parallel loop's process pool", GUARD)
             context = multiprocessing.get_context("spawn")
             if _lines is None:
                 _lines = PoolChannel(context)
@@ -331,7 +335,8 @@ def _pool_died(pool: ProcessPoolExecutor, folder: str, executor: Executor) -> st
         if _pool is not None and _pool[0] is pool:
             _pool = None
         pool.shutdown(wait=False, cancel_futures=True)
-        crash = next((found for found in (read_crash(str(path)) for path in Path(folder).iterdir())
+        files = list(Path(folder).iterdir())  # (one a process that started: `_attach`)
+        crash = next((found for found in map(read_crash, map(str, files))
                       if found.exit_code is not None or found.fatal), Crash())
         shutil.rmtree(folder, ignore_errors=True)
         board = executor.run.board
@@ -340,6 +345,9 @@ def _pool_died(pool: ProcessPoolExecutor, folder: str, executor: Executor) -> st
         labels = [board.nodes[node_id].label() for node_id in crash.nodes(board, types) if node_id in board.nodes]
         death = f"exited with code {crash.exit_code}" if crash.exit_code is not None else \
             f"died from a fatal error ({crash.fatal})" if crash.fatal else "died (killed, or it exited)"
+        if not files and main_script():
+            death = f"exited before it started: each first imports {main_script()!r} again, and that failed (its " \
+                    f"error is on stderr); {GUARD}"
         at = f" while node {labels[0]} was running" if len(labels) == 1 else \
             f" while one of the nodes {', '.join(labels)} was running" if labels else ""
         _death = (pool, f"a worker process of the loop's process pool {death}{at}{crash.where()}; the pool is "

@@ -25,10 +25,7 @@ from __future__ import annotations
 
 import atexit
 import dataclasses
-import multiprocessing
-import os
 import queue
-import sys
 import threading
 import time
 import weakref
@@ -36,7 +33,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from flowlike_core.backends import BackendError
+from flowlike_core.backends import BackendError, main_script, stop_if_importing_main
 from flowlike_core.backends.remote import Channel, Event, InOrder, Job, Mirror, Sender, execute, prepare
 from flowlike_core.board import Board
 from flowlike_core.cache import ResultCache
@@ -257,18 +254,12 @@ def local_cluster(n_workers: int | None) -> Any:
     same."""
     from distributed import LocalCluster
 
-    if getattr(multiprocessing.current_process(), "_inheriting", False):  # (as multiprocessing's own check)
-        # A worker still importing the script: it ends here, whichever thread asks (an error in a Parallel For Each
-        # node would fail only that node, and the worker would go on running the script's body, then serve).
-        sys.stderr.write(f"flowlike: a LocalCluster worker stopped: importing the program's main module again (as "
-                         f"spawned workers do), it started a dask run itself: {GUARD}\n")
-        sys.stderr.flush()
-        os._exit(1)
+    stop_if_importing_main("a dask LocalCluster", GUARD)
     try:
         return LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, host="127.0.0.1",
                     dashboard_address=None)
     except Exception as exc:
-        script = getattr(sys.modules.get("__main__"), "__file__", None)
+        script = main_script()
         why = f": each first imports {script!r} again, and that failed if it runs a board (its error is on " \
               f"stderr); {GUARD}" if script else ""
         raise BackendError(f"the dask LocalCluster's worker processes did not start ({type(exc).__name__}: "

@@ -1,4 +1,5 @@
-"""A script that runs a board on the dask backend without `if __name__ == "__main__":` is told to add it.
+"""A script that runs a board on the dask backend, or a parallel loop on dask or processes, without
+`if __name__ == "__main__":` is told to add it.
 
 The LocalCluster's worker processes are spawned: each first imports the script's main module again, so without the
 guard each ran the script's body up to its own dask run, whose LocalCluster failed with multiprocessing's
@@ -11,6 +12,8 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 BODY = """\
 from flowlike_catalog.std import PACK
@@ -71,11 +74,13 @@ main()
 """
 
 
-def test_a_parallel_loop_on_dask_in_a_script_without_the_guard_is_told_to_add_it(tmp_path: Path) -> None:
-    """The loop's LocalCluster is started by a node: a worker that ran the script's body failed only that node, so
-    each worker went on with the script (its output and files once per worker) and then served the loop."""
+@pytest.mark.parametrize("workers", ["dask", "processes"])
+def test_a_parallel_loop_in_a_script_without_the_guard_is_told_to_add_it(tmp_path: Path, workers: str) -> None:
+    """The loop's workers are started by a node: a worker that ran the script's body failed only that node (with
+    multiprocessing's bootstrapping text on processes), so each worker went on with the script (its output and files
+    once per worker) and then served the loop."""
     path = tmp_path / "loop_board.py"
-    path.write_text(LOOP_BODY)
+    path.write_text(LOOP_BODY.replace('workers="dask"', f'workers="{workers}"'))
     done = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=240, cwd=tmp_path,
                           env={**os.environ, "DASK_TEMPORARY_DIRECTORY": str(tmp_path)})
     assert done.stdout.count("STATUS") == 1, done.stdout  # the script's body ran once: in the script's process
