@@ -43,7 +43,7 @@ def test_flowlike_serve_reads_a_new_or_changed_board_and_compiles_its_plan_off_i
     app = create_app(tmp_path, None, RunManager(tmp_path))
 
     async def post(body: dict[str, object] = ECHO) -> object:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1") as client:
             answer = await client.post("/flowlike/runs", params={"wait": "1"}, json=body)
             assert answer.status_code == 200, answer.text
             return answer.json()["result"]
