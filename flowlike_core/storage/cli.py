@@ -69,7 +69,8 @@ def add_runs_command(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--status", type=choice(RunStatus), help="Success, Failed, Cancelled")
     parser.add_argument("--since", type=parse_when, help="started at or after (ISO time, or 30m, 2h, 7d ago)")
     parser.add_argument("--until", type=parse_when, help="started at or before (ISO time, or a span ago)")
-    parser.add_argument("--level", type=choice(LogLevel), help="runs that logged at this level or above")
+    parser.add_argument("--level", type=choice(LogLevel),
+                        help="runs that logged at this level or above: Debug, Info, Warn, Error or Fatal")
     parser.add_argument("--limit", type=_count, default=20, help="at most this many runs (default 20)")
     parser.add_argument("--json", action="store_true",
                         help="print full run records as a JSON list (one run: its record; two: the changes); "
