@@ -102,24 +102,26 @@ def quick_check(value: Any) -> str | None:
     return " ".join(parts)
 
 
-def held_bytes(value: Any, budget: int = 64, depth: int = 0) -> int:
+def held_bytes(value: Any, budget: int = 32, depth: int = 0, seen: set[int] | None = None) -> int:
     """Bytes a list, tuple or dict holds in memory, near `sys.getsizeof` summed over it and every object in it: its
-    own, and its items' from `budget` of them spread evenly (nested containers sampled in turn), scaled to all. An
-    object sampled twice counts once (a value repeated, a key every row shares). What the cache's byte bound counts
-    for one: `Fingerprint.size` is its JSON text, 4 to 6 times less, and a walk of every item would cost more than
-    hashing it (so the cache asks this only of the results it keeps)."""
+    own, and its items' from `budget` of them spread evenly (those of a nested container from at least 3 of its
+    own), scaled to all. An object sampled twice counts once (a value repeated, a key every row shares). What the
+    cache's byte bound counts for one: `Fingerprint.size` is its JSON text, 4 to 6 times less, and a walk of every
+    item would cost more than hashing it (so the cache asks this only of the results it keeps)."""
     size = sys.getsizeof(value)
     count = len(value)
     if not count or depth > MAX_DEPTH:
         return size
+    seen = set() if seen is None else seen
     taken = min(count, budget)
     if type(value) is dict:
         items = [part for pair in itertools.islice(value.items(), taken) for part in pair]
     else:
         items = value[::count // taken][:taken]
-    unique = dict(zip(map(id, items), items, strict=True)).values()
-    inner = max(budget // taken, 1)
-    held = sum(map(sys.getsizeof, unique)) + sum(held_bytes(item, inner, depth + 1) - sys.getsizeof(item)
+    unique = [item for item in dict(zip(map(id, items), items, strict=True)).values() if id(item) not in seen]
+    seen.update(map(id, unique))
+    inner = max(budget // taken, 3)
+    held = sum(map(sys.getsizeof, unique)) + sum(held_bytes(item, inner, depth + 1, seen) - sys.getsizeof(item)
                                                  for item in unique if type(item) in _CONTAINERS)
     return size + held * count // taken
 
