@@ -14,14 +14,15 @@ from typing import Any
 
 @contextlib.contextmanager
 def serve(app: Any) -> Iterator[str]:
-    """Serve a Starlette app with uvicorn on its own thread, on a free 127.0.0.1 port; yields its base URL."""
+    """Serve a Starlette app with uvicorn on its own thread, on a free 127.0.0.1 port; yields its base URL. The
+    socket the OS gave the port to is the one served: no other process can take the port in between."""
     import uvicorn
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
     while not server.started:
@@ -33,6 +34,7 @@ def serve(app: Any) -> Iterator[str]:
     finally:
         server.should_exit = server.force_exit = True  # force: do not wait for long polls still open
         thread.join(10)
+        sock.close()
 
 
 @contextlib.contextmanager
