@@ -11,7 +11,9 @@
     GET    /flowlike/runs/<id>/events  server-sent events: start, node_started, node_finished, log, event (what a
                                        node emitted: event_type, payload, node_id), progress, finished;
                                        `dropped` {"count"} where events were not kept for this client (a
-                                       client reading slower than the run emits, a late one after 10,000)
+                                       client reading slower than the run emits, a late one after 10,000);
+                                       each event has an id: with `Last-Event-ID` (an EventSource reconnecting)
+                                       the stream resumes after it, and is a 204 once `finished` was had
     DELETE /flowlike/runs/<id>         cancel; answers with the record
 
 Every path may end in a slash. Every request needs `Authorization: Bearer <token>`; without a token the server
@@ -43,6 +45,7 @@ from flowlike_core.service import (
     ROUTES,
     Refused,
     RunManager,
+    last_event_id,
     parse_body,
     request_too_big,
     run_summary,
@@ -64,7 +67,7 @@ def create_app(root: str | os.PathLike[str], token: str | None, manager: RunMana
     """The ASGI app serving the boards under `root`; `token` None means no authentication (loopback only)."""
     from starlette.applications import Starlette
     from starlette.exceptions import HTTPException
-    from starlette.responses import JSONResponse, StreamingResponse
+    from starlette.responses import JSONResponse, Response, StreamingResponse
     from starlette.routing import Route
 
     runs = manager or RunManager(root)
@@ -126,12 +129,15 @@ def create_app(root: str | os.PathLike[str], token: str | None, manager: RunMana
     async def run_events(request: Request) -> Response:
         try:
             entry = runs.get(request.path_params["run_id"])
+            after = last_event_id(request.headers.get("last-event-id"))
         except Refused as exc:
             return refused(exc)
+        if entry.past(after):  # a client that has had `finished` (an EventSource reconnecting): stop it there
+            return Response(status_code=204)
 
         async def stream() -> Any:
-            async for kind, data in entry.events():
-                yield sse(kind, data)
+            async for seq, kind, data in entry.numbered_events(after):
+                yield sse(kind, data, seq)
 
         return StreamingResponse(stream(), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

@@ -72,6 +72,9 @@ class Refused(Exception):
         self.answer: dict[str, Any] = {"error": message, **fields}
 
 
+Event = tuple[int | None, str, Any]
+"""One event of a run: its id (None for a `dropped` event), kind and data."""
+
 BOARD_SUFFIXES = (SUFFIX, ".board")
 """The files served as boards: ours, and Flow-Like's `.board` (read through `open_board`, like every entry point)."""
 
@@ -131,8 +134,10 @@ class ServiceRun(Listener):
     id: str
     board_path: str
     handle: RunHandle | None = None
-    buffer: list[tuple[str, Any]] = field(default_factory=list)
+    buffer: list[Event] = field(default_factory=list)
     unbuffered: int = 0
+    emitted: int = 0
+    """The id of the last event: events are numbered from 1 in the order the run emitted them."""
     subscribers: list[Subscriber] = field(default_factory=list)
     waiters: list[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = field(default_factory=list)
     ended: threading.Event = field(default_factory=threading.Event)
@@ -170,8 +175,10 @@ class ServiceRun(Listener):
         self._emit("finished", None, last=True)  # its data, the record, is made for the consumers who ask
 
     def _emit(self, kind: str, data: Any, last: bool = False) -> None:
-        event = (kind, to_json_native(data))
+        data = to_json_native(data)
         with self.lock:
+            self.emitted += 1
+            event = (self.emitted, kind, data)
             if len(self.buffer) < MAX_EVENTS or last:
                 self.buffer.append(event)
             else:
@@ -188,29 +195,44 @@ class ServiceRun(Listener):
     # ---- consumers (on an event loop) ----------------------------------------------------------------
 
     async def events(self) -> AsyncIterator[tuple[str, Any]]:
-        """Every event of the run from its start (the ones already past first), ending with `finished`; where
-        events were not kept for this consumer (`MAX_EVENTS`, `MAX_QUEUED`), a `dropped` event counts them."""
+        """Every event of the run from its start as (kind, data): `numbered_events` without the ids."""
+        async for _, kind, data in self.numbered_events():
+            yield kind, data
+
+    def past(self, after: int) -> bool:
+        """True when the run has ended and the client has had its events up to `finished`: nothing follows `after`."""
+        with self.lock:
+            return self.ended.is_set() and after >= self.emitted
+
+    async def numbered_events(self, after: int = 0) -> AsyncIterator[Event]:
+        """The run's events after the one numbered `after` (0: from its start; the ones already past first), ending
+        with `finished`, as (id, kind, data); where events were not kept for this consumer (`MAX_EVENTS`,
+        `MAX_QUEUED`), a `dropped` event (id None) counts them."""
         subscriber = Subscriber(asyncio.get_running_loop())
         with self.lock:
-            past, missed = list(self.buffer), self.unbuffered
+            past = [event for event in self.buffer if event[0] > after]
+            # the events not kept are those numbered MAX_EVENTS + 1 to MAX_EVENTS + unbuffered
+            missed = max(0, MAX_EVENTS + self.unbuffered - max(after, MAX_EVENTS))
             if not self.ended.is_set():
                 self.subscribers.append(subscriber)
         try:
-            for kind, data in past:
+            for seq, kind, data in past:
                 await asyncio.sleep(0)  # a turn of the loop per event, as in Subscriber.next
                 if kind == "finished" and missed:
-                    yield "dropped", {"count": missed}
-                yield (kind, data) if kind != "finished" else (kind, record_of(self.run))
-            if past and past[-1][0] == "finished":
+                    yield None, "dropped", {"count": missed}
+                yield seq, kind, data if kind != "finished" else record_of(self.run)
+            if (past and past[-1][1] == "finished") or self.past(after):
                 return
             if missed:
-                yield "dropped", {"count": missed}
+                yield None, "dropped", {"count": missed}
             while True:
-                kind, data = await subscriber.next()
+                seq, kind, data = await subscriber.next()
+                if seq is not None and seq <= after:
+                    continue
                 if kind == "finished":
-                    yield kind, record_of(self.run)
+                    yield seq, kind, record_of(self.run)
                     return
-                yield kind, data
+                yield seq, kind, data
         finally:
             with self.lock:
                 if subscriber in self.subscribers:
@@ -241,31 +263,31 @@ class Subscriber:
     """One consumer of a run's events, on its event loop: what waits for it, at most `MAX_QUEUED` events."""
 
     loop: asyncio.AbstractEventLoop
-    queue: asyncio.Queue[tuple[str, Any]] = field(default_factory=asyncio.Queue)
+    queue: asyncio.Queue[Event] = field(default_factory=asyncio.Queue)
     gap: dict[str, int] | None = None
     """The data of the `dropped` event last queued, counting on while it waits at the end of the queue."""
 
-    def offer(self, event: tuple[str, Any]) -> None:
+    def offer(self, event: Event) -> None:
         """Queue an event (on the loop); when too many wait, count it in the `dropped` event at the end instead."""
-        if event[0] == "finished" or self.queue.qsize() < MAX_QUEUED:
+        if event[1] == "finished" or self.queue.qsize() < MAX_QUEUED:
             self.gap = None
             self.queue.put_nowait(event)
             return
         if self.gap is None:
             self.gap = {"count": 0}
-            self.queue.put_nowait(("dropped", self.gap))
+            self.queue.put_nowait((None, "dropped", self.gap))
         self.gap["count"] += 1
 
-    async def next(self) -> tuple[str, Any]:
+    async def next(self) -> Event:
         """The next event. The loop gets a turn even when one is waiting (a queue's get would not yield): the
         other requests are served meanwhile, and a client gone is noticed (ends the stream) before more is
         written to its closed socket."""
         if not self.queue.empty():
             await asyncio.sleep(0)
-        kind, data = await self.queue.get()
+        seq, kind, data = await self.queue.get()
         if data is self.gap:  # taken out: later drops start a new gap
             self.gap = None
-        return kind, data
+        return seq, kind, data
 
 
 def _call_in(loop: asyncio.AbstractEventLoop, function: Any, *args: Any) -> None:
@@ -528,6 +550,16 @@ def _iso(seconds: float) -> str:
     return dt.datetime.fromtimestamp(seconds, tz=dt.UTC).isoformat().replace("+00:00", "Z")
 
 
-def sse(kind: str, data: Any) -> str:
-    """One server-sent event."""
-    return f"event: {kind}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
+def sse(kind: str, data: Any, seq: int | None = None) -> str:
+    """One server-sent event; with its id (`seq`), which a client resuming sends back as Last-Event-ID."""
+    numbered = f"id: {seq}\n" if seq is not None else ""
+    return f"event: {kind}\ndata: {json.dumps(data, separators=(',', ':'))}\n{numbered}\n"
+
+
+def last_event_id(value: str | None) -> int:
+    """The id of the last event a client resuming a stream has had (its `Last-Event-ID` header); 0: none."""
+    if value is None or not value.strip():
+        return 0
+    if not value.strip().isdigit():
+        raise Refused(400, f"Last-Event-ID: {value!r} is not the id of one of this run's events (a number)")
+    return int(value)

@@ -7,7 +7,7 @@
     POST /flowlike/runs                start a run of a board under the root (?wait=1: answer with its record)
     GET /flowlike/runs                 the runs started here, in a few fields each (?status=Running filters)
     GET /flowlike/runs/<id>            a run's record, secrets redacted
-    GET /flowlike/runs/<id>/events     its events as server-sent events
+    GET /flowlike/runs/<id>/events     its events as server-sent events (resumed after a Last-Event-ID)
     DELETE /flowlike/runs/<id>         cancel it   (each route also with a trailing slash)
 
 Any other path under /flowlike/ is a JSON 404 naming the path and the routes there are (not Jupyter's HTML page),
@@ -59,6 +59,7 @@ from flowlike_core.service import (
     Refused,
     RunManager,
     board_file,
+    last_event_id,
     parse_body,
     read_board,
     run_summary,
@@ -252,14 +253,19 @@ class RunEventsHandler(_RunHandler):
     async def get(self, run_id: str) -> None:
         try:
             entry = self.runs.get(run_id)
+            after = last_event_id(self.request.headers.get("Last-Event-ID"))
         except Refused as exc:
             self.refuse(exc)
+            return
+        if entry.past(after):  # a client that has had `finished` (an EventSource reconnecting): stop it there
+            self.set_status(204)
+            self.finish()
             return
         self.set_header("Content-Type", "text/event-stream")
         self.set_header("Cache-Control", "no-cache")
         try:
-            async for kind, data in entry.events():
-                self.write(sse(kind, data))
+            async for seq, kind, data in entry.numbered_events(after):
+                self.write(sse(kind, data, seq))
                 await self.flush()
         except tornado.iostream.StreamClosedError:  # the client left: stop streaming to it
             return
