@@ -71,6 +71,14 @@ def test_the_notebook_guide_its_magics_and_the_storage_guide_run_in_one_notebook
     assert [str(change) for change in shell.user_ns["store"].runs.diff(old, new)] == ["~ variable factor: 3.0 -> 4.0"]
 
 
+def test_the_apps_guide_makes_an_app_and_chats(shell: InteractiveShell) -> None:
+    run_cell(shell, blocks("docs/notebook.md")[0])
+    block = blocks("docs/apps.md")[0]
+    run_cell(shell, block)
+    assert shell.user_ns["app"].board is shell.user_ns["board"]
+    assert block.rstrip().endswith(f"# {shell.user_ns['chat'].history}")
+
+
 def test_the_incremental_guide_reruns_only_what_the_edit_reaches(shell: InteractiveShell, capsys) -> None:
     run_cell(shell, blocks("docs/incremental.md")[0])
     said = capsys.readouterr().out
