@@ -815,7 +815,7 @@ class RunCache:
             kind = (type(plan.impl), plan.pure)
             refusal = self.kinds.get(kind, "")
             if refusal == "":
-                refusal = self.kinds[kind] = always_runs(*kind)
+                refusal = self.kinds[kind] = always_runs(*kind) or self._checks_paths(kind[0])
             if refusal is None and self.cache.mutators:
                 refusal = self.cache.mutators.get((kind[0].name, self._studied(kind[0])[0]))
             self.refusals[node_id] = refusal
@@ -854,6 +854,15 @@ class RunCache:
         self.pending[node_id] = _Pending(key, signature, changes, notes, held, secret, watched, _reading.set({}))
         self.reasons[node_id] = Reason(node_id, self._label(node_id), False, changes, notes)
         return False
+
+    def _checks_paths(self, node_type: type[NodeType]) -> str | None:
+        """Why a type that declares itself cacheable but reads or writes files runs in this run anyway: the run's
+        policy checks each path as the node runs (`allowed_path`), which a result served would skip."""
+        policy = self.executor.policy
+        if policy is None or Capability.FILES not in node_type.capabilities or Capability.FILES in policy.allow:
+            return None
+        return ("it reaches files, and this run's policy checks each path as the node runs, which a result served "
+                "from the cache would skip")
 
     def _claimed(self, key: str, plan: NodePlan, ctx: Context) -> tuple[Entry | None, tuple[Change, ...]]:
         """A result of `key` to serve; else, for a pure node, this thread makes it, after waiting for another that
