@@ -13,6 +13,7 @@ import pytest
 from IPython.core.interactiveshell import InteractiveShell
 from module_examples import run_module_example
 
+import flowlike_nb as fnb
 from flowlike_core.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,6 +115,10 @@ def test_the_flowlike_guide_round_trips_a_board(tmp_path: Path, monkeypatch: pyt
     assert main(to_ours) == 0 and '"mapped": 13' in capsys.readouterr().out
     assert main([word.replace("NODE", "start") for word in run]) == 0
     assert "result: 17" in capsys.readouterr().out
+    namespace = {"fnb": fnb}
+    exec(compile(blocks("docs/flowlike.md")[0], "flowlike.md", "exec", dont_inherit=True), namespace)
+    report = namespace["board"].import_report
+    assert (report.nodes, report.mapped, report.placeholders) == (13, 13, [])
 
 
 def test_the_benchmark_guide_lists_every_benchmark() -> None:
