@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from cache_boards import RAN, add, registry, sum_board, wire
+import dataclasses
+
+from cache_boards import RAN, add, registry, set_default, sum_board, wire
 
 from flowlike_core import Board, commands
 from flowlike_core.cache import ResultCache
@@ -68,3 +70,19 @@ def test_a_wire_moved_back_and_a_removed_upstream_node_say_what_happened() -> No
     wire(board, "left", "sum", "total", "b")
     run = ran(board, cache, reg)
     assert str(run.why("total")).endswith("input 'b' changed (now wired from node 'left' (left))")
+
+
+def test_a_why_kept_before_pins_were_names_no_rewiring() -> None:
+    """A "why" signature written by an earlier version keeps the upstream node's id alone: an upstream edit is told
+    as ever, not as a wire moved to another output."""
+    reg = registry()
+    board = sum_board(reg)
+    cache = ResultCache()
+    ran(board, cache, reg)
+    for place, signature in list(cache.last.items()):
+        inputs = tuple((name, digest, where, upstream.partition("/")[0]) for name, digest, where, upstream in
+                       signature.inputs)
+        cache.last[place] = dataclasses.replace(signature, inputs=inputs)
+    set_default(board, "right", b=10)
+    assert str(ran(board, cache, reg).why("total")) == ("'total' (total) ran: input 'b' changed (upstream node "
+                                                         "'right' (right) changed)")
