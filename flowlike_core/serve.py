@@ -33,6 +33,7 @@ import asyncio
 import contextlib
 import hmac
 import os
+import sys
 import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -262,6 +263,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
             not take the locks the interrupted code may hold."""
             threading.Thread(target=runs.cancel_all, name="flowlike-serve-stop").start()
             super().handle_exit(sig, frame)
+
+        async def startup(self, sockets: Any = None) -> None:
+            """Once listening, say where (the port the system chose for --port 0): else a user cannot tell."""
+            await super().startup(sockets)
+            if self.started:
+                host, port = self.servers[0].sockets[0].getsockname()[:2]
+                url = f"http://{f'[{host}]' if ':' in host else host}:{port}/flowlike/runs"
+                print(f"flowlike serve: the boards under {runs.root} on {url} (at most {runs.max_runs} runs at "
+                      f"once; Ctrl-C stops)", file=sys.stderr, flush=True)
 
     server = Server(uvicorn.Config(create_app(folder, token, runs), host=args.host, port=args.port,
                                    log_level="warning"))

@@ -95,3 +95,19 @@ def test_stopping_the_server_cancels_its_runs_records_them_and_exits(tmp_path: P
                             env={**os.environ, "FLOWLIKE_STORE": str(store)})
     kept = {record["id"]: record["status"] for record in json.loads(listed.stdout)}
     assert kept == {alone: "Cancelled", streamed: "Cancelled", waited.json()["id"]: "Cancelled"}
+
+
+def test_the_server_says_where_it_listens_once_it_does(tmp_path: Path) -> None:
+    """It said nothing: a user could not tell that it was up, nor where (the folder, the URL, the run limit)."""
+    endless_board(tmp_path)
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flowlike_core.cli", "serve", str(tmp_path), "--port", str(port), "--token", TOKEN,
+         "--max-runs", "7", "--no-history"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        wait_until_listening(port, process)
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=EXIT_DEADLINE)
+    assert (f"flowlike serve: the boards under {tmp_path} on http://127.0.0.1:{port}/flowlike/runs "
+            f"(at most 7 runs at once; Ctrl-C stops)") in stderr.decode(), stderr.decode()
