@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 from flowlike_core.errors import RunCancelled
 from flowlike_core.plan import Target, targets_by_id
 from flowlike_core.run import FULL_TRACES, NodeStats, NodeStatus, NodeTrace, trace_of
+from flowlike_core.stopping import held, watch
 
 if TYPE_CHECKING:
     from flowlike_core.context import Context
@@ -184,7 +185,7 @@ async def run_concurrently(ctx: Context, bodies: Sequence[tuple[list[Target], di
     finally:
         try:
             if cancelled:  # (bodies may still go on on their threads, cooperating: awaiting their close)
-                await _threads_ended(threads)
+                await _threads_ended(threads, forks)
         finally:
             with _uninterrupted(executor):  # (no node code of its own runs here: the run's interrupt goes to the forks)
                 threads.shutdown(wait=True)
@@ -207,17 +208,24 @@ async def run_concurrently(ctx: Context, bodies: Sequence[tuple[list[Target], di
         raise RunCancelled("the run was cancelled")
 
 
-async def _threads_ended(threads: ThreadPoolExecutor) -> None:
+async def _threads_ended(threads: ThreadPoolExecutor, forks: list[Executor]) -> None:
     """Wait for the bodies on the pool's threads to end without holding the run's event loop: it answers the
-    cancel's probe meanwhile (`flowlike_core.stopping`), so a run whose bodies cooperate is not taken for stuck. A
-    cancel meanwhile does not cut the wait short: it is raised once they have ended."""
+    cancel's probe meanwhile (`flowlike_core.stopping`), so a run whose bodies cooperate is not taken for stuck.
+    Returns early when a body is held where its interrupt does not land (native code): the caller then waits
+    holding the loop, as for a node of its own held there, and the run is given up on as stuck. A cancel
+    meanwhile does not cut the wait short: it is raised once the wait is over."""
+    from flowlike_core.executor import CANCEL_GRACE
+
     ended = asyncio.ensure_future(asyncio.to_thread(threads.shutdown, True))
     cancelled = False
     while not ended.done():
         try:
-            await asyncio.shield(ended)
+            await asyncio.wait((ended,), timeout=CANCEL_GRACE)
         except asyncio.CancelledError:
             cancelled = True
+            continue
+        if any(map(held, forks)):
+            break
     if cancelled:
         raise asyncio.CancelledError
 
@@ -267,8 +275,6 @@ def _leave(sub: Executor) -> None:
 def _stop_all(forks: list[Executor]) -> None:
     """Cancel every fork; one on a thread of its own is watched, and interrupted when held in plain Python there
     (not while it cooperates: its loop answers, say a node awaiting its close; `flowlike_core.stopping`)."""
-    from flowlike_core.stopping import watch
-
     for sub in forks:
         _stop(sub)
         if sub.thread_id is not None:

@@ -39,6 +39,14 @@ def cooperating(executor: engine.Executor) -> str | None:
     return "awaiting" if answered.wait(2 * engine.CANCEL_GRACE) else None
 
 
+def held(body: engine.Executor) -> bool:
+    """Whether a parallel body is still on its thread though its interrupt was sent over `CANCEL_GRACE` ago: it is
+    held where no interrupt lands (native code)."""
+    found = watched(body)
+    return body.thread_id is not None and found is not None and found.interrupted_at is not None and \
+        time.monotonic() - found.interrupted_at >= engine.CANCEL_GRACE
+
+
 @dataclass(eq=False)
 class Watch:
     """A cancelled executor watched from a thread of its own, to interrupt it once when held in node code."""
@@ -101,3 +109,4 @@ def watched(executor: engine.Executor) -> Watch | None:
     """The watch of `executor`, if one was started."""
     with _watching:
         return _watches.get(executor)
+

@@ -110,3 +110,40 @@ def test_an_iteration_stopped_while_paused_keeps_the_trace_of_the_node_it_paused
     assert debugger.ended and run.status is RunStatus.CANCELLED
     assert [(t.status, t.end is not None) for t in run.traces_of(say.id)] == [(NodeStatus.CANCELLED, True)]
     assert run.logs() == [] and debugger.pauses == 1
+
+
+class HeldInNativeCode(NodeType):
+    """Blocking: waits on a lock in native code, where no interrupt lands, until the test lets it go."""
+
+    name = "t_par_held_in_native_code"
+    pins = (exec_in(), exec_out())
+    started = threading.Event()
+    let_go = threading.Event()
+
+    def run(self, ctx):
+        HeldInNativeCode.started.set()
+        HeldInNativeCode.let_go.wait()
+        ctx.activate("exec_out")
+
+
+def test_a_cancelled_run_whose_branch_is_held_in_native_code_is_given_up_on_as_stuck(build):
+    """Its run waits for the branch with its loop free (the branch might cooperate); once the branch's interrupt has
+    not landed within the grace, the run is given up on as its own stuck node is, naming the branch's node (not
+    waited for as cooperating, up to `CLEANUP_LIMIT`)."""
+    build.registry.register(HeldInNativeCode)
+    HeldInNativeCode.started, HeldInNativeCode.let_go = threading.Event(), threading.Event()
+    start, parallel = build.add("events_simple"), build.add("control_par_execution", thread_model="threads")
+    held = build.add("t_par_held_in_native_code")
+    build.chain(start, parallel)
+    left = next(pin.id for pin in parallel.ordered_pins() if pin.name == "exec_out")
+    build.board.apply(commands.Connect(parallel.id, left, held.id, "exec_in"))
+    handle = start_run(build.board, registry=build.registry)
+    try:
+        assert HeldInNativeCode.started.wait(DEADLINE), "the branch never started"
+        handle.cancel()
+        run = handle.wait(DEADLINE)
+        assert handle.done() and run.status is RunStatus.CANCELLED
+        assert run.stuck is not None and "did not stop when cancelled" in run.stuck, run.stuck
+        assert "t_par_held_in_native_code" in run.stuck
+    finally:
+        HeldInNativeCode.let_go.set()
