@@ -80,6 +80,24 @@ def test_the_apps_guide_makes_an_app_and_chats(shell: InteractiveShell) -> None:
     assert block.rstrip().endswith(f"# {shell.user_ns['chat'].history}")
 
 
+def test_the_editor_guide_opens_and_runs_the_notebook_board(
+        shell: InteractiveShell, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    run_cell(shell, blocks("docs/notebook.md")[0])
+    run_cell(shell, blocks("docs/editor.md")[0])
+    editor = shell.user_ns["editor"]
+    assert editor.last_run.status.value == "Success" and editor.path == "demo.board.json"
+
+
+def test_the_run_guide_listener_hears_every_node(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    monkeypatch.chdir(ROOT)
+    namespace: dict = {"__name__": "runs_md"}
+    exec(compile(blocks("docs/runs.md")[0], "runs.md", "exec", dont_inherit=True), namespace)
+    run = namespace["run"]
+    assert (run.status.value, run.result) == ("Success", 17)
+    assert len(capsys.readouterr().out.splitlines()) == len(run.traces) == 31  # pure nodes too
+
+
 def test_the_incremental_guide_reruns_only_what_the_edit_reaches(shell: InteractiveShell, capsys) -> None:
     run_cell(shell, blocks("docs/incremental.md")[0])
     said = capsys.readouterr().out
