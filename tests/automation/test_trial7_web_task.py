@@ -100,7 +100,7 @@ def test_dialogs_are_dismissed_until_the_board_says_how_to_answer_them(steps, si
 
 
 def test_an_element_that_never_comes_fails_its_node_naming_selector_page_and_timeout(steps, site) -> None:
-    s = steps(page_load_timeout=1)
+    s = steps(page_load_timeout=3)
     s.step("browser_goto", url=f"{site}/late")
     late = s.step("browser_wait_for", selector="#late", timeout_ms=20000)
     s.step("browser_click", selector="#late")
@@ -109,16 +109,16 @@ def test_an_element_that_never_comes_fails_its_node_naming_selector_page_and_tim
     assert run.output(late.id, "found") is True
     assert run.error_node == missing.id
     assert run.error == (f"node 'Click Element' ({missing.id}) failed: RuntimeError: clicking '#nowhere' failed: "
-                         f"nothing on {site}/late matches '#nowhere' (waited 1 s: Open Browser's Timeout)")
+                         f"nothing on {site}/late matches '#nowhere' (waited 3 s: Open Browser's Timeout)")
 
 
 def test_an_element_there_but_never_ready_says_so(steps, site) -> None:
-    s = steps(page_load_timeout=1)
+    s = steps(page_load_timeout=3)
     s.step("browser_goto", url=f"{site}/")
     s.step("browser_click", selector="#hidden")
     with pytest.raises(NodeFailed, match=(
             r"clicking '#hidden' failed: '#hidden' is on the page but was not ready to act on \(hidden, disabled or "
-            r"covered\) after 1 s \(Open Browser's Timeout\)")):
+            r"covered\) after 3 s \(Open Browser's Timeout\)")):
         s.ok()
 
 
