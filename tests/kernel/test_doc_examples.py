@@ -98,6 +98,14 @@ def test_the_run_guide_listener_hears_every_node(monkeypatch: pytest.MonkeyPatch
     assert len(capsys.readouterr().out.splitlines()) == len(run.traces) == 31  # pure nodes too
 
 
+def test_the_packs_guide_queries_the_shipped_csv(shell: InteractiveShell, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    block = blocks("docs/packs.md")[0]
+    run_cell(shell, block)
+    rows = shell.user_ns["sql"].last_run.outputs["by region"].table.num_rows
+    assert block.rstrip().endswith(f"# {rows} regions")
+
+
 def test_the_incremental_guide_reruns_only_what_the_edit_reaches(shell: InteractiveShell, capsys) -> None:
     run_cell(shell, blocks("docs/incremental.md")[0])
     said = capsys.readouterr().out
