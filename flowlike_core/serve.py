@@ -135,13 +135,15 @@ def create_app(root: str | os.PathLike[str], token: str | None, manager: RunMana
             return refused(exc)
         if entry.past(after):  # a client that has had `finished` (an EventSource reconnecting): stop it there
             return Response(status_code=204)
+        headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+        if request.method == "HEAD":  # the headers alone: a stream would go on, unseen, until the run ends
+            return Response(media_type="text/event-stream", headers=headers)
 
         async def stream() -> Any:
             async for seq, kind, data in entry.numbered_events(after):
                 yield sse(kind, data, seq)
 
-        return StreamingResponse(stream(), media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+        return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
 
     def guarded(endpoint: Any) -> Any:
         """The endpoint behind the Bearer token check (a plain wrapper: cheaper than a middleware); without a

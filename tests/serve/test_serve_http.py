@@ -217,3 +217,14 @@ def test_the_routes_take_a_trailing_slash(served: Served) -> None:
     assert served.client.get(f"/flowlike/runs/{run_id}/").json()["result"] == 102
     assert served.client.get(f"/flowlike/runs/{run_id}/events/").text.endswith("\n\n")
     assert served.client.delete(f"/flowlike/runs/{run_id}/").json()["status"] == "Success"
+
+
+def test_a_head_request_for_a_running_runs_events_answers_at_once(served: Served) -> None:
+    """It streamed (unseen) until the run ended, 30 s here, holding its connection and what came next on it."""
+    run_id = post(served, {"board": "slow.board.json"}, wait=False).json()["id"]
+    try:
+        answer = served.client.head(f"/flowlike/runs/{run_id}/events", timeout=15)
+        assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/event-stream")
+        assert served.client.get(f"/flowlike/runs/{run_id}").json()["status"] == "Running"
+    finally:
+        served.client.delete(f"/flowlike/runs/{run_id}")
