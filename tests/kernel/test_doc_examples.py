@@ -152,6 +152,11 @@ def test_the_benchmark_guide_lists_every_benchmark() -> None:
     assert sorted(listed) == sorted(path.name for path in (ROOT / "benchmarks").glob("bench_*.py"))
 
 
+def test_the_readme_links_every_guide() -> None:
+    linked = set(re.findall(r"\]\(docs/(\w+\.md)\)", (ROOT / "README.md").read_text(encoding="utf-8")))
+    assert linked == {path.name for path in (ROOT / "docs").glob("*.md")}
+
+
 def test_the_readme_links_lead_to_files() -> None:
     for document in ["README.md", "catalog/README.md", *(f"docs/{p.name}" for p in (ROOT / "docs").glob("*.md"))]:
         text = (ROOT / document).read_text(encoding="utf-8")
