@@ -152,6 +152,13 @@ def test_the_benchmark_guide_lists_every_benchmark() -> None:
     assert sorted(listed) == sorted(path.name for path in (ROOT / "benchmarks").glob("bench_*.py"))
 
 
+def test_the_readme_stays_a_front_door() -> None:
+    """The example, the two commands and where to read on fit on a screen or two; reference text goes to docs/."""
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    assert len(lines) <= 150, f"README.md has {len(lines)} lines: move reference text into a guide in docs/"
+    assert lines.index("## Two commands") < 30
+
+
 def test_the_readme_links_every_guide() -> None:
     linked = set(re.findall(r"\]\(docs/(\w+\.md)\)", (ROOT / "README.md").read_text(encoding="utf-8")))
     assert linked == {path.name for path in (ROOT / "docs").glob("*.md")}
