@@ -159,6 +159,17 @@ def test_the_readme_stays_a_front_door() -> None:
     assert lines.index("## Two commands") < 30
 
 
+def test_the_readme_names_every_extra_and_the_light_engine() -> None:
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    text = re.sub(r"\s+", " ", (ROOT / "README.md").read_text(encoding="utf-8"))
+    extras = set(re.findall(r"`\[([\w-]+)\]`", text))
+    assert extras == set(project["optional-dependencies"]) - {"test", "bench"}
+    light = re.search(r"gives the light engine \(([^)]*)\)", text).group(1).split(", ")
+    assert light == [re.split(r"[<>=\[ ]", requirement)[0] for requirement in project["dependencies"]]
+
+
 def test_the_readme_links_every_guide() -> None:
     linked = set(re.findall(r"\]\(docs/(\w+\.md)\)", (ROOT / "README.md").read_text(encoding="utf-8")))
     assert linked == {path.name for path in (ROOT / "docs").glob("*.md")}
