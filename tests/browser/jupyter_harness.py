@@ -12,7 +12,6 @@ import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -53,12 +52,6 @@ NOTEBOOK7_CORE = "/static/notebook/notebook_core."
 JAVASCRIPT_ERROR_BANNER = "Click to show javascript error"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @dataclass
 class JupyterServer:
     """A `jupyter lab` server on 127.0.0.1 with its own config, data, runtime and IPython dirs.
@@ -91,11 +84,11 @@ class JupyterServer:
             "JUPYTER_PLATFORM_DIRS": "1",
         }
         env.pop("JUPYTER_PATH", None)
-        port, token = free_port(), secrets.token_hex(16)
+        token = secrets.token_hex(16)
         log_path = workdir / "jupyter-server.log"
         command = [
             sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
-            f"--port={port}", "--ServerApp.ip=127.0.0.1", f"--ServerApp.token={token}",
+            "--port=0", "--ServerApp.ip=127.0.0.1", f"--ServerApp.token={token}",  # 0: the OS picks a free port
             f"--ServerApp.root_dir={root}", "--ServerApp.port_retries=0",
             "--LabApp.expose_app_in_browser=True", "--JupyterNotebookApp.expose_app_in_browser=True",
             f"--LabApp.app_settings_dir={settings}", f"--JupyterNotebookApp.app_settings_dir={settings}",
@@ -103,19 +96,22 @@ class JupyterServer:
         with log_path.open("wb") as log:
             process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT,
                                        start_new_session=True)
-        server = cls(f"http://127.0.0.1:{port}", token, root, process, log_path)
-        server.wait_ready(timeout)
+        server = cls("", token, root, process, log_path)
+        server.wait_ready(Path(env["JUPYTER_RUNTIME_DIR"]) / f"jpserver-{process.pid}.json", timeout)
         return server
 
-    def wait_ready(self, timeout: float) -> None:
+    def wait_ready(self, server_info: Path, timeout: float) -> None:
+        """Wait until the server has written its URL (in `server_info`, once it listens) and answers on it."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"jupyter lab exited with {self.process.returncode}; log:\n{self.log()}")
             try:
+                if not self.url:
+                    self.url = json.loads(server_info.read_text())["url"].rstrip("/")
                 self.api("GET", "/api/status")
                 return
-            except OSError:
+            except (OSError, ValueError, KeyError):  # not written yet, written in part, not answering yet
                 time.sleep(0.2)
         self.stop()
         raise TimeoutError(f"jupyter lab not ready after {timeout:.0f}s; log:\n{self.log()}")

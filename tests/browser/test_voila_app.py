@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -13,10 +15,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from jupyter_harness import free_port
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
+
+RUNNING_AT = re.compile(r"Voilà is running at:\n(http://127\.0\.0\.1:\d+/)")
 
 SOURCE = """import flowlike_nb as fnb
 board = fnb.Board("dashboard")
@@ -40,29 +43,43 @@ def voila(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     nbformat.write(notebook, home / "dashboard.ipynb")
     env = {**os.environ, **{name: str(home / name.lower()) for name in (
         "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR")}}
-    port = free_port()
-    log = (home / "voila.log").open("wb")
+    log_path = home / "voila.log"
+    log = log_path.open("wb")
+    # Voila moves on to another port when this one was taken meanwhile (its port_retries), and logs where it runs.
     process = subprocess.Popen(
-        [sys.executable, "-m", "voila", str(home / "dashboard.ipynb"), "--no-browser", f"--port={port}",
+        [sys.executable, "-m", "voila", str(home / "dashboard.ipynb"), "--no-browser", f"--port={port_hint()}",
          "--Voila.ip=127.0.0.1"], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}/"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(url + "voila/static/", timeout=5)  # noqa: S310 - our local server
-                break
-            except OSError as exc:
-                if getattr(exc, "code", None) is not None:  # any HTTP answer: it is listening
-                    break
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(Path(home / "voila.log").read_text()) from None
-                time.sleep(0.2)
-        yield url
+        yield serving_url(log_path, process, time.monotonic() + 60)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(20)
         log.close()
+
+
+def serving_url(log_path: Path, process: subprocess.Popen[bytes], deadline: float) -> str:
+    """Voila's URL, once it has logged it and answers there."""
+    while True:
+        running = RUNNING_AT.search(log_path.read_text(errors="replace"))
+        if running and answers(running[1] + "voila/static/"):
+            return running[1]
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(log_path.read_text(errors="replace"))
+        time.sleep(0.2)
+
+
+def answers(url: str) -> bool:
+    try:
+        urllib.request.urlopen(url, timeout=5)  # noqa: S310 - our local server
+    except OSError as exc:
+        return getattr(exc, "code", None) is not None  # any HTTP answer: it is listening
+    return True
+
+
+def port_hint() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def test_voila_renders_the_app_with_its_output(page: Page, voila: str) -> None:
