@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import threading
 import time
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -69,11 +68,15 @@ class Watch:
                     if not self.over():
                         self.interrupted_at = time.monotonic()
                         self.interrupt()
-                    return
+                    break
                 if time.monotonic() - self.since >= engine.CLEANUP_LIMIT:
-                    return  # given up on by whoever waits for it (`RunHandle.wait`)
+                    break  # given up on by whoever waits for it (`RunHandle.wait`)
         finally:
             self.watching = False
+        while self._waited(engine.CANCEL_GRACE):  # (whoever gives up on it reads the watch until then)
+            pass
+        with _watching:
+            del _watches[self.executor]
 
     def _waited(self, seconds: float) -> bool:
         """Wait `seconds`: True if the work is still going on after them."""
@@ -86,7 +89,8 @@ class Watch:
         return False
 
 
-_watches: weakref.WeakKeyDictionary[engine.Executor, Watch] = weakref.WeakKeyDictionary()
+_watches: dict[engine.Executor, Watch] = {}
+"""The watches of executors whose work is not over yet."""
 _watching = threading.Lock()
 
 
@@ -106,7 +110,7 @@ def watch(executor: engine.Executor, over: Callable[[], bool],
 
 
 def watched(executor: engine.Executor) -> Watch | None:
-    """The watch of `executor`, if one was started."""
+    """The watch of `executor`, if one was started and its work is not over."""
     with _watching:
         return _watches.get(executor)
 

@@ -6,8 +6,10 @@ paused)."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
 import time
+import weakref
 
 from pack_builder import Builder
 
@@ -159,3 +161,21 @@ def test_once_stopped_the_run_tells_no_pause() -> None:
     assert run.status is RunStatus.CANCELLED
     assert heard.heard[told_before:] == ["finished"], heard.heard
     assert not debugger.is_paused and debugger.pauses == 0
+
+
+def test_a_stopped_run_is_not_kept_alive_by_its_watch() -> None:
+    """The watch that stops a run must let it go once it has ended (a notebook stops many debug runs)."""
+    build = builder()
+    start, closes = build.add("events_simple"), build.add("t_stop_awaits_its_close")
+    build.chain(start, closes)
+    debugger = Debugger()
+    start_run(build.board, registry=build.registry, debugger=debugger)
+    assert AwaitsItsClose.started.wait(DEADLINE), "the node never started"
+    assert debugger.stop(wait=DEADLINE).ended
+    executor = weakref.ref(debugger._attached())
+    del debugger
+    deadline = time.monotonic() + DEADLINE
+    while executor() is not None and time.monotonic() < deadline:
+        gc.collect()
+        time.sleep(0.05)
+    assert executor() is None, "the stopped run's executor is still referenced"
