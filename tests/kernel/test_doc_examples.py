@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import tomllib
 from pathlib import Path
 
 import fsspec
@@ -14,7 +15,9 @@ from IPython.core.interactiveshell import InteractiveShell
 from module_examples import run_module_example
 
 import flowlike_nb as fnb
+from flowlike_core import storage
 from flowlike_core.cli import main
+from flowlike_nb.kernel import papermill
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,8 +64,6 @@ def test_the_notebook_guide_its_magics_and_the_storage_guide_run_in_one_notebook
     for line in magics:
         run_cell(shell, line)
     assert shell.user_ns["out"] == [3.0, 6.0, 9.0]
-    from flowlike_core import storage
-
     try:
         run_cell(shell, blocks("docs/storage.md")[0])
     finally:
@@ -160,8 +161,6 @@ def test_the_readme_stays_a_front_door() -> None:
 
 
 def test_the_readme_names_every_extra_and_the_light_engine() -> None:
-    import tomllib
-
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     text = re.sub(r"\s+", " ", (ROOT / "README.md").read_text(encoding="utf-8"))
     extras = set(re.findall(r"`\[([\w-]+)\]`", text))
@@ -189,7 +188,5 @@ def test_the_notebook_modules_open_with_examples_that_run(tmp_path: Path, monkey
     board = run_module_example("flowlike_nb.widgets")["board"]
     assert board.core.nodes and board.editor().board is board.core
     monkeypatch.chdir(ROOT)
-    from flowlike_nb.kernel import papermill
-
     shown = papermill.parameters(run_module_example("flowlike_nb.kernel.papermill")["board"])
     assert f"# {shown}: each one a" in (papermill.__doc__ or "")
