@@ -175,16 +175,16 @@ async def run_concurrently(ctx: Context, bodies: Sequence[tuple[list[Target], di
 
         job = body_job(executor, cancel_rest)
         runs = [chunk(job, indexes) for indexes in chunks(len(bodies), min(max_concurrent, slots(workers)))]
-    cancelled = False
+    stopped = False
     try:
         await asyncio.gather(*runs)
     except asyncio.CancelledError:
-        cancelled = True
+        stopped = True
         _stop_all(forks)
         raise
     finally:
         try:
-            if cancelled:  # (bodies may still go on on their threads, cooperating: awaiting their close)
+            if stopped:  # (bodies may still go on on their threads, cooperating: awaiting their close)
                 await _threads_ended(threads, forks)
         finally:
             with _uninterrupted(executor):  # (no node code of its own runs here: the run's interrupt goes to the forks)
