@@ -247,10 +247,10 @@ class Executor:
         run, counts, ctx, folded, keep, pure_done, activated = self._hot
         steps, step, clock = run.steps, self.step, _now()
         try:
-            while frontier:
+            while True:  # (not `while frontier`: CPython 3.11 specializes a loop's code only at unconditional jumps)
                 try:
                     target, = frontier
-                except ValueError:  # several targets: a wavefront, which `flow` runs
+                except ValueError:  # no target (the end), or several: a wavefront, which `flow` runs
                     return frontier
                 plan = target[0]
                 if not plan.blocking:
@@ -275,7 +275,8 @@ class Executor:
                 else:
                     ctx._plan, ctx.record, ctx.trigger_pin = plan, clock, target[1]
                 try:
-                    frontier = plan.run(ctx)
+                    run_node = plan.run  # (read as an attribute: a method-style call of a slot is never specialized)
+                    frontier = run_node(ctx)
                 except BaseException as exc:
                     activated.clear()
                     frontier = self._raised(plan, ctx, exc)

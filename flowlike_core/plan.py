@@ -12,6 +12,7 @@ import datetime
 import graphlib
 import inspect
 import pathlib
+import sys
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -151,20 +152,23 @@ def compile_plan(board: Board, registry: Registry) -> Plan:
         exec_inputs: dict[str, str] = {}
         wired_inputs: dict[str, list[str]] = {}
         for pin in node.ordered_pins():
+            # Node code names pins by literals, which are interned: so are the plan's keys, and a lookup compares
+            # pointers instead of reading a string of the node's own (a board read from a file has one per pin).
+            name = sys.intern(pin.name)
             if pin.direction is PinDirection.OUTPUT:
                 if pin.is_exec:
                     targets = out_of.get((node_id, pin.id), [])
-                    exec_next[pin.name] = exec_next.get(pin.name, []) + targets
-                    exec_branches.setdefault(pin.name, []).append(targets)
+                    exec_next[name] = exec_next.get(name, []) + targets
+                    exec_branches.setdefault(name, []).append(targets)
                 else:
-                    outputs.setdefault(pin.name, value_key(node_id, pin.id))
+                    outputs.setdefault(name, value_key(node_id, pin.id))
             elif pin.is_exec:
-                exec_inputs[pin.id] = pin.name
-                wired = wired_inputs.setdefault(pin.name, [])
+                exec_inputs[pin.id] = name
+                wired = wired_inputs.setdefault(name, [])
                 if (node_id, pin.id) in into:
                     wired.append(pin.id)
             else:
-                inputs.setdefault(pin.name, []).append(_source(node, pin.id, into, pure))
+                inputs.setdefault(name, []).append(_source(node, pin.id, into, pure))
                 marked = pin.options is not None and pin.options.sensitive
                 wired = into.get((node_id, pin.id))
                 if wired is not None and (marked or feeds is not None and pin.name != VAR_REF

@@ -115,3 +115,35 @@ def test_arguments_go_by_position_where_the_parameters_allow_it(spec):
     spec.wire(start, "payload", mixed, "first")
     run = spec.run(payload=1).raise_for_status()
     assert run.output(mixed.id, "total") == 123
+
+
+class Offset(NodeType):
+    """A base whose `offset` the keyword run below reaches through `super()` (a closure cell its code needs)."""
+
+    name = "t_spec_offset_base"
+    pins = ()
+
+    def offset(self) -> int:
+        return 1000
+
+
+class Reordered(Offset):
+    name = "t_spec_reordered"
+    pins = (exec_in(), data_in("b", DataType.INTEGER), data_in("a", DataType.INTEGER, default=7),
+            exec_out(), data_out("total", DataType.INTEGER))
+
+    def run(self, ctx: Context, *, a: int = 1, b: int) -> None:
+        """Keyword-only inputs in another order than the pins, one with a default of its own."""
+        ctx.set_output("total", super().offset() + a * 10 + b)
+        ctx.activate("exec_out")
+
+
+def test_a_keyword_run_is_called_by_position_with_its_inputs_in_its_own_order(spec):
+    spec.registry.register(Reordered, pack="test")
+    start, node_ = spec.add("t_start"), spec.add("t_spec_reordered")
+    spec.chain(start, node_)
+    spec.wire(start, "payload", node_, "b")
+    plan = plan_for(spec.board, spec.registry).nodes[node_.id]
+    assert plan.run.__defaults__[0] is not Reordered.run.__wrapped__  # its positional twin
+    run = spec.run(payload=3).raise_for_status()
+    assert run.output(node_.id, "total") == 1000 + 70 + 3
