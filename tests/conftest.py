@@ -1,8 +1,12 @@
-"""Suite-wide: no test writes into the user's ~/.flowlike, and no test's store outlives it."""
+"""Suite-wide: no test writes into the user's ~/.flowlike, no test's store outlives it, and one SeaweedFS S3 server
+serves the session (the store tests and the file nodes' tests)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from seaweedfs_server import S3_BUCKET, SeaweedFS
 
 
 @pytest.fixture(autouse=True)
@@ -35,3 +39,15 @@ def ca_loads(monkeypatch) -> list[object]:
 
     monkeypatch.setattr(ssl.SSLContext, "load_verify_locations", counted)
     return loads
+
+
+@pytest.fixture(scope="session")
+def seaweedfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    """The session's SeaweedFS server; s3fs options to reach it. Fails, never skips, when it cannot start: the S3
+    tests are part of the suite."""
+    server = SeaweedFS(tmp_path_factory.mktemp("seaweedfs"))
+    try:
+        server.start()
+        yield {"endpoint": server.endpoint, "options": server.options, "bucket": S3_BUCKET}
+    finally:
+        server.stop()

@@ -1,6 +1,6 @@
-"""Shared fixtures of the data tests: a board builder, real servers (S3, PostgreSQL, MariaDB, ClickHouse,
-Azurite, a GCS emulator) started once per session on 127.0.0.1, and the fake hosted services (Google, Microsoft
-Graph, Notion, LinkedIn, Atlassian, Databricks) on 127.0.0.1."""
+"""Shared fixtures of the data tests: a board builder, real servers (PostgreSQL, MariaDB, ClickHouse, Azurite, a
+GCS emulator; S3 is the suite's SeaweedFS) started once per session on 127.0.0.1, and the fake hosted services
+(Google, Microsoft Graph, Notion, LinkedIn, Atlassian, Databricks) on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -16,21 +16,6 @@ from data_boards import Flow
 @pytest.fixture
 def flow() -> Flow:
     return Flow()
-
-
-def _storage_fixtures() -> object:
-    """The SeaweedFS fixture of the storage tests (one S3 server per session, shared with them in spirit)."""
-    import importlib.util
-
-    here = Path(__file__).resolve().parent.parent / "storage"
-    sys.path.insert(0, str(here))
-    spec = importlib.util.spec_from_file_location("storage_conftest", here / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-seaweedfs = _storage_fixtures().seaweedfs
 
 
 def free_port() -> int:
