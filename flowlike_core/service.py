@@ -48,6 +48,9 @@ are forgotten down to this many; the run history keeps them all)."""
 MAX_EVENTS = 10_000
 """Events of one run kept for late subscribers; beyond, only subscribers already listening get them (a late one
 gets a `dropped` event counting the rest)."""
+MAX_KEPT_EVENTS = 500_000
+"""Events kept, all runs together (some hundreds of MB): past it the oldest ended runs are forgotten, as past
+`KEEP_FINISHED` (runs of 10,000 events each would otherwise hold gigabytes)."""
 MAX_QUEUED = 1000
 """Events waiting for one subscriber that reads slower than its run emits (a slow client); beyond, its events are
 dropped, counted in one `dropped` event in their place, rather than kept in memory without bound."""
@@ -313,6 +316,10 @@ class RunManager:
         self.runs: OrderedDict[str, ServiceRun] = OrderedDict()
         self._starting = 0
         """Runs counted against `max_runs` while they start (outside the lock), before they are in `runs`."""
+        self._going: set[ServiceRun] = set()
+        """The runs in `runs` not seen ended yet: counting them is cheap, however many ended runs are kept."""
+        self._kept_events = 0
+        """Events kept by the runs in `runs` seen ended (a run's are fixed once it has ended)."""
         self._boards: dict[str, tuple[tuple[int, int, int, int], Board]] = {}
         self._lock = threading.Lock()
         self.refusing: str | None = None
@@ -383,7 +390,8 @@ class RunManager:
     def _take_slot(self) -> None:
         """Count a run about to start against `max_runs`, or refuse it (429) when that many go already."""
         with self._lock:
-            going = self._starting + sum(not entry.ended.is_set() for entry in self.runs.values())
+            self._notice_ended()
+            going = self._starting + len(self._going)
             if going >= self.max_runs:
                 raise Refused(429, f"{going} runs are going on this server, its limit (max runs) is "
                                    f"{self.max_runs}: start this one once one of them has ended (or cancel one)",
@@ -406,14 +414,30 @@ class RunManager:
         entry.id = entry.handle.run.id
         with self._lock:
             self.runs[entry.id] = entry
-            self._forget_old()
+            self._going.add(entry)
+            self._forget_old(entry)
         return entry
 
-    def _forget_old(self) -> None:
-        if len(self.runs) <= 2 * KEEP_FINISHED:
+    def _notice_ended(self) -> None:
+        """Move the runs that have ended out of `_going`, counting their events (under the lock)."""
+        ended = {entry for entry in self._going if entry.ended.is_set()}
+        self._going -= ended
+        self._kept_events += sum(len(entry.buffer) for entry in ended)
+
+    def _forget_old(self, newest: ServiceRun) -> None:
+        """Forget the oldest ended runs while more than twice `KEEP_FINISHED` are kept (down to that many), or their
+        events, all runs together, are more than `MAX_KEPT_EVENTS` (under the lock); never `newest`, the run just
+        started (it may have ended already), whose id its client is about to use."""
+        self._notice_ended()
+        if len(self.runs) <= 2 * KEEP_FINISHED and self._kept_events <= MAX_KEPT_EVENTS:
             return
-        ended = [run_id for run_id, entry in self.runs.items() if entry.ended.is_set()]
-        for run_id in ended[:max(0, len(ended) - KEEP_FINISHED)]:
+        ended = [(run_id, entry) for run_id, entry in self.runs.items()
+                 if entry not in self._going and entry is not newest]
+        over = max(0, len(ended) - KEEP_FINISHED) if len(self.runs) > 2 * KEEP_FINISHED else 0
+        for count, (run_id, entry) in enumerate(ended):
+            if count >= over and self._kept_events <= MAX_KEPT_EVENTS:
+                break
+            self._kept_events -= len(entry.buffer)
             del self.runs[run_id]
 
     def get(self, run_id: str) -> ServiceRun:

@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
-from serve_boards import make_boards
+from serve_boards import chatty_board, make_boards
 
 from flowlike_core import Board
 from flowlike_core.service import Refused, RunManager
@@ -52,3 +52,45 @@ def test_a_served_board_file_without_an_id_is_the_board_the_cli_loads(tmp_path: 
     del document["id"]
     echo.write_text(json.dumps(document))
     assert RunManager(tmp_path).board("hooks/echo.board.json").id == Board.load(echo).id
+
+
+def test_ended_runs_are_forgotten_oldest_first_once_their_events_pass_the_budget(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only their number was bounded (2,000): as many runs of 10,000 events each held gigabytes. At the third start
+    the first two runs have ended (256 events, over 150): the first is forgotten (the second too when the third has
+    ended already: it counts then), never the run just started."""
+    import flowlike_core.service
+
+    chatty_board(tmp_path)
+    monkeypatch.setattr(flowlike_core.service, "MAX_KEPT_EVENTS", 150)
+    runs = RunManager(tmp_path)
+    ids = []
+    for _ in range(3):
+        entry = runs.start({"board": "chatty.board.json", "variables": {"items": list(range(30))}})
+        assert entry.ended.wait(60)
+        assert 100 < len(entry.buffer) < 150
+        ids.append(entry.id)
+    with pytest.raises(Refused, match=f"no run '{ids[0]}'"):
+        runs.get(ids[0])
+    assert runs.record(ids[2])["status"] == "Success"
+
+
+def test_past_twice_keep_finished_the_oldest_ended_runs_are_forgotten_down_to_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import flowlike_core.service
+
+    make_boards(tmp_path)
+    monkeypatch.setattr(flowlike_core.service, "KEEP_FINISHED", 2)
+    runs = RunManager(tmp_path)
+    going = runs.start({"board": "slow.board.json"})
+    try:
+        ids = []
+        for payload in range(5):
+            entry = runs.start({"board": "hooks/echo.board.json", "payload": payload})
+            assert entry.ended.wait(60)
+            ids.append(entry.id)
+        # the fourth and fifth starts each made five runs, over four: the ended ones then (not the one just
+        # started) down to two; the one going kept
+        assert list(runs.runs) == [going.id, *ids[2:]]
+    finally:
+        runs.close()
