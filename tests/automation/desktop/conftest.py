@@ -9,11 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flowlike_catalog.automation import PACK as AUTOMATION
-from pack_builder import Builder
+from desk_boards import Desk, pixel
 from xdisplay import MAIN_AT, OTHER_AT, OTHER_COLOR, SQUARES, TestProgram, XServer, until
-
-from flowlike_core import Node, Run
 
 
 @pytest.fixture(scope="session")
@@ -29,13 +26,6 @@ def xserver() -> Iterator[str]:
         else:
             os.environ["DISPLAY"] = before
         server.close()
-
-
-def pixel(display: Any, x: int, y: int) -> tuple[int, int, int]:
-    from Xlib import X
-
-    data = display.screen().root.get_image(x, y, 1, 1, X.ZPixmap, 0xFFFFFFFF).data
-    return data[2], data[1], data[0]
 
 
 @pytest.fixture
@@ -61,44 +51,6 @@ def app(xserver: str, xdisplay: Any, tmp_path: Path) -> Iterator[TestProgram]:
         yield program
     finally:
         program.close()
-
-
-class Desk(Builder):
-    """A board: Start -> Start Automation Session -> the steps added, each taking the session the step before
-    handed on (or the session itself, for steps without a session output)."""
-
-    def __init__(self) -> None:
-        super().__init__(AUTOMATION)
-        self.start = self.add("automation_start_session", click_delay_ms=0)
-        self.chain(self.add("events_simple"), self.start)
-        self.last, self.session = self.start, (self.start, "session")
-
-    def step(self, key: str, /, after: str = "exec_out", **defaults: Any) -> Node:
-        node = self.add(key, **defaults)
-        self.wire(self.last, after, node, "exec_in")
-        self.wire(*self.session, node, "session")
-        self.last = node
-        if any(pin.name == "session_out" for pin in node.pins.values()):
-            self.session = (node, "session_out")
-        return node
-
-    def ok(self) -> Run:
-        run = self.run()
-        run.raise_for_status()
-        return run
-
-    def fired(self, node: Node, *exec_outputs: str) -> dict[str, Node]:
-        """A Log Info node on each of the node's exec outputs, to see which fired (`Run.output` of its message)."""
-        logs = {}
-        for name in exec_outputs:
-            logs[name] = self.add("log_info", message=name)
-            self.wire(node, name, logs[name], "exec_in")
-        return logs
-
-
-def ran(run: Run, logs: dict[str, Node]) -> list[str]:
-    """Which exec outputs of `Desk.fired` fired."""
-    return [name for name, log in logs.items() if run.traces_of(log.id)]
 
 
 @pytest.fixture

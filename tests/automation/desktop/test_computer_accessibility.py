@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import Desk, ran
+from desk_boards import Desk, ran
 from flowlike_catalog.automation.computer_accessibility import Accessibility, AccessibilityNode
 from xdisplay import GTK_AT, GTK_BUTTON, GTK_SIZE, GTK_TEXT, until
 

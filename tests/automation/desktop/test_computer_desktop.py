@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import Desk, ran
+from desk_boards import Desk, ran
 from flowlike_catalog.automation.computer_windows import WindowInfo
 from flowlike_catalog.media.image import pil_image
 from PIL import Image

@@ -4,7 +4,7 @@ turns and keys the nodes send, where and as they were sent."""
 from __future__ import annotations
 
 import pytest
-from conftest import Desk, ran
+from desk_boards import Desk, ran
 from flowlike_catalog.automation.computer_input import curve, key_keysym, modifier_keysyms
 from xdisplay import MAIN, OTHER, OTHER_AT, SQUARES, until
 

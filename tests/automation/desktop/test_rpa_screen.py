@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Desk, pixel, ran
+from desk_boards import Desk, pixel, ran
 from PIL import Image
 from xdisplay import MAIN, PATTERN_SIZE, PATTERNS, SCREEN, SQUARES, until
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import Desk, ran
+from desk_boards import Desk, ran
 from flowlike_catalog.automation.vision import matches
 from flowlike_catalog.media.image import pil_image
 from PIL import Image
