@@ -129,8 +129,9 @@ class Executor:
         """Set when the run's node code is over and it closes its resources, then ends: no interrupt from then on."""
         self.fast_steps = 0 if self.on_node_started or self.on_node_finished else max_steps
         """Below this many steps a blocking node takes the fast path; 0 once cancelled or when watched."""
-        self.policy = policy
-        """What the nodes may reach (None: everything, as in a notebook); see `flowlike_core.policy`."""
+        self.policy = run.policy = policy
+        """What the nodes may reach (None: everything, as in a notebook); see `flowlike_core.policy`. The run keeps it:
+        a node computed after the run keeps to it too (`partial.output_after`)."""
         self.refused: dict[str, list[Capability]] = {} if policy is None else {
             p.node_id: refused for p in plan.nodes.values() if (refused := policy.refused(type(p.impl)))}
         """Nodes whose type needs what the policy refuses: they fail when they start, before they act."""

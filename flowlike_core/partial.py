@@ -43,10 +43,8 @@ def run_to(board: Board, node: str, *, cache: ResultCache | None = None, registr
         stopped = _stopping_after(compile_plan(board, registry), target)
         start_id = find_start(board, plan, start)
         run = Run(new_id(), board, start_id, prepare_variables(board, variables))
-        run.policy = policy
         return RunHandle(Executor(stopped, run, cache=cache, **options)).wait()
     run = Run(new_id(), board, target, prepare_variables(board, variables))
-    run.policy = policy
     if _reads_exec_values(plan, target):
         before = start_run(board, cache=cache, registry=registry, variables=variables, start=start, **options).wait()
         if not before.ok:
@@ -95,9 +93,8 @@ def output_after(run: Run, node: str, pin: str, *, registry: Registry | None = N
                        f"be computed now, as it reads output {source.pins[source_pin].name!r} of node "
                        f"{source.label()}, which the run did not set (that node did not run); {instead}") from None
     after = Run(new_id(), run.board, node_id, dict(run.variables))
-    after.policy = policy if policy is not None else run.policy
     after.values.update(run.values)
-    RunHandle(Executor(plan, after, cache=cache, policy=after.policy)).wait()
+    RunHandle(Executor(plan, after, cache=cache, policy=policy if policy is not None else run.policy)).wait()
     if not after.ok:
         raise NodeFailed(f"output {pin!r} of node {label}, computed after run {run.id} as no node read it during "
                          f"the run, failed: {after.error}")

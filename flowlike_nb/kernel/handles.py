@@ -692,7 +692,7 @@ class Board:
                  if editor.comm is not None and not editor.busy]
         options: dict[str, Any] = {"start": start, "payload": payload, "registry": registry or self.registry,
                                    "policy": policy,
-                                   "listeners": [_Ended(self, policy), *listeners, *(relay for _, relay in shown)],
+                                   "listeners": [_Ended(self), *listeners, *(relay for _, relay in shown)],
                                    "debugger": debugger}
         if max_steps is not None:
             options["max_steps"] = max_steps
@@ -869,15 +869,10 @@ def _remember(board: CoreBoard) -> None:
 
 
 class _Ended(Listener):
-    """Tells the handle when one of its runs ended (on the run's thread, before `wait()` returns); as it starts,
-    gives the run its policy (`Run.policy`), which a pure node computed after it keeps to (`run.output`, bindings)."""
+    """Tells the handle when one of its runs ended (on the run's thread, before `wait()` returns)."""
 
-    def __init__(self, board: Board, policy: Policy | None = None) -> None:
+    def __init__(self, board: Board) -> None:
         self.board = board
-        self.policy = policy
-
-    def start(self, run: Run) -> None:
-        run.policy = self.policy
 
     def finished(self, run: Run) -> None:
         self.board._ended(run)

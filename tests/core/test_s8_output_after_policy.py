@@ -119,3 +119,14 @@ def test_a_run_on_a_worker_process_carries_its_policy_back(registry: Registry, s
     assert run.policy == Policy()
     with pytest.raises(NodeFailed, match="outside the store and the allowed paths"):
         partial.output_after(run, "read", "text", registry=registry)
+
+
+def test_a_run_board_under_a_policy_computes_no_unread_node_the_policy_refuses(registry: Registry,
+                                                                               secret_file: Path) -> None:
+    from flowlike_core import run_board
+
+    run = run_board(unread_board(registry, secret_file), registry=registry, policy=Policy())
+    assert run.ok, run.error
+    assert run.policy == Policy()
+    with pytest.raises(NodeFailed, match="outside the store and the allowed paths"):
+        partial.output_after(run, "read", "text", registry=registry)
