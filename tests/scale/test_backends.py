@@ -103,7 +103,7 @@ def test_a_segfault_in_a_parallel_branch_fails_that_node_and_stops_the_node_awai
                                                                                                   process_backend):
     """Parallel Execution awaits its branches (on no thread's stack) when a branch's node segfaults: it was stopped
     by the death, it did not succeed."""
-    from catalog.std.control import ParallelExecution
+    from flowlike_catalog.std.control import ParallelExecution
 
     local = Registry()
     for key in ("s_start", "s_wait_for", "s_misbehave"):
@@ -140,7 +140,7 @@ def test_a_segfault_in_a_type_used_by_several_nodes_names_them_all(registry, pro
     ("segfault", "died from a fatal error (Segmentation fault) while node 's_crash' (crash) was running; at File "),
 ])
 def test_a_loop_body_crashing_its_pool_process_is_named_and_the_pool_replaced(registry, how, death):
-    from catalog.std.loops import ParallelForEach
+    from flowlike_catalog.std.loops import ParallelForEach
 
     loops = Registry()
     for key in ("s_start", "s_crash"):

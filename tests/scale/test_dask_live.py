@@ -5,9 +5,9 @@ creates once it has heard them)."""
 from __future__ import annotations
 
 import pytest
+from flowlike_catalog.std.loops import ParallelForEach
 from scale_boards import DEADLINE, until, waiting_board
 
-from catalog.std.loops import ParallelForEach
 from flowlike_core import Listener, Registry, RunStatus, run_board
 from flowlike_core.executor import start_run
 

@@ -4,8 +4,8 @@ run's; a failing iteration fails the run and the record says what the others did
 from __future__ import annotations
 
 import pytest
+from flowlike_catalog.std.loops import ForEach, ParallelForEach
 
-from catalog.std.loops import ForEach, ParallelForEach
 from flowlike_core import Board, Registry, RunStatus, commands, run_board
 
 

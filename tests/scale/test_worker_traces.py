@@ -9,9 +9,9 @@ import threading
 from typing import Any
 
 import pytest
+from flowlike_catalog.std.loops import ParallelForEach
 from scale_boards import DEADLINE, square_board, tripling_loop_board, until, waiting_board
 
-from catalog.std.loops import ParallelForEach
 from flowlike_core import Listener, LogLevel, Registry, commands, run_board
 from flowlike_core.backends.remote import BOARDS_KEPT, Mirror, Sender, execute, prepare
 from flowlike_core.cache import ResultCache
