@@ -148,9 +148,13 @@ class _Handler(APIHandler):
         self.finish(json.dumps(data))
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
-        """A method a route does not have: JSON naming the routes, as `flowlike serve` answers."""
+        """A method a route does not have: JSON naming the routes, as `flowlike serve` answers; a refusal: its
+        message as "error", as the run API's, and as "message", which Jupyter's clients read."""
+        exc = kwargs.get("exc_info", (None, None, None))[1]
         if status_code == 405:
             self.no_route("method not allowed")
+        elif isinstance(exc, tornado.web.HTTPError) and exc.log_message:
+            self.reply({"error": exc.log_message, "message": exc.log_message})
         else:
             super().write_error(status_code, **kwargs)
 

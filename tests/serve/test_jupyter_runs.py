@@ -185,3 +185,12 @@ def test_a_store_setting_that_cannot_be_used_refuses_runs_naming_it_and_keeps_th
         assert "no run is started until it can be" in answer.json()["error"]
         assert client.get("/flowlike/runs").json() == {"runs": []}
         assert "hooks/echo.board.json" in {board["path"] for board in client.get("/flowlike/boards").json()["boards"]}
+
+
+def test_the_boards_routes_refuse_with_an_error_field_as_the_run_api_does(jupyter: httpx.Client) -> None:
+    """They answered {"message"} alone (Jupyter's field), the run routes {"error"}: a client read one or the other."""
+    for path, status, said in [("/flowlike/boards/nope.board.json", 404, "no board file 'nope.board.json'"),
+                               ("/flowlike/boards/%2e%2e/x.board.json", 400, "goes up a folder ('..')")]:
+        answer = jupyter.get(path)
+        assert answer.status_code == status and said in answer.json()["error"], answer.text
+        assert answer.json()["message"] == answer.json()["error"]  # Jupyter's clients read "message"
