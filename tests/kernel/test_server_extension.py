@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -28,12 +27,6 @@ def test_the_config_file_enables_the_extension_and_is_installed() -> None:
     assert json.loads(CONFIG.read_text())["ServerApp"]["jpserver_extensions"] == {"flowlike_nb": True}
     data_files = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["data-files"]
     assert str(CONFIG.relative_to(ROOT)) in data_files["etc/jupyter/jupyter_server_config.d"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -64,19 +57,19 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_DATA_DIR": str(home / "data"),
            "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "IPYTHONDIR": str(home / "ipython"),
            "JUPYTER_CONFIG_PATH": str(CONFIG.parent.parent)}
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "jupyter_server", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+    process = subprocess.Popen(  # --port=0: the OS picks a free port; the server writes its URL in its runtime file
+        [sys.executable, "-m", "jupyter_server", "--no-browser", "--port=0", "--ServerApp.ip=127.0.0.1",
          f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}", "--allow-root"],
         env=env, stdout=subprocess.DEVNULL, stderr=(home / "server.log").open("w"))
-    url = f"http://127.0.0.1:{port}"
+    server_info = home / "runtime" / f"jpserver-{process.pid}.json"
     try:
         deadline = time.monotonic() + 180  # a busy CI machine starts Jupyter slowly
         while True:
             try:
+                url = json.loads(server_info.read_text())["url"].rstrip("/")
                 get(url, "/api/status")
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except (OSError, ValueError, KeyError):  # no URL written yet (or in part), not answering yet
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError((home / "server.log").read_text()) from None
                 time.sleep(0.25)
