@@ -557,7 +557,17 @@ def wait_timeout(query: Mapping[str, str]) -> float | None:
 
 
 def wants_wait(query: Mapping[str, str]) -> bool:
-    return query.get("wait", "0").lower() in {"1", "true", "yes"}
+    """Whether a POST waits for its run's end: `?wait`, `?wait=1` (true, yes, on); Refused for a value that says
+    neither (a client must not take a 201 for the end it asked for)."""
+    raw = query.get("wait")
+    if raw is None:
+        return False
+    value = raw.strip().lower()
+    if value in {"", "1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise Refused(400, f"?wait={raw}: 1, true, yes or on waits for the run's end; 0, false, no or off does not")
 
 
 def run_summary(entry: ServiceRun) -> dict[str, Any]:

@@ -194,3 +194,10 @@ def test_the_boards_routes_refuse_with_an_error_field_as_the_run_api_does(jupyte
         answer = jupyter.get(path)
         assert answer.status_code == status and said in answer.json()["error"], answer.text
         assert answer.json()["message"] == answer.json()["error"]  # Jupyter's clients read "message"
+
+
+def test_wait_as_a_bare_flag_waits_as_in_flowlike_serve(jupyter: httpx.Client) -> None:
+    bare = jupyter.post("/flowlike/runs?wait", json={"board": "hooks/echo.board.json", "payload": 5})
+    assert (bare.status_code, bare.json()["result"]) == (200, 105), bare.text
+    wrong = jupyter.post("/flowlike/runs?wait=later", json={"board": "hooks/echo.board.json"})
+    assert wrong.status_code == 400 and wrong.json()["error"].startswith("?wait=later: "), wrong.text

@@ -45,3 +45,15 @@ def test_a_nan_payload_over_http_is_a_400_not_a_null_result(served: Served) -> N
     answer = served.client.post("/flowlike/runs", params={"wait": "1"},
                                 content=b'{"board": "hooks/echo.board.json", "payload": NaN}')
     assert answer.status_code == 400 and "NaN is not a JSON number" in answer.json()["error"], answer.text
+
+
+def test_wait_as_a_bare_flag_waits_and_a_value_it_does_not_know_is_refused(served: Served) -> None:
+    """`?wait` (no value) answered 201 at once, as `?wait=maybe` did: the client thought it had waited."""
+    bare = served.client.post("/flowlike/runs?wait", json={"board": "hooks/echo.board.json", "payload": 4})
+    assert (bare.status_code, bare.json()["result"]) == (200, 104), bare.text
+    for value, waits in [("on", True), ("TRUE", True), ("off", False), ("no", False), ("0", False)]:
+        answer = served.client.post("/flowlike/runs", params={"wait": value},
+                                    json={"board": "hooks/echo.board.json", "payload": 1})
+        assert answer.status_code == (200 if waits else 201), (value, answer.text)
+    wrong = served.client.post("/flowlike/runs", params={"wait": "maybe"}, json={"board": "hooks/echo.board.json"})
+    assert wrong.status_code == 400 and wrong.json()["error"].startswith("?wait=maybe: "), wrong.text
