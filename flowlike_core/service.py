@@ -456,15 +456,16 @@ class RunManager:
             entry.handle.cancel()
         return entry
 
-    def listing(self, query: Mapping[str, str]) -> dict[str, Any]:
-        """The runs this server keeps, oldest first, in a few fields each (`run_summary`); `?status=` keeps those in
-        that status."""
+    def listing(self, query: Mapping[str, str], base: str = "/") -> dict[str, Any]:
+        """The runs this server keeps, oldest first, in a few fields each (`run_summary`, links under `base`);
+        `?status=` keeps those in that status."""
         wanted = query.get("status")
         if wanted is not None and wanted not in set(RunStatus):
             raise Refused(400, f"?status={wanted}: not a run status ({', '.join(RunStatus)})")
         with self._lock:
             entries = list(self.runs.values())
-        return {"runs": [run_summary(entry) for entry in entries if wanted is None or entry.run.status == wanted]}
+        return {"runs": [run_summary(entry, base) for entry in entries
+                         if wanted is None or entry.run.status == wanted]}
 
     def cancel_all(self) -> list[ServiceRun]:
         """Stop starting runs and cancel those going (the server is stopping); returns them."""
@@ -570,14 +571,15 @@ def wants_wait(query: Mapping[str, str]) -> bool:
     raise Refused(400, f"?wait={raw}: 1, true, yes or on waits for the run's end; 0, false, no or off does not")
 
 
-def run_summary(entry: ServiceRun) -> dict[str, Any]:
+def run_summary(entry: ServiceRun, base: str = "/") -> dict[str, Any]:
     """A run in a few fields (what a POST that does not wait answers, and each entry of the listing): its id,
-    board, status so far, and where to find its record and events."""
+    board, status so far, and where to find its record and events (under the server's `base` URL path)."""
     run = entry.run
     return {"id": entry.id, "board": entry.board_path, "board_name": run.board.name, "status": run.status.value,
             "steps": run.steps, "start": _iso(run.start) if run.start else None,
             "end": _iso(run.end) if run.end else None,
-            "links": {"record": f"/flowlike/runs/{entry.id}", "events": f"/flowlike/runs/{entry.id}/events"}}
+            "links": {"record": f"{base}flowlike/runs/{entry.id}",
+                      "events": f"{base}flowlike/runs/{entry.id}/events"}}
 
 
 def _iso(seconds: float) -> str:

@@ -210,7 +210,8 @@ class RunsHandler(_RunHandler):
     @tornado.web.authenticated
     def get(self) -> None:
         try:
-            self.reply(self.runs.listing({name: self.get_argument(name) for name in self.request.arguments}))
+            self.reply(self.runs.listing({name: self.get_argument(name) for name in self.request.arguments},
+                                         self.base_url))
         except Refused as exc:
             self.refuse(exc)
 
@@ -226,7 +227,7 @@ class RunsHandler(_RunHandler):
             return
         if not wait:
             self.set_status(201)
-            self.reply(run_summary(entry))
+            self.reply(run_summary(entry, self.base_url))
             return
         ended = await entry.wait(timeout)
         self.set_status(200 if ended else 202)

@@ -154,9 +154,10 @@ JUPYTER_TOKEN = "jupyter-runs-token"
 
 
 @contextlib.contextmanager
-def jupyter_server(home: Path, *args: str, **env: str) -> Iterator[tuple[httpx.Client, subprocess.Popen[bytes]]]:
-    """A Jupyter server on 127.0.0.1 serving `home/root` (make_boards), with the flowlike_nb extension; `args`
-    are more options of its command line (`--FlowlikeRuns.max_runs=1`)."""
+def jupyter_server(home: Path, *args: str, base_url: str = "/",
+                   **env: str) -> Iterator[tuple[httpx.Client, subprocess.Popen[bytes]]]:
+    """A Jupyter server on 127.0.0.1 serving `home/root` (make_boards), with the flowlike_nb extension, under
+    `base_url`; `args` are more options of its command line (`--FlowlikeRuns.max_runs=1`)."""
     root = home / "root"
     make_boards(root)
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_DATA_DIR": str(home / "data"),
@@ -166,7 +167,8 @@ def jupyter_server(home: Path, *args: str, **env: str) -> Iterator[tuple[httpx.C
     log = (home / "server.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "jupyter_server", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
-         f"--IdentityProvider.token={JUPYTER_TOKEN}", f"--ServerApp.root_dir={root}", "--allow-root", *args],
+         f"--IdentityProvider.token={JUPYTER_TOKEN}", f"--ServerApp.root_dir={root}",
+         f"--ServerApp.base_url={base_url}", "--allow-root", *args],
         env=env, stdout=subprocess.DEVNULL, stderr=log)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -174,7 +176,7 @@ def jupyter_server(home: Path, *args: str, **env: str) -> Iterator[tuple[httpx.C
             deadline = time.monotonic() + 60
             while True:
                 try:
-                    client.get("/api/status").raise_for_status()
+                    client.get(f"{base_url}api/status").raise_for_status()
                     break
                 except httpx.HTTPError:
                     if process.poll() is not None or time.monotonic() > deadline:

@@ -201,3 +201,16 @@ def test_wait_as_a_bare_flag_waits_as_in_flowlike_serve(jupyter: httpx.Client) -
     assert (bare.status_code, bare.json()["result"]) == (200, 105), bare.text
     wrong = jupyter.post("/flowlike/runs?wait=later", json={"board": "hooks/echo.board.json"})
     assert wrong.status_code == 400 and wrong.json()["error"].startswith("?wait=later: "), wrong.text
+
+
+def test_the_links_of_a_run_lead_to_it_under_the_servers_base_url(tmp_path: Path) -> None:
+    """They were /flowlike/runs/ID whatever the base URL: behind JupyterHub (/user/NAME/), a 404."""
+    with jupyter_server(tmp_path, base_url="/user/ada/") as (client, _):
+        started = client.post("/user/ada/flowlike/runs", json={"board": "hooks/echo.board.json", "payload": 1})
+        assert started.status_code == 201, started.text
+        links = started.json()["links"]
+        assert links["record"] == f"/user/ada/flowlike/runs/{started.json()['id']}"
+        assert client.get(links["record"]).status_code == 200
+        assert client.get(links["events"]).text.endswith("\n\n")
+        [listed] = client.get("/user/ada/flowlike/runs").json()["runs"]
+        assert listed["links"] == links
