@@ -148,15 +148,16 @@ class _Handler(APIHandler):
         self.finish(json.dumps(data))
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
-        """A method a route does not have: JSON naming the routes, as `flowlike serve` answers; a refusal: its
-        message as "error", as the run API's, and as "message", which Jupyter's clients read."""
+        """A method a route does not have: JSON naming the routes, as `flowlike serve` answers; any other refusal
+        (Jupyter's own too: no token, XSRF): its message as "error", as the run API's, and as "message", which
+        Jupyter's clients read."""
         exc = kwargs.get("exc_info", (None, None, None))[1]
         if status_code == 405:
             self.no_route("method not allowed")
-        elif isinstance(exc, tornado.web.HTTPError) and exc.log_message:
-            self.reply({"error": exc.log_message, "message": exc.log_message})
-        else:
-            super().write_error(status_code, **kwargs)
+            return
+        told = exc.log_message if isinstance(exc, tornado.web.HTTPError) and exc.log_message else None
+        message = told % exc.args if told and exc.args else told or self._reason
+        self.reply({"error": message, "message": message})
 
     def no_route(self, why: str) -> None:
         self.reply({"error": f"{self.request.method} {self.request.path}: {why}; {JUPYTER_ROUTES}"})

@@ -58,9 +58,13 @@ def test_bad_input_failures_and_secrets(jupyter: httpx.Client) -> None:
 
 
 def test_jupyter_refuses_runs_without_its_token(jupyter: httpx.Client) -> None:
+    """With an "error" field, as every other refusal under /flowlike/ (it was {"message": "Forbidden"} alone)."""
     url = str(jupyter.base_url).rstrip("/")
-    assert httpx.post(f"{url}/flowlike/runs", json={"board": "hooks/echo.board.json"}).status_code == 403
-    assert httpx.get(f"{url}/flowlike/runs/x", headers={"Authorization": "token wrong"}).status_code == 403
+    for answer in (httpx.post(f"{url}/flowlike/runs", json={"board": "hooks/echo.board.json"}),
+                   httpx.get(f"{url}/flowlike/runs/x", headers={"Authorization": "token wrong"}),
+                   httpx.get(f"{url}/flowlike/boards")):
+        assert answer.status_code == 403 and answer.json()["error"] in {"Forbidden", "'_xsrf' argument missing from "
+                                                                                   "POST"}, answer.text
 
 
 def test_a_client_leaving_an_event_stream_early_leaves_the_run_and_server_well(jupyter: httpx.Client) -> None:
