@@ -49,6 +49,7 @@ from flowlike_core.policy import Capability, Policy, refusal
 from flowlike_core.policy import active as active_policy
 from flowlike_core.registry import Registry, default_registry
 from flowlike_core.run import FULL_TRACES, LEVEL_ORDER, NodeStats, NodeStatus, NodeTrace, Run, RunStatus
+from flowlike_core.stopping import cooperating, watch, watched
 from flowlike_core.types import DataType, ValueType, fits, to_runtime
 
 if TYPE_CHECKING:
@@ -661,13 +662,6 @@ def find_start(board: Board, plan: Plan, start: str | None) -> str:
 class RunHandle:
     """A run going on in a worker thread: wait for it, or cancel it."""
 
-    _cancelled_at: float | None = None
-    """When `cancel` was first called (monotonic)."""
-    _interrupting = False
-    """True while a cancel watches the run's thread, to interrupt it when it is held in node code."""
-    _interrupted_at: float | None = None
-    """When that interrupt was sent (monotonic): it may take a moment to land."""
-
     def __init__(self, executor: Executor) -> None:
         self.executor = executor
         self.run = executor.run
@@ -691,44 +685,11 @@ class RunHandle:
         """Stop the run: at once where it awaits. Node code that ignores the cancel is interrupted once the run's
         event loop has not answered for `CANCEL_GRACE` seconds (plain Python only: native code cannot be, see
         `wait`); cleanup that cooperates (a cancelled node awaiting its close, the run closing its resources) is
-        left to finish."""
+        left to finish (`flowlike_core.stopping`: the debugger's stop and a parallel body's forks stop the same way,
+        and one watch serves them all)."""
         self.executor.cancel()
-        if self._cancelled_at is None and not self.done():
-            self._cancelled_at = time.monotonic()
-            self._interrupting = True
-            threading.Thread(target=self._interrupt_when_stuck, name=f"{self._thread.name}-cancel",
-                             daemon=True).start()
-
-    def _interrupt_when_stuck(self) -> None:
-        """Interrupt the run's thread once, when it is busy in node code; stop watching at `CLEANUP_LIMIT`."""
-        try:
-            while not self._ended.wait(CANCEL_GRACE) and not self.done():
-                if self._cooperating() is None:
-                    self._interrupted_at = time.monotonic()
-                    self.executor.interrupt()
-                    return
-                if time.monotonic() - self._since_cancel() >= CLEANUP_LIMIT:
-                    return  # `wait` gives up on it
-        finally:
-            self._interrupting = False
-
-    def _cooperating(self) -> str | None:
-        """What a cancelled run is busy with while it cooperates, or None when its thread is held in node code
-        (its event loop does not answer within twice `CANCEL_GRACE`: a busy machine may delay an answer)."""
-        if self.executor.closing:
-            return "closing its resources"
-        loop = self.executor._loop
-        if loop is None or loop.is_closed():
-            return None
-        answered = threading.Event()
-        try:
-            loop.call_soon_threadsafe(answered.set)
-        except RuntimeError:  # the loop closed meanwhile
-            return None
-        return "awaiting" if answered.wait(2 * CANCEL_GRACE) else None
-
-    def _since_cancel(self) -> float:
-        return self._cancelled_at if self._cancelled_at is not None else time.monotonic()
+        if not self.done():
+            watch(self.executor, self.done)
 
     def done(self) -> bool:
         return self._ended.is_set() or self.run.stuck is not None
@@ -764,14 +725,16 @@ class RunHandle:
     def _give_up_when_stuck(self) -> None:
         """Wait for a cancelled run to end; give up on it (with `run.stuck`) when its thread is held in node code
         an interrupt did not stop within `CANCEL_GRACE`, or it still cooperates after `CLEANUP_LIMIT`."""
-        cancelled_at = self._since_cancel()
+        started = watched(self.executor)
+        cancelled_at = started.since if started is not None else time.monotonic()
         check_at = time.monotonic() + 2 * CANCEL_GRACE
         while not self._joined(0.02):
             now = time.monotonic()
             if now < check_at:
                 continue
-            doing = self._cooperating()
-            watching, interrupted = self._interrupting, self._interrupted_at  # (in this order: it is sent, then not)
+            doing = cooperating(self.executor)
+            found = watched(self.executor)  # (the debugger's stop may have started it: this run's one watch)
+            watching, interrupted = (False, None) if found is None else (found.watching, found.interrupted_at)
             if self._joined(0):
                 return
             if doing is not None and now - cancelled_at >= CLEANUP_LIMIT:
