@@ -133,7 +133,7 @@ def create_app(root: str | os.PathLike[str], token: str | None, manager: RunMana
             after = last_event_id(request.headers.get("last-event-id"))
         except Refused as exc:
             return refused(exc)
-        if entry.past(after):  # a client that has had `finished` (an EventSource reconnecting): stop it there
+        if entry.had_all(after):  # a client that has had `finished` (an EventSource reconnecting): stop it there
             return Response(status_code=204)
         headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
         if request.method == "HEAD":  # the headers alone: a stream would go on, unseen, until the run ends

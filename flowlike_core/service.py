@@ -202,7 +202,7 @@ class ServiceRun(Listener):
         async for _, kind, data in self.numbered_events():
             yield kind, data
 
-    def past(self, after: int) -> bool:
+    def had_all(self, after: int) -> bool:
         """True when the run has ended and the client has had its events up to `finished`: nothing follows `after`."""
         with self.lock:
             return self.ended.is_set() and after >= self.emitted
@@ -224,7 +224,7 @@ class ServiceRun(Listener):
                 if kind == "finished" and missed:
                     yield None, "dropped", {"count": missed}
                 yield seq, kind, data if kind != "finished" else record_of(self.run)
-            if (past and past[-1][1] == "finished") or self.past(after):
+            if (past and past[-1][1] == "finished") or self.had_all(after):
                 return
             if missed:
                 yield None, "dropped", {"count": missed}

@@ -263,7 +263,7 @@ class RunEventsHandler(_RunHandler):
         except Refused as exc:
             self.refuse(exc)
             return
-        if entry.past(after):  # a client that has had `finished` (an EventSource reconnecting): stop it there
+        if entry.had_all(after):  # a client that has had `finished` (an EventSource reconnecting): stop it there
             self.set_status(204)
             self.finish()
             return
