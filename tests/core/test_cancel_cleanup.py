@@ -6,24 +6,15 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 
 import pytest
+from stopping_nodes import DEADLINE, spin_for
 
 from flowlike_core import NodeType, RunStatus, exec_in, exec_out, executor, start_run
 from flowlike_core.executor import CANCEL_GRACE
 
-DEADLINE = 60.0
-"""For what a busy machine may delay (a node starting, a thread ending)."""
 SLOW = 4 * CANCEL_GRACE
 """How long each cleanup here takes: longer than the grace before node code stuck in plain Python is interrupted."""
-
-
-def spin_for(seconds: float) -> None:
-    """Plain-Python work that takes a while (no await, no native wait): what an interrupt would land in."""
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        pass
 
 
 class Cleanup(NodeType):

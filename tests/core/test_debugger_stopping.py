@@ -5,13 +5,13 @@ paused)."""
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import threading
 import time
 import weakref
 
 from pack_builder import Builder
+from stopping_nodes import DEADLINE, awaits_its_close
 
 from flowlike_core import (
     DataType,
@@ -28,36 +28,11 @@ from flowlike_core import (
 from flowlike_core.debugger import Debugger
 from flowlike_core.executor import CANCEL_GRACE
 
-DEADLINE = 60.0
-"""For what a busy machine may delay (a node starting, a thread ending)."""
 SLOW = 4 * CANCEL_GRACE
 """How long a cleanup here takes: longer than the grace after which node code stuck in plain Python is
 interrupted."""
 
-
-def spin_for(seconds: float) -> None:
-    """Plain-Python work that takes a while (no await, no native wait)."""
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        pass
-
-
-class AwaitsItsClose(NodeType):
-    """Waits to be cancelled, then awaits its own slow close (as a browser page's is); `closed` once it is done."""
-
-    name = "t_stop_awaits_its_close"
-    pins = (exec_in(), exec_out())
-    started = threading.Event()
-    closed = threading.Event()
-
-    async def run(self, ctx):
-        AwaitsItsClose.started.set()
-        try:
-            await asyncio.Event().wait()  # until cancelled
-        except asyncio.CancelledError:
-            await asyncio.to_thread(spin_for, SLOW)
-            AwaitsItsClose.closed.set()
-            raise
+AwaitsItsClose = awaits_its_close("t_stop_awaits_its_close", SLOW)
 
 
 class Spins(NodeType):

@@ -4,46 +4,20 @@ stuck in plain Python is still interrupted (tests/scale/test_parallel_interrupt.
 
 from __future__ import annotations
 
-import asyncio
 import threading
-import time
 
 import pytest
 from pack_builder import Builder
+from stopping_nodes import DEADLINE, awaits_its_close
 
 from flowlike_core import NodeStatus, NodeType, RunStatus, commands, exec_in, exec_out, start_run
 from flowlike_core.executor import CANCEL_GRACE
 
-DEADLINE = 60.0
-"""For what a busy machine may delay (a node starting, a thread ending)."""
 SLOW = 8 * CANCEL_GRACE
 """How long a cleanup here takes: longer than the grace after which a body stuck in plain Python is interrupted,
 and than a cancelled run whose loop does not answer is given up on (its loop held while it waited for its bodies)."""
 
-
-def spin_for(seconds: float) -> None:
-    """Plain-Python work that takes a while (no await, no native wait)."""
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        pass
-
-
-class AwaitsItsClose(NodeType):
-    """Waits to be cancelled, then awaits its own slow close (as a browser page's is); `closed` once it is done."""
-
-    name = "t_par_awaits_its_close"
-    pins = (exec_in(), exec_out())
-    started = threading.Event()
-    closed = threading.Event()
-
-    async def run(self, ctx):
-        AwaitsItsClose.started.set()
-        try:
-            await asyncio.Event().wait()  # until cancelled
-        except asyncio.CancelledError:
-            await asyncio.to_thread(spin_for, SLOW)
-            AwaitsItsClose.closed.set()
-            raise
+AwaitsItsClose = awaits_its_close("t_par_awaits_its_close", SLOW)
 
 
 class FailsOnceStarted(NodeType):
