@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 from flowlike_core.errors import BoardFileError, UnknownNodeError, UnknownPinError
 from flowlike_core.files import atomic_write
 from flowlike_core.plain_json import check_value, loads, read_file
-from flowlike_core.types import DataType, ValueType
+from flowlike_core.types import DataType, ValueType, type_label
 
 if TYPE_CHECKING:
     from flowlike_core.commands import Command, History
@@ -116,9 +116,7 @@ class Pin(_Model):
         return self.direction is PinDirection.INPUT
 
     def type_label(self) -> str:
-        if self.value_type is ValueType.NORMAL:
-            return self.data_type.value
-        return f"{self.value_type.value}<{self.data_type.value}>"
+        return type_label(self.data_type, self.value_type)
 
 
 class Node(_Model):

@@ -35,7 +35,7 @@ from flowlike_core.policy import Capability, Policy
 from flowlike_core.registry import default_registry
 from flowlike_core.run import LogLine, Run, RunStatus
 from flowlike_core.search import as_json
-from flowlike_core.types import DataType, ValueType
+from flowlike_core.types import DataType, ValueType, type_label
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 EXIT_INTERNAL = 3
@@ -83,13 +83,13 @@ def parse_value(board: Board, name: str, text: str) -> Any:
     variable = board.lookup_variable(name)
     if variable.data_type in TEXT_TYPES and variable.value_type is ValueType.NORMAL:
         if variable.data_type is DataType.DATE and not _is_iso(text):
-            raise BadInput(f"{name}={text}: not a Normal<Date> value (an ISO date or time: 2024-05-06, "
+            raise BadInput(f"{name}={text}: not a Date value (an ISO date or time: 2024-05-06, "
                            f"2024-05-06T12:30)")
         return text
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        kind = f"{variable.value_type.value}<{variable.data_type.value}>"
+        kind = type_label(variable.data_type, variable.value_type)
         article = "an" if kind[0] in "AEIOU" else "a"
         raise BadInput(f"{name}={text}: not {article} {kind} value (read as JSON: {exc.msg})") from exc
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from flowlike_core import wiring
 from flowlike_core.board import Board, Comment, Connection, Layer, Node, PinDirection, Variable
 from flowlike_core.errors import BoardError, NothingToUndo, UnknownNodeError, UnknownPinError
-from flowlike_core.types import fits, to_json_native
+from flowlike_core.types import fits, to_json_native, type_label
 
 if TYPE_CHECKING:
     from flowlike_core.node import NodeType
@@ -377,7 +377,7 @@ class UpsertVariable(Command):
         native = json_default(variable.default_value, f"variable {variable.name!r}")  # (bytes as byte values)
         if not fits(native, variable.data_type, variable.value_type):
             raise BoardError(f"default {reprlib.repr(variable.default_value)} of variable {variable.name!r} "
-                             f"does not fit its type {variable.value_type.value}<{variable.data_type.value}>")
+                             f"does not fit its type {type_label(variable.data_type, variable.value_type)}")
         board.variables[variable.id] = variable.model_copy(update={"default_value": native})
         return board.variables[self.variable.id]
 

@@ -28,7 +28,7 @@ from flowlike_core.errors import UnknownNodeError
 from flowlike_core.node import NodeType, PinSpec
 from flowlike_core.policy import Capability
 from flowlike_core.search import Described, described, ranked, searchable, searchable_description
-from flowlike_core.types import DataType, ValueType, fits, to_json_native
+from flowlike_core.types import DataType, ValueType, fits, to_json_native, type_label
 
 ENTRY_POINT_GROUP = "flowlike.packs"
 KEY = re.compile(r"[A-Za-z0-9_]+")
@@ -166,9 +166,7 @@ def _name_clashes(node_type: type[NodeType], specs: tuple[PinSpec, ...]) -> list
 
 
 def _label(spec: PinSpec) -> str:
-    if spec.value_type is ValueType.NORMAL:
-        return spec.data_type.value
-    return f"{spec.value_type.value}<{spec.data_type.value}>"
+    return type_label(spec.data_type, spec.value_type)
 
 
 class Registry:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from flowlike_core.node import NodeType
-from flowlike_core.types import ValueType
+from flowlike_core.types import type_label
 
 FIELDS = (("friendly_name", 100), ("synonyms", 90), ("name", 60), ("category", 30), ("pack", 30),
           ("description", 10))
@@ -54,7 +54,7 @@ class Described:
 
     @classmethod
     def of(cls, description: dict[str, Any], synonyms: Iterable[str] = ()) -> Described:
-        pins = " ".join(f"{pin['name']} {_type_label(pin['data_type'], pin['value_type'])}"
+        pins = " ".join(f"{pin['name']} {type_label(pin['data_type'], pin['value_type'])}"
                         for pin in description["pins"])
         return cls(description["pack"], description["category"], description["name"], synonyms,
                    description["friendly_name"], description["description"], pins, description=description)
@@ -110,12 +110,8 @@ def friendly_name(node_type: type[NodeType]) -> str:
     return node_type.friendly_name or node_type.name
 
 
-def _type_label(data: str, value: str) -> str:
-    return data if value == ValueType.NORMAL.value else f"{value}<{data}>"
-
-
 def searchable(node_type: type[NodeType]) -> Searchable[type[NodeType]]:
-    pins = " ".join(f"{spec.name} {_type_label(spec.data_type.value, spec.value_type.value)}"
+    pins = " ".join(f"{spec.name} {type_label(spec.data_type.value, spec.value_type.value)}"
                     for spec in node_type.pin_specs())
     return _searchable(node_type, node_type.name, friendly_name(node_type), node_type.synonyms,
                        {"category": node_type.category, "pack": node_type.pack, "description": node_type.description},

@@ -36,6 +36,13 @@ class ValueType(StrEnum):
     HASHSET = "HashSet"
 
 
+
+def type_label(data_type: DataType | str, value_type: ValueType | str = ValueType.NORMAL) -> str:
+    """A type as messages and search show it: `Integer`, `Array<Integer>`, `HashMap<String>` (a single value is
+    called by its data type, as users think of it, not `Normal<Integer>`)."""
+    data, shape = DataType(data_type).value, ValueType(value_type)
+    return data if shape is ValueType.NORMAL else f"{shape.value}<{data}>"
+
 _SCALARS: dict[Any, DataType] = {
     bool: DataType.BOOLEAN,
     int: DataType.INTEGER,

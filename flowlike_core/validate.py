@@ -10,12 +10,12 @@ from typing import Literal
 from pydantic import BaseModel
 
 from flowlike_core import wiring
-from flowlike_core.board import Board, Pin, PinDirection
+from flowlike_core.board import Board, PinDirection
 from flowlike_core.errors import BoardError
 from flowlike_core.node import ERROR_EXEC
 from flowlike_core.plan import VAR_REF
 from flowlike_core.registry import Registry, default_registry
-from flowlike_core.types import DataType, ValueType, fits, to_runtime
+from flowlike_core.types import DataType, ValueType, fits, to_runtime, type_label
 
 WIRED_CODES = frozenset({"pure-cycle", "read-before-run"})
 """Problems that follow wires beyond a node's neighbours (over its whole wired part of the board). Every other
@@ -351,8 +351,7 @@ def _defaults_that_do_not_fit(board: Board) -> list[Problem]:
     for variable in board.variables.values():
         if not _usable(variable.default_value, variable.data_type, variable.value_type):
             value = reprlib.repr(variable.default_value)
-            kind = Pin(name="", direction="Input", data_type=variable.data_type,
-                       value_type=variable.value_type).type_label()
+            kind = type_label(variable.data_type, variable.value_type)
             problems.append(Problem(code="bad-default",
                                     message=f"variable {variable.name!r} holds {value}, which does not fit its "
                                             f"type {kind}"))

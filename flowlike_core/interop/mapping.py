@@ -35,7 +35,7 @@ from flowlike_core.interop.placeholders import flowlike_catalog, pack_of
 from flowlike_core.interop.report import ImportReport
 from flowlike_core.node import ERROR_EXEC, ERROR_MESSAGE, NodeType
 from flowlike_core.registry import Registry
-from flowlike_core.types import DataType, ValueType, fits
+from flowlike_core.types import DataType, ValueType, fits, type_label
 
 RAW_SCHEMA = "x-flowlike-schema"
 """A Flow-Like pin schema that is not a JSON object (a type name, say) is kept under this key."""
@@ -356,7 +356,7 @@ def _merge(pin: Pin, saved: dict[str, Any], text: Callable[[str | None], str], r
     if pin.data_type is DataType.GENERIC:
         update.update(data_type=data_type, value_type=value_type, schema_=_schema(saved.get("schema"), text))
     elif (data_type, value_type) != (pin.data_type, pin.value_type) and data_type is not DataType.GENERIC:
-        saved_label = data_type.value if value_type is ValueType.NORMAL else f"{value_type.value}<{data_type.value}>"
+        saved_label = type_label(data_type, value_type)
         report.add("type-kept", f"{label}: pin {pin.name!r} was saved as {saved_label}, ours takes "
                                 f"{pin.type_label()}", node_id=node_id, node=label, pin=pin.name)
         data_type, value_type = pin.data_type, pin.value_type

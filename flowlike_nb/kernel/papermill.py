@@ -31,7 +31,7 @@ from flowlike_core.errors import BoardError
 from flowlike_core.interop import open_board
 from flowlike_core.run import RunRecord, RunStatus
 from flowlike_core.sweep import SweepResult, SweepRow, combinations
-from flowlike_core.types import DataType, ValueType
+from flowlike_core.types import DataType, ValueType, type_label
 from flowlike_nb.kernel import namespace
 from flowlike_nb.kernel.handles import Board
 from flowlike_nb.kernel.runs import RUN_MIME
@@ -64,7 +64,7 @@ def parameters_cell(board: Board | CoreBoard | str | Path, board_path: str = "")
     core = _core(board)
     for name, value in parameters(core).items():
         variable = core.lookup_variable(name)
-        lines.append(f"{name} = {value!r}  # {variable.value_type.value}<{variable.data_type.value}>"
+        lines.append(f"{name} = {value!r}  # {type_label(variable.data_type, variable.value_type)}"
                      + (f": {variable.description}" if variable.description else ""))
     return "\n".join(lines) + "\n"
 

@@ -61,7 +61,7 @@ def test_the_summary_counts_folded_executions_as_flowlike_run_does(notebook, tmp
 def test_a_bad_value_names_the_parameter_not_an_option_of_another_command(notebook, tmp_path, capsys):
     assert main(["notebook", str(LOOP), str(notebook), str(tmp_path / "out.ipynb"), "-p", "threshold", "x"]) == 2
     err = capsys.readouterr().err
-    assert "threshold=x: not a Normal<Integer> value" in err and "--var" not in err
+    assert "threshold=x: not an Integer value" in err and "--var" not in err
 
 
 def _write_notebook(path: Path, *cells: tuple[str, list[str]]) -> Path:

@@ -141,7 +141,7 @@ def test_not_a_board_document(tmp_path, capsys):
 @pytest.mark.parametrize(("var", "message"), [
     ("nope=1", "has no variable 'nope'"),
     ("hidden=y", "variable 'hidden' of board 'counting' is not exposed"),
-    ("times=abc", "times=abc: not a Normal<Integer> value (read as JSON: Expecting value)"),
+    ("times=abc", "times=abc: not an Integer value (read as JSON: Expecting value)"),
     ("times=1.5", "does not fit"),
     ("novalue", "expected NAME=VALUE"),
 ])

@@ -71,7 +71,7 @@ def test_console_script_exit_codes():
     failed = flowlike("run", str(FAILS))
     assert failed.returncode == 1 and "ZeroDivisionError: cannot divide 10.0 by zero" in failed.stdout
     bad = flowlike("run", str(LOOP), "--var", "threshold=high")
-    assert bad.returncode == 2 and "threshold=high: not a Normal<Integer> value" in bad.stderr and bad.stdout == ""
+    assert bad.returncode == 2 and "threshold=high: not an Integer value" in bad.stderr and bad.stdout == ""
     assert flowlike("--help").returncode == 0
 
 

@@ -1,4 +1,4 @@
-"""`--var` refusals read as English: "an Array<Float> value", "a HashMap<Integer> value"."""
+"""`--var` refusals read as English: "an Array<Float> value", "a HashMap<Integer> value", "an Integer value"."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from flowlike_core.cli import BadInput, parse_var
     (ValueType.ARRAY, DataType.FLOAT, "an Array<Float>"),
     (ValueType.HASHMAP, DataType.INTEGER, "a HashMap<Integer>"),
     (ValueType.HASHSET, DataType.STRING, "a HashSet<String>"),
-    (ValueType.NORMAL, DataType.INTEGER, "a Normal<Integer>"),
+    (ValueType.NORMAL, DataType.INTEGER, "an Integer"),
 ])
 def test_the_article_fits_the_type(value_type: ValueType, data_type: DataType, label: str) -> None:
     board = Board(name="vars")

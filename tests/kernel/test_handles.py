@@ -127,7 +127,7 @@ def test_wiring_a_pin_to_a_node_or_a_name_says_a_wire_joins_two_pins(counter: fn
 
 
 def test_a_variable_default_of_another_type_names_the_type(counter: fnb.Board) -> None:
-    with pytest.raises(BoardError, match=r"default 2.5 of variable 'x' does not fit its type Normal<Integer>"):
+    with pytest.raises(BoardError, match=r"default 2.5 of variable 'x' does not fit its type Integer"):
         counter.variable("x", int, 2.5)
     with pytest.raises(BoardError, match=r"default \[1, 'a'\] of variable 'xs' does not fit its type Array<Integer>"):
         counter.variable("xs", list[int], [1, "a"])

@@ -42,7 +42,7 @@ def test_bad_lines_say_what_is_wrong(shell: InteractiveShell, counter: fnb.Board
         shell.run_line_magic("flowlike", "run nothing_here")
     with pytest.raises(BoardError, match="write --var key=value"):
         shell.run_line_magic("flowlike", "run c --var n")
-    with pytest.raises(BoardError, match="not a Normal<Integer> value"):
+    with pytest.raises(BoardError, match="not an Integer value"):
         shell.run_line_magic("flowlike", "run c --var n=abc")
     with pytest.raises(UsageError, match="invalid choice"):
         shell.run_line_magic("flowlike", "explode c")

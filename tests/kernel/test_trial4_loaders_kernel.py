@@ -41,7 +41,7 @@ def test_run_and_show_take_a_flowlike_board_file(shell: InteractiveShell, flowli
 
 def test_papermill_parameters_of_a_flowlike_board_file(flowlike_board: Path) -> None:
     assert papermill.parameters(flowlike_board) == {"n": 3}
-    assert "n = 3  # Normal<Integer>" in papermill.parameters_cell(flowlike_board, str(flowlike_board))
+    assert "n = 3  # Integer" in papermill.parameters_cell(flowlike_board, str(flowlike_board))
 
 
 @pytest.mark.parametrize(("content", "message"), [

@@ -38,9 +38,9 @@ def test_a_date_var_that_is_no_date_names_the_variable(shell: InteractiveShell, 
                                                         capsys: pytest.CaptureFixture[str]) -> None:
     path = dated(tmp_path / "dated.board.json")
     shell.run_line_magic("flowlike", f"load {path} --as d")
-    message = r"when=someday: not a Normal<Date> value \(an ISO date or time: 2024-05-06, 2024-05-06T12:30\)"
+    message = r"when=someday: not a Date value \(an ISO date or time: 2024-05-06, 2024-05-06T12:30\)"
     with pytest.raises(BoardError, match=message):
         shell.run_line_magic("flowlike", "run d --var when=someday")
     assert main(["run", str(path), "--var", "when=someday", "--no-history"]) == 2
-    assert "when=someday: not a Normal<Date> value" in capsys.readouterr().err
+    assert "when=someday: not a Date value" in capsys.readouterr().err
     assert shell.run_line_magic("flowlike", "run d --var when=2024-01-02T03:04").status == "Success"

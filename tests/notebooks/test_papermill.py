@@ -64,7 +64,7 @@ def test_exposed_variables_are_the_parameters() -> None:
     assert parameters(board) == {"factor": 2}
     cell = parameters_cell(board, "boards/multiplier.board.json")
     assert "board_path = 'boards/multiplier.board.json'" in cell
-    assert "factor = 2  # Normal<Integer>: what to multiply 6 by" in cell
+    assert "factor = 2  # Integer: what to multiply 6 by" in cell
     namespace: dict = {}
     exec(cell, namespace)
     assert namespace["factor"] == 2
