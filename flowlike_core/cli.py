@@ -31,11 +31,12 @@ from flowlike_core.errors import BoardError, FlowLikeError
 from flowlike_core.events import Listener
 from flowlike_core.executor import DEFAULT_MAX_STEPS, start_run
 from flowlike_core.node import ERROR_MESSAGE
-from flowlike_core.policy import Capability, Policy
+from flowlike_core.policy import Capability, CapabilityRefused, Policy
 from flowlike_core.registry import default_registry
-from flowlike_core.run import LogLine, Run, RunStatus
+from flowlike_core.run import LogLine, NodeTrace, Run, RunStatus
 from flowlike_core.search import as_json
 from flowlike_core.types import DataType, ValueType, type_label
+from flowlike_core.wording import counted, duration
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 EXIT_INTERNAL = 3
@@ -142,7 +143,7 @@ class RunReporter(Listener):
             self.err.write(f"\r\x1b[K{text}")
             self.showing = True
         else:
-            self.err.write(f"progress {text} ({now - self.started:.1f}s)\n")
+            self.err.write(f"progress {text} ({duration(now - self.started)})\n")
         self.err.flush()
 
     def finished(self, run: Run) -> None:
@@ -168,18 +169,35 @@ def shown(result: Any) -> str:
 
 
 def summary(run: Run) -> str:
-    """Status, node executions and duration; for a failed run the failing node, its error and traceback."""
-    lines = [f"{run.status.value}: board {run.board.name!r}, {run.node_executions} node executions "
-             f"in {run.duration:.3f}s (run {run.id})"]
+    """Status, node executions and duration; for a failed run the failing node, its error and traceback (none
+    for a refused capability: its message says what to allow, and where it was refused is the engine's code)."""
+    lines = [f"{run.status.value}: board {run.board.name!r}, {counted(run.node_executions, 'node execution')} "
+             f"in {duration(run.duration)} (run {run.id})"]
     if run.result is not None:
         lines.append(f"result: {shown(run.result)}")
     if run.status is not RunStatus.SUCCESS:
-        lines.append(f"error: {run.error}")
         trace = run.failed_trace()
-        if trace is not None and trace.traceback:
+        refusal = refused(run, trace)
+        lines.append(f"error: {refusal or run.error}")
+        if trace is not None and trace.traceback and refusal is None:
             excerpt = trace.traceback.rstrip().splitlines()[-TRACEBACK_LINES:]
-            lines.extend("  " + line for line in excerpt)
+            lines.extend("  " + run.redactor.text(line) for line in excerpt)
     return "\n".join(lines)
+
+
+REFUSED = f"{CapabilityRefused.__name__}: "
+"""How a failed trace's error starts when the policy refused the node (the trace keeps the error as text)."""
+
+
+def refused(run: Run, trace: NodeTrace | None) -> str | None:
+    """What the policy refused the failing node, and what allows it, when that failed the run: one line that
+    names the node once."""
+    if trace is None or not (trace.error or "").startswith(REFUSED):
+        return None
+    message = run.redactor.text((trace.error or "").removeprefix(REFUSED))
+    node = run.board.nodes.get(trace.node_id)
+    label = node.label() if node else repr(trace.node_name)
+    return message if message.startswith(f"node {label}") else f"node {label} was refused: {message}"
 
 
 def keep_runs_in(store: str | None) -> None:
@@ -232,7 +250,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     problems = board.validate()
 
     def show_problems() -> None:
-        print(f"{args.board}: the board has {len(problems)} problem(s); see `flowlike validate`:", file=sys.stderr)
+        print(f"{args.board}: the board has {counted(len(problems), 'problem')}; see `flowlike validate`:",
+              file=sys.stderr)
         print(format_problems(board, problems), file=sys.stderr)
 
     # placeholder nodes (keys no installed pack provides) and required inputs left empty stop only a run that would
@@ -289,7 +308,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     print(format_problems(board, problems))
     errors = sum(problem.severity == "error" for problem in problems)
     warnings = len(problems) - errors
-    print(f"{errors} problem(s)" + (f", {warnings} warning(s)" if warnings else ""))
+    print(counted(errors, "problem") + (f", {counted(warnings, 'warning')}" if warnings else ""))
     return EXIT_FAILED if errors else EXIT_OK
 
 
@@ -302,7 +321,7 @@ def cmd_catalog(args: argparse.Namespace) -> int:
     rows = [(entry.name, entry.friendly_name, entry.category, entry.pack,
              pin_summary(entry.description["pins"])) for entry in found]
     print(table(("KEY", "NAME", "CATEGORY", "PACK", "DATA PINS (IN -> OUT)"), rows))
-    print(f"{len(rows)} node type(s)")
+    print(counted(len(rows), "node type"))
     return EXIT_OK
 
 

@@ -73,7 +73,7 @@ class Policy:
             return text if is_url else where
         raise CapabilityRefused(
             f"{what} {text!r} is outside the store and the allowed paths; allow it with "
-            f"--allow-path DIR (policy=Policy.of(paths=[...])) or allow files")
+            f"--allow-path DIR (or any path: --allow files), or run(policy=Policy.of(paths=[...])) in Python")
 
 
 def _root(path: str | os.PathLike[str]) -> str:

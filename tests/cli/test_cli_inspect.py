@@ -27,7 +27,7 @@ def test_validate_lists_every_problem_with_node_and_pin(counting_board, capsys):
     assert main(["validate", str(counting_board)]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["NODE", "PIN", "PROBLEM"]
-    assert lines[-1] == "2 problem(s)"
+    assert lines[-1] == "2 problems"
     unknown = next(line for line in lines if "[unknown-node-type]" in line)
     assert unknown.startswith("'Start' (") and "'no_such_type'" in unknown
     dangling = next(line for line in lines if "[dangling-connection]" in line)
@@ -48,7 +48,7 @@ def test_catalog_table_and_search(capsys):
     assert any(line.split()[:3] == ["cli_test_divide", "Divide", "cli-tests"] for line in out.splitlines())
     assert main(["catalog", "--search", "cli-tests count"]) == 0
     rows = capsys.readouterr().out.splitlines()
-    assert [row.split()[0] for row in rows[1:-1]] == ["cli_test_count"] and rows[-1] == "1 node type(s)"
+    assert [row.split()[0] for row in rows[1:-1]] == ["cli_test_count"] and rows[-1] == "1 node type"
     assert rows[1].endswith("  times ->")
 
 

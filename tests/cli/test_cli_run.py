@@ -94,7 +94,7 @@ def test_progress_lines_every_interval_when_not_a_terminal(counting_board):
     report.progress(None, count, 0.75, "")
     report.progress(None, count, 1.0, "")
     lines = err.getvalue().splitlines()
-    assert lines == ["progress Count:  50.0% half (0.1s)", "progress Count: 100.0% (0.1s)"]
+    assert lines == ["progress Count:  50.0% half (60.0 ms)", "progress Count: 100.0% (60.0 ms)"]
     assert out.getvalue() == ""
 
 
@@ -162,7 +162,7 @@ def test_invalid_board_is_not_run(counting_board, capsys):
     counting_board.write_text(json.dumps(document))
     assert main(["run", str(counting_board)]) == 2
     err = capsys.readouterr().err
-    assert "1 problem(s)" in err and "[unknown-node-type]" in err and "'no_such_type'" in err
+    assert "the board has 1 problem;" in err and "[unknown-node-type]" in err and "'no_such_type'" in err
 
 
 def test_usage_errors_exit_2(capsys):

@@ -136,5 +136,5 @@ def test_flowlike_validate_lists_the_warning_and_exits_0(b, tmp_path: Path, caps
     b.board.save(path)
     assert main(["validate", str(path)]) == 0
     out = capsys.readouterr().out
-    assert "[read-before-run] warning:" in out and "0 problem(s), 1 warning(s)" in out
+    assert "[read-before-run] warning:" in out and "0 problems, 1 warning" in out
     assert main(["run", "--no-history", str(path)]) == 0

@@ -55,7 +55,7 @@ def test_a_run_that_would_reach_nodes_we_lack_is_refused_naming_them(board_file,
 def test_flowlike_validate_lists_the_nodes_we_lack(board_file, capsys):
     assert main(["validate", str(board_file)]) == 1
     out = capsys.readouterr().out
-    assert "'Copilot Abort' (n-copilot)" in out and "[unknown-node-type]" in out and "2 problem(s)" in out
+    assert "'Copilot Abort' (n-copilot)" in out and "[unknown-node-type]" in out and "2 problems" in out
 
 
 @pytest.mark.parametrize(("content", "message"), [

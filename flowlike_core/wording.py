@@ -1,0 +1,26 @@
+"""How quantities read in what we print: a run of 37 nodes takes 400 µs, not "0.000s", and 1 variable is not
+"1 variables". One wording for the CLI, the run history, the notebook's summaries and reprs."""
+
+from __future__ import annotations
+
+
+def duration(seconds: float) -> str:
+    """`12 µs`, `1.23 ms`, `49.3 ms`, `493 ms`, `1.50 s`, `2 min 5 s`, `1 h 2 min`: the unit that keeps the figure
+    readable; below a second, three significant figures."""
+    if seconds < 0.0009995:
+        return f"{seconds * 1e6:.0f} µs"
+    if seconds < 0.9995:
+        ms = seconds * 1e3
+        return f"{ms:.2f} ms" if ms < 9.995 else f"{ms:.1f} ms" if ms < 99.95 else f"{ms:.0f} ms"
+    if seconds < 59.995:
+        return f"{seconds:.2f} s"
+    if seconds < 3599.5:
+        whole = round(seconds)
+        return f"{whole // 60} min {whole % 60} s"
+    minutes = round(seconds / 60)
+    return f"{minutes // 60} h {minutes % 60} min"
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """`1 variable`, `0 variables`, `1,234 variables` (`plural` for a noun that is not made with an s)."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
