@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from local_ports import free_port
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -47,7 +47,7 @@ def voila(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log = log_path.open("wb")
     # Voila moves on to another port when this one was taken meanwhile (its port_retries), and logs where it runs.
     process = subprocess.Popen(
-        [sys.executable, "-m", "voila", str(home / "dashboard.ipynb"), "--no-browser", f"--port={port_hint()}",
+        [sys.executable, "-m", "voila", str(home / "dashboard.ipynb"), "--no-browser", f"--port={free_port()}",
          "--Voila.ip=127.0.0.1"], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         yield serving_url(log_path, process, time.monotonic() + 60)
@@ -74,12 +74,6 @@ def answers(url: str) -> bool:
     except OSError as exc:
         return getattr(exc, "code", None) is not None  # any HTTP answer: it is listening
     return True
-
-
-def port_hint() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_voila_renders_the_app_with_its_output(page: Page, voila: str) -> None:

@@ -11,19 +11,12 @@ from typing import Any
 
 import pytest
 from data_boards import Flow
+from local_ports import free_port
 
 
 @pytest.fixture
 def flow() -> Flow:
     return Flow()
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for_port(port: int, process: Any, log: Any, what: str) -> None:

@@ -17,6 +17,7 @@ import pytest
 from flowlike_catalog.llm.agents import agent_register_mcp_tools
 from flowlike_catalog.llm.structs import Agent, LanguageModel, McpServer
 from flowlike_catalog.llm.testing import Recorded, Reply
+from local_ports import free_port
 
 from flowlike_core import DataType, RunStatus, Variable, commands, start_run
 from flowlike_core.policy import Policy
@@ -27,12 +28,6 @@ DEADLINE = 30.0
 
 def stdio_uri(notes: Path) -> str:
     return "stdio:" + shlex.join([sys.executable, str(SERVER), str(notes), "stdio"])
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_for(condition, what: str) -> None:

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from flowlike_catalog.std import PACK as STD_PACK
 from flowlike_catalog.web import PACK as WEB_PACK
-from web_support import PAGE, free_port, wait_for
+from local_ports import free_port
+from web_support import PAGE, wait_for
 
 from flowlike_core import Board, Node, Registry, Run, commands
 

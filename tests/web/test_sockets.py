@@ -6,7 +6,8 @@ import base64
 import socket
 import threading
 
-from web_support import free_port, wait_for
+from local_ports import free_port
+from web_support import wait_for
 
 from flowlike_core import RunStatus
 

@@ -61,7 +61,7 @@ def test_a_wrong_token_fails_the_run_without_showing_the_token(b: Any, api: tupl
 
 
 def test_an_unreachable_server_is_a_clear_error_without_the_token(b: Any) -> None:
-    from web_support import free_port
+    from local_ports import free_port
 
     board = TelegramBoard(b, f"http://127.0.0.1:{free_port()}")
     board.node("telegram_send_chat_action")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from web_support import free_port
+from local_ports import free_port
 
 
 class Relay:
