@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from pydantic import BaseModel, Field
 
+from flowlike_core import wording
 from flowlike_core.board import Board, LogLevel, PinDirection
 from flowlike_core.errors import NodeFailed, RunCancelled, RunError, StepLimitExceeded
 from flowlike_core.reasons import ALWAYS, EXEC_RUNS, NO_CACHE, NOT_RUN, Change, Reason
@@ -549,8 +550,8 @@ class Run:
         return json.dumps(self.record().model_dump(mode="json"), indent=2)
 
     def __repr__(self) -> str:
-        return (f"<Run {self.id} of {self.board.name!r}: {self.status.value}, {self.node_executions} node "
-                f"executions in {self.duration:.3f}s>")
+        return (f"<Run {self.id} of {self.board.name!r}: {self.status.value}, "
+                f"{wording.counted(self.node_executions, 'node execution')} in {wording.duration(self.duration)}>")
 
 
 def _public_variables(board: Board, values: dict[str, Any]) -> dict[str, Any]:

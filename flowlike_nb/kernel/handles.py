@@ -33,6 +33,7 @@ from flowlike_core.redaction import MASK
 from flowlike_core.registry import Registry, default_registry
 from flowlike_core.run import value_key
 from flowlike_core.types import DataType, ValueType, pin_type_of
+from flowlike_core.wording import counted
 from flowlike_nb.kernel import namespace
 
 if TYPE_CHECKING:
@@ -478,6 +479,11 @@ class Board:
         return handle
 
     @property
+    def name(self) -> str:
+        """The board's name (the one its repr, its runs and its file show)."""
+        return self.core.name
+
+    @property
     def path(self) -> Path | None:
         """The board file this board was read from or last saved to: where `save()` and the editor's Save write."""
         return self.core.path
@@ -860,8 +866,8 @@ class Board:
 
     def __repr__(self) -> str:
         core = self.core
-        return (f"<Board {core.name!r}: {len(core.nodes)} nodes, {len(core.connections)} wires, "
-                f"{len(core.variables)} variables>")
+        return (f"<Board {core.name!r}: {counted(len(core.nodes), 'node')}, {counted(len(core.connections), 'wire')}, "
+                f"{counted(len(core.variables), 'variable')}>")
 
 
 def _remember(board: CoreBoard) -> None:

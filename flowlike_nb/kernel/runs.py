@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import flowlike_core
+from flowlike_core import wording
 from flowlike_core.board import LogLevel, PinDirection
 from flowlike_core.errors import NodeFailed, UnknownNodeError
 from flowlike_core.reasons import Reason
@@ -119,7 +120,8 @@ class Outputs:
         nodes = self._run.board.nodes.values()
         named = [node.friendly_name or node.id for node in nodes if NodeOutputs(self._view, node.id)._values()]
         shown = ", ".join(map(repr, named[:20])) + (f" and {len(named) - 20} more" if len(named) > 20 else "")
-        return f"<outputs of {len(named)} node(s): {shown or 'none'}; read one as outputs.NODE.PIN or outputs['NODE']>"
+        return (f"<outputs of {wording.counted(len(named), 'node')}: {shown or 'none'}; read one as "
+                f"outputs.NODE.PIN or outputs['NODE']>")
 
 
 class RunView:
@@ -206,8 +208,8 @@ class RunView:
 
     def summary(self) -> str:
         core = self.core
-        text = f"Run {core.id} of {core.board.name!r}: {core.status.value} in {core.duration:.3f}s, " \
-               f"{core.node_executions} node executions"
+        text = f"Run {core.id} of {core.board.name!r}: {core.status.value} in {wording.duration(core.duration)}, " \
+               f"{wording.counted(core.node_executions, 'node execution')}"
         if core.status is RunStatus.FAILED:
             text += f"; failed at {self._node_label(core.error_node or '')!r}: {core.error}"
         elif core.status is RunStatus.CANCELLED:

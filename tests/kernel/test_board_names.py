@@ -21,6 +21,7 @@ from flowlike_nb.kernel.handles import Board, NodeHandle, PinHandle
 from flowlike_nb.kernel.runs import RunView
 
 BOARD_ALIKE = {
+    "name": "the board's name",
     "load": "read a board file (the handle may take the registry it will use)",
     "save": "write the board file (without a path, to the one it came from)",
     "path": "the board file it was read from or last saved to",

@@ -46,7 +46,7 @@ def test_run_has_status_traces_logs_and_outputs(counter: fnb.Board) -> None:
 
 def test_the_outputs_show_which_nodes_set_values(counter: fnb.Board) -> None:
     run = counter.run({"n": 5})
-    assert repr(run.outputs) == ("<outputs of 1 node(s): 'read n'; read one as outputs.NODE.PIN or "
+    assert repr(run.outputs) == ("<outputs of 1 node: 'read n'; read one as outputs.NODE.PIN or "
                                  "outputs['NODE']>")
     assert repr(run.outputs["read n"]) == "{'value_ref': 5}"
 

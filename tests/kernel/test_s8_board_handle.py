@@ -1,0 +1,31 @@
+"""The notebook Board handle as a fresh user meets it: `board.name` (its repr shows the name), and reprs and
+summaries that count in English ("1 variable", "1 node execution")."""
+
+from __future__ import annotations
+
+import flowlike_nb as fnb
+from flowlike_core.board import Board as CoreBoard
+
+
+def test_the_handle_has_the_boards_name(tmp_path):
+    board = fnb.Board("tally")
+    assert board.name == "tally" == board.core.name
+    path = CoreBoard(name="from a file").save(tmp_path / "named.board.json")
+    assert fnb.Board.load(path).name == "from a file"
+
+
+def test_the_handles_repr_counts_in_english(counter: fnb.Board):
+    assert repr(counter) == "<Board 'counter': 3 nodes, 2 wires, 1 variable>"
+    single = fnb.Board("single")
+    single.add("events_simple", "start")
+    assert repr(single) == "<Board 'single': 1 node, 0 wires, 0 variables>"
+
+
+def test_a_runs_summary_counts_in_english_and_reads_short_times():
+    board = fnb.Board("one")
+    board.add("events_simple", "start")
+    run = board.run()
+    text = run.summary()
+    assert ", 1 node execution" in text and ", 1 node executions" not in text, text
+    assert " in 0.000s" not in text and (" µs," in text or " ms," in text), text
+    assert repr(run.core).endswith(" µs>") or repr(run.core).endswith(" ms>"), repr(run.core)
