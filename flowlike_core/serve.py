@@ -13,7 +13,8 @@
                                        `dropped` {"count"} where events were not kept for this client (a
                                        client reading slower than the run emits, a late one after 10,000);
                                        each event has an id: with `Last-Event-ID` (an EventSource reconnecting)
-                                       the stream resumes after it, and is a 204 once `finished` was had
+                                       the stream resumes after it, and is a 204 once `finished` was had;
+                                       a `: ping` comment every 15 s the run is quiet keeps proxies from cutting it
     DELETE /flowlike/runs/<id>         cancel; answers with the record
 
 Every path may end in a slash. Every request needs `Authorization: Bearer <token>`; without a token the server
@@ -50,7 +51,7 @@ from flowlike_core.service import (
     parse_body,
     request_too_big,
     run_summary,
-    sse,
+    sse_stream,
     wait_timeout,
     wants_wait,
 )
@@ -139,11 +140,7 @@ def create_app(root: str | os.PathLike[str], token: str | None, manager: RunMana
         if request.method == "HEAD":  # the headers alone: a stream would go on, unseen, until the run ends
             return Response(media_type="text/event-stream", headers=headers)
 
-        async def stream() -> Any:
-            async for seq, kind, data in entry.numbered_events(after):
-                yield sse(kind, data, seq)
-
-        return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
+        return StreamingResponse(sse_stream(entry, after), media_type="text/event-stream", headers=headers)
 
     def guarded(endpoint: Any) -> Any:
         """The endpoint behind the Bearer token check (a plain wrapper: cheaper than a middleware); without a

@@ -54,6 +54,8 @@ MAX_KEPT_EVENTS = 500_000
 MAX_QUEUED = 1000
 """Events waiting for one subscriber that reads slower than its run emits (a slow client); beyond, its events are
 dropped, counted in one `dropped` event in their place, rather than kept in memory without bound."""
+PING_SECONDS = 15.0
+"""A run's event stream quiet this long gets a comment: proxies cut a connection silent for a minute or so."""
 MAX_REQUEST_BYTES = 32 * 1024 * 1024
 """Larger run requests are refused (413), before more is read: a body is held in memory whole, then parsed."""
 DEFAULT_MAX_RUNS = 64
@@ -590,6 +592,30 @@ def sse(kind: str, data: Any, seq: int | None = None) -> str:
     """One server-sent event; with its id (`seq`), which a client resuming sends back as Last-Event-ID."""
     numbered = f"id: {seq}\n" if seq is not None else ""
     return f"event: {kind}\ndata: {json.dumps(data, separators=(',', ':'))}\n{numbered}\n"
+
+
+async def sse_stream(entry: ServiceRun, after: int = 0, ping: float = PING_SECONDS) -> AsyncIterator[str]:
+    """A run's events after `after` as server-sent events, and a comment (which clients ignore) each time the run
+    has been quiet for `ping` seconds: a stream silent longer is taken for dead by proxies and read timeouts."""
+    events = entry.numbered_events(after)
+    upcoming = asyncio.ensure_future(anext(events))
+    try:
+        while True:
+            done, _ = await asyncio.wait({upcoming}, timeout=ping)
+            if not done:
+                yield ": ping\n\n"
+                continue
+            try:
+                seq, kind, data = upcoming.result()
+            except StopAsyncIteration:
+                return
+            yield sse(kind, data, seq)
+            upcoming = asyncio.ensure_future(anext(events))
+    finally:  # the run ended, or the client left: the events stop (their subscriber is removed)
+        upcoming.cancel()
+        with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration):
+            await upcoming
+        await events.aclose()
 
 
 def last_event_id(value: str | None) -> int:

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextlib
 import json
 import os
 import stat
@@ -63,7 +64,7 @@ from flowlike_core.service import (
     parse_body,
     read_board,
     run_summary,
-    sse,
+    sse_stream,
     wait_timeout,
     wants_wait,
 )
@@ -270,9 +271,10 @@ class RunEventsHandler(_RunHandler):
         self.set_header("Content-Type", "text/event-stream")
         self.set_header("Cache-Control", "no-cache")
         try:
-            async for seq, kind, data in entry.numbered_events(after):
-                self.write(sse(kind, data, seq))
-                await self.flush()
+            async with contextlib.aclosing(sse_stream(entry, after)) as chunks:  # the client gone: stop it now
+                async for chunk in chunks:
+                    self.write(chunk)
+                    await self.flush()
         except tornado.iostream.StreamClosedError:  # the client left: stop streaming to it
             return
         self.finish()

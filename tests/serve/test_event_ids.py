@@ -69,3 +69,34 @@ def test_events_not_kept_are_counted_after_the_id_resumed_from(tmp_path: Path,
     assert resumed(8) == [(None, "dropped", {"count": 4}), (13, "finished", None)]
     assert resumed(12) == [(13, "finished", None)]
     assert resumed(13) == []
+
+
+def test_a_stream_says_it_is_alive_while_the_run_is_quiet(tmp_path: Path) -> None:
+    """A node that works a long time without an event left the stream silent: a proxy (or a client's read
+    timeout) took it for dead and cut it. A comment every `ping` seconds keeps it going (EventSource ignores it)."""
+    from serve_boards import make_boards
+
+    from flowlike_core.service import RunManager, sse_stream
+
+    make_boards(tmp_path)
+    runs = RunManager(tmp_path)
+
+    async def read() -> list[str]:
+        entry = runs.start({"board": "slow.board.json"})  # a log line, then a 30 s delay
+        seen: list[str] = []
+        async for chunk in sse_stream(entry, 0, ping=0.2):
+            seen.append(chunk)
+            if chunk == ": ping\n\n" and seen.count(chunk) == 2:
+                runs.cancel(entry.id)
+            if chunk.startswith("event: finished"):
+                return seen
+        return seen
+
+    try:
+        seen = asyncio.run(asyncio.wait_for(read(), 60))
+    finally:
+        runs.close()
+    assert seen[0].startswith("event: start\n") and seen[-1].startswith("event: finished\n")
+    assert seen.count(": ping\n\n") >= 2
+    assert [int(line[4:]) for chunk in seen for line in chunk.splitlines() if line.startswith("id: ")] == list(
+        range(1, len(seen) - seen.count(": ping\n\n") + 1))
