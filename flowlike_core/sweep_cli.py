@@ -22,6 +22,7 @@ from flowlike_core.cli import (
     table,
 )
 from flowlike_core.executor import DEFAULT_MAX_STEPS
+from flowlike_core.wording import duration
 
 if TYPE_CHECKING:
     from flowlike_core.sweep import SweepResult
@@ -79,7 +80,7 @@ def show(result: SweepResult, *, as_json: bool) -> int:
     else:
         named = ["run"] if any(ids) else []
         rows = [[*(r.get(n, "") for n in named), *(cell(r[p]) for p in result.parameters), r["status"],
-                 f"{r['duration']:.3f}s", *(cell(r[o]) for o in result.outputs), r["error"] or ""]
+                 duration(r["duration"]), *(cell(r[o]) for o in result.outputs), r["error"] or ""]
                 for r in records]
         print(table([*named, *result.parameters, "status", "duration", *result.outputs, "error"], rows))
         print(f"{len(rows)} run(s), {sum(r.status == 'Success' for r in result.rows)} succeeded", file=sys.stderr)

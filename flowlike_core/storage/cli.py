@@ -14,6 +14,7 @@ from flowlike_core.errors import StorageError
 from flowlike_core.run import RunRecord, RunStatus
 from flowlike_core.storage.config import ENV_STORE, StorageConfig
 from flowlike_core.storage.run_diff import diff_runs, shown
+from flowlike_core.wording import duration
 
 if TYPE_CHECKING:
     from flowlike_core.storage.history import RunHistory
@@ -133,7 +134,8 @@ def show_runs(history: RunHistory, run_ids: list[str], *, as_json: bool) -> int:
         print(json.dumps([{**vars(c), "detail": {k: list(v) for k, v in c.detail.items()}} for c in changes],
                          indent=2, default=str))
         return 0
-    print(f"run {old.id} -> run {new.id} (board {new.board_name!r}; {old.duration:.3f}s -> {new.duration:.3f}s)")
+    print(f"run {old.id} -> run {new.id} (board {new.board_name!r}; "
+          f"{duration(old.duration)} -> {duration(new.duration)})")
     print("\n".join(str(change) for change in changes) or "no difference but their times")
     return 0
 
@@ -142,7 +144,7 @@ def format_run(record: RunRecord) -> str:
     """One run for a terminal: what it was given and returned, each node's executions, its log lines."""
     started = record.start.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
     lines = [f"run {record.id}: board {record.board_name!r} {'.'.join(map(str, record.board_version))}, "
-             f"{record.status.value}, started {started} UTC, {record.duration:.3f}s, {record.steps} steps"]
+             f"{record.status.value}, started {started} UTC, {duration(record.duration)}, {record.steps} steps"]
     lines += [f"  {name} = {shown(value)}" for name, value in record.variables.items()]
     lines.append(f"result: {shown(record.result)}")
     if record.error:
@@ -163,9 +165,9 @@ def format_run(record: RunRecord) -> str:
         node[1] += folded.count
         node[2] += folded.total
         node[4] = folded.last_error or node[4]
-    rows = [(f"{name} ({node_id})", str(count), status, f"{seconds:.4f}", error[:60])
+    rows = [(f"{name} ({node_id})", str(count), status, duration(seconds), error[:60])
             for node_id, (name, count, seconds, status, error) in runs.items()]
-    lines += ["", _columns(("NODE", "RUNS", "LAST STATUS", "SECONDS", "ERROR"), rows)]
+    lines += ["", _columns(("NODE", "RUNS", "LAST STATUS", "TIME", "ERROR"), rows)]
     logs = [log for trace in record.traces for log in trace.logs] + \
         [log for folded in record.folded for log in folded.logs]
     if logs:
@@ -182,9 +184,9 @@ def _columns(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
 def format_table(records: list[RunRecord]) -> str:
     if not records:
         return "no runs match"
-    header = ("RUN", "BOARD", "STATUS", "STARTED (UTC)", "SECONDS", "STEPS", "RESULT", "VARIABLES", "ERROR")
+    header = ("RUN", "BOARD", "STATUS", "STARTED (UTC)", "TIME", "STEPS", "RESULT", "VARIABLES", "ERROR")
     rows = [(r.id, r.board_name, r.status.value, r.start.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
-             f"{r.duration:.3f}", str(r.steps), "-" if r.result is None else shown(r.result, 30), _variables(r),
+             duration(r.duration), str(r.steps), "-" if r.result is None else shown(r.result, 30), _variables(r),
              " ".join((r.error or "").split())[:60]) for r in records]  # one line, whatever the error's
     return _columns(header, rows)
 

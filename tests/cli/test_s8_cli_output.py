@@ -132,3 +132,33 @@ def test_a_wrong_var_names_the_type_as_the_user_knows_it(counting_board, capsys,
     board.save(counting_board)
     assert main(["run", str(counting_board), "--var", var]) == 2
     assert message in capsys.readouterr().err
+
+
+READABLE = r"\d+(\.\d+)? (µs|ms|s)"
+"""A duration as `flowlike_core.wording.duration` writes it (these runs take well under a minute)."""
+
+
+def test_the_run_history_shows_times_as_flowlike_run_does(counting_board, capsys):
+    """`flowlike runs` printed `0.000` seconds per run and per node, and `0.000s -> 0.000s` in a comparison."""
+    ids = []
+    for times in ("1", "2"):
+        assert main(["run", str(counting_board), "--var", f"times={times}", "--json"]) == 0
+        ids.append(json.loads(capsys.readouterr().out)["id"])
+    assert main(["runs", "--board", "counting"]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[0].split()[4:7] == ["(UTC)", "TIME", "STEPS"]
+    assert all(re.search(rf"\d\d:\d\d:\d\d  {READABLE} +\d+ ", row) for row in table[1:]), table
+    assert main(["runs", ids[0]]) == 0
+    shown = capsys.readouterr().out.splitlines()
+    assert re.search(rf", Success, started .* UTC, {READABLE}, \d+ steps$", shown[0]), shown[0]
+    nodes = shown[shown.index(next(line for line in shown if line.startswith("NODE"))):]
+    assert nodes[0].split() == ["NODE", "RUNS", "LAST", "STATUS", "TIME", "ERROR"]
+    assert all(re.search(rf"Success +{READABLE}$", row) for row in nodes[1:4]), nodes
+    assert main(["runs", *ids]) == 0
+    assert re.search(rf"; {READABLE} -> {READABLE}\)$", capsys.readouterr().out.splitlines()[0])
+
+
+def test_a_sweeps_table_shows_times_as_flowlike_run_does(counting_board, capsys):
+    assert main(["sweep", str(counting_board), "-p", "times=1,2"]) == 0
+    rows = capsys.readouterr().out.splitlines()[1:]
+    assert len(rows) == 2 and all(re.search(rf" Success +{READABLE} *$", row) for row in rows), rows

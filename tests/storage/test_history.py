@@ -120,7 +120,7 @@ def test_flowlike_runs_command(store: Storage, recorded: dict[str, RunRecord], c
         return capsys.readouterr().out
 
     table = runs("--board", "alpha")
-    assert table.splitlines()[0].split() == ["RUN", "BOARD", "STATUS", "STARTED", "(UTC)", "SECONDS", "STEPS",
+    assert table.splitlines()[0].split() == ["RUN", "BOARD", "STATUS", "STARTED", "(UTC)", "TIME", "STEPS",
                                              "RESULT", "VARIABLES", "ERROR"]
     assert [line.split()[0] for line in table.splitlines()[1:]] == [recorded["warned"].id, recorded["ok"].id]
     printed = json.loads(runs("--status", "failed", "--since", "2h", "--json"))

@@ -35,7 +35,9 @@ def test_flowlike_runs_lists_each_result(two_runs: tuple[Path, str, str], capsys
     assert main(["runs", "--store", str(store)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split()[7:] == ["RESULT", "VARIABLES", "ERROR"]
-    assert [line.split()[7:9] for line in lines[1:]] == [["17", "numbers=[3,8,1,9,4]"], ["24", "numbers=[3,8,1,9,4]"]]
+    times = [line.split()[5:7] for line in lines[1:]]  # "412 µs": a number and its unit
+    assert all(unit in ("µs", "ms", "s") for _, unit in times), times
+    assert [line.split()[8:10] for line in lines[1:]] == [["17", "numbers=[3,8,1,9,4]"], ["24", "numbers=[3,8,1,9,4]"]]
 
 
 def test_flowlike_history_is_flowlike_runs(two_runs: tuple[Path, str, str],
