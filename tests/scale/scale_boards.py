@@ -113,6 +113,9 @@ def node_types() -> list[type[NodeType]]:
         running: list[int] = []
         """One entry per execution going on (list append and pop are atomic)."""
         peak = 0
+        gather = (0, 0.0)
+        """(count, monotonic deadline): executions wait until `count` have run at once, or the deadline, before they
+        sleep: a test of how many run at once then does not hang on how soon a busy machine starts threads."""
 
         def run(self, ctx):
             import time
@@ -121,6 +124,9 @@ def node_types() -> list[type[NodeType]]:
             kind.running.append(1)
             kind.peak = max(kind.peak, len(kind.running))
             try:
+                count, deadline = kind.gather
+                while kind.peak < count and time.monotonic() < deadline:
+                    time.sleep(0.005)
                 time.sleep(0.05)
                 value = ctx.get_input("value")
                 if value == ctx.get_input("fail_on"):

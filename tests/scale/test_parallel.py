@@ -3,6 +3,8 @@ run's; a failing iteration fails the run and the record says what the others did
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from flowlike_catalog.std.loops import ForEach, ParallelForEach
 
@@ -42,9 +44,12 @@ def record(run) -> tuple:
 
 def test_iterations_overlap_and_read_their_own_values(loops):
     slow = loops.get("s_slow_double")
-    slow.peak = 0
+    slow.peak, slow.gather = 0, (4, time.monotonic() + 60)  # 4 wait for each other (a 5th would raise the peak)
     items = list(range(8))
-    parallel = run_board(loop_board(loops, "control_par_for_each", items, max_concurrent=4), registry=loops)
+    try:
+        parallel = run_board(loop_board(loops, "control_par_for_each", items, max_concurrent=4), registry=loops)
+    finally:
+        slow.gather = (0, 0.0)
     assert parallel.ok, parallel.error
     assert slow.peak == 4
     sequential = run_board(loop_board(loops, "control_for_each", items), registry=loops)
