@@ -15,6 +15,7 @@ from flowlike_core.run import RunStatus
 from flowlike_core.sweep import combinations
 from flowlike_core.sweep_cli import parse_parameter, show
 from flowlike_core.types import ValueType
+from flowlike_core.wording import counted, duration
 
 
 def add_notebook_command(subparsers: Any) -> None:
@@ -100,8 +101,8 @@ def cmd_notebook(args: argparse.Namespace) -> int:
               f"it loads from board_path?)", file=sys.stderr)
         return EXIT_FAILED
     executions = len(record.traces) + sum(folded.count for folded in record.folded)
-    print(f"{record.status.value}: board {record.board_name!r}, {executions} node executions in "
-          f"{record.duration:.3f}s (run {record.id}); notebook written to {args.out}")
+    print(f"{record.status.value}: board {record.board_name!r}, {counted(executions, 'node execution')} in "
+          f"{duration(record.duration)} (run {record.id}); notebook written to {args.out}")
     if record.result is not None:
         print(f"result: {shown(record.result)}")
     if record.error:

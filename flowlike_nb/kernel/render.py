@@ -15,6 +15,7 @@ import html
 import json
 from typing import TYPE_CHECKING, Any
 
+from flowlike_core import wording
 from flowlike_core.board import Board, Connection, Node, Pin
 from flowlike_core.node import ERROR_EXEC, ERROR_MESSAGE
 from flowlike_core.run import FoldedRecord, NodeStatus, Run, RunStatus
@@ -318,20 +319,22 @@ def timeline_svg(run: Run, width: float = 640.0) -> str:
         bar = max(2.0, trace.duration / span * plot)
         node = run.board.nodes.get(trace.node_id)
         name = html.escape(_cut((node.friendly_name or node.name) if node else trace.node_id, 40))
-        tip = html.escape(f"{trace.node_name} step {trace.step}: {trace.status.value}, {trace.duration * 1000:.2f} ms"
-                          + (f" - {_cut(trace.error, 300)}" if trace.error else ""))
+        error = f" - {_cut(trace.error, 300)}" if trace.error else ""
+        tip = html.escape(f"{trace.node_name} step {trace.step}: {trace.status.value}, "
+                          f"{wording.duration(trace.duration)}{error}")
         rows.append(f'<text x="{label_width - 6}" y="{y + 11}" font-size="11" text-anchor="end">{name}</text>'
                     f'<rect x="{x:.1f}" y="{y}" width="{bar:.1f}" height="{bar_height}" rx="2" '
                     f'fill="{STATUS_COLORS.get(trace.status, "#999")}"><title>{tip}</title></rect>')
     height = 24 + len(traces) * (bar_height + gap) + 16
     more = run.node_executions - len(traces)
     if more > 0:
-        rows.append(f'<text x="{label_width}" y="{height - 4}" font-size="11" fill="#555">+ {more:,} more '
-                    f'executions not drawn (run.traces)</text>')
+        rows.append(f'<text x="{label_width}" y="{height - 4}" font-size="11" fill="#555">+ '
+                    f'{wording.counted(more, "more execution")} not drawn (run.traces)</text>')
         height += 14
     axis = (f'<line x1="{label_width}" y1="18" x2="{label_width + plot}" y2="18" stroke="#999"/>'
             f'<text x="{label_width}" y="12" font-size="10" fill="#555">0 s</text>'
-            f'<text x="{label_width + plot}" y="12" font-size="10" fill="#555" text-anchor="end">{span:.4f} s</text>')
+            f'<text x="{label_width + plot}" y="12" font-size="10" fill="#555" text-anchor="end">'
+            f'{wording.duration(span)}</text>')
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
             f'viewBox="0 0 {width:.0f} {height:.0f}" font-family="sans-serif"><title>run timeline</title>'
             f'{axis}{"".join(rows)}</svg>')

@@ -20,6 +20,9 @@ def test_parameters_change_the_run(notebook, tmp_path, capsys):
     assert main(["notebook", str(LOOP), str(notebook), str(out), "-p", "threshold", "2"]) == 0
     printed = capsys.readouterr().out
     assert "Success: board 'loop-and-branch'" in printed and "result: 24" in printed
+    written = re.escape(f"; notebook written to {out}")
+    assert re.search(rf"node executions in \d+(\.\d+)? (µs|ms|s) \(run \w+\){written}", printed), \
+        "times as flowlike run shows them (it said 0.000s)"
     executed = nbformat.read(out, as_version=4)
     assert "threshold = 2" in "".join(cell.source for cell in executed.cells)
 
