@@ -16,6 +16,7 @@ import os
 from typing import TYPE_CHECKING
 
 from flowlike_core.reasons import EXEC_RUNS
+from flowlike_core.wording import counted
 
 if TYPE_CHECKING:
     from flowlike_core.cache import ResultCache
@@ -64,7 +65,7 @@ def cache_report(run: Run, cache: ResultCache | None, *, why: bool) -> str:
         return "no result cache: every node ran (--cache-store STORE keeps results for the next run)"
     reasons = (run.reasons or {}).values()
     where = f"kept in {cache.store.url}" if cache.store is not None else "in memory"
-    lines = [f"result cache ({where}): {sum(r.cached for r in reasons)} node(s) served from it, "
+    lines = [f"result cache ({where}): {counted(sum(r.cached for r in reasons), 'node')} served from it, "
              f"{sum(r.ran for r in reasons)} ran (exec nodes always run)"]
     if why:
         told = [run.why(node_id) for node_id in dict.fromkeys([*(t.node_id for t in run.traces), *run.folded])]

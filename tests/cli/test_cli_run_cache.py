@@ -119,4 +119,4 @@ def test_a_served_node_prints_its_logs_again_marked_as_replayed(telling_board, t
     again = capsys.readouterr().out
     assert again.splitlines()[:3] == ["INFO  Tell: passing on 2 (replayed from the result cache)",
                                       "INFO  Count: tick 1", "INFO  Count: tick 2"]
-    assert "1 node(s) served from it, 0 ran" in again
+    assert "1 node served from it, 0 ran" in again
