@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 from flowlike_catalog.std import PACK
+from local_ports import free_port
 
 from flowlike_core import Board, DataType, Node, Registry, ValueType, Variable, commands
 
@@ -96,12 +97,6 @@ def chatty_board(folder: Path) -> None:
     chatty.wire(items, "value_ref", loop, "array")
     chatty.wire(loop, "exec_out", say, "exec_in")
     chatty.save(folder / "chatty.board.json")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_until_listening(port: int, process: subprocess.Popen[bytes], deadline: float = 30.0) -> None:
