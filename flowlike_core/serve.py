@@ -15,7 +15,8 @@
                                        each event has an id: with `Last-Event-ID` (an EventSource reconnecting)
                                        the stream resumes after it, and is a 204 once `finished` was had;
                                        a `: ping` comment every 15 s the run is quiet keeps proxies from cutting it
-    DELETE /flowlike/runs/<id>         cancel; answers with the record
+    DELETE /flowlike/runs/<id>         cancel; answers with the record once the run has ended (a 202 with it
+                                       still Running when its end takes more than CANCEL_WAIT, 10 s)
 
 Every path may end in a slash. Every request needs `Authorization: Bearer <token>`; without a token the server
 only binds to loopback, and refuses (403) a request a web page could send from the user's browser: a Host that is
@@ -122,11 +123,10 @@ def create_app(root: str | os.PathLike[str], token: str | None, manager: RunMana
 
     async def delete_run(request: Request) -> Response:
         try:
-            entry = runs.cancel(request.path_params["run_id"])
+            entry, ended = await runs.stop(request.path_params["run_id"])
         except Refused as exc:
             return refused(exc)
-        await entry.wait(timeout=10)
-        return JSONResponse(runs.record(entry.id))
+        return JSONResponse(runs.record(entry.id), status_code=200 if ended else 202)
 
     async def run_events(request: Request) -> Response:
         try:

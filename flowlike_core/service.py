@@ -54,6 +54,8 @@ MAX_KEPT_EVENTS = 500_000
 MAX_QUEUED = 1000
 """Events waiting for one subscriber that reads slower than its run emits (a slow client); beyond, its events are
 dropped, counted in one `dropped` event in their place, rather than kept in memory without bound."""
+CANCEL_WAIT = 10.0
+"""Seconds a DELETE waits for its run to end (a node's cleanup may take longer: then a 202, the run still going)."""
 PING_SECONDS = 15.0
 """A run's event stream quiet this long gets a comment: proxies cut a connection silent for a minute or so."""
 MAX_REQUEST_BYTES = 32 * 1024 * 1024
@@ -457,6 +459,11 @@ class RunManager:
             assert entry.handle is not None
             entry.handle.cancel()
         return entry
+
+    async def stop(self, run_id: str) -> tuple[ServiceRun, bool]:
+        """Cancel a run and wait up to `CANCEL_WAIT` seconds for its end; the run, and whether it has ended."""
+        entry = self.cancel(run_id)
+        return entry, await entry.wait(timeout=CANCEL_WAIT)
 
     def listing(self, query: Mapping[str, str], base: str = "/") -> dict[str, Any]:
         """The runs this server keeps, oldest first, in a few fields each (`run_summary`, links under `base`);

@@ -247,12 +247,12 @@ class RunHandler(_RunHandler):
     @tornado.web.authenticated
     async def delete(self, run_id: str) -> None:
         try:
-            entry = self.runs.cancel(run_id)
+            entry, ended = await self.runs.stop(run_id)
         except Refused as exc:
             self.refuse(exc)
             return
-        await entry.wait(timeout=10)
-        self.reply(self.runs.record(run_id))
+        self.set_status(200 if ended else 202)
+        self.reply(self.runs.record(entry.id))
 
 
 class RunEventsHandler(_RunHandler):

@@ -57,3 +57,34 @@ def test_wait_as_a_bare_flag_waits_and_a_value_it_does_not_know_is_refused(serve
         assert answer.status_code == (200 if waits else 201), (value, answer.text)
     wrong = served.client.post("/flowlike/runs", params={"wait": "maybe"}, json={"board": "hooks/echo.board.json"})
     assert wrong.status_code == 400 and wrong.json()["error"].startswith("?wait=maybe: "), wrong.text
+
+
+def test_a_delete_whose_run_has_not_ended_yet_says_so_with_a_202(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run may take a while to end once cancelled (a node's cleanup: up to 30 s): the DELETE answered 200 with
+    status Running after its wait, which read as a cancel that did nothing."""
+    import asyncio
+
+    import httpx
+
+    import flowlike_core.service
+    from flowlike_core.serve import create_app
+    from flowlike_core.service import RunManager
+
+    make_boards(tmp_path)
+    monkeypatch.setattr(flowlike_core.service, "CANCEL_WAIT", 0)
+    runs = RunManager(tmp_path)
+    monkeypatch.setattr(runs, "cancel", runs.get)  # a run slow to end: its cancel not carried out yet
+    app = create_app(tmp_path, None, runs)
+
+    async def delete() -> httpx.Response:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1") as client:
+            run_id = (await client.post("/flowlike/runs", json={"board": "slow.board.json"})).json()["id"]
+            return await client.delete(f"/flowlike/runs/{run_id}")
+
+    try:
+        answer = asyncio.run(delete())
+    finally:
+        monkeypatch.undo()  # the cancel carried out again: the run ends now
+        runs.close()
+    assert (answer.status_code, answer.json()["status"]) == (202, "Running"), answer.text
