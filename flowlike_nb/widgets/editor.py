@@ -27,10 +27,10 @@ DOM hooks for browser tests (all stable `data-testid` attributes; ids are the bo
     side-panel (inspector and variables), toolbar-side, toolbar-fullsize
     editor-canvas (data-scale, data-drawn = node boxes drawn: only those in or near view; class fl-wiring
           while a wire is dragged, fl-lite when zoomed far out), editor-viewport (the panned/zoomed layer)
-    node (data-node-id, data-node-type, data-status = queued|running|paused|succeeded|cached|failed|skipped|
-          cancelled, data-stale = true when an edit since made that status out of date, data-problem = error|warning:
-          the worst severity of the engine's problems with it, class fl-selected when selected), node-header (drag
-          handle), node-title, problem-marker (data-severity; its title lists the problems),
+    node (data-node-id, data-node-type, data-status = queued|running|paused|stopping|succeeded|cached|failed|
+          skipped|cancelled, data-stale = true when an edit since made that status out of date, data-problem =
+          error|warning: the worst severity of the engine's problems with it, class fl-selected when selected),
+          node-header (drag handle), node-title, problem-marker (data-severity; its title lists the problems),
     problems (toolbar button, shown while the board has problems: data-errors, data-warnings, data-severity = the
           worst; problem-count per severity; a click selects the next problem's node and says it in editor-message,
           data-kind = its severity), inspector-problem (data-severity, data-code: the selected node's problems),
@@ -43,7 +43,8 @@ DOM hooks for browser tests (all stable `data-testid` attributes; ids are the bo
           back), boundary-stub (inside a layer: the end outside it of a wire that leaves it; data-direction = in|out,
           data-outer-node, data-outer-pin; stub-label names the node and pin; a click goes there),
           status-legend (legend-item: data-status, or "stale" for statuses an edit made out of date; count)
-    node-status (badge; data-status, data-stale, text = duration, "stale · " first), node-progress (bar inside a node)
+    node-status (badge; data-status, data-stale, text = duration, or "stopping…"; "stale · " first), node-progress
+          (bar inside a node)
     pin (data-pin-id, data-pin-name, data-direction = in|out, data-kind = exec|data, data-type,
          data-value-type, data-problem = error|warning when a problem names the pin; class fl-fit while a dragged
          wire may end on it), error-marker (a node's On Error pins, drawn only when wired or selected),
@@ -54,8 +55,9 @@ DOM hooks for browser tests (all stable `data-testid` attributes; ids are the bo
     into the menu of toolbar-more), toolbar-run, toolbar-stop, toolbar-undo, toolbar-redo, toolbar-layout,
     toolbar-fit, toolbar-save
     (data-unsaved = true while the file at `path` does not hold the board shown), toolbar-comment, toolbar-palette
-    run-status (data-status = idle|running|paused|Success|Failed|Cancelled; a view opened late asks the kernel
-    for the run as it stands: `run_state`), run-progress (value 0..1)
+    run-status (data-status = idle|running|paused|stopping|Success|Failed|Cancelled; "stopping": asked to stop,
+    its cleanup still going, however the stop came; a view opened late asks the kernel for the run as it stands:
+    `run_state`), run-progress (value 0..1)
     editor-message (data-kind = refused|error|warning|info|progress; text = the reason), message-close
     palette (the search popup), palette-search, palette-list (data-query: the search the kernel answered,
           data-pending), palette-entry (data-node-type, data-capabilities, best first), palette-filter
@@ -87,8 +89,10 @@ Ctrl+A, Ctrl+F (find), Tab or Space (search popup), L (layout with ELK), ? (shor
 Debugging: F9 (or the context menu's "Toggle breakpoint") sets and clears breakpoints on the selected nodes,
 drawn as a `breakpoint` mark on the node; Run then starts a debug run (`debugger`), as `board.debug()` does.
 While it is paused the node waiting is marked (class fl-paused, root data-paused = its id, run-status "paused"),
-selected and its values shown; the `debug-bar` (debug-where: the node's name) offers debug-continue (F8),
-debug-step (F11), debug-step-over (F10) and debug-stop.
+selected and its values shown; the `debug-bar` (debug-title, debug-where: the node's name) offers
+debug-continue (F8), debug-step (F11), debug-step-over (F10) and debug-stop. Once stopped (there, from the toolbar
+or a cell's `dbg.stop()`) the run shows "stopping" until it ends: the bar (class fl-stopping) says "Stopping… at"
+the node, its buttons disabled, and the node's status is "stopping" (its close may take up to 30 s).
 """
 
 from __future__ import annotations
@@ -298,8 +302,12 @@ class BoardEditor(anywidget.AnyWidget):
         return RunRelay(self.send)
 
     def follow(self, handle: RunHandle, relay: RunRelay) -> None:
-        """Show a run started with `relay` among its listeners: nodes light up, `last_run`, Stop and `wait` use it."""
+        """Show a run started with `relay` among its listeners: nodes light up, `last_run`, Stop and `wait` use it. A
+        stop, wherever it comes from (Stop, a cell's `dbg.stop()`), shows as the run stopping until it ends."""
         self._handle, self._relay, self.last_run = handle, relay, handle.run
+        executor = getattr(handle, "executor", None)  # a run on another backend has none here
+        if executor is not None:
+            relay.cancelled = lambda: executor.cancelled
 
     def stop(self) -> None:
         """Cancel the run shown on the canvas, if one is going."""
@@ -475,7 +483,7 @@ class BoardEditor(anywidget.AnyWidget):
 
     def _run_state(self) -> dict[str, Any]:
         """The run shown so far as one batch of events, ending where its debugger waits (if it does): a view opened
-        late (a page reloaded, the editor shown again) shows the run as the engine has it, paused included."""
+        late (a page reloaded, the editor shown again) shows the run as the engine has it, paused or stopping."""
         run = self.last_run
         if run is None:
             return {"events": []}
@@ -483,7 +491,9 @@ class BoardEditor(anywidget.AnyWidget):
         if self._handle is not None and self._handle.run is run and not self._handle.done():
             del shown["summary"]  # still going: later batches tell the rest
             paused = self.debugger.paused_at if self.debugger is not None else None
-            if paused is not None:
+            if self._relay is not None and self._relay.cancelled():
+                shown["events"].append(event_json("stopping"))
+            elif paused is not None:
                 shown["events"].append(event_json("paused", node_id=paused.id))
         return {"events": shown["events"], "summary": shown.get("summary")}
 
@@ -492,6 +502,9 @@ class BoardEditor(anywidget.AnyWidget):
         debugger = self.debugger
         if debugger is None:
             raise FlowLikeError("no debug run on this canvas: set a breakpoint (F9) and press Run")
+        if self._relay is not None and self._relay.cancelled():
+            raise FlowLikeError(f"run {debugger.run.id} is stopping (its nodes finish their cleanup): {command} has "
+                                f"nothing left to run; press Run for another")
         {"continue": debugger.resume, "step": debugger.step, "step_over": debugger.step_over}[command](wait=0)
 
     def _bind_value(self, message: protocol.BindValue) -> str:

@@ -5,6 +5,11 @@ tick: a loop over 10,000 items would flood the notebook server's message-rate li
 one message. The relay queues events and sends them at most every `interval` seconds, keeping only the
 latest progress tick and the latest `MAX_LOGS` log lines of each node (what the front end keeps), and ends
 with the run's summary (status, error, failed node). A debug run adds `paused` (node_id) and `resumed` events.
+
+A `stopping` event says the run was asked to stop (the toolbar's Stop, a cell's `dbg.stop()`, its handle's cancel)
+and has not ended yet: cleanup that cooperates (a node awaiting its close) is left to finish, up to
+`flowlike_core.executor.CLEANUP_LIMIT` seconds, and meanwhile the canvas shows the run stopping, not paused. The
+relay learns of the stop by looking at `cancelled` each time it sends, so the engine's listeners need no hook for it.
 """
 
 from __future__ import annotations
@@ -70,6 +75,9 @@ class RunRelay(Listener):
         self._lock = threading.Lock()
         self._finished = threading.Event()
         self._thread: threading.Thread | None = None
+        self.cancelled: Callable[[], bool] = lambda: False
+        """Whether the run has been asked to stop; whoever follows the run sets it (`BoardEditor.follow`)."""
+        self._stopping = False
 
     def _queue(self, event: dict[str, Any]) -> None:
         with self._lock:
@@ -100,8 +108,18 @@ class RunRelay(Listener):
         self._queue(event_json("resumed"))
 
     def finished(self, run: Run) -> None:
-        self._queue(event_json("run_finished", status=run.status.value, message=run.error or ""))
-        self._finished.set()
+        with self._lock:  # (no `stopping` after the end)
+            self._events.append(event_json("run_finished", status=run.status.value, message=run.error or ""))
+            self._finished.set()
+
+    def _notice_stop(self) -> None:
+        """Queue `stopping` once, when the run has been asked to stop and has not ended."""
+        if self._stopping or not self.cancelled():
+            return
+        with self._lock:
+            if not self._finished.is_set():
+                self._stopping = True
+                self._events.append(event_json("stopping"))
 
     def join(self, timeout: float | None = None) -> None:
         """Wait until the last batch (with the summary) has been sent."""
@@ -123,6 +141,7 @@ class RunRelay(Listener):
     def _pump(self, run: Run) -> None:
         while True:
             finished = self._finished.wait(self.interval)
+            self._notice_stop()
             events = self._take()
             if events or finished:
                 message: dict[str, Any] = {"type": "run_events", "run_id": run.id, "events": events}

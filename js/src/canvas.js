@@ -534,7 +534,8 @@ export class Canvas {
     el.dataset.stale = badge.dataset.stale = String(!!state.stale);
     const count = state.count > 1 ? ` ×${state.count}` : "";
     const cached = state.status === "cached"; // its time is the cache's look-up, not the node's: say where it came from
-    const shown = state.duration !== undefined && !cached ? `${formatDuration(state.duration)}${count}` : state.status;
+    const shown = state.status === "stopping" ? "stopping…" // (what it ran before, in a loop, is not the news)
+      : state.duration !== undefined && !cached ? `${formatDuration(state.duration)}${count}` : state.status;
     badge.textContent = state.stale ? `stale · ${shown}` : shown;
     badge.title = `${state.stale ? "from before the last edit (run again to update): " : ""}${
       state.error || (cached ? "served from the result cache" : state.status)}`;

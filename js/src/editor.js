@@ -17,7 +17,7 @@ import { VariablesPanel } from "./variables.js";
 
 const NODE_STATUS = { Running: "running", Success: "succeeded", Failed: "failed", Cancelled: "cancelled" };
 const MAX_LOGS = 200;
-const LEGEND = ["running", "paused", "succeeded", "cached", "failed", "skipped"];
+const LEGEND = ["running", "paused", "stopping", "succeeded", "cached", "failed", "skipped"];
 const LAYOUT_SAYS_ABOVE = 100; // nodes: a layout of more says that it is going (it takes a second or more)
 const MESSAGE_SECONDS = { info: 4, refused: 6, warning: 8, error: 10, progress: 120 }; // progress: until taken away
 const SEVERITY_LABEL = { error: "Error", warning: "Warning" };
@@ -60,6 +60,7 @@ class Editor {
     this.selection = { nodes: new Set(), comments: new Set(), layers: new Set(), wire: null };
     this.runState = new Map();
     this.running = false;
+    this.stopping = false; // the run shown was asked to stop and has not ended (its cleanup may take a while)
     this.nextRequest = 1;
     this.syncing = false;
     this.pastes = 0;
@@ -368,11 +369,23 @@ class Editor {
   }
 
   /** The engine's debugger paused before a node (which has started, for the run, but waits): the node says
-   * "paused", not "running", until the run is resumed. */
+   * "paused", not "running", until the run is resumed. A stopped run says "stopping" (its nodes that started too)
+   * until it ends: cleanup that cooperates (a node awaiting its close) is left to finish, which may take a while. */
   showPaused(event, touched) {
     if (event.kind === "paused" && this.store.nodes[event.node_id]) {
       this.nodeState(event.node_id).status = "paused";
       touched.add(event.node_id);
+    } else if (event.kind === "stopping") {
+      for (const [id, state] of this.runState) {
+        if (state.status !== "paused" && state.status !== "running") continue;
+        state.status = "stopping";
+        touched.add(id);
+      }
+      this.stopping = true;
+      this.runBadge.dataset.status = this.root.dataset.runStatus = "stopping";
+      this.runBadge.textContent = "stopping…";
+      this.updateToolbar();
+      this.fitToolbar();
     } else if (event.kind === "resumed") {
       for (const [id, state] of this.runState) {
         if (state.status !== "paused") continue;
@@ -384,7 +397,7 @@ class Editor {
 
   finishRun(summary, touched) {
     for (const [id, state] of this.runState) {
-      if (state.status === "queued" || state.status === "paused") {
+      if (state.status === "queued" || state.status === "paused" || state.status === "stopping") {
         state.status = state.status === "queued" ? "skipped" : "cancelled"; // stopped while it waited
         touched.add(id);
       }
@@ -419,6 +432,7 @@ class Editor {
 
   setRunning(running, status, duration) {
     this.running = running;
+    this.stopping = false;
     const shown = running ? "running" : status || "idle";
     this.runBadge.dataset.status = shown;
     this.runBadge.textContent = duration !== undefined && !running ? `${shown} · ${formatDuration(duration)}` : shown;
@@ -619,7 +633,7 @@ class Editor {
     this.buttons.save.title = !path ? "No file: open the editor with path="
       : unsaved ? `Unsaved changes: save to ${path}` : `Saved in ${path}`;
     this.buttons.run.disabled = this.running;
-    this.buttons.stop.disabled = !this.running;
+    this.buttons.stop.disabled = !this.running || this.stopping;
     if (focused?.disabled && Object.values(this.buttons).includes(focused)) this.root.focus({ preventScroll: true });
   }
 

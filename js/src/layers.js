@@ -132,7 +132,7 @@ export function layerPinPoint(layer, pins, nodeId, pinId) {
 export function layerStatus(states) {
   const shown = states.filter(Boolean).map((state) => state.status);
   if (!shown.length) return null;
-  for (const status of ["paused", "failed", "running", "queued", "cancelled"]) if (shown.includes(status)) return status;
+  for (const status of ["paused", "stopping", "failed", "running", "queued", "cancelled"]) if (shown.includes(status)) return status;
   return shown.includes("succeeded") ? "succeeded" : shown[0];
 }
 
