@@ -3,6 +3,7 @@ serves the session (the store tests and the file nodes' tests)."""
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 
 import pytest
@@ -23,6 +24,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     of the session, and `asyncio.run()` (which nodes use when a test calls them directly) refuses to start
     beside it."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture
+def closed_port() -> Iterator[int]:
+    """A port of 127.0.0.1 that refuses connections: this fixture holds it bound, never listening, so no other
+    process can be given it while the test runs (a port probed and let go could be listened on meanwhile)."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        yield held.getsockname()[1]
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ Chromium (and once on a Chromium the node launches itself)."""
 from __future__ import annotations
 
 import json
-import socket
 import urllib.request
 
 import pytest
@@ -165,10 +164,8 @@ def test_open_launches_chromium_itself_without_an_endpoint(steps, site) -> None:
     assert run.error_node == again.id and "cannot start Firefox here" in run.error
 
 
-def test_an_endpoint_nobody_listens_on(steps, site) -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]  # closed again: nothing listens there
+def test_an_endpoint_nobody_listens_on(steps, site, closed_port) -> None:
+    port = closed_port
     s = steps(webdriver_url=f"http://127.0.0.1:{port}")
     with pytest.raises(NodeFailed, match=f"cannot reach a Chrome DevTools endpoint at http://127.0.0.1:{port}"):
         s.ok()

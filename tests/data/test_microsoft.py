@@ -4,7 +4,6 @@ Graph's wire format."""
 from __future__ import annotations
 
 import json
-import socket
 from types import SimpleNamespace
 
 import pytest
@@ -52,10 +51,8 @@ def test_bad_input_fails_the_node_with_what_and_where(graph) -> None:
     assert graph.state.requests == []
 
 
-def test_server_down_fires_error() -> None:
-    with socket.socket() as sock:  # a port that was free a moment ago: nothing listens on it
-        sock.bind(("127.0.0.1", 0))
-        closed = SimpleNamespace(url=f"http://127.0.0.1:{sock.getsockname()[1]}/v1.0")
+def test_server_down_fires_error(closed_port: int) -> None:
+    closed = SimpleNamespace(url=f"http://127.0.0.1:{closed_port}/v1.0")
     message = failing(closed, "data_microsoft_teams_list_joined")
     assert "failed: ConnectError" in message
 

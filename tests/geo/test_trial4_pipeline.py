@@ -4,7 +4,6 @@ the failures a board must not walk past (a server down or answering HTML while E
 from __future__ import annotations
 
 import http.server
-import socket
 import threading
 from collections.abc import Iterator
 
@@ -67,10 +66,8 @@ def failed_search(board, base_url: str):
     return board.board.run(registry=board.registry)
 
 
-def test_a_dead_server_fails_the_run_when_error_is_not_wired(board) -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        url = f"http://127.0.0.1:{sock.getsockname()[1]}"  # nothing listens there once closed
+def test_a_dead_server_fails_the_run_when_error_is_not_wired(board, closed_port) -> None:
+    url = f"http://127.0.0.1:{closed_port}"
     run = failed_search(board, url)
     assert run.status is RunStatus.FAILED
     assert "node 'Search Location'" in run.error

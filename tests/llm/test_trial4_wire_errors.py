@@ -180,14 +180,10 @@ def test_an_agent_goes_on_after_a_tool_call_cut_short(b, server, provider):
         assert messages[1]["content"][0]["input"] == {"unparsed_arguments": '{"integer1": 2, "inte'}
 
 
-def test_attachment_links_that_cannot_be_fetched_say_which() -> None:
-    import socket
-
+def test_attachment_links_that_cannot_be_fetched_say_which(closed_port: int) -> None:
     from flowlike_catalog.llm.chat_files import ai_gen_llm_history_extract_attachments as extract
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]  # nothing listens there once closed
+    port = closed_port
     with pytest.raises(ConnectionError, match=rf"^Extract Attachments: cannot fetch 127.0.0.1:{port}/report.pdf: "
                                               r"All connection attempts failed$"):
         asyncio.run(extract.func(None, [f"http://127.0.0.1:{port}/report.pdf?signature=s3cret"]))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from types import SimpleNamespace
 
 import pytest
@@ -34,7 +33,7 @@ def test_embed_documents_keeps_the_texts_order(b, server):
     assert server.requests[-1].body["input_type"] == "document"
 
 
-def test_voyageai_refuses_chat_and_a_down_server_is_named(b):
+def test_voyageai_refuses_chat_and_a_down_server_is_named(b, closed_port):
     handle = ai_generative_build_voyageai.func()
     assert (handle.endpoint, handle.model_id, handle.provider) == ("https://api.voyageai.com/v1", "voyage-3",
                                                                    "voyageai")
@@ -44,8 +43,6 @@ def test_voyageai_refuses_chat_and_a_down_server_is_named(b):
     start = b.add("events_simple")
     b.chain(start, model, simple)
     assert "VoyageAI serves embeddings, not chat" in str(b.run().error)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = closed_port
     with pytest.raises(RuntimeError, match=f"VoyageAI at http://127.0.0.1:{port}/v1/embeddings"):
         embed_documents.func(QUIET, ["x"], ai_generative_build_voyageai.func(endpoint=f"http://127.0.0.1:{port}/v1"))

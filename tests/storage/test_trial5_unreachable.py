@@ -112,8 +112,8 @@ def test_a_damaged_run_history_table_is_named(store: Storage, registry: Registry
     assert len(err) == 1 and err[0].startswith("flowlike: error: the run history table in")
 
 
-def test_a_run_the_store_could_not_keep_is_named_with_the_store(registry: Registry,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_run_the_store_could_not_keep_is_named_with_the_store(registry: Registry, monkeypatch: pytest.MonkeyPatch,
+                                                                 closed_port: int) -> None:
     """An S3 server that is down, in a notebook: the warning said only "listener _Recorder.finished failed: Could not
     connect to the endpoint URL ..." (botocore's error passed through the bucket unnamed)."""
     from flowlike_core import storage
@@ -121,7 +121,7 @@ def test_a_run_the_store_could_not_keep_is_named_with_the_store(registry: Regist
 
     monkeypatch.setattr(store_module, "_current", store_module._current)  # put back after the test
 
-    closed = _closed_port()
+    closed = closed_port
     options = {"key": "k", "secret": "s", "client_kwargs": {"endpoint_url": f"http://127.0.0.1:{closed}"},
                "config_kwargs": {"retries": {"max_attempts": 1}, "connect_timeout": 2}}
     storage.configure("s3://flowlike-tests/down", **options)
@@ -132,16 +132,9 @@ def test_a_run_the_store_could_not_keep_is_named_with_the_store(registry: Regist
     assert run.status == "Success"
 
 
-def _closed_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_a_run_neither_the_store_nor_the_spool_could_keep_says_it_is_lost(registry: Registry, tmp_path: Path,
-                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+                                                                          monkeypatch: pytest.MonkeyPatch,
+                                                                          closed_port: int) -> None:
     from flowlike_core import storage
     from flowlike_core.storage import store as store_module
     from flowlike_core.storage.spool import ENV_SPOOL
@@ -149,7 +142,7 @@ def test_a_run_neither_the_store_nor_the_spool_could_keep_says_it_is_lost(regist
     monkeypatch.setattr(store_module, "_current", store_module._current)
     (tmp_path / "not-a-folder").write_text("")
     monkeypatch.setenv(ENV_SPOOL, str(tmp_path / "not-a-folder"))
-    options = {"key": "k", "secret": "s", "client_kwargs": {"endpoint_url": f"http://127.0.0.1:{_closed_port()}"},
+    options = {"key": "k", "secret": "s", "client_kwargs": {"endpoint_url": f"http://127.0.0.1:{closed_port}"},
                "config_kwargs": {"retries": {"max_attempts": 1}, "connect_timeout": 2}}
     storage.configure("s3://flowlike-tests/down", **options)
     with pytest.warns(RuntimeWarning, match=r"was not kept in the run history at s3://flowlike-tests/down/content "
@@ -161,12 +154,12 @@ def test_a_run_neither_the_store_nor_the_spool_could_keep_says_it_is_lost(regist
 
 def test_flowlike_runs_of_a_store_that_is_down_names_the_runs_waiting_for_it(
         registry: Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+        capsys: pytest.CaptureFixture[str], closed_port: int) -> None:
     from flowlike_core import storage
     from flowlike_core.storage import store as store_module
 
     monkeypatch.setattr(store_module, "_current", store_module._current)
-    options = {"key": "k", "secret": "s", "client_kwargs": {"endpoint_url": f"http://127.0.0.1:{_closed_port()}"},
+    options = {"key": "k", "secret": "s", "client_kwargs": {"endpoint_url": f"http://127.0.0.1:{closed_port}"},
                "config_kwargs": {"retries": {"max_attempts": 1}, "connect_timeout": 2}}
     config = tmp_path / "down.json"
     root = "s3://flowlike-tests/down"

@@ -186,12 +186,6 @@ SITE = {"index": ["a", "b"], "a": ["b", "c", "missing"], "b": ["index", "https:/
         "missing": []}
 """A little site to crawl: page name → its links ('missing' is linked but answers 404)."""
 
-@pytest.fixture
-def closed_port() -> int:
-    """A port nothing listens on."""
-    return free_port()
-
-
 @pytest.fixture(scope="session")
 def http_server() -> Iterator[str]:
     from fake_server import serve
