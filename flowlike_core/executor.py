@@ -112,8 +112,9 @@ class Executor:
         """Open resources shared by nodes for one run (`ctx.cache`)."""
         self.closers: list[Callable[[], Any]] = []
         """What `ctx.close_at_end` registered: called (and awaited) in reverse order when the run ends."""
-        self.counts = dict.fromkeys(plan.nodes.values(), 0)
-        """Executions per node, by plan: the first `FULL_TRACES` are traced, later ones folded."""
+        self.counts = [0] * len(plan.nodes)
+        """Executions per node, by its plan's `index` (a list: a dict keyed by plans cost a chain a seventh of its
+        time): the first `FULL_TRACES` are traced, later ones folded."""
         self.log_floor = LEVEL_ORDER[run.board.log_level]
         watchers = [*listeners, *Listener.active]
         if debugger is not None:  # it watches every node (so the fast path is off); last: the others hear a node
@@ -270,8 +271,9 @@ class Executor:
                     continue
                 steps += 1
                 self.step = step
-                count = counts[plan]
-                counts[plan] = count + 1
+                index = plan.index
+                count = counts[index]
+                counts[index] = count + 1
                 if plan.routes:  # (its trigger is read by no one: left untouched, as memory a long chain need not load)
                     ctx._plan, ctx.record = plan, clock
                 else:
@@ -402,11 +404,11 @@ class Executor:
     def _trace(self, plan: NodePlan, start: float, counted: bool = False) -> NodeTrace:
         """The trace of a new execution of `plan`'s node (`counted`: already counted, by the fast path): kept in the
         run's records for its node's first `FULL_TRACES` executions, folded after."""
-        count = self.counts[plan]
+        count = self.counts[plan.index]
         if counted:
             count -= 1
         else:
-            self.counts[plan] = count + 1
+            self.counts[plan.index] = count + 1
         trace = NodeTrace(plan.node_id, plan.node_name, self.step, start, folded=count >= FULL_TRACES)
         if count < FULL_TRACES:
             self.run.records.append(trace)
@@ -420,7 +422,7 @@ class Executor:
     def past_full_traces(self, ctx: Context) -> bool:
         """Whether the execution going on in `ctx` is past its node's first `FULL_TRACES`: a quiet one of those is
         folded as it goes and makes no `NodeTrace`."""
-        return self.counts[ctx._plan] > FULL_TRACES
+        return self.counts[ctx._plan.index] > FULL_TRACES
 
     def running_quietly(self) -> NodeTrace | None:
         """A copy of the trace of the fast-path execution going on, if it has not made its own (until it ends it has

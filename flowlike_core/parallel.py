@@ -73,7 +73,7 @@ def fork(executor: Executor, values: dict[str, Any]) -> Executor:
     sub.run.values = sub.values = Scope(executor.values)
     sub.values.update(values)
     sub.pure_cache, sub.pure_done = {}, set()
-    sub.counts = dict.fromkeys(executor.counts, 0)
+    sub.counts = [0] * len(executor.counts)
     sub._shared = Context(sub, executor._shared._plan, None, None)
     sub._loop = sub._task = None
     sub.thread_id = None
@@ -334,7 +334,7 @@ def merge(executor: Executor, sub: Executor, outcome: BaseException | None) -> N
         trace = record if isinstance(record, NodeTrace) else trace_of(record)
         if trace.status is NodeStatus.RUNNING:
             trace.status, trace.end = cut, time.time()
-        index = executor.plan.nodes[trace.node_id]
+        index = executor.plan.nodes[trace.node_id].index
         if executor.counts[index] < FULL_TRACES:
             executor.counts[index] += 1
             run.records.append(trace)
@@ -342,7 +342,7 @@ def merge(executor: Executor, sub: Executor, outcome: BaseException | None) -> N
             executor.counts[index] += 1
             _stats(run.folded, trace).fold(trace)
     for node_id, stats in sub.run.folded.items():
-        executor.counts[executor.plan.nodes[node_id]] += stats.count
+        executor.counts[executor.plan.nodes[node_id].index] += stats.count
         _absorb(_stats(run.folded, stats), stats)
 
 

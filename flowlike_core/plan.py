@@ -68,6 +68,8 @@ class NodePlan:
     """Nothing to await: the executor runs this node on its fast path, without a coroutine."""
     ident: tuple[str, str] = ("", "")
     """(node id, node name): what a quiet execution's compact trace record names its node by (see `Run.records`)."""
+    index: int = 0
+    """Its position among the plan's nodes: where a run keeps its count of executions (`Executor.counts`)."""
     node_name: str = ""
     reads: dict[str, Source] = field(default_factory=dict)
     """Where each input is read from, by name (a group's first pin): what `ctx.get_input` looks up."""
@@ -197,7 +199,8 @@ def compile_plan(board: Board, registry: Registry) -> Plan:
         plan.exec_next = {pin: targets_by_plan(nodes, targets) for pin, targets in plan.exec_next.items()}
         plan.exec_branches = {pin: [targets_by_plan(nodes, targets) for targets in group]
                               for pin, group in plan.exec_branches.items()}
-    for plan in nodes.values():
+    for index, plan in enumerate(nodes.values()):
+        plan.index = index
         plan.awaits_pure = any(async_upstream[n] for n in plan.pure_sources)
         plan.blocking = not plan.is_async and not plan.awaits_pure
         plan.reads = {name: group[0] for name, group in plan.inputs.items()}
