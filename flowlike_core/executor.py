@@ -50,7 +50,7 @@ from flowlike_core.policy import active as active_policy
 from flowlike_core.registry import Registry, default_registry
 from flowlike_core.run import FULL_TRACES, LEVEL_ORDER, NodeStats, NodeStatus, NodeTrace, Run, RunStatus
 from flowlike_core.stopping import cooperating, watch, watched
-from flowlike_core.types import DataType, ValueType, fits, to_runtime
+from flowlike_core.types import DataType, ValueType, fits, to_runtime, type_label
 
 if TYPE_CHECKING:
     from flowlike_core.cache import ResultCache
@@ -638,7 +638,7 @@ def prepare_variables(board: Board, overrides: Mapping[str, Any] | None) -> dict
             continue
         if not fits(native, variable.data_type, variable.value_type):
             raise BoardError(f"value {reprlib.repr(value)} for variable {name!r} does not fit its type "
-                             f"{variable.value_type.value}<{variable.data_type.value}>")
+                             f"{type_label(variable.data_type, variable.value_type)}")
         values[variable.name] = to_runtime(native, variable.data_type, variable.value_type) \
             if isinstance(native, str | int | float | list | dict) else value
     return values
