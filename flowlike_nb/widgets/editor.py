@@ -111,7 +111,7 @@ from flowlike_core import commands
 from flowlike_core.board import SUFFIX, Board, Layer, PinDirection, Variable
 from flowlike_core.debugger import Debugger
 from flowlike_core.errors import ConnectionRefused, FlowLikeError, RunError, UnknownNodeError
-from flowlike_core.executor import RunHandle, start_run
+from flowlike_core.executor import CLEANUP_LIMIT, RunHandle, start_run
 from flowlike_core.registry import Registry, default_registry
 from flowlike_core.run import Run
 from flowlike_nb.widgets import clipboard, protocol, rules, values
@@ -273,11 +273,19 @@ class BoardEditor(anywidget.AnyWidget):
         return (self._starting or (self._handle is not None and not self._handle.done())
                 or (self._reaching is not None and self._reaching.is_alive()))
 
+    def _refuse_when_busy(self) -> None:
+        """The canvas shows one run at a time: another waits for the one shown to end (or to be stopped)."""
+        if not self.busy:
+            return
+        if self._relay is not None and self._relay.cancelled():
+            raise RunError(f"the run of board {self.board.name!r} shown is stopping (its nodes finish their "
+                           f"cleanup, up to {CLEANUP_LIMIT:g} s); run again once it has ended")
+        raise RunError(f"a run of board {self.board.name!r} is already going; stop it first")
+
     def run(self, start: str | None = None, **options: Any) -> RunHandle:
         """Start a run in the background through `starter` (as the toolbar's Run does); `last_run` is its live Run.
         With breakpoints on the board it is a debug run that pauses at them (see `debugger`)."""
-        if self.busy:
-            raise RunError(f"a run of board {self.board.name!r} is already going; stop it first")
+        self._refuse_when_busy()
         if "debugger" not in options and any(node.breakpoint for node in self.board.nodes.values()):
             options["debugger"] = Debugger()
         relay = self.new_relay()
@@ -317,8 +325,7 @@ class BoardEditor(anywidget.AnyWidget):
     def run_to(self, node: str) -> None:
         """Run what `node` needs and the node, then stop (Run to here), on a thread of its own: the canvas shows the
         run once it has ended, and it becomes `last_run`."""
-        if self.busy:
-            raise RunError(f"a run of board {self.board.name!r} is already going; stop it first")
+        self._refuse_when_busy()
         node_id = self.board.node(node).id
         self.send({"type": "run_events", "events": [{"kind": "run_started"}]})
         self._reaching = threading.Thread(target=self._reach, args=(node_id,), name="flowlike-editor-run-to",

@@ -92,6 +92,10 @@ def test_a_stopped_run_shows_stopping_until_its_cleanup_ends(paused: tuple[Board
         "a view opened while the run stops shows it stopping, not paused"
     refused = frontend("debug", command="step")
     assert refused["ok"] is False and "is stopping" in refused["reason"]
+    for action, fields in (("run", {"start": "start"}), ("run_to", {"node_id": "say"})):
+        refused = frontend(action, **fields)
+        assert refused["ok"] is False and "is stopping" in refused["reason"] and "stop it" not in refused["reason"], \
+            f"{action}: {refused['reason']}"
 
     ClosesWhenLetGo.let_go.set()
     run = editor.wait(WAIT)
