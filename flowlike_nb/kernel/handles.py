@@ -753,16 +753,18 @@ class Board:
                        cache=self.cache if backend == "thread" or self.cache.store is not None else False)
         return result.to_dataframe()
 
-    def run_to(self, node: str, variables: Mapping[str, Any] | None = None, *, start: str | None = None) -> RunView:
+    def run_to(self, node: str, variables: Mapping[str, Any] | None = None, *, start: str | None = None,
+               policy: Policy | None = None) -> RunView:
         """Run what `node` needs and the node itself, from this board's cache where nothing changed, and stop
-        there (`flowlike_core.partial`): its values are `run.outputs[node]`. The run becomes `last_run`."""
+        there (`flowlike_core.partial`): its values are `run.outputs[node]`. The run becomes `last_run`.
+        `policy` limits what its nodes reach, as `run(policy=...)`'s (None: everything)."""
         from flowlike_core.partial import run_to
         from flowlike_nb.kernel.runs import RunView
 
         values = {name: namespace.lookup(source) for name, source in self.feeds.items()}
         values.update(variables or {})
         run = run_to(self.core, node, cache=self.cache, registry=self.registry, variables=values, start=start,
-                     listeners=[_Ended(self)])
+                     listeners=[_Ended(self)], policy=policy)
         last = self.last_run
         return last if last is not None and last.core is run else RunView(run, self)
 
