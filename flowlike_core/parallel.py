@@ -6,7 +6,8 @@ iteration's own), its own pure-node cache and its own trace records (its events 
 emitted; the run's `traces` show its records while it goes: `Run.forks`). A body whose first node is blocking
 runs on a thread of its own (`max_concurrent` at a time); one whose first node awaits runs as a task on the
 run's event loop; with `own_threads` every body runs on a thread, its awaits on that thread's own event loop; with
-workers "processes" or "dask" the bodies go out in chunks (`flowlike_core.backends.bodies`). When all are done
+workers "processes" or "dask" the bodies go out in chunks (`flowlike_core.backends.bodies`), each iteration landing
+in its fork as it ends there (a worker that dies takes with it only the one it was running). When all are done
 the forks are merged in iteration order: their values into the run's (the last iteration's win, as in a
 sequential loop), their traces and folded counts into the run's, so the record reads the same whatever order the
 iterations finished in.
@@ -149,24 +150,34 @@ async def run_concurrently(ctx: Context, bodies: Sequence[tuple[list[Target], di
                 ended(index, exc)
 
     async def chunk(job: Any, indexes: list[int]) -> None:
-        """Iterations one after another on another process: one job, one round trip."""
+        """Iterations one after another on another process, as one job; each lands in its fork as it ends there."""
         from flowlike_core.backends.bodies import submit
 
         async with limit:
             going = ready(indexes)
             if not going:
                 return
+            started: set[int] = set()
+            """Iterations the worker began: the chunk's first as it started, the next one as each ended."""
+            landed: set[int] = set()
+
+            def arrived(place: int, result: Any) -> None:
+                if place + 1 < len(going):
+                    started.add(going[place + 1])
+                if result is not None:
+                    landed.add(going[place])
+                    ended(going[place], _land(result, forks[going[place]]))
+
             try:
                 shipped = [(targets_by_id(bodies[i][0]), bodies[i][1]) for i in going]
-                results = await submit(workers, dataclasses.replace(job, bodies=shipped), executor)
-            except BaseException as exc:  # noqa: BLE001 - the job itself failed (its worker died): all of it did
-                if not _cancelled(exc):
-                    lost.extend(going)
+                await submit(workers, dataclasses.replace(job, bodies=shipped), executor, arrived)
+            except BaseException as exc:  # noqa: BLE001 - the job failed (its worker died): the rest of it did
                 for index in going:
-                    ended(index, exc)
-                return
-            for index, result in zip(going, results, strict=True):
-                ended(index, _land(result, forks[index]))
+                    if index in landed:
+                        continue
+                    if index in started and not _cancelled(exc):
+                        lost.append(index)
+                    ended(index, exc)  # (one it had not started fails with it: it never will)
 
     if workers == "threads":
         runs = [one(index) for index in range(len(bodies))]

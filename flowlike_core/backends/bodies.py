@@ -4,13 +4,18 @@ Iterations travel in chunks (a few per worker slot, see `chunks`): a `BodyJob` h
 types by cloudpickle (a worker parses and plans them once, by board key; on dask the board goes to the cluster once
 and the chunks name it; for the process pool it is written to a file once per board revision, which each worker reads
 once), the run's variables and each iteration's exec targets and values; the worker runs them one after another and
-sends back a `BodyResult` each (the values it set, its traces and folded counts, its steps, its failure), which
-`flowlike_core.parallel` merges as it merges a thread's.
+sends back a `BodyResult` each as soon as it has ended (the values it set, its traces and folded counts, its steps,
+its failure), tagged with its place in the chunk, on the backend's channel (`Inbox`): the caller lands it in the
+iteration's fork at once, as a thread's (it shows in `run.traces` from then on), and merges it as it merges a
+thread's. The worker goes on only once the result has left it (on the pool's pipe; on dask, written to the scheduler),
+so a worker that dies takes with it only the iteration it was running, which the loop names.
 Variables a body sets stay in the worker: an iteration reads the run's variables as they were when it started.
 When the run has listeners, an iteration's node events (started, finished, logs, events, progress) reach them while it
-runs, as a thread's would: from a pool process on the pool's queue, from dask through the scheduler's event topics
-(`flowlike_core.backends.dask`); its traces join the record with its result. Without listeners for node events
-the worker runs a body on the executor's fast path.
+runs, as a thread's would: from a pool process on the pool's pipe, from dask through the scheduler's event topics
+(`flowlike_core.backends.dask`); its traces join the record with its result (they are not sent while it runs: a
+running iteration's nodes show in `run.traces` once it has ended). Without listeners for node events the worker runs
+a body on the executor's fast path. On dask the results go through the scheduler's event topic as the live events
+do: it keeps the last `distributed.admin.low-level-log-length` messages of a topic (1,000 by default).
 When the run has a result cache that keeps its results in a store (`ResultCache.persist`), the iterations use it
 there, as a sweep's runs do: what a body computed before is served, what it computes is kept, and the reasons join
 the run's (`run.why`). A cache in memory only stays in the caller: the iterations run uncached, and say so (a
@@ -40,6 +45,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flowlike_core.backends import BackendError, main_script, stop_if_importing_main
+from flowlike_core.backends.dask import LATE_GRACE, QUIET
 from flowlike_core.backends.remote import Channel, InOrder, Relay, Sender
 from flowlike_core.cache import SharedCache
 from flowlike_core.plan import targets_by_plan
@@ -83,7 +89,10 @@ class BodyJob:
     """After a failed iteration, skip the chunk's others (they end cancelled)."""
     topic: str | None = None
     """Where the chunk sends its live events: a dask topic, or `POOL` (None: nobody listens)."""
+    reply: str = ""
+    """Where the chunk sends each iteration's result as it ends: a dask topic, or `POOL`."""
     key: str = ""
+    """Names the chunk's messages: its live events go under it, its iterations' results under `iterations_key`."""
     watched: bool = False
     """The run's listeners hear node events: the worker tells each execution (off the fast path)."""
     cache: SharedCache | None = None
@@ -92,6 +101,10 @@ class BodyJob:
     """Why the iterations run uncached though the run has a result cache: told in `run.why` of the nodes they ran."""
     board_file: str = ""
     """Where the board waits on disk for the process pool's workers (see `on_disk`): its chunks go without it."""
+
+    @property
+    def iterations_key(self) -> str:
+        return f"{self.key}/iterations"
 
 
 @dataclass
@@ -116,7 +129,8 @@ class BodyResult:
 
 @dataclass
 class ChunkResult:
-    results: list[BodyResult]
+    """What a chunk returns once all its iterations have ended (their results went before it, one by one)."""
+
     batches: int = 0
     """Live event batches sent before the result: the tail below is batch number `batches`."""
     tail: list[Event] = field(default_factory=list)
@@ -207,7 +221,8 @@ def slots(workers: str) -> int:
 
 
 def run_bodies(job: BodyJob, packed: Any = None) -> ChunkResult:
-    """Worker side: run a chunk's iterations one after another (the board in the job, or `packed` on dask)."""
+    """Worker side: run a chunk's iterations one after another (the board in the job, or `packed` on dask), each
+    one's result sent back as it ends, tagged with its place in the chunk (the chunk's start first, as place -1)."""
     from flowlike_core.backends.remote import NodeRecorder, Recorder, keeps, kept_board
     from flowlike_core.errors import RunCancelled
     from flowlike_core.plan import plan_for
@@ -225,24 +240,54 @@ def run_bodies(job: BodyJob, packed: Any = None) -> ChunkResult:
     plan = plan_for(board, registry)
     sender = None
     if job.topic == POOL:
-        sender = Sender(_events.put, job.key)
+        sender = Sender(_events, job.key)
     elif job.topic is not None:
         from flowlike_core.backends.dask import poster, sure_poster
 
         sender = Sender(poster(job.topic), job.key, post_log=sure_poster(job.topic))
     listeners = [(NodeRecorder if job.watched else Recorder)(sender)] if sender else []
-    results: list[BodyResult] = []
+    reply = _replier(job.reply)
+    reply([job.iterations_key, -1, pickle.dumps(None)])
+    failed = False
     try:
-        for body in job.bodies:
-            if job.cancel_rest and any(result.error is not None for result in results):
-                results.append(BodyResult({}, [], {}, 0, error=RunCancelled("cancelled: an iteration failed")))
+        for place, body in enumerate(job.bodies):
+            if job.cancel_rest and failed:
+                result = BodyResult({}, [], {}, 0, error=RunCancelled("cancelled: an iteration failed"))
             else:
-                results.append(_run_body(job, board, plan, body, listeners))
+                result = _run_body(job, board, plan, body, listeners)
+            failed = failed or result.error is not None
+            reply([job.iterations_key, place, _sendable(result)])
     finally:
         batches, tail = sender.close() if sender else (0, [])
         if job.cache is not None:
             job.cache.open().flush()  # (what the nodes ran with, for the next "why")
-    return ChunkResult(results, batches, tail)
+    return ChunkResult(batches, tail)
+
+
+def _replier(reply: str) -> Callable[[list[Any]], None]:
+    """Worker side: how a chunk sends its iterations' results; each call returns once the result has left this
+    process (the pool's pipe; on dask, written to the scheduler), so a worker that dies next does not take it."""
+    if reply == POOL:
+        return _events
+    from flowlike_core.backends.dask import sure_poster
+
+    return sure_poster(reply)
+
+
+def _sendable(result: BodyResult) -> bytes:
+    """An iteration's result as it travels; one that cannot (a value that does not pickle, a live connection) goes as
+    its traces and a failure that says so."""
+    import cloudpickle
+
+    try:
+        return cloudpickle.dumps(result)
+    except Exception as exc:  # noqa: BLE001 - whatever the reason, the iteration's record still travels
+        from flowlike_core.errors import RunError
+
+        failure = RunError(f"the iteration's values could not be sent back from its worker: "
+                           f"{type(exc).__name__}: {exc}")
+        return cloudpickle.dumps(BodyResult({}, result.records, result.folded, result.steps, error=failure,
+                                            error_node=result.error_node, reasons=result.reasons))
 
 
 def _run_body(job: BodyJob, board: Any, plan: Any, body: Body, listeners: list[Any]) -> BodyResult:
@@ -271,29 +316,59 @@ def _run_body(job: BodyJob, board: Any, plan: Any, body: Body, listeners: list[A
 
 _pool: tuple[ProcessPoolExecutor, PoolChannel, str] | None = None
 """The pool, its channel and the folder its processes write how they died to (`watch_crashes`)."""
-_lines: PoolChannel | None = None
-"""The pool's channel (it outlives a pool that broke: the next one uses it)."""
 _pool_lock = threading.Lock()
 _death: tuple[ProcessPoolExecutor | None, str] = (None, "")
 """The last pool that broke, and how its process died, in words."""
-_events: Any = None
-"""Worker side, in a pool process: the queue its chunks send live events on (set when the process starts)."""
+_events: PoolPoster | None = None
+"""Worker side, in a pool process: how its chunks send messages here (set when the process starts)."""
+
+
+@dataclass
+class PoolPoster:
+    """How a pool process sends a message (a chunk's live events, an iteration's result) on its pool's pipe: the
+    call returns once the message is in the pipe, so it arrives even if the process dies next."""
+
+    writer: Any
+    lock: Any
+
+    def __call__(self, message: list[Any]) -> None:
+        data = pickle.dumps(message)
+        with self.lock:
+            self.writer.send_bytes(data)
 
 
 class PoolChannel(Channel):
-    """Live events of the chunks on the process pool: one queue all its processes put batches on, read here."""
+    """The messages of the chunks on one process pool: one pipe all its processes write to, read here by a thread.
+    Each pool has its own: a process killed while writing leaves the pipe (and its lock) unusable."""
 
     def __init__(self, context: Any) -> None:
         super().__init__()
-        self.queue = context.Queue()
-        threading.Thread(target=self._read, name="flowlike-pool-events", daemon=True).start()
+        reader, writer = context.Pipe(duplex=False)
+        self.poster = PoolPoster(writer, context.Lock())
+        threading.Thread(target=self._read, args=(reader,), name="flowlike-pool-events", daemon=True).start()
 
-    def _read(self) -> None:
+    def _read(self, reader: Any) -> None:
         while True:
-            self.deliver(self.queue.get())
+            message = reader.recv_bytes()
+            try:
+                self.deliver(pickle.loads(message))
+            except Exception as exc:  # noqa: BLE001 - one message lost (its chunk says so), not all that follow
+                warnings.warn(f"a message from the loop's process pool could not be read: {type(exc).__name__}: "
+                              f"{exc}", RuntimeWarning, stacklevel=1)
+
+    def mark(self, key: str) -> bool:
+        """Send a marker under `key` behind what the pool's processes have sent so far (it arrives after all of
+        it); False if the pipe stays locked (a process died writing: nothing more comes through it)."""
+        if not self.poster.lock.acquire(timeout=LATE_GRACE):
+            return False
+        try:
+            self.poster.writer.send_bytes(pickle.dumps([key, MARK, pickle.dumps(None)]))
+        finally:
+            self.poster.lock.release()
+        return True
 
 
-def _attach(events: Any, crash_folder: str) -> None:
+def _attach(events: PoolPoster, crash_folder: str) -> None:
     from flowlike_core.backends.process import watch_crashes
 
     global _events
@@ -304,7 +379,7 @@ def _attach(events: Any, crash_folder: str) -> None:
 def process_pool() -> tuple[ProcessPoolExecutor, PoolChannel, str]:
     """One warm pool of spawned processes (a CPU each) for the loop bodies of this process, its channel, and the
     folder its processes write how they died to."""
-    global _pool, _lines
+    global _pool
     with _pool_lock:
         if _pool is None:
             import multiprocessing
@@ -314,12 +389,11 @@ def process_pool() -> tuple[ProcessPoolExecutor, PoolChannel, str]:
                                    "worker; use workers='threads' or 'dask' there")
             stop_if_importing_main("a parallel loop's process pool", GUARD)
             context = multiprocessing.get_context("spawn")
-            if _lines is None:
-                _lines = PoolChannel(context)
+            lines = PoolChannel(context)
             folder = tempfile.mkdtemp(prefix="flowlike-pool-crashes-")
             atexit.register(shutil.rmtree, folder, True)
             _pool = ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=context, initializer=_attach,
-                                        initargs=(_lines.queue, folder)), _lines, folder
+                                        initargs=(lines.poster, folder)), lines, folder
         return _pool
 
 
@@ -355,41 +429,125 @@ def _pool_died(pool: ProcessPoolExecutor, folder: str, executor: Executor) -> st
         return _death[1]
 
 
-async def submit(workers: str, job: BodyJob, executor: Executor) -> list[BodyResult]:
+MARK = -2
+"""The place of the marker a caller sends behind a chunk's messages (`PoolChannel.mark`); -1 is the chunk's start."""
+Arrived = Callable[[int, BodyResult | None], None]
+"""Told, on the run's event loop, each iteration's result as it arrives (its place in the chunk, the result), and
+the chunk's start (-1, None)."""
+
+
+async def submit(workers: str, job: BodyJob, executor: Executor, arrived: Arrived) -> None:
     """Run a chunk of iterations on `workers` ("processes" or "dask") and wait for it without blocking the run's
-    loop; the run's listeners (those of `executor`) hear the iterations' node events as they go."""
+    loop; each iteration's result goes to `arrived` as it ends there; the run's listeners (those of `executor`) hear
+    the iterations' node events as they go. Raises when the chunk did not end (its worker died), once the results
+    its iterations sent before have arrived."""
     loop = asyncio.get_running_loop()
     hooks = {"node_started": executor.on_node_started, "node_finished": executor.on_node_finished,
              "log": executor.on_log, "event": executor.on_event, "progress": executor.on_progress}
+    job.key = f"flowlike-body-{job.run_id}-{uuid.uuid4().hex}"
     if workers == "processes":
         pool, lines, folder = process_pool()
-        try:
-            return await _live(job, executor.run, hooks, lines, POOL,
-                               lambda chunk: asyncio.wrap_future(pool.submit(run_bodies, on_disk(chunk))))
-        except BrokenProcessPool as exc:
-            raise BackendError(_pool_died(pool, folder, executor)) from exc
+        job.reply = POOL
+        with Inbox(lines, job, arrived) as inbox:
+            try:
+                await _live(job, executor.run, hooks, lines, POOL,
+                            lambda chunk: asyncio.wrap_future(pool.submit(run_bodies, on_disk(chunk))))
+            except Exception as exc:
+                await inbox.marked(lines)  # (what its iterations sent before it failed)
+                if isinstance(exc, BrokenProcessPool):
+                    raise BackendError(_pool_died(pool, folder, executor)) from exc
+                raise
+            await inbox.marked(lines)
+            inbox.check()
+        return
     if workers == "dask":
         from flowlike_core.backends.dask import channel, on_cluster
 
         client = _dask_client()
         lines = channel(client)
+        job.reply = lines.topic
         packed = on_cluster(client, job.board_key, job.board_json, job.node_types)
-        return await _live(job, executor.run, hooks, lines, lines.topic, lambda chunk: loop.run_in_executor(
-            None, client.submit(run_bodies, dataclasses.replace(chunk, board_json="", node_types=b""), packed,
-                                pure=False, **_next_worker(client)).result))
+        with Inbox(lines, job, arrived) as inbox:
+            try:
+                await _live(job, executor.run, hooks, lines, lines.topic, lambda chunk: loop.run_in_executor(
+                    None, client.submit(run_bodies, dataclasses.replace(chunk, board_json="", node_types=b""), packed,
+                                        pure=False, **_next_worker(client)).result))
+            except Exception:
+                await inbox.settled(lambda: False, QUIET)  # (what a dropped task sent before it died)
+                raise
+            await inbox.settled(inbox.complete, LATE_GRACE)
+            inbox.check()
+        return
     raise BackendError(f"unknown workers {workers!r}: choose one of {', '.join(WORKERS)}")
 
 
+class Inbox:
+    """Caller side: the results of a chunk's iterations, handed to `arrived` as they come (each place once: dask runs
+    the task of a worker that died again on another), its start, and the marker sent behind them."""
+
+    def __init__(self, lines: Channel, job: BodyJob, arrived: Arrived) -> None:
+        self.lines, self.key, self.count, self.arrived = lines, job.iterations_key, len(job.bodies), arrived
+        self.loop = asyncio.get_running_loop()
+        self.places: set[int] = set()
+        self.mark_seen = False
+        self.news = asyncio.Event()
+
+    def __enter__(self) -> Inbox:
+        self.lines.sinks[self.key] = self._post
+        return self
+
+    def _post(self, place: int, result: BodyResult | None) -> None:
+        with contextlib.suppress(RuntimeError):  # (the run's loop has closed: the chunk was given up on)
+            self.loop.call_soon_threadsafe(self._take, place, result)
+
+    def __exit__(self, *exc: object) -> None:
+        self.lines.sinks.pop(self.key, None)
+
+    def _take(self, place: int, result: BodyResult | None) -> None:
+        if self.key not in self.lines.sinks:  # (the chunk has been settled)
+            return
+        self.news.set()
+        if place == MARK:
+            self.mark_seen = True
+        elif place not in self.places:
+            if result is not None:
+                self.places.add(place)
+            self.arrived(place, result)
+
+    def complete(self) -> bool:
+        return len(self.places) == self.count
+
+    async def marked(self, lines: PoolChannel) -> None:
+        """Wait for what the pool's processes sent before now: a marker sent behind it arrives after it."""
+        if lines.mark(self.key):
+            await self.settled(lambda: self.mark_seen, LATE_GRACE)
+
+    async def settled(self, done: Callable[[], bool], quiet: float) -> None:
+        """Wait until `done()`, or no message came for `quiet` seconds, at most `LATE_GRACE` in all."""
+        deadline = self.loop.time() + LATE_GRACE
+        while not done() and (left := deadline - self.loop.time()) > 0:
+            self.news.clear()
+            try:
+                await asyncio.wait_for(self.news.wait(), min(quiet, left))
+            except TimeoutError:
+                return
+
+    def check(self) -> None:
+        """The chunk has ended: every iteration's result has come (else it raises, naming how many did not)."""
+        if not self.complete():
+            raise BackendError(f"the results of {self.count - len(self.places)} of {self.count} iterations did not "
+                               f"come back from their worker within {LATE_GRACE:g} s of its end")
+
+
 async def _live(job: BodyJob, run: Any, hooks: dict[str, list[Any]], lines: Channel, topic: str,
-                result_of: Callable[[BodyJob], Awaitable[ChunkResult]]) -> list[BodyResult]:
+                result_of: Callable[[BodyJob], Awaitable[ChunkResult]]) -> None:
     """Run a chunk; when the run has listeners, its node events reach them as they come (in order), its tail
     with the result."""
     if not any(hooks.values()):
-        return (await result_of(job)).results
-    from flowlike_core.backends.dask import LATE_GRACE
-
+        await result_of(job)
+        return
     loop = asyncio.get_running_loop()
-    job.topic, job.key = topic, f"flowlike-body-{job.run_id}-{uuid.uuid4().hex}"
+    job.topic = topic
     job.watched = bool(hooks["node_started"] or hooks["node_finished"])
     order = InOrder(Relay(run, hooks).apply)
     arrived = asyncio.Event()
@@ -409,7 +567,6 @@ async def _live(job: BodyJob, run: Any, hooks: dict[str, list[Any]], lines: Chan
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(arrived.wait(), deadline - loop.time())
         order.skip_gaps()
-        return chunk.results
     finally:
         lines.sinks.pop(job.key, None)
 

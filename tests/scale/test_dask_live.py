@@ -8,7 +8,7 @@ import pytest
 from flowlike_catalog.std.loops import ParallelForEach
 from scale_boards import DEADLINE, until, waiting_board
 
-from flowlike_core import Listener, Registry, RunStatus, run_board
+from flowlike_core import Listener, NodeStatus, Registry, RunStatus, commands, run_board
 from flowlike_core.executor import start_run
 
 
@@ -106,3 +106,28 @@ def test_flowlike_run_on_its_own_local_cluster_ends_without_dask_errors(tmp_path
     assert done.returncode == 0, done.stderr
     assert "result: 17" in done.stdout + done.stderr
     assert " - ERROR - " not in done.stderr and "lose" not in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("workers", ["processes", "dask"])
+def test_an_iteration_on_another_process_shows_in_the_traces_as_soon_as_it_has_ended(loops, workers, tmp_path,
+                                                                                    request):
+    """Items 0 and 1 go to one worker, one after the other: item 0 (its file is there) ends at once, item 1 waits.
+    Item 0's traces are in the run's traces while item 1 still waits (they came with the whole chunk)."""
+    if workers == "dask":
+        request.getfixturevalue("dask_backend")
+    there, release = tmp_path / "there", tmp_path / "release"
+    there.touch()
+    board = waiting_board(loops, "", items=[str(there), *[str(release)] * 3], workers=workers, max_concurrent=1)
+    board.apply(commands.Disconnect("loop", "value", "wait", "value"))
+    board.apply(commands.Connect("loop", "value", "wait", "path"))
+    board.apply(commands.Connect("loop", "index", "wait", "value"))
+    handle = start_run(board, registry=loops)
+    ended = lambda: [[line.message for line in trace.logs] for trace in handle.run.traces  # noqa: E731
+                     if trace.node_id == "wait" and trace.status is NodeStatus.SUCCESS]
+    until(lambda: ended() == [["waiting 0", "released 0"]], "item 0's traces while item 1 waits")
+    assert not handle.done()
+    release.touch()
+    run = handle.wait(DEADLINE)
+    assert run.ok, run.error
+    assert [[line.message for line in trace.logs] for trace in run.traces_of("wait")] == \
+        [[f"waiting {item}", f"released {item}"] for item in range(4)]
