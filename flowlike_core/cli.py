@@ -230,6 +230,23 @@ def add_history_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-history", action="store_true", help="do not keep the runs in the run history")
 
 
+def add_policy_options(parser: argparse.ArgumentParser) -> None:
+    """`--allow` and `--allow-path`, the same for every command that runs boards it is given (`policy_of` reads
+    them): what is not granted is refused."""
+    parser.add_argument("--allow", metavar="CAPABILITY", action="append", default=[],
+                        choices=[c.value for c in Capability],
+                        help="let the nodes reach this (network, files, processes, native); repeat for several. "
+                             "Without it a node that needs one fails before it acts; file nodes may use the store "
+                             "and the --allow-path folders only (files: any path)")
+    parser.add_argument("--allow-path", metavar="DIR", action="append", default=[],
+                        help="a folder (or URL prefix) the file nodes may use besides the store; repeat for several")
+
+
+def policy_of(args: argparse.Namespace) -> Policy:
+    """The policy `--allow` and `--allow-path` grant: the store only, unless told."""
+    return Policy.of(args.allow, args.allow_path)
+
+
 BOARD_HELP = "a board file: ours (.board.json) or Flow-Like's (.board, its board JSON; what the import did: stderr)"
 """What a command's BOARD argument takes (`load_board` reads it)."""
 
@@ -264,7 +281,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     human = sys.stderr if args.json else sys.stdout
     keep_history(args)
     try:
-        policy = Policy.of(args.allow, args.allow_path)  # the store only, unless told
+        policy = policy_of(args)
         cache = result_cache(args)  # (none by default: a single run gains nothing from a cache in memory)
         handle = start_run(board, start=args.start, variables=variables, max_steps=args.max_steps, policy=policy,
                            listeners=[RunReporter(board, human, sys.stderr)], backend=args.backend, cache=cache)
@@ -379,13 +396,7 @@ def build_parser(extensions: bool = True) -> argparse.ArgumentParser:
     run.add_argument("--json", action="store_true",
                      help="print the run record (status, per-node traces) as JSON on stdout; logs go to stderr")
     add_history_options(run)
-    run.add_argument("--allow", metavar="CAPABILITY", action="append", default=[],
-                     choices=[c.value for c in Capability],
-                     help="let the nodes reach this (network, files, processes, native); repeat for several. "
-                          "Without it a node that needs one fails before it acts; file nodes may use the store "
-                          "and the --allow-path folders only (files: any path)")
-    run.add_argument("--allow-path", metavar="DIR", action="append", default=[],
-                     help="a folder (or URL prefix) the file nodes may use besides the store; repeat for several")
+    add_policy_options(run)
     run.add_argument("--max-steps", metavar="N", type=int, default=DEFAULT_MAX_STEPS,
                      help=f"stop after N steps (executions of exec nodes; the pure nodes they read do not "
                           f"count), a guard against runaway loops (default {DEFAULT_MAX_STEPS:,})")

@@ -21,6 +21,8 @@
 Every path may end in a slash. Every request needs `Authorization: Bearer <token>`; without a token the server
 only binds to loopback, and refuses (403) a request a web page could send from the user's browser: a Host that is
 not loopback (DNS rebinding), an Origin other than this server (a page on another site or port).
+A run reaches what `--allow` / `--allow-path` grant, as `flowlike run`'s (by default the store only); a refused
+capability fails the run (a 200 with its record, the error naming the option).
 At most `--max-runs` runs go at once (default `DEFAULT_MAX_RUNS`): one more is a 429 {"error", "running",
 "max_runs"}, the runs going left as they are.
 Bad input is a 4xx with {"error": message}; a failed run is a 200 with its record (status "Failed", error).
@@ -211,6 +213,8 @@ def _address(url: str) -> tuple[str | None, int | None]:
 
 
 def add_serve_command(subparsers: Any) -> None:
+    from flowlike_core.cli import add_policy_options
+
     serve = subparsers.add_parser(
         "serve", help="serve the boards under a folder as an HTTP run API",
         description="Serve the boards under FOLDER (ours and Flow-Like's .board files) over HTTP: POST "
@@ -219,7 +223,8 @@ def add_serve_command(subparsers: Any) -> None:
                     "it. Requests need 'Authorization: Bearer TOKEN'. "
                     "Needs the serve extra (starlette, uvicorn).",
         epilog=f"Without --token (or ${TOKEN_ENV}) the server only binds to 127.0.0.1, and refuses requests "
-               f"from web pages (an Origin other than its own, a Host that is not loopback).",
+               f"from web pages (an Origin other than its own, a Host that is not loopback). A request's run "
+               f"reaches what --allow and --allow-path grant, as flowlike run's: by default the store only.",
     )
     serve.add_argument("folder", metavar="FOLDER", help="the folder whose boards are served")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
@@ -229,6 +234,7 @@ def add_serve_command(subparsers: Any) -> None:
                        help="where the run history is kept: a root URL (a directory, memory://, s3://...) or a "
                             "storage config file; default $FLOWLIKE_STORE, else ~/.flowlike")
     serve.add_argument("--no-history", action="store_true", help="do not keep the runs in the run history")
+    add_policy_options(serve)
     serve.add_argument("--max-runs", type=int, default=DEFAULT_MAX_RUNS, metavar="N",
                        help=f"runs going at once, at most (default {DEFAULT_MAX_RUNS}): one more is refused with "
                             f"a 429, the runs going left as they are")
@@ -236,7 +242,7 @@ def add_serve_command(subparsers: Any) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from flowlike_core.cli import EXIT_OK, BadInput, keep_runs_in
+    from flowlike_core.cli import EXIT_OK, BadInput, keep_runs_in, policy_of
 
     token = args.token or os.environ.get(TOKEN_ENV) or None
     if token is None and args.host not in LOOPBACK:
@@ -253,7 +259,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise BadInput(f"flowlike serve needs the serve extra (pip install 'flowlike-nb[serve]'): {exc}") from exc
     if not args.no_history:
         keep_runs_in(args.store)
-    runs = RunManager(folder, max_runs=args.max_runs)
+    runs = RunManager(folder, max_runs=args.max_runs, policy=policy_of(args))
 
     class Server(uvicorn.Server):
         def handle_exit(self, sig: int, frame: Any) -> None:

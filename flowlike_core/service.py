@@ -36,6 +36,7 @@ from flowlike_core.events import Listener
 from flowlike_core.executor import RunHandle, start_run
 from flowlike_core.interop.api import imported, open_board
 from flowlike_core.interop.report import ImportReport
+from flowlike_core.policy import Policy
 from flowlike_core.registry import Registry, default_registry
 from flowlike_core.run import LogLine, NodeTrace, Run, RunEvent, RunStatus
 from flowlike_core.types import to_json_native
@@ -308,15 +309,19 @@ def _resolve(future: asyncio.Future[None]) -> None:
 
 
 class RunManager:
-    """Starts runs of the boards under `root` on request, and keeps them for reading, streaming, cancelling."""
+    """Starts runs of the boards under `root` on request, and keeps them for reading, streaming, cancelling.
+
+    Every run goes under `policy` (`flowlike_core.policy`): by default a request's board reaches only the store,
+    as `flowlike run`'s, since whoever may post to a server is trusted least; a refused capability fails the run."""
 
     def __init__(self, root: str | os.PathLike[str], registry: Registry | None = None,
-                 max_runs: int = DEFAULT_MAX_RUNS) -> None:
+                 max_runs: int = DEFAULT_MAX_RUNS, policy: Policy | None = None) -> None:
         if max_runs < 1:
             raise ValueError(f"max_runs is {max_runs}: a server must be able to run at least one board at once")
         self.root = Path(root).expanduser().resolve()
         self.registry = registry
         self.max_runs = max_runs
+        self.policy = policy if policy is not None else Policy()
         self.runs: OrderedDict[str, ServiceRun] = OrderedDict()
         self._starting = 0
         """Runs counted against `max_runs` while they start (outside the lock), before they are in `runs`."""
@@ -408,7 +413,8 @@ class RunManager:
         entry = ServiceRun("", relative)
         try:
             entry.handle = start_run(board, start=start, variables=variables, payload=payload,
-                                     registry=self.registry or default_registry(), listeners=[entry])
+                                     registry=self.registry or default_registry(), listeners=[entry],
+                                     policy=self.policy)
         except (UnknownVariableError, UnknownNodeError) as exc:
             raise Refused(400, str(exc)) from None
         except BoardError as exc:

@@ -20,6 +20,11 @@ behind Jupyter's own authentication (token or login) like every Jupyter endpoint
 
     c.FlowlikeRuns.store = "s3://bucket/flowlike"   # the run history (`flowlike serve --store`), else $FLOWLIKE_STORE
     c.FlowlikeRuns.max_runs = 16                    # runs going at once (`flowlike serve --max-runs`), then 429
+    c.FlowlikeRuns.allow = ["network"]              # what runs reach (`flowlike serve --allow`); default: all
+    c.FlowlikeRuns.allow_paths = ["/srv/data"]      # folders file nodes may use (`--allow-path`) when not "files"
+
+Runs allow everything by default, unlike `flowlike serve`'s: whoever holds this server's token already runs any
+code in its kernels and terminals, so refusing a board's nodes would protect nothing. Set `allow` to limit them.
 
 When the server stops, the runs still going are cancelled and, with a run history, kept there as Cancelled.
 
@@ -46,11 +51,12 @@ import tornado.iostream
 import tornado.web
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
-from traitlets import Int, TraitError, Unicode, validate
+from traitlets import Int, List, TraitError, Unicode, validate
 from traitlets.config import Configurable
 
 from flowlike_core.errors import BoardFileError, StorageError
 from flowlike_core.interop.api import imported
+from flowlike_core.policy import Capability, Policy
 from flowlike_core.registry import default_registry
 from flowlike_core.service import (
     BOARD_SUFFIXES,
@@ -78,7 +84,8 @@ JUPYTER_ROUTES = ("the flowlike routes are GET /flowlike/catalog, GET /flowlike/
 
 
 class FlowlikeRuns(Configurable):
-    """The run API's settings in the Jupyter server: `flowlike serve`'s `--store` and `--max-runs`."""
+    """The run API's settings in the Jupyter server: `flowlike serve`'s `--store`, `--max-runs`, `--allow` and
+    `--allow-path`."""
 
     store = Unicode(None, allow_none=True, config=True,
                     help="Where the runs started through /flowlike/runs are kept, as `flowlike serve --store`: a "
@@ -86,6 +93,26 @@ class FlowlikeRuns(Configurable):
                          "$FLOWLIKE_STORE (or $FLOWLIKE_META_URL/$FLOWLIKE_CONTENT_URL) if set, else no history.")
     max_runs = Int(DEFAULT_MAX_RUNS, config=True,
                    help="Runs going at once, at most, as `flowlike serve --max-runs`: one more is refused with a 429.")
+
+    allow = List(Unicode(), default_value=[c.value for c in Capability], config=True,
+                 help="What the runs' nodes may reach (network, files, processes, native), as `flowlike serve "
+                      "--allow`. Default: everything, as the server's user runs any code in its kernels anyway.")
+    allow_paths = List(Unicode(), default_value=[], config=True,
+                       help="Folders (or URL prefixes) the file nodes may use besides the store when `allow` has "
+                            "no 'files', as `flowlike serve --allow-path`.")
+
+    @validate("allow")
+    def _known(self, proposal: dict[str, Any]) -> list[str]:
+        try:
+            Policy.of(proposal["value"])
+        except ValueError as exc:
+            raise TraitError(f"FlowlikeRuns.allow: {exc}") from None
+        return proposal["value"]
+
+    @property
+    def policy(self) -> Policy:
+        """The policy every run of the run API goes under."""
+        return Policy.of(self.allow, self.allow_paths)
 
     @validate("max_runs")
     def _at_least_one(self, proposal: dict[str, Any]) -> int:
@@ -297,7 +324,8 @@ def load_server_extension(server_app: Any) -> None:
     settings = FlowlikeRuns(parent=server_app)
     web_app = server_app.web_app
     root = Path(web_app.settings.get("server_root_dir", ".")).expanduser()
-    runs = web_app.settings["flowlike_runs"] = RunManager(root, max_runs=settings.max_runs)
+    runs = web_app.settings["flowlike_runs"] = RunManager(root, max_runs=settings.max_runs,
+                                                                  policy=settings.policy)
     problem = unusable_store(settings.store) if settings.store is not None else None
     if problem is not None:  # runs refused, not run without their records; the catalog and boards still served
         runs.refusing = f"{problem}; no run is started until it can be (fix the setting, restart the server)"
