@@ -22,7 +22,7 @@ from flowlike_core.cli import (
     table,
 )
 from flowlike_core.executor import DEFAULT_MAX_STEPS
-from flowlike_core.wording import duration
+from flowlike_core.wording import counted, duration
 
 if TYPE_CHECKING:
     from flowlike_core.sweep import SweepResult
@@ -83,7 +83,8 @@ def show(result: SweepResult, *, as_json: bool) -> int:
                  duration(r["duration"]), *(cell(r[o]) for o in result.outputs), r["error"] or ""]
                 for r in records]
         print(table([*named, *result.parameters, "status", "duration", *result.outputs, "error"], rows))
-        print(f"{len(rows)} run(s), {sum(r.status == 'Success' for r in result.rows)} succeeded", file=sys.stderr)
+        succeeded = sum(r.status == "Success" for r in result.rows)
+        print(f"{counted(len(rows), 'run')}, {succeeded} succeeded", file=sys.stderr)
     return EXIT_OK if result.ok else EXIT_FAILED
 
 
