@@ -6,8 +6,9 @@ checked path by path instead (a file node may well stay inside the store): file 
 `allowed_path` before they open it, which accepts the configured store, the policy's allowed roots, and any
 path when the policy allows `files`.
 
-`flowlike run` refuses everything but the store unless told (`--allow network --allow-path DIR`); a notebook
-or a script allows everything, since the user wrote the board they run.
+`flowlike run`, `sweep` and `serve` refuse everything but the store unless told (`--allow network --allow-path
+DIR`); a notebook, a script, `flowlike notebook` and Jupyter's run API (`FlowlikeRuns.allow`) allow everything by
+default, since their user runs any code there anyway.
 """
 
 from __future__ import annotations

@@ -16,9 +16,11 @@ from flowlike_core.cli import (
     EXIT_OK,
     BadInput,
     add_history_options,
+    add_policy_options,
     keep_history,
     load_board,
     parse_value,
+    policy_of,
     table,
 )
 from flowlike_core.executor import DEFAULT_MAX_STEPS
@@ -54,7 +56,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     keep_history(args)
     stored = result_cache(args)
     result = sweep(board, grid, outputs=args.output, backend=args.backend, start=args.start,
-                   max_steps=args.max_steps, cache=stored if stored is not None else not args.no_cache)
+                   max_steps=args.max_steps, cache=stored if stored is not None else not args.no_cache,
+                   policy=policy_of(args))
     return show(result, as_json=args.json)
 
 
@@ -93,7 +96,8 @@ def add_sweep_command(subparsers: Any) -> None:
         "sweep", help="run a board once per combination of parameter values and print one table",
         description="One run per combination of the given values of exposed variables; prints one row per run "
                     "(parameters, status, duration, chosen outputs).",
-        epilog="Exit status: 0 every run succeeded, 1 some run failed, 2 bad input.",
+        epilog="Each run reaches what --allow and --allow-path grant, as flowlike run's: by default the store "
+               "only. Exit status: 0 every run succeeded, 1 some run failed, 2 bad input.",
     )
     parser.add_argument("board", metavar="BOARD", help=BOARD_HELP)
     parser.add_argument("-p", "--param", metavar="NAME=V1,V2", action="append", default=[],
@@ -106,5 +110,6 @@ def add_sweep_command(subparsers: Any) -> None:
     parser.add_argument("--max-steps", metavar="N", type=int, default=DEFAULT_MAX_STEPS,
                         help="stop each run after N steps (executions of exec nodes, as flowlike run --max-steps)")
     add_history_options(parser)
+    add_policy_options(parser)
     add_cache_options(parser, "default: the runs share one cache in memory on the thread backend")
     parser.set_defaults(handler=cmd_sweep)

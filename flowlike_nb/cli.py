@@ -25,7 +25,9 @@ def add_notebook_command(subparsers: Any) -> None:
                     "`parameters` cell gets `board_path` and the -p values (exposed variables of the board); the "
                     "run it shows decides the exit status. Several values (-p alpha 0.1,0.2) run the notebook once "
                     "per combination and print one row per run; OUT then names each copy by papermill's {name} "
-                    "placeholders (out_{alpha}.ipynb), else by number (out-1.ipynb, ...). Needs the notebook extra.",
+                    "placeholders (out_{alpha}.ipynb), else by number (out-1.ipynb, ...). The runs allow everything "
+                    "(no --allow): a notebook runs any code anyway, so only run notebooks you trust. Needs the "
+                    "notebook extra.",
         epilog="Exit status: 0 every run succeeded, 1 one failed or a cell failed, 2 bad input.",
     )
     notebook.add_argument("board", metavar="BOARD", help=BOARD_HELP)
