@@ -63,3 +63,18 @@ def test_jupyters_runs_allow_everything_unless_configured(tmp_path: Path) -> Non
     assert FlowlikeRuns(allow=["network"], allow_paths=[str(tmp_path)]).policy == Policy.of(["network"], [tmp_path])
     with pytest.raises(TraitError, match="unknown capability nope"):
         FlowlikeRuns(allow=["nope"])
+
+
+def test_jupyters_run_api_goes_under_its_configured_policy(tmp_path: Path) -> None:
+    from serve_boards import jupyter_server
+
+    allowed = tmp_path / "allowed"
+    writer_board(tmp_path / "root")
+    with jupyter_server(tmp_path, "--FlowlikeRuns.allow=network", f"--FlowlikeRuns.allow_paths={allowed}") as (
+            client, _):
+        inside, outside = allowed / "out.txt", tmp_path / "outside.txt"
+        answer = client.post("/flowlike/runs?wait=1", json={"board": "writes.board.json", "payload": str(inside)})
+        assert answer.json()["status"] == "Success" and inside.read_text() == "hello", answer.text
+        answer = client.post("/flowlike/runs?wait=1", json={"board": "writes.board.json", "payload": str(outside)})
+        assert answer.json()["status"] == "Failed" and "outside the store" in answer.json()["error"], answer.text
+        assert not outside.exists()
