@@ -4,7 +4,7 @@ partial run always allowed everything."""
 from __future__ import annotations
 
 import flowlike_nb as fnb
-from flowlike_core import NodeType, data_out, default_registry
+from flowlike_core import DataType, NodeType, data_out, default_registry
 from flowlike_core.policy import Capability, Policy
 
 
@@ -13,7 +13,7 @@ class Lookup(NodeType):
 
     name = "kernel_s8_lookup"
     capabilities = (Capability.NETWORK,)
-    pins = (data_out("answer", "Integer"),)
+    pins = (data_out("answer", DataType.INTEGER),)
 
     def run(self, ctx):
         ctx.set_output("answer", 42)
