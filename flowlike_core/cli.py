@@ -355,6 +355,17 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def at_least_one(text: str) -> int:
+    """An argument that counts something a run needs at least one of (a step limit of 0 would stop it at once)."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return number
+
+
 def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """Left-aligned columns as wide as their widest cell; the last column runs free."""
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header) - 1)]
@@ -397,7 +408,7 @@ def build_parser(extensions: bool = True) -> argparse.ArgumentParser:
                      help="print the run record (status, per-node traces) as JSON on stdout; logs go to stderr")
     add_history_options(run)
     add_policy_options(run)
-    run.add_argument("--max-steps", metavar="N", type=int, default=DEFAULT_MAX_STEPS,
+    run.add_argument("--max-steps", metavar="N", type=at_least_one, default=DEFAULT_MAX_STEPS,
                      help=f"stop after N steps (executions of exec nodes; the pure nodes they read do not "
                           f"count), a guard against runaway loops (default {DEFAULT_MAX_STEPS:,})")
     run.add_argument("--backend", choices=("thread", "process", "dask"), default="thread",

@@ -162,3 +162,11 @@ def test_a_sweeps_table_shows_times_as_flowlike_run_does(counting_board, capsys)
     assert main(["sweep", str(counting_board), "-p", "times=1,2"]) == 0
     rows = capsys.readouterr().out.splitlines()[1:]
     assert len(rows) == 2 and all(re.search(rf" Success +{READABLE} *$", row) for row in rows), rows
+
+
+@pytest.mark.parametrize("steps", ["0", "-3", "many"])
+def test_a_step_limit_below_one_is_bad_input(counting_board, capsys, steps):
+    """`--max-steps -3` ran the board and failed it at its first node: 'step limit of -3 steps reached'."""
+    assert main(["run", str(counting_board), "--max-steps", steps]) == 2
+    captured = capsys.readouterr()
+    assert f"--max-steps: {steps!r} is not a whole number of at least 1" in captured.err and captured.out == ""
