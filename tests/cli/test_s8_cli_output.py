@@ -15,6 +15,9 @@ from flowlike_core.cli import main
 from flowlike_core.policy import Capability, allowed_path
 from flowlike_core.wording import counted, duration
 
+READABLE = r"\d+(\.\d+)? (µs|ms|s)"
+"""A duration as `flowlike_core.wording.duration` writes it (these runs take well under a minute)."""
+
 
 @pytest.mark.parametrize(("seconds", "text"), [
     (0.0, "0 µs"), (0.0000004, "0 µs"), (0.000012, "12 µs"), (0.0009994, "999 µs"), (0.0009996, "1.00 ms"),
@@ -31,11 +34,11 @@ def test_a_count_has_its_nouns_plural_only_when_it_is_not_one(count, text):
     assert counted(count, "variable") == text
 
 
-def test_the_run_summary_shows_a_short_run_in_ms_or_us(counting_board, capsys):
+def test_the_run_summary_shows_a_short_run_in_readable_units(counting_board, capsys):
     """It said `3 node executions in 0.000s`."""
     assert main(["run", str(counting_board)]) == 0
     line = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("Success:"))
-    assert re.fullmatch(r"Success: board 'counting', 3 node executions in \d+(\.\d+)? (µs|ms) \(run \w+\)", line), line
+    assert re.fullmatch(rf"Success: board 'counting', 3 node executions in {READABLE} \(run \w+\)", line), line
 
 
 class Start(NodeType):
@@ -132,10 +135,6 @@ def test_a_wrong_var_names_the_type_as_the_user_knows_it(counting_board, capsys,
     board.save(counting_board)
     assert main(["run", str(counting_board), "--var", var]) == 2
     assert message in capsys.readouterr().err
-
-
-READABLE = r"\d+(\.\d+)? (µs|ms|s)"
-"""A duration as `flowlike_core.wording.duration` writes it (these runs take well under a minute)."""
 
 
 def test_the_run_history_shows_times_as_flowlike_run_does(counting_board, capsys):
