@@ -21,6 +21,7 @@ Rules worth knowing:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ctypes
 import inspect
 import reprlib
@@ -206,8 +207,19 @@ class Executor:
             end(self, status, error, node_id)
 
     async def close_resources(self) -> None:
-        """Close what nodes opened for this run, newest first; a close that fails is a warning, not a failure."""
-        self.closing = True  # however long a close takes (a browser's, on a busy machine), it is not cut short
+        """Close what nodes opened for this run, newest first; a close that fails is a warning, not a failure.
+
+        However long a close takes (a browser's, on a busy machine), it is not cut short: the closes go on as a task
+        of their own, shielded from the run's cancel. A run cancelled while its thread was held in node code (a
+        paused debug run, a blocking node) is told at its first await, which may be in a close: that cut the close
+        short, and the run never ended."""
+        self.closing = True
+        closing = asyncio.ensure_future(self._close_all())
+        while not closing.done():
+            with contextlib.suppress(asyncio.CancelledError):  # the run's cancel, landing late: the closes go on
+                await asyncio.shield(closing)
+
+    async def _close_all(self) -> None:
         while self.closers:
             close = self.closers.pop()
             try:
