@@ -21,6 +21,7 @@ import json
 import os
 import sys
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from importlib.metadata import entry_points
 from typing import Any, TextIO
@@ -469,6 +470,14 @@ def extension(module_name: str, function_name: str) -> Callable[[Any], None] | N
     return getattr(module, function_name)
 
 
+def warning_line(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                 line: str | None = None) -> str:
+    """A warning as one line of the command's own: the engine's file, line and source line that Python adds tell
+    the command's user nothing (`store.runs.keep_in_spool(run, exc)`). Only the text changes: where warnings go
+    (stderr, a test's record) stays Python's."""
+    return f"flowlike: warning: {message}\n"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `flowlike` console script; returns the exit status."""
     words = list(sys.argv[1:] if argv is None else argv)
@@ -478,6 +487,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(words)
     except SystemExit as exit_:  # --help (0) or a usage error (2): argparse has printed why
         return exit_.code if isinstance(exit_.code, int) else EXIT_BAD_INPUT
+    python_format, warnings.formatwarning = warnings.formatwarning, warning_line
     try:
         return args.handler(args)
     except (FlowLikeError, BadInput) as exc:
@@ -486,6 +496,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `flowlike catalog | head`: the reader left; end quietly, as `cat` does
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the flush at exit must not fail again
         return EXIT_BROKEN_PIPE
+    finally:
+        warnings.formatwarning = python_format
 
 
 if __name__ == "__main__":

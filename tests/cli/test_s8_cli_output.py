@@ -169,3 +169,22 @@ def test_a_step_limit_below_one_is_bad_input(counting_board, capsys, steps):
     assert main(["run", str(counting_board), "--max-steps", steps]) == 2
     captured = capsys.readouterr()
     assert f"--max-steps: {steps!r} is not a whole number of at least 1" in captured.err and captured.out == ""
+
+
+
+def test_a_warning_prints_as_one_line_of_the_commands_own(tmp_path):
+    """A run the history could not keep (its store is a file) printed Python's warning: the engine's file and
+    line, then its source line (`store.runs.keep_in_spool(run, exc)`)."""
+    import subprocess
+    import sys
+
+    not_a_folder = tmp_path / "a-file"
+    not_a_folder.write_text("")
+    flowlike = Path(sys.executable).with_name("flowlike")
+    board = Path(__file__).parents[2] / "notebooks" / "boards" / "loop_and_branch.board.json"
+    done = subprocess.run([str(flowlike), "run", str(board), "--store", str(not_a_folder)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "Success: board 'loop-and-branch'" in done.stdout, done
+    warned = [line for line in done.stderr.splitlines() if "was not kept in the run history" in line]
+    assert len(warned) == 1 and warned[0].startswith("flowlike: warning: run "), done.stderr
+    assert "RuntimeWarning" not in done.stderr and "keep_in_spool" not in done.stderr, done.stderr
