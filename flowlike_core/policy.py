@@ -121,6 +121,12 @@ def sql_roots() -> list[str] | None:
 
 def refusal(node_label: str, refused: list[Capability]) -> CapabilityRefused:
     names = ", ".join(c.value for c in refused)
-    flags = " ".join(f"--allow {c.value}" for c in refused)
     return CapabilityRefused(f"node {node_label} needs {names}, which this run does not allow "
-                             f"(flowlike run {flags}, or run(policy=Policy.of(allow=[...])))")
+                             f"({how_to_allow(refused)})")
+
+
+def how_to_allow(refused: list[Capability]) -> str:
+    """What grants `refused`, as every refusal says it: the option of the commands that run under a policy, or a
+    policy in Python."""
+    flags = " ".join(f"--allow {c.value}" for c in refused)
+    return f"{flags} on flowlike run, sweep or serve; run(policy=Policy.of(allow=[...])) in Python"

@@ -23,7 +23,7 @@ from flowlike_catalog.llm.structs import AgentTool, McpServer
 from flowlike_catalog.llm.tools import tool_name
 
 from flowlike_core import Context
-from flowlike_core.policy import Capability, CapabilityRefused
+from flowlike_core.policy import Capability, CapabilityRefused, how_to_allow
 from flowlike_core.policy import active as active_policy
 
 if TYPE_CHECKING:
@@ -165,7 +165,7 @@ async def _open(server: McpServer, files: ExitStack) -> McpSession:
     policy = active_policy.get()
     if policy is not None and need not in policy.allow:
         raise CapabilityRefused(f"MCP server {server.uri!r} needs {need.value}, which this run does not allow "
-                                f"(flowlike run --allow {need.value}, or run(policy=Policy.of(allow=[...])))")
+                                f"({how_to_allow([need])})")
     stderr = None
     if how == "stdio":
         command, *args = shlex.split(server.uri[len(STDIO):])

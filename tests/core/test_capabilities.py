@@ -158,8 +158,8 @@ def test_a_refused_capability_fails_the_node_before_it_acts():
     board, registry, (_, fetch) = _board(Fetch)
     run = board.run(registry=registry, policy=Policy())
     assert run.status is RunStatus.FAILED and REACHED == []
-    assert f"node {fetch.label()} needs network, which this run does not allow (flowlike run --allow network" \
-        in run.error
+    assert f"node {fetch.label()} needs network, which this run does not allow (--allow network on flowlike run, " \
+        "sweep or serve" in run.error
     assert board.run(registry=registry, policy=Policy.of(allow=["network"])).ok and REACHED == ["fetched"]
     assert board.run(registry=registry).ok  # no policy: everything (a notebook's or a script's run)
 
