@@ -275,10 +275,12 @@ def _replier(reply: str) -> Callable[[list[Any]], None]:
 
 
 def _sendable(result: BodyResult) -> bytes:
-    """An iteration's result as it travels; one that cannot (a value that does not pickle, a live connection) goes as
-    its traces and a failure that says so."""
+    """An iteration's result as it travels: pickled (cloudpickle when it must: a value made in a notebook, a lambda);
+    one that cannot travel (a live connection) goes as its traces and a failure that says so."""
     import cloudpickle
 
+    with contextlib.suppress(Exception):
+        return pickle.dumps(result, pickle.HIGHEST_PROTOCOL)  # (several times faster than cloudpickle)
     try:
         return cloudpickle.dumps(result)
     except Exception as exc:  # noqa: BLE001 - whatever the reason, the iteration's record still travels
@@ -332,7 +334,7 @@ class PoolPoster:
     lock: Any
 
     def __call__(self, message: list[Any]) -> None:
-        data = pickle.dumps(message)
+        data = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
         with self.lock:
             self.writer.send_bytes(data)
 
