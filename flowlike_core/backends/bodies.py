@@ -521,7 +521,7 @@ class Inbox:
 
     async def marked(self, lines: PoolChannel) -> None:
         """Wait for what the pool's processes sent before now: a marker sent behind it arrives after it."""
-        if lines.mark(self.key):
+        if await asyncio.to_thread(lines.mark, self.key):  # (it may wait for the pipe: not on the run's loop)
             await self.settled(lambda: self.mark_seen, LATE_GRACE)
 
     async def settled(self, done: Callable[[], bool], quiet: float) -> None:
