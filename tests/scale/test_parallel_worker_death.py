@@ -115,3 +115,38 @@ def test_iterations_a_killed_worker_had_finished_keep_their_traces_and_outputs(w
     assert run.output(killed.id, "tenfold") == 40
     if workers == "dask":  # (its nanny starts the killed worker again: the cluster is left as it was found)
         until(lambda: len(backend.client.nthreads()) == 2, "the killed dask worker to be replaced")
+
+
+def keeps_a_lock() -> type[NodeType]:
+    """A node type made here: its output is a lock, which no pickler can send back from a worker."""
+
+    class KeepsALock(NodeType):
+        name = "t_keeps_a_lock"
+        pins = (exec_in(), exec_out(), data_out("lock", DataType.GENERIC))
+
+        def run(self, ctx):
+            import threading
+
+            ctx.set_output("lock", threading.Lock())
+            ctx.activate("exec_out")
+
+    return KeepsALock
+
+
+def test_an_iteration_whose_values_cannot_come_back_fails_saying_so_with_its_traces_kept() -> None:
+    """(The whole chunk failed, as if its worker had died: its iterations were named lost and their traces gone.)"""
+    build = Builder()
+    build.registry.register(keeps_a_lock())
+    start, loop = build.add("events_simple"), build.add("control_par_for_each", array=[1, 2], max_concurrent=1,
+                                                        workers="processes")
+    say, keeps = build.add("log_info"), build.add("t_keeps_a_lock")
+    build.chain(start, loop)
+    build.wire(loop, "exec_out", say, "exec_in")
+    build.wire(loop, "value", say, "message")
+    build.wire(say, "exec_out", keeps, "exec_in")
+    run = start_run(build.board, registry=build.registry).wait(DEADLINE)
+    assert run.status is RunStatus.FAILED and "could not be sent back from its worker" in (run.error or ""), run.error
+    lines = [line.message for line in run.traces_of(loop.id)[0].logs]
+    assert not any("were on a worker that died" in line for line in lines), lines
+    assert [line.message for line in run.logs() if line.node_id == say.id] == ["1"]  # (2: cancelled, as 1 failed)
+    assert [trace.status for trace in run.traces_of(keeps.id)] == [NodeStatus.SUCCESS]
