@@ -52,6 +52,18 @@ class PinSpec:
     options: PinOptions | None = None
     generic: str | None = None
 
+    def __post_init__(self) -> None:
+        """Types given by their names ("Integer", "Array") are taken as the types; a name of none fails here, where the
+        pin is declared (it left a node type that broke whatever listed the catalog after it)."""
+        for field_name, kind in (("data_type", DataType), ("value_type", ValueType)):
+            given = getattr(self, field_name)
+            if not isinstance(given, kind):
+                try:
+                    object.__setattr__(self, field_name, kind(given))
+                except ValueError:
+                    names = ", ".join(member.value for member in kind)
+                    raise TypeError(f"pin {self.name!r}: {given!r} is not a {kind.__name__} ({names})") from None
+
     def keyed(self, key: str) -> PinSpec:
         """This pin as the pin of one key (`NodeType.keyed_input`): named and titled by the key."""
         return dataclasses.replace(self, name=key, friendly_name=key)

@@ -78,3 +78,12 @@ def test_a_list_item_that_is_not_the_model_fails_naming_node_pin_and_field():
         shaper([{"name": "flour", "grams": "lots"}])
     with pytest.raises(StructShapeError, match="input 'items' needs a list of Ingredient structs, got str"):
         shaper("flour")
+
+
+def test_a_class_forms_pin_type_given_by_name_is_that_type_and_a_name_of_none_fails_where_it_is_declared():
+    from flowlike_core import data_in, data_out
+
+    assert data_out("answer", "Integer", "Array").data_type is DataType.INTEGER
+    assert data_in("answer", "Integer", "Array").value_type is ValueType.ARRAY
+    with pytest.raises(TypeError, match=r"pin 'answer': 'Intger' is not a DataType \(Execution, Boolean, "):
+        data_out("answer", "Intger")
