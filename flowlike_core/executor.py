@@ -262,10 +262,10 @@ class Executor:
         run, counts, ctx, folded, keep, pure_done, activated = self._hot
         steps, step, clock = run.steps, self.step, _now()
         try:
-            while True:  # (not `while frontier`: CPython 3.11 specializes a loop's code only at unconditional jumps)
+            while frontier:
                 try:
                     target, = frontier
-                except ValueError:  # no target (the end), or several: a wavefront, which `flow` runs
+                except ValueError:  # several targets: a wavefront, which `flow` runs
                     return frontier
                 plan = target[0]
                 if not plan.blocking:
@@ -319,6 +319,7 @@ class Executor:
                 else:
                     frontier = self._next(activated)
                     activated.clear()
+                continue  # (CPython 3.11 specializes a loop's code at an unconditional jump back, not at `while`)
             return frontier
         finally:
             run.steps, self.step = steps, step
