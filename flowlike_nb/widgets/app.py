@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
+from flowlike_core import wording
 from flowlike_core.board import PinDirection, Variable
 from flowlike_core.errors import BoardError
 from flowlike_core.run import Run, value_key
@@ -210,7 +211,7 @@ class BoardApp:
             self.status.value = (f"<span style='color:#cf222e'>{run.status.value}: "
                                  f"{html.escape(run.error or '')}</span>")
             return
-        self.status.value = f"{run.status.value} in {run.duration * 1000:.0f} ms"
+        self.status.value = f"{run.status.value} in {wording.duration(run.duration)}"
         shown = []
         for dotted, node_id, pin_id in self.outputs:
             key = value_key(node_id, pin_id)

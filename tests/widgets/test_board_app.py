@@ -73,6 +73,17 @@ def test_run_uses_the_controls_and_shows_the_output(adder: fnb.Board) -> None:
     assert "8" in app.shown.children[0].children[1].value and adder.last_run.result == 8
 
 
+def test_the_status_reads_a_short_run_in_microseconds_and_a_long_one_in_seconds(adder: fnb.Board) -> None:
+    app = adder.app(["total.sum"])
+    run = app.run()
+    run.end = run.start + 0.0004
+    app.show(run)
+    assert app.status.value == "Success in 400 µs"
+    run.end = run.start + 1.5
+    app.show(run)
+    assert app.status.value == "Success in 1.50 s"
+
+
 def test_live_apps_rerun_once_after_a_burst_of_changes(adder: fnb.Board) -> None:
     app = adder.app(["total.sum"], live=True, debounce=0.2)
     runs: list[int] = []
