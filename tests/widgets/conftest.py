@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -124,6 +126,22 @@ class Recorder:
 
     def of_type(self, kind: str) -> list[dict[str, Any]]:
         return [m for m in self.sent if m["type"] == kind]
+
+    def run_events(self) -> list[dict[str, Any]]:
+        """The run events the widget relayed, in order, out of their batches."""
+        return [event for batch in self.of_type("run_events") for event in batch["events"]]
+
+
+WAIT = 30.0
+"""Seconds a test waits for what a busy machine may delay (a run on its thread, a relayed batch)."""
+
+
+def until(condition: Callable[[], bool], what: str = "the condition") -> None:
+    """Poll `condition` until it holds; fail naming `what` after `WAIT` seconds."""
+    deadline = time.monotonic() + WAIT
+    while not condition():
+        assert time.monotonic() < deadline, f"waited {WAIT:.0f}s for {what}"
+        time.sleep(0.02)
 
 
 @pytest.fixture

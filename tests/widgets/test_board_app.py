@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
-from collections.abc import Callable
 
 import ipywidgets as widgets
 import pytest
@@ -14,13 +12,7 @@ from flowlike_core import DataType
 from flowlike_core.errors import BoardError
 from flowlike_nb.widgets.app import BoardApp
 
-
-def until(condition: Callable[[], bool], deadline: float = 20.0) -> None:
-    end = time.monotonic() + deadline
-    while not condition():
-        if time.monotonic() > end:
-            raise TimeoutError("condition not met in time")
-        time.sleep(0.02)
+from .conftest import until
 
 
 @pytest.fixture

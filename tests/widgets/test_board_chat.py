@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 import pytest
 
 import flowlike_nb as fnb
 from flowlike_core.errors import BoardError
 
-
-def until(condition: Callable[[], bool], deadline: float = 20.0) -> None:
-    end = time.monotonic() + deadline
-    while not condition():
-        if time.monotonic() > end:
-            raise TimeoutError("condition not met in time")
-        time.sleep(0.01)
+from .conftest import until
 
 
 @pytest.fixture

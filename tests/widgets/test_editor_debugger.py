@@ -2,26 +2,10 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 from flowlike_core import RunStatus, commands
 from flowlike_nb.widgets import BoardEditor
 
-from .conftest import Number, Recorder
-
-WAIT = 30.0
-
-
-def until(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + WAIT
-    while not condition():
-        assert time.monotonic() < deadline, f"waited {WAIT:.0f}s for {what}"
-        time.sleep(0.02)
-
-
-def events(frontend: Recorder) -> list[dict]:
-    return [event for batch in frontend.of_type("run_events") for event in batch["events"]]
+from .conftest import WAIT, Number, Recorder, until
 
 
 def test_breakpoints_are_toggled_from_the_canvas_as_one_undo_step(editor: BoardEditor, frontend: Recorder) -> None:
@@ -47,7 +31,7 @@ def test_a_run_with_a_breakpoint_pauses_and_the_toolbar_steps_and_continues(edit
     debugger = editor.debugger
     assert debugger is not None and debugger.wait_paused(WAIT)
     assert debugger.paused_at is not None and debugger.paused_at.id == "say"
-    until(lambda: {"kind": "paused", "node_id": "say"} in events(frontend), "the paused event")
+    until(lambda: {"kind": "paused", "node_id": "say"} in frontend.run_events(), "the paused event")
     shown = frontend("node_values", node_id="say")["values"]
     assert {editor.board.nodes["say"].pins[p].name for p in shown} == {"message", "mode"}, \
         "paused before it pulled its wired input, whose source has not run"
@@ -55,7 +39,7 @@ def test_a_run_with_a_breakpoint_pauses_and_the_toolbar_steps_and_continues(edit
 
     assert frontend("debug", command="step")["ok"]
     assert debugger.wait_paused(WAIT) and debugger.paused_at is not None and debugger.paused_at.id == "n1"
-    until(lambda: {"kind": "resumed"} in events(frontend), "the resumed event")
+    until(lambda: {"kind": "resumed"} in frontend.run_events(), "the resumed event")
 
     assert frontend("debug", command="continue")["ok"]
     run = editor.wait(WAIT)
@@ -70,7 +54,7 @@ def test_stop_cancels_a_paused_run_and_a_board_without_breakpoints_runs_plainly(
                                                                                 frontend: Recorder) -> None:
     frontend("run", start="start")
     run = editor.wait(WAIT)
-    assert run is not None and run.ok and not any(e["kind"] == "paused" for e in events(frontend))
+    assert run is not None and run.ok and not any(e["kind"] == "paused" for e in frontend.run_events())
 
     frontend("toggle_breakpoint", nodes=["say"])
     frontend("run", start="start")

@@ -12,10 +12,6 @@ from flowlike_nb.widgets.relay import finished_event
 from .conftest import REGISTRY, Number, Recorder
 
 
-def events(frontend: Recorder) -> list[dict[str, Any]]:
-    return [event for batch in frontend.of_type("run_events") for event in batch["events"]]
-
-
 def test_run_to_here_runs_what_the_node_needs_on_a_thread_and_shows_it(editor: BoardEditor, frontend: Recorder) -> None:
     editor.board.apply(commands.AddNode(Number.create(node_id="after", coordinates=(600, 0, 0))))
     reply = frontend("run_to", node_id="say")
@@ -23,7 +19,7 @@ def test_run_to_here_runs_what_the_node_needs_on_a_thread_and_shows_it(editor: B
     run = editor.wait(30)
     assert run is editor.last_run and run.status is RunStatus.SUCCESS
     assert [t.node_id for t in run.traces] == ["start", "say"]
-    finished = [e["node_id"] for e in events(frontend) if e["kind"] == "node_finished"]
+    finished = [e["node_id"] for e in frontend.run_events() if e["kind"] == "node_finished"]
     assert finished == ["start", "say"]
     assert frontend.of_type("run_events")[-1]["summary"]["status"] == "Success"
     assert not editor.busy
@@ -90,7 +86,7 @@ def test_a_second_run_shows_the_pure_node_the_board_cache_served() -> None:
     for _ in range(2):
         board.start().wait(30)
         editor.wait(30)
-    seen = events(frontend)
+    seen = frontend.run_events()
     last = max(i for i, e in enumerate(seen) if e["kind"] == "run_started")
     served = {e["node_id"] for e in seen[last:] if e["kind"] == "node_finished" and e.get("cached")}
     assert served == {triple.id}

@@ -10,10 +10,6 @@ from flowlike_nb.widgets import BoardEditor
 from .conftest import Fail, Recorder, Steps, Tell
 
 
-def events(frontend: Recorder) -> list[dict[str, Any]]:
-    return [event for batch in frontend.of_type("run_events") for event in batch["events"]]
-
-
 def test_a_run_from_the_toolbar_reports_each_node_and_ends_with_a_summary(
         editor: BoardEditor, frontend: Recorder) -> None:
     editor.board.apply(commands.UpdateNode("say", defaults={"times": 2}))
@@ -21,7 +17,7 @@ def test_a_run_from_the_toolbar_reports_each_node_and_ends_with_a_summary(
     assert reply["ok"] and editor.last_run is not None, reply
     run = editor.wait(timeout=30)
     assert run is editor.last_run and run.status is RunStatus.SUCCESS
-    seen = events(frontend)
+    seen = frontend.run_events()
     assert seen[0] == {"kind": "run_started"}
     assert [(e["kind"], e.get("node_id")) for e in seen if e["kind"] in ("node_started", "node_finished")] == [
         ("node_started", "start"), ("node_finished", "start"), ("node_started", "say"), ("node_finished", "say")]
@@ -38,7 +34,7 @@ def test_progress_is_relayed_and_the_result_is_in_the_cell_at_once(editor: Board
     run = handle.wait(30)
     editor.wait(30)
     assert editor.last_run is run and run.result == 5
-    progress = [e["progress"] for e in events(frontend) if e["kind"] == "progress"]
+    progress = [e["progress"] for e in frontend.run_events() if e["kind"] == "progress"]
     assert progress and progress[-1] == 1.0
     assert frontend.of_type("run_events")[-1]["summary"]["result"] == "5"
 
@@ -49,7 +45,7 @@ def test_a_failing_node_is_named_in_the_summary(editor: BoardEditor, frontend: R
     frontend("run")
     run = editor.wait(30)
     assert run.status is RunStatus.FAILED
-    finished = [e for e in events(frontend) if e["kind"] == "node_finished" and e["node_id"] == "fail"]
+    finished = [e for e in frontend.run_events() if e["kind"] == "node_finished" and e["node_id"] == "fail"]
     assert finished[0]["status"] == "Failed" and "kaboom" in finished[0]["message"]
     summary = frontend.of_type("run_events")[-1]["summary"]
     assert summary["status"] == "Failed" and summary["error_node"] == "fail" and "kaboom" in summary["error"]
@@ -128,11 +124,12 @@ def test_log_lines_the_result_cache_tells_again_are_marked_replayed(editor: Boar
         frontend.sent.clear()
         assert frontend("run", start="start")["ok"]
         assert editor.wait(30).status is RunStatus.SUCCESS
-        return [(e["node_id"], e["message"], e.get("replayed", False)) for e in events(frontend) if e["kind"] == "log"]
+        return [(e["node_id"], e["message"], e.get("replayed", False)) for e in frontend.run_events()
+                if e["kind"] == "log"]
 
     assert logs_of_a_run() == [("tell", "greeting world", False), ("say", "hello world", False)]
     assert logs_of_a_run() == [("tell", "greeting world", True), ("say", "hello world", False)]
-    cached = [e for e in events(frontend) if e["kind"] == "node_finished" and e["node_id"] == "tell"]
+    cached = [e for e in frontend.run_events() if e["kind"] == "node_finished" and e["node_id"] == "tell"]
     assert cached[0]["cached"] is True
 
 

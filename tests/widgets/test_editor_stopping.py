@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 from pack_builder import Builder
@@ -15,9 +14,7 @@ from pack_builder import Builder
 from flowlike_core import NodeStatus, NodeType, PinDirection, RunStatus, commands, exec_in, exec_out
 from flowlike_nb.widgets import BoardEditor
 
-from .conftest import Recorder, Say
-
-WAIT = 30.0
+from .conftest import WAIT, Recorder, Say, until
 
 
 class ClosesWhenLetGo(NodeType):
@@ -37,16 +34,6 @@ class ClosesWhenLetGo(NodeType):
             await asyncio.to_thread(ClosesWhenLetGo.let_go.wait, WAIT)
             raise
 
-
-def until(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + WAIT
-    while not condition():
-        assert time.monotonic() < deadline, f"waited {WAIT:.0f}s for {what}"
-        time.sleep(0.02)
-
-
-def events(frontend: Recorder) -> list[dict]:
-    return [event for batch in frontend.of_type("run_events") for event in batch["events"]]
 
 
 @pytest.fixture
@@ -68,7 +55,7 @@ def paused() -> Iterator[tuple[BoardEditor, Recorder]]:
     assert frontend("run", start="start")["ok"]
     debugger = editor.debugger
     assert debugger is not None and debugger.wait_paused(WAIT) and ClosesWhenLetGo.started.wait(WAIT)
-    until(lambda: {"kind": "paused", "node_id": "say"} in events(frontend), "the paused event")
+    until(lambda: {"kind": "paused", "node_id": "say"} in frontend.run_events(), "the paused event")
     yield editor, frontend
     ClosesWhenLetGo.let_go.set()
     editor.wait(WAIT)
@@ -79,13 +66,13 @@ def test_a_stopped_run_shows_stopping_until_its_cleanup_ends(paused: tuple[Board
                                                              stop_from: str) -> None:
     editor, frontend = paused
     debugger = editor.debugger
-    assert debugger is not None and not any(e["kind"] == "stopping" for e in events(frontend))
+    assert debugger is not None and not any(e["kind"] == "stopping" for e in frontend.run_events())
     if stop_from == "toolbar":
         assert frontend("stop")["ok"]
     else:  # a cell's dbg.stop(): the canvas learns of it from the run, not from a click
         debugger.stop(wait=0)
-    until(lambda: {"kind": "stopping"} in events(frontend), "the stopping event")
-    assert not debugger.ended and not any(e["kind"] == "run_finished" for e in events(frontend)), \
+    until(lambda: {"kind": "stopping"} in frontend.run_events(), "the stopping event")
+    assert not debugger.ended and not any(e["kind"] == "run_finished" for e in frontend.run_events()), \
         "the run ended before its node's close was let go: nothing showed it stopping"
     late_view = frontend("run_state")
     assert late_view["summary"] is None and late_view["events"][-1] == {"kind": "stopping"}, \
@@ -101,7 +88,7 @@ def test_a_stopped_run_shows_stopping_until_its_cleanup_ends(paused: tuple[Board
     run = editor.wait(WAIT)
     assert run is not None and run.status is RunStatus.CANCELLED and run.stuck is None
     assert [t.status for t in run.traces_of("closes")] == [NodeStatus.CANCELLED]
-    kinds = [e["kind"] for e in events(frontend)]
+    kinds = [e["kind"] for e in frontend.run_events()]
     assert kinds.count("stopping") == 1 and kinds.index("stopping") < kinds.index("run_finished")
     assert frontend.of_type("run_events")[-1]["summary"]["status"] == "Cancelled"
     assert frontend("run_state")["events"][-1]["kind"] != "stopping", "an ended run is no longer stopping"
@@ -115,4 +102,4 @@ def test_a_run_that_is_not_stopped_never_shows_stopping(editor: BoardEditor, fro
     assert frontend("debug", command="continue")["ok"]
     run = editor.wait(WAIT)
     assert run is not None and run.status is RunStatus.SUCCESS
-    assert not any(e["kind"] == "stopping" for e in events(frontend))
+    assert not any(e["kind"] == "stopping" for e in frontend.run_events())

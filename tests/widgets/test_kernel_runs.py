@@ -68,9 +68,6 @@ def gated(board: fnb.Board) -> None:
     gate.outputs.exec_out >> board.node("say").inputs.exec_in
 
 
-def events(frontend: Recorder) -> list[dict[str, Any]]:
-    return [event for batch in frontend.of_type("run_events") for event in batch["events"]]
-
 
 def test_a_toolbar_run_feeds_and_binds_notebook_variables(board: fnb.Board, user_ns: dict[str, Any]) -> None:
     editor = board.editor()
@@ -81,7 +78,7 @@ def test_a_toolbar_run_feeds_and_binds_notebook_variables(board: fnb.Board, user
     assert run is not None and run.status is RunStatus.SUCCESS
     assert run.variables["n"] == 7 and user_ns["seen"] == 7
     assert board.last_run is not None and board.last_run.core is run
-    assert [e["message"] for e in events(frontend) if e["kind"] == "log"] == ["7"]
+    assert [e["message"] for e in frontend.run_events() if e["kind"] == "log"] == ["7"]
     assert frontend.of_type("run_events")[-1]["summary"]["run_id"] == run.id
 
 
@@ -103,7 +100,7 @@ def test_a_cell_run_lights_up_the_open_editor(board: fnb.Board) -> None:
     run = board.run()
     editor.wait(30)
     assert editor.last_run is run.core
-    seen = events(frontend)
+    seen = frontend.run_events()
     assert seen[0] == {"kind": "run_started"}
     assert {e["node_id"] for e in seen if e["kind"] == "node_finished"} == set(board.core.nodes)
     summary = frontend.of_type("run_events")[-1]["summary"]
@@ -131,7 +128,7 @@ def test_a_toolbar_run_shows_once_on_its_editor_and_on_the_other_open_one(board:
     second.wait(30)
     assert first.last_run is second.last_run is handle.run
     for frontend in (first_frontend, second_frontend):
-        assert [e["kind"] for e in events(frontend)].count("run_started") == 1
+        assert [e["kind"] for e in frontend.run_events()].count("run_started") == 1
 
 
 def test_an_editor_showing_a_run_keeps_it_and_a_closed_one_gets_nothing(
