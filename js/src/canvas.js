@@ -11,17 +11,13 @@ import {
 import { isExec, typeLabel } from "./types.js";
 import { Minimap } from "./minimap.js";
 import { previewElement } from "./values.js";
+import { formatDuration } from "./wording.js";
 
 const DRAG_THRESHOLD = 3;
 const READABLE = 0.75;
 const LITE_BELOW = 0.45; // zoomed out further, nodes are drawn as plain boxes with their title
 const OVERSCAN = 0.5; // draw what lies within half a view beyond each edge, so panning finds it drawn
 const MARGIN = 40;
-
-export function formatDuration(seconds) {
-  if (seconds === undefined || seconds === null) return "";
-  return seconds < 1 ? `${Math.round(seconds * 1000)} ms` : `${seconds.toFixed(2)} s`;
-}
 
 function preview(value) {
   const text = typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? "";

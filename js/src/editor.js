@@ -3,7 +3,7 @@
 // and speaks the message protocol of flowlike_nb/widgets/protocol.py with the kernel.
 
 import "./editor.css";
-import { Canvas, formatDuration } from "./canvas.js";
+import { Canvas } from "./canvas.js";
 import { Debugger } from "./debugger.js";
 import { fill, h, inField, takesText } from "./dom.js";
 import { NODE_WIDTH, nodeHeight } from "./geometry.js";
@@ -14,6 +14,7 @@ import { ContextMenu, Finder, ShortcutSheet } from "./menu.js";
 import { Palette } from "./palette.js";
 import { BoardStore } from "./store.js";
 import { VariablesPanel } from "./variables.js";
+import { formatDuration } from "./wording.js";
 
 const NODE_STATUS = { Running: "running", Success: "succeeded", Failed: "failed", Cancelled: "cancelled" };
 const MAX_LOGS = 200;

@@ -2,7 +2,7 @@
 // (checkbox, number with range and step, text, dropdown of valid values, JSON for the rest), and its
 // part of the last run (status, duration, error, logs).
 
-import { formatDuration } from "./canvas.js";
+import { formatDuration } from "./wording.js";
 import { capabilityMarks } from "./capabilities.js";
 import { h } from "./dom.js";
 import { pinsOf } from "./geometry.js";
