@@ -347,27 +347,55 @@ class PoolChannel(Channel):
         super().__init__()
         reader, writer = context.Pipe(duplex=False)
         self.poster = PoolPoster(writer, context.Lock())
+        self.closed = False
+        """The pool has gone: no marker is sent any more, and this process's end of the pipe is closed."""
         threading.Thread(target=self._read, args=(reader,), name="flowlike-pool-events", daemon=True).start()
 
     def _read(self, reader: Any) -> None:
-        while True:
-            message = reader.recv_bytes()
-            try:
-                self.deliver(pickle.loads(message))
-            except Exception as exc:  # noqa: BLE001 - one message lost (its chunk says so), not all that follow
-                warnings.warn(f"a message from the loop's process pool could not be read: {type(exc).__name__}: "
-                              f"{exc}", RuntimeWarning, stacklevel=1)
+        """Hand each message on, until the pipe's every writer has closed it (this process's once its pool has
+        gone, `close`; the pool's processes as they end)."""
+        with reader:
+            while True:
+                try:
+                    message = reader.recv_bytes()
+                except (EOFError, OSError):
+                    return
+                try:
+                    self.deliver(pickle.loads(message))
+                except Exception as exc:  # noqa: BLE001 - one message lost (its chunk says so), not all that follow
+                    warnings.warn(f"a message from the loop's process pool could not be read: "
+                                  f"{type(exc).__name__}: {exc}", RuntimeWarning, stacklevel=1)
 
     def mark(self, key: str) -> bool:
         """Send a marker under `key` behind what the pool's processes have sent so far (it arrives after all of
-        it); False if the pipe stays locked (a process died writing: nothing more comes through it)."""
+        it); False if the pipe stays locked (a process died writing: nothing more comes through it) or the pool has
+        gone."""
         if not self.poster.lock.acquire(timeout=LATE_GRACE):
             return False
         try:
+            if self.closed:
+                return False
             self.poster.writer.send_bytes(pickle.dumps([key, MARK, pickle.dumps(None)]))
         finally:
             self.poster.lock.release()
         return True
+
+    def close(self) -> None:
+        """The pool has gone: close this process's end of the pipe, so that its reader ends once the pool's
+        processes have (from a thread: it may wait for the pipe's lock, which a killed process may hold for good,
+        and then no marker is being written here)."""
+
+        def close_writer() -> None:
+            locked = self.poster.lock.acquire(timeout=LATE_GRACE)
+            try:
+                if not self.closed:
+                    self.closed = True
+                    self.poster.writer.close()
+            finally:
+                if locked:
+                    self.poster.lock.release()
+
+        threading.Thread(target=close_writer, name="flowlike-pool-close", daemon=True).start()
 
 
 def _attach(events: PoolPoster, crash_folder: str) -> None:
@@ -399,9 +427,9 @@ def process_pool() -> tuple[ProcessPoolExecutor, PoolChannel, str]:
         return _pool
 
 
-def _pool_died(pool: ProcessPoolExecutor, folder: str, executor: Executor) -> str:
-    """A process of the pool died running a chunk: the pool goes (the next loop starts another); how it died and
-    which node it was running, in words."""
+def _pool_died(pool: ProcessPoolExecutor, lines: PoolChannel, folder: str, executor: Executor) -> str:
+    """A process of the pool died running a chunk: the pool goes (the next loop starts another), and its pipe with
+    it; how it died and which node it was running, in words."""
     from flowlike_core.backends.process import Crash, read_crash
 
     global _pool, _death
@@ -411,6 +439,7 @@ def _pool_died(pool: ProcessPoolExecutor, folder: str, executor: Executor) -> st
         if _pool is not None and _pool[0] is pool:
             _pool = None
         pool.shutdown(wait=False, cancel_futures=True)
+        lines.close()
         files = list(Path(folder).iterdir())  # (one a process that started: `_attach`)
         crash = next((found for found in map(read_crash, map(str, files))
                       if found.exit_code is not None or found.fatal), Crash())
@@ -457,7 +486,7 @@ async def submit(workers: str, job: BodyJob, executor: Executor, arrived: Arrive
             except Exception as exc:
                 await inbox.marked(lines)  # (what its iterations sent before it failed)
                 if isinstance(exc, BrokenProcessPool):
-                    raise BackendError(_pool_died(pool, folder, executor)) from exc
+                    raise BackendError(_pool_died(pool, lines, folder, executor)) from exc
                 raise
             await inbox.marked(lines)
             inbox.check()

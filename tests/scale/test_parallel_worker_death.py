@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import threading
 
 import pytest
 from pack_builder import Builder
@@ -150,3 +151,37 @@ def test_an_iteration_whose_values_cannot_come_back_fails_saying_so_with_its_tra
     assert not any("were on a worker that died" in line for line in lines), lines
     assert [line.message for line in run.logs() if line.node_id == say.id] == ["1"]  # (2: cancelled, as 1 failed)
     assert [trace.status for trace in run.traces_of(keeps.id)] == [NodeStatus.SUCCESS]
+
+
+def killing_loop(array: list[int]) -> Builder:
+    """A board whose loop runs `t_killed_on_five` on each item of `array`, one at a time on the process pool."""
+    build = Builder()
+    build.registry.register(killed_on_five())
+    start, loop = build.add("events_simple"), build.add("control_par_for_each", array=array, max_concurrent=1,
+                                                        workers="processes")
+    killed = build.add("t_killed_on_five")
+    build.chain(start, loop)
+    build.wire(loop, "exec_out", killed, "exec_in")
+    build.wire(loop, "value", killed, "value")
+    return build
+
+
+def pool_readers() -> int:
+    return sum(thread.name == "flowlike-pool-events" for thread in threading.enumerate())
+
+
+def open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def test_a_dead_pools_pipe_reader_ends_and_its_pipe_closes() -> None:
+    """A pool whose worker dies is replaced; its pipe's reader thread and the pipe go with it (they stayed: a long
+    session whose loops kept losing workers piled up threads and open files)."""
+    fine, killing = killing_loop([1, 2, 3]), killing_loop([4, 5, 6])
+    assert start_run(fine.board, registry=fine.registry).wait(DEADLINE).status is RunStatus.SUCCESS
+    readers, fds = pool_readers(), open_fds()
+    for _ in range(2):
+        assert start_run(killing.board, registry=killing.registry).wait(DEADLINE).status is RunStatus.FAILED
+        assert start_run(fine.board, registry=fine.registry).wait(DEADLINE).status is RunStatus.SUCCESS
+    until(lambda: pool_readers() <= readers and open_fds() <= fds,
+          f"the dead pools' readers and pipes to go ({readers} readers and {fds} open files before)")
