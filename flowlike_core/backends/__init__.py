@@ -5,9 +5,9 @@
     run_board(board, backend="dask")      # on a dask.distributed cluster (a LocalCluster unless told)
     run_board(board, backend=ProcessBackend(timeout=30, memory_limit=2**30))
 
-A backend starts a run and returns a handle with the `RunHandle` surface (`run`, `wait`, `cancel`, `done`).
-Remote backends ship the board (JSON), its node types (cloudpickle: types defined in a notebook go by value)
-and the run's options; the remote run's events come back and are replayed into a local `Run` and its
+A backend starts a run and returns a handle with the `RunHandle` surface (`run`, `wait`, `cancel`, `cancelled`,
+`done`). Remote backends ship the board (JSON), its node types (cloudpickle: types defined in a notebook go by
+value) and the run's options; the remote run's events come back and are replayed into a local `Run` and its
 listeners (`flowlike_core.backends.remote`). dask and cloudpickle are imported only when such a backend is used.
 """
 
@@ -58,6 +58,11 @@ class Handle(Protocol):
     def wait(self, timeout: float | None = None) -> Any: ...
 
     def cancel(self) -> None: ...
+
+    @property
+    def cancelled(self) -> bool:
+        """True once `cancel` was called (the run may still be ending: its nodes close what they opened)."""
+        ...
 
     def done(self) -> bool: ...
 

@@ -365,6 +365,10 @@ class DaskRunHandle:
                 self.client.run(_cancel_here, self.run.id, workers=workers, wait=False)
         self.future.cancel()
 
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled
+
     def wait(self, timeout: float | None = None) -> Run:
         """Wait for the run; KeyboardInterrupt while waiting cancels it."""
         return self.mirror.wait(timeout, self.cancel, 5)

@@ -596,6 +596,10 @@ class ProcessRunHandle:
     def cancel(self) -> None:
         self._cancel.set()
 
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
     def wait(self, timeout: float | None = None) -> Run:
         """Wait for the run; KeyboardInterrupt while waiting cancels it (and waits for the cancel to land)."""
         return self.mirror.wait(timeout, self.cancel, CANCEL_GRACE + 5)
