@@ -9,7 +9,7 @@ import flowlike_nb as fnb
 from flowlike_core.interop import export_board
 from flowlike_core.interop.formats import write_board
 
-IMPORTED = "counter.board (.board, current pin layout): board 'counter': 4 nodes, 3 mapped, 1 placeholder(s)"
+IMPORTED = "counter.board (.board, current pin layout): board 'counter': 4 nodes, 3 mapped, 1 placeholder, 2 wires"
 """The first line of the import report of `flowlike_board`."""
 
 

@@ -14,6 +14,7 @@ from flowlike_core.interop.mapping import board_from_flowlike, board_to_flowlike
 from flowlike_core.interop.report import ImportReport
 from flowlike_core.plain_json import read_bounded
 from flowlike_core.registry import Registry, default_registry
+from flowlike_core.wording import counted
 
 MANIFEST = "manifest.app"
 _KIND_NAMES = {"board": ".board", "serde": "Flow-Like board JSON", "export": "Flow-Like editor export",
@@ -87,9 +88,9 @@ def open_board(source: str | os.PathLike[str] | bytes, registry: Registry | None
     if document.kind == "flowlike-nb":
         raise ours
     if document.kind == "app":
-        raise BoardFileError(f"{name}: an app manifest listing {len(document.board_ids)} board(s), not a board; "
-                             f"give one of its .board files, or import its folder (`flowlike import FOLDER`, "
-                             f"import_path())")
+        listing = counted(len(document.board_ids), "board")
+        raise BoardFileError(f"{name}: an app manifest listing {listing}, not a board; give one of its .board files, "
+                             f"or import its folder (`flowlike import FOLDER`, import_path())")
     return board_from_document(document, name, registry)
 
 
@@ -135,7 +136,7 @@ def import_path(path: str | os.PathLike[str], registry: Registry | None = None) 
 def _app_boards(folder: Path, board_ids: list[str], registry: Registry | None) -> list[tuple[Board, ImportReport]]:
     missing = [board_id for board_id in board_ids if not (folder / f"{board_id}.board").exists()]
     if missing:
-        raise BoardFileError(f"{folder}: the app lists board(s) with no file here: "
+        raise BoardFileError(f"{folder}: the app lists {counted(len(missing), 'board')} with no file here: "
                              + ", ".join(f"{board_id}.board" for board_id in missing))
     return [open_board(folder / f"{board_id}.board", registry) for board_id in board_ids]
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from flowlike_core.board import SUFFIX, Board
 from flowlike_core.errors import BoardFileError
 from flowlike_core.interop.api import export_board, import_path, open_board
+from flowlike_core.wording import counted
 
 
 def add_interop_commands(subparsers: argparse._SubParsersAction) -> None:
@@ -69,6 +70,7 @@ def run_export(args: argparse.Namespace) -> int:
         raise BoardFileError(f"{out}: is a folder; give the file to write, e.g. {out / _file_name(board)}")
     written = export_board(board, out, as_json=args.json)
     what = "Flow-Like board JSON" if args.json else "Flow-Like .board"
-    print(f"{written}: {what} with {len(board.nodes)} nodes, {len(board.connections)} wires, "
-          f"{len(board.variables)} variables, {len(board.comments)} comments, {len(board.layers)} layers")
+    print(f"{written}: {what} with {counted(len(board.nodes), 'node')}, {counted(len(board.connections), 'wire')}, "
+          f"{counted(len(board.variables), 'variable')}, {counted(len(board.comments), 'comment')}, "
+          f"{counted(len(board.layers), 'layer')}")
     return 0

@@ -14,6 +14,7 @@ from importlib import resources
 from flowlike_core.board import Board
 from flowlike_core.errors import BoardError
 from flowlike_core.registry import Registry
+from flowlike_core.wording import counted
 
 
 @functools.cache
@@ -80,4 +81,4 @@ def refuse_reached(board: Board, registry: Registry, start: str, touched: set[st
         names = "; ".join(f"{board.nodes[n].label()}: missing {board.nodes[n].name} "
                           f"({provider_of(board.nodes[n].name, registry)})" for n in hit)
         raise BoardError(f"board {board.name!r}: the run from {board.nodes[start].label()} would reach "
-                         f"{len(hit)} node(s) no installed pack provides: {names}")
+                         f"{counted(len(hit), 'node')} no installed pack provides: {names}")

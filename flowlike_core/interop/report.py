@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from flowlike_core.wording import counted
+
 KINDS = {
     "placeholder": "placeholders (unknown node keys, kept as they are; they do not run)",
     "renamed": "nodes mapped to another key",
@@ -58,8 +60,9 @@ class ImportReport:
                 "entries": [asdict(e) for e in self.entries]}
 
     def __str__(self) -> str:
-        lines = [f"{self.source} ({self.format}): board {self.board!r}: {self.nodes} nodes, {self.mapped} mapped, "
-                 f"{len(self.placeholders)} placeholder(s), {self.wires} wires"]
+        lines = [f"{self.source} ({self.format}): board {self.board!r}: {counted(self.nodes, 'node')}, "
+                 f"{self.mapped} mapped, {counted(len(self.placeholders), 'placeholder')}, "
+                 f"{counted(self.wires, 'wire')}"]
         for kind, title in KINDS.items():
             entries = self.of(kind)
             if entries:

@@ -114,6 +114,7 @@ from flowlike_core.errors import ConnectionRefused, FlowLikeError, RunError, Unk
 from flowlike_core.executor import CLEANUP_LIMIT, RunHandle, start_run
 from flowlike_core.registry import Registry, default_registry
 from flowlike_core.run import Run
+from flowlike_core.wording import counted
 from flowlike_nb.widgets import clipboard, protocol, rules, values
 from flowlike_nb.widgets.catalog import CatalogIndex, used_entries
 from flowlike_nb.widgets.layout import auto_layout, free_spot
@@ -540,7 +541,7 @@ class BoardEditor(anywidget.AnyWidget):
             action="paste", nodes=list(fragment.nodes.values()), wires=wires,
             comments=list(fragment.comments.values()), layers=list(fragment.layers.values()), dx=message.dx,
             dy=message.dy)))
-        notes = [f"pasted {report.nodes} Flow-Like node(s)"]
+        notes = [f"pasted {counted(report.nodes, 'Flow-Like node')}"]
         notes += [e.message for e in report.placeholders]
         notes += [f"{len(report.of(kind))} {kind}" for kind in ("pin-dropped", "pin-added", "wire-dropped")
                   if report.of(kind)]

@@ -55,7 +55,7 @@ def test_placeholders_show_as_missing_and_flowlike_clipboard_pastes(notebook_pag
     pasted = editor.locator("[data-node-type='copilot_client_stop']")
     expect(pasted).to_have_count(1, timeout=30_000)
     expect(pasted.get_by_test_id("node-title")).to_have_text("missing: copilot_client_stop (Flow-Like pack 'llm')")
-    expect(editor.get_by_test_id("editor-message")).to_contain_text("pasted 1 Flow-Like node(s)")
+    expect(editor.get_by_test_id("editor-message")).to_contain_text("pasted 1 Flow-Like node; ")
     assert notebook_page.run_code(
         "print(sorted(n.name for n in board.nodes.values() if n.name.startswith(('copilot_client', 'bt_double'))))"
     ) == "['bt_double', 'bt_double', 'copilot_client_stop']"

@@ -115,7 +115,7 @@ def test_app_folder_lists_its_boards_in_either_manifest_layout(hello, registry, 
 
 def test_app_listing_a_missing_board_is_a_clear_error(tmp_path, registry):
     (tmp_path / "manifest.app").write_bytes(formats.write_app("app1", ["gone"]))
-    with pytest.raises(BoardFileError, match=r"gone\.board"):
+    with pytest.raises(BoardFileError, match=r"lists 1 board with no file here: gone\.board$"):
         import_path(tmp_path, registry)
 
 

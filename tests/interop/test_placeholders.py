@@ -57,7 +57,8 @@ def test_edit_save_reopen_and_export_keep_the_placeholder(imported, registry, tm
 
 def test_a_run_that_would_reach_a_placeholder_fails_before_anything_runs(imported, registry):
     board, _ = imported
-    with pytest.raises(BoardError, match=r"would reach 1 node.*'Sticker' \(n-fetch\): missing copilot_abort "
+    with pytest.raises(BoardError, match=r"would reach 1 node no installed pack provides: 'Sticker' \(n-fetch\): "
+                                         r"missing copilot_abort "
                                          r"\(Flow-Like pack 'llm'\)"):
         board.run(registry=registry)
 

@@ -76,7 +76,7 @@ def test_an_app_manifest_given_to_run_says_to_give_a_board(tmp_path, capsys):
     path = tmp_path / "manifest.app"
     path.write_bytes(formats.write_app("app", ["b1", "b2"]))
     assert main(["run", str(path)]) == 2
-    assert "an app manifest listing 2 board(s), not a board; give one of its .board files" in capsys.readouterr().err
+    assert "an app manifest listing 2 boards, not a board; give one of its .board files" in capsys.readouterr().err
 
 
 def test_an_empty_required_input_off_the_path_of_the_run_does_not_stop_it(tmp_path, capsys):

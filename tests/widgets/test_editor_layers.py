@@ -146,7 +146,7 @@ def test_a_flowlike_clipboard_with_layers_pastes_them_around_their_nodes(editor:
     clip = {"nodes": [n for n in flowlike["nodes"].values() if n["id"] in inside],
             "layers": list(flowlike["layers"].values()), "comments": []}
     reply = frontend("paste_flowlike", text=json.dumps(clip), dx=0, dy=300)
-    assert reply["ok"] and reply["reason"].startswith("pasted 2 Flow-Like node(s)"), reply
+    assert reply["ok"] and reply["reason"].startswith("pasted 2 Flow-Like nodes;"), reply
     assert shape(board) == [("Inner", "Outer", ["w_number"])] * 2 + [("Outer", None, ["w_say"])] * 2
     board.undo()
     assert shape(board) == [("Inner", "Outer", ["w_number"]), ("Outer", None, ["w_say"])]
