@@ -14,7 +14,7 @@ from flowlike_core.errors import StorageError
 from flowlike_core.run import RunRecord, RunStatus
 from flowlike_core.storage.config import ENV_STORE, StorageConfig
 from flowlike_core.storage.run_diff import diff_runs, shown
-from flowlike_core.wording import duration
+from flowlike_core.wording import counted, duration
 
 if TYPE_CHECKING:
     from flowlike_core.storage.history import RunHistory
@@ -88,8 +88,8 @@ def run_runs_command(args: argparse.Namespace) -> int:
     except StorageError as exc:
         waiting = storage.runs.spool.records() if storage.runs.spool is not None else 0
         if waiting:
-            raise StorageError(f"{exc}; {waiting} run(s) that ended while it was down wait in "
-                               f"{storage.runs.spool.folder} and go up once it answers") from exc
+            raise StorageError(f"{exc}; waiting in {storage.runs.spool.folder} to go up once it answers: "
+                               f"{counted(waiting, 'run')} that ended while it was down") from exc
         raise
     if storage.runs.upload_spooled():  # runs that ended while it was down are part of its history
         found = True

@@ -48,6 +48,7 @@ from flowlike_core.storage.lance import connect, lance_uri
 from flowlike_core.storage.run_diff import RunChange, diff_runs
 from flowlike_core.storage.spool import Spool
 from flowlike_core.types import DataType, ValueType, is_table
+from flowlike_core.wording import counted
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -276,8 +277,8 @@ class RunHistory:
             return 0
         uploaded = self.spool.upload()
         if uploaded:
-            warnings.warn(f"{uploaded} run(s) that waited in {self.spool.folder} while {self.bucket.url} could not "
-                          f"be reached are now in its run history", RuntimeWarning, stacklevel=2)
+            warnings.warn(f"now in the run history of {self.bucket.url}: {counted(uploaded, 'run')} that waited in "
+                          f"{self.spool.folder} while it could not be reached", RuntimeWarning, stacklevel=2)
         return uploaded
 
     def _slim(self, run: Run | RunRecord, record: RunRecord) -> RunRecord:
