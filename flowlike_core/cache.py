@@ -83,6 +83,7 @@ from flowlike_core.reasons import (
     Reason,
 )
 from flowlike_core.run import FOLDED_LOGS, LEVEL_ORDER, LogLine, NodeStatus
+from flowlike_core.wording import counted
 
 if TYPE_CHECKING:
     from flowlike_core.context import Context
@@ -277,8 +278,8 @@ def replay_logs(ctx: Context, entry: Entry) -> None:
                              node_id, logged)
              for level, message, logged in entry.logs if LEVEL_ORDER[level] >= executor.log_floor]
     if entry.dropped_logs and LEVEL_ORDER[LogLevel.INFO] >= executor.log_floor:
-        lines.append(ReplayedLogLine(LogLevel.INFO, f"... {entry.dropped_logs} more line(s) of the original "
-                                                    f"execution were not kept", time.time(), node_id))
+        lines.append(ReplayedLogLine(LogLevel.INFO, f"... not kept: {counted(entry.dropped_logs, 'more line')} of "
+                                                    f"the original execution", time.time(), node_id))
     if not lines:
         return
     if not trace.logs:

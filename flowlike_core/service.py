@@ -539,7 +539,8 @@ def parse_request(request: Any) -> tuple[str, str | None, dict[str, Any], Any]:
         raise Refused(400, f"a run request is a JSON object, not {type(request).__name__}")
     unknown = sorted(set(request) - REQUEST_KEYS)
     if unknown:
-        raise Refused(400, f"unknown field(s) {', '.join(map(repr, unknown))} in the run request "
+        fields = "field" if len(unknown) == 1 else "fields"
+        raise Refused(400, f"unknown {fields} {', '.join(map(repr, unknown))} in the run request "
                            f"(fields: {', '.join(sorted(REQUEST_KEYS))})")
     board = request.get("board")
     if not isinstance(board, str) or not board:

@@ -90,7 +90,7 @@ def test_replayed_lines_are_bounded_as_folded_traces_are_and_filtered_by_the_log
     second, _ = told(board, cache, registry=reg)
     lines = second.traces_of("told")[0].logs
     assert len(lines) == FOLDED_LOGS + 1 and lines[FOLDED_LOGS - 1].message == f"line {FOLDED_LOGS} of 130"
-    assert lines[-1].message == "... 30 more line(s) of the original execution were not kept"
+    assert lines[-1].message == "... not kept: 30 more lines of the original execution"
     board.log_level = LogLevel.WARN
     quiet, _ = told(board, cache, registry=reg)
     assert RAN == {"c_emit": 1} and lines_of(quiet, "told") == [("Warn", "line 1 of 130")]

@@ -96,7 +96,9 @@ def test_bad_input_is_a_4xx_that_says_what(served: Served) -> None:
         ({"board": "hooks/echo.board.json", "variables": {"nope": 1}}, 400, "nope"),
         ({"board": "hooks/echo.board.json", "variables": {"offset": "seven"}}, 422, "does not fit"),
         ({"board": "hooks/echo.board.json", "start": "no such node"}, 400, "no such node"),
-        ({"board": "hooks/echo.board.json", "colour": "red"}, 400, "unknown field(s) 'colour'"),
+        ({"board": "hooks/echo.board.json", "colour": "red"}, 400, "unknown field 'colour' in the run request"),
+        ({"board": "hooks/echo.board.json", "colour": "red", "size": 1}, 400,
+         "unknown fields 'colour', 'size' in the run request"),
         ([1, 2], 400, "a run request is a JSON object"),
         ({}, 400, "needs 'board'"),
     ]
