@@ -25,6 +25,7 @@ from flowlike_catalog.data.handles import FlowPath, filesystem
 
 from flowlike_core import Context, DataType, NodeType, Pin, ValueType, data_in, data_out, exec_in, exec_out, node
 from flowlike_core.policy import Capability
+from flowlike_core.wording import counted
 
 CATEGORY = "Automation/Browser/Files"
 CAPABILITIES = ("network", "files")  # what its nodes reach (flowlike_core.policy)
@@ -143,7 +144,7 @@ class UploadFiles(NodeType):
 
     async def upload(self, ctx: Context, session: AutomationSession, selector: str, paths: list[str]) -> bool:
         ctx.set_output("session_out", session)
-        page = page_of(ctx, session, f"upload {len(paths)} file(s) to {selector}")
+        page = page_of(ctx, session, f"upload {counted(len(paths), 'file')} to {selector}")
         try:
             files = [local(ctx, path, "file_path") for path in paths]
             missing = [str(f) for f in files if not f.is_file()]

@@ -89,7 +89,8 @@ async def call_tool(ctx: Context, tool: AgentTool, arguments: dict[str, Any]) ->
     names = {pin: parameter for parameter, pin in node_type.keywords}
     unknown = set(arguments) - set(names)
     if unknown:
-        raise ValueError(f"tool {tool.name!r} has no argument(s) {', '.join(sorted(unknown))}")
+        arguments_named = "argument" if len(unknown) == 1 else "arguments"
+        raise ValueError(f"tool {tool.name!r} has no {arguments_named} {', '.join(sorted(unknown))}")
     kwargs = {names[pin]: value for pin, value in arguments.items()}
     if node_type.context is not None:
         kwargs[node_type.context] = ctx

@@ -18,6 +18,7 @@ from flowlike_catalog.web.mail import (
 )
 
 from flowlike_core import Context, Pin, node
+from flowlike_core.wording import counted
 
 CATEGORY = "Email/SMTP"
 CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
@@ -88,5 +89,5 @@ async def email_smtp_send(
     refused = await session(ctx, "smtp", connection).call(deliver)
     if refused:
         raise RuntimeError(f"the server refused some recipients: {', '.join(sorted(refused))}")
-    ctx.info(f"sent {message['Message-ID']} to {len(recipients)} recipient(s)")
+    ctx.info(f"sent {message['Message-ID']} to {counted(len(recipients), 'recipient')}")
     return str(message["Message-ID"])

@@ -24,6 +24,7 @@ from flowlike_catalog.web.sessions import (
 from pydantic import BaseModel, ConfigDict
 
 from flowlike_core import Context, DataType, NodeType, data_in, exec_in, exec_out, node
+from flowlike_core.wording import counted
 
 CATEGORY = "Web/TCP"
 CAPABILITIES = ("network",)  # what its nodes reach (flowlike_core.policy)
@@ -131,7 +132,7 @@ class TcpListen(NodeType):
             while not clients.empty():
                 await clients.get_nowait().close()
             await server.wait_closed()
-        ctx.info(f"served {served} TCP client(s) on {config.host}:{config.port}")
+        ctx.info(f"served {counted(served, 'TCP client')} on {config.host}:{config.port}")
         ctx.activate("on_close")
 
 

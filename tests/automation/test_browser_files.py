@@ -92,3 +92,12 @@ def test_uploads_set_files_on_inputs(steps, site, tmp_path) -> None:
     assert run.output(many.id, "uploaded_count") == 2
     assert s.said(run)[-1] == "no such file"
     assert any("no file at" in line.message and "none.txt" in line.message for line in run.logs())
+
+
+def test_debug_mode_counts_the_files_an_upload_sets(steps, site, tmp_path) -> None:
+    (tmp_path / "a.txt").write_text("alpha")
+    s = steps(session={"debug_mode": True})
+    s.step("browser_goto", url=f"{site}/files")
+    s.step("browser_upload_file", selector="#one", file_path=str(tmp_path / "a.txt"))
+    run = s.ok()
+    assert f"browser: upload 1 file to #one on {site}/files" in [line.message for line in run.logs()]

@@ -105,7 +105,7 @@ def test_tool_errors_go_back_to_the_model(b, server):
     model, invoke = agent_board(b, server, functions=["int_add"])
     response = b.result(invoke, "response", model, invoke)
     assert response.content() == ("error: there is no tool 'nope'; the tools are int_add | "
-                                  "error: tool 'int_add' has no argument(s) x")
+                                  "error: tool 'int_add' has no argument x")
 
 
 def test_the_loop_stops_at_the_step_limit_with_a_warning(b, server):

@@ -26,6 +26,12 @@ def transcribe_reply(request):
 
 
 def run_board(docs, server, **defaults):
+    run = run_of(docs, server, **defaults)
+    run.raise_for_status()
+    return run.result
+
+
+def run_of(docs, server, **defaults):
     registry = Registry([STD_PACK, LLM_PACK, PACK])
     board = Board(name="ai-docs")
 
@@ -40,9 +46,7 @@ def run_board(docs, server, **defaults):
         board.apply(commands.Connect(source.id, "exec_out", target.id, "exec_in"))
     board.apply(commands.Connect(model.id, "model", extract.id, "model"))
     board.apply(commands.Connect(extract.id, "pages", back.id, "response"))
-    run = board.run(registry=registry)
-    run.raise_for_status()
-    return run.result
+    return board.run(registry=registry)
 
 
 def test_a_vision_model_transcribes_rendered_pdf_pages(docs, server):
@@ -56,6 +60,13 @@ def test_a_vision_model_transcribes_rendered_pdf_pages(docs, server):
     image = body["messages"][1]["content"][1]["image_url"]["url"]
     assert image.startswith("data:image/png;base64,")
     assert base64.b64decode(image.split(",", 1)[1])[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_page_the_model_gave_no_text_for_is_named_in_a_warning(docs, server):
+    server.always(lambda request: Reply(tool_calls=[("extract", {"pages": [{"page_number": 1, "markdown": "# 1"}]})]))
+    run = run_of(docs, server, pages_per_batch=4)
+    warnings = [line.message for trace in run.traces for line in trace.logs if line.level.value == "Warn"]
+    assert warnings == [f"{docs['pdf'].name}: the model gave no text for page 2"], warnings
 
 
 def test_pages_share_a_request_and_images_are_grouped_per_message(docs, server):

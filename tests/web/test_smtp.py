@@ -51,6 +51,8 @@ def test_login(b, smtp) -> None:
     run = b.run()
     run.raise_for_status()
     assert [e.rcpt_tos for e in smtp.envelopes] == [["bob@example.org"]]
+    assert [line.message.rsplit(" to ", 1)[1] for trace in run.traces for line in trace.logs
+            if line.message.startswith("sent ")] == ["1 recipient"]
     assert "mail-secret" not in str(run.record().model_dump())
 
 

@@ -132,7 +132,7 @@ def test_tcp_listen_serves_clients(b) -> None:
     messages = logged(b.run())
     thread.join(10)
     assert answers == [b"ping\n"]
-    assert sorted(messages) == ["closed", "listening", f"served 1 TCP client(s) on 127.0.0.1:{port}"]
+    assert sorted(messages) == ["closed", "listening", f"served 1 TCP client on 127.0.0.1:{port}"]
 
 
 def port_open_quietly(port: int) -> bool:
