@@ -14,7 +14,7 @@ import { ContextMenu, Finder, ShortcutSheet } from "./menu.js";
 import { Palette } from "./palette.js";
 import { BoardStore } from "./store.js";
 import { VariablesPanel } from "./variables.js";
-import { formatDuration } from "./wording.js";
+import { counted, formatDuration } from "./wording.js";
 
 const NODE_STATUS = { Running: "running", Success: "succeeded", Failed: "failed", Cancelled: "cancelled" };
 const MAX_LOGS = 200;
@@ -426,7 +426,7 @@ class Editor {
     }
     if (stale) counts.set("stale", stale);
     fill(this.legend, [...LEGEND, "stale"].filter((status) => counts.get(status)).map((status) => h("span", {
-      class: "fl-legend-item", "data-testid": "legend-item", "data-status": status, title: `${counts.get(status)} nodes ${status}`,
+      class: "fl-legend-item", "data-testid": "legend-item", "data-status": status, title: `${counted(counts.get(status), "node")} ${status}`,
     }, `${counts.get(status)}`, h("span", { class: "fl-label" }, ` ${status}`))));
     this.fitToolbar();
   }

@@ -2,12 +2,12 @@
 // (checkbox, number with range and step, text, dropdown of valid values, JSON for the rest), and its
 // part of the last run (status, duration, error, logs).
 
-import { formatDuration } from "./wording.js";
 import { capabilityMarks } from "./capabilities.js";
 import { h } from "./dom.js";
 import { pinsOf } from "./geometry.js";
 import { isExec, typeLabel } from "./types.js";
 import { previewElement } from "./values.js";
+import { counted, formatDuration } from "./wording.js";
 
 const NUMBERS = new Set(["Integer", "Float", "Byte"]);
 const TEXTS = new Set(["String", "PathBuf", "Date"]);
@@ -139,9 +139,10 @@ export class Inspector {
     if (!node) {
       const count = selection.nodes.size;
       const board = store.document;
-      return [h("div", { class: "fl-panel-title" }, count ? `${count} nodes selected` : board.name),
+      return [h("div", { class: "fl-panel-title" }, count ? `${counted(count, "node")} selected` : board.name),
         count ? null : h("p", { class: "fl-description" }, board.description || "Select a node to edit it."),
-        h("p", { class: "fl-muted" }, `${Object.keys(board.nodes).length} nodes, ${board.connections.length} wires`)];
+        h("p", { class: "fl-muted" },
+          `${counted(Object.keys(board.nodes).length, "node")}, ${counted(board.connections.length, "wire")}`)];
     }
     const send = (fields) => this.editor.send({ action: "update_node", node_id: node.id, ...fields });
     const name = h("input", { type: "text", class: "fl-field", "data-testid": "inspector-friendly-name", value: node.friendly_name });

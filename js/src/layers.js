@@ -10,6 +10,7 @@ import "./layers.css";
 import { h } from "./dom.js";
 import { FOOTER, HEADER, NODE_WIDTH, PIN_ROW } from "./geometry.js";
 import { isExec, typeLabel } from "./types.js";
+import { counted } from "./wording.js";
 
 /** The layer a node is drawn in: its own if the board has that layer, else none (the board itself). */
 export function levelOf(store, node) {
@@ -157,12 +158,12 @@ export function layerElement(layer, pins, count, status) {
   const [x, y] = layer.coordinates;
   const el = h("div", {
     class: "fl-node fl-layer", "data-testid": "layer", "data-layer-id": layer.id,
-    title: `${layer.name}: ${count} nodes (double-click to enter, double-click the name to rename)`,
+    title: `${layer.name}: ${counted(count, "node")} (double-click to enter, double-click the name to rename)`,
     style: { transform: `translate(${x}px, ${y}px)`, height: `${layerHeight(pins)}px`, width: `${NODE_WIDTH}px` },
   },
   h("div", { class: "fl-node-header", "data-testid": "layer-header" },
     h("span", { class: "fl-node-title", "data-testid": "layer-title" }, layer.name),
-    h("span", { class: "fl-layer-count", "data-testid": "layer-count" }, `${count} nodes`)),
+    h("span", { class: "fl-layer-count", "data-testid": "layer-count" }, counted(count, "node"))),
   pins.inputs.map((entry, row) => pinRow(entry, row, "in")),
   pins.outputs.map((entry, row) => pinRow(entry, row, "out")));
   if (status) el.dataset.status = status;

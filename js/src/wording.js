@@ -24,3 +24,9 @@ function roundHalfEven(x) {
   const nearest = Math.round(x);
   return nearest - x === 0.5 && nearest % 2 !== 0 ? nearest - 1 : nearest;
 }
+
+/** `1 node`, `0 nodes`, `1,234 nodes` (`plural` for a noun that is not made with an s). */
+export function counted(count, noun, plural) {
+  const figure = String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${figure} ${count === 1 ? noun : plural || `${noun}s`}`;
+}

@@ -103,6 +103,7 @@ def test_layers_nest_level_by_level_and_are_renamed_and_dissolved(notebook_page:
     collapse(editor, ["report"])
     expect(boxes).to_have_count(1)
     expect(boxes.get_by_test_id("layer-title")).to_have_text("Layer 2")
+    expect(boxes.get_by_test_id("layer-count")).to_have_text("1 node")
     expect(editor.get_by_test_id("node")).to_have_count(1)
     expect(node_box(editor, "double")).to_have_count(1)
     expect(boxes.get_by_test_id("layer-pin")).to_have_count(1)

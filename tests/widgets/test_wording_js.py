@@ -1,4 +1,4 @@
-"""The front end words a time as `flowlike_core.wording.duration` does: js/src/wording.js run by node, side by side."""
+"""The front end words times and counts as `flowlike_core.wording` does: js/src/wording.js run by node, side by side."""
 
 from __future__ import annotations
 
@@ -22,18 +22,29 @@ SECONDS = [0.0, 4e-7, 2.5e-6, 3.5e-6, 0.0004, 0.000999, 0.0009994, 0.0009995, 0.
 """Each unit's range, its edges, and halves (Python rounds them to the even figure, JavaScript up)."""
 
 
-def formatted(values: list[Any]) -> list[str]:
-    """js/src/wording.js's `formatDuration` of each value, as node prints it."""
-    script = (f"import {{ formatDuration }} from {json.dumps(WORDING_JS.as_uri())};"
-              f"console.log(JSON.stringify({json.dumps(values)}.map((v) => formatDuration(v))));")
+COUNTS = [(0, "node", None), (1, "node", None), (2, "node", None), (1234, "wire", None), (1234567, "run", None),
+          (1, "entry", "entries"), (3, "entry", "entries"), (1, "TCP client", None), (-1, "step", None)]
+"""The singular only for exactly one, thousands separated, a plural given for a noun not made with an s."""
+
+
+def in_node(function: str, arguments: list[Any]) -> list[str]:
+    """js/src/wording.js's `function` of each argument list, as node prints it."""
+    script = (f"import {{ {function} }} from {json.dumps(WORDING_JS.as_uri())};"
+              f"console.log(JSON.stringify({json.dumps(arguments)}.map((a) => {function}(...a))));")
     shown = subprocess.run(["node", "--input-type=module", "-e", script], capture_output=True, text=True, check=True,
                            timeout=60)
     return json.loads(shown.stdout)
 
 
 def test_the_front_end_words_a_duration_as_the_engine_does() -> None:
-    assert dict(zip(SECONDS, formatted(SECONDS), strict=True)) == {s: wording.duration(s) for s in SECONDS}
+    shown = in_node("formatDuration", [[s] for s in SECONDS])
+    assert dict(zip(SECONDS, shown, strict=True)) == {s: wording.duration(s) for s in SECONDS}
 
 
 def test_the_front_end_shows_no_duration_when_there_is_none() -> None:
-    assert formatted([None]) == [""]
+    assert in_node("formatDuration", [[None]]) == [""]
+
+
+def test_the_front_end_counts_as_the_engine_does() -> None:
+    shown = in_node("counted", [list(c) for c in COUNTS])
+    assert dict(zip(COUNTS, shown, strict=True)) == {c: wording.counted(*c) for c in COUNTS}
