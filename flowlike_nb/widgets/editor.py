@@ -543,8 +543,8 @@ class BoardEditor(anywidget.AnyWidget):
             dy=message.dy)))
         notes = [f"pasted {counted(report.nodes, 'Flow-Like node')}"]
         notes += [e.message for e in report.placeholders]
-        notes += [f"{len(report.of(kind))} {kind}" for kind in ("pin-dropped", "pin-added", "wire-dropped")
-                  if report.of(kind)]
+        changes = ("pin-dropped", "pin", "dropped"), ("pin-added", "pin", "added"), ("wire-dropped", "wire", "dropped")
+        notes += [f"{counted(len(report.of(kind)), noun)} {done}" for kind, noun, done in changes if report.of(kind)]
         return "; ".join(notes)
 
     def _apply_all(self, parts: list[commands.Command]) -> None:

@@ -83,3 +83,17 @@ def test_a_pasted_copy_wired_to_an_unpasted_node_keeps_no_wire_of_the_original(r
     assert struct_in["depends_on"] == [] and struct_in["connected_to"] == []
     original = board.nodes["break"].flowlike["dropped_pins"]["break.struct"]
     assert original["depends_on"] == ["make.struct"], "the original keeps its wire"
+
+
+def test_the_editor_says_what_a_flowlike_paste_dropped_and_added_in_words() -> None:
+    from flowlike_nb.widgets import BoardEditor
+
+    board = fl_board(sig_node("make", "struct_make", "IN name:String | OUT struct:Struct", (0, 200), {"name": "Bob"}),
+                     sig_node("break", "struct_break", "IN struct:Struct | OUT name:String", (200, 200)))
+    wire(board, "make.struct", "break.struct")
+    editor = BoardEditor(Board(name="target"))
+    replies: list[dict[str, Any]] = []
+    editor.send = replies.append
+    clip = {"nodes": list(board["nodes"].values()), "comments": []}
+    editor._on_message(None, {"action": "paste_flowlike", "text": json.dumps(clip), "request": 1}, [])
+    assert replies[-1]["reason"] == "pasted 2 Flow-Like nodes; 3 pins dropped; 3 pins added; 1 wire dropped"
