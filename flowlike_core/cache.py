@@ -681,8 +681,8 @@ class ResultCache:
 
     def __repr__(self) -> str:
         where = f", stored in {self.store.url}/{self.prefix}" if self.store is not None else ""
-        return (f"<ResultCache: {len(self)} results, {self.bytes / 2**20:.1f} of {self.max_bytes / 2**20:.0f} MiB"
-                f"{where}>")
+        return (f"<ResultCache: {counted(len(self), 'result')}, {self.bytes / 2**20:.1f} of "
+                f"{self.max_bytes / 2**20:.0f} MiB{where}>")
 
     def session(self, executor: Executor) -> RunCache:
         return RunCache(self, executor)

@@ -287,8 +287,8 @@ class RunRecord(BaseModel):
     def __repr__(self) -> str:
         """One line (the fields of a 13-node run made 14,000 characters); `flowlike runs RUN` shows it all."""
         error = f", error {self.error.splitlines()[0][:80]!r}" if self.error else ""
-        return (f"<RunRecord {self.id} of board {self.board_name!r}: {self.status.value}, {self.steps} steps, "
-                f"{len(self.traces)} traces{error}>")
+        return (f"<RunRecord {self.id} of board {self.board_name!r}: {self.status.value}, "
+                f"{wording.counted(self.steps, 'step')}, {wording.counted(len(self.traces), 'trace')}{error}>")
 
 
 def trace_of(record: NodeTrace | tuple[Any, ...]) -> NodeTrace:

@@ -219,6 +219,13 @@ def test_lru_eviction_by_bytes() -> None:
     assert "evicted or cleared" in str(ran_again(board, cache, registry=reg).why("total"))
 
 
+def test_a_cache_holding_one_result_says_so_in_the_singular() -> None:
+    reg = registry()
+    cache = ResultCache(max_bytes=512 + fingerprint(10).size)  # room for one of the three results
+    ran_again(sum_board(reg), cache, registry=reg)
+    assert len(cache) == 1 and repr(cache).startswith("<ResultCache: 1 result, "), repr(cache)
+
+
 def test_results_persist_across_two_caches_over_the_same_store(tmp_path) -> None:
     from flowlike_core.storage import Bucket
 

@@ -15,3 +15,8 @@ def test_a_run_record_shows_as_one_line(build) -> None:
     text = repr(record)
     assert "\n" not in text and len(text) < 200, text
     assert text.startswith(f"<RunRecord {record.id} of board ") and "Success, 14 steps, 14 traces" in text
+
+
+def test_a_one_node_run_record_counts_in_the_singular(build) -> None:
+    build.add("t_start")
+    assert "Success, 1 step, 1 trace>" in repr(build.run().record())
