@@ -144,7 +144,8 @@ def format_run(record: RunRecord) -> str:
     """One run for a terminal: what it was given and returned, each node's executions, its log lines."""
     started = record.start.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
     lines = [f"run {record.id}: board {record.board_name!r} {'.'.join(map(str, record.board_version))}, "
-             f"{record.status.value}, started {started} UTC, {duration(record.duration)}, {record.steps} steps"]
+             f"{record.status.value}, started {started} UTC, {duration(record.duration)}, "
+             f"{counted(record.steps, 'step')}"]
     lines += [f"  {name} = {shown(value)}" for name, value in record.variables.items()]
     lines.append(f"result: {shown(record.result)}")
     if record.error:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from flowlike_core.run import RunRecord
+from flowlike_core.wording import counted
 
 Kind = Literal["added", "removed", "changed"]
 
@@ -101,6 +102,6 @@ def shown(value: Any, width: int = 80) -> str:
     if isinstance(value, dict) and set(value) in ({"bytes", "size"}, {"json", "size"}):
         return f"<{value['size']:,} bytes>" if "bytes" in value else f"<JSON, {value['size']:,} characters>"
     if isinstance(value, dict) and set(value) == {"arrow_table", "rows", "columns"}:
-        return f"<table, {value['rows']:,} rows: {', '.join(value['columns'])}>"
+        return f"<table, {counted(value['rows'], 'row')}: {', '.join(value['columns'])}>"
     text = json.dumps(_plain(value), separators=(",", ":"))
     return text if len(text) <= width else text[:width - 3] + "..."
