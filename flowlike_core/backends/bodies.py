@@ -339,6 +339,10 @@ class PoolPoster:
             self.writer.send_bytes(data)
 
 
+CLOSED = b"flowlike: the pool has gone"
+"""The last message on the pipe of a pool that has gone (`PoolChannel.close`)."""
+
+
 class PoolChannel(Channel):
     """The messages of the chunks on one process pool: one pipe all its processes write to, read here by a thread.
     Each pool has its own: a process killed while writing leaves the pipe (and its lock) unusable."""
@@ -352,13 +356,15 @@ class PoolChannel(Channel):
         threading.Thread(target=self._read, args=(reader,), name="flowlike-pool-events", daemon=True).start()
 
     def _read(self, reader: Any) -> None:
-        """Hand each message on, until the pipe's every writer has closed it (this process's once its pool has
-        gone, `close`; the pool's processes as they end)."""
+        """Hand each message on, until `close`'s last message (or, when it could not send one, until the pipe's
+        every writer has closed it: this process's, and those of the pool's processes as they end)."""
         with reader:
             while True:
                 try:
                     message = reader.recv_bytes()
                 except (EOFError, OSError):
+                    return
+                if message == CLOSED:
                     return
                 try:
                     self.deliver(pickle.loads(message))
@@ -381,21 +387,22 @@ class PoolChannel(Channel):
         return True
 
     def close(self) -> None:
-        """The pool has gone: close this process's end of the pipe, so that its reader ends once the pool's
-        processes have (from a thread: it may wait for the pipe's lock, which a killed process may hold for good,
-        and then no marker is being written here)."""
+        """The pool has gone: its reader ends, and the pipe closes (from a thread: it may wait for the pipe's lock,
+        which a killed process may hold for good; then the reader ends once the pool's processes have)."""
 
-        def close_writer() -> None:
+        def close_pipe() -> None:
             locked = self.poster.lock.acquire(timeout=LATE_GRACE)
             try:
                 if not self.closed:
                     self.closed = True
+                    if locked:
+                        self.poster.writer.send_bytes(CLOSED)
                     self.poster.writer.close()
             finally:
                 if locked:
                     self.poster.lock.release()
 
-        threading.Thread(target=close_writer, name="flowlike-pool-close", daemon=True).start()
+        threading.Thread(target=close_pipe, name="flowlike-pool-close", daemon=True).start()
 
 
 def _attach(events: PoolPoster, crash_folder: str) -> None:
@@ -471,7 +478,7 @@ async def submit(workers: str, job: BodyJob, executor: Executor, arrived: Arrive
     """Run a chunk of iterations on `workers` ("processes" or "dask") and wait for it without blocking the run's
     loop; each iteration's result goes to `arrived` as it ends there; the run's listeners (those of `executor`) hear
     the iterations' node events as they go. Raises when the chunk did not end (its worker died), once the results
-    its iterations sent before have arrived."""
+    its iterations sent before have arrived (one whose result never does fails, saying so)."""
     loop = asyncio.get_running_loop()
     hooks = {"node_started": executor.on_node_started, "node_finished": executor.on_node_finished,
              "log": executor.on_log, "event": executor.on_event, "progress": executor.on_progress}
@@ -489,7 +496,7 @@ async def submit(workers: str, job: BodyJob, executor: Executor, arrived: Arrive
                     raise BackendError(_pool_died(pool, lines, folder, executor)) from exc
                 raise
             await inbox.marked(lines)
-            inbox.check()
+            inbox.fail_missing()
         return
     if workers == "dask":
         from flowlike_core.backends.dask import channel, on_cluster
@@ -507,7 +514,7 @@ async def submit(workers: str, job: BodyJob, executor: Executor, arrived: Arrive
                 await inbox.settled(lambda: False, QUIET)  # (what a dropped task sent before it died)
                 raise
             await inbox.settled(inbox.complete, LATE_GRACE)
-            inbox.check()
+            inbox.fail_missing()
         return
     raise BackendError(f"unknown workers {workers!r}: choose one of {', '.join(WORKERS)}")
 
@@ -563,11 +570,17 @@ class Inbox:
             except TimeoutError:
                 return
 
-    def check(self) -> None:
-        """The chunk has ended: every iteration's result has come (else it raises, naming how many did not)."""
-        if not self.complete():
-            raise BackendError(f"the results of {self.count - len(self.places)} of {self.count} iterations did not "
-                               f"come back from their worker within {LATE_GRACE:g} s of its end")
+    def fail_missing(self) -> None:
+        """The chunk has ended on its worker, so each of its iterations did: one whose result has not come here (lost
+        on the way) fails, saying so."""
+        from flowlike_core.errors import RunError
+
+        for place in range(self.count):
+            if place not in self.places:
+                self.places.add(place)
+                self.arrived(place, BodyResult({}, [], {}, 0, error=RunError(
+                    f"an iteration's result did not arrive within {LATE_GRACE:g} s after its chunk had ended on "
+                    f"its worker (it ended there): what its nodes did is not in this run's record")))
 
 
 async def _live(job: BodyJob, run: Any, hooks: dict[str, list[Any]], lines: Channel, topic: str,

@@ -4,6 +4,7 @@ had done there was silently missing from the record); the others' traces are all
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -14,6 +15,7 @@ from pack_builder import Builder
 from scale_boards import until
 
 from flowlike_core import DataType, NodeStatus, NodeType, RunStatus, data_in, data_out, exec_in, exec_out, start_run
+from flowlike_core.backends import bodies
 
 DEADLINE = 120.0
 """For a pool of spawned processes to start, die and be replaced on a busy machine."""
@@ -170,18 +172,25 @@ def pool_readers() -> int:
     return sum(thread.name == "flowlike-pool-events" for thread in threading.enumerate())
 
 
-def open_fds() -> int:
-    return len(os.listdir("/proc/self/fd"))
+def open_files() -> set[str]:
+    """What this process's open file descriptors are open to (`pipe:[inode]`...)."""
+    targets = set()
+    for fd in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):  # (closed meanwhile)
+            targets.add(os.readlink(f"/proc/self/fd/{fd}"))
+    return targets
 
 
 def test_a_dead_pools_pipe_reader_ends_and_its_pipe_closes() -> None:
     """A pool whose worker dies is replaced; its pipe's reader thread and the pipe go with it (they stayed: a long
-    session whose loops kept losing workers piled up threads and open files)."""
+    session whose loops kept losing workers piled up threads and open pipes)."""
     fine, killing = killing_loop([1, 2, 3]), killing_loop([4, 5, 6])
     assert start_run(fine.board, registry=fine.registry).wait(DEADLINE).status is RunStatus.SUCCESS
-    readers, fds = pool_readers(), open_fds()
+    readers, dead_pipes = pool_readers(), set()
     for _ in range(2):
+        assert bodies._pool is not None
+        dead_pipes.add(os.readlink(f"/proc/self/fd/{bodies._pool[1].poster.writer.fileno()}"))
         assert start_run(killing.board, registry=killing.registry).wait(DEADLINE).status is RunStatus.FAILED
         assert start_run(fine.board, registry=fine.registry).wait(DEADLINE).status is RunStatus.SUCCESS
-    until(lambda: pool_readers() <= readers and open_fds() <= fds,
-          f"the dead pools' readers and pipes to go ({readers} readers and {fds} open files before)")
+    until(lambda: pool_readers() <= readers and not dead_pipes & open_files(),
+          f"the dead pools' readers and pipes {dead_pipes} to go ({readers} readers before)")
