@@ -40,6 +40,7 @@ from flowlike_core.policy import Policy
 from flowlike_core.registry import Registry, default_registry
 from flowlike_core.run import LogLine, NodeTrace, Run, RunEvent, RunStatus
 from flowlike_core.types import to_json_native
+from flowlike_core.wording import counted
 
 MAX_BOARD_BYTES = 20 * 1024 * 1024
 """Larger files are refused (413): reading them would stall the server."""
@@ -402,8 +403,8 @@ class RunManager:
             self._notice_ended()
             going = self._starting + len(self._going)
             if going >= self.max_runs:
-                raise Refused(429, f"{going} runs are going on this server, its limit (max runs) is "
-                                   f"{self.max_runs}: start this one once one of them has ended (or cancel one)",
+                raise Refused(429, f"{counted(going, 'run')} going on this server, its limit (max runs) is "
+                                   f"{self.max_runs}: start this one once a run has ended (or cancel one)",
                               running=going, max_runs=self.max_runs)
             self._starting += 1
 

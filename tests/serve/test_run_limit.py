@@ -14,6 +14,7 @@ import pytest
 from serve_boards import flowlike_serve, jupyter_server, make_boards
 
 from flowlike_core.service import Refused, RunManager
+from flowlike_core.wording import counted
 
 
 def start_until_accepted(client: httpx.Client, board: str, deadline: float = 60.0) -> httpx.Response:
@@ -34,7 +35,7 @@ def check_the_limit_holds(client: httpx.Client, limit: int) -> None:
         assert over.status_code == 429, over.text
         assert over.headers["content-type"].startswith("application/json")
         assert (over.json()["running"], over.json()["max_runs"]) == (limit, limit)
-        assert f"{limit} runs are going on this server, its limit (max runs) is {limit}" in over.json()["error"]
+        assert f"{counted(limit, 'run')} going on this server, its limit (max runs) is {limit}" in over.json()["error"]
         assert [client.get(f"/flowlike/runs/{run_id}").json()["status"] for run_id in ids] == ["Running"] * limit
         assert client.delete(f"/flowlike/runs/{ids[0]}").json()["status"] == "Cancelled"
         again = start_until_accepted(client, "slow.board.json")
@@ -93,3 +94,16 @@ def test_a_run_that_ended_frees_its_place(tmp_path: Path) -> None:
         entry = runs.start({"board": "hooks/echo.board.json", "payload": payload})
         assert entry.ended.wait(60)
         assert runs.record(entry.id)["result"] == payload + 100
+
+
+def test_a_limit_of_one_says_1_run(tmp_path: Path) -> None:
+    make_boards(tmp_path)
+    runs = RunManager(tmp_path, max_runs=1)
+    going = runs.start({"board": "slow.board.json"})
+    try:
+        with pytest.raises(Refused, match=r"^1 run going on this server, its limit \(max runs\) is 1: "):
+            runs.start({"board": "hooks/echo.board.json"})
+    finally:
+        runs.cancel(going.id)
+        assert going.ended.wait(60)
+        runs.close()
