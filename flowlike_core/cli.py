@@ -321,7 +321,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(f"flowlike: internal error while validating {args.board}: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_INTERNAL
     if not problems:
-        print(f"{args.board}: no problems ({len(board.nodes)} nodes, {len(board.connections)} connections)")
+        print(f"{args.board}: no problems ({counted(len(board.nodes), 'node')}, "
+              f"{counted(len(board.connections), 'connection')})")
         return EXIT_OK
     print(format_problems(board, problems))
     errors = sum(problem.severity == "error" for problem in problems)

@@ -52,6 +52,7 @@ from flowlike_core.registry import Registry, default_registry
 from flowlike_core.run import FULL_TRACES, LEVEL_ORDER, NodeStats, NodeStatus, NodeTrace, Run, RunStatus
 from flowlike_core.stopping import cooperating, watch, watched
 from flowlike_core.types import DataType, ValueType, fits, to_runtime, type_label
+from flowlike_core.wording import counted
 
 if TYPE_CHECKING:
     from flowlike_core.cache import ResultCache
@@ -706,12 +707,17 @@ class RunHandle:
         if not self.done():
             watch(self.executor, self.done)
 
+    @property
+    def cancelled(self) -> bool:
+        """True once `cancel` was called (the run may still be ending: its nodes close what they opened)."""
+        return self.executor.cancelled
+
     def done(self) -> bool:
         return self._ended.is_set() or self.run.stuck is not None
 
     def __repr__(self) -> str:
         return (f"<RunHandle of run {self.run.id}, board {self.run.board.name!r}: {self.run.status.value}, "
-                f"{self.run.steps} step(s)>")
+                f"{counted(self.run.steps, 'step')}>")
 
     def wait(self, timeout: float | None = None) -> Run:
         """Wait for the run; KeyboardInterrupt while waiting cancels it and returns the cancelled run.

@@ -327,7 +327,8 @@ def _with_inputs(run: Callable[..., Any], pins: tuple[PinSpec, ...], shapes: dic
     counts = {name: sum(1 for p in pins if p.name == name and p.direction is PinDirection.INPUT) for name in names}
     missing = [name for name, count in counts.items() if count == 0]
     if missing:
-        raise TypeError(f"{run.__qualname__}: no input pin for keyword argument(s) {', '.join(missing)}")
+        arguments = "argument" if len(missing) == 1 else "arguments"
+        raise TypeError(f"{run.__qualname__}: no input pin for keyword {arguments} {', '.join(missing)}")
     single = tuple(name for name in names if counts[name] == 1 and name not in shapes)
     shaped = tuple(name for name in names if counts[name] == 1 and name in shapes)
     group = tuple(name for name in names if counts[name] > 1)

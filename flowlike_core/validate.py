@@ -11,7 +11,6 @@ from pydantic import BaseModel
 
 from flowlike_core import wiring
 from flowlike_core.board import Board, PinDirection
-from flowlike_core.errors import BoardError
 from flowlike_core.node import ERROR_EXEC
 from flowlike_core.plan import VAR_REF
 from flowlike_core.registry import Registry, default_registry
@@ -366,10 +365,3 @@ def _usable(value: object, data_type: DataType, value_type: ValueType) -> bool:
     except (TypeError, ValueError):
         return False
     return True
-
-
-def ensure_valid(board: Board, registry: Registry | None = None) -> None:
-    problems = [problem for problem in validate_board(board, registry) if problem.severity == "error"]
-    if problems:
-        raise BoardError(f"board {board.name!r} has {len(problems)} problem(s):\n" +
-                         "\n".join(f"  {p}" for p in problems))

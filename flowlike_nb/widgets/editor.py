@@ -314,8 +314,7 @@ class BoardEditor(anywidget.AnyWidget):
         """Show a run started with `relay` among its listeners: nodes light up, `last_run`, Stop and `wait` use it. A
         stop, wherever it comes from (Stop, a cell's `dbg.stop()`), shows as the run stopping until it ends."""
         self._handle, self._relay, self.last_run = handle, relay, handle.run
-        executor = getattr(handle, "executor", None)  # (a thread run's handle tells it by its executor's flag)
-        relay.cancelled = (lambda: executor.cancelled) if executor is not None else (lambda: handle.cancelled)
+        relay.cancelled = lambda: handle.cancelled
 
     def stop(self) -> None:
         """Cancel the run shown on the canvas, if one is going."""

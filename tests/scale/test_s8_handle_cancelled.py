@@ -11,10 +11,10 @@ from flowlike_core import RunStatus
 from flowlike_core.executor import start_run
 
 
-@pytest.mark.parametrize("backend", ["process_backend", "dask_backend"])
+@pytest.mark.parametrize("backend", ["thread", "process_backend", "dask_backend"])
 def test_a_handle_is_cancelled_from_its_cancel_on(backend, registry, tmp_path, request) -> None:
     handle = start_run(waiting_board(registry, str(tmp_path / "never")), registry=registry,
-                       backend=request.getfixturevalue(backend))
+                       backend=backend if backend == "thread" else request.getfixturevalue(backend))
     until(lambda: handle.run.traces, "the run to start in its worker")
     assert not handle.cancelled
     handle.cancel()
