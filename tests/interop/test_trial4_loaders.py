@@ -39,7 +39,7 @@ def test_json_that_is_neither_gets_our_loaders_error(tmp_path, registry, content
 def test_an_app_manifest_or_a_folder_is_not_a_board(tmp_path, registry):
     manifest = tmp_path / "manifest.app"
     manifest.write_bytes(write_app("app", ["b1"]))
-    with pytest.raises(BoardFileError, match=r"an app manifest listing 1 board\(s\), not a board; give one of"):
+    with pytest.raises(BoardFileError, match=r"an app manifest listing 1 board, not a board; give one of"):
         open_board(manifest, registry)
     with pytest.raises(BoardFileError, match=f"{tmp_path}: not a regular file"):
         open_board(tmp_path, registry)
