@@ -83,7 +83,7 @@ from flowlike_core.reasons import (
     Reason,
 )
 from flowlike_core.run import FOLDED_LOGS, LEVEL_ORDER, LogLine, NodeStatus
-from flowlike_core.wording import counted
+from flowlike_core.wording import byte_size, counted
 
 if TYPE_CHECKING:
     from flowlike_core.context import Context
@@ -681,8 +681,8 @@ class ResultCache:
 
     def __repr__(self) -> str:
         where = f", stored in {self.store.url}/{self.prefix}" if self.store is not None else ""
-        return (f"<ResultCache: {counted(len(self), 'result')}, {self.bytes / 2**20:.1f} of "
-                f"{self.max_bytes / 2**20:.0f} MiB{where}>")
+        return (f"<ResultCache: {counted(len(self), 'result')}, {byte_size(self.bytes)} of "
+                f"{byte_size(self.max_bytes)}{where}>")
 
     def session(self, executor: Executor) -> RunCache:
         return RunCache(self, executor)

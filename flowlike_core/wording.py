@@ -24,3 +24,16 @@ def duration(seconds: float) -> str:
 def counted(count: int, noun: str, plural: str | None = None) -> str:
     """`1 variable`, `0 variables`, `1,234 variables` (`plural` for a noun that is not made with an s)."""
     return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
+
+
+def byte_size(count: int) -> str:
+    """`0 bytes`, `1 byte`, `999 bytes`, `1.5 KiB`, `9.77 KiB`, `512 MiB`, `1 GiB`: the unit that keeps the figure
+    under 1,000, in three significant figures (a count just under a unit reads as that unit: `1 MiB`)."""
+    if count < 1000:
+        return counted(count, "byte")
+    figure = float(count)
+    for unit in ("KiB", "MiB", "GiB", "TiB"):
+        figure /= 1024
+        if figure < 999.5:
+            return f"{figure:.3g} {unit}"
+    return f"{figure:,.0f} TiB"

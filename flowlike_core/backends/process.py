@@ -48,6 +48,7 @@ from flowlike_core.plan import Plan, plan_for
 from flowlike_core.policy import Policy
 from flowlike_core.registry import Registry
 from flowlike_core.run import NodeStatus, NodeTrace, Run, RunStatus
+from flowlike_core.wording import byte_size
 
 FLUSH = 0.02
 """Seconds between two batches of events sent by a worker."""
@@ -365,14 +366,6 @@ def _main_file() -> str:
     return repr(path) if path else "the main module"
 
 
-def _size(count: int) -> str:
-    """Bytes in words: `1 GiB`, `1.5 MiB`, `512 bytes`."""
-    for unit, power in (("GiB", 30), ("MiB", 20), ("KiB", 10)):
-        if count >= 2**power:
-            return f"{count / 2**power:.3g} {unit}"
-    return f"{count} bytes"
-
-
 def _remove(path: str) -> None:
     with contextlib.suppress(OSError):
         os.unlink(path)
@@ -568,7 +561,7 @@ class ProcessRunHandle:
         """A run that failed with a MemoryError under a `memory_limit` says so (Python's MemoryError is often bare)."""
         limit, error = self.backend.memory_limit, state["error"]
         if limit and error and "MemoryError" in error:
-            state["error"] = f"{error.rstrip(': ')}; its process is limited to {_size(limit)} of address space " \
+            state["error"] = f"{error.rstrip(': ')}; its process is limited to {byte_size(limit)} of address space " \
                              f"(ProcessBackend(memory_limit=...))"
 
     def _died(self, worker: Worker) -> None:
