@@ -219,10 +219,13 @@ _CHECKS: dict[DataType, tuple[type, ...]] = {
 }
 
 
-def fits(value: Any, data_type: DataType, value_type: ValueType) -> bool:
-    """Whether a JSON-native value has the shape a pin of this type expects (None always fits)."""
-    if value is None or data_type in (DataType.GENERIC, DataType.EXECUTION) or _byte_string(value, data_type,
-                                                                                              value_type):
+def fits(value: Any, data_type: DataType, value_type: ValueType, *, none: bool = True) -> bool:
+    """Whether a JSON-native value has the shape a pin of this type expects. None fits (an input with no default
+    holds it) unless `none` is False: then only a Generic type takes it (a value given for a variable declared with
+    one of its type, where None is no Integer, no Date: a node reading it would fail)."""
+    if value is None:
+        return none or data_type in (DataType.GENERIC, DataType.EXECUTION)
+    if data_type in (DataType.GENERIC, DataType.EXECUTION) or _byte_string(value, data_type, value_type):
         return True
     if value_type is ValueType.HASHMAP:
         return isinstance(value, dict) and all(_fits_scalar(v, data_type) for v in value.values())
