@@ -94,24 +94,25 @@ async def fire_each(ctx: Context, exec_output: str, outputs: Sequence[dict[str, 
         return
     keys = ctx._plan.outputs
     bodies = [(targets, {keys[name]: value for name, value in values.items()}) for values in outputs]
-    await run_concurrently(ctx, bodies, max_concurrent=max_concurrent, cancel_rest=cancel_rest, what="iteration(s)",
-                           workers=workers)
+    await run_concurrently(ctx, bodies, max_concurrent=max_concurrent, cancel_rest=cancel_rest,
+                           what=("iteration", "iterations"), workers=workers)
 
 
 async def fire_branches(ctx: Context, exec_output: str, *, own_threads: bool) -> None:
     """Run every pin of the exec output group `exec_output` at once, each pin's targets one branch: the
     branches of a parallel execution. One fate: a failing branch cancels the others and fails the run."""
     bodies = [(targets, {}) for targets in ctx._plan.exec_branches[exec_output] if targets]
-    await run_concurrently(ctx, bodies, max_concurrent=len(bodies), cancel_rest=True, what="branch(es)",
+    await run_concurrently(ctx, bodies, max_concurrent=len(bodies), cancel_rest=True, what=("branch", "branches"),
                            own_threads=own_threads)
 
 
 async def run_concurrently(ctx: Context, bodies: Sequence[tuple[list[Target], dict[str, Any]]], *,
-                           max_concurrent: int, cancel_rest: bool, what: str, workers: str = "threads",
+                           max_concurrent: int, cancel_rest: bool, what: tuple[str, str], workers: str = "threads",
                            own_threads: bool = False) -> None:
     """Run each body (its exec targets, and the values it starts with) in a fork, at most `max_concurrent` at
     a time, here (`workers="threads"`; `own_threads`: each on a thread) or as jobs on other processes
-    ("processes", "dask"); merge them in order; raise the first failure once all have ended."""
+    ("processes", "dask"); merge them in order; raise the first failure once all have ended. `what` names a body,
+    and several, in the log lines that say which failed."""
     executor: Executor = ctx._executor
     forks = [fork(executor, values) for _, values in bodies]
     run = executor.run
@@ -209,11 +210,12 @@ async def run_concurrently(ctx: Context, bodies: Sequence[tuple[list[Target], di
     if failures:
         cancelled = [i for i, exc in enumerate(outcomes) if exc is not None and _cancelled(exc)]
         finished = [i for i, exc in enumerate(outcomes) if exc is None]
-        ctx.error(f"{what} {_list(i for i, _ in failures)} failed; {_list(finished)} finished; "
-                  f"{_list(cancelled)} cancelled")
+        ended = (("failed", [i for i, _ in failures]), ("finished", finished), ("cancelled", cancelled))
+        ctx.error("; ".join(f"{_bodies(what, found)} {outcome}" for outcome, found in ended if found))
         if lost:
-            ctx.error(f"{what} {_list(sorted(lost))} were on a worker that died: what their nodes did there, if "
-                      f"anything, is not in this run's record")
+            one = len(lost) == 1
+            ctx.error(f"{_bodies(what, sorted(lost))} {'was' if one else 'were'} on a worker that died: what "
+                      f"{'its' if one else 'their'} nodes did there, if anything, is not in this run's record")
         raise failures[0][1]
     if executor.cancelled:
         raise RunCancelled("the run was cancelled")
@@ -326,9 +328,10 @@ def _cancelled(exc: BaseException) -> bool:
     return isinstance(error, RunCancelled | asyncio.CancelledError)
 
 
-def _list(indexes: Any) -> str:
-    found = list(indexes)
-    return "none" if not found else ", ".join(map(str, found))
+def _bodies(what: tuple[str, str], indexes: list[int]) -> str:
+    """`iteration 1`, `iterations 0 and 2`, `branches 0, 1 and 3`: which bodies (`what`: a body, several), by index."""
+    *first, last = map(str, indexes)
+    return f"{what[1]} {', '.join(first)} and {last}" if first else f"{what[0]} {last}"
 
 
 def merge(executor: Executor, sub: Executor, outcome: BaseException | None) -> None:

@@ -71,11 +71,11 @@ def test_a_failing_iteration_fails_the_run_and_the_record_says_which(loops, canc
     assert run.status is RunStatus.FAILED
     assert "item 1 is bad" in run.error
     line = next(line.message for line in run.logs() if line.node_id == "loop")
-    assert line.startswith("iteration(s) 1 failed; ")
+    assert line.startswith("iteration 1 failed; ")
     if cancel:
-        assert line.endswith("2, 3, 4, 5 cancelled")  # 0 ran alongside 1: finished or cancelled, by timing
+        assert line.endswith("2, 3, 4 and 5 cancelled")  # 0 ran alongside 1: finished or cancelled, by timing
     else:
-        assert line == "iteration(s) 1 failed; 0, 2, 3, 4, 5 finished; none cancelled"
+        assert line == "iteration 1 failed; iterations 0, 2, 3, 4 and 5 finished"
 
 
 def _failing(loops: Registry, cancel: bool) -> Board:
@@ -124,9 +124,9 @@ def test_a_failing_iteration_on_other_processes_fails_the_run(loops, workers, ca
     run = run_board(board, registry=loops)
     assert run.status is RunStatus.FAILED and "item 1 is bad" in run.error and run.error_node == "double"
     line = next(line.message for line in run.logs() if line.node_id == "loop")
-    assert line.startswith("iteration(s) 1 failed; 0")
+    assert line.startswith("iteration 1 failed; iteration")
     if not cancel:
-        assert line == "iteration(s) 1 failed; 0, 2, 3, 4, 5 finished; none cancelled"
+        assert line == "iteration 1 failed; iterations 0, 2, 3, 4 and 5 finished"
     assert [t.node_id for t in run.traces if t.node_id == "double"] == ["double"] * run.executions("double")
 
 

@@ -37,8 +37,18 @@ def exits_on_four() -> type[NodeType]:
 
 
 def items(listed: str) -> set[int]:
-    """The items (1 ..) of the iterations (0 ..) a log line lists."""
-    return set() if listed == "none" else {int(index) + 1 for index in listed.split(", ")}
+    """The items (1 ..) of the iterations (0 ..) a log line lists ("iteration 3", "iterations 0, 1 and 5")."""
+    return {int(index) + 1 for index in re.findall(r"\d+", listed)}
+
+
+def summed_up(summary: str) -> dict[str, set[int]]:
+    """The items of the iterations that failed, finished and were cancelled, as the loop's summary line lists them
+    (a group with none is left out of it)."""
+    found = dict.fromkeys(("failed", "finished", "cancelled"), set())
+    for part in summary.split("; "):
+        listed, outcome = re.fullmatch(r"(iterations? [\d, and]+) (failed|finished|cancelled)", part).groups()
+        found[outcome] = items(listed)
+    return found
 
 
 def test_iterations_lost_with_a_dead_worker_are_named_and_the_others_kept() -> None:
@@ -55,13 +65,11 @@ def test_iterations_lost_with_a_dead_worker_are_named_and_the_others_kept() -> N
     run = start_run(build.board, registry=build.registry).wait(DEADLINE)
     assert run.status is RunStatus.FAILED and "exited with code 7" in (run.error or "")
     lines = [line.message for line in run.traces_of(loop.id)[0].logs]
-    summary = next(line for line in lines if " failed; " in line)
-    failed_items, finished_items, cancelled_items = (
-        items(found) for found in re.match(r"iteration\(s\) (.*) failed; (.*) finished; (.*) cancelled",
-                                           summary).groups())
-    gone = next((line for line in lines if "were on a worker that died" in line), None)
+    summary = next(line for line in lines if re.match(r"iterations? [\d, and]+ failed", line))
+    failed_items, finished_items, cancelled_items = summed_up(summary).values()
+    gone = next((line for line in lines if "on a worker that died" in line), None)
     assert gone is not None, lines
-    lost_items = items(re.match(r"iteration\(s\) ([\d, ]+) were on", gone).group(1))
+    lost_items = items(re.match(r"iterations? ([\d, and]+) (was|were) on", gone).group(1))
     assert 4 in lost_items and lost_items <= failed_items  # (the others failed: the pool died before they started)
     assert finished_items | failed_items | cancelled_items == set(range(1, 9)), lines  # (cancelled: after the death)
     assert sorted(int(line.message) for line in run.logs() if line.node_id == say.id) == sorted(finished_items)
@@ -109,10 +117,10 @@ def test_iterations_a_killed_worker_had_finished_keep_their_traces_and_outputs(w
     run = start_run(build.board, registry=build.registry).wait(DEADLINE)
     assert run.status is RunStatus.FAILED and "died" in (run.error or ""), run.error
     lines = [line.message for line in run.traces_of(loop.id)[0].logs]
-    assert "iteration(s) 4 were on a worker that died: what their nodes did there, if anything, is not in this " \
-           "run's record" in lines, lines
-    summary = next(line for line in lines if " failed; " in line)
-    assert summary == "iteration(s) 4, 5 failed; 0, 1, 2, 3 finished; none cancelled", lines  # (5: never started)
+    assert "iteration 4 was on a worker that died: what its nodes did there, if anything, is not in this run's " \
+           "record" in lines, lines
+    summary = next(line for line in lines if re.match(r"iterations? [\d, and]+ failed", line))
+    assert summary == "iterations 4 and 5 failed; iterations 0, 1, 2 and 3 finished", lines  # (5: never started)
     assert [line.message for line in run.logs() if line.node_id == say.id] == ["1", "2", "3", "4"]
     assert [trace.status for trace in run.traces_of(killed.id)] == [NodeStatus.SUCCESS] * 4
     assert run.output(killed.id, "tenfold") == 40
@@ -150,7 +158,7 @@ def test_an_iteration_whose_values_cannot_come_back_fails_saying_so_with_its_tra
     run = start_run(build.board, registry=build.registry).wait(DEADLINE)
     assert run.status is RunStatus.FAILED and "could not be sent back from its worker" in (run.error or ""), run.error
     lines = [line.message for line in run.traces_of(loop.id)[0].logs]
-    assert not any("were on a worker that died" in line for line in lines), lines
+    assert not any("on a worker that died" in line for line in lines), lines
     assert [line.message for line in run.logs() if line.node_id == say.id] == ["1"]  # (2: cancelled, as 1 failed)
     assert [trace.status for trace in run.traces_of(keeps.id)] == [NodeStatus.SUCCESS]
 

@@ -36,5 +36,6 @@ def test_an_iteration_whose_result_never_arrives_fails_saying_so(monkeypatch: py
                         f"ended on its worker (it ended there): what its nodes did is not in this run's record"
     lines = [line.message for line in run.traces_of(loop.id)[0].logs]
     assert not any("worker that died" in line for line in lines), lines
-    assert lines[0] == "iteration(s) 1 failed; 0 finished; 2, 3 cancelled", lines  # (2, 3: after the failure)
+    # (2, 3: after the failure)
+    assert lines[0] == "iteration 1 failed; iteration 0 finished; iterations 2 and 3 cancelled", lines
     assert [line.message for line in run.logs() if line.node_id == say.id][0] == "1"

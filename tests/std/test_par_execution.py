@@ -148,7 +148,7 @@ def test_a_failing_branch_cancels_the_others_and_done_never_fires(p, model, wait
     assert "branch broke" in run.error and run.error_node == fail.id
     assert run.traces_of(wait.id)[0].status.value == "Cancelled"
     # the error line is the parallel node's, whose trace comes first
-    assert p.messages(run) == ["branch(es) 1 failed; none finished; 0 cancelled", "about to fail"]
+    assert p.messages(run) == ["branch 1 failed; branch 0 cancelled", "about to fail"]
     assert not run.traces_of(done.id)
 
 
