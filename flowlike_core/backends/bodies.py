@@ -10,12 +10,13 @@ iteration's fork at once, as a thread's (it shows in `run.traces` from then on),
 thread's. The worker goes on only once the result has left it (on the pool's pipe; on dask, written to the scheduler),
 so a worker that dies takes with it only the iteration it was running, which the loop names.
 Variables a body sets stay in the worker: an iteration reads the run's variables as they were when it started.
-When the run has listeners, an iteration's node events (started, finished, logs, events, progress) reach them while it
-runs, as a thread's would: from a pool process on the pool's pipe, from dask through the scheduler's event topics
-(`flowlike_core.backends.dask`); its traces join the record with its result (they are not sent while it runs: a
-running iteration's nodes show in `run.traces` once it has ended). Without listeners for node events the worker runs
-a body on the executor's fast path. On dask the results go through the scheduler's event topic as the live events
-do: it keeps the last `distributed.admin.low-level-log-length` messages of a topic (1,000 by default).
+While an iteration runs, its trace records go to the caller in the chunk's live event batches (`BodySender`: one
+batch every few hundredths of a second, whatever the count of nodes), on the pool's pipe or through the scheduler's
+event topics (`flowlike_core.backends.dask`): its nodes show in its fork's traces (`run.traces`) and lines in
+`run.logs()` as a thread's do, until its result takes their place (`LiveIterations`). When the run has listeners,
+they hear its node events (started, finished, logs, events, progress) as they go. Without listeners for node events
+the worker runs a body on the executor's fast path. On dask the results go through the scheduler's event topic as
+the live events do: it keeps the last `distributed.admin.low-level-log-length` messages of a topic (1,000 by default).
 When the run has a result cache that keeps its results in a store (`ResultCache.persist`), the iterations use it
 there, as a sweep's runs do: what a body computed before is served, what it computes is kept, and the reasons join
 the run's (`run.why`). A cache in memory only stays in the caller: the iterations run uncached, and say so (a
@@ -41,12 +42,13 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flowlike_core.backends import BackendError, main_script, stop_if_importing_main
 from flowlike_core.backends.dask import LATE_GRACE, QUIET
-from flowlike_core.backends.remote import Channel, InOrder, Relay, Sender
+from flowlike_core.backends.remote import Channel, InOrder, Mirror, Relay, Sender, Tracker
 from flowlike_core.cache import SharedCache
 from flowlike_core.plan import targets_by_plan
 from flowlike_core.reasons import NO_CACHE, Change, Reason
@@ -55,6 +57,7 @@ from flowlike_core.run import NodeStats, RunEvent, trace_of
 if TYPE_CHECKING:
     from flowlike_core.backends.remote import Event
     from flowlike_core.executor import Executor
+    from flowlike_core.run import Run
 
 WORKERS = ("threads", "processes", "dask")
 GUARD = 'a script that runs boards with a Parallel For Each on workers "processes" must do so under ' \
@@ -134,6 +137,39 @@ class ChunkResult:
     batches: int = 0
     """Live event batches sent before the result: the tail below is batch number `batches`."""
     tail: list[Event] = field(default_factory=list)
+
+
+class BodySender(Sender):
+    """Worker side: a chunk's live events, and the trace records of its iteration going on (each batch's traces are
+    tagged with the iteration's place; its lines and other events follow an `("iteration", place)` marker), so that
+    the caller shows the iteration's nodes while it runs, as a thread's. Following the next iteration costs nothing
+    per node: what an iteration did that no batch sent goes with its result."""
+
+    def __init__(self, post: Callable[[list[Any]], None], key: str, **options: Any) -> None:
+        self.place = -1
+        """The place in the chunk of the iteration going on (its records are `tracker`'s)."""
+        self.told = -1
+        """The place the events in the outbox belong to, as last marked."""
+        super().__init__(post, key, **options)
+
+    def follow(self, place: int, executor: Executor) -> None:
+        """Send the records of this iteration from now on (it has not started yet: nothing of it is missed)."""
+        tracker = Tracker()
+        tracker.records, tracker.run, tracker.current = executor.run.records, executor.run, executor.running_quietly
+        with self.lock:
+            self.tracker, self.place = tracker, place
+
+    def emit(self, event: Event) -> None:
+        if self.told != self.place:  # (the place changes between iterations, not while one emits)
+            self.told = self.place
+            with self.lock:
+                self.outbox.append(("iteration", self.place))
+        super().emit(event)
+
+    def _take(self) -> list[Event]:
+        traces = self.tracker.poll()
+        events, self.outbox = self.outbox, []
+        return [("traces", traces, self.place), *events] if traces else events
 
 
 def body_job(executor: Executor, cancel_rest: bool) -> BodyJob:
@@ -240,11 +276,11 @@ def run_bodies(job: BodyJob, packed: Any = None) -> ChunkResult:
     plan = plan_for(board, registry)
     sender = None
     if job.topic == POOL:
-        sender = Sender(_events, job.key)
+        sender = BodySender(_events, job.key)
     elif job.topic is not None:
         from flowlike_core.backends.dask import poster, sure_poster
 
-        sender = Sender(poster(job.topic), job.key, post_log=sure_poster(job.topic))
+        sender = BodySender(poster(job.topic), job.key, post_log=sure_poster(job.topic))
     listeners = [(NodeRecorder if job.watched else Recorder)(sender)] if sender else []
     reply = _replier(job.reply)
     reply([job.iterations_key, -1, pickle.dumps(None)])
@@ -254,7 +290,8 @@ def run_bodies(job: BodyJob, packed: Any = None) -> ChunkResult:
             if job.cancel_rest and failed:
                 result = BodyResult({}, [], {}, 0, error=RunCancelled("cancelled: an iteration failed"))
             else:
-                result = _run_body(job, board, plan, body, listeners)
+                result = _run_body(job, board, plan, body, listeners,
+                                   partial(sender.follow, place) if sender else lambda executor: None)
             failed = failed or result.error is not None
             reply([job.iterations_key, place, _sendable(result)])
     finally:
@@ -292,7 +329,9 @@ def _sendable(result: BodyResult) -> bytes:
                                             error_node=result.error_node, reasons=result.reasons))
 
 
-def _run_body(job: BodyJob, board: Any, plan: Any, body: Body, listeners: list[Any]) -> BodyResult:
+def _run_body(job: BodyJob, board: Any, plan: Any, body: Body, listeners: list[Any],
+              follow: Callable[[Executor], None]) -> BodyResult:
+    """Run one iteration; `follow` is told its executor before it starts (its traces are sent as they go)."""
     from flowlike_core.executor import Executor, _Abort
     from flowlike_core.run import Run
 
@@ -300,6 +339,7 @@ def _run_body(job: BodyJob, board: Any, plan: Any, body: Body, listeners: list[A
     run = Run(job.run_id, board, targets[0][0], dict(job.variables))
     executor = Executor(plan, run, listeners=listeners, cache=job.cache.open() if job.cache is not None else None)
     executor.values.update(values)
+    follow(executor)
     error, error_node = None, None
     try:
         asyncio.run(executor.flow(targets_by_plan(plan.nodes, targets)))
@@ -474,21 +514,24 @@ Arrived = Callable[[int, BodyResult | None], None]
 the chunk's start (-1, None)."""
 
 
-async def submit(workers: str, job: BodyJob, executor: Executor, arrived: Arrived) -> None:
+async def submit(workers: str, job: BodyJob, executor: Executor, arrived: Arrived, runs: list[Run]) -> None:
     """Run a chunk of iterations on `workers` ("processes" or "dask") and wait for it without blocking the run's
-    loop; each iteration's result goes to `arrived` as it ends there; the run's listeners (those of `executor`) hear
-    the iterations' node events as they go. Raises when the chunk did not end (its worker died), once the results
-    its iterations sent before have arrived (one whose result never does fails, saying so)."""
+    loop; each iteration's result goes to `arrived` as it ends there; meanwhile its traces show in its fork's run
+    (`runs`, by place in the chunk), and the run's listeners (those of `executor`) hear its node events as they go.
+    Raises when the chunk did not end (its worker died), once the results its iterations sent before have arrived
+    (one whose result never does fails, saying so)."""
     loop = asyncio.get_running_loop()
     hooks = {"node_started": executor.on_node_started, "node_finished": executor.on_node_finished,
              "log": executor.on_log, "event": executor.on_event, "progress": executor.on_progress}
+    live = LiveIterations(runs, Relay(executor.run, hooks) if any(hooks.values()) else None)
     job.key = f"flowlike-body-{job.run_id}-{uuid.uuid4().hex}"
+    job.watched = bool(hooks["node_started"] or hooks["node_finished"])
     if workers == "processes":
         pool, lines, folder = process_pool()
         job.reply = POOL
-        with Inbox(lines, job, arrived) as inbox:
+        with Inbox(lines, job, arrived, live) as inbox:
             try:
-                await _live(job, executor.run, hooks, lines, POOL,
+                await _live(job, live, lines, POOL,
                             lambda chunk: asyncio.wrap_future(pool.submit(run_bodies, on_disk(chunk))))
             except Exception as exc:
                 await inbox.marked(lines)  # (what its iterations sent before it failed)
@@ -505,9 +548,9 @@ async def submit(workers: str, job: BodyJob, executor: Executor, arrived: Arrive
         lines = channel(client)
         job.reply = lines.topic
         packed = on_cluster(client, job.board_key, job.board_json, job.node_types)
-        with Inbox(lines, job, arrived) as inbox:
+        with Inbox(lines, job, arrived, live) as inbox:
             try:
-                await _live(job, executor.run, hooks, lines, lines.topic, lambda chunk: loop.run_in_executor(
+                await _live(job, live, lines, lines.topic, lambda chunk: loop.run_in_executor(
                     None, client.submit(run_bodies, dataclasses.replace(chunk, board_json="", node_types=b""), packed,
                                         pure=False, **_next_worker(client)).result))
             except Exception:
@@ -523,8 +566,9 @@ class Inbox:
     """Caller side: the results of a chunk's iterations, handed to `arrived` as they come (each place once: dask runs
     the task of a worker that died again on another), its start, and the marker sent behind them."""
 
-    def __init__(self, lines: Channel, job: BodyJob, arrived: Arrived) -> None:
+    def __init__(self, lines: Channel, job: BodyJob, arrived: Arrived, live: LiveIterations) -> None:
         self.lines, self.key, self.count, self.arrived = lines, job.iterations_key, len(job.bodies), arrived
+        self.live = live
         self.loop = asyncio.get_running_loop()
         self.places: set[int] = set()
         self.mark_seen = False
@@ -540,6 +584,7 @@ class Inbox:
 
     def __exit__(self, *exc: object) -> None:
         self.lines.sinks.pop(self.key, None)
+        self.live.close()
 
     def _take(self, place: int, result: BodyResult | None) -> None:
         if self.key not in self.lines.sinks:  # (the chunk has been settled)
@@ -550,6 +595,7 @@ class Inbox:
         elif place not in self.places:
             if result is not None:
                 self.places.add(place)
+                self.live.landed(place)
             self.arrived(place, result)
 
     def complete(self) -> bool:
@@ -578,22 +624,70 @@ class Inbox:
         for place in range(self.count):
             if place not in self.places:
                 self.places.add(place)
+                self.live.landed(place)
                 self.arrived(place, BodyResult({}, [], {}, 0, error=RunError(
                     f"an iteration's result did not arrive within {LATE_GRACE:g} s after its chunk had ended on "
                     f"its worker (it ended there): what its nodes did is not in this run's record")))
 
 
-async def _live(job: BodyJob, run: Any, hooks: dict[str, list[Any]], lines: Channel, topic: str,
+class LiveIterations:
+    """Caller side: what a chunk's iterations send while they run (`BodySender`): the traces of each show in its
+    fork's run (through a `Mirror` of it) until its result lands there; their node events reach the run's
+    listeners (`relay`)."""
+
+    def __init__(self, runs: list[Run], relay: Relay | None) -> None:
+        self.runs, self.relay = runs, relay
+        self.mirrors: dict[int, Mirror] = {}
+        self.over: set[int] = set()
+        """Places whose result has landed (or never will): what comes of them late is dropped."""
+        self.place = -1
+        """The iteration the events being applied belong to (the last `iteration` marker)."""
+
+    def apply(self, event: Event) -> None:
+        kind = event[0]
+        if kind == "traces":
+            mirror = self._mirror(event[2])
+            if mirror is not None:
+                mirror.records(event[1])
+        elif kind == "iteration":
+            self.place = event[1]
+        else:
+            if kind == "log" and (mirror := self._mirror(self.place)) is not None:
+                mirror.log_line(event[1])
+            if self.relay is not None:
+                self.relay.apply(event)
+
+    def _mirror(self, place: int) -> Mirror | None:
+        if place in self.over or not 0 <= place < len(self.runs):
+            return None
+        mirror = self.mirrors.get(place)
+        if mirror is None:
+            mirror = self.mirrors[place] = Mirror(self.runs[place], ())
+        return mirror
+
+    def landed(self, place: int) -> None:
+        """The iteration's result is about to land in its fork: its live traces give way to it."""
+        self.over.add(place)
+        mirror = self.mirrors.pop(place, None)
+        if mirror is not None:
+            mirror.forget_executions()
+
+    def close(self) -> None:
+        """The chunk is over: an iteration whose result never landed leaves no live trace (its fork's record stays
+        as its failure leaves it)."""
+        for place, mirror in list(self.mirrors.items()):
+            self.landed(place)
+            with mirror.run.forking:
+                mirror.run.records = []
+
+
+async def _live(job: BodyJob, live: LiveIterations, lines: Channel, topic: str,
                 result_of: Callable[[BodyJob], Awaitable[ChunkResult]]) -> None:
-    """Run a chunk; when the run has listeners, its node events reach them as they come (in order), its tail
-    with the result."""
-    if not any(hooks.values()):
-        await result_of(job)
-        return
+    """Run a chunk; what its iterations send while they run goes to `live` as it comes (in order), its tail with
+    the result."""
     loop = asyncio.get_running_loop()
     job.topic = topic
-    job.watched = bool(hooks["node_started"] or hooks["node_finished"])
-    order = InOrder(Relay(run, hooks).apply)
+    order = InOrder(live.apply)
     arrived = asyncio.Event()
 
     def deliver(number: int, events: list[Event]) -> None:
