@@ -18,6 +18,7 @@ import datetime as dt
 import json
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -331,7 +332,9 @@ class Run:
         self.redactor = Redactor(secret_values(board, variables))
         """Blanks the run's secrets in every text it lets out; grows as nodes set secret variables."""
         self.status = RunStatus.RUNNING
-        self.start = 0.0
+        self.start = time.time()
+        """When the run was made (accepted); its executor sets it again as its thread starts running it (a moment
+        later; a remote worker's, once the worker starts it). Never 0: a record never reads 1970."""
         self.end = 0.0
         self.records: list[Any] = []
         """The first `FULL_TRACES` executions of every node, in the order they started: `NodeTrace`s, and compact

@@ -6,7 +6,7 @@
                                        record once it has ended: its `result` is what `events_generic_return_result`
                                        returned, so a board started from `events_generic` is a webhook
     GET    /flowlike/runs              {"runs": [{"id", "board", "status", "steps", "start", ...}]}: the runs the
-                                       server keeps, oldest first (?status=Running: those going)
+                                       server keeps, oldest first (?status=Running, in any case: those going)
     GET    /flowlike/runs/<id>         the run's record, secrets redacted
     GET    /flowlike/runs/<id>/events  server-sent events: start, node_started, node_finished, log, event (what a
                                        node emitted: event_type, payload, node_id), progress, finished;
@@ -24,7 +24,8 @@ not loopback (DNS rebinding), an Origin other than this server (a page on anothe
 A run reaches what `--allow` / `--allow-path` grant, as `flowlike run`'s (by default the store only); a refused
 capability fails the run (a 200 with its record, the error naming the option).
 At most `--max-runs` runs go at once (default `DEFAULT_MAX_RUNS`): one more is a 429 {"error", "running",
-"max_runs"}, the runs going left as they are.
+"max_runs"} with `Retry-After: RETRY_AFTER_SECONDS`, the runs going left as they are; a server shutting down
+answers a new run with a 503 and the same Retry-After.
 Bad input is a 4xx with {"error": message}; a failed run is a 200 with its record (status "Failed", error).
 The routes are a thin shell over `flowlike_core.service.RunManager`, which the Jupyter server extension shares.
 Needs the serve extra (starlette, uvicorn); the engine never imports this module by itself.
@@ -78,7 +79,7 @@ def create_app(root: str | os.PathLike[str], token: str | None, manager: RunMana
     runs = manager or RunManager(root)
 
     def refused(exc: Refused) -> Response:
-        return JSONResponse(exc.answer, status_code=exc.status)
+        return JSONResponse(exc.answer, status_code=exc.status, headers=exc.headers)
 
     async def no_route(request: Request, exc: Exception) -> Response:
         """A path or method the API does not have (Starlette's 404, 405), as JSON naming the routes there are."""

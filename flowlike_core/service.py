@@ -66,6 +66,10 @@ DEFAULT_MAX_RUNS = 64
 """Runs going at once on one server (`flowlike serve --max-runs`, Jupyter's `FlowlikeRuns.max_runs`): each is a
 thread and its state, so a client starting runs without end would exhaust the process; beyond, a run is refused
 (429) and the runs going are left as they are."""
+RETRY_AFTER_SECONDS = 5
+"""What a client refused for the server being busy (429: `max_runs` runs going) or stopping (503) is told to wait
+before it tries again (`Retry-After`): a place frees whenever a run ends, and a restarted server is back within
+seconds. A store that cannot be used (503 until the setting is fixed and the server restarted) is told none."""
 REQUEST_KEYS = {"board", "start", "variables", "payload"}
 ROUTES = ("the run API is POST or GET /flowlike/runs, GET or DELETE /flowlike/runs/ID, GET /flowlike/runs/ID/events")
 """What both servers answer to a path or method the run API does not have."""
@@ -73,12 +77,14 @@ ROUTES = ("the run API is POST or GET /flowlike/runs, GET or DELETE /flowlike/ru
 
 class Refused(Exception):
     """A request the server will not carry out; `status` is the HTTP status to answer with, `answer` its JSON
-    body: the message as "error", and `fields` a client may read instead of parsing it."""
+    body: the message as "error", and `fields` a client may read instead of parsing it; `headers` the answer's
+    headers (`Retry-After` when trying again in `retry_after` seconds may succeed)."""
 
-    def __init__(self, status: int, message: str, **fields: Any) -> None:
+    def __init__(self, status: int, message: str, *, retry_after: int | None = None, **fields: Any) -> None:
         super().__init__(message)
         self.status = status
         self.answer: dict[str, Any] = {"error": message, **fields}
+        self.headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
 
 
 Event = tuple[int | None, str, Any]
@@ -130,10 +136,8 @@ def read_board(file: Path, name: str, registry: Registry | None = None) -> tuple
 
 
 def record_of(run: Run) -> dict[str, Any]:
-    """The run's JSON record (secrets redacted, as every record is); `start` is null until its thread has started
-    it (not 1970's first second)."""
-    record = run.record().model_dump(mode="json")
-    return record if run.start else record | {"start": None}
+    """The run's JSON record (secrets redacted, as every record is)."""
+    return run.record().model_dump(mode="json")
 
 
 @dataclass(eq=False)
@@ -334,6 +338,8 @@ class RunManager:
         self._lock = threading.Lock()
         self.refusing: str | None = None
         """Why no run is started (the server stops, its run history cannot be used), answered with a 503."""
+        self.stopping = False
+        """The server is shutting down (`cancel_all`): its 503 tells a client to try again (a restart) later."""
 
     def board(self, relative: str) -> Board:
         """The board at `relative` under the root, loaded once per version of its file (`cached`, else `load`)."""
@@ -388,7 +394,7 @@ class RunManager:
     def _launch(self, relative: str, start: str | None, variables: dict[str, Any], payload: Any,
                 board: Board | None = None) -> ServiceRun:
         if self.refusing is not None:
-            raise Refused(503, self.refusing)
+            raise Refused(503, self.refusing, retry_after=RETRY_AFTER_SECONDS if self.stopping else None)
         self._take_slot()
         try:
             entry = self._start(relative, start, variables, payload, board)
@@ -405,7 +411,7 @@ class RunManager:
             if going >= self.max_runs:
                 raise Refused(429, f"{counted(going, 'run')} going on this server, its limit (max runs) is "
                                    f"{self.max_runs}: start this one once a run has ended (or cancel one)",
-                              running=going, max_runs=self.max_runs)
+                              retry_after=RETRY_AFTER_SECONDS, running=going, max_runs=self.max_runs)
             self._starting += 1
 
     def _start(self, relative: str, start: str | None, variables: dict[str, Any], payload: Any,
@@ -475,16 +481,15 @@ class RunManager:
     def listing(self, query: Mapping[str, str], base: str = "/") -> dict[str, Any]:
         """The runs this server keeps, oldest first, in a few fields each (`run_summary`, links under `base`);
         `?status=` keeps those in that status."""
-        wanted = query.get("status")
-        if wanted is not None and wanted not in set(RunStatus):
-            raise Refused(400, f"?status={wanted}: not a run status ({', '.join(RunStatus)})")
+        wanted = run_status(query["status"]) if "status" in query else None
         with self._lock:
             entries = list(self.runs.values())
         return {"runs": [run_summary(entry, base) for entry in entries
-                         if wanted is None or entry.run.status == wanted]}
+                         if wanted is None or entry.run.status is wanted]}
 
     def cancel_all(self) -> list[ServiceRun]:
         """Stop starting runs and cancel those going (the server is stopping); returns them."""
+        self.stopping = True
         self.refusing = "the server is shutting down: it starts no more runs"
         with self._lock:
             going = [entry for entry in self.runs.values() if not entry.ended.is_set()]
@@ -499,6 +504,14 @@ class RunManager:
         for entry in self.cancel_all():
             assert entry.handle is not None
             entry.handle.wait()
+
+
+def run_status(text: str) -> RunStatus:
+    """The run status `?status=` names, in any case (`running` is `Running`); Refused (400) naming the statuses."""
+    for status in RunStatus:
+        if status.value.lower() == text.lower():
+            return status
+    raise Refused(400, f"?status={text}: not a run status; the statuses are {', '.join(RunStatus)} (in any case)")
 
 
 def request_too_big(size: int | None = None) -> Refused:
@@ -593,7 +606,7 @@ def run_summary(entry: ServiceRun, base: str = "/") -> dict[str, Any]:
     board, status so far, and where to find its record and events (under the server's `base` URL path)."""
     run = entry.run
     return {"id": entry.id, "board": entry.board_path, "board_name": run.board.name, "status": run.status.value,
-            "steps": run.steps, "start": _iso(run.start) if run.start else None,
+            "steps": run.steps, "start": _iso(run.start),
             "end": _iso(run.end) if run.end else None,
             "links": {"record": f"{base}flowlike/runs/{entry.id}",
                       "events": f"{base}flowlike/runs/{entry.id}/events"}}

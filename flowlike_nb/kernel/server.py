@@ -5,7 +5,7 @@
                                        also "format" and "placeholders", what its import found)
     GET /flowlike/boards/<path>        the board document (a Flow-Like file's as imported)
     POST /flowlike/runs                start a run of a board under the root (?wait=1: answer with its record)
-    GET /flowlike/runs                 the runs started here, in a few fields each (?status=Running filters)
+    GET /flowlike/runs                 the runs started here, in a few fields each (?status=running filters: any case)
     GET /flowlike/runs/<id>            a run's record, secrets redacted
     GET /flowlike/runs/<id>/events     its events as server-sent events (resumed after a Last-Event-ID)
     DELETE /flowlike/runs/<id>         cancel it   (each route also with a trailing slash)
@@ -19,7 +19,7 @@ behind Jupyter's own authentication (token or login) like every Jupyter endpoint
 `FlowlikeRuns`'s, in a Jupyter config file or on the command line as any server extension's:
 
     c.FlowlikeRuns.store = "s3://bucket/flowlike"   # the run history (`flowlike serve --store`), else $FLOWLIKE_STORE
-    c.FlowlikeRuns.max_runs = 16                    # runs going at once (`flowlike serve --max-runs`), then 429
+    c.FlowlikeRuns.max_runs = 16                    # runs going at once (`--max-runs`), then 429 + Retry-After
     c.FlowlikeRuns.allow = ["network"]              # what runs reach (`flowlike serve --allow`); default: all
     c.FlowlikeRuns.allow_paths = ["/srv/data"]      # folders file nodes may use (`--allow-path`) when not "files"
 
@@ -223,6 +223,8 @@ class _RunHandler(_Handler):
 
     def refuse(self, exc: Refused) -> None:
         self.set_status(exc.status)
+        for name, value in exc.headers.items():
+            self.set_header(name, value)
         self.reply(exc.answer)
 
 

@@ -1,29 +1,14 @@
-"""What a JSON client reads in the run API's answers: no 1970 start for a run not started yet, and a request body
-with a number JSON does not have (NaN, Infinity, one too big for a float) refused rather than run as null."""
+"""What a JSON client reads in the run API's answers: a request body with a number JSON does not have (NaN,
+Infinity, one too big for a float) is refused rather than run as null, and `?wait` takes the values it says."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any, cast
 
 import pytest
 from serve_boards import Served, make_boards
 
-from flowlike_core import Board
-from flowlike_core.run import Run
-from flowlike_core.service import Refused, ServiceRun, parse_body, record_of, run_summary
-
-
-def test_a_run_not_started_yet_has_no_start_time(tmp_path: Path) -> None:
-    """It was "1970-01-01T00:00:00Z" (a run's start is 0 until its thread starts it), in a 201 or a 202."""
-    make_boards(tmp_path)
-    run = Run("r1", Board.load(tmp_path / "slow.board.json"), "start", {})
-    assert record_of(run)["start"] is None
-    entry = ServiceRun("r1", "slow.board.json", handle=cast(Any, SimpleNamespace(run=run)))
-    assert (run_summary(entry)["start"], run_summary(entry)["end"]) == (None, None)
-    run.start = 1_700_000_000.5
-    assert record_of(run)["start"] == run_summary(entry)["start"] == "2023-11-14T22:13:20.500000Z"
+from flowlike_core.service import Refused, parse_body
 
 
 @pytest.mark.parametrize(("number", "why"), [("NaN", "NaN is not a JSON number"),

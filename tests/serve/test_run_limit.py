@@ -13,7 +13,7 @@ import httpx
 import pytest
 from serve_boards import flowlike_serve, jupyter_server, make_boards
 
-from flowlike_core.service import Refused, RunManager
+from flowlike_core.service import RETRY_AFTER_SECONDS, Refused, RunManager
 from flowlike_core.wording import counted
 
 
@@ -34,6 +34,7 @@ def check_the_limit_holds(client: httpx.Client, limit: int) -> None:
         over = client.post("/flowlike/runs", params={"wait": "1"}, json={"board": "hooks/echo.board.json"})
         assert over.status_code == 429, over.text
         assert over.headers["content-type"].startswith("application/json")
+        assert over.headers.get("retry-after") == str(RETRY_AFTER_SECONDS), over.headers
         assert (over.json()["running"], over.json()["max_runs"]) == (limit, limit)
         assert f"{counted(limit, 'run')} going on this server, its limit (max runs) is {limit}" in over.json()["error"]
         assert [client.get(f"/flowlike/runs/{run_id}").json()["status"] for run_id in ids] == ["Running"] * limit
