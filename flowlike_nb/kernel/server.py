@@ -16,7 +16,8 @@ and a method a route does not have a JSON 405.
 Boards are our `.board.json` files and Flow-Like's `.board` files, each opened by `open_board` as every entry
 point opens them. The run API is `flowlike serve`'s (see flowlike_core/serve.py), on the same `RunManager`,
 behind Jupyter's own authentication (token or login) like every Jupyter endpoint. Its settings are
-`FlowlikeRuns`'s, in a Jupyter config file or on the command line as any server extension's:
+`FlowlikeRuns`'s, in a Jupyter config file or on the command line as any server extension's (`jupyter server
+--help-all` lists no extension's settings: it prints its help before it loads them):
 
     c.FlowlikeRuns.store = "s3://bucket/flowlike"   # the run history (`flowlike serve --store`), else $FLOWLIKE_STORE
     c.FlowlikeRuns.max_runs = 16                    # runs going at once (`--max-runs`), then 429 + Retry-After

@@ -111,3 +111,17 @@ def test_a_201_answer_has_the_runs_start_time(served: Served) -> None:
     finally:
         served.client.delete(f"/flowlike/runs/{answer.json()['id']}")
 
+
+
+def test_every_flowlike_runs_setting_is_documented() -> None:
+    """`jupyter server --help-all` cannot list them: it prints its help before it loads any extension (JupyterLab's
+    LabApp is not there either), so the extension's docstring and docs/apps.md are where a user finds them."""
+    import flowlike_nb.kernel.server as extension
+    from flowlike_nb.kernel.server import FlowlikeRuns
+
+    apps = (Path(__file__).resolve().parents[2] / "docs" / "apps.md").read_text()
+    settings = sorted(FlowlikeRuns.class_traits(config=True))
+    assert "max_runs" in settings
+    for name in settings:
+        assert f"c.FlowlikeRuns.{name} = " in (extension.__doc__ or ""), name
+        assert f"c.FlowlikeRuns.{name} = " in apps, name
