@@ -18,13 +18,17 @@ setup.py, from the very sources it packs): `pack-descriptions.json.gz` in the to
 name, read for a pack the user's cache has none for (after an install, and after every pip install, which changes a
 kept description's key). They hold while the pack comes from the same entry point, distribution and version,
 installed from a wheel (as the shipped pack index), and the engine is still the one they were made with
-(`shipped_engine`).
+(`shipped_engine`), or one they were found to hold under: a pack imported because its shipped descriptions were
+made under another engine (another pydantic makes its pins' JSON Schemas) and found to describe it as they say is
+trusted to under this engine from then on (`verified_path`), as after a pip install, which its kept key does not
+survive.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gzip
+import hashlib
 import json
 import os
 import sys
@@ -54,6 +58,12 @@ ENGINE_DISTRIBUTION = "flowlike-nb"
 """The distribution that ships the engine (`ENGINE`)."""
 SHIPPED = "pack-descriptions.json.gz"
 """The name of the descriptions a distribution ships in the top-level package of its packs."""
+VERIFIED_KEPT = 32
+"""Records kept in `verified_path` (the newest): one for each shipped file and engine met."""
+
+_unverified: dict[Path, tuple[str, list[str]]] = {}
+"""Shipped files `shipped` did not trust for their engine alone (path -> their SHA-256, the engine now): `write`
+compares what they say with the descriptions made of their packs."""
 
 
 def folder() -> Path:
@@ -62,6 +72,12 @@ def folder() -> Path:
 
 def path_of(pack: str) -> Path:
     return folder() / f"{quote(pack, safe='')}.json"
+
+
+def verified_path() -> Path:
+    """Where the packs whose shipped descriptions hold under another engine are recorded: by their file's SHA-256
+    and the engine (beside the descriptions folder, whose files are named by pack)."""
+    return pack_index.index_path().parent / "shipped-descriptions-verified.json"
 
 
 def engine(packages: Iterable[str] = ENGINE) -> list[str]:
@@ -123,7 +139,7 @@ def kept(key: list[str]) -> bool:
 
 def write(made: Mapping[str, tuple[list[str], list[Described]]]) -> None:
     """Keep each pack's descriptions (name -> its key and descriptions), each file replaced at once; what cannot be
-    written is skipped with a warning."""
+    written is skipped with a warning. Shipped descriptions found to say the same are recorded as holding."""
     for pack, (key, described) in made.items():
         path = path_of(pack)
         document = {"key": key, "types": [[*entry.row(), entry.text] for entry in described]}
@@ -133,7 +149,57 @@ def write(made: Mapping[str, tuple[list[str], list[Described]]]) -> None:
             warnings.warn(f"node descriptions cannot be written to {path} ({type(exc).__name__}: {exc}): "
                           f"`flowlike catalog` and the palette import the packs every time; set XDG_CACHE_HOME to a "
                           f"writable folder", PackIndexWarning, stacklevel=3)
-            return
+            break
+    _verify(made)
+
+
+def _verify(made: Mapping[str, tuple[list[str], list[Described]]]) -> None:
+    """Record the packs of the shipped files `shipped` did not trust for their engine whose descriptions, made now
+    (`made`: imported, under this engine), are exactly what the file says."""
+    records = None
+    for path, (digest, engine_now) in list(_unverified.items()):
+        _unverified.pop(path, None)
+        try:
+            data = path.read_bytes()
+            if hashlib.sha256(data).hexdigest() != digest:
+                continue  # (replaced since it was read: reinstalled)
+            document = json.loads(gzip.decompress(data))
+            rows, types = {tuple(row) for row in document["packs"]}, document["types"]
+            held = [name for name, (key, described) in made.items() if tuple(key[:4]) in rows
+                    and types.get(name) == [[*entry.row(), entry.text] for entry in described]]
+        except (OSError, EOFError, ValueError, KeyError, TypeError, AttributeError):
+            continue  # (`shipped` said what it could not read)
+        if held:
+            records = _verified() if records is None else records
+            record = next((record for record in records if record[:2] == [digest, engine_now]), None)
+            if record is None:
+                records.append([digest, engine_now, held])
+            else:
+                record[2].extend(name for name in held if name not in record[2])
+    if records is not None:
+        with contextlib.suppress(OSError):  # (an unwritable cache is said when the descriptions are written)
+            atomic_write(verified_path(), json.dumps({"verified": records[-VERIFIED_KEPT:]}).encode(), sync=False)
+
+
+def _verified() -> list[list[Any]]:
+    """The records of `verified_path`: [SHA-256 of a shipped file, engine, the packs whose descriptions hold]. One
+    that cannot be read is removed with a `PackIndexWarning` (the packs it named are imported to check them)."""
+    path = verified_path()
+    try:
+        records = json.loads(path.read_text())["verified"]
+        if not all(isinstance(digest, str) and isinstance(engine_now, list) and isinstance(names, list)
+                   for digest, engine_now, names in records):
+            raise TypeError("a record is not [SHA-256, engine, packs]")
+        return records
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        warnings.warn(f"the record of shipped node descriptions found to hold, {path}, cannot be read "
+                      f"({type(exc).__name__}: {exc}): removed; their packs are imported to check them again",
+                      PackIndexWarning, stacklevel=3)
+        return []
 
 
 def of_pack(pack: Pack) -> list[Described]:
@@ -165,17 +231,25 @@ def shipped_engine(distribution_name: str = "", version: str = "") -> list[str] 
 
 def shipped(wanted: Mapping[str, list[str]], entries: Iterable[EntryPoint]) -> dict[str, list[Described]]:
     """The descriptions the distributions ship (`SHIPPED`) of the packs (`entries`, each with its key in `wanted`)
-    that they still hold for. One that cannot be read is left aside with a `PackIndexWarning` (its packs imported)."""
+    that they still hold for: made under this engine, or found to hold under it (`_verify`). One that cannot be read
+    is left aside with a `PackIndexWarning` (its packs imported)."""
     found: dict[str, list[Described]] = {}
     files = pack_index.shipped_files(entries, wanted, SHIPPED)
     engine_now = shipped_engine() if files else None
     if engine_now is None:
         return found
+    records = None
     for path, names in files.items():
         try:
-            document = json.loads(gzip.decompress(path.read_bytes()))
+            data = path.read_bytes()
+            document = json.loads(gzip.decompress(data))
             if document["engine"] != engine_now:
-                continue
+                digest = hashlib.sha256(data).hexdigest()
+                records = _verified() if records is None else records
+                held = {name for record in records if record[:2] == [digest, engine_now] for name in record[2]}
+                if not held >= set(names):
+                    _unverified[path] = (digest, engine_now)
+                names = [name for name in names if name in held]
             rows = {tuple(row) for row in document["packs"]}
             found.update({name: [_described(*row) for row in document["types"][name]] for name in names
                           if tuple(wanted[name][:4]) in rows and name in document["types"]})

@@ -335,3 +335,64 @@ def test_shipped_descriptions_are_reproducible(shipped_site, tmp_path):
     """Two builds of one source ship the same bytes (no time in the compressed file's header)."""
     (again,) = pack_descriptions.ship(tmp_path / "site", shipped_site.entries(), "dx-tools", "1.0")
     assert again.read_bytes() == shipped_site.paths[0].read_bytes()
+
+
+def shipped_under_another_pydantic(site: ShippedSite, stale: str = "") -> None:
+    """The shipped descriptions as a wheel built under another pydantic ships them (its pins' JSON Schemas are
+    pydantic's), `stale` the text of dx_beta's node there (what that pydantic would not make here)."""
+    (path,) = site.paths
+    document = json.loads(gzip.decompress(path.read_bytes()))
+    document["engine"][2] = "2.0.0"
+    for row in document["types"]["dx_beta"] if stale else ():
+        if row[2] == "dx_beta_node":
+            row[-1] = row[-1].replace('"Answers."', json.dumps(stale))
+    path.write_bytes(gzip.compress(json.dumps(document).encode(), mtime=0))
+
+
+def pip_installed() -> None:
+    """What a pip install does to the descriptions the user's cache keeps: their key changes (it holds the time of
+    the folder of installed libraries)."""
+    for kept in pack_descriptions.folder().glob("*.json"):
+        kept.unlink()
+
+
+def test_shipped_descriptions_found_to_hold_under_another_pydantic_are_trusted_under_it(shipped_site, monkeypatch):
+    """Made under another pydantic, they cannot be trusted as they are: the packs are imported, once. What importing
+    gives is what they say, so they are trusted under this pydantic from then on: after the next pip install, no
+    pack is imported again."""
+    monkeypatch.setattr(pack_descriptions, "STARTED", 2**62)  # (sources written by the test itself count as old)
+    expected = shipped_site.imported_json()
+    shipped_under_another_pydantic(shipped_site)
+    assert catalog_json(Registry(entries=shipped_site.entries())) == expected
+    assert shipped_site.loaded() == [f"dx_shipped.{name}" for name in PACKS]
+    shipped_site.forget()
+    pip_installed()
+    assert catalog_json(Registry(entries=shipped_site.entries())) == expected
+    assert shipped_site.loaded() == []
+
+
+def test_shipped_descriptions_another_pydantic_makes_otherwise_are_never_trusted_under_this_one(shipped_site,
+                                                                                                 monkeypatch):
+    monkeypatch.setattr(pack_descriptions, "STARTED", 2**62)
+    expected = shipped_site.imported_json()
+    shipped_under_another_pydantic(shipped_site, stale="Answers, as another pydantic made it.")
+    assert catalog_json(Registry(entries=shipped_site.entries())) == expected
+    shipped_site.forget()
+    pip_installed()
+    assert catalog_json(Registry(entries=shipped_site.entries())) == expected, "beta's shipped text is not shown"
+    assert "dx_shipped.dx_beta" in shipped_site.loaded() and "dx_shipped.dx_gamma" not in shipped_site.loaded()
+
+
+def test_a_corrupt_record_of_shipped_descriptions_found_to_hold_is_said_and_removed(shipped_site, monkeypatch):
+    monkeypatch.setattr(pack_descriptions, "STARTED", 2**62)
+    expected = shipped_site.imported_json()
+    shipped_under_another_pydantic(shipped_site)
+    record = pack_descriptions.verified_path()
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text("{nope")
+    with pytest.warns(PackIndexWarning, match=f"{record}, cannot be read .*: removed"):
+        assert catalog_json(Registry(entries=shipped_site.entries())) == expected
+    shipped_site.forget()
+    pip_installed()
+    assert catalog_json(Registry(entries=shipped_site.entries())) == expected
+    assert shipped_site.loaded() == []
