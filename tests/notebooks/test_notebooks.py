@@ -28,15 +28,16 @@ CHANGING = [  # what differs from one execution to the next, whatever the versio
     (re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?"), "<time>"),
     (re.compile(r"\b\d+(\.\d+)? ?(µs|ms|s|min|h)\b( \d+ ?(s|min)\b)?"), "<duration>"),  # as wording.duration says
     (re.compile(r"\b0x[0-9a-f]+\b"), "<address>"),
-    (re.compile(r"\b\d+\.\d+(e[-+]?\d+)?\b"), "<decimal>"),  # timings in run tables and records, scores
+    (re.compile(r"\b\d+(\.\d+(e[-+]?\d+)?|e[-+]?\d+)\b"), "<decimal>"),  # timings (1.5, 7e-06), scores
     # node, run and board ids (12 hex digits), image ids (16), widget model ids (32, also in IPY_MODEL_...)
     (re.compile(r"(?<![0-9a-f])([0-9a-f]{12}|[0-9a-f]{16}|[0-9a-f]{32})(?![0-9a-f])"), "<id>"),
     (re.compile(r"\s+"), " "),  # a table's columns line up with the widest figure
 ]
 PICTURES = ("image/png", "image/jpeg", "image/gif")
 """Compared by kind only: their bytes follow the plotting library's and the font's versions."""
-EDITOR_BUNDLE = ("_esm", "_css")
-"""A widget's front-end code in its saved state: the editor bundle, rebuilt apart from the notebooks."""
+UNCOMPARED_STATE = ("_esm", "_css", "catalog_generation")
+"""In a widget's saved state: the editor bundle (rebuilt apart from the notebooks), and how many node types the
+registry has taken (any new node anywhere changes it)."""
 RERUN = "jupyter nbconvert --to notebook --execute --inplace notebooks/{name}.ipynb"
 
 
@@ -73,7 +74,7 @@ def shown(output: NotebookNode) -> list[str]:
 def widget_states(notebook: NotebookNode) -> list[str]:
     state = notebook.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
     return sorted(json.dumps({"model": model["model_name"],
-                              "state": {k: v for k, v in model["state"].items() if k not in EDITOR_BUNDLE}},
+                              "state": {k: v for k, v in model["state"].items() if k not in UNCOMPARED_STATE}},
                              sort_keys=True) for model in state.get("state", {}).values())
 
 
