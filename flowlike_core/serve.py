@@ -48,6 +48,7 @@ from urllib.parse import urlsplit
 from flowlike_core.service import (
     DEFAULT_MAX_RUNS,
     MAX_REQUEST_BYTES,
+    RETRY_AFTER_SECONDS,
     ROUTES,
     Refused,
     RunManager,
@@ -238,7 +239,8 @@ def add_serve_command(subparsers: Any) -> None:
     add_policy_options(serve)
     serve.add_argument("--max-runs", type=int, default=DEFAULT_MAX_RUNS, metavar="N",
                        help=f"runs going at once, at most (default {DEFAULT_MAX_RUNS}): one more is refused with "
-                            f"a 429, the runs going left as they are")
+                            f"a 429 saying Retry-After: {RETRY_AFTER_SECONDS} (seconds), the runs going left as they "
+                            f"are")
     serve.set_defaults(handler=cmd_serve)
 
 

@@ -63,6 +63,7 @@ from flowlike_core.service import (
     BOARD_SUFFIXES,
     DEFAULT_MAX_RUNS,
     MAX_BOARD_BYTES,
+    RETRY_AFTER_SECONDS,
     ROUTES,
     Refused,
     RunManager,
@@ -93,7 +94,8 @@ class FlowlikeRuns(Configurable):
                          "root URL (a directory, memory://, s3://...) or a storage config file. Unset: "
                          "$FLOWLIKE_STORE (or $FLOWLIKE_META_URL/$FLOWLIKE_CONTENT_URL) if set, else no history.")
     max_runs = Int(DEFAULT_MAX_RUNS, config=True,
-                   help="Runs going at once, at most, as `flowlike serve --max-runs`: one more is refused with a 429.")
+                   help=f"Runs going at once, at most, as `flowlike serve --max-runs`: one more is refused with a "
+                        f"429 saying Retry-After: {RETRY_AFTER_SECONDS} (seconds).")
 
     allow = List(Unicode(), default_value=[c.value for c in Capability], config=True,
                  help="What the runs' nodes may reach (network, files, processes, native), as `flowlike serve "
