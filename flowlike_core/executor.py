@@ -650,9 +650,10 @@ def prepare_variables(board: Board, overrides: Mapping[str, Any] | None) -> dict
                 set(map(type, native)) <= _PLAIN.get(variable.data_type, set()):
             values[variable.name] = list(native)  # fits, and is its runtime form already: checked at C speed
             continue
-        if not fits(native, variable.data_type, variable.value_type):
+        if not fits(native, variable.data_type, variable.value_type, none=variable.default_value is None):
+            use_default = "; leave it out to use its default" if value is None else ""  # (unsaid: it may be secret)
             raise BoardError(f"value {reprlib.repr(value)} for variable {name!r} does not fit its type "
-                             f"{type_label(variable.data_type, variable.value_type)}")
+                             f"{type_label(variable.data_type, variable.value_type)}{use_default}")
         values[variable.name] = to_runtime(native, variable.data_type, variable.value_type) \
             if isinstance(native, str | int | float | list | dict) else value
     return values

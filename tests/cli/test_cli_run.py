@@ -143,6 +143,7 @@ def test_not_a_board_document(tmp_path, capsys):
     ("hidden=y", "variable 'hidden' of board 'counting' is not exposed"),
     ("times=abc", "times=abc: not an Integer value (read as JSON: Expecting value)"),
     ("times=1.5", "does not fit"),
+    ("times=null", "value None for variable 'times' does not fit its type Integer; leave it out to use its default"),
     ("novalue", "expected NAME=VALUE"),
 ])
 def test_bad_variables(counting_board, capsys, var, message):

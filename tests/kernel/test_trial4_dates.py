@@ -7,10 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
 import flowlike_nb as fnb
-from flowlike_core import RunStatus
+from flowlike_core import BoardError, RunStatus
 from flowlike_core.cli import parse_value
 from flowlike_nb.kernel.papermill import variables_from
 
@@ -75,7 +76,10 @@ def test_a_datetime_input_gets_a_datetime(tmp_path: Path) -> None:
     assert board.run({"value": DAY}).result == f"datetime:{midnight!r}", "a date arriving at a datetime input"
     loaded = fnb.load(str(board.save(tmp_path / "stamps.board.json")))
     assert loaded.run().result == f"datetime:{STAMP!r}"
-    assert board.run({"value": None}).result == "NoneType:None", "None passes, as everywhere"
+    with pytest.raises(BoardError, match="value None for variable 'value' does not fit its type Date"):
+        board.run({"value": None})  # (None is no date: leave it out to use the default)
+    board.variable("value", dt.datetime, None, exposed=True)  # declared without a value: it holds None anyway
+    assert board.run({"value": None}).result == "NoneType:None"
 
 
 def test_text_that_is_no_date_fails_the_node_naming_it() -> None:
