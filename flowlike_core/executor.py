@@ -619,10 +619,12 @@ def end(executor: Executor, status: RunStatus, error: RunError | None, node_id: 
             shared = executor._shared
             if type(shared.record) is float:  # given up on while a fast-path node runs: it gets its trace
                 executor.trace_now(shared)
-            for trace in run.records:
-                if type(trace) is NodeTrace and trace.status is NodeStatus.RUNNING:
-                    trace.status = NodeStatus.CANCELLED if status is RunStatus.CANCELLED else NodeStatus.FAILED
-                    trace.end = run.end
+            closed = NodeStatus.CANCELLED if status is RunStatus.CANCELLED else NodeStatus.FAILED
+            run.close_open(closed, run.end, run.error)
+            if run.forks:  # given up on while parallel bodies go on (one stuck in native code): theirs end too
+                from flowlike_core.parallel import close_forks
+
+                close_forks(run, closed, run.end, run.error)
         run.status = status
     results = executor.results
     executor.notify(executor.on_finished if results is None else [results.ended, *executor.on_finished])

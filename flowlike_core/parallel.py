@@ -17,7 +17,8 @@ they finish; either way the run fails afterwards with the first failure, and an 
 node lists which iterations failed, finished and were cancelled. Bodies on threads stuck in plain Python when
 cancelled (by a sibling's failure or the run's cancel) are interrupted after the run's cancel grace, as a run's own
 node is; one that cooperates (a node awaiting its close) is left to finish, as a run is
-(`flowlike_core.stopping`).
+(`flowlike_core.stopping`). A run given up on while a body is stuck where no interrupt lands (native code) ends
+without it: the executions its bodies have going on end Cancelled with the run (`close_forks`).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from flowlike_core.errors import RunCancelled
 from flowlike_core.plan import Target, targets_by_id
-from flowlike_core.run import FULL_TRACES, NodeStats, NodeStatus, NodeTrace, trace_of
+from flowlike_core.run import FULL_TRACES, NodeStats, NodeStatus, NodeTrace, Run, trace_of
 from flowlike_core.stopping import held, watch
 
 if TYPE_CHECKING:
@@ -117,6 +118,7 @@ async def run_concurrently(ctx: Context, bodies: Sequence[tuple[list[Target], di
     forks = [fork(executor, values) for _, values in bodies]
     run = executor.run
     with run.forking:
+        _going.update((sub.run, sub) for sub in forks)
         run.forks = [*run.forks, *(sub.run for sub in forks)]  # (a new list: a reader iterates the one it took)
     limit = asyncio.Semaphore(max(1, max_concurrent))
     threads = ThreadPoolExecutor(max_workers=max(1, min(max_concurrent, len(bodies))),
@@ -207,6 +209,8 @@ async def run_concurrently(ctx: Context, bodies: Sequence[tuple[list[Target], di
                         merge(executor, sub, outcome)
                     merged = {id(sub.run) for sub in forks}
                     run.forks = [live for live in run.forks if id(live) not in merged]
+                    for sub in forks:
+                        del _going[sub.run]
     failures = [(i, exc) for i, exc in enumerate(outcomes) if exc is not None and not _cancelled(exc)]
     if failures:
         cancelled = [i for i, exc in enumerate(outcomes) if exc is not None and _cancelled(exc)]
@@ -242,6 +246,28 @@ async def _threads_ended(threads: ThreadPoolExecutor, forks: list[Executor]) -> 
             break
     if cancelled:
         raise asyncio.CancelledError
+
+
+_going: dict[Run, Executor] = {}
+"""The executor of each parallel body going on, by its fork's run (`Run.forks` lists those): what `close_forks`
+closes when the run ends before them."""
+
+
+def close_forks(run: Run, status: NodeStatus, at: float, error: str | None) -> None:
+    """The run ended before its parallel bodies (it was given up on while one is stuck where no interrupt lands):
+    their executions going on end with it, as its own do (`Run.close_open`: `status` at `at`, saying why, `error`).
+    A stuck one keeps that status if it ends later (`Executor._finished`)."""
+    with run.forking:
+        forks = list(run.forks)
+    for body in forks:
+        sub = _going.get(body)
+        if sub is None:
+            continue
+        with body.forking:  # (a reader of the run's traces sees them open or closed, never half)
+            if type(sub._shared.record) is float:  # a quiet execution (the fast path's) has no record until it ends
+                sub.trace_now(sub._shared)
+            body.close_open(status, at, error)
+        close_forks(body, status, at, error)  # (a parallel node inside the body has bodies of its own)
 
 
 def _land(result: Any, sub: Executor) -> BaseException | None:

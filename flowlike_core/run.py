@@ -423,6 +423,14 @@ class Run:
         quiet = self.quiet
         return None if quiet is None else quiet()
 
+    def close_open(self, status: NodeStatus, at: float, error: str | None) -> None:
+        """End its executions still Running in its records, `status` at `at`, saying why (stopped: `error`, the
+        run's): the run ended before them (it failed, or was given up on while a node is stuck in native code)."""
+        why = None if error is None else f"stopped: {error}"
+        for record in self.records:
+            if type(record) is NodeTrace and record.status is NodeStatus.RUNNING:
+                record.status, record.end, record.error = status, at, record.error or why
+
     @property
     def ok(self) -> bool:
         return self.status is RunStatus.SUCCESS

@@ -1,0 +1,75 @@
+"""A run given up on while a parallel body is stuck (held in native code, where no interrupt lands) ends Cancelled:
+every trace it shows has a final status then. The stuck body's node showed Running in the finished run (its fork's
+traces were left open: only the run's own were closed), in the run history and the editor, for ever."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from pack_builder import Builder
+from stopping_nodes import DEADLINE
+
+from flowlike_core import Listener, NodeStatus, NodeType, RunStatus, commands, exec_in, exec_out, start_run
+
+
+class HeldInNativeCode(NodeType):
+    """Blocking: waits on an event in native code, where no interrupt lands, until the test lets it go."""
+
+    name = "t_s9_held_in_native_code"
+    pins = (exec_in(), exec_out())
+    started = threading.Event()
+    let_go = threading.Event()
+
+    def run(self, ctx):
+        HeldInNativeCode.started.set()
+        HeldInNativeCode.let_go.wait()
+        ctx.activate("exec_out")
+
+
+@pytest.fixture
+def build() -> Builder:
+    build = Builder()
+    build.registry.register(HeldInNativeCode)
+    HeldInNativeCode.started, HeldInNativeCode.let_go = threading.Event(), threading.Event()
+    return build
+
+
+def _branch(build: Builder):
+    start, parallel = build.add("events_simple"), build.add("control_par_execution", thread_model="threads")
+    held = build.add(HeldInNativeCode.name)
+    build.chain(start, parallel)
+    left = next(pin.id for pin in parallel.ordered_pins() if pin.name == "exec_out")
+    build.board.apply(commands.Connect(parallel.id, left, held.id, "exec_in"))
+    return held
+
+
+def _iteration(build: Builder):
+    start, loop = build.add("events_simple"), build.add("control_par_for_each", array=[1, 2], max_concurrent=2)
+    held = build.add(HeldInNativeCode.name)
+    build.chain(start, loop)
+    build.wire(loop, "exec_out", held, "exec_in")
+    return held
+
+
+@pytest.mark.parametrize("body", [_branch, _iteration], ids=["a branch", "an iteration"])
+@pytest.mark.parametrize("watched", [False, True], ids=["quiet", "with a listener"])
+def test_a_run_given_up_on_with_a_stuck_body_shows_no_node_running(build, body, watched):
+    held = body(build)
+    listeners = [Listener()] if watched else []  # (a node listener takes the careful path, which makes its trace)
+    handle = start_run(build.board, registry=build.registry, listeners=listeners)
+    try:
+        assert HeldInNativeCode.started.wait(DEADLINE), "the body never started"
+        handle.cancel()
+        run = handle.wait(DEADLINE)
+        assert handle.done() and run.status is RunStatus.CANCELLED and run.stuck is not None, run.stuck
+        assert [t for t in run.traces if t.status is NodeStatus.RUNNING or not t.end] == []
+        stuck = run.traces_of(held.id)
+        assert stuck and {t.status for t in stuck} == {NodeStatus.CANCELLED}
+        cancelled = [t for t in run.traces if t.status is NodeStatus.CANCELLED]  # (the parallel node's too)
+        assert len(cancelled) == len(stuck) + 1
+        reason = f"stopped: {run.error}"
+        assert run.error.startswith("the run was cancelled; ") and all(t.error == reason for t in cancelled), reason
+        assert {r.status for r in run.record().traces} <= {NodeStatus.SUCCESS, NodeStatus.CANCELLED}
+    finally:
+        HeldInNativeCode.let_go.set()
