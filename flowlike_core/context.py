@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from flowlike_core.board import LogLevel
 from flowlike_core.errors import UnknownPinError, UnknownVariableError
-from flowlike_core.plan import CONST, VALUE, NodePlan, Targets
+from flowlike_core.plan import CONST, VALUE, NodePlan, Target, Targets
 from flowlike_core.run import LEVEL_ORDER, MAX_EVENTS, LogLine, NodeTrace, RunEvent, json_copy
 
 if TYPE_CHECKING:
@@ -19,17 +19,18 @@ if TYPE_CHECKING:
 class Context:
     """Valid while its node runs: the executor may reuse it for the node's next execution."""
 
-    __slots__ = ("_executor", "_values", "_plan", "record", "trigger_pin", "activated")
+    __slots__ = ("_executor", "_values", "_plan", "record", "_target", "activated")
 
-    def __init__(self, executor: Executor, plan: NodePlan, record: NodeTrace | None, trigger_pin: str | None) -> None:
+    def __init__(self, executor: Executor, plan: NodePlan, record: NodeTrace | None, target: Target | None) -> None:
         self._executor = executor
         self._values = executor.values
         """The run's values (the executor's, or a parallel iteration's own scope)."""
         self._plan = plan
         self.record: NodeTrace | float | None = record
         """The execution's trace, or on the executor's fast path its start time until it needs one (`trace`)."""
-        self.trigger_pin = trigger_pin
-        """Id of the exec input pin that started this execution (empty or None for events and pure nodes)."""
+        self._target = target
+        """The exec input that started this execution, as the plan names it (None for pure nodes). The fast path
+        stores the plan's own tuple: a long chain then loads no pin id per node."""
         self.activated: dict[str, Targets] = {}
         """The exec outputs this execution activated, in order, with what is wired to each."""
 
@@ -40,9 +41,16 @@ class Context:
         return record if type(record) is NodeTrace else self._executor.trace_now(self)  # type: ignore[return-value]
 
     @property
+    def trigger_pin(self) -> str | None:
+        """Id of the exec input pin that started this execution (empty or None for events and pure nodes)."""
+        target = self._target
+        return target[1] if target is not None else None
+
+    @property
     def trigger(self) -> str | None:
         """Name of the exec input that started this execution (None for events and pure nodes)."""
-        return self._plan.exec_inputs.get(self.trigger_pin) if self.trigger_pin else None
+        pin = self.trigger_pin
+        return self._plan.exec_inputs.get(pin) if pin else None
 
     # ---- data pins -----------------------------------------------------------------------------------
 

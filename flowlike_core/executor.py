@@ -45,7 +45,7 @@ from flowlike_core.errors import (
 )
 from flowlike_core.events import Listener, hooks
 from flowlike_core.node import ERROR_EXEC, ERROR_MESSAGE, EXEC_OUT
-from flowlike_core.plan import NodePlan, Plan, Targets, plan_for
+from flowlike_core.plan import NodePlan, Plan, Target, Targets, plan_for
 from flowlike_core.policy import Capability, Policy, refusal
 from flowlike_core.policy import active as active_policy
 from flowlike_core.registry import Registry, default_registry
@@ -241,11 +241,11 @@ class Executor:
             if self.pure_done:
                 self.new_step()
             if len(frontier) == 1:
-                frontier = await self.execute(*frontier[0])
+                frontier = await self.execute(frontier[0])
                 continue
             try:
                 async with asyncio.TaskGroup() as group:
-                    tasks = [group.create_task(self.execute(plan, pin)) for plan, pin in frontier]
+                    tasks = [group.create_task(self.execute(target)) for target in frontier]
             except BaseExceptionGroup as errors:
                 raise next((e for e in errors.exceptions if isinstance(e, _Abort)), errors.exceptions[0]) from None
             frontier = [target for task in tasks for target in task.result()]
@@ -278,7 +278,7 @@ class Executor:
                     run.steps, self.step = steps, step
                     ctx.record = None
                     try:
-                        frontier = self.execute_blocking(plan, target[1])
+                        frontier = self.execute_blocking(target)
                     finally:
                         steps, step, clock = run.steps, self.step, _now()
                     continue
@@ -290,7 +290,7 @@ class Executor:
                 if plan.routes:  # (its trigger is read by no one: left untouched, as memory a long chain need not load)
                     ctx._plan, ctx.record = plan, clock
                 else:
-                    ctx._plan, ctx.record, ctx.trigger_pin = plan, clock, target[1]
+                    ctx._plan, ctx.record, ctx._target = plan, clock, target
                 try:
                     run_node = plan.run  # (read as an attribute: a method-style call of a slot is never specialized)
                     frontier = run_node(ctx)
@@ -326,9 +326,10 @@ class Executor:
             run.steps, self.step = steps, step
             ctx.record = None  # (no execution of the fast path is going on: see `running_quietly`)
 
-    def execute_blocking(self, plan: NodePlan, trigger: str) -> Targets:
+    def execute_blocking(self, target: Target) -> Targets:
         """Run one blocking exec node the careful way (step limit, cancel, node listeners)."""
-        ctx = self._begin(plan, trigger)
+        plan = target[0]
+        ctx = self._begin(plan, target)
         try:
             if self.guarded:
                 self.guard(plan, ctx)
@@ -344,9 +345,10 @@ class Executor:
         self._end_trace(ctx, SUCCESS)
         return self._next(ctx.activated)
 
-    async def execute(self, plan: NodePlan, trigger: str) -> Targets:
+    async def execute(self, target: Target) -> Targets:
         """Run one exec node that awaits (its own `run`, or async pure nodes it reads)."""
-        ctx = self._begin(plan, trigger)
+        plan = target[0]
+        ctx = self._begin(plan, target)
         try:
             if self.guarded:
                 self.guard(plan, ctx)
@@ -399,7 +401,7 @@ class Executor:
             self.values[key] = message
         return plan.exec_next[ERROR_EXEC]
 
-    def _begin(self, plan: NodePlan, trigger: str | None) -> Context:
+    def _begin(self, plan: NodePlan, target: Target) -> Context:
         """Open an execution the careful way: step limit, cancel, a Context of its own, listeners told."""
         run = self.run
         run.steps += 1
@@ -410,7 +412,7 @@ class Executor:
                 f"long"), plan.node_id)
         if self.cancelled:
             raise _Abort(RunCancelled("the run was cancelled"), plan.node_id)
-        ctx = Context(self, plan, self._trace(plan, _now()), trigger)
+        ctx = Context(self, plan, self._trace(plan, _now()), target)
         if self.on_node_started:
             self.notify(self.on_node_started, ctx.trace)
         return ctx
