@@ -15,8 +15,9 @@ batch every few hundredths of a second, whatever the count of nodes), on the poo
 event topics (`flowlike_core.backends.dask`): its nodes show in its fork's traces (`run.traces`) and lines in
 `run.logs()` as a thread's do, until its result takes their place (`LiveIterations`). When the run has listeners,
 they hear its node events (started, finished, logs, events, progress) as they go. Without listeners for node events
-the worker runs a body on the executor's fast path. On dask the results go through the scheduler's event topic as
-the live events do: it keeps the last `distributed.admin.low-level-log-length` messages of a topic (1,000 by default).
+the worker runs a body on the executor's fast path. On dask the results go through a `distributed.Queue` of the
+caller's client (`ResultQueue`), which lets each go once read; the live batches go through its event topic, which
+keeps its last `distributed.admin.low-level-log-length` messages (1,000 by default, small ones: no values).
 When the run has a result cache that keeps its results in a store (`ResultCache.persist`), the iterations use it
 there, as a sweep's runs do: what a body computed before is served, what it computes is kept, and the reasons join
 the run's (`run.why`). A cache in memory only stays in the caller: the iterations run uncached, and say so (a
@@ -93,7 +94,7 @@ class BodyJob:
     topic: str | None = None
     """Where the chunk sends its live events: a dask topic, or `POOL` (None: nobody listens)."""
     reply: str = ""
-    """Where the chunk sends each iteration's result as it ends: a dask topic, or `POOL`."""
+    """Where the chunk sends each iteration's result as it ends: the name of a dask `ResultQueue`, or `POOL`."""
     key: str = ""
     """Names the chunk's messages: its live events go under it, its iterations' results under `iterations_key`."""
     watched: bool = False
@@ -306,9 +307,9 @@ def _replier(reply: str) -> Callable[[list[Any]], None]:
     process (the pool's pipe; on dask, written to the scheduler), so a worker that dies next does not take it."""
     if reply == POOL:
         return _events
-    from flowlike_core.backends.dask import sure_poster
+    from flowlike_core.backends.dask import result_poster
 
-    return sure_poster(reply)
+    return result_poster(reply)
 
 
 def _sendable(result: BodyResult) -> bytes:
@@ -542,13 +543,13 @@ async def submit(workers: str, job: BodyJob, executor: Executor, arrived: Arrive
             inbox.fail_missing()
         return
     if workers == "dask":
-        from flowlike_core.backends.dask import channel, on_cluster
+        from flowlike_core.backends.dask import channel, on_cluster, results
 
         client = _dask_client()
-        lines = channel(client)
-        job.reply = lines.topic
+        lines, answers = channel(client), results(client)
+        job.reply = answers.name
         packed = on_cluster(client, job.board_key, job.board_json, job.node_types)
-        with Inbox(lines, job, arrived, live) as inbox:
+        with Inbox(answers, job, arrived, live) as inbox:
             try:
                 await _live(job, live, lines, lines.topic, lambda chunk: loop.run_in_executor(
                     None, client.submit(run_bodies, dataclasses.replace(chunk, board_json="", node_types=b""), packed,

@@ -15,6 +15,11 @@ listeners. What was not sent yet (the final state) comes back as the task's resu
 task with it: dask reports it, and the run fails with that cause. Cancel reaches the worker: the run stops at its
 next node.
 
+A Parallel For Each with workers "dask" sends its iterations' results on another channel: a topic keeps its last
+`distributed.admin.low-level-log-length` messages (1,000) on the scheduler for good, which for results (values,
+traces) is memory held for nothing. They go on the client's `distributed.Queue` (`ResultQueue`, `result_poster`),
+which lets each go once read here.
+
 A LocalCluster's workers are spawned processes, each of which first imports the program's main module again: a
 script that runs boards on it (or a Parallel For Each with workers "dask") must do so under
 `if __name__ == "__main__":`. One that does not is told so (`GUARD`) by the workers and by the run that started the
@@ -24,10 +29,12 @@ cluster, instead of multiprocessing's bootstrapping text.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import dataclasses
 import queue
 import threading
 import time
+import warnings
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -51,6 +58,13 @@ QUIET = 0.5
 """Seconds without a batch after which a task the cluster dropped is taken to have sent all it could."""
 LOG_WAIT = 5.0
 """Seconds a task waits for the scheduler to take a batch holding a log line (`sure_poster`)."""
+GATHER = 0.01
+"""Seconds the reader of the loop results' queue lets more of them gather behind the one it got before it takes
+them all at once: tight iterations cost the scheduler (in this process for a LocalCluster) a call per handful."""
+READ_AGAIN = 1.0
+"""Seconds the reader of the loop results' queue waits before it reads again after a failed read."""
+CLOSING = "flowlike: the results' reader stops"
+"""The last message on a client's queue of loop results (`ResultQueue.close`)."""
 SCATTERED = 8
 """Boards kept on the cluster (the ones run last), so that running one again ships only the run's options."""
 GUARD = 'a script that runs boards on the dask backend\'s LocalCluster must do so under `if __name__ == "__main__":`'
@@ -115,7 +129,8 @@ def sure_poster(topic: str) -> Callable[[list[Any]], None]:
 
     def post(message: list[Any]) -> None:
         try:
-            sync(worker.loop, _write_now, worker, topic, message, callback_timeout=LOG_WAIT)
+            sync(worker.loop, _write_now, worker, {"op": "log_event", "topic": topic, "msg": message, "reply": False},
+                 callback_timeout=LOG_WAIT)
         except Exception:  # noqa: BLE001 - no connection to the scheduler: the batched way (sent twice at worst)
             worker.log_event(topic, message)
 
@@ -126,8 +141,9 @@ _log_comms: dict[str, Any] = {}
 """Worker side: by scheduler address, this worker's connection for log batches (`sure_poster`)."""
 
 
-async def _write_now(worker: Any, topic: str, message: list[Any]) -> None:
-    """On the worker's event loop: log `message` under `topic` on the scheduler; returns once it is written."""
+async def _write_now(worker: Any, message: dict[str, Any]) -> None:
+    """On the worker's event loop: send the scheduler `message` (an operation it answers nothing to); returns once
+    it is written."""
     from distributed.comm import connect
 
     address = worker.scheduler.address
@@ -135,10 +151,31 @@ async def _write_now(worker: Any, topic: str, message: list[Any]) -> None:
     if comm is None or comm.closed():
         comm = _log_comms[address] = await connect(address)
     try:
-        await comm.write({"op": "log_event", "topic": topic, "msg": message, "reply": False})
+        await comm.write(message)
     except Exception:
         _log_comms.pop(address, None)
         raise
+
+
+def result_poster(name: str) -> Callable[[list[Any]], None]:
+    """Worker side: how a chunk puts an iteration's result on its caller's queue of results (`ResultQueue`), as
+    `sure_poster` sends a batch: on this worker's own connection, waiting only until it has left this process (not
+    for the scheduler's answer, which would hold every iteration for a round trip)."""
+    from distributed import get_worker
+    from distributed.utils import sync
+
+    worker = get_worker()
+
+    def post(message: list[Any]) -> None:
+        try:
+            sync(worker.loop, _write_now, worker, {"op": "queue_put", "name": name, "data": message, "reply": False},
+                 callback_timeout=LOG_WAIT)
+        except Exception:  # noqa: BLE001 - no connection of its own to the scheduler: through the worker's client
+            from distributed import Queue, get_client
+
+            Queue(name, client=get_client()).put(message)
+
+    return post
 
 
 # ---- client side -------------------------------------------------------------------------------------------
@@ -153,7 +190,59 @@ class TopicChannel(Channel):
         client.subscribe_topic(self.topic, lambda event: self.deliver(event[1]))
 
 
+class ResultQueue(Channel):
+    """The results of the loop iterations of one client's chunks: a `distributed.Queue` on the scheduler, which
+    lets each go once read (an event topic keeps its last messages for the scheduler's lifetime, a thousand results
+    by default), read here by a thread."""
+
+    def __init__(self, client: Any) -> None:
+        from distributed import Queue
+
+        super().__init__()
+        self.name = f"flowlike-results-{client.id}"
+        self.client = client
+        self.queue = Queue(self.name, client=client)
+        self.closed = False
+        self.reader = threading.Thread(target=self._read, name=f"flowlike-dask-results-{client.id}", daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        """Hand each result on as it comes, until the channel is closed or its client is. It waits on the scheduler
+        with no timeout: one that runs out is logged there as an error."""
+        while not self.closed:
+            try:
+                first = self.queue.get()
+                if first == CLOSING:
+                    return
+                time.sleep(GATHER)
+                messages = [first, *self.queue.get(batch=True)]
+            except Exception as exc:  # noqa: BLE001 - the client went away, or a call failed: said, then retried
+                if self.closed or self.client.status not in ("running", "connecting", "newly-created"):
+                    return
+                warnings.warn(f"reading the loop results' queue {self.name} failed ({type(exc).__name__}: {exc}); "
+                              f"reading again", RuntimeWarning, stacklevel=1)
+                time.sleep(READ_AGAIN)  # (not at once: the scheduler may be restarting)
+                continue
+            for message in messages:
+                if message == CLOSING:
+                    return
+                try:
+                    self.deliver(message)
+                except Exception as exc:  # noqa: BLE001 - one result lost (its chunk says so), not all that follow
+                    warnings.warn(f"a loop result from the dask cluster could not be read: {type(exc).__name__}: "
+                                  f"{exc}", RuntimeWarning, stacklevel=1)
+
+    def close(self) -> None:
+        """Stop reading (the reader wakes to a last message of its own), then let the queue go."""
+        self.closed = True
+        with contextlib.suppress(Exception):  # (the client may have closed first: the reader has ended then)
+            self.queue.put(CLOSING)
+            self.reader.join(LATE_GRACE)
+            self.queue.close()
+
+
 _channels: dict[str, TopicChannel] = {}
+_results: dict[str, ResultQueue] = {}
 _channels_lock = threading.Lock()
 _scattered: OrderedDict[tuple[str, str], Any] = OrderedDict()
 """(client id, board key) -> the future of the packed board in that client's cluster, the `SCATTERED` last used."""
@@ -187,6 +276,14 @@ def channel(client: Any) -> TopicChannel:
         if client.id not in _channels:
             _channels[client.id] = TopicChannel(client)
         return _channels[client.id]
+
+
+def results(client: Any) -> ResultQueue:
+    """The channel of the loop results of a client's chunks (one queue per client)."""
+    with _channels_lock:
+        if client.id not in _results:
+            _results[client.id] = ResultQueue(client)
+        return _results[client.id]
 
 
 class DaskBackend:
@@ -240,6 +337,9 @@ class DaskBackend:
             if self._client is not None:
                 with _channels_lock:
                     _channels.pop(self._client.id, None)
+                    answers = _results.pop(self._client.id, None)
+                if answers is not None:
+                    answers.close()
                 forget_boards(self._client)
                 self._client.close()
             if self._cluster is not None:
