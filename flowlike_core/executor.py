@@ -188,8 +188,7 @@ class Executor:
         self.thread_id = threading.get_ident()
         if self.policy is not None:
             active_policy.set(self.policy)  # for the file nodes' path checks (this task and what it starts)
-        run = self.run
-        run.start = time.time()
+        run = self.run  # its start is when it was made (Run.start): a client told it at once reads it unchanged
         self.notify(self.on_start)
         status, error, node_id = RunStatus.SUCCESS, None, None
         try:

@@ -333,8 +333,8 @@ class Run:
         """Blanks the run's secrets in every text it lets out; grows as nodes set secret variables."""
         self.status = RunStatus.RUNNING
         self.start = time.time()
-        """When the run was made (accepted); its executor sets it again as its thread starts running it (a moment
-        later; a remote worker's, once the worker starts it). Never 0: a record never reads 1970."""
+        """When the run was made (accepted), which a client is told at once (a 201): its thread starts it a moment
+        later (a remote worker's mirror takes the worker's start, once it starts). Never 0: no record reads 1970."""
         self.end = 0.0
         self.records: list[Any] = []
         """The first `FULL_TRACES` executions of every node, in the order they started: `NodeTrace`s, and compact
