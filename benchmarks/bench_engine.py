@@ -201,6 +201,40 @@ def checked(name: str, run_fn: Callable[[], Any], expected: Any) -> Callable[[],
     return run_fn
 
 
+class _PlainContext:
+    """The least a class-form node's `ctx` could be: one output and one exec pin, stored by name."""
+
+    __slots__ = ("value", "activated")
+
+    def set_output(self, name: str, value: Any) -> None:
+        self.value = value
+
+    def activate(self, name: str) -> None:
+        self.activated = name
+
+
+def _plain_step(node: Any, ctx: _PlainContext, value: int) -> None:
+    """AddOne's `run`, called by position (as the engine calls it)."""
+    ctx.set_output("value", value + 1)
+    ctx.activate("exec_out")
+
+
+def plain_class_calls(length: int) -> Callable[[], int]:
+    """Plain Python making, per node, the three calls a class-form node makes (its `run`, `ctx.set_output`,
+    `ctx.activate`), with one node and one context, all in cache: what the form's calls cost by themselves. The
+    rest of the class form's time is the engine's, most of it memory: a chain of distinct nodes loads each node's
+    plan, run, output and exec-pin tables from beyond the cache."""
+    node, ctx = AddOne(), _PlainContext()
+
+    def chain() -> int:
+        ctx.value = 0
+        for _ in range(length):
+            _plain_step(node, ctx, ctx.value)
+        return ctx.value
+
+    return chain
+
+
 def bench_chain(reg: Registry, reps: int) -> None:
     """The chain in both node forms (as `catalog/README.md` shows them): the class form (inputs as keyword arguments,
     output and exec pin through `ctx`) and the function form (`@node(exec_pins=True)`)."""
@@ -215,6 +249,7 @@ def bench_chain(reg: Registry, reps: int) -> None:
         **{form: checked(form, ours(board), CHAIN_NODES) for form, board in forms.items()},
         "bare run": checked("bare run", ours(bare), 0),
         "plain": checked("plain", peer["plain"], CHAIN_NODES),
+        "plain, class calls": checked("plain, class calls", plain_class_calls(CHAIN_NODES), CHAIN_NODES),
         "ryvencore": checked("ryvencore", peer["ryven"], CHAIN_NODES),
         "hamilton": checked("hamilton", peer["ham"], CHAIN_NODES),
     }, reps)
@@ -224,6 +259,8 @@ def bench_chain(reg: Registry, reps: int) -> None:
     print(f"   fixed cost of a run (bare start node):     {t['bare run'] * 1e3:8.3f} ms")
     for name in peers_:
         print(f"   {name:14s} {t[name] / CHAIN_NODES * 1e6:9.3f} us/node")
+    floor = "plain, class calls"
+    print(f"   {floor:18s} {t[floor] / CHAIN_NODES * 1e6:5.3f} us/node (the class form's three calls, in cache)")
     for form in forms:
         marginal = [whole - bare for whole, bare in zip(times[form], times["bare run"], strict=True)]
         ratio = {name: paired(marginal, times[name]) for name in peers_}  # (both per CHAIN_NODES nodes)
@@ -231,6 +268,8 @@ def bench_chain(reg: Registry, reps: int) -> None:
         print(f"   flowlike, {form:14s} {statistics.median(marginal) / CHAIN_NODES * 1e6:6.3f} us/node "
               f"(whole run {t[form] * 1e3:.2f} ms)   {versus}")
         versus_ryven, versus_plain = ratio["ryvencore"], ratio["plain"]
+        if form == "class form":
+            print(f"     / plain making the same three calls = {paired(marginal, times[floor]):.2f}x (no target)")
         print(f"     target <= {TARGET_RYVEN:.2f}x ryvencore: {versus_ryven:.2f} -> "
               f"{verdict(versus_ryven <= TARGET_RYVEN)};  target <= {TARGET_PLAIN:.0f}x plain: {versus_plain:.1f} -> "
               f"{verdict(versus_plain <= TARGET_PLAIN)}")
