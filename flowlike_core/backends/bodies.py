@@ -8,7 +8,9 @@ sends back a `BodyResult` each as soon as it has ended (the values it set, its t
 its failure), tagged with its place in the chunk, on the backend's channel (`Inbox`): the caller lands it in the
 iteration's fork at once, as a thread's (it shows in `run.traces` from then on), and merges it as it merges a
 thread's. The worker goes on only once the result has left it (on the pool's pipe; on dask, written to the scheduler),
-so a worker that dies takes with it only the iteration it was running, which the loop names.
+so a worker that dies takes with it only the iteration it was running, which the loop names. dask runs the chunk
+of a worker that died again on another: that run skips the iterations whose results have landed, and runs the one
+that was running again from its first node (`flowlike_core.backends.dask.landed_before`).
 Variables a body sets stay in the worker: an iteration reads the run's variables as they were when it started.
 While an iteration runs, its trace records go to the caller in the chunk's live event batches (`BodySender`: one
 batch every few hundredths of a second, whatever the count of nodes), on the pool's pipe or through the scheduler's
@@ -285,9 +287,16 @@ def run_bodies(job: BodyJob, packed: Any = None) -> ChunkResult:
     listeners = [(NodeRecorder if job.watched else Recorder)(sender)] if sender else []
     reply = _replier(job.reply)
     reply([job.iterations_key, -1, pickle.dumps(None)])
+    landed: set[int] = set()
+    if job.reply != POOL:
+        from flowlike_core.backends.dask import landed_before
+
+        landed = landed_before(job.key)
     failed = False
     try:
         for place, body in enumerate(job.bodies):
+            if place in landed:
+                continue
             if job.cancel_rest and failed:
                 result = BodyResult({}, [], {}, 0, error=RunCancelled("cancelled: an iteration failed"))
             else:
@@ -543,13 +552,14 @@ async def submit(workers: str, job: BodyJob, executor: Executor, arrived: Arrive
             inbox.fail_missing()
         return
     if workers == "dask":
-        from flowlike_core.backends.dask import channel, on_cluster, results
+        from flowlike_core.backends.dask import channel, forget_chunk, on_cluster, publish_landed, results
 
         client = _dask_client()
         lines, answers = channel(client), results(client)
         job.reply = answers.name
         packed = on_cluster(client, job.board_key, job.board_json, job.node_types)
-        with Inbox(answers, job, arrived, live) as inbox:
+        again = lambda landed: loop.run_in_executor(None, publish_landed, client, job.key, landed)  # noqa: E731
+        with Inbox(answers, job, arrived, live, again) as inbox:
             try:
                 await _live(job, live, lines, lines.topic, lambda chunk: loop.run_in_executor(
                     None, client.submit(run_bodies, dataclasses.replace(chunk, board_json="", node_types=b""), packed,
@@ -557,6 +567,8 @@ async def submit(workers: str, job: BodyJob, executor: Executor, arrived: Arrive
             except Exception:
                 await inbox.settled(lambda: False, QUIET)  # (what a dropped task sent before it died)
                 raise
+            finally:
+                loop.run_in_executor(None, forget_chunk, client, job.key)
             await inbox.settled(inbox.complete, LATE_GRACE)
             inbox.fail_missing()
         return
@@ -567,9 +579,11 @@ class Inbox:
     """Caller side: the results of a chunk's iterations, handed to `arrived` as they come (each place once: dask runs
     the task of a worker that died again on another), its start, and the marker sent behind them."""
 
-    def __init__(self, lines: Channel, job: BodyJob, arrived: Arrived, live: LiveIterations) -> None:
+    def __init__(self, lines: Channel, job: BodyJob, arrived: Arrived, live: LiveIterations,
+                 again: Callable[[list[int]], None] = lambda landed: None) -> None:
         self.lines, self.key, self.count, self.arrived = lines, job.iterations_key, len(job.bodies), arrived
-        self.live = live
+        self.live, self.again = live, again
+        self.starts = 0
         self.loop = asyncio.get_running_loop()
         self.places: set[int] = set()
         self.mark_seen = False
@@ -593,7 +607,12 @@ class Inbox:
         self.news.set()
         if place == MARK:
             self.mark_seen = True
-        elif place not in self.places:
+            return
+        if place == -1:
+            self.starts += 1
+            if self.starts > 1:  # (run again: its worker died; it waits to hear which iterations need not run)
+                self.again(sorted(self.places))
+        if place not in self.places:
             if result is not None:
                 self.places.add(place)
                 self.live.landed(place)

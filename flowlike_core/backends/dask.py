@@ -18,7 +18,12 @@ next node.
 A Parallel For Each with workers "dask" sends its iterations' results on another channel: a topic keeps its last
 `distributed.admin.low-level-log-length` messages (1,000) on the scheduler for good, which for results (values,
 traces) is memory held for nothing. They go on the client's `distributed.Queue` (`ResultQueue`, `result_poster`),
-which lets each go once read here.
+which lets each go once read here. dask runs the task of a worker that died again on another (up to
+`distributed.scheduler.allowed-failures` times, 3 by default): a loop chunk run again skips the iterations whose
+results have landed (`landed_before`), so only the iteration that was running when its worker died runs again, from
+its first node: what its nodes did before the death (a file written, a message sent) happens twice. dask offers no
+way to run a task at most once; to have none run again, set `allowed-failures` to 0 on the scheduler (the chunk's
+iterations then fail, the loop naming the one that was running, as on the process pool).
 
 A LocalCluster's workers are spawned processes, each of which first imports the program's main module again: a
 script that runs boards on it (or a Parallel For Each with workers "dask") must do so under
@@ -178,7 +183,49 @@ def result_poster(name: str) -> Callable[[list[Any]], None]:
     return post
 
 
+def landed_before(key: str) -> set[int]:
+    """Worker side, as a loop chunk `key` starts: the places of its iterations whose results landed when a worker
+    that died ran it before (dask runs the task of a dead worker again: `distributed.scheduler.allowed-failures`).
+    The first run marks the chunk begun (a `distributed.Event`) right after it has sent its start; a run that finds
+    it marked is a second one, and waits (at most `LATE_GRACE` seconds; else it runs them all, as dask would) for
+    the caller to answer its start with the places landed (a `distributed.Variable`: `publish_landed`)."""
+    from distributed import Event, Variable, get_client
+
+    client = get_client()
+    began = Event(f"{key}/began", client=client)
+    if not began.is_set():
+        began.set()
+        return set()
+    try:
+        return set(Variable(f"{key}/landed", client=client).get(timeout=LATE_GRACE))
+    except Exception as exc:  # noqa: BLE001 - no answer: every iteration runs again, as dask would
+        warnings.warn(f"the loop chunk {key}, run again after its worker died, was not told which of its iterations "
+                      f"had ended ({type(exc).__name__}: {exc}): it runs them all again", RuntimeWarning,
+                      stacklevel=1)
+        return set()
+
+
 # ---- client side -------------------------------------------------------------------------------------------
+
+
+def publish_landed(client: Any, key: str, places: list[int]) -> None:
+    """Tell a loop chunk run again (`landed_before`) the places of its iterations whose results have landed."""
+    from distributed import Variable
+
+    try:
+        Variable(f"{key}/landed", client=client).set(places)
+    except Exception as exc:  # noqa: BLE001 - the chunk runs them all again after a while, as dask would
+        warnings.warn(f"the loop chunk {key}, run again after its worker died, could not be told which of its "
+                      f"iterations had ended ({type(exc).__name__}: {exc})", RuntimeWarning, stacklevel=1)
+
+
+def forget_chunk(client: Any, key: str) -> None:
+    """A loop chunk has ended: what marked it on the scheduler goes (`landed_before`)."""
+    from distributed import Event, Variable
+
+    with contextlib.suppress(Exception):  # (the client may be closing: the scheduler goes with it)
+        Event(f"{key}/began", client=client).clear()
+        Variable(f"{key}/landed", client=client).delete()
 
 
 class TopicChannel(Channel):
