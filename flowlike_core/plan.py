@@ -61,6 +61,9 @@ class NodePlan:
     run: Any = None
     """What runs the node: its type's `run`, or the equivalent the type specialized to this wiring
     (`NodeType.specialize`), looked up once here instead of once per execution."""
+    bound: tuple[Any, ...] = ()
+    """What a specialized `run` binds for this node (its function, constants, value keys, exec targets): the run is
+    shared by the nodes of its shape and reads them here, through its Context's plan (`flowlike_core.specialize`)."""
     routes: bool = False
     """`run` returns the exec targets to go on with (a function-form step's `exec_out` targets) instead of activating
     exec pins: the fast path takes them as they come; the careful path records `exec_out` as activated."""

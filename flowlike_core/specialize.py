@@ -1,20 +1,25 @@
 """Runs of nodes specialized to how a plan wires them: the inputs a node takes as keyword arguments are read
 straight from the run's values, typed-in constants bound once, without a dict of arguments per call.
 
-The code is written once per shape of wiring, as `dataclasses` writes `__init__`, for example:
+The code is written once per shape of wiring, as `dataclasses` writes `__init__`, and made into one function that
+every node of that shape shares, for example:
 
-    def run(ctx, func=None, k0=None, c1=None, o0=None, n=None):
+    def run(ctx):
+        func, k0, c1, o0, n = ctx._plan.bound
         values = ctx._values
         values[o0] = func(values.get(k0), c1)
         return n
 
-A function-form exec node's run returns the targets of its `exec_out` (the plan's own list, bound as `n`) and is
+What differs per node (the function, constants, value keys, pin names, exec targets) is its plan's `bound` tuple,
+never the source. One function per shape, not per node: a chain of distinct nodes calls one function, whose call
+CPython specializes once and keeps in cache, and loads one tuple per node.
+
+A function-form exec node's run returns the targets of its `exec_out` (the plan's own tuple, bound as `n`) and is
 marked `routes`: the executor goes on with them instead of asking which exec pins the node activated.
 
 Arguments go by position where the function's parameters allow it (a keyword call costs more), by name otherwise.
-Parameter and field names are Python identifiers; every value the code uses (the function, constants, value keys,
-pin names) is a default of its own parameters, never in its source: one small tuple per node, read as locals.
-`NodeType.specialize` and `FunctionNode.specialize` decide when a node can run this way.
+Parameter and field names are Python identifiers. `NodeType.specialize` and `FunctionNode.specialize` decide when
+a node can run this way.
 """
 
 from __future__ import annotations
@@ -45,12 +50,10 @@ def function_run(plan: NodePlan, func: Callable[..., Any], keywords: tuple[tuple
     (`NodePlan.plain_outputs`)."""
     kinds, bound = _arguments(plan, keywords)
     keys = tuple(plan.outputs[name] for name in outputs)
-    code = _code(kinds, fields if fields is not None else len(keys), exec_pins, method=False,
-                 positional=_positional(func))
     targets = (plan.exec_next.get(EXEC_OUT, ()),) if exec_pins else ()
-    run = types.FunctionType(code, {}, f"run_{plan.node_name}", (func, *bound, *keys, *targets))
-    run.routes = exec_pins  # type: ignore[attr-defined]
-    return run
+    plan.bound = (func, *bound, *keys, *targets)
+    return _shared_run(kinds, fields if fields is not None else len(keys), exec_pins, method=False,
+                       positional=_positional(func))
 
 
 def method_run(plan: NodePlan, run: Callable[..., Any], impl: Any,
@@ -59,8 +62,8 @@ def method_run(plan: NodePlan, run: Callable[..., Any], impl: Any,
     for an async `run`) is returned."""
     kinds, bound = _arguments(plan, keywords)
     twin = _positional_twin(run)
-    code = _code(kinds, 0, False, method=True, positional=len(kinds) if twin is not None else 0)
-    return types.FunctionType(code, {}, f"run_{plan.node_name}", (twin or run, impl, *bound))
+    plan.bound = (twin or run, impl, *bound)
+    return _shared_run(kinds, 0, False, method=True, positional=len(kinds) if twin is not None else 0)
 
 
 def _arguments(plan: NodePlan, keywords: tuple[tuple[str, str], ...]) -> tuple[tuple[tuple[str, int], ...], list[Any]]:
@@ -103,11 +106,11 @@ def _positional(func: Callable[..., Any]) -> int:
 
 
 @functools.cache
-def _code(parameters: tuple[tuple[str, int], ...], outputs: int | tuple[str, ...], exec_pins: bool, *,
-          method: bool, positional: int = 0) -> CodeType:
-    """The code of a specialized run, one per shape: parameters (name, kind of read), outputs (how many, or the
-    result's fields), exec pins, whether it calls a function or a node type's `run` method, and how many of the
-    arguments go by position."""
+def _shared_run(parameters: tuple[tuple[str, int], ...], outputs: int | tuple[str, ...], exec_pins: bool, *,
+                method: bool, positional: int = 0) -> Callable[[Context], Any]:
+    """The specialized run of one shape: parameters (name, kind of read), outputs (how many, or the result's
+    fields), exec pins, whether it calls a function or a node type's `run` method, and how many of the arguments go
+    by position. Made once per shape, shared by the nodes of that shape."""
     arguments = ", ".join(_READS[kind].format(i) if i < positional else f"{name}={_READS[kind].format(i)}"
                           for i, (name, kind) in enumerate(parameters))
     names = ["func", *(["impl"] if method else []), *(f"{'ckp'[kind]}{i}" for i, (_, kind) in enumerate(parameters)),
@@ -123,7 +126,10 @@ def _code(parameters: tuple[tuple[str, int], ...], outputs: int | tuple[str, ...
             body = [f"values[o0] = {call}" if outputs else call]
         if exec_pins:
             body.append("return n")
-    signature = ", ".join(f"{name}=None" for name in names)
-    source = f"def run(ctx, {signature}):\n    values = ctx._values\n" + "".join(f"    {line}\n" for line in body)
+    source = (f"def run(ctx):\n    {', '.join(names)}, = ctx._plan.bound\n    values = ctx._values\n"
+              + "".join(f"    {line}\n" for line in body))
     module = compile(source, "<flowlike specialized run>", "exec")
-    return next(const for const in module.co_consts if isinstance(const, CodeType))
+    code = next(const for const in module.co_consts if isinstance(const, CodeType))
+    run = types.FunctionType(code, {}, "specialized_run")
+    run.routes = exec_pins  # type: ignore[attr-defined]
+    return run

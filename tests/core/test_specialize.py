@@ -144,6 +144,6 @@ def test_a_keyword_run_is_called_by_position_with_its_inputs_in_its_own_order(sp
     spec.chain(start, node_)
     spec.wire(start, "payload", node_, "b")
     plan = plan_for(spec.board, spec.registry).nodes[node_.id]
-    assert plan.run.__defaults__[0] is not Reordered.run.__wrapped__  # its positional twin
+    assert plan.bound[0] is not Reordered.run.__wrapped__  # its positional twin
     run = spec.run(payload=3).raise_for_status()
     assert run.output(node_.id, "total") == 1000 + 70 + 3
