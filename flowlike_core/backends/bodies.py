@@ -94,7 +94,8 @@ class BodyJob:
     cancel_rest: bool = False
     """After a failed iteration, skip the chunk's others (they end cancelled)."""
     topic: str | None = None
-    """Where the chunk sends its live events: a dask topic, or `POOL` (None: nobody listens)."""
+    """Where the chunk sends its live events (the traces of its iteration going on, node events for listeners): a
+    dask topic, or `POOL` (None: it sends none)."""
     reply: str = ""
     """Where the chunk sends each iteration's result as it ends: the name of a dask `ResultQueue`, or `POOL`."""
     key: str = ""
