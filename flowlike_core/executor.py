@@ -32,6 +32,7 @@ import warnings
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from flowlike_core.backends import stop_if_worker_importing_main
 from flowlike_core.board import Board
 from flowlike_core.context import Context
 from flowlike_core.errors import (
@@ -801,6 +802,7 @@ def start_run(
     it must keep its results in a store (`ResultCache.persist`), through which the workers share them."""
     from flowlike_core.board import new_id
 
+    stop_if_worker_importing_main()  # (a script without the __main__ guard, imported again by a spawned worker)
     registry = registry if registry is not None else default_registry()
     if not (isinstance(backend, str) and backend == "thread"):
         if debugger is not None:

@@ -45,6 +45,24 @@ def stop_if_importing_main(what: str, guard: str) -> None:
         os._exit(1)
 
 
+WORKERS = ("flowlike-loop-worker", "flowlike-process-worker", "Dask Worker process (from Nanny)")
+"""The names of the spawned workers a run may start (a loop's process pool, the process backend's pool, a dask
+LocalCluster's), as they have them from the start, while they import the program's main module."""
+UNGUARDED = 'a script that runs boards with workers in other processes (the process or dask backend, a Parallel ' \
+            'For Each on workers "processes" or "dask") must do so under `if __name__ == "__main__":`'
+
+
+def stop_if_worker_importing_main() -> None:
+    """End this process if it is a worker spawned for runs (`WORKERS`) still importing the program's main module, and
+    that starts a run: the script runs boards without the `__main__` guard, and its nodes must not run once more in
+    each worker (files written, messages sent) before the worker stops where the script starts its workers. Called
+    as every run starts: it costs a dictionary lookup outside spawned processes."""
+    multiprocessing = sys.modules.get("multiprocessing")  # (a spawned process has it: it started the process)
+    if multiprocessing is not None and multiprocessing.current_process().name in WORKERS:
+        script = getattr(sys.modules.get("__mp_main__"), "__file__", None)  # (the main module being imported)
+        stop_if_importing_main(f"a run of {script}" if script else "a run", UNGUARDED)
+
+
 def main_script() -> str | None:
     """The program's main module's file, which a spawned worker imports again (None in a notebook or a REPL)."""
     return getattr(sys.modules.get("__main__"), "__file__", None)

@@ -66,6 +66,8 @@ WORKERS = ("threads", "processes", "dask")
 GUARD = 'a script that runs boards with a Parallel For Each on workers "processes" must do so under ' \
         '`if __name__ == "__main__":`'
 """What to do when the pool's workers, importing the main module (they are spawned), run its boards too."""
+WORKER = "flowlike-loop-worker"
+"""The name of the pool's processes (one of `flowlike_core.backends.WORKERS`)."""
 POOL = "<pool>"
 """The topic of a chunk on the process pool: its live events go on the pool's queue."""
 UNCACHED = ("the run's result cache keeps its results in memory, which the loop's worker processes cannot reach, so "
@@ -476,13 +478,29 @@ def process_pool() -> tuple[ProcessPoolExecutor, PoolChannel, str]:
                 raise BackendError("a parallel loop cannot start worker processes from inside a process-backend "
                                    "worker; use workers='threads' or 'dask' there")
             stop_if_importing_main("a parallel loop's process pool", GUARD)
-            context = multiprocessing.get_context("spawn")
+            context = NamedSpawn()
             lines = PoolChannel(context)
             folder = tempfile.mkdtemp(prefix="flowlike-pool-crashes-")
             atexit.register(shutil.rmtree, folder, True)
             _pool = ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=context, initializer=_attach,
                                         initargs=(lines.poster, folder)), lines, folder
         return _pool
+
+
+class NamedSpawn:
+    """The spawn context, whose processes are named `WORKER`: one still importing the program's main module knows
+    it is a loop's worker (`flowlike_core.backends.stop_if_worker_importing_main`)."""
+
+    def __init__(self) -> None:
+        import multiprocessing
+
+        self.context = multiprocessing.get_context("spawn")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.context, name)
+
+    def Process(self, *args: Any, **kwargs: Any) -> Any:  # noqa: N802 - the context's name for it
+        return self.context.Process(*args, **{**kwargs, "name": WORKER})
 
 
 def _pool_died(pool: ProcessPoolExecutor, lines: PoolChannel, folder: str, executor: Executor) -> str:
