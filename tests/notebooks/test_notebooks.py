@@ -28,7 +28,8 @@ CHANGING = [  # what differs from one execution to the next, whatever the versio
     (re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?"), "<time>"),
     (re.compile(r"\b\d+(\.\d+)? ?(µs|ms|s|min|h)\b( \d+ ?(s|min)\b)?"), "<duration>"),  # as wording.duration says
     (re.compile(r"\b0x[0-9a-f]+\b"), "<address>"),
-    (re.compile(r"\b\d+(\.\d+(e[-+]?\d+)?|e[-+]?\d+)\b"), "<decimal>"),  # timings (1.5, 7e-06), scores
+    # timings (0.0008, 7e-06: Python signs an exponent, so an id like 36e720184312 is no number), scores
+    (re.compile(r"\b\d+(\.\d+(e[-+]\d+)?|e[-+]\d+)\b"), "<decimal>"),
     # node, run and board ids (12 hex digits), image ids (16), widget model ids (32, also in IPY_MODEL_...)
     (re.compile(r"(?<![0-9a-f])([0-9a-f]{12}|[0-9a-f]{16}|[0-9a-f]{32})(?![0-9a-f])"), "<id>"),
     (re.compile(r"\s+"), " "),  # a table's columns line up with the widest figure
@@ -38,7 +39,9 @@ PICTURES = ("image/png", "image/jpeg", "image/gif")
 UNCOMPARED_STATE = ("_esm", "_css", "catalog_generation")
 """In a widget's saved state: the editor bundle (rebuilt apart from the notebooks), and how many node types the
 registry has taken (any new node anywhere changes it)."""
-RERUN = "jupyter nbconvert --to notebook --execute --inplace notebooks/{name}.ipynb"
+RERUN = "jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.record_timing=False "\
+        "notebooks/{name}.ipynb"
+"""Saves the outputs without each cell's execution times (they would change every time)."""
 
 
 @pytest.fixture(scope="module", params=NAMES)
@@ -78,10 +81,23 @@ def widget_states(notebook: NotebookNode) -> list[str]:
                              sort_keys=True) for model in state.get("state", {}).values())
 
 
+def joined(outputs: list[NotebookNode]) -> list[NotebookNode]:
+    """The outputs with each run of stdout (or stderr) as one: the kernel sends a long print in as many pieces as
+    its flushes happen to cut."""
+    together: list[NotebookNode] = []
+    for output in outputs:
+        last = together[-1] if together else None
+        if output.output_type == "stream" and last and last.output_type == "stream" and last.name == output.name:
+            together[-1] = nbformat.v4.new_output("stream", name=output.name, text=last.text + output.text)
+        else:
+            together.append(output)
+    return together
+
+
 def outputs(notebook: NotebookNode) -> dict[str, list[str]]:
     """What each code cell shows (by the cell's place among the code cells), and the saved widget states."""
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
-    shown_by = {f"code cell {i}": [stable(text) for output in cell.outputs for text in shown(output)]
+    shown_by = {f"code cell {i}": [stable(text) for output in joined(cell.outputs) for text in shown(output)]
                 for i, cell in enumerate(code)}
     return shown_by | {"widget states": [stable(state) for state in widget_states(notebook)]}
 
