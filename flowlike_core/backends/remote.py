@@ -660,7 +660,7 @@ class Mirror(Relay):
         run = self.run
         if not self._settle():
             return
-        run.start = state["start"] or run.start
+        run.start = state["start"]
         run.end, run.steps = state["end"], state["steps"]
         run.variables.clear()
         run.variables.update(state["variables"])
@@ -709,7 +709,6 @@ class Mirror(Relay):
         if not self._settle():
             return
         run.end = time.time()
-        run.start = run.start or run.end
         run.error, run.error_node, run.exception = str(error), node_id or None, error
         closing = NodeStatus.CANCELLED if status is RunStatus.CANCELLED else NodeStatus.FAILED
         if self.current is not None and not self.current.folded:
