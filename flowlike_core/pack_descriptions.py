@@ -114,12 +114,18 @@ def read(wanted: Mapping[str, list[str]]) -> dict[str, list[Described]]:
         except (FileNotFoundError, NotADirectoryError):
             continue
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            with contextlib.suppress(OSError):
-                path.unlink()
-            warnings.warn(f"the node descriptions of pack {pack!r} kept in {path} cannot be read "
-                          f"({type(exc).__name__}: {exc}): removed; the pack is imported to list its node types",
-                          PackIndexWarning, stacklevel=3)
+            _remove_unreadable(path, exc, f"the node descriptions of pack {pack!r} kept in {path}",
+                               "the pack is imported to list its node types")
     return found
+
+
+def _remove_unreadable(path: Path, exc: Exception, what: str, instead: str) -> None:
+    """A kept file that cannot be read is removed, with a `PackIndexWarning` that says what it held and what is
+    done instead (addressed to whoever asked for the descriptions, two calls up)."""
+    with contextlib.suppress(OSError):
+        path.unlink()
+    warnings.warn(f"{what} cannot be read ({type(exc).__name__}: {exc}): removed; {instead}", PackIndexWarning,
+                  stacklevel=4)
 
 
 def _described(*row: Any) -> Described:
@@ -194,11 +200,8 @@ def _verified() -> list[list[Any]]:
     except (FileNotFoundError, NotADirectoryError):
         return []
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        with contextlib.suppress(OSError):
-            path.unlink()
-        warnings.warn(f"the record of shipped node descriptions found to hold, {path}, cannot be read "
-                      f"({type(exc).__name__}: {exc}): removed; their packs are imported to check them again",
-                      PackIndexWarning, stacklevel=3)
+        _remove_unreadable(path, exc, f"the record of shipped node descriptions found to hold, {path},",
+                           "their packs are imported to check them again")
         return []
 
 

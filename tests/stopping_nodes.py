@@ -13,6 +13,21 @@ DEADLINE = 60.0
 """For what a busy machine may delay (a node starting, a thread ending)."""
 
 
+class HeldInNativeCode(NodeType):
+    """Blocking: waits on an event in native code, where no interrupt lands, until the test lets it go (a test sets
+    new `started` and `let_go` events before it runs one)."""
+
+    name = "t_held_in_native_code"
+    pins = (exec_in(), exec_out())
+    started = threading.Event()
+    let_go = threading.Event()
+
+    def run(self, ctx):
+        HeldInNativeCode.started.set()
+        HeldInNativeCode.let_go.wait()
+        ctx.activate("exec_out")
+
+
 def spin_for(seconds: float) -> None:
     """Plain-Python work that takes a while (no await, no native wait): what an interrupt would land in."""
     end = time.monotonic() + seconds

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 from pack_builder import Builder
-from stopping_nodes import DEADLINE, awaits_its_close
+from stopping_nodes import DEADLINE, HeldInNativeCode, awaits_its_close
 
 from flowlike_core import NodeStatus, NodeType, RunStatus, commands, exec_in, exec_out, start_run
 from flowlike_core.executor import CANCEL_GRACE
@@ -86,19 +86,6 @@ def test_an_iteration_stopped_while_paused_keeps_the_trace_of_the_node_it_paused
     assert run.logs() == [] and debugger.pauses == 1
 
 
-class HeldInNativeCode(NodeType):
-    """Blocking: waits on a lock in native code, where no interrupt lands, until the test lets it go."""
-
-    name = "t_par_held_in_native_code"
-    pins = (exec_in(), exec_out())
-    started = threading.Event()
-    let_go = threading.Event()
-
-    def run(self, ctx):
-        HeldInNativeCode.started.set()
-        HeldInNativeCode.let_go.wait()
-        ctx.activate("exec_out")
-
 
 def test_a_cancelled_run_whose_branch_is_held_in_native_code_is_given_up_on_as_stuck(build):
     """Its run waits for the branch with its loop free (the branch might cooperate); once the branch's interrupt has
@@ -107,7 +94,7 @@ def test_a_cancelled_run_whose_branch_is_held_in_native_code_is_given_up_on_as_s
     build.registry.register(HeldInNativeCode)
     HeldInNativeCode.started, HeldInNativeCode.let_go = threading.Event(), threading.Event()
     start, parallel = build.add("events_simple"), build.add("control_par_execution", thread_model="threads")
-    held = build.add("t_par_held_in_native_code")
+    held = build.add(HeldInNativeCode.name)
     build.chain(start, parallel)
     left = next(pin.id for pin in parallel.ordered_pins() if pin.name == "exec_out")
     build.board.apply(commands.Connect(parallel.id, left, held.id, "exec_in"))
@@ -118,6 +105,6 @@ def test_a_cancelled_run_whose_branch_is_held_in_native_code_is_given_up_on_as_s
         run = handle.wait(DEADLINE)
         assert handle.done() and run.status is RunStatus.CANCELLED
         assert run.stuck is not None and "did not stop when cancelled" in run.stuck, run.stuck
-        assert "t_par_held_in_native_code" in run.stuck
+        assert HeldInNativeCode.name in run.stuck
     finally:
         HeldInNativeCode.let_go.set()

@@ -8,23 +8,9 @@ import threading
 
 import pytest
 from pack_builder import Builder
-from stopping_nodes import DEADLINE
+from stopping_nodes import DEADLINE, HeldInNativeCode
 
-from flowlike_core import Listener, NodeStatus, NodeType, RunStatus, commands, exec_in, exec_out, start_run
-
-
-class HeldInNativeCode(NodeType):
-    """Blocking: waits on an event in native code, where no interrupt lands, until the test lets it go."""
-
-    name = "t_s9_held_in_native_code"
-    pins = (exec_in(), exec_out())
-    started = threading.Event()
-    let_go = threading.Event()
-
-    def run(self, ctx):
-        HeldInNativeCode.started.set()
-        HeldInNativeCode.let_go.wait()
-        ctx.activate("exec_out")
+from flowlike_core import Listener, NodeStatus, RunStatus, commands, start_run
 
 
 @pytest.fixture

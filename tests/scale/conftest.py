@@ -19,6 +19,18 @@ def registry() -> Registry:
 
 
 @pytest.fixture(scope="session")
+def loops(registry) -> Registry:
+    """Start, Wait For (`scale_boards.waiting_board`'s nodes) and the std pack's Parallel For Each."""
+    from flowlike_catalog.std.loops import ParallelForEach
+
+    local = Registry()
+    for key in ("s_start", "s_wait_for"):
+        local.register(registry.get(key))
+    local.register(ParallelForEach)
+    return local
+
+
+@pytest.fixture(scope="session")
 def process_backend():
     from flowlike_core.backends.process import ProcessBackend
 

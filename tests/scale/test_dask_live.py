@@ -5,10 +5,9 @@ creates once it has heard them)."""
 from __future__ import annotations
 
 import pytest
-from flowlike_catalog.std.loops import ParallelForEach
 from scale_boards import DEADLINE, until, waiting_board
 
-from flowlike_core import Listener, NodeStatus, Registry, RunStatus, commands, run_board
+from flowlike_core import Listener, NodeStatus, RunStatus, commands, run_board
 from flowlike_core.executor import start_run
 
 
@@ -27,15 +26,6 @@ class Watcher(Listener):
 
     def progress(self, run, node_id, fraction, message):
         self.events.append(f"progress {node_id} {fraction} {message}")
-
-
-@pytest.fixture(scope="module")
-def loops(registry) -> Registry:
-    local = Registry()
-    for key in ("s_start", "s_wait_for"):
-        local.register(registry.get(key))
-    local.register(ParallelForEach)
-    return local
 
 
 def test_a_dask_run_reports_while_it_runs(loops, dask_backend, tmp_path):

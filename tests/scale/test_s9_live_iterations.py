@@ -6,20 +6,10 @@ sequential run leaves. With a node listener it hears them too, and the traces sh
 from __future__ import annotations
 
 import pytest
-from flowlike_catalog.std.loops import ParallelForEach
 from scale_boards import DEADLINE, until, waiting_board
 
-from flowlike_core import Listener, LogLevel, Registry, run_board
+from flowlike_core import Listener, LogLevel, run_board
 from flowlike_core.executor import start_run
-
-
-@pytest.fixture(scope="module")
-def loops(registry) -> Registry:
-    local = Registry()
-    for key in ("s_start", "s_wait_for"):
-        local.register(registry.get(key))
-    local.register(ParallelForEach)
-    return local
 
 
 def states(run) -> list[tuple[str, str]]:
