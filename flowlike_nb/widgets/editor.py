@@ -209,6 +209,11 @@ class BoardEditor(anywidget.AnyWidget):
         self._unsubscribe = board.subscribe(self._board_changed)
         self.on_msg(self._on_message)
 
+    def __repr__(self) -> str:
+        """What stands in the editor's place where widgets do not show (a rendered notebook, a terminal)."""
+        return (f"<BoardEditor of board {self.board.name!r}: {counted(len(self.board.nodes), 'node')}, "
+                f"{counted(len(self.board.connections), 'wire')}>")
+
     # ---- kernel -> front end -----------------------------------------------------------------------
 
     def _describe_catalog(self) -> list[dict[str, Any]]:
