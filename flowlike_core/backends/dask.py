@@ -43,7 +43,7 @@ import warnings
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from flowlike_core.backends import BackendError, main_script, stop_if_importing_main
 from flowlike_core.backends.remote import Channel, Event, InOrder, Job, Mirror, Sender, execute, prepare
@@ -288,6 +288,7 @@ class ResultQueue(Channel):
             self.queue.close()
 
 
+C = TypeVar("C", bound=Channel)
 _channels: dict[str, TopicChannel] = {}
 _results: dict[str, ResultQueue] = {}
 _channels_lock = threading.Lock()
@@ -319,18 +320,20 @@ def forget_boards(client: Any) -> None:
 
 def channel(client: Any) -> TopicChannel:
     """The channel of a client (one subscription per client, for all its runs and loop bodies)."""
-    with _channels_lock:
-        if client.id not in _channels:
-            _channels[client.id] = TopicChannel(client)
-        return _channels[client.id]
+    return _one_per_client(_channels, client, TopicChannel)
 
 
 def results(client: Any) -> ResultQueue:
     """The channel of the loop results of a client's chunks (one queue per client)."""
+    return _one_per_client(_results, client, ResultQueue)
+
+
+def _one_per_client(made: dict[str, C], client: Any, make: Callable[[Any], C]) -> C:
+    """The client's channel in `made`, made the first time it is asked for (under the lock: never two)."""
     with _channels_lock:
-        if client.id not in _results:
-            _results[client.id] = ResultQueue(client)
-        return _results[client.id]
+        if client.id not in made:
+            made[client.id] = make(client)
+        return made[client.id]
 
 
 class DaskBackend:
