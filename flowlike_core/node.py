@@ -25,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 from flowlike_core.board import Node, Pin, PinDirection, PinOptions, new_id
 from flowlike_core.shapes import input_shape
 from flowlike_core.types import DataType, ValueType, fits, to_json_native
+from flowlike_core.wording import noun_for
 
 if TYPE_CHECKING:
     from flowlike_core.context import Context
@@ -327,8 +328,8 @@ def _with_inputs(run: Callable[..., Any], pins: tuple[PinSpec, ...], shapes: dic
     counts = {name: sum(1 for p in pins if p.name == name and p.direction is PinDirection.INPUT) for name in names}
     missing = [name for name, count in counts.items() if count == 0]
     if missing:
-        arguments = "argument" if len(missing) == 1 else "arguments"
-        raise TypeError(f"{run.__qualname__}: no input pin for keyword {arguments} {', '.join(missing)}")
+        raise TypeError(f"{run.__qualname__}: no input pin for keyword {noun_for(len(missing), 'argument')} "
+                        f"{', '.join(missing)}")
     single = tuple(name for name in names if counts[name] == 1 and name not in shapes)
     shaped = tuple(name for name in names if counts[name] == 1 and name in shapes)
     group = tuple(name for name in names if counts[name] > 1)

@@ -38,6 +38,7 @@ from flowlike_core.errors import RunCancelled
 from flowlike_core.plan import Target, targets_by_id
 from flowlike_core.run import FULL_TRACES, NodeStats, NodeStatus, NodeTrace, Run, trace_of
 from flowlike_core.stopping import held, watch
+from flowlike_core.wording import noun_for
 
 if TYPE_CHECKING:
     from flowlike_core.context import Context
@@ -358,7 +359,7 @@ def _cancelled(exc: BaseException) -> bool:
 def _bodies(what: tuple[str, str], indexes: list[int]) -> str:
     """`iteration 1`, `iterations 0 and 2`, `branches 0, 1 and 3`: which bodies (`what`: a body, several), by index."""
     *first, last = map(str, indexes)
-    return f"{what[1]} {', '.join(first)} and {last}" if first else f"{what[0]} {last}"
+    return f"{noun_for(len(indexes), *what)} {', '.join(first) + ' and ' if first else ''}{last}"
 
 
 def merge(executor: Executor, sub: Executor, outcome: BaseException | None) -> None:

@@ -40,7 +40,7 @@ from flowlike_core.policy import Policy
 from flowlike_core.registry import Registry, default_registry
 from flowlike_core.run import LogLine, NodeTrace, Run, RunEvent, RunStatus
 from flowlike_core.types import to_json_native
-from flowlike_core.wording import counted
+from flowlike_core.wording import counted, noun_for
 
 MAX_BOARD_BYTES = 20 * 1024 * 1024
 """Larger files are refused (413): reading them would stall the server."""
@@ -553,9 +553,8 @@ def parse_request(request: Any) -> tuple[str, str | None, dict[str, Any], Any]:
         raise Refused(400, f"a run request is a JSON object, not {type(request).__name__}")
     unknown = sorted(set(request) - REQUEST_KEYS)
     if unknown:
-        fields = "field" if len(unknown) == 1 else "fields"
-        raise Refused(400, f"unknown {fields} {', '.join(map(repr, unknown))} in the run request "
-                           f"(fields: {', '.join(sorted(REQUEST_KEYS))})")
+        raise Refused(400, f"unknown {noun_for(len(unknown), 'field')} {', '.join(map(repr, unknown))} in the run "
+                           f"request (fields: {', '.join(sorted(REQUEST_KEYS))})")
     board = request.get("board")
     if not isinstance(board, str) or not board:
         raise Refused(400, "the run request needs 'board': the path of a board file under the server root")

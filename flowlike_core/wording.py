@@ -23,7 +23,13 @@ def duration(seconds: float) -> str:
 
 def counted(count: int, noun: str, plural: str | None = None) -> str:
     """`1 variable`, `0 variables`, `1,234 variables` (`plural` for a noun that is not made with an s)."""
-    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
+    return f"{count:,} {noun_for(count, noun, plural)}"
+
+
+def noun_for(count: int, noun: str, plural: str | None = None) -> str:
+    """`variable` for one, `variables` for any other count: for a text that names the things instead of counting
+    them ("no keyword arguments a, b")."""
+    return noun if count == 1 else plural or noun + "s"
 
 
 def byte_size(count: int) -> str:

@@ -16,6 +16,7 @@ import pydantic_core
 from flowlike_catalog.llm.structs import AgentTool
 
 from flowlike_core import Context, DataType, PinDirection, ValueType, default_registry, run_board
+from flowlike_core.wording import noun_for
 
 _JSON_TYPES = {DataType.BOOLEAN: "boolean", DataType.INTEGER: "integer", DataType.FLOAT: "number",
                DataType.STRING: "string", DataType.DATE: "string", DataType.PATHBUF: "string",
@@ -89,8 +90,7 @@ async def call_tool(ctx: Context, tool: AgentTool, arguments: dict[str, Any]) ->
     names = {pin: parameter for parameter, pin in node_type.keywords}
     unknown = set(arguments) - set(names)
     if unknown:
-        arguments_named = "argument" if len(unknown) == 1 else "arguments"
-        raise ValueError(f"tool {tool.name!r} has no {arguments_named} {', '.join(sorted(unknown))}")
+        raise ValueError(f"tool {tool.name!r} has no {noun_for(len(unknown), 'argument')} {', '.join(sorted(unknown))}")
     kwargs = {names[pin]: value for pin, value in arguments.items()}
     if node_type.context is not None:
         kwargs[node_type.context] = ctx

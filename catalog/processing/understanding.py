@@ -19,6 +19,7 @@ from flowlike_catalog.processing.documents import DocumentPage, FlowPath, read_d
 from pydantic import BaseModel
 
 from flowlike_core import Context, Pin, node
+from flowlike_core.wording import noun_for
 
 CATEGORY = "AI/Processing"
 CAPABILITIES = ("network", "files")  # what its nodes reach (flowlike_core.policy)
@@ -144,8 +145,8 @@ async def transcribe(ctx: Context, path: Path, model: LanguageModel, extract_ima
                 texts[page["page_number"]] = page["markdown"].strip()
         missing = [n for n in numbers if n not in texts]
         if missing:
-            pages_named = "page" if len(missing) == 1 else "pages"
-            ctx.warn(f"{path.name}: the model gave no text for {pages_named} {', '.join(map(str, missing))}")
+            ctx.warn(f"{path.name}: the model gave no text for {noun_for(len(missing), 'page')} "
+                     f"{', '.join(map(str, missing))}")
         ctx.progress(numbers[-1], len(images), path.name)
     return [DocumentPage(page_number=n, text=texts.get(n, ""), source=str(path),
                          images=embedded.get(n, []) if extract_images else [])
