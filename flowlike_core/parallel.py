@@ -18,7 +18,8 @@ node lists which iterations failed, finished and were cancelled. Bodies on threa
 cancelled (by a sibling's failure or the run's cancel) are interrupted after the run's cancel grace, as a run's own
 node is; one that cooperates (a node awaiting its close) is left to finish, as a run is
 (`flowlike_core.stopping`). A run given up on while a body is stuck where no interrupt lands (native code) ends
-without it: the executions its bodies have going on end Cancelled with the run (`close_forks`).
+without it: the executions its bodies have going on end Cancelled with the run (`close_forks`), and the run stays
+as it ended: a stuck body let go later is not merged into it (its traces, values, steps and events are its own).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from flowlike_core.errors import RunCancelled
 from flowlike_core.plan import Target, targets_by_id
-from flowlike_core.run import FULL_TRACES, NodeStats, NodeStatus, NodeTrace, Run, trace_of
+from flowlike_core.run import FULL_TRACES, EventLog, NodeStats, NodeStatus, NodeTrace, Run, trace_of
 from flowlike_core.stopping import held, watch
 from flowlike_core.wording import noun_for
 
@@ -119,7 +120,6 @@ async def run_concurrently(ctx: Context, bodies: Sequence[tuple[list[Target], di
     forks = [fork(executor, values) for _, values in bodies]
     run = executor.run
     with run.forking:
-        _going.update((sub.run, sub) for sub in forks)
         run.forks = [*run.forks, *(sub.run for sub in forks)]  # (a new list: a reader iterates the one it took)
     limit = asyncio.Semaphore(max(1, max_concurrent))
     threads = ThreadPoolExecutor(max_workers=max(1, min(max_concurrent, len(bodies))),
@@ -206,12 +206,13 @@ async def run_concurrently(ctx: Context, bodies: Sequence[tuple[list[Target], di
             with _uninterrupted(executor):  # (no node code of its own runs here: the run's interrupt goes to the forks)
                 threads.shutdown(wait=True)
                 with run.forking:  # (a reader of the run's traces sees the forks' traces in its records or the forks)
-                    for sub, outcome in zip(forks, outcomes, strict=True):
-                        merge(executor, sub, outcome)
-                    merged = {id(sub.run) for sub in forks}
-                    run.forks = [live for live in run.forks if id(live) not in merged]
-                    for sub in forks:
-                        del _going[sub.run]
+                    if not run.end:  # (one that ended first stays as it ended: `close_forks`)
+                        for sub, outcome in zip(forks, outcomes, strict=True):
+                            merge(executor, sub, outcome)
+                        merged = {id(sub.run) for sub in forks}
+                        run.forks = [live for live in run.forks if id(live) not in merged]
+    if run.end:
+        raise RunCancelled("the run ended before its parallel bodies")
     failures = [(i, exc) for i, exc in enumerate(outcomes) if exc is not None and not _cancelled(exc)]
     if failures:
         cancelled = [i for i, exc in enumerate(outcomes) if exc is not None and _cancelled(exc)]
@@ -249,26 +250,49 @@ async def _threads_ended(threads: ThreadPoolExecutor, forks: list[Executor]) -> 
         raise asyncio.CancelledError
 
 
-_going: dict[Run, Executor] = {}
-"""The executor of each parallel body going on, by its fork's run (`Run.forks` lists those): what `close_forks`
-closes when the run ends before them."""
-
-
 def close_forks(run: Run, status: NodeStatus, at: float, error: str | None) -> None:
     """The run ended before its parallel bodies (it was given up on while one is stuck where no interrupt lands):
-    their executions going on end with it, as its own do (`Run.close_open`: `status` at `at`, saying why, `error`).
-    A stuck one keeps that status if it ends later (`Executor._finished`)."""
+    their executions going on end with it, as its own do (`Run.close_open`: `status` at `at`, saying why, `error`),
+    and what it shows of its bodies stays as it was then: each fork in `run.forks` is replaced by a copy of it as it
+    ended (`_as_ended`). A stuck body let go later changes only its own fork, which the run no longer shows, and
+    is not merged into the run (`run_concurrently`)."""
     with run.forking:
         forks = list(run.forks)
-    for body in forks:
-        sub = _going.get(body)
-        if sub is None:
-            continue
-        with body.forking:  # (a reader of the run's traces sees them open or closed, never half)
-            if type(sub._shared.record) is float:  # a quiet execution (the fast path's) has no record until it ends
-                sub.trace_now(sub._shared)
-            body.close_open(status, at, error)
-        close_forks(body, status, at, error)  # (a parallel node inside the body has bodies of its own)
+    ended = [_as_ended(body, status, at, error) for body in forks]
+    with run.forking:
+        run.forks = ended
+
+
+def _as_ended(body: Run, status: NodeStatus, at: float, error: str | None) -> Run:
+    """A copy of a parallel body's run as the run ended: its records (with its quiet execution going on, which has
+    none yet: a thread's fast path, a worker's mirrored) and its own bodies', their executions going on closed. The
+    body's events go on in a log of their own: the run's stays as it ended."""
+    with body.forking:  # (a merge of its own bodies lands wholly in its records or is still wholly in its forks)
+        current = body.running_quietly()
+        records = [*body.records, *([] if current is None else [current])]
+        forks = list(body.forks)
+        events, body.events = body.events, _detached(body.events)
+    ended = copy.copy(body)
+    ended.records = [record if type(record) is tuple else _copy_trace(record) for record in records]
+    ended.close_open(status, at, error)
+    ended.forking, ended.quiet, ended.events = threading.Lock(), None, events
+    ended.forks = [_as_ended(inner, status, at, error) for inner in forks]
+    return ended
+
+
+def _copy_trace(trace: NodeTrace) -> NodeTrace:
+    """A trace the live one's later changes (its end, status, log lines) do not reach."""
+    copied = copy.copy(trace)
+    copied.logs = list(trace.logs) if trace.logs else ()
+    return copied
+
+
+def _detached(events: EventLog) -> EventLog:
+    """An event log for a body that outlives its run: as full as the run's, so that it keeps no more than it would
+    have (a body's events are the run's until then)."""
+    detached = EventLog(events.cap)
+    detached.kept, detached.dropped = list(events.kept), events.dropped
+    return detached
 
 
 def _land(result: Any, sub: Executor) -> BaseException | None:
