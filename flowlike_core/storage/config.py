@@ -50,8 +50,22 @@ class StorageConfig(BaseModel):
             text = path.read_text(encoding="utf-8")
             data = tomllib.loads(text) if path.suffix == ".toml" else json.loads(text)
             return cls.model_validate(data)
-        except (OSError, ValueError, ValidationError) as exc:
+        except ValidationError as exc:
+            raise StorageError(f"{path}: not a usable storage configuration: {cls._problems(exc)}") from None
+        except (OSError, ValueError) as exc:
             raise StorageError(f"{path}: not a usable storage configuration: {exc}") from exc
+
+    @classmethod
+    def _problems(cls, exc: ValidationError) -> str:
+        """Each wrong field in one line, as a user edits the file (pydantic's report is several lines and a URL)."""
+        problems = []
+        for error in exc.errors():
+            where = ".".join(map(str, error["loc"]))
+            if error["type"] == "extra_forbidden":
+                problems.append(f"unknown field {where!r} (fields: {', '.join(cls.model_fields)})")
+            else:
+                problems.append(f"{where or 'the file'}: {error['msg']}")
+        return "; ".join(problems)
 
     @classmethod
     def from_env(cls) -> StorageConfig | None:
