@@ -9,7 +9,8 @@
 
 A board is a notebook variable (a handle or an engine Board) or a board file path: ours or Flow-Like's (`.board`,
 its board JSON), opened by `Board.open`, which shows what importing a Flow-Like board did. A line the magic cannot
-read is a `UsageError` (one line, with the usage); a board or value it cannot use is a `BoardError`.
+read is a `UsageError` (one line, with the usage); a board or value it cannot use is a `BoardError` (or another
+engine error), shown as one line too: its type and message.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from IPython.core.magic import Magics, line_magic, magics_class
 
 from flowlike_core.board import Board as CoreBoard
 from flowlike_core.cli import parse_value
-from flowlike_core.errors import BoardError
+from flowlike_core.errors import BoardError, FlowLikeError
 from flowlike_nb.kernel import namespace
 from flowlike_nb.kernel.handles import Board
 
@@ -106,11 +107,25 @@ def _pairs(items: list[str], flag: str) -> list[tuple[str, str]]:
     return pairs
 
 
+def _shown_as_one_line(error: FlowLikeError) -> None:
+    """The error, shown by IPython (and Jupyter) as its type and message alone (the `_render_traceback_` hook): the
+    message names the file, variable or pin, the magic's line is the where, and a traceback would only walk the
+    engine's modules. It stays the engine's error, so `except BoardError` still catches it."""
+    error._render_traceback_ = lambda: [f"{type(error).__name__}: {error}"]  # type: ignore[attr-defined]
+
+
 @magics_class
 class FlowlikeMagics(Magics):
     @line_magic
     def flowlike(self, line: str) -> Any:
         """Load, run, show boards: `%flowlike load|run|show|code|catalog ...`; `%flowlike --help` says more."""
+        try:
+            return self._flowlike(line)
+        except FlowLikeError as error:
+            _shown_as_one_line(error)
+            raise
+
+    def _flowlike(self, line: str) -> Any:
         parser = _parser()
         try:
             args = parser.parse_args(shlex.split(line))
