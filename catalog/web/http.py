@@ -314,7 +314,7 @@ def build(http: Any, request: HttpRequest, timeout: float) -> Any:
 async def opened(ctx: Context, request: HttpRequest, timeout: float, retries: int) -> Any:
     """The httpx response to a request, its body not read yet. Idempotent methods are retried `retries` times on
     connection errors, timeouts and 429/502/503/504, waiting 0.25 s, 0.5 s, 1 s...; what no retry mends (a
-    redirect loop, a URL httpx cannot parse) fails at once."""
+    redirect loop, a URL httpx cannot parse or whose scheme it cannot send) fails at once."""
     import httpx
 
     http = client(ctx)
@@ -324,7 +324,7 @@ async def opened(ctx: Context, request: HttpRequest, timeout: float, retries: in
         try:
             response = await http.send(build(http, request, timeout), stream=True)
         except (httpx.RequestError, httpx.InvalidURL) as exc:
-            if last or not isinstance(exc, httpx.TransportError):
+            if last or not isinstance(exc, httpx.TransportError) or isinstance(exc, httpx.UnsupportedProtocol):
                 raise failure(request, exc, timeout) from None
             ctx.warn(f"{request.method} {request.url}: {type(exc).__name__}, retrying ({attempt + 1}/{retries})")
         else:

@@ -157,15 +157,25 @@ def web_scrape_tables(html: Html) -> Annotated[list[Any], Pin(name="tables", des
     return tables
 
 
-async def links_of(ctx: Context, url: str) -> list[str]:
-    """The links of one page; none (with a warning) for an error status or a page that is not HTML."""
-    async with send(ctx, HttpRequest(url=url), stream=True) as response:  # a linked file is skipped unread
-        kind = response.headers.get("content-type", "no content type")
-        if response.status_code >= 400 or "html" not in kind:
-            ctx.warn(f"skipped {url}: status {response.status_code}, {kind}")
-            return []
-        await response.aread()
-        return page_links(response.text, str(response.url))
+async def links_of(ctx: Context, url: str, *, starting: bool = False) -> list[str]:
+    """The links of one page; none (with a warning) for an error status or a page that is not HTML. The starting
+    page must be read: without it the crawl found nothing, which an empty set with a Success would hide."""
+    try:
+        async with send(ctx, HttpRequest(url=url), stream=True) as response:  # a linked file is skipped unread
+            kind = response.headers.get("content-type", "no content type")
+            if response.status_code >= 400 or "html" not in kind:
+                why = f"status {response.status_code}, {kind}{'' if 'html' in kind else ' (not HTML)'}"
+                if starting:
+                    raise ValueError(f"cannot read the starting page {url}: {why}")
+                ctx.warn(f"skipped {url}: {why}")
+                return []
+            await response.aread()
+            return page_links(response.text, str(response.url))
+    except ConnectionError as exc:
+        if starting:
+            raise ConnectionError(f"cannot read the starting page {url}: {exc}") from None
+        ctx.warn(f"skipped {url}: {exc}")
+        return []
 
 
 @node(friendly_name="Extract Links", exec_pins=True, capabilities=["network"])
@@ -176,7 +186,8 @@ async def web_scrape_extract_links(ctx: Context, starting_page: Annotated[str, P
                                                                          "the links of those pages...")] = 1
                                    ) -> Annotated[set[str], Pin(name="links")]:
     """Crawls from a page, breadth first, collecting every link found up to `depth` pages deep (HTML pages
-    only are read; same_domain keeps to the starting page's host)."""
+    only are read; same_domain keeps to the starting page's host). A linked page that cannot be read is skipped
+    with a warning; a starting page that cannot be read fails the node."""
     host = urlparse(starting_page).netloc
     links: set[str] = set()
     frontier, visited = [urldefrag(starting_page)[0]], set()
@@ -187,12 +198,8 @@ async def web_scrape_extract_links(ctx: Context, starting_page: Annotated[str, P
                 continue
             if visited:
                 await ctx.sleep(max(0, offset_ms) / 1000)
+            found = await links_of(ctx, url, starting=not visited)
             visited.add(url)
-            try:
-                found = await links_of(ctx, url)
-            except ConnectionError as exc:
-                ctx.warn(f"skipped {url}: {exc}")
-                continue
             for link in found:
                 if same_domain and urlparse(link).netloc != host:
                     continue
