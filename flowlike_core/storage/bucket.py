@@ -149,6 +149,16 @@ class Bucket:
             return None
         return None
 
+    def file_in_the_way(self) -> str | None:
+        """The file standing where a folder of this local store's path must be (so nothing can ever be written to
+        it), if one does: `--store notes.txt` is a typo a run would find out only when keeping its record."""
+        if not self.local:
+            return None
+        folder = Path(self.root)
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        return None if folder.is_dir() else str(folder)
+
     def failure(self, exc: BaseException) -> str:
         """What a failed call on the store means: that the bucket does not exist, where the store only said
         "Access Denied" or "Not Found"."""

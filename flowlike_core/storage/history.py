@@ -228,8 +228,9 @@ class RunHistory:
 
     def exists(self) -> bool:
         """Whether the store holds a run history (False: it answers, but no run was ever recorded there; nothing
-        is made). A store that does not answer (no credentials, no network, no such bucket) is a StorageError
-        naming it: `flowlike runs` and `flowlike run --store` ask this before anything else."""
+        is made). A store that does not answer (no credentials, no network, no such bucket) or cannot be made (a
+        file where its folder must be) is a StorageError naming it: `flowlike runs` and `flowlike run --store` ask
+        this before anything else."""
         try:
             found = self.bucket.exists(self.key)
             missing = None if found else self.bucket.missing_bucket()
@@ -238,6 +239,8 @@ class RunHistory:
                                f"{exc}") from exc
         if missing:
             raise StorageError(f"cannot keep a run history in {self.bucket.url}: bucket {missing!r} does not exist")
+        if not found and (in_the_way := self.bucket.file_in_the_way()):
+            raise StorageError(f"cannot keep a run history in {self.bucket.url}: {in_the_way} is a file, not a folder")
         return found
 
     def append(self, run: Run | RunRecord, app: str = "") -> RunRecord:
