@@ -175,7 +175,8 @@ async def run_concurrently(ctx: Context, bodies: Sequence[tuple[list[Target], di
             try:
                 shipped = [(targets_by_id(bodies[i][0]), bodies[i][1]) for i in going]
                 await submit(workers, dataclasses.replace(job, bodies=shipped), executor, arrived,
-                             [forks[i].run for i in going])
+                             [forks[i].run for i in going],
+                             lambda: executor.cancelled or any(forks[i].cancelled for i in going))
             except BaseException as exc:  # noqa: BLE001 - the job failed (its worker died): the rest of it did
                 for index in going:
                     if index in landed:

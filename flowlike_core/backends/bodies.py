@@ -10,7 +10,8 @@ iteration's fork at once, as a thread's (it shows in `run.traces` from then on),
 thread's. The worker goes on only once the result has left it (on the pool's pipe; on dask, written to the scheduler),
 so a worker that dies takes with it only the iteration it was running, which the loop names. dask runs the chunk
 of a worker that died again on another: that run skips the iterations whose results have landed, and runs the one
-that was running again from its first node (`flowlike_core.backends.dask.landed_before`).
+that was running again from its first node (`flowlike_core.backends.dask.run_again`), none once the loop's
+iterations are cancelled; its live events go under a key of their own (`LiveBatches`).
 Variables a body sets stay in the worker: an iteration reads the run's variables as they were when it started.
 While an iteration runs, its trace records go to the caller in the chunk's live event batches (`BodySender`: one
 batch every few hundredths of a second, whatever the count of nodes), on the pool's pipe or through the scheduler's
@@ -280,27 +281,31 @@ def run_bodies(job: BodyJob, packed: Any = None) -> ChunkResult:
         board_json, node_types = job.board_json, job.node_types
     board, registry = kept_board(job.board_key, board_json, node_types, job.catalog)
     plan = plan_for(board, registry)
+    reply = _replier(job.reply)
+    reply([job.iterations_key, -1, pickle.dumps(None)])
+    again = None
+    if job.reply != POOL:
+        from flowlike_core.backends.dask import run_again
+
+        again = run_again(job.key)
     sender = None
     if job.topic == POOL:
         sender = BodySender(_events, job.key)
     elif job.topic is not None:
         from flowlike_core.backends.dask import poster, sure_poster
 
-        sender = BodySender(poster(job.topic), job.key, post_log=sure_poster(job.topic))
+        key = again.live if again is not None and again.live else job.key
+        sender = BodySender(poster(job.topic), key, post_log=sure_poster(job.topic))
     listeners = [(NodeRecorder if job.watched else Recorder)(sender)] if sender else []
-    reply = _replier(job.reply)
-    reply([job.iterations_key, -1, pickle.dumps(None)])
-    landed: set[int] = set()
-    if job.reply != POOL:
-        from flowlike_core.backends.dask import landed_before
-
-        landed = landed_before(job.key)
+    landed = again.landed if again is not None else frozenset()
     failed = False
     try:
         for place, body in enumerate(job.bodies):
             if place in landed:
                 continue
-            if job.cancel_rest and failed:
+            if again is not None and again.cancelled:
+                result = BodyResult({}, [], {}, 0, error=RunCancelled("cancelled before it started"))
+            elif job.cancel_rest and failed:
                 result = BodyResult({}, [], {}, 0, error=RunCancelled("cancelled: an iteration failed"))
             else:
                 result = _run_body(job, board, plan, body, listeners,
@@ -543,12 +548,14 @@ Arrived = Callable[[int, BodyResult | None], None]
 the chunk's start (-1, None)."""
 
 
-async def submit(workers: str, job: BodyJob, executor: Executor, arrived: Arrived, runs: list[Run]) -> None:
+async def submit(workers: str, job: BodyJob, executor: Executor, arrived: Arrived, runs: list[Run],
+                 cancelled: Callable[[], bool] = lambda: False) -> None:
     """Run a chunk of iterations on `workers` ("processes" or "dask") and wait for it without blocking the run's
     loop; each iteration's result goes to `arrived` as it ends there; meanwhile its traces show in its fork's run
     (`runs`, by place in the chunk), and the run's listeners (those of `executor`) hear its node events as they go.
     Raises when the chunk did not end (its worker died), once the results its iterations sent before have arrived
-    (one whose result never does fails, saying so)."""
+    (one whose result never does fails, saying so). `cancelled` tells whether the chunk's iterations are cancelled:
+    dask's run of it again after its worker died then runs none."""
     loop = asyncio.get_running_loop()
     hooks = {"node_started": executor.on_node_started, "node_finished": executor.on_node_finished,
              "log": executor.on_log, "event": executor.on_event, "progress": executor.on_progress}
@@ -560,7 +567,7 @@ async def submit(workers: str, job: BodyJob, executor: Executor, arrived: Arrive
         job.reply = POOL
         with Inbox(lines, job, arrived, live) as inbox:
             try:
-                await _live(job, live, lines, POOL,
+                await _live(job, LiveBatches(lines, live), POOL,
                             lambda chunk: asyncio.wrap_future(pool.submit(run_bodies, on_disk(chunk))))
             except Exception as exc:
                 await inbox.marked(lines)  # (what its iterations sent before it failed)
@@ -571,16 +578,25 @@ async def submit(workers: str, job: BodyJob, executor: Executor, arrived: Arrive
             inbox.fail_missing()
         return
     if workers == "dask":
-        from flowlike_core.backends.dask import channel, forget_chunk, on_cluster, publish_landed, results
+        from flowlike_core.backends.dask import Again, channel, forget_chunk, on_cluster, publish_again, results
 
         client = _dask_client()
         lines, answers = channel(client), results(client)
         job.reply = answers.name
         packed = on_cluster(client, job.board_key, job.board_json, job.node_types)
-        again = lambda landed: loop.run_in_executor(None, publish_landed, client, job.key, landed)  # noqa: E731
+        batches, runs_again = LiveBatches(lines, live), itertools.count(1)
+
+        def again(landed: list[int]) -> None:
+            """The chunk runs again: its live events go under a key of their own, followed before it is told."""
+            key = f"{job.key}/again-{next(runs_again)}"
+            live.again()
+            batches.follow(key)
+            told = Again(frozenset(landed), cancelled(), key)
+            loop.run_in_executor(None, publish_again, client, job.key, told)
+
         with Inbox(answers, job, arrived, live, again) as inbox:
             try:
-                await _live(job, live, lines, lines.topic, lambda chunk: loop.run_in_executor(
+                await _live(job, batches, lines.topic, lambda chunk: loop.run_in_executor(
                     None, client.submit(run_bodies, dataclasses.replace(chunk, board_json="", node_types=b""), packed,
                                         pure=False, **_next_worker(client)).result))
             except Exception:
@@ -711,41 +727,79 @@ class LiveIterations:
         if mirror is not None:
             mirror.forget_executions()
 
+    def again(self) -> None:
+        """The chunk runs again (its worker died): what its first run showed of the iterations that had not landed
+        gives way to what the run again sends."""
+        for place in list(self.mirrors):
+            self._forget(place)
+
     def close(self) -> None:
         """The chunk is over: an iteration whose result never landed leaves no live trace (its fork's record stays
         as its failure leaves it)."""
-        for place, mirror in list(self.mirrors.items()):
-            self.landed(place)
-            with mirror.run.forking:
-                mirror.run.records = []
+        for place in list(self.mirrors):
+            self.over.add(place)
+            self._forget(place)
+
+    def _forget(self, place: int) -> None:
+        mirror = self.mirrors.pop(place)
+        mirror.forget_executions()
+        with mirror.run.forking:
+            mirror.run.records = []
 
 
-async def _live(job: BodyJob, live: LiveIterations, lines: Channel, topic: str,
-                result_of: Callable[[BodyJob], Awaitable[ChunkResult]]) -> None:
-    """Run a chunk; what its iterations send while they run goes to `live` as it comes (in order), its tail with
-    the result."""
-    loop = asyncio.get_running_loop()
-    job.topic = topic
-    order = InOrder(live.apply)
-    arrived = asyncio.Event()
+class LiveBatches:
+    """Caller side: a chunk's live event batches, applied to its `LiveIterations` in the order they were sent, as
+    they come. A chunk that dask runs again numbers its batches from 0 again: it sends them under a key of its own,
+    which `follow` takes from then on."""
 
-    def deliver(number: int, events: list[Event]) -> None:
-        if job.key in lines.sinks:  # not after the chunk has been settled
-            order.add(number, events)
-            arrived.set()
+    def __init__(self, lines: Channel, live: LiveIterations) -> None:
+        self.lines, self.live = lines, live
+        self.loop = asyncio.get_running_loop()
+        self.arrived = asyncio.Event()
+        self.key = ""
+        self.order = InOrder(live.apply)
+        self.closed = False
 
-    lines.sinks[job.key] = lambda number, events: loop.call_soon_threadsafe(deliver, number, events)
-    try:
-        chunk = await result_of(job)
+    def follow(self, key: str) -> None:
+        """Apply the batches sent under `key` from now on (on the run's loop); late ones of an earlier run of the
+        chunk are dropped."""
+        self.lines.sinks.pop(self.key, None)
+        self.key, self.order = key, InOrder(self.live.apply)
+        order = self.order
+
+        def deliver(number: int, events: list[Event]) -> None:
+            if order is self.order and not self.closed:  # (not after the chunk has been settled)
+                order.add(number, events)
+                self.arrived.set()
+
+        self.lines.sinks[key] = lambda number, events: self.loop.call_soon_threadsafe(deliver, number, events)
+
+    async def ended(self, chunk: ChunkResult) -> None:
+        """The chunk has returned: apply its tail, after the batches still on their way (for `LATE_GRACE` at most)."""
+        order = self.order
         order.add(chunk.batches, chunk.tail)
-        deadline = loop.time() + LATE_GRACE
-        while order.next <= chunk.batches and deadline > loop.time():  # batches still on their way
-            arrived.clear()
+        deadline = self.loop.time() + LATE_GRACE
+        while order.next <= chunk.batches and deadline > self.loop.time():
+            self.arrived.clear()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(arrived.wait(), deadline - loop.time())
+                await asyncio.wait_for(self.arrived.wait(), deadline - self.loop.time())
         order.skip_gaps()
+
+    def close(self) -> None:
+        self.closed = True
+        self.lines.sinks.pop(self.key, None)
+
+
+async def _live(job: BodyJob, batches: LiveBatches, topic: str,
+                result_of: Callable[[BodyJob], Awaitable[ChunkResult]]) -> None:
+    """Run a chunk; what its iterations send while they run goes to `batches` as it comes, its tail with the
+    result."""
+    job.topic = topic
+    batches.follow(job.key)
+    try:
+        await batches.ended(await result_of(job))
     finally:
-        lines.sinks.pop(job.key, None)
+        batches.close()
 
 
 _turns = itertools.count()

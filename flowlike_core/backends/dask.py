@@ -20,9 +20,10 @@ A Parallel For Each with workers "dask" sends its iterations' results on another
 traces) is memory held for nothing. They go on the client's `distributed.Queue` (`ResultQueue`, `result_poster`),
 which lets each go once read here. dask runs the task of a worker that died again on another (up to
 `distributed.scheduler.allowed-failures` times, 3 by default): a loop chunk run again skips the iterations whose
-results have landed (`landed_before`), so only the iteration that was running when its worker died runs again, from
-its first node: what its nodes did before the death (a file written, a message sent) happens twice. dask offers no
-way to run a task at most once; to have none run again, set `allowed-failures` to 0 on the scheduler (the chunk's
+results have landed (`run_again`), so only the iteration that was running when its worker died runs again, from
+its first node: what its nodes did before the death (a file written, a message sent) happens twice. None runs again
+once the loop's iterations are cancelled (one failed under Cancel-On-Failure, or the run was cancelled). dask offers
+no way to run a task at most once; to have none run again, set `allowed-failures` to 0 on the scheduler (the chunk's
 iterations then fail, the loop naming the one that was running, as on the process pool).
 
 A LocalCluster's workers are spawned processes, each of which first imports the program's main module again: a
@@ -183,49 +184,66 @@ def result_poster(name: str) -> Callable[[list[Any]], None]:
     return post
 
 
-def landed_before(key: str) -> set[int]:
-    """Worker side, as a loop chunk `key` starts: the places of its iterations whose results landed when a worker
-    that died ran it before (dask runs the task of a dead worker again: `distributed.scheduler.allowed-failures`).
-    The first run marks the chunk begun (a `distributed.Event`) right after it has sent its start; a run that finds
-    it marked is a second one, and waits (at most `LATE_GRACE` seconds; else it runs them all, as dask would) for
-    the caller to answer its start with the places landed (a `distributed.Variable`: `publish_landed`)."""
+@dataclasses.dataclass(frozen=True)
+class Again:
+    """What the caller tells a loop chunk that dask runs again after its worker died (`run_again`)."""
+
+    landed: frozenset[int] = frozenset()
+    """The places of its iterations whose results have landed: they do not run again."""
+    cancelled: bool = False
+    """Its iterations are cancelled (one of the loop's failed under Cancel-On-Failure, or the run was cancelled): it
+    runs none, each not landed ends cancelled."""
+    live: str = ""
+    """The key its live events go under: its batches are numbered from 0 again, and under the first run's key they
+    would be taken for ones sent twice. Empty: the chunk's own key."""
+
+
+def run_again(key: str) -> Again | None:
+    """Worker side, as a loop chunk `key` starts: None for its first run; for a run again (dask runs the task of a
+    worker that died again on another: `distributed.scheduler.allowed-failures`) what its caller tells it. The first
+    run marks the chunk begun (a `distributed.Event`) right after it has sent its start; a run that finds it marked
+    is a second one, and waits (at most `LATE_GRACE` seconds; else it runs all its iterations, as dask would) for
+    the caller to answer its start (a `distributed.Variable`: `publish_again`)."""
     from distributed import Event, Variable, get_client
 
     client = get_client()
     began = Event(f"{key}/began", client=client)
     if not began.is_set():
         began.set()
-        return set()
+        return None
     try:
-        return set(Variable(f"{key}/landed", client=client).get(timeout=LATE_GRACE))
+        told = Variable(f"{key}/again", client=client).get(timeout=LATE_GRACE)
+        return Again(frozenset(told["landed"]), told["cancelled"], told["live"])
     except Exception as exc:  # noqa: BLE001 - no answer: every iteration runs again, as dask would
         warnings.warn(f"the loop chunk {key}, run again after its worker died, was not told which of its iterations "
                       f"had ended ({type(exc).__name__}: {exc}): it runs them all again", RuntimeWarning,
                       stacklevel=1)
-        return set()
+        return Again()
 
 
 # ---- client side -------------------------------------------------------------------------------------------
 
 
-def publish_landed(client: Any, key: str, places: list[int]) -> None:
-    """Tell a loop chunk run again (`landed_before`) the places of its iterations whose results have landed."""
+def publish_again(client: Any, key: str, again: Again) -> None:
+    """Answer a loop chunk run again (`run_again`): the places of its iterations whose results have landed, whether
+    its iterations are cancelled, and the key its live events go under."""
     from distributed import Variable
 
+    told = {"landed": sorted(again.landed), "cancelled": again.cancelled, "live": again.live}
     try:
-        Variable(f"{key}/landed", client=client).set(places)
+        Variable(f"{key}/again", client=client).set(told)
     except Exception as exc:  # noqa: BLE001 - the chunk runs them all again after a while, as dask would
         warnings.warn(f"the loop chunk {key}, run again after its worker died, could not be told which of its "
                       f"iterations had ended ({type(exc).__name__}: {exc})", RuntimeWarning, stacklevel=1)
 
 
 def forget_chunk(client: Any, key: str) -> None:
-    """A loop chunk has ended: what marked it on the scheduler goes (`landed_before`)."""
+    """A loop chunk has ended: what marked it on the scheduler goes (`run_again`)."""
     from distributed import Event, Variable
 
     with contextlib.suppress(Exception):  # (the client may be closing: the scheduler goes with it)
         Event(f"{key}/began", client=client).clear()
-        Variable(f"{key}/landed", client=client).delete()
+        Variable(f"{key}/again", client=client).delete()
 
 
 class TopicChannel(Channel):
