@@ -15,6 +15,7 @@ Connections are opened once per run and kept in the run's cache.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any, NamedTuple
 from urllib.parse import parse_qsl, unquote, urlsplit
 from urllib.parse import quote as url_quote
@@ -67,6 +68,7 @@ def open_database(ctx: Context | None, url: str, password: str = "", readonly: b
     where = f"{kind} database {parts.hostname or ''}{':' if parts.port else ''}{parts.port or ''}{parts.path}"
     if kind in ("sqlite", "duckdb") and local != ":memory:":
         local = allowed_path(local, f"{kind} database")
+        where = f"{kind} database {local}"  # the file opened: sqlite:///tmp/x.db is tmp/x.db, not /tmp/x.db
     try:
         if kind == "sqlite":
             import sqlite3
@@ -96,11 +98,20 @@ def open_database(ctx: Context | None, url: str, password: str = "", readonly: b
             if readonly:
                 con.cursor().execute("SET SESSION TRANSACTION READ ONLY")
     except Exception as exc:
-        raise ConnectionError(f"cannot connect to the {where}: {exc}") from exc
+        raise ConnectionError(f"cannot connect to the {where}: {_missing_folder(kind, local) or exc}") from exc
     cache[key] = con
     if ctx is not None:
         ctx.close_at_end(con.close)
     return con
+
+
+def _missing_folder(kind: str, local: str) -> str | None:
+    """Why a database file cannot be opened when its folder is missing: most often a URL with three slashes
+    meant as an absolute path."""
+    folder = Path(local).parent
+    if kind not in ("sqlite", "duckdb") or local == ":memory:" or folder.is_dir():
+        return None
+    return f"no folder {folder} ({kind}:///PATH is relative to the working folder, {kind}:////PATH absolute)"
 
 
 def attach_guard(policy: Policy) -> Callable[..., int]:
