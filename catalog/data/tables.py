@@ -140,6 +140,12 @@ def flat_cells(arrow: Any, file_kind: str, wall_time: bool = False) -> Any:
     return arrow
 
 
+def one_character(delimiter: str) -> None:
+    """Arrow takes a single character and says only "cannot be converted to Py_UCS4" of anything else."""
+    if len(delimiter) != 1:
+        raise ValueError(f"delimiter must be one character, got {delimiter!r}")
+
+
 @node(friendly_name="Read CSV", exec_pins=True, capabilities=["files"])
 def table_read_csv(ctx: Context, path: FilePath, delimiter: str = ",", has_header: bool = True,
                    encoding: Annotated[str, Pin(description="The file's text encoding, e.g. cp1252 for a CSV "
@@ -150,6 +156,7 @@ def table_read_csv(ctx: Context, path: FilePath, delimiter: str = ",", has_heade
     from pyarrow import csv
 
     transcode = transcoding(encoding)
+    one_character(delimiter)
     with opened(ctx, path) as handle, reading(path, "CSV"):
         if not transcode and holds_nul(handle):
             raise not_csv_text(FlowPath.of(path).path, encoding, "it holds NUL bytes, as UTF-16 text does")
@@ -171,6 +178,7 @@ def table_write_csv(ctx: Context, table: Table, path: FilePath, delimiter: str =
     from pyarrow import csv
 
     arrow = flat_cells(as_arrow(table), "CSV file")
+    one_character(delimiter)
     with opened(ctx, path, "wb") as handle:
         csv.write_csv(arrow, handle, csv.WriteOptions(delimiter=delimiter))
 
