@@ -5,6 +5,7 @@ plural, and a refused capability (an expected user error) as its message and the
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -173,17 +174,19 @@ def test_a_step_limit_below_one_is_bad_input(counting_board, capsys, steps):
 
 
 def test_a_warning_prints_as_one_line_of_the_commands_own(tmp_path):
-    """A run the history could not keep (its store is a file) printed Python's warning: the engine's file and
-    line, then its source line (`store.runs.keep_in_spool(run, exc)`)."""
+    """A run the history could not keep (a file where its pending records go) printed Python's warning: the
+    engine's file and line, then its source line (`store.runs.keep_in_spool(run, exc)`)."""
     import subprocess
     import sys
 
-    not_a_folder = tmp_path / "a-file"
-    not_a_folder.write_text("")
+    store = tmp_path / "store"
+    (store / "content" / "history").mkdir(parents=True)
+    (store / "content" / "history" / "pending").write_text("")
     flowlike = Path(sys.executable).with_name("flowlike")
     board = Path(__file__).parents[2] / "notebooks" / "boards" / "loop_and_branch.board.json"
-    done = subprocess.run([str(flowlike), "run", str(board), "--store", str(not_a_folder)],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run([str(flowlike), "run", str(board), "--store", str(store)],
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "FLOWLIKE_SPOOL": str(tmp_path / "spool")})
     assert done.returncode == 0 and "Success: board 'loop-and-branch'" in done.stdout, done
     warned = [line for line in done.stderr.splitlines() if "was not kept in the run history" in line]
     assert len(warned) == 1 and warned[0].startswith("flowlike: warning: run "), done.stderr
