@@ -509,7 +509,12 @@ class Board(_Model):
         path = Path(path) if path is not None else self._path
         if not path.name.endswith(SUFFIX) and not path.suffix:
             path = path.with_name(path.name + SUFFIX)
-        atomic_write_text(path, self.to_json())
+        if path != self._path:
+            _refuse_to_replace(path, self.name)
+        try:
+            atomic_write_text(path, self.to_json())
+        except OSError as exc:
+            raise BoardFileError(f"cannot save board {self.name!r} to {path}: {_unwritable(path, exc)}") from exc
         self._path = path
         return path
 
@@ -521,6 +526,38 @@ class Board(_Model):
         return isinstance(other, Board) and self.to_dict() == other.to_dict()
 
     __hash__ = None  # type: ignore[assignment]
+
+
+def _refuse_to_replace(path: Path, name: str) -> None:
+    """A file at `path` that is not a board (a CSV, a Flow-Like .board, a package.json) is someone's work, which a
+    save given the wrong name must not replace. An empty file, or a board file (save as), may be."""
+    try:
+        data = path.read_bytes()
+    except OSError:  # nothing there (or a folder, which the write itself refuses, naming it)
+        return
+    if not data.strip():
+        return
+    try:
+        document = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        what = "not JSON"
+    else:
+        if isinstance(document, dict) and document.get("format", FORMAT) == FORMAT and "nodes" in document:
+            return
+        what = "JSON, not a board document"
+    raise BoardFileError(f"{path} holds a file that is not a board ({what}); saving board {name!r} would replace "
+                         "it: choose another name, or remove that file first")
+
+
+def _unwritable(path: Path, exc: OSError) -> str:
+    """Why a board file cannot be written, in the user's terms: the file standing where a folder must be, or the
+    system's reason and the path it is about."""
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        return f"{folder} is a file, not a folder"
+    return f"{exc.strerror or exc}: {exc.filename or path}"
 
 
 def atomic_write_text(path: Path, text: str) -> None:

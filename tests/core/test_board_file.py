@@ -91,7 +91,7 @@ def test_failed_save_leaves_old_file_whole(build, tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("os.fsync", broken_fsync)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(BoardFileError, match=f"cannot save board .* to {path}: No space left on device"):
         board.save(path)
     assert path.read_text() == before
     assert [p.name for p in tmp_path.iterdir()] == ["keep.board.json"]
