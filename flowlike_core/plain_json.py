@@ -6,6 +6,7 @@ be written back as the same JSON, so it is refused where it comes in, with its p
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import re
@@ -29,11 +30,20 @@ _LONG_INT = re.compile(rf"-?\d{{{MAX_INT_DIGITS + 1},}}")
 def read_file(path: str | os.PathLike[str]) -> str:
     """The text of a board file; a `BoardFileError` for anything but a regular UTF-8 file of at most
     `MAX_FILE_BYTES` (see `read_bounded`)."""
-    data = read_bounded(path)
+    data = board_content(read_bounded(path), os.fspath(path))
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise BoardFileError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+
+
+def board_content(data: bytes, source: str) -> bytes:
+    """A board file's bytes without the UTF-8 byte order mark some editors (Windows Notepad) start text with; an
+    empty file is a `BoardFileError` saying so (JSON's and Flow-Like's readers would each name their own complaint)."""
+    data = data.removeprefix(codecs.BOM_UTF8)
+    if not data.strip():
+        raise BoardFileError(f"{source}: the file is empty")
+    return data
 
 
 def read_bounded(path: str | os.PathLike[str], what: str = "board file") -> bytes:

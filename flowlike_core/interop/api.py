@@ -12,7 +12,7 @@ from flowlike_core.interop.check import check_board
 from flowlike_core.interop.formats import Document, read_document, read_json, write_board
 from flowlike_core.interop.mapping import board_from_flowlike, board_to_flowlike
 from flowlike_core.interop.report import ImportReport
-from flowlike_core.plain_json import read_bounded
+from flowlike_core.plain_json import board_content, read_bounded
 from flowlike_core.registry import Registry, default_registry
 from flowlike_core.wording import counted
 
@@ -70,7 +70,7 @@ def open_board(source: str | os.PathLike[str] | bytes, registry: Registry | None
     needs), else the Flow-Like reader's (a damaged `.board`); an app manifest says to give one of its boards."""
     if not isinstance(source, bytes):
         name = os.fspath(source)
-    data = source if isinstance(source, bytes) else read_bounded(source, "board file")
+    data = board_content(source if isinstance(source, bytes) else read_bounded(source, "board file"), name)
     try:
         board = Board.from_json(data.decode("utf-8"), name)
     except UnicodeDecodeError as exc:
@@ -117,7 +117,7 @@ def import_path(path: str | os.PathLike[str], registry: Registry | None = None) 
     """Every board of a file or a folder: an app folder's boards by its `manifest.app`, else its `.board` files."""
     path = Path(path)
     if not path.is_dir():
-        document = read_document(read_bounded(path, "file"), str(path))
+        document = read_document(board_content(read_bounded(path, "file"), str(path)), str(path))
         if document.kind != "app":
             return [board_from_document(document, str(path), registry)]
         return _app_boards(path.parent, document.board_ids, registry)
