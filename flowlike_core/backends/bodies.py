@@ -14,13 +14,13 @@ that was running again from its first node (`flowlike_core.backends.dask.run_aga
 iterations are cancelled; its live events go under a key of their own (`LiveBatches`).
 Variables a body sets stay in the worker: an iteration reads the run's variables as they were when it started.
 While an iteration runs, its trace records go to the caller in the chunk's live event batches (`BodySender`: one
-batch every few hundredths of a second, whatever the count of nodes), on the pool's pipe or through the scheduler's
-event topics (`flowlike_core.backends.dask`): its nodes show in its fork's traces (`run.traces`) and lines in
+batch every few hundredths of a second, whatever the count of nodes), on the pool's pipe or the dask client's queue
+(`flowlike_core.backends.dask.ClientQueue`): its nodes show in its fork's traces (`run.traces`) and lines in
 `run.logs()` as a thread's do, until its result takes their place (`LiveIterations`). When the run has listeners,
 they hear its node events (started, finished, logs, events, progress) as they go. Without listeners for node events
-the worker runs a body on the executor's fast path. On dask the results go through a `distributed.Queue` of the
-caller's client (`ResultQueue`), which lets each go once read; the live batches go through its event topic, which
-keeps its last `distributed.admin.low-level-log-length` messages (1,000 by default, small ones: no values).
+the worker runs a body on the executor's fast path. On dask the results and the live batches go on a
+`distributed.Queue` of the caller's client, which lets each go once read (an event topic would keep the last
+thousand on the scheduler for its lifetime).
 When the run has a result cache that keeps its results in a store (`ResultCache.persist`), the iterations use it
 there, as a sweep's runs do: what a body computed before is served, what it computes is kept, and the reasons join
 the run's (`run.why`). A cache in memory only stays in the caller: the iterations run uncached, and say so (a
@@ -97,10 +97,10 @@ class BodyJob:
     cancel_rest: bool = False
     """After a failed iteration, skip the chunk's others (they end cancelled)."""
     topic: str | None = None
-    """Where the chunk sends its live events (the traces of its iteration going on, node events for listeners): a
-    dask topic, or `POOL` (None: it sends none)."""
+    """Where the chunk sends its live events (the traces of its iteration going on, node events for listeners): the
+    name of a dask `ClientQueue`, or `POOL` (None: it sends none)."""
     reply: str = ""
-    """Where the chunk sends each iteration's result as it ends: the name of a dask `ResultQueue`, or `POOL`."""
+    """Where the chunk sends each iteration's result as it ends: the name of a dask `ClientQueue`, or `POOL`."""
     key: str = ""
     """Names the chunk's messages: its live events go under it, its iterations' results under `iterations_key`."""
     watched: bool = False
@@ -292,10 +292,10 @@ def run_bodies(job: BodyJob, packed: Any = None) -> ChunkResult:
     if job.topic == POOL:
         sender = BodySender(_events, job.key)
     elif job.topic is not None:
-        from flowlike_core.backends.dask import poster, sure_poster
+        from flowlike_core.backends.dask import poster
 
         key = again.live if again is not None and again.live else job.key
-        sender = BodySender(poster(job.topic), key, post_log=sure_poster(job.topic))
+        sender = BodySender(poster(job.topic), key)
     listeners = [(NodeRecorder if job.watched else Recorder)(sender)] if sender else []
     landed = again.landed if again is not None else frozenset()
     failed = False
@@ -324,9 +324,9 @@ def _replier(reply: str) -> Callable[[list[Any]], None]:
     process (the pool's pipe; on dask, written to the scheduler), so a worker that dies next does not take it."""
     if reply == POOL:
         return _events
-    from flowlike_core.backends.dask import result_poster
+    from flowlike_core.backends.dask import poster
 
-    return result_poster(reply)
+    return poster(reply)
 
 
 def _sendable(result: BodyResult) -> bytes:
@@ -578,11 +578,11 @@ async def submit(workers: str, job: BodyJob, executor: Executor, arrived: Arrive
             inbox.fail_missing()
         return
     if workers == "dask":
-        from flowlike_core.backends.dask import Again, channel, forget_chunk, on_cluster, publish_again, results
+        from flowlike_core.backends.dask import Again, channel, forget_chunk, on_cluster, publish_again
 
         client = _dask_client()
-        lines, answers = channel(client), results(client)
-        job.reply = answers.name
+        lines = channel(client)
+        job.reply = lines.name
         packed = on_cluster(client, job.board_key, job.board_json, job.node_types)
         batches, runs_again = LiveBatches(lines, live), itertools.count(1)
 
@@ -594,9 +594,9 @@ async def submit(workers: str, job: BodyJob, executor: Executor, arrived: Arrive
             told = Again(frozenset(landed), cancelled(), key)
             loop.run_in_executor(None, publish_again, client, job.key, told)
 
-        with Inbox(answers, job, arrived, live, again) as inbox:
+        with Inbox(lines, job, arrived, live, again) as inbox:
             try:
-                await _live(job, batches, lines.topic, lambda chunk: loop.run_in_executor(
+                await _live(job, batches, lines.name, lambda chunk: loop.run_in_executor(
                     None, client.submit(run_bodies, dataclasses.replace(chunk, board_json="", node_types=b""), packed,
                                         pure=False, **_next_worker(client)).result))
             except Exception:

@@ -6,25 +6,24 @@
 
 The worker runs the board with the engine installed there, as a thread run goes (`flowlike_core.backends.remote`).
 A board goes to the cluster once (`Client.scatter`, kept for the `SCATTERED` boards run last): a run of it ships
-its options only. Its traces and events (logs, progress) come back while it runs: the task logs them in numbered
-batches (every `FLUSH` seconds, log lines at once) under its client's topic (`Worker.log_event`; a batch holding
-a log line goes straight to the scheduler, and the task waits until it has it, so the lines a node logs before it
-kills its worker reach the run: `sure_poster`); the scheduler passes them to the client (`Client.subscribe_topic`),
-whose `Channel` hands them to the run's handle, which replays them in order into the local `Run` and its
-listeners. What was not sent yet (the final state) comes back as the task's result. A worker that dies takes the
-task with it: dask reports it, and the run fails with that cause. Cancel reaches the worker: the run stops at its
-next node.
+its options only. Its traces and events (logs, progress) come back while it runs: the task sends them in numbered
+batches (every `FLUSH` seconds, log lines at once) on its client's `distributed.Queue` (`ClientQueue`, `poster`:
+on the worker's own connection, the task waiting until each has left its process, so the lines a node logs before
+it kills its worker reach the run); a thread of the client reads them there, and its `Channel` hands them to the
+run's handle, which replays them in order into the local `Run` and its listeners. A queue lets each message go once
+read: an event topic (`Worker.log_event`) keeps its last `distributed.admin.low-level-log-length` messages (1,000
+by default) on the scheduler for its lifetime, even once their client has gone. What was not sent yet (the final
+state) comes back as the task's result. A worker that dies takes the task with it: dask reports it, and the run
+fails with that cause. Cancel reaches the worker: the run stops at its next node.
 
-A Parallel For Each with workers "dask" sends its iterations' results on another channel: a topic keeps its last
-`distributed.admin.low-level-log-length` messages (1,000) on the scheduler for good, which for results (values,
-traces) is memory held for nothing. They go on the client's `distributed.Queue` (`ResultQueue`, `result_poster`),
-which lets each go once read here. dask runs the task of a worker that died again on another (up to
-`distributed.scheduler.allowed-failures` times, 3 by default): a loop chunk run again skips the iterations whose
-results have landed (`run_again`), so only the iteration that was running when its worker died runs again, from
-its first node: what its nodes did before the death (a file written, a message sent) happens twice. None runs again
-once the loop's iterations are cancelled (one failed under Cancel-On-Failure, or the run was cancelled). dask offers
-no way to run a task at most once; to have none run again, set `allowed-failures` to 0 on the scheduler (the chunk's
-iterations then fail, the loop naming the one that was running, as on the process pool).
+A Parallel For Each with workers "dask" sends its iterations' live events and results on the same queue. dask runs
+the task of a worker that died again on another (up to `distributed.scheduler.allowed-failures` times, 3 by
+default): a loop chunk run again skips the iterations whose results have landed (`run_again`), so only the
+iteration that was running when its worker died runs again, from its first node: what its nodes did before the
+death (a file written, a message sent) happens twice. None runs again once the loop's iterations are cancelled (one
+failed under Cancel-On-Failure, or the run was cancelled). dask offers no way to run a task at most once; to have
+none run again, set `allowed-failures` to 0 on the scheduler (the chunk's iterations then fail, the loop naming the
+one that was running, as on the process pool).
 
 A LocalCluster's workers are spawned processes, each of which first imports the program's main module again: a
 script that runs boards on it (or a Parallel For Each with workers "dask") must do so under
@@ -44,7 +43,7 @@ import warnings
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any
 
 from flowlike_core.backends import BackendError, main_script, stop_if_importing_main
 from flowlike_core.backends.remote import Channel, Event, InOrder, Job, Mirror, Sender, execute, prepare
@@ -63,14 +62,14 @@ LATE_GRACE = 5.0
 QUIET = 0.5
 """Seconds without a batch after which a task the cluster dropped is taken to have sent all it could."""
 LOG_WAIT = 5.0
-"""Seconds a task waits for the scheduler to take a batch holding a log line (`sure_poster`)."""
+"""Seconds a task waits for a message to leave its process (`poster`)."""
 GATHER = 0.01
-"""Seconds the reader of the loop results' queue lets more of them gather behind the one it got before it takes
-them all at once: tight iterations cost the scheduler (in this process for a LocalCluster) a call per handful."""
+"""Seconds the reader of a client's queue lets more messages gather behind the one it got before it takes them
+all at once: tight iterations cost the scheduler (in this process for a LocalCluster) a call per handful."""
 READ_AGAIN = 1.0
-"""Seconds the reader of the loop results' queue waits before it reads again after a failed read."""
-CLOSING = "flowlike: the results' reader stops"
-"""The last message on a client's queue of loop results (`ResultQueue.close`)."""
+"""Seconds the reader of a client's queue waits before it reads again after a failed read."""
+CLOSING = "flowlike: the queue's reader stops"
+"""The last message on a client's queue (`ClientQueue.close`)."""
 SCATTERED = 8
 """Boards kept on the cluster (the ones run last), so that running one again ships only the run's options."""
 GUARD = 'a script that runs boards on the dask backend\'s LocalCluster must do so under `if __name__ == "__main__":`'
@@ -102,10 +101,10 @@ async def _cancel_here(run_id: str) -> None:
     _cancelled.add(run_id)
 
 
-def run_job(job: Job, packed: Packed, topic: str, key: str) -> tuple[int, list[Event]]:
-    """The task a dask worker runs: the job of the board `packed`; its events live under `topic`; returns the last
-    batch's number and events."""
-    sender = Sender(poster(topic), key, FLUSH, post_log=sure_poster(topic))
+def run_job(job: Job, packed: Packed, queue: str, key: str) -> tuple[int, list[Event]]:
+    """The task a dask worker runs: the job of the board `packed`; its events go on the client's `queue`, under
+    `key`; returns the last batch's number and events."""
+    sender = Sender(poster(queue), key, FLUSH)
     job = dataclasses.replace(job, board_json=packed.board_json, node_types=packed.node_types)
     try:
         execute(job, sender, cancelled=lambda: job.run_id in _cancelled)
@@ -115,36 +114,8 @@ def run_job(job: Job, packed: Packed, topic: str, key: str) -> tuple[int, list[E
     return last
 
 
-def poster(topic: str) -> Callable[[list[Any]], None]:
-    """Worker side: how a task sends a batch of events: logged under `topic` on the scheduler."""
-    from distributed import get_worker
-
-    worker = get_worker()
-    return lambda message: worker.log_event(topic, message)
-
-
-def sure_poster(topic: str) -> Callable[[list[Any]], None]:
-    """Worker side: how a task sends a batch holding a log line: straight to the scheduler on a connection of its
-    own, waiting (at most `LOG_WAIT` seconds) until the batch has left this process. `Worker.log_event` leaves it in
-    the worker's batched stream for a few milliseconds: a node that crashes its worker just after logging took the
-    lines that explain the crash with it."""
-    from distributed import get_worker
-    from distributed.utils import sync
-
-    worker = get_worker()
-
-    def post(message: list[Any]) -> None:
-        try:
-            sync(worker.loop, _write_now, worker, {"op": "log_event", "topic": topic, "msg": message, "reply": False},
-                 callback_timeout=LOG_WAIT)
-        except Exception:  # noqa: BLE001 - no connection to the scheduler: the batched way (sent twice at worst)
-            worker.log_event(topic, message)
-
-    return post
-
-
 _log_comms: dict[str, Any] = {}
-"""Worker side: by scheduler address, this worker's connection for log batches (`sure_poster`)."""
+"""Worker side: by scheduler address, this worker's connection for its tasks' messages (`poster`)."""
 
 
 async def _write_now(worker: Any, message: dict[str, Any]) -> None:
@@ -163,10 +134,12 @@ async def _write_now(worker: Any, message: dict[str, Any]) -> None:
         raise
 
 
-def result_poster(name: str) -> Callable[[list[Any]], None]:
-    """Worker side: how a chunk puts an iteration's result on its caller's queue of results (`ResultQueue`), as
-    `sure_poster` sends a batch: on this worker's own connection, waiting only until it has left this process (not
-    for the scheduler's answer, which would hold every iteration for a round trip)."""
+def poster(name: str) -> Callable[[list[Any]], None]:
+    """Worker side: how a task puts a message (a batch of live events, a loop iteration's result) on its client's
+    queue (`ClientQueue`): on this worker's own connection, waiting only until it has left this process (not for
+    the scheduler's answer, which would hold every iteration for a round trip). A batch left in the worker's batched
+    stream a few milliseconds, as `Worker.log_event` leaves it, is lost with a node that crashes its worker next,
+    and the lines that explain the crash with it."""
     from distributed import get_worker
     from distributed.utils import sync
 
@@ -246,33 +219,23 @@ def forget_chunk(client: Any, key: str) -> None:
         Variable(f"{key}/again", client=client).delete()
 
 
-class TopicChannel(Channel):
-    """Live events of the tasks of one client: the batches they log under the client's topic."""
-
-    def __init__(self, client: Any) -> None:
-        super().__init__()
-        self.topic = f"flowlike-events-{client.id}"
-        client.subscribe_topic(self.topic, lambda event: self.deliver(event[1]))
-
-
-class ResultQueue(Channel):
-    """The results of the loop iterations of one client's chunks: a `distributed.Queue` on the scheduler, which
-    lets each go once read (an event topic keeps its last messages for the scheduler's lifetime, a thousand results
-    by default), read here by a thread."""
+class ClientQueue(Channel):
+    """The messages of one client's tasks (their live event batches, the results of loop iterations): a
+    `distributed.Queue` on the scheduler, which lets each go once read, read here by a thread."""
 
     def __init__(self, client: Any) -> None:
         from distributed import Queue
 
         super().__init__()
-        self.name = f"flowlike-results-{client.id}"
+        self.name = f"flowlike-messages-{client.id}"
         self.client = client
         self.queue = Queue(self.name, client=client)
         self.closed = False
-        self.reader = threading.Thread(target=self._read, name=f"flowlike-dask-results-{client.id}", daemon=True)
+        self.reader = threading.Thread(target=self._read, name=f"flowlike-dask-queue-{client.id}", daemon=True)
         self.reader.start()
 
     def _read(self) -> None:
-        """Hand each result on as it comes, until the channel is closed or its client is. It waits on the scheduler
+        """Hand each message on as it comes, until the channel is closed or its client is. It waits on the scheduler
         with no timeout: one that runs out is logged there as an error."""
         while not self.closed:
             try:
@@ -284,7 +247,7 @@ class ResultQueue(Channel):
             except Exception as exc:  # noqa: BLE001 - the client went away, or a call failed: said, then retried
                 if self.closed or self.client.status not in ("running", "connecting", "newly-created"):
                     return
-                warnings.warn(f"reading the loop results' queue {self.name} failed ({type(exc).__name__}: {exc}); "
+                warnings.warn(f"reading the dask client's queue {self.name} failed ({type(exc).__name__}: {exc}); "
                               f"reading again", RuntimeWarning, stacklevel=1)
                 time.sleep(READ_AGAIN)  # (not at once: the scheduler may be restarting)
                 continue
@@ -293,8 +256,8 @@ class ResultQueue(Channel):
                     return
                 try:
                     self.deliver(message)
-                except Exception as exc:  # noqa: BLE001 - one result lost (its chunk says so), not all that follow
-                    warnings.warn(f"a loop result from the dask cluster could not be read: {type(exc).__name__}: "
+                except Exception as exc:  # noqa: BLE001 - one message lost (its job says so), not all that follow
+                    warnings.warn(f"a message from the dask cluster could not be read: {type(exc).__name__}: "
                                   f"{exc}", RuntimeWarning, stacklevel=1)
 
     def close(self) -> None:
@@ -306,9 +269,7 @@ class ResultQueue(Channel):
             self.queue.close()
 
 
-C = TypeVar("C", bound=Channel)
-_channels: dict[str, TopicChannel] = {}
-_results: dict[str, ResultQueue] = {}
+_channels: dict[str, ClientQueue] = {}
 _channels_lock = threading.Lock()
 _scattered: OrderedDict[tuple[str, str], Any] = OrderedDict()
 """(client id, board key) -> the future of the packed board in that client's cluster, the `SCATTERED` last used."""
@@ -336,22 +297,13 @@ def forget_boards(client: Any) -> None:
             del _scattered[key]
 
 
-def channel(client: Any) -> TopicChannel:
-    """The channel of a client (one subscription per client, for all its runs and loop bodies)."""
-    return _one_per_client(_channels, client, TopicChannel)
-
-
-def results(client: Any) -> ResultQueue:
-    """The channel of the loop results of a client's chunks (one queue per client)."""
-    return _one_per_client(_results, client, ResultQueue)
-
-
-def _one_per_client(made: dict[str, C], client: Any, make: Callable[[Any], C]) -> C:
-    """The client's channel in `made`, made the first time it is asked for (under the lock: never two)."""
+def channel(client: Any) -> ClientQueue:
+    """The channel of a client (one queue per client, for all its runs and loop chunks), made the first time it is
+    asked for (under the lock: never two)."""
     with _channels_lock:
-        if client.id not in made:
-            made[client.id] = make(client)
-        return made[client.id]
+        if client.id not in _channels:
+            _channels[client.id] = ClientQueue(client)
+        return _channels[client.id]
 
 
 class DaskBackend:
@@ -404,10 +356,9 @@ class DaskBackend:
         with self._lock:
             if self._client is not None:
                 with _channels_lock:
-                    _channels.pop(self._client.id, None)
-                    answers = _results.pop(self._client.id, None)
-                if answers is not None:
-                    answers.close()
+                    messages = _channels.pop(self._client.id, None)
+                if messages is not None:
+                    messages.close()
                 forget_boards(self._client)
                 self._client.close()
             if self._cluster is not None:
@@ -453,7 +404,7 @@ class DaskRunHandle:
         key = f"flowlike-run-{run.id}"
         self.channel.sinks[key] = lambda number, events: self.inbox.put(("batch", number, events))
         self.future = client.submit(run_job, dataclasses.replace(job, board_json="", node_types=b""), packed,
-                                    self.channel.topic, key, pure=False, key=key)
+                                    self.channel.name, key, pure=False, key=key)
         self._cancelled = False
         """This process cancelled the run (the cluster drops the task of a worker that died, too)."""
         self.future.add_done_callback(lambda future: self.inbox.put(("landed", future)))

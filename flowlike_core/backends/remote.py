@@ -531,7 +531,7 @@ class InOrder:
         self.waiting: dict[int, list[Event]] = {}
 
     def add(self, number: int, events: list[Event]) -> None:
-        if number < self.next:  # (a batch sent twice: see `dask.sure_poster`)
+        if number < self.next:  # (a batch sent twice)
             return
         self.waiting[number] = events
         while self.next in self.waiting:

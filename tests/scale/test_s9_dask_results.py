@@ -8,7 +8,6 @@ from flowlike_catalog.std.loops import ParallelForEach
 from scale_boards import tripling_loop_board
 
 from flowlike_core import Registry, run_board
-from flowlike_core.backends.dask import channel
 
 
 def test_a_dask_loops_results_do_not_stay_on_the_scheduler(registry, dask_backend) -> None:
@@ -21,6 +20,12 @@ def test_a_dask_loops_results_do_not_stay_on_the_scheduler(registry, dask_backen
     assert run.ok, run.error
     assert run.executions("keep") == len(items)
     client = dask_backend.client
-    kept = [message for _, message in client.get_events(channel(client).topic)]  # (where the results went)
+    kept = client.run_on_scheduler(_kept)  # (where the results went)
     results = [message for message in kept if str(message[0]).endswith("/iterations")]
     assert results == [], f"{len(results)} iteration results kept on the scheduler"
+
+
+def _kept(dask_scheduler) -> list[list]:
+    """On the scheduler: the messages it keeps under this project's event topics."""
+    return [message for topic, events in dask_scheduler.get_events().items() if topic.startswith("flowlike")
+            for _, message in events]
