@@ -48,8 +48,7 @@ def add_notebook_command(subparsers: Any) -> None:
 
 def cmd_notebook(args: argparse.Namespace) -> int:
     try:
-        import nbformat
-        import papermill
+        import papermill  # (and nbformat, which papermill needs: read_notebook)
         from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
         from flowlike_nb.kernel.papermill import parameters, run_board_notebook, sweep_board_notebook
@@ -73,7 +72,7 @@ def cmd_notebook(args: argparse.Namespace) -> int:
     grid.update({name: [raw] for name, raw in args.parameter_raw})
     if not Path(args.notebook).is_file():
         raise BadInput(f"{args.notebook}: no such notebook")
-    if not any("parameters" in cell.metadata.get("tags", []) for cell in nbformat.read(args.notebook, 4).cells):
+    if not any("parameters" in cell.metadata.get("tags", []) for cell in read_notebook(args.notebook).cells):
         raise BadInput(f"{args.notebook}: no cell tagged 'parameters', where papermill would set board_path and the "
                        f"exposed variables (see notebooks/parameterized.ipynb)")
     if args.workers < 1:
@@ -110,6 +109,18 @@ def cmd_notebook(args: argparse.Namespace) -> int:
     if record.error:
         print(f"error: {record.error}")
     return EXIT_OK if record.status is RunStatus.SUCCESS else EXIT_FAILED
+
+
+def read_notebook(path: str) -> Any:
+    """The notebook at `path`; a file that is not one is bad input naming it (nbformat raises whatever its reader
+    met: NotJSONError, a jsonschema ValidationError, AttributeError, TypeError...)."""
+    import nbformat
+
+    try:
+        return nbformat.read(path, 4)
+    except Exception as exc:  # noqa: BLE001 - see the docstring
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "no detail"
+        raise BadInput(f"{path}: not a Jupyter notebook ({type(exc).__name__}: {reason})") from None
 
 
 def values_of(board: Board, name: str, raw: str) -> list[Any]:
