@@ -9,7 +9,9 @@ embedded in it (PDF and DOCX).
 from __future__ import annotations
 
 import asyncio
+import logging
 import mimetypes
+import threading
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -96,10 +98,27 @@ def _media_type(name: str) -> str:
     return mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
+class _HeldRecords(logging.Handler):
+    """pypdf's log records of one thread, held while it reads a file: its complaints about a damaged file went to
+    the console through logging's last resort (no handler configured), beside the node's error instead of in it.
+    Handlers a program configured still get them as they come."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.thread = threading.get_ident()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread == self.thread:
+            self.records.append(record)
+
+
 def _pdf(path: Path, extract_images: bool) -> list[DocumentPage]:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    logger, held = logging.getLogger("pypdf"), _HeldRecords()
+    logger.addHandler(held)
     try:
         reader = PdfReader(path)
         pages = []
@@ -107,9 +126,17 @@ def _pdf(path: Path, extract_images: bool) -> list[DocumentPage]:
             images = [DocumentImage(name=image.name, media_type=_media_type(image.name), data=image.data)
                       for image in page.images] if extract_images else []
             pages.append(DocumentPage(page_number=number, text=(page.extract_text() or "").strip(), images=images))
-        return pages
     except PdfReadError as error:
-        raise ValueError(f"{path.name} is not a readable PDF: {error}") from None
+        said = "; ".join(" ".join(record.getMessage().split()) for record in held.records)
+        raise ValueError(f"{path.name} is not a readable PDF: {error}{f' (pypdf said: {said})' if said else ''}"
+                         ) from None
+    finally:
+        logger.removeHandler(held)
+    if not logger.hasHandlers() and logging.lastResort is not None:  # held from the console alone: shown now
+        for record in held.records:  # (read despite damage: its warnings show as they always did)
+            if record.levelno >= logging.lastResort.level:
+                logging.lastResort.handle(record)
+    return pages
 
 
 def _docx(path: Path, extract_images: bool) -> list[DocumentPage]:
