@@ -263,15 +263,18 @@ def slots(workers: str) -> int:
     raise BackendError(f"unknown workers {workers!r}: choose one of {', '.join(WORKERS)}")
 
 
-def run_bodies(job: BodyJob, packed: Any = None) -> ChunkResult:
-    """Worker side: run a chunk's iterations one after another (the board in the job, or `packed` on dask), each
-    one's result sent back as it ends, tagged with its place in the chunk (the chunk's start first, as place -1)."""
+def run_bodies(job: BodyJob) -> ChunkResult:
+    """Worker side: run a chunk's iterations one after another (the board in the job, in its file for the pool, on
+    the cluster for dask), each one's result sent back as it ends, tagged with its place in the chunk (the chunk's
+    start first, as place -1)."""
     from flowlike_core.backends.remote import NodeRecorder, Recorder, keeps, kept_board
     from flowlike_core.errors import RunCancelled
     from flowlike_core.plan import plan_for
 
-    if packed is not None:
-        board_json, node_types = packed.board_json, packed.node_types
+    if job.reply not in ("", POOL):  # on dask
+        from flowlike_core.backends.dask import board_of
+
+        board_json, node_types = board_of(job.board_key)
     elif job.board_file and not keeps(job.board_key):
         try:
             board_json, node_types = pickle.loads(Path(job.board_file).read_bytes())
@@ -583,7 +586,7 @@ async def submit(workers: str, job: BodyJob, executor: Executor, arrived: Arrive
         client = _dask_client()
         lines = channel(client)
         job.reply = lines.name
-        packed = on_cluster(client, job.board_key, job.board_json, job.node_types)
+        on_cluster(client, job.board_key, job.board_json, job.node_types)
         batches, runs_again = LiveBatches(lines, live), itertools.count(1)
 
         def again(landed: list[int]) -> None:
@@ -597,7 +600,7 @@ async def submit(workers: str, job: BodyJob, executor: Executor, arrived: Arrive
         with Inbox(lines, job, arrived, live, again) as inbox:
             try:
                 await _live(job, batches, lines.name, lambda chunk: loop.run_in_executor(
-                    None, client.submit(run_bodies, dataclasses.replace(chunk, board_json="", node_types=b""), packed,
+                    None, client.submit(run_bodies, dataclasses.replace(chunk, board_json="", node_types=b""),
                                         pure=False, **_next_worker(client)).result))
             except Exception:
                 await inbox.settled(lambda: False, QUIET)  # (what a dropped task sent before it died)
@@ -806,11 +809,11 @@ _turns = itertools.count()
 
 
 def _next_worker(client: Any) -> dict[str, Any]:
-    """The worker a chunk should go to, in turn (`submit`'s options): a chunk's task depends on the board, and dask
-    sends a task where its data is (its memory manager keeps one copy of a broadcast), so without this the chunks
-    queue on one worker. Any other worker may still take it (`allow_other_workers`); with no worker yet (a cluster
-    that scales up), the scheduler places it. The workers come from the scheduler (`nthreads`): the client's
-    cached `scheduler_info` is refreshed every few seconds without them."""
+    """The worker a chunk should go to, in turn (`submit`'s options): a loop's chunks spread over the workers from the
+    start, whatever dask guesses of tasks it has no timings of yet. Any other worker may still take it
+    (`allow_other_workers`); with no worker yet (a cluster that scales up), the scheduler places it. The workers
+    come from the scheduler (`nthreads`): the client's cached `scheduler_info` is refreshed every few seconds without
+    them."""
     workers = sorted(client.nthreads())
     return {"workers": [workers[next(_turns) % len(workers)]], "allow_other_workers": True} if workers else {}
 

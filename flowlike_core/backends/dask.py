@@ -4,17 +4,17 @@
     DaskBackend("tcp://scheduler:8786")         # an existing cluster
     DaskBackend(client=my_client)
 
-The worker runs the board with the engine installed there, as a thread run goes (`flowlike_core.backends.remote`).
-A board goes to the cluster once (`Client.scatter`, kept for the `SCATTERED` boards run last): a run of it ships
-its options only. Its traces and events (logs, progress) come back while it runs: the task sends them in numbered
-batches (every `FLUSH` seconds, log lines at once) on its client's `distributed.Queue` (`ClientQueue`, `poster`:
-on the worker's own connection, the task waiting until each has left its process, so the lines a node logs before
-it kills its worker reach the run); a thread of the client reads them there, and its `Channel` hands them to the
-run's handle, which replays them in order into the local `Run` and its listeners. A queue lets each message go once
-read: an event topic (`Worker.log_event`) keeps its last `distributed.admin.low-level-log-length` messages (1,000
-by default) on the scheduler for its lifetime, even once their client has gone. What was not sent yet (the final
-state) comes back as the task's result. A worker that dies takes the task with it: dask reports it, and the run
-fails with that cause. Cancel reaches the worker: the run stops at its next node.
+The worker runs the board with the engine installed there, as a thread run goes (`flowlike_core.backends.remote`). A
+board goes to the cluster once (`on_cluster`: to the scheduler, kept for the `ON_CLUSTER` boards run last, which each
+worker reads once): a run of it ships its options only. Its traces and events (logs, progress) come back while it runs:
+the task sends them in numbered batches (every `FLUSH` seconds, log lines at once) on its client's `distributed.Queue`
+(`ClientQueue`, `poster`: on the worker's own connection, the task waiting until each has left its process, so the lines
+a node logs before it kills its worker reach the run); a thread of the client reads them there, and its `Channel` hands
+them to the run's handle, which replays them in order into the local `Run` and its listeners. A queue lets each message
+go once read: an event topic (`Worker.log_event`) keeps its last `distributed.admin.low-level-log-length` messages
+(1,000 by default) on the scheduler for its lifetime, even once their client has gone. What was not sent yet (the final
+state) comes back as the task's result. A worker that dies takes the task with it: dask reports it, and the run fails
+with that cause. Cancel reaches the worker: the run stops at its next node.
 
 A Parallel For Each with workers "dask" sends its iterations' live events and results on the same queue. dask runs
 the task of a worker that died again on another (up to `distributed.scheduler.allowed-failures` times, 3 by
@@ -70,18 +70,10 @@ READ_AGAIN = 1.0
 """Seconds the reader of a client's queue waits before it reads again after a failed read."""
 CLOSING = "flowlike: the queue's reader stops"
 """The last message on a client's queue (`ClientQueue.close`)."""
-SCATTERED = 8
+ON_CLUSTER = 8
 """Boards kept on the cluster (the ones run last), so that running one again ships only the run's options."""
 GUARD = 'a script that runs boards on the dask backend\'s LocalCluster must do so under `if __name__ == "__main__":`'
 """What to do when the LocalCluster's workers, importing the main module (they are spawned), run its boards too."""
-
-
-@dataclasses.dataclass(frozen=True)
-class Packed:
-    """A board as JSON and its node types, as they wait in the cluster's memory for the runs of the board."""
-
-    board_json: str
-    node_types: bytes
 
 
 # ---- worker side -------------------------------------------------------------------------------------------
@@ -101,11 +93,14 @@ async def _cancel_here(run_id: str) -> None:
     _cancelled.add(run_id)
 
 
-def run_job(job: Job, packed: Packed, queue: str, key: str) -> tuple[int, list[Event]]:
-    """The task a dask worker runs: the job of the board `packed`; its events go on the client's `queue`, under
-    `key`; returns the last batch's number and events."""
+def run_job(job: Job, queue: str, key: str) -> tuple[int, list[Event]]:
+    """The task a dask worker runs: the job, of a board on the cluster (`board_of`); its events go on the client's
+    `queue`, under `key`; returns the last batch's number and events."""
+    if _began_before(key):
+        raise RunAgain(f"run {job.run_id} is not run again after its worker died")
     sender = Sender(poster(queue), key, FLUSH)
-    job = dataclasses.replace(job, board_json=packed.board_json, node_types=packed.node_types)
+    board_json, node_types = board_of(job.board_key)
+    job = dataclasses.replace(job, board_json=board_json, node_types=node_types)
     try:
         execute(job, sender, cancelled=lambda: job.run_id in _cancelled)
     finally:
@@ -132,6 +127,19 @@ async def _write_now(worker: Any, message: dict[str, Any]) -> None:
     except Exception:
         _log_comms.pop(address, None)
         raise
+
+
+def board_of(key: str) -> tuple[str, bytes]:
+    """Worker side: the board of `key` as JSON and its node types, from the scheduler (`on_cluster`); nothing when
+    this worker keeps it parsed (`remote.keeps`)."""
+    from distributed import Variable, get_client
+
+    from flowlike_core.backends.remote import keeps
+
+    if keeps(key):
+        return "", b""
+    board_json, node_types = Variable(_board_name(key), client=get_client()).get(timeout=LATE_GRACE)
+    return board_json, node_types
 
 
 def poster(name: str) -> Callable[[list[Any]], None]:
@@ -171,21 +179,35 @@ class Again:
     would be taken for ones sent twice. Empty: the chunk's own key."""
 
 
+class RunAgain(Exception):  # noqa: N818 - what dask asked for, refused
+    """Raised by a whole run's task that dask runs again after its worker died: a run is not started over (what its
+    nodes did, they would do twice); its caller fails it, saying its worker died (`DaskRunHandle`)."""
+
+
+def _began_before(key: str) -> bool:
+    """Worker side, as the task `key` starts: whether it began before (dask runs the task of a worker that died again
+    on another: `distributed.scheduler.allowed-failures`); marks it begun (a `distributed.Event`, `forget_chunk`)."""
+    from distributed import Event, get_client
+
+    began = Event(f"{key}/began", client=get_client())
+    if began.is_set():
+        return True
+    began.set()
+    return False
+
+
 def run_again(key: str) -> Again | None:
     """Worker side, as a loop chunk `key` starts: None for its first run; for a run again (dask runs the task of a
     worker that died again on another: `distributed.scheduler.allowed-failures`) what its caller tells it. The first
-    run marks the chunk begun (a `distributed.Event`) right after it has sent its start; a run that finds it marked
-    is a second one, and waits (at most `LATE_GRACE` seconds; else it runs all its iterations, as dask would) for
-    the caller to answer its start (a `distributed.Variable`: `publish_again`)."""
-    from distributed import Event, Variable, get_client
+    run marks the chunk begun right after it has sent its start (`_began_before`); a run that finds it marked is a
+    second one, and waits (at most `LATE_GRACE` seconds; else it runs all its iterations, as dask would) for the
+    caller to answer its start (a `distributed.Variable`: `publish_again`)."""
+    from distributed import Variable, get_client
 
-    client = get_client()
-    began = Event(f"{key}/began", client=client)
-    if not began.is_set():
-        began.set()
+    if not _began_before(key):
         return None
     try:
-        told = Variable(f"{key}/again", client=client).get(timeout=LATE_GRACE)
+        told = Variable(f"{key}/again", client=get_client()).get(timeout=LATE_GRACE)
         return Again(frozenset(told["landed"]), told["cancelled"], told["live"])
     except Exception as exc:  # noqa: BLE001 - no answer: every iteration runs again, as dask would
         warnings.warn(f"the loop chunk {key}, run again after its worker died, was not told which of its iterations "
@@ -211,7 +233,7 @@ def publish_again(client: Any, key: str, again: Again) -> None:
 
 
 def forget_chunk(client: Any, key: str) -> None:
-    """A loop chunk has ended: what marked it on the scheduler goes (`run_again`)."""
+    """A loop chunk or a run has ended: what marked it on the scheduler goes (`_began_before`, `run_again`)."""
     from distributed import Event, Variable
 
     with contextlib.suppress(Exception):  # (the client may be closing: the scheduler goes with it)
@@ -271,30 +293,45 @@ class ClientQueue(Channel):
 
 _channels: dict[str, ClientQueue] = {}
 _channels_lock = threading.Lock()
-_scattered: OrderedDict[tuple[str, str], Any] = OrderedDict()
-"""(client id, board key) -> the future of the packed board in that client's cluster, the `SCATTERED` last used."""
-_scattered_lock = threading.Lock()
+_on_cluster: OrderedDict[tuple[str, str], Any] = OrderedDict()
+"""(client id, board key) -> the client, of the boards put on a client's scheduler, the `ON_CLUSTER` last used."""
+_on_cluster_lock = threading.Lock()
 
 
-def on_cluster(client: Any, key: str, board_json: str, node_types: bytes) -> Any:
-    """The future of a packed board in the client's cluster: sent once per board key (a board revision), again if
-    the workers keeping it died. Runs and loop iterations of the board take it as an argument. It goes to every
-    worker: a task goes where its data is, and on a single worker the runs and iterations would queue there."""
-    with _scattered_lock:
-        future = _scattered.get((client.id, key))
-        if future is None or future.status != "finished":
-            future = _scattered[client.id, key] = client.scatter(Packed(board_json, node_types), hash=False,
-                                                                 broadcast=True)
-            while len(_scattered) > SCATTERED:
-                _scattered.popitem(last=False)
-        _scattered.move_to_end((client.id, key))
-        return future
+def _board_name(key: str) -> str:
+    return f"flowlike-board-{key}"
+
+
+def on_cluster(client: Any, key: str, board_json: str, node_types: bytes) -> None:
+    """Put a board on the client's scheduler once per board key (a board revision): a `distributed.Variable` its
+    runs and loop chunks read, each worker once (it keeps the boards it ran last parsed: `board_of`). Not data
+    scattered on the workers: dask's active memory manager leaves such data on one worker, and once that worker had
+    died no task of the board could run again (a loop chunk dask runs again after its worker died among them)."""
+    with _on_cluster_lock:
+        if (client.id, key) not in _on_cluster:
+            from distributed import Variable
+
+            Variable(_board_name(key), client=client).set([board_json, node_types])
+            _on_cluster[client.id, key] = client
+            while len(_on_cluster) > ON_CLUSTER:
+                (_, old), holder = _on_cluster.popitem(last=False)
+                _delete_board(holder, old)
+        _on_cluster.move_to_end((client.id, key))
 
 
 def forget_boards(client: Any) -> None:
-    with _scattered_lock:
-        for key in [key for key in _scattered if key[0] == client.id]:
-            del _scattered[key]
+    """The client closes: its boards leave its scheduler."""
+    with _on_cluster_lock:
+        for client_id, key in [found for found in _on_cluster if found[0] == client.id]:
+            del _on_cluster[client_id, key]
+            _delete_board(client, key)
+
+
+def _delete_board(client: Any, key: str) -> None:
+    from distributed import Variable
+
+    with contextlib.suppress(Exception):  # (the client may be closing: the scheduler goes with it)
+        Variable(_board_name(key), client=client).delete()
 
 
 def channel(client: Any) -> ClientQueue:
@@ -331,10 +368,9 @@ class DaskBackend:
                 if self.address is None:
                     self._cluster = local_cluster(self.n_workers)
                     self._client = Client(self._cluster)
-                    # closed before the interpreter tears the cluster down: dask would log its scattered boards lost
+                    # closed before the interpreter tears the cluster down (dask logs errors about what it loses)
                     atexit.register(_close_at_exit, weakref.ref(self))
-                    # every worker in before a board is scattered: one that joins later has no copy, and the tasks
-                    # of runs and loop chunks, which go where their board is, would queue on the others
+                    # every worker in before the first run: the chunks of a loop go to each in turn (`nthreads`)
                     self._client.wait_for_workers(len(self._cluster.worker_spec))
                 else:
                     self._client = Client(self.address)
@@ -349,8 +385,8 @@ class DaskBackend:
         mirror = Mirror(run, listeners)
         job.watched = mirror.watched
         client = self.client
-        return DaskRunHandle(client, run, job, on_cluster(client, job.board_key, job.board_json, job.node_types),
-                             mirror)
+        on_cluster(client, job.board_key, job.board_json, job.node_types)
+        return DaskRunHandle(client, run, job, mirror)
 
     def close(self) -> None:
         with self._lock:
@@ -395,7 +431,7 @@ class DaskRunHandle:
     """A run as a dask task: `wait`, `cancel`, `done`, like a local `RunHandle`. A thread of its own replays the
     task's batches in order as they arrive, then its result."""
 
-    def __init__(self, client: Any, run: Run, job: Job, packed: Any, mirror: Mirror) -> None:
+    def __init__(self, client: Any, run: Run, job: Job, mirror: Mirror) -> None:
         self.client = client
         self.run = run
         self.mirror = mirror
@@ -403,7 +439,7 @@ class DaskRunHandle:
         self.channel = channel(client)
         key = f"flowlike-run-{run.id}"
         self.channel.sinks[key] = lambda number, events: self.inbox.put(("batch", number, events))
-        self.future = client.submit(run_job, dataclasses.replace(job, board_json="", node_types=b""), packed,
+        self.future = client.submit(run_job, dataclasses.replace(job, board_json="", node_types=b""),
                                     self.channel.name, key, pure=False, key=key)
         self._cancelled = False
         """This process cancelled the run (the cluster drops the task of a worker that died, too)."""
@@ -424,25 +460,23 @@ class DaskRunHandle:
             self._landed(item[1], order)
         finally:
             self.channel.sinks.pop(key, None)
+            forget_chunk(self.client, key)
             if not self.mirror.settled:
                 self.mirror.fail(BackendError("the dask task ended without finishing the run"), None)
 
     def _landed(self, future: Any, order: InOrder) -> None:
+        if future.cancelled() and self._cancelled:
+            order.skip_gaps()
+            self.mirror.fail(RunCancelled("the run was cancelled"), None, RunStatus.CANCELLED)
+            return
         if future.cancelled():
-            if self._cancelled:
-                order.skip_gaps()
-                self.mirror.fail(RunCancelled("the run was cancelled"), None, RunStatus.CANCELLED)
-                return
-            self._late(order)  # (the lines it logged before it died explain it)
-            node = self.mirror.running_node()
-            label = node_label(self.run, node)
-            self.mirror.fail(BackendError(
-                f"the dask worker running the board died{f' while node {label} was running' if label else ''}: the "
-                f"cluster dropped the run's task (a crash in node code, or out of memory; the worker's log says "
-                f"which)"), node or None)
+            self._died(order)
             return
         try:
             last, tail = future.result()
+        except RunAgain:
+            self._died(order)
+            return
         except Exception as exc:  # noqa: BLE001 - the task failed on the cluster: the run fails with its cause
             order.skip_gaps()
             self.mirror.fail(BackendError(f"the dask task running the board failed: {type(exc).__name__}: {exc}"),
@@ -458,6 +492,16 @@ class DaskRunHandle:
             if item[0] == "batch":
                 order.add(item[1], item[2])
         order.skip_gaps()
+
+    def _died(self, order: InOrder) -> None:
+        """The worker running the task died (the cluster dropped the task, or its run again refused to start over)."""
+        self._late(order)  # (the lines it logged before it died explain it)
+        node = self.mirror.running_node()
+        label = node_label(self.run, node)
+        self.mirror.fail(BackendError(
+            f"the dask worker running the board died{f' while node {label} was running' if label else ''}: the "
+            f"cluster dropped the run's task (a crash in node code, or out of memory; the worker's log says "
+            f"which)"), node or None)
 
     def _late(self, order: InOrder) -> None:
         """Apply the batches still on their way from a task the cluster dropped: until none comes for `QUIET`

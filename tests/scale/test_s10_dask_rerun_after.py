@@ -4,7 +4,10 @@
   chunk's key, were taken for ones sent twice and dropped: nothing of the iteration run again showed until its
   result landed);
 - under Cancel-On-Failure, once an iteration of the loop has failed it runs no iteration again (it started the one
-  its worker died in over, after the failure, and ran it to its end)."""
+  its worker died in over, after the failure, and ran it to its end);
+- it runs though every worker that held its board has died (the board was scattered data on the workers, which
+  dask's active memory manager leaves on one: "Removing worker ... caused the cluster to lose scattered data", and
+  the chunk could not run again)."""
 
 from __future__ import annotations
 
@@ -40,6 +43,7 @@ def dies_once() -> type[NodeType]:
             if value == 1:
                 raise RuntimeError("item 1 broke")
             if value == 2 and not (folder / "died").exists():
+                (folder / "pid").write_text(str(os.getpid()))
                 for line in range(5):
                     ctx.info(f"first run {line}")
                 deadline = time.monotonic() + 120
@@ -62,12 +66,7 @@ def dies_once() -> type[NodeType]:
 
 @pytest.fixture
 def dask_loop(dask_backend, tmp_path):
-    """A loop on dask whose board stays on both workers while the test goes: dask's active memory manager drops the
-    copies of a broadcast board down to one within seconds, and a chunk on the worker left holding it, killed, could
-    not run again (the cluster lost the board: a separate fault, named in the session's report)."""
-    memory_manager = dask_backend.client.amm
-    was_running = memory_manager.running()
-    memory_manager.stop()
+    """A loop on dask of `dies_once` over `items`, two at a time; the cluster has both its workers again after."""
 
     def board(items: list[int]):
         build = Builder()
@@ -85,8 +84,6 @@ def dask_loop(dask_backend, tmp_path):
     finally:
         (tmp_path / "release").touch()
         until(lambda: len(dask_backend.client.nthreads()) == 2, "the killed dask worker to be replaced")
-        if was_running:
-            memory_manager.start()
 
 
 def test_a_chunk_run_again_shows_its_live_traces(dask_loop, tmp_path) -> None:
@@ -112,3 +109,29 @@ def test_a_chunk_run_again_after_a_failure_runs_nothing_again(dask_loop, tmp_pat
     assert run.status is RunStatus.FAILED and "item 1 broke" in (run.error or ""), run.error
     assert not (tmp_path / "ran").exists(), "item 2 ran again after item 1 had failed"
     assert [t.status for t in run.traces_of(node.id)] == [NodeStatus.FAILED]
+
+
+def test_a_chunk_runs_again_after_every_worker_holding_its_board_died(dask_loop, dask_backend, tmp_path) -> None:
+    build, node = dask_loop([2])
+    handle = start_run(build.board, registry=build.registry)
+    until(lambda: "first run 4" in [line.message for line in handle.run.logs()], "the first run's lines")
+    running = int((tmp_path / "pid").read_text())
+    client = dask_backend.client
+    others = _worker_pids(client) - {running}
+    for pid in others:  # (the other worker, which holds a copy of the board too, dies first)
+        os.kill(pid, signal.SIGKILL)
+    until(lambda: len(_worker_pids(client) - others) == 2, "the other dask worker to be replaced")
+    (tmp_path / "die").touch()
+    until(lambda: "again" in [line.message for line in handle.run.logs()], "the line of the chunk run again")
+    (tmp_path / "release").touch()
+    run = handle.wait(DEADLINE)
+    assert run.ok, run.error
+    assert [t.status for t in run.traces_of(node.id)] == [NodeStatus.SUCCESS]
+
+
+def _worker_pids(client) -> set[int]:
+    """The process ids of the cluster's workers that answer (none while one is dying: asked again)."""
+    try:
+        return set(client.run(os.getpid).values())
+    except Exception:  # noqa: BLE001 - a worker dying as it was asked
+        return set()
