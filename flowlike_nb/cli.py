@@ -79,6 +79,12 @@ def cmd_notebook(args: argparse.Namespace) -> int:
         raise BadInput(f"--workers {args.workers}: give at least 1")
     if not Path(args.out).parent.is_dir():
         raise BadInput(f"{args.out}: no folder {str(Path(args.out).parent)!r} to write the executed notebook into")
+    if Path(args.out).is_file() and Path(args.out).stat().st_size:
+        try:
+            read_notebook(args.out)
+        except BadInput:
+            raise BadInput(f"{args.out} holds a file that is not a Jupyter notebook; writing the executed notebook "
+                           "would replace it: choose another name, or remove that file first") from None
     try:
         KernelSpecManager().get_kernel_spec(args.kernel)
     except NoSuchKernel:

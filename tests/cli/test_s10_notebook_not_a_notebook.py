@@ -25,3 +25,16 @@ def test_a_file_that_is_not_a_notebook_is_bad_input(tmp_path: Path, content: str
     [line] = done.stderr.splitlines()
     assert line.startswith(f"flowlike: error: {notebook}: not a Jupyter notebook ("), line
     assert not (tmp_path / "out.ipynb").exists()
+
+
+def test_an_out_file_that_is_not_a_notebook_is_kept(tmp_path: Path) -> None:
+    """OUT was replaced by the executed notebook whatever it held: `flowlike notebook B report.ipynb data.csv`."""
+    notebook = Path(__file__).parents[2] / "notebooks" / "parameterized.ipynb"
+    out = tmp_path / "data.csv"
+    out.write_text("a,b\n1,2\n")
+    done = subprocess.run([str(FLOWLIKE), "notebook", str(LOOP), str(notebook), str(out)], capture_output=True,
+                          text=True, timeout=120)
+    assert (done.returncode, done.stderr) == (2, f"flowlike: error: {out} holds a file that is not a Jupyter notebook;"
+                                                 " writing the executed notebook would replace it: choose another "
+                                                 "name, or remove that file first\n"), done
+    assert out.read_text() == "a,b\n1,2\n"
