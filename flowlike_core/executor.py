@@ -46,7 +46,7 @@ from flowlike_core.errors import (
 )
 from flowlike_core.events import Listener, hooks
 from flowlike_core.node import ERROR_EXEC, ERROR_MESSAGE, EXEC_OUT
-from flowlike_core.plan import NodePlan, Plan, Target, Targets, plan_for
+from flowlike_core.plan import VALUE, NodePlan, Plan, Target, Targets, plan_for
 from flowlike_core.policy import Capability, Policy, refusal
 from flowlike_core.policy import active as active_policy
 from flowlike_core.registry import Registry, default_registry
@@ -390,10 +390,20 @@ class Executor:
             raise exc
         if not isinstance(exc, NODE_ERRORS):
             raise exc
-        self._end_trace(ctx, NodeStatus.FAILED, f"{type(exc).__name__}: {exc}", traceback.format_exc())
+        self._end_trace(ctx, NodeStatus.FAILED, f"{type(exc).__name__}: {exc}{self._unrun_sources(plan)}",
+                        traceback.format_exc())
         if plan.error_wired:
             return self._handled(plan, ctx.trace.error or "")
         raise _Abort(NodeFailed(f"node {plan.node.label()} failed: {ctx.trace.error}"), plan.node_id) from exc
+
+    def _unrun_sources(self, plan: NodePlan) -> str:
+        """What a failure may come from when an input read nothing because the exec node wired into it has not run
+        (not upstream in the exec flow: `flowlike validate`'s read-before-run): the node then got None, and its
+        error ("got NoneType") would not say why. Looked at only once a node has failed."""
+        unrun = [(name, source.key.partition("/")[0]) for name, source in plan.reads.items()
+                 if source.kind == VALUE and source.key not in self.values]
+        return "".join(f" (input {name!r} read None: {self.plan.nodes[node].node.label()} has not run; wire its "
+                       f"exec flow before this node)" for name, node in unrun if node in self.plan.nodes)
 
     def _handled(self, plan: NodePlan, message: str) -> Targets:
         key = plan.outputs.get(ERROR_MESSAGE)
@@ -457,6 +467,8 @@ class Executor:
             self.redactor.add(ctx.get_input(name))
 
     def _end_trace(self, ctx: Context, status: NodeStatus, error: str | None = None, tb: str | None = None) -> None:
+        if self.run.end:  # the run ended before this execution (given up on while it was stuck): it stays as closed
+            return
         trace = ctx.trace
         trace.end = _now()
         trace.status = status
@@ -467,7 +479,10 @@ class Executor:
         self._ended(trace)
 
     def _finished(self, trace: NodeTrace, end: float) -> None:
-        """A fast-path execution that made its trace has succeeded (unless the run was given up on meanwhile)."""
+        """A fast-path execution that made its trace has succeeded (unless the run was given up on meanwhile: then it
+        stays as `end` closed it)."""
+        if self.run.end:
+            return
         trace.end = end
         if trace.status is NodeStatus.RUNNING:
             trace.status = SUCCESS
