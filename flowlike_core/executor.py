@@ -50,7 +50,7 @@ from flowlike_core.plan import VALUE, NodePlan, Plan, Target, Targets, plan_for
 from flowlike_core.policy import Capability, Policy, refusal
 from flowlike_core.policy import active as active_policy
 from flowlike_core.registry import Registry, default_registry
-from flowlike_core.run import FULL_TRACES, LEVEL_ORDER, NodeStats, NodeStatus, NodeTrace, Run, RunStatus
+from flowlike_core.run import FULL_TRACES, LEVEL_ORDER, ROW, NodeStats, NodeStatus, NodeTrace, Run, RunStatus
 from flowlike_core.stopping import cooperating, watch, watched
 from flowlike_core.types import DataType, ValueType, fits, to_runtime, type_label
 from flowlike_core.wording import counted
@@ -118,6 +118,7 @@ class Executor:
         self.counts = [0] * len(plan.nodes)
         """Executions per node, by its plan's `index` (a list: a dict keyed by plans cost a chain a seventh of its
         time): the first `FULL_TRACES` are traced, later ones folded."""
+        run.records.idents = plan.idents
         self.log_floor = LEVEL_ORDER[run.board.log_level]
         watchers = [*listeners, *Listener.active]
         if debugger is not None:  # it watches every node (so the fast path is off); last: the others hear a node
@@ -169,8 +170,8 @@ class Executor:
     def hot_state(self) -> tuple[Any, ...]:
         """What `flow_blocking` reads, in one tuple (a loop body fires it once per iteration); a fork of this
         executor (`flowlike_core.parallel.fork`), which owns other records and values, makes its own."""
-        return (self.run, self.counts, self._shared, self.run.folded, self.run.records.append,
-                self.pure_done, self._shared.activated)
+        return (self.run, self.counts, self._shared, self.run.folded, self.run.records, self.pure_done,
+                self._shared.activated)
 
     def notify(self, hooks_: list[Any], *args: Any) -> None:
         """Call listener hooks; one that raises is reported and never changes the run."""
@@ -260,7 +261,8 @@ class Executor:
         counter lives in a local while it runs and is written back before the careful path and on the way out.
         One clock reading per node: an execution starts when the one before it ended.
         """
-        run, counts, ctx, folded, keep, pure_done, activated = self._hot
+        run, counts, ctx, folded, records, pure_done, activated = self._hot
+        rows, write, row_size = records.rows, ROW.pack_into, ROW.size
         steps, step, clock = run.steps, self.step, _now()
         try:
             while frontier:
@@ -302,8 +304,12 @@ class Executor:
                 end = _now()
                 if ctx.record is not clock:  # the node made its trace
                     self._finished(ctx.record, end)
-                elif count < FULL_TRACES:
-                    keep((plan.ident, step, clock, end))
+                elif count < FULL_TRACES:  # (`Records.append`, written out)
+                    at = records.end
+                    if at == len(rows):
+                        records.grow()
+                    write(rows, at, index, step, clock, end)
+                    records.end = at + row_size
                 else:  # folded (`NodeStats.fold` of a plain success), written out: loop bodies spend their time here
                     stats = folded.get(plan.node_id) or self.stats(plan.node_id, plan.node_name, step)
                     duration = end - clock

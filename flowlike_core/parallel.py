@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from flowlike_core.errors import RunCancelled
 from flowlike_core.plan import Target, targets_by_id
-from flowlike_core.run import FULL_TRACES, EventLog, NodeStats, NodeStatus, NodeTrace, Run, trace_of
+from flowlike_core.run import FULL_TRACES, EventLog, NodeStats, NodeStatus, NodeTrace, Records, Run, trace_of
 from flowlike_core.stopping import held, watch
 from flowlike_core.wording import noun_for
 
@@ -73,7 +73,7 @@ def fork(executor: Executor, values: dict[str, Any]) -> Executor:
 
     sub = copy.copy(executor)
     sub.run = copy.copy(executor.run)
-    sub.run.records, sub.run.folded, sub.run.steps = [], {}, 0
+    sub.run.records, sub.run.folded, sub.run.steps = Records(idents=executor.plan.idents), {}, 0
     sub.run.values = sub.values = Scope(executor.values)
     sub.values.update(values)
     sub.pure_cache, sub.pure_done = {}, set()
@@ -274,7 +274,7 @@ def _as_ended(body: Run, status: NodeStatus, at: float, error: str | None) -> Ru
         forks = list(body.forks)
         events, body.events = body.events, _detached(body.events)
     ended = copy.copy(body)
-    ended.records = [record if type(record) is tuple else _copy_trace(record) for record in records]
+    ended.records = Records([record if type(record) is tuple else _copy_trace(record) for record in records])
     ended.close_open(status, at, error)
     ended.forking, ended.quiet, ended.events = threading.Lock(), None, events
     ended.forks = [_as_ended(inner, status, at, error) for inner in forks]

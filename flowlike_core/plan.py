@@ -69,8 +69,6 @@ class NodePlan:
     exec pins: the fast path takes them as they come; the careful path records `exec_out` as activated."""
     blocking: bool = False
     """Nothing to await: the executor runs this node on its fast path, without a coroutine."""
-    ident: tuple[str, str] = ("", "")
-    """(node id, node name): what a quiet execution's compact trace record names its node by (see `Run.records`)."""
     index: int = 0
     """Its position among the plan's nodes: where a run keeps its count of executions (`Executor.counts`)."""
     node_name: str = ""
@@ -122,6 +120,8 @@ class Plan:
     inputs, and those of the variable's type, of a node whose `var_ref` names one): what arrives there is secret."""
     sensitive_values: list[Any] = field(default_factory=list)
     """Values typed into inputs marked sensitive: secret in every run."""
+    idents: list[tuple[str, str]] = field(default_factory=list)
+    """(node id, node name) of each node, by its plan's `index`: how a run's trace records name nodes (`Records`)."""
 
 
 def compile_plan(board: Board, registry: Registry) -> Plan:
@@ -190,7 +190,7 @@ def compile_plan(board: Board, registry: Registry) -> Plan:
             node=node, impl=impl, pure=pure[node_id], inputs=inputs, outputs=outputs, exec_next=exec_next,
             error_wired=bool(exec_next.get(ERROR_EXEC)), is_async=inspect.iscoroutinefunction(impl.run),
             exec_branches=exec_branches, exec_inputs=exec_inputs, wired_inputs=wired_inputs,
-            pure_sources=pure_sources, node_id=node_id, node_name=node.name, ident=(node_id, node.name),
+            pure_sources=pure_sources, node_id=node_id, node_name=node.name,
             keyed_inputs=keyed,
         )
         if type(impl).input_shapes:
@@ -216,7 +216,8 @@ def compile_plan(board: Board, registry: Registry) -> Plan:
                 if pin.is_input and pin.options is not None and pin.options.required and pin.default_value is None
                 and (node_id, pin.id) not in wired]
     return Plan(board_id=board.id, revision=board.revision, nodes=nodes, events=events, placeholders=placeholders,
-                unfilled=unfilled, sensitive=sensitive, sensitive_values=sensitive_values)
+                unfilled=unfilled, sensitive=sensitive, sensitive_values=sensitive_values,
+                idents=[(plan.node_id, plan.node_name) for plan in nodes.values()])
 
 
 def targets_by_plan(nodes: dict[str, NodePlan], targets: Sequence[tuple[str, str]]) -> tuple[Target, ...]:

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import struct
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -293,11 +294,89 @@ class RunRecord(BaseModel):
 
 
 def trace_of(record: NodeTrace | tuple[Any, ...]) -> NodeTrace:
-    """The NodeTrace of a trace record (see `Run.records`)."""
+    """The NodeTrace of a trace record (see `Records`)."""
     if type(record) is not tuple:
         return record  # type: ignore[return-value]
     (node_id, node_name), step, start, end = record
     return NodeTrace(node_id, node_name, step, start, end, NodeStatus.SUCCESS)
+
+
+ROW = struct.Struct("qqdd")
+"""A record in `Records.rows`: its node's index in the plan (negative: `~` the place of its NodeTrace in
+`Records.traces`), step, start and end."""
+
+
+class Records:
+    """A run's trace records, in the order their executions started: compact tuples `((node_id, node_name), step,
+    start, end)`, each a quiet execution that succeeded, and `NodeTrace`s. A sequence: read by index or in order,
+    appended to, a record replaced at its index (a remote run's mirror, the traces made of the tuples).
+
+    A record is a row of `ROW` (32 bytes) in `rows`, which the executor's fast path writes itself at `end` (growing
+    `rows` in place, `grow`): a quiet execution has no object of its own, its tuple is made when it is read. A chain of
+    thousands of nodes kept a tuple, an int and a float per node, fresh memory that each node wrote and the run freed
+    at its end: a fifth of a node's time. A row names its node by its index in `idents` (the plan's), or points at its
+    NodeTrace in `traces`. Written by the run's thread; read from any (the traces, a worker's live batches). What
+    adds a NodeTrace holds `lock`."""
+
+    __slots__ = ("rows", "end", "traces", "idents", "lock")
+
+    def __init__(self, records: Iterable[Any] = (), idents: Sequence[tuple[str, str]] = ()) -> None:
+        self.rows = bytearray(ROW.size * 64)
+        self.end = 0
+        """Bytes of `rows` written."""
+        self.traces: list[NodeTrace] = []
+        self.idents = idents
+        self.lock = threading.Lock()
+        for record in records:
+            self.append(record)
+
+    def __len__(self) -> int:
+        return self.end // ROW.size
+
+    def __getitem__(self, index: int) -> Any:
+        if not 0 <= index < len(self):
+            raise IndexError(f"trace record {index} of {len(self)}")
+        return self._record(*ROW.unpack_from(self.rows, index * ROW.size))
+
+    def __iter__(self) -> Iterator[Any]:
+        rows = self.rows[:self.end]  # (a copy: the run may grow `rows` meanwhile)
+        return (self._record(*row) for row in ROW.iter_unpack(rows))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Records, (list(self),)
+
+    def _record(self, node: int, step: int, start: float, end: float) -> Any:
+        return self.traces[~node] if node < 0 else (self.idents[node], step, start, end)
+
+    def append(self, record: Any) -> None:
+        """Add a record (a tuple of a node not in `idents` is kept as its NodeTrace)."""
+        with self.lock:
+            if self.end == len(self.rows):
+                self.grow()
+            self._point(self.end, record)
+            self.end += ROW.size
+
+    def __setitem__(self, index: int, record: Any) -> None:
+        if not 0 <= index < len(self):
+            raise IndexError(f"trace record {index} of {len(self)}")
+        with self.lock:
+            self._point(index * ROW.size, record)
+
+    def _point(self, offset: int, record: Any) -> None:
+        """Make the row at `offset` the record's NodeTrace."""
+        self.traces.append(trace_of(record))
+        ROW.pack_into(self.rows, offset, ~(len(self.traces) - 1), 0, 0.0, 0.0)
+
+    def grow(self) -> None:
+        """Double `rows`, in place (the executor holds it)."""
+        self.rows.extend(bytes(len(self.rows)))
+
+    def as_traces(self) -> list[NodeTrace]:
+        """Every record as its NodeTrace, each tuple made into one once (so that a trace read twice is the same)."""
+        for index, record in enumerate(self):
+            if type(record) is tuple:
+                self[index] = trace_of(record)
+        return list(self)
 
 
 def value_key(node_id: str, pin_id: str) -> str:
@@ -336,11 +415,9 @@ class Run:
         """When the run was made (accepted), which a client is told at once (a 201): its thread starts it a moment
         later (a remote worker's mirror takes the worker's start, once it starts). Never 0: no record reads 1970."""
         self.end = 0.0
-        self.records: list[Any] = []
-        """The first `FULL_TRACES` executions of every node, in the order they started: `NodeTrace`s, and compact
-        `((node_id, node_name), step, start, end)` tuples, each a quiet execution that succeeded, which the
-        executor's fast path writes when it ends (a tuple costs a tenth of an object). Only ever appended to (a
-        remote run's are mirrored by index); read them as `traces`."""
+        self.records = Records()
+        """The first `FULL_TRACES` executions of every node, in the order they started (see `Records`); read them as
+        `traces`."""
         self.folded: dict[str, NodeStats] = {}
         """Per node id, its executions after those."""
         self.values: dict[str, Any] = {}
@@ -382,20 +459,15 @@ class Run:
         return self._traces([])
 
     def _traces(self, forked: list[NodeTrace]) -> list[NodeTrace]:
-        records = self.records
-        for index, record in enumerate(records):
-            if type(record) is tuple:
-                records[index] = trace_of(record)
-        current = self.running_quietly()
-        if current is None and not forked:
-            return records
-        return [*records, *([] if current is None else [current]), *forked]
+        traces = self.records.as_traces()
+        current = self.running_quietly()  # (after the records: one ending meanwhile is not shown twice)
+        return [*traces, *([] if current is None else [current]), *forked]
 
     def forked(self) -> list[NodeTrace]:
         """The traces of the parallel bodies going on (`forks`), body after body, at most `FULL_TRACES` of a node
         with this run's own (as the merge keeps them). Call it holding `forking`."""
         kept: dict[str, int] = {}
-        for record in list(self.records):
+        for record in self.records:
             node_id = record[0][0] if type(record) is tuple else record.node_id
             kept[node_id] = kept.get(node_id, 0) + 1
         forked: list[NodeTrace] = []
@@ -427,8 +499,8 @@ class Run:
         """End its executions still Running in its records, `status` at `at`, saying why (stopped: `error`, the
         run's): the run ended before them (it failed, or was given up on while a node is stuck in native code)."""
         why = None if error is None else f"stopped: {error}"
-        for record in self.records:
-            if type(record) is NodeTrace and record.status is NodeStatus.RUNNING:
+        for record in self.records.traces:
+            if record.status is NodeStatus.RUNNING:
                 record.status, record.end, record.error = status, at, record.error or why
 
     @property

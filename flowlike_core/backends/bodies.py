@@ -56,7 +56,7 @@ from flowlike_core.backends.remote import Channel, InOrder, Mirror, Relay, Sende
 from flowlike_core.cache import SharedCache
 from flowlike_core.plan import targets_by_plan
 from flowlike_core.reasons import NO_CACHE, Change, Reason
-from flowlike_core.run import NodeStats, RunEvent, trace_of
+from flowlike_core.run import NodeStats, Records, RunEvent, trace_of
 
 if TYPE_CHECKING:
     from flowlike_core.backends.remote import Event
@@ -122,7 +122,7 @@ class BodyResult:
     """One iteration's outcome."""
 
     values: dict[str, Any]
-    records: list[Any]
+    records: Records
     """Its trace records, compact or `NodeTrace`s (see `Run.records`)."""
     folded: dict[str, NodeStats]
     steps: int
@@ -747,7 +747,7 @@ class LiveIterations:
         mirror = self.mirrors.pop(place)
         mirror.forget_executions()
         with mirror.run.forking:
-            mirror.run.records = []
+            mirror.run.records = Records()
 
 
 class LiveBatches:

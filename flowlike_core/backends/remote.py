@@ -37,7 +37,7 @@ from flowlike_core.events import Listener, hooks
 from flowlike_core.plan import Plan
 from flowlike_core.policy import Policy
 from flowlike_core.registry import Registry
-from flowlike_core.run import LogLine, NodeStatus, NodeTrace, Run, RunEvent, RunStatus
+from flowlike_core.run import LogLine, NodeStatus, NodeTrace, Records, Run, RunEvent, RunStatus
 
 Event = tuple[Any, ...]
 Emit = Callable[[Event], None]
@@ -232,7 +232,7 @@ class Tracker:
     at index -2 whenever they change."""
 
     def __init__(self) -> None:
-        self.records: list[Any] = []
+        self.records: Records = Records()
         self.seen = 0
         """Records looked at so far."""
         self.pending: dict[int, bool] = {}
@@ -571,7 +571,8 @@ class Mirror(Relay):
         self.forked = copy.copy(run)
         """The worker's parallel bodies going on, as one fork of the run here (in `run.forks` while there are any):
         their traces, which the worker sends until it merges them into its records."""
-        self.forked.records, self.forked.forks, self.forked.forking, self.forked.quiet = [], [], threading.Lock(), None
+        forked = self.forked
+        forked.records, forked.forks, forked.forking, forked.quiet = Records(), [], threading.Lock(), None
 
     @property
     def watched(self) -> bool:
@@ -617,7 +618,7 @@ class Mirror(Relay):
         records, running = self.run.records, self.running
         for index, record in changed:
             if index == -2:
-                self.forked.records = record
+                self.forked.records = Records(record)
                 self.run.forks = [self.forked] if record else []
                 continue
             if index < 0:

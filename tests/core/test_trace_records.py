@@ -4,8 +4,11 @@ started, a pulled pure node at the step of the node that pulled it, the executio
 
 from __future__ import annotations
 
+import pickle
 import threading
 import time
+
+import pytest
 
 from flowlike_core import (
     DataType,
@@ -22,7 +25,7 @@ from flowlike_core import (
     exec_out,
     start_run,
 )
-from flowlike_core.run import FULL_TRACES, NodeStatus, NodeTrace
+from flowlike_core.run import FULL_TRACES, NodeStatus, NodeTrace, Records
 
 DEADLINE = 30.0
 
@@ -114,3 +117,32 @@ def test_a_loop_body_that_pulls_keeps_its_first_traces_in_order_and_folds_the_re
     assert len(run.traces_of(body.id)) == FULL_TRACES and run.folded[body.id].count == 30 - FULL_TRACES
     names = [t.node_name for t in run.traces if t.node_name in ("t_add_one", "t_pass")]
     assert names == ["t_add_one", "t_pass"] * FULL_TRACES  # each body execution, then the pure node it pulled
+
+
+def test_a_long_chain_keeps_every_first_execution_in_order_past_the_records_first_rows(build):
+    start = build.add("t_start")
+    steps = [build.add("t_add_one", value=1) for _ in range(150)]
+    build.chain(start, *steps)
+    run = build.run()
+    assert run.ok, run.error
+    assert len(run.records) == 151 and all(type(record) is tuple for record in run.records)
+    assert [(t.node_id, t.step) for t in run.traces] == [(n.id, i + 1) for i, n in enumerate([start, *steps])]
+    assert all(t.status is NodeStatus.SUCCESS and t.start <= t.end for t in run.traces)
+    assert run.traces[100] is run.traces[100]  # made once, then kept: a trace read twice is the same
+
+
+def test_records_read_in_order_replace_by_index_and_travel_pickled():
+    records = Records(idents=[("a", "first"), ("b", "second")])
+    trace = NodeTrace("c", "third", 2, 1.0, 2.0, NodeStatus.FAILED, error="boom")
+    records.append(trace)
+    for _ in range(100):  # past the first rows: they grow in place
+        records.append((("d", "fourth"), 3, 2.0, 3.0))
+    assert len(records) == 101 and records[0] is trace
+    assert records[1] == NodeTrace("d", "fourth", 3, 2.0, 3.0, NodeStatus.SUCCESS)
+    replaced = NodeTrace("a", "first", 4, 5.0, 6.0, NodeStatus.SUCCESS)
+    records[1] = replaced
+    assert records[1] is replaced and list(records)[:2] == [trace, replaced]
+    travelled = pickle.loads(pickle.dumps(records))
+    assert list(travelled) == list(records)
+    with pytest.raises(IndexError):
+        records[101]

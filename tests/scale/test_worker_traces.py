@@ -115,7 +115,7 @@ def test_a_watched_run_sends_each_execution_as_one_event_and_its_traces_are_the_
     assert [(kind, getattr(what, "node_id", what)) for kind, what in told.heard] == [
         ("started", "start"), ("finished", "start"), ("started", "wait"), ("log", "waiting 0"),
         ("progress", "half-way"), ("log", "released 0"), ("finished", "wait")]
-    assert run.records == [trace for kind, trace in told.heard if kind == "started"]  # the very traces told
+    assert list(run.records) == [trace for kind, trace in told.heard if kind == "started"]  # the very traces told
     assert [line.message for line in run.traces_of("wait")[0].logs] == ["waiting 0", "released 0"]
     assert outcome(run) == outcome(run_board(board, registry=loops))
 
