@@ -67,6 +67,7 @@ CLEANUP_LIMIT = 30.0
 """Seconds a cancelled run that still cooperates (its event loop answers: it awaits, say a node's close; or it
 closes its resources) is waited for before it is given up on as stuck. Cooperating code is never interrupted."""
 _now = time.time
+_write_row, _ROW_SIZE = ROW.pack_into, ROW.size
 SUCCESS = NodeStatus.SUCCESS
 NODE_ERRORS = (Exception, SystemExit, KeyboardInterrupt)
 """What node code may raise: all of it fails the node (`sys.exit()` in a node must not leave a run Running)."""
@@ -170,7 +171,8 @@ class Executor:
     def hot_state(self) -> tuple[Any, ...]:
         """What `flow_blocking` reads, in one tuple (a loop body fires it once per iteration); a fork of this
         executor (`flowlike_core.parallel.fork`), which owns other records and values, makes its own."""
-        return (self.run, self.counts, self._shared, self.run.folded, self.run.records, self.pure_done,
+        records = self.run.records
+        return (self.run, self.counts, self._shared, self.run.folded, records, records.rows, self.pure_done,
                 self._shared.activated)
 
     def notify(self, hooks_: list[Any], *args: Any) -> None:
@@ -261,8 +263,7 @@ class Executor:
         counter lives in a local while it runs and is written back before the careful path and on the way out.
         One clock reading per node: an execution starts when the one before it ended.
         """
-        run, counts, ctx, folded, records, pure_done, activated = self._hot
-        rows, write, row_size = records.rows, ROW.pack_into, ROW.size
+        run, counts, ctx, folded, records, rows, pure_done, activated = self._hot
         steps, step, clock = run.steps, self.step, _now()
         try:
             while frontier:
@@ -308,8 +309,8 @@ class Executor:
                     at = records.end
                     if at == len(rows):
                         records.grow()
-                    write(rows, at, index, step, clock, end)
-                    records.end = at + row_size
+                    _write_row(rows, at, index, step, clock, end)
+                    records.end = at + _ROW_SIZE
                 else:  # folded (`NodeStats.fold` of a plain success), written out: loop bodies spend their time here
                     stats = folded.get(plan.node_id) or self.stats(plan.node_id, plan.node_name, step)
                     duration = end - clock
