@@ -20,7 +20,7 @@ import orjson
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from flowlike_core.errors import BoardFileError, UnknownNodeError, UnknownPinError
-from flowlike_core.files import atomic_write
+from flowlike_core.files import atomic_write, refuse_to_replace
 from flowlike_core.plain_json import check_value, loads, read_file
 from flowlike_core.types import DataType, ValueType, type_label
 
@@ -510,7 +510,7 @@ class Board(_Model):
         if not path.name.endswith(SUFFIX) and not path.suffix:
             path = path.with_name(path.name + SUFFIX)
         if path != self._path:
-            _refuse_to_replace(path, self.name)
+            refuse_to_replace(path, "a board", f"saving board {self.name!r}", _not_a_board)
         try:
             atomic_write_text(path, self.to_json())
         except OSError as exc:
@@ -528,25 +528,15 @@ class Board(_Model):
     __hash__ = None  # type: ignore[assignment]
 
 
-def _refuse_to_replace(path: Path, name: str) -> None:
-    """A file at `path` that is not a board (a CSV, a Flow-Like .board, a package.json) is someone's work, which a
-    save given the wrong name must not replace. An empty file, or a board file (save as), may be."""
-    try:
-        data = path.read_bytes()
-    except OSError:  # nothing there (or a folder, which the write itself refuses, naming it)
-        return
-    if not data.strip():
-        return
+def _not_a_board(data: bytes) -> str | None:
+    """What a file that is not a board document is (None for a board: a save as may replace it)."""
     try:
         document = orjson.loads(data)
     except orjson.JSONDecodeError:
-        what = "not JSON"
-    else:
-        if isinstance(document, dict) and document.get("format", FORMAT) == FORMAT and "nodes" in document:
-            return
-        what = "JSON, not a board document"
-    raise BoardFileError(f"{path} holds a file that is not a board ({what}); saving board {name!r} would replace "
-                         "it: choose another name, or remove that file first")
+        return "not JSON"
+    if isinstance(document, dict) and document.get("format", FORMAT) == FORMAT and "nodes" in document:
+        return None
+    return "JSON, not a board document"
 
 
 def _unwritable(path: Path, exc: OSError) -> str:

@@ -16,8 +16,10 @@ import os
 import secrets
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+
+from flowlike_core.errors import BoardFileError
 
 TEMPORARY_SUFFIX = ".tmp"
 LOCK_SUFFIX = ".lock"
@@ -73,3 +75,17 @@ def remove_stale(folder: Path, older_than: float = STALE_AFTER) -> None:
         with contextlib.suppress(FileNotFoundError):
             if entry.stat().st_mtime < cutoff:
                 entry.unlink()
+
+
+def refuse_to_replace(path: Path, not_a: str, doing: str, foreign: Callable[[bytes], str | None]) -> None:
+    """Refuse to write over someone's work: a file at `path` with something in it that `foreign` finds is not
+    `not_a` (its answer says what it is instead; None: ours, which may be replaced). A CSV, a package.json, another
+    system's board must not go because a save or an export was given the wrong name. An empty file may."""
+    try:
+        data = path.read_bytes()
+    except OSError:  # nothing there (or a folder, which the write itself refuses, naming it)
+        return
+    what = foreign(data) if data.strip() else None
+    if what is not None:
+        raise BoardFileError(f"{path} holds a file that is not {not_a} ({what}); {doing} would replace it: choose "
+                             "another name, or remove that file first")

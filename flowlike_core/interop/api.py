@@ -147,33 +147,22 @@ OTHER_FILES = {"flowlike-nb": "a flowlike-nb board", "app": "a Flow-Like app man
                "clipboard": "clipboard JSON"}
 
 
-def _refuse_to_replace(path: Path) -> None:
-    """A file at `path` that is not a Flow-Like board (a CSV, one of our board files, an app manifest) is someone's
-    work, which an export given the wrong name must not replace. An empty file, or an earlier export, may be."""
+def _not_a_flowlike_board(data: bytes) -> str | None:
+    """What a file that is not a Flow-Like board is (None for one: an earlier export may be replaced)."""
     try:
-        data = path.read_bytes()
-    except OSError:  # nothing there (or a folder, which the write itself refuses, naming it)
-        return
-    if not data.strip():
-        return
-    try:
-        kind = read_document(data, str(path)).kind
+        kind = read_document(data, "").kind
     except BoardFileError:
         kind = None
-    if kind in FLOWLIKE_BOARDS:
-        return
-    what = OTHER_FILES.get(kind or "", "not a Flow-Like file")
-    raise BoardFileError(f"{path} holds a file that is not a Flow-Like board ({what}); exporting would replace it: "
-                         "choose another name, or remove that file first")
+    return None if kind in FLOWLIKE_BOARDS else OTHER_FILES.get(kind or "", "not a Flow-Like file")
 
 
 def export_board(board: Board, path: str | os.PathLike[str], *, as_json: bool = False,
                  registry: Registry | None = None) -> Path:
     """Write `board` for Flow-Like: a `.board` file (LZ4 + protobuf), or its serde JSON with `as_json`."""
-    from flowlike_core.files import atomic_write
+    from flowlike_core.files import atomic_write, refuse_to_replace
 
     path = Path(path)
-    _refuse_to_replace(path)
+    refuse_to_replace(path, "a Flow-Like board", "exporting", _not_a_flowlike_board)
     data = board_to_flowlike(board, registry if registry is not None else default_registry())
     atomic_write(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode() if as_json
                  else write_board(data))
