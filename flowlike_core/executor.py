@@ -258,9 +258,9 @@ class Executor:
 
         The hot path: tracing is written out here for the common case (no node listeners, within limits)
         with one shared Context (a plain function cannot be re-entered); `execute` is the readable twin. While
-        a node runs, its Context's `record` is its start time: its trace record, a compact tuple, is written when
+        a node runs, its Context's `record` is its start time: its trace record, a row of `Records`, is written when
         it ends, unless the node made a `NodeTrace` meanwhile (it logged or failed: `Context.trace`). The step
-        counter lives in a local while it runs and is written back before the careful path and on the way out.
+        counters live in locals, written through as they change (the careful path changes them itself).
         One clock reading per node: an execution starts when the one before it ended.
         """
         run, counts, ctx, folded, records, rows, pure_done, activated = self._hot
@@ -285,7 +285,7 @@ class Executor:
                     finally:
                         steps, step, clock = run.steps, self.step, _now()
                     continue
-                steps += 1
+                run.steps = steps = steps + 1  # (written as it goes: a run given up on while a node is stuck reads it)
                 self.step = step
                 index = plan.index
                 count = counts[index]
@@ -330,7 +330,6 @@ class Executor:
                 continue  # (CPython 3.11 specializes a loop's code at an unconditional jump back, not at `while`)
             return frontier
         finally:
-            run.steps, self.step = steps, step
             ctx.record = None  # (no execution of the fast path is going on: see `running_quietly`)
 
     def execute_blocking(self, target: Target) -> Targets:
@@ -420,6 +419,8 @@ class Executor:
 
     def _begin(self, plan: NodePlan, target: Target) -> Context:
         """Open an execution the careful way: step limit, cancel, a Context of its own, listeners told."""
+        if self.cancelled:  # (first: a cancelled run counts no step more, even one let go after it ended)
+            raise _Abort(RunCancelled("the run was cancelled"), plan.node_id)
         run = self.run
         run.steps += 1
         if run.steps > self.max_steps:
@@ -427,8 +428,6 @@ class Executor:
                 f"step limit of {self.max_steps} steps (exec node executions) reached at node {plan.node.label()}: "
                 f"a loop that never ends? Raise max_steps (flowlike run --max-steps) if the work is really that "
                 f"long"), plan.node_id)
-        if self.cancelled:
-            raise _Abort(RunCancelled("the run was cancelled"), plan.node_id)
         ctx = Context(self, plan, self._trace(plan, _now()), target)
         if self.on_node_started:
             self.notify(self.on_node_started, ctx.trace)

@@ -55,12 +55,19 @@ def _iteration(build: Builder):
     return loop
 
 
+def _main_run(build: Builder):
+    """Not a body: the run's own chain, the held node on the executor's fast path (which counts steps in a local)."""
+    start, held, after = build.add("events_simple"), build.add(HeldThenEmits.name), build.add("log_info")
+    build.chain(start, held, after)
+    return held
+
+
 def _state(run) -> tuple:
     """What the run shows (the parallel node's own trace too, which the executor ended again)."""
     return run.record().model_dump(), dict(run.values), run.steps, run.stuck, list(run.events)
 
 
-@pytest.mark.parametrize("body", [_branch, _iteration], ids=["a branch", "an iteration"])
+@pytest.mark.parametrize("body", [_branch, _iteration, _main_run], ids=["a branch", "an iteration", "the main run"])
 @pytest.mark.parametrize("watched", [False, True], ids=["quiet", "with a listener"])
 def test_a_run_given_up_on_does_not_change_when_its_stuck_body_is_let_go(build, body, watched):
     body(build)
