@@ -39,7 +39,7 @@ from flowlike_core.board import Node, PinDirection
 from flowlike_core.errors import RunError
 from flowlike_core.events import Listener
 from flowlike_core.executor import Executor
-from flowlike_core.run import NodeTrace, Run, RunStatus, value_key
+from flowlike_core.run import NodeTrace, Run, RunStatus, key_parts, value_key
 from flowlike_core.stopping import watch
 
 if TYPE_CHECKING:
@@ -289,7 +289,7 @@ class Debugger(Listener):
         names = shown_names(board.nodes.values())
         found: dict[str, dict[str, Any]] = {}
         for key, value in _all_values(self._scope().run.values).items():
-            node_id, _, pin_id = key.partition("/")
+            node_id, pin_id = key_parts(key)
             node = board.nodes.get(node_id)
             pin = node.pins.get(pin_id) if node is not None else None
             if pin is not None:

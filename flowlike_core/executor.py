@@ -50,7 +50,7 @@ from flowlike_core.plan import VALUE, NodePlan, Plan, Target, Targets, plan_for
 from flowlike_core.policy import Capability, Policy, refusal
 from flowlike_core.policy import active as active_policy
 from flowlike_core.registry import Registry, default_registry
-from flowlike_core.run import FULL_TRACES, LEVEL_ORDER, ROW, NodeStats, NodeStatus, NodeTrace, Run, RunStatus
+from flowlike_core.run import FULL_TRACES, LEVEL_ORDER, ROW, NodeStats, NodeStatus, NodeTrace, Run, RunStatus, key_parts
 from flowlike_core.stopping import cooperating, watch, watched
 from flowlike_core.types import DataType, ValueType, fits, to_runtime, type_label
 from flowlike_core.wording import counted
@@ -278,7 +278,7 @@ class Executor:
                 if pure_done:
                     self.new_step()
                 if steps >= self.fast_steps:
-                    run.steps, self.step = steps, step
+                    self.step = step  # (`run.steps` is written as it counts)
                     ctx.record = None
                     try:
                         frontier = self.execute_blocking(target)
@@ -406,7 +406,7 @@ class Executor:
         """What a failure may come from when an input read nothing because the exec node wired into it has not run
         (not upstream in the exec flow: `flowlike validate`'s read-before-run): the node then got None, and its
         error ("got NoneType") would not say why. Looked at only once a node has failed."""
-        unrun = [(name, source.key.partition("/")[0]) for name, source in plan.reads.items()
+        unrun = [(name, key_parts(source.key)[0]) for name, source in plan.reads.items()
                  if source.kind == VALUE and source.key not in self.values]
         return "".join(f" (input {name!r} read None: {self.plan.nodes[node].node.label()} has not run; wire its "
                        f"exec flow before this node)" for name, node in unrun if node in self.plan.nodes)

@@ -22,7 +22,7 @@ from flowlike_core.executor import Executor, RunHandle, find_start, prepare_vari
 from flowlike_core.plan import VALUE, Plan, compile_plan, plan_for
 from flowlike_core.policy import Policy
 from flowlike_core.registry import Registry, default_registry
-from flowlike_core.run import Run
+from flowlike_core.run import Run, key_parts
 
 if TYPE_CHECKING:
     from flowlike_core.cache import ResultCache
@@ -87,7 +87,7 @@ def output_after(run: Run, node: str, pin: str, *, registry: Registry | None = N
                        f"{instead}") from None
     unset = [key for key in _exec_reads(plan, node_id) if key not in run.values]
     if unset:
-        source_node, _, source_pin = unset[0].partition("/")
+        source_node, source_pin = key_parts(unset[0])
         source = run.board.nodes[source_node]
         raise KeyError(f"output {pin!r} of node {label} was not set in run {run.id}: no node read it, and it cannot "
                        f"be computed now, as it reads output {source.pins[source_pin].name!r} of node "

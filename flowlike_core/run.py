@@ -349,7 +349,7 @@ class Records:
         return self.traces[~node] if node < 0 else (self.idents[node], step, start, end)
 
     def append(self, record: Any) -> None:
-        """Add a record (a tuple of a node not in `idents` is kept as its NodeTrace)."""
+        """Add a record (a tuple is kept as its NodeTrace: only the executor's fast path writes rows)."""
         with self.lock:
             if self.end == len(self.rows):
                 self.grow()
@@ -383,6 +383,12 @@ def value_key(node_id: str, pin_id: str) -> str:
     """The key of an output pin's value in `Run.values` (the one place that spells it). Interned: where the plan
     reads a value it holds the very key object the writer holds, so a lookup compares pointers, not text."""
     return sys.intern(f"{node_id}/{pin_id}")
+
+
+def key_parts(key: str) -> tuple[str, str]:
+    """The node id and pin id of a value key (`value_key` read back)."""
+    node_id, _, pin_id = key.partition("/")
+    return node_id, pin_id
 
 
 def _when(seconds: float) -> dt.datetime:
