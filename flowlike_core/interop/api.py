@@ -9,7 +9,7 @@ from pathlib import Path
 from flowlike_core.board import Board
 from flowlike_core.errors import BoardFileError
 from flowlike_core.interop.check import check_board
-from flowlike_core.interop.formats import Document, read_document, read_json, write_board
+from flowlike_core.interop.formats import Document, lz4_framed, read_document, read_json, write_board
 from flowlike_core.interop.mapping import board_from_flowlike, board_to_flowlike
 from flowlike_core.interop.report import ImportReport
 from flowlike_core.plain_json import board_content, read_bounded
@@ -17,6 +17,8 @@ from flowlike_core.registry import Registry, default_registry
 from flowlike_core.wording import counted
 
 MANIFEST = "manifest.app"
+FLOWLIKE_SUFFIX = ".board"
+"""The name of Flow-Like's board files: a file so named that no reader takes is a damaged one of theirs."""
 _KIND_NAMES = {"board": ".board", "serde": "Flow-Like board JSON", "export": "Flow-Like editor export",
                "clipboard": "Flow-Like clipboard", "flowlike-nb": "flowlike-nb board"}
 
@@ -67,7 +69,8 @@ def open_board(source: str | os.PathLike[str] | bytes, registry: Registry | None
     the file's path under its root). Entry points show the report where they show messages when `imported(report)`.
 
     A file that is neither raises a `BoardFileError` naming it: our loader's when it is JSON (it says what a board
-    needs), else the Flow-Like reader's (a damaged `.board`); an app manifest says to give one of its boards."""
+    needs), the Flow-Like reader's for a damaged `.board` (so named, or an LZ4 block inside), else both readers'
+    refusal, ours first (random bytes in a `.board.json`); an app manifest says to give one of its boards."""
     if not isinstance(source, bytes):
         name = os.fspath(source)
     data = board_content(source if isinstance(source, bytes) else read_bounded(source, "board file"), name)
@@ -82,9 +85,15 @@ def open_board(source: str | os.PathLike[str] | bytes, registry: Registry | None
     try:
         document = read_document(data, name)
     except BoardFileError:
-        if data.lstrip()[:1] in (b"{", b"[") and not _flowlike_json(data):
-            raise ours from None
-        raise
+        if data.lstrip()[:1] in (b"{", b"["):
+            if not _flowlike_json(data):
+                raise ours from None
+            raise
+        if name.endswith(FLOWLIKE_SUFFIX) or lz4_framed(data):  # meant as Flow-Like's: its reader says what is wrong
+            raise
+        reason = str(ours).removeprefix(name).lstrip(": ")
+        raise BoardFileError(f"{name}: not a board: {reason}; not a Flow-Like .board either (no length prefix and "
+                             f"LZ4 block)") from None
     if document.kind == "flowlike-nb":
         raise ours
     if document.kind == "app":

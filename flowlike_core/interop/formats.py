@@ -48,9 +48,20 @@ def decompress(data: bytes, source: str) -> bytes:
         raise BoardFileError(f"{source}: {len(data)} bytes is too short for a Flow-Like file")
     size = int.from_bytes(data[:4], "little")
     try:
+        if size > MAX_LZ4_RATIO * len(data):  # (lz4 would try to allocate it, or overflow past 2 GiB)
+            raise lz4.block.LZ4BlockError(f"the prefix says {size:,} bytes, more than LZ4 makes of {len(data):,}")
         return lz4.block.decompress(data[4:], uncompressed_size=size)
     except lz4.block.LZ4BlockError as exc:
         raise BoardFileError(f"{source}: not a Flow-Like file (a length prefix and an LZ4 block): {exc}") from exc
+
+
+def lz4_framed(data: bytes) -> bool:
+    """Whether `data` is a Flow-Like compressed file's framing (whatever its payload): a damaged board inside."""
+    try:
+        decompress(data, "")
+    except BoardFileError:
+        return False
+    return True
 
 
 def compress(payload: bytes) -> bytes:

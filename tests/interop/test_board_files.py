@@ -120,7 +120,7 @@ def test_app_listing_a_missing_board_is_a_clear_error(tmp_path, registry):
 
 
 @pytest.mark.parametrize(("data", "match"), [
-    (b"\x05\x00", "too short"),
+    (b"\x05\x00", r"not a board: 1:1: not valid JSON: Expecting value; not a Flow-Like \.board either"),
     (b"\xff\xff\x00\x00garbage-bytes", "LZ4"),
     (b'{"nodes": 3}', "nodes"),
     (b"[1, 2]", r"not a board document \(format 'list'"),  # bytes are read as a file is: ours first
