@@ -13,7 +13,7 @@ import re
 from html.parser import HTMLParser
 from typing import Annotated, Any, NamedTuple
 
-from flowlike_catalog.data.handles import FlowPath, filesystem
+from flowlike_catalog.data.handles import FlowPath, filesystem, readable_file
 from flowlike_catalog.data.tables import distinct_names, sheet_table
 from pydantic import BaseModel, ConfigDict
 
@@ -39,6 +39,7 @@ def load(ctx: Context, file: Any, create: bool = False) -> Any:
             book.active.title = "Sheet1"
             return book
         raise FileNotFoundError(f"no workbook at {path.path}")
+    readable_file(fs, inner, path, "workbook")
     try:
         return openpyxl.load_workbook(io.BytesIO(fs.cat_file(inner)), rich_text=True)
     except Exception as exc:  # openpyxl raises several kinds for files that are not xlsx

@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 from typing import Annotated, Any, NamedTuple
 
-from flowlike_catalog.data.handles import FlowPath, filesystem, url
+from flowlike_catalog.data.handles import FlowPath, filesystem, readable_file, url
 
 from flowlike_core import Context, DataType, NodeType, Pin, data_in, exec_in, exec_out, node
 
@@ -94,8 +94,7 @@ def path_get_range(ctx: Context, path: Path, start: Annotated[int, Pin(name="fro
     if start < 0 or to < start:
         raise ValueError(f"byte range [{start}, {to}) is not valid: need 0 <= from <= to")
     fs, inner, flow_path = where(ctx, path)
-    if not fs.exists(inner):
-        raise FileNotFoundError(f"no file at {flow_path.path}")
+    readable_file(fs, inner, flow_path)
     return fs.cat_file(inner, start=start, end=to)
 
 
@@ -126,13 +125,11 @@ def path_head(ctx: Context, path: Path) -> FileHead:
 def path_hash_file(ctx: Context, path: Path) -> Annotated[str, Pin(name="hash", description="SHA-256, hex")]:
     """The SHA-256 of the file's bytes, read in chunks (large files never sit whole in memory)."""
     fs, inner, flow_path = where(ctx, path)
+    readable_file(fs, inner, flow_path)
     digest = hashlib.sha256()
-    try:
-        with fs.open(inner, "rb") as handle:
-            while chunk := handle.read(1 << 20):
-                digest.update(chunk)
-    except FileNotFoundError:
-        raise FileNotFoundError(f"no file at {flow_path.path}") from None
+    with fs.open(inner, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
     return digest.hexdigest()
 
 

@@ -85,6 +85,24 @@ def filesystem(ctx: Context | None, path: FlowPath) -> tuple[AbstractFileSystem,
     return url_to_fs(path.path, **storage_options(path.path))
 
 
+def readable_file(fs: AbstractFileSystem, inner: str, path: FlowPath, what: str = "file") -> None:
+    """What a node is about to read must be a file: a missing one or a folder is named in the user's terms (the
+    system says "[Errno 21] Is a directory", a library its own words). One `info` call, as `exists` was."""
+    try:
+        kind = fs.info(inner).get("type")
+    except FileNotFoundError:
+        raise FileNotFoundError(f"no {what} at {path.path}") from None
+    if kind == "directory":
+        raise IsADirectoryError(f"{path.path} is a folder, not a {what}")
+
+
+def writable_file(fs: AbstractFileSystem, inner: str, path: FlowPath) -> None:
+    """A local folder where a node writes one file is refused, naming it, before anything is written (an object
+    store has no folders to be in the way)."""
+    if "file" in fs.protocol and fs.isdir(inner):
+        raise IsADirectoryError(f"{path.path} is a folder: give the file's name (e.g. {path.path.rstrip('/')}/NAME)")
+
+
 ENCODING_HINT = ": give its Encoding (e.g. cp1252 for a CSV saved by Excel on Windows)"
 
 
@@ -128,8 +146,7 @@ def csv_batches(ctx: Context, csv: Any, chunk_size: int, delimiter: str, block_s
     transcode = transcoding(encoding)
     path = FlowPath.of(csv, "csv")
     fs, inner = filesystem(ctx, path)
-    if not fs.exists(inner):
-        raise FileNotFoundError(f"no file at {path.path}")
+    readable_file(fs, inner, path)
 
     def not_text(why: object) -> ValueError:
         return not_csv_text(path.path, encoding, why)

@@ -23,8 +23,10 @@ from flowlike_catalog.data.handles import (
     not_csv_text,
     python_rows,
     quote,
+    readable_file,
     sql_confined,
     transcoding,
+    writable_file,
 )
 
 from flowlike_core import Context, Pin, node
@@ -83,8 +85,10 @@ def located(ctx: Context, path: Any) -> tuple[Any, str]:
 
 def opened(ctx: Context, path: Any, mode: str = "rb") -> Any:
     fs, inner = located(ctx, path)
-    if "r" in mode and not fs.exists(inner):
-        raise FileNotFoundError(f"no file at {FlowPath.of(path).path}")
+    if "r" in mode:
+        readable_file(fs, inner, FlowPath.of(path))
+    if "w" in mode:
+        writable_file(fs, inner, FlowPath.of(path))
     if "w" in mode and "file" in fs.protocol:
         fs.makedirs(fs._parent(inner), exist_ok=True)
     return fs.open(inner, mode)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from flowlike_catalog.data.handles import FlowPath, filesystem
+from flowlike_catalog.data.handles import FlowPath, filesystem, readable_file
 from flowlike_catalog.data.local_db import INSERT, Database, add_rows
 
 from flowlike_core import Context, Pin, node
@@ -26,8 +26,7 @@ def opened(ctx: Context, tdms_path: Any) -> Any:
 
     path = FlowPath.of(tdms_path, "tdms_path")
     fs, inner = filesystem(ctx, path)
-    if not fs.exists(inner):
-        raise FileNotFoundError(f"no TDMS file at {path.path}")
+    readable_file(fs, inner, path, "TDMS file")
     return TdmsFile.open(fs.open(inner, "rb"))
 
 
