@@ -69,6 +69,8 @@ def open_database(ctx: Context | None, url: str, password: str = "", readonly: b
     if kind in ("sqlite", "duckdb") and local != ":memory:":
         local = allowed_path(local, f"{kind} database")
         where = f"{kind} database {local}"  # the file opened: sqlite:///tmp/x.db is tmp/x.db, not /tmp/x.db
+        if readonly and _missing_folder(kind, local) is None:
+            must_exist(kind, local)
     try:
         if kind == "sqlite":
             import sqlite3
@@ -103,6 +105,17 @@ def open_database(ctx: Context | None, url: str, password: str = "", readonly: b
     if ctx is not None:
         ctx.close_at_end(con.close)
     return con
+
+
+FILE_KINDS = {"sqlite": "SQLite", "duckdb": "DuckDB"}
+
+
+def must_exist(kind: str, local: str) -> None:
+    """A database file opened read-only must be there (read-write, the database makes it): named as missing, where
+    the drivers said "unable to open database file" (SQLite) or their own IO Error (DuckDB)."""
+    if not Path(local).exists():
+        raise FileNotFoundError(f"no {FILE_KINDS[kind]} database file at {local} (opened read-only, so not made: "
+                                f"turn Readonly off to start a new one)")
 
 
 def _missing_folder(kind: str, local: str) -> str | None:
@@ -467,6 +480,8 @@ def df_register_duckdb(ctx: Context, session: Session, file_path: str = ":memory
         options = " (READ_ONLY)" if readonly and file_path != ":memory:" else ""
         if file_path != ":memory:":
             file_path = allowed_path(file_path, "DuckDB database")
+            if readonly:
+                must_exist("duckdb", file_path)
         con.execute(f"ATTACH {literal(file_path)} AS {alias}{options}")
     con.execute(f"CREATE OR REPLACE VIEW {quote(table_name)} AS SELECT * FROM {alias}.{source_table}")
     return SqlSession.model_validate(session)

@@ -66,7 +66,11 @@ def source(ctx: Context, con: Any, path: Any, extension: str) -> str:
         raise FileNotFoundError(f"nothing to mount at {flow_path.path}")
     location = mount_filesystem(ctx, con, flow_path)
     if fs.isdir(inner):
-        return f"{location.rstrip('/')}/**/*.{extension.lstrip('.')}"
+        suffix = extension.lstrip(".")
+        if not fs.glob(f"{inner.rstrip('/')}/**/*.{suffix}"):  # (DuckDB's error shows the view's SQL, a caret under it)
+            raise FileNotFoundError(f"no .{suffix} files in {flow_path.path} or its subfolders (File Extension is "
+                                    f"{extension!r})")
+        return f"{location.rstrip('/')}/**/*.{suffix}"
     return location
 
 
