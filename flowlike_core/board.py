@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from enum import StrEnum
@@ -503,10 +504,13 @@ class Board(_Model):
 
     def save(self, path: str | os.PathLike[str] | None = None) -> Path:
         """Write atomically: the old file stays whole unless the new one was written completely. Without a path,
-        to the file the board was read from or last saved to."""
+        to the file the board was read from or last saved to. A name without a suffix gets `.board.json`; a folder
+        is refused (which file was meant, inside it or beside it, is the user's to say)."""
         if path is None and self._path is None:
             raise BoardFileError(f"board {self.name!r} has no file yet: name one, board.save('name.board.json')")
         path = Path(path) if path is not None else self._path
+        if path.is_dir():
+            raise BoardFileError(self._folder_given(path))
         if not path.name.endswith(SUFFIX) and not path.suffix:
             path = path.with_name(path.name + SUFFIX)
         if path != self._path:
@@ -517,6 +521,12 @@ class Board(_Model):
             raise BoardFileError(f"cannot save board {self.name!r} to {path}: {_unwritable(path, exc)}") from exc
         self._path = path
         return path
+
+    def _folder_given(self, folder: Path) -> str:
+        inside = folder / ((re.sub(r"[^\w.-]+", "_", self.name).strip("._") or "board") + SUFFIX)
+        beside = "" if folder.name.endswith(SUFFIX) else f", '{folder}{SUFFIX}' beside it"
+        return (f"cannot save board {self.name!r} to {folder}: it is a folder; give a file name: '{inside}' saves "
+                f"into it{beside}")
 
     def copy_board(self) -> Board:
         """A deep copy with no history or listeners."""
