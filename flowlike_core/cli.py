@@ -244,7 +244,14 @@ def add_policy_options(parser: argparse.ArgumentParser) -> None:
 
 
 def policy_of(args: argparse.Namespace) -> Policy:
-    """The policy `--allow` and `--allow-path` grant: the store only, unless told."""
+    """The policy `--allow` and `--allow-path` grant: the store only, unless told. A local folder that is not there
+    is warned of, not refused (a node may make it, as Write CSV makes its file's folder): most often a typo, which
+    would show only as a refused file later."""
+    for given in args.allow_path:
+        local = os.path.expanduser(given.removeprefix("file://"))
+        if "://" not in local and not os.path.exists(local):
+            print(f"flowlike: warning: --allow-path {given}: no such folder (yet); a node may make it, else check "
+                  f"the spelling", file=sys.stderr)
     return Policy.of(args.allow, args.allow_path)
 
 
