@@ -19,7 +19,8 @@ cancelled (by a sibling's failure or the run's cancel) are interrupted after the
 node is; one that cooperates (a node awaiting its close) is left to finish, as a run is
 (`flowlike_core.stopping`). A run given up on while a body is stuck where no interrupt lands (native code) ends
 without it: the executions its bodies have going on end Cancelled with the run (`close_forks`), and the run stays
-as it ended: a stuck body let go later is not merged into it (its traces, values, steps and events are its own).
+as it ended: a stuck body let go later is not merged into it (its traces, values, steps and events are its own), and
+what it writes to the run's variables or its result cache's reasons goes to what the run held before it ended.
 """
 
 from __future__ import annotations
@@ -255,13 +256,24 @@ def close_forks(run: Run, status: NodeStatus, at: float, error: str | None) -> N
     """The run ended before its parallel bodies (it was given up on while one is stuck where no interrupt lands):
     their executions going on end with it, as its own do (`Run.close_open`: `status` at `at`, saying why, `error`),
     and what it shows of its bodies stays as it was then: each fork in `run.forks` is replaced by a copy of it as it
-    ended (`_as_ended`). A stuck body let go later changes only its own fork, which the run no longer shows, and
-    is not merged into the run (`run_concurrently`)."""
+    ended (`_as_ended`), and the run keeps copies of what it shared with them (`_keep_shared`). A stuck body let go
+    later changes only its own fork, which the run no longer shows, and is not merged into the run
+    (`run_concurrently`)."""
+    _keep_shared(run)
     with run.forking:
         forks = list(run.forks)
     ended = [_as_ended(body, status, at, error) for body in forks]
     with run.forking:
         run.forks = ended
+
+
+def _keep_shared(run: Run) -> None:
+    """The run's variables and its result cache's reasons, which its bodies write as they go (a fork shares them, and
+    a worker's iteration lands its reasons there), become copies of themselves as the run ended: a body let go later
+    writes into what the run held before. (A dict is copied whole under the GIL: no write lands half-way.)"""
+    run.variables = type(run.variables)(run.variables)  # (the cache's `_ReadVariables` stays one)
+    if run.reasons is not None:
+        run.reasons = dict(run.reasons)
 
 
 def _as_ended(body: Run, status: NodeStatus, at: float, error: str | None) -> Run:

@@ -65,14 +65,15 @@ def build() -> Builder:
 
 
 def _state(run) -> tuple:
-    return run.record().model_dump(), dict(run.values), run.steps, list(run.events)
+    return run.record().model_dump(), dict(run.values), run.steps, list(run.events), dict(run.reasons or {})
 
 
-@pytest.mark.parametrize("workers", ["processes", "dask"])
-@pytest.mark.parametrize("watched", [False, True], ids=["quiet", "with a listener"])
-def test_an_iteration_on_a_worker_ends_with_a_run_given_up_on(build, workers, watched, tmp_path, request):
-    if workers == "dask":
-        request.getfixturevalue("dask_backend")  # (the loop's iterations go to its client's cluster)
+def _given_up_on(build: Builder, workers: str, tmp_path: Path, landing: threading.Event | None = None,
+                 **options) -> tuple:
+    """Start -> Parallel Execution of a node holding the run's loop in native code and a Parallel For Each on
+    `workers` whose iteration waits for a file; the run is given up on while both go on, then let go (with `landing`:
+    once the iteration has ended and its result waits for the run's loop, which sets it). The run's `_state` as it
+    ended, and once let go."""
     hold, release = tmp_path / "hold", tmp_path / "release"
     start, parallel = build.add("events_simple"), build.add("control_par_execution", thread_model="tasks")
     holds = build.add("t_holds_the_loop", path=str(hold))
@@ -84,7 +85,7 @@ def test_an_iteration_on_a_worker_ends_with_a_run_given_up_on(build, workers, wa
     build.board.apply(commands.Connect(parallel.id, right, loop.id, "exec_in"))
     build.wire(loop, "exec_out", wait, "exec_in")
     build.board.log_level = LogLevel.WARN  # (quiet: its "waiting" line is held back, nothing makes its trace early)
-    handle = start_run(build.board, registry=build.registry, listeners=[Listener()] if watched else [])
+    handle = start_run(build.board, registry=build.registry, **options)
     try:
         until(lambda: [t.status for t in handle.run.traces if t.node_id == wait.id] == [NodeStatus.RUNNING],
               "the iteration, running on its worker")
@@ -96,8 +97,38 @@ def test_an_iteration_on_a_worker_ends_with_a_run_given_up_on(build, workers, wa
         assert [t.status for t in run.traces_of(wait.id)] == [NodeStatus.CANCELLED]
         assert [t for t in run.traces if t.status is NodeStatus.RUNNING or not t.end] == []
         ended = _state(run)
+        if landing is not None:
+            release.touch()
+            assert landing.wait(DEADLINE), "the iteration's result never came"
     finally:
         HeldInNativeCode.let_go.set()
         release.touch()
     assert handle._ended.wait(DEADLINE), "the run's thread never ended once its loop was let go"
-    assert _state(run) == ended
+    return ended, _state(run)
+
+
+@pytest.mark.parametrize("workers", ["processes", "dask"])
+@pytest.mark.parametrize("watched", [False, True], ids=["quiet", "with a listener"])
+def test_an_iteration_on_a_worker_ends_with_a_run_given_up_on(build, workers, watched, tmp_path, request):
+    if workers == "dask":
+        request.getfixturevalue("dask_backend")  # (the loop's iterations go to its client's cluster)
+    ended, after = _given_up_on(build, workers, tmp_path, listeners=[Listener()] if watched else [])
+    assert after == ended
+
+
+def test_the_reasons_of_an_iteration_landing_after_its_run_was_given_up_on_stay_out(build, tmp_path, monkeypatch):
+    """With a result cache, an iteration's result says why what it ran ran (here: uncached, the cache being in
+    memory); one landing once the run's loop is let go joined the ended run's reasons (`run.why`)."""
+    from flowlike_core.backends import bodies
+    from flowlike_core.cache import ResultCache
+
+    landing, post = threading.Event(), bodies.Inbox._post
+
+    def posted(inbox: bodies.Inbox, place: int, result: bodies.BodyResult | None) -> None:
+        post(inbox, place, result)
+        if result is not None:
+            landing.set()
+
+    monkeypatch.setattr(bodies.Inbox, "_post", posted)
+    ended, after = _given_up_on(build, "processes", tmp_path, landing, cache=ResultCache())
+    assert after == ended

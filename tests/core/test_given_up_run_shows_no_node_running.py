@@ -4,44 +4,23 @@ traces were left open: only the run's own were closed), in the run history and t
 
 from __future__ import annotations
 
-import threading
-
 import pytest
+from held_bodies import held_branch, held_builder, held_iteration
 from pack_builder import Builder
 from stopping_nodes import DEADLINE, HeldInNativeCode
 
-from flowlike_core import Listener, NodeStatus, RunStatus, commands, start_run
+from flowlike_core import Listener, NodeStatus, RunStatus, start_run
 
 
 @pytest.fixture
 def build() -> Builder:
-    build = Builder()
-    build.registry.register(HeldInNativeCode)
-    HeldInNativeCode.started, HeldInNativeCode.let_go = threading.Event(), threading.Event()
-    return build
+    return held_builder(HeldInNativeCode)
 
 
-def _branch(build: Builder):
-    start, parallel = build.add("events_simple"), build.add("control_par_execution", thread_model="threads")
-    held = build.add(HeldInNativeCode.name)
-    build.chain(start, parallel)
-    left = next(pin.id for pin in parallel.ordered_pins() if pin.name == "exec_out")
-    build.board.apply(commands.Connect(parallel.id, left, held.id, "exec_in"))
-    return held
-
-
-def _iteration(build: Builder):
-    start, loop = build.add("events_simple"), build.add("control_par_for_each", array=[1, 2], max_concurrent=2)
-    held = build.add(HeldInNativeCode.name)
-    build.chain(start, loop)
-    build.wire(loop, "exec_out", held, "exec_in")
-    return held
-
-
-@pytest.mark.parametrize("body", [_branch, _iteration], ids=["a branch", "an iteration"])
+@pytest.mark.parametrize("body", [held_branch, held_iteration], ids=["a branch", "an iteration"])
 @pytest.mark.parametrize("watched", [False, True], ids=["quiet", "with a listener"])
 def test_a_run_given_up_on_with_a_stuck_body_shows_no_node_running(build, body, watched):
-    held = body(build)
+    _, held = body(build, HeldInNativeCode.name)
     listeners = [Listener()] if watched else []  # (a node listener takes the careful path, which makes its trace)
     handle = start_run(build.board, registry=build.registry, listeners=listeners)
     try:
