@@ -15,7 +15,9 @@ through to the model on every access, so the editor, undo and redo and cells nev
 
 from __future__ import annotations
 
+import hashlib
 import html
+import itertools
 import keyword
 import warnings
 import weakref
@@ -65,6 +67,16 @@ def stable_pin_ids(node: Node) -> list[str]:
         seen[(side, pin.name)] = count + 1
         ids.append(f"{node.id}.{side}.{pin.name}" + (f".{count}" if count else ""))
     return ids
+
+
+def derived_id(*parts: str, taken: Iterable[str] = ()) -> str:
+    """An id made from what names an item (its board's id or name, its kind, its name), the same in every run of the
+    cell that makes it: a re-run cell saves the same file, where random ids changed every line of its git diff. The
+    first of `parts + (n,)`, n = 0, 1, ..., that no item in `taken` has: ids stay unique within the board. 12 hex
+    digits, like `new_id`'s."""
+    taken = set(taken)
+    candidates = (hashlib.sha256("\0".join((*parts, str(n))).encode()).hexdigest()[:12] for n in itertools.count())
+    return next(candidate for candidate in candidates if candidate not in taken)
 
 
 def _title(node: Node) -> str:
@@ -433,7 +445,7 @@ class Board:
         if isinstance(board, str):
             fields: dict[str, Any] = {"name": board, "description": description, "version": version,
                                       "log_level": log_level, "layers": layers or {}}
-            board = CoreBoard(**fields, **({"id": id} if id else {}))
+            board = CoreBoard(**fields, id=id or derived_id("board", board))
         self.core: CoreBoard = board
         self.registry = registry or default_registry()
         self.bindings: dict[str, tuple[str, str]] = {}
@@ -489,7 +501,8 @@ class Board:
         return self.core.path
 
     def save(self, path: str | Path | None = None) -> Path:
-        """Write the board file (atomically); without a path, where it was read from or last saved to."""
+        """Write the board file (atomically); without a path, where it was read from or last saved to. A name without
+        a suffix gets `.board.json`; a folder is refused, naming the files inside or beside it one may mean."""
         return self.core.save(path)
 
     # ---- nodes ---------------------------------------------------------------------------------------
@@ -511,8 +524,10 @@ class Board:
         for pin, value in defaults.items():
             commands.json_default(value, f"input {pin!r} of a new {type_key!r} node")
         x, y, *z = at or (0.0, 0.0)
-        node = node_type.create(node_id=node_id or (existing.id if existing else None), coordinates=(x, y, *(z or [0])),
-                                friendly_name=friendly_name, **defaults)
+        node_id = node_id or (existing.id if existing else None) or derived_id(
+            self.core.id, "node", friendly_name or type_key, taken=self.core.nodes)
+        node = node_type.create(node_id=node_id, coordinates=(x, y, *(z or [0])), friendly_name=friendly_name,
+                                **defaults)
         node = with_pin_ids(node, pin_ids or stable_pin_ids(node))
         if at is None and existing is None and len(self._editors):
             from flowlike_nb.widgets.layout import free_spot
@@ -584,7 +599,8 @@ class Board:
         x, y, *z = at
         fields = {"content": content, "coordinates": (x, y, *(z or [0.0])), "width": width, "height": height,
                   "color": color}
-        return self.core.apply(commands.UpsertComment(Comment(**fields, **({"id": id} if id else {}))))
+        comment_id = id or derived_id(self.core.id, "comment", taken=self.core.comments)
+        return self.core.apply(commands.UpsertComment(Comment(**fields, id=comment_id)))
 
     def layout(self) -> Board:
         """Arrange the nodes left to right along their wires (one undo step), as the editor's Layout does."""
@@ -621,12 +637,12 @@ class Board:
             data_type, values, found_schema = pin_type_of(hint)
             values = ValueType(value_type) if value_type else values
         current = next((v for v in self.core.variables.values() if v.name == name), None)
-        variable_id = id or (current.id if current else None)
+        variable_id = id or (current.id if current else None) or derived_id(
+            self.core.id, "variable", name, taken=self.core.variables)
         native = commands.json_default(default, f"variable {name!r}")  # as the board keeps it (bytes: byte values)
         variable = Variable(name=name, data_type=data_type, value_type=values, default_value=native,
                             exposed=exposed, secret=secret, editable=editable, description=description,
-                            schema=schema if schema is not None else found_schema,
-                            **({"id": variable_id} if variable_id else {}))
+                            schema=schema if schema is not None else found_schema, id=variable_id)
         if current is not None and current == variable:
             return current
         return self.core.apply(commands.UpsertVariable(variable))
