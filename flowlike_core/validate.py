@@ -101,6 +101,7 @@ def validate_board(board: Board, registry: Registry | None = None) -> list[Probl
     pure = _pure_nodes(board)
     problems.extend(_pure_cycles(board, good, pure))
     problems.extend(_defaults_that_do_not_fit(board))
+    problems.extend(_duplicate_variable_names(board))
     problems.extend(_reads_before_writes(board, exec_wires, data_wires, registry, pure))
     return problems
 
@@ -355,6 +356,18 @@ def _defaults_that_do_not_fit(board: Board) -> list[Problem]:
                                     message=f"variable {variable.name!r} holds {value}, which does not fit its "
                                             f"type {kind}"))
     return problems
+
+
+def _duplicate_variable_names(board: Board) -> list[Problem]:
+    """Variables are set and read by name (`--var`, a run's values): two of one name (a hand edit, a merge) shadow
+    each other, and a run read the wrong one."""
+    ids: dict[str, list[str]] = {}
+    for variable in board.variables.values():
+        ids.setdefault(variable.name, []).append(variable.id)
+    return [Problem(code="duplicate-variable-name", message=f"{len(same)} variables are called {name!r} (ids "
+                                                            f"{', '.join(same)}): a run cannot tell them apart; "
+                                                            f"rename or remove one")
+            for name, same in ids.items() if len(same) > 1]
 
 
 def _usable(value: object, data_type: DataType, value_type: ValueType) -> bool:
