@@ -58,6 +58,8 @@ def read_bounded(path: str | os.PathLike[str], what: str = "board file") -> byte
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
         os.close(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise BoardFileError(f"{path}: not a regular file: a folder (give a {what} in it)")
         if not stat.S_ISREG(info.st_mode):
             raise BoardFileError(f"{path}: not a regular file")
         raise BoardFileError(f"{path}: {info.st_size:,} bytes, over the {MAX_FILE_BYTES:,} a {what} may have")
