@@ -162,7 +162,17 @@ def _not_a_flowlike_board(data: bytes) -> str | None:
         kind = read_document(data, "").kind
     except BoardFileError:
         kind = None
-    return None if kind in FLOWLIKE_BOARDS else OTHER_FILES.get(kind or "", "not a Flow-Like file")
+    if kind in FLOWLIKE_BOARDS:
+        return None
+    return OTHER_FILES.get(kind or "") or ("text" if _is_text(data) else "binary data")
+
+
+def _is_text(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def export_board(board: Board, path: str | os.PathLike[str], *, as_json: bool = False,

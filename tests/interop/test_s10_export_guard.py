@@ -18,11 +18,12 @@ def export(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(FLOWLIKE), "export", str(LOOP), *args], capture_output=True, text=True, timeout=120)
 
 
-@pytest.mark.parametrize(("name", "what"), [("data.csv", "not a Flow-Like file"),
+@pytest.mark.parametrize(("name", "what"), [("data.csv", "text"), ("photo.jpg", "binary data"),
                                             ("mine.board.json", "a flowlike-nb board")])
 def test_a_file_that_is_not_a_flowlike_board_is_kept(tmp_path: Path, name: str, what: str) -> None:
+    """What stands there is said as what it is (a CSV was "not a Flow-Like file": true, and no news)."""
     target = tmp_path / name
-    content = b"a,b\n1,2\n" if name.endswith(".csv") else LOOP.read_bytes()
+    content = {"data.csv": b"a,b\n1,2\n", "photo.jpg": b"\xff\xd8\xff\xe0\x00\x10JFIF"}.get(name, LOOP.read_bytes())
     target.write_bytes(content)
     done = export("-o", str(target))
     assert (done.returncode, done.stderr) == (2, f"flowlike: error: {target} holds a file that is not a Flow-Like "
