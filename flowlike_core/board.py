@@ -21,7 +21,7 @@ import orjson
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from flowlike_core.errors import BoardFileError, UnknownNodeError, UnknownPinError
-from flowlike_core.files import atomic_write, refuse_to_replace
+from flowlike_core.files import atomic_write, is_temporary, refuse_to_replace
 from flowlike_core.plain_json import check_value, loads, read_file
 from flowlike_core.types import DataType, ValueType, type_label
 
@@ -557,7 +557,9 @@ def _unwritable(path: Path, exc: OSError) -> str:
         folder = folder.parent
     if not folder.is_dir():
         return f"{folder} is a file, not a folder"
-    return f"{exc.strerror or exc}: {exc.filename or path}"
+    if exc.filename is None or is_temporary(Path(exc.filename).name):  # the writer's own file: the user's is `path`
+        return str(exc.strerror or exc)
+    return f"{exc.strerror or exc}: {exc.filename}"
 
 
 def atomic_write_text(path: Path, text: str) -> None:

@@ -39,3 +39,22 @@ def test_saving_into_the_folder_by_its_file_name_works(tmp_path: Path) -> None:
     (tmp_path / "exports").mkdir()
     saved = Board(name="b").save(tmp_path / "exports" / "b.board.json")
     assert Board.load(saved).name == "b"
+
+
+def test_a_file_that_cannot_be_made_is_named_not_the_temporary_one(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder the user may not write to said "Permission denied: <folder>/.flow.board.json.3f2a9c1b7d4e.tmp", a
+    file the user never named (the writer's temporary file). Root may write anywhere: the refusal is the system's."""
+    import os
+
+    real_open = os.open
+
+    def refused(path: object, *args: object, **kwargs: object) -> int:
+        if str(path).endswith(".tmp"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refused)
+    with pytest.raises(BoardFileError) as raised:
+        Board(name="b").save(tmp_path / "flow.board.json")
+    assert str(raised.value) == f"cannot save board 'b' to {tmp_path / 'flow.board.json'}: Permission denied"
