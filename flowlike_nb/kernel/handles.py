@@ -19,6 +19,7 @@ import hashlib
 import html
 import itertools
 import keyword
+import numbers
 import warnings
 import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -77,6 +78,16 @@ def derived_id(*parts: str, taken: Iterable[str] = ()) -> str:
     taken = set(taken)
     candidates = (hashlib.sha256("\0".join((*parts, str(n))).encode()).hexdigest()[:12] for n in itertools.count())
     return next(candidate for candidate in candidates if candidate not in taken)
+
+
+def position(at: Any, what: str) -> tuple[float, float, float]:
+    """`at=` as the board keeps it, (x, y, z) floats; anything else is refused naming it and `what` it was for."""
+    fits = isinstance(at, Sequence) and not isinstance(at, str) and len(at) in (2, 3) and all(
+        isinstance(n, numbers.Real) and not isinstance(n, bool) for n in at)  # (numpy's too)
+    if not fits:
+        raise BoardError(f"{what}: at={at!r}: a position is (x, y) or (x, y, z), in numbers")
+    x, y, *z = at
+    return float(x), float(y), float(z[0]) if z else 0.0
 
 
 def _title(node: Node) -> str:
@@ -523,11 +534,10 @@ class Board:
             return handle.set(**defaults)
         for pin, value in defaults.items():
             commands.json_default(value, f"input {pin!r} of a new {type_key!r} node")
-        x, y, *z = at or (0.0, 0.0)
+        x, y, *z = position(at or (0.0, 0.0), f"node {friendly_name or type_key!r}")
         node_id = node_id or (existing.id if existing else None) or derived_id(
             self.core.id, "node", friendly_name or type_key, taken=self.core.nodes)
-        node = node_type.create(node_id=node_id, coordinates=(x, y, *(z or [0])), friendly_name=friendly_name,
-                                **defaults)
+        node = node_type.create(node_id=node_id, coordinates=(x, y, *z), friendly_name=friendly_name, **defaults)
         node = with_pin_ids(node, pin_ids or stable_pin_ids(node))
         if at is None and existing is None and len(self._editors):
             from flowlike_nb.widgets.layout import free_spot
@@ -596,8 +606,7 @@ class Board:
 
     def comment(self, content: str, *, at: tuple[float, ...] = (0.0, 0.0), width: float = 240.0,
                 height: float = 120.0, color: str | None = None, id: str | None = None) -> Comment:
-        x, y, *z = at
-        fields = {"content": content, "coordinates": (x, y, *(z or [0.0])), "width": width, "height": height,
+        fields = {"content": content, "coordinates": position(at, "comment"), "width": width, "height": height,
                   "color": color}
         comment_id = id or derived_id(self.core.id, "comment", taken=self.core.comments)
         return self.core.apply(commands.UpsertComment(Comment(**fields, id=comment_id)))
