@@ -58,13 +58,16 @@ class StorageConfig(BaseModel):
     @classmethod
     def _problems(cls, exc: ValidationError) -> str:
         """Each wrong field in one line, as a user edits the file (pydantic's report is several lines and a URL)."""
-        problems = []
+        problems, unknown = [], []
         for error in exc.errors():
             where = ".".join(map(str, error["loc"]))
             if error["type"] == "extra_forbidden":
-                problems.append(f"unknown field {where!r} (fields: {', '.join(cls.model_fields)})")
+                unknown.append(repr(where))
             else:
                 problems.append(f"{where or 'the file'}: {error['msg']}")
+        if unknown:  # once, however many (a board file given as a config has eleven)
+            problems.insert(0, f"unknown field{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} (fields: "
+                               f"{', '.join(cls.model_fields)})")
         return "; ".join(problems)
 
     @classmethod
