@@ -10,7 +10,7 @@ from typing import Any
 from flowlike_catalog.data.google import Google, GoogleNode, segment, struct_out
 from flowlike_catalog.web.service_pins import bool_in, int_in, int_out, text_in, text_out
 
-from flowlike_core import DataType, data_out
+from flowlike_core import DataType, ValueType, data_out
 
 CATEGORY = "Data/Google/Drive"
 CAPABILITIES = ("network",)
@@ -108,7 +108,7 @@ class Download(GoogleNode):
     friendly_name = "Download File"
     description = "A file's bytes (Google formats exported)."
     inputs = (FILE_ID, EXPORT)
-    outputs = (data_out("content", DataType.BYTE),)
+    outputs = (data_out("content", DataType.BYTE, ValueType.ARRAY),)
 
     async def call(self, google: Google, *, file_id: str, export_mime_type: str) -> dict[str, Any]:
         return {"content": (await content(google, file_id, export_mime_type))[1]}

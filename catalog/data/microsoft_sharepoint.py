@@ -9,7 +9,7 @@ from urllib.parse import quote
 from flowlike_catalog.data.microsoft import COUNT, Graph, GraphError, GraphNode, drive_path, listed, segment, struct_out
 from flowlike_catalog.web.service_pins import bool_in, text_in, text_out
 
-from flowlike_core import DataType, data_out
+from flowlike_core import DataType, ValueType, data_out
 
 CATEGORY = "Data/Microsoft/SharePoint"
 CAPABILITIES = ("network",)
@@ -86,7 +86,8 @@ class DownloadFile(GraphNode):
     friendly_name = "Download SharePoint File"
     description = "A file's bytes, and the short-lived pre-authenticated URL they came from."
     inputs = (DRIVE_ID, text_in("item_id"))
-    outputs = (data_out("content", DataType.BYTE), text_out("download_url", "Valid for a few minutes, no token needed"))
+    outputs = (data_out("content", DataType.BYTE, ValueType.ARRAY),
+               text_out("download_url", "Valid for a few minutes, no token needed"))
 
     async def call(self, graph: Graph, *, drive_id: str, item_id: str) -> dict[str, Any]:
         item = await graph.call("GET", f"/drives/{segment(drive_id, 'drive_id')}/items/{segment(item_id, 'item_id')}")
