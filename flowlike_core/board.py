@@ -479,9 +479,7 @@ class Board(_Model):
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
-            problems = "; ".join(
-                f"at {'.'.join(str(part) for part in err['loc'])}: {err['msg']}" for err in exc.errors()[:10]
-            )
+            problems = "; ".join(_invalid(err) for err in exc.errors()[:10])
             raise BoardFileError(f"{source}: invalid board: {problems}") from exc
 
     @classmethod
@@ -547,6 +545,16 @@ def _not_a_board(data: bytes) -> str | None:
     if isinstance(document, dict) and document.get("format", FORMAT) == FORMAT and "nodes" in document:
         return None
     return "JSON, not a board document"
+
+
+def _invalid(error: Any) -> str:
+    """One problem of a board file as its user edits it: where, then what (pydantic's "Value error, " and "Extra
+    inputs are not permitted" are its own words)."""
+    where = ".".join(str(part) for part in error["loc"])
+    if error["type"] == "extra_forbidden":
+        return f"unknown field {where!r}"
+    message = error["msg"].removeprefix("Value error, ")
+    return f"at {where}: {message}" if where else message
 
 
 def _unwritable(path: Path, exc: OSError) -> str:

@@ -150,7 +150,7 @@ def pin_file(default: str = "1", **node_extra: str) -> str:
 @pytest.mark.parametrize(("text", "error"), [
     (pin_file("[" * 1200 + "]" * 1200), r"<string>:1:\d+: nested deeper than 200 levels"),
     ("[" * 100_000 + "]" * 100_000, r"<string>:1:201: nested deeper than 200 levels"),
-    (pin_file("[" * 600 + "]" * 600), r"at nodes.n.pins.p.default_value: Value error, nested deeper than 190"),
+    (pin_file("[" * 600 + "]" * 600), r"at nodes.n.pins.p.default_value: nested deeper than 190"),
     (pin_file('{"a":' * 300 + "1" + "}" * 300), r"at nodes.n.pins.p.default_value: .*nested deeper"),
     (pin_file("9" * 5000), r"<string>:1:\d+: an integer of more than 4,000 digits cannot be stored"),
     (pin_file("9" * 4100), r"at nodes.n.pins.p.default_value: .*more than 4,000 digits"),
