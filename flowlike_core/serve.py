@@ -230,7 +230,8 @@ def add_serve_command(subparsers: Any) -> None:
     )
     serve.add_argument("folder", metavar="FOLDER", help="the folder whose boards are served")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765)")
+    serve.add_argument("--port", type=port_number, default=8765, help="port to listen on (default 8765; 0: any free "
+                                                                      "port, which the server then prints)")
     serve.add_argument("--token", help=f"the Bearer token requests must send (default ${TOKEN_ENV})")
     serve.add_argument("--store", metavar="STORE",
                        help="where the run history is kept: a root URL (a directory, memory://, s3://...) or a "
@@ -244,6 +245,13 @@ def add_serve_command(subparsers: Any) -> None:
     serve.set_defaults(handler=cmd_serve)
 
 
+def port_number(text: str) -> int:
+    """--port as the command is read: a socket's bind said "OverflowError: port must be 0-65535" in a traceback."""
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port: a whole number from 0 (any free port) to 65535")
+    return int(text)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from flowlike_core.cli import EXIT_OK, BadInput, keep_runs_in, policy_of
 
@@ -254,6 +262,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.max_runs < 1:
         raise BadInput(f"--max-runs {args.max_runs}: the server must be able to run at least one board at once")
     folder = Path(args.folder)
+    if folder.is_file():
+        raise BadInput(f"{args.folder}: a file, not a folder (serve the folder it is in: {folder.parent})")
     if not folder.is_dir():
         raise BadInput(f"{args.folder}: no such folder")
     try:
@@ -284,5 +294,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     server = Server(uvicorn.Config(create_app(folder, token, runs), host=args.host, port=args.port,
                                    log_level="warning"))
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C: the runs are cancelled and recorded by now
-        server.run()
+        try:
+            server.run()
+        except SystemExit as exc:  # uvicorn could not start (it has logged why: a port in use, say) and exits 3
+            raise BadInput(f"cannot serve on {args.host}:{args.port} (the line above says why); for a port in use, "
+                           f"another --port, or --port 0 for any free one") from exc
     return EXIT_OK
