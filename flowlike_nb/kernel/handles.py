@@ -457,6 +457,10 @@ class Board:
             fields: dict[str, Any] = {"name": board, "description": description, "version": version,
                                       "log_level": log_level, "layers": layers or {}}
             board = CoreBoard(**fields, id=id or derived_id("board", board))
+        elif not isinstance(board, CoreBoard):
+            hint = "; a file: fnb.load(path)" if isinstance(board, Path) else ""
+            raise TypeError(f"fnb.Board({board!r}): a board is made from its name (a str) or an engine Board "
+                            f"(flowlike_core.Board){hint}")
         self.core: CoreBoard = board
         self.registry = registry or default_registry()
         self.bindings: dict[str, tuple[str, str]] = {}
