@@ -79,6 +79,9 @@ def cmd_notebook(args: argparse.Namespace) -> int:
         raise BadInput(f"--workers {args.workers}: give at least 1")
     if not Path(args.out).parent.is_dir():
         raise BadInput(f"{args.out}: no folder {str(Path(args.out).parent)!r} to write the executed notebook into")
+    if Path(args.out).is_dir():  # (papermill's write, after the whole run: IsADirectoryError in a traceback)
+        raise BadInput(f"{args.out}: a folder; give the executed notebook's file name, e.g. "
+                       f"{Path(args.out) / Path(args.notebook).name}")
     if Path(args.out).is_file() and Path(args.out).stat().st_size:
         try:
             read_notebook(args.out)

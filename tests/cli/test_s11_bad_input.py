@@ -18,3 +18,15 @@ def test_a_folder_given_as_the_board_is_named_as_a_folder(tmp_path: Path, capsys
     assert main([command, str(folder)]) == 2
     assert capsys.readouterr().err == f"flowlike: error: {folder}: not a regular file: a folder (give a board file " \
                                       f"in it)\n"
+
+
+def test_flowlike_notebook_refuses_a_folder_as_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """It ran the notebook, then papermill's write ended in a traceback: IsADirectoryError: [Errno 21]."""
+    notebooks = Path(__file__).parents[2] / "notebooks"
+    out = tmp_path / "executed"
+    out.mkdir()
+    assert main(["notebook", str(notebooks / "boards" / "loop_and_branch.board.json"),
+                 str(notebooks / "parameterized.ipynb"), str(out), "-p", "threshold", "1"]) == 2
+    assert capsys.readouterr().err == f"flowlike: error: {out}: a folder; give the executed notebook's file name, " \
+                                      f"e.g. {out}/parameterized.ipynb\n"
+    assert not any(out.iterdir())
