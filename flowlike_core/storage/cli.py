@@ -111,8 +111,18 @@ def run_runs_command(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([r.model_dump(mode="json") for r in records], indent=2))
     else:
-        print(format_table(records))
+        print(format_table(records) if records else f"no runs match {filters(args)}".rstrip())
     return 0
+
+
+def filters(args: argparse.Namespace) -> str:
+    """The filters of a listing that found nothing, as given: a typo in one is then there to see."""
+    given = [("--board", repr(args.board) if args.board else None),
+             ("--status", args.status),
+             ("--since", args.since.isoformat() if args.since else None),
+             ("--until", args.until.isoformat() if args.until else None),
+             ("--level", args.level)]
+    return " ".join(f"{option} {value}" for option, value in given if value is not None)
 
 
 def show_runs(history: RunHistory, run_ids: list[str], *, as_json: bool) -> int:
@@ -183,8 +193,6 @@ def _columns(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
 
 
 def format_table(records: list[RunRecord]) -> str:
-    if not records:
-        return "no runs match"
     header = ("RUN", "BOARD", "STATUS", "STARTED (UTC)", "TIME", "STEPS", "RESULT", "VARIABLES", "ERROR")
     rows = [(r.id, r.board_name, r.status.value, r.start.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
              duration(r.duration), str(r.steps), "-" if r.result is None else shown(r.result, 30), _variables(r),
