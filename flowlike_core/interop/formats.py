@@ -56,7 +56,12 @@ def decompress(data: bytes, source: str) -> bytes:
 
 
 def lz4_framed(data: bytes) -> bool:
-    """Whether `data` is a Flow-Like compressed file's framing (whatever its payload): a damaged board inside."""
+    """Whether `data` is a Flow-Like compressed file's framing (whatever its payload): a damaged board inside.
+    Without lz4 it may be: the reader's error then names the extra to install."""
+    try:
+        import lz4.block  # noqa: F401
+    except ImportError:
+        return True
     try:
         decompress(data, "")
     except BoardFileError:

@@ -52,3 +52,16 @@ def test_a_huge_length_prefix_in_a_flowlike_file_is_no_traceback(tmp_path: Path)
     with pytest.raises(BoardFileError, match=r"damaged\.board: not a Flow-Like file \(a length prefix and an LZ4 "
                                              r"block\): the prefix says 2,147,483,647 bytes"):
         import_path(path)
+
+
+def test_without_lz4_a_binary_file_is_not_called_no_flowlike_board(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without the Flow-Like extra nothing can tell a .board from noise: the error names the extra to install."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "lz4.block", None)  # (an import of it raises ImportError)
+    path = tmp_path / "exported.flow"
+    path.write_bytes(b"\xe6\x00\x00\x00" + NOISE)
+    with pytest.raises(BoardFileError, match=r"exported\.flow: reading Flow-Like files needs lz4; install the "
+                                             r"Flow-Like extra"):
+        open_board(path)
