@@ -344,6 +344,9 @@ def cmd_catalog(args: argparse.Namespace) -> int:
     if args.json:
         print(as_json(found))
         return EXIT_OK
+    if not found:
+        print(f"no node type matches {args.search!r}" if args.search else "no node types are installed")
+        return EXIT_OK
     rows = [(entry.name, entry.friendly_name, entry.category, entry.pack,
              pin_summary(entry.description["pins"])) for entry in found]
     print(table(("KEY", "NAME", "CATEGORY", "PACK", "DATA PINS (IN -> OUT)"), rows))

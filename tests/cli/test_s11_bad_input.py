@@ -30,3 +30,9 @@ def test_flowlike_notebook_refuses_a_folder_as_out(tmp_path: Path, capsys: pytes
     assert capsys.readouterr().err == f"flowlike: error: {out}: a folder; give the executed notebook's file name, " \
                                       f"e.g. {out}/parameterized.ipynb\n"
     assert not any(out.iterdir())
+
+
+def test_a_catalog_search_that_finds_nothing_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    """It printed the table's header over no rows and "0 node types"; `%flowlike catalog` says this already."""
+    assert main(["catalog", "--search", "zzzz qqqq"]) == 0
+    assert capsys.readouterr().out == "no node type matches 'zzzz qqqq'\n"
