@@ -98,7 +98,7 @@ class Context:
     def set_output(self, name: str, value: Any) -> None:
         plan = self._plan
         try:
-            key = plan.outputs[name]
+            key = plan.bound[plan.output_at[name]]
         except KeyError:
             raise UnknownPinError(f"node {plan.node.label()} has no data output {name!r}") from None
         if not plan.plain_outputs:
@@ -112,10 +112,11 @@ class Context:
 
     def activate(self, name: str) -> None:
         """Run what is wired to this exec output after this node finishes."""
+        plan = self._plan
         try:
-            self.activated[name] = self._plan.exec_next[name]
+            self.activated[name] = plan.bound[plan.exec_at[name]]
         except KeyError:
-            raise UnknownPinError(f"node {self._plan.node.label()} has no exec output {name!r}") from None
+            raise UnknownPinError(f"node {plan.node.label()} has no exec output {name!r}") from None
 
     def deactivate(self, name: str) -> None:
         self.activated.pop(name, None)

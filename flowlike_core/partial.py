@@ -19,7 +19,7 @@ from flowlike_core.board import Board, new_id
 from flowlike_core.errors import NodeFailed, UnknownNodeError
 from flowlike_core.events import Listener
 from flowlike_core.executor import Executor, RunHandle, find_start, prepare_variables, start_run
-from flowlike_core.plan import VALUE, Plan, compile_plan, plan_for
+from flowlike_core.plan import VALUE, Plan, compile_plan, plan_for, specialize
 from flowlike_core.policy import Policy
 from flowlike_core.registry import Registry, default_registry
 from flowlike_core.run import Run, key_parts
@@ -60,7 +60,7 @@ def _stopping_after(plan: Plan, node_id: str) -> Plan:
     node = plan.nodes[node_id]
     node.exec_next = dict.fromkeys(node.exec_next, ())
     node.exec_branches = {name: [() for _ in group] for name, group in node.exec_branches.items()}
-    node.run = node.impl.specialize(node)
+    specialize(node)
     return plan
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import functools
 import graphlib
 import inspect
 import pathlib
@@ -57,13 +58,21 @@ class NodePlan:
     """A node as a run needs it. The fields a fast-path execution reads come first: a long chain of distinct
     nodes is bound by memory, and neighbouring fields share cache lines."""
 
-    exec_next: dict[str, tuple[Target, ...]]
     run: Any = None
     """What runs the node: its type's `run`, or the equivalent the type specialized to this wiring
     (`NodeType.specialize`), looked up once here instead of once per execution."""
     bound: tuple[Any, ...] = ()
-    """What a specialized `run` binds for this node (its function, constants, value keys, exec targets): the run is
-    shared by the nodes of its shape and reads them here, through its Context's plan (`flowlike_core.specialize`)."""
+    """What the node's run reads, in one tuple: first what a specialized `run` binds (its function, constants, value
+    keys), then the value key of each output and the targets of each exec output (`bind`). A specialized run is
+    shared by the nodes of its shape and reads the rest here, through its Context's plan (`flowlike_core.specialize`);
+    `ctx.set_output` and `ctx.activate` find their key and targets here too, by `output_at` and `exec_at`."""
+    output_at: dict[str, int] = field(default_factory=dict)
+    """Output name -> where its value key is in `bound`. Shared, never changed: one dict per layout of pins."""
+    exec_at: dict[str, int] = field(default_factory=dict)
+    """Exec output name -> where its targets are in `bound`. Shared, never changed: one dict per layout of pins."""
+    plain_outputs: bool = True
+    """Setting an output only stores its value: an exec node whose outputs feed no secret (`ctx.set_output`'s
+    fast path; a pure node's outputs also go to the step's cache)."""
     routes: bool = False
     """`run` returns the exec targets to go on with (a function-form step's `exec_out` targets) instead of activating
     exec pins: the fast path takes them as they come; the careful path records `exec_out` as activated."""
@@ -75,9 +84,9 @@ class NodePlan:
     reads: dict[str, Source] = field(default_factory=dict)
     """Where each input is read from, by name (a group's first pin): what `ctx.get_input` looks up."""
     outputs: dict[str, str]
-    plain_outputs: bool = True
-    """Setting an output only stores its value: an exec node whose outputs feed no secret (`ctx.set_output`'s
-    fast path; a pure node's outputs also go to the step's cache)."""
+    """Output name -> its value key in the run's values."""
+    exec_next: dict[str, tuple[Target, ...]]
+    """Exec output name -> what is wired to it (every exec output, wired or not)."""
     node: Node
     impl: NodeType
     pure: bool
@@ -208,8 +217,7 @@ def compile_plan(board: Board, registry: Registry) -> Plan:
         plan.blocking = not plan.is_async and not plan.awaits_pure
         plan.reads = {name: group[0] for name, group in plan.inputs.items()}
         plan.plain_outputs = not plan.pure and not plan.secret_outputs
-        plan.run = plan.impl.specialize(plan)
-        plan.routes = getattr(plan.run, "routes", False)
+        specialize(plan)
     events = [n for n in known if type(impls[n]).is_event]
     wired = {(wire.to_node, wire.to_pin) for wire in board.connections}
     unfilled = [(node_id, pin.name) for node_id, node in known.items() for pin in node.pins.values()
@@ -218,6 +226,31 @@ def compile_plan(board: Board, registry: Registry) -> Plan:
     return Plan(board_id=board.id, revision=board.revision, nodes=nodes, events=events, placeholders=placeholders,
                 unfilled=unfilled, sensitive=sensitive, sensitive_values=sensitive_values,
                 idents=[(plan.node_id, plan.node_name) for plan in nodes.values()])
+
+
+def specialize(plan: NodePlan) -> None:
+    """Make the node's run for how the plan wires it now (when planned, or when its wiring changed)."""
+    bind(plan)
+    plan.run = plan.impl.specialize(plan)
+    plan.routes = getattr(plan.run, "routes", False)
+
+
+def bind(plan: NodePlan, head: tuple[Any, ...] = ()) -> int:
+    """Set `plan.bound` to `head`, then each output's value key, then each exec output's targets, and `output_at`
+    and `exec_at` to where they are; returns how many follow `head`. A long chain of nodes is bound by memory: the
+    keys and targets a class-form node sets and activates, read from two dicts of its own, cost it a third of its
+    time; from the tuple its run loads anyway, next to nothing."""
+    outputs, execs = tuple(plan.outputs), tuple(plan.exec_next)
+    plan.bound = (*head, *plan.outputs.values(), *plan.exec_next.values())
+    plan.output_at = _layout(outputs, len(head))
+    plan.exec_at = _layout(execs, len(head) + len(outputs))
+    return len(outputs) + len(execs)
+
+
+@functools.cache
+def _layout(names: tuple[str, ...], offset: int) -> dict[str, int]:
+    """Where each name's entry is, shared by every plan with these names at this offset."""
+    return {name: offset + i for i, name in enumerate(names)}
 
 
 def targets_by_plan(nodes: dict[str, NodePlan], targets: Sequence[tuple[str, str]]) -> tuple[Target, ...]:

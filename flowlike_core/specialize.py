@@ -5,14 +5,15 @@ The code is written once per shape of wiring, as `dataclasses` writes `__init__`
 every node of that shape shares, for example:
 
     def run(ctx):
-        func, k0, c1, o0, n = ctx._plan.bound
+        func, k0, c1, o0, _, n, _, = ctx._plan.bound
         values = ctx._values
         values[o0] = func(values.get(k0), c1)
         return n
 
 What differs per node (the function, constants, value keys, pin names, exec targets) is its plan's `bound` tuple,
-never the source. One function per shape, not per node: a chain of distinct nodes calls one function, whose call
-CPython specializes once and keeps in cache, and loads one tuple per node.
+never the source; the tuple ends with every output's key and exec output's targets (`flowlike_core.plan.bind`), of
+which the run names those it uses (`o0`, `n`). One function per shape, not per node: a chain of distinct nodes
+calls one function, whose call CPython specializes once and keeps in cache, and loads one tuple per node.
 
 A function-form exec node's run returns the targets of its `exec_out` (the plan's own tuple, bound as `n`) and is
 marked `routes`: the executor goes on with them instead of asking which exec pins the node activated.
@@ -32,7 +33,7 @@ from types import CodeType
 from typing import TYPE_CHECKING, Any
 
 from flowlike_core.node import EXEC_OUT
-from flowlike_core.plan import CONST, PURE, VALUE, NodePlan
+from flowlike_core.plan import CONST, PURE, VALUE, NodePlan, bind
 
 if TYPE_CHECKING:
     from flowlike_core.context import Context
@@ -49,10 +50,10 @@ def function_run(plan: NodePlan, func: Callable[..., Any], keywords: tuple[tuple
     pins it returns the targets of `exec_out` (see `NodePlan.routes`). The plan's outputs must be plain
     (`NodePlan.plain_outputs`)."""
     kinds, bound = _arguments(plan, keywords)
-    keys = tuple(plan.outputs[name] for name in outputs)
-    targets = (plan.exec_next.get(EXEC_OUT, ()),) if exec_pins else ()
-    plan.bound = (func, *bound, *keys, *targets)
-    return _shared_run(kinds, fields if fields is not None else len(keys), exec_pins, method=False,
+    bind(plan, (func, *bound))
+    tail = (*(f"o{outputs.index(name)}" if name in outputs else "_" for name in plan.outputs),
+            *("n" if exec_pins and name == EXEC_OUT else "_" for name in plan.exec_next))
+    return _shared_run(kinds, tail, fields if fields is not None else len(outputs), exec_pins, method=False,
                        positional=_positional(func))
 
 
@@ -62,8 +63,8 @@ def method_run(plan: NodePlan, run: Callable[..., Any], impl: Any,
     for an async `run`) is returned."""
     kinds, bound = _arguments(plan, keywords)
     twin = _positional_twin(run)
-    plan.bound = (twin or run, impl, *bound)
-    return _shared_run(kinds, 0, False, method=True, positional=len(kinds) if twin is not None else 0)
+    tail = bind(plan, (twin or run, impl, *bound))
+    return _shared_run(kinds, ("_",) * tail, 0, False, method=True, positional=len(kinds) if twin is not None else 0)
 
 
 def _arguments(plan: NodePlan, keywords: tuple[tuple[str, str], ...]) -> tuple[tuple[tuple[str, int], ...], list[Any]]:
@@ -106,16 +107,16 @@ def _positional(func: Callable[..., Any]) -> int:
 
 
 @functools.cache
-def _shared_run(parameters: tuple[tuple[str, int], ...], outputs: int | tuple[str, ...], exec_pins: bool, *,
-                method: bool, positional: int = 0) -> Callable[[Context], Any]:
-    """The specialized run of one shape: parameters (name, kind of read), outputs (how many, or the result's
-    fields), exec pins, whether it calls a function or a node type's `run` method, and how many of the arguments go
-    by position. Made once per shape, shared by the nodes of that shape."""
+def _shared_run(parameters: tuple[tuple[str, int], ...], tail: tuple[str, ...], outputs: int | tuple[str, ...],
+                exec_pins: bool, *, method: bool, positional: int = 0) -> Callable[[Context], Any]:
+    """The specialized run of one shape: parameters (name, kind of read), the names of the plan's output keys and
+    exec targets (`o0`..., `n`, `_` for those it does not use), outputs (how many, or the result's fields), exec pins,
+    whether it calls a function or a node type's `run` method, and how many of the arguments go by position. Made
+    once per shape, shared by the nodes of that shape."""
     arguments = ", ".join(_READS[kind].format(i) if i < positional else f"{name}={_READS[kind].format(i)}"
                           for i, (name, kind) in enumerate(parameters))
     names = ["func", *(["impl"] if method else []), *(f"{'ckp'[kind]}{i}" for i, (_, kind) in enumerate(parameters)),
-             *(f"o{i}" for i in range(len(outputs) if isinstance(outputs, tuple) else outputs)),
-             *(["n"] if exec_pins else [])]
+             *tail]
     if method:
         body = [f"return func(impl, ctx, {arguments})"]
     else:
