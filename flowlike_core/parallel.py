@@ -12,8 +12,9 @@ the forks are merged in iteration order: their values into the run's (the last i
 sequential loop), their traces and folded counts into the run's, so the record reads the same whatever order the
 iterations finished in.
 
-A failed iteration: with `cancel_rest` the iterations still going are cancelled at their next node, otherwise
-they finish; either way the run fails afterwards with the first failure, and an error log line on the loop
+A failed iteration: with `cancel_rest` the iterations still going are cancelled at their next node (on other
+processes, those a chunk has not started do not start: `flowlike_core.backends.bodies.ChunkStop`), otherwise they
+finish; either way the run fails afterwards with the first failure, and an error log line on the loop
 node lists which iterations failed, finished and were cancelled. Bodies on threads stuck in plain Python when
 cancelled (by a sibling's failure or the run's cancel) are interrupted after the run's cancel grace, as a run's own
 node is; one that cooperates (a node awaiting its close) is left to finish, as a run is
@@ -43,6 +44,7 @@ from flowlike_core.stopping import held, watch
 from flowlike_core.wording import noun_for
 
 if TYPE_CHECKING:
+    from flowlike_core.backends.bodies import ChunkStop
     from flowlike_core.context import Context
     from flowlike_core.executor import Executor
 
@@ -129,10 +131,15 @@ async def run_concurrently(ctx: Context, bodies: Sequence[tuple[list[Target], di
     lost: list[int] = []
     """Iterations whose job failed as a whole (its worker died): what they did there went with it."""
 
+    stop_chunks: ChunkStop | None = None
+    """Tells the chunks on other processes to start no iteration more."""
+
     def ended(index: int, outcome: BaseException | None) -> None:
         outcomes[index] = outcome
         if outcome is not None and cancel_rest and not isinstance(outcome, asyncio.CancelledError):
             _stop_all(forks)
+            if stop_chunks is not None:
+                stop_chunks()
 
     def ready(indexes: list[int]) -> list[int]:
         """Those of `indexes` still to run; the others end cancelled before they start."""
@@ -189,9 +196,10 @@ async def run_concurrently(ctx: Context, bodies: Sequence[tuple[list[Target], di
     if workers == "threads":
         runs = [one(index) for index in range(len(bodies))]
     else:
-        from flowlike_core.backends.bodies import body_job, chunks, slots
+        from flowlike_core.backends.bodies import ChunkStop, body_job, chunks, slots
 
-        job = body_job(executor, cancel_rest)
+        stop_chunks = ChunkStop(workers, executor.run.id)
+        job = body_job(executor, cancel_rest, stop_chunks)
         runs = [chunk(job, indexes) for indexes in chunks(len(bodies), min(max_concurrent, slots(workers)))]
     stopped = False
     try:
@@ -199,8 +207,12 @@ async def run_concurrently(ctx: Context, bodies: Sequence[tuple[list[Target], di
     except asyncio.CancelledError:
         stopped = True
         _stop_all(forks)
+        if stop_chunks is not None:
+            stop_chunks()
         raise
     finally:
+        if stop_chunks is not None:
+            stop_chunks.close()
         try:
             if stopped:  # (bodies may still go on on their threads, cooperating: awaiting their close)
                 await _threads_ended(threads, forks)
@@ -253,11 +265,11 @@ async def _threads_ended(threads: ThreadPoolExecutor, forks: list[Executor]) -> 
 
 
 def close_forks(run: Run, status: NodeStatus, at: float, error: str | None) -> None:
-    """The run ended before its parallel bodies (it was given up on while one is stuck where no interrupt lands):
-    their executions going on end with it, as its own do (`Run.close_open`: `status` at `at`, saying why, `error`),
-    and what it shows of its bodies stays as it was then: each fork in `run.forks` is replaced by a copy of it as it
-    ended (`_as_ended`), and the run keeps copies of what it shared with them (`_keep_shared`). A stuck body let go
-    later changes only its own fork, which the run no longer shows, and is not merged into the run
+    """The run ended before its node code (it was given up on while a node or a parallel body is stuck where no
+    interrupt lands): its bodies' executions going on end with it, as its own do (`Run.close_open`: `status` at `at`,
+    saying why, `error`), and what it shows of its bodies stays as it was then: each fork in `run.forks` is replaced by
+    a copy of it as it ended (`_as_ended`), and the run keeps copies of what it shared with them (`_keep_shared`). A
+    stuck body let go later changes only its own fork, which the run no longer shows, and is not merged into the run
     (`run_concurrently`)."""
     _keep_shared(run)
     with run.forking:

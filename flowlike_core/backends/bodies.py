@@ -11,7 +11,9 @@ thread's. The worker goes on only once the result has left it (on the pool's pip
 so a worker that dies takes with it only the iteration it was running, which the loop names. dask runs the chunk
 of a worker that died again on another: that run skips the iterations whose results have landed, and runs the one
 that was running again from its first node (`flowlike_core.backends.dask.run_again`), none once the loop's
-iterations are cancelled; its live events go under a key of their own (`LiveBatches`).
+iterations are cancelled; its live events go under a key of their own (`LiveBatches`). Once an iteration has failed
+under Cancel On Failure (or the run was cancelled), every chunk of the loop starts none of its iterations more
+(`ChunkStop`), wherever it runs.
 Variables a body sets stay in the worker: an iteration reads the run's variables as they were when it started.
 While an iteration runs, its trace records go to the caller in the chunk's live event batches (`BodySender`: one
 batch every few hundredths of a second, whatever the count of nodes), on the pool's pipe or the dask client's queue
@@ -43,7 +45,7 @@ import uuid
 import warnings
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import partial
@@ -96,6 +98,8 @@ class BodyJob:
     bodies: list[Body] = field(default_factory=list)
     cancel_rest: bool = False
     """After a failed iteration, skip the chunk's others (they end cancelled)."""
+    stop: int = 0
+    """The loop's mark for `ChunkStop`: once told, the chunk starts no iteration more."""
     topic: str | None = None
     """Where the chunk sends its live events (the traces of its iteration going on, node events for listeners): the
     name of a dask `ClientQueue`, or `POOL` (None: it sends none)."""
@@ -115,6 +119,10 @@ class BodyJob:
     @property
     def iterations_key(self) -> str:
         return f"{self.key}/iterations"
+
+    @property
+    def stop_key(self) -> str:
+        return stop_key(self.run_id, self.stop)
 
 
 @dataclass
@@ -179,8 +187,8 @@ class BodySender(Sender):
         return [("traces", traces, self.place), *events] if traces else events
 
 
-def body_job(executor: Executor, cancel_rest: bool) -> BodyJob:
-    """The job of a loop's iterations (without them)."""
+def body_job(executor: Executor, cancel_rest: bool, stop: ChunkStop) -> BodyJob:
+    """The job of a loop's iterations (without them), which `stop` tells to stop."""
     from flowlike_core.backends.remote import catalog_of
 
     results = executor.results
@@ -189,7 +197,79 @@ def body_job(executor: Executor, cancel_rest: bool) -> BodyJob:
     if uncached:
         warnings.warn(uncached, RuntimeWarning, stacklevel=2)  # (the same text: Python shows it once per place)
     return BodyJob(executor.run.id, *_packed(executor), catalog_of(executor.plan), dict(executor.variables),
-                   cancel_rest=cancel_rest, cache=cache, uncached=uncached)
+                   cancel_rest=cancel_rest, stop=stop.mark, cache=cache, uncached=uncached)
+
+
+STOP_SLOTS = 1024
+"""Loops whose stop the process pool's processes can tell apart at once (a loop's mark goes in slot mark % this)."""
+_stop_marks = itertools.count(1)
+_stops: Any = None
+"""The process pool's stop marks, in memory the pool's processes share (a `RawArray` of `STOP_SLOTS` int64, made with
+the first pool, handed to every pool after it): slot `mark % STOP_SLOTS` holds the mark of the last loop stopped
+there. Set by `_attach` in a pool process."""
+
+
+def stop_key(run_id: str, mark: int) -> str:
+    """The name of a loop's stop on a dask scheduler (`flowlike_core.backends.dask.stop_chunks`)."""
+    return f"flowlike-stop-{run_id}-{mark}"
+
+
+class ChunkStop:
+    """Caller side: tells a loop's chunks on other processes that its iterations are cancelled (one failed under
+    Cancel On Failure, or the run was cancelled), so that each starts none more: a chunk looked only at its own
+    failures, and one running beside the failed one went on through all its iterations. A chunk asks between two
+    iterations (`_stopped`), for the cost of a read of memory: on the process pool, of the marks its processes share
+    (`_stops`); on dask, of the loops its worker was told of (`flowlike_core.backends.dask.stop_chunks`, which marks
+    the stop on the scheduler too, for a chunk starting on a worker that joined later)."""
+
+    def __init__(self, workers: str, run_id: str) -> None:
+        self.workers, self.mark = workers, next(_stop_marks)
+        self.key = stop_key(run_id, self.mark)
+        self.told = False
+
+    def __call__(self) -> None:
+        """Stop the loop's chunks (on the run's loop: what travels goes from a thread)."""
+        if self.told:
+            return
+        self.told = True
+        if self.workers == "processes":
+            if _stops is not None:  # (no pool yet: no chunk has gone out)
+                _stops[self.mark % STOP_SLOTS] = self.mark
+        elif self.workers == "dask":
+            from flowlike_core.backends.dask import stop_chunks
+
+            _dask_messages().submit(stop_chunks, _dask_client(), self.key)
+
+    def close(self) -> None:
+        """The loop is over: its stop, if told, leaves the dask scheduler (after it got there)."""
+        if self.told and self.workers == "dask":
+            from flowlike_core.backends.dask import forget_stop
+
+            _dask_messages().submit(forget_stop, _dask_client(), self.key)
+
+
+_messages: ThreadPoolExecutor | None = None
+_messages_lock = threading.Lock()
+
+
+def _dask_messages() -> ThreadPoolExecutor:
+    """One thread that sends loops' stops to the dask scheduler, in order (a stop is forgotten after it got there),
+    off the runs' event loops."""
+    global _messages
+    with _messages_lock:
+        if _messages is None:
+            _messages = ThreadPoolExecutor(max_workers=1, thread_name_prefix="flowlike-dask-stops")
+        return _messages
+
+
+def _stopped(job: BodyJob) -> Callable[[], bool]:
+    """Worker side: whether the chunk's loop told its chunks to stop (`ChunkStop`), asked before each iteration."""
+    if job.reply == POOL:
+        marks, slot, mark = _stops, job.stop % STOP_SLOTS, job.stop
+        return lambda: marks[slot] == mark
+    from flowlike_core.backends.dask import chunk_stopped
+
+    return chunk_stopped(job.stop_key)
 
 
 PACKED = 8
@@ -301,12 +381,13 @@ def run_bodies(job: BodyJob) -> ChunkResult:
         sender = BodySender(poster(job.topic), key)
     listeners = [(NodeRecorder if job.watched else Recorder)(sender)] if sender else []
     landed = again.landed if again is not None else frozenset()
+    stopped = _stopped(job)
     failed = False
     try:
         for place, body in enumerate(job.bodies):
             if place in landed:
                 continue
-            if again is not None and again.cancelled:
+            if again is not None and again.cancelled or stopped():
                 result = BodyResult({}, [], {}, 0, error=RunCancelled("cancelled before it started"))
             elif job.cancel_rest and failed:
                 result = BodyResult({}, [], {}, 0, error=RunCancelled("cancelled: an iteration failed"))
@@ -466,18 +547,18 @@ class PoolChannel(Channel):
         threading.Thread(target=close_pipe, name="flowlike-pool-close", daemon=True).start()
 
 
-def _attach(events: PoolPoster, crash_folder: str) -> None:
+def _attach(events: PoolPoster, crash_folder: str, stops: Any) -> None:
     from flowlike_core.backends.process import watch_crashes
 
-    global _events
-    _events = events
+    global _events, _stops
+    _events, _stops = events, stops
     watch_crashes(os.path.join(crash_folder, str(os.getpid())))
 
 
 def process_pool() -> tuple[ProcessPoolExecutor, PoolChannel, str]:
     """One warm pool of spawned processes (a CPU each) for the loop bodies of this process, its channel, and the
     folder its processes write how they died to."""
-    global _pool
+    global _pool, _stops
     with _pool_lock:
         if _pool is None:
             import multiprocessing
@@ -490,8 +571,10 @@ def process_pool() -> tuple[ProcessPoolExecutor, PoolChannel, str]:
             lines = PoolChannel(context)
             folder = tempfile.mkdtemp(prefix="flowlike-pool-crashes-")
             atexit.register(shutil.rmtree, folder, True)
+            if _stops is None:
+                _stops = context.RawArray("q", STOP_SLOTS)
             _pool = ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=context, initializer=_attach,
-                                        initargs=(lines.poster, folder)), lines, folder
+                                        initargs=(lines.poster, folder, _stops)), lines, folder
         return _pool
 
 
@@ -581,13 +664,23 @@ async def submit(workers: str, job: BodyJob, executor: Executor, arrived: Arrive
             inbox.fail_missing()
         return
     if workers == "dask":
-        from flowlike_core.backends.dask import Again, channel, forget_chunk, on_cluster, publish_again
+        from flowlike_core.backends.dask import Again, channel, forget_chunk, hold_board, publish_again
 
         client = _dask_client()
         lines = channel(client)
         job.reply = lines.name
-        on_cluster(client, job.board_key, job.board_json, job.node_types)
+        release = hold_board(client, job.board_key, job.board_json, job.node_types)
         batches, runs_again = LiveBatches(lines, live), itertools.count(1)
+        sent: list[Any] = []
+
+        def send(chunk: BodyJob) -> Awaitable[ChunkResult]:
+            """The chunk's task, which holds its board on the scheduler until it has ended (dask may run it again
+            after its worker died until then), whenever its caller stops waiting for it."""
+            future = client.submit(run_bodies, dataclasses.replace(chunk, board_json="", node_types=b""), pure=False,
+                                   **_next_worker(client))
+            sent.append(future)
+            future.add_done_callback(lambda ended: _dask_messages().submit(release))  # (not on the client's loop)
+            return loop.run_in_executor(None, future.result)
 
         def again(landed: list[int]) -> None:
             """The chunk runs again: its live events go under a key of their own, followed before it is told."""
@@ -599,14 +692,14 @@ async def submit(workers: str, job: BodyJob, executor: Executor, arrived: Arrive
 
         with Inbox(lines, job, arrived, live, again) as inbox:
             try:
-                await _live(job, batches, lines.name, lambda chunk: loop.run_in_executor(
-                    None, client.submit(run_bodies, dataclasses.replace(chunk, board_json="", node_types=b""),
-                                        pure=False, **_next_worker(client)).result))
+                await _live(job, batches, lines.name, send)
             except Exception:
                 await inbox.settled(lambda: False, QUIET)  # (what a dropped task sent before it died)
                 raise
             finally:
                 loop.run_in_executor(None, forget_chunk, client, job.key)
+                if not sent:
+                    release()
             await inbox.settled(inbox.complete, LATE_GRACE)
             inbox.fail_missing()
         return

@@ -5,16 +5,17 @@
     DaskBackend(client=my_client)
 
 The worker runs the board with the engine installed there, as a thread run goes (`flowlike_core.backends.remote`). A
-board goes to the cluster once (`on_cluster`: to the scheduler, kept for the `ON_CLUSTER` boards run last, which each
-worker reads once): a run of it ships its options only. Its traces and events (logs, progress) come back while it runs:
-the task sends them in numbered batches (every `FLUSH` seconds, log lines at once) on its client's `distributed.Queue`
-(`ClientQueue`, `poster`: on the worker's own connection, the task waiting until each has left its process, so the lines
-a node logs before it kills its worker reach the run); a thread of the client reads them there, and its `Channel` hands
-them to the run's handle, which replays them in order into the local `Run` and its listeners. A queue lets each message
-go once read: an event topic (`Worker.log_event`) keeps its last `distributed.admin.low-level-log-length` messages
-(1,000 by default) on the scheduler for its lifetime, even once their client has gone. What was not sent yet (the final
-state) comes back as the task's result. A worker that dies takes the task with it: dask reports it, and the run fails
-with that cause. Cancel reaches the worker: the run stops at its next node.
+board goes to the cluster once (`hold_board`: to the scheduler, kept while a task of its runs may run, then among the
+`ON_CLUSTER` boards run last; each worker reads it once): a run of it ships its options only. Its traces and events
+(logs, progress) come back while it runs: the task sends them in numbered batches (every `FLUSH` seconds, log lines at
+once) on its client's `distributed.Queue` (`ClientQueue`, `poster`: on the worker's own connection, the task waiting
+until each has left its process, so the lines a node logs before it kills its worker reach the run); a thread of the
+client reads them there, and its `Channel` hands them to the run's handle, which replays them in order into the local
+`Run` and its listeners. A queue lets each message go once read: an event topic (`Worker.log_event`) keeps its last
+`distributed.admin.low-level-log-length` messages (1,000 by default) on the scheduler for its lifetime, even once their
+client has gone. What was not sent yet (the final state) comes back as the task's result. A worker that dies takes the
+task with it: dask reports it, and the run fails with that cause. Cancel reaches the worker: the run stops at its next
+node.
 
 A Parallel For Each with workers "dask" sends its iterations' live events and results on the same queue. dask runs
 the task of a worker that died again on another (up to `distributed.scheduler.allowed-failures` times, 3 by
@@ -71,7 +72,8 @@ READ_AGAIN = 1.0
 CLOSING = "flowlike: the queue's reader stops"
 """The last message on a client's queue (`ClientQueue.close`)."""
 ON_CLUSTER = 8
-"""Boards kept on the cluster (the ones run last), so that running one again ships only the run's options."""
+"""Boards kept on the cluster once no run of theirs goes on (the ones run last), so that running one again ships only
+the run's options."""
 GUARD = 'a script that runs boards on the dask backend\'s LocalCluster must do so under `if __name__ == "__main__":`'
 """What to do when the LocalCluster's workers, importing the main module (they are spawned), run its boards too."""
 
@@ -130,7 +132,7 @@ async def _write_now(worker: Any, message: dict[str, Any]) -> None:
 
 
 def board_of(key: str) -> tuple[str, bytes]:
-    """Worker side: the board of `key` as JSON and its node types, from the scheduler (`on_cluster`); nothing when
+    """Worker side: the board of `key` as JSON and its node types, from the scheduler (`hold_board`); nothing when
     this worker keeps it parsed (`remote.keeps`)."""
     from distributed import Variable, get_client
 
@@ -216,7 +218,61 @@ def run_again(key: str) -> Again | None:
         return Again()
 
 
+STOPS_KEPT = 1000
+"""Loops a worker remembers were stopped (`_stopped_here`): those of the chunks it may still run."""
+_stopped_here: OrderedDict[str, None] = OrderedDict()
+"""Worker side: the stop keys of loops whose chunks start no iteration more (`stop_chunks`), the `STOPS_KEPT` last."""
+
+
+async def _stop_here(key: str) -> None:
+    """Run by `Client.run` on every worker's event loop: the chunks of the loop `key` start no iteration more."""
+    _stopped_here[key] = None
+    while len(_stopped_here) > STOPS_KEPT:
+        _stopped_here.popitem(last=False)
+
+
+def chunk_stopped(key: str) -> Callable[[], bool]:
+    """Worker side, as a loop chunk starts: whether its loop was stopped (`stop_chunks`), asked before each iteration:
+    a look at what this worker was told. A worker that joined after the stop was never told: it asks the scheduler's
+    mark too, without waiting for the answer (a round trip per chunk cost a small loop a fifth of its time), which
+    stops the chunk from the iteration after the answer."""
+    from distributed import get_worker
+
+    worker = get_worker()
+    worker.loop.add_callback(_ask_scheduler, worker, key)
+    return lambda: key in _stopped_here
+
+
+async def _ask_scheduler(worker: Any, key: str) -> None:
+    """On the worker's event loop: note the loop `key` stopped if the scheduler marks it so."""
+    with contextlib.suppress(Exception):  # (no answer: what the worker is told is enough but for a worker joining)
+        if await worker.scheduler.event_is_set(name=key):
+            await _stop_here(key)
+
+
 # ---- client side -------------------------------------------------------------------------------------------
+
+
+def stop_chunks(client: Any, key: str) -> None:
+    """Stop a loop's chunks (`flowlike_core.backends.bodies.ChunkStop`, from a thread of its own): marked on the
+    scheduler (a `distributed.Event`), then told to every worker, which its running chunks ask between iterations
+    (`chunk_stopped`); returns once the workers have been told."""
+    from distributed import Event
+
+    try:
+        Event(key, client=client).set()
+        client.run(_stop_here, key, on_error="ignore")  # (a worker that cannot be told asks the scheduler's mark)
+    except Exception as exc:  # noqa: BLE001 - the chunks run their iterations to their end, as they did
+        warnings.warn(f"the dask workers could not be told that the loop's iterations were cancelled "
+                      f"({type(exc).__name__}: {exc}): those they had not started run", RuntimeWarning, stacklevel=1)
+
+
+def forget_stop(client: Any, key: str) -> None:
+    """The stopped loop is over: its mark leaves the scheduler."""
+    from distributed import Event
+
+    with contextlib.suppress(Exception):  # (the client may be closing: the scheduler goes with it)
+        Event(key, client=client).clear()
 
 
 def publish_again(client: Any, key: str, again: Again) -> None:
@@ -294,7 +350,9 @@ class ClientQueue(Channel):
 _channels: dict[str, ClientQueue] = {}
 _channels_lock = threading.Lock()
 _on_cluster: OrderedDict[tuple[str, str], Any] = OrderedDict()
-"""(client id, board key) -> the client, of the boards put on a client's scheduler, the `ON_CLUSTER` last used."""
+"""(client id, board key) -> the client, of the boards put on a client's scheduler, the last used last."""
+_holds: dict[tuple[str, str], int] = {}
+"""(client id, board key) -> how many runs and loop chunks of the board may still run a task (`hold_board`)."""
 _on_cluster_lock = threading.Lock()
 
 
@@ -302,21 +360,43 @@ def _board_name(key: str) -> str:
     return f"flowlike-board-{key}"
 
 
-def on_cluster(client: Any, key: str, board_json: str, node_types: bytes) -> None:
+def hold_board(client: Any, key: str, board_json: str, node_types: bytes) -> Callable[[], None]:
     """Put a board on the client's scheduler once per board key (a board revision): a `distributed.Variable` its
     runs and loop chunks read, each worker once (it keeps the boards it ran last parsed: `board_of`). Not data
     scattered on the workers: dask's active memory manager leaves such data on one worker, and once that worker had
-    died no task of the board could run again (a loop chunk dask runs again after its worker died among them)."""
+    died no task of the board could run again (a loop chunk dask runs again after its worker died among them).
+    The board stays there until the returned release is called (once no task of the caller's can run any more),
+    then while among the `ON_CLUSTER` boards held by nobody that were used last: a board pushed out while a chunk of
+    it could still run again (after its worker died) left that chunk without its board."""
+    held = (client.id, key)
     with _on_cluster_lock:
-        if (client.id, key) not in _on_cluster:
+        if held not in _on_cluster:
             from distributed import Variable
 
             Variable(_board_name(key), client=client).set([board_json, node_types])
-            _on_cluster[client.id, key] = client
-            while len(_on_cluster) > ON_CLUSTER:
-                (_, old), holder = _on_cluster.popitem(last=False)
-                _delete_board(holder, old)
-        _on_cluster.move_to_end((client.id, key))
+            _on_cluster[held] = client
+        _on_cluster.move_to_end(held)
+        _holds[held] = _holds.get(held, 0) + 1
+    released = threading.Event()
+
+    def release() -> None:
+        with _on_cluster_lock:
+            if released.is_set():
+                return
+            released.set()
+            left = _holds.pop(held, 0) - 1  # (none once its client has closed: `forget_boards`)
+            if left > 0:
+                _holds[held] = left
+            _push_out()
+
+    return release
+
+
+def _push_out() -> None:
+    """Boards held by nobody beyond the `ON_CLUSTER` used last leave their scheduler (under `_on_cluster_lock`)."""
+    idle = [found for found in _on_cluster if found not in _holds]
+    for found in idle[:max(0, len(idle) - ON_CLUSTER)]:
+        _delete_board(_on_cluster.pop(found), found[1])
 
 
 def forget_boards(client: Any) -> None:
@@ -324,6 +404,7 @@ def forget_boards(client: Any) -> None:
     with _on_cluster_lock:
         for client_id, key in [found for found in _on_cluster if found[0] == client.id]:
             del _on_cluster[client_id, key]
+            _holds.pop((client_id, key), None)
             _delete_board(client, key)
 
 
@@ -385,8 +466,12 @@ class DaskBackend:
         mirror = Mirror(run, listeners)
         job.watched = mirror.watched
         client = self.client
-        on_cluster(client, job.board_key, job.board_json, job.node_types)
-        return DaskRunHandle(client, run, job, mirror)
+        release = hold_board(client, job.board_key, job.board_json, job.node_types)
+        try:
+            return DaskRunHandle(client, run, job, mirror, release)
+        except BaseException:
+            release()
+            raise
 
     def close(self) -> None:
         with self._lock:
@@ -431,7 +516,8 @@ class DaskRunHandle:
     """A run as a dask task: `wait`, `cancel`, `done`, like a local `RunHandle`. A thread of its own replays the
     task's batches in order as they arrive, then its result."""
 
-    def __init__(self, client: Any, run: Run, job: Job, mirror: Mirror) -> None:
+    def __init__(self, client: Any, run: Run, job: Job, mirror: Mirror, release: Callable[[], None]) -> None:
+        """`release` lets the run's board leave the scheduler (`hold_board`): once its task has ended."""
         self.client = client
         self.run = run
         self.mirror = mirror
@@ -444,6 +530,7 @@ class DaskRunHandle:
         self._cancelled = False
         """This process cancelled the run (the cluster drops the task of a worker that died, too)."""
         self.future.add_done_callback(lambda future: self.inbox.put(("landed", future)))
+        self.release = release
         self._thread = threading.Thread(target=self._follow, args=(key,), name=f"flowlike-dask-{run.id}",
                                         daemon=True)
         self._thread.start()
@@ -461,6 +548,7 @@ class DaskRunHandle:
         finally:
             self.channel.sinks.pop(key, None)
             forget_chunk(self.client, key)
+            self.release()  # (its task has ended: never run again, `RunAgain`)
             if not self.mirror.settled:
                 self.mirror.fail(BackendError("the dask task ended without finishing the run"), None)
 

@@ -7,7 +7,9 @@
   its worker died in over, after the failure, and ran it to its end);
 - it runs though every worker that held its board has died (the board was scattered data on the workers, which
   dask's active memory manager leaves on one: "Removing worker ... caused the cluster to lose scattered data", and
-  the chunk could not run again)."""
+  the chunk could not run again);
+- it runs though more boards than the scheduler keeps went there since its board did (its board had been pushed
+  out: the chunk could not read it)."""
 
 from __future__ import annotations
 
@@ -127,6 +129,41 @@ def test_a_chunk_runs_again_after_every_worker_holding_its_board_died(dask_loop,
     run = handle.wait(DEADLINE)
     assert run.ok, run.error
     assert [t.status for t in run.traces_of(node.id)] == [NodeStatus.SUCCESS]
+
+
+def test_a_chunk_runs_again_after_more_boards_than_the_cluster_keeps_went_there(dask_loop, dask_backend,
+                                                                                 tmp_path) -> None:
+    """A board stays on the scheduler while a task of its run can still run: past `ON_CLUSTER` boards run after it,
+    it was pushed out, and its chunk run again after its worker died failed (it could not read its board)."""
+    from flowlike_core.backends.dask import ON_CLUSTER
+
+    build, node = dask_loop([2])
+    handle = start_run(build.board, registry=build.registry)
+    until(lambda: "first run 4" in [line.message for line in handle.run.logs()], "the first run's lines")
+    for other in range(ON_CLUSTER + 1):  # (whole runs of other boards, on the other worker)
+        board = Builder()
+        board.board.name = f"other {other}"
+        board.chain(board.add("events_simple"), board.add("log_info", message=f"other {other}"))
+        ran = dask_backend.start(board.board, registry=board.registry, max_steps=100).wait(DEADLINE)
+        assert ran.ok, ran.error
+    until(lambda: len(_boards_on(dask_backend.client)) == ON_CLUSTER + 1,  # (as each run's task has ended)
+          "the boards no run holds beyond the last ON_CLUSTER to leave the scheduler")
+    (tmp_path / "die").touch()
+    until(lambda: "again" in [line.message for line in handle.run.logs()] or handle.done(),
+          "the line of the chunk run again")
+    (tmp_path / "release").touch()
+    run = handle.wait(DEADLINE)
+    assert run.ok, run.error
+    assert [t.status for t in run.traces_of(node.id)] == [NodeStatus.SUCCESS]
+
+
+def _boards_on(client) -> list[str]:
+    """The boards on the client's scheduler (`flowlike_core.backends.dask.hold_board`)."""
+
+    def boards(dask_scheduler) -> list[str]:
+        return [name for name in dask_scheduler.extensions["variables"].variables if name.startswith("flowlike-board-")]
+
+    return client.run_on_scheduler(boards)
 
 
 def _worker_pids(client) -> set[int]:
