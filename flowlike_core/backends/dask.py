@@ -140,7 +140,11 @@ def board_of(key: str) -> tuple[str, bytes]:
 
     if keeps(key):
         return "", b""
-    board_json, node_types = Variable(_board_name(key), client=get_client()).get(timeout=LATE_GRACE)
+    try:
+        board_json, node_types = Variable(_board_name(key), client=get_client()).get(timeout=LATE_GRACE)
+    except TimeoutError as exc:
+        raise BackendError(f"the board {key} is not on the dask scheduler (waited {LATE_GRACE:g} s for it): its runs "
+                           f"had all ended, or the scheduler restarted") from exc
     return board_json, node_types
 
 

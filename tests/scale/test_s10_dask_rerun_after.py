@@ -157,6 +157,17 @@ def test_a_chunk_runs_again_after_more_boards_than_the_cluster_keeps_went_there(
     assert [t.status for t in run.traces_of(node.id)] == [NodeStatus.SUCCESS]
 
 
+def test_a_task_whose_board_is_not_on_the_scheduler_says_so(dask_backend) -> None:
+    """(It failed with 'TimeoutError: ', nothing more.)"""
+    from flowlike_core.backends import BackendError
+    from flowlike_core.backends.dask import LATE_GRACE, board_of
+
+    with pytest.raises(BackendError) as raised:
+        dask_backend.client.submit(board_of, "gone", pure=False).result(DEADLINE)
+    assert str(raised.value) == f"the board gone is not on the dask scheduler (waited {LATE_GRACE:g} s for it): its " \
+                                f"runs had all ended, or the scheduler restarted"
+
+
 def _boards_on(client) -> list[str]:
     """The boards on the client's scheduler (`flowlike_core.backends.dask.hold_board`)."""
 
