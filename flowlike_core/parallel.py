@@ -13,8 +13,8 @@ sequential loop), their traces and folded counts into the run's, so the record r
 iterations finished in.
 
 A failed iteration: with `cancel_rest` the iterations still going are cancelled at their next node (on other
-processes, those a chunk has not started do not start: `flowlike_core.backends.bodies.ChunkStop`), otherwise they
-finish; either way the run fails afterwards with the first failure, and an error log line on the loop
+processes too, where those a chunk has not started do not start: `flowlike_core.backends.bodies.ChunkStop`),
+otherwise they finish; either way the run fails afterwards with the first failure, and an error log line on the loop
 node lists which iterations failed, finished and were cancelled. Bodies on threads stuck in plain Python when
 cancelled (by a sibling's failure or the run's cancel) are interrupted after the run's cancel grace, as a run's own
 node is; one that cooperates (a node awaiting its close) is left to finish, as a run is

@@ -13,7 +13,7 @@ of a worker that died again on another: that run skips the iterations whose resu
 that was running again from its first node (`flowlike_core.backends.dask.run_again`), none once the loop's
 iterations are cancelled; its live events go under a key of their own (`LiveBatches`). Once an iteration has failed
 under Cancel On Failure (or the run was cancelled), every chunk of the loop starts none of its iterations more
-(`ChunkStop`), wherever it runs.
+(`ChunkStop`), wherever it runs, and the one it is running stops at its next node (`StopWatch`).
 Variables a body sets stay in the worker: an iteration reads the run's variables as they were when it started.
 While an iteration runs, its trace records go to the caller in the chunk's live event batches (`BodySender`: one
 batch every few hundredths of a second, whatever the count of nodes), on the pool's pipe or the dask client's queue
@@ -382,6 +382,7 @@ def run_bodies(job: BodyJob) -> ChunkResult:
     listeners = [(NodeRecorder if job.watched else Recorder)(sender)] if sender else []
     landed = again.landed if again is not None else frozenset()
     stopped = _stopped(job)
+    watch = StopWatch(stopped)
     failed = False
     try:
         for place, body in enumerate(job.bodies):
@@ -392,15 +393,45 @@ def run_bodies(job: BodyJob) -> ChunkResult:
             elif job.cancel_rest and failed:
                 result = BodyResult({}, [], {}, 0, error=RunCancelled("cancelled: an iteration failed"))
             else:
-                result = _run_body(job, board, plan, body, listeners,
-                                   partial(sender.follow, place) if sender else lambda executor: None)
+                result = _run_body(job, board, plan, body, listeners, partial(_began, watch, sender, place))
             failed = failed or result.error is not None
             reply([job.iterations_key, place, _sendable(result)])
     finally:
+        watch.over.set()
         batches, tail = sender.close() if sender else (0, [])
         if job.cache is not None:
             job.cache.open().flush()  # (what the nodes ran with, for the next "why")
     return ChunkResult(batches, tail)
+
+
+STOP_POLL = 0.05
+"""Seconds between two looks of a chunk's `StopWatch` at whether its loop was stopped."""
+
+
+class StopWatch:
+    """Worker side: cancels a chunk's iteration going on once its loop is stopped (`ChunkStop`): it stops at its next
+    node (or its node's next `ctx.check_cancelled()`), as an iteration on a thread beside a failed one does. A look
+    every `STOP_POLL` seconds from a thread of its own, until the chunk is `over`."""
+
+    def __init__(self, stopped: Callable[[], bool]) -> None:
+        self.stopped = stopped
+        self.current: Executor | None = None
+        """The executor of the iteration going on (the last begun)."""
+        self.over = threading.Event()
+        threading.Thread(target=self._watch, name="flowlike-chunk-stop", daemon=True).start()
+
+    def _watch(self) -> None:
+        while not self.over.wait(STOP_POLL):
+            current = self.current
+            if current is not None and not current.cancelled and self.stopped():
+                current.cancel()
+
+
+def _began(watch: StopWatch, sender: BodySender | None, place: int, executor: Executor) -> None:
+    """An iteration is about to begin in `executor`: the chunk's watch stops it, its sender sends its traces."""
+    watch.current = executor
+    if sender is not None:
+        sender.follow(place, executor)
 
 
 def _replier(reply: str) -> Callable[[list[Any]], None]:

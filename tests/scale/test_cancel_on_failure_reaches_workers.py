@@ -1,6 +1,7 @@
 """Cancel On Failure reaches the chunks of a Parallel For Each already running on other worker processes or dask
-workers: once an iteration has failed, the iterations a chunk has not started yet do not run. Each chunk looked only
-at its own failures: a chunk running beside the failed one went on through all its iterations."""
+workers: once an iteration has failed, the iterations a chunk has not started yet do not run, and the one it is
+running stops at its next node (its next `ctx.check_cancelled()`), as on threads. Each chunk looked only at its own
+failures: a chunk running beside the failed one went on through all its iterations."""
 
 from __future__ import annotations
 
@@ -15,12 +16,13 @@ from flowlike_core import DataType, NodeStatus, NodeType, RunStatus, data_in, ex
 
 def fails_beside() -> type[NodeType]:
     """A node type made here (cloudpickled by value to the workers). Each execution leaves `folder`/ran-VALUE. Value
-    0 fails once value 2 has started (on another worker); value 2 waits for `folder`/go."""
+    0 fails once value 2 has started (on another worker); value 2 waits for `folder`/go, looking whether it was
+    cancelled meanwhile when `heeds` (failing after 30 s)."""
 
     class FailsBeside(NodeType):
         name = "t_fails_beside"
         pins = (exec_in(), data_in("value", DataType.INTEGER, default=0), data_in("folder", DataType.STRING),
-                exec_out())
+                data_in("heeds", DataType.BOOLEAN, default=False), exec_out())
 
         def run(self, ctx):
             import time
@@ -28,9 +30,12 @@ def fails_beside() -> type[NodeType]:
             folder, value = Path(ctx.get_input("folder")), ctx.get_input("value")
             (folder / f"ran-{value}").touch()
             waits_for = {0: folder / "ran-2", 2: folder / "go"}.get(value)
-            deadline = time.monotonic() + 120
-            while waits_for is not None and not waits_for.exists() and time.monotonic() < deadline:
-                ctx.check_cancelled()
+            deadline = time.monotonic() + 30
+            while waits_for is not None and not waits_for.exists():
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{waits_for} never appeared")
+                if ctx.get_input("heeds"):
+                    ctx.check_cancelled()
                 time.sleep(0.01)
             if value == 0:
                 raise RuntimeError("item 0 broke")
@@ -39,11 +44,13 @@ def fails_beside() -> type[NodeType]:
     return FailsBeside
 
 
+@pytest.mark.parametrize("heeds", [False, True], ids=["ignoring the cancel", "heeding the cancel"])
 @pytest.mark.parametrize("workers", ["processes", "dask"])
-def test_iterations_not_started_on_other_workers_do_not_run_after_a_failure(workers, tmp_path, request, monkeypatch):
+def test_iterations_on_other_workers_stop_after_a_failure(workers, heeds, tmp_path, request, monkeypatch):
     """Items 0-7, two at a time in chunks of two: [0, 1] and [2, 3] run at once on the two workers; 0 fails while 2
-    runs, and 2 ends only once the loop has told its workers to stop: 3 does not run (nor 1, after 0 in its own chunk,
-    nor the chunks after, which had not gone out)."""
+    runs. 2 ignoring the cancel ends once the loop has told its workers to stop (the test lets it go), 2 heeding it
+    stops by itself; either way 3 does not run (nor 1, after 0 in its own chunk, nor the chunks after, which had not
+    gone out)."""
     from flowlike_core.backends import bodies, dask
 
     if workers == "dask":  # (the loop's iterations go to its client's cluster: both its workers, one restarted after
@@ -62,7 +69,7 @@ def test_iterations_not_started_on_other_workers_do_not_run_after_a_failure(work
     build.registry.register(fails_beside())
     start, loop = build.add("events_simple"), build.add("control_par_for_each", array=list(range(8)), max_concurrent=2,
                                                         workers=workers, cancel_on_failure=True)
-    node = build.add("t_fails_beside", folder=str(tmp_path))
+    node = build.add("t_fails_beside", folder=str(tmp_path), heeds=heeds)
     build.chain(start, loop)
     build.wire(loop, "exec_out", node, "exec_in")
     build.wire(loop, "value", node, "value")
@@ -70,10 +77,16 @@ def test_iterations_not_started_on_other_workers_do_not_run_after_a_failure(work
     try:
         until(lambda: NodeStatus.FAILED in [t.status for t in handle.run.traces_of(node.id)], "item 0's failure")
         until(lambda: told, "the loop to tell its workers to stop")
+        if heeds:
+            until(handle.done, "the loop to end (item 2 stopping)")
     finally:
         (tmp_path / "go").touch()
     run = handle.wait(DEADLINE)
     assert run.status is RunStatus.FAILED and "item 0 broke" in (run.error or ""), run.error
     assert sorted(path.name for path in tmp_path.glob("ran-*")) == ["ran-0", "ran-2"]
     line = next(line.message for line in run.logs() if line.node_id == loop.id)
-    assert line == "iteration 0 failed; iteration 2 finished; iterations 1, 3, 4, 5, 6 and 7 cancelled", line
+    others = "iterations 1, 2, 3, 4, 5, 6 and 7 cancelled" if heeds else \
+        "iteration 2 finished; iterations 1, 3, 4, 5, 6 and 7 cancelled"
+    assert line == f"iteration 0 failed; {others}", line
+    assert [t.status for t in run.traces_of(node.id)] == \
+        [NodeStatus.FAILED, NodeStatus.CANCELLED if heeds else NodeStatus.SUCCESS]
