@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from held_bodies import held_branch, held_builder
 from pack_builder import Builder
 from stopping_nodes import DEADLINE, HeldInNativeCode, awaits_its_close
 
@@ -87,17 +88,12 @@ def test_an_iteration_stopped_while_paused_keeps_the_trace_of_the_node_it_paused
 
 
 
-def test_a_cancelled_run_whose_branch_is_held_in_native_code_is_given_up_on_as_stuck(build):
+def test_a_cancelled_run_whose_branch_is_held_in_native_code_is_given_up_on_as_stuck():
     """Its run waits for the branch with its loop free (the branch might cooperate); once the branch's interrupt has
     not landed within the grace, the run is given up on as its own stuck node is, naming the branch's node (not
     waited for as cooperating, up to `CLEANUP_LIMIT`)."""
-    build.registry.register(HeldInNativeCode)
-    HeldInNativeCode.started, HeldInNativeCode.let_go = threading.Event(), threading.Event()
-    start, parallel = build.add("events_simple"), build.add("control_par_execution", thread_model="threads")
-    held = build.add(HeldInNativeCode.name)
-    build.chain(start, parallel)
-    left = next(pin.id for pin in parallel.ordered_pins() if pin.name == "exec_out")
-    build.board.apply(commands.Connect(parallel.id, left, held.id, "exec_in"))
+    build = held_builder(HeldInNativeCode)
+    held_branch(build, HeldInNativeCode.name)
     handle = start_run(build.board, registry=build.registry)
     try:
         assert HeldInNativeCode.started.wait(DEADLINE), "the branch never started"
