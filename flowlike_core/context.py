@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from flowlike_core.board import LogLevel
 from flowlike_core.errors import UnknownPinError, UnknownVariableError
 from flowlike_core.plan import CONST, VALUE, NodePlan, Target, Targets
-from flowlike_core.run import LEVEL_ORDER, MAX_EVENTS, LogLine, NodeTrace, RunEvent, json_copy
+from flowlike_core.run import LEVEL_ORDER, MAX_EVENTS, LogLine, NodeTrace, RunEvent, json_copy, key_parts
 
 if TYPE_CHECKING:
     from flowlike_core.executor import Executor
@@ -65,7 +65,10 @@ class Context:
             raise UnknownPinError(f"node {self._plan.node.label()} has no data input {name!r}") from None
         kind = source.kind
         if kind == VALUE:
-            return self._values.get(source.key)
+            try:  # (no cost until it raises)
+                return self._values[source.key]
+            except KeyError:
+                return self._read_unset(source.key)
         if kind == CONST:
             return source.constant() if source.mutable else source.value
         return self._executor.pull(source.node_id, source.key)
@@ -87,20 +90,47 @@ class Context:
             if source.kind == CONST:
                 values.append(source.constant())
             elif source.kind == VALUE:
-                values.append(executor.values.get(source.key))
+                try:
+                    values.append(executor.values[source.key])
+                except KeyError:
+                    values.append(self._read_unset(source.key))
             else:
                 values.append(executor.pull(source.node_id, source.key))
         return values
+
+    def _read_unset(self, key: str) -> None:
+        """What an input reads from an exec node's output no one has set (its node has not run: it is not upstream in
+        the exec flow): None, as ever, and a warning in this node's trace, once per input per run (`flowlike
+        validate` warns of it before a run)."""
+        plan, executor = self._plan, self._executor
+        name = next((name for name, group in plan.inputs.items() for source in group if source.key == key), key)
+        if (plan.node_id, name) in executor.unset_reads:
+            return None
+        executor.unset_reads.add((plan.node_id, name))
+        node_id, pin_id = key_parts(key)
+        source = executor.plan.nodes.get(node_id)
+        if source is None:
+            return None
+        if executor.counts[source.index]:
+            why = f"ran but did not set its output {source.node.pins[pin_id].name!r}"
+        else:
+            why = "has not run; wire its exec flow before this node"
+        self.warn(f"input {name!r} read None: {source.node.label()} {why}")
+        return None
 
     def is_connected(self, name: str) -> bool:
         return any(source.kind != CONST for source in self._plan.inputs.get(name, ()))
 
     def set_output(self, name: str, value: Any) -> None:
+        """Set a data output; a value its pin's declared type does not take fails the node (`output_types`)."""
         plan = self._plan
         try:
-            key = plan.bound[plan.output_at[name]]
+            at, usual, check = plan.output_at[name]
         except KeyError:
             raise UnknownPinError(f"node {plan.node.label()} has no data output {name!r}") from None
+        if type(value) is not usual and check is not None:
+            check(self, value)
+        key = plan.bound[at]
         if not plan.plain_outputs:
             if plan.pure:
                 self._executor.pure_cache[key] = value

@@ -43,6 +43,11 @@ class NodeFailed(RunError):
     """A node raised and nothing handled the error; `run.raise_for_status()` raises this."""
 
 
+class OutputTypeError(FlowLikeError, TypeError):
+    """A node set an output to a value its pin's declared type does not take (`flowlike_core.output_types`): names
+    the node, the output, the type and the value."""
+
+
 class StepLimitExceeded(RunError):
     """A run executed more nodes than its step limit allows: most likely a runaway loop."""
 

@@ -112,6 +112,8 @@ class Executor:
         """Pure nodes computed in this step."""
         self.node_state: dict[str, dict[str, Any]] = {}
         """Per-node memory for one run (`ctx.state`)."""
+        self.unset_reads: set[tuple[str, str]] = set()
+        """(node id, input name) of the inputs that read an output no one had set, and said so (`ctx._read_unset`)."""
         self.cache: dict[Any, Any] = {}
         """Open resources shared by nodes for one run (`ctx.cache`)."""
         self.closers: list[Callable[[], Any]] = []

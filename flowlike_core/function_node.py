@@ -29,6 +29,7 @@ from typing import Any, ClassVar
 from flowlike_core.board import PinDirection, PinOptions
 from flowlike_core.context import Context
 from flowlike_core.node import EXEC_OUT, NodeType, PinSpec, exec_in, exec_out
+from flowlike_core.output_types import admits_none
 from flowlike_core.plan import NodePlan
 from flowlike_core.policy import Capability
 from flowlike_core.shapes import input_shape
@@ -175,20 +176,26 @@ def _inputs(fn: Callable[..., Any], hints: dict[str, Any], where: str) -> _Input
     return _Inputs(tuple(specs), tuple(keywords), variadic, context, shapes, keyed)
 
 
-def _outputs(returns: Any, where: str) -> tuple[tuple[PinSpec, ...], tuple[str, ...] | None]:
-    """Output pins and, for a NamedTuple or dataclass, the field names to read them from."""
+def _outputs(returns: Any, where: str) -> tuple[tuple[PinSpec, ...], tuple[str, ...] | None, tuple[str, ...]]:
+    """Output pins, for a NamedTuple or dataclass the field names to read them from, and the outputs whose hint
+    admits None (`flowlike_core.output_types`)."""
     if returns is None or returns is type(None):
-        return (), None
+        return (), None, ()
     base, pin = _split(returns)
     if isinstance(base, type) and (dataclasses.is_dataclass(base) or hasattr(base, "_fields")):
         fields = typing.get_type_hints(base, include_extras=True)
         specs = tuple(_spec(field, PinDirection.OUTPUT, hint, _UNSET, where) for field, hint in fields.items())
-        return specs, tuple(fields)
+        return specs, tuple(fields), _optional(specs, fields.values())
     items = typing.get_args(base)
     if typing.get_origin(base) is tuple and len(items) > 1 and Ellipsis not in items:
         raise TypeError(f"{where}: it returns {returns!r}, which would be one Array output; for an output per item, "
                         f"return a NamedTuple (class Out(NamedTuple): a: int; b: str)")
-    return (_spec(pin.name or "result", PinDirection.OUTPUT, returns, _UNSET, where),), None
+    specs = (_spec(pin.name or "result", PinDirection.OUTPUT, returns, _UNSET, where),)
+    return specs, None, _optional(specs, (returns,))
+
+
+def _optional(specs: Iterable[PinSpec], hints: Iterable[Any]) -> tuple[str, ...]:
+    return tuple(spec.name for spec, hint in zip(specs, hints, strict=True) if admits_none(hint))
 
 
 class FunctionNode(NodeType):
@@ -201,6 +208,8 @@ class FunctionNode(NodeType):
     context: ClassVar[str | None] = None
     fields: ClassVar[tuple[str, ...] | None] = None
     outputs: ClassVar[tuple[str, ...]] = ()
+    optional_outputs: ClassVar[tuple[str, ...]] = ()
+    """The outputs whose return hint admits None (`-> int | None`): only they take it (`flowlike_core.output_types`)."""
 
     def run(self, ctx: Context) -> None:
         self._emit(ctx, self._call(ctx))
@@ -290,7 +299,7 @@ def node(
                             f"return a list")
         hints = _function_hints(func, where)
         inputs = _inputs(func, hints, where)
-        outputs, fields = _outputs(hints.get("return", Any), where)
+        outputs, fields, optional = _outputs(hints.get("return", Any), where)
         pins = (exec_in(), *inputs.specs, exec_out(), *outputs) if exec_pins else inputs.specs + outputs
         base = AsyncFunctionNode if inspect.iscoroutinefunction(func) else FunctionNode
         declared: dict[str, Any] = {"capabilities": frozenset(map(Capability, capabilities))} if capabilities else {}
@@ -323,6 +332,7 @@ def node(
             "context": inputs.context,
             "fields": fields,
             "outputs": tuple(spec.name for spec in outputs),
+            "optional_outputs": optional,
             "__module__": func.__module__,
             "__qualname__": func.__qualname__,
             "__doc__": func.__doc__,

@@ -22,6 +22,7 @@ from typing import Any
 from flowlike_core.board import Board, Node, PinDirection, Variable
 from flowlike_core.errors import BoardError
 from flowlike_core.node import ERROR_EXEC, NodeType
+from flowlike_core.output_types import Check, output_checks
 from flowlike_core.registry import Registry
 from flowlike_core.run import value_key
 from flowlike_core.shapes import Shaper, input_shaper
@@ -66,8 +67,10 @@ class NodePlan:
     keys), then the value key of each output and the targets of each exec output (`bind`). A specialized run is
     shared by the nodes of its shape and reads the rest here, through its Context's plan (`flowlike_core.specialize`);
     `ctx.set_output` and `ctx.activate` find their key and targets here too, by `output_at` and `exec_at`."""
-    output_at: dict[str, int] = field(default_factory=dict)
-    """Output name -> where its value key is in `bound`. Shared, never changed: one dict per layout of pins."""
+    output_at: dict[str, tuple[int, type | None, Check | None]] = field(default_factory=dict)
+    """Output name -> where its value key is in `bound`, and how a value set there is checked (its usual type, the
+    check of any other: `flowlike_core.output_types`; None, None: it takes anything). Shared, never changed: one dict
+    per layout of pins and their types."""
     exec_at: dict[str, int] = field(default_factory=dict)
     """Exec output name -> where its targets are in `bound`. Shared, never changed: one dict per layout of pins."""
     plain_outputs: bool = True
@@ -242,9 +245,21 @@ def bind(plan: NodePlan, head: tuple[Any, ...] = ()) -> int:
     time; from the tuple its run loads anyway, next to nothing."""
     outputs, execs = tuple(plan.outputs), tuple(plan.exec_next)
     plan.bound = (*head, *plan.outputs.values(), *plan.exec_next.values())
-    plan.output_at = _layout(outputs, len(head))
+    checks = output_checks(type(plan.impl))
+    plan.output_at = _checked_layout(tuple((name, *checks.get(name, _UNCHECKED)) for name in outputs), len(head))
     plan.exec_at = _layout(execs, len(head) + len(outputs))
     return len(outputs) + len(execs)
+
+
+_UNCHECKED = (None, None)
+"""How an output that takes anything is checked: not at all."""
+
+
+@functools.cache
+def _checked_layout(outputs: tuple[tuple[str, type | None, Check | None], ...], offset: int
+                    ) -> dict[str, tuple[int, type | None, Check | None]]:
+    """`_layout` of outputs (name, usual type, check), each with its check."""
+    return {name: (offset + i, usual, check) for i, (name, usual, check) in enumerate(outputs)}
 
 
 @functools.cache

@@ -5,15 +5,23 @@ The code is written once per shape of wiring, as `dataclasses` writes `__init__`
 every node of that shape shares, for example:
 
     def run(ctx):
-        func, k0, c1, o0, _, n, _, = ctx._plan.bound
+        func, k0, c1, t0, h0, o0, _, n, _, = ctx._plan.bound
         values = ctx._values
-        values[o0] = func(values.get(k0), c1)
+        try:
+            a0 = values[k0]
+        except KeyError:
+            a0 = ctx._read_unset(k0)
+        result = func(a0, c1)
+        if type(result) is not t0:
+            h0(ctx, result)
+        values[o0] = result
         return n
 
-What differs per node (the function, constants, value keys, pin names, exec targets) is its plan's `bound` tuple,
-never the source; the tuple ends with every output's key and exec output's targets (`flowlike_core.plan.bind`), of
-which the run names those it uses (`o0`, `n`). One function per shape, not per node: a chain of distinct nodes
-calls one function, whose call CPython specializes once and keeps in cache, and loads one tuple per node.
+What differs per node (the function, constants, value keys, pin names, output checks, exec targets) is its plan's
+`bound` tuple, never the source; the tuple ends with every output's key and exec output's targets
+(`flowlike_core.plan.bind`), of which the run names those it uses (`o0`, `n`). One function per shape, not per node:
+a chain of distinct nodes calls one function, whose call CPython specializes once and keeps in cache, and loads one
+tuple per node.
 
 A function-form exec node's run returns the targets of its `exec_out` (the plan's own tuple, bound as `n`) and is
 marked `routes`: the executor goes on with them instead of asking which exec pins the node activated.
@@ -33,14 +41,15 @@ from types import CodeType
 from typing import TYPE_CHECKING, Any
 
 from flowlike_core.node import EXEC_OUT
+from flowlike_core.output_types import output_checks
 from flowlike_core.plan import CONST, PURE, VALUE, NodePlan, bind
 
 if TYPE_CHECKING:
     from flowlike_core.context import Context
 
-_READS = {CONST: "c{0}", VALUE: "values.get(k{0})", PURE: "ctx.get_input(p{0})"}
+_READS = {CONST: "c{0}", VALUE: "a{0}", PURE: "ctx.get_input(p{0})"}
 """How an argument is read, by the kind of its source (`PURE` stands for anything `ctx.get_input` must do: pull a
-pure node, copy a mutable constant)."""
+pure node, copy a mutable constant; `VALUE` reads into `a{0}` first, see `_shared_run`)."""
 
 
 def function_run(plan: NodePlan, func: Callable[..., Any], keywords: tuple[tuple[str, str], ...],
@@ -50,11 +59,13 @@ def function_run(plan: NodePlan, func: Callable[..., Any], keywords: tuple[tuple
     pins it returns the targets of `exec_out` (see `NodePlan.routes`). The plan's outputs must be plain
     (`NodePlan.plain_outputs`)."""
     kinds, bound = _arguments(plan, keywords)
-    bind(plan, (func, *bound))
+    checks = output_checks(type(plan.impl))
+    checked = [checks.get(name) for name in outputs]
+    bind(plan, (func, *bound, *(part for check in checked if check is not None for part in check)))
     tail = (*(f"o{outputs.index(name)}" if name in outputs else "_" for name in plan.outputs),
             *("n" if exec_pins and name == EXEC_OUT else "_" for name in plan.exec_next))
     return _shared_run(kinds, tail, fields if fields is not None else len(outputs), exec_pins, method=False,
-                       positional=_positional(func))
+                       positional=_positional(func), checked=tuple(check is not None for check in checked))
 
 
 def method_run(plan: NodePlan, run: Callable[..., Any], impl: Any,
@@ -65,6 +76,11 @@ def method_run(plan: NodePlan, run: Callable[..., Any], impl: Any,
     twin = _positional_twin(run)
     tail = bind(plan, (twin or run, impl, *bound))
     return _shared_run(kinds, ("_",) * tail, 0, False, method=True, positional=len(kinds) if twin is not None else 0)
+
+
+def _checking(value: str, i: int) -> list[str]:
+    """The check of output `i`'s value (`flowlike_core.output_types`): at once when it is of the usual type."""
+    return [f"if type({value}) is not t{i}:", f"    h{i}(ctx, {value})"]
 
 
 def _arguments(plan: NodePlan, keywords: tuple[tuple[str, str], ...]) -> tuple[tuple[tuple[str, int], ...], list[Any]]:
@@ -108,29 +124,41 @@ def _positional(func: Callable[..., Any]) -> int:
 
 @functools.cache
 def _shared_run(parameters: tuple[tuple[str, int], ...], tail: tuple[str, ...], outputs: int | tuple[str, ...],
-                exec_pins: bool, *, method: bool, positional: int = 0) -> Callable[[Context], Any]:
+                exec_pins: bool, *, method: bool, positional: int = 0,
+                checked: tuple[bool, ...] = ()) -> Callable[[Context], Any]:
     """The specialized run of one shape: parameters (name, kind of read), the names of the plan's output keys and
     exec targets (`o0`..., `n`, `_` for those it does not use), outputs (how many, or the result's fields), exec pins,
-    whether it calls a function or a node type's `run` method, and how many of the arguments go by position. Made
-    once per shape, shared by the nodes of that shape."""
+    whether it calls a function or a node type's `run` method, how many of the arguments go by position, and which
+    outputs check their values (`flowlike_core.output_types`: at once when of the usual type `t`, else by `h`). Made
+    once per shape, shared by the nodes of that shape.
+
+    An input read from an exec node's output is a subscript in a `try` (which costs nothing until it raises): a key
+    missing, as its node has not run, reads None through `ctx._read_unset`, which says so."""
+    reads = [line for i, (_, kind) in enumerate(parameters) if kind == VALUE
+             for line in ("try:", f"    a{i} = values[k{i}]", "except KeyError:", f"    a{i} = ctx._read_unset(k{i})")]
     arguments = ", ".join(_READS[kind].format(i) if i < positional else f"{name}={_READS[kind].format(i)}"
                           for i, (name, kind) in enumerate(parameters))
     names = ["func", *(["impl"] if method else []), *(f"{'ckp'[kind]}{i}" for i, (_, kind) in enumerate(parameters)),
-             *tail]
+             *(f"{part}{i}" for i, check in enumerate(checked) if check for part in "th"), *tail]
     if method:
-        body = [f"return func(impl, ctx, {arguments})"]
+        body = [*reads, f"return func(impl, ctx, {arguments})"]
     else:
         call = f"func({arguments})"
         if isinstance(outputs, tuple):
-            body = [f"result = {call}", *(f"values[o{i}] = result.{field}" for i, field in enumerate(outputs))]
+            body = [*reads, f"result = {call}"]
+            for i, field in enumerate(outputs):
+                body += [f"value = result.{field}", *_checking("value", i), f"values[o{i}] = value"] if checked[i] \
+                    else [f"values[o{i}] = result.{field}"]
+        elif outputs and checked[0]:
+            body = [*reads, f"result = {call}", *_checking("result", 0), "values[o0] = result"]
         else:
-            body = [f"values[o0] = {call}" if outputs else call]
+            body = [*reads, f"values[o0] = {call}" if outputs else call]
         if exec_pins:
             body.append("return n")
     source = (f"def run(ctx):\n    {', '.join(names)}, = ctx._plan.bound\n    values = ctx._values\n"
               + "".join(f"    {line}\n" for line in body))
     module = compile(source, "<flowlike specialized run>", "exec")
     code = next(const for const in module.co_consts if isinstance(const, CodeType))
-    run = types.FunctionType(code, {}, "specialized_run")
+    run = types.FunctionType(code, {"type": type}, "specialized_run")  # (a global of its own: 7 ns less a check)
     run.routes = exec_pins  # type: ignore[attr-defined]
     return run

@@ -56,7 +56,8 @@ def test_a_value_set_after_it_is_read_is_named_with_reader_input_and_writer(b):
     assert f"will read None unless {make.label()} runs first" in warning.message
     assert "warning" in str(warning)
     run = run_board(b.board, registry=b.registry)  # a warning does not stop the run; the read is None indeed
-    assert run.ok and [line.message for line in run.logs()] == ["null"]  # None, as JSON
+    assert run.ok and [line.message for line in run.logs()] == [  # and the run says so where it read None
+        f"input 'message' read None: {make.label()} has not run; wire its exec flow before this node", "null"]
 
 
 def test_the_other_arm_of_a_branch_is_warned_about(b):
