@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import concurrent.futures
 import contextlib
 import dataclasses
 import itertools
@@ -710,8 +711,7 @@ async def submit(workers: str, job: BodyJob, executor: Executor, arrived: Arrive
             future = client.submit(run_bodies, dataclasses.replace(chunk, board_json="", node_types=b""), pure=False,
                                    **_next_worker(client))
             sent.append(future)
-            future.add_done_callback(lambda ended: _dask_messages().submit(release))  # (not on the client's loop)
-            return loop.run_in_executor(None, future.result)
+            return asyncio.wrap_future(_outcome(future, release))
 
         def again(landed: list[int]) -> None:
             """The chunk runs again: its live events go under a key of their own, followed before it is told."""
@@ -735,6 +735,30 @@ async def submit(workers: str, job: BodyJob, executor: Executor, arrived: Arrive
             inbox.fail_missing()
         return
     raise BackendError(f"unknown workers {workers!r}: choose one of {', '.join(WORKERS)}")
+
+
+_out: set[Any] = set()
+"""Caller side: the dask futures of loop chunks still going, kept until they end (a future let go drops its task)."""
+
+
+def _outcome(future: Any, release: Callable[[], None]) -> concurrent.futures.Future[ChunkResult]:
+    """The outcome of a loop chunk's dask `future`, waited for on no thread: a cancelled run whose loop stops waiting
+    ends at once (a thread waiting for the chunk to end held it until then, the run's loop closing its executor). The
+    chunk's task goes on to its end, then `release`s its board (`flowlike_core.backends.dask.hold_board`)."""
+    outcome: concurrent.futures.Future[ChunkResult] = concurrent.futures.Future()
+    _out.add(future)
+
+    def ended(done: Any) -> None:  # (on a thread of the client's callbacks: not on its event loop)
+        _out.discard(done)
+        try:
+            outcome.set_result(done.result())
+        except BaseException as exc:  # noqa: BLE001 - the chunk's failure (its worker died, it was dropped) is its outcome
+            outcome.set_exception(exc)
+        finally:
+            release()
+
+    future.add_done_callback(ended)
+    return outcome
 
 
 class Inbox:

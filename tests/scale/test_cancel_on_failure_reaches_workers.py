@@ -90,3 +90,41 @@ def test_iterations_on_other_workers_stop_after_a_failure(workers, heeds, tmp_pa
     assert line == f"iteration 0 failed; {others}", line
     assert [t.status for t in run.traces_of(node.id)] == \
         [NodeStatus.FAILED, NodeStatus.CANCELLED if heeds else NodeStatus.SUCCESS]
+
+
+def test_a_cancelled_run_stops_its_loop_chunks_on_dask_workers(dask_backend, tmp_path, monkeypatch):
+    """The run's cancel stops its loop's chunks too: items 2, 1, 3, 4 one at a time in chunks [2, 1] and [3, 4]; the
+    run is cancelled while 2 runs (ignoring the cancel) and ends at once (it waited for the chunk's task to end, a
+    thread of its loop waiting for it); once 2 has ended on its worker, its chunk starts no other (1 ran there, after
+    the run had ended)."""
+    from flowlike_core.backends import dask
+
+    client = dask_backend.client
+    until(lambda: len(client.nthreads()) == 2, "both dask workers")
+    told, stop = [], dask.stop_chunks
+
+    def stopping(*args) -> None:
+        stop(*args)
+        told.append(args)
+
+    monkeypatch.setattr(dask, "stop_chunks", stopping)
+    build = Builder()
+    build.registry.register(fails_beside())
+    start, loop = build.add("events_simple"), build.add("control_par_for_each", array=[2, 1, 3, 4], max_concurrent=1,
+                                                        workers="dask")
+    node = build.add("t_fails_beside", folder=str(tmp_path))
+    build.chain(start, loop)
+    build.wire(loop, "exec_out", node, "exec_in")
+    build.wire(loop, "value", node, "value")
+    handle = start_run(build.board, registry=build.registry)
+    try:
+        until(lambda: (tmp_path / "ran-2").exists(), "item 2 to start")
+        handle.cancel()
+        run = handle.wait(DEADLINE)
+        assert run.status is RunStatus.CANCELLED and run.stuck is None, run.error
+        assert any(client.processing().values()), "the run waited for its loop's chunk to end on its worker"
+        until(lambda: told, "the loop to tell its workers to stop")
+    finally:
+        (tmp_path / "go").touch()
+    until(lambda: not any(client.processing().values()), "the chunk to end on its worker")
+    assert sorted(path.name for path in tmp_path.glob("ran-*")) == ["ran-2"]
