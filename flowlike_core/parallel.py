@@ -80,7 +80,7 @@ def fork(executor: Executor, values: dict[str, Any]) -> Executor:
     sub.run.values = sub.values = Scope(executor.values)
     sub.values.update(values)
     sub.pure_cache, sub.pure_done = {}, set()
-    sub.counts = [0] * len(executor.counts)
+    sub.counts = list(executor.counts)  # (a node that ran before the loop has run: `ctx._read_unset` says so)
     sub._shared = Context(sub, executor._shared._plan, None, None)
     sub._loop = sub._task = None
     sub.thread_id = None
