@@ -199,7 +199,7 @@ async def run_concurrently(ctx: Context, bodies: Sequence[tuple[list[Target], di
         from flowlike_core.backends.bodies import ChunkStop, body_job, chunks, slots
 
         stop_chunks = ChunkStop(workers, executor.run.id)
-        job = body_job(executor, cancel_rest, stop_chunks)
+        job = body_job(executor, bodies[0][0], cancel_rest, stop_chunks)
         runs = [chunk(job, indexes) for indexes in chunks(len(bodies), min(max_concurrent, slots(workers)))]
     stopped = False
     try:
@@ -325,12 +325,24 @@ def _land(result: Any, sub: Executor) -> BaseException | None:
     from flowlike_core.executor import _Abort
 
     sub.values.update(result.values)
+    _said_once(sub.unset_reads, result)
     sub.run.records, sub.run.folded, sub.run.steps = result.records, result.folded, result.steps
     sub.run.result = result.result
     if result.reasons and sub.run.reasons is not None:
         sub.run.reasons.update(result.reasons)
     sub.run.events.extend(result.events, result.dropped_events)  # (the run's own list: a fork shares it)
     return None if result.error is None else _Abort(result.error, result.error_node)
+
+
+def _said_once(said: set[tuple[str, str]], result: Any) -> None:
+    """Keep the warnings of unset reads (`ctx._read_unset`) of an iteration from another process that the run has not
+    given yet (the run's `said`, which the forks share): another worker's iteration may have said the same."""
+    again = result.unset_reads & said
+    said |= result.unset_reads
+    for trace in (record for record in result.records if isinstance(record, NodeTrace) and record.logs):
+        trace.logs = [line for line in trace.logs if not any(
+            trace.node_id == node_id and line.message.startswith(f"input {name!r} read None: ")
+            for node_id, name in again)]
 
 
 _interrupting = threading.Lock()

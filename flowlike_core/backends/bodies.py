@@ -3,7 +3,8 @@
 Iterations travel in chunks (a few per worker slot, see `chunks`): a `BodyJob` holds the board as JSON, its node
 types by cloudpickle (a worker parses and plans them once, by board key; on dask the board goes to the cluster once
 and the chunks name it; for the process pool it is written to a file once per board revision, which each worker reads
-once), the run's variables and each iteration's exec targets and values; the worker runs them one after another and
+once), the run's variables, what the body reads of the run as the loop started (`BeforeTheLoop`: the outputs set
+before it, which nodes had run) and each iteration's exec targets and values; the worker runs them one after another and
 sends back a `BodyResult` each as soon as it has ended (the values it set, its traces and folded counts, its steps,
 its failure), tagged with its place in the chunk, on the backend's channel (`Inbox`): the caller lands it in the
 iteration's fork at once, as a thread's (it shows in `run.traces` from then on), and merges it as it merges a
@@ -57,7 +58,7 @@ from flowlike_core.backends import BackendError, main_script, stop_if_importing_
 from flowlike_core.backends.dask import LATE_GRACE, QUIET
 from flowlike_core.backends.remote import Channel, InOrder, Mirror, Relay, Sender, Tracker
 from flowlike_core.cache import SharedCache
-from flowlike_core.plan import targets_by_plan
+from flowlike_core.plan import Targets, targets_by_plan
 from flowlike_core.reasons import NO_CACHE, Change, Reason
 from flowlike_core.run import NodeStats, Records, RunEvent, trace_of
 
@@ -116,6 +117,8 @@ class BodyJob:
     """Why the iterations run uncached though the run has a result cache: told in `run.why` of the nodes they ran."""
     board_file: str = ""
     """Where the board waits on disk for the process pool's workers (see `on_disk`): its chunks go without it."""
+    before: bytes = b""
+    """Pickled (`BeforeTheLoop`): what the body's nodes read of the run as the loop started."""
 
     @property
     def iterations_key(self) -> str:
@@ -124,6 +127,17 @@ class BodyJob:
     @property
     def stop_key(self) -> str:
         return stop_key(self.run_id, self.stop)
+
+
+@dataclass
+class BeforeTheLoop:
+    """What a body on another process reads of the run as it was when the loop started, as a fork on a thread does:
+    the outputs set before the loop that its nodes read, which nodes had run (an output left unset by one is named
+    as such, `ctx._read_unset`), and the unset reads already said (each is said once per run)."""
+
+    values: dict[str, Any]
+    counts: list[int]
+    said: set[tuple[str, str]]
 
 
 @dataclass
@@ -144,6 +158,9 @@ class BodyResult:
     events: list[RunEvent] = field(default_factory=list)
     """What its nodes emitted (`ctx.emit`), as its run kept them."""
     dropped_events: int = 0
+    unset_reads: set[tuple[str, str]] = field(default_factory=set)
+    """(node id, input name) of the reads of an unset output it warned of: the caller keeps the first warning of each
+    (`flowlike_core.parallel._land`)."""
 
 
 @dataclass
@@ -188,8 +205,8 @@ class BodySender(Sender):
         return [("traces", traces, self.place), *events] if traces else events
 
 
-def body_job(executor: Executor, cancel_rest: bool, stop: ChunkStop) -> BodyJob:
-    """The job of a loop's iterations (without them), which `stop` tells to stop."""
+def body_job(executor: Executor, targets: Targets, cancel_rest: bool, stop: ChunkStop) -> BodyJob:
+    """The job of a loop's iterations (without them: each starts at `targets`), which `stop` tells to stop."""
     from flowlike_core.backends.remote import catalog_of
 
     results = executor.results
@@ -198,7 +215,61 @@ def body_job(executor: Executor, cancel_rest: bool, stop: ChunkStop) -> BodyJob:
     if uncached:
         warnings.warn(uncached, RuntimeWarning, stacklevel=2)  # (the same text: Python shows it once per place)
     return BodyJob(executor.run.id, *_packed(executor), catalog_of(executor.plan), dict(executor.variables),
-                   cancel_rest=cancel_rest, stop=stop.mark, cache=cache, uncached=uncached)
+                   cancel_rest=cancel_rest, stop=stop.mark, cache=cache, uncached=uncached,
+                   before=_before_the_loop(executor, targets))
+
+
+def _before_the_loop(executor: Executor, targets: Targets) -> bytes:
+    """`BeforeTheLoop` of a body starting at `targets`, pickled once for all its chunks: the values it takes are
+    those of the outputs its nodes (and the pure nodes they pull) read, of what the run has set."""
+    import cloudpickle
+
+    from flowlike_core.plan import PURE, VALUE
+
+    seen: set[str] = set()
+    keys: set[str] = set()
+    going = [plan for plan, _ in targets]
+    while going:
+        plan = going.pop()
+        if plan.node_id in seen:
+            continue
+        seen.add(plan.node_id)
+        going += [target for group in plan.exec_next.values() for target, _ in group]
+        for source in (source for group in plan.inputs.values() for source in group):
+            if source.kind == VALUE:
+                keys.add(source.key)
+            elif source.kind == PURE:
+                going.append(executor.plan.nodes[source.node_id])
+    values = executor.values
+    before = BeforeTheLoop({key: values[key] for key in keys if key in values}, list(executor.counts),
+                           set(executor.unset_reads))
+    with contextlib.suppress(Exception):
+        return pickle.dumps(before, pickle.HIGHEST_PROTOCOL)
+    try:
+        return cloudpickle.dumps(before)
+    except Exception as exc:
+        unsent = next(key for key, value in before.values.items() if not _travels(value))
+        raise BackendError(f"the loop's body reads {_output_name(executor, unsent)}, whose value cannot be sent to "
+                           f"other processes ({type(exc).__name__}: {exc}): run the loop on workers 'threads'"
+                           ) from exc
+
+
+def _travels(value: Any) -> bool:
+    import cloudpickle
+
+    try:
+        cloudpickle.dumps(value)
+    except Exception:  # noqa: BLE001 - whatever stops it
+        return False
+    return True
+
+
+def _output_name(executor: Executor, key: str) -> str:
+    from flowlike_core.run import key_parts
+
+    node_id, pin_id = key_parts(key)
+    node = executor.plan.nodes[node_id].node
+    return f"output {node.pins[pin_id].name!r} of node {node.label()}"
 
 
 STOP_SLOTS = 1024
@@ -365,6 +436,7 @@ def run_bodies(job: BodyJob) -> ChunkResult:
         board_json, node_types = job.board_json, job.node_types
     board, registry = kept_board(job.board_key, board_json, node_types, job.catalog)
     plan = plan_for(board, registry)
+    before: BeforeTheLoop = pickle.loads(job.before)
     reply = _replier(job.reply)
     reply([job.iterations_key, -1, pickle.dumps(None)])
     again = None
@@ -394,7 +466,7 @@ def run_bodies(job: BodyJob) -> ChunkResult:
             elif job.cancel_rest and failed:
                 result = BodyResult({}, [], {}, 0, error=RunCancelled("cancelled: an iteration failed"))
             else:
-                result = _run_body(job, board, plan, body, listeners, partial(_began, watch, sender, place))
+                result = _run_body(job, board, plan, before, body, listeners, partial(_began, watch, sender, place))
             failed = failed or result.error is not None
             reply([job.iterations_key, place, _sendable(result)])
     finally:
@@ -463,23 +535,28 @@ def _sendable(result: BodyResult) -> bytes:
                                             error_node=result.error_node, reasons=result.reasons))
 
 
-def _run_body(job: BodyJob, board: Any, plan: Any, body: Body, listeners: list[Any],
+def _run_body(job: BodyJob, board: Any, plan: Any, before: BeforeTheLoop, body: Body, listeners: list[Any],
               follow: Callable[[Executor], None]) -> BodyResult:
     """Run one iteration; `follow` is told its executor before it starts (its traces are sent as they go)."""
     from flowlike_core.executor import Executor, _Abort
+    from flowlike_core.parallel import Scope
     from flowlike_core.run import Run
 
     targets, values = body
     run = Run(job.run_id, board, targets[0][0], dict(job.variables))
+    run.values = Scope(before.values)
     executor = Executor(plan, run, listeners=listeners, cache=job.cache.open() if job.cache is not None else None)
     executor.values.update(values)
+    executor.counts[:] = before.counts  # (its fast path holds the list)
+    executor.unset_reads = before.said  # (the chunk's: said once in it)
+    said = set(before.said)
     follow(executor)
     error, error_node = None, None
     try:
         asyncio.run(executor.flow(targets_by_plan(plan.nodes, targets)))
     except _Abort as abort:
         error, error_node = abort.error, abort.node_id
-    own = {key: value for key, value in executor.values.items() if key not in values}
+    own = {key: value for key, value in dict.items(executor.values) if key not in values}
     reasons = run.reasons or {}
     if job.uncached:
         ran = dict.fromkeys([*(trace_of(record).node_id for record in run.records),
@@ -487,7 +564,7 @@ def _run_body(job: BodyJob, board: Any, plan: Any, body: Body, listeners: list[A
         uncached = (Change(NO_CACHE, detail=job.uncached),)
         reasons = {node_id: Reason(node_id, board.nodes[node_id].label(), False, uncached) for node_id in ran}
     return BodyResult(own, run.records, dict(run.folded), run.steps, run.result, error, error_node, reasons,
-                      run.events.kept, run.events.dropped)
+                      run.events.kept, run.events.dropped, before.said - said)
 
 
 _pool: tuple[ProcessPoolExecutor, PoolChannel, str] | None = None

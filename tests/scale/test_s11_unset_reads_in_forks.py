@@ -47,6 +47,18 @@ def node_types() -> list[type[NodeType]]:
                 ctx.set_output("number", 5)
             ctx.activate("exec_out")
 
+    class Lock(NodeType):
+        """Sets a value no process but this one can have."""
+
+        name = "u_lock"
+        pins = (exec_in(), exec_out(), data_out("lock", DataType.GENERIC))
+
+        def run(self, ctx: Any) -> None:
+            import threading
+
+            ctx.set_output("lock", threading.Lock())
+            ctx.activate("exec_out")
+
     class Show(NodeType):
         name = "u_show"
         pins = (exec_in(), data_in("number", DataType.INTEGER), data_in("value", DataType.INTEGER), exec_out(),
@@ -56,7 +68,7 @@ def node_types() -> list[type[NodeType]]:
             ctx.info(f"{ctx.get_input('value')}: {ctx.get_input('number')}")
             ctx.activate("exec_out")
 
-    return [Start, Make, Show]
+    return [Start, Make, Lock, Show]
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +116,7 @@ EXPECTED = {
 }
 
 
-@pytest.mark.parametrize("workers", ["threads"])  # processes, dask: proposal s11 unset-reads-on-workers
+@pytest.mark.parametrize("workers", ["threads", "processes", "dask"])
 @pytest.mark.parametrize("how", [BEFORE, UNSET, NOT_RUN])
 def test_a_parallel_body_reading_an_output_warns_as_a_sequential_run_does(kinds, how, workers, request):
     if workers == "dask":
@@ -141,3 +153,23 @@ def test_parallel_branches_reading_an_output_warn_as_a_sequential_run_does(kinds
     # each reading node warns once (its own input), as in a sequential run
     assert [(line.node_id, line.message) for line in run.logs() if line.level is LogLevel.WARN] == \
         [(reader, message) for reader in ("left", "right") for message in warned]
+
+
+@pytest.mark.parametrize("workers", ["processes", "dask"])
+def test_a_value_set_before_the_loop_that_cannot_travel_fails_the_loop_naming_it(kinds, workers, request):
+    """It read None there (values set before the loop did not go to the workers)."""
+    if workers == "dask":
+        request.getfixturevalue("dask_backend")
+    board = Board(name="unsendable")
+    add = lambda key, node_id, **d: board.apply(commands.AddNode(kinds.get(key).create(node_id=node_id, **d)))  # noqa: E731
+    add("u_start", "start")
+    add("u_lock", "lock")
+    add("control_par_for_each", "loop", array=[1, 2], workers=workers)
+    add("u_show", "show")
+    for wire in [("start", "exec_out", "lock", "exec_in"), ("lock", "exec_out", "loop", "exec_in"),
+                 ("loop", "exec_out", "show", "exec_in"), ("lock", "lock", "show", "number")]:
+        board.apply(commands.Connect(*wire))
+    run = run_board(board, registry=kinds)
+    assert not run.ok
+    assert "the loop's body reads output 'lock' of node 'u_lock' (lock), whose value cannot be sent to other " \
+           "processes (TypeError: cannot pickle '_thread.lock' object): run the loop on workers 'threads'" in run.error
