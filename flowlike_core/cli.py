@@ -36,7 +36,7 @@ from flowlike_core.policy import Capability, CapabilityRefused, Policy
 from flowlike_core.registry import default_registry
 from flowlike_core.run import LogLine, NodeTrace, Run, RunStatus
 from flowlike_core.search import as_json
-from flowlike_core.types import DataType, ValueType, type_label
+from flowlike_core.types import INTEGER_RANGE, DataType, ValueType, beyond_integer, type_label
 from flowlike_core.wording import counted, duration
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
@@ -89,11 +89,15 @@ def parse_value(board: Board, name: str, text: str) -> Any:
                            f"2024-05-06T12:30)")
         return text
     try:
-        return json.loads(text)
+        value = json.loads(text)
     except json.JSONDecodeError as exc:
         kind = type_label(variable.data_type, variable.value_type)
         article = "an" if kind[0] in "AEIOU" else "a"
         raise BadInput(f"{name}={text}: not {article} {kind} value (read as JSON: {exc.msg})") from exc
+    if variable.data_type is DataType.INTEGER and (big := beyond_integer(value)) is not None:
+        low, high = INTEGER_RANGE
+        raise BadInput(f"{name}={text}: {big} is beyond an Integer (a signed 64-bit integer: {low} to {high})")
+    return value
 
 
 def _is_iso(text: str) -> bool:

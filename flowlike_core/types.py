@@ -240,10 +240,23 @@ def _byte_string(value: Any, data_type: DataType, value_type: ValueType) -> bool
     return data_type is DataType.BYTE and value_type is ValueType.ARRAY and isinstance(value, bytes | bytearray)
 
 
+INTEGER_RANGE = (-(2**63), 2**63 - 1)
+"""The values of an Integer: Flow-Like's is a signed 64-bit integer (i64)."""
+
+
 def _fits_scalar(value: Any, data_type: DataType) -> bool:
     allowed = _CHECKS.get(data_type)
     if allowed is None:
         return True
     if data_type in (DataType.INTEGER, DataType.FLOAT, DataType.BYTE) and isinstance(value, bool):
         return False
+    if data_type is DataType.INTEGER:
+        return isinstance(value, int) and INTEGER_RANGE[0] <= value <= INTEGER_RANGE[1]
     return isinstance(value, allowed)
+
+
+def beyond_integer(value: Any) -> int | None:
+    """The first int in a JSON-native value (itself, an item, a map's value) that no Integer holds, if any."""
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else (value,)
+    low, high = INTEGER_RANGE
+    return next((item for item in items if type(item) is int and not low <= item <= high), None)
