@@ -646,8 +646,8 @@ def end(executor: Executor, status: RunStatus, error: RunError | None, node_id: 
                 executor.trace_now(shared)
             closed = NodeStatus.CANCELLED if status is RunStatus.CANCELLED else NodeStatus.FAILED
             run.close_open(closed, run.end, run.error)
-            if run.forks:  # given up on while parallel bodies go on (one stuck in native code): theirs end too
-                from flowlike_core.parallel import close_forks
+            if run.forks or run.stuck is not None:  # given up on while node code goes on (stuck in native code):
+                from flowlike_core.parallel import close_forks  # its bodies end too, what it shares stays as it is
 
                 close_forks(run, closed, run.end, run.error)
         run.status = status

@@ -91,7 +91,12 @@ def test_a_run_given_up_on_does_not_change_when_its_stuck_body_is_let_go(build, 
     assert after == ended
 
 
-@pytest.mark.parametrize("body", [held_branch, held_iteration], ids=["a branch", "an iteration"])
+def _held_main_run(build: Builder, held_key: str) -> None:
+    build.chain(build.add("events_simple"), build.add(held_key), build.add("log_info"))
+
+
+@pytest.mark.parametrize("body", [held_branch, held_iteration, _held_main_run],
+                         ids=["a branch", "an iteration", "the main run"])
 def test_a_body_let_go_after_its_run_ended_leaves_the_runs_variables(build, body):
     build.board.apply(commands.UpsertVariable(Variable(name="note", data_type=DataType.STRING, default_value="")))
     body(build, HeldThenNotes.name)
