@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from urllib.parse import unquote, urlparse
 
 from flowlike_catalog.data.handles import FlowPath
+from flowlike_catalog.llm import timeouts
 from flowlike_catalog.llm.structs import History
 
 from flowlike_core import Pin, node
@@ -59,9 +60,13 @@ async def fetch(url: str) -> tuple[bytes, str]:
         raise ValueError(f"Extract Attachments: cannot fetch {url[:80]!r} (use http(s), file:// or data: links)")
     import httpx
 
+    timeout = timeouts.from_env(timeouts.ATTACHMENT)
     try:
-        async with httpx.AsyncClient(follow_redirects=True, timeout=60) as client:
+        async with httpx.AsyncClient(follow_redirects=True, timeout=timeout.for_httpx()) as client:
             response = await client.get(url)
+    except httpx.ReadTimeout:
+        raise TimeoutError(f"Extract Attachments: {parsed.netloc}{parsed.path} sent nothing for {timeout.seconds:g} s "
+                           f"({timeout.setting})") from None
     except httpx.HTTPError as exc:  # the link's query (a signature) stays out of the message
         raise ConnectionError(f"Extract Attachments: cannot fetch {parsed.netloc}{parsed.path}: "
                               f"{str(exc) or type(exc).__name__}") from None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from flowlike_catalog.llm import timeouts
 from flowlike_catalog.llm.structs import LanguageModel, Provider
 from pydantic import SecretStr
 
@@ -169,3 +170,14 @@ def ai_generative_add_headers(model: LanguageModel,
     if not all(isinstance(v, str) for v in (header or {}).values()):
         raise TypeError("header values must be strings")
     return model.model_copy(update={"headers": {**model.headers, **(header or {})}})
+
+
+@node(friendly_name="Set Model Timeout", category="AI/Generative", exec_pins=True)
+def ai_generative_set_model_timeout(model: LanguageModel,
+                                    seconds: Annotated[float, Pin(description="Seconds a call waits for the next "
+                                                                  "bytes of the answer")] = 300.0
+                                    ) -> Annotated[LanguageModel, Pin("Model", name="model_out")]:
+    """How long each call of the model waits for its answer before it fails: longer for a slow local model, shorter
+    to fail fast. Without it, FLOWLIKE_LLM_TIMEOUT, else 300 s (Flow-Like has no such setting)."""
+    model = LanguageModel.model_validate(model)
+    return model.model_copy(update={"timeout": timeouts.seconds(seconds, "Set Model Timeout: seconds")})

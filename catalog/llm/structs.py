@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any, Literal, get_args
 
+from flowlike_catalog.llm.timeouts import seconds
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 Provider = Literal["openai", "anthropic", "ollama", "voyageai"]
@@ -27,6 +28,13 @@ class LanguageModel(BaseModel):
     headers: dict[str, str] = {}
     label: str = "OpenAI"
     """The service's name, for messages (OpenAI, Groq, Mistral...)."""
+    timeout: float | None = None
+    """Seconds a call waits for the next bytes of the answer; None: FLOWLIKE_LLM_TIMEOUT, else 300 (see timeouts)."""
+
+    @field_validator("timeout", mode="before")
+    @classmethod
+    def _seconds(cls, timeout: Any) -> Any:
+        return None if timeout is None else seconds(timeout, "timeout")
 
 
 class ToolFunction(BaseModel):

@@ -5,7 +5,7 @@ request), point a provider node at `server.url`, run, then read `server.requests
 The path picks the format (`/chat/completions`, `/v1/messages`, `/api/chat`) and the request's `stream`
 flag picks JSON or streaming (server-sent events; JSON lines for Ollama), so one script checks all three.
 `/embeddings` (OpenAI's and VoyageAI's format) and `/api/embed` (Ollama's) answer unscripted ([characters, words]
-per text) unless an error (`Raw`, or a `Reply` with a status) is queued.
+per text) unless an error (`Raw`, or a `Reply` with a status) or a function is queued.
 
     with ChatServer() as server:
         server.expect(Reply("Paris"), Reply(tool_calls=[("add", {"a": 1, "b": 2})]))
@@ -149,15 +149,17 @@ def _handler(server: ChatServer) -> type[BaseHTTPRequestHandler]:
             return self._send(200, "application/json", [json.dumps(render.whole(body, reply))])
 
         def _embeddings(self, request: Recorded) -> None:
-            """Vectors, unscripted; or the error queued first (a `Raw`, or a `Reply` with a status), used up."""
+            """Vectors, unscripted; or the error queued first (a `Raw`, or a `Reply` with a status), used up; a
+            function queued first is used up too, called first (it may stall, as a slow server) and its error sent."""
             with server._lock:
                 server.requests.append(request)
                 first = server._script[0] if server._script else None
-                error = first if isinstance(first, Raw) or isinstance(first, Reply) and first.status != 200 else None
-                if error is not None:
+                scripted = callable(first) or isinstance(first, Raw) or isinstance(first, Reply) and first.status != 200
+                if scripted:
                     server._script.popleft()
-            if error is not None:
-                return self._refuse(error)
+            reply = first(request) if callable(first) else first
+            if scripted and (isinstance(reply, Raw) or reply.status != 200):
+                return self._refuse(reply)
             ollama = request.path.split("?")[0].rstrip("/").endswith("/api/embed")
             answer = _ollama_embeddings(request.body) if ollama else _embeddings(request.body)
             return self._send(200, "application/json", [json.dumps(answer)])

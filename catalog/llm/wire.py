@@ -15,6 +15,7 @@ import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from flowlike_catalog.llm import timeouts
 from flowlike_catalog.llm.structs import (
     Choice,
     ContentPart,
@@ -36,10 +37,6 @@ if TYPE_CHECKING:
 OnChunk = Callable[[ResponseChunk], Awaitable[None]]
 ANTHROPIC_VERSION = "2023-06-01"
 ANTHROPIC_DEFAULT_MAX_TOKENS = 4096
-READ_TIMEOUT = 300.0
-"""Seconds a model call waits for the next bytes of the answer (between stream pieces, or for a whole answer)
-before it fails; Flow-Like has no such limit and no setting for one."""
-CONNECT_TIMEOUT = 10.0
 EMBED_BATCH = 128
 """Texts per embeddings request: within every provider's limit (OpenAI 2,048 inputs, VoyageAI 1,000) and, for
 chunks of a few hundred tokens, within their tokens per request."""
@@ -52,18 +49,17 @@ async def complete(model: LanguageModel, history: History, on_chunk: OnChunk | N
     import httpx
 
     url, headers, body = request(model, history, stream=on_chunk is not None)
-    timeout = httpx.Timeout(READ_TIMEOUT, connect=CONNECT_TIMEOUT)
+    timeout = timeouts.of_model(model)
     try:
-        async with httpx.AsyncClient(timeout=timeout, verify=tls()) as client:
+        async with httpx.AsyncClient(timeout=timeout.for_httpx(), verify=tls()) as client:
             for retry in range(1, RATE_LIMIT_RETRIES + 2):
                 try:
                     return await _exchange(client, model, url, headers, body, on_chunk)
                 except RateLimited as limited:
                     await asyncio.sleep(limited.wait_before(retry, warn))
     except httpx.ReadTimeout:
-        advice = "" if on_chunk else ": a long answer arrives in time when streamed (wire On Stream, or Set Stream)"
-        raise TimeoutError(f"{model.label} at {url} sent nothing for {READ_TIMEOUT:g} s (the read timeout of a model "
-                           f"call){advice}") from None
+        advice = "" if on_chunk else "; a long answer arrives in time when streamed (wire On Stream, or Set Stream)"
+        raise _silent(model, url, timeout, advice) from None
     except httpx.TransportError as error:
         raise ConnectionError(f"cannot reach {model.label} at {url}: {error!r}") from None
     raise AssertionError("unreachable")
@@ -86,6 +82,12 @@ async def _exchange(client: Any, model: LanguageModel, url: str, headers: dict[s
             response = response.push_chunk(chunk)
             await on_chunk(chunk)
         return response
+
+
+def _silent(model: LanguageModel, url: str, timeout: timeouts.Timeout, advice: str = "") -> TimeoutError:
+    """The error of a model that sent nothing in time, naming the setting to change."""
+    return TimeoutError(f"{model.label} at {url} sent nothing for {timeout.seconds:g} s (the read timeout of a model "
+                        f"call, {timeout.setting}){advice}")
 
 
 @functools.cache
@@ -585,13 +587,16 @@ def embed(model: LanguageModel, texts: list[str], input_type: str, warn: Callabl
     body: dict[str, Any] = {"input": texts, "model": model.model_id}
     if model.provider == "voyageai":
         body["input_type"] = input_type
+    timeout = timeouts.of_model(model)
     vectors: list[list[float]] = []
     for start in range(0, len(texts), EMBED_BATCH):
         batch = texts[start:start + EMBED_BATCH]
         body["input"] = batch
         for retry in range(1, RATE_LIMIT_RETRIES + 2):
             try:
-                response = httpx.post(url, json=body, headers=headers, timeout=120, verify=tls())
+                response = httpx.post(url, json=body, headers=headers, timeout=timeout.for_httpx(), verify=tls())
+            except httpx.ReadTimeout:
+                raise _silent(model, url, timeout) from None
             except httpx.HTTPError as error:
                 raise RuntimeError(f"{model.label} at {url}: {error}") from None
             try:

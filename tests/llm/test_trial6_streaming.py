@@ -79,11 +79,12 @@ def test_a_model_that_goes_quiet_fails_naming_the_read_timeout(server, monkeypat
         released.wait(60)
         return Reply("too late")
 
-    monkeypatch.setattr(wire, "READ_TIMEOUT", 0.3)
+    monkeypatch.setenv("FLOWLIKE_LLM_TIMEOUT", "0.3")
     server.expect(stall)
     try:
         with pytest.raises(TimeoutError, match=r"openai at http://127\.0\.0\.1:\d+/v1/chat/completions sent nothing "
-                                               r"for 0\.3 s \(the read timeout of a model call\)"):
+                                               r"for 0\.3 s \(the read timeout of a model call, "
+                                               r"FLOWLIKE_LLM_TIMEOUT=0\.3\)"):
             if stream:
                 streamed(server, "openai")
             else:
