@@ -52,7 +52,7 @@ from flowlike_core.policy import active as active_policy
 from flowlike_core.registry import Registry, default_registry
 from flowlike_core.run import FULL_TRACES, LEVEL_ORDER, ROW, NodeStats, NodeStatus, NodeTrace, Run, RunStatus, key_parts
 from flowlike_core.stopping import cooperating, watch, watched
-from flowlike_core.types import DataType, ValueType, fits, to_runtime, type_label
+from flowlike_core.types import INTEGER_RANGE, DataType, ValueType, beyond_integer, fits, to_runtime, type_label
 from flowlike_core.wording import counted
 
 if TYPE_CHECKING:
@@ -674,13 +674,18 @@ def prepare_variables(board: Board, overrides: Mapping[str, Any] | None) -> dict
                                        f"only exposed variables can be set from outside a run")
         native = value if not isinstance(value, set | tuple) else list(value)
         if variable.value_type is ValueType.ARRAY and type(native) is list and \
-                set(map(type, native)) <= _PLAIN.get(variable.data_type, set()):
+                set(map(type, native)) <= _PLAIN.get(variable.data_type, set()) and \
+                (variable.data_type is not DataType.INTEGER or not native or
+                 INTEGER_RANGE[0] <= min(native) and max(native) <= INTEGER_RANGE[1]):
             values[variable.name] = list(native)  # fits, and is its runtime form already: checked at C speed
             continue
         if not fits(native, variable.data_type, variable.value_type, none=variable.default_value is None):
             use_default = "; leave it out to use its default" if value is None else ""  # (unsaid: it may be secret)
+            big = beyond_integer(native) if variable.data_type is DataType.INTEGER else None
+            beyond = "" if big is None else \
+                f" ({big} is beyond it: a signed 64-bit integer, {INTEGER_RANGE[0]} to {INTEGER_RANGE[1]})"
             raise BoardError(f"value {reprlib.repr(value)} for variable {name!r} does not fit its type "
-                             f"{type_label(variable.data_type, variable.value_type)}{use_default}")
+                             f"{type_label(variable.data_type, variable.value_type)}{beyond}{use_default}")
         values[variable.name] = to_runtime(native, variable.data_type, variable.value_type) \
             if isinstance(native, str | int | float | list | dict) else value
     return values

@@ -28,8 +28,9 @@ from typing import Any, ClassVar
 
 from flowlike_core.board import PinDirection, PinOptions
 from flowlike_core.context import Context
+from flowlike_core.errors import OutputTypeError
 from flowlike_core.node import EXEC_OUT, NodeType, PinSpec, exec_in, exec_out
-from flowlike_core.output_types import admits_none
+from flowlike_core.output_types import admits_none, refuse_result
 from flowlike_core.plan import NodePlan
 from flowlike_core.policy import Capability
 from flowlike_core.shapes import input_shape
@@ -207,6 +208,8 @@ class FunctionNode(NodeType):
     variadic: ClassVar[str | None] = None
     context: ClassVar[str | None] = None
     fields: ClassVar[tuple[str, ...] | None] = None
+    result_type: ClassVar[type | None] = None
+    """The NamedTuple or dataclass the function is declared to return, when its outputs are its `fields`."""
     outputs: ClassVar[tuple[str, ...]] = ()
     optional_outputs: ClassVar[tuple[str, ...]] = ()
     """The outputs whose return hint admits None (`-> int | None`): only they take it (`flowlike_core.output_types`)."""
@@ -245,8 +248,11 @@ class FunctionNode(NodeType):
     def _emit(self, ctx: Context, result: Any) -> None:
         outputs = self.outputs
         if self.fields is not None:
-            for name, field in zip(outputs, self.fields, strict=True):
-                ctx.set_output(name, getattr(result, field))
+            try:
+                for name, field in zip(outputs, self.fields, strict=True):
+                    ctx.set_output(name, getattr(result, field))
+            except (AttributeError, OutputTypeError) as error:
+                refuse_result(ctx, result, error)
         elif outputs:
             ctx.set_output(outputs[0], result)
         if self.exec_pins:
@@ -331,6 +337,7 @@ def node(
             "keyed_input": inputs.keyed,
             "context": inputs.context,
             "fields": fields,
+            "result_type": _split(hints.get("return", Any))[0] if fields is not None else None,
             "outputs": tuple(spec.name for spec in outputs),
             "optional_outputs": optional,
             "__module__": func.__module__,

@@ -172,8 +172,30 @@ def _refuse(ctx: Context, name: str, label: str, value: Any, item: Any) -> typin
                           f"{given}")
 
 
+def refuse_result(ctx: Context, result: Any, error: Exception) -> typing.NoReturn:
+    """A function declared to return a NamedTuple or a dataclass (its outputs are its fields) failed reading them from
+    what it returned (`error`: an AttributeError, or the check of a field's value): when that is not of the declared
+    type, fail naming the node, the declaration and what came back (a dict, a tuple, None: it said "'dict' object has
+    no attribute 'count'"); else `error` stands. Runs only once reading the fields has failed."""
+    node_type = type(ctx._plan.impl)
+    declared: type = node_type.result_type  # type: ignore[attr-defined]
+    if isinstance(result, declared):
+        raise error
+    fields: tuple[str, ...] = node_type.fields  # type: ignore[attr-defined]
+    missing = next((name for name in fields if not hasattr(result, name)), None)
+    given = f"a {_type_name(result)} (secret: not shown)" if ctx._plan.secret_outputs else \
+        f"{reprlib.repr(result)} ({_type_name(result)})"
+    raise OutputTypeError(f"node {ctx._plan.node.label()} is declared to return {_class_name(declared)} (fields "
+                          f"{', '.join(fields)}), but its function returned {given}, "
+                          + (f"which has no field {missing!r}" if missing else f"not a {declared.__qualname__}")
+                          ) from error
+
+
 def _type_name(value: Any) -> str:
-    kind = type(value)
+    return _class_name(type(value))
+
+
+def _class_name(kind: type) -> str:
     return kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
 
 

@@ -40,8 +40,9 @@ from collections.abc import Callable
 from types import CodeType
 from typing import TYPE_CHECKING, Any
 
+from flowlike_core.errors import OutputTypeError
 from flowlike_core.node import EXEC_OUT
-from flowlike_core.output_types import output_checks
+from flowlike_core.output_types import output_checks, refuse_result
 from flowlike_core.plan import CONST, PURE, VALUE, NodePlan, bind
 
 if TYPE_CHECKING:
@@ -133,7 +134,9 @@ def _shared_run(parameters: tuple[tuple[str, int], ...], tail: tuple[str, ...], 
     once per shape, shared by the nodes of that shape.
 
     An input read from an exec node's output is a subscript in a `try` (which costs nothing until it raises): a key
-    missing, as its node has not run, reads None through `ctx._read_unset`, which says so."""
+    missing, as its node has not run, reads None through `ctx._read_unset`, which says so. The fields of a declared
+    NamedTuple or dataclass are read in a `try` too: a result of another type fails through
+    `output_types.refuse_result`, which names it."""
     reads = [line for i, (_, kind) in enumerate(parameters) if kind == VALUE
              for line in ("try:", f"    a{i} = values[k{i}]", "except KeyError:", f"    a{i} = ctx._read_unset(k{i})")]
     arguments = ", ".join(_READS[kind].format(i) if i < positional else f"{name}={_READS[kind].format(i)}"
@@ -145,10 +148,12 @@ def _shared_run(parameters: tuple[tuple[str, int], ...], tail: tuple[str, ...], 
     else:
         call = f"func({arguments})"
         if isinstance(outputs, tuple):
-            body = [*reads, f"result = {call}"]
+            sets = []
             for i, field in enumerate(outputs):
-                body += [f"value = result.{field}", *_checking("value", i), f"values[o{i}] = value"] if checked[i] \
+                sets += [f"value = result.{field}", *_checking("value", i), f"values[o{i}] = value"] if checked[i] \
                     else [f"values[o{i}] = result.{field}"]
+            body = [*reads, f"result = {call}", "try:", *(f"    {line}" for line in sets),
+                    "except (AttributeError, OutputTypeError) as error:", "    refuse_result(ctx, result, error)"]
         elif outputs and checked[0]:
             body = [*reads, f"result = {call}", *_checking("result", 0), "values[o0] = result"]
         else:
@@ -159,6 +164,7 @@ def _shared_run(parameters: tuple[tuple[str, int], ...], tail: tuple[str, ...], 
               + "".join(f"    {line}\n" for line in body))
     module = compile(source, "<flowlike specialized run>", "exec")
     code = next(const for const in module.co_consts if isinstance(const, CodeType))
-    run = types.FunctionType(code, {"type": type}, "specialized_run")  # (a global of its own: 7 ns less a check)
+    run = types.FunctionType(code, {"type": type, "OutputTypeError": OutputTypeError, "refuse_result": refuse_result},
+                             "specialized_run")  # (`type` a global of its own: 7 ns less a check)
     run.routes = exec_pins  # type: ignore[attr-defined]
     return run

@@ -44,14 +44,16 @@ def test_beyond_the_range_does_not_fit(value):
     assert not fits({"a": value}, DataType.INTEGER, ValueType.HASHMAP)
 
 
-@pytest.mark.parametrize(("name", "value"), [("n", HIGHEST + 1), ("n", LOWEST - 1), ("by_name", {"a": 2**64})])
-def test_the_run_api_refuses_a_variable_beyond_the_range(board, registry, name, value):
-    with pytest.raises(BoardError, match=rf"for variable '{name}' does not fit its type"):
+@pytest.mark.parametrize(("name", "value", "big"), [("n", HIGHEST + 1, HIGHEST + 1), ("n", LOWEST - 1, LOWEST - 1),
+                                                     ("ns", [1, 2**64], 2**64), ("by_name", {"a": 2**64}, 2**64)])
+def test_the_run_api_refuses_a_variable_beyond_the_range(board, registry, name, value, big):
+    with pytest.raises(BoardError, match=rf"for variable '{name}' does not fit its type \S+ \({big} is beyond it: a "
+                                         rf"signed 64-bit integer, {LOWEST} to {HIGHEST}\)"):
         board.run(registry=registry, variables={name: value})
 
 
 def test_the_run_api_takes_the_ends_of_the_range(board, registry):
-    run = board.run(registry=registry, variables={"n": HIGHEST, "by_name": {"low": LOWEST}})
+    run = board.run(registry=registry, variables={"n": HIGHEST, "ns": [LOWEST, HIGHEST], "by_name": {"low": LOWEST}})
     assert run.ok and run.variables["n"] == HIGHEST
 
 
