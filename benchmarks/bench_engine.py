@@ -222,8 +222,9 @@ def _plain_step(node: Any, ctx: _PlainContext, value: int) -> None:
 def plain_class_calls(length: int) -> Callable[[], int]:
     """Plain Python making, per node, the three calls a class-form node makes (its `run`, `ctx.set_output`,
     `ctx.activate`), with one node and one context, all in cache: what the form's calls cost by themselves. The
-    rest of the class form's time is the engine's, most of it memory: a chain of distinct nodes loads each node's
-    plan, run, output and exec-pin tables from beyond the cache."""
+    rest of the class form's time is the engine's: what every step costs (its trace record, counters and clock, as in
+    the function form), what `set_output` and `activate` do (find the key and the targets, check the value's type),
+    and memory: a chain of distinct nodes loads each node's plan and bound tuple from beyond the cache."""
     node, ctx = AddOne(), _PlainContext()
 
     def chain() -> int:

@@ -197,6 +197,7 @@ class Context:
         value_key, index_key = keys or (None, None)
         flow, pure_done, awaits_pure = executor.flow_blocking, executor.pure_done, plan.awaits_pure
         progress = self.progress if executor.on_progress else None  # (all fixed while the loop runs)
+        since = None  # when the next item's body starts, if nothing ran since the last one's ended (a clock less)
         for position, item in enumerate(items):
             if executor.cancelled:
                 executor.check_cancelled()
@@ -206,11 +207,16 @@ class Context:
                 self.set_output(value, item)
                 self.set_output(index, position)
             if targets:
-                left = flow(targets)
+                left = flow(targets, since)
                 if left or awaits_pure:
                     await self._finish_firing(left)
-                elif pure_done:
-                    executor.new_step()
+                else:
+                    if pure_done:
+                        executor.new_step()
+                    if progress is None and stop is None:
+                        since = executor.stopped_at
+                        continue
+                since = None
             if progress is not None:
                 progress(position + 1, total)
             if stop is not None and stop():

@@ -130,6 +130,8 @@ class Executor:
         self.on_node_started, self.on_node_finished = hooks(watchers, "node_started"), hooks(watchers, "node_finished")
         self.on_log, self.on_progress = hooks(watchers, "log"), hooks(watchers, "progress")
         self.on_event = hooks(watchers, "event")
+        self.stopped_at = 0.0
+        """When `flow_blocking` last left: the end of the last node it ran (or of its wait for it)."""
         self.step = 0
         """Steps so far: a step runs the nodes the one before activated (branches of a fork share one)."""
         self.cancelled = False
@@ -255,7 +257,7 @@ class Executor:
                 raise next((e for e in errors.exceptions if isinstance(e, _Abort)), errors.exceptions[0]) from None
             frontier = [target for task in tasks for target in task.result()]
 
-    def flow_blocking(self, frontier: Targets) -> Targets:
+    def flow_blocking(self, frontier: Targets, clock: float | None = None) -> Targets:
         """Run steps of one blocking exec node each, without a coroutine; returns what is left for `flow`.
 
         The hot path: tracing is written out here for the common case (no node listeners, within limits)
@@ -263,10 +265,13 @@ class Executor:
         a node runs, its Context's `record` is its start time: its trace record, a row of `Records`, is written when
         it ends, unless the node made a `NodeTrace` meanwhile (it logged or failed: `Context.trace`). The step
         counters live in locals, written through as they change (the careful path changes them itself).
-        One clock reading per node: an execution starts when the one before it ended.
+        One clock reading per node: an execution starts when the one before it ended; `clock`, when given, is when
+        the first one starts (a loop's next iteration: when its last one ended, `stopped_at`).
         """
         run, counts, ctx, folded, records, rows, pure_done, activated = self._hot
-        steps, step, clock = run.steps, self.step, _now()
+        steps, step = run.steps, self.step
+        if clock is None:
+            clock = _now()
         try:
             while frontier:
                 try:
@@ -314,7 +319,10 @@ class Executor:
                     _write_row(rows, at, index, step, clock, end)
                     records.end = at + _ROW_SIZE
                 else:  # folded (`NodeStats.fold` of a plain success), written out: loop bodies spend their time here
-                    stats = folded.get(plan.node_id) or self.stats(plan.node_id, plan.node_name, step)
+                    try:
+                        stats = folded[plan.node_id]
+                    except KeyError:  # (its first folded execution: a subscript in a `try` costs less than a `get`)
+                        stats = self.stats(plan.node_id, plan.node_name, step)
                     duration = end - clock
                     stats.count += 1
                     stats.total += duration
@@ -333,6 +341,7 @@ class Executor:
             return frontier
         finally:
             ctx.record = None  # (no execution of the fast path is going on: see `running_quietly`)
+            self.stopped_at = clock
 
     def execute_blocking(self, target: Target) -> Targets:
         """Run one blocking exec node the careful way (step limit, cancel, node listeners)."""

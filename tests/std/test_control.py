@@ -251,3 +251,14 @@ def test_gather_waits_for_every_wired_input_not_for_a_count_of_firings(b):
     b.wire(sequence, then2, last, "exec_in")
     b.wire(last, "exec_out", gather, in1)
     assert b.messages(b.run()) == ["first", "second", "last", "gathered"]
+
+
+def test_a_for_each_body_starts_when_the_one_before_ended(b):
+    """One clock reading per node, loop iterations included: without a progress listener or a stop condition, an
+    item's body starts when the last item's body ended (nothing else ran between them)."""
+    body = b.add("reroute")
+    b.loop("control_for_each", body, array=[1, 2, 3])
+    run = b.run()
+    traces = [trace for trace in run.traces if trace.node_id == body.id]
+    assert len(traces) == 3
+    assert all(later.start == earlier.end for earlier, later in zip(traces, traces[1:]))
