@@ -261,4 +261,4 @@ def test_a_for_each_body_starts_when_the_one_before_ended(b):
     run = b.run()
     traces = [trace for trace in run.traces if trace.node_id == body.id]
     assert len(traces) == 3
-    assert all(later.start == earlier.end for earlier, later in zip(traces, traces[1:]))
+    assert all(later.start == earlier.end for earlier, later in zip(traces, traces[1:], strict=False))
