@@ -16,6 +16,19 @@ if TYPE_CHECKING:
     from flowlike_core.executor import Executor
 
 
+def unset_read(executor: Executor, name: str, key: str) -> str | None:
+    """Why input `name` read None from `key`, a value no one has set: the node of that output has not run, or ran
+    and did not set it (None when no node of the plan has it). What the reading node's trace says, and what a
+    failure there adds to its error."""
+    node_id, pin_id = key_parts(key)
+    source = executor.plan.nodes.get(node_id)
+    if source is None:
+        return None
+    why = f"ran but did not set its output {source.node.pins[pin_id].name!r}" if executor.counts[source.index] \
+        else "has not run; wire its exec flow before this node"
+    return f"input {name!r} read None: {source.node.label()} {why}"
+
+
 class Context:
     """Valid while its node runs: the executor may reuse it for the node's next execution."""
 
@@ -107,15 +120,9 @@ class Context:
         if (plan.node_id, name) in executor.unset_reads:
             return None
         executor.unset_reads.add((plan.node_id, name))
-        node_id, pin_id = key_parts(key)
-        source = executor.plan.nodes.get(node_id)
-        if source is None:
-            return None
-        if executor.counts[source.index]:
-            why = f"ran but did not set its output {source.node.pins[pin_id].name!r}"
-        else:
-            why = "has not run; wire its exec flow before this node"
-        self.warn(f"input {name!r} read None: {source.node.label()} {why}")
+        why = unset_read(executor, name, key)
+        if why is not None:
+            self.warn(why)
         return None
 
     def is_connected(self, name: str) -> bool:

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from flowlike_core.backends import stop_if_worker_importing_main
 from flowlike_core.board import Board
-from flowlike_core.context import Context
+from flowlike_core.context import Context, unset_read
 from flowlike_core.errors import (
     BoardError,
     NodeFailed,
@@ -50,7 +50,7 @@ from flowlike_core.plan import VALUE, NodePlan, Plan, Target, Targets, plan_for
 from flowlike_core.policy import Capability, Policy, refusal
 from flowlike_core.policy import active as active_policy
 from flowlike_core.registry import Registry, default_registry
-from flowlike_core.run import FULL_TRACES, LEVEL_ORDER, ROW, NodeStats, NodeStatus, NodeTrace, Run, RunStatus, key_parts
+from flowlike_core.run import FULL_TRACES, LEVEL_ORDER, ROW, NodeStats, NodeStatus, NodeTrace, Run, RunStatus
 from flowlike_core.stopping import cooperating, watch, watched
 from flowlike_core.types import INTEGER_RANGE, DataType, ValueType, beyond_integer, fits, to_runtime, type_label
 from flowlike_core.wording import counted
@@ -415,12 +415,11 @@ class Executor:
 
     def _unrun_sources(self, plan: NodePlan) -> str:
         """What a failure may come from when an input read nothing because the exec node wired into it has not run
-        (not upstream in the exec flow: `flowlike validate`'s read-before-run): the node then got None, and its
-        error ("got NoneType") would not say why. Looked at only once a node has failed."""
-        unrun = [(name, key_parts(source.key)[0]) for name, source in plan.reads.items()
-                 if source.kind == VALUE and source.key not in self.values]
-        return "".join(f" (input {name!r} read None: {self.plan.nodes[node].node.label()} has not run; wire its "
-                       f"exec flow before this node)" for name, node in unrun if node in self.plan.nodes)
+        (not upstream in the exec flow: `flowlike validate`'s read-before-run) or did not set it: the node then got
+        None, and its error ("got NoneType") would not say why. Looked at only once a node has failed."""
+        whys = (unset_read(self, name, source.key) for name, source in plan.reads.items()
+                if source.kind == VALUE and source.key not in self.values)
+        return "".join(f" ({why})" for why in whys if why is not None)
 
     def _handled(self, plan: NodePlan, message: str) -> Targets:
         key = plan.outputs.get(ERROR_MESSAGE)
