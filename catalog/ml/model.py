@@ -65,9 +65,13 @@ def sklearn_model(model: MLModel | dict[str, Any]) -> Any:
 
 def training_data(source: Any, feature_cols: list[str], target_col: str = "", *, estimator: Any
                   ) -> tuple[Any, Any, list[str]]:
-    """(X, y or None, feature names) from a table. Missing values fail naming their column: in the target always,
-    in the features unless the estimator takes them."""
+    """(X, y or None, feature names) from a table. An empty table fails saying so (scikit-learn's error names an
+    array's shape); missing values fail naming their column: in the target always, in the features unless the
+    estimator takes them."""
     table = as_table(source)
+    if table.num_rows == 0:
+        raise ValueError(f"cannot train {type(estimator).__name__} on an empty table: the source has no rows (a "
+                         f"filter upstream that kept none?)")
     features = feature_names(table, feature_cols, *([target_col] if target_col else []))
     y = column(table, target_col, "target column") if target_col else None
     if y is not None:
@@ -81,8 +85,6 @@ def fit_supervised(ctx: Context | None, estimator: Any, model_type: str, source:
                    target_col: str) -> MLModel:
     """Fit an estimator on a table's feature columns against its target column."""
     x, y, features = training_data(source, feature_cols, target_col, estimator=estimator)
-    if len(y) == 0:
-        raise ValueError(f"cannot train {model_type} on an empty table")
     estimator.fit(x, y)
     if ctx is not None:
         ctx.info(f"{model_type} fitted on {len(y)} rows, {len(features)} features")

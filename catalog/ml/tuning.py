@@ -65,18 +65,43 @@ class Chosen(NamedTuple):
     best_model_type: str
 
 
-def cross_validated(work: Callable[[], T]) -> tuple[T, str]:
+def cross_validated(work: Callable[[], T]) -> tuple[T | None, str]:
     """Run scikit-learn's cross-validation, keeping why a fit or a scoring failed as one line (scikit-learn scores
-    it NaN and prints a warning holding the whole traceback to stderr): the last of the first such warning's."""
+    it NaN and prints a warning holding the whole traceback to stderr, or raises an error holding every traceback
+    when all fits failed): the result (None when all failed) and the last line of the first such traceback."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = work()
-    failures = [w for w in caught if "Traceback (most recent call last)" in str(w.message)]
+        try:
+            result = work()
+        except ValueError as exc:
+            if TRACEBACK not in str(exc):
+                raise
+            return None, last_line(str(exc))
+    failures = [w for w in caught if TRACEBACK in str(w.message)]
     for w in caught:
         if w not in failures:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    lines = [line.strip() for line in str(failures[0].message).splitlines() if line.strip()] if failures else []
-    return result, lines[-1] if lines else ""
+    return result, last_line(str(failures[0].message)) if failures else ""
+
+
+TRACEBACK = "Traceback (most recent call last)"
+
+
+def last_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+def check_cross_validation(cv_folds: int, rows: int, metric: str) -> None:
+    """Folds the rows cannot fill and a metric scikit-learn does not know fail naming them (its own errors list
+    every scorer it has, in no order)."""
+    from sklearn.metrics import get_scorer_names
+
+    if not 2 <= cv_folds <= rows:
+        raise ValueError(f"cross-validation needs 2 <= cv_folds <= rows, got cv_folds={cv_folds} for {rows} rows")
+    if metric not in get_scorer_names():
+        raise ValueError(f"unknown metric {metric!r}: use a scikit-learn scoring name (accuracy, balanced_accuracy, "
+                         f"f1_macro...; all: sklearn.metrics.get_scorer_names())")
 
 
 @node(friendly_name="Grid Search", exec_pins=True)
@@ -90,9 +115,10 @@ def ai_ml_tuning_grid_search(
 
     grid = param_grid or DEFAULT_GRIDS.get(model_type, {})
     x, y, features = training_data(source, feature_cols, target_col, estimator=classifier(model_type))
+    check_cross_validation(cv_folds, len(y), metric)
     search, failure = cross_validated(lambda: GridSearchCV(classifier(model_type), grid, cv=cv_folds,
                                                            scoring=metric).fit(x, y))
-    if math.isnan(search.best_score_):
+    if search is None or math.isnan(search.best_score_):
         raise ValueError(f"every setting of {model_type} failed in cross-validation: {failure}")
     cv = search.cv_results_
     candidates = [Candidate(params=params, mean_score=float(mean), std_score=float(std))
@@ -113,13 +139,14 @@ def ai_ml_tuning_auto_classifier(ctx: Context, cv_folds: Folds = 5, metric: Metr
 
     naive_bayes = classifier("NaiveBayes")  # always a candidate: the data must suit it
     x, y, features = training_data(source, feature_cols, target_col, estimator=naive_bayes)
+    check_cross_validation(cv_folds, len(y), metric)
     types = ["DecisionTree", "NaiveBayes"] + (["SVM"] if include_svm else [])
     scores = {}
     for i, model_type in enumerate(types):
         ctx.check_cancelled()
         folds, failure = cross_validated(lambda t=model_type: cross_val_score(classifier(t), x, y, cv=cv_folds,
                                                                               scoring=metric))
-        scores[model_type] = float(folds.mean())
+        scores[model_type] = math.nan if folds is None else float(folds.mean())
         if failure:
             ctx.warn(f"{model_type} failed in cross-validation: {failure}")
         ctx.progress(i + 1, len(types), model_type)
