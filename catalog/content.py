@@ -44,6 +44,25 @@ def read_bytes(location: Any, app: str = "default", what: str = "file") -> bytes
     return path.read_bytes()
 
 
+def decoded(data: bytes, complaint: str) -> str:
+    """A file's bytes as UTF-8 text; bytes that are not fail as `complaint` (which names the file) says."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(f"{complaint}: it is not UTF-8 text (it starts {data[:16]!r})") from None
+
+
+def given_bytes(data: Any, what: str) -> bytes:
+    """The bytes on a node's `data` input; a board's default holds them as a list of byte values (Flow-Like stores
+    a Byte Array so). No bytes or another type fails saying what the input needs."""
+    if isinstance(data, list):
+        data = bytes(data)
+    if not isinstance(data, bytes | bytearray) or not data:
+        got = "no bytes (not wired, or wired to empty bytes)" if not data else type(data).__name__
+        raise TypeError(f"input 'data' needs {what}, got {got}")
+    return bytes(data)
+
+
 def write_bytes(data: bytes, path: Any, app: str = "default", media_type: str = "application/octet-stream"
                 ) -> BlobRef | None:
     """Write to a file path (parent folders made); with an empty path, into the content store (returns its ref).

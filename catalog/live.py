@@ -101,11 +101,18 @@ class LiveHandle(BaseModel):
         return self.model_dump(), self._object
 
     @classmethod
+    def given(cls, value: Any) -> Self:
+        """The handle on an input (or its dict form); None, what an input reads from a node that has not run, fails
+        saying so rather than with pydantic's validation text."""
+        if value is None:
+            raise TypeError(f"no {cls.__name__} given (None): wire one from the node that makes it, and let that node "
+                            f"run first")
+        return value if type(value) is cls else cls.model_validate(value)
+
+    @classmethod
     def resolve(cls, ctx: Context | None, value: Any) -> Any:
         """The live object behind a handle (or its dict form)."""
-        if value is None:
-            raise TypeError(f"no {cls.__name__} given: wire one")
-        handle = value if type(value) is cls else cls.model_validate(value)
+        handle = cls.given(value)
         return find(ctx, cls.KIND, handle.id, handle._object)
 
     def __live_object__(self) -> Any:

@@ -7,7 +7,7 @@ import binascii
 from pathlib import Path
 from typing import Annotated
 
-from flowlike_catalog.content import App, Location, read_bytes, write_bytes
+from flowlike_catalog.content import App, Location, given_bytes, read_bytes, write_bytes
 from flowlike_catalog.media.image import (
     MEDIA_TYPES,
     ImageIn,
@@ -58,12 +58,7 @@ def read_image(ctx: Context, path: Location = None, apply_exif: ApplyExif = Fals
 @node(friendly_name="Read Image (Bytes)", exec_pins=True)
 def read_image_bytes(ctx: Context, data: bytes = None, apply_exif: ApplyExif = False) -> ImageOut:
     """Decodes an image from its bytes."""
-    if isinstance(data, list):  # a board's default: Flow-Like stores a Byte Array as a list of byte values
-        data = bytes(data)
-    if not isinstance(data, bytes | bytearray) or not data:
-        got = "nothing (the input is not wired)" if not data else type(data).__name__
-        raise TypeError(f"input 'data' needs the bytes of an image (To Bytes of an API Call's response, for one), got "
-                        f"{got}")
+    data = given_bytes(data, "the bytes of an image (To Bytes of an API Call's response, for one)")
     return keep_image(ctx, open_image(data, apply_exif))
 
 

@@ -70,7 +70,8 @@ def keep_audio(ctx: Context | None, samples: Any, rate: int) -> AudioData:
 
 
 def audio_of(ctx: Context | None, audio: Any) -> tuple[AudioData, Any]:
-    return AudioData.model_validate(audio), AudioData.resolve(ctx, audio)
+    handle = AudioData.given(audio)
+    return handle, AudioData.resolve(ctx, handle)
 
 
 def decode_wav(data: bytes, what: str) -> tuple[Any, int]:
@@ -81,8 +82,9 @@ def decode_wav(data: bytes, what: str) -> tuple[Any, int]:
         with wave.open(io.BytesIO(data)) as wav:
             width, channels, rate = wav.getsampwidth(), wav.getnchannels(), wav.getframerate()
             raw = wav.readframes(wav.getnframes())
-    except (wave.Error, EOFError) as exc:
-        raise ValueError(f"{what} is not a PCM WAV file: {exc}") from None
+    except (wave.Error, EOFError) as exc:  # EOFError says nothing: the file ends within its header
+        why = str(exc) or ("it is empty (0 bytes)" if not data else f"it ends within its header ({len(data)} bytes)")
+        raise ValueError(f"{what} is not a PCM WAV file: {why}") from None
     if width == 3:
         bytes_ = np.frombuffer(raw, np.uint8).reshape(-1, 3)
         ints = (bytes_[:, 0].astype(np.int32) | bytes_[:, 1].astype(np.int32) << 8

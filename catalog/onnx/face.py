@@ -38,9 +38,17 @@ class FaceMatch(NamedTuple):
     distance: Annotated[float, Pin(description="Euclidean distance of the embeddings")]
 
 
-def named(outputs: dict[str, Any], name: str, position: int) -> Any:
-    """An output by name, else by position."""
-    return outputs.get(name, list(outputs.values())[position])
+def ultraface_outputs(outputs: dict[str, Any]) -> tuple[Any, Any]:
+    """(face scores [N], boxes [N, 4]) of an UltraFace-style model's outputs `scores` [1, N, 2] and `boxes`
+    [1, N, 4] (by name, else the first two); outputs of any other shape fail naming what the model gave."""
+    arrays = list(outputs.values())
+    scores = outputs.get("scores", arrays[0])
+    boxes = outputs.get("boxes", arrays[1] if len(arrays) > 1 else None)
+    if boxes is None or scores.ndim != 3 or scores.shape[-1] != 2 or boxes.ndim != 3 or boxes.shape[-1] != 4 \
+            or scores.shape[1] != boxes.shape[1]:
+        gave = ", ".join(f"{name} {list(value.shape)}" for name, value in outputs.items())
+        raise ValueError(f"expected UltraFace-style outputs scores [1, N, 2] and boxes [1, N, 4], got {gave}")
+    return scores[0][:, 1], boxes[0]
 
 
 @node(friendly_name="Face Detection", exec_pins=True, capabilities=["native"])
@@ -56,7 +64,7 @@ def onnx_face_detection(ctx: Context, model: Model = None, image: ImageIn = None
     picture = image_of(ctx, image)
     tensor = image_tensor(resized(picture, spec), spec, ULTRAFACE_MEAN, ULTRAFACE_STD)
     outputs = run_session(session, {spec.name: tensor})
-    scores, boxes = named(outputs, "scores", 0)[0][:, 1], named(outputs, "boxes", 1)[0]
+    scores, boxes = ultraface_outputs(outputs)
     keep = scores >= threshold
     scores, boxes = scores[keep], boxes[keep] * np.array([picture.width, picture.height] * 2, dtype=np.float32)
     faces = [FaceDetection(bbox=BoundingBox(x1=float(b[0]), y1=float(b[1]), x2=float(b[2]), y2=float(b[3]),

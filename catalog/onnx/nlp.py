@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, NamedTuple
 
-from flowlike_catalog.content import App, Location, read_bytes
+from flowlike_catalog.content import App, Location, decoded, read_bytes
 from flowlike_catalog.onnx.session import Model, run_session, session_of
 from flowlike_catalog.onnx.tensors import softmax
 from pydantic import BaseModel
@@ -84,7 +84,12 @@ def onnx_ner(ctx: Context, model: Model = None, tokenizer: Location = None, text
         raise ValueError("labels are needed: the model's tag names by class index")
     key = ("tokenizer", str(tokenizer), app)
     if key not in ctx.cache:
-        ctx.cache[key] = Tokenizer.from_str(read_bytes(tokenizer, app, "tokenizer").decode("utf-8"))
+        complaint = f"tokenizer {tokenizer!r} is not a Hugging Face tokenizer.json"
+        text_json = decoded(read_bytes(tokenizer, app, "tokenizer"), complaint)
+        try:
+            ctx.cache[key] = Tokenizer.from_str(text_json)
+        except Exception as exc:  # the tokenizers library raises plain Exceptions ("expected value at line 1 ...")
+            raise ValueError(f"{complaint}: {exc}") from None
     encoding = ctx.cache[key].encode(text)
     encoding.truncate(max_length)
     session = session_of(ctx, model)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, NamedTuple
 
-from flowlike_catalog.content import App, Location, read_bytes
+from flowlike_catalog.content import App, Location, given_bytes, read_bytes
 from flowlike_catalog.live import LiveHandle
 from pydantic import BaseModel
 
@@ -144,10 +144,7 @@ def load_onnx(ctx: Context, path: Location = None, app: App = "default", threads
 @node(friendly_name="Load ONNX Model (Bytes)", exec_pins=True)
 def load_onnx_bytes(ctx: Context, data: bytes = None, threads: Threads = 0) -> Loaded:
     """Loads an ONNX model from its bytes."""
-    if isinstance(data, list):  # a board's default: Flow-Like stores a Byte Array as a list of byte values
-        data = bytes(data)
-    if not isinstance(data, bytes | bytearray) or not data:
-        raise TypeError(f"data must be the bytes of an ONNX model, got {type(data).__name__}")
+    data = given_bytes(data, "the bytes of an ONNX model")
     return remember_session(ctx, open_session(data, "the bytes", threads))
 
 
@@ -155,7 +152,7 @@ def load_onnx_bytes(ctx: Context, data: bytes = None, threads: Threads = 0) -> L
 def unload_onnx(ctx: Context, model: Model = None) -> Annotated[bool, Pin(name="success", description=(
         "False when it was not loaded (any more)"))]:
     """Frees the session's memory; the handle stops working."""
-    return OnnxSession.model_validate(model).release(ctx)
+    return OnnxSession.given(model).release(ctx)
 
 
 @node(friendly_name="ONNX Model Info", exec_pins=True)
@@ -172,7 +169,7 @@ def onnx_model_info(path: Location = None, app: App = "default") -> ModelInfo:
 @node(friendly_name="ONNX Session Info")
 def onnx_session_info(model: Model = None) -> SessionInfo:
     """The inputs and outputs of a loaded model."""
-    handle = OnnxSession.model_validate(model)
+    handle = OnnxSession.given(model)
     return SessionInfo(handle.inputs, handle.outputs, ",".join(t.name for t in handle.inputs),
                        ",".join(t.name for t in handle.outputs))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, NamedTuple
 
-from flowlike_catalog.content import App, Location, read_bytes
+from flowlike_catalog.content import App, Location, decoded, read_bytes
 from flowlike_catalog.media.image import ImageIn, image_of
 from flowlike_catalog.onnx.session import open_session, run_session
 from flowlike_catalog.onnx.tensors import image_input, pixels, to_tensor
@@ -22,9 +22,9 @@ class ClassOrLabel(NamedTuple):
     label: str
 
 
-def read_labels(data: bytes) -> list[str]:
+def read_labels(text: str) -> list[str]:
     """Teachable Machine's labels.txt: one class a line, "0 Cats", "1 Dogs"; the number is dropped."""
-    return [_NUMBERED.sub("", line.strip()) for line in data.decode("utf-8").splitlines() if line.strip()]
+    return [_NUMBERED.sub("", line.strip()) for line in text.splitlines() if line.strip()]
 
 
 def square(image: Any) -> Any:
@@ -44,15 +44,19 @@ def ai_ml_teachable_machine(ctx: Context, model: Location = None, image_in: Imag
     from PIL import Image
 
     key = ("teachable-machine", str(model), str(labels))
+    not_the_models = f"labels file {labels!r} is not this model's"
     if key not in ctx.cache:
         ctx.cache[key] = (open_session(read_bytes(model, app, "Teachable Machine model"), f"model {model!r}"),
-                          read_labels(read_bytes(labels, app, "labels file")) if labels else [])
+                          read_labels(decoded(read_bytes(labels, app, "labels file"), not_the_models))
+                          if labels else None)
     session, names = ctx.cache[key]
     spec = image_input(session, input_width)
     size = (input_width, input_height) if spec.width == input_width or not spec.width else (spec.width, spec.height)
     image = square(image_of(ctx, image_in).convert("RGB")).resize(size, Image.Resampling.BILINEAR)
     tensor = to_tensor(pixels(image, spec.channels) * 2.0 - 1.0, spec)
     scores = np.asarray(next(iter(run_session(session, {spec.name: tensor}).values())), np.float64).reshape(-1)
+    if names is not None and len(names) != len(scores):
+        raise ValueError(f"{not_the_models}: it names {len(names)} classes and the model scores {len(scores)}")
     order = np.argsort(-scores, kind="stable")
     return [ClassPrediction(class_idx=int(i), score=float(scores[i]), label=label_of(names, int(i))) for i in order]
 

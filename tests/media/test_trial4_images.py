@@ -90,7 +90,8 @@ def test_an_image_url_that_fails_says_status_or_wait_in_one_line(board, http_fil
 
 def test_read_image_bytes_with_nothing_wired_says_what_it_needs(board) -> None:
     with pytest.raises(NodeFailed, match=r"TypeError: input 'data' needs the bytes of an image \(To Bytes of an API "
-                                         r"Call's response, for one\), got nothing \(the input is not wired\)$"):
+                                         r"Call's response, for one\), got no bytes \(not wired, or wired to empty "
+                                         r"bytes\)$"):
         board.one("read_image_bytes")
     with pytest.raises(NodeFailed, match=r"input 'data' needs the bytes of an image .*, got str$"):
         board.fresh().one("read_image_bytes", {"data": "not bytes"})

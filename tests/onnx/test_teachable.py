@@ -36,4 +36,4 @@ def test_prediction_parts() -> None:
     prediction = ClassPrediction(class_idx=3, score=0.25, label="owl")
     assert ai_ml_pred_class_or_label.func(prediction) == (3, "owl")
     assert ai_ml_pred_score.func(prediction.model_dump()) == 0.25
-    assert read_labels(b"0 Cats\n\n1 Big dogs\n") == ["Cats", "Big dogs"]
+    assert read_labels("0 Cats\n\n1 Big dogs\n") == ["Cats", "Big dogs"]
