@@ -44,7 +44,7 @@ from flowlike_core.stopping import held, watch
 from flowlike_core.wording import noun_for
 
 if TYPE_CHECKING:
-    from flowlike_core.backends.bodies import ChunkStop
+    from flowlike_core.backends.bodies import ChunkStop, LoopValues
     from flowlike_core.context import Context
     from flowlike_core.executor import Executor
 
@@ -133,6 +133,8 @@ async def run_concurrently(ctx: Context, bodies: Sequence[tuple[list[Target], di
 
     stop_chunks: ChunkStop | None = None
     """Tells the chunks on other processes to start no iteration more."""
+    values: LoopValues | None = None
+    """What the bodies on other processes read of the run as the loop started: it goes to each worker once."""
 
     def ended(index: int, outcome: BaseException | None) -> None:
         outcomes[index] = outcome
@@ -182,7 +184,7 @@ async def run_concurrently(ctx: Context, bodies: Sequence[tuple[list[Target], di
 
             try:
                 shipped = [(targets_by_id(bodies[i][0]), bodies[i][1]) for i in going]
-                await submit(workers, dataclasses.replace(job, bodies=shipped), executor, arrived,
+                await submit(workers, dataclasses.replace(job, bodies=shipped), values, executor, arrived,
                              [forks[i].run for i in going],
                              lambda: executor.cancelled or any(forks[i].cancelled for i in going))
             except BaseException as exc:  # noqa: BLE001 - the job failed (its worker died): the rest of it did
@@ -199,7 +201,7 @@ async def run_concurrently(ctx: Context, bodies: Sequence[tuple[list[Target], di
         from flowlike_core.backends.bodies import ChunkStop, body_job, chunks, slots
 
         stop_chunks = ChunkStop(workers, executor.run.id)
-        job = body_job(executor, bodies[0][0], cancel_rest, stop_chunks)
+        job, values = body_job(executor, bodies[0][0], cancel_rest, stop_chunks, workers)
         runs = [chunk(job, indexes) for indexes in chunks(len(bodies), min(max_concurrent, slots(workers)))]
     stopped = False
     try:
@@ -213,6 +215,8 @@ async def run_concurrently(ctx: Context, bodies: Sequence[tuple[list[Target], di
     finally:
         if stop_chunks is not None:
             stop_chunks.close()
+        if values is not None:
+            values.release()
         try:
             if stopped:  # (bodies may still go on on their threads, cooperating: awaiting their close)
                 await _threads_ended(threads, forks)

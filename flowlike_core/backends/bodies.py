@@ -3,8 +3,9 @@
 Iterations travel in chunks (a few per worker slot, see `chunks`): a `BodyJob` holds the board as JSON, its node
 types by cloudpickle (a worker parses and plans them once, by board key; on dask the board goes to the cluster once
 and the chunks name it; for the process pool it is written to a file once per board revision, which each worker reads
-once), the run's variables, what the body reads of the run as the loop started (`BeforeTheLoop`: the outputs set
-before it, which nodes had run) and each iteration's exec targets and values; the worker runs them one after another and
+once) and each iteration's exec targets and values; what the body reads of the run as the loop started
+(`BeforeTheLoop`: the run's variables, the outputs set before it, which nodes had run) goes to each worker once per loop
+(`LoopValues`), not with each chunk, and each worker unpickles it once; the worker runs them one after another and
 sends back a `BodyResult` each as soon as it has ended (the values it set, its traces and folded counts, its steps,
 its failure), tagged with its place in the chunk, on the backend's channel (`Inbox`): the caller lands it in the
 iteration's fork at once, as a thread's (it shows in `run.traces` from then on), and merges it as it merges a
@@ -96,7 +97,6 @@ class BodyJob:
     board_key: str
     """Names the board as packed: a worker parses and plans a board once, whatever chunks it runs."""
     catalog: tuple[tuple[str, str, str], ...]
-    variables: dict[str, Any]
     bodies: list[Body] = field(default_factory=list)
     cancel_rest: bool = False
     """After a failed iteration, skip the chunk's others (they end cancelled)."""
@@ -117,8 +117,10 @@ class BodyJob:
     """Why the iterations run uncached though the run has a result cache: told in `run.why` of the nodes they ran."""
     board_file: str = ""
     """Where the board waits on disk for the process pool's workers (see `on_disk`): its chunks go without it."""
-    before: bytes = b""
-    """Pickled (`BeforeTheLoop`): what the body's nodes read of the run as the loop started."""
+    before_key: str = ""
+    """Names what the body reads of the run as the loop started (`LoopValues`): a worker fetches it once per loop."""
+    before_file: str = ""
+    """Where it waits on disk for the process pool's workers (on dask: on the scheduler, by `before_key`)."""
 
     @property
     def iterations_key(self) -> str:
@@ -133,11 +135,13 @@ class BodyJob:
 class BeforeTheLoop:
     """What a body on another process reads of the run as it was when the loop started, as a fork on a thread does:
     the outputs set before the loop that its nodes read, which nodes had run (an output left unset by one is named
-    as such, `ctx._read_unset`), and the unset reads already said (each is said once per run)."""
+    as such, `ctx._read_unset`), the unset reads already said (each is said once per run), and the run's variables
+    (each iteration starts from them). A worker keeps it for all the loop's chunks it runs: nothing changes it."""
 
     values: dict[str, Any]
     counts: list[int]
     said: set[tuple[str, str]]
+    variables: dict[str, Any]
 
 
 @dataclass
@@ -205,8 +209,11 @@ class BodySender(Sender):
         return [("traces", traces, self.place), *events] if traces else events
 
 
-def body_job(executor: Executor, targets: Targets, cancel_rest: bool, stop: ChunkStop) -> BodyJob:
-    """The job of a loop's iterations (without them: each starts at `targets`), which `stop` tells to stop."""
+def body_job(executor: Executor, targets: Targets, cancel_rest: bool, stop: ChunkStop,
+             workers: str) -> tuple[BodyJob, LoopValues]:
+    """The job of a loop's iterations on `workers` (without them: each starts at `targets`), which `stop` tells to
+    stop, and what its body reads of the run as the loop started, to go to the workers once (`submit` takes it
+    there; the loop `release`s it once over)."""
     from flowlike_core.backends.remote import catalog_of
 
     results = executor.results
@@ -214,14 +221,14 @@ def body_job(executor: Executor, targets: Targets, cancel_rest: bool, stop: Chun
     uncached = UNCACHED if results is not None and cache is None else ""
     if uncached:
         warnings.warn(uncached, RuntimeWarning, stacklevel=2)  # (the same text: Python shows it once per place)
-    return BodyJob(executor.run.id, *_packed(executor), catalog_of(executor.plan), dict(executor.variables),
-                   cancel_rest=cancel_rest, stop=stop.mark, cache=cache, uncached=uncached,
-                   before=_before_the_loop(executor, targets))
+    values = LoopValues(workers, _before_the_loop(executor, targets))
+    return BodyJob(executor.run.id, *_packed(executor), catalog_of(executor.plan), cancel_rest=cancel_rest,
+                   stop=stop.mark, cache=cache, uncached=uncached, before_key=values.key), values
 
 
 def _before_the_loop(executor: Executor, targets: Targets) -> bytes:
-    """`BeforeTheLoop` of a body starting at `targets`, pickled once for all its chunks: the values it takes are
-    those of the outputs its nodes (and the pure nodes they pull) read, of what the run has set."""
+    """`BeforeTheLoop` of a body starting at `targets`, pickled once for all its chunks and workers: the values it
+    takes are those of the outputs its nodes (and the pure nodes they pull) read, of what the run has set."""
     import cloudpickle
 
     from flowlike_core.plan import PURE, VALUE
@@ -242,16 +249,21 @@ def _before_the_loop(executor: Executor, targets: Targets) -> bytes:
                 going.append(executor.plan.nodes[source.node_id])
     values = executor.values
     before = BeforeTheLoop({key: values[key] for key in keys if key in values}, list(executor.counts),
-                           set(executor.unset_reads))
+                           set(executor.unset_reads), dict(executor.variables))
     with contextlib.suppress(Exception):
         return pickle.dumps(before, pickle.HIGHEST_PROTOCOL)
     try:
         return cloudpickle.dumps(before)
     except Exception as exc:
-        unsent = next(key for key, value in before.values.items() if not _travels(value))
-        raise BackendError(f"the loop's body reads {_output_name(executor, unsent)}, whose value cannot be sent to "
-                           f"other processes ({type(exc).__name__}: {exc}): run the loop on workers 'threads'"
-                           ) from exc
+        unsent = next((_output_name(executor, key) for key, value in before.values.items() if not _travels(value)),
+                      None)
+        if unsent is None:
+            name = next((name for name, value in before.variables.items() if not _travels(value)), "?")
+            raise BackendError(f"the run's variable {name!r}, which the loop's iterations start from, cannot be sent "
+                               f"to other processes ({type(exc).__name__}: {exc}): run the loop on workers "
+                               f"'threads'") from exc
+        raise BackendError(f"the loop's body reads {unsent}, whose value cannot be sent to other processes "
+                           f"({type(exc).__name__}: {exc}): run the loop on workers 'threads'") from exc
 
 
 def _travels(value: Any) -> bool:
@@ -270,6 +282,112 @@ def _output_name(executor: Executor, key: str) -> str:
     node_id, pin_id = key_parts(key)
     node = executor.plan.nodes[node_id].node
     return f"output {node.pins[pin_id].name!r} of node {node.label()}"
+
+
+class LoopValues:
+    """Caller side: what a loop's body reads of the run as the loop started (`BeforeTheLoop`, pickled once), put
+    where the loop's workers fetch it, each once (`_before`): for the process pool in a file, on dask in a variable on
+    the scheduler (as a board: not data scattered on one worker, which would die with it). It went with every chunk
+    (two per worker slot), through the pool's pipe or the scheduler, and was unpickled by each. It stays there while
+    the loop goes on and while a chunk of it may still run (one left going when its run was cancelled goes on to its
+    end; dask may run the chunk of a worker that died again), then goes."""
+
+    def __init__(self, workers: str, data: bytes) -> None:
+        self.workers, self.data = workers, data
+        self.key = uuid.uuid4().hex
+        self.holds = 1
+        """The loop's own, and one per chunk not ended."""
+        self.placed = ""
+        """Its file, or (dask) its name on the scheduler, once put there."""
+        self.client: Any = None
+        self.lock = threading.Lock()
+
+    def place(self, client: Any = None) -> str:
+        """Put it where the workers fetch it (on the scheduler of dask's `client`), the first time (it may wait: not
+        on the run's event loop); its file (empty on dask)."""
+        with self.lock:
+            if not self.placed and self.holds:  # (none: the loop was over before it was placed)
+                if self.workers == "dask":
+                    from flowlike_core.backends.dask import put_values
+
+                    self.client = client
+                    self.placed = put_values(self.client, self.key, self.data)
+                else:
+                    self.placed = os.path.join(_values_folder(), self.key)
+                    Path(f"{self.placed}.part").write_bytes(self.data)
+                    os.replace(f"{self.placed}.part", self.placed)
+                self.data = b""  # (there now: this process need not keep a copy)
+            return "" if self.workers == "dask" else self.placed
+
+    def hold(self) -> Callable[[], None]:
+        """Keep it for a chunk until the returned release is called (once the chunk has ended)."""
+        with self.lock:
+            self.holds += 1
+        released = threading.Event()
+
+        def release() -> None:
+            if not released.is_set():
+                released.set()
+                self.release()
+
+        return release
+
+    def release(self) -> None:
+        """The loop is over (or one of its chunks has ended): it goes once none holds it."""
+        with self.lock:
+            self.holds -= 1
+            if self.holds or not self.placed:
+                return
+            placed, self.placed = self.placed, ""
+        if self.workers == "dask":
+            from flowlike_core.backends.dask import delete_values
+
+            _dask_messages().submit(delete_values, self.client, placed)
+        else:
+            with contextlib.suppress(OSError):
+                os.unlink(placed)
+
+
+_values_dir: str | None = None
+
+
+def _values_folder() -> str:
+    global _values_dir
+    with _on_disk_lock:
+        if _values_dir is None:
+            _values_dir = tempfile.mkdtemp(prefix="flowlike-loop-values-")
+            atexit.register(shutil.rmtree, _values_dir, True)
+        return _values_dir
+
+
+BEFORES_KEPT = 2
+"""Loops whose `BeforeTheLoop` a worker keeps (two loops may send it chunks in turn), the last fetched: their chunks
+fetch it no more."""
+_befores: OrderedDict[str, BeforeTheLoop] = OrderedDict()
+_befores_lock = threading.Lock()
+
+
+def _before(job: BodyJob) -> BeforeTheLoop:
+    """Worker side: what the chunk's body reads of the run as its loop started, fetched and unpickled once per loop
+    (`LoopValues`), as its first iteration starts (a chunk stopped before runs none)."""
+    with _befores_lock:  # (a dask worker of several threads may start two chunks of the loop at once)
+        before = _befores.get(job.before_key)
+        if before is None:
+            if job.before_file:
+                try:
+                    data = Path(job.before_file).read_bytes()
+                except OSError as exc:
+                    raise BackendError(f"what the loop's body reads is gone from {job.before_file} (its loop is "
+                                       f"over): {exc}") from exc
+            else:
+                from flowlike_core.backends.dask import values_of
+
+                data = values_of(job.before_key)
+            before = _befores[job.before_key] = pickle.loads(data)
+            while len(_befores) > BEFORES_KEPT:
+                _befores.popitem(last=False)
+        _befores.move_to_end(job.before_key)
+        return before
 
 
 STOP_SLOTS = 1024
@@ -436,7 +554,6 @@ def run_bodies(job: BodyJob) -> ChunkResult:
         board_json, node_types = job.board_json, job.node_types
     board, registry = kept_board(job.board_key, board_json, node_types, job.catalog)
     plan = plan_for(board, registry)
-    before: BeforeTheLoop = pickle.loads(job.before)
     reply = _replier(job.reply)
     reply([job.iterations_key, -1, pickle.dumps(None)])
     again = None
@@ -457,6 +574,9 @@ def run_bodies(job: BodyJob) -> ChunkResult:
     stopped = _stopped(job)
     watch = StopWatch(stopped)
     failed = False
+    before: BeforeTheLoop | None = None
+    said: set[tuple[str, str]] = set()
+    """The unset reads said (`ctx._read_unset`): each once in the chunk."""
     try:
         for place, body in enumerate(job.bodies):
             if place in landed:
@@ -466,7 +586,11 @@ def run_bodies(job: BodyJob) -> ChunkResult:
             elif job.cancel_rest and failed:
                 result = BodyResult({}, [], {}, 0, error=RunCancelled("cancelled: an iteration failed"))
             else:
-                result = _run_body(job, board, plan, before, body, listeners, partial(_began, watch, sender, place))
+                if before is None:
+                    before = _before(job)
+                    said = set(before.said)
+                result = _run_body(job, board, plan, before, said, body, listeners,
+                                   partial(_began, watch, sender, place))
             failed = failed or result.error is not None
             reply([job.iterations_key, place, _sendable(result)])
     finally:
@@ -535,21 +659,22 @@ def _sendable(result: BodyResult) -> bytes:
                                             error_node=result.error_node, reasons=result.reasons))
 
 
-def _run_body(job: BodyJob, board: Any, plan: Any, before: BeforeTheLoop, body: Body, listeners: list[Any],
-              follow: Callable[[Executor], None]) -> BodyResult:
-    """Run one iteration; `follow` is told its executor before it starts (its traces are sent as they go)."""
+def _run_body(job: BodyJob, board: Any, plan: Any, before: BeforeTheLoop, said: set[tuple[str, str]], body: Body,
+              listeners: list[Any], follow: Callable[[Executor], None]) -> BodyResult:
+    """Run one iteration; `follow` is told its executor before it starts (its traces are sent as they go); the
+    unset reads it warns of join `said` (the chunk's)."""
     from flowlike_core.executor import Executor, _Abort
     from flowlike_core.parallel import Scope
     from flowlike_core.run import Run
 
     targets, values = body
-    run = Run(job.run_id, board, targets[0][0], dict(job.variables))
+    run = Run(job.run_id, board, targets[0][0], dict(before.variables))
     run.values = Scope(before.values)
     executor = Executor(plan, run, listeners=listeners, cache=job.cache.open() if job.cache is not None else None)
     executor.values.update(values)
     executor.counts[:] = before.counts  # (its fast path holds the list)
-    executor.unset_reads = before.said  # (the chunk's: said once in it)
-    said = set(before.said)
+    executor.unset_reads = said
+    known = set(said)
     follow(executor)
     error, error_node = None, None
     try:
@@ -564,7 +689,7 @@ def _run_body(job: BodyJob, board: Any, plan: Any, before: BeforeTheLoop, body: 
         uncached = (Change(NO_CACHE, detail=job.uncached),)
         reasons = {node_id: Reason(node_id, board.nodes[node_id].label(), False, uncached) for node_id in ran}
     return BodyResult(own, run.records, dict(run.folded), run.steps, run.result, error, error_node, reasons,
-                      run.events.kept, run.events.dropped, before.said - said)
+                      run.events.kept, run.events.dropped, said - known)
 
 
 _pool: tuple[ProcessPoolExecutor, PoolChannel, str] | None = None
@@ -743,11 +868,13 @@ Arrived = Callable[[int, BodyResult | None], None]
 the chunk's start (-1, None)."""
 
 
-async def submit(workers: str, job: BodyJob, executor: Executor, arrived: Arrived, runs: list[Run],
-                 cancelled: Callable[[], bool] = lambda: False) -> None:
+async def submit(workers: str, job: BodyJob, values: LoopValues, executor: Executor, arrived: Arrived,
+                 runs: list[Run], cancelled: Callable[[], bool] = lambda: False) -> None:
     """Run a chunk of iterations on `workers` ("processes" or "dask") and wait for it without blocking the run's
-    loop; each iteration's result goes to `arrived` as it ends there; meanwhile its traces show in its fork's run
-    (`runs`, by place in the chunk), and the run's listeners (those of `executor`) hear its node events as they go.
+    loop (what its body reads of the run as the loop started, `values`, put where its workers fetch it and held
+    until the chunk has ended there); each iteration's result goes to `arrived` as it ends there; meanwhile its
+    traces show in its fork's run (`runs`, by place in the chunk), and the run's listeners (those of `executor`) hear
+    its node events as they go.
     Raises when the chunk did not end (its worker died), once the results its iterations sent before have arrived
     (one whose result never does fails, saying so). `cancelled` tells whether the chunk's iterations are cancelled:
     dask's run of it again after its worker died then runs none."""
@@ -760,10 +887,26 @@ async def submit(workers: str, job: BodyJob, executor: Executor, arrived: Arrive
     if workers == "processes":
         pool, lines, folder = process_pool()
         job.reply = POOL
+        release = values.hold()
+        try:
+            job.before_file = await asyncio.to_thread(values.place)
+        except BaseException:
+            release()
+            raise
+
+        def send(chunk: BodyJob) -> Awaitable[ChunkResult]:
+            """The chunk on the pool, which holds `values` until it has ended, whenever its caller stops waiting."""
+            try:
+                future = pool.submit(run_bodies, on_disk(chunk))
+            except BaseException:
+                release()
+                raise
+            future.add_done_callback(lambda _: release())
+            return asyncio.wrap_future(future)
+
         with Inbox(lines, job, arrived, live) as inbox:
             try:
-                await _live(job, LiveBatches(lines, live), POOL,
-                            lambda chunk: asyncio.wrap_future(pool.submit(run_bodies, on_disk(chunk))))
+                await _live(job, LiveBatches(lines, live), POOL, send)
             except Exception as exc:
                 await inbox.marked(lines)  # (what its iterations sent before it failed)
                 if isinstance(exc, BrokenProcessPool):
@@ -778,13 +921,23 @@ async def submit(workers: str, job: BodyJob, executor: Executor, arrived: Arrive
         client = _dask_client()
         lines = channel(client)
         job.reply = lines.name
-        release = hold_board(client, job.board_key, job.board_json, job.node_types)
+        releases = (hold_board(client, job.board_key, job.board_json, job.node_types), values.hold())
+
+        def release() -> None:
+            for each in releases:
+                each()
+
+        try:
+            await asyncio.to_thread(values.place, client)
+        except BaseException:
+            release()
+            raise
         batches, runs_again = LiveBatches(lines, live), itertools.count(1)
         sent: list[Any] = []
 
         def send(chunk: BodyJob) -> Awaitable[ChunkResult]:
-            """The chunk's task, which holds its board on the scheduler until it has ended (dask may run it again
-            after its worker died until then), whenever its caller stops waiting for it."""
+            """The chunk's task, which holds its board and `values` on the scheduler until it has ended (dask may run
+            it again after its worker died until then), whenever its caller stops waiting for it."""
             future = client.submit(run_bodies, dataclasses.replace(chunk, board_json="", node_types=b""), pure=False,
                                    **_next_worker(client))
             sent.append(future)

@@ -148,6 +148,39 @@ def board_of(key: str) -> tuple[str, bytes]:
     return board_json, node_types
 
 
+def _values_name(key: str) -> str:
+    return f"flowlike-loop-values-{key}"
+
+
+def put_values(client: Any, key: str, data: bytes) -> str:
+    """Put what a loop's body reads of the run as the loop started (`flowlike_core.backends.bodies.LoopValues`, pickled)
+    on the client's scheduler, as a board is (`hold_board`): each worker fetches it once (`values_of`); its name."""
+    from distributed import Variable
+
+    name = _values_name(key)
+    Variable(name, client=client).set(data)
+    return name
+
+
+def values_of(key: str) -> bytes:
+    """Worker side: what the loop `key`'s body reads of the run as the loop started (`put_values`)."""
+    from distributed import Variable, get_client
+
+    try:
+        return Variable(_values_name(key), client=get_client()).get(timeout=LATE_GRACE)
+    except TimeoutError as exc:
+        raise BackendError(f"what the loop's body reads is not on the dask scheduler (waited {LATE_GRACE:g} s for "
+                           f"it): its loop is over, or the scheduler restarted") from exc
+
+
+def delete_values(client: Any, name: str) -> None:
+    """The loop is over and none of its chunks can run any more: what its body read leaves the scheduler."""
+    from distributed import Variable
+
+    with contextlib.suppress(Exception):  # (the client may be closing: the scheduler goes with it)
+        Variable(name, client=client).delete()
+
+
 def poster(name: str) -> Callable[[list[Any]], None]:
     """Worker side: how a task puts a message (a batch of live events, a loop iteration's result) on its client's
     queue (`ClientQueue`): on this worker's own connection, waiting only until it has left this process (not for
