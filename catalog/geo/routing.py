@@ -4,6 +4,8 @@ longitude,latitude; a geometry comes back as Flow-Like's RouteGeometry, `{"point
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +106,25 @@ def line(geometry: Any) -> RouteGeometry:
                                  for lon, lat in (geometry or {}).get("coordinates", [])])
 
 
+@contextmanager
+def reading(base_url: str, service: str) -> Iterator[None]:
+    """Reading an OSRM answer that said Ok: a field it lacks or holds in another shape fails naming the service, its
+    server and what is wrong (a bare KeyError of the field, or "list index out of range", said none of it)."""
+    try:
+        yield
+    except (KeyError, IndexError, TypeError, ValueError) as exc:
+        why = f"{exc.args[0]!r} is missing" if isinstance(exc, KeyError) else str(exc)
+        raise ValueError(f"OSRM {service} at {base_url.rstrip('/')} answered Ok in another shape than OSRM's: "
+                         f"{why}") from None
+
+
+def first(answer: dict[str, Any], field: str) -> Any:
+    """The first of a list OSRM gives at least one of when it says Ok (routes, trips)."""
+    if not answer[field]:
+        raise ValueError(f"{field!r} is empty")
+    return answer[field][0]
+
+
 def route(raw: dict[str, Any]) -> RouteResult:
     return RouteResult(distance=raw["distance"], duration=raw["duration"], geometry=line(raw.get("geometry")),
                        legs=[RouteLeg(distance=leg["distance"], duration=leg["duration"],
@@ -112,7 +133,10 @@ def route(raw: dict[str, Any]) -> RouteResult:
 
 
 def location(raw: dict[str, Any]) -> dict[str, Any]:
-    lon, lat = raw["location"]
+    point = raw["location"]
+    if not isinstance(point, list) or len(point) != 2:
+        raise ValueError(f"a waypoint's location is {point!r}, not [longitude, latitude]")
+    lon, lat = point
     return {"location": GeoCoordinate(latitude=lat, longitude=lon), "name": raw.get("name", ""),
             "distance": raw.get("distance", 0.0)}
 
@@ -169,7 +193,9 @@ class PlanRoute(ServiceNode):
         points = [as_coordinate(start, "start"), *as_coordinates(waypoints, "waypoints"), as_coordinate(end, "end")]
         answer = await osrm(ctx, base_url, "route", profile, points, {
             "overview": "full", "geometries": "geojson", "alternatives": flag(alternatives)})
-        routes = [route(r) for r in answer["routes"]]
+        with reading(base_url, "route"):
+            first(answer, "routes")
+            routes = [route(r) for r in answer["routes"]]
         best = routes[0]
         return {"route": best, "alternatives_out": routes[1:], "distance": best.distance,
                 "duration": best.duration, "geometry": best.geometry}
@@ -203,10 +229,11 @@ class MatchTrace(ServiceNode):
         answer = await osrm(ctx, base_url, "match", profile, points, {
             "overview": "full", "geometries": "geojson", "timestamps": joined(timestamps),
             "radiuses": joined(radiuses), "gaps": gaps, "tidy": flag(tidy)})
-        matchings = [route(m) for m in answer["matchings"]]
-        tracepoints = [None if t is None else Tracepoint(**location(t), matchings_index=t["matchings_index"],
-                                                         waypoint_index=t["waypoint_index"])
-                       for t in answer["tracepoints"]]
+        with reading(base_url, "match"):
+            matchings = [route(m) for m in answer["matchings"]]
+            tracepoints = [None if t is None else Tracepoint(**location(t), matchings_index=t["matchings_index"],
+                                                             waypoint_index=t["waypoint_index"])
+                           for t in answer["tracepoints"]]
         return {"matchings": matchings, "primary_matching": matchings[0] if matchings else None,
                 "tracepoints": tracepoints}
 
@@ -228,7 +255,8 @@ class Nearest(ServiceNode):
     async def call(self, ctx: Context, *, base_url: str, coordinate: Any, profile: Any, number: int
                    ) -> dict[str, Any]:
         answer = await osrm(ctx, base_url, "nearest", profile, [as_coordinate(coordinate)], {"number": number})
-        waypoints = [NearestWaypoint(**location(w), nodes=w.get("nodes", [])) for w in answer["waypoints"]]
+        with reading(base_url, "nearest"):
+            waypoints = [NearestWaypoint(**location(w), nodes=w.get("nodes", [])) for w in answer["waypoints"]]
         return {"nearest": waypoints[0] if waypoints else None, "waypoints": waypoints}
 
 
@@ -259,12 +287,14 @@ class Table(ServiceNode):
         answer = await osrm(ctx, base_url, "table", profile, as_coordinates(coordinates), {
             "sources": joined(sources), "destinations": joined(destinations), "annotations": annotations})
 
-        def rows(name: str) -> list[TableMatrixRow]:
-            return [TableMatrixRow(values=row) for row in answer.get(name, [])]
+        def rows(name: str, wanted: bool) -> list[TableMatrixRow]:
+            return [TableMatrixRow(values=row) for row in answer[name]] if wanted else []
 
-        result = TableResult(durations=rows("durations"), distances=rows("distances"),
-                             sources=[Waypoint(**location(w)) for w in answer.get("sources", [])],
-                             destinations=[Waypoint(**location(w)) for w in answer.get("destinations", [])])
+        with reading(base_url, "table"):
+            result = TableResult(durations=rows("durations", include_durations),
+                                 distances=rows("distances", include_distances),
+                                 sources=[Waypoint(**location(w)) for w in answer.get("sources", [])],
+                                 destinations=[Waypoint(**location(w)) for w in answer.get("destinations", [])])
         return {"durations": result.durations, "distances": result.distances, "result": result}
 
 
@@ -294,9 +324,11 @@ class Trip(ServiceNode):
         answer = await osrm(ctx, base_url, "trip", profile, as_coordinates(coordinates), {
             "roundtrip": flag(roundtrip), "source": source, "destination": destination, "overview": "full",
             "geometries": "geojson"})
-        trips = [route(t) for t in answer["trips"]]
-        waypoints = [TripWaypoint(**location(w), trips_index=w["trips_index"], waypoint_index=w["waypoint_index"])
-                     for w in answer["waypoints"]]
+        with reading(base_url, "trip"):
+            first(answer, "trips")
+            trips = [route(t) for t in answer["trips"]]
+            waypoints = [TripWaypoint(**location(w), trips_index=w["trips_index"],
+                                      waypoint_index=w["waypoint_index"]) for w in answer["waypoints"]]
         return {"trip": trips[0], "trips": trips, "waypoints": waypoints, "distance": trips[0].distance,
                 "duration": trips[0].duration, "geometry": trips[0].geometry}
 
@@ -324,7 +356,10 @@ class Tile(ServiceNode):
             raise TypeError(f"path must be a file path, got {path!r}")
         url = f"{base_url.rstrip('/')}/tile/v1/{profile_of(profile)}/tile({x},{y},{z}).mvt"
         response = await get(ctx, url)
+        kind = response.headers.get("content-type", "")
+        if kind.startswith("text/") or "json" in kind:  # a web page or an error, not a tile: nothing is written
+            raise ValueError(f"{url} answered {kind}, not a vector tile: it starts {response.content[:80]!r}")
         target = Path(allowed_path(path))
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(response.content)
-        return {"tile_path": str(target), "content_type": response.headers.get("content-type", "")}
+        return {"tile_path": str(target), "content_type": kind}

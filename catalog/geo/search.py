@@ -44,6 +44,8 @@ COORDINATE_SCHEMA = GeoCoordinate.model_json_schema()
 
 def place_fields(item: dict[str, Any]) -> dict[str, Any]:
     """The fields of a Nominatim jsonv2 place."""
+    if not isinstance(item, dict):
+        raise ValueError(f"unexpected place in the geocoder's answer: {str(item)[:200]} is not a place (an object)")
     try:
         return {"display_name": item["display_name"], "name": item.get("name") or "",
                 "coordinate": GeoCoordinate(latitude=float(item["lat"]), longitude=float(item["lon"])),
@@ -52,7 +54,8 @@ def place_fields(item: dict[str, Any]) -> dict[str, Any]:
                 "address": {k: str(v) for k, v in (item.get("address") or {}).items()},
                 "bounding_box": [float(v) for v in item.get("boundingbox", [])]}
     except (KeyError, TypeError, ValueError) as exc:
-        raise ValueError(f"unexpected place in the geocoder's answer (missing {exc})") from None
+        why = f"{exc.args[0]!r} is missing" if isinstance(exc, KeyError) else str(exc)
+        raise ValueError(f"unexpected place in the geocoder's answer: {why}") from None
 
 
 class SearchLocation(ServiceNode):
