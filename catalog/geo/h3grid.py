@@ -3,13 +3,15 @@ is coarsest (122 cells), 15 finest. All pure."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, NamedTuple
+from collections.abc import Callable
+from typing import Annotated, Any, NamedTuple, TypeVar
 
 from flowlike_catalog.geo.coordinates import GeoCoordinate, Polygon, as_coordinate
 
 from flowlike_core import Pin, node
 
 CATEGORY = "Web/Geo/H3"
+T = TypeVar("T")
 AREA_UNITS = {"SquareMeters": "m^2", "SquareKilometers": "km^2", "Radians": "rads^2"}
 LENGTH_UNITS = {"Meters": "m", "Kilometers": "km", "Radians": "rads"}
 Cell = Annotated[str, Pin(description="An H3 cell id, e.g. 891f1d48947ffff")]
@@ -192,15 +194,28 @@ def h3_grid_disk(cell: Cell = "", k: Annotated[int, Pin(description="Rings aroun
     return Disk(cells, len(cells))
 
 
+def on_grid(what: str, cell_a: str, cell_b: str, join: Callable[[str, str], T]) -> T:
+    """`join(cell_a, cell_b)` for two valid cells of one resolution; why H3 cannot join them said in words (its
+    errors carry no text)."""
+    import h3
+
+    a, b = valid(cell_a, "cell_a"), valid(cell_b, "cell_b")
+    if h3.get_resolution(a) != h3.get_resolution(b):
+        raise ValueError(f"no grid {what} between {a} and {b}: the cells are of resolutions {h3.get_resolution(a)} "
+                         f"and {h3.get_resolution(b)} (give two of one resolution: H3 Cell to Parent)")
+    try:
+        return join(a, b)
+    except h3.H3BaseException:
+        raise ValueError(f"no grid {what} between {a} and {b}: H3 finds none between cells this far apart (or "
+                         f"across one of its pentagons)") from None
+
+
 @node
 def h3_grid_distance(cell_a: Cell = "", cell_b: Cell = "") -> Annotated[int, Pin(name="distance")]:
     """Steps between two cells of the same resolution."""
     import h3
 
-    try:
-        return h3.grid_distance(valid(cell_a, "cell_a"), valid(cell_b, "cell_b"))
-    except h3.H3BaseException as exc:
-        raise ValueError(f"no grid distance between {cell_a} and {cell_b}: {exc}") from None
+    return on_grid("distance", cell_a, cell_b, h3.grid_distance)
 
 
 @node
@@ -208,10 +223,7 @@ def h3_grid_path(cell_a: Cell = "", cell_b: Cell = "") -> GridPath:
     """The cells of a shortest grid path from one cell to the other, both ends included."""
     import h3
 
-    try:
-        path = h3.grid_path_cells(valid(cell_a, "cell_a"), valid(cell_b, "cell_b"))
-    except h3.H3BaseException as exc:
-        raise ValueError(f"no grid path between {cell_a} and {cell_b}: {exc}") from None
+    path = on_grid("path", cell_a, cell_b, h3.grid_path_cells)
     return GridPath(list(path), len(path))
 
 
