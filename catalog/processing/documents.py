@@ -149,7 +149,12 @@ def _docx(path: Path, extract_images: bool) -> list[DocumentPage]:
     try:
         document = docx.Document(str(path))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as error:
-        raise ValueError(f"{path.name} is not a readable DOCX file: {error}") from None
+        why = str(error)
+        if isinstance(error, PackageNotFoundError):  # python-docx's word for a file that is no zip: "not found at"
+            start = path.read_bytes()[:16]
+            why = "it is empty (0 bytes)" if not start else \
+                f"it is not a zip package, as every DOCX is (an old .doc renamed?): it starts {start!r}"
+        raise ValueError(f"{path.name} is not a readable DOCX file: {why}") from None
     from docx.oxml.ns import qn
 
     pages: list[tuple[list[str], list[DocumentImage]]] = [([], [])]
