@@ -284,10 +284,12 @@ def close_forks(run: Run, status: NodeStatus, at: float, error: str | None) -> N
 
 
 def _keep_shared(run: Run) -> None:
-    """The run's variables and its result cache's reasons, which its bodies write as they go (a fork shares them, and
-    a worker's iteration lands its reasons there), become copies of themselves as the run ended: a body let go later
-    writes into what the run held before. (A dict is copied whole under the GIL: no write lands half-way.)"""
+    """The run's variables, its redactor and its result cache's reasons, which its bodies write as they go (a fork
+    shares them: a secret variable it sets adds its value to the redactor; a worker's iteration lands its reasons),
+    become copies of themselves as the run ended: a body let go later writes into what the run held before. (A dict
+    is copied whole under the GIL: no write lands half-way; a redactor builds its new pattern aside.)"""
     run.variables = type(run.variables)(run.variables)  # (the cache's `_ReadVariables` stays one)
+    run.redactor = copy.copy(run.redactor)
     if run.reasons is not None:
         run.reasons = dict(run.reasons)
 
