@@ -63,6 +63,11 @@ class GitHubError(RuntimeError):
     pass
 
 
+NOT_THE_API = "is the base URL GitHub's API (https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise)?"
+"""What an answer that is not the API's most often means: a GitHub Enterprise host without /api/v3 answers with
+its web pages."""
+
+
 @node(friendly_name="GitHub (PAT)")
 def data_github_provider_pat(
     token: Annotated[str, Pin(sensitive=True, required=True, description="A personal access token; feed it from "
@@ -90,6 +95,8 @@ class GitHub:
 
     def __init__(self, ctx: Context, provider: Any) -> None:
         self.ctx, self.provider = ctx, as_provider(provider, GitHubProvider, "a GitHub provider (from GitHub (PAT))")
+        self.last = ""
+        """The last request, as "GET /user", for what its answer lacks."""
 
     async def answer(self, method: str, url: str, *, params: dict[str, Any] | None = None,
                      body: dict[str, Any] | None = None, accept: str = "application/vnd.github+json") -> HttpResponse:
@@ -99,21 +106,36 @@ class GitHub:
             headers={"Accept": accept, "X-GitHub-Api-Version": API_VERSION, "User-Agent": "flowlike-nb"},
             params=params, body=body)
         response = await fetch(self.ctx, request)
+        self.last = f"{method} {url.removeprefix(self.provider.base_url).split('?')[0]}"
         if response.status_code >= 400:
             try:
                 message = json.loads(response.body).get("message", "")
             except ValueError:
                 message = response.body[:200].decode("utf-8", "replace")
-            where = url.removeprefix(self.provider.base_url).split("?")[0]
-            raise GitHubError(f"GitHub answered {response.status_code} to {method} {where}: {message}")
+            raise GitHubError(f"GitHub answered {response.status_code} to {self.last}: {message}")
         return response
+
+    def json_of(self, response: HttpResponse) -> Any:
+        """The JSON of the last answer; another body (a web page) fails saying what came and what it means."""
+        try:
+            return json.loads(response.body)
+        except ValueError:
+            kind = response.headers.get("content-type", "no content type")
+            start = response.body[:40].decode("utf-8", "replace")
+            raise GitHubError(f"GitHub at {self.provider.base_url} answered {self.last} with {response.status_code} "
+                              f"{kind}, not JSON: it starts {start!r}; {NOT_THE_API}") from None
+
+    def lacking(self, field: str) -> GitHubError:
+        """The error for an answer without a field GitHub's API gives."""
+        return GitHubError(f"GitHub at {self.provider.base_url} answered {self.last} without {field!r}, a field of "
+                           f"GitHub's API: {NOT_THE_API}")
 
     async def call(self, method: str, path: str, *, params: dict[str, Any] | None = None,
                    body: dict[str, Any] | None = None, accept: str = "application/vnd.github+json") -> Any:
         response = await self.answer(method, self.provider.base_url + path, params=params, body=body, accept=accept)
         if accept.endswith("raw+json"):
             return response.body
-        return json.loads(response.body) if response.body else None
+        return self.json_of(response) if response.body else None
 
     async def every(self, path: str, **params: Any) -> list[Any]:
         """Every item of a listing, 100 a page, following the Link header's rel="next" (the web pack's paging) on
@@ -126,7 +148,7 @@ class GitHub:
             found = re.search(r'<([^>]+)>\s*;\s*rel="next"', response.headers.get("link", ""))
             if found and urlsplit(found[1])[:2] != origin:
                 raise GitHubError(f"GitHub's next page {found[1]!r} is not on {self.provider.base_url}")
-            return json.loads(response.body) or [], found[1] if found else None
+            return self.json_of(response) or [], found[1] if found else None
 
         return (await collect(self.ctx, page, what=f"GitHub's {path}"))[0]
 
@@ -178,8 +200,12 @@ class GitHubNode(NodeType):
 
     async def run(self, ctx: Context) -> None:
         inputs = {spec.name: ctx.get_input(spec.name) for spec in self.inputs}
+        github = GitHub(ctx, ctx.get_input("provider"))
         try:
-            outputs = await self.call(GitHub(ctx, ctx.get_input("provider")), **inputs)
+            try:
+                outputs = await self.call(github, **inputs)
+            except KeyError as exc:  # reading a field of GitHub's answer that it lacks
+                raise github.lacking(exc.args[0]) from None
         except (GitHubError, ServiceFailure, OSError) as exc:  # OSError: connection errors, file system errors
             routed(ctx, "error", exc, "error_message")
             return
