@@ -106,7 +106,14 @@ async def discord_api(ctx: Context, session: DiscordSession, method: str, path: 
         detail = f": {json.dumps(answer['errors'])}" if "errors" in answer else ""
         raise DiscordError(f"Discord answered {response.status_code} to {method} {path}: "
                            f"{answer.get('message', response.text[:200])}{code}{detail}")
-    return response.json() if response.status_code != 204 and response.content else None
+    if response.status_code == 204 or not response.content:
+        return None
+    try:
+        return response.json()
+    except ValueError:
+        kind = response.headers.get("content-type", "no content type")
+        raise DiscordError(f"Discord {method} {path}: {session.api_url} answered {response.status_code} {kind}, not "
+                           f"JSON: it starts {response.text[:40]!r}; is api_url Discord's API ({API_URL})?") from None
 
 
 def answer_of(response: Any) -> dict[str, Any]:
