@@ -50,14 +50,15 @@ def utc(value: Any) -> dt.datetime:
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
-def events_of(ics: bytes | str) -> list[tuple[CalendarEvent, dt.datetime, dt.datetime]]:
-    """The VEVENTs of an iCalendar text with their UTC start and end (end = start when it has none)."""
+def events_of(ics: bytes | str, source: str) -> list[tuple[CalendarEvent, dt.datetime, dt.datetime]]:
+    """The VEVENTs of an iCalendar text with their UTC start and end (end = start when it has none); text that is
+    not iCalendar fails naming its `source`."""
     import icalendar
 
     try:
         calendar = icalendar.Calendar.from_ical(ics)
     except ValueError as exc:
-        raise ValueError(f"not an iCalendar text: {exc}") from None
+        raise ValueError(f"{source} is not an iCalendar text: {str(exc)[:200]}") from None
     found = []
     for event in calendar.walk("VEVENT"):
         if event.get("dtstart") is None:
@@ -116,7 +117,7 @@ def folder_events(client: Any, folder: str) -> list[tuple[CalendarEvent, dt.date
         message = BytesParser(policy=policy.default).parsebytes(raw)
         for part in message.walk():
             if part.get_content_type() == "text/calendar":
-                found += events_of(part.get_content())
+                found += events_of(part.get_content(), f"event message {uid.decode()} of {folder!r}")
     return found
 
 
@@ -277,6 +278,7 @@ class SubscribeCalendar(CalendarStep):
         response = await fetch(ctx, HttpRequest(url=url, headers={"Accept": "text/calendar"}))
         if response.status_code >= 400:
             raise ConnectionError(f"calendar feed {url} answered {response.status_code}")
-        events = sorted(in_range(events_of(response.body), start_date, end_date), key=lambda e: e.start)
+        events = sorted(in_range(events_of(response.body, f"calendar feed {url}"), start_date, end_date),
+                        key=lambda e: e.start)
         name = str(icalendar.Calendar.from_ical(response.body).get("x-wr-calname", ""))
         return {"events": events, "calendar_name": name}

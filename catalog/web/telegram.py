@@ -109,7 +109,11 @@ async def bot_api(ctx: Context, session: TelegramSession, method: str, params: d
         try:
             answer = response.json()
         except ValueError:
-            raise TelegramError(f"Telegram {method}: HTTP {response.status_code}, not a Bot API answer") from None
+            answer = None
+        if not isinstance(answer, dict):  # (its body is not shown: a page may echo the bot's path, its token)
+            kind = response.headers.get("content-type", "no content type")
+            raise TelegramError(f"Telegram {method}: {session.api_url} answered HTTP {response.status_code} {kind}, "
+                                f"not a Bot API answer")
         wait = (answer.get("parameters") or {}).get("retry_after")
         if answer.get("error_code") == 429 and attempt == 1 and wait is not None and wait <= MAX_RETRY_AFTER:
             ctx.warn(f"Telegram {method}: flood control, waiting {wait} s as Telegram asks")

@@ -136,5 +136,5 @@ def test_subscribe_missing_feed_fires_error(b, http_server) -> None:
 
 
 def test_not_icalendar_is_clear() -> None:
-    with pytest.raises(ValueError, match="not an iCalendar text"):
-        events_of(b"hello")
+    with pytest.raises(ValueError, match="the text is not an iCalendar text"):
+        events_of(b"hello", "the text")
