@@ -56,8 +56,11 @@ def draw_boxes(ctx: Context, image_in: ImageIn = None, bboxes: list[BoundingBox]
     image = image_of(ctx, image_in)
     result = converted(image, "RGBA" if has_alpha(image) else "RGB")  # transparency kept, as Flow-Like draws
     draw = ImageDraw.Draw(result)
-    for raw in bboxes or []:
+    for i, raw in enumerate(bboxes or []):
         box = BoundingBox.model_validate(raw)
+        if box.x2 < box.x1 or box.y2 < box.y1:  # (Pillow's refusal names no box)
+            raise ValueError(f"box {i} ({box.x1}, {box.y1})-({box.x2}, {box.y2}) has its corners the wrong way round: "
+                             f"(x1, y1) is the top left corner, (x2, y2) the bottom right")
         colour = PALETTE[box.class_idx % len(PALETTE)]
         draw.rectangle((box.x1, box.y1, box.x2, box.y2), outline=colour, width=line_width)
         if show_labels:

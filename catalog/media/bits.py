@@ -33,6 +33,10 @@ def snake(name: str) -> str:
 def type_of(bit: Any) -> str:
     if bit is None:
         raise TypeError("no Bit given: wire a Bit struct")
+    if not isinstance(bit, dict | Bit):
+        raise TypeError(f"the Bit must be a struct with an id and a type, got {type(bit).__name__}")
+    if isinstance(bit, dict) and (lacking := [field for field in ("id", "type") if field not in bit]):
+        raise ValueError(f"the Bit has no {', '.join(lacking)} (a Bit struct has both)")
     kind = Bit.model_validate(bit).type
     if kind not in BIT_TYPES:
         raise ValueError(f"unknown Bit type {kind!r}: Flow-Like's are {', '.join(BIT_TYPES)}")
@@ -61,8 +65,9 @@ class IsBitOfType(NodeType):
     def run(self, ctx: Context, *, bit: Any, bit_type: str) -> None:
         if bit_type not in BIT_TYPES:
             raise ValueError(f"unknown Bit type {bit_type!r}: Flow-Like's are {', '.join(BIT_TYPES)}")
+        kind = type_of(bit)
         ctx.set_output("bit_out", bit)
-        ctx.activate("yes" if type_of(bit) == bit_type else "no")
+        ctx.activate("yes" if kind == bit_type else "no")
 
 
 class SwitchOnBit(NodeType):
@@ -77,5 +82,6 @@ class SwitchOnBit(NodeType):
     )
 
     def run(self, ctx: Context, *, bit: Any) -> None:
+        kind = type_of(bit)
         ctx.set_output("bit_out", bit)
-        ctx.activate(snake(type_of(bit)))
+        ctx.activate(snake(kind))

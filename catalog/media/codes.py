@@ -33,7 +33,12 @@ def write_qrcode(ctx: Context, data: str = "", scale: Annotated[int, Pin(descrip
 
     if not data:
         raise ValueError("a QR code needs some data")
-    code = segno.make_qr(data, error=error.lower(), boost_error=False)
+    try:
+        code = segno.make_qr(data, error=error.lower(), boost_error=False)
+    except segno.DataOverflowError:
+        raise ValueError(f"{len(data.encode()):,} bytes do not fit in a QR code at error correction level {error} (a "
+                         f"QR code holds at most 2,953 bytes, at level L): shorten the data, or put it behind a "
+                         f"URL") from None
     within_limit(*code.symbol_size(scale=scale, border=margin))
     out = io.BytesIO()
     code.save(out, kind="png", scale=scale, border=margin)

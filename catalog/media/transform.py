@@ -89,6 +89,8 @@ def crop_image(ctx: Context, image_in: ImageIn = None, bbox: Annotated[BoundingB
     high as the box's width and height cut to whole pixels (as Flow-Like crops). A box reaching past the left or top
     edge keeps what lies inside the image (Flow-Like moves it inside, widening the crop by the part outside)."""
     image = image_of(ctx, image_in)
+    if bbox is None:
+        raise TypeError("no bounding box given (None): wire one (Make Bounding Box), or set the bbox input's fields")
     box = BoundingBox.model_validate(bbox)
     x, y = math.floor(box.x1), math.floor(box.y1)
     left, top = max(0, x), max(0, y)

@@ -18,5 +18,8 @@ def image_write_dataurl(ctx: Context, image: ImageIn = None, format: Annotated[s
     """The image encoded as a `data:image/...;base64,` URL: WebP lossless and JPEG at quality 75, as Flow-Like's
     image crate writes them."""
     kind = format_named(format)
+    if kind not in MEDIA_TYPES:
+        raise ValueError(f"cannot make a data URL of the image as {kind}: use png, jpeg or webp (gif, bmp and tiff "
+                         f"work too)")
     data = encode(image_of(ctx, image), kind, 75 if kind == "JPEG" else 100)
-    return f"data:{MEDIA_TYPES.get(kind, 'image/png')};base64,{base64.b64encode(data).decode('ascii')}"
+    return f"data:{MEDIA_TYPES[kind]};base64,{base64.b64encode(data).decode('ascii')}"
