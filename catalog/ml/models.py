@@ -48,6 +48,18 @@ def _unpack(ctx: Context, payload: Any, where: str) -> MLModel:
     return remember(ctx, payload["model"], meta["model_type"], list(meta["features"]), meta.get("target", ""))
 
 
+def check_prediction_column(name: str, handle: MLModel) -> None:
+    """The column the predictions go to must be named, and not after the model's data: an earlier Predict's column
+    is replaced, a feature or the target would be lost."""
+    if not name:
+        raise ValueError("prediction_col is empty: name the column the predictions go to")
+    if name in handle.features:
+        raise ValueError(f"prediction_col {name!r} is a feature column of the model: the predictions would "
+                         f"overwrite it")
+    if name == handle.target:
+        raise ValueError(f"prediction_col {name!r} is the model's target column: the predictions would overwrite it")
+
+
 @node(friendly_name="Predict", exec_pins=True)
 def ml_predict(ctx: Context, model: Model = None, source: Source = None,
                batch_size: Annotated[int, Pin(description="Rows predicted at a time")] = 5000,
@@ -62,6 +74,7 @@ def ml_predict(ctx: Context, model: Model = None, source: Source = None,
     table = as_table(source)
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    check_prediction_column(prediction_col, handle)
     x = matrix(table, handle.features)
     check_missing(table, handle.features, estimator)
     method = estimator.predict if hasattr(estimator, "predict") else estimator.transform

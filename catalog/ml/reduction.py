@@ -55,5 +55,8 @@ def fit_tsne(n_components: int = 2, perplexity: float = 30.0, source: Source = N
     x, _, _ = training_data(table, feature_cols, estimator=tsne)
     if not 0 < perplexity < len(x):
         raise ValueError(f"t-SNE needs 0 < perplexity < rows ({len(x)}), got {perplexity}")
+    if not 1 <= n_components <= x.shape[1]:
+        raise ValueError(f"t-SNE needs 1 <= n_components <= features ({x.shape[1]}) (it starts from a PCA of them), "
+                         f"got {n_components}")
     embedded = tsne.fit_transform(x)
     return with_components(table, "tsne", embedded)

@@ -26,8 +26,16 @@ def column(table: Any, name: str, what: str = "column") -> Any:
 
 
 def feature_names(table: Any, features: list[str], *exclude: str) -> list[str]:
-    """The feature columns: those named, else every column but the excluded (target) ones."""
+    """The feature columns: those named, else every column but the excluded (target) ones. A named one that is
+    excluded, or named twice, is refused: a model reading its own answer, or one column twice, is no model of the
+    data."""
     names = list(features) if features else [c for c in table.column_names if c not in exclude]
+    for i, name in enumerate(names):
+        if name in exclude:
+            raise ValueError(f"feature column {name!r} is the target column: a model that reads its answer learns "
+                             f"nothing")
+        if name in names[:i]:
+            raise ValueError(f"feature column {name!r} is named twice")
     if not names:
         raise ValueError("no feature columns: name them, or give a table with columns besides the target")
     return names
