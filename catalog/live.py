@@ -14,7 +14,7 @@ import threading
 from collections import OrderedDict
 from typing import Any, ClassVar, Self
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr
+from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 
 from flowlike_core import Context
 
@@ -102,12 +102,20 @@ class LiveHandle(BaseModel):
 
     @classmethod
     def given(cls, value: Any) -> Self:
-        """The handle on an input (or its dict form); None, what an input reads from a node that has not run, fails
-        saying so rather than with pydantic's validation text."""
+        """The handle on an input (or its dict form); None, what an input reads from a node that has not run, and
+        what is no handle at all fail saying so rather than with pydantic's validation text."""
         if value is None:
             raise TypeError(f"no {cls.__name__} given (None): wire one from the node that makes it, and let that node "
                             f"run first")
-        return value if type(value) is cls else cls.model_validate(value)
+        if type(value) is cls:
+            return value
+        try:
+            return cls.model_validate(value)
+        except ValidationError:
+            if isinstance(value, dict):
+                raise
+            raise TypeError(f"{value!r:.60} is not {'an' if cls.__name__[0] in 'AEIOU' else 'a'} {cls.__name__} (a "
+                            f"handle from the node that makes one), but a {type(value).__name__}") from None
 
     @classmethod
     def resolve(cls, ctx: Context | None, value: Any) -> Any:

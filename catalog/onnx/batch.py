@@ -37,6 +37,14 @@ def fixed_batch(session: Any, name: str) -> int | None:
     return first if isinstance(first, int) and first > 0 else None
 
 
+def item(ctx: Context, images: list[Any], index: int) -> Any:
+    """The image of one item, a failure naming the item."""
+    try:
+        return image_of(ctx, images[index])
+    except (TypeError, LookupError) as exc:
+        raise type(exc)(f"images[{index}]: {exc}") from None
+
+
 @node(friendly_name="Batch Image Inference", exec_pins=True, capabilities=["native"])
 def onnx_batch_image_inference(ctx: Context, model: Model = None, images: Annotated[list[Any], Pin(
         description="Image handles")] = None, batch_size: int = 8, input_size: int = 224,
@@ -57,8 +65,8 @@ def onnx_batch_image_inference(ctx: Context, model: Model = None, images: Annota
     batches = 0
     for start in range(0, len(images), step):
         ctx.check_cancelled()
-        chunk = [image_tensor(resized(image_of(ctx, ref), spec), spec, mean, std)
-                 for ref in images[start:start + step]]
+        chunk = [image_tensor(resized(item(ctx, images, i), spec), spec, mean, std)
+                 for i in range(start, min(start + step, len(images)))]
         # a model fixed to a batch of N takes a short last batch padded to N; the padding's answers are dropped
         padding = [chunk[-1]] * ((fixed or len(chunk)) - len(chunk))
         outputs = run_session(session, {spec.name: np.concatenate(chunk + padding)})

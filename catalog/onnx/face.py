@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, NamedTuple
 
+from flowlike_catalog.inputs import struct_given
 from flowlike_catalog.media.image import BoundingBox, ImageIn, ImageRef, image_of, keep_image
 from flowlike_catalog.onnx.session import Model, run_session, session_of
 from flowlike_catalog.onnx.tensors import image_input, image_tensor, nms, resized
@@ -96,8 +97,8 @@ def compare_faces(embedding_a: FaceEmbedding = None, embedding_b: FaceEmbedding 
     """Whether two face embeddings are the same person: cosine similarity at or above the threshold."""
     import numpy as np
 
-    a = np.asarray(FaceEmbedding.model_validate(embedding_a).values, np.float64)
-    b = np.asarray(FaceEmbedding.model_validate(embedding_b).values, np.float64)
+    a = np.asarray(struct_given(FaceEmbedding, embedding_a, "embedding_a").values, np.float64)
+    b = np.asarray(struct_given(FaceEmbedding, embedding_b, "embedding_b").values, np.float64)
     if a.shape != b.shape:
         raise ValueError(f"cannot compare embeddings of {len(a)} and {len(b)} dimensions")
     similarity = cosine(a, b)

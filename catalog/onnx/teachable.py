@@ -6,6 +6,7 @@ import re
 from typing import Annotated, Any, NamedTuple
 
 from flowlike_catalog.content import App, Location, decoded, read_bytes
+from flowlike_catalog.inputs import struct_given
 from flowlike_catalog.media.image import ImageIn, image_of
 from flowlike_catalog.onnx.session import open_session, run_session
 from flowlike_catalog.onnx.tensors import image_input, pixels, to_tensor
@@ -64,11 +65,11 @@ def ai_ml_teachable_machine(ctx: Context, model: Location = None, image_in: Imag
 @node(friendly_name="Class or Label")
 def ai_ml_pred_class_or_label(prediction: ClassPrediction = None) -> ClassOrLabel:
     """The class number and label of a prediction."""
-    found = ClassPrediction.model_validate(prediction)
+    found = struct_given(ClassPrediction, prediction, "prediction")
     return ClassOrLabel(found.class_idx, found.label)
 
 
 @node(friendly_name="Prediction Score", category="AI/ML/Teachable Machine")
 def ai_ml_pred_score(prediction: ClassPrediction = None) -> Annotated[float, Pin(name="score")]:
     """The score of a prediction."""
-    return ClassPrediction.model_validate(prediction).score
+    return struct_given(ClassPrediction, prediction, "prediction").score

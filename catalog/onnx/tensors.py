@@ -32,6 +32,17 @@ def image_input(session: Any, fallback: int) -> ImageInput:
     raise ValueError("the model has no 4-D image input (batch, channels, height, width)")
 
 
+def check_normalisation(mean: Any, std: Any, channels: int) -> None:
+    """A mean and std for (x - mean) / std: one value per channel (or one for all), no std of zero or below (every
+    value NaN or infinite)."""
+    if mean is None:
+        return
+    if {len(mean), len(std)} - {1, channels}:
+        raise ValueError(f"mean and std need {channels} values (one per channel), got {len(mean)} and {len(std)}")
+    if any(value <= 0 for value in std):
+        raise ValueError(f"std values must be positive, got {[float(value) for value in std]}")
+
+
 def pixels(image: Any, channels: int) -> Any:
     """An image's pixels as float32 in [0, 1], height x width x channels."""
     import numpy as np
@@ -46,6 +57,7 @@ def image_tensor(image: Any, spec: ImageInput, mean: Any = None, std: Any = None
     then (x - mean) / std. One pass from the 8-bit pixels into a preallocated float array, scaled in place."""
     import numpy as np
 
+    check_normalisation(mean, std, spec.channels)
     mode = "L" if spec.channels == 1 else "RGB"
     data = np.asarray(image if image.mode == mode else image.convert(mode))
     data = data[:, :, None] if data.ndim == 2 else data
@@ -72,6 +84,7 @@ def to_tensor(array: Any, spec: ImageInput, mean: Any = None, std: Any = None) -
     """H x W x C floats to a batch of one in the model's layout, normalised as (x - mean) / std."""
     import numpy as np
 
+    check_normalisation(mean, std, spec.channels)
     if mean is not None:
         array = (array - np.asarray(mean, np.float32)) / np.asarray(std, np.float32)
     tensor = array.transpose(2, 0, 1) if spec.channels_first else array

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, NamedTuple
 
+from flowlike_catalog.inputs import struct_given
 from flowlike_catalog.media.image import BoundingBox, ImageIn, ImageRef, image_of, keep_image
 from flowlike_catalog.onnx import tensors
 from flowlike_catalog.onnx.session import Model, run_session, session_of
@@ -96,6 +97,8 @@ def image_classification(ctx: Context, model: Model = None, image_in: ImageIn = 
     """Classifies the image: resize and centre crop, normalise with mean and std, run, rank the classes."""
     import numpy as np
 
+    if top_k < 1:
+        raise ValueError(f"top_k must be at least 1, got {top_k}")
     session = session_of(ctx, model)
     spec = image_input(session, 224)
     image = image_of(ctx, image_in)
@@ -104,7 +107,7 @@ def image_classification(ctx: Context, model: Model = None, image_in: ImageIn = 
     scores = np.asarray(scores, dtype=np.float64).reshape(-1)
     if softmax:
         scores = tensors.softmax(scores)
-    best = np.argsort(-scores, kind="stable")[:max(top_k, 0)]
+    best = np.argsort(-scores, kind="stable")[:top_k]
     return [ClassPrediction(class_idx=int(i), score=float(scores[i]), label=label_of(labels, int(i))) for i in best]
 
 
@@ -189,7 +192,7 @@ class KeypointOut(NamedTuple):
 @node
 def extract_keypoint(pose: PoseDetection = None, keypoint_idx: int = 0) -> KeypointOut:
     """One keypoint of a pose by index (COCO: 0 nose ... 16 right ankle); found is false past the last."""
-    keypoints = PoseDetection.model_validate(pose).keypoints
+    keypoints = struct_given(PoseDetection, pose, "pose").keypoints
     if not 0 <= keypoint_idx < len(keypoints):
         return KeypointOut(0.0, 0.0, 0.0, "", False)
     point = keypoints[keypoint_idx]
@@ -239,8 +242,8 @@ def feature_extraction(ctx: Context, model: Model = None, image_in: ImageIn = No
 def vectors(a: Any, b: Any) -> tuple[Any, Any]:
     import numpy as np
 
-    x = np.asarray(FeatureVector.model_validate(a).values, dtype=np.float64)
-    y = np.asarray(FeatureVector.model_validate(b).values, dtype=np.float64)
+    x = np.asarray(struct_given(FeatureVector, a, "features_a").values, dtype=np.float64)
+    y = np.asarray(struct_given(FeatureVector, b, "features_b").values, dtype=np.float64)
     if x.shape != y.shape:
         raise ValueError(f"cannot compare vectors of {len(x)} and {len(y)} dimensions")
     return x, y
