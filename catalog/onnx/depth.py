@@ -47,7 +47,8 @@ class PointCloud(NamedTuple):
 
 
 def depth_array(ctx: Context | None, depth_map: Any) -> tuple[DepthMap, Any]:
-    return DepthMap.model_validate(depth_map), DepthMap.resolve(ctx, depth_map)
+    handle = DepthMap.given(depth_map)
+    return handle, DepthMap.resolve(ctx, handle)
 
 
 def nearness(handle: DepthMap, depth: Any) -> Any:

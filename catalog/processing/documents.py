@@ -15,6 +15,7 @@ import threading
 from pathlib import Path
 from typing import Annotated, Any
 
+from flowlike_catalog.inputs import struct_given
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from flowlike_core import Context, Pin, node
@@ -211,7 +212,7 @@ def html_to_markdown(html: str | bytes) -> str:
 @node(friendly_name="Extract Document", exec_pins=True)
 async def ai_processing_extract_document(file: FileIn, extract_images: ExtractImages = True) -> Pages:
     """The pages of a document, each as Markdown with its images."""
-    path = FlowPath.model_validate(file).local()
+    path = struct_given(FlowPath, file, "file").local()
     return await asyncio.to_thread(read_document, path, extract_images)
 
 

@@ -79,3 +79,9 @@ def test_a_struct_read_as_none_names_the_input(board, key, pin, output) -> None:
         node = back
     error = failing(board, node)
     assert f"input {pin!r} got no " in error and "(None): wire one from the node that makes it" in error, error
+
+
+@pytest.mark.parametrize("key", ["depth_colorize", "depth_to_point_cloud"])
+def test_a_depth_map_read_as_none_says_so(board, key) -> None:
+    error = failed(board, key, {"depth_map": None})
+    assert "no DepthMap given (None): wire one from the node that makes it" in error, error
