@@ -35,15 +35,29 @@ def document(html: str) -> Any:
 
 
 def page_links(html: str, base_url: str) -> list[str]:
-    """Absolute http(s) links of a page, in order, without fragments or repeats."""
+    """Absolute http(s) links of a page, in order, without fragments or repeats. A malformed href is left out as
+    other links that are not http(s) are; relative links with no address to resolve them against fail naming them
+    (leaving them out gave a page without its links)."""
     found: dict[str, None] = {}
+    unresolved: list[str] = []
     page = document(html)
     if declared := page.xpath("//base/@href"):  # <base href>: where the page's relative links start
         base_url = urljoin(base_url, declared[0].strip())
-    for href in page.xpath("//a/@href"):
-        url = urldefrag(urljoin(base_url, href.strip()))[0]
-        if urlparse(url).scheme in ("http", "https"):
+    for href in (href.strip() for href in page.xpath("//a/@href")):
+        try:
+            url = urldefrag(urljoin(base_url, href))[0]
+            scheme = urlparse(url).scheme
+        except ValueError:  # an unclosed IPv6 host, a bad port: no address to follow
+            continue
+        if scheme in ("http", "https"):
             found[url] = None
+        elif not scheme and url:
+            unresolved.append(href)
+    if unresolved:
+        more = ", ..." if len(unresolved) > 3 else ""
+        base = f"base_url {base_url!r} is no http(s) address" if base_url else "base_url is empty"
+        raise ValueError(f"the page has relative links ({', '.join(map(repr, unresolved[:3]))}{more}) and {base}: "
+                         f"give the page's address to resolve them")
     return list(found)
 
 
@@ -54,6 +68,8 @@ def web_scrape_main_text(html: Html, url: BaseUrl = "", include_tables: bool = T
     """The article text of a page without navigation, footers and ads (trafilatura); empty when it finds none."""
     import trafilatura
 
+    if output_format not in ("txt", "markdown"):
+        raise ValueError(f"unknown output_format {output_format!r}: use txt or markdown")
     document(html)
     return trafilatura.extract(html, url=url or None, include_tables=include_tables, include_comments=False,
                                output_format=output_format) or ""
@@ -77,6 +93,8 @@ def web_scrape_metadata(html: Html, url: BaseUrl = "") -> Metadata:
 def web_scrape_page_links(html: Html, base_url: BaseUrl = "", same_domain: bool = False) -> Annotated[
         list[str], Pin(name="links")]:
     """The page's links as absolute URLs (http and https only, fragments dropped), in page order."""
+    if same_domain and not base_url:
+        raise ValueError("same_domain needs base_url: the page's address says which domain is its own")
     links = page_links(html, base_url)
     if same_domain:
         links = [link for link in links if urlparse(link).netloc == urlparse(base_url).netloc]
