@@ -5,11 +5,14 @@ Header names are case-insensitive: setting `content-type` replaces a `Content-Ty
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import re
 from pathlib import Path
 from typing import Annotated, Any, NamedTuple
 
 from flowlike_catalog.web.http import METHODS, REQUEST_SCHEMA, HttpBody, HttpRequest, as_request, unsendable_secret
+from pydantic import BaseModel, ValidationError
 
 from flowlike_core import Pin, node
 from flowlike_core.policy import allowed_path
@@ -97,7 +100,11 @@ def http_set_url(request: Request, url: str) -> RequestOut:
 @node(friendly_name="Set Method")
 def http_set_method(request: Request, method: str = "GET") -> RequestOut:
     """The request with another method (GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS)."""
-    return HttpRequest.model_validate({**dict(as_request(request)), "method": method})
+    try:
+        return HttpRequest.model_validate({**dict(as_request(request)), "method": method})
+    except ValidationError as exc:  # the method validator's own words, without pydantic's frame
+        error = exc.errors()[0]
+        raise ValueError(str(error.get("ctx", {}).get("error") or f"method {method!r}: {error['msg']}")) from None
 
 
 @node(friendly_name="Set Header")
@@ -113,7 +120,7 @@ def http_set_headers(request: Request, headers: dict[str, str], merge: bool = Tr
     if not merge:
         request = request.model_copy(update={"headers": {}, "secret_headers": {}})
     for name, value in headers.items():
-        request = with_header(request, name, str(value))
+        request = with_header(request, name, field_text(value))
     return request
 
 
@@ -150,7 +157,7 @@ def http_set_basic_auth(request: Request, username: str, password: Secret = "") 
 def http_set_query(request: Request, query: dict[str, str], merge: bool = True) -> RequestOut:
     """The request with query parameters (`?name=value`, URL-encoded when sent), added to its own or instead."""
     request = as_request(request)
-    params = {**(request.query if merge else {}), **{k: str(v) for k, v in query.items()}}
+    params = {**(request.query if merge else {}), **{k: field_text(v) for k, v in query.items()}}
     return request.model_copy(update={"query": params})
 
 
@@ -164,22 +171,56 @@ def http_set_string_body(request: Request, body: str) -> RequestOut:
 
 @node(friendly_name="Set Struct Body")
 def http_set_struct_body(request: Request, body: Any) -> RequestOut:
-    """The request with a JSON body (any JSON value: object, array, ...) and Content-Type application/json."""
-    return with_body(request, HttpBody(kind="json", value=body), "application/json")
+    """The request with a JSON body (any JSON value: object, array, ...) and Content-Type application/json. Dates
+    go as ISO text, sets as arrays, other nodes' structs as their JSON; what JSON cannot hold is refused naming it."""
+    try:
+        value = json_value(body, "body")
+    except ValueError as exc:
+        raise ValueError(f"cannot send the struct as JSON: {exc}") from None
+    return with_body(request, HttpBody(kind="json", value=value), "application/json")
+
+
+def json_value(value: Any, path: str) -> Any:
+    """`value` as JSON holds it (the JSON form of dates, sets, numpy values and pydantic models); what it cannot
+    hold (NaN, bytes, other objects) fails naming its `path` (json's own error names no field, and came only when
+    the request was sent)."""
+    if value is None or isinstance(value, str | bool | int):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"{path} is {value}: JSON has no NaN or infinity")
+        return value
+    if type(value).__module__ == "numpy" and hasattr(value, "tolist"):
+        return json_value(value.tolist(), path)
+    if isinstance(value, BaseModel):
+        return json_value(value.model_dump(mode="json"), path)
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(key): json_value(item, f"{path}.{key}") for key, item in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [json_value(item, f"{path}[{i}]") for i, item in enumerate(value)]
+    if isinstance(value, bytes | bytearray):
+        raise ValueError(f"{path} is bytes, which JSON cannot hold: encode them (base64) or send them as the body "
+                         f"itself (Set Bytes Body)")
+    raise ValueError(f"{path} is a {type(value).__name__}, which JSON cannot hold")
 
 
 @node(friendly_name="Set Bytes Body")
 def http_set_bytes_body(request: Request, body: bytes) -> RequestOut:
     """The request with a raw body; Content-Type stays as set (application/octet-stream if none)."""
+    if isinstance(body, str):
+        raise TypeError("the body must be bytes (a Byte Array), got str: use Set String Body for text")
     request = as_request(request)
     has_type = any(k.lower() == "content-type" for k in request.headers)
     return with_body(request, HttpBody(kind="bytes", value=bytes(body)),
                      None if has_type else "application/octet-stream")
 
 
-def form_text(value: Any) -> str:
-    """A form field's text: a string as it is, anything else as its JSON text (true, 2, ["a"], null), as
-    Flow-Like writes it (Python's str gave True and None, which no server reads as a boolean or nothing)."""
+def field_text(value: Any) -> str:
+    """A form field's, query parameter's or header's text: a string as it is, anything else as its JSON text (true,
+    2, ["a"], null), as Flow-Like writes it (Python's str gave True and None, which no server reads as a boolean or
+    nothing)."""
     import json
 
     return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"), ensure_ascii=False)
@@ -190,7 +231,7 @@ def http_set_form_body(request: Request, fields: dict = None, set_content_type: 
     """The request with URL-encoded form fields (`a=1&b=two`), as an HTML form posts them; Set Content-Type adds
     application/x-www-form-urlencoded unless the request has a Content-Type already."""
     request = as_request(request)
-    body = HttpBody(kind="form", value={str(k): form_text(v) for k, v in (fields or {}).items()})
+    body = HttpBody(kind="form", value={str(k): field_text(v) for k, v in (fields or {}).items()})
     has_type = any(k.lower() == "content-type" for k in request.headers)
     return with_body(request, body, "application/x-www-form-urlencoded" if set_content_type and not has_type
                      else None)
