@@ -14,7 +14,11 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+Model = TypeVar("Model", bound=BaseModel)
 
 
 def lazy_pack(package: str) -> Callable[[str], Any]:
@@ -27,3 +31,12 @@ def lazy_pack(package: str) -> Callable[[str], Any]:
         raise AttributeError(f"module {package!r} has no attribute {name!r}")
 
     return __getattr__
+
+
+def struct_given(model: type[Model], value: Any, pin: str) -> Model:
+    """The struct on input `pin` as `model`; None, what an input reads from a node that has not run, fails naming
+    the input rather than with pydantic's validation text."""
+    if value is None:
+        raise TypeError(f"input {pin!r} got no {model.__name__} (None): wire one from the node that makes it, and let "
+                        f"that node run first")
+    return value if isinstance(value, model) else model.model_validate(value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, NamedTuple
 
-from flowlike_catalog.inputs import struct_given
+from flowlike_catalog import struct_given
 from flowlike_catalog.media.image import BoundingBox, ImageIn, ImageRef, image_of, keep_image
 from flowlike_catalog.onnx.session import Model, run_session, session_of
 from flowlike_catalog.onnx.tensors import image_input, image_tensor, nms, resized

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, NamedTuple
 
+from flowlike_catalog import struct_given
 from flowlike_catalog.content import App, Location, decoded, read_bytes
-from flowlike_catalog.inputs import struct_given
 from flowlike_catalog.media.image import ImageIn, image_of
 from flowlike_catalog.onnx.session import open_session, run_session
 from flowlike_catalog.onnx.tensors import image_input, pixels, to_tensor

@@ -15,7 +15,7 @@ import threading
 from pathlib import Path
 from typing import Annotated, Any
 
-from flowlike_catalog.inputs import struct_given
+from flowlike_catalog import struct_given
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from flowlike_core import Context, Pin, node

@@ -21,6 +21,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, Literal, TypeVar
 
+from flowlike_catalog import struct_given
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from flowlike_core import Context
@@ -343,6 +344,7 @@ async def send(ctx: Context, request: HttpRequest, *, timeout: float = 30.0, ret
     the bearer token is the one the run renewed, if it did; a 401 answer renews it and sends the request again."""
     import httpx
 
+    request = struct_given(HttpRequest, request, "request")
     if not timeout > 0:  # 0 or less made every call fail as a timeout, routed to Error like a server that is down
         raise ValueError(f"timeout_seconds must be more than 0 s (per attempt), got {timeout:g}")
     if refresh is not None and (kept := ctx.cache.get(renewal_key(refresh))) is not None:
