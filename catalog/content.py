@@ -18,22 +18,37 @@ Location = Annotated[str | Path | BlobRef | None, Pin(
 App = Annotated[str, Pin(description="App whose content store holds blobs")]
 
 
-def _blob(location: Any) -> BlobRef | None:
+def _blob(location: Any, what: str) -> BlobRef | None:
+    """The BlobRef a location is, if it is one; a struct of other fields, or one in another shape, fails saying so
+    (pydantic's page named BlobRef's fields only)."""
+    from pydantic import ValidationError
+
     if isinstance(location, BlobRef):
         return location
-    if isinstance(location, dict):
+    if not isinstance(location, dict):
+        return None
+    if "key" not in location:
+        raise TypeError(f"the {what} location must be a path or a BlobRef (key, size), got a struct of "
+                        f"{', '.join(sorted(map(str, location))) or 'no fields'}")
+    try:
         return BlobRef.model_validate(location)
-    return None
+    except ValidationError as exc:
+        problems = "; ".join(f"field {'.'.join(map(str, e['loc']))!r}: {e['msg']}" for e in exc.errors())
+        raise ValueError(f"the {what} location is not a BlobRef: {problems}") from None
 
 
 def read_bytes(location: Any, app: str = "default", what: str = "file") -> bytes:
     """The bytes at a path or behind a BlobRef; a clear error naming what is missing, or a folder given for a
     file."""
+    from flowlike_core.errors import StorageError
     from flowlike_core.storage import current
 
-    blob = _blob(location)
+    blob = _blob(location, what)
     if blob is not None:
-        return current().app(app).blobs.get(blob)
+        try:
+            return current().app(app).blobs.get(blob)
+        except StorageError as exc:  # (it names the blob and the store, not what it was to be)
+            raise StorageError(f"{what} in app {app!r}'s content store: {exc}") from None
     if not isinstance(location, str | Path) or not str(location):
         raise TypeError(f"the {what} location must be a path or a BlobRef, got {location!r}")
     path = Path(allowed_path(location, what))
