@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from typing import Annotated, Any
 
 from flowlike_catalog.web.errors import routed
@@ -40,12 +41,17 @@ class Endpoint(asyncio.DatagramProtocol):
     def __init__(self) -> None:
         self.transport: asyncio.DatagramTransport | None = None
         self.inbox: asyncio.Queue[tuple[bytes, tuple[str, int]] | None] = asyncio.Queue()
+        self.failure: OSError | None = None
+        """Why the last datagram could not be sent (asyncio hands the socket's error here, not to the sender)."""
 
     def connection_made(self, transport: Any) -> None:
         self.transport = transport
 
     def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
         self.inbox.put_nowait((data, addr))
+
+    def error_received(self, exc: OSError) -> None:
+        self.failure = exc
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.inbox.put_nowait(None)  # wakes a waiting receive: the socket is closed
@@ -85,11 +91,22 @@ async def udp_send_to(ctx: Context, session: SessionIn, target_host: str,
     """Sends one datagram with the payload as UTF-8."""
     if not 1 <= target_port <= 65535:
         raise ValueError(f"target_port must be 1..65535, got {target_port}")
+    if not target_host:
+        raise ValueError("target_host is empty: give the host or address to send to")
     endpoint = resource(ctx, "udp", session)
     if endpoint.transport.is_closing():
         raise ConnectionError("the UDP session is closed")
     data = payload.encode("utf-8")
-    endpoint.transport.sendto(data, (target_host, target_port))
+    family = endpoint.transport.get_extra_info("socket").family
+    try:  # resolved here: the socket's own lookup would block the loop, and its failure reached no one
+        found = await asyncio.get_running_loop().getaddrinfo(target_host, target_port, family=family,
+                                                             type=socket.SOCK_DGRAM)
+    except OSError as exc:
+        raise ConnectionError(f"cannot send UDP to {target_host}:{target_port}: {exc}") from None
+    endpoint.failure = None
+    endpoint.transport.sendto(data, found[0][4])
+    if endpoint.failure is not None:
+        raise ConnectionError(f"cannot send UDP to {target_host}:{target_port}: {endpoint.failure}")
     return len(data)
 
 
