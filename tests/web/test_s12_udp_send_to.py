@@ -1,6 +1,7 @@
 """UDP Send To an address no datagram can go to fails naming it, where it reported the bytes as sent with
 Success (asyncio hands the socket's error to the protocol, which dropped it): an IPv6 address from an IPv4 socket,
-a host name that does not resolve, no host at all."""
+the broadcast address (the socket refuses it without SO_BROADCAST), no host at all. (No test asks a resolver:
+nothing may reach the internet.)"""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from flowlike_core import RunStatus
 
 @pytest.mark.parametrize(("host", "why"), [
     ("::1", "Address family for hostname not supported"),
-    ("999.1.1.1", "Name or service not known"),
+    ("255.255.255.255", "Permission denied"),  # broadcast without SO_BROADCAST: the socket refuses it
     ("", "target_host is empty"),
 ])
 def test_a_datagram_to_an_address_it_cannot_reach_fails_naming_it(b, host, why) -> None:
