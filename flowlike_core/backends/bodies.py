@@ -607,8 +607,11 @@ STOP_POLL = 0.05
 
 class StopWatch:
     """Worker side: cancels a chunk's iteration going on once its loop is stopped (`ChunkStop`): it stops at its next
-    node (or its node's next `ctx.check_cancelled()`), as an iteration on a thread beside a failed one does. A look
-    every `STOP_POLL` seconds from a thread of its own, until the chunk is `over`."""
+    node (or its node's next `ctx.check_cancelled()`, or await), as an iteration on a thread beside a failed one does;
+    one held in node code that ignores the cancel (a plain-Python loop) is interrupted after the cancel's grace, as
+    there (`flowlike_core.stopping`; it ran to its end). One held in native code still does: what would stop it is
+    killing its worker, which takes the pool's other chunks (or has dask run the chunk again). A look every
+    `STOP_POLL` seconds from a thread of its own, until the chunk is `over`."""
 
     def __init__(self, stopped: Callable[[], bool]) -> None:
         self.stopped = stopped
@@ -618,10 +621,15 @@ class StopWatch:
         threading.Thread(target=self._watch, name="flowlike-chunk-stop", daemon=True).start()
 
     def _watch(self) -> None:
+        from flowlike_core.parallel import _interrupt
+        from flowlike_core.stopping import watch
+
         while not self.over.wait(STOP_POLL):
             current = self.current
             if current is not None and not current.cancelled and self.stopped():
                 current.cancel()
+                watch(current, lambda current=current: current.thread_id is None,
+                      lambda current=current: _interrupt(current))
 
 
 def _began(watch: StopWatch, sender: BodySender | None, place: int, executor: Executor) -> None:
@@ -663,8 +671,9 @@ def _run_body(job: BodyJob, board: Any, plan: Any, before: BeforeTheLoop, said: 
               listeners: list[Any], follow: Callable[[Executor], None]) -> BodyResult:
     """Run one iteration; `follow` is told its executor before it starts (its traces are sent as they go); the
     unset reads it warns of join `said` (the chunk's)."""
+    from flowlike_core.errors import RunCancelled
     from flowlike_core.executor import Executor, _Abort
-    from flowlike_core.parallel import Scope
+    from flowlike_core.parallel import Scope, _flow_here, _leave
     from flowlike_core.run import Run
 
     targets, values = body
@@ -677,10 +686,16 @@ def _run_body(job: BodyJob, board: Any, plan: Any, before: BeforeTheLoop, said: 
     known = set(said)
     follow(executor)
     error, error_node = None, None
+    executor.thread_id = threading.get_ident()  # (interruptible from now on: `StopWatch`)
     try:
-        asyncio.run(executor.flow(targets_by_plan(plan.nodes, targets)))
+        try:
+            asyncio.run(_flow_here(executor, targets_by_plan(plan.nodes, targets)))
+        finally:
+            _leave(executor)
     except _Abort as abort:
         error, error_node = abort.error, abort.node_id
+    except asyncio.CancelledError:  # (stopped by `StopWatch` at an await)
+        error = RunCancelled("the loop's iterations were cancelled")
     own = {key: value for key, value in dict.items(executor.values) if key not in values}
     reasons = run.reasons or {}
     if job.uncached:
