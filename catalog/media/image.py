@@ -111,13 +111,19 @@ def within_limit(width: int, height: int) -> tuple[int, int]:
     """The size of an image to make, unless it has more pixels than Pillow reads (its decompression-bomb limit):
     such a size is a typo far more often than a wish, and making it would take the machine's memory (4 bytes a
     pixel)."""
+    if why := too_many_pixels(width, height):
+        raise ValueError(f"{width}x{height} is {why}")
+    return width, height
+
+
+def too_many_pixels(width: int, height: int) -> str:
+    """Why an image of this size is not made (its pixels over Pillow's limit), or nothing."""
     from PIL import Image
 
     limit = Image.MAX_IMAGE_PIXELS
     if limit and width * height > limit:
-        raise ValueError(f"{width}x{height} is {width * height:,} pixels, over the {limit:,} Pillow allows "
-                         f"(PIL.Image.MAX_IMAGE_PIXELS)")
-    return width, height
+        return f"{width * height:,} pixels, over the {limit:,} Pillow allows (PIL.Image.MAX_IMAGE_PIXELS)"
+    return ""
 
 
 DEEP_MODES = frozenset({"I", "F", "I;16", "I;16L", "I;16B", "I;16N"})

@@ -21,13 +21,22 @@ class ImageInput:
 
 
 def image_input(session: Any, fallback: int) -> ImageInput:
-    """The model's 4-D image input; dynamic sizes take `fallback`."""
+    """The model's 4-D image input; dynamic sizes take `fallback` (the node's input_size), which must make an image
+    Pillow would open: a larger one is a typo far more often than a wish, and took the machine's memory."""
+    from flowlike_catalog.media.image import too_many_pixels
+
     for tensor in session.get_inputs():
         if len(tensor.shape) != 4:
             continue
         shape = [d if isinstance(d, int) and d > 0 else None for d in tensor.shape]
         channels_first = shape[1] in (1, 3) or shape[3] not in (1, 3)
         c, h, w = (shape[1], shape[2], shape[3]) if channels_first else (shape[3], shape[1], shape[2])
+        if not (h and w):
+            if fallback < 1:
+                raise ValueError(f"input_size must be at least 1 (the model's input size is not fixed), got "
+                                 f"{fallback}")
+            if why := too_many_pixels(w or fallback, h or fallback):
+                raise ValueError(f"input_size {fallback} makes a {w or fallback}x{h or fallback} input: {why}")
         return ImageInput(tensor.name, channels_first, h or fallback, w or fallback, c or 3)
     raise ValueError("the model has no 4-D image input (batch, channels, height, width)")
 

@@ -85,3 +85,17 @@ def test_a_struct_read_as_none_names_the_input(board, key, pin, output) -> None:
 def test_a_depth_map_read_as_none_says_so(board, key) -> None:
     error = failed(board, key, {"depth_map": None})
     assert "no DepthMap given (None): wire one from the node that makes it" in error, error
+
+
+@pytest.mark.parametrize(("size", "why"), [
+    (0, "input_size must be at least 1 (the model's input size is not fixed), got 0"),
+    (100_000, "input_size 100000 makes a 100000x100000 input: 10,000,000,000 pixels, over the 89,478,485"),
+])
+def test_an_input_size_that_cannot_be_is_refused_before_any_pixel_is_made(board, size, why) -> None:
+    """(A size that large took the machine's memory: 120 GB of floats.)"""
+    from onnx_models import constant_output
+
+    model = loaded(board, constant_output([1, 3, "height", "width"], "features", [[1.0, 2.0]]))
+    error = failed(board, "feature_extraction", {"model": model, "image_in": keep_image(None, quadrants())},
+                   input_size=size)
+    assert why in error, error
