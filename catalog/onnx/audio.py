@@ -178,6 +178,11 @@ def audio_to_mel_spectrogram(ctx: Context, audio: AudioData = None, n_mels: int 
     if min(n_mels, hop_length, n_fft) < 1:
         raise ValueError("n_mels, hop_length and n_fft must be positive")
     handle, samples = audio_of(ctx, audio)
+    if n_fft > handle.samples:  # its reflect padding would be as long as n_fft (a typo of 10**9: gigabytes)
+        raise ValueError(f"n_fft {n_fft} is longer than the sound ({handle.samples} samples): take a shorter window")
+    if n_mels > n_fft // 2 + 1:
+        raise ValueError(f"n_mels {n_mels} is more than the {n_fft // 2 + 1} frequency bins of n_fft {n_fft}: a band "
+                         f"would be empty (take fewer bands or a longer n_fft)")
     signal = np.pad(samples[0].astype(np.float64), n_fft // 2, mode="reflect")
     frames = 1 + (len(signal) - n_fft) // hop_length
     windows = np.lib.stride_tricks.sliding_window_view(signal, n_fft)[::hop_length][:frames]

@@ -1,0 +1,37 @@
+"""Mel Spectrogram settings the sound cannot fill fail naming them, where n_fft beyond the sound's length padded it
+with reflections as long as n_fft (a typo of 10**9 takes gigabytes) and more mel bands than frequency bins made
+empty bands, both with Success."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from flowlike_catalog.onnx.audio import keep_audio
+
+from flowlike_core.run import RunStatus
+
+RATE = 16000
+
+
+def failed(board, key: str, inputs: dict, **defaults) -> str:
+    node = board.add(key, **defaults)
+    board.feed(node, **inputs)
+    board.chain(board.add("events_simple"), node)
+    run = board.board.run(registry=board.registry, variables=board.values)
+    assert run.status is RunStatus.FAILED, run.logs()
+    return run.error
+
+
+def tone(seconds: float = 0.5):
+    t = np.arange(int(RATE * seconds)) / RATE
+    return keep_audio(None, np.sin(2 * np.pi * 440 * t), RATE)
+
+
+@pytest.mark.parametrize(("settings", "why"), [
+    ({"n_fft": 8001}, "n_fft 8001 is longer than the sound (8000 samples): take a shorter window"),
+    ({"n_fft": 400, "n_mels": 300}, "n_mels 300 is more than the 201 frequency bins of n_fft 400: a band would be "
+                                    "empty (take fewer bands or a longer n_fft)"),
+])
+def test_mel_settings_the_sound_cannot_fill_are_named(board, settings, why) -> None:
+    error = failed(board, "audio_to_mel_spectrogram", {"audio": tone()}, **settings)
+    assert why in error, error
