@@ -121,6 +121,8 @@ class BodyJob:
     """Names what the body reads of the run as the loop started (`LoopValues`): a worker fetches it once per loop."""
     before_file: str = ""
     """Where it waits on disk for the process pool's workers (on dask: on the scheduler, by `before_key`)."""
+    before: bytes = b""
+    """It, pickled, when it is small enough to go with each chunk (`INLINE`)."""
 
     @property
     def iterations_key(self) -> str:
@@ -290,10 +292,12 @@ class LoopValues:
     the scheduler (as a board: not data scattered on one worker, which would die with it). It went with every chunk
     (two per worker slot), through the pool's pipe or the scheduler, and was unpickled by each. It stays there while
     the loop goes on and while a chunk of it may still run (one left going when its run was cancelled goes on to its
-    end; dask may run the chunk of a worker that died again), then goes."""
+    end; dask may run the chunk of a worker that died again), then goes. One of `INLINE` bytes at most goes with each
+    chunk, as it did: a file or a variable costs more than it saves then."""
 
     def __init__(self, workers: str, data: bytes) -> None:
         self.workers, self.data = workers, data
+        self.inline = len(data) <= INLINE
         self.key = uuid.uuid4().hex
         self.holds = 1
         """The loop's own, and one per chunk not ended."""
@@ -348,6 +352,25 @@ class LoopValues:
                 os.unlink(placed)
 
 
+INLINE = 64 * 1024
+"""Bytes of a loop's `BeforeTheLoop` (pickled) up to which it goes with each chunk, not once to each worker."""
+
+
+async def _ship(values: LoopValues, job: BodyJob, client: Any = None) -> Callable[[], None]:
+    """Take what the loop's body reads (`values`) where the chunk's workers fetch it (in the job when small), held
+    there until the returned release is called (once the chunk has ended)."""
+    if values.inline:
+        job.before = values.data
+        return lambda: None
+    release = values.hold()
+    try:
+        job.before_file = await asyncio.to_thread(values.place, client)
+    except BaseException:
+        release()
+        raise
+    return release
+
+
 _values_dir: str | None = None
 
 
@@ -370,6 +393,8 @@ _befores_lock = threading.Lock()
 def _before(job: BodyJob) -> BeforeTheLoop:
     """Worker side: what the chunk's body reads of the run as its loop started, fetched and unpickled once per loop
     (`LoopValues`), as its first iteration starts (a chunk stopped before runs none)."""
+    if job.before:
+        return pickle.loads(job.before)
     with _befores_lock:  # (a dask worker of several threads may start two chunks of the loop at once)
         before = _befores.get(job.before_key)
         if before is None:
@@ -902,12 +927,7 @@ async def submit(workers: str, job: BodyJob, values: LoopValues, executor: Execu
     if workers == "processes":
         pool, lines, folder = process_pool()
         job.reply = POOL
-        release = values.hold()
-        try:
-            job.before_file = await asyncio.to_thread(values.place)
-        except BaseException:
-            release()
-            raise
+        release = await _ship(values, job)
 
         def send(chunk: BodyJob) -> Awaitable[ChunkResult]:
             """The chunk on the pool, which holds `values` until it has ended, whenever its caller stops waiting."""
@@ -936,17 +956,12 @@ async def submit(workers: str, job: BodyJob, values: LoopValues, executor: Execu
         client = _dask_client()
         lines = channel(client)
         job.reply = lines.name
-        releases = (hold_board(client, job.board_key, job.board_json, job.node_types), values.hold())
+        shipped = await _ship(values, job, client)
+        releases = (hold_board(client, job.board_key, job.board_json, job.node_types), shipped)
 
         def release() -> None:
             for each in releases:
                 each()
-
-        try:
-            await asyncio.to_thread(values.place, client)
-        except BaseException:
-            release()
-            raise
         batches, runs_again = LiveBatches(lines, live), itertools.count(1)
         sent: list[Any] = []
 

@@ -15,11 +15,12 @@ from scale_boards import until
 from flowlike_core import DataType, LogLevel, NodeType, Variable, commands, data_in, data_out, exec_in, exec_out
 
 
-def counted_types(ledger: Path) -> list[type[NodeType]]:
+def counted_types(ledger: Path, padding: int) -> list[type[NodeType]]:
     """Made here (cloudpickled by value to the workers): a value that writes the id of the process unpickling it to
-    `ledger`, the node that makes it, and the body's node, which logs what it read."""
+    `ledger` (it pickles to over `padding` bytes), the node that makes it, and the body's node, which logs what it
+    read."""
 
-    def unpickled(size: int) -> Counted:
+    def unpickled(size: int, pad: bytes) -> Counted:
         import os
 
         with open(ledger, "a") as out:
@@ -31,7 +32,7 @@ def counted_types(ledger: Path) -> list[type[NodeType]]:
             self.size = size
 
         def __reduce__(self) -> tuple:
-            return unpickled, (self.size,)
+            return unpickled, (self.size, bytes(padding))
 
     class Make(NodeType):
         name = "t_make_counted"
@@ -60,7 +61,9 @@ def test_values_set_before_the_loop_travel_to_each_worker_once(workers, tmp_path
         client = request.getfixturevalue("dask_backend").client
         until(lambda: len(client.nthreads()) == 2, "both dask workers")
     ledger = tmp_path / "unpickled"
-    (make_type, read_type), counted = counted_types(ledger)
+    from flowlike_core.backends import bodies
+
+    (make_type, read_type), counted = counted_types(ledger, bodies.INLINE)  # (smaller ones go with each chunk)
     build = Builder()
     build.registry.register(make_type)
     build.registry.register(read_type)
@@ -85,8 +88,6 @@ def test_values_set_before_the_loop_travel_to_each_worker_once(workers, tmp_path
     assert sorted(loads) == sorted(f"{pid}:{size}" for pid in workers_used for size in (7, 8))
     # what the body read leaves the workers' reach once the loop is over
     if workers == "processes":
-        from flowlike_core.backends import bodies
-
         assert os.listdir(bodies._values_dir) == []
     else:
         until(lambda: not client.run_on_scheduler(_loop_values_held), "the loop's values to leave the scheduler")
