@@ -14,7 +14,7 @@ import json
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from flowlike_catalog.web.http import client, unsendable_secret
+from flowlike_catalog.web.http import answer_json, client, unsendable_secret
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from flowlike_core import Context, Pin, node
@@ -109,7 +109,8 @@ async def discord_api(ctx: Context, session: DiscordSession, method: str, path: 
     if response.status_code == 204 or not response.content:
         return None
     try:
-        return response.json()
+        return answer_json(response.content, f"Discord {method} {path} at {session.api_url}", DiscordError,
+                           "is api_url Discord's API?")
     except ValueError:
         kind = response.headers.get("content-type", "no content type")
         raise DiscordError(f"Discord {method} {path}: {session.api_url} answered {response.status_code} {kind}, not "

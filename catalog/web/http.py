@@ -218,6 +218,26 @@ def bearer(token: SecretStr) -> SecretStr:
     return SecretStr(f"Bearer {token.get_secret_value()}")
 
 
+class Fields(dict):
+    """A JSON object of a hosted service's answer: a field it lacks, read with [], fails as the service's `error`
+    naming the `call` and the field (a bare KeyError named only the field); `get` and `in` are as a dict's."""
+
+    __slots__ = ("call", "error", "hint")
+
+    def __missing__(self, key: Any) -> Any:
+        raise self.error(f"{self.call}: the answer has no {key!r}: {self.hint}")
+
+
+def answer_json(body: bytes, call: str, error: type[Exception], hint: str) -> Any:
+    """A service's JSON answer with its objects as `Fields` (`hint`: what a missing field most likely means)."""
+    def fields(pairs: list[tuple[str, Any]]) -> Fields:
+        found = Fields(pairs)
+        found.call, found.error, found.hint = call, error, hint
+        return found
+
+    return json.loads(body, object_pairs_hook=fields)
+
+
 def error_object(body: bytes, limit: int = 300) -> dict[str, Any] | str:
     """An error answer's JSON object, for a service's own message reader; a body that is not one, as text (at most
     `limit` characters), which is then the message."""

@@ -15,7 +15,7 @@ import logging
 import re
 from typing import Annotated, Any
 
-from flowlike_catalog.web.http import client
+from flowlike_catalog.web.http import answer_json, client
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from flowlike_core import Context, Pin, node
@@ -107,7 +107,8 @@ async def bot_api(ctx: Context, session: TelegramSession, method: str, params: d
             raise ConnectionError(f"Telegram {method}: {session.api_url} could not be reached "
                                   f"({type(exc).__name__})") from None
         try:
-            answer = response.json()
+            answer = answer_json(response.content, f"Telegram {method} at {session.api_url}", TelegramError,
+                                 "is api_url the Bot API's?")
         except ValueError:
             answer = None
         if not isinstance(answer, dict):  # (its body is not shown: a page may echo the bot's path, its token)
@@ -123,7 +124,7 @@ async def bot_api(ctx: Context, session: TelegramSession, method: str, params: d
     if not answer.get("ok"):
         raise TelegramError(f"Telegram {method} failed ({answer.get('error_code', response.status_code)}): "
                             f"{answer.get('description', 'no description')}")
-    return answer.get("result")
+    return answer["result"]
 
 
 def as_int(value: str | int, what: str) -> int:
