@@ -19,6 +19,7 @@ from flowlike_catalog.web.errors import routed
 from flowlike_catalog.web.http import (
     HttpResponse,
     ServiceFailure,
+    answer_json,
     api_request,
     as_provider,
     bearer,
@@ -116,19 +117,16 @@ class GitHub:
         return response
 
     def json_of(self, response: HttpResponse) -> Any:
-        """The JSON of the last answer; another body (a web page) fails saying what came and what it means."""
+        """The JSON of the last answer (its objects `Fields`: a field of GitHub's API it lacks fails naming it);
+        another body (a web page) fails saying what came and what it means."""
         try:
-            return json.loads(response.body)
+            return answer_json(response.body, f"GitHub {self.last} at {self.provider.base_url}", GitHubError,
+                               NOT_THE_API)
         except ValueError:
             kind = response.headers.get("content-type", "no content type")
             start = response.body[:40].decode("utf-8", "replace")
             raise GitHubError(f"GitHub at {self.provider.base_url} answered {self.last} with {response.status_code} "
                               f"{kind}, not JSON: it starts {start!r}; {NOT_THE_API}") from None
-
-    def lacking(self, field: str) -> GitHubError:
-        """The error for an answer without a field GitHub's API gives."""
-        return GitHubError(f"GitHub at {self.provider.base_url} answered {self.last} without {field!r}, a field of "
-                           f"GitHub's API: {NOT_THE_API}")
 
     async def call(self, method: str, path: str, *, params: dict[str, Any] | None = None,
                    body: dict[str, Any] | None = None, accept: str = "application/vnd.github+json") -> Any:
@@ -202,10 +200,7 @@ class GitHubNode(NodeType):
         inputs = {spec.name: ctx.get_input(spec.name) for spec in self.inputs}
         github = GitHub(ctx, ctx.get_input("provider"))
         try:
-            try:
-                outputs = await self.call(github, **inputs)
-            except KeyError as exc:  # reading a field of GitHub's answer that it lacks
-                raise github.lacking(exc.args[0]) from None
+            outputs = await self.call(github, **inputs)
         except (GitHubError, ServiceFailure, OSError) as exc:  # OSError: connection errors, file system errors
             routed(ctx, "error", exc, "error_message")
             return

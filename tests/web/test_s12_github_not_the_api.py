@@ -69,6 +69,5 @@ def test_an_answer_without_githubs_fields_fires_error_naming_the_field(b, web_pa
                            repo="hello", branch="main")
     assert run.status is RunStatus.SUCCESS, run.error
     assert run.output(node.id, "error_message") == \
-        f"GitHub at {web_pages}/api answered GET /repos/octo/hello/branches/main without 'commit', a field of " \
-        "GitHub's API: is the base URL GitHub's API (https://api.github.com, or https://HOST/api/v3 for GitHub " \
-        "Enterprise)?"
+        f"GitHub GET /repos/octo/hello/branches/main at {web_pages}/api: the answer has no 'commit': is the base URL " \
+        "GitHub's API (https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise)?"
