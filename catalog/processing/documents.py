@@ -116,7 +116,7 @@ class _HeldRecords(logging.Handler):
 
 def _pdf(path: Path, extract_images: bool) -> list[DocumentPage]:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import FileNotDecryptedError, PdfReadError
 
     logger, held = logging.getLogger("pypdf"), _HeldRecords()
     logger.addHandler(held)
@@ -127,6 +127,9 @@ def _pdf(path: Path, extract_images: bool) -> list[DocumentPage]:
             images = [DocumentImage(name=image.name, media_type=_media_type(image.name), data=image.data)
                       for image in page.images] if extract_images else []
             pages.append(DocumentPage(page_number=number, text=(page.extract_text() or "").strip(), images=images))
+    except FileNotDecryptedError:
+        raise ValueError(f"{path.name} is encrypted: it opens only with its password, which Extract Document does "
+                         f"not take (save a copy without the password)") from None
     except PdfReadError as error:
         said = "; ".join(" ".join(record.getMessage().split()) for record in held.records)
         raise ValueError(f"{path.name} is not a readable PDF: {error}{f' (pypdf said: {said})' if said else ''}"
