@@ -128,7 +128,7 @@ def _pdf(path: Path, extract_images: bool) -> list[DocumentPage]:
                       for image in page.images] if extract_images else []
             pages.append(DocumentPage(page_number=number, text=(page.extract_text() or "").strip(), images=images))
     except FileNotDecryptedError:
-        raise ValueError(f"{path.name} is encrypted: it opens only with its password, which Extract Document does "
+        raise ValueError(f"{path.name} is encrypted: it opens only with its password, which these nodes do "
                          f"not take (save a copy without the password)") from None
     except PdfReadError as error:
         said = "; ".join(" ".join(record.getMessage().split()) for record in held.records)

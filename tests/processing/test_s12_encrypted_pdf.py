@@ -31,7 +31,7 @@ def locked(tmp_path, user_password: str):
 def test_a_pdf_that_needs_its_password_says_so(tmp_path) -> None:
     run, _ = extract(locked(tmp_path, "secret"))
     assert run.status is RunStatus.FAILED
-    assert "locked.pdf is encrypted: it opens only with its password, which Extract Document does not take (save a " \
+    assert "locked.pdf is encrypted: it opens only with its password, which these nodes do not take (save a " \
            "copy without the password)" in run.error, run.error
 
 
