@@ -17,9 +17,14 @@ Scale = Annotated[float, Pin(description="Pixels per PDF point (1.0: 72 dpi)")]
 def open_pdf(pdf: Any, app: str) -> Any:
     import pypdfium2
 
+    from pypdfium2.raw import FPDF_ERR_PASSWORD
+
     try:
         return pypdfium2.PdfDocument(read_bytes(pdf, app, "PDF"))
     except pypdfium2.PdfiumError as exc:
+        if exc.err_code == FPDF_ERR_PASSWORD:
+            raise ValueError(f"PDF {pdf!r} is encrypted: it opens only with its password, which these nodes do not "
+                             f"take (save a copy without the password)") from None
         raise ValueError(f"PDF {pdf!r} cannot be opened: {exc}") from None
 
 
