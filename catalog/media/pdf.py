@@ -16,7 +16,6 @@ Scale = Annotated[float, Pin(description="Pixels per PDF point (1.0: 72 dpi)")]
 
 def open_pdf(pdf: Any, app: str) -> Any:
     import pypdfium2
-
     from pypdfium2.raw import FPDF_ERR_PASSWORD
 
     try:
