@@ -113,3 +113,70 @@ def test_a_variable_that_cannot_travel_fails_the_loop_naming_it(workers, request
     assert not run.ok
     assert "the run's variable 'guard', which the loop's iterations start from, cannot be sent to other processes " \
            "(TypeError: cannot pickle '_thread.lock' object): run the loop on workers 'threads'" in run.error
+
+
+def reads_then_dies_once() -> list[type[NodeType]]:
+    """Made here (cloudpickled by value to the workers): a node setting a large output, and one reading it that kills
+    its process on the value 5 the first time (`folder`/died), once every worker has forgotten what it fetched."""
+
+    class MakeLarge(NodeType):
+        name = "t_make_large"
+        pins = (exec_in(), exec_out(), data_out("large", DataType.GENERIC))
+
+        def run(self, ctx):
+            from flowlike_core.backends import bodies
+
+            ctx.set_output("large", b"x" * (2 * bodies.INLINE))
+            ctx.activate("exec_out")
+
+    class ReadsThenDiesOnce(NodeType):
+        name = "t_reads_then_dies_once"
+        pins = (exec_in(), data_in("large", DataType.GENERIC), data_in("value", DataType.INTEGER),
+                data_in("folder", DataType.STRING), exec_out())
+
+        def run(self, ctx):
+            import signal
+
+            died = Path(ctx.get_input("folder")) / "died"
+            if ctx.get_input("value") == 5 and not died.exists():
+                from distributed import get_client
+
+                def forget() -> None:
+                    from flowlike_core.backends import bodies
+
+                    bodies._befores.clear()
+
+                get_client().run(forget)
+                died.touch()
+                os.kill(os.getpid(), signal.SIGKILL)
+            ctx.info(f"{ctx.get_input('value')}: {len(ctx.get_input('large'))}")
+            ctx.activate("exec_out")
+
+    return [MakeLarge, ReadsThenDiesOnce]
+
+
+def test_a_chunk_dask_runs_again_after_its_worker_died_reads_the_values_set_before_the_loop(dask_backend, tmp_path):
+    """They stay on the scheduler while a chunk of the loop may run again: the one run again after its worker died
+    (every worker forgot what it had fetched) reads them there."""
+    from flowlike_core.backends import bodies
+
+    client = dask_backend.client
+    until(lambda: len(client.nthreads()) == 2, "both dask workers")
+    build = Builder()
+    for node_type in reads_then_dies_once():
+        build.registry.register(node_type)
+    make, loop = build.add("t_make_large"), build.add("control_par_for_each", array=list(range(1, 7)),
+                                                      max_concurrent=1, workers="dask")
+    reads = build.add("t_reads_then_dies_once", folder=str(tmp_path))
+    build.chain(build.add("events_simple"), make, loop)
+    build.wire(loop, "exec_out", reads, "exec_in")
+    build.wire(loop, "value", reads, "value")
+    build.wire(make, "large", reads, "large")
+    try:
+        run = build.board.run(registry=build.registry)
+        assert run.ok, run.error
+        assert (tmp_path / "died").exists()  # (the worker did die)
+        assert sorted(line.message for line in run.logs() if line.node_id == reads.id) == \
+            [f"{value}: {2 * bodies.INLINE}" for value in range(1, 7)]
+    finally:  # (its nanny starts the killed worker again: the cluster is left as it was found)
+        until(lambda: len(client.nthreads()) == 2, "the killed dask worker to be replaced")
