@@ -21,7 +21,8 @@ node is; one that cooperates (a node awaiting its close) is left to finish, as a
 (`flowlike_core.stopping`). A run given up on while a body is stuck where no interrupt lands (native code) ends
 without it: the executions its bodies have going on end Cancelled with the run (`close_forks`), and the run stays
 as it ended: a stuck body let go later is not merged into it (its traces, values, steps and events are its own), and
-what it writes to the run's variables or its result cache's reasons goes to what the run held before it ended.
+what it writes to the run's variables, secrets or its result cache's reasons goes to what the run held before it
+ended.
 """
 
 from __future__ import annotations
