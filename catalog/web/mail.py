@@ -150,11 +150,25 @@ def session(ctx: Context, kind: str, connection: Any) -> Session:
     return found
 
 
-def addresses(text: str) -> list[str]:
-    """Comma-separated addresses (with or without display names) as a list, empty items dropped."""
-    from email.utils import getaddresses
+def mailboxes(text: str, field: str) -> list[tuple[str, str]]:
+    """(display name, address) of each comma-separated address of a field (`from`, `to`...), empty items dropped.
+    Text that holds something else fails naming the field: the lenient parser mangled it and the mail went on
+    ("not an address" went to <not>, a forgotten comma dropped an address, a display name with a comma became
+    one)."""
+    from email.errors import InvalidHeaderDefect
+    from email.headerregistry import HeaderRegistry
 
-    return [f"{name} <{addr}>" if name else addr for name, addr in getaddresses([text or ""]) if addr]
+    if not (text or "").strip():
+        return []
+    try:
+        header = HeaderRegistry()("To", text)
+        broken = any(isinstance(defect, InvalidHeaderDefect) for defect in header.defects)
+    except (IndexError, ValueError):  # the parser's own failures on text such as "ann@"
+        broken = True
+    if broken:
+        raise ValueError(f"{field!r} {text!r} holds something that is not an email address: write name@domain (or "
+                         f"Name <name@domain>), several separated by commas")
+    return [(address.display_name, address.addr_spec) for address in header.addresses]
 
 
 def compose(sender: str, to: str, cc: str, bcc: str, subject: str, body_text: str, body_html: str,
@@ -162,19 +176,21 @@ def compose(sender: str, to: str, cc: str, bcc: str, subject: str, body_text: st
     """An EmailMessage: text and/or HTML alternatives, files attached by path (or a struct with a 'path')."""
     import mimetypes
     from email.message import EmailMessage
-    from email.utils import make_msgid
+    from email.utils import formataddr, make_msgid
 
-    if not addresses(sender):
+    senders = mailboxes(sender, "from")
+    if not senders:
         raise ValueError("'from' address is empty")
-    if not (addresses(to) or addresses(cc) or addresses(bcc)):
+    found = {"To": mailboxes(to, "to"), "Cc": mailboxes(cc, "cc"), "Bcc": mailboxes(bcc, "bcc")}
+    if not any(found.values()):
         raise ValueError("no recipient: 'to', 'cc' and 'bcc' are all empty")
     message = EmailMessage()
     message["From"] = sender
-    for header, value in (("To", to), ("Cc", cc), ("Bcc", bcc if include_bcc_header else "")):
-        if addresses(value):
-            message[header] = ", ".join(addresses(value))
+    for header, people in found.items():
+        if people and (header != "Bcc" or include_bcc_header):
+            message[header] = ", ".join(formataddr(person) for person in people)
     message["Subject"] = subject
-    message["Message-ID"] = make_msgid(domain=addresses(sender)[0].rpartition("@")[2].rstrip(">") or None)
+    message["Message-ID"] = make_msgid(domain=senders[0][1].rpartition("@")[2] or None)
     message.set_content(body_text or "")
     if body_html:
         message.add_alternative(body_html, subtype="html")

@@ -9,10 +9,10 @@ from flowlike_catalog.web.mail import (
     ENCRYPTIONS,
     Session,
     SmtpConnection,
-    addresses,
     check_encryption,
     compose,
     mail_client,
+    mailboxes,
     schema,
     session,
 )
@@ -76,15 +76,14 @@ async def email_smtp_send(
 ) -> Annotated[str, Pin(name="message_id")]:
     """Sends one message to every To, Cc and Bcc address; its Message-ID. Refused recipients are an error."""
     message = compose(sender, to, cc, bcc, subject, body_text, body_html, attachments or [], include_bcc_header)
-    recipients = addresses(to) + addresses(cc) + addresses(bcc)
+    recipients = [address for field, text in (("to", to), ("cc", cc), ("bcc", bcc))
+                  for _, address in mailboxes(text, field)]
 
     def deliver(client: Any) -> dict[str, Any]:
         from email import policy
-        from email.utils import parseaddr
 
         # sendmail, not send_message: send_message always strips Bcc, even when asked to keep it
-        return client.sendmail(parseaddr(sender)[1], [parseaddr(r)[1] for r in recipients],
-                               message.as_bytes(policy=policy.SMTP))
+        return client.sendmail(mailboxes(sender, "from")[0][1], recipients, message.as_bytes(policy=policy.SMTP))
 
     refused = await session(ctx, "smtp", connection).call(deliver)
     if refused:

@@ -1,0 +1,29 @@
+"""Send Mail with an address that is no email address fails naming the field and the text before anything is
+sent, where the address was mangled and the mail went on: "not an address" went to <not>, "ann@x.org bob@y.org"
+(a comma forgotten) to <ann@x.org> alone, and "ann@" was dropped without a word."""
+
+from __future__ import annotations
+
+import pytest
+from test_smtp import send_board
+
+from flowlike_core import RunStatus
+
+
+@pytest.mark.parametrize(("field", "text"), [("to", "not an address"), ("to", "ann@x.org bob@y.org"),
+                                             ("cc", "bob@y.org, ann@"), ("bcc", "@x.org"),
+                                             ("from", "ada at example.org")])
+def test_a_field_holding_no_email_address_is_refused_before_sending(b, smtp, field, text) -> None:
+    fields = {"from": "ada@example.org", "to": "bob@example.org", field: text}
+    send_board(b, smtp, **fields)
+    run = b.run()
+    assert run.status is RunStatus.FAILED
+    assert f"'{field}' {text!r} holds something that is not an email address: write name@domain (or Name " \
+           "<name@domain>), several separated by commas" in run.error, run.error
+    assert smtp.envelopes == []
+
+
+def test_display_names_quoted_commas_and_a_trailing_comma_still_go(b, smtp) -> None:
+    send_board(b, smtp, **{"from": "Ada <ada@example.org>", "to": '"Doe, John" <j@example.org>, bob@example.org,'})
+    b.run().raise_for_status()
+    assert smtp.envelopes[0].rcpt_tos == ["j@example.org", "bob@example.org"]
