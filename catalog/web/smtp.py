@@ -80,13 +80,20 @@ async def email_smtp_send(
                   for _, address in mailboxes(text, field)]
 
     def deliver(client: Any) -> dict[str, Any]:
+        import smtplib
         from email import policy
 
-        # sendmail, not send_message: send_message always strips Bcc, even when asked to keep it
-        return client.sendmail(mailboxes(sender, "from")[0][1], recipients, message.as_bytes(policy=policy.SMTP))
+        try:  # sendmail, not send_message: send_message always strips Bcc, even when asked to keep it
+            return client.sendmail(mailboxes(sender, "from")[0][1], recipients, message.as_bytes(policy=policy.SMTP))
+        except smtplib.SMTPRecipientsRefused as exc:  # every one refused: the same as some, nothing sent
+            return exc.recipients
 
     refused = await session(ctx, "smtp", connection).call(deliver)
     if refused:
-        raise RuntimeError(f"the server refused some recipients: {', '.join(sorted(refused))}")
+        which = "every recipient" if len(refused) == len(set(recipients)) else "some recipients"
+        reasons = ", ".join(f"{address} ({code} {text.decode('utf-8', 'replace')})"
+                            for address, (code, text) in sorted(refused.items()))
+        sent = "" if which == "every recipient" else "; the message went to the others"
+        raise RuntimeError(f"the server refused {which}: {reasons}{sent}")
     ctx.info(f"sent {message['Message-ID']} to {counted(len(recipients), 'recipient')}")
     return str(message["Message-ID"])

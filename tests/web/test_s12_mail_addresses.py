@@ -27,3 +27,41 @@ def test_display_names_quoted_commas_and_a_trailing_comma_still_go(b, smtp) -> N
     send_board(b, smtp, **{"from": "Ada <ada@example.org>", "to": '"Doe, John" <j@example.org>, bob@example.org,'})
     b.run().raise_for_status()
     assert smtp.envelopes[0].rcpt_tos == ["j@example.org", "bob@example.org"]
+
+
+class Refusing:
+    """An SMTP server that knows no nobody@example.org."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:  # noqa: N802 - aiosmtpd's
+        if address == "nobody@example.org":
+            return "550 5.1.1 no such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd's name
+        return "250 OK"
+
+
+@pytest.fixture
+def refusing():
+    from aiosmtpd.controller import Controller
+    from local_ports import free_port
+
+    controller = Controller(Refusing(), hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller.port
+    controller.stop()
+
+
+@pytest.mark.parametrize(("to", "which"), [("nobody@example.org", "every recipient"),
+                                           ("bob@example.org, nobody@example.org", "some recipients")])
+def test_recipients_the_server_refuses_are_named_with_its_reason(b, refusing, to, which) -> None:
+    start = b.add("events_simple")
+    connect = b.add("email_smtp_connect", host="127.0.0.1", port=refusing, encryption="Plain")
+    send = b.add("email_smtp_send", **{"from": "ada@example.org", "to": to})
+    b.chain(start, connect, send)
+    b.wire(connect, "connection", send, "connection")
+    run = b.run()
+    assert run.status is RunStatus.FAILED
+    assert f"the server refused {which}: nobody@example.org (550 5.1.1 no such user)" in run.error, run.error
+    assert ("the message went to the others" in run.error) is (which == "some recipients")
