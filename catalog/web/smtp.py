@@ -83,10 +83,15 @@ async def email_smtp_send(
         import smtplib
         from email import policy
 
+        sender_address = mailboxes(sender, "from")[0][1]
         try:  # sendmail, not send_message: send_message always strips Bcc, even when asked to keep it
-            return client.sendmail(mailboxes(sender, "from")[0][1], recipients, message.as_bytes(policy=policy.SMTP))
+            return client.sendmail(sender_address, recipients, message.as_bytes(policy=policy.SMTP))
         except smtplib.SMTPRecipientsRefused as exc:  # every one refused: the same as some, nothing sent
             return exc.recipients
+        except smtplib.SMTPResponseException as exc:  # (smtplib's text is a tuple of code, bytes and address)
+            what = f"mail from {sender_address}" if isinstance(exc, smtplib.SMTPSenderRefused) else "the message"
+            raise RuntimeError(f"the server refused {what}: {exc.smtp_code} "
+                               f"{exc.smtp_error.decode('utf-8', 'replace')}") from None
 
     refused = await session(ctx, "smtp", connection).call(deliver)
     if refused:

@@ -30,7 +30,14 @@ def test_display_names_quoted_commas_and_a_trailing_comma_still_go(b, smtp) -> N
 
 
 class Refusing:
-    """An SMTP server that knows no nobody@example.org."""
+    """An SMTP server that knows no nobody@example.org, takes no mail from spammer@example.org and refuses a message
+    whose subject says so."""
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options) -> str:  # noqa: N802 - aiosmtpd's
+        if address == "spammer@example.org":
+            return "553 5.7.1 sender rejected"
+        envelope.mail_from = address
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:  # noqa: N802 - aiosmtpd's
         if address == "nobody@example.org":
@@ -39,7 +46,7 @@ class Refusing:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd's name
-        return "250 OK"
+        return "554 5.6.0 message refused" if b"Subject: refuse me" in envelope.content else "250 OK"
 
 
 @pytest.fixture
@@ -65,3 +72,18 @@ def test_recipients_the_server_refuses_are_named_with_its_reason(b, refusing, to
     assert run.status is RunStatus.FAILED
     assert f"the server refused {which}: nobody@example.org (550 5.1.1 no such user)" in run.error, run.error
     assert ("the message went to the others" in run.error) is (which == "some recipients")
+
+
+@pytest.mark.parametrize(("fields", "why"), [
+    ({"from": "spammer@example.org"}, "the server refused mail from spammer@example.org: 553 5.7.1 sender rejected"),
+    ({"subject": "refuse me"}, "the server refused the message: 554 5.6.0 message refused"),
+])
+def test_a_sender_or_message_the_server_refuses_says_why(b, refusing, fields, why) -> None:
+    start = b.add("events_simple")
+    connect = b.add("email_smtp_connect", host="127.0.0.1", port=refusing, encryption="Plain")
+    send = b.add("email_smtp_send", **{"from": "ada@example.org", "to": "bob@example.org", **fields})
+    b.chain(start, connect, send)
+    b.wire(connect, "connection", send, "connection")
+    run = b.run()
+    assert run.status is RunStatus.FAILED
+    assert why in run.error, run.error
