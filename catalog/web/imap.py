@@ -60,8 +60,16 @@ class CreatedMailbox(NamedTuple):
 
 
 def quoted(text: str) -> str:
-    """An IMAP quoted string (mailbox names and search terms may hold spaces)."""
+    """An IMAP quoted string (mailbox names and search terms may hold spaces). A line break cannot be in one (RFC
+    3501's QUOTED-CHAR): it would end the command there, and the rest would reach the server as a command."""
+    if "\r" in text or "\n" in text:
+        raise ValueError(f"{text!r} holds a line break, which an IMAP quoted string cannot")
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def quotable(text: str) -> bool:
+    """Whether search text can go as a quoted string: ASCII without a line break (else as a literal)."""
+    return text.isascii() and "\r" not in text and "\n" not in text
 
 
 def unquoted(raw: bytes) -> str:
@@ -152,7 +160,7 @@ def uids(client: Any, mailbox: str, terms: list[Term]) -> list[int]:
     UTF-8 literals with CHARSET UTF-8; quoted strings may hold ASCII only."""
     select(client, mailbox)
     texts = [term[1] for term in terms if isinstance(term, tuple)]
-    if all(text.isascii() for text in texts):
+    if all(quotable(text) for text in texts):
         line = " ".join(term if isinstance(term, str) else f"{term[0]} {quoted(term[1])}" for term in terms)
         data = client.uid("SEARCH", None, f"({line})" if terms else "ALL")
     else:
@@ -315,6 +323,21 @@ async def email_imap_inbox_fetch_mail(ctx: Context, email_ref: Ref) -> Annotated
     return parse(raw, email_ref, flags)
 
 
+FLAG = re.compile(r'\\?[^\x00-\x20()\{%*"\\\]\x7f]+')
+"""An IMAP flag (RFC 3501): a system flag (a backslash and an atom) or a keyword (an atom: no space, bracket,
+quote, wildcard or control character)."""
+
+
+def checked_flags(flags: list[str]) -> list[str]:
+    """The flags as given; one that is no IMAP flag fails naming it (sent inside the command's parentheses, a space
+    made two flags and a line break ended the command, the rest reaching the server as a command of its own)."""
+    for flag in flags:
+        if not isinstance(flag, str) or not FLAG.fullmatch(flag):
+            raise ValueError(f"flag {flag!r} is not an IMAP flag: a system flag (\\Seen, \\Flagged...) or a keyword "
+                             f"without spaces, brackets, quotes or line breaks")
+    return flags
+
+
 async def set_flags(ctx: Context, ref: EmailRef, flags: list[str], add: bool) -> list[str]:
     import imaplib
 
@@ -348,7 +371,7 @@ async def email_imap_set_flags(ctx: Context, email: Ref, flags: list[str] = None
     """Adds (or removes) flags: system ones like \\Flagged, \\Answered, \\Seen, or keywords like $Important."""
     if not flags:
         raise ValueError("no flags given")
-    return FlagsChanged(email, await set_flags(ctx, email, list(flags), add))
+    return FlagsChanged(email, await set_flags(ctx, email, checked_flags(list(flags)), add))
 
 
 @node(friendly_name="Copy Mail to Mailbox", exec_pins=True)
