@@ -184,6 +184,8 @@ def compose(sender: str, to: str, cc: str, bcc: str, subject: str, body_text: st
     found = {"To": mailboxes(to, "to"), "Cc": mailboxes(cc, "cc"), "Bcc": mailboxes(bcc, "bcc")}
     if not any(found.values()):
         raise ValueError("no recipient: 'to', 'cc' and 'bcc' are all empty")
+    if "\r" in subject or "\n" in subject:  # (the email package's refusal names no header)
+        raise ValueError(f"'subject' holds a line break, which a mail header cannot: {subject!r}")
     message = EmailMessage()
     message["From"] = sender
     for header, people in found.items():

@@ -87,3 +87,12 @@ def test_a_sender_or_message_the_server_refuses_says_why(b, refusing, fields, wh
     run = b.run()
     assert run.status is RunStatus.FAILED
     assert why in run.error, run.error
+
+
+def test_a_subject_holding_a_line_break_names_the_subject(b, smtp) -> None:
+    send_board(b, smtp, **{"from": "ada@example.org", "to": "bob@example.org", "subject": "Report\r\nBcc: x@y.org"})
+    run = b.run()
+    assert run.status is RunStatus.FAILED
+    assert "'subject' holds a line break, which a mail header cannot: 'Report\\r\\nBcc: x@y.org'" in run.error, \
+        run.error
+    assert smtp.envelopes == []
