@@ -19,6 +19,9 @@ from pydantic import BaseModel
 from flowlike_core import Context, Pin, node
 
 CATEGORY = "AI/ML/ONNX/Audio"
+HIGHEST_RATE = 768_000
+"""Samples a second of the fastest audio hardware; a target rate above it is a typo (a few zeros too many made
+that many samples a second: a minute of speech at 16 GHz is 128 GB)."""
 
 
 class AudioData(LiveHandle):
@@ -115,6 +118,9 @@ def resample_audio(ctx: Context, audio: AudioData = None, target_rate: int = 160
 
     if target_rate < 1:
         raise ValueError(f"target_rate must be positive, got {target_rate}")
+    if target_rate > HIGHEST_RATE:
+        raise ValueError(f"target_rate {target_rate:,} Hz is above {HIGHEST_RATE:,} Hz, the highest rate audio is made "
+                         f"at (a typo?)")
     handle, samples = audio_of(ctx, audio)
     if to_mono:
         samples = samples.mean(axis=0, keepdims=True)
