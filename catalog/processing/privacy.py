@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Annotated, NamedTuple
 
 from flowlike_catalog.llm.structs import History, HistoryMessage, LanguageModel, as_model
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from flowlike_core import Context, Pin, node
 
@@ -24,7 +24,10 @@ MONTHS = (r"(?:Jan(?:uary|uar)?|Feb(?:ruary|ruar)?|M(?:ar(?:ch)?|ärz)|Apr(?:il)
 
 
 class PiiDetectionOptions(BaseModel):
-    """Which kinds of PII to look for."""
+    """Which kinds of PII to look for; a kind it does not know is refused (a typo was ignored: the kind it meant
+    stayed on)."""
+
+    model_config = ConfigDict(extra="forbid")
 
     email: bool = True
     phone: bool = True
