@@ -133,6 +133,10 @@ def config_of(value: Any, model: type[BaseModel], what: str) -> Any:
         return value
     if not isinstance(value, dict) or not value:
         raise TypeError(f"input 'config' needs a {what} config struct, got {value!r}")
+    unknown = [f"field {name!r}: Extra inputs are not permitted" for name in value if name not in model.model_fields]
+    if unknown:  # ignored, a typo left a setting at its default ("tls": true connected in plain text)
+        raise ValueError(f"input 'config' is not a valid {what} config: {'; '.join(unknown)} (its fields: "
+                         f"{', '.join(model.model_fields)})")
     try:
         return model.model_validate(value)
     except ValidationError as exc:
