@@ -111,6 +111,15 @@ ELEMENT_TYPES = {"tensor(float)": "float32", "tensor(double)": "float64", "tenso
 """The numpy element type of each ONNX tensor type an input is cast to."""
 
 
+def check_shape(name: str, expected: list[Any], given: tuple[int, ...]) -> None:
+    """An array that does not fit the input's shape (its fixed sizes; a named or unknown size takes any) fails naming
+    the input and both shapes (onnxruntime says it over three lines)."""
+    fits = len(given) == len(expected) and all(not isinstance(want, int) or want < 0 or want == got
+                                                for want, got in zip(expected, given, strict=True))
+    if not fits:
+        raise ValueError(f"input {name!r} of the model takes shape {expected}, got {list(given)}")
+
+
 def run_session(session: Any, feeds: dict[str, Any]) -> dict[str, Any]:
     """Run with named input arrays (cast to the model's element types); every output by name."""
     import numpy as np
@@ -127,6 +136,7 @@ def run_session(session: Any, feeds: dict[str, Any]) -> dict[str, Any]:
         except (TypeError, ValueError) as exc:  # ragged lists, text where numbers go
             raise ValueError(f"input {name!r} of the model ({tensor.type}, shape {list(tensor.shape)}) cannot take "
                              f"the value given: {exc}") from None
+        check_shape(name, list(tensor.shape), arrays[name].shape)
     names = [o.name for o in session.get_outputs()]
     try:
         return dict(zip(names, session.run(names, arrays), strict=True))
