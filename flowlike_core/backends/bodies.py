@@ -962,6 +962,7 @@ async def submit(workers: str, job: BodyJob, values: LoopValues, executor: Execu
         def release() -> None:
             for each in releases:
                 each()
+
         batches, runs_again = LiveBatches(lines, live), itertools.count(1)
         sent: list[Any] = []
 
