@@ -835,7 +835,7 @@ class RunCache:
                 self.secret.update(plan.outputs.values())
             for name, value_key in plan.outputs.items():
                 (self.changeable.add if name in entry.checks else self.changeable.discard)(value_key)
-            ctx.activated.clear()
+            ctx.clear_activations()
             for name in entry.activated:
                 ctx.activate(name)
             ctx.trace.cached = True

@@ -32,7 +32,7 @@ def unset_read(executor: Executor, name: str, key: str) -> str | None:
 class Context:
     """Valid while its node runs: the executor may reuse it for the node's next execution."""
 
-    __slots__ = ("_executor", "_values", "_plan", "record", "_target", "activated")
+    __slots__ = ("_executor", "_values", "_plan", "record", "_target", "_first", "_next", "_more")
 
     def __init__(self, executor: Executor, plan: NodePlan, record: NodeTrace | None, target: Target | None) -> None:
         self._executor = executor
@@ -44,8 +44,12 @@ class Context:
         self._target = target
         """The exec input that started this execution, as the plan names it (None for pure nodes). The fast path
         stores the plan's own tuple: a long chain then loads no pin id per node."""
-        self.activated: dict[str, Targets] = {}
-        """The exec outputs this execution activated, in order, with what is wired to each."""
+        self._first: str | None = None
+        """The first exec output this execution activated (None: none yet); `_next` holds what is wired to it, and
+        `_more` the exec outputs activated after it, in order. Most executions activate one: a chain then passes its
+        targets in a slot, as a plain function hands on its result, without a dict written and emptied per node."""
+        self._next: Targets = ()
+        self._more: dict[str, Targets] = {}
 
     @property
     def trace(self) -> NodeTrace:
@@ -148,15 +152,35 @@ class Context:
     # ---- exec pins -----------------------------------------------------------------------------------
 
     def activate(self, name: str) -> None:
-        """Run what is wired to this exec output after this node finishes."""
+        """Run what is wired to this exec output after this node finishes (once, however often it is activated)."""
         plan = self._plan
         try:
-            self.activated[name] = plan.bound[plan.exec_at[name]]
+            targets = plan.bound[plan.exec_at[name]]
         except KeyError:
             raise UnknownPinError(f"node {plan.node.label()} has no exec output {name!r}") from None
+        if self._first is None:
+            self._first, self._next = name, targets
+        elif name != self._first:
+            self._more[name] = targets
 
     def deactivate(self, name: str) -> None:
-        self.activated.pop(name, None)
+        """Take back an activation of this exec output (nothing, if it was not activated)."""
+        if name != self._first:
+            self._more.pop(name, None)
+        elif self._more:
+            self._first = next(iter(self._more))
+            self._next = self._more.pop(self._first)
+        else:
+            self._first, self._next = None, ()
+
+    @property
+    def activated(self) -> dict[str, Targets]:
+        """The exec outputs this execution activated, in order, with what is wired to each (a copy)."""
+        return {} if self._first is None else {self._first: self._next, **self._more}
+
+    def clear_activations(self) -> None:
+        self._first, self._next = None, ()
+        self._more.clear()
 
     def fire(self, name: str, branch: int | None = None, *, once: set[tuple[str, str]] | None = None
              ) -> Awaitable[None]:

@@ -176,8 +176,7 @@ class Executor:
         """What `flow_blocking` reads, in one tuple (a loop body fires it once per iteration); a fork of this
         executor (`flowlike_core.parallel.fork`), which owns other records and values, makes its own."""
         records = self.run.records
-        return (self.run, self.counts, self._shared, self.run.folded, records, records.rows, self.pure_done,
-                self._shared.activated)
+        return self.run, self.counts, self._shared, self.run.folded, records, records.rows, self.pure_done
 
     def notify(self, hooks_: list[Any], *args: Any) -> None:
         """Call listener hooks; one that raises is reported and never changes the run."""
@@ -268,7 +267,7 @@ class Executor:
         One clock reading per node: an execution starts when the one before it ended; `clock`, when given, is when
         the first one starts (a loop's next iteration: when its last one ended, `stopped_at`).
         """
-        run, counts, ctx, folded, records, rows, pure_done, activated = self._hot
+        run, counts, ctx, folded, records, rows, pure_done = self._hot
         steps, step = run.steps, self.step
         if clock is None:
             clock = _now()
@@ -305,7 +304,7 @@ class Executor:
                     run_node = plan.run  # (read as an attribute: a method-style call of a slot is never specialized)
                     frontier = run_node(ctx)
                 except BaseException as exc:
-                    activated.clear()
+                    ctx.clear_activations()
                     frontier = self._raised(plan, ctx, exc)
                     clock = _now()
                     continue
@@ -332,11 +331,12 @@ class Executor:
                 clock = end
                 if plan.routes:
                     continue
-                if len(activated) == 1:
-                    frontier = activated.popitem()[1]
+                if ctx._more:
+                    frontier = self._next(ctx)
+                    ctx._more.clear()
                 else:
-                    frontier = self._next(activated)
-                    activated.clear()
+                    frontier = ctx._next
+                ctx._first, ctx._next = None, ()
                 continue  # (CPython 3.11 specializes a loop's code at an unconditional jump back, not at `while`)
             return frontier
         finally:
@@ -360,7 +360,7 @@ class Executor:
         except BaseException as exc:
             return self._raised(plan, ctx, exc)
         self._end_trace(ctx, SUCCESS)
-        return self._next(ctx.activated)
+        return self._next(ctx)
 
     async def execute(self, target: Target) -> Targets:
         """Run one exec node that awaits (its own `run`, or async pure nodes it reads)."""
@@ -386,14 +386,14 @@ class Executor:
         except BaseException as exc:
             return self._raised(plan, ctx, exc)
         self._end_trace(ctx, SUCCESS)
-        return self._next(ctx.activated)
+        return self._next(ctx)
 
     @staticmethod
-    def _next(activated: dict[str, Targets]) -> Targets:
-        """The targets of the activated exec outputs (the plan's own tuples, shared, never changed)."""
-        if len(activated) == 1:
-            return next(iter(activated.values()))
-        return [target for targets in activated.values() for target in targets]
+    def _next(ctx: Context) -> Targets:
+        """The targets of the exec outputs the execution activated (the plan's own tuples, shared, never changed)."""
+        if not ctx._more:
+            return ctx._next
+        return [target for targets in ctx.activated.values() for target in targets]
 
     def _raised(self, plan: NodePlan, ctx: Context, exc: BaseException) -> Targets:
         """An exec node raised: route it to On Error, or unwind the run."""
