@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,11 @@ def unset_read(executor: Executor, name: str, key: str) -> str | None:
     why = f"ran but did not set its output {source.node.pins[pin_id].name!r}" if executor.counts[source.index] \
         else "has not run; wire its exec flow before this node"
     return f"input {name!r} read None: {source.node.label()} {why}"
+
+
+_saying = threading.Lock()
+"""Held while an unset read looks whether it was said and notes it (`Context._read_unset`): two threads of a
+parallel body share the run's said reads, and both could look before either noted it (both warned)."""
 
 
 class Context:
@@ -121,9 +127,10 @@ class Context:
         validate` warns of it before a run)."""
         plan, executor = self._plan, self._executor
         name = next((name for name, group in plan.inputs.items() for source in group if source.key == key), key)
-        if (plan.node_id, name) in executor.unset_reads:
-            return None
-        executor.unset_reads.add((plan.node_id, name))
+        with _saying:  # (only on a read that misses: off the hot path)
+            if (plan.node_id, name) in executor.unset_reads:
+                return None
+            executor.unset_reads.add((plan.node_id, name))
         why = unset_read(executor, name, key)
         if why is not None:
             self.warn(why)
@@ -306,10 +313,10 @@ class Context:
 
     def set_variable(self, name: str, value: Any) -> None:
         name = self._variable_name(name)
-        run = self._executor.run
-        if name in run.secret_variables:
-            run.redactor.add(value)  # a secret from now on, in every text the run lets out
-        self._executor.variables[name] = value
+        executor = self._executor
+        if name in executor.run.secret_variables:  # a secret from now on, in every text the run lets out (the
+            executor.redactor.add(value)  # executor's: a run given up on keeps a copy of its own, `close_forks`)
+        executor.variables[name] = value
 
     def _variable_name(self, name_or_id: str) -> str:
         variables, board = self._executor.variables, self._executor.run.board
