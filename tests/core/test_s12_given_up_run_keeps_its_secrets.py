@@ -28,7 +28,13 @@ class HeldThenSetsASecret(HeldInNativeCode):
         ctx.activate("exec_out")
 
 
-@pytest.mark.parametrize("body", [held_branch, held_iteration], ids=["a branch", "an iteration"])
+def _held_main_run(build, held_key: str) -> None:
+    """Not a body: the run's own node is held (its executor's run is the run itself)."""
+    build.chain(build.add("events_simple"), build.add(held_key), build.add("log_info"))
+
+
+@pytest.mark.parametrize("body", [held_branch, held_iteration, _held_main_run],
+                         ids=["a branch", "an iteration", "the main run"])
 def test_a_body_let_go_after_its_run_ended_leaves_the_runs_secrets(body):
     build = held_builder(HeldThenSetsASecret)
     build.board.apply(commands.UpsertVariable(Variable(name="token", data_type=DataType.STRING, secret=True,
