@@ -53,7 +53,7 @@ from flowlike_core.registry import Registry, default_registry
 from flowlike_core.run import FULL_TRACES, LEVEL_ORDER, ROW, NodeStats, NodeStatus, NodeTrace, Run, RunStatus
 from flowlike_core.stopping import cooperating, watch, watched
 from flowlike_core.types import INTEGER_RANGE, DataType, ValueType, beyond_integer, fits, to_runtime, type_label
-from flowlike_core.wording import counted
+from flowlike_core.wording import counted, raised
 
 if TYPE_CHECKING:
     from flowlike_core.cache import ResultCache
@@ -407,7 +407,7 @@ class Executor:
             raise exc
         if not isinstance(exc, NODE_ERRORS):
             raise exc
-        self._end_trace(ctx, NodeStatus.FAILED, f"{type(exc).__name__}: {exc}{self._unrun_sources(plan)}",
+        self._end_trace(ctx, NodeStatus.FAILED, f"{raised(exc)}{self._unrun_sources(plan)}",
                         traceback.format_exc())
         if plan.error_wired:
             return self._handled(plan, ctx.trace.error or "")
@@ -627,7 +627,7 @@ class Executor:
         self._end_trace(ctx, SUCCESS)
 
     def _pure_raised(self, plan: NodePlan, ctx: Context, exc: BaseException) -> None:
-        self._end_trace(ctx, NodeStatus.FAILED, f"{type(exc).__name__}: {exc}", traceback.format_exc())
+        self._end_trace(ctx, NodeStatus.FAILED, raised(exc), traceback.format_exc())
         raise _PureFailed(NodeFailed(f"node {plan.node.label()} failed: {ctx.trace.error}"), plan.node_id) from exc
 
 

@@ -4,6 +4,20 @@
 from __future__ import annotations
 
 
+def raised(exc: BaseException) -> str:
+    """What a node's exception says, on one line where a library's says a page: pydantic's ValidationError (a node
+    validating a struct it read) lists each field over several lines, each with a link to pydantic's documentation.
+    Others as `Type: message`."""
+    from pydantic import ValidationError
+
+    if not isinstance(exc, ValidationError):
+        return f"{type(exc).__name__}: {exc}"
+    problems = "; ".join(f"field {'.'.join(map(str, error['loc'])) or '(whole)'!r}: {error['msg']}"
+                         for error in exc.errors()[:5])
+    more = f" (and {exc.error_count() - 5} more)" if exc.error_count() > 5 else ""
+    return f"ValidationError: not a valid {exc.title}: {problems}{more}"
+
+
 def duration(seconds: float) -> str:
     """`12 µs`, `1.23 ms`, `49.3 ms`, `493 ms`, `1.50 s`, `2 min 5 s`, `1 h 2 min`: the unit that keeps the figure
     readable; below a second, three significant figures."""
