@@ -268,7 +268,7 @@ class Executor:
         the first one starts (a loop's next iteration: when its last one ended, `stopped_at`).
         """
         run, counts, ctx, folded, records, rows, pure_done = self._hot
-        steps, step = run.steps, self.step
+        steps, step, room = run.steps, self.step, len(rows)
         if clock is None:
             clock = _now()
         try:
@@ -313,8 +313,10 @@ class Executor:
                     self._finished(ctx.record, end)
                 elif count < FULL_TRACES:  # (`Records.append`, written out)
                     at = records.end
-                    if at == len(rows):
-                        records.grow()
+                    if at >= room:  # (`len(rows)` per node cost more than the row; `>=`: the careful path grows it too)
+                        if at == len(rows):
+                            records.grow()
+                        room = len(rows)
                     _write_row(rows, at, index, step, clock, end)
                     records.end = at + _ROW_SIZE
                 else:  # folded (`NodeStats.fold` of a plain success), written out: loop bodies spend their time here

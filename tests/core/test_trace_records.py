@@ -146,3 +146,29 @@ def test_records_read_in_order_replace_by_index_and_travel_pickled():
     assert list(travelled) == list(records)
     with pytest.raises(IndexError):
         records[101]
+
+
+class Loud(NodeType):
+    """Logs: its execution makes a NodeTrace of its own, which `Records.append` adds (growing the rows too)."""
+
+    name = "t_loud"
+    pins = (exec_in(), exec_out())
+
+    def run(self, ctx):
+        ctx.info("here")
+        ctx.activate("exec_out")
+
+
+def test_rows_grown_by_traces_between_quiet_executions_keep_every_record_in_order(build):
+    """A loud execution lands on record 256, where `Records.append` doubles the rows under the fast path (which
+    then finds them grown), and the chain goes on past 512."""
+    build.registry.register(Loud, pack="test")
+    start = build.add("t_start")
+    steps = [build.add("t_loud" if i % 7 == 3 else "t_add_one", **({} if i % 7 == 3 else {"value": 1}))
+             for i in range(600)]
+    build.chain(start, *steps)
+    run = build.run()
+    assert run.ok, run.error
+    assert len(run.records) == 601
+    assert [(t.node_id, t.step) for t in run.traces] == [(n.id, i + 1) for i, n in enumerate([start, *steps])]
+    assert [bool(t.logs) for t in run.traces[1:]] == [i % 7 == 3 for i in range(600)]
