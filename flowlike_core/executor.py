@@ -629,7 +629,7 @@ class Executor:
         self._end_trace(ctx, SUCCESS)
 
     def _pure_raised(self, plan: NodePlan, ctx: Context, exc: BaseException) -> None:
-        self._end_trace(ctx, NodeStatus.FAILED, raised(exc), traceback.format_exc())
+        self._end_trace(ctx, NodeStatus.FAILED, f"{raised(exc)}{self._unrun_sources(plan)}", traceback.format_exc())
         raise _PureFailed(NodeFailed(f"node {plan.node.label()} failed: {ctx.trace.error}"), plan.node_id) from exc
 
 

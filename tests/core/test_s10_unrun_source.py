@@ -35,3 +35,27 @@ def test_the_failure_names_the_input_and_the_node_that_has_not_run() -> None:
     assert run.status is RunStatus.FAILED
     assert run.error.endswith(f"(input 'number' read None: 'maker' ({made.id}) has not run; wire its exec flow "
                               "before this node)"), run.error
+
+
+@node
+def third(number: int) -> float:
+    """A pure node failing on None."""
+    return number / 3
+
+
+def test_a_pure_node_pulled_by_an_exec_node_says_so_too() -> None:
+    registry = Registry([PACK])
+    for made_type in (produce, third):
+        registry.register(made_type)
+    board = Board(name="unrun-pure")
+    start = board.apply(commands.AddNode(registry.get("events_simple").create()))
+    made = board.apply(commands.AddNode(registry.get("produce").create(friendly_name="maker")))
+    pure = board.apply(commands.AddNode(registry.get("third").create(friendly_name="divider")))
+    back = board.apply(commands.AddNode(registry.get("events_generic_return_result").create()))
+    board.apply(commands.Connect(start.id, "exec_out", back.id, "exec_in"))
+    board.apply(commands.Connect(made.id, "result", pure.id, "number"))
+    board.apply(commands.Connect(pure.id, "result", back.id, "response"))
+    run = board.run(registry=registry)
+    assert run.status is RunStatus.FAILED
+    assert f"(input 'number' read None: 'maker' ({made.id}) has not run; wire its exec flow before this node)" \
+        in run.error, run.error
