@@ -7,7 +7,7 @@ from typing import Any
 
 from flowlike_catalog.std import PACK as STD
 
-from flowlike_core import Board, DataType, Node, Registry, Run, Variable, commands
+from flowlike_core import Board, DataType, Node, Registry, Run, RunStatus, Variable, commands
 
 
 class Builder:
@@ -59,3 +59,18 @@ class Builder:
         node = self.add(key, **defaults)
         self.feed(node, **(inputs or {}))
         return self.steps(node), node
+
+    def failure(self, key: str, /, inputs: dict[str, Any] | None = None, **defaults: Any) -> str:
+        """Run a single node with these wired inputs and defaults, which must fail: the run's error."""
+        node = self.add(key, **defaults)
+        self.feed(node, **(inputs or {}))
+        return self.failed_at(node)
+
+    def failed_at(self, node: Node) -> str:
+        """Run Start -> node, which must fail with an error of its own words: no traceback, no pydantic page."""
+        self.chain(self.add("events_simple"), node)
+        run = self.board.run(registry=self.registry, variables=self.values)
+        assert run.status is RunStatus.FAILED, run.logs()
+        assert "Traceback" not in run.error and "validation error for" not in run.error, run.error
+        assert "pydantic" not in run.error, run.error
+        return run.error

@@ -12,8 +12,6 @@ from collections.abc import Iterator
 
 import pytest
 
-from flowlike_core.run import RunStatus
-
 ANSWERS = {
     "ok-only": {"code": "Ok"},
     "ok-empty": {"code": "Ok", "routes": [], "trips": [], "waypoints": []},
@@ -51,15 +49,6 @@ def canned() -> Iterator[str]:
     thread.join(10)
 
 
-def failed(board, key: str, inputs: dict, **defaults) -> str:
-    node = board.add(key, **defaults)
-    board.feed(node, **inputs)
-    board.chain(board.add("events_simple"), node)
-    run = board.board.run(registry=board.registry, variables=board.values)
-    assert run.status is RunStatus.FAILED, run.logs()
-    return run.error
-
-
 ROUTING = [("geo_plan_route", {"start": A, "end": B}, "route", "routes"),
            ("geo_osrm_trip", {"coordinates": [A, B]}, "trip", "trips"),
            ("geo_osrm_match_trace", {"coordinates": [A, B]}, "match", "matchings"),
@@ -69,14 +58,14 @@ ROUTING = [("geo_plan_route", {"start": A, "end": B}, "route", "routes"),
 
 @pytest.mark.parametrize(("key", "inputs", "service", "field"), ROUTING)
 def test_an_osrm_ok_without_its_results_names_what_is_missing(board, canned, key, inputs, service, field) -> None:
-    error = failed(board, key, inputs, base_url=f"{canned}/ok-only")
+    error = board.failure(key, inputs, base_url=f"{canned}/ok-only")
     assert f"OSRM {service} at {canned}/ok-only answered Ok in another shape than OSRM's: {field!r} is missing" \
         in error, error
 
 
 @pytest.mark.parametrize(("key", "inputs", "service", "field"), ROUTING[:2])
 def test_an_osrm_ok_with_no_route_says_the_list_is_empty(board, canned, key, inputs, service, field) -> None:
-    error = failed(board, key, inputs, base_url=f"{canned}/ok-empty")
+    error = board.failure(key, inputs, base_url=f"{canned}/ok-empty")
     assert f"OSRM {service} at {canned}/ok-empty answered Ok in another shape than OSRM's: {field!r} is empty" \
         in error, error
 
@@ -86,20 +75,20 @@ def test_an_osrm_ok_with_no_route_says_the_list_is_empty(board, canned, key, inp
     ("geo_osrm_nearest", {"coordinate": A}, "nearest", "a waypoint's location is None, not [longitude, latitude]"),
 ])
 def test_an_osrm_ok_with_broken_items_says_which(board, canned, key, inputs, service, why) -> None:
-    error = failed(board, key, inputs, base_url=f"{canned}/ok-partial")
+    error = board.failure(key, inputs, base_url=f"{canned}/ok-partial")
     assert f"OSRM {service} at {canned}/ok-partial answered Ok in another shape than OSRM's: {why}" in error, error
 
 
 @pytest.mark.parametrize(("case", "why"), [("numbers", "1 is not a place (an object)"),
                                            ("bad-latitude", "could not convert string to float: 'north'")])
 def test_a_geocoder_place_that_is_not_one_says_why(board, canned, case, why) -> None:
-    error = failed(board, "geo_search_location", {}, base_url=f"{canned}/{case}", query="Brandenburger Tor")
+    error = board.failure("geo_search_location", {}, base_url=f"{canned}/{case}", query="Brandenburger Tor")
     assert f"unexpected place in the geocoder's answer: {why}" in error, error
 
 
 def test_a_routing_tile_answered_as_a_web_page_is_not_written(board, canned, tmp_path) -> None:
     target = tmp_path / "tile.mvt"
-    error = failed(board, "geo_osrm_tile", {}, base_url=f"{canned}/html", path=str(target))
+    error = board.failure("geo_osrm_tile", {}, base_url=f"{canned}/html", path=str(target))
     assert f"{canned}/html/tile/v1/driving/tile(0,0,14).mvt answered text/html, not a vector tile: it starts " \
            "b'<html><body>Welcome to nginx!" in error, error
     assert not target.exists()

@@ -11,33 +11,21 @@ import pytest
 from flowlike_catalog.media.image import keep_image
 from media_images import quadrants
 
-from flowlike_core.run import RunStatus
-
-
-def failed(board, key: str, inputs: dict, **defaults) -> str:
-    node = board.add(key, **defaults)
-    board.feed(node, **inputs)
-    board.chain(board.add("events_simple"), node)
-    run = board.board.run(registry=board.registry, variables=board.values)
-    assert run.status is RunStatus.FAILED, run.logs()
-    assert "validation error for" not in run.error, run.error
-    return run.error
-
 
 def test_a_box_drawn_with_its_corners_the_wrong_way_round_is_named(board) -> None:
     boxes = [{"x1": 1, "y1": 1, "x2": 9, "y2": 9}, {"x1": 30, "y1": 5, "x2": 10, "y2": 15}]
-    error = failed(board, "draw_boxes", {"image_in": keep_image(None, quadrants()), "bboxes": boxes})
+    error = board.failure("draw_boxes", {"image_in": keep_image(None, quadrants()), "bboxes": boxes})
     assert "box 1 (30.0, 5.0)-(10.0, 15.0) has its corners the wrong way round: (x1, y1) is the top left corner, " \
            "(x2, y2) the bottom right" in error, error
 
 
 def test_a_crop_box_read_as_none_says_so(board) -> None:
-    error = failed(board, "crop_image", {"image_in": keep_image(None, quadrants()), "bbox": None})
+    error = board.failure("crop_image", {"image_in": keep_image(None, quadrants()), "bbox": None})
     assert "no bounding box given (None): wire one (Make Bounding Box), or set the bbox input's fields" in error, error
 
 
 def test_a_data_url_in_a_format_without_a_media_type_is_refused(board) -> None:
-    error = failed(board, "image_write_dataurl", {"image": keep_image(None, quadrants())}, format="ico")
+    error = board.failure("image_write_dataurl", {"image": keep_image(None, quadrants())}, format="ico")
     assert "cannot make a data URL of the image as ICO: use png, jpeg or webp (gif, bmp and tiff work too)" in error, \
         error
 
@@ -52,11 +40,11 @@ def test_a_data_url_names_its_format(board) -> None:
                                           ("llama", "the Bit must be a struct with an id and a type, got str")])
 @pytest.mark.parametrize("key", ["is_bit_of_type", "switch_on_bit"])
 def test_a_bit_that_is_not_one_says_why(board, bit, why, key) -> None:
-    error = failed(board, key, {"bit": bit})
+    error = board.failure(key, {"bit": bit})
     assert why in error, error
 
 
 def test_more_data_than_a_qr_code_holds_says_how_much(board) -> None:
-    error = failed(board, "write_qrcode", {}, data="x" * 3000, error="H")
+    error = board.failure("write_qrcode", {}, data="x" * 3000, error="H")
     assert "3,000 bytes do not fit in a QR code at error correction level H (a QR code holds at most 2,953 bytes, " \
            "at level L): shorten the data, or put it behind a URL" in error, error

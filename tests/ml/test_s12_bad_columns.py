@@ -8,18 +8,7 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
-from flowlike_core.run import RunStatus
-
 SIX = pa.table({"a": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0], "b": [1.0, 0.0, 1.0, 0.0, 2.0, 3.0], "y": [1, 0, 1, 0, 1, 0]})
-
-
-def failed(board, key: str, inputs: dict, **defaults) -> str:
-    node = board.add(key, **defaults)
-    board.feed(node, **inputs)
-    board.chain(board.add("events_simple"), node)
-    run = board.board.run(registry=board.registry, variables=board.values)
-    assert run.status is RunStatus.FAILED, run.logs()
-    return run.error
 
 
 @pytest.mark.parametrize(("features", "why"), [
@@ -27,7 +16,7 @@ def failed(board, key: str, inputs: dict, **defaults) -> str:
     (["a", "b", "a"], "feature column 'a' is named twice"),
 ])
 def test_feature_columns_named_wrongly_are_refused(board, features, why) -> None:
-    error = failed(board, "fit_decision_tree", {"source": SIX, "feature_cols": features}, target_col="y")
+    error = board.failure("fit_decision_tree", {"source": SIX, "feature_cols": features}, target_col="y")
     assert why in error, error
 
 
@@ -39,7 +28,7 @@ def test_feature_columns_named_wrongly_are_refused(board, features, why) -> None
 def test_a_prediction_column_that_would_lose_data_is_refused(board, column, why) -> None:
     run, node = board.one("fit_decision_tree", {"source": SIX}, target_col="y")
     model = run.output(node.id, "model")
-    error = failed(board.fresh(), "ml_predict", {"model": model, "source": SIX}, prediction_col=column)
+    error = board.fresh().failure("ml_predict", {"model": model, "source": SIX}, prediction_col=column)
     assert why in error, error
 
 
@@ -53,5 +42,5 @@ def test_an_earlier_predictions_column_is_still_replaced(board) -> None:
 
 
 def test_t_sne_with_more_components_than_features_says_so(board) -> None:
-    error = failed(board, "fit_tsne", {"source": SIX}, n_components=5, perplexity=2.0)
+    error = board.failure("fit_tsne", {"source": SIX}, n_components=5, perplexity=2.0)
     assert "t-SNE needs 1 <= n_components <= features (3) (it starts from a PCA of them), got 5" in error, error

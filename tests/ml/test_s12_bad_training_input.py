@@ -10,21 +10,10 @@ import pyarrow as pa
 import pytest
 
 from flowlike_core.board import LogLevel
-from flowlike_core.run import RunStatus
 
 EMPTY = pa.table({"a": pa.array([], pa.float64()), "y": pa.array([], pa.int64())})
 SIX = pa.table({"a": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0], "b": [1.0, 0.0, 1.0, 0.0, 2.0, 3.0], "y": [1, 0, 1, 0, 1, 0]})
 ONE_CLASS = pa.table({"a": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0], "y": [1, 1, 1, 1, 1, 1]})
-
-
-def failed(board, key: str, inputs: dict, **defaults) -> str:
-    node = board.add(key, **defaults)
-    board.feed(node, **inputs)
-    board.chain(board.add("events_simple"), node)
-    run = board.board.run(registry=board.registry, variables=board.values)
-    assert run.status is RunStatus.FAILED, run.logs()
-    assert "Traceback" not in run.error, run.error
-    return run.error
 
 
 @pytest.mark.parametrize(("key", "defaults", "estimator"), [
@@ -34,25 +23,25 @@ def failed(board, key: str, inputs: dict, **defaults) -> str:
     ("fit_decision_tree", {"target_col": "y"}, "DecisionTreeClassifier"),
 ])
 def test_training_on_an_empty_table_says_the_source_has_no_rows(board, key, defaults, estimator) -> None:
-    error = failed(board, key, {"source": EMPTY}, **defaults)
+    error = board.failure(key, {"source": EMPTY}, **defaults)
     assert f"cannot train {estimator} on an empty table: the source has no rows" in error, error
 
 
 @pytest.mark.parametrize("key", ["ai_ml_tuning_grid_search", "ai_ml_tuning_auto_classifier"])
 def test_more_folds_than_rows_names_the_folds_and_the_rows(board, key) -> None:
-    error = failed(board, key, {"source": SIX}, target_col="y", cv_folds=10)
+    error = board.failure(key, {"source": SIX}, target_col="y", cv_folds=10)
     assert "cross-validation needs 2 <= cv_folds <= rows, got cv_folds=10 for 6 rows" in error, error
 
 
 @pytest.mark.parametrize("key", ["ai_ml_tuning_grid_search", "ai_ml_tuning_auto_classifier"])
 def test_an_unknown_metric_is_named(board, key) -> None:
-    error = failed(board, key, {"source": SIX}, target_col="y", cv_folds=2, metric="acuracy")
+    error = board.failure(key, {"source": SIX}, target_col="y", cv_folds=2, metric="acuracy")
     assert "unknown metric 'acuracy': use a scikit-learn scoring name (accuracy, balanced_accuracy, f1_macro...; " \
            "all: sklearn.metrics.get_scorer_names())" in error, error
 
 
 def test_a_grid_whose_every_setting_fails_every_fit_says_why_in_one_line(board) -> None:
-    error = failed(board, "ai_ml_tuning_grid_search", {"source": SIX, "param_grid": {"max_depth": ["deep"]}},
+    error = board.failure("ai_ml_tuning_grid_search", {"source": SIX, "param_grid": {"max_depth": ["deep"]}},
                    target_col="y", cv_folds=2)
     assert "every setting of DecisionTree failed in cross-validation: sklearn.utils._param_validation." \
            "InvalidParameterError: The 'max_depth' parameter of DecisionTreeClassifier must be an int in the range " \

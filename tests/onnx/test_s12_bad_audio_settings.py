@@ -8,18 +8,7 @@ import numpy as np
 import pytest
 from flowlike_catalog.onnx.audio import keep_audio
 
-from flowlike_core.run import RunStatus
-
 RATE = 16000
-
-
-def failed(board, key: str, inputs: dict, **defaults) -> str:
-    node = board.add(key, **defaults)
-    board.feed(node, **inputs)
-    board.chain(board.add("events_simple"), node)
-    run = board.board.run(registry=board.registry, variables=board.values)
-    assert run.status is RunStatus.FAILED, run.logs()
-    return run.error
 
 
 def tone(seconds: float = 0.5):
@@ -33,11 +22,11 @@ def tone(seconds: float = 0.5):
                                     "empty (take fewer bands or a longer n_fft)"),
 ])
 def test_mel_settings_the_sound_cannot_fill_are_named(board, settings, why) -> None:
-    error = failed(board, "audio_to_mel_spectrogram", {"audio": tone()}, **settings)
+    error = board.failure("audio_to_mel_spectrogram", {"audio": tone()}, **settings)
     assert why in error, error
 
 
 def test_a_target_rate_beyond_any_audio_rate_is_refused(board) -> None:
     """(A typo of a few zeros made that many samples a second: a minute of speech at 16 GHz is 128 GB.)"""
-    error = failed(board, "resample_audio", {"audio": tone(0.01)}, target_rate=16_000_000)
+    error = board.failure("resample_audio", {"audio": tone(0.01)}, target_rate=16_000_000)
     assert "target_rate 16,000,000 Hz is above 768,000 Hz, the highest rate audio is made at (a typo?)" in error, error

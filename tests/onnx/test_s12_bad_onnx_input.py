@@ -14,23 +14,6 @@ from PIL import Image
 from test_nlp import LABELS, tagger
 from test_teachable import teachable_model
 
-from flowlike_core.run import RunStatus
-
-
-def failed(board, key: str, inputs: dict, **defaults) -> str:
-    node = board.add(key, **defaults)
-    board.feed(node, **inputs)
-    return failing(board, node)
-
-
-def failing(board, node) -> str:
-    """Run Start -> node; the run's error, which must be no pydantic validation text."""
-    board.chain(board.add("events_simple"), node)
-    run = board.board.run(registry=board.registry, variables=board.values)
-    assert run.status is RunStatus.FAILED, run.logs()
-    assert "validation error for" not in run.error and "pydantic" not in run.error, run.error
-    return run.error
-
 
 def picture() -> object:
     return keep_image(None, Image.new("RGB", (32, 32), (9, 9, 9)))
@@ -39,14 +22,14 @@ def picture() -> object:
 @pytest.mark.parametrize("value", [[1.0, 2.0], [[[1.0, 2.0, 3.0]]]])
 def test_a_face_detector_whose_outputs_are_not_ultrafaces_names_what_it_gave(board, value) -> None:
     model = loaded(board, constant_output([1, 3, 32, 32], "out", value))
-    error = failed(board, "onnx_face_detection", {"model": model, "image": picture()})
+    error = board.failure("onnx_face_detection", {"model": model, "image": picture()})
     shape = list(np.asarray(value).shape)
     assert "expected UltraFace-style outputs scores [1, N, 2] and boxes [1, N, 4], got out " \
            f"{shape}" in error, error
 
 
 def test_load_onnx_bytes_of_nothing_says_it_got_no_bytes(board) -> None:
-    error = failed(board, "load_onnx_bytes", {"data": b""})
+    error = board.failure("load_onnx_bytes", {"data": b""})
     assert "input 'data' needs the bytes of an ONNX model, got no bytes (not wired, or wired to empty bytes)" \
         in error, error
 
@@ -55,7 +38,7 @@ def test_load_onnx_bytes_of_nothing_says_it_got_no_bytes(board) -> None:
 def test_an_audio_node_reading_a_sound_before_it_was_loaded_says_so(board, key) -> None:
     load, node = board.add("load_audio", path="never.wav"), board.add(key)
     board.wire(load, "audio", node, "audio")
-    error = failing(board, node)
+    error = board.failed_at(node)
     assert "no AudioData given (None): wire one from the node that makes it, and let that node run first" in error
     assert "input 'audio' read None: 'Load Audio'" in error, error
 
@@ -68,13 +51,13 @@ def test_a_session_node_reading_a_model_before_it_was_loaded_says_so(board, key,
         back = board.add("events_generic_return_result")
         board.wire(node, output, back, "response")
         node = back
-    error = failing(board, node)
+    error = board.failed_at(node)
     assert "no OnnxSession given (None): wire one from the node that makes it, and let that node run first" in error
 
 
 def test_an_empty_wav_file_says_it_is_empty(board, tmp_path) -> None:
     (tmp_path / "silence.wav").write_bytes(b"")
-    error = failed(board, "load_audio", {}, path=str(tmp_path / "silence.wav"))
+    error = board.failure("load_audio", {}, path=str(tmp_path / "silence.wav"))
     assert f"audio {str(tmp_path / 'silence.wav')!r} is not a PCM WAV file: it is empty (0 bytes)" in error, error
 
 
@@ -83,7 +66,7 @@ def test_an_empty_wav_file_says_it_is_empty(board, tmp_path) -> None:
 def test_a_tokenizer_file_that_is_not_a_tokenizer_is_named(board, tmp_path, content, why) -> None:
     path = tmp_path / "tokenizer.json"
     path.write_bytes(content)
-    error = failed(board, "onnx_ner", {"model": loaded(board, tagger()), "labels": LABELS}, tokenizer=str(path),
+    error = board.failure("onnx_ner", {"model": loaded(board, tagger()), "labels": LABELS}, tokenizer=str(path),
                    text="Alice lives")
     assert f"tokenizer {str(path)!r} is not a Hugging Face tokenizer.json: {why}" in error, error
 
@@ -94,6 +77,6 @@ def test_a_tokenizer_file_that_is_not_a_tokenizer_is_named(board, tmp_path, cont
 def test_a_teachable_machine_labels_file_that_is_not_the_models_is_named(board, tmp_path, content, why) -> None:
     (tmp_path / "model.onnx").write_bytes(teachable_model())
     (tmp_path / "labels.txt").write_bytes(content)
-    error = failed(board, "ai_ml_teachable_machine", {"image_in": picture()}, model=str(tmp_path / "model.onnx"),
+    error = board.failure("ai_ml_teachable_machine", {"image_in": picture()}, model=str(tmp_path / "model.onnx"),
                    labels=str(tmp_path / "labels.txt"), input_width=4, input_height=4)
     assert f"labels file {str(tmp_path / 'labels.txt')!r} is not this model's: {why}" in error, error

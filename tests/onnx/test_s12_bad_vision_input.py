@@ -11,25 +11,9 @@ from onnx_models import loaded
 from PIL import Image
 from test_teachable import teachable_model
 
-from flowlike_core.run import RunStatus
-
 
 def quadrants() -> Image.Image:
     return Image.new("RGB", (12, 8), (200, 30, 30))
-
-
-def failing(board, node) -> str:
-    board.chain(board.add("events_simple"), node)
-    run = board.board.run(registry=board.registry, variables=board.values)
-    assert run.status is RunStatus.FAILED, run.logs()
-    assert "validation error for" not in run.error, run.error
-    return run.error
-
-
-def failed(board, key: str, inputs: dict, **defaults) -> str:
-    node = board.add(key, **defaults)
-    board.feed(node, **inputs)
-    return failing(board, node)
 
 
 @pytest.fixture
@@ -42,20 +26,20 @@ def model(board):
     ((0.5, 0.5), (0.2, 0.2, 0.2), "mean and std need 3 values (one per channel), got 2 and 3"),
 ])
 def test_a_normalisation_that_cannot_be_is_refused(board, model, mean, std, why) -> None:
-    error = failed(board, "image_classification", {"model": model, "image_in": keep_image(None, quadrants()),
+    error = board.failure("image_classification", {"model": model, "image_in": keep_image(None, quadrants()),
                                                    "mean": mean, "std": std})
     assert why in error, error
 
 
 def test_top_k_below_one_is_refused(board, model) -> None:
-    error = failed(board, "image_classification", {"model": model, "image_in": keep_image(None, quadrants())},
+    error = board.failure("image_classification", {"model": model, "image_in": keep_image(None, quadrants())},
                    top_k=0)
     assert "top_k must be at least 1, got 0" in error, error
 
 
 def test_a_batch_item_that_is_not_an_image_is_named(board, model) -> None:
     images = [keep_image(None, quadrants()), "photo.jpg"]
-    error = failed(board, "onnx_batch_image_inference", {"model": model, "images": images})
+    error = board.failure("onnx_batch_image_inference", {"model": model, "images": images})
     assert "images[1]: 'photo.jpg' is not an ImageRef (a handle from the node that makes one), but a str" in error, \
         error
 
@@ -77,13 +61,13 @@ def test_a_struct_read_as_none_names_the_input(board, key, pin, output) -> None:
         back = board.add("events_generic_return_result")
         board.wire(node, output, back, "response")
         node = back
-    error = failing(board, node)
+    error = board.failed_at(node)
     assert f"input {pin!r} got no " in error and "(None): wire one from the node that makes it" in error, error
 
 
 @pytest.mark.parametrize("key", ["depth_colorize", "depth_to_point_cloud"])
 def test_a_depth_map_read_as_none_says_so(board, key) -> None:
-    error = failed(board, key, {"depth_map": None})
+    error = board.failure(key, {"depth_map": None})
     assert "no DepthMap given (None): wire one from the node that makes it" in error, error
 
 
@@ -96,6 +80,6 @@ def test_an_input_size_that_cannot_be_is_refused_before_any_pixel_is_made(board,
     from onnx_models import constant_output
 
     model = loaded(board, constant_output([1, 3, "height", "width"], "features", [[1.0, 2.0]]))
-    error = failed(board, "feature_extraction", {"model": model, "image_in": keep_image(None, quadrants())},
+    error = board.failure("feature_extraction", {"model": model, "image_in": keep_image(None, quadrants())},
                    input_size=size)
     assert why in error, error
