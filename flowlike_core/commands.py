@@ -1,7 +1,8 @@
 """Edits as commands with undo and redo, shared by cells and the editor.
 
-Each command changes a few nodes and maybe the wire list. Before it runs, it snapshots exactly those
-(the touched nodes and the wire list), and undo puts the snapshot back: one mechanism for every command.
+Each command changes a few nodes and maybe some wires. Before it runs, it snapshots exactly those nodes, and the
+board logs the wires it adds and removes (`Board.recording_wires`); undo puts the nodes back and reverses the wire
+changes: one mechanism for every command, whose cost is what the command touches, not the board's size.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from flowlike_core import wiring
-from flowlike_core.board import Board, Comment, Connection, Layer, Node, PinDirection, Variable
+from flowlike_core.board import Board, Comment, Connection, Layer, Node, PinDirection, Variable, WireChange
 from flowlike_core.errors import BoardError, NothingToUndo, UnknownNodeError, UnknownPinError
 from flowlike_core.types import fits, to_json_native, type_label
 
@@ -24,10 +25,11 @@ if TYPE_CHECKING:
 @dataclass
 class _Snapshot:
     nodes: dict[str, Node | None]
-    connections: list[Connection] | None
     variables: dict[str, Variable | None]
     comments: dict[str, Comment | None]
     layers: dict[str, Layer | None]
+    wires: list[WireChange] = field(default_factory=list)
+    """The wire changes the command made, filled in while it runs (`History._run`)."""
 
     @classmethod
     def take(cls, board: Board, command: Command) -> _Snapshot:
@@ -36,7 +38,6 @@ class _Snapshot:
 
         return cls(
             nodes=copy(board.nodes, command.touches_nodes(board)),
-            connections=list(board.connections) if command.touches_wires else None,
             variables=copy(board.variables, command.touches_variables()),
             comments=copy(board.comments, command.touches_comments()),
             layers=copy(board.layers, command.touches_layers(board)),
@@ -50,8 +51,7 @@ class _Snapshot:
                     target.pop(key, None)
                 else:
                     target[key] = _copy(item)
-        if self.connections is not None:
-            board.connections = list(self.connections)
+        board.unwind_wires(self.wires)
 
     def holds(self, board: Board) -> bool:
         """Whether the board is still as taken here: an edit that changed nothing (a wire dragged again, a value
@@ -59,7 +59,7 @@ class _Snapshot:
         return all(target.get(key) == item
                    for target, saved in ((board.nodes, self.nodes), (board.variables, self.variables),
                                          (board.comments, self.comments), (board.layers, self.layers))
-                   for key, item in saved.items()) and self.connections in (None, board.connections)
+                   for key, item in saved.items()) and not self.wires
 
 
 def _copy(item: Node | Variable | Comment | Layer) -> Any:
@@ -82,9 +82,9 @@ def json_default(value: Any, where: str) -> Any:
 
 
 class Command:
-    """An edit. Subclasses say what they touch and implement `do`."""
+    """An edit. Subclasses say what they touch and implement `do`, which changes wires through `Board.add_wire` and
+    `Board.remove_wires` (logged for undo), never by assigning `board.connections`."""
 
-    touches_wires: ClassVar[bool] = False
     label: ClassVar[str] = "edit"
 
     def touches_nodes(self, board: Board) -> set[str]:
@@ -151,7 +151,6 @@ class AddNode(Command):
 @dataclass
 class RemoveNode(Command):
     node_id: str
-    touches_wires: ClassVar[bool] = True
     label: ClassVar[str] = "remove node"
 
     def touches_nodes(self, board: Board) -> set[str]:
@@ -164,8 +163,9 @@ class RemoveNode(Command):
 
     def do(self, board: Board) -> None:
         layer = _node(board, self.node_id).layer
-        neighbours = {n for c in board.wires_of(self.node_id) for n in (c.from_node, c.to_node)}
-        board.connections = [c for c in board.connections if self.node_id not in (c.from_node, c.to_node)]
+        wires = board.wires_of(self.node_id)
+        neighbours = {n for c in wires for n in (c.from_node, c.to_node)}
+        board.remove_wires(wires)
         del board.nodes[self.node_id]
         if layer in board.layers:
             _set_members(board, layer, [n for n in board.layers[layer].nodes if n != self.node_id])
@@ -231,11 +231,10 @@ class SetKeys(Command):
     node_id: str
     node_type: type[NodeType]
     keys: list[str] | None = None
-    touches_wires: ClassVar[bool] = True
     label: ClassVar[str] = "set keys"
 
     def touches_nodes(self, board: Board) -> set[str]:
-        sources = {c.from_node for c in board.connections if c.to_node == self.node_id}
+        sources = {c.from_node for c in board.wires_of(self.node_id) if c.to_node == self.node_id}
         return {self.node_id} | sources | wiring.generic_reach(board, {self.node_id} | sources)
 
     def do(self, board: Board) -> None:
@@ -265,9 +264,9 @@ class SetKeys(Command):
                 pins[pin.id] = pin
                 index += 1
         node.pins = pins
-        cut = [c for c in board.connections if c.to_node == node.id and c.to_pin in gone]
+        cut = [c for c in board.wires_of(node.id) if c.to_node == node.id and c.to_pin in gone]
         if cut:
-            board.connections = [c for c in board.connections if c not in cut]
+            board.remove_wires(cut)
             wiring.settle_generics(board, {node.id} | {c.from_node for c in cut})
 
 
@@ -315,7 +314,6 @@ class Connect(Command):
     from_pin: str
     to_node: str
     to_pin: str
-    touches_wires: ClassVar[bool] = True
     label: ClassVar[str] = "connect"
 
     def _connection(self, board: Board) -> Connection:
@@ -333,7 +331,8 @@ class Connect(Command):
         if connection in board.wires_into(connection.to_node, connection.to_pin):
             return connection
         old = wiring.displaced(board, connection)
-        board.connections = [c for c in board.connections if c not in old] + [connection]
+        board.remove_wires(old)
+        board.add_wire(connection)
         wiring.settle_generics(board, {connection.from_node, connection.to_node} |
                                {n for c in old for n in (c.from_node, c.to_node)})
         return connection
@@ -345,7 +344,6 @@ class Disconnect(Command):
     from_pin: str
     to_node: str
     to_pin: str
-    touches_wires: ClassVar[bool] = True
     label: ClassVar[str] = "disconnect"
 
     def touches_nodes(self, board: Board) -> set[str]:
@@ -355,9 +353,10 @@ class Disconnect(Command):
     def do(self, board: Board) -> None:
         connection = _wire(board, self.from_node, self.from_pin, self.to_node, self.to_pin)
         source, target = board.nodes[connection.from_node], board.nodes[connection.to_node]
-        if connection not in board.connections:
+        held = [c for c in board.wires_into(connection.to_node, connection.to_pin) if c == connection]
+        if not held:
             raise BoardError(f"no wire {source.label()}.{self.from_pin} -> {target.label()}.{self.to_pin}")
-        board.connections = [c for c in board.connections if c != connection]
+        board.remove_wires(held)
         wiring.settle_generics(board, {source.id, target.id})
 
 
@@ -569,7 +568,8 @@ class History:
             results = []
             for part in parts:
                 snapshots.append(_Snapshot.take(self.board, part))
-                results.append(part.do(self.board))
+                with self.board.recording_wires(snapshots[-1].wires):
+                    results.append(part.do(self.board))
         except BaseException:
             for snapshot in reversed(snapshots):
                 snapshot.restore(self.board)

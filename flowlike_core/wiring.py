@@ -95,17 +95,16 @@ def check(board: Board, connection: Connection) -> None:
 
 
 def _reaches(board: Board, start: str, goal: str) -> bool:
-    """Whether data flows from node `start` to node `goal` through pure nodes only (one pass over the wires)."""
-    onward: dict[str, list[str]] = {}
-    for wire in board.connections:
-        onward.setdefault(wire.from_node, []).append(wire.to_node)
+    """Whether data flows from node `start` to node `goal` through pure nodes only (a walk along the wires out of
+    each node reached: what it costs is the pure nodes downstream, not the board)."""
     seen, stack = {start}, [start]
     while stack:
         current = stack.pop()
         if current == goal:
             return True
-        for nxt in onward.get(current, ()):
-            if nxt not in seen and board.nodes[nxt].is_pure:
+        for wire in board.wires_of(current):
+            nxt = wire.to_node
+            if wire.from_node == current and nxt not in seen and board.nodes[nxt].is_pure:
                 seen.add(nxt)
                 stack.append(nxt)
     return False
@@ -133,28 +132,15 @@ Group = tuple[str, str]
 def _components(board: Board, start: set[Group],
                 extra: Connection | None = None) -> list[tuple[set[Group], list[tuple[Node, Pin]]]]:
     """The components holding the `start` groups (with `extra` counted as a wire): each with the concrete
-    pins wired to it from outside."""
-    if not start:
-        return []
-    wires = [*board.connections, *([extra] if extra is not None else [])]
-    touching: dict[Group, list[tuple[Node, Pin]]] = {}
-    for wire in wires:
-        source, target = board.nodes.get(wire.from_node), board.nodes.get(wire.to_node)
-        out = source.pins.get(wire.from_pin) if source else None
-        inp = target.pins.get(wire.to_pin) if target else None
-        if out is None or inp is None or out.is_exec:
-            continue
-        if out.generic:
-            touching.setdefault((source.id, out.generic), []).append((target, inp))  # type: ignore[union-attr]
-        if inp.generic:
-            touching.setdefault((target.id, inp.generic), []).append((source, out))  # type: ignore[union-attr]
+    pins wired to it from outside. A walk from group to group along their wires: it costs the components, not
+    the board."""
     found, seen = [], set()
     for first in start:
         if first in seen:
             continue
         groups, concrete, todo = {first}, [], [first]
         while todo:
-            for node, pin in touching.get(todo.pop(), ()):
+            for node, pin in _touching(board, todo.pop(), extra):
                 if pin.generic:
                     group = (node.id, pin.generic)
                     if group not in groups:
@@ -165,6 +151,25 @@ def _components(board: Board, start: set[Group],
         seen |= groups
         found.append((groups, concrete))
     return found
+
+
+def _touching(board: Board, group: Group, extra: Connection | None) -> list[tuple[Node, Pin]]:
+    """The pins at the far end of the data wires of a group's pins, in the order of the board's wires (`extra`
+    last)."""
+    node_id, var = group
+    ends: list[tuple[Node, Pin]] = []
+    for wire in [*board.wires_of(node_id), *([extra] if extra is not None else [])]:
+        source, target = board.nodes.get(wire.from_node), board.nodes.get(wire.to_node)
+        if source is None or target is None:
+            continue
+        out, inp = source.pins.get(wire.from_pin), target.pins.get(wire.to_pin)
+        if out is None or inp is None or out.is_exec:
+            continue
+        if wire.from_node == node_id and out.generic == var:
+            ends.append((target, inp))
+        if wire.to_node == node_id and inp.generic == var:
+            ends.append((source, out))
+    return ends
 
 
 def _groups_of(board: Board, node_ids: set[str]) -> set[Group]:
