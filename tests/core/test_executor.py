@@ -14,6 +14,7 @@ from flowlike_core import (
     NodeFailed,
     NodeStatus,
     RunCancelled,
+    RunHandle,
     RunStatus,
     StepLimitExceeded,
     UnknownNodeError,
@@ -197,11 +198,27 @@ def test_cancel_stops_a_running_run(build):
 
 
 def test_keyboard_interrupt_while_waiting_cancels(build):
-    handle = start_endless_run(build)
+    """Ctrl-C lands while the notebook waits (not before: on a busy machine a fixed timer could fire while the run
+    was still starting, which interrupts the test itself, and pytest with it)."""
     import _thread
+    import sys
 
-    threading.Timer(0.2, _thread.interrupt_main).start()
-    run = handle.wait()
+    handle = start_endless_run(build)
+    main = threading.main_thread().ident
+
+    def interrupt_once_waiting() -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            frame = sys._current_frames().get(main)
+            while frame is not None and frame.f_code is not RunHandle.wait.__code__:
+                frame = frame.f_back
+            if frame is not None and handle.run.steps >= 3:
+                _thread.interrupt_main()
+                return
+            time.sleep(0.01)
+
+    threading.Thread(target=interrupt_once_waiting, daemon=True).start()
+    run = handle.wait(timeout=120)
     assert run.status is RunStatus.CANCELLED
 
 
