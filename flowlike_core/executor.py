@@ -268,7 +268,7 @@ class Executor:
         the first one starts (a loop's next iteration: when its last one ended, `stopped_at`).
         """
         run, counts, ctx, folded, records, rows, pure_done = self._hot
-        steps, step, room = run.steps, self.step, len(rows)
+        steps, step, room = run.steps, self.step, 0  # (room: found at the first row, not per loop iteration)
         if clock is None:
             clock = _now()
         try:
