@@ -333,7 +333,7 @@ class Executor:
                 clock = end
                 if plan.routes:
                     continue
-                if ctx._more:
+                if ctx._more:  # (`_next` and `Context.clear_activations`, written out)
                     frontier = self._next(ctx)
                     ctx._more.clear()
                 else:
